@@ -1,0 +1,1 @@
+"""Access: roles, the one policy (role -> actions, fields, scope) and its checks."""

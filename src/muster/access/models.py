@@ -1,0 +1,51 @@
+"""Role grants: which user holds which role, at which facility (if scoped), until when."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    REGISTRATION_OFFICER = "registration_officer", _("Registration officer")
+    SCREENING_OFFICER = "screening_officer", _("Screening officer")
+    CAMP_MANAGER = "camp_manager", _("Camp manager")
+    TRACING_CASEWORKER = "tracing_caseworker", _("Family-tracing caseworker")
+    REPATRIATION_OFFICER = "repatriation_officer", _("Repatriation / return officer")
+    COORDINATOR = "coordinator", _("Coordinator")
+    AUDITOR = "auditor", _("Auditor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class RoleGrant(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField(max_length=30, choices=Role.choices)
+    facility = models.ForeignKey(
+        "custody.Facility",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_grants",
+        help_text=_("Limits the role to this facility; empty means all facilities"),
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "facility"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_active_grant_per_user_role_facility",
+            )
+        ]
+
+    def __str__(self) -> str:
+        where = f" @ {self.facility}" if self.facility_id else ""
+        return f"{self.user} — {self.get_role_display()}{where}"

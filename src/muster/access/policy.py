@@ -1,0 +1,216 @@
+"""The one access policy: role -> actions, visible person fields, scope.
+
+Every view, API endpoint, export and CLI command asks this module; nothing else decides access.
+Actions are the domain's verbs. A role scoped to facilities (``SCOPED_ROLES``) sees only persons whose
+current placement (or movement in transit) touches one of its facilities.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from muster.access.models import Role, RoleGrant
+
+# Person fields, grouped by sensitivity. A role sees the union of the groups it is given.
+IDENTITY_FIELDS = frozenset(
+    {
+        "id",
+        "number",
+        "given_name",
+        "father_name",
+        "grandfather_name",
+        "family_name",
+        "mother_name",
+        "alias",
+        "sex",
+        "date_of_birth",
+        "birth_year",
+        "dob_precision",
+        "nationality",
+        "place_of_origin",
+        "origin_pcode",
+        "household",
+        "relationship_to_head",
+        "registered_at",
+        "merged_into",
+    }
+)
+PROTECTION_FIELDS = frozenset(
+    {
+        "unaccompanied_child",
+        "separated_child",
+        "disability",
+        "medical",
+        "pregnant",
+        "elderly_alone",
+        "wounded",
+    }
+)
+LOCATION_FIELDS = frozenset({"current_facility", "custody_state"})
+CATEGORY_FIELDS = frozenset({"category"})
+SCREENING_FIELDS = frozenset({"category_reason", "category_decided_by"})
+DOCUMENT_FIELDS = frozenset({"documents"})
+
+
+@dataclass(frozen=True)
+class RolePolicy:
+    actions: frozenset[str]
+    person_fields: frozenset[str]
+    scoped: bool = False  # limited to the facilities named in the grant
+
+
+ALL_PERSON_FIELDS = (
+    IDENTITY_FIELDS
+    | PROTECTION_FIELDS
+    | LOCATION_FIELDS
+    | CATEGORY_FIELDS
+    | SCREENING_FIELDS
+    | DOCUMENT_FIELDS
+)
+
+POLICY: dict[str, RolePolicy] = {
+    Role.REGISTRATION_OFFICER: RolePolicy(
+        actions=frozenset(
+            {"person.view", "person.search", "person.register", "person.correct", "facility.view"}
+        ),
+        person_fields=IDENTITY_FIELDS | PROTECTION_FIELDS | LOCATION_FIELDS | DOCUMENT_FIELDS,
+    ),
+    Role.SCREENING_OFFICER: RolePolicy(
+        actions=frozenset(
+            {
+                "person.view",
+                "person.search",
+                "person.correct",
+                "category.decide",
+                "screening.view",
+                "screening.decide",
+                "facility.view",
+            }
+        ),
+        person_fields=ALL_PERSON_FIELDS,
+    ),
+    Role.CAMP_MANAGER: RolePolicy(
+        actions=frozenset(
+            {
+                "person.view",
+                "person.search",
+                "placement.create",
+                "movement.dispatch",
+                "movement.receive",
+                "movement.view",
+                "facility.view",
+            }
+        ),
+        person_fields=IDENTITY_FIELDS | PROTECTION_FIELDS | LOCATION_FIELDS | CATEGORY_FIELDS,
+        scoped=True,
+    ),
+    Role.TRACING_CASEWORKER: RolePolicy(
+        actions=frozenset({"person.view", "person.search", "tracing.manage", "facility.view"}),
+        person_fields=IDENTITY_FIELDS | PROTECTION_FIELDS | LOCATION_FIELDS,
+    ),
+    Role.REPATRIATION_OFFICER: RolePolicy(
+        actions=frozenset(
+            {
+                "person.view",
+                "person.search",
+                "movement.dispatch",
+                "movement.view",
+                "departure.manage",
+                "facility.view",
+            }
+        ),
+        person_fields=IDENTITY_FIELDS | LOCATION_FIELDS | DOCUMENT_FIELDS | CATEGORY_FIELDS,
+    ),
+    Role.COORDINATOR: RolePolicy(
+        actions=frozenset({"report.view", "report.export", "facility.view"}),
+        person_fields=frozenset(),
+    ),
+    Role.AUDITOR: RolePolicy(actions=frozenset({"audit.view"}), person_fields=frozenset()),
+    Role.ADMINISTRATOR: RolePolicy(
+        actions=frozenset({"user.manage", "facility.manage", "facility.view"}),
+        person_fields=frozenset(),
+    ),
+}
+
+# Roles that may not be held together at the same facility (separation of duties).
+INCOMPATIBLE_ROLES: frozenset[frozenset[str]] = frozenset(
+    {
+        frozenset({Role.SCREENING_OFFICER, Role.CAMP_MANAGER}),
+        frozenset({Role.AUDITOR, Role.ADMINISTRATOR}),
+    }
+)
+
+
+def active_grants(user) -> list[RoleGrant]:
+    """The user's grants in force now (cached on the user object for the request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_muster_grants", None)
+    if cached is not None:
+        return cached
+    now = timezone.now()
+    grants = list(
+        RoleGrant.objects.filter(user=user, revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .select_related("facility")
+    )
+    user._muster_grants = grants
+    return grants
+
+
+def roles(user) -> set[str]:
+    return {g.role for g in active_grants(user)}
+
+
+def can(user, action: str) -> bool:
+    """May this user perform ``action`` anywhere (object scope is checked separately)?"""
+    return any(action in POLICY[g.role].actions for g in active_grants(user))
+
+
+def facility_scope(user, action: str) -> set[int] | None:
+    """Facility ids the user may perform ``action`` at; ``None`` means everywhere."""
+    ids: set[int] = set()
+    for g in active_grants(user):
+        policy = POLICY[g.role]
+        if action not in policy.actions:
+            continue
+        if not policy.scoped or g.facility_id is None:
+            return None
+        ids.add(g.facility_id)
+    return ids
+
+
+def person_fields(user) -> frozenset[str]:
+    """The person fields this user may see (union over their roles)."""
+    fields: frozenset[str] = frozenset()
+    for g in active_grants(user):
+        fields |= POLICY[g.role].person_fields
+    return fields
+
+
+def scope_persons(user, qs: QuerySet, action: str = "person.view") -> QuerySet:
+    """Restrict a Person queryset to what the user may see for ``action``."""
+    if not can(user, action):
+        return qs.none()
+    facilities = facility_scope(user, action)
+    if facilities is None:
+        return qs
+    return qs.filter(
+        Q(placements__is_current=True, placements__facility_id__in=facilities)
+        | Q(
+            placements__is_current=True,
+            placements__movement__to_facility_id__in=facilities,
+        )
+        | Q(
+            placements__is_current=True,
+            placements__movement__from_facility_id__in=facilities,
+        )
+    ).distinct()
+
+
+def may_act_at(user, action: str, facility_id: int | None) -> bool:
+    facilities = facility_scope(user, action)
+    if not can(user, action):
+        return False
+    return facilities is None or (facility_id is not None and facility_id in facilities)

@@ -1,0 +1,1 @@
+"""Audit: append-only, hash-chained record of every read and write of personal data."""

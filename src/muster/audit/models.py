@@ -1,0 +1,28 @@
+"""The audit log: one row per read or write of personal data, login, export or refused request.
+
+Rows are append-only (database triggers refuse UPDATE and DELETE) and chained: each row carries the
+hash of the previous one, so a changed, removed or reordered row breaks the chain at that point.
+"""
+
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    seq = models.BigIntegerField(unique=True, editable=False)
+    at = models.DateTimeField(editable=False)
+    actor_id = models.BigIntegerField(null=True, editable=False)
+    actor_username = models.CharField(max_length=150, blank=True, editable=False)
+    action = models.CharField(max_length=60, editable=False, db_index=True)
+    object_type = models.CharField(max_length=60, blank=True, editable=False)
+    object_id = models.CharField(max_length=60, blank=True, editable=False)
+    ip = models.CharField(max_length=64, blank=True, editable=False)
+    detail = models.JSONField(default=dict, editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id} by {self.actor_username}"

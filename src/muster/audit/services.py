@@ -1,0 +1,117 @@
+"""Writing and verifying the audit chain.
+
+:func:`record` must be called inside the transaction of the action it records, so that the event and
+the action commit or roll back together. Callers never build :class:`AuditEvent` rows themselves.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from muster.audit.chain import GENESIS, event_hash
+from muster.audit.models import AuditEvent
+
+# Arbitrary constant key for PostgreSQL's advisory lock that serialises appends to the chain.
+_CHAIN_LOCK_KEY = 0x6D757374
+
+
+def _client_ip(request) -> str:
+    if request is None:
+        return ""
+    return request.META.get("REMOTE_ADDR", "") or ""
+
+
+def record(
+    action: str,
+    *,
+    actor=None,
+    obj=None,
+    object_type: str = "",
+    object_id: str | int = "",
+    request=None,
+    detail: dict | None = None,
+) -> AuditEvent:
+    """Append one event to the chain. ``obj`` (a model instance) sets object_type/object_id.
+
+    ``detail`` holds identifiers and field names, not personal data values.
+    """
+    if actor is None and request is not None:
+        actor = getattr(request, "user", None)
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = obj.pk
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+        seq = (last["seq"] + 1) if last else 1
+        prev_hash = last["hash"] if last else GENESIS
+        fields = dict(
+            seq=seq,
+            at=timezone.now(),
+            actor_id=actor.pk if actor is not None else None,
+            actor_username=actor.get_username() if actor is not None else "",
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            ip=_client_ip(request),
+            detail=detail or {},
+        )
+        digest = event_hash(prev_hash=prev_hash, **fields)
+        return AuditEvent.objects.create(prev_hash=prev_hash, hash=digest, **fields)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    count: int
+    head: str
+    first_bad_seq: int | None = None
+    problem: str = ""
+
+
+def _events() -> Iterator[AuditEvent]:
+    return AuditEvent.objects.order_by("seq").iterator(chunk_size=5000)
+
+
+def verify() -> VerifyResult:
+    """Walk the chain from the start; report the first event that was changed, removed or moved."""
+    prev_hash = GENESIS
+    expected_seq = 1
+    count = 0
+    for ev in _events():
+        if ev.seq != expected_seq:
+            return VerifyResult(
+                False,
+                count,
+                prev_hash,
+                expected_seq,
+                f"event #{expected_seq} is missing (next is #{ev.seq})",
+            )
+        if ev.prev_hash != prev_hash:
+            return VerifyResult(
+                False, count, prev_hash, ev.seq, f"event #{ev.seq} does not follow its predecessor"
+            )
+        digest = event_hash(
+            prev_hash=ev.prev_hash,
+            seq=ev.seq,
+            at=ev.at,
+            actor_id=ev.actor_id,
+            actor_username=ev.actor_username,
+            action=ev.action,
+            object_type=ev.object_type,
+            object_id=ev.object_id,
+            ip=ev.ip,
+            detail=ev.detail,
+        )
+        if digest != ev.hash:
+            return VerifyResult(False, count, prev_hash, ev.seq, f"event #{ev.seq} was altered")
+        prev_hash = ev.hash
+        expected_seq += 1
+        count += 1
+    return VerifyResult(True, count, prev_hash)

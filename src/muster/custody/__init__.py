@@ -1,0 +1,1 @@
+"""Custody: facilities, placements and movements (dispatch -> receipt): where everyone is."""

@@ -1,0 +1,151 @@
+"""Facilities and the custody chain.
+
+A person's whereabouts are a chain of :class:`Placement` rows; exactly one is current per person
+(enforced by a partial unique index). A placement is *at a facility*, *in transit* (on a dispatched
+movement not yet received) or *departed* (returned home, repatriated). A :class:`Movement` is dispatched
+by the sending facility and each person on its manifest is confirmed received by the receiving one.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Facility(models.Model):
+    class Kind(models.TextChoices):
+        RECEPTION_POINT = "reception_point", _("Reception point")
+        SCREENING_SITE = "screening_site", _("Screening site")
+        DISPLACEMENT_CAMP = "displacement_camp", _("Displacement camp")
+        HOLDING_FACILITY = "holding_facility", _("Holding facility")
+        FAMILY_CAMP = "family_camp", _("Family camp")
+        HOSPITAL = "hospital", _("Hospital")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Places; empty means no fixed limit")
+    )
+    location_name = models.CharField(max_length=200, blank=True)
+    pcode = models.CharField(
+        _("P-code"), max_length=40, blank=True, help_text=_("Administrative area code, e.g. SY0901")
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "facilities"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Movement(models.Model):
+    """A transfer of one or more persons, dispatched by one facility and received by another."""
+
+    class Status(models.TextChoices):
+        DISPATCHED = "dispatched", _("Dispatched")
+        PARTIALLY_RECEIVED = "partially_received", _("Partially received")
+        RECEIVED = "received", _("Received")
+
+    number = models.CharField(max_length=20, unique=True, editable=False)
+    from_facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="outgoing")
+    to_facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="incoming")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DISPATCHED)
+    dispatched_at = models.DateTimeField()
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    vehicle = models.CharField(max_length=100, blank=True)
+    note = models.TextField(blank=True)
+    capacity_override_reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_facility=models.F("to_facility")), name="movement_not_to_itself"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "dispatched_at"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ManifestLine(models.Model):
+    """One person on a movement's manifest, confirmed received (or reported missing) one by one."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("In transit")
+        RECEIVED = "received", _("Received")
+        MISSING = "missing", _("Reported not arrived")
+
+    movement = models.ForeignKey(Movement, on_delete=models.PROTECT, related_name="lines")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="manifest_lines"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["movement", "person"], name="manifest_person_once"),
+        ]
+        indexes = [models.Index(fields=["outcome"])]
+
+
+class Placement(models.Model):
+    """One segment of a person's custody chain. Exactly one is current per person."""
+
+    class State(models.TextChoices):
+        PLACED = "placed", _("At facility")
+        IN_TRANSIT = "in_transit", _("In transit")
+        DEPARTED = "departed", _("Departed")
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="placements")
+    state = models.CharField(max_length=12, choices=State.choices)
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="placements", null=True, blank=True
+    )
+    movement = models.ForeignKey(
+        Movement, on_delete=models.PROTECT, related_name="placements", null=True, blank=True
+    )
+    is_current = models.BooleanField(default=True)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    capacity_override_reason = models.TextField(blank=True)
+    note = models.TextField(blank=True, help_text=_("Destination or other detail for departures"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(is_current=True),
+                name="one_current_placement_per_person",
+            ),
+            models.CheckConstraint(
+                condition=(Q(state="placed") & Q(facility__isnull=False))
+                | (Q(state="in_transit") & Q(movement__isnull=False))
+                | Q(state="departed"),
+                name="placement_state_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_current=True, ended_at__isnull=True)
+                | Q(is_current=False, ended_at__isnull=False),
+                name="placement_current_iff_open",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["facility", "is_current", "state"]),
+            models.Index(fields=["state", "is_current"]),
+        ]
+        ordering = ["started_at", "id"]

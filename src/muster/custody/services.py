@@ -1,0 +1,361 @@
+"""The verbs of custody: place, dispatch, receive, report missing, depart; and where everyone is.
+
+Invariants: exactly one current placement per person (database), capacity checked at placement and at
+dispatch (an override needs a reason, which is stored), a dispatched person stays *in transit* until
+the receiving facility confirms them, and after ``UNACCOUNTED_AFTER_HOURS`` is listed as unaccounted.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from muster.audit import services as audit
+from muster.custody.models import Facility, ManifestLine, Movement, Placement
+from muster.people.services import new_number
+
+State = Placement.State
+
+
+class CapacityExceeded(ValidationError):
+    """Raised when a placement or transfer would take a facility over its capacity."""
+
+
+def population(facility: Facility) -> int:
+    return Placement.objects.filter(facility=facility, is_current=True, state=State.PLACED).count()
+
+
+def expected(facility: Facility) -> int:
+    """Persons dispatched to this facility and not yet received."""
+    return ManifestLine.objects.filter(
+        movement__to_facility=facility, outcome=ManifestLine.Outcome.PENDING
+    ).count()
+
+
+def populations() -> dict[int, int]:
+    """Current population of every facility, in one query."""
+    rows = (
+        Placement.objects.filter(is_current=True, state=State.PLACED)
+        .values("facility_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["facility_id"]: r["n"] for r in rows}
+
+
+def _check_capacity(facility: Facility, incoming: int, override_reason: str) -> None:
+    if facility.capacity is None:
+        return
+    occupied = population(facility) + expected(facility)
+    if occupied + incoming <= facility.capacity:
+        return
+    if override_reason.strip():
+        return
+    raise CapacityExceeded(
+        {
+            "facility": [
+                _(
+                    "%(facility)s is full: %(occupied)d of %(capacity)d places taken or expected, "
+                    "%(incoming)d more would exceed capacity. Choose another facility or record a "
+                    "capacity override with a reason."
+                )
+                % {
+                    "facility": facility.name,
+                    "occupied": occupied,
+                    "capacity": facility.capacity,
+                    "incoming": incoming,
+                }
+            ]
+        }
+    )
+
+
+def _lock_facility(facility: Facility) -> None:
+    # Serialises capacity checks for one facility on PostgreSQL (SQLite serialises all writers).
+    Facility.objects.select_for_update().filter(pk=facility.pk).first()
+
+
+@transaction.atomic
+def place_many(
+    persons: Sequence, facility: Facility, *, by, request=None, override_reason: str = ""
+) -> list[Placement]:
+    """First placement of newly registered persons (or of persons with no current placement)."""
+    if not facility.is_active:
+        raise ValidationError({"facility": [_("%(f)s is closed") % {"f": facility.name}]})
+    _lock_facility(facility)
+    _check_capacity(facility, len(persons), override_reason)
+    already = set(
+        Placement.objects.filter(person__in=persons, is_current=True).values_list(
+            "person_id", flat=True
+        )
+    )
+    if already:
+        raise ValidationError(
+            {
+                "persons": [
+                    _("%(n)d person(s) already have a current placement; use a transfer")
+                    % {"n": len(already)}
+                ]
+            }
+        )
+    now = timezone.now()
+    placements = [
+        Placement(
+            person=p,
+            state=State.PLACED,
+            facility=facility,
+            started_at=now,
+            created_by=by,
+            capacity_override_reason=override_reason.strip(),
+        )
+        for p in persons
+    ]
+    Placement.objects.bulk_create(placements)
+    for p in persons:
+        detail = {"facility": facility.pk}
+        if override_reason.strip():
+            detail["capacity_override"] = True
+        audit.record("placement.create", actor=by, obj=p, request=request, detail=detail)
+    return placements
+
+
+def place(person, facility: Facility, *, by, request=None, override_reason: str = "") -> Placement:
+    return place_many([person], facility, by=by, request=request, override_reason=override_reason)[
+        0
+    ]
+
+
+def current_placement(person) -> Placement | None:
+    return (
+        Placement.objects.filter(person=person, is_current=True)
+        .select_related("facility", "movement__to_facility", "movement__from_facility")
+        .first()
+    )
+
+
+@transaction.atomic
+def dispatch(
+    persons: Sequence,
+    *,
+    from_facility: Facility,
+    to_facility: Facility,
+    by,
+    request=None,
+    vehicle: str = "",
+    note: str = "",
+    override_reason: str = "",
+) -> Movement:
+    """Dispatch persons from one facility to another on one manifest. They are in transit until received."""
+    if from_facility.pk == to_facility.pk:
+        raise ValidationError({"to_facility": [_("must differ from the sending facility")]})
+    if not persons:
+        raise ValidationError({"persons": [_("select at least one person")]})
+    if not to_facility.is_active:
+        raise ValidationError({"to_facility": [_("%(f)s is closed") % {"f": to_facility.name}]})
+    ids = [p.pk for p in persons]
+    if len(set(ids)) != len(ids):
+        raise ValidationError({"persons": [_("a person is listed twice")]})
+    _lock_facility(to_facility)
+    current = {
+        pl.person_id: pl
+        for pl in Placement.objects.select_for_update().filter(person_id__in=ids, is_current=True)
+    }
+    not_here = [
+        p.number
+        for p in persons
+        if getattr(current.get(p.pk), "facility_id", None) != from_facility.pk
+        or current[p.pk].state != State.PLACED
+    ]
+    if not_here:
+        raise ValidationError(
+            {
+                "persons": [
+                    _("not currently at %(f)s: %(list)s")
+                    % {"f": from_facility.name, "list": ", ".join(not_here[:20])}
+                ]
+            }
+        )
+    _check_capacity(to_facility, len(persons), override_reason)
+    now = timezone.now()
+    movement = Movement.objects.create(
+        number=new_number("M"),
+        from_facility=from_facility,
+        to_facility=to_facility,
+        dispatched_at=now,
+        dispatched_by=by,
+        vehicle=vehicle.strip(),
+        note=note.strip(),
+        capacity_override_reason=override_reason.strip(),
+    )
+    Placement.objects.filter(pk__in=[pl.pk for pl in current.values()]).update(
+        is_current=False, ended_at=now
+    )
+    Placement.objects.bulk_create(
+        [
+            Placement(
+                person=p, state=State.IN_TRANSIT, movement=movement, started_at=now, created_by=by
+            )
+            for p in persons
+        ]
+    )
+    ManifestLine.objects.bulk_create([ManifestLine(movement=movement, person=p) for p in persons])
+    audit.record(
+        "movement.dispatch",
+        actor=by,
+        obj=movement,
+        request=request,
+        detail={
+            "from": from_facility.pk,
+            "to": to_facility.pk,
+            "persons": len(persons),
+            "capacity_override": bool(override_reason.strip()),
+        },
+    )
+    for p in persons:
+        audit.record(
+            "person.dispatch",
+            actor=by,
+            obj=p,
+            request=request,
+            detail={"movement": movement.number},
+        )
+    return movement
+
+
+def _refresh_movement_status(movement: Movement) -> None:
+    outcomes = set(movement.lines.values_list("outcome", flat=True))
+    if outcomes == {ManifestLine.Outcome.RECEIVED}:
+        status = Movement.Status.RECEIVED
+    elif ManifestLine.Outcome.RECEIVED in outcomes:
+        status = Movement.Status.PARTIALLY_RECEIVED
+    else:
+        status = Movement.Status.DISPATCHED
+    if movement.status != status:
+        movement.status = status
+        movement.save(update_fields=["status"])
+
+
+@transaction.atomic
+def receive(movement: Movement, persons: Iterable | None = None, *, by, request=None) -> int:
+    """Confirm receipt of persons (default: everyone still pending) at the movement's destination.
+
+    Receipt is never refused for capacity: the person is physically here, and refusing would lose
+    them. Capacity is enforced at dispatch.
+    """
+    movement = Movement.objects.select_for_update().get(pk=movement.pk)
+    # A person reported missing who turns up later is received like anyone else.
+    pending = movement.lines.select_for_update().filter(
+        outcome__in=[ManifestLine.Outcome.PENDING, ManifestLine.Outcome.MISSING]
+    )
+    if persons is not None:
+        ids = {p.pk if hasattr(p, "pk") else int(p) for p in persons}
+        on_manifest = set(movement.lines.values_list("person_id", flat=True))
+        strangers = ids - on_manifest
+        if strangers:
+            raise ValidationError(
+                {
+                    "persons": [
+                        _("%(n)d selected person(s) are not on manifest %(m)s")
+                        % {"n": len(strangers), "m": movement.number}
+                    ]
+                }
+            )
+        pending = pending.filter(person_id__in=ids)
+    lines = list(pending.select_related("person"))
+    if not lines:
+        raise ValidationError(
+            {"persons": [_("nobody selected is still pending on %(m)s") % {"m": movement.number}]}
+        )
+    now = timezone.now()
+    person_ids = [line.person_id for line in lines]
+    Placement.objects.filter(person_id__in=person_ids, is_current=True, movement=movement).update(
+        is_current=False, ended_at=now
+    )
+    Placement.objects.bulk_create(
+        [
+            Placement(
+                person_id=pid,
+                state=State.PLACED,
+                facility=movement.to_facility,
+                movement=movement,
+                started_at=now,
+                created_by=by,
+            )
+            for pid in person_ids
+        ]
+    )
+    ManifestLine.objects.filter(pk__in=[line.pk for line in lines]).update(
+        outcome=ManifestLine.Outcome.RECEIVED, resolved_at=now, resolved_by=by
+    )
+    _refresh_movement_status(movement)
+    audit.record(
+        "movement.receive",
+        actor=by,
+        obj=movement,
+        request=request,
+        detail={"persons": len(lines), "facility": movement.to_facility_id},
+    )
+    for line in lines:
+        audit.record(
+            "person.receive",
+            actor=by,
+            obj=line.person,
+            request=request,
+            detail={"movement": movement.number},
+        )
+    return len(lines)
+
+
+@transaction.atomic
+def report_missing(movement: Movement, person, *, note: str, by, request=None) -> ManifestLine:
+    """The receiving side reports that a person on the manifest did not arrive.
+
+    The person stays in transit (and so unaccounted once overdue) until found and received: the report
+    is a flag for follow-up, not a way to close the case.
+    """
+    if not (note or "").strip():
+        raise ValidationError({"note": [_("say what is known (e.g. 'not on the bus at arrival')")]})
+    line = ManifestLine.objects.select_for_update().get(movement=movement, person=person)
+    if line.outcome == ManifestLine.Outcome.RECEIVED:
+        raise ValidationError({"person": [_("already received")]})
+    line.outcome = ManifestLine.Outcome.MISSING
+    line.note = note.strip()
+    line.resolved_at = timezone.now()
+    line.resolved_by = by
+    line.save()
+    audit.record(
+        "person.reported_missing",
+        actor=by,
+        obj=person,
+        request=request,
+        detail={"movement": movement.number},
+    )
+    return line
+
+
+def unaccounted_cutoff():
+    hours = settings.MUSTER["UNACCOUNTED_AFTER_HOURS"]
+    return timezone.now() - timedelta(hours=hours)
+
+
+def in_transit_lines() -> QuerySet:
+    """Manifest lines of persons dispatched and not received (pending or reported missing)."""
+    return ManifestLine.objects.filter(
+        outcome__in=[ManifestLine.Outcome.PENDING, ManifestLine.Outcome.MISSING]
+    ).select_related("movement__from_facility", "movement__to_facility", "person")
+
+
+def unaccounted_lines() -> QuerySet:
+    """In transit for longer than the configured limit, or reported not arrived."""
+    return (
+        in_transit_lines()
+        .filter(
+            Q(movement__dispatched_at__lt=unaccounted_cutoff())
+            | Q(outcome=ManifestLine.Outcome.MISSING)
+        )
+        .order_by("movement__dispatched_at")
+    )

@@ -1,0 +1,1 @@
+"""Intake: reception registration of whole households (forms, imports)."""

@@ -1,0 +1,1 @@
+"""People: persons with their names as entered, households, identity documents and protection flags."""

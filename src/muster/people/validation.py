@@ -1,0 +1,204 @@
+"""Turning what an officer typed (form fields or JSON) into clean values, with messages that name the field.
+
+The HTML forms, the JSON API and the importers all call :func:`clean_member`, so a registration is
+validated the same way whichever door it came through.
+"""
+
+import datetime as dt
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from muster.people.models import (
+    NAME_PARTS,
+    PROTECTION_FLAGS,
+    DobPrecision,
+    IdentityDocument,
+    Relationship,
+    Sex,
+)
+
+NAME_MAX = 200
+ISO3 = re.compile(r"^[A-Z]{3}$")
+# Bidi controls that can disguise a name on screen. They are kept exactly as typed (nothing is
+# silently changed) but rendering always escapes them and the person page marks the name.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+
+
+def has_hidden_characters(text: str) -> bool:
+    return bool(BIDI_CONTROLS.search(text)) or any(unicodedata.category(ch) == "Cf" for ch in text)
+
+
+def _text(raw, field: str, errors: dict, required: bool = False, max_length: int = NAME_MAX) -> str:
+    value = "" if raw is None else str(raw)
+    value = unicodedata.normalize("NFC", value).strip()
+    if "\x00" in value:
+        errors[field] = _("contains a NUL character, which cannot be stored")
+        return ""
+    if required and not value:
+        errors[field] = _("is required")
+    elif len(value) > max_length:
+        errors[field] = _("is too long (%(n)d characters; at most %(max)d)") % {
+            "n": len(value),
+            "max": max_length,
+        }
+    return value
+
+
+def parse_date(raw, field: str, errors: dict) -> dt.date | None:
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    text = str(raw).strip()
+    try:
+        value = dt.date.fromisoformat(text)
+    except ValueError:
+        errors[field] = _(
+            "'%(v)s' is not a date (YYYY-MM-DD); use the birth year if only the year is known"
+        ) % {"v": text[:40]}
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        errors[field] = _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": text[:40]}
+        return None
+    return value
+
+
+def _int(raw, field: str, errors: dict, lo: int, hi: int) -> int | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        errors[field] = _("'%(v)s' is not a whole number") % {"v": str(raw)[:40]}
+        return None
+    if not lo <= value <= hi:
+        errors[field] = _("must be between %(lo)d and %(hi)d") % {"lo": lo, "hi": hi}
+        return None
+    return value
+
+
+def _bool(raw) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    return str(raw).strip().lower() in {"1", "true", "on", "yes", "y"}
+
+
+def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
+    """Validate one person's registration fields; raise ValidationError({field: [message]}).
+
+    Date of birth may be given as a full date, a year only, or an estimated age in years.
+    """
+    today = today or dt.date.today()
+    errors: dict[str, str] = {}
+    out: dict = {}
+    for part in NAME_PARTS:
+        out[part] = _text(raw.get(part), part, errors, required=(part == "given_name"))
+
+    sex = str(raw.get("sex") or "U").strip().upper()[:1] or "U"
+    if sex not in Sex.values:
+        errors["sex"] = _("must be M, F or U (unknown)")
+    out["sex"] = sex
+
+    dob = parse_date(raw.get("date_of_birth"), "date_of_birth", errors)
+    year = _int(raw.get("birth_year"), "birth_year", errors, 1900, today.year)
+    age = _int(raw.get("estimated_age"), "estimated_age", errors, 0, 120)
+    if dob is not None:
+        if dob > today:
+            errors["date_of_birth"] = _("is in the future")
+        elif dob.year < 1900:
+            errors["date_of_birth"] = _("is before 1900")
+        if year is not None and year != dob.year:
+            errors["birth_year"] = _("does not agree with the date of birth (%(y)d)") % {
+                "y": dob.year
+            }
+        out.update(date_of_birth=dob, birth_year=dob.year, dob_precision=DobPrecision.DAY)
+    elif year is not None:
+        out.update(date_of_birth=None, birth_year=year, dob_precision=DobPrecision.YEAR)
+    elif age is not None:
+        out.update(
+            date_of_birth=None, birth_year=today.year - age, dob_precision=DobPrecision.ESTIMATED
+        )
+    else:
+        out.update(date_of_birth=None, birth_year=None, dob_precision=DobPrecision.YEAR)
+
+    nationality = _text(raw.get("nationality"), "nationality", errors, max_length=3).upper()
+    if nationality and not ISO3.match(nationality):
+        errors["nationality"] = _("'%(v)s' is not an ISO 3166 alpha-3 code (e.g. SYR, IRQ)") % {
+            "v": nationality
+        }
+    out["nationality"] = nationality
+    out["place_of_origin"] = _text(raw.get("place_of_origin"), "place_of_origin", errors)
+    out["origin_pcode"] = _text(raw.get("origin_pcode"), "origin_pcode", errors, max_length=20)
+
+    relationship = str(raw.get("relationship_to_head") or Relationship.HEAD).strip()
+    if relationship not in Relationship.values:
+        errors["relationship_to_head"] = _("'%(v)s' is not a known relationship") % {
+            "v": relationship[:40]
+        }
+    out["relationship_to_head"] = relationship
+
+    for flag in PROTECTION_FLAGS:
+        out[flag] = _bool(raw.get(flag, False))
+
+    docs = []
+    for i, doc in enumerate(raw.get("documents") or []):
+        doc_errors: dict[str, str] = {}
+        number = _text(doc.get("number"), "number", doc_errors, max_length=60)
+        doc_type = str(doc.get("doc_type") or "").strip()
+        if not number and not doc_type:
+            continue  # an empty document row in the form
+        if not number:
+            doc_errors["number"] = _("is required for a document")
+        if doc_type not in IdentityDocument.Kind.values:
+            doc_errors["doc_type"] = _("'%(v)s' is not a known document type") % {
+                "v": doc_type[:40]
+            }
+        country = _text(doc.get("issuing_country"), "issuing_country", doc_errors, max_length=3)
+        country = country.upper()
+        if country and not ISO3.match(country):
+            doc_errors["issuing_country"] = _("'%(v)s' is not an ISO 3166 alpha-3 code") % {
+                "v": country
+            }
+        mrz = _text(doc.get("mrz"), "mrz", doc_errors, max_length=200)
+        for key, msg in doc_errors.items():
+            errors[f"documents[{i}].{key}"] = msg
+        docs.append(dict(doc_type=doc_type, number=number, issuing_country=country, mrz=mrz))
+    out["documents"] = docs
+
+    if errors:
+        raise ValidationError({k: [v] for k, v in errors.items()})
+    return out
+
+
+def clean_household(members_raw: list[dict], *, today: dt.date | None = None) -> list[dict]:
+    """Validate a whole household; errors are keyed ``members[i].field``. Head must come first."""
+    if not members_raw:
+        raise ValidationError({"members": [_("at least one person is required")]})
+    errors: dict[str, list[str]] = {}
+    cleaned: list[dict] = []
+    for i, raw in enumerate(members_raw):
+        if not isinstance(raw, dict):
+            errors[f"members[{i}]"] = [_("must be an object of person fields")]
+            continue
+        if i == 0 and not raw.get("relationship_to_head"):
+            raw = {**raw, "relationship_to_head": Relationship.HEAD}
+        try:
+            cleaned.append(clean_member(raw, today=today))
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors[f"members[{i}].{field}"] = messages
+    heads = [m for m in cleaned if m["relationship_to_head"] == Relationship.HEAD]
+    if not errors and len(heads) != 1:
+        errors["members"] = [
+            _("a household has exactly one head (found %(n)d)") % {"n": len(heads)}
+        ]
+    if not errors and cleaned[0]["relationship_to_head"] != Relationship.HEAD:
+        errors["members[0].relationship_to_head"] = [_("the first person must be the head")]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned

@@ -1,0 +1,1 @@
+"""Reports: situation report, dashboards and exports."""

@@ -1,0 +1,99 @@
+"""The situation report: figures only, never names.
+
+Who came out, where they are now, how many by group, occupancy against capacity, in transit and
+unaccounted. Used by ``muster sitrep``, the dashboard and the exports.
+"""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from muster.custody import services as custody
+from muster.custody.models import Facility, Placement
+from muster.people.models import Person
+from muster.screening.models import Category, CategoryDecision
+
+
+def situation_report() -> dict:
+    active = Person.objects.filter(merged_into__isnull=True)
+    registered = active.count()
+    by_category = {c: 0 for c in Category.values}
+    rows = (
+        CategoryDecision.objects.filter(is_current=True, person__merged_into__isnull=True)
+        .values("category")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        by_category[row["category"]] = row["n"]
+    by_category["undecided"] = registered - sum(by_category.values())
+
+    populations = custody.populations()
+    expected = dict(
+        custody.in_transit_lines()
+        .filter(outcome="pending")
+        .values_list("movement__to_facility_id")
+        .annotate(n=Count("id"))
+    )
+    facilities = []
+    for f in Facility.objects.order_by("kind", "name"):
+        pop = populations.get(f.pk, 0)
+        facilities.append(
+            {
+                "id": f.pk,
+                "name": f.name,
+                "kind": f.kind,
+                "pcode": f.pcode,
+                "population": pop,
+                "capacity": f.capacity,
+                "occupancy": round(pop / f.capacity, 3) if f.capacity else None,
+                "expected": expected.get(f.pk, 0),
+            }
+        )
+    today = timezone.localdate()
+    arrivals = (
+        active.filter(registered_at__date__gte=today - timezone.timedelta(days=13))
+        .values("registered_at__date")
+        .annotate(n=Count("id"))
+        .order_by("registered_at__date")
+    )
+    departed = Placement.objects.filter(is_current=True, state=Placement.State.DEPARTED).count()
+    children_flags = active.filter(Q(unaccompanied_child=True) | Q(separated_child=True)).count()
+    return {
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "registered": registered,
+        "by_category": by_category,
+        "facilities": facilities,
+        "in_transit": custody.in_transit_lines().count(),
+        "unaccounted": custody.unaccounted_lines().count(),
+        "unaccounted_after_hours": _hours(),
+        "departed": departed,
+        "separated_or_unaccompanied_children": children_flags,
+        "arrivals_last_14_days": [
+            {"date": r["registered_at__date"].isoformat(), "registered": r["n"]} for r in arrivals
+        ],
+    }
+
+
+def _hours() -> float:
+    from django.conf import settings
+
+    return settings.MUSTER["UNACCOUNTED_AFTER_HOURS"]
+
+
+def format_text(report: dict) -> str:
+    lines = [
+        f"Situation report — {report['generated_at']}",
+        f"Registered: {report['registered']}",
+        "By category: " + ", ".join(f"{k} {v}" for k, v in report["by_category"].items()),
+        f"In transit: {report['in_transit']}   Unaccounted (> {report['unaccounted_after_hours']:g} h "
+        f"or reported not arrived): {report['unaccounted']}",
+        f"Departed: {report['departed']}   Separated/unaccompanied children: "
+        f"{report['separated_or_unaccompanied_children']}",
+        "",
+        f"{'Facility':40} {'Kind':20} {'Population':>10} {'Capacity':>9} {'Expected':>9}",
+    ]
+    for f in report["facilities"]:
+        cap = "" if f["capacity"] is None else str(f["capacity"])
+        lines.append(
+            f"{f['name'][:40]:40} {f['kind']:20} {f['population']:>10} {cap:>9} {f['expected']:>9}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Screening: category decisions, reference lists, hits and adjudication."""

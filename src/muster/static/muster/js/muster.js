@@ -1,0 +1,1 @@
+// Muster's small page helpers. No framework; htmx does the requests.
