@@ -6,6 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
     path("", include("muster.web.urls")),
+    path("account/", include("muster.access.urls")),
+    path("audit/", include("muster.audit.urls")),
+    path("screening/", include("muster.screening.urls")),
     path("api/", include("muster.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -148,8 +148,13 @@ def dispatch(
     vehicle: str = "",
     note: str = "",
     override_reason: str = "",
+    separation_reason: str = "",
 ) -> Movement:
-    """Dispatch persons from one facility to another on one manifest. They are in transit until received."""
+    """Dispatch persons from one facility to another on one manifest. They are in transit until received.
+
+    ``separation_reason`` is required when the transfer splits a registered household across
+    facilities (protection safeguard, see :mod:`muster.screening.safeguards`).
+    """
     if from_facility.pk == to_facility.pk:
         raise ValidationError({"to_facility": [_("must differ from the sending facility")]})
     if not persons:
