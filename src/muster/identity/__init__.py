@@ -1,0 +1,45 @@
+"""Identity resolution for people whose names are written in Arabic script and in many Latin
+spellings: normalisation, candidate generation, Fellegi–Sunter scoring, clustering, screening.
+
+A pure library (no Django).  The public face is a handful of names::
+
+    from muster.identity import read_person_csv, dedupe, link, ScreeningIndex
+
+    records = read_person_csv("registrations.csv")     # validated dicts, DESIGN.md layout
+    result = dedupe(records)                            # result.clusters: record_id -> cluster_id
+    pairs = link(records, read_person_csv("list.csv")).pairs.to_frame()
+
+    index = ScreeningIndex(records)                     # one-to-many screening, in memory
+    for c in index.candidates(new_registration, limit=20):
+        print(c.record_id, c.match_probability, c.explanation["given_name"]["level"])
+
+    normalise_name("Mohamed Jassem").key1               # 'muhamadjasam'
+
+Engines: ``engine="duckdb"`` (default) or ``engine="spark"`` run the same model.
+The machinery sits in ``muster.identity.internals``.
+"""
+
+from .internals.comparisons import FIELDS
+from .internals.model import Model
+from .internals.names import NameKey, normalise_name
+from .internals.pipeline import DedupeResult, LinkResult, ScoredPairs, dedupe, link
+from .internals.records import PERSON_COLUMNS, PersonCsvError, check_record, read_person_csv
+from .internals.screening import Candidate, ScreeningIndex
+
+__all__ = [
+    "FIELDS",
+    "PERSON_COLUMNS",
+    "Candidate",
+    "DedupeResult",
+    "LinkResult",
+    "Model",
+    "NameKey",
+    "PersonCsvError",
+    "ScoredPairs",
+    "ScreeningIndex",
+    "check_record",
+    "dedupe",
+    "link",
+    "normalise_name",
+    "read_person_csv",
+]

@@ -1,0 +1,194 @@
+"""Comparison levels per field, written once as SQL (DuckDB and Spark) and once in Python.
+
+The two forms must agree level for level (tests/identity/test_engines.py checks it): the SQL
+form scores batches inside the engine, the Python form scores a single registration in the
+screening index.  Levels are small integers, -1 meaning "missing on one side".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from .names import NameKey
+
+NAME_FIELDS = (
+    "given_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "mother_name",
+    "alias",
+    "place_of_origin",
+)
+LINEAGE_FIELDS = ("father_name", "grandfather_name", "family_name", "mother_name")
+FIELDS = (*NAME_FIELDS, "date_of_birth", "sex", "nationality")
+NAME_PART = {"family_name": "family", "alias": "alias", "place_of_origin": "place"}
+
+NAME_LABELS = {
+    -1: "missing",
+    0: "disagree",
+    1: "typo",
+    2: "arabic_script_equivalent",
+    3: "transliteration",
+    4: "exact",
+}
+DOB_LABELS = {
+    -1: "missing",
+    0: "disagree",
+    1: "partial",  # years one apart, or same year with different full dates
+    2: "partial",  # same year, one side only a year (or a 1 January default)
+    3: "typo",  # same year, day or month agrees
+    4: "typo",  # day and month swapped
+    5: "exact",
+}
+DOB_DETAIL = {
+    1: "birth years within one year",
+    2: "same birth year (year only or 1 January)",
+    3: "same year, day or month differs",
+    4: "day and month swapped",
+}
+EXACT_LABELS = {-1: "missing", 0: "disagree", 1: "exact"}
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    code: int
+    label: str
+
+
+def _typo_budget(a: str, b: str) -> int:
+    return 1 if max(len(a), len(b)) <= 5 else 2
+
+
+def name_level(a: NameKey, b: NameKey) -> Level:
+    """How two names agree; mirrors ``name_level_sql``.
+
+    >>> from muster.identity import normalise_name as n
+    >>> name_level(n("Jassem"), n("Jasim")).label
+    'transliteration'
+    >>> name_level(n("Hassan"), n("Hussein")).label
+    'disagree'
+    """
+    code = name_level_code(a, b)
+    return Level(code, NAME_LABELS[code])
+
+
+def name_level_code(a: NameKey, b: NameKey) -> int:
+    if not a.folded or not b.folded:
+        return -1
+    if a.folded == b.folded:
+        return 4
+    if a.key1 == b.key1 or a.key2 == b.key2 or (a.canon and a.canon == b.canon):
+        return 3
+    if a.canon and b.canon:
+        # The variant table knows both names, and they are different names.
+        return 0
+    if a.script != b.script and a.skeleton == b.skeleton:
+        return 2
+    if a.key1[:1] == b.key1[:1] and Levenshtein.distance(a.key1, b.key1) <= _typo_budget(
+        a.key1, b.key1
+    ):
+        return 1
+    return 0
+
+
+def name_level_sql(col: str) -> str:
+    """SQL for the level of name column ``col`` between aliases l and r."""
+    f, k1, k2, c, s, sc = (f"{col}_{x}" for x in ("f", "k1", "k2", "c", "s", "sc"))
+    return f"""CASE
+  WHEN l.{f} IS NULL OR r.{f} IS NULL THEN -1
+  WHEN l.{f} = r.{f} THEN 4
+  WHEN l.{k1} = r.{k1} OR l.{k2} = r.{k2} OR (l.{c} <> '' AND l.{c} = r.{c}) THEN 3
+  WHEN l.{c} <> '' AND r.{c} <> '' THEN 0
+  WHEN l.{sc} <> r.{sc} AND l.{s} = r.{s} THEN 2
+  WHEN substr(l.{k1}, 1, 1) = substr(r.{k1}, 1, 1)
+   AND levenshtein(l.{k1}, r.{k1})
+       <= CASE WHEN greatest(length(l.{k1}), length(r.{k1})) <= 5 THEN 1 ELSE 2 END THEN 1
+  ELSE 0 END"""
+
+
+def dob_level_code(
+    ya: int | None, ma: int | None, da: int | None, pa: bool,
+    yb: int | None, mb: int | None, db: int | None, pb: bool,
+) -> int:  # fmt: skip
+    """Birth-date level; ``p`` says the date is a real full date (not year-only, not 1 Jan)."""
+    if ya is None or yb is None:
+        return -1
+    if pa and pb and ya == yb:
+        if ma == mb and da == db:
+            return 5
+        if ma == db and da == mb:
+            return 4
+        if ma == mb or da == db:
+            return 3
+        return 1
+    if ya == yb:
+        return 2
+    if abs(ya - yb) <= 1:
+        return 1
+    return 0
+
+
+DOB_LEVEL_SQL = """CASE
+  WHEN l.yr IS NULL OR r.yr IS NULL THEN -1
+  WHEN l.precise AND r.precise AND l.yr = r.yr AND l.mo = r.mo AND l.dy = r.dy THEN 5
+  WHEN l.precise AND r.precise AND l.yr = r.yr AND l.mo = r.dy AND l.dy = r.mo THEN 4
+  WHEN l.precise AND r.precise AND l.yr = r.yr AND (l.mo = r.mo OR l.dy = r.dy) THEN 3
+  WHEN l.precise AND r.precise AND l.yr = r.yr THEN 1
+  WHEN l.yr = r.yr THEN 2
+  WHEN abs(l.yr - r.yr) <= 1 THEN 1
+  ELSE 0 END"""
+
+
+def exact_level_code(a: str, b: str) -> int:
+    if not a or not b:
+        return -1
+    return 1 if a == b else 0
+
+
+def exact_level_sql(col: str) -> str:
+    return f"""CASE WHEN l.{col} IS NULL OR r.{col} IS NULL THEN -1
+  WHEN l.{col} = r.{col} THEN 1 ELSE 0 END"""
+
+
+def level_columns_sql() -> str:
+    """The SELECT list computing every field level (column ``lv_<field>``) for pair l, r."""
+    parts = [f"CAST({name_level_sql(f)} AS TINYINT) AS lv_{f}" for f in NAME_FIELDS]
+    parts.append(f"CAST({DOB_LEVEL_SQL} AS TINYINT) AS lv_date_of_birth")
+    parts.append(f"CAST({exact_level_sql('sex')} AS TINYINT) AS lv_sex")
+    parts.append(f"CAST({exact_level_sql('nationality')} AS TINYINT) AS lv_nationality")
+    return ",\n".join(parts)
+
+
+def lineage_levels(levels: dict[str, np.ndarray]) -> np.ndarray:
+    """Father, grandfather, family and mother names judged together.
+
+    Brothers share all four, so counting them as four independent agreements would outweigh a
+    different given name and birth year (the sibling trap).  Judged as one comparison, their
+    joint agreement carries the weight it has, once.  Levels: -1 all missing, 0 none agree,
+    1 some agree and some disagree, 2 two or more agree and one disagrees, 3 one agrees,
+    4 two agree, 5 three or four agree (no disagreement in 3-5).
+    """
+    stack = np.stack([levels[f] for f in LINEAGE_FIELDS])
+    agree = (stack >= 1).sum(axis=0)
+    disagree = (stack == 0).sum(axis=0)
+    present = agree + disagree
+    out = np.zeros(stack.shape[1], dtype=np.int8)
+    out[(agree >= 1) & (disagree >= 1)] = 1
+    out[(agree >= 2) & (disagree == 1)] = 2
+    out[(agree == 1) & (disagree == 0)] = 3
+    out[(agree == 2) & (disagree == 0)] = 4
+    out[(agree >= 3) & (disagree == 0)] = 5
+    out[present == 0] = -1
+    return out
+
+
+def field_label(field: str, code: int) -> str:
+    if field == "date_of_birth":
+        return DOB_LABELS[code]
+    if field in ("sex", "nationality"):
+        return EXACT_LABELS[code]
+    return NAME_LABELS[code]

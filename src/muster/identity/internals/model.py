@@ -1,0 +1,165 @@
+"""The Fellegi–Sunter model: comparisons, m/u parameters, EM training, match weights.
+
+Field levels come from the engine (one small integer per field and pair).  The model groups
+them into comparisons (the four lineage names are one comparison, see
+``comparisons.lineage_levels``), estimates u from random pairs and m with the prior by EM on
+the candidate pairs, both without labels, exactly as Splink does; EM runs on the counts of
+distinct agreement patterns, so it costs the same for a thousand pairs or a billion.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from .comparisons import LINEAGE_FIELDS, lineage_levels
+
+# comparison -> number of non-missing levels (0 = disagree ... top = best agreement)
+COMPARISONS: dict[str, int] = {
+    "given_name": 5,
+    "lineage": 6,
+    "date_of_birth": 6,
+    "sex": 2,
+    "alias": 5,
+    "place_of_origin": 5,
+    "nationality": 2,
+}
+# The given name is what tells brothers apart.  EM on candidate pairs that include brothers can
+# learn that a different given name is "sometimes a match"; this floor keeps it rare (a real
+# registration error that changes the whole given name), so the lineage cannot outvote it.
+M_CEILING = {("given_name", 0): 0.01}
+
+
+def comparison_levels(levels: dict[str, np.ndarray]) -> np.ndarray:
+    """Field levels (``lv_<field>`` arrays) -> gamma matrix, one column per comparison."""
+    n = len(levels["given_name"])
+    gamma = np.empty((n, len(COMPARISONS)), dtype=np.int8)
+    for j, name in enumerate(COMPARISONS):
+        gamma[:, j] = lineage_levels(levels) if name == "lineage" else levels[name]
+    return gamma
+
+
+def _pattern_counts(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    code = np.zeros(len(gamma), dtype=np.int64)
+    for j in range(gamma.shape[1]):
+        code = code * 16 + (gamma[:, j].astype(np.int64) + 1)
+    codes, counts = np.unique(code, return_counts=True)
+    patterns = np.empty((len(codes), gamma.shape[1]), dtype=np.int8)
+    rest = codes.copy()
+    for j in reversed(range(gamma.shape[1])):
+        patterns[:, j] = (rest % 16) - 1
+        rest //= 16
+    return patterns, counts.astype(np.float64)
+
+
+@dataclass
+class Model:
+    """m and u per comparison level, and the prior probability that a candidate pair matches.
+
+    >>> model = Model.default()
+    >>> round(model.probability(np.array([[4, 5, 5, 1, -1, -1, 1]]))[0], 3) > 0.99
+    True
+    """
+
+    m: dict[str, list[float]]
+    u: dict[str, list[float]]
+    prior: float
+    trained_on: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def initial(cls) -> Model:
+        m, u = {}, {}
+        for name, k in COMPARISONS.items():
+            # Start m high on the best level and u high on disagreement; EM moves them.
+            m[name] = list(np.geomspace(0.02, 1.0, k) / np.geomspace(0.02, 1.0, k).sum())
+            u[name] = list(np.geomspace(1.0, 0.01, k) / np.geomspace(1.0, 0.01, k).sum())
+        return cls(m, u, 0.1)
+
+    @classmethod
+    def default(cls) -> Model:
+        """The parameters shipped with the package (trained on a synthetic population)."""
+        path = resources.files("muster.identity.internals") / "data" / "default_model.json"
+        return cls.from_json(path.read_text(encoding="utf-8"))
+
+    @classmethod
+    def from_json(cls, text: str) -> Model:
+        data = json.loads(text)
+        return cls(data["m"], data["u"], data["prior"], data.get("trained_on", {}))
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"m": self.m, "u": self.u, "prior": self.prior, "trained_on": self.trained_on},
+            indent=1,
+        )
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(self.to_json(), encoding="utf-8")
+
+    def weight_table(self) -> np.ndarray:
+        """weights[j, level + 1]: log2 Bayes factor of comparison j at a level; 0 when missing."""
+        width = max(COMPARISONS.values()) + 1
+        w = np.zeros((len(COMPARISONS), width))
+        for j, name in enumerate(COMPARISONS):
+            m, u = np.asarray(self.m[name]), np.asarray(self.u[name])
+            w[j, 1 : len(m) + 1] = np.log2(np.maximum(m, 1e-12) / np.maximum(u, 1e-12))
+        return w
+
+    def match_weight(self, gamma: np.ndarray) -> np.ndarray:
+        w = self.weight_table()
+        total = np.full(len(gamma), np.log2(self.prior / (1 - self.prior)))
+        for j in range(gamma.shape[1]):
+            total += w[j, gamma[:, j].astype(np.int64) + 1]
+        return total
+
+    def probability(self, gamma: np.ndarray) -> np.ndarray:
+        mw = np.clip(self.match_weight(gamma), -60, 60)
+        return 1.0 / (1.0 + np.exp2(-mw))
+
+    def estimate_u(self, gamma_random: np.ndarray) -> None:
+        """u from random record pairs, which are nearly all non-matches."""
+        for j, (name, k) in enumerate(COMPARISONS.items()):
+            col = gamma_random[:, j]
+            counts = np.array([(col == lvl).sum() for lvl in range(k)], dtype=np.float64)
+            self.u[name] = list((counts + 0.5) / (counts.sum() + 0.5 * k))
+
+    def train_em(self, gamma: np.ndarray, iterations: int = 40, tol: float = 1e-6) -> int:
+        """Estimate m and the prior on candidate pairs by expectation-maximisation (u fixed)."""
+        patterns, counts = _pattern_counts(gamma)
+        names = list(COMPARISONS)
+        for it in range(iterations):
+            w = self.weight_table()
+            mw = np.full(len(patterns), np.log2(self.prior / (1 - self.prior)))
+            for j in range(len(names)):
+                mw += w[j, patterns[:, j].astype(np.int64) + 1]
+            p = 1.0 / (1.0 + np.exp2(-np.clip(mw, -60, 60)))
+            pc = p * counts
+            new_prior = float(pc.sum() / counts.sum())
+            delta = abs(new_prior - self.prior)
+            self.prior = min(max(new_prior, 1e-9), 1 - 1e-9)
+            for j, name in enumerate(names):
+                k = COMPARISONS[name]
+                col = patterns[:, j]
+                mass = np.array([pc[col == lvl].sum() for lvl in range(k)]) + 1e-6
+                m = mass / mass.sum()
+                for lvl in range(k):
+                    ceiling = M_CEILING.get((name, lvl))
+                    if ceiling is not None and m[lvl] > ceiling:
+                        m[lvl] = ceiling
+                m = m / m.sum()
+                delta = max(delta, float(np.abs(m - np.asarray(self.m[name])).max()))
+                self.m[name] = list(m)
+            if delta < tol:
+                return it + 1
+        return iterations
+
+
+def levels_dict(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Engine output columns ``lv_<field>`` -> {field: levels}."""
+    return {k[3:]: np.asarray(v, dtype=np.int8) for k, v in arrays.items() if k.startswith("lv_")}
+
+
+__all__ = ["COMPARISONS", "LINEAGE_FIELDS", "Model", "comparison_levels", "levels_dict"]

@@ -1,0 +1,344 @@
+"""Name normalisation: Arabic script and Latin transliterations to comparable keys.
+
+The original text is never changed; every key here is derived from it.  A name gets:
+
+- ``folded``: the text with case, accents, punctuation and Arabic orthographic variants
+  folded away.  Two names with the same folded form are an *exact* match.
+- ``key1`` / ``key2``: a Latin phonetic key.  Transliteration variants of one name map to the
+  same key (rules below).  Latin "e" stands for either fatha or kasra ("Ahmed" = Ahmad, "Jassem"
+  = Jasim), so ``key1`` reads it as "a" and ``key2`` as "i"; two names agree if either pair
+  is equal.
+- ``canon``: the Arabic spelling the name stands for, when known from the variant table shipped
+  with the package (attested Latin spellings of Arabic names, with counts).  Arabic script is
+  looked up directly; a Latin spelling is looked up when one Arabic name dominates it.
+- ``skeleton``: consonants only, the common ground of Arabic script (which writes no short
+  vowels) and Latin (which does not mark long ones).  Used for blocking and for cross-script
+  comparison when the table does not know the name.
+
+Latin rules, in order (see README.md in this package for the table with examples):
+
+1. NFKD, drop accents; Kurdish ş -> sh, ç -> ch; lower case; apostrophes and ʿ ʾ dropped.
+2. Particles: al/el/il/ul (and sun-letter forms ar-, as-, ad- ... before the same letter) are
+   dropped before another token; bin/ibn/ben/bint/walad dropped; abu/abou/abo -> abu.  In
+   family names a glued al-/el- is dropped when at least four letters remain (Alobaidi).
+3. Compounds are joined: "Abd al-Rahman", "Abdel Rahman", "Abdurrahman" -> abdrahman;
+   "Nur al-Din", "Noureddine" -> nurdin.
+4. Consonants: ph->f, kh->x, gh->G (ghayn), sh/ch->$, th->t, dh->d, zh->j, q/c/ck->k, g->j.
+5. Vowels: ou/oo/o/uu->u, ee/ie/ii->i, ei/ey/ai/ay->ay, iy before a vowel->i, aa->a, final y
+   after a consonant->i; doubled letters single; final "ah"->a (teh marbuta); then e->a (key1)
+   or e->i (key2).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+_ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_ARABIC_DIACRITICS_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_ARABIC_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ی": "ي",
+        "ة": "ه",
+        "ک": "ك",
+        "ہ": "ه",
+        "ـ": None,
+        "\u200c": None,
+        "\u200d": None,
+    }
+)
+# Arabic (and Sorani Kurdish) letters to the symbols of the Latin key alphabet, so that both
+# scripts meet in the same skeleton.  ع and hamza carry no Latin letter in common spellings.
+_ARABIC_TO_KEY = {
+    "ا": "a",
+    "ب": "b",
+    "ت": "t",
+    "ث": "t",
+    "ج": "j",
+    "ح": "h",
+    "خ": "x",
+    "د": "d",
+    "ذ": "d",
+    "ر": "r",
+    "ز": "z",
+    "س": "s",
+    "ش": "$",
+    "ص": "s",
+    "ض": "d",
+    "ط": "t",
+    "ظ": "z",
+    "ع": "",
+    "غ": "G",
+    "ف": "f",
+    "ق": "k",
+    "ك": "k",
+    "ل": "l",
+    "م": "m",
+    "ن": "n",
+    "ه": "h",
+    "و": "u",
+    "ي": "i",
+    "ء": "",
+    "ؤ": "",
+    "ئ": "",
+    "پ": "p",
+    "چ": "$",
+    "ژ": "j",
+    "گ": "j",
+    "ڤ": "v",
+    "ۆ": "u",
+    "ێ": "i",
+    "ە": "a",
+    "ڕ": "r",
+    "ڵ": "l",
+}
+_ARABIC_PREFIX_AL = "ال"
+
+_PARTICLES_ALWAYS = {"al", "el", "il", "ul", "bin", "ibn", "ben", "bint", "walad"}
+_SUN_PARTICLES = {"ar", "as", "ad", "an", "at", "az", "ash", "ath", "adh", "ed", "es", "er"}
+_ABU = {"abu", "abou", "abo", "abū"}
+
+_ABD_RE = re.compile(r"^abd(?:(?:[aeiou]{1,2}|ou)(?:l|([rnsztd])(?=\1))?)?(?=[a-z])")
+_DIN_RE = re.compile(r"(?<=[a-z]{3})(?:[aeiou]{1,2}[ld]|[aeiou])?d(?:ee|i|ii)ne?$")
+_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), r)
+    for p, r in [
+        ("ph", "f"),
+        ("kh", "x"),
+        ("gh", "G"),
+        ("sh", "$"),
+        ("ch", "$"),
+        ("th", "t"),
+        ("dh", "d"),
+        ("zh", "j"),
+        ("ck", "k"),
+        ("[qc]", "k"),
+        ("g", "j"),
+        ("ou|oo|uu|o", "u"),
+        ("ee|ie|ii", "i"),
+        ("ei|ey|ai|ay", "A"),  # placeholder so "ay" is not re-read as a + y
+        ("iy(?=[aeiu])", "i"),
+        ("aa", "a"),
+        ("(?<=[^aeiuA])y$", "i"),
+        (r"(.)\1+", r"\1"),
+        ("ah$", "a"),
+        ("A", "ay"),
+    ]
+]
+_LATIN_LETTERS_RE = re.compile(r"[^a-z ]")
+
+
+@dataclass(frozen=True, slots=True)
+class NameKey:
+    """The comparable forms of one name.
+
+    >>> k = normalise_name("Mohamed")
+    >>> (k.folded, k.key1, k.skeleton)
+    ('mohamed', 'muhamad', 'mhmd')
+    >>> normalise_name("محمد").canon == k.canon == "محمد"
+    True
+    """
+
+    original: str
+    script: str  # "arabic", "latin" or "" for an empty name
+    folded: str
+    key1: str
+    key2: str
+    canon: str
+    skeleton: str
+
+    def agrees(self, other: NameKey) -> bool:
+        """True when the two names are the same name in any spelling we know of."""
+        if not self.folded or not other.folded:
+            return False
+        return (
+            self.folded == other.folded
+            or self.key1 == other.key1
+            or self.key2 == other.key2
+            or (bool(self.canon) and self.canon == other.canon)
+        )
+
+
+_EMPTY = NameKey("", "", "", "", "", "", "")
+
+
+def is_arabic(text: str) -> bool:
+    return bool(_ARABIC_RE.search(text))
+
+
+def fold_arabic(text: str) -> str:
+    """Hamza forms on alef, alef maqsura, teh marbuta, diacritics and spaces folded away.
+
+    The article inside compounds goes too (نور الدين = نورالدين = نوردين), as the Latin
+    rules drop it from "Nur al-Din".
+    """
+    text = unicodedata.normalize("NFKC", text)
+    tokens = _ARABIC_DIACRITICS_RE.sub("", text).translate(_ARABIC_FOLD).split()
+    if not tokens:
+        return ""
+    tokens[1:] = [
+        t[2:] if t.startswith(_ARABIC_PREFIX_AL) and len(t) > 3 else t for t in tokens[1:]
+    ]
+    joined = "".join(tokens)
+    joined = re.sub("^عبدال(?=..)", "عبد", joined)
+    return re.sub("ال(دين|له)$", r"\1", joined) if len(joined) > 5 else joined
+
+
+def fold_latin(text: str) -> str:
+    text = text.replace("ş", "sh").replace("Ş", "sh").replace("ç", "ch").replace("Ç", "ch")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"['`ʿʾ’‘ʼ]", "", text)
+    text = re.sub(r"[-_.,/]", " ", text)
+    return " ".join(_LATIN_LETTERS_RE.sub("", text).split())
+
+
+def _drop_particles(tokens: list[str], part: str) -> list[str]:
+    out: list[str] = []
+    for i, tok in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if nxt and tok in _PARTICLES_ALWAYS:
+            continue
+        if nxt and tok in _SUN_PARTICLES and nxt[: len(tok) - 1] == tok[1:]:
+            continue
+        if tok in _ABU:
+            tok = "abu"
+        out.append(tok)
+    if part == "family" and out:
+        first = out[0]
+        if first[:2] in ("al", "el") and len(first) >= 6:
+            out[0] = first[2:]
+    return out or tokens
+
+
+def latin_keys(folded: str, part: str = "given") -> tuple[str, str]:
+    """The two Latin phonetic keys of a folded Latin name (rules in the module docstring)."""
+    tokens = _drop_particles(folded.split(), part)
+    s = "".join(tokens)
+    s = _ABD_RE.sub("abd", s)
+    s = _DIN_RE.sub("din", s)
+    for pattern, repl in _RULES:
+        s = pattern.sub(repl, s)
+    k1 = re.sub(r"(.)\1+", r"\1", s.replace("e", "a"))
+    k2 = re.sub(r"(.)\1+", r"\1", s.replace("e", "i"))
+    if k1.endswith("ah"):
+        k1 = k1[:-1]
+    return k1, k2
+
+
+def skeleton_of_key(key: str) -> str:
+    """Consonant skeleton: vowels, medial y/w and a final h dropped, doubles single."""
+    if not key:
+        return ""
+    head, tail = key[0], key[1:]
+    if head in "aeiu":
+        head = ""
+    s = head + re.sub("[aeiuyw]", "", tail)
+    s = re.sub(r"(.)\1+", r"\1", s)
+    if len(s) > 1 and s.endswith("h"):
+        s = s[:-1]
+    return s
+
+
+def _arabic_letters(folded: str) -> str:
+    # Letter-by-letter reading, used only when the variant table does not know the name.
+    out = []
+    for i, ch in enumerate(folded):
+        latin = _ARABIC_TO_KEY.get(ch, "")
+        if i == 0 and ch == "و":
+            latin = "w"
+        elif i == 0 and ch == "ي":
+            latin = "y"
+        out.append(latin)
+    return re.sub(r"(.)\1+", r"\1", "".join(out))
+
+
+def _strip_arabic_particles(folded: str) -> str:
+    # The name the table knows: without bin/ibn and without a leading article (العبيدي ->
+    # عبيدي), as the Latin rules drop al-/bin.
+    folded = re.sub("^(ابن|بن|بنت)(?=...)", "", folded)
+    if folded.startswith(_ARABIC_PREFIX_AL) and len(folded) >= 5:
+        folded = folded[2:]
+    return folded
+
+
+class _VariantTable:
+    """Attested Latin spellings of Arabic names (derived from the arabic-name-romanizer index)."""
+
+    def __init__(self) -> None:
+        spellings: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        by_fold: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        by_key: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        path = resources.files("muster.identity.internals") / "data" / "name_variants.csv"
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                arabic = _strip_arabic_particles(fold_arabic(row["arabic"]))
+                count = int(row["count"])
+                spellings[arabic][row["latin"]] += count
+                folded = fold_latin(row["latin"])
+                by_fold["".join(_drop_particles(folded.split(), "given"))][arabic] += count
+                by_key[latin_keys(folded)[0]][arabic] += count
+        # Arabic folded -> its most frequent Latin spelling.
+        self.latin_of = {a: max(sp.items(), key=lambda kv: kv[1])[0] for a, sp in spellings.items()}
+        self.arabic_of_fold = self._dominant(by_fold)
+        self.arabic_of_key = self._dominant(by_key)
+
+    @staticmethod
+    def _dominant(table: dict[str, dict[str, int]]) -> dict[str, str]:
+        # A Latin spelling names an Arabic name only when one Arabic name clearly owns it.
+        out = {}
+        for latin, arabics in table.items():
+            best, count = max(arabics.items(), key=lambda kv: kv[1])
+            total = sum(arabics.values())
+            if count >= 2 and count / total >= 0.8:
+                out[latin] = best
+        return out
+
+
+@lru_cache(maxsize=1)
+def variant_table() -> _VariantTable:
+    return _VariantTable()
+
+
+@lru_cache(maxsize=500_000)
+def normalise_name(text: str | None, part: str = "given") -> NameKey:
+    """Derive the comparable keys of one name part (``part``: given, family, place ...).
+
+    >>> normalise_name("Abd al-Rahman").key1 == normalise_name("Abdulrahman").key1
+    True
+    >>> normalise_name("Hassan").agrees(normalise_name("Hussein"))
+    False
+    """
+    if text is None:
+        return _EMPTY
+    text = text.strip()
+    if not text:
+        return _EMPTY
+    table = variant_table()
+    if is_arabic(text):
+        folded = fold_arabic(text)
+        base = _strip_arabic_particles(folded)
+        canon = base if base in table.latin_of else ""
+        if canon:
+            k1, k2 = latin_keys(fold_latin(table.latin_of[canon]), part)
+        else:
+            k1 = k2 = _arabic_letters(base)
+        skeleton = skeleton_of_key(_arabic_letters(base))
+        return NameKey(text, "arabic", folded, k1, k2, canon, skeleton)
+    folded = fold_latin(text)
+    if not folded:
+        return _EMPTY
+    k1, k2 = latin_keys(folded, part)
+    joined = "".join(_drop_particles(folded.split(), part))
+    canon = table.arabic_of_fold.get(joined) or table.arabic_of_key.get(k1, "")
+    return NameKey(text, "latin", folded, k1, k2, canon, skeleton_of_key(k1))

@@ -1,0 +1,254 @@
+"""Batch identity resolution: prepare, block, compare, train, score, cluster."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .cluster import connected_components
+from .comparisons import FIELDS, field_label
+from .engines import Engine, get_engine
+from .model import Model, comparison_levels, levels_dict
+from .prepare import prepare
+from .records import Record, check_records
+
+Progress = Callable[[str], None]
+DEFAULT_THRESHOLD = 0.9
+# Below this many candidate pairs EM has too little to learn from: use the shipped parameters.
+MIN_PAIRS_FOR_TRAINING = 2000
+RANDOM_PAIRS_FOR_U = 1_000_000
+
+
+@dataclass
+class ScoredPairs:
+    """Candidate pairs with their field levels, match weight and probability."""
+
+    left_ids: np.ndarray  # record_id of each pair's first record
+    right_ids: np.ndarray
+    levels: dict[str, np.ndarray]  # field -> level code per pair
+    match_weight: np.ndarray
+    match_probability: np.ndarray
+    left_records: pd.DataFrame = field(repr=False)
+    right_records: pd.DataFrame = field(repr=False)
+    left_rows: np.ndarray = field(repr=False, default_factory=lambda: np.array([]))
+    right_rows: np.ndarray = field(repr=False, default_factory=lambda: np.array([]))
+
+    def __len__(self) -> int:
+        return len(self.left_ids)
+
+    def explain(self, i: int) -> dict[str, dict[str, str]]:
+        """Per field: how pair ``i`` agreed, with both original values.
+
+        >>> result.pairs.explain(0)["given_name"]  # doctest: +SKIP
+        {'level': 'transliteration', 'a': 'Mohamed', 'b': 'محمد'}
+        """
+        a = self.left_records.iloc[int(self.left_rows[i])]
+        b = self.right_records.iloc[int(self.right_rows[i])]
+        out = {}
+        for f in FIELDS:
+            code = int(self.levels[f][i])
+            va = a.get(f, "") or (a.get("birth_year", "") if f == "date_of_birth" else "")
+            vb = b.get(f, "") or (b.get("birth_year", "") if f == "date_of_birth" else "")
+            out[f] = {"level": field_label(f, code), "a": str(va), "b": str(vb)}
+        return out
+
+    def to_frame(self, id_names: tuple[str, str] = ("record_id_a", "record_id_b")) -> pd.DataFrame:
+        data: dict[str, object] = {
+            id_names[0]: self.left_ids,
+            id_names[1]: self.right_ids,
+            "score": np.round(self.match_probability, 6),
+            "match_weight": np.round(self.match_weight, 3),
+        }
+        for f in FIELDS:
+            labels = np.array([field_label(f, c) for c in range(-1, 6) if _valid(f, c)])
+            codes = self.levels[f].astype(np.int64) + 1
+            data[f] = labels[np.clip(codes, 0, len(labels) - 1)]
+        return pd.DataFrame(data)
+
+    def select(self, mask: np.ndarray) -> ScoredPairs:
+        return ScoredPairs(
+            self.left_ids[mask],
+            self.right_ids[mask],
+            {k: v[mask] for k, v in self.levels.items()},
+            self.match_weight[mask],
+            self.match_probability[mask],
+            self.left_records,
+            self.right_records,
+            self.left_rows[mask],
+            self.right_rows[mask],
+        )
+
+
+def _valid(f: str, code: int) -> bool:
+    top = {"date_of_birth": 5, "sex": 1, "nationality": 1}.get(f, 4)
+    return code <= top
+
+
+@dataclass
+class DedupeResult:
+    """Persons found in one list: ``clusters`` maps record_id -> cluster_id."""
+
+    clusters: dict[str, str]
+    pairs: ScoredPairs  # pairs at or above the threshold
+    model: Model
+    candidate_pairs: int
+    timings: dict[str, float]
+
+    def cluster_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"record_id": list(self.clusters), "cluster_id": list(self.clusters.values())}
+        )
+
+
+@dataclass
+class LinkResult:
+    """Pairs between list A and list B at or above the threshold, best first."""
+
+    pairs: ScoredPairs
+    model: Model
+    candidate_pairs: int
+    timings: dict[str, float]
+
+
+def _as_frame(records: Sequence[Mapping[str, object]] | pd.DataFrame) -> pd.DataFrame:
+    if isinstance(records, pd.DataFrame):
+        return records
+    return pd.DataFrame.from_records(check_records(records))
+
+
+class _Clock:
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def lap(self, stage: str, note: str = "") -> None:
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - self._t
+        self._t = now
+        if self.progress:
+            self.progress(f"{stage}: {self.timings[stage]:.1f}s {note}".rstrip())
+
+
+def _train(
+    engine: Engine,
+    left: pd.DataFrame,
+    right: pd.DataFrame | None,
+    gamma: np.ndarray,
+    model: Model | None,
+    train: bool,
+    seed: int,
+) -> Model:
+    base = model or Model.default()
+    if not train or len(gamma) < MIN_PAIRS_FOR_TRAINING:
+        return base
+    trained = Model(dict(base.m), dict(base.u), base.prior)
+    n_random = min(RANDOM_PAIRS_FOR_U, max(len(left) * 20, 100_000))
+    random_arrays = engine.random_levels(left, right, n_random, seed)
+    trained.estimate_u(comparison_levels(levels_dict(random_arrays)))
+    iterations = trained.train_em(gamma)
+    trained.trained_on = {"candidate_pairs": int(len(gamma)), "em_iterations": iterations}
+    return trained
+
+
+def _score(
+    arrays: dict[str, np.ndarray],
+    model: Model,
+    left: pd.DataFrame,
+    right: pd.DataFrame,
+    left_prepared: pd.DataFrame,
+    right_prepared: pd.DataFrame,
+) -> tuple[ScoredPairs, np.ndarray]:
+    levels = levels_dict(arrays)
+    gamma = comparison_levels(levels)
+    weight = model.match_weight(gamma)
+    prob = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
+    rl, rr = arrays["rid_l"].astype(np.int64), arrays["rid_r"].astype(np.int64)
+    pairs = ScoredPairs(
+        left_prepared["record_id"].to_numpy()[rl],
+        right_prepared["record_id"].to_numpy()[rr],
+        levels,
+        weight,
+        prob,
+        left,
+        right,
+        rl,
+        rr,
+    )
+    return pairs, gamma
+
+
+def dedupe(
+    records: Sequence[Mapping[str, object]] | pd.DataFrame,
+    threshold: float = DEFAULT_THRESHOLD,
+    engine: str | Engine = "duckdb",
+    model: Model | None = None,
+    train: bool = True,
+    progress: Progress | None = None,
+    seed: int = 42,
+) -> DedupeResult:
+    """Find the records of one list that are the same person.
+
+    >>> result = dedupe(read_person_csv("registrations.csv"))  # doctest: +SKIP
+    >>> result.clusters["r17"] == result.clusters["r912"]  # doctest: +SKIP
+    True
+    """
+    clock = _Clock(progress)
+    frame = _as_frame(records)
+    eng = get_engine(engine) if isinstance(engine, str) else engine
+    prepared = prepare(frame)
+    clock.lap("preparation", f"({len(prepared):,} records)")
+    arrays = eng.candidate_levels(prepared, None)
+    clock.lap("prediction", f"({len(arrays['rid_l']):,} candidate pairs)")
+    levels = levels_dict(arrays)
+    gamma = comparison_levels(levels)
+    fitted = _train(eng, prepared, None, gamma, model, train, seed)
+    clock.lap("training")
+    pairs, _ = _score(arrays, fitted, frame, frame, prepared, prepared)
+    accepted = pairs.select(pairs.match_probability >= threshold)
+    clock.lap("prediction")
+    labels = connected_components(len(prepared), accepted.left_rows, accepted.right_rows)
+    ids = prepared["record_id"].to_numpy()
+    clusters = dict(zip(ids.tolist(), ids[labels].tolist(), strict=True))
+    clock.lap("clustering", f"({len(set(labels.tolist())):,} persons)")
+    return DedupeResult(clusters, accepted, fitted, len(pairs), clock.timings)
+
+
+def link(
+    records_a: Sequence[Mapping[str, object]] | pd.DataFrame,
+    records_b: Sequence[Mapping[str, object]] | pd.DataFrame,
+    threshold: float = DEFAULT_THRESHOLD,
+    engine: str | Engine = "duckdb",
+    model: Model | None = None,
+    train: bool = True,
+    progress: Progress | None = None,
+    seed: int = 42,
+) -> LinkResult:
+    """Pairs of records, one from each list, that are the same person (screening a list).
+
+    >>> result = link(registry, authority_list, threshold=0.8)  # doctest: +SKIP
+    >>> result.pairs.to_frame().head()  # doctest: +SKIP
+    """
+    clock = _Clock(progress)
+    fa, fb = _as_frame(records_a), _as_frame(records_b)
+    eng = get_engine(engine) if isinstance(engine, str) else engine
+    pa, pb = prepare(fa), prepare(fb)
+    clock.lap("preparation", f"({len(pa):,} + {len(pb):,} records)")
+    arrays = eng.candidate_levels(pa, pb)
+    clock.lap("prediction", f"({len(arrays['rid_l']):,} candidate pairs)")
+    gamma = comparison_levels(levels_dict(arrays))
+    fitted = _train(eng, pa, pb, gamma, model, train, seed)
+    clock.lap("training")
+    pairs, _ = _score(arrays, fitted, fa, fb, pa, pb)
+    accepted = pairs.select(pairs.match_probability >= threshold)
+    order = np.argsort(-accepted.match_probability, kind="stable")
+    accepted = accepted.select(order)
+    clock.lap("prediction")
+    return LinkResult(accepted, fitted, len(pairs), clock.timings)
+
+
+__all__ = ["DedupeResult", "LinkResult", "ScoredPairs", "dedupe", "link", "Record"]

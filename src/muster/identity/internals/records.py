@@ -1,0 +1,161 @@
+"""Person records: the CSV layout of DESIGN.md, read and checked with the row and column named."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+
+PERSON_COLUMNS = (
+    "record_id",
+    "source",
+    "given_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "mother_name",
+    "alias",
+    "sex",
+    "date_of_birth",
+    "birth_year",
+    "place_of_origin",
+    "nationality",
+)
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YEAR_RE = re.compile(r"^\d{4}$")
+
+Record = dict[str, str]
+
+
+class PersonCsvError(ValueError):
+    """A person record that cannot be read; ``row`` is the CSV line number (header = 1).
+
+    >>> str(PersonCsvError(3, "date_of_birth", "'1985-13-02' is not a date"))
+    "row 3, column date_of_birth: '1985-13-02' is not a date"
+    """
+
+    def __init__(self, row: int | None, column: str | None, message: str) -> None:
+        self.row, self.column, self.message = row, column, message
+        where = ", ".join(
+            p for p in (f"row {row}" if row else "", f"column {column}" if column else "") if p
+        )
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+def check_record(record: Mapping[str, object], row: int | None = None) -> Record:
+    """Return the record with every column present as a stripped string, or raise.
+
+    >>> check_record({"record_id": "r1", "given_name": " Omar ", "sex": "m"})["sex"]
+    'M'
+    """
+    unknown = [k for k in record if k not in PERSON_COLUMNS]
+    if unknown:
+        raise PersonCsvError(row, unknown[0], f"unknown column '{unknown[0]}'")
+    out = {c: ("" if record.get(c) is None else str(record.get(c)).strip()) for c in PERSON_COLUMNS}
+    if not out["record_id"]:
+        raise PersonCsvError(row, "record_id", "record_id is empty; every record needs one")
+    dob = out["date_of_birth"]
+    if dob:
+        ok = bool(_DATE_RE.match(dob))
+        if ok:
+            try:
+                date.fromisoformat(dob)
+            except ValueError:
+                ok = False
+        if not ok:
+            raise PersonCsvError(
+                row,
+                "date_of_birth",
+                f"'{dob}' is not a date (YYYY-MM-DD); use birth_year if only the year is known",
+            )
+    year = out["birth_year"]
+    if year and not _YEAR_RE.match(year):
+        raise PersonCsvError(row, "birth_year", f"'{year}' is not a year (four digits, e.g. 1985)")
+    if year and dob and dob[:4] != year:
+        raise PersonCsvError(
+            row, "birth_year", f"birth_year {year} contradicts date_of_birth {dob}"
+        )
+    sex = out["sex"].upper()
+    if sex not in ("", "M", "F"):
+        raise PersonCsvError(row, "sex", f"'{out['sex']}' is not a sex (M, F or empty)")
+    out["sex"] = sex
+    out["nationality"] = out["nationality"].upper()
+    return out
+
+
+def check_records(records: Iterable[Mapping[str, object]]) -> list[Record]:
+    """Check every record; record_ids must be unique."""
+    seen: set[str] = set()
+    out = []
+    for i, rec in enumerate(records, start=1):
+        checked = check_record(rec, row=None)
+        if checked["record_id"] in seen:
+            raise PersonCsvError(
+                None, "record_id", f"record_id '{checked['record_id']}' appears twice (record {i})"
+            )
+        seen.add(checked["record_id"])
+        out.append(checked)
+    return out
+
+
+def read_person_csv(path: str | Path) -> list[Record]:
+    """Read a person-record CSV (DESIGN.md layout); raise PersonCsvError naming row and column.
+
+    >>> records = read_person_csv("people.csv")  # doctest: +SKIP
+    >>> records[0]["given_name"]  # doctest: +SKIP
+    'Muhammad'
+    """
+    path = Path(path)
+    try:
+        fh = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise PersonCsvError(None, None, f"cannot read {path}: {exc.strerror}") from None
+    with fh:
+        reader = csv.reader(fh)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise PersonCsvError(1, None, f"{path} is empty; expected a header row") from None
+        except UnicodeDecodeError:
+            raise PersonCsvError(1, None, f"{path} is not UTF-8 text") from None
+        header = [h.strip() for h in header]
+        if "record_id" not in header:
+            if header and all(h not in PERSON_COLUMNS for h in header):
+                raise PersonCsvError(
+                    1,
+                    None,
+                    "missing header row; the first line must name the columns "
+                    f"({', '.join(PERSON_COLUMNS)})",
+                )
+            raise PersonCsvError(1, "record_id", "header has no record_id column")
+        for h in header:
+            if h not in PERSON_COLUMNS:
+                raise PersonCsvError(
+                    1, h, f"unknown column '{h}'; known columns: {', '.join(PERSON_COLUMNS)}"
+                )
+        records: list[Record] = []
+        seen: set[str] = set()
+        width = len(header)
+        line = 1
+        try:
+            for line, values in enumerate(reader, start=2):
+                if not values:
+                    continue
+                if len(values) != width:
+                    raise PersonCsvError(
+                        line, None, f"has {len(values)} fields, the header has {width}"
+                    )
+                rec = check_record(dict(zip(header, values, strict=True)), row=line)
+                if rec["record_id"] in seen:
+                    raise PersonCsvError(
+                        line, "record_id", f"record_id '{rec['record_id']}' appears twice"
+                    )
+                seen.add(rec["record_id"])
+                records.append(rec)
+        except UnicodeDecodeError:
+            raise PersonCsvError(line + 1, None, "is not UTF-8 text") from None
+        except csv.Error as exc:
+            raise PersonCsvError(line + 1, None, f"malformed CSV: {exc}") from None
+    return records

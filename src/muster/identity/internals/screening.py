@@ -1,0 +1,192 @@
+"""One-to-many screening of a single registration against a registry held in memory.
+
+The index keeps, per blocking rule, a dictionary from key to record positions, and scores the
+few candidates with the same comparison levels and trained parameters as the batch engines
+(Python forms of the SQL levels), so a query costs milliseconds even at a million records.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .comparisons import (
+    FIELDS,
+    NAME_FIELDS,
+    NAME_PART,
+    dob_level_code,
+    exact_level_code,
+    field_label,
+    name_level_code,
+)
+from .model import Model, comparison_levels
+from .names import NameKey, normalise_name
+from .prepare import BLOCK_CAP, BLOCKING_RULES
+from .records import Record, check_record
+
+# Screening may look wider than batch deduplication: one query, so a larger block is cheap.
+SCREENING_RULES = {**BLOCKING_RULES, "b_given_father": ("given_name_s", "father_name_s")}
+SCREENING_CAP = BLOCK_CAP * 5
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A registry record that may be the screened person, with how each field agreed."""
+
+    record_id: str
+    score: float  # match weight (log2 odds)
+    match_probability: float
+    band: str  # "strong" (>= 0.99), "probable" (>= 0.9), "possible" (>= 0.5) or "weak"
+    explanation: dict[str, dict[str, str]]
+
+
+def _band(p: float) -> str:
+    if p >= 0.99:
+        return "strong"
+    if p >= 0.9:
+        return "probable"
+    if p >= 0.5:
+        return "possible"
+    return "weak"
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    record: Record
+    names: dict[str, NameKey]
+    yr: int | None
+    mo: int | None
+    dy: int | None
+    precise: bool
+
+
+def _entry(record: Record) -> _Entry:
+    names = {f: normalise_name(record[f], NAME_PART.get(f, "given")) for f in NAME_FIELDS}
+    dob = record["date_of_birth"]
+    if dob:
+        yr, mo, dy = int(dob[:4]), int(dob[5:7]), int(dob[8:10])
+        precise = not (mo == 1 and dy == 1)
+    else:
+        yr = int(record["birth_year"]) if record["birth_year"] else None
+        mo = dy = None
+        precise = False
+    return _Entry(record, names, yr, mo, dy, precise)
+
+
+def _attr(e: _Entry, attr: str) -> str | None:
+    if attr.endswith("_s"):
+        return e.names[attr[:-2]].skeleton or None
+    if attr == "yr":
+        return None if e.yr is None else str(e.yr)
+    return e.record.get(attr) or None
+
+
+def _keys(e: _Entry) -> Iterable[tuple[str, str]]:
+    for rule, attrs in SCREENING_RULES.items():
+        parts = [_attr(e, a) for a in attrs]
+        if all(parts):
+            yield rule, "|".join(parts)  # type: ignore[arg-type]
+
+
+def _levels(a: _Entry, b: _Entry) -> dict[str, int]:
+    out = {f: name_level_code(a.names[f], b.names[f]) for f in NAME_FIELDS}
+    out["date_of_birth"] = dob_level_code(a.yr, a.mo, a.dy, a.precise, b.yr, b.mo, b.dy, b.precise)
+    out["sex"] = exact_level_code(a.record["sex"], b.record["sex"])
+    out["nationality"] = exact_level_code(a.record["nationality"], b.record["nationality"])
+    return out
+
+
+class ScreeningIndex:
+    """An in-memory registry for screening one new registration at a time.
+
+    >>> index = ScreeningIndex([{"record_id": "r1", "given_name": "Muhammad",
+    ...     "father_name": "Jasim", "family_name": "al-Obeidi", "birth_year": "1984"}])
+    >>> best = index.candidates({"record_id": "new", "given_name": "محمد",
+    ...     "father_name": "جاسم", "family_name": "العبيدي", "birth_year": "1984"})[0]
+    >>> best.record_id, best.explanation["given_name"]["level"]
+    ('r1', 'transliteration')
+    """
+
+    def __init__(self, records: Iterable[Mapping[str, object]] = (), model: Model | None = None):
+        self.model = model or Model.default()
+        self._weights = self.model.weight_table()
+        self._entries: list[_Entry] = []
+        self._ids: dict[str, int] = {}
+        self._blocks: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for record in records:
+            self.add(record)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def add(self, record: Mapping[str, object]) -> None:
+        """Add (or replace, by record_id) one record in the registry."""
+        entry = _entry(check_record(record))
+        rid = entry.record["record_id"]
+        if rid in self._ids:
+            # Replacing: the old position stays in its blocks but is skipped when read.
+            self._entries[self._ids[rid]] = entry
+            pos = self._ids[rid]
+        else:
+            pos = len(self._entries)
+            self._entries.append(entry)
+            self._ids[rid] = pos
+        for rule, key in _keys(entry):
+            self._blocks[rule][key].append(pos)
+
+    def candidates(
+        self, record: Mapping[str, object], limit: int = 20, min_score: float = 0.0
+    ) -> list[Candidate]:
+        """Registry records that may be this person, best first; ``min_score`` is a probability."""
+        query = _entry(check_record(record))
+        positions: set[int] = set()
+        for rule, key in _keys(query):
+            block = self._blocks.get(rule, {}).get(key)
+            if block and len(block) <= SCREENING_CAP:
+                positions.update(block)
+        self_id = query.record["record_id"]
+        found = [
+            p
+            for p in positions
+            if self._entries[p].record["record_id"] != self_id
+            and self._ids.get(self._entries[p].record["record_id"]) == p
+        ]
+        if not found:
+            return []
+        rows = [_levels(query, self._entries[p]) for p in found]
+        levels = {f: np.array([r[f] for r in rows], dtype=np.int8) for f in FIELDS}
+        weight = self.model.match_weight(comparison_levels(levels))
+        prob = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
+        order = np.argsort(-weight, kind="stable")
+        out: list[Candidate] = []
+        for i in order:
+            if prob[i] < min_score or len(out) >= limit:
+                break
+            other = self._entries[found[i]].record
+            explanation = {
+                f: {
+                    "level": field_label(f, int(levels[f][i])),
+                    "a": _shown(query.record, f),
+                    "b": _shown(other, f),
+                }
+                for f in FIELDS
+            }
+            out.append(
+                Candidate(
+                    other["record_id"],
+                    float(weight[i]),
+                    float(prob[i]),
+                    _band(float(prob[i])),
+                    explanation,
+                )
+            )
+        return out
+
+
+def _shown(record: Record, field: str) -> str:
+    if field == "date_of_birth":
+        return record["date_of_birth"] or record["birth_year"]
+    return record[field]

@@ -1,0 +1,110 @@
+"""Name normalisation: attested spelling variants agree, different names do not."""
+
+import pytest
+
+from muster.identity import normalise_name
+
+# Real spellings of one name, as attested in registration lists and name indexes.
+SAME_NAME = [
+    ("given", ["Muhammad", "Mohamed", "Mohammed", "Mohammad", "Muhammed", "Mouhamed", "محمد"]),
+    ("given", ["Jasim", "Jassem", "Jassim", "Jasem", "جاسم"]),
+    ("given", ["Hussein", "Hussain", "Hossein", "Husayn", "Husein", "حسين"]),
+    ("given", ["Hassan", "Hasan", "حسن"]),
+    ("given", ["Omar", "Umar", "Omer", "عمر"]),
+    ("given", ["Amer", "Aamer", "عامر"]),
+    ("given", ["Ahmad", "Ahmed", "أحمد", "احمد", "إحمد"]),
+    (
+        "given",
+        [
+            "Abd al-Rahman",
+            "Abdulrahman",
+            "Abdel Rahman",
+            "Abdurrahman",
+            "Abdelrahman",
+            "Abd-ur-Rahman",
+            "عبد الرحمن",
+            "عبدالرحمن",
+        ],
+    ),
+    ("given", ["Abdullah", "Abdallah", "Abdulla", "عبد الله", "عبدالله"]),
+    ("given", ["Noureddine", "Nur al-Din", "Nuraddin", "نور الدين", "نورالدين"]),
+    ("given", ["Fatima", "Fatimah", "فاطمة", "فاطمه"]),
+    ("given", ["Zainab", "Zeinab", "Zaynab", "زينب"]),
+    ("given", ["Yousef", "Yusuf", "Youssef", "Yousif", "يوسف"]),
+    ("given", ["Khalid", "Khaled", "خالد"]),
+    ("given", ["Mustafa", "Mostafa", "Moustafa", "مصطفى", "مصطفي"]),
+    ("given", ["Aisha", "Aysha", "Aicha", "عائشة"]),
+    ("given", ["Ibrahim", "Ebrahim", "Ibraheem", "إبراهيم", "ابراهيم"]),
+    ("given", ["Saleh", "Salih", "صالح"]),
+    ("given", ["Ali", "Aly", "علي"]),
+    ("given", ["Waleed", "Walid", "وليد"]),
+    ("given", ["Ziad", "Ziyad", "زياد"]),
+    ("alias", ["Abu Omar", "Abou Omar", "أبو عمر"]),
+    ("family", ["al-Obeidi", "Alobaidi", "Al Obaidi", "al-Ubaydi", "Obeidi", "العبيدي"]),
+    ("family", ["al-Jubouri", "Al Jubouri", "Jubouri", "الجبوري"]),
+    ("family", ["Ar-Rashid", "al-Rashid", "Rashid", "الرشيد"]),
+]
+
+# Names that are different names, however alike they look in Latin letters.
+DIFFERENT_NAMES = [
+    ("Hassan", "Hussein"),
+    ("Hasan", "Husayn"),
+    ("حسن", "حسين"),
+    ("Hassan", "حسين"),
+    ("Ahmad", "Hamad"),
+    ("Ahmed", "Hamed"),
+    ("Ahmad", "Mahmoud"),
+    ("Omar", "Amer"),
+    ("Omar", "Ammar"),
+    ("Omar", "Amr"),
+    ("عمر", "عامر"),
+    ("Ali", "Alaa"),
+    ("Saeed", "Sayed"),
+    ("Khalid", "Khalil"),
+    ("Jamal", "Kamal"),
+    ("Muhammad", "Mahmoud"),
+    ("Abdullah", "Abdulrahman"),
+]
+
+
+@pytest.mark.parametrize(("part", "spellings"), SAME_NAME, ids=[s[1][0] for s in SAME_NAME])
+def test_spelling_variants_of_one_name_agree(part: str, spellings: list[str]) -> None:
+    first = normalise_name(spellings[0], part)
+    disagreeing = [s for s in spellings[1:] if not first.agrees(normalise_name(s, part))]
+    assert disagreeing == []
+
+
+@pytest.mark.parametrize(("a", "b"), DIFFERENT_NAMES)
+def test_different_names_do_not_agree(a: str, b: str) -> None:
+    assert not normalise_name(a).agrees(normalise_name(b))
+
+
+@pytest.mark.parametrize(("a", "b"), DIFFERENT_NAMES)
+def test_different_names_score_as_disagreeing_on_names_alone(a: str, b: str) -> None:
+    from muster.identity.internals.comparisons import name_level
+
+    assert name_level(normalise_name(a), normalise_name(b)).label == "disagree"
+
+
+def test_original_text_is_kept() -> None:
+    key = normalise_name("  Muhammad Jasim ")
+    assert key.original == "Muhammad Jasim"
+    assert normalise_name("محمد").original == "محمد"
+
+
+def test_arabic_orthographic_variants_fold_to_one_form() -> None:
+    forms = ["أحمد", "احمد", "إحمد", "آحمد", "أَحْمَد"]
+    assert {normalise_name(f).folded for f in forms} == {"احمد"}
+    assert normalise_name("فاطمة").folded == normalise_name("فاطمه").folded
+    assert normalise_name("مصطفى").folded == normalise_name("مصطفي").folded
+
+
+def test_script_and_skeleton_bridge_arabic_and_latin() -> None:
+    assert normalise_name("محمد").script == "arabic"
+    assert normalise_name("Mohamed").script == "latin"
+    assert normalise_name("جاسم").skeleton == normalise_name("Jassem").skeleton == "jsm"
+
+
+def test_empty_names_are_missing_not_equal() -> None:
+    assert normalise_name("").script == ""
+    assert not normalise_name("").agrees(normalise_name(""))
