@@ -1,0 +1,29 @@
+"""Synthetic Baghouz-like evacuation population for `muster demo`, tests and the identity benchmark.
+
+Pure Python (standard library only, no Django). ``generate(persons, seed)`` returns a
+:class:`Scenario` of facilities and households of :class:`PersonSpec`, deterministic for a seed;
+:mod:`muster.scenario.sources` renders the same people as noisy records from several registers.
+Everything is synthetic: no row describes a real person.
+"""
+
+from muster.scenario.model import (
+    CanonicalName,
+    Document,
+    FacilitySpec,
+    HouseholdSpec,
+    KidnapRecord,
+    PersonSpec,
+    Scenario,
+)
+from muster.scenario.population import generate
+
+__all__ = [
+    "CanonicalName",
+    "Document",
+    "FacilitySpec",
+    "HouseholdSpec",
+    "KidnapRecord",
+    "PersonSpec",
+    "Scenario",
+    "generate",
+]

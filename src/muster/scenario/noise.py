@@ -1,0 +1,99 @@
+"""Small, fast corruptions of names as registers really make them: typos and Arabic-script variation.
+
+Each function takes the ``random()`` callable of the caller's seeded generator, so renderings stay
+deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Rand = Callable[[], float]
+
+_QWERTY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_ADJACENT: dict[str, str] = {}
+for _r, _row in enumerate(_QWERTY_ROWS):
+    for _i, _ch in enumerate(_row):
+        near = []
+        for dr in (-1, 0, 1):
+            rr = _r + dr
+            if 0 <= rr < len(_QWERTY_ROWS):
+                for di in (-1, 0, 1):
+                    j = _i + di
+                    if (dr or di) and 0 <= j < len(_QWERTY_ROWS[rr]):
+                        near.append(_QWERTY_ROWS[rr][j])
+        _ADJACENT[_ch] = "".join(near)
+
+# Arabic letters an officer confuses when typing fast or reading a handwritten form: dots and shapes.
+_ARABIC_CONFUSABLE = {
+    "ح": "جخ", "ج": "حخ", "خ": "حج", "س": "شص", "ش": "س", "ص": "ضس", "ض": "صظ", "ط": "ظ",
+    "ظ": "طض", "ع": "غ", "غ": "ع", "ف": "ق", "ق": "فك", "ك": "ق", "د": "ذ", "ذ": "دز", "ر": "ز",
+    "ز": "ر", "ت": "ثب", "ث": "ت", "ب": "تن", "ن": "ب", "ه": "ة", "ي": "ى",
+}  # fmt: skip
+_DIACRITICS = "\u064e\u064f\u0650\u0652\u0651"  # fatha, damma, kasra, sukun, shadda
+_HAMZA_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا"})
+
+
+def latin_typo(s: str, rand: Rand) -> str:
+    """One keyboard slip: an adjacent key, a dropped, doubled or transposed letter."""
+    n = len(s)
+    if n < 3:
+        return s
+    i = 1 + int(rand() * (n - 1))  # first letters are typed with most care
+    ch = s[i]
+    kind = rand()
+    if kind < 0.35:
+        near = _ADJACENT.get(ch.lower())
+        if not near:
+            return s
+        return s[:i] + near[int(rand() * len(near))] + s[i + 1 :]
+    if kind < 0.65:
+        return s[:i] + s[i + 1 :]
+    if kind < 0.85:
+        return s[:i] + ch + s[i:]
+    if i < n - 1:
+        return s[:i] + s[i + 1] + ch + s[i + 2 :]
+    return s
+
+
+def arabic_typo(s: str, rand: Rand) -> str:
+    """A confused letter (dots, similar shapes), or a dropped or doubled letter."""
+    n = len(s)
+    if n < 2:
+        return s
+    i = int(rand() * n)
+    ch = s[i]
+    kind = rand()
+    if kind < 0.5 and ch in _ARABIC_CONFUSABLE:
+        alt = _ARABIC_CONFUSABLE[ch]
+        return s[:i] + alt[int(rand() * len(alt))] + s[i + 1 :]
+    if ch == " ":
+        return s
+    if kind < 0.8:
+        return s[:i] + s[i + 1 :]
+    return s[:i] + ch + s[i:]
+
+
+def arabic_orthography(s: str, rand: Rand, p_hamza: float, p_teh: float, p_maqsura: float,
+                       p_join: float, p_diacritics: float) -> str:  # fmt: skip
+    """Spelling habits that change the letters but not the name: hamza, ta marbuta, alef maqsura,
+    ``عبد الرحمن`` written as one word, and occasional vowel marks."""
+    if p_hamza and rand() < p_hamza:
+        s = s.translate(_HAMZA_FOLD)
+    if p_teh and s.endswith("ة") and rand() < p_teh:
+        s = s[:-1] + "ه"
+    if p_maqsura and rand() < p_maqsura:
+        if s.endswith("ى"):
+            s = s[:-1] + "ي"
+        elif s.endswith("ي"):
+            s = s[:-1] + "ى"
+    if p_join and "عبد " in s and rand() < p_join:
+        s = s.replace("عبد ", "عبد")
+    if p_diacritics and rand() < p_diacritics:
+        chars = []
+        for ch in s:
+            chars.append(ch)
+            if ch != " " and rand() < 0.35:
+                chars.append(_DIACRITICS[int(rand() * len(_DIACRITICS))])
+        s = "".join(chars)
+    return s
