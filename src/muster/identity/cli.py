@@ -1,0 +1,123 @@
+"""The `muster match` command: deduplicate one person-record CSV or link two."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .internals.pipeline import DEFAULT_THRESHOLD, dedupe, link
+from .internals.records import PersonCsvError, read_person_csv
+
+
+def add_match_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add ``match dedupe`` and ``match link`` to the main ``muster`` parser."""
+    match = subparsers.add_parser(
+        "match",
+        help="find the same person across person-record CSV files",
+        description="Identity resolution on person-record CSV files (layout in DESIGN.md).",
+    )
+    sub = match.add_subparsers(dest="match_command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--out", required=True, help="CSV file to write")
+        p.add_argument(
+            "--threshold",
+            type=_probability,
+            default=DEFAULT_THRESHOLD,
+            help=f"match probability to accept a pair (default {DEFAULT_THRESHOLD})",
+        )
+        p.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+        p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+    d = sub.add_parser("dedupe", help="group the records of one file into persons")
+    d.add_argument("input", help="person-record CSV")
+    common(d)
+    lk = sub.add_parser("link", help="pairs of records, one from each file, that are one person")
+    lk.add_argument("input_a", help="person-record CSV (e.g. the registry)")
+    lk.add_argument("input_b", help="person-record CSV (e.g. a reference list)")
+    common(lk)
+    match.set_defaults(func=run_match)
+    return match
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number between 0 and 1") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 1")
+    return value
+
+
+def _progress(quiet: bool):  # noqa: ANN202
+    start = time.perf_counter()
+
+    def report(message: str) -> None:
+        if not quiet:
+            print(f"[{time.perf_counter() - start:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+    return report
+
+
+def _read(path: str, progress) -> list[dict[str, str]]:  # noqa: ANN001
+    progress(f"reading {path}")
+    try:
+        records = read_person_csv(path)
+    except PersonCsvError as exc:
+        raise PersonCsvError(None, None, f"{path}: {exc}") from None
+    progress(f"read {len(records):,} records from {path}")
+    return records
+
+
+def run_match(args: argparse.Namespace) -> int:
+    """Run ``muster match``; return the exit code (errors as one line on stderr)."""
+    progress = _progress(getattr(args, "quiet", False))
+    try:
+        out = Path(args.out)
+        if not out.parent.exists():
+            raise PersonCsvError(None, None, f"cannot write {out}: folder {out.parent} not found")
+        if args.match_command == "dedupe":
+            records = _read(args.input, progress)
+            result = dedupe(
+                records, threshold=args.threshold, engine=args.engine, progress=progress
+            )
+            result.cluster_frame().to_csv(out, index=False)
+            persons = len(set(result.clusters.values()))
+            progress(f"wrote {len(result.clusters):,} records in {persons:,} persons to {out}")
+        else:
+            loaded = [_read(path, progress) for path in (args.input_a, args.input_b)]
+            result = link(
+                loaded[0],
+                loaded[1],
+                threshold=args.threshold,
+                engine=args.engine,
+                progress=progress,
+            )
+            result.pairs.to_frame().to_csv(out, index=False)
+            progress(f"wrote {len(result.pairs):,} linked pairs to {out}")
+    except PersonCsvError as exc:
+        print(f"muster match: error: {exc}", file=sys.stderr)
+        return 2
+    except ImportError as exc:
+        print(
+            f"muster match: error: engine '{args.engine}' is not available: {exc}", file=sys.stderr
+        )
+        return 3
+    except OSError as exc:
+        print(f"muster match: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="muster")
+    add_match_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return run_match(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

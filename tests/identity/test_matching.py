@@ -1,0 +1,130 @@
+"""Batch deduplication, linking, screening and the `muster match` command on small fixtures."""
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from muster.identity import PersonCsvError, ScreeningIndex, dedupe, link, read_person_csv
+from muster.identity.cli import main as match_main
+
+HEADER = (
+    "record_id,source,given_name,father_name,grandfather_name,family_name,mother_name,"
+    "alias,sex,date_of_birth,birth_year,place_of_origin,nationality"
+)
+ROWS = [
+    "r1,reception,Muhammad,Jasim,Hamad,al-Obeidi,Fatima,Abu Omar,M,1984-03-12,,Hit,IRQ",
+    "r2,camp,Mohamed,Jassem,Hamad,Alobaidi,Fatma,,M,1984-12-03,,Heet,IRQ",
+    "r3,authority_ar,محمد,جاسم,حمد,العبيدي,فاطمة,,M,,1984,هيت,IRQ",
+    # r1's brothers: same father, grandfather, family and mother, other given name and year.
+    "r4,reception,Ahmad,Jasim,Hamad,al-Obeidi,Fatima,,M,1987-01-01,,Hit,IRQ",
+    "r5,camp,Ahmed,Jassim,Hamad,Al Obaidi,Fatima,,M,,1987,Hit,IRQ",
+    "r6,reception,Hassan,Ali,Hussein,al-Jubouri,Zainab,,M,1990-05-05,,Mosul,IRQ",
+    "r7,reception,Hussein,Ali,Hussein,al-Jubouri,Zainab,,M,1992-07-07,,Mosul,IRQ",
+    "r8,ngo,Hamad,Jasim,Hamad,al-Obeidi,Fatima,,M,1989,,Hit,IRQ".replace(",1989,,", ",,1989,"),
+]
+RECORDS = [dict(zip(HEADER.split(","), r.split(","), strict=True)) for r in ROWS]
+
+
+def write(tmp_path: Path, name: str, lines: list[str]) -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_one_man_in_three_spellings_and_two_scripts_is_one_person() -> None:
+    clusters = dedupe(RECORDS).clusters
+    assert clusters["r1"] == clusters["r2"] == clusters["r3"]
+    assert clusters["r4"] == clusters["r5"]
+
+
+def test_brothers_sharing_father_grandfather_family_and_mother_are_not_merged() -> None:
+    clusters = dedupe(RECORDS).clusters
+    assert len({clusters["r1"], clusters["r4"], clusters["r8"]}) == 3
+    assert clusters["r6"] != clusters["r7"]  # Hassan and Hussein, sons of Ali
+
+
+def test_every_pair_carries_a_per_field_explanation() -> None:
+    result = link(RECORDS[:1], RECORDS[2:3], threshold=0.5)
+    assert len(result.pairs) == 1
+    why = result.pairs.explain(0)
+    assert why["given_name"] == {"level": "transliteration", "a": "Muhammad", "b": "محمد"}
+    assert why["date_of_birth"]["level"] == "partial"
+    assert why["alias"]["level"] == "missing"
+
+
+def test_screening_index_finds_the_registered_man_and_not_his_brother() -> None:
+    index = ScreeningIndex(RECORDS[1:])
+    new = dict(RECORDS[0], record_id="new")
+    found = index.candidates(new, limit=5, min_score=0.5)
+    assert [c.record_id for c in found][:2] == ["r2", "r3"] or {"r2", "r3"} <= {
+        c.record_id for c in found
+    }
+    assert all(c.record_id not in ("r4", "r5", "r8") for c in found)
+    assert found[0].explanation["father_name"]["level"] in ("transliteration", "exact")
+    index.add(dict(RECORDS[0]))
+    assert "r1" in {c.record_id for c in index.candidates(new, min_score=0.5)}
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ([HEADER, ROWS[0].replace("1984-03-12", "1985-13-02")], "row 2, column date_of_birth"),
+        ([HEADER.replace("alias", "nickname"), ROWS[0]], "column nickname"),
+        ([ROWS[0], ROWS[1]], "missing header"),
+        ([HEADER, ROWS[0], ROWS[1].replace(",M,", ",X,")], "row 3, column sex"),
+        ([HEADER, ROWS[0], "r9,camp,Omar"], "row 3"),
+        ([HEADER, ROWS[0], ROWS[0]], "row 3, column record_id"),
+        ([HEADER, ROWS[0].replace(",,Hit", ",84,Hit").replace("1984-03-12", "")], "birth_year"),
+    ],
+)
+def test_malformed_csv_names_the_row_and_column(tmp_path: Path, lines, expected) -> None:
+    path = write(tmp_path, "bad.csv", lines)
+    with pytest.raises(PersonCsvError) as info:
+        read_person_csv(path)
+    assert expected in str(info.value)
+
+
+def test_match_dedupe_writes_every_record_with_a_cluster(tmp_path: Path) -> None:
+    path = write(tmp_path, "in.csv", [HEADER, *ROWS])
+    out = tmp_path / "out.csv"
+    assert match_main(["match", "dedupe", str(path), "--out", str(out), "--quiet"]) == 0
+    with out.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["record_id"] for r in rows] == [f"r{i}" for i in range(1, 9)]
+    assert set(rows[0]) == {"record_id", "cluster_id"}
+
+
+def test_match_link_writes_scores_and_explanations(tmp_path: Path) -> None:
+    a = write(tmp_path, "a.csv", [HEADER, ROWS[0], ROWS[5]])
+    b = write(tmp_path, "b.csv", [HEADER, ROWS[2], ROWS[6]])
+    out = tmp_path / "out.csv"
+    code = match_main(["match", "link", str(a), str(b), "--out", str(out), "--threshold", "0.5"])
+    assert code == 0
+    with out.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["record_id_a"], r["record_id_b"]) for r in rows] == [("r1", "r3")]
+    assert rows[0]["given_name"] == "transliteration" and float(rows[0]["score"]) > 0.5
+
+
+def test_match_reports_bad_input_in_one_line_without_traceback(tmp_path: Path) -> None:
+    path = write(tmp_path, "bad.csv", [HEADER, ROWS[0].replace("1984-03-12", "1984-02-30")])
+    proc = subprocess.run(
+        [sys.executable, "-m", "muster.identity.cli", "match", "dedupe", str(path), "--out",
+         str(tmp_path / "o.csv")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    error_lines = [line for line in proc.stderr.splitlines() if "error" in line]
+    assert error_lines == [
+        f"muster match: error: {path}: row 2, column date_of_birth: '1984-02-30' is not a date "
+        "(YYYY-MM-DD); use birth_year if only the year is known"
+    ]
+
+
+def test_match_missing_file_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    code = match_main(["match", "dedupe", str(tmp_path / "nope.csv"), "--out", "x.csv"])
+    assert code == 2
