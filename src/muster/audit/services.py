@@ -66,6 +66,35 @@ def record(
         return AuditEvent.objects.create(prev_hash=prev_hash, hash=digest, **fields)
 
 
+DENIED = "request.denied"
+
+
+def record_denied(
+    request, reason: str, *, obj=None, object_type: str = "", object_id: str | int = ""
+) -> AuditEvent | None:
+    """Audit a refused request (403, or 404 for an object outside the user's scope): the one helper.
+
+    Call it where a request is refused (``muster.access.decorators.requires`` does for HTML views; the
+    API's permission classes do for the API). ``reason`` names the missing action or scope, never personal
+    data. The path is recorded without its query string, which may hold a searched name. Any 401/403
+    response not recorded this way is recorded by ``muster.access.middleware.AuditRefusalMiddleware``, so
+    calling it is about giving a precise reason and object; it writes at most one event per request.
+    """
+    http_request = getattr(request, "_request", request)  # a DRF Request wraps Django's
+    if getattr(http_request, "_muster_denied_event", None) is not None:
+        return None
+    event = record(
+        DENIED,
+        request=http_request,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        detail={"method": http_request.method, "path": http_request.path, "reason": reason},
+    )
+    http_request._muster_denied_event = event.pk
+    return event
+
+
 @dataclass(frozen=True)
 class VerifyResult:
     ok: bool
