@@ -11,7 +11,6 @@ import datetime as dt
 import random
 import sys
 import time
-import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -150,6 +149,7 @@ def _load_people(scenario, facilities, officers, seed: int, progress: bool) -> t
     # Movements are grouped per (day, reception point, destination): one bus manifest each.
     movements: dict[tuple, Movement] = {}
     in_transit_budget = {"overdue": 7, "recent": 40}
+    occupancy: dict[int, int] = defaultdict(int)
     for start in range(0, len(households), BATCH):
         chunk = households[start : start + BATCH]
         hh_rows, person_rows, specs = [], [], []
@@ -240,7 +240,9 @@ def _load_people(scenario, facilities, officers, seed: int, progress: bool) -> t
                 by_kind.get(DESTINATION_KIND[m.category])
                 or by_kind[Facility.Kind.DISPLACEMENT_CAMP]
             )
-            dest = dest_choices[zlib.crc32(m.key.encode()) % len(dest_choices)]
+            # The facility with the most free places takes the next person, as a coordinator would.
+            dest = max(dest_choices, key=lambda f: (f.capacity or 0) - occupancy[f.pk])
+            occupancy[dest.pk] += 1
             moved_at = at + dt.timedelta(hours=20)
             key = (moved_at.date(), reception.pk, dest.pk)
             movement = movements.get(key)

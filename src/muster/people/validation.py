@@ -33,7 +33,8 @@ def has_hidden_characters(text: str) -> bool:
 
 def _text(raw, field: str, errors: dict, required: bool = False, max_length: int = NAME_MAX) -> str:
     value = "" if raw is None else str(raw)
-    value = unicodedata.normalize("NFC", value).strip()
+    # Kept exactly as typed (only surrounding blanks trimmed): keys for matching are derived elsewhere.
+    value = value.strip()
     if "\x00" in value:
         errors[field] = _("contains a NUL character, which cannot be stored")
         return ""

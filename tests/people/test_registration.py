@@ -1,0 +1,157 @@
+"""Registering households: partial dates, names as typed, field-level errors, nothing half-written."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from muster.audit.models import AuditEvent
+from muster.custody import services as custody
+from muster.people import services as people
+from muster.people.models import Household, Person, PersonCorrection
+from muster.people.search import name_part_key
+from muster.people.validation import clean_household, clean_member
+
+
+def test_household_is_registered_with_relationships_and_partial_dates(registered):
+    head, spouse, son = registered.members.order_by("id")
+    assert head.relationship_to_head == "head" and spouse.relationship_to_head == "spouse"
+    assert (head.date_of_birth, head.birth_year, head.dob_precision) == (None, 1985, "year")
+    assert spouse.dob_precision == "estimated" and spouse.birth_year == dt.date.today().year - 34
+    assert son.date_of_birth == dt.date(2015, 3, 2) and son.dob_precision == "day"
+    assert son.separated_child is True
+    assert registered.head == head
+
+
+def test_arabic_names_are_stored_exactly_as_typed(registered):
+    spouse = registered.members.get(relationship_to_head="spouse")
+    assert (spouse.given_name, spouse.father_name, spouse.family_name) == (
+        "عائشة",
+        "علي",
+        "الجبوري",
+    )
+
+
+def test_registration_is_audited_for_each_person_and_the_household(registered):
+    numbers = set(registered.members.values_list("pk", flat=True))
+    events = AuditEvent.objects.filter(action="person.register")
+    assert {int(e.object_id) for e in events} == numbers
+    assert AuditEvent.objects.filter(
+        action="household.register", object_id=str(registered.pk)
+    ).exists()
+
+
+def test_invalid_date_names_the_member_and_the_field(household_data):
+    household_data[2]["date_of_birth"] = "1985-13-02"
+    with pytest.raises(ValidationError) as exc:
+        clean_household(household_data)
+    message = exc.value.message_dict["members[2].date_of_birth"][0]
+    assert "'1985-13-02' is not a date (YYYY-MM-DD)" in message
+    assert "birth year" in message
+
+
+def test_missing_given_name_is_a_field_error(household_data):
+    household_data[1]["given_name"] = "   "
+    with pytest.raises(ValidationError) as exc:
+        clean_household(household_data)
+    assert exc.value.message_dict == {"members[1].given_name": ["is required"]}
+
+
+def test_a_household_needs_exactly_one_head(household_data):
+    household_data[1]["relationship_to_head"] = "head"
+    with pytest.raises(ValidationError) as exc:
+        clean_household(household_data)
+    assert "exactly one head" in exc.value.message_dict["members"][0]
+
+
+@pytest.mark.parametrize(
+    "field,value,expected",
+    [
+        ("nationality", "Syria", "is not an ISO 3166 alpha-3 code"),
+        ("sex", "X", "must be M, F or U"),
+        ("birth_year", "1850", "must be between 1900"),
+        ("estimated_age", "old", "is not a whole number"),
+        ("relationship_to_head", "cousin-in-law", "is not a known relationship"),
+        ("date_of_birth", "2999-01-01", "is in the future"),
+    ],
+)
+def test_bad_values_get_a_message_naming_the_problem(field, value, expected):
+    with pytest.raises(ValidationError) as exc:
+        clean_member({"given_name": "Ali", field: value})
+    assert expected in exc.value.message_dict[field][0]
+
+
+def test_date_and_year_that_disagree_are_refused():
+    with pytest.raises(ValidationError) as exc:
+        clean_member({"given_name": "Ali", "date_of_birth": "1990-05-01", "birth_year": "1991"})
+    assert "does not agree" in exc.value.message_dict["birth_year"][0]
+
+
+def test_a_full_reception_point_refuses_the_household_and_nothing_is_written(
+    facilities, make_user, household_data
+):
+    officer = make_user("registration_officer")
+    tiny = facilities["small_camp"]  # capacity 3
+    tiny.capacity = 2
+    tiny.save()
+    with pytest.raises(custody.CapacityExceeded):
+        people.register_household(clean_household(household_data), reception_point=tiny, by=officer)
+    assert Person.objects.count() == 0 and Household.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="person.register").exists()
+
+    household = people.register_household(
+        clean_household(household_data),
+        reception_point=tiny,
+        by=officer,
+        override_reason="Generator down at RP2; agreed with site lead",
+    )
+    placement = custody.current_placement(household.members.first())
+    assert placement.capacity_override_reason == "Generator down at RP2; agreed with site lead"
+
+
+def test_correction_keeps_the_old_value_and_the_reason(registered, make_user):
+    officer = make_user("registration_officer")
+    head = registered.members.get(relationship_to_head="head")
+    people.correct_person(
+        head, {"father_name": "Jassem"}, reason="Spelling from ID card", by=officer
+    )
+    head.refresh_from_db()
+    assert head.father_name == "Jassem"
+    correction = PersonCorrection.objects.get(person=head)
+    assert correction.changes == {"father_name": ["Jasim", "Jassem"]}
+    assert correction.reason == "Spelling from ID card"
+
+
+def test_correction_without_reason_or_of_an_unknown_field_is_refused(registered, make_user):
+    officer = make_user("registration_officer")
+    head = registered.members.get(relationship_to_head="head")
+    with pytest.raises(ValidationError):
+        people.correct_person(head, {"father_name": "X"}, reason=" ", by=officer)
+    with pytest.raises(ValidationError) as exc:
+        people.correct_person(head, {"merged_into": 1}, reason="sneaky", by=officer)
+    assert "merged_into" in exc.value.message_dict
+    head.refresh_from_db()
+    assert head.father_name == "Jasim"
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Muhammad", "Mohammed", "Mohamad", "محمد"),
+        ("Jasim", "Jassem", "جاسم"),
+        ("al-Obeidi", "Alobaidi", "العبيدي"),
+        ("Abd al-Rahman", "Abdulrahman", "Abdel Rahman", "عبد الرحمن"),
+        ("Fatima", "فاطمة"),
+    ],
+)
+def test_search_keys_agree_across_scripts_and_spellings(spellings):
+    assert len({name_part_key(s) for s in spellings}) == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1, max_size=200).filter(lambda s: s.strip() and "\x00" not in s))
+def test_any_typed_name_is_kept_exactly_as_typed(name):
+    cleaned = clean_member({"given_name": name})
+    assert cleaned["given_name"] == name.strip()
