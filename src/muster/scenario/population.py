@@ -43,10 +43,10 @@ _OFFICER = [("arabic", 0), ("latin", 0), ("latin", 1), ("latin", 2), ("latin", -
 _OFFICER_CUM = list(accumulate([0.25, 0.36, 0.2, 0.1, 0.09]))
 
 # Probability that a man of this origin heading a family is held after screening.
-_P_HELD_HEAD = {"SYR": 0.28, "IRQ": 0.42, "FOREIGN": 0.85}
-_P_HELD_SINGLE = {"SYR": 0.6, "IRQ": 0.75, "FOREIGN": 0.95}
+_P_HELD_HEAD = {"SYR": 0.3, "IRQ": 0.45, "FOREIGN": 0.85}
+_P_HELD_SINGLE = {"SYR": 0.75, "IRQ": 0.85, "FOREIGN": 0.95}
 # A widow's or a wife's household whose man was detained earlier counts as family of held.
-_P_WIDOW_FOH = {"SYR": 0.22, "IRQ": 0.35, "FOREIGN": 0.85}
+_P_WIDOW_FOH = {"SYR": 0.15, "IRQ": 0.25, "FOREIGN": 0.85}
 
 _KIDNAP_RATE = 0.0007  # a few dozen in 60,000
 
@@ -154,7 +154,7 @@ class _Generator:
         kind = rand()
         if kind < 0.70:
             members = self.family_household(nat, group, origin_group)
-        elif kind < 0.81:
+        elif kind < 0.79:
             members = self.widow_household(nat, group, origin_group)
         elif kind < 0.975:
             head = self.person("head", "M", int(self.r.triangular(15, 60, 23)), nat, group)
