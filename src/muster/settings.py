@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "muster.access.middleware.AuditRefusalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "muster.access.middleware.SessionExpiryMiddleware",
+    "muster.access.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -125,6 +127,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Sessions: the cookie dies after the absolute lifetime; SessionExpiryMiddleware also ends a session
+# after MUSTER["SESSION_IDLE_MINUTES"] without a request, and when the user is deactivated.
+SESSION_COOKIE_AGE = int(float(os.environ.get("MUSTER_SESSION_MAX_HOURS", "12")) * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = os.environ.get("MUSTER_SECURE_COOKIES", "") == "1"
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -167,10 +177,33 @@ MUSTER = {
     # A person dispatched and not received after this many hours is listed as unaccounted.
     "UNACCOUNTED_AFTER_HOURS": float(os.environ.get("MUSTER_UNACCOUNTED_AFTER_HOURS", "12")),
 }
+    # Sessions end after this long without a request, and this long after sign-in whatever happens.
+    "SESSION_IDLE_MINUTES": float(os.environ.get("MUSTER_SESSION_IDLE_MINUTES", "30")),
+    "SESSION_MAX_HOURS": float(os.environ.get("MUSTER_SESSION_MAX_HOURS", "12")),
+    # An account is locked for LOGIN_LOCK_MINUTES after LOGIN_LOCK_AFTER failures in a row; a source
+    # address is refused after LOGIN_IP_LIMIT failures (any accounts) within the same window.
+    "LOGIN_LOCK_AFTER": int(os.environ.get("MUSTER_LOGIN_LOCK_AFTER", "5")),
+    "LOGIN_LOCK_MINUTES": float(os.environ.get("MUSTER_LOGIN_LOCK_MINUTES", "15")),
+    "LOGIN_IP_LIMIT": int(os.environ.get("MUSTER_LOGIN_IP_LIMIT", "30")),
+    # Roles that must sign in with a second factor (TOTP). MUSTER_TOTP_REQUIRED_ROLES="" turns the
+    # requirement off (users who enrolled anyway are still asked for their code).
+    "TOTP_REQUIRED_ROLES": [
+        r.strip()
+        for r in os.environ.get(
+            "MUSTER_TOTP_REQUIRED_ROLES", "screening_officer,coordinator,administrator"
+        ).split(",")
+        if r.strip()
+    ],
 
 LOGGING = {
+# No personal data in logs: Person.__str__ is only the registration number, and the loggers that
+# would echo request bodies or SQL parameters (names!) are held above DEBUG whatever MUSTER_LOG_LEVEL.
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MUSTER_LOG_LEVEL", "WARNING")},
 }
+    "loggers": {
+        "django.db.backends": {"level": "WARNING", "propagate": True},
+        "django.template": {"level": "WARNING", "propagate": True},
+    },

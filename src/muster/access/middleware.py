@@ -1,8 +1,26 @@
 """Request-wide guards: audit every refused request, expire sessions, enforce two-factor sign-in."""
 
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
 from muster.audit.models import AuditEvent
 
 REFUSED_STATUSES = frozenset({401, 403})
+
+# Session keys (seconds since the epoch): when the user signed in, when we last saw a request.
+SIGNED_IN_AT = "muster_signed_in_at"
+SEEN_AT = "muster_seen_at"
+SECOND_FACTOR_OK = "muster_2fa_ok"
+# Writing the session on every request would cost a database write per click; a minute is precise enough.
+SEEN_RESOLUTION_SECONDS = 60
 
 
 class AuditRefusalMiddleware:
@@ -25,3 +43,96 @@ class AuditRefusalMiddleware:
                 request._muster_denied_event = None
             record_denied(request, f"HTTP {response.status_code}")
         return response
+
+
+def start_session_clock(sender, request, user, **kwargs) -> None:
+    """On sign-in (``user_logged_in``): start the idle and absolute clocks of the new session."""
+    now = time.time()
+    request.session[SIGNED_IN_AT] = now
+    request.session[SEEN_AT] = now
+
+
+def _expiry_reason(request, user) -> str:
+    from muster.access.services import sessions_valid_after
+
+    session = request.session
+    now = time.time()
+    signed_in = session.get(SIGNED_IN_AT)
+    if signed_in is None:
+        return "no sign-in time"
+    if now - session.get(SEEN_AT, signed_in) > settings.MUSTER["SESSION_IDLE_MINUTES"] * 60:
+        return "idle"
+    if now - signed_in > settings.MUSTER["SESSION_MAX_HOURS"] * 3600:
+        return "maximum length"
+    fence = sessions_valid_after(user)
+    if fence is not None and signed_in <= fence.timestamp():
+        return "ended by administrator"
+    return ""
+
+
+class SessionExpiryMiddleware:
+    """End sessions idle too long, too old, or fenced off by deactivation / "sign out everywhere"."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            reason = _expiry_reason(request, user)
+            if reason:
+                from muster.audit import services as audit
+
+                audit.record(
+                    "session.expire", actor=user, request=request, detail={"reason": reason}
+                )
+                logout(request)
+                messages.info(request, _("Your session has ended; please sign in again."))
+            elif time.time() - request.session.get(SEEN_AT, 0) > SEEN_RESOLUTION_SECONDS:
+                request.session[SEEN_AT] = time.time()
+        return self.get_response(request)
+
+
+# Paths a signed-in user may reach before the second factor: the 2FA pages themselves, sign-out,
+# static files and the language switch.
+def _exempt(path: str) -> bool:
+    prefixes = (
+        reverse("totp-verify"),
+        reverse("totp-enrol"),
+        reverse("logout"),
+        reverse("login"),
+        "/" + settings.STATIC_URL.lstrip("/"),
+        "/i18n/",
+    )
+    return path.startswith(prefixes)
+
+
+class TwoFactorMiddleware:
+    """A signed-in user who needs a second factor reaches nothing else until they have given it.
+
+    Users of roles in MUSTER["TOTP_REQUIRED_ROLES"] without an authenticator are sent to enrol first.
+    API clients with a session get a 403; API tokens are only issued against a TOTP code.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.session.get(SECOND_FACTOR_OK)
+            and not _exempt(request.path)
+        ):
+            from muster.access import services as access
+
+            if access.second_factor_needed(user):
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        {"detail": _("two-factor verification is required for this account")},
+                        status=403,
+                    )
+                enrolled = access.confirmed_device(user) is not None
+                target = reverse("totp-verify" if enrolled else "totp-enrol")
+                return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

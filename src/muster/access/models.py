@@ -49,3 +49,43 @@ class RoleGrant(models.Model):
     def __str__(self) -> str:
         where = f" @ {self.facility}" if self.facility_id else ""
         return f"{self.user} — {self.get_role_display()}{where}"
+
+
+class LoginAttempt(models.Model):
+    """One sign-in attempt, kept to throttle password guessing (by account and by source address)."""
+
+    at = models.DateTimeField(db_index=True)
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.CharField(max_length=64, blank=True, db_index=True)
+    succeeded = models.BooleanField()
+
+    def __str__(self) -> str:
+        return f"{self.username} {'ok' if self.succeeded else 'failed'} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class TotpDevice(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238). Confirmed once the user has typed one good code."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device"
+    )
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last time step accepted: a code is never accepted twice (replay of an overheard code).
+    last_counter = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"TOTP device of {self.user}"
+
+
+class SessionFence(models.Model):
+    """Sessions signed in before ``valid_after`` are dead: set on deactivation and on "sign out everywhere"."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_fence"
+    )
+    valid_after = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"sessions of {self.user} valid after {self.valid_after:%Y-%m-%d %H:%M}"

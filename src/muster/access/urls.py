@@ -1,7 +1,10 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from muster.access import views
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("2fa/", views.totp_verify, name="totp-verify"),
+    path("2fa/enrol/", views.totp_enrol, name="totp-enrol"),
 ]

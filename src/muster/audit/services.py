@@ -17,7 +17,8 @@ from muster.audit.models import AuditEvent
 _CHAIN_LOCK_KEY = 0x6D757374
 
 
-def _client_ip(request) -> str:
+def client_ip(request) -> str:
+    """The address a request came from (the server's own view: REMOTE_ADDR)."""
     if request is None:
         return ""
     return request.META.get("REMOTE_ADDR", "") or ""
@@ -59,7 +60,7 @@ def record(
             action=action,
             object_type=object_type,
             object_id=str(object_id),
-            ip=_client_ip(request),
+            ip=client_ip(request),
             detail=detail or {},
         )
         digest = event_hash(prev_hash=prev_hash, **fields)

@@ -1,0 +1,151 @@
+"""Sign-in (with throttling and a second factor), sign-out, and authenticator enrolment pages."""
+
+import segno
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from muster.access import services as access
+from muster.access.decorators import public, signed_in
+from muster.access.middleware import SECOND_FACTOR_OK
+from muster.audit import services as audit
+
+
+def _lock_message(until) -> str:
+    return _(
+        "Sign-in is locked after %(n)s failed attempts. Try again after %(time)s, "
+        "or ask an administrator to check the account."
+    ) % {
+        "n": settings.MUSTER["LOGIN_LOCK_AFTER"],
+        "time": time_format(timezone.localtime(until), "H:i"),
+    }
+
+
+@public
+class LoginView(auth_views.LoginView):
+    """Password sign-in; locks the account (and the source address) after repeated failures."""
+
+    template_name = "registration/login.html"
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "").strip()
+        until = access.locked_until(username, audit.client_ip(request))
+        if until is not None:
+            audit.record("login.locked", request=request, detail={"username": username})
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, _lock_message(until))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        user = form.get_user()
+        with transaction.atomic():
+            response = super().form_valid(form)  # signs in (and starts the session clocks)
+            access.note_login_attempt(user.get_username(), audit.client_ip(self.request), True)
+            audit.record("login.success", actor=user, obj=user, request=self.request)
+        return response
+
+    def form_invalid(self, form):
+        username = self.request.POST.get("username", "").strip()
+        ip = audit.client_ip(self.request)
+        with transaction.atomic():
+            access.note_login_attempt(username, ip, False)
+            # The username is recorded (to see guessing); the password never is.
+            audit.record("login.failure", request=self.request, detail={"username": username})
+            until = access.locked_until(username, ip)
+            if until is not None:
+                audit.record("account.lock", request=self.request, detail={"username": username})
+        if until is not None:
+            form.errors.clear()
+            form.add_error(None, _lock_message(until))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_invalid(form)
+
+
+@public
+class LogoutView(auth_views.LogoutView):
+    """Sign-out (POST): the session is deleted from the store at once."""
+
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            audit.record("logout", request=request)
+        return super().post(request, *args, **kwargs)
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return settings.LOGIN_REDIRECT_URL
+
+
+def _second_factor_given(request) -> None:
+    request.session.cycle_key()  # a new session id once fully signed in
+    request.session[SECOND_FACTOR_OK] = True
+
+
+@signed_in
+def totp_verify(request):
+    """The second step of sign-in: a code from the authenticator app."""
+    user = request.user
+    if access.confirmed_device(user) is None:
+        return redirect("totp-enrol")
+    error = ""
+    status = 200
+    if request.method == "POST":
+        until = access.locked_until(user.get_username(), audit.client_ip(request))
+        if until is not None:
+            error, status = _lock_message(until), 429
+        elif access.verify_totp(user, request.POST.get("code", ""), request=request):
+            _second_factor_given(request)
+            return redirect(_next_url(request))
+        else:
+            error, status = (
+                _("That code is not right or has already been used; try the next one."),
+                400,
+            )
+    return render(
+        request,
+        "access/totp_verify.html",
+        {"error": error, "next": _next_url(request)},
+        status=status,
+    )
+
+
+@signed_in
+def totp_enrol(request):
+    """Enrol an authenticator app: scan the QR code (or type the key), then confirm with one code."""
+    user = request.user
+    if access.confirmed_device(user) is not None:
+        return redirect("totp-verify")
+    device = access.start_totp_enrolment(user)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        if access.confirm_totp_enrolment(user, request.POST.get("code", ""), request=request):
+            _second_factor_given(request)
+            return redirect(_next_url(request))
+        error, status = _("That code is not right; check the phone's clock and try again."), 400
+    uri = access.provisioning_uri(device)
+    # Drawn here as inline SVG: no image service, works offline.
+    qr = mark_safe(segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff"))
+    key = " ".join(device.secret[i : i + 4] for i in range(0, len(device.secret), 4))
+    return render(
+        request,
+        "access/totp_enrol.html",
+        {
+            "qr": qr,
+            "key": key,
+            "error": error,
+            "next": _next_url(request),
+            "required": access.totp_required(user),
+        },
+        status=status,
+    )

@@ -1,0 +1,207 @@
+"""Sign-in: throttling, the second factor, session expiry, sign-out and deactivation."""
+
+import time
+
+import pyotp
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from muster.access import services as access
+from muster.access.middleware import SEEN_AT, SIGNED_IN_AT
+from muster.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct horse battery staple"
+
+
+def actions():
+    return list(AuditEvent.objects.values_list("action", flat=True))
+
+
+def sign_in(client, username, password=PASSWORD, **extra):
+    return client.post("/account/login/", {"username": username, "password": password}, **extra)
+
+
+def test_registration_officer_signs_in_and_out_and_both_are_audited(client, make_user):
+    officer = make_user("registration_officer")
+    response = sign_in(client, officer.username)
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    client.post("/account/logout/")
+    assert client.get("/").status_code == 302  # back to sign-in
+    assert "login.success" in actions() and "logout" in actions()
+
+
+def test_failed_sign_in_is_audited_with_username_never_password(client, make_user):
+    officer = make_user("registration_officer")
+    response = sign_in(client, officer.username, "wrong-password-123")
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="login.failure")
+    assert event.detail == {"username": officer.username}
+    assert "wrong-password-123" not in str(
+        list(AuditEvent.objects.values_list("detail", "object_id", "action"))
+    )
+
+
+def test_account_locks_after_five_failures_even_for_the_right_password(client, make_user):
+    officer = make_user("registration_officer")
+    for _ in range(4):
+        assert sign_in(client, officer.username, "guess-guess-guess").status_code == 200
+    response = sign_in(client, officer.username, "guess-guess-guess")
+    assert response.status_code == 429
+    assert "locked" in response.content.decode()
+    assert "account.lock" in actions()
+    response = sign_in(client, officer.username)  # the right password does not open it
+    assert response.status_code == 429
+    assert "login.locked" in actions()
+    assert not client.get("/").wsgi_request.user.is_authenticated
+
+
+def test_lock_opens_again_after_the_lock_window(client, make_user):
+    from muster.access.models import LoginAttempt
+
+    officer = make_user("registration_officer")
+    for _ in range(5):
+        sign_in(client, officer.username, "guess-guess-guess")
+    LoginAttempt.objects.update(at=timezone.now() - access.lock_window())
+    assert sign_in(client, officer.username).status_code == 302
+
+
+@override_settings(MUSTER={**__import__("django.conf").conf.settings.MUSTER, "LOGIN_IP_LIMIT": 3})
+def test_source_address_is_rate_limited_across_accounts(client, make_user):
+    officer = make_user("registration_officer")
+    for name in ("alice", "bob", "carol"):
+        sign_in(client, name, "guess-guess-guess")
+    assert sign_in(client, officer.username).status_code == 429
+    # another address is not affected
+    assert sign_in(client, officer.username, REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
+def test_session_ends_after_30_idle_minutes(make_user, login):
+    client = login(make_user("registration_officer"))
+    assert client.get("/").status_code == 200
+    session = client.session
+    session[SEEN_AT] = time.time() - 31 * 60
+    session.save()
+    assert client.get("/").status_code == 302
+    assert AuditEvent.objects.filter(action="session.expire", detail__reason="idle").exists()
+
+
+def test_session_ends_12_hours_after_sign_in_even_when_active(make_user, login):
+    client = login(make_user("registration_officer"))
+    session = client.session
+    session[SIGNED_IN_AT] = time.time() - 12 * 3600 - 5
+    session.save()
+    assert client.get("/").status_code == 302
+
+
+def test_deactivation_ends_open_sessions_at_once(make_user, login):
+    officer = make_user("registration_officer")
+    client = login(officer)
+    assert client.get("/").status_code == 200
+    access.deactivate_user(officer, reason="left the organisation")
+    assert client.get("/").status_code == 302
+    assert sign_in(client, officer.username).status_code == 200  # cannot sign in again
+
+
+def test_revoking_last_role_ends_open_sessions(make_user, login):
+    officer = make_user("registration_officer")
+    client = login(officer)
+    access.revoke_role(officer.role_grants.get())
+    assert client.get("/").status_code == 302
+
+
+def test_logout_deletes_the_session_from_the_store(make_user, login):
+    from django.contrib.sessions.models import Session
+
+    client = login(make_user("registration_officer"))
+    key = client.session.session_key
+    client.post("/account/logout/")
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+# --- two-factor -------------------------------------------------------------------------------
+
+
+def enrol(client, user):
+    response = client.get("/account/2fa/enrol/")
+    assert response.status_code == 200
+    secret = user.totp_device.secret
+    assert "<svg" in response.content.decode()
+    response = client.post("/account/2fa/enrol/", {"code": pyotp.TOTP(secret).now(), "next": "/"})
+    assert response.status_code == 302
+    return secret
+
+
+def test_screening_officer_must_enrol_before_any_case_page(client, make_user):
+    officer = make_user("screening_officer")
+    sign_in(client, officer.username)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/2fa/enrol/")
+    assert client.get("/api/").status_code == 403
+    enrol(client, officer)
+    assert client.get("/").status_code == 200
+    assert "totp.enrol" in actions()
+
+
+def test_enrolled_officer_gives_code_after_password_and_bad_codes_are_audited(client, make_user):
+    officer = make_user("screening_officer")
+    sign_in(client, officer.username)
+    secret = enrol(client, officer)
+    client.post("/account/logout/")
+    sign_in(client, officer.username)
+    assert client.get("/")["Location"].startswith("/account/2fa/")
+    assert client.post("/account/2fa/", {"code": "000000"}).status_code == 400
+    assert "login.2fa_failure" in actions()
+    totp = pyotp.TOTP(secret)
+    # the code used at enrolment cannot be replayed; the next one works
+    next_code = totp.at(time.time() + 30)
+    assert client.post("/account/2fa/", {"code": next_code, "next": "/"}).status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_two_factor_failures_count_towards_the_lock(client, make_user):
+    officer = make_user("screening_officer")
+    sign_in(client, officer.username)
+    enrol(client, officer)
+    client.post("/account/logout/")
+    sign_in(client, officer.username)
+    for _ in range(5):
+        client.post("/account/2fa/", {"code": "000000"})
+    response = client.post("/account/2fa/", {"code": "123456"})
+    assert response.status_code == 429
+
+
+def test_registration_officer_is_not_asked_for_a_second_factor(client, make_user):
+    officer = make_user("registration_officer")
+    sign_in(client, officer.username)
+    assert client.get("/").status_code == 200
+
+
+@override_settings(MUSTER={**__import__("django.conf").conf.settings.MUSTER, "TOTP_REQUIRED_ROLES": []})
+def test_requirement_can_be_switched_off(client, make_user):
+    officer = make_user("coordinator")
+    sign_in(client, officer.username)
+    assert client.get("/").status_code == 200
+
+
+def test_api_token_for_coordinator_needs_a_current_code(make_user):
+    from django.core.exceptions import ValidationError
+
+    coordinator = make_user("coordinator")
+    with pytest.raises(ValidationError):
+        access.issue_api_token(coordinator)
+    device = access.start_totp_enrolment(coordinator)
+    assert access.confirm_totp_enrolment(coordinator, pyotp.TOTP(device.secret).now())
+    with pytest.raises(ValidationError):
+        access.issue_api_token(coordinator, totp_code="000000")
+    key = access.issue_api_token(
+        coordinator, totp_code=pyotp.TOTP(device.secret).at(time.time() + 30)
+    )
+    assert len(key) == 40
+    access.deactivate_user(coordinator)
+    from rest_framework.authtoken.models import Token
+
+    assert not Token.objects.filter(key=key).exists()
