@@ -126,7 +126,6 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "login"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 # Sessions: the cookie dies after the absolute lifetime; SessionExpiryMiddleware also ends a session
 # after MUSTER["SESSION_IDLE_MINUTES"] without a request, and when the user is deactivated.
@@ -135,6 +134,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = os.environ.get("MUSTER_SECURE_COOKIES", "") == "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -176,7 +176,6 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MUSTER = {
     # A person dispatched and not received after this many hours is listed as unaccounted.
     "UNACCOUNTED_AFTER_HOURS": float(os.environ.get("MUSTER_UNACCOUNTED_AFTER_HOURS", "12")),
-}
     # Sessions end after this long without a request, and this long after sign-in whatever happens.
     "SESSION_IDLE_MINUTES": float(os.environ.get("MUSTER_SESSION_IDLE_MINUTES", "30")),
     "SESSION_MAX_HOURS": float(os.environ.get("MUSTER_SESSION_MAX_HOURS", "12")),
@@ -194,16 +193,17 @@ MUSTER = {
         ).split(",")
         if r.strip()
     ],
+}
 
-LOGGING = {
 # No personal data in logs: Person.__str__ is only the registration number, and the loggers that
 # would echo request bodies or SQL parameters (names!) are held above DEBUG whatever MUSTER_LOG_LEVEL.
+LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MUSTER_LOG_LEVEL", "WARNING")},
-}
     "loggers": {
         "django.db.backends": {"level": "WARNING", "propagate": True},
         "django.template": {"level": "WARNING", "propagate": True},
     },
+}
