@@ -101,12 +101,12 @@ def test_match_link_writes_scores_and_explanations(tmp_path: Path) -> None:
     a = write(tmp_path, "a.csv", [HEADER, ROWS[0], ROWS[5]])
     b = write(tmp_path, "b.csv", [HEADER, ROWS[2], ROWS[6]])
     out = tmp_path / "out.csv"
-    code = match_main(["match", "link", str(a), str(b), "--out", str(out), "--threshold", "0.5"])
+    code = match_main(["match", "link", str(a), str(b), "--out", str(out), "--threshold", "0.9"])
     assert code == 0
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert [(r["record_id_a"], r["record_id_b"]) for r in rows] == [("r1", "r3")]
-    assert rows[0]["given_name"] == "transliteration" and float(rows[0]["score"]) > 0.5
+    assert rows[0]["given_name"] == "transliteration" and float(rows[0]["score"]) >= 0.9
 
 
 def test_match_reports_bad_input_in_one_line_without_traceback(tmp_path: Path) -> None:

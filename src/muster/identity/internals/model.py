@@ -127,7 +127,13 @@ class Model:
             self.u[name] = list((counts + 0.5) / (counts.sum() + 0.5 * k))
 
     def train_em(self, gamma: np.ndarray, iterations: int = 40, tol: float = 1e-6) -> int:
-        """Estimate m and the prior on candidate pairs by expectation-maximisation (u fixed)."""
+        """Estimate m, u and the prior among candidate pairs by expectation-maximisation.
+
+        Candidate pairs agree far more often than random pairs on the names they were blocked
+        on, so u is re-estimated among them (random-pair u is only the starting point) and the
+        prior is the share of candidates that match: the posterior is then the probability that
+        a candidate pair is one person, which is what scoring needs.
+        """
         patterns, counts = _pattern_counts(gamma)
         names = list(COMPARISONS)
         for it in range(iterations):
@@ -137,6 +143,7 @@ class Model:
                 mw += w[j, patterns[:, j].astype(np.int64) + 1]
             p = 1.0 / (1.0 + np.exp2(-np.clip(mw, -60, 60)))
             pc = p * counts
+            qc = (1.0 - p) * counts
             new_prior = float(pc.sum() / counts.sum())
             delta = abs(new_prior - self.prior)
             self.prior = min(max(new_prior, 1e-9), 1 - 1e-9)
@@ -145,6 +152,8 @@ class Model:
                 col = patterns[:, j]
                 mass = np.array([pc[col == lvl].sum() for lvl in range(k)]) + 1e-6
                 m = mass / mass.sum()
+                umass = np.array([qc[col == lvl].sum() for lvl in range(k)]) + 1e-6
+                self.u[name] = list(umass / umass.sum())
                 for lvl in range(k):
                     ceiling = M_CEILING.get((name, lvl))
                     if ceiling is not None and m[lvl] > ceiling:

