@@ -5,9 +5,45 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
+def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """``{"members": {1: {"date_of_birth": [...]}}}`` -> ``{"members[1].date_of_birth": [...]}``.
+
+    The services already name nested fields this way (``members[1].date_of_birth``); flattening DRF's
+    nested errors too gives a client one shape to map errors back onto its form.
+    """
+    out: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if isinstance(key, int):
+                name = f"{prefix}[{key}]"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
+            out.update(flatten_errors(value, name))
+    elif isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            out[prefix or "non_field_errors"] = [str(item) for item in detail]
+        else:
+            for i, item in enumerate(detail):
+                if item:
+                    out.update(flatten_errors(item, f"{prefix}[{i}]"))
+    else:
+        out[prefix or "non_field_errors"] = [str(detail)]
+    return out
+
+
 def exception_handler(exc, context):
-    """Turn a service's Django ValidationError into a 400 with field-level messages."""
+    """JSON for every refusal: field-level 400s (services' Django errors too), audited 403s."""
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = ValidationError(detail)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, ValidationError):
+        response.data = flatten_errors(response.data)
+    if response.status_code == 403 and context.get("request") is not None:
+        # The permission class records a precise reason; this catches any other 403 (e.g. CSRF).
+        from muster.api.permissions import audit_denied
+
+        audit_denied(context["request"], "HTTP 403")
+    return response

@@ -364,3 +364,42 @@ def unaccounted_lines() -> QuerySet:
         )
         .order_by("movement__dispatched_at")
     )
+
+
+FACILITY_FIELDS = ("name", "kind", "capacity", "location_name", "pcode", "is_active")
+
+
+def _clean_facility(facility: Facility) -> None:
+    duplicate = Facility.objects.filter(name=facility.name).exclude(pk=facility.pk)
+    if duplicate.exists():
+        raise ValidationError(
+            {"name": [_("a facility named '%(n)s' exists") % {"n": facility.name}]}
+        )
+    facility.full_clean(exclude=["created_at"])
+
+
+@transaction.atomic
+def create_facility(data: dict, *, by, request=None) -> Facility:
+    """Open a facility (reception point, camp, holding facility ...); audited."""
+    facility = Facility(**{k: v for k, v in data.items() if k in FACILITY_FIELDS})
+    _clean_facility(facility)
+    facility.save()
+    audit.record("facility.create", actor=by, obj=facility, request=request)
+    return facility
+
+
+@transaction.atomic
+def update_facility(facility: Facility, changes: dict, *, by, request=None) -> Facility:
+    """Change a facility's details (capacity, name, closing it); the changed field names are audited."""
+    changed = sorted(
+        k for k, v in changes.items() if k in FACILITY_FIELDS and getattr(facility, k) != v
+    )
+    for key in changed:
+        setattr(facility, key, changes[key])
+    if changed:
+        _clean_facility(facility)
+        facility.save(update_fields=changed)
+        audit.record(
+            "facility.update", actor=by, obj=facility, request=request, detail={"fields": changed}
+        )
+    return facility

@@ -1,0 +1,70 @@
+"""The API's one permission class: every view names the policy action each of its actions needs.
+
+A view declares ``policy_action = {"list": "person.view", "create": "person.register", ...}`` keyed by
+the DRF view action (``list``, ``retrieve``, ``create``, ``partial_update`` or an ``@action`` name).
+An action the view does not declare is refused: a new endpoint is closed until someone decides who may
+use it. Object scope (facility-scoped roles) is the view's job: querysets go through
+``policy.scope_persons`` and an object outside the scope answers 404 (see :func:`refuse_out_of_scope`).
+"""
+
+from django.http import Http404
+from rest_framework.permissions import BasePermission
+
+from muster.access import policy
+from muster.audit import services as audit
+
+#: Marker for an endpoint anyone may call, signed in or not (the token endpoint).
+PUBLIC = "public"
+
+
+def view_policy_action(view) -> str | None:
+    """The policy action the current request needs on ``view`` (``None``: not declared)."""
+    mapping = getattr(view, "policy_action", None) or {}
+    return mapping.get(getattr(view, "action", None))
+
+
+def audit_denied(request, reason: str, *, obj=None) -> None:
+    """Record a refused request once (``request.denied``); the reason names an action, never a person."""
+    recorder = getattr(audit, "record_denied", None)
+    if recorder is not None:
+        recorder(request, reason, obj=obj)
+        return
+    # Fallback until the shared helper lands everywhere: same event shape, one per request.
+    http_request = getattr(request, "_request", request)
+    if getattr(http_request, "_muster_denied_event", None) is not None:
+        return
+    event = audit.record(
+        "request.denied",
+        request=http_request,
+        obj=obj,
+        detail={"method": http_request.method, "path": http_request.path, "reason": reason},
+    )
+    http_request._muster_denied_event = event.pk
+
+
+def refuse_out_of_scope(request, obj=None, reason: str = "outside the user's facility scope"):
+    """Answer 404 for an object the user may not reach (it must not even be confirmed to exist)."""
+    audit_denied(request, reason, obj=obj)
+    raise Http404
+
+
+class PolicyPermission(BasePermission):
+    """Allow the request only if the user's roles grant the view's declared action."""
+
+    message = "Your role does not allow this."
+
+    def has_permission(self, request, view) -> bool:
+        action = view_policy_action(view)
+        if action == PUBLIC:
+            return True
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False  # DRF answers 401 (not signed in), not 403
+        if action is None:
+            audit_denied(request, f"no policy action declared for {getattr(view, 'action', '?')}")
+            return False
+        if policy.can(user, action):
+            return True
+        audit_denied(request, f"role lacks {action}")
+        self.message = f"Your role does not allow {action}."
+        return False
