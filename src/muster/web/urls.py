@@ -1,7 +1,19 @@
+"""URL names here are relied on by other apps' templates and tests: keep them stable."""
+
 from django.urls import path
 
 from muster.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("reception/", views.reception, name="reception"),
+    path("people/", views.person_search, name="person-search"),
+    path("people/<str:number>/", views.person_detail, name="person-detail"),
+    path("people/<str:number>/category/", views.person_category, name="person-category"),
+    path("facilities/", views.facility_list, name="facility-list"),
+    path("facilities/<int:pk>/", views.facility_detail, name="facility-detail"),
+    path("facilities/<int:pk>/dispatch/", views.dispatch, name="dispatch"),
+    path("facilities/<int:pk>/receive/", views.receive, name="receive"),
+    path("movements/<str:number>/", views.movement_detail, name="movement-detail"),
+    path("unaccounted/", views.unaccounted, name="unaccounted"),
 ]

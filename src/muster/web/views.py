@@ -1,7 +1,625 @@
+"""The server-rendered web UI (Django templates + htmx): thin views that parse, call a service, render.
+
+Access is decided only by :mod:`muster.access.policy`: an action the role lacks is a 403; an object
+outside the user's facility scope is a 404 (its existence is not revealed).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from muster.access import policy
+from muster.audit import services as audit
+from muster.custody import services as custody
+from muster.custody.models import Facility, ManifestLine, Movement
+from muster.people import services as people
+from muster.people.models import (
+    NAME_PARTS,
+    PROTECTION_FLAGS,
+    IdentityDocument,
+    Person,
+    Relationship,
+    Sex,
+)
+from muster.people.timeline import person_timeline
+from muster.people.validation import clean_household, has_hidden_characters
+from muster.screening import services as screening
+from muster.screening.models import Category
+from muster.web import forms
+from muster.web.queries import (
+    UNDECIDED,
+    facility_figures,
+    filter_by_category,
+    filter_by_query,
+    persons_at,
+    with_category,
+)
+
+PAGE_SIZE = 50
+DISPATCH_PAGE_SIZE = 100
+CATEGORY_LABELS = {**dict(Category.choices), UNDECIDED: gettext_lazy("Not yet decided")}
+PENDING_OUTCOMES = [ManifestLine.Outcome.PENDING, ManifestLine.Outcome.MISSING]
+
+
+def _require(user, *actions: str) -> None:
+    """403 unless the user may perform at least one of ``actions`` somewhere."""
+    if not any(policy.can(user, a) for a in actions):
+        raise PermissionDenied
+
+
+def _may_see_names(user) -> bool:
+    return "given_name" in policy.person_fields(user)
+
+
+def _facility_for(request: HttpRequest, pk: int, *actions: str) -> Facility:
+    """The facility if the user may do one of ``actions`` there: 403 without the action, 404 outside scope."""
+    _require(request.user, *actions)
+    facility = get_object_or_404(Facility, pk=pk)
+    if not any(policy.may_act_at(request.user, a, facility.pk) for a in actions):
+        raise Http404
+    return facility
+
+
+def _visible_person(request: HttpRequest, number: str, action: str = "person.view") -> Person:
+    _require(request.user, action)
+    qs = policy.scope_persons(request.user, Person.objects.all(), action)
+    person = qs.select_related("household", "merged_into").filter(number=number).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def _page(request: HttpRequest, qs, size: int = PAGE_SIZE):
+    """One page of persons, with the labels the list templates show."""
+    page = Paginator(qs.select_related("household"), size).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for p in page.object_list:
+        p.category_label = CATEGORY_LABELS.get(getattr(p, "current_category", None) or "", "")
+        p.flag_labels = [PROTECTION_FLAGS[f] for f in p.protection_flags]
+        p.hidden_chars = _has_hidden(p)
+    return page
+
+
+# --- home -------------------------------------------------------------------------------------
 
 
 @login_required
-def home(request):
-    return render(request, "home.html")
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = policy.facility_scope(user, "facility.view")
+    my_facilities = []
+    if scope:
+        for f in Facility.objects.filter(pk__in=scope):
+            my_facilities.append(
+                {
+                    "facility": f,
+                    "dispatch": policy.may_act_at(user, "movement.dispatch", f.pk),
+                    "receive": policy.may_act_at(user, "movement.receive", f.pk),
+                }
+            )
+    context = {
+        "can_register": policy.can(user, "person.register"),
+        "can_search": policy.can(user, "person.search"),
+        "can_facilities": policy.can(user, "facility.view"),
+        "can_unaccounted": policy.can(user, "movement.view") or policy.can(user, "report.view"),
+        "can_decide": policy.can(user, "category.decide"),
+        "my_facilities": my_facilities,
+        "roles": sorted(policy.roles(user)),
+    }
+    if policy.can(user, "report.view"):
+        from muster.reports.sitrep import situation_report
+
+        report = situation_report()
+        for f in report["facilities"]:
+            pct = round(100 * f["occupancy"]) if f["occupancy"] is not None else None
+            f["percent"] = pct
+            f["bar_width"] = min(100, pct or 0)
+        context["report"] = report
+        context["category_rows"] = [
+            (CATEGORY_LABELS.get(k, k), v) for k, v in report["by_category"].items()
+        ]
+    return render(request, "home.html", context)
+
+
+# --- reception --------------------------------------------------------------------------------
+
+
+def _reception_points(user):
+    qs = Facility.objects.filter(kind=Facility.Kind.RECEPTION_POINT, is_active=True)
+    scope = policy.facility_scope(user, "person.register")
+    return qs if scope is None else qs.filter(pk__in=scope)
+
+
+def _reception_context(request, rows, errors, point_id, override_reason="") -> dict:
+    return {
+        "rows": rows,
+        "blank": forms.blank_member(),
+        "errors": errors,
+        "general_errors": [
+            m
+            for k, v in errors.items()
+            if k in ("members", "__all__", "persons") or k.startswith("members[") and "." not in k
+            for m in v
+        ],
+        "points": _reception_points(request.user),
+        "point_id": point_id,
+        "capacity_error": errors.get("facility"),
+        "override_reason": override_reason,
+        "sexes": Sex.choices,
+        "relationships": Relationship.choices,
+        "flags": list(PROTECTION_FLAGS.items()),
+        "doc_types": IdentityDocument.Kind.choices,
+    }
+
+
+@login_required
+def reception(request: HttpRequest) -> HttpResponse:
+    """One page for a whole household: head first, members added inline, documents and flags."""
+    _require(request.user, "person.register")
+    point_id = request.session.get("reception_point")
+    if request.method != "POST":
+        rows = [forms.blank_member(head=True)]
+        return render(request, "reception.html", _reception_context(request, rows, {}, point_id))
+
+    members_raw = forms.parse_household(request.POST)[: forms.MAX_MEMBERS]
+    for raw in members_raw:
+        raw["documents"] = raw["documents"][: forms.MAX_DOCUMENTS]
+    override_reason = request.POST.get("override_reason", "").strip()
+    errors: dict[str, list[str]] = {}
+    point = None
+    raw_point = request.POST.get("reception_point", "")
+    if raw_point.isdigit():
+        point = _reception_points(request.user).filter(pk=int(raw_point)).first()
+    if point is None:
+        errors["reception_point"] = [_("choose the reception point where you are registering")]
+    else:
+        point_id = point.pk
+        request.session["reception_point"] = point.pk  # the officer stays at one table all day
+    cleaned = None
+    try:
+        cleaned = clean_household(members_raw)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if not errors:
+        try:
+            household = people.register_household(
+                cleaned,
+                reception_point=point,
+                by=request.user,
+                request=request,
+                override_reason=override_reason,
+            )
+        except ValidationError as exc:
+            errors.update(forms.errors_from(exc))
+        else:
+            head = household.members.order_by("id").first()
+            messages.success(
+                request,
+                _("Household %(h)s registered: %(n)d person(s) at %(p)s.")
+                % {"h": household.number, "n": household.members.count(), "p": point.name},
+                extra_tags="clear-draft",
+            )
+            return redirect("person-detail", number=head.number)
+    rows = forms.rows_for(members_raw, errors) or [forms.blank_member(head=True)]
+    context = _reception_context(request, rows, errors, point_id, override_reason)
+    return render(request, "reception.html", context, status=400)
+
+
+# --- persons ------------------------------------------------------------------------------------
+
+
+def _identity_rows(person: Person, fields) -> list[dict]:
+    rows = []
+    for part in NAME_PARTS:
+        if part in fields:
+            value = getattr(person, part)
+            rows.append(
+                {
+                    "label": Person._meta.get_field(part).verbose_name,
+                    "value": value,
+                    "hidden_chars": has_hidden_characters(value),
+                    "name": True,
+                }
+            )
+    simple = [
+        ("sex", _("Sex"), person.get_sex_display()),
+        ("date_of_birth", _("Date of birth"), person.dob_display),
+        ("nationality", _("Nationality"), person.nationality),
+        ("place_of_origin", _("Place of origin"), person.place_of_origin),
+        ("origin_pcode", _("P-code of origin"), person.origin_pcode),
+        (
+            "relationship_to_head",
+            _("Relationship to head"),
+            person.get_relationship_to_head_display(),
+        ),
+        (
+            "registered_at",
+            _("Registered"),
+            timezone.localtime(person.registered_at).strftime("%Y-%m-%d %H:%M"),
+        ),
+    ]
+    for field, label, value in simple:
+        if field in fields:
+            rows.append({"label": label, "value": value, "hidden_chars": False})
+    return rows
+
+
+def _render_person(request, person: Person, category_form=None, status=200) -> HttpResponse:
+    user = request.user
+    fields = policy.person_fields(user)
+    audit.record("person.read", request=request, obj=person)
+    members = []
+    if person.household_id and "household" in fields:
+        in_scope = set(
+            policy.scope_persons(user, person.household.members.all()).values_list("pk", flat=True)
+        )
+        for m in person.household.members.order_by("id"):
+            members.append({"person": m, "visible": m.pk in in_scope, "self": m.pk == person.pk})
+    may_decide = policy.can(user, "category.decide")
+    context = {
+        "person": person,
+        "fields": fields,
+        "identity": _identity_rows(person, fields),
+        "name_hidden_chars": any(has_hidden_characters(getattr(person, p)) for p in NAME_PARTS),
+        "show_names": "given_name" in fields,
+        "members": members,
+        "documents": list(person.documents.order_by("recorded_at"))
+        if "documents" in fields
+        else None,
+        "flags": [PROTECTION_FLAGS[f] for f in person.protection_flags if f in fields],
+        "show_flags": bool(fields & set(PROTECTION_FLAGS)),
+        "placement": custody.current_placement(person)
+        if fields & {"current_facility", "custody_state"}
+        else None,
+        "show_location": bool(fields & {"current_facility", "custody_state"}),
+        "category": screening.current_category(person)
+        if "category" in fields or may_decide
+        else None,
+        "show_category": "category" in fields,
+        "show_category_reason": "category_reason" in fields,
+        "timeline": person_timeline(person, fields),
+        "may_decide": may_decide,
+        "category_form": category_form or (forms.CategoryForm() if may_decide else None),
+    }
+    return render(request, "people/detail.html", context, status=status)
+
+
+@login_required
+@transaction.atomic
+def person_detail(request: HttpRequest, number: str) -> HttpResponse:
+    person = _visible_person(request, number)
+    return _render_person(request, person)
+
+
+@login_required
+@require_POST
+@transaction.atomic
+def person_category(request: HttpRequest, number: str) -> HttpResponse:
+    _require(request.user, "category.decide")
+    person = _visible_person(request, number, "person.view")
+    form = forms.CategoryForm(request.POST)
+    if form.is_valid():
+        try:
+            screening.decide_category(
+                person,
+                form.cleaned_data["category"],
+                reason=form.cleaned_data["reason"],
+                legal_basis=form.cleaned_data["legal_basis"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            for field, msgs in forms.errors_from(exc).items():
+                for msg in msgs:
+                    form.add_error(field if field in form.fields else None, msg)
+        else:
+            messages.success(
+                request,
+                _("Category recorded: %(c)s.")
+                % {"c": CATEGORY_LABELS[form.cleaned_data["category"]]},
+            )
+            return redirect("person-detail", number=person.number)
+    return _render_person(request, person, category_form=form, status=400)
+
+
+@login_required
+def person_search(request: HttpRequest) -> HttpResponse:
+    _require(request.user, "person.search")
+    q = request.GET.get("q", "").strip()[:200]
+    results, more = [], False
+    if q:
+        scoped = policy.scope_persons(request.user, Person.objects.all(), "person.search")
+        qs = filter_by_query(scoped, q).select_related("household", "merged_into")
+        results = list(qs.order_by("family_name", "given_name", "id")[: PAGE_SIZE + 1])
+        more = len(results) > PAGE_SIZE
+        results = results[:PAGE_SIZE]
+        # The query may be a name: only its length goes into the audit log.
+        audit.record(
+            "person.search", request=request, detail={"length": len(q), "results": len(results)}
+        )
+    context = {
+        "q": q,
+        "results": [{"person": p, "hidden_chars": _has_hidden(p)} for p in results],
+        "more": more,
+        "show_names": _may_see_names(request.user),
+    }
+    template = "people/_results.html" if request.headers.get("HX-Request") else "people/search.html"
+    return render(request, template, context)
+
+
+def _has_hidden(person: Person) -> bool:
+    return any(has_hidden_characters(getattr(person, p)) for p in NAME_PARTS)
+
+
+# --- facilities -------------------------------------------------------------------------------
+
+
+@login_required
+def facility_list(request: HttpRequest) -> HttpResponse:
+    _require(request.user, "facility.view")
+    scope = policy.facility_scope(request.user, "facility.view")
+    qs = Facility.objects.order_by("kind", "name")
+    if scope is not None:
+        qs = qs.filter(pk__in=scope)
+    rows = [{"facility": f, "figures": facility_figures(f)} for f in qs]
+    return render(request, "facilities/list.html", {"rows": rows})
+
+
+@login_required
+def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = _facility_for(request, pk, "facility.view")
+    user = request.user
+    fields = policy.person_fields(user)
+    q = request.GET.get("q", "").strip()[:200]
+    category = request.GET.get("category", "")
+    page = None
+    if policy.can(user, "person.view") and "given_name" in fields:
+        qs = policy.scope_persons(user, persons_at(facility))
+        qs = filter_by_category(filter_by_query(qs, q), category)
+        qs = with_category(qs).order_by("family_name", "given_name", "id")
+        page = _page(request, qs)
+        audit.record(
+            "facility.persons.list",
+            request=request,
+            obj=facility,
+            detail={"page": page.number, "rows": len(page.object_list), "query_length": len(q)},
+        )
+    figures = facility_figures(facility)
+    context = {
+        "facility": facility,
+        "figures": figures,
+        "by_category": [(k, CATEGORY_LABELS[k], v) for k, v in figures.by_category.items()],
+        "show_category": "category" in fields or policy.can(user, "report.view"),
+        "show_person_category": "category" in fields,
+        "show_flags": bool(fields & set(PROTECTION_FLAGS)),
+        "page": page,
+        "q": q,
+        "category": category,
+        "categories": list(CATEGORY_LABELS.items()),
+        "may_dispatch": policy.may_act_at(user, "movement.dispatch", facility.pk),
+        "may_receive": policy.may_act_at(user, "movement.receive", facility.pk),
+    }
+    template = (
+        "facilities/_persons.html"
+        if request.headers.get("HX-Request") and page is not None
+        else "facilities/detail.html"
+    )
+    return render(request, template, context)
+
+
+# --- dispatch, manifest, receive ---------------------------------------------------------------
+
+
+@login_required
+def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = _facility_for(request, pk, "movement.dispatch")
+    user = request.user
+    q = request.GET.get("q", "").strip()[:200]
+    category = request.GET.get("category", "")
+    qs = policy.scope_persons(user, persons_at(facility))
+    qs = filter_by_category(filter_by_query(qs, q), category)
+    page = _page(request, with_category(qs).order_by("household_id", "id"), DISPATCH_PAGE_SIZE)
+    destinations = Facility.objects.filter(is_active=True).exclude(pk=facility.pk)
+    errors: dict[str, list[str]] = {}
+    posted = request.POST if request.method == "POST" else {}
+    selected = {int(x) for x in request.POST.getlist("person") if x.isdigit()}
+    if request.method == "POST":
+        to = None
+        raw_to = request.POST.get("to_facility", "")
+        if raw_to.isdigit():
+            to = destinations.filter(pk=int(raw_to)).first()
+        if to is None:
+            errors["to_facility"] = [_("choose where they are going")]
+        persons = list(Person.objects.filter(pk__in=selected).order_by("id"))
+        if not persons:
+            errors["persons"] = [_("select at least one person")]
+        if not errors:
+            try:
+                movement = custody.dispatch(
+                    persons,
+                    from_facility=facility,
+                    to_facility=to,
+                    by=user,
+                    request=request,
+                    vehicle=request.POST.get("vehicle", "")[:100],
+                    note=request.POST.get("note", ""),
+                    override_reason=request.POST.get("override_reason", ""),
+                    separation_reason=request.POST.get("separation_reason", ""),
+                )
+            except ValidationError as exc:
+                errors = forms.errors_from(exc)
+            else:
+                messages.success(
+                    request,
+                    _("Movement %(m)s dispatched: %(n)d person(s) to %(to)s.")
+                    % {"m": movement.number, "n": len(persons), "to": to.name},
+                )
+                return redirect("movement-detail", number=movement.number)
+    on_page = {p.pk for p in page.object_list}
+    known = {"to_facility", "persons", "facility", "separation_reason", "override_reason"}
+    context = {
+        "facility": facility,
+        "page": page,
+        "q": q,
+        "category": category,
+        "categories": list(CATEGORY_LABELS.items()),
+        "category_labels": CATEGORY_LABELS,
+        "show_names": _may_see_names(user),
+        "show_person_category": "category" in policy.person_fields(user),
+        "destinations": destinations,
+        "errors": errors,
+        "other_errors": [m for k, v in errors.items() if k not in known for m in v],
+        "posted": posted,
+        "selected": selected,
+        "selected_elsewhere": sorted(selected - on_page),
+        "figures": facility_figures(facility),
+    }
+    return render(request, "custody/dispatch.html", context, status=400 if errors else 200)
+
+
+def _movement_allowed(user, movement: Movement) -> bool:
+    actions = ("movement.view", "movement.dispatch", "movement.receive")
+    return any(
+        policy.may_act_at(user, a, fid)
+        for a in actions
+        for fid in (movement.from_facility_id, movement.to_facility_id)
+    )
+
+
+@login_required
+def movement_detail(request: HttpRequest, number: str) -> HttpResponse:
+    _require(request.user, "movement.view", "movement.dispatch", "movement.receive")
+    movement = get_object_or_404(
+        Movement.objects.select_related("from_facility", "to_facility", "dispatched_by"),
+        number=number,
+    )
+    if not _movement_allowed(request.user, movement):
+        raise Http404
+    lines = list(movement.lines.select_related("person").order_by("id"))
+    show_names = _may_see_names(request.user)
+    if show_names:
+        audit.record(
+            "movement.manifest.read", request=request, obj=movement, detail={"persons": len(lines)}
+        )
+    context = {
+        "movement": movement,
+        "lines": lines,
+        "show_names": show_names,
+        "may_receive": policy.may_act_at(request.user, "movement.receive", movement.to_facility_id),
+    }
+    return render(request, "custody/movement.html", context)
+
+
+@login_required
+def receive(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = _facility_for(request, pk, "movement.receive")
+    user = request.user
+    incoming = (
+        Movement.objects.filter(to_facility=facility, lines__outcome__in=PENDING_OUTCOMES)
+        .select_related("from_facility")
+        .distinct()
+        .order_by("dispatched_at")
+    )
+    errors: dict[str, list[str]] = {}
+    error_movement = None
+    if request.method == "POST":
+        movement = incoming.filter(number=request.POST.get("movement", "")).first()
+        if movement is None:
+            raise Http404
+        error_movement = movement.number
+        ids = {int(x) for x in request.POST.getlist("person") if x.isdigit()}
+        persons = list(Person.objects.filter(pk__in=ids, manifest_lines__movement=movement))
+        action = request.POST.get("action")
+        note = request.POST.get("note", "").strip()
+        if not persons:
+            errors["persons"] = [_("tick the persons first")]
+        elif action == "missing" and not note:
+            errors["note"] = [_("say what is known (e.g. 'not on the bus at arrival')")]
+        else:
+            try:
+                if action == "missing":
+                    with transaction.atomic():
+                        for p in persons:
+                            custody.report_missing(movement, p, note=note, by=user, request=request)
+                    messages.warning(
+                        request,
+                        _("%(n)d person(s) on %(m)s reported as not arrived.")
+                        % {"n": len(persons), "m": movement.number},
+                    )
+                else:
+                    n = custody.receive(movement, persons, by=user, request=request)
+                    messages.success(
+                        request,
+                        _("%(n)d person(s) received from %(m)s.") % {"n": n, "m": movement.number},
+                    )
+            except ValidationError as exc:
+                errors = forms.errors_from(exc)
+            else:
+                return redirect("receive", pk=facility.pk)
+    show_names = _may_see_names(user)
+    movements = []
+    for mv in incoming:
+        lines = list(mv.lines.select_related("person").order_by("id"))
+        movements.append(
+            {
+                "movement": mv,
+                "lines": lines,
+                "pending": sum(1 for ln in lines if ln.outcome != ManifestLine.Outcome.RECEIVED),
+            }
+        )
+    context = {
+        "facility": facility,
+        "movements": movements,
+        "errors": errors,
+        "error_movement": error_movement,
+        "show_names": show_names,
+    }
+    return render(request, "custody/receive.html", context, status=400 if errors else 200)
+
+
+@login_required
+def unaccounted(request: HttpRequest) -> HttpResponse:
+    _require(request.user, "movement.view", "report.view")
+    user = request.user
+    lines = custody.unaccounted_lines()
+    # Coordinators see every line (figures only); camp managers the lines touching their facilities.
+    scope = (
+        None if policy.can(user, "report.view") else policy.facility_scope(user, "movement.view")
+    )
+    if scope is not None:
+        lines = lines.filter(movement__from_facility_id__in=scope) | lines.filter(
+            movement__to_facility_id__in=scope
+        )
+    show_names = _may_see_names(user) and policy.can(user, "person.view")
+    now = timezone.now()
+    limit = timedelta(hours=settings.MUSTER["UNACCOUNTED_AFTER_HOURS"])
+    rows = []
+    for line in lines[:1000]:
+        elapsed = now - line.movement.dispatched_at
+        rows.append(
+            {
+                "line": line,
+                "hours_since": int(elapsed.total_seconds() // 3600),
+                "hours_overdue": max(0, int((elapsed - limit).total_seconds() // 3600)),
+                "may_open": _movement_allowed(user, line.movement),
+            }
+        )
+    if show_names and rows:
+        audit.record("unaccounted.read", request=request, detail={"rows": len(rows)})
+    context = {
+        "rows": rows,
+        "show_names": show_names,
+        "limit_hours": settings.MUSTER["UNACCOUNTED_AFTER_HOURS"],
+    }
+    return render(request, "custody/unaccounted.html", context)

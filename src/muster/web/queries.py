@@ -1,0 +1,114 @@
+"""Read-side queries the pages share: name search across scripts, who is at a facility, its figures."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from muster.custody import services as custody
+from muster.custody.models import Facility, ManifestLine, Placement
+from muster.people.models import Person
+from muster.people.search import query_keys
+from muster.screening.models import Category, CategoryDecision
+
+UNDECIDED = "undecided"
+
+
+def filter_by_query(qs: QuerySet, q: str) -> QuerySet:
+    """Persons matching ``q``: registration or document number exactly, or every word by name key.
+
+    Each query word's key must prefix one of the name-key parts, so "Mohamed Alobaidi" finds
+    "Muhammad Jasim al-Obeidi" and "محمد" finds both spellings.
+    """
+    q = (q or "").strip()
+    if not q:
+        return qs
+    exact = {q, q.upper()}
+    cond = Q(number__in=exact) | Q(documents__number__in=exact)
+    keys = query_keys(q)
+    if keys:
+        by_name = Q()
+        for key in keys:
+            by_name &= Q(name_key__startswith=key) | Q(name_key__contains=" " + key)
+        cond |= by_name
+    return qs.filter(cond).distinct()
+
+
+def with_category(qs: QuerySet) -> QuerySet:
+    current = CategoryDecision.objects.filter(person=OuterRef("pk"), is_current=True)
+    return qs.annotate(current_category=Subquery(current.values("category")[:1]))
+
+
+def persons_at(facility: Facility) -> QuerySet:
+    """Persons currently placed at ``facility``."""
+    return Person.objects.filter(
+        placements__is_current=True,
+        placements__state=Placement.State.PLACED,
+        placements__facility=facility,
+    )
+
+
+def filter_by_category(qs: QuerySet, category: str) -> QuerySet:
+    if category == UNDECIDED:
+        return qs.exclude(category_decisions__is_current=True)
+    if category in Category.values:
+        return qs.filter(category_decisions__is_current=True, category_decisions__category=category)
+    return qs
+
+
+@dataclass
+class FacilityFigures:
+    population: int
+    capacity: int | None
+    arrivals_today: int
+    expected: int
+    in_transit_out: int
+    by_category: dict[str, int]
+
+    @property
+    def percent(self) -> int | None:
+        if not self.capacity:
+            return None
+        return round(100 * self.population / self.capacity)
+
+    @property
+    def bar_width(self) -> int:
+        return min(100, self.percent or 0)
+
+    @property
+    def over(self) -> bool:
+        return self.capacity is not None and self.population > self.capacity
+
+
+def facility_figures(facility: Facility) -> FacilityFigures:
+    population = custody.population(facility)
+    today = timezone.localdate()
+    arrivals = Placement.objects.filter(
+        facility=facility, state=Placement.State.PLACED, started_at__date=today
+    ).count()
+    in_transit_out = ManifestLine.objects.filter(
+        movement__from_facility=facility,
+        outcome__in=[ManifestLine.Outcome.PENDING, ManifestLine.Outcome.MISSING],
+    ).count()
+    rows = (
+        CategoryDecision.objects.filter(
+            is_current=True,
+            person__placements__is_current=True,
+            person__placements__state=Placement.State.PLACED,
+            person__placements__facility=facility,
+        )
+        .values("category")
+        .annotate(n=Count("id"))
+    )
+    by_category = {c: 0 for c in Category.values}
+    for row in rows:
+        by_category[row["category"]] = row["n"]
+    by_category[UNDECIDED] = population - sum(by_category.values())
+    return FacilityFigures(
+        population=population,
+        capacity=facility.capacity,
+        arrivals_today=arrivals,
+        expected=custody.expected(facility),
+        in_transit_out=in_transit_out,
+        by_category=by_category,
+    )
