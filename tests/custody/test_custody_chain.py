@@ -106,6 +106,7 @@ def test_overdue_transit_is_listed_as_unaccounted(registered, facilities, make_u
         from_facility=facilities["reception"],
         to_facility=facilities["camp"],
         by=manager,
+        separation_reason="sent ahead to prepare the family's tent",
     )
     assert custody.unaccounted_lines().count() == 0
     Movement.objects.filter(pk=movement.pk).update(
@@ -120,7 +121,11 @@ def test_reported_missing_stays_unaccounted_until_received(registered, facilitie
     manager = make_user("camp_manager")
     person = members(registered)[0]
     movement = custody.dispatch(
-        [person], from_facility=facilities["reception"], to_facility=facilities["camp"], by=manager
+        [person],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=manager,
+        separation_reason="sent ahead to prepare the family's tent",
     )
     custody.report_missing(movement, person, note="not on the bus at arrival", by=manager)
     assert custody.unaccounted_lines().get().outcome == ManifestLine.Outcome.MISSING

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from muster.audit import services as audit
 from muster.custody.models import Facility, ManifestLine, Movement, Placement
 from muster.people.services import new_number
+from muster.screening import safeguards
 
 State = Placement.State
 
@@ -81,11 +82,19 @@ def _lock_facility(facility: Facility) -> None:
 
 @transaction.atomic
 def place_many(
-    persons: Sequence, facility: Facility, *, by, request=None, override_reason: str = ""
+    persons: Sequence,
+    facility: Facility,
+    *,
+    by,
+    request=None,
+    override_reason: str = "",
+    separation_reason: str = "",
 ) -> list[Placement]:
     """First placement of newly registered persons (or of persons with no current placement)."""
     if not facility.is_active:
         raise ValidationError({"facility": [_("%(f)s is closed") % {"f": facility.name}]})
+    # Protection safeguards (children in holding, family separation): see muster.screening.safeguards.
+    plan = safeguards.check_transfer(persons, facility, separation_reason=separation_reason, by=by)
     _lock_facility(facility)
     _check_capacity(facility, len(persons), override_reason)
     already = set(
@@ -115,6 +124,9 @@ def place_many(
         for p in persons
     ]
     Placement.objects.bulk_create(placements)
+    safeguards.record_separation(
+        plan, to_facility=facility, reason=separation_reason, by=by, request=request
+    )
     for p in persons:
         detail = {"facility": facility.pk}
         if override_reason.strip():
@@ -127,6 +139,36 @@ def place(person, facility: Facility, *, by, request=None, override_reason: str 
     return place_many([person], facility, by=by, request=request, override_reason=override_reason)[
         0
     ]
+
+
+@transaction.atomic
+def end_for_merge(duplicate, kept, *, by, request=None) -> Placement | None:
+    """End the duplicate record's current placement when screening merges it into ``kept``.
+
+    Only when both records have one (the person is where the kept record says); the ended placement
+    stays in the history. A duplicate in transit is refused: receive or report it first.
+    """
+    current = (
+        Placement.objects.select_for_update().filter(person=duplicate, is_current=True).first()
+    )
+    if current is None or not Placement.objects.filter(person=kept, is_current=True).exists():
+        return None
+    if current.state == State.IN_TRANSIT:
+        raise ValidationError(
+            {"persons": [_("%(p)s is in transit; receive it before merging") % {"p": duplicate}]}
+        )
+    current.is_current = False
+    current.ended_at = timezone.now()
+    current.note = (current.note + " " if current.note else "") + f"merged into {kept.number}"
+    current.save(update_fields=["is_current", "ended_at", "note"])
+    audit.record(
+        "placement.end_for_merge",
+        actor=by,
+        obj=duplicate,
+        request=request,
+        detail={"placement": current.pk, "kept": kept.number},
+    )
+    return current
 
 
 def current_placement(person) -> Placement | None:
@@ -184,6 +226,9 @@ def dispatch(
                 ]
             }
         )
+    plan = safeguards.check_transfer(
+        persons, to_facility, separation_reason=separation_reason, by=by
+    )
     _check_capacity(to_facility, len(persons), override_reason)
     now = timezone.now()
     movement = Movement.objects.create(
@@ -208,6 +253,14 @@ def dispatch(
         ]
     )
     ManifestLine.objects.bulk_create([ManifestLine(movement=movement, person=p) for p in persons])
+    safeguards.record_separation(
+        plan,
+        to_facility=to_facility,
+        reason=separation_reason,
+        by=by,
+        movement=movement,
+        request=request,
+    )
     audit.record(
         "movement.dispatch",
         actor=by,

@@ -21,6 +21,7 @@ from muster.people.models import (
     PersonCorrection,
 )
 from muster.people.search import person_name_key
+from muster.people.signals import household_registered
 from muster.people.validation import clean_member
 
 # Crockford-like alphabet without look-alikes (0/O, 1/I/L) for numbers read aloud in a tent.
@@ -100,6 +101,7 @@ def register_household(
     custody.place_many(
         people, reception_point, by=by, request=request, override_reason=override_reason
     )
+    household_registered.send(sender=Household, household=household, persons=people)
     return household
 
 
@@ -176,3 +178,70 @@ def correct_person(
 
 def _jsonable(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _lock_persons(*persons: Person) -> list[Person]:
+    return list(Person.objects.select_for_update().filter(pk__in=[p.pk for p in persons]))
+
+
+@transaction.atomic
+def merge_persons(kept: Person, duplicate: Person, *, by, reason: str, request=None) -> Person:
+    """Record that ``duplicate`` is the same person as ``kept`` (screening confirmed it).
+
+    Nothing is deleted or copied: the duplicate keeps its registration, documents and history and
+    points to the kept record. If both records have a current placement, the duplicate's is ended.
+    """
+    from muster.custody import services as custody
+
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("a merge needs a reason")]})
+    if kept.pk == duplicate.pk:
+        raise ValidationError({"candidate": [_("a record cannot be merged into itself")]})
+    locked = {p.pk: p for p in _lock_persons(kept, duplicate)}
+    kept, duplicate = locked[kept.pk], locked[duplicate.pk]
+    if duplicate.merged_into_id or kept.merged_into_id:
+        raise ValidationError(
+            {"candidate": [_("one of these records is already merged into another")]}
+        )
+    custody.end_for_merge(duplicate, kept, by=by, request=request)
+    duplicate.merged_into = kept
+    duplicate.save(update_fields=["merged_into"])
+    for person, other in ((duplicate, kept), (kept, duplicate)):
+        audit.record(
+            "person.merge",
+            actor=by,
+            obj=person,
+            request=request,
+            detail={"kept": kept.number, "duplicate": duplicate.number, "other": other.number},
+        )
+    return kept
+
+
+@transaction.atomic
+def unmerge(duplicate: Person, *, by, reason: str, request=None) -> Person:
+    """Undo a merge: the duplicate stands on its own again, back at the facility it was at."""
+    from muster.custody import services as custody
+    from muster.custody.models import Placement
+
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("undoing a merge needs a reason")]})
+    duplicate = _lock_persons(duplicate)[0]
+    if not duplicate.merged_into_id:
+        raise ValidationError({"person": [_("%(p)s is not merged") % {"p": duplicate.number}]})
+    kept_number = duplicate.merged_into.number
+    duplicate.merged_into = None
+    duplicate.save(update_fields=["merged_into"])
+    last = Placement.objects.filter(person=duplicate).order_by("-started_at", "-id").first()
+    has_current = Placement.objects.filter(person=duplicate, is_current=True).exists()
+    if last is not None and not has_current and last.state == Placement.State.PLACED:
+        custody.place_many(
+            [duplicate], last.facility, by=by, request=request, separation_reason=reason
+        )
+    audit.record(
+        "person.unmerge",
+        actor=by,
+        obj=duplicate,
+        request=request,
+        detail={"was_merged_into": kept_number},
+    )
+    return duplicate

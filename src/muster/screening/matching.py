@@ -1,0 +1,311 @@
+"""The adapter between Django records and :mod:`muster.identity`, and the in-memory screening indexes.
+
+``person_record`` / ``entry_record`` turn a Person or a reference-list entry into a plain record in
+the person-record layout (DESIGN.md). One process-wide :class:`~muster.identity.ScreeningIndex` of
+the registry (and one of the current reference lists) is built lazily from the database and kept in
+step cheaply before each query: persons registered or corrected since the last look are (re)added, a
+changed set of current lists rebuilds the list index. Merged records are filtered out by the caller
+against the database, so an index that is a few seconds stale can only propose, never decide.
+"""
+
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from muster.identity import Candidate, ScreeningIndex
+
+# Match probability thresholds; MUSTER["SCREENING_LIKELY"] / ["SCREENING_POSSIBLE"] override them.
+DEFAULT_LIKELY = 0.95
+DEFAULT_POSSIBLE = 0.6
+PERSON_FIELDS = (
+    "id",
+    "given_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "mother_name",
+    "alias",
+    "sex",
+    "date_of_birth",
+    "birth_year",
+    "place_of_origin",
+    "nationality",
+)
+ENTRY_FIELDS = (
+    "id",
+    "given_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "mother_name",
+    "alias",
+    "sex",
+    "date_of_birth",
+    "birth_year",
+    "place_of_origin",
+    "nationality",
+)
+
+
+def thresholds() -> tuple[float, float]:
+    """(likely, possible): at or above ``likely`` a hit is "likely"; below ``possible`` not shown."""
+    conf = getattr(settings, "MUSTER", {}) or {}
+    return (
+        float(conf.get("SCREENING_LIKELY", DEFAULT_LIKELY)),
+        float(conf.get("SCREENING_POSSIBLE", DEFAULT_POSSIBLE)),
+    )
+
+
+def band_of(probability: float) -> str | None:
+    likely, possible = thresholds()
+    if probability >= likely:
+        return "likely"
+    if probability >= possible:
+        return "possible"
+    return None
+
+
+def _value(row: Mapping, field: str) -> str:
+    value = row.get(field) if isinstance(row, Mapping) else getattr(row, field, "")
+    return "" if value is None else str(value)
+
+
+def person_record(person) -> dict[str, str]:
+    """A Person (model instance or ``values()`` row) as a record of the person-record layout."""
+    row = person if isinstance(person, Mapping) else {f: getattr(person, f) for f in PERSON_FIELDS}
+    dob = row.get("date_of_birth")
+    year = row.get("birth_year")
+    if dob:
+        dob_text = dob.isoformat() if hasattr(dob, "isoformat") else str(dob)
+        year_text = dob_text[:4]
+    else:
+        dob_text, year_text = "", (str(year) if year else "")
+    sex = _value(row, "sex")
+    return {
+        "record_id": str(row["id"]),
+        "source": "registry",
+        "given_name": _value(row, "given_name"),
+        "father_name": _value(row, "father_name"),
+        "grandfather_name": _value(row, "grandfather_name"),
+        "family_name": _value(row, "family_name"),
+        "mother_name": _value(row, "mother_name"),
+        "alias": _value(row, "alias"),
+        "sex": sex if sex in ("M", "F") else "",  # "U" (unknown) is an empty cell to the library
+        "date_of_birth": dob_text,
+        "birth_year": year_text,
+        "place_of_origin": _value(row, "place_of_origin"),
+        "nationality": _value(row, "nationality"),
+    }
+
+
+def entry_record(entry) -> dict[str, str]:
+    """A ReferenceEntry (instance or ``values()`` row) as a record; record_id is ``e<pk>``."""
+    row = entry if isinstance(entry, Mapping) else {f: getattr(entry, f) for f in ENTRY_FIELDS}
+    record = {f: _value(row, f) for f in ENTRY_FIELDS if f != "id"}
+    if record["date_of_birth"]:
+        record["birth_year"] = record["date_of_birth"][:4]
+    return {"record_id": f"e{row['id']}", "source": "reference_list", **record}
+
+
+def blank_record(record_id: str) -> dict[str, str]:
+    # A record with no names has no blocking key: replacing an entry with it takes it out of play.
+    return {"record_id": record_id}
+
+
+class _Registry:
+    """The process-wide registry index, with the watermarks that keep it in step with the DB."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.index: ScreeningIndex | None = None
+            self.person_mark = 0
+            self.correction_mark = 0
+            self.lists_signature: tuple = ()
+            self.lists_index: ScreeningIndex | None = None
+
+    # -- registry -------------------------------------------------------------------------
+    def _load_persons(self, qs) -> None:
+        for row in qs.values(*PERSON_FIELDS).order_by("id").iterator(chunk_size=5000):
+            self.index.add(person_record(row))
+            self.person_mark = max(self.person_mark, row["id"])
+
+    def sync(self) -> ScreeningIndex:
+        from muster.people.models import Person, PersonCorrection
+
+        with self.lock:
+            if self.index is None:
+                self.index = ScreeningIndex()
+                self.person_mark = 0
+                last = PersonCorrection.objects.order_by("-id").values_list("id", flat=True).first()
+                self.correction_mark = last or 0
+                self._load_persons(Person.objects.filter(merged_into__isnull=True))
+                return self.index
+            self._load_persons(Person.objects.filter(id__gt=self.person_mark))
+            corrected = list(
+                PersonCorrection.objects.filter(id__gt=self.correction_mark).values_list(
+                    "id", "person_id"
+                )
+            )
+            if corrected:
+                self.correction_mark = max(i for i, _ in corrected)
+                ids = {pid for _, pid in corrected}
+                for row in Person.objects.filter(id__in=ids).values(*PERSON_FIELDS):
+                    self.index.add(person_record(row))
+            return self.index
+
+    def add(self, persons: Iterable) -> None:
+        """Add just-registered persons (after their transaction committed)."""
+        with self.lock:
+            if self.index is None:
+                return  # built from the database on first use, these included
+            for p in persons:
+                self.index.add(person_record(p))
+
+    def remove(self, person_id: int) -> None:
+        with self.lock:
+            if self.index is not None:
+                self.index.add(blank_record(str(person_id)))
+
+    # -- reference lists ------------------------------------------------------------------
+    def lists(self) -> ScreeningIndex:
+        from muster.screening.models import ReferenceEntry, ReferenceList
+
+        signature = tuple(
+            ReferenceList.objects.filter(is_current=True)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        with self.lock:
+            if self.lists_index is None or signature != self.lists_signature:
+                index = ScreeningIndex()
+                rows = ReferenceEntry.objects.filter(reference_list_id__in=signature).values(
+                    *ENTRY_FIELDS
+                )
+                for row in rows.iterator(chunk_size=5000):
+                    index.add(entry_record(row))
+                self.lists_index, self.lists_signature = index, signature
+            return self.lists_index
+
+
+REGISTRY = _Registry()
+
+
+def reset() -> None:
+    """Forget the in-memory indexes (tests; after a restore from backup)."""
+    REGISTRY.reset()
+
+
+def registry_candidates(record: Mapping, limit: int = 10) -> list[Candidate]:
+    _, possible = thresholds()
+    return REGISTRY.sync().candidates(record, limit=limit, min_score=possible)
+
+
+def list_candidates(record: Mapping, limit: int = 10) -> list[Candidate]:
+    _, possible = thresholds()
+    index = REGISTRY.lists()
+    if not len(index):
+        return []
+    return index.candidates(record, limit=limit, min_score=possible)
+
+
+def family_links(household_a: list[Mapping], household_b: list[Mapping]) -> dict[str, object]:
+    """How many of one person's household members have a likely counterpart in the other's.
+
+    Both arguments are records of the *other* members (the two persons themselves left out).
+    """
+    if not household_a or not household_b:
+        return {"level": "missing", "matched": 0, "of": len(household_a)}
+    index = ScreeningIndex(household_b)
+    _, possible = thresholds()
+    matched = sum(1 for r in household_a if index.candidates(r, limit=1, min_score=possible))
+    return {
+        "level": "agree" if matched else "disagree",
+        "matched": matched,
+        "of": len(household_a),
+    }
+
+
+# -- explanations a person can read in a few seconds ---------------------------------------------
+
+FIELD_LABELS = {
+    "given_name": _("Given name"),
+    "father_name": _("Father's name"),
+    "grandfather_name": _("Grandfather's name"),
+    "family_name": _("Family name"),
+    "mother_name": _("Mother's name"),
+    "alias": _("Alias"),
+    "place_of_origin": _("Place of origin"),
+    "date_of_birth": _("Date of birth"),
+    "sex": _("Sex"),
+    "nationality": _("Nationality"),
+    "family": _("Family links"),
+}
+LEVEL_TEXT = {
+    "exact": _("exact"),
+    "transliteration": _("same name, another transliteration"),
+    "arabic_script_equivalent": _("same name in Arabic script"),
+    "typo": _("typo"),
+    "partial": _("partly (year only, or one year apart)"),
+    "disagree": _("different"),
+    "missing": _("not known on one side"),
+    "agree": _("household members match"),
+}
+AGREEING = {"exact", "transliteration", "arabic_script_equivalent", "typo", "partial", "agree"}
+
+
+@dataclass(frozen=True)
+class ExplainedField:
+    field: str
+    label: str
+    level: str
+    how: str
+    a: str
+    b: str
+
+    @property
+    def agrees(self) -> bool:
+        return self.level in AGREEING
+
+    @property
+    def strength(self) -> str:
+        """CSS hook: strong (exact/transliteration/script), weak (typo/partial), none."""
+        if self.level in {"exact", "transliteration", "arabic_script_equivalent", "agree"}:
+            return "strong"
+        if self.level in {"typo", "partial"}:
+            return "weak"
+        return "none"
+
+
+def readable(explanation: Mapping[str, Mapping]) -> list[ExplainedField]:
+    """The explanation of a hit as rows: field, how it agreed, both values."""
+    out = []
+    for name, label in FIELD_LABELS.items():
+        item = explanation.get(name)
+        if not item:
+            continue
+        level = str(item.get("level", "missing"))
+        how = str(LEVEL_TEXT.get(level, level))
+        if name == "family" and item.get("of"):
+            how = _("%(m)s of %(n)s other household members match") % {
+                "m": item.get("matched", 0),
+                "n": item.get("of"),
+            }
+        out.append(
+            ExplainedField(
+                name, str(label), level, how, str(item.get("a", "")), str(item.get("b", ""))
+            )
+        )
+    return out
+
+
+def summary(explanation: Mapping[str, Mapping]) -> str:
+    """One line for the queue: the agreeing fields and how ("Given name: exact; Family name: …")."""
+    parts = [f"{f.label}: {f.how}" for f in readable(explanation) if f.agrees]
+    return "; ".join(parts)

@@ -1,0 +1,182 @@
+"""Protection safeguards on every placement and transfer: children in holding, separated families.
+
+Custody calls :func:`check_transfer` before it places or dispatches anyone, and
+:func:`record_separation` once the movement exists, in the same transaction. The checks live here,
+not in the views, so no door (web form, API, CLI, bulk import) can go around them.
+
+- A person under 18 (or whose age is unknown: nobody has shown they are an adult) cannot go to a
+  holding facility unless their latest protection review permits it.
+- Moving part of a registered household away from the members it is with needs a stated reason;
+  the separation is recorded and shown on every member's page and in the separated-families list.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from muster.audit import services as audit
+
+ADULT_AGE = 18
+
+
+@dataclass
+class Separation:
+    """Members of one household who would end up apart: those moving and those staying."""
+
+    household_id: int
+    moved: list = field(default_factory=list)
+    remained_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class TransferPlan:
+    """What :func:`check_transfer` found; handed back to :func:`record_separation`."""
+
+    separations: list[Separation] = field(default_factory=list)
+
+
+def is_child(person, day=None) -> bool:
+    """Under 18 on ``day`` (today); unknown age counts as a child until shown otherwise."""
+    age = person.age_on(day or timezone.localdate())
+    return age is None or age < ADULT_AGE
+
+
+def latest_review(person):
+    from muster.screening.models import ProtectionReview
+
+    return ProtectionReview.objects.filter(person=person).order_by("-at", "-id").first()
+
+
+def holding_permitted(person) -> bool:
+    from muster.screening.models import ProtectionReview
+
+    review = latest_review(person)
+    return review is not None and review.outcome == ProtectionReview.Outcome.HOLDING_PERMITTED
+
+
+def _location(placement) -> int | None:
+    """Where a current placement puts the person: the facility, or where they are being taken."""
+    if placement is None:
+        return None
+    if placement.state == "placed":
+        return placement.facility_id
+    if placement.state == "in_transit":
+        return placement.movement.to_facility_id
+    return None  # departed: no longer with the family in custody
+
+
+def check_transfer(
+    persons: Sequence, to_facility, *, separation_reason: str = "", by=None
+) -> TransferPlan:
+    """Refuse a placement or transfer that breaks a safeguard; return the separations it makes.
+
+    Raises ``ValidationError`` with field ``protection_review`` (a child to holding without a review
+    that permits it) or ``separation_reason`` (a household split without a reason).
+    """
+    from muster.custody.models import Facility, Placement
+    from muster.people.models import Person
+
+    errors: dict[str, list[str]] = {}
+    if to_facility.kind == Facility.Kind.HOLDING_FACILITY:
+        blocked = [p.number for p in persons if is_child(p) and not holding_permitted(p)]
+        if blocked:
+            errors["protection_review"] = [
+                _(
+                    "%(list)s: under 18 (or age unknown) and no protection review permits placement "
+                    "in a holding facility. Record a protection review first."
+                )
+                % {"list": ", ".join(blocked[:20])}
+            ]
+
+    moving_ids = {p.pk for p in persons}
+    household_ids = {p.household_id for p in persons if p.household_id}
+    plan = TransferPlan()
+    if household_ids:
+        members = Person.objects.filter(
+            household_id__in=household_ids, merged_into__isnull=True
+        ).only("id", "household_id", "number")
+        placements = {
+            pl.person_id: pl
+            for pl in Placement.objects.filter(
+                person__household_id__in=household_ids, is_current=True
+            ).select_related("movement")
+        }
+        for hh in sorted(household_ids):
+            movers = [p for p in persons if p.household_id == hh]
+            # Where the movers are now; a first placement (nowhere yet) separates them from anyone
+            # of their household who is somewhere else.
+            origins = {_location(placements.get(p.pk)) for p in movers}
+            staying = [
+                m
+                for m in members
+                if m.household_id == hh
+                and m.pk not in moving_ids
+                and (loc := _location(placements.get(m.pk))) is not None
+                and loc != to_facility.pk
+                and (loc in origins or origins == {None})
+            ]
+            if staying:
+                plan.separations.append(
+                    Separation(hh, moved=movers, remained_ids=[m.pk for m in staying])
+                )
+        if plan.separations and not (separation_reason or "").strip():
+            errors["separation_reason"] = [
+                _(
+                    "this transfer separates members of household(s) %(list)s from their family; "
+                    "keep the family together or state the reason for separating them"
+                )
+                % {
+                    "list": ", ".join(
+                        str(h)
+                        for h in _household_numbers([s.household_id for s in plan.separations])
+                    )
+                }
+            ]
+    if errors:
+        raise ValidationError(errors)
+    return plan
+
+
+def _household_numbers(ids: list[int]) -> list[str]:
+    from muster.people.models import Household
+
+    return list(Household.objects.filter(pk__in=ids).values_list("number", flat=True))
+
+
+def record_separation(
+    plan: TransferPlan, *, to_facility, reason: str, by, movement=None, request=None
+) -> list:
+    """Record each separation the transfer made (called inside the custody transaction)."""
+    from muster.screening.models import FamilySeparation
+
+    out = []
+    now = timezone.now()
+    for sep in plan.separations:
+        record = FamilySeparation.objects.create(
+            household_id=sep.household_id,
+            to_facility=to_facility,
+            movement=movement,
+            reason=reason.strip(),
+            recorded_by=by,
+            recorded_at=now,
+        )
+        record.moved.set([p.pk for p in sep.moved])
+        record.remained.set(sep.remained_ids)
+        audit.record(
+            "household.separate",
+            actor=by,
+            object_type="people.household",
+            object_id=sep.household_id,
+            request=request,
+            detail={
+                "separation": record.pk,
+                "to_facility": to_facility.pk,
+                "moved": len(sep.moved),
+                "remained": len(sep.remained_ids),
+            },
+        )
+        out.append(record)
+    return out
