@@ -114,6 +114,14 @@ def cmd_audit_verify(args) -> int:
     from muster.audit.services import verify
 
     result = verify()
+    if result.ok and args.expect_head and not _head_in_chain(args.expect_head):
+        # The chain is whole but a head written down earlier is gone: events were cut off the end.
+        print(
+            f"audit chain BROKEN: the head {args.expect_head} written down earlier is no longer in "
+            f"the chain (events removed from the end?); current head {result.head}",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     if result.ok:
         print(f"audit chain OK: {result.count} events; head {result.head}")
         return EXIT_OK
@@ -123,6 +131,99 @@ def cmd_audit_verify(args) -> int:
         file=sys.stderr,
     )
     return EXIT_ERROR
+
+
+def _head_in_chain(head: str) -> bool:
+    from muster.audit.models import AuditEvent
+
+    return head == "0" * 64 or AuditEvent.objects.filter(hash=head.strip().lower()).exists()
+
+
+def _day(text: str):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _print_events(events, limit: int) -> int:
+    from django.utils import timezone
+
+    shown = 0
+    for ev in events[:limit]:
+        where = f"{ev.object_type}:{ev.object_id}" if ev.object_id else ev.object_type or "-"
+        detail = json.dumps(ev.detail, ensure_ascii=False, sort_keys=True) if ev.detail else ""
+        at = timezone.localtime(ev.at).strftime("%Y-%m-%d %H:%M:%S")
+        print(
+            f"#{ev.seq}\t{at}\t{ev.actor_username or '-'}\t{ev.action}\t{where}\t"
+            f"{ev.ip or '-'}\t{detail}"
+        )
+        shown += 1
+    return shown
+
+
+def _cli_audit_search(detail: dict) -> None:
+    # The operator's look at the log is itself on the log (filters only, no results).
+    from muster.audit.services import record
+
+    record("audit.search", detail={"via": "cli", **{k: v for k, v in detail.items() if v}})
+
+
+def cmd_audit_who_read(args) -> int:
+    from muster.audit.services import who_read
+
+    since = _day(args.since) if args.since else None
+    until = _day(args.until) if args.until else None
+    try:
+        events = who_read(args.number, since=since, until=until)
+    except LookupError as exc:
+        raise CommandError(str(exc)) from exc
+    _cli_audit_search({"object": args.number, "action": "person.read", "since": args.since})
+    if not _print_events(events, args.limit):
+        print(f"nobody read {args.number} in that period", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_audit_log(args) -> int:
+    from muster.audit.services import resolve_object, search
+
+    object_type = object_id = ""
+    if args.object:
+        try:
+            object_type, object_id = resolve_object(args.object)
+        except LookupError as exc:
+            raise CommandError(str(exc)) from exc
+    events = search(
+        object_type=object_type,
+        object_id=object_id,
+        actor=args.actor or "",
+        action=args.action or "",
+        since=_day(args.since) if args.since else None,
+        until=_day(args.until) if args.until else None,
+    )
+    _cli_audit_search(
+        {"object": args.object, "actor": args.actor, "action": args.action, "since": args.since}
+    )
+    _print_events(events, args.limit)
+    return EXIT_OK
+
+
+def cmd_deactivate(args) -> int:
+    from django.contrib.auth import get_user_model
+
+    from muster.access import services as access
+
+    user = get_user_model().objects.filter(username=args.username).first()
+    if user is None:
+        raise CommandError(f"no user named '{args.username}'")
+    access.deactivate_user(user, reason=args.reason or "")
+    print(f"deactivated {user.username}: signed out everywhere, API token revoked")
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -191,7 +292,46 @@ def build_parser() -> argparse.ArgumentParser:
         description="Walk the chain; exit 1 naming the first changed, removed or reordered event. "
         "Prints the chain head: write it down or send it elsewhere to detect truncation later.",
     )
+    v.add_argument(
+        "--expect-head",
+        metavar="HASH",
+        help="a head printed earlier: fail if it is no longer in the chain (events cut off the end)",
+    )
     v.set_defaults(func=cmd_audit_verify, django=True)
+    w = audit_sub.add_parser(
+        "who-read",
+        help="who read a person's record",
+        description="List person.read events for one registration number, newest first: when, who, "
+        "from where. Dates are local days (YYYY-MM-DD); --until is exclusive.",
+    )
+    w.add_argument("number", help="the person's registration number")
+    w.add_argument("--since", help="from this day (YYYY-MM-DD)")
+    w.add_argument("--until", help="before this day (YYYY-MM-DD)")
+    w.add_argument("--limit", type=_positive_int, default=1000, help="at most this many (1000)")
+    w.set_defaults(func=cmd_audit_who_read, django=True)
+    lg = audit_sub.add_parser(
+        "log",
+        help="search the audit log",
+        description="Events matching all filters, newest first, one per line (tab-separated): "
+        "#seq, time, actor, action, object, address, detail.",
+    )
+    lg.add_argument("--object", help="a registration number, or type:id (auth.user:12)")
+    lg.add_argument("--actor", help="username")
+    lg.add_argument("--action", help='action, or a family ending in "." (login.)')
+    lg.add_argument("--since", help="from this day (YYYY-MM-DD)")
+    lg.add_argument("--until", help="before this day (YYYY-MM-DD)")
+    lg.add_argument("--limit", type=_positive_int, default=200, help="at most this many (200)")
+    lg.set_defaults(func=cmd_audit_log, django=True)
+
+    p = sub.add_parser(
+        "deactivate",
+        help="switch a user account off",
+        description="The account can no longer sign in; its open sessions and API token end at once. "
+        "Nothing it did is deleted.",
+    )
+    p.add_argument("username")
+    p.add_argument("--reason", help="why (kept in the audit log)")
+    p.set_defaults(func=cmd_deactivate, django=True)
 
     try:
         from muster.identity.cli import add_match_parser, run_match

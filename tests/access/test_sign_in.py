@@ -180,7 +180,9 @@ def test_registration_officer_is_not_asked_for_a_second_factor(client, make_user
     assert client.get("/").status_code == 200
 
 
-@override_settings(MUSTER={**__import__("django.conf").conf.settings.MUSTER, "TOTP_REQUIRED_ROLES": []})
+@override_settings(
+    MUSTER={**__import__("django.conf").conf.settings.MUSTER, "TOTP_REQUIRED_ROLES": []}
+)
 def test_requirement_can_be_switched_off(client, make_user):
     officer = make_user("coordinator")
     sign_in(client, officer.username)

@@ -85,6 +85,7 @@ POLICY: dict[str, RolePolicy] = {
                 "category.decide",
                 "screening.view",
                 "screening.decide",
+                "person.export",
                 "facility.view",
             }
         ),
@@ -99,6 +100,7 @@ POLICY: dict[str, RolePolicy] = {
                 "movement.dispatch",
                 "movement.receive",
                 "movement.view",
+                "person.export",
                 "facility.view",
             }
         ),
@@ -117,6 +119,7 @@ POLICY: dict[str, RolePolicy] = {
                 "movement.dispatch",
                 "movement.view",
                 "departure.manage",
+                "person.export",
                 "facility.view",
             }
         ),

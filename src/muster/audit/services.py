@@ -145,3 +145,65 @@ def verify() -> VerifyResult:
         expected_seq += 1
         count += 1
     return VerifyResult(True, count, prev_hash)
+
+
+# --- reading the log (auditors only: the page and the CLI check the policy / run as the operator) ---
+
+PERSON_TYPE = "people.person"
+READ_ACTIONS = ("person.read",)
+
+
+def resolve_object(text: str) -> tuple[str, str]:
+    """Turn what an auditor types into (object_type, object_id).
+
+    A registration number ("P7K2M9QX") names a person; ``type:id`` (``auth.user:12``) names anything.
+    Raises ``LookupError`` with a message for the user when nothing matches.
+    """
+    text = (text or "").strip()
+    if ":" in text:
+        object_type, _sep, object_id = text.partition(":")
+        return object_type.strip(), object_id.strip()
+    from muster.people.models import Person
+
+    pk = Person.objects.filter(number=text).values_list("pk", flat=True).first()
+    if pk is None:
+        raise LookupError(f"no person with registration number '{text}'")
+    return PERSON_TYPE, str(pk)
+
+
+def search(
+    *,
+    object_type: str = "",
+    object_id: str = "",
+    actor: str = "",
+    action: str = "",
+    since=None,
+    until=None,
+):
+    """Events matching every filter given. ``action`` ending in "." matches a family ("login.")."""
+    qs = AuditEvent.objects.all()
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if actor:
+        qs = qs.filter(actor_username=actor)
+    if action:
+        qs = (
+            qs.filter(action__startswith=action)
+            if action.endswith(".")
+            else qs.filter(action=action)
+        )
+    if since is not None:
+        qs = qs.filter(at__gte=since)
+    if until is not None:
+        qs = qs.filter(at__lt=until)
+    return qs.order_by("-seq")
+
+
+def who_read(person_number: str, *, since=None, until=None):
+    """Who opened this person's record (newest first): the auditor's first question."""
+    object_type, object_id = resolve_object(person_number)
+    return search(object_type=object_type, object_id=object_id, since=since, until=until).filter(
+        action__in=READ_ACTIONS
+    )

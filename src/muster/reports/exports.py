@@ -1,0 +1,148 @@
+"""The one way data leaves Muster as a file: CSV or XLSX, filtered by the policy, audited, formula-safe.
+
+Every export (a camp roll, a repatriation manifest, the coordinator's figures) goes through
+:func:`export_rows`. Columns that carry a person's data must be named after the person field they hold
+(``given_name``, ``current_facility``: the names in :data:`muster.access.policy.ALL_PERSON_FIELDS`), so
+the policy can drop those the user may not see; any other column is treated as a figure or a label.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from muster.access import policy
+from muster.audit import services as audit
+
+# A spreadsheet runs a cell as a formula when it starts with one of these (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Characters a spreadsheet may skip before deciding a cell is a formula: spaces, BOM, zero-width and
+# direction marks.
+_INVISIBLE_LEAD = " \u00a0\ufeff\u200b\u200c\u200d\u200e\u200f\u2060\u202a\u202b\u202c\u202d\u202e"
+
+
+def safe_cell(value: object) -> object:
+    """Neutralise a cell a spreadsheet would run as a formula by prefixing an apostrophe.
+
+    Numbers, dates and ``None`` pass unchanged; strings are otherwise kept exactly as stored.
+    >>> safe_cell("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> safe_cell("Omar")
+    'Omar'
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith(FORMULA_STARTS) or value.lstrip(_INVISIBLE_LEAD).startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+@dataclass(frozen=True)
+class Export:
+    content: bytes
+    content_type: str
+    extension: str
+    fields: tuple[str, ...]
+    dropped: tuple[str, ...]
+    rows: int
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def allowed_fields(user, fields: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Split requested columns into those the user may export and those the policy drops."""
+    visible = policy.person_fields(user)
+    kept, dropped = [], []
+    for f in fields:
+        (dropped if f in policy.ALL_PERSON_FIELDS and f not in visible else kept).append(f)
+    return kept, dropped
+
+
+def export_rows(
+    user,
+    rows: Iterable[Mapping[str, object]],
+    fields: Sequence[str],
+    fmt: str = "csv",
+    *,
+    purpose: str,
+    action: str = "person.export",
+    hxl: Mapping[str, str] | None = None,
+    request=None,
+) -> Export:
+    """Write ``rows`` (mappings) as CSV or XLSX with only the ``fields`` the user may see.
+
+    ``action`` is the policy action the export needs ("person.export" for lists of people,
+    "report.export" for figures). ``purpose`` says why (a manifest number, "daily sitrep"); it is
+    recorded with the field list and row count in one "export" audit event, written in the same
+    transaction as the file is built: no file without its event. ``hxl`` adds a row of HXL hashtags.
+    """
+    if fmt not in CONTENT_TYPES:
+        raise ValueError(f"export format '{fmt}' is not one of: {', '.join(CONTENT_TYPES)}")
+    if not policy.can(user, action):
+        raise PermissionDenied(action)
+    kept, dropped = allowed_fields(user, fields)
+    with transaction.atomic():
+        table = [[safe_cell(row.get(f)) for f in kept] for row in rows]
+        header = [safe_cell(f) for f in kept]
+        tags = [safe_cell((hxl or {}).get(f, "")) for f in kept] if hxl else None
+        content = _csv(header, tags, table) if fmt == "csv" else _xlsx(header, tags, table)
+        audit.record(
+            "export",
+            actor=user,
+            request=request,
+            detail={
+                "purpose": purpose,
+                "format": fmt,
+                "fields": kept,
+                "dropped_fields": dropped,
+                "rows": len(table),
+            },
+        )
+    return Export(content, CONTENT_TYPES[fmt], fmt, tuple(kept), tuple(dropped), len(table))
+
+
+def _text(value: object) -> object:
+    return "" if value is None else value
+
+
+def _csv(header, tags, table) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    if tags:
+        writer.writerow(tags)
+    for row in table:
+        writer.writerow([_text(v) for v in row])
+    # A BOM so spreadsheet programs read Arabic names as UTF-8.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _xlsx(header, tags, table) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("export")
+    ws.append(header)
+    if tags:
+        ws.append(tags)
+    for row in table:
+        ws.append([_cell(v) for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _cell(value: object) -> object:
+    # openpyxl writes any string starting with "=" as a formula; safe_cell has already prefixed those.
+    if value is None or isinstance(value, int | float):
+        return value
+    if hasattr(value, "isoformat"):
+        return value
+    return str(value)
