@@ -52,6 +52,7 @@ def _held_basis_errors(person, basis_hit, basis: str) -> dict:
             ]
         }
     if basis_hit is not None:
+        basis_hit = Hit.objects.get(pk=basis_hit.pk)  # its status now, not as the caller read it
         same_person = {p.pk for p in registrations_of(person)}
         if (
             basis_hit.kind != Hit.Kind.REFERENCE_LIST
