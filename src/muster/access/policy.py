@@ -85,6 +85,9 @@ POLICY: dict[str, RolePolicy] = {
                 "category.decide",
                 "screening.view",
                 "screening.decide",
+                "screening.lists",
+                "category.approve",
+                "protection.review",
                 "person.export",
                 "facility.view",
             }
@@ -108,7 +111,15 @@ POLICY: dict[str, RolePolicy] = {
         scoped=True,
     ),
     Role.TRACING_CASEWORKER: RolePolicy(
-        actions=frozenset({"person.view", "person.search", "tracing.manage", "facility.view"}),
+        actions=frozenset(
+            {
+                "person.view",
+                "person.search",
+                "tracing.manage",
+                "protection.review",
+                "facility.view",
+            }
+        ),
         person_fields=IDENTITY_FIELDS | PROTECTION_FIELDS | LOCATION_FIELDS,
     ),
     Role.REPATRIATION_OFFICER: RolePolicy(
