@@ -32,14 +32,16 @@ def test_officer_registers_a_family_of_three_and_lands_on_the_head(
     assert custody.population(facilities["reception"]) == 3
 
     page = officer_client.get(response["Location"])
-    assert "Household %s registered" % head.household.number in page.content.decode()
+    assert f"Household {head.household.number} registered" in page.content.decode()
     assert b"clear-draft" in page.content  # tells the page script to drop the saved draft
 
 
 def test_reception_point_is_remembered_for_the_next_family(
     facilities, officer_client, household_data
 ):
-    officer_client.post(reverse("reception"), household_post(household_data, facilities["reception"]))
+    officer_client.post(
+        reverse("reception"), household_post(household_data, facilities["reception"])
+    )
     page = officer_client.get(reverse("reception")).content.decode()
     assert f'<option value="{facilities["reception"].pk}" selected>' in page
 
@@ -76,7 +78,9 @@ def test_bad_member_field_is_shown_beside_it_and_nothing_is_written(
 
 
 def test_document_error_is_shown_beside_the_document(facilities, officer_client, household_data):
-    household_data[1]["documents"] = [{"doc_type": "passport", "number": "", "issuing_country": "SY"}]
+    household_data[1]["documents"] = [
+        {"doc_type": "passport", "number": "", "issuing_country": "SY"}
+    ]
     response = officer_client.post(
         reverse("reception"), household_post(household_data, facilities["reception"])
     )
@@ -154,7 +158,9 @@ def test_people_without_the_register_action_cannot_open_reception(
 ):
     client = login(make_user("coordinator"))
     assert client.get(reverse("reception")).status_code == 403
-    response = client.post(reverse("reception"), household_post(household_data, facilities["reception"]))
+    response = client.post(
+        reverse("reception"), household_post(household_data, facilities["reception"])
+    )
     assert response.status_code == 403
     assert Person.objects.count() == 0
 

@@ -121,7 +121,10 @@ def _category_events(person: Person, fields) -> list[Event]:
                 parts.append(_("legal basis: %(b)s") % {"b": d.legal_basis})
         if "category_decided_by" in fields and d.decided_by_id:
             parts.append(_("by %(u)s") % {"u": d.decided_by.get_username()})
-        if not d.is_current:
+        status = getattr(d, "status", "approved")
+        if status != "approved":
+            parts.append(d.get_status_display())
+        elif not d.is_current:
             parts.append(_("superseded"))
         events.append(
             Event(

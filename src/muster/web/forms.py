@@ -119,6 +119,12 @@ class CategoryForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
     legal_basis = forms.CharField(label=_("Legal basis"), required=False, max_length=300)
+    # "Held" needs an established basis and a second officer's approval (screening services).
+    basis = forms.CharField(
+        label=_("Basis for 'held': what was established, and by whom"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class SearchForm(forms.Form):

@@ -286,6 +286,9 @@ def _render_person(request, person: Person, category_form=None, status=200) -> H
         "category": screening.current_category(person)
         if "category" in fields or may_decide
         else None,
+        "pending_category": screening.pending_category(person)
+        if "category" in fields or may_decide
+        else None,
         "show_category": "category" in fields,
         "show_category_reason": "category_reason" in fields,
         "timeline": person_timeline(person, fields),
@@ -311,24 +314,29 @@ def person_category(request: HttpRequest, number: str) -> HttpResponse:
     form = forms.CategoryForm(request.POST)
     if form.is_valid():
         try:
-            screening.decide_category(
+            decision = screening.decide_category(
                 person,
                 form.cleaned_data["category"],
                 reason=form.cleaned_data["reason"],
                 legal_basis=form.cleaned_data["legal_basis"],
+                basis=form.cleaned_data["basis"],
                 by=request.user,
                 request=request,
             )
         except ValidationError as exc:
             for field, msgs in forms.errors_from(exc).items():
+                field = "basis" if field == "basis_hit" else field
                 for msg in msgs:
                     form.add_error(field if field in form.fields else None, msg)
         else:
-            messages.success(
-                request,
-                _("Category recorded: %(c)s.")
-                % {"c": CATEGORY_LABELS[form.cleaned_data["category"]]},
-            )
+            label = CATEGORY_LABELS[form.cleaned_data["category"]]
+            if getattr(decision, "status", "approved") == "pending":
+                text = _(
+                    "Category %(c)s recorded; it takes effect when a second officer approves it."
+                )
+            else:
+                text = _("Category recorded: %(c)s.")
+            messages.success(request, text % {"c": label})
             return redirect("person-detail", number=person.number)
     return _render_person(request, person, category_form=form, status=400)
 

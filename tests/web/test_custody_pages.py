@@ -1,0 +1,211 @@
+"""Facility pages, dispatch with a printable manifest, receipt person by person, unaccounted."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from muster.custody import services as custody
+from muster.custody.models import ManifestLine, Movement, Placement
+from muster.screening import services as screening
+
+pytestmark = pytest.mark.django_db
+
+
+def members(household):
+    return list(household.members.order_by("id"))
+
+
+@pytest.fixture
+def reception_manager(make_user, facilities):
+    return make_user("camp_manager", facility=facilities["reception"])
+
+
+@pytest.fixture
+def camp_manager(make_user, facilities):
+    return make_user("camp_manager", facility=facilities["camp"])
+
+
+def test_facility_page_shows_population_arrivals_and_the_people_here(
+    registered, facilities, reception_manager, login, make_user
+):
+    screening.decide_category(
+        members(registered)[0], "civilian", reason="documents", by=make_user("screening_officer")
+    )
+    client = login(reception_manager)
+    response = client.get(reverse("facility-detail", kwargs={"pk": facilities["reception"].pk}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="arrivals-today">3<' in html
+    assert "3 <small>/ 5000</small>" in html
+    assert "Muhammad Jasim Hamad al-Obeidi" in html and "عائشة علي الجبوري" in html
+    assert "Civilian" in html and "Not yet decided" in html
+    # Search within the facility, across scripts.
+    response = client.get(
+        reverse("facility-detail", kwargs={"pk": facilities["reception"].pk}), {"q": "عمر"}
+    )
+    html = response.content.decode()
+    assert "Omar Muhammad" in html and "Muhammad Jasim Hamad" not in html
+
+
+def test_camp_manager_cannot_open_a_facility_outside_their_scope(
+    registered, facilities, camp_manager, login
+):
+    client = login(camp_manager)
+    assert (
+        client.get(
+            reverse("facility-detail", kwargs={"pk": facilities["reception"].pk})
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("dispatch", kwargs={"pk": facilities["reception"].pk})).status_code
+        == 404
+    )
+    listing = client.get(reverse("facility-list")).content.decode()
+    assert "Al-Hol Camp" in listing and "Reception Point 1" not in listing
+
+
+def test_registration_officer_may_not_dispatch(registered, facilities, officer_client):
+    response = officer_client.get(reverse("dispatch", kwargs={"pk": facilities["reception"].pk}))
+    assert response.status_code == 403
+
+
+def test_dispatch_through_the_form_prints_a_manifest_and_receipt_confirms_each_person(
+    registered, facilities, reception_manager, camp_manager, login
+):
+    head, spouse, son = members(registered)
+    client = login(reception_manager)
+    dispatch_url = reverse("dispatch", kwargs={"pk": facilities["reception"].pk})
+    page = client.get(dispatch_url).content.decode()
+    assert f'value="{head.pk}"' in page and "data-select-all" in page
+
+    response = client.post(
+        dispatch_url,
+        {
+            "person": [head.pk, spouse.pk, son.pk],
+            "to_facility": facilities["camp"].pk,
+            "vehicle": "bus 14",
+            "note": "morning convoy",
+        },
+    )
+    assert response.status_code == 302
+    movement = Movement.objects.get()
+    assert response["Location"] == reverse("movement-detail", kwargs={"number": movement.number})
+    manifest = client.get(response["Location"]).content.decode()
+    for text in (
+        movement.number,
+        "Reception Point 1",
+        "Al-Hol Camp",
+        "bus 14",
+        head.number,
+        "Muhammad Jasim Hamad al-Obeidi",
+        "Received by (receiving facility)",
+    ):
+        assert text in manifest, text
+
+    # The camp sees what is expected, and receives two of three; the third did not arrive.
+    client = login(camp_manager)
+    camp = reverse("facility-detail", kwargs={"pk": facilities["camp"].pk})
+    assert 'data-testid="expected">3<' in client.get(camp).content.decode()
+    receive_url = reverse("receive", kwargs={"pk": facilities["camp"].pk})
+    page = client.get(receive_url).content.decode()
+    assert movement.number in page and "عائشة علي الجبوري" in page
+    response = client.post(
+        receive_url, {"movement": movement.number, "action": "receive", "person": [head.pk, son.pk]}
+    )
+    assert response.status_code == 302
+    assert custody.current_placement(head).facility == facilities["camp"]
+    assert custody.current_placement(spouse).state == Placement.State.IN_TRANSIT
+
+    response = client.post(
+        receive_url, {"movement": movement.number, "action": "missing", "person": [spouse.pk]}
+    )
+    assert response.status_code == 400
+    assert "say what is known" in response.content.decode()
+    response = client.post(
+        receive_url,
+        {
+            "movement": movement.number,
+            "action": "missing",
+            "person": [spouse.pk],
+            "note": "not on the bus at arrival",
+        },
+    )
+    assert response.status_code == 302
+    line = ManifestLine.objects.get(person=spouse)
+    assert line.outcome == ManifestLine.Outcome.MISSING and line.note == "not on the bus at arrival"
+    html = client.get(camp).content.decode()
+    assert 'data-testid="arrivals-today">2<' in html and 'data-testid="expected">0<' in html
+
+
+def test_dispatch_errors_are_shown_beside_their_fields_and_nothing_moves(
+    registered, facilities, reception_manager, login
+):
+    head, spouse, son = members(registered)
+    client = login(reception_manager)
+    url = reverse("dispatch", kwargs={"pk": facilities["reception"].pk})
+    response = client.post(url, {"person": [head.pk], "to_facility": ""})
+    assert response.status_code == 400
+    assert "choose where they are going" in response.content.decode()
+
+    # Small Camp has 3 places: taking 3 is fine, but first fill it so this transfer overflows.
+    response = client.post(url, {"person": [head.pk], "to_facility": facilities["camp"].pk})
+    html = response.content.decode()
+    assert response.status_code == 400
+    start = html.index('name="separation_reason"')
+    assert "separates members of household" in html[start : start + 800]
+    assert f'value="{head.pk}" id="p{head.pk}" checked' in html  # the selection is kept
+
+    small = facilities["small_camp"]
+    small.capacity = 2
+    small.save()
+    response = client.post(url, {"person": [head.pk, spouse.pk, son.pk], "to_facility": small.pk})
+    html = response.content.decode()
+    assert response.status_code == 400 and "is full" in html
+    assert Movement.objects.count() == 0
+    response = client.post(
+        url,
+        {
+            "person": [head.pk, spouse.pk, son.pk],
+            "to_facility": small.pk,
+            "override_reason": "camp manager agreed by radio",
+        },
+    )
+    assert response.status_code == 302
+    assert Movement.objects.get().capacity_override_reason == "camp manager agreed by radio"
+
+
+def test_unaccounted_list_after_thirteen_hours(
+    registered, facilities, reception_manager, make_user, login
+):
+    people = members(registered)
+    movement = custody.dispatch(
+        people,
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=reception_manager,
+    )
+    url = reverse("unaccounted")
+    client = login(make_user("repatriation_officer"))
+    assert movement.number not in client.get(url).content.decode()
+
+    Movement.objects.filter(pk=movement.pk).update(
+        dispatched_at=timezone.now() - timedelta(hours=13)
+    )
+    html = client.get(url).content.decode()
+    assert movement.number in html and "Al-Hol Camp" in html
+    assert people[0].number in html and "Muhammad Jasim Hamad al-Obeidi" in html
+    assert ">1<" in html  # one hour past the 12-hour limit
+
+    # A coordinator sees the movements, not who is on them.
+    html = login(make_user("coordinator")).get(url).content.decode()
+    assert movement.number in html
+    assert people[0].number not in html and "Muhammad" not in html
+
+
+def test_facility_list_shows_population_against_capacity(registered, facilities, make_user, login):
+    html = login(make_user("coordinator")).get(reverse("facility-list")).content.decode()
+    assert "Reception Point 1" in html and "Small Camp" in html
+    assert 'style="inline-size: 0%"' in html  # 3 of 5000: a bar, barely started

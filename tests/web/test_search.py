@@ -1,0 +1,61 @@
+"""Search by name across Arabic script and Latin spellings, by number, within the user's scope."""
+
+import pytest
+from django.urls import reverse
+
+from muster.audit.models import AuditEvent
+from muster.people import services as people
+
+pytestmark = pytest.mark.django_db
+
+
+def search(client, q, **headers):
+    return client.get(reverse("person-search"), {"q": q}, **headers).content.decode()
+
+
+def test_latin_spelling_finds_another_latin_spelling(registered, officer_client):
+    html = search(officer_client, "Mohamed Alobaidi")
+    assert "Muhammad Jasim Hamad al-Obeidi" in html
+    assert "Omar Muhammad Jasim al-Obeidi" in html  # his father's name is Muhammad
+    assert "عائشة" not in html
+    assert "Nobody found" in search(officer_client, "Mohamed Jubouri")
+
+
+def test_arabic_script_finds_latin_records_and_back(registered, officer_client):
+    html = search(officer_client, "محمد")
+    assert "Muhammad Jasim Hamad al-Obeidi" in html
+    assert "Omar Muhammad Jasim al-Obeidi" in html
+    html = search(officer_client, "Aisha al-Jubouri")
+    assert "عائشة علي الجبوري" in html
+
+
+def test_registration_and_document_numbers_match_exactly(registered, officer_client):
+    head, spouse, son = registered.members.order_by("id")
+    people.add_document(spouse, {"doc_type": "passport", "number": "N0123456"}, by=None)
+    assert "عائشة" in search(officer_client, "N0123456")
+    html = search(officer_client, head.number.lower())
+    assert head.number in html and son.number not in html
+
+
+def test_search_is_audited_without_the_query_text(registered, officer_client):
+    search(officer_client, "Mohamed Alobaidi")
+    event = AuditEvent.objects.filter(action="person.search").get()
+    assert event.detail == {"length": len("Mohamed Alobaidi"), "results": 2}
+    assert "Mohamed" not in str(event.detail)
+
+
+def test_live_results_come_back_as_a_fragment(registered, officer_client):
+    html = search(officer_client, "Omar", HTTP_HX_REQUEST="true")
+    assert "Omar Muhammad" in html and "<html" not in html
+
+
+def test_camp_manager_finds_only_people_in_their_facility(registered, facilities, make_user, login):
+    elsewhere = login(make_user("camp_manager", facility=facilities["camp"]))
+    assert "Nobody found" in search(elsewhere, "Muhammad")
+    here = login(make_user("camp_manager", facility=facilities["reception"]))
+    assert "Muhammad Jasim Hamad al-Obeidi" in search(here, "Muhammad")
+
+
+def test_coordinator_may_not_search_names(registered, make_user, login):
+    client = login(make_user("coordinator"))
+    assert client.get(reverse("person-search"), {"q": "Muhammad"}).status_code == 403
