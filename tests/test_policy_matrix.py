@@ -1,0 +1,328 @@
+"""The role x endpoint matrix, generated from the URL map and the one policy.
+
+Every URL pattern must say which policy action it needs: HTML views through
+``muster.access.decorators.requires`` (or ``public`` / ``signed_in``), API routes through
+``muster.api.views.endpoint_policy()``. A new URL without either fails
+``test_every_url_has_a_policy_entry``; then every role is sent to every endpoint: allowed roles get
+through (never 401/403), the others get 403 (or 404 for objects out of their scope), and no response
+carries a person field, or a planted value of one, outside the role's allow-list.
+"""
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, clear_url_caches, get_resolver, reverse
+
+from muster.access import policy
+from muster.access.decorators import ANY_METHOD, PUBLIC, SIGNED_IN, view_actions
+from muster.access.models import Role
+
+# URL names that are not Muster endpoints: framework plumbing and the public schema.
+NOT_ENDPOINTS = {
+    "set_language",  # language switch (i18n)
+    "schema",  # OpenAPI schema: describes the API, holds no data
+    "api-docs",
+    "api-root",  # DRF's index of routes
+}
+NOT_ENDPOINT_NAMESPACES = {
+    "admin"
+}  # Django admin: superusers only, see test_admin_is_superuser_only
+
+# Values planted in the sample person, one per field group, to find them in any response.
+PLANTED = {
+    "given_name": "Zaynabplanted",  # identity: not for coordinator, auditor, administrator
+    "category_reason": "Reasonplanted-7Q",  # screening: only screening officers
+    "documents": "DOCPLANTED99",  # documents: not for camp managers or tracing caseworkers
+}
+PLANTED_GROUP = {
+    "given_name": "given_name",
+    "category_reason": "category_reason",
+    "documents": "documents",
+}
+
+
+def _walk(patterns, prefix="", namespace="") -> Iterator[tuple[str, str, object, list[str]]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or namespace
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            kwargs = list(p.pattern.regex.groupindex)
+            yield (
+                (f"{namespace}:{p.name}" if namespace else p.name or ""),
+                prefix + str(p.pattern),
+                p.callback,
+                kwargs,
+            )
+
+
+def url_patterns() -> list[tuple[str, str, object, list[str]]]:
+    out = []
+    for name, route, callback, kwargs in _walk(get_resolver().url_patterns):
+        if "format" in kwargs:  # DRF's ".json" twins of each route
+            continue
+        namespace = name.split(":")[0] if ":" in name else ""
+        if name in NOT_ENDPOINTS or namespace in NOT_ENDPOINT_NAMESPACES:
+            continue
+        out.append((name, route, callback, kwargs))
+    return out
+
+
+def api_policy() -> dict[str, dict[str, str]]:
+    try:
+        from muster.api.views import endpoint_policy
+    except ImportError:
+        return {}
+    table: dict[str, dict[str, str]] = {}
+    for url_name, method, action in endpoint_policy():
+        table.setdefault(url_name, {})[method] = action
+    return table
+
+
+def declared_actions(name: str, callback) -> dict[str, str] | None:
+    """What the endpoint says it needs, by method; ``None`` when it says nothing."""
+    api = api_policy()
+    if name in api:
+        return api[name]
+    actions = view_actions(callback)
+    if actions is None:
+        return None
+    if ANY_METHOD in actions:
+        return {"GET": actions[ANY_METHOD], **{m: a for m, a in actions.items() if m != ANY_METHOD}}
+    return actions
+
+
+def endpoints() -> list[tuple[str, str, str, list[str]]]:
+    """(url name, method, action, kwargs) for every declared endpoint."""
+    rows = []
+    for name, _route, callback, kwargs in url_patterns():
+        for method, action in sorted((declared_actions(name, callback) or {}).items()):
+            if method != ANY_METHOD:
+                rows.append((name, method, action, kwargs))
+    return rows
+
+
+def test_every_url_has_a_policy_entry():
+    missing = [
+        f"{route} (name {name!r})"
+        for name, route, callback, _kwargs in url_patterns()
+        if declared_actions(name, callback) is None
+    ]
+    assert not missing, (
+        "URLs without a policy entry: decorate the view with "
+        "muster.access.decorators.requires(...) / public / signed_in, or list the API route in "
+        "muster.api.views.endpoint_policy():\n  " + "\n  ".join(missing)
+    )
+
+
+def test_every_declared_action_is_in_the_policy():
+    known = {a for rp in policy.POLICY.values() for a in rp.actions} | {PUBLIC, SIGNED_IN}
+    unknown = {(n, m, a) for n, m, a, _k in endpoints() if a not in known}
+    assert not unknown, f"actions no role holds (typo?): {sorted(unknown)}"
+
+
+def test_a_new_undeclared_view_fails_the_matrix(monkeypatch):
+    """The guard itself: an undecorated view added to the URL map is reported."""
+    from django.http import HttpResponse
+    from django.urls import path
+
+    import muster.urls
+
+    def undeclared(request):
+        return HttpResponse("names of everyone")
+
+    monkeypatch.setattr(
+        muster.urls,
+        "urlpatterns",
+        [*muster.urls.urlpatterns, path("leak/", undeclared, name="leak")],
+    )
+    clear_url_caches()
+    try:
+        with pytest.raises(AssertionError, match="leak/"):
+            test_every_url_has_a_policy_entry()
+    finally:
+        clear_url_caches()
+
+
+# --- the matrix ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(fast_passwords, facilities, make_user, household_data):
+    """A household in transit to the camp (in the camp manager's scope), categorised, with a document."""
+    from muster.custody import services as custody
+    from muster.people import services as people
+    from muster.people.validation import clean_household
+    from muster.screening import services as screening
+
+    household_data[0]["given_name"] = PLANTED["given_name"]
+    household_data[0]["documents"] = [
+        {"doc_type": "national_id", "number": PLANTED["documents"], "issuing_country": "IRQ"}
+    ]
+    registrar = make_user("registration_officer")
+    household = people.register_household(
+        clean_household(household_data), reception_point=facilities["reception"], by=registrar
+    )
+    persons = (
+        list(household.members.order_by("pk"))
+        if hasattr(household, "members")
+        else list(household.person_set.order_by("pk"))
+    )
+    head = persons[0]
+    screener = make_user("screening_officer")
+    screening.decide_category(head, "civilian", reason=PLANTED["category_reason"], by=screener)
+    movement = custody.dispatch(
+        persons, from_facility=facilities["reception"], to_facility=facilities["camp"], by=registrar
+    )
+    users = {}
+    for role in Role.values:
+        facility = facilities["camp"] if role == Role.CAMP_MANAGER else None
+        users[role] = make_user(role, facility=facility, username=f"matrix-{role}")
+    return {
+        "person": head,
+        "household": household,
+        "facility": facilities["camp"],
+        "movement": movement,
+        "users": users,
+    }
+
+
+def sample_kwargs(name: str, kwargs: list[str], world) -> dict:
+    values = {}
+    for k in kwargs:
+        if k == "number":
+            if "movement" in name:
+                values[k] = world["movement"].number
+            elif "household" in name:
+                values[k] = world["household"].number
+            else:
+                values[k] = world["person"].number
+        elif k == "pk":
+            values[k] = world["facility"].pk
+        else:
+            raise AssertionError(
+                f"{name}: no sample value for URL argument {k!r}; add one to sample_kwargs()"
+            )
+    return values
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["muster_2fa_ok"] = True
+    session.save()
+    return client
+
+
+def allowed(role: str, action: str) -> bool:
+    return action in (PUBLIC, SIGNED_IN) or action in policy.POLICY[role].actions
+
+
+def _json_keys(data) -> set[str]:
+    if isinstance(data, dict):
+        return set(data) | {k for v in data.values() for k in _json_keys(v)}
+    if isinstance(data, list):
+        return {k for v in data for k in _json_keys(v)}
+    return set()
+
+
+def check_fields(role: str, response, where: str) -> None:
+    visible = policy.POLICY[role].person_fields
+    body = response.content.decode("utf-8", "replace")
+    for field, value in PLANTED.items():
+        if PLANTED_GROUP[field] not in visible:
+            assert value not in body, f"{where}: {role} sees {field} ({value})"
+    if response.get("Content-Type", "").startswith("application/json") and body:
+        # Field names too, for JSON ("id"/"number" are also facility and movement keys).
+        hidden = policy.ALL_PERSON_FIELDS - visible - {"id", "number"}
+        leaked = _json_keys(json.loads(body)) & hidden
+        assert not leaked, f"{where}: {role} gets fields {sorted(leaked)}"
+
+
+ENDPOINTS = endpoints()
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "action", "kwargs"),
+    ENDPOINTS,
+    ids=[f"{m} {n}" for n, m, _a, _k in ENDPOINTS],
+)
+def test_role_matrix(name, method, action, kwargs, world):
+    url = reverse(name, kwargs=sample_kwargs(name, kwargs, world))
+    for role, user in world["users"].items():
+        client = client_for(user)
+        body = {} if method in ("POST", "PATCH", "PUT") else None
+        if name.startswith("api-"):
+            response = client.generic(
+                method,
+                url,
+                json.dumps(body) if body is not None else "",
+                content_type="application/json",
+            )
+        else:
+            response = client.generic(method, url, "")
+        where = f"{method} {url}"
+        if allowed(role, action):
+            assert response.status_code not in (401, 403), f"{where}: {role} refused ({action})"
+            assert response.status_code < 500, f"{where}: {role} got {response.status_code}"
+        else:
+            assert response.status_code in (403, 404), (
+                f"{where}: {role} lacks {action} but got {response.status_code}"
+            )
+        check_fields(role, response, where)
+
+
+def test_admin_is_superuser_only(world):
+    """Django's admin would bypass the policy: even the administrator role cannot open it."""
+    client = client_for(world["users"][Role.ADMINISTRATOR])
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_planted_values_are_visible_to_roles_that_may_see_them(world):
+    """Positive control: the matrix's field check would see a leak, because the values do show up."""
+    url = reverse("api-person-detail", kwargs={"number": world["person"].number})
+    screener = client_for(world["users"][Role.SCREENING_OFFICER]).get(url).content.decode()
+    assert PLANTED["given_name"] in screener
+    assert PLANTED["category_reason"] in screener
+    assert PLANTED["documents"] in screener
+    registrar = client_for(world["users"][Role.REGISTRATION_OFFICER]).get(url).content.decode()
+    assert PLANTED["documents"] in registrar and PLANTED["category_reason"] not in registrar
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"category": "held"},
+        {"category_reason": "changed"},
+        {"given_name": "Changed", "category": "held"},
+        {"current_facility": 1},
+        {"role": "administrator"},
+    ],
+)
+def test_mass_assignment_through_patch_is_refused_and_changes_nothing(world, payload):
+    from muster.audit.models import AuditEvent
+    from muster.people.models import Person
+
+    person = world["person"]
+    before = Person.objects.filter(pk=person.pk).values().get()
+    events = AuditEvent.objects.count()
+    url = reverse("api-person-detail", kwargs={"number": person.number})
+    client = client_for(world["users"][Role.REGISTRATION_OFFICER])
+    response = client.patch(url, json.dumps(payload), content_type="application/json")
+    assert response.status_code in (400, 403), response.content
+    assert Person.objects.filter(pk=person.pk).values().get() == before
+    # only the refusal itself may have been recorded
+    assert set(
+        AuditEvent.objects.filter(pk__gt=0)
+        .order_by("seq")[events:]
+        .values_list("action", flat=True)
+    ) <= {"request.denied"}
