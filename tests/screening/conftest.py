@@ -40,3 +40,23 @@ def register(facilities, make_user, django_capture_on_commit_callbacks):
             )
 
     return do
+
+
+@pytest.fixture
+def api_as(make_user):
+    """``api_as("screening_officer")`` -> (user, JSON client signed in as them, second factor done)."""
+    from django.test import Client
+
+    from muster.access.middleware import SECOND_FACTOR_OK
+    from tests.api.conftest import JsonClient
+
+    def make(*roles, facility=None):
+        user = make_user(*roles, facility=facility)
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[SECOND_FACTOR_OK] = True
+        session.save()
+        return user, JsonClient(client)
+
+    return make
