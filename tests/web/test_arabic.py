@@ -1,0 +1,34 @@
+"""The pages in Arabic: right-to-left, translated, names untouched."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reception_form_in_arabic_is_right_to_left_and_translated(facilities, officer_client):
+    officer_client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    html = officer_client.get(reverse("reception")).content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    for text in ("تسجيل أسرة", "ربّ الأسرة", "اسم الأب", "طفل منفصل عن ذويه", "إضافة فرد من الأسرة"):
+        assert text in html, text
+
+
+def test_validation_messages_come_back_in_arabic(facilities, officer_client, household_data):
+    from tests.web.conftest import household_post
+
+    officer_client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    household_data[0]["date_of_birth"] = "1985-13-02"
+    html = officer_client.post(
+        reverse("reception"), household_post(household_data, facilities["reception"])
+    ).content.decode()
+    assert "ليس تاريخاً" in html
+    assert 'value="1985-13-02"' in html
+
+
+def test_person_page_in_arabic_keeps_latin_names_as_typed(registered, officer_client):
+    officer_client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    head = registered.members.order_by("id").first()
+    html = officer_client.get(reverse("person-detail", kwargs={"number": head.number})).content
+    html = html.decode()
+    assert "السجل الزمني" in html and "al-Obeidi" in html and "عائشة علي الجبوري" in html
