@@ -169,6 +169,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Registration, screening and custody tracking for mass evacuations.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a "status", "kind" or "outcome": name the custody ones so the enums
+    # in the schema keep stable, readable names.
+    "ENUM_NAME_OVERRIDES": {
+        "MovementStatusEnum": "muster.custody.models.Movement.Status",
+        "FacilityKindEnum": "muster.custody.models.Facility.Kind",
+        "ManifestOutcomeEnum": "muster.custody.models.ManifestLine.Outcome",
+    },
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -41,9 +41,13 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, ValidationError):
         response.data = flatten_errors(response.data)
-    if response.status_code == 403 and context.get("request") is not None:
-        # The permission class records a precise reason; this catches any other 403 (e.g. CSRF).
-        from muster.api.permissions import audit_denied
+    request = context.get("request")
+    if request is not None and response.status_code in (403, 404):
+        from muster.api.permissions import audit_denied, record_pending_refusal
 
-        audit_denied(context["request"], "HTTP 403")
+        # An object outside the user's scope (answered 404), recorded outside the rolled-back view.
+        record_pending_refusal(request)
+        if response.status_code == 403:
+            # The permission class records a precise reason; this catches any other 403.
+            audit_denied(request, "HTTP 403")
     return response

@@ -43,9 +43,24 @@ def audit_denied(request, reason: str, *, obj=None) -> None:
 
 
 def refuse_out_of_scope(request, obj=None, reason: str = "outside the user's facility scope"):
-    """Answer 404 for an object the user may not reach (it must not even be confirmed to exist)."""
-    audit_denied(request, reason, obj=obj)
+    """Answer 404 for an object the user may not reach (it must not even be confirmed to exist).
+
+    The refusal is recorded by the exception handler, after the view's transaction has rolled back,
+    so the record survives the rollback of the read that was refused.
+    """
+    http_request = getattr(request, "_request", request)
+    http_request._muster_out_of_scope = (reason, obj)
     raise Http404
+
+
+def record_pending_refusal(request) -> None:
+    """Write the ``request.denied`` event left by :func:`refuse_out_of_scope`, if any."""
+    http_request = getattr(request, "_request", request)
+    pending = getattr(http_request, "_muster_out_of_scope", None)
+    if pending is not None:
+        http_request._muster_out_of_scope = None
+        reason, obj = pending
+        audit_denied(request, reason, obj=obj)
 
 
 class PolicyPermission(BasePermission):

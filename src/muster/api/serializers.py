@@ -124,6 +124,12 @@ class CategoryDecisionInputSerializer(StrictSerializer):
     category = serializers.ChoiceField(choices=Category.choices)
     reason = serializers.CharField(max_length=REASON_MAX)
     legal_basis = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    basis = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=REASON_MAX,
+        help_text="For 'held': the confirmed basis (the decision then waits for a second officer)",
+    )
 
 
 # ---------------------------------------------------------------- people: output
@@ -269,6 +275,8 @@ class CategoryDecisionSerializer(serializers.Serializer):
     legal_basis = serializers.CharField()
     decided_by = serializers.CharField(source="decided_by.username")
     decided_at = serializers.DateTimeField()
+    status = serializers.CharField(help_text="'pending' until a second officer approves 'held'")
+    is_current = serializers.BooleanField()
 
 
 # ---------------------------------------------------------------- facilities

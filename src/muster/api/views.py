@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.pagination import LimitOffsetPagination
@@ -57,6 +58,8 @@ class Pagination(LimitOffsetPagination):
 class PolicyViewSet(viewsets.GenericViewSet):
     """Base of every API view: JSON in and out, the one permission class, the policy map."""
 
+    # Token first: an anonymous request gets 401 with "WWW-Authenticate: Token", not a bare 403.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [PolicyPermission]
     parser_classes = [JSONParser]
     pagination_class = Pagination
@@ -341,6 +344,7 @@ class PersonViewSet(PolicyViewSet):
                 data["category"],
                 reason=data["reason"],
                 legal_basis=data.get("legal_basis", ""),
+                basis=data.get("basis", ""),
                 by=request.user,
                 request=request,
             )

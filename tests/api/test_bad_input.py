@@ -1,0 +1,143 @@
+"""Bad input at the API: always a JSON 400 naming the field, never a 500, nothing half-written."""
+
+import pytest
+
+from muster.people.models import Household, Person
+
+
+@pytest.fixture
+def registrar(api_as):
+    return api_as("registration_officer")[1]
+
+
+def register(client, facilities, members, **extra):
+    return client.post(
+        "/api/households/",
+        {"reception_point": facilities["reception"].pk, "members": members, **extra},
+    )
+
+
+def test_impossible_date_of_birth_is_named_by_member_and_nothing_is_saved(
+    registrar, facilities, household_data
+):
+    household_data[1]["date_of_birth"] = "1985-13-02"
+    response = register(registrar, facilities, household_data)
+    assert response.status_code == 400
+    errors = response.json()
+    assert list(errors) == ["members[1].date_of_birth"]
+    assert "'1985-13-02' is not a date (YYYY-MM-DD)" in errors["members[1].date_of_birth"][0]
+    assert not Person.objects.exists() and not Household.objects.exists()
+
+
+def test_unknown_reception_point_is_refused_by_id(registrar, household_data):
+    response = registrar.post(
+        "/api/households/", {"reception_point": 99, "members": household_data}
+    )
+    assert response.status_code == 400
+    assert response.json() == {"reception_point": ["no facility with id 99"]}
+
+
+def test_member_without_given_name_is_refused(registrar, facilities, household_data):
+    del household_data[2]["given_name"]
+    response = register(registrar, facilities, household_data)
+    assert response.status_code == 400
+    assert list(response.json()) == ["members[2].given_name"]
+    assert not Person.objects.exists()
+
+
+def test_arabic_html_and_hidden_characters_in_names_are_stored_exactly(
+    registrar, facilities, household_data
+):
+    household_data[0]["given_name"] = "<script>alert('x')</script>"
+    household_data[0]["family_name"] = "العبيدي\u202e"
+    household_data[1]["given_name"] = "عائشة"
+    response = register(registrar, facilities, household_data)
+    assert response.status_code == 201, response.content
+    head, spouse = response.json()["members"][:2]
+    assert head["given_name"] == "<script>alert('x')</script>"
+    assert head["family_name"] == "العبيدي\u202e"
+    assert spouse["given_name"] == "عائشة"
+    stored = Person.objects.get(number=head["number"])
+    assert (stored.given_name, stored.family_name) == (
+        "<script>alert('x')</script>",
+        "العبيدي\u202e",
+    )
+    assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("member_patch", "field"),
+    [
+        ({"given_name": {"first": "Muhammad"}}, "members[0].given_name"),
+        ({"given_name": ["Muhammad"]}, "members[0].given_name"),
+        ({"given_name": "M" * 201}, "members[0].given_name"),
+        ({"birth_year": "nineteen eighty"}, "members[0].birth_year"),
+        ({"birth_year": 1850}, "members[0].birth_year"),
+        ({"sex": "male"}, "members[0].sex"),
+        ({"separated_child": "perhaps"}, "members[0].separated_child"),
+        ({"documents": "passport"}, "members[0].documents"),
+        ({"documents": ["passport"]}, "members[0].documents[0].non_field_errors"),
+        ({"documents": [{"doc_type": "passport"}]}, "members[0].documents[0].number"),
+        ({"nationality": "Iraq"}, "members[0].nationality"),
+        ({"category": "civilian"}, "members[0].category"),
+        ({"number": "P-CHOSEN"}, "members[0].number"),
+        ({"given_name": "Muhammad\x00"}, "members[0].given_name"),
+    ],
+)
+def test_wrong_types_and_unknown_fields_are_400_naming_the_field(
+    registrar, facilities, household_data, member_patch, field
+):
+    household_data[0].update(member_patch)
+    response = register(registrar, facilities, household_data)
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"reception_point": "first", "members": []},
+        {"reception_point": 10**30, "members": [{"given_name": "A"}]},
+        {"reception_point": None, "members": None},
+        {"members": "everyone"},
+        {"members": [[1, 2, 3]]},
+    ],
+)
+def test_garbage_bodies_are_400(registrar, body):
+    response = registrar.post("/api/households/", body)
+    assert response.status_code == 400, response.content
+    assert response.json()
+
+
+def test_non_json_body_is_400(registrar):
+    response = registrar.client.post(
+        "/api/households/", "reception_point=1&members=x", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("JSON parse error")
+    response = registrar.client.post("/api/households/", {"members": "x"})  # a form post
+    assert response.status_code == 415
+
+
+def test_a_json_list_instead_of_an_object_is_400(registrar):
+    response = registrar.client.post("/api/households/", "[1, 2]", content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_bad_filters_and_ids_are_400_or_404_not_500(api_as, facilities):
+    _, manager = api_as("camp_manager")
+    assert manager.get("/api/people/", {"facility": "camp"}).status_code == 400
+    assert manager.get("/api/people/", {"facility": "99"}).json() == {
+        "facility": ["no facility with id 99"]
+    }
+    assert manager.get("/api/people/", {"facility": str(10**30)}).status_code == 400
+    assert manager.get("/api/people/", {"flag": "dangerous"}).status_code == 400
+    assert manager.get("/api/facilities/abc/").status_code == 404
+    assert manager.get(f"/api/facilities/{10**30}/").status_code == 404
+    assert manager.get("/api/movements/NOPE/").status_code == 404
+    response = manager.post(
+        "/api/movements/",
+        {"from_facility": facilities["reception"].pk, "to_facility": 99, "persons": ["P1"]},
+    )
+    assert response.json() == {"to_facility": ["no facility with id 99"]}
