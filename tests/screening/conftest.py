@@ -60,3 +60,22 @@ def api_as(make_user):
         return user, JsonClient(client)
 
     return make
+
+
+@pytest.fixture
+def web_as(make_user):
+    """``web_as("screening_officer")`` -> (user, test client signed in, second factor done)."""
+    from django.test import Client
+
+    from muster.access.middleware import SECOND_FACTOR_OK
+
+    def make(*roles, facility=None):
+        user = make_user(*roles, facility=facility)
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[SECOND_FACTOR_OK] = True
+        session.save()
+        return user, client
+
+    return make

@@ -1,0 +1,350 @@
+"""Screening pages: the hit queue, side-by-side comparison and decision, reference lists, batch
+re-screening with progress, held approvals, protection reviews, separated families, children.
+
+Thin: parse, call :mod:`muster.screening.services`, render. Each view declares its policy action
+with ``@requires``; every page that shows a person's record writes ``person.read``.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from muster.access import policy
+from muster.access.decorators import requires
+from muster.audit import services as audit
+from muster.custody.models import Facility
+from muster.people.models import Person
+from muster.screening import imports, matching
+from muster.screening import services as screening
+from muster.screening.models import (
+    Adjudication,
+    CategoryDecision,
+    Hit,
+    ProtectionReview,
+    ReferenceEntry,
+    ReferenceList,
+    ScreeningRun,
+)
+
+PAGE_SIZE = 50
+ARABIC = imports.ARABIC
+
+
+def _errors(exc: ValidationError) -> dict[str, list[str]]:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+def _latest_batch() -> ScreeningRun | None:
+    return ScreeningRun.objects.filter(kind=ScreeningRun.Kind.BATCH).first()
+
+
+@requires("screening.view")
+def queue(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    band = params.get("band", "") if params.get("band") in Hit.Band.values else ""
+    kind = params.get("kind", "") if params.get("kind") in Hit.Kind.values else ""
+    facility = params.get("facility", "")
+    facility_id = int(facility) if facility.isdigit() else None
+    list_name = params.get("list", "")[:200]
+    qs = screening.hit_queue(band=band, kind=kind, facility_id=facility_id, list_name=list_name)
+    page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
+    rows = [{"hit": h, "summary": matching.summary(h.explanation)} for h in page]
+    # The queue shows names of the screened persons and their candidates: one audited read.
+    audit.record("screening.queue.read", request=request, detail={"hits": len(rows)})
+    return render(
+        request,
+        "screening/queue.html",
+        {
+            "rows": rows,
+            "page": page,
+            "band": band,
+            "kind": kind,
+            "facility_id": facility_id,
+            "list_name": list_name,
+            "bands": Hit.Band.choices,
+            "kinds": Hit.Kind.choices,
+            "facilities": Facility.objects.filter(is_active=True).order_by("name"),
+            "lists": screening_list_names(),
+            "run": _latest_batch(),
+            "may_rescreen": policy.can(request.user, "screening.decide"),
+            "show_names": bool(policy.person_fields(request.user) & {"given_name"}),
+        },
+    )
+
+
+def screening_list_names() -> list[str]:
+    return list(imports.current_lists().values_list("name", flat=True))
+
+
+def _arabic_entry(entry: ReferenceEntry | None) -> ReferenceEntry | None:
+    """The listed person's name in Arabic script, when the list gives one."""
+    if entry is None:
+        return None
+    if ARABIC.search(entry.display_name):
+        return entry
+    for other in ReferenceEntry.objects.filter(
+        reference_list_id=entry.reference_list_id, ref_id=entry.ref_id
+    ).exclude(pk=entry.pk):
+        if ARABIC.search(other.display_name):
+            return other
+    return None
+
+
+@requires({"GET": "screening.view", "POST": "screening.decide"})
+@transaction.atomic
+def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    hit = get_object_or_404(
+        Hit.objects.select_related(
+            "person__household",
+            "candidate__household",
+            "reference_entry__reference_list",
+            "decided_by",
+        ),
+        pk=pk,
+    )
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        form_action = request.POST.get("action", "decide")
+        reason = request.POST.get("reason", "")
+        try:
+            if form_action == "undo_merge":
+                screening.undo_merge(hit, reason=reason, by=request.user, request=request)
+                messages.success(request, _("The merge was undone."))
+            else:
+                revision = request.POST.get("revision", "")
+                screening.adjudicate(
+                    hit,
+                    request.POST.get("decision", ""),
+                    reason=reason,
+                    by=request.user,
+                    revision=int(revision) if revision.isdigit() else None,
+                    request=request,
+                )
+                messages.success(request, _("Decision recorded."))
+            return redirect("screening-hit", pk=hit.pk)
+        except screening.AlreadyDecided as exc:
+            errors, status = _errors(exc), 409
+        except ValidationError as exc:
+            errors, status = _errors(exc), 400
+        hit.refresh_from_db()
+    for person in (hit.person, hit.candidate):
+        if person is not None:
+            audit.record(
+                "person.read",
+                request=request,
+                obj=person,
+                detail={"via": "web", "view": "screening-hit", "hit": hit.pk},
+            )
+    fields = matching.readable(hit.explanation)
+    arabic = _arabic_entry(hit.reference_entry)
+    return render(
+        request,
+        "screening/hit.html",
+        {
+            "hit": hit,
+            "fields": fields,
+            "arabic_entry": arabic if arabic and arabic != hit.reference_entry else None,
+            "adjudications": hit.adjudications.select_related("decided_by"),
+            "decisions": [c for c in Adjudication.Decision.choices if c[0] != "undo_merge"],
+            "may_decide": policy.can(request.user, "screening.decide"),
+            "may_propose_held": policy.can(request.user, "category.decide")
+            and hit.kind == Hit.Kind.REFERENCE_LIST
+            and hit.status == Hit.Status.CONFIRMED,
+            "is_open": hit.status in screening.OPEN_STATUSES,
+            "errors": errors,
+            "posted": request.POST,
+        },
+        status=status,
+    )
+
+
+@requires("category.decide")
+@transaction.atomic
+def propose_held(request: HttpRequest, pk: int) -> HttpResponse:
+    """Propose "held" on the basis of a confirmed reference-list hit (a second officer approves)."""
+    if request.method != "POST":
+        return redirect("screening-hit", pk=pk)
+    hit = get_object_or_404(Hit, pk=pk)
+    try:
+        screening.decide_category(
+            hit.person,
+            "held",
+            reason=request.POST.get("reason", ""),
+            legal_basis=request.POST.get("legal_basis", "")[:300],
+            basis_hit=hit,
+            by=request.user,
+            request=request,
+        )
+    except ValidationError as exc:
+        for field, msgs in _errors(exc).items():
+            for msg in msgs:
+                messages.error(request, f"{field}: {msg}")
+    else:
+        messages.success(
+            request, _("'Held' proposed; it takes effect when a second officer approves.")
+        )
+    return redirect("screening-hit", pk=pk)
+
+
+@requires({"GET": "screening.view", "POST": "screening.decide"})
+def rescreen(request: HttpRequest) -> HttpResponse:
+    """Start a batch re-screening (POST) or show the latest one's progress (GET, polled by htmx)."""
+    if request.method == "POST":
+        run = screening.start_batch_rescreen(
+            by=request.user, reason=request.POST.get("reason", "")[:300], request=request
+        )
+        if request.headers.get("HX-Request"):
+            return render(request, "screening/_run.html", {"run": run})
+        messages.success(request, _("Re-screening of the registry started."))
+        return redirect("screening-queue")
+    return render(request, "screening/_run.html", {"run": _latest_batch()})
+
+
+@requires({"GET": "screening.view", "POST": "screening.lists"})
+def lists(request: HttpRequest) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    skipped: list = []
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        data = b""
+        if upload is None:
+            errors["file"] = [_("choose a file")]
+        elif upload.size > imports.MAX_FILE_BYTES:
+            errors["file"] = [_("the file is larger than 50 MB")]
+        else:
+            data = upload.read()
+        if not errors:
+            try:
+                result = imports.import_reference_list(
+                    data,
+                    name=request.POST.get("name", ""),
+                    owner=request.POST.get("owner", ""),
+                    legal_basis=request.POST.get("legal_basis", ""),
+                    list_date=request.POST.get("list_date", ""),
+                    by=request.user,
+                    file_name=upload.name,
+                    skip_bad_rows=bool(request.POST.get("skip_bad_rows")),
+                    request=request,
+                )
+            except ValidationError as exc:
+                errors = _errors(exc)
+            else:
+                skipped = result.skipped
+                messages.success(
+                    request,
+                    _("%(name)s version %(v)d imported: %(n)d entries. Re-screen the registry "
+                      "to find people already registered.")
+                    % {"name": result.reference_list.name, "v": result.reference_list.version,
+                       "n": result.imported},
+                )  # fmt: skip
+                if not skipped:
+                    return redirect("screening-lists")
+        status = 400 if errors else 200
+    return render(
+        request,
+        "screening/lists.html",
+        {
+            "lists": ReferenceList.objects.select_related("imported_by").order_by(
+                "name", "-version"
+            ),
+            "errors": errors,
+            "skipped": skipped,
+            "posted": request.POST,
+            "may_import": policy.can(request.user, "screening.lists"),
+            "may_rescreen": policy.can(request.user, "screening.decide"),
+            "run": _latest_batch(),
+        },
+        status=status,
+    )
+
+
+@requires({"GET": "screening.view", "POST": "category.approve"})
+@transaction.atomic
+def approvals(request: HttpRequest) -> HttpResponse:
+    """Pending "held" decisions, each approved or refused by a second officer."""
+    if request.method == "POST":
+        decision = get_object_or_404(CategoryDecision, pk=request.POST.get("decision", "0") or 0)
+        note = request.POST.get("note", "")
+        try:
+            if request.POST.get("action") == "refuse":
+                screening.refuse_category(decision, by=request.user, note=note, request=request)
+                messages.success(request, _("Refused; the person's category is unchanged."))
+            else:
+                screening.approve_category(decision, by=request.user, note=note, request=request)
+                messages.success(request, _("Approved; 'held' is now the person's category."))
+        except ValidationError as exc:
+            for msgs in _errors(exc).values():
+                for msg in msgs:
+                    messages.error(request, msg)
+        return redirect("category-approvals")
+    pending = list(screening.pending_approvals().order_by("decided_at"))
+    audit.record("screening.approvals.read", request=request, detail={"pending": len(pending)})
+    return render(
+        request,
+        "screening/approvals.html",
+        {"pending": pending, "may_approve": policy.can(request.user, "category.approve")},
+    )
+
+
+@requires("protection.review")
+@transaction.atomic
+def protection_review(request: HttpRequest, number: str) -> HttpResponse:
+    person = get_object_or_404(Person, number=number)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            screening.record_protection_review(
+                person,
+                outcome=request.POST.get("outcome", ""),
+                reason=request.POST.get("reason", ""),
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Protection review recorded."))
+            return redirect("protection-review", number=person.number)
+    audit.record(
+        "person.read", request=request, obj=person, detail={"via": "web", "view": "protection"}
+    )
+    return render(
+        request,
+        "screening/protection_review.html",
+        {
+            "person": person,
+            "reviews": person.protection_reviews.select_related("reviewer").order_by("-at"),
+            "outcomes": ProtectionReview.Outcome.choices,
+            "separations": screening.separations_of(person),
+            "errors": errors,
+            "posted": request.POST,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@requires("protection.review")
+def separated_families(request: HttpRequest) -> HttpResponse:
+    page = Paginator(screening.separated_families(), PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record("person.list", request=request, detail={"view": "separated-families"})
+    return render(request, "screening/separated_families.html", {"page": page})
+
+
+@requires("protection.review")
+def children(request: HttpRequest) -> HttpResponse:
+    qs = screening.children_for_tracing().prefetch_related("placements__facility")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for child in page:
+        current = next((p for p in child.placements.all() if p.is_current), None)
+        rows.append({"person": child, "placement": current})
+    audit.record(
+        "person.list", request=request, detail={"view": "children-list", "persons": len(rows)}
+    )
+    return render(request, "screening/children.html", {"page": page, "rows": rows})

@@ -1,0 +1,147 @@
+"""Screening pages: queue, side-by-side comparison and decision, lists, progress, protection lists."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from muster.audit.models import AuditEvent
+from muster.custody import services as custody
+from muster.screening import services as screening
+from muster.screening.models import Hit, ReferenceList, ScreeningRun
+from tests.screening.test_hits_and_adjudication import OBEIDI, OBEIDI_AGAIN
+from tests.screening.test_reference_lists import ARABIC_ROW, csv_bytes
+
+
+def test_officer_works_a_likely_duplicate_from_queue_to_merge(web_as, register):
+    first = register([OBEIDI]).members.get()
+    again = register([OBEIDI_AGAIN]).members.get()
+    _, client = web_as("screening_officer")
+
+    page = client.get(reverse("screening-queue"), {"band": "likely"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert again.number in html and "Mohamed Jassem Alobaidi" in html
+    assert "same name, another transliteration" in html
+    assert (
+        client.get(reverse("screening-queue"), {"band": "possible"})
+        .content.decode()
+        .count(again.number)
+        == 0
+    )
+
+    hit = Hit.objects.get()
+    page = client.get(reverse("screening-hit", args=[hit.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-field="given_name" data-level="transliteration"' in html
+    assert 'class="agree" data-field="mother_name"' in html
+    assert '<mark><bdi dir="auto">Mohamed</bdi></mark>' in html
+    reads = AuditEvent.objects.filter(action="person.read", object_type="people.person")
+    assert {first.pk, again.pk} <= {int(e.object_id) for e in reads}
+
+    response = client.post(
+        reverse("screening-hit", args=[hit.pk]),
+        {"decision": "confirm", "reason": "same mother and village", "revision": hit.revision},
+    )
+    assert response.status_code == 302
+    again.refresh_from_db()
+    assert again.merged_into == first
+    assert screening.registrations_of(first) == [first, again]
+    page = client.get(reverse("person-detail", args=[again.number]))
+    assert first.number in page.content.decode()  # "merged into" link on the duplicate's page
+
+
+def test_a_stale_decision_form_is_told_it_was_already_decided(web_as, register):
+    register([OBEIDI])
+    register([OBEIDI_AGAIN])
+    hit = Hit.objects.get()
+    _, first = web_as("screening_officer")
+    _, second = web_as("screening_officer")
+    url = reverse("screening-hit", args=[hit.pk])
+    first.post(url, {"decision": "reject", "reason": "different", "revision": 1})
+    response = second.post(url, {"decision": "confirm", "reason": "same", "revision": 1})
+    assert response.status_code == 409
+    assert "already decided" in response.content.decode()
+    assert Hit.objects.get().status == Hit.Status.REJECTED
+
+
+def test_registration_officer_cannot_see_the_queue_or_decide(web_as, register):
+    register([OBEIDI])
+    register([OBEIDI_AGAIN])
+    hit = Hit.objects.get()
+    _, client = web_as("registration_officer")
+    assert client.get(reverse("screening-queue")).status_code == 403
+    response = client.post(
+        reverse("screening-hit", args=[hit.pk]), {"decision": "confirm", "reason": "x"}
+    )
+    assert response.status_code == 403
+    assert Hit.objects.get().status == Hit.Status.OPEN
+
+
+def test_list_upload_page_shows_row_errors_and_imports_nothing(web_as):
+    _, client = web_as("screening_officer")
+    form = {
+        "name": "Wanted",
+        "owner": "MoI",
+        "legal_basis": "Decree 12",
+        "list_date": "2026-11-01",
+    }
+    bad = SimpleUploadedFile("w.csv", csv_bytes(ARABIC_ROW, "L-9,,Omar,,,,,,M,1985-13-02,,,"))
+    response = client.post(reverse("screening-lists"), {**form, "file": bad})
+    assert response.status_code == 400
+    assert "row 3, date_of_birth" in response.content.decode()
+    assert not ReferenceList.objects.exists()
+    good = SimpleUploadedFile("w.csv", csv_bytes(ARABIC_ROW))
+    assert client.post(reverse("screening-lists"), {**form, "file": good}).status_code == 302
+    assert ReferenceList.objects.get().entry_count == 1
+
+
+def test_batch_rescreen_runs_in_the_background_with_progress(web_as, register, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    register([OBEIDI])
+    _, client = web_as("screening_officer")
+    response = client.post(reverse("screening-rescreen"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    run = ScreeningRun.objects.get(kind="batch")
+    assert (run.status, run.done, run.total) == ("done", 1, 1)
+    partial = client.get(reverse("screening-rescreen")).content.decode()
+    assert "1 of 1 persons screened" in partial
+    assert "hx-trigger" not in partial  # finished: the page stops polling
+
+
+def test_running_batch_is_polled(web_as):
+    user, client = web_as("screening_officer")
+    ScreeningRun.objects.create(
+        kind="batch", status="running", total=100, done=40, created_at="2026-11-25T10:00Z"
+    )
+    partial = client.get(reverse("screening-rescreen")).content.decode()
+    assert 'hx-trigger="every 2s"' in partial and "40 of 100" in partial
+
+
+def test_separated_families_and_children_lists(web_as, registered, facilities, make_user):
+    people = list(registered.members.order_by("id"))
+    custody.dispatch(
+        people[:1],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=make_user("camp_manager"),
+        separation_reason="father to the camp clinic",
+    )
+    _, caseworker = web_as("tracing_caseworker")
+    html = caseworker.get(reverse("separated-families")).content.decode()
+    assert registered.number in html and "father to the camp clinic" in html
+    html = caseworker.get(reverse("children-list")).content.decode()
+    assert people[2].number in html  # Omar, flagged as a separated child
+    assert people[0].number not in html
+    _, manager = web_as("camp_manager")
+    assert manager.get(reverse("children-list")).status_code == 403
+
+
+def test_protection_review_page_records_a_review(web_as, registered):
+    child = registered.members.order_by("id")[2]
+    _, caseworker = web_as("tracing_caseworker")
+    url = reverse("protection-review", args=[child.number])
+    response = caseworker.post(url, {"outcome": "holding_permitted", "reason": ""})
+    assert response.status_code == 400
+    response = caseworker.post(url, {"outcome": "referred", "reason": "to UNICEF partner"})
+    assert response.status_code == 302
+    assert child.protection_reviews.get().outcome == "referred"
