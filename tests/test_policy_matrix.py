@@ -70,14 +70,21 @@ def url_patterns() -> list[tuple[str, str, object, list[str]]]:
     return out
 
 
+# The apps' API modules (the ones muster/api/urls.py registers); each lists its routes' policy.
+API_MODULES = ("muster.api.views", "muster.screening.api")
+
+
 def api_policy() -> dict[str, dict[str, str]]:
-    try:
-        from muster.api.views import endpoint_policy
-    except ImportError:
-        return {}
+    from importlib import import_module
+
     table: dict[str, dict[str, str]] = {}
-    for url_name, method, action in endpoint_policy():
-        table.setdefault(url_name, {})[method] = action
+    for name in API_MODULES:
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError:
+            continue
+        for url_name, method, action in module.endpoint_policy():
+            table.setdefault(url_name, {})[method] = action
     return table
 
 
