@@ -148,6 +148,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The package-wide static files (CSS, htmx, fonts) are not inside an app: tell the finders.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = (
     True  # serve straight from the package: no collectstatic step on a field laptop
 )
