@@ -1,0 +1,117 @@
+"""Schemathesis against the API's own OpenAPI schema, as every role: whatever is sent, never a 5xx.
+
+Bounded (10 derandomised examples per operation per role, valid and invalid data mixed) so the whole
+run stays within the suite's time budget. Half the generated cases are pointed at records that
+exist (a real registration, household, movement and facility), so detail endpoints are exercised
+beyond 404.
+"""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rest_framework.authtoken.models import Token
+from schemathesis import GenerationMode
+
+from muster.access.models import Role
+from muster.api.views import ROUTES
+from muster.custody import services as custody
+
+OUR_PREFIXES = tuple(f"/api/{prefix}/" for prefix, _viewset, _basename in ROUTES)
+EXAMPLES_PER_OPERATION = 10
+
+
+def our_schema() -> dict:
+    """The generated schema, limited to the routes muster.api.views registers."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    schema["paths"] = {p: op for p, op in schema["paths"].items() if p.startswith(OUR_PREFIXES)}
+    return schema
+
+
+@pytest.fixture
+def world(registered, facilities, make_user):
+    """Records for path parameters: a household, one of its members on a movement, facilities."""
+    members = list(registered.members.order_by("id"))
+    manager = make_user("camp_manager")
+    movement = custody.dispatch(
+        members,
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=manager,
+    )
+    return {
+        "/api/people/{number}/": members[0].number,
+        "/api/households/{number}/": registered.number,
+        "/api/movements/{number}/": movement.number,
+        "/api/facilities/{id}/": str(facilities["camp"].pk),
+    }
+
+
+def real_parameters(path: str, world: dict) -> dict:
+    for prefix, value in world.items():
+        if path.startswith(prefix.rsplit("{", 1)[0]) and "{" in path:
+            name = prefix.rsplit("{", 1)[1].split("}", 1)[0]
+            return {name: value}
+    return {}
+
+
+def fuzz_operation(operation, known: dict, app, headers: dict, statuses: list) -> None:
+    cases = st.one_of(
+        operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
+        operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+    )
+
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=cases, use_known=st.booleans())
+    def exercise(case, use_known):
+        if known and use_known:
+            case.path_parameters = {**(case.path_parameters or {}), **known}
+        response = case.call(app=app, headers=headers)
+        statuses.append((response.status_code, f"{case.method} {case.formatted_path}"))
+
+    exercise()
+
+
+@pytest.mark.slow  # 50-70 s on a shared 2-core machine
+@pytest.mark.parametrize(
+    "role",
+    [
+        Role.REGISTRATION_OFFICER,
+        Role.SCREENING_OFFICER,
+        Role.CAMP_MANAGER,
+        Role.REPATRIATION_OFFICER,
+        Role.COORDINATOR,
+        Role.ADMINISTRATOR,
+        None,  # not signed in
+    ],
+)
+def test_no_input_makes_the_api_fail_with_a_server_error(role, world, facilities, make_user):
+    headers = {}
+    if role is not None:
+        # A scoped camp manager exercises the scope paths; the others hold their role everywhere.
+        scope = facilities["camp"] if role == Role.CAMP_MANAGER else None
+        user = make_user(role, facility=scope)
+        headers["Authorization"] = f"Token {Token.objects.create(user=user).key}"
+    schema = schemathesis.openapi.from_dict(our_schema())
+    app = get_wsgi_application()
+    statuses: list[tuple[int, str]] = []
+
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        fuzz_operation(operation, real_parameters(operation.path, world), app, headers, statuses)
+
+    failures = sorted({f"{request} -> {code}" for code, request in statuses if code >= 500})
+    assert not failures, "\n".join(failures)
+    # The run really reached the views: some requests were answered, some refused as bad input.
+    codes = {code for code, _request in statuses}
+    assert len(statuses) >= 100
+    assert codes & {200, 201} if role is not None else codes <= {400, 401, 404, 405, 429}
+    assert codes & {400, 403, 404}
