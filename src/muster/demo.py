@@ -309,9 +309,17 @@ def _load_people(scenario, facilities, officers, seed: int, progress: bool) -> t
 def _maybe_in_transit(
     person, m, at, reception, by_kind, movements, placements, lines, budget, rng, manager, now
 ):
-    """Recent arrivals stay at reception; a few are on a bus (one bus overdue: unaccounted)."""
-    kind = "overdue" if budget["overdue"] > 0 else ("recent" if budget["recent"] > 0 else None)
-    if kind is None or m.category != "civilian" or rng.random() > 0.2:
+    """Recent arrivals stay at reception; a few are on a bus (one bus overdue: unaccounted).
+
+    Each bus leaves at a fixed time (13.5 h ago for the overdue one, 1 h ago for the other) and takes
+    only people who had arrived before it left.
+    """
+    departs = {"overdue": now - dt.timedelta(hours=13.5), "recent": now - dt.timedelta(hours=1)}
+    if budget["overdue"] > 0 and at < departs["overdue"]:
+        kind = "overdue"
+    elif budget["recent"] > 0 and at < departs["recent"] and rng.random() < 0.2:
+        kind = "recent"
+    else:
         placements.append(
             Placement(
                 person=person,
@@ -323,17 +331,18 @@ def _maybe_in_transit(
         )
         return
     budget[kind] -= 1
-    dest = by_kind[Facility.Kind.DISPLACEMENT_CAMP][0]
-    dispatched_at = now - dt.timedelta(hours=30 if kind == "overdue" else 2)
-    dispatched_at = max(dispatched_at, at + dt.timedelta(minutes=30))
-    key = ("transit", kind, reception.pk)
+    dest_choices = (
+        by_kind.get(DESTINATION_KIND[m.category]) or by_kind[Facility.Kind.DISPLACEMENT_CAMP]
+    )
+    dest = dest_choices[0]
+    key = ("transit", kind, reception.pk, dest.pk)
     movement = movements.get(key)
     if movement is None:
         movement = Movement(
             number=new_number("M"),
             from_facility=reception,
             to_facility=dest,
-            dispatched_at=dispatched_at,
+            dispatched_at=departs[kind],
             dispatched_by=manager,
             vehicle="Bus 7" if kind == "overdue" else "Truck 2",
         )
