@@ -202,14 +202,21 @@ def reset() -> None:
     REGISTRY.reset()
 
 
-def registry_candidates(record: Mapping, limit: int = 10) -> list[Candidate]:
+def registry_candidates(
+    record: Mapping, limit: int = 10, index: ScreeningIndex | None = None
+) -> list[Candidate]:
+    """Registered persons who may be this record (``index``: an already synced registry index)."""
     _, possible = thresholds()
-    return REGISTRY.sync().candidates(record, limit=limit, min_score=possible)
+    index = index if index is not None else REGISTRY.sync()
+    return index.candidates(record, limit=limit, min_score=possible)
 
 
-def list_candidates(record: Mapping, limit: int = 10) -> list[Candidate]:
+def list_candidates(
+    record: Mapping, limit: int = 10, index: ScreeningIndex | None = None
+) -> list[Candidate]:
+    """Reference-list entries that may be this record (``index``: the current lists' index)."""
     _, possible = thresholds()
-    index = REGISTRY.lists()
+    index = index if index is not None else REGISTRY.lists()
     if not len(index):
         return []
     return index.candidates(record, limit=limit, min_score=possible)

@@ -251,12 +251,20 @@ def screen_persons(
     if not persons:
         return []
     found: list[tuple[Person, Candidate, str]] = []  # (person, candidate, kind)
+    # Bring the indexes up to date once for the whole call, not once per person.
+    registry_index = matching.REGISTRY.sync() if registry else None
+    lists_index = matching.REGISTRY.lists() if lists else None
     for person in persons:
         record = matching.person_record(person)
         if registry:
-            found += [(person, c, "dup") for c in matching.registry_candidates(record)]
+            found += [
+                (person, c, "dup")
+                for c in matching.registry_candidates(record, index=registry_index)
+            ]
         if lists:
-            found += [(person, c, "ref") for c in matching.list_candidates(record)]
+            found += [
+                (person, c, "ref") for c in matching.list_candidates(record, index=lists_index)
+            ]
     if not found:
         return []
 
