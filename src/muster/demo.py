@@ -41,7 +41,7 @@ class DemoSummary:
     persons: int
     households: int
     seconds: float
-    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    logins: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def text(self) -> str:
         head = (
@@ -49,12 +49,24 @@ class DemoSummary:
             if self.created
             else f"Demo data already present ({self.persons} persons); nothing loaded again."
         )
-        rows = "\n".join(f"  {role:22} {user:22} {pw}" for role, user, pw in self.logins)
-        return f"{head}\nDemo logins (role, username, password):\n{rows}"
+        rows = "\n".join(
+            f"  {role:22} {user:22} {pw:34} {secret}" for role, user, pw, secret in self.logins
+        )
+        return (
+            f"{head}\nDemo logins (role, username, password, authenticator secret):\n{rows}\n"
+            "Roles with a secret sign in with a 6-digit code: add the secret to any TOTP "
+            "authenticator app,\nor run with MUSTER_TOTP_REQUIRED_ROLES= to turn the second factor off."
+        )
 
 
-def demo_users(camp: Facility | None) -> list[tuple[str, str, str]]:
-    """One demo user per role; the camp manager is scoped to the largest camp."""
+def demo_users(camp: Facility | None) -> list[tuple[str, str, str, str]]:
+    """One demo user per role; the camp manager is scoped to the largest camp.
+
+    Roles that must sign in with a second factor get an authenticator enrolled with a secret that is
+    printed with the login (add it to any TOTP app), so the demo shows the real sign-in.
+    """
+    import pyotp
+
     from muster.access import services as access
 
     User = get_user_model()
@@ -62,16 +74,24 @@ def demo_users(camp: Facility | None) -> list[tuple[str, str, str]]:
     for role in Role.values:
         username = role.replace("_", "-")
         password = username + DEMO_PASSWORD_SUFFIX
-        if not User.objects.filter(username=username).exists():
+        user = User.objects.filter(username=username).first()
+        if user is None:
             facility_names = [camp.name] if role == Role.CAMP_MANAGER and camp else []
-            access.create_user(
+            user = access.create_user(
                 username,
                 password,
                 roles=[role],
                 facility_names=facility_names,
                 check_password=False,
             )
-        logins.append((role, username, password))
+        secret = ""
+        if access.totp_required(user):
+            device = access.confirmed_device(user)
+            if device is None:
+                device = access.start_totp_enrolment(user)
+                access.confirm_totp_enrolment(user, pyotp.TOTP(device.secret).now())
+            secret = device.secret
+        logins.append((role, username, password, secret))
     return logins
 
 
@@ -105,7 +125,7 @@ def load_demo(persons: int = 5000, seed: int = 1, progress: bool = True) -> Demo
         logins = demo_users(camp)
         User = get_user_model()
         officers = {
-            u.username: u for u in User.objects.filter(username__in=[u for _, u, _ in logins])
+            u.username: u for u in User.objects.filter(username__in=[login[1] for login in logins])
         }
         n_persons, n_households = _load_people(scenario, facilities, officers, seed, progress)
         audit.record(
