@@ -137,6 +137,13 @@ def _category_events(person: Person, fields) -> list[Event]:
     return events
 
 
+def _field_label(name: str) -> str:
+    try:
+        return str(Person._meta.get_field(name).verbose_name)
+    except Exception:  # FieldDoesNotExist: an older correction may name a field since renamed
+        return name
+
+
 def _correction_events(person: Person, fields) -> list[Event]:
     events = []
     for c in PersonCorrection.objects.filter(person=person).select_related("corrected_by"):
@@ -144,7 +151,7 @@ def _correction_events(person: Person, fields) -> list[Event]:
         shown, hidden = [], 0
         for name, (old, new) in sorted(c.changes.items()):
             if name in fields:
-                shown.append(f"{name}: {old or '—'} → {new or '—'}")
+                shown.append(f"{_field_label(name)}: {old or '—'} → {new or '—'}")
             else:
                 hidden += 1
         if hidden:

@@ -234,7 +234,7 @@ def _identity_rows(person: Person, fields) -> list[dict]:
             )
     simple = [
         ("sex", _("Sex"), person.get_sex_display()),
-        ("date_of_birth", _("Date of birth"), person.dob_display),
+        ("date_of_birth", _("Date of birth"), _dob_text(person)),
         ("nationality", _("Nationality"), person.nationality),
         ("place_of_origin", _("Place of origin"), person.place_of_origin),
         ("origin_pcode", _("P-code of origin"), person.origin_pcode),
@@ -249,10 +249,18 @@ def _identity_rows(person: Person, fields) -> list[dict]:
             timezone.localtime(person.registered_at).strftime("%Y-%m-%d %H:%M"),
         ),
     ]
+    # Dates and codes keep left-to-right order inside an Arabic page.
+    ltr = {"date_of_birth", "registered_at", "nationality", "origin_pcode"}
     for field, label, value in simple:
         if field in fields:
-            rows.append({"label": label, "value": value, "hidden_chars": False})
+            rows.append({"label": label, "value": value, "ltr": field in ltr})
     return rows
+
+
+def _dob_text(person: Person) -> str:
+    if person.dob_precision == "estimated" and person.birth_year:
+        return f"{person.birth_year} ({_('est.')})"
+    return person.dob_display
 
 
 def _render_person(request, person: Person, category_form=None, status=200) -> HttpResponse:
