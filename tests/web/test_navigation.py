@@ -23,9 +23,7 @@ def test_coordinator_sees_facilities_and_unaccounted_not_reception(make_user, lo
     assert reverse("reception") not in bar and reverse("person-search") not in bar
 
 
-def test_screening_queue_is_linked_only_for_screening_roles_and_only_if_it_exists(
-    make_user, login
-):
+def test_screening_queue_is_linked_only_for_screening_roles_and_only_if_it_exists(make_user, login):
     try:
         queue = reverse("screening-queue")
     except NoReverseMatch:

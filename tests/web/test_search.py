@@ -59,3 +59,11 @@ def test_camp_manager_finds_only_people_in_their_facility(registered, facilities
 def test_coordinator_may_not_search_names(registered, make_user, login):
     client = login(make_user("coordinator"))
     assert client.get(reverse("person-search"), {"q": "Muhammad"}).status_code == 403
+
+
+def test_nul_character_in_a_query_or_a_number_is_refused_not_a_crash(registered, officer_client):
+    response = officer_client.get(reverse("person-search"), {"q": "Muh\x00ammad"})
+    assert response.status_code == 400
+    assert b"NUL" in response.content
+    response = officer_client.get("/people/P%00X/")
+    assert response.status_code in (400, 404)

@@ -5,6 +5,7 @@ outside the user's facility scope is a 404 (its existence is not revealed).
 """
 
 from datetime import timedelta
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,6 +51,26 @@ PAGE_SIZE = 50
 DISPATCH_PAGE_SIZE = 100
 CATEGORY_LABELS = {**dict(Category.choices), UNDECIDED: gettext_lazy("Not yet decided")}
 PENDING_OUTCOMES = [ManifestLine.Outcome.PENDING, ManifestLine.Outcome.MISSING]
+
+
+def refuse_nul(view):
+    """400 for any parameter holding a NUL character: PostgreSQL cannot store or compare one, and
+    no keyboard types it, so it is refused before it reaches a query (never a 500)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        values = [str(v) for v in kwargs.values()]
+        for data in (request.GET, request.POST):
+            values.extend(v for _k, vs in data.lists() for v in vs)
+            values.extend(data.keys())
+        if any("\x00" in v for v in values):
+            return HttpResponseBadRequest(
+                _("A field contains a NUL character, which cannot be stored."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _require(user, *actions: str) -> None:
@@ -95,6 +116,7 @@ def _page(request: HttpRequest, qs, size: int = PAGE_SIZE):
 
 
 @login_required
+@refuse_nul
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     scope = policy.facility_scope(user, "facility.view")
@@ -126,6 +148,7 @@ def home(request: HttpRequest) -> HttpResponse:
             f["percent"] = pct
             f["bar_width"] = min(100, pct or 0)
         context["report"] = report
+        context["generated_at"] = timezone.localtime()
         context["category_rows"] = [
             (CATEGORY_LABELS.get(k, k), v) for k, v in report["by_category"].items()
         ]
@@ -164,6 +187,7 @@ def _reception_context(request, rows, errors, point_id, override_reason="") -> d
 
 
 @login_required
+@refuse_nul
 def reception(request: HttpRequest) -> HttpResponse:
     """One page for a whole household: head first, members added inline, documents and flags."""
     _require(request.user, "person.register")
@@ -307,6 +331,7 @@ def _render_person(request, person: Person, category_form=None, status=200) -> H
 
 
 @login_required
+@refuse_nul
 @transaction.atomic
 def person_detail(request: HttpRequest, number: str) -> HttpResponse:
     person = _visible_person(request, number)
@@ -314,6 +339,7 @@ def person_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
+@refuse_nul
 @require_POST
 @transaction.atomic
 def person_category(request: HttpRequest, number: str) -> HttpResponse:
@@ -350,6 +376,7 @@ def person_category(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
+@refuse_nul
 def person_search(request: HttpRequest) -> HttpResponse:
     _require(request.user, "person.search")
     q = request.GET.get("q", "").strip()[:200]
@@ -382,6 +409,7 @@ def _has_hidden(person: Person) -> bool:
 
 
 @login_required
+@refuse_nul
 def facility_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, "facility.view")
     scope = policy.facility_scope(request.user, "facility.view")
@@ -393,6 +421,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refuse_nul
 def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     facility = _facility_for(request, pk, "facility.view")
     user = request.user
@@ -438,6 +467,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@refuse_nul
 def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     facility = _facility_for(request, pk, "movement.dispatch")
     user = request.user
@@ -514,6 +544,7 @@ def _movement_allowed(user, movement: Movement) -> bool:
 
 
 @login_required
+@refuse_nul
 def movement_detail(request: HttpRequest, number: str) -> HttpResponse:
     _require(request.user, "movement.view", "movement.dispatch", "movement.receive")
     movement = get_object_or_404(
@@ -538,6 +569,7 @@ def movement_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
+@refuse_nul
 def receive(request: HttpRequest, pk: int) -> HttpResponse:
     facility = _facility_for(request, pk, "movement.receive")
     user = request.user
@@ -605,6 +637,7 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@refuse_nul
 def unaccounted(request: HttpRequest) -> HttpResponse:
     _require(request.user, "movement.view", "report.view")
     user = request.user
