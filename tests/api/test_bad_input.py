@@ -141,3 +141,16 @@ def test_bad_filters_and_ids_are_400_or_404_not_500(api_as, facilities):
         {"from_facility": facilities["reception"].pk, "to_facility": 99, "persons": ["P1"]},
     )
     assert response.json() == {"to_facility": ["no facility with id 99"]}
+
+
+def test_nul_characters_in_paths_and_filters_are_refused_not_500(api_as, members):
+    # PostgreSQL cannot compare text with NUL in it: such a value must never reach a query.
+    _, registrar = api_as("registration_officer")
+    assert registrar.get("/api/people/%00/").status_code == 404
+    assert registrar.get("/api/people/%00/timeline/").status_code == 404
+    assert registrar.get("/api/households/%00/").status_code == 404
+    assert registrar.get("/api/movements/%00/").status_code in (403, 404)
+    response = registrar.get("/api/people/", {"q": "Muh\x00ammad"})
+    assert response.status_code == 400
+    assert "q" in response.json()
+    assert registrar.get("/api/people/", {"number": "\x00"}).status_code == 400

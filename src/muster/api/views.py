@@ -70,6 +70,17 @@ class PolicyViewSet(viewsets.GenericViewSet):
     def required_action(self) -> str:
         return self.policy_action[self.action]
 
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        # PostgreSQL cannot compare text holding NUL: such a value must never reach a query.
+        if any("\x00" in str(value) for value in kwargs.values()):
+            raise Http404
+        bad = sorted(
+            k for k, values in request.query_params.lists() if any("\x00" in v for v in values)
+        )
+        if bad:
+            raise ValidationError({k[:60]: [_("contains a NUL character")] for k in bad})
+
 
 # ---------------------------------------------------------------- helpers
 

@@ -90,7 +90,12 @@ def record_denied(
         obj=obj,
         object_type=object_type,
         object_id=object_id,
-        detail={"method": http_request.method, "path": http_request.path, "reason": reason},
+        # NUL cannot be stored in PostgreSQL JSON: a probing path like /api/people/%00/ must still be logged.
+        detail={
+            "method": http_request.method,
+            "path": http_request.path.replace("\x00", "\ufffd"),
+            "reason": reason,
+        },
     )
     http_request._muster_denied_event = event.pk
     return event
