@@ -41,14 +41,10 @@ from muster.custody.models import Facility, ManifestLine, Movement, Placement
 from muster.people import services as people
 from muster.people.models import PROTECTION_FLAGS, Household, Person
 from muster.people.search import query_keys
+from muster.people.timeline import person_timeline
 from muster.people.validation import clean_household
 from muster.screening import services as screening
 from muster.screening.models import Category, CategoryDecision
-
-try:  # the shared timeline (people app); the fallback below covers a tree without it
-    from muster.people.timeline import person_timeline
-except ImportError:  # pragma: no cover - depends on the people app's progress
-    person_timeline = None
 
 
 class Pagination(LimitOffsetPagination):
@@ -139,19 +135,6 @@ def _query_int(raw: str, field: str) -> int:
     if not 0 < value <= MAX_ID:
         raise ValidationError({field: [_("no facility with id %(id)s") % {"id": raw[:40]}]})
     return value
-
-
-def _timeline_from_tables(person: Person, fields: frozenset[str]) -> list[dict]:
-    """A minimal timeline (registration and custody) for a tree without muster.people.timeline."""
-    events = [
-        {"at": person.registered_at, "kind": "registered", "text": "Registered", "detail": ""}
-    ]
-    if fields & {"current_facility", "custody_state"}:
-        for pl in Placement.objects.filter(person=person).select_related("facility", "movement"):
-            where = pl.facility.name if pl.facility_id else ""
-            detail = f"movement {pl.movement.number}" if pl.movement_id else ""
-            events.append({"at": pl.started_at, "kind": pl.state, "text": where, "detail": detail})
-    return sorted(events, key=lambda e: e["at"])
 
 
 def _event_dict(event) -> dict:
@@ -330,10 +313,7 @@ class PersonViewSet(PolicyViewSet):
         with transaction.atomic():
             person = self.get_object()
             fields = self.visible_fields()
-            if person_timeline is not None:
-                events = [_event_dict(e) for e in person_timeline(person, fields)]
-            else:
-                events = _timeline_from_tables(person, fields)
+            events = [_event_dict(e) for e in person_timeline(person, fields)]
             data = s.TimelineEventSerializer(events, many=True).data
             record_person_read(request, person, "timeline")
         return Response(data)
