@@ -168,3 +168,23 @@ def test_people_without_the_register_action_cannot_open_reception(
 def test_signed_out_visitor_is_sent_to_sign_in(client):
     response = client.get(reverse("reception"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_officer_is_warned_of_a_possible_earlier_registration(registered, officer_client):
+    url = reverse("reception-matches")
+    html = officer_client.get(
+        url, {"members[3].given_name": "محمد", "members[3].father_name": "Jassem"}
+    ).content.decode()
+    head = registered.members.get(relationship_to_head="head")
+    assert "Possible earlier registration" in html and head.number in html
+    assert "Reception Point 1" in html
+    event = AuditEvent.objects.filter(action="person.search").last()
+    assert event.detail["context"] == "reception" and "Jassem" not in str(event.detail)
+    # A given name alone is too common to mean anything.
+    assert officer_client.get(url, {"members[0].given_name": "Muhammad"}).content.strip() == b""
+
+
+def test_each_member_row_asks_for_matches_when_a_name_field_changes(facilities, officer_client):
+    html = officer_client.get(reverse("reception")).content.decode()
+    assert f'hx-get="{reverse("reception-matches")}"' in html
+    assert 'class="nm" name="members[0].family_name"' in html

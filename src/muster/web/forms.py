@@ -29,6 +29,9 @@ DOCUMENT_FIELDS = ("doc_type", "number", "issuing_country", "mrz")
 DEFAULT_NATIONALITY = "SYR"
 
 _MEMBER = re.compile(r"^members\[(\d{1,3})\]\.(\w+)$")
+MEMBER_NAME = re.compile(
+    r"^members\[(?:\d{1,3}|__i__)\]\.(given_name|father_name|grandfather_name|family_name)$"
+)
 _DOCUMENT = re.compile(r"^members\[(\d{1,3})\]\.documents\[(\d{1,3})\]\.(\w+)$")
 
 

@@ -7,6 +7,7 @@ from muster.web import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("reception/", views.reception, name="reception"),
+    path("reception/matches/", views.reception_matches, name="reception-matches"),
     path("people/", views.person_search, name="person-search"),
     path("people/<str:number>/", views.person_detail, name="person-detail"),
     path("people/<str:number>/category/", views.person_category, name="person-category"),

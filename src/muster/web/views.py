@@ -240,6 +240,39 @@ def reception(request: HttpRequest) -> HttpResponse:
     return render(request, "reception.html", context, status=400)
 
 
+@login_required
+@refuse_nul
+def reception_matches(request: HttpRequest) -> HttpResponse:
+    """Possible earlier registrations of the person being typed (htmx, on leaving a name field).
+
+    Given name plus at least one other name part, matched across scripts like the search page.
+    """
+    _require(request.user, "person.register")
+    parts: dict[str, str] = {}
+    for key, value in request.GET.items():
+        if m := forms.MEMBER_NAME.match(key):
+            parts[m[1]] = value.strip()[:200]
+    given = parts.get("given_name", "")
+    others = [parts.get(k, "") for k in ("father_name", "grandfather_name", "family_name")]
+    matches = []
+    if given and any(others) and policy.can(request.user, "person.search"):
+        q = " ".join([given, *[o for o in others if o]])
+        scoped = policy.scope_persons(request.user, Person.objects.all(), "person.search")
+        matches = list(
+            filter_by_query(scoped, q).select_related("household").order_by("-registered_at")[:5]
+        )
+        audit.record(
+            "person.search",
+            request=request,
+            detail={"length": len(q), "results": len(matches), "context": "reception"},
+        )
+    rows = []
+    for p in matches:
+        placement = custody.current_placement(p)
+        rows.append({"person": p, "placement": placement})
+    return render(request, "_matches.html", {"rows": rows})
+
+
 # --- persons ------------------------------------------------------------------------------------
 
 

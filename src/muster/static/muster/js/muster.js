@@ -50,7 +50,9 @@
     function addMember(index) {
       var i = index === undefined ? maxIndex(all("[data-member]", members)) + 1 : index;
       members.insertAdjacentHTML("beforeend", memberTpl.innerHTML.replace(/__i__/g, i));
-      return members.lastElementChild;
+      var el = members.lastElementChild;
+      if (window.htmx) window.htmx.process(el); // wire the possible-match hint of the new row
+      return el;
     }
 
     function addDocument(member, index) {
