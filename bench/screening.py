@@ -189,14 +189,14 @@ def bench_memory(n: int, queries: int, seed: int) -> dict:
     }
 
 
-SECTION = "## Screening"
+SECTION = "## Screening (`bench/screening.py`)"
 
 
 def write_results(text: str) -> None:
     """Replace (or add) the Screening section of bench/RESULTS.md, leaving the others alone."""
     path = ROOT / "bench" / "RESULTS.md"
     current = path.read_text() if path.exists() else "# Benchmark results\n"
-    start = current.find(SECTION + "\n")
+    start = current.find("## Screening")  # this section's heading, whatever follows it
     if start == -1:
         path.write_text(current.rstrip("\n") + "\n\n" + text)
         return
