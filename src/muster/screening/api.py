@@ -503,7 +503,9 @@ class CategoryDecisionViewSet(PolicyViewSet):
         )
         return Response(self.get_serializer(decision).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ApprovalInputSerializer, responses={200: CategoryDecisionWithApprovalSerializer})
+    @extend_schema(
+        request=ApprovalInputSerializer, responses={200: CategoryDecisionWithApprovalSerializer}
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         form = ApprovalInputSerializer(data=request.data)
@@ -516,7 +518,9 @@ class CategoryDecisionViewSet(PolicyViewSet):
         )
         return Response(self.get_serializer(decision).data)
 
-    @extend_schema(request=ApprovalInputSerializer, responses={200: CategoryDecisionWithApprovalSerializer})
+    @extend_schema(
+        request=ApprovalInputSerializer, responses={200: CategoryDecisionWithApprovalSerializer}
+    )
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
         form = ApprovalInputSerializer(data=request.data)
