@@ -203,6 +203,10 @@ MUSTER = {
         ).split(",")
         if r.strip()
     ],
+    # Screening hits: match probability at or above SCREENING_LIKELY is "likely", at or above
+    # SCREENING_POSSIBLE "possible"; below it nothing is shown to the officer.
+    "SCREENING_LIKELY": float(os.environ.get("MUSTER_SCREENING_LIKELY", "0.95")),
+    "SCREENING_POSSIBLE": float(os.environ.get("MUSTER_SCREENING_POSSIBLE", "0.6")),
 }
 
 # No personal data in logs: Person.__str__ is only the registration number, and the loggers that
