@@ -147,7 +147,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# No collected static directory by default: WhiteNoise serves straight from the package (finders).
+STATIC_ROOT = os.environ.get("MUSTER_STATIC_ROOT") or None
 # The package-wide static files (CSS, htmx, fonts) are not inside an app: tell the finders.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = (

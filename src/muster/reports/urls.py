@@ -1,0 +1,32 @@
+from django.urls import path
+
+from muster.reports import views
+
+urlpatterns = [
+    path("sitrep.csv", views.sitrep_export, {"fmt": "csv"}, name="export-sitrep-csv"),
+    path("sitrep.xlsx", views.sitrep_export, {"fmt": "xlsx"}, name="export-sitrep-xlsx"),
+    path(
+        "facilities/<int:pk>/roll.csv",
+        views.facility_roll_export,
+        {"fmt": "csv"},
+        name="export-roll-csv",
+    ),
+    path(
+        "facilities/<int:pk>/roll.xlsx",
+        views.facility_roll_export,
+        {"fmt": "xlsx"},
+        name="export-roll-xlsx",
+    ),
+    path(
+        "movements/<str:number>/manifest.csv",
+        views.manifest_export,
+        {"fmt": "csv"},
+        name="export-manifest-movement-csv",
+    ),
+    path(
+        "movements/<str:number>/manifest.xlsx",
+        views.manifest_export,
+        {"fmt": "xlsx"},
+        name="export-manifest-movement-xlsx",
+    ),
+]

@@ -1,0 +1,156 @@
+"""File exports: the coordinator's figures (with HXL hashtags), a facility's roll, a movement's manifest.
+
+Every file goes through :func:`muster.reports.exports.export_rows`: policy-filtered, formula-safe, and
+audited in the same transaction.
+"""
+
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from muster.access import policy
+from muster.access.decorators import requires
+from muster.audit import services as audit
+from muster.custody.models import Facility, Movement, Placement
+from muster.people.models import Person
+from muster.reports.exports import export_rows
+from muster.reports.sitrep import situation_report
+from muster.screening.models import CategoryDecision
+
+SITREP_FIELDS = ["facility", "kind", "pcode", "population", "capacity", "occupancy", "expected"]
+SITREP_HXL = {
+    "facility": "#loc+name",
+    "kind": "#loc+type",
+    "pcode": "#adm2+code",
+    "population": "#affected+ind+current",
+    "capacity": "#capacity+ind",
+    "occupancy": "#capacity+pct",
+    "expected": "#affected+ind+transit",
+}
+ROLL_FIELDS = [
+    "number",
+    "given_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "sex",
+    "birth_year",
+    "nationality",
+    "category",
+    "placed_since",
+]
+
+
+def _file(export, stem: str) -> HttpResponse:
+    response = HttpResponse(export.content, content_type=export.content_type)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{stamp}.{export.extension}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@requires("report.export")
+def sitrep_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Occupancy against capacity per facility, one row each, with HXL hashtags for partners."""
+    report = situation_report()
+    rows = [
+        {
+            **f,
+            "facility": f["name"],
+            "occupancy": f["occupancy"] if f["occupancy"] is not None else "",
+        }
+        for f in report["facilities"]
+    ]
+    totals = {
+        "facility": f"TOTAL (registered {report['registered']}; in transit "
+        f"{report['in_transit']}; unaccounted {report['unaccounted']})",
+        "population": sum(f["population"] for f in report["facilities"]),
+    }
+    export = export_rows(
+        request.user,
+        [*rows, totals],
+        SITREP_FIELDS,
+        fmt,
+        purpose="situation report",
+        action="report.export",
+        hxl=SITREP_HXL,
+        request=request,
+    )
+    return _file(export, "muster-sitrep")
+
+
+def _facility_in_scope(request: HttpRequest, pk: int) -> Facility:
+    facility = get_object_or_404(Facility, pk=pk)
+    if not policy.may_act_at(request.user, "person.export", facility.pk):
+        audit.record_denied(request, "facility outside scope", obj=facility)
+        raise Http404
+    return facility
+
+
+@requires("person.export")
+def facility_roll_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Everyone at a facility now: the list a roll call is reconciled against."""
+    facility = _facility_in_scope(request, pk)
+    category = CategoryDecision.objects.filter(person=OuterRef("person"), is_current=True).values(
+        "category"
+    )[:1]
+    placements = (
+        Placement.objects.filter(facility=facility, is_current=True, state=Placement.State.PLACED)
+        .select_related("person")
+        .annotate(category=Subquery(category))
+        .order_by("person__family_name", "person__given_name", "person__number")
+    )
+    rows = (
+        _person_row(pl.person, category=pl.category, placed_since=pl.started_at)
+        for pl in placements
+    )
+    export = export_rows(
+        request.user,
+        rows,
+        ROLL_FIELDS,
+        fmt,
+        purpose=f"roll of facility {facility.pk}",
+        request=request,
+    )
+    return _file(export, f"roll-{facility.pk}")
+
+
+@requires("person.export")
+def manifest_export(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
+    """A movement's manifest, person by person, with each person's receipt outcome."""
+    movement = get_object_or_404(Movement, number=number)
+    ends = {movement.from_facility_id, movement.to_facility_id}
+    if not any(policy.may_act_at(request.user, "person.export", f) for f in ends):
+        audit.record_denied(request, "movement outside scope", obj=movement)
+        raise Http404
+    lines = movement.lines.select_related("person").order_by("person__number")
+    rows = (
+        _person_row(line.person, outcome=line.get_outcome_display(), resolved_at=line.resolved_at)
+        for line in lines
+    )
+    fields = [f for f in ROLL_FIELDS if f not in ("category", "placed_since")] + [
+        "outcome",
+        "resolved_at",
+    ]
+    export = export_rows(
+        request.user, rows, fields, fmt, purpose=f"manifest {movement.number}", request=request
+    )
+    return _file(export, f"manifest-{movement.number}")
+
+
+def _person_row(person: Person, **extra) -> dict:
+    return {
+        "number": person.number,
+        "given_name": person.given_name,
+        "father_name": person.father_name,
+        "grandfather_name": person.grandfather_name,
+        "family_name": person.family_name,
+        "sex": person.sex,
+        "birth_year": person.birth_year_value,
+        "nationality": person.nationality,
+        **{
+            k: (v.isoformat(timespec="minutes") if hasattr(v, "isoformat") else v)
+            for k, v in extra.items()
+        },
+    }

@@ -1,0 +1,124 @@
+"""Exports as the field uses them: figures for partners, a camp's roll, a bus manifest."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from muster.audit.models import AuditEvent
+from muster.custody import services as custody
+from muster.people import services as people
+from muster.people.validation import clean_household
+from muster.screening import services as screening
+
+
+def read_csv(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content if response.streaming else [response.content])
+    return list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
+
+
+def test_coordinator_exports_the_sitrep_with_hxl_hashtags_and_no_names(
+    registered, make_user, login
+):
+    coordinator = make_user("coordinator")
+    response = login(coordinator).get(reverse("export-sitrep-csv"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="muster-sitrep-')
+    rows = read_csv(response)
+    assert rows[0][:4] == ["facility", "kind", "pcode", "population"]
+    assert rows[1][0] == "#loc+name" and "#affected+ind+current" in rows[1]
+    reception = next(r for r in rows if r[0] == "Reception Point 1")
+    assert reception[3] == "3"
+    assert "Muhammad" not in response.content.decode("utf-8-sig")
+    event = AuditEvent.objects.get(action="export")
+    assert event.actor_username == coordinator.username
+    assert event.detail["purpose"] == "situation report" and event.detail["rows"] == len(rows) - 2
+
+
+def test_sitrep_xlsx_opens_as_a_workbook(registered, make_user, login):
+    from openpyxl import load_workbook
+
+    response = login(make_user("coordinator")).get(reverse("export-sitrep-xlsx"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.cell(1, 1).value == "facility" and sheet.cell(2, 1).value == "#loc+name"
+
+
+def test_registration_officer_may_not_export_figures(registered, make_user, login):
+    response = login(make_user("registration_officer")).get(reverse("export-sitrep-csv"))
+    assert response.status_code == 403
+    assert not AuditEvent.objects.filter(action="export").exists()
+    assert AuditEvent.objects.filter(action="request.denied").exists()
+
+
+def test_camp_managers_roll_lists_everyone_at_their_camp_with_formulas_neutralised(
+    facilities, make_user, login, household_data
+):
+    household_data[0]["given_name"] = '=HYPERLINK("http://evil")'
+    officer = make_user("registration_officer")
+    household = people.register_household(
+        clean_household(household_data), reception_point=facilities["reception"], by=officer
+    )
+    screener = make_user("screening_officer")
+    for person in household.members.all():
+        screening.decide_category(person, "civilian", reason="interview", by=screener)
+    manager = make_user("camp_manager", facility=facilities["reception"])
+    response = login(manager).get(
+        reverse("export-roll-csv", kwargs={"pk": facilities["reception"].pk})
+    )
+    assert response.status_code == 200
+    rows = read_csv(response)
+    assert rows[0] == [
+        "number",
+        "given_name",
+        "father_name",
+        "grandfather_name",
+        "family_name",
+        "sex",
+        "birth_year",
+        "nationality",
+        "category",
+        "placed_since",
+    ]
+    assert len(rows) == 4
+    assert '\'=HYPERLINK("http://evil")' in [r[1] for r in rows]
+    assert {r[8] for r in rows[1:]} == {"civilian"}
+
+
+def test_roll_of_a_camp_outside_the_managers_scope_is_not_found(facilities, make_user, login):
+    manager = make_user("camp_manager", facility=facilities["camp"])
+    response = login(manager).get(
+        reverse("export-roll-csv", kwargs={"pk": facilities["reception"].pk})
+    )
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_manifest_export_shows_who_was_received(registered, facilities, make_user, login):
+    manager = make_user("camp_manager")
+    members = list(registered.members.order_by("id"))
+    movement = custody.dispatch(
+        members, from_facility=facilities["reception"], to_facility=facilities["camp"], by=manager
+    )
+    custody.receive(movement, members[:2], by=manager)
+    response = login(manager).get(
+        reverse("export-manifest-movement-csv", kwargs={"number": movement.number})
+    )
+    assert response.status_code == 200
+    rows = read_csv(response)
+    assert rows[0][-2:] == ["outcome", "resolved_at"]
+    assert sorted(r[-2] for r in rows[1:]) == ["In transit", "Received", "Received"]
+
+
+@pytest.mark.parametrize("role", ["repatriation_officer"])
+def test_repatriation_officer_export_carries_no_protection_or_screening_fields(
+    registered, facilities, make_user, login, role
+):
+    user = make_user(role)
+    response = login(user).get(
+        reverse("export-roll-csv", kwargs={"pk": facilities["reception"].pk})
+    )
+    assert response.status_code == 200
+    header = read_csv(response)[0]
+    assert "category_reason" not in header and "separated_child" not in header
