@@ -70,10 +70,15 @@ def load_csv(path: Path) -> pd.DataFrame:
 
 
 def run_muster(df: pd.DataFrame, out: Path, threads: int) -> dict:
-    from muster.identity.internals.cluster import connected_components
+    from muster.identity.internals.cluster import guarded_clusters
     from muster.identity.internals.engines import DuckDBEngine
     from muster.identity.internals.model import comparison_levels, levels_dict
-    from muster.identity.internals.pipeline import DEFAULT_THRESHOLD, Model, _train
+    from muster.identity.internals.pipeline import (
+        DEFAULT_THRESHOLD,
+        Model,
+        _train,
+        record_conflicts,
+    )
     from muster.identity.internals.prepare import prepare
 
     t = {}
@@ -89,11 +94,17 @@ def run_muster(df: pd.DataFrame, out: Path, threads: int) -> dict:
     model = _train(engine, prepared, None, gamma, Model.default(), True, 42)
     t["training"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    prob = model.probability(gamma)
+    weight = model.match_weight(gamma)
+    keep = model.probability(gamma) >= DEFAULT_THRESHOLD
     t["prediction"] += time.perf_counter() - t0
     t0 = time.perf_counter()
-    keep = prob >= DEFAULT_THRESHOLD
-    labels = connected_components(len(df), arrays["rid_l"][keep], arrays["rid_r"][keep])
+    labels = guarded_clusters(
+        len(df),
+        arrays["rid_l"][keep],
+        arrays["rid_r"][keep],
+        weight[keep],
+        record_conflicts(prepared),
+    )
     t["clustering"] = time.perf_counter() - t0
     np.savez(out, labels=labels, cand_l=arrays["rid_l"], cand_r=arrays["rid_r"])
     model.save(str(out) + ".model.json")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 
@@ -29,3 +31,54 @@ def connected_components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
             labels = jumped
         if np.array_equal(before, labels):
             return labels
+
+
+def guarded_clusters(
+    n: int,
+    a: np.ndarray,
+    b: np.ndarray,
+    score: np.ndarray,
+    conflict: Callable[[int, int], bool],
+) -> np.ndarray:
+    """Clusters from accepted pairs, best first, never joining two records that conflict.
+
+    Connected components let one wrong pair chain two families together, and a chain of right
+    pairs can still put brothers in one cluster (A = A', A' = B?).  Here the pairs are merged
+    best score first, and two clusters merge only when no record of one ``conflict``s with a
+    record of the other (different given names, birth years two or more apart, different sex:
+    see pipeline.record_conflicts).  Label: the smallest row of the cluster.
+
+    >>> guarded_clusters(3, np.array([0, 1]), np.array([1, 2]), np.array([0.9, 0.8]),
+    ...                  lambda i, j: {i, j} == {0, 2}).tolist()
+    [0, 0, 2]
+    """
+    parent = list(range(n))
+    members: dict[int, list[int]] = {}
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    order = np.argsort(-np.asarray(score), kind="stable")
+    for i, j in zip(np.asarray(a)[order].tolist(), np.asarray(b)[order].tolist(), strict=True):
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            continue
+        mi = members.get(ri, [ri])
+        mj = members.get(rj, [rj])
+        if (len(mi) > 1 or len(mj) > 1) and any(conflict(x, y) for x in mi for y in mj):
+            continue
+        if len(mi) < len(mj):
+            ri, rj, mi, mj = rj, ri, mj, mi
+        parent[rj] = ri
+        members[ri] = mi + mj
+        members.pop(rj, None)
+    labels = np.array([find(x) for x in range(n)], dtype=np.int64)
+    # The smallest row of each cluster names it, as connected_components does.
+    smallest = np.full(n, n, dtype=np.int64)
+    np.minimum.at(smallest, labels, np.arange(n, dtype=np.int64))
+    return smallest[labels]

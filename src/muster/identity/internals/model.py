@@ -28,10 +28,20 @@ COMPARISONS: dict[str, int] = {
     "place_of_origin": 5,
     "nationality": 2,
 }
-# The given name is what tells brothers apart.  EM on candidate pairs that include brothers can
-# learn that a different given name is "sometimes a match"; this floor keeps it rare (a real
-# registration error that changes the whole given name), so the lineage cannot outvote it.
-M_CEILING = {("given_name", 0): 0.01}
+# The given name is what tells brothers apart.  Brothers share father, grandfather, family and
+# mother names and are born a year or two apart, so among candidate pairs "same lineage,
+# different given name" is common, and EM, which assumes comparisons independent given the
+# class, learns it as a kind of match whatever the starting point.  A different given name
+# (level 0: not a spelling, script or typo variant) is therefore not learnt: it carries a fixed
+# weight that no lineage, date and place agreement can outvote, and EM trains on the pairs whose
+# given names do not disagree.  The price is the rare registration that changed the whole given
+# name; clustering (cluster.py) can still join such a record through a third record.
+GIVEN_NAME_DISAGREE_WEIGHT = -30.0
+GIVEN = 0  # column of the given name in the gamma matrix
+# Birth years two or more apart: namesakes of another generation (a man named after his
+# grandfather, cousins named after one ancestor) are common among candidates and EM would make
+# this a frequent match pattern; registrations rarely miss a birth year by two or more.
+M_CEILING = {("date_of_birth", 0): 0.005}
 
 
 def comparison_levels(levels: dict[str, np.ndarray]) -> np.ndarray:
@@ -106,6 +116,7 @@ class Model:
         for j, name in enumerate(COMPARISONS):
             m, u = np.asarray(self.m[name]), np.asarray(self.u[name])
             w[j, 1 : len(m) + 1] = np.log2(np.maximum(m, 1e-12) / np.maximum(u, 1e-12))
+        w[GIVEN, 1] = GIVEN_NAME_DISAGREE_WEIGHT
         return w
 
     def match_weight(self, gamma: np.ndarray) -> np.ndarray:
@@ -126,7 +137,7 @@ class Model:
             counts = np.array([(col == lvl).sum() for lvl in range(k)], dtype=np.float64)
             self.u[name] = list((counts + 0.5) / (counts.sum() + 0.5 * k))
 
-    def train_em(self, gamma: np.ndarray, iterations: int = 40, tol: float = 1e-6) -> int:
+    def train_em(self, gamma: np.ndarray, iterations: int = 200, tol: float = 1e-6) -> int:
         """Estimate m, u and the prior among candidate pairs by expectation-maximisation.
 
         Candidate pairs agree far more often than random pairs on the names they were blocked
@@ -134,7 +145,7 @@ class Model:
         prior is the share of candidates that match: the posterior is then the probability that
         a candidate pair is one person, which is what scoring needs.
         """
-        patterns, counts = _pattern_counts(gamma)
+        patterns, counts = _pattern_counts(gamma[gamma[:, GIVEN] != 0])
         names = list(COMPARISONS)
         for it in range(iterations):
             w = self.weight_table()
@@ -152,13 +163,13 @@ class Model:
                 col = patterns[:, j]
                 mass = np.array([pc[col == lvl].sum() for lvl in range(k)]) + 1e-6
                 m = mass / mass.sum()
-                umass = np.array([qc[col == lvl].sum() for lvl in range(k)]) + 1e-6
-                self.u[name] = list(umass / umass.sum())
                 for lvl in range(k):
                     ceiling = M_CEILING.get((name, lvl))
                     if ceiling is not None and m[lvl] > ceiling:
                         m[lvl] = ceiling
-                m = m / m.sum()
+                        m = m / m.sum()
+                umass = np.array([qc[col == lvl].sum() for lvl in range(k)]) + 1e-6
+                self.u[name] = list(umass / umass.sum())
                 delta = max(delta, float(np.abs(m - np.asarray(self.m[name])).max()))
                 self.m[name] = list(m)
             if delta < tol:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -14,46 +15,94 @@ from .records import Record
 # Candidate generation.  Each rule is a conjunction of record attributes; two records become a
 # candidate pair when any rule's attributes are all present and equal.  Names enter as
 # consonant skeletons, which Arabic script and every Latin spelling share, so a pair is not
-# lost before scoring because one list wrote محمد and the other Mohamed.  Three-part keys keep
-# the pair count near-linear even for "Muhammad son of Muhammad"; blocks larger than
-# BLOCK_CAP are dropped for that rule (the other rules still see those records).
+# lost before scoring because one list wrote محمد and the other Mohamed.  A rule that ends in
+# "yr" also pairs records whose birth years are one apart (registrations guess ages, and a
+# year-only record of someone born in December is often a year off): the engines join the
+# block of year y with the block of year y + 1 as well as with itself.  Rules without a given
+# name catch a given-name typo; they also bring brothers together, which the model (the given
+# name's m is fixed, see model.M_FIXED) and the clustering guard (cluster.py) keep apart.
+# Blocks larger than BLOCK_CAP are dropped for that rule (the other rules still see those
+# records): such a block says little, and its cost is quadratic.
 BLOCKING_RULES: dict[str, tuple[str, ...]] = {
     "b_given_father_year": ("given_name_s", "father_name_s", "yr"),
     "b_given_father_grandfather": ("given_name_s", "father_name_s", "grandfather_name_s"),
-    "b_father_grandfather_year_sex": ("father_name_s", "grandfather_name_s", "yr", "sex"),
+    "b_father_grandfather_year_sex": ("father_name_s", "grandfather_name_s", "sex", "yr"),
     "b_given_family_year": ("given_name_s", "family_name_s", "yr"),
     "b_given_mother_year": ("given_name_s", "mother_name_s", "yr"),
+    "b_given_father_family": ("given_name_s", "father_name_s", "family_name_s"),
+    "b_given_family_mother": ("given_name_s", "family_name_s", "mother_name_s"),
+    "b_father_family_mother_sex": ("father_name_s", "family_name_s", "mother_name_s", "sex"),
+    "b_father_family_year_sex": ("father_name_s", "family_name_s", "sex", "yr"),
+    # Lists without lineage names (a Latin-script register: given, family, date of birth).
+    "b_given_dob": ("given_name_s", "dob"),
+    "b_family_dob": ("family_name_s", "dob"),
 }
 BLOCK_CAP = 400
 
 
-def _name_columns(values: pd.Series, part: str, prefix: str) -> dict[str, np.ndarray]:
-    codes, uniques = pd.factorize(values.fillna(""), sort=False)
+NAME_TABLE_COLUMNS = ("n_f", "n_k1", "n_k2", "n_c", "n_s", "n_sc")
+
+
+@dataclass
+class Prepared:
+    """The records as the engines read them, and one table of distinct names per name field.
+
+    ``frame`` has one row per record (``rid`` its position): per name field an integer
+    ``<field>_id`` into that field's name table (-1 when empty) and the ``<field>_s`` skeleton
+    the blocking rules use; birth year, month, day; sex; nationality; the full date.  A name
+    is normalised once however many records carry it, and compared once per distinct pair of
+    names however many record pairs carry that pair (see engines.pair_levels).
+    """
+
+    frame: pd.DataFrame
+    names: dict[str, pd.DataFrame]
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __getitem__(self, column: str) -> pd.Series:
+        return self.frame[column]
+
+
+def _name_columns(
+    values: pd.Series, part: str, field: str
+) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
+    codes, uniques = pd.factorize(values.fillna("").astype(str).str.strip(), sort=False)
     keys = [normalise_name(u, part) for u in uniques]
-    cols: dict[str, np.ndarray] = {}
-    for suffix, attr in (("f", "folded"), ("k1", "key1"), ("k2", "key2"), ("c", "canon")):
-        arr = np.array([getattr(k, attr) for k in keys] or [""], dtype=object)
-        cols[f"{prefix}_{suffix}"] = arr[codes] if len(codes) else arr[:0]
-    script = np.array([k.script for k in keys] or [""], dtype=object)
+    empty = np.array([not k.folded for k in keys] or [True])
+    table = pd.DataFrame(
+        {
+            "id": np.arange(len(keys), dtype=np.int32),
+            "n_f": [k.folded for k in keys],
+            "n_k1": [k.key1 for k in keys],
+            "n_k2": [k.key2 for k in keys],
+            "n_c": [k.canon for k in keys],
+            "n_s": [k.skeleton for k in keys],
+            "n_sc": [k.script for k in keys],
+        }
+    )
+    ids = codes.astype(np.int32)
+    if len(ids):
+        ids = np.where(empty[codes], -1, ids).astype(np.int32)
     skel = np.array([k.skeleton or None for k in keys] or [None], dtype=object)
-    cols[f"{prefix}_sc"] = script[codes] if len(codes) else script[:0]
-    cols[f"{prefix}_s"] = skel[codes] if len(codes) else skel[:0]
-    folded = cols[f"{prefix}_f"]
-    cols[f"{prefix}_f"] = np.where(folded == "", None, folded)
-    return cols
+    cols = {f"{field}_id": ids, f"{field}_s": skel[codes] if len(codes) else skel[:0]}
+    return cols, table[~empty[: len(keys)]].reset_index(drop=True)
 
 
-def prepare(records: Sequence[Record] | pd.DataFrame) -> pd.DataFrame:
-    """One row per record, ``rid`` its position, with every column the SQL comparisons read."""
+def prepare(records: Sequence[Record] | pd.DataFrame) -> Prepared:
+    """Records -> the columns the engines compare (see ``Prepared``)."""
     df = records if isinstance(records, pd.DataFrame) else pd.DataFrame.from_records(records)
     n = len(df)
     out: dict[str, object] = {"rid": np.arange(n, dtype=np.int64)}
     out["record_id"] = df["record_id"].astype(str).to_numpy() if n else np.array([], dtype=object)
+    names: dict[str, pd.DataFrame] = {}
     for field in NAME_FIELDS:
-        values = df[field] if field in df else pd.Series([""] * n)
-        out.update(_name_columns(values, NAME_PART.get(field, "given"), field))
+        values = df[field] if field in df else pd.Series([""] * n, dtype=object)
+        cols, names[field] = _name_columns(values, NAME_PART.get(field, "given"), field)
+        out.update(cols)
     dob = df["date_of_birth"].fillna("") if "date_of_birth" in df else pd.Series([""] * n)
     year = df["birth_year"].fillna("") if "birth_year" in df else pd.Series([""] * n)
+    dob = dob.astype(str)
     has_dob = dob.str.len() == 10
     yr = pd.to_numeric(dob.str[:4].where(has_dob, year), errors="coerce")
     mo = pd.to_numeric(dob.str[5:7].where(has_dob), errors="coerce")
@@ -62,15 +111,12 @@ def prepare(records: Sequence[Record] | pd.DataFrame) -> pd.DataFrame:
     out["mo"] = mo.astype("Int32").to_numpy()
     out["dy"] = dy.astype("Int32").to_numpy()
     # A 1 January date is the registration default for an unknown birthday: worth a year only.
-    out["precise"] = (has_dob & ~((mo == 1) & (dy == 1))).to_numpy()
+    precise = (has_dob & ~((mo == 1) & (dy == 1))).to_numpy()
+    out["precise"] = precise
     for col in ("sex", "nationality"):
         vals = df[col].fillna("").astype(str).to_numpy(dtype=object) if col in df else None
         out[col] = np.where(vals == "", None, vals) if vals is not None else np.full(n, None)
-    prepared = pd.DataFrame(out)
-    for rule, attrs in BLOCKING_RULES.items():
-        parts = [prepared[a].astype("string") for a in attrs]
-        key = parts[0]
-        for p in parts[1:]:
-            key = key + "|" + p
-        prepared[rule] = key.astype(object).where(key.notna(), None)
-    return prepared
+    # The full date as a blocking attribute, only when it is a real date (not year-only, not
+    # the 1 January default).
+    out["dob"] = np.where(precise, dob.to_numpy(dtype=object), None)
+    return Prepared(pd.DataFrame(out), names)
