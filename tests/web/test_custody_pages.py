@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from muster.audit.models import AuditEvent
 from muster.custody import services as custody
 from muster.custody.models import ManifestLine, Movement, Placement
 from muster.screening import services as screening
@@ -199,10 +200,46 @@ def test_unaccounted_list_after_thirteen_hours(
     assert people[0].number in html and "Muhammad Jasim Hamad al-Obeidi" in html
     assert ">1<" in html  # one hour past the 12-hour limit
 
-    # A coordinator sees the movements, not who is on them.
-    html = login(make_user("coordinator")).get(url).content.decode()
+    # A coordinator sees the movements, not who is on them, on the figures page; not the named list.
+    coordinator = login(make_user("coordinator"))
+    assert coordinator.get(url).status_code == 403
+    html = coordinator.get(reverse("unaccounted-figures")).content.decode()
     assert movement.number in html
     assert people[0].number not in html and "Muhammad" not in html
+
+
+def test_camp_manager_sees_unaccounted_only_for_their_facilities(
+    registered, facilities, reception_manager, make_user, login
+):
+    movement = custody.dispatch(
+        members(registered),
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=reception_manager,
+    )
+    Movement.objects.filter(pk=movement.pk).update(
+        dispatched_at=timezone.now() - timedelta(hours=13)
+    )
+    elsewhere = login(make_user("camp_manager", facility=facilities["holding"]))
+    assert movement.number not in elsewhere.get(reverse("unaccounted")).content.decode()
+    # and the figures page, which shows every movement, is not theirs
+    assert elsewhere.get(reverse("unaccounted-figures")).status_code == 403
+
+
+def test_opening_a_movement_outside_ones_facilities_is_not_found_and_audited(
+    registered, facilities, reception_manager, make_user, login
+):
+    movement = custody.dispatch(
+        members(registered),
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=reception_manager,
+    )
+    elsewhere = login(make_user("camp_manager", facility=facilities["holding"]))
+    response = elsewhere.get(reverse("movement-detail", args=[movement.number]))
+    assert response.status_code == 404
+    denied = AuditEvent.objects.filter(action="request.denied").last()
+    assert denied.detail["reason"] == "movement outside scope"
 
 
 def test_facility_list_shows_population_against_capacity(registered, facilities, make_user, login):

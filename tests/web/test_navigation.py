@@ -17,9 +17,16 @@ def test_registration_officer_sees_reception_and_search_not_unaccounted(officer_
     assert reverse("unaccounted") not in bar
 
 
-def test_coordinator_sees_facilities_and_unaccounted_not_reception(make_user, login):
+def test_camp_manager_gets_the_unaccounted_list_by_name_once(make_user, login, facilities):
+    bar = nav(login(make_user("camp_manager", facility=facilities["camp"])))
+    assert f'href="{reverse("unaccounted")}"' in bar
+    assert reverse("unaccounted-figures") not in bar
+
+
+def test_coordinator_sees_facilities_and_unaccounted_figures_not_reception(make_user, login):
     bar = nav(login(make_user("coordinator")))
-    assert reverse("facility-list") in bar and reverse("unaccounted") in bar
+    assert reverse("facility-list") in bar and reverse("unaccounted-figures") in bar
+    assert f'href="{reverse("unaccounted")}"' not in bar
     assert reverse("reception") not in bar and reverse("person-search") not in bar
 
 

@@ -163,7 +163,13 @@ def test_camp_manager_of_another_facility_gets_not_found(registered, facilities,
     client = login(make_user("camp_manager", facility=facilities["camp"]))
     head = members(registered)[0]
     assert client.get(url(head)).status_code == 404
+    # The refusal stays in the log (not rolled back with the page's transaction), without the name.
+    denied = AuditEvent.objects.get(action="request.denied")
+    assert denied.object_id == str(head.pk)
+    assert denied.detail["reason"] == "person outside scope for person.view"
     assert client.get(reverse("person-detail", kwargs={"number": "PNOSUCH"})).status_code == 404
+    decide = reverse("person-category", kwargs={"number": head.number})
+    assert client.post(decide, {"category": "civilian"}).status_code == 403  # not their action
 
 
 def test_camp_manager_sees_a_person_on_the_way_to_their_camp(

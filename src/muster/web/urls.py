@@ -17,4 +17,5 @@ urlpatterns = [
     path("facilities/<int:pk>/receive/", views.receive, name="receive"),
     path("movements/<str:number>/", views.movement_detail, name="movement-detail"),
     path("unaccounted/", views.unaccounted, name="unaccounted"),
+    path("unaccounted/figures/", views.unaccounted_figures, name="unaccounted-figures"),
 ]

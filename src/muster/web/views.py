@@ -9,18 +9,18 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from muster.access import policy
+from muster.access.decorators import requires, signed_in
 from muster.audit import services as audit
 from muster.custody import services as custody
 from muster.custody.models import Facility, ManifestLine, Movement
@@ -73,30 +73,34 @@ def refuse_nul(view):
     return wrapped
 
 
-def _require(user, *actions: str) -> None:
-    """403 unless the user may perform at least one of ``actions`` somewhere."""
-    if not any(policy.can(user, a) for a in actions):
-        raise PermissionDenied
-
-
 def _may_see_names(user) -> bool:
     return "given_name" in policy.person_fields(user)
 
 
-def _facility_for(request: HttpRequest, pk: int, *actions: str) -> Facility:
-    """The facility if the user may do one of ``actions`` there: 403 without the action, 404 outside scope."""
-    _require(request.user, *actions)
+def _out_of_scope(request: HttpRequest, obj, reason: str) -> Http404:
+    """Audit the refusal of an object outside the user's scope; the caller raises the 404.
+
+    Not inside a transaction that the 404 rolls back: the refusal must stay in the log.
+    """
+    audit.record_denied(request, reason, obj=obj)
+    return Http404()
+
+
+def _facility_for(request: HttpRequest, pk: int, action: str) -> Facility:
+    """The facility if the user may do ``action`` there (the view's decorator checked the action)."""
     facility = get_object_or_404(Facility, pk=pk)
-    if not any(policy.may_act_at(request.user, a, facility.pk) for a in actions):
-        raise Http404
+    if not policy.may_act_at(request.user, action, facility.pk):
+        raise _out_of_scope(request, facility, f"facility outside scope for {action}")
     return facility
 
 
 def _visible_person(request: HttpRequest, number: str, action: str = "person.view") -> Person:
-    _require(request.user, action)
     qs = policy.scope_persons(request.user, Person.objects.all(), action)
     person = qs.select_related("household", "merged_into").filter(number=number).first()
     if person is None:
+        existing = Person.objects.filter(number=number).first()
+        if existing is not None:
+            raise _out_of_scope(request, existing, f"person outside scope for {action}")
         raise Http404
     return person
 
@@ -112,10 +116,19 @@ def _page(request: HttpRequest, qs, size: int = PAGE_SIZE):
     return page
 
 
+def _unaccounted_url(user) -> str | None:
+    """The unaccounted list this user may open: by name (movement.view) or figures (report.view)."""
+    if policy.can(user, "movement.view"):
+        return reverse("unaccounted")
+    if policy.can(user, "report.view"):
+        return reverse("unaccounted-figures")
+    return None
+
+
 # --- home -------------------------------------------------------------------------------------
 
 
-@login_required
+@signed_in
 @refuse_nul
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -134,7 +147,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_register": policy.can(user, "person.register"),
         "can_search": policy.can(user, "person.search"),
         "can_facilities": policy.can(user, "facility.view"),
-        "can_unaccounted": policy.can(user, "movement.view") or policy.can(user, "report.view"),
+        "unaccounted_url": _unaccounted_url(user),
         "can_decide": policy.can(user, "category.decide"),
         "my_facilities": my_facilities,
         "roles": sorted(policy.roles(user)),
@@ -186,11 +199,10 @@ def _reception_context(request, rows, errors, point_id, override_reason="") -> d
     }
 
 
-@login_required
+@requires("person.register")
 @refuse_nul
 def reception(request: HttpRequest) -> HttpResponse:
     """One page for a whole household: head first, members added inline, documents and flags."""
-    _require(request.user, "person.register")
     point_id = request.session.get("reception_point")
     if request.method != "POST":
         rows = [forms.blank_member(head=True)]
@@ -240,14 +252,13 @@ def reception(request: HttpRequest) -> HttpResponse:
     return render(request, "reception.html", context, status=400)
 
 
-@login_required
+@requires("person.register")
 @refuse_nul
 def reception_matches(request: HttpRequest) -> HttpResponse:
     """Possible earlier registrations of the person being typed (htmx, on leaving a name field).
 
     Given name plus at least one other name part, matched across scripts like the search page.
     """
-    _require(request.user, "person.register")
     parts: dict[str, str] = {}
     for key, value in request.GET.items():
         if m := forms.MEMBER_NAME.match(key):
@@ -363,21 +374,23 @@ def _render_person(request, person: Person, category_form=None, status=200) -> H
     return render(request, "people/detail.html", context, status=status)
 
 
-@login_required
+@requires("person.view")
 @refuse_nul
-@transaction.atomic
 def person_detail(request: HttpRequest, number: str) -> HttpResponse:
     person = _visible_person(request, number)
-    return _render_person(request, person)
+    with transaction.atomic():  # the page and its person.read event together
+        return _render_person(request, person)
 
 
-@login_required
+@requires({"POST": "category.decide"})
 @refuse_nul
-@require_POST
-@transaction.atomic
 def person_category(request: HttpRequest, number: str) -> HttpResponse:
-    _require(request.user, "category.decide")
     person = _visible_person(request, number, "person.view")
+    with transaction.atomic():
+        return _decide_category(request, person)
+
+
+def _decide_category(request: HttpRequest, person: Person) -> HttpResponse:
     form = forms.CategoryForm(request.POST)
     if form.is_valid():
         try:
@@ -408,10 +421,9 @@ def person_category(request: HttpRequest, number: str) -> HttpResponse:
     return _render_person(request, person, category_form=form, status=400)
 
 
-@login_required
+@requires("person.search")
 @refuse_nul
 def person_search(request: HttpRequest) -> HttpResponse:
-    _require(request.user, "person.search")
     q = request.GET.get("q", "").strip()[:200]
     results, more = [], False
     if q:
@@ -441,10 +453,9 @@ def _has_hidden(person: Person) -> bool:
 # --- facilities -------------------------------------------------------------------------------
 
 
-@login_required
+@requires("facility.view")
 @refuse_nul
 def facility_list(request: HttpRequest) -> HttpResponse:
-    _require(request.user, "facility.view")
     scope = policy.facility_scope(request.user, "facility.view")
     qs = Facility.objects.order_by("kind", "name")
     if scope is not None:
@@ -453,7 +464,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
     return render(request, "facilities/list.html", {"rows": rows})
 
 
-@login_required
+@requires("facility.view")
 @refuse_nul
 def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     facility = _facility_for(request, pk, "facility.view")
@@ -499,7 +510,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- dispatch, manifest, receive ---------------------------------------------------------------
 
 
-@login_required
+@requires("movement.dispatch")
 @refuse_nul
 def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     facility = _facility_for(request, pk, "movement.dispatch")
@@ -576,16 +587,15 @@ def _movement_allowed(user, movement: Movement) -> bool:
     )
 
 
-@login_required
+@requires("movement.view")
 @refuse_nul
 def movement_detail(request: HttpRequest, number: str) -> HttpResponse:
-    _require(request.user, "movement.view", "movement.dispatch", "movement.receive")
     movement = get_object_or_404(
         Movement.objects.select_related("from_facility", "to_facility", "dispatched_by"),
         number=number,
     )
     if not _movement_allowed(request.user, movement):
-        raise Http404
+        raise _out_of_scope(request, movement, "movement outside scope")
     lines = list(movement.lines.select_related("person").order_by("id"))
     show_names = _may_see_names(request.user)
     if show_names:
@@ -601,7 +611,7 @@ def movement_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "custody/movement.html", context)
 
 
-@login_required
+@requires("movement.receive")
 @refuse_nul
 def receive(request: HttpRequest, pk: int) -> HttpResponse:
     facility = _facility_for(request, pk, "movement.receive")
@@ -669,21 +679,33 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "custody/receive.html", context, status=400 if errors else 200)
 
 
-@login_required
+@requires("movement.view")
 @refuse_nul
 def unaccounted(request: HttpRequest) -> HttpResponse:
-    _require(request.user, "movement.view", "report.view")
+    """Overdue and not-arrived persons on movements touching the user's facilities, by name."""
+    user = request.user
+    scope = policy.facility_scope(user, "movement.view")
+    show_names = _may_see_names(user) and policy.can(user, "person.view")
+    return _unaccounted_page(request, scope, show_names=show_names)
+
+
+@requires("report.view")
+@refuse_nul
+def unaccounted_figures(request: HttpRequest) -> HttpResponse:
+    """The coordinator's view of the same list: every movement, never who is on it.
+
+    A page of its own (not a branch of ``unaccounted``) so each URL needs exactly one action.
+    """
+    return _unaccounted_page(request, None, show_names=False)
+
+
+def _unaccounted_page(request: HttpRequest, scope: set[int] | None, *, show_names: bool):
     user = request.user
     lines = custody.unaccounted_lines()
-    # Coordinators see every line (figures only); camp managers the lines touching their facilities.
-    scope = (
-        None if policy.can(user, "report.view") else policy.facility_scope(user, "movement.view")
-    )
     if scope is not None:
         lines = lines.filter(movement__from_facility_id__in=scope) | lines.filter(
             movement__to_facility_id__in=scope
         )
-    show_names = _may_see_names(user) and policy.can(user, "person.view")
     now = timezone.now()
     limit = timedelta(hours=settings.MUSTER["UNACCOUNTED_AFTER_HOURS"])
     rows = []
