@@ -23,7 +23,7 @@ from muster.access import policy
 from muster.access.decorators import requires, signed_in
 from muster.audit import services as audit
 from muster.custody import services as custody
-from muster.custody.models import Facility, ManifestLine, Movement
+from muster.custody.models import Facility, ManifestLine, Movement, Placement
 from muster.people import services as people
 from muster.people.models import (
     NAME_PARTS,
@@ -331,6 +331,51 @@ def _dob_text(person: Person) -> str:
     return person.dob_display
 
 
+def _other_registrations(request, person: Person, fields) -> list[dict]:
+    """The other registrations of the same human (merged duplicates, or the kept record).
+
+    Each one shown is a read of that record too, so it is audited as one, naming the page it was
+    seen on. Records outside the user's scope are listed without a link.
+    """
+    others = [p for p in screening.registrations_of(person) if p.pk != person.pk]
+    if not others:
+        return []
+    in_scope = set(
+        policy.scope_persons(
+            request.user, Person.objects.filter(pk__in=[p.pk for p in others])
+        ).values_list("pk", flat=True)
+    )
+    show_location = bool(fields & {"current_facility", "custody_state"})
+    rows = []
+    for other in others:
+        first = (
+            Placement.objects.filter(person=other)
+            .select_related("facility")
+            .order_by("started_at", "id")
+            .first()
+            if show_location
+            else None
+        )
+        audit.record("person.read", request=request, obj=other, detail={"via": person.number})
+        rows.append(
+            {
+                "person": other,
+                "visible": other.pk in in_scope,
+                "kept": other.merged_into_id is None,
+                "reception_point": first.facility if first else None,
+            }
+        )
+    return rows
+
+
+def _separations(person: Person) -> list[dict]:
+    """Recorded splits of this person's household, as seen from this person's side."""
+    return [
+        {"separation": sep, "moved": sep.moved.filter(pk=person.pk).exists()}
+        for sep in screening.separations_of(person)
+    ]
+
+
 def _render_person(request, person: Person, category_form=None, status=200) -> HttpResponse:
     user = request.user
     fields = policy.person_fields(user)
@@ -368,6 +413,8 @@ def _render_person(request, person: Person, category_form=None, status=200) -> H
         "show_category": "category" in fields,
         "show_category_reason": "category_reason" in fields,
         "timeline": person_timeline(person, fields),
+        "registrations": _other_registrations(request, person, fields),
+        "separations": _separations(person) if "household" in fields else [],
         "may_decide": may_decide,
         "category_form": category_form or (forms.CategoryForm() if may_decide else None),
     }

@@ -1,0 +1,112 @@
+"""The person page shows every registration of the same human, and family separations."""
+
+import pytest
+from django.urls import reverse
+
+from muster.audit.models import AuditEvent
+from muster.custody import services as custody
+from muster.custody.models import Facility
+from muster.people import services as people
+from muster.people.validation import clean_household
+
+pytestmark = pytest.mark.django_db
+
+
+def members(household):
+    return list(household.members.order_by("id"))
+
+
+def url(person):
+    return reverse("person-detail", kwargs={"number": person.number})
+
+
+@pytest.fixture
+def merged(registered, household_data, make_user):
+    """The head of ``registered`` came back two days later to Reception Point 2, was registered
+    again, and screening confirmed the two records are one person."""
+    point2 = Facility.objects.create(name="Reception Point 2", kind="reception_point", capacity=500)
+    officer = make_user("registration_officer", username="officer-rp2")
+    again = people.register_household(
+        clean_household(household_data[:1]), reception_point=point2, by=officer
+    )
+    kept, duplicate = members(registered)[0], members(again)[0]
+    people.merge_persons(
+        kept, duplicate, by=make_user("screening_officer"), reason="same person, same ID card"
+    )
+    return kept, duplicate
+
+
+def test_kept_record_lists_the_merged_registration_with_its_number_date_and_point(
+    merged, officer_client
+):
+    kept, duplicate = merged
+    html = officer_client.get(url(kept)).content.decode()
+    section = html[html.index("Other registrations") :]
+    assert f'href="{url(duplicate)}"' in section
+    assert "Reception Point 2" in section
+    assert duplicate.registered_at.strftime("%Y-%m-%d") in section
+    # The duplicate's page points back to the kept record.
+    back = officer_client.get(url(duplicate)).content.decode()
+    assert "Duplicate record, merged into" in back and f'href="{url(kept)}"' in back
+
+
+def test_seeing_the_other_registration_is_audited_as_a_read_of_it(merged, officer_client):
+    kept, duplicate = merged
+    officer_client.get(url(kept))
+    read = AuditEvent.objects.get(action="person.read", object_id=str(duplicate.pk))
+    assert read.detail == {"via": kept.number}
+
+
+def test_a_person_registered_once_shows_no_other_registrations(registered, officer_client):
+    html = officer_client.get(url(members(registered)[0])).content.decode()
+    assert "Other registrations" not in html
+
+
+def test_camp_manager_sees_the_other_registration_outside_their_camp_without_a_link(
+    merged, facilities, make_user, login
+):
+    kept, duplicate = merged
+    manager = make_user("camp_manager", facility=facilities["camp"])
+    custody.dispatch(
+        [kept],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=manager,
+        separation_reason="medical evacuation",
+    )
+    html = login(manager).get(url(kept)).content.decode()
+    section = html[html.index("Other registrations") :]
+    assert duplicate.number in section and f'href="{url(duplicate)}"' not in section
+
+
+def test_separation_is_flagged_on_the_pages_of_who_left_and_who_stayed(
+    registered, facilities, make_user, officer_client
+):
+    head, spouse, son = members(registered)
+    custody.dispatch(
+        [son],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=make_user("camp_manager", facility=facilities["reception"]),
+        separation_reason="son needs surgery at the camp hospital",
+    )
+    for person in (son, head, spouse):
+        html = officer_client.get(url(person)).content.decode()
+        assert "Separated from household: son needs surgery at the camp hospital" in html
+    assert "moved to Al-Hol Camp" in officer_client.get(url(son)).content.decode()
+    assert "stayed when others moved to Al-Hol Camp" in (
+        officer_client.get(url(head)).content.decode()
+    )
+
+
+def test_separation_reason_is_escaped(registered, facilities, make_user, officer_client):
+    head, spouse, son = members(registered)
+    custody.dispatch(
+        [son],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=make_user("camp_manager", facility=facilities["reception"]),
+        separation_reason="<script>alert(1)</script>",
+    )
+    html = officer_client.get(url(head)).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
