@@ -9,6 +9,7 @@ from muster.audit.models import AuditEvent
 from muster.custody import services as custody
 from muster.people import services as people
 from muster.screening import services as screening
+from muster.screening.models import CategoryDecision
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +193,56 @@ def test_placement_time_is_shown_in_local_time(registered, officer_client):
     html = officer_client.get(url(head)).content.decode()
     local = (head.registered_at + timedelta(hours=3)).strftime("%Y-%m-%d %H:%M")  # Asia/Damascus
     assert local in html
+
+
+def test_held_without_a_basis_is_refused_beside_the_basis_field_and_nothing_is_recorded(
+    registered, make_user, login
+):
+    head = members(registered)[0]
+    client = login(make_user("screening_officer"))
+    response = client.post(
+        reverse("person-category", kwargs={"number": head.number}),
+        {"category": "held", "reason": "seen with a weapon", "basis": "   "},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'name="basis"' in html  # the page sends a basis
+    assert "needs a confirmed basis" in html[html.index('name="basis"') :]
+    assert "needs a confirmed basis" not in html[: html.index('name="basis"')]
+    assert not CategoryDecision.objects.filter(person=head).exists()
+    assert not AuditEvent.objects.filter(action="category.propose").exists()
+
+
+def test_held_with_a_basis_takes_effect_only_when_a_second_officer_approves(
+    registered, make_user, login
+):
+    head = members(registered)[0]
+    proposer = login(make_user("screening_officer", username="officer-a"))
+    response = proposer.post(
+        reverse("person-category", kwargs={"number": head.number}),
+        {"category": "held", "reason": "on list X", "basis": "list X entry 12, confirmed by B."},
+    )
+    assert response.status_code == 302
+    decision = CategoryDecision.objects.get(person=head)
+    assert (decision.status, decision.is_current) == ("pending", False)
+    assert decision.basis == "list X entry 12, confirmed by B."
+    html = proposer.get(url(head)).content.decode()
+    card = html[html.index("<h2>Category</h2>") :]
+    assert "Not yet decided." in card and "Awaiting a second officer" in card
+
+    # A second proposal while one waits is refused beside the category.
+    again = proposer.post(
+        reverse("person-category", kwargs={"number": head.number}),
+        {"category": "held", "reason": "again", "basis": "same"},
+    )
+    assert again.status_code == 400 and "already waiting for approval" in again.content.decode()
+
+    # The proposer cannot approve their own decision; a second officer can.
+    proposer.post(reverse("category-approvals"), {"decision": decision.pk, "action": "approve"})
+    assert screening.current_category(head) is None
+    second = login(make_user("screening_officer", username="officer-b"))
+    second.post(reverse("category-approvals"), {"decision": decision.pk, "action": "approve"})
+    assert screening.current_category(head).category == "held"
+    card = second.get(url(head)).content.decode()
+    card = card[card.index("<h2>Category</h2>") :]
+    assert "<strong>Held" in card and "Not yet decided." not in card
