@@ -1,14 +1,22 @@
-"""A person's history as one ordered list: registration, category decisions, placements, movements,
-reports of not arriving, corrections. Read-only; each source is shown only to roles that may see it."""
+"""A person's history as one ordered list: registration, category decisions (and "held" proposals
+awaiting or refused a second officer), placements, movements, reports of not arriving, corrections,
+merges and their undoing, household separations, protection reviews. Read-only; each source is shown
+only to roles that may see it."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from muster.audit import services as audit
 from muster.custody.models import ManifestLine, Placement
 from muster.people.models import Person, PersonCorrection
-from muster.screening.models import CategoryDecision
+from muster.screening.models import (
+    ApprovalStatus,
+    CategoryDecision,
+    FamilySeparation,
+    ProtectionReview,
+)
 
 # Order of events recorded at the same instant (registration and its first placement share a time).
 _KIND_ORDER = {
@@ -18,9 +26,18 @@ _KIND_ORDER = {
     "missing": 3,
     "received": 4,
     "departed": 5,
-    "category": 6,
-    "corrected": 7,
+    "separated": 6,
+    "category_proposed": 7,
+    "category": 8,
+    "category_refused": 9,
+    "protection_review": 10,
+    "merged": 11,
+    "unmerged": 12,
+    "corrected": 13,
 }
+# Fields that make a role part of screening: only they see "held" proposals not (yet) in force, who
+# decided, and the reasons. Others see a category only once it is the person's category.
+_SCREENING_FIELDS = {"category_reason", "category_decided_by"}
 
 
 @dataclass(frozen=True)
@@ -31,8 +48,14 @@ class Event:
     detail: str = ""
 
 
-def person_timeline(person: Person, fields: frozenset[str] | set[str]) -> list[Event]:
-    """Everything that happened to ``person``, oldest first, limited to what ``fields`` may show."""
+def person_timeline(
+    person: Person, fields: frozenset[str] | set[str], *, protection_detail: bool = False
+) -> list[Event]:
+    """Everything that happened to ``person``, oldest first, limited to what ``fields`` may show.
+
+    ``protection_detail`` adds the reason and reviewer of protection reviews (for the roles that
+    review); other roles with protection fields see the outcome only.
+    """
     events: list[Event] = []
     household = person.household.number if person.household_id else ""
     events.append(
@@ -48,7 +71,13 @@ def person_timeline(person: Person, fields: frozenset[str] | set[str]) -> list[E
     if "category" in fields:
         events.extend(_category_events(person, fields))
     events.extend(_correction_events(person, fields))
-    return sorted(events, key=lambda e: (e.at, _KIND_ORDER.get(e.kind, 9)))
+    if "merged_into" in fields:
+        events.extend(_merge_events(person, fields))
+    if "household" in fields:
+        events.extend(_separation_events(person))
+    if fields & {"unaccompanied_child", "separated_child"}:
+        events.extend(_protection_events(person, protection_detail))
+    return sorted(events, key=lambda e: (e.at, _KIND_ORDER.get(e.kind, 99)))
 
 
 def _custody_events(person: Person) -> list[Event]:
@@ -111,26 +140,125 @@ def _custody_events(person: Person) -> list[Event]:
 
 
 def _category_events(person: Person, fields) -> list[Event]:
+    """Approved decisions are categories; a "held" proposal is shown as such, never as a category."""
+    screening_role = bool(fields & _SCREENING_FIELDS)
+    show_who = "category_decided_by" in fields
     events = []
-    decisions = CategoryDecision.objects.filter(person=person).select_related("decided_by")
+    decisions = CategoryDecision.objects.filter(person=person).select_related(
+        "decided_by", "approved_by"
+    )
     for d in decisions:
-        parts = []
+        category = d.get_category_display()
+        reasons = []
         if "category_reason" in fields:
-            parts.append(d.reason)
+            reasons.append(d.reason)
             if d.legal_basis:
-                parts.append(_("legal basis: %(b)s") % {"b": d.legal_basis})
-        if "category_decided_by" in fields and d.decided_by_id:
-            parts.append(_("by %(u)s") % {"u": d.decided_by.get_username()})
-        status = getattr(d, "status", "approved")
-        if status != "approved":
-            parts.append(d.get_status_display())
-        elif not d.is_current:
+                reasons.append(_("legal basis: %(b)s") % {"b": d.legal_basis})
+            if d.basis:
+                reasons.append(_("basis: %(b)s") % {"b": d.basis})
+        proposer = d.decided_by.get_username() if show_who and d.decided_by_id else ""
+        approver = d.approved_by.get_username() if show_who and d.approved_by_id else ""
+        needed_approval = d.approved_at is not None or d.status != ApprovalStatus.APPROVED
+        if needed_approval and screening_role:
+            text = (
+                _("%(c)s proposed by %(u)s") % {"c": category, "u": proposer}
+                if proposer
+                else _("%(c)s proposed") % {"c": category}
+            )
+            if d.status == ApprovalStatus.PENDING:
+                text += " — " + _("awaiting approval by a second officer")
+            events.append(Event(d.decided_at, "category_proposed", text, " · ".join(reasons)))
+            reasons = []  # shown with the proposal; the approval or refusal carries its note
+        if d.status == ApprovalStatus.REFUSED:
+            if screening_role:
+                note = d.approval_note if "category_reason" in fields else ""
+                text = (
+                    _("%(c)s refused by %(u)s") % {"c": category, "u": approver}
+                    if approver
+                    else _("%(c)s refused") % {"c": category}
+                )
+                events.append(Event(d.approved_at or d.decided_at, "category_refused", text, note))
+            continue
+        if d.status != ApprovalStatus.APPROVED:
+            continue
+        parts = list(reasons)
+        if needed_approval:
+            if approver:
+                parts.append(_("approved by %(u)s") % {"u": approver})
+            if "category_reason" in fields and d.approval_note:
+                parts.append(d.approval_note)
+        elif proposer:
+            parts.append(_("by %(u)s") % {"u": proposer})
+        if not d.is_current:
             parts.append(_("superseded"))
         events.append(
             Event(
-                d.decided_at,
+                d.approved_at if needed_approval else d.decided_at,
                 "category",
-                _("Category: %(c)s") % {"c": d.get_category_display()},
+                _("Category: %(c)s") % {"c": category},
+                " · ".join(parts),
+            )
+        )
+    return events
+
+
+def _merge_events(person: Person, fields) -> list[Event]:
+    """Merges and their undoing, from the audit events people.services writes for both records."""
+    events = []
+    records = audit.search(object_type=audit.PERSON_TYPE, object_id=str(person.pk)).filter(
+        action__in=("person.merge", "person.unmerge")
+    )
+    show_who = "category_decided_by" in fields
+    for e in records.order_by("seq"):
+        by = _("by %(u)s") % {"u": e.actor_username} if show_who and e.actor_username else ""
+        if e.action == "person.merge":
+            if e.detail.get("duplicate") == person.number:
+                text = _("Merged into %(n)s (same person)") % {"n": e.detail.get("kept", "")}
+            else:
+                text = _("Registration %(n)s merged into this record (same person)") % {
+                    "n": e.detail.get("duplicate", "")
+                }
+            events.append(Event(e.at, "merged", text, by))
+        else:
+            text = _("Merge with %(n)s undone: separate persons") % {
+                "n": e.detail.get("was_merged_into", "")
+            }
+            events.append(Event(e.at, "unmerged", text, by))
+    return events
+
+
+def _separation_events(person: Person) -> list[Event]:
+    from muster.screening.services import separations_of  # screening imports people: not at load
+
+    events = []
+    moved = set(FamilySeparation.objects.filter(moved=person).values_list("pk", flat=True))
+    for sep in separations_of(person):
+        where = (
+            _("moved to %(f)s") if sep.pk in moved else _("stayed when others moved to %(f)s")
+        ) % {"f": sep.to_facility.name}
+        events.append(
+            Event(
+                sep.recorded_at,
+                "separated",
+                _("Separated from household: %(r)s") % {"r": sep.reason},
+                where,
+            )
+        )
+    return events
+
+
+def _protection_events(person: Person, detail: bool) -> list[Event]:
+    events = []
+    for review in ProtectionReview.objects.filter(person=person).select_related("reviewer"):
+        parts = []
+        if detail:
+            parts.append(review.reason)
+            parts.append(_("by %(u)s") % {"u": review.reviewer.get_username()})
+        events.append(
+            Event(
+                review.at,
+                "protection_review",
+                _("Protection review: %(o)s") % {"o": review.get_outcome_display()},
                 " · ".join(parts),
             )
         )

@@ -407,12 +407,15 @@ def _render_person(request, person: Person, category_form=None, status=200) -> H
         "category": screening.current_category(person)
         if "category" in fields or may_decide
         else None,
+        # A "held" proposal is screening's business until approved: not for camp managers.
         "pending_category": screening.pending_category(person)
-        if "category" in fields or may_decide
+        if fields & {"category_reason", "category_decided_by"} or may_decide
         else None,
         "show_category": "category" in fields,
         "show_category_reason": "category_reason" in fields,
-        "timeline": person_timeline(person, fields),
+        "timeline": person_timeline(
+            person, fields, protection_detail=policy.can(user, "protection.review")
+        ),
         "registrations": _other_registrations(request, person, fields),
         "separations": _separations(person) if "household" in fields else [],
         "may_decide": may_decide,
