@@ -3,6 +3,9 @@
 import pytest
 from django.urls import NoReverseMatch, reverse
 
+from muster.access.models import Role
+from muster.web.context import nav_links
+
 pytestmark = pytest.mark.django_db
 
 
@@ -37,3 +40,56 @@ def test_screening_queue_is_linked_only_for_screening_roles_and_only_if_it_exist
         pytest.skip("the screening pages are not installed in this tree")
     assert queue in nav(login(make_user("screening_officer")))
     assert queue not in nav(login(make_user("registration_officer")))
+
+
+SCREENING_PAGES = (
+    "screening-queue",
+    "category-approvals",
+    "screening-lists",
+    "separated-families",
+    "children-list",
+)
+
+
+def _installed(name: str) -> bool:
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("screening_officer", set(SCREENING_PAGES)),
+        # protection reviews are the caseworker's; the screening queue is not
+        ("tracing_caseworker", {"separated-families", "children-list"}),
+        ("camp_manager", set()),
+        ("registration_officer", set()),
+        ("coordinator", set()),
+    ],
+)
+def test_screening_pages_are_linked_exactly_for_the_roles_that_may_open_them(
+    role, expected, make_user, login, facilities
+):
+    facility = facilities["camp"] if role == "camp_manager" else None
+    client = login(make_user(role, facility=facility))
+    bar = nav(client)
+    for name in SCREENING_PAGES:
+        if not _installed(name):
+            continue
+        linked = f'href="{reverse(name)}"' in bar
+        assert linked == (name in expected), f"{role}: {name} linked={linked}"
+        # The bar never offers a page that then refuses.
+        if linked:
+            assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_every_link_in_the_bar_opens_for_every_role(make_user, login, facilities):
+    for role in Role.values:
+        facility = facilities["camp"] if role == "camp_manager" else None
+        client = login(make_user(role, facility=facility, username=f"nav-{role}"))
+        user = client.get(reverse("home")).wsgi_request.user
+        for link in nav_links(user):
+            assert client.get(link["url"]).status_code == 200, (role, link["name"])

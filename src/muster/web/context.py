@@ -1,40 +1,58 @@
 """Template context for every page: the navigation links this user may follow."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import Resolver404, resolve, reverse
+from django.urls.exceptions import NoReverseMatch
 from django.utils.translation import gettext_lazy as _
 
 from muster.access import policy
+from muster.access.decorators import ANY_METHOD, PUBLIC, SIGNED_IN, view_actions
 
-# (url name, label, action the user needs). Order is the order in the top bar.
+# (url name, label). Order is the order in the top bar. The action a link needs is the one its view
+# declares for GET (muster.access.decorators.requires), so the bar cannot offer a page that refuses.
 NAV_LINKS = (
-    ("reception", _("Reception"), "person.register"),
-    ("person-search", _("Search"), "person.search"),
-    ("facility-list", _("Facilities"), "facility.view"),
-    ("unaccounted", _("Unaccounted"), "movement.view"),
+    ("reception", _("Reception")),
+    ("person-search", _("Search")),
+    ("facility-list", _("Facilities")),
+    ("unaccounted", _("Unaccounted")),
     # The coordinator's figures-only twin of the same list (never both: see nav_links).
-    ("unaccounted-figures", _("Unaccounted"), "report.view"),
-    ("screening-queue", _("Screening queue"), "screening.view"),
+    ("unaccounted-figures", _("Unaccounted")),
+    ("screening-queue", _("Screening queue")),
+    ("category-approvals", _("Approvals")),
+    ("screening-lists", _("Reference lists")),
+    ("separated-families", _("Separated families")),
+    ("children-list", _("Children")),
 )
 
 
-def _url(name: str) -> str | None:
-    # Other engineers' pages (screening) may not exist yet: link only what resolves.
+def _target(name: str) -> tuple[str, str] | None:
+    """(url, GET action) of a page, or ``None`` if the page is not installed or declares nothing."""
+    # Other engineers' pages (screening) may not exist in every tree: link only what resolves.
     try:
-        return reverse(name)
-    except NoReverseMatch:
+        url = reverse(name)
+        actions = view_actions(resolve(url).func)
+    except (NoReverseMatch, Resolver404):
         return None
+    if not actions:
+        return None
+    action = actions.get("GET", actions.get(ANY_METHOD))
+    return (url, action) if action else None
+
+
+def _may_open(user, action: str) -> bool:
+    return action in (PUBLIC, SIGNED_IN) or policy.can(user, action)
 
 
 def nav_links(user) -> list[dict]:
     if not getattr(user, "is_authenticated", False):
         return []
     links = []
-    for name, label, action in NAV_LINKS:
-        allowed = policy.can(user, action)
+    for name, label in NAV_LINKS:
+        target = _target(name)
+        if target is None or not _may_open(user, target[1]):
+            continue
         if name == "unaccounted-figures" and policy.can(user, "movement.view"):
-            allowed = False  # the list by name already covers it
-        if allowed and (url := _url(name)):
-            links.append({"name": name, "url": url, "label": label})
+            continue  # the list by name already covers it
+        links.append({"name": name, "url": target[0], "label": label})
     return links
 
 
