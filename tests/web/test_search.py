@@ -67,3 +67,30 @@ def test_nul_character_in_a_query_or_a_number_is_refused_not_a_crash(registered,
     assert b"NUL" in response.content
     response = officer_client.get("/people/P%00X/")
     assert response.status_code in (400, 404)
+
+
+def test_camp_manager_cannot_find_someone_by_a_document_number_they_may_not_see(
+    registered, facilities, make_user, login
+):
+    spouse = registered.members.order_by("id")[1]
+    people.add_document(spouse, {"doc_type": "passport", "number": "N0123456"}, by=None)
+    here = login(make_user("camp_manager", facility=facilities["reception"]))
+    assert "عائشة" in search(here, "Aisha")  # in scope, found by name
+    assert "Nobody found" in search(here, "N0123456")  # but a document number would reveal it
+
+
+def test_web_and_api_search_give_the_same_persons(registered, officer_client):
+    """One implementation (muster.people.search) behind both: same query, same registrations."""
+    people.add_document(
+        registered.members.order_by("id")[1],
+        {"doc_type": "passport", "number": "N0123456"},
+        by=None,
+    )
+    for q in ("Mohamed Alobaidi", "محمد", "N0123456", "Aisha al-Jubouri", "xyz"):
+        html = search(officer_client, q)
+        api = officer_client.get("/api/people/", {"q": q}).json()
+        rows = api["results"] if isinstance(api, dict) else api
+        found_api = {r["number"] for r in rows}
+        found_web = {m.number for m in registered.members.all() if m.number in html}
+        assert found_api == found_web, q
+        assert found_api or q == "xyz", q  # the comparison is not between two empty sets

@@ -40,7 +40,7 @@ from muster.custody import services as custody
 from muster.custody.models import Facility, ManifestLine, Movement, Placement
 from muster.people import services as people
 from muster.people.models import PROTECTION_FLAGS, Household, Person
-from muster.people.search import query_keys
+from muster.people.search import filter_by_query
 from muster.people.timeline import person_timeline
 from muster.people.validation import clean_household
 from muster.screening import services as screening
@@ -215,18 +215,8 @@ class PersonViewSet(PolicyViewSet):
         params = self.request.query_params
         visible = self.visible_fields()
         if q := params.get("q", "").strip():
-            exact = {q, q.upper()}
-            cond = Q(number__in=exact)
-            if "documents" in visible:
-                cond |= Q(documents__number__in=exact)
-            keys = query_keys(q)
-            if keys:
-                by_name = Q()
-                for key in keys:
-                    # Each word's key must start one of the name parts (as the web search does).
-                    by_name &= Q(name_key__startswith=key) | Q(name_key__contains=" " + key)
-                cond |= by_name
-            qs = qs.filter(cond).distinct()
+            # The one search, shared with the web pages (muster.people.search).
+            qs = filter_by_query(qs, q, match_documents="documents" in visible)
         if number := params.get("number", "").strip():
             qs = qs.filter(number=number)
         if (raw := params.get("facility", "").strip()) != "":

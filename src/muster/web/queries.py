@@ -1,37 +1,18 @@
-"""Read-side queries the pages share: name search across scripts, who is at a facility, its figures."""
+"""Read-side queries the pages share: who is at a facility, its figures, category filters.
+
+The name search is muster.people.search.filter_by_query (shared with the API)."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from muster.custody import services as custody
 from muster.custody.models import Facility, ManifestLine, Placement
 from muster.people.models import Person
-from muster.people.search import query_keys
 from muster.screening.models import Category, CategoryDecision
 
 UNDECIDED = "undecided"
-
-
-def filter_by_query(qs: QuerySet, q: str) -> QuerySet:
-    """Persons matching ``q``: registration or document number exactly, or every word by name key.
-
-    Each query word's key must prefix one of the name-key parts, so "Mohamed Alobaidi" finds
-    "Muhammad Jasim al-Obeidi" and "محمد" finds both spellings.
-    """
-    q = (q or "").strip()
-    if not q:
-        return qs
-    exact = {q, q.upper()}
-    cond = Q(number__in=exact) | Q(documents__number__in=exact)
-    keys = query_keys(q)
-    if keys:
-        by_name = Q()
-        for key in keys:
-            by_name &= Q(name_key__startswith=key) | Q(name_key__contains=" " + key)
-        cond |= by_name
-    return qs.filter(cond).distinct()
 
 
 def with_category(qs: QuerySet) -> QuerySet:

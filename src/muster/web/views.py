@@ -33,6 +33,7 @@ from muster.people.models import (
     Relationship,
     Sex,
 )
+from muster.people.search import filter_by_name, filter_by_query
 from muster.people.timeline import person_timeline
 from muster.people.validation import clean_household, has_hidden_characters
 from muster.screening import services as screening
@@ -42,7 +43,6 @@ from muster.web.queries import (
     UNDECIDED,
     facility_figures,
     filter_by_category,
-    filter_by_query,
     persons_at,
     with_category,
 )
@@ -75,6 +75,12 @@ def refuse_nul(view):
 
 def _may_see_names(user) -> bool:
     return "given_name" in policy.person_fields(user)
+
+
+def _search(user, qs, q: str):
+    """The one person search (muster.people.search), matching document numbers only for roles
+    that may see documents."""
+    return filter_by_query(qs, q, match_documents="documents" in policy.person_fields(user))
 
 
 def _out_of_scope(request: HttpRequest, obj, reason: str) -> Http404:
@@ -270,7 +276,7 @@ def reception_matches(request: HttpRequest) -> HttpResponse:
         q = " ".join([given, *[o for o in others if o]])
         scoped = policy.scope_persons(request.user, Person.objects.all(), "person.search")
         matches = list(
-            filter_by_query(scoped, q).select_related("household").order_by("-registered_at")[:5]
+            filter_by_name(scoped, q).select_related("household").order_by("-registered_at")[:5]
         )
         audit.record(
             "person.search",
@@ -478,7 +484,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
     results, more = [], False
     if q:
         scoped = policy.scope_persons(request.user, Person.objects.all(), "person.search")
-        qs = filter_by_query(scoped, q).select_related("household", "merged_into")
+        qs = _search(request.user, scoped, q).select_related("household", "merged_into")
         results = list(qs.order_by("family_name", "given_name", "id")[: PAGE_SIZE + 1])
         more = len(results) > PAGE_SIZE
         results = results[:PAGE_SIZE]
@@ -525,7 +531,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = None
     if policy.can(user, "person.view") and "given_name" in fields:
         qs = policy.scope_persons(user, persons_at(facility))
-        qs = filter_by_category(filter_by_query(qs, q), category)
+        qs = filter_by_category(_search(user, qs, q), category)
         qs = with_category(qs).order_by("family_name", "given_name", "id")
         page = _page(request, qs)
         audit.record(
@@ -568,7 +574,7 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     category = request.GET.get("category", "")
     qs = policy.scope_persons(user, persons_at(facility))
-    qs = filter_by_category(filter_by_query(qs, q), category)
+    qs = filter_by_category(_search(user, qs, q), category)
     page = _page(request, with_category(qs).order_by("household_id", "id"), DISPATCH_PAGE_SIZE)
     destinations = Facility.objects.filter(is_active=True).exclude(pk=facility.pk)
     errors: dict[str, list[str]] = {}
