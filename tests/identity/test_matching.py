@@ -97,11 +97,18 @@ def test_match_dedupe_writes_every_record_with_a_cluster(tmp_path: Path) -> None
     assert set(rows[0]) == {"record_id", "cluster_id"}
 
 
-def test_match_link_writes_scores_and_explanations(tmp_path: Path) -> None:
+@pytest.mark.parametrize("threshold", ["0.9", "0.5", "0.1"])
+def test_match_link_writes_scores_and_explanations_and_never_links_brothers(
+    tmp_path: Path, threshold: str
+) -> None:
+    # List B holds r1 in Arabic script, r1's brothers r4 and r8 (same father, grandfather,
+    # family, mother and place of origin) and r7, Hussein son of Ali, against r6, Hassan.
     a = write(tmp_path, "a.csv", [HEADER, ROWS[0], ROWS[5]])
-    b = write(tmp_path, "b.csv", [HEADER, ROWS[2], ROWS[6]])
+    b = write(tmp_path, "b.csv", [HEADER, ROWS[2], ROWS[3], ROWS[7], ROWS[6]])
     out = tmp_path / "out.csv"
-    code = match_main(["match", "link", str(a), str(b), "--out", str(out), "--threshold", "0.9"])
+    code = match_main(
+        ["match", "link", str(a), str(b), "--out", str(out), "--threshold", threshold]
+    )
     assert code == 0
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))

@@ -41,7 +41,14 @@ GIVEN = 0  # column of the given name in the gamma matrix
 # Birth years two or more apart: namesakes of another generation (a man named after his
 # grandfather, cousins named after one ancestor) are common among candidates and EM would make
 # this a frequent match pattern; registrations rarely miss a birth year by two or more.
-M_CEILING = {("date_of_birth", 0): 0.005}
+# Likewise a pair none of whose lineage names agree (level 0), or whose lineage names mostly
+# disagree (level 1), is rarely one person; on a million records the candidates hold so many
+# same-name, same-year namesakes that EM, unbounded, makes them a match class of their own.
+M_CEILING = {
+    ("date_of_birth", 0): 0.005,
+    ("lineage", 0): 0.01,
+    ("lineage", 1): 0.1,
+}
 
 
 def comparison_levels(levels: dict[str, np.ndarray]) -> np.ndarray:

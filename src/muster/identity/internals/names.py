@@ -107,12 +107,14 @@ _ARABIC_PREFIX_AL = "ال"
 _PARTICLES_ALWAYS = {"al", "el", "il", "ul", "bin", "ibn", "ben", "bint", "walad"}
 _SUN_PARTICLES = {"ar", "as", "ad", "an", "at", "az", "ash", "ath", "adh", "ed", "es", "er"}
 _ABU = {"abu", "abou", "abo", "abū"}
+_ALBU = {"albu", "albou", "elbu", "elbou"}
 
 _ABD_RE = re.compile(r"^abd(?:(?:[aeiou]{1,2}|ou)(?:l|([rnsztd])(?=\1))?)?(?=[a-z])")
 _DIN_RE = re.compile(r"(?<=[a-z]{3})(?:[aeiou]{1,2}[ld]|[aeiou])?d(?:ee|i|ii)ne?$")
 _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), r)
     for p, r in [
+        ("dj", "j"),  # French-school spelling of jim: Djamila = Jamila, Khadidja = Khadija
         ("ph", "f"),
         ("kh", "x"),
         ("gh", "G"),
@@ -216,7 +218,11 @@ def _drop_particles(tokens: list[str], part: str) -> list[str]:
         out.append(tok)
     if part == "family" and out:
         first = out[0]
-        if first[:2] in ("al", "el") and len(first) >= 6:
+        if first in _ALBU:
+            # "Albu Kamil" = "Al-Bu Kamil" = "Elbou Kamel" (آلبو, "the house of"): the article
+            # went above when it stood alone, so it goes here too.
+            out[0] = "bu"
+        elif first[:2] in ("al", "el") and len(first) >= 6:
             out[0] = first[2:]
     return out or tokens
 

@@ -37,7 +37,7 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
     "b_given_dob": ("given_name_s", "dob"),
     "b_family_dob": ("family_name_s", "dob"),
 }
-BLOCK_CAP = 400
+BLOCK_CAP = 40
 
 
 NAME_TABLE_COLUMNS = ("n_f", "n_k1", "n_k2", "n_c", "n_s", "n_sc")

@@ -24,12 +24,12 @@ from .comparisons import (
 )
 from .model import Model, comparison_levels
 from .names import NameKey, normalise_name
-from .prepare import BLOCK_CAP, BLOCKING_RULES
+from .prepare import BLOCKING_RULES
 from .records import Record, check_record
 
 # Screening may look wider than batch deduplication: one query, so a larger block is cheap.
 SCREENING_RULES = {**BLOCKING_RULES, "b_given_father": ("given_name_s", "father_name_s")}
-SCREENING_CAP = BLOCK_CAP * 5
+SCREENING_CAP = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +81,22 @@ def _attr(e: _Entry, attr: str) -> str | None:
         return e.names[attr[:-2]].skeleton or None
     if attr == "yr":
         return None if e.yr is None else str(e.yr)
+    if attr == "dob":
+        return e.record["date_of_birth"] if e.precise else None
     return e.record.get(attr) or None
 
 
-def _keys(e: _Entry) -> Iterable[tuple[str, str]]:
+def _keys(e: _Entry, near_years: bool = False) -> Iterable[tuple[str, str]]:
+    """The record's block keys; a query (``near_years``) also reads the blocks of the years
+    before and after its own, as the batch engines join neighbouring years."""
     for rule, attrs in SCREENING_RULES.items():
         parts = [_attr(e, a) for a in attrs]
-        if all(parts):
-            yield rule, "|".join(parts)  # type: ignore[arg-type]
+        if not all(parts):
+            continue
+        yield rule, "|".join(parts)  # type: ignore[arg-type]
+        if near_years and attrs[-1] == "yr" and e.yr is not None:
+            for year in (e.yr - 1, e.yr + 1):
+                yield rule, "|".join([*parts[:-1], str(year)])  # type: ignore[list-item]
 
 
 def _levels(a: _Entry, b: _Entry) -> dict[str, int]:
@@ -143,7 +151,7 @@ class ScreeningIndex:
         """Registry records that may be this person, best first; ``min_score`` is a probability."""
         query = _entry(check_record(record))
         positions: set[int] = set()
-        for rule, key in _keys(query):
+        for rule, key in _keys(query, near_years=True):
             block = self._blocks.get(rule, {}).get(key)
             if block and len(block) <= SCREENING_CAP:
                 positions.update(block)
