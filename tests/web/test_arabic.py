@@ -32,3 +32,27 @@ def test_person_page_in_arabic_keeps_latin_names_as_typed(registered, officer_cl
     html = officer_client.get(reverse("person-detail", kwargs={"number": head.number})).content
     html = html.decode()
     assert "السجل الزمني" in html and "al-Obeidi" in html and "عائشة علي الجبوري" in html
+
+
+def test_held_proposal_separation_and_screening_links_in_arabic(
+    registered, facilities, make_user, login
+):
+    from muster.custody import services as custody
+    from muster.screening import services as screening
+
+    head, spouse, son = registered.members.order_by("id")
+    proposer = make_user("screening_officer", username="amal")
+    screening.decide_category(head, "held", reason="list X", basis="entry 12", by=proposer)
+    custody.dispatch(
+        [son],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=make_user("camp_manager", facility=facilities["reception"]),
+        separation_reason="جراحة",
+    )
+    client = login(make_user("screening_officer", username="basim"))
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    html = client.get(reverse("person-detail", kwargs={"number": head.number})).content.decode()
+    assert "اقترح amal تصنيف" in html and "بانتظار موافقة موظف ثانٍ" in html
+    assert "مفصول عن أسرته: جراحة" in html and "بقي حين نُقل آخرون إلى" in html
+    assert "الموافقات" in html and "الأطفال" in html  # the screening pages in the top bar
