@@ -43,6 +43,9 @@ SAME_NAME = [
     ("family", ["al-Obeidi", "Alobaidi", "Al Obaidi", "al-Ubaydi", "Obeidi", "العبيدي"]),
     ("family", ["al-Jubouri", "Al Jubouri", "Jubouri", "الجبوري"]),
     ("family", ["Ar-Rashid", "al-Rashid", "Rashid", "الرشيد"]),
+    ("given", ["Jamila", "Djamila", "Jamilah", "جميلة"]),
+    ("given", ["Khadija", "Khadidja", "Khadijah", "خديجة"]),
+    ("family", ["Albu Kamil", "Al-Bu Kamil", "Elbou Kamil", "Albukamil"]),
 ]
 
 # Names that are different names, however alike they look in Latin letters.
