@@ -56,6 +56,26 @@ CONTENT_TYPES = {
 }
 
 
+# Who may take which file. The export views and the pages that link to them ask the same functions,
+# so a page never offers a download that refuses.
+
+
+def may_export_sitrep(user) -> bool:
+    """The coordinator's figures (no names): any role with ``report.export``."""
+    return policy.can(user, "report.export")
+
+
+def may_export_roll(user, facility_id: int) -> bool:
+    """The list of everyone at a facility: ``person.export`` at that facility."""
+    return policy.may_act_at(user, "person.export", facility_id)
+
+
+def may_export_manifest(user, movement) -> bool:
+    """A movement's manifest: ``person.export`` at the sending or the receiving facility."""
+    ends = (movement.from_facility_id, movement.to_facility_id)
+    return any(policy.may_act_at(user, "person.export", f) for f in ends)
+
+
 def allowed_fields(user, fields: Sequence[str]) -> tuple[list[str], list[str]]:
     """Split requested columns into those the user may export and those the policy drops."""
     visible = policy.person_fields(user)

@@ -9,12 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from muster.access import policy
 from muster.access.decorators import requires
 from muster.audit import services as audit
 from muster.custody.models import Facility, Movement, Placement
 from muster.people.models import Person
-from muster.reports.exports import export_rows
+from muster.reports.exports import export_rows, may_export_manifest, may_export_roll
 from muster.reports.sitrep import situation_report
 from muster.screening.models import CategoryDecision
 
@@ -82,7 +81,7 @@ def sitrep_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _facility_in_scope(request: HttpRequest, pk: int) -> Facility:
     facility = get_object_or_404(Facility, pk=pk)
-    if not policy.may_act_at(request.user, "person.export", facility.pk):
+    if not may_export_roll(request.user, facility.pk):
         audit.record_denied(request, "facility outside scope", obj=facility)
         raise Http404
     return facility
@@ -120,8 +119,7 @@ def facility_roll_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
 def manifest_export(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
     """A movement's manifest, person by person, with each person's receipt outcome."""
     movement = get_object_or_404(Movement, number=number)
-    ends = {movement.from_facility_id, movement.to_facility_id}
-    if not any(policy.may_act_at(request.user, "person.export", f) for f in ends):
+    if not may_export_manifest(request.user, movement):
         audit.record_denied(request, "movement outside scope", obj=movement)
         raise Http404
     lines = movement.lines.select_related("person").order_by("person__number")

@@ -36,6 +36,7 @@ from muster.people.models import (
 from muster.people.search import filter_by_name, filter_by_query
 from muster.people.timeline import person_timeline
 from muster.people.validation import clean_household, has_hidden_characters
+from muster.reports.exports import may_export_manifest, may_export_roll, may_export_sitrep
 from muster.screening import services as screening
 from muster.screening.models import Category
 from muster.web import forms
@@ -167,6 +168,7 @@ def home(request: HttpRequest) -> HttpResponse:
             f["percent"] = pct
             f["bar_width"] = min(100, pct or 0)
         context["report"] = report
+        context["may_export_sitrep"] = may_export_sitrep(user)
         context["generated_at"] = timezone.localtime()
         context["category_rows"] = [
             (CATEGORY_LABELS.get(k, k), v) for k, v in report["by_category"].items()
@@ -554,6 +556,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "categories": list(CATEGORY_LABELS.items()),
         "may_dispatch": policy.may_act_at(user, "movement.dispatch", facility.pk),
         "may_receive": policy.may_act_at(user, "movement.receive", facility.pk),
+        "may_export_roll": may_export_roll(user, facility.pk),
     }
     template = (
         "facilities/_persons.html"
@@ -663,6 +666,7 @@ def movement_detail(request: HttpRequest, number: str) -> HttpResponse:
         "lines": lines,
         "show_names": show_names,
         "may_receive": policy.may_act_at(request.user, "movement.receive", movement.to_facility_id),
+        "may_export_manifest": may_export_manifest(request.user, movement),
     }
     return render(request, "custody/movement.html", context)
 
