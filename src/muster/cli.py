@@ -98,9 +98,25 @@ def cmd_demo(args) -> int:
 
 
 def cmd_sitrep(args) -> int:
+    from django.db import transaction
+
+    from muster.audit.services import record
     from muster.reports.sitrep import situation_report
 
-    report = situation_report()
+    # Figures leaving the system are an export, on the log like the web's (the operator has no user).
+    with transaction.atomic():
+        report = situation_report()
+        record(
+            "export",
+            detail={
+                "export": "sitrep",
+                "purpose": "situation report",
+                "via": "cli",
+                "format": "json" if args.json else "text",
+                "filters": {},
+                "rows": len(report["facilities"]),
+            },
+        )
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
     else:

@@ -38,6 +38,7 @@ def test_ordinary_cells_pass_unchanged(harmless):
 
 ROWS = [
     {
+        "person_id": 7,
         "number": "P1",
         "given_name": '=HYPERLINK("http://x","click")',
         "family_name": "al-Obeidi",
@@ -51,7 +52,9 @@ FIELDS = ["number", "given_name", "family_name", "category", "category_reason", 
 
 def test_camp_manager_export_drops_screening_reasons_and_is_audited(make_user, facilities):
     manager = make_user("camp_manager", facility=facilities["camp"])
-    result = export_rows(manager, ROWS, FIELDS, "csv", purpose="roll call")
+    result = export_rows(
+        manager, ROWS, FIELDS, "csv", export="roll", purpose="roll call", person_key="person_id"
+    )
     text = result.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["number", "given_name", "family_name", "category", "current_facility"]
@@ -62,13 +65,25 @@ def test_camp_manager_export_drops_screening_reasons_and_is_audited(make_user, f
     assert event.detail["fields"] == rows[0]
     assert event.detail["dropped_fields"] == ["category_reason"]
     assert event.detail["rows"] == 1 and event.detail["purpose"] == "roll call"
+    assert event.detail["export"] == "roll" and event.detail["person_ids"] == [7]
+
+
+def test_a_list_of_people_cannot_be_exported_without_naming_whose_ids_to_audit(
+    make_user, facilities
+):
+    manager = make_user("camp_manager", facility=facilities["camp"])
+    with pytest.raises(ValueError, match="person's id"):
+        export_rows(manager, ROWS, FIELDS, export="roll", purpose="roll call")
+    assert not AuditEvent.objects.filter(action="export").exists()
 
 
 def test_xlsx_export_holds_no_formula(make_user, facilities):
     from openpyxl import load_workbook
 
     manager = make_user("camp_manager", facility=facilities["camp"])
-    result = export_rows(manager, ROWS, FIELDS, "xlsx", purpose="roll call")
+    result = export_rows(
+        manager, ROWS, FIELDS, "xlsx", export="roll", purpose="roll call", person_key="person_id"
+    )
     ws = load_workbook(io.BytesIO(result.content)).active
     cells = [c for row in ws.iter_rows() for c in row]
     assert all(c.data_type != "f" for c in cells)
@@ -78,11 +93,14 @@ def test_xlsx_export_holds_no_formula(make_user, facilities):
 def test_coordinator_exports_figures_but_no_names(make_user):
     coordinator = make_user("coordinator")
     with pytest.raises(PermissionDenied):
-        export_rows(coordinator, ROWS, FIELDS, purpose="list")
+        export_rows(
+            coordinator, ROWS, FIELDS, export="roll", purpose="list", person_key="person_id"
+        )
     result = export_rows(
         coordinator,
         [{"facility": "Al-Hol Camp", "population": 51234, "given_name": "x"}],
         ["facility", "population", "given_name"],
+        export="sitrep",
         purpose="sitrep",
         action="report.export",
         hxl={"facility": "#loc+name", "population": "#population"},
@@ -98,5 +116,12 @@ def test_coordinator_exports_figures_but_no_names(make_user):
 
 def test_refused_export_writes_no_file_and_no_export_event(make_user):
     with pytest.raises(PermissionDenied):
-        export_rows(make_user("auditor"), ROWS, FIELDS, purpose="curiosity")
+        export_rows(
+            make_user("auditor"),
+            ROWS,
+            FIELDS,
+            export="roll",
+            purpose="curiosity",
+            person_key="person_id",
+        )
     assert not AuditEvent.objects.filter(action="export").exists()

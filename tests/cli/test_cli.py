@@ -69,6 +69,15 @@ def test_sitrep_json_has_the_figures_coordinators_read(demo_dir):
     assert report["in_transit"] >= report["unaccounted"]
 
 
+def test_sitrep_from_the_command_line_is_an_audited_export(demo_dir):
+    data, _ = demo_dir
+    assert muster(data, "sitrep").returncode == 0
+    log = muster(data, "audit", "log", "--action", "export", "--limit", "1")
+    assert log.returncode == 0, log.stderr
+    detail = json.loads(log.stdout.strip().split("\t")[-1])
+    assert detail["export"] == "sitrep" and detail["via"] == "cli" and detail["format"] == "text"
+
+
 def test_sitrep_counts_a_bus_as_unaccounted_only_after_the_configured_limit(demo_dir):
     data, _ = demo_dir
     default = json.loads(muster(data, "sitrep", "--json").stdout)

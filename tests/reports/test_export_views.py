@@ -122,3 +122,71 @@ def test_repatriation_officer_export_carries_no_protection_or_screening_fields(
     assert response.status_code == 200
     header = read_csv(response)[0]
     assert "category_reason" not in header and "separated_child" not in header
+
+
+def test_roll_export_event_names_the_export_its_facility_and_the_persons_in_it(
+    registered, facilities, make_user, login
+):
+    reception = facilities["reception"]
+    manager = make_user("camp_manager", facility=reception)
+    response = login(manager).get(reverse("export-roll-xlsx", kwargs={"pk": reception.pk}))
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="export")
+    assert (event.object_type, event.object_id) == ("custody.facility", str(reception.pk))
+    assert event.detail["export"] == "facility.roll" and event.detail["format"] == "xlsx"
+    assert event.detail["filters"] == {"facility": reception.pk}
+    assert event.detail["rows"] == 3
+    assert sorted(event.detail["person_ids"]) == sorted(
+        registered.members.values_list("pk", flat=True)
+    )
+    assert "person_id" not in event.detail["fields"]  # the id rides in the event, not in the file
+
+
+def test_manifest_export_event_lists_the_persons_on_the_manifest(
+    registered, facilities, make_user, login
+):
+    manager = make_user("camp_manager")
+    head, *_others = registered.members.order_by("id")
+    movement = custody.dispatch(
+        [head],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=manager,
+        separation_reason="hospital",
+    )
+    response = login(manager).get(
+        reverse("export-manifest-movement-csv", kwargs={"number": movement.number})
+    )
+    assert response.status_code == 200 and "person_id" not in read_csv(response)[0]
+    event = AuditEvent.objects.get(action="export")
+    assert (event.object_type, event.object_id) == ("custody.movement", str(movement.pk))
+    assert event.detail["export"] == "movement.manifest"
+    assert event.detail["filters"] == {"movement": movement.number}
+    assert event.detail["person_ids"] == [head.pk] and event.detail["rows"] == 1
+
+
+def test_sitrep_export_event_carries_no_person_ids(registered, make_user, login):
+    login(make_user("coordinator")).get(reverse("export-sitrep-xlsx"))
+    event = AuditEvent.objects.get(action="export")
+    assert event.detail["export"] == "sitrep" and event.detail["format"] == "xlsx"
+    assert "person_ids" not in event.detail
+
+
+def test_no_file_leaves_when_its_export_event_cannot_be_written(
+    registered, facilities, make_user, login, monkeypatch
+):
+    from django.db import DatabaseError
+
+    from muster.audit import services as audit
+
+    def broken_record(action, **kwargs):
+        if action == "export":
+            raise DatabaseError("audit table unavailable")
+        return real_record(action, **kwargs)
+
+    real_record = audit.record
+    monkeypatch.setattr(audit, "record", broken_record)
+    client = login(make_user("camp_manager"))
+    with pytest.raises(DatabaseError):
+        client.get(reverse("export-roll-csv", kwargs={"pk": facilities["reception"].pk}))
+    assert not AuditEvent.objects.filter(action="export").exists()

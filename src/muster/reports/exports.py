@@ -91,40 +91,53 @@ def export_rows(
     fields: Sequence[str],
     fmt: str = "csv",
     *,
+    export: str,
     purpose: str,
     action: str = "person.export",
+    filters: Mapping[str, object] | None = None,
+    obj=None,
+    person_key: str | None = None,
     hxl: Mapping[str, str] | None = None,
     request=None,
 ) -> Export:
     """Write ``rows`` (mappings) as CSV or XLSX with only the ``fields`` the user may see.
 
     ``action`` is the policy action the export needs ("person.export" for lists of people,
-    "report.export" for figures). ``purpose`` says why (a manifest number, "daily sitrep"); it is
-    recorded with the field list and row count in one "export" audit event, written in the same
-    transaction as the file is built: no file without its event. ``hxl`` adds a row of HXL hashtags.
+    "report.export" for figures). One "export" audit event, written in the same transaction as the file
+    is built (no file without its event), records which export (``export``, a stable name such as
+    "facility.roll"), why (``purpose``), the ``filters`` that chose the rows, the object it is about
+    (``obj``), the format, the fields kept and dropped, the row count and, for a list of people, the
+    ids of the persons in it: ``person_key`` names the key of each row holding the person's id (not a
+    column of the file). ``hxl`` adds a row of HXL hashtags.
     """
     if fmt not in CONTENT_TYPES:
         raise ValueError(f"export format '{fmt}' is not one of: {', '.join(CONTENT_TYPES)}")
+    if action == "person.export" and person_key is None:
+        raise ValueError("a person export must name the row key holding each person's id")
     if not policy.can(user, action):
         raise PermissionDenied(action)
     kept, dropped = allowed_fields(user, fields)
     with transaction.atomic():
-        table = [[safe_cell(row.get(f)) for f in kept] for row in rows]
+        table, person_ids = [], []
+        for row in rows:
+            table.append([safe_cell(row.get(f)) for f in kept])
+            if person_key is not None:
+                person_ids.append(row[person_key])
         header = [safe_cell(f) for f in kept]
         tags = [safe_cell((hxl or {}).get(f, "")) for f in kept] if hxl else None
         content = _csv(header, tags, table) if fmt == "csv" else _xlsx(header, tags, table)
-        audit.record(
-            "export",
-            actor=user,
-            request=request,
-            detail={
-                "purpose": purpose,
-                "format": fmt,
-                "fields": kept,
-                "dropped_fields": dropped,
-                "rows": len(table),
-            },
-        )
+        detail = {
+            "export": export,
+            "purpose": purpose,
+            "format": fmt,
+            "filters": dict(filters or {}),
+            "fields": kept,
+            "dropped_fields": dropped,
+            "rows": len(table),
+        }
+        if person_key is not None:
+            detail["person_ids"] = person_ids
+        audit.record("export", actor=user, request=request, obj=obj, detail=detail)
     return Export(content, CONTENT_TYPES[fmt], fmt, tuple(kept), tuple(dropped), len(table))
 
 

@@ -39,6 +39,8 @@ ROLL_FIELDS = [
     "category",
     "placed_since",
 ]
+# The key of each row that carries the person's id into the export's audit event (not a column).
+PERSON_ID = "person_id"
 
 
 def _file(export, stem: str) -> HttpResponse:
@@ -71,6 +73,7 @@ def sitrep_export(request: HttpRequest, fmt: str) -> HttpResponse:
         [*rows, totals],
         SITREP_FIELDS,
         fmt,
+        export="sitrep",
         purpose="situation report",
         action="report.export",
         hxl=SITREP_HXL,
@@ -109,7 +112,11 @@ def facility_roll_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
         rows,
         ROLL_FIELDS,
         fmt,
+        export="facility.roll",
         purpose=f"roll of facility {facility.pk}",
+        filters={"facility": facility.pk},
+        obj=facility,
+        person_key=PERSON_ID,
         request=request,
     )
     return _file(export, f"roll-{facility.pk}")
@@ -132,13 +139,23 @@ def manifest_export(request: HttpRequest, number: str, fmt: str) -> HttpResponse
         "resolved_at",
     ]
     export = export_rows(
-        request.user, rows, fields, fmt, purpose=f"manifest {movement.number}", request=request
+        request.user,
+        rows,
+        fields,
+        fmt,
+        export="movement.manifest",
+        purpose=f"manifest {movement.number}",
+        filters={"movement": movement.number},
+        obj=movement,
+        person_key=PERSON_ID,
+        request=request,
     )
     return _file(export, f"manifest-{movement.number}")
 
 
 def _person_row(person: Person, **extra) -> dict:
     return {
+        PERSON_ID: person.pk,
         "number": person.number,
         "given_name": person.given_name,
         "father_name": person.father_name,
