@@ -40,6 +40,13 @@ def test_one_man_in_three_spellings_and_two_scripts_is_one_person() -> None:
     assert clusters["r4"] == clusters["r5"]
 
 
+def test_a_record_without_sex_joins_the_person_its_names_and_date_match() -> None:
+    # Missing sex reads as NaN under pandas 3: it must not count as a different sex.
+    records = [dict(r, sex="") if r["record_id"] == "r3" else r for r in RECORDS]
+    clusters = dedupe(records).clusters
+    assert clusters["r1"] == clusters["r2"] == clusters["r3"]
+
+
 def test_brothers_sharing_father_grandfather_family_and_mother_are_not_merged() -> None:
     clusters = dedupe(RECORDS).clusters
     assert len({clusters["r1"], clusters["r4"], clusters["r8"]}) == 3

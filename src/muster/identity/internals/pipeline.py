@@ -194,7 +194,9 @@ def record_conflicts(prepared: Prepared) -> Callable[[int, int], bool]:
     given = frame["given_name_id"].to_numpy()
     table = prepared.names["given_name"].set_index("id")
     years = frame["yr"].to_numpy(dtype=np.float64, na_value=np.nan)
-    sex = frame["sex"].to_numpy()
+    # Missing sex is None or NaN depending on the pandas version: neither is a sex.
+    sex = frame["sex"].to_numpy(dtype=object)
+    has_sex = ~pd.isna(sex)
     keys: dict[int, NameKey] = {}
     levels: dict[tuple[int, int], int] = {}
 
@@ -207,7 +209,7 @@ def record_conflicts(prepared: Prepared) -> Callable[[int, int], bool]:
     def conflict(x: int, y: int) -> bool:
         if abs(years[x] - years[y]) >= 2:
             return True
-        if sex[x] is not None and sex[y] is not None and sex[x] != sex[y]:
+        if has_sex[x] and has_sex[y] and sex[x] != sex[y]:
             return True
         gx, gy = int(given[x]), int(given[y])
         if gx < 0 or gy < 0 or gx == gy:
