@@ -1,6 +1,9 @@
-"""URL map: the web UI, the JSON API under /api/, its OpenAPI schema and docs."""
+"""URL map: the web UI, the JSON API under /api/, its OpenAPI schema and docs.
 
-from django.contrib import admin
+No Django admin: it would read and write people, users and API tokens around the policy and the audit
+log. Users and role grants are managed through ``muster.access.services`` (``muster createuser``).
+"""
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -14,5 +17,4 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
 ]
