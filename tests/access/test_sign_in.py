@@ -207,3 +207,26 @@ def test_api_token_for_coordinator_needs_a_current_code(make_user):
     from rest_framework.authtoken.models import Token
 
     assert not Token.objects.filter(key=key).exists()
+
+
+def test_logout_tells_the_browser_to_forget_reception_drafts(make_user, login):
+    """A draft of a family (names) must not outlive the officer's session on a shared laptop."""
+    client = login(make_user("registration_officer"))
+    response = client.post("/account/logout/")
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"storage"'
+    # Where the browser ignores the header (plain HTTP), the signed-out page has muster.js clear them.
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'class="clear-draft info">You have signed out.' in html
+    assert client.get("/").status_code == 302  # and the session is gone
+
+
+def test_reception_drafts_are_keyed_by_user_and_expire_with_the_longest_session(
+    make_user, login, settings
+):
+    officer = make_user("registration_officer")
+    html = login(officer).get("/reception/").content.decode()
+    assert f'data-draft-key="muster:reception:{officer.pk}"' in html
+    assert f'data-draft-max-age="{int(settings.MUSTER["SESSION_MAX_HOURS"] * 3600)}"' in html

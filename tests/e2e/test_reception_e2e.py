@@ -158,3 +158,22 @@ def test_officer_registers_a_family_of_three_in_arabic_and_finds_them_at_the_rec
 
     assert Person.objects.filter(household__isnull=False).count() == 3
     assert Person.objects.get(given_name="فاطمة").pregnant is True
+
+    # A draft belongs to its officer, expires, and does not survive signing out (shared laptops).
+    officer_id = Person.objects.get(given_name="Yusuf").registered_by_id
+    page.goto(f"{live_server.url}/reception/")
+    fill_member(page, 0, given_name="Draftname")
+    page.wait_for_timeout(600)
+    draft = page.evaluate(f"JSON.parse(localStorage.getItem('muster:reception:{officer_id}'))")
+    hours_left = (draft["expires"] - draft["at"]) / 3_600_000
+    assert draft["values"]["members[0].given_name"] == "Draftname" and 11.9 < hours_left <= 12
+    page.evaluate(
+        "localStorage.setItem('muster:reception:999999', JSON.stringify("
+        "{v: 2, expires: Date.now() - 1, rows: [{i: 0, docs: []}], values: {}}))"
+    )
+    page.goto(f"{live_server.url}/people/")
+    keys = page.evaluate("Object.keys(localStorage)")
+    assert keys == [f"muster:reception:{officer_id}"]  # the expired one went, the live one stays
+    page.click(".tools button.link")  # Sign out
+    page.wait_for_url("**/account/login/**")
+    assert page.evaluate("Object.keys(localStorage).length") == 0

@@ -2,6 +2,7 @@
 
 import segno
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -71,12 +72,18 @@ class LoginView(auth_views.LoginView):
 
 @public
 class LogoutView(auth_views.LogoutView):
-    """Sign-out (POST): the session is deleted from the store at once."""
+    """Sign-out (POST): the session is deleted from the store at once, and the browser is told to
+    forget what it stored for the site (reception drafts hold names, on laptops officers share)."""
 
     def post(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             audit.record("logout", request=request)
-        return super().post(request, *args, **kwargs)
+        response = super().post(request, *args, **kwargs)
+        # Browsers honour this only over HTTPS or on localhost; on a plain-HTTP field network the
+        # clear-draft marker on the signed-out page has muster.js drop the drafts instead.
+        response["Clear-Site-Data"] = '"storage"'
+        messages.info(request, _("You have signed out."), extra_tags="clear-draft")
+        return response
 
 
 def _next_url(request) -> str:

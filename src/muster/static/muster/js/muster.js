@@ -1,6 +1,10 @@
 // Muster's small page helpers. No framework; htmx does the requests.
 // The household form works with no round trip: rows are cloned from <template>s, and what the
 // officer types is kept in localStorage so a power cut or a dropped link never loses a family.
+// A draft holds names, on a laptop officers share: it is kept per user (the key ends with the user's
+// id), dropped at sign-out (the signed-out page carries the clear-draft marker; the sign-out response
+// also sends Clear-Site-Data), and expires data-draft-max-age seconds (the longest session, 12 h)
+// after it was first written, whoever opens the next page.
 (function () {
   "use strict";
 
@@ -19,18 +23,31 @@
   });
 
   var DRAFT_PREFIX = "muster:reception:";
+  var DRAFT_VERSION = 2; // version 1 drafts had no expiry: they are dropped unread
+  var DEFAULT_MAX_AGE_S = 12 * 3600;
 
-  function clearDrafts() {
+  function readDraft(key) {
+    try { return JSON.parse(localStorage.getItem(key)); } catch (err) { return null; }
+  }
+
+  function expired(state) {
+    return !state || state.v !== DRAFT_VERSION || !(state.expires > Date.now());
+  }
+
+  // Every draft on this computer, or (onlyExpired) those past their expiry or unreadable.
+  function clearDrafts(onlyExpired) {
     try {
       Object.keys(localStorage).forEach(function (k) {
-        if (k.indexOf(DRAFT_PREFIX) === 0) localStorage.removeItem(k);
+        if (k.indexOf(DRAFT_PREFIX) !== 0) return;
+        if (!onlyExpired || expired(readDraft(k))) localStorage.removeItem(k);
       });
     } catch (err) { /* storage disabled: nothing to clear */ }
   }
 
   function init() {
-    // The page after a successful registration carries this marker: the draft is now saved for real.
-    if (document.querySelector(".messages .clear-draft")) clearDrafts();
+    // After a successful registration (the draft is saved for real) and after sign-out, the page
+    // carries this marker; any other page sweeps out drafts past their expiry.
+    clearDrafts(!document.querySelector(".messages .clear-draft"));
 
     var form = document.querySelector("form[data-household]");
     if (!form) return;
@@ -40,6 +57,16 @@
     var key = form.getAttribute("data-draft-key");
     var status = form.querySelector("[data-draft-status]");
     var note = form.querySelector("[data-draft-note]");
+    var maxAgeMs = 1000 * (parseInt(form.getAttribute("data-draft-max-age"), 10) || DEFAULT_MAX_AGE_S);
+    var expires = null; // fixed when this draft is first written; later saves keep it
+
+    function draftExpiry() {
+      if (expires === null) {
+        var stored = readDraft(key);
+        expires = expired(stored) ? Date.now() + maxAgeMs : stored.expires;
+      }
+      return expires;
+    }
 
     function maxIndex(els) {
       return els.reduce(function (m, el) {
@@ -66,7 +93,7 @@
     }
 
     function snapshot() {
-      var state = { v: 1, at: Date.now(), rows: [], values: {} };
+      var state = { v: DRAFT_VERSION, at: Date.now(), expires: draftExpiry(), rows: [], values: {} };
       all("[data-member]", members).forEach(function (m) {
         state.rows.push({
           i: m.getAttribute("data-index"),
@@ -131,7 +158,7 @@
         d.querySelector("select").focus();
         save();
       } else if (t.closest("[data-draft-discard]")) {
-        clearDrafts();
+        clearDrafts(false);
         window.location.href = form.getAttribute("action");
       }
     });
@@ -141,13 +168,11 @@
     // Restore only onto a fresh form: a form re-shown with errors already holds what was posted.
     if (form.hasAttribute("data-fresh")) {
       try {
-        var raw = localStorage.getItem(key);
-        if (raw) {
-          var state = JSON.parse(raw);
-          if (state && state.v === 1 && state.rows && state.rows.length) {
-            restore(state);
-            if (note) note.hidden = false;
-          }
+        var state = readDraft(key);
+        if (!expired(state) && state.rows && state.rows.length) {
+          expires = state.expires;
+          restore(state);
+          if (note) note.hidden = false;
         }
       } catch (err) { /* a corrupt draft is ignored */ }
     } else {
