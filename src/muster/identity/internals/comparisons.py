@@ -88,9 +88,11 @@ def name_level_code(a: NameKey, b: NameKey) -> int:
         return 0
     if a.script != b.script and a.skeleton == b.skeleton:
         return 2
-    if a.key1[:1] == b.key1[:1] and Levenshtein.distance(a.key1, b.key1) <= _typo_budget(
-        a.key1, b.key1
-    ):
+    if a.key1[:1] == b.key1[:1] and min(
+        Levenshtein.distance(a.key1, b.key1), Levenshtein.distance(a.key2, b.key2)
+    ) <= _typo_budget(a.key1, b.key1):
+        return 1
+    if a.script == b.script and len(a.skeleton) >= 2 and a.skeleton == b.skeleton:
         return 1
     return 0
 
@@ -105,8 +107,9 @@ def name_level_sql(col: str) -> str:
   WHEN l.{c} <> '' AND r.{c} <> '' THEN 0
   WHEN l.{sc} <> r.{sc} AND l.{s} = r.{s} THEN 2
   WHEN substr(l.{k1}, 1, 1) = substr(r.{k1}, 1, 1)
-   AND levenshtein(l.{k1}, r.{k1})
+   AND least(levenshtein(l.{k1}, r.{k1}), levenshtein(l.{k2}, r.{k2}))
        <= CASE WHEN greatest(length(l.{k1}), length(r.{k1})) <= 5 THEN 1 ELSE 2 END THEN 1
+  WHEN l.{sc} = r.{sc} AND length(l.{s}) >= 2 AND l.{s} = r.{s} THEN 1
   ELSE 0 END"""
 
 
