@@ -44,6 +44,9 @@ GIVEN = 0  # column of the given name in the gamma matrix
 # Likewise a pair none of whose lineage names agree (level 0), or whose lineage names mostly
 # disagree (level 1), is rarely one person; on a million records the candidates hold so many
 # same-name, same-year namesakes that EM, unbounded, makes them a match class of their own.
+# EM that has not settled after this many rounds has found no stable match class (on a list
+# blocked on one field, such as FEBRL's date of birth, it can swap the classes); it is not used.
+EM_MAX_ITERATIONS = 200
 M_CEILING = {
     ("date_of_birth", 0): 0.005,
     ("lineage", 0): 0.01,
@@ -144,7 +147,9 @@ class Model:
             counts = np.array([(col == lvl).sum() for lvl in range(k)], dtype=np.float64)
             self.u[name] = list((counts + 0.5) / (counts.sum() + 0.5 * k))
 
-    def train_em(self, gamma: np.ndarray, iterations: int = 200, tol: float = 1e-6) -> int:
+    def train_em(
+        self, gamma: np.ndarray, iterations: int = EM_MAX_ITERATIONS, tol: float = 1e-6
+    ) -> int:
         """Estimate m, u and the prior among candidate pairs by expectation-maximisation.
 
         Candidate pairs agree far more often than random pairs on the names they were blocked

@@ -12,7 +12,7 @@ import pandas as pd
 from .cluster import guarded_clusters
 from .comparisons import FIELDS, field_label, name_level_code
 from .engines import Engine, get_engine
-from .model import Model, comparison_levels, levels_dict
+from .model import EM_MAX_ITERATIONS, Model, comparison_levels, levels_dict
 from .names import NameKey
 from .prepare import Prepared, prepare
 from .records import Record, check_records
@@ -153,6 +153,8 @@ def _train(
     random_arrays = engine.random_levels(left, right, n_random, seed)
     trained.estimate_u(comparison_levels(levels_dict(random_arrays)))
     iterations = trained.train_em(gamma)
+    if iterations >= EM_MAX_ITERATIONS:
+        return base  # EM did not converge: the shipped parameters are safer (see model.py)
     trained.trained_on = {"candidate_pairs": int(len(gamma)), "em_iterations": iterations}
     return trained
 
