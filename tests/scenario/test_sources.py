@@ -7,9 +7,10 @@ from collections import Counter
 
 import pytest
 
+from muster.identity import PERSON_COLUMNS
 from muster.scenario import generate
 from muster.scenario import sources as sources_module
-from muster.scenario.sources import PERSON_CSV_COLUMNS, SOURCES, render_records, write_person_csv
+from muster.scenario.sources import SOURCES, render_records, write_person_csv
 
 ALL = {"reception": 0.9, "camp": 0.6, "authority_ar": 0.5, "ngo": 0.4, "heldout": 0.3}
 ARABIC = re.compile("[\u0621-\u064a]")
@@ -31,7 +32,7 @@ def test_the_sources_named_in_the_design_exist_including_a_held_out_one():
 def test_every_record_fits_the_person_csv_layout(rendered):
     ids = set()
     for record, truth in rendered:
-        assert list(record) == PERSON_CSV_COLUMNS
+        assert tuple(record) == PERSON_COLUMNS
         assert all(isinstance(v, str) for v in record.values())
         assert record["record_id"] and record["record_id"] not in ids
         ids.add(record["record_id"])
@@ -94,5 +95,5 @@ def test_write_person_csv_round_trips(tmp_path, rendered):
     assert count == 500
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert list(rows[0]) == PERSON_CSV_COLUMNS
+    assert tuple(rows[0]) == PERSON_COLUMNS
     assert [r["record_id"] for r in rows] == [r["record_id"] for r, _ in rendered[:500]]

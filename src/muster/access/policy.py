@@ -11,24 +11,16 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from muster.access.models import Role, RoleGrant
+from muster.identity import PERSON_ATTRIBUTES
 
 # Person fields, grouped by sensitivity. A role sees the union of the groups it is given.
+# The person-record layout's attributes (names, sex, birth, origin, nationality) are identity data.
 IDENTITY_FIELDS = frozenset(
     {
+        *PERSON_ATTRIBUTES,
         "id",
         "number",
-        "given_name",
-        "father_name",
-        "grandfather_name",
-        "family_name",
-        "mother_name",
-        "alias",
-        "sex",
-        "date_of_birth",
-        "birth_year",
         "dob_precision",
-        "nationality",
-        "place_of_origin",
         "origin_pcode",
         "household",
         "relationship_to_head",

@@ -23,11 +23,18 @@ from .internals.comparisons import FIELDS
 from .internals.model import Model
 from .internals.names import NameKey, normalise_name
 from .internals.pipeline import DedupeResult, LinkResult, ScoredPairs, dedupe, link
-from .internals.records import PERSON_COLUMNS, PersonCsvError, check_record, read_person_csv
+from .internals.records import (
+    PERSON_ATTRIBUTES,
+    PERSON_COLUMNS,
+    PersonCsvError,
+    check_record,
+    read_person_csv,
+)
 from .internals.screening import Candidate, ScreeningIndex
 
 __all__ = [
     "FIELDS",
+    "PERSON_ATTRIBUTES",
     "PERSON_COLUMNS",
     "Candidate",
     "DedupeResult",

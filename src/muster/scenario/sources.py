@@ -32,26 +32,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from muster.identity import PERSON_COLUMNS
 from muster.scenario import places as P
 from muster.scenario.model import PersonSpec, Scenario
 from muster.scenario.names import Name
 from muster.scenario.noise import arabic_orthography, arabic_typo, latin_typo
-
-PERSON_CSV_COLUMNS = [
-    "record_id",
-    "source",
-    "given_name",
-    "father_name",
-    "grandfather_name",
-    "family_name",
-    "mother_name",
-    "alias",
-    "sex",
-    "date_of_birth",
-    "birth_year",
-    "place_of_origin",
-    "nationality",
-]
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,9 +262,9 @@ def write_person_csv(
     count = 0
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(PERSON_CSV_COLUMNS)
+        writer.writerow(PERSON_COLUMNS)
         for item in records:
             record = item[0] if isinstance(item, tuple) else item
-            writer.writerow([record.get(col, "") for col in PERSON_CSV_COLUMNS])
+            writer.writerow([record.get(col, "") for col in PERSON_COLUMNS])
             count += 1
     return count

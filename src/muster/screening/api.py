@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from muster.access import policy
 from muster.api.views import PolicyViewSet
 from muster.audit import services as audit
+from muster.identity import PERSON_ATTRIBUTES
 from muster.people.models import Person
 from muster.screening import imports, matching
 from muster.screening import services as screening
@@ -31,20 +32,7 @@ from muster.screening.models import (
     ScreeningRun,
 )
 
-BRIEF_FIELDS = (
-    "number",
-    "given_name",
-    "father_name",
-    "grandfather_name",
-    "family_name",
-    "mother_name",
-    "alias",
-    "sex",
-    "date_of_birth",
-    "birth_year",
-    "place_of_origin",
-    "nationality",
-)
+BRIEF_FIELDS = ("number", *PERSON_ATTRIBUTES)
 
 
 def person_brief(person: Person | None, fields: frozenset[str]) -> dict | None:

@@ -15,39 +15,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from muster.identity import Candidate, ScreeningIndex
+from muster.identity import PERSON_ATTRIBUTES, Candidate, ScreeningIndex
 
 # Match probability thresholds; MUSTER["SCREENING_LIKELY"] / ["SCREENING_POSSIBLE"] override them.
 DEFAULT_LIKELY = 0.95
 DEFAULT_POSSIBLE = 0.6
-PERSON_FIELDS = (
-    "id",
-    "given_name",
-    "father_name",
-    "grandfather_name",
-    "family_name",
-    "mother_name",
-    "alias",
-    "sex",
-    "date_of_birth",
-    "birth_year",
-    "place_of_origin",
-    "nationality",
-)
-ENTRY_FIELDS = (
-    "id",
-    "given_name",
-    "father_name",
-    "grandfather_name",
-    "family_name",
-    "mother_name",
-    "alias",
-    "sex",
-    "date_of_birth",
-    "birth_year",
-    "place_of_origin",
-    "nationality",
-)
+PERSON_FIELDS = ("id", *PERSON_ATTRIBUTES)
+ENTRY_FIELDS = PERSON_FIELDS
 
 
 def thresholds() -> tuple[float, float]:

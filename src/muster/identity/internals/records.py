@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
-PERSON_COLUMNS = (
-    "record_id",
-    "source",
+# The columns that describe the person, in layout order: everything but the record's id and source.
+# Other parts of Muster name the same person fields after these (screening, exports, the access policy).
+PERSON_ATTRIBUTES = (
     "given_name",
     "father_name",
     "grandfather_name",
@@ -23,6 +23,7 @@ PERSON_COLUMNS = (
     "place_of_origin",
     "nationality",
 )
+PERSON_COLUMNS = ("record_id", "source", *PERSON_ATTRIBUTES)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_RE = re.compile(r"^\d{4}$")
 
