@@ -20,9 +20,21 @@ def run(persons: int, seed: int) -> tuple[float, float]:
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         started = time.monotonic()
         subprocess.run(
-            [sys.executable, "-m", "muster.cli", "demo", "--persons", str(persons), "--seed",
-             str(seed), "--no-serve", "--quiet"],
-            check=True, env=env, stdout=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "muster.cli",
+                "demo",
+                "--persons",
+                str(persons),
+                "--seed",
+                str(seed),
+                "--no-serve",
+                "--quiet",
+            ],
+            check=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
         )
         seconds = time.monotonic() - started
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
