@@ -18,8 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from muster.identity import PERSON_ATTRIBUTES, Candidate, ScreeningIndex
 
 # Match probability thresholds; MUSTER["SCREENING_LIKELY"] / ["SCREENING_POSSIBLE"] override them.
-DEFAULT_LIKELY = 0.95
-DEFAULT_POSSIBLE = 0.6
+# Chosen on bench/screening.py (100k registry, 500 re-registrations; bench/RESULTS.md): "likely"
+# is high-precision, and below 0.9 the false hits (namesakes sharing a given name and one or two
+# lineage names, the rest different) outnumber the true ones by more than twenty to one.
+DEFAULT_LIKELY = 0.99
+DEFAULT_POSSIBLE = 0.9
 PERSON_FIELDS = ("id", *PERSON_ATTRIBUTES)
 ENTRY_FIELDS = PERSON_FIELDS
 
