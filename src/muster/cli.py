@@ -155,11 +155,14 @@ def _head_in_chain(head: str) -> bool:
     return head == "0" * 64 or AuditEvent.objects.filter(hash=head.strip().lower()).exists()
 
 
-def _day(text: str):
+def _day(text: str | None):
+    """The start of a local day given as YYYY-MM-DD, or ``None`` when no day is given."""
     import datetime as dt
 
     from django.utils import timezone
 
+    if not text:
+        return None
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
@@ -193,10 +196,8 @@ def _cli_audit_search(detail: dict) -> None:
 def cmd_audit_who_read(args) -> int:
     from muster.audit.services import who_read
 
-    since = _day(args.since) if args.since else None
-    until = _day(args.until) if args.until else None
     try:
-        events = who_read(args.number, since=since, until=until)
+        events = who_read(args.number, since=_day(args.since), until=_day(args.until))
     except LookupError as exc:
         raise CommandError(str(exc)) from exc
     _cli_audit_search({"object": args.number, "action": "person.read", "since": args.since})
@@ -219,8 +220,8 @@ def cmd_audit_log(args) -> int:
         object_id=object_id,
         actor=args.actor or "",
         action=args.action or "",
-        since=_day(args.since) if args.since else None,
-        until=_day(args.until) if args.until else None,
+        since=_day(args.since),
+        until=_day(args.until),
     )
     _cli_audit_search(
         {"object": args.object, "actor": args.actor, "action": args.action, "since": args.since}
@@ -321,9 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
         "from where. Dates are local days (YYYY-MM-DD); --until is exclusive.",
     )
     w.add_argument("number", help="the person's registration number")
-    w.add_argument("--since", help="from this day (YYYY-MM-DD)")
-    w.add_argument("--until", help="before this day (YYYY-MM-DD)")
-    w.add_argument("--limit", type=_positive_int, default=1000, help="at most this many (1000)")
+    _add_period_args(w, limit=1000)
     w.set_defaults(func=cmd_audit_who_read, django=True)
     lg = audit_sub.add_parser(
         "log",
@@ -334,9 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     lg.add_argument("--object", help="a registration number, or type:id (auth.user:12)")
     lg.add_argument("--actor", help="username")
     lg.add_argument("--action", help='action, or a family ending in "." (login.)')
-    lg.add_argument("--since", help="from this day (YYYY-MM-DD)")
-    lg.add_argument("--until", help="before this day (YYYY-MM-DD)")
-    lg.add_argument("--limit", type=_positive_int, default=200, help="at most this many (200)")
+    _add_period_args(lg, limit=200)
     lg.set_defaults(func=cmd_audit_log, django=True)
 
     p = sub.add_parser(
@@ -362,6 +359,15 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+
+
+def _add_period_args(p: argparse.ArgumentParser, *, limit: int) -> None:
+    """The audit readers' filters: local days (``--until`` exclusive) and a cap on events shown."""
+    p.add_argument("--since", help="from this day (YYYY-MM-DD)")
+    p.add_argument("--until", help="before this day (YYYY-MM-DD)")
+    p.add_argument(
+        "--limit", type=_positive_int, default=limit, help=f"at most this many ({limit})"
+    )
 
 
 def _positive_int(text: str) -> int:
