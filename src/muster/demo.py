@@ -256,48 +256,35 @@ def _load_people(scenario, facilities, officers, seed: int, progress: bool) -> t
                     now,
                 )
                 continue
-            dest_choices = (
-                by_kind.get(DESTINATION_KIND[m.category])
-                or by_kind[Facility.Kind.DISPLACEMENT_CAMP]
-            )
             # The facility with the most free places takes the next person, as a coordinator would.
-            dest = max(dest_choices, key=lambda f: (f.capacity or 0) - occupancy[f.pk])
+            dest = max(
+                _destinations(by_kind, m.category),
+                key=lambda f: (f.capacity or 0) - occupancy[f.pk],
+            )
             occupancy[dest.pk] += 1
             moved_at = at + dt.timedelta(hours=20)
-            key = (moved_at.date(), reception.pk, dest.pk)
-            movement = movements.get(key)
-            if movement is None:
-                movement = Movement(
-                    number=new_number("M"),
-                    from_facility=reception,
-                    to_facility=dest,
-                    status=Movement.Status.RECEIVED,
-                    dispatched_at=moved_at,
-                    dispatched_by=manager,
-                    vehicle=f"Bus {len(movements) % 40 + 1}",
-                )
-                movement.save()
-                movements[key] = movement
+            movement = _bus(
+                movements,
+                (moved_at.date(), reception.pk, dest.pk),
+                from_facility=reception,
+                to_facility=dest,
+                status=Movement.Status.RECEIVED,
+                dispatched_at=moved_at,
+                dispatched_by=manager,
+                vehicle=f"Bus {len(movements) % 40 + 1}",
+            )
             received_at = moved_at + dt.timedelta(hours=4)
-            placements += [
-                Placement(
-                    person=person,
-                    state="placed",
-                    facility=reception,
-                    started_at=at,
-                    ended_at=moved_at,
-                    is_current=False,
-                    created_by=registrar,
-                ),
-                Placement(
-                    person=person,
-                    state="in_transit",
-                    movement=movement,
-                    started_at=moved_at,
-                    ended_at=received_at,
-                    is_current=False,
-                    created_by=manager,
-                ),
+            placements += _left_reception(
+                person,
+                reception,
+                at,
+                movement,
+                moved_at,
+                registrar=registrar,
+                manager=manager,
+                received_at=received_at,
+            )
+            placements.append(
                 Placement(
                     person=person,
                     state="placed",
@@ -306,8 +293,8 @@ def _load_people(scenario, facilities, officers, seed: int, progress: bool) -> t
                     started_at=received_at,
                     created_by=manager,
                     capacity_override_reason="Demo scenario load",
-                ),
-            ]
+                )
+            )
             lines.append(
                 ManifestLine(
                     movement=movement,
@@ -351,39 +338,65 @@ def _maybe_in_transit(
         )
         return
     budget[kind] -= 1
-    dest_choices = (
-        by_kind.get(DESTINATION_KIND[m.category]) or by_kind[Facility.Kind.DISPLACEMENT_CAMP]
+    dest = _destinations(by_kind, m.category)[0]
+    movement = _bus(
+        movements,
+        ("transit", kind, reception.pk, dest.pk),
+        from_facility=reception,
+        to_facility=dest,
+        dispatched_at=departs[kind],
+        dispatched_by=manager,
+        vehicle="Bus 7" if kind == "overdue" else "Truck 2",
     )
-    dest = dest_choices[0]
-    key = ("transit", kind, reception.pk, dest.pk)
+    placements += _left_reception(
+        person,
+        reception,
+        at,
+        movement,
+        movement.dispatched_at,
+        registrar=person.registered_by,
+        manager=manager,
+    )
+    lines.append(ManifestLine(movement=movement, person=person))
+
+
+def _destinations(by_kind, category) -> list[Facility]:
+    """The facilities a person of this category goes to from reception (a camp if none of that kind)."""
+    return by_kind.get(DESTINATION_KIND[category]) or by_kind[Facility.Kind.DISPLACEMENT_CAMP]
+
+
+def _bus(movements: dict, key, **fields) -> Movement:
+    """The movement for ``key`` (one bus per day and route), created with ``fields`` the first time."""
     movement = movements.get(key)
     if movement is None:
-        movement = Movement(
-            number=new_number("M"),
-            from_facility=reception,
-            to_facility=dest,
-            dispatched_at=departs[kind],
-            dispatched_by=manager,
-            vehicle="Bus 7" if kind == "overdue" else "Truck 2",
-        )
+        movement = Movement(number=new_number("M"), **fields)
         movement.save()
         movements[key] = movement
-    placements += [
+    return movement
+
+
+def _left_reception(
+    person, reception, arrived_at, movement, left_at, *, registrar, manager, received_at=None
+) -> list[Placement]:
+    """A stay at reception ended by leaving on ``movement``, then the journey: over at
+    ``received_at``, or (``None``) still on the road, the person's current placement."""
+    journey = {} if received_at is None else {"ended_at": received_at, "is_current": False}
+    return [
         Placement(
             person=person,
             state="placed",
             facility=reception,
-            started_at=at,
-            ended_at=movement.dispatched_at,
+            started_at=arrived_at,
+            ended_at=left_at,
             is_current=False,
-            created_by=person.registered_by,
+            created_by=registrar,
         ),
         Placement(
             person=person,
             state="in_transit",
             movement=movement,
-            started_at=movement.dispatched_at,
+            started_at=left_at,
             created_by=manager,
+            **journey,
         ),
     ]
-    lines.append(ManifestLine(movement=movement, person=person))
