@@ -107,8 +107,8 @@ def facility_roll_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
         _person_row(pl.person, category=pl.category, placed_since=pl.started_at)
         for pl in placements
     )
-    export = export_rows(
-        request.user,
+    return _persons_file(
+        request,
         rows,
         ROLL_FIELDS,
         fmt,
@@ -116,10 +116,8 @@ def facility_roll_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
         purpose=f"roll of facility {facility.pk}",
         filters={"facility": facility.pk},
         obj=facility,
-        person_key=PERSON_ID,
-        request=request,
+        stem=f"roll-{facility.pk}",
     )
-    return _file(export, f"roll-{facility.pk}")
 
 
 @requires("person.export")
@@ -138,8 +136,8 @@ def manifest_export(request: HttpRequest, number: str, fmt: str) -> HttpResponse
         "outcome",
         "resolved_at",
     ]
-    export = export_rows(
-        request.user,
+    return _persons_file(
+        request,
         rows,
         fields,
         fmt,
@@ -147,10 +145,16 @@ def manifest_export(request: HttpRequest, number: str, fmt: str) -> HttpResponse
         purpose=f"manifest {movement.number}",
         filters={"movement": movement.number},
         obj=movement,
-        person_key=PERSON_ID,
-        request=request,
+        stem=f"manifest-{movement.number}",
     )
-    return _file(export, f"manifest-{movement.number}")
+
+
+def _persons_file(request, rows, fields, fmt, *, stem: str, **about) -> HttpResponse:
+    """A list of people (rows from :func:`_person_row`) as a file; its audit event lists their ids."""
+    export = export_rows(
+        request.user, rows, fields, fmt, person_key=PERSON_ID, request=request, **about
+    )
+    return _file(export, stem)
 
 
 def _person_row(person: Person, **extra) -> dict:
