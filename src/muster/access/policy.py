@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from muster.access.models import Role, RoleGrant
 from muster.identity import PERSON_ATTRIBUTES
+from muster.people.models import PROTECTION_FLAGS
 
 # Person fields, grouped by sensitivity. A role sees the union of the groups it is given.
 # The person-record layout's attributes (names, sex, birth, origin, nationality) are identity data.
@@ -28,17 +29,7 @@ IDENTITY_FIELDS = frozenset(
         "merged_into",
     }
 )
-PROTECTION_FIELDS = frozenset(
-    {
-        "unaccompanied_child",
-        "separated_child",
-        "disability",
-        "medical",
-        "pregnant",
-        "elderly_alone",
-        "wounded",
-    }
-)
+PROTECTION_FIELDS = frozenset(PROTECTION_FLAGS)
 LOCATION_FIELDS = frozenset({"current_facility", "custody_state"})
 CATEGORY_FIELDS = frozenset({"category"})
 SCREENING_FIELDS = frozenset({"category_reason", "category_decided_by"})

@@ -24,6 +24,7 @@ from .internals.model import Model
 from .internals.names import NameKey, normalise_name
 from .internals.pipeline import DedupeResult, LinkResult, ScoredPairs, dedupe, link
 from .internals.records import (
+    NAME_PARTS,
     PERSON_ATTRIBUTES,
     PERSON_COLUMNS,
     PersonCsvError,
@@ -34,6 +35,7 @@ from .internals.screening import Candidate, ScreeningIndex
 
 __all__ = [
     "FIELDS",
+    "NAME_PARTS",
     "PERSON_ATTRIBUTES",
     "PERSON_COLUMNS",
     "Candidate",

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from muster import identity
+
 
 class Sex(models.TextChoices):
     MALE = "M", _("Male")
@@ -48,14 +50,8 @@ PROTECTION_FLAGS: dict[str, str] = {
     "wounded": _("Wounded"),
 }
 
-NAME_PARTS = (
-    "given_name",
-    "father_name",
-    "grandfather_name",
-    "family_name",
-    "mother_name",
-    "alias",
-)
+# The parts a name is entered in, as the person-record layout has them (re-exported for the apps).
+NAME_PARTS = identity.NAME_PARTS
 
 
 class Household(models.Model):

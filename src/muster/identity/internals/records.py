@@ -10,13 +10,16 @@ from pathlib import Path
 
 # The columns that describe the person, in layout order: everything but the record's id and source.
 # Other parts of Muster name the same person fields after these (screening, exports, the access policy).
-PERSON_ATTRIBUTES = (
+NAME_PARTS = (
     "given_name",
     "father_name",
     "grandfather_name",
     "family_name",
     "mother_name",
     "alias",
+)
+PERSON_ATTRIBUTES = (
+    *NAME_PARTS,
     "sex",
     "date_of_birth",
     "birth_year",
