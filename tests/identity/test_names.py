@@ -46,6 +46,10 @@ SAME_NAME = [
     ("given", ["Jamila", "Djamila", "Jamilah", "جميلة"]),
     ("given", ["Khadija", "Khadidja", "Khadijah", "خديجة"]),
     ("family", ["Albu Kamil", "Al-Bu Kamil", "Elbou Kamil", "Albukamil"]),
+    ("given", ["Arwa", "Aroua", "أروى"]),
+    ("given", ["Muayad", "Mouayad", "Moayad", "مؤيد"]),
+    ("given", ["Suad", "Souad", "سعاد"]),
+    ("family", ["al-Ani", "Alani", "El Ani", "العاني"]),
 ]
 
 # Names that are different names, however alike they look in Latin letters.

@@ -20,11 +20,13 @@ Latin rules, in order (see README.md in this package for the table with examples
 1. NFKD, drop accents; Kurdish ş -> sh, ç -> ch; lower case; apostrophes and ʿ ʾ dropped.
 2. Particles: al/el/il/ul (and sun-letter forms ar-, as-, ad- ... before the same letter) are
    dropped before another token; bin/ibn/ben/bint/walad dropped; abu/abou/abo -> abu.  In
-   family names a glued al-/el- is dropped when at least four letters remain (Alobaidi).
+   family names a glued al-/el- is dropped when at least three letters remain (Alobaidi,
+   Alani).
 3. Compounds are joined: "Abd al-Rahman", "Abdel Rahman", "Abdurrahman" -> abdrahman;
    "Nur al-Din", "Noureddine" -> nurdin.
 4. Consonants: ph->f, kh->x, gh->G (ghayn), sh/ch->$, th->t, dh->d, zh->j, q/c/ck->k, g->j.
-5. Vowels: ou/oo/o/uu->u, ee/ie/ii->i, ei/ey/ai/ay->ay, iy before a vowel->i, aa->a, final y
+5. Vowels: ou/oo/o/uu->u, ee/ie/ii->i, ei/ey/ai/ay->ay, iy before a vowel->i, a medial u
+   before a vowel->w (Aroua = Arwa), aa->a, final y
    after a consonant->i; doubled letters single; final "ah"->a (teh marbuta); then e->a (key1)
    or e->i (key2).
 """
@@ -129,6 +131,9 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         ("ou|oo|uu|o", "u"),
         ("ee|ie|ii", "i"),
         ("ei|ey|ai|ay", "A"),  # placeholder so "ay" is not re-read as a + y
+        # A medial u before a vowel is waw as a consonant, in the French school's "ou" too:
+        # Aroua = Arwa, Aouad = Awad, Mouayad = Muayad, Souad = Suad.
+        ("(?<=[a-z$])u(?=[aeiA])", "w"),
         ("iy(?=[aeiu])", "i"),
         ("aa", "a"),
         ("(?<=[^aeiuA])y$", "i"),
@@ -222,7 +227,7 @@ def _drop_particles(tokens: list[str], part: str) -> list[str]:
             # "Albu Kamil" = "Al-Bu Kamil" = "Elbou Kamel" (آلبو, "the house of"): the article
             # went above when it stood alone, so it goes here too.
             out[0] = "bu"
-        elif first[:2] in ("al", "el") and len(first) >= 6:
+        elif first[:2] in ("al", "el") and len(first) >= 5:
             out[0] = first[2:]
     return out or tokens
 
