@@ -95,3 +95,14 @@ def test_deactivate_cli(make_user, capsys):
     officer.refresh_from_db()
     assert not officer.is_active
     assert cli.main(["deactivate", "nobody-here"]) == 1
+
+
+def test_auditor_page_shortens_the_person_ids_of_a_large_export(make_user, login):
+    from muster.audit.views import SHOWN_IDS
+
+    ids = list(range(100_001, 100_001 + 5000))
+    audit.record("export", detail={"export": "facility.roll", "rows": 5000, "person_ids": ids})
+    page = login(make_user("auditor")).get("/audit/", {"action": "export"}).content.decode()
+    assert str(ids[SHOWN_IDS - 1]) in page and str(ids[SHOWN_IDS]) not in page
+    assert f"and {5000 - SHOWN_IDS} more" in page
+    assert AuditEvent.objects.get(action="export").detail["person_ids"] == ids  # stored whole

@@ -11,6 +11,9 @@ from muster.access.decorators import requires
 from muster.audit import services as audit
 
 PAGE_SIZE = 100
+# An export's event lists every person in it (a camp roll: tens of thousands of ids); the page shows
+# the first few and the count, the CLI (`muster audit log`) prints them all.
+SHOWN_IDS = 20
 # Offered as suggestions in the Action box; a trailing "." matches the whole family.
 KNOWN_ACTIONS = [
     "person.read",
@@ -36,6 +39,15 @@ def _local_day_start(text: str, field: str, errors: dict) -> dt.datetime | None:
         errors[field] = _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": text}
         return None
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _shown(detail: dict) -> dict:
+    """The event's detail with long id lists cut to their first SHOWN_IDS and a count."""
+    ids = detail.get("person_ids") if isinstance(detail, dict) else None
+    if not isinstance(ids, list) or len(ids) <= SHOWN_IDS:
+        return detail
+    more = _("… and %(n)d more") % {"n": len(ids) - SHOWN_IDS}
+    return {**detail, "person_ids": [*ids[:SHOWN_IDS], more]}
 
 
 @requires("audit.view")
@@ -66,6 +78,8 @@ def audit_log(request):
             until=until,
         )
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    for event in page.object_list:
+        event.shown_detail = _shown(event.detail)
     # Looking at the log is itself on the log: the filters, not the results.
     audit.record("audit.search", request=request, detail={k: v for k, v in filters.items() if v})
     return render(
