@@ -206,8 +206,8 @@ MUSTER = {
     # Screening hits: match probability at or above SCREENING_LIKELY is "likely", at or above
     # SCREENING_POSSIBLE "possible"; below it nothing is shown to the officer.  Chosen from the
     # hit quality bench/screening.py measures (see matching.DEFAULT_LIKELY, bench/RESULTS.md).
-    "SCREENING_LIKELY": float(os.environ.get("MUSTER_SCREENING_LIKELY", "0.99")),
-    "SCREENING_POSSIBLE": float(os.environ.get("MUSTER_SCREENING_POSSIBLE", "0.9")),
+    "SCREENING_LIKELY": float(os.environ.get("MUSTER_SCREENING_LIKELY", "0.97")),
+    "SCREENING_POSSIBLE": float(os.environ.get("MUSTER_SCREENING_POSSIBLE", "0.8")),
 }
 
 # No personal data in logs: Person.__str__ is only the registration number, and the loggers that

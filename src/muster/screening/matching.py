@@ -18,11 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from muster.identity import PERSON_ATTRIBUTES, Candidate, ScreeningIndex
 
 # Match probability thresholds; MUSTER["SCREENING_LIKELY"] / ["SCREENING_POSSIBLE"] override them.
-# Chosen on bench/screening.py (100k registry, 500 re-registrations; bench/RESULTS.md): "likely"
-# is high-precision, and below 0.9 the false hits (namesakes sharing a given name and one or two
-# lineage names, the rest different) outnumber the true ones by more than twenty to one.
-DEFAULT_LIKELY = 0.99
-DEFAULT_POSSIBLE = 0.9
+# Chosen on bench/screening.py (100k registry, 500 re-registrations; bench/RESULTS.md) with the
+# model of 2026-12-01: at 0.97 about nine likely hits in ten are the same person; lowering
+# "possible" below 0.8 finds one more true duplicate in 500 for some 160 more false hits (mostly
+# namesakes sharing a given name and some lineage names). Re-measure when the model changes.
+DEFAULT_LIKELY = 0.97
+DEFAULT_POSSIBLE = 0.8
 PERSON_FIELDS = ("id", *PERSON_ATTRIBUTES)
 ENTRY_FIELDS = PERSON_FIELDS
 
