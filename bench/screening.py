@@ -277,12 +277,17 @@ def _share(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f} %" if whole else "-"
 
 
-def bench_memory(n: int, queries: int, seed: int) -> dict:
+def bench_memory(n: int, queries: int, seed: int, sweep: int = 0) -> dict:
     from muster.identity import ScreeningIndex
     from muster.screening import matching
 
     registry, again, _ = _records(n, seed, queries)
     keys = [key for _, key, _ in registry]
+    households = [hh for _, _, hh in registry]
+    sample = random.Random(seed + 4).sample(range(n), min(sweep, n))
+    registered = [
+        matching.person_record({**_person_fields(registry[i][0]), "id": i + 1}) for i in sample
+    ]
     rows = [{**_person_fields(r), "id": i + 1} for i, (r, _, _) in enumerate(registry)]
     del registry
     t = time.perf_counter()
@@ -304,6 +309,34 @@ def bench_memory(n: int, queries: int, seed: int) -> dict:
         false_possible += sum(
             1 for c, ok in zip(cands, true, strict=True) if not ok and c.match_probability < likely
         )
+    # Threshold sweep: the true duplicate's score for each re-registration, and the false
+    # candidates (other households) of ``sweep`` registered persons screened against the rest,
+    # which is what a batch re-screen proposes (each pair found from both ends, counted once).
+    floor = min(SWEEP)
+    true_scores, camp_false, registry_false = [], [], []
+    for i, (r, key, _) in enumerate(again):
+        rec = matching.person_record({**_person_fields(r), "id": n + 1 + i})
+        cands = index.candidates(rec, limit=50, min_score=floor)
+        true_scores.append(
+            max(
+                (c.match_probability for c in cands if keys[int(c.record_id) - 1] == key),
+                default=0.0,
+            )
+        )
+        camp_false += [c.match_probability for c in cands if keys[int(c.record_id) - 1] != key]
+    for i, rec in zip(sample, registered, strict=True):
+        registry_false += [
+            c.match_probability
+            for c in index.candidates(rec, limit=50, min_score=floor)
+            if households[int(c.record_id) - 1] != households[i]
+        ]
+    grid = []
+    for th in SWEEP if sweep else ():
+        found_th = sum(p >= th for p in true_scores)
+        false_th = sum(p >= th for p in camp_false) + (
+            sum(p >= th for p in registry_false) / len(sample) * n / 2
+        )
+        grid.append((th, found_th / len(again), found_th, false_th))
     return {
         "persons": n,
         "build_s": build_s,
@@ -315,7 +348,28 @@ def bench_memory(n: int, queries: int, seed: int) -> dict:
         "false_possible": false_possible / len(again),
         "queries": len(again),
         "rss_mb": _rss_mb(),
+        "grid": grid,
+        "sweep": len(sample),
     }
+
+
+SWEEP = (0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.98, 0.99)
+
+
+def _sweep_rows(m: dict) -> list[str]:
+    return [
+        f"Threshold sweep, in-memory index of {m['persons']:,}: recall of the {m['queries']} true "
+        f"duplicates, and false pairs a batch re-screen would propose (estimated from "
+        f"{m['sweep']:,} registered persons screened against the rest, other households):",
+        "",
+        "| threshold | true duplicates found | false pairs (batch, estimated) | false per true |",
+        "| ---: | ---: | ---: | ---: |",
+        *(
+            f"| {th} | {100 * recall:.1f} % ({found}) | {false:,.0f} | {false / max(found, 1):.2f} |"
+            for th, recall, found, false in m["grid"]
+        ),
+        "",
+    ]
 
 
 SECTION = "## Screening (`bench/screening.py`)"
@@ -341,6 +395,9 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=500)
     ap.add_argument("--listed", type=int, default=200, help="registered people on the list")
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument(
+        "--sweep", type=int, default=0, help="memory run: registered persons screened for the sweep"
+    )
     ap.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     args = ap.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "muster.settings")
@@ -350,7 +407,7 @@ def main() -> None:
         SECTION,
         "",
         f"`python bench/screening.py --db {args.db} --memory {args.memory} --queries "
-        f"{args.queries} --listed {args.listed} --seed {args.seed}` on this machine (2 cores, "
+        f"{args.queries} --listed {args.listed} --seed {args.seed} --sweep {args.sweep}` on this machine (2 cores, "
         f"shared), SQLite, {dt.date.today().isoformat()}.",
         "Registry: the scenario population as the `reception` register wrote it, each household "
         "registered together; each query is one of them re-registered by the `camp` register "
@@ -389,7 +446,7 @@ def main() -> None:
             "",
         ]
     if args.memory:
-        m = bench_memory(args.memory, args.queries, args.seed)
+        m = bench_memory(args.memory, args.queries, args.seed, args.sweep)
         print(m, flush=True)
         likely, possible = matching.thresholds()
         lines += [
@@ -402,6 +459,7 @@ def main() -> None:
             f"| {m['max_ms']:.0f} ms | {100 * m['found']:.1f} % of {m['queries']} "
             f"| {m['false_likely']:.3f} / {m['false_possible']:.3f} | {m['rss_mb']:.0f} MB |",
             "",
+            *(_sweep_rows(m) if m["grid"] else []),
         ]
     text = "\n".join(lines)
     print(text)
