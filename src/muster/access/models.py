@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,7 +18,19 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
+class RoleGrantQuerySet(models.QuerySet):
+    def in_force(self, at=None) -> "RoleGrantQuerySet":
+        """Grants neither revoked nor expired (at ``at``, default now)."""
+        at = at or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=at)
+        )
+
+
 class RoleGrant(models.Model):
+    """A role held by a user. A grant ends (``revoked_at``) or runs out (``expires_at``); it is never
+    deleted, so who could do what, and when, stays on record."""
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants"
     )
@@ -36,6 +49,8 @@ class RoleGrant(models.Model):
     granted_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RoleGrantQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -8,7 +8,6 @@ current placement (or movement in transit) touches one of its facilities.
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from muster.access.models import Role, RoleGrant
 from muster.identity import PERSON_ATTRIBUTES
@@ -146,12 +145,7 @@ def active_grants(user) -> list[RoleGrant]:
     cached = getattr(user, "_muster_grants", None)
     if cached is not None:
         return cached
-    now = timezone.now()
-    grants = list(
-        RoleGrant.objects.filter(user=user, revoked_at__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .select_related("facility")
-    )
+    grants = list(RoleGrant.objects.filter(user=user).in_force().select_related("facility"))
     user._muster_grants = grants
     return grants
 

@@ -1,6 +1,7 @@
 """The verbs of access: users, role grants (with separation of duties), sign-in throttling, sessions, TOTP."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pyotp
@@ -9,13 +10,46 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.access.models import LoginAttempt, Role, RoleGrant, SessionFence, TotpDevice
 from muster.access.policy import INCOMPATIBLE_ROLES, active_grants
 from muster.audit import services as audit
+
+
+def user_named(username: str):
+    """The account called ``username`` (deactivated ones included)."""
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise ValidationError({"username": [_("no user named '%(u)s'") % {"u": username}]})
+    return user
+
+
+def facility_named(name: str):
+    from muster.custody.models import Facility
+
+    facility = Facility.objects.filter(name=name).first()
+    if facility is None:
+        raise ValidationError({"facility": [_("no facility named '%(n)s'") % {"n": name}]})
+    return facility
+
+
+def _check_role(role: str) -> None:
+    if role not in Role.values:
+        raise ValidationError(
+            {
+                "role": [
+                    _("'%(v)s' is not a role (one of: %(roles)s)")
+                    % {"v": role, "roles": ", ".join(Role.values)}
+                ]
+            }
+        )
+
+
+def _where(grant: RoleGrant) -> str:
+    return grant.facility.name if grant.facility_id else _("every facility")
 
 
 @transaction.atomic
@@ -28,17 +62,24 @@ def grant_role(
     expires_at: datetime | None = None,
     request=None,
 ) -> RoleGrant:
-    """Grant a role (optionally scoped to a facility, optionally expiring).
+    """Grant a role (optionally scoped to a facility, optionally expiring) and return the grant in force.
 
     Refused when the user already holds an incompatible role at the same facility (or everywhere).
+    Granting a role the user already holds there with another expiry ends that grant and starts a new
+    one; an expired grant is closed at its expiry. Grants are ended, never deleted.
     """
-    if role not in Role.values:
-        raise ValidationError({"role": [_("'%(v)s' is not a role") % {"v": role}]})
+    _check_role(role)
     now = timezone.now()
-    active = RoleGrant.objects.filter(user=user, revoked_at__isnull=True).filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    )
-    for other in active:
+    if expires_at is not None and expires_at <= now:
+        raise ValidationError(
+            {
+                "expires_at": [
+                    _("%(t)s is not in the future")
+                    % {"t": timezone.localtime(expires_at).strftime("%Y-%m-%d %H:%M")}
+                ]
+            }
+        )
+    for other in RoleGrant.objects.filter(user=user).in_force(now).select_related("facility"):
         same_place = (
             other.facility_id is None or facility is None or other.facility_id == facility.pk
         )
@@ -47,26 +88,44 @@ def grant_role(
                 {
                     "role": [
                         _(
-                            "%(user)s already holds %(other)s there; it cannot be combined with %(role)s"
+                            "%(user)s already holds %(other)s at %(where)s; it cannot be combined with %(role)s"
                         )
-                        % {"user": user.get_username(), "other": other.role, "role": role}
+                        % {
+                            "user": user.get_username(),
+                            "other": other.role,
+                            "where": _where(other),
+                            "role": role,
+                        }
                     ]
                 }
             )
-    grant, _created = RoleGrant.objects.get_or_create(
-        user=user,
-        role=role,
-        facility=facility,
-        revoked_at=None,
-        defaults={"granted_by": by, "expires_at": expires_at},
+    held = (
+        RoleGrant.objects.select_for_update()
+        .filter(user=user, role=role, facility=facility, revoked_at__isnull=True)
+        .first()
+    )
+    if held is not None and held.expires_at == expires_at:
+        return held  # already in force as asked: nothing changes, nothing to record
+    if held is not None:
+        # At most one open grant per user, role and place (a database constraint): close the old one.
+        held.revoked_at = min(held.expires_at, now) if held.expires_at else now
+        held.save(update_fields=["revoked_at"])
+    grant = RoleGrant.objects.create(
+        user=user, role=role, facility=facility, granted_by=by, expires_at=expires_at
     )
     audit.record(
         "role.grant",
         actor=by,
         obj=user,
         request=request,
-        detail={"role": role, "facility": facility.pk if facility else None},
+        detail={
+            "role": role,
+            "facility": facility.pk if facility else None,
+            "expires_at": expires_at.isoformat() if expires_at else None,
+            "replaces": held.pk if held else None,
+        },
     )
+    user.__dict__.pop("_muster_grants", None)
     return grant
 
 
@@ -76,12 +135,82 @@ def revoke_role(grant: RoleGrant, *, by=None, request=None) -> None:
     grant.revoked_at = timezone.now()
     grant.save(update_fields=["revoked_at"])
     audit.record(
-        "role.revoke", actor=by, obj=grant.user, request=request, detail={"role": grant.role}
+        "role.revoke",
+        actor=by,
+        obj=grant.user,
+        request=request,
+        detail={"role": grant.role, "facility": grant.facility_id},
     )
     user = grant.user
     user.__dict__.pop("_muster_grants", None)
     if not active_grants(user):
         end_sessions(user)
+
+
+@transaction.atomic
+def revoke_roles(user, role: str, *, facility=None, by=None, request=None) -> list[RoleGrant]:
+    """End the user's grants of ``role`` in force: the one at ``facility``, or all of them when no
+    facility is given. Returns the grants ended."""
+    _check_role(role)
+    held = list(
+        RoleGrant.objects.filter(user=user, role=role).in_force().select_related("facility")
+    )
+    names = {"user": user.get_username(), "role": role}
+    if not held:
+        raise ValidationError({"role": [_("%(user)s holds no %(role)s grant") % names]})
+    if facility is not None:
+        there = [g for g in held if g.facility_id == facility.pk]
+        if not there:
+            places = ", ".join(sorted(_where(g) for g in held))
+            raise ValidationError(
+                {
+                    "facility": [
+                        _("%(user)s holds %(role)s at %(places)s, not at %(facility)s alone")
+                        % {**names, "places": places, "facility": facility.name}
+                    ]
+                }
+            )
+        held = there
+    for grant in held:
+        revoke_role(grant, by=by, request=request)
+    return held
+
+
+@dataclass(frozen=True)
+class Account:
+    """A user as an administrator sees them: no case data."""
+
+    username: str
+    is_active: bool
+    grants: list[RoleGrant]  # in force, with their facility
+    totp_enrolled: bool
+    totp_required: bool  # by one of the roles in force
+
+
+def accounts() -> list[Account]:
+    """Every user (deactivated ones too) with the grants in force, by username."""
+    in_force = RoleGrant.objects.in_force().select_related("facility")
+    users = (
+        get_user_model()
+        .objects.order_by("username")
+        .prefetch_related(
+            Prefetch("role_grants", in_force.order_by("role", "facility__name"), to_attr="in_force")
+        )
+    )
+    enrolled = set(
+        TotpDevice.objects.filter(confirmed_at__isnull=False).values_list("user_id", flat=True)
+    )
+    required = set(_muster("TOTP_REQUIRED_ROLES"))
+    return [
+        Account(
+            username=u.get_username(),
+            is_active=u.is_active,
+            grants=u.in_force,
+            totp_enrolled=u.pk in enrolled,
+            totp_required=any(g.role in required for g in u.in_force),
+        )
+        for u in users
+    ]
 
 
 @transaction.atomic
@@ -94,8 +223,6 @@ def create_user(
     by=None,
     check_password: bool = True,
 ):
-    from muster.custody.models import Facility
-
     User = get_user_model()
     username = (username or "").strip()
     if not username:
@@ -110,12 +237,7 @@ def create_user(
             raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
     user.save()
-    facilities = []
-    for name in facility_names:
-        facility = Facility.objects.filter(name=name).first()
-        if facility is None:
-            raise ValidationError({"facility": [_("no facility named '%(n)s'") % {"n": name}]})
-        facilities.append(facility)
+    facilities = [facility_named(name) for name in facility_names]
     audit.record("user.create", actor=by, obj=user)
     for role in roles:
         for facility in facilities or [None]:
@@ -275,11 +397,19 @@ def verify_totp(user, code: str, *, request=None) -> bool:
 
 
 @transaction.atomic
-def reset_totp(user, *, by=None, request=None) -> None:
-    """Forget a user's authenticator (lost phone): they enrol again at their next sign-in."""
+def reset_totp(user, *, by=None, request=None) -> bool:
+    """Forget a user's authenticator (lost phone): they enrol again at their next sign-in.
+
+    Their sessions and API token end at once. Returns whether an authenticator was enrolled.
+    """
+    had_device = confirmed_device(user) is not None
+    # The secret is a credential, not a record: it goes; the audit event keeps that it was reset.
     TotpDevice.objects.filter(user=user).delete()
     end_sessions(user)
-    audit.record("totp.reset", actor=by, obj=user, request=request)
+    audit.record(
+        "totp.reset", actor=by, obj=user, request=request, detail={"had_device": had_device}
+    )
+    return had_device
 
 
 @transaction.atomic
