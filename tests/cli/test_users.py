@@ -211,6 +211,7 @@ def test_users_lists_accounts_grants_and_two_factor_but_no_case_data(
     access.grant_role(
         manager, "tracing_caseworker", expires_at=timezone.now() + dt.timedelta(days=3)
     )
+    access.grant_role(manager, "camp_manager")  # every facility is listed before a named one
     coordinator = make_user("coordinator", username="maher")
     device = access.start_totp_enrolment(coordinator)
     assert access.confirm_totp_enrolment(coordinator, pyotp.TOTP(device.secret).now())
@@ -225,7 +226,8 @@ def test_users_lists_accounts_grants_and_two_factor_but_no_case_data(
     assert rows["username"] == ["active", "2fa", "grants"]
     assert rows["lina"][:2] == ["yes", "no"]
     assert rows["lina"][2].startswith(
-        "camp_manager at Al-Hol Camp; tracing_caseworker at every facility until "
+        "camp_manager at every facility; camp_manager at Al-Hol Camp; "
+        "tracing_caseworker at every facility until "
     )
     assert rows["maher"] == ["yes", "yes", "coordinator at every facility"]
     assert rows["nour"] == ["no", "no", "auditor at every facility"]
@@ -284,8 +286,13 @@ def test_user_commands_have_help(command, capsys):
     assert f"usage: muster {command}" in capsys.readouterr().out
 
 
-def test_help_lists_every_role(capsys):
+def test_grant_help_lists_every_role_and_every_incompatible_pair(capsys):
+    from muster.access.policy import INCOMPATIBLE_ROLES
+
     with pytest.raises(SystemExit):
         cli.main(["grant", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert all(role in text for role in Role.values)
+    for pair in INCOMPATIBLE_ROLES:
+        a, b = sorted(pair)
+        assert f"{a} with {b}" in text or f"{b} with {a}" in text

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -189,13 +189,16 @@ class Account:
 
 def accounts() -> list[Account]:
     """Every user (deactivated ones too) with the grants in force, by username."""
-    in_force = RoleGrant.objects.in_force().select_related("facility")
+    # "Every facility" first on every database (SQLite and PostgreSQL sort NULL differently).
+    in_force = (
+        RoleGrant.objects.in_force()
+        .select_related("facility")
+        .order_by("role", F("facility__name").asc(nulls_first=True))
+    )
     users = (
         get_user_model()
         .objects.order_by("username")
-        .prefetch_related(
-            Prefetch("role_grants", in_force.order_by("role", "facility__name"), to_attr="in_force")
-        )
+        .prefetch_related(Prefetch("role_grants", in_force, to_attr="in_force"))
     )
     enrolled = set(
         TotpDevice.objects.filter(confirmed_at__isnull=False).values_list("user_id", flat=True)
