@@ -3,16 +3,21 @@ re-screening of the whole registry.
 
 Registry = the scenario generator's population as the ``reception`` register writes it; queries =
 the same persons re-registered by the ``camp`` register (other spelling habits, dropped grandfather
-names, year-only dates), i.e. the duplicates screening must find.
+names, year-only dates), i.e. the duplicates screening must find; reference list = some of them
+and as many never registered, as an Arabic-script authority writes them. Every hit is checked
+against the generator's truth: per band (likely / possible) how many hits, how many are the same
+person, the recall of the true duplicates and of the listed people, hits per person screened.
 
 - ``db`` (100k by default): persons bulk-loaded into a fresh SQLite database; the process-wide index
   is built from the database (``matching.REGISTRY.sync``); each query is a real new Person screened
   through ``services.screen_persons`` (candidates, DB checks, hits written and audited); then the
   whole registry is re-screened with ``services.run_batch_rescreen``.
 - ``memory`` (1M by default): the same adapter records (``matching.person_record``) in a
-  ``ScreeningIndex`` without a database, to show how lookup latency scales.
+  ``ScreeningIndex`` without a database, to show how lookup latency scales; with ``--sweep N``
+  also recall and estimated batch false pairs per threshold (how the thresholds are chosen).
 
     python bench/screening.py --db 100000 --memory 1000000 --queries 500 --write
+    python bench/screening.py --db 0 --memory 100000 --sweep 5000
 """
 
 from __future__ import annotations
