@@ -2,6 +2,7 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from muster.audit.models import AuditEvent
 from muster.custody import services as custody
@@ -145,3 +146,22 @@ def test_protection_review_page_records_a_review(web_as, registered):
     response = caseworker.post(url, {"outcome": "referred", "reason": "to UNICEF partner"})
     assert response.status_code == 302
     assert child.protection_reviews.get().outcome == "referred"
+
+
+def test_queue_says_the_score_ranks_and_shows_the_configured_bands(web_as, settings):
+    settings.MUSTER = {**settings.MUSTER, "SCREENING_LIKELY": 0.93, "SCREENING_POSSIBLE": 0.7}
+    _, client = web_as("screening_officer")
+
+    html = client.get(reverse("screening-queue")).content.decode()
+
+    assert "likely from 0.93, possible from 0.70" in html
+    assert "It is not the chance that they are the same person" in html
+
+
+def test_queue_score_help_is_in_arabic_for_arabic_readers(web_as):
+    _, client = web_as("screening_officer")
+
+    with translation.override("ar"):  # restores the language after, so no other test reads Arabic
+        html = client.get(reverse("screening-queue"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+
+    assert "ترتّب الدرجة المرشّحين" in html

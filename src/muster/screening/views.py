@@ -55,6 +55,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = [{"hit": h, "summary": matching.summary(h.explanation)} for h in page]
     # The queue shows names of the screened persons and their candidates: one audited read.
     audit.record("screening.queue.read", request=request, detail={"hits": len(rows)})
+    likely, possible = matching.thresholds()
     return render(
         request,
         "screening/queue.html",
@@ -72,6 +73,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "run": _latest_batch(),
             "may_rescreen": policy.can(request.user, "screening.decide"),
             "show_names": bool(policy.person_fields(request.user) & {"given_name"}),
+            "likely_threshold": likely,
+            "possible_threshold": possible,
         },
     )
 
