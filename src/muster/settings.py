@@ -203,12 +203,13 @@ MUSTER = {
         ).split(",")
         if r.strip()
     ],
-    # Screening hits: match probability at or above SCREENING_LIKELY is "likely", at or above
-    # SCREENING_POSSIBLE "possible"; below it nothing is shown to the officer.  Chosen from the
-    # hit quality bench/screening.py measures (see matching.DEFAULT_LIKELY, bench/RESULTS.md).
-    "SCREENING_LIKELY": float(os.environ.get("MUSTER_SCREENING_LIKELY", "0.97")),
-    "SCREENING_POSSIBLE": float(os.environ.get("MUSTER_SCREENING_POSSIBLE", "0.8")),
 }
+# Screening hits: match probability at or above SCREENING_LIKELY is "likely", at or above
+# SCREENING_POSSIBLE "possible"; below it nothing is shown.  The defaults, chosen from what
+# bench/screening.py measures, live once in muster.screening.matching; these only override them.
+for _key in ("SCREENING_LIKELY", "SCREENING_POSSIBLE"):
+    if os.environ.get(f"MUSTER_{_key}"):
+        MUSTER[_key] = float(os.environ[f"MUSTER_{_key}"])
 
 # No personal data in logs: Person.__str__ is only the registration number, and the loggers that
 # would echo request bodies or SQL parameters (names!) are held above DEBUG whatever MUSTER_LOG_LEVEL.
