@@ -50,10 +50,12 @@ def cmd_serve(args) -> int:
 def _serve(host: str, port: int, threads: int = 8) -> None:
     from waitress import serve
 
+    from muster.audit.services import operator
     from muster.wsgi import application
 
     print(f"Muster is serving on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
-    serve(application, host=host, port=port, threads=threads, ident="Muster")
+    with operator(None):  # what the server records is its users' doing, not the operator's
+        serve(application, host=host, port=port, threads=threads, ident="Muster")
 
 
 def cmd_createuser(args) -> int:
@@ -100,7 +102,7 @@ def cmd_sitrep(args) -> int:
     from muster.audit.services import record
     from muster.reports.sitrep import situation_report
 
-    # Figures leaving the system are an export, on the log like the web's (the operator has no user).
+    # Figures leaving the system are an export, on the log like the web's.
     with transaction.atomic():
         report = situation_report()
         record(
@@ -108,7 +110,6 @@ def cmd_sitrep(args) -> int:
             detail={
                 "export": "sitrep",
                 "purpose": "situation report",
-                "via": "cli",
                 "format": "json" if args.json else "text",
                 "filters": {},
                 "rows": len(report["facilities"]),
@@ -175,10 +176,8 @@ def _print_events(events, limit: int) -> int:
         where = f"{ev.object_type}:{ev.object_id}" if ev.object_id else ev.object_type or "-"
         detail = json.dumps(ev.detail, ensure_ascii=False, sort_keys=True) if ev.detail else ""
         at = timezone.localtime(ev.at).strftime("%Y-%m-%d %H:%M:%S")
-        print(
-            f"#{ev.seq}\t{at}\t{ev.actor_username or '-'}\t{ev.action}\t{where}\t"
-            f"{ev.ip or '-'}\t{detail}"
-        )
+        who = ev.actor_username or (f"{ev.os_user} (cli)" if ev.os_user else "-")
+        print(f"#{ev.seq}\t{at}\t{who}\t{ev.action}\t{where}\t{ev.ip or '-'}\t{detail}")
         shown += 1
     return shown
 
@@ -187,7 +186,7 @@ def _cli_audit_search(detail: dict) -> None:
     # The operator's look at the log is itself on the log (filters only, no results).
     from muster.audit.services import record
 
-    record("audit.search", detail={"via": "cli", **{k: v for k, v in detail.items() if v}})
+    record("audit.search", detail={k: v for k, v in detail.items() if v})
 
 
 def cmd_audit_who_read(args) -> int:
@@ -303,7 +302,7 @@ def cmd_users(args) -> int:
 
     with transaction.atomic():
         accounts = access.accounts()
-        record("user.list", detail={"via": "cli", "rows": len(accounts)})
+        record("user.list", detail={"rows": len(accounts)})
     print("username\tactive\t2fa\tgrants")
     for account in accounts:
         if account.totp_enrolled:
@@ -422,7 +421,8 @@ def build_parser() -> argparse.ArgumentParser:
         "log",
         help="search the audit log",
         description="Events matching all filters, newest first, one per line (tab-separated): "
-        "#seq, time, actor, action, object, address, detail.",
+        "#seq, time, actor (for a `muster` command, the operating-system user who ran it, as "
+        "'NAME (cli)'), action, object, address, detail.",
     )
     lg.add_argument("--object", help="a registration number, or type:id (auth.user:12)")
     lg.add_argument("--actor", help="username")
@@ -527,14 +527,28 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _os_user() -> str:
+    """The operating-system user running the command, for the audit log."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (ImportError, KeyError, OSError):  # no login name in the environment, no passwd entry
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable = args.func
     try:
-        if getattr(args, "django", False):
-            _setup_django()
-        return func(args)
+        if not getattr(args, "django", False):
+            return func(args)
+        _setup_django()
+        from muster.audit.services import operator
+
+        with operator(_os_user()):  # the audit events the command writes name who ran it
+            return func(args)
     except CommandError as exc:
         print(f"muster: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -1,6 +1,7 @@
 """The auditor's questions: who looked at this child's record last month, which exports left."""
 
 import datetime as dt
+import os
 
 import pytest
 from django.utils import timezone
@@ -106,3 +107,78 @@ def test_auditor_page_shortens_the_person_ids_of_a_large_export(make_user, login
     assert str(ids[SHOWN_IDS - 1]) in page and str(ids[SHOWN_IDS]) not in page
     assert f"and {5000 - SHOWN_IDS} more" in page
     assert AuditEvent.objects.get(action="export").detail["person_ids"] == ids  # stored whole
+
+
+# --- events written by the `muster` command name the operating-system user who ran it ----------
+
+
+@pytest.fixture
+def operator_named(monkeypatch):
+    def named(name):
+        # getpass.getuser() reads LOGNAME first: the login name the operating system gave the shell.
+        monkeypatch.setenv("LOGNAME", name)
+        return name
+
+    return named
+
+
+def test_command_line_events_say_which_operating_system_user_ran_them(
+    operator_named, make_user, capsys
+):
+    officer = make_user("registration_officer")
+    operator_named("amira-ops")
+    before = AuditEvent.objects.count()
+
+    assert cli.main(["grant", officer.username, "coordinator"]) == 0
+    assert cli.main(["deactivate", officer.username, "--reason", "contract ended"]) == 0
+    assert cli.main(["sitrep"]) == 0
+    assert cli.main(["audit", "log", "--action", "role."]) == 0
+
+    events = list(AuditEvent.objects.order_by("seq")[before:])
+    assert [e.action for e in events] == ["role.grant", "user.deactivate", "export", "audit.search"]
+    for event in events:
+        assert event.actor_id is None
+        assert event.detail["via"] == "cli" and event.detail["os_user"] == "amira-ops"
+    assert events[1].detail["reason"] == "contract ended"  # the service's own detail is kept
+    assert cli.main(["audit", "verify"]) == 0  # the chain covers the operator too
+
+
+def test_auditor_sees_the_operator_where_the_actor_is_shown(
+    operator_named, make_user, login, capsys
+):
+    officer = make_user("registration_officer")
+    operator_named("amira-ops")
+    cli.main(["deactivate", officer.username])
+    capsys.readouterr()
+
+    assert cli.main(["audit", "log", "--action", "user.deactivate"]) == 0
+    assert capsys.readouterr().out.split("\t")[2] == "amira-ops (cli)"
+    page = login(make_user("auditor")).get("/audit/", {"action": "user.deactivate"})
+    assert "amira-ops (command line)" in page.content.decode()
+
+
+def test_web_events_and_events_after_the_command_name_no_operator(
+    operator_named, make_user, login, capsys
+):
+    officer = make_user("registration_officer")
+    operator_named("amira-ops")
+    cli.main(["deactivate", officer.username])
+    audit.record("scenario.load")  # not inside a command: nobody to name
+    login(make_user("auditor")).get("/audit/")
+
+    assert "os_user" not in AuditEvent.objects.get(action="scenario.load").detail
+    assert "os_user" not in AuditEvent.objects.get(action="audit.search").detail
+
+
+def test_an_operator_without_a_login_name_is_recorded_by_user_id(monkeypatch, make_user, capsys):
+    import getpass
+
+    def no_login_name():
+        raise OSError("No username set in the environment")  # a bare container, no passwd entry
+
+    monkeypatch.setattr(getpass, "getuser", no_login_name)
+    officer = make_user("registration_officer")
+
+    assert cli.main(["deactivate", officer.username]) == 0
+    event = AuditEvent.objects.get(action="user.deactivate")
+    assert event.detail["os_user"] == f"uid {os.getuid()}" and event.detail["via"] == "cli"

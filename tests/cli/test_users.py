@@ -5,6 +5,7 @@ and on PostgreSQL alike (``DATABASE_URL``).
 """
 
 import datetime as dt
+import getpass
 
 import pyotp
 import pytest
@@ -24,6 +25,10 @@ def muster(db, capsys):
         return code, out, err
 
     return run
+
+
+# What the command adds to each audit event it writes: who ran it, as the operating system knows them.
+BY_CLI = {"via": "cli", "os_user": getpass.getuser()}
 
 
 def one_line_error(err: str) -> str:
@@ -161,7 +166,7 @@ def test_revoke_at_one_facility_ends_that_grant_only_and_keeps_it_on_record(
     ended = RoleGrant.objects.get(user=user, facility=facilities["camp"])
     assert ended.revoked_at is not None  # ended, not deleted
     event = AuditEvent.objects.filter(action="role.revoke").latest("seq")
-    assert event.detail == {"role": "camp_manager", "facility": facilities["camp"].pk}
+    assert event.detail == {"role": "camp_manager", "facility": facilities["camp"].pk, **BY_CLI}
 
 
 def test_revoke_without_facility_ends_every_grant_of_the_role_and_the_sessions(
@@ -263,7 +268,7 @@ def test_reset_totp_ends_sessions_and_the_user_enrols_again_at_sign_in(muster, m
     assert not Token.objects.filter(key=token).exists()
     assert AuditEvent.objects.filter(
         action="totp.reset", object_id=str(officer.pk)
-    ).get().detail == {"had_device": True}
+    ).get().detail == {"had_device": True, **BY_CLI}
     # Signing in again leads to enrolment, not to the old authenticator's code.
     client.force_login(officer)
     assert client.get("/account/2fa/").url.startswith("/account/2fa/enrol/")

@@ -26,3 +26,8 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id} by {self.actor_username}"
+
+    @property
+    def os_user(self) -> str:
+        """The operating-system user who ran the `muster` command that recorded this event, or ""."""
+        return str(self.detail.get("os_user", "")) if isinstance(self.detail, dict) else ""

@@ -5,6 +5,8 @@ the action commit or roll back together. Callers never build :class:`AuditEvent`
 """
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -15,6 +17,22 @@ from muster.audit.models import AuditEvent
 
 # Arbitrary constant key for PostgreSQL's advisory lock that serialises appends to the chain.
 _CHAIN_LOCK_KEY = 0x6D757374
+
+# The operating-system user running the `muster` command, while it runs. The command signs in as no
+# Muster user, so without this its events would say nobody did them.
+_operator: ContextVar[str | None] = ContextVar("muster_audit_operator", default=None)
+
+
+@contextmanager
+def operator(os_user: str | None) -> Iterator[None]:
+    """Events recorded inside, with no actor and no request, are the command-line operator's:
+    their detail gets ``via: "cli"`` and ``os_user``. ``None`` (for the web server the command
+    starts) records no operator."""
+    token = _operator.set(os_user)
+    try:
+        yield
+    finally:
+        _operator.reset(token)
 
 
 def client_ip(request) -> str:
@@ -36,12 +54,16 @@ def record(
 ) -> AuditEvent:
     """Append one event to the chain. ``obj`` (a model instance) sets object_type/object_id.
 
-    ``detail`` holds identifiers and field names, not personal data values.
+    ``detail`` holds identifiers and field names, not personal data values. An event with neither
+    actor nor request recorded under :func:`operator` names the command-line operator in it.
     """
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    os_user = _operator.get()
+    if actor is None and request is None and os_user is not None:
+        detail = {**(detail or {}), "via": "cli", "os_user": os_user}
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk
