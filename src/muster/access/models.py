@@ -58,7 +58,14 @@ class RoleGrant(models.Model):
                 fields=["user", "role", "facility"],
                 condition=Q(revoked_at__isnull=True),
                 name="one_active_grant_per_user_role_facility",
-            )
+            ),
+            # The one above lets through two open every-facility grants: NULL facilities are
+            # distinct to a unique index (on SQLite and PostgreSQL alike).
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(revoked_at__isnull=True, facility__isnull=True),
+                name="one_active_every_facility_grant_per_user_role",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -107,12 +107,32 @@ def grant_role(
     if held is not None and held.expires_at == expires_at:
         return held  # already in force as asked: nothing changes, nothing to record
     if held is not None:
-        # At most one open grant per user, role and place (a database constraint): close the old one.
+        # At most one open grant per user, role and place, every facility included (database
+        # constraints): close the old one.
         held.revoked_at = min(held.expires_at, now) if held.expires_at else now
         held.save(update_fields=["revoked_at"])
-    grant = RoleGrant.objects.create(
-        user=user, role=role, facility=facility, granted_by=by, expires_at=expires_at
-    )
+    try:
+        with transaction.atomic():
+            grant = RoleGrant.objects.create(
+                user=user, role=role, facility=facility, granted_by=by, expires_at=expires_at
+            )
+    except IntegrityError:
+        # The one-open-grant constraints: the same grant was made elsewhere since we looked.
+        raise ValidationError(
+            {
+                "role": [
+                    _(
+                        "%(user)s was granted %(role)s at %(where)s by someone else a moment ago; "
+                        "nothing was changed"
+                    )
+                    % {
+                        "user": user.get_username(),
+                        "role": role,
+                        "where": facility.name if facility else _("every facility"),
+                    }
+                ]
+            }
+        ) from None
     audit.record(
         "role.grant",
         actor=by,
