@@ -9,10 +9,12 @@ import threading
 import time
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from muster import cli
+from muster.access import services as access
 from muster.access.models import RoleGrant
 
 needs_postgresql = pytest.mark.skipif(
@@ -132,3 +134,33 @@ def test_a_grant_made_elsewhere_at_the_same_moment_is_refused_in_one_line(
         "nothing was changed"
     ) in err
     assert open_grants(user, "coordinator").count() == 1
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_incompatible_grants_at_the_same_moment_one_is_refused(make_user, transactional_db):
+    user = make_user(username="amal")
+    thread, outcome = in_other_transaction(lambda: access.grant_role(user, "auditor"))
+
+    with pytest.raises(ValidationError) as refused:
+        access.grant_role(user, "administrator")  # waits on the user's row for the first grant
+    thread.join(timeout=30)
+
+    assert outcome["blocked"], "the second grant did not wait for the first"
+    assert "already holds auditor at every facility" in str(refused.value)
+    assert {g.role for g in RoleGrant.objects.filter(user=user).in_force()} == {"auditor"}
+
+
+def test_granting_locks_the_users_row_and_still_refuses_incompatible_roles(make_user):
+    from django.test.utils import CaptureQueriesContext
+
+    user = make_user(username="amal")
+    with CaptureQueriesContext(connection) as queries:
+        access.grant_role(user, "auditor")
+    locks = [q["sql"] for q in queries if "FOR NO KEY UPDATE" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert locks and 'FROM "auth_user"' in locks[0]
+    else:  # SQLite serialises writers itself and has no such clause
+        assert not locks
+    with pytest.raises(ValidationError, match="cannot be combined with administrator"):
+        access.grant_role(user, "administrator")

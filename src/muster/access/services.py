@@ -69,6 +69,11 @@ def grant_role(
     one; an expired grant is closed at its expiry. Grants are ended, never deleted.
     """
     _check_role(role)
+    # Two grants for one user at the same moment (two terminals) would each check the roles held
+    # before the other's commits, and an incompatible pair would pass. Grants for one user wait for
+    # each other on the user's row; NO KEY so that rows merely naming the user (their registrations)
+    # are not held up. SQLite ignores the lock: it runs one writing transaction at a time anyway.
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).first()
     now = timezone.now()
     if expires_at is not None and expires_at <= now:
         raise ValidationError(
