@@ -538,6 +538,8 @@ def _os_user() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable = args.func
@@ -549,7 +551,7 @@ def main(argv: list[str] | None = None) -> int:
 
         with operator(_os_user()):  # the audit events the command writes name who ran it
             return func(args)
-    except CommandError as exc:
+    except (CommandError, ImproperlyConfigured) as exc:  # the latter: a bad MUSTER_* setting
         print(f"muster: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

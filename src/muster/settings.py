@@ -4,13 +4,44 @@ SQLite in a data directory is the embedded default (``MUSTER_DATA``, default ``.
 ``DATABASE_URL=postgres://...`` switches to PostgreSQL.
 """
 
+import math
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("MUSTER_DATA", "muster-data")).resolve()
+
+
+def _env_number(
+    name: str,
+    default: float | None,
+    expected: str,
+    valid: Callable[[float], bool] = lambda value: value > 0,
+    *,
+    whole: bool = False,
+):
+    """The number in environment variable ``name`` (``default`` when unset or empty).
+
+    A value that is not a (whole) number, or not ``valid``, stops start-up with a message naming the
+    variable, the value and what is ``expected``, instead of a bare ValueError.
+    """
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text) if whole else float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        kind = "a whole number" if whole else "a number"
+        raise ImproperlyConfigured(f"{name}={text!r} is not {kind}; expected {expected}")
+    if not valid(value):
+        raise ImproperlyConfigured(f"{name}={text!r} is out of range; expected {expected}")
+    return value
 
 
 def _secret_key() -> str:
@@ -101,7 +132,13 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'muster.sqlite3'}",
-        conn_max_age=int(os.environ.get("MUSTER_CONN_MAX_AGE", "0")),
+        conn_max_age=_env_number(
+            "MUSTER_CONN_MAX_AGE",
+            0,
+            "a whole number of seconds, 0 or more",
+            lambda seconds: seconds >= 0,
+            whole=True,
+        ),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -129,7 +166,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 # Sessions: the cookie dies after the absolute lifetime; SessionExpiryMiddleware also ends a session
 # after MUSTER["SESSION_IDLE_MINUTES"] without a request, and when the user is deactivated.
-SESSION_COOKIE_AGE = int(float(os.environ.get("MUSTER_SESSION_MAX_HOURS", "12")) * 3600)
+_SESSION_MAX_HOURS = _env_number("MUSTER_SESSION_MAX_HOURS", 12.0, "a number of hours above 0")
+SESSION_COOKIE_AGE = int(_SESSION_MAX_HOURS * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = os.environ.get("MUSTER_SECURE_COOKIES", "") == "1"
@@ -185,15 +223,25 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Muster's own settings
 MUSTER = {
     # A person dispatched and not received after this many hours is listed as unaccounted.
-    "UNACCOUNTED_AFTER_HOURS": float(os.environ.get("MUSTER_UNACCOUNTED_AFTER_HOURS", "12")),
+    "UNACCOUNTED_AFTER_HOURS": _env_number(
+        "MUSTER_UNACCOUNTED_AFTER_HOURS", 12.0, "a number of hours above 0"
+    ),
     # Sessions end after this long without a request, and this long after sign-in whatever happens.
-    "SESSION_IDLE_MINUTES": float(os.environ.get("MUSTER_SESSION_IDLE_MINUTES", "30")),
-    "SESSION_MAX_HOURS": float(os.environ.get("MUSTER_SESSION_MAX_HOURS", "12")),
+    "SESSION_IDLE_MINUTES": _env_number(
+        "MUSTER_SESSION_IDLE_MINUTES", 30.0, "a number of minutes above 0"
+    ),
+    "SESSION_MAX_HOURS": _SESSION_MAX_HOURS,
     # An account is locked for LOGIN_LOCK_MINUTES after LOGIN_LOCK_AFTER failures in a row; a source
     # address is refused after LOGIN_IP_LIMIT failures (any accounts) within the same window.
-    "LOGIN_LOCK_AFTER": int(os.environ.get("MUSTER_LOGIN_LOCK_AFTER", "5")),
-    "LOGIN_LOCK_MINUTES": float(os.environ.get("MUSTER_LOGIN_LOCK_MINUTES", "15")),
-    "LOGIN_IP_LIMIT": int(os.environ.get("MUSTER_LOGIN_IP_LIMIT", "30")),
+    "LOGIN_LOCK_AFTER": _env_number(
+        "MUSTER_LOGIN_LOCK_AFTER", 5, "a whole number of failures, 1 or more", whole=True
+    ),
+    "LOGIN_LOCK_MINUTES": _env_number(
+        "MUSTER_LOGIN_LOCK_MINUTES", 15.0, "a number of minutes above 0"
+    ),
+    "LOGIN_IP_LIMIT": _env_number(
+        "MUSTER_LOGIN_IP_LIMIT", 30, "a whole number of failures, 1 or more", whole=True
+    ),
     # Roles that must sign in with a second factor (TOTP). MUSTER_TOTP_REQUIRED_ROLES="" turns the
     # requirement off (users who enrolled anyway are still asked for their code).
     "TOTP_REQUIRED_ROLES": [
@@ -208,8 +256,11 @@ MUSTER = {
 # SCREENING_POSSIBLE "possible"; below it nothing is shown.  The defaults, chosen from what
 # bench/screening.py measures, live once in muster.screening.matching; these only override them.
 for _key in ("SCREENING_LIKELY", "SCREENING_POSSIBLE"):
-    if os.environ.get(f"MUSTER_{_key}"):
-        MUSTER[_key] = float(os.environ[f"MUSTER_{_key}"])
+    _threshold = _env_number(
+        f"MUSTER_{_key}", None, "a value between 0 and 1", lambda value: 0 <= value <= 1
+    )
+    if _threshold is not None:
+        MUSTER[_key] = _threshold
 
 # No personal data in logs: Person.__str__ is only the registration number, and the loggers that
 # would echo request bodies or SQL parameters (names!) are held above DEBUG whatever MUSTER_LOG_LEVEL.

@@ -133,3 +133,38 @@ def test_every_command_has_help(tmp_path):
         result = muster(tmp_path, command, "--help")
         assert result.returncode == 0, command
         assert "usage: muster" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "variable, value, message",
+    [
+        (
+            "MUSTER_SCREENING_LIKELY",
+            "abc",
+            "MUSTER_SCREENING_LIKELY='abc' is not a number; expected a value between 0 and 1",
+        ),
+        (
+            "MUSTER_SCREENING_POSSIBLE",
+            "1.5",
+            "MUSTER_SCREENING_POSSIBLE='1.5' is out of range; expected a value between 0 and 1",
+        ),
+        (
+            "MUSTER_LOGIN_LOCK_AFTER",
+            "2.5",
+            "MUSTER_LOGIN_LOCK_AFTER='2.5' is not a whole number; "
+            "expected a whole number of failures, 1 or more",
+        ),
+        (
+            "MUSTER_SESSION_MAX_HOURS",
+            "0",
+            "MUSTER_SESSION_MAX_HOURS='0' is out of range; expected a number of hours above 0",
+        ),
+    ],
+)
+def test_a_malformed_number_setting_stops_the_command_naming_the_variable(
+    tmp_path, variable, value, message
+):
+    result = muster(tmp_path, "sitrep", env_extra={variable: value})
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"muster: {message}"  # one line, no traceback
+    assert result.stdout == ""
