@@ -19,6 +19,16 @@ def _audit_guard_locked(django_db_blocker):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in Arabic leaves Arabic active on the thread (LocaleMiddleware activates it and
+    nothing resets it); without this the next test would read Arabic pages and messages."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def transactional_db(transactional_db, django_db_blocker):  # noqa: F811 - extends pytest-django's
     """Transactional tests end with a flush of all tables, the audit table included: open the hatch."""

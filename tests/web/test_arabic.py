@@ -1,7 +1,9 @@
 """The pages in Arabic: right-to-left, translated, names untouched."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +58,14 @@ def test_held_proposal_separation_and_screening_links_in_arabic(
     assert "اقترح amal تصنيف" in html and "بانتظار موافقة موظف ثانٍ" in html
     assert "مفصول عن أسرته: جراحة" in html and "بقي حين نُقل آخرون إلى" in html
     assert "الموافقات" in html and "الأطفال" in html  # the screening pages in the top bar
+
+
+# These two run in this order: the first leaves Arabic active on the thread the tests share, the
+# second finds the default again (tests/conftest.py resets the language after every test).
+def test_a_request_in_arabic_activates_arabic_on_the_thread(officer_client):
+    officer_client.get(reverse("reception"), HTTP_ACCEPT_LANGUAGE="ar")
+    assert translation.get_language() == "ar"
+
+
+def test_the_next_test_starts_in_the_default_language():
+    assert translation.get_language() == settings.LANGUAGE_CODE
