@@ -165,3 +165,27 @@ def test_queue_score_help_is_in_arabic_for_arabic_readers(web_as):
         html = client.get(reverse("screening-queue"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
 
     assert "ترتّب الدرجة المرشّحين" in html
+
+
+def test_hit_page_says_the_score_ranks_and_shows_the_configured_bands(web_as, register, settings):
+    settings.MUSTER = {**settings.MUSTER, "SCREENING_LIKELY": 0.93, "SCREENING_POSSIBLE": 0.7}
+    register([OBEIDI])
+    register([OBEIDI_AGAIN])
+    _, client = web_as("screening_officer")
+
+    html = client.get(reverse("screening-hit", args=[Hit.objects.get().pk])).content.decode()
+
+    assert 'data-testid="score-help"' in html
+    assert "likely from 0.93, possible from 0.70" in html
+    assert "It is not the chance that they are the same person" in html
+
+
+def test_hit_page_score_help_is_in_arabic_for_arabic_readers(web_as, register):
+    register([OBEIDI])
+    register([OBEIDI_AGAIN])
+    _, client = web_as("screening_officer")
+
+    url = reverse("screening-hit", args=[Hit.objects.get().pk])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+
+    assert "ترتّب الدرجة المرشّحين" in html

@@ -55,7 +55,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = [{"hit": h, "summary": matching.summary(h.explanation)} for h in page]
     # The queue shows names of the screened persons and their candidates: one audited read.
     audit.record("screening.queue.read", request=request, detail={"hits": len(rows)})
-    likely, possible = matching.thresholds()
     return render(
         request,
         "screening/queue.html",
@@ -73,10 +72,15 @@ def queue(request: HttpRequest) -> HttpResponse:
             "run": _latest_batch(),
             "may_rescreen": policy.can(request.user, "screening.decide"),
             "show_names": bool(policy.person_fields(request.user) & {"given_name"}),
-            "likely_threshold": likely,
-            "possible_threshold": possible,
+            **_score_help(),
         },
     )
+
+
+def _score_help() -> dict[str, float]:
+    """The configured bands, for screening/_score_help.html (what the score is and is not)."""
+    likely, possible = matching.thresholds()
+    return {"likely_threshold": likely, "possible_threshold": possible}
 
 
 def screening_list_names() -> list[str]:
@@ -161,6 +165,7 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_open": hit.status in screening.OPEN_STATUSES,
             "errors": errors,
             "posted": request.POST,
+            **_score_help(),
         },
         status=status,
     )
