@@ -42,3 +42,31 @@ def test_duckdb_and_spark_engines_agree() -> None:
     np.testing.assert_allclose(duck.pairs.match_probability, spark.pairs.match_probability)
     for f in FIELDS:
         np.testing.assert_array_equal(duck.pairs.levels[f], spark.pairs.levels[f])
+
+
+# Names whose levels take every branch of the comparison: exact, keys, the variant table's
+# first and second Arabic names, script skeletons, typos, different known names.
+NAMES = ["Amina", "Amna", "آمنة", "أمينة", "Hassan", "حسان", "حسن", "Hussein", "Farhane",
+         "Farhan", "Farhana", "Thiyab", "ذياب", "Shivan", "شفان", "Jasim", "Jassem", "Jasmin",
+         "Mohamed", "محمد", "Mhamed", "Ahmad", "Hamad"]  # fmt: skip
+
+
+def test_sql_and_python_name_levels_agree_on_a_table_of_names() -> None:
+    import pandas as pd
+
+    from muster.identity import normalise_name
+    from muster.identity.internals.comparisons import name_level_code
+
+    records = [{"record_id": str(i), "given_name": n} for i, n in enumerate(NAMES)]
+    table = prepare(records).names["given_name"]
+    pairs = [(a, b) for a in range(len(table)) for b in range(len(table)) if a != b]
+    distinct = pd.DataFrame(
+        {"i": range(len(pairs)), "a": [a for a, _ in pairs], "b": [b for _, b in pairs]}
+    )
+    got = DuckDBEngine().name_levels(distinct, table, table)
+    by_id = dict(zip(table["id"], table["n_f"], strict=True))
+    originals = {normalise_name(n).folded: n for n in NAMES}
+    sql = dict(zip(got["i"].tolist(), got["lv"].tolist(), strict=True))
+    for i, (a, b) in enumerate(pairs):
+        na, nb = (normalise_name(originals[by_id[x]]) for x in (a, b))
+        assert sql[i] == name_level_code(na, nb), (na.original, nb.original)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from .names import NameKey
+from .names import NameKey, canons_agree
 
 NAME_FIELDS = (
     "given_name",
@@ -81,7 +81,7 @@ def name_level_code(a: NameKey, b: NameKey) -> int:
         return -1
     if a.folded == b.folded:
         return 4
-    if a.key1 == b.key1 or a.key2 == b.key2 or (a.canon and a.canon == b.canon):
+    if a.key1 == b.key1 or a.key2 == b.key2 or canons_agree(a, b):
         return 3
     if a.canon and b.canon:
         # The variant table knows both names, and they are different names.
@@ -99,11 +99,13 @@ def name_level_code(a: NameKey, b: NameKey) -> int:
 
 def name_level_sql(col: str) -> str:
     """SQL for the level of name column ``col`` between aliases l and r."""
-    f, k1, k2, c, s, sc = (f"{col}_{x}" for x in ("f", "k1", "k2", "c", "s", "sc"))
+    f, k1, k2, c, c2, s, sc = (f"{col}_{x}" for x in ("f", "k1", "k2", "c", "c2", "s", "sc"))
     return f"""CASE
   WHEN l.{f} IS NULL OR r.{f} IS NULL THEN -1
   WHEN l.{f} = r.{f} THEN 4
-  WHEN l.{k1} = r.{k1} OR l.{k2} = r.{k2} OR (l.{c} <> '' AND l.{c} = r.{c}) THEN 3
+  WHEN l.{k1} = r.{k1} OR l.{k2} = r.{k2}
+    OR (l.{c} <> '' AND r.{c} <> '' AND (l.{c} = r.{c} OR l.{c} = r.{c2} OR l.{c2} = r.{c}))
+    THEN 3
   WHEN l.{c} <> '' AND r.{c} <> '' THEN 0
   WHEN l.{sc} <> r.{sc} AND l.{s} = r.{s} THEN 2
   WHEN substr(l.{k1}, 1, 1) = substr(r.{k1}, 1, 1)

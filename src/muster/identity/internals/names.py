@@ -29,6 +29,8 @@ Latin rules, in order (see README.md in this package for the table with examples
    before a vowel->w (Aroua = Arwa), aa->a, final y
    after a consonant->i; doubled letters single; final "ah"->a (teh marbuta); then e->a (key1)
    or e->i (key2).
+6. Key 2 only: an initial th is dhal (Thiyab = Dhiab), c before e/i is sin (Yacine = Yasin),
+   and a final e after a consonant is silent (Farhane = Farhan).
 """
 
 from __future__ import annotations
@@ -142,6 +144,15 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         ("A", "ay"),
     ]
 ]
+# Key 2 reads two letters as the other Arabic letter they stand for: an initial th as dhal
+# (Thiyab = Dhiab = ذياب, Thikra = ذكرى; key 1 reads it as tha: Thamer = Tamer = ثامر), and the
+# French school's c before e or i as sin (Yacine = Yasin, Nacer = Nasser).
+_RULES_KEY2 = [
+    (re.compile("^th"), "d"),
+    (re.compile("c(?=[eiy])"), "s"),
+    *_RULES,
+]
+_SILENT_FINAL_E_RE = re.compile(r"(?<=[a-z]{2}[^aeiuyA])e$")
 _LATIN_LETTERS_RE = re.compile(r"[^a-z ]")
 
 
@@ -163,6 +174,8 @@ class NameKey:
     key2: str
     canon: str
     skeleton: str
+    # A Latin spelling attested for a second Arabic name as well (Amina: أمينة, and آمنة).
+    canon2: str = ""
 
     def agrees(self, other: NameKey) -> bool:
         """True when the two names are the same name in any spelling we know of."""
@@ -172,8 +185,15 @@ class NameKey:
             self.folded == other.folded
             or self.key1 == other.key1
             or self.key2 == other.key2
-            or (bool(self.canon) and self.canon == other.canon)
+            or canons_agree(self, other)
         )
+
+
+def canons_agree(a: NameKey, b: NameKey) -> bool:
+    """Whether the variant table has one Arabic name that both spellings are attested for."""
+    if not a.canon or not b.canon:
+        return False
+    return a.canon == b.canon or a.canon == b.canon2 or a.canon2 == b.canon
 
 
 _EMPTY = NameKey("", "", "", "", "", "", "")
@@ -238,13 +258,22 @@ def latin_keys(folded: str, part: str = "given") -> tuple[str, str]:
     s = "".join(tokens)
     s = _ABD_RE.sub("abd", s)
     s = _DIN_RE.sub("din", s)
-    for pattern, repl in _RULES:
-        s = pattern.sub(repl, s)
-    k1 = re.sub(r"(.)\1+", r"\1", s.replace("e", "a"))
-    k2 = re.sub(r"(.)\1+", r"\1", s.replace("e", "i"))
+    s1 = _apply(_RULES, s)
+    s2 = _apply(_RULES_KEY2, s)
+    # Key 2 also reads the French school's silent final e (Farhane = Farhan, Yacine = Yasin,
+    # Hanane = Hanan), which key 1 reads as the a of a feminine ending.
+    s2 = _SILENT_FINAL_E_RE.sub("", s2)
+    k1 = re.sub(r"(.)\1+", r"\1", s1.replace("e", "a"))
+    k2 = re.sub(r"(.)\1+", r"\1", s2.replace("e", "i"))
     if k1.endswith("ah"):
         k1 = k1[:-1]
     return k1, k2
+
+
+def _apply(rules: list[tuple[re.Pattern[str], str]], s: str) -> str:
+    for pattern, repl in rules:
+        s = pattern.sub(repl, s)
+    return s
 
 
 def skeleton_of_key(key: str) -> str:
@@ -254,7 +283,8 @@ def skeleton_of_key(key: str) -> str:
     head, tail = key[0], key[1:]
     if head in "aeiu":
         head = ""
-    s = head + re.sub("[aeiuyw]", "", tail)
+    # v is not an Arabic letter: Arabic script writes it ف (or ڤ): Shivan = شفان.
+    s = (head + re.sub("[aeiuyw]", "", tail)).replace("v", "f")
     s = re.sub(r"(.)\1+", r"\1", s)
     if len(s) > 1 and s.endswith("h"):
         s = s[:-1]
@@ -283,6 +313,12 @@ def _strip_arabic_particles(folded: str) -> str:
     return folded
 
 
+# The share of a Latin spelling's attestations that a second Arabic name needs to count.
+SECOND_NAME_SHARE = 0.05
+# Table rows that are particles, not names (the article read alone).
+_NOT_NAMES = {"ال"}
+
+
 class _VariantTable:
     """Attested Latin spellings of Arabic names (derived from the arabic-name-romanizer index)."""
 
@@ -294,6 +330,8 @@ class _VariantTable:
         with path.open(encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
                 arabic = _strip_arabic_particles(fold_arabic(row["arabic"]))
+                if arabic in _NOT_NAMES:
+                    continue
                 count = int(row["count"])
                 spellings[arabic][row["latin"]] += count
                 folded = fold_latin(row["latin"])
@@ -305,14 +343,19 @@ class _VariantTable:
         self.arabic_of_key = self._dominant(by_key)
 
     @staticmethod
-    def _dominant(table: dict[str, dict[str, int]]) -> dict[str, str]:
-        # A Latin spelling names an Arabic name only when one Arabic name clearly owns it.
+    def _dominant(table: dict[str, dict[str, int]]) -> dict[str, tuple[str, str]]:
+        # A Latin spelling names an Arabic name only when one Arabic name clearly owns it.  It
+        # may still be an attested spelling of a second name (Amina: أمينة 164 times, آمنة 14),
+        # which is kept too, so that Amina is not a different name from آمنة or Amna.
         out = {}
         for latin, arabics in table.items():
-            best, count = max(arabics.items(), key=lambda kv: kv[1])
-            total = sum(arabics.values())
+            ranked = sorted(arabics.items(), key=lambda kv: (-kv[1], kv[0]))
+            (best, count), total = ranked[0], sum(arabics.values())
             if count >= 2 and count / total >= 0.8:
-                out[latin] = best
+                second = ""
+                if len(ranked) > 1 and ranked[1][1] >= max(2, SECOND_NAME_SHARE * total):
+                    second = ranked[1][0]
+                out[latin] = (best, second)
         return out
 
 
@@ -351,5 +394,5 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
         return _EMPTY
     k1, k2 = latin_keys(folded, part)
     joined = "".join(_drop_particles(folded.split(), part))
-    canon = table.arabic_of_fold.get(joined) or table.arabic_of_key.get(k1, "")
-    return NameKey(text, "latin", folded, k1, k2, canon, skeleton_of_key(k1))
+    canon, canon2 = table.arabic_of_fold.get(joined) or table.arabic_of_key.get(k1, ("", ""))
+    return NameKey(text, "latin", folded, k1, k2, canon, skeleton_of_key(k1), canon2)
