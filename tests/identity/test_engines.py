@@ -48,7 +48,8 @@ def test_duckdb_and_spark_engines_agree() -> None:
 # first and second Arabic names, script skeletons, typos, different known names.
 NAMES = ["Amina", "Amna", "آمنة", "أمينة", "Hassan", "حسان", "حسن", "Hussein", "Farhane",
          "Farhan", "Farhana", "Thiyab", "ذياب", "Shivan", "شفان", "Jasim", "Jassem", "Jasmin",
-         "Mohamed", "محمد", "Mhamed", "Ahmad", "Hamad"]  # fmt: skip
+         "Mohamed", "محمد", "Mhamed", "Ahmad", "Hamad", "al-Baggara", "البكارة",
+         "al-Ugaidi", "al-Aqeedi", "Akhmadov", "احمدوف", "Gamal", "Kamal"]  # fmt: skip
 
 
 def test_sql_and_python_name_levels_agree_on_a_table_of_names() -> None:

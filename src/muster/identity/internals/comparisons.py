@@ -86,20 +86,27 @@ def name_level_code(a: NameKey, b: NameKey) -> int:
     if a.canon and b.canon:
         # The variant table knows both names, and they are different names.
         return 0
-    if a.script != b.script and a.skeleton == b.skeleton:
+    if a.script != b.script and (
+        a.skeleton == b.skeleton or a.skeleton2 == b.skeleton or a.skeleton == b.skeleton2
+    ):
         return 2
     if a.key1[:1] == b.key1[:1] and min(
         Levenshtein.distance(a.key1, b.key1), Levenshtein.distance(a.key2, b.key2)
     ) <= _typo_budget(a.key1, b.key1):
         return 1
-    if a.script == b.script and len(a.skeleton) >= 2 and a.skeleton == b.skeleton:
+    if a.script == b.script and (
+        (len(a.skeleton) >= 2 and a.skeleton == b.skeleton)
+        or (len(a.skeleton2) >= 2 and a.skeleton2 == b.skeleton2)
+    ):
         return 1
     return 0
 
 
 def name_level_sql(col: str) -> str:
     """SQL for the level of name column ``col`` between aliases l and r."""
-    f, k1, k2, c, c2, s, sc = (f"{col}_{x}" for x in ("f", "k1", "k2", "c", "c2", "s", "sc"))
+    f, k1, k2, c, c2, s, s2, sc = (
+        f"{col}_{x}" for x in ("f", "k1", "k2", "c", "c2", "s", "s2", "sc")
+    )
     return f"""CASE
   WHEN l.{f} IS NULL OR r.{f} IS NULL THEN -1
   WHEN l.{f} = r.{f} THEN 4
@@ -107,11 +114,12 @@ def name_level_sql(col: str) -> str:
     OR (l.{c} <> '' AND r.{c} <> '' AND (l.{c} = r.{c} OR l.{c} = r.{c2} OR l.{c2} = r.{c}))
     THEN 3
   WHEN l.{c} <> '' AND r.{c} <> '' THEN 0
-  WHEN l.{sc} <> r.{sc} AND l.{s} = r.{s} THEN 2
+  WHEN l.{sc} <> r.{sc} AND (l.{s} = r.{s} OR l.{s2} = r.{s} OR l.{s} = r.{s2}) THEN 2
   WHEN substr(l.{k1}, 1, 1) = substr(r.{k1}, 1, 1)
    AND least(levenshtein(l.{k1}, r.{k1}), levenshtein(l.{k2}, r.{k2}))
        <= CASE WHEN greatest(length(l.{k1}), length(r.{k1})) <= 5 THEN 1 ELSE 2 END THEN 1
-  WHEN l.{sc} = r.{sc} AND length(l.{s}) >= 2 AND l.{s} = r.{s} THEN 1
+  WHEN l.{sc} = r.{sc} AND ((length(l.{s}) >= 2 AND l.{s} = r.{s})
+    OR (length(l.{s2}) >= 2 AND l.{s2} = r.{s2})) THEN 1
   ELSE 0 END"""
 
 

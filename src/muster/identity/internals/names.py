@@ -13,7 +13,8 @@ The original text is never changed; every key here is derived from it.  A name g
   looked up directly; a Latin spelling is looked up when one Arabic name dominates it.
 - ``skeleton``: consonants only, the common ground of Arabic script (which writes no short
   vowels) and Latin (which does not mark long ones).  Used for blocking and for cross-script
-  comparison when the table does not know the name.
+  comparison when the table does not know the name.  ``skeleton2`` reads th, g, kh and c as
+  other schools do (dhal, qaf, hah, jim); a skeleton comparison accepts either.
 
 Latin rules, in order (see README.md in this package for the table with examples):
 
@@ -24,13 +25,13 @@ Latin rules, in order (see README.md in this package for the table with examples
    Alani).
 3. Compounds are joined: "Abd al-Rahman", "Abdel Rahman", "Abdurrahman" -> abdrahman;
    "Nur al-Din", "Noureddine" -> nurdin.
-4. Consonants: ph->f, kh->x, gh->G (ghayn), sh/ch->$, th->t, dh->d, zh->j, q/c/ck->k, g->j.
+4. Consonants: dj->j, sch->sh, ph->f, kh->x, gh->G (ghayn), sh/ch->$, th->t, dh->d, zh->j, q/c/ck->k, g->j.
 5. Vowels: ou/oo/o/uu->u, ee/ie/ii->i, ei/ey/ai/ay->ay, iy before a vowel->i, a medial u
    before a vowel->w (Aroua = Arwa), aa->a, final y
    after a consonant->i; doubled letters single; final "ah"->a (teh marbuta); then e->a (key1)
    or e->i (key2).
-6. Key 2 only: an initial th is dhal (Thiyab = Dhiab), c before e/i is sin (Yacine = Yasin),
-   and a final e after a consonant is silent (Farhane = Farhan).
+6. Key 2 only: c before e/i is sin (Yacine = Yasin), and a final e after a consonant is
+   silent (Farhane = Farhan).
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), r)
     for p, r in [
         ("dj", "j"),  # French-school spelling of jim: Djamila = Jamila, Khadidja = Khadija
+        ("sch", "sh"),  # German school: Raschid = Rashid, Schneider
         ("ph", "f"),
         ("kh", "x"),
         ("gh", "G"),
@@ -144,12 +146,18 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         ("A", "ay"),
     ]
 ]
-# Key 2 reads two letters as the other Arabic letter they stand for: an initial th as dhal
-# (Thiyab = Dhiab = ذياب, Thikra = ذكرى; key 1 reads it as tha: Thamer = Tamer = ثامر), and the
-# French school's c before e or i as sin (Yacine = Yasin, Nacer = Nasser).
-_RULES_KEY2 = [
-    (re.compile("^th"), "d"),
-    (re.compile("c(?=[eiy])"), "s"),
+# Key 2 reads the French school's c before e or i as sin (Yacine = Yasin, Nacer = Nasser).
+_RULES_KEY2 = [(re.compile("c(?=[eiy])"), "s"), *_RULES]
+# The second skeleton reads Latin letters that stand for another Arabic letter in some
+# schools: th for dhal as Iraqi registers write it (Thiyab = ذياب), g for qaf or kaf as Gulf,
+# Iraqi and Bedouin speech says it (al-Baggara = البكارة, al-Ugaidi = al-Aqeedi), kh for hah
+# as Russian transliteration writes it (Akhmadov = احمدوف), c for jim as Kurdish Latin writes
+# it (Ciwan = جوان).  Only a skeleton: the keys keep the common reading (Gamal = Jamal).
+_RULES_SKELETON2 = [
+    (re.compile("kh"), "h"),
+    (re.compile("th"), "d"),
+    (re.compile("g(?!h)"), "k"),
+    (re.compile("c(?!h)"), "j"),
     *_RULES,
 ]
 _SILENT_FINAL_E_RE = re.compile(r"(?<=[a-z]{2}[^aeiuyA])e$")
@@ -176,6 +184,8 @@ class NameKey:
     skeleton: str
     # A Latin spelling attested for a second Arabic name as well (Amina: أمينة, and آمنة).
     canon2: str = ""
+    # The skeleton under other schools' readings of th, g, kh, c (see _RULES_SKELETON2).
+    skeleton2: str = ""
 
     def agrees(self, other: NameKey) -> bool:
         """True when the two names are the same name in any spelling we know of."""
@@ -270,6 +280,12 @@ def latin_keys(folded: str, part: str = "given") -> tuple[str, str]:
     return k1, k2
 
 
+def second_skeleton_key(folded: str, part: str = "given") -> str:
+    """The Latin key that the second skeleton is taken from (see ``_RULES_SKELETON2``)."""
+    s = _DIN_RE.sub("din", _ABD_RE.sub("abd", "".join(_drop_particles(folded.split(), part))))
+    return re.sub(r"(.)\1+", r"\1", _apply(_RULES_SKELETON2, s).replace("e", "a"))
+
+
 def _apply(rules: list[tuple[re.Pattern[str], str]], s: str) -> str:
     for pattern, repl in rules:
         s = pattern.sub(repl, s)
@@ -283,8 +299,9 @@ def skeleton_of_key(key: str) -> str:
     head, tail = key[0], key[1:]
     if head in "aeiu":
         head = ""
-    # v is not an Arabic letter: Arabic script writes it ف (or ڤ): Shivan = شفان.
-    s = (head + re.sub("[aeiuyw]", "", tail)).replace("v", "f")
+    # v and p are not Arabic letters: Arabic script writes them ف (or ڤ) and ب (or پ):
+    # Shivan = شفان, Peeters = بيترز.
+    s = (head + re.sub("[aeiuyw]", "", tail)).replace("v", "f").replace("p", "b")
     s = re.sub(r"(.)\1+", r"\1", s)
     if len(s) > 1 and s.endswith("h"):
         s = s[:-1]
@@ -388,11 +405,12 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
         else:
             k1 = k2 = _arabic_letters(base)
         skeleton = skeleton_of_key(_arabic_letters(base))
-        return NameKey(text, "arabic", folded, k1, k2, canon, skeleton)
+        return NameKey(text, "arabic", folded, k1, k2, canon, skeleton, "", skeleton)
     folded = fold_latin(text)
     if not folded:
         return _EMPTY
     k1, k2 = latin_keys(folded, part)
     joined = "".join(_drop_particles(folded.split(), part))
     canon, canon2 = table.arabic_of_fold.get(joined) or table.arabic_of_key.get(k1, ("", ""))
-    return NameKey(text, "latin", folded, k1, k2, canon, skeleton_of_key(k1), canon2)
+    skeleton2 = skeleton_of_key(second_skeleton_key(folded, part))
+    return NameKey(text, "latin", folded, k1, k2, canon, skeleton_of_key(k1), canon2, skeleton2)

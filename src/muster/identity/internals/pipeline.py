@@ -206,7 +206,7 @@ def record_conflicts(prepared: Prepared) -> Callable[[int, int], bool]:
     def key(i: int) -> NameKey:
         if i not in keys:
             r = table.loc[i]
-            keys[i] = NameKey("", r.n_sc, r.n_f, r.n_k1, r.n_k2, r.n_c, r.n_s, r.n_c2)
+            keys[i] = NameKey("", r.n_sc, r.n_f, r.n_k1, r.n_k2, r.n_c, r.n_s, r.n_c2, r.n_s2)
         return keys[i]
 
     def conflict(x: int, y: int) -> bool:

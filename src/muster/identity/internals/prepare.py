@@ -40,7 +40,7 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
 BLOCK_CAP = 40
 
 
-NAME_TABLE_COLUMNS = ("n_f", "n_k1", "n_k2", "n_c", "n_c2", "n_s", "n_sc")
+NAME_TABLE_COLUMNS = ("n_f", "n_k1", "n_k2", "n_c", "n_c2", "n_s", "n_s2", "n_sc")
 
 
 @dataclass
@@ -79,6 +79,7 @@ def _name_columns(
             "n_c": [k.canon for k in keys],
             "n_c2": [k.canon2 for k in keys],
             "n_s": [k.skeleton for k in keys],
+            "n_s2": [k.skeleton2 for k in keys],
             "n_sc": [k.script for k in keys],
         }
     )
