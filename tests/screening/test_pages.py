@@ -189,3 +189,22 @@ def test_hit_page_score_help_is_in_arabic_for_arabic_readers(web_as, register):
     html = client.get(url, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
 
     assert "ترتّب الدرجة المرشّحين" in html
+
+
+def test_a_hit_whose_father_and_grandfather_were_given_the_other_way_round_says_so(
+    web_as, register
+):
+    first = register([OBEIDI]).members.get()
+    crossed = {
+        **OBEIDI,
+        "father_name": OBEIDI["grandfather_name"],
+        "grandfather_name": OBEIDI["father_name"],
+    }
+    again = register([crossed]).members.get()
+    hit = Hit.objects.get(person=again, candidate=first)
+    assert hit.explanation["father_name"]["level"] == "exact"
+    _, client = web_as("screening_officer")
+
+    page = client.get(reverse("screening-hit", args=[hit.pk])).content.decode()
+
+    assert "one record gives it as the grandfather" in page

@@ -282,6 +282,13 @@ def readable(explanation: Mapping[str, Mapping]) -> list[ExplainedField]:
                 "m": item.get("matched", 0),
                 "n": item.get("of"),
             }
+        crossed = item.get("b_field") or item.get("a_field")
+        if crossed in FIELD_LABELS:
+            # Father and grandfather compared crosswise (identity.internals.comparisons).
+            how = _("%(how)s (one record gives it as the %(field)s)") % {
+                "how": how,
+                "field": str(FIELD_LABELS[crossed]).lower(),
+            }
         out.append(
             ExplainedField(
                 name, str(label), level, how, str(item.get("a", "")), str(item.get("b", ""))

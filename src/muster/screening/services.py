@@ -379,6 +379,8 @@ def _swap_sides(explanation: dict) -> dict:
         item = dict(item)
         if "a" in item or "b" in item:
             item["a"], item["b"] = item.get("b", ""), item.get("a", "")
+        crossed = {"a_field": item.pop("b_field", None), "b_field": item.pop("a_field", None)}
+        item.update({k: v for k, v in crossed.items() if v})
         out[field] = item
     return out
 

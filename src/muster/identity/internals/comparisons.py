@@ -7,6 +7,7 @@ screening index.  Levels are small integers, -1 meaning "missing on one side".
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -176,26 +177,88 @@ def level_columns_sql() -> str:
     return ",\n".join(parts)
 
 
-def lineage_levels(levels: dict[str, np.ndarray]) -> np.ndarray:
-    """Father, grandfather, family and mother names judged together.
+# Each record's father name compared with the other's grandfather name: registers that take
+# the chain of names from a document, or from a form with the fields in another order, give
+# the two the other way round.  The comparison keeps whichever order agrees better.
+CROSSED_FIELDS: dict[str, tuple[str, str]] = {
+    "father_as_grandfather": ("father_name", "grandfather_name"),
+    "grandfather_as_father": ("grandfather_name", "father_name"),
+}
+# Lineage levels: each of father, grandfather, family and mother name is missing (0),
+# disagrees (1) or agrees (2, any spelling, script or typo agreement); the level is the
+# base-3 number of the four, 1..80 (-1 when all four are missing).  Which names agree matters
+# as much as how many: father and grandfather agreeing with the family name disagreeing is a
+# tribe written two ways; family and mother agreeing with the father disagreeing is a cousin.
+LINEAGE_LEVELS = 3 ** len(LINEAGE_FIELDS)
+
+
+def _agreement(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return (x >= 1).astype(np.int8) + (y >= 1) - (x == 0) - (y == 0)
+
+
+def align_lineage(levels: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Field levels with father and grandfather compared crosswise where that agrees better.
+
+    Returns the levels (father_name and grandfather_name replaced where crossed) and the mask
+    of crossed pairs.  Without the crossed levels (a caller that did not compute them) nothing
+    is crossed.
+    """
+    father, grandfather = levels["father_name"], levels["grandfather_name"]
+    if "father_as_grandfather" not in levels:
+        return dict(levels), np.zeros(len(father), dtype=bool)
+    fg, gf = levels["father_as_grandfather"], levels["grandfather_as_father"]
+    crossed = _agreement(fg, gf) > _agreement(father, grandfather)
+    out = dict(levels)
+    out["father_name"] = np.where(crossed, fg, father).astype(np.int8)
+    out["grandfather_name"] = np.where(crossed, gf, grandfather).astype(np.int8)
+    return out, crossed
+
+
+def lineage_levels(levels: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Father, grandfather, family and mother names judged together, as one comparison.
 
     Brothers share all four, so counting them as four independent agreements would outweigh a
     different given name and birth year (the sibling trap).  Judged as one comparison, their
-    joint agreement carries the weight it has, once.  Levels: -1 all missing, 0 none agree,
-    1 some agree and some disagree, 2 two or more agree and one disagrees, 3 one agrees,
-    4 two agree, 5 three or four agree (no disagreement in 3-5).
+    joint agreement carries the weight it has, once, and EM learns the weight of each pattern
+    of agreement (see ``LINEAGE_LEVELS``).  ``levels`` are aligned (``align_lineage``).
+
+    >>> lineage_levels({f: np.array([4]) for f in LINEAGE_FIELDS}).tolist()  # all agree
+    [80]
     """
-    stack = np.stack([levels[f] for f in LINEAGE_FIELDS])
-    agree = (stack >= 1).sum(axis=0)
-    disagree = (stack == 0).sum(axis=0)
-    present = agree + disagree
-    out = np.zeros(stack.shape[1], dtype=np.int8)
-    out[(agree >= 1) & (disagree >= 1)] = 1
-    out[(agree >= 2) & (disagree == 1)] = 2
-    out[(agree == 1) & (disagree == 0)] = 3
-    out[(agree == 2) & (disagree == 0)] = 4
-    out[(agree >= 3) & (disagree == 0)] = 5
-    out[present == 0] = -1
+    code = np.zeros(len(levels["father_name"]), dtype=np.int16)
+    for f in LINEAGE_FIELDS:
+        lv = levels[f]
+        code = code * 3 + np.where(lv < 0, 0, np.where(lv == 0, 1, 2))
+    return np.where(code == 0, -1, code).astype(np.int8)
+
+
+def lineage_pattern(level: int) -> tuple[int, int]:
+    """(names agreeing, names disagreeing) of a lineage level."""
+    agree = disagree = 0
+    for _ in LINEAGE_FIELDS:
+        level, state = divmod(level, 3)
+        agree += state == 2
+        disagree += state == 1
+    return agree, disagree
+
+
+def explanation(
+    levels: Mapping[str, int], shown_a: Callable[[str], str], shown_b: Callable[[str], str]
+) -> dict[str, dict[str, str]]:
+    """Per field: how one pair agreed, with both values as shown to a person.
+
+    Where father and grandfather were compared crosswise, the item names the field the other
+    record's value came from (``b_field``; ``a_field`` after the sides are swapped).
+    """
+    one = {k: np.array([v], dtype=np.int8) for k, v in levels.items()}
+    aligned, crossed = align_lineage(one)
+    out: dict[str, dict[str, str]] = {}
+    for f in FIELDS:
+        item = {"level": field_label(f, int(aligned[f][0])), "a": shown_a(f), "b": shown_b(f)}
+        if crossed[0] and f in ("father_name", "grandfather_name"):
+            other = "grandfather_name" if f == "father_name" else "father_name"
+            item["b"], item["b_field"] = shown_b(other), other
+        out[f] = item
     return out
 
 

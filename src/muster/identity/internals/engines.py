@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from .comparisons import NAME_FIELDS, name_level_sql
+from .comparisons import CROSSED_FIELDS, NAME_FIELDS, name_level_sql
 from .prepare import BLOCK_CAP, BLOCKING_RULES, Prepared
 
 Arrays = dict[str, np.ndarray]
@@ -135,7 +135,7 @@ def exact_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def pair_levels(
     engine: Engine, left: Prepared, right: Prepared, rl: np.ndarray, rr: np.ndarray
 ) -> Arrays:
-    """Every field's level for record pairs (rl[i], rr[i]).
+    """Every field's level for record pairs (rl[i], rr[i]), and the crossed lineage levels.
 
     Names are compared once per distinct pair of names (in the engine, by the same SQL on
     DuckDB and Spark), then spread back over the record pairs: on a million records there are
@@ -146,25 +146,40 @@ def pair_levels(
     arrays: Arrays = {"rid_l": rl, "rid_r": rr}
     lf, rf = left.frame, right.frame
     for field in NAME_FIELDS:
-        a = lf[f"{field}_id"].to_numpy()[rl].astype(np.int64)
-        b = rf[f"{field}_id"].to_numpy()[rr].astype(np.int64)
-        present = (a >= 0) & (b >= 0)
-        out = np.full(len(rl), -1, dtype=np.int8)
-        if present.any():
-            width = int(rf[f"{field}_id"].max()) + 1
-            codes, uniq = pd.factorize(a[present] * width + b[present], sort=False)
-            distinct = pd.DataFrame(
-                {"i": np.arange(len(uniq), dtype=np.int64), "a": uniq // width, "b": uniq % width}
-            )
-            got = engine.name_levels(distinct, left.names[field], right.names[field])
-            lv = np.empty(len(uniq), dtype=np.int8)
-            lv[got["i"]] = got["lv"]
-            out[present] = lv[codes]
-        arrays[f"lv_{field}"] = out
+        arrays[f"lv_{field}"] = _name_pair_levels(engine, left, right, rl, rr, field, field)
+    for crossed, (field_l, field_r) in CROSSED_FIELDS.items():
+        arrays[f"lv_{crossed}"] = _name_pair_levels(engine, left, right, rl, rr, field_l, field_r)
     arrays["lv_date_of_birth"] = dob_levels(lf, rf, rl, rr)
     for col in ("sex", "nationality"):
         arrays[f"lv_{col}"] = exact_levels(lf[col].to_numpy()[rl], rf[col].to_numpy()[rr])
     return arrays
+
+
+def _name_pair_levels(
+    engine: Engine,
+    left: Prepared,
+    right: Prepared,
+    rl: np.ndarray,
+    rr: np.ndarray,
+    field_l: str,
+    field_r: str,
+) -> np.ndarray:
+    """Level of the left record's ``field_l`` name against the right record's ``field_r``."""
+    a = left.frame[f"{field_l}_id"].to_numpy()[rl].astype(np.int64)
+    b = right.frame[f"{field_r}_id"].to_numpy()[rr].astype(np.int64)
+    present = (a >= 0) & (b >= 0)
+    out = np.full(len(rl), -1, dtype=np.int8)
+    if present.any():
+        width = int(right.frame[f"{field_r}_id"].max()) + 1
+        codes, uniq = pd.factorize(a[present] * width + b[present], sort=False)
+        distinct = pd.DataFrame(
+            {"i": np.arange(len(uniq), dtype=np.int64), "a": uniq // width, "b": uniq % width}
+        )
+        got = engine.name_levels(distinct, left.names[field_l], right.names[field_r])
+        lv = np.empty(len(uniq), dtype=np.int8)
+        lv[got["i"]] = got["lv"]
+        out[present] = lv[codes]
+    return out
 
 
 class Engine(Protocol):

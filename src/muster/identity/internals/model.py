@@ -2,7 +2,8 @@
 
 Field levels come from the engine (one small integer per field and pair).  The model groups
 them into comparisons (the four lineage names are one comparison, see
-``comparisons.lineage_levels``), estimates u from random pairs and m with the prior by EM on
+``comparisons.lineage_levels``, with father and grandfather compared crosswise where that
+agrees better, and whether they were as a comparison of its own), estimates u from random pairs and m with the prior by EM on
 the candidate pairs, both without labels, exactly as Splink does; EM runs on the counts of
 distinct agreement patterns, so it costs the same for a thousand pairs or a billion.
 """
@@ -16,17 +17,24 @@ from pathlib import Path
 
 import numpy as np
 
-from .comparisons import LINEAGE_FIELDS, lineage_levels
+from .comparisons import (
+    LINEAGE_FIELDS,
+    LINEAGE_LEVELS,
+    align_lineage,
+    lineage_levels,
+    lineage_pattern,
+)
 
 # comparison -> number of non-missing levels (0 = disagree ... top = best agreement)
 COMPARISONS: dict[str, int] = {
     "given_name": 5,
-    "lineage": 6,
+    "lineage": LINEAGE_LEVELS,
     "date_of_birth": 6,
     "sex": 2,
     "alias": 5,
     "place_of_origin": 5,
     "nationality": 2,
+    "lineage_order": 2,  # 0 father and grandfather crossed, 1 in order (comparisons.py)
 }
 # The given name is what tells brothers apart.  Brothers share father, grandfather, family and
 # mother names and are born a year or two apart, so among candidate pairs "same lineage,
@@ -56,30 +64,38 @@ WEIGHT_CEILING = {"place_of_origin": 3.0}
 EM_MAX_ITERATIONS = 200
 M_CEILING = {
     ("date_of_birth", 0): 0.005,
-    ("lineage", 0): 0.01,
-    ("lineage", 1): 0.1,
+    # No lineage name agrees and some disagree: together at most about 3 % of matches.
+    **{
+        ("lineage", level): 0.002
+        for level in range(1, LINEAGE_LEVELS)
+        if lineage_pattern(level)[0] == 0
+    },
 }
+# EM works on the distinct patterns of levels, each coded in 7 bits (levels up to 126).
+_PATTERN_BASE = 128
 
 
 def comparison_levels(levels: dict[str, np.ndarray]) -> np.ndarray:
     """Field levels (``lv_<field>`` arrays) -> gamma matrix, one column per comparison."""
     n = len(levels["given_name"])
+    aligned, crossed = align_lineage(levels)
+    derived = {"lineage": lineage_levels(aligned), "lineage_order": np.where(crossed, 0, 1)}
     gamma = np.empty((n, len(COMPARISONS)), dtype=np.int8)
     for j, name in enumerate(COMPARISONS):
-        gamma[:, j] = lineage_levels(levels) if name == "lineage" else levels[name]
+        gamma[:, j] = derived[name] if name in derived else aligned[name]
     return gamma
 
 
 def _pattern_counts(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     code = np.zeros(len(gamma), dtype=np.int64)
     for j in range(gamma.shape[1]):
-        code = code * 16 + (gamma[:, j].astype(np.int64) + 1)
+        code = code * _PATTERN_BASE + (gamma[:, j].astype(np.int64) + 1)
     codes, counts = np.unique(code, return_counts=True)
     patterns = np.empty((len(codes), gamma.shape[1]), dtype=np.int8)
     rest = codes.copy()
     for j in reversed(range(gamma.shape[1])):
-        patterns[:, j] = (rest % 16) - 1
-        rest //= 16
+        patterns[:, j] = (rest % _PATTERN_BASE) - 1
+        rest //= _PATTERN_BASE
     return patterns, counts.astype(np.float64)
 
 
@@ -88,7 +104,7 @@ class Model:
     """m and u per comparison level, and the prior probability that a candidate pair matches.
 
     >>> model = Model.default()
-    >>> round(model.probability(np.array([[4, 5, 5, 1, -1, -1, 1]]))[0], 3) > 0.99
+    >>> round(model.probability(np.array([[4, 80, 5, 1, -1, -1, 1, 1]]))[0], 3) > 0.99
     True
     """
 
@@ -102,8 +118,14 @@ class Model:
         m, u = {}, {}
         for name, k in COMPARISONS.items():
             # Start m high on the best level and u high on disagreement; EM moves them.
-            m[name] = list(np.geomspace(0.02, 1.0, k) / np.geomspace(0.02, 1.0, k).sum())
-            u[name] = list(np.geomspace(1.0, 0.01, k) / np.geomspace(1.0, 0.01, k).sum())
+            if name == "lineage":
+                pattern = [lineage_pattern(level) for level in range(k)]
+                start_m = np.array([2.0 ** (2 * a - 3 * d) for a, d in pattern])
+                start_u = np.array([2.0 ** (d - a) for a, d in pattern])
+            else:
+                start_m, start_u = np.geomspace(0.02, 1.0, k), np.geomspace(1.0, 0.01, k)
+            m[name] = list(start_m / start_m.sum())
+            u[name] = list(start_u / start_u.sum())
         return cls(m, u, 0.1)
 
     @classmethod

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .cluster import guarded_clusters
-from .comparisons import FIELDS, field_label, name_level_code
+from .comparisons import FIELDS, align_lineage, explanation, field_label, name_level_code
 from .engines import Engine, get_engine
 from .model import EM_MAX_ITERATIONS, Model, comparison_levels, levels_dict
 from .names import NameKey
@@ -51,13 +51,17 @@ class ScoredPairs:
         """
         a = self.left_records.iloc[int(self.left_rows[i])]
         b = self.right_records.iloc[int(self.right_rows[i])]
-        out = {}
-        for f in FIELDS:
-            code = int(self.levels[f][i])
-            va = a.get(f, "") or (a.get("birth_year", "") if f == "date_of_birth" else "")
-            vb = b.get(f, "") or (b.get("birth_year", "") if f == "date_of_birth" else "")
-            out[f] = {"level": field_label(f, code), "a": str(va), "b": str(vb)}
-        return out
+
+        def shown(record: pd.Series) -> Callable[[str], str]:
+            def value(f: str) -> str:
+                v = record.get(f, "") or (
+                    record.get("birth_year", "") if f == "date_of_birth" else ""
+                )
+                return str(v)
+
+            return value
+
+        return explanation({k: int(v[i]) for k, v in self.levels.items()}, shown(a), shown(b))
 
     def to_frame(self, id_names: tuple[str, str] = ("record_id_a", "record_id_b")) -> pd.DataFrame:
         data: dict[str, object] = {
@@ -66,10 +70,13 @@ class ScoredPairs:
             "score": np.round(self.match_probability, 6),
             "match_weight": np.round(self.match_weight, 3),
         }
+        aligned, crossed = align_lineage(self.levels)
         for f in FIELDS:
             labels = np.array([field_label(f, c) for c in range(-1, 6) if _valid(f, c)])
-            codes = self.levels[f].astype(np.int64) + 1
+            codes = aligned[f].astype(np.int64) + 1
             data[f] = labels[np.clip(codes, 0, len(labels) - 1)]
+        # Father and grandfather compared crosswise (their levels above are the crossed ones).
+        data["father_grandfather_crossed"] = crossed
         return pd.DataFrame(data)
 
     def select(self, mask: np.ndarray) -> ScoredPairs:

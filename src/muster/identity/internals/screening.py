@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .comparisons import (
-    FIELDS,
+    CROSSED_FIELDS,
     NAME_FIELDS,
     NAME_PART,
     dob_level_code,
     exact_level_code,
-    field_label,
+    explanation,
     name_level_code,
 )
 from .model import Model, comparison_levels
@@ -105,6 +105,8 @@ def _keys(e: _Entry, near_years: bool = False) -> Iterable[tuple[str, str]]:
 
 def _levels(a: _Entry, b: _Entry) -> dict[str, int]:
     out = {f: name_level_code(a.names[f], b.names[f]) for f in NAME_FIELDS}
+    for crossed, (fa, fb) in CROSSED_FIELDS.items():
+        out[crossed] = name_level_code(a.names[fa], b.names[fb])
     out["date_of_birth"] = dob_level_code(a.yr, a.mo, a.dy, a.precise, b.yr, b.mo, b.dy, b.precise)
     out["sex"] = exact_level_code(a.record["sex"], b.record["sex"])
     out["nationality"] = exact_level_code(a.record["nationality"], b.record["nationality"])
@@ -169,7 +171,7 @@ class ScreeningIndex:
         if not found:
             return []
         rows = [_levels(query, self._entries[p]) for p in found]
-        levels = {f: np.array([r[f] for r in rows], dtype=np.int8) for f in FIELDS}
+        levels = {f: np.array([r[f] for r in rows], dtype=np.int8) for f in rows[0]}
         weight = self.model.match_weight(comparison_levels(levels))
         prob = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
         order = np.argsort(-weight, kind="stable")
@@ -178,21 +180,16 @@ class ScreeningIndex:
             if prob[i] < min_score or len(out) >= limit:
                 break
             other = self._entries[found[i]].record
-            explanation = {
-                f: {
-                    "level": field_label(f, int(levels[f][i])),
-                    "a": _shown(query.record, f),
-                    "b": _shown(other, f),
-                }
-                for f in FIELDS
-            }
+            explained = explanation(
+                rows[i], lambda f: _shown(query.record, f), lambda f, o=other: _shown(o, f)
+            )
             out.append(
                 Candidate(
                     other["record_id"],
                     float(weight[i]),
                     float(prob[i]),
                     _band(float(prob[i])),
-                    explanation,
+                    explained,
                 )
             )
         return out
