@@ -40,6 +40,7 @@ import csv
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -336,6 +337,22 @@ SECOND_NAME_SHARE = 0.05
 _NOT_NAMES = {"ال"}
 
 
+# The shipped table: attested Latin spellings of Arabic names (arabic-name-romanizer 0.2.0
+# index, MIT), then Turkish, Russian/Caucasian, Central Asian, Malay/Indonesian and Kurmanji
+# Kurdish forms of common Arabic names (Mehmet, Ibragim, Patimat, Hatice, Aisyah, Mihemed),
+# which that index lacks, written by the Muster developers.
+VARIANT_FILES = ("name_variants.csv", "name_variants_extra.csv")
+
+
+def _variant_rows() -> Iterator[tuple[bool, dict[str, str]]]:
+    """(from the main index?, row) for every row of the variant files."""
+    for name in VARIANT_FILES:
+        path = resources.files("muster.identity.internals") / "data" / name
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                yield name == VARIANT_FILES[0], row
+
+
 class _VariantTable:
     """Attested Latin spellings of Arabic names (derived from the arabic-name-romanizer index)."""
 
@@ -343,17 +360,18 @@ class _VariantTable:
         spellings: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         by_fold: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         by_key: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        path = resources.files("muster.identity.internals") / "data" / "name_variants.csv"
-        with path.open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                arabic = _strip_arabic_particles(fold_arabic(row["arabic"]))
-                if arabic in _NOT_NAMES:
-                    continue
-                count = int(row["count"])
+        for main, row in _variant_rows():
+            arabic = _strip_arabic_particles(fold_arabic(row["arabic"]))
+            if arabic in _NOT_NAMES:
+                continue
+            count = int(row["count"])
+            if main:
+                # The spelling an Arabic name's keys are read from: the index's most frequent,
+                # not another language's form.
                 spellings[arabic][row["latin"]] += count
-                folded = fold_latin(row["latin"])
-                by_fold["".join(_drop_particles(folded.split(), "given"))][arabic] += count
-                by_key[latin_keys(folded)[0]][arabic] += count
+            folded = fold_latin(row["latin"])
+            by_fold["".join(_drop_particles(folded.split(), "given"))][arabic] += count
+            by_key[latin_keys(folded)[0]][arabic] += count
         # Arabic folded -> its most frequent Latin spelling.
         self.latin_of = {a: max(sp.items(), key=lambda kv: kv[1])[0] for a, sp in spellings.items()}
         self.arabic_of_fold = self._dominant(by_fold)
