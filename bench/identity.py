@@ -74,8 +74,9 @@ def run_muster(df: pd.DataFrame, out: Path, threads: int) -> dict:
     from muster.identity.internals.engines import DuckDBEngine
     from muster.identity.internals.model import comparison_levels, levels_dict
     from muster.identity.internals.pipeline import (
-        DEFAULT_THRESHOLD,
+        DEDUPE_THRESHOLD,
         Model,
+        _score,
         _train,
         record_conflicts,
     )
@@ -94,16 +95,15 @@ def run_muster(df: pd.DataFrame, out: Path, threads: int) -> dict:
     model = _train(engine, prepared, None, gamma, Model.default(), True, 42)
     t["training"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    weight = model.match_weight(gamma)
-    keep = model.probability(gamma) >= DEFAULT_THRESHOLD
+    pairs, weight = _score(arrays, gamma, model, DEDUPE_THRESHOLD, df, df, prepared, prepared)
     t["prediction"] += time.perf_counter() - t0
     t0 = time.perf_counter()
     labels = guarded_clusters(
         len(df),
-        arrays["rid_l"][keep],
-        arrays["rid_r"][keep],
-        weight[keep],
-        record_conflicts(prepared),
+        pairs.left_rows,
+        pairs.right_rows,
+        pairs.match_weight,
+        record_conflicts(prepared, arrays["rid_l"], arrays["rid_r"], weight),
     )
     t["clustering"] = time.perf_counter() - t0
     np.savez(out, labels=labels, cand_l=arrays["rid_l"], cand_r=arrays["rid_r"])

@@ -142,3 +142,21 @@ def test_match_reports_bad_input_in_one_line_without_traceback(tmp_path: Path) -
 def test_match_missing_file_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     code = match_main(["match", "dedupe", str(tmp_path / "nope.csv"), "--out", "x.csv"])
     assert code == 2
+
+
+def test_a_sparse_record_does_not_chain_two_different_men_into_one_person() -> None:
+    # "Muhammad son of Jasim, 1985" with nothing else fits both men; the two full records were
+    # compared and clearly differ (other grandfather, family, mother, birthday), so they stay
+    # apart however well the sparse record fits each.
+    common = {"given_name": "Muhammad", "father_name": "Jasim", "sex": "M", "birth_year": "1985",
+              "nationality": "IRQ", "place_of_origin": "Tal Afar"}  # fmt: skip
+    obeidi = {**common, "record_id": "obeidi", "grandfather_name": "Hamad",
+              "family_name": "al-Obeidi", "mother_name": "Fatima", "date_of_birth": "1985-03-02"}  # fmt: skip
+    sparse = {**common, "record_id": "sparse"}
+    jubouri = {**common, "record_id": "jubouri", "grandfather_name": "Saleh",
+               "family_name": "al-Jubouri", "mother_name": "Zainab", "date_of_birth": "1985-11-20"}  # fmt: skip
+
+    clusters = dedupe([obeidi, sparse, jubouri], train=False).clusters
+
+    assert clusters["obeidi"] != clusters["jubouri"]
+    assert clusters["sparse"] in (clusters["obeidi"], clusters["jubouri"])

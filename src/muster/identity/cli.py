@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from .internals.pipeline import DEFAULT_THRESHOLD, dedupe, link
+from .internals.pipeline import DEDUPE_THRESHOLD, LINK_THRESHOLD, dedupe, link
 from .internals.records import PersonCsvError, read_person_csv
 
 
@@ -20,24 +20,24 @@ def add_match_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
     )
     sub = match.add_subparsers(dest="match_command", required=True)
 
-    def common(p: argparse.ArgumentParser) -> None:
+    def common(p: argparse.ArgumentParser, threshold: float) -> None:
         p.add_argument("--out", required=True, help="CSV file to write")
         p.add_argument(
             "--threshold",
             type=_probability,
-            default=DEFAULT_THRESHOLD,
-            help=f"match probability to accept a pair (default {DEFAULT_THRESHOLD})",
+            default=threshold,
+            help=f"match probability to accept a pair (default {threshold})",
         )
         p.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
         p.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     d = sub.add_parser("dedupe", help="group the records of one file into persons")
     d.add_argument("input", help="person-record CSV")
-    common(d)
+    common(d, DEDUPE_THRESHOLD)
     lk = sub.add_parser("link", help="pairs of records, one from each file, that are one person")
     lk.add_argument("input_a", help="person-record CSV (e.g. the registry)")
     lk.add_argument("input_b", help="person-record CSV (e.g. a reference list)")
-    common(lk)
+    common(lk, LINK_THRESHOLD)
     match.set_defaults(func=run_match)
     return match
 

@@ -46,7 +46,8 @@ def guarded_clusters(
     pairs can still put brothers in one cluster (A = A', A' = B?).  Here the pairs are merged
     best score first, and two clusters merge only when no record of one ``conflict``s with a
     record of the other (different given names, birth years two or more apart, different sex:
-    see pipeline.record_conflicts).  Label: the smallest row of the cluster.
+    see pipeline.record_conflicts, which also keeps apart two records compared and found clearly
+    different).  Label: the smallest row of the cluster.
 
     >>> guarded_clusters(3, np.array([0, 1]), np.array([1, 2]), np.array([0.9, 0.8]),
     ...                  lambda i, j: {i, j} == {0, 2}).tolist()

@@ -18,9 +18,20 @@ from .prepare import Prepared, prepare
 from .records import Record, check_records
 
 Progress = Callable[[str], None]
-# Chosen on the development population: best at 1M records (60k: F1 flat from 0.3 to 0.6;
-# 1M: 0.918 at 0.5, 0.927 at 0.6, 0.910 at 0.7).
-DEFAULT_THRESHOLD = 0.6
+# Deduplication accepts pairs from this match probability, and clustering keeps apart what the
+# evidence says is not one person (see record_conflicts), so it can accept more: chosen on the
+# development population (seed 11, 2026-12-01; clustering with the guard against strong
+# non-matches: 1M F1 0.963 at 0.15 and 0.2, 0.962 at 0.3, 0.960 at 0.45, 0.956 at 0.6; 60k flat
+# from 0.15 to 0.6), the safer end of the flat stretch, since a wrong merge costs more than a
+# missed one.
+DEDUPE_THRESHOLD = 0.3
+# Linking lists returns pairs for people to look at, with no clustering to hold back a weak
+# pair: the probability at which deduplication without the guard was best (1M: 0.927).
+LINK_THRESHOLD = 0.6
+# A candidate pair whose evidence is this strongly against (log2 odds, about 1:1000) is never
+# put in one cluster through other records: without it, pairs A-B and B-C joined records A and
+# C that were compared and clearly differ (1M dev: precision 0.966 -> 0.992 at 0.6).
+NON_MATCH_WEIGHT = -10.0
 # Below this many candidate pairs EM has too little to learn from: use the shipped parameters.
 MIN_PAIRS_FOR_TRAINING = 2000
 RANDOM_PAIRS_FOR_U = 1_000_000
@@ -169,37 +180,59 @@ def _train(
 
 def _score(
     arrays: dict[str, np.ndarray],
+    gamma: np.ndarray,
     model: Model,
+    threshold: float,
     left: pd.DataFrame,
     right: pd.DataFrame,
-    left_prepared: pd.DataFrame,
-    right_prepared: pd.DataFrame,
+    left_prepared: Prepared,
+    right_prepared: Prepared,
 ) -> tuple[ScoredPairs, np.ndarray]:
-    levels = levels_dict(arrays)
-    gamma = comparison_levels(levels)
+    """The pairs at or above ``threshold``, and every candidate pair's match weight."""
     weight = model.match_weight(gamma)
     prob = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
-    rl, rr = arrays["rid_l"].astype(np.int64), arrays["rid_r"].astype(np.int64)
+    keep = np.flatnonzero(prob >= threshold)
+    rl, rr = arrays["rid_l"][keep].astype(np.int64), arrays["rid_r"][keep].astype(np.int64)
     pairs = ScoredPairs(
         left_prepared["record_id"].to_numpy()[rl],
         right_prepared["record_id"].to_numpy()[rr],
-        levels,
-        weight,
-        prob,
+        {k: v[keep] for k, v in levels_dict(arrays).items()},
+        weight[keep],
+        prob[keep],
         left,
         right,
         rl,
         rr,
     )
-    return pairs, gamma
+    return pairs, weight
 
 
-def record_conflicts(prepared: Prepared) -> Callable[[int, int], bool]:
+def record_conflicts(
+    prepared: Prepared,
+    rows_l: np.ndarray | None = None,
+    rows_r: np.ndarray | None = None,
+    match_weight: np.ndarray | None = None,
+) -> Callable[[int, int], bool]:
     """Whether two records (rows) cannot be one person, whatever links them through others.
 
     Different given names (level "disagree": not a spelling, script or typo variant), birth
     years two or more apart, or different sex: brothers, and namesakes of another generation.
+    And, given the candidate pairs of a deduplication (rows and match weight), two records that
+    were compared and whose match weight is below ``NON_MATCH_WEIGHT``.
     """
+    n = len(prepared)
+    # Candidate pairs as sorted codes (the engines return them ordered by row, left < right),
+    # looked up by binary search: no second copy of tens of millions of pairs.
+    codes = np.array([], dtype=np.int64)
+    weights = np.array([], dtype=np.float64)
+    if rows_l is not None and rows_r is not None and match_weight is not None and len(rows_l):
+        lo = np.minimum(rows_l, rows_r).astype(np.int64)
+        codes = lo * n + np.maximum(rows_l, rows_r)
+        del lo
+        weights = match_weight
+        if np.any(codes[1:] < codes[:-1]):
+            order = np.argsort(codes, kind="stable")
+            codes, weights = codes[order], weights[order]
     frame = prepared.frame
     given = frame["given_name_id"].to_numpy()
     table = prepared.names["given_name"].set_index("id")
@@ -216,10 +249,17 @@ def record_conflicts(prepared: Prepared) -> Callable[[int, int], bool]:
             keys[i] = NameKey("", r.n_sc, r.n_f, r.n_k1, r.n_k2, r.n_c, r.n_s, r.n_c2, r.n_s2)
         return keys[i]
 
+    def compared_apart(x: int, y: int) -> bool:
+        code = min(x, y) * n + max(x, y)
+        k = int(np.searchsorted(codes, code))
+        return k < len(codes) and int(codes[k]) == code and weights[k] < NON_MATCH_WEIGHT
+
     def conflict(x: int, y: int) -> bool:
         if abs(years[x] - years[y]) >= 2:
             return True
         if has_sex[x] and has_sex[y] and sex[x] != sex[y]:
+            return True
+        if len(codes) and compared_apart(x, y):
             return True
         gx, gy = int(given[x]), int(given[y])
         if gx < 0 or gy < 0 or gx == gy:
@@ -234,7 +274,7 @@ def record_conflicts(prepared: Prepared) -> Callable[[int, int], bool]:
 
 def dedupe(
     records: Sequence[Mapping[str, object]] | pd.DataFrame,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float = DEDUPE_THRESHOLD,
     engine: str | Engine = "duckdb",
     model: Model | None = None,
     train: bool = True,
@@ -258,26 +298,25 @@ def dedupe(
     gamma = comparison_levels(levels)
     fitted = _train(eng, prepared, None, gamma, model, train, seed)
     clock.lap("training")
-    pairs, _ = _score(arrays, fitted, frame, frame, prepared, prepared)
-    accepted = pairs.select(pairs.match_probability >= threshold)
+    accepted, weight = _score(arrays, gamma, fitted, threshold, frame, frame, prepared, prepared)
     clock.lap("prediction")
     labels = guarded_clusters(
         len(prepared),
         accepted.left_rows,
         accepted.right_rows,
         accepted.match_weight,
-        record_conflicts(prepared),
+        record_conflicts(prepared, arrays["rid_l"], arrays["rid_r"], weight),
     )
     ids = prepared["record_id"].to_numpy()
     clusters = dict(zip(ids.tolist(), ids[labels].tolist(), strict=True))
     clock.lap("clustering", f"({len(set(labels.tolist())):,} persons)")
-    return DedupeResult(clusters, accepted, fitted, len(pairs), clock.timings)
+    return DedupeResult(clusters, accepted, fitted, len(weight), clock.timings)
 
 
 def link(
     records_a: Sequence[Mapping[str, object]] | pd.DataFrame,
     records_b: Sequence[Mapping[str, object]] | pd.DataFrame,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float = LINK_THRESHOLD,
     engine: str | Engine = "duckdb",
     model: Model | None = None,
     train: bool = True,
@@ -299,12 +338,11 @@ def link(
     gamma = comparison_levels(levels_dict(arrays))
     fitted = _train(eng, pa, pb, gamma, model, train, seed)
     clock.lap("training")
-    pairs, _ = _score(arrays, fitted, fa, fb, pa, pb)
-    accepted = pairs.select(pairs.match_probability >= threshold)
+    accepted, weight = _score(arrays, gamma, fitted, threshold, fa, fb, pa, pb)
     order = np.argsort(-accepted.match_probability, kind="stable")
     accepted = accepted.select(order)
     clock.lap("prediction")
-    return LinkResult(accepted, fitted, len(pairs), clock.timings)
+    return LinkResult(accepted, fitted, len(weight), clock.timings)
 
 
 __all__ = ["DedupeResult", "LinkResult", "ScoredPairs", "dedupe", "link", "Record"]
