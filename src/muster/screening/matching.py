@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from muster.identity import PERSON_ATTRIBUTES, Candidate, ScreeningIndex
 
 # Match probability thresholds; MUSTER["SCREENING_LIKELY"] / ["SCREENING_POSSIBLE"] override them.
-# Chosen on bench/screening.py (100k registry, 500 re-registrations; bench/RESULTS.md) with the
-# model of 2026-12-01: at 0.97 about nine likely hits in ten are the same person; lowering
-# "possible" below 0.8 finds one more true duplicate in 500 for some 160 more false hits (mostly
-# namesakes sharing a given name and some lineage names). Re-measure when the model changes.
+# Chosen on bench/screening.py (100k registry, 500 re-registrations; bench/RESULTS.md) and
+# re-measured with the model of 780d54b: at 0.97 about nine likely hits in ten in a batch are the
+# same person (99 % for single registrations); "possible" from 0.8 finds 95 % of true duplicates,
+# and lowering it to 0.6 finds 4 more in 500 for some 90 more false hits (mostly namesakes
+# sharing a given name and some lineage names). Re-measure when the model changes.
 DEFAULT_LIKELY = 0.97
 DEFAULT_POSSIBLE = 0.8
 PERSON_FIELDS = ("id", *PERSON_ATTRIBUTES)
