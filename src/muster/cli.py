@@ -99,21 +99,20 @@ def cmd_demo(args) -> int:
 def cmd_sitrep(args) -> int:
     from django.db import transaction
 
-    from muster.audit.services import record
+    from muster.audit.services import record_export
     from muster.reports.sitrep import situation_report
 
     # Figures leaving the system are an export, on the log like the web's.
     with transaction.atomic():
         report = situation_report()
-        record(
-            "export",
-            detail={
+        record_export(
+            {
                 "export": "sitrep",
                 "purpose": "situation report",
                 "format": "json" if args.json else "text",
                 "filters": {},
                 "rows": len(report["facilities"]),
-            },
+            }
         )
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
@@ -168,13 +167,15 @@ def _day(text: str | None, field: str):
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _print_events(events, limit: int) -> int:
+def _print_events(events, limit: int, *, omit: tuple[str, ...] = ()) -> int:
+    """One tab-separated line per event; ``omit`` names detail keys left out of the lines."""
     from django.utils import timezone
 
     shown = 0
     for ev in events[:limit]:
         where = f"{ev.object_type}:{ev.object_id}" if ev.object_id else ev.object_type or "-"
-        detail = json.dumps(ev.detail, ensure_ascii=False, sort_keys=True) if ev.detail else ""
+        kept = {k: v for k, v in ev.detail.items() if k not in omit} if omit else ev.detail
+        detail = json.dumps(kept, ensure_ascii=False, sort_keys=True) if kept else ""
         at = timezone.localtime(ev.at).strftime("%Y-%m-%d %H:%M:%S")
         who = ev.actor_username or (f"{ev.os_user} (cli)" if ev.os_user else "-")
         print(f"#{ev.seq}\t{at}\t{who}\t{ev.action}\t{where}\t{ev.ip or '-'}\t{detail}")
@@ -198,9 +199,11 @@ def cmd_audit_who_read(args) -> int:
         )
     except LookupError as exc:
         raise CommandError(str(exc)) from exc
-    _cli_audit_search({"object": args.number, "action": "person.read", "since": args.since})
-    if not _print_events(events, args.limit):
-        print(f"nobody read {args.number} in that period", file=sys.stderr)
+    _cli_audit_search({"object": args.number, "query": "who-read", "since": args.since})
+    # An export's line names the export, its filters and row count; the ids of everyone else in it
+    # (a camp roll: tens of thousands) stay on `muster audit log`.
+    if not _print_events(events, args.limit, omit=("person_ids",)):
+        print(f"nobody read or exported {args.number} in that period", file=sys.stderr)
     return EXIT_OK
 
 
@@ -410,9 +413,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_audit_verify, django=True)
     w = audit_sub.add_parser(
         "who-read",
-        help="who read a person's record",
-        description="List person.read events for one registration number, newest first: when, who, "
-        "from where. Dates are local days (YYYY-MM-DD); --until is exclusive.",
+        help="who read or exported a person's record",
+        description="List the reads of one registration number's record and the exports that "
+        "listed the person (action 'export', with which export, its filters and row count), newest "
+        "first: when, who, from where. Dates are local days (YYYY-MM-DD); --until is exclusive.",
     )
     w.add_argument("number", help="the person's registration number")
     _add_period_args(w, limit=1000)

@@ -1,4 +1,5 @@
-"""The database guard that makes audit events append-only, and its one escape hatch for test teardown.
+"""The database guard that makes audit events (and the export index) append-only, and its one escape
+hatch for test teardown.
 
 SQLite triggers call ``muster_audit_unlocked()``, a function this process registers on each connection;
 any other client (the sqlite3 shell, a script) lacks the function, so its UPDATE or DELETE fails too.

@@ -2,6 +2,7 @@
 
 Rows are append-only (database triggers refuse UPDATE and DELETE) and chained: each row carries the
 hash of the previous one, so a changed, removed or reordered row breaks the chain at that point.
+Beside the chain, :class:`ExportedPerson` indexes which persons each export listed.
 """
 
 from django.db import models
@@ -31,3 +32,24 @@ class AuditEvent(models.Model):
     def os_user(self) -> str:
         """The operating-system user who ran the `muster` command that recorded this event, or ""."""
         return str(self.detail.get("os_user", "")) if isinstance(self.detail, dict) else ""
+
+
+class ExportedPerson(models.Model):
+    """One person an export listed: the index that answers "which exports carried this person?".
+
+    The export's event keeps the ids in its JSON detail, which SQLite cannot search portably. These
+    rows are derived from that detail and are no part of the chain (``verify`` neither hashes nor
+    needs them); they are append-only like the events, and written in the event's transaction.
+    """
+
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.PROTECT, related_name="exported_persons", editable=False
+    )
+    # The id as the export event stores it in detail["person_ids"]: the person's primary key.
+    person_id = models.BigIntegerField(editable=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["person_id", "event"])]
+
+    def __str__(self) -> str:
+        return f"person {self.person_id} in export #{self.event_id}"

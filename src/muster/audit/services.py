@@ -1,19 +1,21 @@
 """Writing and verifying the audit chain.
 
 :func:`record` must be called inside the transaction of the action it records, so that the event and
-the action commit or roll back together. Callers never build :class:`AuditEvent` rows themselves.
+the action commit or roll back together. Callers never build :class:`AuditEvent` rows themselves;
+exports go through :func:`record_export`, which also indexes the persons they listed.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from muster.audit.chain import GENESIS, event_hash
-from muster.audit.models import AuditEvent
+from muster.audit.models import AuditEvent, ExportedPerson
 
 # Arbitrary constant key for PostgreSQL's advisory lock that serialises appends to the chain.
 _CHAIN_LOCK_KEY = 0x6D757374
@@ -89,6 +91,38 @@ def record(
         return AuditEvent.objects.create(prev_hash=prev_hash, hash=digest, **fields)
 
 
+EXPORT = "export"
+# Rows per INSERT when indexing an export: a camp roll lists tens of thousands of persons.
+_INDEX_BATCH = 5000
+
+
+def record_export(
+    detail: dict,
+    *,
+    person_ids: Sequence[int] | None = None,
+    actor=None,
+    obj=None,
+    request=None,
+) -> AuditEvent:
+    """Audit data leaving Muster: the one helper for "export" events.
+
+    ``detail`` says which export, why, with which filters, fields and row count. ``person_ids`` (for a
+    list of people) go into the event's detail, so the chain covers them, and into
+    :class:`ExportedPerson` in the same transaction, so :func:`who_read` finds the export from any
+    person in it. The index is derived data, outside the chain.
+    """
+    if person_ids is not None:
+        detail = {**detail, "person_ids": list(person_ids)}
+    with transaction.atomic():
+        event = record(EXPORT, actor=actor, obj=obj, request=request, detail=detail)
+        if person_ids is not None:
+            ExportedPerson.objects.bulk_create(
+                (ExportedPerson(event=event, person_id=pid) for pid in detail["person_ids"]),
+                batch_size=_INDEX_BATCH,
+            )
+    return event
+
+
 DENIED = "request.denied"
 
 
@@ -137,7 +171,11 @@ def _events() -> Iterator[AuditEvent]:
 
 
 def verify() -> VerifyResult:
-    """Walk the chain from the start; report the first event that was changed, removed or moved."""
+    """Walk the chain from the start; report the first event that was changed, removed or moved.
+
+    The export index (:class:`ExportedPerson`) is derived from the events' detail and not hashed:
+    the chain covers the person ids through the detail itself.
+    """
     prev_hash = GENESIS
     expected_seq = 1
     count = 0
@@ -198,29 +236,50 @@ def resolve_object(text: str) -> tuple[str, str]:
     return PERSON_TYPE, str(pk)
 
 
+def _on_action(action: str | Sequence[str]) -> Q:
+    if not action:
+        return Q()
+    if not isinstance(action, str):
+        return Q(action__in=action)
+    return Q(action__startswith=action) if action.endswith(".") else Q(action=action)
+
+
+def _matching(object_type: str, object_id: str, action: str | Sequence[str]) -> Q:
+    """Events about an object with an action; for a person, also the exports that listed them.
+
+    The action condition sits inside each branch of the OR so that each branch can use its own
+    index (the object's; the export index's): SQLite would otherwise walk the whole action index.
+    """
+    on_action = _on_action(action)
+    about = Q()
+    if object_type:
+        about &= Q(object_type=object_type)
+    if object_id:
+        about &= Q(object_id=object_id)
+    matching = about & on_action
+    if object_type == PERSON_TYPE and object_id.isdigit():
+        listed = ExportedPerson.objects.filter(person_id=int(object_id)).values("event_id")
+        matching |= Q(pk__in=listed) & on_action
+    return matching
+
+
 def search(
     *,
     object_type: str = "",
     object_id: str = "",
     actor: str = "",
-    action: str = "",
+    action: str | Sequence[str] = "",
     since=None,
     until=None,
 ):
-    """Events matching every filter given. ``action`` ending in "." matches a family ("login.")."""
-    qs = AuditEvent.objects.all()
-    if object_type:
-        qs = qs.filter(object_type=object_type)
-    if object_id:
-        qs = qs.filter(object_id=object_id)
+    """Events matching every filter given. ``action`` ending in "." matches a family ("login."); a
+    sequence of actions matches any of them.
+
+    A person as the object matches the events on their record and the exports that listed them.
+    """
+    qs = AuditEvent.objects.filter(_matching(object_type, object_id, action))
     if actor:
         qs = qs.filter(actor_username=actor)
-    if action:
-        qs = (
-            qs.filter(action__startswith=action)
-            if action.endswith(".")
-            else qs.filter(action=action)
-        )
     if since is not None:
         qs = qs.filter(at__gte=since)
     if until is not None:
@@ -229,8 +288,16 @@ def search(
 
 
 def who_read(person_number: str, *, since=None, until=None):
-    """Who opened this person's record (newest first): the auditor's first question."""
+    """Who has seen this person's record (newest first): the auditor's first question.
+
+    The reads of the record and the exports that listed the person (action "export"; its detail
+    names the export, its filters and row count).
+    """
     object_type, object_id = resolve_object(person_number)
-    return search(object_type=object_type, object_id=object_id, since=since, until=until).filter(
-        action__in=READ_ACTIONS
+    return search(
+        object_type=object_type,
+        object_id=object_id,
+        action=(*READ_ACTIONS, EXPORT),
+        since=since,
+        until=until,
     )

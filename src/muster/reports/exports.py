@@ -107,8 +107,9 @@ def export_rows(
     is built (no file without its event), records which export (``export``, a stable name such as
     "facility.roll"), why (``purpose``), the ``filters`` that chose the rows, the object it is about
     (``obj``), the format, the fields kept and dropped, the row count and, for a list of people, the
-    ids of the persons in it: ``person_key`` names the key of each row holding the person's id (not a
-    column of the file). ``hxl`` adds a row of HXL hashtags.
+    ids of the persons in it, indexed so the auditor's who-read finds the export from any of them:
+    ``person_key`` names the key of each row holding the person's id (not a column of the file).
+    ``hxl`` adds a row of HXL hashtags.
     """
     if fmt not in CONTENT_TYPES:
         raise ValueError(f"export format '{fmt}' is not one of: {', '.join(CONTENT_TYPES)}")
@@ -135,9 +136,13 @@ def export_rows(
             "dropped_fields": dropped,
             "rows": len(table),
         }
-        if person_key is not None:
-            detail["person_ids"] = person_ids
-        audit.record("export", actor=user, request=request, obj=obj, detail=detail)
+        audit.record_export(
+            detail,
+            person_ids=person_ids if person_key is not None else None,
+            actor=user,
+            obj=obj,
+            request=request,
+        )
     return Export(content, CONTENT_TYPES[fmt], fmt, tuple(kept), tuple(dropped), len(table))
 
 
