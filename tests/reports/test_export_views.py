@@ -145,8 +145,10 @@ def test_roll_export_event_names_the_export_its_facility_and_the_persons_in_it(
 def test_manifest_export_event_lists_the_persons_on_the_manifest(
     registered, facilities, make_user, login
 ):
+    from muster.audit.services import who_read
+
     manager = make_user("camp_manager")
-    head, *_others = registered.members.order_by("id")
+    head, spouse, _child = registered.members.order_by("id")
     movement = custody.dispatch(
         [head],
         from_facility=facilities["reception"],
@@ -163,6 +165,9 @@ def test_manifest_export_event_lists_the_persons_on_the_manifest(
     assert event.detail["export"] == "movement.manifest"
     assert event.detail["filters"] == {"movement": movement.number}
     assert event.detail["person_ids"] == [head.pk] and event.detail["rows"] == 1
+    # On the auditor's who-read of the person on it, and of nobody else in the household.
+    assert list(who_read(head.number)) == [event]
+    assert not who_read(spouse.number).exists()
 
 
 def test_sitrep_export_event_carries_no_person_ids(registered, make_user, login):
