@@ -60,10 +60,10 @@
     var maxAgeMs = 1000 * (parseInt(form.getAttribute("data-draft-max-age"), 10) || DEFAULT_MAX_AGE_S);
     var expires = null; // fixed when this draft is first written; later saves keep it
 
-    function draftExpiry() {
+    function draftExpiry(now) {
       if (expires === null) {
         var stored = readDraft(key);
-        expires = expired(stored) ? Date.now() + maxAgeMs : stored.expires;
+        expires = expired(stored) ? now + maxAgeMs : stored.expires;
       }
       return expires;
     }
@@ -93,7 +93,9 @@
     }
 
     function snapshot() {
-      var state = { v: DRAFT_VERSION, at: Date.now(), expires: draftExpiry(), rows: [], values: {} };
+      // One clock reading: a draft never outlives its first save by more than the session.
+      var now = Date.now();
+      var state = { v: DRAFT_VERSION, at: now, expires: draftExpiry(now), rows: [], values: {} };
       all("[data-member]", members).forEach(function (m) {
         state.rows.push({
           i: m.getAttribute("data-index"),
