@@ -7,7 +7,7 @@ screening index.  Levels are small integers, -1 meaning "missing on one side".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -242,10 +242,18 @@ def lineage_pattern(level: int) -> tuple[int, int]:
     return agree, disagree
 
 
+def shown_value(record: Mapping[str, object], field: str) -> str:
+    """A field's value as a person reads it; a date of birth falls back to the birth year."""
+    value = record.get(field, "") or (
+        record.get("birth_year", "") if field == "date_of_birth" else ""
+    )
+    return str(value)
+
+
 def explanation(
-    levels: Mapping[str, int], shown_a: Callable[[str], str], shown_b: Callable[[str], str]
+    levels: Mapping[str, int], a: Mapping[str, object], b: Mapping[str, object]
 ) -> dict[str, dict[str, str]]:
-    """Per field: how one pair agreed, with both values as shown to a person.
+    """Per field: how records ``a`` and ``b`` (dicts or rows) agreed, with both values.
 
     Where father and grandfather were compared crosswise, the item names the field the other
     record's value came from (``b_field``; ``a_field`` after the sides are swapped).
@@ -254,10 +262,11 @@ def explanation(
     aligned, crossed = align_lineage(one)
     out: dict[str, dict[str, str]] = {}
     for f in FIELDS:
-        item = {"level": field_label(f, int(aligned[f][0])), "a": shown_a(f), "b": shown_b(f)}
+        item = {"level": field_label(f, int(aligned[f][0])), "a": shown_value(a, f)}
+        item["b"] = shown_value(b, f)
         if crossed[0] and f in ("father_name", "grandfather_name"):
             other = "grandfather_name" if f == "father_name" else "father_name"
-            item["b"], item["b_field"] = shown_b(other), other
+            item["b"], item["b_field"] = shown_value(b, other), other
         out[f] = item
     return out
 

@@ -3,9 +3,10 @@
 Field levels come from the engine (one small integer per field and pair).  The model groups
 them into comparisons (the four lineage names are one comparison, see
 ``comparisons.lineage_levels``, with father and grandfather compared crosswise where that
-agrees better, and whether they were as a comparison of its own), estimates u from random pairs and m with the prior by EM on
-the candidate pairs, both without labels, exactly as Splink does; EM runs on the counts of
-distinct agreement patterns, so it costs the same for a thousand pairs or a billion.
+agrees better, and whether they were as a comparison of its own), estimates u from random
+pairs and m with the prior by EM on the candidate pairs, both without labels, exactly as
+Splink does; EM runs on the counts of distinct agreement patterns, so it costs the same for a
+thousand pairs or a billion.
 """
 
 from __future__ import annotations

@@ -25,7 +25,8 @@ Latin rules, in order (see README.md in this package for the table with examples
    Alani).
 3. Compounds are joined: "Abd al-Rahman", "Abdel Rahman", "Abdurrahman" -> abdrahman;
    "Nur al-Din", "Noureddine" -> nurdin.
-4. Consonants: dj->j, sch->sh, ph->f, kh->x, gh->G (ghayn), sh/ch->$, th->t, dh->d, zh->j, q/c/ck->k, g->j.
+4. Consonants: dj->j, sch->sh, ph->f, kh->x, gh->G (ghayn), sh/ch->$, th->t, dh->d, zh->j,
+   q/c/ck->k, g->j.
 5. Vowels: ou/oo/o/uu->u, ee/ie/ii->i, ei/ey/ai/ay->ay, iy before a vowel->i, a medial u
    before a vowel->w (Aroua = Arwa), aa->a, final y
    after a consonant->i; doubled letters single; final "ah"->a (teh marbuta); then e->a (key1)
@@ -265,10 +266,7 @@ def _drop_particles(tokens: list[str], part: str) -> list[str]:
 
 def latin_keys(folded: str, part: str = "given") -> tuple[str, str]:
     """The two Latin phonetic keys of a folded Latin name (rules in the module docstring)."""
-    tokens = _drop_particles(folded.split(), part)
-    s = "".join(tokens)
-    s = _ABD_RE.sub("abd", s)
-    s = _DIN_RE.sub("din", s)
+    s = _rule_input(folded, part)
     s1 = _apply(_RULES, s)
     s2 = _apply(_RULES_KEY2, s)
     # Key 2 also reads the French school's silent final e (Farhane = Farhan, Yacine = Yasin,
@@ -283,8 +281,14 @@ def latin_keys(folded: str, part: str = "given") -> tuple[str, str]:
 
 def second_skeleton_key(folded: str, part: str = "given") -> str:
     """The Latin key that the second skeleton is taken from (see ``_RULES_SKELETON2``)."""
-    s = _DIN_RE.sub("din", _ABD_RE.sub("abd", "".join(_drop_particles(folded.split(), part))))
-    return re.sub(r"(.)\1+", r"\1", _apply(_RULES_SKELETON2, s).replace("e", "a"))
+    s = _apply(_RULES_SKELETON2, _rule_input(folded, part))
+    return re.sub(r"(.)\1+", r"\1", s.replace("e", "a"))
+
+
+def _rule_input(folded: str, part: str) -> str:
+    """Particles dropped and compounds joined: what the letter rules of every key read."""
+    s = "".join(_drop_particles(folded.split(), part))
+    return _DIN_RE.sub("din", _ABD_RE.sub("abd", s))
 
 
 def _apply(rules: list[tuple[re.Pattern[str], str]], s: str) -> str:

@@ -62,17 +62,7 @@ class ScoredPairs:
         """
         a = self.left_records.iloc[int(self.left_rows[i])]
         b = self.right_records.iloc[int(self.right_rows[i])]
-
-        def shown(record: pd.Series) -> Callable[[str], str]:
-            def value(f: str) -> str:
-                v = record.get(f, "") or (
-                    record.get("birth_year", "") if f == "date_of_birth" else ""
-                )
-                return str(v)
-
-            return value
-
-        return explanation({k: int(v[i]) for k, v in self.levels.items()}, shown(a), shown(b))
+        return explanation({k: int(v[i]) for k, v in self.levels.items()}, a, b)
 
     def to_frame(self, id_names: tuple[str, str] = ("record_id_a", "record_id_b")) -> pd.DataFrame:
         data: dict[str, object] = {

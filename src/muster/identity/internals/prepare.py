@@ -40,9 +40,6 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
 BLOCK_CAP = 40
 
 
-NAME_TABLE_COLUMNS = ("n_f", "n_k1", "n_k2", "n_c", "n_c2", "n_s", "n_s2", "n_sc")
-
-
 @dataclass
 class Prepared:
     """The records as the engines read them, and one table of distinct names per name field.

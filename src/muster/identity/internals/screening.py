@@ -180,9 +180,7 @@ class ScreeningIndex:
             if prob[i] < min_score or len(out) >= limit:
                 break
             other = self._entries[found[i]].record
-            explained = explanation(
-                rows[i], lambda f: _shown(query.record, f), lambda f, o=other: _shown(o, f)
-            )
+            explained = explanation(rows[i], query.record, other)
             out.append(
                 Candidate(
                     other["record_id"],
@@ -193,9 +191,3 @@ class ScreeningIndex:
                 )
             )
         return out
-
-
-def _shown(record: Record, field: str) -> str:
-    if field == "date_of_birth":
-        return record["date_of_birth"] or record["birth_year"]
-    return record[field]
