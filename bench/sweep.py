@@ -96,12 +96,12 @@ def child_muster(csv_path: Path, out: Path, threads: int) -> None:
         "timings": {"load_csv": load, "dedupe": seconds, **dict(result.timings)},
         "candidate_pairs": int(result.candidate_pairs),
     }
+    # Engines that report on their training (status, warnings) have it kept with the run.
     report = getattr(result, "report", None)
     if report is not None:
-        info["report"] = str(report)
-    warnings = getattr(result, "warnings", None)
-    if warnings:
-        info["warnings"] = [str(w) for w in warnings]
+        info["model_status"] = str(getattr(report, "status", ""))
+        info["model_reason"] = str(getattr(report, "reason", ""))
+        info["warnings"] = [str(w) for w in getattr(report, "warnings", [])]
     Path(str(out) + ".json").write_text(json.dumps(info))
 
 
@@ -210,6 +210,8 @@ def score(info: dict, truth: np.ndarray) -> dict:
         "peak_mb": info["peak_mb"],
         "candidate_pairs": info.get("candidate_pairs"),
         "warnings": info.get("warnings", []) + info.get("stderr_warnings", []),
+        "model_status": info.get("model_status", ""),
+        "model_reason": info.get("model_reason", ""),
     }
 
 
@@ -226,6 +228,8 @@ def fmt(run: dict) -> str:
     )
     if run["system"] == "muster" and run["f1"] < COLLAPSE:
         line += f"   <<<<<<<<<< COLLAPSE (F1 {run['f1']:.4f} < {COLLAPSE}) >>>>>>>>>>"
+    if run.get("model_status"):
+        line += f"   [model {run['model_status']}]"
     if run.get("warnings"):
         line += f"   [{len(run['warnings'])} warning(s): {run['warnings'][0][:120]}]"
     return line
@@ -282,6 +286,50 @@ def write_json(path: str, runs: list[dict], summary: list[str]) -> None:
     tmp.replace(path)
 
 
+def markdown(paths: list[str]) -> str:
+    """Per-size summary and per-run tables (Markdown) from one or more --json files."""
+    runs = []
+    for path in paths:
+        runs.extend(json.loads(Path(path).read_text())["runs"])
+    out = ["| records | system | group | runs | MIN F1 (setting, seed) | median F1 | max F1 | "
+           "collapses < 0.85 | wall median / max (s) | peak max (MB) |",
+           "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for size in sorted({r["size"] for r in runs if r["setting"] != "febrl"}):
+        for system in dict.fromkeys(r["system"] for r in runs):
+            for group in ("all", "tune", "judge"):
+                sel = [r for r in runs if r["size"] == size and r["system"] == system
+                       and r["setting"] != "febrl" and "error" not in r
+                       and group in ("all", r["group"])]  # fmt: skip
+                if not sel:
+                    continue
+                f1 = [r["f1"] for r in sel]
+                worst = min(sel, key=lambda r: r["f1"])
+                walls = [r["wall_s"] for r in sel]
+                coll = sum(v < COLLAPSE for v in f1) if system == "muster" else "-"
+                out.append(
+                    f"| {size:,} | {system} | {group} | {len(sel)} | **{min(f1):.4f}** "
+                    f"({worst['setting']}, {worst['seed']}) | {statistics.median(f1):.4f} | "
+                    f"{max(f1):.4f} | {coll} | {statistics.median(walls):.0f} / {max(walls):.0f} | "
+                    f"{max(r['peak_mb'] for r in sel):,.0f} |"
+                )
+    out += ["", "| records | setting | seed | group | system | F1 | precision | recall | wall (s) | "
+            "peak MB |", "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for r in runs:
+        name = f"FEBRL {r['seed']}" if r["setting"] == "febrl" else r["setting"]
+        seed = "" if r["setting"] == "febrl" else r["seed"]
+        if "error" in r:
+            out.append(f"| {r['size']:,} | {name} | {seed} | {r['group']} | {r['system']} | "
+                       f"error: {r['error'][:80]} | | | | |")  # fmt: skip
+            continue
+        flag = " COLLAPSE" if r["system"] == "muster" and r["f1"] < COLLAPSE else ""
+        out.append(
+            f"| {r['size']:,} | {name} | {seed} | {r['group']} | {r['system']} | "
+            f"**{r['f1']:.4f}**{flag} | {r['precision']:.4f} | {r['recall']:.4f} | "
+            f"{r['wall_s']:.0f} | {r['peak_mb']:,.0f} |"
+        )
+    return "\n".join(out)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", default="20000,200000", help="records per run, comma-separated")
@@ -301,6 +349,7 @@ def main() -> int:
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per run")
     ap.add_argument("--json", metavar="OUT", help="write every run and the summary as JSON")
     ap.add_argument("--list", action="store_true", help="print the settings and groups, and stop")
+    ap.add_argument("--markdown", nargs="+", metavar="JSON", help="print tables from --json files")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--setting", help=argparse.SUPPRESS)
     ap.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -314,6 +363,9 @@ def main() -> int:
         return 0
     if args.child == "muster":
         child_muster(Path(args.csv), Path(args.result), args.threads)
+        return 0
+    if args.markdown:
+        print(markdown(args.markdown))
         return 0
     if not 0 <= args.rotate < args.folds:
         ap.error(f"--rotate must be between 0 and {args.folds - 1}")
