@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -177,8 +178,25 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("ar", "العربية")]
+LANGUAGES = [
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("ckb", "کوردی (سۆرانی)"),
+    ("kmr", "Kurdî (Kurmancî)"),
+]
+# Django knows Sorani (ckb, right-to-left) but not Kurmanji: get_language_info("kmr") needs this.
+LANG_INFO.setdefault(
+    "kmr",
+    {
+        "bidi": False,
+        "code": "kmr",
+        "name": "Northern Kurdish (Kurmanji)",
+        "name_local": "Kurdî (Kurmancî)",
+    },
+)
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats of the Kurdish UIs (locale/<lang>/formats.py): numbers, not Django's ckb month names.
+FORMAT_MODULE_PATH = ["muster.locale"]
 TIME_ZONE = os.environ.get("MUSTER_TIME_ZONE", "Asia/Damascus")
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,17 @@
+"""Date and number formats for the Kurmanji UI (Django has none for ``kmr``).
+
+Without them Django would write dates with English month names; dates are written as numbers, year
+first, as in the rest of Muster.
+"""
+
+DATE_FORMAT = "Y-m-d"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = "Y-m-d H:i"
+YEAR_MONTH_FORMAT = "Y-m"
+MONTH_DAY_FORMAT = "m-d"
+SHORT_DATE_FORMAT = "Y-m-d"
+SHORT_DATETIME_FORMAT = "Y-m-d H:i"
+FIRST_DAY_OF_WEEK = 6  # Saturday
+# Scores read the same as in the English UI: 0.950, never 0,950.
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
