@@ -504,6 +504,10 @@ def build_parser() -> argparse.ArgumentParser:
     else:
         add_match_parser(sub)
         sub.choices["match"].set_defaults(func=run_match, django=False)
+
+    from muster.intake import cli as intake_cli
+
+    intake_cli.add_mrz_parser(sub)
     return parser
 
 

@@ -1,0 +1,82 @@
+"""The intake subcommands of ``muster``: ``mrz parse``, ``forms xlsform`` and ``import kobo``.
+
+Each ``add_*_parser`` hangs one command group on the main parser; the run functions print one-line
+errors on stderr and return the exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+EXIT_OK, EXIT_CHECKS_FAILED, EXIT_UNREADABLE = 0, 1, 2
+
+
+def add_mrz_parser(subparsers: argparse._SubParsersAction) -> None:
+    """``muster mrz parse LINE1 LINE2 [LINE3] [--json]``."""
+    mrz = subparsers.add_parser(
+        "mrz",
+        help="read the machine-readable zone of a passport, ID card or visa",
+        description="Machine-readable zones as ICAO Doc 9303 lays them out (TD1, TD2, TD3, visas).",
+    )
+    sub = mrz.add_subparsers(dest="mrz_command", metavar="ACTION", required=True)
+    p = sub.add_parser(
+        "parse",
+        help="read an MRZ and verify its check digits",
+        description="Read the two (passport, TD2, visa) or three (ID card) lines of an MRZ, as "
+        "typed or scanned; quote each line (the filler '<' is special to the shell). Exit 0 when "
+        "every check digit agrees, 1 when one does not or a field is impossible (printed), 2 when "
+        "the lines cannot be read at all.",
+    )
+    p.add_argument("lines", nargs="+", metavar="LINE", help="an MRZ line (2 or 3 of them)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=run_mrz_parse, django=False)
+
+
+def run_mrz_parse(args: argparse.Namespace) -> int:
+    from muster.intake.mrz import MRZError, parse_mrz
+
+    try:
+        mrz = parse_mrz(args.lines)
+    except MRZError as exc:
+        print(f"muster: MRZ unreadable: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if args.json:
+        out = mrz.to_dict()
+        out["person"] = mrz.person_fields()
+        out["document"] = mrz.document_fields()
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        _print_mrz(mrz)
+    if not mrz.valid:
+        for check in mrz.failed_checks:
+            print(f"muster: check digit failed: {check}", file=sys.stderr)
+        for problem in mrz.problems:
+            print(f"muster: {problem}", file=sys.stderr)
+        return EXIT_CHECKS_FAILED
+    return EXIT_OK
+
+
+def _print_mrz(mrz) -> None:
+    dob = mrz.date_of_birth.isoformat() if mrz.date_of_birth else (mrz.birth_year or "unknown")
+    rows = [
+        ("format", mrz.format),
+        ("document", f"{mrz.document_type} ({mrz.document_code})"),
+        ("issuing state", mrz.issuing_state),
+        ("number", mrz.document_number),
+        ("family name", mrz.family_name),
+        ("given names", mrz.given_names),
+        ("nationality", mrz.nationality),
+        ("date of birth", dob),
+        ("sex", mrz.sex),
+        ("expiry", mrz.expiry.isoformat() if mrz.expiry else "none"),
+        ("optional data", " / ".join(d for d in (mrz.optional_data, mrz.optional_data_2) if d)),
+    ]
+    for label, value in rows:
+        print(f"{label}:\t{value}")
+    for check in mrz.checks:
+        print(f"check\t{check}")
+    for warning in mrz.warnings:
+        print(f"note\t{warning}")
+    print("valid" if mrz.valid else "NOT VALID")
