@@ -508,6 +508,7 @@ def build_parser() -> argparse.ArgumentParser:
     from muster.intake import cli as intake_cli
 
     intake_cli.add_mrz_parser(sub)
+    intake_cli.add_forms_parser(sub)
     return parser
 
 

@@ -80,3 +80,52 @@ def _print_mrz(mrz) -> None:
     for warning in mrz.warnings:
         print(f"note\t{warning}")
     print("valid" if mrz.valid else "NOT VALID")
+
+
+def add_forms_parser(subparsers: argparse._SubParsersAction) -> None:
+    """``muster forms xlsform --out FILE.xlsx``."""
+    forms = subparsers.add_parser(
+        "forms",
+        help="forms for KoboToolbox and ODK Collect",
+        description="Forms for the tools registration teams already use in the field.",
+    )
+    sub = forms.add_subparsers(dest="forms_command", metavar="ACTION", required=True)
+    p = sub.add_parser(
+        "xlsform",
+        help="write the household registration form as an XLSForm",
+        description="Write the household registration form as an XLSForm (.xlsx: survey, choices "
+        "and settings sheets; household members in a repeat; labels in English and Arabic; the "
+        "active reception points as a choice list). Upload it to KoboToolbox or ODK Central.",
+    )
+    p.add_argument("--out", required=True, metavar="FILE.xlsx", help="the workbook to write")
+    p.set_defaults(func=run_forms_xlsform, django=True)
+
+
+def run_forms_xlsform(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from muster.custody.models import Facility
+    from muster.intake.xlsform import household_form, write_xlsform
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        print(f"muster: --out: '{out}' must end in .xlsx", file=sys.stderr)
+        return EXIT_CHECKS_FAILED
+    if not out.parent.is_dir():
+        print(f"muster: --out: folder '{out.parent}' not found", file=sys.stderr)
+        return EXIT_CHECKS_FAILED
+    points = [
+        (str(f.pk), f.name)
+        for f in Facility.objects.filter(kind=Facility.Kind.RECEPTION_POINT, is_active=True)
+    ]
+    try:
+        write_xlsform(out, points)
+    except OSError as exc:
+        print(f"muster: --out: cannot write '{out}': {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_CHECKS_FAILED
+    survey = household_form(points)["survey"]
+    questions = sum(1 for row in survey if not row["type"].endswith("_repeat"))
+    print(f"wrote {out}: household form, {questions} questions, {len(points)} reception point(s)")
+    if not points:
+        print("note: no active reception point: the form asks for it as text")
+    return EXIT_OK
