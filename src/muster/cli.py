@@ -509,6 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     intake_cli.add_mrz_parser(sub)
     intake_cli.add_forms_parser(sub)
+    intake_cli.add_import_parser(sub)
     return parser
 
 

@@ -129,3 +129,102 @@ def run_forms_xlsform(args: argparse.Namespace) -> int:
     if not points:
         print("note: no active reception point: the form asks for it as text")
     return EXIT_OK
+
+
+def add_import_parser(subparsers: argparse._SubParsersAction) -> None:
+    """``muster import kobo FILE [--facility F] --dry-run [--report FILE.csv]``."""
+    imp = subparsers.add_parser(
+        "import",
+        help="read submissions collected with KoboToolbox or ODK",
+        description="Read households submitted from the field.",
+    )
+    sub = imp.add_subparsers(dest="import_command", metavar="SOURCE", required=True)
+    p = sub.add_parser(
+        "kobo",
+        aliases=["odk"],
+        help="households from a KoboToolbox or ODK Central export of Muster's form",
+        description="Read an export of the household form (see `muster forms xlsform`): Kobo XLSX "
+        "(members on their own sheet), a ';' CSV with one row per person, Kobo API v2 JSON, ODK "
+        "Central CSV zip or OData JSON. Every submission is checked as reception checks a "
+        "household, and reported accepted or refused with the reason (row, member, field). "
+        "Exit 0 when every submission is accepted, 1 otherwise.",
+    )
+    p.add_argument("file", metavar="FILE", help="the export (at most 50 MB)")
+    p.add_argument(
+        "--facility",
+        metavar="NAME",
+        help="reception point for submissions that do not name one (its name as listed)",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check and report only (for now the only mode: writing comes with the import step)",
+    )
+    p.add_argument("--report", metavar="FILE.csv", help="also write the per-row report as CSV")
+    p.set_defaults(func=run_import_kobo, django=True)
+
+
+def run_import_kobo(args: argparse.Namespace) -> int:
+    from muster.custody.models import Facility
+    from muster.intake.kobo import (
+        ImportFileError,
+        check_submissions,
+        document_problems,
+        read_export,
+        report_rows,
+        write_report,
+    )
+    from muster.people.models import PROTECTION_FLAGS
+    from muster.people.validation import clean_household
+
+    if not args.dry_run:
+        print(
+            "muster: import kobo: only --dry-run is available until the import is wired to the "
+            "registration service",
+            file=sys.stderr,
+        )
+        return EXIT_UNREADABLE
+    points = Facility.objects.filter(kind=Facility.Kind.RECEPTION_POINT, is_active=True)
+    known = {str(pk) for pk in points.values_list("pk", flat=True)}
+    known |= set(points.values_list("name", flat=True))
+    if args.facility and args.facility not in known:
+        print(
+            f"muster: --facility: '{args.facility}' is not an active reception point",
+            file=sys.stderr,
+        )
+        return EXIT_CHECKS_FAILED
+    try:
+        batch = read_export(args.file)
+    except ImportFileError as exc:
+        print(f"muster: {exc}", file=sys.stderr)
+        return EXIT_CHECKS_FAILED
+    check_submissions(
+        batch,
+        clean_household=clean_household,
+        flags=PROTECTION_FLAGS,
+        reception_point_ok=lambda value: value in known or (not value and bool(args.facility)),
+        check_document=document_problems,
+    )
+    print("\t".join(("row", "submission_id", "status", "member", "field", "problem")))
+    for row in report_rows(batch):
+        member = row["member"] or (f"(row {row['member_row']})" if row["member_row"] else "")
+        cells = (
+            row["row"],
+            row["submission_id"],
+            row["status"],
+            member,
+            row["field"],
+            row["problem"],
+        )
+        print("\t".join(str(c) for c in cells))
+    if args.report:
+        try:
+            with open(args.report, "w", encoding="utf-8", newline="") as out:
+                write_report(batch, out)
+        except OSError as exc:
+            print(
+                f"muster: --report: cannot write '{args.report}': {exc.strerror}", file=sys.stderr
+            )
+            return EXIT_CHECKS_FAILED
+    print(f"{batch.summary()}; dry run: nothing was written", file=sys.stderr)
+    return EXIT_OK if not batch.refused and not batch.orphans else EXIT_CHECKS_FAILED
