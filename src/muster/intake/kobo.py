@@ -485,25 +485,33 @@ def document_problems(doc: dict) -> list[tuple[str, str]]:
     """Problems of one document answer; an MRZ typed on the phone is read and fills what is empty.
 
     A check digit that fails refuses the row: an officer looks at the document, nothing is guessed.
+    The number is then checked against its known format (:mod:`muster.intake.documents`).
     """
+    from muster.intake.documents import check_document_number
     from muster.intake.mrz import MRZError, parse_mrz
 
-    if not doc.get("mrz"):
-        return []
-    try:
-        mrz = parse_mrz(doc["mrz"])
-    except MRZError as exc:
-        return [("doc_mrz", f"unreadable: {exc}")]
-    problems = [("doc_mrz", f"check digit failed: {c}") for c in mrz.failed_checks]
-    problems += [("doc_mrz", p) for p in mrz.problems]
-    read = mrz.document_fields()
-    if doc.get("number") and doc["number"].upper() != read["number"]:
-        problems.append(
-            ("doc_number", f"'{doc['number']}' differs from the MRZ's '{read['number']}'")
+    problems: list[tuple[str, str]] = []
+    if doc.get("mrz"):
+        try:
+            mrz = parse_mrz(doc["mrz"])
+        except MRZError as exc:
+            return [("doc_mrz", f"unreadable: {exc}")]
+        problems += [("doc_mrz", f"check digit failed: {c}") for c in mrz.failed_checks]
+        problems += [("doc_mrz", p) for p in mrz.problems]
+        read = mrz.document_fields()
+        if doc.get("number") and doc["number"].upper() != read["number"]:
+            problems.append(
+                ("doc_number", f"'{doc['number']}' differs from the MRZ's '{read['number']}'")
+            )
+        for key in ("doc_type", "number", "issuing_country"):
+            doc[key] = doc.get(key) or read[key]
+        doc["mrz"] = read["mrz"]
+    if doc.get("number") and doc.get("doc_type"):
+        checked = check_document_number(
+            doc["doc_type"], doc.get("issuing_country", ""), doc["number"]
         )
-    for key in ("doc_type", "number", "issuing_country"):
-        doc[key] = doc.get(key) or read[key]
-    doc["mrz"] = read["mrz"]
+        problems += [("doc_number", p) for p in checked.problems]
+        doc["number"] = checked.number
     return problems
 
 
