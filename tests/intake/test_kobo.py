@@ -88,7 +88,7 @@ def write_kobo_xlsx(path, households=HOUSEHOLDS, *, join="uuid", member_sheet="m
     )  # fmt: skip
     member_index = 0
     for index, hh in enumerate(households, start=1):
-        when = dt.datetime(2019, 3, 20, 9, index)
+        when = dt.datetime(2019, 3, 20, 9) + dt.timedelta(minutes=index)
         main_sheet.append(
             [when, when, hh["reception_point"], 1000 + index, hh["_uuid"], when, "", "",
              "submitted_via_web", "officer1", "vX9", "", index]
@@ -346,3 +346,24 @@ def test_cli_malformed_file_and_missing_dry_run_are_one_line_errors(db, tmp_path
     assert capsys.readouterr().err.strip() == "muster: empty.csv: the file is empty"
     assert main(["import", "kobo", str(path)]) == 2
     assert "only --dry-run" in capsys.readouterr().err
+
+
+def test_a_workbook_resaved_by_excel_with_dates_as_day_numbers_reads_the_date(tmp_path):
+    # openpyxl stores a datetime as a day number with a date style, as Excel does on saving.
+    batch = check(read_export(write_kobo_xlsx(tmp_path / "export.xlsx", HOUSEHOLDS[:1])))
+    assert batch.submissions[0].cleaned[0]["date_of_birth"] == dt.date(1984, 3, 2)
+
+
+def test_a_damaged_workbook_is_one_line(tmp_path):
+    path = write_kobo_xlsx(tmp_path / "export.xlsx")
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    parts["xl/worksheets/sheet2.xml"] = parts["xl/worksheets/sheet2.xml"][:500]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with pytest.raises(ImportFileError, match="cannot be read as an export") as caught:
+        read_export(path)
+    assert "\n" not in str(caught.value)

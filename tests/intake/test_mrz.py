@@ -428,3 +428,8 @@ def test_cli_exits_2_for_unreadable_input_in_one_line(capsys):
     assert main(["mrz", "parse", "P<UTO"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("muster: MRZ unreadable:") and "\n" not in err
+
+
+def test_cli_reads_lines_pasted_as_one_argument(capsys):
+    assert main(["mrz", "parse", "\n".join(TD3)]) == 0
+    assert "number:\tL898902C3" in capsys.readouterr().out

@@ -172,8 +172,9 @@ def check_digit(text: str) -> str:
 
 
 def _clean_lines(raw: str | Sequence[str], warnings: list[str]) -> list[str]:
-    if isinstance(raw, str):
-        raw = raw.splitlines()
+    # One text with line breaks, or lines (a pasted argument may still hold a line break).
+    raw = [raw] if isinstance(raw, str) else raw
+    raw = [part for item in raw for part in str(item).splitlines()]
     lines = []
     lowered = False
     for line in raw:
