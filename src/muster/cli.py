@@ -504,6 +504,12 @@ def build_parser() -> argparse.ArgumentParser:
     else:
         add_match_parser(sub)
         sub.choices["match"].set_defaults(func=run_match, django=False)
+
+    from muster.intake import cli as intake_cli
+
+    intake_cli.add_mrz_parser(sub)
+    intake_cli.add_forms_parser(sub)
+    intake_cli.add_import_parser(sub)
     return parser
 
 

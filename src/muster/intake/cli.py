@@ -1,0 +1,230 @@
+"""The intake subcommands of ``muster``: ``mrz parse``, ``forms xlsform`` and ``import kobo``.
+
+Each ``add_*_parser`` hangs one command group on the main parser; the run functions print one-line
+errors on stderr and return the exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+EXIT_OK, EXIT_CHECKS_FAILED, EXIT_UNREADABLE = 0, 1, 2
+
+
+def add_mrz_parser(subparsers: argparse._SubParsersAction) -> None:
+    """``muster mrz parse LINE1 LINE2 [LINE3] [--json]``."""
+    mrz = subparsers.add_parser(
+        "mrz",
+        help="read the machine-readable zone of a passport, ID card or visa",
+        description="Machine-readable zones as ICAO Doc 9303 lays them out (TD1, TD2, TD3, visas).",
+    )
+    sub = mrz.add_subparsers(dest="mrz_command", metavar="ACTION", required=True)
+    p = sub.add_parser(
+        "parse",
+        help="read an MRZ and verify its check digits",
+        description="Read the two (passport, TD2, visa) or three (ID card) lines of an MRZ, as "
+        "typed or scanned; quote each line (the filler '<' is special to the shell). Exit 0 when "
+        "every check digit agrees, 1 when one does not or a field is impossible (printed), 2 when "
+        "the lines cannot be read at all.",
+    )
+    p.add_argument("lines", nargs="+", metavar="LINE", help="an MRZ line (2 or 3 of them)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=run_mrz_parse, django=False)
+
+
+def run_mrz_parse(args: argparse.Namespace) -> int:
+    from muster.intake.mrz import MRZError, parse_mrz
+
+    try:
+        mrz = parse_mrz(args.lines)
+    except MRZError as exc:
+        print(f"muster: MRZ unreadable: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if args.json:
+        out = mrz.to_dict()
+        out["person"] = mrz.person_fields()
+        out["document"] = mrz.document_fields()
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        _print_mrz(mrz)
+    if not mrz.valid:
+        for check in mrz.failed_checks:
+            print(f"muster: check digit failed: {check}", file=sys.stderr)
+        for problem in mrz.problems:
+            print(f"muster: {problem}", file=sys.stderr)
+        return EXIT_CHECKS_FAILED
+    return EXIT_OK
+
+
+def _print_mrz(mrz) -> None:
+    dob = mrz.date_of_birth.isoformat() if mrz.date_of_birth else (mrz.birth_year or "unknown")
+    rows = [
+        ("format", mrz.format),
+        ("document", f"{mrz.document_type} ({mrz.document_code})"),
+        ("issuing state", mrz.issuing_state),
+        ("number", mrz.document_number),
+        ("family name", mrz.family_name),
+        ("given names", mrz.given_names),
+        ("nationality", mrz.nationality),
+        ("date of birth", dob),
+        ("sex", mrz.sex),
+        ("expiry", mrz.expiry.isoformat() if mrz.expiry else "none"),
+        ("optional data", " / ".join(d for d in (mrz.optional_data, mrz.optional_data_2) if d)),
+    ]
+    for label, value in rows:
+        print(f"{label}:\t{value}")
+    for check in mrz.checks:
+        print(f"check\t{check}")
+    for warning in mrz.warnings:
+        print(f"note\t{warning}")
+    print("valid" if mrz.valid else "NOT VALID")
+
+
+def add_forms_parser(subparsers: argparse._SubParsersAction) -> None:
+    """``muster forms xlsform --out FILE.xlsx``."""
+    forms = subparsers.add_parser(
+        "forms",
+        help="forms for KoboToolbox and ODK Collect",
+        description="Forms for the tools registration teams already use in the field.",
+    )
+    sub = forms.add_subparsers(dest="forms_command", metavar="ACTION", required=True)
+    p = sub.add_parser(
+        "xlsform",
+        help="write the household registration form as an XLSForm",
+        description="Write the household registration form as an XLSForm (.xlsx: survey, choices "
+        "and settings sheets; household members in a repeat; labels in English and Arabic; the "
+        "active reception points as a choice list). Upload it to KoboToolbox or ODK Central.",
+    )
+    p.add_argument("--out", required=True, metavar="FILE.xlsx", help="the workbook to write")
+    p.set_defaults(func=run_forms_xlsform, django=True)
+
+
+def run_forms_xlsform(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from muster.custody.models import Facility
+    from muster.intake.xlsform import household_form, write_xlsform
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        print(f"muster: --out: '{out}' must end in .xlsx", file=sys.stderr)
+        return EXIT_CHECKS_FAILED
+    if not out.parent.is_dir():
+        print(f"muster: --out: folder '{out.parent}' not found", file=sys.stderr)
+        return EXIT_CHECKS_FAILED
+    points = [
+        (str(f.pk), f.name)
+        for f in Facility.objects.filter(kind=Facility.Kind.RECEPTION_POINT, is_active=True)
+    ]
+    try:
+        write_xlsform(out, points)
+    except OSError as exc:
+        print(f"muster: --out: cannot write '{out}': {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_CHECKS_FAILED
+    survey = household_form(points)["survey"]
+    questions = sum(1 for row in survey if not row["type"].endswith("_repeat"))
+    print(f"wrote {out}: household form, {questions} questions, {len(points)} reception point(s)")
+    if not points:
+        print("note: no active reception point: the form asks for it as text")
+    return EXIT_OK
+
+
+def add_import_parser(subparsers: argparse._SubParsersAction) -> None:
+    """``muster import kobo FILE [--facility F] --dry-run [--report FILE.csv]``."""
+    imp = subparsers.add_parser(
+        "import",
+        help="read submissions collected with KoboToolbox or ODK",
+        description="Read households submitted from the field.",
+    )
+    sub = imp.add_subparsers(dest="import_command", metavar="SOURCE", required=True)
+    p = sub.add_parser(
+        "kobo",
+        aliases=["odk"],
+        help="households from a KoboToolbox or ODK Central export of Muster's form",
+        description="Read an export of the household form (see `muster forms xlsform`): Kobo XLSX "
+        "(members on their own sheet), a ';' CSV with one row per person, Kobo API v2 JSON, ODK "
+        "Central CSV zip or OData JSON. Every submission is checked as reception checks a "
+        "household, and reported accepted or refused with the reason (row, member, field). "
+        "Exit 0 when every submission is accepted, 1 otherwise.",
+    )
+    p.add_argument("file", metavar="FILE", help="the export (at most 50 MB)")
+    p.add_argument(
+        "--facility",
+        metavar="NAME",
+        help="reception point for submissions that do not name one (its name as listed)",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check and report only (for now the only mode: writing comes with the import step)",
+    )
+    p.add_argument("--report", metavar="FILE.csv", help="also write the per-row report as CSV")
+    p.set_defaults(func=run_import_kobo, django=True)
+
+
+def run_import_kobo(args: argparse.Namespace) -> int:
+    from muster.custody.models import Facility
+    from muster.intake.kobo import (
+        ImportFileError,
+        check_submissions,
+        document_problems,
+        read_export,
+        report_rows,
+        write_report,
+    )
+    from muster.people.models import PROTECTION_FLAGS
+    from muster.people.validation import clean_household
+
+    if not args.dry_run:
+        print(
+            "muster: import kobo: only --dry-run is available until the import is wired to the "
+            "registration service",
+            file=sys.stderr,
+        )
+        return EXIT_UNREADABLE
+    points = Facility.objects.filter(kind=Facility.Kind.RECEPTION_POINT, is_active=True)
+    known = {str(pk) for pk in points.values_list("pk", flat=True)}
+    known |= set(points.values_list("name", flat=True))
+    if args.facility and args.facility not in known:
+        print(
+            f"muster: --facility: '{args.facility}' is not an active reception point",
+            file=sys.stderr,
+        )
+        return EXIT_CHECKS_FAILED
+    try:
+        batch = read_export(args.file)
+    except ImportFileError as exc:
+        print(f"muster: {exc}", file=sys.stderr)
+        return EXIT_CHECKS_FAILED
+    check_submissions(
+        batch,
+        clean_household=clean_household,
+        flags=PROTECTION_FLAGS,
+        reception_point_ok=lambda value: value in known or (not value and bool(args.facility)),
+        check_document=document_problems,
+    )
+    print("\t".join(("row", "submission_id", "status", "member", "field", "problem")))
+    for row in report_rows(batch):
+        member = row["member"] or (f"(row {row['member_row']})" if row["member_row"] else "")
+        cells = (
+            row["row"],
+            row["submission_id"],
+            row["status"],
+            member,
+            row["field"],
+            row["problem"],
+        )
+        print("\t".join(str(c) for c in cells))
+    if args.report:
+        try:
+            with open(args.report, "w", encoding="utf-8", newline="") as out:
+                write_report(batch, out)
+        except OSError as exc:
+            print(
+                f"muster: --report: cannot write '{args.report}': {exc.strerror}", file=sys.stderr
+            )
+            return EXIT_CHECKS_FAILED
+    print(f"{batch.summary()}; dry run: nothing was written", file=sys.stderr)
+    return EXIT_OK if not batch.refused and not batch.orphans else EXIT_CHECKS_FAILED

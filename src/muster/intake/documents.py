@@ -1,0 +1,122 @@
+"""Format checks for the Syrian and Iraqi identity numbers and civil-registry references officers type.
+
+Pure Python, no Django. :func:`check_document_number` takes Muster's document type, the issuing
+country and the number as typed, and returns the number in ASCII digits with any problems found.
+It refuses obvious garbage and accepts every plausible form; it does not prove a number was issued.
+
+What is known and what is assumed:
+
+- Syrian national number (الرقم الوطني), printed on the Syrian ID card and in the civil registry:
+  11 digits. The length is well attested; what the digits encode (a governorate in the first two is
+  often said) is not published, so only the length and the digits are checked.
+- Iraqi unified national card (البطاقة الوطنية الموحدة, issued since 2016): the personal national
+  number is taken to be 12 digits, as printed on the cards; the card also has its own document
+  number, 9 letters and digits as in its ICAO TD1 machine-readable zone, which officers often copy
+  instead. Both are accepted. The older civil status ID (هوية الأحوال المدنية) has a shorter number
+  (assumed up to 10 digits), also accepted.
+- Family booklet (دفتر العائلة, Syria) and Iraqi civil-registry references: no single printed format.
+  A reference names a place and a record (Syria: governorate / area / قيد number; Iraq: register
+  (سجل) and page (صحيفة)). Accepted: up to 60 letters (Arabic or Latin), digits, spaces and
+  ``/ - .``, with at least one number in it.
+- Anything else (another country, passports, birth certificates): only the character set and length;
+  passports are checked by their MRZ (:mod:`muster.intake.mrz`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_SEPARATORS = re.compile(r"[\s\-./]+")
+_REFERENCE = re.compile(r"^[\w\s\-./]+$")  # letters of any script, digits, blanks, / - .
+_LATIN_NUMBER = re.compile(r"^[A-Z0-9]+$")
+
+
+@dataclass
+class DocumentCheck:
+    """The number as it will be stored (ASCII digits, surrounding blanks removed) and its problems."""
+
+    number: str
+    format: str = ""  # which known format it matched, e.g. "SYR national number (11 digits)"
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _compact(number: str) -> str:
+    return _SEPARATORS.sub("", number)
+
+
+def _all_same(digits: str) -> bool:
+    return len(set(digits)) == 1
+
+
+def _syrian_national_number(number: str, out: DocumentCheck) -> None:
+    digits = _compact(number)
+    if not digits.isdigit() or len(digits) != 11:
+        out.problems.append(
+            f"'{number}' is not a Syrian national number (11 digits, as on the ID card)"
+        )
+    elif _all_same(digits):
+        out.problems.append(f"'{number}' is not a national number (one digit repeated)")
+    else:
+        out.number, out.format = digits, "SYR national number (11 digits)"
+
+
+def _iraqi_national_id(number: str, out: DocumentCheck) -> None:
+    compact = _compact(number).upper()
+    if compact.isdigit() and len(compact) == 12 and not _all_same(compact):
+        out.number, out.format = compact, "IRQ unified card national number (12 digits)"
+    elif _LATIN_NUMBER.match(compact) and len(compact) == 9 and any(c.isdigit() for c in compact):
+        out.number, out.format = compact, "IRQ unified card document number (9 characters)"
+    elif compact.isdigit() and 4 <= len(compact) <= 10 and not _all_same(compact):
+        out.number, out.format = compact, "IRQ civil status ID number"
+    else:
+        out.problems.append(
+            f"'{number}' is not an Iraqi ID number (unified card: 12-digit national number or "
+            "9-character card number; civil status ID: up to 10 digits)"
+        )
+
+
+def _registry_reference(number: str, out: DocumentCheck) -> None:
+    if not _REFERENCE.match(number) or "_" in number:
+        out.problems.append(
+            f"'{number}' is not a civil-registry reference (letters, digits, spaces and / - . only)"
+        )
+    elif not re.search(r"\d", number):
+        out.problems.append(
+            f"'{number}' has no record number (e.g. Hasakah / Qamishli / 1234, or register 12 page 34)"
+        )
+    else:
+        out.format = "civil-registry reference (place and record)"
+
+
+def check_document_number(doc_type: str, issuing_country: str, number: str) -> DocumentCheck:
+    """Check a document number typed for a Muster document type (``IdentityDocument.Kind`` value).
+
+    >>> check_document_number("national_id", "SYR", "٠١٠٢٠٣٠٤٠٥٦").number
+    '01020304056'
+    >>> check_document_number("national_id", "SYR", "123").problems
+    ["'123' is not a Syrian national number (11 digits, as on the ID card)"]
+    """
+    number = (number or "").strip().translate(_DIGITS)
+    out = DocumentCheck(number)
+    if not number:
+        out.problems.append("is empty")
+        return out
+    if len(number) > 60:
+        out.problems.append(f"is too long ({len(number)} characters; at most 60)")
+        return out
+    country = (issuing_country or "").strip().upper()
+    if doc_type == "national_id" and country == "SYR":
+        _syrian_national_number(number, out)
+    elif doc_type == "national_id" and country == "IRQ":
+        _iraqi_national_id(number, out)
+    elif doc_type == "family_booklet":
+        _registry_reference(number, out)
+    elif not _REFERENCE.match(number) or "_" in number or not re.search(r"[^\W_]", number):
+        out.problems.append(f"'{number}' is not a document number (letters, digits, / - . only)")
+    return out
