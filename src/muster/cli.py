@@ -556,7 +556,11 @@ def main(argv: list[str] | None = None) -> int:
 
         with operator(_os_user()):  # the audit events the command writes name who ran it
             return func(args)
-    except (CommandError, ImproperlyConfigured) as exc:  # the latter: a bad MUSTER_* setting
+    except (
+        CommandError,
+        ops_cli.OperatorError,
+        ImproperlyConfigured,
+    ) as exc:  # the last: a bad MUSTER_* setting
         print(f"muster: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -16,10 +16,15 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 
 
-def _fail(message: str) -> NoReturn:
-    from muster.cli import CommandError  # printed as one line by muster.cli.main
+class OperatorError(Exception):
+    """A problem the operator can fix: ``muster.cli.main`` prints it as one line, exit code 1.
 
-    raise CommandError(message)
+    Its own class rather than ``muster.cli.CommandError``: run as ``python -m muster.cli``, that
+    module is ``__main__`` and its class is not the one importable as ``muster.cli``."""
+
+
+def _fail(message: str) -> NoReturn:
+    raise OperatorError(message)
 
 
 def cmd_worker(args) -> int:
