@@ -53,3 +53,25 @@ class ExportedPerson(models.Model):
 
     def __str__(self) -> str:
         return f"person {self.person_id} in export #{self.event_id}"
+
+
+class AuditCheckpoint(models.Model):
+    """A chain head signed with a key kept outside the database (see :mod:`muster.audit.anchor`).
+
+    Whoever can rewrite the database can recompute every event hash, but not these signatures: a
+    chain that no longer reproduces a signed head was changed at or before that event. Each signature
+    also covers the previous checkpoint's, so removing one from the middle is seen too.
+    """
+
+    seq = models.BigIntegerField(unique=True, editable=False)
+    head = models.CharField(max_length=64, editable=False)
+    at = models.DateTimeField(editable=False)
+    key_id = models.CharField(max_length=16, editable=False)
+    prev_mac = models.CharField(max_length=64, editable=False)
+    mac = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"checkpoint at #{self.seq}"

@@ -1,0 +1,216 @@
+"""The background worker: a queued re-screen completes, and `muster serve` keeps a worker running
+for as long as it serves (restarted when it dies, gone when the server stops)."""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from muster import worker
+from muster.audit.models import AuditEvent
+
+HEADER = "record_id,source,given_name,father_name,grandfather_name,family_name,mother_name,alias,sex,date_of_birth,birth_year,place_of_origin,nationality"
+WANTED = "L-1,,إبراهيم,عواد,إبراهيم,البدري,,أبو دعاء,M,1971-07-28,,سامراء,IRQ"
+REGISTERED = {
+    "given_name": "Ibrahim",
+    "father_name": "Awwad",
+    "family_name": "al-Badri",
+    "sex": "M",
+    "date_of_birth": "1971-07-28",
+    "nationality": "IRQ",
+}
+
+
+@pytest.fixture
+def fresh_index():
+    from muster.screening import matching
+
+    matching.reset()
+    yield
+    matching.reset()
+
+
+def test_a_queued_rescreen_completes_when_the_worker_runs(
+    transactional_db, facilities, make_user, fresh_index
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from muster.people import services as people
+    from muster.people.validation import clean_household
+    from muster.screening import imports
+    from muster.screening import services as screening
+    from muster.screening.models import Hit, ScreeningRun
+
+    officer = make_user("screening_officer")
+    person = people.register_household(
+        clean_household([dict(REGISTERED)]),
+        reception_point=facilities["reception"],
+        by=make_user("registration_officer"),
+    ).members.get()
+    imports.import_reference_list(
+        f"{HEADER}\n{WANTED}\n".encode(),
+        name="Wanted list",
+        owner="Ministry of Interior",
+        legal_basis="Decree 12/2019",
+        list_date="2026-11-01",
+        by=officer,
+    )
+    run = screening.start_batch_rescreen(by=officer, reason="Wanted list v1")  # what the page calls
+    assert run.status == "queued"
+
+    worker.run(batch=True)  # the worker's run-until-empty mode, on the real queue
+
+    run.refresh_from_db()
+    assert (run.status, run.done, run.total, run.hits_created) == ("done", 1, 1, 1)
+    assert Hit.objects.get(run=run).person == person
+    assert DBTaskResult.objects.get(id=run.task_id).status == "SUCCESSFUL"
+    assert AuditEvent.objects.filter(action="screening.run", object_id=str(run.pk)).exists()
+    assert ScreeningRun.objects.filter(status="queued").count() == 0
+
+
+# --- `muster serve` runs the worker as a supervised child ----------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(data_dir) -> dict:
+    env = {**os.environ, "MUSTER_DATA": str(data_dir), "MUSTER_TOTP_REQUIRED_ROLES": ""}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+ENQUEUE = """
+import django, os
+os.environ["DJANGO_SETTINGS_MODULE"] = "muster.settings"
+django.setup()
+from muster.access import services as access
+from muster.screening import services as screening
+officer = access.create_user("so", "a long enough password", roles=["screening_officer"],
+                             check_password=False)
+print(screening.start_batch_rescreen(by=officer, reason="test").pk)
+"""
+
+
+def _wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is dead too
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[-1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+class Served:
+    def __init__(self, data_dir):
+        self.log_path = data_dir / "serve.log"
+        self.log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "muster.cli", "serve", "--port", str(_free_port())],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env=_env(data_dir),
+        )
+
+    def output(self) -> str:
+        return self.log_path.read_text()
+
+    def worker_pids(self) -> list[int]:
+        return [int(p) for p in re.findall(r"worker started \(pid (\d+)\)", self.output())]
+
+    def stop(self, sig=signal.SIGTERM) -> int:
+        self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout=30)
+        finally:
+            self.log.close()
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    """A migrated data directory, made once: each test serves a copy of it."""
+    data = tmp_path_factory.mktemp("migrated")
+    done = subprocess.run(
+        [sys.executable, "-m", "muster.cli", "migrate"], env=_env(data), capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    return data
+
+
+@pytest.fixture
+def served(migrated, tmp_path):
+    for name in ("muster.sqlite3", "secret_key"):
+        shutil.copy(migrated / name, tmp_path / name)
+    served = Served(tmp_path)
+    yield served
+    if served.process.poll() is None:
+        served.stop(signal.SIGKILL)
+    for pid in served.worker_pids():  # never leave a worker behind, even when the test failed
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _run_status(data_dir, run_id: int) -> str:
+    with sqlite3.connect(data_dir / "muster.sqlite3") as db:
+        row = db.execute(
+            "SELECT status FROM screening_screeningrun WHERE id = ?", [run_id]
+        ).fetchone()
+    return row[0] if row else ""
+
+
+sqlite_pass = pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="`muster serve` is exercised on the embedded database, in the SQLite pass",
+)
+
+
+@sqlite_pass
+def test_serve_runs_the_worker_restarts_it_and_stops_it_with_the_server(served, tmp_path):
+    first = _wait_for(served.worker_pids, 60, "the worker to start")[0]
+    enqueued = subprocess.run(
+        [sys.executable, "-c", ENQUEUE], env=_env(tmp_path), capture_output=True, text=True
+    )
+    assert enqueued.returncode == 0, enqueued.stderr
+    run_id = int(enqueued.stdout.strip())
+    _wait_for(lambda: _run_status(tmp_path, run_id) == "done", 30, "the re-screen to finish")
+    assert "task screening.tasks.rescreen_registry done" in served.output()
+
+    os.kill(first, signal.SIGKILL)  # a worker that dies is started again
+    _wait_for(lambda: len(served.worker_pids()) >= 2, 30, "the worker to be restarted")
+    second = served.worker_pids()[-1]
+    assert second != first and _alive(second)
+
+    assert served.stop(signal.SIGTERM) == 0
+    assert "worker stopped" in served.output()
+    assert not _alive(second), "the worker outlived the server"
+
+
+@sqlite_pass
+def test_a_worker_whose_server_was_killed_stops_by_itself(served):
+    pid = _wait_for(served.worker_pids, 60, "the worker to start")[0]
+    served.stop(signal.SIGKILL)  # no chance to stop its child
+    _wait_for(lambda: not _alive(pid), 15, "the orphaned worker to stop")
