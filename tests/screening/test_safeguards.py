@@ -66,7 +66,17 @@ def test_a_later_review_refusing_holding_blocks_again(registered, facilities, ma
     assert "protection_review" in exc.value.message_dict
 
 
-def test_child_cannot_be_placed_directly_in_holding_without_review(facilities, register):
+def test_child_cannot_be_placed_directly_in_holding_without_review(registered, facilities):
+    """The rule itself, as every placement (not only a dispatch) consults it."""
+    from muster.screening import safeguards
+
+    son = members(registered)[2]
+    with pytest.raises(ValidationError) as exc:
+        safeguards.check_transfer([son], facilities["holding"])
+    assert "protection_review" in exc.value.message_dict
+
+
+def test_no_household_is_registered_straight_into_holding(facilities, register):
     from muster.people.models import Person
 
     with pytest.raises(ValidationError) as exc:
@@ -81,7 +91,7 @@ def test_child_cannot_be_placed_directly_in_holding_without_review(facilities, r
             ],
             reception=facilities["holding"],
         )
-    assert "protection_review" in exc.value.message_dict
+    assert "reception_point" in exc.value.message_dict
     assert not Person.objects.exists()  # nothing half-written
 
 

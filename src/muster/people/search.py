@@ -26,26 +26,36 @@ def name_tokens(text: str, part: str = "given") -> list[str]:
     return list(dict.fromkeys(t.replace(" ", "") for t in tokens if t and t.strip()))
 
 
+def _spellings(text: str) -> list[str]:
+    """``text``, and for one word that starts with the article ("Alobaidi": "al-Obaidi" typed or
+    registered without the hyphen) the article-less spelling too, which the normaliser keys apart."""
+    spellings = [text]
+    word = text.strip()
+    if word and " " not in word:
+        for article in _LEADING_ARTICLES:
+            if word.lower().startswith(article) and len(word) > len(article) + 2:
+                spellings.append(f"{article} {word[len(article) :]}")
+    return spellings
+
+
+def _tokens(text: str, parts: tuple[str, ...]) -> list[str]:
+    return [
+        t for spelling in _spellings(text) for part in parts for t in name_tokens(spelling, part)
+    ]
+
+
 def person_name_key(given: str, father: str = "", grandfather: str = "", family: str = "") -> str:
     """The tokens of every name part, space-joined: stored on Person.name_key for search."""
     tokens: list[str] = []
-    for text, part in ((given, "given"), (father, "given"), (grandfather, "given")):
-        tokens += name_tokens(text, part)
-    tokens += name_tokens(family, "family") + name_tokens(family, "given")
+    for text in (given, father, grandfather):
+        tokens += _tokens(text or "", ("given",))
+    tokens += _tokens(family or "", ("family", "given"))
     return " ".join(dict.fromkeys(tokens))[:_NAME_KEY_LENGTH]
 
 
-def _group_tokens(words: list[str]) -> list[str]:
+def group_tokens(words: list[str]) -> list[str]:
     """The keys one group of query words may stand for (one name part typed as one or more words)."""
-    text = " ".join(words)
-    tokens = name_tokens(text, "given") + name_tokens(text, "family")
-    if len(words) == 1:
-        # "Alobaidi" is "al-Obaidi" typed without the hyphen: search the article-less spelling too.
-        word = words[0].lower()
-        for article in _LEADING_ARTICLES:
-            if word.startswith(article) and len(word) > len(article) + 2:
-                tokens += name_tokens(f"{article} {words[0][len(article) :]}", "family")
-    return list(dict.fromkeys(tokens))
+    return list(dict.fromkeys(_tokens(" ".join(words), ("given", "family"))))
 
 
 def _groupings(words: list[str]):
@@ -81,7 +91,7 @@ def name_condition(query: str) -> Q | None:
         for group in grouping:
             key = tuple(group)
             if key not in cache:
-                cache[key] = _group_tokens(group)
+                cache[key] = group_tokens(group)
             groups.append(cache[key])
         if not all(groups):
             continue  # a group with no name in it ("123") cannot match a name part

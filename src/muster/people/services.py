@@ -56,6 +56,21 @@ def _person_from_clean(data: dict, *, household, registered_at, registered_by) -
     )
 
 
+def _check_reception_point(facility) -> None:
+    """Households are registered at an open reception point, never straight into a camp or a holding
+    facility: placement anywhere else goes through custody's transfers and their safeguards."""
+    if facility is None or facility.kind != "reception_point" or not facility.is_active:
+        raise ValidationError(
+            {
+                "reception_point": [
+                    _("%(f)s is not an open reception point; households are registered at one")
+                    % {"f": getattr(facility, "name", "?")}
+                ]
+            },
+            code="not_a_reception_point",
+        )
+
+
 @transaction.atomic
 def register_household(
     members: Sequence[dict],
@@ -72,6 +87,7 @@ def register_household(
     """
     from muster.custody import services as custody
 
+    _check_reception_point(reception_point)
     now = timezone.now()
     household = Household.objects.create(
         number=new_number("H"), registered_at=now, registered_by=by
