@@ -388,21 +388,27 @@ def _swap_sides(explanation: dict) -> dict:
 def screen_registration(person_ids: Sequence[int]) -> ScreeningRun | None:
     """Screen newly registered persons (called after their registration committed).
 
-    Never raises: a registration must not fail or slow down because screening failed. Failures are
-    logged without personal data; the next batch re-screen catches up.
+    Never raises: a registration must not fail or slow down because screening failed. A failure is
+    kept on its run (status failed, the error's type, no personal data) and in the audit log, and
+    the screening queue shows it: a crash must never read as "no hits". The next batch re-screen
+    catches up.
     """
+    try:
+        now = timezone.now()
+        run = ScreeningRun.objects.create(
+            kind=ScreeningRun.Kind.REGISTRATION,
+            status=ScreeningRun.Status.RUNNING,
+            total=len(person_ids),
+            created_at=now,
+            started_at=now,
+        )
+    except Exception as exc:  # noqa: BLE001 - screening must never break a registration
+        logger.error("screening run could not start (%s)", type(exc).__name__)
+        return None
     try:
         persons = list(Person.objects.filter(pk__in=person_ids))
         matching.REGISTRY.add(persons)
-        now = timezone.now()
         with transaction.atomic():
-            run = ScreeningRun.objects.create(
-                kind=ScreeningRun.Kind.REGISTRATION,
-                status=ScreeningRun.Status.RUNNING,
-                total=len(persons),
-                created_at=now,
-                started_at=now,
-            )
             hits = screen_persons(persons, run=run)
             run.done = len(persons)
             run.hits_created = len(hits)
@@ -421,7 +427,44 @@ def screen_registration(person_ids: Sequence[int]) -> ScreeningRun | None:
             len(person_ids),
             type(exc).__name__,
         )
-        return None
+        return _fail_run(run, exc)
+
+
+def _fail_run(run: ScreeningRun, exc: Exception) -> ScreeningRun:
+    """Record that ``run`` crashed: on the run and in the audit log (the error's type only)."""
+    ScreeningRun.objects.filter(pk=run.pk).update(
+        status=ScreeningRun.Status.FAILED,
+        finished_at=timezone.now(),
+        hits_created=0,
+        error=type(exc).__name__[:300],
+    )
+    run.refresh_from_db()
+    audit.record(
+        "screening.run",
+        obj=run,
+        detail={"kind": run.kind, "persons": run.total, "status": run.status, "error": run.error},
+    )
+    return run
+
+
+def failed_runs() -> QuerySet:
+    """Screening runs that crashed, newest first: until a re-screen succeeds, their persons are
+    unscreened (not "without hits")."""
+    return ScreeningRun.objects.filter(status=ScreeningRun.Status.FAILED).order_by("-created_at")
+
+
+def unscreened_since_failure() -> int:
+    """Persons whose registration screening failed after the last completed batch re-screen."""
+    last_batch = (
+        ScreeningRun.objects.filter(kind=ScreeningRun.Kind.BATCH, status=ScreeningRun.Status.DONE)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    failed = failed_runs().filter(kind=ScreeningRun.Kind.REGISTRATION)
+    if last_batch is not None:
+        failed = failed.filter(created_at__gt=last_batch)
+    return sum(failed.values_list("total", flat=True))
 
 
 def on_household_registered(sender, household, persons, **kwargs) -> None:

@@ -70,6 +70,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "facilities": Facility.objects.filter(is_active=True).order_by("name"),
             "lists": screening_list_names(),
             "run": _latest_batch(),
+            "failed_screening": screening.unscreened_since_failure(),
             "may_rescreen": policy.can(request.user, "screening.decide"),
             "show_names": bool(policy.person_fields(request.user) & {"given_name"}),
             **_score_help(),
