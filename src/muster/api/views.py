@@ -7,7 +7,6 @@ transaction as the read; writes are audited by the services they call.
 """
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -24,8 +23,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
-from muster.access import policy
-from muster.access import services as access
+from muster.access import policy, signin
 from muster.api import serializers as s
 from muster.api.permissions import (
     PUBLIC,
@@ -706,30 +704,12 @@ class TokenViewSet(PolicyViewSet):
         serializer = s.TokenInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        username = data["username"].strip()
-        ip = audit.client_ip(request)
-        # The same account and address locks as the sign-in page (muster.access.views.LoginView).
-        until = access.locked_until(username, ip)
-        if until is not None:
-            audit.record("login.locked", request=request, detail={"username": username})
-            raise Throttled(wait=max(1, (until - timezone.now()).total_seconds()))
-        user = authenticate(request._request, username=username, password=data["password"])
-        if user is None:
-            with transaction.atomic():
-                access.note_login_attempt(username, ip, False)
-                audit.record(
-                    "login.failure",
-                    request=request,
-                    detail={"username": username, "via": "api-token"},
-                )
-            raise ValidationError({"non_field_errors": [_("wrong username or password")]})
-        with transaction.atomic():
-            access.note_login_attempt(user.get_username(), ip, True)
-            audit.record(
-                "login.success", actor=user, obj=user, request=request, detail={"via": "api-token"}
+        try:
+            key = signin.token_sign_in(
+                request, data["username"], data["password"], data.get("totp_code", "")
             )
-        # Users who need a second factor give their current code (totp_code); the service checks it.
-        key = access.issue_api_token(user, totp_code=data.get("totp_code", ""), request=request)
+        except signin.SignInLocked as locked:
+            raise Throttled(wait=max(1, (locked.until - timezone.now()).total_seconds())) from None
         return Response({"token": key})
 
 
