@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "muster.audit",
     "muster.access",
     "muster.people",
+    "muster.protection",
     "muster.custody",
     "muster.screening",
     "muster.intake",

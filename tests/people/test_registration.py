@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from muster.audit.models import AuditEvent
 from muster.custody import services as custody
+from muster.intake import services as intake
 from muster.people import services as people
 from muster.people.models import Household, Person, PersonCorrection
 from muster.people.search import group_tokens, person_name_key
@@ -97,11 +98,11 @@ def test_a_full_reception_point_refuses_the_household_and_nothing_is_written(
     tiny.capacity = 2
     tiny.save()
     with pytest.raises(custody.CapacityExceeded):
-        people.register_household(clean_household(household_data), reception_point=tiny, by=officer)
+        intake.register_household(clean_household(household_data), reception_point=tiny, by=officer)
     assert Person.objects.count() == 0 and Household.objects.count() == 0
     assert not AuditEvent.objects.filter(action="person.register").exists()
 
-    household = people.register_household(
+    household = intake.register_household(
         clean_household(household_data),
         reception_point=tiny,
         by=officer,
@@ -169,12 +170,12 @@ def test_a_household_is_registered_only_at_a_reception_point(
 ):
     from django.core.exceptions import ValidationError
 
-    from muster.people import services as people
+    from muster.intake import services as intake
     from muster.people.models import Person
     from muster.people.validation import clean_household
 
     with pytest.raises(ValidationError) as refused:
-        people.register_household(
+        intake.register_household(
             clean_household(household_data),
             reception_point=facilities[kind],
             by=make_user("registration_officer"),

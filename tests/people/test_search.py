@@ -3,7 +3,7 @@ under the spellings screening treats as the same name."""
 
 import pytest
 
-from muster.people import services as people
+from muster.intake import services as intake
 from muster.people.models import Person
 from muster.people.search import filter_by_name, filter_by_query, person_name_key
 from muster.people.validation import clean_household
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def _register(facilities, make_user, **names):
     member = {"sex": "M", "birth_year": "1980", "relationship_to_head": "head", **names}
-    household = people.register_household(
+    household = intake.register_household(
         clean_household([member]),
         reception_point=facilities["reception"],
         by=make_user("registration_officer"),

@@ -26,7 +26,7 @@ def second_officer(make_user):
 @pytest.fixture
 def register(facilities, make_user, django_capture_on_commit_callbacks):
     """register(members) -> household, with the after-commit screening hook run like in production."""
-    from muster.people import services as people
+    from muster.intake import services as intake
     from muster.people.validation import clean_household
 
     clerk = make_user("registration_officer")
@@ -36,7 +36,7 @@ def register(facilities, make_user, django_capture_on_commit_callbacks):
 
         before = set(ScreeningRun.objects.values_list("pk", flat=True))
         with django_capture_on_commit_callbacks(execute=True):
-            household = people.register_household(
+            household = intake.register_household(
                 clean_household(members),
                 reception_point=reception or facilities["reception"],
                 by=clerk,

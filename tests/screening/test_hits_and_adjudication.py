@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from muster.people.models import Person
 from muster.screening import services as screening
+from muster.screening import tasks
 from muster.screening.models import Adjudication, CategoryDecision, Hit
 
 OBEIDI = {
@@ -109,7 +110,7 @@ def test_a_rejected_pair_is_never_proposed_again(register, officer):
     )
 
     assert screening.screen_persons([again]) == []
-    screening.run_batch_rescreen(screening.start_batch_rescreen(by=officer).pk)
+    screening.run_batch_rescreen(tasks.start_batch_rescreen(by=officer).pk)
     assert Hit.objects.count() == 1
     assert Hit.objects.get().status == Hit.Status.REJECTED
 

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pyotp
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -17,6 +16,8 @@ from django.utils.translation import gettext as _
 from muster.access.models import LoginAttempt, Role, RoleGrant, SessionFence, TotpDevice
 from muster.access.policy import INCOMPATIBLE_ROLES, active_grants
 from muster.audit import services as audit
+from muster.core.conf import conf
+from muster.custody.models import Facility
 
 
 def user_named(username: str):
@@ -28,7 +29,6 @@ def user_named(username: str):
 
 
 def facility_named(name: str):
-    from muster.custody.models import Facility
 
     facility = Facility.objects.filter(name=name).first()
     if facility is None:
@@ -228,7 +228,7 @@ def accounts() -> list[Account]:
     enrolled = set(
         TotpDevice.objects.filter(confirmed_at__isnull=False).values_list("user_id", flat=True)
     )
-    required = set(_muster("TOTP_REQUIRED_ROLES"))
+    required = set(conf().TOTP_REQUIRED_ROLES)
     return [
         Account(
             username=u.get_username(),
@@ -273,10 +273,6 @@ def create_user(
     return user
 
 
-def _muster(key: str):
-    return settings.MUSTER[key]
-
-
 # --- sessions and deactivation -------------------------------------------------------------------
 
 
@@ -315,7 +311,7 @@ def reactivate_user(user, *, by=None, request=None) -> None:
 
 
 def lock_window() -> timedelta:
-    return timedelta(minutes=_muster("LOGIN_LOCK_MINUTES"))
+    return timedelta(minutes=conf().LOGIN_LOCK_MINUTES)
 
 
 def locked_until(username: str, ip: str = "") -> datetime | None:
@@ -326,7 +322,7 @@ def locked_until(username: str, ip: str = "") -> datetime | None:
     """
     now = timezone.now()
     since = now - lock_window()
-    limit = _muster("LOGIN_LOCK_AFTER")
+    limit = conf().LOGIN_LOCK_AFTER
     recent = list(
         LoginAttempt.objects.filter(username=username, at__gte=since)
         .order_by("-at", "-pk")
@@ -336,7 +332,7 @@ def locked_until(username: str, ip: str = "") -> datetime | None:
         return recent[0][1] + lock_window()
     if ip:
         failures = LoginAttempt.objects.filter(ip=ip, at__gte=since, succeeded=False)
-        if failures.count() >= _muster("LOGIN_IP_LIMIT"):
+        if failures.count() >= conf().LOGIN_IP_LIMIT:
             return failures.order_by("-at").values_list("at", flat=True).first() + lock_window()
     return None
 
@@ -350,7 +346,7 @@ def note_login_attempt(username: str, ip: str, succeeded: bool) -> None:
 
 def totp_required(user) -> bool:
     """Must this user sign in with a second factor (a role in MUSTER["TOTP_REQUIRED_ROLES"])?"""
-    required = set(_muster("TOTP_REQUIRED_ROLES"))
+    required = set(conf().TOTP_REQUIRED_ROLES)
     return any(g.role in required for g in active_grants(user))
 
 

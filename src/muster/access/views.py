@@ -16,6 +16,7 @@ from muster.access import signin
 from muster.access.decorators import public, signed_in
 from muster.access.middleware import SECOND_FACTOR_OK
 from muster.audit import services as audit
+from muster.core.conf import conf
 
 
 def _lock_message(until) -> str:
@@ -23,7 +24,7 @@ def _lock_message(until) -> str:
         "Sign-in is locked after %(n)s failed attempts. Try again after %(time)s, "
         "or ask an administrator to check the account."
     ) % {
-        "n": settings.MUSTER["LOGIN_LOCK_AFTER"],
+        "n": conf().LOGIN_LOCK_AFTER,
         "time": time_format(timezone.localtime(until), "H:i"),
     }
 

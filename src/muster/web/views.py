@@ -7,7 +7,6 @@ outside the user's facility scope is a 404 (its existence is not revealed).
 from datetime import timedelta
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -22,9 +21,10 @@ from django.utils.translation import gettext_lazy
 from muster.access import policy
 from muster.access.decorators import requires, signed_in
 from muster.audit import services as audit
+from muster.core.conf import conf
 from muster.custody import services as custody
 from muster.custody.models import Facility, ManifestLine, Movement, Placement
-from muster.people import services as people
+from muster.intake import services as intake
 from muster.people.models import (
     NAME_PARTS,
     PROTECTION_FLAGS,
@@ -34,9 +34,11 @@ from muster.people.models import (
     Sex,
 )
 from muster.people.search import filter_by_name, filter_by_query
-from muster.people.timeline import person_timeline
 from muster.people.validation import clean_household, has_hidden_characters
+from muster.protection import queries as protection_queries
 from muster.reports.exports import may_export_manifest, may_export_roll, may_export_sitrep
+from muster.reports.sitrep import situation_report
+from muster.reports.timeline import person_timeline
 from muster.screening import services as screening
 from muster.screening.models import Category
 from muster.web import forms
@@ -160,8 +162,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "roles": sorted(policy.roles(user)),
     }
     if policy.can(user, "report.view"):
-        from muster.reports.sitrep import situation_report
-
         report = situation_report()
         for f in report["facilities"]:
             pct = round(100 * f["occupancy"]) if f["occupancy"] is not None else None
@@ -205,7 +205,7 @@ def _reception_context(request, rows, errors, point_id, override_reason="") -> d
         "flags": list(PROTECTION_FLAGS.items()),
         "doc_types": IdentityDocument.Kind.choices,
         # A draft in the browser (static/muster/js/muster.js) lives no longer than a session can.
-        "draft_max_age": int(settings.MUSTER["SESSION_MAX_HOURS"] * 3600),
+        "draft_max_age": int(conf().SESSION_MAX_HOURS * 3600),
     }
 
 
@@ -239,7 +239,7 @@ def reception(request: HttpRequest) -> HttpResponse:
         errors.update(exc.message_dict)
     if not errors:
         try:
-            household = people.register_household(
+            household = intake.register_household(
                 cleaned,
                 reception_point=point,
                 by=request.user,
@@ -382,7 +382,7 @@ def _separations(person: Person) -> list[dict]:
     """Recorded splits of this person's household, as seen from this person's side."""
     return [
         {"separation": sep, "moved": sep.moved.filter(pk=person.pk).exists()}
-        for sep in screening.separations_of(person)
+        for sep in protection_queries.separations_of(person)
     ]
 
 
@@ -769,7 +769,7 @@ def _unaccounted_page(request: HttpRequest, scope: set[int] | None, *, show_name
             movement__to_facility_id__in=scope
         )
     now = timezone.now()
-    limit = timedelta(hours=settings.MUSTER["UNACCOUNTED_AFTER_HOURS"])
+    limit = timedelta(hours=conf().UNACCOUNTED_AFTER_HOURS)
     rows = []
     for line in lines[:1000]:
         elapsed = now - line.movement.dispatched_at
@@ -786,6 +786,6 @@ def _unaccounted_page(request: HttpRequest, scope: set[int] | None, *, show_name
     context = {
         "rows": rows,
         "show_names": show_names,
-        "limit_hours": settings.MUSTER["UNACCOUNTED_AFTER_HOURS"],
+        "limit_hours": conf().UNACCOUNTED_AFTER_HOURS,
     }
     return render(request, "custody/unaccounted.html", context)
