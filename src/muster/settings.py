@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "muster.core.middleware.RefuseNulMiddleware",
     "muster.access.middleware.AuditRefusalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "muster.access.middleware.SessionExpiryMiddleware",

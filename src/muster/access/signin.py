@@ -102,8 +102,9 @@ def token_sign_in(request, username: str, password: str, totp_code: str = "") ->
         until = password_failed(request, username, via=API_TOKEN)
         if until is not None:
             raise SignInLocked(until)
+        message = _("wrong username or password")
         raise ValidationError(
-            {"non_field_errors": [_("wrong username or password")]}, code="wrong_credentials"
+            {"non_field_errors": ValidationError(message, code="wrong_credentials")}
         )
     password_accepted(request, user, via=API_TOKEN)
     if access.second_factor_needed(user) and not second_factor(request, user, totp_code):
@@ -112,7 +113,5 @@ def token_sign_in(request, username: str, password: str, totp_code: str = "") ->
 
 
 def _code_required() -> ValidationError:
-    return ValidationError(
-        {"totp_code": [_("a current code from the authenticator is required")]},
-        code="second_factor_required",
-    )
+    message = _("a current code from the authenticator is required")
+    return ValidationError({"totp_code": ValidationError(message, code="second_factor_required")})

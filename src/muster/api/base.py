@@ -1,5 +1,5 @@
 """The API's base: the one view set every endpoint derives from (JSON, the policy permission, the
-NUL refusal, pagination) and the helpers the apps' api modules share.
+pagination; NUL is refused by muster.core.middleware) and the helpers the apps' api modules share.
 
 Every viewset declares ``policy_action`` (DRF action -> policy action); :func:`muster.api.urls.endpoint_policy`
 turns those declarations into ``(url_name, method, action)`` rows, the input of the role x endpoint
@@ -9,7 +9,6 @@ in the same transaction as the read; writes are audited by the services they cal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -45,17 +44,6 @@ class PolicyViewSet(viewsets.GenericViewSet):
 
     def required_action(self) -> str:
         return self.policy_action[self.action]
-
-    def initial(self, request, *args, **kwargs) -> None:
-        super().initial(request, *args, **kwargs)
-        # PostgreSQL cannot compare text holding NUL: such a value must never reach a query.
-        if any("\x00" in str(value) for value in kwargs.values()):
-            raise Http404
-        bad = sorted(
-            k for k, values in request.query_params.lists() if any("\x00" in v for v in values)
-        )
-        if bad:
-            raise ValidationError({k[:60]: [_("contains a NUL character")] for k in bad})
 
 
 # ---------------------------------------------------------------- helpers

@@ -30,8 +30,6 @@ class MusterSettings:
     # "possible"; below it nothing is shown (the reasons for the values are in bench/RESULTS.md).
     SCREENING_LIKELY: float = 0.97
     SCREENING_POSSIBLE: float = 0.8
-    # Largest upload accepted (reference lists, imports), in bytes.
-    MAX_UPLOAD_BYTES: int = 50 * 1024 * 1024
 
 
 _NAMES = frozenset(f.name for f in fields(MusterSettings))

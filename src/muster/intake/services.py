@@ -17,14 +17,13 @@ def check_reception_point(facility) -> None:
     """Households are registered at an open reception point, never straight into a camp or a holding
     facility: placement anywhere else goes through custody's transfers and their safeguards."""
     if facility is None or facility.kind != Facility.Kind.RECEPTION_POINT or not facility.is_active:
+        message = _("%(f)s is not an open reception point; households are registered at one")
         raise ValidationError(
             {
-                "reception_point": [
-                    _("%(f)s is not an open reception point; households are registered at one")
-                    % {"f": getattr(facility, "name", "?")}
-                ]
-            },
-            code="not_a_reception_point",
+                "reception_point": ValidationError(
+                    message % {"f": getattr(facility, "name", "?")}, code="not_a_reception_point"
+                )
+            }
         )
 
 

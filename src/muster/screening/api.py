@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from muster.access import policy
 from muster.api.base import PolicyViewSet, person_by_number
 from muster.audit import services as audit
+from muster.core.uploads import check_upload_size
 from muster.identity import PERSON_ATTRIBUTES
 from muster.people.models import Person
 from muster.screening import imports, matching, tasks
@@ -200,8 +201,7 @@ class ReferenceListViewSet(PolicyViewSet):
         form.is_valid(raise_exception=True)
         data = form.validated_data
         upload = data["file"]
-        if upload.size > imports.MAX_FILE_BYTES:
-            raise ValidationError({"file": ["the file is larger than 50 MB"]})
+        check_upload_size(upload.size)
         result = imports.import_reference_list(
             upload.read(),
             name=data["name"],

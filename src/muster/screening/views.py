@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from muster.access import policy
 from muster.access.decorators import requires
 from muster.audit import services as audit
+from muster.core.uploads import check_upload_size
 from muster.custody.models import Facility
 from muster.screening import imports, matching, tasks
 from muster.screening import services as screening
@@ -222,10 +223,13 @@ def lists(request: HttpRequest) -> HttpResponse:
         data = b""
         if upload is None:
             errors["file"] = [_("choose a file")]
-        elif upload.size > imports.MAX_FILE_BYTES:
-            errors["file"] = [_("the file is larger than 50 MB")]
         else:
-            data = upload.read()
+            try:
+                check_upload_size(upload.size)
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+            else:
+                data = upload.read()
         if not errors:
             try:
                 result = imports.import_reference_list(

@@ -5,13 +5,12 @@ outside the user's facility scope is a 404 (its existence is not revealed).
 """
 
 from datetime import timedelta
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -54,26 +53,6 @@ PAGE_SIZE = 50
 DISPATCH_PAGE_SIZE = 100
 CATEGORY_LABELS = {**dict(Category.choices), UNDECIDED: gettext_lazy("Not yet decided")}
 PENDING_OUTCOMES = [ManifestLine.Outcome.PENDING, ManifestLine.Outcome.MISSING]
-
-
-def refuse_nul(view):
-    """400 for any parameter holding a NUL character: PostgreSQL cannot store or compare one, and
-    no keyboard types it, so it is refused before it reaches a query (never a 500)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        values = [str(v) for v in kwargs.values()]
-        for data in (request.GET, request.POST):
-            values.extend(v for _k, vs in data.lists() for v in vs)
-            values.extend(data.keys())
-        if any("\x00" in v for v in values):
-            return HttpResponseBadRequest(
-                _("A field contains a NUL character, which cannot be stored."),
-                content_type="text/plain; charset=utf-8",
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _may_see_names(user) -> bool:
@@ -138,7 +117,6 @@ def _unaccounted_url(user) -> str | None:
 
 
 @signed_in
-@refuse_nul
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     scope = policy.facility_scope(user, "facility.view")
@@ -210,7 +188,6 @@ def _reception_context(request, rows, errors, point_id, override_reason="") -> d
 
 
 @requires("person.register")
-@refuse_nul
 def reception(request: HttpRequest) -> HttpResponse:
     """One page for a whole household: head first, members added inline, documents and flags."""
     point_id = request.session.get("reception_point")
@@ -263,7 +240,6 @@ def reception(request: HttpRequest) -> HttpResponse:
 
 
 @requires("person.register")
-@refuse_nul
 def reception_matches(request: HttpRequest) -> HttpResponse:
     """Possible earlier registrations of the person being typed (htmx, on leaving a name field).
 
@@ -435,7 +411,6 @@ def _render_person(request, person: Person, category_form=None, status=200) -> H
 
 
 @requires("person.view")
-@refuse_nul
 def person_detail(request: HttpRequest, number: str) -> HttpResponse:
     person = _visible_person(request, number)
     with transaction.atomic():  # the page and its person.read event together
@@ -443,7 +418,6 @@ def person_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @requires({"POST": "category.decide"})
-@refuse_nul
 def person_category(request: HttpRequest, number: str) -> HttpResponse:
     person = _visible_person(request, number, "person.view")
     with transaction.atomic():
@@ -482,7 +456,6 @@ def _decide_category(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @requires("person.search")
-@refuse_nul
 def person_search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     results, more = [], False
@@ -514,7 +487,6 @@ def _has_hidden(person: Person) -> bool:
 
 
 @requires("facility.view")
-@refuse_nul
 def facility_list(request: HttpRequest) -> HttpResponse:
     scope = policy.facility_scope(request.user, "facility.view")
     qs = Facility.objects.order_by("kind", "name")
@@ -525,7 +497,6 @@ def facility_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires("facility.view")
-@refuse_nul
 def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     facility = _facility_for(request, pk, "facility.view")
     user = request.user
@@ -572,7 +543,6 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("movement.dispatch")
-@refuse_nul
 def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     facility = _facility_for(request, pk, "movement.dispatch")
     user = request.user
@@ -649,7 +619,6 @@ def _movement_allowed(user, movement: Movement) -> bool:
 
 
 @requires("movement.view")
-@refuse_nul
 def movement_detail(request: HttpRequest, number: str) -> HttpResponse:
     movement = get_object_or_404(
         Movement.objects.select_related("from_facility", "to_facility", "dispatched_by"),
@@ -674,7 +643,6 @@ def movement_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @requires("movement.receive")
-@refuse_nul
 def receive(request: HttpRequest, pk: int) -> HttpResponse:
     facility = _facility_for(request, pk, "movement.receive")
     user = request.user
@@ -742,7 +710,6 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("movement.view")
-@refuse_nul
 def unaccounted(request: HttpRequest) -> HttpResponse:
     """Overdue and not-arrived persons on movements touching the user's facilities, by name."""
     user = request.user
@@ -752,7 +719,6 @@ def unaccounted(request: HttpRequest) -> HttpResponse:
 
 
 @requires("report.view")
-@refuse_nul
 def unaccounted_figures(request: HttpRequest) -> HttpResponse:
     """The coordinator's view of the same list: every movement, never who is on it.
 
