@@ -135,10 +135,10 @@ def household_data():
 @pytest.fixture
 def registered(facilities, make_user, household_data):
     """A household of three registered at Reception Point 1."""
-    from muster.people import services as people
+    from muster.intake import services as intake
     from muster.people.validation import clean_household
 
     officer = make_user("registration_officer")
-    return people.register_household(
+    return intake.register_household(
         clean_household(household_data), reception_point=facilities["reception"], by=officer
     )

@@ -2,7 +2,7 @@
 
 Every URL pattern must say which policy action it needs: HTML views through
 ``muster.access.decorators.requires`` (or ``public`` / ``signed_in``), API routes through
-``muster.api.views.endpoint_policy()``. A new URL without either fails
+``muster.api.urls.endpoint_policy()``. A new URL without either fails
 ``test_every_url_has_a_policy_entry``; then every role is sent to every endpoint: allowed roles get
 through (never 401/403), the others get 403 (or 404 for objects out of their scope), and no response
 carries a person field, or a planted value of one, outside the role's allow-list.
@@ -68,21 +68,13 @@ def url_patterns() -> list[tuple[str, str, object, list[str]]]:
     return out
 
 
-# The apps' API modules (the ones muster/api/urls.py registers); each lists its routes' policy.
-API_MODULES = ("muster.api.views", "muster.screening.api")
-
-
 def api_policy() -> dict[str, dict[str, str]]:
-    from importlib import import_module
+    """Every API route's policy, as muster/api/urls.py registers the apps' routes."""
+    from muster.api.urls import endpoint_policy
 
     table: dict[str, dict[str, str]] = {}
-    for name in API_MODULES:
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError:
-            continue
-        for url_name, method, action in module.endpoint_policy():
-            table.setdefault(url_name, {})[method] = action
+    for url_name, method, action in endpoint_policy():
+        table.setdefault(url_name, {})[method] = action
     return table
 
 
@@ -118,7 +110,7 @@ def test_every_url_has_a_policy_entry():
     assert not missing, (
         "URLs without a policy entry: decorate the view with "
         "muster.access.decorators.requires(...) / public / signed_in, or list the API route in "
-        "muster.api.views.endpoint_policy():\n  " + "\n  ".join(missing)
+        "muster.api.urls.endpoint_policy():\n  " + "\n  ".join(missing)
     )
 
 
@@ -163,7 +155,7 @@ def fast_passwords(settings):
 def world(fast_passwords, facilities, make_user, household_data):
     """A household in transit to the camp (in the camp manager's scope), categorised, with a document."""
     from muster.custody import services as custody
-    from muster.people import services as people
+    from muster.intake import services as intake
     from muster.people.validation import clean_household
     from muster.screening import services as screening
 
@@ -172,7 +164,7 @@ def world(fast_passwords, facilities, make_user, household_data):
         {"doc_type": "national_id", "number": PLANTED["documents"], "issuing_country": "IRQ"}
     ]
     registrar = make_user("registration_officer")
-    household = people.register_household(
+    household = intake.register_household(
         clean_household(household_data), reception_point=facilities["reception"], by=registrar
     )
     persons = (

@@ -18,12 +18,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from muster.access import services as access
 from muster.access.models import Role
 from muster.audit import services as audit
+from muster.core.numbering import new_number
 from muster.custody.models import Facility, ManifestLine, Movement, Placement
 from muster.people.models import PROTECTION_FLAGS, Household, IdentityDocument, Person
 from muster.people.search import person_name_key
-from muster.people.services import new_number
 from muster.screening.models import CategoryDecision
 
 DESTINATION_KIND = {
@@ -66,8 +67,6 @@ def demo_users(camp: Facility | None) -> list[tuple[str, str, str, str]]:
     printed with the login (add it to any TOTP app), so the demo shows the real sign-in.
     """
     import pyotp
-
-    from muster.access import services as access
 
     User = get_user_model()
     logins = []

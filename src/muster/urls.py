@@ -12,6 +12,7 @@ urlpatterns = [
     path("account/", include("muster.access.urls")),
     path("audit/", include("muster.audit.urls")),
     path("screening/", include("muster.screening.urls")),
+    path("screening/", include("muster.protection.urls")),
     path("reports/", include("muster.reports.urls")),
     path("api/", include("muster.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -189,24 +189,70 @@ def test_requirement_can_be_switched_off(client, make_user):
     assert client.get("/").status_code == 200
 
 
-def test_api_token_for_coordinator_needs_a_current_code(make_user):
-    from django.core.exceptions import ValidationError
+def token(client, username, **extra):
+    body = {"username": username, "password": PASSWORD, **extra}
+    return client.post("/api/auth/token/", body, content_type="application/json")
 
+
+def test_api_token_for_coordinator_needs_a_current_code(client, make_user):
     coordinator = make_user("coordinator")
-    with pytest.raises(ValidationError):
-        access.issue_api_token(coordinator)
+    assert "totp_code" in token(client, coordinator.username).json()
     device = access.start_totp_enrolment(coordinator)
     assert access.confirm_totp_enrolment(coordinator, pyotp.TOTP(device.secret).now())
-    with pytest.raises(ValidationError):
-        access.issue_api_token(coordinator, totp_code="000000")
-    key = access.issue_api_token(
-        coordinator, totp_code=pyotp.TOTP(device.secret).at(time.time() + 30)
-    )
+    assert "totp_code" in token(client, coordinator.username, totp_code="000000").json()
+    code = pyotp.TOTP(device.secret).at(time.time() + 30)
+    key = token(client, coordinator.username, totp_code=code).json()["token"]
     assert len(key) == 40
     access.deactivate_user(coordinator)
     from rest_framework.authtoken.models import Token
 
     assert not Token.objects.filter(key=key).exists()
+
+
+@pytest.mark.parametrize("door", ["web", "api"])
+def test_wrong_passwords_lock_the_account_after_the_same_number_through_either_door(
+    client, make_user, door, settings
+):
+    from django.core.cache import cache
+
+    cache.clear()  # the API's per-address throttle must not be what answers
+    officer = make_user("registration_officer")
+    limit = settings.MUSTER["LOGIN_LOCK_AFTER"]
+
+    def attempt(password):
+        if door == "web":
+            return sign_in(client, officer.username, password)
+        body = {"username": officer.username, "password": password}
+        return client.post("/api/auth/token/", body, content_type="application/json")
+
+    statuses = [attempt("guess-guess-guess").status_code for _ in range(limit)]
+    assert statuses[-1] == 429 and 429 not in statuses[:-1], statuses
+    assert actions().count("account.lock") == 1
+    assert attempt(PASSWORD).status_code == 429  # the right password does not open it
+
+
+def test_wrong_authenticator_codes_through_the_api_lock_the_account_like_the_web(
+    client, make_user, settings
+):
+    """Password right, code wrong, again and again: each failure counts, even though the request
+    fails, and a right password in between does not reset the count."""
+    from django.core.cache import cache
+
+    from muster.access.models import LoginAttempt
+
+    cache.clear()
+    officer = make_user("screening_officer")
+    device = access.start_totp_enrolment(officer)
+    assert access.confirm_totp_enrolment(officer, pyotp.TOTP(device.secret).now())
+    limit = settings.MUSTER["LOGIN_LOCK_AFTER"]
+    statuses = [
+        token(client, officer.username, totp_code="000000").status_code for _ in range(limit)
+    ]
+    assert statuses == [400] * (limit - 1) + [429], statuses
+    assert LoginAttempt.objects.filter(username=officer.username, succeeded=False).count() == limit
+    assert actions().count("login.2fa_failure") == limit
+    right = pyotp.TOTP(device.secret).at(time.time() + 30)
+    assert token(client, officer.username, totp_code=right).status_code == 429
 
 
 def test_logout_tells_the_browser_to_forget_reception_drafts(make_user, login):

@@ -5,7 +5,7 @@ import pytest
 from django.urls import URLPattern, get_resolver
 
 from muster.access import services as access
-from muster.api.views import ROUTES, endpoint_policy
+from muster.api.urls import ROUTES, endpoint_policy
 from muster.audit.models import AuditEvent
 from muster.people.models import Person, PersonCorrection
 from muster.screening import services as screening

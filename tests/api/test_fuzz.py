@@ -16,7 +16,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 
 from muster.access.models import Role
-from muster.api.views import ROUTES
+from muster.api.urls import ROUTES
 from muster.custody import services as custody
 
 OUR_PREFIXES = tuple(f"/api/{prefix}/" for prefix, _viewset, _basename in ROUTES)
@@ -24,7 +24,7 @@ EXAMPLES_PER_OPERATION = 10
 
 
 def our_schema() -> dict:
-    """The generated schema, limited to the routes muster.api.views registers."""
+    """The generated schema, limited to the routes muster.api.urls registers."""
     schema = SchemaGenerator().get_schema(request=None, public=True)
     schema["paths"] = {p: op for p, op in schema["paths"].items() if p.startswith(OUR_PREFIXES)}
     return schema

@@ -3,6 +3,8 @@
 After each step the person's timeline (what an officer would open next) shows the step.
 """
 
+import pytest
+
 from muster.audit.models import AuditEvent
 from muster.custody.models import Placement
 
@@ -135,3 +137,18 @@ def test_name_search_finds_a_latin_spelling_and_arabic_script(api_as, members):
     assert [p["number"] for p in found["results"]] == [members[1].number]
     flagged = registrar.get("/api/people/", {"flag": "separated_child"}).json()
     assert [p["number"] for p in flagged["results"]] == [members[2].number]
+
+
+@pytest.mark.parametrize("kind", ["holding", "camp"])
+def test_api_refuses_to_register_a_household_at_a_holding_facility_or_camp(
+    facilities, api_as, kind, household_data
+):
+    from muster.people.models import Person
+
+    _, registrar = api_as("registration_officer")
+    response = registrar.post(
+        "/api/households/", {"reception_point": facilities[kind].pk, "members": household_data}
+    )
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == ["reception_point"]
+    assert Person.objects.count() == 0

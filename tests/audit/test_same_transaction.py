@@ -12,14 +12,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_registration_that_rolls_back_leaves_no_event(facilities, make_user, household_data):
-    from muster.people import services as people
+    from muster.intake import services as intake
     from muster.people.validation import clean_household
 
     officer = make_user("registration_officer")
     before = AuditEvent.objects.count()
     with pytest.raises(RuntimeError):
         with transaction.atomic():
-            people.register_household(
+            intake.register_household(
                 clean_household(household_data), reception_point=facilities["reception"], by=officer
             )
             assert AuditEvent.objects.count() > before
@@ -31,7 +31,7 @@ def test_registration_that_rolls_back_leaves_no_event(facilities, make_user, hou
 def test_action_does_not_commit_when_its_event_cannot_be_written(
     facilities, make_user, household_data, monkeypatch
 ):
-    from muster.people import services as people
+    from muster.intake import services as intake
     from muster.people.validation import clean_household
 
     officer = make_user("registration_officer")
@@ -41,7 +41,7 @@ def test_action_does_not_commit_when_its_event_cannot_be_written(
 
     monkeypatch.setattr(audit, "record", broken_record)
     with pytest.raises(DatabaseError):
-        people.register_household(
+        intake.register_household(
             clean_household(household_data), reception_point=facilities["reception"], by=officer
         )
     assert Person.objects.count() == 0

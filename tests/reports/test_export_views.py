@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from muster.audit.models import AuditEvent
 from muster.custody import services as custody
-from muster.people import services as people
+from muster.intake import services as intake
 from muster.people.validation import clean_household
 from muster.screening import services as screening
 
@@ -57,7 +57,7 @@ def test_camp_managers_roll_lists_everyone_at_their_camp_with_formulas_neutralis
 ):
     household_data[0]["given_name"] = '=HYPERLINK("http://evil")'
     officer = make_user("registration_officer")
-    household = people.register_household(
+    household = intake.register_household(
         clean_household(household_data), reception_point=facilities["reception"], by=officer
     )
     screener = make_user("screening_officer")

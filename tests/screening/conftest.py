@@ -26,18 +26,26 @@ def second_officer(make_user):
 @pytest.fixture
 def register(facilities, make_user, django_capture_on_commit_callbacks):
     """register(members) -> household, with the after-commit screening hook run like in production."""
-    from muster.people import services as people
+    from muster.intake import services as intake
     from muster.people.validation import clean_household
 
     clerk = make_user("registration_officer")
 
-    def do(members, reception=None):
+    def do(members, reception=None, *, screened=True):
+        from muster.screening.models import ScreeningRun
+
+        before = set(ScreeningRun.objects.values_list("pk", flat=True))
         with django_capture_on_commit_callbacks(execute=True):
-            return people.register_household(
+            household = intake.register_household(
                 clean_household(members),
                 reception_point=reception or facilities["reception"],
                 by=clerk,
             )
+        if screened:
+            # A test that finds no hit must know screening ran: a crash is not "no hits".
+            runs = ScreeningRun.objects.exclude(pk__in=before)
+            assert [r.status for r in runs] == ["done"], [(r.status, r.error) for r in runs]
+        return household
 
     return do
 

@@ -2,7 +2,8 @@
 
 from muster.audit.models import AuditEvent
 from muster.custody.models import Movement
-from muster.screening.models import FamilySeparation, Hit, ProtectionReview
+from muster.protection.models import FamilySeparation, ProtectionReview
+from muster.screening.models import Hit
 from tests.screening.test_hits_and_adjudication import OBEIDI, OBEIDI_AGAIN
 from tests.screening.test_reference_lists import ARABIC_ROW, csv_bytes
 

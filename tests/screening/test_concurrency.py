@@ -23,12 +23,12 @@ pytestmark = pytest.mark.skipif(
 def test_simultaneous_adjudication_one_succeeds_the_other_is_told(
     facilities, make_user, transactional_db
 ):
-    from muster.people import services as people
+    from muster.intake import services as intake
     from muster.people.validation import clean_household
 
     clerk = make_user("registration_officer")
     for member in (OBEIDI, OBEIDI_AGAIN):
-        people.register_household(
+        intake.register_household(
             clean_household([member]), reception_point=facilities["reception"], by=clerk
         )
     hit = Hit.objects.get()  # screened after commit, like in production

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from muster.people.models import Person
 from muster.screening import services as screening
+from muster.screening import tasks
 from muster.screening.models import Adjudication, CategoryDecision, Hit
 
 OBEIDI = {
@@ -109,7 +110,7 @@ def test_a_rejected_pair_is_never_proposed_again(register, officer):
     )
 
     assert screening.screen_persons([again]) == []
-    screening.run_batch_rescreen(screening.start_batch_rescreen(by=officer).pk)
+    screening.run_batch_rescreen(tasks.start_batch_rescreen(by=officer).pk)
     assert Hit.objects.count() == 1
     assert Hit.objects.get().status == Hit.Status.REJECTED
 
@@ -158,10 +159,28 @@ def test_screening_failure_never_breaks_a_registration(register, monkeypatch, ca
         raise RuntimeError("index exploded for Muhammad")
 
     monkeypatch.setattr(matching, "registry_candidates", broken)
-    household = register([OBEIDI])
+    household = register([OBEIDI], screened=False)
     assert household.members.count() == 1
     assert "RuntimeError" in caplog.text
     assert "Muhammad" not in caplog.text  # no personal data in the log
+
+
+def test_a_screening_crash_is_a_failed_run_not_no_hits(register, monkeypatch, web_as):
+    from muster.audit.models import AuditEvent
+    from muster.screening import matching
+    from muster.screening.models import ScreeningRun
+
+    register([OBEIDI])
+    monkeypatch.setattr(matching, "registry_candidates", lambda *a, **k: 1 / 0)
+    register([{**OBEIDI, "given_name": "Mohamed"}], screened=False)
+    run = ScreeningRun.objects.filter(kind="registration").first()
+    assert (run.status, run.error, run.total) == ("failed", "ZeroDivisionError", 1)
+    event = AuditEvent.objects.filter(action="screening.run").order_by("-id").first()
+    assert event.detail["status"] == "failed" and event.detail["error"] == "ZeroDivisionError"
+    assert not Hit.objects.exists()
+    _, client = web_as("screening_officer")
+    page = client.get("/screening/").content.decode()
+    assert 'data-testid="screening-failed"' in page
 
 
 def test_family_links_count_in_the_explanation(register):

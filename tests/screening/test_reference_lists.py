@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from muster.screening import imports
+from muster.screening import imports, tasks
 from muster.screening import services as screening
 from muster.screening.models import Hit, ReferenceEntry, ReferenceList
 
@@ -209,7 +209,7 @@ def test_batch_rescreen_after_a_list_import_finds_people_already_registered(offi
     ).members.get()
     assert not Hit.objects.exists()
     do_import(officer, csv_bytes(ARABIC_ROW))
-    run = screening.start_batch_rescreen(by=officer, reason="Wanted list v1")
+    run = tasks.start_batch_rescreen(by=officer, reason="Wanted list v1")
     run = screening.run_batch_rescreen(run.pk)
     assert (run.status, run.done, run.total, run.hits_created) == ("done", 1, 1, 1)
     assert Hit.objects.get().person == person

@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 
 from muster.custody import services as custody
 from muster.custody.models import Movement, Placement
-from muster.screening import services as screening
-from muster.screening.models import FamilySeparation, ProtectionReview
+from muster.protection import queries as protection_queries
+from muster.protection import services as protection
+from muster.protection.models import FamilySeparation, ProtectionReview
 
 
 def members(household):
@@ -36,7 +37,7 @@ def test_child_can_go_to_holding_once_a_review_permits_it(registered, facilities
     manager = make_user("camp_manager")
     caseworker = make_user("tracing_caseworker")
     household = members(registered)
-    screening.record_protection_review(
+    protection.record_protection_review(
         household[2],
         outcome=ProtectionReview.Outcome.HOLDING_PERMITTED,
         reason="stays with his father; best-interests assessment BIA-17 on file",
@@ -55,7 +56,7 @@ def test_a_later_review_refusing_holding_blocks_again(registered, facilities, ma
     caseworker = make_user("tracing_caseworker")
     child = members(registered)[2]
     for outcome in ("holding_permitted", "holding_not_permitted"):
-        screening.record_protection_review(child, outcome=outcome, reason="review", by=caseworker)
+        protection.record_protection_review(child, outcome=outcome, reason="review", by=caseworker)
     with pytest.raises(ValidationError) as exc:
         custody.dispatch(
             members(registered),
@@ -66,7 +67,17 @@ def test_a_later_review_refusing_holding_blocks_again(registered, facilities, ma
     assert "protection_review" in exc.value.message_dict
 
 
-def test_child_cannot_be_placed_directly_in_holding_without_review(facilities, register):
+def test_child_cannot_be_placed_directly_in_holding_without_review(registered, facilities):
+    """The rule itself, as every placement (not only a dispatch) consults it."""
+    from muster.protection import rules as safeguards
+
+    son = members(registered)[2]
+    with pytest.raises(ValidationError) as exc:
+        safeguards.check_transfer([son], facilities["holding"])
+    assert "protection_review" in exc.value.message_dict
+
+
+def test_no_household_is_registered_straight_into_holding(facilities, register):
     from muster.people.models import Person
 
     with pytest.raises(ValidationError) as exc:
@@ -81,7 +92,7 @@ def test_child_cannot_be_placed_directly_in_holding_without_review(facilities, r
             ],
             reception=facilities["holding"],
         )
-    assert "protection_review" in exc.value.message_dict
+    assert "reception_point" in exc.value.message_dict
     assert not Person.objects.exists()  # nothing half-written
 
 
@@ -127,7 +138,7 @@ def test_separation_with_reason_is_recorded_on_every_member(registered, faciliti
     assert list(separation.moved.all()) == household[:1]
     assert set(separation.remained.all()) == set(household[1:])
     for person in household:
-        assert list(screening.separations_of(person)) == [separation]
+        assert list(protection_queries.separations_of(person)) == [separation]
 
 
 def test_moving_the_whole_household_together_is_not_a_separation(registered, facilities, make_user):

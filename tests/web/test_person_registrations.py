@@ -6,8 +6,9 @@ from django.urls import reverse
 from muster.audit.models import AuditEvent
 from muster.custody import services as custody
 from muster.custody.models import Facility
-from muster.people import services as people
+from muster.intake import services as intake
 from muster.people.validation import clean_household
+from muster.screening import services as screening
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +27,11 @@ def merged(registered, household_data, make_user):
     again, and screening confirmed the two records are one person."""
     point2 = Facility.objects.create(name="Reception Point 2", kind="reception_point", capacity=500)
     officer = make_user("registration_officer", username="officer-rp2")
-    again = people.register_household(
+    again = intake.register_household(
         clean_household(household_data[:1]), reception_point=point2, by=officer
     )
     kept, duplicate = members(registered)[0], members(again)[0]
-    people.merge_persons(
+    screening.merge_duplicate(
         kept, duplicate, by=make_user("screening_officer"), reason="same person, same ID card"
     )
     return kept, duplicate

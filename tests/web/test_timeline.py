@@ -7,9 +7,10 @@ from django.urls import reverse
 from muster.access import policy
 from muster.access.models import Role
 from muster.custody import services as custody
-from muster.people import services as people
-from muster.people.timeline import person_timeline
+from muster.intake import services as intake
 from muster.people.validation import clean_household
+from muster.protection import services as protection
+from muster.reports.timeline import person_timeline
 from muster.screening import services as screening
 
 pytestmark = pytest.mark.django_db
@@ -95,19 +96,19 @@ def test_person_page_shows_a_pending_held_as_proposed_in_the_timeline(registered
 def test_merge_and_its_undoing_are_on_both_records(
     registered, household_data, facilities, officers, make_user
 ):
-    again = people.register_household(
+    again = intake.register_household(
         clean_household(household_data[:1]),
         reception_point=facilities["reception"],
         by=make_user("registration_officer", username="rp-officer"),
     )
     kept, duplicate = members(registered)[0], members(again)[0]
-    people.merge_persons(kept, duplicate, by=officers[0], reason="same ID card")
+    screening.merge_duplicate(kept, duplicate, by=officers[0], reason="same ID card")
     assert any(
         f"Registration {duplicate.number} merged into this record" in t
         for t in texts(kept, SCREENER)
     )
     assert any(f"Merged into {kept.number}" in t for t in texts(duplicate, SCREENER))
-    people.unmerge(duplicate, by=officers[1], reason="different mother's name")
+    screening.unmerge_duplicate(duplicate, by=officers[1], reason="different mother's name")
     lines = texts(duplicate, SCREENER)
     assert any(f"Merge with {kept.number} undone" in t and "basim" in t for t in lines)
     # Who merged is screening detail.
@@ -135,7 +136,7 @@ def test_separation_is_on_the_timeline_of_who_left_and_who_stayed(
 def test_protection_review_reason_only_for_the_roles_that_review(registered, make_user):
     son = members(registered)[2]
     reviewer = make_user("tracing_caseworker", username="caseworker")
-    screening.record_protection_review(
+    protection.record_protection_review(
         son, outcome="holding_not_permitted", reason="13 years old, with his mother", by=reviewer
     )
     reviewed = [t for t in texts(son, TRACING, protection_detail=True) if "Protection review" in t]

@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 
 from muster.access import policy
+from muster.audit.services import record_denied
 
 ACTION_ATTR = "muster_action"
 PUBLIC = "public"
@@ -59,7 +60,6 @@ def check(request, actions: Mapping[str, str]):
         return redirect_to_login(request.get_full_path())
     if action == SIGNED_IN or policy.can(user, action):
         return None
-    from muster.audit.services import record_denied
 
     record_denied(request, f"role lacks {action}")
     raise PermissionDenied(action)

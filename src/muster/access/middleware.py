@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from muster.access import services as access
+from muster.access.services import sessions_valid_after
+from muster.audit import services as audit
 from muster.audit.models import AuditEvent
+from muster.audit.services import record_denied
+from muster.core.conf import conf
 
 REFUSED_STATUSES = frozenset({401, 403})
 
@@ -36,8 +41,6 @@ class AuditRefusalMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if response.status_code in REFUSED_STATUSES:
-            from muster.audit.services import record_denied
-
             recorded = getattr(request, "_muster_denied_event", None)
             if recorded is not None and not AuditEvent.objects.filter(pk=recorded).exists():
                 request._muster_denied_event = None
@@ -53,16 +56,15 @@ def start_session_clock(sender, request, user, **kwargs) -> None:
 
 
 def _expiry_reason(request, user) -> str:
-    from muster.access.services import sessions_valid_after
 
     session = request.session
     now = time.time()
     signed_in = session.get(SIGNED_IN_AT)
     if signed_in is None:
         return "no sign-in time"
-    if now - session.get(SEEN_AT, signed_in) > settings.MUSTER["SESSION_IDLE_MINUTES"] * 60:
+    if now - session.get(SEEN_AT, signed_in) > conf().SESSION_IDLE_MINUTES * 60:
         return "idle"
-    if now - signed_in > settings.MUSTER["SESSION_MAX_HOURS"] * 3600:
+    if now - signed_in > conf().SESSION_MAX_HOURS * 3600:
         return "maximum length"
     fence = sessions_valid_after(user)
     if fence is not None and signed_in <= fence.timestamp():
@@ -81,8 +83,6 @@ class SessionExpiryMiddleware:
         if user.is_authenticated:
             reason = _expiry_reason(request, user)
             if reason:
-                from muster.audit import services as audit
-
                 audit.record(
                     "session.expire", actor=user, request=request, detail={"reason": reason}
                 )
@@ -124,8 +124,6 @@ class TwoFactorMiddleware:
             and not request.session.get(SECOND_FACTOR_OK)
             and not _exempt(request.path)
         ):
-            from muster.access import services as access
-
             if access.second_factor_needed(user):
                 if request.path.startswith("/api/"):
                     return JsonResponse(

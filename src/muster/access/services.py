@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pyotp
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -17,6 +16,8 @@ from django.utils.translation import gettext as _
 from muster.access.models import LoginAttempt, Role, RoleGrant, SessionFence, TotpDevice
 from muster.access.policy import INCOMPATIBLE_ROLES, active_grants
 from muster.audit import services as audit
+from muster.core.conf import conf
+from muster.custody.models import Facility
 
 
 def user_named(username: str):
@@ -28,7 +29,6 @@ def user_named(username: str):
 
 
 def facility_named(name: str):
-    from muster.custody.models import Facility
 
     facility = Facility.objects.filter(name=name).first()
     if facility is None:
@@ -228,7 +228,7 @@ def accounts() -> list[Account]:
     enrolled = set(
         TotpDevice.objects.filter(confirmed_at__isnull=False).values_list("user_id", flat=True)
     )
-    required = set(_muster("TOTP_REQUIRED_ROLES"))
+    required = set(conf().TOTP_REQUIRED_ROLES)
     return [
         Account(
             username=u.get_username(),
@@ -273,10 +273,6 @@ def create_user(
     return user
 
 
-def _muster(key: str):
-    return settings.MUSTER[key]
-
-
 # --- sessions and deactivation -------------------------------------------------------------------
 
 
@@ -315,7 +311,7 @@ def reactivate_user(user, *, by=None, request=None) -> None:
 
 
 def lock_window() -> timedelta:
-    return timedelta(minutes=_muster("LOGIN_LOCK_MINUTES"))
+    return timedelta(minutes=conf().LOGIN_LOCK_MINUTES)
 
 
 def locked_until(username: str, ip: str = "") -> datetime | None:
@@ -326,7 +322,7 @@ def locked_until(username: str, ip: str = "") -> datetime | None:
     """
     now = timezone.now()
     since = now - lock_window()
-    limit = _muster("LOGIN_LOCK_AFTER")
+    limit = conf().LOGIN_LOCK_AFTER
     recent = list(
         LoginAttempt.objects.filter(username=username, at__gte=since)
         .order_by("-at", "-pk")
@@ -336,7 +332,7 @@ def locked_until(username: str, ip: str = "") -> datetime | None:
         return recent[0][1] + lock_window()
     if ip:
         failures = LoginAttempt.objects.filter(ip=ip, at__gte=since, succeeded=False)
-        if failures.count() >= _muster("LOGIN_IP_LIMIT"):
+        if failures.count() >= conf().LOGIN_IP_LIMIT:
             return failures.order_by("-at").values_list("at", flat=True).first() + lock_window()
     return None
 
@@ -350,7 +346,7 @@ def note_login_attempt(username: str, ip: str, succeeded: bool) -> None:
 
 def totp_required(user) -> bool:
     """Must this user sign in with a second factor (a role in MUSTER["TOTP_REQUIRED_ROLES"])?"""
-    required = set(_muster("TOTP_REQUIRED_ROLES"))
+    required = set(conf().TOTP_REQUIRED_ROLES)
     return any(g.role in required for g in active_grants(user))
 
 
@@ -412,12 +408,11 @@ def confirm_totp_enrolment(user, code: str, *, request=None) -> bool:
 
 @transaction.atomic
 def verify_totp(user, code: str, *, request=None) -> bool:
-    """Check a sign-in code; failures count towards the account lock and are audited."""
+    """Check a sign-in code (audited). Sign-in goes through :func:`muster.access.signin.second_factor`,
+    which also counts a failure towards the lock."""
     device = TotpDevice.objects.select_for_update().filter(user=user).first()
     ok = device is not None and device.confirmed_at is not None and _accept_code(device, code)
-    ip = audit.client_ip(request)
     if not ok:
-        note_login_attempt(user.get_username(), ip, False)
         audit.record("login.2fa_failure", actor=user, obj=user, request=request)
     else:
         audit.record("login.2fa_success", actor=user, obj=user, request=request)
@@ -441,8 +436,8 @@ def reset_totp(user, *, by=None, request=None) -> bool:
 
 
 @transaction.atomic
-def issue_api_token(user, *, totp_code: str = "", request=None) -> str:
-    """An API token for ``user``; users who need a second factor must give a current TOTP code.
+def new_api_token(user, *, request=None) -> str:
+    """A new API token for ``user`` (who has just signed in through :mod:`muster.access.signin`).
 
     Issuing a token replaces the old one. The token is the credential: it is shown once.
     """
@@ -450,10 +445,6 @@ def issue_api_token(user, *, totp_code: str = "", request=None) -> str:
 
     if not user.is_active:
         raise ValidationError({"user": [_("this account is deactivated")]})
-    if second_factor_needed(user) and not verify_totp(user, totp_code, request=request):
-        raise ValidationError(
-            {"totp_code": [_("a current code from the authenticator is required")]}
-        )
     Token.objects.filter(user=user).delete()
     token = Token.objects.create(user=user)
     audit.record("api_token.issue", actor=user, obj=user, request=request)

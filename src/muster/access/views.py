@@ -4,7 +4,6 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import time_format
@@ -13,9 +12,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from muster.access import services as access
+from muster.access import signin
 from muster.access.decorators import public, signed_in
 from muster.access.middleware import SECOND_FACTOR_OK
 from muster.audit import services as audit
+from muster.core.conf import conf
 
 
 def _lock_message(until) -> str:
@@ -23,7 +24,7 @@ def _lock_message(until) -> str:
         "Sign-in is locked after %(n)s failed attempts. Try again after %(time)s, "
         "or ask an administrator to check the account."
     ) % {
-        "n": settings.MUSTER["LOGIN_LOCK_AFTER"],
+        "n": conf().LOGIN_LOCK_AFTER,
         "time": time_format(timezone.localtime(until), "H:i"),
     }
 
@@ -35,38 +36,27 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
 
     def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "").strip()
-        until = access.locked_until(username, audit.client_ip(request))
-        if until is not None:
-            audit.record("login.locked", request=request, detail={"username": username})
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, _lock_message(until))
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+        try:
+            signin.refuse_if_locked(request, request.POST.get("username", "").strip())
+        except signin.SignInLocked as locked:
+            return self._locked(self.get_form(), locked.until)
         return super().post(request, *args, **kwargs)
 
+    def _locked(self, form, until):
+        form.errors.clear()
+        form.add_error(None, _lock_message(until))
+        return self.render_to_response(self.get_context_data(form=form), status=429)
+
     def form_valid(self, form):
-        user = form.get_user()
-        with transaction.atomic():
-            response = super().form_valid(form)  # signs in (and starts the session clocks)
-            access.note_login_attempt(user.get_username(), audit.client_ip(self.request), True)
-            audit.record("login.success", actor=user, obj=user, request=self.request)
+        response = super().form_valid(form)  # signs in (and starts the session clocks)
+        signin.password_accepted(self.request, form.get_user())
         return response
 
     def form_invalid(self, form):
         username = self.request.POST.get("username", "").strip()
-        ip = audit.client_ip(self.request)
-        with transaction.atomic():
-            access.note_login_attempt(username, ip, False)
-            # The username is recorded (to see guessing); the password never is.
-            audit.record("login.failure", request=self.request, detail={"username": username})
-            until = access.locked_until(username, ip)
-            if until is not None:
-                audit.record("account.lock", request=self.request, detail={"username": username})
+        until = signin.password_failed(self.request, username)
         if until is not None:
-            form.errors.clear()
-            form.add_error(None, _lock_message(until))
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            return self._locked(form, until)
         return super().form_invalid(form)
 
 
@@ -107,13 +97,14 @@ def totp_verify(request):
     error = ""
     status = 200
     if request.method == "POST":
-        until = access.locked_until(user.get_username(), audit.client_ip(request))
-        if until is not None:
-            error, status = _lock_message(until), 429
-        elif access.verify_totp(user, request.POST.get("code", ""), request=request):
-            _second_factor_given(request)
-            return redirect(_next_url(request))
+        try:
+            ok = signin.second_factor(request, user, request.POST.get("code", ""))
+        except signin.SignInLocked as locked:
+            error, status = _lock_message(locked.until), 429
         else:
+            if ok:
+                _second_factor_given(request)
+                return redirect(_next_url(request))
             error, status = (
                 _("That code is not right or has already been used; try the next one."),
                 400,

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from muster.api.permissions import audit_denied, record_pending_refusal
+
 
 def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     """``{"members": {1: {"date_of_birth": [...]}}}`` -> ``{"members[1].date_of_birth": [...]}``.
@@ -43,8 +45,6 @@ def exception_handler(exc, context):
         response.data = flatten_errors(response.data)
     request = context.get("request")
     if request is not None and response.status_code in (403, 404):
-        from muster.api.permissions import audit_denied, record_pending_refusal
-
         # An object outside the user's scope (answered 404), recorded outside the rolled-back view.
         record_pending_refusal(request)
         if response.status_code == 403:

@@ -151,7 +151,7 @@ class DocumentSerializer(serializers.Serializer):
 class PersonSerializer(serializers.Serializer):
     """A person as the reader's roles may see them. Every field may be withheld, so none is required.
 
-    Expects persons fetched by :func:`muster.api.views.person_queryset` (current placement and category
+    Expects persons fetched by :func:`muster.api.base.person_queryset` (current placement and category
     prefetched) and ``context["fields"]``, the reader's visible fields.
     """
 

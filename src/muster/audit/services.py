@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -228,9 +229,10 @@ def resolve_object(text: str) -> tuple[str, str]:
     if ":" in text:
         object_type, _sep, object_id = text.partition(":")
         return object_type.strip(), object_id.strip()
-    from muster.people.models import Person
-
-    pk = Person.objects.filter(number=text).values_list("pk", flat=True).first()
+    # Through the app registry, as events name their objects ("people.person"): the audit log sits
+    # below every app and imports none of them.
+    person_model = apps.get_model(PERSON_TYPE)
+    pk = person_model.objects.filter(number=text).values_list("pk", flat=True).first()
     if pk is None:
         raise LookupError(f"no person with registration number '{text}'")
     return PERSON_TYPE, str(pk)

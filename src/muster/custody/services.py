@@ -8,7 +8,6 @@ the receiving facility confirms them, and after ``UNACCOUNTED_AFTER_HOURS`` is l
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -16,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
+from muster.core.conf import conf
+from muster.core.numbering import new_number
 from muster.custody.models import Facility, ManifestLine, Movement, Placement
-from muster.people.services import new_number
-from muster.screening import safeguards
+from muster.protection import rules as protection
 
 State = Placement.State
 
@@ -93,8 +93,8 @@ def place_many(
     """First placement of newly registered persons (or of persons with no current placement)."""
     if not facility.is_active:
         raise ValidationError({"facility": [_("%(f)s is closed") % {"f": facility.name}]})
-    # Protection safeguards (children in holding, family separation): see muster.screening.safeguards.
-    plan = safeguards.check_transfer(persons, facility, separation_reason=separation_reason, by=by)
+    # Protection safeguards (children in holding, family separation): see muster.protection.rules.
+    plan = protection.check_transfer(persons, facility, separation_reason=separation_reason, by=by)
     _lock_facility(facility)
     _check_capacity(facility, len(persons), override_reason)
     already = set(
@@ -124,7 +124,7 @@ def place_many(
         for p in persons
     ]
     Placement.objects.bulk_create(placements)
-    safeguards.record_separation(
+    protection.record_separation(
         plan, to_facility=facility, reason=separation_reason, by=by, request=request
     )
     for p in persons:
@@ -171,6 +171,15 @@ def end_for_merge(duplicate, kept, *, by, request=None) -> Placement | None:
     return current
 
 
+def restore_after_unmerge(person, *, by, reason: str, request=None) -> list[Placement]:
+    """Put a record whose merge was undone back where its last placement was (if it ended placed)."""
+    last = Placement.objects.filter(person=person).order_by("-started_at", "-id").first()
+    has_current = Placement.objects.filter(person=person, is_current=True).exists()
+    if last is None or has_current or last.state != Placement.State.PLACED:
+        return []
+    return place_many([person], last.facility, by=by, request=request, separation_reason=reason)
+
+
 def current_placement(person) -> Placement | None:
     return (
         Placement.objects.filter(person=person, is_current=True)
@@ -195,7 +204,7 @@ def dispatch(
     """Dispatch persons from one facility to another on one manifest. They are in transit until received.
 
     ``separation_reason`` is required when the transfer splits a registered household across
-    facilities (protection safeguard, see :mod:`muster.screening.safeguards`).
+    facilities (protection safeguard, see :mod:`muster.protection.rules`).
     """
     if from_facility.pk == to_facility.pk:
         raise ValidationError({"to_facility": [_("must differ from the sending facility")]})
@@ -226,7 +235,7 @@ def dispatch(
                 ]
             }
         )
-    plan = safeguards.check_transfer(
+    plan = protection.check_transfer(
         persons, to_facility, separation_reason=separation_reason, by=by
     )
     _check_capacity(to_facility, len(persons), override_reason)
@@ -253,7 +262,7 @@ def dispatch(
         ]
     )
     ManifestLine.objects.bulk_create([ManifestLine(movement=movement, person=p) for p in persons])
-    safeguards.record_separation(
+    protection.record_separation(
         plan,
         to_facility=to_facility,
         reason=separation_reason,
@@ -396,7 +405,7 @@ def report_missing(movement: Movement, person, *, note: str, by, request=None) -
 
 
 def unaccounted_cutoff():
-    hours = settings.MUSTER["UNACCOUNTED_AFTER_HOURS"]
+    hours = conf().UNACCOUNTED_AFTER_HOURS
     return timezone.now() - timedelta(hours=hours)
 
 

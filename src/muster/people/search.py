@@ -1,81 +1,106 @@
-"""Person search: name keys across Arabic script and Latin spellings, and the one query filter that
-the web pages and the API both use (registration number, document number, name words).
+"""Person search: the stored name key and the one query filter that the web pages, the reception
+duplicate warning and the API all use (registration number, document number, name words).
 
-Until the identity library's normaliser is wired in, this is a deliberately simple key: Arabic script
-is transliterated to a consonant skeleton, Latin spellings are folded the same way (vowels dropped,
-common consonant variants merged, doubled letters collapsed, particles removed).
+Names are keyed by the identity library's normaliser (:func:`muster.identity.normalise_name`), the
+same one screening matches with, so a spelling that screening treats as the same name is found here
+too: "Abd al-Rahman", "Abdel Rahman", "Abdulrahman" and "عبد الرحمن" share a key.
 """
 
-import re
-import unicodedata
+from itertools import combinations
 
-from anyascii import anyascii
 from django.db.models import Q, QuerySet
 
-_ARABIC = re.compile("[\u0600-\u06ff]")
-_PARTICLES = re.compile(r"^(al|el|ul|il)[- ]?|\b(al|el|bin|ibn|ben|bint)\b[- ]?")
-_ARABIC_ARTICLE = re.compile(r"(^|\s)\u0627\u0644")
-_COMPOUND = re.compile(r"\babd\s*-?\s*(?:al|el|ul|ol|u|ar|ur|an|as|ad)?\s*-?\s*")
-_FOLD = [
-    ("ph", "f"),
-    ("kh", "k"),
-    ("gh", "g"),
-    ("dh", "d"),
-    ("th", "t"),
-    ("sh", "s"),
-    ("ch", "s"),
-    ("q", "k"),
-    ("j", "g"),
-    ("z", "s"),
-    ("ou", "u"),
-    ("ee", "i"),
-]
+from muster.identity import normalise_name
+
+# A query of more words is searched by its first words: every grouping of them into name parts is
+# tried (2 ** (n - 1) groupings), and no name has more than a handful of parts.
+MAX_QUERY_WORDS = 6
+_NAME_KEY_LENGTH = 600  # Person.name_key
+_LEADING_ARTICLES = ("al", "el")
 
 
-def name_part_key(text: str) -> str:
-    """A coarse key for one name part: Mohammed, Muhammad, Mohamad and محمد share 'mmd'."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFKC", text)
-    if _ARABIC.search(text):
-        text = _ARABIC_ARTICLE.sub(r"\1", text).replace("\u0629", "")  # teh marbuta: a vowel
-    latin = anyascii(text).lower() if not text.isascii() else text.lower()
-    latin = re.sub(r"[^a-z ]+", " ", latin)
-    latin = _COMPOUND.sub("abd", latin.strip())
-    latin = _PARTICLES.sub("", latin)
-    latin = latin.replace(" ", "")
-    for a, b in _FOLD:
-        latin = latin.replace(a, b)
-    latin = re.sub(r"[aeiouwy]", "", latin)
-    latin = re.sub(r"(.)\1+", r"\1", latin)
-    return latin
+def name_tokens(text: str, part: str = "given") -> list[str]:
+    """The searchable keys of one name part: both phonetic keys and the canonical spelling."""
+    key = normalise_name(text or "", part)
+    tokens = (key.key1, key.key2, key.canon)
+    return list(dict.fromkeys(t.replace(" ", "") for t in tokens if t and t.strip()))
+
+
+def _spellings(text: str) -> list[str]:
+    """``text``, and for one word that starts with the article ("Alobaidi": "al-Obaidi" typed or
+    registered without the hyphen) the article-less spelling too, which the normaliser keys apart."""
+    spellings = [text]
+    word = text.strip()
+    if word and " " not in word:
+        for article in _LEADING_ARTICLES:
+            if word.lower().startswith(article) and len(word) > len(article) + 2:
+                spellings.append(f"{article} {word[len(article) :]}")
+    return spellings
+
+
+def _tokens(text: str, parts: tuple[str, ...]) -> list[str]:
+    return [
+        t for spelling in _spellings(text) for part in parts for t in name_tokens(spelling, part)
+    ]
 
 
 def person_name_key(given: str, father: str = "", grandfather: str = "", family: str = "") -> str:
-    """Space-joined part keys, stored on Person.name_key for search."""
-    return " ".join(name_part_key(p) for p in (given, father, grandfather, family))
+    """The tokens of every name part, space-joined: stored on Person.name_key for search."""
+    tokens: list[str] = []
+    for text in (given, father, grandfather):
+        tokens += _tokens(text or "", ("given",))
+    tokens += _tokens(family or "", ("family", "given"))
+    return " ".join(dict.fromkeys(tokens))[:_NAME_KEY_LENGTH]
 
 
-def query_keys(query: str) -> list[str]:
-    """Keys of the words of a free-text search query, in order."""
-    words = re.split(r"\s+", unicodedata.normalize("NFKC", query).strip())
-    # Re-join "al X" / "abd al X" so the particle does not become a word of its own.
-    keys = [name_part_key(w) for w in words if w]
-    return [k for k in keys if k]
+def group_tokens(words: list[str]) -> list[str]:
+    """The keys one group of query words may stand for (one name part typed as one or more words)."""
+    return list(dict.fromkeys(_tokens(" ".join(words), ("given", "family"))))
+
+
+def _groupings(words: list[str]):
+    """Every way of cutting ``words`` into consecutive groups (each group one name part)."""
+    n = len(words)
+    for k in range(n):
+        for cuts in combinations(range(1, n), k):
+            bounds = (0, *cuts, n)
+            yield [words[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _token_condition(tokens: list[str]) -> Q:
+    cond = Q()
+    for token in tokens:
+        cond |= Q(name_key__startswith=token) | Q(name_key__contains=" " + token)
+    return cond
 
 
 def name_condition(query: str) -> Q | None:
-    """Every word of ``query`` must start one of the name parts (by key); ``None`` if no word has a key.
+    """Every name part typed (one or more words each) must start a key of one of the person's name
+    parts; ``None`` if the query has no name in it.
 
-    So "Mohamed Alobaidi" finds "Muhammad Jasim al-Obeidi" and "محمد" finds both spellings.
+    So "Mohamed Alobaidi" finds "Muhammad Jasim al-Obeidi", "محمد" finds both spellings and
+    "Abd al-Rahman" finds the person registered as "Abdulrahman".
     """
-    keys = query_keys(query or "")
-    if not keys:
+    words = (query or "").split()[:MAX_QUERY_WORDS]
+    if not words:
         return None
-    cond = Q()
-    for key in keys:
-        cond &= Q(name_key__startswith=key) | Q(name_key__contains=" " + key)
-    return cond
+    cache: dict[tuple[str, ...], list[str]] = {}
+    cond, found = Q(), False
+    for grouping in _groupings(words):
+        groups = []
+        for group in grouping:
+            key = tuple(group)
+            if key not in cache:
+                cache[key] = group_tokens(group)
+            groups.append(cache[key])
+        if not all(groups):
+            continue  # a group with no name in it ("123") cannot match a name part
+        branch = Q()
+        for tokens in groups:
+            branch &= _token_condition(tokens)
+        cond |= branch
+        found = True
+    return cond if found else None
 
 
 def filter_by_name(qs: QuerySet, query: str) -> QuerySet:

@@ -1,9 +1,9 @@
-"""The verbs of registration: register a household, add a document, correct a person's details.
+"""The verbs of the registry: create a household and its members, add a document, correct a person's
+details, merge and unmerge duplicate records.
 
 Each verb validates, writes and records its audit event in one transaction.
 """
 
-import secrets
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
+from muster.core.numbering import new_number
 from muster.people.models import (
     NAME_PARTS,
     PROTECTION_FLAGS,
@@ -21,16 +22,7 @@ from muster.people.models import (
     PersonCorrection,
 )
 from muster.people.search import person_name_key
-from muster.people.signals import household_registered
 from muster.people.validation import clean_member
-
-# Crockford-like alphabet without look-alikes (0/O, 1/I/L) for numbers read aloud in a tent.
-_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
-
-def new_number(prefix: str, length: int = 8) -> str:
-    """A random registration number like P-7K3M9QXA: no sequence to leak counts, easy to read out."""
-    return prefix + "".join(secrets.choice(_ALPHABET) for _ in range(length))
 
 
 def _person_from_clean(data: dict, *, household, registered_at, registered_by) -> Person:
@@ -57,21 +49,14 @@ def _person_from_clean(data: dict, *, household, registered_at, registered_by) -
 
 
 @transaction.atomic
-def register_household(
-    members: Sequence[dict],
-    *,
-    reception_point,
-    by,
-    request=None,
-    override_reason: str = "",
-) -> Household:
-    """Register a household (head first, already cleaned by ``clean_household``) at a reception point.
+def create_household(
+    members: Sequence[dict], *, by, request=None, detail: dict | None = None
+) -> tuple[Household, list[Person]]:
+    """Create a household and its members (head first, already cleaned by ``clean_household``).
 
-    Every member is placed at the reception point in the same transaction; the household, each person
-    and each placement are audited.
+    The household and each person are audited. Where they are is custody's business: reception
+    (:func:`muster.intake.services.register_household`) places them in the same transaction.
     """
-    from muster.custody import services as custody
-
     now = timezone.now()
     household = Household.objects.create(
         number=new_number("H"), registered_at=now, registered_by=by
@@ -96,13 +81,9 @@ def register_household(
         actor=by,
         obj=household,
         request=request,
-        detail={"members": len(people), "reception_point": reception_point.pk},
+        detail={"members": len(people), **(detail or {})},
     )
-    custody.place_many(
-        people, reception_point, by=by, request=request, override_reason=override_reason
-    )
-    household_registered.send(sender=Household, household=household, persons=people)
-    return household
+    return household, people
 
 
 @transaction.atomic
@@ -184,15 +165,8 @@ def _lock_persons(*persons: Person) -> list[Person]:
     return list(Person.objects.select_for_update().filter(pk__in=[p.pk for p in persons]))
 
 
-@transaction.atomic
-def merge_persons(kept: Person, duplicate: Person, *, by, reason: str, request=None) -> Person:
-    """Record that ``duplicate`` is the same person as ``kept`` (screening confirmed it).
-
-    Nothing is deleted or copied: the duplicate keeps its registration, documents and history and
-    points to the kept record. If both records have a current placement, the duplicate's is ended.
-    """
-    from muster.custody import services as custody
-
+def lock_for_merge(kept: Person, duplicate: Person, *, reason: str) -> tuple[Person, Person]:
+    """Both records, locked and checked: a merge needs a reason, two records, neither merged yet."""
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("a merge needs a reason")]})
     if kept.pk == duplicate.pk:
@@ -203,7 +177,17 @@ def merge_persons(kept: Person, duplicate: Person, *, by, reason: str, request=N
         raise ValidationError(
             {"candidate": [_("one of these records is already merged into another")]}
         )
-    custody.end_for_merge(duplicate, kept, by=by, request=request)
+    return kept, duplicate
+
+
+@transaction.atomic
+def merge_persons(kept: Person, duplicate: Person, *, by, reason: str, request=None) -> Person:
+    """Record that ``duplicate`` is the same person as ``kept`` (screening confirmed it).
+
+    Nothing is deleted or copied: the duplicate keeps its registration, documents and history and
+    points to the kept record. (Screening's ``merge_duplicate`` also ends the duplicate's placement.)
+    """
+    kept, duplicate = lock_for_merge(kept, duplicate, reason=reason)
     duplicate.merged_into = kept
     duplicate.save(update_fields=["merged_into"])
     for person, other in ((duplicate, kept), (kept, duplicate)):
@@ -219,10 +203,8 @@ def merge_persons(kept: Person, duplicate: Person, *, by, reason: str, request=N
 
 @transaction.atomic
 def unmerge(duplicate: Person, *, by, reason: str, request=None) -> Person:
-    """Undo a merge: the duplicate stands on its own again, back at the facility it was at."""
-    from muster.custody import services as custody
-    from muster.custody.models import Placement
-
+    """Undo a merge: the duplicate stands on its own again (screening's ``unmerge_duplicate`` also
+    puts it back at the facility it was at)."""
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("undoing a merge needs a reason")]})
     duplicate = _lock_persons(duplicate)[0]
@@ -231,12 +213,6 @@ def unmerge(duplicate: Person, *, by, reason: str, request=None) -> Person:
     kept_number = duplicate.merged_into.number
     duplicate.merged_into = None
     duplicate.save(update_fields=["merged_into"])
-    last = Placement.objects.filter(person=duplicate).order_by("-started_at", "-id").first()
-    has_current = Placement.objects.filter(person=duplicate, is_current=True).exists()
-    if last is not None and not has_current and last.state == Placement.State.PLACED:
-        custody.place_many(
-            [duplicate], last.facility, by=by, request=request, separation_reason=reason
-        )
     audit.record(
         "person.unmerge",
         actor=by,

@@ -7,6 +7,7 @@ unaccounted. Used by ``muster sitrep``, the dashboard and the exports.
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from muster.core.conf import conf
 from muster.custody import services as custody
 from muster.custody.models import Facility, Placement
 from muster.people.models import Person
@@ -74,9 +75,8 @@ def situation_report() -> dict:
 
 
 def _hours() -> float:
-    from django.conf import settings
 
-    return settings.MUSTER["UNACCOUNTED_AFTER_HOURS"]
+    return conf().UNACCOUNTED_AFTER_HOURS
 
 
 def format_text(report: dict) -> str:

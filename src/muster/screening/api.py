@@ -16,18 +16,17 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from muster.access import policy
-from muster.api.views import PolicyViewSet
+from muster.api.base import PolicyViewSet, person_by_number
 from muster.audit import services as audit
+from muster.core.uploads import check_upload_size
 from muster.identity import PERSON_ATTRIBUTES
 from muster.people.models import Person
-from muster.screening import imports, matching
+from muster.screening import imports, matching, tasks
 from muster.screening import services as screening
 from muster.screening.models import (
     Adjudication,
     CategoryDecision,
-    FamilySeparation,
     Hit,
-    ProtectionReview,
     ReferenceList,
     ScreeningRun,
 )
@@ -47,15 +46,6 @@ def person_brief(person: Person | None, fields: frozenset[str]) -> dict | None:
     if "merged_into" in fields:
         out["merged_into"] = person.merged_into.number if person.merged_into_id else None
     return out
-
-
-def _person_by_number(number: str, field: str = "person") -> Person:
-    person = Person.objects.filter(number=str(number or "")[:20]).first()
-    if person is None:
-        raise ValidationError(
-            {field: [_("no person with registration number %(n)s") % {"n": str(number)[:20]}]}
-        )
-    return person
 
 
 # -- serializers ---------------------------------------------------------------------------------
@@ -173,21 +163,6 @@ class CategoryDecisionWithApprovalSerializer(serializers.ModelSerializer):
         ]
 
 
-class ProtectionReviewSerializer(serializers.ModelSerializer):
-    person = serializers.CharField(source="person.number")
-    reviewer = serializers.CharField(source="reviewer.username")
-
-    class Meta:
-        model = ProtectionReview
-        fields = ["id", "person", "outcome", "reason", "reviewer", "at"]
-
-
-class ProtectionReviewInputSerializer(serializers.Serializer):
-    person = serializers.CharField(max_length=20)
-    outcome = serializers.CharField(max_length=30)
-    reason = serializers.CharField(max_length=5000)
-
-
 # -- views ---------------------------------------------------------------------------------------
 
 
@@ -226,8 +201,7 @@ class ReferenceListViewSet(PolicyViewSet):
         form.is_valid(raise_exception=True)
         data = form.validated_data
         upload = data["file"]
-        if upload.size > imports.MAX_FILE_BYTES:
-            raise ValidationError({"file": ["the file is larger than 50 MB"]})
+        check_upload_size(upload.size)
         result = imports.import_reference_list(
             upload.read(),
             name=data["name"],
@@ -275,7 +249,7 @@ class ScreeningRunViewSet(PolicyViewSet):
     def create(self, request):
         form = ScreeningRunInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        run = screening.start_batch_rescreen(
+        run = tasks.start_batch_rescreen(
             by=request.user, reason=form.validated_data.get("reason", ""), request=request
         )
         return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED)
@@ -473,7 +447,7 @@ class CategoryDecisionViewSet(PolicyViewSet):
         form = CategoryProposalInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        person = _person_by_number(data["person"])
+        person = person_by_number(data["person"])
         basis_hit = None
         if data.get("basis_hit"):
             basis_hit = Hit.objects.filter(pk=data["basis_hit"]).first()
@@ -522,106 +496,9 @@ class CategoryDecisionViewSet(PolicyViewSet):
         return Response(self.get_serializer(decision).data)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[OpenApiParameter("person", str, description="Registration number")],
-        responses=ProtectionReviewSerializer(many=True),
-    ),
-    create=extend_schema(
-        request=ProtectionReviewInputSerializer, responses={201: ProtectionReviewSerializer}
-    ),
-)
-class ProtectionReviewViewSet(PolicyViewSet):
-    serializer_class = ProtectionReviewSerializer
-    policy_action = {"list": "protection.review", "create": "protection.review"}
-
-    def get_queryset(self):
-        return ProtectionReview.objects.select_related("person", "reviewer").order_by("-at")
-
-    def list(self, request):
-        qs = self.get_queryset()
-        if number := request.query_params.get("person", ""):
-            qs = qs.filter(person__number=number[:20])
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def create(self, request):
-        form = ProtectionReviewInputSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
-        review = screening.record_protection_review(
-            _person_by_number(data["person"]),
-            outcome=data["outcome"],
-            reason=data["reason"],
-            by=request.user,
-            request=request,
-        )
-        return Response(self.get_serializer(review).data, status=status.HTTP_201_CREATED)
-
-
-class SeparationSerializer(serializers.ModelSerializer):
-    household = serializers.CharField(source="household.number")
-    to_facility = serializers.CharField(source="to_facility.name")
-    movement = serializers.CharField(source="movement.number", default=None)
-    moved = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
-    remained = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
-    recorded_by = serializers.CharField(source="recorded_by.username", default=None)
-
-    class Meta:
-        model = FamilySeparation
-        fields = [
-            "id",
-            "household",
-            "to_facility",
-            "movement",
-            "moved",
-            "remained",
-            "reason",
-            "recorded_by",
-            "recorded_at",
-        ]
-
-
-@extend_schema_view(list=extend_schema(responses=SeparationSerializer(many=True)))
-class SeparationViewSet(PolicyViewSet):
-    serializer_class = SeparationSerializer
-    policy_action = {"list": "protection.review"}
-
-    def get_queryset(self):
-        return screening.separated_families()
-
-    def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-
 ROUTES = [
     ("screening/lists", ReferenceListViewSet, "api-screening-list"),
     ("screening/runs", ScreeningRunViewSet, "api-screening-run"),
     ("screening/hits", HitViewSet, "api-screening-hit"),
     ("screening/category-decisions", CategoryDecisionViewSet, "api-category-decision"),
-    ("screening/protection-reviews", ProtectionReviewViewSet, "api-protection-review"),
-    ("screening/separations", SeparationViewSet, "api-separation"),
 ]
-
-
-def register(router) -> None:
-    for prefix, viewset, basename in ROUTES:
-        router.register(prefix, viewset, basename=basename)
-
-
-def endpoint_policy() -> list[tuple[str, str, str]]:
-    """``(url_name, HTTP method, policy action)`` for every screening route (the matrix test)."""
-    standard = {"list": ("list", "GET"), "create": ("list", "POST"), "retrieve": ("detail", "GET")}
-    rows = []
-    for _prefix, viewset, basename in ROUTES:
-        extra = {a.__name__: a for a in viewset.get_extra_actions()}
-        for view_action, policy_action in viewset.policy_action.items():
-            if view_action in extra:
-                act = extra[view_action]
-                for method in act.mapping:
-                    rows.append((f"{basename}-{act.url_name}", method.upper(), policy_action))
-            else:
-                suffix, method = standard[view_action]
-                rows.append((f"{basename}-{suffix}", method, policy_action))
-    return rows

@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
+from muster.core.uploads import check_upload_size
 from muster.identity import PERSON_COLUMNS, PersonCsvError, check_record
 from muster.screening.models import ReferenceEntry, ReferenceList
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
 ARABIC = re.compile("[\u0600-\u06ff]")
 KUNYA = re.compile(r"^(abu|abou|abo|umm|um|ابو|أبو|ام|أم)\b", re.IGNORECASE)
 
@@ -438,8 +438,11 @@ def import_reference_list(
         errors["list_date"] = [_("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": str(list_date)[:20]}]
     if not data:
         errors["file"] = [_("the file is empty")]
-    elif len(data) > MAX_FILE_BYTES:
-        errors["file"] = [_("the file is larger than 50 MB")]
+    else:
+        try:
+            check_upload_size(len(data))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     fmt = source_format or detect_format(file_name, data or b"")
     if fmt not in READERS:
         errors["source_format"] = [

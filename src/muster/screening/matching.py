@@ -12,30 +12,26 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from muster.core.conf import MusterSettings, conf
 from muster.identity import PERSON_ATTRIBUTES, Candidate, ScreeningIndex
+from muster.people.models import Person, PersonCorrection
+from muster.screening.models import ReferenceEntry, ReferenceList
 
-# Match probability thresholds; MUSTER["SCREENING_LIKELY"] / ["SCREENING_POSSIBLE"] override them.
-# Chosen on bench/screening.py (100k registry, 500 re-registrations; bench/RESULTS.md) and
-# re-measured with the model of 780d54b: at 0.97 about nine likely hits in ten in a batch are the
-# same person (99 % for single registrations); "possible" from 0.8 finds 95 % of true duplicates,
-# and lowering it to 0.6 finds 4 more in 500 for some 90 more false hits (mostly namesakes
-# sharing a given name and some lineage names). Re-measure when the model changes.
-DEFAULT_LIKELY = 0.97
-DEFAULT_POSSIBLE = 0.8
+# Match probability thresholds: muster.core.conf (SCREENING_LIKELY, SCREENING_POSSIBLE), chosen on
+# bench/screening.py; the figures behind them are in bench/RESULTS.md. Re-measure when the model
+# changes.
+DEFAULT_LIKELY = MusterSettings.SCREENING_LIKELY
+DEFAULT_POSSIBLE = MusterSettings.SCREENING_POSSIBLE
 PERSON_FIELDS = ("id", *PERSON_ATTRIBUTES)
 ENTRY_FIELDS = PERSON_FIELDS
 
 
 def thresholds() -> tuple[float, float]:
     """(likely, possible): at or above ``likely`` a hit is "likely"; below ``possible`` not shown."""
-    conf = getattr(settings, "MUSTER", {}) or {}
-    return (
-        float(conf.get("SCREENING_LIKELY", DEFAULT_LIKELY)),
-        float(conf.get("SCREENING_POSSIBLE", DEFAULT_POSSIBLE)),
-    )
+    current = conf()
+    return float(current.SCREENING_LIKELY), float(current.SCREENING_POSSIBLE)
 
 
 def band_of(probability: float) -> str | None:
@@ -116,7 +112,6 @@ class _Registry:
             self.person_mark = max(self.person_mark, row["id"])
 
     def sync(self) -> ScreeningIndex:
-        from muster.people.models import Person, PersonCorrection
 
         with self.lock:
             if self.index is None:
@@ -154,7 +149,6 @@ class _Registry:
 
     # -- reference lists ------------------------------------------------------------------
     def lists(self) -> ScreeningIndex:
-        from muster.screening.models import ReferenceEntry, ReferenceList
 
         signature = tuple(
             ReferenceList.objects.filter(is_current=True)

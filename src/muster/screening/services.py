@@ -11,11 +11,12 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
+from muster.custody import services as custody
 from muster.identity import Candidate
 from muster.people import services as people
 from muster.people.models import Person
@@ -25,9 +26,7 @@ from muster.screening.models import (
     ApprovalStatus,
     Category,
     CategoryDecision,
-    FamilySeparation,
     Hit,
-    ProtectionReview,
     ReferenceEntry,
     ScreeningRun,
 )
@@ -388,21 +387,27 @@ def _swap_sides(explanation: dict) -> dict:
 def screen_registration(person_ids: Sequence[int]) -> ScreeningRun | None:
     """Screen newly registered persons (called after their registration committed).
 
-    Never raises: a registration must not fail or slow down because screening failed. Failures are
-    logged without personal data; the next batch re-screen catches up.
+    Never raises: a registration must not fail or slow down because screening failed. A failure is
+    kept on its run (status failed, the error's type, no personal data) and in the audit log, and
+    the screening queue shows it: a crash must never read as "no hits". The next batch re-screen
+    catches up.
     """
+    try:
+        now = timezone.now()
+        run = ScreeningRun.objects.create(
+            kind=ScreeningRun.Kind.REGISTRATION,
+            status=ScreeningRun.Status.RUNNING,
+            total=len(person_ids),
+            created_at=now,
+            started_at=now,
+        )
+    except Exception as exc:  # noqa: BLE001 - screening must never break a registration
+        logger.error("screening run could not start (%s)", type(exc).__name__)
+        return None
     try:
         persons = list(Person.objects.filter(pk__in=person_ids))
         matching.REGISTRY.add(persons)
-        now = timezone.now()
         with transaction.atomic():
-            run = ScreeningRun.objects.create(
-                kind=ScreeningRun.Kind.REGISTRATION,
-                status=ScreeningRun.Status.RUNNING,
-                total=len(persons),
-                created_at=now,
-                started_at=now,
-            )
             hits = screen_persons(persons, run=run)
             run.done = len(persons)
             run.hits_created = len(hits)
@@ -421,31 +426,49 @@ def screen_registration(person_ids: Sequence[int]) -> ScreeningRun | None:
             len(person_ids),
             type(exc).__name__,
         )
-        return None
+        return _fail_run(run, exc)
+
+
+def _fail_run(run: ScreeningRun, exc: Exception) -> ScreeningRun:
+    """Record that ``run`` crashed: on the run and in the audit log (the error's type only)."""
+    ScreeningRun.objects.filter(pk=run.pk).update(
+        status=ScreeningRun.Status.FAILED,
+        finished_at=timezone.now(),
+        hits_created=0,
+        error=type(exc).__name__[:300],
+    )
+    run.refresh_from_db()
+    audit.record(
+        "screening.run",
+        obj=run,
+        detail={"kind": run.kind, "persons": run.total, "status": run.status, "error": run.error},
+    )
+    return run
+
+
+def failed_runs() -> QuerySet:
+    """Screening runs that crashed, newest first: until a re-screen succeeds, their persons are
+    unscreened (not "without hits")."""
+    return ScreeningRun.objects.filter(status=ScreeningRun.Status.FAILED).order_by("-created_at")
+
+
+def unscreened_since_failure() -> int:
+    """Persons whose registration screening failed after the last completed batch re-screen."""
+    last_batch = (
+        ScreeningRun.objects.filter(kind=ScreeningRun.Kind.BATCH, status=ScreeningRun.Status.DONE)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    failed = failed_runs().filter(kind=ScreeningRun.Kind.REGISTRATION)
+    if last_batch is not None:
+        failed = failed.filter(created_at__gt=last_batch)
+    return sum(failed.values_list("total", flat=True))
 
 
 def on_household_registered(sender, household, persons, **kwargs) -> None:
     ids = [p.pk for p in persons]
     transaction.on_commit(lambda: screen_registration(ids))
-
-
-def start_batch_rescreen(*, by, reason: str = "", request=None) -> ScreeningRun:
-    """Queue a re-screening of the whole registry as a background job; returns its run."""
-    from muster.screening import tasks
-
-    with transaction.atomic():
-        run = ScreeningRun.objects.create(
-            kind=ScreeningRun.Kind.BATCH,
-            reason=(reason or "")[:300],
-            created_at=timezone.now(),
-            started_by=by,
-            total=Person.objects.filter(merged_into__isnull=True).count(),
-        )
-        audit.record("screening.batch.start", actor=by, obj=run, request=request)
-    result = tasks.rescreen_registry.enqueue(run.pk)
-    ScreeningRun.objects.filter(pk=run.pk).update(task_id=str(result.id)[:64])
-    run.refresh_from_db()
-    return run
 
 
 BATCH_CHUNK = 500
@@ -584,7 +607,7 @@ def adjudicate(
         detail={"hit": hit.pk, "decision": decision, "kind": hit.kind},
     )
     if new_status == Hit.Status.CONFIRMED and hit.kind == Hit.Kind.DUPLICATE:
-        people.merge_persons(hit.candidate, hit.person, by=by, reason=reason, request=request)
+        merge_duplicate(hit.candidate, hit.person, by=by, reason=reason, request=request)
         duplicate_id = hit.person_id
         transaction.on_commit(lambda: matching.REGISTRY.remove(duplicate_id))
     return hit
@@ -607,7 +630,7 @@ def undo_merge(hit: Hit, *, reason: str, by, request=None) -> Hit:
     if not changed:
         raise AlreadyDecided({"status": [_("only a confirmed duplicate can be undone")]})
     hit = Hit.objects.select_related("person").get(pk=hit.pk)
-    people.unmerge(hit.person, by=by, reason=reason, request=request)
+    unmerge_duplicate(hit.person, by=by, reason=reason, request=request)
     Adjudication.objects.create(
         hit=hit,
         decision=Adjudication.Decision.UNDO_MERGE,
@@ -627,6 +650,23 @@ def undo_merge(hit: Hit, *, reason: str, by, request=None) -> Hit:
     return hit
 
 
+@transaction.atomic
+def merge_duplicate(kept: Person, duplicate: Person, *, by, reason: str, request=None) -> Person:
+    """Merge a confirmed duplicate into the kept record: the duplicate's placement ends (the person
+    is where the kept record says) and the duplicate points to the kept record."""
+    kept, duplicate = people.lock_for_merge(kept, duplicate, reason=reason)
+    custody.end_for_merge(duplicate, kept, by=by, request=request)
+    return people.merge_persons(kept, duplicate, by=by, reason=reason, request=request)
+
+
+@transaction.atomic
+def unmerge_duplicate(duplicate: Person, *, by, reason: str, request=None) -> Person:
+    """Undo a merge: the duplicate stands on its own again, back at the facility it was at."""
+    duplicate = people.unmerge(duplicate, by=by, reason=reason, request=request)
+    custody.restore_after_unmerge(duplicate, by=by, reason=reason, request=request)
+    return duplicate
+
+
 def registrations_of(person: Person) -> list[Person]:
     """Every registration of this person: the kept record and all records merged into it, oldest first."""
     root = person
@@ -641,61 +681,3 @@ def registrations_of(person: Person) -> list[Person]:
         frontier = [c.pk for c in children]
         found.update({c.pk: c for c in children})
     return sorted(found.values(), key=lambda p: (p.registered_at, p.pk))
-
-
-# -- protection ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def record_protection_review(
-    person: Person, *, outcome: str, reason: str, by, request=None
-) -> ProtectionReview:
-    """Record a protection review of a person (a child before any placement in holding)."""
-    errors = {}
-    if outcome not in ProtectionReview.Outcome.values:
-        errors["outcome"] = [
-            _("'%(v)s' is not an outcome (%(list)s)")
-            % {"v": str(outcome)[:40], "list": ", ".join(ProtectionReview.Outcome.values)}
-        ]
-    if not (reason or "").strip():
-        errors["reason"] = [_("a protection review needs a reason")]
-    if by is None or not getattr(by, "is_authenticated", False):
-        errors["reviewer"] = [_("a protection review needs a named reviewer")]
-    if errors:
-        raise ValidationError(errors)
-    review = ProtectionReview.objects.create(
-        person=person, reviewer=by, outcome=outcome, reason=reason.strip(), at=timezone.now()
-    )
-    audit.record(
-        "protection.review",
-        actor=by,
-        obj=person,
-        request=request,
-        detail={"review": review.pk, "outcome": outcome},
-    )
-    return review
-
-
-def separations_of(person: Person) -> QuerySet:
-    """Recorded separations this person is part of (moved away, or stayed behind)."""
-    return (
-        FamilySeparation.objects.filter(Q(moved=person) | Q(remained=person))
-        .distinct()
-        .select_related("household", "to_facility", "recorded_by")
-    )
-
-
-def separated_families() -> QuerySet:
-    return FamilySeparation.objects.select_related(
-        "household", "to_facility", "movement", "recorded_by"
-    ).prefetch_related("moved", "remained")
-
-
-def children_for_tracing() -> QuerySet:
-    """Unaccompanied and separated children, for the tracing caseworkers."""
-    return (
-        Person.objects.filter(merged_into__isnull=True)
-        .filter(Q(unaccompanied_child=True) | Q(separated_child=True))
-        .select_related("household")
-        .order_by("registered_at", "id")
-    )

@@ -11,7 +11,4 @@ urlpatterns = [
     path("rescreen/", views.rescreen, name="screening-rescreen"),
     path("lists/", views.lists, name="screening-lists"),
     path("approvals/", views.approvals, name="category-approvals"),
-    path("protection/<str:number>/", views.protection_review, name="protection-review"),
-    path("separated-families/", views.separated_families, name="separated-families"),
-    path("children/", views.children, name="children-list"),
 ]

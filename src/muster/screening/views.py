@@ -16,15 +16,14 @@ from django.utils.translation import gettext as _
 from muster.access import policy
 from muster.access.decorators import requires
 from muster.audit import services as audit
+from muster.core.uploads import check_upload_size
 from muster.custody.models import Facility
-from muster.people.models import Person
-from muster.screening import imports, matching
+from muster.screening import imports, matching, tasks
 from muster.screening import services as screening
 from muster.screening.models import (
     Adjudication,
     CategoryDecision,
     Hit,
-    ProtectionReview,
     ReferenceEntry,
     ReferenceList,
     ScreeningRun,
@@ -70,6 +69,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "facilities": Facility.objects.filter(is_active=True).order_by("name"),
             "lists": screening_list_names(),
             "run": _latest_batch(),
+            "failed_screening": screening.unscreened_since_failure(),
             "may_rescreen": policy.can(request.user, "screening.decide"),
             "show_names": bool(policy.person_fields(request.user) & {"given_name"}),
             **_score_help(),
@@ -203,7 +203,7 @@ def propose_held(request: HttpRequest, pk: int) -> HttpResponse:
 def rescreen(request: HttpRequest) -> HttpResponse:
     """Start a batch re-screening (POST) or show the latest one's progress (GET, polled by htmx)."""
     if request.method == "POST":
-        run = screening.start_batch_rescreen(
+        run = tasks.start_batch_rescreen(
             by=request.user, reason=request.POST.get("reason", "")[:300], request=request
         )
         if request.headers.get("HX-Request"):
@@ -223,10 +223,13 @@ def lists(request: HttpRequest) -> HttpResponse:
         data = b""
         if upload is None:
             errors["file"] = [_("choose a file")]
-        elif upload.size > imports.MAX_FILE_BYTES:
-            errors["file"] = [_("the file is larger than 50 MB")]
         else:
-            data = upload.read()
+            try:
+                check_upload_size(upload.size)
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+            else:
+                data = upload.read()
         if not errors:
             try:
                 result = imports.import_reference_list(
@@ -298,61 +301,3 @@ def approvals(request: HttpRequest) -> HttpResponse:
         "screening/approvals.html",
         {"pending": pending, "may_approve": policy.can(request.user, "category.approve")},
     )
-
-
-@requires("protection.review")
-@transaction.atomic
-def protection_review(request: HttpRequest, number: str) -> HttpResponse:
-    person = get_object_or_404(Person, number=number)
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        try:
-            screening.record_protection_review(
-                person,
-                outcome=request.POST.get("outcome", ""),
-                reason=request.POST.get("reason", ""),
-                by=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            errors = _errors(exc)
-        else:
-            messages.success(request, _("Protection review recorded."))
-            return redirect("protection-review", number=person.number)
-    audit.record(
-        "person.read", request=request, obj=person, detail={"via": "web", "view": "protection"}
-    )
-    return render(
-        request,
-        "screening/protection_review.html",
-        {
-            "person": person,
-            "reviews": person.protection_reviews.select_related("reviewer").order_by("-at"),
-            "outcomes": ProtectionReview.Outcome.choices,
-            "separations": screening.separations_of(person),
-            "errors": errors,
-            "posted": request.POST,
-        },
-        status=400 if errors else 200,
-    )
-
-
-@requires("protection.review")
-def separated_families(request: HttpRequest) -> HttpResponse:
-    page = Paginator(screening.separated_families(), PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.record("person.list", request=request, detail={"view": "separated-families"})
-    return render(request, "screening/separated_families.html", {"page": page})
-
-
-@requires("protection.review")
-def children(request: HttpRequest) -> HttpResponse:
-    qs = screening.children_for_tracing().prefetch_related("placements__facility")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = []
-    for child in page:
-        current = next((p for p in child.placements.all() if p.is_current), None)
-        rows.append({"person": child, "placement": current})
-    audit.record(
-        "person.list", request=request, detail={"view": "children-list", "persons": len(rows)}
-    )
-    return render(request, "screening/children.html", {"page": page, "rows": rows})

@@ -5,14 +5,12 @@ outside the user's facility scope is a 404 (its existence is not revealed).
 """
 
 from datetime import timedelta
-from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,9 +20,10 @@ from django.utils.translation import gettext_lazy
 from muster.access import policy
 from muster.access.decorators import requires, signed_in
 from muster.audit import services as audit
+from muster.core.conf import conf
 from muster.custody import services as custody
 from muster.custody.models import Facility, ManifestLine, Movement, Placement
-from muster.people import services as people
+from muster.intake import services as intake
 from muster.people.models import (
     NAME_PARTS,
     PROTECTION_FLAGS,
@@ -34,9 +33,11 @@ from muster.people.models import (
     Sex,
 )
 from muster.people.search import filter_by_name, filter_by_query
-from muster.people.timeline import person_timeline
 from muster.people.validation import clean_household, has_hidden_characters
+from muster.protection import queries as protection_queries
 from muster.reports.exports import may_export_manifest, may_export_roll, may_export_sitrep
+from muster.reports.sitrep import situation_report
+from muster.reports.timeline import person_timeline
 from muster.screening import services as screening
 from muster.screening.models import Category
 from muster.web import forms
@@ -52,26 +53,6 @@ PAGE_SIZE = 50
 DISPATCH_PAGE_SIZE = 100
 CATEGORY_LABELS = {**dict(Category.choices), UNDECIDED: gettext_lazy("Not yet decided")}
 PENDING_OUTCOMES = [ManifestLine.Outcome.PENDING, ManifestLine.Outcome.MISSING]
-
-
-def refuse_nul(view):
-    """400 for any parameter holding a NUL character: PostgreSQL cannot store or compare one, and
-    no keyboard types it, so it is refused before it reaches a query (never a 500)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        values = [str(v) for v in kwargs.values()]
-        for data in (request.GET, request.POST):
-            values.extend(v for _k, vs in data.lists() for v in vs)
-            values.extend(data.keys())
-        if any("\x00" in v for v in values):
-            return HttpResponseBadRequest(
-                _("A field contains a NUL character, which cannot be stored."),
-                content_type="text/plain; charset=utf-8",
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _may_see_names(user) -> bool:
@@ -136,7 +117,6 @@ def _unaccounted_url(user) -> str | None:
 
 
 @signed_in
-@refuse_nul
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     scope = policy.facility_scope(user, "facility.view")
@@ -160,8 +140,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "roles": sorted(policy.roles(user)),
     }
     if policy.can(user, "report.view"):
-        from muster.reports.sitrep import situation_report
-
         report = situation_report()
         for f in report["facilities"]:
             pct = round(100 * f["occupancy"]) if f["occupancy"] is not None else None
@@ -205,12 +183,11 @@ def _reception_context(request, rows, errors, point_id, override_reason="") -> d
         "flags": list(PROTECTION_FLAGS.items()),
         "doc_types": IdentityDocument.Kind.choices,
         # A draft in the browser (static/muster/js/muster.js) lives no longer than a session can.
-        "draft_max_age": int(settings.MUSTER["SESSION_MAX_HOURS"] * 3600),
+        "draft_max_age": int(conf().SESSION_MAX_HOURS * 3600),
     }
 
 
 @requires("person.register")
-@refuse_nul
 def reception(request: HttpRequest) -> HttpResponse:
     """One page for a whole household: head first, members added inline, documents and flags."""
     point_id = request.session.get("reception_point")
@@ -239,7 +216,7 @@ def reception(request: HttpRequest) -> HttpResponse:
         errors.update(exc.message_dict)
     if not errors:
         try:
-            household = people.register_household(
+            household = intake.register_household(
                 cleaned,
                 reception_point=point,
                 by=request.user,
@@ -263,7 +240,6 @@ def reception(request: HttpRequest) -> HttpResponse:
 
 
 @requires("person.register")
-@refuse_nul
 def reception_matches(request: HttpRequest) -> HttpResponse:
     """Possible earlier registrations of the person being typed (htmx, on leaving a name field).
 
@@ -382,7 +358,7 @@ def _separations(person: Person) -> list[dict]:
     """Recorded splits of this person's household, as seen from this person's side."""
     return [
         {"separation": sep, "moved": sep.moved.filter(pk=person.pk).exists()}
-        for sep in screening.separations_of(person)
+        for sep in protection_queries.separations_of(person)
     ]
 
 
@@ -435,7 +411,6 @@ def _render_person(request, person: Person, category_form=None, status=200) -> H
 
 
 @requires("person.view")
-@refuse_nul
 def person_detail(request: HttpRequest, number: str) -> HttpResponse:
     person = _visible_person(request, number)
     with transaction.atomic():  # the page and its person.read event together
@@ -443,7 +418,6 @@ def person_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @requires({"POST": "category.decide"})
-@refuse_nul
 def person_category(request: HttpRequest, number: str) -> HttpResponse:
     person = _visible_person(request, number, "person.view")
     with transaction.atomic():
@@ -482,7 +456,6 @@ def _decide_category(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @requires("person.search")
-@refuse_nul
 def person_search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     results, more = [], False
@@ -514,7 +487,6 @@ def _has_hidden(person: Person) -> bool:
 
 
 @requires("facility.view")
-@refuse_nul
 def facility_list(request: HttpRequest) -> HttpResponse:
     scope = policy.facility_scope(request.user, "facility.view")
     qs = Facility.objects.order_by("kind", "name")
@@ -525,7 +497,6 @@ def facility_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires("facility.view")
-@refuse_nul
 def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     facility = _facility_for(request, pk, "facility.view")
     user = request.user
@@ -572,7 +543,6 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("movement.dispatch")
-@refuse_nul
 def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     facility = _facility_for(request, pk, "movement.dispatch")
     user = request.user
@@ -649,7 +619,6 @@ def _movement_allowed(user, movement: Movement) -> bool:
 
 
 @requires("movement.view")
-@refuse_nul
 def movement_detail(request: HttpRequest, number: str) -> HttpResponse:
     movement = get_object_or_404(
         Movement.objects.select_related("from_facility", "to_facility", "dispatched_by"),
@@ -674,7 +643,6 @@ def movement_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @requires("movement.receive")
-@refuse_nul
 def receive(request: HttpRequest, pk: int) -> HttpResponse:
     facility = _facility_for(request, pk, "movement.receive")
     user = request.user
@@ -742,7 +710,6 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("movement.view")
-@refuse_nul
 def unaccounted(request: HttpRequest) -> HttpResponse:
     """Overdue and not-arrived persons on movements touching the user's facilities, by name."""
     user = request.user
@@ -752,7 +719,6 @@ def unaccounted(request: HttpRequest) -> HttpResponse:
 
 
 @requires("report.view")
-@refuse_nul
 def unaccounted_figures(request: HttpRequest) -> HttpResponse:
     """The coordinator's view of the same list: every movement, never who is on it.
 
@@ -769,7 +735,7 @@ def _unaccounted_page(request: HttpRequest, scope: set[int] | None, *, show_name
             movement__to_facility_id__in=scope
         )
     now = timezone.now()
-    limit = timedelta(hours=settings.MUSTER["UNACCOUNTED_AFTER_HOURS"])
+    limit = timedelta(hours=conf().UNACCOUNTED_AFTER_HOURS)
     rows = []
     for line in lines[:1000]:
         elapsed = now - line.movement.dispatched_at
@@ -786,6 +752,6 @@ def _unaccounted_page(request: HttpRequest, scope: set[int] | None, *, show_name
     context = {
         "rows": rows,
         "show_names": show_names,
-        "limit_hours": settings.MUSTER["UNACCOUNTED_AFTER_HOURS"],
+        "limit_hours": conf().UNACCOUNTED_AFTER_HOURS,
     }
     return render(request, "custody/unaccounted.html", context)

@@ -11,12 +11,9 @@ from django.utils.translation import gettext as _
 from muster.audit import services as audit
 from muster.custody.models import ManifestLine, Placement
 from muster.people.models import Person, PersonCorrection
-from muster.screening.models import (
-    ApprovalStatus,
-    CategoryDecision,
-    FamilySeparation,
-    ProtectionReview,
-)
+from muster.protection.models import FamilySeparation, ProtectionReview
+from muster.protection.queries import separations_of
+from muster.screening.models import ApprovalStatus, CategoryDecision
 
 # Order of events recorded at the same instant (registration and its first placement share a time).
 _KIND_ORDER = {
@@ -228,8 +225,6 @@ def _merge_events(person: Person, fields) -> list[Event]:
 
 
 def _separation_events(person: Person) -> list[Event]:
-    from muster.screening.services import separations_of  # screening imports people: not at load
-
     events = []
     moved = set(FamilySeparation.objects.filter(moved=person).values_list("pk", flat=True))
     for sep in separations_of(person):

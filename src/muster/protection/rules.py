@@ -18,8 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
+from muster.people.models import Household, Person
+from muster.protection.models import FamilySeparation, ProtectionReview
 
 ADULT_AGE = 18
+# custody's Facility.Kind.HOLDING_FACILITY (custody consults these rules, so they cannot import it).
+HOLDING_FACILITY = "holding_facility"
 
 
 @dataclass
@@ -45,26 +49,22 @@ def is_child(person, day=None) -> bool:
 
 
 def latest_review(person):
-    from muster.screening.models import ProtectionReview
-
     return ProtectionReview.objects.filter(person=person).order_by("-at", "-id").first()
 
 
 def holding_permitted(person) -> bool:
-    from muster.screening.models import ProtectionReview
-
     review = latest_review(person)
     return review is not None and review.outcome == ProtectionReview.Outcome.HOLDING_PERMITTED
 
 
-def _location(placement) -> int | None:
+def _location(placement: dict | None) -> int | None:
     """Where a current placement puts the person: the facility, or where they are being taken."""
     if placement is None:
         return None
-    if placement.state == "placed":
-        return placement.facility_id
-    if placement.state == "in_transit":
-        return placement.movement.to_facility_id
+    if placement["placements__state"] == "placed":
+        return placement["placements__facility_id"]
+    if placement["placements__state"] == "in_transit":
+        return placement["placements__movement__to_facility_id"]
     return None  # departed: no longer with the family in custody
 
 
@@ -76,11 +76,8 @@ def check_transfer(
     Raises ``ValidationError`` with field ``protection_review`` (a child to holding without a review
     that permits it) or ``separation_reason`` (a household split without a reason).
     """
-    from muster.custody.models import Facility, Placement
-    from muster.people.models import Person
-
     errors: dict[str, list[str]] = {}
-    if to_facility.kind == Facility.Kind.HOLDING_FACILITY:
+    if to_facility.kind == HOLDING_FACILITY:
         blocked = [p.number for p in persons if is_child(p) and not holding_permitted(p)]
         if blocked:
             errors["protection_review"] = [
@@ -98,11 +95,17 @@ def check_transfer(
         members = Person.objects.filter(
             household_id__in=household_ids, merged_into__isnull=True
         ).only("id", "household_id", "number")
+        # Current placements read through the person: custody consults this module, not the reverse.
         placements = {
-            pl.person_id: pl
-            for pl in Placement.objects.filter(
-                person__household_id__in=household_ids, is_current=True
-            ).select_related("movement")
+            row["id"]: row
+            for row in Person.objects.filter(
+                household_id__in=household_ids, placements__is_current=True
+            ).values(
+                "id",
+                "placements__state",
+                "placements__facility_id",
+                "placements__movement__to_facility_id",
+            )
         }
         for hh in sorted(household_ids):
             movers = [p for p in persons if p.household_id == hh]
@@ -141,8 +144,6 @@ def check_transfer(
 
 
 def _household_numbers(ids: list[int]) -> list[str]:
-    from muster.people.models import Household
-
     return list(Household.objects.filter(pk__in=ids).values_list("number", flat=True))
 
 
@@ -150,8 +151,6 @@ def record_separation(
     plan: TransferPlan, *, to_facility, reason: str, by, movement=None, request=None
 ) -> list:
     """Record each separation the transfer made (called inside the custody transaction)."""
-    from muster.screening.models import FamilySeparation
-
     out = []
     now = timezone.now()
     for sep in plan.separations:

@@ -1,0 +1,117 @@
+"""Sign-in, once for every door (the sign-in page, the API token): the account and address locks,
+the password, the second factor, and the record of each attempt.
+
+Every attempt is written in a transaction of its own that must be the outermost one (``durable``): a
+door cannot wrap it in a transaction that its refusal then rolls back, so a failure always counts
+towards the lock, whichever door it came through. A password accepted while a second factor is still
+owed is not a successful sign-in: otherwise each guess at the code would follow a "success" and the
+account would never lock.
+"""
+
+from datetime import datetime
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from muster.access import services as access
+from muster.audit import services as audit
+
+WEB = ""  # the sign-in page: its audit events carry no "via"
+API_TOKEN = "api-token"
+
+
+class SignInLocked(Exception):
+    """Sign-in is locked for this account or address until ``until``."""
+
+    def __init__(self, until: datetime):
+        super().__init__(f"sign-in locked until {until.isoformat()}")
+        self.until = until
+
+
+def _detail(username: str, via: str) -> dict:
+    return {"username": username, **({"via": via} if via else {})}
+
+
+def refuse_if_locked(request, username: str) -> None:
+    """Raise :class:`SignInLocked` (and record the refused try) if sign-in is locked."""
+    until = access.locked_until(username, audit.client_ip(request))
+    if until is not None:
+        with transaction.atomic(durable=True):
+            audit.record("login.locked", request=request, detail={"username": username})
+        raise SignInLocked(until)
+
+
+def password_failed(request, username: str, *, via: str = WEB) -> datetime | None:
+    """Record a wrong username or password; returns when sign-in opens again if it is now locked."""
+    ip = audit.client_ip(request)
+    with transaction.atomic(durable=True):
+        access.note_login_attempt(username, ip, False)
+        # The username is recorded (to see guessing); the password never is.
+        audit.record("login.failure", request=request, detail=_detail(username, via))
+        until = access.locked_until(username, ip)
+        if until is not None:
+            audit.record("account.lock", request=request, detail={"username": username})
+    return until
+
+
+def password_accepted(request, user, *, via: str = WEB) -> None:
+    """The password was right: a sign-in if no second factor is owed, else half of one."""
+    with transaction.atomic(durable=True):
+        if not access.second_factor_needed(user):
+            access.note_login_attempt(user.get_username(), audit.client_ip(request), True)
+        audit.record(
+            "login.success",
+            actor=user,
+            obj=user,
+            request=request,
+            detail={"via": via} if via else None,
+        )
+
+
+def second_factor(request, user, code: str) -> bool:
+    """Check an authenticator code for ``user``; a wrong one counts towards the lock.
+
+    Raises :class:`SignInLocked` when sign-in is locked (before or because of this code).
+    """
+    username = user.get_username()
+    ip = audit.client_ip(request)
+    refuse_if_locked(request, username)
+    with transaction.atomic(durable=True):
+        ok = access.verify_totp(user, code, request=request)
+        access.note_login_attempt(username, ip, ok)
+        until = None if ok else access.locked_until(username, ip)
+        if until is not None:
+            audit.record("account.lock", request=request, detail={"username": username})
+    if until is not None:
+        raise SignInLocked(until)
+    return ok
+
+
+def token_sign_in(request, username: str, password: str, totp_code: str = "") -> str:
+    """Sign in for an API token (the same locks and records as the sign-in page); returns the token.
+
+    Raises :class:`SignInLocked`, or ``ValidationError`` naming ``non_field_errors`` (wrong username
+    or password) or ``totp_code`` (a second factor is owed and the code is missing or wrong).
+    """
+    username = (username or "").strip()
+    refuse_if_locked(request, username)
+    user = authenticate(getattr(request, "_request", request), username=username, password=password)
+    if user is None:
+        until = password_failed(request, username, via=API_TOKEN)
+        if until is not None:
+            raise SignInLocked(until)
+        message = _("wrong username or password")
+        raise ValidationError(
+            {"non_field_errors": ValidationError(message, code="wrong_credentials")}
+        )
+    password_accepted(request, user, via=API_TOKEN)
+    if access.second_factor_needed(user) and not second_factor(request, user, totp_code):
+        raise _code_required()
+    return access.new_api_token(user, request=request)
+
+
+def _code_required() -> ValidationError:
+    message = _("a current code from the authenticator is required")
+    return ValidationError({"totp_code": ValidationError(message, code="second_factor_required")})

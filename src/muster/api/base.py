@@ -1,0 +1,121 @@
+"""The API's base: the one view set every endpoint derives from (JSON, the policy permission, the
+pagination; NUL is refused by muster.core.middleware) and the helpers the apps' api modules share.
+
+Every viewset declares ``policy_action`` (DRF action -> policy action); :func:`muster.api.urls.endpoint_policy`
+turns those declarations into ``(url_name, method, action)`` rows, the input of the role x endpoint
+matrix test. Every read of a person writes ``person.read`` (lists: one ``person.list`` with the count)
+in the same transaction as the read; writes are audited by the services they call.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+from rest_framework import viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import JSONParser
+
+from muster.api.permissions import (
+    PolicyPermission,
+)
+from muster.api.schema import MusterAutoSchema
+from muster.api.serializers import MAX_ID
+from muster.audit import services as audit
+from muster.custody.models import Facility, Placement
+from muster.people.models import Person
+from muster.screening.models import CategoryDecision
+
+
+class Pagination(LimitOffsetPagination):
+    max_limit = 500  # a field laptop should not be asked for 60,000 records in one page
+
+
+class PolicyViewSet(viewsets.GenericViewSet):
+    """Base of every API view: JSON in and out, the one permission class, the policy map."""
+
+    # Token first: an anonymous request gets 401 with "WWW-Authenticate: Token", not a bare 403.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [PolicyPermission]
+    parser_classes = [JSONParser]
+    pagination_class = Pagination
+    schema = MusterAutoSchema()
+    http_method_names = ["get", "post", "patch", "head"]
+    policy_action: dict[str, str] = {}
+
+    def required_action(self) -> str:
+        return self.policy_action[self.action]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def person_queryset() -> QuerySet:
+    """Persons with what :class:`~muster.api.serializers.PersonSerializer` needs, in a few queries."""
+    return Person.objects.select_related("household", "merged_into").prefetch_related(
+        Prefetch(
+            "placements",
+            queryset=Placement.objects.filter(is_current=True).select_related("facility"),
+            to_attr="current_placements",
+        ),
+        Prefetch(
+            "category_decisions",
+            queryset=CategoryDecision.objects.filter(is_current=True).select_related("decided_by"),
+            to_attr="current_categories",
+        ),
+        "documents",
+    )
+
+
+def facility_or_400(facility_id: int, field: str) -> Facility:
+    facility = (
+        Facility.objects.filter(pk=facility_id).first() if 0 < facility_id <= MAX_ID else None
+    )
+    if facility is None:
+        raise ValidationError({field: [_("no facility with id %(id)s") % {"id": facility_id}]})
+    return facility
+
+
+def persons_by_number(numbers: list[str], field: str) -> list[Person]:
+    """Persons in the order given (duplicates kept: the services refuse them with their own message)."""
+    found = {p.number: p for p in Person.objects.filter(number__in=set(numbers))}
+    unknown = [n for n in dict.fromkeys(numbers) if n not in found]
+    if unknown:
+        raise ValidationError(
+            {
+                field: [
+                    _("no person with registration number %(list)s")
+                    % {"list": ", ".join(unknown[:20])}
+                ]
+            }
+        )
+    return [found[n] for n in numbers]
+
+
+def record_person_read(request, person: Person, view: str) -> None:
+    audit.record("person.read", request=request, obj=person, detail={"via": "api", "view": view})
+
+
+def query_int(raw: str, field: str) -> int:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise ValidationError({field: [_("'%(v)s' is not a number") % {"v": raw[:40]}]}) from None
+    if not 0 < value <= MAX_ID:
+        raise ValidationError({field: [_("no facility with id %(id)s") % {"id": raw[:40]}]})
+    return value
+
+
+def event_dict(event) -> dict:
+    if isinstance(event, dict):
+        return event
+    return {
+        "at": event.at,
+        "kind": event.kind,
+        "text": str(event.text),
+        "detail": str(getattr(event, "detail", "")),
+    }
+
+
+def person_by_number(number: str, field: str = "person") -> Person:
+    """The person with this registration number, or a 400 naming ``field``."""
+    return persons_by_number([str(number or "")[:20]], field)[0]

@@ -1,0 +1,46 @@
+"""Muster's own settings, typed, with their defaults, read in one place.
+
+``settings.MUSTER`` (filled from the environment by :mod:`muster.settings`) may leave any key out;
+the default here applies. Read through :func:`conf` on each use, so ``override_settings`` in tests
+and a changed environment are seen.
+"""
+
+from dataclasses import dataclass, fields
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class MusterSettings:
+    # A person dispatched and not received after this many hours is listed as unaccounted.
+    UNACCOUNTED_AFTER_HOURS: float = 12.0
+    # Sessions end after this long without a request, and this long after sign-in whatever happens.
+    SESSION_IDLE_MINUTES: float = 30.0
+    SESSION_MAX_HOURS: float = 12.0
+    # An account is locked for LOGIN_LOCK_MINUTES after LOGIN_LOCK_AFTER failures in a row; a source
+    # address after LOGIN_IP_LIMIT failures (any accounts) within the same window.
+    LOGIN_LOCK_AFTER: int = 5
+    LOGIN_LOCK_MINUTES: float = 15.0
+    LOGIN_IP_LIMIT: int = 30
+    # Roles that must sign in with a second factor (TOTP).
+    TOTP_REQUIRED_ROLES: tuple[str, ...] = ("screening_officer", "coordinator", "administrator")
+    # Token requests per source address (DRF rate syntax): password guessing through the API.
+    API_TOKEN_RATE: str = "10/minute"
+    # Screening bands: a match probability at or above LIKELY is "likely", at or above POSSIBLE
+    # "possible"; below it nothing is shown (the reasons for the values are in bench/RESULTS.md).
+    SCREENING_LIKELY: float = 0.97
+    SCREENING_POSSIBLE: float = 0.8
+
+
+_NAMES = frozenset(f.name for f in fields(MusterSettings))
+
+
+def conf() -> MusterSettings:
+    """The settings in force: ``settings.MUSTER`` over the defaults (unknown keys are refused)."""
+    given = dict(getattr(settings, "MUSTER", None) or {})
+    unknown = sorted(set(given) - _NAMES)
+    if unknown:
+        raise KeyError(f"unknown MUSTER setting(s): {', '.join(unknown)}")
+    if "TOTP_REQUIRED_ROLES" in given:
+        given["TOTP_REQUIRED_ROLES"] = tuple(given["TOTP_REQUIRED_ROLES"])
+    return MusterSettings(**given)

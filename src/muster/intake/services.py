@@ -1,0 +1,52 @@
+"""The verbs of reception: register a household at a reception point (people, placement, screening)."""
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from muster.custody import services as custody
+from muster.custody.models import Facility
+from muster.people import services as people
+from muster.people.models import Household
+from muster.people.signals import household_registered
+
+
+def check_reception_point(facility) -> None:
+    """Households are registered at an open reception point, never straight into a camp or a holding
+    facility: placement anywhere else goes through custody's transfers and their safeguards."""
+    if facility is None or facility.kind != Facility.Kind.RECEPTION_POINT or not facility.is_active:
+        message = _("%(f)s is not an open reception point; households are registered at one")
+        raise ValidationError(
+            {
+                "reception_point": ValidationError(
+                    message % {"f": getattr(facility, "name", "?")}, code="not_a_reception_point"
+                )
+            }
+        )
+
+
+@transaction.atomic
+def register_household(
+    members: Sequence[dict],
+    *,
+    reception_point: Facility,
+    by,
+    request=None,
+    override_reason: str = "",
+) -> Household:
+    """Register a household (head first, already cleaned by ``clean_household``) at a reception point.
+
+    Every member is placed at the reception point in the same transaction; the household, each person
+    and each placement are audited. Screening starts once the transaction has committed.
+    """
+    check_reception_point(reception_point)
+    household, persons = people.create_household(
+        members, by=by, request=request, detail={"reception_point": reception_point.pk}
+    )
+    custody.place_many(
+        persons, reception_point, by=by, request=request, override_reason=override_reason
+    )
+    household_registered.send(sender=Household, household=household, persons=persons)
+    return household

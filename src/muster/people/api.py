@@ -1,0 +1,219 @@
+"""The API of the registry: persons (search, read, correct, timeline, category)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from muster.access import policy
+from muster.api import serializers as s
+from muster.api.base import (
+    PolicyViewSet,
+    event_dict,
+    facility_or_400,
+    person_queryset,
+    query_int,
+    record_person_read,
+)
+from muster.api.permissions import (
+    refuse_out_of_scope,
+)
+from muster.audit import services as audit
+from muster.custody.models import Placement
+from muster.people import services as people
+from muster.people.models import PROTECTION_FLAGS, Person
+from muster.people.search import filter_by_query
+from muster.reports.timeline import person_timeline
+from muster.screening import services as screening
+from muster.screening.models import Category
+
+# ---------------------------------------------------------------- people
+
+PERSON_FILTERS = [
+    OpenApiParameter("q", str, description="Name (any script or spelling) or registration number"),
+    OpenApiParameter("number", str, description="Registration number, exactly"),
+    OpenApiParameter("facility", int, description="Currently placed at this facility id"),
+    OpenApiParameter(
+        "category",
+        str,
+        enum=[*Category.values, "undecided"],
+        description="Current category (roles that may see categories only)",
+    ),
+    OpenApiParameter(
+        "flag", str, enum=list(PROTECTION_FLAGS), description="Has this protection flag"
+    ),
+]
+
+
+PERSON_FILTER_NAMES = [p.name for p in PERSON_FILTERS]
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=PERSON_FILTERS, responses=s.PersonSerializer(many=True)),
+    retrieve=extend_schema(responses=s.PersonSerializer),
+    partial_update=extend_schema(
+        request=s.PersonCorrectionInputSerializer,
+        responses=s.PersonSerializer,
+        description="Correct registered details. Needs a reason; only correctable fields your "
+        "role may see are accepted, anything else is refused and nothing changes.",
+    ),
+)
+class PersonViewSet(PolicyViewSet):
+    lookup_field = "number"
+    serializer_class = s.PersonSerializer
+    policy_action = {
+        "list": "person.view",
+        "retrieve": "person.view",
+        "partial_update": "person.correct",
+        "timeline": "person.view",
+        "category": "category.decide",
+    }
+
+    def get_queryset(self) -> QuerySet:
+        return policy.scope_persons(
+            self.request.user, person_queryset(), self.required_action()
+        ).order_by("id")
+
+    def get_object(self) -> Person:
+        try:
+            return super().get_object()
+        except Http404:
+            number = self.kwargs.get(self.lookup_field)
+            hidden = Person.objects.filter(number=number).first()
+            if hidden is not None:
+                refuse_out_of_scope(self.request, hidden)
+            raise
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "fields": self.visible_fields()}
+
+    def visible_fields(self) -> frozenset[str]:
+        return policy.person_fields(self.request.user)
+
+    def filter_persons(self, qs: QuerySet) -> QuerySet:
+        params = self.request.query_params
+        visible = self.visible_fields()
+        if q := params.get("q", "").strip():
+            # The one search, shared with the web pages (muster.people.search).
+            qs = filter_by_query(qs, q, match_documents="documents" in visible)
+        if number := params.get("number", "").strip():
+            qs = qs.filter(number=number)
+        if (raw := params.get("facility", "").strip()) != "":
+            facility = facility_or_400(query_int(raw, "facility"), "facility")
+            qs = qs.filter(
+                placements__is_current=True,
+                placements__state=Placement.State.PLACED,
+                placements__facility=facility,
+            )
+        if category := params.get("category", "").strip():
+            if "category" not in visible:
+                # Filtering on a field reveals it: refuse rather than answer by omission.
+                raise ValidationError({"category": [_("your role may not see categories")]})
+            if category == "undecided":
+                qs = qs.exclude(category_decisions__is_current=True)
+            elif category in Category.values:
+                qs = qs.filter(
+                    category_decisions__is_current=True, category_decisions__category=category
+                )
+            else:
+                raise ValidationError(
+                    {"category": [_("'%(v)s' is not a category") % {"v": category[:40]}]}
+                )
+        for flag in params.getlist("flag"):
+            if flag not in PROTECTION_FLAGS:
+                raise ValidationError(
+                    {"flag": [_("'%(v)s' is not a protection flag") % {"v": flag[:40]}]}
+                )
+            if flag not in visible:
+                raise ValidationError({"flag": [_("your role may not see %(f)s") % {"f": flag}]})
+            qs = qs.filter(**{flag: True})
+        return qs
+
+    def list(self, request):
+        with transaction.atomic():
+            qs = self.filter_persons(self.get_queryset())
+            page = self.paginate_queryset(qs)
+            data = self.get_serializer(page, many=True).data
+            used = sorted(k for k in PERSON_FILTER_NAMES if k in request.query_params)
+            # The count and which filters were used; never the searched name itself.
+            audit.record(
+                "person.list",
+                request=request,
+                detail={"via": "api", "count": len(page), "filters": used},
+            )
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request, number=None):
+        with transaction.atomic():
+            person = self.get_object()
+            data = self.get_serializer(person).data
+            record_person_read(request, person, "retrieve")
+        return Response(data)
+
+    def partial_update(self, request, number=None):
+        body = request.data
+        if not isinstance(body, dict):
+            raise ValidationError({"non_field_errors": [_("expected a JSON object of fields")]})
+        writable = (set(people.CORRECTABLE) & self.visible_fields()) | {"reason"}
+        if "birth_year" in writable:
+            writable.add("estimated_age")
+        refused = sorted(set(body) - writable)
+        if refused:
+            # Mass assignment: name every field that may not be set, change nothing.
+            raise ValidationError(
+                {str(f)[:60]: [_("cannot be changed through a correction")] for f in refused}
+            )
+        serializer = s.PersonCorrectionInputSerializer(data=body)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        reason = changes.pop("reason")
+        with transaction.atomic():
+            person = self.get_object()
+            people.correct_person(person, changes, reason=reason, by=request.user, request=request)
+            person = person_queryset().get(pk=person.pk)
+            data = self.get_serializer(person).data
+            record_person_read(request, person, "correction")
+        return Response(data)
+
+    @extend_schema(responses=s.TimelineEventSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def timeline(self, request, number=None):
+        """Everything that happened to this person, oldest first, limited to what your role may see."""
+        with transaction.atomic():
+            person = self.get_object()
+            fields = self.visible_fields()
+            events = [event_dict(e) for e in person_timeline(person, fields)]
+            data = s.TimelineEventSerializer(events, many=True).data
+            record_person_read(request, person, "timeline")
+        return Response(data)
+
+    @extend_schema(
+        request=s.CategoryDecisionInputSerializer,
+        responses={201: s.CategoryDecisionSerializer},
+        description="Decide this person's category (civilian / held / family of held), with a reason.",
+    )
+    @action(detail=True, methods=["post"])
+    def category(self, request, number=None):
+        serializer = s.CategoryDecisionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with transaction.atomic():
+            person = self.get_object()
+            decision = screening.decide_category(
+                person,
+                data["category"],
+                reason=data["reason"],
+                legal_basis=data.get("legal_basis", ""),
+                basis=data.get("basis", ""),
+                by=request.user,
+                request=request,
+            )
+        return Response(s.CategoryDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+ROUTES = [("people", PersonViewSet, "api-person")]

@@ -1,0 +1,1 @@
+"""Protection: reviews of children, family separations, and the rules custody consults."""

@@ -1,0 +1,104 @@
+"""The API of protection: protection reviews of children, separated families."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from muster.api.base import PolicyViewSet, person_by_number
+from muster.protection import queries as protection_queries
+from muster.protection import services as protection
+from muster.protection.models import FamilySeparation, ProtectionReview
+
+
+class ProtectionReviewSerializer(serializers.ModelSerializer):
+    person = serializers.CharField(source="person.number")
+    reviewer = serializers.CharField(source="reviewer.username")
+
+    class Meta:
+        model = ProtectionReview
+        fields = ["id", "person", "outcome", "reason", "reviewer", "at"]
+
+
+class ProtectionReviewInputSerializer(serializers.Serializer):
+    person = serializers.CharField(max_length=20)
+    outcome = serializers.CharField(max_length=30)
+    reason = serializers.CharField(max_length=5000)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("person", str, description="Registration number")],
+        responses=ProtectionReviewSerializer(many=True),
+    ),
+    create=extend_schema(
+        request=ProtectionReviewInputSerializer, responses={201: ProtectionReviewSerializer}
+    ),
+)
+class ProtectionReviewViewSet(PolicyViewSet):
+    serializer_class = ProtectionReviewSerializer
+    policy_action = {"list": "protection.review", "create": "protection.review"}
+
+    def get_queryset(self):
+        return ProtectionReview.objects.select_related("person", "reviewer").order_by("-at")
+
+    def list(self, request):
+        qs = self.get_queryset()
+        if number := request.query_params.get("person", ""):
+            qs = qs.filter(person__number=number[:20])
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def create(self, request):
+        form = ProtectionReviewInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        review = protection.record_protection_review(
+            person_by_number(data["person"]),
+            outcome=data["outcome"],
+            reason=data["reason"],
+            by=request.user,
+            request=request,
+        )
+        return Response(self.get_serializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class SeparationSerializer(serializers.ModelSerializer):
+    household = serializers.CharField(source="household.number")
+    to_facility = serializers.CharField(source="to_facility.name")
+    movement = serializers.CharField(source="movement.number", default=None)
+    moved = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
+    remained = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
+    recorded_by = serializers.CharField(source="recorded_by.username", default=None)
+
+    class Meta:
+        model = FamilySeparation
+        fields = [
+            "id",
+            "household",
+            "to_facility",
+            "movement",
+            "moved",
+            "remained",
+            "reason",
+            "recorded_by",
+            "recorded_at",
+        ]
+
+
+@extend_schema_view(list=extend_schema(responses=SeparationSerializer(many=True)))
+class SeparationViewSet(PolicyViewSet):
+    serializer_class = SeparationSerializer
+    policy_action = {"list": "protection.review"}
+
+    def get_queryset(self):
+        return protection_queries.separated_families()
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+ROUTES = [
+    ("screening/protection-reviews", ProtectionReviewViewSet, "api-protection-review"),
+    ("screening/separations", SeparationViewSet, "api-separation"),
+]

@@ -1,0 +1,83 @@
+"""Protection pages (under /screening/): a child's protection reviews, separated families, children
+for tracing. Each page that shows persons is audited."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from muster.access.decorators import requires
+from muster.audit import services as audit
+from muster.people.models import Person
+from muster.protection import queries as protection_queries
+from muster.protection import services as protection
+from muster.protection.models import ProtectionReview
+
+PAGE_SIZE = 50
+
+
+def _errors(exc: ValidationError) -> dict[str, list[str]]:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+@requires("protection.review")
+@transaction.atomic
+def protection_review(request: HttpRequest, number: str) -> HttpResponse:
+    person = get_object_or_404(Person, number=number)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            protection.record_protection_review(
+                person,
+                outcome=request.POST.get("outcome", ""),
+                reason=request.POST.get("reason", ""),
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Protection review recorded."))
+            return redirect("protection-review", number=person.number)
+    audit.record(
+        "person.read", request=request, obj=person, detail={"via": "web", "view": "protection"}
+    )
+    return render(
+        request,
+        "screening/protection_review.html",
+        {
+            "person": person,
+            "reviews": person.protection_reviews.select_related("reviewer").order_by("-at"),
+            "outcomes": ProtectionReview.Outcome.choices,
+            "separations": protection_queries.separations_of(person),
+            "errors": errors,
+            "posted": request.POST,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@requires("protection.review")
+def separated_families(request: HttpRequest) -> HttpResponse:
+    page = Paginator(protection_queries.separated_families(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    audit.record("person.list", request=request, detail={"view": "separated-families"})
+    return render(request, "screening/separated_families.html", {"page": page})
+
+
+@requires("protection.review")
+def children(request: HttpRequest) -> HttpResponse:
+    qs = protection_queries.children_for_tracing().prefetch_related("placements__facility")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for child in page:
+        current = next((p for p in child.placements.all() if p.is_current), None)
+        rows.append({"person": child, "placement": current})
+    audit.record(
+        "person.list", request=request, detail={"view": "children-list", "persons": len(rows)}
+    )
+    return render(request, "screening/children.html", {"page": page, "rows": rows})

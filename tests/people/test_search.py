@@ -1,0 +1,51 @@
+"""Search keys come from the identity library's normaliser: a name is found as registered and
+under the spellings screening treats as the same name."""
+
+import pytest
+
+from muster.intake import services as intake
+from muster.people.models import Person
+from muster.people.search import filter_by_name, filter_by_query, person_name_key
+from muster.people.validation import clean_household
+
+pytestmark = pytest.mark.django_db
+
+
+def _register(facilities, make_user, **names):
+    member = {"sex": "M", "birth_year": "1980", "relationship_to_head": "head", **names}
+    household = intake.register_household(
+        clean_household([member]),
+        reception_point=facilities["reception"],
+        by=make_user("registration_officer"),
+    )
+    return household.members.get()
+
+
+def _found(query: str) -> set[str]:
+    qs = filter_by_query(Person.objects.all(), query, match_documents=False)
+    return set(qs.values_list("number", flat=True))
+
+
+def test_a_compound_name_is_found_typed_exactly_as_registered(facilities, make_user):
+    person = _register(facilities, make_user, given_name="Abd al-Rahman", family_name="al-Hamdani")
+    assert _found("Abd al-Rahman") == {person.number}
+    assert _found("Abd al-Rahman al-Hamdani") == {person.number}
+
+
+def test_another_spelling_of_a_compound_name_is_found(facilities, make_user):
+    person = _register(facilities, make_user, given_name="Abdulrahman", family_name="Khalil")
+    assert _found("Abdel Rahman") == {person.number}
+    assert _found("عبد الرحمن") == {person.number}
+    assert _found("Abdel Rahman Khalil") == {person.number}
+    assert _found("Abdel Rahman Hassan") == set()
+
+
+def test_search_and_screening_key_names_with_the_same_normaliser():
+    from muster.identity import normalise_name
+
+    key = person_name_key("Abd al-Rahman", "", "", "")
+    assert normalise_name("Abdulrahman").key1 in key.split()
+
+
+def test_a_query_without_a_name_finds_nobody(registered):
+    assert filter_by_name(Person.objects.all(), "123 !!").count() == 0
