@@ -42,14 +42,14 @@ def test_a_queued_rescreen_completes_when_the_worker_runs(
 ):
     from django_tasks_db.models import DBTaskResult
 
-    from muster.people import services as people
+    from muster.intake import services as intake
     from muster.people.validation import clean_household
     from muster.screening import imports
-    from muster.screening import services as screening
+    from muster.screening import tasks as screening_tasks
     from muster.screening.models import Hit, ScreeningRun
 
     officer = make_user("screening_officer")
-    person = people.register_household(
+    person = intake.register_household(
         clean_household([dict(REGISTERED)]),
         reception_point=facilities["reception"],
         by=make_user("registration_officer"),
@@ -62,7 +62,7 @@ def test_a_queued_rescreen_completes_when_the_worker_runs(
         list_date="2026-11-01",
         by=officer,
     )
-    run = screening.start_batch_rescreen(by=officer, reason="Wanted list v1")  # what the page calls
+    run = screening_tasks.start_batch_rescreen(by=officer, reason="Wanted list v1")  # what the page calls
     assert run.status == "queued"
 
     worker.run(batch=True)  # the worker's run-until-empty mode, on the real queue
@@ -96,10 +96,10 @@ import django, os
 os.environ["DJANGO_SETTINGS_MODULE"] = "muster.settings"
 django.setup()
 from muster.access import services as access
-from muster.screening import services as screening
+from muster.screening import tasks as screening_tasks
 officer = access.create_user("so", "a long enough password", roles=["screening_officer"],
                              check_password=False)
-print(screening.start_batch_rescreen(by=officer, reason="test").pk)
+print(screening_tasks.start_batch_rescreen(by=officer, reason="test").pk)
 """
 
 
