@@ -504,6 +504,9 @@ def build_parser() -> argparse.ArgumentParser:
     else:
         add_match_parser(sub)
         sub.choices["match"].set_defaults(func=run_match, django=False)
+    from muster.tracing.cli import add_parser as add_trace_parser
+
+    add_trace_parser(sub)
     return parser
 
 
