@@ -62,7 +62,9 @@ def test_a_queued_rescreen_completes_when_the_worker_runs(
         list_date="2026-11-01",
         by=officer,
     )
-    run = screening_tasks.start_batch_rescreen(by=officer, reason="Wanted list v1")  # what the page calls
+    run = screening_tasks.start_batch_rescreen(
+        by=officer, reason="Wanted list v1"
+    )  # what the page calls
     assert run.status == "queued"
 
     worker.run(batch=True)  # the worker's run-until-empty mode, on the real queue

@@ -506,10 +506,12 @@ def build_parser() -> argparse.ArgumentParser:
         sub.choices["match"].set_defaults(func=run_match, django=False)
 
     from muster.intake import cli as intake_cli
+    from muster.tracing.cli import add_parser as add_trace_parser
 
     intake_cli.add_mrz_parser(sub)
     intake_cli.add_forms_parser(sub)
     intake_cli.add_import_parser(sub)
+    add_trace_parser(sub)
     return parser
 
 

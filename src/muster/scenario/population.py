@@ -48,8 +48,6 @@ _P_HELD_SINGLE = {"SYR": 0.75, "IRQ": 0.85, "FOREIGN": 0.95}
 # A widow's or a wife's household whose man was detained earlier counts as family of held.
 _P_WIDOW_FOH = {"SYR": 0.15, "IRQ": 0.25, "FOREIGN": 0.85}
 
-_KIDNAP_RATE = 0.0007  # a few dozen in 60,000
-
 
 class _Draft:
     """A person under construction (mutable, cheap); frozen into a PersonSpec at the end."""
@@ -678,7 +676,9 @@ def generate(persons: int = 5000, seed: int = 7, start_date: datetime.date = DEF
         raise ValueError(f"household_cap must be at least 1, got {shape.household_cap}")
     gen = _Generator(seed, start_date, days, shape)
     rand = gen.rand
-    n_kidnapped = min(persons, max(3, round(persons * _KIDNAP_RATE))) if persons >= 50 else 0
+    n_kidnapped = (
+        min(persons, max(3, round(persons * shape.kidnapped_share))) if persons >= 50 else 0
+    )
     budget = persons - n_kidnapped
     drafts: list[tuple[list[_Draft], str]] = []
     count = 0

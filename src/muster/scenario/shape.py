@@ -40,6 +40,9 @@ class PopulationShape:
     # Share of children under ten whose given name is one of their cohort's few fashionable names
     # (namesake children: the same given name and birth year, often the same father's name).
     fashion_children: float = 0.0
+    # Share of the population who are Yazidi women and children abducted from Sinjar in 2014
+    # (a few dozen in 60,000 by default; the tracing benchmark asks for hundreds).
+    kidnapped_share: float = 0.0007
 
     def is_default(self) -> bool:
         return all(getattr(self, f.name) == f.default for f in fields(self))

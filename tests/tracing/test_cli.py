@@ -1,0 +1,100 @@
+"""`muster trace match`: the output a batch user reads, and one-line errors for bad files."""
+
+import csv
+
+import pytest
+
+from muster.cli import main
+from muster.scenario.tracing import REQUEST_COLUMNS
+
+REGISTRY = [
+    "record_id,given_name,father_name,family_name,mother_name,sex,birth_year,place_of_origin",
+    "r1,Aisha,Abdullah,al-Obeidi,Gulistan,F,2005,Kocho",
+    "r2,Nadia,Ahmed,al-Jubouri,Fatima,F,2005,Mosul",
+    "r3,Omar,Hassan,al-Ani,Khadija,M,1990,Hit",
+]
+REQUESTS = [
+    ",".join(REQUEST_COLUMNS),
+    "q1,family,Nadia,Khalaf,,Haji,Gulistan,,F,,,,IRQ,2014-08-15,Kocho,9,scar on the left hand",
+    "q2,family,كولستان,زانا,,نايف,ديلفين,,F,,2004,,IRQ,2014-08-07,كوجو,,",
+]
+
+
+def _write(path, lines, encoding="utf-8"):
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding) if lines else b"")
+    return str(path)
+
+
+def _run(tmp_path, requests=REQUESTS, registry=REGISTRY, *extra):
+    req = _write(tmp_path / "requests.csv", requests)
+    reg = _write(tmp_path / "registry.csv", registry)
+    out = tmp_path / "out.csv"
+    code = main(["trace", "match", req, reg, "--out", str(out), "--quiet", *extra])
+    return code, out
+
+
+def test_writes_ranked_candidates_per_request_best_first(tmp_path):
+    code, out = _run(tmp_path)
+    assert code == 0
+    with out.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == [
+        "record_id_a",
+        "record_id_b",
+        "score",
+        "rank",
+        "confident",
+        "explanation",
+    ]
+    q1 = [r for r in rows if r["record_id_a"] == "q1"]
+    assert [r["rank"] for r in q1] == [str(i) for i in range(1, len(q1) + 1)]
+    assert q1[0]["record_id_b"] == "r1"
+    scores = [float(r["score"]) for r in q1]
+    assert scores == sorted(scores, reverse=True)
+    assert "mother_name agree" in q1[0]["explanation"]
+
+
+def test_top_limits_the_candidates_per_request(tmp_path):
+    code, out = _run(tmp_path, REQUESTS, REGISTRY, "--top", "1")
+    assert code == 0
+    with out.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len([r for r in rows if r["record_id_a"] == "q1"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("which", "lines", "message"),
+    [
+        ("requests", ["record_id,father_name", "q1,Khalaf"], "no given_name column"),
+        ("registry", ["record_id,father_name", "r1,Khalaf"], "no given_name column"),
+        ("requests", [], "empty"),
+        ("registry", [], "empty"),
+        ("requests", [REQUESTS[0], REQUESTS[1], REQUESTS[1]], "appears twice"),
+        ("registry", [REGISTRY[0], REGISTRY[1], REGISTRY[1]], "appears twice"),
+        ("requests", ["record_id,given_name,colour", "q1,Nadia,red"], "unknown column"),
+        ("requests", ["record_id,given_name,age_at_separation", "q1,Nadia,9"], "separation_date"),
+        ("requests", ["record_id,given_name,birth_year", "q1,Nadia,85"], "birth_year"),
+    ],
+)
+def test_bad_input_is_one_line_and_a_non_zero_exit(tmp_path, capsys, which, lines, message):
+    args = (lines, REGISTRY) if which == "requests" else (REQUESTS, lines)
+    code, out = _run(tmp_path, *args)
+    err = capsys.readouterr().err.strip()
+    assert code != 0
+    assert message in err
+    assert len(err.splitlines()) == 1
+    assert err.startswith("muster trace match: error:")
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("which", ["requests", "registry"])
+def test_a_file_not_in_utf8_is_refused(tmp_path, capsys, which):
+    req = _write(tmp_path / "requests.csv", REQUESTS)
+    reg = _write(tmp_path / "registry.csv", REGISTRY)
+    bad = tmp_path / f"{which}.csv"
+    bad.write_bytes("record_id,given_name\nr9,Şîrîn\n".encode("utf-16"))
+    code = main(["trace", "match", req, reg, "--out", str(tmp_path / "o.csv"), "--quiet"])
+    err = capsys.readouterr().err.strip()
+    assert code != 0
+    assert "UTF-8" in err
+    assert len(err.splitlines()) == 1

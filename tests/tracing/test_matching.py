@@ -1,0 +1,148 @@
+"""The tracing matcher: renamed children, grown ages, any script, and no false confidence."""
+
+import pytest
+
+from muster.tracing.matching import CONFIDENT_SCORE, RequestError, TracingIndex, check_request
+
+SOUGHT = {
+    "record_id": "q1",
+    "given_name": "Nadia",
+    "father_name": "Khalaf",
+    "family_name": "Haji",
+    "mother_name": "Gulistan",
+    "sex": "F",
+    "age_at_separation": "9",
+    "separation_date": "2014-08-15",
+    "separation_place": "Kocho",
+}
+RENAMED = {
+    "record_id": "renamed",
+    "given_name": "Aisha",
+    "father_name": "Abdullah",
+    "grandfather_name": "Hamad",
+    "family_name": "al-Obeidi",
+    "mother_name": "Gulistan",
+    "sex": "F",
+    "birth_year": "2005",
+    "place_of_origin": "Kocho",
+}
+NAMESAKE = {
+    "record_id": "namesake",
+    "given_name": "Nadia",
+    "father_name": "Ahmed",
+    "family_name": "al-Jubouri",
+    "mother_name": "Fatima",
+    "sex": "F",
+    "birth_year": "2005",
+    "place_of_origin": "Mosul",
+}
+
+
+def _index(background, *records):
+    return TracingIndex([*background.registry, *records])
+
+
+def _ranked(index, request, top=10):
+    return [c.record_id for c in index.candidates(request, top=top)]
+
+
+def test_renamed_child_with_mothers_name_place_and_year_ranks_above_a_namesake(background):
+    index = _index(background, RENAMED, NAMESAKE)
+    found = index.candidates(SOUGHT)
+    ids = [c.record_id for c in found]
+    assert ids[0] == "renamed"
+    assert "namesake" not in ids or ids.index("namesake") > 0
+    best = found[0]
+    assert best.reading == "renamed"
+    assert best.explanation["mother_name"]["level"] == "agree"
+    assert best.explanation["place"]["level"] == "same place"
+    assert best.explanation["given_name"]["level"] == "disagree"
+    assert "mother_name agree" in best.explanation_text()
+
+
+@pytest.mark.parametrize(
+    ("birth_year", "level"),
+    [
+        ("2008", "same"),
+        ("2007", "same"),
+        ("2006", "1 year"),
+        ("2010", "2 years"),
+        ("2001", "5-6 years"),
+        ("2000", "7+ years"),
+    ],
+)
+def test_a_six_year_old_taken_in_2014_is_found_born_around_2008(background, birth_year, level):
+    request = dict(SOUGHT, age_at_separation="6", separation_date="2014-08-03")
+    child = dict(RENAMED, birth_year=birth_year)
+    found = {c.record_id: c for c in _index(background, child).candidates(request, top=50)}
+    assert found["renamed"].explanation["year"]["level"] == level
+
+
+def test_age_progression_ranks_the_grown_child_above_an_older_one(background):
+    request = dict(SOUGHT, age_at_separation="6", separation_date="2014-08-03")
+    grown = dict(RENAMED, birth_year="2009")  # registered in 2019 as about ten
+    older = dict(RENAMED, record_id="older", birth_year="2002")
+    ids = _ranked(_index(background, grown, older), request)
+    assert ids.index("renamed") < ids.index("older")
+
+
+def test_kurmanji_request_finds_an_arabic_script_registration(background):
+    request = {
+        "record_id": "q2",
+        "given_name": "Şîrîn",
+        "father_name": "Xêrî",
+        "family_name": "Xelef",
+        "mother_name": "Cîhan",
+        "sex": "F",
+        "birth_year": "2004",
+        "separation_date": "2014-08-03",
+        "separation_place": "Til Ezer",
+    }
+    registered = {
+        "record_id": "arabic",
+        "given_name": "شيرين",
+        "father_name": "خيري",
+        "family_name": "خلف",
+        "mother_name": "جيهان",
+        "sex": "F",
+        "birth_year": "2005",
+        "place_of_origin": "تل عزير",
+    }
+    best = _index(background, registered).candidates(request)[0]
+    assert best.record_id == "arabic"
+    for field in ("given_name", "father_name", "family_name", "mother_name"):
+        assert best.explanation[field]["level"] == "agree", field
+    assert best.explanation["place"]["level"] == "same place"
+    assert best.confident
+
+
+def test_a_request_for_someone_not_registered_gets_no_confident_match(background):
+    registry_ids = {r["record_id"] for r in background.registry}
+    absent = [
+        (req, t)
+        for req, t in zip(background.requests, background.truth, strict=True)
+        if not t["record_id_b"]
+    ]
+    assert absent
+    index = _index(background)
+    for request, _ in absent:
+        for c in index.candidates(request):
+            assert c.record_id in registry_ids
+            assert not c.confident
+            assert c.score < CONFIDENT_SCORE
+
+
+def test_registered_under_the_birth_name_is_a_confident_match(background):
+    same = dict(SOUGHT, record_id="same", birth_year="2005", place_of_origin="Kocho")
+    for k in ("age_at_separation", "separation_date", "separation_place"):
+        same.pop(k)
+    best = _index(background, same).candidates(SOUGHT)[0]
+    assert (best.record_id, best.reading, best.confident) == ("same", "birth name", True)
+
+
+def test_age_at_separation_needs_the_date_of_separation():
+    with pytest.raises(RequestError, match="separation_date"):
+        check_request({"record_id": "q", "given_name": "Nadia", "age_at_separation": "9"})
+    with pytest.raises(RequestError, match="age_at_separation"):
+        check_request({"record_id": "q", "given_name": "Nadia", "age_at_separation": "nine",
+                       "separation_date": "2014-08-15"})  # fmt: skip
