@@ -24,6 +24,10 @@ def _default_language_after_each_test():
     """A request in Arabic leaves Arabic active on the thread (LocaleMiddleware activates it and
     nothing resets it); without this the next test would read Arabic pages and messages."""
     yield
+    reset_language()
+
+
+def reset_language() -> None:
     from django.utils import translation
 
     translation.deactivate()

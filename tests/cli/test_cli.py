@@ -94,20 +94,34 @@ def test_audit_chain_of_the_demo_verifies(demo_dir):
     assert "audit chain OK" in result.stdout and "head" in result.stdout
 
 
-def test_createuser_with_an_unknown_role_fails_with_a_clear_message(demo_dir):
-    data, _ = demo_dir
-    result = muster(
-        data, "createuser", "amal", "--password", "a long enough pass", "--role", "warlord"
+# The commands below need no data directory of their own: they run in this process (against the
+# test database), which is much faster than a new interpreter each. The ones above and the
+# malformed-setting test below stay real processes: they are about a data directory and start-up.
+
+
+def in_process(capsys, *args) -> tuple[int, str, str]:
+    from muster import cli
+
+    try:
+        code = cli.main([str(a) for a in args])
+    except SystemExit as exit_:  # argparse: --help, or a bad argument
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_createuser_with_an_unknown_role_fails_with_a_clear_message(db, capsys):
+    code, _, err = in_process(
+        capsys, "createuser", "amal", "--password", "a long enough pass", "--role", "warlord"
     )
-    assert result.returncode == 1
-    assert "role: 'warlord' is not a role" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert code == 1
+    assert "role: 'warlord' is not a role" in err
+    assert "Traceback" not in err
 
 
-def test_createuser_with_an_unknown_facility_names_it(demo_dir):
-    data, _ = demo_dir
-    result = muster(
-        data,
+def test_createuser_with_an_unknown_facility_names_it(db, capsys):
+    code, _, err = in_process(
+        capsys,
         "createuser",
         "amal2",
         "--password",
@@ -117,22 +131,22 @@ def test_createuser_with_an_unknown_facility_names_it(demo_dir):
         "--facility",
         "Nowhere Camp",
     )
-    assert result.returncode == 1
-    assert "no facility named 'Nowhere Camp'" in result.stderr
+    assert code == 1
+    assert "no facility named 'Nowhere Camp'" in err
 
 
-def test_bad_demo_arguments_exit_non_zero_without_traceback(tmp_path):
-    result = muster(tmp_path, "demo", "--persons", "-5", "--no-serve")
-    assert result.returncode == 2
-    assert "must be positive" in result.stderr
-    assert "Traceback" not in result.stderr
+def test_bad_demo_arguments_exit_non_zero_without_traceback(capsys):
+    code, _, err = in_process(capsys, "demo", "--persons", "-5", "--no-serve")
+    assert code == 2
+    assert "must be positive" in err
+    assert "Traceback" not in err
 
 
-def test_every_command_has_help(tmp_path):
+def test_every_command_has_help(capsys):
     for command in ("demo", "serve", "migrate", "createuser", "sitrep", "audit"):
-        result = muster(tmp_path, command, "--help")
-        assert result.returncode == 0, command
-        assert "usage: muster" in result.stdout
+        code, out, _ = in_process(capsys, command, "--help")
+        assert code == 0, command
+        assert "usage: muster" in out
 
 
 @pytest.mark.parametrize(

@@ -60,12 +60,15 @@ def test_held_proposal_separation_and_screening_links_in_arabic(
     assert "الموافقات" in html and "الأطفال" in html  # the screening pages in the top bar
 
 
-# These two run in this order: the first leaves Arabic active on the thread the tests share, the
-# second finds the default again (tests/conftest.py resets the language after every test).
-def test_a_request_in_arabic_activates_arabic_on_the_thread(officer_client):
+def test_a_request_in_arabic_leaves_arabic_on_the_thread_until_the_reset_after_each_test(
+    officer_client,
+):
+    """Why tests/conftest.py resets the language after every test (LocaleMiddleware activates the
+    request's language on the thread and nothing resets it), in one test that does not depend on
+    the order the tests run in."""
+    from tests.conftest import reset_language
+
     officer_client.get(reverse("reception"), HTTP_ACCEPT_LANGUAGE="ar")
     assert translation.get_language() == "ar"
-
-
-def test_the_next_test_starts_in_the_default_language():
+    reset_language()
     assert translation.get_language() == settings.LANGUAGE_CODE
