@@ -3,6 +3,8 @@
 Pure Python (standard library only, no Django). ``generate(persons, seed)`` returns a
 :class:`Scenario` of facilities and households of :class:`PersonSpec`, deterministic for a seed;
 :mod:`muster.scenario.sources` renders the same people as noisy records from several registers.
+``generate(..., shape=PopulationShape(...))`` changes the population's make-up, and
+:mod:`muster.scenario.presets` names settings of shape and registers for generalisation benchmarks.
 Everything is synthetic: no row describes a real person.
 """
 
@@ -16,6 +18,7 @@ from muster.scenario.model import (
     Scenario,
 )
 from muster.scenario.population import generate
+from muster.scenario.shape import PopulationShape
 
 __all__ = [
     "CanonicalName",
@@ -24,6 +27,7 @@ __all__ = [
     "HouseholdSpec",
     "KidnapRecord",
     "PersonSpec",
+    "PopulationShape",
     "Scenario",
     "generate",
 ]

@@ -6,6 +6,7 @@ deterministic for a seed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 Rand = Callable[[], float]
@@ -97,3 +98,84 @@ def arabic_orthography(s: str, rand: Rand, p_hamza: float, p_teh: float, p_maqsu
                 chars.append(_DIACRITICS[int(rand() * len(_DIACRITICS))])
         s = "".join(chars)
     return s
+
+
+# Other registries' spelling habits, applied to a Latin rendering: ordered (pattern, replacement)
+# rewrites on the lower-case text. They model lists written far from the project's three styles:
+# a Turkish civil register, a German residents' office, Russian passports transliterated from
+# Cyrillic, and an English-speaking clerk spelling by ear.
+_HABITS: dict[str, tuple[tuple[str, str], ...]] = {
+    "turkish": (
+        (r"^(a|e)l[- ]", ""),
+        (r"kh", "h"),
+        (r"sh", "ş"),
+        (r"ch", "ç"),
+        (r"j", "c"),
+        (r"dh", "z"),
+        (r"th", "s"),
+        (r"q", "k"),
+        (r"w", "v"),
+        (r"ou", "u"),
+        (r"ee", "i"),
+        (r"oo", "u"),
+        (r"aa", "a"),
+        (r"ammad\b", "ammed"),
+        (r"ahmad\b", "ahmet"),
+        (r"(?<=hme|hmu)d\b", "t"),
+    ),
+    "german": (
+        (r"^(a|e)l[- ]", "al-"),
+        (r"sh", "sch"),
+        (r"kh", "ch"),
+        (r"j", "dsch"),
+        (r"y", "j"),
+        (r"w", "w"),
+        (r"ou", "u"),
+        (r"ee", "i"),
+        (r"oo", "u"),
+        (r"q", "k"),
+        (r"z", "s"),
+    ),
+    "russian": (
+        (r"^(a|e)l[- ]", ""),
+        (r"(?<![kscdtgz])h", "kh"),
+        (r"j", "dzh"),
+        (r"w", "v"),
+        (r"ou", "u"),
+        (r"ee", "i"),
+        (r"oo", "u"),
+        (r"q", "k"),
+        (r"th", "s"),
+        (r"dh", "z"),
+        (r"ammad\b", "amed"),
+        (r"'", ""),
+        (r"y\b", "i"),
+    ),
+    "by_ear": (
+        (r"^(a|e)l[- ]", "al "),
+        (r"ou", "oo"),
+        (r"u(?=[^aeiou])", "oo"),
+        (r"q", "k"),
+        (r"kh", "k"),
+        (r"dh", "th"),
+        (r"i\b", "ee"),
+        (r"ss", "s"),
+        (r"([bdfklmnrt])\1", r"\1"),
+        (r"'", ""),
+    ),
+}
+_HABIT_RULES = {
+    habit: tuple((re.compile(pattern), repl) for pattern, repl in rules)
+    for habit, rules in _HABITS.items()
+}
+SPELLING_HABITS = tuple(_HABITS)
+
+
+def respell(s: str, habit: str) -> str:
+    """``s`` as a registry with this spelling habit writes it (each word capitalised)."""
+    out = []
+    for word in s.lower().split(" "):
+        for pattern, repl in _HABIT_RULES[habit]:
+            word = pattern.sub(repl, word)
+        out.append("-".join(w[:1].upper() + w[1:] for w in word.split("-")))
+    return " ".join(w for w in out if w)

@@ -24,12 +24,12 @@ from muster.scenario.model import (
     Scenario,
 )
 from muster.scenario.names import EMPTY, Name, NameTable
+from muster.scenario.shape import DEFAULT_SHAPE, PopulationShape, fashion_names, skewed_tables
 
 DEFAULT_START = datetime.date(2019, 1, 20)
 DEFAULT_DAYS = 49
 
-# Household nationality: most evacuees were Syrian or Iraqi; the rest came from abroad.
-_NATIONALITY_W = {"SYR": 0.545, "IRQ": 0.325, "FOREIGN": 0.13}
+# Household nationality (PopulationShape.nationality_mix): most evacuees were Syrian or Iraqi.
 _FOREIGN_W = {
     "TUN": 12, "MAR": 8, "DZA": 3, "EGY": 5, "SAU": 5, "JOR": 3, "TUR": 10, "RUS": 12,
     "UZB": 6, "TJK": 5, "KAZ": 4, "FRA": 8, "DEU": 5, "GBR": 3, "BEL": 3, "NLD": 3, "IDN": 5,
@@ -68,15 +68,43 @@ class _Draft:
         self.origin: P.Place | None = None
 
 
+class _Clan:
+    """Brothers and cousins: the patriarch, his father, the family name and his sons' names."""
+
+    __slots__ = ("patriarch", "elder", "family", "sons", "households")
+
+    def __init__(self, patriarch: Name, elder: Name, family: Name) -> None:
+        self.patriarch = patriarch
+        self.elder = elder
+        self.family = family
+        self.sons: list[Name] = []
+        self.households = 0
+
+
 class _Generator:
-    def __init__(self, seed: int, start: datetime.date, days: int) -> None:
+    def __init__(self, seed: int, start: datetime.date, days: int,
+                 shape: PopulationShape = DEFAULT_SHAPE) -> None:  # fmt: skip
         self.r = random.Random(seed)
         self.rand = self.r.random
         self.start = start
         self.days = days
+        # Every knob below is consulted only when it differs from its default, so that a default
+        # shape draws exactly the random numbers it always drew (same population for a seed).
+        self.shape = shape
+        self.skewed = skewed_tables(shape.name_skew) if shape.name_skew != 1.0 else None
+        self.fashion = fashion_names() if shape.fashion_children else None
+        self.clans: dict[str, list[_Clan]] = {}
+        mix = shape.nationality_mix
+        self.nat_cut = (mix[0], mix[0] + mix[1])
+        self.nat_scale = sum(mix) if mix != DEFAULT_SHAPE.nationality_mix else None
+        self.kinds = shape.household_kinds
 
     # --- sampling helpers --------------------------------------------------------------------
     def pick(self, table: NameTable) -> Name:
+        if self.skewed is not None:
+            view = self.skewed.get(id(table))
+            if view is not None:
+                return view.names[bisect(view.cum, self.rand() * view.total)]
         return table.names[bisect(table.cum, self.rand() * table.total)]
 
     def pick_distinct(self, table: NameTable, avoid: set[int]) -> Name:
@@ -138,30 +166,73 @@ class _Generator:
         ]
         return _Draft(rel, sex, age, nat, canon)
 
+    def fashion_given(self, sex: str, taken: set[int], fallback: Name) -> Name:
+        """One of the cohort's fashionable names not yet given to a sibling."""
+        assert self.fashion is not None
+        view = self.fashion[0] if sex == "M" else self.fashion[1]
+        for _ in range(4):
+            name = view.names[bisect(view.cum, self.rand() * view.total)]
+            if id(name) not in taken:
+                taken.add(id(name))
+                return name
+        return fallback
+
+    def clan_head(self, group: str) -> tuple[Name, Name, Name, Name]:
+        """Given, father, grandfather and family name of a man heading a household of his clan.
+
+        He is a son of the clan's patriarch (a brother of the other sons) or a grandson through
+        one of those sons; grandsons are often named after the patriarch, so cousins share their
+        given name, their grandfather's name and the family name.
+        """
+        rand = self.rand
+        open_clans = self.clans.setdefault(group, [])
+        if open_clans and rand() < 0.85:
+            clan = open_clans[int(rand() * len(open_clans))]
+        else:
+            clan = _Clan(self.male_given(group), self.male_given(group), self.family(group))
+            open_clans.append(clan)
+        clan.households += 1
+        if clan.households >= self.shape.clan_households:
+            open_clans.remove(clan)
+        if not clan.sons or (len(clan.sons) < 6 and rand() < 0.4):
+            taken = {id(s) for s in clan.sons} | {id(clan.patriarch)}
+            son = self.pick_distinct(N.KURDISH_MALE if group == "ku" else N.MALE, taken)
+            clan.sons.append(son)
+            return son, clan.patriarch, clan.elder, clan.family
+        father = clan.sons[int(rand() * len(clan.sons))]
+        if rand() < self.shape.first_son_after_grandfather:
+            given = clan.patriarch
+        else:
+            given = self.male_given(group)
+        return given, father, clan.patriarch, clan.family
+
     # --- households ---------------------------------------------------------------------------
     def household(self) -> tuple[list[_Draft], str]:
         """One household (head first) and its origin group (SYR / IRQ / FOREIGN)."""
         rand = self.rand
         x = rand()
-        if x < _NATIONALITY_W["SYR"]:
+        if self.nat_scale is not None:
+            x *= self.nat_scale
+        if x < self.nat_cut[0]:
             nat, origin_group = "SYR", "SYR"
-        elif x < _NATIONALITY_W["SYR"] + _NATIONALITY_W["IRQ"]:
+        elif x < self.nat_cut[1]:
             nat, origin_group = "IRQ", "IRQ"
         else:
             nat = _FOREIGN_CODES[bisect(_FOREIGN_CUM, rand() * _FOREIGN_CUM[-1])]
             origin_group = "FOREIGN"
         group = "ku" if nat in ("SYR", "IRQ") and rand() < 0.03 else nat
         kind = rand()
-        if kind < 0.70:
+        kinds = self.kinds
+        if kind < kinds[0]:
             members = self.family_household(nat, group, origin_group)
-        elif kind < 0.79:
+        elif kind < kinds[1]:
             members = self.widow_household(nat, group, origin_group)
-        elif kind < 0.975:
+        elif kind < kinds[2]:
             head = self.person("head", "M", int(self.r.triangular(15, 60, 23)), nat, group)
             held = rand() < _P_HELD_SINGLE[origin_group]
             head.cat = "held" if held else "civilian"
             members = [head]
-        elif kind < 0.99:
+        elif kind < kinds[3]:
             head = self.person(
                 "head", "M" if rand() < 0.4 else "F", 60 + int(rand() * 25), nat, group
             )
@@ -176,7 +247,7 @@ class _Generator:
         """Children of one mother: ages spaced 1-3 years, names chained to their father."""
         rand = self.rand
         fertile_years = max(0, min(mother_age, 44) - 17)
-        count = min(int(rand() * rand() * 15) + 1, fertile_years // 2 + 1)
+        count = min(int(rand() * rand() * self.shape.children_spread) + 1, fertile_years // 2 + 1)
         ages = []
         age = int(rand() * 2.5)
         for _ in range(count):
@@ -197,7 +268,10 @@ class _Generator:
             sex = "M" if rand() < 0.51 else "F"
             if sex == "M" and first_son_after is not None and not named_after_grandfather:
                 named_after_grandfather = True
-                if rand() < 0.35 and id(first_son_after) not in taken:
+                if (
+                    rand() < self.shape.first_son_after_grandfather
+                    and id(first_son_after) not in taken
+                ):
                     # The first son is often named after his paternal grandfather.
                     given = first_son_after
                     taken.add(id(given))
@@ -211,6 +285,9 @@ class _Generator:
                 given = self.pick_distinct(
                     N.KURDISH_FEMALE if kid_group == "ku" else N.FEMALE, taken
                 )
+            if self.fashion is not None and age < 10 and kid_group != "ku":
+                if rand() < self.shape.fashion_children:
+                    given = self.fashion_given(sex, taken, given)
             kids.append(
                 self.person(
                     "son" if sex == "M" else "daughter",
@@ -231,7 +308,10 @@ class _Generator:
         rand = self.rand
         r = self.r
         head_age = int(r.triangular(18, 72, 30))
-        head = self.person("head", "M", head_age, nat, group)
+        if self.shape.clan_share and rand() < self.shape.clan_share:
+            head = self.person("head", "M", head_age, nat, group, *self.clan_head(group))
+        else:
+            head = self.person("head", "M", head_age, nat, group)
         g, f, gf, fam, m = head.canon[:5]
         members = [head]
         taken: set[int] = set()
@@ -298,7 +378,7 @@ class _Generator:
                     "other", "M" if rand() < 0.4 else "F", int(r.triangular(5, 70, 25)), nat, group
                 )
             )
-        del members[12:]
+        del members[self.shape.household_cap :]
         if head_age < 65 and rand() < _P_HELD_HEAD[origin_group]:
             head.cat = "held"
             for p in members[1:]:
@@ -333,7 +413,7 @@ class _Generator:
                     family=hfam,
                 )
             )
-        del members[12:]
+        del members[self.shape.household_cap :]
         if rand() < _P_WIDOW_FOH[origin_group]:
             for p in members:
                 p.cat = "family_of_held"
@@ -585,11 +665,18 @@ def _day_weights(days: int, rand) -> list[float]:
 
 
 def generate(persons: int = 5000, seed: int = 7, start_date: datetime.date = DEFAULT_START,
-             days: int = DEFAULT_DAYS) -> Scenario:  # fmt: skip
-    """A synthetic Baghouz-like evacuation of exactly ``persons`` people, deterministic for ``seed``."""
+             days: int = DEFAULT_DAYS, shape: PopulationShape | None = None) -> Scenario:  # fmt: skip
+    """A synthetic Baghouz-like evacuation of exactly ``persons`` people, deterministic for ``seed``.
+
+    ``shape`` changes the population's make-up (:class:`~muster.scenario.shape.PopulationShape`);
+    without it, or with every knob at its default, a seed gives the population it always gave.
+    """
     if persons < 1:
         raise ValueError(f"persons must be at least 1, got {persons}")
-    gen = _Generator(seed, start_date, days)
+    shape = shape or DEFAULT_SHAPE
+    if shape.household_cap < 1:
+        raise ValueError(f"household_cap must be at least 1, got {shape.household_cap}")
+    gen = _Generator(seed, start_date, days, shape)
     rand = gen.rand
     n_kidnapped = min(persons, max(3, round(persons * _KIDNAP_RATE))) if persons >= 50 else 0
     budget = persons - n_kidnapped

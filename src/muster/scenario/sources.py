@@ -36,7 +36,13 @@ from muster.identity import PERSON_COLUMNS
 from muster.scenario import places as P
 from muster.scenario.model import PersonSpec, Scenario
 from muster.scenario.names import Name
-from muster.scenario.noise import arabic_orthography, arabic_typo, latin_typo
+from muster.scenario.noise import (
+    SPELLING_HABITS,
+    arabic_orthography,
+    arabic_typo,
+    latin_typo,
+    respell,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,19 @@ class SourceStyle:
     p_join_abd: float = 0.0
     p_diacritics: float = 0.0
     p_drop_article: float = 0.0
+    # Knobs for populations written elsewhere (benchmarks); each is off by default and draws no
+    # random number when off, so the sources above render what they always rendered.
+    p_arabic: float = 0.0  # a Latin register whose officers write some records in Arabic script
+    lineage: bool = True  # False: a list that holds no father, grandfather, mother or alias
+    p_sparse: float = 0.0  # record keeps only the given name, one more name and the year
+    p_swap_given_father: float = 0.0
+    p_swap_given_family: float = 0.0  # a foreign list that puts the surname first
+    p_sex_wrong: float = 0.0
+    p_nationality_default: float = 0.0  # the form's default nationality left in place
+    nationality_default: str = "SYR"
+    p_age_rounded: float = 0.0  # a year derived from an age estimated to five years
+    respell: str = ""  # a spelling habit from noise.SPELLING_HABITS, on Latin records
+    p_respell: float = 1.0
 
 
 SOURCES: dict[str, SourceStyle] = {
@@ -109,17 +128,34 @@ SOURCES: dict[str, SourceStyle] = {
 _PLACE_ARABIC = {p.name: p.arabic for table in (P.SYRIA, P.IRAQ, P.SINJAR) for p in table}
 
 
+def _in_arabic(part):
+    def arabic_part(n: Name) -> str:
+        return part(n, True)
+
+    return arabic_part
+
+
+def check_style(style: SourceStyle) -> None:
+    """Raise ValueError naming the field when a style cannot be rendered."""
+    if style.script not in ("latin", "arabic"):
+        raise ValueError(f"source {style.name}: script must be 'latin' or 'arabic'")
+    if style.respell and style.respell not in SPELLING_HABITS:
+        raise ValueError(
+            f"source {style.name}: respell must be one of {SPELLING_HABITS}, got {style.respell!r}"
+        )
+
+
 class _Renderer:
     def __init__(self, style: SourceStyle, rand) -> None:
         self.s = style
         self.rand = rand
 
-    def part(self, n: Name) -> str:
+    def part(self, n: Name, arabic: bool = False) -> str:
         s = self.s
         rand = self.rand
         if not n:
             return ""
-        if s.script == "arabic":
+        if arabic or s.script == "arabic":
             text = arabic_orthography(n.arabic, rand, s.p_hamza, s.p_teh_marbuta, s.p_alef_maqsura,
                                       s.p_join_abd, s.p_diacritics)  # fmt: skip
             if s.p_drop_article and text.startswith("ال") and rand() < s.p_drop_article:
@@ -132,6 +168,8 @@ class _Renderer:
         else:
             cum = n.variant_cum
             text = n.variants[bisect(cum, rand() * cum[-1])]
+        if s.respell and (s.p_respell >= 1.0 or rand() < s.p_respell):
+            text = respell(text, s.respell)
         if rand() < s.p_typo:
             text = latin_typo(text, rand)
         return text
@@ -141,26 +179,53 @@ class _Renderer:
         rand = self.rand
         c = p.canonical
         part = self.part
+        arabic = bool(s.p_arabic) and rand() < s.p_arabic
+        if arabic:
+            part = _in_arabic(part)
         given = part(c.given_name)
-        father = "" if rand() < s.p_missing_father else part(c.father_name)
-        grandfather = "" if rand() < s.p_missing_grandfather else part(c.grandfather_name)
+        if s.lineage:
+            father = "" if rand() < s.p_missing_father else part(c.father_name)
+            grandfather = "" if rand() < s.p_missing_grandfather else part(c.grandfather_name)
+        else:
+            father = grandfather = ""
         family = "" if rand() < s.p_missing_family else part(c.family_name)
-        mother = "" if rand() < s.p_missing_mother else part(c.mother_name)
-        alias = part(c.alias) if c.alias and rand() < s.p_alias else ""
+        if s.lineage:
+            mother = "" if rand() < s.p_missing_mother else part(c.mother_name)
+            alias = part(c.alias) if c.alias and rand() < s.p_alias else ""
+        else:
+            mother = alias = ""
         if s.p_split_compound and " " in given and rand() < s.p_split_compound:
             # The second half of a compound name slides into the father's column, and so on.
             given, rest = given.split(" ", 1)
             father, grandfather = rest, father
         if rand() < s.p_swap_father_grandfather:
             father, grandfather = grandfather, father
+        if s.p_swap_given_father and rand() < s.p_swap_given_father:
+            given, father = father, given
+        if s.p_swap_given_family and rand() < s.p_swap_given_family:
+            given, family = family, given
         if s.p_upper and rand() < s.p_upper:
             given, father, grandfather, family, mother, alias = (
                 x.upper() for x in (given, father, grandfather, family, mother, alias)
             )
         dob, year = self.dates(p)
         origin = "" if rand() < s.p_origin_missing else p.place_of_origin
-        if origin and s.script == "arabic":
+        if origin and (arabic or s.script == "arabic"):
             origin = _PLACE_ARABIC.get(origin) or origin
+        sex = "" if rand() < s.p_sex_missing else p.sex
+        nationality = "" if rand() < s.p_nationality_missing else p.nationality
+        if s.p_sex_wrong and sex and rand() < s.p_sex_wrong:
+            sex = "F" if sex == "M" else "M"
+        if s.p_nationality_default and rand() < s.p_nationality_default:
+            nationality = s.nationality_default
+        if s.p_sparse and rand() < s.p_sparse:
+            # A quick list (a checkpoint, a distribution): given name, one more name, the year.
+            keep_father = bool(father) and rand() < 0.5
+            father = father if keep_father else ""
+            family = "" if keep_father else family
+            grandfather = mother = alias = origin = ""
+            year = year or dob[:4]
+            dob = ""
         return {
             "record_id": record_id,
             "source": s.name,
@@ -170,11 +235,11 @@ class _Renderer:
             "family_name": family,
             "mother_name": mother,
             "alias": alias,
-            "sex": "" if rand() < s.p_sex_missing else p.sex,
+            "sex": sex,
             "date_of_birth": dob,
             "birth_year": year,
             "place_of_origin": origin,
-            "nationality": "" if rand() < s.p_nationality_missing else p.nationality,
+            "nationality": nationality,
         }
 
     def dates(self, p: PersonSpec) -> tuple[str, str]:
@@ -184,6 +249,8 @@ class _Renderer:
         year = true.year
         if rand() < s.p_year_shift:
             year += 1 if rand() < 0.5 and year < p.arrival_date.year - 1 else -1
+        if s.p_age_rounded and rand() < s.p_age_rounded:
+            return "", str(p.arrival_date.year - 5 * round(p.age / 5))
         x = rand()
         if x < s.p_date_missing:
             return "", ""
@@ -208,16 +275,21 @@ def render_records(
     sources: Mapping[str, float],
     seed: int = 0,
     duplicates_within_source: float = 0.01,
+    styles: Mapping[str, SourceStyle] | None = None,
 ) -> Iterator[tuple[dict[str, str], str]]:
     """Yield ``(record, truth_person_key)`` for each appearance of each person in each source.
 
-    ``sources`` maps a name in :data:`SOURCES` to the probability that a person appears in it; every
-    person appears in at least one source. ``duplicates_within_source`` is the rate at which a person
-    is registered a second time in the same source (a separate record, with fresh noise).
+    ``sources`` maps a name in :data:`SOURCES` (or in ``styles``, which adds or replaces sources
+    for this call) to the probability that a person appears in it; every person appears in at
+    least one source. ``duplicates_within_source`` is the rate at which a person is registered a
+    second time in the same source (a separate record, with fresh noise).
     """
-    unknown = [name for name in sources if name not in SOURCES]
+    known = {**SOURCES, **(styles or {})}
+    unknown = [name for name in sources if name not in known]
     if unknown:
-        raise ValueError(f"unknown source(s) {unknown}; known sources are {sorted(SOURCES)}")
+        raise ValueError(f"unknown source(s) {unknown}; known sources are {sorted(known)}")
+    for name in sources:
+        check_style(known[name])
     if not sources:
         raise ValueError("give at least one source, e.g. {'reception': 1.0, 'camp': 0.6}")
     persons = (
@@ -229,7 +301,7 @@ def render_records(
     rand = rng.random
     names = list(sources)
     probs = [float(sources[n]) for n in names]
-    renderers = [_Renderer(SOURCES[n], rand) for n in names]
+    renderers = [_Renderer(known[n], rand) for n in names]
     counters = [0] * len(names)
     cum = [sum(probs[: i + 1]) for i in range(len(probs))]
     total = cum[-1] or 1.0
