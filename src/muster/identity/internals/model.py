@@ -77,7 +77,7 @@ GIVEN = 0  # column of the given name in the gamma matrix
 # agreement worth about 6 bits (64:1), enough to merge cousins who share a given name and a
 # birth year.  Capped at 3 bits (measured: 60k dev F1 0.949 -> 0.958, seed 12 0.943 -> 0.955,
 # 1M 0.923 -> 0.927 with the threshold below moved to 0.6).
-WEIGHT_CEILING = {"place_of_origin": 3.0}
+WEIGHT_CEILING = {"place_of_origin": 3.0, "lineage_order": 1.0}
 # Fields a clerk gets wrong by default (a nationality drop-down left at the form's default, a
 # sex box, a day or month of birth typed wrong, a town or an alias written another way) never veto a match
 # on their own: a trained disagreement weight below these floors is raised to them.  Without
@@ -93,6 +93,7 @@ WEIGHT_FLOOR: dict[tuple[str, int], float] = {
     ("place_of_origin", 0): -5.0,
     ("place_of_origin", 1): -5.0,
     ("alias", 0): -5.0,
+    ("lineage_order", 0): -5.0,
 }
 # Agreement on the whole lineage and on the full date of birth is evidence for a match in any
 # population: never weighed below this.
@@ -133,7 +134,10 @@ def _lineage_order() -> list[tuple[int, int]]:
 
 # For each comparison, pairs (worse level, better level): a better level never weighs less.
 # Date: disagree < years one apart < {same year, one side year-only; day or month differs; day
-# and month swapped} < exact.  Where father and grandfather were crossed is no better or worse.
+# and month swapped} < exact.  Father and grandfather in order never weigh less than crossed,
+# and neither weighs much (ceiling and floor above): the crossing says how a register wrote the
+# names, not who the person is; EM on a population whose fathers and grandfathers bear the same
+# few names learnt "crossed" as the match class and "in order" at -32 bits.
 LEVEL_ORDER: dict[str, list[tuple[int, int]]] = {
     "given_name": _name_order(),
     "lineage": _lineage_order(),
@@ -142,7 +146,7 @@ LEVEL_ORDER: dict[str, list[tuple[int, int]]] = {
     "alias": _name_order(),
     "place_of_origin": _name_order(),
     "nationality": [(0, 1)],
-    "lineage_order": [],
+    "lineage_order": [(0, 1)],
 }
 _AGAINST_LINEAGE = [
     level
@@ -233,6 +237,10 @@ def pattern_counts(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return patterns, counts.astype(np.float64)
 
 
+class ModelFileError(ValueError):
+    """A model file that cannot be used, in one line."""
+
+
 @dataclass
 class Model:
     """m and u per comparison level, and the prior probability that a candidate pair matches.
@@ -274,8 +282,44 @@ class Model:
 
     @classmethod
     def from_json(cls, text: str) -> Model:
-        data = json.loads(text)
-        return cls(data["m"], data["u"], data["prior"], data.get("trained_on", {}))
+        """A model from its JSON form; ``ModelFileError`` (one line) when it is not one."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ModelFileError(f"not JSON ({exc.msg}, line {exc.lineno})") from None
+        if not isinstance(data, dict) or not {"m", "u", "prior"} <= set(data):
+            raise ModelFileError("not a muster model: expected the keys m, u and prior")
+        for part in ("m", "u"):
+            table = data[part]
+            for name, k in COMPARISONS.items():
+                values = table.get(name) if isinstance(table, dict) else None
+                if (
+                    not isinstance(values, list)
+                    or len(values) != k
+                    or not all(isinstance(v, int | float) and 0 <= v <= 1 for v in values)
+                ):
+                    raise ModelFileError(
+                        f"{part}['{name}'] must be a list of {k} probabilities between 0 and 1"
+                    )
+        prior = data["prior"]
+        if not isinstance(prior, int | float) or not 0 < prior < 1:
+            raise ModelFileError(f"prior must be a probability between 0 and 1, not {prior!r}")
+        m = {n: [float(v) for v in data["m"][n]] for n in COMPARISONS}
+        u = {n: [float(v) for v in data["u"][n]] for n in COMPARISONS}
+        return cls(m, u, float(prior), data.get("trained_on", {}))
+
+    @classmethod
+    def load(cls, path: str | Path) -> Model:
+        """A model saved by ``save`` (``muster match --save-model``)."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise ModelFileError(f"cannot read model {path}: {reason}") from None
+        try:
+            return cls.from_json(text)
+        except ModelFileError as exc:
+            raise ModelFileError(f"model {path}: {exc}") from None
 
     def to_json(self) -> str:
         return json.dumps(
@@ -389,4 +433,11 @@ def levels_dict(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {k[3:]: np.asarray(v, dtype=np.int8) for k, v in arrays.items() if k.startswith("lv_")}
 
 
-__all__ = ["COMPARISONS", "LINEAGE_FIELDS", "Model", "comparison_levels", "levels_dict"]
+__all__ = [
+    "COMPARISONS",
+    "LINEAGE_FIELDS",
+    "Model",
+    "ModelFileError",
+    "comparison_levels",
+    "levels_dict",
+]

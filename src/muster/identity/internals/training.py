@@ -32,9 +32,14 @@ from .model import COMPARISONS, EM_MAX_ITERATIONS, LEVEL_LABELS, Model, pattern_
 MIN_PAIRS_FOR_TRAINING = 2000
 RANDOM_PAIRS_FOR_U = 1_000_000
 # The plausibility check (see the module docstring): log2 odds the shipped model calls clear,
-# and the share of disagreement with it that makes a trained model implausible.
+# and the shares of disagreement with it that make a trained model implausible.  Accepting
+# what the shipped model finds clearly different is the failure to catch (a model that learnt
+# namesakes); rejecting what it finds clearly the same is judged more loosely, as the shipped
+# model itself is wrong on some populations (namesakes whose father, grandfather and mother
+# bear the same common names).
 CLEAR_WEIGHT = 10.0
-MAX_DISAGREEMENT = 0.10
+MAX_ACCEPTED_APART = 0.10
+MAX_REJECTED_SAME = 0.50
 
 
 @dataclass
@@ -75,8 +80,9 @@ class ModelReport:
         ]
         for s in self.starts:
             verdict = "kept" if s.get("kept") else str(s.get("problem") or "not kept")
+            rounds = f"{s['rounds']} rounds" + ("" if s.get("settled", True) else " (not settled)")
             out.append(
-                f"EM from the {s['start']} start: {s['rounds']} rounds, "
+                f"EM from the {s['start']} start: {rounds}, "
                 f"log-likelihood {s['log_likelihood']:.6g}: {verdict}"
             )
         out.append("weights (log2 odds) per comparison level:")
@@ -132,7 +138,7 @@ def _disagreement(
     clearly_same = ws >= CLEAR_WEIGHT
     n_acc = counts[accepted].sum()
     wrong = counts[accepted & clearly_apart].sum()
-    if n_acc and wrong / n_acc > MAX_DISAGREEMENT:
+    if n_acc and wrong / n_acc > MAX_ACCEPTED_APART:
         worst = np.flatnonzero(accepted & clearly_apart)
         top = worst[np.argmax(counts[worst])]
         return (
@@ -141,7 +147,7 @@ def _disagreement(
         )
     n_same = counts[clearly_same].sum()
     lost = counts[clearly_same & ~accepted].sum()
-    if n_same and lost / n_same > MAX_DISAGREEMENT:
+    if n_same and lost / n_same > MAX_REJECTED_SAME:
         return (
             f"it rejects {lost / n_same:.0%} of the pairs the shipped model finds clearly the same"
         )
@@ -192,17 +198,16 @@ def guarded_training(
         cand = Model(dict(start.m), dict(start.u), start.prior)
         cand.estimate_u(random_gamma)
         rounds = cand.train_em(gamma)
-        problem = None
-        if rounds >= EM_MAX_ITERATIONS:
-            problem = f"EM did not settle in {EM_MAX_ITERATIONS} rounds"
-        else:
-            problem = _disagreement(cand, shipped, patterns, counts)
+        # EM inside the constraints may circle without settling; what it reached is judged by
+        # the same check as a settled result (on FEBRL, unconstrained, it swapped the classes).
+        problem = _disagreement(cand, shipped, patterns, counts)
         results.append(
             (
                 cand,
                 {
                     "start": start_name,
                     "rounds": rounds,
+                    "settled": rounds < EM_MAX_ITERATIONS,
                     "log_likelihood": round(cand.log_likelihood(patterns, counts), 1),
                     "problem": problem,
                     "kept": False,
