@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from .comparisons import CROSSED_FIELDS, NAME_FIELDS, name_level_sql
+from .comparisons import CROSSED_FIELDS, NAME_FIELDS, SWAPPED_FIELDS, name_level_sql
 from .prepare import BLOCK_CAP, BLOCKING_RULES, Prepared
 
 Arrays = dict[str, np.ndarray]
@@ -149,6 +149,12 @@ def pair_levels(
         arrays[f"lv_{field}"] = _name_pair_levels(engine, left, right, rl, rr, field, field)
     for crossed, (field_l, field_r) in CROSSED_FIELDS.items():
         arrays[f"lv_{crossed}"] = _name_pair_levels(engine, left, right, rl, rr, field_l, field_r)
+    # Given and family crosswise only where the given names disagree (comparisons.SWAPPED_FIELDS).
+    other = np.flatnonzero(arrays["lv_given_name"] == 0)
+    for swapped, (field_l, field_r) in SWAPPED_FIELDS.items():
+        lv = np.full(len(rl), -1, dtype=np.int8)
+        lv[other] = _name_pair_levels(engine, left, right, rl[other], rr[other], field_l, field_r)
+        arrays[f"lv_{swapped}"] = lv
     arrays["lv_date_of_birth"] = dob_levels(lf, rf, rl, rr)
     for col in ("sex", "nationality"):
         arrays[f"lv_{col}"] = exact_levels(lf[col].to_numpy()[rl], rf[col].to_numpy()[rr])
@@ -214,7 +220,9 @@ def random_levels(
     return pair_levels(engine, left, right if right is not None else left, rl, rr)
 
 
-_BLOCK_COLUMNS = ("rid", "yr", "sex", "dob", *(f"{f}_s" for f in NAME_FIELDS))
+_BLOCK_COLUMNS = (
+    "rid", "yr", "sex", "dob", "plain", "names_set_s", *(f"{f}_s" for f in NAME_FIELDS)
+)  # fmt: skip
 
 
 class DuckDBEngine:

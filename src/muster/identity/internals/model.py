@@ -65,6 +65,14 @@ LEVEL_LABELS: dict[str, list[str]] = {
 # name; clustering (cluster.py) can still join such a record through a third record.
 GIVEN_NAME_DISAGREE_WEIGHT = -30.0
 GIVEN = 0  # column of the given name in the gamma matrix
+# Where the pair has no father, grandfather or mother name to compare (a plain list: given,
+# family, date, town), no brother can share a lineage with the other record, and a different
+# given name is more often a list's typo, nickname or swapped field than another person with
+# the same family name, full date of birth and town: strong evidence against, but no veto.
+PLAIN_GIVEN_NAME_DISAGREE_WEIGHT = -8.0
+LINEAGE = 1  # column of the lineage in the gamma matrix
+# Lineage levels in which father, grandfather and mother are all missing on one side at least.
+PLAIN_LINEAGE_LEVELS = (-1, 3, 6)
 # Birth years two or more apart: namesakes of another generation (a man named after his
 # grandfather, cousins named after one ancestor) are common among candidates and EM would make
 # this a frequent match pattern; registrations rarely miss a birth year by two or more.
@@ -357,6 +365,8 @@ class Model:
         total = np.full(len(gamma), np.log2(self.prior / (1 - self.prior)))
         for j in range(gamma.shape[1]):
             total += w[j, gamma[:, j].astype(np.int64) + 1]
+        plain = (gamma[:, GIVEN] == 0) & np.isin(gamma[:, LINEAGE], PLAIN_LINEAGE_LEVELS)
+        total[plain] += PLAIN_GIVEN_NAME_DISAGREE_WEIGHT - GIVEN_NAME_DISAGREE_WEIGHT
         return total
 
     def probability(self, gamma: np.ndarray) -> np.ndarray:
@@ -387,7 +397,11 @@ class Model:
             self.u[name] = list((counts + 0.5) / (counts.sum() + 0.5 * k))
 
     def train_em(
-        self, gamma: np.ndarray, iterations: int = EM_MAX_ITERATIONS, tol: float = 1e-6
+        self,
+        gamma: np.ndarray,
+        iterations: int = EM_MAX_ITERATIONS,
+        tol: float = 1e-6,
+        fix_u: bool = False,
     ) -> int:
         """Estimate m, u and the prior among candidate pairs by expectation-maximisation.
 
@@ -419,8 +433,9 @@ class Model:
                     if ceiling is not None and m[lvl] > ceiling:
                         m[lvl] = ceiling
                         m = m / m.sum()
-                umass = np.array([qc[col == lvl].sum() for lvl in range(k)]) + 1e-6
-                self.u[name] = list(umass / umass.sum())
+                if not fix_u:
+                    umass = np.array([qc[col == lvl].sum() for lvl in range(k)]) + 1e-6
+                    self.u[name] = list(umass / umass.sum())
                 delta = max(delta, float(np.abs(m - np.asarray(self.m[name])).max()))
                 self.m[name] = list(m)
             if delta < tol:

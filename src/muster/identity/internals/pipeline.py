@@ -201,8 +201,8 @@ def record_conflicts(
 ) -> Callable[[int, int], bool]:
     """Whether two records (rows) cannot be one person, whatever links them through others.
 
-    Different given names (level "disagree": not a spelling, script or typo variant), birth
-    years two or more apart, or different sex: brothers, and namesakes of another generation.
+    Different given names (level "disagree": not a spelling, script or typo variant) of two
+    records that both carry lineage names, birth years two or more apart, or different sex: brothers, and namesakes of another generation.
     And, given the candidate pairs of a deduplication (rows and match weight), two records that
     were compared and whose match weight is below ``NON_MATCH_WEIGHT``.
     """
@@ -221,6 +221,10 @@ def record_conflicts(
             codes, weights = codes[order], weights[order]
     frame = prepared.frame
     given = frame["given_name_id"].to_numpy()
+    # Without father, grandfather and mother names a different given name is no proof of a
+    # brother (model.PLAIN_GIVEN_NAME_DISAGREE_WEIGHT): it keeps records apart only when both
+    # carry lineage names.
+    has_lineage = frame["plain"].isna().to_numpy() if "plain" in frame else np.ones(n, bool)
     table = prepared.names["given_name"].set_index("id")
     years = frame["yr"].to_numpy(dtype=np.float64, na_value=np.nan)
     # Missing sex is None or NaN depending on the pandas version: neither is a sex.
@@ -248,7 +252,7 @@ def record_conflicts(
         if len(codes) and compared_apart(x, y):
             return True
         gx, gy = int(given[x]), int(given[y])
-        if gx < 0 or gy < 0 or gx == gy:
+        if gx < 0 or gy < 0 or gx == gy or not (has_lineage[x] and has_lineage[y]):
             return False
         pair = (gx, gy) if gx < gy else (gy, gx)
         if pair not in levels:

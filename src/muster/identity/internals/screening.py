@@ -17,6 +17,7 @@ from .comparisons import (
     CROSSED_FIELDS,
     NAME_FIELDS,
     NAME_PART,
+    SWAPPED_FIELDS,
     dob_level_code,
     exact_level_code,
     explanation,
@@ -81,6 +82,12 @@ def _entry(record: Record) -> _Entry:
 
 
 def _attr(e: _Entry, attr: str) -> str | None:
+    if attr == "plain":
+        lineage = ("father_name", "grandfather_name", "mother_name")
+        return None if any(e.names[f].folded for f in lineage) else "1"
+    if attr == "names_set_s":
+        given, family = e.names["given_name"].skeleton, e.names["family_name"].skeleton
+        return "|".join(sorted((given, family))) if given and family else None
     if attr.endswith("_s"):
         return e.names[attr[:-2]].skeleton or None
     if attr == "yr":
@@ -107,6 +114,8 @@ def _levels(a: _Entry, b: _Entry) -> dict[str, int]:
     out = {f: name_level_code(a.names[f], b.names[f]) for f in NAME_FIELDS}
     for crossed, (fa, fb) in CROSSED_FIELDS.items():
         out[crossed] = name_level_code(a.names[fa], b.names[fb])
+    for swapped, (fa, fb) in SWAPPED_FIELDS.items():
+        out[swapped] = name_level_code(a.names[fa], b.names[fb]) if out["given_name"] == 0 else -1
     out["date_of_birth"] = dob_level_code(a.yr, a.mo, a.dy, a.precise, b.yr, b.mo, b.dy, b.precise)
     out["sex"] = exact_level_code(a.record["sex"], b.record["sex"])
     out["nationality"] = exact_level_code(a.record["nationality"], b.record["nationality"])

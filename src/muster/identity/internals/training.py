@@ -31,6 +31,12 @@ from .model import COMPARISONS, EM_MAX_ITERATIONS, LEVEL_LABELS, Model, pattern_
 # Below this many candidate pairs EM has too little to learn from: use the shipped parameters.
 MIN_PAIRS_FOR_TRAINING = 2000
 RANDOM_PAIRS_FOR_U = 1_000_000
+# u from random record pairs is EM's starting point; EM then re-estimates it among the
+# candidate pairs.  Holding it fixed (Splink's practice) was measured and rejected: the
+# non-matching candidates (relatives, namesakes) agree far more often than random pairs, so
+# with random-pair u EM learnt them as matches on the project's population, and the guard had
+# to fall back (figures in bench/RESULTS.md).
+U_FROM_RANDOM_PAIRS_ONLY = False
 # The plausibility check (see the module docstring): log2 odds the shipped model calls clear,
 # and the shares of disagreement with it that make a trained model implausible.  Accepting
 # what the shipped model finds clearly different is the failure to catch (a model that learnt
@@ -197,7 +203,7 @@ def guarded_training(
     for start_name, start in ((label, base), ("neutral", Model.initial())):
         cand = Model(dict(start.m), dict(start.u), start.prior)
         cand.estimate_u(random_gamma)
-        rounds = cand.train_em(gamma)
+        rounds = cand.train_em(gamma, fix_u=U_FROM_RANDOM_PAIRS_ONLY)
         # EM inside the constraints may circle without settling; what it reached is judged by
         # the same check as a settled result (on FEBRL, unconstrained, it swapped the classes).
         problem = _disagreement(cand, shipped, patterns, counts)
