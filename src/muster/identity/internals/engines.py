@@ -28,10 +28,14 @@ def _key_sql(attrs: tuple[str, ...]) -> str:
 def _rule_blocks(rule: str, attrs: tuple[str, ...], dedupe: bool, cap: int) -> tuple[str, str]:
     """SQL for the left and right keyed, capped records of one rule (``k`` key, ``y`` year)."""
     year = attrs[-1] == "yr"
-    names = attrs[:-1] if year else attrs
+    plain = attrs[-1] == "plain"
+    names = attrs[:-1] if year or plain else attrs
     y = "yr" if year else "0"
+    # A rule ending in "plain" keys every record but pairs only where one side at least has no
+    # lineage names (candidate_pairs_sql): a plain list's record meets the registry's.
+    p = ", plain AS p" if plain else ""
     keyed = {
-        side: f"SELECT rid, {_key_sql(names)} AS k, {y} AS y FROM {side} "
+        side: f"SELECT rid, {_key_sql(names)} AS k, {y} AS y{p} FROM {side} "
         f"WHERE {_key_sql(names)} IS NOT NULL" + (" AND yr IS NOT NULL" if year else "")
         for side in ("lt", "rt")
     }
@@ -40,7 +44,8 @@ def _rule_blocks(rule: str, attrs: tuple[str, ...], dedupe: bool, cap: int) -> t
     every = keyed["lt"] if dedupe else f"{keyed['lt']} UNION ALL {keyed['rt']}"
     sizes = f"(SELECT k, y FROM ({every}) e GROUP BY k, y HAVING count(*) <= {cap})"
     blocks = {
-        side: f"(SELECT s.rid, s.k, s.y FROM ({keyed[side]}) s JOIN {sizes} c "
+        side: f"(SELECT s.rid, s.k, s.y{', s.p' if plain else ''} FROM ({keyed[side]}) s "
+        f"JOIN {sizes} c "
         "ON s.k = c.k AND s.y = c.y)"
         for side in ("lt", "rt")
     }
@@ -64,6 +69,8 @@ def candidate_pairs_sql(dedupe: bool, cap: int = BLOCK_CAP) -> str:
             ctes.append(f"r{i} AS {right}")
             r = f"r{i}"
         order = " AND a.rid < b.rid" if dedupe else ""
+        if attrs[-1] == "plain":
+            order += " AND (a.p IS NOT NULL OR b.p IS NOT NULL)"
         selects.append(
             f"SELECT a.rid AS rid_l, b.rid AS rid_r FROM l{i} a JOIN {r} b "
             f"ON a.k = b.k AND a.y = b.y{order}"

@@ -39,8 +39,8 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
     # Records with no father, grandfather or mother name (``plain``) have only the given and
     # family names, the date and the town to be found by, and a typo in any one of them loses
     # the pair to the rules above: these pair them on any two of the four (given and family in
-    # either order, as such lists swap them).  Records with lineage names never meet here, so
-    # the Arabic populations' candidates do not change.
+    # either order, as such lists swap them) with any record.  Two records that both carry
+    # lineage names never meet here, so the Arabic populations' candidates barely change.
     "b_plain_names": ("names_set_s", "plain"),
     "b_plain_given_place": ("given_name_s", "place_of_origin_s", "plain"),
     "b_plain_family_place": ("family_name_s", "place_of_origin_s", "plain"),

@@ -101,7 +101,9 @@ def _keys(e: _Entry, near_years: bool = False) -> Iterable[tuple[str, str]]:
     """The record's block keys; a query (``near_years``) also reads the blocks of the years
     before and after its own, as the batch engines join neighbouring years."""
     for rule, attrs in SCREENING_RULES.items():
-        parts = [_attr(e, a) for a in attrs]
+        # A rule ending in "plain" keys every record; candidates() keeps its pairs with one
+        # side at least plain, as the batch engines do.
+        parts = [_attr(e, a) for a in (attrs[:-1] if attrs[-1] == "plain" else attrs)]
         if not all(parts):
             continue
         yield rule, "|".join(parts)  # type: ignore[arg-type]
@@ -166,9 +168,12 @@ class ScreeningIndex:
         """Registry records that may be this person, best first; ``min_score`` is a probability."""
         query = _entry(check_record(record))
         positions: set[int] = set()
+        query_plain = _attr(query, "plain") is not None
         for rule, key in _keys(query, near_years=True):
             block = self._blocks.get(rule, {}).get(key)
             if block and len(block) <= SCREENING_CAP:
+                if SCREENING_RULES[rule][-1] == "plain" and not query_plain:
+                    block = [p for p in block if _attr(self._entries[p], "plain") is not None]
                 positions.update(block)
         self_id = query.record["record_id"]
         found = [
