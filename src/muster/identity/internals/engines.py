@@ -70,7 +70,20 @@ def candidate_pairs_sql(dedupe: bool, cap: int = BLOCK_CAP) -> str:
             r = f"r{i}"
         order = " AND a.rid < b.rid" if dedupe else ""
         if attrs[-1] == "plain":
-            order += " AND (a.p IS NOT NULL OR b.p IS NOT NULL)"
+            # Driven from the plain side, so the cost follows the plain records, not the blocks.
+            if dedupe:
+                selects.append(
+                    f"SELECT least(a.rid, b.rid) AS rid_l, greatest(a.rid, b.rid) AS rid_r "
+                    f"FROM l{i} a JOIN l{i} b ON a.k = b.k AND a.rid <> b.rid "
+                    "WHERE a.p IS NOT NULL"
+                )
+            else:
+                for plain_side in ("a", "b"):
+                    selects.append(
+                        f"SELECT a.rid AS rid_l, b.rid AS rid_r FROM l{i} a JOIN {r} b "
+                        f"ON a.k = b.k WHERE {plain_side}.p IS NOT NULL"
+                    )
+            continue
         selects.append(
             f"SELECT a.rid AS rid_l, b.rid AS rid_r FROM l{i} a JOIN {r} b "
             f"ON a.k = b.k AND a.y = b.y{order}"

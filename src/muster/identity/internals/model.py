@@ -426,7 +426,8 @@ class Model:
             for j, name in enumerate(names):
                 k = COMPARISONS[name]
                 col = patterns[:, j]
-                mass = np.array([pc[col == lvl].sum() for lvl in range(k)]) + 1e-6
+                seen = col >= 0
+                mass = np.bincount(col[seen], weights=pc[seen], minlength=k)[:k] + 1e-6
                 m = mass / mass.sum()
                 for lvl in range(k):
                     ceiling = M_CEILING.get((name, lvl))
@@ -434,7 +435,7 @@ class Model:
                         m[lvl] = ceiling
                         m = m / m.sum()
                 if not fix_u:
-                    umass = np.array([qc[col == lvl].sum() for lvl in range(k)]) + 1e-6
+                    umass = np.bincount(col[seen], weights=qc[seen], minlength=k)[:k] + 1e-6
                     self.u[name] = list(umass / umass.sum())
                 delta = max(delta, float(np.abs(m - np.asarray(self.m[name])).max()))
                 self.m[name] = list(m)
