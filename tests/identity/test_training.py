@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from muster.identity import Model, ModelFileError, dedupe, link
+from muster.identity import Model, ModelFileError, ScreeningIndex, dedupe, link
 from muster.identity.internals.model import (
     AGREEMENT_FLOOR,
     COMPARISONS,
@@ -130,6 +130,9 @@ def test_a_form_default_nationality_does_not_veto_a_girl_whose_five_names_and_ye
     score = dict(zip(pairs["record_id_b"], pairs["score"], strict=True))
     assert score["b1"] >= 0.9
     assert score.get("b2", 0.0) < score["b1"]
+    # The screening index scores with the same bounded model.
+    found = ScreeningIndex([again, other]).candidates(first)
+    assert found[0].record_id == "b1" and found[0].match_probability >= 0.9
 
 
 def test_no_single_clerk_field_vetoes_a_match_on_its_own() -> None:
