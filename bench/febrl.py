@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 NUMBERS = (1, 2, 3, 4)
+PEERS = ("recordlinkage",)
 
 
 def _text(value) -> str:
@@ -81,10 +82,53 @@ def write(number: int, directory: Path) -> tuple[Path, Path]:
     return csv_path, truth_path
 
 
+def run_recordlinkage(csv_path: Path, out: Path) -> None:
+    """recordlinkage as its documentation's FEBRL example, on the four fields the layout keeps:
+    blocks on given name and on surname, Jaro-Winkler 0.85 on both names, exact date of birth and
+    town, ECM (no labels), connected components."""
+    import json
+    import sys
+    import time
+
+    import recordlinkage as rl
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "src"))
+    from muster.identity.internals.cluster import connected_components
+
+    df = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    t0 = time.perf_counter()
+    data = df.replace("", np.nan).infer_objects()
+    for col in ("given_name", "family_name", "place_of_origin"):
+        data[col] = data[col].str.lower()
+    data.index = np.arange(len(df))
+    indexer = rl.Index()
+    indexer.block("given_name")
+    indexer.block("family_name")
+    pairs = indexer.index(data)
+    cmp = rl.Compare()
+    cmp.string("given_name", "given_name", method="jarowinkler", threshold=0.85, label="given")
+    cmp.string("family_name", "family_name", method="jarowinkler", threshold=0.85, label="family")
+    cmp.exact("date_of_birth", "date_of_birth", label="dob")
+    cmp.exact("place_of_origin", "place_of_origin", label="town")
+    matches = rl.ECMClassifier().fit_predict(cmp.compute(pairs, data))
+    labels = connected_components(
+        len(df), matches.get_level_values(0).to_numpy(), matches.get_level_values(1).to_numpy()
+    )
+    np.savez(out, labels=labels)
+    info = {"timings": {"dedupe": time.perf_counter() - t0}, "candidate_pairs": len(pairs)}
+    Path(str(out) + ".json").write_text(json.dumps(info))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--out", default=str(Path(__file__).parent / ".cache"))
+    ap.add_argument("--peer", choices=PEERS, help="run this peer on --csv, write --result")
+    ap.add_argument("--csv")
+    ap.add_argument("--result")
     args = ap.parse_args()
+    if args.peer:
+        run_recordlinkage(Path(args.csv), Path(args.result))
+        return
     for n in NUMBERS:
         csv_path, truth_path = write(n, Path(args.out))
         truth = np.load(truth_path)

@@ -39,6 +39,8 @@ ROOT = Path(__file__).parent.parent
 CACHE = ROOT / "bench" / ".cache" / "sweep"
 COLLAPSE = 0.85
 QUICK_SETTINGS = "project,namesake,sample_once,no_lineage"
+IDENTITY_PY = str(Path(__file__).parent / "identity.py")
+FEBRL_PY = str(Path(__file__).parent / "febrl.py")
 
 
 # --------------------------------------------------------------------------- settings and groups
@@ -94,21 +96,24 @@ def child_muster(csv_path: Path, out: Path, threads: int) -> None:
         "timings": {"load_csv": load, "dedupe": seconds, **dict(result.timings)},
         "candidate_pairs": int(result.candidate_pairs),
     }
+    # Engines that report on their training (status, warnings) have it kept with the run.
     report = getattr(result, "report", None)
     if report is not None:
-        info["report"] = str(report)
-    warnings = getattr(result, "warnings", None)
-    if warnings:
-        info["warnings"] = [str(w) for w in warnings]
+        info["model_status"] = str(getattr(report, "status", ""))
+        info["model_reason"] = str(getattr(report, "reason", ""))
+        info["warnings"] = [str(w) for w in getattr(report, "warnings", [])]
     Path(str(out) + ".json").write_text(json.dumps(info))
 
 
-def _spawn(args: list[str], timeout: int, env: dict | None = None) -> tuple[int, float, float, str]:
-    """Run this script as a child; return (status, wall s, peak MB, stderr tail)."""
+def _spawn(args: list[str], timeout: int, script: str = __file__) -> tuple[int, float, float, str]:
+    """Run a bench script as a child (its chatter discarded); return (status, wall s, peak MB,
+    stderr tail)."""
     err_path = CACHE / f"stderr.{os.getpid()}.txt"
     with open(err_path, "w") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, __file__, *args], stderr=err, env=env)
+        proc = subprocess.Popen(
+            [sys.executable, script, *args], stdout=subprocess.DEVNULL, stderr=err
+        )
         deadline = start + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -166,13 +171,25 @@ def run_muster(csv_path: Path, threads: int, timeout: int) -> dict:
     return info
 
 
-def run_peer(system: str, csv_path: Path, size: int, threads: int, timeout: int) -> dict:
-    import identity  # bench/identity.py: the peers configured as their documentation does
-
-    info = identity.run_system(system, csv_path, size, threads, timeout)
-    if "error" in info:
-        return info
-    info["labels"] = np.load(info["result"])["labels"]
+def run_peer(system: str, csv_path: Path, threads: int, timeout: int, febrl: bool) -> dict:
+    """A peer in its own process: as bench/identity.py configures it for this project's records,
+    or, on FEBRL, recordlinkage as its documentation's FEBRL example (bench/febrl.py)."""
+    out = CACHE / f"{system}_{csv_path.stem}.{os.getpid()}.npz"
+    if febrl:
+        args, script = ["--peer", system, "--csv", str(csv_path), "--result", str(out)], FEBRL_PY
+    else:
+        args = ["--child", system, "--csv", str(csv_path), "--result", str(out),
+                "--threads", str(threads)]  # fmt: skip
+        script = IDENTITY_PY
+    status, wall, peak, tail = _spawn(args, timeout, script)
+    if status != 0:
+        last = tail.strip().splitlines()[-1] if tail.strip() else ""
+        return {"error": f"exit status {status}" + (f": {last[:200]}" if last else "")}
+    info = json.loads(Path(str(out) + ".json").read_text())
+    info["labels"] = np.load(out)["labels"]
+    out.unlink()
+    Path(str(out) + ".json").unlink()
+    info.update(wall=wall, peak_mb=peak)
     return info
 
 
@@ -193,6 +210,8 @@ def score(info: dict, truth: np.ndarray) -> dict:
         "peak_mb": info["peak_mb"],
         "candidate_pairs": info.get("candidate_pairs"),
         "warnings": info.get("warnings", []) + info.get("stderr_warnings", []),
+        "model_status": info.get("model_status", ""),
+        "model_reason": info.get("model_reason", ""),
     }
 
 
@@ -209,6 +228,8 @@ def fmt(run: dict) -> str:
     )
     if run["system"] == "muster" and run["f1"] < COLLAPSE:
         line += f"   <<<<<<<<<< COLLAPSE (F1 {run['f1']:.4f} < {COLLAPSE}) >>>>>>>>>>"
+    if run.get("model_status"):
+        line += f"   [model {run['model_status']}]"
     if run.get("warnings"):
         line += f"   [{len(run['warnings'])} warning(s): {run['warnings'][0][:120]}]"
     return line
@@ -251,6 +272,64 @@ def summarise(runs: list[dict]) -> list[str]:
     return lines
 
 
+def write_json(path: str, runs: list[dict], summary: list[str]) -> None:
+    muster_runs = [r for r in runs if r["system"] == "muster"]
+    payload = {
+        "command": " ".join(sys.argv),
+        "runs": runs,
+        "summary": summary,
+        "collapses": sum(1 for r in muster_runs if "error" not in r and r["f1"] < COLLAPSE),
+        "failures": sum(1 for r in muster_runs if "error" in r),
+    }
+    tmp = Path(path + ".tmp")
+    tmp.write_text(json.dumps(payload, indent=1, default=float))
+    tmp.replace(path)
+
+
+def markdown(paths: list[str]) -> str:
+    """Per-size summary and per-run tables (Markdown) from one or more --json files."""
+    runs = []
+    for path in paths:
+        runs.extend(json.loads(Path(path).read_text())["runs"])
+    out = ["| records | system | group | runs | MIN F1 (setting, seed) | median F1 | max F1 | "
+           "collapses < 0.85 | wall median / max (s) | peak max (MB) |",
+           "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for size in sorted({r["size"] for r in runs if r["setting"] != "febrl"}):
+        for system in dict.fromkeys(r["system"] for r in runs):
+            for group in ("all", "tune", "judge"):
+                sel = [r for r in runs if r["size"] == size and r["system"] == system
+                       and r["setting"] != "febrl" and "error" not in r
+                       and group in ("all", r["group"])]  # fmt: skip
+                if not sel:
+                    continue
+                f1 = [r["f1"] for r in sel]
+                worst = min(sel, key=lambda r: r["f1"])
+                walls = [r["wall_s"] for r in sel]
+                coll = sum(v < COLLAPSE for v in f1) if system == "muster" else "-"
+                out.append(
+                    f"| {size:,} | {system} | {group} | {len(sel)} | **{min(f1):.4f}** "
+                    f"({worst['setting']}, {worst['seed']}) | {statistics.median(f1):.4f} | "
+                    f"{max(f1):.4f} | {coll} | {statistics.median(walls):.0f} / {max(walls):.0f} | "
+                    f"{max(r['peak_mb'] for r in sel):,.0f} |"
+                )
+    out += ["", "| records | setting | seed | group | system | F1 | precision | recall | wall (s) | "
+            "peak MB |", "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for r in runs:
+        name = f"FEBRL {r['seed']}" if r["setting"] == "febrl" else r["setting"]
+        seed = "" if r["setting"] == "febrl" else r["seed"]
+        if "error" in r:
+            out.append(f"| {r['size']:,} | {name} | {seed} | {r['group']} | {r['system']} | "
+                       f"error: {r['error'][:80]} | | | | |")  # fmt: skip
+            continue
+        flag = " COLLAPSE" if r["system"] == "muster" and r["f1"] < COLLAPSE else ""
+        out.append(
+            f"| {r['size']:,} | {name} | {seed} | {r['group']} | {r['system']} | "
+            f"**{r['f1']:.4f}**{flag} | {r['precision']:.4f} | {r['recall']:.4f} | "
+            f"{r['wall_s']:.0f} | {r['peak_mb']:,.0f} |"
+        )
+    return "\n".join(out)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", default="20000,200000", help="records per run, comma-separated")
@@ -261,6 +340,8 @@ def main() -> int:
     ap.add_argument("--rotate", type=int, default=0, help="which fold is judged (0..folds-1)")
     ap.add_argument("--peers", default="splink,recordlinkage")
     ap.add_argument("--peer-max", type=int, default=50_000, help="largest size the peers run at")
+    ap.add_argument("--peer-settings", default="all", help="settings the peers run on")
+    ap.add_argument("--peer-seeds", default="all", help="seeds the peers run on")
     ap.add_argument("--febrl", default="1,2,3,4", help="FEBRL sets to run ('' for none)")
     ap.add_argument("--quick", action="store_true",
                     help=f"20k, seed 1, settings {QUICK_SETTINGS}, FEBRL 3, no peers")  # fmt: skip
@@ -268,6 +349,7 @@ def main() -> int:
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per run")
     ap.add_argument("--json", metavar="OUT", help="write every run and the summary as JSON")
     ap.add_argument("--list", action="store_true", help="print the settings and groups, and stop")
+    ap.add_argument("--markdown", nargs="+", metavar="JSON", help="print tables from --json files")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--setting", help=argparse.SUPPRESS)
     ap.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -281,6 +363,9 @@ def main() -> int:
         return 0
     if args.child == "muster":
         child_muster(Path(args.csv), Path(args.result), args.threads)
+        return 0
+    if args.markdown:
+        print(markdown(args.markdown))
         return 0
     if not 0 <= args.rotate < args.folds:
         ap.error(f"--rotate must be between 0 and {args.folds - 1}")
@@ -313,6 +398,8 @@ def main() -> int:
     def record(run: dict) -> None:
         runs.append(run)
         print(fmt(run), flush=True)
+        if args.json:  # rewritten after every run, so a stopped sweep keeps what it measured
+            write_json(args.json, runs, summarise(runs))
 
     if febrl:
         import febrl as febrl_data
@@ -320,13 +407,13 @@ def main() -> int:
         for n in febrl:
             csv_path, truth_path = febrl_data.write(n, CACHE)
             truth = np.load(truth_path)
-            for system in ["muster", *peers]:
+            for system in ["muster", *(p for p in peers if p in febrl_data.PEERS)]:
                 base = {"size": len(truth), "setting": "febrl", "seed": n, "group": "public",
                         "system": system}  # fmt: skip
                 info = (
                     run_muster(csv_path, args.threads, args.timeout)
                     if system == "muster"
-                    else run_peer(system, csv_path, len(truth), args.threads, args.timeout)
+                    else run_peer(system, csv_path, args.threads, args.timeout, febrl=True)
                 )
                 record({**base, **score(info, truth)})
     for size in sizes:
@@ -334,14 +421,19 @@ def main() -> int:
             for name, group in chosen:
                 csv_path, truth_path, gen_s = data_for(name, size, seed, args.timeout)
                 truth = np.load(truth_path)
-                systems = ["muster", *(peers if size <= args.peer_max else [])]
+                with_peers = (
+                    size <= args.peer_max
+                    and (args.peer_settings == "all" or name in args.peer_settings.split(","))
+                    and (args.peer_seeds == "all" or str(seed) in args.peer_seeds.split(","))
+                )
+                systems = ["muster", *(peers if with_peers else [])]
                 for system in systems:
                     base = {"size": size, "setting": name, "seed": seed, "group": group,
                             "system": system, "generate_s": gen_s}  # fmt: skip
                     info = (
                         run_muster(csv_path, args.threads, args.timeout)
                         if system == "muster"
-                        else run_peer(system, csv_path, size, args.threads, args.timeout)
+                        else run_peer(system, csv_path, args.threads, args.timeout, febrl=False)
                     )
                     record({**base, **score(info, truth)})
     summary = summarise(runs)
@@ -357,14 +449,7 @@ def main() -> int:
     ]
     failures = [r for r in runs if r["system"] == "muster" and "error" in r]
     if args.json:
-        payload = {
-            "command": " ".join(sys.argv),
-            "runs": [{k: v for k, v in r.items()} for r in runs],
-            "summary": summary,
-            "collapses": len(collapses),
-            "failures": len(failures),
-        }
-        Path(args.json).write_text(json.dumps(payload, indent=1, default=float))
+        write_json(args.json, runs, summary)
     if collapses or failures:
         print("\n" + "!" * 78)
         for r in collapses:
