@@ -75,7 +75,6 @@ def run_muster(df: pd.DataFrame, out: Path, threads: int) -> dict:
     from muster.identity.internals.model import comparison_levels, levels_dict
     from muster.identity.internals.pipeline import (
         DEDUPE_THRESHOLD,
-        Model,
         _score,
         _train,
         record_conflicts,
@@ -92,7 +91,7 @@ def run_muster(df: pd.DataFrame, out: Path, threads: int) -> dict:
     gamma = comparison_levels(levels_dict(arrays))
     t["prediction"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    model = _train(engine, prepared, None, gamma, Model.default(), True, 42)
+    model, report = _train(engine, prepared, None, gamma, None, True, 42)
     t["training"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     pairs, weight = _score(arrays, gamma, model, DEDUPE_THRESHOLD, df, df, prepared, prepared)
@@ -108,7 +107,9 @@ def run_muster(df: pd.DataFrame, out: Path, threads: int) -> dict:
     t["clustering"] = time.perf_counter() - t0
     np.savez(out, labels=labels, cand_l=arrays["rid_l"], cand_r=arrays["rid_r"])
     model.save(str(out) + ".model.json")
-    return {"timings": t, "candidate_pairs": int(len(gamma))}
+    Path(str(out) + ".report.txt").write_text(str(report) + "\n", encoding="utf-8")
+    return {"timings": t, "candidate_pairs": int(len(gamma)), "model": report.status,
+            "warnings": report.warnings}  # fmt: skip
 
 
 def _peer_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -378,7 +379,7 @@ def train_default(seed: int) -> None:
     prepared = prepare(load_csv(csv_path))
     engine = DuckDBEngine()
     gamma = comparison_levels(levels_dict(engine.candidate_levels(prepared, None)))
-    model = _train(engine, prepared, None, gamma, Model.initial(), True, seed)
+    model, _ = _train(engine, prepared, None, gamma, Model.initial(), True, seed)
     model.trained_on = {**model.trained_on, "population": "muster.scenario 60,000 records, "
                         f"dev sources, seed {seed}"}  # fmt: skip
     path = ROOT / "src" / "muster" / "identity" / "internals" / "data" / "default_model.json"

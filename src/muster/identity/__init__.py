@@ -7,6 +7,8 @@ A pure library (no Django).  The public face is a handful of names::
 
     records = read_person_csv("registrations.csv")     # validated dicts, DESIGN.md layout
     result = dedupe(records)                            # result.clusters: record_id -> cluster_id
+    print(result.report)                                # weights, prior, EM, guard, warnings
+    result.model.save("model.json")                     # reuse: dedupe(more, model=Model.load(...))
     pairs = link(records, read_person_csv("list.csv")).pairs.to_frame()
 
     index = ScreeningIndex(records)                     # one-to-many screening, in memory
@@ -20,7 +22,7 @@ The machinery sits in ``muster.identity.internals``.
 """
 
 from .internals.comparisons import FIELDS
-from .internals.model import Model
+from .internals.model import Model, ModelFileError
 from .internals.names import NameKey, normalise_name
 from .internals.pipeline import DedupeResult, LinkResult, ScoredPairs, dedupe, link
 from .internals.records import (
@@ -32,6 +34,7 @@ from .internals.records import (
     read_person_csv,
 )
 from .internals.screening import Candidate, ScreeningIndex
+from .internals.training import ModelReport
 
 __all__ = [
     "FIELDS",
@@ -42,6 +45,8 @@ __all__ = [
     "DedupeResult",
     "LinkResult",
     "Model",
+    "ModelFileError",
+    "ModelReport",
     "NameKey",
     "PersonCsvError",
     "ScoredPairs",

@@ -7,8 +7,10 @@ import sys
 import time
 from pathlib import Path
 
+from .internals.model import Model, ModelFileError
 from .internals.pipeline import DEDUPE_THRESHOLD, LINK_THRESHOLD, dedupe, link
 from .internals.records import PersonCsvError, read_person_csv
+from .internals.training import ModelReport
 
 
 def add_match_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -29,7 +31,21 @@ def add_match_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
             help=f"match probability to accept a pair (default {threshold})",
         )
         p.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
-        p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+        p.add_argument(
+            "--model",
+            metavar="FILE",
+            help="score with this model (JSON written by --save-model) instead of training one",
+        )
+        p.add_argument(
+            "--save-model",
+            metavar="FILE",
+            help="write the model that scored this run (JSON), to reuse it with --model",
+        )
+        p.add_argument(
+            "--quiet",
+            action="store_true",
+            help="no progress and no model report on stderr (warnings are still printed)",
+        )
 
     d = sub.add_parser("dedupe", help="group the records of one file into persons")
     d.add_argument("input", help="person-record CSV")
@@ -72,18 +88,33 @@ def _read(path: str, progress) -> list[dict[str, str]]:  # noqa: ANN001
     return records
 
 
+def _print_report(report: ModelReport | None, quiet: bool) -> None:
+    if report is None:
+        return
+    lines = report.lines() if not quiet else [f"WARNING: {w}" for w in report.warnings]
+    for line in lines:
+        print(f"muster match: {line}", file=sys.stderr, flush=True)
+
+
 def run_match(args: argparse.Namespace) -> int:
     """Run ``muster match``; return the exit code (errors as one line on stderr)."""
-    progress = _progress(getattr(args, "quiet", False))
+    quiet = getattr(args, "quiet", False)
+    progress = _progress(quiet)
     try:
         out = Path(args.out)
         if not out.parent.exists():
             raise PersonCsvError(None, None, f"cannot write {out}: folder {out.parent} not found")
+        save = Path(args.save_model) if getattr(args, "save_model", None) else None
+        if save is not None and not save.parent.exists():
+            raise PersonCsvError(None, None, f"cannot write {save}: folder {save.parent} not found")
+        model = Model.load(args.model) if getattr(args, "model", None) else None
         if args.match_command == "dedupe":
             records = _read(args.input, progress)
             result = dedupe(
-                records, threshold=args.threshold, engine=args.engine, progress=progress
-            )
+                records, threshold=args.threshold, engine=args.engine, model=model,
+                progress=progress,
+            )  # fmt: skip
+            _print_report(result.report, quiet)
             result.cluster_frame().to_csv(out, index=False)
             persons = len(set(result.clusters.values()))
             progress(f"wrote {len(result.clusters):,} records in {persons:,} persons to {out}")
@@ -94,11 +125,16 @@ def run_match(args: argparse.Namespace) -> int:
                 loaded[1],
                 threshold=args.threshold,
                 engine=args.engine,
+                model=model,
                 progress=progress,
             )
+            _print_report(result.report, quiet)
             result.pairs.to_frame().to_csv(out, index=False)
             progress(f"wrote {len(result.pairs):,} linked pairs to {out}")
-    except PersonCsvError as exc:
+        if save is not None:
+            result.model.save(save)
+            progress(f"wrote the model to {save}")
+    except (PersonCsvError, ModelFileError) as exc:
         print(f"muster match: error: {exc}", file=sys.stderr)
         return 2
     except ImportError as exc:
@@ -108,6 +144,12 @@ def run_match(args: argparse.Namespace) -> int:
         return 3
     except OSError as exc:
         print(f"muster match: error: {exc}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(
+            "muster match: error: out of memory; split the input (by source or by region)",
+            file=sys.stderr,
+        )
         return 2
     return 0
 

@@ -190,6 +190,14 @@ CROSSED_FIELDS: dict[str, tuple[str, str]] = {
 # as much as how many: father and grandfather agreeing with the family name disagreeing is a
 # tribe written two ways; family and mother agreeing with the father disagreeing is a cousin.
 LINEAGE_LEVELS = 3 ** len(LINEAGE_FIELDS)
+# Given and family name compared crosswise, for pairs whose given names disagree: plain lists
+# (given, family, date, town) put the two the other way round now and then.  Where both cross
+# levels agree, the pair is read as swapped: the crossed levels replace the given and family
+# levels.
+SWAPPED_FIELDS: dict[str, tuple[str, str]] = {
+    "given_as_family": ("given_name", "family_name"),
+    "family_as_given": ("family_name", "given_name"),
+}
 
 
 def _agreement(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -197,7 +205,8 @@ def _agreement(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def align_lineage(levels: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Field levels with father and grandfather compared crosswise where that agrees better.
+    """Field levels with father and grandfather compared crosswise where that agrees better,
+    and given and family name where they were swapped (``SWAPPED_FIELDS``).
 
     Returns the levels (father_name and grandfather_name replaced where crossed) and the mask
     of crossed pairs.  Without the crossed levels (a caller that did not compute them) nothing
@@ -211,6 +220,11 @@ def align_lineage(levels: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarra
     out = dict(levels)
     out["father_name"] = np.where(crossed, fg, father).astype(np.int8)
     out["grandfather_name"] = np.where(crossed, gf, grandfather).astype(np.int8)
+    if "given_as_family" in levels:
+        ga, fa = levels["given_as_family"], levels["family_as_given"]
+        swapped = (levels["given_name"] == 0) & (ga >= 1) & (fa >= 1)
+        out["given_name"] = np.where(swapped, ga, levels["given_name"]).astype(np.int8)
+        out["family_name"] = np.where(swapped, fa, levels["family_name"]).astype(np.int8)
     return out, crossed
 
 
@@ -255,17 +269,22 @@ def explanation(
 ) -> dict[str, dict[str, str]]:
     """Per field: how records ``a`` and ``b`` (dicts or rows) agreed, with both values.
 
-    Where father and grandfather were compared crosswise, the item names the field the other
-    record's value came from (``b_field``; ``a_field`` after the sides are swapped).
+    Where father and grandfather were compared crosswise, or given and family name (a list
+    that swapped them), the item names the field the other record's value came from
+    (``b_field``; ``a_field`` after the sides are swapped).
     """
     one = {k: np.array([v], dtype=np.int8) for k, v in levels.items()}
     aligned, crossed = align_lineage(one)
+    swapped = levels.get("given_name") == 0 and int(aligned["given_name"][0]) != 0
     out: dict[str, dict[str, str]] = {}
     for f in FIELDS:
         item = {"level": field_label(f, int(aligned[f][0])), "a": shown_value(a, f)}
         item["b"] = shown_value(b, f)
         if crossed[0] and f in ("father_name", "grandfather_name"):
             other = "grandfather_name" if f == "father_name" else "father_name"
+            item["b"], item["b_field"] = shown_value(b, other), other
+        if swapped and f in ("given_name", "family_name"):
+            other = "family_name" if f == "given_name" else "given_name"
             item["b"], item["b_field"] = shown_value(b, other), other
         out[f] = item
     return out

@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from .comparisons import CROSSED_FIELDS, NAME_FIELDS, name_level_sql
+from .comparisons import CROSSED_FIELDS, NAME_FIELDS, SWAPPED_FIELDS, name_level_sql
 from .prepare import BLOCK_CAP, BLOCKING_RULES, Prepared
 
 Arrays = dict[str, np.ndarray]
@@ -28,10 +28,14 @@ def _key_sql(attrs: tuple[str, ...]) -> str:
 def _rule_blocks(rule: str, attrs: tuple[str, ...], dedupe: bool, cap: int) -> tuple[str, str]:
     """SQL for the left and right keyed, capped records of one rule (``k`` key, ``y`` year)."""
     year = attrs[-1] == "yr"
-    names = attrs[:-1] if year else attrs
+    plain = attrs[-1] == "plain"
+    names = attrs[:-1] if year or plain else attrs
     y = "yr" if year else "0"
+    # A rule ending in "plain" keys every record but pairs only where one side at least has no
+    # lineage names (candidate_pairs_sql): a plain list's record meets the registry's.
+    p = ", plain AS p" if plain else ""
     keyed = {
-        side: f"SELECT rid, {_key_sql(names)} AS k, {y} AS y FROM {side} "
+        side: f"SELECT rid, {_key_sql(names)} AS k, {y} AS y{p} FROM {side} "
         f"WHERE {_key_sql(names)} IS NOT NULL" + (" AND yr IS NOT NULL" if year else "")
         for side in ("lt", "rt")
     }
@@ -40,7 +44,8 @@ def _rule_blocks(rule: str, attrs: tuple[str, ...], dedupe: bool, cap: int) -> t
     every = keyed["lt"] if dedupe else f"{keyed['lt']} UNION ALL {keyed['rt']}"
     sizes = f"(SELECT k, y FROM ({every}) e GROUP BY k, y HAVING count(*) <= {cap})"
     blocks = {
-        side: f"(SELECT s.rid, s.k, s.y FROM ({keyed[side]}) s JOIN {sizes} c "
+        side: f"(SELECT s.rid, s.k, s.y{', s.p' if plain else ''} FROM ({keyed[side]}) s "
+        f"JOIN {sizes} c "
         "ON s.k = c.k AND s.y = c.y)"
         for side in ("lt", "rt")
     }
@@ -64,6 +69,21 @@ def candidate_pairs_sql(dedupe: bool, cap: int = BLOCK_CAP) -> str:
             ctes.append(f"r{i} AS {right}")
             r = f"r{i}"
         order = " AND a.rid < b.rid" if dedupe else ""
+        if attrs[-1] == "plain":
+            # Driven from the plain side, so the cost follows the plain records, not the blocks.
+            if dedupe:
+                selects.append(
+                    f"SELECT least(a.rid, b.rid) AS rid_l, greatest(a.rid, b.rid) AS rid_r "
+                    f"FROM l{i} a JOIN l{i} b ON a.k = b.k AND a.rid <> b.rid "
+                    "WHERE a.p IS NOT NULL"
+                )
+            else:
+                for plain_side in ("a", "b"):
+                    selects.append(
+                        f"SELECT a.rid AS rid_l, b.rid AS rid_r FROM l{i} a JOIN {r} b "
+                        f"ON a.k = b.k WHERE {plain_side}.p IS NOT NULL"
+                    )
+            continue
         selects.append(
             f"SELECT a.rid AS rid_l, b.rid AS rid_r FROM l{i} a JOIN {r} b "
             f"ON a.k = b.k AND a.y = b.y{order}"
@@ -149,6 +169,12 @@ def pair_levels(
         arrays[f"lv_{field}"] = _name_pair_levels(engine, left, right, rl, rr, field, field)
     for crossed, (field_l, field_r) in CROSSED_FIELDS.items():
         arrays[f"lv_{crossed}"] = _name_pair_levels(engine, left, right, rl, rr, field_l, field_r)
+    # Given and family crosswise only where the given names disagree (comparisons.SWAPPED_FIELDS).
+    other = np.flatnonzero(arrays["lv_given_name"] == 0)
+    for swapped, (field_l, field_r) in SWAPPED_FIELDS.items():
+        lv = np.full(len(rl), -1, dtype=np.int8)
+        lv[other] = _name_pair_levels(engine, left, right, rl[other], rr[other], field_l, field_r)
+        arrays[f"lv_{swapped}"] = lv
     arrays["lv_date_of_birth"] = dob_levels(lf, rf, rl, rr)
     for col in ("sex", "nationality"):
         arrays[f"lv_{col}"] = exact_levels(lf[col].to_numpy()[rl], rf[col].to_numpy()[rr])
@@ -214,7 +240,9 @@ def random_levels(
     return pair_levels(engine, left, right if right is not None else left, rl, rr)
 
 
-_BLOCK_COLUMNS = ("rid", "yr", "sex", "dob", *(f"{f}_s" for f in NAME_FIELDS))
+_BLOCK_COLUMNS = (
+    "rid", "yr", "sex", "dob", "plain", "names_set_s", *(f"{f}_s" for f in NAME_FIELDS)
+)  # fmt: skip
 
 
 class DuckDBEngine:

@@ -37,6 +37,24 @@ COMPARISONS: dict[str, int] = {
     "nationality": 2,
     "lineage_order": 2,  # 0 father and grandfather crossed, 1 in order (comparisons.py)
 }
+_NAME_LABELS = ["disagree", "typo", "arabic_script_equivalent", "transliteration", "exact"]
+# What each level of each comparison means (lineage levels are patterns, see comparisons.py).
+LEVEL_LABELS: dict[str, list[str]] = {
+    "given_name": _NAME_LABELS,
+    "date_of_birth": [
+        "disagree",
+        "years_one_apart_or_other_date",
+        "same_year",
+        "day_or_month_differs",
+        "day_month_swapped",
+        "exact",
+    ],
+    "sex": ["disagree", "agree"],
+    "alias": _NAME_LABELS,
+    "place_of_origin": _NAME_LABELS,
+    "nationality": ["disagree", "agree"],
+    "lineage_order": ["crossed", "in_order"],
+}
 # The given name is what tells brothers apart.  Brothers share father, grandfather, family and
 # mother names and are born a year or two apart, so among candidate pairs "same lineage,
 # different given name" is common, and EM, which assumes comparisons independent given the
@@ -47,6 +65,14 @@ COMPARISONS: dict[str, int] = {
 # name; clustering (cluster.py) can still join such a record through a third record.
 GIVEN_NAME_DISAGREE_WEIGHT = -30.0
 GIVEN = 0  # column of the given name in the gamma matrix
+# Where the pair has no father, grandfather or mother name to compare (a plain list: given,
+# family, date, town), no brother can share a lineage with the other record, and a different
+# given name is more often a list's typo, nickname or swapped field than another person with
+# the same family name, full date of birth and town: strong evidence against, but no veto.
+PLAIN_GIVEN_NAME_DISAGREE_WEIGHT = -8.0
+LINEAGE = 1  # column of the lineage in the gamma matrix
+# Lineage levels in which father, grandfather and mother are all missing on one side at least.
+PLAIN_LINEAGE_LEVELS = (-1, 3, 6)
 # Birth years two or more apart: namesakes of another generation (a man named after his
 # grandfather, cousins named after one ancestor) are common among candidates and EM would make
 # this a frequent match pattern; registrations rarely miss a birth year by two or more.
@@ -59,7 +85,30 @@ GIVEN = 0  # column of the given name in the gamma matrix
 # agreement worth about 6 bits (64:1), enough to merge cousins who share a given name and a
 # birth year.  Capped at 3 bits (measured: 60k dev F1 0.949 -> 0.958, seed 12 0.943 -> 0.955,
 # 1M 0.923 -> 0.927 with the threshold below moved to 0.6).
-WEIGHT_CEILING = {"place_of_origin": 3.0}
+WEIGHT_CEILING = {"place_of_origin": 3.0, "lineage_order": 1.0}
+# Fields a clerk gets wrong by default (a nationality drop-down left at the form's default, a
+# sex box, a day or month of birth typed wrong, a town or an alias written another way) never veto a match
+# on their own: a trained disagreement weight below these floors is raised to them.  Without
+# them the shipped model weighed a nationality disagreement at -34 bits, so a girl whose five
+# names and birth year agreed scored 1:2,000,000.  The date's level 0 (birth years two or more
+# apart) is not a clerk's slip and keeps its weight.
+WEIGHT_FLOOR: dict[tuple[str, int], float] = {
+    ("nationality", 0): -3.0,
+    ("sex", 0): -5.0,
+    ("date_of_birth", 1): -5.0,
+    ("date_of_birth", 3): -5.0,
+    ("date_of_birth", 4): -5.0,
+    ("place_of_origin", 0): -5.0,
+    ("place_of_origin", 1): -5.0,
+    ("alias", 0): -5.0,
+    ("lineage_order", 0): -5.0,
+}
+# Agreement on the whole lineage and on the full date of birth is evidence for a match in any
+# population: never weighed below this.
+AGREEMENT_FLOOR = 5.0
+# Lineage patterns in which at least as many names disagree as agree are evidence against (a
+# namesake's father, a cousin's family): never weighed above 0.  EM on a population of many
+# namesake children and few duplicates otherwise learns them at +30 bits as the match class.
 # EM that has not settled after this many rounds has found no stable match class (on a list
 # blocked on one field, such as FEBRL's date of birth, it can swap the classes); it is not used.
 EM_MAX_ITERATIONS = 200
@@ -72,6 +121,102 @@ M_CEILING = {
         if lineage_pattern(level)[0] == 0
     },
 }
+
+
+def _name_order() -> list[tuple[int, int]]:
+    # disagree < typo, script equivalent < transliteration < exact
+    return [(0, 1), (0, 2), (1, 3), (2, 3), (3, 4)]
+
+
+def _lineage_order() -> list[tuple[int, int]]:
+    """(worse, better) lineage levels: one name moves from disagree to missing or missing to agree."""
+    rank_up = {1: 0, 0: 2}  # state codes: 0 missing, 1 disagree, 2 agree
+    edges = []
+    for level in range(LINEAGE_LEVELS):
+        for position in range(len(LINEAGE_FIELDS)):
+            state = (level // 3**position) % 3
+            if state in rank_up:
+                edges.append((level, level + (rank_up[state] - state) * 3**position))
+    return edges
+
+
+# For each comparison, pairs (worse level, better level): a better level never weighs less.
+# Date: disagree < years one apart < {same year, one side year-only; day or month differs; day
+# and month swapped} < exact.  Father and grandfather in order never weigh less than crossed,
+# and neither weighs much (ceiling and floor above): the crossing says how a register wrote the
+# names, not who the person is; EM on a population whose fathers and grandfathers bear the same
+# few names learnt "crossed" as the match class and "in order" at -32 bits.
+LEVEL_ORDER: dict[str, list[tuple[int, int]]] = {
+    "given_name": _name_order(),
+    "lineage": _lineage_order(),
+    "date_of_birth": [(0, 1), (1, 2), (1, 3), (1, 4), (2, 5), (3, 5), (4, 5)],
+    "sex": [(0, 1)],
+    "alias": _name_order(),
+    "place_of_origin": _name_order(),
+    "nationality": [(0, 1)],
+    "lineage_order": [(0, 1)],
+}
+_AGAINST_LINEAGE = [
+    level
+    for level in range(1, LINEAGE_LEVELS)
+    if lineage_pattern(level)[1] >= max(1, lineage_pattern(level)[0])
+]
+
+
+def _isotonic(values: np.ndarray, mass: np.ndarray, edges: list[tuple[int, int]]) -> np.ndarray:
+    """Values made non-decreasing along ``edges`` by pooling violators (mass-weighted means)."""
+    block = np.arange(len(values))
+    value, weight = values.astype(np.float64).copy(), mass.astype(np.float64).copy()
+    while True:
+        worst, pair = 1e-9, None
+        for a, b in edges:
+            ba, bb = block[a], block[b]
+            if ba != bb and value[ba] - value[bb] > worst:
+                worst, pair = value[ba] - value[bb], (ba, bb)
+        if pair is None:
+            return value[block]
+        keep, gone = pair
+        total = weight[keep] + weight[gone]
+        value[keep] = (value[keep] * weight[keep] + value[gone] * weight[gone]) / total
+        weight[keep] = total
+        block[block == gone] = keep
+
+
+def _bounded(name: str, w: np.ndarray) -> np.ndarray:
+    w = w.copy()
+    if name in WEIGHT_CEILING:
+        w = np.minimum(w, WEIGHT_CEILING[name])
+    for (field_name, level), floor in WEIGHT_FLOOR.items():
+        if field_name == name:
+            w[level] = max(w[level], floor)
+    if name == "lineage":
+        w[_AGAINST_LINEAGE] = np.minimum(w[_AGAINST_LINEAGE], 0.0)
+        w[0] = 0.0  # all four missing: no evidence (its level is -1 in the gamma matrix)
+        w[LINEAGE_LEVELS - 1] = max(w[LINEAGE_LEVELS - 1], AGREEMENT_FLOOR)
+    if name == "date_of_birth":
+        w[5] = max(w[5], AGREEMENT_FLOOR)
+    return w
+
+
+def constrained_weights(name: str, m: np.ndarray, u: np.ndarray, prior: float) -> np.ndarray:
+    """A comparison's weights per level under the constraints that hold for every population.
+
+    log2(m/u), then: the bounds above (floors, ceilings, lineage patterns against a match at
+    most 0, whole-lineage and full-date agreement at least ``AGREEMENT_FLOOR``), then made
+    monotone along ``LEVEL_ORDER`` by pooling the levels that violate it, each weighed by its
+    share of candidate pairs, so that a rare level's noisy estimate gives way to its neighbours.
+    """
+    raw = np.log2(np.maximum(m, 1e-12) / np.maximum(u, 1e-12))
+    mass = prior * m + (1 - prior) * u + 1e-9
+    if name == "lineage":
+        mass = mass.copy()
+        mass[0] = 1e9  # pinned at 0
+    w = raw
+    for _ in range(3):
+        w = _isotonic(_bounded(name, w), mass, LEVEL_ORDER[name])
+    return w
+
+
 # EM works on the distinct patterns of levels, each coded in 7 bits (levels up to 126).
 _PATTERN_BASE = 128
 
@@ -87,7 +232,7 @@ def comparison_levels(levels: dict[str, np.ndarray]) -> np.ndarray:
     return gamma
 
 
-def _pattern_counts(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def pattern_counts(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     code = np.zeros(len(gamma), dtype=np.int64)
     for j in range(gamma.shape[1]):
         code = code * _PATTERN_BASE + (gamma[:, j].astype(np.int64) + 1)
@@ -98,6 +243,10 @@ def _pattern_counts(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         patterns[:, j] = (rest % _PATTERN_BASE) - 1
         rest //= _PATTERN_BASE
     return patterns, counts.astype(np.float64)
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be used, in one line."""
 
 
 @dataclass
@@ -113,6 +262,10 @@ class Model:
     u: dict[str, list[float]]
     prior: float
     trained_on: dict[str, object] = field(default_factory=dict)
+    # Without the constraints (model.constrained_weights) only as the training guard's
+    # diagnostic of what EM would learn left alone; never used to score.
+    constrained: bool = field(default=True, repr=False, compare=False)
+    _weights: tuple[object, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def initial(cls) -> Model:
@@ -137,8 +290,44 @@ class Model:
 
     @classmethod
     def from_json(cls, text: str) -> Model:
-        data = json.loads(text)
-        return cls(data["m"], data["u"], data["prior"], data.get("trained_on", {}))
+        """A model from its JSON form; ``ModelFileError`` (one line) when it is not one."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ModelFileError(f"not JSON ({exc.msg}, line {exc.lineno})") from None
+        if not isinstance(data, dict) or not {"m", "u", "prior"} <= set(data):
+            raise ModelFileError("not a muster model: expected the keys m, u and prior")
+        for part in ("m", "u"):
+            table = data[part]
+            for name, k in COMPARISONS.items():
+                values = table.get(name) if isinstance(table, dict) else None
+                if (
+                    not isinstance(values, list)
+                    or len(values) != k
+                    or not all(isinstance(v, int | float) and 0 <= v <= 1 for v in values)
+                ):
+                    raise ModelFileError(
+                        f"{part}['{name}'] must be a list of {k} probabilities between 0 and 1"
+                    )
+        prior = data["prior"]
+        if not isinstance(prior, int | float) or not 0 < prior < 1:
+            raise ModelFileError(f"prior must be a probability between 0 and 1, not {prior!r}")
+        m = {n: [float(v) for v in data["m"][n]] for n in COMPARISONS}
+        u = {n: [float(v) for v in data["u"][n]] for n in COMPARISONS}
+        return cls(m, u, float(prior), data.get("trained_on", {}))
+
+    @classmethod
+    def load(cls, path: str | Path) -> Model:
+        """A model saved by ``save`` (``muster match --save-model``)."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise ModelFileError(f"cannot read model {path}: {reason}") from None
+        try:
+            return cls.from_json(text)
+        except ModelFileError as exc:
+            raise ModelFileError(f"model {path}: {exc}") from None
 
     def to_json(self) -> str:
         return json.dumps(
@@ -152,14 +341,23 @@ class Model:
     def weight_table(self) -> np.ndarray:
         """weights[j, level + 1]: log2 Bayes factor of comparison j at a level; 0 when missing."""
         width = max(COMPARISONS.values()) + 1
+        key = (
+            self.constrained,
+            self.prior,
+            *(tuple(self.m[n]) + tuple(self.u[n]) for n in COMPARISONS),
+        )
+        if self._weights is not None and self._weights[0] == key:
+            return self._weights[1]
         w = np.zeros((len(COMPARISONS), width))
         for j, name in enumerate(COMPARISONS):
             m, u = np.asarray(self.m[name]), np.asarray(self.u[name])
-            w[j, 1 : len(m) + 1] = np.log2(np.maximum(m, 1e-12) / np.maximum(u, 1e-12))
+            if self.constrained:
+                w[j, 1 : len(m) + 1] = constrained_weights(name, m, u, self.prior)
+            else:
+                raw = np.log2(np.maximum(m, 1e-12) / np.maximum(u, 1e-12))
+                w[j, 1 : len(m) + 1] = np.minimum(raw, WEIGHT_CEILING.get(name, np.inf))
         w[GIVEN, 1] = GIVEN_NAME_DISAGREE_WEIGHT
-        for j, name in enumerate(COMPARISONS):
-            if name in WEIGHT_CEILING:
-                w[j] = np.minimum(w[j], WEIGHT_CEILING[name])
+        self._weights = (key, w)
         return w
 
     def match_weight(self, gamma: np.ndarray) -> np.ndarray:
@@ -167,11 +365,29 @@ class Model:
         total = np.full(len(gamma), np.log2(self.prior / (1 - self.prior)))
         for j in range(gamma.shape[1]):
             total += w[j, gamma[:, j].astype(np.int64) + 1]
+        plain = (gamma[:, GIVEN] == 0) & np.isin(gamma[:, LINEAGE], PLAIN_LINEAGE_LEVELS)
+        total[plain] += PLAIN_GIVEN_NAME_DISAGREE_WEIGHT - GIVEN_NAME_DISAGREE_WEIGHT
         return total
 
     def probability(self, gamma: np.ndarray) -> np.ndarray:
         mw = np.clip(self.match_weight(gamma), -60, 60)
         return 1.0 / (1.0 + np.exp2(-mw))
+
+    def log_likelihood(self, patterns: np.ndarray, counts: np.ndarray) -> float:
+        """Log-likelihood (bits) of distinct patterns with their counts under the two-class
+        mixture, with the constrained weights (patterns whose given names disagree left out,
+        as EM leaves them out)."""
+        keep = patterns[:, GIVEN] != 0
+        patterns, counts = patterns[keep], counts[keep]
+        log_u = np.zeros(len(patterns))
+        for j, name in enumerate(COMPARISONS):
+            u = np.log2(np.maximum(np.asarray(self.u[name]), 1e-12))
+            col = patterns[:, j].astype(np.int64)
+            log_u += np.where(col >= 0, u[np.maximum(col, 0)], 0.0)
+        mw = np.clip(self.match_weight(patterns), -60, 60)
+        # log2((1 - prior) * U + prior * M) = log2(1 - prior) + log2 U + log2(1 + 2^mw)
+        mix = np.log2(1 - self.prior) + log_u + np.logaddexp2(0.0, mw)
+        return float((mix * counts).sum())
 
     def estimate_u(self, gamma_random: np.ndarray) -> None:
         """u from random record pairs, which are nearly all non-matches."""
@@ -181,7 +397,11 @@ class Model:
             self.u[name] = list((counts + 0.5) / (counts.sum() + 0.5 * k))
 
     def train_em(
-        self, gamma: np.ndarray, iterations: int = EM_MAX_ITERATIONS, tol: float = 1e-6
+        self,
+        gamma: np.ndarray,
+        iterations: int = EM_MAX_ITERATIONS,
+        tol: float = 1e-6,
+        fix_u: bool = False,
     ) -> int:
         """Estimate m, u and the prior among candidate pairs by expectation-maximisation.
 
@@ -190,7 +410,7 @@ class Model:
         prior is the share of candidates that match: the posterior is then the probability that
         a candidate pair is one person, which is what scoring needs.
         """
-        patterns, counts = _pattern_counts(gamma[gamma[:, GIVEN] != 0])
+        patterns, counts = pattern_counts(gamma[gamma[:, GIVEN] != 0])
         names = list(COMPARISONS)
         for it in range(iterations):
             w = self.weight_table()
@@ -206,15 +426,17 @@ class Model:
             for j, name in enumerate(names):
                 k = COMPARISONS[name]
                 col = patterns[:, j]
-                mass = np.array([pc[col == lvl].sum() for lvl in range(k)]) + 1e-6
+                seen = col >= 0
+                mass = np.bincount(col[seen], weights=pc[seen], minlength=k)[:k] + 1e-6
                 m = mass / mass.sum()
                 for lvl in range(k):
                     ceiling = M_CEILING.get((name, lvl))
                     if ceiling is not None and m[lvl] > ceiling:
                         m[lvl] = ceiling
                         m = m / m.sum()
-                umass = np.array([qc[col == lvl].sum() for lvl in range(k)]) + 1e-6
-                self.u[name] = list(umass / umass.sum())
+                if not fix_u:
+                    umass = np.bincount(col[seen], weights=qc[seen], minlength=k)[:k] + 1e-6
+                    self.u[name] = list(umass / umass.sum())
                 delta = max(delta, float(np.abs(m - np.asarray(self.m[name])).max()))
                 self.m[name] = list(m)
             if delta < tol:
@@ -227,4 +449,11 @@ def levels_dict(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {k[3:]: np.asarray(v, dtype=np.int8) for k, v in arrays.items() if k.startswith("lv_")}
 
 
-__all__ = ["COMPARISONS", "LINEAGE_FIELDS", "Model", "comparison_levels", "levels_dict"]
+__all__ = [
+    "COMPARISONS",
+    "LINEAGE_FIELDS",
+    "Model",
+    "ModelFileError",
+    "comparison_levels",
+    "levels_dict",
+]

@@ -12,10 +12,11 @@ import pandas as pd
 from .cluster import guarded_clusters
 from .comparisons import FIELDS, align_lineage, explanation, field_label, name_level_code
 from .engines import Engine, get_engine
-from .model import EM_MAX_ITERATIONS, Model, comparison_levels, levels_dict
+from .model import Model, comparison_levels, levels_dict
 from .names import NameKey
 from .prepare import Prepared, prepare
 from .records import Record, check_records
+from .training import MIN_PAIRS_FOR_TRAINING, RANDOM_PAIRS_FOR_U, ModelReport, guarded_training
 
 Progress = Callable[[str], None]
 # Deduplication accepts pairs from this match probability, and clustering keeps apart what the
@@ -32,9 +33,6 @@ LINK_THRESHOLD = 0.6
 # put in one cluster through other records: without it, pairs A-B and B-C joined records A and
 # C that were compared and clearly differ (1M dev: precision 0.966 -> 0.992 at 0.6).
 NON_MATCH_WEIGHT = -10.0
-# Below this many candidate pairs EM has too little to learn from: use the shipped parameters.
-MIN_PAIRS_FOR_TRAINING = 2000
-RANDOM_PAIRS_FOR_U = 1_000_000
 
 
 @dataclass
@@ -108,6 +106,7 @@ class DedupeResult:
     model: Model
     candidate_pairs: int
     timings: dict[str, float]
+    report: ModelReport | None = None
 
     def cluster_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -123,6 +122,7 @@ class LinkResult:
     model: Model
     candidate_pairs: int
     timings: dict[str, float]
+    report: ModelReport | None = None
 
 
 def _as_frame(records: Sequence[Mapping[str, object]] | pd.DataFrame) -> pd.DataFrame:
@@ -147,25 +147,21 @@ class _Clock:
 
 def _train(
     engine: Engine,
-    left: pd.DataFrame,
-    right: pd.DataFrame | None,
+    left: Prepared,
+    right: Prepared | None,
     gamma: np.ndarray,
     model: Model | None,
     train: bool,
     seed: int,
-) -> Model:
-    base = model or Model.default()
-    if not train or len(gamma) < MIN_PAIRS_FOR_TRAINING:
-        return base
-    trained = Model(dict(base.m), dict(base.u), base.prior)
-    n_random = min(RANDOM_PAIRS_FOR_U, max(len(left) * 20, 100_000))
-    random_arrays = engine.random_levels(left, right, n_random, seed)
-    trained.estimate_u(comparison_levels(levels_dict(random_arrays)))
-    iterations = trained.train_em(gamma)
-    if iterations >= EM_MAX_ITERATIONS:
-        return base  # EM did not converge: the shipped parameters are safer (see model.py)
-    trained.trained_on = {"candidate_pairs": int(len(gamma)), "em_iterations": iterations}
-    return trained
+) -> tuple[Model, ModelReport]:
+    """Guarded training (training.py); u from random record pairs as EM's starting point."""
+    records = len(left) + (len(right) if right is not None else 0)
+    random_gamma = None
+    if train and len(gamma) >= MIN_PAIRS_FOR_TRAINING:
+        n_random = min(RANDOM_PAIRS_FOR_U, max(len(left) * 20, 100_000))
+        random_arrays = engine.random_levels(left, right, n_random, seed)
+        random_gamma = comparison_levels(levels_dict(random_arrays))
+    return guarded_training(random_gamma, gamma, records, model, train)
 
 
 def _score(
@@ -205,8 +201,8 @@ def record_conflicts(
 ) -> Callable[[int, int], bool]:
     """Whether two records (rows) cannot be one person, whatever links them through others.
 
-    Different given names (level "disagree": not a spelling, script or typo variant), birth
-    years two or more apart, or different sex: brothers, and namesakes of another generation.
+    Different given names (level "disagree": not a spelling, script or typo variant) of two
+    records that both carry lineage names, birth years two or more apart, or different sex: brothers, and namesakes of another generation.
     And, given the candidate pairs of a deduplication (rows and match weight), two records that
     were compared and whose match weight is below ``NON_MATCH_WEIGHT``.
     """
@@ -225,6 +221,10 @@ def record_conflicts(
             codes, weights = codes[order], weights[order]
     frame = prepared.frame
     given = frame["given_name_id"].to_numpy()
+    # Without father, grandfather and mother names a different given name is no proof of a
+    # brother (model.PLAIN_GIVEN_NAME_DISAGREE_WEIGHT): it keeps records apart only when both
+    # carry lineage names.
+    has_lineage = frame["plain"].isna().to_numpy() if "plain" in frame else np.ones(n, bool)
     table = prepared.names["given_name"].set_index("id")
     years = frame["yr"].to_numpy(dtype=np.float64, na_value=np.nan)
     # Missing sex is None or NaN depending on the pandas version: neither is a sex.
@@ -252,7 +252,7 @@ def record_conflicts(
         if len(codes) and compared_apart(x, y):
             return True
         gx, gy = int(given[x]), int(given[y])
-        if gx < 0 or gy < 0 or gx == gy:
+        if gx < 0 or gy < 0 or gx == gy or not (has_lineage[x] and has_lineage[y]):
             return False
         pair = (gx, gy) if gx < gy else (gy, gx)
         if pair not in levels:
@@ -262,12 +262,18 @@ def record_conflicts(
     return conflict
 
 
+def _training(model: Model | None, train: bool | None) -> bool:
+    # A model given is reused as it is unless training is asked for (it is then the first
+    # start and the fallback).
+    return model is None if train is None else train
+
+
 def dedupe(
     records: Sequence[Mapping[str, object]] | pd.DataFrame,
     threshold: float = DEDUPE_THRESHOLD,
     engine: str | Engine = "duckdb",
     model: Model | None = None,
-    train: bool = True,
+    train: bool | None = None,
     progress: Progress | None = None,
     seed: int = 42,
 ) -> DedupeResult:
@@ -286,7 +292,7 @@ def dedupe(
     clock.lap("prediction", f"({len(arrays['rid_l']):,} candidate pairs)")
     levels = levels_dict(arrays)
     gamma = comparison_levels(levels)
-    fitted = _train(eng, prepared, None, gamma, model, train, seed)
+    fitted, report = _train(eng, prepared, None, gamma, model, _training(model, train), seed)
     clock.lap("training")
     accepted, weight = _score(arrays, gamma, fitted, threshold, frame, frame, prepared, prepared)
     clock.lap("prediction")
@@ -300,7 +306,7 @@ def dedupe(
     ids = prepared["record_id"].to_numpy()
     clusters = dict(zip(ids.tolist(), ids[labels].tolist(), strict=True))
     clock.lap("clustering", f"({len(set(labels.tolist())):,} persons)")
-    return DedupeResult(clusters, accepted, fitted, len(weight), clock.timings)
+    return DedupeResult(clusters, accepted, fitted, len(weight), clock.timings, report)
 
 
 def link(
@@ -309,7 +315,7 @@ def link(
     threshold: float = LINK_THRESHOLD,
     engine: str | Engine = "duckdb",
     model: Model | None = None,
-    train: bool = True,
+    train: bool | None = None,
     progress: Progress | None = None,
     seed: int = 42,
 ) -> LinkResult:
@@ -326,13 +332,13 @@ def link(
     arrays = eng.candidate_levels(pa, pb)
     clock.lap("prediction", f"({len(arrays['rid_l']):,} candidate pairs)")
     gamma = comparison_levels(levels_dict(arrays))
-    fitted = _train(eng, pa, pb, gamma, model, train, seed)
+    fitted, report = _train(eng, pa, pb, gamma, model, _training(model, train), seed)
     clock.lap("training")
     accepted, weight = _score(arrays, gamma, fitted, threshold, fa, fb, pa, pb)
     order = np.argsort(-accepted.match_probability, kind="stable")
     accepted = accepted.select(order)
     clock.lap("prediction")
-    return LinkResult(accepted, fitted, len(weight), clock.timings)
+    return LinkResult(accepted, fitted, len(weight), clock.timings, report)
 
 
 __all__ = ["DedupeResult", "LinkResult", "ScoredPairs", "dedupe", "link", "Record"]

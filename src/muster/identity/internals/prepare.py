@@ -36,6 +36,15 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
     # Lists without lineage names (a Latin-script register: given, family, date of birth).
     "b_given_dob": ("given_name_s", "dob"),
     "b_family_dob": ("family_name_s", "dob"),
+    # Records with no father, grandfather or mother name (``plain``) have only the given and
+    # family names, the date and the town to be found by, and a typo in any one of them loses
+    # the pair to the rules above: these pair them on any two of the four (given and family in
+    # either order, as such lists swap them) with any record.  Two records that both carry
+    # lineage names never meet here, so the Arabic populations' candidates barely change.
+    "b_plain_names": ("names_set_s", "plain"),
+    "b_plain_given_place": ("given_name_s", "place_of_origin_s", "plain"),
+    "b_plain_family_place": ("family_name_s", "place_of_origin_s", "plain"),
+    "b_plain_dob_place": ("dob", "place_of_origin_s", "plain"),
 }
 BLOCK_CAP = 40
 
@@ -118,4 +127,20 @@ def prepare(records: Sequence[Record] | pd.DataFrame) -> Prepared:
     # The full date as a blocking attribute, only when it is a real date (not year-only, not
     # the 1 January default).
     out["dob"] = np.where(precise, dob.to_numpy(dtype=object), None)
+    out["plain"] = np.where(
+        (out["father_name_id"] < 0)
+        & (out["grandfather_name_id"] < 0)
+        & (out["mother_name_id"] < 0),
+        "1",
+        None,
+    )
+    out["names_set_s"] = names_set(out["given_name_s"], out["family_name_s"])
     return Prepared(pd.DataFrame(out), names)
+
+
+def names_set(given: np.ndarray, family: np.ndarray) -> np.ndarray:
+    """Given and family skeletons in alphabetical order, so a swapped pair shares the key."""
+    g = pd.Series(given, dtype=object).fillna("").astype(str)
+    f = pd.Series(family, dtype=object).fillna("").astype(str)
+    joined = np.where(g <= f, g + "|" + f, f + "|" + g)
+    return np.where((g != "") & (f != ""), joined, None).astype(object)

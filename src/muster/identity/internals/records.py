@@ -31,6 +31,10 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_RE = re.compile(r"^\d{4}$")
 
 Record = dict[str, str]
+# The largest CSV read in one piece: a million records take about 120 MB and 3.5 GB of memory
+# to resolve on one machine, so a gigabyte (some eight million records) is past what one machine
+# can hold; a larger file is refused before it is read rather than exhausting memory midway.
+MAX_CSV_BYTES = 1 << 30
 
 
 class PersonCsvError(ValueError):
@@ -104,6 +108,24 @@ def check_records(records: Iterable[Mapping[str, object]]) -> list[Record]:
     return out
 
 
+def _not_utf8(path: Path) -> PersonCsvError:
+    # The decoder reads ahead, so the line it fails on is found again byte by byte.
+    with path.open("rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return PersonCsvError(number, None, "is not UTF-8 text; save the file as UTF-8")
+    return PersonCsvError(None, None, "is not UTF-8 text; save the file as UTF-8")
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GB", 2**30), ("MB", 2**20), ("KB", 2**10)):
+        if n >= scale:
+            return f"{n / scale:,.1f} {unit}"
+    return f"{n} bytes"
+
+
 def read_person_csv(path: str | Path) -> list[Record]:
     """Read a person-record CSV (DESIGN.md layout); raise PersonCsvError naming row and column.
 
@@ -113,9 +135,18 @@ def read_person_csv(path: str | Path) -> list[Record]:
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
         fh = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise PersonCsvError(None, None, f"cannot read {path}: {exc.strerror}") from None
+    if size > MAX_CSV_BYTES:
+        fh.close()
+        raise PersonCsvError(
+            None,
+            None,
+            f"the file is {_size(size)}, more than the {_size(MAX_CSV_BYTES)} one machine "
+            "resolves in one piece; split it (by source or by region)",
+        )
     with fh:
         reader = csv.reader(fh)
         try:
@@ -123,7 +154,7 @@ def read_person_csv(path: str | Path) -> list[Record]:
         except StopIteration:
             raise PersonCsvError(1, None, f"{path} is empty; expected a header row") from None
         except UnicodeDecodeError:
-            raise PersonCsvError(1, None, f"{path} is not UTF-8 text") from None
+            raise _not_utf8(path) from None
         header = [h.strip() for h in header]
         if "record_id" not in header:
             if header and all(h not in PERSON_COLUMNS for h in header):
@@ -159,7 +190,7 @@ def read_person_csv(path: str | Path) -> list[Record]:
                 seen.add(rec["record_id"])
                 records.append(rec)
         except UnicodeDecodeError:
-            raise PersonCsvError(line + 1, None, "is not UTF-8 text") from None
+            raise _not_utf8(path) from None
         except csv.Error as exc:
             raise PersonCsvError(line + 1, None, f"malformed CSV: {exc}") from None
     return records

@@ -17,6 +17,7 @@ from .comparisons import (
     CROSSED_FIELDS,
     NAME_FIELDS,
     NAME_PART,
+    SWAPPED_FIELDS,
     dob_level_code,
     exact_level_code,
     explanation,
@@ -81,6 +82,12 @@ def _entry(record: Record) -> _Entry:
 
 
 def _attr(e: _Entry, attr: str) -> str | None:
+    if attr == "plain":
+        lineage = ("father_name", "grandfather_name", "mother_name")
+        return None if any(e.names[f].folded for f in lineage) else "1"
+    if attr == "names_set_s":
+        given, family = e.names["given_name"].skeleton, e.names["family_name"].skeleton
+        return "|".join(sorted((given, family))) if given and family else None
     if attr.endswith("_s"):
         return e.names[attr[:-2]].skeleton or None
     if attr == "yr":
@@ -94,7 +101,9 @@ def _keys(e: _Entry, near_years: bool = False) -> Iterable[tuple[str, str]]:
     """The record's block keys; a query (``near_years``) also reads the blocks of the years
     before and after its own, as the batch engines join neighbouring years."""
     for rule, attrs in SCREENING_RULES.items():
-        parts = [_attr(e, a) for a in attrs]
+        # A rule ending in "plain" keys every record; candidates() keeps its pairs with one
+        # side at least plain, as the batch engines do.
+        parts = [_attr(e, a) for a in (attrs[:-1] if attrs[-1] == "plain" else attrs)]
         if not all(parts):
             continue
         yield rule, "|".join(parts)  # type: ignore[arg-type]
@@ -107,6 +116,8 @@ def _levels(a: _Entry, b: _Entry) -> dict[str, int]:
     out = {f: name_level_code(a.names[f], b.names[f]) for f in NAME_FIELDS}
     for crossed, (fa, fb) in CROSSED_FIELDS.items():
         out[crossed] = name_level_code(a.names[fa], b.names[fb])
+    for swapped, (fa, fb) in SWAPPED_FIELDS.items():
+        out[swapped] = name_level_code(a.names[fa], b.names[fb]) if out["given_name"] == 0 else -1
     out["date_of_birth"] = dob_level_code(a.yr, a.mo, a.dy, a.precise, b.yr, b.mo, b.dy, b.precise)
     out["sex"] = exact_level_code(a.record["sex"], b.record["sex"])
     out["nationality"] = exact_level_code(a.record["nationality"], b.record["nationality"])
@@ -157,9 +168,12 @@ class ScreeningIndex:
         """Registry records that may be this person, best first; ``min_score`` is a probability."""
         query = _entry(check_record(record))
         positions: set[int] = set()
+        query_plain = _attr(query, "plain") is not None
         for rule, key in _keys(query, near_years=True):
             block = self._blocks.get(rule, {}).get(key)
             if block and len(block) <= SCREENING_CAP:
+                if SCREENING_RULES[rule][-1] == "plain" and not query_plain:
+                    block = [p for p in block if _attr(self._entries[p], "plain") is not None]
                 positions.update(block)
         self_id = query.record["record_id"]
         found = [

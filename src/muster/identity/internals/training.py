@@ -1,0 +1,269 @@
+"""Guarded training: EM from several starts under constraints, a plausibility check, a report.
+
+EM finds two classes among the candidate pairs, and nothing tells it which one is "the same
+person".  On a population of many namesake children and few duplicates the largest coherent
+class is "same given name and birth year, another family", and EM, unconstrained, learns that
+as the match class.  Three things keep it from doing so silently:
+
+1. Constraints that hold for every population (``model.constrained_weights``): a better level
+   never weighs less than a worse one, lineage patterns with as many names disagreeing as
+   agreeing never count for a match, whole-lineage and full-date agreement always do, and no
+   field a clerk gets wrong by default vetoes a match.  The E-step scores with the constrained
+   weights, so EM runs inside them.
+2. Several starts (the shipped parameters, or the model given, and a neutral start); each
+   result is checked against the shipped model on the candidate pairs themselves: a trained
+   model that accepts many pairs the shipped model finds clearly different (below -10 bits),
+   or rejects many it finds clearly the same (above +10 bits), has learnt another class.  Of
+   the plausible results the one of highest likelihood is kept.
+3. When no start gives a plausible model, the shipped parameters (or the model given) score
+   the pairs, and the report carries one warning line saying so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .comparisons import lineage_pattern
+from .model import COMPARISONS, EM_MAX_ITERATIONS, LEVEL_LABELS, Model, pattern_counts
+
+# Below this many candidate pairs EM has too little to learn from: use the shipped parameters.
+MIN_PAIRS_FOR_TRAINING = 2000
+RANDOM_PAIRS_FOR_U = 1_000_000
+# u from random record pairs is EM's starting point; EM then re-estimates it among the
+# candidate pairs.  Holding it fixed (Splink's practice) was measured and rejected: the
+# non-matching candidates (relatives, namesakes) agree far more often than random pairs, so
+# with random-pair u EM learnt them as matches on the project's population, and the guard had
+# to fall back (figures in bench/RESULTS.md).
+U_FROM_RANDOM_PAIRS_ONLY = False
+# The plausibility check (see the module docstring): log2 odds the shipped model calls clear,
+# and the shares of disagreement with it that make a trained model implausible.  Accepting
+# what the shipped model finds clearly different is the failure to catch (a model that learnt
+# namesakes); rejecting what it finds clearly the same is judged more loosely, as the shipped
+# model itself is wrong on some populations (namesakes whose father, grandfather and mother
+# bear the same common names).
+CLEAR_WEIGHT = 10.0
+MAX_ACCEPTED_APART = 0.10
+MAX_REJECTED_SAME = 0.50
+
+
+@dataclass
+class ModelReport:
+    """How the model that scored a run came about, for a person deciding whether to trust it."""
+
+    model: Model
+    records: int
+    candidate_pairs: int
+    status: str  # "trained", "fell back", "not trained", "given"
+    reason: str = ""
+    starts: list[dict[str, object]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def pairs_per_record(self) -> float:
+        return self.candidate_pairs / self.records if self.records else 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "records": self.records,
+            "candidate_pairs": self.candidate_pairs,
+            "pairs_per_record": round(self.pairs_per_record, 2),
+            "prior": self.model.prior,
+            "starts": self.starts,
+            "warnings": self.warnings,
+            "weights": weights_by_level(self.model),
+        }
+
+    def lines(self) -> list[str]:
+        """The report as a few lines of text (``muster match`` prints it to stderr)."""
+        out = [
+            f"model: {self.status}" + (f" ({self.reason})" if self.reason else ""),
+            f"records {self.records:,}, candidate pairs {self.candidate_pairs:,} "
+            f"({self.pairs_per_record:.1f} per record), prior {self.model.prior:.4g}",
+        ]
+        for s in self.starts:
+            verdict = "kept" if s.get("kept") else str(s.get("problem") or "not kept")
+            rounds = f"{s['rounds']} rounds" + ("" if s.get("settled", True) else " (not settled)")
+            out.append(
+                f"EM from the {s['start']} start: {rounds}, "
+                f"log-likelihood {s['log_likelihood']:.6g}: {verdict}"
+            )
+        out.append("weights (log2 odds) per comparison level:")
+        for name, levels in weights_by_level(self.model).items():
+            if name == "lineage":
+                out.append(
+                    "  lineage (father, grandfather, family, mother; + agree, - disagree, "
+                    ". missing): " + ", ".join(f"{k} {v:+.1f}" for k, v in levels.items())
+                )
+            else:
+                out.append(f"  {name}: " + ", ".join(f"{k} {v:+.1f}" for k, v in levels.items()))
+        out += [f"WARNING: {w}" for w in self.warnings]
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+def _lineage_label(level: int) -> str:
+    marks = ""
+    for _ in range(4):
+        level, state = divmod(level, 3)
+        marks += {0: ".", 1: "-", 2: "+"}[state]
+    return marks[::-1]
+
+
+def weights_by_level(model: Model) -> dict[str, dict[str, float]]:
+    """{comparison: {level label: weight}}; lineage shows its 80 patterns as e.g. '++-.'."""
+    w = model.weight_table()
+    out: dict[str, dict[str, float]] = {}
+    for j, (name, k) in enumerate(COMPARISONS.items()):
+        if name == "lineage":
+            out[name] = {_lineage_label(lv): round(float(w[j, lv + 1]), 2) for lv in range(1, k)}
+        else:
+            labels = LEVEL_LABELS[name]
+            out[name] = {labels[lv]: round(float(w[j, lv + 1]), 2) for lv in range(k)}
+    return out
+
+
+def _disagreement(
+    trained: Model, shipped: Model, patterns: np.ndarray, counts: np.ndarray
+) -> str | None:
+    """Why ``trained`` has learnt another class than ``shipped`` on these patterns, or None.
+
+    Pairs whose given names disagree are left out, as EM leaves them out (model.train_em).
+    """
+    keep = patterns[:, 0] != 0
+    patterns, counts = patterns[keep], counts[keep]
+    wt = trained.match_weight(patterns)
+    ws = shipped.match_weight(patterns)
+    accepted = wt >= 0
+    clearly_apart = ws <= -CLEAR_WEIGHT
+    clearly_same = ws >= CLEAR_WEIGHT
+    n_acc = counts[accepted].sum()
+    wrong = counts[accepted & clearly_apart].sum()
+    if n_acc and wrong / n_acc > MAX_ACCEPTED_APART:
+        worst = np.flatnonzero(accepted & clearly_apart)
+        top = worst[np.argmax(counts[worst])]
+        return (
+            f"it accepts {wrong / n_acc:.0%} of its matches from pairs the shipped model finds "
+            f"clearly different, e.g. {describe(patterns[top])}"
+        )
+    n_same = counts[clearly_same].sum()
+    lost = counts[clearly_same & ~accepted].sum()
+    if n_same and lost / n_same > MAX_REJECTED_SAME:
+        return (
+            f"it rejects {lost / n_same:.0%} of the pairs the shipped model finds clearly the same"
+        )
+    return None
+
+
+def describe(pattern: np.ndarray) -> str:
+    """A comparison pattern in words: 'given_name exact, lineage +--., date_of_birth partial'."""
+    parts = []
+    for j, (name, _) in enumerate(COMPARISONS.items()):
+        level = int(pattern[j])
+        if level < 0 or name == "lineage_order":
+            continue
+        label = _lineage_label(level) if name == "lineage" else LEVEL_LABELS[name][level]
+        parts.append(f"{name} {label}")
+    return ", ".join(parts)
+
+
+def guarded_training(
+    random_gamma: np.ndarray | None,
+    gamma: np.ndarray,
+    records: int,
+    model: Model | None,
+    train: bool,
+) -> tuple[Model, ModelReport]:
+    """The model to score with, and its report (see the module docstring).
+
+    ``random_gamma`` holds the comparison levels of random record pairs (for u); ``gamma``
+    those of the candidate pairs.  ``model`` is the model given by the caller (else the
+    shipped one); it is the fallback, and with ``train`` false it is used as it is.
+    """
+    shipped = Model.default()
+    base = model or shipped
+    label = "given" if model is not None else "shipped"
+    n = len(gamma)
+    if not train:
+        return base, ModelReport(base, records, n, "given" if model else "not trained",
+                                 "" if model else "training turned off")  # fmt: skip
+    if n < MIN_PAIRS_FOR_TRAINING or random_gamma is None:
+        return base, ModelReport(
+            base, records, n, "not trained",
+            f"{n:,} candidate pairs, fewer than the {MIN_PAIRS_FOR_TRAINING:,} EM needs; "
+            f"{label} parameters",
+        )  # fmt: skip
+    patterns, counts = pattern_counts(gamma)
+    results = []
+    for start_name, start in ((label, base), ("neutral", Model.initial())):
+        cand = Model(dict(start.m), dict(start.u), start.prior)
+        cand.estimate_u(random_gamma)
+        rounds = cand.train_em(gamma, fix_u=U_FROM_RANDOM_PAIRS_ONLY)
+        # EM inside the constraints may circle without settling; what it reached is judged by
+        # the same check as a settled result (on FEBRL, unconstrained, it swapped the classes).
+        problem = _disagreement(cand, shipped, patterns, counts)
+        results.append(
+            (
+                cand,
+                {
+                    "start": start_name,
+                    "rounds": rounds,
+                    "settled": rounds < EM_MAX_ITERATIONS,
+                    "log_likelihood": round(cand.log_likelihood(patterns, counts), 1),
+                    "problem": problem,
+                    "kept": False,
+                },
+            )
+        )
+    plausible = [r for r in results if r[1]["problem"] is None]
+    starts = [r[1] for r in results]
+    warnings = []
+    # What EM learns here without the constraints: when that is another class, say so, as it
+    # marks a population (many namesakes, few duplicates) on which no trained model is safe
+    # without looking at a sample.
+    free = Model(dict(base.m), dict(base.u), base.prior, constrained=False)
+    free.estimate_u(random_gamma)
+    free_rounds = free.train_em(gamma)
+    free_problem = _disagreement(free, shipped, patterns, counts)
+    starts.append({"start": f"{label} (unconstrained, diagnostic)", "rounds": free_rounds,
+                   "log_likelihood": round(free.log_likelihood(patterns, counts), 1),
+                   "problem": free_problem, "kept": False})  # fmt: skip
+    if free_problem and plausible:
+        warnings.append(
+            f"EM without the constraints learns another class here ({free_problem}); the "
+            "constrained model was kept: check a sample of its pairs"
+        )
+    if not plausible:
+        first = starts[0]["problem"]
+        warnings.append(
+            f"training on these records gave an implausible model ({first}); scored with the "
+            f"{label} parameters instead"
+        )
+        return base, ModelReport(base, records, n, "fell back", f"{label} parameters", starts,
+                                 warnings)  # fmt: skip
+    best, info = max(plausible, key=lambda r: r[1]["log_likelihood"])
+    info["kept"] = True
+    best.trained_on = {"candidate_pairs": n, "em_iterations": info["rounds"],
+                       "start": info["start"]}  # fmt: skip
+    if best.prior < 0.005:
+        warnings.append(
+            f"few candidate pairs look like duplicates (prior {best.prior:.2g}); check a sample "
+            "of the pairs before trusting the clusters"
+        )
+    return best, ModelReport(best, records, n, "trained", "", starts, warnings)
+
+
+__all__ = [
+    "MIN_PAIRS_FOR_TRAINING",
+    "RANDOM_PAIRS_FOR_U",
+    "ModelReport",
+    "describe",
+    "guarded_training",
+    "lineage_pattern",
+    "weights_by_level",
+]

@@ -1,0 +1,124 @@
+"""`muster match`: the model report, --save-model / --model, and bad input in one line."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from muster.identity.cli import main as match_main
+from muster.identity.internals import records as records_module
+
+from .test_matching import HEADER, ROWS, write
+
+
+def run(args: list[str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "muster.identity.cli", "match", *args],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_dedupe_prints_the_model_report_and_reuses_a_saved_model(tmp_path: Path) -> None:
+    source = write(tmp_path, "in.csv", [HEADER, *ROWS])
+    model = tmp_path / "model.json"
+    first = run(
+        ["dedupe", str(source), "--out", str(tmp_path / "a.csv"), "--save-model", str(model)]
+    )
+    assert first.returncode == 0, first.stderr
+    # Eight records give too few pairs to train on: the report says so, with the weights.
+    assert "muster match: model: not trained" in first.stderr
+    assert "candidate pairs" in first.stderr and "prior" in first.stderr
+    assert "date_of_birth: disagree" in first.stderr
+    assert model.exists()
+
+    second = run(["dedupe", str(source), "--out", str(tmp_path / "b.csv"), "--model", str(model)])
+    assert second.returncode == 0, second.stderr
+    assert "muster match: model: given" in second.stderr
+    assert read(tmp_path / "a.csv") == read(tmp_path / "b.csv")
+
+
+def test_link_takes_a_model_and_a_bad_model_file_is_one_line(tmp_path: Path) -> None:
+    a = write(tmp_path, "a.csv", [HEADER, ROWS[0]])
+    b = write(tmp_path, "b.csv", [HEADER, ROWS[2]])
+    bad = tmp_path / "model.json"
+    bad.write_text('{"m": {}, "u": {}, "prior": 2}', encoding="utf-8")
+    proc = run(["link", str(a), str(b), "--out", str(tmp_path / "o.csv"), "--model", str(bad)])
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"muster match: error: model {bad}: m['given_name'] must be a list of 5 probabilities "
+        "between 0 and 1"
+    ]
+
+
+def _one_error_line(proc: subprocess.CompletedProcess) -> str:
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if "error" in line]
+    assert len(errors) == 1, proc.stderr
+    return errors[0]
+
+
+def test_a_file_in_another_encoding_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes((HEADER + "\n" + ROWS[0].replace("Hit", "Hît") + "\n").encode("latin-1"))
+    line = _one_error_line(run(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]))
+    assert "row 2" in line and "not UTF-8" in line
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_text(HEADER + "\n" + ROWS[0] + "\n", encoding="utf-16")
+    line = _one_error_line(run(["dedupe", str(utf16), "--out", str(tmp_path / "o.csv")]))
+    assert "not UTF-8" in line
+
+
+def test_duplicate_record_ids_are_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "dup.csv", [HEADER, ROWS[0], ROWS[1].replace("r2,", "r1,", 1)])
+    line = _one_error_line(run(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]))
+    assert "row 3, column record_id" in line and "appears twice" in line
+
+
+@pytest.mark.parametrize("rows", [0, 1])
+def test_no_record_or_one_record_is_a_correct_result(tmp_path: Path, rows: int) -> None:
+    path = write(tmp_path, "few.csv", [HEADER, *ROWS[:rows]])
+    out = tmp_path / "o.csv"
+    assert match_main(["match", "dedupe", str(path), "--out", str(out), "--quiet"]) == 0
+    assert [r["record_id"] for r in read(out)] == [f"r{i}" for i in range(1, rows + 1)]
+    assert [r["cluster_id"] for r in read(out)] == [f"r{i}" for i in range(1, rows + 1)]
+    link_out = tmp_path / "l.csv"
+    assert match_main(["match", "link", str(path), str(path), "--out", str(link_out)]) == 0
+    # A list linked with itself: each record is its own pair.
+    assert [(r["record_id_a"], r["record_id_b"]) for r in read(link_out)] == [("r1", "r1")] * rows
+
+
+def test_missing_person_columns_are_empty_fields_not_an_error(tmp_path: Path) -> None:
+    # Only the record id is required (DESIGN.md): a list of given and family names and years
+    # is resolved on what it has.
+    lines = ["record_id,given_name,family_name,birth_year", "x1,Omar,al-Ani,1990",
+             "x2,Umar,Alani,1990", "x3,Ali,al-Ani,1990"]  # fmt: skip
+    path = write(tmp_path, "some.csv", lines)
+    out = tmp_path / "o.csv"
+    assert match_main(["match", "dedupe", str(path), "--out", str(out), "--quiet"]) == 0
+    clusters = {r["record_id"]: r["cluster_id"] for r in read(out)}
+    assert clusters["x1"] == clusters["x2"] != clusters["x3"]
+
+
+def test_a_file_above_the_size_ceiling_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    # The real ceiling is a gigabyte; the test lowers it rather than write one.
+    path = write(tmp_path, "big.csv", [HEADER, *ROWS])
+    monkeypatch.setattr(records_module, "MAX_CSV_BYTES", 200)
+    out = tmp_path / "o.csv"
+    assert match_main(["match", "dedupe", str(path), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("muster match: error: ")
+    assert f"{path}: the file is 723 bytes, more than the 200 bytes" in err[0]
+    assert not (tmp_path / "o.csv").exists()

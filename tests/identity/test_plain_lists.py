@@ -1,0 +1,42 @@
+"""Plain Latin lists (given, family, date of birth, town): found and compared without lineage."""
+
+from muster.identity import ScreeningIndex, dedupe, link
+
+
+def _person(rid: str, given: str, family: str, dob: str, town: str) -> dict[str, str]:
+    return {"record_id": rid, "given_name": given, "family_name": family,
+            "date_of_birth": dob, "place_of_origin": town}  # fmt: skip
+
+
+LIST = [
+    _person("o1", "jasmine", "sachs", "1979-11-09", "gawler west"),
+    # The same woman, given and family name the other way round and the town mistyped.
+    _person("d1", "sachs", "jasmine", "1979-11-09", "gawler qest"),
+    # Her name typed wrong and the date missing: found through name and town.
+    _person("d2", "jasmnie", "sachs", "", "gawler west"),
+    # Another woman of that family, born elsewhere and another year.
+    _person("o2", "tess", "sachs", "1985-06-24", "caloundra"),
+]
+
+
+def test_a_plain_list_joins_swapped_and_mistyped_names_and_keeps_others_apart() -> None:
+    clusters = dedupe(LIST).clusters
+    assert clusters["o1"] == clusters["d1"] == clusters["d2"]
+    assert clusters["o2"] != clusters["o1"]
+
+
+def test_a_swapped_pair_is_explained_with_the_field_its_value_came_from() -> None:
+    result = link(LIST[:1], LIST[1:2], threshold=0.0)
+    assert len(result.pairs) == 1
+    why = result.pairs.explain(0)
+    assert why["given_name"] == {"level": "exact", "a": "jasmine", "b": "jasmine",
+                                 "b_field": "family_name"}  # fmt: skip
+
+
+def test_the_screening_index_finds_plain_candidates_as_the_batch_does() -> None:
+    index = ScreeningIndex(LIST[1:])
+    found = {c.record_id: c for c in index.candidates(LIST[0])}
+    batch = link(LIST[:1], LIST[1:], threshold=0.0).pairs
+    assert set(found) == set(batch.right_ids) == {"d1", "d2"}
+    for rid, probability in zip(batch.right_ids, batch.match_probability, strict=True):
+        assert abs(found[rid].match_probability - probability) < 1e-9
