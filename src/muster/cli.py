@@ -157,10 +157,11 @@ def _day(text: str | None, field: str):
 
     if not text:
         return None
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{field}: '{text}' is not a date (YYYY-MM-DD)") from None
+    from muster.core.parsing import parse_day
+
+    day = parse_day(text)
+    if day is None:
+        raise CommandError(f"{field}: '{text[:40]}' is not a date (YYYY-MM-DD)")
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
