@@ -560,6 +560,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not getattr(args, "django", False):
             return func(args)
+        if func is cmd_demo:
+            # The demo serves plain HTTP on this machine: cookies that need TLS would never come back.
+            os.environ.setdefault("MUSTER_DEMO", "1")
         _setup_django()
         from muster.audit.services import operator
 
