@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "muster.core.middleware.SecurityHeadersMiddleware",
+    "muster.core.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -270,6 +271,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Muster's own settings
 MUSTER = {
+    # The most rows one reference-list file may hold (larger files are refused, naming the limit).
+    "LIST_MAX_ROWS": _env_number(
+        "MUSTER_LIST_MAX_ROWS", 250_000, "a whole number of rows, 1 or more", whole=True
+    ),
     # A person dispatched and not received after this many hours is listed as unaccounted.
     "UNACCOUNTED_AFTER_HOURS": _env_number(
         "MUSTER_UNACCOUNTED_AFTER_HOURS", 12.0, "a number of hours above 0"

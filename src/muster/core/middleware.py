@@ -1,6 +1,6 @@
 """Middleware every page and endpoint passes through."""
 
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 NUL = "\x00"
@@ -80,4 +80,28 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers["Cache-Control"] = "no-store, private"
         response.headers.setdefault("Pragma", "no-cache")
+        return response
+
+
+class DatabaseBusyMiddleware:
+    """A database still locked after the busy timeout (SQLite, a long import) answers 503 with
+    Retry-After, not a 500: the reader's request was fine and trying again shortly will work."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import OperationalError
+
+        if not isinstance(exception, OperationalError) or "locked" not in str(exception):
+            return None
+        message = _("The database is busy; try again in a few seconds.")
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": message}, status=503)
+        else:
+            response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "5"
         return response
