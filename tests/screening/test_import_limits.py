@@ -93,7 +93,9 @@ def test_after_an_import_the_index_is_rebuilt_in_the_background_and_nobody_escap
         assert not Hit.objects.filter(kind="reference_list").exists()
         release.set()
         deadline = time.monotonic() + 30
-        while not Hit.objects.filter(kind="reference_list").exists() and time.monotonic() < deadline:
+        while (
+            not Hit.objects.filter(kind="reference_list").exists() and time.monotonic() < deadline
+        ):
             time.sleep(0.1)
         assert Hit.objects.filter(kind="reference_list", reference_entry__ref_id="W-1").count() == 1
     finally:
