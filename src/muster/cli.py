@@ -157,10 +157,11 @@ def _day(text: str | None, field: str):
 
     if not text:
         return None
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{field}: '{text}' is not a date (YYYY-MM-DD)") from None
+    from muster.core.parsing import parse_day
+
+    day = parse_day(text)
+    if day is None:
+        raise CommandError(f"{field}: '{text[:40]}' is not a date (YYYY-MM-DD)")
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
@@ -559,6 +560,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not getattr(args, "django", False):
             return func(args)
+        if func is cmd_demo:
+            # The demo serves plain HTTP on this machine: cookies that need TLS would never come back.
+            os.environ.setdefault("MUSTER_DEMO", "1")
         _setup_django()
         from muster.audit.services import operator
 

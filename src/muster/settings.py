@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "muster.audit",
@@ -99,6 +100,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "muster.core.middleware.SecurityHeadersMiddleware",
+    "muster.core.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -173,8 +176,28 @@ _SESSION_MAX_HOURS = _env_number("MUSTER_SESSION_MAX_HOURS", 12.0, "a number of 
 SESSION_COOKIE_AGE = int(_SESSION_MAX_HOURS * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = os.environ.get("MUSTER_SECURE_COOKIES", "") == "1"
+# Outside the demo Muster is served behind TLS (README, "Serving behind TLS"): cookies only over
+# HTTPS and HSTS. `muster demo` (MUSTER_DEMO=1) serves plain HTTP on 127.0.0.1 and turns both off;
+# MUSTER_SECURE_COOKIES=0/1 overrides the cookie flag either way.
+DEMO = os.environ.get("MUSTER_DEMO", "") == "1"
+SESSION_COOKIE_SECURE = os.environ.get("MUSTER_SECURE_COOKIES", "0" if DEMO else "1") == "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = (
+    0
+    if DEMO
+    else int(
+        _env_number("MUSTER_HSTS_SECONDS", 31536000, "seconds >= 0", lambda v: v >= 0, whole=True)
+    )
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # the proxy's other names are not ours to pin
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Only behind a proxy that sets X-Forwarded-Proto itself (and strips the client's) may the header be
+# believed; otherwise anyone could claim HTTPS.
+if os.environ.get("MUSTER_TLS_PROXY", "") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -229,6 +252,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Registration, screening and custody tracking for mass evacuations.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed package, never a CDN (offline, no unpinned script); the schema
+    # and the docs describe every endpoint, so only a signed-in user reads them.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Several models have a "status", "kind" or "outcome": name the custody ones so the enums
     # in the schema keep stable, readable names.
     "ENUM_NAME_OVERRIDES": {
@@ -242,6 +271,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Muster's own settings
 MUSTER = {
+    # The most rows one reference-list file may hold (larger files are refused, naming the limit).
+    "LIST_MAX_ROWS": _env_number(
+        "MUSTER_LIST_MAX_ROWS", 250_000, "a whole number of rows, 1 or more", whole=True
+    ),
     # A person dispatched and not received after this many hours is listed as unaccounted.
     "UNACCOUNTED_AFTER_HOURS": _env_number(
         "MUSTER_UNACCOUNTED_AFTER_HOURS", 12.0, "a number of hours above 0"

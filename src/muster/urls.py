@@ -5,7 +5,7 @@ log. Users and role grants are managed through ``muster.access.services`` (``mus
 """
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
     path("", include("muster.web.urls")),
@@ -16,6 +16,6 @@ urlpatterns = [
     path("reports/", include("muster.reports.urls")),
     path("api/", include("muster.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

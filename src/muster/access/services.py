@@ -380,7 +380,7 @@ def provisioning_uri(device: TotpDevice) -> str:
 def _accept_code(device: TotpDevice, code: str) -> bool:
     """Check a code (one step of clock drift either way) and refuse one already used."""
     code = "".join((code or "").split())
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return False
     totp = pyotp.TOTP(device.secret)
     now = timezone.now()

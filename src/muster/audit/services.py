@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from muster.audit.chain import GENESIS, event_hash
 from muster.audit.models import AuditEvent, ExportedPerson
+from muster.core.parsing import parse_id
 
 # Arbitrary constant key for PostgreSQL's advisory lock that serialises appends to the chain.
 _CHAIN_LOCK_KEY = 0x6D757374
@@ -259,8 +260,8 @@ def _matching(object_type: str, object_id: str, action: str | Sequence[str]) -> 
     if object_id:
         about &= Q(object_id=object_id)
     matching = about & on_action
-    if object_type == PERSON_TYPE and object_id.isdigit():
-        listed = ExportedPerson.objects.filter(person_id=int(object_id)).values("event_id")
+    if object_type == PERSON_TYPE and parse_id(object_id) is not None:
+        listed = ExportedPerson.objects.filter(person_id=parse_id(object_id)).values("event_id")
         matching |= Q(pk__in=listed) & on_action
     return matching
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from muster.access.decorators import requires
 from muster.audit import services as audit
+from muster.core.parsing import parse_day
 
 PAGE_SIZE = 100
 # An export's event lists every person in it (a camp roll: tens of thousands of ids); the page shows
@@ -33,10 +34,9 @@ KNOWN_ACTIONS = [
 def _local_day_start(text: str, field: str, errors: dict) -> dt.datetime | None:
     if not text:
         return None
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        errors[field] = _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": text}
+    day = parse_day(text)
+    if day is None:
+        errors[field] = _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": text[:40]}
         return None
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 

@@ -30,6 +30,8 @@ class MusterSettings:
     # "possible"; below it nothing is shown (the reasons for the values are in bench/RESULTS.md).
     SCREENING_LIKELY: float = 0.97
     SCREENING_POSSIBLE: float = 0.8
+    # The most rows one reference-list file may hold; a bigger file is refused before it is imported.
+    LIST_MAX_ROWS: int = 250_000
 
 
 _NAMES = frozenset(f.name for f in fields(MusterSettings))

@@ -42,6 +42,30 @@ class Facility(models.Model):
         return self.name
 
 
+class FacilityVersion(models.Model):
+    """What a facility was called, and what kind it was, from ``valid_from`` until ``valid_to``.
+
+    Renaming or re-kinding a facility must not rewrite history: a timeline shows the name a person
+    was received under, not today's.
+    """
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="versions")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=Facility.Kind.choices)
+    valid_from = models.DateTimeField()
+    valid_to = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["facility_id", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility"],
+                condition=Q(valid_to__isnull=True),
+                name="one_open_version_per_facility",
+            )
+        ]
+
+
 class Movement(models.Model):
     """A transfer of one or more persons, dispatched by one facility and received by another."""
 

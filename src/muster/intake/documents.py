@@ -56,7 +56,7 @@ def _all_same(digits: str) -> bool:
 
 def _syrian_national_number(number: str, out: DocumentCheck) -> None:
     digits = _compact(number)
-    if not digits.isdigit() or len(digits) != 11:
+    if not digits.isdecimal() or len(digits) != 11:
         out.problems.append(
             f"'{number}' is not a Syrian national number (11 digits, as on the ID card)"
         )
@@ -68,11 +68,11 @@ def _syrian_national_number(number: str, out: DocumentCheck) -> None:
 
 def _iraqi_national_id(number: str, out: DocumentCheck) -> None:
     compact = _compact(number).upper()
-    if compact.isdigit() and len(compact) == 12 and not _all_same(compact):
+    if compact.isdecimal() and len(compact) == 12 and not _all_same(compact):
         out.number, out.format = compact, "IRQ unified card national number (12 digits)"
     elif _LATIN_NUMBER.match(compact) and len(compact) == 9 and any(c.isdigit() for c in compact):
         out.number, out.format = compact, "IRQ unified card document number (9 characters)"
-    elif compact.isdigit() and 4 <= len(compact) <= 10 and not _all_same(compact):
+    elif compact.isdecimal() and 4 <= len(compact) <= 10 and not _all_same(compact):
         out.number, out.format = compact, "IRQ civil status ID number"
     else:
         out.problems.append(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
 from muster.custody.models import ManifestLine, Placement
+from muster.custody.services import facility_names_at
 from muster.people.models import Person, PersonCorrection
 from muster.protection.models import FamilySeparation, ProtectionReview
 from muster.protection.queries import separations_of
@@ -82,12 +83,32 @@ def _custody_events(person: Person) -> list[Event]:
     placements = Placement.objects.filter(person=person).select_related(
         "facility", "movement__from_facility", "movement__to_facility"
     )
+    placements = list(placements)
+    missing = list(
+        ManifestLine.objects.filter(
+            person=person, outcome=ManifestLine.Outcome.MISSING, resolved_at__isnull=False
+        ).select_related("movement__to_facility")
+    )
+    # Facilities are named as they were called then: a later rename must not rewrite the story.
+    wanted = set()
+    for pl in placements:
+        if pl.facility_id:
+            wanted.add((pl.facility_id, pl.started_at))
+        if pl.movement is not None:
+            wanted.add((pl.movement.from_facility_id, pl.started_at))
+            wanted.add((pl.movement.to_facility_id, pl.started_at))
+    wanted |= {(line.movement.to_facility_id, line.resolved_at) for line in missing}
+    names = facility_names_at(wanted)
+
+    def name(facility_id, at):
+        return names[(facility_id, at)]
+
     for pl in placements:
         mv = pl.movement
         if pl.state == Placement.State.IN_TRANSIT and mv is not None:
             detail = _("%(from)s → %(to)s") % {
-                "from": mv.from_facility.name,
-                "to": mv.to_facility.name,
+                "from": name(mv.from_facility_id, pl.started_at),
+                "to": name(mv.to_facility_id, pl.started_at),
             }
             if mv.vehicle:
                 detail += " · " + _("vehicle %(v)s") % {"v": mv.vehicle}
@@ -104,9 +125,9 @@ def _custody_events(person: Person) -> list[Event]:
                 Event(
                     pl.started_at,
                     "received",
-                    _("Received at %(f)s") % {"f": pl.facility.name},
+                    _("Received at %(f)s") % {"f": name(pl.facility_id, pl.started_at)},
                     _("movement %(m)s from %(from)s")
-                    % {"m": mv.number, "from": mv.from_facility.name},
+                    % {"m": mv.number, "from": name(mv.from_facility_id, pl.started_at)},
                 )
             )
         elif pl.state == Placement.State.PLACED:
@@ -115,21 +136,24 @@ def _custody_events(person: Person) -> list[Event]:
                 detail = _("capacity override: %(r)s") % {"r": pl.capacity_override_reason}
             events.append(
                 Event(
-                    pl.started_at, "placed", _("Placed at %(f)s") % {"f": pl.facility.name}, detail
+                    pl.started_at,
+                    "placed",
+                    _("Placed at %(f)s") % {"f": name(pl.facility_id, pl.started_at)},
+                    detail,
                 )
             )
         elif pl.state == Placement.State.DEPARTED:
             events.append(Event(pl.started_at, "departed", _("Departed"), pl.note))
-    missing = ManifestLine.objects.filter(
-        person=person, outcome=ManifestLine.Outcome.MISSING, resolved_at__isnull=False
-    ).select_related("movement__to_facility")
     for line in missing:
         events.append(
             Event(
                 line.resolved_at,
                 "missing",
                 _("Reported not arrived at %(f)s (movement %(m)s)")
-                % {"f": line.movement.to_facility.name, "m": line.movement.number},
+                % {
+                    "f": name(line.movement.to_facility_id, line.resolved_at),
+                    "m": line.movement.number,
+                },
                 line.note,
             )
         )

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from muster.access import policy
 from muster.api.base import PolicyViewSet, person_by_number
 from muster.audit import services as audit
+from muster.core.parsing import parse_id
 from muster.core.uploads import check_upload_size
 from muster.identity import PERSON_ATTRIBUTES
 from muster.people.models import Person
@@ -344,7 +345,7 @@ class HitViewSet(PolicyViewSet):
                 {"status": [_("'%(v)s' is not a hit status") % {"v": status_param[:20]}]}
             )
         facility = params.get("facility", "")
-        if facility and not facility.isdigit():
+        if facility and parse_id(facility) is None:
             raise ValidationError(
                 {"facility": [_("'%(v)s' is not a facility id") % {"v": facility[:20]}]}
             )

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
+from muster.core.conf import conf
+from muster.core.parsing import parse_int
 from muster.core.uploads import check_upload_size
 from muster.identity import PERSON_COLUMNS, PersonCsvError, check_record
 from muster.screening.models import ReferenceEntry, ReferenceList
@@ -82,6 +84,11 @@ class ParsedList:
     entries: list[dict] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
+    max_rows: int | None = None
+
+
+class TooManyRows(Exception):
+    """The file holds more rows than LIST_MAX_ROWS; reading stops there."""
 
 
 class ImportRefused(ValidationError):
@@ -97,6 +104,12 @@ class ImportRefused(ValidationError):
 
 def _add_record(out: ParsedList, raw: dict, row: int) -> None:
     out.rows += 1
+    if out.max_rows is not None and out.rows > out.max_rows:
+        raise TooManyRows
+    bad = next((k for k, v in raw.items() if isinstance(v, str) and _CONTROL.search(v)), None)
+    if bad is not None:
+        out.errors.append(RowError(row, bad, _("contains a control character (e.g. NUL)")))
+        return
     try:
         record = check_record(raw, row=row)
     except PersonCsvError as exc:
@@ -142,8 +155,12 @@ def _check_duplicates(out: ParsedList, rows: list[int]) -> None:
     out.entries = keep
 
 
-def read_csv(data: bytes) -> ParsedList:
-    out = ParsedList()
+# NUL cannot be stored in PostgreSQL text and no keyboard types the others; tab is left to the readers.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def read_csv(data: bytes, max_rows: int | None = None) -> ParsedList:
+    out = ParsedList(max_rows=max_rows)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -191,16 +208,22 @@ def _cell(value) -> str:
     return str(value)
 
 
-def read_xlsx(data: bytes) -> ParsedList:
+def read_xlsx(data: bytes, max_rows: int | None = None) -> ParsedList:
     from openpyxl import load_workbook
 
-    out = ParsedList()
+    out = ParsedList(max_rows=max_rows)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not XLSX
         out.errors.append(RowError(1, "", _("the file is not an XLSX workbook")))
         return out
     sheet = book.worksheets[0]
+    # The sheet's declared size (its <dimension>) refuses a huge file before a row is read; the
+    # count in _add_record holds when the declaration is missing or lies.
+    declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
+    if max_rows is not None and declared - 1 > max_rows:
+        book.close()
+        raise TooManyRows
     rows_iter = sheet.iter_rows(values_only=True)
     try:
         header = [_cell(h).strip() for h in next(rows_iter)]
@@ -264,17 +287,19 @@ def _un_dates(el) -> tuple[str, str, list[str]]:
                 dob = full[:10]
             except ValueError:
                 pass
-        if yr and not year and yr.isdigit() and len(yr) == 4:
-            year = yr
-        if lo and hi and not year and lo.isdigit() and hi.isdigit():
-            year = str((int(lo) + int(hi)) // 2)  # "between 1970 and 1972": the middle
+        if yr and not year and parse_int(yr, lo=1000, hi=9999) is not None:
+            year = str(parse_int(yr))
+        if lo and hi and not year and None not in (parse_int(lo, hi=9999), parse_int(hi, hi=9999)):
+            year = str((parse_int(lo) + parse_int(hi)) // 2)  # "between 1970 and 1972": the middle
     if dob:
         year = dob[:4]
     return dob, year, [x for x in listed if x]
 
 
-def read_un_xml(data: bytes) -> ParsedList:
-    out = ParsedList()
+def read_un_xml(data: bytes, max_rows: int | None = None) -> ParsedList:
+    if max_rows is not None and data.count(b"<INDIVIDUAL>") > max_rows:
+        raise TooManyRows
+    out = ParsedList(max_rows=max_rows)
     try:
         root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
@@ -450,7 +475,14 @@ def import_reference_list(
         ]
     if errors:
         raise ValidationError(errors)
-    parsed = READERS[fmt](data)
+    max_rows = conf().LIST_MAX_ROWS
+    try:
+        parsed = READERS[fmt](data, max_rows)
+    except TooManyRows:
+        raise ValidationError(
+            {"file": [_("the file has more than %(n)d rows (MUSTER_LIST_MAX_ROWS); split it")
+                      % {"n": max_rows}]}
+        ) from None  # fmt: skip
     fatal = [e for e in parsed.errors if e.row == 1 and not parsed.entries]
     if parsed.errors and (not skip_bad_rows or fatal):
         raise ImportRefused(parsed.errors)
@@ -502,7 +534,16 @@ def import_reference_list(
                 "supersedes": previous.pk if previous else None,
             },
         )
+        # The new lists' index is built off the request thread (see matching.REGISTRY.lists).
+        transaction.on_commit(_rebuild_list_index)
     return ImportResult(ref_list, ref_list.entry_count, parsed.errors)
+
+
+def _rebuild_list_index() -> None:
+    from muster.screening import matching
+
+    if not transaction.get_connection().in_atomic_block:
+        matching.REGISTRY.rebuild_in_background()
 
 
 def current_lists():

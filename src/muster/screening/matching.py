@@ -104,6 +104,8 @@ class _Registry:
             self.correction_mark = 0
             self.lists_signature: tuple = ()
             self.lists_index: ScreeningIndex | None = None
+            self.lists_building: tuple | None = None  # the signature a background build is making
+            self.stale_screened: set[int] = set()  # persons screened against the previous lists
 
     # -- registry -------------------------------------------------------------------------
     def _load_persons(self, qs) -> None:
@@ -148,23 +150,91 @@ class _Registry:
                 self.index.add(blank_record(str(person_id)))
 
     # -- reference lists ------------------------------------------------------------------
-    def lists(self) -> ScreeningIndex:
-
-        signature = tuple(
+    @staticmethod
+    def _current_signature() -> tuple:
+        return tuple(
             ReferenceList.objects.filter(is_current=True)
             .order_by("id")
             .values_list("id", flat=True)
         )
+
+    @staticmethod
+    def _build_lists(signature: tuple) -> ScreeningIndex:
+        index = ScreeningIndex()
+        rows = ReferenceEntry.objects.filter(reference_list_id__in=signature).values(*ENTRY_FIELDS)
+        for row in rows.iterator(chunk_size=5000):
+            index.add(entry_record(row))
+        return index
+
+    def lists(self, *, stale_ok: bool = False, person_ids: Iterable[int] = ()) -> ScreeningIndex:
+        """The index of the current lists.
+
+        A changed set of lists is rebuilt here, unless ``stale_ok`` and an index exists: then the
+        rebuild runs on a background thread (a large list takes minutes; a registration must not
+        wait), the previous index answers meanwhile, and ``person_ids`` (screened against it) are
+        handed to ``after_lists_rebuilt`` once the new index is in place, so nobody escapes the
+        new list.
+        """
+        signature = self._current_signature()
         with self.lock:
-            if self.lists_index is None or signature != self.lists_signature:
-                index = ScreeningIndex()
-                rows = ReferenceEntry.objects.filter(reference_list_id__in=signature).values(
-                    *ENTRY_FIELDS
-                )
-                for row in rows.iterator(chunk_size=5000):
-                    index.add(entry_record(row))
+            if self.lists_index is not None and signature == self.lists_signature:
+                return self.lists_index
+            if stale_ok and self.lists_index is not None:
+                self.stale_screened.update(person_ids)
+                building = self.lists_building == signature
+                self.lists_building = signature
+                if not building:
+                    threading.Thread(
+                        target=self._build_in_background,
+                        args=(signature,),
+                        name="muster-list-index",
+                        daemon=True,
+                    ).start()
+                return self.lists_index
+            index = self._build_lists(signature)
+            self.lists_index, self.lists_signature = index, signature
+            if self.lists_building == signature:
+                self.lists_building = None  # a background build of the same lists is moot
+            return index
+
+    def rebuild_in_background(self) -> None:
+        """Start building the current lists' index on a background thread (after an import)."""
+        signature = self._current_signature()
+        with self.lock:
+            if signature in (self.lists_signature, self.lists_building):
+                return
+            self.lists_building = signature
+        threading.Thread(
+            target=self._build_in_background,
+            args=(signature,),
+            name="muster-list-index",
+            daemon=True,
+        ).start()
+
+    def _build_in_background(self, signature: tuple) -> None:
+        from django.db import connection
+
+        try:
+            index = self._build_lists(signature)
+            with self.lock:
+                if self.lists_building != signature:
+                    return  # a newer set of lists is being built
                 self.lists_index, self.lists_signature = index, signature
-            return self.lists_index
+                self.lists_building = None
+                pending, self.stale_screened = self.stale_screened, set()
+            if pending and self.after_lists_rebuilt is not None:
+                self.after_lists_rebuilt(sorted(pending))
+        except Exception as exc:  # noqa: BLE001 - a thread's error would be lost: log it
+            import logging
+
+            logging.getLogger(__name__).error("list index rebuild failed (%s)", type(exc).__name__)
+            with self.lock:
+                self.lists_building = None
+        finally:
+            connection.close()
+
+    #: Called with the ids of persons screened against the previous lists while a rebuild ran.
+    after_lists_rebuilt = None
 
 
 REGISTRY = _Registry()

@@ -240,6 +240,7 @@ def screen_persons(
     registry: bool = True,
     lists: bool = True,
     by=None,
+    lists_index=None,
 ) -> list[Hit]:
     """Screen persons against the registry and the current reference lists; create new hits.
 
@@ -252,7 +253,8 @@ def screen_persons(
     found: list[tuple[Person, Candidate, str]] = []  # (person, candidate, kind)
     # Bring the indexes up to date once for the whole call, not once per person.
     registry_index = matching.REGISTRY.sync() if registry else None
-    lists_index = matching.REGISTRY.lists() if lists else None
+    if lists and lists_index is None:
+        lists_index = matching.REGISTRY.lists()
     for person in persons:
         record = matching.person_record(person)
         if registry:
@@ -407,8 +409,13 @@ def screen_registration(person_ids: Sequence[int]) -> ScreeningRun | None:
     try:
         persons = list(Person.objects.filter(pk__in=person_ids))
         matching.REGISTRY.add(persons)
+        # Outside a transaction (a real request, after the registration committed) a changed set of
+        # lists is rebuilt in the background; these persons are screened again once it is ready.
+        lists_index = matching.REGISTRY.lists(
+            stale_ok=not transaction.get_connection().in_atomic_block, person_ids=person_ids
+        )
         with transaction.atomic():
-            hits = screen_persons(persons, run=run)
+            hits = screen_persons(persons, run=run, lists_index=lists_index)
             run.done = len(persons)
             run.hits_created = len(hits)
             run.status = ScreeningRun.Status.DONE
@@ -681,3 +688,14 @@ def registrations_of(person: Person) -> list[Person]:
         frontier = [c.pk for c in children]
         found.update({c.pk: c for c in children})
     return sorted(found.values(), key=lambda p: (p.registered_at, p.pk))
+
+
+def _screen_against_new_lists(person_ids: list[int]) -> None:
+    """Screen again, against the lists just rebuilt, persons screened against the previous ones."""
+    persons = list(Person.objects.filter(pk__in=person_ids, merged_into__isnull=True))
+    if persons:
+        with transaction.atomic():
+            screen_persons(persons, registry=False)
+
+
+matching.REGISTRY.after_lists_rebuilt = _screen_against_new_lists

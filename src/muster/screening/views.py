@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from muster.access import policy
 from muster.access.decorators import requires
 from muster.audit import services as audit
+from muster.core.parsing import MAX_ID, parse_id, parse_int
 from muster.core.uploads import check_upload_size
 from muster.custody.models import Facility
 from muster.screening import imports, matching, tasks
@@ -47,7 +48,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     band = params.get("band", "") if params.get("band") in Hit.Band.values else ""
     kind = params.get("kind", "") if params.get("kind") in Hit.Kind.values else ""
     facility = params.get("facility", "")
-    facility_id = int(facility) if facility.isdigit() else None
+    facility_id = parse_id(facility)
     list_name = params.get("list", "")[:200]
     qs = screening.hit_queue(band=band, kind=kind, facility_id=facility_id, list_name=list_name)
     page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
@@ -129,7 +130,7 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     request.POST.get("decision", ""),
                     reason=reason,
                     by=request.user,
-                    revision=int(revision) if revision.isdigit() else None,
+                    revision=parse_int(revision, lo=0, hi=MAX_ID),
                     request=request,
                 )
                 messages.success(request, _("Decision recorded."))

@@ -46,6 +46,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from muster.core.parsing import parse_int
 from muster.identity import NameKey, check_record, normalise_name
 from muster.identity.internals.comparisons import name_level_code
 
@@ -183,7 +184,7 @@ def check_request(record: Mapping[str, object], row: int | None = None) -> dict[
             ) from None
     age = extra["age_at_separation"]
     if age:
-        if not age.isdigit() or int(age) > 120:
+        if parse_int(age, lo=0, hi=120) is None:
             raise RequestError(
                 f"{where}column age_at_separation: '{age}' is not an age in years (0-120)"
             )

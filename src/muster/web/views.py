@@ -21,6 +21,7 @@ from muster.access import policy
 from muster.access.decorators import requires, signed_in
 from muster.audit import services as audit
 from muster.core.conf import conf
+from muster.core.parsing import parse_id, parse_ids
 from muster.custody import services as custody
 from muster.custody.models import Facility, ManifestLine, Movement, Placement
 from muster.intake import services as intake
@@ -202,8 +203,8 @@ def reception(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     point = None
     raw_point = request.POST.get("reception_point", "")
-    if raw_point.isdigit():
-        point = _reception_points(request.user).filter(pk=int(raw_point)).first()
+    if parse_id(raw_point) is not None:
+        point = _reception_points(request.user).filter(pk=parse_id(raw_point)).first()
     if point is None:
         errors["reception_point"] = [_("choose the reception point where you are registering")]
     else:
@@ -554,12 +555,12 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     destinations = Facility.objects.filter(is_active=True).exclude(pk=facility.pk)
     errors: dict[str, list[str]] = {}
     posted = request.POST if request.method == "POST" else {}
-    selected = {int(x) for x in request.POST.getlist("person") if x.isdigit()}
+    selected = parse_ids(request.POST.getlist("person"))
     if request.method == "POST":
         to = None
         raw_to = request.POST.get("to_facility", "")
-        if raw_to.isdigit():
-            to = destinations.filter(pk=int(raw_to)).first()
+        if parse_id(raw_to) is not None:
+            to = destinations.filter(pk=parse_id(raw_to)).first()
         if to is None:
             errors["to_facility"] = [_("choose where they are going")]
         persons = list(Person.objects.filter(pk__in=selected).order_by("id"))
@@ -659,7 +660,7 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
         if movement is None:
             raise Http404
         error_movement = movement.number
-        ids = {int(x) for x in request.POST.getlist("person") if x.isdigit()}
+        ids = parse_ids(request.POST.getlist("person"))
         persons = list(Person.objects.filter(pk__in=ids, manifest_lines__movement=movement))
         action = request.POST.get("action")
         note = request.POST.get("note", "").strip()

@@ -22,6 +22,11 @@
     );
   });
 
+  // Print buttons: no inline handler (the Content-Security-Policy allows scripts from files only).
+  document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("[data-print]")) window.print();
+  });
+
   var DRAFT_PREFIX = "muster:reception:";
   var DRAFT_VERSION = 2; // version 1 drafts had no expiry: they are dropped unread
   var DEFAULT_MAX_AGE_S = 12 * 3600;
