@@ -153,6 +153,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+
+def private_sqlite_file(path: Path) -> None:
+    """The database holds everyone's record: its directory 0700, the file 0600 (SQLite gives its
+    -wal and -shm files the database file's mode). The umask would otherwise leave it 0644."""
+    try:
+        if path.parent == DATA_DIR or not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.chmod(0o700)
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+        path.chmod(0o600)
+    except OSError:
+        pass  # read-only location or not ours: SQLite reports what matters when it opens it
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and str(
+    DATABASES["default"].get("NAME", "")
+) not in ("", ":memory:"):
+    private_sqlite_file(Path(DATABASES["default"]["NAME"]))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -216,7 +235,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "muster.access.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -251,6 +270,11 @@ MUSTER = {
         "MUSTER_SESSION_IDLE_MINUTES", 30.0, "a number of minutes above 0"
     ),
     "SESSION_MAX_HOURS": _SESSION_MAX_HOURS,
+    # API tokens: the same two clocks (scripts run longer between requests than people click).
+    "API_TOKEN_HOURS": _env_number("MUSTER_API_TOKEN_HOURS", 12.0, "a number of hours above 0"),
+    "API_TOKEN_IDLE_MINUTES": _env_number(
+        "MUSTER_API_TOKEN_IDLE_MINUTES", 60.0, "a number of minutes above 0"
+    ),
     # An account is locked for LOGIN_LOCK_MINUTES after LOGIN_LOCK_AFTER failures in a row; a source
     # address is refused after LOGIN_IP_LIMIT failures (any accounts) within the same window.
     "LOGIN_LOCK_AFTER": _env_number(

@@ -26,6 +26,9 @@ class MusterSettings:
     TOTP_REQUIRED_ROLES: tuple[str, ...] = ("screening_officer", "coordinator", "administrator")
     # Token requests per source address (DRF rate syntax): password guessing through the API.
     API_TOKEN_RATE: str = "10/minute"
+    # An API token dies this long after it was issued, and after this long unused (like a session).
+    API_TOKEN_HOURS: float = 12.0
+    API_TOKEN_IDLE_MINUTES: float = 60.0
     # Screening bands: a match probability at or above LIKELY is "likely", at or above POSSIBLE
     # "possible"; below it nothing is shown (the reasons for the values are in bench/RESULTS.md).
     SCREENING_LIKELY: float = 0.97
