@@ -283,6 +283,9 @@ MUSTER = {
     "LOGIN_LOCK_MINUTES": _env_number(
         "MUSTER_LOGIN_LOCK_MINUTES", 15.0, "a number of minutes above 0"
     ),
+    "LOGIN_ACCOUNT_LIMIT": _env_number(
+        "MUSTER_LOGIN_ACCOUNT_LIMIT", 50, "a whole number of failures, 1 or more", whole=True
+    ),
     "LOGIN_IP_LIMIT": _env_number(
         "MUSTER_LOGIN_IP_LIMIT", 30, "a whole number of failures, 1 or more", whole=True
     ),

@@ -306,3 +306,22 @@ def test_a_username_matching_no_account_is_kept_only_as_a_keyed_digest(client, m
     assert "Hunter2" not in str([e.detail for e in events])
     digests = {e.detail["username_hmac"] for e in events}
     assert len(digests) == 1  # the same string tried twice is still visible as such
+
+
+def test_a_stranger_guessing_from_elsewhere_does_not_lock_the_officer_out(client, make_user):
+    """The lock is per account and address: guessing from one address locks that pair only."""
+    officer = make_user("registration_officer")
+    for _ in range(5):
+        sign_in(client, officer.username, "guess-guess-guess", REMOTE_ADDR="203.0.113.7")
+    assert sign_in(client, officer.username, REMOTE_ADDR="203.0.113.7").status_code == 429
+    assert sign_in(client, officer.username, REMOTE_ADDR="10.0.0.20").status_code == 302
+
+
+@override_settings(
+    MUSTER={**__import__("django.conf").conf.settings.MUSTER, "LOGIN_ACCOUNT_LIMIT": 8}
+)
+def test_guessing_spread_over_many_addresses_locks_the_account_everywhere(client, make_user):
+    officer = make_user("registration_officer")
+    for i in range(8):
+        sign_in(client, officer.username, "guess-guess-guess", REMOTE_ADDR=f"198.51.100.{i}")
+    assert sign_in(client, officer.username, REMOTE_ADDR="10.0.0.20").status_code == 429

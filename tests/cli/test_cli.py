@@ -97,7 +97,12 @@ def test_audit_chain_of_the_demo_verifies(demo_dir):
 def test_createuser_with_an_unknown_role_fails_with_a_clear_message(demo_dir):
     data, _ = demo_dir
     result = muster(
-        data, "createuser", "amal", "--password", "a long enough pass", "--role", "warlord"
+        data,
+        "createuser",
+        "amal",
+        "--role",
+        "warlord",
+        env_extra={"MUSTER_PASSWORD": "a long enough pass"},
     )
     assert result.returncode == 1
     assert "role: 'warlord' is not a role" in result.stderr
@@ -110,15 +115,22 @@ def test_createuser_with_an_unknown_facility_names_it(demo_dir):
         data,
         "createuser",
         "amal2",
-        "--password",
-        "a long enough pass",
         "--role",
         "camp_manager",
         "--facility",
         "Nowhere Camp",
+        env_extra={"MUSTER_PASSWORD": "a long enough pass"},
     )
     assert result.returncode == 1
     assert "no facility named 'Nowhere Camp'" in result.stderr
+
+
+def test_a_password_on_the_command_line_is_refused_naming_the_alternatives(demo_dir):
+    data, _ = demo_dir
+    result = muster(data, "createuser", "amal3", "--password", "a long enough pass")
+    assert result.returncode == 1
+    assert "MUSTER_PASSWORD" in result.stderr and "--password-stdin" in result.stderr
+    assert "a long enough pass" not in result.stderr
 
 
 def test_bad_demo_arguments_exit_non_zero_without_traceback(tmp_path):

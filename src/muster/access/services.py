@@ -320,22 +320,30 @@ def lock_window() -> timedelta:
     return timedelta(minutes=conf().LOGIN_LOCK_MINUTES)
 
 
-def locked_until(username: str, ip: str = "") -> datetime | None:
-    """When sign-in for this account (or from this address) opens again, or ``None`` if it is open.
-
-    An account is locked after LOGIN_LOCK_AFTER failures in a row within the window; an address after
-    LOGIN_IP_LIMIT failures within the window, whichever accounts they were for.
-    """
-    now = timezone.now()
-    since = now - lock_window()
-    limit = conf().LOGIN_LOCK_AFTER
-    recent = list(
-        LoginAttempt.objects.filter(username=username, at__gte=since)
-        .order_by("-at", "-pk")
-        .values_list("succeeded", "at")[:limit]
-    )
+def _failing_run(attempts, limit: int) -> datetime | None:
+    """The time of the latest of ``limit`` failures in a row (newest first), or ``None``."""
+    recent = list(attempts.order_by("-at", "-pk").values_list("succeeded", "at")[:limit])
     if len(recent) >= limit and not any(ok for ok, _at in recent):
-        return recent[0][1] + lock_window()
+        return recent[0][1]
+    return None
+
+
+def locked_until(username: str, ip: str = "") -> datetime | None:
+    """When sign-in for this account from this address opens again, or ``None`` if it is open.
+
+    The lock is per account *and* source address: LOGIN_LOCK_AFTER failures in a row within the
+    window lock that pair only, so a stranger guessing cannot lock the officer out at their own
+    desk. An account is locked from everywhere only after LOGIN_ACCOUNT_LIMIT failures in a row
+    (guessing spread over many addresses). An address is refused after LOGIN_IP_LIMIT failures
+    within the window, whichever accounts they were for (many officers share one NAT address, so
+    that limit is high).
+    """
+    since = timezone.now() - lock_window()
+    window = LoginAttempt.objects.filter(username=username, at__gte=since)
+    last = _failing_run(window.filter(ip=ip), conf().LOGIN_LOCK_AFTER)
+    last = last or _failing_run(window, conf().LOGIN_ACCOUNT_LIMIT)
+    if last is not None:
+        return last + lock_window()
     if ip:
         failures = LoginAttempt.objects.filter(ip=ip, at__gte=since, succeeded=False)
         if failures.count() >= conf().LOGIN_IP_LIMIT:
