@@ -65,12 +65,23 @@ def _serve(host: str, port: int, threads: int = 8, *, worker: bool = True) -> No
 def cmd_createuser(args) -> int:
     from muster.access import services as access
 
-    password = args.password or os.environ.get("MUSTER_PASSWORD")
+    if args.password is not None:
+        # On the command line it shows in the process list and the shell history.
+        raise CommandError(
+            "--password is no longer accepted: set MUSTER_PASSWORD, use --password-stdin, "
+            "or type it at the prompt"
+        )
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = os.environ.get("MUSTER_PASSWORD", "")
     if not password:
         import getpass
 
         if not sys.stdin.isatty():
-            raise CommandError("no password given: use --password or MUSTER_PASSWORD")
+            raise CommandError(
+                "no password given: set MUSTER_PASSWORD, use --password-stdin, or run in a terminal"
+            )
         password = getpass.getpass(f"Password for {args.username}: ")
     with _user_errors():
         user = access.create_user(
@@ -379,7 +390,13 @@ def build_parser() -> argparse.ArgumentParser:
         description=f"Create a user. Roles: {_ROLES}.",
     )
     p.add_argument("username")
-    p.add_argument("--password", help="password (or set MUSTER_PASSWORD; prompted if a terminal)")
+    p.add_argument("--password", help=argparse.SUPPRESS)  # refused with a pointer to the others
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input (else MUSTER_PASSWORD, "
+        "else a prompt)",
+    )
     p.add_argument("--role", action="append", help="a role to grant (repeatable)")
     p.add_argument(
         "--facility", action="append", help="limit the roles to this facility (repeatable)"

@@ -156,6 +156,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+
+def private_sqlite_file(path: Path) -> None:
+    """The database holds everyone's record: its directory 0700, the file 0600 (SQLite gives its
+    -wal and -shm files the database file's mode). The umask would otherwise leave it 0644."""
+    try:
+        if path.parent == DATA_DIR or not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.chmod(0o700)
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+        path.chmod(0o600)
+    except OSError:
+        pass  # read-only location or not ours: SQLite reports what matters when it opens it
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and str(
+    DATABASES["default"].get("NAME", "")
+) not in ("", ":memory:"):
+    private_sqlite_file(Path(DATABASES["default"]["NAME"]))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -163,6 +182,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
+    # The username (any case, with a digit or two added) is the first guess anyone makes.
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username",), "max_similarity": 0.6},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
@@ -239,7 +263,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "muster.access.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -284,6 +308,11 @@ MUSTER = {
         "MUSTER_SESSION_IDLE_MINUTES", 30.0, "a number of minutes above 0"
     ),
     "SESSION_MAX_HOURS": _SESSION_MAX_HOURS,
+    # API tokens: the same two clocks (scripts run longer between requests than people click).
+    "API_TOKEN_HOURS": _env_number("MUSTER_API_TOKEN_HOURS", 12.0, "a number of hours above 0"),
+    "API_TOKEN_IDLE_MINUTES": _env_number(
+        "MUSTER_API_TOKEN_IDLE_MINUTES", 60.0, "a number of minutes above 0"
+    ),
     # An account is locked for LOGIN_LOCK_MINUTES after LOGIN_LOCK_AFTER failures in a row; a source
     # address is refused after LOGIN_IP_LIMIT failures (any accounts) within the same window.
     "LOGIN_LOCK_AFTER": _env_number(
@@ -291,6 +320,9 @@ MUSTER = {
     ),
     "LOGIN_LOCK_MINUTES": _env_number(
         "MUSTER_LOGIN_LOCK_MINUTES", 15.0, "a number of minutes above 0"
+    ),
+    "LOGIN_ACCOUNT_LIMIT": _env_number(
+        "MUSTER_LOGIN_ACCOUNT_LIMIT", 50, "a whole number of failures, 1 or more", whole=True
     ),
     "LOGIN_IP_LIMIT": _env_number(
         "MUSTER_LOGIN_IP_LIMIT", 30, "a whole number of failures, 1 or more", whole=True

@@ -276,3 +276,52 @@ def test_reception_drafts_are_keyed_by_user_and_expire_with_the_longest_session(
     html = login(officer).get("/reception/").content.decode()
     assert f'data-draft-key="muster:reception:{officer.pk}"' in html
     assert f'data-draft-max-age="{int(settings.MUSTER["SESSION_MAX_HOURS"] * 3600)}"' in html
+
+
+def test_signing_in_again_between_wrong_codes_does_not_reset_the_count(client, make_user, settings):
+    """The web door: a right password between wrong codes is half a sign-in, not a success."""
+    officer = make_user("screening_officer")
+    sign_in(client, officer.username)
+    secret = enrol(client, officer)
+    client.post("/account/logout/")
+    limit = settings.MUSTER["LOGIN_LOCK_AFTER"]
+    statuses = []
+    for attempt in range(limit):
+        if attempt % 2 == 0:
+            client.post("/account/logout/")
+            assert sign_in(client, officer.username).status_code == 302
+        statuses.append(client.post("/account/2fa/", {"code": "000000"}).status_code)
+    assert statuses == [400] * (limit - 1) + [429], statuses
+    assert actions().count("login.2fa_failure") == limit
+    right = pyotp.TOTP(secret).at(time.time() + 30)
+    assert client.post("/account/2fa/", {"code": right}).status_code == 429
+
+
+def test_a_username_matching_no_account_is_kept_only_as_a_keyed_digest(client, make_user):
+    """Typed usernames stay in the append-only log forever: a password typed in the wrong box, or
+    a person's name, must not."""
+    sign_in(client, "Hunter2-typed-in-the-wrong-box", "whatever-123")
+    sign_in(client, "Hunter2-typed-in-the-wrong-box", "whatever-456")
+    events = list(AuditEvent.objects.filter(action="login.failure").order_by("seq"))
+    assert "Hunter2" not in str([e.detail for e in events])
+    digests = {e.detail["username_hmac"] for e in events}
+    assert len(digests) == 1  # the same string tried twice is still visible as such
+
+
+def test_a_stranger_guessing_from_elsewhere_does_not_lock_the_officer_out(client, make_user):
+    """The lock is per account and address: guessing from one address locks that pair only."""
+    officer = make_user("registration_officer")
+    for _ in range(5):
+        sign_in(client, officer.username, "guess-guess-guess", REMOTE_ADDR="203.0.113.7")
+    assert sign_in(client, officer.username, REMOTE_ADDR="203.0.113.7").status_code == 429
+    assert sign_in(client, officer.username, REMOTE_ADDR="10.0.0.20").status_code == 302
+
+
+@override_settings(
+    MUSTER={**__import__("django.conf").conf.settings.MUSTER, "LOGIN_ACCOUNT_LIMIT": 8}
+)
+def test_guessing_spread_over_many_addresses_locks_the_account_everywhere(client, make_user):
+    officer = make_user("registration_officer")
+    for i in range(8):
+        sign_in(client, officer.username, "guess-guess-guess", REMOTE_ADDR=f"198.51.100.{i}")
+    assert sign_in(client, officer.username, REMOTE_ADDR="10.0.0.20").status_code == 429

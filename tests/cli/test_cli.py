@@ -99,9 +99,11 @@ def test_audit_chain_of_the_demo_verifies(demo_dir):
 # malformed-setting test below stay real processes: they are about a data directory and start-up.
 
 
-def in_process(capsys, *args) -> tuple[int, str, str]:
+def in_process(capsys, *args, env_extra=None, monkeypatch=None) -> tuple[int, str, str]:
     from muster import cli
 
+    for name, value in (env_extra or {}).items():
+        monkeypatch.setenv(name, value)
     try:
         code = cli.main([str(a) for a in args])
     except SystemExit as exit_:  # argparse: --help, or a bad argument
@@ -110,29 +112,42 @@ def in_process(capsys, *args) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_createuser_with_an_unknown_role_fails_with_a_clear_message(db, capsys):
+def test_createuser_with_an_unknown_role_fails_with_a_clear_message(db, capsys, monkeypatch):
     code, _, err = in_process(
-        capsys, "createuser", "amal", "--password", "a long enough pass", "--role", "warlord"
+        capsys,
+        "createuser",
+        "amal",
+        "--role",
+        "warlord",
+        env_extra={"MUSTER_PASSWORD": "a long enough pass"},
+        monkeypatch=monkeypatch,
     )
     assert code == 1
     assert "role: 'warlord' is not a role" in err
     assert "Traceback" not in err
 
 
-def test_createuser_with_an_unknown_facility_names_it(db, capsys):
+def test_createuser_with_an_unknown_facility_names_it(db, capsys, monkeypatch):
     code, _, err = in_process(
         capsys,
         "createuser",
         "amal2",
-        "--password",
-        "a long enough pass",
         "--role",
         "camp_manager",
         "--facility",
         "Nowhere Camp",
+        env_extra={"MUSTER_PASSWORD": "a long enough pass"},
+        monkeypatch=monkeypatch,
     )
     assert code == 1
     assert "no facility named 'Nowhere Camp'" in err
+
+
+def test_a_password_on_the_command_line_is_refused_naming_the_alternatives(db, capsys):
+    code, _, err = in_process(capsys, "createuser", "amal3", "--password", "a long enough pass")
+    assert code == 1
+    assert "MUSTER_PASSWORD" in err and "--password-stdin" in err
+    assert "a long enough pass" not in err
 
 
 def test_bad_demo_arguments_exit_non_zero_without_traceback(capsys):

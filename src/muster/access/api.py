@@ -1,18 +1,27 @@
 """The API of access: exchange a username, password (and code) for a token."""
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
+from muster.access import services as access
 from muster.access import signin
 from muster.api import serializers as s
 from muster.api.base import (
+    ExpiringTokenAuthentication,
     PolicyViewSet,
 )
 from muster.api.permissions import (
     PUBLIC,
+    SIGNED_IN,
 )
 from muster.core.conf import conf
 
@@ -47,7 +56,7 @@ class TokenViewSet(PolicyViewSet):
     throttle_classes = [TokenThrottle]
     serializer_class = s.TokenSerializer
     pagination_class = None
-    policy_action = {"create": PUBLIC}
+    policy_action = {"create": PUBLIC, "rotate": SIGNED_IN, "revoke": SIGNED_IN}
 
     def create(self, request):
         serializer = s.TokenInputSerializer(data=request.data)
@@ -60,6 +69,41 @@ class TokenViewSet(PolicyViewSet):
         except signin.SignInLocked as locked:
             raise Throttled(wait=max(1, (locked.until - timezone.now()).total_seconds())) from None
         return Response({"token": key})
+
+    @extend_schema(
+        request=None,
+        responses={200: s.TokenSerializer},
+        description="Exchange the token you call with for a new one (the old one ends at once). "
+        "Tokens expire; rotate before that, or sign in again.",
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        authentication_classes=[ExpiringTokenAuthentication, SessionAuthentication],
+        throttle_classes=[],
+    )
+    def rotate(self, request):
+        if not isinstance(request.auth, Token):
+            # A browser session must not mint credentials without the password and code.
+            message = _("rotate the token you call with: send 'Authorization: Token <token>'")
+            raise ValidationError({"token": [message]})
+        key = access.new_api_token(request.user, request=request, rotated=True)
+        return Response({"token": key})
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        description="Sign out of the API: your token ends at once.",
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        authentication_classes=[ExpiringTokenAuthentication, SessionAuthentication],
+        throttle_classes=[],
+    )
+    def revoke(self, request):
+        access.revoke_api_token(request.user, reason="logout", request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 ROUTES = [("auth/token", TokenViewSet, "api-token")]

@@ -111,3 +111,21 @@ class SessionFence(models.Model):
 
     def __str__(self) -> str:
         return f"sessions of {self.user} valid after {self.valid_after:%Y-%m-%d %H:%M}"
+
+
+class ApiTokenUse(models.Model):
+    """When a user's API token (one at a time) was issued and last used: it expires, and dies idle.
+
+    The token itself is DRF's; ``token_id`` (a digest of the key, never the key) names it in the audit
+    events of its life: issued, first used, rotated, revoked, expired.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_token_use"
+    )
+    token_id = models.CharField(max_length=16)
+    issued_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"API token {self.token_id} of {self.user}"

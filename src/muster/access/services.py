@@ -1,5 +1,6 @@
 """The verbs of access: users, role grants (with separation of duties), sign-in throttling, sessions, TOTP."""
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,7 +14,14 @@ from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from muster.access.models import LoginAttempt, Role, RoleGrant, SessionFence, TotpDevice
+from muster.access.models import (
+    ApiTokenUse,
+    LoginAttempt,
+    Role,
+    RoleGrant,
+    SessionFence,
+    TotpDevice,
+)
 from muster.access.policy import INCOMPATIBLE_ROLES, active_grants
 from muster.audit import services as audit
 from muster.core.conf import conf
@@ -279,9 +287,7 @@ def create_user(
 def end_sessions(user) -> None:
     """Invalidate every session and API token of ``user`` now (checked by SessionExpiryMiddleware)."""
     SessionFence.objects.update_or_create(user=user, defaults={"valid_after": timezone.now()})
-    from rest_framework.authtoken.models import Token
-
-    Token.objects.filter(user=user).delete()
+    revoke_api_token(user, reason="sessions ended")
 
 
 def sessions_valid_after(user) -> datetime | None:
@@ -314,22 +320,30 @@ def lock_window() -> timedelta:
     return timedelta(minutes=conf().LOGIN_LOCK_MINUTES)
 
 
-def locked_until(username: str, ip: str = "") -> datetime | None:
-    """When sign-in for this account (or from this address) opens again, or ``None`` if it is open.
-
-    An account is locked after LOGIN_LOCK_AFTER failures in a row within the window; an address after
-    LOGIN_IP_LIMIT failures within the window, whichever accounts they were for.
-    """
-    now = timezone.now()
-    since = now - lock_window()
-    limit = conf().LOGIN_LOCK_AFTER
-    recent = list(
-        LoginAttempt.objects.filter(username=username, at__gte=since)
-        .order_by("-at", "-pk")
-        .values_list("succeeded", "at")[:limit]
-    )
+def _failing_run(attempts, limit: int) -> datetime | None:
+    """The time of the latest of ``limit`` failures in a row (newest first), or ``None``."""
+    recent = list(attempts.order_by("-at", "-pk").values_list("succeeded", "at")[:limit])
     if len(recent) >= limit and not any(ok for ok, _at in recent):
-        return recent[0][1] + lock_window()
+        return recent[0][1]
+    return None
+
+
+def locked_until(username: str, ip: str = "") -> datetime | None:
+    """When sign-in for this account from this address opens again, or ``None`` if it is open.
+
+    The lock is per account *and* source address: LOGIN_LOCK_AFTER failures in a row within the
+    window lock that pair only, so a stranger guessing cannot lock the officer out at their own
+    desk. An account is locked from everywhere only after LOGIN_ACCOUNT_LIMIT failures in a row
+    (guessing spread over many addresses). An address is refused after LOGIN_IP_LIMIT failures
+    within the window, whichever accounts they were for (many officers share one NAT address, so
+    that limit is high).
+    """
+    since = timezone.now() - lock_window()
+    window = LoginAttempt.objects.filter(username=username, at__gte=since)
+    last = _failing_run(window.filter(ip=ip), conf().LOGIN_LOCK_AFTER)
+    last = last or _failing_run(window, conf().LOGIN_ACCOUNT_LIMIT)
+    if last is not None:
+        return last + lock_window()
     if ip:
         failures = LoginAttempt.objects.filter(ip=ip, at__gte=since, succeeded=False)
         if failures.count() >= conf().LOGIN_IP_LIMIT:
@@ -435,17 +449,108 @@ def reset_totp(user, *, by=None, request=None) -> bool:
     return had_device
 
 
-@transaction.atomic
-def new_api_token(user, *, request=None) -> str:
-    """A new API token for ``user`` (who has just signed in through :mod:`muster.access.signin`).
+def token_id(key: str) -> str:
+    """What names a token in the audit log: a digest of the key, never the key (a credential)."""
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
-    Issuing a token replaces the old one. The token is the credential: it is shown once.
+
+@transaction.atomic
+def new_api_token(user, *, request=None, rotated: bool = False) -> str:
+    """A new API token for ``user`` (who has just signed in through :mod:`muster.access.signin`,
+    or rotates the token they signed in with).
+
+    Issuing a token replaces (revokes) the old one. The token is the credential: it is shown once.
     """
     from rest_framework.authtoken.models import Token
 
     if not user.is_active:
         raise ValidationError({"user": [_("this account is deactivated")]})
-    Token.objects.filter(user=user).delete()
+    revoke_api_token(user, reason="rotated" if rotated else "replaced", request=request)
     token = Token.objects.create(user=user)
-    audit.record("api_token.issue", actor=user, obj=user, request=request)
+    ApiTokenUse.objects.update_or_create(
+        user=user,
+        defaults={
+            "token_id": token_id(token.key),
+            "issued_at": timezone.now(),
+            "last_used_at": None,
+        },
+    )
+    audit.record(
+        "api_token.rotate" if rotated else "api_token.issue",
+        actor=user,
+        obj=user,
+        request=request,
+        detail={"token": token_id(token.key)},
+    )
     return token.key
+
+
+@transaction.atomic
+def revoke_api_token(user, *, reason: str, request=None) -> bool:
+    """End ``user``'s API token now (sign-out, rotation, deactivation); ``False`` if they had none."""
+    from rest_framework.authtoken.models import Token
+
+    keys = list(Token.objects.filter(user=user).values_list("key", flat=True))
+    if not keys:
+        return False
+    Token.objects.filter(user=user).delete()
+    for key in keys:
+        audit.record(
+            "api_token.revoke",
+            obj=user,
+            request=request,
+            detail={"token": token_id(key), "reason": reason},
+        )
+    return True
+
+
+# Writing the last use at most this often: every API call would otherwise write a row.
+_TOKEN_USE_GRANULARITY = timedelta(minutes=1)
+
+
+def api_token_refusal(token, *, request=None) -> str | None:
+    """Why ``token`` (DRF's) may no longer be used (it is then revoked and audited), or ``None``.
+
+    A token dies API_TOKEN_HOURS after it was issued, or after API_TOKEN_IDLE_MINUTES unused, like
+    a session. Its first use is audited (a token used from somewhere unexpected shows up).
+    """
+    now = timezone.now()
+    use = ApiTokenUse.objects.filter(user_id=token.user_id).first()
+    issued = use.issued_at if use is not None else token.created
+    last = (use.last_used_at if use is not None else None) or issued
+    reason = None
+    if now - issued > timedelta(hours=conf().API_TOKEN_HOURS):
+        reason = "expired"
+    elif now - last > timedelta(minutes=conf().API_TOKEN_IDLE_MINUTES):
+        reason = "idle"
+    if reason is not None:
+        digest = token_id(token.key)
+        with transaction.atomic():
+            token.delete()
+            audit.record(
+                "api_token.expire",
+                obj=token.user,
+                request=request,
+                detail={"token": digest, "reason": reason},
+            )
+        return reason
+    if use is None or use.last_used_at is None:
+        with transaction.atomic():
+            ApiTokenUse.objects.update_or_create(
+                user_id=token.user_id,
+                defaults={
+                    "token_id": token_id(token.key),
+                    "issued_at": issued,
+                    "last_used_at": now,
+                },
+            )
+            audit.record(
+                "api_token.use",
+                actor=token.user,
+                obj=token.user,
+                request=request,
+                detail={"token": token_id(token.key), "first": True},
+            )
+    elif now - use.last_used_at > _TOKEN_USE_GRANULARITY:
+        ApiTokenUse.objects.filter(pk=use.pk).update(last_used_at=now)
+    return None

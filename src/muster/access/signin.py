@@ -8,9 +8,12 @@ owed is not a successful sign-in: otherwise each guess at the code would follow 
 account would never lock.
 """
 
+import hashlib
+import hmac
 from datetime import datetime
 
-from django.contrib.auth import authenticate
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -30,8 +33,21 @@ class SignInLocked(Exception):
         self.until = until
 
 
+def who_typed(username: str) -> dict:
+    """How the audit log names the username typed at a failed sign-in.
+
+    An account's name as it is. Anything else (a password typed in the wrong box, a person's name) is
+    kept only as a keyed digest: the append-only log keeps it forever, and the digest still shows
+    the same string tried again and again.
+    """
+    if get_user_model().objects.filter(username=username).exists():
+        return {"username": username}
+    digest = hmac.new(settings.SECRET_KEY.encode(), username.encode(), hashlib.sha256)
+    return {"username_hmac": digest.hexdigest()[:32]}
+
+
 def _detail(username: str, via: str) -> dict:
-    return {"username": username, **({"via": via} if via else {})}
+    return {**who_typed(username), **({"via": via} if via else {})}
 
 
 def refuse_if_locked(request, username: str) -> None:
@@ -39,7 +55,7 @@ def refuse_if_locked(request, username: str) -> None:
     until = access.locked_until(username, audit.client_ip(request))
     if until is not None:
         with transaction.atomic(durable=True):
-            audit.record("login.locked", request=request, detail={"username": username})
+            audit.record("login.locked", request=request, detail=who_typed(username))
         raise SignInLocked(until)
 
 
@@ -48,11 +64,12 @@ def password_failed(request, username: str, *, via: str = WEB) -> datetime | Non
     ip = audit.client_ip(request)
     with transaction.atomic(durable=True):
         access.note_login_attempt(username, ip, False)
-        # The username is recorded (to see guessing); the password never is.
+        # The username is recorded (to see guessing), as a digest unless it names an account; the
+        # password never is.
         audit.record("login.failure", request=request, detail=_detail(username, via))
         until = access.locked_until(username, ip)
         if until is not None:
-            audit.record("account.lock", request=request, detail={"username": username})
+            audit.record("account.lock", request=request, detail=who_typed(username))
     return until
 
 
@@ -83,7 +100,7 @@ def second_factor(request, user, code: str) -> bool:
         access.note_login_attempt(username, ip, ok)
         until = None if ok else access.locked_until(username, ip)
         if until is not None:
-            audit.record("account.lock", request=request, detail={"username": username})
+            audit.record("account.lock", request=request, detail=who_typed(username))
     if until is not None:
         raise SignInLocked(until)
     return ok

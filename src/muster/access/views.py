@@ -68,6 +68,9 @@ class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             audit.record("logout", request=request)
+            # Signing out means leaving: the person's API token ends too (a script on a shared
+            # laptop must not keep their access).
+            access.revoke_api_token(request.user, reason="logout", request=request)
         response = super().post(request, *args, **kwargs)
         # Browsers honour this only over HTTPS or on localhost; on a plain-HTTP field network the
         # clear-draft marker on the signed-out page has muster.js drop the drafts instead.

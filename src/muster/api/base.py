@@ -11,10 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import JSONParser
 
+from muster.access import policy
+from muster.access.authentication import ExpiringTokenAuthentication
 from muster.api.permissions import (
     PolicyPermission,
 )
@@ -25,16 +27,45 @@ from muster.custody.models import Facility, Placement
 from muster.people.models import Person
 from muster.screening.models import CategoryDecision
 
+# Persons per page of an ordinary list. A larger page is a bulk copy of personal data: it needs the
+# export permission and is audited as an export (see :func:`person_page_limit`).
+PAGE_CEILING = 200
+EXPORT_PAGE_LIMIT = (
+    2000  # even an export page: a field laptop should not be asked for 60,000 records
+)
+
 
 class Pagination(LimitOffsetPagination):
-    max_limit = 500  # a field laptop should not be asked for 60,000 records in one page
+    max_limit = PAGE_CEILING
+
+    def get_limit(self, request):
+        limit = super().get_limit(request)
+        asked = getattr(request, "muster_export_limit", None)
+        return asked if asked is not None else limit
+
+
+def person_page_limit(request) -> int | None:
+    """The page size asked for when it is above the ceiling (an export), else ``None``.
+
+    Refused (400 naming ``limit``) for a role that may not export persons.
+    """
+    raw = request.query_params.get("limit", "").strip()
+    if not raw.isascii() or not raw.isdigit() or int(raw[:9]) <= PAGE_CEILING:
+        return None
+    if not policy.can(request.user, "person.export"):
+        raise ValidationError(
+            {"limit": [_("at most %(n)s persons per page for your role") % {"n": PAGE_CEILING}]}
+        )
+    limit = min(int(raw[:9]), EXPORT_PAGE_LIMIT)
+    request.muster_export_limit = limit
+    return limit
 
 
 class PolicyViewSet(viewsets.GenericViewSet):
     """Base of every API view: JSON in and out, the one permission class, the policy map."""
 
     # Token first: an anonymous request gets 401 with "WWW-Authenticate: Token", not a bare 403.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [ExpiringTokenAuthentication, SessionAuthentication]
     permission_classes = [PolicyPermission]
     parser_classes = [JSONParser]
     pagination_class = Pagination
@@ -75,9 +106,18 @@ def facility_or_400(facility_id: int, field: str) -> Facility:
     return facility
 
 
-def persons_by_number(numbers: list[str], field: str) -> list[Person]:
-    """Persons in the order given (duplicates kept: the services refuse them with their own message)."""
-    found = {p.number: p for p in Person.objects.filter(number__in=set(numbers))}
+def persons_by_number(
+    numbers: list[str], field: str, *, user=None, action: str = "person.view"
+) -> list[Person]:
+    """Persons in the order given (duplicates kept: the services refuse them with their own message).
+
+    With ``user``, a person outside their scope for ``action`` is answered exactly as a number that
+    does not exist: the answer must not confirm that someone is registered elsewhere.
+    """
+    qs = Person.objects.all()
+    if user is not None:
+        qs = policy.scope_persons(user, qs, action)
+    found = {p.number: p for p in qs.filter(number__in=set(numbers))}
     unknown = [n for n in dict.fromkeys(numbers) if n not in found]
     if unknown:
         raise ValidationError(

@@ -15,6 +15,8 @@ from muster.audit import services as audit
 
 #: Marker for an endpoint anyone may call, signed in or not (the token endpoint).
 PUBLIC = "public"
+#: Marker for an endpoint any signed-in user may call, whatever their roles (their own token).
+SIGNED_IN = "signed_in"
 
 
 def view_policy_action(view) -> str | None:
@@ -75,6 +77,8 @@ class PolicyPermission(BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False  # DRF answers 401 (not signed in), not 403
+        if action == SIGNED_IN:
+            return True
         if action is None:
             audit_denied(request, f"no policy action declared for {getattr(view, 'action', '?')}")
             return False

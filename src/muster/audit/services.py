@@ -5,7 +5,7 @@ the action commit or roll back together. Callers never build :class:`AuditEvent`
 exports go through :func:`record_export`, which also indexes the persons they listed.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -113,10 +113,34 @@ def record_export(
     :class:`ExportedPerson` in the same transaction, so :func:`who_read` finds the export from any
     person in it. The index is derived data, outside the chain.
     """
+    return _record_persons(
+        EXPORT, detail, person_ids=person_ids, actor=actor, obj=obj, request=request
+    )
+
+
+LIST = "person.list"
+
+
+def record_list(
+    request, person_ids: Iterable[int], *, action: str = LIST, obj=None, actor=None, **detail
+) -> AuditEvent:
+    """Audit a list that showed persons' personal data: the one helper for "a list showed these".
+
+    Indexed like an export (the ids in the chained detail and in :class:`ExportedPerson`), so
+    :func:`who_read` names the list from any person on it. ``detail`` says which page or endpoint
+    and the filters used (never the searched text).
+    """
+    ids = list(dict.fromkeys(int(pid) for pid in person_ids))
+    return _record_persons(action, detail, person_ids=ids, actor=actor, obj=obj, request=request)
+
+
+def _record_persons(
+    action: str, detail: dict, *, person_ids, actor=None, obj=None, request=None
+) -> AuditEvent:
     if person_ids is not None:
         detail = {**detail, "person_ids": list(person_ids)}
     with transaction.atomic():
-        event = record(EXPORT, actor=actor, obj=obj, request=request, detail=detail)
+        event = record(action, actor=actor, obj=obj, request=request, detail=detail)
         if person_ids is not None:
             ExportedPerson.objects.bulk_create(
                 (ExportedPerson(event=event, person_id=pid) for pid in detail["person_ids"]),
@@ -293,14 +317,18 @@ def search(
 def who_read(person_number: str, *, since=None, until=None):
     """Who has seen this person's record (newest first): the auditor's first question.
 
-    The reads of the record and the exports that listed the person (action "export"; its detail
-    names the export, its filters and row count).
+    The reads of the record, and every event that listed the person: the lists and search results
+    that showed them (:func:`record_list`) and the exports that carried them (action "export"; its
+    detail names the export, its filters and row count).
     """
     object_type, object_id = resolve_object(person_number)
-    return search(
-        object_type=object_type,
-        object_id=object_id,
-        action=(*READ_ACTIONS, EXPORT),
-        since=since,
-        until=until,
-    )
+    reads = Q(object_type=object_type, object_id=object_id, action__in=READ_ACTIONS)
+    if object_type == PERSON_TYPE and object_id.isdigit():
+        listed = ExportedPerson.objects.filter(person_id=int(object_id)).values("event_id")
+        reads |= Q(pk__in=listed)
+    qs = AuditEvent.objects.filter(reads)
+    if since is not None:
+        qs = qs.filter(at__gte=since)
+    if until is not None:
+        qs = qs.filter(at__lt=until)
+    return qs.order_by("-seq")

@@ -17,15 +17,21 @@ class MusterSettings:
     # Sessions end after this long without a request, and this long after sign-in whatever happens.
     SESSION_IDLE_MINUTES: float = 30.0
     SESSION_MAX_HOURS: float = 12.0
-    # An account is locked for LOGIN_LOCK_MINUTES after LOGIN_LOCK_AFTER failures in a row; a source
-    # address after LOGIN_IP_LIMIT failures (any accounts) within the same window.
+    # An account is locked from one source address for LOGIN_LOCK_MINUTES after LOGIN_LOCK_AFTER
+    # failures in a row from there; a source address after LOGIN_IP_LIMIT failures (any accounts)
+    # within the same window.
     LOGIN_LOCK_AFTER: int = 5
     LOGIN_LOCK_MINUTES: float = 15.0
     LOGIN_IP_LIMIT: int = 30
+    # Failures in a row, from any addresses, that lock an account everywhere (see locked_until).
+    LOGIN_ACCOUNT_LIMIT: int = 50
     # Roles that must sign in with a second factor (TOTP).
     TOTP_REQUIRED_ROLES: tuple[str, ...] = ("screening_officer", "coordinator", "administrator")
     # Token requests per source address (DRF rate syntax): password guessing through the API.
     API_TOKEN_RATE: str = "10/minute"
+    # An API token dies this long after it was issued, and after this long unused (like a session).
+    API_TOKEN_HOURS: float = 12.0
+    API_TOKEN_IDLE_MINUTES: float = 60.0
     # Screening bands: a match probability at or above LIKELY is "likely", at or above POSSIBLE
     # "possible"; below it nothing is shown (the reasons for the values are in bench/RESULTS.md).
     SCREENING_LIKELY: float = 0.97

@@ -181,7 +181,9 @@ class MovementViewSet(PolicyViewSet):
         if not policy.may_act_at(request.user, "movement.dispatch", source.pk):
             audit_denied(request, "movement.dispatch from another facility", obj=source)
             raise PermissionDenied(_("You may not dispatch from this facility."))
-        persons = persons_by_number(data["persons"], "persons")
+        persons = persons_by_number(
+            data["persons"], "persons", user=request.user, action="movement.dispatch"
+        )
         movement = custody.dispatch(
             persons,
             from_facility=source,

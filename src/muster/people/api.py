@@ -16,6 +16,7 @@ from muster.api.base import (
     PolicyViewSet,
     event_dict,
     facility_or_400,
+    person_page_limit,
     person_queryset,
     query_int,
     record_person_read,
@@ -135,17 +136,22 @@ class PersonViewSet(PolicyViewSet):
         return qs
 
     def list(self, request):
+        export_limit = person_page_limit(request)
         with transaction.atomic():
             qs = self.filter_persons(self.get_queryset())
             page = self.paginate_queryset(qs)
             data = self.get_serializer(page, many=True).data
             used = sorted(k for k in PERSON_FILTER_NAMES if k in request.query_params)
-            # The count and which filters were used; never the searched name itself.
-            audit.record(
-                "person.list",
-                request=request,
-                detail={"via": "api", "count": len(page), "filters": used},
-            )
+            # Which persons were shown and which filters were used; never the searched name itself.
+            ids = [p.pk for p in page]
+            if export_limit is None:
+                audit.record_list(request, ids, via="api", count=len(ids), filters=used)
+            else:
+                audit.record_export(
+                    {"export": "api-people", "via": "api", "filters": used, "rows": len(ids)},
+                    person_ids=ids,
+                    request=request,
+                )
         return self.get_paginated_response(data)
 
     def retrieve(self, request, number=None):

@@ -65,7 +65,8 @@ def separated_families(request: HttpRequest) -> HttpResponse:
     page = Paginator(protection_queries.separated_families(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    audit.record("person.list", request=request, detail={"view": "separated-families"})
+    shown = [p.pk for sep in page for group in (sep.moved, sep.remained) for p in group.all()]
+    audit.record_list(request, shown, view="separated-families", persons=len(shown))
     return render(request, "screening/separated_families.html", {"page": page})
 
 
@@ -77,7 +78,7 @@ def children(request: HttpRequest) -> HttpResponse:
     for child in page:
         current = next((p for p in child.placements.all() if p.is_current), None)
         rows.append({"person": child, "placement": current})
-    audit.record(
-        "person.list", request=request, detail={"view": "children-list", "persons": len(rows)}
+    audit.record_list(
+        request, [r["person"].pk for r in rows], view="children-list", persons=len(rows)
     )
     return render(request, "screening/children.html", {"page": page, "rows": rows})

@@ -79,7 +79,9 @@ def decide_category(
     """Record a category decision; the previous one (if any) is superseded, never erased.
 
     "held" is recorded as *pending*: it needs a confirmed basis (``basis_hit`` or ``basis``) and
-    takes effect only when a different officer approves it (:func:`approve_category`).
+    takes effect only when a different officer approves it (:func:`approve_category`). Lifting
+    "held" (any other category for a person now held) is pending too: four eyes both ways, so one
+    officer can neither detain nor release alone.
     """
     errors = {}
     if category not in Category.values:
@@ -92,6 +94,10 @@ def decide_category(
     if by is None or not getattr(by, "is_authenticated", False):
         errors["decided_by"] = [_("a category decision needs a named officer")]
     held = category == Category.HELD
+    current = current_category(person) if person is not None and person.pk else None
+    lifting = not held and current is not None and current.category == Category.HELD
+    if lifting and pending_category(person) is not None:
+        errors["category"] = [_("a decision on this person is already waiting for approval")]
     if held:
         errors.update(_held_basis_errors(person, basis_hit, basis))
         if pending_category(person) is not None:
@@ -101,7 +107,8 @@ def decide_category(
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
-    if not held:
+    needs_approval = held or lifting
+    if not needs_approval:
         CategoryDecision.objects.select_for_update().filter(person=person, is_current=True).update(
             is_current=False, superseded_at=now
         )
@@ -112,17 +119,21 @@ def decide_category(
         legal_basis=(legal_basis or "").strip(),
         decided_by=by,
         decided_at=now,
-        is_current=not held,
-        status=ApprovalStatus.PENDING if held else ApprovalStatus.APPROVED,
+        is_current=not needs_approval,
+        status=ApprovalStatus.PENDING if needs_approval else ApprovalStatus.APPROVED,
         basis_hit=basis_hit,
         basis=(basis or "").strip(),
     )
     audit.record(
-        "category.propose" if held else "category.decide",
+        "category.propose" if needs_approval else "category.decide",
         actor=by,
         obj=person,
         request=request,
-        detail={"decision": decision.pk, "category": category},
+        detail={
+            "decision": decision.pk,
+            "category": category,
+            **({"lifts": Category.HELD} if lifting else {}),
+        },
     )
     return decision
 

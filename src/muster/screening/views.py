@@ -54,7 +54,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
     rows = [{"hit": h, "summary": matching.summary(h.explanation)} for h in page]
     # The queue shows names of the screened persons and their candidates: one audited read.
-    audit.record("screening.queue.read", request=request, detail={"hits": len(rows)})
+    audit.record_list(
+        request, [r["hit"].person_id for r in rows], action="screening.queue.read", hits=len(rows)
+    )
     return render(
         request,
         "screening/queue.html",

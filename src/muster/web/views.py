@@ -259,10 +259,13 @@ def reception_matches(request: HttpRequest) -> HttpResponse:
         matches = list(
             filter_by_name(scoped, q).select_related("household").order_by("-registered_at")[:5]
         )
-        audit.record(
-            "person.search",
-            request=request,
-            detail={"length": len(q), "results": len(matches), "context": "reception"},
+        audit.record_list(
+            request,
+            [p.pk for p in matches],
+            action="person.search",
+            length=len(q),
+            results=len(matches),
+            context="reception",
         )
     rows = []
     for p in matches:
@@ -374,6 +377,9 @@ def _render_person(request, person: Person, category_form=None, status=200) -> H
         )
         for m in person.household.members.order_by("id"):
             members.append({"person": m, "visible": m.pk in in_scope, "self": m.pk == person.pk})
+        shown = [m["person"].pk for m in members if m["visible"] and not m["self"]]
+        if shown:
+            audit.record_list(request, shown, action="household.members.list", obj=person)
     may_decide = policy.can(user, "category.decide")
     context = {
         "person": person,
@@ -467,8 +473,12 @@ def person_search(request: HttpRequest) -> HttpResponse:
         more = len(results) > PAGE_SIZE
         results = results[:PAGE_SIZE]
         # The query may be a name: only its length goes into the audit log.
-        audit.record(
-            "person.search", request=request, detail={"length": len(q), "results": len(results)}
+        audit.record_list(
+            request,
+            [p.pk for p in results],
+            action="person.search",
+            length=len(q),
+            results=len(results),
         )
     context = {
         "q": q,
@@ -510,11 +520,14 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
         qs = filter_by_category(_search(user, qs, q), category)
         qs = with_category(qs).order_by("family_name", "given_name", "id")
         page = _page(request, qs)
-        audit.record(
-            "facility.persons.list",
-            request=request,
+        audit.record_list(
+            request,
+            [p.pk for p in page.object_list],
+            action="facility.persons.list",
             obj=facility,
-            detail={"page": page.number, "rows": len(page.object_list), "query_length": len(q)},
+            page=page.number,
+            rows=len(page.object_list),
+            query_length=len(q),
         )
     figures = facility_figures(facility)
     context = {
@@ -563,8 +576,15 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
             to = destinations.filter(pk=parse_id(raw_to)).first()
         if to is None:
             errors["to_facility"] = [_("choose where they are going")]
-        persons = list(Person.objects.filter(pk__in=selected).order_by("id"))
-        if not persons:
+        # Only persons this page could list: an id from elsewhere gets no number, no name back.
+        persons = list(
+            policy.scope_persons(user, persons_at(facility), "movement.dispatch")
+            .filter(pk__in=selected)
+            .order_by("id")
+        )
+        if len(persons) != len(selected):
+            errors["persons"] = [_("some of the persons selected are not at this facility")]
+        elif not persons:
             errors["persons"] = [_("select at least one person")]
         if not errors:
             try:
@@ -589,6 +609,16 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("movement-detail", number=movement.number)
     on_page = {p.pk for p in page.object_list}
+    if on_page:
+        audit.record_list(
+            request,
+            sorted(on_page),
+            action="dispatch.persons.list",
+            obj=facility,
+            page=page.number,
+            rows=len(on_page),
+            query_length=len(q),
+        )
     known = {"to_facility", "persons", "facility", "separation_reason", "override_reason"}
     context = {
         "facility": facility,
@@ -630,8 +660,12 @@ def movement_detail(request: HttpRequest, number: str) -> HttpResponse:
     lines = list(movement.lines.select_related("person").order_by("id"))
     show_names = _may_see_names(request.user)
     if show_names:
-        audit.record(
-            "movement.manifest.read", request=request, obj=movement, detail={"persons": len(lines)}
+        audit.record_list(
+            request,
+            [ln.person_id for ln in lines],
+            action="movement.manifest.read",
+            obj=movement,
+            persons=len(lines),
         )
     context = {
         "movement": movement,
@@ -700,6 +734,9 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
                 "pending": sum(1 for ln in lines if ln.outcome != ManifestLine.Outcome.RECEIVED),
             }
         )
+    shown = [ln.person_id for mv in movements for ln in mv["lines"]]
+    if show_names and shown:
+        audit.record_list(request, shown, action="receive.persons.list", obj=facility)
     context = {
         "facility": facility,
         "movements": movements,
@@ -749,7 +786,12 @@ def _unaccounted_page(request: HttpRequest, scope: set[int] | None, *, show_name
             }
         )
     if show_names and rows:
-        audit.record("unaccounted.read", request=request, detail={"rows": len(rows)})
+        audit.record_list(
+            request,
+            [r["line"].person_id for r in rows],
+            action="unaccounted.read",
+            rows=len(rows),
+        )
     context = {
         "rows": rows,
         "show_names": show_names,
