@@ -186,3 +186,86 @@ def test_a_refused_request_logs_one_line_without_traceback(make_user, login, cap
         assert client.get(reverse("audit-log")).status_code == 403
     records = [r for r in caplog.records if r.name == "django.request"]
     assert records and all(r.exc_info is None for r in records)
+
+
+# --- dispatch: free places, the selected counter, the panel in view --------------------------------
+
+
+def test_dispatch_shows_free_places_and_a_selected_counter(
+    registered, facilities, make_user, login
+):
+    manager = make_user("camp_manager", facility=facilities["reception"])
+    client = login(manager)
+    html = client.get(
+        reverse("dispatch", kwargs={"pk": facilities["reception"].pk})
+    ).content.decode()
+    assert re.search(r"70[,٬]?000 free places", html)  # Al-Hol: capacity 70000, nobody there yet
+    assert "3 free places" in html  # Small Camp
+    assert 'data-testid="selected-count"' in html and "data-selected-count" in html
+    assert "dispatch-panel" in html
+
+
+# --- Arabic polish: scores as percentages ----------------------------------------------------------
+
+
+def test_score_help_reads_as_percentages_in_arabic(make_user, login):
+    client = login(make_user("screening_officer"))
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    html = client.get(reverse("screening-queue")).content.decode()
+    assert re.search(r'data-testid="score-help">[^<]*\d+ %', html)
+
+
+# --- exports that carry the figures ----------------------------------------------------------------
+
+
+def _csv_rows(response):
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_sitrep_csv_carries_categories_arrivals_children_and_readable_kinds(
+    registered, make_user, login
+):
+    rows = _csv_rows(login(make_user("coordinator")).get(reverse("export-sitrep-csv")))
+    header = rows[0]
+    col = {name: header.index(name) for name in header}
+    body = rows[2:]
+    assert not any("TOTAL" in r[col["facility"]] for r in body)  # no figures in a name cell
+    sections = {r[col["section"]] for r in body}
+    assert {"facility", "total", "figure", "category", "arrivals", "generated"} <= sections
+    children = next(r for r in body if r[col["item"]] == "separated or unaccompanied children")
+    assert children[col["persons"]] == "1"
+    arrivals = [r for r in body if r[col["section"]] == "arrivals"]
+    assert sum(int(r[col["persons"]]) for r in arrivals) == 3
+    reception = next(r for r in body if r[col["facility"]] == "Reception Point 1")
+    assert reception[col["kind"]] == "Reception point"
+    generated = next(r for r in body if r[col["section"]] == "generated")
+    assert generated[col["date"]].endswith("+03:00")  # Asia/Damascus, not UTC
+
+
+def test_manifest_carries_from_to_vehicle_time_in_manifest_order(
+    registered, facilities, make_user, login
+):
+    from muster.custody import services as custody
+
+    manager = make_user("camp_manager")
+    members = list(registered.members.order_by("-id"))  # dispatched youngest first
+    movement = custody.dispatch(
+        members,
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=manager,
+        vehicle="bus 14",
+    )
+    url = reverse("export-manifest-movement-csv", kwargs={"number": movement.number})
+    rows = _csv_rows(login(manager).get(url))
+    col = {name: i for i, name in enumerate(rows[0])}
+    body = rows[1:]
+    assert {r[col["from_facility"]] for r in body} == {"Reception Point 1"}
+    assert {r[col["to_facility"]] for r in body} == {"Al-Hol Camp"}
+    assert {r[col["vehicle"]] for r in body} == {"bus 14"}
+    assert all(r[col["dispatched_at"]].endswith("+03:00") for r in body)
+    lines = list(movement.lines.order_by("id").values_list("person__number", flat=True))
+    assert [r[col["number"]] for r in body] == lines

@@ -635,7 +635,7 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
         "category_labels": CATEGORY_LABELS,
         "show_names": _may_see_names(user),
         "show_person_category": "category" in policy.person_fields(user),
-        "destinations": destinations,
+        "destinations": _with_free_places(destinations),
         "errors": errors,
         "other_errors": [m for k, v in errors.items() if k not in known for m in v],
         "posted": posted,
@@ -644,6 +644,20 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
         "figures": facility_figures(facility),
     }
     return render(request, "custody/dispatch.html", context, status=400 if errors else 200)
+
+
+def _with_free_places(destinations) -> list[Facility]:
+    """Each destination with ``free``: capacity less those there and those already on their way
+    (``None`` when it has no set capacity), so the officer sees where there is room before choosing."""
+    populations = custody.populations()
+    facilities = list(destinations.order_by("kind", "name"))
+    for f in facilities:
+        f.free = (
+            None
+            if f.capacity is None
+            else f.capacity - populations.get(f.pk, 0) - custody.expected(f)
+        )
+    return facilities
 
 
 def _movement_allowed(user, movement: Movement) -> bool:
