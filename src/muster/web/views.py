@@ -502,7 +502,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
         audit.record(
             "person.search",
             request=request,
-            detail={"length": len(q), "results": len(found), "page": page.number},
+            detail={"length": len(q), "results": len(found)},
         )
     context = {
         "q": q,
