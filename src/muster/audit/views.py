@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from muster.access.decorators import requires
 from muster.audit import services as audit
 from muster.audit.labels import ACTION_LABELS, annotate
+from muster.audit.labels import SHOWN_IDS as SHOWN_IDS  # the page shows this many; tests read it
 from muster.core.paging import paginate
 
 PAGE_SIZE = 100
