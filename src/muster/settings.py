@@ -353,8 +353,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_forbidden": {"()": "muster.core.logfilters.OneLineForbidden"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MUSTER_LOG_LEVEL", "WARNING")},
     "loggers": {
+        "django.request": {"filters": ["one_line_forbidden"], "propagate": True},
         "django.db.backends": {"level": "WARNING", "propagate": True},
         "django.template": {"level": "WARNING", "propagate": True},
     },

@@ -154,7 +154,7 @@ def test_queue_says_the_score_ranks_and_shows_the_configured_bands(web_as, setti
 
     html = client.get(reverse("screening-queue")).content.decode()
 
-    assert "likely from 0.93, possible from 0.70" in html
+    assert "likely from 93 %, possible from 70 %" in html
     assert "It is not the chance that they are the same person" in html
 
 
@@ -176,7 +176,7 @@ def test_hit_page_says_the_score_ranks_and_shows_the_configured_bands(web_as, re
     html = client.get(reverse("screening-hit", args=[Hit.objects.get().pk])).content.decode()
 
     assert 'data-testid="score-help"' in html
-    assert "likely from 0.93, possible from 0.70" in html
+    assert "likely from 93 %, possible from 70 %" in html
     assert "It is not the chance that they are the same person" in html
 
 

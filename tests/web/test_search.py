@@ -18,7 +18,10 @@ def test_latin_spelling_finds_another_latin_spelling(registered, officer_client)
     assert "Muhammad Jasim Hamad al-Obeidi" in html
     assert "Omar Muhammad Jasim al-Obeidi" in html  # his father's name is Muhammad
     assert "عائشة" not in html
-    assert "Nobody found" in search(officer_client, "Mohamed Jubouri")
+    # No Mohamed al-Jubouri: the al-Jubouri family comes up as a near miss, not the al-Obeidis.
+    html = search(officer_client, "Mohamed Jubouri")
+    assert "al-Obeidi" not in html and "عائشة" in html
+    assert "Nobody found" in search(officer_client, "Mohamed Zzyzx")
 
 
 def test_arabic_script_finds_latin_records_and_back(registered, officer_client):

@@ -1,20 +1,19 @@
-"""The auditor's page: search the audit log by object, actor, action and date."""
+"""The auditor's pages: search the audit log by object, actor, action and date; verify the chain."""
 
 import datetime as dt
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.access.decorators import requires
 from muster.audit import services as audit
+from muster.audit.labels import ACTION_LABELS, annotate
+from muster.audit.labels import SHOWN_IDS as SHOWN_IDS  # the page shows this many; tests read it
+from muster.core.paging import paginate
 from muster.core.parsing import parse_day
 
 PAGE_SIZE = 100
-# An export's event lists every person in it (a camp roll: tens of thousands of ids); the page shows
-# the first few and the count, the CLI (`muster audit log`) prints them all.
-SHOWN_IDS = 20
 # Offered as suggestions in the Action box; a trailing "." matches the whole family.
 KNOWN_ACTIONS = [
     "person.read",
@@ -39,15 +38,6 @@ def _local_day_start(text: str, field: str, errors: dict) -> dt.datetime | None:
         errors[field] = _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": text[:40]}
         return None
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def _shown(detail: dict) -> dict:
-    """The event's detail with long id lists cut to their first SHOWN_IDS and a count."""
-    ids = detail.get("person_ids") if isinstance(detail, dict) else None
-    if not isinstance(ids, list) or len(ids) <= SHOWN_IDS:
-        return detail
-    more = _("… and %(n)d more") % {"n": len(ids) - SHOWN_IDS}
-    return {**detail, "person_ids": [*ids[:SHOWN_IDS], more]}
 
 
 @requires("audit.view")
@@ -77,14 +67,26 @@ def audit_log(request):
             since=since,
             until=until,
         )
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    for event in page.object_list:
-        event.shown_detail = _shown(event.detail)
+    page = paginate(request, events, PAGE_SIZE)
+    annotate(page.object_list)
     # Looking at the log is itself on the log: the filters, not the results.
     audit.record("audit.search", request=request, detail={k: v for k, v in filters.items() if v})
     return render(
         request,
         "audit/log.html",
-        {"filters": filters, "errors": errors, "page": page, "known_actions": KNOWN_ACTIONS},
+        {
+            "filters": filters,
+            "errors": errors,
+            "page": page,
+            "known_actions": [(a, ACTION_LABELS.get(a, "")) for a in KNOWN_ACTIONS],
+        },
         status=400 if errors else 200,
     )
+
+
+@requires("audit.view")
+def audit_verify(request):
+    """Walk the whole chain now and say whether any event was changed, removed or moved."""
+    result = audit.verify()
+    audit.record("audit.search", request=request, detail={"verify": result.ok})
+    return render(request, "audit/verify.html", {"result": result})

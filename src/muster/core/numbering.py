@@ -3,7 +3,8 @@
 import secrets
 
 # Crockford-like alphabet without look-alikes (0/O, 1/I/L) for numbers read aloud in a tent.
-_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+_ALPHABET = ALPHABET
 
 
 def new_number(prefix: str, length: int = 8) -> str:

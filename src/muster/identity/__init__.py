@@ -21,9 +21,9 @@ Engines: ``engine="duckdb"`` (default) or ``engine="spark"`` run the same model.
 The machinery sits in ``muster.identity.internals``.
 """
 
-from .internals.comparisons import FIELDS
+from .internals.comparisons import FIELDS, name_level
 from .internals.model import Model, ModelFileError
-from .internals.names import NameKey, normalise_name
+from .internals.names import NameKey, normalise_name, transliterate
 from .internals.pipeline import DedupeResult, LinkResult, ScoredPairs, dedupe, link
 from .internals.records import (
     NAME_PARTS,
@@ -54,6 +54,8 @@ __all__ = [
     "check_record",
     "dedupe",
     "link",
+    "name_level",
     "normalise_name",
     "read_person_csv",
+    "transliterate",
 ]

@@ -10,13 +10,15 @@ from itertools import combinations
 
 from django.db.models import Q, QuerySet
 
-from muster.identity import normalise_name
+from muster.core.numbering import ALPHABET
+from muster.identity import name_level, normalise_name, transliterate
 
 # A query of more words is searched by its first words: every grouping of them into name parts is
 # tried (2 ** (n - 1) groupings), and no name has more than a handful of parts.
 MAX_QUERY_WORDS = 6
 _NAME_KEY_LENGTH = 600  # Person.name_key
 _LEADING_ARTICLES = ("al", "el")
+NUMBER_CHARS = set(ALPHABET) | {"P"}
 
 
 def name_tokens(text: str, part: str = "given") -> list[str]:
@@ -109,6 +111,31 @@ def filter_by_name(qs: QuerySet, query: str) -> QuerySet:
     return qs.filter(cond) if cond is not None else qs.none()
 
 
+# A registration number read out in part ("P7K3M", "7K3M9"): at least this many characters of the
+# numbering alphabet (muster.core.numbering), and a digit or the person prefix, so that a name typed
+# is not also taken for a number.
+MIN_NUMBER_PREFIX = 4
+PERSON_PREFIX = "P"
+
+
+def _number_prefix(query: str) -> str:
+    """``query`` as the start of a registration number, upper-cased; "" if it cannot be one."""
+    text = (query or "").strip().upper().replace("-", "")
+    if len(text) < MIN_NUMBER_PREFIX or not set(text) <= NUMBER_CHARS:
+        return ""
+    if not (text.startswith(PERSON_PREFIX) or any(c.isdigit() for c in text)):
+        return ""
+    return text
+
+
+def number_prefix_condition(query: str) -> Q:
+    """Persons whose registration number starts with ``query`` (with or without its "P")."""
+    text = _number_prefix(query)
+    if not text:
+        return Q(pk__in=[])
+    return Q(number__startswith=text) | Q(number__startswith=PERSON_PREFIX + text)
+
+
 def filter_by_query(qs: QuerySet, query: str, *, match_documents: bool) -> QuerySet:
     """Persons in ``qs`` matching ``query``: registration number exactly, document number exactly
     (only when ``match_documents``: finding someone by a document number reveals the document, so
@@ -120,9 +147,98 @@ def filter_by_query(qs: QuerySet, query: str, *, match_documents: bool) -> Query
     if not query:
         return qs
     exact = {query, query.upper()}
-    cond = Q(number__in=exact)
+    cond = Q(number__in=exact) | number_prefix_condition(query)
     if match_documents:
         cond |= Q(documents__number__in=exact)
     if (by_name := name_condition(query)) is not None:
         cond |= by_name
     return qs.filter(cond).distinct()
+
+
+# --- ranking ------------------------------------------------------------------------------------
+
+# Where each typed word is expected: the first is the given name, the last (of two or more) the
+# family name, those between the father's and grandfather's names, the order a name is said in.
+_PART_OF = {"given_name": "given", "father_name": "given", "grandfather_name": "given"}
+_ARTICLES = {"al", "el", "ال"}
+# A word that agrees with a name part other than the one its position says: still a good sign,
+# but a person whose parts agree in order ranks first.
+OUT_OF_PLACE = 0.8
+
+
+def query_words(query: str) -> list[str]:
+    """The typed name words, a lone article joined to the name after it ("al Obaidi")."""
+    words: list[str] = []
+    pending = ""
+    for word in (query or "").split()[:MAX_QUERY_WORDS]:
+        if word.lower() in _ARTICLES:
+            pending = word
+            continue
+        words.append(f"{pending} {word}" if pending else word)
+        pending = ""
+    return words
+
+
+def _expected_parts(i: int, n: int) -> tuple[str, ...]:
+    if i == 0:
+        return ("given_name",)
+    if i == n - 1:
+        return ("family_name",)
+    return ("father_name", "grandfather_name")[i - 1 : i] or ("grandfather_name",)
+
+
+def closeness(person, query: str) -> float:
+    """How close ``person`` is to what was typed, 0..1: 1 for the registration number (or its
+    start), else the mean over the typed words of the identity library's name agreement level
+    (exact, transliteration, Arabic-script equivalent, typo: :func:`muster.identity.name_level`)
+    with the person's name parts, full weight when the word sits where that part is said."""
+    number = person.number.upper()
+    prefix = _number_prefix(query)
+    if (query or "").strip().upper() == number or (
+        prefix and (number.startswith(prefix) or number.startswith(PERSON_PREFIX + prefix))
+    ):
+        return 1.0
+    words = query_words(query)
+    if not words:
+        return 0.0
+    total = 0.0
+    for i, word in enumerate(words):
+        expected = _expected_parts(i, len(words))
+        best = 0.0
+        for field in ("given_name", "father_name", "grandfather_name", "family_name", "alias"):
+            value = getattr(person, field, "") or ""
+            if not value:
+                continue
+            kind = _PART_OF.get(field, "family")
+            level = name_level(normalise_name(word, kind), normalise_name(value, kind)).code
+            if level <= 0:
+                continue
+            score = level / 4 * (1.0 if field in expected else OUT_OF_PLACE)
+            best = max(best, score)
+        total += best
+    return round(total / len(words), 4)
+
+
+def partial_name_condition(query: str) -> Q | None:
+    """Persons matching the last of two or more typed name words, the family name as a rule: near
+    misses ranked below full matches ("محمد العبيدي" still lists the al-Obaidi family)."""
+    words = query_words(query)
+    if len(words) < 2:
+        return None
+    tokens = group_tokens(words[-1].split())
+    return _token_condition(tokens) if tokens else None
+
+
+def other_script(person) -> str:
+    """The person's name in the other script (see :func:`muster.identity.transliterate`);
+    "" when it cannot be given."""
+    parts = []
+    for field in ("given_name", "father_name", "grandfather_name", "family_name"):
+        value = (getattr(person, field, "") or "").strip()
+        if not value:
+            continue
+        shown = transliterate(value, _PART_OF.get(field, "family"))
+        if not shown:
+            return ""
+        parts.append(shown)
+    return " ".join(parts)

@@ -3,7 +3,6 @@ for tracing. Each page that shows persons is audited."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,12 +10,11 @@ from django.utils.translation import gettext as _
 
 from muster.access.decorators import requires
 from muster.audit import services as audit
+from muster.core.paging import paginate
 from muster.people.models import Person
 from muster.protection import queries as protection_queries
 from muster.protection import services as protection
 from muster.protection.models import ProtectionReview
-
-PAGE_SIZE = 50
 
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
@@ -62,9 +60,7 @@ def protection_review(request: HttpRequest, number: str) -> HttpResponse:
 
 @requires("protection.review")
 def separated_families(request: HttpRequest) -> HttpResponse:
-    page = Paginator(protection_queries.separated_families(), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, protection_queries.separated_families())
     shown = [p.pk for sep in page for group in (sep.moved, sep.remained) for p in group.all()]
     audit.record_list(request, shown, view="separated-families", persons=len(shown))
     return render(request, "screening/separated_families.html", {"page": page})
@@ -73,7 +69,7 @@ def separated_families(request: HttpRequest) -> HttpResponse:
 @requires("protection.review")
 def children(request: HttpRequest) -> HttpResponse:
     qs = protection_queries.children_for_tracing().prefetch_related("placements__facility")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     rows = []
     for child in page:
         current = next((p for p in child.placements.all() if p.is_current), None)

@@ -15,9 +15,24 @@ from muster.custody.models import Facility, Movement, Placement
 from muster.people.models import Person
 from muster.reports.exports import export_rows, may_export_manifest, may_export_roll
 from muster.reports.sitrep import situation_report
-from muster.screening.models import CategoryDecision
+from muster.screening.models import Category, CategoryDecision
 
-SITREP_FIELDS = ["facility", "kind", "pcode", "population", "capacity", "occupancy", "expected"]
+# One table, one figure per row: the facilities (occupancy against capacity), their total, the
+# headline figures, the categories and the daily arrivals, told apart by ``section`` and ``item``,
+# so a partner's spreadsheet can filter them (no figures stuffed into a name cell).
+SITREP_FIELDS = [
+    "facility",
+    "kind",
+    "pcode",
+    "population",
+    "capacity",
+    "occupancy",
+    "expected",
+    "section",
+    "item",
+    "date",
+    "persons",
+]
 SITREP_HXL = {
     "facility": "#loc+name",
     "kind": "#loc+type",
@@ -26,6 +41,10 @@ SITREP_HXL = {
     "capacity": "#capacity+ind",
     "occupancy": "#capacity+pct",
     "expected": "#affected+ind+transit",
+    "section": "#meta+section",
+    "item": "#indicator+name",
+    "date": "#date",
+    "persons": "#affected+ind",
 }
 ROLL_FIELDS = [
     "number",
@@ -55,22 +74,53 @@ def _file(export, stem: str) -> HttpResponse:
 def sitrep_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """Occupancy against capacity per facility, one row each, with HXL hashtags for partners."""
     report = situation_report()
-    rows = [
+    kinds = dict(Facility.Kind.choices)
+    rows: list[dict] = [
         {
             **f,
             "facility": f["name"],
+            "kind": str(kinds.get(f["kind"], f["kind"])),
             "occupancy": f["occupancy"] if f["occupancy"] is not None else "",
+            "section": "facility",
         }
         for f in report["facilities"]
     ]
-    totals = {
-        "facility": f"TOTAL (registered {report['registered']}; in transit "
-        f"{report['in_transit']}; unaccounted {report['unaccounted']})",
-        "population": sum(f["population"] for f in report["facilities"]),
+    rows.append(
+        {
+            "section": "total",
+            "population": sum(f["population"] for f in report["facilities"]),
+            "capacity": sum(f["capacity"] or 0 for f in report["facilities"]),
+            "expected": sum(f["expected"] for f in report["facilities"]),
+        }
+    )
+    figures = {
+        "registered": report["registered"],
+        "in transit": report["in_transit"],
+        "unaccounted": report["unaccounted"],
+        "departed": report["departed"],
+        "separated or unaccompanied children": report["separated_or_unaccompanied_children"],
     }
+    rows += [{"section": "figure", "item": k, "persons": v} for k, v in figures.items()]
+    labels = dict(Category.choices)
+    rows += [
+        {"section": "category", "item": str(labels.get(k, k)), "persons": v}
+        for k, v in report["by_category"].items()
+    ]
+    rows += [
+        {"section": "arrivals", "item": "registered", "date": d["date"], "persons": d["registered"]}
+        for d in report["arrivals_last_14_days"]
+    ]
+    # When the figures were taken, in the operation's local time with its offset.
+    rows.append(
+        {
+            "section": "generated",
+            "item": str(timezone.get_current_timezone()),
+            "date": timezone.localtime().isoformat(timespec="seconds"),
+        }
+    )
     export = export_rows(
         request.user,
-        [*rows, totals],
+        rows,
         SITREP_FIELDS,
         fmt,
         export="sitrep",
@@ -127,12 +177,28 @@ def manifest_export(request: HttpRequest, number: str, fmt: str) -> HttpResponse
     if not may_export_manifest(request.user, movement):
         audit.record_denied(request, "movement outside scope", obj=movement)
         raise Http404
-    lines = movement.lines.select_related("person").order_by("person__number")
+    # In manifest order (as dispatched, the order people are called to the bus), each row carrying
+    # the movement: from, to, vehicle and time, in local time with its offset.
+    lines = movement.lines.select_related("person").order_by("id")
+    about = {
+        "movement": movement.number,
+        "from_facility": movement.from_facility.name,
+        "to_facility": movement.to_facility.name,
+        "vehicle": movement.vehicle,
+        "dispatched_at": timezone.localtime(movement.dispatched_at).isoformat(timespec="minutes"),
+    }
     rows = (
-        _person_row(line.person, outcome=line.get_outcome_display(), resolved_at=line.resolved_at)
+        _person_row(
+            line.person,
+            **about,
+            outcome=line.get_outcome_display(),
+            resolved_at=timezone.localtime(line.resolved_at).isoformat(timespec="minutes")
+            if line.resolved_at
+            else "",
+        )
         for line in lines
     )
-    fields = [f for f in ROLL_FIELDS if f not in ("category", "placed_since")] + [
+    fields = [*about, *(f for f in ROLL_FIELDS if f not in ("category", "placed_since"))] + [
         "outcome",
         "resolved_at",
     ]

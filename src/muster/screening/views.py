@@ -7,7 +7,6 @@ with ``@requires``; every page that shows a person's record writes ``person.read
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from muster.access import policy
 from muster.access.decorators import requires
 from muster.audit import services as audit
+from muster.core.paging import paginate
 from muster.core.parsing import MAX_ID, parse_id, parse_int
 from muster.core.uploads import check_upload_size
 from muster.custody.models import Facility
@@ -51,7 +51,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     facility_id = parse_id(facility)
     list_name = params.get("list", "")[:200]
     qs = screening.hit_queue(band=band, kind=kind, facility_id=facility_id, list_name=list_name)
-    page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
+    page = paginate(request, qs, PAGE_SIZE)
     rows = [{"hit": h, "summary": matching.summary(h.explanation)} for h in page]
     # The queue shows names of the screened persons and their candidates: one audited read.
     audit.record_list(

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,9 @@ from django.utils.translation import gettext_lazy
 from muster.access import policy
 from muster.access.decorators import requires, signed_in
 from muster.audit import services as audit
+from muster.audit.labels import annotate
 from muster.core.conf import conf
+from muster.core.paging import paginate
 from muster.core.parsing import parse_id, parse_ids
 from muster.custody import services as custody
 from muster.custody.models import Facility, ManifestLine, Movement, Placement
@@ -33,7 +34,12 @@ from muster.people.models import (
     Relationship,
     Sex,
 )
-from muster.people.search import filter_by_name, filter_by_query
+from muster.people.search import (
+    closeness,
+    filter_by_name,
+    filter_by_query,
+    partial_name_condition,
+)
 from muster.people.validation import clean_household, has_hidden_characters
 from muster.protection import queries as protection_queries
 from muster.reports.exports import may_export_manifest, may_export_roll, may_export_sitrep
@@ -52,6 +58,8 @@ from muster.web.queries import (
 
 PAGE_SIZE = 50
 DISPATCH_PAGE_SIZE = 100
+# Search ranks at most this many candidates (each is scored in Python); beyond, it says so.
+MAX_RANKED = 2000
 CATEGORY_LABELS = {**dict(Category.choices), UNDECIDED: gettext_lazy("Not yet decided")}
 PENDING_OUTCOMES = [ManifestLine.Outcome.PENDING, ManifestLine.Outcome.MISSING]
 
@@ -96,8 +104,7 @@ def _visible_person(request: HttpRequest, number: str, action: str = "person.vie
 
 def _page(request: HttpRequest, qs, size: int = PAGE_SIZE):
     """One page of persons, with the labels the list templates show."""
-    page = Paginator(qs.select_related("household"), size).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
+    page = paginate(request, qs.select_related("household"), size)
     for p in page.object_list:
         p.category_label = CATEGORY_LABELS.get(getattr(p, "current_category", None) or "", "")
         p.flag_labels = [PROTECTION_FLAGS[f] for f in p.protection_flags]
@@ -115,6 +122,21 @@ def _unaccounted_url(user) -> str | None:
 
 
 # --- home -------------------------------------------------------------------------------------
+
+AUDITOR_RECENT = 10
+
+
+def _auditor_home() -> dict:
+    """The auditor's cards: the latest events (readable), the chain's head, who-read, exports."""
+    recent = list(audit.AuditEvent.objects.order_by("-seq")[:AUDITOR_RECENT])
+    annotate(recent)
+    exports = list(audit.AuditEvent.objects.filter(action="export").order_by("-seq")[:5])
+    annotate(exports)
+    return {
+        "recent": recent,
+        "exports": exports,
+        "events": recent[0].seq if recent else 0,
+    }
 
 
 @signed_in
@@ -140,6 +162,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "my_facilities": my_facilities,
         "roles": sorted(policy.roles(user)),
     }
+    if policy.can(user, "audit.view"):
+        context["audit"] = _auditor_home()
     if policy.can(user, "report.view"):
         report = situation_report()
         for f in report["facilities"]:
@@ -464,26 +488,37 @@ def _decide_category(request: HttpRequest, person: Person) -> HttpResponse:
 
 @requires("person.search")
 def person_search(request: HttpRequest) -> HttpResponse:
+    """Persons matching the query, closest first (muster.people.search.closeness), paged."""
     q = request.GET.get("q", "").strip()[:200]
-    results, more = [], False
+    page, too_many = None, False
     if q:
         scoped = policy.scope_persons(request.user, Person.objects.all(), "person.search")
-        qs = _search(request.user, scoped, q).select_related("household", "merged_into")
-        results = list(qs.order_by("family_name", "given_name", "id")[: PAGE_SIZE + 1])
-        more = len(results) > PAGE_SIZE
-        results = results[:PAGE_SIZE]
+        qs = _search(request.user, scoped, q)
+        if (partial := partial_name_condition(q)) is not None:
+            qs = qs | scoped.filter(partial).distinct()
+        found = list(qs.select_related("household", "merged_into")[: MAX_RANKED + 1])
+        too_many = len(found) > MAX_RANKED
+        ranked = sorted(
+            ((closeness(p, q), p) for p in found[:MAX_RANKED]),
+            key=lambda sp: (-sp[0], sp[1].number),
+        )
+        page = paginate(request, [{"person": p, "score": score} for score, p in ranked])
+        for row in page.object_list:
+            row["hidden_chars"] = _has_hidden(row["person"])
         # The query may be a name: only its length goes into the audit log.
         audit.record_list(
             request,
-            [p.pk for p in results],
+            [row["person"].pk for row in page.object_list],
             action="person.search",
             length=len(q),
-            results=len(results),
+            results=len(found),
         )
     context = {
         "q": q,
-        "results": [{"person": p, "hidden_chars": _has_hidden(p)} for p in results],
-        "more": more,
+        "page": page,
+        "results": page.object_list if page else [],
+        "too_many": too_many,
+        "max_ranked": MAX_RANKED,
         "show_names": _may_see_names(request.user),
     }
     template = "people/_results.html" if request.headers.get("HX-Request") else "people/search.html"
@@ -629,7 +664,7 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
         "category_labels": CATEGORY_LABELS,
         "show_names": _may_see_names(user),
         "show_person_category": "category" in policy.person_fields(user),
-        "destinations": destinations,
+        "destinations": _with_free_places(destinations),
         "errors": errors,
         "other_errors": [m for k, v in errors.items() if k not in known for m in v],
         "posted": posted,
@@ -638,6 +673,20 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
         "figures": facility_figures(facility),
     }
     return render(request, "custody/dispatch.html", context, status=400 if errors else 200)
+
+
+def _with_free_places(destinations) -> list[Facility]:
+    """Each destination with ``free``: capacity less those there and those already on their way
+    (``None`` when it has no set capacity), so the officer sees where there is room before choosing."""
+    populations = custody.populations()
+    facilities = list(destinations.order_by("kind", "name"))
+    for f in facilities:
+        f.free = (
+            None
+            if f.capacity is None
+            else f.capacity - populations.get(f.pk, 0) - custody.expected(f)
+        )
+    return facilities
 
 
 def _movement_allowed(user, movement: Movement) -> bool:
@@ -774,8 +823,9 @@ def _unaccounted_page(request: HttpRequest, scope: set[int] | None, *, show_name
         )
     now = timezone.now()
     limit = timedelta(hours=conf().UNACCOUNTED_AFTER_HOURS)
+    page = paginate(request, lines, 100)
     rows = []
-    for line in lines[:1000]:
+    for line in page.object_list:
         elapsed = now - line.movement.dispatched_at
         rows.append(
             {
@@ -794,6 +844,7 @@ def _unaccounted_page(request: HttpRequest, scope: set[int] | None, *, show_name
         )
     context = {
         "rows": rows,
+        "page": page,
         "show_names": show_names,
         "limit_hours": conf().UNACCOUNTED_AFTER_HOURS,
     }

@@ -436,3 +436,48 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
     canon, canon2 = table.arabic_of_fold.get(joined) or table.arabic_of_key.get(k1, ("", ""))
     skeleton2 = skeleton_of_key(second_skeleton_key(folded, part))
     return NameKey(text, "latin", folded, k1, k2, canon, skeleton_of_key(k1), canon2, skeleton2)
+
+
+def _latin_word(word: str) -> str:
+    folded = fold_arabic(word)
+    base = _strip_arabic_particles(folded)
+    latin = variant_table().latin_of.get(base)
+    if not latin:
+        from anyascii import anyascii
+
+        return anyascii(word)
+    latin = re.sub(r"^(?:[Aa]l|[Ee]l)-", "", latin)
+    return f"al-{latin}" if base != folded and folded.startswith("ال") else latin
+
+
+def _arabic_word(word: str, part: str) -> str:
+    folded = fold_latin(word)
+    words = folded.split()
+    article = len(words) > 1 and words[0] in ("al", "el")
+    canon = normalise_name(" ".join(words[1:]) if article else word, part).canon
+    return f"ال{canon}" if canon and article else canon
+
+
+def transliterate(text: str | None, part: str = "given") -> str:
+    """The name in the other script: Arabic to its most attested Latin spelling (letters spelled
+    out when the variant table does not know the name), Latin to the Arabic name the table says it
+    spells; "" when a Latin word has no known Arabic name (a guess would mislead).
+
+    >>> transliterate("عمر")
+    'Omar'
+    >>> transliterate("Omar")
+    'عمر'
+    """
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if is_arabic(text):
+        return " ".join(_latin_word(w) for w in text.split())
+    out = []
+    for word in re.split(r"\s+", text):
+        # "al-Obaidi" is one name: the article and the name after it.
+        arabic = _arabic_word(word.replace("-", " "), part)
+        if not arabic:
+            return ""
+        out.append(arabic)
+    return " ".join(out)

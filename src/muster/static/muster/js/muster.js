@@ -27,6 +27,18 @@
     if (e.target.closest && e.target.closest("[data-print]")) window.print();
   });
 
+  // "N selected": data-selected-count="<name of the row checkboxes>" counts the ticked rows of its
+  // form, plus those ticked on other pages (data-elsewhere, sent back as hidden inputs).
+  function updateSelectedCounts() {
+    all("[data-selected-count]").forEach(function (out) {
+      var scope = out.closest("form") || document;
+      var name = out.getAttribute("data-selected-count");
+      var ticked = all('input[type=checkbox][name="' + name + '"]:checked', scope).length;
+      out.textContent = String(ticked + (parseInt(out.getAttribute("data-elsewhere"), 10) || 0));
+    });
+  }
+  document.addEventListener("change", updateSelectedCounts);
+
   var DRAFT_PREFIX = "muster:reception:";
   var DRAFT_VERSION = 2; // version 1 drafts had no expiry: they are dropped unread
   var DEFAULT_MAX_AGE_S = 12 * 3600;
