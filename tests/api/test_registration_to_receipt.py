@@ -69,12 +69,17 @@ def test_household_goes_from_reception_to_camp_through_the_api(api_as, facilitie
 
     # The camp confirms two people off the bus, then the third.
     response = manager.post(
-        f"/api/movements/{movement['number']}/receive/", {"persons": numbers[:2]}
+        f"/api/movements/{movement['number']}/receive/",
+        {"persons": numbers[:2], "separation_reason": "the third is on the next bus"},
     )
     assert response.status_code == 200, response.content
     assert response.json()["received"] == 2
     assert response.json()["movement"]["status"] == "partially_received"
-    assert kinds(manager.get(f"/api/people/{head}/timeline/"))[-1] == "received"
+    # The family was received apart: the separation is on the timeline beside the receipt.
+    assert set(kinds(manager.get(f"/api/people/{head}/timeline/"))[-2:]) == {
+        "received",
+        "separated",
+    }
     response = manager.post(f"/api/movements/{movement['number']}/receive/", {})
     assert response.json()["received"] == 1
     assert response.json()["movement"]["status"] == "received"

@@ -46,7 +46,9 @@ def test_dispatch_then_receive_moves_people_and_keeps_history(registered, facili
     assert custody.population(facilities["reception"]) == 0
     assert custody.expected(facilities["camp"]) == 3
 
-    custody.receive(movement, people[:2], by=manager)
+    custody.receive(
+        movement, people[:2], by=manager, separation_reason="the boy is on the next bus"
+    )
     movement.refresh_from_db()
     assert movement.status == Movement.Status.PARTIALLY_RECEIVED
     assert custody.population(facilities["camp"]) == 2

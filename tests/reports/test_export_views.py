@@ -101,7 +101,7 @@ def test_manifest_export_shows_who_was_received(registered, facilities, make_use
     movement = custody.dispatch(
         members, from_facility=facilities["reception"], to_facility=facilities["camp"], by=manager
     )
-    custody.receive(movement, members[:2], by=manager)
+    custody.receive(movement, members[:2], by=manager, separation_reason="boy on the next bus")
     response = login(manager).get(
         reverse("export-manifest-movement-csv", kwargs={"number": movement.number})
     )

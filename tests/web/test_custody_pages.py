@@ -114,7 +114,13 @@ def test_dispatch_through_the_form_prints_a_manifest_and_receipt_confirms_each_p
     page = client.get(receive_url).content.decode()
     assert movement.number in page and "عائشة علي الجبوري" in page
     response = client.post(
-        receive_url, {"movement": movement.number, "action": "receive", "person": [head.pk, son.pk]}
+        receive_url,
+        {
+            "movement": movement.number,
+            "action": "receive",
+            "person": [head.pk, son.pk],
+            "separation_reason": "mother not on the bus",
+        },
     )
     assert response.status_code == 302
     assert custody.current_placement(head).facility == facilities["camp"]

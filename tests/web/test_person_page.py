@@ -60,7 +60,7 @@ def test_timeline_shows_registration_category_dispatch_receipt_missing_and_corre
         by=manager,
         vehicle="bus 14",
     )
-    custody.receive(first, [head], by=manager)
+    custody.receive(first, [head], by=manager, separation_reason="the others on the next bus")
     custody.report_missing(first, spouse, note="not on the bus at arrival", by=manager)
     people.correct_person(head, {"father_name": "Jassem"}, reason="spelling on ID", by=screener)
 

@@ -387,6 +387,12 @@ class ReceiveInputSerializer(StrictSerializer):
         max_length=MAX_MANIFEST,
         help_text="Registration numbers received; omit to receive everyone still pending",
     )
+    separation_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Required when part of a household is received and the rest is left in transit",
+    )
 
 
 class ReceiveResultSerializer(serializers.Serializer):

@@ -210,7 +210,13 @@ class MovementViewSet(PolicyViewSet):
         self._check_receiving_side(request, movement)
         numbers = serializer.validated_data.get("persons")
         persons = persons_by_number(numbers, "persons") if numbers is not None else None
-        received = custody.receive(movement, persons, by=request.user, request=request)
+        received = custody.receive(
+            movement,
+            persons,
+            by=request.user,
+            request=request,
+            separation_reason=serializer.validated_data.get("separation_reason", ""),
+        )
         return Response({"received": received, "movement": self._fresh(movement)})
 
     @extend_schema(

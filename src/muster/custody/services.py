@@ -142,43 +142,127 @@ def place(person, facility: Facility, *, by, request=None, override_reason: str 
     ]
 
 
+# Placement notes that tie a merge's custody changes to the duplicate, so an unmerge can undo them.
+MERGE_NOTE = "merged into {kept}"
+MERGE_MOVE_NOTE = "location of {duplicate} (merge)"
+MERGE_LEFT_NOTE = "left for the location of {duplicate} (merge)"
+
+
+def _end(placement: Placement, note: str, now) -> None:
+    placement.is_current = False
+    placement.ended_at = now
+    placement.note = (placement.note + " " if placement.note else "") + note
+    placement.save(update_fields=["is_current", "ended_at", "note"])
+
+
+def _copy_placement(source: Placement, person, *, by, now, note: str) -> Placement:
+    return Placement.objects.create(
+        person=person,
+        state=source.state,
+        facility=source.facility,
+        movement=source.movement if source.state == State.IN_TRANSIT else None,
+        started_at=now,
+        created_by=by,
+        note=note,
+    )
+
+
 @transaction.atomic
-def end_for_merge(duplicate, kept, *, by, request=None) -> Placement | None:
-    """End the duplicate record's current placement when screening merges it into ``kept``.
+def end_for_merge(duplicate, kept, *, by, request=None) -> dict:
+    """Custody side of a merge: the kept record takes the person's true current location.
 
-    Only when both records have one (the person is where the kept record says); the ended placement
-    stays in the history. A duplicate in transit is refused: receive or report it first.
+    That is the newest confirmed placement of the two records: a person re-registered today at a
+    reception point is there, not where an older record last saw them. When the two records were at
+    different facilities with no movement recorded between them, the merge carries a warning (in
+    the audit and the returned dict). A record in transit is refused: receive or report it first.
+    Returns ``{"placement": ended duplicate placement or None, "warning": str}``.
     """
-    current = (
-        Placement.objects.select_for_update().filter(person=duplicate, is_current=True).first()
-    )
-    if current is None or not Placement.objects.filter(person=kept, is_current=True).exists():
-        return None
-    if current.state == State.IN_TRANSIT:
-        raise ValidationError(
-            {"persons": [_("%(p)s is in transit; receive it before merging") % {"p": duplicate}]}
+    locked = {
+        p.person_id: p
+        for p in Placement.objects.select_for_update().filter(
+            person__in=[duplicate, kept], is_current=True
         )
-    current.is_current = False
-    current.ended_at = timezone.now()
-    current.note = (current.note + " " if current.note else "") + f"merged into {kept.number}"
-    current.save(update_fields=["is_current", "ended_at", "note"])
-    audit.record(
-        "placement.end_for_merge",
-        actor=by,
-        obj=duplicate,
-        request=request,
-        detail={"placement": current.pk, "kept": kept.number},
+    }
+    dup_cur, kept_cur = locked.get(duplicate.pk), locked.get(kept.pk)
+    for person, current in ((duplicate, dup_cur), (kept, kept_cur)):
+        if current is not None and current.state == State.IN_TRANSIT:
+            raise ValidationError(
+                {"persons": [_("%(p)s is in transit; receive it before merging") % {"p": person}]}
+            )
+    result = {"placement": None, "warning": ""}
+    if dup_cur is None:
+        return result
+    now = timezone.now()
+    newer = kept_cur is None or (dup_cur.started_at, dup_cur.pk) > (
+        kept_cur.started_at,
+        kept_cur.pk,
     )
-    return current
+    moved = newer and (
+        kept_cur is None
+        or (kept_cur.state, kept_cur.facility_id) != (dup_cur.state, dup_cur.facility_id)
+    )
+    if moved:
+        if kept_cur is not None and kept_cur.state == State.PLACED and dup_cur.facility_id:
+            result["warning"] = _(
+                "%(p)s was at %(a)s and is now at %(b)s, with no movement recorded between them"
+            ) % {"p": kept.number, "a": kept_cur.facility.name, "b": dup_cur.facility.name}
+        if kept_cur is not None:
+            _end(kept_cur, MERGE_LEFT_NOTE.format(duplicate=duplicate.number), now)
+        _copy_placement(
+            dup_cur, kept, by=by, now=now, note=MERGE_MOVE_NOTE.format(duplicate=duplicate.number)
+        )
+    _end(dup_cur, MERGE_NOTE.format(kept=kept.number), now)
+    result["placement"] = dup_cur
+    detail = {"placement": dup_cur.pk, "kept": kept.number, "kept_moved": moved}
+    if result["warning"]:
+        detail["warning"] = "moved with no movement recorded"
+    audit.record("placement.end_for_merge", actor=by, obj=duplicate, request=request, detail=detail)
+    return result
 
 
-def restore_after_unmerge(person, *, by, reason: str, request=None) -> list[Placement]:
-    """Put a record whose merge was undone back where its last placement was (if it ended placed)."""
-    last = Placement.objects.filter(person=person).order_by("-started_at", "-id").first()
+@transaction.atomic
+def restore_after_unmerge(person, kept=None, *, by, reason: str, request=None) -> list[Placement]:
+    """Undo the custody side of a merge: the duplicate goes back where its placement was ended by
+    the merge, and the kept record (if the merge moved it) back where it was before."""
+    now = timezone.now()
+    restored = []
+    if kept is not None:
+        kept_cur = (
+            Placement.objects.select_for_update().filter(person=kept, is_current=True).first()
+        )
+        if kept_cur is not None and kept_cur.note == MERGE_MOVE_NOTE.format(
+            duplicate=person.number
+        ):
+            before = (
+                Placement.objects.filter(
+                    person=kept, note__endswith=MERGE_LEFT_NOTE.format(duplicate=person.number)
+                )
+                .order_by("-ended_at", "-id")
+                .first()
+            )
+            _end(kept_cur, f"unmerged from {person.number}", now)
+            if before is not None:
+                restored.append(_copy_placement(before, kept, by=by, now=now, note=""))
+            audit.record(
+                "placement.restore_after_unmerge",
+                actor=by,
+                obj=kept,
+                request=request,
+                detail={"duplicate": person.number},
+            )
     has_current = Placement.objects.filter(person=person, is_current=True).exists()
+    last = Placement.objects.filter(person=person).order_by("-started_at", "-id").first()
     if last is None or has_current or last.state != Placement.State.PLACED:
-        return []
-    return place_many([person], last.facility, by=by, request=request, separation_reason=reason)
+        return restored
+    restored.append(_copy_placement(last, person, by=by, now=now, note=""))
+    audit.record(
+        "placement.restore_after_unmerge",
+        actor=by,
+        obj=person,
+        request=request,
+        detail={"facility": last.facility_id},
+    )
+    return restored
 
 
 def current_placement(person) -> Placement | None:
@@ -308,11 +392,19 @@ def _refresh_movement_status(movement: Movement) -> None:
 
 
 @transaction.atomic
-def receive(movement: Movement, persons: Iterable | None = None, *, by, request=None) -> int:
+def receive(
+    movement: Movement,
+    persons: Iterable | None = None,
+    *,
+    by,
+    request=None,
+    separation_reason: str = "",
+) -> int:
     """Confirm receipt of persons (default: everyone still pending) at the movement's destination.
 
     Receipt is never refused for capacity: the person is physically here, and refusing would lose
-    them. Capacity is enforced at dispatch.
+    them. Capacity is enforced at dispatch. Receiving a household without some of its members on
+    the same manifest needs ``separation_reason`` and is recorded (protection rules).
     """
     movement = Movement.objects.select_for_update().get(pk=movement.pk)
     # A person reported missing who turns up later is received like anyone else.
@@ -338,8 +430,18 @@ def receive(movement: Movement, persons: Iterable | None = None, *, by, request=
         raise ValidationError(
             {"persons": [_("nobody selected is still pending on %(m)s") % {"m": movement.number}]}
         )
-    now = timezone.now()
     person_ids = [line.person_id for line in lines]
+    left_behind = [
+        line.person
+        for line in movement.lines.select_related("person").filter(
+            outcome__in=[ManifestLine.Outcome.PENDING, ManifestLine.Outcome.MISSING]
+        )
+        if line.person_id not in set(person_ids)
+    ]
+    plan = protection.check_receipt(
+        [line.person for line in lines], left_behind, separation_reason=separation_reason
+    )
+    now = timezone.now()
     Placement.objects.filter(person_id__in=person_ids, is_current=True, movement=movement).update(
         is_current=False, ended_at=now
     )
@@ -360,6 +462,14 @@ def receive(movement: Movement, persons: Iterable | None = None, *, by, request=
         outcome=ManifestLine.Outcome.RECEIVED, resolved_at=now, resolved_by=by
     )
     _refresh_movement_status(movement)
+    protection.record_separation(
+        plan,
+        to_facility=movement.to_facility,
+        reason=separation_reason,
+        by=by,
+        movement=movement,
+        request=request,
+    )
     audit.record(
         "movement.receive",
         actor=by,
@@ -426,6 +536,45 @@ def unaccounted_lines() -> QuerySet:
             | Q(outcome=ManifestLine.Outcome.MISSING)
         )
         .order_by("movement__dispatched_at")
+    )
+
+
+def children_unaccounted(lines: QuerySet | None = None) -> list[ManifestLine]:
+    """Children (under 18, age unknown, or flagged unaccompanied/separated) not received: overdue,
+    reported not arrived, or left in transit while others of their household on the same manifest
+    were received. Protection follows these up first."""
+    lines = in_transit_lines() if lines is None else lines
+    cutoff = unaccounted_cutoff()
+    received_households = set(
+        ManifestLine.objects.filter(
+            movement_id__in=lines.values("movement_id"), outcome=ManifestLine.Outcome.RECEIVED
+        ).values_list("movement_id", "person__household_id")
+    )
+    out = []
+    for line in lines.order_by("movement__dispatched_at", "id"):
+        p = line.person
+        if not (p.unaccompanied_child or p.separated_child or protection.is_child(p)):
+            continue
+        if (
+            line.outcome == ManifestLine.Outcome.MISSING
+            or line.movement.dispatched_at < cutoff
+            or (p.household_id and (line.movement_id, p.household_id) in received_households)
+        ):
+            out.append(line)
+    return out
+
+
+def not_arrived_line(person) -> ManifestLine | None:
+    """The report that this person did not arrive, while they are still in transit."""
+    return (
+        ManifestLine.objects.filter(
+            person=person,
+            outcome=ManifestLine.Outcome.MISSING,
+            movement__placements__person=person,
+            movement__placements__is_current=True,
+        )
+        .select_related("resolved_by", "movement__to_facility")
+        .first()
     )
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from muster.custody import services as custody
 from muster.custody.models import Facility
 from muster.people import services as people
-from muster.people.models import Household
+from muster.people.models import Household, Person
 from muster.people.signals import household_registered
 
 
@@ -50,3 +50,29 @@ def register_household(
     )
     household_registered.send(sender=Household, household=household, persons=persons)
     return household
+
+
+@transaction.atomic
+def register_late_member(
+    household: Household,
+    member: dict,
+    *,
+    reception_point: Facility,
+    by,
+    request=None,
+    override_reason: str = "",
+) -> Person:
+    """Register a relative who arrives after the household (``member`` cleaned by ``clean_member``):
+    the same rules as a registration (placed at the reception point, screened after commit)."""
+    check_reception_point(reception_point)
+    person = people.add_member(household, member, by=by, request=request)
+    custody.place_many(
+        [person],
+        reception_point,
+        by=by,
+        request=request,
+        override_reason=override_reason,
+        separation_reason=_("late arrival registered at %(f)s") % {"f": reception_point.name},
+    )
+    household_registered.send(sender=Household, household=household, persons=[person])
+    return person

@@ -87,6 +87,44 @@ def create_household(
 
 
 @transaction.atomic
+def add_member(household: Household, data: dict, *, by, request=None) -> Person:
+    """Add a late-arriving relative (cleaned by ``clean_member``) to an existing household.
+
+    A household has one head: the new person joins with a relationship to that head. Audited like
+    any registration, plus a ``household.add_member`` event on the household.
+    """
+    if data.get("relationship_to_head") in ("", None, "head"):
+        raise ValidationError(
+            {
+                "relationship_to_head": [
+                    _("the household has a head; give this person's relationship")
+                ]
+            }
+        )
+    now = timezone.now()
+    person = _person_from_clean(data, household=household, registered_at=now, registered_by=by)
+    person.full_clean(exclude=["household", "registered_by", "merged_into"])
+    person.save()
+    for doc in data.get("documents", []):
+        IdentityDocument.objects.create(person=person, recorded_at=now, **doc)
+    audit.record(
+        "person.register",
+        actor=by,
+        obj=person,
+        request=request,
+        detail={"household": household.number, "late": True},
+    )
+    audit.record(
+        "household.add_member",
+        actor=by,
+        obj=household,
+        request=request,
+        detail={"person": person.number},
+    )
+    return person
+
+
+@transaction.atomic
 def add_document(person: Person, raw: dict, *, by, request=None) -> IdentityDocument:
     cleaned = clean_member({"given_name": person.given_name, "documents": [raw]})["documents"]
     if not cleaned:
@@ -132,6 +170,9 @@ def correct_person(
     if ("birth_year" in raw or "estimated_age" in raw) and "date_of_birth" not in raw:
         merged_raw["date_of_birth"] = None
     cleaned = clean_member(merged_raw)
+    if not {"date_of_birth", "birth_year", "estimated_age"} & set(raw):
+        # Re-reading the stored year must not turn an estimated age into a "known" year.
+        cleaned["dob_precision"] = current["dob_precision"]
     changes = {}
     for field in CORRECTABLE:
         old, new = current[field], cleaned[field]
@@ -180,37 +221,86 @@ def lock_for_merge(kept: Person, duplicate: Person, *, reason: str) -> tuple[Per
     return kept, duplicate
 
 
+# The reason of the correction a merge makes to the kept record; an unmerge finds it by this.
+MERGE_FLAGS_REASON = "protection flags of merged record {duplicate}"
+
+
 @transaction.atomic
 def merge_persons(kept: Person, duplicate: Person, *, by, reason: str, request=None) -> Person:
     """Record that ``duplicate`` is the same person as ``kept`` (screening confirmed it).
 
-    Nothing is deleted or copied: the duplicate keeps its registration, documents and history and
-    points to the kept record. (Screening's ``merge_duplicate`` also ends the duplicate's placement.)
+    Nothing is deleted: the duplicate keeps its registration, documents and history and points to
+    the kept record. A protection flag raised on either record holds for the person, so the kept
+    record takes the union of the flags; the flags it gains are recorded as a correction (the old
+    values kept), which :func:`unmerge` reverts. (Screening's ``merge_duplicate`` also moves the
+    kept record to the person's current location.)
     """
     kept, duplicate = lock_for_merge(kept, duplicate, reason=reason)
+    gained = [f for f in PROTECTION_FLAGS if getattr(duplicate, f) and not getattr(kept, f)]
+    if gained:
+        for flag in gained:
+            setattr(kept, flag, True)
+        kept.save(update_fields=gained)
+        PersonCorrection.objects.create(
+            person=kept,
+            changes={f: [False, True] for f in gained},
+            reason=MERGE_FLAGS_REASON.format(duplicate=duplicate.number),
+            corrected_by=by,
+            corrected_at=timezone.now(),
+        )
     duplicate.merged_into = kept
     duplicate.save(update_fields=["merged_into"])
     for person, other in ((duplicate, kept), (kept, duplicate)):
-        audit.record(
-            "person.merge",
-            actor=by,
-            obj=person,
-            request=request,
-            detail={"kept": kept.number, "duplicate": duplicate.number, "other": other.number},
-        )
+        detail = {"kept": kept.number, "duplicate": duplicate.number, "other": other.number}
+        if person is kept and gained:
+            detail["flags_gained"] = gained
+        audit.record("person.merge", actor=by, obj=person, request=request, detail=detail)
     return kept
+
+
+def documents_of(person: Person):
+    """The documents of the person: this record's and those of every record merged into it."""
+    ids, frontier = {person.pk}, [person.pk]
+    while frontier:
+        frontier = list(
+            Person.objects.filter(merged_into_id__in=frontier)
+            .exclude(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+        ids.update(frontier)
+    return IdentityDocument.objects.filter(person_id__in=ids).order_by("recorded_at", "id")
 
 
 @transaction.atomic
 def unmerge(duplicate: Person, *, by, reason: str, request=None) -> Person:
-    """Undo a merge: the duplicate stands on its own again (screening's ``unmerge_duplicate`` also
-    puts it back at the facility it was at)."""
+    """Undo a merge: the duplicate stands on its own again and the kept record loses the flags it
+    gained from it (screening's ``unmerge_duplicate`` also puts both back where they were)."""
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("undoing a merge needs a reason")]})
     duplicate = _lock_persons(duplicate)[0]
     if not duplicate.merged_into_id:
         raise ValidationError({"person": [_("%(p)s is not merged") % {"p": duplicate.number}]})
-    kept_number = duplicate.merged_into.number
+    kept = _lock_persons(duplicate.merged_into)[0]
+    gained = (
+        PersonCorrection.objects.filter(
+            person=kept, reason=MERGE_FLAGS_REASON.format(duplicate=duplicate.number)
+        )
+        .order_by("-corrected_at", "-id")
+        .first()
+    )
+    if gained is not None:
+        revert = {f: [True, False] for f in gained.changes if getattr(kept, f, False)}
+        if revert:
+            for flag in revert:
+                setattr(kept, flag, False)
+            kept.save(update_fields=list(revert))
+            PersonCorrection.objects.create(
+                person=kept,
+                changes=revert,
+                reason=f"unmerge of {duplicate.number}: {reason.strip()}",
+                corrected_by=by,
+                corrected_at=timezone.now(),
+            )
     duplicate.merged_into = None
     duplicate.save(update_fields=["merged_into"])
     audit.record(
@@ -218,6 +308,6 @@ def unmerge(duplicate: Person, *, by, reason: str, request=None) -> Person:
         actor=by,
         obj=duplicate,
         request=request,
-        detail={"was_merged_into": kept_number},
+        detail={"was_merged_into": kept.number},
     )
     return duplicate

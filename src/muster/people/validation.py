@@ -27,6 +27,19 @@ ISO3 = re.compile(r"^[A-Z]{3}$")
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 
 
+# Officers type digits on Arabic keyboards: Arabic-Indic (U+0660..) and Eastern Arabic-Indic
+# (U+06F0..) are read as the same digits and stored in ASCII, wherever a number or date is typed.
+_DIGITS = str.maketrans(
+    "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
+    "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9",
+    "01234567890123456789",
+)
+
+
+def ascii_digits(text: str) -> str:
+    return text.translate(_DIGITS)
+
+
 def has_hidden_characters(text: str) -> bool:
     return bool(BIDI_CONTROLS.search(text)) or any(unicodedata.category(ch) == "Cf" for ch in text)
 
@@ -55,7 +68,7 @@ def parse_date(raw, field: str, errors: dict) -> dt.date | None:
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
-    text = str(raw).strip()
+    text = ascii_digits(str(raw).strip())
     try:
         value = dt.date.fromisoformat(text)
     except ValueError:
@@ -73,7 +86,7 @@ def _int(raw, field: str, errors: dict, lo: int, hi: int) -> int | None:
     if raw in (None, ""):
         return None
     try:
-        value = int(str(raw).strip())
+        value = int(ascii_digits(str(raw).strip()))
     except (TypeError, ValueError):
         errors[field] = _("'%(v)s' is not a whole number") % {"v": str(raw)[:40]}
         return None
@@ -134,7 +147,9 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
         }
     out["nationality"] = nationality
     out["place_of_origin"] = _text(raw.get("place_of_origin"), "place_of_origin", errors)
-    out["origin_pcode"] = _text(raw.get("origin_pcode"), "origin_pcode", errors, max_length=20)
+    out["origin_pcode"] = ascii_digits(
+        _text(raw.get("origin_pcode"), "origin_pcode", errors, max_length=20)
+    )
 
     relationship = str(raw.get("relationship_to_head") or Relationship.HEAD).strip()
     if relationship not in Relationship.values:
@@ -145,11 +160,12 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
 
     for flag in PROTECTION_FLAGS:
         out[flag] = _bool(raw.get(flag, False))
+    _check_flags(out, errors, today)
 
     docs = []
     for i, doc in enumerate(raw.get("documents") or []):
         doc_errors: dict[str, str] = {}
-        number = _text(doc.get("number"), "number", doc_errors, max_length=60)
+        number = ascii_digits(_text(doc.get("number"), "number", doc_errors, max_length=60))
         doc_type = str(doc.get("doc_type") or "").strip()
         if not number and not doc_type:
             continue  # an empty document row in the form
@@ -174,6 +190,31 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
     if errors:
         raise ValidationError({k: [v] for k, v in errors.items()})
     return out
+
+
+def age_range(dob: dt.date | None, birth_year: int | None, today: dt.date):
+    """(youngest, oldest) the person can be today: a year alone leaves a year's doubt."""
+    if dob is not None:
+        age = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+        return age, age
+    if birth_year is not None:
+        return max(today.year - birth_year - 1, 0), today.year - birth_year
+    return None, None
+
+
+def _check_flags(out: dict, errors: dict, today: dt.date) -> None:
+    """Refuse flags that contradict sex or age, so a protection list is not polluted by a typo."""
+    youngest, oldest = age_range(out.get("date_of_birth"), out.get("birth_year"), today)
+    if out.get("pregnant"):
+        if out.get("sex") == "M":
+            errors.setdefault("pregnant", _("cannot be ticked for a male"))
+        elif oldest is not None and oldest < 12:
+            errors.setdefault("pregnant", _("cannot be ticked for a child under 12"))
+    for flag in ("unaccompanied_child", "separated_child"):
+        if out.get(flag) and youngest is not None and youngest >= 18:
+            errors.setdefault(
+                flag, _("is for children under 18; this person is %(n)d") % {"n": youngest}
+            )
 
 
 def clean_household(members_raw: list[dict], *, today: dt.date | None = None) -> list[dict]:

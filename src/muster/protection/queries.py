@@ -1,5 +1,7 @@
 """Reads of protection records: a person's separations, the separated families, children to trace."""
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 
 from muster.people.models import Person
@@ -21,11 +23,26 @@ def separated_families() -> QuerySet:
     ).prefetch_related("moved", "remained")
 
 
-def children_for_tracing() -> QuerySet:
-    """Unaccompanied and separated children, for the tracing caseworkers."""
+def under_18(today: dt.date) -> Q:
+    """Persons who are (or, with a year alone, may be) under 18 today; an unknown age is kept."""
+    try:
+        cutoff = today.replace(year=today.year - 18)
+    except ValueError:  # 29 February
+        cutoff = today.replace(year=today.year - 18, day=28)
+    return (
+        Q(date_of_birth__gt=cutoff)
+        | Q(date_of_birth__isnull=True, birth_year__gte=today.year - 18)
+        | Q(date_of_birth__isnull=True, birth_year__isnull=True)
+    )
+
+
+def children_for_tracing(today: dt.date | None = None) -> QuerySet:
+    """Unaccompanied and separated children under 18, for the tracing caseworkers."""
+    today = today or dt.date.today()
     return (
         Person.objects.filter(merged_into__isnull=True)
         .filter(Q(unaccompanied_child=True) | Q(separated_child=True))
+        .filter(under_18(today))
         .select_related("household")
         .order_by("registered_at", "id")
     )

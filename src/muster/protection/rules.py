@@ -143,6 +143,43 @@ def check_transfer(
     return plan
 
 
+def check_receipt(
+    received: Sequence, left_behind: Sequence, *, separation_reason: str = ""
+) -> TransferPlan:
+    """Receiving part of a household off a manifest while others of it stay in transit (or were
+    reported not arrived) splits the family, as a dispatch would: it needs a stated reason and is
+    recorded. ``left_behind`` are the persons on the same manifest not received now.
+    """
+    plan = TransferPlan()
+    by_household: dict[int, list] = {}
+    for p in left_behind:
+        if p.household_id:
+            by_household.setdefault(p.household_id, []).append(p)
+    for hh in sorted(by_household):
+        movers = [p for p in received if p.household_id == hh]
+        if movers:
+            plan.separations.append(
+                Separation(hh, moved=movers, remained_ids=[p.pk for p in by_household[hh]])
+            )
+    if plan.separations and not (separation_reason or "").strip():
+        children = [
+            p.number
+            for s in plan.separations
+            for p in left_behind
+            if p.pk in s.remained_ids and is_child(p)
+        ]
+        message = _(
+            "receiving only part of household(s) %(list)s leaves the others in transit; receive "
+            "the whole family or state the reason"
+        ) % {"list": ", ".join(_household_numbers([s.household_id for s in plan.separations]))}
+        if children:
+            message += " " + _("(children left in transit: %(list)s)") % {
+                "list": ", ".join(children[:20])
+            }
+        raise ValidationError({"separation_reason": [message]})
+    return plan
+
+
 def _household_numbers(ids: list[int]) -> list[str]:
     return list(Household.objects.filter(pk__in=ids).values_list("number", flat=True))
 

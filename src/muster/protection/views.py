@@ -1,6 +1,8 @@
 """Protection pages (under /screening/): a child's protection reviews, separated families, children
 for tracing. Each page that shows persons is audited."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -68,12 +70,13 @@ def separated_families(request: HttpRequest) -> HttpResponse:
 
 @requires("protection.review")
 def children(request: HttpRequest) -> HttpResponse:
-    qs = protection_queries.children_for_tracing().prefetch_related("placements__facility")
+    today = dt.date.today()
+    qs = protection_queries.children_for_tracing(today).prefetch_related("placements__facility")
     page = paginate(request, qs)
     rows = []
     for child in page:
         current = next((p for p in child.placements.all() if p.is_current), None)
-        rows.append({"person": child, "placement": current})
+        rows.append({"person": child, "placement": current, "age": child.age_on(today)})
     audit.record_list(
         request, [r["person"].pk for r in rows], view="children-list", persons=len(rows)
     )

@@ -100,9 +100,15 @@ def decide_category(
         errors["category"] = [_("a decision on this person is already waiting for approval")]
     if held:
         errors.update(_held_basis_errors(person, basis_hit, basis))
+        current = current_category(person)
         if pending_category(person) is not None:
             errors["category"] = [
                 _("a 'held' decision on this person is already waiting for approval")
+            ]
+        elif current is not None and current.category == Category.HELD:
+            errors["category"] = [
+                _("this person is already 'held' (approved on %(d)s); nothing to propose")
+                % {"d": current.approved_at.date().isoformat() if current.approved_at else "—"}
             ]
     if errors:
         raise ValidationError(errors)
@@ -625,7 +631,8 @@ def adjudicate(
         detail={"hit": hit.pk, "decision": decision, "kind": hit.kind},
     )
     if new_status == Hit.Status.CONFIRMED and hit.kind == Hit.Kind.DUPLICATE:
-        merge_duplicate(hit.candidate, hit.person, by=by, reason=reason, request=request)
+        kept = merge_duplicate(hit.candidate, hit.person, by=by, reason=reason, request=request)
+        hit.merge_warning = kept.merge_warning
         duplicate_id = hit.person_id
         transaction.on_commit(lambda: matching.REGISTRY.remove(duplicate_id))
     return hit
@@ -673,15 +680,20 @@ def merge_duplicate(kept: Person, duplicate: Person, *, by, reason: str, request
     """Merge a confirmed duplicate into the kept record: the duplicate's placement ends (the person
     is where the kept record says) and the duplicate points to the kept record."""
     kept, duplicate = people.lock_for_merge(kept, duplicate, reason=reason)
-    custody.end_for_merge(duplicate, kept, by=by, request=request)
-    return people.merge_persons(kept, duplicate, by=by, reason=reason, request=request)
+    moved = custody.end_for_merge(duplicate, kept, by=by, request=request)
+    kept = people.merge_persons(kept, duplicate, by=by, reason=reason, request=request)
+    # The view tells the officer when the person moved with no movement on record.
+    kept.merge_warning = moved["warning"]
+    return kept
 
 
 @transaction.atomic
 def unmerge_duplicate(duplicate: Person, *, by, reason: str, request=None) -> Person:
     """Undo a merge: the duplicate stands on its own again, back at the facility it was at."""
+    # Read afresh: the caller's object may predate the merge.
+    kept = Person.objects.get(pk=duplicate.pk).merged_into
     duplicate = people.unmerge(duplicate, by=by, reason=reason, request=request)
-    custody.restore_after_unmerge(duplicate, by=by, reason=reason, request=request)
+    custody.restore_after_unmerge(duplicate, kept, by=by, reason=reason, request=request)
     return duplicate
 
 

@@ -127,7 +127,7 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The merge was undone."))
             else:
                 revision = request.POST.get("revision", "")
-                screening.adjudicate(
+                decided = screening.adjudicate(
                     hit,
                     request.POST.get("decision", ""),
                     reason=reason,
@@ -136,6 +136,8 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     request=request,
                 )
                 messages.success(request, _("Decision recorded."))
+                if getattr(decided, "merge_warning", ""):
+                    messages.warning(request, decided.merge_warning)
             return redirect("screening-hit", pk=hit.pk)
         except screening.AlreadyDecided as exc:
             errors, status = _errors(exc), 409
@@ -302,5 +304,9 @@ def approvals(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "screening/approvals.html",
-        {"pending": pending, "may_approve": policy.can(request.user, "category.approve")},
+        {
+            "pending": pending,
+            "may_approve": policy.can(request.user, "category.approve"),
+            "show_names": "given_name" in policy.person_fields(request.user),
+        },
     )

@@ -8,9 +8,11 @@ import re
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from muster.people.models import NAME_PARTS, PROTECTION_FLAGS
+from muster.people.validation import clean_member
 from muster.screening.models import Category
 
 MAX_MEMBERS = 60  # larger "households" are groups; register them in several forms
@@ -32,6 +34,23 @@ _MEMBER = re.compile(r"^members\[(\d{1,3})\]\.(\w+)$")
 MEMBER_NAME = re.compile(
     r"^members\[(?:\d{1,3}|__i__)\]\.(given_name|father_name|grandfather_name|family_name)$"
 )
+MEMBER_BORN = re.compile(
+    r"^members\[(?:\d{1,3}|__i__)\]\.(date_of_birth|birth_year|estimated_age)$"
+)
+# Years either side of the typed birth year within which an earlier registration may be the same
+# person (ages are often estimated, and a year alone may be a guess).
+MATCH_YEAR_SLACK = 10
+
+
+def birth_year_typed(born: dict[str, str]) -> int | None:
+    """The birth year the officer has typed so far (a date, a year or an age), else None."""
+    try:
+        cleaned = clean_member({"given_name": "x", **born})
+    except ValidationError:
+        return None
+    return cleaned["birth_year"]
+
+
 _DOCUMENT = re.compile(r"^members\[(\d{1,3})\]\.documents\[(\d{1,3})\]\.(\w+)$")
 
 
@@ -51,6 +70,14 @@ class MemberRow:
     def flag_states(self) -> list[tuple[str, str, bool]]:
         return [
             (code, label, bool(self.values.get(code))) for code, label in PROTECTION_FLAGS.items()
+        ]
+
+    @property
+    def flag_errors(self) -> list[str]:
+        return [
+            f"{label}: {m}"
+            for code, label in PROTECTION_FLAGS.items()
+            for m in self.errors.get(code, [])
         ]
 
 
@@ -132,6 +159,54 @@ class CategoryForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=200)
+
+
+FIELD_LABELS = {
+    "given_name": _("Given name"),
+    "father_name": _("Father's name"),
+    "grandfather_name": _("Grandfather's name"),
+    "family_name": _("Family / tribal name"),
+    "mother_name": _("Mother's name"),
+    "alias": _("Alias / kunya"),
+    "sex": _("Sex"),
+    "date_of_birth": _("Date of birth"),
+    "birth_year": _("Year of birth"),
+    "estimated_age": _("Estimated age"),
+    "nationality": _("Nationality"),
+    "place_of_origin": _("Place of origin"),
+    "relationship_to_head": _("Relationship to head"),
+    "doc_type": _("Document type"),
+    "number": _("Document number"),
+    "issuing_country": _("Issuing country"),
+    "reception_point": _("Reception point"),
+    **PROTECTION_FLAGS,
+}
+
+
+def error_summary(errors: dict[str, list[str]]) -> list[dict]:
+    """One line per error, in form order, each linking to the person's part of the form and naming
+    the field to focus (static/muster/js/muster.js)."""
+    out = []
+    for key, messages in errors.items():
+        m = re.match(r"^members\[(\d{1,3})\](?:\.(?:documents\[\d{1,3}\]\.)?(\w+))?$", key)
+        if m:
+            i = int(m[1])
+            where = _("Person %(n)d") % {"n": i + 1}
+            label = FIELD_LABELS.get(m[2] or "", m[2] or "")
+            anchor, target = f"member-{i}", key
+        else:
+            anchor = "" if key == "__all__" else f"f-{key}"
+            where, label, target = "", FIELD_LABELS.get(key, ""), key
+        for message in messages:
+            out.append(
+                {
+                    "text": " · ".join(str(x) for x in (where, label, message) if x),
+                    "anchor": anchor,
+                    "field": target,
+                    "order": (int(m[1]) if m else -1),
+                }
+            )
+    return sorted(out, key=lambda e: e["order"])
 
 
 def errors_from(exc) -> dict[str, list[str]]:

@@ -10,6 +10,10 @@ urlpatterns = [
     path("reception/matches/", views.reception_matches, name="reception-matches"),
     path("people/", views.person_search, name="person-search"),
     path("people/<str:number>/", views.person_detail, name="person-detail"),
+    path("people/<str:number>/correct/", views.person_correct, name="person-correct"),
+    path(
+        "people/<str:number>/add-member/", views.household_add_member, name="household-add-member"
+    ),
     path("people/<str:number>/category/", views.person_category, name="person-category"),
     path("facilities/", views.facility_list, name="facility-list"),
     path("facilities/<int:pk>/", views.facility_detail, name="facility-detail"),

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from muster.core.parsing import parse_id, parse_ids
 from muster.custody import services as custody
 from muster.custody.models import Facility, ManifestLine, Movement, Placement
 from muster.intake import services as intake
+from muster.people import services as people_services
 from muster.people.models import (
     NAME_PARTS,
     PROTECTION_FLAGS,
@@ -40,7 +42,7 @@ from muster.people.search import (
     filter_by_query,
     partial_name_condition,
 )
-from muster.people.validation import clean_household, has_hidden_characters
+from muster.people.validation import clean_household, clean_member, has_hidden_characters
 from muster.protection import queries as protection_queries
 from muster.reports.exports import may_export_manifest, may_export_roll, may_export_sitrep
 from muster.reports.sitrep import situation_report
@@ -153,7 +155,11 @@ def home(request: HttpRequest) -> HttpResponse:
                     "receive": policy.may_act_at(user, "movement.receive", f.pk),
                 }
             )
+    lost_children = []
+    if policy.can(user, "movement.view") and "given_name" in policy.person_fields(user):
+        lost_children = _children_unaccounted(policy.facility_scope(user, "movement.view"))
     context = {
+        "lost_children": lost_children,
         "can_register": policy.can(user, "person.register"),
         "can_search": policy.can(user, "person.search"),
         "can_facilities": policy.can(user, "facility.view"),
@@ -199,6 +205,7 @@ def _reception_context(request, rows, errors, point_id, override_reason="") -> d
             if k in ("members", "__all__", "persons") or k.startswith("members[") and "." not in k
             for m in v
         ],
+        "error_summary": forms.error_summary(errors),
         "points": _reception_points(request.user),
         "point_id": point_id,
         "capacity_error": errors.get("facility"),
@@ -271,15 +278,29 @@ def reception_matches(request: HttpRequest) -> HttpResponse:
     Given name plus at least one other name part, matched across scripts like the search page.
     """
     parts: dict[str, str] = {}
+    born: dict[str, str] = {}
     for key, value in request.GET.items():
         if m := forms.MEMBER_NAME.match(key):
             parts[m[1]] = value.strip()[:200]
+        elif m := forms.MEMBER_BORN.match(key):
+            born[m[1]] = value.strip()[:20]
     given = parts.get("given_name", "")
     others = [parts.get(k, "") for k in ("father_name", "grandfather_name", "family_name")]
     matches = []
     if given and any(others) and policy.can(request.user, "person.search"):
         q = " ".join([given, *[o for o in others if o]])
-        scoped = policy.scope_persons(request.user, Person.objects.all(), "person.search")
+        # A record already merged is not a separate person to offer; nor is someone whose age
+        # cannot be this person's (a child for a 72-year-old).
+        scoped = policy.scope_persons(
+            request.user, Person.objects.filter(merged_into__isnull=True), "person.search"
+        )
+        year = forms.birth_year_typed(born)
+        if year is not None:
+            slack = forms.MATCH_YEAR_SLACK
+            scoped = scoped.filter(
+                Q(birth_year__isnull=True)
+                | Q(birth_year__gte=year - slack, birth_year__lte=year + slack)
+            )
         matches = list(
             filter_by_name(scoped, q).select_related("household").order_by("-registered_at")[:5]
         )
@@ -412,12 +433,13 @@ def _render_person(request, person: Person, category_form=None, status=200) -> H
         "name_hidden_chars": any(has_hidden_characters(getattr(person, p)) for p in NAME_PARTS),
         "show_names": "given_name" in fields,
         "members": members,
-        "documents": list(person.documents.order_by("recorded_at"))
-        if "documents" in fields
-        else None,
+        "documents": list(people_services.documents_of(person)) if "documents" in fields else None,
         "flags": [PROTECTION_FLAGS[f] for f in person.protection_flags if f in fields],
         "show_flags": bool(fields & set(PROTECTION_FLAGS)),
         "placement": custody.current_placement(person)
+        if fields & {"current_facility", "custody_state"}
+        else None,
+        "not_arrived": custody.not_arrived_line(person)
         if fields & {"current_facility", "custody_state"}
         else None,
         "show_location": bool(fields & {"current_facility", "custody_state"}),
@@ -436,6 +458,10 @@ def _render_person(request, person: Person, category_form=None, status=200) -> H
         "registrations": _other_registrations(request, person, fields),
         "separations": _separations(person) if "household" in fields else [],
         "may_decide": may_decide,
+        "may_correct": policy.can(user, "person.correct") and not person.merged_into_id,
+        "may_add_member": policy.can(user, "person.register")
+        and bool(person.household_id)
+        and not person.merged_into_id,
         "category_form": category_form or (forms.CategoryForm() if may_decide else None),
     }
     return render(request, "people/detail.html", context, status=status)
@@ -446,6 +472,161 @@ def person_detail(request: HttpRequest, number: str) -> HttpResponse:
     person = _visible_person(request, number)
     with transaction.atomic():  # the page and its person.read event together
         return _render_person(request, person)
+
+
+CORRECTION_TEXT_FIELDS = (
+    *NAME_PARTS,
+    "sex",
+    "nationality",
+    "place_of_origin",
+    "origin_pcode",
+    "relationship_to_head",
+)
+
+
+def _correction_raw(post, person: Person) -> dict:
+    """What the officer changed on the correction form, as ``correct_person`` takes it."""
+    raw = {f: post.get(f, "") for f in CORRECTION_TEXT_FIELDS if f in post}
+    for flag in PROTECTION_FLAGS:
+        raw[flag] = bool(post.get(flag))
+    dob = post.get("date_of_birth", "").strip()
+    year = post.get("birth_year", "").strip()
+    age = post.get("estimated_age", "").strip()
+    current_dob = person.date_of_birth.isoformat() if person.date_of_birth else ""
+    if dob != current_dob:
+        raw["date_of_birth"] = dob
+        if not dob:
+            raw["birth_year"] = year
+    elif age:
+        raw["estimated_age"] = age
+    elif not dob and year != str(person.birth_year or ""):
+        raw["birth_year"] = year
+    return raw
+
+
+@requires("person.correct")
+def person_correct(request: HttpRequest, number: str) -> HttpResponse:
+    """Correct a person's registered details, with a reason; the old values stay in the timeline."""
+    person = _visible_person(request, number, "person.correct")
+    if person.merged_into_id:
+        raise _out_of_scope(request, person, "merged record")
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                correction = people_services.correct_person(
+                    person,
+                    _correction_raw(request.POST, person),
+                    reason=request.POST.get("reason", ""),
+                    by=request.user,
+                    request=request,
+                )
+        except ValidationError as exc:
+            errors = forms.errors_from(exc)
+            person.refresh_from_db()
+        else:
+            if correction is None:
+                messages.info(request, _("Nothing was changed."))
+            else:
+                messages.success(request, _("Correction recorded."))
+            return redirect("person-detail", number=person.number)
+    values = (
+        request.POST
+        if request.method == "POST"
+        else {
+            **{f: getattr(person, f) for f in CORRECTION_TEXT_FIELDS},
+            "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
+            "birth_year": person.birth_year or "",
+            **{f: getattr(person, f) for f in PROTECTION_FLAGS},
+        }
+    )
+    audit.record("person.read", request=request, obj=person, detail={"view": "correct"})
+    context = {
+        "person": person,
+        "values": values,
+        "errors": errors,
+        "error_summary": forms.error_summary(errors),
+        "sexes": Sex.choices,
+        "relationships": Relationship.choices,
+        "flags": [
+            (code, label, bool(values.get(code)), errors.get(code, []))
+            for code, label in PROTECTION_FLAGS.items()
+        ],
+        "rows": [
+            {
+                "name": f,
+                "label": forms.FIELD_LABELS[f],
+                "value": values.get(f, "") or "",
+                "errors": errors.get(f, []),
+            }
+            for f in (*NAME_PARTS, "date_of_birth", "birth_year", "estimated_age", "nationality")
+            + ("place_of_origin",)
+        ],
+        "sex": values.get("sex", ""),
+        "relationship": values.get("relationship_to_head", ""),
+        "reason": request.POST.get("reason", ""),
+    }
+    return render(request, "people/correct.html", context, status=400 if errors else 200)
+
+
+@requires("person.register")
+def household_add_member(request: HttpRequest, number: str) -> HttpResponse:
+    """Register a late-arriving relative into this person's household, at a reception point."""
+    person = _visible_person(request, number)
+    household = person.household
+    if household is None or person.merged_into_id:
+        raise _out_of_scope(request, person, "no household")
+    point_id = request.session.get("reception_point")
+    errors: dict[str, list[str]] = {}
+    rows = [forms.blank_member()]
+    if request.method == "POST":
+        members_raw = forms.parse_household(request.POST)[:1] or [{}]
+        raw = members_raw[0]
+        raw["documents"] = raw.get("documents", [])[: forms.MAX_DOCUMENTS]
+        point = None
+        raw_point = request.POST.get("reception_point", "")
+        if raw_point.isdigit():
+            point = _reception_points(request.user).filter(pk=int(raw_point)).first()
+        if point is None:
+            errors["reception_point"] = [_("choose the reception point where you are registering")]
+        else:
+            point_id = point.pk
+        cleaned = None
+        try:
+            cleaned = clean_member(raw)
+        except ValidationError as exc:
+            errors.update({f"members[0].{k}": v for k, v in exc.message_dict.items()})
+        if not errors:
+            try:
+                added = intake.register_late_member(
+                    household,
+                    cleaned,
+                    reception_point=point,
+                    by=request.user,
+                    request=request,
+                    override_reason=request.POST.get("override_reason", ""),
+                )
+            except ValidationError as exc:
+                errors.update(
+                    {
+                        (f"members[0].{k}" if k == "relationship_to_head" else k): v
+                        for k, v in forms.errors_from(exc).items()
+                    }
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(p)s added to household %(h)s.")
+                    % {"p": added.number, "h": household.number},
+                )
+                return redirect("person-detail", number=added.number)
+        rows = forms.rows_for(members_raw, errors)
+    context = {
+        **_reception_context(request, rows, errors, point_id),
+        "person": person,
+        "household": household,
+    }
+    return render(request, "people/add_member.html", context, status=400 if errors else 200)
 
 
 @requires({"POST": "category.decide"})
@@ -738,6 +919,7 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
     )
     errors: dict[str, list[str]] = {}
     error_movement = None
+    ids: set[int] = set()
     if request.method == "POST":
         movement = incoming.filter(number=request.POST.get("movement", "")).first()
         if movement is None:
@@ -763,7 +945,13 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
                         % {"n": len(persons), "m": movement.number},
                     )
                 else:
-                    n = custody.receive(movement, persons, by=user, request=request)
+                    n = custody.receive(
+                        movement,
+                        persons,
+                        by=user,
+                        request=request,
+                        separation_reason=request.POST.get("separation_reason", ""),
+                    )
                     messages.success(
                         request,
                         _("%(n)d person(s) received from %(m)s.") % {"n": n, "m": movement.number},
@@ -791,6 +979,7 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
         "movements": movements,
         "errors": errors,
         "error_movement": error_movement,
+        "ticked": ids if errors else set(),
         "show_names": show_names,
     }
     return render(request, "custody/receive.html", context, status=400 if errors else 200)
@@ -814,8 +1003,19 @@ def unaccounted_figures(request: HttpRequest) -> HttpResponse:
     return _unaccounted_page(request, None, show_names=False)
 
 
+def _children_unaccounted(scope: set[int] | None):
+    """Children lost on the way, on movements touching these facilities (None: all)."""
+    lines = custody.in_transit_lines()
+    if scope is not None:
+        lines = lines.filter(
+            Q(movement__from_facility_id__in=scope) | Q(movement__to_facility_id__in=scope)
+        )
+    return custody.children_unaccounted(lines)
+
+
 def _unaccounted_page(request: HttpRequest, scope: set[int] | None, *, show_names: bool):
     user = request.user
+    children = _children_unaccounted(scope) if show_names else []
     lines = custody.unaccounted_lines()
     if scope is not None:
         lines = lines.filter(movement__from_facility_id__in=scope) | lines.filter(
@@ -835,15 +1035,17 @@ def _unaccounted_page(request: HttpRequest, scope: set[int] | None, *, show_name
                 "may_open": _movement_allowed(user, line.movement),
             }
         )
-    if show_names and rows:
+    if show_names and (rows or children):
         audit.record_list(
             request,
-            [r["line"].person_id for r in rows],
+            [r["line"].person_id for r in rows] + [c.person_id for c in children],
             action="unaccounted.read",
             rows=len(rows),
+            children=len(children),
         )
     context = {
         "rows": rows,
+        "children": children,
         "page": page,
         "show_names": show_names,
         "limit_hours": conf().UNACCOUNTED_AFTER_HOURS,

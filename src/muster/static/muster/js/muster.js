@@ -202,3 +202,43 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
+
+// A form shown again with errors: the summary at the top lists them; the first erroneous field is
+// brought into view and focused (an error on the 4th person of a family is otherwise below the fold),
+// and each summary link focuses its field.
+(function () {
+  "use strict";
+  function fieldFor(link) {
+    var name = link.getAttribute("data-focus-field");
+    var el = name && document.querySelector('[name="' + name.replace(/"/g, "") + '"]');
+    if (!el) {
+      var box = document.getElementById(link.getAttribute("href").slice(1));
+      el = box && box.querySelector("[aria-invalid=true], input, select");
+    }
+    return el;
+  }
+  function init() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (!summary) return;
+    summary.addEventListener("click", function (e) {
+      var link = e.target.closest("a[data-focus-field]");
+      if (!link) return;
+      var el = fieldFor(link);
+      if (el) {
+        e.preventDefault();
+        el.scrollIntoView({ block: "center" });
+        el.focus();
+      }
+    });
+    var first = summary.querySelector("a[data-focus-field]");
+    var el = first && fieldFor(first);
+    if (el) {
+      el.scrollIntoView({ block: "center" });
+      el.focus({ preventScroll: true });
+    } else {
+      summary.focus();
+    }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,87 @@
+"""A child left in transit while the family is received, or reported not arrived, raises an alert."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from muster.custody import services as custody
+from muster.protection.models import FamilySeparation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reception_manager(make_user, facilities):
+    return make_user("camp_manager", facility=facilities["reception"])
+
+
+@pytest.fixture
+def camp_manager(make_user, facilities):
+    return make_user("camp_manager", facility=facilities["camp"])
+
+
+@pytest.fixture
+def on_the_way(registered, facilities, reception_manager):
+    """The household of three (the son is 11) dispatched together to Al-Hol."""
+    head, spouse, son = registered.members.order_by("id")
+    movement = custody.dispatch(
+        [head, spouse, son],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=reception_manager,
+    )
+    return movement, head, spouse, son
+
+
+def test_receiving_the_family_without_its_child_needs_a_reason_and_is_recorded(
+    on_the_way, camp_manager
+):
+    movement, head, spouse, son = on_the_way
+    with pytest.raises(ValidationError) as refused:
+        custody.receive(movement, [head, spouse], by=camp_manager)
+    assert son.number in refused.value.message_dict["separation_reason"][0]
+    assert custody.current_placement(head).state == "in_transit"
+
+    custody.receive(
+        movement, [head, spouse], by=camp_manager, separation_reason="boy not on the bus"
+    )
+    separation = FamilySeparation.objects.get()
+    assert set(separation.remained.all()) == {son}
+    assert set(separation.moved.all()) == {head, spouse}
+
+
+def test_the_receive_page_asks_for_the_reason(on_the_way, camp_manager, login, facilities):
+    movement, head, spouse, son = on_the_way
+    client = login(camp_manager)
+    url = reverse("receive", kwargs={"pk": facilities["camp"].pk})
+    body = {"movement": movement.number, "person": [head.pk, spouse.pk], "action": "receive"}
+    page = client.post(url, body)
+    assert page.status_code == 400
+    assert 'name="separation_reason"' in page.content.decode()
+    assert client.post(url, {**body, "separation_reason": "boy missing"}).status_code == 302
+    assert FamilySeparation.objects.count() == 1
+
+
+def test_a_child_left_in_transit_is_on_the_unaccounted_page_and_the_managers_home(
+    on_the_way, camp_manager, login
+):
+    movement, head, spouse, son = on_the_way
+    custody.receive(movement, [head, spouse], by=camp_manager, separation_reason="not on bus")
+    client = login(camp_manager)
+    for url in (reverse("unaccounted"), reverse("home")):
+        html = client.get(url).content.decode()
+        assert 'data-testid="children-unaccounted"' in html, url
+        alert = html.split('data-testid="children-unaccounted"')[1].split("</section>")[0]
+        assert son.number in alert and head.number not in alert
+
+
+def test_a_child_reported_not_arrived_shows_the_true_status(on_the_way, camp_manager, login):
+    movement, head, spouse, son = on_the_way
+    custody.report_missing(movement, son, note="not on the bus at arrival", by=camp_manager)
+    client = login(camp_manager)
+    html = client.get(reverse("person-detail", kwargs={"number": son.number})).content.decode()
+    assert 'data-testid="not-arrived"' in html
+    assert camp_manager.username in html and "Al-Hol Camp" in html
+    assert 'class="badge warn">In transit' not in html
+    alert = client.get(reverse("unaccounted")).content.decode()
+    assert son.number in alert.split('data-testid="children-unaccounted"')[1].split("</section>")[0]
