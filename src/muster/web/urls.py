@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from muster.web import views
+from muster.web import slips, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,9 @@ urlpatterns = [
     path("people/", views.person_search, name="person-search"),
     path("people/<str:number>/", views.person_detail, name="person-detail"),
     path("people/<str:number>/category/", views.person_category, name="person-category"),
+    path("people/<str:number>/slip/", slips.slip, name="person-slip"),
+    path("people/<str:number>/photo/", slips.photo, name="person-photo"),
+    path("people/<str:number>/photo/upload/", slips.photo_upload, name="person-photo-upload"),
     path("facilities/", views.facility_list, name="facility-list"),
     path("facilities/<int:pk>/", views.facility_detail, name="facility-detail"),
     path("facilities/<int:pk>/dispatch/", views.dispatch, name="dispatch"),
