@@ -345,7 +345,9 @@ def _maybe_in_transit(
         )
         return
     budget[kind] -= 1
-    dest = _destinations(by_kind, m.category)[0]
+    # The largest facility of the kind: for civilians the camp whose manager the demo signs in, so
+    # that their "expected" list and a bus to receive are there on day one.
+    dest = max(_destinations(by_kind, m.category), key=lambda f: f.capacity or 0)
     movement = _bus(
         movements,
         ("transit", kind, reception.pk, dest.pk),
