@@ -25,7 +25,7 @@ from muster.core.numbering import new_number
 from muster.custody.models import Facility, ManifestLine, Movement, Placement
 from muster.people.models import PROTECTION_FLAGS, Household, IdentityDocument, Person
 from muster.people.search import person_name_key
-from muster.screening.models import CategoryDecision
+from muster.screening.models import CategoryDecision, Hit
 
 DESTINATION_KIND = {
     "civilian": Facility.Kind.DISPLACEMENT_CAMP,
@@ -70,8 +70,12 @@ def demo_users(camp: Facility | None) -> list[tuple[str, str, str, str]]:
 
     User = get_user_model()
     logins = []
-    for role in Role.values:
-        username = role.replace("_", "-")
+    accounts = [(role, role.replace("_", "-")) for role in Role.values]
+    # A second screening officer, so "held" can be proposed by one and approved by another (four
+    # eyes) in the browser, without the CLI.
+    at = accounts.index((Role.SCREENING_OFFICER, "screening-officer")) + 1
+    accounts.insert(at, (Role.SCREENING_OFFICER, "screening-officer-2"))
+    for role, username in accounts:
         password = username + DEMO_PASSWORD_SUFFIX
         user = User.objects.filter(username=username).first()
         if user is None:
@@ -131,6 +135,10 @@ def load_demo(persons: int = 5000, seed: int = 1, progress: bool = True) -> Demo
             "scenario.load",
             detail={"persons": n_persons, "households": n_households, "seed": seed},
         )
+        _load_reference_lists(scenario, officers["screening-officer"], seed)
+    _progress(progress, "Screening the registry against the reference lists…")
+    _screen(officers["screening-officer"])
+    _re_registrations(scenario, facilities, officers["registration-officer"], seed)
     return DemoSummary(True, n_persons, n_households, time.monotonic() - started, logins)
 
 
@@ -337,7 +345,9 @@ def _maybe_in_transit(
         )
         return
     budget[kind] -= 1
-    dest = _destinations(by_kind, m.category)[0]
+    # The largest facility of the kind: for civilians the camp whose manager the demo signs in, so
+    # that their "expected" list and a bus to receive are there on day one.
+    dest = max(_destinations(by_kind, m.category), key=lambda f: f.capacity or 0)
     movement = _bus(
         movements,
         ("transit", kind, reception.pk, dest.pk),
@@ -399,3 +409,138 @@ def _left_reception(
             **journey,
         ),
     ]
+
+
+# Reference lists as authorities hand them over: a few hundredths of the adults of the "held"
+# category, spelled as each register would, so that the screening queue has list hits on day one.
+DEMO_LISTS = (
+    ("Ministry of Interior wanted persons", "Ministry of Interior", "authority_ar", 0.04),
+    ("Partner agency watch list", "Protection cluster partner", "ngo", 0.02),
+)
+
+
+def _load_reference_lists(scenario, screener, seed: int) -> None:
+    import csv
+    import io
+
+    from muster.identity import PERSON_COLUMNS
+    from muster.scenario.sources import render_records
+    from muster.screening.imports import import_reference_list
+
+    rng = random.Random(seed + 7)
+    adults = [p for p in scenario.persons if p.category == "held" and not p.is_child]
+    for name, owner, source, share in DEMO_LISTS:
+        chosen = rng.sample(adults, min(len(adults), max(3, min(150, round(share * len(adults))))))
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(PERSON_COLUMNS)
+        records = render_records(chosen, {source: 1.0}, seed=seed, duplicates_within_source=0)
+        for record, _truth in records:
+            writer.writerow([record.get(col, "") for col in PERSON_COLUMNS])
+        import_reference_list(
+            out.getvalue().encode(),
+            name=name,
+            owner=owner,
+            legal_basis="Demo scenario: list supplied under a data-sharing agreement.",
+            list_date=timezone.localdate(),
+            by=screener,
+            file_name=f"{source}.csv",
+            source_format="csv",
+            skip_bad_rows=True,
+        )
+
+
+def _screen(screener) -> None:
+    """Screen the whole registry against the reference lists now, rather than by the worker, so the
+    queue holds list hits when the demo opens. The loaded registry has no duplicates by construction,
+    so the registry-against-itself pass (the slow half at 60,000 persons) is left to the
+    re-registrations below, which are screened as any registration is."""
+    from muster.screening import services as screening
+    from muster.screening.models import ScreeningRun
+
+    started = timezone.now()
+    run = ScreeningRun.objects.create(
+        kind=ScreeningRun.Kind.BATCH,
+        status=ScreeningRun.Status.RUNNING,
+        reason="Demo load: the whole registry against the reference lists",
+        created_at=started,
+        started_at=started,
+        started_by=screener,
+    )
+    persons = list(Person.objects.filter(merged_into__isnull=True).order_by("id"))
+    hits = screening.screen_persons(persons, run=run, registry=False)
+    run.total = run.done = len(persons)
+    run.hits_created = len(hits)
+    run.status = ScreeningRun.Status.DONE
+    run.finished_at = timezone.now()
+    run.save()
+    audit.record(
+        "screening.run",
+        actor=screener,
+        obj=run,
+        detail={"kind": run.kind, "persons": run.done, "hits": run.hits_created},
+    )
+    # One "held" proposal waiting for the second screening officer, on a confirmed list hit.
+    hit = (
+        Hit.objects.filter(kind=Hit.Kind.REFERENCE_LIST, band=Hit.Band.LIKELY)
+        .order_by("-score", "id")
+        .first()
+    )
+    if hit is not None:
+        screening.adjudicate(
+            hit,
+            "confirm",
+            reason="Demo: listed person, identity checked at interview.",
+            by=screener,
+        )
+        screening.decide_category(
+            hit.person,
+            "held",
+            reason="Demo: confirmed on the list; the interview supports it.",
+            legal_basis=hit.reference_entry.reference_list.legal_basis,
+            basis_hit=hit,
+            by=screener,
+        )
+
+
+RE_REGISTRATION_FIELDS = ("given_name", "father_name", "grandfather_name", "family_name",
+                          "mother_name", "alias", "sex", "date_of_birth", "birth_year",
+                          "place_of_origin", "nationality")  # fmt: skip
+
+
+def _re_registrations(scenario, facilities, registrar, seed: int) -> None:
+    """A few adults come back to a reception point today and are registered again, spelled as
+    another register would (the camp's Latin habits, or Arabic script): registered through the
+    reception service, so that screening finds them as it would on the day (duplicate hits)."""
+    from django.core.exceptions import ValidationError
+
+    from muster.intake import services as intake
+    from muster.people.validation import clean_household
+    from muster.scenario.sources import render_records
+
+    rng = random.Random(seed + 11)
+    adults = [p for p in scenario.persons if not p.is_child and p.father_name and p.family_name]
+    count = max(3, min(40, len(adults) // 500))
+    chosen = rng.sample(adults, min(count, len(adults)))
+    points = sorted(
+        (f for f in facilities.values() if f.kind == Facility.Kind.RECEPTION_POINT),
+        key=lambda f: f.name,
+    )
+    for i, spec in enumerate(chosen):
+        source = "camp" if i % 2 else "authority_ar"
+        record, _truth = next(iter(render_records([spec], {source: 1.0}, seed=seed + i)))
+        member = {k: record[k] for k in RE_REGISTRATION_FIELDS if record.get(k)}
+        if member.get("date_of_birth"):
+            member.pop("birth_year", None)
+        member["relationship_to_head"] = "head"
+        try:
+            intake.register_household(
+                clean_household([member]),
+                reception_point=points[i % len(points)],
+                by=registrar,
+                override_reason="Demo scenario load",
+            )
+        except ValidationError:
+            # A rendering the reception form would refuse (a register's impossible date): the
+            # officer would have corrected it; the demo skips that person.
+            continue

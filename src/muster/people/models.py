@@ -204,3 +204,22 @@ class PersonCorrection(models.Model):
 
     class Meta:
         ordering = ["corrected_at"]
+
+
+class Photo(models.Model):
+    """A photo of a person taken at reception. Kept in the database, not under the web root: it is
+    read only through the photo view, which checks the policy and writes an audit event, and no
+    export includes it."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="photos")
+    content_type = models.CharField(max_length=20)
+    data = models.BinaryField()
+    taken_at = models.DateTimeField()
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    # A new photo replaces the last; the old one stays on record (who saw what, and when).
+    is_current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-taken_at", "-id"]

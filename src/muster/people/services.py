@@ -311,3 +311,28 @@ def unmerge(duplicate: Person, *, by, reason: str, request=None) -> Person:
         detail={"was_merged_into": kept.number},
     )
     return duplicate
+
+
+# Photos: JPEG or PNG as a browser's canvas writes them; a reception photo is well under this.
+PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+MAX_PHOTO_BYTES = 2 * 1024 * 1024
+
+
+@transaction.atomic
+def add_photo(person: Person, data: bytes, *, by, request=None):
+    """Store a new photo of ``person`` (it becomes the current one); JPEG or PNG, at most 2 MB."""
+    from muster.people.models import Photo
+
+    if len(data) > MAX_PHOTO_BYTES:
+        raise ValidationError({"photo": _("the photo is larger than 2 MB")})
+    content_type = next((t for magic, t in PHOTO_TYPES.items() if data.startswith(magic)), None)
+    if content_type is None:
+        raise ValidationError({"photo": _("the photo must be a JPEG or PNG image")})
+    Photo.objects.filter(person=person, is_current=True).update(is_current=False)
+    photo = Photo.objects.create(
+        person=person, content_type=content_type, data=data, taken_at=timezone.now(), taken_by=by
+    )
+    audit.record(
+        "person.photo.add", actor=by, obj=person, request=request, detail={"bytes": len(data)}
+    )
+    return photo

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from muster.web import views
+from muster.web import slips, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +15,9 @@ urlpatterns = [
         "people/<str:number>/add-member/", views.household_add_member, name="household-add-member"
     ),
     path("people/<str:number>/category/", views.person_category, name="person-category"),
+    path("people/<str:number>/slip/", slips.slip, name="person-slip"),
+    path("people/<str:number>/photo/", slips.photo, name="person-photo"),
+    path("people/<str:number>/photo/upload/", slips.photo_upload, name="person-photo-upload"),
     path("facilities/", views.facility_list, name="facility-list"),
     path("facilities/<int:pk>/", views.facility_detail, name="facility-detail"),
     path("facilities/<int:pk>/dispatch/", views.dispatch, name="dispatch"),

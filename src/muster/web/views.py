@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -147,12 +147,15 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = policy.facility_scope(user, "facility.view")
     my_facilities = []
     if scope:
-        for f in Facility.objects.filter(pk__in=scope):
+        for f in Facility.objects.filter(pk__in=scope).order_by("name"):
             my_facilities.append(
                 {
                     "facility": f,
                     "dispatch": policy.may_act_at(user, "movement.dispatch", f.pk),
                     "receive": policy.may_act_at(user, "movement.receive", f.pk),
+                    # A camp manager's situation report: the figures of the facilities in their
+                    # grant (the policy scopes them there), not the whole operation's.
+                    "figures": facility_figures(f),
                 }
             )
     lost_children = []
@@ -170,6 +173,8 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if policy.can(user, "audit.view"):
         context["audit"] = _auditor_home()
+    if policy.can(user, "screening.view"):
+        context["screening_cards"] = _screening_cards()
     if policy.can(user, "report.view"):
         report = situation_report()
         for f in report["facilities"]:
@@ -183,6 +188,26 @@ def home(request: HttpRequest) -> HttpResponse:
             (CATEGORY_LABELS.get(k, k), v) for k, v in report["by_category"].items()
         ]
     return render(request, "home.html", context)
+
+
+def _screening_cards() -> dict:
+    """What waits for a screening officer: open hits by kind, held proposals awaiting a second
+    officer, and the last whole-registry run (a crash must not read as "no hits")."""
+    from muster.screening.models import Hit, ScreeningRun
+
+    open_hits = dict(
+        screening.hit_queue()
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    return {
+        "hits": [(k, label, open_hits.get(k, 0)) for k, label in Hit.Kind.choices],
+        "approvals": screening.pending_approvals().count(),
+        "last_run": ScreeningRun.objects.filter(kind=ScreeningRun.Kind.BATCH).first(),
+        "failed": screening.unscreened_since_failure(),
+    }
 
 
 # --- reception --------------------------------------------------------------------------------
@@ -432,6 +457,8 @@ def _render_person(request, person: Person, category_form=None, status=200) -> H
         "identity": _identity_rows(person, fields),
         "name_hidden_chars": any(has_hidden_characters(getattr(person, p)) for p in NAME_PARTS),
         "show_names": "given_name" in fields,
+        "has_photo": "given_name" in fields and person.photos.filter(is_current=True).exists(),
+        "may_take_photo": policy.can(user, "person.register") and not person.merged_into_id,
         "members": members,
         "documents": list(people_services.documents_of(person)) if "documents" in fields else None,
         "flags": [PROTECTION_FLAGS[f] for f in person.protection_flags if f in fields],

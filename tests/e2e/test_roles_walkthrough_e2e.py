@@ -1,0 +1,297 @@
+"""Day one in the field, in a real browser at 1366x768: each role's day on a demo database, in
+English, Arabic and Sorani. Fails on any console error, page error or HTTP 5xx. Screenshots of every
+page go to test-output/e2e/walk-<language>-<role>-<page>.png.
+
+One demo of a few hundred persons; each role walks their day in English, then sees their key pages
+in Arabic and in Sorani (right-to-left, fitting the screen). The walk follows USERS.md: the registration officer registers a family and prints the slip, the screening
+officer decides a hit and proposes "held", a second screening officer approves it, the camp manager
+reads the figures of their camp and receives a bus, the coordinator reads the sitrep, the auditor
+opens the log, the tracing caseworker and the repatriation officer find a person.
+"""
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+OUT = Path(__file__).resolve().parents[2] / "test-output" / "e2e"
+PERSONS = 300
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM),
+        reason=f"{CHROMIUM} is missing (apt-get install chromium chromium-driver; ./dev does it in CI)",
+    ),
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    from muster.demo import load_demo
+
+    summary = load_demo(persons=PERSONS, seed=3, progress=False)
+    return {user: (password, secret) for _role, user, password, secret in summary.logins}
+
+
+class Walk:
+    """One role's browser session in one language, collecting every problem it meets."""
+
+    def __init__(self, browser, base: str, lang: str, problems: list[str]):
+        self.base, self.lang, self.problems = base, lang, problems
+        self.context = browser.new_context(viewport={"width": 1366, "height": 768})
+        self.context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(15000)
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda e: problems.append(f"{self.where()}: page error: {e}"))
+        self.page.on(
+            "response",
+            lambda r: (
+                problems.append(f"{self.where()}: HTTP {r.status} {r.url}")
+                if r.status >= 500
+                else None
+            ),
+        )
+        self.user = ""
+
+    def where(self) -> str:
+        return f"[{self.lang} {self.user}]"
+
+    def _console(self, message):
+        # The missing favicon (a 404 on every page) is issue 11 item 9, fixed with the error pages.
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            self.problems.append(
+                f"{self.where()}: console: {message.text} ({message.location.get('url')})"
+            )
+
+    def sign_in(self, username: str, logins: dict) -> None:
+        import pyotp
+
+        self.user = username
+        password, secret = logins[username]
+        page = self.page
+        page.goto(f"{self.base}/account/login/")
+        page.fill('[name="username"]', username)
+        page.fill('[name="password"]', password)
+        page.press('[name="password"]', "Enter")
+        page.wait_for_load_state()
+        if "/account/2fa/" in page.url:
+            # The demo used this step's code to enrol the authenticator, and a code is accepted
+            # once: give the next step's (one step of clock drift is accepted).
+            page.fill('[name="code"]', pyotp.TOTP(secret).at(time.time() + 30))
+            page.press('[name="code"]', "Enter")
+        page.wait_for_url(f"{self.base}/")
+        assert page.get_attribute("html", "dir") == "ltr"
+        assert page.get_attribute("html", "lang") == "en"
+
+    def shot(self, name: str) -> None:
+        self.page.wait_for_load_state()
+        self.page.screenshot(
+            path=str(OUT / f"walk-{self.lang}-{self.user}-{name}.png"), full_page=True
+        )
+
+    def visit(self, path: str, name: str) -> None:
+        response = self.page.goto(f"{self.base}{path}")
+        assert response is not None and response.status < 400, (path, response and response.status)
+        self.shot(name)
+
+    def in_language(self, lang: str, pages: list[tuple[str, str]]) -> None:
+        """The key pages again in ``lang`` (the session's language cookie, as the switch sets it)."""
+        self.lang = lang
+        self.context.add_cookies([{"name": "django_language", "value": lang, "url": self.base}])
+        for path, name in pages:
+            self.visit(path, name)
+            assert self.page.get_attribute("html", "lang") == lang, path
+            assert self.page.evaluate("getComputedStyle(document.body).direction") == "rtl", path
+            fits = "document.documentElement.scrollWidth <= window.innerWidth"
+            if not self.page.evaluate(fits):
+                self.problems.append(f"{self.where()}: {path} is wider than the screen")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+RTL = ("ar", "ckb")
+
+
+def test_each_role_walks_their_day(live_server, demo, browser):
+    from muster.custody.models import Facility
+    from muster.screening.models import Hit
+
+    problems: list[str] = []
+    base = live_server.url
+
+    def walk(username: str) -> Walk:
+        w = Walk(browser, base, "en", problems)
+        w.sign_in(username, demo)
+        w.shot("home")
+        return w
+
+    # Registration officer: a family of two at the reception point, then the slip.
+    w = walk("registration-officer")
+    page = w.page
+    w.visit("/reception/", "reception")
+    point = Facility.objects.filter(kind="reception_point").order_by("name").first()
+    page.select_option('[name="reception_point"]', str(point.pk))
+    page.fill('[name="members[0].given_name"]', "Khalid")
+    page.fill('[name="members[0].father_name"]', "Hamad")
+    page.fill('[name="members[0].family_name"]', "al-Jubouri")
+    page.select_option('[name="members[0].sex"]', "M")
+    page.fill('[name="members[0].birth_year"]', "1979")
+    page.click("[data-add-member]")
+    page.fill('[name="members[1].given_name"]', "فاطمة")
+    page.fill('[name="members[1].father_name"]', "حسن")
+    page.fill('[name="members[1].family_name"]', "الشمري")
+    page.select_option('[name="members[1].sex"]', "F")
+    page.fill('[name="members[1].estimated_age"]', "38")
+    page.select_option('[name="members[1].relationship_to_head"]', "spouse")
+    w.shot("reception-filled")
+    page.click('button[type="submit"].primary')
+    page.wait_for_url("**/people/**")
+    w.shot("person")
+    page.click('[data-testid="print-slip"]')
+    page.wait_for_selector('[data-testid="slip-qr"] svg')
+    assert page.inner_text('[data-testid="slip-number"]').startswith("P")
+    w.shot("slip")
+    person_path = page.url.split(base, 1)[1].split("slip/")[0]
+    for lang in RTL:
+        w.in_language(lang, [("/", "home"), ("/reception/", "reception"), (person_path, "person")])
+    w.close()
+
+    # Screening officer: the cards on the home page, the queue, a list hit decided, "held" proposed.
+    w = walk("screening-officer")
+    page = w.page
+    cards = page.inner_text('[data-testid="screening-cards"]')
+    assert int(page.inner_text('[data-testid="pending-reference_list"]')) > 0, cards
+    w.visit("/screening/?kind=reference_list", "queue")
+    hit = Hit.objects.filter(kind=Hit.Kind.REFERENCE_LIST, status="open").order_by("-score").first()
+    w.visit(f"/screening/hits/{hit.pk}/", "hit")
+    page.check('[name="decision"][value="confirm"]')
+    page.fill('[name="reason"]', "Same person: date of birth and mother's name agree.")
+    page.click('form:has([name="decision"]) button[type="submit"]')
+    page.wait_for_load_state()
+    w.shot("hit-decided")
+    held_form = page.locator(f'form[action$="/screening/hits/{hit.pk}/held/"]')
+    if held_form.count():
+        held_form.locator('[name="reason"]').fill("Listed by the Ministry; interview confirms.")
+        held_form.locator('button[type="submit"]').click()
+        page.wait_for_load_state()
+        w.shot("held-proposed")
+    w.visit("/screening/lists/", "lists")
+    for lang in RTL:
+        w.in_language(
+            lang, [("/", "home"), ("/screening/", "queue"), (f"/screening/hits/{hit.pk}/", "hit")]
+        )
+    w.close()
+
+    # The second screening officer approves what the first proposed (four eyes).
+    w = walk("screening-officer-2")
+    w.visit("/screening/approvals/", "approvals")
+    approve = w.page.locator('button[name="action"][value="approve"]')
+    if approve.count():
+        approve.first.click()
+        w.page.wait_for_load_state()
+        w.shot("approved")
+    for lang in RTL:
+        w.in_language(lang, [("/screening/approvals/", "approvals")])
+    w.close()
+
+    # The family registered above leaves the reception point by bus for the camp manager's camp
+    # (whether the demo itself has a bus on the road there depends on its size and the hour).
+    from django.contrib.auth import get_user_model
+
+    from muster.access import policy
+    from muster.custody import services as custody
+    from muster.people.models import Person
+
+    manager = get_user_model().objects.get(username="camp-manager")
+    (camp_pk,) = policy.facility_scope(manager, "facility.view")
+    family = list(Person.objects.filter(family_name="al-Jubouri", given_name="Khalid"))
+    family += list(Person.objects.filter(household=family[0].household).exclude(pk=family[0].pk))
+    custody.dispatch(
+        family,
+        from_facility=point,
+        to_facility=Facility.objects.get(pk=camp_pk),
+        by=get_user_model().objects.get(username="administrator"),
+        vehicle="Bus 12",
+        override_reason="Walk-through: a bus to receive",
+    )
+
+    # Camp manager: their camp's figures on the home page, the camp, and a bus received.
+    w = walk("camp-manager")
+    page = w.page
+    assert page.locator('[data-testid="my-facility"] [data-testid="expected"]').count() >= 1
+    camp_link = page.locator('[data-testid="my-facility"] h3 a').first
+    camp_href = camp_link.get_attribute("href")
+    w.visit(camp_href, "facility")
+    assert int(camp_href.rstrip("/").rsplit("/", 1)[-1]) == camp_pk
+    w.visit(f"/facilities/{camp_pk}/receive/", "receive")
+    boxes = page.locator('input[type="checkbox"][name="person"]')
+    assert boxes.count() > 0, "no bus to receive at the camp manager's camp"
+    boxes.first.check()
+    page.locator('button[name="action"][value="receive"]').first.click()
+    page.wait_for_load_state()
+    w.shot("received")
+    w.visit(f"/facilities/{camp_pk}/dispatch/", "dispatch")
+    w.visit("/unaccounted/", "unaccounted")
+    for lang in RTL:
+        w.in_language(
+            lang,
+            [
+                ("/", "home"),
+                (camp_href, "facility"),
+                (f"/facilities/{camp_pk}/receive/", "receive"),
+            ],
+        )
+    w.close()
+
+    # Coordinator: the situation report and the unaccounted figures; no names.
+    w = walk("coordinator")
+    assert w.page.locator(".figures .figure").count() >= 5
+    w.visit("/unaccounted/figures/", "unaccounted-figures")
+    for lang in RTL:
+        w.in_language(lang, [("/", "home")])
+    w.close()
+
+    # Auditor: the log.
+    w = walk("auditor")
+    w.visit("/audit/", "audit-log")
+    assert w.page.locator('[data-testid="audit-events"] tbody tr').count() > 0
+    for lang in RTL:
+        w.in_language(lang, [("/audit/", "audit-log")])
+    w.close()
+
+    # Tracing caseworker and repatriation officer: find a person of the demo.
+    for username in ("tracing-caseworker", "repatriation-officer"):
+        w = walk(username)
+        w.visit("/people/?q=P", "search")
+        for lang in RTL:
+            w.in_language(lang, [("/people/?q=P", "search")])
+        w.close()
+
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,85 @@
+"""The demo on day one: reference lists loaded, hits waiting in the queue, a second screening
+officer for four eyes, screening cards on the screening officer's home page, and the camp manager's
+figures for their camp on theirs."""
+
+import pytest
+
+from muster.screening.models import CategoryDecision, Hit, ReferenceList
+
+
+@pytest.fixture
+def demo(db, django_capture_on_commit_callbacks):
+    from muster.demo import load_demo
+
+    # Re-registrations are screened once their registration commits, as at a reception point.
+    with django_capture_on_commit_callbacks(execute=True):
+        return load_demo(persons=250, seed=2, progress=False)
+
+
+def _user(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+def test_demo_has_lists_pending_hits_and_a_held_proposal(demo):
+    assert ReferenceList.objects.filter(is_current=True).count() == 2
+    assert Hit.objects.filter(kind=Hit.Kind.REFERENCE_LIST, status="open").exists()
+    assert Hit.objects.filter(kind=Hit.Kind.DUPLICATE, status="open").exists()
+    pending = CategoryDecision.objects.get(status="pending")
+    assert pending.category == "held" and pending.decided_by.username == "screening-officer"
+    assert [row[1] for row in demo.logins if row[0] == "screening_officer"] == [
+        "screening-officer",
+        "screening-officer-2",
+    ]
+    assert "screening-officer-2" in demo.text()
+
+
+def test_second_screening_officer_approves_the_first_ones_proposal(demo, login):
+    pending = CategoryDecision.objects.get(status="pending")
+    first = login(_user("screening-officer"))
+    page = first.get("/screening/approvals/").content.decode()
+    assert 'value="approve"' not in page  # nobody approves their own proposal
+    client = login(_user("screening-officer-2"))
+    response = client.post(
+        "/screening/approvals/", {"decision": pending.pk, "action": "approve", "note": "seen"}
+    )
+    assert response.status_code in (200, 302)
+    pending.refresh_from_db()
+    assert pending.status == "approved" and pending.approved_by.username == "screening-officer-2"
+
+
+def test_screening_officer_home_shows_the_cards(demo, login):
+    html = login(_user("screening-officer")).get("/").content.decode()
+    assert 'data-testid="screening-cards"' in html
+    open_lists = Hit.objects.filter(kind=Hit.Kind.REFERENCE_LIST, status="open").count()
+    assert f'data-testid="pending-reference_list">{open_lists}<' in html
+    open_dups = Hit.objects.filter(kind=Hit.Kind.DUPLICATE, status="open").count()
+    assert f'data-testid="pending-duplicate">{open_dups}<' in html
+    assert 'data-testid="pending-approvals">1<' in html
+    assert "Last screening of the whole registry" in html and "Finished" in html
+
+
+def test_camp_manager_home_shows_the_figures_of_their_camp_only(demo, login):
+    from muster.access import policy
+    from muster.custody.models import Facility
+
+    manager = _user("camp-manager")
+    (camp_pk,) = policy.facility_scope(manager, "facility.view")
+    camp = Facility.objects.get(pk=camp_pk)
+    html = login(manager).get("/").content.decode()
+    assert html.count('data-testid="my-facility"') == 1
+    assert camp.name in html and 'data-testid="expected"' in html
+    assert 'data-testid="arrivals-today"' in html
+    assert "screening-cards" not in html
+    # Figures, never the whole operation's sitrep (that is the coordinator's).
+    assert "Facilities: population against capacity" not in html
+    other = Facility.objects.exclude(pk=camp_pk).filter(kind="displacement_camp").first()
+    if other:
+        assert other.name not in html
+
+
+def test_other_roles_get_no_screening_cards(demo, login):
+    for username in ("registration-officer", "coordinator"):
+        html = login(_user(username)).get("/").content.decode()
+        assert "screening-cards" not in html
