@@ -68,9 +68,10 @@ def test_camp_manager_sees_the_other_registration_outside_their_camp_without_a_l
 ):
     kept, duplicate = merged
     manager = make_user("camp_manager", facility=facilities["camp"])
+    # The merge put the kept record where the person was last seen: Reception Point 2.
     custody.dispatch(
         [kept],
-        from_facility=facilities["reception"],
+        from_facility=custody.current_placement(kept).facility,
         to_facility=facilities["camp"],
         by=manager,
         separation_reason="medical evacuation",
