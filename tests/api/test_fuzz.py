@@ -127,6 +127,8 @@ def test_no_input_makes_the_api_fail_with_a_server_error(
 
     for result in schema.get_all_operations():
         operation = result.ok()
+        if operation.path.endswith(("/token/revoke/", "/token/rotate/")):
+            continue  # they end the token the fuzzer signs in with (tests/access/test_api_tokens.py)
         fuzz_operation(operation, real_parameters(operation.path, world), app, headers, statuses)
 
     # In the order they happened: on PostgreSQL the first error can abort the test's transaction.
