@@ -1,6 +1,7 @@
 """Headers every page and endpoint answer carries; secure cookies and HSTS outside the demo."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -50,6 +51,10 @@ def test_no_inline_script_or_handler_in_templates():
         ):
             assert bad not in text, f"{path.relative_to(root)}: {bad}"
         assert "<script" not in text or 'src="' in text, path
+        # An htmx event filter (hx-trigger="change[...]") is evaluated with eval: refused by the CSP.
+        assert not re.search(r'hx-trigger="[^"]*\[', text), (
+            f"{path.relative_to(root)}: event filter"
+        )
 
 
 def _settings_under(env: dict) -> str:

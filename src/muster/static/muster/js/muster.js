@@ -22,6 +22,15 @@
     );
   });
 
+  // A changed name field asks for possible matches. An htmx event filter would need eval, which
+  // the Content-Security-Policy forbids: the filter lives here and raises a plain event.
+  document.addEventListener("change", function (e) {
+    var t = e.target;
+    if (t.classList && t.classList.contains("nm")) {
+      t.dispatchEvent(new CustomEvent("namechange", { bubbles: true }));
+    }
+  });
+
   // Print buttons: no inline handler (the Content-Security-Policy allows scripts from files only).
   document.addEventListener("click", function (e) {
     if (e.target.closest && e.target.closest("[data-print]")) window.print();
