@@ -429,8 +429,12 @@ def _load_reference_lists(scenario, screener, seed: int) -> None:
 
     rng = random.Random(seed + 7)
     adults = [p for p in scenario.persons if p.category == "held" and not p.is_child]
+    # A few listed men came out as civilians and are not held: their hits are what a screening
+    # officer proposes "held" for, and a second officer approves.
+    civilians = [p for p in scenario.persons if p.category == "civilian" and not p.is_child]
     for name, owner, source, share in DEMO_LISTS:
         chosen = rng.sample(adults, min(len(adults), max(3, min(150, round(share * len(adults))))))
+        chosen += rng.sample(civilians, min(len(civilians), 3))
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(PERSON_COLUMNS)
@@ -481,10 +485,16 @@ def _screen(screener) -> None:
         detail={"kind": run.kind, "persons": run.done, "hits": run.hits_created},
     )
     # One "held" proposal waiting for the second screening officer, on a confirmed list hit.
-    hit = (
-        Hit.objects.filter(kind=Hit.Kind.REFERENCE_LIST, band=Hit.Band.LIKELY)
-        .order_by("-score", "id")
-        .first()
+    hit = next(
+        (
+            h
+            for h in Hit.objects.filter(
+                kind=Hit.Kind.REFERENCE_LIST, band=Hit.Band.LIKELY
+            ).order_by("-score", "id")
+            if (current := screening.current_category(h.person)) is None
+            or current.category != "held"
+        ),
+        None,
     )
     if hit is not None:
         screening.adjudicate(
