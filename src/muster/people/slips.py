@@ -16,11 +16,11 @@ from django.views.decorators.http import require_POST
 
 from muster.access import policy
 from muster.access.decorators import requires
+from muster.access.lookup import out_of_scope, visible_person
 from muster.audit import services as audit
 from muster.identity.internals.names import fold_arabic, fold_latin, is_arabic, variant_table
 from muster.people import services as people
 from muster.people.models import Person, Photo
-from muster.web.views import _out_of_scope, _visible_person
 
 SLIP_KINDS = ("card", "wristband")
 NAME_FIELDS = ("given_name", "father_name", "grandfather_name", "family_name")
@@ -62,9 +62,9 @@ def _may_see_identity(user) -> bool:
 
 @requires("person.view")
 def slip(request: HttpRequest, number: str) -> HttpResponse:
-    person = _visible_person(request, number)
+    person = visible_person(request, number)
     if not _may_see_identity(request.user):
-        raise _out_of_scope(request, person, "slip needs the person's identity fields")
+        raise out_of_scope(request, person, "slip needs the person's identity fields")
     kind = request.GET.get("kind", "card")
     kind = kind if kind in SLIP_KINDS else "card"
     name = " ".join(getattr(person, f) for f in NAME_FIELDS if getattr(person, f))
@@ -93,9 +93,9 @@ def _current_photo(person: Person) -> Photo | None:
 
 @requires("person.view")
 def photo(request: HttpRequest, number: str) -> HttpResponse:
-    person = _visible_person(request, number)
+    person = visible_person(request, number)
     if not _may_see_identity(request.user):
-        raise _out_of_scope(request, person, "photo needs the person's identity fields")
+        raise out_of_scope(request, person, "photo needs the person's identity fields")
     current = Photo.objects.filter(person=person, is_current=True).first()
     if current is None:
         return HttpResponse(status=404)
@@ -110,7 +110,7 @@ def photo(request: HttpRequest, number: str) -> HttpResponse:
 @requires("person.register")
 @require_POST
 def photo_upload(request: HttpRequest, number: str) -> HttpResponse:
-    person = _visible_person(request, number, "person.register")
+    person = visible_person(request, number, "person.register")
     upload = request.FILES.get("photo")
     if upload is None:
         return HttpResponse("photo: choose or take a photo", status=400, content_type="text/plain")
