@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from muster.access import services as access
+from muster.access.lookup import record_refusal_after_rollback
 from muster.access.services import sessions_valid_after
 from muster.audit import services as audit
 from muster.audit.models import AuditEvent
@@ -45,6 +46,9 @@ class AuditRefusalMiddleware:
             if recorded is not None and not AuditEvent.objects.filter(pk=recorded).exists():
                 request._muster_denied_event = None
             record_denied(request, f"HTTP {response.status_code}")
+        elif response.status_code == 404:
+            # An object outside the user's scope, refused inside a transaction that rolled back.
+            record_refusal_after_rollback(request)
         return response
 
 

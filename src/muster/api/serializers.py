@@ -12,8 +12,9 @@ see is not in the JSON at all.
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from muster.access.projection import person_values
 from muster.custody.models import Facility, ManifestLine, Movement
-from muster.people.models import NAME_PARTS, PROTECTION_FLAGS, IdentityDocument, Relationship, Sex
+from muster.people.models import IdentityDocument, Relationship, Sex
 from muster.screening.models import Category
 
 NAME_MAX = 200
@@ -192,51 +193,16 @@ class PersonSerializer(serializers.Serializer):
     documents = DocumentSerializer(many=True, read_only=True)
 
     def to_representation(self, person) -> dict:
-        visible = self.context["fields"]
-        values: dict = {}
-        simple = ("id", "number", *NAME_PARTS, "sex", "birth_year", "dob_precision")
-        simple += ("nationality", "place_of_origin", "origin_pcode", "relationship_to_head")
-        for name in (*simple, *PROTECTION_FLAGS):
-            if name in visible:
-                values[name] = getattr(person, name)
-        if "date_of_birth" in visible:
-            values["date_of_birth"] = (
-                person.date_of_birth.isoformat() if person.date_of_birth else None
-            )
-        if "registered_at" in visible:
+        values = person_values(person, self.context["fields"])
+        if values.get("date_of_birth") is not None:
+            values["date_of_birth"] = values["date_of_birth"].isoformat()
+        if "registered_at" in values:
             values["registered_at"] = serializers.DateTimeField().to_representation(
-                person.registered_at
+                values["registered_at"]
             )
-        if "household" in visible:
-            values["household"] = person.household.number if person.household_id else None
-        if "merged_into" in visible:
-            values["merged_into"] = person.merged_into.number if person.merged_into_id else None
-        if visible & {"current_facility", "custody_state"}:
-            placement = _first(getattr(person, "current_placements", None))
-            if "current_facility" in visible:
-                facility = placement.facility if placement and placement.facility_id else None
-                values["current_facility"] = (
-                    {"id": facility.pk, "name": facility.name} if facility else None
-                )
-            if "custody_state" in visible:
-                values["custody_state"] = placement.state if placement else None
-        if visible & {"category", "category_reason", "category_decided_by"}:
-            decision = _first(getattr(person, "current_categories", None))
-            if "category" in visible:
-                values["category"] = decision.category if decision else None
-            if "category_reason" in visible:
-                values["category_reason"] = decision.reason if decision else None
-            if "category_decided_by" in visible:
-                values["category_decided_by"] = (
-                    decision.decided_by.get_username() if decision else None
-                )
-        if "documents" in visible:
-            values["documents"] = DocumentSerializer(person.documents.all(), many=True).data
+        if "documents" in values:
+            values["documents"] = DocumentSerializer(values["documents"], many=True).data
         return values
-
-
-def _first(items):
-    return items[0] if items else None
 
 
 class TimelineEventSerializer(serializers.Serializer):

@@ -10,13 +10,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.access import policy
 from muster.access.decorators import requires
-from muster.access.lookup import facility_for, may_see_names, out_of_scope, search_persons
+from muster.access.lookup import (
+    facility_for,
+    get_in_scope,
+    may_see_names,
+    movement_allowed,
+    search_persons,
+)
 from muster.audit import services as audit
 from muster.core.conf import conf
 from muster.core.paging import paginate
@@ -192,34 +198,26 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
 def _with_free_places(destinations) -> list[Facility]:
     """Each destination with ``free``: capacity less those there and those already on their way
     (``None`` when it has no set capacity), so the officer sees where there is room before choosing."""
-    populations = custody.populations()
+    populations, expected = custody.populations(), custody.expected_by_facility()
     facilities = list(destinations.order_by("kind", "name"))
     for f in facilities:
         f.free = (
             None
             if f.capacity is None
-            else f.capacity - populations.get(f.pk, 0) - custody.expected(f)
+            else f.capacity - populations.get(f.pk, 0) - expected.get(f.pk, 0)
         )
     return facilities
 
 
-def _movement_allowed(user, movement: Movement) -> bool:
-    actions = ("movement.view", "movement.dispatch", "movement.receive")
-    return any(
-        policy.may_act_at(user, a, fid)
-        for a in actions
-        for fid in (movement.from_facility_id, movement.to_facility_id)
-    )
-
-
 @requires("movement.view")
 def movement_detail(request: HttpRequest, number: str) -> HttpResponse:
-    movement = get_object_or_404(
+    movement = get_in_scope(
+        request,
         Movement.objects.select_related("from_facility", "to_facility", "dispatched_by"),
+        allowed=lambda m: movement_allowed(request.user, m),
+        reason="movement outside scope",
         number=number,
     )
-    if not _movement_allowed(request.user, movement):
-        raise out_of_scope(request, movement, "movement outside scope")
     lines = list(movement.lines.select_related("person").order_by("id"))
     show_names = may_see_names(request.user)
     if show_names:
@@ -355,7 +353,7 @@ def _unaccounted_page(request: HttpRequest, scope: set[int] | None, *, show_name
                 "line": line,
                 "hours_since": int(elapsed.total_seconds() // 3600),
                 "hours_overdue": max(0, int((elapsed - limit).total_seconds() // 3600)),
-                "may_open": _movement_allowed(user, line.movement),
+                "may_open": movement_allowed(user, line.movement),
             }
         )
     if show_names and (rows or children):

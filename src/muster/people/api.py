@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
@@ -11,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from muster.access import policy
+from muster.access.lookup import OUT_OF_SCOPE, get_in_scope
 from muster.api import serializers as s
 from muster.api.base import (
     PolicyViewSet,
@@ -20,9 +20,6 @@ from muster.api.base import (
     person_queryset,
     query_int,
     record_person_read,
-)
-from muster.api.permissions import (
-    refuse_out_of_scope,
 )
 from muster.audit import services as audit
 from muster.custody.models import Placement
@@ -81,14 +78,12 @@ class PersonViewSet(PolicyViewSet):
         ).order_by("id")
 
     def get_object(self) -> Person:
-        try:
-            return super().get_object()
-        except Http404:
-            number = self.kwargs.get(self.lookup_field)
-            hidden = Person.objects.filter(number=number).first()
-            if hidden is not None:
-                refuse_out_of_scope(self.request, hidden)
-            raise
+        return get_in_scope(
+            self.request,
+            self.get_queryset(),
+            reason=OUT_OF_SCOPE,
+            number=self.kwargs.get(self.lookup_field),
+        )
 
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "fields": self.visible_fields()}

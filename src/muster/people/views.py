@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from muster.access import policy
 from muster.access.decorators import requires
 from muster.access.lookup import may_see_names, out_of_scope, search_persons, visible_person
+from muster.access.policy import IDENTITY_FIELDS
+from muster.access.projection import person_values
 from muster.audit import services as audit
 from muster.core.paging import paginate
 from muster.custody import services as custody
@@ -37,9 +39,11 @@ MAX_RANKED = 2000
 
 def _identity_rows(person: Person, fields) -> list[dict]:
     rows = []
+    # The one projection through the policy; what it reads beyond the record is shown elsewhere.
+    shown = person_values(person, fields & IDENTITY_FIELDS)
     for part in NAME_PARTS:
-        if part in fields:
-            value = getattr(person, part)
+        if part in shown:
+            value = shown[part]
             rows.append(
                 {
                     "label": Person._meta.get_field(part).verbose_name,
@@ -68,7 +72,7 @@ def _identity_rows(person: Person, fields) -> list[dict]:
     # Dates and codes keep left-to-right order inside an Arabic page.
     ltr = {"date_of_birth", "registered_at", "nationality", "origin_pcode"}
     for field, label, value in simple:
-        if field in fields:
+        if field in shown:
             rows.append({"label": label, "value": value, "ltr": field in ltr})
     return rows
 

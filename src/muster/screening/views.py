@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from muster.access import policy
 from muster.access.decorators import requires
 from muster.audit import services as audit
+from muster.core.errors import errors_from
 from muster.core.paging import paginate
 from muster.core.parsing import MAX_ID, parse_id, parse_int
 from muster.core.uploads import check_upload_size
@@ -32,10 +33,6 @@ from muster.screening.models import (
 
 PAGE_SIZE = 50
 ARABIC = imports.ARABIC
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
 
 
 def _latest_batch() -> ScreeningRun | None:
@@ -140,9 +137,9 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.warning(request, decided.merge_warning)
             return redirect("screening-hit", pk=hit.pk)
         except screening.AlreadyDecided as exc:
-            errors, status = _errors(exc), 409
+            errors, status = errors_from(exc), 409
         except ValidationError as exc:
-            errors, status = _errors(exc), 400
+            errors, status = errors_from(exc), 400
         hit.refresh_from_db()
     for person in (hit.person, hit.candidate):
         if person is not None:
@@ -194,7 +191,7 @@ def propose_held(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     except ValidationError as exc:
-        for field, msgs in _errors(exc).items():
+        for field, msgs in errors_from(exc).items():
             for msg in msgs:
                 messages.error(request, f"{field}: {msg}")
     else:
@@ -249,7 +246,7 @@ def lists(request: HttpRequest) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as exc:
-                errors = _errors(exc)
+                errors = errors_from(exc)
             else:
                 skipped = result.skipped
                 messages.success(
@@ -295,7 +292,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
                 screening.approve_category(decision, by=request.user, note=note, request=request)
                 messages.success(request, _("Approved; 'held' is now the person's category."))
         except ValidationError as exc:
-            for msgs in _errors(exc).values():
+            for msgs in errors_from(exc).values():
                 for msg in msgs:
                     messages.error(request, msg)
         return redirect("category-approvals")
