@@ -5,6 +5,7 @@ import argparse
 import os
 import sys
 
+from muster.access.audit_actions import AccessAction
 from muster.core.cli import EXIT_OK, CommandError, local_day
 from muster.core.cli import user_errors as _user_errors
 
@@ -110,7 +111,7 @@ def cmd_users(args) -> int:
 
     with transaction.atomic():
         accounts = access.accounts()
-        record("user.list", detail={"rows": len(accounts)})
+        record(AccessAction.USER_LIST, detail={"rows": len(accounts)})
     print("username\tactive\t2fa\tgrants")
     for account in accounts:
         if account.totp_enrolled:

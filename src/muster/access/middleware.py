@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from muster.access import services as access
+from muster.access.audit_actions import AccessAction
 from muster.access.lookup import record_refusal_after_rollback
 from muster.access.services import sessions_valid_after
 from muster.audit import services as audit
@@ -88,7 +89,10 @@ class SessionExpiryMiddleware:
             reason = _expiry_reason(request, user)
             if reason:
                 audit.record(
-                    "session.expire", actor=user, request=request, detail={"reason": reason}
+                    AccessAction.SESSION_EXPIRE,
+                    actor=user,
+                    request=request,
+                    detail={"reason": reason},
                 )
                 logout(request)
                 messages.info(request, _("Your session has ended; please sign in again."))

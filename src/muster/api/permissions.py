@@ -11,6 +11,7 @@ from rest_framework.permissions import BasePermission
 
 from muster.access import lookup, policy
 from muster.audit import services as audit
+from muster.audit.audit_actions import AuditAction
 
 #: Marker for an endpoint anyone may call, signed in or not (the token endpoint).
 PUBLIC = "public"
@@ -35,7 +36,7 @@ def audit_denied(request, reason: str, *, obj=None) -> None:
     if getattr(http_request, "_muster_denied_event", None) is not None:
         return
     event = audit.record(
-        "request.denied",
+        AuditAction.REQUEST_DENIED,
         request=http_request,
         obj=obj,
         detail={"method": http_request.method, "path": http_request.path, "reason": reason},

@@ -6,6 +6,7 @@ import json
 import sys
 
 from muster import ops_cli
+from muster.audit.audit_actions import AuditAction
 from muster.core.cli import EXIT_ERROR, EXIT_OK, CommandError, local_day, positive_int
 
 
@@ -51,7 +52,7 @@ def _cli_audit_search(detail: dict) -> None:
     # The operator's look at the log is itself on the log (filters only, no results).
     from muster.audit.services import record
 
-    record("audit.search", detail={k: v for k, v in detail.items() if v})
+    record(AuditAction.AUDIT_SEARCH, detail={k: v for k, v in detail.items() if v})
 
 
 def cmd_audit_who_read(args) -> int:

@@ -12,7 +12,6 @@ from rest_framework.response import Response
 
 from muster.access import policy
 from muster.access.lookup import OUT_OF_SCOPE, get_in_scope
-from muster.api import serializers as s
 from muster.api.base import (
     PolicyViewSet,
     facility_or_400,
@@ -22,6 +21,7 @@ from muster.api.permissions import (
     audit_denied,
 )
 from muster.api.serializers import MAX_ID
+from muster.custody import serializers as s
 from muster.custody import services as custody
 from muster.custody.models import Facility, ManifestLine, Movement
 

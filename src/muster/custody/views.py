@@ -28,6 +28,7 @@ from muster.core.conf import conf
 from muster.core.paging import paginate
 from muster.core.parsing import parse_id, parse_ids
 from muster.custody import services as custody
+from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility, ManifestLine, Movement
 from muster.custody.queries import children_unaccounted_near, persons_at
 from muster.people.models import PROTECTION_FLAGS, Person
@@ -78,7 +79,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record_list(
             request,
             [p.pk for p in page.object_list],
-            action="facility.persons.list",
+            action=CustodyAction.FACILITY_PERSONS_LIST,
             obj=facility,
             page=page.number,
             rows=len(page.object_list),
@@ -168,7 +169,7 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record_list(
             request,
             sorted(on_page),
-            action="dispatch.persons.list",
+            action=CustodyAction.DISPATCH_PERSONS_LIST,
             obj=facility,
             page=page.number,
             rows=len(on_page),
@@ -224,7 +225,7 @@ def movement_detail(request: HttpRequest, number: str) -> HttpResponse:
         audit.record_list(
             request,
             [ln.person_id for ln in lines],
-            action="movement.manifest.read",
+            action=CustodyAction.MOVEMENT_MANIFEST_READ,
             obj=movement,
             persons=len(lines),
         )
@@ -304,7 +305,7 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
         )
     shown = [ln.person_id for mv in movements for ln in mv["lines"]]
     if show_names and shown:
-        audit.record_list(request, shown, action="receive.persons.list", obj=facility)
+        audit.record_list(request, shown, action=CustodyAction.RECEIVE_PERSONS_LIST, obj=facility)
     context = {
         "facility": facility,
         "movements": movements,
@@ -360,7 +361,7 @@ def _unaccounted_page(request: HttpRequest, scope: set[int] | None, *, show_name
         audit.record_list(
             request,
             [r["line"].person_id for r in rows] + [c.person_id for c in children],
-            action="unaccounted.read",
+            action=CustodyAction.UNACCOUNTED_READ,
             rows=len(rows),
             children=len(children),
         )

@@ -10,7 +10,6 @@ from rest_framework.response import Response
 
 from muster.access import policy
 from muster.access.lookup import OUT_OF_SCOPE, get_in_scope
-from muster.api import serializers as s
 from muster.api.base import (
     PolicyViewSet,
     facility_or_400,
@@ -20,6 +19,7 @@ from muster.api.base import (
 from muster.api.permissions import (
     audit_denied,
 )
+from muster.intake import serializers as s
 from muster.intake import services as intake
 from muster.people.models import Household, Person
 from muster.people.validation import clean_household

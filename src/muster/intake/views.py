@@ -18,6 +18,7 @@ from muster.custody import services as custody
 from muster.custody.models import Facility
 from muster.intake import forms
 from muster.intake import services as intake
+from muster.people.audit_actions import PeopleAction
 from muster.people.models import PROTECTION_FLAGS, IdentityDocument, Person, Relationship, Sex
 from muster.people.search import filter_by_name
 from muster.people.validation import clean_household, clean_member
@@ -143,7 +144,7 @@ def reception_matches(request: HttpRequest) -> HttpResponse:
         audit.record_list(
             request,
             [p.pk for p in matches],
-            action="person.search",
+            action=PeopleAction.PERSON_SEARCH,
             length=len(q),
             results=len(matches),
             context="reception",

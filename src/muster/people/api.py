@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from muster.access import policy
 from muster.access.lookup import OUT_OF_SCOPE, get_in_scope
-from muster.api import serializers as s
+from muster.api import serializers as base
 from muster.api.base import (
     PolicyViewSet,
     event_dict,
@@ -23,6 +23,7 @@ from muster.api.base import (
 )
 from muster.audit import services as audit
 from muster.custody.models import Placement
+from muster.people import serializers as s
 from muster.people import services as people
 from muster.people.models import PROTECTION_FLAGS, Person
 from muster.people.search import filter_by_query
@@ -52,18 +53,18 @@ PERSON_FILTER_NAMES = [p.name for p in PERSON_FILTERS]
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=PERSON_FILTERS, responses=s.PersonSerializer(many=True)),
-    retrieve=extend_schema(responses=s.PersonSerializer),
+    list=extend_schema(parameters=PERSON_FILTERS, responses=base.PersonSerializer(many=True)),
+    retrieve=extend_schema(responses=base.PersonSerializer),
     partial_update=extend_schema(
         request=s.PersonCorrectionInputSerializer,
-        responses=s.PersonSerializer,
+        responses=base.PersonSerializer,
         description="Correct registered details. Needs a reason; only correctable fields your "
         "role may see are accepted, anything else is refused and nothing changes.",
     ),
 )
 class PersonViewSet(PolicyViewSet):
     lookup_field = "number"
-    serializer_class = s.PersonSerializer
+    serializer_class = base.PersonSerializer
     policy_action = {
         "list": "person.view",
         "retrieve": "person.view",

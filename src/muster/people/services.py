@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
 from muster.core.numbering import new_number
+from muster.people.audit_actions import PeopleAction
 from muster.people.models import (
     NAME_PARTS,
     PROTECTION_FLAGS,
@@ -69,7 +70,7 @@ def create_household(
         for doc in data.get("documents", []):
             IdentityDocument.objects.create(person=person, recorded_at=now, **doc)
         audit.record(
-            "person.register",
+            PeopleAction.PERSON_REGISTER,
             actor=by,
             obj=person,
             request=request,
@@ -77,7 +78,7 @@ def create_household(
         )
         people.append(person)
     audit.record(
-        "household.register",
+        PeopleAction.HOUSEHOLD_REGISTER,
         actor=by,
         obj=household,
         request=request,
@@ -108,14 +109,14 @@ def add_member(household: Household, data: dict, *, by, request=None) -> Person:
     for doc in data.get("documents", []):
         IdentityDocument.objects.create(person=person, recorded_at=now, **doc)
     audit.record(
-        "person.register",
+        PeopleAction.PERSON_REGISTER,
         actor=by,
         obj=person,
         request=request,
         detail={"household": household.number, "late": True},
     )
     audit.record(
-        "household.add_member",
+        PeopleAction.HOUSEHOLD_ADD_MEMBER,
         actor=by,
         obj=household,
         request=request,
@@ -131,7 +132,7 @@ def add_document(person: Person, raw: dict, *, by, request=None) -> IdentityDocu
         raise ValidationError({"number": [_("is required for a document")]})
     doc = IdentityDocument.objects.create(person=person, recorded_at=timezone.now(), **cleaned[0])
     audit.record(
-        "person.document.add",
+        PeopleAction.PERSON_DOCUMENT_ADD,
         actor=by,
         obj=person,
         request=request,
@@ -193,7 +194,11 @@ def correct_person(
         corrected_at=timezone.now(),
     )
     audit.record(
-        "person.correct", actor=by, obj=person, request=request, detail={"fields": sorted(changes)}
+        PeopleAction.PERSON_CORRECT,
+        actor=by,
+        obj=person,
+        request=request,
+        detail={"fields": sorted(changes)},
     )
     return correction
 
@@ -254,7 +259,9 @@ def merge_persons(kept: Person, duplicate: Person, *, by, reason: str, request=N
         detail = {"kept": kept.number, "duplicate": duplicate.number, "other": other.number}
         if person is kept and gained:
             detail["flags_gained"] = gained
-        audit.record("person.merge", actor=by, obj=person, request=request, detail=detail)
+        audit.record(
+            PeopleAction.PERSON_MERGE, actor=by, obj=person, request=request, detail=detail
+        )
     return kept
 
 
@@ -304,7 +311,7 @@ def unmerge(duplicate: Person, *, by, reason: str, request=None) -> Person:
     duplicate.merged_into = None
     duplicate.save(update_fields=["merged_into"])
     audit.record(
-        "person.unmerge",
+        PeopleAction.PERSON_UNMERGE,
         actor=by,
         obj=duplicate,
         request=request,
@@ -333,6 +340,10 @@ def add_photo(person: Person, data: bytes, *, by, request=None):
         person=person, content_type=content_type, data=data, taken_at=timezone.now(), taken_by=by
     )
     audit.record(
-        "person.photo.add", actor=by, obj=person, request=request, detail={"bytes": len(data)}
+        PeopleAction.PERSON_PHOTO_ADD,
+        actor=by,
+        obj=person,
+        request=request,
+        detail={"bytes": len(data)},
     )
     return photo

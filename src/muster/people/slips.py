@@ -20,6 +20,7 @@ from muster.access.lookup import out_of_scope, visible_person
 from muster.audit import services as audit
 from muster.identity.internals.names import fold_arabic, fold_latin, is_arabic, variant_table
 from muster.people import services as people
+from muster.people.audit_actions import PeopleAction
 from muster.people.models import Person, Photo
 
 SLIP_KINDS = ("card", "wristband")
@@ -70,7 +71,9 @@ def slip(request: HttpRequest, number: str) -> HttpResponse:
     name = " ".join(getattr(person, f) for f in NAME_FIELDS if getattr(person, f))
     year = person.date_of_birth.year if person.date_of_birth else person.birth_year
     with transaction.atomic():
-        audit.record("person.slip.print", request=request, obj=person, detail={"kind": kind})
+        audit.record(
+            PeopleAction.PERSON_SLIP_PRINT, request=request, obj=person, detail={"kind": kind}
+        )
         return render(
             request,
             "people/slip.html",
@@ -100,7 +103,12 @@ def photo(request: HttpRequest, number: str) -> HttpResponse:
     if current is None:
         return HttpResponse(status=404)
     with transaction.atomic():
-        audit.record("person.photo.read", request=request, obj=person, detail={"photo": current.pk})
+        audit.record(
+            PeopleAction.PERSON_PHOTO_READ,
+            request=request,
+            obj=person,
+            detail={"photo": current.pk},
+        )
     response = HttpResponse(bytes(current.data), content_type=current.content_type)
     # A face must not linger in shared caches or on the reception laptop's disk cache.
     response["Cache-Control"] = "no-store, private"

@@ -24,6 +24,7 @@ from muster.custody import services as custody
 from muster.custody.models import Placement
 from muster.people import forms
 from muster.people import services as people_services
+from muster.people.audit_actions import PeopleAction
 from muster.people.models import NAME_PARTS, PROTECTION_FLAGS, Person, Relationship, Sex
 from muster.people.search import closeness, partial_name_condition
 from muster.people.validation import has_hidden_characters, name_has_hidden_characters
@@ -108,7 +109,9 @@ def _other_registrations(request, person: Person, fields) -> list[dict]:
             if show_location
             else None
         )
-        audit.record("person.read", request=request, obj=other, detail={"via": person.number})
+        audit.record(
+            PeopleAction.PERSON_READ, request=request, obj=other, detail={"via": person.number}
+        )
         rows.append(
             {
                 "person": other,
@@ -131,7 +134,7 @@ def _separations(person: Person) -> list[dict]:
 def _render_person(request, person: Person, category_form=None, status=200) -> HttpResponse:
     user = request.user
     fields = policy.person_fields(user)
-    audit.record("person.read", request=request, obj=person)
+    audit.record(PeopleAction.PERSON_READ, request=request, obj=person)
     members = []
     if person.household_id and "household" in fields:
         in_scope = set(
@@ -141,7 +144,9 @@ def _render_person(request, person: Person, category_form=None, status=200) -> H
             members.append({"person": m, "visible": m.pk in in_scope, "self": m.pk == person.pk})
         shown = [m["person"].pk for m in members if m["visible"] and not m["self"]]
         if shown:
-            audit.record_list(request, shown, action="household.members.list", obj=person)
+            audit.record_list(
+                request, shown, action=PeopleAction.HOUSEHOLD_MEMBERS_LIST, obj=person
+            )
     may_decide = policy.can(user, "category.decide")
     context = {
         "person": person,
@@ -259,7 +264,7 @@ def person_correct(request: HttpRequest, number: str) -> HttpResponse:
             **{f: getattr(person, f) for f in PROTECTION_FLAGS},
         }
     )
-    audit.record("person.read", request=request, obj=person, detail={"view": "correct"})
+    audit.record(PeopleAction.PERSON_READ, request=request, obj=person, detail={"view": "correct"})
     context = {
         "person": person,
         "values": values,
@@ -349,7 +354,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
         audit.record_list(
             request,
             [row["person"].pk for row in page.object_list],
-            action="person.search",
+            action=PeopleAction.PERSON_SEARCH,
             length=len(q),
             results=len(found),
         )

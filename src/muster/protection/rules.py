@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
 from muster.people.models import Household, Person
+from muster.protection.audit_actions import ProtectionAction
 from muster.protection.models import FamilySeparation, ProtectionReview
 
 ADULT_AGE = 18
@@ -202,7 +203,7 @@ def record_separation(
         record.moved.set([p.pk for p in sep.moved])
         record.remained.set(sep.remained_ids)
         audit.record(
-            "household.separate",
+            ProtectionAction.HOUSEHOLD_SEPARATE,
             actor=by,
             object_type="people.household",
             object_id=sep.household_id,

@@ -14,6 +14,7 @@ from muster.access.decorators import requires
 from muster.audit import services as audit
 from muster.core.errors import errors_from
 from muster.core.paging import paginate
+from muster.people.audit_actions import PeopleAction
 from muster.people.models import Person
 from muster.protection import queries as protection_queries
 from muster.protection import services as protection
@@ -40,7 +41,10 @@ def protection_review(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, _("Protection review recorded."))
             return redirect("protection-review", number=person.number)
     audit.record(
-        "person.read", request=request, obj=person, detail={"via": "web", "view": "protection"}
+        PeopleAction.PERSON_READ,
+        request=request,
+        obj=person,
+        detail={"via": "web", "view": "protection"},
     )
     return render(
         request,

@@ -20,8 +20,10 @@ from muster.core.paging import paginate
 from muster.core.parsing import MAX_ID, parse_id, parse_int
 from muster.core.uploads import check_upload_size
 from muster.custody.models import Facility
+from muster.people.audit_actions import PeopleAction
 from muster.screening import imports, matching, tasks
 from muster.screening import services as screening
+from muster.screening.audit_actions import ScreeningAction
 from muster.screening.models import (
     Adjudication,
     CategoryDecision,
@@ -52,7 +54,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = [{"hit": h, "summary": matching.summary(h.explanation)} for h in page]
     # The queue shows names of the screened persons and their candidates: one audited read.
     audit.record_list(
-        request, [r["hit"].person_id for r in rows], action="screening.queue.read", hits=len(rows)
+        request,
+        [r["hit"].person_id for r in rows],
+        action=ScreeningAction.SCREENING_QUEUE_READ,
+        hits=len(rows),
     )
     return render(
         request,
@@ -144,7 +149,7 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for person in (hit.person, hit.candidate):
         if person is not None:
             audit.record(
-                "person.read",
+                PeopleAction.PERSON_READ,
                 request=request,
                 obj=person,
                 detail={"via": "web", "view": "screening-hit", "hit": hit.pk},
@@ -297,7 +302,9 @@ def approvals(request: HttpRequest) -> HttpResponse:
                     messages.error(request, msg)
         return redirect("category-approvals")
     pending = list(screening.pending_approvals().order_by("decided_at"))
-    audit.record("screening.approvals.read", request=request, detail={"pending": len(pending)})
+    audit.record(
+        ScreeningAction.SCREENING_APPROVALS_READ, request=request, detail={"pending": len(pending)}
+    )
     return render(
         request,
         "screening/approvals.html",

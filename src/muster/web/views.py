@@ -13,6 +13,7 @@ from django.utils import timezone
 from muster.access import policy
 from muster.access.decorators import signed_in
 from muster.audit import services as audit
+from muster.audit.audit_actions import AuditAction
 from muster.audit.labels import annotate
 from muster.custody.models import Facility
 from muster.custody.queries import children_unaccounted_near
@@ -41,7 +42,7 @@ def _auditor_home() -> dict:
     """The auditor's cards: the latest events (readable), the chain's head, who-read, exports."""
     recent = list(audit.AuditEvent.objects.order_by("-seq")[:AUDITOR_RECENT])
     annotate(recent)
-    exports = list(audit.AuditEvent.objects.filter(action="export").order_by("-seq")[:5])
+    exports = list(audit.AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("-seq")[:5])
     annotate(exports)
     return {
         "recent": recent,

@@ -12,6 +12,7 @@ from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from muster.access.audit_actions import AccessAction
 from muster.access.models import (
     Role,
     RoleGrant,
@@ -143,7 +144,7 @@ def grant_role(
             }
         ) from None
     audit.record(
-        "role.grant",
+        AccessAction.ROLE_GRANT,
         actor=by,
         obj=user,
         request=request,
@@ -164,7 +165,7 @@ def revoke_role(grant: RoleGrant, *, by=None, request=None) -> None:
     grant.revoked_at = timezone.now()
     grant.save(update_fields=["revoked_at"])
     audit.record(
-        "role.revoke",
+        AccessAction.ROLE_REVOKE,
         actor=by,
         obj=grant.user,
         request=request,
@@ -270,7 +271,7 @@ def create_user(
     user.set_password(password)
     user.save()
     facilities = [facility_named(name) for name in facility_names]
-    audit.record("user.create", actor=by, obj=user)
+    audit.record(AccessAction.USER_CREATE, actor=by, obj=user)
     for role in roles:
         for facility in facilities or [None]:
             grant_role(user, role, facility=facility, by=by)

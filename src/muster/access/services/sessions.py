@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from muster.access.audit_actions import AccessAction
 from muster.access.models import (
     LoginAttempt,
     SessionFence,
@@ -33,14 +34,16 @@ def deactivate_user(user, *, by=None, request=None, reason: str = "") -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
     end_sessions(user)
-    audit.record("user.deactivate", actor=by, obj=user, request=request, detail={"reason": reason})
+    audit.record(
+        AccessAction.USER_DEACTIVATE, actor=by, obj=user, request=request, detail={"reason": reason}
+    )
 
 
 @transaction.atomic
 def reactivate_user(user, *, by=None, request=None) -> None:
     user.is_active = True
     user.save(update_fields=["is_active"])
-    audit.record("user.reactivate", actor=by, obj=user, request=request)
+    audit.record(AccessAction.USER_REACTIVATE, actor=by, obj=user, request=request)
 
 
 # --- sign-in throttling --------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from muster.access.audit_actions import AccessAction
 from muster.access.models import (
     ApiTokenUse,
 )
@@ -42,7 +43,7 @@ def new_api_token(user, *, request=None, rotated: bool = False) -> str:
         },
     )
     audit.record(
-        "api_token.rotate" if rotated else "api_token.issue",
+        AccessAction.API_TOKEN_ROTATE if rotated else AccessAction.API_TOKEN_ISSUE,
         actor=user,
         obj=user,
         request=request,
@@ -62,7 +63,7 @@ def revoke_api_token(user, *, reason: str, request=None) -> bool:
     Token.objects.filter(user=user).delete()
     for key in keys:
         audit.record(
-            "api_token.revoke",
+            AccessAction.API_TOKEN_REVOKE,
             obj=user,
             request=request,
             detail={"token": token_id(key), "reason": reason},
@@ -94,7 +95,7 @@ def api_token_refusal(token, *, request=None) -> str | None:
         with transaction.atomic():
             token.delete()
             audit.record(
-                "api_token.expire",
+                AccessAction.API_TOKEN_EXPIRE,
                 obj=token.user,
                 request=request,
                 detail={"token": digest, "reason": reason},
@@ -111,7 +112,7 @@ def api_token_refusal(token, *, request=None) -> str | None:
                 },
             )
             audit.record(
-                "api_token.use",
+                AccessAction.API_TOKEN_USE,
                 actor=token.user,
                 obj=token.user,
                 request=request,

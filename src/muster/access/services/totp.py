@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from muster.access.audit_actions import AccessAction
 from muster.access.models import (
     TotpDevice,
 )
@@ -71,11 +72,11 @@ def _accept_code(device: TotpDevice, code: str) -> bool:
 def confirm_totp_enrolment(user, code: str, *, request=None) -> bool:
     device = TotpDevice.objects.select_for_update().filter(user=user).first()
     if device is None or device.confirmed_at is not None or not _accept_code(device, code):
-        audit.record("login.2fa_failure", actor=user, obj=user, request=request)
+        audit.record(AccessAction.LOGIN_2FA_FAILURE, actor=user, obj=user, request=request)
         return False
     device.confirmed_at = timezone.now()
     device.save(update_fields=["confirmed_at"])
-    audit.record("totp.enrol", actor=user, obj=user, request=request)
+    audit.record(AccessAction.TOTP_ENROL, actor=user, obj=user, request=request)
     return True
 
 
@@ -86,9 +87,9 @@ def verify_totp(user, code: str, *, request=None) -> bool:
     device = TotpDevice.objects.select_for_update().filter(user=user).first()
     ok = device is not None and device.confirmed_at is not None and _accept_code(device, code)
     if not ok:
-        audit.record("login.2fa_failure", actor=user, obj=user, request=request)
+        audit.record(AccessAction.LOGIN_2FA_FAILURE, actor=user, obj=user, request=request)
     else:
-        audit.record("login.2fa_success", actor=user, obj=user, request=request)
+        audit.record(AccessAction.LOGIN_2FA_SUCCESS, actor=user, obj=user, request=request)
     return ok
 
 
@@ -103,6 +104,10 @@ def reset_totp(user, *, by=None, request=None) -> bool:
     TotpDevice.objects.filter(user=user).delete()
     end_sessions(user)
     audit.record(
-        "totp.reset", actor=by, obj=user, request=request, detail={"had_device": had_device}
+        AccessAction.TOTP_RESET,
+        actor=by,
+        obj=user,
+        request=request,
+        detail={"had_device": had_device},
     )
     return had_device

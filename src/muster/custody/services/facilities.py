@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
+from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility, FacilityVersion
 from muster.custody.services.placements import _lock_facility, expected, population
 
@@ -42,7 +43,7 @@ def create_facility(data: dict, *, by, request=None) -> Facility:
     _clean_facility(facility)
     facility.save()
     _open_version(facility, facility.created_at)
-    audit.record("facility.create", actor=by, obj=facility, request=request)
+    audit.record(CustodyAction.FACILITY_CREATE, actor=by, obj=facility, request=request)
     return facility
 
 
@@ -87,7 +88,7 @@ def update_facility(facility: Facility, changes: dict, *, by, request=None) -> F
         )
         _open_version(facility, now)
     audit.record(
-        "facility.update",
+        CustodyAction.FACILITY_UPDATE,
         actor=by,
         obj=facility,
         request=request,

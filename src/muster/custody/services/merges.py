@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
+from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Placement
 from muster.custody.services.placements import State
 
@@ -83,7 +84,13 @@ def end_for_merge(duplicate, kept, *, by, request=None) -> dict:
     detail = {"placement": dup_cur.pk, "kept": kept.number, "kept_moved": moved}
     if result["warning"]:
         detail["warning"] = "moved with no movement recorded"
-    audit.record("placement.end_for_merge", actor=by, obj=duplicate, request=request, detail=detail)
+    audit.record(
+        CustodyAction.PLACEMENT_END_FOR_MERGE,
+        actor=by,
+        obj=duplicate,
+        request=request,
+        detail=detail,
+    )
     return result
 
 
@@ -111,7 +118,7 @@ def restore_after_unmerge(person, kept=None, *, by, reason: str, request=None) -
             if before is not None:
                 restored.append(_copy_placement(before, kept, by=by, now=now, note=""))
             audit.record(
-                "placement.restore_after_unmerge",
+                CustodyAction.PLACEMENT_RESTORE_AFTER_UNMERGE,
                 actor=by,
                 obj=kept,
                 request=request,
@@ -123,7 +130,7 @@ def restore_after_unmerge(person, kept=None, *, by, reason: str, request=None) -
         return restored
     restored.append(_copy_placement(last, person, by=by, now=now, note=""))
     audit.record(
-        "placement.restore_after_unmerge",
+        CustodyAction.PLACEMENT_RESTORE_AFTER_UNMERGE,
         actor=by,
         obj=person,
         request=request,

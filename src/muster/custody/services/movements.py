@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
 from muster.core.numbering import new_number
+from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility, ManifestLine, Movement, Placement
 from muster.custody.services.placements import State, _check_capacity, _lock_facility
 from muster.protection import rules as protection
@@ -97,7 +98,7 @@ def dispatch(
         request=request,
     )
     audit.record(
-        "movement.dispatch",
+        CustodyAction.MOVEMENT_DISPATCH,
         actor=by,
         obj=movement,
         request=request,
@@ -110,7 +111,7 @@ def dispatch(
     )
     for p in persons:
         audit.record(
-            "person.dispatch",
+            CustodyAction.PERSON_DISPATCH,
             actor=by,
             obj=p,
             request=request,
@@ -212,7 +213,7 @@ def receive(
         request=request,
     )
     audit.record(
-        "movement.receive",
+        CustodyAction.MOVEMENT_RECEIVE,
         actor=by,
         obj=movement,
         request=request,
@@ -220,7 +221,7 @@ def receive(
     )
     for line in lines:
         audit.record(
-            "person.receive",
+            CustodyAction.PERSON_RECEIVE,
             actor=by,
             obj=line.person,
             request=request,
@@ -247,7 +248,7 @@ def report_missing(movement: Movement, person, *, note: str, by, request=None) -
     line.resolved_by = by
     line.save()
     audit.record(
-        "person.reported_missing",
+        CustodyAction.PERSON_REPORTED_MISSING,
         actor=by,
         obj=person,
         request=request,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
+from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility, ManifestLine, Placement
 from muster.protection import rules as protection
 
@@ -135,7 +136,9 @@ def place_many(
         detail = {"facility": facility.pk}
         if override_reason.strip():
             detail["capacity_override"] = True
-        audit.record("placement.create", actor=by, obj=p, request=request, detail=detail)
+        audit.record(
+            CustodyAction.PLACEMENT_CREATE, actor=by, obj=p, request=request, detail=detail
+        )
     return placements
 
 

@@ -13,6 +13,7 @@ from muster.api.base import PolicyViewSet, person_by_number
 from muster.audit import services as audit
 from muster.core.errors import errors_from
 from muster.core.parsing import parse_id
+from muster.people.audit_actions import PeopleAction
 from muster.screening import matching
 from muster.screening import services as screening
 from muster.screening.api.serializers import (
@@ -25,6 +26,7 @@ from muster.screening.api.serializers import (
     ReasonInputSerializer,
     person_brief,
 )
+from muster.screening.audit_actions import ScreeningAction
 from muster.screening.models import (
     CategoryDecision,
     Hit,
@@ -105,7 +107,9 @@ class HitViewSet(PolicyViewSet):
         with transaction.atomic():
             page = self.paginate_queryset(qs)
             data = [self.represent(h) for h in page]
-            audit.record("screening.hit.list", request=request, detail={"hits": len(data)})
+            audit.record(
+                ScreeningAction.SCREENING_HIT_LIST, request=request, detail={"hits": len(data)}
+            )
         return self.get_paginated_response(data)
 
     def retrieve(self, request, pk=None):
@@ -114,7 +118,7 @@ class HitViewSet(PolicyViewSet):
             for person in (hit.person, hit.candidate):
                 if person is not None:
                     audit.record(
-                        "person.read",
+                        PeopleAction.PERSON_READ,
                         request=request,
                         obj=person,
                         detail={"via": "api", "view": "screening-hit", "hit": hit.pk},

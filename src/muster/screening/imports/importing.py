@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from muster.audit import services as audit
 from muster.core.conf import conf
 from muster.core.uploads import check_upload_size
+from muster.screening.audit_actions import ScreeningAction
 from muster.screening.imports.records import read_csv, read_xlsx
 from muster.screening.imports.rows import ImportRefused, RowError, TooManyRows
 from muster.screening.imports.unlist import read_un_xml
@@ -142,7 +143,7 @@ def import_reference_list(
             [ReferenceEntry(reference_list=ref_list, **e) for e in parsed.entries], batch_size=2000
         )
         audit.record(
-            "screening.list.import",
+            ScreeningAction.SCREENING_LIST_IMPORT,
             actor=by,
             obj=ref_list,
             request=request,

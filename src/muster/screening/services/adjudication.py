@@ -14,6 +14,7 @@ from muster.custody import services as custody
 from muster.people import services as people
 from muster.people.models import Person
 from muster.screening import matching
+from muster.screening.audit_actions import ScreeningAction
 from muster.screening.models import (
     Adjudication,
     Hit,
@@ -111,7 +112,7 @@ def adjudicate(
         hit=hit, decision=decision, reason=reason.strip(), decided_by=by, decided_at=now
     )
     audit.record(
-        "screening.adjudicate",
+        ScreeningAction.SCREENING_ADJUDICATE,
         actor=by,
         obj=hit.person,
         request=request,
@@ -151,7 +152,7 @@ def undo_merge(hit: Hit, *, reason: str, by, request=None) -> Hit:
         decided_at=timezone.now(),
     )
     audit.record(
-        "screening.undo_merge",
+        ScreeningAction.SCREENING_UNDO_MERGE,
         actor=by,
         obj=hit.person,
         request=request,

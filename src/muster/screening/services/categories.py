@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
+from muster.screening.audit_actions import ScreeningAction
 from muster.screening.models import (
     ApprovalStatus,
     Category,
@@ -116,7 +117,7 @@ def decide_category(
         basis=(basis or "").strip(),
     )
     audit.record(
-        "category.propose" if needs_approval else "category.decide",
+        ScreeningAction.CATEGORY_PROPOSE if needs_approval else ScreeningAction.CATEGORY_DECIDE,
         actor=by,
         obj=person,
         request=request,
@@ -164,7 +165,7 @@ def approve_category(
     CategoryDecision.objects.filter(pk=decision.pk).update(is_current=True)
     decision.refresh_from_db()
     audit.record(
-        "category.approve",
+        ScreeningAction.CATEGORY_APPROVE,
         actor=by,
         obj=decision.person,
         request=request,
@@ -184,7 +185,7 @@ def refuse_category(decision: CategoryDecision, *, by, note: str, request=None) 
     _settle_pending(decision, status=ApprovalStatus.REFUSED, by=by, note=note)
     decision.refresh_from_db()
     audit.record(
-        "category.refuse",
+        ScreeningAction.CATEGORY_REFUSE,
         actor=by,
         obj=decision.person,
         request=request,

@@ -13,6 +13,7 @@ from muster.audit import services as audit
 from muster.identity import Candidate
 from muster.people.models import Person
 from muster.screening import matching
+from muster.screening.audit_actions import ScreeningAction
 from muster.screening.models import (
     Hit,
     ReferenceEntry,
@@ -176,7 +177,7 @@ def screen_persons(
             )
             if created:
                 audit.record(
-                    "screening.hit",
+                    ScreeningAction.SCREENING_HIT,
                     actor=by,
                     obj=hit.person,
                     detail={"hit": hit.pk, "kind": hit.kind, "band": hit.band},
@@ -237,7 +238,7 @@ def screen_registration(person_ids: Sequence[int]) -> ScreeningRun | None:
             run.finished_at = timezone.now()
             run.save()
             audit.record(
-                "screening.run",
+                ScreeningAction.SCREENING_RUN,
                 obj=run,
                 detail={"kind": run.kind, "persons": len(persons), "hits": len(hits)},
             )
@@ -261,7 +262,7 @@ def _fail_run(run: ScreeningRun, exc: Exception) -> ScreeningRun:
     )
     run.refresh_from_db()
     audit.record(
-        "screening.run",
+        ScreeningAction.SCREENING_RUN,
         obj=run,
         detail={"kind": run.kind, "persons": run.total, "status": run.status, "error": run.error},
     )
@@ -327,7 +328,7 @@ def run_batch_rescreen(run_id: int, *, chunk: int = BATCH_CHUNK) -> ScreeningRun
         raise
     run.refresh_from_db()
     audit.record(
-        "screening.run",
+        ScreeningAction.SCREENING_RUN,
         obj=run,
         detail={"kind": run.kind, "persons": run.done, "hits": run.hits_created},
     )
