@@ -66,6 +66,17 @@ def login(client):
     return as_user
 
 
+@pytest.fixture
+def officer(make_user):
+    """A registration officer (tests/screening's ``officer`` is a screening officer)."""
+    return make_user("registration_officer")
+
+
+@pytest.fixture
+def officer_client(login, officer):
+    return login(officer)
+
+
 HOUSEHOLD = factories.HOUSEHOLD
 
 
