@@ -98,7 +98,10 @@ def add_member(household: Household, data: dict, *, by, request=None) -> Person:
         raise ValidationError(
             {
                 "relationship_to_head": [
-                    _("the household has a head; give this person's relationship")
+                    ValidationError(
+                        _("the household has a head; give this person's relationship"),
+                        code="household_has_head",
+                    )
                 ]
             }
         )
@@ -129,7 +132,15 @@ def add_member(household: Household, data: dict, *, by, request=None) -> Person:
 def add_document(person: Person, raw: dict, *, by, request=None) -> IdentityDocument:
     cleaned = clean_member({"given_name": person.given_name, "documents": [raw]})["documents"]
     if not cleaned:
-        raise ValidationError({"number": [_("is required for a document")]})
+        raise ValidationError(
+            {
+                "number": [
+                    ValidationError(
+                        _("is required for a document"), code="document_number_required"
+                    )
+                ]
+            }
+        )
     doc = IdentityDocument.objects.create(person=person, recorded_at=timezone.now(), **cleaned[0])
     audit.record(
         PeopleAction.PERSON_DOCUMENT_ADD,
@@ -161,7 +172,9 @@ def correct_person(
 ) -> PersonCorrection | None:
     """Correct registered details. The old values are kept in a PersonCorrection; nothing is lost."""
     if not (reason or "").strip():
-        raise ValidationError({"reason": [_("a correction needs a reason")]})
+        raise ValidationError(
+            {"reason": [ValidationError(_("a correction needs a reason"), code="reason_required")]}
+        )
     unknown = sorted(set(raw) - set(CORRECTABLE) - {"estimated_age"})
     if unknown:
         raise ValidationError({f: [_("cannot be corrected here")] for f in unknown})
@@ -214,14 +227,31 @@ def _lock_persons(*persons: Person) -> list[Person]:
 def lock_for_merge(kept: Person, duplicate: Person, *, reason: str) -> tuple[Person, Person]:
     """Both records, locked and checked: a merge needs a reason, two records, neither merged yet."""
     if not (reason or "").strip():
-        raise ValidationError({"reason": [_("a merge needs a reason")]})
+        raise ValidationError(
+            {"reason": [ValidationError(_("a merge needs a reason"), code="reason_required")]}
+        )
     if kept.pk == duplicate.pk:
-        raise ValidationError({"candidate": [_("a record cannot be merged into itself")]})
+        raise ValidationError(
+            {
+                "candidate": [
+                    ValidationError(
+                        _("a record cannot be merged into itself"), code="merge_into_itself"
+                    )
+                ]
+            }
+        )
     locked = {p.pk: p for p in _lock_persons(kept, duplicate)}
     kept, duplicate = locked[kept.pk], locked[duplicate.pk]
     if duplicate.merged_into_id or kept.merged_into_id:
         raise ValidationError(
-            {"candidate": [_("one of these records is already merged into another")]}
+            {
+                "candidate": [
+                    ValidationError(
+                        _("one of these records is already merged into another"),
+                        code="already_merged",
+                    )
+                ]
+            }
         )
     return kept, duplicate
 
@@ -283,10 +313,24 @@ def unmerge(duplicate: Person, *, by, reason: str, request=None) -> Person:
     """Undo a merge: the duplicate stands on its own again and the kept record loses the flags it
     gained from it (screening's ``unmerge_duplicate`` also puts both back where they were)."""
     if not (reason or "").strip():
-        raise ValidationError({"reason": [_("undoing a merge needs a reason")]})
+        raise ValidationError(
+            {
+                "reason": [
+                    ValidationError(_("undoing a merge needs a reason"), code="reason_required")
+                ]
+            }
+        )
     duplicate = _lock_persons(duplicate)[0]
     if not duplicate.merged_into_id:
-        raise ValidationError({"person": [_("%(p)s is not merged") % {"p": duplicate.number}]})
+        raise ValidationError(
+            {
+                "person": [
+                    ValidationError(
+                        _("%(p)s is not merged") % {"p": duplicate.number}, code="not_merged"
+                    )
+                ]
+            }
+        )
     kept = _lock_persons(duplicate.merged_into)[0]
     gained = (
         PersonCorrection.objects.filter(
@@ -331,10 +375,18 @@ def add_photo(person: Person, data: bytes, *, by, request=None):
     from muster.people.models import Photo
 
     if len(data) > MAX_PHOTO_BYTES:
-        raise ValidationError({"photo": _("the photo is larger than 2 MB")})
+        raise ValidationError(
+            {"photo": ValidationError(_("the photo is larger than 2 MB"), code="too_large")}
+        )
     content_type = next((t for magic, t in PHOTO_TYPES.items() if data.startswith(magic)), None)
     if content_type is None:
-        raise ValidationError({"photo": _("the photo must be a JPEG or PNG image")})
+        raise ValidationError(
+            {
+                "photo": ValidationError(
+                    _("the photo must be a JPEG or PNG image"), code="not_an_image"
+                )
+            }
+        )
     Photo.objects.filter(person=person, is_current=True).update(is_current=False)
     photo = Photo.objects.create(
         person=person, content_type=content_type, data=data, taken_at=timezone.now(), taken_by=by

@@ -225,7 +225,9 @@ def _check_flags(out: dict, errors: dict, today: dt.date) -> None:
 def clean_household(members_raw: list[dict], *, today: dt.date | None = None) -> list[dict]:
     """Validate a whole household; errors are keyed ``members[i].field``. Head must come first."""
     if not members_raw:
-        raise ValidationError({"members": [_("at least one person is required")]})
+        raise ValidationError(
+            {"members": [ValidationError(_("at least one person is required"), code="required")]}
+        )
     errors: dict[str, list[str]] = {}
     cleaned: list[dict] = []
     for i, raw in enumerate(members_raw):

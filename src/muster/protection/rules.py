@@ -177,7 +177,9 @@ def check_receipt(
             message += " " + _("(children left in transit: %(list)s)") % {
                 "list": ", ".join(children[:20])
             }
-        raise ValidationError({"separation_reason": [message]})
+        raise ValidationError(
+            {"separation_reason": [ValidationError(message, code="separation_reason_required")]}
+        )
     return plan
 
 

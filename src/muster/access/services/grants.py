@@ -29,7 +29,15 @@ def user_named(username: str):
     """The account called ``username`` (deactivated ones included)."""
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        raise ValidationError({"username": [_("no user named '%(u)s'") % {"u": username}]})
+        raise ValidationError(
+            {
+                "username": [
+                    ValidationError(
+                        _("no user named '%(u)s'") % {"u": username}, code="no_such_user"
+                    )
+                ]
+            }
+        )
     return user
 
 
@@ -37,7 +45,15 @@ def facility_named(name: str):
 
     facility = Facility.objects.filter(name=name).first()
     if facility is None:
-        raise ValidationError({"facility": [_("no facility named '%(n)s'") % {"n": name}]})
+        raise ValidationError(
+            {
+                "facility": [
+                    ValidationError(
+                        _("no facility named '%(n)s'") % {"n": name}, code="no_such_facility"
+                    )
+                ]
+            }
+        )
     return facility
 
 
@@ -46,8 +62,11 @@ def _check_role(role: str) -> None:
         raise ValidationError(
             {
                 "role": [
-                    _("'%(v)s' is not a role (one of: %(roles)s)")
-                    % {"v": role, "roles": ", ".join(Role.values)}
+                    ValidationError(
+                        _("'%(v)s' is not a role (one of: %(roles)s)")
+                        % {"v": role, "roles": ", ".join(Role.values)},
+                        code="no_such_role",
+                    )
                 ]
             }
         )
@@ -84,8 +103,11 @@ def grant_role(
         raise ValidationError(
             {
                 "expires_at": [
-                    _("%(t)s is not in the future")
-                    % {"t": timezone.localtime(expires_at).strftime("%Y-%m-%d %H:%M")}
+                    ValidationError(
+                        _("%(t)s is not in the future")
+                        % {"t": timezone.localtime(expires_at).strftime("%Y-%m-%d %H:%M")},
+                        code="not_in_future",
+                    )
                 ]
             }
         )
@@ -97,15 +119,18 @@ def grant_role(
             raise ValidationError(
                 {
                     "role": [
-                        _(
-                            "%(user)s already holds %(other)s at %(where)s; it cannot be combined with %(role)s"
+                        ValidationError(
+                            _(
+                                "%(user)s already holds %(other)s at %(where)s; it cannot be combined with %(role)s"
+                            )
+                            % {
+                                "user": user.get_username(),
+                                "other": other.role,
+                                "where": _where(other),
+                                "role": role,
+                            },
+                            code="incompatible_roles",
                         )
-                        % {
-                            "user": user.get_username(),
-                            "other": other.role,
-                            "where": _where(other),
-                            "role": role,
-                        }
                     ]
                 }
             )
@@ -131,15 +156,18 @@ def grant_role(
         raise ValidationError(
             {
                 "role": [
-                    _(
-                        "%(user)s was granted %(role)s at %(where)s by someone else a moment ago; "
-                        "nothing was changed"
+                    ValidationError(
+                        _(
+                            "%(user)s was granted %(role)s at %(where)s by someone else a moment ago; "
+                            "nothing was changed"
+                        )
+                        % {
+                            "user": user.get_username(),
+                            "role": role,
+                            "where": facility.name if facility else _("every facility"),
+                        },
+                        code="granted_meanwhile",
                     )
-                    % {
-                        "user": user.get_username(),
-                        "role": role,
-                        "where": facility.name if facility else _("every facility"),
-                    }
                 ]
             }
         ) from None
@@ -187,7 +215,15 @@ def revoke_roles(user, role: str, *, facility=None, by=None, request=None) -> li
     )
     names = {"user": user.get_username(), "role": role}
     if not held:
-        raise ValidationError({"role": [_("%(user)s holds no %(role)s grant") % names]})
+        raise ValidationError(
+            {
+                "role": [
+                    ValidationError(
+                        _("%(user)s holds no %(role)s grant") % names, code="no_such_grant"
+                    )
+                ]
+            }
+        )
     if facility is not None:
         there = [g for g in held if g.facility_id == facility.pk]
         if not there:
@@ -195,8 +231,11 @@ def revoke_roles(user, role: str, *, facility=None, by=None, request=None) -> li
             raise ValidationError(
                 {
                     "facility": [
-                        _("%(user)s holds %(role)s at %(places)s, not at %(facility)s alone")
-                        % {**names, "places": places, "facility": facility.name}
+                        ValidationError(
+                            _("%(user)s holds %(role)s at %(places)s, not at %(facility)s alone")
+                            % {**names, "places": places, "facility": facility.name},
+                            code="grant_elsewhere",
+                        )
                     ]
                 }
             )
@@ -259,9 +298,17 @@ def create_user(
     User = get_user_model()
     username = (username or "").strip()
     if not username:
-        raise ValidationError({"username": [_("is required")]})
+        raise ValidationError({"username": [ValidationError(_("is required"), code="required")]})
     if User.objects.filter(username=username).exists():
-        raise ValidationError({"username": [_("'%(u)s' already exists") % {"u": username}]})
+        raise ValidationError(
+            {
+                "username": [
+                    ValidationError(
+                        _("'%(u)s' already exists") % {"u": username}, code="username_taken"
+                    )
+                ]
+            }
+        )
     user = User(username=username)
     if check_password:
         try:

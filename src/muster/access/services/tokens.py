@@ -31,7 +31,9 @@ def new_api_token(user, *, request=None, rotated: bool = False) -> str:
     from rest_framework.authtoken.models import Token
 
     if not user.is_active:
-        raise ValidationError({"user": [_("this account is deactivated")]})
+        raise ValidationError(
+            {"user": [ValidationError(_("this account is deactivated"), code="deactivated")]}
+        )
     revoke_api_token(user, reason="rotated" if rotated else "replaced", request=request)
     token = Token.objects.create(user=user)
     ApiTokenUse.objects.update_or_create(

@@ -38,7 +38,14 @@ def start_totp_enrolment(user) -> TotpDevice:
     device = TotpDevice.objects.filter(user=user).first()
     if device is not None and device.confirmed_at is not None:
         raise ValidationError(
-            {"code": [_("an authenticator is already enrolled for this account")]}
+            {
+                "code": [
+                    ValidationError(
+                        _("an authenticator is already enrolled for this account"),
+                        code="already_enrolled",
+                    )
+                ]
+            }
         )
     if device is None:
         device = TotpDevice.objects.create(user=user, secret=pyotp.random_base32())

@@ -25,7 +25,14 @@ def _clean_facility(facility: Facility) -> None:
     duplicate = Facility.objects.filter(name=facility.name).exclude(pk=facility.pk)
     if duplicate.exists():
         raise ValidationError(
-            {"name": [_("a facility named '%(n)s' exists") % {"n": facility.name}]}
+            {
+                "name": [
+                    ValidationError(
+                        _("a facility named '%(n)s' exists") % {"n": facility.name},
+                        code="facility_name_taken",
+                    )
+                ]
+            }
         )
     facility.full_clean(exclude=["created_at"])
 

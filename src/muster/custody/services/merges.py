@@ -55,7 +55,14 @@ def end_for_merge(duplicate, kept, *, by, request=None) -> dict:
     for person, current in ((duplicate, dup_cur), (kept, kept_cur)):
         if current is not None and current.state == State.IN_TRANSIT:
             raise ValidationError(
-                {"persons": [_("%(p)s is in transit; receive it before merging") % {"p": person}]}
+                {
+                    "persons": [
+                        ValidationError(
+                            _("%(p)s is in transit; receive it before merging") % {"p": person},
+                            code="in_transit",
+                        )
+                    ]
+                }
             )
     result = {"placement": None, "warning": ""}
     if dup_cur is None:

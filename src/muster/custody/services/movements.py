@@ -34,14 +34,34 @@ def dispatch(
     facilities (protection safeguard, see :mod:`muster.protection.rules`).
     """
     if from_facility.pk == to_facility.pk:
-        raise ValidationError({"to_facility": [_("must differ from the sending facility")]})
+        raise ValidationError(
+            {
+                "to_facility": [
+                    ValidationError(
+                        _("must differ from the sending facility"), code="same_facility"
+                    )
+                ]
+            }
+        )
     if not persons:
-        raise ValidationError({"persons": [_("select at least one person")]})
+        raise ValidationError(
+            {"persons": [ValidationError(_("select at least one person"), code="nobody_selected")]}
+        )
     if not to_facility.is_active:
-        raise ValidationError({"to_facility": [_("%(f)s is closed") % {"f": to_facility.name}]})
+        raise ValidationError(
+            {
+                "to_facility": [
+                    ValidationError(
+                        _("%(f)s is closed") % {"f": to_facility.name}, code="facility_closed"
+                    )
+                ]
+            }
+        )
     ids = [p.pk for p in persons]
     if len(set(ids)) != len(ids):
-        raise ValidationError({"persons": [_("a person is listed twice")]})
+        raise ValidationError(
+            {"persons": [ValidationError(_("a person is listed twice"), code="listed_twice")]}
+        )
     _lock_facility(to_facility)
     current = {
         pl.person_id: pl
@@ -57,8 +77,11 @@ def dispatch(
         raise ValidationError(
             {
                 "persons": [
-                    _("not currently at %(f)s: %(list)s")
-                    % {"f": from_facility.name, "list": ", ".join(not_here[:20])}
+                    ValidationError(
+                        _("not currently at %(f)s: %(list)s")
+                        % {"f": from_facility.name, "list": ", ".join(not_here[:20])},
+                        code="not_at_facility",
+                    )
                 ]
             }
         )
@@ -161,8 +184,11 @@ def receive(
             raise ValidationError(
                 {
                     "persons": [
-                        _("%(n)d selected person(s) are not on manifest %(m)s")
-                        % {"n": len(strangers), "m": movement.number}
+                        ValidationError(
+                            _("%(n)d selected person(s) are not on manifest %(m)s")
+                            % {"n": len(strangers), "m": movement.number},
+                            code="not_on_manifest",
+                        )
                     ]
                 }
             )
@@ -170,7 +196,14 @@ def receive(
     lines = list(pending.select_related("person"))
     if not lines:
         raise ValidationError(
-            {"persons": [_("nobody selected is still pending on %(m)s") % {"m": movement.number}]}
+            {
+                "persons": [
+                    ValidationError(
+                        _("nobody selected is still pending on %(m)s") % {"m": movement.number},
+                        code="nothing_pending",
+                    )
+                ]
+            }
         )
     person_ids = [line.person_id for line in lines]
     left_behind = [
@@ -238,10 +271,21 @@ def report_missing(movement: Movement, person, *, note: str, by, request=None) -
     is a flag for follow-up, not a way to close the case.
     """
     if not (note or "").strip():
-        raise ValidationError({"note": [_("say what is known (e.g. 'not on the bus at arrival')")]})
+        raise ValidationError(
+            {
+                "note": [
+                    ValidationError(
+                        _("say what is known (e.g. 'not on the bus at arrival')"),
+                        code="note_required",
+                    )
+                ]
+            }
+        )
     line = ManifestLine.objects.select_for_update().get(movement=movement, person=person)
     if line.outcome == ManifestLine.Outcome.RECEIVED:
-        raise ValidationError({"person": [_("already received")]})
+        raise ValidationError(
+            {"person": [ValidationError(_("already received"), code="already_received")]}
+        )
     line.outcome = ManifestLine.Outcome.MISSING
     line.note = note.strip()
     line.resolved_at = timezone.now()

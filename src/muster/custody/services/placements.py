@@ -64,17 +64,20 @@ def _check_capacity(facility: Facility, incoming: int, override_reason: str) -> 
     raise CapacityExceeded(
         {
             "facility": [
-                _(
-                    "%(facility)s is full: %(occupied)d of %(capacity)d places taken or expected, "
-                    "%(incoming)d more would exceed capacity. Choose another facility or record a "
-                    "capacity override with a reason."
+                ValidationError(
+                    _(
+                        "%(facility)s is full: %(occupied)d of %(capacity)d places taken or expected, "
+                        "%(incoming)d more would exceed capacity. Choose another facility or record a "
+                        "capacity override with a reason."
+                    )
+                    % {
+                        "facility": facility.name,
+                        "occupied": occupied,
+                        "capacity": facility.capacity,
+                        "incoming": incoming,
+                    },
+                    code="capacity_exceeded",
                 )
-                % {
-                    "facility": facility.name,
-                    "occupied": occupied,
-                    "capacity": facility.capacity,
-                    "incoming": incoming,
-                }
             ]
         }
     )
@@ -97,7 +100,15 @@ def place_many(
 ) -> list[Placement]:
     """First placement of newly registered persons (or of persons with no current placement)."""
     if not facility.is_active:
-        raise ValidationError({"facility": [_("%(f)s is closed") % {"f": facility.name}]})
+        raise ValidationError(
+            {
+                "facility": [
+                    ValidationError(
+                        _("%(f)s is closed") % {"f": facility.name}, code="facility_closed"
+                    )
+                ]
+            }
+        )
     # Protection safeguards (children in holding, family separation): see muster.protection.rules.
     plan = protection.check_transfer(persons, facility, separation_reason=separation_reason, by=by)
     _lock_facility(facility)
@@ -111,8 +122,11 @@ def place_many(
         raise ValidationError(
             {
                 "persons": [
-                    _("%(n)d person(s) already have a current placement; use a transfer")
-                    % {"n": len(already)}
+                    ValidationError(
+                        _("%(n)d person(s) already have a current placement; use a transfer")
+                        % {"n": len(already)},
+                        code="already_placed",
+                    )
                 ]
             }
         )

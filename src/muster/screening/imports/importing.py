@@ -101,14 +101,20 @@ def import_reference_list(
         parsed = READERS[fmt](data, max_rows)
     except TooManyRows:
         raise ValidationError(
-            {"file": [_("the file has more than %(n)d rows (MUSTER_LIST_MAX_ROWS); split it")
-                      % {"n": max_rows}]}
+            {"file": [ValidationError(_("the file has more than %(n)d rows (MUSTER_LIST_MAX_ROWS); split it")
+                      % {"n": max_rows}, code="too_many_rows")]}
         ) from None  # fmt: skip
     fatal = [e for e in parsed.errors if e.row == 1 and not parsed.entries]
     if parsed.errors and (not skip_bad_rows or fatal):
         raise ImportRefused(parsed.errors)
     if not parsed.entries:
-        raise ValidationError({"file": [_("no entry could be read from the file")]})
+        raise ValidationError(
+            {
+                "file": [
+                    ValidationError(_("no entry could be read from the file"), code="empty_file")
+                ]
+            }
+        )
 
     with transaction.atomic():
         previous = (
@@ -116,8 +122,8 @@ def import_reference_list(
         )
         if previous is not None and day < previous.list_date:
             raise ValidationError(
-                {"list_date": [_("the current version of '%(n)s' is dated %(d)s; this file is older")
-                               % {"n": name, "d": previous.list_date.isoformat()}]}
+                {"list_date": [ValidationError(_("the current version of '%(n)s' is dated %(d)s; this file is older")
+                               % {"n": name, "d": previous.list_date.isoformat()}, code="older_version")]}
             )  # fmt: skip
         now = timezone.now()
         version = (

@@ -102,8 +102,11 @@ def adjudicate(
         raise AlreadyDecided(
             {
                 "status": [
-                    _("this hit was already decided (%(status)s) by %(who)s; reload to see it")
-                    % {"status": current.get_status_display(), "who": who}
+                    ValidationError(
+                        _("this hit was already decided (%(status)s) by %(who)s; reload to see it")
+                        % {"status": current.get_status_display(), "who": who},
+                        code="already_decided",
+                    )
                 ]
             }
         )
@@ -130,7 +133,13 @@ def adjudicate(
 def undo_merge(hit: Hit, *, reason: str, by, request=None) -> Hit:
     """Undo a confirmed duplicate: the records stand apart again and the pair counts as rejected."""
     if not (reason or "").strip():
-        raise ValidationError({"reason": [_("undoing a merge needs a reason")]})
+        raise ValidationError(
+            {
+                "reason": [
+                    ValidationError(_("undoing a merge needs a reason"), code="reason_required")
+                ]
+            }
+        )
     changed = Hit.objects.filter(
         pk=hit.pk, status=Hit.Status.CONFIRMED, kind=Hit.Kind.DUPLICATE
     ).update(
@@ -141,7 +150,16 @@ def undo_merge(hit: Hit, *, reason: str, by, request=None) -> Hit:
         decision_reason=reason.strip(),
     )
     if not changed:
-        raise AlreadyDecided({"status": [_("only a confirmed duplicate can be undone")]})
+        raise AlreadyDecided(
+            {
+                "status": [
+                    ValidationError(
+                        _("only a confirmed duplicate can be undone"),
+                        code="not_a_confirmed_duplicate",
+                    )
+                ]
+            }
+        )
     hit = Hit.objects.select_related("person").get(pk=hit.pk)
     unmerge_duplicate(hit.person, by=by, reason=reason, request=request)
     Adjudication.objects.create(

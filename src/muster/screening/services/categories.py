@@ -136,7 +136,15 @@ def _settle_pending(decision: CategoryDecision, *, status: str, by, note: str) -
         status=status, approved_by=by, approved_at=now, approval_note=(note or "").strip()
     )
     if not changed:
-        raise ValidationError({"status": [_("this decision is no longer waiting for approval")]})
+        raise ValidationError(
+            {
+                "status": [
+                    ValidationError(
+                        _("this decision is no longer waiting for approval"), code="not_pending"
+                    )
+                ]
+            }
+        )
 
 
 def _second_officer_errors(decision: CategoryDecision, by) -> dict:
