@@ -32,10 +32,6 @@ def refuse(request, obj, reason: str) -> Http404:
     return Http404()
 
 
-#: The older name, kept for the pages that call it.
-out_of_scope = refuse
-
-
 def record_refusal_after_rollback(request) -> None:
     """Write again the refusal left by :func:`refuse` if the view's transaction rolled it back."""
     http_request = getattr(request, "_request", request)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from muster.access import policy
 from muster.access.decorators import requires
-from muster.access.lookup import may_see_names, out_of_scope, search_persons, visible_person
+from muster.access.lookup import may_see_names, refuse, search_persons, visible_person
 from muster.access.policy import IDENTITY_FIELDS
 from muster.access.projection import person_values
 from muster.audit import services as audit
@@ -233,7 +233,7 @@ def person_correct(request: HttpRequest, number: str) -> HttpResponse:
     """Correct a person's registered details, with a reason; the old values stay in the timeline."""
     person = visible_person(request, number, "person.correct")
     if person.merged_into_id:
-        raise out_of_scope(request, person, "merged record")
+        raise refuse(request, person, "merged record")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
