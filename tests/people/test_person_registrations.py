@@ -55,7 +55,7 @@ def test_seeing_the_other_registration_is_audited_as_a_read_of_it(merged, office
     kept, duplicate = merged
     officer_client.get(url(kept))
     read = AuditEvent.objects.get(action="person.read", object_id=str(duplicate.pk))
-    assert read.detail == {"via": kept.number}
+    assert read.detail == {"via": "web", "view": "person", "seen_from": kept.number}
 
 
 def test_a_person_registered_once_shows_no_other_registrations(registered, officer_client):

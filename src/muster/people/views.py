@@ -26,6 +26,7 @@ from muster.people import forms
 from muster.people import services as people_services
 from muster.people.audit_actions import PeopleAction
 from muster.people.models import NAME_PARTS, PROTECTION_FLAGS, Person, Relationship, Sex
+from muster.people.reads import WEB, record_read
 from muster.people.search import closeness, partial_name_condition
 from muster.people.validation import has_hidden_characters, name_has_hidden_characters
 from muster.protection import queries as protection_queries
@@ -109,9 +110,7 @@ def _other_registrations(request, person: Person, fields) -> list[dict]:
             if show_location
             else None
         )
-        audit.record(
-            PeopleAction.PERSON_READ, request=request, obj=other, detail={"via": person.number}
-        )
+        record_read(request, other, via=WEB, view="person", seen_from=person.number)
         rows.append(
             {
                 "person": other,
@@ -134,7 +133,7 @@ def _separations(person: Person) -> list[dict]:
 def _render_person(request, person: Person, category_form=None, status=200) -> HttpResponse:
     user = request.user
     fields = policy.person_fields(user)
-    audit.record(PeopleAction.PERSON_READ, request=request, obj=person)
+    record_read(request, person, via=WEB, view="person")
     members = []
     if person.household_id and "household" in fields:
         in_scope = set(
@@ -264,7 +263,7 @@ def person_correct(request: HttpRequest, number: str) -> HttpResponse:
             **{f: getattr(person, f) for f in PROTECTION_FLAGS},
         }
     )
-    audit.record(PeopleAction.PERSON_READ, request=request, obj=person, detail={"view": "correct"})
+    record_read(request, person, via=WEB, view="correct")
     context = {
         "person": person,
         "values": values,
