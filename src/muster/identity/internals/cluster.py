@@ -71,7 +71,7 @@ def guarded_clusters(
             continue
         mi = members.get(ri, [ri])
         mj = members.get(rj, [rj])
-        if (len(mi) > 1 or len(mj) > 1) and any(conflict(x, y) for x in mi for y in mj):
+        if any(conflict(x, y) for x in mi for y in mj):
             continue
         if len(mi) < len(mj):
             ri, rj, mi, mj = rj, ri, mj, mi

@@ -236,7 +236,9 @@ def record_conflicts(
     def key(i: int) -> NameKey:
         if i not in keys:
             r = table.loc[i]
-            keys[i] = NameKey("", r.n_sc, r.n_f, r.n_k1, r.n_k2, r.n_c, r.n_s, r.n_c2, r.n_s2)
+            keys[i] = NameKey(
+                "", r.n_sc, r.n_f, r.n_k1, r.n_k2, r.n_c, r.n_s, r.n_c2, r.n_s2, r.n_b
+            )
         return keys[i]
 
     def compared_apart(x: int, y: int) -> bool:
