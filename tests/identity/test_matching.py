@@ -178,9 +178,7 @@ def test_a_russian_passport_and_a_reception_record_of_one_man_are_one_person() -
     assert clusters["p3"] != clusters["p1"]
 
 
-def test_two_single_records_whose_given_names_disagree_are_never_joined_on_their_own_pair() -> (
-    None
-):
+def test_two_single_records_whose_given_names_disagree_are_never_joined_on_their_own_pair() -> None:
     import numpy as np
 
     from muster.identity.internals.cluster import guarded_clusters

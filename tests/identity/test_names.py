@@ -188,7 +188,9 @@ FAR_SCHOOLS = [
 ]
 
 
-@pytest.mark.parametrize(("part", "name", "spellings"), FAR_SCHOOLS, ids=[s[1] for s in FAR_SCHOOLS])
+@pytest.mark.parametrize(
+    ("part", "name", "spellings"), FAR_SCHOOLS, ids=[s[1] for s in FAR_SCHOOLS]
+)
 def test_far_schools_spellings_share_the_broad_key_and_never_disagree(
     part: str, name: str, spellings: list[str]
 ) -> None:

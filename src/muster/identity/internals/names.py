@@ -12,9 +12,11 @@ The original text is never changed; every key here is derived from it.  A name g
   with the package (attested Latin spellings of Arabic names, with counts).  Arabic script is
   looked up directly; a Latin spelling is looked up when one Arabic name dominates it.
 - ``skeleton``: consonants only, the common ground of Arabic script (which writes no short
-  vowels) and Latin (which does not mark long ones).  Used for blocking and for cross-script
-  comparison when the table does not know the name.  ``skeleton2`` reads th, g, kh and c as
+  vowels) and Latin (which does not mark long ones).  Used for cross-script comparison when
+  the table does not know the name.  ``skeleton2`` reads th, g, kh and c as
   other schools do (dhal, qaf, hah, jim); a skeleton comparison accepts either.
+- ``broad``: consonant classes that far schools of transliteration share (``broad_key``);
+  used for blocking, and as a weak ("typo") agreement.
 
 Latin rules, in order (see README.md in this package for the table with examples):
 
@@ -468,7 +470,9 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
             k1 = k2 = _arabic_letters(base)
         letters = _arabic_letters(base)
         skeleton = skeleton_of_key(letters)
-        broad = broad_key(_rule_input(fold_latin(table.latin_of[canon]), part) if canon else letters)
+        broad = broad_key(
+            _rule_input(fold_latin(table.latin_of[canon]), part) if canon else letters
+        )
         return NameKey(text, "arabic", folded, k1, k2, canon, skeleton, "", skeleton, broad)
     folded = fold_latin(text)
     if not folded:
