@@ -34,6 +34,19 @@ DESTINATION_KIND = {
 }
 DEMO_PASSWORD_SUFFIX = "-demo-2026"
 BATCH = 2000
+# The scenario's facilities as Arabic speakers write them, shown in the Arabic UI.
+FACILITY_NAMES_AR = {
+    "Reception point 1 (Baghouz)": "نقطة الاستقبال 1 (الباغوز)",
+    "Reception point 2 (Al-Marashida)": "نقطة الاستقبال 2 (المراشدة)",
+    "Reception point 3 (Al-Sousa)": "نقطة الاستقبال 3 (السوسة)",
+    "Al-Omar screening site": "موقع التدقيق في حقل العمر",
+    "Al-Hol camp": "مخيم الهول",
+    "Areesha camp": "مخيم العريشة",
+    "Roj family camp": "مخيم روج للعائلات",
+    "Hasakah central holding facility": "مركز الاحتجاز المركزي في الحسكة",
+    "Al-Shaddadi holding facility": "مركز احتجاز الشدادي",
+    "Derik holding facility": "مركز احتجاز ديريك",
+}
 
 
 @dataclass
@@ -148,6 +161,7 @@ def _load_facilities(scenario) -> dict[str, Facility]:
         facility, _ = Facility.objects.get_or_create(
             name=spec.name,
             defaults=dict(
+                name_ar=FACILITY_NAMES_AR.get(spec.name, ""),
                 kind=spec.kind,
                 capacity=spec.capacity,
                 pcode=spec.pcode,

@@ -3,7 +3,7 @@ the detail as key/value rows. Used by the log page and the auditor's home."""
 
 from django.apps import apps
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from muster.audit.services import PERSON_TYPE
 
@@ -119,5 +119,7 @@ def _shown(detail: dict) -> dict:
     ids = detail.get("person_ids") if isinstance(detail, dict) else None
     if not isinstance(ids, list) or len(ids) <= SHOWN_IDS:
         return detail
-    more = _("… and %(n)d more") % {"n": len(ids) - SHOWN_IDS}
+    more = ngettext("… and %(n)d more", "… and %(n)d more", len(ids) - SHOWN_IDS) % {
+        "n": len(ids) - SHOWN_IDS
+    }
     return {**detail, "person_ids": [*ids[:SHOWN_IDS], more]}

@@ -14,8 +14,10 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from muster.audit import services as audit
+from muster.core.text import isolate
 from muster.core.conf import conf
 from muster.core.numbering import new_number
 from muster.custody.models import Facility, FacilityVersion, ManifestLine, Movement, Placement
@@ -107,7 +109,11 @@ def place_many(
         raise ValidationError(
             {
                 "persons": [
-                    _("%(n)d person(s) already have a current placement; use a transfer")
+                    ngettext(
+                        "%(n)d person already has a current placement; use a transfer",
+                        "%(n)d persons already have a current placement; use a transfer",
+                        len(already),
+                    )
                     % {"n": len(already)}
                 ]
             }
@@ -167,6 +173,35 @@ def _copy_placement(source: Placement, person, *, by, now, note: str) -> Placeme
     )
 
 
+def _moved_unrecorded(kept, kept_cur, dup_cur) -> str:
+    if kept_cur is None or kept_cur.state != State.PLACED or not dup_cur.facility_id:
+        return ""
+    if kept_cur.facility_id == dup_cur.facility_id:
+        return ""
+    return _("%(p)s was at %(a)s and is now at %(b)s, with no movement recorded between them") % {
+        "p": isolate(kept.number),
+        "a": isolate(kept_cur.facility.display_name),
+        "b": isolate(dup_cur.facility.display_name),
+    }
+
+
+def merge_location_warning(duplicate, kept) -> str:
+    """What a merge of ``duplicate`` into ``kept`` would warn about, read before it is confirmed:
+    the two records placed at different facilities with no movement recorded between them."""
+    current = {
+        p.person_id: p
+        for p in Placement.objects.filter(
+            person__in=[duplicate, kept], is_current=True
+        ).select_related("facility")
+    }
+    dup_cur, kept_cur = current.get(duplicate.pk), current.get(kept.pk)
+    if dup_cur is None or kept_cur is None:
+        return ""
+    if (dup_cur.started_at, dup_cur.pk) < (kept_cur.started_at, kept_cur.pk):
+        dup_cur, kept_cur = kept_cur, dup_cur  # the newer one is where the person is
+    return _moved_unrecorded(kept, kept_cur, dup_cur)
+
+
 @transaction.atomic
 def end_for_merge(duplicate, kept, *, by, request=None) -> dict:
     """Custody side of a merge: the kept record takes the person's true current location.
@@ -202,10 +237,7 @@ def end_for_merge(duplicate, kept, *, by, request=None) -> dict:
         or (kept_cur.state, kept_cur.facility_id) != (dup_cur.state, dup_cur.facility_id)
     )
     if moved:
-        if kept_cur is not None and kept_cur.state == State.PLACED and dup_cur.facility_id:
-            result["warning"] = _(
-                "%(p)s was at %(a)s and is now at %(b)s, with no movement recorded between them"
-            ) % {"p": kept.number, "a": kept_cur.facility.name, "b": dup_cur.facility.name}
+        result["warning"] = _moved_unrecorded(kept, kept_cur, dup_cur)
         if kept_cur is not None:
             _end(kept_cur, MERGE_LEFT_NOTE.format(duplicate=duplicate.number), now)
         _copy_placement(
@@ -419,7 +451,11 @@ def receive(
             raise ValidationError(
                 {
                     "persons": [
-                        _("%(n)d selected person(s) are not on manifest %(m)s")
+                        ngettext(
+                            "%(n)d selected person is not on manifest %(m)s",
+                            "%(n)d selected persons are not on manifest %(m)s",
+                            len(strangers),
+                        )
                         % {"n": len(strangers), "m": movement.number}
                     ]
                 }
@@ -578,14 +614,14 @@ def not_arrived_line(person) -> ManifestLine | None:
     )
 
 
-FACILITY_FIELDS = ("name", "kind", "capacity", "location_name", "pcode", "is_active")
+FACILITY_FIELDS = ("name", "name_ar", "kind", "capacity", "location_name", "pcode", "is_active")
 # A facility's name and kind as they were are kept (FacilityVersion): timelines show them at the time.
 VERSIONED_FIELDS = ("name", "kind")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _clean_facility(facility: Facility) -> None:
-    for key in ("name", "location_name", "pcode"):
+    for key in ("name", "name_ar", "location_name", "pcode"):
         if _CONTROL.search(getattr(facility, key) or ""):
             raise ValidationError({key: [_("contains a control character")]})
     duplicate = Facility.objects.filter(name=facility.name).exclude(pk=facility.pk)
@@ -621,7 +657,9 @@ def _check_not_occupied(facility: Facility, changed: list[str], changes: dict) -
     if present or coming:
         field = "is_active" if closing else "kind"
         raise ValidationError(
-            {field: [_("%(n)d persons are at %(f)s or on their way there: move them first")
+            {field: [ngettext("%(n)d person is at %(f)s or on the way there: move them first",
+                              "%(n)d persons are at %(f)s or on their way there: move them first",
+                              present + coming)
                      % {"n": present + coming, "f": facility.name}]}
         )  # fmt: skip
 
@@ -678,13 +716,16 @@ def facility_names_at(pairs) -> dict:
     versions: dict[int, list] = {}
     for v in FacilityVersion.objects.filter(facility_id__in=ids).order_by("valid_from"):
         versions.setdefault(v.facility_id, []).append(v)
-    names = dict(Facility.objects.filter(pk__in=ids).values_list("pk", "name"))
+    facilities = {f.pk: f for f in Facility.objects.filter(pk__in=ids)}
     out = {}
     for fid, at in pairs:
         chain = versions.get(fid) or []
-        name = chain[0].name if chain else names.get(fid, "")
+        current = facilities.get(fid)
+        name = chain[0].name if chain else (current.name if current else "")
         for v in chain:
             if v.valid_from <= at:
                 name = v.name
+        if current is not None and name == current.name:
+            name = current.display_name  # still so called: in the reader's language
         out[(fid, at)] = name
     return out

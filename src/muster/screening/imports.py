@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from muster.audit import services as audit
 from muster.core.conf import conf
@@ -182,7 +183,9 @@ def read_csv(data: bytes, max_rows: int | None = None) -> ParsedList:
             if len(values) != len(header):
                 out.rows += 1
                 out.errors.append(
-                    RowError(line, "", _("has %(n)d fields, the header has %(h)d")
+                    RowError(line, "", ngettext("has %(n)d field, the header has %(h)d",
+                                                "has %(n)d fields, the header has %(h)d",
+                                                len(values))
                              % {"n": len(values), "h": len(header)})
                 )  # fmt: skip
                 continue
@@ -480,7 +483,9 @@ def import_reference_list(
         parsed = READERS[fmt](data, max_rows)
     except TooManyRows:
         raise ValidationError(
-            {"file": [_("the file has more than %(n)d rows (MUSTER_LIST_MAX_ROWS); split it")
+            {"file": [ngettext("the file has more than %(n)d row (MUSTER_LIST_MAX_ROWS); split it",
+                               "the file has more than %(n)d rows (MUSTER_LIST_MAX_ROWS); split it",
+                               max_rows)
                       % {"n": max_rows}]}
         ) from None  # fmt: skip
     fatal = [e for e in parsed.errors if e.row == 1 and not parsed.entries]

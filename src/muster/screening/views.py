@@ -18,6 +18,7 @@ from muster.audit import services as audit
 from muster.core.paging import paginate
 from muster.core.parsing import MAX_ID, parse_id, parse_int
 from muster.core.uploads import check_upload_size
+from muster.custody import services as custody
 from muster.custody.models import Facility
 from muster.screening import imports, matching, tasks
 from muster.screening import services as screening
@@ -164,6 +165,13 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "adjudications": hit.adjudications.select_related("decided_by"),
             "decisions": [c for c in Adjudication.Decision.choices if c[0] != "undo_merge"],
             "may_decide": policy.can(request.user, "screening.decide"),
+            "merge_warning": (
+                custody.merge_location_warning(hit.person, hit.candidate)
+                if hit.kind == Hit.Kind.DUPLICATE
+                and hit.candidate is not None
+                and hit.status in screening.OPEN_STATUSES
+                else ""
+            ),
             "may_propose_held": policy.can(request.user, "category.decide")
             and hit.kind == Hit.Kind.REFERENCE_LIST
             and hit.status == Hit.Status.CONFIRMED,
