@@ -96,3 +96,85 @@ def test_every_left_to_right_run_is_isolated_in_right_to_left_pages(demo, login,
             assert f'<html lang="{lang}" dir="rtl">' in html, path
             problems += [f"{username} {path}: {p}" for p in unisolated_ltr_runs(html)]
     assert not problems, "\n".join(problems[:80]) + f"\n({len(problems)} in all)"
+
+
+def test_every_list_of_persons_shows_names_in_both_scripts(demo, login):
+    from muster.people.models import Person
+    from muster.people.search import other_script
+
+    lists_checked = 0
+    for username, paths in role_pages():
+        client = _client(login, username, "en")
+        for path in paths:
+            html = client.get(path).content.decode()
+            numbers = set(re.findall(r'href="/people/(P[0-9A-Z]{8})/"', html))
+            # A list: more than one person linked (a person's own page links the household).
+            if len(numbers) < 2 or 'class="name"' not in html:
+                continue  # no list, or numbers only for a role that may not see names
+            shown = 0
+            for person in Person.objects.filter(number__in=numbers):
+                other = other_script(person)
+                if other and person.display_name in html:
+                    assert other in html, (username, path, person.display_name, other)
+                    shown += 1
+            lists_checked += shown > 0
+    assert lists_checked >= 4
+
+
+def test_facilities_are_named_in_arabic_in_the_arabic_ui(demo, login):
+    from muster.custody.models import Facility
+
+    camp = Facility.objects.get(name="Al-Hol camp")
+    assert camp.name_ar == "مخيم الهول"
+    manager = _client(login, "camp-manager", "ar")
+    for path in ("/", "/facilities/", f"/facilities/{camp.pk}/"):
+        html = manager.get(path).content.decode()
+        assert "مخيم الهول" in html and "Al-Hol camp" not in html, path
+    english = _client(login, "camp-manager", "en").get("/facilities/").content.decode()
+    assert "Al-Hol camp" in english and "مخيم الهول" not in english
+    # Sorani readers get the name as registered (the Arabic name is Arabic, not Sorani).
+    assert "Al-Hol camp" in _client(login, "camp-manager", "ckb").get("/facilities/").content.decode()
+
+
+def test_time_zone_sex_and_family_name_words_in_arabic(demo, login):
+    from muster.screening.models import Hit
+
+    auditor = _client(login, "auditor", "ar")
+    html = auditor.get("/audit/").content.decode()
+    assert "Asia/Damascus" not in html and "بتوقيت دمشق" in html
+    hit = Hit.objects.filter(kind="duplicate").order_by("id").first()
+    officer = _client(login, "screening-officer", "ar")
+    html = officer.get(f"/screening/hits/{hit.pk}/").content.decode()
+    sex_row = re.search(r'data-field="sex".*?</tr>', html, re.S).group(0)
+    assert re.search(r"<bdi[^>]*>(ذكر|أنثى)</bdi>", sex_row), sex_row
+    registrar = _client(login, "registration-officer", "ar")
+    html = registrar.get("/reception/").content.decode()
+    family, alias = "اسم العائلة / العشيرة", "اللقب / الكنية (أبو فلان)"
+    assert family in html and alias in html
+    assert "الكنية / العشيرة" not in html  # the family name no longer called a kunya
+
+
+def test_numbers_read_one_way_in_arabic():
+    """Django's Arabic formats write 1.000 as "1,000" (a thousand) and 0.95 as "0,95"."""
+    import datetime as dt
+
+    with translation.override("ar"):
+        assert formats.localize(1.0) == "1.0"
+        assert formats.localize(0.95) == "0.95"
+        assert formats.number_format(1.0, decimal_pos=3) == "1.000"  # never "1,000"
+        assert formats.date_format(dt.date(2026, 1, 5)) == "2026-01-05"
+        assert formats.date_format(dt.datetime(2026, 1, 5, 14, 5), "DATETIME_FORMAT") == (
+            "2026-01-05 14:05"
+        )
+
+
+def test_counts_are_plural_forms_in_arabic():
+    """Arabic has six plural forms: a count is never "N person(s)"."""
+    from django.utils.translation import ngettext
+
+    with translation.override("ar"):
+        forms_ = {
+            n: ngettext("%(n)d other field", "%(n)d other fields", n) % {"n": n}
+            for n in (1, 2, 3, 11, 100)
+        }
+    assert len(set(f.replace(str(n), "N") for n, f in forms_.items())) >= 3, forms_
