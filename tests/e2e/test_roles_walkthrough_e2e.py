@@ -9,45 +9,13 @@ reads the figures of their camp and receives a bus, the coordinator reads the si
 opens the log, the tracing caseworker and the repatriation officer find a person.
 """
 
-import os
 import time
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-OUT = Path(__file__).resolve().parents[2] / "test-output" / "e2e"
+from tests.e2e.conftest import OUT, fits_the_screen, new_page
+
 PERSONS = 300
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"{CHROMIUM} is missing (apt-get install chromium chromium-driver; ./dev does it in CI)",
-    ),
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -63,31 +31,12 @@ class Walk:
 
     def __init__(self, browser, base: str, lang: str, problems: list[str]):
         self.base, self.lang, self.problems = base, lang, problems
-        self.context = browser.new_context(viewport={"width": 1366, "height": 768})
-        self.context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(15000)
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda e: problems.append(f"{self.where()}: page error: {e}"))
-        self.page.on(
-            "response",
-            lambda r: (
-                problems.append(f"{self.where()}: HTTP {r.status} {r.url}")
-                if r.status >= 500
-                else None
-            ),
-        )
         self.user = ""
+        self.context, self.page = new_page(browser, problems, where=lambda: self.where() + " ")
+        self.context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
 
     def where(self) -> str:
         return f"[{self.lang} {self.user}]"
-
-    def _console(self, message):
-        # The missing favicon (a 404 on every page) is issue 11 item 9, fixed with the error pages.
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            self.problems.append(
-                f"{self.where()}: console: {message.text} ({message.location.get('url')})"
-            )
 
     def sign_in(self, username: str, logins: dict) -> None:
         import pyotp
@@ -128,8 +77,7 @@ class Walk:
             self.visit(path, name)
             assert self.page.get_attribute("html", "lang") == lang, path
             assert self.page.evaluate("getComputedStyle(document.body).direction") == "rtl", path
-            fits = "document.documentElement.scrollWidth <= window.innerWidth"
-            if not self.page.evaluate(fits):
+            if not fits_the_screen(self.page):
                 self.problems.append(f"{self.where()}: {path} is wider than the screen")
 
     def close(self) -> None:
