@@ -56,9 +56,7 @@ def watch(page, problems: list[str], where=lambda: "") -> None:
 
     def console(message):
         if message.type == "error":
-            problems.append(
-                f"{where()}console: {message.text} ({message.location.get('url')})"
-            )
+            problems.append(f"{where()}console: {message.text} ({message.location.get('url')})")
 
     def response(r):
         if r.status >= 500:

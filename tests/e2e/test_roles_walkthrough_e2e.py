@@ -3,7 +3,9 @@ English, Arabic and Sorani. Fails on any console error, page error or HTTP 5xx. 
 page go to test-output/e2e/walk-<language>-<role>-<page>.png.
 
 One demo of a few hundred persons; each role walks their day in English, then sees their key pages
-in Arabic and in Sorani (right-to-left, fitting the screen). The walk follows USERS.md: the registration officer registers a family and prints the slip, the screening
+in Arabic and in Sorani (right-to-left, fitting the screen). The walk follows USERS.md: the
+registration officer registers a family, prints the slip and adds a late relative with two
+documents; the screening
 officer decides a hit and proposes "held", a second screening officer approves it, the camp manager
 reads the figures of their camp and receives a bus, the coordinator reads the sitrep, the auditor
 opens the log, the tracing caseworker and the repatriation officer find a person.
@@ -89,6 +91,7 @@ RTL = ("ar", "ckb")
 
 def test_each_role_walks_their_day(live_server, demo, browser):
     from muster.custody.models import Facility
+    from muster.people.models import Person
     from muster.screening.models import Hit
 
     problems: list[str] = []
@@ -127,8 +130,39 @@ def test_each_role_walks_their_day(live_server, demo, browser):
     assert page.inner_text('[data-testid="slip-number"]').startswith("P")
     w.shot("slip")
     person_path = page.url.split(base, 1)[1].split("slip/")[0]
+    # A late-arriving daughter with two documents, added from the person page.
+    w.visit(f"{person_path}add-member/", "add-member")
+    page.select_option('[name="reception_point"]', str(point.pk))
+    page.fill('[name="members[0].given_name"]', "Huda")
+    page.fill('[name="members[0].family_name"]', "al-Jubouri")
+    page.select_option('[name="members[0].sex"]', "F")
+    page.fill('[name="members[0].birth_year"]', "2012")
+    page.select_option('[name="members[0].relationship_to_head"]', "daughter")
+    page.select_option('[name="members[0].documents[0].doc_type"]', "birth_certificate")
+    page.fill('[name="members[0].documents[0].number"]', "BC-2012-31")
+    page.click("[data-add-document]")
+    page.select_option('[name="members[0].documents[1].doc_type"]', "passport")
+    page.fill('[name="members[0].documents[1].number"]', "N7654321")
+    w.shot("add-member-filled")
+    page.click('button[type="submit"].primary')
+    page.wait_for_url("**/people/**")
+    w.shot("late-relative")
+    from muster.people.models import Person as _Person
+
+    huda = _Person.objects.get(given_name="Huda", family_name="al-Jubouri")
+    assert huda.documents.count() == 2
+    pages = [
+        ("/", "home"),
+        ("/reception/", "reception"),
+        (person_path, "person"),
+        (f"{person_path}slip/", "slip"),
+        (f"{person_path}correct/", "correct"),
+        (f"{person_path}add-member/", "add-member"),
+        ("/people/?q=al-Jubouri", "search"),
+        (f"/facilities/{point.pk}/", "reception-point"),
+    ]
     for lang in RTL:
-        w.in_language(lang, [("/", "home"), ("/reception/", "reception"), (person_path, "person")])
+        w.in_language(lang, pages)
     w.close()
 
     # Screening officer: the cards on the home page, the queue, a list hit decided, "held" proposed.
@@ -151,10 +185,28 @@ def test_each_role_walks_their_day(live_server, demo, browser):
         page.wait_for_load_state()
         w.shot("held-proposed")
     w.visit("/screening/lists/", "lists")
+    open_hit = Hit.objects.filter(status="open").order_by("-score").first()
+    child = Person.objects.filter(separated_child=True).order_by("id").first()
+    pages = [
+        ("/", "home"),
+        ("/screening/", "queue"),
+        (f"/screening/hits/{hit.pk}/", "hit"),
+        (f"/screening/hits/{open_hit.pk}/", "open-hit"),
+        ("/screening/lists/", "lists"),
+        ("/screening/approvals/", "approvals"),
+        ("/screening/children/", "children"),
+        ("/screening/separated-families/", "separated-families"),
+        (f"/screening/protection/{child.number}/", "protection-review"),
+    ]
     for lang in RTL:
-        w.in_language(
-            lang, [("/", "home"), ("/screening/", "queue"), (f"/screening/hits/{hit.pk}/", "hit")]
-        )
+        w.in_language(lang, pages)
+        # The decision radio buttons sit beside their words, on the reading side.
+        w.visit(f"/screening/hits/{open_hit.pk}/", "open-hit")
+        for label in page.locator('label:has(> input[name="decision"])').all():
+            box = label.locator("input").bounding_box()
+            words = label.bounding_box()
+            assert words["height"] < 2.2 * box["height"] + 8, (lang, words, box)
+            assert abs((words["x"] + words["width"]) - (box["x"] + box["width"])) < 3, (lang,)
     w.close()
 
     # The second screening officer approves what the first proposed (four eyes).
@@ -166,7 +218,7 @@ def test_each_role_walks_their_day(live_server, demo, browser):
         w.page.wait_for_load_state()
         w.shot("approved")
     for lang in RTL:
-        w.in_language(lang, [("/screening/approvals/", "approvals")])
+        w.in_language(lang, [("/", "home"), ("/screening/approvals/", "approvals")])
     w.close()
 
     # The family registered above leaves the reception point by bus for the camp manager's camp
@@ -175,13 +227,12 @@ def test_each_role_walks_their_day(live_server, demo, browser):
 
     from muster.access import policy
     from muster.custody import services as custody
-    from muster.people.models import Person
 
     manager = get_user_model().objects.get(username="camp-manager")
     (camp_pk,) = policy.facility_scope(manager, "facility.view")
     family = list(Person.objects.filter(family_name="al-Jubouri", given_name="Khalid"))
     family += list(Person.objects.filter(household=family[0].household).exclude(pk=family[0].pk))
-    custody.dispatch(
+    movement = custody.dispatch(
         family,
         from_facility=point,
         to_facility=Facility.objects.get(pk=camp_pk),
@@ -215,8 +266,12 @@ def test_each_role_walks_their_day(live_server, demo, browser):
             lang,
             [
                 ("/", "home"),
+                ("/facilities/", "facilities"),
                 (camp_href, "facility"),
                 (f"/facilities/{camp_pk}/receive/", "receive"),
+                (f"/facilities/{camp_pk}/dispatch/", "dispatch"),
+                (f"/movements/{movement.number}/", "movement"),
+                ("/unaccounted/", "unaccounted"),
             ],
         )
     w.close()
@@ -226,23 +281,43 @@ def test_each_role_walks_their_day(live_server, demo, browser):
     assert w.page.locator(".figures .figure").count() >= 5
     w.visit("/unaccounted/figures/", "unaccounted-figures")
     for lang in RTL:
-        w.in_language(lang, [("/", "home")])
+        w.in_language(
+            lang,
+            [
+                ("/", "home"),
+                ("/unaccounted/figures/", "unaccounted-figures"),
+                ("/facilities/", "facilities"),
+            ],
+        )
     w.close()
 
     # Auditor: the log.
     w = walk("auditor")
     w.visit("/audit/", "audit-log")
     assert w.page.locator('[data-testid="audit-events"] tbody tr').count() > 0
+    w.visit("/audit/verify/", "audit-verify")
     for lang in RTL:
-        w.in_language(lang, [("/audit/", "audit-log")])
+        w.in_language(
+            lang, [("/", "home"), ("/audit/", "audit-log"), ("/audit/verify/", "audit-verify")]
+        )
     w.close()
 
     # Tracing caseworker and repatriation officer: find a person of the demo.
+    someone = Person.objects.filter(merged_into__isnull=True).order_by("id").first()
     for username in ("tracing-caseworker", "repatriation-officer"):
         w = walk(username)
         w.visit("/people/?q=P", "search")
+        w.visit(f"/people/{someone.number}/", "person")
+        pages = [
+            ("/", "home"),
+            ("/people/?q=P", "search"),
+            (f"/people/{someone.number}/", "person"),
+        ]
+        if username == "tracing-caseworker":
+            w.visit("/screening/children/", "children")
+            pages.append(("/screening/children/", "children"))
         for lang in RTL:
-            w.in_language(lang, [("/people/?q=P", "search")])
+            w.in_language(lang, pages)
         w.close()
 
     assert not problems, "\n".join(problems)

@@ -27,7 +27,10 @@ def _register(facilities, officer, given, father, family, sex="F", year="1990"):
 
 
 def _order(query):
-    return [f"{p.given_name} {p.father_name} {p.family_name}" for _s, p in rank(list(Person.objects.all()), query)]
+    return [
+        f"{p.given_name} {p.father_name} {p.family_name}"
+        for _s, p in rank(list(Person.objects.all()), query)
+    ]
 
 
 def test_the_typed_name_becomes_a_person_record_in_the_order_a_name_is_said():

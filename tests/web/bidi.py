@@ -16,7 +16,21 @@ DATE_OR_TIME = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
 ISOLATED = re.compile("\u2068[^\u2069]*\u2069")
 NEUTRAL_EDGE = re.compile(r"^[^\w\s]|[^\w\s.:]$")
 ISOLATING_TAGS = {"bdi", "time", "code", "script", "style", "title", "textarea", "svg", "option"}
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 class _Checker(HTMLParser):

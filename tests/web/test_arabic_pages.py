@@ -48,7 +48,10 @@ def role_pages():
         f"/people/{person.number}/slip/",
     ]
     return [
-        ("registration-officer", [*person_pages, "/reception/", f"/people/{person.number}/correct/"]),
+        (
+            "registration-officer",
+            [*person_pages, "/reception/", f"/people/{person.number}/correct/"],
+        ),
         (
             "screening-officer",
             [
@@ -133,7 +136,9 @@ def test_facilities_are_named_in_arabic_in_the_arabic_ui(demo, login):
     english = _client(login, "camp-manager", "en").get("/facilities/").content.decode()
     assert "Al-Hol camp" in english and "مخيم الهول" not in english
     # Sorani readers get the name as registered (the Arabic name is Arabic, not Sorani).
-    assert "Al-Hol camp" in _client(login, "camp-manager", "ckb").get("/facilities/").content.decode()
+    assert (
+        "Al-Hol camp" in _client(login, "camp-manager", "ckb").get("/facilities/").content.decode()
+    )
 
 
 def test_time_zone_sex_and_family_name_words_in_arabic(demo, login):

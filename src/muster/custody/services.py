@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from muster.audit import services as audit
-from muster.core.text import isolate
 from muster.core.conf import conf
 from muster.core.numbering import new_number
+from muster.core.text import isolate
 from muster.custody.models import Facility, FacilityVersion, ManifestLine, Movement, Placement
 from muster.protection import rules as protection
 
