@@ -28,6 +28,19 @@ def demo(transactional_db):
     return {user: (password, secret) for _role, user, password, secret in summary.logins}
 
 
+# Elements drawn outside the card that holds them (a card too small for its content overlaps the
+# next one): "<card classes> > <tag.classes>", the first of each card.
+SPILLS = """[...document.querySelectorAll('.card')].flatMap(card => {
+  const box = card.getBoundingClientRect();
+  const out = [...card.querySelectorAll('*')].find(e => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(e).position !== 'fixed' &&
+      (r.bottom > box.bottom + 2 || r.right > box.right + 2 || r.left < box.left - 2);
+  });
+  return out ? [card.className + ' > ' + out.tagName.toLowerCase() + '.' + out.className] : [];
+})"""
+
+
 class Walk:
     """One role's browser session in one language, collecting every problem it meets."""
 
@@ -70,6 +83,8 @@ class Walk:
         response = self.page.goto(f"{self.base}{path}")
         assert response is not None and response.status < 400, (path, response and response.status)
         self.shot(name)
+        for spill in self.page.evaluate(SPILLS):
+            self.problems.append(f"{self.where()} {path}: {spill} spills out of its card")
 
     def in_language(self, lang: str, pages: list[tuple[str, str]]) -> None:
         """The key pages again in ``lang`` (the session's language cookie, as the switch sets it)."""
