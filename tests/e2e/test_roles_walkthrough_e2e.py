@@ -140,6 +140,9 @@ def test_each_role_walks_their_day(live_server, demo, browser):
     page.click('button[type="submit"].primary')
     page.wait_for_url("**/people/**")
     w.shot("person")
+    # The camera's view and its shutter appear once the camera is started, not before.
+    assert page.is_visible("[data-camera-start]")
+    assert not page.is_visible("[data-camera-shoot]") and not page.is_visible("video.camera-view")
     page.click('[data-testid="print-slip"]')
     page.wait_for_selector('[data-testid="slip-qr"] svg')
     assert page.inner_text('[data-testid="slip-number"]').startswith("P")
