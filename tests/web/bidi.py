@@ -11,8 +11,10 @@ LTR_RUN = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|\b[PHM][0-9A-Z]{6,}\b|[A-
 ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 LATIN = re.compile(r"[A-Za-z]")
 DIGITS = re.compile(r"\d+")
-RUN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ._:/\-]*[A-Za-z0-9])?")
-DATE_OR_TIME = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
+RUN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ._:/\-–]*[A-Za-z0-9])?")
+# A date, a time, or a range of numbers with an en dash (not a separator the algorithm keeps
+# between numbers, as it keeps a hyphen: "1–50" shows "50–1").
+DATE_OR_TIME = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|\d\s*–\s*\d")
 ISOLATED = re.compile("\u2068[^\u2069]*\u2069")
 NEUTRAL_EDGE = re.compile(r"^[^\w\s]|[^\w\s.:]$")
 ISOLATING_TAGS = {"bdi", "time", "code", "script", "style", "title", "textarea", "svg", "option"}
