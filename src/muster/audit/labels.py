@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "api_token.expire": gettext_lazy("API token expired"),
     "api_token.issue": gettext_lazy("API token issued"),
     "api_token.revoke": gettext_lazy("API token revoked"),
+    "api_token.rotate": gettext_lazy("API token replaced"),
     "api_token.use": gettext_lazy("API token used"),
     "audit.search": gettext_lazy("Audit log searched"),
     "backup.create": gettext_lazy("Backup made"),
