@@ -183,3 +183,16 @@ def test_counts_are_plural_forms_in_arabic():
             for n in (1, 2, 3, 11, 100)
         }
     assert len(set(f.replace(str(n), "N") for n, f in forms_.items())) >= 3, forms_
+
+
+def test_listed_persons_in_the_queue_show_both_scripts(demo, login):
+    from muster.people.search import other_script
+    from muster.screening.models import Hit
+
+    html = _client(login, "screening-officer", "en").get("/screening/?kind=reference_list")
+    html = html.content.decode()
+    entries = [h.reference_entry for h in Hit.objects.filter(kind="reference_list", status="open")]
+    shown = [e for e in entries if e.display_name in html and other_script(e)]
+    assert shown
+    for entry in shown:
+        assert other_script(entry) in html, entry.display_name
