@@ -12,6 +12,7 @@ see is not in the JSON at all.
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from muster.access import policy
 from muster.custody.models import Facility, ManifestLine, Movement
 from muster.people.models import NAME_PARTS, PROTECTION_FLAGS, IdentityDocument, Relationship, Sex
 from muster.screening.models import Category
@@ -184,7 +185,13 @@ class PersonSerializer(serializers.Serializer):
     pregnant = serializers.BooleanField(read_only=True)
     elderly_alone = serializers.BooleanField(read_only=True)
     wounded = serializers.BooleanField(read_only=True)
-    current_facility = FacilityRefSerializer(read_only=True, allow_null=True)
+    current_facility = FacilityRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Null when the person is not at a facility, or is at a camp or holding facility "
+        "and your role may not see categories (the kind of facility would tell it): "
+        "custody_state still says 'placed'.",
+    )
     custody_state = serializers.CharField(read_only=True, allow_null=True)
     category = serializers.CharField(read_only=True, allow_null=True)
     category_reason = serializers.CharField(read_only=True, allow_null=True)
@@ -215,8 +222,12 @@ class PersonSerializer(serializers.Serializer):
             placement = _first(getattr(person, "current_placements", None))
             if "current_facility" in visible:
                 facility = placement.facility if placement and placement.facility_id else None
+                # A camp or holding facility would tell the category to a role that may not see
+                # it: such a person is "placed" with no facility named (access.policy).
                 values["current_facility"] = (
-                    {"id": facility.pk, "name": facility.name} if facility else None
+                    {"id": facility.pk, "name": facility.name}
+                    if policy.shows_facility(visible, facility)
+                    else None
                 )
             if "custody_state" in visible:
                 values["custody_state"] = placement.state if placement else None

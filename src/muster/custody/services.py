@@ -673,18 +673,26 @@ def facility_names_at(pairs) -> dict:
     Before a facility's first recorded version (facilities opened before versions were kept) its
     earliest known name answers.
     """
+    return {key: name for key, (name, _kind) in facilities_at(pairs).items()}
+
+
+def facilities_at(pairs) -> dict:
+    """{(facility_id, at): (name, kind)}: what each facility was called, and was, at that moment."""
     pairs = list(pairs)
     ids = {f for f, _ in pairs}
     versions: dict[int, list] = {}
     for v in FacilityVersion.objects.filter(facility_id__in=ids).order_by("valid_from"):
         versions.setdefault(v.facility_id, []).append(v)
-    names = dict(Facility.objects.filter(pk__in=ids).values_list("pk", "name"))
+    current = {
+        pk: (name, kind)
+        for pk, name, kind in Facility.objects.filter(pk__in=ids).values_list("pk", "name", "kind")
+    }
     out = {}
     for fid, at in pairs:
         chain = versions.get(fid) or []
-        name = chain[0].name if chain else names.get(fid, "")
+        found = (chain[0].name, chain[0].kind) if chain else current.get(fid, ("", ""))
         for v in chain:
             if v.valid_from <= at:
-                name = v.name
-        out[(fid, at)] = name
+                found = (v.name, v.kind)
+        out[(fid, at)] = found
     return out

@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from muster.access import policy
 from muster.api.base import PolicyViewSet, person_by_number
 from muster.protection import queries as protection_queries
 from muster.protection import services as protection
@@ -64,7 +65,10 @@ class ProtectionReviewViewSet(PolicyViewSet):
 
 class SeparationSerializer(serializers.ModelSerializer):
     household = serializers.CharField(source="household.number")
-    to_facility = serializers.CharField(source="to_facility.name")
+    to_facility = serializers.SerializerMethodField(
+        help_text="Null when the destination is a camp or holding facility and your role may not "
+        "see categories (the kind of facility would tell the moved members' category)."
+    )
     movement = serializers.CharField(source="movement.number", default=None)
     moved = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
     remained = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
@@ -83,6 +87,11 @@ class SeparationSerializer(serializers.ModelSerializer):
             "recorded_by",
             "recorded_at",
         ]
+
+    def get_to_facility(self, separation) -> str | None:
+        fields = policy.person_fields(self.context["request"].user)
+        facility = separation.to_facility
+        return facility.name if policy.shows_facility(fields, facility) else None
 
 
 @extend_schema_view(list=extend_schema(responses=SeparationSerializer(many=True)))
