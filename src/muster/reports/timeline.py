@@ -8,9 +8,9 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from muster.access.policy import CATEGORY_FACILITY_KINDS, shows_facility
 from muster.audit import services as audit
 from muster.custody.models import ManifestLine, Placement
-from muster.access.policy import CATEGORY_FACILITY_KINDS, shows_facility
 from muster.custody.services import facilities_at
 from muster.people.models import Person, PersonCorrection
 from muster.protection.models import FamilySeparation, ProtectionReview
