@@ -81,6 +81,47 @@ def make_user(db):
 
 
 @pytest.fixture
+def totp_code(db):
+    """``totp_code(user)``: a current authenticator code for ``user``, enrolling an authenticator
+    first if they have none (every role signs in with a second factor by default).
+
+    The replay guard is reset so that a test may sign in more than once within one 30-second step;
+    tests/access/test_sign_in.py tests the guard itself.
+    """
+    import pyotp
+
+    from muster.access import services as access
+    from muster.access.models import TotpDevice
+
+    def code(user) -> str:
+        device = access.confirmed_device(user)
+        if device is None:
+            device = access.start_totp_enrolment(user)
+            assert access.confirm_totp_enrolment(user, pyotp.TOTP(device.secret).now())
+        TotpDevice.objects.filter(pk=device.pk).update(last_counter=0)
+        return pyotp.TOTP(device.secret).now()
+
+    return code
+
+
+@pytest.fixture
+def sign_in_fully(totp_code):
+    """``sign_in_fully(client, user, password)``: the sign-in page, then the authenticator code."""
+
+    def sign_in(client, user, password="correct horse battery staple"):
+        code = totp_code(user)
+        response = client.post(
+            "/account/login/", {"username": user.get_username(), "password": password}
+        )
+        assert response.status_code == 302, response.content
+        response = client.post("/account/2fa/", {"code": code, "next": "/"})
+        assert response.status_code == 302, response.content
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
 def login(client):
     def as_user(user):
         client.force_login(user)

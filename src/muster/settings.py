@@ -327,12 +327,15 @@ MUSTER = {
     "LOGIN_IP_LIMIT": _env_number(
         "MUSTER_LOGIN_IP_LIMIT", 30, "a whole number of failures, 1 or more", whole=True
     ),
-    # Roles that must sign in with a second factor (TOTP). MUSTER_TOTP_REQUIRED_ROLES="" turns the
-    # requirement off (users who enrolled anyway are still asked for their code).
+    # Roles that must sign in with a second factor (TOTP): by default every role (each reads
+    # personal data, the audit log of it, or grants the roles that do). MUSTER_TOTP_REQUIRED_ROLES=""
+    # turns the requirement off (users who enrolled anyway are still asked for their code).
     "TOTP_REQUIRED_ROLES": [
         r.strip()
         for r in os.environ.get(
-            "MUSTER_TOTP_REQUIRED_ROLES", "screening_officer,coordinator,administrator"
+            "MUSTER_TOTP_REQUIRED_ROLES",
+            "registration_officer,screening_officer,camp_manager,tracing_caseworker,"
+            "repatriation_officer,coordinator,auditor,administrator",
         ).split(",")
         if r.strip()
     ],

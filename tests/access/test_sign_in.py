@@ -4,7 +4,7 @@ import time
 
 import pyotp
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from muster.access import services as access
@@ -23,10 +23,13 @@ def sign_in(client, username, password=PASSWORD, **extra):
     return client.post("/account/login/", {"username": username, "password": password}, **extra)
 
 
-def test_registration_officer_signs_in_and_out_and_both_are_audited(client, make_user):
+def test_registration_officer_signs_in_and_out_and_both_are_audited(client, make_user, totp_code):
     officer = make_user("registration_officer")
+    code = totp_code(officer)
     response = sign_in(client, officer.username)
     assert response.status_code == 302
+    assert client.get("/")["Location"].startswith("/account/2fa/")
+    assert client.post("/account/2fa/", {"code": code, "next": "/"}).status_code == 302
     assert client.get("/").status_code == 200
     client.post("/account/logout/")
     assert client.get("/").status_code == 302  # back to sign-in
@@ -174,10 +177,36 @@ def test_two_factor_failures_count_towards_the_lock(client, make_user):
     assert response.status_code == 429
 
 
-def test_registration_officer_is_not_asked_for_a_second_factor(client, make_user):
-    officer = make_user("registration_officer")
-    sign_in(client, officer.username)
-    assert client.get("/").status_code == 200
+@pytest.mark.parametrize(
+    "role",
+    [
+        "registration_officer",
+        "camp_manager",
+        "tracing_caseworker",
+        "repatriation_officer",
+        "auditor",
+    ],
+)
+def test_every_role_that_reads_personal_data_must_enrol_a_second_factor(client, make_user, role):
+    officer = make_user(role)
+    assert sign_in(client, officer.username).status_code == 302
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/2fa/enrol/")
+    assert client.get("/api/people/").status_code == 403
+    assert "totp_code" in token(Client(), officer.username).json()
+
+
+def test_the_default_second_factor_roles_cover_every_role_that_reads_personal_data():
+    from muster.access import policy
+    from muster.core.conf import conf
+
+    readers = {
+        role
+        for role, rp in policy.POLICY.items()
+        if rp.person_fields or rp.actions & {"audit.view", "user.manage"}
+    }
+    assert readers <= set(conf().TOTP_REQUIRED_ROLES)
 
 
 @override_settings(

@@ -25,8 +25,17 @@ class MusterSettings:
     LOGIN_IP_LIMIT: int = 30
     # Failures in a row, from any addresses, that lock an account everywhere (see locked_until).
     LOGIN_ACCOUNT_LIMIT: int = 50
-    # Roles that must sign in with a second factor (TOTP).
-    TOTP_REQUIRED_ROLES: tuple[str, ...] = ("screening_officer", "coordinator", "administrator")
+    # Roles that must sign in with a second factor (TOTP): every role, by default.
+    TOTP_REQUIRED_ROLES: tuple[str, ...] = (
+        "registration_officer",
+        "screening_officer",
+        "camp_manager",
+        "tracing_caseworker",
+        "repatriation_officer",
+        "coordinator",
+        "auditor",
+        "administrator",
+    )
     # Token requests per source address (DRF rate syntax): password guessing through the API.
     API_TOKEN_RATE: str = "10/minute"
     # An API token dies this long after it was issued, and after this long unused (like a session).
