@@ -281,13 +281,37 @@ def create_user(
     return user
 
 
+@transaction.atomic
+def set_own_password(user, new_password: str, *, request=None):
+    """A user's new password (their old one already checked by :func:`muster.access.signin.change_password`).
+
+    The password policy applies (length, common passwords, likeness to the username). Every other
+    session and the API token end at once: whoever knew the old password is out. Audited; the
+    password itself never is. Returns when the old sessions ended (a session started after it lives).
+    """
+    if user.check_password(new_password):
+        raise ValidationError({"new_password": [_("is your current password; choose a new one")]})
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.messages}) from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    ended = end_sessions(user)
+    audit.record("password.change", actor=user, obj=user, request=request)
+    return ended
+
+
 # --- sessions and deactivation -------------------------------------------------------------------
 
 
-def end_sessions(user) -> None:
-    """Invalidate every session and API token of ``user`` now (checked by SessionExpiryMiddleware)."""
-    SessionFence.objects.update_or_create(user=user, defaults={"valid_after": timezone.now()})
+def end_sessions(user) -> datetime:
+    """Invalidate every session and API token of ``user`` now (checked by SessionExpiryMiddleware);
+    returns the moment they ended."""
+    now = timezone.now()
+    SessionFence.objects.update_or_create(user=user, defaults={"valid_after": now})
     revoke_api_token(user, reason="sessions ended")
+    return now
 
 
 def sessions_valid_after(user) -> datetime | None:
