@@ -23,6 +23,7 @@ from muster.api.permissions import (
     PUBLIC,
     SIGNED_IN,
 )
+from muster.audit import services as audit
 from muster.core.conf import conf
 
 # ---------------------------------------------------------------- token
@@ -38,7 +39,8 @@ class TokenThrottle(SimpleRateThrottle):
         self.num_requests, self.duration = self.parse_rate(self.rate)
 
     def get_cache_key(self, request, view) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        # Not DRF's get_ident: it believes any client's X-Forwarded-For (a new bucket per request).
+        return self.cache_format % {"scope": self.scope, "ident": audit.client_ip(request)}
 
 
 @extend_schema_view(

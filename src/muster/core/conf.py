@@ -36,6 +36,10 @@ class MusterSettings:
         "auditor",
         "administrator",
     )
+    # Reverse proxies (their addresses) whose X-Forwarded-For is believed: behind one, every request
+    # comes from the proxy, and the locks per source address would lock everyone together. Empty
+    # (the default without MUSTER_TLS_PROXY): the header is ignored, a client could write anything.
+    TRUSTED_PROXIES: tuple[str, ...] = ()
     # Token requests per source address (DRF rate syntax): password guessing through the API.
     API_TOKEN_RATE: str = "10/minute"
     # An API token dies this long after it was issued, and after this long unused (like a session).
@@ -58,6 +62,7 @@ def conf() -> MusterSettings:
     unknown = sorted(set(given) - _NAMES)
     if unknown:
         raise KeyError(f"unknown MUSTER setting(s): {', '.join(unknown)}")
-    if "TOTP_REQUIRED_ROLES" in given:
-        given["TOTP_REQUIRED_ROLES"] = tuple(given["TOTP_REQUIRED_ROLES"])
+    for key in ("TOTP_REQUIRED_ROLES", "TRUSTED_PROXIES"):
+        if key in given:
+            given[key] = tuple(given[key])
     return MusterSettings(**given)
