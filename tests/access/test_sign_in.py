@@ -354,3 +354,35 @@ def test_guessing_spread_over_many_addresses_locks_the_account_everywhere(client
     for i in range(8):
         sign_in(client, officer.username, "guess-guess-guess", REMOTE_ADDR=f"198.51.100.{i}")
     assert sign_in(client, officer.username, REMOTE_ADDR="10.0.0.20").status_code == 429
+
+
+def test_wrong_codes_from_several_addresses_lock_the_account_everywhere(make_user, totp_code):
+    """Only someone with the password reaches the code: spreading the guesses over machines (each
+    address its own lock for passwords) must not multiply the tries at the code."""
+    officer = make_user("screening_officer")
+    right = totp_code(officer)
+    statuses = []
+    for n in range(6):
+        body = {"username": officer.username, "password": PASSWORD, "totp_code": "000000"}
+        client = Client(REMOTE_ADDR=f"10.1.0.{n % 3}")
+        statuses.append(
+            client.post("/api/auth/token/", body, content_type="application/json").status_code
+        )
+    assert statuses[:4] == [400] * 4 and statuses[-1] == 429
+    assert AuditEvent.objects.filter(action="login.2fa_failure").count() == 5
+    # Locked on the sign-in page too, from a fresh address, even with the right password.
+    assert sign_in(Client(REMOTE_ADDR="10.1.0.99"), officer.username).status_code == 429
+    body = {"username": officer.username, "password": PASSWORD, "totp_code": right}
+    assert (
+        Client(REMOTE_ADDR="10.1.0.98")
+        .post("/api/auth/token/", body, content_type="application/json")
+        .status_code
+        == 429
+    )
+
+
+def test_a_strangers_wrong_passwords_from_many_addresses_do_not_lock_the_account(make_user):
+    officer = make_user("registration_officer")
+    for n in range(10):
+        sign_in(Client(REMOTE_ADDR=f"10.2.0.{n}"), officer.username, "guess-guess-guess")
+    assert sign_in(Client(REMOTE_ADDR="10.2.0.200"), officer.username).status_code == 302

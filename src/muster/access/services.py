@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -356,7 +356,7 @@ def locked_until(username: str, ip: str = "") -> datetime | None:
     """When sign-in for this account from this address opens again, or ``None`` if it is open.
 
     The lock is per account *and* source address: LOGIN_LOCK_AFTER failures in a row within the
-    window lock that pair only, so a stranger guessing cannot lock the officer out at their own
+    window lock that pair only (wrong authenticator codes excepted: they lock the account), so a stranger guessing cannot lock the officer out at their own
     desk. An account is locked from everywhere only after LOGIN_ACCOUNT_LIMIT failures in a row
     (guessing spread over many addresses). An address is refused after LOGIN_IP_LIMIT failures
     within the window, whichever accounts they were for (many officers share one NAT address, so
@@ -366,6 +366,11 @@ def locked_until(username: str, ip: str = "") -> datetime | None:
     window = LoginAttempt.objects.filter(username=username, at__gte=since)
     last = _failing_run(window.filter(ip=ip), conf().LOGIN_LOCK_AFTER)
     last = last or _failing_run(window, conf().LOGIN_ACCOUNT_LIMIT)
+    # Wrong authenticator codes come only from someone who has the password: LOGIN_LOCK_AFTER of
+    # them in a row lock the account from every address (guessing the code from several machines
+    # must not multiply the tries), and no stranger can cause that lock.
+    codes = window.filter(Q(second_factor=True) | Q(succeeded=True))
+    last = last or _failing_run(codes, conf().LOGIN_LOCK_AFTER)
     if last is not None:
         return last + lock_window()
     if ip:
@@ -375,8 +380,16 @@ def locked_until(username: str, ip: str = "") -> datetime | None:
     return None
 
 
-def note_login_attempt(username: str, ip: str, succeeded: bool) -> None:
-    LoginAttempt.objects.create(at=timezone.now(), username=username, ip=ip, succeeded=succeeded)
+def note_login_attempt(
+    username: str, ip: str, succeeded: bool, *, second_factor: bool = False
+) -> None:
+    LoginAttempt.objects.create(
+        at=timezone.now(),
+        username=username,
+        ip=ip,
+        succeeded=succeeded,
+        second_factor=second_factor,
+    )
 
 
 # --- two-factor authentication (TOTP) ------------------------------------------------------------

@@ -99,7 +99,7 @@ def second_factor(request, user, code: str) -> bool:
     refuse_if_locked(request, username)
     with transaction.atomic(durable=True):
         ok = access.verify_totp(user, code, request=request)
-        access.note_login_attempt(username, ip, ok)
+        access.note_login_attempt(username, ip, ok, second_factor=True)
         until = None if ok else access.locked_until(username, ip)
         if until is not None:
             audit.record("account.lock", request=request, detail=who_typed(username))
