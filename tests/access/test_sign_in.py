@@ -1,6 +1,7 @@
 """Sign-in: throttling, the second factor, session expiry, sign-out and deactivation."""
 
 import time
+from datetime import timedelta
 
 import pyotp
 import pytest
@@ -79,6 +80,23 @@ def test_source_address_is_rate_limited_across_accounts(client, make_user):
     assert sign_in(client, officer.username).status_code == 429
     # another address is not affected
     assert sign_in(client, officer.username, REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
+@override_settings(MUSTER={**__import__("django.conf").conf.settings.MUSTER, "LOGIN_IP_LIMIT": 3})
+def test_guessing_behind_a_shared_address_does_not_lock_out_officers_who_work_there(make_user):
+    officer = make_user("registration_officer")
+    access.note_login_attempt(officer.username, "127.0.0.1", True)  # signed in here last week
+    from muster.access.models import LoginAttempt
+
+    LoginAttempt.objects.update(at=timezone.now() - timedelta(days=7))
+    for name in ("alice", "bob", "carol", "dave"):
+        sign_in(Client(), name, "guess-guess-guess")
+    assert sign_in(Client(), officer.username).status_code == 302
+    assert sign_in(Client(), make_user("registration_officer").username).status_code == 429
+    # Her own lock (per account and address) still holds against guessing at her password.
+    for _ in range(5):
+        sign_in(Client(), officer.username, "guess-guess-guess")
+    assert sign_in(Client(), officer.username).status_code == 429
 
 
 def test_session_ends_after_30_idle_minutes(make_user, login):

@@ -356,11 +356,13 @@ def locked_until(username: str, ip: str = "") -> datetime | None:
     """When sign-in for this account from this address opens again, or ``None`` if it is open.
 
     The lock is per account *and* source address: LOGIN_LOCK_AFTER failures in a row within the
-    window lock that pair only (wrong authenticator codes excepted: they lock the account), so a stranger guessing cannot lock the officer out at their own
-    desk. An account is locked from everywhere only after LOGIN_ACCOUNT_LIMIT failures in a row
-    (guessing spread over many addresses). An address is refused after LOGIN_IP_LIMIT failures
-    within the window, whichever accounts they were for (many officers share one NAT address, so
-    that limit is high).
+    window lock that pair only (wrong authenticator codes excepted: they lock the account), so a
+    stranger guessing cannot lock the officer out at their own desk. An account is locked from
+    everywhere only after LOGIN_ACCOUNT_LIMIT failures in a row (guessing spread over many
+    addresses). An address is refused after LOGIN_IP_LIMIT failures within the window, whichever
+    accounts they were for, except for accounts that signed in from it in the last
+    KNOWN_ADDRESS_DAYS: many officers share one NAT address, and one person there guessing must not
+    lock all of them out (each still has the lock per account and address).
     """
     since = timezone.now() - lock_window()
     window = LoginAttempt.objects.filter(username=username, at__gte=since)
@@ -375,9 +377,20 @@ def locked_until(username: str, ip: str = "") -> datetime | None:
         return last + lock_window()
     if ip:
         failures = LoginAttempt.objects.filter(ip=ip, at__gte=since, succeeded=False)
-        if failures.count() >= conf().LOGIN_IP_LIMIT:
+        if failures.count() >= conf().LOGIN_IP_LIMIT and not _known_address(username, ip):
             return failures.order_by("-at").values_list("at", flat=True).first() + lock_window()
     return None
+
+
+# An account that signed in from an address this recently is not refused with that address.
+KNOWN_ADDRESS_DAYS = 30
+
+
+def _known_address(username: str, ip: str) -> bool:
+    since = timezone.now() - timedelta(days=KNOWN_ADDRESS_DAYS)
+    return LoginAttempt.objects.filter(
+        username=username, ip=ip, succeeded=True, at__gte=since
+    ).exists()
 
 
 def note_login_attempt(
