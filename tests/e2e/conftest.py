@@ -85,11 +85,17 @@ def browser_page(browser):
     context.close()
 
 
-def sign_in(page, base: str, username: str, password: str = PASSWORD) -> None:
+def sign_in(page, base: str, username: str, password: str = PASSWORD, code: str = "") -> None:
+    """Sign in; every role that reads personal data gives an authenticator ``code`` after the
+    password."""
     page.goto(f"{base}/account/login/")
     page.fill('[name="username"]', username)
     page.fill('[name="password"]', password)
     page.press('[name="password"]', "Enter")
+    if code:
+        page.wait_for_url("**/account/2fa/**")
+        page.fill('[name="code"]', code)
+        page.press('[name="code"]', "Enter")
     page.wait_for_url(f"{base}/")
 
 

@@ -7,12 +7,12 @@ from tests.e2e.conftest import OUT, fits_the_screen, sign_in
 
 
 def test_registration_officer_works_in_sorani_then_kurmanji(
-    live_server, registered, make_user, browser_page
+    live_server, registered, make_user, browser_page, totp_code
 ):
     page, problems = browser_page
-    make_user("registration_officer", username="dilan")
+    code = totp_code(make_user("registration_officer", username="dilan"))
 
-    sign_in(page, live_server.url, "dilan")
+    sign_in(page, live_server.url, "dilan", code=code)
 
     # Sorani: right-to-left, the menu and headings in Sorani, the Arabic-script font shipped.
     page.click('[data-testid="lang-ckb"]')

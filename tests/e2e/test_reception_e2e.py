@@ -19,15 +19,15 @@ def fill_member(page, i: int, **fields) -> None:
 
 
 def test_officer_registers_a_family_of_three_in_arabic_and_finds_them_at_the_reception_point(
-    live_server, facilities, make_user, browser_page
+    live_server, facilities, make_user, browser_page, totp_code
 ):
     from muster.people.models import Person
 
-    make_user("registration_officer", username="amal")
+    code = totp_code(make_user("registration_officer", username="amal"))
     point = facilities["reception"]
     page, problems = browser_page
 
-    sign_in(page, live_server.url, "amal")
+    sign_in(page, live_server.url, "amal", code=code)
 
     page.click('[data-testid="lang-ar"]')
     page.wait_for_selector('html[lang="ar"][dir="rtl"]')

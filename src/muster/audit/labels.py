@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "login.locked": gettext_lazy("Sign-in refused: locked"),
     "login.success": gettext_lazy("Signed in"),
     "logout": gettext_lazy("Signed out"),
+    "password.change": gettext_lazy("Password changed"),
     "movement.dispatch": gettext_lazy("Transfer dispatched"),
     "movement.manifest.read": gettext_lazy("Manifest viewed"),
     "movement.receive": gettext_lazy("Transfer received"),

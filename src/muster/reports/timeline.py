@@ -9,10 +9,11 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from muster.access.policy import CATEGORY_FACILITY_KINDS, shows_facility
 from muster.audit import services as audit
 from muster.core.text import isolate
 from muster.custody.models import ManifestLine, Placement
-from muster.custody.services import MERGE_LEFT_NOTE, facility_names_at
+from muster.custody.services import MERGE_LEFT_NOTE, facilities_at
 from muster.people.models import Person, PersonCorrection
 from muster.protection.models import FamilySeparation, ProtectionReview
 from muster.protection.queries import separations_of
@@ -68,20 +69,20 @@ def person_timeline(
         )
     )
     if fields & {"current_facility", "custody_state"}:
-        events.extend(_custody_events(person))
+        events.extend(_custody_events(person, fields))
     if "category" in fields:
         events.extend(_category_events(person, fields))
     events.extend(_correction_events(person, fields))
     if "merged_into" in fields:
         events.extend(_merge_events(person, fields))
     if "household" in fields:
-        events.extend(_separation_events(person))
+        events.extend(_separation_events(person, fields))
     if fields & {"unaccompanied_child", "separated_child"}:
         events.extend(_protection_events(person, protection_detail))
     return sorted(events, key=lambda e: (e.at, _KIND_ORDER.get(e.kind, 99)))
 
 
-def _custody_events(person: Person) -> list[Event]:
+def _custody_events(person: Person, fields) -> list[Event]:
     events = []
     placements = Placement.objects.filter(person=person).select_related(
         "facility", "movement__from_facility", "movement__to_facility"
@@ -101,10 +102,23 @@ def _custody_events(person: Person) -> list[Event]:
             wanted.add((pl.movement.from_facility_id, pl.started_at))
             wanted.add((pl.movement.to_facility_id, pl.started_at))
     wanted |= {(line.movement.to_facility_id, line.resolved_at) for line in missing}
-    names = facility_names_at(wanted)
+    known = facilities_at(wanted)
+    kinds_now = {pl.facility_id: pl.facility.kind for pl in placements if pl.facility_id}
+    for pl in placements:
+        if pl.movement is not None:
+            kinds_now[pl.movement.from_facility_id] = pl.movement.from_facility.kind
+            kinds_now[pl.movement.to_facility_id] = pl.movement.to_facility.kind
+    for line in missing:
+        kinds_now[line.movement.to_facility_id] = line.movement.to_facility.kind
+    named = "category_facility" in fields
 
     def name(facility_id, at):
-        return names[(facility_id, at)]
+        # A camp or holding facility tells the category: unnamed for roles blind to categories,
+        # whether it is of such a kind then or now.
+        text, kind = known[(facility_id, at)]
+        if not named and CATEGORY_FACILITY_KINDS & {kind, kinds_now.get(facility_id)}:
+            return _("a facility")
+        return text
 
     for pl in placements:
         mv = pl.movement
@@ -252,7 +266,7 @@ def _merge_events(person: Person, fields) -> list[Event]:
                     "n": isolate(e.detail.get("duplicate", ""))
                 }
             warning = _moved_unrecorded(
-                e.seq, e.detail.get("kept", ""), e.detail.get("duplicate", "")
+                e.seq, e.detail.get("kept", ""), e.detail.get("duplicate", ""), fields
             )
             events.append(Event(e.at, "merged", text, by, warning))
         else:
@@ -263,7 +277,7 @@ def _merge_events(person: Person, fields) -> list[Event]:
     return events
 
 
-def _moved_unrecorded(merge_seq: int, kept: str, duplicate: str) -> str:
+def _moved_unrecorded(merge_seq: int, kept: str, duplicate: str, fields) -> str:
     """The warning of a merge whose two records were at different facilities with no movement
     recorded between them (custody.end_for_merge audits it, just before the merge)."""
     dup = Person.objects.filter(number=duplicate).only("pk").first()
@@ -288,19 +302,22 @@ def _moved_unrecorded(merge_seq: int, kept: str, duplicate: str) -> str:
     a, b = was_at.first(), now_at.first()
     if a is None or b is None or a.facility is None or b.facility is None:
         return _("The two records were at different places with no movement recorded between them.")
+    if not (shows_facility(fields, a.facility) and shows_facility(fields, b.facility)):
+        return _("The two records were at different places with no movement recorded between them.")
     return _(
         "The two records were at different places: %(a)s and %(b)s, with no movement recorded "
         "between them. Check where the person is."
     ) % {"a": isolate(a.facility.name), "b": isolate(b.facility.name)}
 
 
-def _separation_events(person: Person) -> list[Event]:
+def _separation_events(person: Person, fields) -> list[Event]:
     events = []
     moved = set(FamilySeparation.objects.filter(moved=person).values_list("pk", flat=True))
     for sep in separations_of(person):
+        shown = shows_facility(fields, sep.to_facility)
         where = (
             _("moved to %(f)s") if sep.pk in moved else _("stayed when others moved to %(f)s")
-        ) % {"f": isolate(sep.to_facility.name)}
+        ) % {"f": isolate(sep.to_facility.name) if shown else _("a facility")}
         events.append(
             Event(
                 sep.recorded_at,

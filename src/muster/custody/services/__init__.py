@@ -14,6 +14,7 @@ from muster.custody.services.facilities import (
     FACILITY_FIELDS,
     VERSIONED_FIELDS,
     create_facility,
+    facilities_at,
     facility_names_at,
     update_facility,
 )
@@ -77,5 +78,6 @@ __all__ = [
     "VERSIONED_FIELDS",
     "create_facility",
     "update_facility",
+    "facilities_at",
     "facility_names_at",
 ]

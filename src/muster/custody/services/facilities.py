@@ -117,6 +117,11 @@ def facility_names_at(pairs) -> dict:
     Before a facility's first recorded version (facilities opened before versions were kept) its
     earliest known name answers.
     """
+    return {key: name for key, (name, _kind) in facilities_at(pairs).items()}
+
+
+def facilities_at(pairs) -> dict:
+    """{(facility_id, at): (name, kind)}: what each facility was called, and was, at that moment."""
     pairs = list(pairs)
     ids = {f for f, _ in pairs}
     versions: dict[int, list] = {}
@@ -127,11 +132,14 @@ def facility_names_at(pairs) -> dict:
     for fid, at in pairs:
         chain = versions.get(fid) or []
         current = facilities.get(fid)
-        name = chain[0].name if chain else (current.name if current else "")
+        if chain:
+            found = (chain[0].name, chain[0].kind)
+        else:
+            found = (current.name, current.kind) if current else ("", "")
         for v in chain:
             if v.valid_from <= at:
-                name = v.name
-        if current is not None and name == current.name:
-            name = current.display_name  # still so called: in the reader's language
-        out[(fid, at)] = name
+                found = (v.name, v.kind)
+        if current is not None and found[0] == current.name:
+            found = (current.display_name, found[1])  # still so called: in the reader's language
+        out[(fid, at)] = found
     return out
