@@ -112,30 +112,9 @@ def cmd_demo(args) -> int:
 
 
 def cmd_sitrep(args) -> int:
-    from django.db import transaction
+    from muster.reports.cli import cmd_sitrep as sitrep
 
-    from muster.audit.services import record_export
-    from muster.reports.sitrep import situation_report
-
-    # Figures leaving the system are an export, on the log like the web's.
-    with transaction.atomic():
-        report = situation_report()
-        record_export(
-            {
-                "export": "sitrep",
-                "purpose": "situation report",
-                "format": "json" if args.json else "text",
-                "filters": {},
-                "rows": len(report["facilities"]),
-            }
-        )
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
-    else:
-        from muster.reports.sitrep import format_text
-
-        print(format_text(report))
-    return EXIT_OK
+    return sitrep(args)
 
 
 def cmd_audit_verify(args) -> int:
@@ -409,7 +388,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Figures only, no names: registered, by category, facilities with population "
         "and capacity, in transit, unaccounted.",
     )
-    p.add_argument("--json", action="store_true", help="print JSON")
+    from muster.reports.cli import add_sitrep_arguments
+
+    add_sitrep_arguments(p)
     p.set_defaults(func=cmd_sitrep, django=True)
 
     p = sub.add_parser("audit", help="audit log tools")
