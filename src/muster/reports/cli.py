@@ -6,13 +6,7 @@ Figures only, never names; every form of it leaving the system is an "export" au
 import json
 import sys
 
-EXIT_OK = 0
-EXIT_ERROR = 1
-
-
-def _fail(message: str) -> int:
-    print(f"muster: {message}", file=sys.stderr)
-    return EXIT_ERROR
+from muster.core.cli import EXIT_OK, CommandError
 
 
 def cmd_sitrep(args) -> int:
@@ -32,17 +26,17 @@ def cmd_sitrep(args) -> int:
             }
         )
     except dashboard.FilterError as exc:
-        return _fail(f"--{exc.field.replace('_', '-')}: {exc.message}")
+        raise CommandError(f"--{exc.field.replace('_', '-')}: {exc.message}") from None
     if args.pdf:
         try:
             content = pdf.sitrep_pdf(filters, args.language)
         except pdf.PdfUnavailable as exc:
-            return _fail(str(exc))
+            raise CommandError(str(exc)) from None
         try:
             with open(args.pdf, "wb") as out:
                 out.write(content)
         except OSError as exc:
-            return _fail(f"cannot write {args.pdf}: {exc.strerror}")
+            raise CommandError(f"cannot write {args.pdf}: {exc.strerror}") from None
         print(f"Wrote {args.pdf} ({len(content)} bytes, {args.language}).", file=sys.stderr)
         return EXIT_OK
     fmt = "hxl" if args.hxl else "json" if args.json else "text"
