@@ -15,6 +15,7 @@ NAV_LINKS = (
     ("person-search", _("Search")),
     ("facility-list", _("Facilities")),
     ("unaccounted", _("Unaccounted")),
+    ("dashboard", _("Dashboard")),
     # The coordinator's figures-only twin of the same list (never both: see nav_links).
     ("unaccounted-figures", _("Unaccounted")),
     ("screening-queue", _("Screening queue")),
