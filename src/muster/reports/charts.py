@@ -100,16 +100,12 @@ def stacked_bars(
     return Chart(key, title, _svg(width, height, body, title), header, rows, legend)
 
 
-def capacity_bars(
-    key: str, title: str, facilities: list[dict], labels: dict[str, str]
-) -> Chart:
+def capacity_bars(key: str, title: str, facilities: list[dict], labels: dict[str, str]) -> Chart:
     """One horizontal bar per facility (population), a mark at its capacity, red when over."""
     row_h, left, right = 26, 190, 60
     width = 640
     height = max(row_h * len(facilities) + 30, 60)
-    top = _nice_max(
-        max((max(f["population"], f["capacity"] or 0) for f in facilities), default=0)
-    )
+    top = _nice_max(max((max(f["population"], f["capacity"] or 0) for f in facilities), default=0))
     plot_w = width - left - right
     body = []
     for i in range(5):
@@ -188,9 +184,7 @@ def lines(
             for i, d in enumerate(days)
         ]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        body.append(
-            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>'
-        )
+        body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
         for (x, y), d in zip(points, days, strict=True):
             body.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}">'

@@ -85,7 +85,9 @@ def parse_filters(params) -> Filters:
         try:
             return date.fromisoformat(raw)
         except ValueError:
-            raise FilterError(name, _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": raw[:40]})
+            raise FilterError(
+                name, _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": raw[:40]}
+            ) from None
 
     date_to = _date("date_to", base.date_to)
     date_from = _date("date_from", date_to - timedelta(days=DEFAULT_DAYS - 1))
@@ -212,7 +214,10 @@ def category_keys() -> list[str]:
 def _days_series(filters: Filters, counts) -> list[dict]:
     out = []
     for day in filters.days():
-        row = {"date": day.isoformat(), **{k: counts.get(day, {}).get(k, 0) for k in category_keys()}}
+        row = {
+            "date": day.isoformat(),
+            **{k: counts.get(day, {}).get(k, 0) for k in category_keys()},
+        }
         row["total"] = sum(row[k] for k in category_keys())
         out.append(row)
     return out
