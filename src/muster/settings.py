@@ -259,6 +259,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = (
     True  # serve straight from the package: no collectstatic step on a field laptop
 )
+# Files browsers ask for at the site's root (/favicon.ico, asked by pages without an icon link such as
+# the API's JSON and by some browsers regardless).
+WHITENOISE_ROOT = BASE_DIR / "root"
 MEDIA_ROOT = DATA_DIR / "media"
 
 REST_FRAMEWORK = {

@@ -22,8 +22,10 @@ def facility_shown(context, facility) -> bool:
 
 @register.simple_tag(takes_context=True)
 def facility_name(context, facility) -> str:
-    """``facility``'s name, or "a facility" when its kind would tell the reader a category they may
-    not see; empty for no facility."""
+    """``facility``'s name (in the reader's language), or "a facility" when its kind would tell the
+    reader a category they may not see; empty for no facility."""
     if facility is None:
         return ""
-    return facility.name if policy.shows_facility(_fields(context), facility) else _("a facility")
+    if policy.shows_facility(_fields(context), facility):
+        return facility.display_name
+    return _("a facility")

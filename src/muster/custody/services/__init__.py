@@ -23,6 +23,7 @@ from muster.custody.services.merges import (
     MERGE_MOVE_NOTE,
     MERGE_NOTE,
     end_for_merge,
+    merge_location_warning,
     restore_after_unmerge,
 )
 from muster.custody.services.movements import (
@@ -63,6 +64,7 @@ __all__ = [
     "MERGE_MOVE_NOTE",
     "MERGE_LEFT_NOTE",
     "end_for_merge",
+    "merge_location_warning",
     "restore_after_unmerge",
     "unaccounted_cutoff",
     "in_transit_lines",
