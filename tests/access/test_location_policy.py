@@ -77,6 +77,15 @@ def test_the_policy_names_category_facilities_only_to_roles_that_see_categories(
         assert "category_facility" not in fields
 
 
+def test_roles_whose_pages_and_exports_are_by_facility_all_see_categories():
+    """Dispatch, receipt, manifests and facility rolls list people by facility: a role with any of
+    those actions must be one that may see categories, or the lists themselves would tell them."""
+    by_facility = {"person.export", "movement.view", "movement.dispatch", "movement.receive"}
+    for role, rp in policy.POLICY.items():
+        if rp.actions & by_facility:
+            assert "category_facility" in rp.person_fields, role
+
+
 @pytest.mark.parametrize("role", BLIND)
 def test_blind_roles_read_placed_without_the_facility_in_the_api(role, held_at_holding, users):
     head, rest = held_at_holding
