@@ -19,7 +19,6 @@ from muster.intake import services as intake
 from muster.people.models import Household, Person
 from muster.people.validation import clean_household
 from muster.reports import charts, dashboard
-from muster.reports.sitrep import situation_report
 from muster.screening import services as screening
 from muster.screening.models import CategoryDecision
 from tests.conftest import HOUSEHOLD
@@ -196,18 +195,29 @@ def test_arrivals_fall_on_the_local_day_across_midnight(facilities, make_user, r
     Person.objects.filter(pk=people[0].pk).update(registered_at=late)
     Person.objects.filter(pk=people[1].pk).update(registered_at=late - timedelta(hours=1))
     Person.objects.filter(pk=people[2].pk).update(registered_at=late + timedelta(days=1))
+    extra = intake.register_household(
+        clean_household([copy.deepcopy(HOUSEHOLD[0]), copy.deepcopy(HOUSEHOLD[1])]),
+        reception_point=facilities["reception"],
+        by=make_user("registration_officer"),
+    )
+    first, last = extra.members.order_by("id")
+    # Inside the window's first local day, before its UTC midnight; after its last local day.
+    Person.objects.filter(pk=first.pk).update(registered_at=datetime(2026, 3, 8, 22, tzinfo=UTC))
+    Person.objects.filter(pk=last.pk).update(registered_at=late + timedelta(days=2))
     filters = dashboard.parse_filters({"date_from": "2026-03-09", "date_to": "2026-03-11"})
     with timezone.override("Asia/Damascus"):
         days = dashboard.arrivals_by_category(filters, None)
     assert [(d["date"], d["total"]) for d in days] == [
-        ("2026-03-09", 1),
+        ("2026-03-09", 2),
         ("2026-03-10", 1),
         ("2026-03-11", 1),
     ]
     assert days[1]["undecided"] == 1
 
 
-def test_facility_and_governorate_filters_narrow_the_charts(operation, facilities, make_user, login):
+def test_facility_and_governorate_filters_narrow_the_charts(
+    operation, facilities, make_user, login
+):
     client = login(make_user("coordinator"))
     feed = client.get("/api/sitrep/", {"facility": facilities["small_camp"].pk}).json()
     names = [f["name"] for f in feed["dashboard"]["facilities"]]
@@ -253,9 +263,7 @@ def test_bad_filters_are_named_on_the_page_the_feed_and_the_command_line(
         ("administrator", 403),
     ],
 )
-def test_only_roles_that_see_figures_open_the_dashboard(
-    role, status, facilities, make_user, login
-):
+def test_only_roles_that_see_figures_open_the_dashboard(role, status, facilities, make_user, login):
     # The policy gives report.view to the coordinator alone: a camp manager sees their own
     # facility's figures on the home page and the facility page, not the operation's dashboard,
     # even for the facility in their grant.
@@ -270,9 +278,7 @@ def test_only_roles_that_see_figures_open_the_dashboard(
     assert pdf.status_code in ((200, 503) if status == 200 else (403,))
 
 
-def test_the_feed_is_versioned_documented_and_every_read_is_an_export(
-    operation, make_user, login
-):
+def test_the_feed_is_versioned_documented_and_every_read_is_an_export(operation, make_user, login):
     coordinator = make_user("coordinator")
     client = login(coordinator)
     feed = client.get("/api/sitrep/", {"date_from": "2026-11-01", "date_to": "2026-11-03"})
@@ -292,9 +298,7 @@ def test_the_feed_is_versioned_documented_and_every_read_is_an_export(
     assert "SitrepFeed" in schema and "governorate" in schema
 
 
-def test_over_capacity_is_drawn_in_red_and_each_chart_has_its_numbers(
-    operation, make_user, login
-):
+def test_over_capacity_is_drawn_in_red_and_each_chart_has_its_numbers(operation, make_user, login):
     html = login(make_user("coordinator")).get(reverse("dashboard")).content.decode()
     capacity = re.search(r'data-testid="chart-capacity".*?</figure>', html, re.S).group(0)
     assert charts.OVER in capacity

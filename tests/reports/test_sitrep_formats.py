@@ -55,9 +55,7 @@ def test_hxl_file_parses_with_the_hxl_library(registered, capsys):
     dataset = libhxl.data(io.BytesIO(text.encode("utf-8")))
     columns = [c.display_tag for c in dataset.columns]
     assert "#adm1+code" in columns and "#affected+f+children" in columns
-    values = {
-        row.get("#loc+name"): row.get("#affected+idps") for row in dataset
-    }
+    values = {row.get("#loc+name"): row.get("#affected+idps") for row in dataset}
     assert values["Reception Point 1"] == "3"
     girls = sum(int(v or 0) for v in dataset.get_value_set("#affected+f+children"))
     assert girls == 0

@@ -14,11 +14,10 @@ from muster.reports import dashboard
 from muster.reports import serializers as s
 from muster.reports.sitrep import situation_report
 
-
-
-
 FILTER_PARAMETERS = [
-    OpenApiParameter("date_from", OpenApiTypes.DATE, description="first day (default: 13 days ago)"),
+    OpenApiParameter(
+        "date_from", OpenApiTypes.DATE, description="first day (default: 13 days ago)"
+    ),
     OpenApiParameter("date_to", OpenApiTypes.DATE, description="last day (default: today)"),
     OpenApiParameter("facility", OpenApiTypes.INT, description="only this facility"),
     OpenApiParameter(
@@ -27,7 +26,9 @@ FILTER_PARAMETERS = [
 ]
 
 
-@extend_schema_view(list=extend_schema(responses=s.SitrepFeedSerializer, parameters=FILTER_PARAMETERS))
+@extend_schema_view(
+    list=extend_schema(responses=s.SitrepFeedSerializer, parameters=FILTER_PARAMETERS)
+)
 class SitrepViewSet(PolicyViewSet):
     """The situation report and the dashboard's series: figures only, never names. Each read is
     an export on the audit log."""

@@ -41,14 +41,13 @@ def _svg(width: int, height: int, body: list[str], title: str) -> SafeString:
 
 
 def _nice_max(value: int) -> int:
-    if value <= 5:
-        return 5
-    magnitude = 10 ** (len(str(int(value))) - 1)
+    """The top of an axis of four equal whole steps (1, 2, 2.5 or 5 times a power of ten each)."""
+    need = max(value, 4) / 4
+    magnitude = 10 ** (len(str(int(need))) - 1)
     for step in (1, 2, 2.5, 5, 10):
-        top = int(step * magnitude)
-        if top >= value:
-            return top
-    return value
+        if step * magnitude >= need and (step * magnitude) == int(step * magnitude):
+            return int(4 * step * magnitude)
+    return int(40 * magnitude)
 
 
 def _y_axis(top: int, x0: int, y0: int, height: int, width: int) -> list[str]:
@@ -100,16 +99,12 @@ def stacked_bars(
     return Chart(key, title, _svg(width, height, body, title), header, rows, legend)
 
 
-def capacity_bars(
-    key: str, title: str, facilities: list[dict], labels: dict[str, str]
-) -> Chart:
+def capacity_bars(key: str, title: str, facilities: list[dict], labels: dict[str, str]) -> Chart:
     """One horizontal bar per facility (population), a mark at its capacity, red when over."""
     row_h, left, right = 26, 190, 60
     width = 640
     height = max(row_h * len(facilities) + 30, 60)
-    top = _nice_max(
-        max((max(f["population"], f["capacity"] or 0) for f in facilities), default=0)
-    )
+    top = _nice_max(max((max(f["population"], f["capacity"] or 0) for f in facilities), default=0))
     plot_w = width - left - right
     body = []
     for i in range(5):
@@ -188,9 +183,7 @@ def lines(
             for i, d in enumerate(days)
         ]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        body.append(
-            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>'
-        )
+        body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
         for (x, y), d in zip(points, days, strict=True):
             body.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}">'

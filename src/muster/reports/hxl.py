@@ -42,9 +42,11 @@ HASHTAG = re.compile(r"^#[a-z][a-z0-9_]*(\+[a-z][a-z0-9_]*)*$")
 def child_condition(today: date, prefix: str = "") -> Q:
     """Under 18 today, or of unknown age (counted as a child until shown otherwise, as the
     protection rules do)."""
-    adult_born_by = today.replace(year=today.year - ADULT_AGE) if not (
-        today.month == 2 and today.day == 29
-    ) else date(today.year - ADULT_AGE, 2, 28)
+    adult_born_by = (
+        today.replace(year=today.year - ADULT_AGE)
+        if not (today.month == 2 and today.day == 29)
+        else date(today.year - ADULT_AGE, 2, 28)
+    )
     return (
         Q(**{f"{prefix}date_of_birth__gt": adult_born_by})
         | Q(

@@ -64,7 +64,11 @@ def charts_for(dash: Dashboard) -> list[charts.Chart]:
             else:
                 n = dash.flow["population_by_kind"].get(node, 0)
                 linked = any(node in (lk["from"], lk["to"]) for lk in dash.flow["links"])
-                if n or linked or node in (Facility.Kind.RECEPTION_POINT, Facility.Kind.SCREENING_SITE):
+                if (
+                    n
+                    or linked
+                    or node in (Facility.Kind.RECEPTION_POINT, Facility.Kind.SCREENING_SITE)
+                ):
                     nodes.append((node, str(kinds[node]), n))
         columns.append(nodes)
     links = [("arrived", Facility.Kind.RECEPTION_POINT, dash.flow["arrived"], 0)] + [
