@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from muster.access import policy
 from muster.access.decorators import requires
@@ -27,6 +28,7 @@ from muster.audit import services as audit
 from muster.core.conf import conf
 from muster.core.paging import paginate
 from muster.core.parsing import parse_id, parse_ids
+from muster.core.text import isolate
 from muster.custody import services as custody
 from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility, ManifestLine, Movement
@@ -160,8 +162,16 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Movement %(m)s dispatched: %(n)d person(s) to %(to)s.")
-                    % {"m": movement.number, "n": len(persons), "to": to.name},
+                    ngettext(
+                        "Movement %(m)s dispatched: %(n)d person to %(to)s.",
+                        "Movement %(m)s dispatched: %(n)d persons to %(to)s.",
+                        len(persons),
+                    )
+                    % {
+                        "m": isolate(movement.number),
+                        "n": len(persons),
+                        "to": isolate(to.display_name),
+                    },
                 )
                 return redirect("movement-detail", number=movement.number)
     on_page = {p.pk for p in page.object_list}
@@ -273,8 +283,12 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
                             custody.report_missing(movement, p, note=note, by=user, request=request)
                     messages.warning(
                         request,
-                        _("%(n)d person(s) on %(m)s reported as not arrived.")
-                        % {"n": len(persons), "m": movement.number},
+                        ngettext(
+                            "%(n)d person on %(m)s reported as not arrived.",
+                            "%(n)d persons on %(m)s reported as not arrived.",
+                            len(persons),
+                        )
+                        % {"n": len(persons), "m": isolate(movement.number)},
                     )
                 else:
                     n = custody.receive(
@@ -286,7 +300,12 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(
                         request,
-                        _("%(n)d person(s) received from %(m)s.") % {"n": n, "m": movement.number},
+                        ngettext(
+                            "%(n)d person received from %(m)s.",
+                            "%(n)d persons received from %(m)s.",
+                            n,
+                        )
+                        % {"n": n, "m": isolate(movement.number)},
                     )
             except ValidationError as exc:
                 errors = errors_from(exc)

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from muster.access import policy
 from muster.access.decorators import requires
@@ -14,6 +15,7 @@ from muster.access.lookup import out_of_scope, visible_person
 from muster.audit import services as audit
 from muster.core.conf import conf
 from muster.core.parsing import parse_id
+from muster.core.text import isolate
 from muster.custody import services as custody
 from muster.custody.models import Facility
 from muster.intake import forms
@@ -98,8 +100,16 @@ def reception(request: HttpRequest) -> HttpResponse:
             head = household.members.order_by("id").first()
             messages.success(
                 request,
-                _("Household %(h)s registered: %(n)d person(s) at %(p)s.")
-                % {"h": household.number, "n": household.members.count(), "p": point.name},
+                ngettext(
+                    "Household %(h)s registered: %(n)d person at %(p)s.",
+                    "Household %(h)s registered: %(n)d persons at %(p)s.",
+                    household.members.count(),
+                )
+                % {
+                    "h": isolate(household.number),
+                    "n": household.members.count(),
+                    "p": isolate(point.display_name),
+                },
                 extra_tags="clear-draft",
             )
             return redirect("person-detail", number=head.number)

@@ -26,7 +26,7 @@ from muster.people import forms
 from muster.people import services as people_services
 from muster.people.audit_actions import PeopleAction
 from muster.people.models import NAME_PARTS, PROTECTION_FLAGS, Person, Relationship, Sex
-from muster.people.search import closeness, partial_name_condition
+from muster.people.search import partial_name_condition, rank
 from muster.people.validation import has_hidden_characters, name_has_hidden_characters
 from muster.protection import queries as protection_queries
 from muster.reports.timeline import person_timeline
@@ -333,7 +333,8 @@ def _decide_category(request: HttpRequest, person: Person) -> HttpResponse:
 
 @requires("person.search")
 def person_search(request: HttpRequest) -> HttpResponse:
-    """Persons matching the query, closest first (muster.people.search.closeness), paged."""
+    """Persons matching the query, best first by the identity model (muster.people.search.rank),
+    paged."""
     q = request.GET.get("q", "").strip()[:200]
     page, too_many = None, False
     if q:
@@ -343,10 +344,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
             qs = qs | scoped.filter(partial).distinct()
         found = list(qs.select_related("household", "merged_into")[: MAX_RANKED + 1])
         too_many = len(found) > MAX_RANKED
-        ranked = sorted(
-            ((closeness(p, q), p) for p in found[:MAX_RANKED]),
-            key=lambda sp: (-sp[0], sp[1].number),
-        )
+        ranked = rank(found[:MAX_RANKED], q)
         page = paginate(request, [{"person": p, "score": score} for score, p in ranked])
         for row in page.object_list:
             row["hidden_chars"] = name_has_hidden_characters(row["person"])

@@ -40,6 +40,7 @@ def situation_report() -> dict:
             {
                 "id": f.pk,
                 "name": f.name,
+                "name_ar": f.name_ar,
                 "kind": f.kind,
                 "pcode": f.pcode,
                 "population": pop,

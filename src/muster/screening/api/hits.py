@@ -107,8 +107,10 @@ class HitViewSet(PolicyViewSet):
         with transaction.atomic():
             page = self.paginate_queryset(qs)
             data = [self.represent(h) for h in page]
-            audit.record(
-                ScreeningAction.SCREENING_HIT_LIST, request=request, detail={"hits": len(data)}
+            # The persons each hit showed, so who-read finds this page from any of them.
+            shown = [pid for h in page for pid in (h.person_id, h.candidate_id) if pid]
+            audit.record_list(
+                request, shown, action=ScreeningAction.SCREENING_HIT_LIST, via="api", hits=len(data)
             )
         return self.get_paginated_response(data)
 
