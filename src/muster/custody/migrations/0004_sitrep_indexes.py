@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('custody', '0002_facility_versions'),
+        ('custody', '0003_facility_name_ar'),
         ('people', '0004_sitrep_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
