@@ -411,10 +411,12 @@ def build(filters: Filters, report: dict | None = None) -> Dashboard:
     here when not given)."""
     from muster.reports.sitrep import situation_report
 
-    report = report if report is not None else situation_report()
     chosen = selected_facilities(filters)
     ids = [f.pk for f in chosen] if filters.narrowed else None
     arrivals = arrivals_by_category(filters, ids)
+    if report is None:
+        same = ids is None and filters == default_filters()
+        report = situation_report(arrivals if same else None)
     return Dashboard(
         filters=filters,
         report=report,

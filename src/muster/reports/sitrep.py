@@ -15,7 +15,9 @@ from muster.reports import dashboard
 from muster.screening.models import Category, CategoryDecision
 
 
-def situation_report() -> dict:
+def situation_report(arrivals_series: list[dict] | None = None) -> dict:
+    """The figures. ``arrivals_series`` is the dashboard's series for the default window, when the
+    caller has it already (it is not counted twice)."""
     active = Person.objects.filter(merged_into__isnull=True)
     registered = active.count()
     by_category = {c: 0 for c in Category.values}
@@ -52,7 +54,8 @@ def situation_report() -> dict:
     # Registrations per local day, grouped in the database without a per-row date conversion.
     arrivals = [
         {"date": d["date"], "registered": d["total"]}
-        for d in dashboard.arrivals_by_category(dashboard.default_filters(), None)
+        for d in arrivals_series
+        or dashboard.arrivals_by_category(dashboard.default_filters(), None)
         if d["total"]
     ]
     departed = Placement.objects.filter(is_current=True, state=Placement.State.DEPARTED).count()
