@@ -195,11 +195,20 @@ def test_arrivals_fall_on_the_local_day_across_midnight(facilities, make_user, r
     Person.objects.filter(pk=people[0].pk).update(registered_at=late)
     Person.objects.filter(pk=people[1].pk).update(registered_at=late - timedelta(hours=1))
     Person.objects.filter(pk=people[2].pk).update(registered_at=late + timedelta(days=1))
+    extra = intake.register_household(
+        clean_household([copy.deepcopy(HOUSEHOLD[0]), copy.deepcopy(HOUSEHOLD[1])]),
+        reception_point=facilities["reception"],
+        by=make_user("registration_officer"),
+    )
+    first, last = extra.members.order_by("id")
+    # Inside the window's first local day, before its UTC midnight; after its last local day.
+    Person.objects.filter(pk=first.pk).update(registered_at=datetime(2026, 3, 8, 22, tzinfo=UTC))
+    Person.objects.filter(pk=last.pk).update(registered_at=late + timedelta(days=2))
     filters = dashboard.parse_filters({"date_from": "2026-03-09", "date_to": "2026-03-11"})
     with timezone.override("Asia/Damascus"):
         days = dashboard.arrivals_by_category(filters, None)
     assert [(d["date"], d["total"]) for d in days] == [
-        ("2026-03-09", 1),
+        ("2026-03-09", 2),
         ("2026-03-10", 1),
         ("2026-03-11", 1),
     ]

@@ -41,14 +41,13 @@ def _svg(width: int, height: int, body: list[str], title: str) -> SafeString:
 
 
 def _nice_max(value: int) -> int:
-    if value <= 5:
-        return 5
-    magnitude = 10 ** (len(str(int(value))) - 1)
+    """The top of an axis of four equal whole steps (1, 2, 2.5 or 5 times a power of ten each)."""
+    need = max(value, 4) / 4
+    magnitude = 10 ** (len(str(int(need))) - 1)
     for step in (1, 2, 2.5, 5, 10):
-        top = int(step * magnitude)
-        if top >= value:
-            return top
-    return value
+        if step * magnitude >= need and (step * magnitude) == int(step * magnitude):
+            return int(4 * step * magnitude)
+    return int(40 * magnitude)
 
 
 def _y_axis(top: int, x0: int, y0: int, height: int, width: int) -> list[str]:

@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Count, Q
@@ -142,6 +143,11 @@ def _window(filters: Filters) -> tuple[datetime, datetime]:
     return _local_midnight(filters.date_from), _local_midnight(filters.date_to + timedelta(days=1))
 
 
+def _db_window(filters: Filters) -> list:
+    """The window as raw SQL parameters, as the database stores times (SQLite: naive UTC text)."""
+    return [connection.ops.adapt_datetimefield_value(t) for t in _window(filters)]
+
+
 def _bucket_sql(column: str) -> tuple[str, list]:
     """SQL grouping ``column`` (a UTC timestamp) finely enough to give each row its local date.
 
@@ -159,7 +165,11 @@ def _bucket_sql(column: str) -> tuple[str, list]:
 def _to_local_date(bucket) -> date:
     if isinstance(bucket, date) and not isinstance(bucket, datetime):
         return bucket
-    text = str(bucket)
+    return _text_to_local_date(str(bucket), timezone.get_current_timezone_name())
+
+
+@lru_cache(maxsize=65536)
+def _text_to_local_date(text: str, zone: str) -> date:
     at = datetime.fromisoformat(text + (":00" if len(text) == 13 else "") + ":00+00:00")
     return timezone.localtime(at).date()
 
@@ -174,7 +184,7 @@ def _category_key(value) -> str:
 def arrivals_by_category(filters: Filters, facility_ids: list[int] | None) -> list[dict]:
     """Per local day: registrations by current category; with a facility or governorate filter,
     arrivals at those facilities (first placements and transfers received), by category."""
-    start, end = _window(filters)
+    start, end = _db_window(filters)
     person = Person._meta.db_table
     decision = "screening_categorydecision"
     placement = Placement._meta.db_table
@@ -401,10 +411,12 @@ def build(filters: Filters, report: dict | None = None) -> Dashboard:
     here when not given)."""
     from muster.reports.sitrep import situation_report
 
-    report = report if report is not None else situation_report()
     chosen = selected_facilities(filters)
     ids = [f.pk for f in chosen] if filters.narrowed else None
     arrivals = arrivals_by_category(filters, ids)
+    if report is None:
+        same = ids is None and filters == default_filters()
+        report = situation_report(arrivals if same else None)
     return Dashboard(
         filters=filters,
         report=report,
