@@ -144,6 +144,7 @@ class ImportBatch:
     source: str
     submissions: list[Submission] = field(default_factory=list)
     orphans: list[Problem] = field(default_factory=list)  # member rows of no submission
+    written: bool = False  # registered in the database (not a dry run)
 
     @property
     def accepted(self) -> list[Submission]:
@@ -162,13 +163,10 @@ class ImportBatch:
         return [s for s in self.submissions if s.status == IMPORTED]
 
     def summary(self) -> str:
-        done = self.imported
-        if done:
-            persons = sum(len(s.members) for s in done)
-            counted = f"{len(done)} imported ({persons} person(s))"
-        else:
-            persons = sum(len(s.members) for s in self.accepted)
-            counted = f"{len(self.accepted)} accepted ({persons} person(s))"
+        done = self.imported if self.written else self.accepted
+        persons = sum(len(s.members) for s in done)
+        verb = "imported" if self.written else "accepted"
+        counted = f"{len(done)} {verb} ({persons} person(s))"
         text = f"{len(self.submissions)} submission(s) read ({self.source}): {counted}"
         if self.duplicates:
             text += f", {len(self.duplicates)} duplicate(s)"

@@ -175,7 +175,7 @@ def import_submissions(
     by,
     request=None,
     points: Iterable[Facility] | None = None,
-    chunk: int = IMPORT_CHUNK,
+    chunk: int | None = None,
     on_progress: Callable[[SubmissionImport], None] | None = None,
 ) -> SubmissionImport:
     """Register every accepted submission of ``batch`` as a household, through
@@ -193,6 +193,8 @@ def import_submissions(
     )
     run.refresh_from_db()
     lookup = check_import(batch, reception_point=run.reception_point, points=points)
+    batch.written = True
+    chunk = chunk or IMPORT_CHUNK
     todo = batch.accepted
     settled = len(batch.submissions) - len(todo)
     run.done = settled
