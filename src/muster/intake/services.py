@@ -245,8 +245,10 @@ def _import_one(sub: Submission, run: SubmissionImport, point: Facility, by, req
                 imported_at=timezone.now(),
             )
     except IntegrityError:
-        # Only the submission id is unique here: another import registered it meanwhile.
-        sub.duplicate = "already imported (by an import running at the same time)"
+        if ImportedSubmission.objects.filter(submission_id=sub.submission_id).exists():
+            sub.duplicate = "already imported (by an import running at the same time)"
+        else:  # a check of the database's own (the values were checked before: not expected)
+            sub.refuse("", "the database refused the household (a check constraint failed)")
     except ValidationError as exc:
         refuse_with(sub, exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages})
     else:
