@@ -90,11 +90,9 @@ def test_importing_the_same_file_twice_changes_nothing(facilities, tmp_path, cap
     assert rows[0]["status"] == "duplicate"
     household = Household.objects.get()
     assert rows[0]["problem"] == f"already imported as household {household.number}"
-    assert (
-        "3 submission(s) read (%s): 0 imported (0 person(s)), 1 duplicate(s), 2 refused"
-        % (read_export(path).source)
-        in capsys.readouterr().err
-    )
+    source = read_export(path).source
+    line = f"3 submission(s) read ({source}): 0 imported (0 person(s)), 1 duplicate(s), 2 refused"
+    assert line in capsys.readouterr().err
     runs = SubmissionImport.objects.order_by("id")
     assert [(r.imported, r.duplicates, r.refused) for r in runs] == [(1, 0, 2), (0, 1, 2)]
 
