@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 urlpatterns = [
     path("", include("muster.web.urls")),
+    path("", include("muster.intake.urls")),
     path("account/", include("muster.access.urls")),
     path("audit/", include("muster.audit.urls")),
     path("screening/", include("muster.screening.urls")),

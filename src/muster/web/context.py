@@ -11,6 +11,7 @@ from muster.access.decorators import ANY_METHOD, PUBLIC, SIGNED_IN, view_actions
 # declares for GET (muster.access.decorators.requires), so the bar cannot offer a page that refuses.
 NAV_LINKS = (
     ("reception", _("Reception")),
+    ("intake-import", _("Import submissions")),
     ("person-search", _("Search")),
     ("facility-list", _("Facilities")),
     ("unaccounted", _("Unaccounted")),

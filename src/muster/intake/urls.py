@@ -1,0 +1,17 @@
+"""Reception pages. URL names are relied on by the navigation, templates and tests: keep them."""
+
+from django.urls import path
+
+from muster.intake import views
+
+urlpatterns = [
+    path("reception/import/", views.submissions_import, name="intake-import"),
+    path(
+        "reception/import/<int:pk>/", views.submissions_import_detail, name="intake-import-detail"
+    ),
+    path(
+        "reception/import/<int:pk>/report.csv",
+        views.submissions_import_report,
+        name="intake-import-report",
+    ),
+]
