@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from muster.audit import services as audit
 from muster.custody import services as custody
 from muster.custody.models import Facility
+from muster.intake.documents import check_document_number
 from muster.intake.kobo import (
     ImportBatch,
     Submission,
@@ -41,6 +42,24 @@ def check_reception_point(facility) -> None:
         )
 
 
+def check_documents(members: Sequence[dict]) -> None:
+    """The document numbers of a household checked against their known formats (Syrian and Iraqi
+    national numbers, civil-registry references: :mod:`muster.intake.documents`), and stored as
+    checked (ASCII digits, separators dropped). Refused numbers are named by member and document."""
+    errors: dict[str, list[str]] = {}
+    for i, member in enumerate(members):
+        for j, doc in enumerate(member.get("documents") or []):
+            checked = check_document_number(
+                doc.get("doc_type", ""), doc.get("issuing_country", ""), doc.get("number", "")
+            )
+            if checked.problems:
+                errors[f"members[{i}].documents[{j}].number"] = checked.problems
+            else:
+                doc["number"] = checked.number
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def register_household(
     members: Sequence[dict],
@@ -56,6 +75,7 @@ def register_household(
     and each placement are audited. Screening starts once the transaction has committed.
     """
     check_reception_point(reception_point)
+    check_documents(members)
     household, persons = people.create_household(
         members, by=by, request=request, detail={"reception_point": reception_point.pk}
     )
@@ -79,6 +99,7 @@ def register_late_member(
     """Register a relative who arrives after the household (``member`` cleaned by ``clean_member``):
     the same rules as a registration (placed at the reception point, screened after commit)."""
     check_reception_point(reception_point)
+    check_documents([member])
     person = people.add_member(household, member, by=by, request=request)
     custody.place_many(
         [person],
