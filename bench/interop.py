@@ -158,6 +158,15 @@ def run(count: int, seed: int, fmt: str, screening: bool) -> dict:
     intake.import_submissions(imp, batch, by=None, on_progress=progress)
     import_s = time.perf_counter() - t
     imp.refresh_from_db()
+    from collections import Counter
+
+    import re
+
+    reasons = Counter(
+        f"{r['field']}: {re.sub(r'[0-9]+', 'N', r['problem'])}"
+        for r in imp.report
+        if r["status"] == "refused"
+    )
 
     again = read_export(path)
     run2 = intake.start_import(file_name=path.name, reception_point=point, by=None)
@@ -183,6 +192,7 @@ def run(count: int, seed: int, fmt: str, screening: bool) -> dict:
         "reimport_imported": run2.imported,
         "peak_rss_mb": round(_rss_mb()),
         "screening": screening,
+        "refusals": "; ".join(f"{n} x {why}" for why, n in reasons.most_common(5)),
     }
 
 
