@@ -23,10 +23,12 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import resource
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,10 +160,6 @@ def run(count: int, seed: int, fmt: str, screening: bool) -> dict:
     intake.import_submissions(imp, batch, by=None, on_progress=progress)
     import_s = time.perf_counter() - t
     imp.refresh_from_db()
-    from collections import Counter
-
-    import re
-
     reasons = Counter(
         f"{r['field']}: {re.sub(r'[0-9]+', 'N', r['problem'])}"
         for r in imp.report
