@@ -618,6 +618,8 @@ def document_problems(doc: dict) -> list[tuple[str, str]]:
             )
         for key in ("doc_type", "number", "issuing_country"):
             doc[key] = doc.get(key) or read[key]
+        if doc["number"].upper() == read["number"]:
+            doc["number"] = read["number"]  # as printed in the zone (typed in lowercase)
         doc["mrz"] = read["mrz"]
     if doc.get("number") and doc.get("doc_type"):
         checked = check_document_number(

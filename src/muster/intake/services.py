@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from muster.audit import services as audit
 from muster.custody import services as custody
 from muster.custody.models import Facility
-from muster.intake.documents import check_document_number
 from muster.intake.kobo import (
     ImportBatch,
     Submission,
@@ -42,20 +41,22 @@ def check_reception_point(facility) -> None:
         )
 
 
+# The import's column names for a document's problems, and the reception form's field names.
+_DOC_FIELDS = {"doc_mrz": "mrz", "doc_number": "number"}
+
+
 def check_documents(members: Sequence[dict]) -> None:
-    """The document numbers of a household checked against their known formats (Syrian and Iraqi
-    national numbers, civil-registry references: :mod:`muster.intake.documents`), and stored as
-    checked (ASCII digits, separators dropped). Refused numbers are named by member and document."""
+    """A household's documents checked: a machine-readable zone read with every check digit (a
+    failed one is refused, never accepted), the number against its known format (Syrian and Iraqi
+    national numbers, civil-registry references: :mod:`muster.intake.documents`) and against the
+    zone. Numbers are stored as checked (ASCII digits, separators dropped). Problems are named by
+    member and document (``members[0].documents[1].mrz``)."""
     errors: dict[str, list[str]] = {}
     for i, member in enumerate(members):
         for j, doc in enumerate(member.get("documents") or []):
-            checked = check_document_number(
-                doc.get("doc_type", ""), doc.get("issuing_country", ""), doc.get("number", "")
-            )
-            if checked.problems:
-                errors[f"members[{i}].documents[{j}].number"] = checked.problems
-            else:
-                doc["number"] = checked.number
+            for field_name, message in document_problems(doc):
+                key = f"members[{i}].documents[{j}].{_DOC_FIELDS.get(field_name, field_name)}"
+                errors.setdefault(key, []).append(message)
     if errors:
         raise ValidationError(errors)
 

@@ -5,6 +5,7 @@ from django.urls import path
 from muster.intake import views
 
 urlpatterns = [
+    path("reception/mrz/", views.reception_mrz, name="reception-mrz"),
     path("reception/import/", views.submissions_import, name="intake-import"),
     path(
         "reception/import/<int:pk>/", views.submissions_import_detail, name="intake-import-detail"

@@ -1,8 +1,12 @@
 """Reception pages: households submitted from KoboToolbox / ODK uploaded as a file, imported
-(while the officer waits, or by the worker with its progress shown), and the per-row report."""
+(while the officer waits, or by the worker with its progress shown), and the per-row report; a
+document's machine-readable zone read as it is scanned or typed on the reception form."""
 
 import csv
+import datetime as dt
 import io
+import json
+import re
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +24,7 @@ from muster.intake import services as intake
 from muster.intake import tasks
 from muster.intake.kobo import REPORT_COLUMNS, ImportFileError, read_export_data
 from muster.intake.models import SubmissionImport
+from muster.intake.mrz import MRZError, parse_mrz
 
 RECENT_IMPORTS = 20
 STATUS_LABELS = {
@@ -142,3 +147,46 @@ def submissions_import_report(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-report.csv"'
     return response
+
+
+_MRZ_FIELD = re.compile(r"^members\[(\d+)\]\.documents\[(\d+)\]\.mrz$")
+
+
+@requires("person.register")
+def reception_mrz(request: HttpRequest) -> HttpResponse:
+    """What a document's machine-readable zone says, as the officer scans or types it (htmx).
+
+    Every check digit is verified: a zone that passes fills the document (type, issuing state,
+    number) and the person's empty fields (names, sex, nationality, date of birth) through
+    ``data-mrz-fill`` (muster.js); one that fails is shown with the failed check and fills nothing.
+    Nothing is stored or read from the registry here.
+    """
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    found = next(
+        ((m, v) for k, v in request.POST.items() if (m := _MRZ_FIELD.match(k))), (None, "")
+    )
+    match, text = found
+    if match is None or not text.strip():
+        return HttpResponse("")
+    i, j = match[1], match[2]
+    try:
+        mrz = parse_mrz(text[:400])
+    except MRZError as exc:
+        return render(request, "intake/_mrz.html", {"error": str(exc)})
+    fill, fill_empty = {}, {}
+    if mrz.valid:
+        doc = f"members[{i}].documents[{j}]."
+        fill = {doc + k: v for k, v in mrz.document_fields().items()}
+        fill_empty = {f"members[{i}].{k}": str(v) for k, v in mrz.person_fields().items()}
+    today = dt.date.today()
+    return render(
+        request,
+        "intake/_mrz.html",
+        {
+            "mrz": mrz,
+            "fill": json.dumps(fill, ensure_ascii=False),
+            "fill_empty": json.dumps(fill_empty, ensure_ascii=False),
+            "expired": bool(mrz.expiry and mrz.expiry < today),
+        },
+    )
