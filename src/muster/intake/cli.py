@@ -207,9 +207,12 @@ def run_import_kobo(args: argparse.Namespace) -> int:
             file_name=args.file.rsplit("/", 1)[-1], reception_point=facility, by=None
         )
         total = len(batch.submissions)
+        shown = [0]
 
         def progress(run) -> None:
-            if total > services.IMPORT_CHUNK:
+            # About every twentieth of a long file, on stderr (the report goes to stdout).
+            if total > 20 * services.IMPORT_CHUNK and run.done - shown[0] >= total // 20:
+                shown[0] = run.done
                 print(f"{run.done} of {total} submission(s) done", file=sys.stderr)
 
         services.import_submissions(run, batch, by=None, on_progress=progress)

@@ -116,9 +116,10 @@ def register_late_member(
 
 # -- submissions from KoboToolbox and ODK ---------------------------------------------------------
 
-# Households registered per transaction: a crash loses at most this many (each is whole or absent),
-# and the progress shown moves at this step.
-IMPORT_CHUNK = 100
+# Households registered per transaction. Small: on SQLite (one writer at a time) an officer
+# registering at reception while a large import runs waits for one chunk at most; and the progress
+# shown moves at this step.
+IMPORT_CHUNK = 25
 
 
 def reception_points() -> QuerySet:
