@@ -112,8 +112,9 @@ def test_a_file_over_50_mb_is_refused_with_the_limit(officer_client, facilities,
 
 
 def test_a_large_file_goes_to_the_worker_and_its_progress_is_polled(
-    officer_client, facilities, tmp_path, settings
+    transactional_db, officer_client, facilities, tmp_path, settings
 ):
+    # Transactional: the worker ends by closing its database connection, as in production.
     settings.MUSTER = {"IMPORT_IN_REQUEST_MAX": 2}
     path = write_kobo_xlsx(tmp_path / "kobo.xlsx", UNNAMED)
     response = upload(officer_client, path, facilities["reception"])
