@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from muster.audit.audit_actions import AuditAction
+
 EXIT_OK = 0
 EXIT_ERROR = 1
 
@@ -61,7 +63,7 @@ def cmd_backup(args) -> int:
         _fail(str(exc))
     head = made.header["audit_head"]
     record(
-        "backup.create",
+        AuditAction.BACKUP_CREATE,
         detail={
             "file": str(made.path),
             "sha256": made.sha256,
@@ -106,7 +108,7 @@ def cmd_restore(args) -> int:
     _print_counts(restored.counts)
     print(f"audit head: {head['seq']}:{head['hash']} (equal to the backup's header)")
     record(
-        "backup.restore",
+        AuditAction.BACKUP_RESTORE,
         detail={
             "file": str(args.file),
             "sha256": sha256,

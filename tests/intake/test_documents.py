@@ -94,7 +94,7 @@ def test_reception_refuses_a_syrian_national_number_of_the_wrong_length_beside_t
     from django.urls import reverse
 
     from muster.people.models import Person
-    from tests.web.conftest import household_post
+    from tests.factories import household_post
 
     client = login(make_user("registration_officer"))
     household_data[0]["documents"] = [

@@ -16,16 +16,6 @@ from tests.intake.test_kobo import write_kobo_xlsx
 from tests.intake.test_odk import write_central_zip
 
 
-@pytest.fixture
-def officer(make_user):
-    return make_user("registration_officer")
-
-
-@pytest.fixture
-def officer_client(login, officer):
-    return login(officer)
-
-
 def upload(client, path, point, **extra):
     data = SimpleUploadedFile(path.name, path.read_bytes())
     body = {"file": data, "reception_point": str(point.pk), **extra}

@@ -4,11 +4,10 @@ does not; a zone with a failed check digit is refused when the household is save
 
 import json
 
-import pytest
 from django.urls import reverse
 
 from muster.people.models import IdentityDocument, Person
-from tests.web.conftest import household_post
+from tests.factories import household_post
 
 # ICAO Doc 9303 part 4's specimen passport (TD3) and part 5's specimen ID card (TD1).
 TD3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
@@ -16,11 +15,6 @@ TD1 = (
     "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<"
 )
 FIELD = "members[0].documents[0].mrz"
-
-
-@pytest.fixture
-def officer_client(login, make_user):
-    return login(make_user("registration_officer"))
 
 
 def read(client, text, field=FIELD):
@@ -113,3 +107,29 @@ def test_the_zone_box_is_wired_on_the_form(officer_client):
     html = officer_client.get(reverse("reception")).content.decode()
     assert f'hx-post="{reverse("reception-mrz")}"' in html
     assert 'hx-params="members[0].documents[0].mrz"' in html
+
+
+def test_without_the_script_a_document_given_by_its_zone_alone_is_saved_from_it(
+    officer_client, facilities, household_data
+):
+    household_data[0]["documents"] = [{"doc_type": "", "number": "", "mrz": TD1}]
+    response = officer_client.post(
+        reverse("reception"), household_post(household_data, facilities["reception"])
+    )
+    assert response.status_code == 302
+    doc = IdentityDocument.objects.get()
+    assert (doc.doc_type, doc.number, doc.issuing_country) == ("national_id", "D23145890", "UTO")
+
+
+def test_a_zone_alone_that_cannot_be_read_is_not_dropped_silently(
+    officer_client, facilities, household_data
+):
+    household_data[0]["documents"] = [{"doc_type": "", "number": "", "mrz": "P<UTO\nnonsense"}]
+    response = officer_client.post(
+        reverse("reception"), household_post(household_data, facilities["reception"])
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    start = html.index('name="members[0].documents[0].mrz"')
+    assert "unreadable" in html[start : html.index("</label>", start)]
+    assert not Person.objects.exists()

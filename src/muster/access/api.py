@@ -12,9 +12,9 @@ from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
+from muster.access import serializers as s
 from muster.access import services as access
 from muster.access import signin
-from muster.api import serializers as s
 from muster.api.base import (
     ExpiringTokenAuthentication,
     PolicyViewSet,

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from muster.access import services as access
+from muster.access.audit_actions import AccessAction
 from muster.audit import services as audit
 
 WEB = ""  # the sign-in page: its audit events carry no "via"
@@ -55,7 +56,7 @@ def refuse_if_locked(request, username: str) -> None:
     until = access.locked_until(username, audit.client_ip(request))
     if until is not None:
         with transaction.atomic(durable=True):
-            audit.record("login.locked", request=request, detail=who_typed(username))
+            audit.record(AccessAction.LOGIN_LOCKED, request=request, detail=who_typed(username))
         raise SignInLocked(until)
 
 
@@ -66,10 +67,10 @@ def password_failed(request, username: str, *, via: str = WEB) -> datetime | Non
         access.note_login_attempt(username, ip, False)
         # The username is recorded (to see guessing), as a digest unless it names an account; the
         # password never is.
-        audit.record("login.failure", request=request, detail=_detail(username, via))
+        audit.record(AccessAction.LOGIN_FAILURE, request=request, detail=_detail(username, via))
         until = access.locked_until(username, ip)
         if until is not None:
-            audit.record("account.lock", request=request, detail=who_typed(username))
+            audit.record(AccessAction.ACCOUNT_LOCK, request=request, detail=who_typed(username))
     return until
 
 
@@ -79,7 +80,7 @@ def password_accepted(request, user, *, via: str = WEB) -> None:
         if not access.second_factor_needed(user):
             access.note_login_attempt(user.get_username(), audit.client_ip(request), True)
         audit.record(
-            "login.success",
+            AccessAction.LOGIN_SUCCESS,
             actor=user,
             obj=user,
             request=request,
@@ -100,7 +101,7 @@ def second_factor(request, user, code: str) -> bool:
         access.note_login_attempt(username, ip, ok)
         until = None if ok else access.locked_until(username, ip)
         if until is not None:
-            audit.record("account.lock", request=request, detail=who_typed(username))
+            audit.record(AccessAction.ACCOUNT_LOCK, request=request, detail=who_typed(username))
     if until is not None:
         raise SignInLocked(until)
     return ok

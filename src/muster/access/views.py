@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from muster.access import services as access
 from muster.access import signin
+from muster.access.audit_actions import AccessAction
 from muster.access.decorators import public, signed_in
 from muster.access.middleware import SECOND_FACTOR_OK
 from muster.audit import services as audit
@@ -67,7 +68,7 @@ class LogoutView(auth_views.LogoutView):
 
     def post(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            audit.record("logout", request=request)
+            audit.record(AccessAction.LOGOUT, request=request)
             # Signing out means leaving: the person's API token ends too (a script on a shared
             # laptop must not keep their access).
             access.revoke_api_token(request.user, reason="logout", request=request)

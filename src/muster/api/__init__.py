@@ -5,6 +5,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from muster.api.permissions import audit_denied, record_pending_refusal
+from muster.core.errors import errors_from
 
 
 def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -36,7 +37,7 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
 def exception_handler(exc, context):
     """JSON for every refusal: field-level 400s (services' Django errors too), audited 403s."""
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        detail = errors_from(exc, non_field="detail")
         exc = ValidationError(detail)
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from muster.audit.audit_actions import AuditAction
 from muster.audit.chain import GENESIS, event_hash
 from muster.audit.models import AuditEvent, ExportedPerson
 from muster.core.parsing import parse_id
@@ -83,7 +84,7 @@ def record(
             at=timezone.now(),
             actor_id=actor.pk if actor is not None else None,
             actor_username=actor.get_username() if actor is not None else "",
-            action=action,
+            action=str(action),  # an app's audit-action enum member is stored as its value
             object_type=object_type,
             object_id=str(object_id),
             ip=client_ip(request),
@@ -93,7 +94,7 @@ def record(
         return AuditEvent.objects.create(prev_hash=prev_hash, hash=digest, **fields)
 
 
-EXPORT = "export"
+EXPORT = AuditAction.EXPORT
 # Rows per INSERT when indexing an export: a camp roll lists tens of thousands of persons.
 _INDEX_BATCH = 5000
 
@@ -118,7 +119,7 @@ def record_export(
     )
 
 
-LIST = "person.list"
+LIST = AuditAction.PERSON_LIST
 
 
 def record_list(
@@ -149,7 +150,7 @@ def _record_persons(
     return event
 
 
-DENIED = "request.denied"
+DENIED = AuditAction.REQUEST_DENIED
 
 
 def record_denied(

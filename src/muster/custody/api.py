@@ -11,7 +11,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from muster.access import policy
-from muster.api import serializers as s
+from muster.access.lookup import OUT_OF_SCOPE, get_in_scope
 from muster.api.base import (
     PolicyViewSet,
     facility_or_400,
@@ -19,9 +19,9 @@ from muster.api.base import (
 )
 from muster.api.permissions import (
     audit_denied,
-    refuse_out_of_scope,
 )
 from muster.api.serializers import MAX_ID
+from muster.custody import serializers as s
 from muster.custody import services as custody
 from muster.custody.models import Facility, ManifestLine, Movement
 
@@ -63,7 +63,7 @@ class FacilityViewSet(PolicyViewSet):
         return {
             **super().get_serializer_context(),
             "populations": custody.populations(),
-            "expected": expected_by_facility(),
+            "expected": custody.expected_by_facility(),
         }
 
     def list(self, request):
@@ -89,18 +89,6 @@ class FacilityViewSet(PolicyViewSet):
             facility, dict(serializer.validated_data), by=request.user, request=request
         )
         return Response(self.get_serializer(facility).data)
-
-
-def expected_by_facility() -> dict[int, int]:
-    """Facility id -> persons dispatched there and not yet received (custody.expected, in one query)."""
-    rows = (
-        custody.in_transit_lines()
-        .filter(outcome=ManifestLine.Outcome.PENDING)
-        .values_list("movement__to_facility_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return dict(rows)
 
 
 # ---------------------------------------------------------------- movements
@@ -142,13 +130,9 @@ class MovementViewSet(PolicyViewSet):
         return qs
 
     def get_object(self) -> Movement:
-        try:
-            return super().get_object()
-        except Http404:
-            hidden = Movement.objects.filter(number=self.kwargs.get("number")).first()
-            if hidden is not None:
-                refuse_out_of_scope(self.request, hidden)
-            raise
+        return get_in_scope(
+            self.request, self.get_queryset(), reason=OUT_OF_SCOPE, number=self.kwargs.get("number")
+        )
 
     def _check_receiving_side(self, request, movement: Movement) -> None:
         if not policy.may_act_at(request.user, "movement.receive", movement.to_facility_id):

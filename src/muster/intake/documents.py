@@ -137,3 +137,21 @@ def check_document_number(doc_type: str, issuing_country: str, number: str) -> D
             _("'%(n)s' is not a document number (letters, digits, / - . only)") % {"n": number}
         )
     return out
+
+
+def fill_from_mrz(doc: dict) -> str:
+    """A document given by its machine-readable zone alone (the form's script did not fill it in)
+    takes its type, number and issuing state from the zone. Returns why the zone cannot be read,
+    or ``""``; its check digits are verified when the household is saved (``check_documents``)."""
+    from muster.intake.mrz import MRZError, parse_mrz
+
+    text = str(doc.get("mrz") or "").strip()
+    if not text or (doc.get("number") and doc.get("doc_type")):
+        return ""
+    try:
+        read = parse_mrz(text[:400]).document_fields()
+    except MRZError as exc:
+        return _("unreadable: %(e)s") % {"e": exc}
+    for key in ("doc_type", "number", "issuing_country"):
+        doc[key] = doc.get(key) or read[key]
+    return ""

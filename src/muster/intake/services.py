@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from muster.audit import services as audit
 from muster.custody import services as custody
 from muster.custody.models import Facility
+from muster.intake.audit_actions import IntakeAction
 from muster.intake.kobo import (
     ImportBatch,
     Submission,
@@ -142,7 +143,7 @@ def start_import(
             data=data,
         )
         audit.record(
-            "intake.import.start",
+            IntakeAction.IMPORT_START,
             actor=by,
             obj=run,
             request=request,
@@ -239,7 +240,7 @@ def import_submissions(
         run.data = None
         _save_counts(run, batch, "status", "finished_at", "report", "data")
         audit.record(
-            "intake.import",
+            IntakeAction.IMPORT,
             actor=by,
             obj=run,
             request=request,
@@ -297,7 +298,7 @@ def fail_import(run: SubmissionImport, error: str, *, by=None, request=None) -> 
         run.data = None
         run.save(update_fields=["status", "error", "finished_at", "data"])
         audit.record(
-            "intake.import",
+            IntakeAction.IMPORT,
             actor=by,
             obj=run,
             request=request,

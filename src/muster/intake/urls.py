@@ -5,6 +5,8 @@ from django.urls import path
 from muster.intake import views
 
 urlpatterns = [
+    path("reception/", views.reception, name="reception"),
+    path("reception/matches/", views.reception_matches, name="reception-matches"),
     path("reception/mrz/", views.reception_mrz, name="reception-mrz"),
     path("reception/import/", views.submissions_import, name="intake-import"),
     path(
@@ -14,5 +16,8 @@ urlpatterns = [
         "reception/import/<int:pk>/report.csv",
         views.submissions_import_report,
         name="intake-import-report",
+    ),
+    path(
+        "people/<str:number>/add-member/", views.household_add_member, name="household-add-member"
     ),
 ]

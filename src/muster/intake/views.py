@@ -1,6 +1,8 @@
-"""Reception pages: households submitted from KoboToolbox / ODK uploaded as a file, imported
-(while the officer waits, or by the worker with its progress shown), and the per-row report; a
-document's machine-readable zone read as it is scanned or typed on the reception form."""
+"""Reception pages: register a household on one page, the possible earlier registrations of the
+person being typed, a late member added to a household, a document's machine-readable zone read as
+it is scanned or typed; households submitted from KoboToolbox / ODK uploaded as a file, imported
+(while the officer waits, or by the worker with its progress shown), and the per-row report. URL
+names are in ``intake/urls.py``."""
 
 import csv
 import datetime as dt
@@ -8,7 +10,9 @@ import io
 import json
 import re
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,15 +20,222 @@ from django.utils.translation import gettext_lazy
 
 from muster.access import policy
 from muster.access.decorators import requires
+from muster.access.lookup import out_of_scope, visible_person
 from muster.audit import services as audit
 from muster.core.conf import conf
 from muster.core.parsing import parse_id
 from muster.core.uploads import check_upload_size
+from muster.custody import services as custody
+from muster.custody.models import Facility
+from muster.intake import forms, tasks
 from muster.intake import services as intake
-from muster.intake import tasks
+from muster.intake.audit_actions import IntakeAction
+from muster.intake.documents import fill_from_mrz
 from muster.intake.kobo import REPORT_COLUMNS, ImportFileError, read_export_data
 from muster.intake.models import SubmissionImport
 from muster.intake.mrz import MRZError, parse_mrz
+from muster.people.audit_actions import PeopleAction
+from muster.people.models import PROTECTION_FLAGS, IdentityDocument, Person, Relationship, Sex
+from muster.people.search import filter_by_name
+from muster.people.validation import clean_household, clean_member
+from muster.web.forms import error_summary, errors_from
+
+
+def _reception_points(user):
+    qs = Facility.objects.filter(kind=Facility.Kind.RECEPTION_POINT, is_active=True)
+    scope = policy.facility_scope(user, "person.register")
+    return qs if scope is None else qs.filter(pk__in=scope)
+
+
+def _reception_context(request, rows, errors, point_id, override_reason="") -> dict:
+    return {
+        "rows": rows,
+        "blank": forms.blank_member(),
+        "errors": errors,
+        "general_errors": [
+            m
+            for k, v in errors.items()
+            if k in ("members", "__all__", "persons") or k.startswith("members[") and "." not in k
+            for m in v
+        ],
+        "error_summary": error_summary(errors),
+        "points": _reception_points(request.user),
+        "point_id": point_id,
+        "capacity_error": errors.get("facility"),
+        "override_reason": override_reason,
+        "sexes": Sex.choices,
+        "relationships": Relationship.choices,
+        "flags": list(PROTECTION_FLAGS.items()),
+        "doc_types": IdentityDocument.Kind.choices,
+        # A draft in the browser (static/muster/js/muster.js) lives no longer than a session can.
+        "draft_max_age": int(conf().SESSION_MAX_HOURS * 3600),
+    }
+
+
+@requires("person.register")
+def reception(request: HttpRequest) -> HttpResponse:
+    """One page for a whole household: head first, members added inline, documents and flags."""
+    point_id = request.session.get("reception_point")
+    if request.method != "POST":
+        rows = [forms.blank_member(head=True)]
+        return render(request, "reception.html", _reception_context(request, rows, {}, point_id))
+
+    members_raw = forms.parse_household(request.POST)[: forms.MAX_MEMBERS]
+    errors: dict[str, list[str]] = {}
+    for i, raw in enumerate(members_raw):
+        raw["documents"] = raw["documents"][: forms.MAX_DOCUMENTS]
+        for j, doc in enumerate(raw["documents"]):
+            if problem := fill_from_mrz(doc):
+                errors[f"members[{i}].documents[{j}].mrz"] = [problem]
+    override_reason = request.POST.get("override_reason", "").strip()
+    point = None
+    raw_point = request.POST.get("reception_point", "")
+    if parse_id(raw_point) is not None:
+        point = _reception_points(request.user).filter(pk=parse_id(raw_point)).first()
+    if point is None:
+        errors["reception_point"] = [_("choose the reception point where you are registering")]
+    else:
+        point_id = point.pk
+        request.session["reception_point"] = point.pk  # the officer stays at one table all day
+    cleaned = None
+    try:
+        cleaned = clean_household(members_raw)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if not errors:
+        try:
+            household = intake.register_household(
+                cleaned,
+                reception_point=point,
+                by=request.user,
+                request=request,
+                override_reason=override_reason,
+            )
+        except ValidationError as exc:
+            errors.update(errors_from(exc))
+        else:
+            head = household.members.order_by("id").first()
+            messages.success(
+                request,
+                _("Household %(h)s registered: %(n)d person(s) at %(p)s.")
+                % {"h": household.number, "n": household.members.count(), "p": point.name},
+                extra_tags="clear-draft",
+            )
+            return redirect("person-detail", number=head.number)
+    rows = forms.rows_for(members_raw, errors) or [forms.blank_member(head=True)]
+    context = _reception_context(request, rows, errors, point_id, override_reason)
+    return render(request, "reception.html", context, status=400)
+
+
+@requires("person.register")
+def reception_matches(request: HttpRequest) -> HttpResponse:
+    """Possible earlier registrations of the person being typed (htmx, on leaving a name field).
+
+    Given name plus at least one other name part, matched across scripts like the search page.
+    """
+    parts: dict[str, str] = {}
+    born: dict[str, str] = {}
+    for key, value in request.GET.items():
+        if m := forms.MEMBER_NAME.match(key):
+            parts[m[1]] = value.strip()[:200]
+        elif m := forms.MEMBER_BORN.match(key):
+            born[m[1]] = value.strip()[:20]
+    given = parts.get("given_name", "")
+    others = [parts.get(k, "") for k in ("father_name", "grandfather_name", "family_name")]
+    matches = []
+    if given and any(others) and policy.can(request.user, "person.search"):
+        q = " ".join([given, *[o for o in others if o]])
+        # A record already merged is not a separate person to offer; nor is someone whose age
+        # cannot be this person's (a child for a 72-year-old).
+        scoped = policy.scope_persons(
+            request.user, Person.objects.filter(merged_into__isnull=True), "person.search"
+        )
+        year = forms.birth_year_typed(born)
+        if year is not None:
+            slack = forms.MATCH_YEAR_SLACK
+            scoped = scoped.filter(
+                Q(birth_year__isnull=True)
+                | Q(birth_year__gte=year - slack, birth_year__lte=year + slack)
+            )
+        matches = list(
+            filter_by_name(scoped, q).select_related("household").order_by("-registered_at")[:5]
+        )
+        audit.record_list(
+            request,
+            [p.pk for p in matches],
+            action=PeopleAction.PERSON_SEARCH,
+            length=len(q),
+            results=len(matches),
+            context="reception",
+        )
+    rows = []
+    for p in matches:
+        placement = custody.current_placement(p)
+        rows.append({"person": p, "placement": placement})
+    return render(request, "_matches.html", {"rows": rows})
+
+
+@requires("person.register")
+def household_add_member(request: HttpRequest, number: str) -> HttpResponse:
+    """Register a late-arriving relative into this person's household, at a reception point."""
+    person = visible_person(request, number)
+    household = person.household
+    if household is None or person.merged_into_id:
+        raise out_of_scope(request, person, "no household")
+    point_id = request.session.get("reception_point")
+    errors: dict[str, list[str]] = {}
+    rows = [forms.blank_member()]
+    if request.method == "POST":
+        members_raw = forms.parse_household(request.POST)[:1] or [{}]
+        raw = members_raw[0]
+        raw["documents"] = raw.get("documents", [])[: forms.MAX_DOCUMENTS]
+        point = None
+        raw_point = request.POST.get("reception_point", "")
+        if raw_point.isdigit():
+            point = _reception_points(request.user).filter(pk=int(raw_point)).first()
+        if point is None:
+            errors["reception_point"] = [_("choose the reception point where you are registering")]
+        else:
+            point_id = point.pk
+        cleaned = None
+        try:
+            cleaned = clean_member(raw)
+        except ValidationError as exc:
+            errors.update({f"members[0].{k}": v for k, v in exc.message_dict.items()})
+        if not errors:
+            try:
+                added = intake.register_late_member(
+                    household,
+                    cleaned,
+                    reception_point=point,
+                    by=request.user,
+                    request=request,
+                    override_reason=request.POST.get("override_reason", ""),
+                )
+            except ValidationError as exc:
+                errors.update(
+                    {
+                        (f"members[0].{k}" if k == "relationship_to_head" else k): v
+                        for k, v in errors_from(exc).items()
+                    }
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(p)s added to household %(h)s.")
+                    % {"p": added.number, "h": household.number},
+                )
+                return redirect("person-detail", number=added.number)
+        rows = forms.rows_for(members_raw, errors)
+    context = {
+        **_reception_context(request, rows, errors, point_id),
+        "person": person,
+        "household": household,
+    }
+    return render(request, "people/add_member.html", context, status=400 if errors else 200)
+
+
+# --- submissions from KoboToolbox / ODK ---------------------------------------------------------
 
 RECENT_IMPORTS = 20
 STATUS_LABELS = {
@@ -35,19 +246,13 @@ STATUS_LABELS = {
 }
 
 
-def _import_points(user):
-    points = intake.reception_points()
-    scope = policy.facility_scope(user, "person.register")
-    return points if scope is None else points.filter(pk__in=scope)
-
-
 def _import_page(request, errors: dict, point_id, status: int = 200) -> HttpResponse:
     imports = SubmissionImport.objects.select_related("reception_point", "started_by")
     return render(
         request,
         "intake/import.html",
         {
-            "points": _import_points(request.user),
+            "points": _reception_points(request.user),
             "point_id": point_id,
             "errors": errors,
             "imports": imports[:RECENT_IMPORTS],
@@ -65,7 +270,7 @@ def submissions_import(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _import_page(request, {}, point_id)
     errors: dict[str, list[str]] = {}
-    points = _import_points(request.user)
+    points = _reception_points(request.user)
     point = points.filter(pk=parse_id(request.POST.get("reception_point", "")) or 0).first()
     if point is None:
         errors["reception_point"] = [_("choose the reception point where these households are")]
@@ -124,7 +329,7 @@ def submissions_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if run.report:
         # The report names households and the values that were refused: a read of personal data.
         audit.record(
-            "intake.import.read", request=request, obj=run, detail={"rows": len(run.report)}
+            IntakeAction.IMPORT_READ, request=request, obj=run, detail={"rows": len(run.report)}
         )
     return render(request, "intake/import_detail.html", {"run": run, "rows": _report_rows(run)})
 

@@ -44,6 +44,11 @@ def has_hidden_characters(text: str) -> bool:
     return bool(BIDI_CONTROLS.search(text)) or any(unicodedata.category(ch) == "Cf" for ch in text)
 
 
+def name_has_hidden_characters(person) -> bool:
+    """Whether any of the person's name parts holds an invisible or direction-changing character."""
+    return any(has_hidden_characters(getattr(person, p)) for p in NAME_PARTS)
+
+
 def _text(raw, field: str, errors: dict, required: bool = False, max_length: int = NAME_MAX) -> str:
     value = "" if raw is None else str(raw)
     # Kept exactly as typed (only surrounding blanks trimmed): keys for matching are derived elsewhere.
@@ -220,7 +225,9 @@ def _check_flags(out: dict, errors: dict, today: dt.date) -> None:
 def clean_household(members_raw: list[dict], *, today: dt.date | None = None) -> list[dict]:
     """Validate a whole household; errors are keyed ``members[i].field``. Head must come first."""
     if not members_raw:
-        raise ValidationError({"members": [_("at least one person is required")]})
+        raise ValidationError(
+            {"members": [ValidationError(_("at least one person is required"), code="required")]}
+        )
     errors: dict[str, list[str]] = {}
     cleaned: list[dict] = []
     for i, raw in enumerate(members_raw):

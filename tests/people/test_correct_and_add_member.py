@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from muster.custody import services as custody
 from muster.people.models import Person, PersonCorrection
-from tests.web.conftest import household_post
+from tests.factories import household_post
 
 pytestmark = pytest.mark.django_db
 

@@ -16,11 +16,12 @@ from django.views.decorators.http import require_POST
 
 from muster.access import policy
 from muster.access.decorators import requires
+from muster.access.lookup import out_of_scope, visible_person
 from muster.audit import services as audit
 from muster.identity.internals.names import fold_arabic, fold_latin, is_arabic, variant_table
 from muster.people import services as people
+from muster.people.audit_actions import PeopleAction
 from muster.people.models import Person, Photo
-from muster.web.views import _out_of_scope, _visible_person
 
 SLIP_KINDS = ("card", "wristband")
 NAME_FIELDS = ("given_name", "father_name", "grandfather_name", "family_name")
@@ -62,15 +63,17 @@ def _may_see_identity(user) -> bool:
 
 @requires("person.view")
 def slip(request: HttpRequest, number: str) -> HttpResponse:
-    person = _visible_person(request, number)
+    person = visible_person(request, number)
     if not _may_see_identity(request.user):
-        raise _out_of_scope(request, person, "slip needs the person's identity fields")
+        raise out_of_scope(request, person, "slip needs the person's identity fields")
     kind = request.GET.get("kind", "card")
     kind = kind if kind in SLIP_KINDS else "card"
     name = " ".join(getattr(person, f) for f in NAME_FIELDS if getattr(person, f))
     year = person.date_of_birth.year if person.date_of_birth else person.birth_year
     with transaction.atomic():
-        audit.record("person.slip.print", request=request, obj=person, detail={"kind": kind})
+        audit.record(
+            PeopleAction.PERSON_SLIP_PRINT, request=request, obj=person, detail={"kind": kind}
+        )
         return render(
             request,
             "people/slip.html",
@@ -93,14 +96,19 @@ def _current_photo(person: Person) -> Photo | None:
 
 @requires("person.view")
 def photo(request: HttpRequest, number: str) -> HttpResponse:
-    person = _visible_person(request, number)
+    person = visible_person(request, number)
     if not _may_see_identity(request.user):
-        raise _out_of_scope(request, person, "photo needs the person's identity fields")
+        raise out_of_scope(request, person, "photo needs the person's identity fields")
     current = Photo.objects.filter(person=person, is_current=True).first()
     if current is None:
         return HttpResponse(status=404)
     with transaction.atomic():
-        audit.record("person.photo.read", request=request, obj=person, detail={"photo": current.pk})
+        audit.record(
+            PeopleAction.PERSON_PHOTO_READ,
+            request=request,
+            obj=person,
+            detail={"photo": current.pk},
+        )
     response = HttpResponse(bytes(current.data), content_type=current.content_type)
     # A face must not linger in shared caches or on the reception laptop's disk cache.
     response["Cache-Control"] = "no-store, private"
@@ -110,7 +118,7 @@ def photo(request: HttpRequest, number: str) -> HttpResponse:
 @requires("person.register")
 @require_POST
 def photo_upload(request: HttpRequest, number: str) -> HttpResponse:
-    person = _visible_person(request, number, "person.register")
+    person = visible_person(request, number, "person.register")
     upload = request.FILES.get("photo")
     if upload is None:
         return HttpResponse("photo: choose or take a photo", status=400, content_type="text/plain")

@@ -6,7 +6,7 @@ from django.urls import reverse
 from muster.audit.models import AuditEvent
 from muster.custody import services as custody
 from muster.people.models import Household, IdentityDocument, Person
-from tests.web.conftest import household_post
+from tests.factories import household_post
 
 pytestmark = pytest.mark.django_db
 

@@ -1,40 +1,15 @@
-"""Read-side queries the pages share: who is at a facility, its figures, category filters.
-
-The name search is muster.people.search.filter_by_query (shared with the API)."""
+"""A facility's figures (population, capacity, arrivals, expected, by category), as the home page,
+the facility pages and the dispatch page show them."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count
 from django.utils import timezone
 
 from muster.custody import services as custody
 from muster.custody.models import Facility, ManifestLine, Placement
-from muster.people.models import Person
 from muster.screening.models import Category, CategoryDecision
-
-UNDECIDED = "undecided"
-
-
-def with_category(qs: QuerySet) -> QuerySet:
-    current = CategoryDecision.objects.filter(person=OuterRef("pk"), is_current=True)
-    return qs.annotate(current_category=Subquery(current.values("category")[:1]))
-
-
-def persons_at(facility: Facility) -> QuerySet:
-    """Persons currently placed at ``facility``."""
-    return Person.objects.filter(
-        placements__is_current=True,
-        placements__state=Placement.State.PLACED,
-        placements__facility=facility,
-    )
-
-
-def filter_by_category(qs: QuerySet, category: str) -> QuerySet:
-    if category == UNDECIDED:
-        return qs.exclude(category_decisions__is_current=True)
-    if category in Category.values:
-        return qs.filter(category_decisions__is_current=True, category_decisions__category=category)
-    return qs
+from muster.screening.queries import UNDECIDED
 
 
 @dataclass
