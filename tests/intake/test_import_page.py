@@ -146,3 +146,20 @@ def test_the_page_in_arabic_and_kurdish(officer_client, facilities, language, di
     assert f'<html lang="{language}" dir="{direction}">' in html
     for text in texts:
         assert text in html, text
+
+
+def test_a_long_report_shows_refusals_first_and_the_rest_in_the_csv(
+    officer_client, facilities, monkeypatch
+):
+    from muster.intake import views
+
+    monkeypatch.setattr(views, "REPORT_ROWS_SHOWN", 2)
+    run = SubmissionImport.objects.create(
+        file_name="k.xlsx", created_at="2026-12-01T10:00Z", status="done", total=3,
+        report=[{"row": 2, "status": "imported", "household": "H-1"},
+                {"row": 3, "status": "imported", "household": "H-2"},
+                {"row": 4, "status": "refused", "field": "sex", "problem": "is required"}],
+    )  # fmt: skip
+    html = officer_client.get(reverse("intake-import-detail", args=[run.pk])).content.decode()
+    assert "is required" in html and "H-1" in html and "H-2" not in html
+    assert "Rows not shown here (households imported): 1." in html

@@ -309,8 +309,17 @@ def submissions_import(request: HttpRequest) -> HttpResponse:
     return redirect("intake-import-detail", pk=run.pk)
 
 
+# The page lists at most this many rows of a report, refusals first; the CSV has them all.
+REPORT_ROWS_SHOWN = 500
+_STATUS_ORDER = {"refused": 0, "duplicate": 1}
+
+
 def _report_rows(run: SubmissionImport) -> list[dict]:
-    return [{**row, "label": STATUS_LABELS.get(row.get("status"), "")} for row in run.report]
+    rows = sorted(run.report, key=lambda r: _STATUS_ORDER.get(r.get("status"), 2))
+    return [
+        {**row, "label": STATUS_LABELS.get(row.get("status"), "")}
+        for row in rows[:REPORT_ROWS_SHOWN]
+    ]
 
 
 @requires("person.register")
@@ -331,7 +340,9 @@ def submissions_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record(
             IntakeAction.IMPORT_READ, request=request, obj=run, detail={"rows": len(run.report)}
         )
-    return render(request, "intake/import_detail.html", {"run": run, "rows": _report_rows(run)})
+    rows = _report_rows(run)
+    context = {"run": run, "rows": rows, "more": len(run.report) - len(rows)}
+    return render(request, "intake/import_detail.html", context)
 
 
 @requires("person.register")
