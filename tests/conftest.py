@@ -58,6 +58,18 @@ def make_user(db):
 
 
 @pytest.fixture
+def totp_code(db):
+    """``totp_code(user)``: a current authenticator code (:func:`tests.factories.totp_code`)."""
+    return factories.totp_code
+
+
+@pytest.fixture
+def sign_in_fully(db):
+    """``sign_in_fully(client, user)``: the sign-in page, then the authenticator code."""
+    return factories.sign_in_fully
+
+
+@pytest.fixture
 def login(client):
     def as_user(user):
         # Fully signed in: as if the user had also given their TOTP code (tests/access covers that step).

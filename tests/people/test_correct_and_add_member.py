@@ -105,3 +105,29 @@ def test_a_late_relative_is_not_a_second_head(registered, officer_client, facili
     assert response.status_code == 400
     assert "data-error-summary" in response.content.decode()
     assert registered.members.count() == 3
+
+
+def test_a_late_relative_brings_several_documents(registered, officer_client, facilities):
+    head = registered.members.get(relationship_to_head="head")
+    url = reverse("household-add-member", args=[head.number])
+    page = officer_client.get(url).content.decode()
+    # "+ Add document" clones this template (muster.js): without it the button did nothing here.
+    assert 'id="document-template"' in page and "data-add-document" in page
+    relative = {
+        "given_name": "Zainab",
+        "family_name": "al-Obeidi",
+        "sex": "F",
+        "birth_year": "2010",
+        "relationship_to_head": "daughter",
+        "documents": [
+            {"doc_type": "birth_certificate", "number": "BC-2010-77", "issuing_country": "IRQ"},
+            {"doc_type": "passport", "number": "A1234567", "issuing_country": "IRQ"},
+        ],
+    }
+    response = officer_client.post(url, household_post([relative], facilities["reception"]))
+    assert response.status_code == 302
+    zainab = Person.objects.get(given_name="Zainab")
+    assert sorted(zainab.documents.values_list("doc_type", "number")) == [
+        ("birth_certificate", "BC-2010-77"),
+        ("passport", "A1234567"),
+    ]

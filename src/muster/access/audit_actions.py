@@ -18,6 +18,7 @@ class AccessAction(StrEnum):
     LOGIN_LOCKED = "login.locked"
     LOGIN_SUCCESS = "login.success"
     LOGOUT = "logout"
+    PASSWORD_CHANGE = "password.change"
     ROLE_GRANT = "role.grant"
     ROLE_REVOKE = "role.revoke"
     SESSION_EXPIRE = "session.expire"

@@ -90,6 +90,7 @@ def cmd_grant(args) -> int:
 
 
 def cmd_revoke(args) -> int:
+    from muster.access import policy
     from muster.access import services as access
 
     with _user_errors():
@@ -98,7 +99,7 @@ def cmd_revoke(args) -> int:
         ended = access.revoke_roles(user, args.role, facility=facility)
     for grant in ended:
         print(f"{user.username} no longer holds {_describe_grant(grant)}")
-    if user.is_active and not access.active_grants(user):
+    if user.is_active and not policy.active_grants(user):
         print(f"{user.username} holds no role now: signed out everywhere, API token revoked")
     return EXIT_OK
 

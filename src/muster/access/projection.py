@@ -5,6 +5,7 @@ out (never sent empty). Values are Python values (dates, datetimes, numbers as s
 formats them (JSON in the API, text on a page).
 """
 
+from muster.access.policy import shows_facility
 from muster.people.models import NAME_PARTS, PROTECTION_FLAGS
 
 SIMPLE_FIELDS = (
@@ -56,8 +57,12 @@ def person_values(person, visible) -> dict:
         placement = _current_placement(person)
         if "current_facility" in visible:
             facility = placement.facility if placement and placement.facility_id else None
+            # A camp or holding facility would tell the category to a role that may not see it:
+            # such a person is "placed" with no facility named (access.policy.shows_facility).
             values["current_facility"] = (
-                {"id": facility.pk, "name": facility.name} if facility else None
+                {"id": facility.pk, "name": facility.name}
+                if shows_facility(visible, facility)
+                else None
             )
         if "custody_state" in visible:
             values["custody_state"] = placement.state if placement else None

@@ -18,3 +18,12 @@ class TokenInputSerializer(StrictSerializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+
+
+class PasswordChangeInputSerializer(StrictSerializer):
+    old_password = serializers.CharField(max_length=256, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+
+class PasswordChangedSerializer(serializers.Serializer):
+    detail = serializers.CharField()

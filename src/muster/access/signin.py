@@ -24,6 +24,8 @@ from muster.audit import services as audit
 
 WEB = ""  # the sign-in page: its audit events carry no "via"
 API_TOKEN = "api-token"
+PASSWORD_CHANGE = "password-change"
+API_PASSWORD_CHANGE = "api-password-change"
 
 
 class SignInLocked(Exception):
@@ -98,7 +100,7 @@ def second_factor(request, user, code: str) -> bool:
     refuse_if_locked(request, username)
     with transaction.atomic(durable=True):
         ok = access.verify_totp(user, code, request=request)
-        access.note_login_attempt(username, ip, ok)
+        access.note_login_attempt(username, ip, ok, second_factor=True)
         until = None if ok else access.locked_until(username, ip)
         if until is not None:
             audit.record(AccessAction.ACCOUNT_LOCK, request=request, detail=who_typed(username))
@@ -133,3 +135,21 @@ def token_sign_in(request, username: str, password: str, totp_code: str = "") ->
 def _code_required() -> ValidationError:
     message = _("a current code from the authenticator is required")
     return ValidationError({"totp_code": ValidationError(message, code="second_factor_required")})
+
+
+def change_password(request, user, old_password: str, new_password: str, *, via: str) -> datetime:
+    """A signed-in user changes their own password: the old one is required.
+
+    A wrong old password is a failed sign-in (recorded, counted towards the same locks): a stolen
+    session must not become a way to guess the password. Raises :class:`SignInLocked`, or
+    ``ValidationError`` naming ``old_password`` or ``new_password``. Every session and API token
+    of the user ends (:func:`muster.access.services.set_own_password`); returns that moment.
+    """
+    username = user.get_username()
+    refuse_if_locked(request, username)
+    if not user.check_password(old_password or ""):
+        until = password_failed(request, username, via=via)
+        if until is not None:
+            raise SignInLocked(until)
+        raise ValidationError({"old_password": [_("is not your current password")]})
+    return access.set_own_password(user, new_password or "", request=request)

@@ -1,7 +1,7 @@
 """The JSON API (Django REST framework): thin views over the apps' services, governed by the policy."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from muster.api.permissions import audit_denied, record_pending_refusal
@@ -44,6 +44,11 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, ValidationError):
         response.data = flatten_errors(response.data)
+    if response.status_code == 404:
+        # One answer for "no such object" and "not yours to see": Django's default names the model
+        # ("No Person matches the given query.") only when the object is missing, which tells an
+        # out-of-scope reader that the number exists.
+        response.data = {"detail": str(NotFound.default_detail)}
     request = context.get("request")
     if request is not None and response.status_code in (403, 404):
         # An object outside the user's scope (answered 404), recorded outside the rolled-back view.

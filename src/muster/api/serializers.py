@@ -140,7 +140,13 @@ class PersonSerializer(serializers.Serializer):
     pregnant = serializers.BooleanField(read_only=True)
     elderly_alone = serializers.BooleanField(read_only=True)
     wounded = serializers.BooleanField(read_only=True)
-    current_facility = FacilityRefSerializer(read_only=True, allow_null=True)
+    current_facility = FacilityRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Null when the person is not at a facility, or is at a camp or holding facility "
+        "and your role may not see categories (the kind of facility would tell it): "
+        "custody_state still says 'placed'.",
+    )
     custody_state = serializers.CharField(read_only=True, allow_null=True)
     category = serializers.CharField(read_only=True, allow_null=True)
     category_reason = serializers.CharField(read_only=True, allow_null=True)

@@ -5,6 +5,7 @@ the action commit or roll back together. Callers never build :class:`AuditEvent`
 exports go through :func:`record_export`, which also indexes the persons they listed.
 """
 
+import ipaddress
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -18,6 +19,7 @@ from django.utils import timezone
 from muster.audit.audit_actions import AuditAction
 from muster.audit.chain import GENESIS, event_hash
 from muster.audit.models import AuditEvent, ExportedPerson
+from muster.core.conf import conf
 from muster.core.parsing import parse_id
 
 # Arbitrary constant key for PostgreSQL's advisory lock that serialises appends to the chain.
@@ -41,10 +43,27 @@ def operator(os_user: str | None) -> Iterator[None]:
 
 
 def client_ip(request) -> str:
-    """The address a request came from (the server's own view: REMOTE_ADDR)."""
+    """The address a request came from: REMOTE_ADDR, unless that is a trusted reverse proxy
+    (MUSTER["TRUSTED_PROXIES"]); then the nearest address in X-Forwarded-For that is not one.
+
+    Only the right end of the header is believed: each trusted proxy appends the address it saw,
+    while anything further left may have been written by the client itself.
+    """
     if request is None:
         return ""
-    return request.META.get("REMOTE_ADDR", "") or ""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    trusted = conf().TRUSTED_PROXIES
+    if remote not in trusted:
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for address in reversed([a.strip() for a in forwarded.split(",")]):
+        if address in trusted:
+            continue
+        try:
+            return str(ipaddress.ip_address(address))
+        except ValueError:
+            break  # not an address: the proxy did not write it; keep the proxy's own
+    return remote
 
 
 def record(

@@ -1,6 +1,7 @@
 """The API of custody: facilities, movements (dispatch, receive, report missing), unaccounted."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -21,8 +22,10 @@ from muster.api.permissions import (
     audit_denied,
 )
 from muster.api.serializers import MAX_ID
+from muster.audit import services as audit
 from muster.custody import serializers as s
 from muster.custody import services as custody
+from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility, ManifestLine, Movement
 
 # ---------------------------------------------------------------- facilities
@@ -154,7 +157,18 @@ class MovementViewSet(PolicyViewSet):
         return self.get_paginated_response(s.MovementSummarySerializer(page, many=True).data)
 
     def retrieve(self, request, number=None):
-        return Response(self.get_serializer(self.get_object()).data)
+        with transaction.atomic():
+            movement = self.get_object()
+            data = self.get_serializer(movement).data
+            # The manifest names who was moved where: each person on it is read.
+            audit.record_list(
+                request,
+                [line.person_id for line in movement.lines.all()],
+                action=CustodyAction.MOVEMENT_MANIFEST_READ,
+                obj=movement,
+                via="api",
+            )
+        return Response(data)
 
     def create(self, request):
         serializer = s.DispatchInputSerializer(data=request.data)
@@ -252,8 +266,16 @@ class UnaccountedViewSet(PolicyViewSet):
         return qs.order_by("movement__dispatched_at", "id")
 
     def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        with transaction.atomic():
+            page = self.paginate_queryset(self.get_queryset())
+            data = self.get_serializer(page, many=True).data
+            audit.record_list(
+                request,
+                [line.person_id for line in page],
+                action=CustodyAction.UNACCOUNTED_READ,
+                via="api",
+            )
+        return self.get_paginated_response(data)
 
 
 ROUTES = [

@@ -9,6 +9,7 @@ by the sending facility and each person on its manifest is confirmed received by
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,6 +24,8 @@ class Facility(models.Model):
         OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200, unique=True)
+    # The name as Arabic speakers write it ("مخيم الهول"), shown in the Arabic UI when given.
+    name_ar = models.CharField(_("Name in Arabic"), max_length=200, blank=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     capacity = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("Places; empty means no fixed limit")
@@ -39,6 +42,13 @@ class Facility(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the user's language: the Arabic name in the Arabic UI, when there is one."""
+        if self.name_ar and (get_language() or "").split("-")[0] == "ar":
+            return self.name_ar
         return self.name
 
 
@@ -121,7 +131,15 @@ class ManifestLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["movement", "person"], name="manifest_person_once"),
         ]
-        indexes = [models.Index(fields=["outcome"])]
+        indexes = [
+            models.Index(fields=["outcome"]),
+            # The dashboard's flow and in-transit series group lines by movement, outcome and
+            # receipt time from the index alone.
+            models.Index(fields=["movement", "outcome"], name="manifestline_movement_outcome"),
+            models.Index(
+                fields=["resolved_at", "movement", "outcome"], name="manifestline_resolved"
+            ),
+        ]
 
 
 class Placement(models.Model):
@@ -171,5 +189,11 @@ class Placement(models.Model):
         indexes = [
             models.Index(fields=["facility", "is_current", "state"]),
             models.Index(fields=["state", "is_current"]),
+            # Population per facility: only the current placements at a facility.
+            models.Index(
+                fields=["facility"],
+                condition=Q(is_current=True, state="placed"),
+                name="placement_current_placed",
+            ),
         ]
         ordering = ["started_at", "id"]

@@ -22,6 +22,7 @@ class FacilitySerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "name",
+            "name_ar",
             "kind",
             "capacity",
             "location_name",
@@ -41,6 +42,7 @@ class FacilitySerializer(serializers.ModelSerializer):
 
 class FacilityInputSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200)
+    name_ar = serializers.CharField(required=False, allow_blank=True, max_length=200)
     kind = serializers.ChoiceField(choices=Facility.Kind.choices)
     capacity = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=10_000_000

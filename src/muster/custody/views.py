@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from muster.access import policy
 from muster.access.decorators import requires
@@ -27,6 +28,7 @@ from muster.audit import services as audit
 from muster.core.conf import conf
 from muster.core.paging import paginate
 from muster.core.parsing import parse_id, parse_ids
+from muster.core.text import isolate
 from muster.custody import services as custody
 from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility, ManifestLine, Movement
@@ -69,9 +71,11 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     fields = policy.person_fields(user)
     q = request.GET.get("q", "").strip()[:200]
-    category = request.GET.get("category", "")
+    # Filtering on a category would tell it to a role that may not see categories: ignored for them.
+    category = request.GET.get("category", "") if "category" in fields else ""
     page = None
-    if policy.can(user, "person.view") and "given_name" in fields:
+    # Who is at a holding facility is who is held: the list only for roles that may see that.
+    if policy.may_list_persons_at(user, facility) and "given_name" in fields:
         qs = policy.scope_persons(user, persons_at(facility))
         qs = filter_by_category(search_persons(user, qs, q), category)
         qs = with_category(qs).order_by("family_name", "given_name", "id")
@@ -160,8 +164,16 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Movement %(m)s dispatched: %(n)d person(s) to %(to)s.")
-                    % {"m": movement.number, "n": len(persons), "to": to.name},
+                    ngettext(
+                        "Movement %(m)s dispatched: %(n)d person to %(to)s.",
+                        "Movement %(m)s dispatched: %(n)d persons to %(to)s.",
+                        len(persons),
+                    )
+                    % {
+                        "m": isolate(movement.number),
+                        "n": len(persons),
+                        "to": isolate(to.display_name),
+                    },
                 )
                 return redirect("movement-detail", number=movement.number)
     on_page = {p.pk for p in page.object_list}
@@ -273,8 +285,12 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
                             custody.report_missing(movement, p, note=note, by=user, request=request)
                     messages.warning(
                         request,
-                        _("%(n)d person(s) on %(m)s reported as not arrived.")
-                        % {"n": len(persons), "m": movement.number},
+                        ngettext(
+                            "%(n)d person on %(m)s reported as not arrived.",
+                            "%(n)d persons on %(m)s reported as not arrived.",
+                            len(persons),
+                        )
+                        % {"n": len(persons), "m": isolate(movement.number)},
                     )
                 else:
                     n = custody.receive(
@@ -286,7 +302,12 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(
                         request,
-                        _("%(n)d person(s) received from %(m)s.") % {"n": n, "m": movement.number},
+                        ngettext(
+                            "%(n)d person received from %(m)s.",
+                            "%(n)d persons received from %(m)s.",
+                            n,
+                        )
+                        % {"n": n, "m": isolate(movement.number)},
                     )
             except ValidationError as exc:
                 errors = errors_from(exc)

@@ -14,6 +14,20 @@ from muster.people.models import PROTECTION_FLAGS, Household, IdentityDocument, 
 from muster.people.search import person_name_key
 from muster.screening.models import CategoryDecision
 
+# The scenario's facilities as Arabic speakers write them, shown in the Arabic UI.
+FACILITY_NAMES_AR = {
+    "Reception point 1 (Baghouz)": "نقطة الاستقبال 1 (الباغوز)",
+    "Reception point 2 (Al-Marashida)": "نقطة الاستقبال 2 (المراشدة)",
+    "Reception point 3 (Al-Sousa)": "نقطة الاستقبال 3 (السوسة)",
+    "Al-Omar screening site": "موقع التدقيق في حقل العمر",
+    "Al-Hol camp": "مخيم الهول",
+    "Areesha camp": "مخيم العريشة",
+    "Roj family camp": "مخيم روج للعائلات",
+    "Hasakah central holding facility": "مركز الاحتجاز المركزي في الحسكة",
+    "Al-Shaddadi holding facility": "مركز احتجاز الشدادي",
+    "Derik holding facility": "مركز احتجاز ديريك",
+}
+
 
 def _load_facilities(scenario) -> dict[str, Facility]:
     out = {}
@@ -21,6 +35,7 @@ def _load_facilities(scenario) -> dict[str, Facility]:
         facility, _ = Facility.objects.get_or_create(
             name=spec.name,
             defaults=dict(
+                name_ar=FACILITY_NAMES_AR.get(spec.name, ""),
                 kind=spec.kind,
                 capacity=spec.capacity,
                 pcode=spec.pcode,

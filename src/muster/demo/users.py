@@ -37,16 +37,18 @@ class DemoSummary:
         )
         return (
             f"{head}\nDemo logins (role, username, password, authenticator secret):\n{rows}\n"
-            "Roles with a secret sign in with a 6-digit code: add the secret to any TOTP "
-            "authenticator app,\nor run with MUSTER_TOTP_REQUIRED_ROLES= to turn the second factor off."
+            "Every role signs in with a 6-digit code after the password: add the login's secret to "
+            "any TOTP\nauthenticator app, or run with MUSTER_TOTP_REQUIRED_ROLES= to turn the second "
+            "factor off."
         )
 
 
 def demo_users(camp: Facility | None) -> list[tuple[str, str, str, str]]:
     """One demo user per role; the camp manager is scoped to the largest camp.
 
-    Roles that must sign in with a second factor get an authenticator enrolled with a secret that is
-    printed with the login (add it to any TOTP app), so the demo shows the real sign-in.
+    Roles that must sign in with a second factor (all of them, by default) get an authenticator
+    enrolled with a secret that is printed with the login (add it to any TOTP app), so the demo
+    shows the real sign-in.
     """
     import pyotp
 

@@ -16,14 +16,15 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from muster.access import policy
 from muster.access.decorators import requires
-from muster.access.lookup import out_of_scope, visible_person
+from muster.access.lookup import refuse, visible_person
 from muster.audit import services as audit
 from muster.core.conf import conf
 from muster.core.parsing import parse_id
+from muster.core.text import isolate
 from muster.core.uploads import check_upload_size
 from muster.custody import services as custody
 from muster.custody.models import Facility
@@ -117,8 +118,16 @@ def reception(request: HttpRequest) -> HttpResponse:
             head = household.members.order_by("id").first()
             messages.success(
                 request,
-                _("Household %(h)s registered: %(n)d person(s) at %(p)s.")
-                % {"h": household.number, "n": household.members.count(), "p": point.name},
+                ngettext(
+                    "Household %(h)s registered: %(n)d person at %(p)s.",
+                    "Household %(h)s registered: %(n)d persons at %(p)s.",
+                    household.members.count(),
+                )
+                % {
+                    "h": isolate(household.number),
+                    "n": household.members.count(),
+                    "p": isolate(point.display_name),
+                },
                 extra_tags="clear-draft",
             )
             return redirect("person-detail", number=head.number)
@@ -181,7 +190,7 @@ def household_add_member(request: HttpRequest, number: str) -> HttpResponse:
     person = visible_person(request, number)
     household = person.household
     if household is None or person.merged_into_id:
-        raise out_of_scope(request, person, "no household")
+        raise refuse(request, person, "no household")
     point_id = request.session.get("reception_point")
     errors: dict[str, list[str]] = {}
     rows = [forms.blank_member()]

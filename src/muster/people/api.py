@@ -102,6 +102,11 @@ class PersonViewSet(PolicyViewSet):
             qs = qs.filter(number=number)
         if (raw := params.get("facility", "").strip()) != "":
             facility = facility_or_400(query_int(raw, "facility"), "facility")
+            if not policy.may_list_persons_at(self.request.user, facility):
+                # Who is at a holding facility is who is held: not for roles blind to categories.
+                raise ValidationError(
+                    {"facility": [_("your role may not list who is at this facility")]}
+                )
             qs = qs.filter(
                 placements__is_current=True,
                 placements__state=Placement.State.PLACED,

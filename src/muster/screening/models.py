@@ -76,7 +76,16 @@ class CategoryDecision(models.Model):
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="category_reason_required"),
         ]
-        indexes = [models.Index(fields=["category", "is_current"])]
+        indexes = [
+            models.Index(fields=["category", "is_current"]),
+            # A person's current category read from the index alone (the dashboard's arrivals
+            # by day and category).
+            models.Index(
+                fields=["person", "category"],
+                condition=Q(is_current=True),
+                name="category_current_person",
+            ),
+        ]
         ordering = ["decided_at", "id"]
 
 

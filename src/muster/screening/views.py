@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from muster.access import policy
 from muster.access.decorators import requires
@@ -18,9 +19,11 @@ from muster.audit import services as audit
 from muster.core.errors import errors_from
 from muster.core.paging import paginate
 from muster.core.parsing import MAX_ID, parse_id, parse_int
+from muster.core.text import isolate
 from muster.core.uploads import check_upload_size
+from muster.custody import services as custody
 from muster.custody.models import Facility
-from muster.people.audit_actions import PeopleAction
+from muster.people.reads import WEB, record_read
 from muster.screening import imports, matching, tasks
 from muster.screening import services as screening
 from muster.screening.audit_actions import ScreeningAction
@@ -148,12 +151,7 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         hit.refresh_from_db()
     for person in (hit.person, hit.candidate):
         if person is not None:
-            audit.record(
-                PeopleAction.PERSON_READ,
-                request=request,
-                obj=person,
-                detail={"via": "web", "view": "screening-hit", "hit": hit.pk},
-            )
+            record_read(request, person, via=WEB, view="screening-hit", hit=hit.pk)
     fields = matching.readable(hit.explanation)
     arabic = _arabic_entry(hit.reference_entry)
     return render(
@@ -166,6 +164,13 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "adjudications": hit.adjudications.select_related("decided_by"),
             "decisions": [c for c in Adjudication.Decision.choices if c[0] != "undo_merge"],
             "may_decide": policy.can(request.user, "screening.decide"),
+            "merge_warning": (
+                custody.merge_location_warning(hit.person, hit.candidate)
+                if hit.kind == Hit.Kind.DUPLICATE
+                and hit.candidate is not None
+                and hit.status in screening.OPEN_STATUSES
+                else ""
+            ),
             "may_propose_held": policy.can(request.user, "category.decide")
             and hit.kind == Hit.Kind.REFERENCE_LIST
             and hit.status == Hit.Status.CONFIRMED,
@@ -256,10 +261,13 @@ def lists(request: HttpRequest) -> HttpResponse:
                 skipped = result.skipped
                 messages.success(
                     request,
-                    _("%(name)s version %(v)d imported: %(n)d entries. Re-screen the registry "
-                      "to find people already registered.")
-                    % {"name": result.reference_list.name, "v": result.reference_list.version,
-                       "n": result.imported},
+                    ngettext("%(name)s version %(v)d imported: %(n)d entry. Re-screen the "
+                             "registry to find people already registered.",
+                             "%(name)s version %(v)d imported: %(n)d entries. Re-screen the "
+                             "registry to find people already registered.",
+                             result.imported)
+                    % {"name": isolate(result.reference_list.name),
+                       "v": result.reference_list.version, "n": result.imported},
                 )  # fmt: skip
                 if not skipped:
                     return redirect("screening-lists")

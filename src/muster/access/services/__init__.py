@@ -23,6 +23,7 @@ from muster.access.services.sessions import (
     note_login_attempt,
     reactivate_user,
     sessions_valid_after,
+    set_own_password,
 )
 from muster.access.services.tokens import (
     api_token_refusal,
@@ -54,6 +55,7 @@ __all__ = [
     "sessions_valid_after",
     "deactivate_user",
     "reactivate_user",
+    "set_own_password",
     "lock_window",
     "locked_until",
     "note_login_attempt",

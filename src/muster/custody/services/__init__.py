@@ -14,6 +14,7 @@ from muster.custody.services.facilities import (
     FACILITY_FIELDS,
     VERSIONED_FIELDS,
     create_facility,
+    facilities_at,
     facility_names_at,
     update_facility,
 )
@@ -22,6 +23,7 @@ from muster.custody.services.merges import (
     MERGE_MOVE_NOTE,
     MERGE_NOTE,
     end_for_merge,
+    merge_location_warning,
     restore_after_unmerge,
 )
 from muster.custody.services.movements import (
@@ -62,6 +64,7 @@ __all__ = [
     "MERGE_MOVE_NOTE",
     "MERGE_LEFT_NOTE",
     "end_for_merge",
+    "merge_location_warning",
     "restore_after_unmerge",
     "unaccounted_cutoff",
     "in_transit_lines",
@@ -75,5 +78,6 @@ __all__ = [
     "VERSIONED_FIELDS",
     "create_facility",
     "update_facility",
+    "facilities_at",
     "facility_names_at",
 ]

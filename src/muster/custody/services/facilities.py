@@ -6,20 +6,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from muster.audit import services as audit
 from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility, FacilityVersion
 from muster.custody.services.placements import _lock_facility, expected, population
 
-FACILITY_FIELDS = ("name", "kind", "capacity", "location_name", "pcode", "is_active")
+FACILITY_FIELDS = ("name", "name_ar", "kind", "capacity", "location_name", "pcode", "is_active")
 # A facility's name and kind as they were are kept (FacilityVersion): timelines show them at the time.
 VERSIONED_FIELDS = ("name", "kind")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _clean_facility(facility: Facility) -> None:
-    for key in ("name", "location_name", "pcode"):
+    for key in ("name", "name_ar", "location_name", "pcode"):
         if _CONTROL.search(getattr(facility, key) or ""):
             raise ValidationError({key: [_("contains a control character")]})
     duplicate = Facility.objects.filter(name=facility.name).exclude(pk=facility.pk)
@@ -62,7 +63,9 @@ def _check_not_occupied(facility: Facility, changed: list[str], changes: dict) -
     if present or coming:
         field = "is_active" if closing else "kind"
         raise ValidationError(
-            {field: [_("%(n)d persons are at %(f)s or on their way there: move them first")
+            {field: [ngettext("%(n)d person is at %(f)s or on the way there: move them first",
+                              "%(n)d persons are at %(f)s or on their way there: move them first",
+                              present + coming)
                      % {"n": present + coming, "f": facility.name}]}
         )  # fmt: skip
 
@@ -114,18 +117,29 @@ def facility_names_at(pairs) -> dict:
     Before a facility's first recorded version (facilities opened before versions were kept) its
     earliest known name answers.
     """
+    return {key: name for key, (name, _kind) in facilities_at(pairs).items()}
+
+
+def facilities_at(pairs) -> dict:
+    """{(facility_id, at): (name, kind)}: what each facility was called, and was, at that moment."""
     pairs = list(pairs)
     ids = {f for f, _ in pairs}
     versions: dict[int, list] = {}
     for v in FacilityVersion.objects.filter(facility_id__in=ids).order_by("valid_from"):
         versions.setdefault(v.facility_id, []).append(v)
-    names = dict(Facility.objects.filter(pk__in=ids).values_list("pk", "name"))
+    facilities = {f.pk: f for f in Facility.objects.filter(pk__in=ids)}
     out = {}
     for fid, at in pairs:
         chain = versions.get(fid) or []
-        name = chain[0].name if chain else names.get(fid, "")
+        current = facilities.get(fid)
+        if chain:
+            found = (chain[0].name, chain[0].kind)
+        else:
+            found = (current.name, current.kind) if current else ("", "")
         for v in chain:
             if v.valid_from <= at:
-                name = v.name
-        out[(fid, at)] = name
+                found = (v.name, v.kind)
+        if current is not None and found[0] == current.name:
+            found = (current.display_name, found[1])  # still so called: in the reader's language
+        out[(fid, at)] = found
     return out

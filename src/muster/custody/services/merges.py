@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
+from muster.core.text import isolate
 from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Placement
 from muster.custody.services.placements import State
@@ -33,6 +34,35 @@ def _copy_placement(source: Placement, person, *, by, now, note: str) -> Placeme
         created_by=by,
         note=note,
     )
+
+
+def _moved_unrecorded(kept, kept_cur, dup_cur) -> str:
+    if kept_cur is None or kept_cur.state != State.PLACED or not dup_cur.facility_id:
+        return ""
+    if kept_cur.facility_id == dup_cur.facility_id:
+        return ""
+    return _("%(p)s was at %(a)s and is now at %(b)s, with no movement recorded between them") % {
+        "p": isolate(kept.number),
+        "a": isolate(kept_cur.facility.display_name),
+        "b": isolate(dup_cur.facility.display_name),
+    }
+
+
+def merge_location_warning(duplicate, kept) -> str:
+    """What a merge of ``duplicate`` into ``kept`` would warn about, read before it is confirmed:
+    the two records placed at different facilities with no movement recorded between them."""
+    current = {
+        p.person_id: p
+        for p in Placement.objects.filter(
+            person__in=[duplicate, kept], is_current=True
+        ).select_related("facility")
+    }
+    dup_cur, kept_cur = current.get(duplicate.pk), current.get(kept.pk)
+    if dup_cur is None or kept_cur is None:
+        return ""
+    if (dup_cur.started_at, dup_cur.pk) < (kept_cur.started_at, kept_cur.pk):
+        dup_cur, kept_cur = kept_cur, dup_cur  # the newer one is where the person is
+    return _moved_unrecorded(kept, kept_cur, dup_cur)
 
 
 @transaction.atomic
@@ -77,10 +107,7 @@ def end_for_merge(duplicate, kept, *, by, request=None) -> dict:
         or (kept_cur.state, kept_cur.facility_id) != (dup_cur.state, dup_cur.facility_id)
     )
     if moved:
-        if kept_cur is not None and kept_cur.state == State.PLACED and dup_cur.facility_id:
-            result["warning"] = _(
-                "%(p)s was at %(a)s and is now at %(b)s, with no movement recorded between them"
-            ) % {"p": kept.number, "a": kept_cur.facility.name, "b": dup_cur.facility.name}
+        result["warning"] = _moved_unrecorded(kept, kept_cur, dup_cur)
         if kept_cur is not None:
             _end(kept_cur, MERGE_LEFT_NOTE.format(duplicate=duplicate.number), now)
         _copy_placement(

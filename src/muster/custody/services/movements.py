@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from muster.audit import services as audit
 from muster.core.numbering import new_number
@@ -185,7 +186,11 @@ def receive(
                 {
                     "persons": [
                         ValidationError(
-                            _("%(n)d selected person(s) are not on manifest %(m)s")
+                            ngettext(
+                                "%(n)d selected person is not on manifest %(m)s",
+                                "%(n)d selected persons are not on manifest %(m)s",
+                                len(strangers),
+                            )
                             % {"n": len(strangers), "m": movement.number},
                             code="not_on_manifest",
                         )

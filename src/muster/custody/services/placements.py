@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from muster.audit import services as audit
 from muster.custody.audit_actions import CustodyAction
@@ -123,7 +124,11 @@ def place_many(
             {
                 "persons": [
                     ValidationError(
-                        _("%(n)d person(s) already have a current placement; use a transfer")
+                        ngettext(
+                            "%(n)d person already has a current placement; use a transfer",
+                            "%(n)d persons already have a current placement; use a transfer",
+                            len(already),
+                        )
                         % {"n": len(already)},
                         code="already_placed",
                     )

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from muster.audit import services as audit
 from muster.core.conf import conf
@@ -101,8 +102,11 @@ def import_reference_list(
         parsed = READERS[fmt](data, max_rows)
     except TooManyRows:
         raise ValidationError(
-            {"file": [ValidationError(_("the file has more than %(n)d rows (MUSTER_LIST_MAX_ROWS); split it")
-                      % {"n": max_rows}, code="too_many_rows")]}
+            {"file": [ValidationError(
+                ngettext("the file has more than %(n)d row (MUSTER_LIST_MAX_ROWS); split it",
+                         "the file has more than %(n)d rows (MUSTER_LIST_MAX_ROWS); split it",
+                         max_rows)
+                % {"n": max_rows}, code="too_many_rows")]}
         ) from None  # fmt: skip
     fatal = [e for e in parsed.errors if e.row == 1 and not parsed.entries]
     if parsed.errors and (not skip_bad_rows or fatal):

@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from muster.identity import PERSON_COLUMNS, PersonCsvError, check_record
 from muster.screening.imports.rows import ParsedList, RowError, TooManyRows
@@ -91,7 +92,9 @@ def read_csv(data: bytes, max_rows: int | None = None) -> ParsedList:
             if len(values) != len(header):
                 out.rows += 1
                 out.errors.append(
-                    RowError(line, "", _("has %(n)d fields, the header has %(h)d")
+                    RowError(line, "", ngettext("has %(n)d field, the header has %(h)d",
+                                                "has %(n)d fields, the header has %(h)d",
+                                                len(values))
                              % {"n": len(values), "h": len(header)})
                 )  # fmt: skip
                 continue

@@ -28,6 +28,8 @@ from muster.screening.services.categories import (
 )
 from muster.screening.services.runs import (
     BATCH_CHUNK,
+    WorkerLost,
+    fail_abandoned_run,
     failed_runs,
     on_household_registered,
     run_batch_rescreen,
@@ -47,6 +49,8 @@ __all__ = [
     "AlreadyDecided",
     "screen_persons",
     "screen_registration",
+    "WorkerLost",
+    "fail_abandoned_run",
     "failed_runs",
     "unscreened_since_failure",
     "on_household_registered",

@@ -269,6 +269,37 @@ def _fail_run(run: ScreeningRun, exc: Exception) -> ScreeningRun:
     return run
 
 
+class WorkerLost(Exception):
+    """The process running a screening run died before it finished (killed, power cut)."""
+
+
+def fail_abandoned_run(run: ScreeningRun) -> ScreeningRun:
+    """A run whose worker died mid-way is failed, so that it never reads as still running (nor as
+    "no hits"): its persons count as unscreened until a re-screen succeeds. Hits it had already
+    created stay in the queue. Audited like any failed run."""
+    with transaction.atomic():
+        updated = ScreeningRun.objects.filter(
+            pk=run.pk, status__in=[ScreeningRun.Status.QUEUED, ScreeningRun.Status.RUNNING]
+        ).update(
+            status=ScreeningRun.Status.FAILED,
+            finished_at=timezone.now(),
+            error=WorkerLost.__name__,
+        )
+        run.refresh_from_db()
+        if updated:
+            audit.record(
+                ScreeningAction.SCREENING_RUN,
+                obj=run,
+                detail={
+                    "kind": run.kind,
+                    "persons": run.done,
+                    "status": run.status,
+                    "error": run.error,
+                },
+            )
+    return run
+
+
 def failed_runs() -> QuerySet:
     """Screening runs that crashed, newest first: until a re-screen succeeds, their persons are
     unscreened (not "without hits")."""
