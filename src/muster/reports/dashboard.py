@@ -327,20 +327,36 @@ def transit_over_time(filters: Filters, facility_ids: list[int] | None, report: 
             intervals.append((dispatched, None, flagged, None, r["n"]))
         else:
             intervals.append((dispatched, None, overdue, None, r["n"]))
-    out = []
+    # A sweep over the starts and ends of the intervals, sampled at the end of each day.
+    events = []  # (time, kind, change): kind 0 in transit, 1 unaccounted
+    for t0, t1, u0, u1, n in intervals:
+        events.append((t0, 0, n))
+        if t1 is not None:
+            events.append((t1, 0, -n))
+        if u1 is None or u1 > u0:
+            events.append((u0, 1, n))
+            if u1 is not None:
+                events.append((u1, 1, -n))
+    # At the same instant, becoming unaccounted comes last: it counts only strictly after.
+    events.sort(key=lambda e: (e[0], e[1] == 1 and e[2] > 0))
     today = timezone.localdate()
+    out = []
+    counts = [0, 0]
+    i = 0
     for day in filters.days():
         if day > today:
             out.append({"date": day.isoformat(), "in_transit": 0, "unaccounted": 0})
             continue
         at = now if day == today else _local_midnight(day + timedelta(days=1))
-        transit = unaccounted = 0
-        for t0, t1, u0, u1, n in intervals:
-            if t0 <= at and (t1 is None or t1 > at):
-                transit += n
-            if u0 < at and (u1 is None or u1 > at):
-                unaccounted += n
-        out.append({"date": day.isoformat(), "in_transit": transit, "unaccounted": unaccounted})
+        # In transit from dispatch (inclusive) until receipt (exclusive); unaccounted strictly
+        # after the moment it becomes overdue or is reported, until receipt.
+        while i < len(events) and (
+            events[i][0] < at
+            or (events[i][0] == at and not (events[i][1] == 1 and events[i][2] > 0))
+        ):
+            counts[events[i][1]] += events[i][2]
+            i += 1
+        out.append({"date": day.isoformat(), "in_transit": counts[0], "unaccounted": counts[1]})
     return out
 
 
