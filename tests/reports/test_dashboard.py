@@ -339,3 +339,25 @@ def situation_report_now() -> dict:
     from muster.reports.sitrep import situation_report
 
     return situation_report()
+
+
+def test_departures_by_kind_come_from_the_departures_app_when_the_sitrep_carries_them():
+    # Without the departures app: the departed placements custody knows of.
+    assert dashboard.departures_by_kind({"departed": 4}) == {"departed": 4}
+    # With it (its sitrep counts): one bar per kind, the open and refused lines left out.
+    report = {
+        "departed": 9,
+        "departures": {
+            "returned": 5,
+            "repatriated": 3,
+            "died": 1,
+            "total": 9,
+            "leaving": 2,
+            "refused": 1,
+            "destinations": [{"kind": "returned", "persons": 5}],
+        },
+    }
+    kinds = dashboard.departures_by_kind(report)
+    assert kinds["returned"] == 5 and kinds["repatriated"] == 3 and kinds["died"] == 1
+    assert kinds["handed_over"] == 0 and "total" not in kinds and "leaving" not in kinds
+    assert sum(kinds.values()) == report["departures"]["total"]

@@ -381,21 +381,29 @@ def children(facility_ids: list[int] | None) -> dict:
     return figures
 
 
-# The hook for the departures app: when it is installed, the situation report carries
-# ``departures`` (persons who left, by kind); until then only the total of departed placements.
-DEPARTURE_KINDS = ("returned", "repatriated", "handed_over", "released", "medical_abroad", "died")
+# The hook for the departures app (``muster.departures``, built on its own branch): when it is
+# installed, the situation report carries ``departures`` (persons who left, by kind, under these
+# keys); until then the dashboard shows the one figure custody has, the departed placements.
+DEPARTURE_KINDS = (
+    "returned",
+    "repatriated",
+    "handed_over",
+    "released",
+    "transferred_for_treatment",
+    "died",
+)
+_NOT_A_KIND = ("total", "leaving", "not_presented", "refused", "unaccounted")
 
 
 def departures_by_kind(report: dict) -> dict[str, int]:
     exits = report.get("departures")
-    if isinstance(exits, dict):
-        return {
-            k: v
-            for k, v in exits.items()
-            if isinstance(v, int)
-            and k not in ("total", "leaving", "not_presented", "refused", "unaccounted")
-        }
-    return {"departed": report["departed"]}
+    if not isinstance(exits, dict):
+        return {"departed": report["departed"]}
+    kinds = {k: exits.get(k, 0) for k in DEPARTURE_KINDS}
+    for k, v in exits.items():  # a kind added later by the departures app
+        if k not in kinds and k not in _NOT_A_KIND and isinstance(v, int):
+            kinds[k] = v
+    return kinds
 
 
 @dataclass
