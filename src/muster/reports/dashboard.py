@@ -183,37 +183,49 @@ def _category_key(value) -> str:
 
 def arrivals_by_category(filters: Filters, facility_ids: list[int] | None) -> list[dict]:
     """Per local day: registrations by current category; with a facility or governorate filter,
-    arrivals at those facilities (first placements and transfers received), by category."""
+    arrivals at those facilities (first placements and transfers received), by category.
+
+    Two grouped queries, each read from an index: everyone arrived per hour, and those with a
+    current category per hour and category; the rest are not yet decided.
+    """
     start, end = _db_window(filters)
     person = Person._meta.db_table
     decision = "screening_categorydecision"
     placement = Placement._meta.db_table
     if facility_ids is None:
         bucket, bparams = _bucket_sql("p.registered_at")
-        sql = (
-            f"SELECT {bucket}, cd.category, COUNT(*) FROM {person} p "
-            f"LEFT JOIN {decision} cd ON cd.person_id = p.id AND cd.is_current "
-            "WHERE p.merged_into_id IS NULL AND p.registered_at >= %s AND p.registered_at < %s "
-            "GROUP BY 1, 2"
-        )
-        params = [*bparams, start, end]
+        rows = f"FROM {person} p"
+        where = "p.merged_into_id IS NULL AND p.registered_at >= %s AND p.registered_at < %s"
+        params = [start, end]
+        person_id = "p.id"
     else:
         if not facility_ids:
             return _days_series(filters, {})
         bucket, bparams = _bucket_sql("pl.started_at")
         marks = ", ".join(["%s"] * len(facility_ids))
-        sql = (
-            f"SELECT {bucket}, cd.category, COUNT(*) FROM {placement} pl "
-            f"LEFT JOIN {decision} cd ON cd.person_id = pl.person_id AND cd.is_current "
-            f"WHERE pl.state = 'placed' AND pl.facility_id IN ({marks}) "
-            "AND pl.started_at >= %s AND pl.started_at < %s GROUP BY 1, 2"
+        rows = f"FROM {placement} pl"
+        where = (
+            f"pl.state = 'placed' AND pl.facility_id IN ({marks}) "
+            "AND pl.started_at >= %s AND pl.started_at < %s"
         )
-        params = [*bparams, *facility_ids, start, end]
+        params = [*facility_ids, start, end]
+        person_id = "pl.person_id"
+    everyone = f"SELECT {bucket}, COUNT(*) {rows} WHERE {where} GROUP BY 1"
+    decided = (
+        f"SELECT {bucket}, cd.category, COUNT(*) {rows} "
+        f"INNER JOIN {decision} cd ON cd.person_id = {person_id} "
+        f"WHERE cd.is_current AND {where} GROUP BY 1, 2"
+    )
     counts: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     with connection.cursor() as cur:
-        cur.execute(sql, params)
+        cur.execute(everyone, [*bparams, *params])
+        for bucket_value, n in cur.fetchall():
+            counts[_to_local_date(bucket_value)][UNDECIDED] += n
+        cur.execute(decided, [*bparams, *params])
         for bucket_value, category, n in cur.fetchall():
-            counts[_to_local_date(bucket_value)][_category_key(category)] += n
+            day = counts[_to_local_date(bucket_value)]
+            day[category] += n
+            day[UNDECIDED] -= n
     return _days_series(filters, counts)
 
 
@@ -307,14 +319,21 @@ def transit_over_time(filters: Filters, facility_ids: list[int] | None, report: 
     now = timezone.now()
     chosen = Movement.objects.filter(_movement_filter(facility_ids), dispatched_at__lt=end)
     movements = dict(chosen.values_list("id", "dispatched_at"))
-    # Lines resolved (received) before the window are on the way on none of its days.
-    rows = (
-        ManifestLine.objects.filter(movement_id__in=chosen.values("id"))
-        .filter(~Q(outcome=ManifestLine.Outcome.RECEIVED) | Q(resolved_at__gte=start))
-        .values("movement_id", "outcome", "resolved_at")
-        .annotate(n=Count("id"))
-        .order_by()
+    # Lines received before the window are on the way on none of its days: the open lines, and
+    # those received since the window began (a range of the receipt-time index).
+    grouped = ("movement_id", "outcome", "resolved_at")
+    open_lines = ManifestLine.objects.filter(
+        outcome__in=PENDING, movement_id__in=chosen.values("id")
     )
+    received = ManifestLine.objects.filter(
+        outcome=ManifestLine.Outcome.RECEIVED, resolved_at__gte=start
+    )
+    rows = [
+        r
+        for qs in (open_lines, received)
+        for r in qs.values(*grouped).annotate(n=Count("id")).order_by()
+        if r["movement_id"] in movements
+    ]
     intervals = []  # (in_transit_from, in_transit_to, unaccounted_from, unaccounted_to, n)
     for r in rows:
         dispatched = movements[r["movement_id"]]
