@@ -162,10 +162,10 @@ def _bucket_sql(column: str) -> tuple[str, list]:
     return f"substr({column}, 1, {width})", []
 
 
-def _to_local_date(bucket) -> date:
+def _to_local_date(bucket, zone: str) -> date:
     if isinstance(bucket, date) and not isinstance(bucket, datetime):
         return bucket
-    return _text_to_local_date(str(bucket), timezone.get_current_timezone_name())
+    return _text_to_local_date(str(bucket), zone)
 
 
 @lru_cache(maxsize=65536)
@@ -217,13 +217,14 @@ def arrivals_by_category(filters: Filters, facility_ids: list[int] | None) -> li
         f"WHERE cd.is_current AND {where} GROUP BY 1, 2"
     )
     counts: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    zone = timezone.get_current_timezone_name()
     with connection.cursor() as cur:
         cur.execute(everyone, [*bparams, *params])
         for bucket_value, n in cur.fetchall():
-            counts[_to_local_date(bucket_value)][UNDECIDED] += n
+            counts[_to_local_date(bucket_value, zone)][UNDECIDED] += n
         cur.execute(decided, [*bparams, *params])
         for bucket_value, category, n in cur.fetchall():
-            day = counts[_to_local_date(bucket_value)]
+            day = counts[_to_local_date(bucket_value, zone)]
             day[category] += n
             day[UNDECIDED] -= n
     return _days_series(filters, counts)
