@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from muster.access import policy
 from muster.access.decorators import requires
-from muster.access.lookup import out_of_scope, visible_person
+from muster.access.lookup import refuse, visible_person
 from muster.audit import services as audit
 from muster.core.conf import conf
 from muster.core.parsing import parse_id
@@ -172,7 +172,7 @@ def household_add_member(request: HttpRequest, number: str) -> HttpResponse:
     person = visible_person(request, number)
     household = person.household
     if household is None or person.merged_into_id:
-        raise out_of_scope(request, person, "no household")
+        raise refuse(request, person, "no household")
     point_id = request.session.get("reception_point")
     errors: dict[str, list[str]] = {}
     rows = [forms.blank_member()]
