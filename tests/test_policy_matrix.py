@@ -161,7 +161,7 @@ def world(fast_passwords, facilities, make_user, household_data):
 
     household_data[0]["given_name"] = PLANTED["given_name"]
     household_data[0]["documents"] = [
-        {"doc_type": "national_id", "number": PLANTED["documents"], "issuing_country": "IRQ"}
+        {"doc_type": "passport", "number": PLANTED["documents"], "issuing_country": "IRQ"}
     ]
     registrar = make_user("registration_officer")
     household = intake.register_household(

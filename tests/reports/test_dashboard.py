@@ -308,3 +308,56 @@ def test_over_capacity_is_drawn_in_red_and_each_chart_has_its_numbers(operation,
         assert f'data-testid="chart-{key}"' in html
         assert re.search(rf'<details class="numbers">.*?data-chart="{key}"', html, re.S), key
     assert "<script" not in html.split("<main>")[1]  # the charts need no script
+
+
+def test_in_transit_and_unaccounted_day_by_day_follow_dispatch_overdue_and_receipt(
+    operation, facilities
+):
+    today = timezone.localdate()
+    midnight = dashboard._local_midnight
+    late = ManifestLine.objects.filter(movement__to_facility=facilities["family_camp"])
+    bus = late.first().movement
+    bus.dispatched_at = midnight(today - timedelta(days=3)) + timedelta(hours=10)
+    bus.save(update_fields=["dispatched_at"])
+    # One of the three received at one in the morning two days ago.
+    received = midnight(today - timedelta(days=2)) + timedelta(hours=1)
+    ManifestLine.objects.filter(pk=late.order_by("id").first().pk).update(
+        outcome="received", resolved_at=received
+    )
+    filters = dashboard.Filters(today - timedelta(days=4), today)
+    series = dashboard.transit_over_time(filters, None, situation_report_now())
+    assert [(d["in_transit"], d["unaccounted"]) for d in series] == [
+        (0, 0),  # before the bus left
+        (3, 3),  # left at 10:00, overdue at 22:00 (12 hours), all three on the way at midnight
+        (2, 2),  # one received at 01:00
+        (2, 2),
+        (3, 3),  # today: the two still on the way and the child reported not arrived
+    ]
+
+
+def situation_report_now() -> dict:
+    from muster.reports.sitrep import situation_report
+
+    return situation_report()
+
+
+def test_departures_by_kind_come_from_the_departures_app_when_the_sitrep_carries_them():
+    # Without the departures app: the departed placements custody knows of.
+    assert dashboard.departures_by_kind({"departed": 4}) == {"departed": 4}
+    # With it (its sitrep counts): one bar per kind, the open and refused lines left out.
+    report = {
+        "departed": 9,
+        "departures": {
+            "returned": 5,
+            "repatriated": 3,
+            "died": 1,
+            "total": 9,
+            "leaving": 2,
+            "refused": 1,
+            "destinations": [{"kind": "returned", "persons": 5}],
+        },
+    }
+    kinds = dashboard.departures_by_kind(report)
+    assert kinds["returned"] == 5 and kinds["repatriated"] == 3 and kinds["died"] == 1
+    assert kinds["handed_over"] == 0 and "total" not in kinds and "leaving" not in kinds
+    assert sum(kinds.values()) == report["departures"]["total"]

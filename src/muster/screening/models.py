@@ -79,11 +79,9 @@ class CategoryDecision(models.Model):
         indexes = [
             models.Index(fields=["category", "is_current"]),
             # A person's current category read from the index alone (the dashboard's arrivals
-            # by day and category).
+            # by day and category join a million persons to it).
             models.Index(
-                fields=["person", "category"],
-                condition=Q(is_current=True),
-                name="category_current_person",
+                fields=["person", "is_current", "category"], name="category_person_current"
             ),
         ]
         ordering = ["decided_at", "id"]

@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='categorydecision',
-            index=models.Index(condition=models.Q(('is_current', True)), fields=['person', 'category'], name='category_current_person'),
+            index=models.Index(fields=['person', 'is_current', 'category'], name='category_person_current'),
         ),
     ]
