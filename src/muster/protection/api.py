@@ -64,7 +64,7 @@ class ProtectionReviewViewSet(PolicyViewSet):
 
 class SeparationSerializer(serializers.ModelSerializer):
     household = serializers.CharField(source="household.number")
-    to_facility = serializers.CharField(source="to_facility.name")
+    to_facility = serializers.CharField(source="to_facility.name", default=None)
     movement = serializers.CharField(source="movement.number", default=None)
     moved = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
     remained = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
@@ -76,6 +76,7 @@ class SeparationSerializer(serializers.ModelSerializer):
             "id",
             "household",
             "to_facility",
+            "destination",
             "movement",
             "moved",
             "remained",

@@ -254,7 +254,7 @@ def _separation_events(person: Person) -> list[Event]:
     for sep in separations_of(person):
         where = (
             _("moved to %(f)s") if sep.pk in moved else _("stayed when others moved to %(f)s")
-        ) % {"f": sep.to_facility.name}
+        ) % {"f": sep.to_facility.name if sep.to_facility_id else sep.destination}
         events.append(
             Event(
                 sep.recorded_at,
