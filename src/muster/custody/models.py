@@ -153,7 +153,7 @@ class Placement(models.Model):
     capacity_override_reason = models.TextField(blank=True)
     note = models.TextField(blank=True, help_text=_("Destination or other detail for departures"))
     # The departure (its number) that took the person out of custody: set on leaving/departed only.
-    exit_ref = models.CharField(max_length=20, blank=True, db_index=True)
+    exit_ref = models.CharField(max_length=20, blank=True, default="", db_default="", db_index=True)
 
     class Meta:
         constraints = [

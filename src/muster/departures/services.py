@@ -661,3 +661,95 @@ def verify_nationality(
             detail={"nationality": nationality, "method": method, "outcome": outcome},
         )
     return rows
+
+
+def import_receipt(
+    departure: Departure,
+    content: bytes,
+    *,
+    filename: str = "",
+    by,
+    apply: bool = True,
+    request=None,
+):
+    """Read the receiving side's spreadsheet into a row-by-row report and, with ``apply``, confirm
+    the rows that are sound, in one transaction. Unknown numbers, numbers given twice, persons not on
+    this manifest, unknown outcomes and changes the manifest does not allow are reported and change
+    nothing. Raises :class:`~muster.departures.receipts.ReceiptFileError` for an unreadable file."""
+    import hashlib
+
+    from muster.departures import receipts
+
+    rows = receipts.read_rows(content, filename)
+    report = receipts.ReceiptReport()
+    seen: dict[str, int] = {}
+    for _row, data in rows:
+        seen[data["number"]] = seen.get(data["number"], 0) + 1
+    numbers = [d["number"] for _r, d in rows if d["number"]]
+    persons = dict(Person.objects.filter(number__in=numbers).values_list("number", "id"))
+    lines = {
+        line.person_id: line
+        for line in DepartureLine.objects.filter(departure=departure, person_id__in=persons.values())
+    }
+    for row_no, data in rows:
+        number = data["number"]
+        r = receipts.ReportRow(
+            row=row_no, number=number, outcome=data.get("outcome", ""), note=data.get("note", "")
+        )
+        report.rows.append(r)
+        outcome = receipts.normalise_outcome(r.outcome)
+        pid = persons.get(number)
+        line = lines.get(pid) if pid else None
+        if not number:
+            r.status, r.message = "missing_id", _("no registration number")
+        elif seen[number] > 1:
+            r.status = "duplicate"
+            r.message = _("%(n)s appears %(c)d times in the file: none of its rows applied") % {
+                "n": number,
+                "c": seen[number],
+            }
+        elif pid is None:
+            r.status, r.message = "unknown_id", _("no person with this registration number")
+        elif line is None:
+            r.status = "not_on_manifest"
+            r.message = _("not on manifest %(d)s") % {"d": departure.number}
+        elif outcome is None:
+            r.status = "bad_outcome"
+            r.message = _("'%(v)s' is not an outcome (received, not_presented, refused)") % {
+                "v": r.outcome[:40]
+            }
+        elif line.outcome == outcome:
+            r.status, r.message = "unchanged", _("already %(o)s") % {"o": line.get_outcome_display()}
+        elif outcome not in NEXT.get(line.outcome, set()):
+            r.status = "not_allowed"
+            r.message = _("is %(o)s: cannot become '%(n)s'") % {
+                "o": line.get_outcome_display(),
+                "n": outcome,
+            }
+        elif outcome in NEEDS_NOTE and not r.note.strip():
+            r.status, r.message = "note_required", _("'%(n)s' needs a note") % {"n": outcome}
+        else:
+            r.person_id, r.outcome = pid, outcome
+    with transaction.atomic():
+        if apply and report.ok_rows:
+            confirm(
+                departure,
+                [(r.person_id, r.outcome, r.note) for r in report.ok_rows],
+                by=by,
+                source="import",
+                request=request,
+            )
+            report.applied = True
+        audit.record(
+            "departure.import",
+            actor=by,
+            obj=departure,
+            request=request,
+            detail={
+                "file_sha256": hashlib.sha256(content).hexdigest(),
+                "applied": report.applied,
+                "rows": len(report.rows),
+                **report.summary(),
+            },
+        )
+    return report

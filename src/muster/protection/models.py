@@ -55,7 +55,7 @@ class FamilySeparation(models.Model):
     to_facility = models.ForeignKey(
         "custody.Facility", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    destination = models.CharField(max_length=300, blank=True)
+    destination = models.CharField(max_length=300, blank=True, default="", db_default="")
     movement = models.ForeignKey(
         "custody.Movement", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='placement',
             name='exit_ref',
-            field=models.CharField(blank=True, db_index=True, max_length=20),
+            field=models.CharField(blank=True, db_default='', db_index=True, default='', max_length=20),
         ),
         migrations.AlterField(
             model_name='placement',

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('custody', '0003_remove_placement_placement_state_consistent_and_more'),
+        ('custody', '0003_placement_exits'),
         ('people', '0003_photo'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

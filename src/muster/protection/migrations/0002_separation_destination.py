@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('custody', '0003_remove_placement_placement_state_consistent_and_more'),
+        ('custody', '0003_placement_exits'),
         ('people', '0003_photo'),
         ('protection', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='familyseparation',
             name='destination',
-            field=models.CharField(blank=True, max_length=300),
+            field=models.CharField(blank=True, db_default='', default='', max_length=300),
         ),
         migrations.AlterField(
             model_name='familyseparation',
