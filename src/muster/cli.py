@@ -12,6 +12,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 from muster import ops_cli
+from muster.departures.cli import DeparturesCommandError
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -523,6 +524,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_match_parser(sub)
         sub.choices["match"].set_defaults(func=run_match, django=False)
 
+    from muster.departures import cli as departures_cli
     from muster.intake import cli as intake_cli
     from muster.tracing.cli import add_parser as add_trace_parser
 
@@ -530,6 +532,7 @@ def build_parser() -> argparse.ArgumentParser:
     intake_cli.add_forms_parser(sub)
     intake_cli.add_import_parser(sub)
     add_trace_parser(sub)
+    departures_cli.add_parser(sub)
     return parser
 
 
@@ -588,6 +591,7 @@ def main(argv: list[str] | None = None) -> int:
     except (
         CommandError,
         ops_cli.OperatorError,
+        DeparturesCommandError,
         ImproperlyConfigured,
     ) as exc:  # the last: a bad MUSTER_* setting
         print(f"muster: {exc}", file=sys.stderr)

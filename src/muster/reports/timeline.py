@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from muster.audit import services as audit
 from muster.custody.models import ManifestLine, Placement
 from muster.custody.services import facility_names_at
+from muster.departures import queries as departures
 from muster.people.models import Person, PersonCorrection
 from muster.protection.models import FamilySeparation, ProtectionReview
 from muster.protection.queries import separations_of
@@ -23,6 +24,10 @@ _KIND_ORDER = {
     "dispatched": 2,
     "missing": 3,
     "received": 4,
+    "leaving": 5,
+    "departure_not_presented": 5,
+    "departure_refused": 5,
+    "departure_returned": 5,
     "departed": 5,
     "separated": 6,
     "category_proposed": 7,
@@ -142,8 +147,35 @@ def _custody_events(person: Person) -> list[Event]:
                     detail,
                 )
             )
+        elif pl.state == Placement.State.LEAVING:
+            events.append(
+                Event(
+                    pl.started_at,
+                    "leaving",
+                    _("Left custody on departure %(d)s") % {"d": pl.exit_ref},
+                    pl.note,
+                )
+            )
         elif pl.state == Placement.State.DEPARTED:
-            events.append(Event(pl.started_at, "departed", _("Departed"), pl.note))
+            events.append(
+                Event(
+                    pl.started_at,
+                    "departed",
+                    _("Departed (%(d)s), confirmed by the receiving side") % {"d": pl.exit_ref},
+                    pl.note,
+                )
+            )
+    for line in departures.lines_of(person).filter(
+        outcome__in=["not_presented", "refused", "returned"], resolved_at__isnull=False
+    ):
+        events.append(
+            Event(
+                line.resolved_at,
+                "departure_" + line.outcome,
+                _("%(o)s on departure %(d)s") % {"o": line.get_outcome_display(), "d": line.departure.number},
+                line.note,
+            )
+        )
     for line in missing:
         events.append(
             Event(

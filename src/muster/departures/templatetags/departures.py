@@ -1,0 +1,13 @@
+"""``{% person_exit person %}``: the departure that took a person out of custody (or is taking them),
+for the person page. The page's own read is audited by its view; this shows no other person."""
+
+from django import template
+
+from muster.departures import queries
+
+register = template.Library()
+
+
+@register.inclusion_tag("departures/_person_exit.html")
+def person_exit(person) -> dict:
+    return {"exit": queries.exit_of(person)}
