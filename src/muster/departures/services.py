@@ -680,6 +680,11 @@ def import_receipt(
 
     from muster.departures import receipts
 
+    departure = Departure.objects.select_related("from_facility").get(pk=departure.pk)
+    if departure.status not in (Status.DISPATCHED, Status.CLOSED):
+        raise ValidationError(
+            {"status": [_("%(d)s has not been dispatched") % {"d": departure.number}]}
+        )
     rows = receipts.read_rows(content, filename)
     report = receipts.ReceiptReport()
     seen: dict[str, int] = {}
