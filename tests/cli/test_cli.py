@@ -63,7 +63,9 @@ def test_sitrep_json_has_the_figures_coordinators_read(demo_dir):
     for facility in report["facilities"]:
         assert {"name", "kind", "population", "capacity"} <= set(facility)
     placed = sum(f["population"] for f in report["facilities"])
-    assert placed + report["in_transit"] == report["registered"]
+    # Everyone is somewhere: at a facility, on the way (a transfer or a departure), or departed.
+    assert placed + report["in_transit"] + report["departed"] == report["registered"]
+    assert {"returned", "repatriated", "handed_over", "released"} <= set(report["departures"])
     # The demo keeps one bus overdue so the unaccounted list is never silently empty.
     assert report["unaccounted"] > 0
     assert report["in_transit"] >= report["unaccounted"]

@@ -32,7 +32,12 @@ def test_officer_plans_a_batch_by_nationality_keeping_households_together(
     iraqis = crowd(camp, 3, nationality="IRQ")
     crowd(camp, 2, nationality="SYR")
     client = login(officers["planner"])
-    query = {"from_facility": camp.pk, "kind": "handover", "nationality": "IRQ", "whole_households": "on"}
+    query = {
+        "from_facility": camp.pk,
+        "kind": "handover",
+        "nationality": "IRQ",
+        "whole_households": "on",
+    }
     page = client.get(reverse("departure-new"), query)
     assert page.status_code == 200
     body = page.content.decode()
@@ -58,12 +63,21 @@ def test_planning_without_the_kinds_fields_names_them(crowd, facilities, officer
     people = crowd(camp, 1)
     response = login(officers["planner"]).post(
         reverse("departure-new"),
-        {"from_facility": camp.pk, "kind": "handover", "numbers": people[0].number,
-         "whole_households": "on", "person": [p.pk for p in people], "plan": "1"},
+        {
+            "from_facility": camp.pk,
+            "kind": "handover",
+            "numbers": people[0].number,
+            "whole_households": "on",
+            "person": [p.pk for p in people],
+            "plan": "1",
+        },
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert 'data-testid="error-legal_basis"' in body and 'data-testid="error-receiving_authority"' in body
+    assert (
+        'data-testid="error-legal_basis"' in body
+        and 'data-testid="error-receiving_authority"' in body
+    )
     assert not Departure.objects.exists()
 
 
@@ -79,7 +93,9 @@ def test_manifest_page_approve_dispatch_confirm(planned, officers, login, make_u
     form = {f"outcome-{p.pk}": "received" for p in people[:7]}
     form[f"outcome-{people[7].pk}"] = "not_presented"
     form[f"note-{people[7].pk}"] = "not at the handover point"
-    assert client.post(reverse("departure-confirm", args=[departure.number]), form).status_code == 302
+    assert (
+        client.post(reverse("departure-confirm", args=[departure.number]), form).status_code == 302
+    )
     assert Placement.objects.filter(is_current=True, state="departed").count() == 7
     page = client.get(reverse("departure-discrepancies")).content.decode()
     assert people[7].number in page
@@ -137,11 +153,15 @@ def test_roles_see_what_they_need_and_no_more(planned, officers, login, make_use
     assert login(coordinator).get(detail).status_code == 403
     assert login(coordinator).get(reverse("departure-new")).status_code == 403
     # A camp manager may look but not dispatch or confirm.
-    assert login(here).post(reverse("departure-dispatch", args=[departure.number])).status_code == 403
+    assert (
+        login(here).post(reverse("departure-dispatch", args=[departure.number])).status_code == 403
+    )
     # A repatriation officer does not see protection flags in the API manifest.
-    data = login(officers["planner"]).get(
-        reverse("api-departure-detail", args=[departure.number])
-    ).json()
+    data = (
+        login(officers["planner"])
+        .get(reverse("api-departure-detail", args=[departure.number]))
+        .json()
+    )
     assert "unaccompanied_child" not in json.dumps(data)
     assert data["manifest"][0]["given_name"] == people[0].given_name
 
@@ -157,18 +177,24 @@ def test_the_approver_must_be_another_officer_through_the_api(crowd, facilities,
         "receiving_authority": "Iraqi security forces",
         "legal_basis": "transfer agreement",
     }
-    response = client.post(reverse("api-departure-list"), json.dumps(body), content_type="application/json")
+    response = client.post(
+        reverse("api-departure-list"), json.dumps(body), content_type="application/json"
+    )
     assert response.status_code == 201, response.content
     number = response.json()["number"]
     assert response.json()["persons"] == 4  # the household came with the one named
-    again = client.post(reverse("api-departure-approve", args=[number]), content_type="application/json")
+    again = client.post(
+        reverse("api-departure-approve", args=[number]), content_type="application/json"
+    )
     assert again.status_code == 400 and "approved_by" in again.json()
     approver = login(officers["approver"])
     assert approver.post(reverse("api-departure-approve", args=[number])).status_code == 200
     assert approver.post(reverse("api-departure-dispatch", args=[number])).status_code == 200
     confirm = {"outcomes": [{"person": p.number, "outcome": "received"} for p in people]}
     response = approver.post(
-        reverse("api-departure-confirm", args=[number]), json.dumps(confirm), content_type="application/json"
+        reverse("api-departure-confirm", args=[number]),
+        json.dumps(confirm),
+        content_type="application/json",
     )
     assert response.status_code == 200 and response.json()["received"] == 4
 

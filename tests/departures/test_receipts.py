@@ -59,7 +59,9 @@ def test_the_report_flags_every_bad_row_and_applies_only_the_sound_ones(dispatch
         10: "missing_id",
     }
     assert report.applied
-    outcomes = dict(DepartureLine.objects.filter(departure=departure).values_list("person_id", "outcome"))
+    outcomes = dict(
+        DepartureLine.objects.filter(departure=departure).values_list("person_id", "outcome")
+    )
     assert outcomes[people[0].pk] == "received"
     assert outcomes[people[1].pk] == "not_presented"
     for p in people[2:]:
@@ -100,7 +102,9 @@ def test_an_xlsx_sheet_is_read_like_a_csv(dispatched, officers):
     ws.append([people[1].number, "refused", "no papers"])
     out = io.BytesIO()
     wb.save(out)
-    report = services.import_receipt(departure, out.getvalue(), filename="r.xlsx", by=officers["planner"])
+    report = services.import_receipt(
+        departure, out.getvalue(), filename="r.xlsx", by=officers["planner"]
+    )
     assert [r.status for r in report.rows] == ["ok", "ok"]
     assert Placement.objects.get(person=people[1], is_current=True).state == "placed"
 

@@ -70,9 +70,7 @@ def test_return_is_dispatched_then_confirmed_person_by_person(crowd, facilities,
     assert Placement.objects.filter(person=people[4]).count() == 3
 
 
-def test_repatriation_needs_verified_nationality_and_a_second_officer(
-    crowd, facilities, officers
-):
+def test_repatriation_needs_verified_nationality_and_a_second_officer(crowd, facilities, officers):
     camp = facilities["camp"]
     family = crowd(camp, 1, nationality="IRQ")
     planner, approver = officers["planner"], officers["approver"]
@@ -82,7 +80,11 @@ def test_repatriation_needs_verified_nationality_and_a_second_officer(
         )
     assert "nationality" in exc.value.message_dict
     services.verify_nationality(
-        family, nationality="IRQ", method="interview", interview_note="dialect, village named", by=planner
+        family,
+        nationality="IRQ",
+        method="interview",
+        interview_note="dialect, village named",
+        by=planner,
     )
     departure = services.plan_departure(
         family, kind="repatriation", from_facility=camp, details=REPATRIATION, by=planner
@@ -158,7 +160,11 @@ def test_held_proposal_awaiting_approval_is_refused_too(crowd, facilities, offic
     camp = facilities["camp"]
     people = crowd(camp, 1)
     screening.decide_category(
-        people[1], "held", reason="seen", basis="witness statement", by=make_user("screening_officer")
+        people[1],
+        "held",
+        reason="seen",
+        basis="witness statement",
+        by=make_user("screening_officer"),
     )
     with pytest.raises(ValidationError) as exc:
         plan_return(people, camp, officers["planner"])
@@ -208,7 +214,9 @@ def test_a_batch_splitting_a_household_asks_a_reason_and_records_the_separation(
     with pytest.raises(ValidationError) as exc:
         plan_return(people[:2], camp, officers["planner"])
     assert "separation_reason" in exc.value.message_dict
-    departure = plan_return(people[:2], camp, officers["planner"], separation_reason="sons stay to work")
+    departure = plan_return(
+        people[:2], camp, officers["planner"], separation_reason="sons stay to work"
+    )
     assert not FamilySeparation.objects.exists()  # nobody has left yet
     services.dispatch_departure(departure, by=officers["planner"])
     sep = FamilySeparation.objects.get()
@@ -225,7 +233,12 @@ def test_a_batch_of_500_is_planned_and_dispatched_whole(crowd, facilities, offic
     people = crowd(camp, 125)
     departure = plan_return(people, camp, officers["planner"])
     services.dispatch_departure(departure, by=officers["planner"])
-    assert Placement.objects.filter(is_current=True, state="leaving", exit_ref=departure.number).count() == 500
+    assert (
+        Placement.objects.filter(
+            is_current=True, state="leaving", exit_ref=departure.number
+        ).count()
+        == 500
+    )
     assert departure.lines.filter(outcome=Outcome.PENDING).count() == 500
 
 
@@ -235,7 +248,10 @@ def test_a_batch_of_500_with_one_bad_person_changes_nothing(crowd, facilities, o
     departure = plan_return(people, camp, officers["planner"])
     # After planning, one of the 500 is moved elsewhere: the dispatch must refuse everyone.
     custody.dispatch(
-        people[-4:], from_facility=camp, to_facility=facilities["family_camp"], by=make_user("camp_manager")
+        people[-4:],
+        from_facility=camp,
+        to_facility=facilities["family_camp"],
+        by=make_user("camp_manager"),
     )
     events = AuditEvent.objects.count()
     with pytest.raises(ValidationError) as exc:
@@ -292,7 +308,10 @@ def test_a_departed_person_cannot_be_placed_dispatched_or_sent_again(crowd, faci
         custody.place(people[0], camp, by=officers["planner"])
     with pytest.raises(ValidationError):
         custody.dispatch(
-            people, from_facility=camp, to_facility=facilities["family_camp"], by=officers["planner"]
+            people,
+            from_facility=camp,
+            to_facility=facilities["family_camp"],
+            by=officers["planner"],
         )
     with pytest.raises(ValidationError):
         plan_return(people, camp, officers["planner"])
@@ -308,7 +327,9 @@ def test_a_departed_person_cannot_be_placed_dispatched_or_sent_again(crowd, faci
     assert all(type(p).objects.filter(pk=p.pk).exists() for p in people)
 
 
-def test_a_person_planned_on_one_departure_cannot_be_planned_on_another(crowd, facilities, officers):
+def test_a_person_planned_on_one_departure_cannot_be_planned_on_another(
+    crowd, facilities, officers
+):
     camp = facilities["camp"]
     people = crowd(camp, 1)
     first = plan_return(people, camp, officers["planner"])

@@ -239,10 +239,18 @@ class DepartureViewSet(PolicyViewSet):
                 )
             )
             if not persons:
-                raise ValidationError({"persons": [_("nobody at this facility matches the filters")]})
+                raise ValidationError(
+                    {"persons": [_("nobody at this facility matches the filters")]}
+                )
         else:
             raise ValidationError(
-                {"persons": [_("give registration numbers, or filters (nationality, category, households)")]}
+                {
+                    "persons": [
+                        _(
+                            "give registration numbers, or filters (nationality, category, households)"
+                        )
+                    ]
+                }
             )
         departure = services.plan_departure(
             persons,
@@ -273,7 +281,10 @@ class DepartureViewSet(PolicyViewSet):
         form = ReasonInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         departure = services.cancel_departure(
-            self.get_object(), reason=form.validated_data["reason"], by=request.user, request=request
+            self.get_object(),
+            reason=form.validated_data["reason"],
+            by=request.user,
+            request=request,
         )
         return Response(self._summary(departure))
 

@@ -78,8 +78,13 @@ def cmd_list(args) -> int:
             f"--status: '{args.status[:40]}' is not one of {', '.join(Departure.Status.values)}"
         )
     with transaction.atomic():
-        rows = list(queries.departures(kind=args.kind or "", status=args.status or "")[: args.limit])
-        record("departure.list", detail={"rows": len(rows), "kind": args.kind or "", "status": args.status or ""})
+        rows = list(
+            queries.departures(kind=args.kind or "", status=args.status or "")[: args.limit]
+        )
+        record(
+            "departure.list",
+            detail={"rows": len(rows), "kind": args.kind or "", "status": args.status or ""},
+        )
     out = [
         {
             "number": d.number,
@@ -91,7 +96,9 @@ def cmd_list(args) -> int:
             "received": d.n_received,
             "open": d.n_open,
             "discrepancies": d.n_discrepancies,
-            "dispatched_at": d.dispatched_at.isoformat(timespec="minutes") if d.dispatched_at else None,
+            "dispatched_at": d.dispatched_at.isoformat(timespec="minutes")
+            if d.dispatched_at
+            else None,
         }
         for d in rows
     ]

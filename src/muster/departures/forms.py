@@ -18,7 +18,14 @@ DETAIL_LABELS = {
 }
 # Fields shown for each kind (required ones first); the others stay hidden.
 SHOWN = {
-    Kind.RETURN: ("destination_name", "destination_pcode", "convoy", "guarantor", "planned_date", "note"),
+    Kind.RETURN: (
+        "destination_name",
+        "destination_pcode",
+        "convoy",
+        "guarantor",
+        "planned_date",
+        "note",
+    ),
     Kind.REPATRIATION: (
         "destination_country",
         "receiving_authority",
@@ -35,7 +42,13 @@ SHOWN = {
         "note",
     ),
     Kind.RELEASE: ("guarantor", "destination_name", "destination_pcode", "planned_date", "note"),
-    Kind.MEDICAL: ("destination_name", "destination_country", "receiving_authority", "planned_date", "note"),
+    Kind.MEDICAL: (
+        "destination_name",
+        "destination_country",
+        "receiving_authority",
+        "planned_date",
+        "note",
+    ),
 }
 
 

@@ -16,9 +16,7 @@ OPEN = (Outcome.PENDING, Outcome.NOT_PRESENTED)
 DISCREPANCIES = (Outcome.NOT_PRESENTED, Outcome.REFUSED, Outcome.RETURNED)
 
 
-def departures(
-    *, kind: str = "", status: str = "", facilities: set[int] | None = None
-) -> QuerySet:
+def departures(*, kind: str = "", status: str = "", facilities: set[int] | None = None) -> QuerySet:
     """Departures newest first with their line counts; ``facilities`` limits to those leaving them."""
     qs = Departure.objects.select_related("from_facility", "created_by").annotate(
         n_lines=Count("lines", filter=~Q(lines__outcome=Outcome.WITHDRAWN)),

@@ -36,7 +36,9 @@ class ReportRow:
     number: str
     outcome: str
     note: str
-    status: str = "ok"  # ok | unchanged | unknown_id | duplicate | not_on_manifest | bad_outcome | ...
+    status: str = (
+        "ok"  # ok | unchanged | unknown_id | duplicate | not_on_manifest | bad_outcome | ...
+    )
     message: str = ""
     person_id: int | None = None
 

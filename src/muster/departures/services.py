@@ -102,14 +102,13 @@ def _clean_details(kind: str, details: dict) -> dict:
         country = country.upper()
         if len(country) != 3 or not country.isascii() or not country.isalpha():
             errors["destination_country"] = [
-                _("'%(v)s' is not a country code (ISO 3166 alpha-3, e.g. IRQ)") % {"v": country[:20]}
+                _("'%(v)s' is not a country code (ISO 3166 alpha-3, e.g. IRQ)")
+                % {"v": country[:20]}
             ]
         clean["destination_country"] = country
     for key in REQUIRED[kind]:
         if not clean[key] and key not in errors:
-            errors[key] = [
-                _("required for a departure of kind '%(k)s'") % {"k": Kind(kind).label}
-            ]
+            errors[key] = [_("required for a departure of kind '%(k)s'") % {"k": Kind(kind).label}]
     if errors:
         raise ValidationError(errors)
     return clean
@@ -216,7 +215,9 @@ def check_persons(
         unverified = _unverified(persons, details["destination_country"])
         if unverified:
             errors["nationality"] = [
-                _("%(list)s: nationality not verified as %(c)s; record the documents or interview first")
+                _(
+                    "%(list)s: nationality not verified as %(c)s; record the documents or interview first"
+                )
                 % {"list": _numbers(unverified), "c": details["destination_country"]}
             ]
     if kind == Kind.RETURN and not details.get("guarantor"):
@@ -270,7 +271,10 @@ def plan_departure(
         **clean,
     )
     DepartureLine.objects.bulk_create(
-        [DepartureLine(departure=departure, person=p, position=i) for i, p in enumerate(persons, 1)],
+        [
+            DepartureLine(departure=departure, person=p, position=i)
+            for i, p in enumerate(persons, 1)
+        ],
         batch_size=2000,
     )
     audit.record(
@@ -289,7 +293,9 @@ def plan_departure(
 
 
 def _locked(departure: Departure) -> Departure:
-    return Departure.objects.select_for_update().select_related("from_facility").get(pk=departure.pk)
+    return (
+        Departure.objects.select_for_update().select_related("from_facility").get(pk=departure.pk)
+    )
 
 
 @transaction.atomic
@@ -357,7 +363,9 @@ def dispatch_departure(departure: Departure, *, by, request=None) -> Departure:
         ) % {"d": departure.number, "s": departure.get_status_display()}
         raise ValidationError({"status": [reason]})
     lines = list(
-        departure.lines.filter(outcome=Outcome.PLANNED).select_related("person").order_by("position")
+        departure.lines.filter(outcome=Outcome.PLANNED)
+        .select_related("person")
+        .order_by("position")
     )
     persons = [line.person for line in lines]
     plan = check_persons(
@@ -371,7 +379,12 @@ def dispatch_departure(departure: Departure, *, by, request=None) -> Departure:
     now = timezone.now()
     ids = [p.pk for p in persons]
     custody_exits.start_exit(
-        ids, ref=departure.number, from_facility=departure.from_facility, by=by, request=request, now=now
+        ids,
+        ref=departure.number,
+        from_facility=departure.from_facility,
+        by=by,
+        request=request,
+        now=now,
     )
     DepartureLine.objects.filter(pk__in=[line.pk for line in lines]).update(outcome=Outcome.PENDING)
     protection.record_separation(
@@ -420,7 +433,9 @@ class ConfirmResult:
 
 
 def _exit_note(departure: Departure) -> str:
-    return f"{departure.get_kind_display()} · {departure.number} · {departure.destination}".strip(" ·")
+    return f"{departure.get_kind_display()} · {departure.number} · {departure.destination}".strip(
+        " ·"
+    )
 
 
 @transaction.atomic
@@ -459,7 +474,9 @@ def confirm(
     for pid, (outcome, note) in wanted.items():
         line = lines.get(pid)
         if line is None:
-            errors.append(_("person %(p)s is not on manifest %(d)s") % {"p": pid, "d": departure.number})
+            errors.append(
+                _("person %(p)s is not on manifest %(d)s") % {"p": pid, "d": departure.number}
+            )
             continue
         allowed = NEXT.get(line.outcome, set())
         if outcome not in allowed:
@@ -505,7 +522,11 @@ def confirm(
         else:  # one note per person: small numbers
             for pid in pids:
                 DepartureLine.objects.filter(departure=departure, person_id=pid).update(
-                    outcome=outcome, resolved_at=now, resolved_by=by, source=source, note=wanted[pid][1]
+                    outcome=outcome,
+                    resolved_at=now,
+                    resolved_by=by,
+                    source=source,
+                    note=wanted[pid][1],
                 )
     still_open = departure.lines.filter(outcome__in=OPEN).exists()
     status = Status.DISPATCHED if still_open else Status.CLOSED
@@ -611,12 +632,16 @@ def verify_nationality(
     errors: dict[str, list[str]] = {}
     nationality = (nationality or "").strip().upper()
     if len(nationality) != 3 or not nationality.isascii() or not nationality.isalpha():
-        errors["nationality"] = [_("'%(v)s' is not a country code (ISO 3166 alpha-3)") % {"v": nationality[:20]}]
+        errors["nationality"] = [
+            _("'%(v)s' is not a country code (ISO 3166 alpha-3)") % {"v": nationality[:20]}
+        ]
     if method not in NationalityVerification.Method.values:
         errors["method"] = [_("'%(v)s' is not a method (%(list)s)")
                             % {"v": str(method)[:40], "list": ", ".join(NationalityVerification.Method.values)}]  # fmt: skip
     if outcome not in NationalityVerification.Outcome.values:
-        errors["outcome"] = [_("'%(v)s' is not an outcome (verified, not_verified)") % {"v": str(outcome)[:40]}]
+        errors["outcome"] = [
+            _("'%(v)s' is not an outcome (verified, not_verified)") % {"v": str(outcome)[:40]}
+        ]
     if method in ("interview", "both") and not (interview_note or "").strip():
         errors["interview_note"] = [_("an interview needs a note of what was established")]
     if not persons:
@@ -694,7 +719,9 @@ def import_receipt(
     persons = dict(Person.objects.filter(number__in=numbers).values_list("number", "id"))
     lines = {
         line.person_id: line
-        for line in DepartureLine.objects.filter(departure=departure, person_id__in=persons.values())
+        for line in DepartureLine.objects.filter(
+            departure=departure, person_id__in=persons.values()
+        )
     }
     for row_no, data in rows:
         number = data["number"]
@@ -724,7 +751,10 @@ def import_receipt(
                 "v": r.outcome[:40]
             }
         elif line.outcome == outcome:
-            r.status, r.message = "unchanged", _("already %(o)s") % {"o": line.get_outcome_display()}
+            r.status, r.message = (
+                "unchanged",
+                _("already %(o)s") % {"o": line.get_outcome_display()},
+            )
         elif outcome not in NEXT.get(line.outcome, set()):
             r.status = "not_allowed"
             r.message = _("is %(o)s: cannot become '%(n)s'") % {

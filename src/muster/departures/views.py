@@ -28,7 +28,15 @@ from muster.screening.models import Category
 Outcome = DepartureLine.Outcome
 MAX_PREVIEW = 2000
 # Errors about who may leave, shown above the form; the others sit by their field.
-REFUSALS = ("held", "protection_review", "nationality", "persons", "kind", "separation_reason", "__all__")
+REFUSALS = (
+    "held",
+    "protection_review",
+    "nationality",
+    "persons",
+    "kind",
+    "separation_reason",
+    "__all__",
+)
 
 
 def _may_see_names(user) -> bool:
