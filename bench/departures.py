@@ -141,7 +141,9 @@ def main() -> None:
             departure, [(p.pk, "returned", "found in the camp") for p in missing], by=approver
         ),
     )
-    departed = Placement.objects.filter(is_current=True, state="departed", exit_ref=departure.number)
+    departed = Placement.objects.filter(
+        is_current=True, state="departed", exit_ref=departure.number
+    )
     assert departed.count() == n - 10
     assert DepartureLine.objects.filter(departure=departure, outcome="returned").count() == 10
     print()

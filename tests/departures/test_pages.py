@@ -209,3 +209,57 @@ def test_departed_person_keeps_record_shows_the_exit_and_is_still_found(planned,
     assert "Departed (" in page  # the timeline's exit
     found = client.get(reverse("person-search"), {"q": people[0].number}).content.decode()
     assert people[0].number in found
+
+
+def test_manifest_pdf_in_arabic_is_audited_with_the_persons(planned, officers, login):
+    pytest.importorskip("weasyprint")
+    departure, people = planned
+    client = login(officers["planner"])
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    response = client.get(reverse("export-manifest-departure-pdf", args=[departure.number]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    event = AuditEvent.objects.get(action="export")
+    assert event.detail["format"] == "pdf" and event.detail["rows"] == 8
+    indexed = set(ExportedPerson.objects.filter(event=event).values_list("person_id", flat=True))
+    assert indexed == {p.pk for p in people}
+
+
+def test_manifest_page_in_arabic_is_right_to_left_and_prints(planned, officers, login):
+    departure, _ = planned
+    client = login(officers["planner"])
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    body = client.get(reverse("departure-detail", args=[departure.number])).content.decode()
+    assert 'dir="rtl"' in body and "بيان الخروج" in body
+    assert "data-print" in body and 'class="printonly"' in body
+
+
+def test_coordinator_sees_departure_figures_not_names(planned, officers, login, make_user):
+    departure, people = planned
+    services.dispatch_departure(departure, by=officers["planner"])
+    services.confirm(departure, [(p.pk, "received", "") for p in people], by=officers["planner"])
+    client = login(make_user("coordinator"))
+    home = client.get(reverse("home")).content.decode()
+    assert 'data-testid="departure-figures"' in home and people[0].given_name not in home
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(reverse("export-sitrep-csv")).content.decode("utf-8-sig"))
+        )
+    )
+    section, item, persons = (
+        rows[0].index("section"),
+        rows[0].index("item"),
+        rows[0].index("persons"),
+    )
+    returned = next(r for r in rows if r[section] == "departures" and r[item] == "returned")
+    assert returned[persons] == "8"
+    by_destination = next(r for r in rows if r[section] == "departures by destination")
+    assert "Hajin" in by_destination[item]
+    assert any(r[section] == "departures by nationality" and r[item] == "IRQ" for r in rows)
+
+
+def test_unaccounted_page_counts_departures_not_confirmed(planned, officers, login, make_user):
+    departure, people = planned
+    services.dispatch_departure(departure, by=officers["planner"])
+    services.confirm(departure, [(people[0].pk, "not_presented", "absent")], by=officers["planner"])
+    page = login(make_user("camp_manager")).get(reverse("unaccounted")).content.decode()
+    assert 'data-testid="departures-unaccounted"' in page

@@ -115,9 +115,7 @@ def _leaving(person_ids: Sequence[int], ref: str) -> list[Placement]:
     wrong = [
         pid
         for pid in person_ids
-        if pid not in current
-        or current[pid].state != State.LEAVING
-        or current[pid].exit_ref != ref
+        if pid not in current or current[pid].state != State.LEAVING or current[pid].exit_ref != ref
     ]
     if wrong:
         raise ValidationError(

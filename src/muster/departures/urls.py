@@ -26,6 +26,11 @@ urlpatterns = [
         {"fmt": "xlsx"},
         name="export-manifest-departure-xlsx",
     ),
+    path(
+        "departures/<str:number>/manifest.pdf",
+        views.manifest_pdf,
+        name="export-manifest-departure-pdf",
+    ),
     path("people/<str:number>/nationality/", views.person_nationality, name="person-nationality"),
     path("people/<str:number>/death/", views.person_death, name="person-death"),
 ]

@@ -22,7 +22,9 @@ class ProtectionReview(models.Model):
         REFERRED = "referred", _("Referred to child protection")
         DEPARTURE_PERMITTED = (
             "departure_permitted",
-            _("Departure without a family adult permitted (best interests assessed, caregiver named)"),
+            _(
+                "Departure without a family adult permitted (best interests assessed, caregiver named)"
+            ),
         )
 
     person = models.ForeignKey(

@@ -172,7 +172,8 @@ def _custody_events(person: Person) -> list[Event]:
             Event(
                 line.resolved_at,
                 "departure_" + line.outcome,
-                _("%(o)s on departure %(d)s") % {"o": line.get_outcome_display(), "d": line.departure.number},
+                _("%(o)s on departure %(d)s")
+                % {"o": line.get_outcome_display(), "d": line.departure.number},
                 line.note,
             )
         )

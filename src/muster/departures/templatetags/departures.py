@@ -11,3 +11,10 @@ register = template.Library()
 @register.inclusion_tag("departures/_person_exit.html")
 def person_exit(person) -> dict:
     return {"exit": queries.exit_of(person)}
+
+
+@register.inclusion_tag("departures/_unaccounted.html", takes_context=True)
+def departures_unaccounted(context) -> dict:
+    """On the unaccounted page: how many left on a departure and are not confirmed (a figure; the
+    names are on the departures' discrepancy page, which checks its own permission)."""
+    return {"n": queries.unaccounted_lines().count(), "request": context.get("request")}
