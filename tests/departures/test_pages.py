@@ -263,3 +263,54 @@ def test_unaccounted_page_counts_departures_not_confirmed(planned, officers, log
     services.confirm(departure, [(people[0].pk, "not_presented", "absent")], by=officers["planner"])
     page = login(make_user("camp_manager")).get(reverse("unaccounted")).content.decode()
     assert 'data-testid="departures-unaccounted"' in page
+
+
+def test_nationality_verification_and_death_pages(crowd, facilities, officers, login):
+    from muster.departures.models import NationalityVerification
+
+    people = crowd(facilities["camp"], 1, nationality="FRA")
+    client = login(officers["planner"])
+    url = reverse("person-nationality", args=[people[0].number])
+    refused = client.post(url, {"nationality": "FRA", "method": "interview", "outcome": "verified"})
+    assert refused.status_code == 400 and "interview" in refused.content.decode()
+    assert not NationalityVerification.objects.exists()
+    done = client.post(
+        url,
+        {"nationality": "FRA", "method": "interview", "outcome": "verified",
+         "interview_note": "born in Roubaix, school named"},
+    )  # fmt: skip
+    assert done.status_code == 302
+    assert NationalityVerification.objects.get().verified_by == officers["planner"]
+    death = reverse("person-death", args=[people[1].number])
+    assert client.post(death, {"death_source": "", "death_date": "2019-13-01"}).status_code == 400
+    assert (
+        client.post(
+            death, {"death_source": "clinic certificate 12", "death_date": "2019-03-01"}
+        ).status_code
+        == 302
+    )
+    assert Placement.objects.get(person=people[1], is_current=True).state == "departed"
+
+
+def test_api_bad_input_is_a_400_naming_the_field(crowd, facilities, officers, login):
+    people = crowd(facilities["camp"], 1)
+    client = login(officers["planner"])
+    for body, field in (
+        ({"kind": "exile", "from_facility": facilities["camp"].pk}, "kind"),
+        ({"kind": "return", "from_facility": 999999}, "from_facility"),
+        ({"kind": "return", "from_facility": facilities["camp"].pk}, "persons"),
+        (
+            {
+                "kind": "return",
+                "from_facility": facilities["camp"].pk,
+                "persons": [people[0].number],
+            },
+            "destination_name",
+        ),
+    ):
+        response = client.post(
+            reverse("api-departure-list"), json.dumps(body), content_type="application/json"
+        )
+        assert response.status_code == 400, (body, response.content)
+        assert field in response.json(), response.json()
+    assert not Departure.objects.exists()

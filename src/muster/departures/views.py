@@ -163,11 +163,19 @@ def departure_new(request: HttpRequest) -> HttpResponse:
     return render(request, "departures/new.html", context, status=400 if errors else 200)
 
 
+def _with_verification(lines: list) -> list:
+    """Each line with ``verification``: the person's latest nationality verification, or None."""
+    latest = services.latest_verifications([line.person_id for line in lines])
+    for line in lines:
+        line.verification = latest.get(line.person_id)
+    return lines
+
+
 @requires("departure.view")
 def departure_detail(request: HttpRequest, number: str) -> HttpResponse:
     departure = _departure_for(request, number, "departure.view")
     user = request.user
-    lines = list(queries.manifest(departure))
+    lines = _with_verification(list(queries.manifest(departure)))
     show_names = _may_see_names(user)
     if show_names:
         audit.record_list(
@@ -302,7 +310,7 @@ def departure_import(request: HttpRequest, number: str) -> HttpResponse:
         except ValidationError as exc:
             errors = errors_from(exc)
     departure.refresh_from_db()
-    lines = list(queries.manifest(departure))
+    lines = _with_verification(list(queries.manifest(departure)))
     context = {
         "departure": departure,
         "lines": lines,
@@ -338,6 +346,7 @@ MANIFEST_FIELDS = [
     "sex",
     "birth_year",
     "nationality",
+    "nationality_verification",
     "household",
     "destination",
     "outcome",
@@ -352,6 +361,9 @@ def manifest_export(request: HttpRequest, number: str, fmt: str) -> HttpResponse
     if not policy.can(request.user, "departure.view"):
         audit.record_denied(request, "departure.view", obj=departure)
         raise Http404
+    lines = _with_verification(
+        list(queries.manifest(departure).exclude(outcome=Outcome.WITHDRAWN))
+    )
     rows = (
         {
             "person_id": line.person_id,
@@ -366,12 +378,18 @@ def manifest_export(request: HttpRequest, number: str, fmt: str) -> HttpResponse
             "sex": line.person.sex,
             "birth_year": line.person.birth_year_value,
             "nationality": line.person.nationality,
+            "nationality_verification": (
+                f"{line.verification.outcome} {line.verification.nationality} "
+                f"({line.verification.method})"
+                if line.verification
+                else ""
+            ),
             "household": line.person.household.number if line.person.household_id else "",
             "destination": departure.destination,
             "outcome": line.outcome,
             "note": line.note,
         }
-        for line in queries.manifest(departure).exclude(outcome=Outcome.WITHDRAWN)
+        for line in lines
     )
     export = export_rows(
         request.user,
