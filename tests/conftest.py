@@ -1,10 +1,13 @@
-"""Shared fixtures: facilities, users per role, logged-in clients; the audit guard's test hatch.
+"""Shared fixtures: facilities, users per role, logged-in clients (thin wrappers over
+``tests/factories.py``); the audit guard's test hatch.
 
 The suite runs on SQLite by default and on PostgreSQL when ``DATABASE_URL`` points at one (``./dev test``
 does both when a server answers on 127.0.0.1:5432).
 """
 
 import pytest
+
+from tests import factories
 
 
 @pytest.fixture(autouse=True)
@@ -46,103 +49,59 @@ def transactional_db(transactional_db, django_db_blocker):  # noqa: F811 - exten
 
 @pytest.fixture
 def facilities(db):
-    from muster.custody.models import Facility
-
-    def make(name, kind, capacity=None, pcode=""):
-        return Facility.objects.create(name=name, kind=kind, capacity=capacity, pcode=pcode)
-
-    return {
-        "reception": make("Reception Point 1", "reception_point", 5000, "SY0901"),
-        "camp": make("Al-Hol Camp", "displacement_camp", 70000, "SY0802"),
-        "small_camp": make("Small Camp", "displacement_camp", 3, "SY0803"),
-        "holding": make("Holding Facility A", "holding_facility", 400, "SY0804"),
-        "family_camp": make("Family Camp", "family_camp", 2000, "SY0805"),
-    }
+    return factories.facilities()
 
 
 @pytest.fixture
 def make_user(db):
-    from muster.access import services as access
+    return factories.user
 
-    counter = {"n": 0}
 
-    def make(*roles, facility=None, username=None):
-        counter["n"] += 1
-        name = username or f"{'-'.join(roles) or 'norole'}-{counter['n']}"
-        return access.create_user(
-            name,
-            "correct horse battery staple",
-            roles=list(roles),
-            facility_names=[facility.name] if facility else [],
-            check_password=False,
-        )
+@pytest.fixture
+def totp_code(db):
+    """``totp_code(user)``: a current authenticator code (:func:`tests.factories.totp_code`)."""
+    return factories.totp_code
 
-    return make
+
+@pytest.fixture
+def sign_in_fully(db):
+    """``sign_in_fully(client, user)``: the sign-in page, then the authenticator code."""
+    return factories.sign_in_fully
 
 
 @pytest.fixture
 def login(client):
     def as_user(user):
-        client.force_login(user)
         # Fully signed in: as if the user had also given their TOTP code (tests/access covers that step).
-        session = client.session
-        session["muster_2fa_ok"] = True
-        session.save()
-        return client
+        return factories.signed_in(user, client)
 
     return as_user
 
 
-HOUSEHOLD = [
-    {
-        "given_name": "Muhammad",
-        "father_name": "Jasim",
-        "grandfather_name": "Hamad",
-        "family_name": "al-Obeidi",
-        "mother_name": "Fatima",
-        "sex": "M",
-        "birth_year": "1985",
-        "nationality": "IRQ",
-        "relationship_to_head": "head",
-    },
-    {
-        "given_name": "عائشة",
-        "father_name": "علي",
-        "family_name": "الجبوري",
-        "sex": "F",
-        "estimated_age": "34",
-        "nationality": "IRQ",
-        "relationship_to_head": "spouse",
-    },
-    {
-        "given_name": "Omar",
-        "father_name": "Muhammad",
-        "grandfather_name": "Jasim",
-        "family_name": "al-Obeidi",
-        "mother_name": "Aisha",
-        "sex": "M",
-        "date_of_birth": "2015-03-02",
-        "nationality": "IRQ",
-        "relationship_to_head": "son",
-        "separated_child": True,
-    },
-]
+@pytest.fixture
+def officer(make_user):
+    """A registration officer (tests/screening's ``officer`` is a screening officer)."""
+    return make_user("registration_officer")
+
+
+@pytest.fixture
+def officer_client(login, officer):
+    return login(officer)
+
+
+HOUSEHOLD = factories.HOUSEHOLD
 
 
 @pytest.fixture
 def household_data():
-    import copy
-
-    return copy.deepcopy(HOUSEHOLD)
+    return factories.household_data()
 
 
 @pytest.fixture
 def registered(facilities, make_user, household_data):
     """A household of three registered at Reception Point 1."""
-    from muster.intake import services as intake
-    from muster.people.validation import clean_household
-
-    officer = make_user("registration_officer")
-    return intake.register_household(
-        clean_household(household_data), reception_point=facilities["reception"], by=officer
+    return factories.household(
+        household_data,
+        reception_point=facilities["reception"],
+        by=make_user("registration_officer"),
     )

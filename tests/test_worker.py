@@ -77,6 +77,80 @@ def test_a_queued_rescreen_completes_when_the_worker_runs(
     assert ScreeningRun.objects.filter(status="queued").count() == 0
 
 
+def _dead_pid() -> int:
+    """The pid of a process that has just ended (a pid is reused only after the range wraps)."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+def _queued_rescreen(make_user):
+    from muster.screening import tasks as screening_tasks
+
+    return screening_tasks.start_batch_rescreen(by=make_user("screening_officer"), reason="v2")
+
+
+def _claim(run, worker_id: str, run_status: str = "running"):
+    """As the worker does when it takes the task: the task claimed, the run started."""
+    from django_tasks_db.models import DBTaskResult
+
+    from muster.screening.models import ScreeningRun
+
+    task = DBTaskResult.objects.get(id=run.task_id)
+    task.claim(worker_id)
+    ScreeningRun.objects.filter(pk=run.pk).update(status=run_status, done=0)
+    return task
+
+
+def test_a_run_left_running_by_a_killed_worker_is_failed_when_a_worker_starts(
+    transactional_db, make_user
+):
+    from muster.screening import services as screening
+
+    run = _queued_rescreen(make_user)
+    task = _claim(run, f"{socket.gethostname()}:{_dead_pid()}")  # then kill -9
+
+    worker.run(batch=True)
+
+    run.refresh_from_db()
+    task.refresh_from_db()
+    assert (run.status, run.error) == ("failed", "WorkerLost")
+    assert task.status == "FAILED" and task.exception_class_path.endswith("WorkerLost")
+    event = AuditEvent.objects.filter(action="screening.run", object_id=str(run.pk)).get()
+    assert event.detail["status"] == "failed" and event.detail["error"] == "WorkerLost"
+    # The screening page's warning now counts it: its persons are not "screened, no hits".
+    assert run in screening.failed_runs()
+
+
+def test_a_run_whose_task_ended_without_it_is_failed_too(transactional_db, make_user):
+    """Interrupted at shutdown: the task was recorded failed, the run was left "running"."""
+    run = _queued_rescreen(make_user)
+    task = _claim(run, f"{socket.gethostname()}:{os.getpid()}")
+    task.set_failed(SystemExit(0))
+    assert [r.pk for r in worker.fail_abandoned_runs()] == [run.pk]
+    run.refresh_from_db()
+    assert run.status == "failed"
+
+
+def test_runs_of_live_or_other_machines_workers_and_queued_runs_are_left_alone(
+    transactional_db, make_user
+):
+    from django_tasks_db.models import DBTaskResult
+
+    live = _queued_rescreen(make_user)
+    _claim(live, f"{socket.gethostname()}:{os.getpid()}")
+    elsewhere = _queued_rescreen(make_user)
+    _claim(elsewhere, f"another-host:{_dead_pid()}")
+    queued = _queued_rescreen(make_user)
+
+    assert worker.fail_abandoned_runs() == []
+    for run, status in ((live, "running"), (elsewhere, "running"), (queued, "queued")):
+        run.refresh_from_db()
+        assert run.status == status
+    assert DBTaskResult.objects.filter(status="RUNNING").count() == 2
+    assert not AuditEvent.objects.filter(action="screening.run").exists()
+
+
 # --- `muster serve` runs the worker as a supervised child ----------------------------------------
 
 

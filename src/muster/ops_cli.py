@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from muster.audit.audit_actions import AuditAction
+
 EXIT_OK = 0
 EXIT_ERROR = 1
 
@@ -61,7 +63,7 @@ def cmd_backup(args) -> int:
         _fail(str(exc))
     head = made.header["audit_head"]
     record(
-        "backup.create",
+        AuditAction.BACKUP_CREATE,
         detail={
             "file": str(made.path),
             "sha256": made.sha256,
@@ -106,7 +108,7 @@ def cmd_restore(args) -> int:
     _print_counts(restored.counts)
     print(f"audit head: {head['seq']}:{head['hash']} (equal to the backup's header)")
     record(
-        "backup.restore",
+        AuditAction.BACKUP_RESTORE,
         detail={
             "file": str(args.file),
             "sha256": sha256,
@@ -179,6 +181,12 @@ def check_anchors(args) -> int:
             print(
                 f"{result.checkpoints} signed checkpoints hold; the last at event #{result.last_seq}"
             )
+            stale = anchor.staleness(
+                result, max_events=args.stale_events, max_hours=args.stale_hours
+            )
+            if stale:
+                # A warning, not a broken chain: the events after the checkpoint still verify.
+                print(f"audit checkpoints STALE: {stale}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -188,6 +196,22 @@ def add_audit_parsers(audit_sub, verify_parser: argparse.ArgumentParser) -> None
         metavar="FILE",
         help="the audit key (default: MUSTER_AUDIT_KEY_FILE); with a key, every signed checkpoint "
         "is checked",
+    )
+    verify_parser.add_argument(
+        "--stale-events",
+        type=_positive_int,
+        default=1000,
+        metavar="N",
+        help="with a key: warn when more than N events follow the newest signed checkpoint "
+        "(default 1000)",
+    )
+    verify_parser.add_argument(
+        "--stale-hours",
+        type=_positive_float,
+        default=1.0,
+        metavar="H",
+        help="with a key: warn when an event has waited more than H hours for a signed "
+        "checkpoint (default 1; the worker signs every MUSTER_AUDIT_CHECKPOINT_MINUTES)",
     )
     k = audit_sub.add_parser(
         "keygen",

@@ -221,7 +221,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Only behind a proxy that sets X-Forwarded-Proto itself (and strips the client's) may the header be
 # believed; otherwise anyone could claim HTTPS.
-if os.environ.get("MUSTER_TLS_PROXY", "") == "1":
+TLS_PROXY = os.environ.get("MUSTER_TLS_PROXY", "") == "1"
+if TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -259,6 +260,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = (
     True  # serve straight from the package: no collectstatic step on a field laptop
 )
+# Files browsers ask for at the site's root (/favicon.ico, asked by pages without an icon link such as
+# the API's JSON and by some browsers regardless).
+WHITENOISE_ROOT = BASE_DIR / "root"
 MEDIA_ROOT = DATA_DIR / "media"
 
 REST_FRAMEWORK = {
@@ -328,12 +332,24 @@ MUSTER = {
     "LOGIN_IP_LIMIT": _env_number(
         "MUSTER_LOGIN_IP_LIMIT", 30, "a whole number of failures, 1 or more", whole=True
     ),
-    # Roles that must sign in with a second factor (TOTP). MUSTER_TOTP_REQUIRED_ROLES="" turns the
-    # requirement off (users who enrolled anyway are still asked for their code).
+    # The reverse proxies whose X-Forwarded-For names the client (for the sign-in locks and the
+    # audit log): by default the proxy on this machine when MUSTER_TLS_PROXY=1, else none.
+    "TRUSTED_PROXIES": [
+        a.strip()
+        for a in os.environ.get(
+            "MUSTER_TRUSTED_PROXIES", "127.0.0.1,::1" if TLS_PROXY else ""
+        ).split(",")
+        if a.strip()
+    ],
+    # Roles that must sign in with a second factor (TOTP): by default every role (each reads
+    # personal data, the audit log of it, or grants the roles that do). MUSTER_TOTP_REQUIRED_ROLES=""
+    # turns the requirement off (users who enrolled anyway are still asked for their code).
     "TOTP_REQUIRED_ROLES": [
         r.strip()
         for r in os.environ.get(
-            "MUSTER_TOTP_REQUIRED_ROLES", "screening_officer,coordinator,administrator"
+            "MUSTER_TOTP_REQUIRED_ROLES",
+            "registration_officer,screening_officer,camp_manager,tracing_caseworker,"
+            "repatriation_officer,coordinator,auditor,administrator",
         ).split(",")
         if r.strip()
     ],

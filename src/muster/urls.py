@@ -9,6 +9,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 urlpatterns = [
     path("", include("muster.web.urls")),
+    path("", include("muster.intake.urls")),
+    path("", include("muster.people.urls")),
+    path("", include("muster.custody.urls")),
     path("account/", include("muster.access.urls")),
     path("audit/", include("muster.audit.urls")),
     path("screening/", include("muster.screening.urls")),

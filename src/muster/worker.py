@@ -132,6 +132,68 @@ def _checkpoint_schedule() -> None:
     threading.Thread(target=loop, name="muster-audit-checkpoints", daemon=True).start()
 
 
+def _claimed_by_a_dead_worker(task_result) -> bool:
+    """Was this task last claimed by a worker process on this machine that no longer exists?
+
+    Workers are named ``host:pid``. A worker on another machine, or a name that is not one, is
+    never judged (it may be running); nor is a live pid, even one reused by another program.
+    """
+    import socket
+
+    host, _sep, pid = (task_result.worker_ids or [""])[-1].rpartition(":")
+    if host != socket.gethostname() or not (pid.isascii() and pid.isdigit()):
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError, ValueError):
+        return False
+    return False
+
+
+def fail_abandoned_runs() -> list:
+    """On start: what a worker killed mid-task (kill -9, power cut) left "running" is failed.
+
+    Its task result, when its worker on this machine is gone, and every whole-registry screening run
+    whose task is no longer queued or running: otherwise the run would read "running" for ever
+    and the registry's persons as being screened. Returns the screening runs failed.
+    """
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from muster.screening import services as screening
+    from muster.screening.models import ScreeningRun
+
+    for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING):
+        if _claimed_by_a_dead_worker(result):
+            result.set_failed(screening.WorkerLost(f"worker {result.worker_ids[-1]} died"))
+            LOG.warning(
+                "task %s (id %s) was left running by a dead worker: failed",
+                result.task_name,
+                result.id,
+            )
+    open_runs = list(
+        ScreeningRun.objects.filter(
+            kind=ScreeningRun.Kind.BATCH,
+            status__in=[ScreeningRun.Status.QUEUED, ScreeningRun.Status.RUNNING],
+        ).exclude(task_id="")
+    )
+    alive = {
+        str(pk)
+        for pk in DBTaskResult.objects.filter(
+            id__in=[r.task_id for r in open_runs],
+            status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        ).values_list("id", flat=True)
+    }
+    failed = []
+    for run in open_runs:
+        if run.task_id not in alive:
+            failed.append(screening.fail_abandoned_run(run))
+            LOG.warning("screening run %d was abandoned by its worker: marked failed", run.pk)
+    return failed
+
+
 def run(
     *,
     interval: float = POLL_SECONDS,
@@ -161,6 +223,7 @@ def run(
         _watch_parent(parent_pid)
     if not batch:
         _checkpoint_schedule()
+    fail_abandoned_runs()
     worker.configure_signals()
     LOG.info("worker started (pid %d)", os.getpid())
     try:

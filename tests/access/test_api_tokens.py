@@ -23,14 +23,18 @@ def _fresh_throttle():
     cache.clear()
 
 
-def token_for(user) -> str:
-    response = Client().post(
-        "/api/auth/token/",
-        {"username": user.username, "password": PASSWORD},
-        content_type="application/json",
-    )
-    assert response.status_code == 200, response.content
-    return response.json()["token"]
+@pytest.fixture
+def token_for(totp_code):
+    def issue(user) -> str:
+        response = Client().post(
+            "/api/auth/token/",
+            {"username": user.username, "password": PASSWORD, "totp_code": totp_code(user)},
+            content_type="application/json",
+        )
+        assert response.status_code == 200, response.content
+        return response.json()["token"]
+
+    return issue
 
 
 def call(key, url="/api/people/", method="get"):
@@ -55,7 +59,7 @@ def age(user, *, issued=None, used=None):
     use.save()
 
 
-def test_a_token_expires_after_the_configured_hours(make_user, settings):
+def test_a_token_expires_after_the_configured_hours(make_user, settings, token_for):
     officer = make_user("registration_officer")
     key = token_for(officer)
     assert call(key).status_code == 200
@@ -66,7 +70,7 @@ def test_a_token_expires_after_the_configured_hours(make_user, settings):
     assert [a for a, _d in token_events()][-1] == "api_token.expire"
 
 
-def test_a_token_dies_unused(make_user):
+def test_a_token_dies_unused(make_user, token_for):
     officer = make_user("registration_officer")
     key = token_for(officer)
     assert call(key).status_code == 200
@@ -74,7 +78,7 @@ def test_a_token_dies_unused(make_user):
     assert call(key).status_code == 401
 
 
-def test_rotation_gives_a_new_token_and_ends_the_old_one(make_user):
+def test_rotation_gives_a_new_token_and_ends_the_old_one(make_user, token_for):
     officer = make_user("registration_officer")
     old = token_for(officer)
     response = call(old, "/api/auth/token/rotate/", "post")
@@ -93,7 +97,7 @@ def test_a_session_cannot_mint_a_token_by_rotating(make_user, login):
     assert not ApiTokenUse.objects.filter(user=officer).exists()
 
 
-def test_revoke_endpoint_and_web_sign_out_end_the_token(make_user, login):
+def test_revoke_endpoint_and_web_sign_out_end_the_token(make_user, login, token_for):
     officer = make_user("registration_officer")
     key = token_for(officer)
     assert call(key, "/api/auth/token/revoke/", "post").status_code == 204
@@ -105,7 +109,7 @@ def test_revoke_endpoint_and_web_sign_out_end_the_token(make_user, login):
     assert call(key).status_code == 401
 
 
-def test_every_step_of_a_tokens_life_is_audited_by_digest_never_by_key(make_user):
+def test_every_step_of_a_tokens_life_is_audited_by_digest_never_by_key(make_user, token_for):
     officer = make_user("registration_officer")
     key = token_for(officer)
     call(key)

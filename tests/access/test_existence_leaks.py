@@ -69,3 +69,17 @@ def test_household_panel_shows_nothing_of_members_outside_the_scope(facilities, 
     body = response.content.decode()
     for other in members[1:]:
         assert other.number not in body
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/people/{}/", "/api/people/{}/timeline/", "/api/households/{}/"]
+)
+def test_api_answers_out_of_scope_and_unknown_with_the_same_404(
+    facilities, members, make_user, registered, url
+):
+    client = signed_in(make_user("camp_manager", facility=facilities["camp"]))
+    number = registered.number if "households" in url else members[0].number
+    out_of_scope = client.get(url.format(number))
+    unknown = client.get(url.format("Z" * len(number)))
+    assert out_of_scope.status_code == unknown.status_code == 404
+    assert out_of_scope.json() == unknown.json() == {"detail": "Not found."}

@@ -1,10 +1,11 @@
 """Sign-in: throttling, the second factor, session expiry, sign-out and deactivation."""
 
 import time
+from datetime import timedelta
 
 import pyotp
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from muster.access import services as access
@@ -23,10 +24,13 @@ def sign_in(client, username, password=PASSWORD, **extra):
     return client.post("/account/login/", {"username": username, "password": password}, **extra)
 
 
-def test_registration_officer_signs_in_and_out_and_both_are_audited(client, make_user):
+def test_registration_officer_signs_in_and_out_and_both_are_audited(client, make_user, totp_code):
     officer = make_user("registration_officer")
+    code = totp_code(officer)
     response = sign_in(client, officer.username)
     assert response.status_code == 302
+    assert client.get("/")["Location"].startswith("/account/2fa/")
+    assert client.post("/account/2fa/", {"code": code, "next": "/"}).status_code == 302
     assert client.get("/").status_code == 200
     client.post("/account/logout/")
     assert client.get("/").status_code == 302  # back to sign-in
@@ -76,6 +80,23 @@ def test_source_address_is_rate_limited_across_accounts(client, make_user):
     assert sign_in(client, officer.username).status_code == 429
     # another address is not affected
     assert sign_in(client, officer.username, REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
+@override_settings(MUSTER={**__import__("django.conf").conf.settings.MUSTER, "LOGIN_IP_LIMIT": 3})
+def test_guessing_behind_a_shared_address_does_not_lock_out_officers_who_work_there(make_user):
+    officer = make_user("registration_officer")
+    access.note_login_attempt(officer.username, "127.0.0.1", True)  # signed in here last week
+    from muster.access.models import LoginAttempt
+
+    LoginAttempt.objects.update(at=timezone.now() - timedelta(days=7))
+    for name in ("alice", "bob", "carol", "dave"):
+        sign_in(Client(), name, "guess-guess-guess")
+    assert sign_in(Client(), officer.username).status_code == 302
+    assert sign_in(Client(), make_user("registration_officer").username).status_code == 429
+    # Her own lock (per account and address) still holds against guessing at her password.
+    for _ in range(5):
+        sign_in(Client(), officer.username, "guess-guess-guess")
+    assert sign_in(Client(), officer.username).status_code == 429
 
 
 def test_session_ends_after_30_idle_minutes(make_user, login):
@@ -174,10 +195,36 @@ def test_two_factor_failures_count_towards_the_lock(client, make_user):
     assert response.status_code == 429
 
 
-def test_registration_officer_is_not_asked_for_a_second_factor(client, make_user):
-    officer = make_user("registration_officer")
-    sign_in(client, officer.username)
-    assert client.get("/").status_code == 200
+@pytest.mark.parametrize(
+    "role",
+    [
+        "registration_officer",
+        "camp_manager",
+        "tracing_caseworker",
+        "repatriation_officer",
+        "auditor",
+    ],
+)
+def test_every_role_that_reads_personal_data_must_enrol_a_second_factor(client, make_user, role):
+    officer = make_user(role)
+    assert sign_in(client, officer.username).status_code == 302
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/2fa/enrol/")
+    assert client.get("/api/people/").status_code == 403
+    assert "totp_code" in token(Client(), officer.username).json()
+
+
+def test_the_default_second_factor_roles_cover_every_role_that_reads_personal_data():
+    from muster.access import policy
+    from muster.core.conf import conf
+
+    readers = {
+        role
+        for role, rp in policy.POLICY.items()
+        if rp.person_fields or rp.actions & {"audit.view", "user.manage"}
+    }
+    assert readers <= set(conf().TOTP_REQUIRED_ROLES)
 
 
 @override_settings(
@@ -325,3 +372,35 @@ def test_guessing_spread_over_many_addresses_locks_the_account_everywhere(client
     for i in range(8):
         sign_in(client, officer.username, "guess-guess-guess", REMOTE_ADDR=f"198.51.100.{i}")
     assert sign_in(client, officer.username, REMOTE_ADDR="10.0.0.20").status_code == 429
+
+
+def test_wrong_codes_from_several_addresses_lock_the_account_everywhere(make_user, totp_code):
+    """Only someone with the password reaches the code: spreading the guesses over machines (each
+    address its own lock for passwords) must not multiply the tries at the code."""
+    officer = make_user("screening_officer")
+    right = totp_code(officer)
+    statuses = []
+    for n in range(6):
+        body = {"username": officer.username, "password": PASSWORD, "totp_code": "000000"}
+        client = Client(REMOTE_ADDR=f"10.1.0.{n % 3}")
+        statuses.append(
+            client.post("/api/auth/token/", body, content_type="application/json").status_code
+        )
+    assert statuses[:4] == [400] * 4 and statuses[-1] == 429
+    assert AuditEvent.objects.filter(action="login.2fa_failure").count() == 5
+    # Locked on the sign-in page too, from a fresh address, even with the right password.
+    assert sign_in(Client(REMOTE_ADDR="10.1.0.99"), officer.username).status_code == 429
+    body = {"username": officer.username, "password": PASSWORD, "totp_code": right}
+    assert (
+        Client(REMOTE_ADDR="10.1.0.98")
+        .post("/api/auth/token/", body, content_type="application/json")
+        .status_code
+        == 429
+    )
+
+
+def test_a_strangers_wrong_passwords_from_many_addresses_do_not_lock_the_account(make_user):
+    officer = make_user("registration_officer")
+    for n in range(10):
+        sign_in(Client(REMOTE_ADDR=f"10.2.0.{n}"), officer.username, "guess-guess-guess")
+    assert sign_in(Client(REMOTE_ADDR="10.2.0.200"), officer.username).status_code == 302

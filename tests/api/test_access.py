@@ -207,11 +207,11 @@ def test_scoped_camp_manager_sees_people_dispatched_to_their_camp(api_as, facili
 # ------------------------------------------------------------------ tokens
 
 
-def test_token_from_username_and_password_opens_the_api(client, make_user, members):
+def test_token_from_username_and_password_opens_the_api(client, make_user, members, totp_code):
     user = make_user("registration_officer")
     response = client.post(
         "/api/auth/token/",
-        {"username": user.username, "password": PASSWORD},
+        {"username": user.username, "password": PASSWORD, "totp_code": totp_code(user)},
         content_type="application/json",
     )
     assert response.status_code == 200, response.content

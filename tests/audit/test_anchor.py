@@ -188,3 +188,45 @@ def test_checkpoints_are_append_only(key_file):
     with pytest.raises(DatabaseError, match="append-only"):
         with transaction.atomic():
             AuditCheckpoint.objects.all().delete()
+
+
+def test_verify_warns_when_events_pile_up_after_the_newest_checkpoint(key_file, capsys):
+    read_event(1)
+    assert cli.main(["audit", "checkpoint"]) == 0
+    code, output = verify(capsys, "--stale-events", "1")
+    assert code == 0 and "STALE" not in output  # everything signed: an idle registry is fresh
+    read_event(2)
+    read_event(3)
+    code, output = verify(capsys, "--stale-events", "1")
+    assert code == 0, output  # a warning: the chain itself still verifies
+    assert "audit checkpoints STALE" in output
+    assert "newest signed checkpoint is at event #1; 2 events after it are unsigned" in output
+    code, output = verify(capsys)  # the defaults: 1000 events, 1 hour
+    assert "STALE" not in output
+
+
+def test_verify_warns_when_an_event_has_waited_hours_for_a_checkpoint(
+    key_file, capsys, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    read_event(1)
+    assert cli.main(["audit", "checkpoint"]) == 0
+    read_event(2)
+    now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: now() + timedelta(hours=3))
+    code, output = verify(capsys, "--stale-hours", "2")
+    assert (
+        code == 0 and "audit checkpoints STALE" in output and "limits: 1000 events, 2 h" in output
+    )
+    code, output = verify(capsys, "--stale-hours", "4")
+    assert "STALE" not in output
+
+
+def test_stale_limits_must_be_numbers(key_file, capsys):
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["audit", "verify", "--stale-events", "²"])
+    output = capsys.readouterr().err
+    assert exit.value.code == 2 and "not a whole number" in output and "Traceback" not in output

@@ -78,3 +78,77 @@ def test_an_api_page_above_the_ceiling_is_an_export(head, facilities, make_user)
 
     assert event.action == "export" and event.detail["export"] == "api-people"
     assert event.detail["rows"] == 3
+
+
+# --- the API's other lists of people ---------------------------------------------------------------
+
+
+def _actions(person) -> list[str]:
+    return [e.action for e in audit.who_read(person.number)]
+
+
+def test_the_api_hit_list_names_both_persons_of_each_hit(registered, make_user):
+    from django.utils import timezone
+
+    from muster.screening.models import Hit
+
+    first, second = registered.members.order_by("id")[:2]
+    Hit.objects.create(
+        person=second,
+        candidate=first,
+        kind=Hit.Kind.DUPLICATE,
+        pair_key=f"test:{first.pk}:{second.pk}",
+        score=0.99,
+        weight=9.0,
+        band=Hit.Band.LIKELY,
+        created_at=timezone.now(),
+    )
+    officer = make_user("screening_officer")
+    assert signed_in(officer).get("/api/screening/hits/").status_code == 200
+    assert _actions(first) == ["screening.hit.list"] and _actions(second) == ["screening.hit.list"]
+
+
+def test_the_api_protection_reviews_and_separations_name_their_persons(
+    registered, facilities, make_user
+):
+    from muster.custody import services as custody
+    from muster.protection import services as protection
+
+    head, spouse, son = registered.members.order_by("id")
+    caseworker = make_user("tracing_caseworker")
+    protection.record_protection_review(
+        son, outcome="holding_not_permitted", reason="13, with his mother", by=caseworker
+    )
+    custody.dispatch(
+        [son],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=make_user("camp_manager", facility=facilities["reception"]),
+        separation_reason="surgery at the camp hospital",
+    )
+    client = signed_in(caseworker)
+    assert client.get("/api/screening/protection-reviews/").status_code == 200
+    assert client.get("/api/screening/separations/").status_code == 200
+    assert _actions(son) == ["person.list", "person.list"]
+    assert _actions(head) == ["person.list"]  # stayed behind: on the separation
+
+
+def test_the_api_manifest_and_unaccounted_list_name_their_persons(
+    registered, facilities, make_user
+):
+    from muster.custody import services as custody
+
+    head = registered.members.order_by("id").first()
+    manager = make_user("camp_manager", facility=facilities["reception"])
+    movement = custody.dispatch(
+        list(registered.members.all()),
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=manager,
+    )
+    receiver = make_user("camp_manager", facility=facilities["camp"])
+    custody.report_missing(movement, head, note="not on the bus", by=receiver)
+    client = signed_in(receiver)
+    assert client.get(f"/api/movements/{movement.number}/").status_code == 200
+    assert client.get("/api/unaccounted/").status_code == 200
+    assert _actions(head) == ["unaccounted.read", "movement.manifest.read"]

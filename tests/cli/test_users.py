@@ -229,13 +229,13 @@ def test_users_lists_accounts_grants_and_two_factor_but_no_case_data(
     assert code == 0
     rows = {line.split("\t")[0]: line.split("\t")[1:] for line in out.splitlines()}
     assert rows["username"] == ["active", "2fa", "grants"]
-    assert rows["lina"][:2] == ["yes", "no"]
+    assert rows["lina"][:2] == ["yes", "no, required"]
     assert rows["lina"][2].startswith(
         "camp_manager at every facility; camp_manager at Al-Hol Camp; "
         "tracing_caseworker at every facility until "
     )
     assert rows["maher"] == ["yes", "yes", "coordinator at every facility"]
-    assert rows["nour"] == ["no", "no", "auditor at every facility"]
+    assert rows["nour"] == ["no", "no, required", "auditor at every facility"]
     assert rows["omar"] == ["yes", "no, required", "administrator at every facility"]
     assert rows["rami"] == ["yes", "no", "-"]
     assert "Obeidi" not in out and "عائشة" not in out

@@ -30,7 +30,7 @@ def test_parse_day_refuses_the_calendar_ends():
 @pytest.mark.django_db
 @pytest.mark.parametrize("bad", BAD_NUMBERS)
 def test_posted_ids_never_give_a_500(bad, facilities, make_user, login):
-    from tests.web.conftest import household_post
+    from tests.factories import household_post
 
     client = login(make_user("registration_officer"))
     reception = facilities["reception"]

@@ -21,7 +21,10 @@ def received_at_camp(registered, facilities, make_user):
 
 
 def _texts(person) -> list[str]:
-    return [f"{e.text} {e.detail}" for e in person_timeline(person, {"current_facility"})]
+    return [
+        f"{e.text} {e.detail}"
+        for e in person_timeline(person, {"current_facility", "category_facility"})
+    ]
 
 
 def test_a_rename_does_not_rewrite_the_timeline_and_the_audit_keeps_old_and_new(

@@ -3,80 +3,16 @@ script in the shipped Noto Naskh Arabic) and in Kurmanji (left-to-right, Latin s
 console error and no server error. Screenshots go to test-output/e2e/.
 """
 
-import os
-from pathlib import Path
-
-import pytest
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-OUT = Path(__file__).resolve().parents[2] / "test-output" / "e2e"
-PASSWORD = "correct horse battery staple"
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"{CHROMIUM} is missing (apt-get install chromium chromium-driver; ./dev does it in CI)",
-    ),
-]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    """A page at 1366x768 and the list of problems it met: console errors, page errors, 5xx."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    problems: list[str] = []
-
-    def on_console(message):
-        # The missing favicon is logged on every page in every language; it is not a Kurdish
-        # problem and is handled with the other error pages.
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            problems.append(f"console: {message.text} ({message.location.get('url')})")
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 768})
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.on("console", on_console)
-        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        page.on(
-            "response",
-            lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 500 else None,
-        )
-        yield page, problems
-        context.close()
-        browser.close()
-
-
-def fits_the_screen(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+from tests.e2e.conftest import OUT, fits_the_screen, sign_in
 
 
 def test_registration_officer_works_in_sorani_then_kurmanji(
-    live_server, registered, make_user, browser_page
+    live_server, registered, make_user, browser_page, totp_code
 ):
     page, problems = browser_page
-    make_user("registration_officer", username="dilan")
+    code = totp_code(make_user("registration_officer", username="dilan"))
 
-    page.goto(f"{live_server.url}/account/login/")
-    page.fill('[name="username"]', "dilan")
-    page.fill('[name="password"]', PASSWORD)
-    page.press('[name="password"]', "Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, "dilan", code=code)
 
     # Sorani: right-to-left, the menu and headings in Sorani, the Arabic-script font shipped.
     page.click('[data-testid="lang-ckb"]')

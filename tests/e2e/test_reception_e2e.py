@@ -4,50 +4,7 @@ form (surviving a reload half-way, as after a power cut) and finds them at the r
 Debian's Chromium driven by Playwright; nothing is downloaded. Screenshots go to test-output/e2e/.
 """
 
-import os
-from pathlib import Path
-
-import pytest
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-OUT = Path(__file__).resolve().parents[2] / "test-output" / "e2e"
-PASSWORD = "correct horse battery staple"
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"{CHROMIUM} is missing (apt-get install chromium chromium-driver; ./dev does it in CI)",
-    ),
-]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test itself
-    # (fixtures, final checks) are synchronous and safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 768})
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
+from tests.e2e.conftest import OUT, sign_in
 
 
 def fill_member(page, i: int, **fields) -> None:
@@ -62,19 +19,15 @@ def fill_member(page, i: int, **fields) -> None:
 
 
 def test_officer_registers_a_family_of_three_in_arabic_and_finds_them_at_the_reception_point(
-    live_server, facilities, make_user, browser_page
+    live_server, facilities, make_user, browser_page, totp_code
 ):
     from muster.people.models import Person
 
-    make_user("registration_officer", username="amal")
+    code = totp_code(make_user("registration_officer", username="amal"))
     point = facilities["reception"]
-    page = browser_page
+    page, problems = browser_page
 
-    page.goto(f"{live_server.url}/account/login/")
-    page.fill('[name="username"]', "amal")
-    page.fill('[name="password"]', PASSWORD)
-    page.press('[name="password"]', "Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, "amal", code=code)
 
     page.click('[data-testid="lang-ar"]')
     page.wait_for_selector('html[lang="ar"][dir="rtl"]')
@@ -177,3 +130,4 @@ def test_officer_registers_a_family_of_three_in_arabic_and_finds_them_at_the_rec
     page.click(".tools button.link")  # Sign out
     page.wait_for_url("**/account/login/**")
     assert page.evaluate("Object.keys(localStorage).length") == 0
+    assert not problems, problems

@@ -3,51 +3,21 @@ English, Arabic and Sorani. Fails on any console error, page error or HTTP 5xx. 
 page go to test-output/e2e/walk-<language>-<role>-<page>.png.
 
 One demo of a few hundred persons; each role walks their day in English, then sees their key pages
-in Arabic and in Sorani (right-to-left, fitting the screen). The walk follows USERS.md: the registration officer registers a family and prints the slip, the screening
+in Arabic and in Sorani (right-to-left, fitting the screen). The walk follows USERS.md: the
+registration officer registers a family, prints the slip and adds a late relative with two
+documents; the screening
 officer decides a hit and proposes "held", a second screening officer approves it, the camp manager
 reads the figures of their camp and receives a bus, the coordinator reads the sitrep, the auditor
 opens the log, the tracing caseworker and the repatriation officer find a person.
 """
 
-import os
 import time
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-OUT = Path(__file__).resolve().parents[2] / "test-output" / "e2e"
+from tests.e2e.conftest import OUT, fits_the_screen, new_page
+
 PERSONS = 300
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"{CHROMIUM} is missing (apt-get install chromium chromium-driver; ./dev does it in CI)",
-    ),
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -58,36 +28,30 @@ def demo(transactional_db):
     return {user: (password, secret) for _role, user, password, secret in summary.logins}
 
 
+# Elements drawn outside the card that holds them (a card too small for its content overlaps the
+# next one): "<card classes> > <tag.classes>", the first of each card.
+SPILLS = """[...document.querySelectorAll('.card')].flatMap(card => {
+  const box = card.getBoundingClientRect();
+  const out = [...card.querySelectorAll('*')].find(e => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(e).position !== 'fixed' &&
+      (r.bottom > box.bottom + 2 || r.right > box.right + 2 || r.left < box.left - 2);
+  });
+  return out ? [card.className + ' > ' + out.tagName.toLowerCase() + '.' + out.className] : [];
+})"""
+
+
 class Walk:
     """One role's browser session in one language, collecting every problem it meets."""
 
     def __init__(self, browser, base: str, lang: str, problems: list[str]):
         self.base, self.lang, self.problems = base, lang, problems
-        self.context = browser.new_context(viewport={"width": 1366, "height": 768})
-        self.context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(15000)
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda e: problems.append(f"{self.where()}: page error: {e}"))
-        self.page.on(
-            "response",
-            lambda r: (
-                problems.append(f"{self.where()}: HTTP {r.status} {r.url}")
-                if r.status >= 500
-                else None
-            ),
-        )
         self.user = ""
+        self.context, self.page = new_page(browser, problems, where=lambda: self.where() + " ")
+        self.context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
 
     def where(self) -> str:
         return f"[{self.lang} {self.user}]"
-
-    def _console(self, message):
-        # The missing favicon (a 404 on every page) is issue 11 item 9, fixed with the error pages.
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            self.problems.append(
-                f"{self.where()}: console: {message.text} ({message.location.get('url')})"
-            )
 
     def sign_in(self, username: str, logins: dict) -> None:
         import pyotp
@@ -119,6 +83,8 @@ class Walk:
         response = self.page.goto(f"{self.base}{path}")
         assert response is not None and response.status < 400, (path, response and response.status)
         self.shot(name)
+        for spill in self.page.evaluate(SPILLS):
+            self.problems.append(f"{self.where()} {path}: {spill} spills out of its card")
 
     def in_language(self, lang: str, pages: list[tuple[str, str]]) -> None:
         """The key pages again in ``lang`` (the session's language cookie, as the switch sets it)."""
@@ -128,8 +94,7 @@ class Walk:
             self.visit(path, name)
             assert self.page.get_attribute("html", "lang") == lang, path
             assert self.page.evaluate("getComputedStyle(document.body).direction") == "rtl", path
-            fits = "document.documentElement.scrollWidth <= window.innerWidth"
-            if not self.page.evaluate(fits):
+            if not fits_the_screen(self.page):
                 self.problems.append(f"{self.where()}: {path} is wider than the screen")
 
     def close(self) -> None:
@@ -141,6 +106,7 @@ RTL = ("ar", "ckb")
 
 def test_each_role_walks_their_day(live_server, demo, browser):
     from muster.custody.models import Facility
+    from muster.people.models import Person
     from muster.screening.models import Hit
 
     problems: list[str] = []
@@ -174,13 +140,47 @@ def test_each_role_walks_their_day(live_server, demo, browser):
     page.click('button[type="submit"].primary')
     page.wait_for_url("**/people/**")
     w.shot("person")
+    # The camera's view and its shutter appear once the camera is started, not before.
+    assert page.is_visible("[data-camera-start]")
+    assert not page.is_visible("[data-camera-shoot]") and not page.is_visible("video.camera-view")
     page.click('[data-testid="print-slip"]')
     page.wait_for_selector('[data-testid="slip-qr"] svg')
     assert page.inner_text('[data-testid="slip-number"]').startswith("P")
     w.shot("slip")
     person_path = page.url.split(base, 1)[1].split("slip/")[0]
+    # A late-arriving daughter with two documents, added from the person page.
+    w.visit(f"{person_path}add-member/", "add-member")
+    page.select_option('[name="reception_point"]', str(point.pk))
+    page.fill('[name="members[0].given_name"]', "Huda")
+    page.fill('[name="members[0].family_name"]', "al-Jubouri")
+    page.select_option('[name="members[0].sex"]', "F")
+    page.fill('[name="members[0].birth_year"]', "2012")
+    page.select_option('[name="members[0].relationship_to_head"]', "daughter")
+    page.select_option('[name="members[0].documents[0].doc_type"]', "birth_certificate")
+    page.fill('[name="members[0].documents[0].number"]', "BC-2012-31")
+    page.click("[data-add-document]")
+    page.select_option('[name="members[0].documents[1].doc_type"]', "passport")
+    page.fill('[name="members[0].documents[1].number"]', "N7654321")
+    w.shot("add-member-filled")
+    page.click('button[type="submit"].primary')
+    page.wait_for_url("**/people/**")
+    w.shot("late-relative")
+    from muster.people.models import Person as _Person
+
+    huda = _Person.objects.get(given_name="Huda", family_name="al-Jubouri")
+    assert huda.documents.count() == 2
+    pages = [
+        ("/", "home"),
+        ("/reception/", "reception"),
+        (person_path, "person"),
+        (f"{person_path}slip/", "slip"),
+        (f"{person_path}correct/", "correct"),
+        (f"{person_path}add-member/", "add-member"),
+        ("/people/?q=al-Jubouri", "search"),
+        (f"/facilities/{point.pk}/", "reception-point"),
+    ]
     for lang in RTL:
-        w.in_language(lang, [("/", "home"), ("/reception/", "reception"), (person_path, "person")])
+        w.in_language(lang, pages)
     w.close()
 
     # Screening officer: the cards on the home page, the queue, a list hit decided, "held" proposed.
@@ -203,10 +203,28 @@ def test_each_role_walks_their_day(live_server, demo, browser):
         page.wait_for_load_state()
         w.shot("held-proposed")
     w.visit("/screening/lists/", "lists")
+    open_hit = Hit.objects.filter(status="open").order_by("-score").first()
+    child = Person.objects.filter(separated_child=True).order_by("id").first()
+    pages = [
+        ("/", "home"),
+        ("/screening/", "queue"),
+        (f"/screening/hits/{hit.pk}/", "hit"),
+        (f"/screening/hits/{open_hit.pk}/", "open-hit"),
+        ("/screening/lists/", "lists"),
+        ("/screening/approvals/", "approvals"),
+        ("/screening/children/", "children"),
+        ("/screening/separated-families/", "separated-families"),
+        (f"/screening/protection/{child.number}/", "protection-review"),
+    ]
     for lang in RTL:
-        w.in_language(
-            lang, [("/", "home"), ("/screening/", "queue"), (f"/screening/hits/{hit.pk}/", "hit")]
-        )
+        w.in_language(lang, pages)
+        # The decision radio buttons sit beside their words, on the reading side.
+        w.visit(f"/screening/hits/{open_hit.pk}/", "open-hit")
+        for label in page.locator('label:has(> input[name="decision"])').all():
+            box = label.locator("input").bounding_box()
+            words = label.bounding_box()
+            assert words["height"] < 2.2 * box["height"] + 8, (lang, words, box)
+            assert abs((words["x"] + words["width"]) - (box["x"] + box["width"])) < 3, (lang,)
     w.close()
 
     # The second screening officer approves what the first proposed (four eyes).
@@ -218,7 +236,7 @@ def test_each_role_walks_their_day(live_server, demo, browser):
         w.page.wait_for_load_state()
         w.shot("approved")
     for lang in RTL:
-        w.in_language(lang, [("/screening/approvals/", "approvals")])
+        w.in_language(lang, [("/", "home"), ("/screening/approvals/", "approvals")])
     w.close()
 
     # The family registered above leaves the reception point by bus for the camp manager's camp
@@ -227,13 +245,12 @@ def test_each_role_walks_their_day(live_server, demo, browser):
 
     from muster.access import policy
     from muster.custody import services as custody
-    from muster.people.models import Person
 
     manager = get_user_model().objects.get(username="camp-manager")
     (camp_pk,) = policy.facility_scope(manager, "facility.view")
     family = list(Person.objects.filter(family_name="al-Jubouri", given_name="Khalid"))
     family += list(Person.objects.filter(household=family[0].household).exclude(pk=family[0].pk))
-    custody.dispatch(
+    movement = custody.dispatch(
         family,
         from_facility=point,
         to_facility=Facility.objects.get(pk=camp_pk),
@@ -267,8 +284,12 @@ def test_each_role_walks_their_day(live_server, demo, browser):
             lang,
             [
                 ("/", "home"),
+                ("/facilities/", "facilities"),
                 (camp_href, "facility"),
                 (f"/facilities/{camp_pk}/receive/", "receive"),
+                (f"/facilities/{camp_pk}/dispatch/", "dispatch"),
+                (f"/movements/{movement.number}/", "movement"),
+                ("/unaccounted/", "unaccounted"),
             ],
         )
     w.close()
@@ -278,23 +299,43 @@ def test_each_role_walks_their_day(live_server, demo, browser):
     assert w.page.locator(".figures .figure").count() >= 5
     w.visit("/unaccounted/figures/", "unaccounted-figures")
     for lang in RTL:
-        w.in_language(lang, [("/", "home")])
+        w.in_language(
+            lang,
+            [
+                ("/", "home"),
+                ("/unaccounted/figures/", "unaccounted-figures"),
+                ("/facilities/", "facilities"),
+            ],
+        )
     w.close()
 
     # Auditor: the log.
     w = walk("auditor")
     w.visit("/audit/", "audit-log")
     assert w.page.locator('[data-testid="audit-events"] tbody tr').count() > 0
+    w.visit("/audit/verify/", "audit-verify")
     for lang in RTL:
-        w.in_language(lang, [("/audit/", "audit-log")])
+        w.in_language(
+            lang, [("/", "home"), ("/audit/", "audit-log"), ("/audit/verify/", "audit-verify")]
+        )
     w.close()
 
     # Tracing caseworker and repatriation officer: find a person of the demo.
+    someone = Person.objects.filter(merged_into__isnull=True).order_by("id").first()
     for username in ("tracing-caseworker", "repatriation-officer"):
         w = walk(username)
         w.visit("/people/?q=P", "search")
+        w.visit(f"/people/{someone.number}/", "person")
+        pages = [
+            ("/", "home"),
+            ("/people/?q=P", "search"),
+            (f"/people/{someone.number}/", "person"),
+        ]
+        if username == "tracing-caseworker":
+            w.visit("/screening/children/", "children")
+            pages.append(("/screening/children/", "children"))
         for lang in RTL:
-            w.in_language(lang, [("/people/?q=P", "search")])
+            w.in_language(lang, pages)
         w.close()
 
     assert not problems, "\n".join(problems)

@@ -160,3 +160,36 @@ def test_a_sparse_record_does_not_chain_two_different_men_into_one_person() -> N
 
     assert clusters["obeidi"] != clusters["jubouri"]
     assert clusters["sparse"] in (clusters["obeidi"], clusters["jubouri"])
+
+
+def test_a_russian_passport_and_a_reception_record_of_one_man_are_one_person() -> None:
+    # Every name written by another school (kh for h, dzh for j, a final kh for h): a
+    # consonant skeleton keeps none of them, the broad key keeps all.
+    people = [
+        {"record_id": "p1", "given_name": "Dzhamal", "father_name": "Khazim",
+         "family_name": "Abdullakh", "sex": "M", "birth_year": "2018"},
+        {"record_id": "p2", "given_name": "Jamal", "father_name": "Hazem",
+         "family_name": "al-Abdullah", "sex": "M", "birth_year": "2018"},
+        {"record_id": "p3", "given_name": "Khamid", "father_name": "Khazim",
+         "family_name": "Abdullakh", "sex": "M", "birth_year": "2015"},
+    ]  # fmt: skip
+    clusters = dedupe(people).clusters
+    assert clusters["p1"] == clusters["p2"]
+    assert clusters["p3"] != clusters["p1"]
+
+
+def test_two_single_records_whose_given_names_disagree_are_never_joined_on_their_own_pair() -> None:
+    import numpy as np
+
+    from muster.identity.internals.cluster import guarded_clusters
+
+    def brothers(i: int, j: int) -> bool:
+        return {i, j} == {0, 1}
+
+    # The pair 0-1 was accepted (a lineage rare among candidates can outweigh the given name's
+    # fixed weight), but its records' given names disagree: they stay apart.
+    labels = guarded_clusters(
+        3, np.array([0, 1]), np.array([1, 2]), np.array([9.0, 5.0]), brothers, brothers
+    )
+    assert labels[0] != labels[1]
+    assert labels[1] == labels[2]

@@ -171,3 +171,41 @@ def test_the_article_alone_is_not_a_name_in_the_variant_table() -> None:
 def test_empty_names_are_missing_not_equal() -> None:
     assert normalise_name("").script == ""
     assert not normalise_name("").agrees(normalise_name(""))
+
+
+# Spellings of one Arabic name by registers far from the project's three schools: Russian
+# passports (kh for h, dzh for j, g for h), a Turkish civil register (c for j, h for kh, s for
+# th), a German residents' office (dsch, ch for kh, j for y), a clerk spelling by ear.
+FAR_SCHOOLS = [
+    ("given", "Hussein", ["Khussein", "Hoosein", "Husayn", "حسين"]),
+    ("given", "Jamal", ["Dzhamal", "Cemal", "Dschamal", "جمال"]),
+    ("given", "Mahmoud", ["Makhmud", "Mahmut"]),
+    ("given", "Ibrahim", ["Ibragim"]),
+    ("given", "Othman", ["Osman"]),
+    ("given", "Khalid", ["Halid", "Kalid"]),
+    ("given", "Yusuf", ["Jusuf"]),
+    ("family", "al-Jubouri", ["Al-Dschuburi", "Cuburi"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("part", "name", "spellings"), FAR_SCHOOLS, ids=[s[1] for s in FAR_SCHOOLS]
+)
+def test_far_schools_spellings_share_the_broad_key_and_never_disagree(
+    part: str, name: str, spellings: list[str]
+) -> None:
+    from muster.identity.internals.comparisons import name_level
+
+    first = normalise_name(name, part)
+    for spelling in spellings:
+        other = normalise_name(spelling, part)
+        assert other.broad == first.broad, spelling
+        assert name_level(first, other).label != "disagree", spelling
+
+
+def test_the_broad_key_does_not_join_names_the_variant_table_tells_apart() -> None:
+    from muster.identity.internals.comparisons import name_level
+
+    hassan, hussein = normalise_name("Hassan"), normalise_name("Hussein")
+    assert hassan.broad == hussein.broad  # one consonant class: blocking may pair them
+    assert name_level(hassan, hussein).label == "disagree"  # the table knows both

@@ -78,7 +78,9 @@ def test_the_check_finds_the_class_unconstrained_em_learns_on_namesakes(namesake
 
     reason = _disagreement(free, Model.default(), patterns, counts)
 
-    assert reason is not None and "clearly different" in reason
+    # Left alone, EM learns another class: it either accepts namesakes the shipped model finds
+    # clearly different or rejects the pairs it finds clearly the same.
+    assert reason is not None and ("clearly different" in reason or "clearly the same" in reason)
     guarded, report = guarded_training(random_gamma, gamma, len(records), None, True)
     assert _disagreement(guarded, Model.default(), patterns, counts) is None
     assert report.status == "trained"

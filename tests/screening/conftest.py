@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests import factories
+
 
 @pytest.fixture(autouse=True)
 def _fresh_screening_index():
@@ -51,39 +53,12 @@ def register(facilities, make_user, django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def api_as(make_user):
+def api_as(db):
     """``api_as("screening_officer")`` -> (user, JSON client signed in as them, second factor done)."""
-    from django.test import Client
-
-    from muster.access.middleware import SECOND_FACTOR_OK
-    from tests.api.conftest import JsonClient
-
-    def make(*roles, facility=None):
-        user = make_user(*roles, facility=facility)
-        client = Client()
-        client.force_login(user)
-        session = client.session
-        session[SECOND_FACTOR_OK] = True
-        session.save()
-        return user, JsonClient(client)
-
-    return make
+    return factories.api_as
 
 
 @pytest.fixture
-def web_as(make_user):
+def web_as(db):
     """``web_as("screening_officer")`` -> (user, test client signed in, second factor done)."""
-    from django.test import Client
-
-    from muster.access.middleware import SECOND_FACTOR_OK
-
-    def make(*roles, facility=None):
-        user = make_user(*roles, facility=facility)
-        client = Client()
-        client.force_login(user)
-        session = client.session
-        session[SECOND_FACTOR_OK] = True
-        session.save()
-        return user, client
-
-    return make
+    return factories.web_as

@@ -152,6 +152,16 @@ def test_members_of_one_household_are_not_duplicates_of_each_other(register):
     assert not Hit.objects.exists()
 
 
+def test_a_negative_test_fails_when_screening_crashed(register, monkeypatch):
+    # The tests above that find no hit can only pass if screening ran: the fixture checks the run.
+    from muster.screening import matching
+
+    register([OBEIDI])
+    monkeypatch.setattr(matching, "registry_candidates", lambda *a, **k: 1 / 0)
+    with pytest.raises(AssertionError, match="failed"):
+        register([OBEIDI_AGAIN])
+
+
 def test_screening_failure_never_breaks_a_registration(register, monkeypatch, caplog):
     from muster.screening import matching
 

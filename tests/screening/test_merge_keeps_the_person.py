@@ -1,5 +1,7 @@
 """A merge keeps where the person truly is and her protection flags; an unmerge restores both."""
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -166,3 +168,40 @@ def test_merge_then_unmerge_restores_both_exactly(
 
         assert (_state(first), _state(again)) == before
         transaction.savepoint_rollback(sid)
+
+
+def test_the_hit_page_warns_before_a_merge_of_records_at_different_places(
+    register, facilities, web_as, make_user
+):
+    manager = make_user("camp_manager", "registration_officer")
+    first = _at_al_hol(register, facilities, manager)
+    register([{**NADIA, "unaccompanied_child": True}])
+    hit = Hit.objects.get(kind=Hit.Kind.DUPLICATE)
+    _, client = web_as("screening_officer")
+    page = client.get(f"/screening/hits/{hit.pk}/").content.decode()
+    warning = re.search(r'data-testid="merge-warning">(.*?)</p>', page, re.S).group(1)
+    assert first.number in warning and "Al-Hol Camp" in warning and "Reception Point 1" in warning
+
+
+def test_the_timeline_keeps_the_warning_of_a_merge_across_places(
+    register, facilities, officer, web_as, make_user
+):
+    manager = make_user("camp_manager", "registration_officer")
+    first = _at_al_hol(register, facilities, manager)
+    register([{**NADIA, "unaccompanied_child": True}])
+    hit = Hit.objects.get(kind=Hit.Kind.DUPLICATE)
+    screening.adjudicate(hit, "confirm", reason="same girl", by=officer)
+    from muster.access import policy
+    from muster.reports.timeline import person_timeline
+
+    fields = policy.person_fields(officer)
+    merged = [e for e in person_timeline(first, fields) if e.kind == "merged"]
+    assert len(merged) == 1
+    assert "Al-Hol Camp" in merged[0].warning and "Reception Point 1" in merged[0].warning
+    _, client = web_as("screening_officer")
+    page = client.get(f"/people/{first.number}/").content.decode()
+    assert 'data-testid="timeline-warning"' in page
+    # The merge stays in the history, with its warning, after it is undone.
+    screening.undo_merge(hit, reason="two girls", by=officer)
+    events = person_timeline(first, fields)
+    assert [e.kind for e in events if e.warning] == ["merged"]

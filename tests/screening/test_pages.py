@@ -105,7 +105,7 @@ def test_batch_rescreen_runs_in_the_background_with_progress(web_as, register, s
     run = ScreeningRun.objects.get(kind="batch")
     assert (run.status, run.done, run.total) == ("done", 1, 1)
     partial = client.get(reverse("screening-rescreen")).content.decode()
-    assert "1 of 1 persons screened" in partial
+    assert "1 of 1 person screened" in partial
     assert "hx-trigger" not in partial  # finished: the page stops polling
 
 

@@ -17,7 +17,7 @@ def test_reception_form_in_arabic_is_right_to_left_and_translated(facilities, of
 
 
 def test_validation_messages_come_back_in_arabic(facilities, officer_client, household_data):
-    from tests.web.conftest import household_post
+    from tests.factories import household_post
 
     officer_client.post(reverse("set_language"), {"language": "ar", "next": "/"})
     household_data[0]["date_of_birth"] = "1985-13-02"

@@ -83,3 +83,21 @@ def test_other_roles_get_no_screening_cards(demo, login):
     for username in ("registration-officer", "coordinator"):
         html = login(_user(username)).get("/").content.decode()
         assert "screening-cards" not in html
+
+
+def test_every_demo_login_signs_in_with_its_printed_authenticator_secret(demo, client):
+    import time
+
+    import pyotp
+
+    assert all(secret for _role, _user, _password, secret in demo.logins)
+    _role, username, password, secret = next(
+        row for row in demo.logins if row[0] == "registration_officer"
+    )
+    assert secret in demo.text()
+    client.post("/account/login/", {"username": username, "password": password})
+    assert client.get("/")["Location"].startswith("/account/2fa/")
+    # The demo enrolled with this step's code, which is not accepted twice: the next step's is.
+    code = pyotp.TOTP(secret).at(time.time() + 30)
+    assert client.post("/account/2fa/", {"code": code, "next": "/"}).status_code == 302
+    assert client.get("/").status_code == 200

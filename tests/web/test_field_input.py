@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from muster.people.validation import clean_member
-from tests.web.conftest import household_post
+from tests.factories import household_post
 
 pytestmark = pytest.mark.django_db
 

@@ -180,6 +180,15 @@ def test_every_page_links_a_favicon_that_is_served(make_user, login):
     assert client.get(href).status_code == 200
 
 
+def test_favicon_ico_is_served_at_the_root_for_pages_without_an_icon_link(client):
+    # The API's JSON, a raw file and some browsers ask /favicon.ico whatever the page links.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+    body = b"".join(response.streaming_content)
+    assert body[:4] == b"\x00\x00\x01\x00"  # an ICO header, one or more images
+
+
 def test_a_refused_request_logs_one_line_without_traceback(make_user, login, caplog):
     client = login(make_user("registration_officer"))
     with caplog.at_level("WARNING", logger="django.request"):

@@ -133,7 +133,7 @@ def test_person_page_in_sorani_keeps_names_as_typed(registered, officer_client):
 
 @pytest.mark.django_db
 def test_validation_message_comes_back_in_sorani(facilities, officer_client, household_data):
-    from tests.web.conftest import household_post
+    from tests.factories import household_post
 
     switch(officer_client, "ckb")
     household_data[0]["date_of_birth"] = "1985-13-02"

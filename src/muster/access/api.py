@@ -12,9 +12,9 @@ from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
+from muster.access import serializers as s
 from muster.access import services as access
 from muster.access import signin
-from muster.api import serializers as s
 from muster.api.base import (
     ExpiringTokenAuthentication,
     PolicyViewSet,
@@ -23,6 +23,7 @@ from muster.api.permissions import (
     PUBLIC,
     SIGNED_IN,
 )
+from muster.audit import services as audit
 from muster.core.conf import conf
 
 # ---------------------------------------------------------------- token
@@ -38,7 +39,8 @@ class TokenThrottle(SimpleRateThrottle):
         self.num_requests, self.duration = self.parse_rate(self.rate)
 
     def get_cache_key(self, request, view) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        # Not DRF's get_ident: it believes any client's X-Forwarded-For (a new bucket per request).
+        return self.cache_format % {"scope": self.scope, "ident": audit.client_ip(request)}
 
 
 @extend_schema_view(
@@ -106,4 +108,45 @@ class TokenViewSet(PolicyViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-ROUTES = [("auth/token", TokenViewSet, "api-token")]
+# ---------------------------------------------------------------- password
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=s.PasswordChangeInputSerializer,
+        responses={200: s.PasswordChangedSerializer},
+        description="Change your own password: the current one is required and the password "
+        "policy applies. Every session and API token of yours ends, the one you call with "
+        "included: sign in again with the new password.",
+    )
+)
+class PasswordViewSet(PolicyViewSet):
+    authentication_classes = [ExpiringTokenAuthentication, SessionAuthentication]
+    # Guessing the current password through a stolen token is slowed like the token door.
+    throttle_classes = [TokenThrottle]
+    serializer_class = s.PasswordChangedSerializer
+    pagination_class = None
+    policy_action = {"create": SIGNED_IN}
+
+    def create(self, request):
+        serializer = s.PasswordChangeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            signin.change_password(
+                request,
+                request.user,
+                data["old_password"],
+                data["new_password"],
+                via=signin.API_PASSWORD_CHANGE,
+            )
+        except signin.SignInLocked as locked:
+            raise Throttled(wait=max(1, (locked.until - timezone.now()).total_seconds())) from None
+        message = _("Password changed. Every session and API token has ended: sign in again.")
+        return Response({"detail": message})
+
+
+ROUTES = [
+    ("auth/token", TokenViewSet, "api-token"),
+    ("auth/password", PasswordViewSet, "api-password"),
+]

@@ -12,6 +12,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from muster.access import services as access
+from muster.access.audit_actions import AccessAction
+from muster.access.lookup import record_refusal_after_rollback
 from muster.access.services import sessions_valid_after
 from muster.audit import services as audit
 from muster.audit.models import AuditEvent
@@ -45,6 +47,9 @@ class AuditRefusalMiddleware:
             if recorded is not None and not AuditEvent.objects.filter(pk=recorded).exists():
                 request._muster_denied_event = None
             record_denied(request, f"HTTP {response.status_code}")
+        elif response.status_code == 404:
+            # An object outside the user's scope, refused inside a transaction that rolled back.
+            record_refusal_after_rollback(request)
         return response
 
 
@@ -84,7 +89,10 @@ class SessionExpiryMiddleware:
             reason = _expiry_reason(request, user)
             if reason:
                 audit.record(
-                    "session.expire", actor=user, request=request, detail={"reason": reason}
+                    AccessAction.SESSION_EXPIRE,
+                    actor=user,
+                    request=request,
+                    detail={"reason": reason},
                 )
                 logout(request)
                 messages.info(request, _("Your session has ended; please sign in again."))

@@ -80,6 +80,9 @@ class LoginAttempt(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     ip = models.CharField(max_length=64, blank=True, db_index=True)
     succeeded = models.BooleanField()
+    # An authenticator code (after a right password), not a password: only someone who has the
+    # password gets this far, so these failures may lock the account from every address.
+    second_factor = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.username} {'ok' if self.succeeded else 'failed'} at {self.at:%Y-%m-%d %H:%M}"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from muster.access.models import Role, RoleGrant
+from muster.custody.models import Facility
 from muster.identity import PERSON_ATTRIBUTES
 from muster.people.models import PROTECTION_FLAGS
 
@@ -30,9 +31,21 @@ IDENTITY_FIELDS = frozenset(
 )
 PROTECTION_FIELDS = frozenset(PROTECTION_FLAGS)
 LOCATION_FIELDS = frozenset({"current_facility", "custody_state"})
+# Where a person is tells their category when the facility's kind does: a displacement camp holds
+# civilians, a holding facility the held, a family camp the families of the held. A role that sees
+# location but not categories learns only that such a person is "at a facility", never which one
+# (nor the destination of a movement towards one, nor the list of who is there). Only roles that see
+# categories anyway get this pseudo-field; a test keeps it so.
+CATEGORY_FACILITY_FIELDS = frozenset({"category_facility"})
 CATEGORY_FIELDS = frozenset({"category"})
 SCREENING_FIELDS = frozenset({"category_reason", "category_decided_by"})
 DOCUMENT_FIELDS = frozenset({"documents"})
+
+
+# The kinds of facility whose name alone says which category the persons there were given.
+CATEGORY_FACILITY_KINDS = frozenset(
+    {Facility.Kind.DISPLACEMENT_CAMP, Facility.Kind.HOLDING_FACILITY, Facility.Kind.FAMILY_CAMP}
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,7 @@ ALL_PERSON_FIELDS = (
     IDENTITY_FIELDS
     | PROTECTION_FIELDS
     | LOCATION_FIELDS
+    | CATEGORY_FACILITY_FIELDS
     | CATEGORY_FIELDS
     | SCREENING_FIELDS
     | DOCUMENT_FIELDS
@@ -90,7 +104,11 @@ POLICY: dict[str, RolePolicy] = {
                 "facility.view",
             }
         ),
-        person_fields=IDENTITY_FIELDS | PROTECTION_FIELDS | LOCATION_FIELDS | CATEGORY_FIELDS,
+        person_fields=IDENTITY_FIELDS
+        | PROTECTION_FIELDS
+        | LOCATION_FIELDS
+        | CATEGORY_FACILITY_FIELDS
+        | CATEGORY_FIELDS,
         scoped=True,
     ),
     Role.TRACING_CASEWORKER: RolePolicy(
@@ -119,7 +137,11 @@ POLICY: dict[str, RolePolicy] = {
                 "facility.view",
             }
         ),
-        person_fields=IDENTITY_FIELDS | LOCATION_FIELDS | DOCUMENT_FIELDS | CATEGORY_FIELDS,
+        person_fields=IDENTITY_FIELDS
+        | LOCATION_FIELDS
+        | CATEGORY_FACILITY_FIELDS
+        | DOCUMENT_FIELDS
+        | CATEGORY_FIELDS,
     ),
     Role.COORDINATOR: RolePolicy(
         actions=frozenset({"report.view", "report.export", "facility.view"}),
@@ -208,3 +230,28 @@ def may_act_at(user, action: str, facility_id: int | None) -> bool:
     if not can(user, action):
         return False
     return facilities is None or (facility_id is not None and facility_id in facilities)
+
+
+def shows_facility(fields: frozenset[str] | set[str], facility) -> bool:
+    """May a role seeing ``fields`` be told that a person is (or was, or goes) at ``facility``?
+
+    Facilities of a kind that tells the category (:data:`CATEGORY_FACILITY_KINDS`) are named only to
+    roles with ``category_facility``; the others see "at a facility". ``facility`` is a Facility or
+    ``None`` (nothing to name).
+    """
+    if facility is None or "current_facility" not in fields:
+        return False
+    return "category_facility" in fields or facility.kind not in CATEGORY_FACILITY_KINDS
+
+
+def may_list_persons_at(user, facility) -> bool:
+    """May ``user`` list who is at ``facility`` (its person list, a search by facility)?
+
+    A list of the persons at a holding facility is a list of the held: only for roles that may
+    see where such persons are (and, for scoped roles, only at their own facilities).
+    """
+    return (
+        shows_facility(person_fields(user), facility)
+        and can(user, "person.view")
+        and may_act_at(user, "person.view", facility.pk)
+    )

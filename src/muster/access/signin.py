@@ -19,10 +19,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from muster.access import services as access
+from muster.access.audit_actions import AccessAction
 from muster.audit import services as audit
 
 WEB = ""  # the sign-in page: its audit events carry no "via"
 API_TOKEN = "api-token"
+PASSWORD_CHANGE = "password-change"
+API_PASSWORD_CHANGE = "api-password-change"
 
 
 class SignInLocked(Exception):
@@ -55,7 +58,7 @@ def refuse_if_locked(request, username: str) -> None:
     until = access.locked_until(username, audit.client_ip(request))
     if until is not None:
         with transaction.atomic(durable=True):
-            audit.record("login.locked", request=request, detail=who_typed(username))
+            audit.record(AccessAction.LOGIN_LOCKED, request=request, detail=who_typed(username))
         raise SignInLocked(until)
 
 
@@ -66,10 +69,10 @@ def password_failed(request, username: str, *, via: str = WEB) -> datetime | Non
         access.note_login_attempt(username, ip, False)
         # The username is recorded (to see guessing), as a digest unless it names an account; the
         # password never is.
-        audit.record("login.failure", request=request, detail=_detail(username, via))
+        audit.record(AccessAction.LOGIN_FAILURE, request=request, detail=_detail(username, via))
         until = access.locked_until(username, ip)
         if until is not None:
-            audit.record("account.lock", request=request, detail=who_typed(username))
+            audit.record(AccessAction.ACCOUNT_LOCK, request=request, detail=who_typed(username))
     return until
 
 
@@ -79,7 +82,7 @@ def password_accepted(request, user, *, via: str = WEB) -> None:
         if not access.second_factor_needed(user):
             access.note_login_attempt(user.get_username(), audit.client_ip(request), True)
         audit.record(
-            "login.success",
+            AccessAction.LOGIN_SUCCESS,
             actor=user,
             obj=user,
             request=request,
@@ -97,10 +100,10 @@ def second_factor(request, user, code: str) -> bool:
     refuse_if_locked(request, username)
     with transaction.atomic(durable=True):
         ok = access.verify_totp(user, code, request=request)
-        access.note_login_attempt(username, ip, ok)
+        access.note_login_attempt(username, ip, ok, second_factor=True)
         until = None if ok else access.locked_until(username, ip)
         if until is not None:
-            audit.record("account.lock", request=request, detail=who_typed(username))
+            audit.record(AccessAction.ACCOUNT_LOCK, request=request, detail=who_typed(username))
     if until is not None:
         raise SignInLocked(until)
     return ok
@@ -132,3 +135,21 @@ def token_sign_in(request, username: str, password: str, totp_code: str = "") ->
 def _code_required() -> ValidationError:
     message = _("a current code from the authenticator is required")
     return ValidationError({"totp_code": ValidationError(message, code="second_factor_required")})
+
+
+def change_password(request, user, old_password: str, new_password: str, *, via: str) -> datetime:
+    """A signed-in user changes their own password: the old one is required.
+
+    A wrong old password is a failed sign-in (recorded, counted towards the same locks): a stolen
+    session must not become a way to guess the password. Raises :class:`SignInLocked`, or
+    ``ValidationError`` naming ``old_password`` or ``new_password``. Every session and API token
+    of the user ends (:func:`muster.access.services.set_own_password`); returns that moment.
+    """
+    username = user.get_username()
+    refuse_if_locked(request, username)
+    if not user.check_password(old_password or ""):
+        until = password_failed(request, username, via=via)
+        if until is not None:
+            raise SignInLocked(until)
+        raise ValidationError({"old_password": [_("is not your current password")]})
+    return access.set_own_password(user, new_password or "", request=request)

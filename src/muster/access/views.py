@@ -1,9 +1,14 @@
-"""Sign-in (with throttling and a second factor), sign-out, and authenticator enrolment pages."""
+"""Sign-in (with throttling and a second factor), sign-out, authenticator enrolment and password
+change pages."""
+
+import time
 
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import time_format
@@ -13,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from muster.access import services as access
 from muster.access import signin
+from muster.access.audit_actions import AccessAction
 from muster.access.decorators import public, signed_in
-from muster.access.middleware import SECOND_FACTOR_OK
+from muster.access.middleware import SECOND_FACTOR_OK, SIGNED_IN_AT
 from muster.audit import services as audit
 from muster.core.conf import conf
 
@@ -67,7 +73,7 @@ class LogoutView(auth_views.LogoutView):
 
     def post(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            audit.record("logout", request=request)
+            audit.record(AccessAction.LOGOUT, request=request)
             # Signing out means leaving: the person's API token ends too (a script on a shared
             # laptop must not keep their access).
             access.revoke_api_token(request.user, reason="logout", request=request)
@@ -150,3 +156,40 @@ def totp_enrol(request):
         },
         status=status,
     )
+
+
+@signed_in
+def password_change(request):
+    """Change one's own password: the current one, the new one twice. Every other session and the
+    API token end; this session goes on (the user has just proved the password)."""
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        old = request.POST.get("old_password", "")
+        new = request.POST.get("new_password", "")
+        if new != request.POST.get("new_password2", ""):
+            errors["new_password2"] = [_("the two new passwords differ")]
+        else:
+            try:
+                ended = signin.change_password(
+                    request, request.user, old, new, via=signin.PASSWORD_CHANGE
+                )
+            except signin.SignInLocked as locked:
+                errors["old_password"] = [_lock_message(locked.until)]
+                status = 429
+            except ValidationError as exc:
+                errors = exc.message_dict
+            else:
+                update_session_auth_hash(request, request.user)
+                request.session.cycle_key()
+                # The sessions that began before the change have ended; this one begins again.
+                request.session[SIGNED_IN_AT] = max(time.time(), ended.timestamp() + 0.001)
+                messages.success(
+                    request,
+                    _(
+                        "Your password has been changed. Your other sessions and API token have ended."
+                    ),
+                )
+                return redirect(settings.LOGIN_REDIRECT_URL)
+        status = status if status != 200 else 400
+    return render(request, "access/password_change.html", {"errors": errors}, status=status)

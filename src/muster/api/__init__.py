@@ -1,10 +1,11 @@
 """The JSON API (Django REST framework): thin views over the apps' services, governed by the policy."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from muster.api.permissions import audit_denied, record_pending_refusal
+from muster.core.errors import errors_from
 
 
 def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -36,13 +37,18 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
 def exception_handler(exc, context):
     """JSON for every refusal: field-level 400s (services' Django errors too), audited 403s."""
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        detail = errors_from(exc, non_field="detail")
         exc = ValidationError(detail)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, ValidationError):
         response.data = flatten_errors(response.data)
+    if response.status_code == 404:
+        # One answer for "no such object" and "not yours to see": Django's default names the model
+        # ("No Person matches the given query.") only when the object is missing, which tells an
+        # out-of-scope reader that the number exists.
+        response.data = {"detail": str(NotFound.default_detail)}
     request = context.get("request")
     if request is not None and response.status_code in (403, 404):
         # An object outside the user's scope (answered 404), recorded outside the rolled-back view.

@@ -24,6 +24,7 @@ from muster.api.schema import MusterAutoSchema
 from muster.api.serializers import MAX_ID
 from muster.audit import services as audit
 from muster.custody.models import Facility, Placement
+from muster.people.audit_actions import PeopleAction
 from muster.people.models import Person
 from muster.screening.models import CategoryDecision
 
@@ -132,7 +133,9 @@ def persons_by_number(
 
 
 def record_person_read(request, person: Person, view: str) -> None:
-    audit.record("person.read", request=request, obj=person, detail={"via": "api", "view": view})
+    audit.record(
+        PeopleAction.PERSON_READ, request=request, obj=person, detail={"via": "api", "view": view}
+    )
 
 
 def query_int(raw: str, field: str) -> int:

@@ -4,14 +4,14 @@ A view declares ``policy_action = {"list": "person.view", "create": "person.regi
 the DRF view action (``list``, ``retrieve``, ``create``, ``partial_update`` or an ``@action`` name).
 An action the view does not declare is refused: a new endpoint is closed until someone decides who may
 use it. Object scope (facility-scoped roles) is the view's job: querysets go through
-``policy.scope_persons`` and an object outside the scope answers 404 (see :func:`refuse_out_of_scope`).
+``policy.scope_persons`` and an object outside the scope answers 404 (see :func:`muster.access.lookup.get_in_scope`).
 """
 
-from django.http import Http404
 from rest_framework.permissions import BasePermission
 
-from muster.access import policy
+from muster.access import lookup, policy
 from muster.audit import services as audit
+from muster.audit.audit_actions import AuditAction
 
 #: Marker for an endpoint anyone may call, signed in or not (the token endpoint).
 PUBLIC = "public"
@@ -36,7 +36,7 @@ def audit_denied(request, reason: str, *, obj=None) -> None:
     if getattr(http_request, "_muster_denied_event", None) is not None:
         return
     event = audit.record(
-        "request.denied",
+        AuditAction.REQUEST_DENIED,
         request=http_request,
         obj=obj,
         detail={"method": http_request.method, "path": http_request.path, "reason": reason},
@@ -44,25 +44,9 @@ def audit_denied(request, reason: str, *, obj=None) -> None:
     http_request._muster_denied_event = event.pk
 
 
-def refuse_out_of_scope(request, obj=None, reason: str = "outside the user's facility scope"):
-    """Answer 404 for an object the user may not reach (it must not even be confirmed to exist).
-
-    The refusal is recorded by the exception handler, after the view's transaction has rolled back,
-    so the record survives the rollback of the read that was refused.
-    """
-    http_request = getattr(request, "_request", request)
-    http_request._muster_out_of_scope = (reason, obj)
-    raise Http404
-
-
 def record_pending_refusal(request) -> None:
-    """Write the ``request.denied`` event left by :func:`refuse_out_of_scope`, if any."""
-    http_request = getattr(request, "_request", request)
-    pending = getattr(http_request, "_muster_out_of_scope", None)
-    if pending is not None:
-        http_request._muster_out_of_scope = None
-        reason, obj = pending
-        audit_denied(request, reason, obj=obj)
+    """Write again a refusal that the view's rolled-back transaction took with it."""
+    lookup.record_refusal_after_rollback(request)
 
 
 class PolicyPermission(BasePermission):

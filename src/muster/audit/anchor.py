@@ -204,6 +204,35 @@ def verify_checkpoints(key: bytes) -> AnchorResult:
     return AnchorResult(True, len(checkpoints), last.seq, last.at)
 
 
+def staleness(result: AnchorResult, *, max_events: int, max_hours: float) -> str:
+    """Why the newest signed checkpoint is stale, or "" when it is fresh.
+
+    Events after the last checkpoint are protected by nothing but the chain (which someone with the
+    file can recompute): more than ``max_events`` of them, or one waiting longer than
+    ``max_hours``, means the worker is not signing (stopped, or without the key). An idle registry
+    with everything signed is never stale, however old its last checkpoint.
+    """
+    unsigned = AuditEvent.objects.filter(seq__gt=result.last_seq or 0)
+    count = unsigned.count()
+    if not count:
+        return ""
+    oldest = unsigned.order_by("seq").values_list("at", flat=True).first()
+    waited = timezone.now() - oldest
+    hours = waited.total_seconds() / 3600
+    if count <= max_events and hours <= max_hours:
+        return ""
+    since = (
+        f"the newest signed checkpoint is at event #{result.last_seq}"
+        if result.last_seq
+        else "no checkpoint is signed"
+    )
+    return (
+        f"{since}; {count} events after it are unsigned, the oldest for {hours:.1f} h "
+        f"(limits: {max_events} events, {max_hours:g} h): is the worker running with "
+        f"{KEY_FILE_ENV}?"
+    )
+
+
 def parse_head(text: str) -> tuple[int | None, str]:
     """``SEQ:HASH`` (as ``verify`` prints it) or a bare ``HASH``."""
     text = (text or "").strip().lower()

@@ -3,7 +3,7 @@ the detail as key/value rows. Used by the log page and the auditor's home."""
 
 from django.apps import apps
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from muster.audit.services import PERSON_TYPE
 
@@ -15,37 +15,72 @@ SHOWN_IDS = 20
 # (the hash chain covers them); a code missing here is shown as it is.
 ACTION_LABELS = {
     "account.lock": gettext_lazy("Account locked"),
+    "api_token.expire": gettext_lazy("API token expired"),
     "api_token.issue": gettext_lazy("API token issued"),
+    "api_token.revoke": gettext_lazy("API token revoked"),
+    "api_token.rotate": gettext_lazy("API token replaced"),
+    "api_token.use": gettext_lazy("API token used"),
     "audit.search": gettext_lazy("Audit log searched"),
+    "backup.create": gettext_lazy("Backup made"),
+    "backup.restore": gettext_lazy("Backup restored"),
     "category.approve": gettext_lazy("Category approved"),
     "category.decide": gettext_lazy("Category decided"),
     "category.propose": gettext_lazy("Category proposed"),
     "category.refuse": gettext_lazy("Category refused"),
+    "departure.approve": gettext_lazy("Departure approved (second officer)"),
+    "departure.cancel": gettext_lazy("Departure cancelled"),
+    "departure.candidates.list": gettext_lazy("Persons for a departure viewed"),
+    "departure.confirm": gettext_lazy("Departure confirmed by the receiving side"),
+    "departure.death": gettext_lazy("Death recorded"),
+    "departure.discrepancies.list": gettext_lazy("Departure discrepancies viewed"),
+    "departure.dispatch": gettext_lazy("Departure dispatched"),
+    "departure.import": gettext_lazy("Receiving side's sheet imported"),
+    "departure.list": gettext_lazy("Departures listed"),
+    "departure.manifest.read": gettext_lazy("Departure manifest viewed"),
+    "departure.plan": gettext_lazy("Departure planned"),
+    "person.depart.confirm": gettext_lazy("Departure of a person confirmed"),
+    "person.depart.death": gettext_lazy("Person died"),
+    "person.depart.dispatch": gettext_lazy("Person left custody on a departure"),
+    "person.nationality.verify": gettext_lazy("Nationality verified"),
+    "placement.exit": gettext_lazy("Custody ended or resumed by a departure"),
+    "dispatch.persons.list": gettext_lazy("Persons to dispatch viewed"),
     "export": gettext_lazy("Export"),
     "facility.create": gettext_lazy("Facility created"),
     "facility.persons.list": gettext_lazy("Facility list viewed"),
+    "facility.update": gettext_lazy("Facility changed"),
+    "household.add_member": gettext_lazy("Relative added to a household"),
+    "household.members.list": gettext_lazy("Household members viewed"),
     "household.register": gettext_lazy("Household registered"),
     "household.separate": gettext_lazy("Family separation recorded"),
+    "login.2fa_failure": gettext_lazy("Wrong two-factor code"),
+    "login.2fa_success": gettext_lazy("Two-factor code accepted"),
     "login.failure": gettext_lazy("Sign-in failed"),
     "login.locked": gettext_lazy("Sign-in refused: locked"),
     "login.success": gettext_lazy("Signed in"),
     "logout": gettext_lazy("Signed out"),
+    "password.change": gettext_lazy("Password changed"),
     "movement.dispatch": gettext_lazy("Transfer dispatched"),
+    "movement.manifest.read": gettext_lazy("Manifest viewed"),
     "movement.receive": gettext_lazy("Transfer received"),
     "person.correct": gettext_lazy("Record corrected"),
     "person.dispatch": gettext_lazy("Person dispatched"),
     "person.document.add": gettext_lazy("Document added"),
     "person.list": gettext_lazy("List of persons viewed"),
     "person.merge": gettext_lazy("Records merged"),
+    "person.photo.add": gettext_lazy("Photo taken"),
+    "person.photo.read": gettext_lazy("Photo viewed"),
     "person.read": gettext_lazy("Record viewed"),
     "person.receive": gettext_lazy("Person received"),
     "person.register": gettext_lazy("Person registered"),
     "person.reported_missing": gettext_lazy("Reported not arrived"),
     "person.search": gettext_lazy("Search"),
+    "person.slip.print": gettext_lazy("Slip printed"),
     "person.unmerge": gettext_lazy("Merge undone"),
     "placement.create": gettext_lazy("Placed in a facility"),
     "placement.end_for_merge": gettext_lazy("Placement ended by a merge"),
+    "placement.restore_after_unmerge": gettext_lazy("Placement restored by an unmerge"),
     "protection.review": gettext_lazy("Protection review"),
+    "receive.persons.list": gettext_lazy("Persons to receive viewed"),
     "request.denied": gettext_lazy("Access refused"),
     "role.grant": gettext_lazy("Role granted"),
     "role.revoke": gettext_lazy("Role revoked"),
@@ -59,6 +94,7 @@ ACTION_LABELS = {
     "screening.queue.read": gettext_lazy("Screening queue viewed"),
     "screening.run": gettext_lazy("Screening run"),
     "screening.undo_merge": gettext_lazy("Merge undone by screening"),
+    "session.expire": gettext_lazy("Session expired"),
     "totp.enrol": gettext_lazy("Two-factor authenticator enrolled"),
     "totp.reset": gettext_lazy("Two-factor authenticator reset"),
     "unaccounted.read": gettext_lazy("Unaccounted list viewed"),
@@ -73,18 +109,33 @@ def action_label(code: str) -> str:
     return str(ACTION_LABELS.get(code, code))
 
 
+# Objects shown by what people call them (not "custody.movement:78"): the field naming each kind.
+# The auditor may see numbers (they type them into the Object box), never names of persons.
+OBJECT_NAMES = {
+    PERSON_TYPE: "number",
+    "people.household": "number",
+    "custody.movement": "number",
+    "custody.facility": "name",
+    "auth.user": "username",
+}
+
+
 def _object_labels(events) -> dict[tuple[str, str], str]:
-    """A person shown by registration number (not "people.person:3013"): the auditor may see numbers
-    (they type them into the Object box), never names."""
-    person_ids = {e.object_id for e in events if e.object_type == PERSON_TYPE and e.object_id}
-    if not person_ids:
-        return {}
-    person = apps.get_model(PERSON_TYPE)
-    ids = [int(i) for i in person_ids if i.isdigit()]
-    return {
-        (PERSON_TYPE, str(pk)): number
-        for pk, number in person.objects.filter(pk__in=ids).values_list("pk", "number")
-    }
+    """{(object type, id): label} for the events' objects of the kinds in OBJECT_NAMES."""
+    wanted: dict[str, set[int]] = {}
+    for e in events:
+        if e.object_type in OBJECT_NAMES and (e.object_id or "").isdigit():
+            wanted.setdefault(e.object_type, set()).add(int(e.object_id))
+    labels = {}
+    for object_type, ids in wanted.items():
+        try:
+            model = apps.get_model(object_type)
+        except LookupError:
+            continue
+        field = OBJECT_NAMES[object_type]
+        for pk, name in model.objects.filter(pk__in=ids).values_list("pk", field):
+            labels[(object_type, str(pk))] = name
+    return labels
 
 
 def _detail_rows(detail) -> list[tuple[str, str]]:
@@ -119,5 +170,7 @@ def _shown(detail: dict) -> dict:
     ids = detail.get("person_ids") if isinstance(detail, dict) else None
     if not isinstance(ids, list) or len(ids) <= SHOWN_IDS:
         return detail
-    more = _("… and %(n)d more") % {"n": len(ids) - SHOWN_IDS}
+    more = ngettext("… and %(n)d more", "… and %(n)d more", len(ids) - SHOWN_IDS) % {
+        "n": len(ids) - SHOWN_IDS
+    }
     return {**detail, "person_ids": [*ids[:SHOWN_IDS], more]}

@@ -5,6 +5,7 @@ the action commit or roll back together. Callers never build :class:`AuditEvent`
 exports go through :func:`record_export`, which also indexes the persons they listed.
 """
 
+import ipaddress
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -15,8 +16,10 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from muster.audit.audit_actions import AuditAction
 from muster.audit.chain import GENESIS, event_hash
 from muster.audit.models import AuditEvent, ExportedPerson
+from muster.core.conf import conf
 from muster.core.parsing import parse_id
 
 # Arbitrary constant key for PostgreSQL's advisory lock that serialises appends to the chain.
@@ -40,10 +43,27 @@ def operator(os_user: str | None) -> Iterator[None]:
 
 
 def client_ip(request) -> str:
-    """The address a request came from (the server's own view: REMOTE_ADDR)."""
+    """The address a request came from: REMOTE_ADDR, unless that is a trusted reverse proxy
+    (MUSTER["TRUSTED_PROXIES"]); then the nearest address in X-Forwarded-For that is not one.
+
+    Only the right end of the header is believed: each trusted proxy appends the address it saw,
+    while anything further left may have been written by the client itself.
+    """
     if request is None:
         return ""
-    return request.META.get("REMOTE_ADDR", "") or ""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    trusted = conf().TRUSTED_PROXIES
+    if remote not in trusted:
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for address in reversed([a.strip() for a in forwarded.split(",")]):
+        if address in trusted:
+            continue
+        try:
+            return str(ipaddress.ip_address(address))
+        except ValueError:
+            break  # not an address: the proxy did not write it; keep the proxy's own
+    return remote
 
 
 def record(
@@ -83,7 +103,7 @@ def record(
             at=timezone.now(),
             actor_id=actor.pk if actor is not None else None,
             actor_username=actor.get_username() if actor is not None else "",
-            action=action,
+            action=str(action),  # an app's audit-action enum member is stored as its value
             object_type=object_type,
             object_id=str(object_id),
             ip=client_ip(request),
@@ -93,7 +113,7 @@ def record(
         return AuditEvent.objects.create(prev_hash=prev_hash, hash=digest, **fields)
 
 
-EXPORT = "export"
+EXPORT = AuditAction.EXPORT
 # Rows per INSERT when indexing an export: a camp roll lists tens of thousands of persons.
 _INDEX_BATCH = 5000
 
@@ -118,7 +138,7 @@ def record_export(
     )
 
 
-LIST = "person.list"
+LIST = AuditAction.PERSON_LIST
 
 
 def record_list(
@@ -149,7 +169,7 @@ def _record_persons(
     return event
 
 
-DENIED = "request.denied"
+DENIED = AuditAction.REQUEST_DENIED
 
 
 def record_denied(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from muster.access.decorators import requires
 from muster.audit import services as audit
+from muster.audit.audit_actions import AuditAction
 from muster.audit.labels import ACTION_LABELS, annotate
 from muster.audit.labels import SHOWN_IDS as SHOWN_IDS  # the page shows this many; tests read it
 from muster.core.paging import paginate
@@ -70,7 +71,9 @@ def audit_log(request):
     page = paginate(request, events, PAGE_SIZE)
     annotate(page.object_list)
     # Looking at the log is itself on the log: the filters, not the results.
-    audit.record("audit.search", request=request, detail={k: v for k, v in filters.items() if v})
+    audit.record(
+        AuditAction.AUDIT_SEARCH, request=request, detail={k: v for k, v in filters.items() if v}
+    )
     return render(
         request,
         "audit/log.html",
@@ -88,5 +91,5 @@ def audit_log(request):
 def audit_verify(request):
     """Walk the whole chain now and say whether any event was changed, removed or moved."""
     result = audit.verify()
-    audit.record("audit.search", request=request, detail={"verify": result.ok})
+    audit.record(AuditAction.AUDIT_SEARCH, request=request, detail={"verify": result.ok})
     return render(request, "audit/verify.html", {"result": result})

@@ -25,8 +25,21 @@ class MusterSettings:
     LOGIN_IP_LIMIT: int = 30
     # Failures in a row, from any addresses, that lock an account everywhere (see locked_until).
     LOGIN_ACCOUNT_LIMIT: int = 50
-    # Roles that must sign in with a second factor (TOTP).
-    TOTP_REQUIRED_ROLES: tuple[str, ...] = ("screening_officer", "coordinator", "administrator")
+    # Roles that must sign in with a second factor (TOTP): every role, by default.
+    TOTP_REQUIRED_ROLES: tuple[str, ...] = (
+        "registration_officer",
+        "screening_officer",
+        "camp_manager",
+        "tracing_caseworker",
+        "repatriation_officer",
+        "coordinator",
+        "auditor",
+        "administrator",
+    )
+    # Reverse proxies (their addresses) whose X-Forwarded-For is believed: behind one, every request
+    # comes from the proxy, and the locks per source address would lock everyone together. Empty
+    # (the default without MUSTER_TLS_PROXY): the header is ignored, a client could write anything.
+    TRUSTED_PROXIES: tuple[str, ...] = ()
     # Token requests per source address (DRF rate syntax): password guessing through the API.
     API_TOKEN_RATE: str = "10/minute"
     # An API token dies this long after it was issued, and after this long unused (like a session).
@@ -49,6 +62,7 @@ def conf() -> MusterSettings:
     unknown = sorted(set(given) - _NAMES)
     if unknown:
         raise KeyError(f"unknown MUSTER setting(s): {', '.join(unknown)}")
-    if "TOTP_REQUIRED_ROLES" in given:
-        given["TOTP_REQUIRED_ROLES"] = tuple(given["TOTP_REQUIRED_ROLES"])
+    for key in ("TOTP_REQUIRED_ROLES", "TRUSTED_PROXIES"):
+        if key in given:
+            given[key] = tuple(given[key])
     return MusterSettings(**given)

@@ -1,6 +1,7 @@
 """The API of custody: facilities, movements (dispatch, receive, report missing), unaccounted."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from muster.access import policy
-from muster.api import serializers as s
+from muster.access.lookup import OUT_OF_SCOPE, get_in_scope
 from muster.api.base import (
     PolicyViewSet,
     facility_or_400,
@@ -19,10 +20,12 @@ from muster.api.base import (
 )
 from muster.api.permissions import (
     audit_denied,
-    refuse_out_of_scope,
 )
 from muster.api.serializers import MAX_ID
+from muster.audit import services as audit
+from muster.custody import serializers as s
 from muster.custody import services as custody
+from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility, ManifestLine, Movement
 
 # ---------------------------------------------------------------- facilities
@@ -63,7 +66,7 @@ class FacilityViewSet(PolicyViewSet):
         return {
             **super().get_serializer_context(),
             "populations": custody.populations(),
-            "expected": expected_by_facility(),
+            "expected": custody.expected_by_facility(),
         }
 
     def list(self, request):
@@ -89,18 +92,6 @@ class FacilityViewSet(PolicyViewSet):
             facility, dict(serializer.validated_data), by=request.user, request=request
         )
         return Response(self.get_serializer(facility).data)
-
-
-def expected_by_facility() -> dict[int, int]:
-    """Facility id -> persons dispatched there and not yet received (custody.expected, in one query)."""
-    rows = (
-        custody.in_transit_lines()
-        .filter(outcome=ManifestLine.Outcome.PENDING)
-        .values_list("movement__to_facility_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return dict(rows)
 
 
 # ---------------------------------------------------------------- movements
@@ -142,13 +133,9 @@ class MovementViewSet(PolicyViewSet):
         return qs
 
     def get_object(self) -> Movement:
-        try:
-            return super().get_object()
-        except Http404:
-            hidden = Movement.objects.filter(number=self.kwargs.get("number")).first()
-            if hidden is not None:
-                refuse_out_of_scope(self.request, hidden)
-            raise
+        return get_in_scope(
+            self.request, self.get_queryset(), reason=OUT_OF_SCOPE, number=self.kwargs.get("number")
+        )
 
     def _check_receiving_side(self, request, movement: Movement) -> None:
         if not policy.may_act_at(request.user, "movement.receive", movement.to_facility_id):
@@ -170,7 +157,18 @@ class MovementViewSet(PolicyViewSet):
         return self.get_paginated_response(s.MovementSummarySerializer(page, many=True).data)
 
     def retrieve(self, request, number=None):
-        return Response(self.get_serializer(self.get_object()).data)
+        with transaction.atomic():
+            movement = self.get_object()
+            data = self.get_serializer(movement).data
+            # The manifest names who was moved where: each person on it is read.
+            audit.record_list(
+                request,
+                [line.person_id for line in movement.lines.all()],
+                action=CustodyAction.MOVEMENT_MANIFEST_READ,
+                obj=movement,
+                via="api",
+            )
+        return Response(data)
 
     def create(self, request):
         serializer = s.DispatchInputSerializer(data=request.data)
@@ -268,8 +266,16 @@ class UnaccountedViewSet(PolicyViewSet):
         return qs.order_by("movement__dispatched_at", "id")
 
     def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        with transaction.atomic():
+            page = self.paginate_queryset(self.get_queryset())
+            data = self.get_serializer(page, many=True).data
+            audit.record_list(
+                request,
+                [line.person_id for line in page],
+                action=CustodyAction.UNACCOUNTED_READ,
+                via="api",
+            )
+        return self.get_paginated_response(data)
 
 
 ROUTES = [

@@ -12,6 +12,7 @@ by the sending facility and each person on its manifest is confirmed received by
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,6 +27,8 @@ class Facility(models.Model):
         OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200, unique=True)
+    # The name as Arabic speakers write it ("مخيم الهول"), shown in the Arabic UI when given.
+    name_ar = models.CharField(_("Name in Arabic"), max_length=200, blank=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     capacity = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("Places; empty means no fixed limit")
@@ -42,6 +45,13 @@ class Facility(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the user's language: the Arabic name in the Arabic UI, when there is one."""
+        if self.name_ar and (get_language() or "").split("-")[0] == "ar":
+            return self.name_ar
         return self.name
 
 

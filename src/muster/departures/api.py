@@ -16,10 +16,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from muster.access import policy
+from muster.access.lookup import OUT_OF_SCOPE, refuse
 from muster.api.base import PolicyViewSet, facility_or_400, person_by_number, persons_by_number
-from muster.api.permissions import audit_denied, refuse_out_of_scope
+from muster.api.permissions import audit_denied
 from muster.audit import services as audit
 from muster.departures import queries, services
+from muster.departures.audit_actions import DeparturesAction
 from muster.departures.models import Departure, Kind, NationalityVerification
 from muster.departures.receipts import ReceiptFileError
 
@@ -164,7 +166,7 @@ class DepartureViewSet(PolicyViewSet):
         "list": "departure.view",
         "retrieve": "departure.view",
         "create": "departure.manage",
-        "approve": "departure.approve",
+        "approve": DeparturesAction.DEPARTURE_APPROVE,
         "dispatch_departure": "departure.manage",
         "confirm": "departure.manage",
         "receipt": "departure.manage",
@@ -185,7 +187,7 @@ class DepartureViewSet(PolicyViewSet):
             raise Http404
         action_name = self.required_action()
         if not policy.may_act_at(self.request.user, action_name, departure.from_facility_id):
-            refuse_out_of_scope(self.request, departure)
+            raise refuse(self.request, departure, OUT_OF_SCOPE)
         return departure
 
     def _summary(self, departure: Departure) -> dict:
@@ -205,7 +207,7 @@ class DepartureViewSet(PolicyViewSet):
                 audit.record_list(
                     request,
                     [line.person_id for line in departure.lines.all()],
-                    action="departure.manifest.read",
+                    action=DeparturesAction.DEPARTURE_MANIFEST_READ,
                     obj=departure,
                     via="api",
                     persons=len(rows),

@@ -5,9 +5,8 @@ import json
 import sys
 from pathlib import Path
 
-
-class DeparturesCommandError(Exception):
-    """Printed as one line by ``muster.cli.main``; exit code 1."""
+from muster.core.cli import CommandError, positive_int
+from muster.departures.audit_actions import DeparturesAction
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -28,7 +27,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     ls.add_argument("--kind", help="return, repatriation, handover, release, medical_abroad, death")
     ls.add_argument("--status", help="planned, approved, dispatched, closed, cancelled")
     ls.add_argument("--json", action="store_true", help="print JSON")
-    ls.add_argument("--limit", type=int, default=200, help="at most this many (200)")
+    ls.add_argument("--limit", type=positive_int, default=200, help="at most this many (200)")
     ls.set_defaults(func=cmd_list, django=True)
     show = dsub.add_parser(
         "show",
@@ -58,7 +57,7 @@ def _departure(number: str):
 
     departure = Departure.objects.filter(number=number.strip()).first()
     if departure is None:
-        raise DeparturesCommandError(f"no departure numbered '{number[:40]}'")
+        raise CommandError(f"no departure numbered '{number[:40]}'")
     return departure
 
 
@@ -70,11 +69,9 @@ def cmd_list(args) -> int:
     from muster.departures.models import Departure, Kind
 
     if args.kind and args.kind not in Kind.values:
-        raise DeparturesCommandError(
-            f"--kind: '{args.kind[:40]}' is not one of {', '.join(Kind.values)}"
-        )
+        raise CommandError(f"--kind: '{args.kind[:40]}' is not one of {', '.join(Kind.values)}")
     if args.status and args.status not in Departure.Status.values:
-        raise DeparturesCommandError(
+        raise CommandError(
             f"--status: '{args.status[:40]}' is not one of {', '.join(Departure.Status.values)}"
         )
     with transaction.atomic():
@@ -82,7 +79,7 @@ def cmd_list(args) -> int:
             queries.departures(kind=args.kind or "", status=args.status or "")[: args.limit]
         )
         record(
-            "departure.list",
+            DeparturesAction.DEPARTURE_LIST,
             detail={"rows": len(rows), "kind": args.kind or "", "status": args.status or ""},
         )
     out = [
@@ -126,7 +123,7 @@ def cmd_show(args) -> int:
         record_list(
             None,
             [line.person_id for line in lines],
-            action="departure.manifest.read",
+            action=DeparturesAction.DEPARTURE_MANIFEST_READ,
             obj=departure,
             persons=len(lines),
         )
@@ -139,6 +136,9 @@ def cmd_show(args) -> int:
 
 
 def cmd_import(args) -> int:
+    from django.core.exceptions import ValidationError
+
+    from muster.core.errors import one_line
     from muster.departures import services
     from muster.departures.receipts import ReceiptFileError
 
@@ -147,22 +147,15 @@ def cmd_import(args) -> int:
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise DeparturesCommandError(f"cannot read {path}: {exc.strerror}") from None
+        raise CommandError(f"cannot read {path}: {exc.strerror}") from None
     try:
         report = services.import_receipt(
             departure, content, filename=path.name, by=None, apply=not args.dry_run
         )
     except ReceiptFileError as exc:
-        raise DeparturesCommandError(f"{path.name}: {exc}") from None
-    except Exception as exc:
-        from django.core.exceptions import ValidationError
-
-        if isinstance(exc, ValidationError):
-            msgs = exc.message_dict if hasattr(exc, "error_dict") else {"file": exc.messages}
-            raise DeparturesCommandError(
-                "; ".join(f"{k}: {' '.join(v)}" for k, v in msgs.items())
-            ) from None
-        raise
+        raise CommandError(f"{path.name}: {exc}") from None
+    except ValidationError as exc:
+        raise CommandError(one_line(exc)) from None
     print("row\tnumber\tstatus\toutcome\tmessage")
     for r in report.rows:
         print(f"{r.row}\t{r.number or '-'}\t{r.status}\t{r.outcome}\t{r.message}")

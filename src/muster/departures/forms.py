@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from muster.core.errors import errors_from  # noqa: F401 - the one way, re-exported for the views
 from muster.departures.models import Kind
 from muster.departures.services import REQUIRED
 
@@ -62,10 +63,3 @@ def kind_fields(kind: str, posted) -> list[dict]:
         }
         for name in SHOWN.get(kind, SHOWN[Kind.RETURN])
     ]
-
-
-def errors_from(exc) -> dict[str, list[str]]:
-    """A ValidationError as {field: [messages]} (``__all__`` for errors without a field)."""
-    if hasattr(exc, "error_dict"):
-        return exc.message_dict
-    return {"__all__": exc.messages}

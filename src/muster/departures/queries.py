@@ -13,6 +13,21 @@ from muster.screening.models import CategoryDecision
 
 Outcome = DepartureLine.Outcome
 OPEN = (Outcome.PENDING, Outcome.NOT_PRESENTED)
+# Kinds that tell a person was held (handed over to a security force, released from holding): like
+# the name of a holding facility, shown only to roles that may see it (``category_facility``).
+REVEALS_CATEGORY = frozenset({Kind.HANDOVER, Kind.RELEASE})
+
+
+def shows_exit(fields, kind: str) -> bool:
+    """May a role seeing ``fields`` be told how and where a person left custody?"""
+    return "category_facility" in fields or kind not in REVEALS_CATEGORY
+
+
+def kinds_of(numbers) -> dict[str, str]:
+    """Departure number -> kind, for the timeline."""
+    return dict(Departure.objects.filter(number__in=set(numbers)).values_list("number", "kind"))
+
+
 DISCREPANCIES = (Outcome.NOT_PRESENTED, Outcome.REFUSED, Outcome.RETURNED)
 
 

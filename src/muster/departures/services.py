@@ -2,7 +2,7 @@
 receiving side's confirmation, cancel, record a death, record a nationality verification.
 
 Each verb is one transaction and writes its audit events inside it. Custody's placements change only
-through :mod:`muster.custody.exits`; the protection rules (children without a caregiver, families
+through :mod:`muster.custody.services.exits`; the protection rules (children without a caregiver, families
 split) come from :mod:`muster.protection.rules`; the "held" rule reads screening's categories.
 
 Refusals name the field and the persons: a held person may leave only by handover to an authority
@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
 from muster.core.numbering import new_number
-from muster.custody import exits as custody_exits
 from muster.custody.models import Facility
+from muster.custody.services import exits as custody_exits
+from muster.departures.audit_actions import DeparturesAction
 from muster.departures.models import Departure, DepartureLine, Kind, NationalityVerification
 from muster.people.models import IdentityDocument, Person
 from muster.protection import rules as protection
@@ -278,7 +279,7 @@ def plan_departure(
         batch_size=2000,
     )
     audit.record(
-        "departure.plan",
+        DeparturesAction.DEPARTURE_PLAN,
         actor=by,
         obj=departure,
         request=request,
@@ -316,7 +317,11 @@ def approve_departure(departure: Departure, *, by, note: str = "", request=None)
     departure.approved_at = timezone.now()
     departure.save(update_fields=["status", "approved_by", "approved_at"])
     audit.record(
-        "departure.approve", actor=by, obj=departure, request=request, detail={"note": note[:200]}
+        DeparturesAction.DEPARTURE_APPROVE,
+        actor=by,
+        obj=departure,
+        request=request,
+        detail={"note": note[:200]},
     )
     return departure
 
@@ -339,7 +344,11 @@ def cancel_departure(departure: Departure, *, reason: str, by, request=None) -> 
     departure.closed_at = timezone.now()
     departure.save(update_fields=["status", "closed_at"])
     audit.record(
-        "departure.cancel", actor=by, obj=departure, request=request, detail={"reason": "given"}
+        DeparturesAction.DEPARTURE_CANCEL,
+        actor=by,
+        obj=departure,
+        request=request,
+        detail={"reason": "given"},
     )
     return departure
 
@@ -401,7 +410,7 @@ def dispatch_departure(departure: Departure, *, by, request=None) -> Departure:
     departure.dispatched_at = now
     departure.save(update_fields=["status", "dispatched_by", "dispatched_at"])
     audit.record(
-        "departure.dispatch",
+        DeparturesAction.DEPARTURE_DISPATCH,
         actor=by,
         obj=departure,
         request=request,
@@ -409,7 +418,7 @@ def dispatch_departure(departure: Departure, *, by, request=None) -> Departure:
     )
     for pid in ids:
         audit.record(
-            "person.depart.dispatch",
+            DeparturesAction.PERSON_DEPART_DISPATCH,
             actor=by,
             object_type="people.person",
             object_id=pid,
@@ -535,7 +544,7 @@ def confirm(
         departure.closed_at = None if still_open else now
         departure.save(update_fields=["status", "closed_at"])
     audit.record(
-        "departure.confirm",
+        DeparturesAction.DEPARTURE_CONFIRM,
         actor=by,
         obj=departure,
         request=request,
@@ -543,7 +552,7 @@ def confirm(
     )
     for pid, (outcome, _note) in wanted.items():
         audit.record(
-            "person.depart.confirm",
+            DeparturesAction.PERSON_DEPART_CONFIRM,
             actor=by,
             object_type="people.person",
             object_id=pid,
@@ -605,9 +614,15 @@ def record_death(
         note=_exit_note(departure),
         request=request,
     )
-    audit.record("departure.death", actor=by, obj=departure, request=request, detail={"persons": 1})
     audit.record(
-        "person.depart.death",
+        DeparturesAction.DEPARTURE_DEATH,
+        actor=by,
+        obj=departure,
+        request=request,
+        detail={"persons": 1},
+    )
+    audit.record(
+        DeparturesAction.PERSON_DEPART_DEATH,
         actor=by,
         obj=person,
         request=request,
@@ -679,7 +694,7 @@ def verify_nationality(
     )
     for p in persons:
         audit.record(
-            "person.nationality.verify",
+            DeparturesAction.PERSON_NATIONALITY_VERIFY,
             actor=by,
             obj=p,
             request=request,
@@ -776,7 +791,7 @@ def import_receipt(
             )
             report.applied = True
         audit.record(
-            "departure.import",
+            DeparturesAction.DEPARTURE_IMPORT,
             actor=by,
             obj=departure,
             request=request,

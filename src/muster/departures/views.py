@@ -13,14 +13,17 @@ from django.utils.translation import gettext as _
 
 from muster.access import policy
 from muster.access.decorators import requires
+from muster.access.lookup import refuse
 from muster.audit import services as audit
 from muster.core.paging import paginate
 from muster.core.parsing import parse_id, parse_ids
 from muster.custody.models import Facility
 from muster.departures import queries, services
+from muster.departures.audit_actions import DeparturesAction
 from muster.departures.forms import DETAIL_LABELS, errors_from, kind_fields
 from muster.departures.models import Departure, DepartureLine, Kind, NationalityVerification
 from muster.departures.receipts import ReceiptFileError
+from muster.people.audit_actions import PeopleAction
 from muster.people.models import Person
 from muster.reports.exports import export_rows
 from muster.screening.models import Category
@@ -46,8 +49,7 @@ def _may_see_names(user) -> bool:
 def _departure_for(request: HttpRequest, number: str, action: str) -> Departure:
     departure = get_object_or_404(Departure.objects.select_related("from_facility"), number=number)
     if not policy.may_act_at(request.user, action, departure.from_facility_id):
-        audit.record_denied(request, "departure outside scope", obj=departure)
-        raise Http404
+        raise refuse(request, departure, "departure outside scope")
     return departure
 
 
@@ -137,7 +139,7 @@ def departure_new(request: HttpRequest) -> HttpResponse:
         audit.record_list(
             request,
             [p.pk for p in candidates[:MAX_PREVIEW]],
-            action="departure.candidates.list",
+            action=DeparturesAction.DEPARTURE_CANDIDATES_LIST,
             obj=facility,
             rows=len(candidates),
             filters={k: bool(v) for k, v in filters.items()},
@@ -181,7 +183,7 @@ def departure_detail(request: HttpRequest, number: str) -> HttpResponse:
         audit.record_list(
             request,
             [line.person_id for line in lines],
-            action="departure.manifest.read",
+            action=DeparturesAction.DEPARTURE_MANIFEST_READ,
             obj=departure,
             persons=len(lines),
         )
@@ -234,7 +236,7 @@ def departure_approve(request: HttpRequest, number: str) -> HttpResponse:
         services.approve_departure(d, by=request.user, request=request)
         messages.success(request, _("Departure %(d)s approved.") % {"d": d.number})
 
-    return _act(request, number, "departure.approve", verb)
+    return _act(request, number, DeparturesAction.DEPARTURE_APPROVE, verb)
 
 
 @requires({"POST": "departure.manage"})
@@ -327,7 +329,7 @@ def departure_import(request: HttpRequest, number: str) -> HttpResponse:
         audit.record_list(
             request,
             [line.person_id for line in lines],
-            action="departure.manifest.read",
+            action=DeparturesAction.DEPARTURE_MANIFEST_READ,
             obj=departure,
             persons=len(lines),
         )
@@ -361,9 +363,7 @@ def manifest_export(request: HttpRequest, number: str, fmt: str) -> HttpResponse
     if not policy.can(request.user, "departure.view"):
         audit.record_denied(request, "departure.view", obj=departure)
         raise Http404
-    lines = _with_verification(
-        list(queries.manifest(departure).exclude(outcome=Outcome.WITHDRAWN))
-    )
+    lines = _with_verification(list(queries.manifest(departure).exclude(outcome=Outcome.WITHDRAWN)))
     rows = (
         {
             "person_id": line.person_id,
@@ -514,7 +514,7 @@ def discrepancy_list(request: HttpRequest) -> HttpResponse:
         audit.record_list(
             request,
             [line.person_id for line in [*page.object_list, *overdue]],
-            action="departure.discrepancies.list",
+            action=DeparturesAction.DEPARTURE_DISCREPANCIES_LIST,
             rows=len(page.object_list) + len(overdue),
         )
     return render(
@@ -527,8 +527,7 @@ def discrepancy_list(request: HttpRequest) -> HttpResponse:
 def _person(request: HttpRequest, number: str) -> Person:
     person = get_object_or_404(Person, number=number)
     if not policy.scope_persons(request.user, Person.objects.filter(pk=person.pk)).exists():
-        audit.record_denied(request, "person outside scope", obj=person)
-        raise Http404
+        raise refuse(request, person, "person outside scope")
     return person
 
 
@@ -555,7 +554,10 @@ def person_nationality(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, _("Nationality verification recorded."))
             return redirect("person-nationality", number=person.number)
     audit.record(
-        "person.read", request=request, obj=person, detail={"via": "web", "view": "nationality"}
+        PeopleAction.PERSON_READ,
+        request=request,
+        obj=person,
+        detail={"via": "web", "view": "nationality"},
     )
     context = {
         "person": person,
@@ -593,7 +595,12 @@ def person_death(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, _("Death recorded (%(d)s).") % {"d": departure.number})
             return redirect("person-detail", number=person.number)
-    audit.record("person.read", request=request, obj=person, detail={"via": "web", "view": "death"})
+    audit.record(
+        PeopleAction.PERSON_READ,
+        request=request,
+        obj=person,
+        detail={"via": "web", "view": "death"},
+    )
     return render(
         request,
         "departures/death.html",

@@ -2,7 +2,6 @@
 
 from django.db import transaction
 from django.db.models import Count, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
@@ -10,7 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from muster.access import policy
-from muster.api import serializers as s
+from muster.access.lookup import OUT_OF_SCOPE, get_in_scope
 from muster.api.base import (
     PolicyViewSet,
     facility_or_400,
@@ -19,8 +18,8 @@ from muster.api.base import (
 )
 from muster.api.permissions import (
     audit_denied,
-    refuse_out_of_scope,
 )
+from muster.intake import serializers as s
 from muster.intake import services as intake
 from muster.people.models import Household, Person
 from muster.people.validation import clean_household
@@ -55,13 +54,9 @@ class HouseholdViewSet(PolicyViewSet):
         )
 
     def get_object(self) -> Household:
-        try:
-            return super().get_object()
-        except Http404:
-            hidden = Household.objects.filter(number=self.kwargs.get("number")).first()
-            if hidden is not None:
-                refuse_out_of_scope(self.request, hidden)
-            raise
+        return get_in_scope(
+            self.request, self.get_queryset(), reason=OUT_OF_SCOPE, number=self.kwargs.get("number")
+        )
 
     def _detail(self, request, household: Household) -> dict:
         scoped = policy.scope_persons(request.user, person_queryset(), "person.view")

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
+from muster.core.uploads import MAX_UPLOAD_BYTES
+
 # The names of the form's questions: the XLSForm writes them, the readers here read them back.
 REPEAT = "members"
 RECEPTION_POINT = "reception_point"
@@ -60,7 +62,7 @@ MEMBER_FIELDS = (
 )
 REQUIRED_MEMBER_COLUMNS = ("given_name", "relationship_to_head")
 
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = MAX_UPLOAD_BYTES  # the one upload limit (muster.core.uploads)
 MAX_UNZIPPED = 10 * MAX_BYTES  # a zip (or XLSX) that inflates beyond this is refused, not read
 REPORT_COLUMNS = ("row", "submission_id", "status", "member", "member_row", "field", "problem")
 

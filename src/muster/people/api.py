@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
@@ -11,7 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from muster.access import policy
-from muster.api import serializers as s
+from muster.access.lookup import OUT_OF_SCOPE, get_in_scope
+from muster.api import serializers as base
 from muster.api.base import (
     PolicyViewSet,
     event_dict,
@@ -21,11 +21,9 @@ from muster.api.base import (
     query_int,
     record_person_read,
 )
-from muster.api.permissions import (
-    refuse_out_of_scope,
-)
 from muster.audit import services as audit
 from muster.custody.models import Placement
+from muster.people import serializers as s
 from muster.people import services as people
 from muster.people.models import PROTECTION_FLAGS, Person
 from muster.people.search import filter_by_query
@@ -55,18 +53,18 @@ PERSON_FILTER_NAMES = [p.name for p in PERSON_FILTERS]
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=PERSON_FILTERS, responses=s.PersonSerializer(many=True)),
-    retrieve=extend_schema(responses=s.PersonSerializer),
+    list=extend_schema(parameters=PERSON_FILTERS, responses=base.PersonSerializer(many=True)),
+    retrieve=extend_schema(responses=base.PersonSerializer),
     partial_update=extend_schema(
         request=s.PersonCorrectionInputSerializer,
-        responses=s.PersonSerializer,
+        responses=base.PersonSerializer,
         description="Correct registered details. Needs a reason; only correctable fields your "
         "role may see are accepted, anything else is refused and nothing changes.",
     ),
 )
 class PersonViewSet(PolicyViewSet):
     lookup_field = "number"
-    serializer_class = s.PersonSerializer
+    serializer_class = base.PersonSerializer
     policy_action = {
         "list": "person.view",
         "retrieve": "person.view",
@@ -81,14 +79,12 @@ class PersonViewSet(PolicyViewSet):
         ).order_by("id")
 
     def get_object(self) -> Person:
-        try:
-            return super().get_object()
-        except Http404:
-            number = self.kwargs.get(self.lookup_field)
-            hidden = Person.objects.filter(number=number).first()
-            if hidden is not None:
-                refuse_out_of_scope(self.request, hidden)
-            raise
+        return get_in_scope(
+            self.request,
+            self.get_queryset(),
+            reason=OUT_OF_SCOPE,
+            number=self.kwargs.get(self.lookup_field),
+        )
 
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "fields": self.visible_fields()}
@@ -106,6 +102,11 @@ class PersonViewSet(PolicyViewSet):
             qs = qs.filter(number=number)
         if (raw := params.get("facility", "").strip()) != "":
             facility = facility_or_400(query_int(raw, "facility"), "facility")
+            if not policy.may_list_persons_at(self.request.user, facility):
+                # Who is at a holding facility is who is held: not for roles blind to categories.
+                raise ValidationError(
+                    {"facility": [_("your role may not list who is at this facility")]}
+                )
             qs = qs.filter(
                 placements__is_current=True,
                 placements__state=Placement.State.PLACED,

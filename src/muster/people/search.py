@@ -11,7 +11,13 @@ from itertools import combinations
 from django.db.models import Q, QuerySet
 
 from muster.core.numbering import ALPHABET
-from muster.identity import name_level, normalise_name, transliterate
+from muster.identity import (
+    PersonCsvError,
+    ScreeningIndex,
+    name_level,
+    normalise_name,
+    transliterate,
+)
 
 # A query of more words is searched by its first words: every grouping of them into name parts is
 # tried (2 ** (n - 1) groupings), and no name has more than a handful of parts.
@@ -217,6 +223,83 @@ def closeness(person, query: str) -> float:
             best = max(best, score)
         total += best
     return round(total / len(words), 4)
+
+
+# The typed words as the name parts of a person record, in the order a name is said: the first the
+# given name, the last the family name, those between the father's and grandfather's names.
+_QUERY_PARTS = {
+    2: ("given_name", "family_name"),
+    3: ("given_name", "father_name", "family_name"),
+    4: ("given_name", "father_name", "grandfather_name", "family_name"),
+}
+
+
+def query_record(query: str) -> dict[str, str] | None:
+    """The typed name as a person record for the identity model; ``None`` for a single word (the
+    model compares persons, and one name part says too little to score)."""
+    words = query_words(query)
+    if len(words) < 2:
+        return None
+    if len(words) > 4:
+        words = [*words[:3], " ".join(words[3:])]
+    record = {"record_id": "query", "source": "search"}
+    record.update(zip(_QUERY_PARTS[len(words)], words, strict=True))
+    return record
+
+
+def _person_record(person) -> dict[str, str]:
+    dob = person.date_of_birth
+    return {
+        "record_id": str(person.pk),
+        "source": "registry",
+        **{f: getattr(person, f, "") or "" for f in (*NAME_FIELDS, "mother_name", "alias")},
+        "sex": person.sex if person.sex in ("M", "F") else "",
+        "date_of_birth": dob.isoformat() if dob else "",
+        "birth_year": str(dob.year if dob else person.birth_year or ""),
+    }
+
+
+NAME_FIELDS = ("given_name", "father_name", "grandfather_name", "family_name")
+
+
+def model_weights(persons, query: str) -> dict[int, float]:
+    """The identity model's match weight (log2 odds, :class:`muster.identity.ScreeningIndex`) of
+    the typed name against each person it pairs with; persons it does not pair are left out."""
+    record = query_record(query)
+    if record is None or not persons:
+        return {}
+    index = ScreeningIndex()
+    for person in persons:
+        try:
+            index.add(_person_record(person))
+        except PersonCsvError:
+            continue  # a record the model cannot read is ranked by closeness alone
+    try:
+        candidates = index.candidates(record, limit=len(persons))
+    except PersonCsvError:
+        return {}
+    return {int(c.record_id): c.score for c in candidates}
+
+
+def rank(persons, query: str) -> list[tuple[float, object]]:
+    """``persons`` best first for what was typed, each with its closeness (0..1, shown).
+
+    The registration number (or its start) first; then the persons the identity model pairs the
+    typed name with, by its match weight; then the others. Within equal weights (a name alone
+    weighs the same for an exact and a transliterated match), the closer name first."""
+    weights = model_weights(persons, query)
+    scored = [(closeness(p, query), p) for p in persons]
+    number_hit = _number_prefix(query) or (query or "").strip()
+
+    def key(sp):
+        score, person = sp
+        is_number = score == 1.0 and person.number.upper().startswith(
+            (number_hit.upper(), PERSON_PREFIX + number_hit.upper())
+        )
+        weight = weights.get(person.pk)
+        return (not is_number, weight is None, -(weight or 0.0), -score, person.number)
+
+    return sorted(scored, key=key)
 
 
 def partial_name_condition(query: str) -> Q | None:

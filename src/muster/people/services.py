@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
 from muster.core.numbering import new_number
+from muster.people.audit_actions import PeopleAction
 from muster.people.models import (
     NAME_PARTS,
     PROTECTION_FLAGS,
@@ -69,7 +70,7 @@ def create_household(
         for doc in data.get("documents", []):
             IdentityDocument.objects.create(person=person, recorded_at=now, **doc)
         audit.record(
-            "person.register",
+            PeopleAction.PERSON_REGISTER,
             actor=by,
             obj=person,
             request=request,
@@ -77,7 +78,7 @@ def create_household(
         )
         people.append(person)
     audit.record(
-        "household.register",
+        PeopleAction.HOUSEHOLD_REGISTER,
         actor=by,
         obj=household,
         request=request,
@@ -97,7 +98,10 @@ def add_member(household: Household, data: dict, *, by, request=None) -> Person:
         raise ValidationError(
             {
                 "relationship_to_head": [
-                    _("the household has a head; give this person's relationship")
+                    ValidationError(
+                        _("the household has a head; give this person's relationship"),
+                        code="household_has_head",
+                    )
                 ]
             }
         )
@@ -108,14 +112,14 @@ def add_member(household: Household, data: dict, *, by, request=None) -> Person:
     for doc in data.get("documents", []):
         IdentityDocument.objects.create(person=person, recorded_at=now, **doc)
     audit.record(
-        "person.register",
+        PeopleAction.PERSON_REGISTER,
         actor=by,
         obj=person,
         request=request,
         detail={"household": household.number, "late": True},
     )
     audit.record(
-        "household.add_member",
+        PeopleAction.HOUSEHOLD_ADD_MEMBER,
         actor=by,
         obj=household,
         request=request,
@@ -128,10 +132,18 @@ def add_member(household: Household, data: dict, *, by, request=None) -> Person:
 def add_document(person: Person, raw: dict, *, by, request=None) -> IdentityDocument:
     cleaned = clean_member({"given_name": person.given_name, "documents": [raw]})["documents"]
     if not cleaned:
-        raise ValidationError({"number": [_("is required for a document")]})
+        raise ValidationError(
+            {
+                "number": [
+                    ValidationError(
+                        _("is required for a document"), code="document_number_required"
+                    )
+                ]
+            }
+        )
     doc = IdentityDocument.objects.create(person=person, recorded_at=timezone.now(), **cleaned[0])
     audit.record(
-        "person.document.add",
+        PeopleAction.PERSON_DOCUMENT_ADD,
         actor=by,
         obj=person,
         request=request,
@@ -160,7 +172,9 @@ def correct_person(
 ) -> PersonCorrection | None:
     """Correct registered details. The old values are kept in a PersonCorrection; nothing is lost."""
     if not (reason or "").strip():
-        raise ValidationError({"reason": [_("a correction needs a reason")]})
+        raise ValidationError(
+            {"reason": [ValidationError(_("a correction needs a reason"), code="reason_required")]}
+        )
     unknown = sorted(set(raw) - set(CORRECTABLE) - {"estimated_age"})
     if unknown:
         raise ValidationError({f: [_("cannot be corrected here")] for f in unknown})
@@ -193,7 +207,11 @@ def correct_person(
         corrected_at=timezone.now(),
     )
     audit.record(
-        "person.correct", actor=by, obj=person, request=request, detail={"fields": sorted(changes)}
+        PeopleAction.PERSON_CORRECT,
+        actor=by,
+        obj=person,
+        request=request,
+        detail={"fields": sorted(changes)},
     )
     return correction
 
@@ -209,14 +227,31 @@ def _lock_persons(*persons: Person) -> list[Person]:
 def lock_for_merge(kept: Person, duplicate: Person, *, reason: str) -> tuple[Person, Person]:
     """Both records, locked and checked: a merge needs a reason, two records, neither merged yet."""
     if not (reason or "").strip():
-        raise ValidationError({"reason": [_("a merge needs a reason")]})
+        raise ValidationError(
+            {"reason": [ValidationError(_("a merge needs a reason"), code="reason_required")]}
+        )
     if kept.pk == duplicate.pk:
-        raise ValidationError({"candidate": [_("a record cannot be merged into itself")]})
+        raise ValidationError(
+            {
+                "candidate": [
+                    ValidationError(
+                        _("a record cannot be merged into itself"), code="merge_into_itself"
+                    )
+                ]
+            }
+        )
     locked = {p.pk: p for p in _lock_persons(kept, duplicate)}
     kept, duplicate = locked[kept.pk], locked[duplicate.pk]
     if duplicate.merged_into_id or kept.merged_into_id:
         raise ValidationError(
-            {"candidate": [_("one of these records is already merged into another")]}
+            {
+                "candidate": [
+                    ValidationError(
+                        _("one of these records is already merged into another"),
+                        code="already_merged",
+                    )
+                ]
+            }
         )
     return kept, duplicate
 
@@ -254,7 +289,9 @@ def merge_persons(kept: Person, duplicate: Person, *, by, reason: str, request=N
         detail = {"kept": kept.number, "duplicate": duplicate.number, "other": other.number}
         if person is kept and gained:
             detail["flags_gained"] = gained
-        audit.record("person.merge", actor=by, obj=person, request=request, detail=detail)
+        audit.record(
+            PeopleAction.PERSON_MERGE, actor=by, obj=person, request=request, detail=detail
+        )
     return kept
 
 
@@ -276,10 +313,24 @@ def unmerge(duplicate: Person, *, by, reason: str, request=None) -> Person:
     """Undo a merge: the duplicate stands on its own again and the kept record loses the flags it
     gained from it (screening's ``unmerge_duplicate`` also puts both back where they were)."""
     if not (reason or "").strip():
-        raise ValidationError({"reason": [_("undoing a merge needs a reason")]})
+        raise ValidationError(
+            {
+                "reason": [
+                    ValidationError(_("undoing a merge needs a reason"), code="reason_required")
+                ]
+            }
+        )
     duplicate = _lock_persons(duplicate)[0]
     if not duplicate.merged_into_id:
-        raise ValidationError({"person": [_("%(p)s is not merged") % {"p": duplicate.number}]})
+        raise ValidationError(
+            {
+                "person": [
+                    ValidationError(
+                        _("%(p)s is not merged") % {"p": duplicate.number}, code="not_merged"
+                    )
+                ]
+            }
+        )
     kept = _lock_persons(duplicate.merged_into)[0]
     gained = (
         PersonCorrection.objects.filter(
@@ -304,7 +355,7 @@ def unmerge(duplicate: Person, *, by, reason: str, request=None) -> Person:
     duplicate.merged_into = None
     duplicate.save(update_fields=["merged_into"])
     audit.record(
-        "person.unmerge",
+        PeopleAction.PERSON_UNMERGE,
         actor=by,
         obj=duplicate,
         request=request,
@@ -324,15 +375,27 @@ def add_photo(person: Person, data: bytes, *, by, request=None):
     from muster.people.models import Photo
 
     if len(data) > MAX_PHOTO_BYTES:
-        raise ValidationError({"photo": _("the photo is larger than 2 MB")})
+        raise ValidationError(
+            {"photo": ValidationError(_("the photo is larger than 2 MB"), code="too_large")}
+        )
     content_type = next((t for magic, t in PHOTO_TYPES.items() if data.startswith(magic)), None)
     if content_type is None:
-        raise ValidationError({"photo": _("the photo must be a JPEG or PNG image")})
+        raise ValidationError(
+            {
+                "photo": ValidationError(
+                    _("the photo must be a JPEG or PNG image"), code="not_an_image"
+                )
+            }
+        )
     Photo.objects.filter(person=person, is_current=True).update(is_current=False)
     photo = Photo.objects.create(
         person=person, content_type=content_type, data=data, taken_at=timezone.now(), taken_by=by
     )
     audit.record(
-        "person.photo.add", actor=by, obj=person, request=request, detail={"bytes": len(data)}
+        PeopleAction.PERSON_PHOTO_ADD,
+        actor=by,
+        obj=person,
+        request=request,
+        detail={"bytes": len(data)},
     )
     return photo

@@ -10,6 +10,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from muster.people.models import (
     NAME_PARTS,
@@ -44,6 +45,11 @@ def has_hidden_characters(text: str) -> bool:
     return bool(BIDI_CONTROLS.search(text)) or any(unicodedata.category(ch) == "Cf" for ch in text)
 
 
+def name_has_hidden_characters(person) -> bool:
+    """Whether any of the person's name parts holds an invisible or direction-changing character."""
+    return any(has_hidden_characters(getattr(person, p)) for p in NAME_PARTS)
+
+
 def _text(raw, field: str, errors: dict, required: bool = False, max_length: int = NAME_MAX) -> str:
     value = "" if raw is None else str(raw)
     # Kept exactly as typed (only surrounding blanks trimmed): keys for matching are derived elsewhere.
@@ -54,7 +60,11 @@ def _text(raw, field: str, errors: dict, required: bool = False, max_length: int
     if required and not value:
         errors[field] = _("is required")
     elif len(value) > max_length:
-        errors[field] = _("is too long (%(n)d characters; at most %(max)d)") % {
+        errors[field] = ngettext(
+            "is too long (%(n)d character; at most %(max)d)",
+            "is too long (%(n)d characters; at most %(max)d)",
+            len(value),
+        ) % {
             "n": len(value),
             "max": max_length,
         }
@@ -213,14 +223,22 @@ def _check_flags(out: dict, errors: dict, today: dt.date) -> None:
     for flag in ("unaccompanied_child", "separated_child"):
         if out.get(flag) and youngest is not None and youngest >= 18:
             errors.setdefault(
-                flag, _("is for children under 18; this person is %(n)d") % {"n": youngest}
+                flag,
+                ngettext(
+                    "is for children under 18; this person is %(n)d year old",
+                    "is for children under 18; this person is %(n)d years old",
+                    youngest,
+                )
+                % {"n": youngest},
             )
 
 
 def clean_household(members_raw: list[dict], *, today: dt.date | None = None) -> list[dict]:
     """Validate a whole household; errors are keyed ``members[i].field``. Head must come first."""
     if not members_raw:
-        raise ValidationError({"members": [_("at least one person is required")]})
+        raise ValidationError(
+            {"members": [ValidationError(_("at least one person is required"), code="required")]}
+        )
     errors: dict[str, list[str]] = {}
     cleaned: list[dict] = []
     for i, raw in enumerate(members_raw):
@@ -237,7 +255,12 @@ def clean_household(members_raw: list[dict], *, today: dt.date | None = None) ->
     heads = [m for m in cleaned if m["relationship_to_head"] == Relationship.HEAD]
     if not errors and len(heads) != 1:
         errors["members"] = [
-            _("a household has exactly one head (found %(n)d)") % {"n": len(heads)}
+            ngettext(
+                "a household has exactly one head (found %(n)d)",
+                "a household has exactly one head (found %(n)d)",
+                len(heads),
+            )
+            % {"n": len(heads)}
         ]
     if not errors and cleaned[0]["relationship_to_head"] != Relationship.HEAD:
         errors["members[0].relationship_to_head"] = [_("the first person must be the head")]

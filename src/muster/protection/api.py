@@ -1,10 +1,13 @@
 """The API of protection: protection reviews of children, separated families."""
 
+from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from muster.access import policy
 from muster.api.base import PolicyViewSet, person_by_number
+from muster.audit import services as audit
 from muster.protection import queries as protection_queries
 from muster.protection import services as protection
 from muster.protection.models import FamilySeparation, ProtectionReview
@@ -45,8 +48,13 @@ class ProtectionReviewViewSet(PolicyViewSet):
         qs = self.get_queryset()
         if number := request.query_params.get("person", ""):
             qs = qs.filter(person__number=number[:20])
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        with transaction.atomic():
+            page = self.paginate_queryset(qs)
+            data = self.get_serializer(page, many=True).data
+            audit.record_list(
+                request, [r.person_id for r in page], via="api", view="protection-reviews"
+            )
+        return self.get_paginated_response(data)
 
     def create(self, request):
         form = ProtectionReviewInputSerializer(data=request.data)
@@ -64,7 +72,10 @@ class ProtectionReviewViewSet(PolicyViewSet):
 
 class SeparationSerializer(serializers.ModelSerializer):
     household = serializers.CharField(source="household.number")
-    to_facility = serializers.CharField(source="to_facility.name", default=None)
+    to_facility = serializers.SerializerMethodField(
+        help_text="Null when the destination is a camp or holding facility and your role may not "
+        "see categories (the kind of facility would tell the moved members' category)."
+    )
     movement = serializers.CharField(source="movement.number", default=None)
     moved = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
     remained = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
@@ -85,6 +96,13 @@ class SeparationSerializer(serializers.ModelSerializer):
             "recorded_at",
         ]
 
+    def get_to_facility(self, separation) -> str | None:
+        fields = policy.person_fields(self.context["request"].user)
+        facility = separation.to_facility
+        if facility is None:  # a departure: the destination says where to
+            return None
+        return facility.name if policy.shows_facility(fields, facility) else None
+
 
 @extend_schema_view(list=extend_schema(responses=SeparationSerializer(many=True)))
 class SeparationViewSet(PolicyViewSet):
@@ -95,8 +113,12 @@ class SeparationViewSet(PolicyViewSet):
         return protection_queries.separated_families()
 
     def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        with transaction.atomic():
+            page = self.paginate_queryset(self.get_queryset())
+            data = self.get_serializer(page, many=True).data
+            shown = [p.pk for sep in page for p in (*sep.moved.all(), *sep.remained.all())]
+            audit.record_list(request, shown, via="api", view="separations")
+        return self.get_paginated_response(data)
 
 
 ROUTES = [

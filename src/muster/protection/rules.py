@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
 from muster.people.models import Household, Person
+from muster.protection.audit_actions import ProtectionAction
 from muster.protection.models import FamilySeparation, ProtectionReview
 
 ADULT_AGE = 18
@@ -176,7 +177,9 @@ def check_receipt(
             message += " " + _("(children left in transit: %(list)s)") % {
                 "list": ", ".join(children[:20])
             }
-        raise ValidationError({"separation_reason": [message]})
+        raise ValidationError(
+            {"separation_reason": [ValidationError(message, code="separation_reason_required")]}
+        )
     return plan
 
 
@@ -213,7 +216,7 @@ def record_separation(
         record.moved.set([p.pk for p in sep.moved])
         record.remained.set(sep.remained_ids)
         audit.record(
-            "household.separate",
+            ProtectionAction.HOUSEHOLD_SEPARATE,
             actor=by,
             object_type="people.household",
             object_id=sep.household_id,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
 from muster.people.models import Person
+from muster.protection.audit_actions import ProtectionAction
 from muster.protection.models import ProtectionReview
 
 
@@ -32,7 +33,7 @@ def record_protection_review(
         person=person, reviewer=by, outcome=outcome, reason=reason.strip(), at=timezone.now()
     )
     audit.record(
-        "protection.review",
+        ProtectionAction.PROTECTION_REVIEW,
         actor=by,
         obj=person,
         request=request,

@@ -12,15 +12,13 @@ from django.utils.translation import gettext as _
 
 from muster.access.decorators import requires
 from muster.audit import services as audit
+from muster.core.errors import errors_from
 from muster.core.paging import paginate
+from muster.people.audit_actions import PeopleAction
 from muster.people.models import Person
 from muster.protection import queries as protection_queries
 from muster.protection import services as protection
 from muster.protection.models import ProtectionReview
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
 
 
 @requires("protection.review")
@@ -38,12 +36,15 @@ def protection_review(request: HttpRequest, number: str) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            errors = _errors(exc)
+            errors = errors_from(exc)
         else:
             messages.success(request, _("Protection review recorded."))
             return redirect("protection-review", number=person.number)
     audit.record(
-        "person.read", request=request, obj=person, detail={"via": "web", "view": "protection"}
+        PeopleAction.PERSON_READ,
+        request=request,
+        obj=person,
+        detail={"via": "web", "view": "protection"},
     )
     return render(
         request,

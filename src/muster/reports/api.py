@@ -3,10 +3,10 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.response import Response
 
-from muster.api import serializers as s
 from muster.api.base import (
     PolicyViewSet,
 )
+from muster.reports import serializers as s
 from muster.reports.sitrep import situation_report
 
 

@@ -29,12 +29,7 @@ def situation_report() -> dict:
     by_category["undecided"] = registered - sum(by_category.values())
 
     populations = custody.populations()
-    expected = dict(
-        custody.in_transit_lines()
-        .filter(outcome="pending")
-        .values_list("movement__to_facility_id")
-        .annotate(n=Count("id"))
-    )
+    expected = custody.expected_by_facility()
     facilities = []
     for f in Facility.objects.order_by("kind", "name"):
         pop = populations.get(f.pk, 0)
@@ -42,6 +37,7 @@ def situation_report() -> dict:
             {
                 "id": f.pk,
                 "name": f.name,
+                "name_ar": f.name_ar,
                 "kind": f.kind,
                 "pcode": f.pcode,
                 "population": pop,

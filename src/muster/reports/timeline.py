@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from muster.access.policy import CATEGORY_FACILITY_KINDS, shows_facility
 from muster.audit import services as audit
+from muster.core.text import isolate
 from muster.custody.models import ManifestLine, Placement
-from muster.custody.services import facility_names_at
+from muster.custody.services import MERGE_LEFT_NOTE, facilities_at
 from muster.departures import queries as departures
 from muster.people.models import Person, PersonCorrection
 from muster.protection.models import FamilySeparation, ProtectionReview
@@ -49,6 +52,7 @@ class Event:
     kind: str
     text: str
     detail: str = ""
+    warning: str = ""
 
 
 def person_timeline(
@@ -66,24 +70,24 @@ def person_timeline(
             person.registered_at,
             "registered",
             _("Registered"),
-            _("household %(h)s") % {"h": household} if household else "",
+            _("household %(h)s") % {"h": isolate(household)} if household else "",
         )
     )
     if fields & {"current_facility", "custody_state"}:
-        events.extend(_custody_events(person))
+        events.extend(_custody_events(person, fields))
     if "category" in fields:
         events.extend(_category_events(person, fields))
     events.extend(_correction_events(person, fields))
     if "merged_into" in fields:
         events.extend(_merge_events(person, fields))
     if "household" in fields:
-        events.extend(_separation_events(person))
+        events.extend(_separation_events(person, fields))
     if fields & {"unaccompanied_child", "separated_child"}:
         events.extend(_protection_events(person, protection_detail))
     return sorted(events, key=lambda e: (e.at, _KIND_ORDER.get(e.kind, 99)))
 
 
-def _custody_events(person: Person) -> list[Event]:
+def _custody_events(person: Person, fields) -> list[Event]:
     events = []
     placements = Placement.objects.filter(person=person).select_related(
         "facility", "movement__from_facility", "movement__to_facility"
@@ -103,25 +107,44 @@ def _custody_events(person: Person) -> list[Event]:
             wanted.add((pl.movement.from_facility_id, pl.started_at))
             wanted.add((pl.movement.to_facility_id, pl.started_at))
     wanted |= {(line.movement.to_facility_id, line.resolved_at) for line in missing}
-    names = facility_names_at(wanted)
+    known = facilities_at(wanted)
+    kinds_now = {pl.facility_id: pl.facility.kind for pl in placements if pl.facility_id}
+    for pl in placements:
+        if pl.movement is not None:
+            kinds_now[pl.movement.from_facility_id] = pl.movement.from_facility.kind
+            kinds_now[pl.movement.to_facility_id] = pl.movement.to_facility.kind
+    for line in missing:
+        kinds_now[line.movement.to_facility_id] = line.movement.to_facility.kind
+    named = "category_facility" in fields
 
     def name(facility_id, at):
-        return names[(facility_id, at)]
+        # A camp or holding facility tells the category: unnamed for roles blind to categories,
+        # whether it is of such a kind then or now.
+        text, kind = known[(facility_id, at)]
+        if not named and CATEGORY_FACILITY_KINDS & {kind, kinds_now.get(facility_id)}:
+            return _("a facility")
+        return text
+
+    exit_kinds = departures.kinds_of(pl.exit_ref for pl in placements if pl.exit_ref)
+
+    def exit_note(pl) -> str:
+        # How and where they left: like a holding facility's name, a handover tells "held".
+        return pl.note if departures.shows_exit(fields, exit_kinds.get(pl.exit_ref, "")) else ""
 
     for pl in placements:
         mv = pl.movement
         if pl.state == Placement.State.IN_TRANSIT and mv is not None:
             detail = _("%(from)s → %(to)s") % {
-                "from": name(mv.from_facility_id, pl.started_at),
-                "to": name(mv.to_facility_id, pl.started_at),
+                "from": isolate(name(mv.from_facility_id, pl.started_at)),
+                "to": isolate(name(mv.to_facility_id, pl.started_at)),
             }
             if mv.vehicle:
-                detail += " · " + _("vehicle %(v)s") % {"v": mv.vehicle}
+                detail += " · " + _("vehicle %(v)s") % {"v": isolate(mv.vehicle)}
             events.append(
                 Event(
                     pl.started_at,
                     "dispatched",
-                    _("Dispatched on movement %(m)s") % {"m": mv.number},
+                    _("Dispatched on movement %(m)s") % {"m": isolate(mv.number)},
                     detail,
                 )
             )
@@ -130,20 +153,23 @@ def _custody_events(person: Person) -> list[Event]:
                 Event(
                     pl.started_at,
                     "received",
-                    _("Received at %(f)s") % {"f": name(pl.facility_id, pl.started_at)},
+                    _("Received at %(f)s") % {"f": isolate(name(pl.facility_id, pl.started_at))},
                     _("movement %(m)s from %(from)s")
-                    % {"m": mv.number, "from": name(mv.from_facility_id, pl.started_at)},
+                    % {
+                        "m": isolate(mv.number),
+                        "from": isolate(name(mv.from_facility_id, pl.started_at)),
+                    },
                 )
             )
         elif pl.state == Placement.State.PLACED:
             detail = ""
             if pl.capacity_override_reason:
-                detail = _("capacity override: %(r)s") % {"r": pl.capacity_override_reason}
+                detail = _("capacity override: %(r)s") % {"r": isolate(pl.capacity_override_reason)}
             events.append(
                 Event(
                     pl.started_at,
                     "placed",
-                    _("Placed at %(f)s") % {"f": name(pl.facility_id, pl.started_at)},
+                    _("Placed at %(f)s") % {"f": isolate(name(pl.facility_id, pl.started_at))},
                     detail,
                 )
             )
@@ -152,8 +178,8 @@ def _custody_events(person: Person) -> list[Event]:
                 Event(
                     pl.started_at,
                     "leaving",
-                    _("Left custody on departure %(d)s") % {"d": pl.exit_ref},
-                    pl.note,
+                    _("Left custody on departure %(d)s") % {"d": isolate(pl.exit_ref)},
+                    exit_note(pl),
                 )
             )
         elif pl.state == Placement.State.DEPARTED:
@@ -161,8 +187,9 @@ def _custody_events(person: Person) -> list[Event]:
                 Event(
                     pl.started_at,
                     "departed",
-                    _("Departed (%(d)s), confirmed by the receiving side") % {"d": pl.exit_ref},
-                    pl.note,
+                    _("Departed (%(d)s), confirmed by the receiving side")
+                    % {"d": isolate(pl.exit_ref)},
+                    exit_note(pl),
                 )
             )
     for line in departures.lines_of(person).filter(
@@ -184,8 +211,8 @@ def _custody_events(person: Person) -> list[Event]:
                 "missing",
                 _("Reported not arrived at %(f)s (movement %(m)s)")
                 % {
-                    "f": name(line.movement.to_facility_id, line.resolved_at),
-                    "m": line.movement.number,
+                    "f": isolate(name(line.movement.to_facility_id, line.resolved_at)),
+                    "m": isolate(line.movement.number),
                 },
                 line.note,
             )
@@ -207,17 +234,17 @@ def _category_events(person: Person, fields) -> list[Event]:
         if "category_reason" in fields:
             reasons.append(d.reason)
             if d.legal_basis:
-                reasons.append(_("legal basis: %(b)s") % {"b": d.legal_basis})
+                reasons.append(_("legal basis: %(b)s") % {"b": isolate(d.legal_basis)})
             if d.basis:
-                reasons.append(_("basis: %(b)s") % {"b": d.basis})
+                reasons.append(_("basis: %(b)s") % {"b": isolate(d.basis)})
         proposer = d.decided_by.get_username() if show_who and d.decided_by_id else ""
         approver = d.approved_by.get_username() if show_who and d.approved_by_id else ""
         needed_approval = d.approved_at is not None or d.status != ApprovalStatus.APPROVED
         if needed_approval and screening_role:
             text = (
-                _("%(c)s proposed by %(u)s") % {"c": category, "u": proposer}
+                _("%(c)s proposed by %(u)s") % {"c": isolate(category), "u": isolate(proposer)}
                 if proposer
-                else _("%(c)s proposed") % {"c": category}
+                else _("%(c)s proposed") % {"c": isolate(category)}
             )
             if d.status == ApprovalStatus.PENDING:
                 text += " — " + _("awaiting approval by a second officer")
@@ -227,9 +254,9 @@ def _category_events(person: Person, fields) -> list[Event]:
             if screening_role:
                 note = d.approval_note if "category_reason" in fields else ""
                 text = (
-                    _("%(c)s refused by %(u)s") % {"c": category, "u": approver}
+                    _("%(c)s refused by %(u)s") % {"c": isolate(category), "u": isolate(approver)}
                     if approver
-                    else _("%(c)s refused") % {"c": category}
+                    else _("%(c)s refused") % {"c": isolate(category)}
                 )
                 events.append(Event(d.approved_at or d.decided_at, "category_refused", text, note))
             continue
@@ -238,18 +265,18 @@ def _category_events(person: Person, fields) -> list[Event]:
         parts = list(reasons)
         if needed_approval:
             if approver:
-                parts.append(_("approved by %(u)s") % {"u": approver})
+                parts.append(_("approved by %(u)s") % {"u": isolate(approver)})
             if "category_reason" in fields and d.approval_note:
                 parts.append(d.approval_note)
         elif proposer:
-            parts.append(_("by %(u)s") % {"u": proposer})
+            parts.append(_("by %(u)s") % {"u": isolate(proposer)})
         if not d.is_current:
             parts.append(_("superseded"))
         events.append(
             Event(
                 d.approved_at if needed_approval else d.decided_at,
                 "category",
-                _("Category: %(c)s") % {"c": category},
+                _("Category: %(c)s") % {"c": isolate(category)},
                 " · ".join(parts),
             )
         )
@@ -264,35 +291,82 @@ def _merge_events(person: Person, fields) -> list[Event]:
     )
     show_who = "category_decided_by" in fields
     for e in records.order_by("seq"):
-        by = _("by %(u)s") % {"u": e.actor_username} if show_who and e.actor_username else ""
+        by = (
+            _("by %(u)s") % {"u": isolate(e.actor_username)}
+            if show_who and e.actor_username
+            else ""
+        )
         if e.action == "person.merge":
             if e.detail.get("duplicate") == person.number:
-                text = _("Merged into %(n)s (same person)") % {"n": e.detail.get("kept", "")}
+                text = _("Merged into %(n)s (same person)") % {
+                    "n": isolate(e.detail.get("kept", ""))
+                }
             else:
                 text = _("Registration %(n)s merged into this record (same person)") % {
-                    "n": e.detail.get("duplicate", "")
+                    "n": isolate(e.detail.get("duplicate", ""))
                 }
-            events.append(Event(e.at, "merged", text, by))
+            warning = _moved_unrecorded(
+                e.seq, e.detail.get("kept", ""), e.detail.get("duplicate", ""), fields
+            )
+            events.append(Event(e.at, "merged", text, by, warning))
         else:
             text = _("Merge with %(n)s undone: separate persons") % {
-                "n": e.detail.get("was_merged_into", "")
+                "n": isolate(e.detail.get("was_merged_into", ""))
             }
             events.append(Event(e.at, "unmerged", text, by))
     return events
 
 
-def _separation_events(person: Person) -> list[Event]:
+def _moved_unrecorded(merge_seq: int, kept: str, duplicate: str, fields) -> str:
+    """The warning of a merge whose two records were at different facilities with no movement
+    recorded between them (custody.end_for_merge audits it, just before the merge)."""
+    dup = Person.objects.filter(number=duplicate).only("pk").first()
+    if dup is None:
+        return ""
+    event = (
+        audit.search(object_type=audit.PERSON_TYPE, object_id=str(dup.pk))
+        .filter(action="placement.end_for_merge", seq__lt=merge_seq)
+        .order_by("-seq")
+        .first()
+    )
+    if event is None or not event.detail.get("warning"):
+        return ""
+    now_at = Placement.objects.filter(pk=event.detail.get("placement")).select_related("facility")
+    was_at = (
+        Placement.objects.filter(
+            person__number=kept, note__endswith=MERGE_LEFT_NOTE.format(duplicate=duplicate)
+        )
+        .select_related("facility")
+        .order_by("-ended_at", "-id")
+    )
+    a, b = was_at.first(), now_at.first()
+    if a is None or b is None or a.facility is None or b.facility is None:
+        return _("The two records were at different places with no movement recorded between them.")
+    if not (shows_facility(fields, a.facility) and shows_facility(fields, b.facility)):
+        return _("The two records were at different places with no movement recorded between them.")
+    return _(
+        "The two records were at different places: %(a)s and %(b)s, with no movement recorded "
+        "between them. Check where the person is."
+    ) % {"a": isolate(a.facility.name), "b": isolate(b.facility.name)}
+
+
+def _separation_events(person: Person, fields) -> list[Event]:
     events = []
     moved = set(FamilySeparation.objects.filter(moved=person).values_list("pk", flat=True))
     for sep in separations_of(person):
+        shown = sep.to_facility_id is not None and shows_facility(fields, sep.to_facility)
         where = (
             _("moved to %(f)s") if sep.pk in moved else _("stayed when others moved to %(f)s")
-        ) % {"f": sep.to_facility.name if sep.to_facility_id else sep.destination}
+        ) % {
+            "f": isolate(sep.to_facility.name)
+            if shown
+            else (isolate(sep.destination) if sep.destination else _("a facility"))
+        }
         events.append(
             Event(
                 sep.recorded_at,
                 "separated",
-                _("Separated from household: %(r)s") % {"r": sep.reason},
+                _("Separated from household: %(r)s") % {"r": isolate(sep.reason)},
                 where,
             )
         )
@@ -305,12 +379,12 @@ def _protection_events(person: Person, detail: bool) -> list[Event]:
         parts = []
         if detail:
             parts.append(review.reason)
-            parts.append(_("by %(u)s") % {"u": review.reviewer.get_username()})
+            parts.append(_("by %(u)s") % {"u": isolate(review.reviewer.get_username())})
         events.append(
             Event(
                 review.at,
                 "protection_review",
-                _("Protection review: %(o)s") % {"o": review.get_outcome_display()},
+                _("Protection review: %(o)s") % {"o": isolate(review.get_outcome_display())},
                 " · ".join(parts),
             )
         )
@@ -335,9 +409,11 @@ def _correction_events(person: Person, fields) -> list[Event]:
             else:
                 hidden += 1
         if hidden:
-            shown.append(_("%(n)d other field(s)") % {"n": hidden})
+            shown.append(
+                ngettext("%(n)d other field", "%(n)d other fields", hidden) % {"n": isolate(hidden)}
+            )
         detail = "; ".join(shown)
         if c.reason:
-            detail += " · " + _("reason: %(r)s") % {"r": c.reason}
+            detail += " · " + _("reason: %(r)s") % {"r": isolate(c.reason)}
         events.append(Event(c.corrected_at, "corrected", _("Details corrected"), detail))
     return events

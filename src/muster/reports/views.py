@@ -5,12 +5,11 @@ audited in the same transaction.
 """
 
 from django.db.models import OuterRef, Subquery
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from muster.access.decorators import requires
-from muster.audit import services as audit
+from muster.access.lookup import get_in_scope
 from muster.custody.models import Facility, Movement, Placement
 from muster.departures.models import SITREP_KEYS
 from muster.people.models import Person
@@ -152,11 +151,13 @@ def sitrep_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _facility_in_scope(request: HttpRequest, pk: int) -> Facility:
-    facility = get_object_or_404(Facility, pk=pk)
-    if not may_export_roll(request.user, facility.pk):
-        audit.record_denied(request, "facility outside scope", obj=facility)
-        raise Http404
-    return facility
+    return get_in_scope(
+        request,
+        Facility.objects.all(),
+        allowed=lambda f: may_export_roll(request.user, f.pk),
+        reason="facility outside scope",
+        pk=pk,
+    )
 
 
 @requires("person.export")
@@ -192,10 +193,13 @@ def facility_roll_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
 @requires("person.export")
 def manifest_export(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
     """A movement's manifest, person by person, with each person's receipt outcome."""
-    movement = get_object_or_404(Movement, number=number)
-    if not may_export_manifest(request.user, movement):
-        audit.record_denied(request, "movement outside scope", obj=movement)
-        raise Http404
+    movement = get_in_scope(
+        request,
+        Movement.objects.all(),
+        allowed=lambda m: may_export_manifest(request.user, m),
+        reason="movement outside scope",
+        number=number,
+    )
     # In manifest order (as dispatched, the order people are called to the bus), each row carrying
     # the movement: from, to, vehicle and time, in local time with its offset.
     lines = movement.lines.select_related("person").order_by("id")

@@ -13,10 +13,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from muster.core.conf import MusterSettings, conf
 from muster.identity import PERSON_ATTRIBUTES, Candidate, ScreeningIndex
-from muster.people.models import Person, PersonCorrection
+from muster.people.models import Person, PersonCorrection, Sex
 from muster.screening.models import ReferenceEntry, ReferenceList
 
 # Match probability thresholds: muster.core.conf (SCREENING_LIKELY, SCREENING_POSSIBLE), chosen on
@@ -333,6 +334,9 @@ class ExplainedField:
         return "none"
 
 
+SEX_LABELS = dict(Sex.choices)
+
+
 def readable(explanation: Mapping[str, Mapping]) -> list[ExplainedField]:
     """The explanation of a hit as rows: field, how it agreed, both values."""
     out = []
@@ -343,10 +347,11 @@ def readable(explanation: Mapping[str, Mapping]) -> list[ExplainedField]:
         level = str(item.get("level", "missing"))
         how = str(LEVEL_TEXT.get(level, level))
         if name == "family" and item.get("of"):
-            how = _("%(m)s of %(n)s other household members match") % {
-                "m": item.get("matched", 0),
-                "n": item.get("of"),
-            }
+            how = ngettext(
+                "%(m)s of %(n)s other household member matches",
+                "%(m)s of %(n)s other household members match",
+                int(item.get("of") or 0),
+            ) % {"m": item.get("matched", 0), "n": item.get("of")}
         crossed = item.get("b_field") or item.get("a_field")
         if crossed in FIELD_LABELS:
             # Father and grandfather compared crosswise (identity.internals.comparisons).
@@ -354,11 +359,10 @@ def readable(explanation: Mapping[str, Mapping]) -> list[ExplainedField]:
                 "how": how,
                 "field": str(FIELD_LABELS[crossed]).lower(),
             }
-        out.append(
-            ExplainedField(
-                name, str(label), level, how, str(item.get("a", "")), str(item.get("b", ""))
-            )
-        )
+        a, b = str(item.get("a", "")), str(item.get("b", ""))
+        if name == "sex":  # the codes the library compares, as the reader says them
+            a, b = (str(SEX_LABELS.get(v, v)) for v in (a, b))
+        out.append(ExplainedField(name, str(label), level, how, a, b))
     return out
 
 

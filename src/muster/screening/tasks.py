@@ -7,6 +7,7 @@ from django_tasks import task
 from muster.audit import services as audit
 from muster.people.models import Person
 from muster.screening import services
+from muster.screening.audit_actions import ScreeningAction
 from muster.screening.models import ScreeningRun
 
 
@@ -26,7 +27,7 @@ def start_batch_rescreen(*, by, reason: str = "", request=None) -> ScreeningRun:
             started_by=by,
             total=Person.objects.filter(merged_into__isnull=True).count(),
         )
-        audit.record("screening.batch.start", actor=by, obj=run, request=request)
+        audit.record(ScreeningAction.SCREENING_BATCH_START, actor=by, obj=run, request=request)
     result = rescreen_registry.enqueue(run.pk)
     ScreeningRun.objects.filter(pk=run.pk).update(task_id=str(result.id)[:64])
     run.refresh_from_db()

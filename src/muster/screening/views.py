@@ -11,16 +11,22 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from muster.access import policy
 from muster.access.decorators import requires
 from muster.audit import services as audit
+from muster.core.errors import errors_from
 from muster.core.paging import paginate
 from muster.core.parsing import MAX_ID, parse_id, parse_int
+from muster.core.text import isolate
 from muster.core.uploads import check_upload_size
+from muster.custody import services as custody
 from muster.custody.models import Facility
+from muster.people.audit_actions import PeopleAction
 from muster.screening import imports, matching, tasks
 from muster.screening import services as screening
+from muster.screening.audit_actions import ScreeningAction
 from muster.screening.models import (
     Adjudication,
     CategoryDecision,
@@ -32,10 +38,6 @@ from muster.screening.models import (
 
 PAGE_SIZE = 50
 ARABIC = imports.ARABIC
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
 
 
 def _latest_batch() -> ScreeningRun | None:
@@ -55,7 +57,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = [{"hit": h, "summary": matching.summary(h.explanation)} for h in page]
     # The queue shows names of the screened persons and their candidates: one audited read.
     audit.record_list(
-        request, [r["hit"].person_id for r in rows], action="screening.queue.read", hits=len(rows)
+        request,
+        [r["hit"].person_id for r in rows],
+        action=ScreeningAction.SCREENING_QUEUE_READ,
+        hits=len(rows),
     )
     return render(
         request,
@@ -140,14 +145,14 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.warning(request, decided.merge_warning)
             return redirect("screening-hit", pk=hit.pk)
         except screening.AlreadyDecided as exc:
-            errors, status = _errors(exc), 409
+            errors, status = errors_from(exc), 409
         except ValidationError as exc:
-            errors, status = _errors(exc), 400
+            errors, status = errors_from(exc), 400
         hit.refresh_from_db()
     for person in (hit.person, hit.candidate):
         if person is not None:
             audit.record(
-                "person.read",
+                PeopleAction.PERSON_READ,
                 request=request,
                 obj=person,
                 detail={"via": "web", "view": "screening-hit", "hit": hit.pk},
@@ -164,6 +169,13 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "adjudications": hit.adjudications.select_related("decided_by"),
             "decisions": [c for c in Adjudication.Decision.choices if c[0] != "undo_merge"],
             "may_decide": policy.can(request.user, "screening.decide"),
+            "merge_warning": (
+                custody.merge_location_warning(hit.person, hit.candidate)
+                if hit.kind == Hit.Kind.DUPLICATE
+                and hit.candidate is not None
+                and hit.status in screening.OPEN_STATUSES
+                else ""
+            ),
             "may_propose_held": policy.can(request.user, "category.decide")
             and hit.kind == Hit.Kind.REFERENCE_LIST
             and hit.status == Hit.Status.CONFIRMED,
@@ -194,7 +206,7 @@ def propose_held(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     except ValidationError as exc:
-        for field, msgs in _errors(exc).items():
+        for field, msgs in errors_from(exc).items():
             for msg in msgs:
                 messages.error(request, f"{field}: {msg}")
     else:
@@ -249,15 +261,18 @@ def lists(request: HttpRequest) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as exc:
-                errors = _errors(exc)
+                errors = errors_from(exc)
             else:
                 skipped = result.skipped
                 messages.success(
                     request,
-                    _("%(name)s version %(v)d imported: %(n)d entries. Re-screen the registry "
-                      "to find people already registered.")
-                    % {"name": result.reference_list.name, "v": result.reference_list.version,
-                       "n": result.imported},
+                    ngettext("%(name)s version %(v)d imported: %(n)d entry. Re-screen the "
+                             "registry to find people already registered.",
+                             "%(name)s version %(v)d imported: %(n)d entries. Re-screen the "
+                             "registry to find people already registered.",
+                             result.imported)
+                    % {"name": isolate(result.reference_list.name),
+                       "v": result.reference_list.version, "n": result.imported},
                 )  # fmt: skip
                 if not skipped:
                     return redirect("screening-lists")
@@ -295,12 +310,14 @@ def approvals(request: HttpRequest) -> HttpResponse:
                 screening.approve_category(decision, by=request.user, note=note, request=request)
                 messages.success(request, _("Approved; 'held' is now the person's category."))
         except ValidationError as exc:
-            for msgs in _errors(exc).values():
+            for msgs in errors_from(exc).values():
                 for msg in msgs:
                     messages.error(request, msg)
         return redirect("category-approvals")
     pending = list(screening.pending_approvals().order_by("decided_at"))
-    audit.record("screening.approvals.read", request=request, detail={"pending": len(pending)})
+    audit.record(
+        ScreeningAction.SCREENING_APPROVALS_READ, request=request, detail={"pending": len(pending)}
+    )
     return render(
         request,
         "screening/approvals.html",

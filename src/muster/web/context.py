@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from muster.access import policy
 from muster.access.decorators import ANY_METHOD, PUBLIC, SIGNED_IN, view_actions
+from muster.core.timezones import time_zone_label
 
 # (url name, label). Order is the order in the top bar. The action a link needs is the one its view
 # declares for GET (muster.access.decorators.requires), so the bar cannot offer a page that refuses.
@@ -66,4 +67,4 @@ def navigation(request) -> dict:
     def links():
         return [{**link, "current": link["name"] == current} for link in nav_links(user)]
 
-    return {"nav_links": links}
+    return {"nav_links": links, "time_zone_label": time_zone_label}

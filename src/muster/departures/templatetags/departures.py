@@ -8,9 +8,15 @@ from muster.departures import queries
 register = template.Library()
 
 
-@register.inclusion_tag("departures/_person_exit.html")
-def person_exit(person) -> dict:
-    return {"exit": queries.exit_of(person)}
+@register.inclusion_tag("departures/_person_exit.html", takes_context=True)
+def person_exit(context, person) -> dict:
+    """How and where: only when the page's ``fields`` may tell it (a handover tells "held")."""
+    line = queries.exit_of(person)
+    fields = context.get("fields") or frozenset()
+    return {
+        "exit": line,
+        "detailed": line is not None and queries.shows_exit(fields, line.departure.kind),
+    }
 
 
 @register.inclusion_tag("departures/_unaccounted.html", takes_context=True)

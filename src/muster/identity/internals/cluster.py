@@ -39,6 +39,7 @@ def guarded_clusters(
     b: np.ndarray,
     score: np.ndarray,
     conflict: Callable[[int, int], bool],
+    direct_conflict: Callable[[int, int], bool] | None = None,
 ) -> np.ndarray:
     """Clusters from accepted pairs, best first, never joining two records that conflict.
 
@@ -47,7 +48,11 @@ def guarded_clusters(
     best score first, and two clusters merge only when no record of one ``conflict``s with a
     record of the other (different given names, birth years two or more apart, different sex:
     see pipeline.record_conflicts, which also keeps apart two records compared and found clearly
-    different).  Label: the smallest row of the cluster.
+    different).  Two single records are joined on their pair's own evidence, which the model
+    has weighed, unless ``direct_conflict`` says they cannot be one person (their given names
+    disagree and both carry lineage names: brothers, whose shared lineage can outweigh the
+    given name's fixed weight where lineage agreement is rare among candidates).  Label: the
+    smallest row of the cluster.
 
     >>> guarded_clusters(3, np.array([0, 1]), np.array([1, 2]), np.array([0.9, 0.8]),
     ...                  lambda i, j: {i, j} == {0, 2}).tolist()
@@ -71,7 +76,10 @@ def guarded_clusters(
             continue
         mi = members.get(ri, [ri])
         mj = members.get(rj, [rj])
-        if (len(mi) > 1 or len(mj) > 1) and any(conflict(x, y) for x in mi for y in mj):
+        if len(mi) > 1 or len(mj) > 1:
+            if any(conflict(x, y) for x in mi for y in mj):
+                continue
+        elif direct_conflict is not None and direct_conflict(i, j):
             continue
         if len(mi) < len(mj):
             ri, rj, mi, mj = rj, ri, mj, mi

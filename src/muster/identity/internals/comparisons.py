@@ -100,13 +100,15 @@ def name_level_code(a: NameKey, b: NameKey) -> int:
         or (len(a.skeleton2) >= 2 and a.skeleton2 == b.skeleton2)
     ):
         return 1
+    if len(a.broad) >= 2 and a.broad == b.broad:
+        return 1
     return 0
 
 
 def name_level_sql(col: str) -> str:
     """SQL for the level of name column ``col`` between aliases l and r."""
-    f, k1, k2, c, c2, s, s2, sc = (
-        f"{col}_{x}" for x in ("f", "k1", "k2", "c", "c2", "s", "s2", "sc")
+    f, k1, k2, c, c2, s, s2, sc, b = (
+        f"{col}_{x}" for x in ("f", "k1", "k2", "c", "c2", "s", "s2", "sc", "b")
     )
     return f"""CASE
   WHEN l.{f} IS NULL OR r.{f} IS NULL THEN -1
@@ -121,6 +123,7 @@ def name_level_sql(col: str) -> str:
        <= CASE WHEN greatest(length(l.{k1}), length(r.{k1})) <= 5 THEN 1 ELSE 2 END THEN 1
   WHEN l.{sc} = r.{sc} AND ((length(l.{s}) >= 2 AND l.{s} = r.{s})
     OR (length(l.{s2}) >= 2 AND l.{s2} = r.{s2})) THEN 1
+  WHEN length(l.{b}) >= 2 AND l.{b} = r.{b} THEN 1
   ELSE 0 END"""
 
 

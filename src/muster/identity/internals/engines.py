@@ -241,7 +241,7 @@ def random_levels(
 
 
 _BLOCK_COLUMNS = (
-    "rid", "yr", "sex", "dob", "plain", "names_set_s", *(f"{f}_s" for f in NAME_FIELDS)
+    "rid", "yr", "sex", "dob", "plain", "names_set_b", *(f"{f}_b" for f in NAME_FIELDS)
 )  # fmt: skip
 
 

@@ -402,15 +402,23 @@ class Model:
         iterations: int = EM_MAX_ITERATIONS,
         tol: float = 1e-6,
         fix_u: bool = False,
+        patterns: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> int:
         """Estimate m, u and the prior among candidate pairs by expectation-maximisation.
 
         Candidate pairs agree far more often than random pairs on the names they were blocked
         on, so u is re-estimated among them (random-pair u is only the starting point) and the
         prior is the share of candidates that match: the posterior is then the probability that
-        a candidate pair is one person, which is what scoring needs.
+        a candidate pair is one person, which is what scoring needs.  ``patterns`` are
+        ``pattern_counts(gamma)`` when the caller has them already (the sort is the costly part
+        on tens of millions of pairs).
         """
-        patterns, counts = pattern_counts(gamma[gamma[:, GIVEN] != 0])
+        if patterns is None:
+            patterns = pattern_counts(gamma)
+        patterns, counts = patterns
+        # Pairs whose given names disagree are not learnt from (GIVEN_NAME_DISAGREE_WEIGHT).
+        keep = patterns[:, GIVEN] != 0
+        patterns, counts = patterns[keep], counts[keep]
         names = list(COMPARISONS)
         for it in range(iterations):
             w = self.weight_table()

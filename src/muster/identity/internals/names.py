@@ -12,9 +12,11 @@ The original text is never changed; every key here is derived from it.  A name g
   with the package (attested Latin spellings of Arabic names, with counts).  Arabic script is
   looked up directly; a Latin spelling is looked up when one Arabic name dominates it.
 - ``skeleton``: consonants only, the common ground of Arabic script (which writes no short
-  vowels) and Latin (which does not mark long ones).  Used for blocking and for cross-script
-  comparison when the table does not know the name.  ``skeleton2`` reads th, g, kh and c as
+  vowels) and Latin (which does not mark long ones).  Used for cross-script comparison when
+  the table does not know the name.  ``skeleton2`` reads th, g, kh and c as
   other schools do (dhal, qaf, hah, jim); a skeleton comparison accepts either.
+- ``broad``: consonant classes that far schools of transliteration share (``broad_key``);
+  used for blocking, and as a weak ("typo") agreement.
 
 Latin rules, in order (see README.md in this package for the table with examples):
 
@@ -188,6 +190,8 @@ class NameKey:
     canon2: str = ""
     # The skeleton under other schools' readings of th, g, kh, c (see _RULES_SKELETON2).
     skeleton2: str = ""
+    # Consonant classes that every school's spelling of the name shares (see broad_key).
+    broad: str = ""
 
     def agrees(self, other: NameKey) -> bool:
         """True when the two names are the same name in any spelling we know of."""
@@ -209,6 +213,44 @@ def canons_agree(a: NameKey, b: NameKey) -> bool:
 
 
 _EMPTY = NameKey("", "", "", "", "", "", "")
+
+# The broad key: consonants reduced to the classes that transliteration schools confuse among
+# themselves, so that a name written by a Russian passport office (Khussein, Makhmud,
+# Dzhamal), a Turkish register (Cemal, Hatice, Osman), a German residents' office (Dschamal,
+# Muchlif, Jusuf) or a clerk spelling by ear (Kalaf, Hoosein) keeps the key of the Arabic
+# name.  Gutturals, velars and jim (h, kh, gh, q, k, g, j, c, ch before a consonant, an
+# initial y; a c as Turkish writes jim) are one class, sibilants and dentals (s, z, sh, t, d, th, dh) another; vowels,
+# w, v and a medial y are dropped, and so is a final guttural (Abdullah, Abdullakh, Abdulla).
+# Too coarse to say two names are the same, it says they may be: blocking pairs records on
+# it, and a name pair agreeing on it and nothing better is a "typo" (comparisons.py).
+_BROAD_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), r)
+    for p, r in [
+        ("^y", "j"),
+        ("dsch|tsch|dzh|dj|zh", "j"),
+        ("sch|sh|\\$", "s"),
+        ("ch(?=[aeiouy])", "s"),
+        ("ph", "f"),
+        ("th|dh|ts|[zdt]", "s"),
+        ("ch|kh|gh|ck|[qxgGhcjk]", "k"),
+        ("p", "b"),
+        ("[aeiouywv ]", ""),
+        (r"(.)\1+", r"\1"),
+        ("(?<=.)k$", ""),
+    ]
+]
+
+
+def broad_key(text: str) -> str:
+    """Consonant classes of a Latin name (folded, particles dropped) or of Arabic letters read
+    one by one (``_arabic_letters``).
+
+    >>> broad_key("khussein") == broad_key("hoosein") == broad_key("husayn")
+    True
+    >>> broad_key("cemal") == broad_key("dschamal") == broad_key("jamal")
+    True
+    """
+    return _apply(_BROAD_RULES, text)
 
 
 def is_arabic(text: str) -> bool:
@@ -426,8 +468,12 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
             k1, k2 = latin_keys(fold_latin(table.latin_of[canon]), part)
         else:
             k1 = k2 = _arabic_letters(base)
-        skeleton = skeleton_of_key(_arabic_letters(base))
-        return NameKey(text, "arabic", folded, k1, k2, canon, skeleton, "", skeleton)
+        letters = _arabic_letters(base)
+        skeleton = skeleton_of_key(letters)
+        broad = broad_key(
+            _rule_input(fold_latin(table.latin_of[canon]), part) if canon else letters
+        )
+        return NameKey(text, "arabic", folded, k1, k2, canon, skeleton, "", skeleton, broad)
     folded = fold_latin(text)
     if not folded:
         return _EMPTY
@@ -435,7 +481,10 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
     joined = "".join(_drop_particles(folded.split(), part))
     canon, canon2 = table.arabic_of_fold.get(joined) or table.arabic_of_key.get(k1, ("", ""))
     skeleton2 = skeleton_of_key(second_skeleton_key(folded, part))
-    return NameKey(text, "latin", folded, k1, k2, canon, skeleton_of_key(k1), canon2, skeleton2)
+    broad = broad_key(_rule_input(folded, part))
+    return NameKey(
+        text, "latin", folded, k1, k2, canon, skeleton_of_key(k1), canon2, skeleton2, broad
+    )
 
 
 def _latin_word(word: str) -> str:

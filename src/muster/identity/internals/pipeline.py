@@ -198,13 +198,16 @@ def record_conflicts(
     rows_l: np.ndarray | None = None,
     rows_r: np.ndarray | None = None,
     match_weight: np.ndarray | None = None,
+    given_only: bool = False,
 ) -> Callable[[int, int], bool]:
     """Whether two records (rows) cannot be one person, whatever links them through others.
 
     Different given names (level "disagree": not a spelling, script or typo variant) of two
     records that both carry lineage names, birth years two or more apart, or different sex: brothers, and namesakes of another generation.
     And, given the candidate pairs of a deduplication (rows and match weight), two records that
-    were compared and whose match weight is below ``NON_MATCH_WEIGHT``.
+    were compared and whose match weight is below ``NON_MATCH_WEIGHT``.  With ``given_only``
+    only the given names are checked (two records whose own pair was accepted: the model has
+    weighed their dates and sex).
     """
     n = len(prepared)
     # Candidate pairs as sorted codes (the engines return them ordered by row, left < right),
@@ -236,7 +239,9 @@ def record_conflicts(
     def key(i: int) -> NameKey:
         if i not in keys:
             r = table.loc[i]
-            keys[i] = NameKey("", r.n_sc, r.n_f, r.n_k1, r.n_k2, r.n_c, r.n_s, r.n_c2, r.n_s2)
+            keys[i] = NameKey(
+                "", r.n_sc, r.n_f, r.n_k1, r.n_k2, r.n_c, r.n_s, r.n_c2, r.n_s2, r.n_b
+            )
         return keys[i]
 
     def compared_apart(x: int, y: int) -> bool:
@@ -245,12 +250,17 @@ def record_conflicts(
         return k < len(codes) and int(codes[k]) == code and weights[k] < NON_MATCH_WEIGHT
 
     def conflict(x: int, y: int) -> bool:
+        if given_only:
+            return given_conflict(x, y)
         if abs(years[x] - years[y]) >= 2:
             return True
         if has_sex[x] and has_sex[y] and sex[x] != sex[y]:
             return True
         if len(codes) and compared_apart(x, y):
             return True
+        return given_conflict(x, y)
+
+    def given_conflict(x: int, y: int) -> bool:
         gx, gy = int(given[x]), int(given[y])
         if gx < 0 or gy < 0 or gx == gy or not (has_lineage[x] and has_lineage[y]):
             return False
@@ -302,6 +312,7 @@ def dedupe(
         accepted.right_rows,
         accepted.match_weight,
         record_conflicts(prepared, arrays["rid_l"], arrays["rid_r"], weight),
+        record_conflicts(prepared, given_only=True),
     )
     ids = prepared["record_id"].to_numpy()
     clusters = dict(zip(ids.tolist(), ids[labels].tolist(), strict=True))

@@ -85,11 +85,11 @@ def _attr(e: _Entry, attr: str) -> str | None:
     if attr == "plain":
         lineage = ("father_name", "grandfather_name", "mother_name")
         return None if any(e.names[f].folded for f in lineage) else "1"
-    if attr == "names_set_s":
-        given, family = e.names["given_name"].skeleton, e.names["family_name"].skeleton
+    if attr == "names_set_b":
+        given, family = e.names["given_name"].broad, e.names["family_name"].broad
         return "|".join(sorted((given, family))) if given and family else None
-    if attr.endswith("_s"):
-        return e.names[attr[:-2]].skeleton or None
+    if attr.endswith("_b"):
+        return e.names[attr[:-2]].broad or None
     if attr == "yr":
         return None if e.yr is None else str(e.yr)
     if attr == "dob":

@@ -203,7 +203,7 @@ def guarded_training(
     for start_name, start in ((label, base), ("neutral", Model.initial())):
         cand = Model(dict(start.m), dict(start.u), start.prior)
         cand.estimate_u(random_gamma)
-        rounds = cand.train_em(gamma, fix_u=U_FROM_RANDOM_PAIRS_ONLY)
+        rounds = cand.train_em(gamma, fix_u=U_FROM_RANDOM_PAIRS_ONLY, patterns=(patterns, counts))
         # EM inside the constraints may circle without settling; what it reached is judged by
         # the same check as a settled result (on FEBRL, unconstrained, it swapped the classes).
         problem = _disagreement(cand, shipped, patterns, counts)
@@ -228,7 +228,7 @@ def guarded_training(
     # without looking at a sample.
     free = Model(dict(base.m), dict(base.u), base.prior, constrained=False)
     free.estimate_u(random_gamma)
-    free_rounds = free.train_em(gamma)
+    free_rounds = free.train_em(gamma, patterns=(patterns, counts))
     free_problem = _disagreement(free, shipped, patterns, counts)
     starts.append({"start": f"{label} (unconstrained, diagnostic)", "rounds": free_rounds,
                    "log_likelihood": round(free.log_likelihood(patterns, counts), 1),

@@ -48,6 +48,23 @@
   }
   document.addEventListener("change", updateSelectedCounts);
 
+  // "+ Add document" outside the household form (adding a late-arriving relative): a further
+  // document row from the page's #document-template. The household form handles its own (drafts).
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-add-document]");
+    if (!button || button.closest("form[data-household]")) return;
+    var member = button.closest("[data-member]");
+    var tpl = document.getElementById("document-template");
+    if (!member || !tpl) return;
+    var box = member.querySelector("[data-documents]");
+    var j = all("[data-document]", box).reduce(function (m, el) {
+      return Math.max(m, parseInt(el.getAttribute("data-index"), 10) || 0);
+    }, -1) + 1;
+    box.insertAdjacentHTML("beforeend", tpl.innerHTML
+      .replace(/__i__/g, member.getAttribute("data-index")).replace(/__j__/g, j));
+    box.lastElementChild.querySelector("select").focus();
+  });
+
   var DRAFT_PREFIX = "muster:reception:";
   var DRAFT_VERSION = 2; // version 1 drafts had no expiry: they are dropped unread
   var DEFAULT_MAX_AGE_S = 12 * 3600;

@@ -1,0 +1,55 @@
+"""What every ``muster`` subcommand shares: exit codes, the one-line error, argument types.
+
+Its own module (not ``muster.cli``): run as ``python -m muster.cli``, that module is ``__main__``
+and a class defined there is not the one the apps' ``cli`` modules would import.
+"""
+
+import argparse
+from contextlib import contextmanager
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A problem the user can fix; printed as one line, exit code 1."""
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
+    return value
+
+
+@contextmanager
+def user_errors():
+    """A refused user or grant change (unknown user, role or facility; incompatible roles) as one line."""
+    from django.core.exceptions import ValidationError
+
+    from muster.core.errors import one_line
+
+    try:
+        yield
+    except ValidationError as exc:
+        raise CommandError(one_line(exc)) from exc
+
+
+def local_day(text: str | None, field: str):
+    """The start of a local day given as YYYY-MM-DD, or ``None`` when no day is given."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    if not text:
+        return None
+    from muster.core.parsing import parse_day
+
+    day = parse_day(text)
+    if day is None:
+        raise CommandError(f"{field}: '{text[:40]}' is not a date (YYYY-MM-DD)")
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

@@ -1,0 +1,161 @@
+"""The custody API's request and response shapes: facilities, movements and their manifests, receipts, the unaccounted."""
+
+from rest_framework import serializers
+
+from muster.api.serializers import (
+    MAX_ID,
+    MAX_MANIFEST,
+    NOTE_MAX,
+    REASON_MAX,
+    FacilityRefSerializer,
+    StrictSerializer,
+)
+from muster.custody.models import Facility, ManifestLine, Movement
+
+
+class FacilitySerializer(serializers.ModelSerializer):
+    population = serializers.SerializerMethodField()
+    expected = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Facility
+        fields = [
+            "id",
+            "name",
+            "name_ar",
+            "kind",
+            "capacity",
+            "location_name",
+            "pcode",
+            "is_active",
+            "population",
+            "expected",
+        ]
+        read_only_fields = fields
+
+    def get_population(self, facility) -> int:
+        return self.context["populations"].get(facility.pk, 0)
+
+    def get_expected(self, facility) -> int:
+        return self.context["expected"].get(facility.pk, 0)
+
+
+class FacilityInputSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=200)
+    name_ar = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    kind = serializers.ChoiceField(choices=Facility.Kind.choices)
+    capacity = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=10_000_000
+    )
+    location_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    pcode = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    is_active = serializers.BooleanField(required=False)
+
+
+# ---------------------------------------------------------------- movements
+
+
+class ManifestLineSerializer(serializers.ModelSerializer):
+    person = serializers.CharField(source="person.number")
+
+    class Meta:
+        model = ManifestLine
+        fields = ["person", "outcome", "resolved_at", "note"]
+
+
+class MovementSerializer(serializers.ModelSerializer):
+    from_facility = FacilityRefSerializer()
+    to_facility = FacilityRefSerializer()
+    dispatched_by = serializers.CharField(source="dispatched_by.username", allow_null=True)
+    lines = ManifestLineSerializer(many=True)
+
+    class Meta:
+        model = Movement
+        fields = [
+            "number",
+            "from_facility",
+            "to_facility",
+            "status",
+            "dispatched_at",
+            "dispatched_by",
+            "vehicle",
+            "note",
+            "capacity_override_reason",
+            "lines",
+        ]
+
+
+class MovementSummarySerializer(MovementSerializer):
+    person_count = serializers.IntegerField(source="n_lines")
+
+    class Meta(MovementSerializer.Meta):
+        fields = [f for f in MovementSerializer.Meta.fields if f != "lines"] + ["person_count"]
+
+
+class DispatchInputSerializer(StrictSerializer):
+    from_facility = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    to_facility = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    persons = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        min_length=1,
+        max_length=MAX_MANIFEST,
+        help_text="Registration numbers",
+    )
+    vehicle = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX)
+    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX)
+    separation_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=REASON_MAX,
+        help_text="Required when the transfer splits a household",
+    )
+
+
+class ReceiveInputSerializer(StrictSerializer):
+    persons = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        required=False,
+        min_length=1,
+        max_length=MAX_MANIFEST,
+        help_text="Registration numbers received; omit to receive everyone still pending",
+    )
+    separation_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Required when part of a household is received and the rest is left in transit",
+    )
+
+
+class ReceiveResultSerializer(serializers.Serializer):
+    received = serializers.IntegerField()
+    movement = MovementSerializer()
+
+
+class ReportMissingInputSerializer(StrictSerializer):
+    person = serializers.CharField(max_length=20, help_text="Registration number")
+    note = serializers.CharField(max_length=NOTE_MAX)
+
+
+class UnaccountedLineSerializer(serializers.ModelSerializer):
+    person = serializers.CharField(source="person.number")
+    movement = serializers.CharField(source="movement.number")
+    from_facility = FacilityRefSerializer(source="movement.from_facility")
+    to_facility = FacilityRefSerializer(source="movement.to_facility")
+    dispatched_at = serializers.DateTimeField(source="movement.dispatched_at")
+
+    class Meta:
+        model = ManifestLine
+        fields = [
+            "movement",
+            "person",
+            "from_facility",
+            "to_facility",
+            "dispatched_at",
+            "outcome",
+            "note",
+        ]
+
+
+# ---------------------------------------------------------------- sitrep, token

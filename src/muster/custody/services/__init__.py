@@ -1,0 +1,83 @@
+"""The verbs of custody: place, dispatch, receive, report missing, depart; and where everyone is.
+
+Invariants: exactly one current placement per person (database), capacity checked at placement and
+at dispatch (an override needs a reason, which is stored), a dispatched person stays *in transit*
+until the receiving facility confirms them, and after ``UNACCOUNTED_AFTER_HOURS`` is listed as
+unaccounted.
+
+One module per sub-domain: ``placements`` (where everyone is, capacity, placing), ``movements``
+(dispatch, receive, report missing), ``transit`` (who is on the way or unaccounted), ``merges``
+(custody when records are merged and unmerged) and ``facilities`` (creating and changing
+facilities). Import the verbs from here: ``from muster.custody import services as custody``."""
+
+from muster.custody.services.facilities import (
+    FACILITY_FIELDS,
+    VERSIONED_FIELDS,
+    create_facility,
+    facilities_at,
+    facility_names_at,
+    update_facility,
+)
+from muster.custody.services.merges import (
+    MERGE_LEFT_NOTE,
+    MERGE_MOVE_NOTE,
+    MERGE_NOTE,
+    end_for_merge,
+    merge_location_warning,
+    restore_after_unmerge,
+)
+from muster.custody.services.movements import (
+    dispatch,
+    receive,
+    report_missing,
+)
+from muster.custody.services.placements import (
+    CapacityExceeded,
+    State,
+    current_placement,
+    expected,
+    expected_by_facility,
+    place,
+    place_many,
+    population,
+    populations,
+)
+from muster.custody.services.transit import (
+    children_unaccounted,
+    in_transit_lines,
+    not_arrived_line,
+    unaccounted_cutoff,
+    unaccounted_lines,
+)
+
+__all__ = [
+    "State",
+    "CapacityExceeded",
+    "population",
+    "expected",
+    "expected_by_facility",
+    "populations",
+    "place_many",
+    "place",
+    "current_placement",
+    "MERGE_NOTE",
+    "MERGE_MOVE_NOTE",
+    "MERGE_LEFT_NOTE",
+    "end_for_merge",
+    "merge_location_warning",
+    "restore_after_unmerge",
+    "unaccounted_cutoff",
+    "in_transit_lines",
+    "unaccounted_lines",
+    "children_unaccounted",
+    "not_arrived_line",
+    "dispatch",
+    "receive",
+    "report_missing",
+    "FACILITY_FIELDS",
+    "VERSIONED_FIELDS",
+    "create_facility",
+    "update_facility",
+    "facilities_at",
+    "facility_names_at",
+]

@@ -1,0 +1,175 @@
+"""Where everyone is: populations, expected arrivals, capacity, and placing persons at a facility."""
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from muster.audit import services as audit
+from muster.custody.audit_actions import CustodyAction
+from muster.custody.models import Facility, ManifestLine, Placement
+from muster.protection import rules as protection
+
+State = Placement.State
+
+
+class CapacityExceeded(ValidationError):
+    """Raised when a placement or transfer would take a facility over its capacity."""
+
+
+def population(facility: Facility) -> int:
+    return Placement.objects.filter(facility=facility, is_current=True, state=State.PLACED).count()
+
+
+def expected(facility: Facility) -> int:
+    """Persons dispatched to this facility and not yet received."""
+    return ManifestLine.objects.filter(
+        movement__to_facility=facility, outcome=ManifestLine.Outcome.PENDING
+    ).count()
+
+
+def expected_by_facility() -> dict[int, int]:
+    """Facility id -> persons dispatched there and not yet received (:func:`expected` for every
+    facility, in one query)."""
+    rows = (
+        ManifestLine.objects.filter(outcome=ManifestLine.Outcome.PENDING)
+        .values_list("movement__to_facility_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def populations() -> dict[int, int]:
+    """Current population of every facility, in one query."""
+    rows = (
+        Placement.objects.filter(is_current=True, state=State.PLACED)
+        .values("facility_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["facility_id"]: r["n"] for r in rows}
+
+
+def _check_capacity(facility: Facility, incoming: int, override_reason: str) -> None:
+    if facility.capacity is None:
+        return
+    occupied = population(facility) + expected(facility)
+    if occupied + incoming <= facility.capacity:
+        return
+    if override_reason.strip():
+        return
+    raise CapacityExceeded(
+        {
+            "facility": [
+                ValidationError(
+                    _(
+                        "%(facility)s is full: %(occupied)d of %(capacity)d places taken or expected, "
+                        "%(incoming)d more would exceed capacity. Choose another facility or record a "
+                        "capacity override with a reason."
+                    )
+                    % {
+                        "facility": facility.name,
+                        "occupied": occupied,
+                        "capacity": facility.capacity,
+                        "incoming": incoming,
+                    },
+                    code="capacity_exceeded",
+                )
+            ]
+        }
+    )
+
+
+def _lock_facility(facility: Facility) -> None:
+    # Serialises capacity checks for one facility on PostgreSQL (SQLite serialises all writers).
+    Facility.objects.select_for_update().filter(pk=facility.pk).first()
+
+
+@transaction.atomic
+def place_many(
+    persons: Sequence,
+    facility: Facility,
+    *,
+    by,
+    request=None,
+    override_reason: str = "",
+    separation_reason: str = "",
+) -> list[Placement]:
+    """First placement of newly registered persons (or of persons with no current placement)."""
+    if not facility.is_active:
+        raise ValidationError(
+            {
+                "facility": [
+                    ValidationError(
+                        _("%(f)s is closed") % {"f": facility.name}, code="facility_closed"
+                    )
+                ]
+            }
+        )
+    # Protection safeguards (children in holding, family separation): see muster.protection.rules.
+    plan = protection.check_transfer(persons, facility, separation_reason=separation_reason, by=by)
+    _lock_facility(facility)
+    _check_capacity(facility, len(persons), override_reason)
+    already = set(
+        Placement.objects.filter(person__in=persons, is_current=True).values_list(
+            "person_id", flat=True
+        )
+    )
+    if already:
+        raise ValidationError(
+            {
+                "persons": [
+                    ValidationError(
+                        ngettext(
+                            "%(n)d person already has a current placement; use a transfer",
+                            "%(n)d persons already have a current placement; use a transfer",
+                            len(already),
+                        )
+                        % {"n": len(already)},
+                        code="already_placed",
+                    )
+                ]
+            }
+        )
+    now = timezone.now()
+    placements = [
+        Placement(
+            person=p,
+            state=State.PLACED,
+            facility=facility,
+            started_at=now,
+            created_by=by,
+            capacity_override_reason=override_reason.strip(),
+        )
+        for p in persons
+    ]
+    Placement.objects.bulk_create(placements)
+    protection.record_separation(
+        plan, to_facility=facility, reason=separation_reason, by=by, request=request
+    )
+    for p in persons:
+        detail = {"facility": facility.pk}
+        if override_reason.strip():
+            detail["capacity_override"] = True
+        audit.record(
+            CustodyAction.PLACEMENT_CREATE, actor=by, obj=p, request=request, detail=detail
+        )
+    return placements
+
+
+def place(person, facility: Facility, *, by, request=None, override_reason: str = "") -> Placement:
+    return place_many([person], facility, by=by, request=request, override_reason=override_reason)[
+        0
+    ]
+
+
+def current_placement(person) -> Placement | None:
+    return (
+        Placement.objects.filter(person=person, is_current=True)
+        .select_related("facility", "movement__to_facility", "movement__from_facility")
+        .first()
+    )

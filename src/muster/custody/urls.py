@@ -1,0 +1,15 @@
+"""Custody pages. URL names are relied on by the navigation, templates and tests: keep them."""
+
+from django.urls import path
+
+from muster.custody import views
+
+urlpatterns = [
+    path("facilities/", views.facility_list, name="facility-list"),
+    path("facilities/<int:pk>/", views.facility_detail, name="facility-detail"),
+    path("facilities/<int:pk>/dispatch/", views.dispatch, name="dispatch"),
+    path("facilities/<int:pk>/receive/", views.receive, name="receive"),
+    path("movements/<str:number>/", views.movement_detail, name="movement-detail"),
+    path("unaccounted/", views.unaccounted, name="unaccounted"),
+    path("unaccounted/figures/", views.unaccounted_figures, name="unaccounted-figures"),
+]

@@ -1,0 +1,111 @@
+"""Reference lists as authorities hand them over, and the first screening of the registry against them."""
+
+import random
+
+from django.utils import timezone
+
+from muster.audit import services as audit
+from muster.people.models import Person
+from muster.screening.audit_actions import ScreeningAction
+from muster.screening.models import Hit
+
+# Reference lists as authorities hand them over: a few hundredths of the adults of the "held"
+# category, spelled as each register would, so that the screening queue has list hits on day one.
+DEMO_LISTS = (
+    ("Ministry of Interior wanted persons", "Ministry of Interior", "authority_ar", 0.04),
+    ("Partner agency watch list", "Protection cluster partner", "ngo", 0.02),
+)
+
+
+def _load_reference_lists(scenario, screener, seed: int) -> None:
+    import csv
+    import io
+
+    from muster.identity import PERSON_COLUMNS
+    from muster.scenario.sources import render_records
+    from muster.screening.imports import import_reference_list
+
+    rng = random.Random(seed + 7)
+    adults = [p for p in scenario.persons if p.category == "held" and not p.is_child]
+    # A few listed men came out as civilians and are not held: their hits are what a screening
+    # officer proposes "held" for, and a second officer approves.
+    civilians = [p for p in scenario.persons if p.category == "civilian" and not p.is_child]
+    for name, owner, source, share in DEMO_LISTS:
+        chosen = rng.sample(adults, min(len(adults), max(3, min(150, round(share * len(adults))))))
+        chosen += rng.sample(civilians, min(len(civilians), 3))
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(PERSON_COLUMNS)
+        records = render_records(chosen, {source: 1.0}, seed=seed, duplicates_within_source=0)
+        for record, _truth in records:
+            writer.writerow([record.get(col, "") for col in PERSON_COLUMNS])
+        import_reference_list(
+            out.getvalue().encode(),
+            name=name,
+            owner=owner,
+            legal_basis="Demo scenario: list supplied under a data-sharing agreement.",
+            list_date=timezone.localdate(),
+            by=screener,
+            file_name=f"{source}.csv",
+            source_format="csv",
+            skip_bad_rows=True,
+        )
+
+
+def _screen(screener) -> None:
+    """Screen the whole registry against the reference lists now, rather than by the worker, so the
+    queue holds list hits when the demo opens. The loaded registry has no duplicates by construction,
+    so the registry-against-itself pass (the slow half at 60,000 persons) is left to the
+    re-registrations below, which are screened as any registration is."""
+    from muster.screening import services as screening
+    from muster.screening.models import ScreeningRun
+
+    started = timezone.now()
+    run = ScreeningRun.objects.create(
+        kind=ScreeningRun.Kind.BATCH,
+        status=ScreeningRun.Status.RUNNING,
+        reason="Demo load: the whole registry against the reference lists",
+        created_at=started,
+        started_at=started,
+        started_by=screener,
+    )
+    persons = list(Person.objects.filter(merged_into__isnull=True).order_by("id"))
+    hits = screening.screen_persons(persons, run=run, registry=False)
+    run.total = run.done = len(persons)
+    run.hits_created = len(hits)
+    run.status = ScreeningRun.Status.DONE
+    run.finished_at = timezone.now()
+    run.save()
+    audit.record(
+        ScreeningAction.SCREENING_RUN,
+        actor=screener,
+        obj=run,
+        detail={"kind": run.kind, "persons": run.done, "hits": run.hits_created},
+    )
+    # One "held" proposal waiting for the second screening officer, on a confirmed list hit.
+    hit = next(
+        (
+            h
+            for h in Hit.objects.filter(
+                kind=Hit.Kind.REFERENCE_LIST, band=Hit.Band.LIKELY
+            ).order_by("-score", "id")
+            if (current := screening.current_category(h.person)) is None
+            or current.category != "held"
+        ),
+        None,
+    )
+    if hit is not None:
+        screening.adjudicate(
+            hit,
+            "confirm",
+            reason="Demo: listed person, identity checked at interview.",
+            by=screener,
+        )
+        screening.decide_category(
+            hit.person,
+            "held",
+            reason="Demo: confirmed on the list; the interview supports it.",
+            legal_basis=hit.reference_entry.reference_list.legal_basis,
+            basis_hit=hit,
+            by=screener,
+        )

@@ -1,0 +1,57 @@
+"""Loading the whole demo in one go (nothing when the database already holds persons)."""
+
+import time
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from muster.audit import services as audit
+from muster.audit.audit_actions import AuditAction
+from muster.custody.models import Facility
+from muster.demo.departures import load_departures
+from muster.demo.duplicates import _re_registrations
+from muster.demo.lists import _load_reference_lists, _screen
+from muster.demo.population import _load_facilities, _load_people
+from muster.demo.users import DemoSummary, _progress, demo_users
+from muster.people.models import Household, Person
+
+
+def load_demo(persons: int = 5000, seed: int = 1, progress: bool = True) -> DemoSummary:
+    from muster.scenario import generate
+
+    started = time.monotonic()
+    existing = Person.objects.count()
+    if existing:
+        camp = (
+            Facility.objects.filter(kind=Facility.Kind.DISPLACEMENT_CAMP)
+            .order_by("-capacity")
+            .first()
+        )
+        return DemoSummary(False, existing, Household.objects.count(), 0.0, demo_users(camp))
+
+    _progress(progress, f"Generating a synthetic evacuation of {persons} persons (seed {seed})…")
+    scenario = generate(persons=persons, seed=seed)
+    with transaction.atomic():
+        facilities = _load_facilities(scenario)
+        camp = max(
+            (f for f in facilities.values() if f.kind == Facility.Kind.DISPLACEMENT_CAMP),
+            key=lambda f: f.capacity or 0,
+            default=None,
+        )
+        logins = demo_users(camp)
+        User = get_user_model()
+        officers = {
+            u.username: u for u in User.objects.filter(username__in=[login[1] for login in logins])
+        }
+        n_persons, n_households = _load_people(scenario, facilities, officers, seed, progress)
+        audit.record(
+            AuditAction.SCENARIO_LOAD,
+            detail={"persons": n_persons, "households": n_households, "seed": seed},
+        )
+        _load_reference_lists(scenario, officers["screening-officer"], seed)
+    _progress(progress, "Screening the registry against the reference lists…")
+    _screen(officers["screening-officer"])
+    _re_registrations(scenario, facilities, officers["registration-officer"], seed)
+    _progress(progress, "Departures: return convoys, a handover in batches, repatriations…")
+    load_departures(officers, seed)
+    return DemoSummary(True, n_persons, n_households, time.monotonic() - started, logins)

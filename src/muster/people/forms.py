@@ -1,0 +1,18 @@
+"""The person page's small forms."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from muster.screening.models import Category
+
+
+class CategoryForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    legal_basis = forms.CharField(label=_("Legal basis"), required=False, max_length=300)
+    # "Held" needs an established basis and a second officer's approval (screening services).
+    basis = forms.CharField(
+        label=_("Basis for 'held': what was established, and by whom"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

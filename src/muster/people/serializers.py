@@ -1,0 +1,46 @@
+"""The person API's request and response shapes beyond the person itself (muster.api.serializers): corrections, category decisions, the timeline."""
+
+from rest_framework import serializers
+
+from muster.api.serializers import REASON_MAX, PersonFieldsInputSerializer, StrictSerializer
+from muster.screening.models import Category
+
+
+class PersonCorrectionInputSerializer(PersonFieldsInputSerializer):
+    reason = serializers.CharField(max_length=REASON_MAX, help_text="Why the details are corrected")
+
+
+class CategoryDecisionInputSerializer(StrictSerializer):
+    category = serializers.ChoiceField(choices=Category.choices)
+    reason = serializers.CharField(max_length=REASON_MAX)
+    legal_basis = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    basis = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=REASON_MAX,
+        help_text="For 'held': the confirmed basis (the decision then waits for a second officer)",
+    )
+
+
+# ---------------------------------------------------------------- people: output
+
+
+class TimelineEventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    detail = serializers.CharField(allow_blank=True)
+
+
+class CategoryDecisionSerializer(serializers.Serializer):
+    person = serializers.CharField(source="person.number")
+    category = serializers.CharField()
+    reason = serializers.CharField()
+    legal_basis = serializers.CharField()
+    decided_by = serializers.CharField(source="decided_by.username")
+    decided_at = serializers.DateTimeField()
+    status = serializers.CharField(help_text="'pending' until a second officer approves 'held'")
+    is_current = serializers.BooleanField()
+
+
+# ---------------------------------------------------------------- facilities

@@ -1,0 +1,368 @@
+"""Person pages: search, a person's page, correcting their details, deciding their category.
+
+Access is decided only by :mod:`muster.access.policy`: an action the role lacks is a 403; a person
+outside the user's facility scope is a 404 (:mod:`muster.access.lookup`). URL names are in
+``people/urls.py``.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from muster.access import policy
+from muster.access.decorators import requires
+from muster.access.lookup import may_see_names, out_of_scope, search_persons, visible_person
+from muster.access.policy import IDENTITY_FIELDS
+from muster.access.projection import person_values
+from muster.audit import services as audit
+from muster.core.paging import paginate
+from muster.custody import services as custody
+from muster.custody.models import Placement
+from muster.people import forms
+from muster.people import services as people_services
+from muster.people.audit_actions import PeopleAction
+from muster.people.models import NAME_PARTS, PROTECTION_FLAGS, Person, Relationship, Sex
+from muster.people.search import partial_name_condition, rank
+from muster.people.validation import has_hidden_characters, name_has_hidden_characters
+from muster.protection import queries as protection_queries
+from muster.reports.timeline import person_timeline
+from muster.screening import services as screening
+from muster.screening.queries import CATEGORY_LABELS
+from muster.web.forms import FIELD_LABELS, error_summary, errors_from
+
+# Search ranks at most this many candidates (each is scored in Python); beyond, it says so.
+MAX_RANKED = 2000
+
+
+def _identity_rows(person: Person, fields) -> list[dict]:
+    rows = []
+    # The one projection through the policy; what it reads beyond the record is shown elsewhere.
+    shown = person_values(person, fields & IDENTITY_FIELDS)
+    for part in NAME_PARTS:
+        if part in shown:
+            value = shown[part]
+            rows.append(
+                {
+                    "label": Person._meta.get_field(part).verbose_name,
+                    "value": value,
+                    "hidden_chars": has_hidden_characters(value),
+                    "name": True,
+                }
+            )
+    simple = [
+        ("sex", _("Sex"), person.get_sex_display()),
+        ("date_of_birth", _("Date of birth"), _dob_text(person)),
+        ("nationality", _("Nationality"), person.nationality),
+        ("place_of_origin", _("Place of origin"), person.place_of_origin),
+        ("origin_pcode", _("P-code of origin"), person.origin_pcode),
+        (
+            "relationship_to_head",
+            _("Relationship to head"),
+            person.get_relationship_to_head_display(),
+        ),
+        (
+            "registered_at",
+            _("Registered"),
+            timezone.localtime(person.registered_at).strftime("%Y-%m-%d %H:%M"),
+        ),
+    ]
+    # Dates and codes keep left-to-right order inside an Arabic page.
+    ltr = {"date_of_birth", "registered_at", "nationality", "origin_pcode"}
+    for field, label, value in simple:
+        if field in shown:
+            rows.append({"label": label, "value": value, "ltr": field in ltr})
+    return rows
+
+
+def _dob_text(person: Person) -> str:
+    if person.dob_precision == "estimated" and person.birth_year:
+        return f"{person.birth_year} ({_('est.')})"
+    return person.dob_display
+
+
+def _other_registrations(request, person: Person, fields) -> list[dict]:
+    """The other registrations of the same human (merged duplicates, or the kept record).
+
+    Each one shown is a read of that record too, so it is audited as one, naming the page it was
+    seen on. Records outside the user's scope are listed without a link.
+    """
+    others = [p for p in screening.registrations_of(person) if p.pk != person.pk]
+    if not others:
+        return []
+    in_scope = set(
+        policy.scope_persons(
+            request.user, Person.objects.filter(pk__in=[p.pk for p in others])
+        ).values_list("pk", flat=True)
+    )
+    show_location = bool(fields & {"current_facility", "custody_state"})
+    rows = []
+    for other in others:
+        first = (
+            Placement.objects.filter(person=other)
+            .select_related("facility")
+            .order_by("started_at", "id")
+            .first()
+            if show_location
+            else None
+        )
+        audit.record(
+            PeopleAction.PERSON_READ, request=request, obj=other, detail={"via": person.number}
+        )
+        rows.append(
+            {
+                "person": other,
+                "visible": other.pk in in_scope,
+                "kept": other.merged_into_id is None,
+                "reception_point": first.facility if first else None,
+            }
+        )
+    return rows
+
+
+def _separations(person: Person) -> list[dict]:
+    """Recorded splits of this person's household, as seen from this person's side."""
+    return [
+        {"separation": sep, "moved": sep.moved.filter(pk=person.pk).exists()}
+        for sep in protection_queries.separations_of(person)
+    ]
+
+
+def _render_person(request, person: Person, category_form=None, status=200) -> HttpResponse:
+    user = request.user
+    fields = policy.person_fields(user)
+    audit.record(PeopleAction.PERSON_READ, request=request, obj=person)
+    members = []
+    if person.household_id and "household" in fields:
+        in_scope = set(
+            policy.scope_persons(user, person.household.members.all()).values_list("pk", flat=True)
+        )
+        for m in person.household.members.order_by("id"):
+            members.append({"person": m, "visible": m.pk in in_scope, "self": m.pk == person.pk})
+        shown = [m["person"].pk for m in members if m["visible"] and not m["self"]]
+        if shown:
+            audit.record_list(
+                request, shown, action=PeopleAction.HOUSEHOLD_MEMBERS_LIST, obj=person
+            )
+    may_decide = policy.can(user, "category.decide")
+    context = {
+        "person": person,
+        "fields": fields,
+        "identity": _identity_rows(person, fields),
+        "name_hidden_chars": name_has_hidden_characters(person),
+        "show_names": "given_name" in fields,
+        "has_photo": "given_name" in fields and person.photos.filter(is_current=True).exists(),
+        "may_take_photo": policy.can(user, "person.register") and not person.merged_into_id,
+        "members": members,
+        "documents": list(people_services.documents_of(person)) if "documents" in fields else None,
+        "flags": [PROTECTION_FLAGS[f] for f in person.protection_flags if f in fields],
+        "show_flags": bool(fields & set(PROTECTION_FLAGS)),
+        "placement": custody.current_placement(person)
+        if fields & {"current_facility", "custody_state"}
+        else None,
+        "not_arrived": custody.not_arrived_line(person)
+        if fields & {"current_facility", "custody_state"}
+        else None,
+        "show_location": bool(fields & {"current_facility", "custody_state"}),
+        "category": screening.current_category(person)
+        if "category" in fields or may_decide
+        else None,
+        # A "held" proposal is screening's business until approved: not for camp managers.
+        "pending_category": screening.pending_category(person)
+        if fields & {"category_reason", "category_decided_by"} or may_decide
+        else None,
+        "show_category": "category" in fields,
+        "show_category_reason": "category_reason" in fields,
+        "timeline": person_timeline(
+            person, fields, protection_detail=policy.can(user, "protection.review")
+        ),
+        "registrations": _other_registrations(request, person, fields),
+        "separations": _separations(person) if "household" in fields else [],
+        "may_decide": may_decide,
+        "may_correct": policy.can(user, "person.correct") and not person.merged_into_id,
+        "may_add_member": policy.can(user, "person.register")
+        and bool(person.household_id)
+        and not person.merged_into_id,
+        "category_form": category_form or (forms.CategoryForm() if may_decide else None),
+    }
+    return render(request, "people/detail.html", context, status=status)
+
+
+@requires("person.view")
+def person_detail(request: HttpRequest, number: str) -> HttpResponse:
+    person = visible_person(request, number)
+    with transaction.atomic():  # the page and its person.read event together
+        return _render_person(request, person)
+
+
+CORRECTION_TEXT_FIELDS = (
+    *NAME_PARTS,
+    "sex",
+    "nationality",
+    "place_of_origin",
+    "origin_pcode",
+    "relationship_to_head",
+)
+
+
+def _correction_raw(post, person: Person) -> dict:
+    """What the officer changed on the correction form, as ``correct_person`` takes it."""
+    raw = {f: post.get(f, "") for f in CORRECTION_TEXT_FIELDS if f in post}
+    for flag in PROTECTION_FLAGS:
+        raw[flag] = bool(post.get(flag))
+    dob = post.get("date_of_birth", "").strip()
+    year = post.get("birth_year", "").strip()
+    age = post.get("estimated_age", "").strip()
+    current_dob = person.date_of_birth.isoformat() if person.date_of_birth else ""
+    if dob != current_dob:
+        raw["date_of_birth"] = dob
+        if not dob:
+            raw["birth_year"] = year
+    elif age:
+        raw["estimated_age"] = age
+    elif not dob and year != str(person.birth_year or ""):
+        raw["birth_year"] = year
+    return raw
+
+
+@requires("person.correct")
+def person_correct(request: HttpRequest, number: str) -> HttpResponse:
+    """Correct a person's registered details, with a reason; the old values stay in the timeline."""
+    person = visible_person(request, number, "person.correct")
+    if person.merged_into_id:
+        raise out_of_scope(request, person, "merged record")
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                correction = people_services.correct_person(
+                    person,
+                    _correction_raw(request.POST, person),
+                    reason=request.POST.get("reason", ""),
+                    by=request.user,
+                    request=request,
+                )
+        except ValidationError as exc:
+            errors = errors_from(exc)
+            person.refresh_from_db()
+        else:
+            if correction is None:
+                messages.info(request, _("Nothing was changed."))
+            else:
+                messages.success(request, _("Correction recorded."))
+            return redirect("person-detail", number=person.number)
+    values = (
+        request.POST
+        if request.method == "POST"
+        else {
+            **{f: getattr(person, f) for f in CORRECTION_TEXT_FIELDS},
+            "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
+            "birth_year": person.birth_year or "",
+            **{f: getattr(person, f) for f in PROTECTION_FLAGS},
+        }
+    )
+    audit.record(PeopleAction.PERSON_READ, request=request, obj=person, detail={"view": "correct"})
+    context = {
+        "person": person,
+        "values": values,
+        "errors": errors,
+        "error_summary": error_summary(errors),
+        "sexes": Sex.choices,
+        "relationships": Relationship.choices,
+        "flags": [
+            (code, label, bool(values.get(code)), errors.get(code, []))
+            for code, label in PROTECTION_FLAGS.items()
+        ],
+        "rows": [
+            {
+                "name": f,
+                "label": FIELD_LABELS[f],
+                "value": values.get(f, "") or "",
+                "errors": errors.get(f, []),
+            }
+            for f in (*NAME_PARTS, "date_of_birth", "birth_year", "estimated_age", "nationality")
+            + ("place_of_origin",)
+        ],
+        "sex": values.get("sex", ""),
+        "relationship": values.get("relationship_to_head", ""),
+        "reason": request.POST.get("reason", ""),
+    }
+    return render(request, "people/correct.html", context, status=400 if errors else 200)
+
+
+@requires({"POST": "category.decide"})
+def person_category(request: HttpRequest, number: str) -> HttpResponse:
+    person = visible_person(request, number, "person.view")
+    with transaction.atomic():
+        return _decide_category(request, person)
+
+
+def _decide_category(request: HttpRequest, person: Person) -> HttpResponse:
+    form = forms.CategoryForm(request.POST)
+    if form.is_valid():
+        try:
+            decision = screening.decide_category(
+                person,
+                form.cleaned_data["category"],
+                reason=form.cleaned_data["reason"],
+                legal_basis=form.cleaned_data["legal_basis"],
+                basis=form.cleaned_data["basis"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            for field, msgs in errors_from(exc).items():
+                field = "basis" if field == "basis_hit" else field
+                for msg in msgs:
+                    form.add_error(field if field in form.fields else None, msg)
+        else:
+            label = CATEGORY_LABELS[form.cleaned_data["category"]]
+            if getattr(decision, "status", "approved") == "pending":
+                text = _(
+                    "Category %(c)s recorded; it takes effect when a second officer approves it."
+                )
+            else:
+                text = _("Category recorded: %(c)s.")
+            messages.success(request, text % {"c": label})
+            return redirect("person-detail", number=person.number)
+    return _render_person(request, person, category_form=form, status=400)
+
+
+@requires("person.search")
+def person_search(request: HttpRequest) -> HttpResponse:
+    """Persons matching the query, best first by the identity model (muster.people.search.rank),
+    paged."""
+    q = request.GET.get("q", "").strip()[:200]
+    page, too_many = None, False
+    if q:
+        scoped = policy.scope_persons(request.user, Person.objects.all(), "person.search")
+        qs = search_persons(request.user, scoped, q)
+        if (partial := partial_name_condition(q)) is not None:
+            qs = qs | scoped.filter(partial).distinct()
+        found = list(qs.select_related("household", "merged_into")[: MAX_RANKED + 1])
+        too_many = len(found) > MAX_RANKED
+        ranked = rank(found[:MAX_RANKED], q)
+        page = paginate(request, [{"person": p, "score": score} for score, p in ranked])
+        for row in page.object_list:
+            row["hidden_chars"] = name_has_hidden_characters(row["person"])
+        # The query may be a name: only its length goes into the audit log.
+        audit.record_list(
+            request,
+            [row["person"].pk for row in page.object_list],
+            action=PeopleAction.PERSON_SEARCH,
+            length=len(q),
+            results=len(found),
+        )
+    context = {
+        "q": q,
+        "page": page,
+        "results": page.object_list if page else [],
+        "too_many": too_many,
+        "max_ranked": MAX_RANKED,
+        "show_names": may_see_names(request.user),
+    }
+    template = "people/_results.html" if request.headers.get("HX-Request") else "people/search.html"
+    return render(request, template, context)

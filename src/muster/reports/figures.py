@@ -1,0 +1,70 @@
+"""A facility's figures (population, capacity, arrivals, expected, by category), as the home page,
+the facility pages and the dispatch page show them."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.utils import timezone
+
+from muster.custody import services as custody
+from muster.custody.models import Facility, ManifestLine, Placement
+from muster.screening.models import Category, CategoryDecision
+from muster.screening.queries import UNDECIDED
+
+
+@dataclass
+class FacilityFigures:
+    population: int
+    capacity: int | None
+    arrivals_today: int
+    expected: int
+    in_transit_out: int
+    by_category: dict[str, int]
+
+    @property
+    def percent(self) -> int | None:
+        if not self.capacity:
+            return None
+        return round(100 * self.population / self.capacity)
+
+    @property
+    def bar_width(self) -> int:
+        return min(100, self.percent or 0)
+
+    @property
+    def over(self) -> bool:
+        return self.capacity is not None and self.population > self.capacity
+
+
+def facility_figures(facility: Facility) -> FacilityFigures:
+    population = custody.population(facility)
+    today = timezone.localdate()
+    arrivals = Placement.objects.filter(
+        facility=facility, state=Placement.State.PLACED, started_at__date=today
+    ).count()
+    in_transit_out = ManifestLine.objects.filter(
+        movement__from_facility=facility,
+        outcome__in=[ManifestLine.Outcome.PENDING, ManifestLine.Outcome.MISSING],
+    ).count()
+    rows = (
+        CategoryDecision.objects.filter(
+            is_current=True,
+            person__placements__is_current=True,
+            person__placements__state=Placement.State.PLACED,
+            person__placements__facility=facility,
+        )
+        .values("category")
+        .annotate(n=Count("id"))
+    )
+    by_category = {c: 0 for c in Category.values}
+    for row in rows:
+        by_category[row["category"]] = row["n"]
+    by_category[UNDECIDED] = population - sum(by_category.values())
+    return FacilityFigures(
+        population=population,
+        capacity=facility.capacity,
+        arrivals_today=arrivals,
+        expected=custody.expected(facility),
+        in_transit_out=in_transit_out,
+        by_category=by_category,
+    )

@@ -1,0 +1,161 @@
+"""Person-record CSV and XLSX reference lists (the DESIGN.md columns)."""
+
+import csv
+import io
+import re
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from muster.identity import PERSON_COLUMNS, PersonCsvError, check_record
+from muster.screening.imports.rows import ParsedList, RowError, TooManyRows
+
+
+def _add_record(out: ParsedList, raw: dict, row: int) -> None:
+    out.rows += 1
+    if out.max_rows is not None and out.rows > out.max_rows:
+        raise TooManyRows
+    bad = next((k for k, v in raw.items() if isinstance(v, str) and _CONTROL.search(v)), None)
+    if bad is not None:
+        out.errors.append(RowError(row, bad, _("contains a control character (e.g. NUL)")))
+        return
+    try:
+        record = check_record(raw, row=row)
+    except PersonCsvError as exc:
+        out.errors.append(RowError(row, exc.column or "", exc.message))
+        return
+    ref_id = record.pop("record_id")
+    record.pop("source", None)
+    if not record["given_name"] and not record["family_name"]:
+        out.errors.append(RowError(row, "given_name", _("a listed person needs a name")))
+        return
+    if len(record["nationality"]) not in (0, 3):
+        out.errors.append(
+            RowError(row, "nationality", _("'%(v)s' is not an ISO 3166 alpha-3 code (e.g. IRQ)")
+                     % {"v": record["nationality"][:20]})
+        )  # fmt: skip
+        return
+    out.entries.append({"ref_id": ref_id, "name_kind": "primary", **record, "extra": {}})
+
+
+def _check_header(header: list[str], out: ParsedList) -> bool:
+    unknown = [h for h in header if h and h not in PERSON_COLUMNS]
+    for h in unknown:
+        out.errors.append(
+            RowError(1, h, _("unknown column; known columns: %(c)s") % {"c": ", ".join(PERSON_COLUMNS)})
+        )  # fmt: skip
+    if "record_id" not in header:
+        out.errors.append(RowError(1, "record_id", _("the header has no record_id column")))
+    return not out.errors
+
+
+def _check_duplicates(out: ParsedList, rows: list[int]) -> None:
+    seen: dict[str, int] = {}
+    keep = []
+    for entry, row in zip(out.entries, rows, strict=True):
+        if entry["ref_id"] in seen:
+            out.errors.append(
+                RowError(row, "record_id", _("'%(id)s' already used on row %(r)d")
+                         % {"id": entry["ref_id"][:40], "r": seen[entry["ref_id"]]})
+            )  # fmt: skip
+            continue
+        seen[entry["ref_id"]] = row
+        keep.append(entry)
+    out.entries = keep
+
+
+# NUL cannot be stored in PostgreSQL text and no keyboard types the others; tab is left to the readers.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def read_csv(data: bytes, max_rows: int | None = None) -> ParsedList:
+    out = ParsedList(max_rows=max_rows)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        out.errors.append(RowError(1, "", _("the file is not UTF-8 text")))
+        return out
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        out.errors.append(RowError(1, "", _("the file is empty; expected a header row")))
+        return out
+    if not _check_header(header, out):
+        return out
+    rows = []
+    try:
+        for line, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                out.rows += 1
+                out.errors.append(
+                    RowError(line, "", ngettext("has %(n)d field, the header has %(h)d",
+                                                "has %(n)d fields, the header has %(h)d",
+                                                len(values))
+                             % {"n": len(values), "h": len(header)})
+                )  # fmt: skip
+                continue
+            before = len(out.entries)
+            _add_record(out, dict(zip(header, values, strict=True)), line)
+            if len(out.entries) > before:
+                rows.append(line)
+    except csv.Error as exc:
+        out.errors.append(RowError(reader.line_num, "", _("malformed CSV: %(e)s") % {"e": exc}))
+    _check_duplicates(out, rows)
+    return out
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a year typed in a spreadsheet comes back as 1985.0
+    return str(value)
+
+
+def read_xlsx(data: bytes, max_rows: int | None = None) -> ParsedList:
+    from openpyxl import load_workbook
+
+    out = ParsedList(max_rows=max_rows)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not XLSX
+        out.errors.append(RowError(1, "", _("the file is not an XLSX workbook")))
+        return out
+    sheet = book.worksheets[0]
+    # The sheet's declared size (its <dimension>) refuses a huge file before a row is read; the
+    # count in _add_record holds when the declaration is missing or lies.
+    declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
+    if max_rows is not None and declared - 1 > max_rows:
+        book.close()
+        raise TooManyRows
+    rows_iter = sheet.iter_rows(values_only=True)
+    try:
+        header = [_cell(h).strip() for h in next(rows_iter)]
+    except StopIteration:
+        out.errors.append(RowError(1, "", _("the first sheet is empty; expected a header row")))
+        return out
+    while header and not header[-1]:
+        header.pop()
+    if not _check_header(header, out):
+        return out
+    rows = []
+    for line, values in enumerate(rows_iter, start=2):
+        cells = [_cell(v) for v in values[: len(header)]]
+        if not any(c.strip() for c in cells):
+            continue
+        cells += [""] * (len(header) - len(cells))
+        before = len(out.entries)
+        _add_record(out, dict(zip(header, cells, strict=True)), line)
+        if len(out.entries) > before:
+            rows.append(line)
+    book.close()
+    _check_duplicates(out, rows)
+    return out

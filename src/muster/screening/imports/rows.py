@@ -1,0 +1,77 @@
+"""What the readers share: a row's error, the parsed list, the refusals."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+
+ARABIC = re.compile("[\u0600-\u06ff]")
+KUNYA = re.compile(r"^(abu|abou|abo|umm|um|ابو|أبو|ام|أم)\b", re.IGNORECASE)
+
+# UN list nationalities are country names; the registry keeps ISO 3166 alpha-3.
+COUNTRY_ISO3 = {
+    "iraq": "IRQ",
+    "syrian arab republic": "SYR",
+    "syria": "SYR",
+    "turkey": "TUR",
+    "türkiye": "TUR",
+    "jordan": "JOR",
+    "saudi arabia": "SAU",
+    "lebanon": "LBN",
+    "egypt": "EGY",
+    "tunisia": "TUN",
+    "morocco": "MAR",
+    "algeria": "DZA",
+    "libya": "LBY",
+    "yemen": "YEM",
+    "kuwait": "KWT",
+    "iran (islamic republic of)": "IRN",
+    "afghanistan": "AFG",
+    "pakistan": "PAK",
+    "russian federation": "RUS",
+    "france": "FRA",
+    "germany": "DEU",
+    "united kingdom of great britain and northern ireland": "GBR",
+    "belgium": "BEL",
+    "netherlands": "NLD",
+    "sweden": "SWE",
+    "kazakhstan": "KAZ",
+    "uzbekistan": "UZB",
+    "tajikistan": "TJK",
+    "somalia": "SOM",
+    "sudan": "SDN",
+    "indonesia": "IDN",
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", {self.field}" if self.field else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ParsedList:
+    """What a reader found: entry records (plus extra details) and the errors, row by row."""
+
+    entries: list[dict] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    rows: int = 0
+    max_rows: int | None = None
+
+
+class TooManyRows(Exception):
+    """The file holds more rows than LIST_MAX_ROWS; reading stops there."""
+
+
+class ImportRefused(ValidationError):
+    """The file has errors and skipping bad rows was not asked for; nothing was imported."""
+
+    def __init__(self, errors: list[RowError]):
+        self.row_errors = errors
+        super().__init__({"file": [str(e) for e in errors[:200]]})

@@ -1,0 +1,65 @@
+"""The verbs of screening: screen registrations, adjudicate hits, decide categories, protect.
+
+Muster never assigns a category by itself: every decision names the officer and the reason, and
+"held" takes effect only when a second officer approves it. Screening only proposes (hits); an
+officer decides, and every decision is kept with its reason.
+
+Three sub-domains, one module each: ``categories`` (decide, approve, refuse), ``runs`` (screening
+persons at registration and in batch, failed runs) and ``adjudication`` (the hit queue, decisions,
+merges). Import the verbs from here: ``from muster.screening import services as screening``."""
+
+from muster.screening.services.adjudication import (
+    OPEN_STATUSES,
+    AlreadyDecided,
+    adjudicate,
+    hit_queue,
+    merge_duplicate,
+    registrations_of,
+    undo_merge,
+    unmerge_duplicate,
+)
+from muster.screening.services.categories import (
+    approve_category,
+    current_category,
+    decide_category,
+    pending_approvals,
+    pending_category,
+    refuse_category,
+)
+from muster.screening.services.runs import (
+    BATCH_CHUNK,
+    WorkerLost,
+    fail_abandoned_run,
+    failed_runs,
+    on_household_registered,
+    run_batch_rescreen,
+    screen_persons,
+    screen_registration,
+    unscreened_since_failure,
+)
+
+__all__ = [
+    "current_category",
+    "pending_category",
+    "decide_category",
+    "approve_category",
+    "refuse_category",
+    "pending_approvals",
+    "OPEN_STATUSES",
+    "AlreadyDecided",
+    "screen_persons",
+    "screen_registration",
+    "WorkerLost",
+    "fail_abandoned_run",
+    "failed_runs",
+    "unscreened_since_failure",
+    "on_household_registered",
+    "BATCH_CHUNK",
+    "run_batch_rescreen",
+    "hit_queue",
+    "adjudicate",
+    "undo_merge",
+    "merge_duplicate",
+    "unmerge_duplicate",
+    "registrations_of",
+]

@@ -1,0 +1,208 @@
+"""Category decisions: an officer decides with a reason; "held" takes effect only when a second officer
+approves it."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from muster.audit import services as audit
+from muster.screening.audit_actions import ScreeningAction
+from muster.screening.models import (
+    ApprovalStatus,
+    Category,
+    CategoryDecision,
+    Hit,
+)
+from muster.screening.services.adjudication import registrations_of
+
+
+def current_category(person) -> CategoryDecision | None:
+    return CategoryDecision.objects.filter(person=person, is_current=True).first()
+
+
+def pending_category(person) -> CategoryDecision | None:
+    return CategoryDecision.objects.filter(person=person, status=ApprovalStatus.PENDING).first()
+
+
+def _held_basis_errors(person, basis_hit, basis: str) -> dict:
+    if basis_hit is None and not (basis or "").strip():
+        return {
+            "basis": [
+                _(
+                    "'held' needs a confirmed basis: a confirmed reference-list hit, or a stated "
+                    "basis (what was established, by whom)"
+                )
+            ]
+        }
+    if basis_hit is not None:
+        basis_hit = Hit.objects.get(pk=basis_hit.pk)  # its status now, not as the caller read it
+        same_person = {p.pk for p in registrations_of(person)}
+        if (
+            basis_hit.kind != Hit.Kind.REFERENCE_LIST
+            or basis_hit.status != Hit.Status.CONFIRMED
+            or basis_hit.person_id not in same_person
+        ):
+            return {
+                "basis_hit": [_("the basis must be a confirmed reference-list hit on this person")]
+            }
+    return {}
+
+
+@transaction.atomic
+def decide_category(
+    person,
+    category: str,
+    *,
+    reason: str,
+    by,
+    legal_basis: str = "",
+    request=None,
+    basis_hit: Hit | None = None,
+    basis: str = "",
+) -> CategoryDecision:
+    """Record a category decision; the previous one (if any) is superseded, never erased.
+
+    "held" is recorded as *pending*: it needs a confirmed basis (``basis_hit`` or ``basis``) and
+    takes effect only when a different officer approves it (:func:`approve_category`). Lifting
+    "held" (any other category for a person now held) is pending too: four eyes both ways, so one
+    officer can neither detain nor release alone.
+    """
+    errors = {}
+    if category not in Category.values:
+        errors["category"] = [
+            _("'%(v)s' is not a category (civilian, held, family_of_held)")
+            % {"v": str(category)[:40]}
+        ]
+    if not (reason or "").strip():
+        errors["reason"] = [_("a category decision needs a reason")]
+    if by is None or not getattr(by, "is_authenticated", False):
+        errors["decided_by"] = [_("a category decision needs a named officer")]
+    held = category == Category.HELD
+    current = current_category(person) if person is not None and person.pk else None
+    lifting = not held and current is not None and current.category == Category.HELD
+    if lifting and pending_category(person) is not None:
+        errors["category"] = [_("a decision on this person is already waiting for approval")]
+    if held:
+        errors.update(_held_basis_errors(person, basis_hit, basis))
+        current = current_category(person)
+        if pending_category(person) is not None:
+            errors["category"] = [
+                _("a 'held' decision on this person is already waiting for approval")
+            ]
+        elif current is not None and current.category == Category.HELD:
+            errors["category"] = [
+                _("this person is already 'held' (approved on %(d)s); nothing to propose")
+                % {"d": current.approved_at.date().isoformat() if current.approved_at else "—"}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    needs_approval = held or lifting
+    if not needs_approval:
+        CategoryDecision.objects.select_for_update().filter(person=person, is_current=True).update(
+            is_current=False, superseded_at=now
+        )
+    decision = CategoryDecision.objects.create(
+        person=person,
+        category=category,
+        reason=reason.strip(),
+        legal_basis=(legal_basis or "").strip(),
+        decided_by=by,
+        decided_at=now,
+        is_current=not needs_approval,
+        status=ApprovalStatus.PENDING if needs_approval else ApprovalStatus.APPROVED,
+        basis_hit=basis_hit,
+        basis=(basis or "").strip(),
+    )
+    audit.record(
+        ScreeningAction.CATEGORY_PROPOSE if needs_approval else ScreeningAction.CATEGORY_DECIDE,
+        actor=by,
+        obj=person,
+        request=request,
+        detail={
+            "decision": decision.pk,
+            "category": category,
+            **({"lifts": Category.HELD} if lifting else {}),
+        },
+    )
+    return decision
+
+
+def _settle_pending(decision: CategoryDecision, *, status: str, by, note: str) -> None:
+    now = timezone.now()
+    changed = CategoryDecision.objects.filter(pk=decision.pk, status=ApprovalStatus.PENDING).update(
+        status=status, approved_by=by, approved_at=now, approval_note=(note or "").strip()
+    )
+    if not changed:
+        raise ValidationError(
+            {
+                "status": [
+                    ValidationError(
+                        _("this decision is no longer waiting for approval"), code="not_pending"
+                    )
+                ]
+            }
+        )
+
+
+def _second_officer_errors(decision: CategoryDecision, by) -> dict:
+    if by is None or not getattr(by, "is_authenticated", False):
+        return {"approved_by": [_("approval needs a named officer")]}
+    if by.pk == decision.decided_by_id:
+        return {
+            "approved_by": [_("a second officer must approve: you proposed this decision yourself")]
+        }
+    return {}
+
+
+@transaction.atomic
+def approve_category(
+    decision: CategoryDecision, *, by, note: str = "", request=None
+) -> CategoryDecision:
+    """The second officer approves a pending "held" decision: it becomes the current category."""
+    errors = _second_officer_errors(decision, by)
+    if errors:
+        raise ValidationError(errors)
+    _settle_pending(decision, status=ApprovalStatus.APPROVED, by=by, note=note)
+    now = timezone.now()
+    CategoryDecision.objects.select_for_update().filter(
+        person_id=decision.person_id, is_current=True
+    ).update(is_current=False, superseded_at=now)
+    CategoryDecision.objects.filter(pk=decision.pk).update(is_current=True)
+    decision.refresh_from_db()
+    audit.record(
+        ScreeningAction.CATEGORY_APPROVE,
+        actor=by,
+        obj=decision.person,
+        request=request,
+        detail={"decision": decision.pk, "category": decision.category},
+    )
+    return decision
+
+
+@transaction.atomic
+def refuse_category(decision: CategoryDecision, *, by, note: str, request=None) -> CategoryDecision:
+    """The second officer refuses a pending "held" decision; the current category stays."""
+    errors = _second_officer_errors(decision, by)
+    if not (note or "").strip():
+        errors["note"] = [_("say why the decision is refused")]
+    if errors:
+        raise ValidationError(errors)
+    _settle_pending(decision, status=ApprovalStatus.REFUSED, by=by, note=note)
+    decision.refresh_from_db()
+    audit.record(
+        ScreeningAction.CATEGORY_REFUSE,
+        actor=by,
+        obj=decision.person,
+        request=request,
+        detail={"decision": decision.pk, "category": decision.category},
+    )
+    return decision
+
+
+def pending_approvals() -> QuerySet:
+    return CategoryDecision.objects.filter(status=ApprovalStatus.PENDING).select_related(
+        "person", "decided_by", "basis_hit"
+    )

@@ -1,0 +1,152 @@
+"""'Held' is not derivable from where a person is, by roles that may not see categories.
+
+Every person at a holding facility is held (a camp holds civilians, a family camp families of the
+held): the policy names such facilities only to roles that see categories (``category_facility``).
+A registration officer or a tracing caseworker sees "at a facility", cannot list who is at one, and
+reads no facility name of that kind in the API, the timeline, the separations or the pages.
+"""
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from muster.access import policy
+from muster.access.models import Role
+from muster.custody import services as custody
+from muster.screening import services as screening
+
+pytestmark = pytest.mark.django_db
+
+HOLDING_NAME = "Holding Facility A"
+BLIND = [Role.REGISTRATION_OFFICER, Role.TRACING_CASEWORKER]
+SIGHTED = [Role.SCREENING_OFFICER, Role.REPATRIATION_OFFICER]
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["muster_2fa_ok"] = True
+    session.save()
+    return client
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def held_at_holding(registered, facilities, make_user):
+    """The head of the household approved as held, moved alone to the holding facility."""
+    head, *rest = list(registered.members.order_by("id"))
+    first, second = make_user("screening_officer"), make_user("screening_officer")
+    screening.approve_category(
+        screening.decide_category(head, "held", reason="on list X", basis="entry 12", by=first),
+        by=second,
+    )
+    manager = make_user("camp_manager", facility=facilities["reception"])
+    movement = custody.dispatch(
+        [head],
+        from_facility=facilities["reception"],
+        to_facility=facilities["holding"],
+        by=manager,
+        separation_reason="the head is held; the family stays",
+    )
+    custody.receive(movement, by=make_user("camp_manager", facility=facilities["holding"]))
+    return head, rest
+
+
+@pytest.fixture
+def users(make_user, facilities):
+    made = {role: make_user(role) for role in (*BLIND, *SIGHTED)}
+    made[Role.CAMP_MANAGER] = make_user(Role.CAMP_MANAGER, facility=facilities["holding"])
+    made["other_camp_manager"] = make_user(Role.CAMP_MANAGER, facility=facilities["camp"])
+    return made
+
+
+def test_the_policy_names_category_facilities_only_to_roles_that_see_categories():
+    for role, rp in policy.POLICY.items():
+        if "category_facility" in rp.person_fields:
+            assert "category" in rp.person_fields, role
+    for role in BLIND:
+        fields = policy.POLICY[role].person_fields
+        assert "custody_state" in fields and "category" not in fields
+        assert "category_facility" not in fields
+
+
+@pytest.mark.parametrize("role", BLIND)
+def test_blind_roles_read_placed_without_the_facility_in_the_api(role, held_at_holding, users):
+    head, rest = held_at_holding
+    client = client_for(users[role])
+    data = client.get(reverse("api-person-detail", kwargs={"number": head.number})).json()
+    assert data["custody_state"] == "placed"
+    assert data["current_facility"] is None
+    # Someone still at the reception point: named (a reception point tells no category).
+    other = client.get(reverse("api-person-detail", kwargs={"number": rest[0].number})).json()
+    assert other["current_facility"]["name"] == "Reception Point 1"
+
+
+@pytest.mark.parametrize("role", SIGHTED + [Role.CAMP_MANAGER])
+def test_roles_that_see_categories_read_the_facility(role, held_at_holding, users):
+    head, _rest = held_at_holding
+    client = client_for(users[role])
+    data = client.get(reverse("api-person-detail", kwargs={"number": head.number})).json()
+    assert data["current_facility"]["name"] == HOLDING_NAME
+
+
+@pytest.mark.parametrize("role", BLIND)
+def test_blind_roles_cannot_list_persons_by_a_holding_facility(
+    role, held_at_holding, users, facilities
+):
+    client = client_for(users[role])
+    url = reverse("api-person-list")
+    response = client.get(url, {"facility": facilities["holding"].pk})
+    assert response.status_code == 400
+    assert "facility" in response.json()
+    # A reception point may be listed (registration officers work there).
+    response = client.get(url, {"facility": facilities["reception"].pk})
+    assert response.status_code == 200 and response.json()["count"] == 2
+
+
+def test_a_camp_manager_lists_only_their_own_facility(held_at_holding, users, facilities):
+    url = reverse("api-person-list")
+    own = client_for(users[Role.CAMP_MANAGER]).get(url, {"facility": facilities["holding"].pk})
+    assert own.status_code == 200 and own.json()["count"] == 1
+    other = client_for(users["other_camp_manager"])
+    assert other.get(url, {"facility": facilities["holding"].pk}).status_code == 400
+
+
+@pytest.mark.parametrize("role", BLIND)
+def test_blind_roles_timeline_and_search_never_name_the_holding_facility(
+    role, held_at_holding, users
+):
+    head, rest = held_at_holding
+    client = client_for(users[role])
+    for person in (head, rest[0]):  # the family's timeline records the separation
+        url = reverse("api-person-timeline", kwargs={"number": person.number})
+        body = client.get(url).content.decode()
+        assert HOLDING_NAME not in body
+        assert "a facility" in body
+    body = client.get(reverse("api-person-list"), {"q": head.family_name}).content.decode()
+    assert head.number in body and HOLDING_NAME not in body
+
+
+def test_the_screening_officer_timeline_names_the_holding_facility(held_at_holding, users):
+    head, _rest = held_at_holding
+    client = client_for(users[Role.SCREENING_OFFICER])
+    url = reverse("api-person-timeline", kwargs={"number": head.number})
+    assert HOLDING_NAME in client.get(url).content.decode()
+
+
+def test_the_separations_list_hides_a_holding_destination_from_the_caseworker(
+    held_at_holding, users
+):
+    url = reverse("api-separation-list")
+    blind = client_for(users[Role.TRACING_CASEWORKER]).get(url).json()["results"]
+    assert blind and blind[0]["to_facility"] is None
+    sighted = client_for(users[Role.SCREENING_OFFICER]).get(url).json()["results"]
+    assert sighted[0]["to_facility"] == HOLDING_NAME
+    assert json.dumps(blind).find(HOLDING_NAME) == -1
