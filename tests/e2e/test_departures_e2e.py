@@ -7,30 +7,22 @@ import pytest
 
 from muster.custody.models import Placement
 from muster.departures.models import Departure
-from tests.e2e.test_kurdish_e2e import OUT, PASSWORD, browser_page, fits_the_screen  # noqa: F401
+from tests.departures.conftest import make_crowd
+from tests.e2e.conftest import OUT, fits_the_screen, sign_in
 
 pytestmark = [pytest.mark.e2e]
 
 
 def test_return_convoy_planned_dispatched_and_confirmed_in_arabic(
-    live_server,
-    crowd,
-    facilities,
-    make_user,
-    browser_page,  # noqa: F811
+    live_server, facilities, make_user, browser_page, totp_code
 ):
-    pytest.importorskip("playwright")
     page, problems = browser_page
+    crowd = make_crowd
     camp = facilities["camp"]
     returning = crowd(camp, 2, nationality="SYR")
     crowd(camp, 1, nationality="IRQ")
-    make_user("repatriation_officer", username="rahaf")
-
-    page.goto(f"{live_server.url}/account/login/")
-    page.fill('[name="username"]', "rahaf")
-    page.fill('[name="password"]', PASSWORD)
-    page.press('[name="password"]', "Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    code = totp_code(make_user("repatriation_officer", username="rahaf"))
+    sign_in(page, live_server.url, "rahaf", code=code)
     page.click('[data-testid="lang-ar"]')
     page.wait_for_selector('html[lang="ar"][dir="rtl"]')
 
