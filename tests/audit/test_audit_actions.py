@@ -11,6 +11,7 @@ from muster.audit.audit_actions import AuditAction
 from muster.audit.models import AuditEvent
 from muster.custody.audit_actions import CustodyAction
 from muster.departures.audit_actions import DeparturesAction
+from muster.intake.audit_actions import IntakeAction
 from muster.people.audit_actions import PeopleAction
 from muster.protection.audit_actions import ProtectionAction
 from muster.screening.audit_actions import ScreeningAction
@@ -20,6 +21,7 @@ ENUMS = (
     AuditAction,
     CustodyAction,
     DeparturesAction,
+    IntakeAction,
     PeopleAction,
     ProtectionAction,
     ScreeningAction,

@@ -10,7 +10,8 @@ from muster.access import policy
 from muster.access.models import Role
 from muster.custody import services as custody
 
-EXPORT_HREF = re.compile(r'href="(/reports/[^"]+)"')
+# Links to files (not the dashboard page, also under /reports/).
+EXPORT_HREF = re.compile(r'href="(/reports/[^"]+\.(?:csv|xlsx|pdf)[^"]*)"')
 
 
 def export_links(response) -> list[str]:

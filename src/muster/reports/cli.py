@@ -1,35 +1,86 @@
-"""The ``muster sitrep`` subcommand: the situation report, figures only."""
+"""The ``muster sitrep`` subcommand: the situation report as text, JSON, HXL-tagged CSV or an A4 PDF.
+
+Figures only, never names; every form of it leaving the system is an "export" audit event.
+"""
 
 import json
+import sys
 
-from muster.core.cli import EXIT_OK
+from muster.core.cli import EXIT_OK, CommandError
 
 
 def cmd_sitrep(args) -> int:
     from django.db import transaction
 
     from muster.audit.services import record_export
-    from muster.reports.sitrep import situation_report
+    from muster.reports import dashboard, hxl, pdf
+    from muster.reports.sitrep import format_text, situation_report
 
+    try:
+        filters = dashboard.parse_filters(
+            {
+                "date_from": args.date_from,
+                "date_to": args.date_to,
+                "facility": args.facility,
+                "governorate": args.governorate,
+            }
+        )
+    except dashboard.FilterError as exc:
+        raise CommandError(f"--{exc.field.replace('_', '-')}: {exc.message}") from None
+    if args.pdf:
+        try:
+            content = pdf.sitrep_pdf(filters, args.language)
+        except pdf.PdfUnavailable as exc:
+            raise CommandError(str(exc)) from None
+        try:
+            with open(args.pdf, "wb") as out:
+                out.write(content)
+        except OSError as exc:
+            raise CommandError(f"cannot write {args.pdf}: {exc.strerror}") from None
+        print(f"Wrote {args.pdf} ({len(content)} bytes, {args.language}).", file=sys.stderr)
+        return EXIT_OK
+    fmt = "hxl" if args.hxl else "json" if args.json else "text"
     # Figures leaving the system are an export, on the log like the web's.
     with transaction.atomic():
         report = situation_report()
+        rows = hxl.facility_table(report, filters) if args.hxl else None
         record_export(
             {
                 "export": "sitrep",
                 "purpose": "situation report",
-                "format": "json" if args.json else "text",
-                "filters": {},
-                "rows": len(report["facilities"]),
+                "format": fmt,
+                "filters": filters.as_dict() if args.hxl else {},
+                "rows": len(rows) if rows is not None else len(report["facilities"]),
             }
         )
-    if args.json:
+    if args.hxl:
+        sys.stdout.write(hxl.hxl_csv(rows))
+    elif args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
     else:
-        from muster.reports.sitrep import format_text
-
         print(format_text(report))
     return EXIT_OK
+
+
+def add_sitrep_arguments(p) -> None:
+    form = p.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON")
+    form.add_argument(
+        "--hxl",
+        action="store_true",
+        help="print the facilities as HXL-tagged CSV (a row of hashtags under the header)",
+    )
+    form.add_argument("--pdf", metavar="FILE", help="write the printable sitrep (A4 PDF) to FILE")
+    p.add_argument(
+        "--language",
+        choices=["en", "ar", "ckb", "kmr"],
+        default="en",
+        help="language of the PDF (default en)",
+    )
+    p.add_argument("--date-from", help="first day of the charts' window (YYYY-MM-DD)")
+    p.add_argument("--date-to", help="last day of the charts' window (YYYY-MM-DD; default today)")
+    p.add_argument("--facility", help="only this facility (its id)")
+    p.add_argument("--governorate", help="only facilities in this governorate (P-code, e.g. SY09)")
 
 
 def add_reports_parser(sub) -> None:
@@ -37,7 +88,7 @@ def add_reports_parser(sub) -> None:
         "sitrep",
         help="print the situation report",
         description="Figures only, no names: registered, by category, facilities with population "
-        "and capacity, in transit, unaccounted.",
+        "and capacity, in transit, unaccounted; as text, JSON, HXL-tagged CSV or an A4 PDF.",
     )
-    p.add_argument("--json", action="store_true", help="print JSON")
+    add_sitrep_arguments(p)
     p.set_defaults(func=cmd_sitrep, django=True)

@@ -30,3 +30,71 @@ class SitrepSerializer(serializers.Serializer):
     departed = serializers.IntegerField()
     separated_or_unaccompanied_children = serializers.IntegerField()
     arrivals_last_14_days = SitrepArrivalsSerializer(many=True)
+
+
+#: The feed's version: a partner's parser checks it; a change that removes or renames a field
+#: raises it (new fields may appear within a version).
+FEED_VERSION = 1
+
+
+class DashboardFacilitySerializer(SitrepFacilitySerializer):
+    governorate = serializers.CharField()
+    over_capacity = serializers.BooleanField()
+
+
+class FlowLinkSerializer(serializers.Serializer):
+    source = serializers.CharField(help_text="kind of the sending facility")
+    target = serializers.CharField(help_text="kind of the receiving facility")
+    received = serializers.IntegerField()
+    in_transit = serializers.IntegerField()
+
+    def to_representation(self, instance):
+        return {
+            "source": instance["from"],
+            "target": instance["to"],
+            "received": instance["received"],
+            "in_transit": instance["in_transit"],
+        }
+
+
+class FlowSerializer(serializers.Serializer):
+    arrived = serializers.IntegerField()
+    links = FlowLinkSerializer(many=True)
+    population_by_kind = serializers.DictField(child=serializers.IntegerField())
+    departed = serializers.IntegerField()
+
+
+class TransitDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    in_transit = serializers.IntegerField()
+    unaccounted = serializers.IntegerField()
+
+
+class ChildrenSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    unaccompanied = serializers.IntegerField()
+    separated = serializers.IntegerField()
+
+
+class FiltersSerializer(serializers.Serializer):
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    facility = serializers.IntegerField(allow_null=True)
+    governorate = serializers.CharField(allow_blank=True)
+
+
+class DashboardSerializer(serializers.Serializer):
+    filters = FiltersSerializer()
+    arrivals_by_category = serializers.ListField(
+        child=serializers.DictField(), help_text="per day: date, one count per category, total"
+    )
+    facilities = DashboardFacilitySerializer(many=True)
+    flow = FlowSerializer()
+    in_transit_over_time = TransitDaySerializer(many=True)
+    children = ChildrenSerializer()
+    departures_by_kind = serializers.DictField(child=serializers.IntegerField())
+
+
+class SitrepFeedSerializer(SitrepSerializer):
+    version = serializers.IntegerField(help_text=f"the feed's version ({FEED_VERSION})")
+    dashboard = DashboardSerializer(help_text="the dashboard's series for the filters")

@@ -3,6 +3,8 @@ from django.urls import path
 from muster.reports import views
 
 urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/sitrep.pdf", views.dashboard_pdf, name="dashboard-pdf"),
     path("sitrep.csv", views.sitrep_export, {"fmt": "csv"}, name="export-sitrep-csv"),
     path("sitrep.xlsx", views.sitrep_export, {"fmt": "xlsx"}, name="export-sitrep-xlsx"),
     path(

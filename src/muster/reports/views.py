@@ -6,14 +6,24 @@ audited in the same transaction.
 
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.shortcuts import render
+from django.utils import timezone, translation
 
 from muster.access.decorators import requires
 from muster.access.lookup import get_in_scope
 from muster.custody.models import Facility, Movement, Placement
 from muster.departures.models import SITREP_KEYS
 from muster.people.models import Person
-from muster.reports.exports import export_rows, may_export_manifest, may_export_roll
+from muster.reports import pdf
+from muster.reports.dashboard import FilterError, default_filters, parse_filters
+from muster.reports.dashboard import build as build_dashboard
+from muster.reports.exports import (
+    export_rows,
+    may_export_manifest,
+    may_export_roll,
+    may_export_sitrep,
+)
+from muster.reports.picture import charts_for
 from muster.reports.sitrep import situation_report
 from muster.screening.models import Category, CategoryDecision
 
@@ -262,3 +272,59 @@ def _person_row(person: Person, **extra) -> dict:
             for k, v in extra.items()
         },
     }
+
+
+# --- the situation dashboard and the printable sitrep ------------------------------------------
+
+
+def _dashboard_filters(request: HttpRequest):
+    """The filters asked for, or the defaults and the error naming the field that was wrong."""
+    try:
+        return parse_filters(request.GET), ""
+    except FilterError as exc:
+        return default_filters(), f"{exc.field}: {exc.message}"
+
+
+@requires("report.view")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Figures only, never a name or a registration number: charts with their numbers under each."""
+    filters, error = _dashboard_filters(request)
+    dash = build_dashboard(filters)
+    query = request.GET.copy()
+    query["language"] = translation.get_language()
+    context = {
+        "dash": dash,
+        "report": dash.report,
+        "filters": filters,
+        "filter_error": error,
+        "charts": charts_for(dash),
+        "all_facilities": Facility.objects.order_by("name").only("pk", "name", "name_ar"),
+        "generated_at": timezone.localtime(),
+        "may_export": may_export_sitrep(request.user),
+        "query": query.urlencode(),
+    }
+    return render(request, "reports/dashboard.html", context, status=400 if error else 200)
+
+
+@requires("report.export")
+def dashboard_pdf(request: HttpRequest) -> HttpResponse:
+    """The printable sitrep (A4 PDF) for the dashboard's filters, in the page's language."""
+    filters, error = _dashboard_filters(request)
+    if error:
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    language = request.GET.get("language") or translation.get_language()
+    if language not in pdf.LANGUAGES:
+        return HttpResponse(
+            f"language: '{language[:20]}' is not one of {', '.join(pdf.LANGUAGES)}",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    try:
+        content = pdf.sitrep_pdf(filters, language, user=request.user, request=request)
+    except pdf.PdfUnavailable as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content, content_type="application/pdf")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="muster-sitrep-{stamp}-{language}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -12,9 +12,11 @@ from muster.core.timezones import time_zone_label
 # declares for GET (muster.access.decorators.requires), so the bar cannot offer a page that refuses.
 NAV_LINKS = (
     ("reception", _("Reception")),
+    ("intake-import", _("Import submissions")),
     ("person-search", _("Search")),
     ("facility-list", _("Facilities")),
     ("unaccounted", _("Unaccounted")),
+    ("dashboard", _("Dashboard")),
     # The coordinator's figures-only twin of the same list (never both: see nav_links).
     ("unaccounted-figures", _("Unaccounted")),
     ("screening-queue", _("Screening queue")),

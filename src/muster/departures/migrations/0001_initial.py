@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('custody', '0004_placement_exits'),
+        ('custody', '0005_placement_exits'),
         ('people', '0003_photo'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('custody', '0004_placement_exits'),
+        ('custody', '0005_placement_exits'),
         ('people', '0003_photo'),
         ('protection', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('custody', '0003_facility_name_ar'),
+        ('custody', '0004_sitrep_indexes'),
         ('people', '0003_photo'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,483 @@
+"""The coordinator's dashboard figures: series for the charts, never a name or a record number.
+
+Every figure is an aggregate query (grouped in the database, a handful of rows back), so the page and
+the feed stay fast over a million registered persons; the headline figures are the situation
+report's own (:func:`muster.reports.sitrep.situation_report`), so the two can never disagree.
+
+Filters: a window of local dates, a facility, a governorate (the first-level P-code, e.g. ``SY09``,
+matched as the prefix of the facilities' P-codes). Dates select registrations, arrivals and
+movements; the facility and the governorate select the facilities shown and the movements and
+persons that touch them.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from muster.core.conf import conf
+from muster.custody.models import Facility, ManifestLine, Movement, Placement
+from muster.people.models import Person
+from muster.screening.models import Category
+
+UNDECIDED = "undecided"
+DEFAULT_DAYS = 14
+MAX_DAYS = 366
+# A governorate is the first administrative level: two letters and two digits (SY09, IQ01 …).
+GOVERNORATE = re.compile(r"^[A-Z]{2}[0-9]{2}$")
+PENDING = [ManifestLine.Outcome.PENDING, ManifestLine.Outcome.MISSING]
+
+
+class FilterError(ValueError):
+    """A filter value the dashboard cannot use; ``field`` names the parameter."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: date
+    date_to: date
+    facility: int | None = None
+    governorate: str = ""
+
+    @property
+    def narrowed(self) -> bool:
+        return self.facility is not None or bool(self.governorate)
+
+    def as_dict(self) -> dict:
+        return {
+            "date_from": self.date_from.isoformat(),
+            "date_to": self.date_to.isoformat(),
+            "facility": self.facility,
+            "governorate": self.governorate,
+        }
+
+    def days(self) -> list[date]:
+        n = (self.date_to - self.date_from).days + 1
+        return [self.date_from + timedelta(days=i) for i in range(n)]
+
+
+def default_filters() -> Filters:
+    today = timezone.localdate()
+    return Filters(today - timedelta(days=DEFAULT_DAYS - 1), today)
+
+
+def parse_filters(params) -> Filters:
+    """Read ``date_from``, ``date_to``, ``facility``, ``governorate`` from a query dict.
+
+    Raises :class:`FilterError` naming the field and what is wrong with it.
+    """
+    base = default_filters()
+
+    def _date(name: str, default: date) -> date:
+        raw = (params.get(name) or "").strip()
+        if not raw:
+            return default
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise FilterError(
+                name, _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": raw[:40]}
+            ) from None
+
+    date_to = _date("date_to", base.date_to)
+    date_from = _date("date_from", date_to - timedelta(days=DEFAULT_DAYS - 1))
+    if date_from > date_to:
+        raise FilterError("date_from", _("is after date_to"))
+    if (date_to - date_from).days + 1 > MAX_DAYS:
+        raise FilterError("date_from", _("the window is longer than %(n)d days") % {"n": MAX_DAYS})
+    facility = None
+    raw = (params.get("facility") or "").strip()
+    if raw:
+        if not raw.isdigit() or not Facility.objects.filter(pk=int(raw)).exists():
+            raise FilterError("facility", _("'%(v)s' is not a facility") % {"v": raw[:40]})
+        facility = int(raw)
+    governorate = (params.get("governorate") or "").strip().upper()
+    if governorate and not GOVERNORATE.match(governorate):
+        raise FilterError(
+            "governorate",
+            _("'%(v)s' is not a governorate P-code (two letters, two digits, e.g. SY09)")
+            % {"v": governorate[:40]},
+        )
+    return Filters(date_from, date_to, facility, governorate)
+
+
+def governorate_of(pcode: str) -> str:
+    """The first-level P-code of a facility's P-code (``SY0901`` -> ``SY09``), or ``""``."""
+    head = (pcode or "").strip().upper()[:4]
+    return head if GOVERNORATE.match(head) else ""
+
+
+def governorates() -> list[str]:
+    codes = {governorate_of(p) for p in Facility.objects.values_list("pcode", flat=True)}
+    return sorted(c for c in codes if c)
+
+
+def selected_facilities(filters: Filters) -> list[Facility]:
+    qs = Facility.objects.order_by("kind", "name")
+    if filters.facility is not None:
+        qs = qs.filter(pk=filters.facility)
+    if filters.governorate:
+        qs = qs.filter(pcode__istartswith=filters.governorate)
+    return list(qs)
+
+
+# --- time buckets -----------------------------------------------------------------------------
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _window(filters: Filters) -> tuple[datetime, datetime]:
+    return _local_midnight(filters.date_from), _local_midnight(filters.date_to + timedelta(days=1))
+
+
+def _db_window(filters: Filters) -> list:
+    """The window as raw SQL parameters, as the database stores times (SQLite: naive UTC text)."""
+    return [connection.ops.adapt_datetimefield_value(t) for t in _window(filters)]
+
+
+def _bucket_sql(column: str) -> tuple[str, list]:
+    """SQL grouping ``column`` (a UTC timestamp) finely enough to give each row its local date.
+
+    PostgreSQL converts to the local date itself. SQLite stores UTC text: grouping by its hour
+    (or, where the zone is not a whole number of hours from UTC, its minute) keeps a few thousand
+    groups, each mapped to its local date in Python: no per-row function call into Python.
+    """
+    if connection.vendor == "postgresql":
+        return f"({column} AT TIME ZONE %s)::date", [timezone.get_current_timezone_name()]
+    offset = timezone.localtime().utcoffset() or timedelta()
+    width = 13 if offset.total_seconds() % 3600 == 0 else 16
+    return f"substr({column}, 1, {width})", []
+
+
+def _to_local_date(bucket, zone: str) -> date:
+    if isinstance(bucket, date) and not isinstance(bucket, datetime):
+        return bucket
+    return _text_to_local_date(str(bucket), zone)
+
+
+@lru_cache(maxsize=65536)
+def _text_to_local_date(text: str, zone: str) -> date:
+    at = datetime.fromisoformat(text + (":00" if len(text) == 13 else "") + ":00+00:00")
+    return timezone.localtime(at).date()
+
+
+# --- the series -------------------------------------------------------------------------------
+
+
+def _category_key(value) -> str:
+    return value or UNDECIDED
+
+
+def arrivals_by_category(filters: Filters, facility_ids: list[int] | None) -> list[dict]:
+    """Per local day: registrations by current category; with a facility or governorate filter,
+    arrivals at those facilities (first placements and transfers received), by category.
+
+    Two grouped queries, each read from an index: everyone arrived per hour, and those with a
+    current category per hour and category; the rest are not yet decided.
+    """
+    start, end = _db_window(filters)
+    person = Person._meta.db_table
+    decision = "screening_categorydecision"
+    placement = Placement._meta.db_table
+    if facility_ids is None:
+        bucket, bparams = _bucket_sql("p.registered_at")
+        rows = f"FROM {person} p"
+        where = "p.merged_into_id IS NULL AND p.registered_at >= %s AND p.registered_at < %s"
+        params = [start, end]
+        person_id = "p.id"
+    else:
+        if not facility_ids:
+            return _days_series(filters, {})
+        bucket, bparams = _bucket_sql("pl.started_at")
+        marks = ", ".join(["%s"] * len(facility_ids))
+        rows = f"FROM {placement} pl"
+        where = (
+            f"pl.state = 'placed' AND pl.facility_id IN ({marks}) "
+            "AND pl.started_at >= %s AND pl.started_at < %s"
+        )
+        params = [*facility_ids, start, end]
+        person_id = "pl.person_id"
+    everyone = f"SELECT {bucket}, COUNT(*) {rows} WHERE {where} GROUP BY 1"
+    decided = (
+        f"SELECT {bucket}, cd.category, COUNT(*) {rows} "
+        f"INNER JOIN {decision} cd ON cd.person_id = {person_id} "
+        f"WHERE cd.is_current AND {where} GROUP BY 1, 2"
+    )
+    counts: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    zone = timezone.get_current_timezone_name()
+    with connection.cursor() as cur:
+        cur.execute(everyone, [*bparams, *params])
+        for bucket_value, n in cur.fetchall():
+            counts[_to_local_date(bucket_value, zone)][UNDECIDED] += n
+        cur.execute(decided, [*bparams, *params])
+        for bucket_value, category, n in cur.fetchall():
+            day = counts[_to_local_date(bucket_value, zone)]
+            day[category] += n
+            day[UNDECIDED] -= n
+    return _days_series(filters, counts)
+
+
+def category_keys() -> list[str]:
+    return [*Category.values, UNDECIDED]
+
+
+def _days_series(filters: Filters, counts) -> list[dict]:
+    out = []
+    for day in filters.days():
+        row = {
+            "date": day.isoformat(),
+            **{k: counts.get(day, {}).get(k, 0) for k in category_keys()},
+        }
+        row["total"] = sum(row[k] for k in category_keys())
+        out.append(row)
+    return out
+
+
+def facility_rows(report: dict, facilities: list[Facility]) -> list[dict]:
+    """The sitrep's facility rows (population, capacity, occupancy, expected), for the selection."""
+    wanted = {f.pk for f in facilities}
+    rows = []
+    for f in report["facilities"]:
+        if f["id"] not in wanted:
+            continue
+        over = f["capacity"] is not None and f["population"] > f["capacity"]
+        arabic = (get_language() or "").split("-")[0] == "ar" and f.get("name_ar")
+        rows.append(
+            {
+                **f,
+                "label": f["name_ar"] if arabic else f["name"],
+                "governorate": governorate_of(f["pcode"]),
+                "over_capacity": over,
+            }
+        )
+    return rows
+
+
+def _movement_filter(facility_ids: list[int] | None) -> Q:
+    if facility_ids is None:
+        return Q()
+    return Q(from_facility_id__in=facility_ids) | Q(to_facility_id__in=facility_ids)
+
+
+def flow(filters: Filters, facility_ids: list[int] | None, report: dict, arrived: int) -> dict:
+    """People moved between kinds of facility in the window (received and still on the way), the
+    registrations that start the chain, and the departures that end it."""
+    start, end = _window(filters)
+    chosen = Movement.objects.filter(
+        _movement_filter(facility_ids), dispatched_at__gte=start, dispatched_at__lt=end
+    )
+    movements = {
+        m["id"]: m for m in chosen.values("id", "from_facility__kind", "to_facility__kind")
+    }
+    links: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"received": 0, "open": 0})
+    if movements:
+        rows = (
+            ManifestLine.objects.filter(movement_id__in=chosen.values("id"))
+            .values("movement_id", "outcome")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for r in rows:
+            m = movements.get(r["movement_id"])
+            if m is None:
+                continue
+            key = (m["from_facility__kind"], m["to_facility__kind"])
+            state = "received" if r["outcome"] == ManifestLine.Outcome.RECEIVED else "open"
+            links[key][state] += r["n"]
+    return {
+        "arrived": arrived,
+        "links": [
+            {"from": a, "to": b, "received": v["received"], "in_transit": v["open"]}
+            for (a, b), v in sorted(links.items())
+        ],
+        "population_by_kind": _population_by_kind(report, facility_ids),
+        "departed": report["departed"],
+    }
+
+
+def _population_by_kind(report: dict, facility_ids) -> dict[str, int]:
+    out: dict[str, int] = {k: 0 for k in Facility.Kind.values}
+    for f in report["facilities"]:
+        if facility_ids is None or f["id"] in facility_ids:
+            out[f["kind"]] += f["population"]
+    return out
+
+
+def transit_over_time(filters: Filters, facility_ids: list[int] | None, report: dict) -> list[dict]:
+    """In transit and unaccounted at the end of each day of the window (today: now).
+
+    A person is in transit from dispatch until received; unaccounted once in transit longer than
+    ``UNACCOUNTED_AFTER_HOURS`` or from the moment the receiving side reported them not arrived
+    (a report later overtaken by receipt is not kept, so past days count only reports still open).
+    """
+    hours = timedelta(hours=conf().UNACCOUNTED_AFTER_HOURS)
+    start, end = _window(filters)
+    now = timezone.now()
+    chosen = Movement.objects.filter(_movement_filter(facility_ids), dispatched_at__lt=end)
+    movements = dict(chosen.values_list("id", "dispatched_at"))
+    # Lines received before the window are on the way on none of its days: the open lines, and
+    # those received since the window began (a range of the receipt-time index).
+    grouped = ("movement_id", "outcome", "resolved_at")
+    open_lines = ManifestLine.objects.filter(
+        outcome__in=PENDING, movement_id__in=chosen.values("id")
+    )
+    received = ManifestLine.objects.filter(
+        outcome=ManifestLine.Outcome.RECEIVED, resolved_at__gte=start
+    )
+    rows = [
+        r
+        for qs in (open_lines, received)
+        for r in qs.values(*grouped).annotate(n=Count("id")).order_by()
+        if r["movement_id"] in movements
+    ]
+    intervals = []  # (in_transit_from, in_transit_to, unaccounted_from, unaccounted_to, n)
+    for r in rows:
+        dispatched = movements[r["movement_id"]]
+        overdue = dispatched + hours
+        if r["outcome"] == ManifestLine.Outcome.RECEIVED:
+            received = r["resolved_at"]
+            intervals.append((dispatched, received, overdue, received, r["n"]))
+        elif r["outcome"] == ManifestLine.Outcome.MISSING:
+            flagged = min(overdue, r["resolved_at"] or overdue)
+            intervals.append((dispatched, None, flagged, None, r["n"]))
+        else:
+            intervals.append((dispatched, None, overdue, None, r["n"]))
+    # A sweep over the starts and ends of the intervals, sampled at the end of each day.
+    events = []  # (time, kind, change): kind 0 in transit, 1 unaccounted
+    for t0, t1, u0, u1, n in intervals:
+        events.append((t0, 0, n))
+        if t1 is not None:
+            events.append((t1, 0, -n))
+        if u1 is None or u1 > u0:
+            events.append((u0, 1, n))
+            if u1 is not None:
+                events.append((u1, 1, -n))
+    # At the same instant, becoming unaccounted comes last: it counts only strictly after.
+    events.sort(key=lambda e: (e[0], e[1] == 1 and e[2] > 0))
+    today = timezone.localdate()
+    out = []
+    counts = [0, 0]
+    i = 0
+    for day in filters.days():
+        if day > today:
+            out.append({"date": day.isoformat(), "in_transit": 0, "unaccounted": 0})
+            continue
+        at = now if day == today else _local_midnight(day + timedelta(days=1))
+        # In transit from dispatch (inclusive) until receipt (exclusive); unaccounted strictly
+        # after the moment it becomes overdue or is reported, until receipt.
+        while i < len(events) and (
+            events[i][0] < at
+            or (events[i][0] == at and not (events[i][1] == 1 and events[i][2] > 0))
+        ):
+            counts[events[i][1]] += events[i][2]
+            i += 1
+        out.append({"date": day.isoformat(), "in_transit": counts[0], "unaccounted": counts[1]})
+    return out
+
+
+def children(facility_ids: list[int] | None) -> dict:
+    """Children flagged unaccompanied or separated (not merged away); with a facility filter, those
+    placed at or on the way to or from the selected facilities."""
+    qs = Person.objects.filter(merged_into__isnull=True).filter(
+        Q(unaccompanied_child=True) | Q(separated_child=True)
+    )
+    if facility_ids is not None:
+        here = Placement.objects.filter(is_current=True).filter(
+            Q(facility_id__in=facility_ids)
+            | Q(movement__to_facility_id__in=facility_ids)
+            | Q(movement__from_facility_id__in=facility_ids)
+        )
+        qs = qs.filter(pk__in=here.values("person_id"))
+    figures = qs.aggregate(
+        total=Count("id"),
+        unaccompanied=Count("id", filter=Q(unaccompanied_child=True)),
+        separated=Count("id", filter=Q(separated_child=True, unaccompanied_child=False)),
+    )
+    return figures
+
+
+# The hook for the departures app (``muster.departures``, built on its own branch): when it is
+# installed, the situation report carries ``departures`` (persons who left, by kind, under these
+# keys); until then the dashboard shows the one figure custody has, the departed placements.
+DEPARTURE_KINDS = (
+    "returned",
+    "repatriated",
+    "handed_over",
+    "released",
+    "transferred_for_treatment",
+    "died",
+)
+_NOT_A_KIND = ("total", "leaving", "not_presented", "refused", "unaccounted")
+
+
+def departures_by_kind(report: dict) -> dict[str, int]:
+    exits = report.get("departures")
+    if not isinstance(exits, dict):
+        return {"departed": report["departed"]}
+    kinds = {k: exits.get(k, 0) for k in DEPARTURE_KINDS}
+    for k, v in exits.items():  # a kind added later by the departures app
+        if k not in kinds and k not in _NOT_A_KIND and isinstance(v, int):
+            kinds[k] = v
+    return kinds
+
+
+@dataclass
+class Dashboard:
+    filters: Filters
+    report: dict
+    facilities: list[dict]
+    arrivals: list[dict]
+    flow: dict
+    transit: list[dict]
+    children: dict
+    departures: dict[str, int]
+    governorates: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "filters": self.filters.as_dict(),
+            "arrivals_by_category": self.arrivals,
+            "facilities": self.facilities,
+            "flow": self.flow,
+            "in_transit_over_time": self.transit,
+            "children": self.children,
+            "departures_by_kind": self.departures,
+        }
+
+
+def build(filters: Filters, report: dict | None = None) -> Dashboard:
+    """Every series of the dashboard for ``filters``; ``report`` is the situation report (taken
+    here when not given)."""
+    from muster.reports.sitrep import situation_report
+
+    chosen = selected_facilities(filters)
+    ids = [f.pk for f in chosen] if filters.narrowed else None
+    arrivals = arrivals_by_category(filters, ids)
+    if report is None:
+        same = ids is None and filters == default_filters()
+        report = situation_report(arrivals if same else None)
+    return Dashboard(
+        filters=filters,
+        report=report,
+        facilities=facility_rows(report, chosen),
+        arrivals=arrivals,
+        flow=flow(filters, ids, report, sum(d["total"] for d in arrivals)),
+        transit=transit_over_time(filters, ids, report),
+        children=children(ids),
+        departures=departures_by_kind(report),
+        governorates=governorates(),
+    )

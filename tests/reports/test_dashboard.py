@@ -1,0 +1,383 @@
+"""The coordinator's dashboard: its figures equal the sitrep feed and a direct count, it never shows a
+name or a registration number, its filters narrow it, and only roles with ``report.view`` open it."""
+
+import copy
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from muster.audit.models import AuditEvent
+from muster.cli import main
+from muster.custody import services as custody
+from muster.custody.models import ManifestLine, Placement
+from muster.intake import services as intake
+from muster.people.models import Household, Person
+from muster.people.validation import clean_household
+from muster.reports import charts, dashboard
+from muster.screening import services as screening
+from muster.screening.models import CategoryDecision
+from tests.conftest import HOUSEHOLD
+
+
+@pytest.fixture
+def operation(facilities, make_user):
+    """Three households registered, categories decided, a bus to the camp partly received (one
+    person reported not arrived), one bus overdue, and a small camp over its capacity."""
+    officer = make_user("registration_officer")
+    screener = make_user("screening_officer")
+    manager = make_user("camp_manager")
+    households = []
+    for i in range(3):
+        data = copy.deepcopy(HOUSEHOLD)
+        for member in data:
+            member["family_name"] = f"{member['family_name']}-{i}"
+        households.append(
+            intake.register_household(
+                clean_household(data), reception_point=facilities["reception"], by=officer
+            )
+        )
+    persons = [p for h in households for p in h.members.order_by("id")]
+    screening.decide_category(persons[0], "civilian", reason="interview", by=screener)
+    screening.decide_category(persons[1], "family_of_held", reason="interview", by=screener)
+    screening.decide_category(persons[3], "civilian", reason="interview", by=screener)
+    # Household 0 to the camp: two received, the child reported not arrived.
+    bus = custody.dispatch(
+        persons[:3],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=manager,
+        separation_reason="",
+    )
+    custody.receive(bus, persons[:2], by=manager, separation_reason="child not on the bus")
+    custody.report_missing(bus, persons[2], note="not on the bus at arrival", by=manager)
+    # Household 1 dispatched to the family camp long ago and never received: overdue.
+    late = custody.dispatch(
+        persons[3:6], from_facility=facilities["reception"], to_facility=facilities["family_camp"],
+        by=manager,
+    )  # fmt: skip
+    late.dispatched_at = timezone.now() - timedelta(days=2)
+    late.save(update_fields=["dispatched_at"])
+    # Household 2 to the small camp (3 places) plus one more: over capacity with a reason.
+    custody.dispatch(
+        persons[6:9], from_facility=facilities["reception"], to_facility=facilities["small_camp"],
+        by=manager,
+    )  # fmt: skip
+    extra = intake.register_household(
+        clean_household([{**copy.deepcopy(HOUSEHOLD[0]), "family_name": "Extra"}]),
+        reception_point=facilities["reception"],
+        by=officer,
+    )
+    moved = custody.dispatch(
+        list(extra.members.all()),
+        from_facility=facilities["reception"],
+        to_facility=facilities["small_camp"],
+        by=manager,
+        override_reason="the other camp is closed tonight",
+    )
+    custody.receive(moved, by=manager)
+    small = ManifestLine.objects.filter(movement__to_facility=facilities["small_camp"]).exclude(
+        movement=moved
+    )
+    custody.receive(small.first().movement, by=manager)
+    return {"persons": persons + list(extra.members.all()), "households": [*households, extra]}
+
+
+def direct_counts() -> dict:
+    """The figures counted straight from the tables, the long way."""
+    active = Person.objects.filter(merged_into__isnull=True)
+    pending = ManifestLine.objects.filter(outcome__in=["pending", "missing"])
+    cutoff = custody.unaccounted_cutoff()
+    return {
+        "registered": active.count(),
+        "in_transit": pending.count(),
+        "unaccounted": pending.filter(
+            Q(movement__dispatched_at__lt=cutoff) | Q(outcome="missing")
+        ).count(),
+        "departed": Placement.objects.filter(is_current=True, state="departed").count(),
+        "children": active.filter(Q(unaccompanied_child=True) | Q(separated_child=True)).count(),
+        "population": {
+            f: Placement.objects.filter(is_current=True, state="placed", facility_id=f).count()
+            for f in Placement.objects.values_list("facility_id", flat=True).distinct()
+            if f is not None
+        },
+        "civilian": CategoryDecision.objects.filter(is_current=True, category="civilian").count(),
+    }
+
+
+def headline(html: str) -> dict:
+    return {k: int(v) for k, v in re.findall(r'data-figure="(\w+)">(\d+)<', html)}
+
+
+def chart_rows(html: str, key: str) -> list[list[str]]:
+    table = re.search(rf'<table class="chart-table" data-chart="{key}">(.*?)</table>', html, re.S)
+    body = table.group(1).split("<tbody>")[1]
+    return [
+        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r)]
+        for r in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_dashboard_figures_equal_the_sitrep_feed_and_a_direct_count(
+    operation, facilities, make_user, login, capsys
+):
+    coordinator = make_user("coordinator")
+    client = login(coordinator)
+    html = client.get(reverse("dashboard")).content.decode()
+    feed = client.get("/api/sitrep/").json()
+    assert main(["sitrep", "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    direct = direct_counts()
+    assert direct["registered"] == 10 and direct["in_transit"] == 4 and direct["unaccounted"] == 4
+    shown = headline(html)
+    for key, feed_key in [
+        ("registered", "registered"),
+        ("in_transit", "in_transit"),
+        ("unaccounted", "unaccounted"),
+        ("departed", "departed"),
+        ("children", "separated_or_unaccompanied_children"),
+    ]:
+        assert shown[key] == feed[feed_key] == cli[feed_key] == direct[key], key
+    assert feed["by_category"]["civilian"] == cli["by_category"]["civilian"] == direct["civilian"]
+    # Population against capacity: the chart's table, the feed and the count agree per facility.
+    rows = {r[0]: r for r in chart_rows(html, "capacity")}
+    for f in feed["dashboard"]["facilities"]:
+        assert int(rows[f["name"]][2]) == f["population"] == direct["population"].get(f["id"], 0)
+    small = next(f for f in feed["dashboard"]["facilities"] if f["name"] == "Small Camp")
+    assert small["population"] == 4 and small["over_capacity"] is True
+    # Arrivals: the chart's daily totals are the feed's and the registrations of each day.
+    arrivals = chart_rows(html, "arrivals")
+    today = timezone.localdate().isoformat()
+    assert [r for r in arrivals if r[0] == today][0][-1] == "10"
+    assert feed["dashboard"]["arrivals_by_category"][-1]["total"] == 10
+    assert feed["dashboard"]["arrivals_by_category"][-1]["civilian"] == 2
+    # Today's point of the in-transit line is the sitrep's figure.
+    transit = chart_rows(html, "transit")
+    assert transit[-1] == [today, str(feed["in_transit"]), str(feed["unaccounted"])]
+    assert feed["dashboard"]["children"]["total"] == direct["children"]
+
+
+def test_no_name_or_registration_number_in_the_dashboard_its_feed_hxl_or_pdf_page(
+    operation, make_user, login, capsys
+):
+    client = login(make_user("coordinator"))
+    persons = Person.objects.all()
+    secrets = set()
+    for p in persons:
+        secrets |= {p.number, p.given_name, p.father_name, p.family_name, p.mother_name}
+    secrets |= set(Household.objects.values_list("number", flat=True))
+    secrets |= set(ManifestLine.objects.values_list("movement__number", flat=True))
+    secrets.discard("")
+    outputs = {
+        "page": client.get(reverse("dashboard")).content.decode(),
+        "page ar": client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="ar").content.decode(),
+        "feed": client.get("/api/sitrep/").content.decode(),
+    }
+    assert main(["sitrep", "--hxl"]) == 0
+    outputs["hxl"] = capsys.readouterr().out
+    from muster.reports.pdf import render_html
+
+    outputs["pdf page"] = render_html(dashboard.default_filters(), "ar")
+    for where, text in outputs.items():
+        leaked = sorted(s for s in secrets if s in text)
+        assert not leaked, f"{where} shows {leaked}"
+    assert "Al-Hol Camp" in outputs["page"]  # the check reads real content
+
+
+def test_arrivals_fall_on_the_local_day_across_midnight(facilities, make_user, registered):
+    # 21:30 UTC is 00:30 the next day in Damascus (UTC+3), 20:30 UTC still 23:30 the same day.
+    people = list(registered.members.order_by("id"))
+    late = datetime(2026, 3, 9, 21, 30, tzinfo=UTC)
+    Person.objects.filter(pk=people[0].pk).update(registered_at=late)
+    Person.objects.filter(pk=people[1].pk).update(registered_at=late - timedelta(hours=1))
+    Person.objects.filter(pk=people[2].pk).update(registered_at=late + timedelta(days=1))
+    extra = intake.register_household(
+        clean_household([copy.deepcopy(HOUSEHOLD[0]), copy.deepcopy(HOUSEHOLD[1])]),
+        reception_point=facilities["reception"],
+        by=make_user("registration_officer"),
+    )
+    first, last = extra.members.order_by("id")
+    # Inside the window's first local day, before its UTC midnight; after its last local day.
+    Person.objects.filter(pk=first.pk).update(registered_at=datetime(2026, 3, 8, 22, tzinfo=UTC))
+    Person.objects.filter(pk=last.pk).update(registered_at=late + timedelta(days=2))
+    filters = dashboard.parse_filters({"date_from": "2026-03-09", "date_to": "2026-03-11"})
+    with timezone.override("Asia/Damascus"):
+        days = dashboard.arrivals_by_category(filters, None)
+    assert [(d["date"], d["total"]) for d in days] == [
+        ("2026-03-09", 2),
+        ("2026-03-10", 1),
+        ("2026-03-11", 1),
+    ]
+    assert days[1]["undecided"] == 1
+
+
+def test_facility_and_governorate_filters_narrow_the_charts(
+    operation, facilities, make_user, login
+):
+    client = login(make_user("coordinator"))
+    feed = client.get("/api/sitrep/", {"facility": facilities["small_camp"].pk}).json()
+    names = [f["name"] for f in feed["dashboard"]["facilities"]]
+    assert names == ["Small Camp"]
+    # Arrivals at the small camp: the four persons received there today.
+    assert feed["dashboard"]["arrivals_by_category"][-1]["total"] == 4
+    assert feed["dashboard"]["children"]["total"] == 1
+    feed = client.get("/api/sitrep/", {"governorate": "SY09"}).json()
+    assert [f["name"] for f in feed["dashboard"]["facilities"]] == ["Reception Point 1"]
+    # Every movement left the reception point: all of them touch SY09.
+    links = feed["dashboard"]["flow"]["links"]
+    assert sum(lk["received"] + lk["in_transit"] for lk in links) == 10
+    page = client.get(reverse("dashboard"), {"governorate": "SY08"}).content.decode()
+    rows = [r[0] for r in chart_rows(page, "capacity")]
+    assert "Reception Point 1" not in rows and "Al-Hol Camp" in rows
+
+
+def test_bad_filters_are_named_on_the_page_the_feed_and_the_command_line(
+    facilities, make_user, login, capsys
+):
+    client = login(make_user("coordinator"))
+    page = client.get(reverse("dashboard"), {"date_from": "2026-13-01"})
+    assert page.status_code == 400
+    assert "date_from" in page.content.decode() and "YYYY-MM-DD" in page.content.decode()
+    feed = client.get("/api/sitrep/", {"governorate": "Deir ez-Zor"})
+    assert feed.status_code == 400 and "governorate" in feed.json()
+    feed = client.get("/api/sitrep/", {"facility": "99999"})
+    assert feed.status_code == 400 and "facility" in feed.json()
+    capsys.readouterr()
+    assert main(["sitrep", "--date-from", "2026-02-03", "--date-to", "2026-02-01"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("muster: --date-from:") and "\n" not in err
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("coordinator", 200),
+        ("registration_officer", 403),
+        ("screening_officer", 403),
+        ("camp_manager", 403),
+        ("auditor", 403),
+        ("administrator", 403),
+    ],
+)
+def test_only_roles_that_see_figures_open_the_dashboard(role, status, facilities, make_user, login):
+    # The policy gives report.view to the coordinator alone: a camp manager sees their own
+    # facility's figures on the home page and the facility page, not the operation's dashboard,
+    # even for the facility in their grant.
+    facility = facilities["camp"] if role == "camp_manager" else None
+    client = login(make_user(role, facility=facility))
+    assert client.get(reverse("dashboard")).status_code == status
+    assert client.get(reverse("dashboard"), {"facility": facilities["camp"].pk}).status_code == (
+        status
+    )
+    assert client.get("/api/sitrep/").status_code == status
+    pdf = client.get(reverse("dashboard-pdf"))
+    assert pdf.status_code in ((200, 503) if status == 200 else (403,))
+
+
+def test_the_feed_is_versioned_documented_and_every_read_is_an_export(operation, make_user, login):
+    coordinator = make_user("coordinator")
+    client = login(coordinator)
+    feed = client.get("/api/sitrep/", {"date_from": "2026-11-01", "date_to": "2026-11-03"})
+    assert feed.status_code == 200
+    body = feed.json()
+    assert body["version"] == 1
+    assert [d["date"] for d in body["dashboard"]["arrivals_by_category"]] == [
+        "2026-11-01",
+        "2026-11-02",
+        "2026-11-03",
+    ]
+    event = AuditEvent.objects.filter(action="export").latest("seq")
+    assert event.detail["export"] == "sitrep.api"
+    assert event.detail["filters"]["date_from"] == "2026-11-01"
+    assert event.actor_username == coordinator.username
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
+    assert "SitrepFeed" in schema and "governorate" in schema
+
+
+def test_over_capacity_is_drawn_in_red_and_each_chart_has_its_numbers(operation, make_user, login):
+    html = login(make_user("coordinator")).get(reverse("dashboard")).content.decode()
+    capacity = re.search(r'data-testid="chart-capacity".*?</figure>', html, re.S).group(0)
+    assert charts.OVER in capacity
+    red = re.findall(rf'fill="{charts.OVER}"><title>([^<]+)</title>', capacity)
+    assert red == ["Small Camp: 4 / 3"]
+    for key in ("arrivals", "capacity", "flow", "transit", "children", "departures"):
+        assert f'data-testid="chart-{key}"' in html
+        assert re.search(rf'<details class="numbers">.*?data-chart="{key}"', html, re.S), key
+    assert "<script" not in html.split("<main>")[1]  # the charts need no script
+
+
+def test_in_transit_and_unaccounted_day_by_day_follow_dispatch_overdue_and_receipt(
+    operation, facilities
+):
+    today = timezone.localdate()
+    midnight = dashboard._local_midnight
+    late = ManifestLine.objects.filter(movement__to_facility=facilities["family_camp"])
+    bus = late.first().movement
+    bus.dispatched_at = midnight(today - timedelta(days=3)) + timedelta(hours=10)
+    bus.save(update_fields=["dispatched_at"])
+    # One of the three received at one in the morning two days ago.
+    received = midnight(today - timedelta(days=2)) + timedelta(hours=1)
+    ManifestLine.objects.filter(pk=late.order_by("id").first().pk).update(
+        outcome="received", resolved_at=received
+    )
+    filters = dashboard.Filters(today - timedelta(days=4), today)
+    series = dashboard.transit_over_time(filters, None, situation_report_now())
+    assert [(d["in_transit"], d["unaccounted"]) for d in series] == [
+        (0, 0),  # before the bus left
+        (3, 3),  # left at 10:00, overdue at 22:00 (12 hours), all three on the way at midnight
+        (2, 2),  # one received at 01:00
+        (2, 2),
+        (3, 3),  # today: the two still on the way and the child reported not arrived
+    ]
+
+
+def situation_report_now() -> dict:
+    from muster.reports.sitrep import situation_report
+
+    return situation_report()
+
+
+def test_departures_by_kind_come_from_the_departures_app_when_the_sitrep_carries_them():
+    # Without the departures app: the departed placements custody knows of.
+    assert dashboard.departures_by_kind({"departed": 4}) == {"departed": 4}
+    # With it (its sitrep counts): one bar per kind, the open and refused lines left out.
+    report = {
+        "departed": 9,
+        "departures": {
+            "returned": 5,
+            "repatriated": 3,
+            "died": 1,
+            "total": 9,
+            "leaving": 2,
+            "refused": 1,
+            "destinations": [{"kind": "returned", "persons": 5}],
+        },
+    }
+    kinds = dashboard.departures_by_kind(report)
+    assert kinds["returned"] == 5 and kinds["repatriated"] == 3 and kinds["died"] == 1
+    assert kinds["handed_over"] == 0 and "total" not in kinds and "leaving" not in kinds
+    assert sum(kinds.values()) == report["departures"]["total"]
+
+
+def test_the_arabic_dashboard_and_pdf_page_name_facilities_in_arabic(
+    operation, facilities, make_user, login
+):
+    camp = facilities["camp"]
+    camp.name_ar = "مخيم الهول"
+    camp.save(update_fields=["name_ar"])
+    client = login(make_user("coordinator"))
+    client.cookies["django_language"] = "ar"
+    html = client.get(reverse("dashboard")).content.decode()
+    assert 'lang="ar"' in html and 'dir="rtl"' in html
+    assert "مخيم الهول" in [r[0] for r in chart_rows(html, "capacity")]
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Al-Hol Camp" in [r[0] for r in chart_rows(html, "capacity")]
+    from muster.reports.pdf import render_html
+
+    assert "مخيم الهول" in render_html(dashboard.default_filters(), "ar")
+    assert "مخيم الهول" not in render_html(dashboard.default_filters(), "en")

@@ -1,0 +1,124 @@
+"""The sitrep as partners and printers take it: HXL-tagged CSV and the A4 PDF in Arabic and English."""
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from muster.audit.models import AuditEvent
+from muster.cli import main
+from muster.reports import hxl, pdf
+
+PDFTOTEXT = shutil.which("pdftotext")
+PDFTOPPM = shutil.which("pdftoppm")
+needs_weasyprint = pytest.mark.skipif(
+    pdf.available() is not None, reason=f"no PDF renderer here: {pdf.available()}"
+)
+needs_poppler = pytest.mark.skipif(
+    not (PDFTOTEXT and PDFTOPPM),
+    reason="pdftotext/pdftoppm missing (apt-get install poppler-utils; ./dev test installs it)",
+)
+
+
+def _hxl_text(capsys) -> str:
+    capsys.readouterr()
+    assert main(["sitrep", "--hxl"]) == 0
+    return capsys.readouterr().out
+
+
+def test_hxl_has_a_hashtag_row_under_the_header_following_the_standard(registered, capsys):
+    text = _hxl_text(capsys)
+    rows = list(csv.reader(io.StringIO(text)))
+    header, tags = rows[0], rows[1]
+    assert len(header) == len(tags)
+    assert all(hxl.HASHTAG.match(t) for t in tags), tags
+    by_tag = dict(zip(tags, range(len(tags)), strict=True))
+    for required in ("#adm1+code", "#loc+name", "#affected+idps", "#affected+f+children"):
+        assert required in by_tag
+    reception = next(r for r in rows[2:] if r[by_tag["#loc+name"]] == "Reception Point 1")
+    assert reception[by_tag["#adm1+code"]] == "SY09"
+    assert reception[by_tag["#affected+idps"]] == "3"
+    # The household: a man, a woman of 34, a boy born 2015.
+    assert reception[by_tag["#affected+idps+f"]] == "1"
+    assert reception[by_tag["#affected+m+children"]] == "1"
+    assert reception[by_tag["#affected+f+children"]] == "0"
+    assert AuditEvent.objects.filter(action="export", detail__format="hxl").count() == 1
+
+
+def test_hxl_file_parses_with_the_hxl_library(registered, capsys):
+    libhxl = pytest.importorskip("hxl", reason="libhxl not installed (pip install libhxl)")
+    text = _hxl_text(capsys)
+    dataset = libhxl.data(io.BytesIO(text.encode("utf-8")))
+    columns = [c.display_tag for c in dataset.columns]
+    assert "#adm1+code" in columns and "#affected+f+children" in columns
+    values = {row.get("#loc+name"): row.get("#affected+idps") for row in dataset}
+    assert values["Reception Point 1"] == "3"
+    girls = sum(int(v or 0) for v in dataset.get_value_set("#affected+f+children"))
+    assert girls == 0
+
+
+def test_a_facility_named_like_a_formula_is_neutralised_in_hxl(facilities, capsys):
+    facilities["camp"].name = "=cmd|' /C calc'!A0"
+    facilities["camp"].save()
+    assert "\n'=cmd" in _hxl_text(capsys).replace(",'=cmd", "\n'=cmd")
+
+
+def _pdf_text(path) -> str:
+    out = subprocess.run([PDFTOTEXT, str(path), "-"], capture_output=True, check=True)
+    return out.stdout.decode("utf-8")
+
+
+def _letters(text: str) -> str:
+    """Arabic as pdftotext gives it back: without the direction marks, spaces and vowel signs it
+    puts between the shaped letters."""
+    return re.sub(r"[\u202a-\u202e\u200e\u200f\u064b-\u065f\u0670\s]", "", text)
+
+
+@needs_weasyprint
+@needs_poppler
+def test_sitrep_pdf_in_arabic_has_the_arabic_text_and_its_pages_render(
+    registered, tmp_path, capsys
+):
+    target = tmp_path / "sitrep-ar.pdf"
+    assert main(["sitrep", "--pdf", str(target), "--language", "ar"]) == 0
+    assert target.read_bytes().startswith(b"%PDF")
+    text = _pdf_text(target)
+    # Words whose letters pdftotext maps back one to one (glyphs shared by several letters, as the
+    # initial teh and qaf of Noto Naskh, come back as one of them).
+    for arabic in ("الوضع", "مسجّل", "إلى"):
+        assert _letters(arabic) in _letters(text), arabic
+    assert "Reception Point 1" in text
+    pages = subprocess.run(
+        [PDFTOPPM, "-r", "40", "-png", str(target), str(tmp_path / "page")], capture_output=True
+    )
+    assert pages.returncode == 0
+    rendered = sorted(tmp_path.glob("page*.png"))
+    assert 1 <= len(rendered) <= 2
+    assert all(p.stat().st_size > 5000 for p in rendered)  # drawn, not blank
+    event = AuditEvent.objects.filter(action="export", detail__format="pdf").get()
+    assert event.detail["filters"]["language"] == "ar"
+
+
+@needs_weasyprint
+@needs_poppler
+def test_the_pdf_button_gives_the_english_sitrep(registered, make_user, login, tmp_path):
+    client = login(make_user("coordinator"))
+    page = client.get(reverse("dashboard")).content.decode()
+    href = re.search(r'href="([^"]+)"[^>]*data-testid="pdf-button"', page).group(1)
+    response = client.get(href.replace("&amp;", "&"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    target = tmp_path / "sitrep.pdf"
+    target.write_bytes(response.content)
+    text = _pdf_text(target)
+    assert "Situation report" in text and "Population against capacity" in text
+    assert "Muhammad" not in text
+
+
+def test_a_pdf_in_an_unknown_language_is_refused_in_one_line(registered, capsys, tmp_path):
+    with pytest.raises(SystemExit):
+        main(["sitrep", "--pdf", str(tmp_path / "x.pdf"), "--language", "fr"])
+    assert not (tmp_path / "x.pdf").exists()
