@@ -163,3 +163,20 @@ def test_a_long_report_shows_refusals_first_and_the_rest_in_the_csv(
     html = officer_client.get(reverse("intake-import-detail", args=[run.pk])).content.decode()
     assert "is required" in html and "H-1" in html and "H-2" not in html
     assert "Rows not shown here (households imported): 1." in html
+
+
+@pytest.mark.parametrize("language", ["ar", "ckb"])
+def test_the_import_pages_isolate_left_to_right_runs_in_right_to_left_languages(
+    officer_client, facilities, tmp_path, language
+):
+    from tests.web.bidi import unisolated_ltr_runs
+
+    upload(
+        officer_client, write_kobo_xlsx(tmp_path / "kobo.xlsx", UNNAMED), facilities["reception"]
+    )
+    run = SubmissionImport.objects.get()
+    officer_client.cookies["django_language"] = language
+    pages = [reverse("intake-import"), reverse("intake-import-detail", args=[run.pk])]
+    for url in pages:
+        html = officer_client.get(url).content.decode()
+        assert unisolated_ltr_runs(html) == [], url

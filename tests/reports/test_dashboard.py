@@ -361,3 +361,23 @@ def test_departures_by_kind_come_from_the_departures_app_when_the_sitrep_carries
     assert kinds["returned"] == 5 and kinds["repatriated"] == 3 and kinds["died"] == 1
     assert kinds["handed_over"] == 0 and "total" not in kinds and "leaving" not in kinds
     assert sum(kinds.values()) == report["departures"]["total"]
+
+
+def test_the_arabic_dashboard_and_pdf_page_name_facilities_in_arabic(
+    operation, facilities, make_user, login
+):
+    camp = facilities["camp"]
+    camp.name_ar = "مخيم الهول"
+    camp.save(update_fields=["name_ar"])
+    client = login(make_user("coordinator"))
+    client.cookies["django_language"] = "ar"
+    html = client.get(reverse("dashboard")).content.decode()
+    assert 'lang="ar"' in html and 'dir="rtl"' in html
+    assert "مخيم الهول" in [r[0] for r in chart_rows(html, "capacity")]
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Al-Hol Camp" in [r[0] for r in chart_rows(html, "capacity")]
+    from muster.reports.pdf import render_html
+
+    assert "مخيم الهول" in render_html(dashboard.default_filters(), "ar")
+    assert "مخيم الهول" not in render_html(dashboard.default_filters(), "en")

@@ -19,6 +19,7 @@ from functools import lru_cache
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from muster.core.conf import conf
@@ -254,7 +255,15 @@ def facility_rows(report: dict, facilities: list[Facility]) -> list[dict]:
         if f["id"] not in wanted:
             continue
         over = f["capacity"] is not None and f["population"] > f["capacity"]
-        rows.append({**f, "governorate": governorate_of(f["pcode"]), "over_capacity": over})
+        arabic = (get_language() or "").split("-")[0] == "ar" and f.get("name_ar")
+        rows.append(
+            {
+                **f,
+                "label": f["name_ar"] if arabic else f["name"],
+                "governorate": governorate_of(f["pcode"]),
+                "over_capacity": over,
+            }
+        )
     return rows
 
 
