@@ -246,6 +246,8 @@ def test_bad_filters_are_named_on_the_page_the_feed_and_the_command_line(
     assert feed.status_code == 400 and "governorate" in feed.json()
     feed = client.get("/api/sitrep/", {"facility": "99999"})
     assert feed.status_code == 400 and "facility" in feed.json()
+    feed = client.get("/api/sitrep/", {"date_from": "9999-12-30", "date_to": "9999-12-31"})
+    assert feed.status_code == 400 and "date_to" in feed.json()
     capsys.readouterr()
     assert main(["sitrep", "--date-from", "2026-02-03", "--date-to", "2026-02-01"]) == 1
     err = capsys.readouterr().err.strip()
