@@ -3,23 +3,9 @@ left), opens the numbers under a chart, narrows it to a governorate, with no con
 screenshot is kept in test-output/e2e/dashboard-ar.png.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
-OUT = Path(__file__).resolve().parents[2] / "test-output" / "e2e"
-PASSWORD = "correct horse battery staple"
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"{CHROMIUM} is missing (apt-get install chromium chromium-driver; ./dev does it in CI)",
-    ),
-]
+from tests.e2e.conftest import OUT, fits_the_screen, new_page, sign_in
 
 
 @pytest.fixture
@@ -36,78 +22,52 @@ def moved(registered, facilities, make_user):
 
 
 def test_coordinator_reads_the_dashboard_in_arabic_at_1366x768(
-    live_server, moved, make_user, settings, monkeypatch
+    live_server, moved, make_user, settings, browser
 ):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
     # The second factor is tested in tests/access; here the coordinator signs in with a password.
     settings.MUSTER = {**settings.MUSTER, "TOTP_REQUIRED_ROLES": []}
     make_user("coordinator", username="salma")
-    OUT.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 768})
-        context.add_cookies([{"name": "django_language", "value": "ar", "url": live_server.url}])
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.on(
-            "console",
-            lambda m: (
-                problems.append(f"console: {m.text} ({m.location.get('url')})")
-                if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico")
-                else None
-            ),
-        )
-        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-        page.on(
-            "response",
-            lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 500 else None,
-        )
-        page.goto(f"{live_server.url}/account/login/")
-        page.fill('[name="username"]', "salma")
-        page.fill('[name="password"]', PASSWORD)
-        page.press('[name="password"]', "Enter")
-        page.wait_for_url(f"{live_server.url}/")
+    context, page = new_page(browser, problems)
+    context.add_cookies([{"name": "django_language", "value": "ar", "url": live_server.url}])
+    sign_in(page, live_server.url, "salma")
 
-        page.click("nav.mainnav >> text=لوحة المتابعة")
-        page.wait_for_url("**/reports/dashboard/")
-        page.evaluate("document.fonts.ready.then(() => true)")
-        assert page.get_attribute("html", "dir") == "rtl"
-        assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
-        assert "لوحة متابعة الوضع" in page.inner_text("main h1")
-        for key in ("arrivals", "capacity", "flow", "transit", "children", "departures"):
-            chart = page.locator(f'[data-testid="chart-{key}"] .plot svg')
-            assert chart.is_visible(), key
-            box = chart.bounding_box()
-            assert box["width"] > 300 and box["height"] > 30, (key, box)
-        # Nothing wider than the laptop's screen.
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        assert page.inner_text('[data-figure="in_transit"]') == "1"
-        loaded = page.evaluate(
-            "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
-        )
-        assert any("Noto Naskh Arabic" in family for family in loaded), loaded
+    page.click("nav.mainnav >> text=لوحة المتابعة")
+    page.wait_for_url("**/reports/dashboard/")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    assert "لوحة متابعة الوضع" in page.inner_text("main h1")
+    for key in ("arrivals", "capacity", "flow", "transit", "children", "departures"):
+        chart = page.locator(f'[data-testid="chart-{key}"] .plot svg')
+        assert chart.is_visible(), key
+        box = chart.bounding_box()
+        assert box["width"] > 300 and box["height"] > 30, (key, box)
+    # Nothing wider than the laptop's screen.
+    assert fits_the_screen(page)
+    assert page.inner_text('[data-figure="in_transit"]') == "1"
+    loaded = page.evaluate(
+        "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
+    )
+    assert any("Noto Naskh Arabic" in family for family in loaded), loaded
 
-        # The numbers one click away, under the chart.
-        numbers = page.locator('[data-testid="chart-capacity"] details.numbers')
-        assert not numbers.locator("table").is_visible()
-        numbers.locator("summary").click()
-        table = numbers.locator("table")
-        assert table.is_visible()
-        assert "Al-Hol Camp" in table.inner_text() and "Reception Point 1" in table.inner_text()
-        page.screenshot(path=str(OUT / "dashboard-ar.png"), full_page=True)
+    # The numbers one click away, under the chart.
+    numbers = page.locator('[data-testid="chart-capacity"] details.numbers')
+    assert not numbers.locator("table").is_visible()
+    numbers.locator("summary").click()
+    table = numbers.locator("table")
+    assert table.is_visible()
+    assert "Al-Hol Camp" in table.inner_text() and "Reception Point 1" in table.inner_text()
+    page.screenshot(path=str(OUT / "dashboard-ar.png"), full_page=True)
 
-        # Narrowed to a governorate: the reception point (SY09) leaves the capacity chart.
-        page.select_option('select[name="governorate"]', "SY08")
-        page.click('[data-testid="dashboard-filters"] button[type="submit"]')
-        page.wait_for_url("**governorate=SY08**")
-        page.locator('[data-testid="chart-capacity"] details.numbers summary').click()
-        rows = page.inner_text('[data-testid="chart-capacity"] table')
-        assert "Al-Hol Camp" in rows and "Reception Point 1" not in rows
-        page.screenshot(path=str(OUT / "dashboard-ar-sy08.png"), full_page=True)
-        context.close()
-        browser.close()
+    # Narrowed to a governorate: the reception point (SY09) leaves the capacity chart.
+    page.select_option('select[name="governorate"]', "SY08")
+    page.click('[data-testid="dashboard-filters"] button[type="submit"]')
+    page.wait_for_url("**governorate=SY08**")
+    page.locator('[data-testid="chart-capacity"] details.numbers summary').click()
+    rows = page.inner_text('[data-testid="chart-capacity"] table')
+    assert "Al-Hol Camp" in rows and "Reception Point 1" not in rows
+    page.screenshot(path=str(OUT / "dashboard-ar-sy08.png"), full_page=True)
+    context.close()
     assert (OUT / "dashboard-ar.png").stat().st_size > 20000
     assert not problems, problems

@@ -84,7 +84,7 @@ def role_pages():
                 "/unaccounted/",
             ],
         ),
-        ("coordinator", ["/", "/unaccounted/figures/", "/facilities/"]),
+        ("coordinator", ["/", "/unaccounted/figures/", "/facilities/", "/reports/dashboard/"]),
         ("auditor", ["/", "/audit/", "/audit/verify/"]),
         ("tracing-caseworker", ["/", "/people/?q=Muhammad", "/screening/children/"]),
         ("repatriation-officer", ["/", "/people/?q=Muhammad", f"/people/{person.number}/"]),
