@@ -396,6 +396,11 @@ def transit_over_time(filters: Filters, facility_ids: list[int] | None, report: 
             counts[events[i][1]] += events[i][2]
             i += 1
         out.append({"date": day.isoformat(), "in_transit": counts[0], "unaccounted": counts[1]})
+    if facility_ids is None and out and filters.date_to >= today >= filters.date_from:
+        # Today is the situation report's own figure, which also counts persons leaving on a
+        # departure not yet confirmed (the departures app); earlier days count transfers.
+        point = out[(today - filters.date_from).days]
+        point["in_transit"], point["unaccounted"] = report["in_transit"], report["unaccounted"]
     return out
 
 
