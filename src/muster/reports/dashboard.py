@@ -425,9 +425,9 @@ def children(facility_ids: list[int] | None) -> dict:
     return figures
 
 
-# The hook for the departures app (``muster.departures``, built on its own branch): when it is
-# installed, the situation report carries ``departures`` (persons who left, by kind, under these
-# keys); until then the dashboard shows the one figure custody has, the departed placements.
+# Departures by kind come from the departures app through the situation report (``departures``:
+# persons who left, by kind, under these keys); a report without them (custody alone) gives the one
+# figure custody has, the departed placements.
 DEPARTURE_KINDS = (
     "returned",
     "repatriated",
