@@ -23,6 +23,16 @@ def _audit_guard_locked(django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_screening_index():
+    """The screening index lives in the process; each test's database is rolled back under it (and
+    SQLite reuses the ids), so a later test would match against the earlier test's persons and lists."""
+    yield
+    from muster.screening import matching
+
+    matching.reset()
+
+
+@pytest.fixture(autouse=True)
 def _default_language_after_each_test():
     """A request in Arabic leaves Arabic active on the thread (LocaleMiddleware activates it and
     nothing resets it); without this the next test would read Arabic pages and messages."""
