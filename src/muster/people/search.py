@@ -6,6 +6,7 @@ same one screening matches with, so a spelling that screening treats as the same
 too: "Abd al-Rahman", "Abdel Rahman", "Abdulrahman" and "عبد الرحمن" share a key.
 """
 
+from functools import lru_cache
 from itertools import combinations
 
 from django.db.models import Q, QuerySet
@@ -155,10 +156,14 @@ def filter_by_query(qs: QuerySet, query: str, *, match_documents: bool) -> Query
     exact = {query, query.upper()}
     cond = Q(number__in=exact) | number_prefix_condition(query)
     if match_documents:
-        cond |= Q(documents__number__in=exact)
+        # A subquery, not a join: a join would repeat a person per document and need DISTINCT,
+        # which makes the database read every match before it can stop at the first page.
+        from muster.people.models import IdentityDocument
+
+        cond |= Q(pk__in=IdentityDocument.objects.filter(number__in=exact).values("person_id"))
     if (by_name := name_condition(query)) is not None:
         cond |= by_name
-    return qs.filter(cond).distinct()
+    return qs.filter(cond)
 
 
 # --- ranking ------------------------------------------------------------------------------------
@@ -193,6 +198,13 @@ def _expected_parts(i: int, n: int) -> tuple[str, ...]:
     return ("father_name", "grandfather_name")[i - 1 : i] or ("grandfather_name",)
 
 
+# Names repeat across a registry (a million persons share a few thousand given names): the level of
+# a typed word against a stored name part is worked out once per process.
+@lru_cache(maxsize=200_000)
+def _level(word: str, value: str, kind: str) -> int:
+    return name_level(normalise_name(word, kind), normalise_name(value, kind)).code
+
+
 def closeness(person, query: str) -> float:
     """How close ``person`` is to what was typed, 0..1: 1 for the registration number (or its
     start), else the mean over the typed words of the identity library's name agreement level
@@ -215,8 +227,7 @@ def closeness(person, query: str) -> float:
             value = getattr(person, field, "") or ""
             if not value:
                 continue
-            kind = _PART_OF.get(field, "family")
-            level = name_level(normalise_name(word, kind), normalise_name(value, kind)).code
+            level = _level(word, value, _PART_OF.get(field, "family"))
             if level <= 0:
                 continue
             score = level / 4 * (1.0 if field in expected else OUT_OF_PLACE)
@@ -260,6 +271,38 @@ def _person_record(person) -> dict[str, str]:
 
 
 NAME_FIELDS = ("given_name", "father_name", "grandfather_name", "family_name")
+
+#: What ranking reads of a candidate (:func:`rank`): search reads only these for its candidates
+#: (up to two thousand) and the whole record for the page it shows.
+RANK_FIELDS = (
+    "id",
+    "number",
+    *NAME_FIELDS,
+    "mother_name",
+    "alias",
+    "sex",
+    "date_of_birth",
+    "birth_year",
+)
+
+
+class Candidate:
+    """A person as ranking sees them (:data:`RANK_FIELDS`), read without building a model."""
+
+    __slots__ = RANK_FIELDS
+
+    def __init__(self, values: dict):
+        for field in RANK_FIELDS:
+            setattr(self, field, values[field])
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def candidates(qs: QuerySet, limit: int) -> list[Candidate]:
+    """The first ``limit`` persons of ``qs`` as :class:`Candidate` records."""
+    return [Candidate(values) for values in qs.values(*RANK_FIELDS)[:limit]]
 
 
 def model_weights(persons, query: str) -> dict[int, float]:
