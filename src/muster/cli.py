@@ -96,6 +96,11 @@ def _serve_processes(application, host: str, port: int, threads: int, processes:
             os._exit(code)
         children.append(pid)
     listener.close()
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)  # stop the servers with the command
     failed = False
     try:
         _pid, status = os.wait()
@@ -103,6 +108,7 @@ def _serve_processes(application, host: str, port: int, threads: int, processes:
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
         for pid in children:
             try:
                 os.kill(pid, signal.SIGTERM)

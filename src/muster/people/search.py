@@ -156,11 +156,14 @@ def filter_by_query(qs: QuerySet, query: str, *, match_documents: bool) -> Query
     exact = {query, query.upper()}
     cond = Q(number__in=exact) | number_prefix_condition(query)
     if match_documents:
-        # A subquery, not a join: a join would repeat a person per document and need DISTINCT,
-        # which makes the database read every match before it can stop at the first page.
+        # The holders' ids, read first (an index lookup): not a join, which would repeat a person
+        # per document and need DISTINCT (the database then reads every match before it can stop
+        # at the first page), nor a subquery, which the planner cannot combine with the name
+        # indexes (it reads the whole table instead).
         from muster.people.models import IdentityDocument
 
-        cond |= Q(pk__in=IdentityDocument.objects.filter(number__in=exact).values("person_id"))
+        holders = IdentityDocument.objects.filter(number__in=exact).values_list("person_id")
+        cond |= Q(pk__in=[pk for (pk,) in holders])
     if (by_name := name_condition(query)) is not None:
         cond |= by_name
     return qs.filter(cond)
