@@ -6,6 +6,7 @@ same one screening matches with, so a spelling that screening treats as the same
 too: "Abd al-Rahman", "Abdel Rahman", "Abdulrahman" and "عبد الرحمن" share a key.
 """
 
+from collections import namedtuple
 from functools import lru_cache
 from itertools import combinations
 
@@ -213,30 +214,51 @@ def closeness(person, query: str) -> float:
     start), else the mean over the typed words of the identity library's name agreement level
     (exact, transliteration, Arabic-script equivalent, typo: :func:`muster.identity.name_level`)
     with the person's name parts, full weight when the word sits where that part is said."""
-    number = person.number.upper()
+    return _closeness_to(query)(person)
+
+
+_CLOSENESS_FIELDS = ("given_name", "father_name", "grandfather_name", "family_name", "alias")
+
+
+def _closeness_to(query: str):
+    """:func:`closeness` to ``query`` as a function of the person: what depends on the query
+    alone (the number prefix, the words and where each is expected) is worked out once."""
+    exact = (query or "").strip().upper()
     prefix = _number_prefix(query)
-    if (query or "").strip().upper() == number or (
-        prefix and (number.startswith(prefix) or number.startswith(PERSON_PREFIX + prefix))
-    ):
-        return 1.0
+    starts = (prefix, PERSON_PREFIX + prefix) if prefix else None
     words = query_words(query)
-    if not words:
-        return 0.0
-    total = 0.0
-    for i, word in enumerate(words):
-        expected = _expected_parts(i, len(words))
-        best = 0.0
-        for field in ("given_name", "father_name", "grandfather_name", "family_name", "alias"):
-            value = getattr(person, field, "") or ""
-            if not value:
-                continue
-            level = _level(word, value, _PART_OF.get(field, "family"))
-            if level <= 0:
-                continue
-            score = level / 4 * (1.0 if field in expected else OUT_OF_PLACE)
-            best = max(best, score)
-        total += best
-    return round(total / len(words), 4)
+    plan = [
+        (
+            word,
+            [
+                (field, _PART_OF.get(field, "family"), field in _expected_parts(i, len(words)))
+                for field in _CLOSENESS_FIELDS
+            ],
+        )
+        for i, word in enumerate(words)
+    ]
+
+    def score(person) -> float:
+        number = person.number.upper()
+        if exact == number or (starts and number.startswith(starts)):
+            return 1.0
+        if not plan:
+            return 0.0
+        total = 0.0
+        for word, fields in plan:
+            best = 0.0
+            for field, kind, expected in fields:
+                value = getattr(person, field, "") or ""
+                if not value:
+                    continue
+                level = _level(word, value, kind)
+                if level <= 0:
+                    continue
+                best = max(best, level / 4 * (1.0 if expected else OUT_OF_PLACE))
+            total += best
+        return round(total / len(plan), 4)
+
+    return score
 
 
 # The typed words as the name parts of a person record, in the order a name is said: the first the
@@ -289,14 +311,10 @@ RANK_FIELDS = (
 )
 
 
-class Candidate:
+class Candidate(namedtuple("CandidateFields", RANK_FIELDS)):
     """A person as ranking sees them (:data:`RANK_FIELDS`), read without building a model."""
 
-    __slots__ = RANK_FIELDS
-
-    def __init__(self, values: dict):
-        for field in RANK_FIELDS:
-            setattr(self, field, values[field])
+    __slots__ = ()
 
     @property
     def pk(self) -> int:
@@ -305,7 +323,7 @@ class Candidate:
 
 def candidates(qs: QuerySet, limit: int) -> list[Candidate]:
     """The first ``limit`` persons of ``qs`` as :class:`Candidate` records."""
-    return [Candidate(values) for values in qs.values(*RANK_FIELDS)[:limit]]
+    return [Candidate._make(row) for row in qs.values_list(*RANK_FIELDS)[:limit]]
 
 
 def model_weights(persons, query: str) -> dict[int, float]:
@@ -334,7 +352,8 @@ def rank(persons, query: str) -> list[tuple[float, object]]:
     typed name with, by its match weight; then the others. Within equal weights (a name alone
     weighs the same for an exact and a transliterated match), the closer name first."""
     weights = model_weights(persons, query)
-    scored = [(closeness(p, query), p) for p in persons]
+    close = _closeness_to(query)
+    scored = [(close(p), p) for p in persons]
     number_hit = _number_prefix(query) or (query or "").strip()
 
     def key(sp):
@@ -358,6 +377,11 @@ def partial_name_condition(query: str) -> Q | None:
     return _token_condition(tokens) if tokens else None
 
 
+@lru_cache(maxsize=100_000)
+def _transliterated(value: str, kind: str) -> str:
+    return transliterate(value, kind)
+
+
 def other_script(person) -> str:
     """The person's name in the other script (see :func:`muster.identity.transliterate`);
     "" when it cannot be given."""
@@ -366,7 +390,7 @@ def other_script(person) -> str:
         value = (getattr(person, field, "") or "").strip()
         if not value:
             continue
-        shown = transliterate(value, _PART_OF.get(field, "family"))
+        shown = _transliterated(value, _PART_OF.get(field, "family"))
         if not shown:
             return ""
         parts.append(shown)
