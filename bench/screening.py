@@ -146,7 +146,7 @@ def bench_db(n: int, queries: int, seed: int, listed: int) -> dict:
     from muster.people.services import new_number
     from muster.screening import matching
     from muster.screening import services as screening
-    from muster.screening.models import Hit, ReferenceEntry, ReferenceList
+    from muster.screening.models import Hit, ReferenceEntry, ReferenceList, ScreeningRun
 
     call_command("migrate", verbosity=0)
     registry, again, listed_records = _records(n, seed, queries, listed)
@@ -232,7 +232,7 @@ def bench_db(n: int, queries: int, seed: int, listed: int) -> dict:
         lookup.append(time.perf_counter() - t)
 
     Hit.objects.all().delete()  # a clean slate: the batch finds everything again
-    run = screening.ScreeningRun.objects.create(kind="batch", created_at=timezone.now())
+    run = ScreeningRun.objects.create(kind="batch", created_at=timezone.now())
     t = time.perf_counter()
     run = screening.run_batch_rescreen(run.pk)
     batch_s = time.perf_counter() - t

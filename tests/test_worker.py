@@ -132,6 +132,28 @@ def test_a_run_whose_task_ended_without_it_is_failed_too(transactional_db, make_
     assert run.status == "failed"
 
 
+def test_a_registration_run_still_running_after_an_hour_is_failed(transactional_db):
+    """Screened in the web process seconds after the registration: one still running an hour later
+    died with that process."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from muster.screening.models import ScreeningRun
+
+    def run(minutes_ago):
+        at = timezone.now() - timedelta(minutes=minutes_ago)
+        return ScreeningRun.objects.create(
+            kind="registration", status="running", total=3, created_at=at, started_at=at
+        )
+
+    lost, busy = run(90), run(1)
+    assert [r.pk for r in worker.fail_abandoned_runs()] == [lost.pk]
+    lost.refresh_from_db()
+    busy.refresh_from_db()
+    assert (lost.status, lost.error, busy.status) == ("failed", "WorkerLost", "running")
+
+
 def test_runs_of_live_or_other_machines_workers_and_queued_runs_are_left_alone(
     transactional_db, make_user
 ):

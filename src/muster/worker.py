@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 LOG = logging.getLogger("muster.worker")
 
@@ -132,6 +133,10 @@ def _checkpoint_schedule() -> None:
     threading.Thread(target=loop, name="muster-audit-checkpoints", daemon=True).start()
 
 
+# A new registration's screening (seconds, in the web process) still running after this is lost.
+REGISTRATION_RUN_LOST_AFTER = timedelta(hours=1)
+
+
 def _claimed_by_a_dead_worker(task_result) -> bool:
     """Was this task last claimed by a worker process on this machine that no longer exists?
 
@@ -157,8 +162,10 @@ def fail_abandoned_runs() -> list:
 
     Its task result, when its worker on this machine is gone, and every whole-registry screening run
     whose task is no longer queued or running: otherwise the run would read "running" for ever
-    and the registry's persons as being screened. Returns the screening runs failed.
+    and the registry's persons as being screened. A new registration's run still running after
+    REGISTRATION_RUN_LOST_AFTER died with its web process. Returns the screening runs failed.
     """
+    from django.utils import timezone
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
@@ -191,6 +198,16 @@ def fail_abandoned_runs() -> list:
         if run.task_id not in alive:
             failed.append(screening.fail_abandoned_run(run))
             LOG.warning("screening run %d was abandoned by its worker: marked failed", run.pk)
+    # A new registration is screened in the web process within seconds of its commit; one still
+    # "running" an hour later died with that process (killed, restarted mid-way).
+    cutoff = timezone.now() - REGISTRATION_RUN_LOST_AFTER
+    for run in ScreeningRun.objects.filter(
+        kind=ScreeningRun.Kind.REGISTRATION,
+        status=ScreeningRun.Status.RUNNING,
+        started_at__lt=cutoff,
+    ):
+        failed.append(screening.fail_abandoned_run(run))
+        LOG.warning("screening run %d of a new registration never finished: marked failed", run.pk)
     return failed
 
 

@@ -77,6 +77,15 @@ def test_the_policy_names_category_facilities_only_to_roles_that_see_categories(
         assert "category_facility" not in fields
 
 
+def test_roles_whose_pages_and_exports_are_by_facility_all_see_categories():
+    """Dispatch, receipt, manifests and facility rolls list people by facility: a role with any of
+    those actions must be one that may see categories, or the lists themselves would tell them."""
+    by_facility = {"person.export", "movement.view", "movement.dispatch", "movement.receive"}
+    for role, rp in policy.POLICY.items():
+        if rp.actions & by_facility:
+            assert "category_facility" in rp.person_fields, role
+
+
 @pytest.mark.parametrize("role", BLIND)
 def test_blind_roles_read_placed_without_the_facility_in_the_api(role, held_at_holding, users):
     head, rest = held_at_holding
@@ -150,3 +159,73 @@ def test_the_separations_list_hides_a_holding_destination_from_the_caseworker(
     sighted = client_for(users[Role.SCREENING_OFFICER]).get(url).json()["results"]
     assert sighted[0]["to_facility"] == HOLDING_NAME
     assert json.dumps(blind).find(HOLDING_NAME) == -1
+
+
+# --- the pages ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", BLIND)
+def test_blind_roles_person_page_says_at_a_facility_without_naming_it(role, held_at_holding, users):
+    head, rest = held_at_holding
+    client = client_for(users[role])
+    page = client.get(reverse("person-detail", kwargs={"number": head.number})).content.decode()
+    assert 'data-testid="facility-withheld"' in page and HOLDING_NAME not in page
+    # The family left behind: the separation says "moved to a facility", not where.
+    page = client.get(reverse("person-detail", kwargs={"number": rest[0].number})).content.decode()
+    assert HOLDING_NAME not in page and "Reception Point 1" in page
+
+
+def test_the_screening_officers_person_page_names_the_holding_facility(held_at_holding, users):
+    head, _rest = held_at_holding
+    client = client_for(users[Role.SCREENING_OFFICER])
+    page = client.get(reverse("person-detail", kwargs={"number": head.number})).content.decode()
+    assert HOLDING_NAME in page and 'data-testid="facility-withheld"' not in page
+
+
+@pytest.mark.parametrize("role", BLIND)
+def test_blind_roles_get_no_person_list_on_a_holding_facility_page(
+    role, held_at_holding, users, facilities
+):
+    head, _rest = held_at_holding
+    client = client_for(users[role])
+    response = client.get(reverse("facility-detail", kwargs={"pk": facilities["holding"].pk}))
+    assert response.status_code == 200  # the facility and its figures are not personal
+    assert head.number not in response.content.decode()
+    sighted = client_for(users[Role.SCREENING_OFFICER])
+    page = sighted.get(reverse("facility-detail", kwargs={"pk": facilities["holding"].pk}))
+    assert head.number in page.content.decode()
+
+
+def test_the_registration_officer_cannot_filter_a_facility_list_by_category(
+    held_at_holding, users, facilities, make_user
+):
+    """A held person still at the reception point: filtering the point's list by 'held' would
+    name them. The filter is ignored for a role that may not see categories."""
+    _head, (spouse, son) = held_at_holding
+    first, second = make_user("screening_officer"), make_user("screening_officer")
+    screening.approve_category(
+        screening.decide_category(spouse, "held", reason="on list X", basis="entry 9", by=first),
+        by=second,
+    )
+    client = client_for(users[Role.REGISTRATION_OFFICER])
+    url = reverse("facility-detail", kwargs={"pk": facilities["reception"].pk})
+    page = client.get(url, {"category": "held"}).content.decode()
+    assert spouse.number in page and son.number in page  # unfiltered: nothing told
+    screener = client_for(users[Role.SCREENING_OFFICER]).get(url, {"category": "held"})
+    assert spouse.number in screener.content.decode()
+    assert son.number not in screener.content.decode()
+
+
+def test_the_caseworkers_protection_pages_do_not_name_the_holding_facility(held_at_holding, users):
+    _head, (_spouse, son) = held_at_holding
+    client = client_for(users[Role.TRACING_CASEWORKER])
+    for url in (
+        reverse("separated-families"),
+        reverse("protection-review", kwargs={"number": son.number}),
+        reverse("children-list"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert HOLDING_NAME not in response.content.decode(), url
+    page = client_for(users[Role.SCREENING_OFFICER]).get(reverse("separated-families"))
+    assert HOLDING_NAME in page.content.decode()

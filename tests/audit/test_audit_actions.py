@@ -10,11 +10,20 @@ from muster.audit import services as audit
 from muster.audit.audit_actions import AuditAction
 from muster.audit.models import AuditEvent
 from muster.custody.audit_actions import CustodyAction
+from muster.intake.audit_actions import IntakeAction
 from muster.people.audit_actions import PeopleAction
 from muster.protection.audit_actions import ProtectionAction
 from muster.screening.audit_actions import ScreeningAction
 
-ENUMS = (AccessAction, AuditAction, CustodyAction, PeopleAction, ProtectionAction, ScreeningAction)
+ENUMS = (
+    AccessAction,
+    AuditAction,
+    CustodyAction,
+    IntakeAction,
+    PeopleAction,
+    ProtectionAction,
+    ScreeningAction,
+)
 
 # Every action stored before the enums existed, exactly as stored: an enum value that drifts from
 # these (a rename, a typo) would split one action's history in two and break readers of the log.

@@ -150,6 +150,7 @@ def test_each_role_walks_their_day(live_server, demo, browser):
     person_path = page.url.split(base, 1)[1].split("slip/")[0]
     # A late-arriving daughter with two documents, added from the person page.
     w.visit(f"{person_path}add-member/", "add-member")
+    assert not page.is_visible("[data-remove-member]")  # the one relative cannot be removed
     page.select_option('[name="reception_point"]', str(point.pk))
     page.fill('[name="members[0].given_name"]', "Huda")
     page.fill('[name="members[0].family_name"]', "al-Jubouri")

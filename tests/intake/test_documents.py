@@ -83,3 +83,80 @@ def test_an_imported_syrian_id_of_the_wrong_length_is_refused_by_the_import():
 def test_docstring_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted and not result.failed
+
+
+# -- at reception: the same checks on the form, the API and late members --------------------------
+
+
+def test_reception_refuses_a_syrian_national_number_of_the_wrong_length_beside_the_field(
+    facilities, login, make_user, household_data
+):
+    from django.urls import reverse
+
+    from muster.people.models import Person
+    from tests.factories import household_post
+
+    client = login(make_user("registration_officer"))
+    household_data[0]["documents"] = [
+        {"doc_type": "national_id", "number": "12345", "issuing_country": "SYR"}
+    ]
+    response = client.post(
+        reverse("reception"), household_post(household_data, facilities["reception"])
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    start = html.index('name="members[0].documents[0].number"')
+    assert (
+        "is not a Syrian national number (11 digits" in html[start : html.index("</label>", start)]
+    )
+    assert not Person.objects.exists()
+
+
+def test_reception_stores_a_national_number_typed_in_arabic_digits_in_ascii(
+    facilities, make_user, household_data
+):
+    from muster.intake import services as intake
+    from muster.people.models import IdentityDocument
+    from muster.people.validation import clean_household
+
+    household_data[0]["documents"] = [
+        {"doc_type": "national_id", "number": "١٩٩٠ ١٢٣٤ ٥٦٧٨", "issuing_country": "IRQ"},
+        {"doc_type": "family_booklet", "number": "سجل 12 صحيفة 34", "issuing_country": "IRQ"},
+    ]
+    intake.register_household(
+        clean_household(household_data),
+        reception_point=facilities["reception"],
+        by=make_user("registration_officer"),
+    )
+    assert sorted(IdentityDocument.objects.values_list("number", flat=True)) == [
+        "199012345678",
+        "سجل 12 صحيفة 34",
+    ]
+
+
+def test_a_late_member_with_a_family_booklet_without_a_record_number_is_refused(
+    registered, facilities, make_user
+):
+    from django.core.exceptions import ValidationError
+
+    from muster.intake import services as intake
+    from muster.people.validation import clean_member
+
+    member = clean_member(
+        {"given_name": "Sara", "sex": "F", "birth_year": "2019", "relationship_to_head": "daughter",
+         "documents": [{"doc_type": "family_booklet", "number": "Hasakah"}]}
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        intake.register_late_member(
+            registered, member, reception_point=facilities["reception"], by=make_user()
+        )
+    assert "has no record number" in caught.value.message_dict["members[0].documents[0].number"][0]
+    assert registered.members.count() == 3
+
+
+def test_document_messages_are_translated(settings):
+    from django.utils import translation
+
+    with translation.override("ar"):
+        problem = check_document_number("national_id", "SYR", "123").problems[0]
+    assert "123" in problem and "11" in problem and "Syrian" not in problem

@@ -218,10 +218,13 @@ def test_report_has_one_line_per_accepted_household_and_per_problem(tmp_path):
     assert rows[1]["member"] == "1" and rows[1]["field"] == "date_of_birth"
 
 
-def test_a_submission_twice_in_one_file_is_refused_the_second_time(tmp_path):
+def test_a_submission_twice_in_one_file_is_a_duplicate_the_second_time(tmp_path):
     batch = check(read_export(write_api_json(tmp_path / "d.json", [HOUSEHOLDS[0], HOUSEHOLDS[0]])))
-    assert batch.submissions[0].ok
-    assert "same submission as row 1" in batch.submissions[1].problems[0].message
+    first, again = batch.submissions
+    assert first.ok and first.status == "ok"
+    assert again.status == "duplicate" and not again.problems
+    assert again.duplicate == "same submission as row 1 of this file"
+    assert [s.row for s in batch.duplicates] == [2]
 
 
 def test_unknown_reception_point_and_protection_need_are_refused_by_name(tmp_path):
@@ -339,13 +342,13 @@ def test_cli_facility_serves_submissions_that_name_none(facilities, tmp_path, ca
     assert main(args) == 0
 
 
-def test_cli_malformed_file_and_missing_dry_run_are_one_line_errors(db, tmp_path, capsys):
+def test_cli_malformed_file_is_a_one_line_error(db, tmp_path, capsys):
     path = tmp_path / "empty.csv"
     path.write_bytes(b"")
-    assert main(["import", "kobo", str(path), "--dry-run"]) == 1
+    assert main(["import", "kobo", str(path), "--dry-run"]) == 2
     assert capsys.readouterr().err.strip() == "muster: empty.csv: the file is empty"
     assert main(["import", "kobo", str(path)]) == 2
-    assert "only --dry-run" in capsys.readouterr().err
+    assert capsys.readouterr().err.strip() == "muster: empty.csv: the file is empty"
 
 
 def test_a_workbook_resaved_by_excel_with_dates_as_day_numbers_reads_the_date(tmp_path):

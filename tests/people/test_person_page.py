@@ -28,6 +28,8 @@ def test_each_view_of_a_person_is_audited(registered, officer_client):
     officer_client.get(url(head))
     reads = AuditEvent.objects.filter(action="person.read", object_id=str(head.pk))
     assert reads.count() == 2
+    # One shape of detail whichever door showed the person (muster.people.reads).
+    assert [r.detail for r in reads] == [{"via": "web", "view": "person"}] * 2
 
 
 def test_person_page_shows_household_documents_flags_and_where_now(registered, officer_client):

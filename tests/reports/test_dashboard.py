@@ -195,11 +195,20 @@ def test_arrivals_fall_on_the_local_day_across_midnight(facilities, make_user, r
     Person.objects.filter(pk=people[0].pk).update(registered_at=late)
     Person.objects.filter(pk=people[1].pk).update(registered_at=late - timedelta(hours=1))
     Person.objects.filter(pk=people[2].pk).update(registered_at=late + timedelta(days=1))
+    extra = intake.register_household(
+        clean_household([copy.deepcopy(HOUSEHOLD[0]), copy.deepcopy(HOUSEHOLD[1])]),
+        reception_point=facilities["reception"],
+        by=make_user("registration_officer"),
+    )
+    first, last = extra.members.order_by("id")
+    # Inside the window's first local day, before its UTC midnight; after its last local day.
+    Person.objects.filter(pk=first.pk).update(registered_at=datetime(2026, 3, 8, 22, tzinfo=UTC))
+    Person.objects.filter(pk=last.pk).update(registered_at=late + timedelta(days=2))
     filters = dashboard.parse_filters({"date_from": "2026-03-09", "date_to": "2026-03-11"})
     with timezone.override("Asia/Damascus"):
         days = dashboard.arrivals_by_category(filters, None)
     assert [(d["date"], d["total"]) for d in days] == [
-        ("2026-03-09", 1),
+        ("2026-03-09", 2),
         ("2026-03-10", 1),
         ("2026-03-11", 1),
     ]
@@ -299,3 +308,76 @@ def test_over_capacity_is_drawn_in_red_and_each_chart_has_its_numbers(operation,
         assert f'data-testid="chart-{key}"' in html
         assert re.search(rf'<details class="numbers">.*?data-chart="{key}"', html, re.S), key
     assert "<script" not in html.split("<main>")[1]  # the charts need no script
+
+
+def test_in_transit_and_unaccounted_day_by_day_follow_dispatch_overdue_and_receipt(
+    operation, facilities
+):
+    today = timezone.localdate()
+    midnight = dashboard._local_midnight
+    late = ManifestLine.objects.filter(movement__to_facility=facilities["family_camp"])
+    bus = late.first().movement
+    bus.dispatched_at = midnight(today - timedelta(days=3)) + timedelta(hours=10)
+    bus.save(update_fields=["dispatched_at"])
+    # One of the three received at one in the morning two days ago.
+    received = midnight(today - timedelta(days=2)) + timedelta(hours=1)
+    ManifestLine.objects.filter(pk=late.order_by("id").first().pk).update(
+        outcome="received", resolved_at=received
+    )
+    filters = dashboard.Filters(today - timedelta(days=4), today)
+    series = dashboard.transit_over_time(filters, None, situation_report_now())
+    assert [(d["in_transit"], d["unaccounted"]) for d in series] == [
+        (0, 0),  # before the bus left
+        (3, 3),  # left at 10:00, overdue at 22:00 (12 hours), all three on the way at midnight
+        (2, 2),  # one received at 01:00
+        (2, 2),
+        (3, 3),  # today: the two still on the way and the child reported not arrived
+    ]
+
+
+def situation_report_now() -> dict:
+    from muster.reports.sitrep import situation_report
+
+    return situation_report()
+
+
+def test_departures_by_kind_come_from_the_departures_app_when_the_sitrep_carries_them():
+    # Without the departures app: the departed placements custody knows of.
+    assert dashboard.departures_by_kind({"departed": 4}) == {"departed": 4}
+    # With it (its sitrep counts): one bar per kind, the open and refused lines left out.
+    report = {
+        "departed": 9,
+        "departures": {
+            "returned": 5,
+            "repatriated": 3,
+            "died": 1,
+            "total": 9,
+            "leaving": 2,
+            "refused": 1,
+            "destinations": [{"kind": "returned", "persons": 5}],
+        },
+    }
+    kinds = dashboard.departures_by_kind(report)
+    assert kinds["returned"] == 5 and kinds["repatriated"] == 3 and kinds["died"] == 1
+    assert kinds["handed_over"] == 0 and "total" not in kinds and "leaving" not in kinds
+    assert sum(kinds.values()) == report["departures"]["total"]
+
+
+def test_the_arabic_dashboard_and_pdf_page_name_facilities_in_arabic(
+    operation, facilities, make_user, login
+):
+    camp = facilities["camp"]
+    camp.name_ar = "مخيم الهول"
+    camp.save(update_fields=["name_ar"])
+    client = login(make_user("coordinator"))
+    client.cookies["django_language"] = "ar"
+    html = client.get(reverse("dashboard")).content.decode()
+    assert 'lang="ar"' in html and 'dir="rtl"' in html
+    assert "مخيم الهول" in [r[0] for r in chart_rows(html, "capacity")]
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Al-Hol Camp" in [r[0] for r in chart_rows(html, "capacity")]
+    from muster.reports.pdf import render_html
+
+    assert "مخيم الهول" in render_html(dashboard.default_filters(), "ar")
+    assert "مخيم الهول" not in render_html(dashboard.default_filters(), "en")

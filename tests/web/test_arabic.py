@@ -55,6 +55,8 @@ def test_held_proposal_separation_and_screening_links_in_arabic(
     client = login(make_user("screening_officer", username="basim"))
     client.post(reverse("set_language"), {"language": "ar", "next": "/"})
     html = client.get(reverse("person-detail", kwargs={"number": head.number})).content.decode()
+    assert "\u2068amal\u2069" in html  # a Latin name isolated in the Arabic sentence
+    html = html.replace("\u2068", "").replace("\u2069", "")
     assert "اقترح amal تصنيف" in html and "بانتظار موافقة موظف ثانٍ" in html
     assert "مفصول عن أسرته: جراحة" in html and "بقي حين نُقل آخرون إلى" in html
     assert "الموافقات" in html and "الأطفال" in html  # the screening pages in the top bar

@@ -16,9 +16,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo(db, django_capture_on_commit_callbacks):
     from muster.demo import load_demo
+    from muster.screening import matching
 
+    # The screening index is process-wide and this database is the test's own: start and leave
+    # it empty, or the next test's demo would be screened against these lists.
+    matching.reset()
     with django_capture_on_commit_callbacks(execute=True):
-        return load_demo(persons=150, seed=4, progress=False)
+        summary = load_demo(persons=150, seed=4, progress=False)
+    yield summary
+    matching.reset()
 
 
 def _client(login, username, lang):
@@ -78,7 +84,7 @@ def role_pages():
                 "/unaccounted/",
             ],
         ),
-        ("coordinator", ["/", "/unaccounted/figures/", "/facilities/"]),
+        ("coordinator", ["/", "/unaccounted/figures/", "/facilities/", "/reports/dashboard/"]),
         ("auditor", ["/", "/audit/", "/audit/verify/"]),
         ("tracing-caseworker", ["/", "/people/?q=Muhammad", "/screening/children/"]),
         ("repatriation-officer", ["/", "/people/?q=Muhammad", f"/people/{person.number}/"]),

@@ -5,6 +5,7 @@ revealed), and the refusal is audited (``request.denied``, naming the action, ne
 Callers have already checked the action itself (``@requires`` on a page, ``policy_action`` on the API).
 """
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
@@ -32,10 +33,6 @@ def refuse(request, obj, reason: str) -> Http404:
     return Http404()
 
 
-#: The older name, kept for the pages that call it.
-out_of_scope = refuse
-
-
 def record_refusal_after_rollback(request) -> None:
     """Write again the refusal left by :func:`refuse` if the view's transaction rolled it back."""
     http_request = getattr(request, "_request", request)
@@ -55,7 +52,10 @@ def get_in_scope(request, qs: QuerySet, *, reason: str, allowed=None, **filters)
     """The object matching ``filters`` in ``qs`` (already narrowed to the user's scope, or not), if
     ``allowed(obj)`` (when given) holds. Otherwise 404: a plain one when no such object exists, an
     audited refusal (:func:`refuse`) when it exists but is outside the user's reach."""
-    obj = qs.filter(**filters).first()
+    try:
+        obj = qs.filter(**filters).first()
+    except (TypeError, ValueError, ValidationError):  # an id that cannot be one: nothing there
+        raise Http404 from None
     if obj is not None and (allowed is None or allowed(obj)):
         return obj
     existing = obj or qs.model._default_manager.filter(**filters).first()

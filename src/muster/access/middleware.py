@@ -73,7 +73,9 @@ def _expiry_reason(request, user) -> str:
         return "maximum length"
     fence = sessions_valid_after(user)
     if fence is not None and signed_in <= fence.timestamp():
-        return "ended by administrator"
+        return (
+            "ended everywhere"  # deactivation, lost authenticator, role revoked, password changed
+        )
     return ""
 
 

@@ -22,10 +22,9 @@ from muster.api.permissions import (
 )
 from muster.api.schema import MusterAutoSchema
 from muster.api.serializers import MAX_ID
-from muster.audit import services as audit
 from muster.custody.models import Facility, Placement
-from muster.people.audit_actions import PeopleAction
 from muster.people.models import Person
+from muster.people.reads import API, record_read
 from muster.screening.models import CategoryDecision
 
 # Persons per page of an ordinary list. A larger page is a bulk copy of personal data: it needs the
@@ -133,9 +132,7 @@ def persons_by_number(
 
 
 def record_person_read(request, person: Person, view: str) -> None:
-    audit.record(
-        PeopleAction.PERSON_READ, request=request, obj=person, detail={"via": "api", "view": view}
-    )
+    record_read(request, person, via=API, view=view)
 
 
 def query_int(raw: str, field: str) -> int:

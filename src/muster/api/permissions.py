@@ -11,7 +11,6 @@ from rest_framework.permissions import BasePermission
 
 from muster.access import lookup, policy
 from muster.audit import services as audit
-from muster.audit.audit_actions import AuditAction
 
 #: Marker for an endpoint anyone may call, signed in or not (the token endpoint).
 PUBLIC = "public"
@@ -27,21 +26,7 @@ def view_policy_action(view) -> str | None:
 
 def audit_denied(request, reason: str, *, obj=None) -> None:
     """Record a refused request once (``request.denied``); the reason names an action, never a person."""
-    recorder = getattr(audit, "record_denied", None)
-    if recorder is not None:
-        recorder(request, reason, obj=obj)
-        return
-    # Fallback until the shared helper lands everywhere: same event shape, one per request.
-    http_request = getattr(request, "_request", request)
-    if getattr(http_request, "_muster_denied_event", None) is not None:
-        return
-    event = audit.record(
-        AuditAction.REQUEST_DENIED,
-        request=http_request,
-        obj=obj,
-        detail={"method": http_request.method, "path": http_request.path, "reason": reason},
-    )
-    http_request._muster_denied_event = event.pk
+    audit.record_denied(request, reason, obj=obj)
 
 
 def record_pending_refusal(request) -> None:

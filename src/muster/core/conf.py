@@ -51,6 +51,9 @@ class MusterSettings:
     SCREENING_POSSIBLE: float = 0.8
     # The most rows one reference-list file may hold; a bigger file is refused before it is imported.
     LIST_MAX_ROWS: int = 250_000
+    # A file of Kobo / ODK submissions holding at most this many is imported while the officer
+    # waits; a larger one goes to the background worker, its progress shown on the page.
+    IMPORT_IN_REQUEST_MAX: int = 100
 
 
 _NAMES = frozenset(f.name for f in fields(MusterSettings))

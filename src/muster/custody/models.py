@@ -131,7 +131,15 @@ class ManifestLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["movement", "person"], name="manifest_person_once"),
         ]
-        indexes = [models.Index(fields=["outcome"])]
+        indexes = [
+            models.Index(fields=["outcome"]),
+            # The dashboard's flow and in-transit series group lines by movement, outcome and
+            # receipt time from the index alone.
+            models.Index(fields=["movement", "outcome"], name="manifestline_movement_outcome"),
+            models.Index(
+                fields=["resolved_at", "movement", "outcome"], name="manifestline_resolved"
+            ),
+        ]
 
 
 class Placement(models.Model):
@@ -181,5 +189,11 @@ class Placement(models.Model):
         indexes = [
             models.Index(fields=["facility", "is_current", "state"]),
             models.Index(fields=["state", "is_current"]),
+            # Population per facility: only the current placements at a facility.
+            models.Index(
+                fields=["facility"],
+                condition=Q(is_current=True, state="placed"),
+                name="placement_current_placed",
+            ),
         ]
         ordering = ["started_at", "id"]

@@ -71,9 +71,11 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     fields = policy.person_fields(user)
     q = request.GET.get("q", "").strip()[:200]
-    category = request.GET.get("category", "")
+    # Filtering on a category would tell it to a role that may not see categories: ignored for them.
+    category = request.GET.get("category", "") if "category" in fields else ""
     page = None
-    if policy.can(user, "person.view") and "given_name" in fields:
+    # Who is at a holding facility is who is held: the list only for roles that may see that.
+    if policy.may_list_persons_at(user, facility) and "given_name" in fields:
         qs = policy.scope_persons(user, persons_at(facility))
         qs = filter_by_category(search_persons(user, qs, q), category)
         qs = with_category(qs).order_by("family_name", "given_name", "id")

@@ -1,4 +1,4 @@
-"""The intake subcommands of ``muster``: ``mrz parse``, ``forms xlsform`` and ``import kobo``.
+"""The intake subcommands of ``muster``: ``mrz parse``, ``forms xlsform`` and ``import kobo|odk``.
 
 Each ``add_*_parser`` hangs one command group on the main parser; the run functions print one-line
 errors on stderr and return the exit code, never a traceback.
@@ -132,99 +132,115 @@ def run_forms_xlsform(args: argparse.Namespace) -> int:
 
 
 def add_import_parser(subparsers: argparse._SubParsersAction) -> None:
-    """``muster import kobo FILE [--facility F] --dry-run [--report FILE.csv]``."""
+    """``muster import kobo|odk FILE [--facility F] [--dry-run] [--report FILE.csv]``."""
     imp = subparsers.add_parser(
         "import",
-        help="read submissions collected with KoboToolbox or ODK",
-        description="Read households submitted from the field.",
+        help="register households collected with KoboToolbox or ODK",
+        description="Register households submitted from the field.",
     )
     sub = imp.add_subparsers(dest="import_command", metavar="SOURCE", required=True)
     p = sub.add_parser(
         "kobo",
         aliases=["odk"],
         help="households from a KoboToolbox or ODK Central export of Muster's form",
-        description="Read an export of the household form (see `muster forms xlsform`): Kobo XLSX "
-        "(members on their own sheet), a ';' CSV with one row per person, Kobo API v2 JSON, ODK "
-        "Central CSV zip or OData JSON. Every submission is checked as reception checks a "
-        "household, and reported accepted or refused with the reason (row, member, field). "
-        "Exit 0 when every submission is accepted, 1 otherwise.",
+        description="Register the households of an export of the household form (see `muster "
+        "forms xlsform`): Kobo XLSX (members on their own sheet), a ';' CSV with one row per "
+        "person, Kobo API v2 JSON, ODK Central CSV zip or OData JSON. Every submission is checked "
+        "as reception checks a household, then registered at its reception point (placed, "
+        "audited, screened), reported as a duplicate (its _uuid / instanceID was imported "
+        "before: importing a file twice changes nothing), or refused with the reason (row, "
+        "member, field). Exit 0 when no submission is refused, 1 otherwise, 2 when the file "
+        "cannot be read.",
     )
     p.add_argument("file", metavar="FILE", help="the export (at most 50 MB)")
     p.add_argument(
         "--facility",
         metavar="NAME",
-        help="reception point for submissions that do not name one (its name as listed)",
+        help="reception point (name or id) for submissions that do not name one",
     )
-    p.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="check and report only (for now the only mode: writing comes with the import step)",
-    )
+    p.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
     p.add_argument("--report", metavar="FILE.csv", help="also write the per-row report as CSV")
     p.set_defaults(func=run_import_kobo, django=True)
 
 
-def run_import_kobo(args: argparse.Namespace) -> int:
+def _facility(value: str):
+    """The --facility named, or a one-line reason why it cannot take households."""
     from muster.custody.models import Facility
-    from muster.intake.kobo import (
-        ImportFileError,
-        check_submissions,
-        document_problems,
-        read_export,
-        report_rows,
-        write_report,
-    )
-    from muster.people.models import PROTECTION_FLAGS
-    from muster.people.validation import clean_household
+    from muster.intake.services import check_reception_point
 
-    if not args.dry_run:
-        print(
-            "muster: import kobo: only --dry-run is available until the import is wired to the "
-            "registration service",
-            file=sys.stderr,
-        )
+    found = Facility.objects.filter(name=value).first()
+    if found is None and value.isdecimal():
+        found = Facility.objects.filter(pk=int(value)).first()
+    if found is None:
+        raise ValueError(f"--facility: no facility is named '{value}'")
+    try:
+        check_reception_point(found)
+    except Exception as exc:  # ValidationError: the one message
+        kind = found.get_kind_display()
+        messages = getattr(exc, "messages", [str(exc)])
+        raise ValueError(f"--facility: {messages[0]} ({kind})") from None
+    return found
+
+
+def run_import_kobo(args: argparse.Namespace) -> int:
+    from muster.intake import services
+    from muster.intake.kobo import ImportFileError, read_export, report_rows, write_report
+
+    facility = None
+    if args.facility:
+        try:
+            facility = _facility(args.facility)
+        except ValueError as exc:
+            print(f"muster: {exc}", file=sys.stderr)
+            return EXIT_UNREADABLE
+    if args.report and not _writable(args.report):
         return EXIT_UNREADABLE
-    points = Facility.objects.filter(kind=Facility.Kind.RECEPTION_POINT, is_active=True)
-    known = {str(pk) for pk in points.values_list("pk", flat=True)}
-    known |= set(points.values_list("name", flat=True))
-    if args.facility and args.facility not in known:
-        print(
-            f"muster: --facility: '{args.facility}' is not an active reception point",
-            file=sys.stderr,
-        )
-        return EXIT_CHECKS_FAILED
     try:
         batch = read_export(args.file)
     except ImportFileError as exc:
         print(f"muster: {exc}", file=sys.stderr)
-        return EXIT_CHECKS_FAILED
-    check_submissions(
-        batch,
-        clean_household=clean_household,
-        flags=PROTECTION_FLAGS,
-        reception_point_ok=lambda value: value in known or (not value and bool(args.facility)),
-        check_document=document_problems,
-    )
-    print("\t".join(("row", "submission_id", "status", "member", "field", "problem")))
+        return EXIT_UNREADABLE
+    if args.dry_run:
+        services.check_import(batch, reception_point=facility)
+    else:
+        run = services.start_import(
+            file_name=args.file.rsplit("/", 1)[-1], reception_point=facility, by=None
+        )
+        total = len(batch.submissions)
+        shown = [0]
+
+        def progress(run) -> None:
+            # About every twentieth of a long file, on stderr (the report goes to stdout).
+            if total > 20 * services.IMPORT_CHUNK and run.done - shown[0] >= total // 20:
+                shown[0] = run.done
+                print(f"{run.done} of {total} submission(s) done", file=sys.stderr)
+
+        services.import_submissions(run, batch, by=None, on_progress=progress)
+    columns = ("row", "submission_id", "status", "household", "member", "field", "problem")
+    print("\t".join(columns))
     for row in report_rows(batch):
         member = row["member"] or (f"(row {row['member_row']})" if row["member_row"] else "")
-        cells = (
-            row["row"],
-            row["submission_id"],
-            row["status"],
-            member,
-            row["field"],
-            row["problem"],
-        )
-        print("\t".join(str(c) for c in cells))
+        print("\t".join(str(row[c]) if c != "member" else str(member) for c in columns))
     if args.report:
-        try:
-            with open(args.report, "w", encoding="utf-8", newline="") as out:
-                write_report(batch, out)
-        except OSError as exc:
-            print(
-                f"muster: --report: cannot write '{args.report}': {exc.strerror}", file=sys.stderr
-            )
-            return EXIT_CHECKS_FAILED
-    print(f"{batch.summary()}; dry run: nothing was written", file=sys.stderr)
+        with open(args.report, "w", encoding="utf-8", newline="") as out:
+            write_report(batch, out)
+    note = "dry run: nothing was written" if args.dry_run else f"import #{run.pk}"
+    print(f"{batch.summary()}; {note}", file=sys.stderr)
     return EXIT_OK if not batch.refused and not batch.orphans else EXIT_CHECKS_FAILED
+
+
+def _writable(path: str) -> bool:
+    """Check --report can be written before anything is imported (then it is written at the end)."""
+    from pathlib import Path
+
+    target = Path(path)
+    if not target.parent.is_dir():
+        print(f"muster: --report: folder '{target.parent}' not found", file=sys.stderr)
+        return False
+    try:
+        with open(target, "a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        print(f"muster: --report: cannot write '{path}': {exc.strerror}", file=sys.stderr)
+        return False
+    return True

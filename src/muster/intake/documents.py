@@ -1,8 +1,10 @@
 """Format checks for the Syrian and Iraqi identity numbers and civil-registry references officers type.
 
-Pure Python, no Django. :func:`check_document_number` takes Muster's document type, the issuing
+:func:`check_document_number` takes Muster's document type, the issuing
 country and the number as typed, and returns the number in ASCII digits with any problems found.
 It refuses obvious garbage and accepts every plausible form; it does not prove a number was issued.
+Reception (:func:`muster.intake.services.register_household`) and the Kobo / ODK import both apply it;
+its messages are translated like the rest of the reception form's.
 
 What is known and what is assumed:
 
@@ -26,6 +28,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _SEPARATORS = re.compile(r"[\s\-./]+")
@@ -58,10 +62,13 @@ def _syrian_national_number(number: str, out: DocumentCheck) -> None:
     digits = _compact(number)
     if not digits.isdecimal() or len(digits) != 11:
         out.problems.append(
-            f"'{number}' is not a Syrian national number (11 digits, as on the ID card)"
+            _("'%(n)s' is not a Syrian national number (11 digits, as on the ID card)")
+            % {"n": number}
         )
     elif _all_same(digits):
-        out.problems.append(f"'{number}' is not a national number (one digit repeated)")
+        out.problems.append(
+            _("'%(n)s' is not a national number (one digit repeated)") % {"n": number}
+        )
     else:
         out.number, out.format = digits, "SYR national number (11 digits)"
 
@@ -76,19 +83,27 @@ def _iraqi_national_id(number: str, out: DocumentCheck) -> None:
         out.number, out.format = compact, "IRQ civil status ID number"
     else:
         out.problems.append(
-            f"'{number}' is not an Iraqi ID number (unified card: 12-digit national number or "
-            "9-character card number; civil status ID: up to 10 digits)"
+            _(
+                "'%(n)s' is not an Iraqi ID number (unified card: 12-digit national number or "
+                "9-character card number; civil status ID: up to 10 digits)"
+            )
+            % {"n": number}
         )
 
 
 def _registry_reference(number: str, out: DocumentCheck) -> None:
     if not _REFERENCE.match(number) or "_" in number:
         out.problems.append(
-            f"'{number}' is not a civil-registry reference (letters, digits, spaces and / - . only)"
+            _("'%(n)s' is not a civil-registry reference (letters, digits, spaces and / - . only)")
+            % {"n": number}
         )
     elif not re.search(r"\d", number):
         out.problems.append(
-            f"'{number}' has no record number (e.g. Hasakah / Qamishli / 1234, or register 12 page 34)"
+            _(
+                "'%(n)s' has no record number (e.g. Hasakah / Qamishli / 1234, or register 12 "
+                "page 34)"
+            )
+            % {"n": number}
         )
     else:
         out.format = "civil-registry reference (place and record)"
@@ -105,10 +120,10 @@ def check_document_number(doc_type: str, issuing_country: str, number: str) -> D
     number = (number or "").strip().translate(_DIGITS)
     out = DocumentCheck(number)
     if not number:
-        out.problems.append("is empty")
+        out.problems.append(_("is empty"))
         return out
     if len(number) > 60:
-        out.problems.append(f"is too long ({len(number)} characters; at most 60)")
+        out.problems.append(_("is too long (%(n)d characters; at most 60)") % {"n": len(number)})
         return out
     country = (issuing_country or "").strip().upper()
     if doc_type == "national_id" and country == "SYR":
@@ -118,5 +133,25 @@ def check_document_number(doc_type: str, issuing_country: str, number: str) -> D
     elif doc_type == "family_booklet":
         _registry_reference(number, out)
     elif not _REFERENCE.match(number) or "_" in number or not re.search(r"[^\W_]", number):
-        out.problems.append(f"'{number}' is not a document number (letters, digits, / - . only)")
+        out.problems.append(
+            _("'%(n)s' is not a document number (letters, digits, / - . only)") % {"n": number}
+        )
     return out
+
+
+def fill_from_mrz(doc: dict) -> str:
+    """A document given by its machine-readable zone alone (the form's script did not fill it in)
+    takes its type, number and issuing state from the zone. Returns why the zone cannot be read,
+    or ``""``; its check digits are verified when the household is saved (``check_documents``)."""
+    from muster.intake.mrz import MRZError, parse_mrz
+
+    text = str(doc.get("mrz") or "").strip()
+    if not text or (doc.get("number") and doc.get("doc_type")):
+        return ""
+    try:
+        read = parse_mrz(text[:400]).document_fields()
+    except MRZError as exc:
+        return _("unreadable: %(e)s") % {"e": exc}
+    for key in ("doc_type", "number", "issuing_country"):
+        doc[key] = doc.get(key) or read[key]
+    return ""

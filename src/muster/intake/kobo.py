@@ -64,7 +64,18 @@ REQUIRED_MEMBER_COLUMNS = ("given_name", "relationship_to_head")
 
 MAX_BYTES = MAX_UPLOAD_BYTES  # the one upload limit (muster.core.uploads)
 MAX_UNZIPPED = 10 * MAX_BYTES  # a zip (or XLSX) that inflates beyond this is refused, not read
-REPORT_COLUMNS = ("row", "submission_id", "status", "member", "member_row", "field", "problem")
+REPORT_COLUMNS = (
+    "row",
+    "submission_id",
+    "status",
+    "household",
+    "member",
+    "member_row",
+    "field",
+    "problem",
+)
+# A row's status in the report: checked (dry run), imported, a duplicate, or refused.
+OK, IMPORTED, DUPLICATE, REFUSED = "ok", "imported", "duplicate", "refused"
 
 # Arabic-Indic and Eastern Arabic-Indic (Persian) digits, as phones with Arabic keyboards type them.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -105,10 +116,21 @@ class Submission:
     member_rows: list[int | None] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     cleaned: list[dict] | None = None  # set by check_submissions when Muster's validation passes
+    duplicate: str = ""  # why it is a duplicate (earlier in the file, already imported)
+    household: str = ""  # the household's number once imported (or the one it duplicates)
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """Still to be registered: neither refused nor a duplicate."""
+        return not self.problems and not self.duplicate
+
+    @property
+    def status(self) -> str:
+        if self.problems:
+            return REFUSED
+        if self.duplicate:
+            return DUPLICATE
+        return IMPORTED if self.household else OK
 
     def refuse(self, field_name: str, message: str, member: int | None = None) -> None:
         member_row = (
@@ -124,6 +146,7 @@ class ImportBatch:
     source: str
     submissions: list[Submission] = field(default_factory=list)
     orphans: list[Problem] = field(default_factory=list)  # member rows of no submission
+    written: bool = False  # registered in the database (not a dry run)
 
     @property
     def accepted(self) -> list[Submission]:
@@ -131,14 +154,25 @@ class ImportBatch:
 
     @property
     def refused(self) -> list[Submission]:
-        return [s for s in self.submissions if not s.ok]
+        return [s for s in self.submissions if s.problems]
+
+    @property
+    def duplicates(self) -> list[Submission]:
+        return [s for s in self.submissions if s.duplicate and not s.problems]
+
+    @property
+    def imported(self) -> list[Submission]:
+        return [s for s in self.submissions if s.status == IMPORTED]
 
     def summary(self) -> str:
-        persons = sum(len(s.members) for s in self.accepted)
-        text = (
-            f"{len(self.submissions)} submission(s) read ({self.source}): "
-            f"{len(self.accepted)} accepted ({persons} person(s)), {len(self.refused)} refused"
-        )
+        done = self.imported if self.written else self.accepted
+        persons = sum(len(s.members) for s in done)
+        verb = "imported" if self.written else "accepted"
+        counted = f"{len(done)} {verb} ({persons} person(s))"
+        text = f"{len(self.submissions)} submission(s) read ({self.source}): {counted}"
+        if self.duplicates:
+            text += f", {len(self.duplicates)} duplicate(s)"
+        text += f", {len(self.refused)} refused"
         if self.orphans:
             text += f"; {len(self.orphans)} member row(s) belong to no submission"
         return text
@@ -232,7 +266,7 @@ def _finish(batch: ImportBatch) -> ImportBatch:
         if not sub.members:
             sub.refuse(REPEAT, "the household has no members")
         if sub.submission_id in seen:
-            sub.refuse("_uuid", f"same submission as row {seen[sub.submission_id]} of this file")
+            sub.duplicate = f"same submission as row {seen[sub.submission_id]} of this file"
         elif sub.submission_id:
             seen[sub.submission_id] = sub.row
     return batch
@@ -255,21 +289,36 @@ def read_export(path: str | Path) -> ImportBatch:
             f"{path.name}: the file is {size / 1024 / 1024:.0f} MB; at most "
             f"{MAX_BYTES // 1024 // 1024} MB can be imported at once (split the export by date)"
         )
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFileError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
+    return read_export_data(path.name, data)
+
+
+def read_export_data(name: str, data: bytes) -> ImportBatch:
+    """Read an export already in memory (an upload); ``name`` is the file's name, for messages."""
+    if not data:
+        raise ImportFileError(f"{name}: the file is empty")
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(
+            f"{name}: the file is {len(data) / 1024 / 1024:.0f} MB; at most "
+            f"{MAX_BYTES // 1024 // 1024} MB can be imported at once (split the export by date)"
+        )
     if data[:4] == b"PK\x03\x04":
         try:
-            return _read_zip(path.name, data)
+            return _read_zip(name, data)
         except ImportFileError:
             raise
         except (zipfile.BadZipFile, ParseError, KeyError, IndexError, ValueError, OSError) as exc:
             # A damaged zip or workbook fails in many places; the user needs one line, not which.
-            raise ImportFileError(f"{path.name}: cannot be read as an export ({exc})") from None
-    if path.suffix.lower() in (".zip", ".xlsx"):
-        raise ImportFileError(f"{path.name}: is not a zip archive (nor an .xlsx workbook)")
-    text = _decode(path.name, data)
+            raise ImportFileError(f"{name}: cannot be read as an export ({exc})") from None
+    if Path(name).suffix.lower() in (".zip", ".xlsx"):
+        raise ImportFileError(f"{name}: is not a zip archive (nor an .xlsx workbook)")
+    text = _decode(name, data)
     if text.lstrip()[:1] in ("{", "["):
-        return _read_json(path.name, text)
-    return _read_csv_persons(path.name, text)
+        return _read_json(name, text)
+    return _read_csv_persons(name, text)
 
 
 def _decode(name: str, data: bytes) -> str:
@@ -571,6 +620,8 @@ def document_problems(doc: dict) -> list[tuple[str, str]]:
             )
         for key in ("doc_type", "number", "issuing_country"):
             doc[key] = doc.get(key) or read[key]
+        if doc["number"].upper() == read["number"]:
+            doc["number"] = read["number"]  # as printed in the zone (typed in lowercase)
         doc["mrz"] = read["mrz"]
     if doc.get("number") and doc.get("doc_type"):
         checked = check_document_number(
@@ -629,11 +680,16 @@ def check_submissions(
             messages = getattr(exc, "message_dict", None)
             if messages is None:
                 raise
-            for key, texts in messages.items():
-                m = _MEMBER_KEY.match(key)
-                member, field_name = (int(m[1]) + 1, m[2]) if m else (None, key)
-                sub.refuse(field_name, " ".join(texts), member)
+            refuse_with(sub, messages)
     return batch
+
+
+def refuse_with(sub: Submission, messages: Mapping[str, Iterable[str]]) -> None:
+    """Refuse a submission with Muster's validation messages (``{"members[i].field": [...]}``)."""
+    for key, texts in messages.items():
+        m = _MEMBER_KEY.match(key)
+        member, field_name = (int(m[1]) + 1, m[2]) if m else (None, key)
+        sub.refuse(field_name, " ".join(str(t) for t in texts), member)
 
 
 # -- the per-row report ----------------------------------------------------------------------------
@@ -643,20 +699,25 @@ def report_rows(batch: ImportBatch) -> list[dict]:
     """One line per accepted submission, one per problem of a refused one, one per orphan row."""
     rows = []
     for sub in batch.submissions:
-        if sub.ok:
+        if sub.status in (OK, IMPORTED):
             rows.append(
-                {"row": sub.row, "submission_id": sub.submission_id, "status": "ok",
-                 "problem": f"{len(sub.members)} person(s)"}
+                {"row": sub.row, "submission_id": sub.submission_id, "status": sub.status,
+                 "household": sub.household, "problem": f"{len(sub.members)} person(s)"}
+            )  # fmt: skip
+        elif sub.status == DUPLICATE:
+            rows.append(
+                {"row": sub.row, "submission_id": sub.submission_id, "status": DUPLICATE,
+                 "household": sub.household, "field": "_uuid", "problem": sub.duplicate}
             )  # fmt: skip
         for p in sub.problems:
             rows.append(
-                {"row": p.row, "submission_id": p.submission_id, "status": "refused",
+                {"row": p.row, "submission_id": p.submission_id, "status": REFUSED,
                  "member": p.member, "member_row": p.member_row, "field": p.field,
                  "problem": p.message}
             )  # fmt: skip
     for p in batch.orphans:
         rows.append(
-            {"row": "", "submission_id": "", "status": "refused", "member_row": p.member_row,
+            {"row": "", "submission_id": "", "status": REFUSED, "member_row": p.member_row,
              "field": p.field, "problem": p.message}
         )  # fmt: skip
     return [{c: "" if r.get(c) is None else r.get(c) for c in REPORT_COLUMNS} for r in rows]

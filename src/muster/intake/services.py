@@ -1,16 +1,31 @@
-"""The verbs of reception: register a household at a reception point (people, placement, screening)."""
+"""The verbs of reception: register a household at a reception point (people, placement, screening),
+one typed at the table or many submitted from KoboToolbox / ODK and imported from a file."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from muster.audit import services as audit
 from muster.custody import services as custody
 from muster.custody.models import Facility
+from muster.intake.audit_actions import IntakeAction
+from muster.intake.kobo import (
+    ImportBatch,
+    Submission,
+    check_submissions,
+    document_problems,
+    refuse_with,
+    report_rows,
+)
+from muster.intake.models import ImportedSubmission, SubmissionImport
 from muster.people import services as people
-from muster.people.models import Household, Person
+from muster.people.models import PROTECTION_FLAGS, Household, Person
 from muster.people.signals import household_registered
+from muster.people.validation import clean_household
 
 
 def check_reception_point(facility) -> None:
@@ -25,6 +40,26 @@ def check_reception_point(facility) -> None:
                 )
             }
         )
+
+
+# The import's column names for a document's problems, and the reception form's field names.
+_DOC_FIELDS = {"doc_mrz": "mrz", "doc_number": "number"}
+
+
+def check_documents(members: Sequence[dict]) -> None:
+    """A household's documents checked: a machine-readable zone read with every check digit (a
+    failed one is refused, never accepted), the number against its known format (Syrian and Iraqi
+    national numbers, civil-registry references: :mod:`muster.intake.documents`) and against the
+    zone. Numbers are stored as checked (ASCII digits, separators dropped). Problems are named by
+    member and document (``members[0].documents[1].mrz``)."""
+    errors: dict[str, list[str]] = {}
+    for i, member in enumerate(members):
+        for j, doc in enumerate(member.get("documents") or []):
+            for field_name, message in document_problems(doc):
+                key = f"members[{i}].documents[{j}].{_DOC_FIELDS.get(field_name, field_name)}"
+                errors.setdefault(key, []).append(message)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -42,6 +77,7 @@ def register_household(
     and each placement are audited. Screening starts once the transaction has committed.
     """
     check_reception_point(reception_point)
+    check_documents(members)
     household, persons = people.create_household(
         members, by=by, request=request, detail={"reception_point": reception_point.pk}
     )
@@ -65,6 +101,7 @@ def register_late_member(
     """Register a relative who arrives after the household (``member`` cleaned by ``clean_member``):
     the same rules as a registration (placed at the reception point, screened after commit)."""
     check_reception_point(reception_point)
+    check_documents([member])
     person = people.add_member(household, member, by=by, request=request)
     custody.place_many(
         [person],
@@ -76,3 +113,195 @@ def register_late_member(
     )
     household_registered.send(sender=Household, household=household, persons=[person])
     return person
+
+
+# -- submissions from KoboToolbox and ODK ---------------------------------------------------------
+
+# Households registered per transaction. Small: on SQLite (one writer at a time) an officer
+# registering at reception while a large import runs waits for one chunk at most; and the progress
+# shown moves at this step.
+IMPORT_CHUNK = 25
+
+
+def reception_points() -> QuerySet:
+    return Facility.objects.filter(kind=Facility.Kind.RECEPTION_POINT, is_active=True)
+
+
+def start_import(
+    *, file_name: str, reception_point: Facility | None, by, request=None, data: bytes | None = None
+) -> SubmissionImport:
+    """Record that a file of submissions is being imported; ``reception_point`` serves submissions
+    that name none. ``data``: the file, kept only until the worker has imported it."""
+    if reception_point is not None:
+        check_reception_point(reception_point)
+    with transaction.atomic():
+        run = SubmissionImport.objects.create(
+            file_name=file_name[:200],
+            reception_point=reception_point,
+            created_at=timezone.now(),
+            started_by=by,
+            data=data,
+        )
+        audit.record(
+            IntakeAction.IMPORT_START,
+            actor=by,
+            obj=run,
+            request=request,
+            detail={"file": run.file_name, "reception_point": getattr(reception_point, "pk", None)},
+        )
+    return run
+
+
+def _point_lookup(points: Iterable[Facility]) -> dict[str, Facility]:
+    """A submission names its reception point by id (the form's choice list) or by name."""
+    lookup: dict[str, Facility] = {}
+    for point in points:
+        lookup[str(point.pk)] = point
+        lookup.setdefault(point.name, point)
+    return lookup
+
+
+def check_import(
+    batch: ImportBatch,
+    *,
+    reception_point: Facility | None,
+    points: Iterable[Facility] | None = None,
+) -> dict[str, Facility]:
+    """Check every submission as reception checks a household, and mark those already imported.
+
+    Writes nothing. Returns the reception points submissions may name (by id and by name);
+    ``reception_point`` serves those that name none.
+    """
+    lookup = _point_lookup(reception_points() if points is None else points)
+    check_submissions(
+        batch,
+        clean_household=clean_household,
+        flags=PROTECTION_FLAGS,
+        reception_point_ok=lambda v: v in lookup or (not v and reception_point is not None),
+        check_document=document_problems,
+    )
+    pending = [s for s in batch.accepted]
+    for start in range(0, len(pending), 500):
+        part = {s.submission_id: s for s in pending[start : start + 500]}
+        known = ImportedSubmission.objects.filter(submission_id__in=part).values_list(
+            "submission_id", "household__number"
+        )
+        for submission_id, number in known:
+            part[submission_id].duplicate = f"already imported as household {number}"
+            part[submission_id].household = number
+    return lookup
+
+
+def import_submissions(
+    run: SubmissionImport,
+    batch: ImportBatch,
+    *,
+    by,
+    request=None,
+    points: Iterable[Facility] | None = None,
+    chunk: int | None = None,
+    on_progress: Callable[[SubmissionImport], None] | None = None,
+) -> SubmissionImport:
+    """Register every accepted submission of ``batch`` as a household, through
+    :func:`register_household` (placed at its reception point, audited, screened after commit).
+
+    Each household is whole or absent (its own savepoint); a submission already imported, here or
+    by a concurrent import, is reported as a duplicate and changes nothing. Progress and counts are
+    kept on ``run``, and at the end its per-row report.
+    """
+    SubmissionImport.objects.filter(pk=run.pk).update(
+        status=SubmissionImport.Status.RUNNING,
+        started_at=timezone.now(),
+        source=batch.source[:40],
+        total=len(batch.submissions),
+    )
+    run.refresh_from_db()
+    lookup = check_import(batch, reception_point=run.reception_point, points=points)
+    batch.written = True
+    chunk = chunk or IMPORT_CHUNK
+    todo = batch.accepted
+    settled = len(batch.submissions) - len(todo)
+    run.done = settled
+    for start in range(0, len(todo), chunk):
+        part = todo[start : start + chunk]
+        with transaction.atomic():
+            for sub in part:
+                _import_one(
+                    sub, run, lookup.get(sub.reception_point) or run.reception_point, by, request
+                )
+            run.done = settled + start + len(part)
+            _save_counts(run, batch)
+        if on_progress is not None:
+            on_progress(run)
+    with transaction.atomic():
+        run.status = SubmissionImport.Status.DONE
+        run.finished_at = timezone.now()
+        run.report = report_rows(batch)
+        run.data = None
+        _save_counts(run, batch, "status", "finished_at", "report", "data")
+        audit.record(
+            IntakeAction.IMPORT,
+            actor=by,
+            obj=run,
+            request=request,
+            detail={
+                "source": run.source,
+                "submissions": run.total,
+                "imported": run.imported,
+                "duplicates": run.duplicates,
+                "refused": run.refused,
+                "persons": run.persons,
+            },
+        )
+    return run
+
+
+def _import_one(sub: Submission, run: SubmissionImport, point: Facility, by, request) -> None:
+    try:
+        with transaction.atomic():
+            household = register_household(
+                sub.cleaned, reception_point=point, by=by, request=request
+            )
+            ImportedSubmission.objects.create(
+                submission_id=sub.submission_id,
+                household=household,
+                submission_import=run,
+                imported_at=timezone.now(),
+            )
+    except IntegrityError:
+        if ImportedSubmission.objects.filter(submission_id=sub.submission_id).exists():
+            sub.duplicate = "already imported (by an import running at the same time)"
+        else:  # a check of the database's own (the values were checked before: not expected)
+            sub.refuse("", "the database refused the household (a check constraint failed)")
+    except ValidationError as exc:
+        refuse_with(sub, exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages})
+    else:
+        sub.household = household.number
+
+
+def _save_counts(run: SubmissionImport, batch: ImportBatch, *fields: str) -> None:
+    imported = batch.imported
+    run.imported = len(imported)
+    run.persons = sum(len(s.members) for s in imported)
+    run.duplicates = len(batch.duplicates)
+    run.refused = len(batch.refused) + len(batch.orphans)
+    run.save(update_fields=["done", "imported", "persons", "duplicates", "refused", *fields])
+
+
+def fail_import(run: SubmissionImport, error: str, *, by=None, request=None) -> SubmissionImport:
+    """The file could not be read (or the import stopped): say why on the run; nothing half-done
+    stays (each household is whole or absent), and the file is not kept."""
+    with transaction.atomic():
+        run.status = SubmissionImport.Status.FAILED
+        run.error = error[:300]
+        run.finished_at = timezone.now()
+        run.data = None
+        run.save(update_fields=["status", "error", "finished_at", "data"])
+        audit.record(
+            IntakeAction.IMPORT,
+            actor=by,
+            obj=run,
+            request=request,
+            detail={"status": run.status, "error": run.error},
+        )
+    return run

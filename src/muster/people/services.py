@@ -49,6 +49,15 @@ def _person_from_clean(data: dict, *, household, registered_at, registered_by) -
     )
 
 
+def _check_fields(person: Person) -> None:
+    """Field checks of a new person. The table's check constraints are left to the database, which
+    enforces them on insert, and to ``clean_member``, which checked the same values: Django would
+    ask the database one query per constraint per person, which a large import pays many times."""
+    person.full_clean(
+        exclude=["household", "registered_by", "merged_into"], validate_constraints=False
+    )
+
+
 @transaction.atomic
 def create_household(
     members: Sequence[dict], *, by, request=None, detail: dict | None = None
@@ -65,7 +74,7 @@ def create_household(
     people = []
     for data in members:
         person = _person_from_clean(data, household=household, registered_at=now, registered_by=by)
-        person.full_clean(exclude=["household", "registered_by", "merged_into"])
+        _check_fields(person)
         person.save()
         for doc in data.get("documents", []):
             IdentityDocument.objects.create(person=person, recorded_at=now, **doc)
@@ -107,7 +116,7 @@ def add_member(household: Household, data: dict, *, by, request=None) -> Person:
         )
     now = timezone.now()
     person = _person_from_clean(data, household=household, registered_at=now, registered_by=by)
-    person.full_clean(exclude=["household", "registered_by", "merged_into"])
+    _check_fields(person)
     person.save()
     for doc in data.get("documents", []):
         IdentityDocument.objects.create(person=person, recorded_at=now, **doc)

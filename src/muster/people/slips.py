@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from muster.access import policy
 from muster.access.decorators import requires
-from muster.access.lookup import out_of_scope, visible_person
+from muster.access.lookup import refuse, visible_person
 from muster.audit import services as audit
 from muster.identity.internals.names import fold_arabic, fold_latin, is_arabic, variant_table
 from muster.people import services as people
@@ -65,7 +65,7 @@ def _may_see_identity(user) -> bool:
 def slip(request: HttpRequest, number: str) -> HttpResponse:
     person = visible_person(request, number)
     if not _may_see_identity(request.user):
-        raise out_of_scope(request, person, "slip needs the person's identity fields")
+        raise refuse(request, person, "slip needs the person's identity fields")
     kind = request.GET.get("kind", "card")
     kind = kind if kind in SLIP_KINDS else "card"
     name = " ".join(getattr(person, f) for f in NAME_FIELDS if getattr(person, f))
@@ -98,7 +98,7 @@ def _current_photo(person: Person) -> Photo | None:
 def photo(request: HttpRequest, number: str) -> HttpResponse:
     person = visible_person(request, number)
     if not _may_see_identity(request.user):
-        raise out_of_scope(request, person, "photo needs the person's identity fields")
+        raise refuse(request, person, "photo needs the person's identity fields")
     current = Photo.objects.filter(person=person, is_current=True).first()
     if current is None:
         return HttpResponse(status=404)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from muster.access import policy
 from muster.access.decorators import requires
-from muster.access.lookup import may_see_names, out_of_scope, search_persons, visible_person
+from muster.access.lookup import may_see_names, refuse, search_persons, visible_person
 from muster.access.policy import IDENTITY_FIELDS
 from muster.access.projection import person_values
 from muster.audit import services as audit
@@ -26,6 +26,7 @@ from muster.people import forms
 from muster.people import services as people_services
 from muster.people.audit_actions import PeopleAction
 from muster.people.models import NAME_PARTS, PROTECTION_FLAGS, Person, Relationship, Sex
+from muster.people.reads import WEB, record_read
 from muster.people.search import candidates, partial_name_condition, rank
 from muster.people.validation import has_hidden_characters, name_has_hidden_characters
 from muster.protection import queries as protection_queries
@@ -110,8 +111,8 @@ def _other_registrations(request, person: Person, fields, reads: list) -> list[d
             else None
         )
         reads.append(
-            lambda other=other: audit.record(
-                PeopleAction.PERSON_READ, request=request, obj=other, detail={"via": person.number}
+            lambda other=other: record_read(
+                request, other, via=WEB, view="person", seen_from=person.number
             )
         )
         rows.append(
@@ -143,7 +144,7 @@ def _render_person(request, person: Person, category_form=None, status=200) -> H
     """
     user = request.user
     fields = policy.person_fields(user)
-    reads = [lambda: audit.record(PeopleAction.PERSON_READ, request=request, obj=person)]
+    reads = [lambda: record_read(request, person, via=WEB, view="person")]
     members = []
     if person.household_id and "household" in fields:
         in_scope = set(
@@ -247,7 +248,7 @@ def person_correct(request: HttpRequest, number: str) -> HttpResponse:
     """Correct a person's registered details, with a reason; the old values stay in the timeline."""
     person = visible_person(request, number, "person.correct")
     if person.merged_into_id:
-        raise out_of_scope(request, person, "merged record")
+        raise refuse(request, person, "merged record")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
@@ -278,7 +279,7 @@ def person_correct(request: HttpRequest, number: str) -> HttpResponse:
             **{f: getattr(person, f) for f in PROTECTION_FLAGS},
         }
     )
-    audit.record(PeopleAction.PERSON_READ, request=request, obj=person, detail={"view": "correct"})
+    record_read(request, person, via=WEB, view="correct")
     context = {
         "person": person,
         "values": values,

@@ -14,8 +14,8 @@ from muster.access.decorators import requires
 from muster.audit import services as audit
 from muster.core.errors import errors_from
 from muster.core.paging import paginate
-from muster.people.audit_actions import PeopleAction
 from muster.people.models import Person
+from muster.people.reads import WEB, record_read
 from muster.protection import queries as protection_queries
 from muster.protection import services as protection
 from muster.protection.models import ProtectionReview
@@ -40,12 +40,7 @@ def protection_review(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, _("Protection review recorded."))
             return redirect("protection-review", number=person.number)
-    audit.record(
-        PeopleAction.PERSON_READ,
-        request=request,
-        obj=person,
-        detail={"via": "web", "view": "protection"},
-    )
+    record_read(request, person, via=WEB, view="protection")
     return render(
         request,
         "screening/protection_review.html",

@@ -12,7 +12,6 @@ from muster.api.base import (
 from muster.audit import services as audit
 from muster.reports import dashboard
 from muster.reports import serializers as s
-from muster.reports.sitrep import situation_report
 
 FILTER_PARAMETERS = [
     OpenApiParameter(
@@ -43,8 +42,8 @@ class SitrepViewSet(PolicyViewSet):
         except dashboard.FilterError as exc:
             raise ValidationError({exc.field: [exc.message]}) from None
         with transaction.atomic():
-            report = situation_report()
-            dash = dashboard.build(filters, report)
+            dash = dashboard.build(filters)
+            report = dash.report
             audit.record_export(
                 {
                     "export": "sitrep.api",

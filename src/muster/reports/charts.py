@@ -41,14 +41,13 @@ def _svg(width: int, height: int, body: list[str], title: str) -> SafeString:
 
 
 def _nice_max(value: int) -> int:
-    if value <= 5:
-        return 5
-    magnitude = 10 ** (len(str(int(value))) - 1)
+    """The top of an axis of four equal whole steps (1, 2, 2.5 or 5 times a power of ten each)."""
+    need = max(value, 4) / 4
+    magnitude = 10 ** (len(str(int(need))) - 1)
     for step in (1, 2, 2.5, 5, 10):
-        top = int(step * magnitude)
-        if top >= value:
-            return top
-    return value
+        if step * magnitude >= need and (step * magnitude) == int(step * magnitude):
+            return int(4 * step * magnitude)
+    return int(40 * magnitude)
 
 
 def _y_axis(top: int, x0: int, y0: int, height: int, width: int) -> list[str]:
@@ -119,11 +118,12 @@ def capacity_bars(key: str, title: str, facilities: list[dict], labels: dict[str
         y = 6 + i * row_h
         w = plot_w * f["population"] / top
         colour = OVER if f["over_capacity"] else PALETTE[0]
-        name = f["name"] if len(f["name"]) <= 30 else f["name"][:29] + "…"
+        label = f.get("label") or f["name"]
+        name = label if len(label) <= 30 else label[:29] + "…"
         body.append(
             f'<text x="{left - 6}" y="{y + 14}" text-anchor="end">{_t(name)}</text>'
             f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{row_h - 10}" fill="{colour}">'
-            f"<title>{_t(f['name'])}: {f['population']} / {f['capacity'] or '—'}</title></rect>"
+            f"<title>{_t(label)}: {f['population']} / {f['capacity'] or '—'}</title></rect>"
             f'<text x="{left + w + 4:.1f}" y="{y + 14}" fill="#1d232a">{f["population"]}</text>'
         )
         if f["capacity"]:
@@ -140,7 +140,7 @@ def capacity_bars(key: str, title: str, facilities: list[dict], labels: dict[str
     ]
     rows = [
         [
-            f["name"],
+            f.get("label") or f["name"],
             f["pcode"],
             f["population"],
             f["capacity"] if f["capacity"] is not None else "—",

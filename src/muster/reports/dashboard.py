@@ -14,10 +14,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from muster.core.conf import conf
@@ -142,6 +144,11 @@ def _window(filters: Filters) -> tuple[datetime, datetime]:
     return _local_midnight(filters.date_from), _local_midnight(filters.date_to + timedelta(days=1))
 
 
+def _db_window(filters: Filters) -> list:
+    """The window as raw SQL parameters, as the database stores times (SQLite: naive UTC text)."""
+    return [connection.ops.adapt_datetimefield_value(t) for t in _window(filters)]
+
+
 def _bucket_sql(column: str) -> tuple[str, list]:
     """SQL grouping ``column`` (a UTC timestamp) finely enough to give each row its local date.
 
@@ -156,10 +163,14 @@ def _bucket_sql(column: str) -> tuple[str, list]:
     return f"substr({column}, 1, {width})", []
 
 
-def _to_local_date(bucket) -> date:
+def _to_local_date(bucket, zone: str) -> date:
     if isinstance(bucket, date) and not isinstance(bucket, datetime):
         return bucket
-    text = str(bucket)
+    return _text_to_local_date(str(bucket), zone)
+
+
+@lru_cache(maxsize=65536)
+def _text_to_local_date(text: str, zone: str) -> date:
     at = datetime.fromisoformat(text + (":00" if len(text) == 13 else "") + ":00+00:00")
     return timezone.localtime(at).date()
 
@@ -173,37 +184,50 @@ def _category_key(value) -> str:
 
 def arrivals_by_category(filters: Filters, facility_ids: list[int] | None) -> list[dict]:
     """Per local day: registrations by current category; with a facility or governorate filter,
-    arrivals at those facilities (first placements and transfers received), by category."""
-    start, end = _window(filters)
+    arrivals at those facilities (first placements and transfers received), by category.
+
+    Two grouped queries, each read from an index: everyone arrived per hour, and those with a
+    current category per hour and category; the rest are not yet decided.
+    """
+    start, end = _db_window(filters)
     person = Person._meta.db_table
     decision = "screening_categorydecision"
     placement = Placement._meta.db_table
     if facility_ids is None:
         bucket, bparams = _bucket_sql("p.registered_at")
-        sql = (
-            f"SELECT {bucket}, cd.category, COUNT(*) FROM {person} p "
-            f"LEFT JOIN {decision} cd ON cd.person_id = p.id AND cd.is_current "
-            "WHERE p.merged_into_id IS NULL AND p.registered_at >= %s AND p.registered_at < %s "
-            "GROUP BY 1, 2"
-        )
-        params = [*bparams, start, end]
+        rows = f"FROM {person} p"
+        where = "p.merged_into_id IS NULL AND p.registered_at >= %s AND p.registered_at < %s"
+        params = [start, end]
+        person_id = "p.id"
     else:
         if not facility_ids:
             return _days_series(filters, {})
         bucket, bparams = _bucket_sql("pl.started_at")
         marks = ", ".join(["%s"] * len(facility_ids))
-        sql = (
-            f"SELECT {bucket}, cd.category, COUNT(*) FROM {placement} pl "
-            f"LEFT JOIN {decision} cd ON cd.person_id = pl.person_id AND cd.is_current "
-            f"WHERE pl.state = 'placed' AND pl.facility_id IN ({marks}) "
-            "AND pl.started_at >= %s AND pl.started_at < %s GROUP BY 1, 2"
+        rows = f"FROM {placement} pl"
+        where = (
+            f"pl.state = 'placed' AND pl.facility_id IN ({marks}) "
+            "AND pl.started_at >= %s AND pl.started_at < %s"
         )
-        params = [*bparams, *facility_ids, start, end]
+        params = [*facility_ids, start, end]
+        person_id = "pl.person_id"
+    everyone = f"SELECT {bucket}, COUNT(*) {rows} WHERE {where} GROUP BY 1"
+    decided = (
+        f"SELECT {bucket}, cd.category, COUNT(*) {rows} "
+        f"INNER JOIN {decision} cd ON cd.person_id = {person_id} "
+        f"WHERE cd.is_current AND {where} GROUP BY 1, 2"
+    )
     counts: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    zone = timezone.get_current_timezone_name()
     with connection.cursor() as cur:
-        cur.execute(sql, params)
+        cur.execute(everyone, [*bparams, *params])
+        for bucket_value, n in cur.fetchall():
+            counts[_to_local_date(bucket_value, zone)][UNDECIDED] += n
+        cur.execute(decided, [*bparams, *params])
         for bucket_value, category, n in cur.fetchall():
-            counts[_to_local_date(bucket_value)][_category_key(category)] += n
+            day = counts[_to_local_date(bucket_value, zone)]
+            day[category] += n
+            day[UNDECIDED] -= n
     return _days_series(filters, counts)
 
 
@@ -231,7 +255,15 @@ def facility_rows(report: dict, facilities: list[Facility]) -> list[dict]:
         if f["id"] not in wanted:
             continue
         over = f["capacity"] is not None and f["population"] > f["capacity"]
-        rows.append({**f, "governorate": governorate_of(f["pcode"]), "over_capacity": over})
+        arabic = (get_language() or "").split("-")[0] == "ar" and f.get("name_ar")
+        rows.append(
+            {
+                **f,
+                "label": f["name_ar"] if arabic else f["name"],
+                "governorate": governorate_of(f["pcode"]),
+                "over_capacity": over,
+            }
+        )
     return rows
 
 
@@ -297,14 +329,21 @@ def transit_over_time(filters: Filters, facility_ids: list[int] | None, report: 
     now = timezone.now()
     chosen = Movement.objects.filter(_movement_filter(facility_ids), dispatched_at__lt=end)
     movements = dict(chosen.values_list("id", "dispatched_at"))
-    # Lines resolved (received) before the window are on the way on none of its days.
-    rows = (
-        ManifestLine.objects.filter(movement_id__in=chosen.values("id"))
-        .filter(~Q(outcome=ManifestLine.Outcome.RECEIVED) | Q(resolved_at__gte=start))
-        .values("movement_id", "outcome", "resolved_at")
-        .annotate(n=Count("id"))
-        .order_by()
+    # Lines received before the window are on the way on none of its days: the open lines, and
+    # those received since the window began (a range of the receipt-time index).
+    grouped = ("movement_id", "outcome", "resolved_at")
+    open_lines = ManifestLine.objects.filter(
+        outcome__in=PENDING, movement_id__in=chosen.values("id")
     )
+    received = ManifestLine.objects.filter(
+        outcome=ManifestLine.Outcome.RECEIVED, resolved_at__gte=start
+    )
+    rows = [
+        r
+        for qs in (open_lines, received)
+        for r in qs.values(*grouped).annotate(n=Count("id")).order_by()
+        if r["movement_id"] in movements
+    ]
     intervals = []  # (in_transit_from, in_transit_to, unaccounted_from, unaccounted_to, n)
     for r in rows:
         dispatched = movements[r["movement_id"]]
@@ -317,20 +356,36 @@ def transit_over_time(filters: Filters, facility_ids: list[int] | None, report: 
             intervals.append((dispatched, None, flagged, None, r["n"]))
         else:
             intervals.append((dispatched, None, overdue, None, r["n"]))
-    out = []
+    # A sweep over the starts and ends of the intervals, sampled at the end of each day.
+    events = []  # (time, kind, change): kind 0 in transit, 1 unaccounted
+    for t0, t1, u0, u1, n in intervals:
+        events.append((t0, 0, n))
+        if t1 is not None:
+            events.append((t1, 0, -n))
+        if u1 is None or u1 > u0:
+            events.append((u0, 1, n))
+            if u1 is not None:
+                events.append((u1, 1, -n))
+    # At the same instant, becoming unaccounted comes last: it counts only strictly after.
+    events.sort(key=lambda e: (e[0], e[1] == 1 and e[2] > 0))
     today = timezone.localdate()
+    out = []
+    counts = [0, 0]
+    i = 0
     for day in filters.days():
         if day > today:
             out.append({"date": day.isoformat(), "in_transit": 0, "unaccounted": 0})
             continue
         at = now if day == today else _local_midnight(day + timedelta(days=1))
-        transit = unaccounted = 0
-        for t0, t1, u0, u1, n in intervals:
-            if t0 <= at and (t1 is None or t1 > at):
-                transit += n
-            if u0 < at and (u1 is None or u1 > at):
-                unaccounted += n
-        out.append({"date": day.isoformat(), "in_transit": transit, "unaccounted": unaccounted})
+        # In transit from dispatch (inclusive) until receipt (exclusive); unaccounted strictly
+        # after the moment it becomes overdue or is reported, until receipt.
+        while i < len(events) and (
+            events[i][0] < at
+            or (events[i][0] == at and not (events[i][1] == 1 and events[i][2] > 0))
+        ):
+            counts[events[i][1]] += events[i][2]
+            i += 1
+        out.append({"date": day.isoformat(), "in_transit": counts[0], "unaccounted": counts[1]})
     return out
 
 
@@ -355,21 +410,29 @@ def children(facility_ids: list[int] | None) -> dict:
     return figures
 
 
-# The hook for the departures app: when it is installed, the situation report carries
-# ``departures`` (persons who left, by kind); until then only the total of departed placements.
-DEPARTURE_KINDS = ("returned", "repatriated", "handed_over", "released", "medical_abroad", "died")
+# The hook for the departures app (``muster.departures``, built on its own branch): when it is
+# installed, the situation report carries ``departures`` (persons who left, by kind, under these
+# keys); until then the dashboard shows the one figure custody has, the departed placements.
+DEPARTURE_KINDS = (
+    "returned",
+    "repatriated",
+    "handed_over",
+    "released",
+    "transferred_for_treatment",
+    "died",
+)
+_NOT_A_KIND = ("total", "leaving", "not_presented", "refused", "unaccounted")
 
 
 def departures_by_kind(report: dict) -> dict[str, int]:
     exits = report.get("departures")
-    if isinstance(exits, dict):
-        return {
-            k: v
-            for k, v in exits.items()
-            if isinstance(v, int)
-            and k not in ("total", "leaving", "not_presented", "refused", "unaccounted")
-        }
-    return {"departed": report["departed"]}
+    if not isinstance(exits, dict):
+        return {"departed": report["departed"]}
+    kinds = {k: exits.get(k, 0) for k in DEPARTURE_KINDS}
+    for k, v in exits.items():  # a kind added later by the departures app
+        if k not in kinds and k not in _NOT_A_KIND and isinstance(v, int):
+            kinds[k] = v
+    return kinds
 
 
 @dataclass
@@ -401,10 +464,12 @@ def build(filters: Filters, report: dict | None = None) -> Dashboard:
     here when not given)."""
     from muster.reports.sitrep import situation_report
 
-    report = report if report is not None else situation_report()
     chosen = selected_facilities(filters)
     ids = [f.pk for f in chosen] if filters.narrowed else None
     arrivals = arrivals_by_category(filters, ids)
+    if report is None:
+        same = ids is None and filters == default_filters()
+        report = situation_report(arrivals if same else None)
     return Dashboard(
         filters=filters,
         report=report,

@@ -14,7 +14,7 @@ DEPARTURE_LABELS = {
     "repatriated": lambda: _("Repatriated"),
     "handed_over": lambda: _("Handed over"),
     "released": lambda: _("Released to a guarantor"),
-    "medical_abroad": lambda: _("Treated abroad"),
+    "transferred_for_treatment": lambda: _("Treated abroad"),
     "died": lambda: _("Died"),
 }
 # The columns of the flow, left to right: where people come from, pass through and end.

@@ -11,20 +11,26 @@ from muster.core.conf import conf
 from muster.custody import services as custody
 from muster.custody.models import Facility, Placement
 from muster.people.models import Person
+from muster.reports import dashboard
 from muster.screening.models import Category, CategoryDecision
 
 
-def situation_report() -> dict:
+def situation_report(arrivals_series: list[dict] | None = None) -> dict:
+    """The figures. ``arrivals_series`` is the dashboard's series for the default window, when the
+    caller has it already (it is not counted twice)."""
     active = Person.objects.filter(merged_into__isnull=True)
     registered = active.count()
     by_category = {c: 0 for c in Category.values}
-    rows = (
-        CategoryDecision.objects.filter(is_current=True, person__merged_into__isnull=True)
-        .values("category")
-        .annotate(n=Count("id"))
+    # Every current decision (read from an index), less those of records merged away (a few):
+    # the same figure as joining each decision to its person, without the million-row join.
+    current = CategoryDecision.objects.filter(is_current=True)
+    for row in current.values("category").annotate(n=Count("id")).order_by():
+        by_category[row["category"]] += row["n"]
+    merged = current.filter(
+        person__in=Person.objects.filter(merged_into__isnull=False).values("pk")
     )
-    for row in rows:
-        by_category[row["category"]] = row["n"]
+    for row in merged.values("category").annotate(n=Count("id")).order_by():
+        by_category[row["category"]] -= row["n"]
     by_category["undecided"] = registered - sum(by_category.values())
 
     populations = custody.populations()
@@ -45,13 +51,13 @@ def situation_report() -> dict:
                 "expected": expected.get(f.pk, 0),
             }
         )
-    today = timezone.localdate()
-    arrivals = (
-        active.filter(registered_at__date__gte=today - timezone.timedelta(days=13))
-        .values("registered_at__date")
-        .annotate(n=Count("id"))
-        .order_by("registered_at__date")
-    )
+    # Registrations per local day, grouped in the database without a per-row date conversion.
+    arrivals = [
+        {"date": d["date"], "registered": d["total"]}
+        for d in arrivals_series
+        or dashboard.arrivals_by_category(dashboard.default_filters(), None)
+        if d["total"]
+    ]
     departed = Placement.objects.filter(is_current=True, state=Placement.State.DEPARTED).count()
     children_flags = active.filter(Q(unaccompanied_child=True) | Q(separated_child=True)).count()
     return {
@@ -64,9 +70,7 @@ def situation_report() -> dict:
         "unaccounted_after_hours": _hours(),
         "departed": departed,
         "separated_or_unaccompanied_children": children_flags,
-        "arrivals_last_14_days": [
-            {"date": r["registered_at__date"].isoformat(), "registered": r["n"]} for r in arrivals
-        ],
+        "arrivals_last_14_days": arrivals,
     }
 
 

@@ -76,7 +76,14 @@ class CategoryDecision(models.Model):
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="category_reason_required"),
         ]
-        indexes = [models.Index(fields=["category", "is_current"])]
+        indexes = [
+            models.Index(fields=["category", "is_current"]),
+            # A person's current category read from the index alone (the dashboard's arrivals
+            # by day and category join a million persons to it).
+            models.Index(
+                fields=["person", "is_current", "category"], name="category_person_current"
+            ),
+        ]
         ordering = ["decided_at", "id"]
 
 

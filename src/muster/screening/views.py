@@ -23,7 +23,7 @@ from muster.core.text import isolate
 from muster.core.uploads import check_upload_size
 from muster.custody import services as custody
 from muster.custody.models import Facility
-from muster.people.audit_actions import PeopleAction
+from muster.people.reads import WEB, record_read
 from muster.screening import imports, matching, tasks
 from muster.screening import services as screening
 from muster.screening.audit_actions import ScreeningAction
@@ -151,12 +151,7 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         hit.refresh_from_db()
     for person in (hit.person, hit.candidate):
         if person is not None:
-            audit.record(
-                PeopleAction.PERSON_READ,
-                request=request,
-                obj=person,
-                detail={"via": "web", "view": "screening-hit", "hit": hit.pk},
-            )
+            record_read(request, person, via=WEB, view="screening-hit", hit=hit.pk)
     fields = matching.readable(hit.explanation)
     arabic = _arabic_entry(hit.reference_entry)
     return render(

@@ -12,6 +12,7 @@ from muster.core.timezones import time_zone_label
 # declares for GET (muster.access.decorators.requires), so the bar cannot offer a page that refuses.
 NAV_LINKS = (
     ("reception", _("Reception")),
+    ("intake-import", _("Import submissions")),
     ("person-search", _("Search")),
     ("facility-list", _("Facilities")),
     ("unaccounted", _("Unaccounted")),

@@ -13,7 +13,7 @@ from muster.api.base import PolicyViewSet, person_by_number
 from muster.audit import services as audit
 from muster.core.errors import errors_from
 from muster.core.parsing import parse_id
-from muster.people.audit_actions import PeopleAction
+from muster.people.reads import API, record_read
 from muster.screening import matching
 from muster.screening import services as screening
 from muster.screening.api.serializers import (
@@ -119,12 +119,7 @@ class HitViewSet(PolicyViewSet):
             hit = self.get_object()
             for person in (hit.person, hit.candidate):
                 if person is not None:
-                    audit.record(
-                        PeopleAction.PERSON_READ,
-                        request=request,
-                        obj=person,
-                        detail={"via": "api", "view": "screening-hit", "hit": hit.pk},
-                    )
+                    record_read(request, person, via=API, view="screening-hit", hit=hit.pk)
             return Response(self.represent(hit))
 
     @extend_schema(

@@ -31,6 +31,28 @@
     }
   });
 
+  // A machine-readable zone the server read with every check digit agreeing (intake/_mrz.html):
+  // data-mrz-fill sets the document's fields, data-mrz-fill-empty the person's fields still empty
+  // (names the officer typed, in Arabic perhaps, are kept). A zone that failed carries neither.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var box = e.detail && e.detail.target;
+    var read = box && box.querySelector && box.querySelector("[data-mrz-fill]");
+    if (!read) return;
+    var form = box.closest("form") || document;
+    function put(json, onlyEmpty) {
+      var values = {};
+      try { values = JSON.parse(json || "{}"); } catch (err) { return; }
+      Object.keys(values).forEach(function (name) {
+        var el = form.querySelector('[name="' + name.replace(/"/g, "") + '"]');
+        if (!el || (onlyEmpty && el.value)) return;
+        el.value = values[name];
+      });
+    }
+    put(read.getAttribute("data-mrz-fill"), false);
+    put(read.getAttribute("data-mrz-fill-empty"), true);
+    form.dispatchEvent(new Event("change", { bubbles: true })); // the draft keeps what was filled
+  });
+
   // Print buttons: no inline handler (the Content-Security-Policy allows scripts from files only).
   document.addEventListener("click", function (e) {
     if (e.target.closest && e.target.closest("[data-print]")) window.print();
@@ -132,7 +154,9 @@
       box.insertAdjacentHTML(
         "beforeend", docTpl.innerHTML.replace(/__i__/g, i).replace(/__j__/g, j)
       );
-      return box.lastElementChild;
+      var el = box.lastElementChild;
+      if (window.htmx) window.htmx.process(el); // wire the machine-readable zone's reading
+      return el;
     }
 
     function snapshot() {

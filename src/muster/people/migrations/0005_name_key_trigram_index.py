@@ -27,6 +27,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("people", "0003_photo")]
+    dependencies = [("people", "0004_sitrep_indexes")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]

@@ -1,0 +1,220 @@
+"""Import benchmark: N households submitted from KoboToolbox, registered through reception's service.
+
+The households are the scenario generator's (names in Arabic script or Latin as its registers write
+them, partial dates, documents, vulnerabilities), written as a Kobo export (XLSX with the members'
+sheet, by default) the way the fixtures in tests/intake write it. On a fresh embedded database with
+one reception point, the script times:
+
+- reading the file (``kobo.read_export``),
+- the import (``intake.services.import_submissions``: every household checked, registered through
+  ``register_household``, placed, audited, with its submission id kept), screening included: each
+  chunk's households are screened after it commits, as at reception,
+- a second import of the same file (every submission a duplicate, nothing written),
+
+and prints wall and CPU times, households per second, and peak memory (RSS).
+
+    python bench/interop.py --households 20000
+    python bench/interop.py --households 2000 --format json --no-screening
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import resource
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+TARGET_SECONDS = 60.0
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _households(count: int, seed: int) -> list[dict]:
+    """``count`` households of the scenario, as answers to Muster's household form."""
+    from muster.scenario import generate
+
+    scenario = generate(persons=count * 6, seed=seed)
+    households = scenario.households[:count]
+    if len(households) < count:
+        raise SystemExit(f"the scenario made only {len(households)} households")
+    out = []
+    for i, hh in enumerate(households):
+        members = []
+        for p in hh.members:
+            if p.date_of_birth:
+                known = {"dob_known": "day", "date_of_birth": p.date_of_birth.isoformat()}
+            elif p.birth_year:
+                known = {"dob_known": "year", "birth_year": p.birth_year}
+            else:
+                known = {"dob_known": "estimated", "estimated_age": p.estimated_age or p.age}
+            doc = p.documents[0] if p.documents else None
+            members.append(
+                {
+                    "relationship_to_head": p.relationship_to_head,
+                    "given_name": p.given_name,
+                    "father_name": p.father_name,
+                    "grandfather_name": p.grandfather_name,
+                    "family_name": p.family_name,
+                    "mother_name": p.mother_name,
+                    "alias": p.alias,
+                    "sex": p.sex,
+                    **known,
+                    "nationality": p.nationality,
+                    "place_of_origin": p.place_of_origin,
+                    "vulnerabilities": " ".join(p.vulnerabilities),
+                    "doc_type": doc.doc_type if doc else "",
+                    "doc_number": doc.number if doc else "",
+                    "doc_issuing_country": doc.issuing_country if doc else "",
+                }
+            )
+        out.append({"_uuid": f"bench-{seed}-{i:07d}", "reception_point": "", "members": members})
+    return out
+
+
+def _write(households: list[dict], path: Path, fmt: str) -> Path:
+    from muster.intake.kobo import MEMBER_FIELDS
+
+    if fmt == "json":
+        results = [
+            {
+                "_uuid": hh["_uuid"],
+                "reception_point": hh["reception_point"],
+                "members": [{f"members/{k}": v for k, v in m.items() if v} for m in hh["members"]],
+            }
+            for hh in households
+        ]
+        path.write_text(json.dumps({"results": results}, ensure_ascii=False), encoding="utf-8")
+        return path
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    main = book.create_sheet("Muster household registration")
+    main.append(["reception_point", "_uuid", "_index", "_submission_time"])
+    members = book.create_sheet("members")
+    members.append([*(f"members/{n}" for n in MEMBER_FIELDS), "_parent_index", "_submission__uuid"])
+    when = dt.datetime(2019, 3, 20, 9).isoformat()
+    for index, hh in enumerate(households, start=1):
+        main.append([hh["reception_point"], hh["_uuid"], index, when])
+        for m in hh["members"]:
+            members.append([m.get(n, "") for n in MEMBER_FIELDS] + [index, hh["_uuid"]])
+    book.save(path)
+    return path
+
+
+def run(count: int, seed: int, fmt: str, screening: bool) -> dict:
+    tmp = tempfile.mkdtemp(prefix="muster-bench-interop-")
+    os.environ["MUSTER_DATA"] = tmp
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "muster.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from muster.custody.models import Facility
+    from muster.intake import services as intake
+    from muster.intake.kobo import read_export
+    from muster.people.models import Person
+    from muster.screening.models import Hit
+
+    if not screening:
+        from muster.people.signals import household_registered
+
+        household_registered.disconnect(dispatch_uid="screening.on_registration")
+    point = Facility.objects.create(name="Reception Point 1", kind="reception_point")
+
+    t = time.perf_counter()
+    households = _households(count, seed)
+    path = _write(households, Path(tmp) / f"export.{fmt}", fmt)
+    prepared = time.perf_counter() - t
+    size_mb = path.stat().st_size / 2**20
+    persons_in_file = sum(len(h["members"]) for h in households)
+    del households
+
+    t = time.perf_counter()
+    batch = read_export(path)
+    read_s = time.perf_counter() - t
+
+    imp = intake.start_import(file_name=path.name, reception_point=point, by=None)
+    cpu = time.process_time()
+    t = time.perf_counter()
+    last = [t]
+
+    def progress(run):
+        now = time.perf_counter()
+        if now - last[0] > 10:
+            print(f"  {run.done} of {run.total} after {now - t:.0f} s", file=sys.stderr)
+            last[0] = now
+
+    intake.import_submissions(imp, batch, by=None, on_progress=progress)
+    import_s = time.perf_counter() - t
+    import_cpu_s = time.process_time() - cpu
+    imp.refresh_from_db()
+    reasons = Counter(
+        f"{r['field']}: {re.sub(r'[0-9]+', 'N', r['problem'])}"
+        for r in imp.report
+        if r["status"] == "refused"
+    )
+
+    again = read_export(path)
+    run2 = intake.start_import(file_name=path.name, reception_point=point, by=None)
+    t = time.perf_counter()
+    intake.import_submissions(run2, again, by=None)
+    reimport_s = time.perf_counter() - t
+    run2.refresh_from_db()
+    return {
+        "households": count,
+        "persons_in_file": persons_in_file,
+        "format": fmt,
+        "file_mb": round(size_mb, 1),
+        "prepare_s": round(prepared, 1),
+        "read_s": round(read_s, 1),
+        "import_s": round(import_s, 1),
+        # CPU time of this process (SQLite and screening run in it): what the import costs,
+        # whatever else the machine is doing; wall time waits for the CPU on a busy machine.
+        "import_cpu_s": round(import_cpu_s, 1),
+        "imported": imp.imported,
+        "refused": imp.refused,
+        "persons": Person.objects.count(),
+        "hits": Hit.objects.count(),
+        "households_per_s": round(imp.imported / import_s, 1) if import_s else 0,
+        "reimport_s": round(reimport_s, 1),
+        "reimport_duplicates": run2.duplicates,
+        "reimport_imported": run2.imported,
+        "peak_rss_mb": round(_rss_mb()),
+        "screening": screening,
+        "refusals": "; ".join(f"{n} x {why}" for why, n in reasons.most_common(5)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--households", type=int, default=20000)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--format", choices=("xlsx", "json"), default="xlsx")
+    parser.add_argument(
+        "--no-screening", action="store_true", help="leave screening out (to see its share)"
+    )
+    args = parser.parse_args()
+    out = run(args.households, args.seed, args.format, not args.no_screening)
+    for key, value in out.items():
+        print(f"{key}\t{value}")
+    total = out["read_s"] + out["import_s"]
+    verdict = "within" if total <= TARGET_SECONDS else "OVER"
+    print(f"read + import: {total:.1f} s ({verdict} the {TARGET_SECONDS:.0f} s target)")
+
+
+if __name__ == "__main__":
+    main()

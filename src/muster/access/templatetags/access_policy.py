@@ -1,0 +1,31 @@
+"""Template tags that ask the policy: where a person is, as the reader may be told it."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+from muster.access import policy
+
+register = template.Library()
+
+
+def _fields(context) -> frozenset[str]:
+    request = context.get("request")
+    return policy.person_fields(getattr(request, "user", None))
+
+
+@register.simple_tag(takes_context=True)
+def facility_shown(context, facility) -> bool:
+    """May the reader be told that a person is at ``facility`` (a camp or holding facility tells the
+    category, see :func:`muster.access.policy.shows_facility`)?"""
+    return policy.shows_facility(_fields(context), facility)
+
+
+@register.simple_tag(takes_context=True)
+def facility_name(context, facility) -> str:
+    """``facility``'s name (in the reader's language), or "a facility" when its kind would tell the
+    reader a category they may not see; empty for no facility."""
+    if facility is None:
+        return ""
+    if policy.shows_facility(_fields(context), facility):
+        return facility.display_name
+    return _("a facility")

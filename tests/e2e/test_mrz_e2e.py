@@ -1,0 +1,59 @@
+"""In a real browser: the officer scans a passport's machine-readable zone into the reception form;
+a mistyped check digit is shown and fills nothing; the corrected zone fills the document and the
+person's empty fields (a name already typed is kept), and the household is saved with it."""
+
+from tests.e2e.test_reception_e2e import (  # noqa: F401 - the fixture and the e2e marks
+    OUT,
+    PASSWORD,
+    browser_page,
+    pytestmark,
+)
+from tests.intake.test_mrz_reception import TD3
+
+
+def test_a_scanned_passport_fills_the_reception_form(
+    live_server,
+    facilities,
+    make_user,
+    browser_page,  # noqa: F811
+):
+    from muster.people.models import IdentityDocument, Person
+
+    make_user("registration_officer", username="hana")
+    page = browser_page
+    page.goto(f"{live_server.url}/account/login/")
+    page.fill('[name="username"]', "hana")
+    page.fill('[name="password"]', PASSWORD)
+    page.press('[name="password"]', "Enter")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/reception/")
+    page.select_option('[name="reception_point"]', str(facilities["reception"].pk))
+    page.fill('[name="members[0].given_name"]', "آنا")  # typed in Arabic before the scan
+    zone = page.locator('[name="members[0].documents[0].mrz"]')
+
+    zone.fill(TD3[:-1] + "9")  # a check digit misread
+    zone.dispatch_event("change")
+    page.wait_for_selector('[data-testid="mrz-result"] >> text=Not accepted')
+    assert page.input_value('[name="members[0].documents[0].number"]') == ""
+
+    zone.fill(TD3)
+    zone.dispatch_event("change")
+    page.wait_for_selector('[data-testid="mrz-result"] >> text=Check digits agree')
+    page.wait_for_function(
+        "document.querySelector('[name=\"members[0].documents[0].number\"]').value !== ''"
+    )
+    assert page.input_value('[name="members[0].documents[0].number"]') == "L898902C3"
+    assert page.input_value('[name="members[0].documents[0].doc_type"]') == "passport"
+    assert page.input_value('[name="members[0].documents[0].issuing_country"]') == "UTO"
+    assert page.input_value('[name="members[0].family_name"]') == "ERIKSSON"
+    assert page.input_value('[name="members[0].date_of_birth"]') == "1974-08-12"
+    assert page.input_value('[name="members[0].sex"]') == "F"
+    assert page.input_value('[name="members[0].given_name"]') == "آنا"  # kept
+    page.screenshot(path=str(OUT / "reception-mrz.png"), full_page=True)
+
+    page.click('button[type="submit"].primary')
+    page.wait_for_url("**/people/**")
+    person = Person.objects.get()
+    assert (person.given_name, person.family_name, person.sex) == ("آنا", "ERIKSSON", "F")
+    assert IdentityDocument.objects.get(person=person).mrz == TD3

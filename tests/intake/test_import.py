@@ -1,0 +1,284 @@
+"""Households from Kobo and ODK exports registered in the database: through reception's service,
+once only (by the submission's _uuid / instanceID), each household whole, every row reported.
+
+The files are written by the fixture writers of test_kobo and test_odk, the way Kobo and Central write
+them (a members sheet, Arabic answers, a ';' CSV, an API page, a Central zip).
+"""
+
+import csv
+
+import pytest
+
+from muster.audit.models import AuditEvent
+from muster.cli import main
+from muster.custody.models import Facility, Placement
+from muster.intake import services as intake
+from muster.intake import tasks
+from muster.intake.kobo import read_export
+from muster.intake.models import ImportedSubmission, SubmissionImport
+from muster.people.models import Household, IdentityDocument, Person
+from tests.intake.test_kobo import (
+    HOUSEHOLDS,
+    write_api_json,
+    write_kobo_xlsx,
+    write_semicolon_csv,
+)
+from tests.intake.test_odk import write_central_zip, write_odata
+
+WRITERS = {
+    "kobo.xlsx": write_kobo_xlsx,
+    "members.csv": write_semicolon_csv,
+    "data.json": write_api_json,
+    "central.zip": write_central_zip,
+    "Submissions.json": write_odata,
+}
+POINT = "Reception Point 1"
+# The phone's form left the reception point empty: --facility says where the file was collected.
+UNNAMED = [{**hh, "reception_point": ""} for hh in HOUSEHOLDS]
+
+
+def registry_counts() -> tuple[int, ...]:
+    return (
+        Household.objects.count(),
+        Person.objects.count(),
+        IdentityDocument.objects.count(),
+        Placement.objects.count(),
+        ImportedSubmission.objects.count(),
+    )
+
+
+def report(path) -> list[dict]:
+    return list(csv.DictReader(path.open(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("name", list(WRITERS))
+def test_every_format_registers_the_good_household_and_reports_the_others(
+    facilities, tmp_path, capsys, name
+):
+    path = WRITERS[name](tmp_path / name, UNNAMED)
+    out = tmp_path / "report.csv"
+    code = main(["import", "kobo", str(path), "--facility", POINT, "--report", str(out)])
+    assert code == 1  # two households refused
+    household = Household.objects.get()
+    head, wife, son = household.members.order_by("id")
+    assert (head.given_name, head.father_name, head.family_name) == ("محمد", "أحمد", "الحسن")
+    assert head.documents.get().number == "02010345678"
+    assert wife.pregnant and son.disability and son.medical
+    assert {p.facility for p in Placement.objects.filter(is_current=True)} == {
+        facilities["reception"]
+    }
+    imported = ImportedSubmission.objects.get()
+    assert (imported.submission_id, imported.household) == (HOUSEHOLDS[0]["_uuid"], household)
+    rows = report(out)
+    assert [r["status"] for r in rows] == ["imported", "refused", "refused"]
+    assert rows[0]["household"] == household.number
+    assert rows[1]["field"] == "date_of_birth" and rows[1]["problem"] == "is in the future"
+    assert "exactly one head" in rows[2]["problem"]
+    err = capsys.readouterr().err
+    assert "3 submission(s) read" in err and "1 imported (3 person(s))" in err
+
+
+@pytest.mark.parametrize("name", ["kobo.xlsx", "central.zip"])
+def test_importing_the_same_file_twice_changes_nothing(facilities, tmp_path, capsys, name):
+    path = WRITERS[name](tmp_path / name, UNNAMED)
+    main(["import", "kobo", str(path), "--facility", POINT])
+    before = registry_counts()
+    out = tmp_path / "again.csv"
+    assert main(["import", "odk", str(path), "--facility", POINT, "--report", str(out)]) == 1
+    assert registry_counts() == before
+    rows = report(out)
+    assert rows[0]["status"] == "duplicate"
+    household = Household.objects.get()
+    assert rows[0]["problem"] == f"already imported as household {household.number}"
+    source = read_export(path).source
+    line = f"3 submission(s) read ({source}): 0 imported (0 person(s)), 1 duplicate(s), 2 refused"
+    assert line in capsys.readouterr().err
+    runs = SubmissionImport.objects.order_by("id")
+    assert [(r.imported, r.duplicates, r.refused) for r in runs] == [(1, 0, 2), (0, 1, 2)]
+
+
+def test_another_export_of_the_same_submissions_is_recognised(facilities, tmp_path):
+    main(
+        ["import", "kobo", str(write_kobo_xlsx(tmp_path / "a.xlsx", UNNAMED)), "--facility", POINT]
+    )
+    before = registry_counts()
+    assert main(["import", "kobo", str(write_api_json(tmp_path / "b.json", UNNAMED)),
+                 "--facility", POINT]) == 1  # fmt: skip
+    assert registry_counts() == before
+
+
+def test_dry_run_writes_nothing_and_marks_what_is_already_imported(facilities, tmp_path, capsys):
+    path = write_api_json(tmp_path / "d.json", UNNAMED[:1])
+    assert main(["import", "kobo", str(path), "--facility", POINT, "--dry-run"]) == 0
+    assert registry_counts() == (0, 0, 0, 0, 0)
+    assert "\tok\t" in capsys.readouterr().out
+    main(["import", "kobo", str(path), "--facility", POINT])
+    main(["import", "kobo", str(path), "--facility", POINT, "--dry-run"])
+    assert "\tduplicate\t" in capsys.readouterr().out
+
+
+def test_a_household_that_cannot_be_placed_is_refused_whole(facilities, tmp_path, capsys):
+    """The reception point has room for one more person: the family of three is refused with the
+    reason, none of its members is left registered; the single man after it is registered."""
+    small = Facility.objects.create(name="Tent 4", kind="reception_point", capacity=1)
+    households = [UNNAMED[0], {**UNNAMED[1], "members": [
+        {**UNNAMED[1]["members"][0], "date_of_birth": "1980-01-01"}]}]  # fmt: skip
+    out = tmp_path / "r.csv"
+    path = write_api_json(tmp_path / "d.json", households)
+    assert main(["import", "kobo", str(path), "--facility", "Tent 4", "--report", str(out)]) == 1
+    rows = report(out)
+    assert [r["status"] for r in rows] == ["refused", "imported"]
+    assert rows[0]["field"] == "facility" and "capacity" in rows[0]["problem"].lower()
+    assert Person.objects.count() == 1 and Person.objects.get().given_name == "Khalid"
+    assert Placement.objects.get().facility == small
+
+
+def test_each_imported_person_is_screened_and_a_possible_duplicate_proposed_not_merged(
+    registered, tmp_path, django_capture_on_commit_callbacks
+):
+    from muster.screening import matching
+    from muster.screening.models import Hit
+
+    matching.reset()
+    earlier = registered.members.get(relationship_to_head="head")
+    again = {"_uuid": "a6b1f0de-0000-4000-8000-000000000001", "reception_point": "",
+             "members": [{"relationship_to_head": "head", "given_name": "Muhammad",
+                          "father_name": "Jasim", "grandfather_name": "Hamad",
+                          "family_name": "al-Obeidi", "mother_name": "Fatima", "sex": "M",
+                          "dob_known": "year", "birth_year": "1985", "nationality": "IRQ"}]}  # fmt: skip
+    path = write_api_json(tmp_path / "d.json", [again])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert main(["import", "kobo", str(path), "--facility", POINT]) == 0
+    matching.reset()
+    newcomer = ImportedSubmission.objects.get().household.members.get()
+    hit = Hit.objects.get(person=newcomer)
+    assert hit.kind == "duplicate" and hit.candidate == earlier and hit.status == "open"
+    newcomer.refresh_from_db()
+    assert newcomer.merged_into is None and earlier.merged_into is None
+
+
+def test_every_write_is_audited(facilities, tmp_path):
+    path = write_api_json(tmp_path / "d.json", UNNAMED)
+    main(["import", "kobo", str(path), "--facility", POINT])
+    run = SubmissionImport.objects.get()
+    actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
+    assert actions[0] == "intake.import.start" and actions[-1] == "intake.import"
+    assert actions.count("person.register") == 3 and actions.count("household.register") == 1
+    final = AuditEvent.objects.order_by("seq").last()
+    assert final.object_id == str(run.pk) and final.detail["refused"] == 2
+    assert final.detail["via"] == "cli"  # the operator who ran it is named
+
+
+@pytest.mark.parametrize(
+    "facility, message",
+    [
+        ("Al-Hol Camp", "Al-Hol Camp is not an open reception point; households are registered "
+                        "at one (Displacement camp)"),
+        ("Nowhere", "no facility is named 'Nowhere'"),
+    ],
+)  # fmt: skip
+def test_facility_must_be_a_reception_point(facilities, tmp_path, capsys, facility, message):
+    path = write_api_json(tmp_path / "d.json", UNNAMED)
+    assert main(["import", "kobo", str(path), "--facility", facility]) == 2
+    assert capsys.readouterr().err == f"muster: --facility: {message}\n"
+    assert registry_counts() == (0, 0, 0, 0, 0)
+
+
+def test_without_facility_submissions_naming_none_are_refused(facilities, tmp_path, capsys):
+    named = {**UNNAMED[0], "reception_point": str(facilities["reception"].pk)}
+    path = write_api_json(tmp_path / "d.json", [named, {**UNNAMED[0], "_uuid": "other"}])
+    assert main(["import", "kobo", str(path)]) == 1
+    assert Household.objects.count() == 1
+    assert "reception_point\tis not given" in capsys.readouterr().out
+
+
+# -- malformed files: one line, exit 2, nothing written ------------------------------------------
+
+
+def _wrong_sheet(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Sheet1"
+    book.active.append(["_uuid", "reception_point"])
+    book.save(tmp_path / "x.xlsx")
+    return tmp_path / "x.xlsx", "no 'members' sheet"
+
+
+def _missing_column(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("members/given_name;_submission__uuid\nمحمد;u1\n", encoding="utf-8")
+    return path, "missing column members/relationship_to_head"
+
+
+def _wrong_encoding(tmp_path):
+    path = tmp_path / "w.csv"
+    path.write_bytes("given_name;relationship_to_head\nمحمد;head\n".encode("cp1256"))
+    return path, "is not UTF-8 text"
+
+
+def _too_big(tmp_path):
+    path = tmp_path / "huge.zip"
+    with open(path, "wb") as f:
+        f.truncate(50 * 1024 * 1024 + 1)
+    return path, "at most 50 MB"
+
+
+@pytest.mark.parametrize("make", [_wrong_sheet, _missing_column, _wrong_encoding, _too_big])
+def test_a_malformed_file_is_one_line_and_writes_nothing(facilities, tmp_path, capsys, make):
+    path, message = make(tmp_path)
+    assert main(["import", "kobo", str(path), "--facility", POINT]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("muster: ") and message in err and err.count("\n") == 1
+    assert "Traceback" not in err
+    assert registry_counts() == (0, 0, 0, 0, 0)
+    assert not SubmissionImport.objects.exists()
+
+
+# -- the worker ----------------------------------------------------------------------------------
+
+
+def test_progress_is_kept_on_the_import_as_households_are_registered(
+    facilities, make_user, tmp_path
+):
+    many = [
+        {**UNNAMED[1], "_uuid": f"u-{i}",
+         "members": [{**UNNAMED[1]["members"][0], "date_of_birth": "1980-01-01"}]}
+        for i in range(5)
+    ]  # fmt: skip
+    batch = read_export(write_api_json(tmp_path / "d.json", many))
+    run = intake.start_import(file_name="d.json", reception_point=facilities["reception"], by=None)
+    seen = []
+
+    def progress(run):
+        stored = SubmissionImport.objects.get(pk=run.pk)  # what the page polls
+        seen.append((stored.status, stored.done, stored.imported, Household.objects.count()))
+
+    intake.import_submissions(run, batch, by=None, chunk=2, on_progress=progress)
+    assert seen == [("running", 2, 2, 2), ("running", 4, 4, 4), ("running", 5, 5, 5)]
+    assert SubmissionImport.objects.get().status == "done"
+
+
+def test_a_queued_import_runs_in_the_worker(facilities, make_user, tmp_path, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    officer = make_user("registration_officer")
+    data = write_kobo_xlsx(tmp_path / "k.xlsx", UNNAMED).read_bytes()
+    run = intake.start_import(
+        file_name="k.xlsx", reception_point=facilities["reception"], by=officer, data=data
+    )
+    run = tasks.queue_import(run)
+    assert (run.status, run.total, run.done, run.imported, run.refused) == ("done", 3, 3, 1, 2)
+    assert run.persons == 3 and run.task_id
+    assert run.data is None  # the file is not kept once imported
+    assert [r["status"] for r in run.report] == ["imported", "refused", "refused"]
+    assert Household.objects.get().registered_by == officer
+
+
+def test_a_queued_file_that_cannot_be_read_fails_with_the_reason(facilities, make_user, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    run = intake.start_import(
+        file_name="x.csv", reception_point=facilities["reception"], by=make_user(), data=b"\xff\xfe"
+    )
+    run = tasks.queue_import(run)
+    assert run.status == "failed" and run.error.startswith("x.csv: is not UTF-8 text")
+    assert run.data is None and not Household.objects.exists()

@@ -1,0 +1,182 @@
+"""The registration officer's upload page: a Kobo / ODK export in, households registered, the report
+shown and downloadable; a large file goes to the worker and its progress is polled."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from muster.audit.models import AuditEvent
+from muster.intake.models import SubmissionImport
+from muster.people.models import Household
+from tests.intake.test_import import UNNAMED
+from tests.intake.test_kobo import write_kobo_xlsx
+from tests.intake.test_odk import write_central_zip
+
+
+def upload(client, path, point, **extra):
+    data = SimpleUploadedFile(path.name, path.read_bytes())
+    body = {"file": data, "reception_point": str(point.pk), **extra}
+    return client.post(reverse("intake-import"), body)
+
+
+def test_the_page_is_in_the_registration_officers_menu(officer_client):
+    home = officer_client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("intake-import")}"' in home
+    page = officer_client.get(reverse("intake-import"))
+    assert page.status_code == 200 and 'type="file"' in page.content.decode()
+
+
+def test_a_kobo_workbook_is_imported_and_its_report_shown_and_downloaded(
+    officer_client, officer, facilities, tmp_path
+):
+    path = write_kobo_xlsx(tmp_path / "kobo.xlsx", UNNAMED)
+    response = upload(officer_client, path, facilities["reception"])
+    run = SubmissionImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "intake-import-detail", args=[run.pk]
+    )
+    assert (run.status, run.imported, run.refused, run.persons) == ("done", 1, 2, 3)
+    household = Household.objects.get()
+    assert household.registered_by == officer
+    page = officer_client.get(response["Location"]).content.decode()
+    assert household.number in page and "is in the future" in page
+    assert "exactly one head" in page and "hx-trigger" not in page  # finished: no polling
+    assert AuditEvent.objects.filter(action="intake.import.read", object_id=str(run.pk)).exists()
+    report = officer_client.get(reverse("intake-import-report", args=[run.pk]))
+    assert report["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(report.content.decode())))
+    assert [r["status"] for r in rows] == ["imported", "refused", "refused"]
+    assert rows[0]["household"] == household.number
+    export = AuditEvent.objects.get(action="export")
+    assert export.detail["export"] == "import_report" and export.actor_id == officer.pk
+
+
+def test_uploading_the_same_file_again_changes_nothing(officer_client, facilities, tmp_path):
+    path = write_central_zip(tmp_path / "central.zip", UNNAMED)
+    upload(officer_client, path, facilities["reception"])
+    upload(officer_client, path, facilities["reception"])
+    first, again = SubmissionImport.objects.order_by("id")
+    assert Household.objects.count() == 1
+    assert (again.imported, again.duplicates) == (0, 1)
+    page = officer_client.get(reverse("intake-import-detail", args=[again.pk])).content.decode()
+    assert "already imported as household" in page
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("members.csv", "given_name;relationship_to_head\nمحمد;head\n".encode("cp1256"),
+         "is not UTF-8 text"),
+        ("export.xlsx", b"PK\x03\x04garbage", "cannot be read as an export"),
+        ("data.json", b'{"rows": []}', "neither &#x27;results&#x27;"),
+    ],
+)  # fmt: skip
+def test_a_malformed_file_is_refused_on_the_page_with_the_reason(
+    officer_client, facilities, tmp_path, name, content, message
+):
+    path = tmp_path / name
+    path.write_bytes(content)
+    response = upload(officer_client, path, facilities["reception"])
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not SubmissionImport.objects.exists() and not Household.objects.exists()
+
+
+def test_a_camp_cannot_be_chosen_as_the_reception_point(officer_client, facilities, tmp_path):
+    path = write_kobo_xlsx(tmp_path / "kobo.xlsx", UNNAMED)
+    response = upload(officer_client, path, facilities["camp"])
+    assert response.status_code == 400
+    assert "choose the reception point" in response.content.decode()
+    assert not Household.objects.exists()
+
+
+def test_a_file_over_50_mb_is_refused_with_the_limit(officer_client, facilities, tmp_path):
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(bytes(50 * 1024 * 1024 + 1))
+    response = upload(officer_client, path, facilities["reception"])
+    assert response.status_code == 400 and "larger than 50 MB" in response.content.decode()
+    assert not SubmissionImport.objects.exists()
+
+
+def test_a_large_file_goes_to_the_worker_and_its_progress_is_polled(
+    transactional_db, officer_client, facilities, tmp_path, settings
+):
+    # Transactional: the worker ends by closing its database connection, as in production.
+    settings.MUSTER = {"IMPORT_IN_REQUEST_MAX": 2}
+    path = write_kobo_xlsx(tmp_path / "kobo.xlsx", UNNAMED)
+    response = upload(officer_client, path, facilities["reception"])
+    run = SubmissionImport.objects.get()
+    assert run.status == "queued" and run.task_id and run.data  # waiting for the worker
+    assert not Household.objects.exists()
+    partial = officer_client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 2s"' in partial and "0 of 0 submissions" in partial
+
+    from muster import worker
+
+    worker.run(batch=True)  # the worker's run-until-empty mode, on the real queue
+    run.refresh_from_db()
+    assert (run.status, run.done, run.imported) == ("done", 3, 1)
+    polled = officer_client.get(response["Location"], HTTP_HX_REQUEST="true")
+    assert polled["HX-Refresh"] == "true"  # finished: the page reloads with its report
+    assert Household.objects.count() == 1
+
+
+def test_other_roles_cannot_import(make_user, login, facilities, tmp_path):
+    client = login(make_user("camp_manager", facility=facilities["camp"]))
+    assert client.get(reverse("intake-import")).status_code == 403
+    path = write_kobo_xlsx(tmp_path / "kobo.xlsx", UNNAMED)
+    assert upload(client, path, facilities["reception"]).status_code == 403
+    assert not Household.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "language, direction, texts",
+    [
+        ("ar", "rtl", ["استيراد الاستمارات", "لم يُستورَد أي ملف بعد.", "الأسر المستورَدة"]),
+        ("ckb", "rtl", ["هاوردەکردنی فۆرمە نێردراوەکان", "هێشتا هیچ فایلێک هاوردە نەکراوە."]),
+        ("kmr", "ltr", ["Têxistina şandinan", "Hêj tu pel nehatiye têxistin."]),
+    ],
+)
+def test_the_page_in_arabic_and_kurdish(officer_client, facilities, language, direction, texts):
+    officer_client.post(reverse("set_language"), {"language": language, "next": "/"})
+    html = officer_client.get(reverse("intake-import")).content.decode()
+    assert f'<html lang="{language}" dir="{direction}">' in html
+    for text in texts:
+        assert text in html, text
+
+
+def test_a_long_report_shows_refusals_first_and_the_rest_in_the_csv(
+    officer_client, facilities, monkeypatch
+):
+    from muster.intake import views
+
+    monkeypatch.setattr(views, "REPORT_ROWS_SHOWN", 2)
+    run = SubmissionImport.objects.create(
+        file_name="k.xlsx", created_at="2026-12-01T10:00Z", status="done", total=3,
+        report=[{"row": 2, "status": "imported", "household": "H-1"},
+                {"row": 3, "status": "imported", "household": "H-2"},
+                {"row": 4, "status": "refused", "field": "sex", "problem": "is required"}],
+    )  # fmt: skip
+    html = officer_client.get(reverse("intake-import-detail", args=[run.pk])).content.decode()
+    assert "is required" in html and "H-1" in html and "H-2" not in html
+    assert "Rows not shown here (households imported): 1." in html
+
+
+@pytest.mark.parametrize("language", ["ar", "ckb"])
+def test_the_import_pages_isolate_left_to_right_runs_in_right_to_left_languages(
+    officer_client, facilities, tmp_path, language
+):
+    from tests.web.bidi import unisolated_ltr_runs
+
+    upload(
+        officer_client, write_kobo_xlsx(tmp_path / "kobo.xlsx", UNNAMED), facilities["reception"]
+    )
+    run = SubmissionImport.objects.get()
+    officer_client.cookies["django_language"] = language
+    pages = [reverse("intake-import"), reverse("intake-import-detail", args=[run.pk])]
+    for url in pages:
+        html = officer_client.get(url).content.decode()
+        assert unisolated_ltr_runs(html) == [], url

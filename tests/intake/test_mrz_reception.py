@@ -1,0 +1,135 @@
+"""The machine-readable zone on the reception form: read as it is scanned or typed, filling the
+document and the person's empty fields when every check digit agrees, shown as not accepted when one
+does not; a zone with a failed check digit is refused when the household is saved."""
+
+import json
+
+from django.urls import reverse
+
+from muster.people.models import IdentityDocument, Person
+from tests.factories import household_post
+
+# ICAO Doc 9303 part 4's specimen passport (TD3) and part 5's specimen ID card (TD1).
+TD3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
+TD1 = (
+    "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<"
+)
+FIELD = "members[0].documents[0].mrz"
+
+
+def read(client, text, field=FIELD):
+    return client.post(reverse("reception-mrz"), {field: text}).content.decode()
+
+
+def fill_of(html, attribute="data-mrz-fill"):
+    import html as html_lib
+
+    start = html.index(f'{attribute}="') + len(attribute) + 2
+    return json.loads(html_lib.unescape(html[start : html.index('"', start)]))
+
+
+def test_a_good_passport_zone_fills_the_document_and_the_persons_empty_fields(officer_client):
+    html = read(officer_client, TD3)
+    assert "Check digits agree" in html
+    assert fill_of(html) == {
+        "members[0].documents[0].doc_type": "passport",
+        "members[0].documents[0].number": "L898902C3",
+        "members[0].documents[0].issuing_country": "UTO",
+        "members[0].documents[0].mrz": TD3,
+    }
+    assert fill_of(html, "data-mrz-fill-empty") == {
+        "members[0].given_name": "ANNA MARIA",
+        "members[0].family_name": "ERIKSSON",
+        "members[0].sex": "F",
+        "members[0].nationality": "UTO",
+        "members[0].date_of_birth": "1974-08-12",
+    }
+    assert "2012-04-15" in html and "expired" in html  # the expiry, shown to the officer
+
+
+def test_an_id_card_zone_of_three_lines_for_the_third_member(officer_client):
+    html = read(officer_client, TD1, field="members[2].documents[1].mrz")
+    fill = fill_of(html)
+    assert fill["members[2].documents[1].doc_type"] == "national_id"
+    assert fill["members[2].documents[1].number"] == "D23145890"
+
+
+def test_a_bad_check_digit_is_shown_and_fills_nothing(officer_client):
+    html = read(officer_client, TD3[:-1] + "9")
+    assert "Not accepted" in html and "check digit failed:" in html
+    assert "composite" in html and "data-mrz-fill" not in html
+
+
+def test_a_zone_typed_with_o_for_0_and_missing_fillers_is_read_with_a_note(officer_client):
+    typed = TD3.replace("7408122F", "74O8122F").rstrip("<")
+    html = read(officer_client, typed.split("\n")[0].rstrip("<") + "\n" + typed.split("\n")[1])
+    assert "Check digits agree" in html
+    assert fill_of(html)["members[0].documents[0].number"] == "L898902C3"
+
+
+def test_lines_that_are_no_zone_say_why(officer_client):
+    html = read(officer_client, "hello\nworld")
+    assert "cannot be read" in html and 'data-testid="mrz-error"' in html
+
+
+def test_saving_a_household_with_a_failed_check_digit_is_refused_beside_the_zone(
+    officer_client, facilities, household_data
+):
+    household_data[0]["documents"] = [
+        {"doc_type": "passport", "number": "L898902C3", "issuing_country": "UTO",
+         "mrz": TD3[:-1] + "9"}
+    ]  # fmt: skip
+    response = officer_client.post(
+        reverse("reception"), household_post(household_data, facilities["reception"])
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    start = html.index('name="members[0].documents[0].mrz"')
+    assert "check digit failed" in html[start : html.index("</label>", start)]
+    assert not Person.objects.exists()
+
+
+def test_a_household_saved_with_a_good_zone_keeps_it_on_the_document(
+    officer_client, facilities, household_data
+):
+    household_data[0]["documents"] = [
+        {"doc_type": "passport", "number": "l898902c3", "issuing_country": "UTO", "mrz": TD3}
+    ]
+    response = officer_client.post(
+        reverse("reception"), household_post(household_data, facilities["reception"])
+    )
+    assert response.status_code == 302
+    doc = IdentityDocument.objects.get()
+    assert (doc.number, doc.mrz) == ("L898902C3", TD3)
+
+
+def test_the_zone_box_is_wired_on_the_form(officer_client):
+    html = officer_client.get(reverse("reception")).content.decode()
+    assert f'hx-post="{reverse("reception-mrz")}"' in html
+    assert 'hx-params="members[0].documents[0].mrz"' in html
+
+
+def test_without_the_script_a_document_given_by_its_zone_alone_is_saved_from_it(
+    officer_client, facilities, household_data
+):
+    household_data[0]["documents"] = [{"doc_type": "", "number": "", "mrz": TD1}]
+    response = officer_client.post(
+        reverse("reception"), household_post(household_data, facilities["reception"])
+    )
+    assert response.status_code == 302
+    doc = IdentityDocument.objects.get()
+    assert (doc.doc_type, doc.number, doc.issuing_country) == ("national_id", "D23145890", "UTO")
+
+
+def test_a_zone_alone_that_cannot_be_read_is_not_dropped_silently(
+    officer_client, facilities, household_data
+):
+    household_data[0]["documents"] = [{"doc_type": "", "number": "", "mrz": "P<UTO\nnonsense"}]
+    response = officer_client.post(
+        reverse("reception"), household_post(household_data, facilities["reception"])
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    start = html.index('name="members[0].documents[0].mrz"')
+    assert "unreadable" in html[start : html.index("</label>", start)]
+    assert not Person.objects.exists()
