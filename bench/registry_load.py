@@ -23,7 +23,7 @@ import sys
 import time
 from collections import defaultdict
 
-BATCH = 50_000
+BATCH = 50_000  # persons per transaction (and per audit event)
 
 
 def _setup() -> None:
@@ -108,8 +108,20 @@ def _templates(cur):
     return households, tables, hh_rows
 
 
-def grow(persons: int, seed: int = 1, progress: bool = True) -> dict:
+def grow(persons: int, seed: int = 1, progress: bool = True, batch: int = BATCH) -> dict:
     """Add households until the registry holds ``persons`` persons; return the counts written."""
+    from muster.people import search
+
+    # The search key of a name part is the same every time: compute each spelling once.
+    original = search.name_tokens
+    search.name_tokens = functools.lru_cache(maxsize=None)(original)
+    try:
+        return _grow(persons, seed, progress, batch)
+    finally:
+        search.name_tokens = original
+
+
+def _grow(persons: int, seed: int, progress: bool, batch: int) -> dict:
     from django.db import connection, transaction
 
     from muster.audit import services as audit
@@ -117,8 +129,6 @@ def grow(persons: int, seed: int = 1, progress: bool = True) -> dict:
     from muster.core.numbering import ALPHABET
     from muster.people import search
 
-    # The search key of a name part is the same every time: compute each spelling once.
-    search.name_tokens = functools.lru_cache(maxsize=None)(search.name_tokens)
     rng = random.Random(seed)
     started = time.monotonic()
     with connection.cursor() as cur:
@@ -169,7 +179,7 @@ def grow(persons: int, seed: int = 1, progress: bool = True) -> dict:
             for table, (cols, _rows) in tables.items():
                 w[table] = Writer(connection, table, cols)
             in_batch = 0
-            while in_batch < BATCH and have + added + in_batch < persons:
+            while in_batch < batch and have + added + in_batch < persons:
                 members = rng.choice(templates)
                 members = members[: persons - have - added - in_batch]
                 old_family = members[0]["family_name"]
