@@ -176,6 +176,8 @@ def run(
                         by_kind.setdefault(kind, []).append(t)
                     else:
                         errors["n"] += 1
+                        # 0: no answer within the client's 60 s (timeout) or a broken connection
+                        errors[st] = errors.get(st, 0) + 1
 
     def sample_load():
         while time.monotonic() < stop_at:
@@ -210,6 +212,7 @@ def run(
         "max_ms": round(ordered[-1] * 1000, 1) if ordered else 0.0,
         "mean_ms": round(statistics.fmean(ordered) * 1000, 1) if ordered else 0.0,
         "errors": errors["n"],
+        "errors_by_status": {k: v for k, v in errors.items() if k != "n"} or "none",
         "load_avg_max": round(max(loads), 1),
         "load_avg_mean": round(statistics.fmean(loads), 1),
     }
