@@ -178,6 +178,21 @@ def world(fast_passwords, facilities, make_user, household_data):
     movement = custody.dispatch(
         persons, from_facility=facilities["reception"], to_facility=facilities["camp"], by=registrar
     )
+    # A planned return of a second household, still at the reception point (departures' endpoints).
+    from muster.departures import services as departures
+
+    second = intake.register_household(
+        clean_household([dict(m, given_name="Second") for m in household_data[:2]]),
+        reception_point=facilities["reception"],
+        by=registrar,
+    )
+    departure = departures.plan_departure(
+        list(second.members.all()),
+        kind="return",
+        from_facility=facilities["reception"],
+        details={"destination_name": "Hajin", "destination_pcode": "SY090501", "convoy": "C1"},
+        by=make_user("repatriation_officer"),
+    )
     users = {}
     for role in Role.values:
         facility = facilities["camp"] if role == Role.CAMP_MANAGER else None
@@ -187,6 +202,7 @@ def world(fast_passwords, facilities, make_user, household_data):
         "household": household,
         "facility": facilities["camp"],
         "movement": movement,
+        "departure": departure,
         "users": users,
     }
 
@@ -197,6 +213,8 @@ def sample_kwargs(name: str, kwargs: list[str], world) -> dict:
         if k == "number":
             if "movement" in name:
                 values[k] = world["movement"].number
+            elif "departure" in name:
+                values[k] = world["departure"].number
             elif "household" in name:
                 values[k] = world["household"].number
             else:

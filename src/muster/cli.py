@@ -188,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_match_parser(sub)
         sub.choices["match"].set_defaults(func=run_match, django=False)
 
+    from muster.departures import cli as departures_cli
     from muster.intake import cli as intake_cli
     from muster.tracing.cli import add_parser as add_trace_parser
 
@@ -195,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     intake_cli.add_forms_parser(sub)
     intake_cli.add_import_parser(sub)
     add_trace_parser(sub)
+    departures_cli.add_parser(sub)
     return parser
 
 

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "muster.custody",
     "muster.screening",
     "muster.intake",
+    "muster.departures",
     "muster.reports",
 ]
 

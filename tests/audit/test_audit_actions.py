@@ -10,6 +10,7 @@ from muster.audit import services as audit
 from muster.audit.audit_actions import AuditAction
 from muster.audit.models import AuditEvent
 from muster.custody.audit_actions import CustodyAction
+from muster.departures.audit_actions import DeparturesAction
 from muster.intake.audit_actions import IntakeAction
 from muster.people.audit_actions import PeopleAction
 from muster.protection.audit_actions import ProtectionAction
@@ -19,6 +20,7 @@ ENUMS = (
     AccessAction,
     AuditAction,
     CustodyAction,
+    DeparturesAction,
     IntakeAction,
     PeopleAction,
     ProtectionAction,

@@ -99,6 +99,7 @@ POLICY: dict[str, RolePolicy] = {
                 "movement.dispatch",
                 "movement.receive",
                 "movement.view",
+                "departure.view",
                 "person.export",
                 "facility.view",
             }
@@ -129,7 +130,9 @@ POLICY: dict[str, RolePolicy] = {
                 "person.search",
                 "movement.dispatch",
                 "movement.view",
+                "departure.view",
                 "departure.manage",
+                "departure.approve",
                 "person.export",
                 "facility.view",
             }

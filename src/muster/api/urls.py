@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from muster.access import api as access_api
 from muster.custody import api as custody_api
+from muster.departures import api as departures_api
 from muster.intake import api as intake_api
 from muster.people import api as people_api
 from muster.protection import api as protection_api
@@ -22,6 +23,7 @@ ROUTES = [
     *access_api.ROUTES,
     *screening_api.ROUTES,
     *protection_api.ROUTES,
+    *departures_api.ROUTES,
 ]
 
 _STANDARD_ACTIONS = {

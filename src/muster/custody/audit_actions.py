@@ -17,6 +17,7 @@ class CustodyAction(StrEnum):
     PERSON_RECEIVE = "person.receive"
     PERSON_REPORTED_MISSING = "person.reported_missing"
     PLACEMENT_CREATE = "placement.create"
+    PLACEMENT_EXIT = "placement.exit"
     PLACEMENT_END_FOR_MERGE = "placement.end_for_merge"
     PLACEMENT_RESTORE_AFTER_UNMERGE = "placement.restore_after_unmerge"
     RECEIVE_PERSONS_LIST = "receive.persons.list"

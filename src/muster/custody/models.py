@@ -2,7 +2,10 @@
 
 A person's whereabouts are a chain of :class:`Placement` rows; exactly one is current per person
 (enforced by a partial unique index). A placement is *at a facility*, *in transit* (on a dispatched
-movement not yet received) or *departed* (returned home, repatriated). A :class:`Movement` is dispatched
+movement not yet received), *leaving* (dispatched on a departure, not yet confirmed by the receiving
+side) or *departed* (returned home, repatriated, handed over, released, dead). A leaving or departed
+placement names its departure (``exit_ref``) and no facility, so a person is never both placed and
+departed (database check). A :class:`Movement` is dispatched
 by the sending facility and each person on its manifest is confirmed received by the receiving one.
 """
 
@@ -148,6 +151,7 @@ class Placement(models.Model):
     class State(models.TextChoices):
         PLACED = "placed", _("At facility")
         IN_TRANSIT = "in_transit", _("In transit")
+        LEAVING = "leaving", _("Leaving (departure not yet confirmed)")
         DEPARTED = "departed", _("Departed")
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="placements")
@@ -166,6 +170,8 @@ class Placement(models.Model):
     )
     capacity_override_reason = models.TextField(blank=True)
     note = models.TextField(blank=True, help_text=_("Destination or other detail for departures"))
+    # The departure (its number) that took the person out of custody: set on leaving/departed only.
+    exit_ref = models.CharField(max_length=20, blank=True, default="", db_default="", db_index=True)
 
     class Meta:
         constraints = [
@@ -175,9 +181,14 @@ class Placement(models.Model):
                 name="one_current_placement_per_person",
             ),
             models.CheckConstraint(
-                condition=(Q(state="placed") & Q(facility__isnull=False))
-                | (Q(state="in_transit") & Q(movement__isnull=False))
-                | Q(state="departed"),
+                condition=(Q(state="placed") & Q(facility__isnull=False) & Q(exit_ref=""))
+                | (Q(state="in_transit") & Q(movement__isnull=False) & Q(exit_ref=""))
+                | (
+                    Q(state__in=["leaving", "departed"])
+                    & Q(facility__isnull=True)
+                    & Q(movement__isnull=True)
+                    & ~Q(exit_ref="")
+                ),
                 name="placement_state_consistent",
             ),
             models.CheckConstraint(

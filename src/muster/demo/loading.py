@@ -8,6 +8,7 @@ from django.db import transaction
 from muster.audit import services as audit
 from muster.audit.audit_actions import AuditAction
 from muster.custody.models import Facility
+from muster.demo.departures import load_departures
 from muster.demo.duplicates import _re_registrations
 from muster.demo.lists import _load_reference_lists, _screen
 from muster.demo.population import _load_facilities, _load_people
@@ -51,4 +52,6 @@ def load_demo(persons: int = 5000, seed: int = 1, progress: bool = True) -> Demo
     _progress(progress, "Screening the registry against the reference lists…")
     _screen(officers["screening-officer"])
     _re_registrations(scenario, facilities, officers["registration-officer"], seed)
+    _progress(progress, "Departures: return convoys, a handover in batches, repatriations…")
+    load_departures(officers, seed)
     return DemoSummary(True, n_persons, n_households, time.monotonic() - started, logins)

@@ -59,6 +59,9 @@ def demo_users(camp: Facility | None) -> list[tuple[str, str, str, str]]:
     # eyes) in the browser, without the CLI.
     at = accounts.index((Role.SCREENING_OFFICER, "screening-officer")) + 1
     accounts.insert(at, (Role.SCREENING_OFFICER, "screening-officer-2"))
+    # And a second repatriation officer: repatriations, handovers and releases need an approver.
+    at = accounts.index((Role.REPATRIATION_OFFICER, "repatriation-officer")) + 1
+    accounts.insert(at, (Role.REPATRIATION_OFFICER, "repatriation-officer-2"))
     for role, username in accounts:
         password = username + DEMO_PASSWORD_SUFFIX
         user = User.objects.filter(username=username).first()

@@ -87,6 +87,7 @@ class SeparationSerializer(serializers.ModelSerializer):
             "id",
             "household",
             "to_facility",
+            "destination",
             "movement",
             "moved",
             "remained",
@@ -98,6 +99,8 @@ class SeparationSerializer(serializers.ModelSerializer):
     def get_to_facility(self, separation) -> str | None:
         fields = policy.person_fields(self.context["request"].user)
         facility = separation.to_facility
+        if facility is None:  # a departure: the destination says where to
+            return None
         return facility.name if policy.shows_facility(fields, facility) else None
 
 

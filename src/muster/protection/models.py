@@ -20,6 +20,12 @@ class ProtectionReview(models.Model):
             _("Placement in a holding facility not permitted"),
         )
         REFERRED = "referred", _("Referred to child protection")
+        DEPARTURE_PERMITTED = (
+            "departure_permitted",
+            _(
+                "Departure without a family adult permitted (best interests assessed, caregiver named)"
+            ),
+        )
 
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="protection_reviews"
@@ -40,14 +46,18 @@ class ProtectionReview(models.Model):
 
 
 class FamilySeparation(models.Model):
-    """A transfer that split a registered household across facilities, with the stated reason."""
+    """A transfer or departure that split a registered household, with the stated reason."""
 
     household = models.ForeignKey(
         "people.Household", on_delete=models.PROTECT, related_name="separations"
     )
     moved = models.ManyToManyField("people.Person", related_name="separations_moved")
     remained = models.ManyToManyField("people.Person", related_name="separations_remained")
-    to_facility = models.ForeignKey("custody.Facility", on_delete=models.PROTECT, related_name="+")
+    # Where the moved members went: a facility, or (a departure) a place outside custody.
+    to_facility = models.ForeignKey(
+        "custody.Facility", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    destination = models.CharField(max_length=300, blank=True, default="", db_default="")
     movement = models.ForeignKey(
         "custody.Movement", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -62,4 +72,8 @@ class FamilySeparation(models.Model):
         ordering = ["-recorded_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="separation_reason_required"),
+            models.CheckConstraint(
+                condition=Q(to_facility__isnull=False) | ~Q(destination=""),
+                name="separation_goes_somewhere",
+            ),
         ]

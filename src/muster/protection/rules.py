@@ -188,15 +188,26 @@ def _household_numbers(ids: list[int]) -> list[str]:
 
 
 def record_separation(
-    plan: TransferPlan, *, to_facility, reason: str, by, movement=None, request=None
+    plan: TransferPlan,
+    *,
+    to_facility,
+    reason: str,
+    by,
+    movement=None,
+    request=None,
+    destination: str = "",
 ) -> list:
-    """Record each separation the transfer made (called inside the custody transaction)."""
+    """Record each separation the transfer made (called inside the custody transaction).
+
+    A departure leaves custody: ``to_facility`` is ``None`` and ``destination`` says where to.
+    """
     out = []
     now = timezone.now()
     for sep in plan.separations:
         record = FamilySeparation.objects.create(
             household_id=sep.household_id,
             to_facility=to_facility,
+            destination=destination[:300],
             movement=movement,
             reason=reason.strip(),
             recorded_by=by,
@@ -212,10 +223,78 @@ def record_separation(
             request=request,
             detail={
                 "separation": record.pk,
-                "to_facility": to_facility.pk,
+                "to_facility": to_facility.pk if to_facility is not None else None,
                 "moved": len(sep.moved),
                 "remained": len(sep.remained_ids),
             },
         )
         out.append(record)
     return out
+
+
+# --- departures (returns, repatriation, handover, release): consulted before anyone leaves custody
+
+
+def departure_permitted(person) -> bool:
+    review = latest_review(person)
+    return review is not None and review.outcome == ProtectionReview.Outcome.DEPARTURE_PERMITTED
+
+
+def children_without_caregiver(persons: Sequence) -> list:
+    """Children (under 18 or age unknown) on a departure with no adult of their household on it.
+
+    An unaccompanied child has no caregiver whoever travels with them. Each is refused unless their
+    latest protection review permits the departure (best interests assessed, caregiver named).
+    """
+    adult_households = {p.household_id for p in persons if p.household_id and not is_child(p)}
+    return [
+        p
+        for p in persons
+        if is_child(p)
+        and (p.unaccompanied_child or p.household_id not in adult_households)
+        and not departure_permitted(p)
+    ]
+
+
+def check_departure_split(persons: Sequence, *, separation_reason: str = "") -> TransferPlan:
+    """A departure taking part of a household out of custody while others of it stay in custody
+    (placed, or in transit between facilities) separates the family: it needs a stated reason,
+    and :func:`record_separation` records it. Members already gone are no longer in custody."""
+    moving_ids = {p.pk for p in persons}
+    household_ids = {p.household_id for p in persons if p.household_id}
+    plan = TransferPlan()
+    if not household_ids:
+        return plan
+    staying: dict[int, list[int]] = {}
+    rows = Person.objects.filter(
+        household_id__in=household_ids,
+        merged_into__isnull=True,
+        placements__is_current=True,
+        placements__state__in=["placed", "in_transit"],
+    ).values_list("id", "household_id")
+    for pid, hh in rows:
+        if pid not in moving_ids:
+            staying.setdefault(hh, []).append(pid)
+    for hh in sorted(staying):
+        plan.separations.append(
+            Separation(
+                hh, moved=[p for p in persons if p.household_id == hh], remained_ids=staying[hh]
+            )
+        )
+    if plan.separations and not (separation_reason or "").strip():
+        raise ValidationError(
+            {
+                "separation_reason": [
+                    _(
+                        "this departure separates members of household(s) %(list)s from their "
+                        "family, who stay in custody; add the whole household or state the reason"
+                    )
+                    % {
+                        "list": ", ".join(
+                            _household_numbers([s.household_id for s in plan.separations])[:20]
+                        )
+                    }
+                ]
+            }
+        )
+    return plan

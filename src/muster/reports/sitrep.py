@@ -10,6 +10,7 @@ from django.utils import timezone
 from muster.core.conf import conf
 from muster.custody import services as custody
 from muster.custody.models import Facility, Placement
+from muster.departures import queries as departures
 from muster.people.models import Person
 from muster.reports import dashboard
 from muster.screening.models import Category, CategoryDecision
@@ -59,16 +60,20 @@ def situation_report(arrivals_series: list[dict] | None = None) -> dict:
         if d["total"]
     ]
     departed = Placement.objects.filter(is_current=True, state=Placement.State.DEPARTED).count()
+    # Dispatched on a departure and not confirmed by the receiving side: in transit, and unaccounted
+    # once overdue or not presented, like a transfer.
+    exits = departures.sitrep_counts()
     children_flags = active.filter(Q(unaccompanied_child=True) | Q(separated_child=True)).count()
     return {
         "generated_at": timezone.now().isoformat(timespec="seconds"),
         "registered": registered,
         "by_category": by_category,
         "facilities": facilities,
-        "in_transit": custody.in_transit_lines().count(),
-        "unaccounted": custody.unaccounted_lines().count(),
+        "in_transit": custody.in_transit_lines().count() + exits["leaving"],
+        "unaccounted": custody.unaccounted_lines().count() + exits["unaccounted"],
         "unaccounted_after_hours": _hours(),
         "departed": departed,
+        "departures": exits,
         "separated_or_unaccompanied_children": children_flags,
         "arrivals_last_14_days": arrivals,
     }
@@ -88,6 +93,12 @@ def format_text(report: dict) -> str:
         f"or reported not arrived): {report['unaccounted']}",
         f"Departed: {report['departed']}   Separated/unaccompanied children: "
         f"{report['separated_or_unaccompanied_children']}",
+        "Departures: "
+        + ", ".join(
+            f"{k.replace('_', ' ')} {v}"
+            for k, v in report["departures"].items()
+            if not isinstance(v, (dict, list))
+        ),
         "",
         f"{'Facility':40} {'Kind':20} {'Population':>10} {'Capacity':>9} {'Expected':>9}",
     ]

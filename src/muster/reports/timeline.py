@@ -14,6 +14,7 @@ from muster.audit import services as audit
 from muster.core.text import isolate
 from muster.custody.models import ManifestLine, Placement
 from muster.custody.services import MERGE_LEFT_NOTE, facilities_at
+from muster.departures import queries as departures
 from muster.people.models import Person, PersonCorrection
 from muster.protection.models import FamilySeparation, ProtectionReview
 from muster.protection.queries import separations_of
@@ -26,6 +27,10 @@ _KIND_ORDER = {
     "dispatched": 2,
     "missing": 3,
     "received": 4,
+    "leaving": 5,
+    "departure_not_presented": 5,
+    "departure_refused": 5,
+    "departure_returned": 5,
     "departed": 5,
     "separated": 6,
     "category_proposed": 7,
@@ -120,6 +125,12 @@ def _custody_events(person: Person, fields) -> list[Event]:
             return _("a facility")
         return text
 
+    exit_kinds = departures.kinds_of(pl.exit_ref for pl in placements if pl.exit_ref)
+
+    def exit_note(pl) -> str:
+        # How and where they left: like a holding facility's name, a handover tells "held".
+        return pl.note if departures.shows_exit(fields, exit_kinds.get(pl.exit_ref, "")) else ""
+
     for pl in placements:
         mv = pl.movement
         if pl.state == Placement.State.IN_TRANSIT and mv is not None:
@@ -162,8 +173,37 @@ def _custody_events(person: Person, fields) -> list[Event]:
                     detail,
                 )
             )
+        elif pl.state == Placement.State.LEAVING:
+            events.append(
+                Event(
+                    pl.started_at,
+                    "leaving",
+                    _("Left custody on departure %(d)s") % {"d": isolate(pl.exit_ref)},
+                    exit_note(pl),
+                )
+            )
         elif pl.state == Placement.State.DEPARTED:
-            events.append(Event(pl.started_at, "departed", _("Departed"), pl.note))
+            events.append(
+                Event(
+                    pl.started_at,
+                    "departed",
+                    _("Departed (%(d)s), confirmed by the receiving side")
+                    % {"d": isolate(pl.exit_ref)},
+                    exit_note(pl),
+                )
+            )
+    for line in departures.lines_of(person).filter(
+        outcome__in=["not_presented", "refused", "returned"], resolved_at__isnull=False
+    ):
+        events.append(
+            Event(
+                line.resolved_at,
+                "departure_" + line.outcome,
+                _("%(o)s on departure %(d)s")
+                % {"o": line.get_outcome_display(), "d": line.departure.number},
+                line.note,
+            )
+        )
     for line in missing:
         events.append(
             Event(
@@ -314,10 +354,14 @@ def _separation_events(person: Person, fields) -> list[Event]:
     events = []
     moved = set(FamilySeparation.objects.filter(moved=person).values_list("pk", flat=True))
     for sep in separations_of(person):
-        shown = shows_facility(fields, sep.to_facility)
+        shown = sep.to_facility_id is not None and shows_facility(fields, sep.to_facility)
         where = (
             _("moved to %(f)s") if sep.pk in moved else _("stayed when others moved to %(f)s")
-        ) % {"f": isolate(sep.to_facility.name) if shown else _("a facility")}
+        ) % {
+            "f": isolate(sep.to_facility.name)
+            if shown
+            else (isolate(sep.destination) if sep.destination else _("a facility"))
+        }
         events.append(
             Event(
                 sep.recorded_at,

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from muster.access.decorators import requires
 from muster.access.lookup import get_in_scope
 from muster.custody.models import Facility, Movement, Placement
+from muster.departures.models import SITREP_KEYS
 from muster.people.models import Person
 from muster.reports import pdf
 from muster.reports.dashboard import FilterError, default_filters, parse_filters
@@ -110,6 +111,24 @@ def sitrep_export(request: HttpRequest, fmt: str) -> HttpResponse:
         "separated or unaccompanied children": report["separated_or_unaccompanied_children"],
     }
     rows += [{"section": "figure", "item": k, "persons": v} for k, v in figures.items()]
+    exits = report["departures"]
+    rows += [
+        {"section": "departures", "item": key, "persons": exits[key]}
+        for key in (*SITREP_KEYS.values(), "leaving", "not_presented", "refused", "unaccounted")
+    ]
+    rows += [
+        {
+            "section": "departures by destination",
+            "item": f"{d['kind']}: " + " ".join(x for x in (d["destination"], d["country"]) if x),
+            "pcode": d["pcode"],
+            "persons": d["persons"],
+        }
+        for d in exits["by_destination"]
+    ]
+    rows += [
+        {"section": "departures by nationality", "item": nat, "persons": n}
+        for nat, n in exits["by_nationality"].items()
+    ]
     labels = dict(Category.choices)
     rows += [
         {"section": "category", "item": str(labels.get(k, k)), "persons": v}

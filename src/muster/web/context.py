@@ -24,6 +24,7 @@ NAV_LINKS = (
     ("screening-lists", _("Reference lists")),
     ("separated-families", _("Separated families")),
     ("children-list", _("Children")),
+    ("departure-list", _("Departures")),
     ("audit-log", _("Audit log")),
 )
 

@@ -30,6 +30,7 @@ def _copy_placement(source: Placement, person, *, by, now, note: str) -> Placeme
         state=source.state,
         facility=source.facility,
         movement=source.movement if source.state == State.IN_TRANSIT else None,
+        exit_ref=source.exit_ref,
         started_at=now,
         created_by=by,
         note=note,
@@ -83,7 +84,7 @@ def end_for_merge(duplicate, kept, *, by, request=None) -> dict:
     }
     dup_cur, kept_cur = locked.get(duplicate.pk), locked.get(kept.pk)
     for person, current in ((duplicate, dup_cur), (kept, kept_cur)):
-        if current is not None and current.state == State.IN_TRANSIT:
+        if current is not None and current.state in (State.IN_TRANSIT, State.LEAVING):
             raise ValidationError(
                 {
                     "persons": [

@@ -1,0 +1,189 @@
+"""Reads of departures: lists, a manifest, who is unaccounted, a person's exit, the sitrep's counts,
+and the selection of a batch by filters (keeping households together)."""
+
+from collections.abc import Iterable
+
+from django.db.models import Count, Q, QuerySet
+
+from muster.custody import services as custody
+from muster.custody.models import Facility, Placement
+from muster.departures.models import SITREP_KEYS, Departure, DepartureLine, Kind
+from muster.people.models import Person
+from muster.screening.models import CategoryDecision
+
+Outcome = DepartureLine.Outcome
+OPEN = (Outcome.PENDING, Outcome.NOT_PRESENTED)
+# Kinds that tell a person was held (handed over to a security force, released from holding): like
+# the name of a holding facility, shown only to roles that may see it (``category_facility``).
+REVEALS_CATEGORY = frozenset({Kind.HANDOVER, Kind.RELEASE})
+
+
+def shows_exit(fields, kind: str) -> bool:
+    """May a role seeing ``fields`` be told how and where a person left custody?"""
+    return "category_facility" in fields or kind not in REVEALS_CATEGORY
+
+
+def kinds_of(numbers) -> dict[str, str]:
+    """Departure number -> kind, for the timeline."""
+    return dict(Departure.objects.filter(number__in=set(numbers)).values_list("number", "kind"))
+
+
+DISCREPANCIES = (Outcome.NOT_PRESENTED, Outcome.REFUSED, Outcome.RETURNED)
+
+
+def departures(*, kind: str = "", status: str = "", facilities: set[int] | None = None) -> QuerySet:
+    """Departures newest first with their line counts; ``facilities`` limits to those leaving them."""
+    qs = Departure.objects.select_related("from_facility", "created_by").annotate(
+        n_lines=Count("lines", filter=~Q(lines__outcome=Outcome.WITHDRAWN)),
+        n_received=Count("lines", filter=Q(lines__outcome=Outcome.RECEIVED)),
+        n_open=Count("lines", filter=Q(lines__outcome__in=OPEN)),
+        n_discrepancies=Count("lines", filter=Q(lines__outcome__in=DISCREPANCIES)),
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if facilities is not None:
+        qs = qs.filter(from_facility_id__in=facilities)
+    return qs.order_by("-created_at", "-id")
+
+
+def manifest(departure: Departure) -> QuerySet:
+    return departure.lines.select_related("person", "person__household", "resolved_by").order_by(
+        "position"
+    )
+
+
+def open_lines() -> QuerySet:
+    """Persons dispatched on a departure and not confirmed (awaiting, or not presented)."""
+    return DepartureLine.objects.filter(outcome__in=OPEN).select_related(
+        "departure__from_facility", "person"
+    )
+
+
+def unaccounted_lines() -> QuerySet:
+    """Like transfers: awaiting confirmation longer than the configured limit, or not presented."""
+    return (
+        open_lines()
+        .filter(
+            Q(departure__dispatched_at__lt=custody.unaccounted_cutoff())
+            | Q(outcome=Outcome.NOT_PRESENTED)
+        )
+        .order_by("departure__dispatched_at", "id")
+    )
+
+
+def discrepancies(departure: Departure | None = None) -> QuerySet:
+    qs = DepartureLine.objects.filter(outcome__in=DISCREPANCIES).select_related(
+        "departure", "person", "resolved_by"
+    )
+    if departure is not None:
+        qs = qs.filter(departure=departure)
+    return qs.order_by("-resolved_at", "id")
+
+
+def exit_of(person: Person) -> DepartureLine | None:
+    """The departure that took this person out of custody, or the one they are leaving on now."""
+    return (
+        DepartureLine.objects.filter(person=person)
+        .filter(outcome__in=[Outcome.RECEIVED, *OPEN])
+        .select_related("departure")
+        .order_by("-id")
+        .first()
+    )
+
+
+def lines_of(person: Person) -> QuerySet:
+    return (
+        DepartureLine.objects.filter(person=person)
+        .select_related("departure", "resolved_by")
+        .order_by("departure__created_at", "id")
+    )
+
+
+def sitrep_counts() -> dict:
+    """Persons who left custody (confirmed), by kind, destination and nationality; and those still
+    leaving. Figures only."""
+    received = DepartureLine.objects.filter(outcome=Outcome.RECEIVED)
+    by_kind = {key: 0 for key in SITREP_KEYS.values()}
+    for row in received.values("departure__kind").annotate(n=Count("id")).order_by():
+        by_kind[SITREP_KEYS[Kind(row["departure__kind"])]] = row["n"]
+    destinations = []
+    rows = (
+        received.values(
+            "departure__kind",
+            "departure__destination_name",
+            "departure__destination_pcode",
+            "departure__destination_country",
+        )
+        .annotate(n=Count("id"))
+        .order_by("-n", "departure__destination_name")
+    )
+    for row in rows:
+        destinations.append(
+            {
+                "kind": SITREP_KEYS[Kind(row["departure__kind"])],
+                "destination": row["departure__destination_name"],
+                "pcode": row["departure__destination_pcode"],
+                "country": row["departure__destination_country"],
+                "persons": row["n"],
+            }
+        )
+    by_nationality = {
+        (row["person__nationality"] or "unknown"): row["n"]
+        for row in received.values("person__nationality")
+        .annotate(n=Count("id"))
+        .order_by("-n", "person__nationality")
+    }
+    return {
+        **by_kind,
+        "total": sum(by_kind.values()),
+        "leaving": open_lines().count(),
+        "not_presented": DepartureLine.objects.filter(outcome=Outcome.NOT_PRESENTED).count(),
+        "refused": DepartureLine.objects.filter(outcome=Outcome.REFUSED).count(),
+        "unaccounted": unaccounted_lines().count(),
+        "by_destination": destinations,
+        "by_nationality": by_nationality,
+    }
+
+
+def candidates(
+    facility: Facility,
+    *,
+    nationality: str = "",
+    category: str = "",
+    households: Iterable[str] = (),
+    numbers: Iterable[str] = (),
+    whole_households: bool = True,
+) -> QuerySet:
+    """Persons placed at ``facility`` now, chosen by nationality, category, household numbers or
+    registration numbers; with ``whole_households``, everyone of a chosen person's household who is
+    at the same facility comes too (families go together unless someone decides otherwise)."""
+    here = Person.objects.filter(
+        placements__is_current=True,
+        placements__state=Placement.State.PLACED,
+        placements__facility=facility,
+        merged_into__isnull=True,
+    )
+    here = here.exclude(departure_lines__outcome=Outcome.PLANNED)
+    chosen = here
+    if nationality:
+        chosen = chosen.filter(nationality=nationality.upper())
+    if category:
+        if category == "undecided":
+            decided = CategoryDecision.objects.filter(is_current=True).values("person_id")
+            chosen = chosen.exclude(pk__in=decided)
+        else:
+            chosen = chosen.filter(
+                category_decisions__is_current=True, category_decisions__category=category
+            )
+    households = [h.strip() for h in households if h.strip()]
+    if households:
+        chosen = chosen.filter(household__number__in=households)
+    numbers = [n.strip() for n in numbers if n.strip()]
+    if numbers:
+        chosen = chosen.filter(number__in=numbers)
+    if whole_households:
+        family = here.filter(household_id__in=chosen.exclude(household=None).values("household_id"))
+        chosen = here.filter(Q(pk__in=chosen.values("pk")) | Q(pk__in=family.values("pk")))
+    return chosen.order_by("household_id", "id").distinct()

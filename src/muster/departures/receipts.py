@@ -1,0 +1,121 @@
+"""The receiving side's spreadsheet (CSV or XLSX): one row per person with their registration number
+and what happened to them, read into a row-by-row report before anything changes.
+
+Columns (header row, any order, case-insensitive): ``number`` (or ``registration_number``),
+``outcome`` (``received``, ``not_presented``, ``refused``), ``note``. Other columns are ignored.
+A number that appears twice is applied for neither row: the file contradicts or repeats itself and a
+person must not be confirmed on a guess.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+NUMBER_COLUMNS = ("number", "registration_number", "reg_no", "person")
+OUTCOME_SYNONYMS = {
+    "received": "received",
+    "yes": "received",
+    "not presented": "not_presented",
+    "absent": "not_presented",
+    "refused": "refused",
+    "rejected": "refused",
+}
+MAX_ROWS = 20000
+MAX_BYTES = 10 * 1024 * 1024
+
+
+class ReceiptFileError(ValueError):
+    """The file cannot be read at all (not CSV/XLSX, no number column, too large)."""
+
+
+@dataclass
+class ReportRow:
+    row: int
+    number: str
+    outcome: str
+    note: str
+    status: str = (
+        "ok"  # ok | unchanged | unknown_id | duplicate | not_on_manifest | bad_outcome | ...
+    )
+    message: str = ""
+    person_id: int | None = None
+
+
+@dataclass
+class ReceiptReport:
+    rows: list[ReportRow] = field(default_factory=list)
+    applied: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def ok_rows(self) -> list[ReportRow]:
+        return [r for r in self.rows if r.status == "ok"]
+
+    @property
+    def problems(self) -> list[ReportRow]:
+        return [r for r in self.rows if r.status not in ("ok", "unchanged")]
+
+    def summary(self) -> dict:
+        out: dict[str, int] = {}
+        for r in self.rows:
+            out[r.status] = out.get(r.status, 0) + 1
+        return out
+
+
+def read_rows(content: bytes, filename: str = "") -> list[tuple[int, dict[str, str]]]:
+    """(spreadsheet row number, {column: text}) for each non-empty row after the header."""
+    if len(content) > MAX_BYTES:
+        raise ReceiptFileError(_("the file is larger than 10 MB"))
+    if content[:2] == b"PK" or filename.lower().endswith(".xlsx"):
+        table = _xlsx_rows(content)
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ReceiptFileError(_("the file is neither UTF-8 CSV nor XLSX")) from None
+        table = list(csv.reader(io.StringIO(text)))
+    if not table:
+        raise ReceiptFileError(_("the file is empty"))
+    header = [str(h or "").strip().lower() for h in table[0]]
+    number_col = next((c for c in NUMBER_COLUMNS if c in header), None)
+    if number_col is None:
+        raise ReceiptFileError(
+            _("no registration number column: name one of %(cols)s")
+            % {"cols": ", ".join(NUMBER_COLUMNS)}
+        )
+    if "outcome" not in header:
+        raise ReceiptFileError(_("no 'outcome' column (received, not_presented, refused)"))
+    if len(table) - 1 > MAX_ROWS:
+        raise ReceiptFileError(_("more than %(n)d rows") % {"n": MAX_ROWS})
+    out = []
+    for i, values in enumerate(table[1:], start=2):
+        cells = [str(v).strip() if v is not None else "" for v in values]
+        if not any(cells):
+            continue
+        row = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))
+        row["number"] = row.get(number_col, "")
+        out.append((i, row))
+    return out
+
+
+def _xlsx_rows(content: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ReceiptFileError(_("the file is not a readable XLSX workbook")) from None
+    ws = wb.worksheets[0]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    wb.close()
+    return rows
+
+
+def normalise_outcome(text: str) -> str | None:
+    """'Not presented', 'not_presented', 'NOT-PRESENTED' -> 'not_presented'; unknown -> None."""
+    key = " ".join((text or "").strip().lower().replace("-", " ").replace("_", " ").split())
+    return OUTCOME_SYNONYMS.get(key)

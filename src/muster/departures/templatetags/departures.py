@@ -1,0 +1,26 @@
+"""``{% person_exit person %}``: the departure that took a person out of custody (or is taking them),
+for the person page. The page's own read is audited by its view; this shows no other person."""
+
+from django import template
+
+from muster.departures import queries
+
+register = template.Library()
+
+
+@register.inclusion_tag("departures/_person_exit.html", takes_context=True)
+def person_exit(context, person) -> dict:
+    """How and where: only when the page's ``fields`` may tell it (a handover tells "held")."""
+    line = queries.exit_of(person)
+    fields = context.get("fields") or frozenset()
+    return {
+        "exit": line,
+        "detailed": line is not None and queries.shows_exit(fields, line.departure.kind),
+    }
+
+
+@register.inclusion_tag("departures/_unaccounted.html", takes_context=True)
+def departures_unaccounted(context) -> dict:
+    """On the unaccounted page: how many left on a departure and are not confirmed (a figure; the
+    names are on the departures' discrepancy page, which checks its own permission)."""
+    return {"n": queries.unaccounted_lines().count(), "request": context.get("request")}

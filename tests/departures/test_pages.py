@@ -1,0 +1,316 @@
+"""Departures through the browser's door (Django's test client) and the API, per role."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from muster.audit.models import AuditEvent, ExportedPerson
+from muster.custody.models import Placement
+from muster.departures import services
+from muster.departures.models import Departure
+
+from .test_services import RETURN
+
+
+@pytest.fixture
+def planned(crowd, facilities, officers):
+    camp = facilities["camp"]
+    people = crowd(camp, 2, nationality="IRQ")
+    departure = services.plan_departure(
+        people, kind="return", from_facility=camp, details=RETURN, by=officers["planner"]
+    )
+    return departure, people
+
+
+def test_officer_plans_a_batch_by_nationality_keeping_households_together(
+    crowd, facilities, officers, login
+):
+    camp = facilities["camp"]
+    iraqis = crowd(camp, 3, nationality="IRQ")
+    crowd(camp, 2, nationality="SYR")
+    client = login(officers["planner"])
+    query = {
+        "from_facility": camp.pk,
+        "kind": "handover",
+        "nationality": "IRQ",
+        "whole_households": "on",
+    }
+    page = client.get(reverse("departure-new"), query)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert all(p.number in body for p in iraqis)
+    assert AuditEvent.objects.filter(action="departure.candidates.list").exists()
+    post = {
+        **query,
+        "person": [p.pk for p in iraqis],
+        "receiving_authority": "Iraqi security forces",
+        "legal_basis": "transfer agreement",
+        "destination_country": "IRQ",
+        "plan": "1",
+    }
+    response = client.post(reverse("departure-new"), post)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    departure = Departure.objects.get()
+    assert departure.kind == "handover" and departure.lines.count() == 12
+    assert departure.status == "planned"
+
+
+def test_planning_without_the_kinds_fields_names_them(crowd, facilities, officers, login):
+    camp = facilities["camp"]
+    people = crowd(camp, 1)
+    response = login(officers["planner"]).post(
+        reverse("departure-new"),
+        {
+            "from_facility": camp.pk,
+            "kind": "handover",
+            "numbers": people[0].number,
+            "whole_households": "on",
+            "person": [p.pk for p in people],
+            "plan": "1",
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert (
+        'data-testid="error-legal_basis"' in body
+        and 'data-testid="error-receiving_authority"' in body
+    )
+    assert not Departure.objects.exists()
+
+
+def test_manifest_page_approve_dispatch_confirm(planned, officers, login, make_user):
+    departure, people = planned
+    client = login(officers["planner"])
+    page = client.get(reverse("departure-detail", args=[departure.number]))
+    assert page.status_code == 200 and people[0].given_name in page.content.decode()
+    event = AuditEvent.objects.filter(action="departure.manifest.read").latest("seq")
+    assert sorted(event.detail["person_ids"]) == sorted(p.pk for p in people)
+    assert client.post(reverse("departure-dispatch", args=[departure.number])).status_code == 302
+    assert Placement.objects.filter(is_current=True, state="leaving").count() == 8
+    form = {f"outcome-{p.pk}": "received" for p in people[:7]}
+    form[f"outcome-{people[7].pk}"] = "not_presented"
+    form[f"note-{people[7].pk}"] = "not at the handover point"
+    assert (
+        client.post(reverse("departure-confirm", args=[departure.number]), form).status_code == 302
+    )
+    assert Placement.objects.filter(is_current=True, state="departed").count() == 7
+    page = client.get(reverse("departure-discrepancies")).content.decode()
+    assert people[7].number in page
+
+
+def test_import_page_shows_the_row_by_row_report(planned, officers, login):
+    departure, people = planned
+    services.dispatch_departure(departure, by=officers["planner"])
+    content = f"number,outcome,note\n{people[0].number},received,\nPNOBODY,received,\n".encode()
+    upload = io.BytesIO(content)
+    upload.name = "receipt.csv"
+    response = login(officers["planner"]).post(
+        reverse("departure-import", args=[departure.number]), {"file": upload}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="receipt-report"' in body and 'data-status="unknown_id"' in body
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_every_manifest_export_is_audited_with_the_persons_on_it(planned, officers, login, fmt):
+    departure, people = planned
+    response = login(officers["planner"]).get(
+        reverse(f"export-manifest-departure-{fmt}", args=[departure.number])
+    )
+    assert response.status_code == 200
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert rows[0][:4] == ["departure", "kind", "position", "number"]
+        assert {r[3] for r in rows[1:]} == {p.number for p in people}
+    else:
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert sheet.max_row == 9
+    event = AuditEvent.objects.get(action="export")
+    assert event.detail["export"] == "departure.manifest" and event.detail["format"] == fmt
+    assert event.object_id == str(departure.pk)
+    indexed = set(ExportedPerson.objects.filter(event=event).values_list("person_id", flat=True))
+    assert indexed == {p.pk for p in people}
+
+
+def test_roles_see_what_they_need_and_no_more(planned, officers, login, make_user, facilities):
+    departure, people = planned
+    detail = reverse("departure-detail", args=[departure.number])
+    export = reverse("export-manifest-departure-csv", args=[departure.number])
+    # A camp manager of the camp they leave from sees the manifest; of another camp, nothing.
+    here = make_user("camp_manager", facility=facilities["camp"])
+    assert login(here).get(detail).status_code == 200
+    elsewhere = make_user("camp_manager", facility=facilities["family_camp"])
+    assert login(elsewhere).get(detail).status_code == 404
+    assert login(elsewhere).get(export).status_code == 404
+    # Figures only for the coordinator; no manifest, no planning.
+    coordinator = make_user("coordinator")
+    assert login(coordinator).get(detail).status_code == 403
+    assert login(coordinator).get(reverse("departure-new")).status_code == 403
+    # A camp manager may look but not dispatch or confirm.
+    assert (
+        login(here).post(reverse("departure-dispatch", args=[departure.number])).status_code == 403
+    )
+    # A repatriation officer does not see protection flags in the API manifest.
+    data = (
+        login(officers["planner"])
+        .get(reverse("api-departure-detail", args=[departure.number]))
+        .json()
+    )
+    assert "unaccompanied_child" not in json.dumps(data)
+    assert data["manifest"][0]["given_name"] == people[0].given_name
+
+
+def test_the_approver_must_be_another_officer_through_the_api(crowd, facilities, officers, login):
+    camp = facilities["camp"]
+    people = crowd(camp, 1, nationality="IRQ")
+    client = login(officers["planner"])
+    body = {
+        "kind": "handover",
+        "from_facility": camp.pk,
+        "persons": [people[0].number],
+        "receiving_authority": "Iraqi security forces",
+        "legal_basis": "transfer agreement",
+    }
+    response = client.post(
+        reverse("api-departure-list"), json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    number = response.json()["number"]
+    assert response.json()["persons"] == 4  # the household came with the one named
+    again = client.post(
+        reverse("api-departure-approve", args=[number]), content_type="application/json"
+    )
+    assert again.status_code == 400 and "approved_by" in again.json()
+    approver = login(officers["approver"])
+    assert approver.post(reverse("api-departure-approve", args=[number])).status_code == 200
+    assert approver.post(reverse("api-departure-dispatch", args=[number])).status_code == 200
+    confirm = {"outcomes": [{"person": p.number, "outcome": "received"} for p in people]}
+    response = approver.post(
+        reverse("api-departure-confirm", args=[number]),
+        json.dumps(confirm),
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["received"] == 4
+
+
+def test_departed_person_keeps_record_shows_the_exit_and_is_still_found(planned, officers, login):
+    departure, people = planned
+    services.dispatch_departure(departure, by=officers["planner"])
+    services.confirm(departure, [(p.pk, "received", "") for p in people], by=officers["planner"])
+    client = login(officers["planner"])
+    page = client.get(reverse("person-detail", args=[people[0].number])).content.decode()
+    assert 'data-testid="person-exit"' in page and departure.number in page and "Hajin" in page
+    assert "Departed (" in page  # the timeline's exit
+    found = client.get(reverse("person-search"), {"q": people[0].number}).content.decode()
+    assert people[0].number in found
+
+
+def test_manifest_pdf_in_arabic_is_audited_with_the_persons(planned, officers, login):
+    pytest.importorskip("weasyprint")
+    departure, people = planned
+    client = login(officers["planner"])
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    response = client.get(reverse("export-manifest-departure-pdf", args=[departure.number]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    event = AuditEvent.objects.get(action="export")
+    assert event.detail["format"] == "pdf" and event.detail["rows"] == 8
+    indexed = set(ExportedPerson.objects.filter(event=event).values_list("person_id", flat=True))
+    assert indexed == {p.pk for p in people}
+
+
+def test_manifest_page_in_arabic_is_right_to_left_and_prints(planned, officers, login):
+    departure, _ = planned
+    client = login(officers["planner"])
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    body = client.get(reverse("departure-detail", args=[departure.number])).content.decode()
+    assert 'dir="rtl"' in body and "بيان الخروج" in body
+    assert "data-print" in body and 'class="printonly"' in body
+
+
+def test_coordinator_sees_departure_figures_not_names(planned, officers, login, make_user):
+    departure, people = planned
+    services.dispatch_departure(departure, by=officers["planner"])
+    services.confirm(departure, [(p.pk, "received", "") for p in people], by=officers["planner"])
+    client = login(make_user("coordinator"))
+    home = client.get(reverse("home")).content.decode()
+    assert 'data-testid="departure-figures"' in home and people[0].given_name not in home
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(reverse("export-sitrep-csv")).content.decode("utf-8-sig"))
+        )
+    )
+    section, item, persons = (
+        rows[0].index("section"),
+        rows[0].index("item"),
+        rows[0].index("persons"),
+    )
+    returned = next(r for r in rows if r[section] == "departures" and r[item] == "returned")
+    assert returned[persons] == "8"
+    by_destination = next(r for r in rows if r[section] == "departures by destination")
+    assert "Hajin" in by_destination[item]
+    assert any(r[section] == "departures by nationality" and r[item] == "IRQ" for r in rows)
+
+
+def test_unaccounted_page_counts_departures_not_confirmed(planned, officers, login, make_user):
+    departure, people = planned
+    services.dispatch_departure(departure, by=officers["planner"])
+    services.confirm(departure, [(people[0].pk, "not_presented", "absent")], by=officers["planner"])
+    page = login(make_user("camp_manager")).get(reverse("unaccounted")).content.decode()
+    assert 'data-testid="departures-unaccounted"' in page
+
+
+def test_nationality_verification_and_death_pages(crowd, facilities, officers, login):
+    from muster.departures.models import NationalityVerification
+
+    people = crowd(facilities["camp"], 1, nationality="FRA")
+    client = login(officers["planner"])
+    url = reverse("person-nationality", args=[people[0].number])
+    refused = client.post(url, {"nationality": "FRA", "method": "interview", "outcome": "verified"})
+    assert refused.status_code == 400 and "interview" in refused.content.decode()
+    assert not NationalityVerification.objects.exists()
+    done = client.post(
+        url,
+        {"nationality": "FRA", "method": "interview", "outcome": "verified",
+         "interview_note": "born in Roubaix, school named"},
+    )  # fmt: skip
+    assert done.status_code == 302
+    assert NationalityVerification.objects.get().verified_by == officers["planner"]
+    death = reverse("person-death", args=[people[1].number])
+    assert client.post(death, {"death_source": "", "death_date": "2019-13-01"}).status_code == 400
+    assert (
+        client.post(
+            death, {"death_source": "clinic certificate 12", "death_date": "2019-03-01"}
+        ).status_code
+        == 302
+    )
+    assert Placement.objects.get(person=people[1], is_current=True).state == "departed"
+
+
+def test_api_bad_input_is_a_400_naming_the_field(crowd, facilities, officers, login):
+    people = crowd(facilities["camp"], 1)
+    client = login(officers["planner"])
+    for body, field in (
+        ({"kind": "exile", "from_facility": facilities["camp"].pk}, "kind"),
+        ({"kind": "return", "from_facility": 999999}, "from_facility"),
+        ({"kind": "return", "from_facility": facilities["camp"].pk}, "persons"),
+        (
+            {
+                "kind": "return",
+                "from_facility": facilities["camp"].pk,
+                "persons": [people[0].number],
+            },
+            "destination_name",
+        ),
+    ):
+        response = client.post(
+            reverse("api-departure-list"), json.dumps(body), content_type="application/json"
+        )
+        assert response.status_code == 400, (body, response.content)
+        assert field in response.json(), response.json()
+    assert not Departure.objects.exists()
