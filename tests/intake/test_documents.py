@@ -7,6 +7,7 @@ import pytest
 from muster.intake import documents, mrz
 from muster.intake.documents import check_document_number
 from muster.intake.kobo import document_problems
+from muster.intake.mrz import parse as mrz_parse
 
 
 @pytest.mark.parametrize(
@@ -79,7 +80,7 @@ def test_an_imported_syrian_id_of_the_wrong_length_is_refused_by_the_import():
     assert document_problems(good) == [] and good["number"] == "01020304056"
 
 
-@pytest.mark.parametrize("module", [documents, mrz])
+@pytest.mark.parametrize("module", [documents, mrz, mrz_parse])
 def test_docstring_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted and not result.failed

@@ -1,0 +1,141 @@
+"""What a clerk's typing or a scanner gets wrong, put right only where the field says what it must be.
+
+Lowercase, spaces for fillers, look-alike letters in digit fields (and digits in letter fields),
+missing or extra trailing fillers: each repair is listed in the warnings. A document number may
+hold both letters and digits, so it is never repaired: a failed check names its look-alikes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from muster.intake.mrz.fields import FILLER, Check, MRZError
+
+_ALLOWED = re.compile(r"[A-Z0-9<]")
+
+# Look-alikes, read the way the field's type requires.
+_AS_DIGIT = {
+    "O": "0",
+    "Q": "0",
+    "D": "0",
+    "I": "1",
+    "L": "1",
+    "Z": "2",
+    "S": "5",
+    "B": "8",
+    "G": "6",
+}
+_AS_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G"}
+# Pairs a clerk confuses in a document number, where both are legal: named when its check fails.
+_SWAPS = {"O": "0", "0": "O", "I": "1", "1": "I", "S": "5", "5": "S", "B": "8", "8": "B", "Z": "2",
+          "2": "Z", "Q": "0", "D": "0", "G": "6", "6": "G"}  # fmt: skip
+
+
+def _clean_lines(raw: str | Sequence[str], warnings: list[str]) -> list[str]:
+    # One text with line breaks, or lines (a pasted argument may still hold a line break).
+    raw = [raw] if isinstance(raw, str) else raw
+    raw = [part for item in raw for part in str(item).splitlines()]
+    lines = []
+    lowered = False
+    for line in raw:
+        # Scanners and keyboards produce look-alike fillers: the guillemet is two fillers.
+        text = unicodedata.normalize("NFKC", str(line)).replace("«", "<<").replace("‹", "<")
+        text = text.strip()
+        if not text:
+            continue
+        if text != text.upper():
+            lowered = True
+        lines.append(text.upper())
+    if lowered:
+        warnings.append("typed in lowercase: read as capitals")
+    if not lines:
+        raise MRZError("no MRZ lines given")
+    return lines
+
+
+def _fit(line: str, n: int, width: int, warnings: list[str]) -> str:
+    """The line at its standard width: spaces read, trailing fillers added or dropped."""
+    if " " in line:
+        # A space is most often typed for a filler; one typed between groups makes the line too long.
+        filled = line.replace(" ", FILLER)
+        if len(filled) <= width:
+            warnings.append(f"line {n}: spaces read as fillers '<'")
+            line = filled
+        else:
+            warnings.append(f"line {n}: spaces removed")
+            line = line.replace(" ", "")
+    for pos, ch in enumerate(line, start=1):
+        if not _ALLOWED.fullmatch(ch):
+            raise MRZError(f"position {pos}: {ch!r} is not an MRZ character (A-Z, 0-9, <)", line=n)
+    if len(line) < width:
+        warnings.append(f"line {n}: {width - len(line)} missing trailing filler(s) '<' added")
+        line = line + FILLER * (width - len(line))
+    elif len(line) > width:
+        extra = line[width:]
+        if extra.strip(FILLER):
+            raise MRZError(f"has {len(line)} characters; this format has {width} per line", line=n)
+        warnings.append(f"line {n}: {len(extra)} extra trailing filler(s) dropped")
+        line = line[:width]
+    return line
+
+
+class _Reader:
+    """Reads fields off the fitted lines by position, correcting look-alikes by field type."""
+
+    def __init__(self, lines: list[str], warnings: list[str]):
+        self.lines = [list(line) for line in lines]
+        self.warnings = warnings
+
+    def raw(self, n: int, start: int, end: int) -> str:
+        """Characters ``start``..``end`` (1-based, inclusive) of line ``n``, as they stand."""
+        return "".join(self.lines[n - 1][start - 1 : end])
+
+    def _fix(self, n: int, start: int, end: int, name: str, table: dict, keep: str) -> str:
+        text = self.raw(n, start, end)
+        out = []
+        for i, ch in enumerate(text):
+            if ch in keep:
+                out.append(ch)
+            elif ch in table:
+                self.warnings.append(
+                    f"line {n}, {name}: {ch!r} at position {start + i} read as {table[ch]!r}"
+                )
+                out.append(table[ch])
+                self.lines[n - 1][start - 1 + i] = table[ch]
+            else:
+                kind = "a digit" if table is _AS_DIGIT else "a letter"
+                raise MRZError(
+                    f"{ch!r} at position {start + i} must be {kind} or '<'", line=n, field=name
+                )
+        return "".join(out)
+
+    def digits(self, n: int, start: int, end: int, name: str) -> str:
+        return self._fix(n, start, end, name, _AS_DIGIT, "0123456789<")
+
+    def letters(self, n: int, start: int, end: int, name: str) -> str:
+        return self._fix(n, start, end, name, _AS_LETTER, "ABCDEFGHIJKLMNOPQRSTUVWXYZ<")
+
+    def text(self) -> list[str]:
+        return ["".join(line) for line in self.lines]
+
+
+def _look_alike_hint(number: str) -> str:
+    """Where to look when a document number's check fails: its look-alike characters.
+
+    No reading is guessed: a check digit is a sum modulo 10, so one swap in ten satisfies it by
+    chance, and the composite check adds nothing (it sums the same characters with the same weights).
+    """
+    shown = sorted({ch for ch in number if ch in _SWAPS})
+    if not shown:
+        return ""
+    return f"compare {', '.join(shown)} in {number.rstrip(FILLER)} with the printed document"
+
+
+def _with_hint(checks: list[Check], number: str) -> list[Check]:
+    first = checks[0]
+    if first.ok:
+        return checks
+    hint = _look_alike_hint(number)
+    return [Check(first.field, first.expected, first.found, False, hint), *checks[1:]]
