@@ -1,5 +1,8 @@
 """The tracing matcher: renamed children, grown ages, any script, and no false confidence."""
 
+import doctest
+import importlib
+
 import pytest
 
 from muster.tracing.matching import CONFIDENT_SCORE, RequestError, TracingIndex, check_request
@@ -146,3 +149,10 @@ def test_age_at_separation_needs_the_date_of_separation():
     with pytest.raises(RequestError, match="age_at_separation"):
         check_request({"record_id": "q", "given_name": "Nadia", "age_at_separation": "nine",
                        "separation_date": "2014-08-15"})  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["records", "index"])
+def test_docstring_examples_run(name):
+    module = importlib.import_module(f"muster.tracing.matching.{name}")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted and not result.failed

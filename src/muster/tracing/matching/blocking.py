@@ -1,0 +1,67 @@
+"""Blocking: the inverted-index keys of a registered person, and the keys a request reads."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from muster.identity import NameKey
+from muster.tracing.matching.records import _Person, _Query
+from muster.tracing.matching.weights import YEAR_WINDOW
+from muster.tracing.places import SINJAR
+
+
+def _skeletons(key: NameKey) -> set[str]:
+    return {s for s in (key.skeleton, key.skeleton2) if len(s) >= 2}
+
+
+def _place_key(p: _Person) -> str:
+    return p.place_id or p.place.key1
+
+
+# Block rules: (rule name, name field index or None).  A name rule keys on the name's skeleton,
+# the sex and the birth year; the lineage rule on mother and family name alone, for an age
+# estimate far off.
+_YEAR_RULES = (("mother", 4), ("given", 0), ("alias", 5), ("father", 1), ("grandfather", 2))
+
+
+def _block_keys(p: _Person) -> Iterable[tuple]:
+    year = p.year if p.year is not None else "?"
+    sex = p.sex or "?"
+    for rule, i in _YEAR_RULES:
+        for s in _skeletons(p.names[i]):
+            yield ("given" if rule == "alias" else rule, s, sex, year)
+    if p.place.folded:
+        yield ("place", _place_key(p), sex, year)
+    for m in _skeletons(p.names[4]):
+        yield ("mother_any_year", m, sex)
+        for f in _skeletons(p.names[3]):
+            yield ("lineage", m, f)
+
+
+def _query_keys(q: _Query) -> Iterable[tuple[str, list[tuple]]]:
+    p = q.person
+    if q.centre is not None:
+        lo = int(math.floor(q.centre - q.slack)) - YEAR_WINDOW
+        hi = int(math.ceil(q.centre + q.slack)) + YEAR_WINDOW
+        years: list[object] = [*range(lo, hi + 1), "?"]
+    else:
+        years = []  # no year: only the rules without one
+    sexes = [p.sex, "?"] if p.sex else ["M", "F", "?"]
+    if years:
+        for rule, i in _YEAR_RULES[:1] + _YEAR_RULES[1:2] + _YEAR_RULES[3:]:
+            skeletons = _skeletons(p.names[i])
+            if skeletons:
+                keys = [(rule, s, x, y) for s in skeletons for x in sexes for y in years]
+                yield rule, keys
+        if p.place.folded:
+            # A village's request also reads the district's block ("Sinjar" in the register).
+            places = {_place_key(p), SINJAR} if p.place_id else {_place_key(p)}
+            keys = [("place", k, x, y) for k in places for x in sexes for y in years]
+            yield "place", keys
+    mothers = _skeletons(p.names[4])
+    if mothers:
+        yield "mother_any_year", [("mother_any_year", m, x) for m in mothers for x in sexes]
+    lineage = [("lineage", m, f) for m in mothers for f in _skeletons(p.names[3])]
+    if lineage:
+        yield "lineage", lineage

@@ -1,0 +1,123 @@
+"""A tracing request and a registered person as the matcher reads them, and the request's checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from muster.core.parsing import parse_int
+from muster.identity import NameKey, check_record, normalise_name
+from muster.tracing.matching.weights import NAME_FIELDS, REQUEST_FIELDS
+from muster.tracing.places import sinjar_place
+
+
+@dataclass(frozen=True, slots=True)
+class TraceCandidate:
+    """A registered person who may be the one sought, with the evidence field by field."""
+
+    record_id: str
+    score: float  # log2 likelihood ratio, bits
+    confident: bool
+    reading: str  # "birth name" or "renamed": which state explains the evidence better
+    explanation: dict[str, dict[str, str]]
+
+    def explanation_text(self) -> str:
+        """One line for a CSV cell: ``field level (weight); ...``, strongest evidence first."""
+        items = sorted(self.explanation.items(), key=lambda kv: -abs(float(kv[1]["weight"])))
+        parts = [f"reading {self.reading}"]
+        for field, item in items:
+            if item["level"] == "missing":
+                parts.append(f"{field} missing")
+            else:
+                parts.append(f"{field} {item['level']} ({float(item['weight']):+.1f})")
+        return "; ".join(parts)
+
+
+class RequestError(ValueError):
+    """A request that cannot be read; the message names the field."""
+
+
+@dataclass(slots=True)
+class _Person:
+    names: tuple[NameKey, ...]  # NAME_FIELDS, then alias
+    sex: str
+    year: int | None
+    place: NameKey
+    place_id: str  # a Sinjar place id, or ""
+
+
+@dataclass(slots=True)
+class _Query:
+    person: _Person
+    centre: float | None  # estimated birth year (a half year when from an age)
+    slack: float  # the request's own uncertainty, in years
+    place_text: str
+    record: dict[str, str]
+
+
+def _year(record: Mapping[str, str]) -> int | None:
+    dob = record.get("date_of_birth") or ""
+    year = record.get("birth_year") or dob[:4]
+    return int(year) if year else None
+
+
+def check_request(record: Mapping[str, object], row: int | None = None) -> dict[str, str]:
+    """A request as a checked person record plus the request columns (all strings).
+
+    >>> check_request({"record_id": "q1", "given_name": "Nadia", "age_at_separation": "9",
+    ...                "separation_date": "2014-08-15"})["age_at_separation"]
+    '9'
+    """
+    where = f"row {row}, " if row else ""
+    person = {k: v for k, v in record.items() if k not in REQUEST_FIELDS}
+    out = check_record(person, row)
+    extra = {f: str(record.get(f) or "").strip() for f in REQUEST_FIELDS}
+    when = extra["separation_date"]
+    if when:
+        try:
+            date.fromisoformat(when)
+        except ValueError:
+            raise RequestError(
+                f"{where}column separation_date: '{when}' is not a date (YYYY-MM-DD)"
+            ) from None
+    age = extra["age_at_separation"]
+    if age:
+        if parse_int(age, lo=0, hi=120) is None:
+            raise RequestError(
+                f"{where}column age_at_separation: '{age}' is not an age in years (0-120)"
+            )
+        if not when:
+            raise RequestError(
+                f"{where}column separation_date: needed with age_at_separation "
+                "(the age is counted from it)"
+            )
+    return {**out, **extra}
+
+
+def _name_keys(record: Mapping[str, str]) -> tuple[NameKey, ...]:
+    parts = [normalise_name(record.get(f) or "", "family" if f == "family_name" else "given")
+             for f in NAME_FIELDS]  # fmt: skip
+    parts.append(normalise_name(record.get("alias") or ""))
+    return tuple(parts)
+
+
+def _person(record: Mapping[str, str], place_text: str) -> _Person:
+    place = normalise_name(place_text, "place")
+    return _Person(
+        _name_keys(record), record.get("sex") or "", _year(record), place, sinjar_place(place_text)
+    )
+
+
+def _query(request: Mapping[str, str]) -> _Query:
+    place_text = request.get("separation_place") or request.get("place_of_origin") or ""
+    person = _person(request, place_text)
+    age, when = request.get("age_at_separation") or "", request.get("separation_date") or ""
+    if person.year is not None:
+        centre, slack = float(person.year), 0.0
+    elif age and when:
+        # Born in the year of separation minus the age, or the year before: the centre of the two.
+        centre, slack = int(when[:4]) - int(age) - 0.5, 0.5
+    else:
+        centre, slack = None, 0.0
+    return _Query(person, centre, slack, place_text, dict(request))
