@@ -3,9 +3,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from muster.core.errors import errors_from, one_line
+from muster.core.errors import codes_from, errors_from, one_line
 from muster.custody import services as custody
 from muster.people import services as people
+from muster.protection import services as protection
+from muster.screening import services as screening
 from tests import factories
 
 
@@ -47,3 +49,39 @@ def test_a_correction_without_a_reason_is_refused_with_its_code():
     with pytest.raises(ValidationError) as refused:
         people.correct_person(head, {"given_name": "Mohammed"}, reason=" ", by=factories.user())
     assert codes(refused.value) == {"reason": ["reason_required"]}
+
+
+def test_codes_from_keeps_the_codes_and_leaves_out_fields_without_one():
+    exc = ValidationError(
+        {"reason": [ValidationError("needs a reason", code="reason_required")], "x": ["no code"]}
+    )
+    assert codes_from(exc) == {"reason": ["reason_required"]}
+    assert codes_from(ValidationError("no", code="refused"), non_field="detail") == {
+        "detail": ["refused"]
+    }
+
+
+@pytest.mark.django_db
+def test_a_category_decision_refused_on_three_fields_carries_a_code_for_each():
+    places = factories.facilities()
+    head = factories.household(reception_point=places["reception"]).members.first()
+    with pytest.raises(ValidationError) as refused:
+        screening.decide_category(head, "jailed", reason=" ", by=None)
+    assert codes(refused.value) == {
+        "category": ["not_a_category"],
+        "reason": ["reason_required"],
+        "decided_by": ["officer_required"],
+    }
+
+
+@pytest.mark.django_db
+def test_a_protection_review_refused_on_three_fields_carries_a_code_for_each():
+    places = factories.facilities()
+    child = factories.household(reception_point=places["reception"]).members.last()
+    with pytest.raises(ValidationError) as refused:
+        protection.record_protection_review(child, outcome="maybe", reason="", by=None)
+    assert codes(refused.value) == {
+        "outcome": ["not_an_outcome"],
+        "reason": ["reason_required"],
+        "reviewer": ["reviewer_required"],
+    }

@@ -170,3 +170,17 @@ def test_held_through_the_api_needs_a_second_officer(api_as, registered):
     response = second.post(url, {"note": "read the statements"})
     assert response.status_code == 200, response.content
     assert response.json()["is_current"] is True
+
+
+def test_a_refusal_on_several_fields_returns_each_fields_stable_code(api_as, registered):
+    head = members(registered)[0]
+    _, officer = api_as("screening_officer")
+    proposal = {"person": head.number, "category": "held", "reason": "listed", "basis": "W-3"}
+    decision = officer.post("/api/screening/category-decisions/", proposal).json()
+    # The proposer refusing their own proposal, without saying why: two fields refused at once.
+    response = officer.post(f"/api/screening/category-decisions/{decision['id']}/refuse/", {})
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["codes"] == {"approved_by": ["same_officer"], "note": ["note_required"]}
+    assert body["note"] == ["say why the decision is refused"]
+    assert "second officer" in body["approved_by"][0]

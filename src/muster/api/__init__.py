@@ -5,7 +5,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from muster.api.permissions import audit_denied, record_pending_refusal
-from muster.core.errors import errors_from
+from muster.core.errors import codes_from, errors_from
 
 
 def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -35,15 +35,23 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
 
 
 def exception_handler(exc, context):
-    """JSON for every refusal: field-level 400s (services' Django errors too), audited 403s."""
+    """JSON for every refusal: field-level 400s (services' Django errors too), audited 403s.
+
+    A service's refusal also carries its stable codes under ``codes`` (``{field: [code]}``), for
+    programs; the messages beside them are for people.
+    """
+    codes: dict[str, list[str]] = {}
     if isinstance(exc, DjangoValidationError):
         detail = errors_from(exc, non_field="detail")
+        codes = codes_from(exc, non_field="detail")
         exc = ValidationError(detail)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, ValidationError):
         response.data = flatten_errors(response.data)
+        if codes:
+            response.data["codes"] = codes
     if response.status_code == 404:
         # One answer for "no such object" and "not yours to see": Django's default names the model
         # ("No Person matches the given query.") only when the object is missing, which tells an

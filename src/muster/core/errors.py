@@ -13,6 +13,20 @@ def errors_from(exc: ValidationError, non_field: str = NON_FIELD) -> dict[str, l
     return {non_field: exc.messages}
 
 
+def codes_from(exc: ValidationError, non_field: str = NON_FIELD) -> dict[str, list[str]]:
+    """The stable codes of a ValidationError as {field: [codes]}, fields without a code left out.
+
+    A program reads these instead of the messages, which are translated and may be reworded.
+    """
+    pairs = exc.error_dict.items() if hasattr(exc, "error_dict") else [(non_field, exc.error_list)]
+    out: dict[str, list[str]] = {}
+    for field, errors in pairs:
+        found = [e.code for e in errors if e.code]
+        if found:
+            out[field] = found
+    return out
+
+
 def one_line(exc: ValidationError) -> str:
     """The error as one line, ``field: message; other: message`` (a CLI's last words)."""
     if hasattr(exc, "error_dict"):

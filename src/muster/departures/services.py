@@ -75,11 +75,11 @@ def _numbers(persons: Iterable) -> str:
 
 
 def _clean_details(kind: str, details: dict) -> dict:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     if kind not in Kind.values:
         raise ValidationError(
-            {"kind": [_("'%(v)s' is not a kind of departure (%(list)s)")
-                      % {"v": str(kind)[:40], "list": ", ".join(Kind.values)}]}
+            {"kind": [ValidationError(_("'%(v)s' is not a kind of departure (%(list)s)")
+                      % {"v": str(kind)[:40], "list": ", ".join(Kind.values)}, code="not_a_kind")]}
         )  # fmt: skip
     clean = {}
     for key in DETAIL_FIELDS:
@@ -87,7 +87,9 @@ def _clean_details(kind: str, details: dict) -> dict:
         if isinstance(value, str):
             value = value.strip()
             if any(ord(c) < 32 and c not in "\n\t" for c in value):
-                errors[key] = [_("contains a control character")]
+                errors[key] = [
+                    ValidationError(_("contains a control character"), code="control_character")
+                ]
         clean[key] = value if value not in (None, "") else ("" if key not in _DATES else None)
     for key in _DATES:
         value = clean[key]
@@ -96,20 +98,33 @@ def _clean_details(kind: str, details: dict) -> dict:
 
             day = parse_day(value)
             if day is None:
-                errors[key] = [_("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": value[:40]}]
+                errors[key] = [
+                    ValidationError(
+                        _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": value[:40]},
+                        code="not_a_date",
+                    )
+                ]
             clean[key] = day
     country = clean["destination_country"]
     if country:
         country = country.upper()
         if len(country) != 3 or not country.isascii() or not country.isalpha():
             errors["destination_country"] = [
-                _("'%(v)s' is not a country code (ISO 3166 alpha-3, e.g. IRQ)")
-                % {"v": country[:20]}
+                ValidationError(
+                    _("'%(v)s' is not a country code (ISO 3166 alpha-3, e.g. IRQ)")
+                    % {"v": country[:20]},
+                    code="not_a_country",
+                )
             ]
         clean["destination_country"] = country
     for key in REQUIRED[kind]:
         if not clean[key] and key not in errors:
-            errors[key] = [_("required for a departure of kind '%(k)s'") % {"k": Kind(kind).label}]
+            errors[key] = [
+                ValidationError(
+                    _("required for a departure of kind '%(k)s'") % {"k": Kind(kind).label},
+                    code="required_for_kind",
+                )
+            ]
     if errors:
         raise ValidationError(errors)
     return clean
@@ -165,22 +180,36 @@ def check_persons(
     departure: Departure | None = None,
 ) -> protection.TransferPlan:
     """Every refusal rule, with all the reasons at once; returns the household separations made."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     ids = [p.pk for p in persons]
     if not persons:
-        raise ValidationError({"persons": [_("select at least one person")]})
+        raise ValidationError(
+            {"persons": [ValidationError(_("select at least one person"), code="nobody_selected")]}
+        )
     if len(set(ids)) != len(ids):
-        raise ValidationError({"persons": [_("a person is listed twice")]})
+        raise ValidationError(
+            {"persons": [ValidationError(_("a person is listed twice"), code="listed_twice")]}
+        )
     if len(ids) > MAX_BATCH:
         raise ValidationError(
-            {"persons": [_("at most %(n)d persons on one departure") % {"n": MAX_BATCH}]}
+            {
+                "persons": [
+                    ValidationError(
+                        _("at most %(n)d persons on one departure") % {"n": MAX_BATCH},
+                        code="too_many_persons",
+                    )
+                ]
+            }
         )
     by_id = {p.pk: p for p in persons}
     away = custody_exits.not_placed_at(ids, from_facility)
     if away:
         errors["persons"] = [
-            _("not currently at %(f)s: %(list)s")
-            % {"f": from_facility.name, "list": _numbers(by_id[i] for i in away)}
+            ValidationError(
+                _("not currently at %(f)s: %(list)s")
+                % {"f": from_facility.name, "list": _numbers(by_id[i] for i in away)},
+                code="not_at_facility",
+            )
         ]
     other = DepartureLine.objects.filter(person_id__in=ids, outcome__in=[Outcome.PLANNED, *OPEN])
     if departure is not None:
@@ -188,52 +217,69 @@ def check_persons(
     elsewhere = list(other.values_list("person_id", "departure__number"))
     if elsewhere:
         errors.setdefault("persons", []).append(
-            _("already on another departure: %(list)s")
-            % {"list": ", ".join(f"{by_id[p].number} ({d})" for p, d in elsewhere[:20])}
+            ValidationError(
+                _("already on another departure: %(list)s")
+                % {"list": ", ".join(f"{by_id[p].number} ({d})" for p, d in elsewhere[:20])},
+                code="on_another_departure",
+            )
         )
     held = _held(ids)
     if held and kind not in HELD_MAY_LEAVE:
         errors["held"] = [
-            _(
-                "%(list)s: held (or proposed as held). A held person leaves custody only by "
-                "handover to an authority with its legal basis, for treatment abroad, or by death; "
-                "screening must review the category first."
+            ValidationError(
+                _(
+                    "%(list)s: held (or proposed as held). A held person leaves custody only by "
+                    "handover to an authority with its legal basis, for treatment abroad, or by death; "
+                    "screening must review the category first."
+                )
+                % {"list": _numbers(by_id[i] for i in held)},
+                code="held",
             )
-            % {"list": _numbers(by_id[i] for i in held)}
         ]
     if kind != Kind.DEATH:
         alone = protection.children_without_caregiver(persons)
         if alone:
             errors["protection_review"] = [
-                _(
-                    "%(list)s: under 18 (or age unknown) with no adult of their household on this "
-                    "departure. Add the family, or record a protection review that permits the "
-                    "departure with a named caregiver."
+                ValidationError(
+                    _(
+                        "%(list)s: under 18 (or age unknown) with no adult of their household on this "
+                        "departure. Add the family, or record a protection review that permits the "
+                        "departure with a named caregiver."
+                    )
+                    % {"list": _numbers(alone)},
+                    code="protection_review_required",
                 )
-                % {"list": _numbers(alone)}
             ]
     if kind == Kind.REPATRIATION and details.get("destination_country"):
         unverified = _unverified(persons, details["destination_country"])
         if unverified:
             errors["nationality"] = [
-                _(
-                    "%(list)s: nationality not verified as %(c)s; record the documents or interview first"
+                ValidationError(
+                    _(
+                        "%(list)s: nationality not verified as %(c)s; record the documents or interview first"
+                    )
+                    % {"list": _numbers(unverified), "c": details["destination_country"]},
+                    code="nationality_not_verified",
                 )
-                % {"list": _numbers(unverified), "c": details["destination_country"]}
             ]
     if kind == Kind.RETURN and not details.get("guarantor"):
         sponsored = _family_of_held(ids)
         if sponsored:
             errors["guarantor"] = [
-                _("%(list)s: family of a held person; a return needs a named sponsor or guarantor")
-                % {"list": _numbers(by_id[i] for i in sponsored)}
+                ValidationError(
+                    _(
+                        "%(list)s: family of a held person; a return needs a named sponsor or guarantor"
+                    )
+                    % {"list": _numbers(by_id[i] for i in sponsored)},
+                    code="guarantor_required",
+                )
             ]
     plan = protection.TransferPlan()
     if kind != Kind.DEATH:
         try:
             plan = protection.check_departure_split(persons, separation_reason=separation_reason)
         except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
+            for key, messages in exc.error_dict.items():
                 errors.setdefault(key, []).extend(messages)
     if errors:
         raise ValidationError(errors)
@@ -257,7 +303,16 @@ def plan_departure(
     """
     clean = _clean_details(kind, details)
     if kind == Kind.DEATH:
-        raise ValidationError({"kind": [_("a death is recorded with record_death, not planned")]})
+        raise ValidationError(
+            {
+                "kind": [
+                    ValidationError(
+                        _("a death is recorded with record_death, not planned"),
+                        code="use_record_death",
+                    )
+                ]
+            }
+        )
     persons = list(persons)
     check_persons(persons, kind, clean, from_facility, separation_reason=separation_reason)
     now = timezone.now()
@@ -305,12 +360,19 @@ def approve_departure(departure: Departure, *, by, note: str = "", request=None)
     departure = _locked(departure)
     if departure.status != Status.PLANNED:
         raise ValidationError(
-            {"status": [_("%(d)s is %(s)s, not awaiting approval")
-                        % {"d": departure.number, "s": departure.get_status_display()}]}
+            {"status": [ValidationError(_("%(d)s is %(s)s, not awaiting approval")
+                        % {"d": departure.number, "s": departure.get_status_display()}, code="not_awaiting_approval")]}
         )  # fmt: skip
     if by is None or departure.created_by_id == getattr(by, "pk", None):
         raise ValidationError(
-            {"approved_by": [_("a second officer must approve: not the one who planned it")]}
+            {
+                "approved_by": [
+                    ValidationError(
+                        _("a second officer must approve: not the one who planned it"),
+                        code="same_officer",
+                    )
+                ]
+            }
         )
     departure.status = Status.APPROVED
     departure.approved_by = by
@@ -330,12 +392,20 @@ def approve_departure(departure: Departure, *, by, note: str = "", request=None)
 def cancel_departure(departure: Departure, *, reason: str, by, request=None) -> Departure:
     """Call off a departure before dispatch; its persons stay where they are, free for another."""
     if not (reason or "").strip():
-        raise ValidationError({"reason": [_("say why the departure is called off")]})
+        raise ValidationError(
+            {
+                "reason": [
+                    ValidationError(
+                        _("say why the departure is called off"), code="reason_required"
+                    )
+                ]
+            }
+        )
     departure = _locked(departure)
     if departure.status not in (Status.PLANNED, Status.APPROVED):
         raise ValidationError(
-            {"status": [_("%(d)s has been dispatched: confirm or refuse its persons instead")
-                        % {"d": departure.number}]}
+            {"status": [ValidationError(_("%(d)s has been dispatched: confirm or refuse its persons instead")
+                        % {"d": departure.number}, code="already_dispatched")]}
         )  # fmt: skip
     departure.lines.filter(outcome=Outcome.PLANNED).update(
         outcome=Outcome.WITHDRAWN, note=reason.strip(), resolved_at=timezone.now(), resolved_by=by
@@ -465,7 +535,14 @@ def confirm(
     departure = _locked(departure)
     if departure.status not in (Status.DISPATCHED, Status.CLOSED):
         raise ValidationError(
-            {"status": [_("%(d)s has not been dispatched") % {"d": departure.number}]}
+            {
+                "status": [
+                    ValidationError(
+                        _("%(d)s has not been dispatched") % {"d": departure.number},
+                        code="not_dispatched",
+                    )
+                ]
+            }
         )
     wanted = {}
     errors: list[str] = []
@@ -580,7 +657,14 @@ def record_death(
         current = Placement.objects.filter(person=person, is_current=True).first()
         if current is None or current.state != Placement.State.PLACED:
             raise ValidationError(
-                {"persons": [_("%(p)s is not at a facility now") % {"p": person.number}]}
+                {
+                    "persons": [
+                        ValidationError(
+                            _("%(p)s is not at a facility now") % {"p": person.number},
+                            code="not_at_a_facility",
+                        )
+                    ]
+                }
             )
         from_facility = current.facility
     check_persons([person], Kind.DEATH, clean, from_facility)
@@ -644,23 +728,36 @@ def verify_nationality(
 ) -> list[NationalityVerification]:
     """Record how each person's nationality was (or was not) verified: documents seen, interview,
     confirmed by the state. With a document method, each person's document of that country is named."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     nationality = (nationality or "").strip().upper()
     if len(nationality) != 3 or not nationality.isascii() or not nationality.isalpha():
         errors["nationality"] = [
-            _("'%(v)s' is not a country code (ISO 3166 alpha-3)") % {"v": nationality[:20]}
+            ValidationError(
+                _("'%(v)s' is not a country code (ISO 3166 alpha-3)") % {"v": nationality[:20]},
+                code="not_a_country",
+            )
         ]
     if method not in NationalityVerification.Method.values:
-        errors["method"] = [_("'%(v)s' is not a method (%(list)s)")
-                            % {"v": str(method)[:40], "list": ", ".join(NationalityVerification.Method.values)}]  # fmt: skip
+        errors["method"] = [ValidationError(_("'%(v)s' is not a method (%(list)s)")
+                            % {"v": str(method)[:40], "list": ", ".join(NationalityVerification.Method.values)}, code="not_a_method")]  # fmt: skip
     if outcome not in NationalityVerification.Outcome.values:
         errors["outcome"] = [
-            _("'%(v)s' is not an outcome (verified, not_verified)") % {"v": str(outcome)[:40]}
+            ValidationError(
+                _("'%(v)s' is not an outcome (verified, not_verified)") % {"v": str(outcome)[:40]},
+                code="not_an_outcome",
+            )
         ]
     if method in ("interview", "both") and not (interview_note or "").strip():
-        errors["interview_note"] = [_("an interview needs a note of what was established")]
+        errors["interview_note"] = [
+            ValidationError(
+                _("an interview needs a note of what was established"),
+                code="interview_note_required",
+            )
+        ]
     if not persons:
-        errors["persons"] = [_("select at least one person")]
+        errors["persons"] = [
+            ValidationError(_("select at least one person"), code="nobody_selected")
+        ]
     if errors:
         raise ValidationError(errors)
     documents: dict[int, int] = {}
@@ -672,8 +769,8 @@ def verify_nationality(
         missing = [p for p in persons if p.pk not in documents]
         if missing and outcome == NationalityVerification.Outcome.VERIFIED:
             raise ValidationError(
-                {"method": [_("%(list)s: no identity document of %(c)s recorded; verify by interview")
-                            % {"list": _numbers(missing), "c": nationality}]}
+                {"method": [ValidationError(_("%(list)s: no identity document of %(c)s recorded; verify by interview")
+                            % {"list": _numbers(missing), "c": nationality}, code="no_document")]}
             )  # fmt: skip
     now = timezone.now()
     rows = NationalityVerification.objects.bulk_create(
@@ -723,7 +820,14 @@ def import_receipt(
     departure = Departure.objects.select_related("from_facility").get(pk=departure.pk)
     if departure.status not in (Status.DISPATCHED, Status.CLOSED):
         raise ValidationError(
-            {"status": [_("%(d)s has not been dispatched") % {"d": departure.number}]}
+            {
+                "status": [
+                    ValidationError(
+                        _("%(d)s has not been dispatched") % {"d": departure.number},
+                        code="not_dispatched",
+                    )
+                ]
+            }
         )
     rows = receipts.read_rows(content, filename)
     report = receipts.ReceiptReport()

@@ -77,16 +77,19 @@ def check_transfer(
     Raises ``ValidationError`` with field ``protection_review`` (a child to holding without a review
     that permits it) or ``separation_reason`` (a household split without a reason).
     """
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     if to_facility.kind == HOLDING_FACILITY:
         blocked = [p.number for p in persons if is_child(p) and not holding_permitted(p)]
         if blocked:
             errors["protection_review"] = [
-                _(
-                    "%(list)s: under 18 (or age unknown) and no protection review permits placement "
-                    "in a holding facility. Record a protection review first."
+                ValidationError(
+                    _(
+                        "%(list)s: under 18 (or age unknown) and no protection review permits placement "
+                        "in a holding facility. Record a protection review first."
+                    )
+                    % {"list": ", ".join(blocked[:20])},
+                    code="protection_review_required",
                 )
-                % {"list": ", ".join(blocked[:20])}
             ]
 
     moving_ids = {p.pk for p in persons}
@@ -128,16 +131,19 @@ def check_transfer(
                 )
         if plan.separations and not (separation_reason or "").strip():
             errors["separation_reason"] = [
-                _(
-                    "this transfer separates members of household(s) %(list)s from their family; "
-                    "keep the family together or state the reason for separating them"
-                )
-                % {
-                    "list": ", ".join(
-                        str(h)
-                        for h in _household_numbers([s.household_id for s in plan.separations])
+                ValidationError(
+                    _(
+                        "this transfer separates members of household(s) %(list)s from their family; "
+                        "keep the family together or state the reason for separating them"
                     )
-                }
+                    % {
+                        "list": ", ".join(
+                            str(h)
+                            for h in _household_numbers([s.household_id for s in plan.separations])
+                        )
+                    },
+                    code="separation_reason_required",
+                )
             ]
     if errors:
         raise ValidationError(errors)

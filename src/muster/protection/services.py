@@ -20,13 +20,22 @@ def record_protection_review(
     errors = {}
     if outcome not in ProtectionReview.Outcome.values:
         errors["outcome"] = [
-            _("'%(v)s' is not an outcome (%(list)s)")
-            % {"v": str(outcome)[:40], "list": ", ".join(ProtectionReview.Outcome.values)}
+            ValidationError(
+                _("'%(v)s' is not an outcome (%(list)s)")
+                % {"v": str(outcome)[:40], "list": ", ".join(ProtectionReview.Outcome.values)},
+                code="not_an_outcome",
+            )
         ]
     if not (reason or "").strip():
-        errors["reason"] = [_("a protection review needs a reason")]
+        errors["reason"] = [
+            ValidationError(_("a protection review needs a reason"), code="reason_required")
+        ]
     if by is None or not getattr(by, "is_authenticated", False):
-        errors["reviewer"] = [_("a protection review needs a named reviewer")]
+        errors["reviewer"] = [
+            ValidationError(
+                _("a protection review needs a named reviewer"), code="reviewer_required"
+            )
+        ]
     if errors:
         raise ValidationError(errors)
     review = ProtectionReview.objects.create(

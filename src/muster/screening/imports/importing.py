@@ -71,7 +71,7 @@ def import_reference_list(
     With errors in the file nothing is imported (:class:`ImportRefused` lists them, row and field),
     unless ``skip_bad_rows``: then the good rows are imported and the bad ones reported.
     """
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     name, owner, legal_basis = (
         (name or "").strip(),
         (owner or "").strip(),
@@ -79,21 +79,29 @@ def import_reference_list(
     )
     for key, value in (("name", name), ("owner", owner), ("legal_basis", legal_basis)):
         if not value:
-            errors[key] = [_("is required")]
+            errors[key] = [ValidationError(_("is required"), code="required")]
     day = _parse_list_date(list_date)
     if day is None:
-        errors["list_date"] = [_("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": str(list_date)[:20]}]
+        errors["list_date"] = [
+            ValidationError(
+                _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": str(list_date)[:20]},
+                code="not_a_date",
+            )
+        ]
     if not data:
-        errors["file"] = [_("the file is empty")]
+        errors["file"] = [ValidationError(_("the file is empty"), code="empty_file")]
     else:
         try:
             check_upload_size(len(data))
         except ValidationError as exc:
-            errors.update(exc.message_dict)
+            errors.update(exc.error_dict)
     fmt = source_format or detect_format(file_name, data or b"")
     if fmt not in READERS:
         errors["source_format"] = [
-            _("'%(v)s' is not a list format (csv, xlsx, un_xml)") % {"v": fmt[:20]}
+            ValidationError(
+                _("'%(v)s' is not a list format (csv, xlsx, un_xml)") % {"v": fmt[:20]},
+                code="not_a_list_format",
+            )
         ]
     if errors:
         raise ValidationError(errors)

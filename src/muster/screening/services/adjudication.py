@@ -77,12 +77,18 @@ def adjudicate(
     errors = {}
     if new_status is None:
         errors["decision"] = [
-            _("'%(v)s' is not a decision (confirm, reject, more_info)") % {"v": str(decision)[:40]}
+            ValidationError(
+                _("'%(v)s' is not a decision (confirm, reject, more_info)")
+                % {"v": str(decision)[:40]},
+                code="not_a_decision",
+            )
         ]
     if not (reason or "").strip():
-        errors["reason"] = [_("a decision needs a reason")]
+        errors["reason"] = [ValidationError(_("a decision needs a reason"), code="reason_required")]
     if by is None or not getattr(by, "is_authenticated", False):
-        errors["decided_by"] = [_("a decision needs a named officer")]
+        errors["decided_by"] = [
+            ValidationError(_("a decision needs a named officer"), code="officer_required")
+        ]
     if errors:
         raise ValidationError(errors)
     now = timezone.now()

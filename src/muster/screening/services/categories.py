@@ -30,9 +30,12 @@ def _held_basis_errors(person, basis_hit, basis: str) -> dict:
     if basis_hit is None and not (basis or "").strip():
         return {
             "basis": [
-                _(
-                    "'held' needs a confirmed basis: a confirmed reference-list hit, or a stated "
-                    "basis (what was established, by whom)"
+                ValidationError(
+                    _(
+                        "'held' needs a confirmed basis: a confirmed reference-list hit, or a stated "
+                        "basis (what was established, by whom)"
+                    ),
+                    code="basis_required",
                 )
             ]
         }
@@ -45,7 +48,12 @@ def _held_basis_errors(person, basis_hit, basis: str) -> dict:
             or basis_hit.person_id not in same_person
         ):
             return {
-                "basis_hit": [_("the basis must be a confirmed reference-list hit on this person")]
+                "basis_hit": [
+                    ValidationError(
+                        _("the basis must be a confirmed reference-list hit on this person"),
+                        code="basis_not_confirmed",
+                    )
+                ]
             }
     return {}
 
@@ -72,29 +80,47 @@ def decide_category(
     errors = {}
     if category not in Category.values:
         errors["category"] = [
-            _("'%(v)s' is not a category (civilian, held, family_of_held)")
-            % {"v": str(category)[:40]}
+            ValidationError(
+                _("'%(v)s' is not a category (civilian, held, family_of_held)")
+                % {"v": str(category)[:40]},
+                code="not_a_category",
+            )
         ]
     if not (reason or "").strip():
-        errors["reason"] = [_("a category decision needs a reason")]
+        errors["reason"] = [
+            ValidationError(_("a category decision needs a reason"), code="reason_required")
+        ]
     if by is None or not getattr(by, "is_authenticated", False):
-        errors["decided_by"] = [_("a category decision needs a named officer")]
+        errors["decided_by"] = [
+            ValidationError(_("a category decision needs a named officer"), code="officer_required")
+        ]
     held = category == Category.HELD
     current = current_category(person) if person is not None and person.pk else None
     lifting = not held and current is not None and current.category == Category.HELD
     if lifting and pending_category(person) is not None:
-        errors["category"] = [_("a decision on this person is already waiting for approval")]
+        errors["category"] = [
+            ValidationError(
+                _("a decision on this person is already waiting for approval"),
+                code="already_pending",
+            )
+        ]
     if held:
         errors.update(_held_basis_errors(person, basis_hit, basis))
         current = current_category(person)
         if pending_category(person) is not None:
             errors["category"] = [
-                _("a 'held' decision on this person is already waiting for approval")
+                ValidationError(
+                    _("a 'held' decision on this person is already waiting for approval"),
+                    code="already_pending",
+                )
             ]
         elif current is not None and current.category == Category.HELD:
             errors["category"] = [
-                _("this person is already 'held' (approved on %(d)s); nothing to propose")
-                % {"d": current.approved_at.date().isoformat() if current.approved_at else "—"}
+                ValidationError(
+                    _("this person is already 'held' (approved on %(d)s); nothing to propose")
+                    % {"d": current.approved_at.date().isoformat() if current.approved_at else "—"},
+                    code="already_held",
+                )
             ]
     if errors:
         raise ValidationError(errors)
@@ -149,10 +175,19 @@ def _settle_pending(decision: CategoryDecision, *, status: str, by, note: str) -
 
 def _second_officer_errors(decision: CategoryDecision, by) -> dict:
     if by is None or not getattr(by, "is_authenticated", False):
-        return {"approved_by": [_("approval needs a named officer")]}
+        return {
+            "approved_by": [
+                ValidationError(_("approval needs a named officer"), code="officer_required")
+            ]
+        }
     if by.pk == decision.decided_by_id:
         return {
-            "approved_by": [_("a second officer must approve: you proposed this decision yourself")]
+            "approved_by": [
+                ValidationError(
+                    _("a second officer must approve: you proposed this decision yourself"),
+                    code="same_officer",
+                )
+            ]
         }
     return {}
 
@@ -187,7 +222,9 @@ def refuse_category(decision: CategoryDecision, *, by, note: str, request=None) 
     """The second officer refuses a pending "held" decision; the current category stays."""
     errors = _second_officer_errors(decision, by)
     if not (note or "").strip():
-        errors["note"] = [_("say why the decision is refused")]
+        errors["note"] = [
+            ValidationError(_("say why the decision is refused"), code="note_required")
+        ]
     if errors:
         raise ValidationError(errors)
     _settle_pending(decision, status=ApprovalStatus.REFUSED, by=by, note=note)
