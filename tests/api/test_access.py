@@ -151,7 +151,8 @@ def test_facilities_are_managed_only_by_administrators(api_as):
     response = admin.patch(f"/api/facilities/{facility_id}/", {"capacity": 3500})
     assert response.json()["capacity"] == 3500
     assert admin.post("/api/facilities/", body).json() == {
-        "name": ["a facility named 'Roj Camp' exists"]
+        "name": ["a facility named 'Roj Camp' exists"],
+        "codes": {"name": ["facility_name_taken"]},
     }
     assert AuditEvent.objects.filter(action__in=["facility.create", "facility.update"]).count() == 2
 
@@ -229,7 +230,10 @@ def test_wrong_password_is_refused_audited_and_repeated_guessing_locks(client, m
     body = {"username": user.username, "password": "guess"}
     response = client.post("/api/auth/token/", body, content_type="application/json")
     assert response.status_code == 400
-    assert response.json() == {"non_field_errors": ["wrong username or password"]}
+    assert response.json() == {
+        "non_field_errors": ["wrong username or password"],
+        "codes": {"non_field_errors": ["wrong_credentials"]},
+    }
     failure = AuditEvent.objects.get(action="login.failure")
     assert failure.detail["username"] == user.username
     assert "guess" not in str(failure.detail)

@@ -155,5 +155,6 @@ def test_api_refuses_to_register_a_household_at_a_holding_facility_or_camp(
         "/api/households/", {"reception_point": facilities[kind].pk, "members": household_data}
     )
     assert response.status_code == 400, response.content
-    assert list(response.json()) == ["reception_point"]
+    assert set(response.json()) == {"reception_point", "codes"}
+    assert list(response.json()["codes"]) == ["reception_point"]
     assert Person.objects.count() == 0
