@@ -15,8 +15,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from muster.custody.models import Facility, Placement
-from muster.reports.dashboard import Filters, governorate_of, selected_facilities
 from muster.reports.exports import safe_cell
+from muster.reports.filters import Filters, governorate_of, selected_facilities
 
 ADULT_AGE = 18
 # (column, hashtag): the order of the file's columns.

@@ -1,0 +1,126 @@
+"""The dashboard's filters (window, facility, governorate), read from a query and checked field by field.
+
+The dashboard, the HXL export and the PDF sitrep read the same filters.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from muster.custody.models import Facility
+
+DEFAULT_DAYS = 14
+MAX_DAYS = 366
+# Dates a filter may name: any operation's records lie well inside, and the ends of the calendar
+# (year 1, year 9999) would overflow the time zone arithmetic.
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+# A governorate is the first administrative level: two letters and two digits (SY09, IQ01 …).
+GOVERNORATE = re.compile(r"^[A-Z]{2}[0-9]{2}$")
+
+
+class FilterError(ValueError):
+    """A filter value the dashboard cannot use; ``field`` names the parameter."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: date
+    date_to: date
+    facility: int | None = None
+    governorate: str = ""
+
+    @property
+    def narrowed(self) -> bool:
+        return self.facility is not None or bool(self.governorate)
+
+    def as_dict(self) -> dict:
+        return {
+            "date_from": self.date_from.isoformat(),
+            "date_to": self.date_to.isoformat(),
+            "facility": self.facility,
+            "governorate": self.governorate,
+        }
+
+    def days(self) -> list[date]:
+        n = (self.date_to - self.date_from).days + 1
+        return [self.date_from + timedelta(days=i) for i in range(n)]
+
+
+def default_filters() -> Filters:
+    today = timezone.localdate()
+    return Filters(today - timedelta(days=DEFAULT_DAYS - 1), today)
+
+
+def parse_filters(params) -> Filters:
+    """Read ``date_from``, ``date_to``, ``facility``, ``governorate`` from a query dict.
+
+    Raises :class:`FilterError` naming the field and what is wrong with it.
+    """
+    base = default_filters()
+
+    def _date(name: str, default: date) -> date:
+        raw = (params.get(name) or "").strip()
+        if not raw:
+            return default
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            raise FilterError(
+                name, _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": raw[:40]}
+            ) from None
+        if not EARLIEST <= day <= LATEST:
+            raise FilterError(
+                name,
+                _("'%(v)s' is outside %(a)s to %(b)s")
+                % {"v": raw[:40], "a": EARLIEST.isoformat(), "b": LATEST.isoformat()},
+            )
+        return day
+
+    date_to = _date("date_to", base.date_to)
+    date_from = _date("date_from", date_to - timedelta(days=DEFAULT_DAYS - 1))
+    if date_from > date_to:
+        raise FilterError("date_from", _("is after date_to"))
+    if (date_to - date_from).days + 1 > MAX_DAYS:
+        raise FilterError("date_from", _("the window is longer than %(n)d days") % {"n": MAX_DAYS})
+    facility = None
+    raw = (params.get("facility") or "").strip()
+    if raw:
+        if not raw.isdigit() or not Facility.objects.filter(pk=int(raw)).exists():
+            raise FilterError("facility", _("'%(v)s' is not a facility") % {"v": raw[:40]})
+        facility = int(raw)
+    governorate = (params.get("governorate") or "").strip().upper()
+    if governorate and not GOVERNORATE.match(governorate):
+        raise FilterError(
+            "governorate",
+            _("'%(v)s' is not a governorate P-code (two letters, two digits, e.g. SY09)")
+            % {"v": governorate[:40]},
+        )
+    return Filters(date_from, date_to, facility, governorate)
+
+
+def governorate_of(pcode: str) -> str:
+    """The first-level P-code of a facility's P-code (``SY0901`` -> ``SY09``), or ``""``."""
+    head = (pcode or "").strip().upper()[:4]
+    return head if GOVERNORATE.match(head) else ""
+
+
+def governorates() -> list[str]:
+    codes = {governorate_of(p) for p in Facility.objects.values_list("pcode", flat=True)}
+    return sorted(c for c in codes if c)
+
+
+def selected_facilities(filters: Filters) -> list[Facility]:
+    qs = Facility.objects.order_by("kind", "name")
+    if filters.facility is not None:
+        qs = qs.filter(pk=filters.facility)
+    if filters.governorate:
+        qs = qs.filter(pcode__istartswith=filters.governorate)
+    return list(qs)
