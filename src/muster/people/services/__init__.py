@@ -1,0 +1,35 @@
+"""The verbs of the registry: create a household and its members, add a document, correct a person's
+details, merge and unmerge duplicate records.
+
+Each verb validates, writes and records its audit event in one transaction.
+
+The package: ``records`` (households, members, documents, corrections, photos) and ``merges``.
+Callers import the package: ``from muster.people import services as people``.
+"""
+
+from muster.core.numbering import new_number
+from muster.people.services.merges import documents_of, lock_for_merge, merge_persons, unmerge
+from muster.people.services.records import (
+    CORRECTABLE,
+    MAX_PHOTO_BYTES,
+    add_document,
+    add_member,
+    add_photo,
+    correct_person,
+    create_household,
+)
+
+__all__ = [
+    "CORRECTABLE",
+    "MAX_PHOTO_BYTES",
+    "add_document",
+    "add_member",
+    "add_photo",
+    "correct_person",
+    "create_household",
+    "documents_of",
+    "lock_for_merge",
+    "merge_persons",
+    "new_number",
+    "unmerge",
+]
