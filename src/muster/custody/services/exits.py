@@ -77,7 +77,13 @@ def start_exit(
 ) -> None:
     """Persons placed at ``from_facility`` leave on departure ``ref``: *placed* -> *leaving*."""
     if not ref:
-        raise ValidationError({"departure": [_("a departure number is required")]})
+        raise ValidationError(
+            {
+                "departure": [
+                    ValidationError(_("a departure number is required"), code="departure_required")
+                ]
+            }
+        )
     now = now or timezone.now()
     current = _current(person_ids)
     wrong = [

@@ -22,7 +22,13 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def _clean_facility(facility: Facility) -> None:
     for key in ("name", "name_ar", "location_name", "pcode"):
         if _CONTROL.search(getattr(facility, key) or ""):
-            raise ValidationError({key: [_("contains a control character")]})
+            raise ValidationError(
+                {
+                    key: [
+                        ValidationError(_("contains a control character"), code="control_character")
+                    ]
+                }
+            )
     duplicate = Facility.objects.filter(name=facility.name).exclude(pk=facility.pk)
     if duplicate.exists():
         raise ValidationError(

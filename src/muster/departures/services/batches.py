@@ -172,7 +172,7 @@ def dispatch_departure(departure: Departure, *, by, request=None) -> Departure:
             if departure.status == Status.PLANNED
             else _("%(d)s is %(s)s and cannot be dispatched")
         ) % {"d": departure.number, "s": departure.get_status_display()}
-        raise ValidationError({"status": [reason]})
+        raise ValidationError({"status": [ValidationError(reason, code="not_approved")]})
     lines = list(
         departure.lines.filter(outcome=Outcome.PLANNED)
         .select_related("person")

@@ -67,10 +67,12 @@ def confirm(
             }
         )
     wanted = {}
-    errors: list[str] = []
+    errors: list[ValidationError] = []
     for pid, outcome, note in outcomes:
         if pid in wanted:
-            errors.append(_("person %(p)s is given twice") % {"p": pid})
+            errors.append(
+                ValidationError(_("person %(p)s is given twice") % {"p": pid}, code="listed_twice")
+            )
             continue
         wanted[pid] = (outcome, (note or "").strip())
     lines = {
@@ -83,22 +85,31 @@ def confirm(
         line = lines.get(pid)
         if line is None:
             errors.append(
-                _("person %(p)s is not on manifest %(d)s") % {"p": pid, "d": departure.number}
+                ValidationError(
+                    _("person %(p)s is not on manifest %(d)s") % {"p": pid, "d": departure.number},
+                    code="not_on_manifest",
+                )
             )
             continue
         allowed = NEXT.get(line.outcome, set())
         if outcome not in allowed:
             errors.append(
-                _("%(p)s is %(o)s: cannot become '%(n)s'")
-                % {"p": line.person.number, "o": line.get_outcome_display(), "n": outcome}
+                ValidationError(
+                    _("%(p)s is %(o)s: cannot become '%(n)s'")
+                    % {"p": line.person.number, "o": line.get_outcome_display(), "n": outcome},
+                    code="outcome_not_allowed",
+                )
             )
         elif outcome in NEEDS_NOTE and not note:
             errors.append(
-                _("%(p)s: say what the receiving side said ('%(n)s' needs a note)")
-                % {"p": line.person.number, "n": outcome}
+                ValidationError(
+                    _("%(p)s: say what the receiving side said ('%(n)s' needs a note)")
+                    % {"p": line.person.number, "n": outcome},
+                    code="note_required",
+                )
             )
     if not wanted:
-        errors.append(_("no person given"))
+        errors.append(ValidationError(_("no person given"), code="nobody_given"))
     if errors:
         raise ValidationError({"outcomes": errors[:50]})
     now = timezone.now()

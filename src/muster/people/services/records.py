@@ -182,7 +182,12 @@ def correct_person(
         )
     unknown = sorted(set(raw) - set(CORRECTABLE) - {"estimated_age"})
     if unknown:
-        raise ValidationError({f: [_("cannot be corrected here")] for f in unknown})
+        raise ValidationError(
+            {
+                f: [ValidationError(_("cannot be corrected here"), code="not_correctable")]
+                for f in unknown
+            }
+        )
     current = {f: getattr(person, f) for f in CORRECTABLE}
     merged_raw = {**current, **raw}
     # A new year or age replaces a full date unless a date is given again.
