@@ -24,7 +24,8 @@ def test_impossible_date_of_birth_is_named_by_member_and_nothing_is_saved(
     response = register(registrar, facilities, household_data)
     assert response.status_code == 400
     errors = response.json()
-    assert list(errors) == ["members[1].date_of_birth"]
+    assert list(errors) == ["members[1].date_of_birth", "codes"]
+    assert errors["codes"] == {"members[1].date_of_birth": ["not_a_date"]}
     assert "'1985-13-02' is not a date (YYYY-MM-DD)" in errors["members[1].date_of_birth"][0]
     assert not Person.objects.exists() and not Household.objects.exists()
 

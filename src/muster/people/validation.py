@@ -55,19 +55,25 @@ def _text(raw, field: str, errors: dict, required: bool = False, max_length: int
     # Kept exactly as typed (only surrounding blanks trimmed): keys for matching are derived elsewhere.
     value = value.strip()
     if "\x00" in value:
-        errors[field] = _("contains a NUL character, which cannot be stored")
+        errors[field] = ValidationError(
+            _("contains a NUL character, which cannot be stored"), code="nul_character"
+        )
         return ""
     if required and not value:
-        errors[field] = _("is required")
+        errors[field] = ValidationError(_("is required"), code="required")
     elif len(value) > max_length:
-        errors[field] = ngettext(
-            "is too long (%(n)d character; at most %(max)d)",
-            "is too long (%(n)d characters; at most %(max)d)",
-            len(value),
-        ) % {
-            "n": len(value),
-            "max": max_length,
-        }
+        errors[field] = ValidationError(
+            ngettext(
+                "is too long (%(n)d character; at most %(max)d)",
+                "is too long (%(n)d characters; at most %(max)d)",
+                len(value),
+            )
+            % {
+                "n": len(value),
+                "max": max_length,
+            },
+            code="too_long",
+        )
     return value
 
 
@@ -82,12 +88,16 @@ def parse_date(raw, field: str, errors: dict) -> dt.date | None:
     try:
         value = dt.date.fromisoformat(text)
     except ValueError:
-        errors[field] = _(
-            "'%(v)s' is not a date (YYYY-MM-DD); use the birth year if only the year is known"
-        ) % {"v": text[:40]}
+        errors[field] = ValidationError(
+            _("'%(v)s' is not a date (YYYY-MM-DD); use the birth year if only the year is known")
+            % {"v": text[:40]},
+            code="not_a_date",
+        )
         return None
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        errors[field] = _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": text[:40]}
+        errors[field] = ValidationError(
+            _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": text[:40]}, code="not_a_date"
+        )
         return None
     return value
 
@@ -98,10 +108,14 @@ def _int(raw, field: str, errors: dict, lo: int, hi: int) -> int | None:
     try:
         value = int(ascii_digits(str(raw).strip()))
     except (TypeError, ValueError):
-        errors[field] = _("'%(v)s' is not a whole number") % {"v": str(raw)[:40]}
+        errors[field] = ValidationError(
+            _("'%(v)s' is not a whole number") % {"v": str(raw)[:40]}, code="not_a_number"
+        )
         return None
     if not lo <= value <= hi:
-        errors[field] = _("must be between %(lo)d and %(hi)d") % {"lo": lo, "hi": hi}
+        errors[field] = ValidationError(
+            _("must be between %(lo)d and %(hi)d") % {"lo": lo, "hi": hi}, code="out_of_range"
+        )
         return None
     return value
 
@@ -125,7 +139,7 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
 
     sex = str(raw.get("sex") or "U").strip().upper()[:1] or "U"
     if sex not in Sex.values:
-        errors["sex"] = _("must be M, F or U (unknown)")
+        errors["sex"] = ValidationError(_("must be M, F or U (unknown)"), code="not_a_sex")
     out["sex"] = sex
 
     dob = parse_date(raw.get("date_of_birth"), "date_of_birth", errors)
@@ -133,13 +147,14 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
     age = _int(raw.get("estimated_age"), "estimated_age", errors, 0, 120)
     if dob is not None:
         if dob > today:
-            errors["date_of_birth"] = _("is in the future")
+            errors["date_of_birth"] = ValidationError(_("is in the future"), code="date_in_future")
         elif dob.year < 1900:
-            errors["date_of_birth"] = _("is before 1900")
+            errors["date_of_birth"] = ValidationError(_("is before 1900"), code="date_before_1900")
         if year is not None and year != dob.year:
-            errors["birth_year"] = _("does not agree with the date of birth (%(y)d)") % {
-                "y": dob.year
-            }
+            errors["birth_year"] = ValidationError(
+                _("does not agree with the date of birth (%(y)d)") % {"y": dob.year},
+                code="birth_year_mismatch",
+            )
         out.update(date_of_birth=dob, birth_year=dob.year, dob_precision=DobPrecision.DAY)
     elif year is not None:
         out.update(date_of_birth=None, birth_year=year, dob_precision=DobPrecision.YEAR)
@@ -152,9 +167,10 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
 
     nationality = _text(raw.get("nationality"), "nationality", errors, max_length=3).upper()
     if nationality and not ISO3.match(nationality):
-        errors["nationality"] = _("'%(v)s' is not an ISO 3166 alpha-3 code (e.g. SYR, IRQ)") % {
-            "v": nationality
-        }
+        errors["nationality"] = ValidationError(
+            _("'%(v)s' is not an ISO 3166 alpha-3 code (e.g. SYR, IRQ)") % {"v": nationality},
+            code="not_a_country",
+        )
     out["nationality"] = nationality
     out["place_of_origin"] = _text(raw.get("place_of_origin"), "place_of_origin", errors)
     out["origin_pcode"] = ascii_digits(
@@ -163,9 +179,10 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
 
     relationship = str(raw.get("relationship_to_head") or Relationship.HEAD).strip()
     if relationship not in Relationship.values:
-        errors["relationship_to_head"] = _("'%(v)s' is not a known relationship") % {
-            "v": relationship[:40]
-        }
+        errors["relationship_to_head"] = ValidationError(
+            _("'%(v)s' is not a known relationship") % {"v": relationship[:40]},
+            code="not_a_relationship",
+        )
     out["relationship_to_head"] = relationship
 
     for flag in PROTECTION_FLAGS:
@@ -180,17 +197,20 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
         if not number and not doc_type:
             continue  # an empty document row in the form
         if not number:
-            doc_errors["number"] = _("is required for a document")
+            doc_errors["number"] = ValidationError(
+                _("is required for a document"), code="document_number_required"
+            )
         if doc_type not in IdentityDocument.Kind.values:
-            doc_errors["doc_type"] = _("'%(v)s' is not a known document type") % {
-                "v": doc_type[:40]
-            }
+            doc_errors["doc_type"] = ValidationError(
+                _("'%(v)s' is not a known document type") % {"v": doc_type[:40]},
+                code="not_a_document_type",
+            )
         country = _text(doc.get("issuing_country"), "issuing_country", doc_errors, max_length=3)
         country = country.upper()
         if country and not ISO3.match(country):
-            doc_errors["issuing_country"] = _("'%(v)s' is not an ISO 3166 alpha-3 code") % {
-                "v": country
-            }
+            doc_errors["issuing_country"] = ValidationError(
+                _("'%(v)s' is not an ISO 3166 alpha-3 code") % {"v": country}, code="not_a_country"
+            )
         mrz = _text(doc.get("mrz"), "mrz", doc_errors, max_length=200)
         for key, msg in doc_errors.items():
             errors[f"documents[{i}].{key}"] = msg
@@ -217,19 +237,30 @@ def _check_flags(out: dict, errors: dict, today: dt.date) -> None:
     youngest, oldest = age_range(out.get("date_of_birth"), out.get("birth_year"), today)
     if out.get("pregnant"):
         if out.get("sex") == "M":
-            errors.setdefault("pregnant", _("cannot be ticked for a male"))
+            errors.setdefault(
+                "pregnant",
+                ValidationError(_("cannot be ticked for a male"), code="flag_contradicts_sex"),
+            )
         elif oldest is not None and oldest < 12:
-            errors.setdefault("pregnant", _("cannot be ticked for a child under 12"))
+            errors.setdefault(
+                "pregnant",
+                ValidationError(
+                    _("cannot be ticked for a child under 12"), code="flag_contradicts_age"
+                ),
+            )
     for flag in ("unaccompanied_child", "separated_child"):
         if out.get(flag) and youngest is not None and youngest >= 18:
             errors.setdefault(
                 flag,
-                ngettext(
-                    "is for children under 18; this person is %(n)d year old",
-                    "is for children under 18; this person is %(n)d years old",
-                    youngest,
-                )
-                % {"n": youngest},
+                ValidationError(
+                    ngettext(
+                        "is for children under 18; this person is %(n)d year old",
+                        "is for children under 18; this person is %(n)d years old",
+                        youngest,
+                    )
+                    % {"n": youngest},
+                    code="flag_contradicts_age",
+                ),
             )
 
 
@@ -239,31 +270,38 @@ def clean_household(members_raw: list[dict], *, today: dt.date | None = None) ->
         raise ValidationError(
             {"members": [ValidationError(_("at least one person is required"), code="required")]}
         )
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     cleaned: list[dict] = []
     for i, raw in enumerate(members_raw):
         if not isinstance(raw, dict):
-            errors[f"members[{i}]"] = [_("must be an object of person fields")]
+            errors[f"members[{i}]"] = [
+                ValidationError(_("must be an object of person fields"), code="not_an_object")
+            ]
             continue
         if i == 0 and not raw.get("relationship_to_head"):
             raw = {**raw, "relationship_to_head": Relationship.HEAD}
         try:
             cleaned.append(clean_member(raw, today=today))
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
+            for field, messages in exc.error_dict.items():
                 errors[f"members[{i}].{field}"] = messages
     heads = [m for m in cleaned if m["relationship_to_head"] == Relationship.HEAD]
     if not errors and len(heads) != 1:
         errors["members"] = [
-            ngettext(
-                "a household has exactly one head (found %(n)d)",
-                "a household has exactly one head (found %(n)d)",
-                len(heads),
+            ValidationError(
+                ngettext(
+                    "a household has exactly one head (found %(n)d)",
+                    "a household has exactly one head (found %(n)d)",
+                    len(heads),
+                )
+                % {"n": len(heads)},
+                code="one_head",
             )
-            % {"n": len(heads)}
         ]
     if not errors and cleaned[0]["relationship_to_head"] != Relationship.HEAD:
-        errors["members[0].relationship_to_head"] = [_("the first person must be the head")]
+        errors["members[0].relationship_to_head"] = [
+            ValidationError(_("the first person must be the head"), code="head_first")
+        ]
     if errors:
         raise ValidationError(errors)
     return cleaned
