@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
 from muster.custody import services as custody
-from muster.custody.models import Facility
 from muster.custody.audit_actions import CustodyAction
+from muster.custody.models import Facility
 from muster.intake.audit_actions import IntakeAction
 from muster.intake.kobo import (
     ImportBatch,
@@ -241,7 +241,11 @@ def import_submissions(
             if not (bulk and _import_bulk(part, run, lookup, by, request)):
                 for sub in part:
                     _import_one(
-                        sub, run, lookup.get(sub.reception_point) or run.reception_point, by, request
+                        sub,
+                        run,
+                        lookup.get(sub.reception_point) or run.reception_point,
+                        by,
+                        request,
                     )
             run.done = settled + start + len(part)
             _save_counts(run, batch)
