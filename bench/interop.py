@@ -164,6 +164,9 @@ def run(count: int, seed: int, fmt: str, screening: bool, bulk: bool = True) -> 
     intake.import_submissions(imp, batch, by=None, on_progress=progress, bulk=bulk)
     import_s = time.perf_counter() - t
     import_cpu_s = time.process_time() - cpu
+    from muster.audit.services import verify
+
+    chain = verify()
     imp.refresh_from_db()
     reasons = Counter(
         f"{r['field']}: {re.sub(r'[0-9]+', 'N', r['problem'])}"
@@ -197,6 +200,7 @@ def run(count: int, seed: int, fmt: str, screening: bool, bulk: bool = True) -> 
         "reimport_duplicates": run2.duplicates,
         "reimport_imported": run2.imported,
         "peak_rss_mb": round(_rss_mb()),
+        "audit_chain": f"{'verifies' if chain.ok else 'BROKEN'} ({chain.count} events)",
         "screening": screening,
         "bulk": bulk,
         "refusals": "; ".join(f"{n} x {why}" for why, n in reasons.most_common(5)),
