@@ -41,11 +41,13 @@ def cmd_migrate(args) -> int:
 
 def cmd_serve(args) -> int:
     _migrate()
-    _serve(args.host, args.port, args.threads, worker=not args.no_worker)
+    _serve(args.host, args.port, args.threads, worker=not args.no_worker, processes=args.processes)
     return EXIT_OK
 
 
-def _serve(host: str, port: int, threads: int = 8, *, worker: bool = True) -> None:
+def _serve(
+    host: str, port: int, threads: int = 8, *, worker: bool = True, processes: int = 1
+) -> None:
     from waitress import serve
 
     from muster import worker as background
@@ -55,7 +57,70 @@ def _serve(host: str, port: int, threads: int = 8, *, worker: bool = True) -> No
     print(f"Muster is serving on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     # The background worker (task queue) runs as a supervised child for as long as the server.
     with operator(None), background.alongside(worker):  # the users' doing, not the operator's
-        serve(application, host=host, port=port, threads=threads, ident="Muster")
+        if processes > 1:
+            _serve_processes(application, host, port, threads, processes)
+        else:
+            serve(application, host=host, port=port, threads=threads, ident="Muster")
+
+
+def _serve_processes(application, host: str, port: int, threads: int, processes: int) -> None:
+    """``processes`` waitress servers forked after binding one listening socket, which they share
+    (the kernel hands each connection to one of them): Python runs one thread at a time per process,
+    so on a machine with several cores several processes serve more than one with more threads.
+    When one of them stops, the others are stopped too and the command ends (with an error unless it
+    was asked to stop), for the service manager to restart the whole."""
+    import signal
+    import socket
+
+    from django.db import connections
+    from waitress import serve
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host, port))
+    listener.listen(1024)
+    connections.close_all()  # each process opens its own database connections
+    children = []
+    for _ in range(processes):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the forked server process
+            code = 0
+            try:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                serve(application, sockets=[listener], threads=threads, ident="Muster")
+            except KeyboardInterrupt:
+                pass
+            except BaseException:
+                code = 1
+            os._exit(code)
+        children.append(pid)
+    listener.close()
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)  # stop the servers with the command
+    failed = False
+    try:
+        _pid, status = os.wait()
+        failed = status != 0
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for pid in children:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+    if failed:
+        raise CommandError("a server process stopped; all were stopped")
 
 
 def cmd_demo(args) -> int:
@@ -97,7 +162,15 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="serve the web UI and API", description="Migrate if needed, then serve."
     )
     _add_serve_args(p)
-    p.add_argument("--threads", type=positive_int, default=8, help="worker threads (default 8)")
+    p.add_argument(
+        "--threads", type=positive_int, default=8, help="threads per server process (default 8)"
+    )
+    p.add_argument(
+        "--processes",
+        type=positive_int,
+        default=1,
+        help="server processes sharing the port (default 1; about one per CPU core, see README)",
+    )
     p.set_defaults(func=cmd_serve, django=True)
     ops_cli.add_parsers(sub)
 

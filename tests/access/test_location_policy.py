@@ -229,3 +229,14 @@ def test_the_caseworkers_protection_pages_do_not_name_the_holding_facility(held_
         assert HOLDING_NAME not in response.content.decode(), url
     page = client_for(users[Role.SCREENING_OFFICER]).get(reverse("separated-families"))
     assert HOLDING_NAME in page.content.decode()
+
+
+def test_the_reception_match_box_does_not_name_the_holding_facility(held_at_holding, users):
+    head, _rest = held_at_holding
+    client = client_for(users[Role.REGISTRATION_OFFICER])
+    html = client.get(
+        reverse("reception-matches"),
+        {"members[3].given_name": "محمد", "members[3].father_name": "Jassem"},
+    ).content.decode()
+    assert head.number in html  # the possible earlier registration is offered
+    assert HOLDING_NAME not in html and "a facility" in html

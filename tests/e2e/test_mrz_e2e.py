@@ -2,30 +2,18 @@
 a mistyped check digit is shown and fills nothing; the corrected zone fills the document and the
 person's empty fields (a name already typed is kept), and the household is saved with it."""
 
-from tests.e2e.test_reception_e2e import (  # noqa: F401 - the fixture and the e2e marks
-    OUT,
-    PASSWORD,
-    browser_page,
-    pytestmark,
-)
+from tests.e2e.conftest import OUT, sign_in
 from tests.intake.test_mrz_reception import TD3
 
 
 def test_a_scanned_passport_fills_the_reception_form(
-    live_server,
-    facilities,
-    make_user,
-    browser_page,  # noqa: F811
+    live_server, facilities, make_user, browser_page, totp_code
 ):
     from muster.people.models import IdentityDocument, Person
 
-    make_user("registration_officer", username="hana")
-    page = browser_page
-    page.goto(f"{live_server.url}/account/login/")
-    page.fill('[name="username"]', "hana")
-    page.fill('[name="password"]', PASSWORD)
-    page.press('[name="password"]', "Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    code = totp_code(make_user("registration_officer", username="hana"))
+    page, problems = browser_page
+    sign_in(page, live_server.url, "hana", code=code)
 
     page.goto(f"{live_server.url}/reception/")
     page.select_option('[name="reception_point"]', str(facilities["reception"].pk))
@@ -57,3 +45,4 @@ def test_a_scanned_passport_fills_the_reception_form(
     person = Person.objects.get()
     assert (person.given_name, person.family_name, person.sex) == ("آنا", "ERIKSSON", "F")
     assert IdentityDocument.objects.get(person=person).mrz == TD3
+    assert not problems, problems

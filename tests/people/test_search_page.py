@@ -32,6 +32,19 @@ def test_arabic_script_finds_latin_records_and_back(registered, officer_client):
     assert "عائشة علي الجبوري" in html
 
 
+def test_a_person_holding_two_documents_of_the_searched_number_is_listed_once(
+    registered, officer_client
+):
+    head, spouse, son = registered.members.order_by("id")
+    people.add_document(spouse, {"doc_type": "passport", "number": "N0123456"}, by=None)
+    people.add_document(spouse, {"doc_type": "national_id", "number": "N0123456"}, by=None)
+    html = search(officer_client, "N0123456")
+    assert html.count(f'href="/people/{spouse.number}/"') == 1
+    assert spouse.household.number in html  # the page's persons are read in full
+    event = AuditEvent.objects.filter(action="person.search").latest("seq")
+    assert event.detail["person_ids"] == [spouse.pk] and event.detail["results"] == 1
+
+
 def test_registration_and_document_numbers_match_exactly(registered, officer_client):
     head, spouse, son = registered.members.order_by("id")
     people.add_document(spouse, {"doc_type": "passport", "number": "N0123456"}, by=None)

@@ -246,6 +246,8 @@ def test_bad_filters_are_named_on_the_page_the_feed_and_the_command_line(
     assert feed.status_code == 400 and "governorate" in feed.json()
     feed = client.get("/api/sitrep/", {"facility": "99999"})
     assert feed.status_code == 400 and "facility" in feed.json()
+    feed = client.get("/api/sitrep/", {"date_from": "9999-12-30", "date_to": "9999-12-31"})
+    assert feed.status_code == 400 and "date_to" in feed.json()
     capsys.readouterr()
     assert main(["sitrep", "--date-from", "2026-02-03", "--date-to", "2026-02-01"]) == 1
     err = capsys.readouterr().err.strip()
@@ -381,3 +383,44 @@ def test_the_arabic_dashboard_and_pdf_page_name_facilities_in_arabic(
 
     assert "مخيم الهول" in render_html(dashboard.default_filters(), "ar")
     assert "مخيم الهول" not in render_html(dashboard.default_filters(), "en")
+
+
+def test_departures_by_kind_on_the_dashboard_equal_the_sitrep_and_the_confirmed_lines(
+    operation, facilities, make_user, login
+):
+    from muster.departures import services as departures
+    from muster.departures.models import DepartureLine
+
+    planner = make_user("repatriation_officer")
+    # The two received at Al-Hol go home; one confirmed, one still on the way (leaving).
+    at_camp = list(
+        Person.objects.filter(
+            placements__is_current=True, placements__facility=facilities["camp"]
+        ).order_by("id")
+    )
+    departure = departures.plan_departure(
+        at_camp,
+        kind="return",
+        from_facility=facilities["camp"],
+        details={
+            "destination_name": "Hajin",
+            "destination_pcode": "SY090501",
+            "convoy": "C7",
+            "guarantor": "the mukhtar of Hajin",
+        },
+        by=planner,
+        separation_reason="the child is still missing",
+    )
+    departures.dispatch_departure(departure, by=planner)
+    departures.confirm(departure, [(at_camp[0].pk, "received", "")], by=planner)
+    client = login(make_user("coordinator"))
+    feed = client.get("/api/sitrep/").json()
+    kinds = feed["dashboard"]["departures_by_kind"]
+    assert kinds["returned"] == 1 == DepartureLine.objects.filter(outcome="received").count()
+    assert sum(kinds.values()) == feed["departed"] == 1
+    html = client.get(reverse("dashboard")).content.decode()
+    rows = {r[0]: r[1] for r in chart_rows(html, "departures")}
+    assert rows["Returned home"] == "1"
+    # The one still leaving is in transit today, on the chart as in the headline.
+    transit = chart_rows(html, "transit")
+    assert transit[-1][1] == str(feed["in_transit"]) == str(headline(html)["in_transit"])

@@ -6,6 +6,8 @@ same one screening matches with, so a spelling that screening treats as the same
 too: "Abd al-Rahman", "Abdel Rahman", "Abdulrahman" and "عبد الرحمن" share a key.
 """
 
+from collections import namedtuple
+from functools import lru_cache
 from itertools import combinations
 
 from django.db.models import Q, QuerySet
@@ -155,10 +157,17 @@ def filter_by_query(qs: QuerySet, query: str, *, match_documents: bool) -> Query
     exact = {query, query.upper()}
     cond = Q(number__in=exact) | number_prefix_condition(query)
     if match_documents:
-        cond |= Q(documents__number__in=exact)
+        # The holders' ids, read first (an index lookup): not a join, which would repeat a person
+        # per document and need DISTINCT (the database then reads every match before it can stop
+        # at the first page), nor a subquery, which the planner cannot combine with the name
+        # indexes (it reads the whole table instead).
+        from muster.people.models import IdentityDocument
+
+        holders = IdentityDocument.objects.filter(number__in=exact).values_list("person_id")
+        cond |= Q(pk__in=[pk for (pk,) in holders])
     if (by_name := name_condition(query)) is not None:
         cond |= by_name
-    return qs.filter(cond).distinct()
+    return qs.filter(cond)
 
 
 # --- ranking ------------------------------------------------------------------------------------
@@ -193,36 +202,63 @@ def _expected_parts(i: int, n: int) -> tuple[str, ...]:
     return ("father_name", "grandfather_name")[i - 1 : i] or ("grandfather_name",)
 
 
+# Names repeat across a registry (a million persons share a few thousand given names): the level of
+# a typed word against a stored name part is worked out once per process.
+@lru_cache(maxsize=200_000)
+def _level(word: str, value: str, kind: str) -> int:
+    return name_level(normalise_name(word, kind), normalise_name(value, kind)).code
+
+
 def closeness(person, query: str) -> float:
     """How close ``person`` is to what was typed, 0..1: 1 for the registration number (or its
     start), else the mean over the typed words of the identity library's name agreement level
     (exact, transliteration, Arabic-script equivalent, typo: :func:`muster.identity.name_level`)
     with the person's name parts, full weight when the word sits where that part is said."""
-    number = person.number.upper()
+    return _closeness_to(query)(person)
+
+
+_CLOSENESS_FIELDS = ("given_name", "father_name", "grandfather_name", "family_name", "alias")
+
+
+def _closeness_to(query: str):
+    """:func:`closeness` to ``query`` as a function of the person: what depends on the query
+    alone (the number prefix, the words and where each is expected) is worked out once."""
+    exact = (query or "").strip().upper()
     prefix = _number_prefix(query)
-    if (query or "").strip().upper() == number or (
-        prefix and (number.startswith(prefix) or number.startswith(PERSON_PREFIX + prefix))
-    ):
-        return 1.0
+    starts = (prefix, PERSON_PREFIX + prefix) if prefix else None
     words = query_words(query)
-    if not words:
-        return 0.0
-    total = 0.0
-    for i, word in enumerate(words):
-        expected = _expected_parts(i, len(words))
-        best = 0.0
-        for field in ("given_name", "father_name", "grandfather_name", "family_name", "alias"):
-            value = getattr(person, field, "") or ""
-            if not value:
-                continue
-            kind = _PART_OF.get(field, "family")
-            level = name_level(normalise_name(word, kind), normalise_name(value, kind)).code
-            if level <= 0:
-                continue
-            score = level / 4 * (1.0 if field in expected else OUT_OF_PLACE)
-            best = max(best, score)
-        total += best
-    return round(total / len(words), 4)
+    plan = [
+        (
+            word,
+            [
+                (field, _PART_OF.get(field, "family"), field in _expected_parts(i, len(words)))
+                for field in _CLOSENESS_FIELDS
+            ],
+        )
+        for i, word in enumerate(words)
+    ]
+
+    def score(person) -> float:
+        number = person.number.upper()
+        if exact == number or (starts and number.startswith(starts)):
+            return 1.0
+        if not plan:
+            return 0.0
+        total = 0.0
+        for word, fields in plan:
+            best = 0.0
+            for field, kind, expected in fields:
+                value = getattr(person, field, "") or ""
+                if not value:
+                    continue
+                level = _level(word, value, kind)
+                if level <= 0:
+                    continue
+                best = max(best, level / 4 * (1.0 if expected else OUT_OF_PLACE))
+            total += best
+        return round(total / len(plan), 4)
+
+    return score
 
 
 # The typed words as the name parts of a person record, in the order a name is said: the first the
@@ -261,6 +297,34 @@ def _person_record(person) -> dict[str, str]:
 
 NAME_FIELDS = ("given_name", "father_name", "grandfather_name", "family_name")
 
+#: What ranking reads of a candidate (:func:`rank`): search reads only these for its candidates
+#: (up to two thousand) and the whole record for the page it shows.
+RANK_FIELDS = (
+    "id",
+    "number",
+    *NAME_FIELDS,
+    "mother_name",
+    "alias",
+    "sex",
+    "date_of_birth",
+    "birth_year",
+)
+
+
+class Candidate(namedtuple("CandidateFields", RANK_FIELDS)):
+    """A person as ranking sees them (:data:`RANK_FIELDS`), read without building a model."""
+
+    __slots__ = ()
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def candidates(qs: QuerySet, limit: int) -> list[Candidate]:
+    """The first ``limit`` persons of ``qs`` as :class:`Candidate` records."""
+    return [Candidate._make(row) for row in qs.values_list(*RANK_FIELDS)[:limit]]
+
 
 def model_weights(persons, query: str) -> dict[int, float]:
     """The identity model's match weight (log2 odds, :class:`muster.identity.ScreeningIndex`) of
@@ -288,7 +352,8 @@ def rank(persons, query: str) -> list[tuple[float, object]]:
     typed name with, by its match weight; then the others. Within equal weights (a name alone
     weighs the same for an exact and a transliterated match), the closer name first."""
     weights = model_weights(persons, query)
-    scored = [(closeness(p, query), p) for p in persons]
+    close = _closeness_to(query)
+    scored = [(close(p), p) for p in persons]
     number_hit = _number_prefix(query) or (query or "").strip()
 
     def key(sp):
@@ -312,6 +377,11 @@ def partial_name_condition(query: str) -> Q | None:
     return _token_condition(tokens) if tokens else None
 
 
+@lru_cache(maxsize=100_000)
+def _transliterated(value: str, kind: str) -> str:
+    return transliterate(value, kind)
+
+
 def other_script(person) -> str:
     """The person's name in the other script (see :func:`muster.identity.transliterate`);
     "" when it cannot be given."""
@@ -320,7 +390,7 @@ def other_script(person) -> str:
         value = (getattr(person, field, "") or "").strip()
         if not value:
             continue
-        shown = transliterate(value, _PART_OF.get(field, "family"))
+        shown = _transliterated(value, _PART_OF.get(field, "family"))
         if not shown:
             return ""
         parts.append(shown)

@@ -27,7 +27,7 @@ from muster.people import services as people_services
 from muster.people.audit_actions import PeopleAction
 from muster.people.models import NAME_PARTS, PROTECTION_FLAGS, Person, Relationship, Sex
 from muster.people.reads import WEB, record_read
-from muster.people.search import partial_name_condition, rank
+from muster.people.search import candidates, partial_name_condition, rank
 from muster.people.validation import has_hidden_characters, name_has_hidden_characters
 from muster.protection import queries as protection_queries
 from muster.reports.timeline import person_timeline
@@ -85,11 +85,11 @@ def _dob_text(person: Person) -> str:
     return person.dob_display
 
 
-def _other_registrations(request, person: Person, fields) -> list[dict]:
+def _other_registrations(request, person: Person, fields, reads: list) -> list[dict]:
     """The other registrations of the same human (merged duplicates, or the kept record).
 
-    Each one shown is a read of that record too, so it is audited as one, naming the page it was
-    seen on. Records outside the user's scope are listed without a link.
+    Each one shown is a read of that record too, so it is audited as one (appended to ``reads``),
+    naming the page it was seen on. Records outside the user's scope are listed without a link.
     """
     others = [p for p in screening.registrations_of(person) if p.pk != person.pk]
     if not others:
@@ -110,7 +110,11 @@ def _other_registrations(request, person: Person, fields) -> list[dict]:
             if show_location
             else None
         )
-        record_read(request, other, via=WEB, view="person", seen_from=person.number)
+        reads.append(
+            lambda other=other: record_read(
+                request, other, via=WEB, view="person", seen_from=person.number
+            )
+        )
         rows.append(
             {
                 "person": other,
@@ -131,9 +135,16 @@ def _separations(person: Person) -> list[dict]:
 
 
 def _render_person(request, person: Person, category_form=None, status=200) -> HttpResponse:
+    """The person page, and its audit events once it is drawn.
+
+    The events (this read, the household members shown, the other registrations shown) are written
+    together in one transaction after the page is rendered and before it is returned: no page
+    leaves without them, and the audit chain's lock, which every audited request takes in turn, is
+    held for the writes only, not while the page is read and drawn.
+    """
     user = request.user
     fields = policy.person_fields(user)
-    record_read(request, person, via=WEB, view="person")
+    reads = [lambda: record_read(request, person, via=WEB, view="person")]
     members = []
     if person.household_id and "household" in fields:
         in_scope = set(
@@ -143,8 +154,10 @@ def _render_person(request, person: Person, category_form=None, status=200) -> H
             members.append({"person": m, "visible": m.pk in in_scope, "self": m.pk == person.pk})
         shown = [m["person"].pk for m in members if m["visible"] and not m["self"]]
         if shown:
-            audit.record_list(
-                request, shown, action=PeopleAction.HOUSEHOLD_MEMBERS_LIST, obj=person
+            reads.append(
+                lambda: audit.record_list(
+                    request, shown, action=PeopleAction.HOUSEHOLD_MEMBERS_LIST, obj=person
+                )
             )
     may_decide = policy.can(user, "category.decide")
     context = {
@@ -178,7 +191,7 @@ def _render_person(request, person: Person, category_form=None, status=200) -> H
         "timeline": person_timeline(
             person, fields, protection_detail=policy.can(user, "protection.review")
         ),
-        "registrations": _other_registrations(request, person, fields),
+        "registrations": _other_registrations(request, person, fields, reads),
         "separations": _separations(person) if "household" in fields else [],
         "may_decide": may_decide,
         "may_correct": policy.can(user, "person.correct") and not person.merged_into_id,
@@ -187,14 +200,17 @@ def _render_person(request, person: Person, category_form=None, status=200) -> H
         and not person.merged_into_id,
         "category_form": category_form or (forms.CategoryForm() if may_decide else None),
     }
-    return render(request, "people/detail.html", context, status=status)
+    response = render(request, "people/detail.html", context, status=status)
+    with transaction.atomic():
+        for write in reads:
+            write()
+    return response
 
 
 @requires("person.view")
 def person_detail(request: HttpRequest, number: str) -> HttpResponse:
     person = visible_person(request, number)
-    with transaction.atomic():  # the page and its person.read event together
-        return _render_person(request, person)
+    return _render_person(request, person)
 
 
 CORRECTION_TEXT_FIELDS = (
@@ -340,12 +356,17 @@ def person_search(request: HttpRequest) -> HttpResponse:
         scoped = policy.scope_persons(request.user, Person.objects.all(), "person.search")
         qs = search_persons(request.user, scoped, q)
         if (partial := partial_name_condition(q)) is not None:
-            qs = qs | scoped.filter(partial).distinct()
-        found = list(qs.select_related("household", "merged_into")[: MAX_RANKED + 1])
+            qs = qs | scoped.filter(partial)
+        # Ranked on the fields ranking reads; the persons on the page shown are read in full.
+        found = candidates(qs, MAX_RANKED + 1)
         too_many = len(found) > MAX_RANKED
         ranked = rank(found[:MAX_RANKED], q)
         page = paginate(request, [{"person": p, "score": score} for score, p in ranked])
+        shown = Person.objects.select_related("household", "merged_into").in_bulk(
+            [row["person"].pk for row in page.object_list]
+        )
         for row in page.object_list:
+            row["person"] = shown[row["person"].pk]
             row["hidden_chars"] = name_has_hidden_characters(row["person"])
         # The query may be a name: only its length goes into the audit log.
         audit.record_list(

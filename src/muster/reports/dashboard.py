@@ -30,6 +30,9 @@ from muster.screening.models import Category
 UNDECIDED = "undecided"
 DEFAULT_DAYS = 14
 MAX_DAYS = 366
+# Dates a filter may name: any operation's records lie well inside, and the ends of the calendar
+# (year 1, year 9999) would overflow the time zone arithmetic.
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 # A governorate is the first administrative level: two letters and two digits (SY09, IQ01 …).
 GOVERNORATE = re.compile(r"^[A-Z]{2}[0-9]{2}$")
 PENDING = [ManifestLine.Outcome.PENDING, ManifestLine.Outcome.MISSING]
@@ -85,11 +88,18 @@ def parse_filters(params) -> Filters:
         if not raw:
             return default
         try:
-            return date.fromisoformat(raw)
+            day = date.fromisoformat(raw)
         except ValueError:
             raise FilterError(
                 name, _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": raw[:40]}
             ) from None
+        if not EARLIEST <= day <= LATEST:
+            raise FilterError(
+                name,
+                _("'%(v)s' is outside %(a)s to %(b)s")
+                % {"v": raw[:40], "a": EARLIEST.isoformat(), "b": LATEST.isoformat()},
+            )
+        return day
 
     date_to = _date("date_to", base.date_to)
     date_from = _date("date_from", date_to - timedelta(days=DEFAULT_DAYS - 1))
@@ -386,6 +396,11 @@ def transit_over_time(filters: Filters, facility_ids: list[int] | None, report: 
             counts[events[i][1]] += events[i][2]
             i += 1
         out.append({"date": day.isoformat(), "in_transit": counts[0], "unaccounted": counts[1]})
+    if facility_ids is None and out and filters.date_to >= today >= filters.date_from:
+        # Today is the situation report's own figure, which also counts persons leaving on a
+        # departure not yet confirmed (the departures app); earlier days count transfers.
+        point = out[(today - filters.date_from).days]
+        point["in_transit"], point["unaccounted"] = report["in_transit"], report["unaccounted"]
     return out
 
 
@@ -410,9 +425,9 @@ def children(facility_ids: list[int] | None) -> dict:
     return figures
 
 
-# The hook for the departures app (``muster.departures``, built on its own branch): when it is
-# installed, the situation report carries ``departures`` (persons who left, by kind, under these
-# keys); until then the dashboard shows the one figure custody has, the departed placements.
+# Departures by kind come from the departures app through the situation report (``departures``:
+# persons who left, by kind, under these keys); a report without them (custody alone) gives the one
+# figure custody has, the departed placements.
 DEPARTURE_KINDS = (
     "returned",
     "repatriated",
