@@ -76,3 +76,22 @@ def test_the_registration_number_ranks_first_whatever_the_names(facilities, make
     person = _register(facilities, officer, "Fatima", "Ali", "al-Obaidi")
     ranked = rank(list(Person.objects.all()), person.number[:6].lower())
     assert ranked[0] == (1.0, person)
+
+
+def test_partial_matches_never_crowd_a_full_match_out_of_the_ranked_set(
+    facilities, make_user, login, monkeypatch
+):
+    """In a large registry a common family name has more partial matches than ranking reads; the
+    persons matching every typed word are read first, so the one sought is always ranked."""
+    from django.urls import reverse
+
+    from muster.people import views
+
+    monkeypatch.setattr(views, "MAX_RANKED", 3)
+    officer = make_user("registration_officer")
+    for given in ("Khalid", "Omar", "Yusuf", "Hamza", "Bilal"):
+        _register(facilities, officer, given, "Ahmad", "al-Obaidi", sex="M")
+    sought = _register(facilities, officer, "Fatima", "Hasan", "al-Obaidi")
+    client = login(officer)
+    html = client.get(reverse("person-search"), {"q": "Fatima al-Obaidi"}).content.decode()
+    assert sought.number in html

@@ -113,6 +113,52 @@ def record(
         return AuditEvent.objects.create(prev_hash=prev_hash, hash=digest, **fields)
 
 
+def record_many(
+    events: Sequence[tuple[str, object, dict]], *, actor=None, request=None
+) -> list[AuditEvent]:
+    """Append several events at once, as :func:`record` appends each (same fields, same chain):
+    ``events`` are ``(action, obj, detail)``; one lookup of the chain's end and one bulk insert.
+    For verbs that write many rows at once (the bulk import); inside their transaction."""
+    if not events:
+        return []
+    if actor is None and request is not None:
+        actor = getattr(request, "user", None)
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    os_user = _operator.get()
+    cli = actor is None and request is None and os_user is not None
+    ip = client_ip(request)
+    out = []
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+        seq = last["seq"] if last else 0
+        prev_hash = last["hash"] if last else GENESIS
+        now = timezone.now()
+        for action, obj, detail in events:
+            seq += 1
+            if cli:
+                detail = {**(detail or {}), "via": "cli", "os_user": os_user}
+            fields = dict(
+                seq=seq,
+                at=now,
+                actor_id=actor.pk if actor is not None else None,
+                actor_username=actor.get_username() if actor is not None else "",
+                action=str(action),
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                ip=ip,
+                detail=detail or {},
+            )
+            digest = event_hash(prev_hash=prev_hash, **fields)
+            out.append(AuditEvent(prev_hash=prev_hash, hash=digest, **fields))
+            prev_hash = digest
+        AuditEvent.objects.bulk_create(out, batch_size=_INDEX_BATCH)
+    return out
+
+
 EXPORT = AuditAction.EXPORT
 # Rows per INSERT when indexing an export: a camp roll lists tens of thousands of persons.
 _INDEX_BATCH = 5000

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
 from muster.custody import services as custody
+from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility
 from muster.intake.audit_actions import IntakeAction
 from muster.intake.kobo import (
@@ -23,6 +24,7 @@ from muster.intake.kobo import (
 )
 from muster.intake.models import ImportedSubmission, SubmissionImport
 from muster.people import services as people
+from muster.people.audit_actions import PeopleAction
 from muster.people.models import PROTECTION_FLAGS, Household, Person
 from muster.people.signals import household_registered
 from muster.people.validation import clean_household
@@ -121,6 +123,9 @@ def register_late_member(
 # registering at reception while a large import runs waits for one chunk at most; and the progress
 # shown moves at this step.
 IMPORT_CHUNK = 25
+# Households per transaction on the bulk path (a few bulk inserts, one audit event, one screening
+# run per chunk); a chunk it cannot take whole goes household by household.
+BULK_CHUNK = 250
 
 
 def reception_points() -> QuerySet:
@@ -201,6 +206,7 @@ def import_submissions(
     points: Iterable[Facility] | None = None,
     chunk: int | None = None,
     on_progress: Callable[[SubmissionImport], None] | None = None,
+    bulk: bool = True,
 ) -> SubmissionImport:
     """Register every accepted submission of ``batch`` as a household, through
     :func:`register_household` (placed at its reception point, audited, screened after commit).
@@ -208,6 +214,12 @@ def import_submissions(
     Each household is whole or absent (its own savepoint); a submission already imported, here or
     by a concurrent import, is reported as a duplicate and changes nothing. Progress and counts are
     kept on ``run``, and at the end its per-row report.
+
+    ``bulk`` (the default): each chunk is written with a few bulk inserts, audited by one event
+    listing its households and persons, and screened in one run after it commits (see
+    :func:`_import_bulk`); the same checks and outcome as household by household, which a chunk
+    falls back to when it cannot be taken whole. ``bulk=False``: every household through
+    :func:`register_household`.
     """
     SubmissionImport.objects.filter(pk=run.pk).update(
         status=SubmissionImport.Status.RUNNING,
@@ -218,17 +230,23 @@ def import_submissions(
     run.refresh_from_db()
     lookup = check_import(batch, reception_point=run.reception_point, points=points)
     batch.written = True
-    chunk = chunk or IMPORT_CHUNK
+    bulk = bulk if chunk is None else bulk and chunk > 1
+    chunk = chunk or (BULK_CHUNK if bulk else IMPORT_CHUNK)
     todo = batch.accepted
     settled = len(batch.submissions) - len(todo)
     run.done = settled
     for start in range(0, len(todo), chunk):
         part = todo[start : start + chunk]
         with transaction.atomic():
-            for sub in part:
-                _import_one(
-                    sub, run, lookup.get(sub.reception_point) or run.reception_point, by, request
-                )
+            if not (bulk and _import_bulk(part, run, lookup, by, request)):
+                for sub in part:
+                    _import_one(
+                        sub,
+                        run,
+                        lookup.get(sub.reception_point) or run.reception_point,
+                        by,
+                        request,
+                    )
             run.done = settled + start + len(part)
             _save_counts(run, batch)
         if on_progress is not None:
@@ -254,6 +272,68 @@ def import_submissions(
             },
         )
     return run
+
+
+def _import_bulk(part: Sequence[Submission], run: SubmissionImport, lookup, by, request) -> bool:
+    """Register a chunk of submissions in bulk, with the checks of :func:`register_household`
+    (reception point, documents, the persons' fields, protection and capacity through
+    ``place_many``). All or nothing: on any refusal from the database or from placement (a full
+    reception point, a number clash, a submission imported meanwhile) the chunk is rolled back and
+    False returned, for the caller to take it household by household, which says which household
+    was refused and why. Refusals of single households (their documents) are reported here."""
+    ready: list[tuple[Submission, Facility]] = []
+    refused: list[tuple[Submission, ValidationError]] = []
+    for sub in part:
+        point = lookup.get(sub.reception_point) or run.reception_point
+        try:
+            check_reception_point(point)
+            check_documents(sub.cleaned)
+        except ValidationError as exc:
+            refused.append((sub, exc))
+        else:
+            ready.append((sub, point))
+    made: list[tuple[Household, list[Person]]] = []
+    try:
+        with transaction.atomic():
+            if ready:
+                made = people.create_households_bulk([s.cleaned for s, _ in ready], by=by)
+                at_point: dict[int, tuple[Facility, list[Person]]] = {}
+                for (_, point), (_, persons) in zip(ready, made, strict=True):
+                    at_point.setdefault(point.pk, (point, []))[1].extend(persons)
+                for point, persons in at_point.values():
+                    custody.place_many(persons, point, by=by, request=request, audit_each=False)
+                now = timezone.now()
+                ImportedSubmission.objects.bulk_create(
+                    ImportedSubmission(
+                        submission_id=sub.submission_id,
+                        household=household,
+                        submission_import=run,
+                        imported_at=now,
+                    )
+                    for (sub, _), (household, _) in zip(ready, made, strict=True)
+                )
+                persons = [p for _, ps in made for p in ps]
+                # The events register_household writes, chained in one go.
+                events: list[tuple[str, object, dict]] = []
+                for (_, point), (household, members) in zip(ready, made, strict=True):
+                    for person in members:
+                        detail = {"household": household.number}
+                        events.append((PeopleAction.PERSON_REGISTER, person, detail))
+                    detail = {"members": len(members), "reception_point": point.pk}
+                    events.append((PeopleAction.HOUSEHOLD_REGISTER, household, detail))
+                    for person in members:
+                        detail = {"facility": point.pk}
+                        events.append((CustodyAction.PLACEMENT_CREATE, person, detail))
+                audit.record_many(events, actor=by, request=request)
+                # Screening once for the chunk, after it commits, as at reception.
+                household_registered.send(sender=Household, household=None, persons=persons)
+    except (ValidationError, IntegrityError):
+        return False
+    for (sub, _), (household, _) in zip(ready, made, strict=True):
+        sub.household = household.number
+    for sub, exc in refused:
+        refuse_with(sub, exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages})
+    return True
 
 
 def _import_one(sub: Submission, run: SubmissionImport, point: Facility, by, request) -> None:

@@ -367,6 +367,22 @@ def rank(persons, query: str) -> list[tuple[float, object]]:
     return sorted(scored, key=key)
 
 
+def every_word_condition(query: str) -> Q | None:
+    """Persons with a name part starting with each typed word, word by word: the closest tier of
+    :func:`name_condition` (which also lets two words form one name, "Abd al-Rahman"), read first so
+    that in a large registry looser matches never crowd the close ones out of the ranked set."""
+    words = query_words(query)
+    if not words:
+        return None
+    cond = Q()
+    for word in words:
+        tokens = group_tokens([word])
+        if not tokens:
+            return None
+        cond &= _token_condition(tokens)
+    return cond
+
+
 def partial_name_condition(query: str) -> Q | None:
     """Persons matching the last of two or more typed name words, the family name as a rule: near
     misses ranked below full matches ("محمد العبيدي" still lists the al-Obaidi family)."""

@@ -27,7 +27,12 @@ from muster.people import services as people_services
 from muster.people.audit_actions import PeopleAction
 from muster.people.models import NAME_PARTS, PROTECTION_FLAGS, Person, Relationship, Sex
 from muster.people.reads import WEB, record_read
-from muster.people.search import candidates, partial_name_condition, rank
+from muster.people.search import (
+    candidates,
+    every_word_condition,
+    partial_name_condition,
+    rank,
+)
 from muster.people.validation import has_hidden_characters, name_has_hidden_characters
 from muster.protection import queries as protection_queries
 from muster.reports.timeline import person_timeline
@@ -354,11 +359,23 @@ def person_search(request: HttpRequest) -> HttpResponse:
     page, too_many = None, False
     if q:
         scoped = policy.scope_persons(request.user, Person.objects.all(), "person.search")
-        qs = search_persons(request.user, scoped, q)
-        if (partial := partial_name_condition(q)) is not None:
-            qs = qs | scoped.filter(partial)
         # Ranked on the fields ranking reads; the persons on the page shown are read in full.
-        found = candidates(qs, MAX_RANKED + 1)
+        # Read closest first (each word starting a name part; then any match, numbers and
+        # documents included; then near misses), so that in a large registry the many loose
+        # matches of a common name never crowd the close ones out of the ranked set.
+        tiers = [
+            scoped.filter(cond) if cond is not None else None
+            for cond in (every_word_condition(q), None, partial_name_condition(q))
+        ]
+        tiers[1] = search_persons(request.user, scoped, q)
+        found, seen = [], set()
+        for qs in tiers:
+            if qs is None or len(found) > MAX_RANKED:
+                continue
+            for c in candidates(qs, MAX_RANKED + 1 + len(seen)):
+                if c.pk not in seen and len(found) <= MAX_RANKED:
+                    seen.add(c.pk)
+                    found.append(c)
         too_many = len(found) > MAX_RANKED
         ranked = rank(found[:MAX_RANKED], q)
         page = paginate(request, [{"person": p, "score": score} for score, p in ranked])

@@ -111,16 +111,21 @@ def check_transfer(
                 "placements__movement__to_facility_id",
             )
         }
+        movers_of: dict[int, list] = {}
+        for p in persons:
+            movers_of.setdefault(p.household_id, []).append(p)
+        members_of: dict[int, list] = {}
+        for m in members:
+            members_of.setdefault(m.household_id, []).append(m)
         for hh in sorted(household_ids):
-            movers = [p for p in persons if p.household_id == hh]
+            movers = movers_of[hh]
             # Where the movers are now; a first placement (nowhere yet) separates them from anyone
             # of their household who is somewhere else.
             origins = {_location(placements.get(p.pk)) for p in movers}
             staying = [
                 m
-                for m in members
-                if m.household_id == hh
-                and m.pk not in moving_ids
+                for m in members_of.get(hh, ())
+                if m.pk not in moving_ids
                 and (loc := _location(placements.get(m.pk))) is not None
                 and loc != to_facility.pk
                 and (loc in origins or origins == {None})

@@ -98,8 +98,12 @@ def place_many(
     request=None,
     override_reason: str = "",
     separation_reason: str = "",
+    audit_each: bool = True,
 ) -> list[Placement]:
-    """First placement of newly registered persons (or of persons with no current placement)."""
+    """First placement of newly registered persons (or of persons with no current placement).
+
+    ``audit_each=False``: the caller records one event listing the persons, in the same transaction
+    (the bulk import)."""
     if not facility.is_active:
         raise ValidationError(
             {
@@ -151,7 +155,7 @@ def place_many(
     protection.record_separation(
         plan, to_facility=facility, reason=separation_reason, by=by, request=request
     )
-    for p in persons:
+    for p in persons if audit_each else ():
         detail = {"facility": facility.pk}
         if override_reason.strip():
             detail["capacity_override"] = True
