@@ -17,6 +17,7 @@ from muster.people.services.records import (
     add_photo,
     correct_person,
     create_household,
+    create_households_bulk,
 )
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "add_photo",
     "correct_person",
     "create_household",
+    "create_households_bulk",
     "documents_of",
     "lock_for_merge",
     "merge_persons",
