@@ -54,6 +54,18 @@ def _check_fields(person: Person) -> None:
     )
 
 
+def _register_person(data: dict, household, *, now, by, request, late: bool = False) -> Person:
+    """One member written with their documents and audited (inside the caller's transaction)."""
+    person = _person_from_clean(data, household=household, registered_at=now, registered_by=by)
+    _check_fields(person)
+    person.save()
+    for doc in data.get("documents", []):
+        IdentityDocument.objects.create(person=person, recorded_at=now, **doc)
+    detail = {"household": household.number, **({"late": True} if late else {})}
+    audit.record(PeopleAction.PERSON_REGISTER, actor=by, obj=person, request=request, detail=detail)
+    return person
+
+
 @transaction.atomic
 def create_household(
     members: Sequence[dict], *, by, request=None, detail: dict | None = None
@@ -67,21 +79,9 @@ def create_household(
     household = Household.objects.create(
         number=new_number("H"), registered_at=now, registered_by=by
     )
-    people = []
-    for data in members:
-        person = _person_from_clean(data, household=household, registered_at=now, registered_by=by)
-        _check_fields(person)
-        person.save()
-        for doc in data.get("documents", []):
-            IdentityDocument.objects.create(person=person, recorded_at=now, **doc)
-        audit.record(
-            PeopleAction.PERSON_REGISTER,
-            actor=by,
-            obj=person,
-            request=request,
-            detail={"household": household.number},
-        )
-        people.append(person)
+    people = [
+        _register_person(data, household, now=now, by=by, request=request) for data in members
+    ]
     audit.record(
         PeopleAction.HOUSEHOLD_REGISTER,
         actor=by,
@@ -153,18 +153,7 @@ def add_member(household: Household, data: dict, *, by, request=None) -> Person:
             }
         )
     now = timezone.now()
-    person = _person_from_clean(data, household=household, registered_at=now, registered_by=by)
-    _check_fields(person)
-    person.save()
-    for doc in data.get("documents", []):
-        IdentityDocument.objects.create(person=person, recorded_at=now, **doc)
-    audit.record(
-        PeopleAction.PERSON_REGISTER,
-        actor=by,
-        obj=person,
-        request=request,
-        detail={"household": household.number, "late": True},
-    )
+    person = _register_person(data, household, now=now, by=by, request=request, late=True)
     audit.record(
         PeopleAction.HOUSEHOLD_ADD_MEMBER,
         actor=by,
