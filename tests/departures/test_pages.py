@@ -97,6 +97,9 @@ def test_manifest_page_approve_dispatch_confirm(planned, officers, login, make_u
         client.post(reverse("departure-confirm", args=[departure.number]), form).status_code == 302
     )
     assert Placement.objects.filter(is_current=True, state="departed").count() == 7
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    page = client.get(reverse("departure-detail", args=[departure.number])).content.decode()
+    assert "بتوقيت دمشق" in page and "Asia/Damascus" not in page  # the dispatch time's zone
     page = client.get(reverse("departure-discrepancies")).content.decode()
     assert people[7].number in page
 
