@@ -209,3 +209,14 @@ def test_the_broad_key_does_not_join_names_the_variant_table_tells_apart() -> No
     hassan, hussein = normalise_name("Hassan"), normalise_name("Hussein")
     assert hassan.broad == hussein.broad  # one consonant class: blocking may pair them
     assert name_level(hassan, hussein).label == "disagree"  # the table knows both
+
+
+def test_a_name_the_table_does_not_know_is_spelled_out_readably():
+    from muster.identity import transliterate
+
+    # The article as "al-", a capital, the weak letters as long vowels between consonants, the
+    # harakat dropped; never the raw letter-for-letter "lsh`ytt".
+    assert transliterate("الشعيطات", "family") == "al-Sh'itat"
+    assert transliterate("البوسرايا", "family") == "al-Busraya"
+    assert transliterate("البكارة", "family") == "al-Bkara"
+    assert transliterate("سرهات") == "Srhat"

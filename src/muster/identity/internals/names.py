@@ -487,14 +487,41 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
     )
 
 
+# Letters spelled out for a name the variant table does not know (Arabic, and the Kurdish letters of
+# Sorani); the weak letters waw and ya are read as vowels between consonants, as consonants elsewhere.
+_LETTERS = {
+    "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h",
+    "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d",
+    "ط": "t", "ظ": "z", "ع": "'", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m",
+    "ن": "n", "ه": "h", "ة": "a", "ى": "a", "ء": "'", "ؤ": "'", "ئ": "'", "پ": "p", "چ": "ch",
+    "ژ": "zh", "گ": "g", "ڤ": "v", "ک": "k", "ی": "y", "ە": "e", "ۆ": "o", "ێ": "ê", "ڵ": "ll",
+    "ڕ": "rr",
+}  # fmt: skip
+_WEAK = {"و": ("w", "u"), "ي": ("y", "i"), "ی": ("y", "i")}
+
+
+def _spelled_out(folded: str) -> str:
+    """A name the table does not know, letter by letter: "الشعيطات" -> "al-Sh'itat"."""
+    article = folded.startswith("ال") and len(folded) >= 4
+    out = ""
+    for ch in folded[2:] if article else folded:
+        if ch in _WEAK:
+            consonant, vowel = _WEAK[ch]
+            out += vowel if out and out[-1] not in "aeiouê" else consonant
+        else:
+            out += _LETTERS.get(ch, ch if ch.isascii() else "")
+    first = next((i for i, c in enumerate(out) if c.isalpha()), None)
+    if first is not None:
+        out = out[:first] + out[first].upper() + out[first + 1 :]
+    return f"al-{out}" if article else out
+
+
 def _latin_word(word: str) -> str:
     folded = fold_arabic(word)
     base = _strip_arabic_particles(folded)
     latin = variant_table().latin_of.get(base)
     if not latin:
-        from anyascii import anyascii
-
-        return anyascii(word)
+        return _spelled_out(re.sub("[\u064b-\u0652\u0640]", "", word))  # without the harakat
     latin = re.sub(r"^(?:[Aa]l|[Ee]l)-", "", latin)
     return f"al-{latin}" if base != folded and folded.startswith("ال") else latin
 
