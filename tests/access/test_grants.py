@@ -55,6 +55,15 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+def _migrate_to_the_latest():
+    """Every app back at its newest migration: going back to BEFORE also unapplied the access
+    migrations after AFTER, and the tests that run next need their columns."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_ends_the_doubled_grants_it_finds_and_keeps_the_longest(
     make_user, transactional_db
@@ -68,6 +77,7 @@ def test_the_migration_ends_the_doubled_grants_it_finds_and_keeps_the_longest(
         newer = RoleGrantThen.objects.create(user_id=user.pk, role="auditor")
     finally:
         _migrate(AFTER)
+        _migrate_to_the_latest()
 
     assert list(open_grants(user, "auditor")) == [RoleGrant.objects.get(pk=newer.pk)]
     assert RoleGrant.objects.get(pk=expiring.pk).revoked_at is not None  # ended, not deleted

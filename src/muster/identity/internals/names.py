@@ -488,12 +488,14 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
 
 
 # Letters spelled out for a name the variant table does not know (Arabic, and the Kurdish letters of
-# Sorani); the weak letters waw and ya are read as vowels between consonants, as consonants elsewhere.
+# Sorani); the weak letters waw and ya are read as vowels between consonants, as consonants elsewhere;
+# ayn and hamza are left out (an apostrophe in a name is escaped in pages and breaks searching), an
+# initial ayn read as "a".
 _LETTERS = {
     "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h",
     "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d",
-    "ط": "t", "ظ": "z", "ع": "'", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m",
-    "ن": "n", "ه": "h", "ة": "a", "ى": "a", "ء": "'", "ؤ": "'", "ئ": "'", "پ": "p", "چ": "ch",
+    "ط": "t", "ظ": "z", "ع": "", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m",
+    "ن": "n", "ه": "h", "ة": "a", "ى": "a", "ء": "", "ؤ": "", "ئ": "", "پ": "p", "چ": "ch",
     "ژ": "zh", "گ": "g", "ڤ": "v", "ک": "k", "ی": "y", "ە": "e", "ۆ": "o", "ێ": "ê", "ڵ": "ll",
     "ڕ": "rr",
 }  # fmt: skip
@@ -501,11 +503,13 @@ _WEAK = {"و": ("w", "u"), "ي": ("y", "i"), "ی": ("y", "i")}
 
 
 def _spelled_out(folded: str) -> str:
-    """A name the table does not know, letter by letter: "الشعيطات" -> "al-Sh'itat"."""
+    """A name the table does not know, letter by letter: "الشعيطات" -> "al-Shitat"."""
     article = folded.startswith("ال") and len(folded) >= 4
     out = ""
     for ch in folded[2:] if article else folded:
-        if ch in _WEAK:
+        if ch == "ع" and not out:
+            out = "a"
+        elif ch in _WEAK:
             consonant, vowel = _WEAK[ch]
             out += vowel if out and out[-1] not in "aeiouê" else consonant
         else:
