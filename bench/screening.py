@@ -282,7 +282,22 @@ def _share(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f} %" if whole else "-"
 
 
+def _setup_django() -> None:
+    """Django set up once (a scratch data directory when no run chose one): muster.screening's
+    modules need the app registry."""
+    from django.apps import apps
+
+    if apps.ready:
+        return
+    os.environ.setdefault("MUSTER_DATA", tempfile.mkdtemp(prefix="muster-bench-screening-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "muster.settings")
+    import django
+
+    django.setup()
+
+
 def bench_memory(n: int, queries: int, seed: int, sweep: int = 0) -> dict:
+    _setup_django()
     from muster.identity import ScreeningIndex
     from muster.screening import matching
 
@@ -406,7 +421,6 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     args = ap.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "muster.settings")
-    from muster.screening import matching
 
     lines = [
         SECTION,
@@ -424,6 +438,8 @@ def main() -> None:
     ]
     if args.db:
         r = bench_db(args.db, args.queries, args.seed, args.listed)
+        from muster.screening import matching  # Django is set up by now
+
         likely, possible = matching.thresholds()
         print(r, flush=True)
         lines += [
@@ -452,6 +468,8 @@ def main() -> None:
         ]
     if args.memory:
         m = bench_memory(args.memory, args.queries, args.seed, args.sweep)
+        from muster.screening import matching  # Django is set up by now
+
         print(m, flush=True)
         likely, possible = matching.thresholds()
         lines += [
