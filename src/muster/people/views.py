@@ -363,19 +363,21 @@ def person_search(request: HttpRequest) -> HttpResponse:
         # Read closest first (each word starting a name part; then any match, numbers and
         # documents included; then near misses), so that in a large registry the many loose
         # matches of a common name never crowd the close ones out of the ranked set.
+        closest, near = every_word_condition(q), partial_name_condition(q)
         tiers = [
-            scoped.filter(cond) if cond is not None else None
-            for cond in (every_word_condition(q), None, partial_name_condition(q))
+            scoped.filter(closest) if closest is not None else None,
+            search_persons(request.user, scoped, q),
+            scoped.filter(near) if near is not None else None,
         ]
-        tiers[1] = search_persons(request.user, scoped, q)
         found, seen = [], set()
-        for qs in tiers:
-            if qs is None or len(found) > MAX_RANKED:
-                continue
+        for qs in (t for t in tiers if t is not None):  # not `if t`: that would run the query
             for c in candidates(qs, MAX_RANKED + 1 + len(seen)):
-                if c.pk not in seen and len(found) <= MAX_RANKED:
+                if c.pk not in seen:
                     seen.add(c.pk)
                     found.append(c)
+            if len(found) > MAX_RANKED:
+                found = found[: MAX_RANKED + 1]
+                break
         too_many = len(found) > MAX_RANKED
         ranked = rank(found[:MAX_RANKED], q)
         page = paginate(request, [{"person": p, "score": score} for score, p in ranked])

@@ -218,24 +218,20 @@ class CategoryDecisionViewSet(PolicyViewSet):
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        form = ApprovalInputSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        decision = screening.approve_category(
-            self.get_object(),
-            by=request.user,
-            note=form.validated_data.get("note", ""),
-            request=request,
-        )
-        return Response(self.get_serializer(decision).data)
+        return self._second_officer(request, screening.approve_category)
 
     @extend_schema(
         request=ApprovalInputSerializer, responses={200: CategoryDecisionWithApprovalSerializer}
     )
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
+        return self._second_officer(request, screening.refuse_category)
+
+    def _second_officer(self, request, verb):
+        """The second officer's approval or refusal of a pending decision, with its note."""
         form = ApprovalInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        decision = screening.refuse_category(
+        decision = verb(
             self.get_object(),
             by=request.user,
             note=form.validated_data.get("note", ""),
