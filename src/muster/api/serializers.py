@@ -55,6 +55,9 @@ class DocumentInputSerializer(StrictSerializer):
     number = serializers.CharField(max_length=60)
     issuing_country = serializers.CharField(required=False, allow_blank=True, max_length=3)
     mrz = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    expires_on = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=40, help_text="YYYY-MM-DD"
+    )
 
 
 class PersonFieldsInputSerializer(StrictSerializer):
@@ -101,6 +104,7 @@ class DocumentSerializer(serializers.Serializer):
     number = serializers.CharField()
     issuing_country = serializers.CharField()
     mrz = serializers.CharField()
+    expires_on = serializers.DateField(allow_null=True)
     recorded_at = serializers.DateTimeField()
 
 

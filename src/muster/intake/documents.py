@@ -152,6 +152,6 @@ def fill_from_mrz(doc: dict) -> str:
         read = parse_mrz(text[:400]).document_fields()
     except MRZError as exc:
         return _("unreadable: %(e)s") % {"e": exc}
-    for key in ("doc_type", "number", "issuing_country"):
+    for key in ("doc_type", "number", "issuing_country", "expires_on"):
         doc[key] = doc.get(key) or read[key]
     return ""

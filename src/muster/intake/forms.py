@@ -24,7 +24,7 @@ MEMBER_FIELDS = (
     "place_of_origin",
     "relationship_to_head",
 )
-DOCUMENT_FIELDS = ("doc_type", "number", "issuing_country", "mrz")
+DOCUMENT_FIELDS = ("doc_type", "number", "issuing_country", "expires_on", "mrz")
 DEFAULT_NATIONALITY = "SYR"
 
 _MEMBER = re.compile(r"^members\[(\d{1,3})\]\.(\w+)$")

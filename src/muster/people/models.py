@@ -196,6 +196,9 @@ class IdentityDocument(models.Model):
     number = models.CharField(max_length=60)
     issuing_country = models.CharField(max_length=3, blank=True)
     mrz = models.TextField(blank=True, help_text=_("Machine-readable zone as typed or scanned"))
+    expires_on = models.DateField(
+        null=True, blank=True, help_text=_("Expiry date, as the document (or its MRZ) gives it")
+    )
     recorded_at = models.DateTimeField()
 
     class Meta:

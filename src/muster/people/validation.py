@@ -212,9 +212,23 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
                 _("'%(v)s' is not an ISO 3166 alpha-3 code") % {"v": country}, code="not_a_country"
             )
         mrz = _text(doc.get("mrz"), "mrz", doc_errors, max_length=200)
+        expires_on = parse_date(doc.get("expires_on"), "expires_on", doc_errors)
+        if "expires_on" in doc_errors:  # not the birth date's advice about a year
+            text = ascii_digits(str(doc.get("expires_on")).strip())
+            doc_errors["expires_on"] = ValidationError(
+                _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": text[:40]}, code="not_a_date"
+            )
         for key, msg in doc_errors.items():
             errors[f"documents[{i}].{key}"] = msg
-        docs.append(dict(doc_type=doc_type, number=number, issuing_country=country, mrz=mrz))
+        docs.append(
+            dict(
+                doc_type=doc_type,
+                number=number,
+                issuing_country=country,
+                mrz=mrz,
+                expires_on=expires_on,
+            )
+        )
     out["documents"] = docs
 
     if errors:

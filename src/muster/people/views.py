@@ -175,6 +175,7 @@ def _render_person(request, person: Person, category_form=None, status=200) -> H
         "may_take_photo": policy.can(user, "person.register") and not person.merged_into_id,
         "members": members,
         "documents": list(people_services.documents_of(person)) if "documents" in fields else None,
+        "today": timezone.localdate(),
         "flags": [PROTECTION_FLAGS[f] for f in person.protection_flags if f in fields],
         "show_flags": bool(fields & set(PROTECTION_FLAGS)),
         "placement": custody.current_placement(person)

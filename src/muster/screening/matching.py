@@ -9,7 +9,7 @@ against the database, so an index that is a few seconds stale can only propose, 
 """
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -250,20 +250,34 @@ def registry_candidates(
     record: Mapping, limit: int = 10, index: ScreeningIndex | None = None
 ) -> list[Candidate]:
     """Registered persons who may be this record (``index``: an already synced registry index)."""
+    return registry_candidates_many([record], limit=limit, index=index)[0]
+
+
+def registry_candidates_many(
+    records: Sequence[Mapping], limit: int = 10, index: ScreeningIndex | None = None
+) -> list[list[Candidate]]:
+    """:func:`registry_candidates` of each record, scored in one pass (a chunk of registrations)."""
     _, possible = thresholds()
     index = index if index is not None else REGISTRY.sync()
-    return index.candidates(record, limit=limit, min_score=possible)
+    return index.candidates_many(records, limit=limit, min_score=possible)
 
 
 def list_candidates(
     record: Mapping, limit: int = 10, index: ScreeningIndex | None = None
 ) -> list[Candidate]:
     """Reference-list entries that may be this record (``index``: the current lists' index)."""
+    return list_candidates_many([record], limit=limit, index=index)[0]
+
+
+def list_candidates_many(
+    records: Sequence[Mapping], limit: int = 10, index: ScreeningIndex | None = None
+) -> list[list[Candidate]]:
+    """:func:`list_candidates` of each record, scored in one pass."""
     _, possible = thresholds()
     index = index if index is not None else REGISTRY.lists()
     if not len(index):
-        return []
-    return index.candidates(record, limit=limit, min_score=possible)
+        return [[] for _ in records]
+    return index.candidates_many(records, limit=limit, min_score=possible)
 
 
 def family_links(household_a: list[Mapping], household_b: list[Mapping]) -> dict[str, object]:

@@ -29,6 +29,7 @@ FIELD_LABELS = {
     "doc_type": _("Document type"),
     "number": _("Document number"),
     "issuing_country": _("Issuing country"),
+    "expires_on": _("Expiry date"),
     "reception_point": _("Reception point"),
     **PROTECTION_FLAGS,
 }

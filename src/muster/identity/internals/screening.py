@@ -151,22 +151,81 @@ class ScreeningIndex:
         """Add (or replace, by record_id) one record in the registry."""
         entry = _entry(check_record(record))
         rid = entry.record["record_id"]
+        known: set[tuple[str, str]] = set()
         if rid in self._ids:
-            # Replacing: the old position stays in its blocks but is skipped when read.
-            self._entries[self._ids[rid]] = entry
+            # Replacing: the position stays in the old entry's blocks; read, it gives the new
+            # entry, which those blocks may no longer fit: candidates() scores it anyway.
             pos = self._ids[rid]
+            known = set(_keys(self._entries[pos]))
+            self._entries[pos] = entry
         else:
             pos = len(self._entries)
             self._entries.append(entry)
             self._ids[rid] = pos
         for rule, key in _keys(entry):
-            self._blocks[rule][key].append(pos)
+            if (rule, key) not in known:  # a position once per block, however often replaced
+                self._blocks[rule][key].append(pos)
 
     def candidates(
         self, record: Mapping[str, object], limit: int = 20, min_score: float = 0.0
     ) -> list[Candidate]:
         """Registry records that may be this person, best first; ``min_score`` is a probability."""
-        query = _entry(check_record(record))
+        return self.candidates_many([record], limit=limit, min_score=min_score)[0]
+
+    def candidates_many(
+        self, records: Iterable[Mapping[str, object]], limit: int = 20, min_score: float = 0.0
+    ) -> list[list[Candidate]]:
+        """:meth:`candidates` of each record, in one scoring pass over all their candidate pairs
+        (a chunk of new registrations screened at once). A record already in the index (same
+        record_id, same values: a registration just added) is read from it, not prepared again.
+
+        >>> index = ScreeningIndex([{"record_id": "r1", "given_name": "Omar",
+        ...     "father_name": "Ali", "family_name": "Hassan", "birth_year": "1990"}])
+        >>> [len(c) for c in index.candidates_many([{"record_id": "q1", "given_name": "Omar",
+        ...     "father_name": "Ali", "family_name": "Hassan", "birth_year": "1990"},
+        ...     {"record_id": "q2", "given_name": "Zaid", "birth_year": "1950"}])]
+        [1, 0]
+        """
+        queries = [self._query(record) for record in records]
+        out: list[list[Candidate]] = [[] for _ in queries]
+        rows: list[dict[str, int]] = []
+        pairs: list[tuple[int, int]] = []  # (query, position) of each row
+        for q, query in enumerate(queries):
+            for p in self._found(query):
+                rows.append(_levels(query, self._entries[p]))
+                pairs.append((q, p))
+        if not rows:
+            return out
+        levels = {f: np.array([r[f] for r in rows], dtype=np.int8) for f in rows[0]}
+        weight = self.model.match_weight(comparison_levels(levels))
+        prob = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
+        of_query = np.fromiter((q for q, _ in pairs), dtype=np.int64, count=len(pairs))
+        # Each query's pairs best first; lexsort is stable, so ties keep the order they were found.
+        for i in np.lexsort((-weight, of_query)):
+            q, p = pairs[i]
+            if prob[i] < min_score or len(out[q]) >= limit:
+                continue
+            other = self._entries[p].record
+            out[q].append(
+                Candidate(
+                    other["record_id"],
+                    float(weight[i]),
+                    float(prob[i]),
+                    _band(float(prob[i])),
+                    explanation(rows[i], queries[q].record, other),
+                )
+            )
+        return out
+
+    def _query(self, record: Mapping[str, object]) -> _Entry:
+        checked = check_record(record)
+        pos = self._ids.get(checked["record_id"])
+        if pos is not None and self._entries[pos].record == checked:
+            return self._entries[pos]
+        return _entry(checked)
+
+    def _found(self, query: _Entry) -> list[int]:
+        """Positions of the records sharing a block with ``query`` (itself and replaced ones out)."""
         positions: set[int] = set()
         query_plain = _attr(query, "plain") is not None
         for rule, key in _keys(query, near_years=True):
@@ -176,32 +235,9 @@ class ScreeningIndex:
                     block = [p for p in block if _attr(self._entries[p], "plain") is not None]
                 positions.update(block)
         self_id = query.record["record_id"]
-        found = [
+        return [
             p
             for p in positions
             if self._entries[p].record["record_id"] != self_id
             and self._ids.get(self._entries[p].record["record_id"]) == p
         ]
-        if not found:
-            return []
-        rows = [_levels(query, self._entries[p]) for p in found]
-        levels = {f: np.array([r[f] for r in rows], dtype=np.int8) for f in rows[0]}
-        weight = self.model.match_weight(comparison_levels(levels))
-        prob = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
-        order = np.argsort(-weight, kind="stable")
-        out: list[Candidate] = []
-        for i in order:
-            if prob[i] < min_score or len(out) >= limit:
-                break
-            other = self._entries[found[i]].record
-            explained = explanation(rows[i], query.record, other)
-            out.append(
-                Candidate(
-                    other["record_id"],
-                    float(weight[i]),
-                    float(prob[i]),
-                    _band(float(prob[i])),
-                    explained,
-                )
-            )
-        return out

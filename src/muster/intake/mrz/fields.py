@@ -119,6 +119,7 @@ class MRZ:
             "number": self.document_number,
             "issuing_country": iso3(self.issuing_state),
             "mrz": "\n".join(self.lines),
+            "expires_on": self.expiry.isoformat() if self.expiry else "",
         }
 
 

@@ -71,17 +71,14 @@ def screen_persons(
     registry_index = matching.REGISTRY.sync() if registry else None
     if lists and lists_index is None:
         lists_index = matching.REGISTRY.lists()
-    for person in persons:
-        record = matching.person_record(person)
-        if registry:
-            found += [
-                (person, c, "dup")
-                for c in matching.registry_candidates(record, index=registry_index)
-            ]
-        if lists:
-            found += [
-                (person, c, "ref") for c in matching.list_candidates(record, index=lists_index)
-            ]
+    # Every person's candidates scored in one pass (a chunk of an import: hundreds of persons).
+    records = [matching.person_record(person) for person in persons]
+    if registry:
+        each = matching.registry_candidates_many(records, index=registry_index)
+        found += [(person, c, "dup") for person, cs in zip(persons, each, strict=True) for c in cs]
+    if lists:
+        each = matching.list_candidates_many(records, index=lists_index)
+        found += [(person, c, "ref") for person, cs in zip(persons, each, strict=True) for c in cs]
     if not found:
         return []
 
@@ -223,8 +220,8 @@ def screen_registration(person_ids: Sequence[int]) -> ScreeningRun | None:
         logger.error("screening run could not start (%s)", type(exc).__name__)
         return None
     try:
+        # The registry index takes them in when screen_persons brings it up to date (sync): once.
         persons = list(Person.objects.filter(pk__in=person_ids))
-        matching.REGISTRY.add(persons)
         # Outside a transaction (a real request, after the registration committed) a changed set of
         # lists is rebuilt in the background; these persons are screened again once it is ready.
         lists_index = matching.REGISTRY.lists(
