@@ -75,6 +75,33 @@ def test_screening_index_finds_the_registered_man_and_not_his_brother() -> None:
     assert "r1" in {c.record_id for c in index.candidates(new, min_score=0.5)}
 
 
+def test_a_chunk_screened_at_once_gets_what_each_record_screened_alone_gets() -> None:
+    index = ScreeningIndex(RECORDS)
+    # Records already in the index (a chunk just registered), one changed since it was added, and
+    # a newcomer: the changed one is screened as given, not as the index holds it.
+    changed = dict(RECORDS[0], record_id=RECORDS[5]["record_id"])  # corrected to r1's values
+    chunk = [*RECORDS[:5], changed, dict(RECORDS[0], record_id="new")]
+    at_once = index.candidates_many(chunk, limit=3, min_score=0.5)
+    alone = [index.candidates(r, limit=3, min_score=0.5) for r in chunk]
+
+    def ids(found):
+        return [[(c.record_id, round(c.match_probability, 9)) for c in cs] for cs in found]
+
+    assert ids(at_once) == ids(alone) and any(at_once[:5])
+    assert {"r1", "r2"} <= {c.record_id for c in at_once[5]}  # screened as changed
+    assert "r1" in {c.record_id for c in at_once[6]}
+
+
+def test_a_record_added_again_unchanged_keeps_one_place_in_its_blocks() -> None:
+    index = ScreeningIndex(RECORDS)
+    for _ in range(3):
+        index.add(dict(RECORDS[0]))
+    positions = [p for block in index._blocks.values() for ps in block.values() for p in ps]
+    blocks_holding_it = sum(1 for b in index._blocks.values() for ps in b.values() if 0 in ps)
+    assert positions.count(0) == blocks_holding_it > 0
+    assert len(index) == len(RECORDS)
+
+
 @pytest.mark.parametrize(
     ("lines", "expected"),
     [

@@ -274,6 +274,28 @@ def test_a_queued_import_runs_in_the_worker(facilities, make_user, tmp_path, set
     assert Household.objects.get().registered_by == officer
 
 
+def test_the_worker_writes_the_report_in_the_language_of_the_officer_who_uploaded(
+    facilities, make_user, tmp_path, settings
+):
+    from django.utils import translation
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    data = write_kobo_xlsx(tmp_path / "k.xlsx", UNNAMED).read_bytes()
+    with translation.override("ar"):  # the officer's page was in Arabic
+        run = intake.start_import(
+            file_name="k.xlsx", reception_point=facilities["reception"], by=make_user(), data=data
+        )
+    assert run.language == "ar"
+    run = tasks.queue_import(run)  # the worker has no request, hence no language of its own
+    imported = next(r for r in run.report if r["status"] == "imported")
+    assert imported["problem"] == "3 أشخاص"
+    again = intake.start_import(
+        file_name="k.xlsx", reception_point=facilities["reception"], by=None
+    )
+    intake.import_submissions(again, read_export(tmp_path / "k.xlsx"), by=None)
+    assert again.report[0]["problem"].startswith("already imported as household")
+
+
 def test_a_queued_file_that_cannot_be_read_fails_with_the_reason(facilities, make_user, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     run = intake.start_import(

@@ -248,6 +248,7 @@ def test_an_mrz_typed_on_the_phone_fills_the_document_and_a_bad_check_digit_refu
     ok, refused = batch.submissions
     doc = ok.cleaned[0]["documents"][0]
     assert (doc["number"], doc["issuing_country"]) == ("L898902C3", "UTO")
+    assert doc["expires_on"] == dt.date(2012, 4, 15)  # the zone's expiry date, kept
     assert refused.problems[0].field == "doc_mrz"
     assert "composite: check digit is '9', the data gives '0'" in refused.problems[0].message
 
@@ -370,3 +371,17 @@ def test_a_damaged_workbook_is_one_line(tmp_path):
     with pytest.raises(ImportFileError, match="cannot be read as an export") as caught:
         read_export(path)
     assert "\n" not in str(caught.value)
+
+
+def test_a_rows_problems_are_written_in_the_officers_language(tmp_path):
+    from django.utils import translation
+
+    hh = {**HOUSEHOLDS[0], "reception_point": "99"}
+    hh["members"] = [{**hh["members"][0], "vulnerabilities": "flying"}]
+    with translation.override("ar"):
+        batch = check(read_export(write_api_json(tmp_path / "d.json", [hh])))
+        messages = [str(p) for p in batch.submissions[0].problems]
+        summary = batch.summary()
+    assert "السطر 1، reception_point: '99' ليست نقطة استقبال عاملة" in messages
+    assert "السطر 1، الفرد 1، vulnerabilities: 'flying' ليست حاجة حماية معروفة" in messages
+    assert summary.startswith("عدد الإرسالات المقروءة: 1 (kobo-api-json)")

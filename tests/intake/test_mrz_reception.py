@@ -2,6 +2,7 @@
 document and the person's empty fields when every check digit agrees, shown as not accepted when one
 does not; a zone with a failed check digit is refused when the household is saved."""
 
+import datetime as dt
 import json
 
 from django.urls import reverse
@@ -36,6 +37,7 @@ def test_a_good_passport_zone_fills_the_document_and_the_persons_empty_fields(of
         "members[0].documents[0].number": "L898902C3",
         "members[0].documents[0].issuing_country": "UTO",
         "members[0].documents[0].mrz": TD3,
+        "members[0].documents[0].expires_on": "2012-04-15",
     }
     assert fill_of(html, "data-mrz-fill-empty") == {
         "members[0].given_name": "ANNA MARIA",
@@ -101,6 +103,27 @@ def test_a_household_saved_with_a_good_zone_keeps_it_on_the_document(
     assert response.status_code == 302
     doc = IdentityDocument.objects.get()
     assert (doc.number, doc.mrz) == ("L898902C3", TD3)
+    assert doc.expires_on == dt.date(2012, 4, 15)  # read from the zone, stored
+    page = officer_client.get(reverse("person-detail", args=[doc.person.number])).content.decode()
+    start = page.index(">L898902C3<")
+    assert "2012-04-15" in page[start : page.index("</tr>", start)] and "expired" in page
+
+
+def test_an_expiry_date_typed_on_the_form_is_kept_and_a_wrong_one_named(
+    officer_client, facilities, household_data
+):
+    household_data[0]["documents"] = [
+        {"doc_type": "passport", "number": "N1234567", "expires_on": "2031-02-30"}
+    ]
+    post = household_post(household_data, facilities["reception"])
+    response = officer_client.post(reverse("reception"), post)
+    assert response.status_code == 400
+    html = response.content.decode()
+    start = html.index('name="members[0].documents[0].expires_on"')
+    assert "is not a date" in html[start : html.index("</label>", start)]
+    post["members[0].documents[0].expires_on"] = "2031-02-28"
+    assert officer_client.post(reverse("reception"), post).status_code == 302
+    assert IdentityDocument.objects.get().expires_on == dt.date(2031, 2, 28)
 
 
 def test_the_zone_box_is_wired_on_the_form(officer_client):
@@ -119,6 +142,7 @@ def test_without_the_script_a_document_given_by_its_zone_alone_is_saved_from_it(
     assert response.status_code == 302
     doc = IdentityDocument.objects.get()
     assert (doc.doc_type, doc.number, doc.issuing_country) == ("national_id", "D23145890", "UTO")
+    assert doc.expires_on == dt.date(2012, 4, 15)
 
 
 def test_a_zone_alone_that_cannot_be_read_is_not_dropped_silently(

@@ -43,6 +43,9 @@ class SubmissionImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     task_id = models.CharField(max_length=64, blank=True)
+    # The language of the officer who started it: the per-row report is written in it, also
+    # when the worker runs the import.
+    language = models.CharField(max_length=10, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
@@ -146,6 +146,7 @@ def start_import(
             created_at=timezone.now(),
             started_by=by,
             data=data,
+            language=translation.get_language() or "",
         )
         audit.record(
             IntakeAction.IMPORT_START,
@@ -192,7 +193,9 @@ def check_import(
             "submission_id", "household__number"
         )
         for submission_id, number in known:
-            part[submission_id].duplicate = f"already imported as household {number}"
+            part[submission_id].duplicate = _("already imported as household %(number)s") % {
+                "number": number
+            }
             part[submission_id].household = number
     return lookup
 
@@ -350,9 +353,9 @@ def _import_one(sub: Submission, run: SubmissionImport, point: Facility, by, req
             )
     except IntegrityError:
         if ImportedSubmission.objects.filter(submission_id=sub.submission_id).exists():
-            sub.duplicate = "already imported (by an import running at the same time)"
+            sub.duplicate = _("already imported (by an import running at the same time)")
         else:  # a check of the database's own (the values were checked before: not expected)
-            sub.refuse("", "the database refused the household (a check constraint failed)")
+            sub.refuse("", _("the database refused the household (a check constraint failed)"))
     except ValidationError as exc:
         refuse_with(sub, exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages})
     else:

@@ -1,5 +1,8 @@
 """Background jobs of intake (django-tasks, database backend): importing a large file of submissions."""
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 from django_tasks import task
 
 from muster.intake import services
@@ -11,6 +14,12 @@ from muster.intake.models import SubmissionImport
 def import_submissions_file(import_id: int) -> int:
     """Read the file kept on the import and register its households; progress is kept on the run."""
     run = SubmissionImport.objects.select_related("reception_point", "started_by").get(pk=import_id)
+    # The report in the language of the officer who uploaded the file.
+    with translation.override(run.language or settings.LANGUAGE_CODE):
+        return _import_file(run)
+
+
+def _import_file(run: SubmissionImport) -> int:
     by = run.started_by
     try:
         batch = read_export_data(run.file_name, bytes(run.data or b""))
@@ -21,7 +30,8 @@ def import_submissions_file(import_id: int) -> int:
         services.import_submissions(run, batch, by=by)
     except Exception as exc:
         # Households already registered stay (each whole); importing the file again finishes it.
-        services.fail_import(run, f"stopped after {run.done} submission(s): {type(exc).__name__}")
+        stopped = gettext("stopped after %(n)s submission(s): %(error)s")
+        services.fail_import(run, stopped % {"n": run.done, "error": type(exc).__name__})
         raise
     return run.imported
 

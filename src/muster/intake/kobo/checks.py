@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 
+from django.utils.translation import gettext
+
 from muster.intake.kobo.records import RECEPTION_POINT, ImportBatch, Submission
 
 
@@ -22,19 +24,22 @@ def document_problems(doc: dict) -> list[tuple[str, str]]:
         try:
             mrz = parse_mrz(doc["mrz"])
         except MRZError as exc:
-            return [("doc_mrz", f"unreadable: {exc}")]
-        problems += [("doc_mrz", f"check digit failed: {c}") for c in mrz.failed_checks]
+            return [("doc_mrz", gettext("unreadable: %(e)s") % {"e": exc})]
+        failed = gettext("check digit failed: %(check)s")
+        problems += [("doc_mrz", failed % {"check": c}) for c in mrz.failed_checks]
         problems += [("doc_mrz", p) for p in mrz.problems]
         read = mrz.document_fields()
         if doc.get("number") and doc["number"].upper() != read["number"]:
+            differs = gettext("'%(number)s' differs from the MRZ's '%(mrz)s'")
             problems.append(
-                ("doc_number", f"'{doc['number']}' differs from the MRZ's '{read['number']}'")
+                ("doc_number", differs % {"number": doc["number"], "mrz": read["number"]})
             )
         for key in ("doc_type", "number", "issuing_country"):
             doc[key] = doc.get(key) or read[key]
         if doc["number"].upper() == read["number"]:
             doc["number"] = read["number"]  # as printed in the zone (typed in lowercase)
         doc["mrz"] = read["mrz"]
+        doc["expires_on"] = doc.get("expires_on") or mrz.expiry
     if doc.get("number") and doc.get("doc_type"):
         checked = check_document_number(
             doc["doc_type"], doc.get("issuing_country", ""), doc["number"]
@@ -68,9 +73,13 @@ def check_submissions(
             continue
         if reception_point_ok is not None and not reception_point_ok(sub.reception_point):
             if sub.reception_point:
-                message = f"'{sub.reception_point}' is not an active reception point"
+                message = gettext("'%(point)s' is not an active reception point") % {
+                    "point": sub.reception_point
+                }
             else:
-                message = "is not given (name one in the form, or the facility for the whole file)"
+                message = gettext(
+                    "is not given (name one in the form, or the facility for the whole file)"
+                )
             sub.refuse(RECEPTION_POINT, message)
         members = []
         for i, member in enumerate(sub.members, start=1):
@@ -79,7 +88,8 @@ def check_submissions(
                 if flag in known:
                     raw[flag] = True
                 else:
-                    sub.refuse("vulnerabilities", f"'{flag}' is not a known protection need", i)
+                    unknown = gettext("'%(flag)s' is not a known protection need")
+                    sub.refuse("vulnerabilities", unknown % {"flag": flag}, i)
             for doc in raw.get("documents", []):
                 for field_name, message in check_document(doc) if check_document else []:
                     sub.refuse(field_name, message, i)

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
+from django.utils.translation import gettext
+
 from muster.intake.kobo.records import (
     NAME_FIELDS,
     RECEPTION_POINT,
@@ -91,7 +93,10 @@ def _new_submission(row: int, answers: Mapping[str, object], submission_id: str 
     sub = Submission(row=row, submission_id=submission_id or _submission_id(answers))
     sub.reception_point = _ascii_digits(answers.get(RECEPTION_POINT))
     if not sub.submission_id:
-        sub.refuse("_uuid", "no _uuid or instanceID: the submission could not be recognised again")
+        sub.refuse(
+            "_uuid",
+            gettext("no _uuid or instanceID: the submission could not be recognised again"),
+        )
     return sub
 
 
@@ -104,9 +109,11 @@ def _finish(batch: ImportBatch) -> ImportBatch:
     seen: dict[str, int] = {}
     for sub in batch.submissions:
         if not sub.members:
-            sub.refuse(REPEAT, "the household has no members")
+            sub.refuse(REPEAT, gettext("the household has no members"))
         if sub.submission_id in seen:
-            sub.duplicate = f"same submission as row {seen[sub.submission_id]} of this file"
+            sub.duplicate = gettext("same submission as row %(row)s of this file") % {
+                "row": seen[sub.submission_id]
+            }
         elif sub.submission_id:
             seen[sub.submission_id] = sub.row
     return batch

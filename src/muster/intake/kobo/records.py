@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from muster.core.uploads import MAX_UPLOAD_BYTES
 
 # The names of the form's questions: the XLSForm writes them, the readers here read them back.
@@ -66,12 +68,15 @@ class Problem:
     member_row: int | None = None  # the member's row on its own sheet or CSV
 
     def __str__(self) -> str:
-        where = [f"row {self.row}"]
+        where = [gettext("row %(row)s") % {"row": self.row}]
         if self.member:
-            where.append(f"member {self.member}")
+            where.append(gettext("member %(member)s") % {"member": self.member})
         if self.field:
             where.append(self.field)
-        return f"{', '.join(where)}: {self.message}"
+        return gettext("%(where)s: %(problem)s") % {
+            "where": gettext(", ").join(where),
+            "problem": self.message,
+        }
 
 
 @dataclass
@@ -135,13 +140,21 @@ class ImportBatch:
 
     def summary(self) -> str:
         done = self.imported if self.written else self.accepted
-        persons = sum(len(s.members) for s in done)
-        verb = "imported" if self.written else "accepted"
-        counted = f"{len(done)} {verb} ({persons} person(s))"
-        text = f"{len(self.submissions)} submission(s) read ({self.source}): {counted}"
+        n = {"n": len(done), "persons": sum(len(s.members) for s in done)}
+        if self.written:
+            counted = gettext("%(n)s imported (%(persons)s person(s))") % n
+        else:
+            counted = gettext("%(n)s accepted (%(persons)s person(s))") % n
+        text = gettext("%(n)s submission(s) read (%(source)s): %(counted)s") % {
+            "n": len(self.submissions),
+            "source": self.source,
+            "counted": counted,
+        }
         if self.duplicates:
-            text += f", {len(self.duplicates)} duplicate(s)"
-        text += f", {len(self.refused)} refused"
+            text += gettext(", %(n)s duplicate(s)") % {"n": len(self.duplicates)}
+        text += gettext(", %(n)s refused") % {"n": len(self.refused)}
         if self.orphans:
-            text += f"; {len(self.orphans)} member row(s) belong to no submission"
+            text += gettext("; %(n)s member row(s) belong to no submission") % {
+                "n": len(self.orphans)
+            }
         return text

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import csv
 
+from django.utils.translation import ngettext
+
 from muster.intake.kobo.records import DUPLICATE, IMPORTED, OK, REFUSED, REPORT_COLUMNS, ImportBatch
+
+
+def _persons(n: int) -> str:
+    return ngettext("%(n)s person", "%(n)s persons", n) % {"n": n}
 
 
 def report_rows(batch: ImportBatch) -> list[dict]:
@@ -14,7 +20,7 @@ def report_rows(batch: ImportBatch) -> list[dict]:
         if sub.status in (OK, IMPORTED):
             rows.append(
                 {"row": sub.row, "submission_id": sub.submission_id, "status": sub.status,
-                 "household": sub.household, "problem": f"{len(sub.members)} person(s)"}
+                 "household": sub.household, "problem": _persons(len(sub.members))}
             )  # fmt: skip
         elif sub.status == DUPLICATE:
             rows.append(

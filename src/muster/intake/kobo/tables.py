@@ -7,6 +7,8 @@ import csv
 import io
 from collections.abc import Iterable
 
+from django.utils.translation import gettext
+
 from muster.intake.kobo.mapping import (
     _add_member,
     _column,
@@ -82,10 +84,11 @@ def _join(
         links = [link for link in links if link[2]]
         sub = next((by_link[c, v] for _, c, v in links if (c, v) in by_link), None)
         if sub is None:
-            named = ", ".join(f"{ref}={v}" for ref, _, v in links) or "no link to its submission"
-            batch.orphans.append(
-                Problem(0, "", "", f"member row of no submission in the file ({named})", None, row)
+            named = ", ".join(f"{ref}={v}" for ref, _, v in links) or gettext(
+                "no link to its submission"
             )
+            message = gettext("member row of no submission in the file (%(links)s)")
+            batch.orphans.append(Problem(0, "", "", message % {"links": named}, None, row))
             continue
         _add_member(sub, answers, row)
     return _finish(batch)
