@@ -18,6 +18,7 @@ and prints wall and CPU times, households per second, and peak memory (RSS).
     python bench/interop.py --households 20000
     python bench/interop.py --households 2000 --format json --no-screening
     python bench/interop.py --households 1000 --one-by-one
+    python bench/interop.py --households 20000 --database-url postgres://postgres@127.0.0.1/EMPTY_DB
 """
 
 from __future__ import annotations
@@ -115,10 +116,21 @@ def _write(households: list[dict], path: Path, fmt: str) -> Path:
     return path
 
 
-def run(count: int, seed: int, fmt: str, screening: bool, bulk: bool = True) -> dict:
+def run(
+    count: int,
+    seed: int,
+    fmt: str,
+    screening: bool,
+    bulk: bool = True,
+    profile: str = "",
+    database_url: str = "",
+) -> dict:
     tmp = tempfile.mkdtemp(prefix="muster-bench-interop-")
     os.environ["MUSTER_DATA"] = tmp
-    os.environ.pop("DATABASE_URL", None)
+    if database_url:  # an empty PostgreSQL database, created beforehand
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "muster.settings")
     import django
 
@@ -161,7 +173,16 @@ def run(count: int, seed: int, fmt: str, screening: bool, bulk: bool = True) -> 
             print(f"  {run.done} of {run.total} after {now - t:.0f} s", file=sys.stderr)
             last[0] = now
 
-    intake.import_submissions(imp, batch, by=None, on_progress=progress, bulk=bulk)
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.runcall(
+            intake.import_submissions, imp, batch, by=None, on_progress=progress, bulk=bulk
+        )
+        profiler.dump_stats(profile)
+    else:
+        intake.import_submissions(imp, batch, by=None, on_progress=progress, bulk=bulk)
     import_s = time.perf_counter() - t
     import_cpu_s = time.process_time() - cpu
     from muster.audit.services import verify
@@ -203,6 +224,7 @@ def run(count: int, seed: int, fmt: str, screening: bool, bulk: bool = True) -> 
         "audit_chain": f"{'verifies' if chain.ok else 'BROKEN'} ({chain.count} events)",
         "screening": screening,
         "bulk": bulk,
+        "database": "postgresql" if database_url else "sqlite",
         "refusals": "; ".join(f"{n} x {why}" for why, n in reasons.most_common(5)),
     }
 
@@ -220,8 +242,24 @@ def main() -> None:
         action="store_true",
         help="every household through register_household (the path without bulk inserts)",
     )
+    parser.add_argument(
+        "--profile", default="", help="write a cProfile of the import to this file (pstats)"
+    )
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="an empty PostgreSQL database (postgres://...) instead of a fresh SQLite file",
+    )
     args = parser.parse_args()
-    out = run(args.households, args.seed, args.format, not args.no_screening, not args.one_by_one)
+    out = run(
+        args.households,
+        args.seed,
+        args.format,
+        not args.no_screening,
+        not args.one_by_one,
+        args.profile,
+        args.database_url,
+    )
     for key, value in out.items():
         print(f"{key}\t{value}")
     total = out["read_s"] + out["import_s"]

@@ -8,7 +8,7 @@ few candidates with the same comparison levels and trained parameters as the bat
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,6 +66,10 @@ class _Entry:
     mo: int | None
     dy: int | None
     precise: bool
+    plain: bool  # no father, grandfather or mother name
+
+
+_LINEAGE = ("father_name", "grandfather_name", "mother_name")
 
 
 def _entry(record: Record) -> _Entry:
@@ -78,36 +82,55 @@ def _entry(record: Record) -> _Entry:
         yr = int(record["birth_year"]) if record["birth_year"] else None
         mo = dy = None
         precise = False
-    return _Entry(record, names, yr, mo, dy, precise)
+    plain = not any(names[f].folded for f in _LINEAGE)
+    return _Entry(record, names, yr, mo, dy, precise, plain)
 
 
-def _attr(e: _Entry, attr: str) -> str | None:
+def _names_set(e: _Entry) -> str | None:
+    given, family = e.names["given_name"].broad, e.names["family_name"].broad
+    return "|".join(sorted((given, family))) if given and family else None
+
+
+def _getter(attr: str) -> Callable[[_Entry], str | None]:
+    """How a blocking rule's attribute is read from an entry (None: the record has none)."""
     if attr == "plain":
-        lineage = ("father_name", "grandfather_name", "mother_name")
-        return None if any(e.names[f].folded for f in lineage) else "1"
+        return lambda e: "1" if e.plain else None
     if attr == "names_set_b":
-        given, family = e.names["given_name"].broad, e.names["family_name"].broad
-        return "|".join(sorted((given, family))) if given and family else None
+        return _names_set
     if attr.endswith("_b"):
-        return e.names[attr[:-2]].broad or None
+        field = attr[:-2]
+        return lambda e: e.names[field].broad or None
     if attr == "yr":
-        return None if e.yr is None else str(e.yr)
+        return lambda e: None if e.yr is None else str(e.yr)
     if attr == "dob":
-        return e.record["date_of_birth"] if e.precise else None
-    return e.record.get(attr) or None
+        return lambda e: e.record["date_of_birth"] if e.precise else None
+    return lambda e: e.record.get(attr) or None
+
+
+# Each rule with the getters of the attributes its key is made of (a trailing "plain" is not
+# part of the key: such a rule keys every record, and candidates() keeps its pairs with one side
+# at least plain, as the batch engines do), whether it ends in "plain", whether in the year.
+_RULES = [
+    (
+        rule,
+        [_getter(a) for a in (attrs[:-1] if attrs[-1] == "plain" else attrs)],
+        attrs[-1] == "plain",
+        attrs[-1] == "yr",
+    )
+    for rule, attrs in SCREENING_RULES.items()
+]
+_PLAIN_RULES = {rule for rule, _, plain, _ in _RULES if plain}
 
 
 def _keys(e: _Entry, near_years: bool = False) -> Iterable[tuple[str, str]]:
     """The record's block keys; a query (``near_years``) also reads the blocks of the years
     before and after its own, as the batch engines join neighbouring years."""
-    for rule, attrs in SCREENING_RULES.items():
-        # A rule ending in "plain" keys every record; candidates() keeps its pairs with one
-        # side at least plain, as the batch engines do.
-        parts = [_attr(e, a) for a in (attrs[:-1] if attrs[-1] == "plain" else attrs)]
+    for rule, getters, _, by_year in _RULES:
+        parts = [get(e) for get in getters]
         if not all(parts):
             continue
         yield rule, "|".join(parts)  # type: ignore[arg-type]
-        if near_years and attrs[-1] == "yr" and e.yr is not None:
+        if near_years and by_year and e.yr is not None:
             for year in (e.yr - 1, e.yr + 1):
                 yield rule, "|".join([*parts[:-1], str(year)])  # type: ignore[list-item]
 
@@ -227,17 +250,18 @@ class ScreeningIndex:
     def _found(self, query: _Entry) -> list[int]:
         """Positions of the records sharing a block with ``query`` (itself and replaced ones out)."""
         positions: set[int] = set()
-        query_plain = _attr(query, "plain") is not None
+        entries = self._entries
         for rule, key in _keys(query, near_years=True):
             block = self._blocks.get(rule, {}).get(key)
             if block and len(block) <= SCREENING_CAP:
-                if SCREENING_RULES[rule][-1] == "plain" and not query_plain:
-                    block = [p for p in block if _attr(self._entries[p], "plain") is not None]
+                if not query.plain and rule in _PLAIN_RULES:
+                    block = [p for p in block if entries[p].plain]
                 positions.update(block)
         self_id = query.record["record_id"]
-        return [
-            p
-            for p in positions
-            if self._entries[p].record["record_id"] != self_id
-            and self._ids.get(self._entries[p].record["record_id"]) == p
-        ]
+        ids = self._ids
+        out = []
+        for p in positions:
+            rid = entries[p].record["record_id"]
+            if rid != self_id and ids.get(rid) == p:
+                out.append(p)
+        return out
