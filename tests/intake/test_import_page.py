@@ -180,3 +180,32 @@ def test_the_import_pages_isolate_left_to_right_runs_in_right_to_left_languages(
     for url in pages:
         html = officer_client.get(url).content.decode()
         assert unisolated_ltr_runs(html) == [], url
+
+
+def test_the_import_page_says_how_many_possible_matches_screening_proposed(
+    officer_client, registered, tmp_path, django_capture_on_commit_callbacks
+):
+    from muster.screening import matching
+    from muster.screening.models import Hit
+    from tests.intake.test_kobo import write_api_json
+
+    matching.reset()
+    head = registered.members.get(relationship_to_head="head")
+    again = {"_uuid": "b7c2e1f0-0000-4000-8000-000000000002", "reception_point": "",
+             "members": [{"relationship_to_head": "head", "given_name": head.given_name,
+                          "father_name": head.father_name,
+                          "grandfather_name": head.grandfather_name,
+                          "family_name": head.family_name, "mother_name": head.mother_name,
+                          "sex": head.sex, "dob_known": "year",
+                          "birth_year": str(head.date_of_birth.year if head.date_of_birth
+                                            else head.birth_year),
+                          "nationality": head.nationality}]}  # fmt: skip
+    path = write_api_json(tmp_path / "d.json", [again])
+    point = head.placements.get(is_current=True).facility
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(officer_client, path, point)
+    matching.reset()
+    hit = Hit.objects.get()
+    assert hit.status == "open" and hit.candidate == head  # proposed, not merged
+    page = officer_client.get(response["Location"]).content.decode()
+    assert "possible matches proposed for review (nothing merged): 1." in page

@@ -331,6 +331,26 @@ def _report_rows(run: SubmissionImport) -> list[dict]:
     ]
 
 
+def _screening_of(run: SubmissionImport) -> dict:
+    """How the import's persons fared in screening, which runs as each chunk is registered (as at
+    reception): the possible matches proposed for review (never merged), and the persons whose
+    screening failed (screened again by the next re-screening of the registry)."""
+    from muster.screening.models import Hit, ScreeningRun
+
+    hits = Hit.objects.filter(person__household__imported_submission__submission_import=run)
+    failed = ScreeningRun.objects.filter(
+        kind=ScreeningRun.Kind.REGISTRATION,
+        status=ScreeningRun.Status.FAILED,
+        created_at__gte=run.started_at or run.created_at,
+    )
+    if run.finished_at is not None:
+        failed = failed.filter(created_at__lte=run.finished_at)
+    return {
+        "hits": hits.count(),
+        "unscreened": sum(failed.values_list("total", flat=True)),
+    }
+
+
 @requires("person.register")
 def submissions_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One import: its progress while it runs (the partial is polled by htmx), then its report."""
@@ -338,7 +358,9 @@ def submissions_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         SubmissionImport.objects.select_related("reception_point", "started_by"), pk=pk
     )
     if request.headers.get("HX-Request") and not run.finished:
-        return render(request, "intake/_import_run.html", {"run": run})
+        return render(
+            request, "intake/_import_run.html", {"run": run, "screening": _screening_of(run)}
+        )
     if request.headers.get("HX-Request"):
         # Finished while the page polled: the whole page again, with its report.
         response = HttpResponse(status=204)
@@ -350,7 +372,12 @@ def submissions_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             IntakeAction.IMPORT_READ, request=request, obj=run, detail={"rows": len(run.report)}
         )
     rows = _report_rows(run)
-    context = {"run": run, "rows": rows, "more": len(run.report) - len(rows)}
+    context = {
+        "run": run,
+        "rows": rows,
+        "more": len(run.report) - len(rows),
+        "screening": _screening_of(run),
+    }
     return render(request, "intake/import_detail.html", context)
 
 
