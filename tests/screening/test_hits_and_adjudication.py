@@ -157,7 +157,7 @@ def test_a_negative_test_fails_when_screening_crashed(register, monkeypatch):
     from muster.screening import matching
 
     register([OBEIDI])
-    monkeypatch.setattr(matching, "registry_candidates", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(matching, "registry_candidates_many", lambda *a, **k: 1 / 0)
     with pytest.raises(AssertionError, match="failed"):
         register([OBEIDI_AGAIN])
 
@@ -168,7 +168,7 @@ def test_screening_failure_never_breaks_a_registration(register, monkeypatch, ca
     def broken(*args, **kwargs):
         raise RuntimeError("index exploded for Muhammad")
 
-    monkeypatch.setattr(matching, "registry_candidates", broken)
+    monkeypatch.setattr(matching, "registry_candidates_many", broken)
     household = register([OBEIDI], screened=False)
     assert household.members.count() == 1
     assert "RuntimeError" in caplog.text
@@ -181,7 +181,7 @@ def test_a_screening_crash_is_a_failed_run_not_no_hits(register, monkeypatch, we
     from muster.screening.models import ScreeningRun
 
     register([OBEIDI])
-    monkeypatch.setattr(matching, "registry_candidates", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(matching, "registry_candidates_many", lambda *a, **k: 1 / 0)
     register([{**OBEIDI, "given_name": "Mohamed"}], screened=False)
     run = ScreeningRun.objects.filter(kind="registration").first()
     assert (run.status, run.error, run.total) == ("failed", "ZeroDivisionError", 1)
