@@ -219,3 +219,17 @@ def test_a_malformed_number_setting_stops_the_command_naming_the_variable(
     assert result.returncode == 1
     assert result.stderr.strip() == f"muster: {message}"  # one line, no traceback
     assert result.stdout == ""
+
+
+def test_serving_loads_the_url_map_and_the_name_table_before_the_first_request():
+    # The first search of the day waited seconds for both (imports of every page, the table read).
+    from django.urls import get_resolver
+
+    from muster import cli
+    from muster.identity.internals.names import variant_table
+
+    variant_table.cache_clear()
+    get_resolver.cache_clear()
+    cli._warm_up()
+    assert variant_table.cache_info().currsize == 1
+    assert get_resolver.cache_info().currsize == 1
