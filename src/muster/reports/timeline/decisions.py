@@ -3,7 +3,7 @@ protection reviews."""
 
 from django.utils.translation import gettext as _
 
-from muster.access.policy import shows_facility
+from muster.access.policy import shows_facility, shows_separation_reason
 from muster.core.text import isolate
 from muster.people.models import Person
 from muster.protection.models import FamilySeparation, ProtectionReview
@@ -95,7 +95,9 @@ def separation_events(person: Person, fields) -> list[Event]:
             Event(
                 sep.recorded_at,
                 "separated",
-                _("Separated from household: %(r)s") % {"r": isolate(sep.reason)},
+                _("Separated from household: %(r)s") % {"r": isolate(sep.reason)}
+                if shows_separation_reason(fields)
+                else _("Separated from household"),
                 where,
             )
         )
