@@ -6,8 +6,10 @@ from django.utils.translation import ngettext
 from muster.access.policy import shows_facility
 from muster.audit import services as audit
 from muster.core.text import isolate
+from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Placement
 from muster.custody.services import MERGE_LEFT_NOTE
+from muster.people.audit_actions import PeopleAction
 from muster.people.models import Person, PersonCorrection
 from muster.reports.timeline.event import Event
 
@@ -16,7 +18,7 @@ def merge_events(person: Person, fields) -> list[Event]:
     """Merges and their undoing, from the audit events people.services writes for both records."""
     events = []
     records = audit.search(object_type=audit.PERSON_TYPE, object_id=str(person.pk)).filter(
-        action__in=("person.merge", "person.unmerge")
+        action__in=(PeopleAction.PERSON_MERGE, PeopleAction.PERSON_UNMERGE)
     )
     show_who = "category_decided_by" in fields
     for e in records.order_by("seq"):
@@ -25,7 +27,7 @@ def merge_events(person: Person, fields) -> list[Event]:
             if show_who and e.actor_username
             else ""
         )
-        if e.action == "person.merge":
+        if e.action == PeopleAction.PERSON_MERGE:
             if e.detail.get("duplicate") == person.number:
                 text = _("Merged into %(n)s (same person)") % {
                     "n": isolate(e.detail.get("kept", ""))
@@ -54,7 +56,7 @@ def _moved_unrecorded(merge_seq: int, kept: str, duplicate: str, fields) -> str:
         return ""
     event = (
         audit.search(object_type=audit.PERSON_TYPE, object_id=str(dup.pk))
-        .filter(action="placement.end_for_merge", seq__lt=merge_seq)
+        .filter(action=CustodyAction.PLACEMENT_END_FOR_MERGE, seq__lt=merge_seq)
         .order_by("-seq")
         .first()
     )
