@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "muster.screening",
     "muster.intake",
     "muster.departures",
+    "muster.tracing",
     "muster.reports",
 ]
 
