@@ -41,24 +41,17 @@ FIELDS = (
     "notes",
 )
 
-# The longest text each field keeps; longer is refused, never cut.
+# The longest text each field keeps (as the request's service does); longer is refused, never cut.
 MAX_LENGTH = {
-    "source_ref": 200,
-    "given_name": 100,
-    "father_name": 100,
-    "grandfather_name": 100,
-    "family_name": 100,
-    "mother_name": 100,
-    "other_names": 300,
-    "separation_place": 200,
-    "separation_pcode": 20,
-    "distinguishing_marks": 2000,
-    "requester_name": 200,
-    "requester_relationship": 100,
-    "requester_contact": 200,
-    "office": 100,
-    "notes": 4000,
-}
+    **dict.fromkeys(("source_ref", "requester_contact"), 300),
+    **dict.fromkeys(
+        ("given_name", "father_name", "grandfather_name", "family_name", "mother_name",
+         "separation_place", "requester_name", "requester_relationship", "office"),
+        200,
+    ),
+    **dict.fromkeys(("other_names", "distinguishing_marks", "notes"), 5000),
+    "separation_pcode": 40,
+}  # fmt: skip
 
 # Header spellings seen in offices' lists (English, Arabic, Sorani Kurdish), folded by _fold.
 _HEADERS: dict[str, tuple[str, ...]] = {
@@ -260,8 +253,9 @@ def check_row(
         elif name in MAX_LENGTH and len(value) > MAX_LENGTH[name]:
             refuse(name, _("longer than %(n)d characters") % {"n": MAX_LENGTH[name]}, "too_long")
     out: dict[str, object] = {name: value for name, value in text.items()}
-    if not text["given_name"]:
-        refuse("given_name", _("the name of the person sought is empty"), "required")
+    if not (text["given_name"] or text["other_names"] or text["mother_name"]):
+        refuse("given_name", _("give the name of the person sought (given name, other names or "
+                               "mother's name)"), "name_required")  # fmt: skip
     sex = text["sex"]
     if sex:
         out["sex"] = _SEX.get(_fold(sex).replace("_", ""), "")

@@ -45,7 +45,7 @@ def _columns(header: list[str], out: ParsedRequests) -> list[str | None]:
         else:
             seen[name] = title
         fields.append(name)
-    if "given_name" not in seen:
+    if not {"given_name", "other_names", "mother_name"} & set(seen):
         raise FileRefused(
             _("row 1: given_name: the header has no column for the name of the person sought "
               "(e.g. given_name, first name, الاسم)"),
