@@ -17,7 +17,7 @@ def muster(data_dir, *args, env_extra=None):
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update(env_extra or {})
     return subprocess.run(
-        [sys.executable, "-m", "muster.cli", *args],
+        [sys.executable, "-m", "muster", *args],
         capture_output=True,
         text=True,
         env=env,
