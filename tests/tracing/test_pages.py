@@ -195,6 +195,9 @@ def test_import_page_reports_rows_and_the_report_downloads_as_csv(web):
     lines = report.content.decode().splitlines()
     assert lines[0] == "row,outcome,request,source_ref,field,code,message"
     assert lines[2].startswith("3,refused,") and ",birth_year,invalid_year," in lines[2]
+    assert AuditEvent.objects.filter(
+        action="export", detail__export="tracing-import-report"
+    ).exists()
 
 
 def test_an_unsafe_upload_is_refused_on_the_page(web):

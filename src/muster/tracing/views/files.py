@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.access.decorators import requires
+from muster.audit import services as audit
 from muster.core.errors import errors_from
 from muster.core.uploads import check_upload_size
 from muster.tracing.models import (
@@ -71,6 +72,11 @@ def import_report(request: HttpRequest) -> HttpResponse:
     if not kept:
         messages.error(request, _("No import to report on: import a file first."))
         return redirect("tracing-import")
+    # The rows name the file's references and the values refused: a file leaving, on the log.
+    audit.record_export(
+        {"export": "tracing-import-report", "file": kept["file"], "rows": len(kept["rows"])},
+        request=request,
+    )
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(tracing_imports.REPORT_COLUMNS)
