@@ -115,6 +115,7 @@ def test_compare_shows_both_sides_per_field_in_both_scripts(web, found):
     text = page.content.decode()
     assert 'data-field="mother_name"' in text and "Gulistan" in text and "Gulîstan" in text
     assert "الراوي" in text  # the registered name also in the other script
+    assert "Reception Point 1" in text  # where she is now
     assert AuditEvent.objects.filter(
         action="person.read", object_id=str(candidate.person_id)
     ).exists()

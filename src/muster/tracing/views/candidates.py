@@ -87,6 +87,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "req": req,
             "person": person,
             "rows": forms.compare_rows(candidate.explanation, shown),
+            "where": (seen.get("current_facility") or {}).get("name", ""),
             "reading": forms.READINGS.get(candidate.reading, candidate.reading),
             "steps": candidate.verification_steps.select_related("recorded_by"),
             "kinds": VerificationStep.Kind.choices,
