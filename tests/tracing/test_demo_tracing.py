@@ -20,6 +20,8 @@ def test_the_demo_has_requests_from_families_with_candidates_on_day_one(demo):
     assert len(requests) >= 3
     assert all(r.requester_name and r.requester_contact for r in requests)
     assert any(r.is_child for r in requests)
+    # A brother or sister taken the same day, still missing: the hard case for the caseworker.
+    assert any(r.notes.startswith("Taken the same day") for r in requests)
     assert TracingRequest.objects.filter(status=TracingRequest.Status.CANDIDATE_FOUND).exists()
     confident = TracingCandidate.objects.filter(confident=True, rank=1)
     assert confident.exists()

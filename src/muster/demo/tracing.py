@@ -6,7 +6,7 @@ The scenario's abducted persons are registered as :mod:`muster.scenario.tracing`
 renamed child keeps the mother's name more often than the father's; the place of origin is the
 village taken from or the captors' town); most of them have a request from the family, written
 the way families write them (Kurmanji, English-style or Arabic spelling, an age at separation
-rather than a birth year).
+rather than a birth year); a few are for a brother or sister taken the same day and still missing.
 """
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ from muster.scenario.tracing import HABITS, _as_registered, _request
 DEMO_SHAPE = PopulationShape(kidnapped_share=0.008)
 # Of the abducted, the share whose family has filed a request by the time of the demo.
 REQUESTED = 0.8
+# Of the requests, the share with a sibling's request too: a child taken the same day and not among
+# the evacuees (still missing).
+STILL_MISSING = 0.15
+SISTERS = ("Rojin", "Sozdar", "Evîn", "Nergiz", "Dilan")
+BROTHERS = ("Hozan", "Rênas", "Berzan", "Şêrzad", "Welat")
 OFFICES = ("Dohuk tracing office", "Sinjar office for Yazidi affairs", "Zakho tracing office")
 REQUEST_FIELDS = (
     "given_name", "father_name", "grandfather_name", "family_name", "mother_name", "sex",
@@ -75,7 +80,26 @@ def family_requests(scenario, seed: int) -> list[dict[str, object]]:
         if p.kidnap.renamed:
             fields["notes"] = "The family believes she or he was given another name."
         out.append(fields)
+        if r.random() < STILL_MISSING:
+            out.append(_sibling_still_missing(fields, r))
     return out
+
+
+def _sibling_still_missing(fields: dict[str, object], r: random.Random) -> dict[str, object]:
+    """A brother or sister taken the same day and not among the evacuees: the same parents and
+    place, another given name and age. The matcher may well propose the sibling who was found
+    (renamed, the given name says little): the hard case a caseworker's verification settles."""
+    sibling = dict(fields)
+    sibling["sex"] = "F" if r.random() < 0.6 else "M"
+    names = SISTERS if sibling["sex"] == "F" else BROTHERS
+    sibling["given_name"] = names[r.randrange(len(names))]
+    if sibling.get("birth_year"):
+        sibling["birth_year"] = str(int(str(sibling["birth_year"])) + r.choice((-3, -2, 2, 3)))
+    elif sibling.get("age_at_separation") not in ("", None):
+        sibling["age_at_separation"] = str(max(1, int(str(sibling["age_at_separation"])) - 2))
+    sibling["distinguishing_marks"] = ""
+    sibling["notes"] = "Taken the same day as a brother or sister; still missing."
+    return sibling
 
 
 def load_tracing(scenario, caseworker, seed: int) -> int:
