@@ -62,6 +62,16 @@ def test_a_renamed_child_is_found_under_the_captors_name(abducted, caseworkers):
     assert AuditEvent.objects.filter(action="tracing.candidates.find", object_id=str(req.pk))
 
 
+def test_a_new_request_is_matched_against_the_registry_once_committed(
+    abducted, caseworkers, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        req = services.open_request(WOMAN_REQUEST, by=caseworkers[0])
+    req.refresh_from_db()
+    assert req.status == Status.CANDIDATE_FOUND
+    assert req.candidates.get(rank=1).person == abducted[1]
+
+
 def test_a_new_registration_is_checked_against_the_open_requests(
     registry, facilities, make_user, caseworkers, django_capture_on_commit_callbacks
 ):
