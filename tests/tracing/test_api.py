@@ -37,6 +37,9 @@ def test_a_caseworker_opens_reads_and_works_a_request(abducted, caseworker_api):
     assert best["explanation"]["father_name"]["level"] == "agree"
     detail = api.get(f"{LIST}{number}/").json()
     assert detail["status"] == "candidate_found"
+    assert detail["confident_count"] == 1 and detail["candidate_count"] >= 1
+    listed = api.get(LIST, {"status": "candidate_found"}).json()["results"]
+    assert [r["number"] for r in listed] == [number]
     assert detail["requester_contact"] == WOMAN_REQUEST["requester_contact"]
     step = api.post(
         f"/api/tracing-candidates/{best['id']}/verification/",

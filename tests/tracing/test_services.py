@@ -62,6 +62,16 @@ def test_a_renamed_child_is_found_under_the_captors_name(abducted, caseworkers):
     assert AuditEvent.objects.filter(action="tracing.candidates.find", object_id=str(req.pk))
 
 
+def test_a_new_request_is_matched_against_the_registry_once_committed(
+    abducted, caseworkers, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        req = services.open_request(WOMAN_REQUEST, by=caseworkers[0])
+    req.refresh_from_db()
+    assert req.status == Status.CANDIDATE_FOUND
+    assert req.candidates.get(rank=1).person == abducted[1]
+
+
 def test_a_new_registration_is_checked_against_the_open_requests(
     registry, facilities, make_user, caseworkers, django_capture_on_commit_callbacks
 ):
@@ -260,3 +270,18 @@ def test_closing_needs_a_reason_and_a_closed_request_is_not_matched(abducted, ca
             req.candidates.first(), decision="confirm", reason="x", by=caseworkers[0]
         )
     assert exc.value.error_dict["status"][0].code == "request_not_active"
+
+
+def test_a_candidate_merged_away_meanwhile_cannot_be_confirmed(abducted, caseworkers, registry):
+    from muster.people.models import Person
+
+    _, woman = abducted
+    req = _open(WOMAN_REQUEST, caseworkers[0])
+    cand = req.candidates.get(person=woman)
+    Person.objects.filter(pk=woman.pk).update(merged_into=registry[0])  # screening merged it
+    with pytest.raises(ValidationError) as exc:
+        services.decide_candidate(cand, decision="confirm", reason="seen", by=caseworkers[0])
+    assert exc.value.error_dict["candidate"][0].code == "person_merged"
+    req.refresh_from_db()
+    cand.refresh_from_db()
+    assert req.linked_person is None and cand.status == TracingCandidate.Status.PROPOSED

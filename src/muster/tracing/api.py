@@ -20,7 +20,7 @@ from muster.api.base import PolicyViewSet
 from muster.api.serializers import MAX_ID
 from muster.audit import services as audit
 from muster.people.reads import API, record_read
-from muster.tracing import services
+from muster.tracing import queries, services
 from muster.tracing.audit_actions import TracingAction
 from muster.tracing.models import TracingCandidate, TracingRequest
 from muster.tracing.serializers import (
@@ -77,20 +77,17 @@ class TracingRequestViewSet(PolicyViewSet):
     }
 
     def get_queryset(self):
-        qs = TracingRequest.objects.select_related("linked_person", "reunification", "created_by")
         wanted = self.request.query_params.get("status", "")[:20]
-        if wanted:
-            if wanted not in TracingRequest.Status.values:
-                raise ValidationError(
-                    {"status": [ValidationError(_("'%(v)s' is not a status") % {"v": wanted},
-                                                code="not_a_status")]}
-                )  # fmt: skip
-            qs = qs.filter(status=wanted)
-        return qs
+        if wanted and wanted not in TracingRequest.Status.values:
+            raise ValidationError(
+                {"status": [ValidationError(_("'%(v)s' is not a status") % {"v": wanted},
+                                            code="not_a_status")]}
+            )  # fmt: skip
+        return queries.requests(status=wanted)
 
     def get_object(self) -> TracingRequest:
         number = str(self.kwargs.get("number", ""))[:20]
-        req = self.get_queryset().filter(number=number).first()
+        req = queries.requests().filter(number=number).first()
         if req is None:
             raise Http404
         return req
@@ -173,11 +170,7 @@ class TracingRequestViewSet(PolicyViewSet):
         return self._candidates(request, self.get_object())
 
     def _candidates(self, request, req: TracingRequest) -> Response:
-        rows = list(
-            req.candidates.select_related("person", "decided_by", "second_officer")
-            .prefetch_related("verification_steps__recorded_by")
-            .order_by("rank", "id")
-        )
+        rows = list(queries.candidate_queue(req))
         with transaction.atomic():
             audit.record_list(
                 request,

@@ -34,6 +34,9 @@ class TracingRequestSerializer(serializers.ModelSerializer):
     reunification = serializers.CharField(source="reunification.number", default=None)
     created_by = serializers.CharField(source="created_by.username", default=None)
     has_photo = serializers.SerializerMethodField()
+    candidate_count = serializers.IntegerField(source="n_candidates", default=None)
+    confident_count = serializers.IntegerField(source="n_confident", default=None)
+    awaiting_second_officer = serializers.IntegerField(source="n_pending", default=None)
 
     class Meta:
         model = TracingRequest
@@ -66,6 +69,9 @@ class TracingRequestSerializer(serializers.ModelSerializer):
             "linked_person",
             "reunification",
             "reunited_at",
+            "candidate_count",
+            "confident_count",
+            "awaiting_second_officer",
             "created_by",
             "created_at",
             "updated_at",

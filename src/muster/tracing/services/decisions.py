@@ -172,6 +172,13 @@ def decide_candidate(
             detail={"candidate": candidate.pk, "person": candidate.person_id},
         )
         return candidate
+    if candidate.person.merged_into_id:
+        raise _err(
+            "candidate",
+            _("%(p)s has been merged into another record: find the candidates again")
+            % {"p": candidate.person.number},
+            "person_merged",
+        )
     if req.candidates.filter(status=Status.CONFIRMED).exclude(pk=candidate.pk).exists():
         raise _err(
             "candidate",

@@ -86,18 +86,36 @@ REGISTRY = _Registry()
 def reset() -> None:
     """Forget the in-memory index (tests; after a restore from backup)."""
     REGISTRY.reset()
+    _KEYS.clear()
+
+
+# A request's index keys, kept while it is unchanged: computing them for every open request at
+# every registration costs about 0.3 ms each (100 ms a household at 400 requests), looking them up
+# next to nothing. Keyed by (request id, updated_at); dropped when the request is not open any more.
+_KEYS: dict[int, tuple[object, list[set[tuple]]]] = {}
+
+
+def _keys_of(req) -> list[set[tuple]]:
+    cached = _KEYS.get(req.pk)
+    if cached is not None and cached[0] == req.updated_at:
+        return cached[1]
+    keys = [request_keys(record) for record in request_records(req)]
+    _KEYS[req.pk] = (req.updated_at, keys)
+    return keys
 
 
 def requests_reading(requests: Iterable, persons: Iterable[Person]) -> dict[int, list[dict]]:
     """Which of ``requests`` may be answered by ``persons`` (sharing an index key with them):
     request id -> its matcher records. The rest need not be scored."""
+    requests = list(requests)
     keys: set[tuple] = set()
     for p in persons:
         keys |= person_keys(person_record(p))
-    out: dict[int, list[dict]] = defaultdict(list)
-    for req in requests:
-        for record in request_records(req):
-            if request_keys(record) & keys:
+    with REGISTRY.lock:
+        for stale in set(_KEYS) - {r.pk for r in requests}:
+            del _KEYS[stale]
+        out: dict[int, list[dict]] = defaultdict(list)
+        for req in requests:
+            if any(k & keys for k in _keys_of(req)):
                 out[req.pk] = request_records(req)
-                break
     return out
