@@ -139,6 +139,8 @@ def test_a_childs_match_needs_a_second_caseworker(web, second, found):
     assert again.status_code == 400
     candidate.refresh_from_db()
     assert candidate.status != TracingCandidate.Status.CONFIRMED
+    assert 'data-testid="awaiting-me"' not in web.get(reverse("tracing-requests")).content.decode()
+    assert url in second.get(reverse("tracing-requests")).content.decode()
     assert 'value="confirm"' in second.get(url).content.decode()
     second.post(url, {"action": "decide", "decision": "confirm", "reason": "documents seen"})
     candidate.refresh_from_db()

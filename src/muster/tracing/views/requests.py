@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from muster.access.decorators import requires
 from muster.audit import services as audit
 from muster.core.errors import errors_from
 from muster.core.paging import paginate
-from muster.tracing import forms
+from muster.tracing import forms, queries
 from muster.tracing import services as tracing
 from muster.tracing.audit_actions import TracingAction
 from muster.tracing.models import (
@@ -34,20 +34,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in TracingRequest.Status.values else ""
     query = request.GET.get("q", "").strip()[:100]
-    qs = TracingRequest.objects.annotate(
-        n_candidates=Count("candidates", filter=~Q(candidates__status="rejected"))
-    ).order_by("-created_at", "-id")
-    if status:
-        qs = qs.filter(status=status)
-    if query:
-        match = Q(number__iexact=query)
-        for word in query.split()[:5]:
-            match |= (
-                Q(given_name__icontains=word) | Q(father_name__icontains=word)
-                | Q(family_name__icontains=word) | Q(mother_name__icontains=word)
-                | Q(other_names__icontains=word)
-            )  # fmt: skip
-        qs = qs.filter(match)
+    qs = queries.requests(status=status, search=query).order_by("-created_at", "-id")
     page = paginate(request, qs, PAGE_SIZE)
     # The list names persons sought: on the log, with the filters (never the searched text).
     audit.record(
@@ -63,6 +50,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "q": query,
+            "awaiting_me": list(queries.awaiting_second_officer(request.user)[:50]),
             "statuses": [
                 (v, label, counts.get(v, 0)) for v, label in TracingRequest.Status.choices
             ],
