@@ -103,13 +103,14 @@ def _sibling_still_missing(fields: dict[str, object], r: random.Random) -> dict[
 
 
 def load_tracing(scenario, caseworker, seed: int) -> int:
-    """Open the families' requests (each matched against the registry once it has committed);
-    returns how many were opened. Run outside a transaction: each request is matched as it is
-    opened."""
+    """Open the families' requests and match each against the registry now, so that a caseworker
+    finds candidates ranked on day one (opening also queues a match for the background worker,
+    which finds the same); returns how many were opened."""
     from muster.tracing import services as tracing
 
     opened = 0
     for fields in family_requests(scenario, seed):
-        tracing.open_request(fields, by=caseworker)
+        req = tracing.open_request(fields, by=caseworker)
+        tracing.find_candidates(req, by=caseworker)
         opened += 1
     return opened
