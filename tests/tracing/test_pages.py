@@ -108,6 +108,34 @@ def test_the_request_page_ranks_candidates_and_is_audited(web, found):
     assert candidate.person_id in listed.detail["person_ids"]
 
 
+def test_compare_says_a_camp_is_a_facility_to_the_caseworker_who_sees_no_categories(
+    web, found, facilities
+):
+    from muster.custody import services as custody
+
+    req, candidate = found
+    girl = candidate.person
+    custody.dispatch(
+        [girl],
+        from_facility=custody.current_placement(girl).facility,
+        to_facility=facilities["camp"],
+        by=factories.user("camp_manager"),
+        separation_reason="to the camp's child-friendly space",
+    )
+    text = web.get(reverse("tracing-candidate", args=[candidate.pk])).content.decode()
+    where = text[text.index('data-field="where"') :]
+    where = where[: where.index("</tr>")]
+    assert "In transit" in where  # not "—": the caseworker learns where the person is
+    movement = custody.current_placement(girl).movement
+    custody.receive(
+        movement, [girl], by=factories.user("camp_manager", facility=facilities["camp"])
+    )
+    text = web.get(reverse("tracing-candidate", args=[candidate.pk])).content.decode()
+    where = text[text.index('data-field="where"') :]
+    where = where[: where.index("</tr>")]
+    assert "a facility" in where and "Al-Hol" not in text
+
+
 def test_compare_shows_both_sides_per_field_in_both_scripts(web, found):
     req, candidate = found
     page = web.get(reverse("tracing-candidate", args=[candidate.pk]))

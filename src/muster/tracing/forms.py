@@ -3,6 +3,7 @@ posted request, the side-by-side rows of a request and a registered person."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -128,6 +129,9 @@ def _other(value: str, field: str) -> str:
     return shown if shown and shown != value else ""
 
 
+_ALIAS = re.compile(r"\(alias ([^)]+)\)$")
+
+
 def compare_rows(explanation: dict, person_values: dict[str, str]) -> list[CompareRow]:
     """The request and the registered person side by side, with the matcher's level and weight
     per field; names also in the other script. ``person_values``: what the reader may see."""
@@ -135,6 +139,7 @@ def compare_rows(explanation: dict, person_values: dict[str, str]) -> list[Compa
     for field, label in EXPLAINED_FIELDS:
         item = explanation.get(field) or {}
         person = str(item.get("registry", ""))
+        alias = _ALIAS.search(person)
         if field in person_values:
             person = person_values[field]
         elif field == "place":
@@ -145,9 +150,14 @@ def compare_rows(explanation: dict, person_values: dict[str, str]) -> list[Compa
         except (KeyError, TypeError, ValueError):
             weight = None
         level = str(item.get("level", "missing"))
+        other = _other(person, field)
+        if alias and field == "given_name" and field in person_values:
+            # The request's given name agreed with a name the person also gives (the birth name,
+            # kept as an alias): say so, or "Suad" would read as agreeing with "Nazdar".
+            person = _("%(name)s (other name: %(alias)s)") % {"name": person, "alias": alias[1]}
         rows.append(
             CompareRow(field, label, request, _other(request, field), person,
-                       _other(person, field), level, str(LEVELS.get(level, level)), weight)
+                       other, level, str(LEVELS.get(level, level)), weight)
         )  # fmt: skip
     return rows
 

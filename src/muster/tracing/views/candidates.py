@@ -15,6 +15,7 @@ from muster.access.decorators import requires
 from muster.access.projection import person_values
 from muster.audit import services as audit
 from muster.core.errors import errors_from
+from muster.custody.models import Placement
 from muster.people.reads import WEB, record_read
 from muster.tracing import forms
 from muster.tracing import services as tracing
@@ -87,7 +88,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "req": req,
             "person": person,
             "rows": forms.compare_rows(candidate.explanation, shown),
-            "where": (seen.get("current_facility") or {}).get("name", ""),
+            "where": _where(seen),
             "reading": forms.READINGS.get(candidate.reading, candidate.reading),
             "steps": candidate.verification_steps.select_related("recorded_by"),
             "kinds": VerificationStep.Kind.choices,
@@ -112,3 +113,14 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if errors else 200,
     )
+
+
+def _where(seen: dict) -> str:
+    """Where the registered person is now, as far as the reader may know: the facility's name, or
+    "a facility" where its kind would tell a category, or the custody state (in transit, departed)."""
+    facility, state = seen.get("current_facility"), seen.get("custody_state")
+    if facility:
+        return facility["name"]
+    if state == Placement.State.PLACED:
+        return _("a facility")
+    return str(Placement.State(state).label) if state in Placement.State.values else ""

@@ -40,7 +40,9 @@ def request_search(request: HttpRequest, number: str) -> HttpResponse:
     except ValidationError as exc:
         refusals(request, exc)
     else:
-        messages.success(request, _("Registry searched: %(n)d confident candidate(s).") % {"n": found})
+        messages.success(
+            request, _("Registry searched: %(n)d confident candidate(s).") % {"n": found}
+        )
     return redirect("tracing-request", number=req.number)
 
 
