@@ -144,7 +144,7 @@ def departure_new(request: HttpRequest) -> HttpResponse:
         "facilities": facilities,
         "facility": facility,
         "kind": kind,
-        "kinds": Kind.choices,
+        "kinds": [c for c in Kind.choices if c[0] != Kind.REUNIFICATION],
         "categories": [*Category.choices, ("undecided", _("Not yet decided"))],
         "filters": filters,
         "candidates": candidates[:MAX_PREVIEW],
