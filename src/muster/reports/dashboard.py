@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -34,6 +33,7 @@ from muster.reports.filters import (
     selected_facilities,
 )
 from muster.reports.filters import parse_filters as parse_filters
+from muster.reports.models import ArrivalCount, RegistrationCount
 from muster.screening.models import Category
 
 UNDECIDED = "undecided"
@@ -51,40 +51,6 @@ def _window(filters: Filters) -> tuple[datetime, datetime]:
     return _local_midnight(filters.date_from), _local_midnight(filters.date_to + timedelta(days=1))
 
 
-def _db_window(filters: Filters) -> list:
-    """The window as raw SQL parameters, as the database stores times (SQLite: naive UTC text)."""
-    return [connection.ops.adapt_datetimefield_value(t) for t in _window(filters)]
-
-
-def _bucket_sql(column: str) -> tuple[str, list]:
-    """SQL grouping ``column`` (a UTC timestamp) finely enough to give each row its local date.
-
-    PostgreSQL converts to the local date itself. SQLite stores UTC text: grouping by its hour
-    (or, where the zone is not a whole number of hours from UTC, its minute) keeps a few thousand
-    groups, each mapped to its local date in Python: no per-row function call into Python.
-    """
-    if connection.vendor == "postgresql":
-        return f"({column} AT TIME ZONE %s)::date", [timezone.get_current_timezone_name()]
-    offset = timezone.localtime().utcoffset() or timedelta()
-    width = 13 if offset.total_seconds() % 3600 == 0 else 16
-    return f"substr({column}, 1, {width})", []
-
-
-def _to_local_date(bucket, zone: str) -> date:
-    if isinstance(bucket, date) and not isinstance(bucket, datetime):
-        return bucket
-    return _text_to_local_date(str(bucket), zone)
-
-
-@lru_cache(maxsize=65536)
-def _text_to_local_date(text: str, zone: str) -> date:
-    at = datetime.fromisoformat(text + (":00" if len(text) == 13 else "") + ":00+00:00")
-    return timezone.localtime(at).date()
-
-
-# --- the series -------------------------------------------------------------------------------
-
-
 def _category_key(value) -> str:
     return value or UNDECIDED
 
@@ -93,49 +59,37 @@ def arrivals_by_category(filters: Filters, facility_ids: list[int] | None) -> li
     """Per local day: registrations by current category; with a facility or governorate filter,
     arrivals at those facilities (first placements and transfers received), by category.
 
-    Two grouped queries, each read from an index: everyone arrived per hour, and those with a
-    current category per hour and category; the rest are not yet decided.
+    Read from the counters the database keeps per quarter hour (UTC) and category
+    (:mod:`muster.reports.counters`): a local day is a whole number of quarter hours in every
+    time zone, so each quarter hour falls on one local day.
     """
-    start, end = _db_window(filters)
-    person = Person._meta.db_table
-    decision = "screening_categorydecision"
-    placement = Placement._meta.db_table
+    start, end = _window(filters)
     if facility_ids is None:
-        bucket, bparams = _bucket_sql("p.registered_at")
-        rows = f"FROM {person} p"
-        where = "p.merged_into_id IS NULL AND p.registered_at >= %s AND p.registered_at < %s"
-        params = [start, end]
-        person_id = "p.id"
+        rows = RegistrationCount.objects.filter(bucket__gte=start, bucket__lt=end).values_list(
+            "bucket", "category", "persons"
+        )
     else:
         if not facility_ids:
             return _days_series(filters, {})
-        bucket, bparams = _bucket_sql("pl.started_at")
-        marks = ", ".join(["%s"] * len(facility_ids))
-        rows = f"FROM {placement} pl"
-        where = (
-            f"pl.state = 'placed' AND pl.facility_id IN ({marks}) "
-            "AND pl.started_at >= %s AND pl.started_at < %s"
+        rows = (
+            ArrivalCount.objects.filter(
+                facility_id__in=facility_ids, bucket__gte=start, bucket__lt=end
+            )
+            .values_list("bucket", "category")
+            .annotate(n=Sum("placements"))
+            .order_by()
         )
-        params = [*facility_ids, start, end]
-        person_id = "pl.person_id"
-    everyone = f"SELECT {bucket}, COUNT(*) {rows} WHERE {where} GROUP BY 1"
-    decided = (
-        f"SELECT {bucket}, cd.category, COUNT(*) {rows} "
-        f"INNER JOIN {decision} cd ON cd.person_id = {person_id} "
-        f"WHERE cd.is_current AND {where} GROUP BY 1, 2"
-    )
     counts: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    zone = timezone.get_current_timezone_name()
-    with connection.cursor() as cur:
-        cur.execute(everyone, [*bparams, *params])
-        for bucket_value, n in cur.fetchall():
-            counts[_to_local_date(bucket_value, zone)][UNDECIDED] += n
-        cur.execute(decided, [*bparams, *params])
-        for bucket_value, category, n in cur.fetchall():
-            day = counts[_to_local_date(bucket_value, zone)]
-            day[category] += n
-            day[UNDECIDED] -= n
+    zone = timezone.get_current_timezone()
+    for bucket, category, n in rows:
+        if n:
+            counts[_local_date(bucket, zone)][_category_key(category)] += n
     return _days_series(filters, counts)
+
+
+@lru_cache(maxsize=65536)
+def _local_date(bucket: datetime, zone) -> date:
+    return bucket.astimezone(zone).date()
 
 
 def category_keys() -> list[str]:

@@ -1,0 +1,192 @@
+"""The situation report's counters (:mod:`muster.reports.models`): the triggers that keep them, their
+rebuild from the counted tables, the check against a direct count, and the reads.
+
+The triggers are the database's own, so no write path can miss them: SQLite runs one per row,
+PostgreSQL one per statement over its transition tables (a bulk ``COPY`` of a million rows costs a
+few grouped queries, not a million upserts). Each trigger adds what the new rows count and takes
+away what the old rows counted, under the keys they had, in the statement that changed them.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import connection as default_connection
+from django.db import transaction
+from django.db.models import Sum
+
+from muster.reports.models import FacilityPopulation, RegistrationCount
+
+BUCKET_SECONDS = 15 * 60
+PREFIX = "reports_count_"
+PERSON, DECISION, PLACEMENT = "people_person", "screening_categorydecision", "custody_placement"
+REGISTRATIONS, ARRIVALS, POPULATION = (
+    "reports_registrationcount",
+    "reports_arrivalcount",
+    "reports_facilitypopulation",
+)
+
+
+@dataclass(frozen=True)
+class Counter:
+    table: str
+    keys: tuple[str, ...]
+    value: str
+
+
+COUNTERS = (
+    Counter(REGISTRATIONS, ("bucket", "category"), "persons"),
+    Counter(ARRIVALS, ("facility_id", "bucket", "category"), "placements"),
+    Counter(POPULATION, ("facility_id",), "persons"),
+)
+
+
+def bucket_sql(column: str, vendor: str) -> str:
+    """The quarter hour (UTC) that holds the timestamp ``column``, as the column type stores it."""
+    if vendor == "postgresql":
+        return f"to_timestamp(floor(extract(epoch FROM {column}) / {BUCKET_SECONDS}) * {BUCKET_SECONDS})"
+    # SQLite stores UTC as 'YYYY-MM-DD HH:MM:SS[.ffffff]'.
+    minute = f"substr({column}, 15, 2)"
+    return (
+        f"(substr({column}, 1, 14) || CASE WHEN {minute} < '15' THEN '00' "
+        f"WHEN {minute} < '30' THEN '15' WHEN {minute} < '45' THEN '30' ELSE '45' END || ':00')"
+    )
+
+
+def _category_of(person_id: str) -> str:
+    return (
+        f"COALESCE((SELECT category FROM {DECISION} WHERE person_id = {person_id} "
+        "AND is_current), '')"
+    )
+
+
+# --- direct counts (the rebuild and the check) --------------------------------------------------
+
+
+def _direct_sql(vendor: str) -> dict[str, str]:
+    b = lambda col: bucket_sql(col, vendor)  # noqa: E731
+    current = f"LEFT JOIN {DECISION} cd ON cd.person_id = {{}} AND cd.is_current"
+    return {
+        REGISTRATIONS: (
+            f"SELECT {b('p.registered_at')}, COALESCE(cd.category, ''), COUNT(*) "
+            f"FROM {PERSON} p {current.format('p.id')} "
+            "WHERE p.merged_into_id IS NULL GROUP BY 1, 2"
+        ),
+        ARRIVALS: (
+            f"SELECT pl.facility_id, {b('pl.started_at')}, COALESCE(cd.category, ''), COUNT(*) "
+            f"FROM {PLACEMENT} pl {current.format('pl.person_id')} "
+            "WHERE pl.state = 'placed' GROUP BY 1, 2, 3"
+        ),
+        POPULATION: (
+            f"SELECT facility_id, COUNT(*) FROM {PLACEMENT} "
+            "WHERE is_current AND state = 'placed' GROUP BY 1"
+        ),
+    }
+
+
+def _rows(cur, sql: str) -> dict[tuple, int]:
+    cur.execute(sql)
+    return {tuple(_key(v) for v in r[:-1]): r[-1] for r in cur.fetchall() if r[-1]}
+
+
+def _key(value):
+    """A bucket as a naive UTC datetime, however the driver returns it (SQLite: text or naive)."""
+    if isinstance(value, str) and len(value) >= 16 and value[4] == "-":
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def direct(connection=default_connection) -> dict[str, dict[tuple, int]]:
+    """Every counter's rows counted straight from the tables (the long way)."""
+    with connection.cursor() as cur:
+        return {t: _rows(cur, sql) for t, sql in _direct_sql(connection.vendor).items()}
+
+
+def kept(connection=default_connection) -> dict[str, dict[tuple, int]]:
+    """Every counter's rows as the triggers keep them (rows at zero left out)."""
+    with connection.cursor() as cur:
+        return {
+            c.table: _rows(cur, f"SELECT {', '.join(c.keys)}, {c.value} FROM {c.table}")
+            for c in COUNTERS
+        }
+
+
+def differences(connection=default_connection) -> list[str]:
+    """One line per counter row that differs from a direct count; empty when all agree."""
+    out = []
+    counted, stored = direct(connection), kept(connection)
+    for c in COUNTERS:
+        want, have = counted[c.table], stored[c.table]
+        for key in sorted(set(want) | set(have), key=str):
+            if want.get(key, 0) != have.get(key, 0):
+                shown = ", ".join(f"{k}={_text(v)}" for k, v in zip(c.keys, key, strict=True))
+                out.append(
+                    f"{c.table} {shown}: kept {have.get(key, 0)}, counted {want.get(key, 0)}"
+                )
+    return out
+
+
+def _text(value) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def rebuild(connection=default_connection) -> None:
+    """Replace every counter's rows with a direct count (after the migration that adds them, or to
+    mend a database whose triggers were dropped)."""
+    with transaction.atomic(using=connection.alias), connection.cursor() as cur:
+        for c in COUNTERS:
+            cur.execute(f"DELETE FROM {c.table}")
+            columns = ", ".join((*c.keys, c.value))
+            cur.execute(
+                f"INSERT INTO {c.table} ({columns}) {_direct_sql(connection.vendor)[c.table]}"
+            )
+
+
+# --- the triggers -------------------------------------------------------------------------------
+
+
+def install(connection=default_connection) -> None:
+    """Create (or re-create) the triggers that keep the counters."""
+    uninstall(connection)
+    with connection.cursor() as cur:
+        for sql in _triggers(connection.vendor):
+            cur.execute(sql)
+
+
+def uninstall(connection=default_connection) -> None:
+    with connection.cursor() as cur:
+        for table, op in _TRIGGERS:
+            name = f"{PREFIX}{table}_{op}"
+            if connection.vendor == "postgresql":
+                cur.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+                cur.execute(f"DROP FUNCTION IF EXISTS {name}()")
+            else:
+                cur.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+_TRIGGERS = [(t, op) for t in (PERSON, DECISION, PLACEMENT) for op in ("ins", "upd", "del")]
+
+
+def _triggers(vendor: str) -> list[str]:
+    from muster.reports import counter_triggers
+
+    if vendor == "postgresql":
+        return counter_triggers.postgresql()
+    return counter_triggers.sqlite()
+
+
+# --- reads --------------------------------------------------------------------------------------
+
+
+def registered_by_category() -> dict[str, int]:
+    """Persons not merged away by current category (``""``: not yet decided)."""
+    rows = RegistrationCount.objects.values("category").annotate(n=Sum("persons")).order_by()
+    return {r["category"]: r["n"] for r in rows if r["n"]}
+
+
+def populations() -> dict[int, int]:
+    """Facility id -> persons placed there now."""
+    return dict(
+        FacilityPopulation.objects.filter(persons__gt=0).values_list("facility_id", "persons")
+    )
