@@ -5,7 +5,9 @@ What each counts:
   category of their current decision (``""`` if none);
 - arrivals: a placement in state ``placed``, under its facility, the quarter hour of ``started_at``
   and its person's current category;
-- population: a current placement in state ``placed``, under its facility.
+- population: a current placement in state ``placed``, under its facility;
+- receipts: a manifest line received, under its movement and the quarter hour at or after its
+  ``resolved_at``.
 A person row changes the first; a placement row the other two; a current decision moves its
 person's registration and placed placements from ``""`` to its category (and back when it stops
 being current).
@@ -14,11 +16,14 @@ being current).
 from muster.reports.counters import (
     ARRIVALS,
     DECISION,
+    LINE,
     PERSON,
     PLACEMENT,
     POPULATION,
     PREFIX,
+    RECEIPTS,
     REGISTRATIONS,
+    bucket_after_sql,
     bucket_sql,
 )
 
@@ -79,6 +84,19 @@ def sqlite() -> list[str]:
             f"AND facility_id = {row}.facility_id;"
         )
 
+    def rec_add(row, when):
+        return _s_add(
+            RECEIPTS, "movement_id, bucket", "lines",
+            f"SELECT {row}.movement_id, {bucket_after_sql(row + '.resolved_at', 'sqlite')}, 1 "
+            f"WHERE {when}",
+        )  # fmt: skip
+
+    def rec_sub(row, when):
+        return (
+            f"UPDATE {RECEIPTS} SET lines = lines - 1 WHERE {when} AND movement_id = "
+            f"{row}.movement_id AND bucket = {bucket_after_sql(row + '.resolved_at', 'sqlite')};"
+        )
+
     def move(person, from_cat, to_cat, when):
         """A person's registration and placed placements from one category to another."""
         active = f"FROM {PERSON} WHERE id = {person} AND merged_into_id IS NULL"
@@ -128,8 +146,23 @@ def sqlite() -> list[str]:
         "OR OLD.facility_id IS NOT NEW.facility_id OR OLD.started_at IS NOT NEW.started_at "
         "OR OLD.person_id IS NOT NEW.person_id OR OLD.is_current IS NOT NEW.is_current)"
     )
+    line_changed = (
+        "(OLD.outcome = 'received' OR NEW.outcome = 'received') AND (OLD.outcome IS NOT "
+        "NEW.outcome OR OLD.movement_id IS NOT NEW.movement_id "
+        "OR OLD.resolved_at IS NOT NEW.resolved_at)"
+    )
+    old_received, new_received = "OLD.outcome = 'received'", "NEW.outcome = 'received'"
     old_placed, new_placed = "OLD.state = 'placed'", "NEW.state = 'placed'"
     return [
+        trigger(LINE, "ins", "INSERT", new_received, rec_add("NEW", "1")),
+        trigger(LINE, "del", "DELETE", old_received, rec_sub("OLD", "1")),
+        trigger(
+            LINE,
+            "upd",
+            "UPDATE",
+            line_changed,
+            rec_sub("OLD", old_received) + "\n" + rec_add("NEW", new_received),
+        ),  # fmt: skip
         trigger(PERSON, "ins", "INSERT", "NEW.merged_into_id IS NULL", reg_add("NEW", "1")),
         trigger(PERSON, "del", "DELETE", "OLD.merged_into_id IS NULL", reg_sub("OLD", "1")),
         trigger(
@@ -251,6 +284,13 @@ def postgresql() -> list[str]:
             "WHERE r.state = 'placed' AND r.is_current"
         )
 
+    def line_rec(rows, sign):
+        return (
+            f"SELECT r.movement_id AS movement_id, "
+            f"{bucket_after_sql('r.resolved_at', 'postgresql')} AS bucket, {sign} AS d "
+            f"FROM {rows} r WHERE r.outcome = 'received'"
+        )
+
     sides = {"ins": [("new_rows", "1")], "del": [("old_rows", "-1")]}
     sides["upd"] = sides["del"] + sides["ins"]
     bodies = {}
@@ -280,6 +320,9 @@ def postgresql() -> list[str]:
                 [placement_arr(*r) for r in rows],
             ),  # fmt: skip
             _p_apply(POPULATION, "facility_id", "persons", [placement_pop(*r) for r in rows]),
+        ]
+        bodies[(LINE, op)] = [
+            _p_apply(RECEIPTS, "movement_id, bucket", "lines", [line_rec(*r) for r in rows])
         ]
     events = {"ins": "INSERT", "upd": "UPDATE", "del": "DELETE"}
     referencing = {

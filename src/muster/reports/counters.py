@@ -19,10 +19,12 @@ from muster.reports.models import FacilityPopulation, RegistrationCount
 BUCKET_SECONDS = 15 * 60
 PREFIX = "reports_count_"
 PERSON, DECISION, PLACEMENT = "people_person", "screening_categorydecision", "custody_placement"
-REGISTRATIONS, ARRIVALS, POPULATION = (
+LINE = "custody_manifestline"
+REGISTRATIONS, ARRIVALS, POPULATION, RECEIPTS = (
     "reports_registrationcount",
     "reports_arrivalcount",
     "reports_facilitypopulation",
+    "reports_receiptcount",
 )
 
 
@@ -37,6 +39,7 @@ COUNTERS = (
     Counter(REGISTRATIONS, ("bucket", "category"), "persons"),
     Counter(ARRIVALS, ("facility_id", "bucket", "category"), "placements"),
     Counter(POPULATION, ("facility_id",), "persons"),
+    Counter(RECEIPTS, ("movement_id", "bucket"), "lines"),
 )
 
 
@@ -52,10 +55,18 @@ def bucket_sql(column: str, vendor: str) -> str:
     )
 
 
-def _category_of(person_id: str) -> str:
+def bucket_after_sql(column: str, vendor: str) -> str:
+    """The quarter hour (UTC) at or after the timestamp ``column``; 1970 when it is NULL."""
+    if vendor == "postgresql":
+        return (
+            f"COALESCE(to_timestamp(ceil(extract(epoch FROM {column}) / {BUCKET_SECONDS}) "
+            f"* {BUCKET_SECONDS}), to_timestamp(0))"
+        )
     return (
-        f"COALESCE((SELECT category FROM {DECISION} WHERE person_id = {person_id} "
-        "AND is_current), '')"
+        f"(CASE WHEN {column} IS NULL THEN '1970-01-01 00:00:00' "
+        f"WHEN substr({column}, 15) IN ('00:00', '15:00', '30:00', '45:00') "
+        f"THEN substr({column}, 1, 19) "
+        f"ELSE datetime({bucket_sql(column, vendor)}, '+15 minutes') END)"
     )
 
 
@@ -79,6 +90,10 @@ def _direct_sql(vendor: str) -> dict[str, str]:
         POPULATION: (
             f"SELECT facility_id, COUNT(*) FROM {PLACEMENT} "
             "WHERE is_current AND state = 'placed' GROUP BY 1"
+        ),
+        RECEIPTS: (
+            f"SELECT movement_id, {bucket_after_sql('resolved_at', vendor)}, COUNT(*) "
+            f"FROM {LINE} WHERE outcome = 'received' GROUP BY 1, 2"
         ),
     }
 
@@ -154,6 +169,25 @@ def install(connection=default_connection) -> None:
             cur.execute(sql)
 
 
+def ensure_installed(connection=default_connection) -> bool:
+    """Put back missing triggers and recount; True when something was missing. Nothing to do
+    before the counters' tables exist (a database migrated back before them)."""
+    tables = set(connection.introspection.table_names())
+    if not all(c.table in tables for c in COUNTERS):
+        return False
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE %s", [PREFIX + "%"])
+        else:
+            cur.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {r[0] for r in cur.fetchall()}
+    if all(f"{PREFIX}{t}_{op}" in present for t, op in _TRIGGERS):
+        return False
+    install(connection)
+    rebuild(connection)
+    return True
+
+
 def uninstall(connection=default_connection) -> None:
     with connection.cursor() as cur:
         for table, op in _TRIGGERS:
@@ -165,7 +199,7 @@ def uninstall(connection=default_connection) -> None:
                 cur.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
-_TRIGGERS = [(t, op) for t in (PERSON, DECISION, PLACEMENT) for op in ("ins", "upd", "del")]
+_TRIGGERS = [(t, op) for t in (PERSON, DECISION, PLACEMENT, LINE) for op in ("ins", "upd", "del")]
 
 
 def _triggers(vendor: str) -> list[str]:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from muster.core.conf import conf
-from muster.custody.models import Facility, ManifestLine, Movement, Placement
+from muster.custody.models import Facility, ManifestLine, Movement
 from muster.people.models import Person
 
 # The filters live in reports.filters; callers also read FilterError and parse_filters here.
@@ -33,7 +33,7 @@ from muster.reports.filters import (
     selected_facilities,
 )
 from muster.reports.filters import parse_filters as parse_filters
-from muster.reports.models import ArrivalCount, RegistrationCount
+from muster.reports.models import ArrivalCount, ReceiptCount, RegistrationCount
 from muster.screening.models import Category
 
 UNDECIDED = "undecided"
@@ -146,19 +146,25 @@ def flow(filters: Filters, facility_ids: list[int] | None, report: dict, arrived
     }
     links: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"received": 0, "open": 0})
     if movements:
-        rows = (
-            ManifestLine.objects.filter(movement_id__in=chosen.values("id"))
-            .values("movement_id", "outcome")
+        # Received lines from the counter per movement, the few still on the way from the lines.
+        received = (
+            ReceiptCount.objects.filter(movement_id__in=chosen.values("id"))
+            .values_list("movement_id")
+            .annotate(n=Sum("lines"))
+            .order_by()
+        )
+        still_open = (
+            ManifestLine.objects.filter(movement_id__in=chosen.values("id"), outcome__in=PENDING)
+            .values_list("movement_id")
             .annotate(n=Count("id"))
             .order_by()
         )
-        for r in rows:
-            m = movements.get(r["movement_id"])
-            if m is None:
-                continue
-            key = (m["from_facility__kind"], m["to_facility__kind"])
-            state = "received" if r["outcome"] == ManifestLine.Outcome.RECEIVED else "open"
-            links[key][state] += r["n"]
+        for state, rows in (("received", received), ("open", still_open)):
+            for movement_id, n in rows:
+                m = movements.get(movement_id)
+                if m is None or not n:
+                    continue
+                links[(m["from_facility__kind"], m["to_facility__kind"])][state] += n
     return {
         "arrived": arrived,
         "links": [
@@ -191,32 +197,30 @@ def transit_over_time(filters: Filters, facility_ids: list[int] | None, report: 
     chosen = Movement.objects.filter(_movement_filter(facility_ids), dispatched_at__lt=end)
     movements = dict(chosen.values_list("id", "dispatched_at"))
     # Lines received before the window are on the way on none of its days: the open lines, and
-    # those received since the window began (a range of the receipt-time index).
-    grouped = ("movement_id", "outcome", "resolved_at")
-    open_lines = ManifestLine.objects.filter(
-        outcome__in=PENDING, movement_id__in=chosen.values("id")
+    # the received ones by the quarter hour at or after their receipt since the window began (a
+    # counter; a day's end is a quarter hour, so "received after it" reads the same).
+    open_lines = (
+        ManifestLine.objects.filter(outcome__in=PENDING, movement_id__in=chosen.values("id"))
+        .values_list("movement_id", "outcome", "resolved_at")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    received = ManifestLine.objects.filter(
-        outcome=ManifestLine.Outcome.RECEIVED, resolved_at__gte=start
-    )
-    rows = [
-        r
-        for qs in (open_lines, received)
-        for r in qs.values(*grouped).annotate(n=Count("id")).order_by()
-        if r["movement_id"] in movements
-    ]
+    received = ReceiptCount.objects.filter(bucket__gte=start).exclude(lines=0)
     intervals = []  # (in_transit_from, in_transit_to, unaccounted_from, unaccounted_to, n)
-    for r in rows:
-        dispatched = movements[r["movement_id"]]
+    for movement_id, bucket, n in received.values_list("movement_id", "bucket", "lines"):
+        if movement_id in movements:
+            dispatched = movements[movement_id]
+            # Received by now at the latest: today's point counts it as arrived.
+            at = min(bucket, now)
+            intervals.append((dispatched, at, dispatched + hours, at, n))
+    for movement_id, outcome, resolved_at, n in open_lines:
+        dispatched = movements[movement_id]
         overdue = dispatched + hours
-        if r["outcome"] == ManifestLine.Outcome.RECEIVED:
-            received = r["resolved_at"]
-            intervals.append((dispatched, received, overdue, received, r["n"]))
-        elif r["outcome"] == ManifestLine.Outcome.MISSING:
-            flagged = min(overdue, r["resolved_at"] or overdue)
-            intervals.append((dispatched, None, flagged, None, r["n"]))
+        if outcome == ManifestLine.Outcome.MISSING:
+            flagged = min(overdue, resolved_at or overdue)
+            intervals.append((dispatched, None, flagged, None, n))
         else:
-            intervals.append((dispatched, None, overdue, None, r["n"]))
+            intervals.append((dispatched, None, overdue, None, n))
     # A sweep over the starts and ends of the intervals, sampled at the end of each day.
     events = []  # (time, kind, change): kind 0 in transit, 1 unaccounted
     for t0, t1, u0, u1, n in intervals:
@@ -262,12 +266,15 @@ def children(facility_ids: list[int] | None) -> dict:
         Q(unaccompanied_child=True) | Q(separated_child=True)
     )
     if facility_ids is not None:
-        here = Placement.objects.filter(is_current=True).filter(
-            Q(facility_id__in=facility_ids)
-            | Q(movement__to_facility_id__in=facility_ids)
-            | Q(movement__from_facility_id__in=facility_ids)
+        # From the children (a few hundredths of the registry) to their one current placement.
+        qs = qs.filter(
+            Q(placements__is_current=True)
+            & (
+                Q(placements__facility_id__in=facility_ids)
+                | Q(placements__movement__to_facility_id__in=facility_ids)
+                | Q(placements__movement__from_facility_id__in=facility_ids)
+            )
         )
-        qs = qs.filter(pk__in=here.values("person_id"))
     figures = qs.aggregate(
         total=Count("id"),
         unaccompanied=Count("id", filter=Q(unaccompanied_child=True)),

@@ -48,3 +48,18 @@ class FacilityPopulation(models.Model):
 
     facility_id = models.IntegerField(unique=True)
     persons = models.IntegerField(default=0)
+
+
+class ReceiptCount(models.Model):
+    """Manifest lines received, by movement and the quarter hour (UTC) at or after the receipt: a
+    day's end in any time zone is a quarter hour, and a line received before it has its bucket at
+    or before it too. A received line with no receipt time falls in the bucket of 1970."""
+
+    movement_id = models.IntegerField()
+    bucket = models.DateTimeField()
+    lines = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["movement_id", "bucket"], name="receiptcount_key")
+        ]

@@ -65,5 +65,19 @@ class Migration(migrations.Migration):
                 ("persons", models.IntegerField(default=0)),
             ],
         ),
+        migrations.CreateModel(
+            name="ReceiptCount",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("movement_id", models.IntegerField()),
+                ("bucket", models.DateTimeField()),
+                ("lines", models.IntegerField(default=0)),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(fields=("movement_id", "bucket"), name="receiptcount_key")
+                ],
+            },
+        ),
         migrations.RunPython(install, uninstall, elidable=False),
     ]
