@@ -54,6 +54,7 @@ def _serve(
     from muster.audit.services import operator
     from muster.wsgi import application
 
+    _warm_up()
     print(f"Muster is serving on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     # The background worker (task queue) runs as a supervised child for as long as the server.
     with operator(None), background.alongside(worker):  # the users' doing, not the operator's
@@ -61,6 +62,18 @@ def _serve(
             _serve_processes(application, host, port, threads, processes)
         else:
             serve(application, host=host, port=port, threads=threads, ident="Muster")
+
+
+def _warm_up() -> None:
+    """Load before the first request what that request would otherwise wait for: the URL map (it
+    imports every page and the API) and the name-variant table that search and screening read
+    (seconds on a field laptop). Done before the server processes fork, so they share it."""
+    from django.urls import get_resolver
+
+    from muster import identity
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view module
+    identity.preload()
 
 
 def _serve_processes(application, host: str, port: int, threads: int, processes: int) -> None:

@@ -17,7 +17,7 @@ def muster(data_dir, *args, env_extra=None):
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update(env_extra or {})
     return subprocess.run(
-        [sys.executable, "-m", "muster.cli", *args],
+        [sys.executable, "-m", "muster", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -219,3 +219,18 @@ def test_a_malformed_number_setting_stops_the_command_naming_the_variable(
     assert result.returncode == 1
     assert result.stderr.strip() == f"muster: {message}"  # one line, no traceback
     assert result.stdout == ""
+
+
+def test_serving_loads_the_url_map_and_the_name_table_before_the_first_request():
+    # The first search of the day waited seconds for both (imports of every page, the table read).
+    from django.urls import clear_url_caches
+    from django.urls.resolvers import _get_cached_resolver
+
+    from muster import cli
+    from muster.identity.internals.names import variant_table
+
+    variant_table.cache_clear()
+    clear_url_caches()
+    cli._warm_up()
+    assert variant_table.cache_info().currsize == 1
+    assert _get_cached_resolver.cache_info().currsize == 1

@@ -221,3 +221,14 @@ def test_a_name_the_table_does_not_know_is_spelled_out_readably():
     assert transliterate("البوسرايا", "family") == "al-Busraya"
     assert transliterate("البكارة", "family") == "al-Bkara"
     assert transliterate("سرهات") == "Srhat"
+
+
+def test_a_name_with_the_article_is_shown_in_a_spelling_that_keeps_the_article_apart():
+    from muster.identity import transliterate
+
+    # The table's most frequent spelling of العبيدي is the Maghrebi "Labidi" (the article run into
+    # the name), which with "al-" put back would read "al-Labidi": the reader gets "al-Obaidi".
+    assert transliterate("العبيدي", "family") == "al-Obaidi"
+    assert transliterate("عبيدي", "family") == "Obaidi"
+    # A name that starts with lam keeps it.
+    assert transliterate("الليبي", "family") == "al-Libi"

@@ -133,6 +133,9 @@ def test_separation_is_on_the_timeline_of_who_left_and_who_stayed(
     assert any("stayed when others moved to Al-Hol Camp" in t for t in texts(head, SCREENER))
     # A camp's name tells the category: the caseworker (who may not see categories) reads neither.
     assert any("moved to a facility" in t for t in texts(son, TRACING))
+    # Nor the stated reason, which can tell who was held.
+    assert not any("surgery" in t for t in texts(son, TRACING))
+    assert any("Separated from household" in t for t in texts(son, TRACING))
     assert not any("Al-Hol" in t for t in texts(head, TRACING))
 
 

@@ -91,6 +91,11 @@ def test_api_refuses_to_separate_a_household_without_a_reason(api_as, registered
     assert listed[0]["household"] == registered.number
     assert listed[0]["moved"] == [head.number]
     assert sorted(listed[0]["remained"]) == sorted(p.number for p in members(registered)[1:])
+    assert listed[0]["reason"] == "father to hospital wing"
+    # The tracing caseworker reviews separations but sees no categories: the reason could tell one.
+    _, caseworker = api_as("tracing_caseworker")
+    listed = caseworker.get("/api/screening/separations/").json()["results"]
+    assert listed[0]["moved"] == [head.number] and listed[0]["reason"] is None
 
 
 # -- lists, hits and decisions --------------------------------------------------------------------

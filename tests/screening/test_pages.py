@@ -208,3 +208,21 @@ def test_a_hit_whose_father_and_grandfather_were_given_the_other_way_round_says_
     page = client.get(reverse("screening-hit", args=[hit.pk])).content.decode()
 
     assert "one record gives it as the grandfather" in page
+
+
+def test_the_queue_in_arabic_separates_the_matching_fields_with_arabic_punctuation(
+    web_as, register
+):
+    register([OBEIDI])
+    register([OBEIDI_AGAIN])
+    _, client = web_as("screening_officer")
+
+    with translation.override("ar"):
+        html = client.get(reverse("screening-queue"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    with translation.override("en"):
+        english = client.get(reverse("screening-queue")).content.decode()
+
+    # "Given name: exact; Father's name: …" reads "…؛ …" in Arabic, never with a Latin semicolon.
+    assert "؛ " in html and "; " in english
+    row = html[html.index("<tbody") :]
+    assert "; " not in row[: row.index("</tbody>")]

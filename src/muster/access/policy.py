@@ -244,6 +244,16 @@ def shows_facility(fields: frozenset[str] | set[str], facility) -> bool:
     return "category_facility" in fields or facility.kind not in CATEGORY_FACILITY_KINDS
 
 
+def shows_separation_reason(fields: frozenset[str] | set[str]) -> bool:
+    """May a role seeing ``fields`` read why a household was split?
+
+    The reason is an officer's free text ("the father was taken to holding"): it tells the category
+    of whoever moved, so only roles that see categories read it; the others see that the household
+    was separated, and where to as far as :func:`shows_facility` allows.
+    """
+    return "category" in fields
+
+
 def may_list_persons_at(user, facility) -> bool:
     """May ``user`` list who is at ``facility`` (its person list, a search by facility)?
 

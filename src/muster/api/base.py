@@ -35,13 +35,48 @@ EXPORT_PAGE_LIMIT = (
 )
 
 
+# Counted exactly up to this many beyond the page asked for; beyond that a list says so
+# (``count_capped``): counting every "Muhammad" among a million registered costs a second of database
+# time per page, and no one reads ten thousand names.
+COUNT_CAP = 10_000
+
+
 class Pagination(LimitOffsetPagination):
     max_limit = PAGE_CEILING
+    count_capped = False
 
     def get_limit(self, request):
         limit = super().get_limit(request)
         asked = getattr(request, "muster_export_limit", None)
         return asked if asked is not None else limit
+
+    def get_count(self, queryset) -> int:
+        """The exact count up to :data:`COUNT_CAP` beyond this page, else that horizon (and
+        ``count_capped``): a client paging through the whole list still finds a next page."""
+        if not hasattr(queryset, "query"):
+            return len(queryset)
+        horizon = self.get_offset(self.request) + (self.limit or 0) + COUNT_CAP
+        counted = queryset[: horizon + 1].count()
+        self.count_capped = counted > horizon
+        return min(counted, horizon)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.count_capped
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        shape = super().get_paginated_response_schema(schema)
+        shape["properties"]["count"]["description"] = (
+            f"Exact when fewer than {COUNT_CAP:,} match beyond this page; else offset + limit + "
+            f"{COUNT_CAP:,} and count_capped is true."
+        )
+        shape["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": "More match than count says: narrow the query to count them; the next "
+            "link still leads on.",
+        }
+        return shape
 
 
 def person_page_limit(request) -> int | None:

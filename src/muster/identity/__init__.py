@@ -24,6 +24,7 @@ The machinery sits in ``muster.identity.internals``.
 from .internals.comparisons import FIELDS, name_level
 from .internals.model import Model, ModelFileError
 from .internals.names import NameKey, normalise_name, transliterate
+from .internals.names import variant_table as _variant_table
 from .internals.pipeline import DedupeResult, LinkResult, ScoredPairs, dedupe, link
 from .internals.records import (
     NAME_PARTS,
@@ -36,7 +37,14 @@ from .internals.records import (
 from .internals.screening import Candidate, ScreeningIndex
 from .internals.training import ModelReport
 
+
+def preload() -> None:
+    """Read the name-variant table now rather than on the first name compared (about a second)."""
+    _variant_table()
+
+
 __all__ = [
+    "preload",
     "FIELDS",
     "NAME_PARTS",
     "PERSON_ATTRIBUTES",

@@ -131,10 +131,16 @@ def _other_registrations(request, person: Person, fields, reads: list) -> list[d
     return rows
 
 
-def _separations(person: Person) -> list[dict]:
-    """Recorded splits of this person's household, as seen from this person's side."""
+def _separations(person: Person, fields) -> list[dict]:
+    """Recorded splits of this person's household, as seen from this person's side; the stated
+    reason only for roles that may read it (:func:`muster.access.policy.shows_separation_reason`)."""
+    reason_shown = policy.shows_separation_reason(fields)
     return [
-        {"separation": sep, "moved": sep.moved.filter(pk=person.pk).exists()}
+        {
+            "separation": sep,
+            "moved": sep.moved.filter(pk=person.pk).exists(),
+            "reason": sep.reason if reason_shown else "",
+        }
         for sep in protection_queries.separations_of(person)
     ]
 
@@ -197,7 +203,7 @@ def _render_person(request, person: Person, category_form=None, status=200) -> H
             person, fields, protection_detail=policy.can(user, "protection.review")
         ),
         "registrations": _other_registrations(request, person, fields, reads),
-        "separations": _separations(person) if "household" in fields else [],
+        "separations": _separations(person, fields) if "household" in fields else [],
         "may_decide": may_decide,
         "may_correct": policy.can(user, "person.correct") and not person.merged_into_id,
         "may_add_member": policy.can(user, "person.register")

@@ -76,6 +76,9 @@ class SeparationSerializer(serializers.ModelSerializer):
         help_text="Null when the destination is a camp or holding facility and your role may not "
         "see categories (the kind of facility would tell the moved members' category)."
     )
+    reason = serializers.SerializerMethodField(
+        help_text="Null when your role may not see categories (the stated reason would tell them)."
+    )
     movement = serializers.CharField(source="movement.number", default=None)
     moved = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
     remained = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
@@ -95,6 +98,10 @@ class SeparationSerializer(serializers.ModelSerializer):
             "recorded_by",
             "recorded_at",
         ]
+
+    def get_reason(self, separation) -> str | None:
+        fields = policy.person_fields(self.context["request"].user)
+        return separation.reason if policy.shows_separation_reason(fields) else None
 
     def get_to_facility(self, separation) -> str | None:
         fields = policy.person_fields(self.context["request"].user)

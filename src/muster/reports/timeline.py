@@ -9,7 +9,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from muster.access.policy import CATEGORY_FACILITY_KINDS, shows_facility
+from muster.access.policy import CATEGORY_FACILITY_KINDS, shows_facility, shows_separation_reason
 from muster.audit import services as audit
 from muster.core.text import isolate
 from muster.custody.models import ManifestLine, Placement
@@ -366,7 +366,9 @@ def _separation_events(person: Person, fields) -> list[Event]:
             Event(
                 sep.recorded_at,
                 "separated",
-                _("Separated from household: %(r)s") % {"r": isolate(sep.reason)},
+                _("Separated from household: %(r)s") % {"r": isolate(sep.reason)}
+                if shows_separation_reason(fields)
+                else _("Separated from household"),
                 where,
             )
         )

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from muster.core.conf import MusterSettings, conf
 from muster.identity import PERSON_ATTRIBUTES, Candidate, ScreeningIndex
@@ -369,4 +369,4 @@ def readable(explanation: Mapping[str, Mapping]) -> list[ExplainedField]:
 def summary(explanation: Mapping[str, Mapping]) -> str:
     """One line for the queue: the agreeing fields and how ("Given name: exact; Family name: …")."""
     parts = [f"{f.label}: {f.how}" for f in readable(explanation) if f.agrees]
-    return "; ".join(parts)
+    return pgettext("list separator", "; ").join(parts)

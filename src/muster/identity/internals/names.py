@@ -399,11 +399,24 @@ def _variant_rows() -> Iterator[tuple[bool, dict[str, str]]]:
                 yield name == VARIANT_FILES[0], row
 
 
+def _article_fused(arabic: str, base: str, latin: str) -> bool:
+    """Is ``latin`` a spelling of the Arabic name with its article run into it ("Labidi" for
+    العبيدي), rather than of the name (``base``, the article stripped)?"""
+    word = latin.strip().lower()
+    return (
+        fold_arabic(arabic).startswith("ال")
+        and not base.startswith("ل")
+        and word.startswith("l")
+        and not word.startswith(("al", "el"))
+    )
+
+
 class _VariantTable:
     """Attested Latin spellings of Arabic names (derived from the arabic-name-romanizer index)."""
 
     def __init__(self) -> None:
         spellings: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        shown: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         by_fold: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         by_key: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for main, row in _variant_rows():
@@ -415,11 +428,18 @@ class _VariantTable:
                 # The spelling an Arabic name's keys are read from: the index's most frequent,
                 # not another language's form.
                 spellings[arabic][row["latin"]] += count
+                if not _article_fused(row["arabic"], arabic, row["latin"]):
+                    shown[arabic][row["latin"]] += count
             folded = fold_latin(row["latin"])
             by_fold["".join(_drop_particles(folded.split(), "given"))][arabic] += count
             by_key[latin_keys(folded)[0]][arabic] += count
         # Arabic folded -> its most frequent Latin spelling.
         self.latin_of = {a: max(sp.items(), key=lambda kv: kv[1])[0] for a, sp in spellings.items()}
+        # The spelling shown to a reader: the same, but never one that fused the article into the
+        # name (العبيدي as "Labidi"), which reads as another name once "al-" is put back.
+        self.shown_latin_of = {
+            a: max(sp.items(), key=lambda kv: kv[1])[0] for a, sp in shown.items()
+        }
         self.arabic_of_fold = self._dominant(by_fold)
         self.arabic_of_key = self._dominant(by_key)
 
@@ -523,7 +543,7 @@ def _spelled_out(folded: str) -> str:
 def _latin_word(word: str) -> str:
     folded = fold_arabic(word)
     base = _strip_arabic_particles(folded)
-    latin = variant_table().latin_of.get(base)
+    latin = variant_table().shown_latin_of.get(base)
     if not latin:
         return _spelled_out(re.sub("[\u064b-\u0652\u0640]", "", word))  # without the harakat
     latin = re.sub(r"^(?:[Aa]l|[Ee]l)-", "", latin)

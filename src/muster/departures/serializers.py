@@ -1,0 +1,129 @@
+"""The shapes of departures' endpoints: a batch's summary, its manifest as the reader may see it, and
+the input of each step (plan, confirm, the receiving side's sheet, cancel, death, verification)."""
+
+from rest_framework import serializers
+
+from muster.access import policy
+from muster.departures import queries
+from muster.departures.models import Departure, Kind, NationalityVerification
+
+NAME_FIELDS = ("given_name", "father_name", "grandfather_name", "family_name")
+
+
+class DepartureSummarySerializer(serializers.ModelSerializer):
+    from_facility = serializers.CharField(source="from_facility.name")
+    destination = serializers.CharField()
+    persons = serializers.IntegerField(source="n_lines", default=None)
+    received = serializers.IntegerField(source="n_received", default=None)
+    open = serializers.IntegerField(source="n_open", default=None)
+    discrepancies = serializers.IntegerField(source="n_discrepancies", default=None)
+
+    class Meta:
+        model = Departure
+        fields = [
+            "number",
+            "kind",
+            "status",
+            "from_facility",
+            "destination",
+            "destination_name",
+            "destination_pcode",
+            "destination_country",
+            "receiving_authority",
+            "legal_basis",
+            "guarantor",
+            "convoy",
+            "planned_date",
+            "created_at",
+            "approved_at",
+            "dispatched_at",
+            "closed_at",
+            "persons",
+            "received",
+            "open",
+            "discrepancies",
+        ]
+
+
+def manifest_rows(departure: Departure, user) -> list[dict]:
+    """The manifest, each person's fields limited to what the user's roles may see."""
+    visible = policy.person_fields(user)
+    rows = []
+    for line in queries.manifest(departure):
+        p = line.person
+        row = {
+            "position": line.position,
+            "person": p.number,
+            "outcome": line.outcome,
+            "note": line.note,
+            "resolved_at": line.resolved_at,
+        }
+        for f in (*NAME_FIELDS, "sex", "nationality"):
+            if f in visible:
+                row[f] = getattr(p, f)
+        if "birth_year" in visible:
+            row["birth_year"] = p.birth_year_value
+        rows.append(row)
+    return rows
+
+
+class PlanInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    from_facility = serializers.IntegerField()
+    persons = serializers.ListField(
+        child=serializers.CharField(max_length=20), required=False, max_length=10000
+    )
+    nationality = serializers.CharField(max_length=3, required=False, allow_blank=True)
+    category = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    households = serializers.ListField(
+        child=serializers.CharField(max_length=20), required=False, max_length=5000
+    )
+    whole_households = serializers.BooleanField(default=True)
+    separation_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    destination_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    destination_pcode = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    destination_country = serializers.CharField(max_length=3, required=False, allow_blank=True)
+    receiving_authority = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    legal_basis = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    guarantor = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    convoy = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    planned_date = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class OutcomeSerializer(serializers.Serializer):
+    person = serializers.CharField(max_length=20)
+    outcome = serializers.ChoiceField(choices=["received", "not_presented", "refused", "returned"])
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ConfirmInputSerializer(serializers.Serializer):
+    outcomes = serializers.ListField(child=OutcomeSerializer(), min_length=1, max_length=10000)
+
+
+class ReceiptInputSerializer(serializers.Serializer):
+    csv = serializers.CharField(max_length=5_000_000, help_text="the receiving side's sheet as CSV")
+    dry_run = serializers.BooleanField(default=False)
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class DeathInputSerializer(serializers.Serializer):
+    person = serializers.CharField(max_length=20)
+    death_source = serializers.CharField(max_length=300)
+    death_date = serializers.DateField()
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class VerificationInputSerializer(serializers.Serializer):
+    persons = serializers.ListField(
+        child=serializers.CharField(max_length=20), min_length=1, max_length=10000
+    )
+    nationality = serializers.CharField(max_length=3)
+    method = serializers.ChoiceField(choices=NationalityVerification.Method.choices)
+    outcome = serializers.ChoiceField(
+        choices=NationalityVerification.Outcome.choices, default="verified"
+    )
+    interview_note = serializers.CharField(max_length=2000, required=False, allow_blank=True)

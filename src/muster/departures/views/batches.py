@@ -1,0 +1,224 @@
+"""A departure batch's pages: the list, planning by filters, the manifest page, and the steps
+approval, dispatch and cancellation."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from muster.access import policy
+from muster.access.decorators import requires
+from muster.audit import services as audit
+from muster.core.paging import paginate
+from muster.core.parsing import parse_id, parse_ids
+from muster.custody.models import Facility
+from muster.departures import queries, services
+from muster.departures.audit_actions import DeparturesAction
+from muster.departures.forms import DETAIL_LABELS, errors_from, kind_fields
+from muster.departures.models import Departure, DepartureLine, Kind
+from muster.departures.views.shared import (
+    act_on,
+    departure_for,
+    line_counts,
+    may_see_names,
+    with_verification,
+)
+from muster.screening.models import Category
+
+Outcome = DepartureLine.Outcome
+MAX_PREVIEW = 2000
+# Errors about who may leave, shown above the form; the others sit by their field.
+REFUSALS = (
+    "held",
+    "protection_review",
+    "nationality",
+    "persons",
+    "kind",
+    "separation_reason",
+    "__all__",
+)
+
+
+@requires("departure.view")
+def departure_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")[:20]
+    status = request.GET.get("status", "")[:20]
+    scope = policy.facility_scope(request.user, "departure.view")
+    page = paginate(request, queries.departures(kind=kind, status=status, facilities=scope))
+    context = {
+        "page": page,
+        "kind": kind,
+        "status": status,
+        "kinds": Kind.choices,
+        "statuses": Departure.Status.choices,
+        "may_manage": policy.can(request.user, "departure.manage"),
+        "counts": queries.sitrep_counts(),
+    }
+    return render(request, "departures/list.html", context)
+
+
+def _facilities_for(user, action: str):
+    scope = policy.facility_scope(user, action)
+    qs = Facility.objects.filter(is_active=True).order_by("kind", "name")
+    return qs if scope is None else qs.filter(pk__in=scope)
+
+
+@requires("departure.manage")
+def departure_new(request: HttpRequest) -> HttpResponse:
+    """Choose persons by filters (whole households by default), review the list, give the kind's
+    details, plan. The refusal rules answer on this page, naming the persons and the reason."""
+    user = request.user
+    data = request.POST if request.method == "POST" else request.GET
+    facilities = _facilities_for(user, "departure.manage")
+    facility = facilities.filter(pk=parse_id(data.get("from_facility", "")) or 0).first()
+    kind = data.get("kind", "") if data.get("kind", "") in Kind.values else Kind.RETURN
+    filters = {
+        "nationality": data.get("nationality", "").strip()[:3],
+        "category": data.get("category", "")[:20],
+        "households": data.get("households", "")[:5000],
+        "numbers": data.get("numbers", "")[:20000],
+        "whole_households": data.get("whole_households", "on" if request.method == "GET" else ""),
+    }
+    errors: dict[str, list[str]] = {}
+    candidates = []
+    if facility is not None and (
+        filters["nationality"] or filters["category"] or filters["households"] or filters["numbers"]
+    ):
+        candidates = list(
+            queries.candidates(
+                facility,
+                nationality=filters["nationality"],
+                category=filters["category"],
+                households=filters["households"].replace(",", " ").split(),
+                numbers=filters["numbers"].replace(",", " ").split(),
+                whole_households=bool(filters["whole_households"]),
+            ).select_related("household")[: MAX_PREVIEW + 1]
+        )
+    if request.method == "POST" and "plan" in request.POST:
+        ids = parse_ids(request.POST.getlist("person"))
+        persons = [p for p in candidates if p.pk in ids]
+        if facility is None:
+            errors["from_facility"] = [_("choose the facility they leave from")]
+        elif len(persons) != len(ids):
+            errors["persons"] = [_("some of the persons ticked are no longer at this facility")]
+        else:
+            try:
+                departure = services.plan_departure(
+                    persons,
+                    kind=kind,
+                    from_facility=facility,
+                    details={k: request.POST.get(k, "") for k in DETAIL_LABELS},
+                    separation_reason=request.POST.get("separation_reason", ""),
+                    by=user,
+                    request=request,
+                )
+            except ValidationError as exc:
+                errors = errors_from(exc)
+            else:
+                messages.success(
+                    request,
+                    _("Departure %(d)s planned: %(n)d person(s).")
+                    % {"d": departure.number, "n": len(persons)},
+                )
+                return redirect("departure-detail", number=departure.number)
+    if candidates:
+        audit.record_list(
+            request,
+            [p.pk for p in candidates[:MAX_PREVIEW]],
+            action=DeparturesAction.DEPARTURE_CANDIDATES_LIST,
+            obj=facility,
+            rows=len(candidates),
+            filters={k: bool(v) for k, v in filters.items()},
+        )
+    ticked = parse_ids(request.POST.getlist("person")) if request.method == "POST" else None
+    context = {
+        "facilities": facilities,
+        "facility": facility,
+        "kind": kind,
+        "kinds": Kind.choices,
+        "categories": [*Category.choices, ("undecided", _("Not yet decided"))],
+        "filters": filters,
+        "candidates": candidates[:MAX_PREVIEW],
+        "too_many": len(candidates) > MAX_PREVIEW,
+        "ticked": ticked,
+        "fields": kind_fields(kind, request.POST),
+        "show_names": may_see_names(user),
+        "errors": errors,
+        "refusals": [(k, m) for k, msgs in errors.items() if k in REFUSALS for m in msgs],
+        "field_errors": [(k, m) for k, msgs in errors.items() if k not in REFUSALS for m in msgs],
+        "posted": request.POST,
+    }
+    return render(request, "departures/new.html", context, status=400 if errors else 200)
+
+
+@requires("departure.view")
+def departure_detail(request: HttpRequest, number: str) -> HttpResponse:
+    departure = departure_for(request, number, "departure.view")
+    user = request.user
+    lines = with_verification(list(queries.manifest(departure)))
+    show_names = may_see_names(user)
+    if show_names:
+        audit.record_list(
+            request,
+            [line.person_id for line in lines],
+            action=DeparturesAction.DEPARTURE_MANIFEST_READ,
+            obj=departure,
+            persons=len(lines),
+        )
+    may_manage = policy.may_act_at(user, "departure.manage", departure.from_facility_id)
+    context = {
+        "departure": departure,
+        "lines": lines,
+        "show_names": show_names,
+        "may_manage": may_manage,
+        "may_approve": policy.can(user, "departure.approve")
+        and departure.status == Departure.Status.PLANNED
+        and departure.created_by_id != user.pk,
+        "may_export": policy.may_act_at(user, "person.export", departure.from_facility_id),
+        "open": [line for line in lines if line.outcome in services.NEXT],
+        "discrepancies": [line for line in lines if line.outcome in queries.DISCREPANCIES],
+        "counts": line_counts(lines),
+        "confirm_choices": [
+            (Outcome.RECEIVED, Outcome.RECEIVED.label),
+            (Outcome.NOT_PRESENTED, Outcome.NOT_PRESENTED.label),
+            (Outcome.REFUSED, Outcome.REFUSED.label),
+            (Outcome.RETURNED, Outcome.RETURNED.label),
+        ],
+        "report": None,
+        "errors": {},
+    }
+    return render(request, "departures/detail.html", context)
+
+
+@requires({"POST": "departure.approve"})
+def departure_approve(request: HttpRequest, number: str) -> HttpResponse:
+    def verb(d):
+        services.approve_departure(d, by=request.user, request=request)
+        messages.success(request, _("Departure %(d)s approved.") % {"d": d.number})
+
+    return act_on(request, number, DeparturesAction.DEPARTURE_APPROVE, verb)
+
+
+@requires({"POST": "departure.manage"})
+def departure_dispatch(request: HttpRequest, number: str) -> HttpResponse:
+    def verb(d):
+        services.dispatch_departure(d, by=request.user, request=request)
+        messages.success(
+            request,
+            _("Departure %(d)s dispatched: each person awaits the receiving side's confirmation.")
+            % {"d": d.number},
+        )
+
+    return act_on(request, number, "departure.manage", verb)
+
+
+@requires({"POST": "departure.manage"})
+def departure_cancel(request: HttpRequest, number: str) -> HttpResponse:
+    def verb(d):
+        services.cancel_departure(
+            d, reason=request.POST.get("reason", ""), by=request.user, request=request
+        )
+        messages.success(request, _("Departure %(d)s cancelled.") % {"d": d.number})
+
+    return act_on(request, number, "departure.manage", verb)

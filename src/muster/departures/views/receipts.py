@@ -1,0 +1,124 @@
+"""The receiving side's word: outcomes confirmed person by person or from its sheet, and the
+discrepancies left to follow up."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from muster.access import policy
+from muster.access.decorators import requires
+from muster.audit import services as audit
+from muster.core.paging import paginate
+from muster.core.parsing import parse_id
+from muster.departures import queries, services
+from muster.departures.audit_actions import DeparturesAction
+from muster.departures.forms import errors_from
+from muster.departures.receipts import ReceiptFileError
+from muster.departures.views.shared import (
+    act_on,
+    departure_for,
+    line_counts,
+    may_see_names,
+    with_verification,
+)
+
+
+@requires({"POST": "departure.manage"})
+def departure_confirm(request: HttpRequest, number: str) -> HttpResponse:
+    """Outcomes entered from the signed manifest: ``outcome-<person id>`` and ``note-<person id>``;
+    lines left blank are not touched."""
+
+    def verb(d):
+        outcomes = []
+        for key, value in request.POST.items():
+            if key.startswith("outcome-") and value:
+                pid = parse_id(key.removeprefix("outcome-"))
+                if pid is not None:
+                    outcomes.append((pid, value, request.POST.get(f"note-{pid}", "")[:2000]))
+        if not outcomes:
+            raise ValidationError({"outcomes": [_("choose an outcome for at least one person")]})
+        result = services.confirm(d, outcomes, by=request.user, request=request)
+        messages.success(
+            request,
+            _("%(n)d person(s) confirmed on %(d)s.") % {"n": result.total, "d": d.number},
+        )
+
+    return act_on(request, number, "departure.manage", verb)
+
+
+@requires({"POST": "departure.manage"})
+def departure_import(request: HttpRequest, number: str) -> HttpResponse:
+    """The receiving side's sheet: a row-by-row report on the manifest page."""
+    departure = departure_for(request, number, "departure.manage")
+    upload = request.FILES.get("file")
+    errors: dict[str, list[str]] = {}
+    report = None
+    if upload is None:
+        errors["file"] = [_("choose the receiving side's spreadsheet (CSV or XLSX)")]
+    elif upload.size > 10 * 1024 * 1024:
+        errors["file"] = [_("the file is larger than 10 MB")]
+    else:
+        try:
+            report = services.import_receipt(
+                departure,
+                upload.read(),
+                filename=upload.name or "",
+                by=request.user,
+                apply=request.POST.get("dry_run") != "on",
+                request=request,
+            )
+        except ReceiptFileError as exc:
+            errors["file"] = [str(exc)]
+        except ValidationError as exc:
+            errors = errors_from(exc)
+    departure.refresh_from_db()
+    lines = with_verification(list(queries.manifest(departure)))
+    context = {
+        "departure": departure,
+        "lines": lines,
+        "show_names": may_see_names(request.user),
+        "may_manage": True,
+        "may_export": policy.may_act_at(request.user, "person.export", departure.from_facility_id),
+        "open": [line for line in lines if line.outcome in services.NEXT],
+        "discrepancies": [line for line in lines if line.outcome in queries.DISCREPANCIES],
+        "counts": line_counts(lines),
+        "report": report,
+        "errors": errors,
+    }
+    if context["show_names"]:
+        audit.record_list(
+            request,
+            [line.person_id for line in lines],
+            action=DeparturesAction.DEPARTURE_MANIFEST_READ,
+            obj=departure,
+            persons=len(lines),
+        )
+    return render(request, "departures/detail.html", context, status=400 if errors else 200)
+
+
+@requires("departure.view")
+def discrepancy_list(request: HttpRequest) -> HttpResponse:
+    """Persons not presented, refused or found back, and those overdue: the follow-up list."""
+    scope = policy.facility_scope(request.user, "departure.view")
+    qs = queries.discrepancies()
+    overdue = queries.unaccounted_lines()
+    if scope is not None:
+        qs = qs.filter(departure__from_facility_id__in=scope)
+        overdue = overdue.filter(departure__from_facility_id__in=scope)
+    page = paginate(request, qs)
+    overdue = list(overdue[:500])
+    show_names = may_see_names(request.user)
+    if show_names:
+        audit.record_list(
+            request,
+            [line.person_id for line in [*page.object_list, *overdue]],
+            action=DeparturesAction.DEPARTURE_DISCREPANCIES_LIST,
+            rows=len(page.object_list) + len(overdue),
+        )
+    return render(
+        request,
+        "departures/discrepancies.html",
+        {"page": page, "overdue": overdue, "show_names": show_names},
+    )

@@ -1,0 +1,59 @@
+"""JSON pages of submissions: Kobo API v2 (``results``) and ODK Central OData (``value``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from muster.intake.kobo.mapping import _add_member, _finish, _new_submission
+from muster.intake.kobo.records import REPEAT, ImportBatch, ImportFileError
+
+
+def _flatten(answers: Mapping[str, object]) -> tuple[dict, dict[str, list]]:
+    """Group-prefixed keys and nested groups as question names; repeats (lists) kept apart."""
+    flat: dict = {}
+    repeats: dict[str, list] = {}
+    for key, value in answers.items():
+        name = key.rsplit("/", 1)[-1]
+        if isinstance(value, list):
+            repeats[name] = value
+        elif isinstance(value, dict):
+            inner, inner_repeats = _flatten(value)
+            flat.update(inner)
+            repeats.update(inner_repeats)
+        else:
+            flat[name] = value
+    return flat, repeats
+
+
+def _read_json(name: str, text: str) -> ImportBatch:
+    try:
+        page = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(f"{name}: is not JSON (line {exc.lineno}: {exc.msg})") from None
+    if isinstance(page, dict) and isinstance(page.get("value"), list):
+        source, items = "odk-central-odata", page["value"]
+    elif isinstance(page, dict) and isinstance(page.get("results"), list):
+        source, items = "kobo-api-json", page["results"]
+    elif isinstance(page, list):
+        source, items = "kobo-api-json", page
+    else:
+        raise ImportFileError(
+            f"{name}: JSON with neither 'results' (Kobo API v2) nor 'value' (ODK Central OData)"
+        )
+    batch = ImportBatch(source)
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise ImportFileError(f"{name}: submission {number} is not a JSON object")
+        flat, repeats = _flatten(item)
+        if REPEAT not in repeats and f"{REPEAT}@odata.navigationLink" in flat:
+            raise ImportFileError(
+                f"{name}: the OData JSON does not include the members; download "
+                "Submissions?$expand=* from ODK Central"
+            )
+        sub = _new_submission(number, flat)
+        batch.submissions.append(sub)
+        for member in repeats.get(REPEAT, []):
+            if isinstance(member, dict):
+                _add_member(sub, _flatten(member)[0], None)
+    return _finish(batch)

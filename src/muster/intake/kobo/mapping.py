@@ -1,0 +1,112 @@
+"""A submission's answers as Muster's registration input: values as text, Arabic-Indic digits as
+ASCII, a date re-saved by Excel as a date, one dict per member (``clean_member`` keys), head first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+from muster.intake.kobo.records import (
+    NAME_FIELDS,
+    RECEPTION_POINT,
+    REPEAT,
+    ImportBatch,
+    Submission,
+)
+
+# Arabic-Indic and Eastern Arabic-Indic (Persian) digits, as phones with Arabic keyboards type them.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_ID_KEYS = ("instanceID", "_uuid", "KEY", "__id")
+_PREFIXES = re.compile(rf"^(?:{REPEAT}|meta)[/-]")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _ascii_digits(value) -> str:
+    return _text(value).translate(_DIGITS)
+
+
+def _date_text(value) -> str:
+    """A date answer: ISO text as Kobo and Central write it, or a day number if Excel re-saved it."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 2958466:
+        return (dt.date(1899, 12, 30) + dt.timedelta(days=int(value))).isoformat()
+    return _ascii_digits(value)
+
+
+def _submission_id(answers: Mapping[str, object]) -> str:
+    for key in _ID_KEYS:
+        value = _text(answers.get(key))
+        if value:
+            return value.removeprefix("uuid:")
+    return ""
+
+
+def _member(answers: Mapping[str, object]) -> dict:
+    """One person's answers as Muster's registration input (``clean_member`` keys)."""
+    raw: dict = {name: _text(answers.get(name)) for name in NAME_FIELDS}
+    raw["relationship_to_head"] = _text(answers.get("relationship_to_head"))
+    raw["sex"] = _text(answers.get("sex")).upper()
+    raw["nationality"] = _text(answers.get("nationality")).upper()
+    raw["place_of_origin"] = _text(answers.get("place_of_origin"))
+    known = _text(answers.get("dob_known"))
+    given = {
+        "day": ("date_of_birth", _date_text(answers.get("date_of_birth"))),
+        "year": ("birth_year", _ascii_digits(answers.get("birth_year"))),
+        "estimated": ("estimated_age", _ascii_digits(answers.get("estimated_age"))),
+    }
+    if known in given:  # only the answer the form asked for (the others were not relevant)
+        raw[given[known][0]] = given[known][1]
+    else:
+        raw.update(dict(given.values()))
+    raw["vulnerabilities"] = _text(answers.get("vulnerabilities")).split()
+    doc = {
+        "doc_type": _text(answers.get("doc_type")),
+        "number": _ascii_digits(answers.get("doc_number")),
+        "issuing_country": _text(answers.get("doc_issuing_country")).upper(),
+        "mrz": _text(answers.get("doc_mrz")),
+    }
+    raw["documents"] = [doc] if any(doc.values()) else []
+    return raw
+
+
+def _column(header: str) -> str:
+    """A column's question name: the repeat's or meta's group prefix dropped."""
+    return _PREFIXES.sub("", header.strip())
+
+
+def _new_submission(row: int, answers: Mapping[str, object], submission_id: str = "") -> Submission:
+    sub = Submission(row=row, submission_id=submission_id or _submission_id(answers))
+    sub.reception_point = _ascii_digits(answers.get(RECEPTION_POINT))
+    if not sub.submission_id:
+        sub.refuse("_uuid", "no _uuid or instanceID: the submission could not be recognised again")
+    return sub
+
+
+def _add_member(sub: Submission, answers: Mapping[str, object], row: int | None) -> None:
+    sub.members.append(_member(answers))
+    sub.member_rows.append(row)
+
+
+def _finish(batch: ImportBatch) -> ImportBatch:
+    seen: dict[str, int] = {}
+    for sub in batch.submissions:
+        if not sub.members:
+            sub.refuse(REPEAT, "the household has no members")
+        if sub.submission_id in seen:
+            sub.duplicate = f"same submission as row {seen[sub.submission_id]} of this file"
+        elif sub.submission_id:
+            seen[sub.submission_id] = sub.row
+    return batch
