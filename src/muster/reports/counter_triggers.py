@@ -1,4 +1,4 @@
-"""The triggers' SQL, per database (see :mod:`muster.reports.counters`).
+"""The counters' triggers on SQLite, one per row (PostgreSQL: counter_triggers_pg), and what each
 
 What each counts:
 - registrations: a person not merged away, under the quarter hour of ``registered_at`` and the
@@ -6,6 +6,8 @@ What each counts:
 - arrivals: a placement in state ``placed``, under its facility, the quarter hour of ``started_at``
   and its person's current category;
 - population: a current placement in state ``placed``, under its facility;
+- children: an unaccompanied or separated child not merged away, under the facility or movement of
+  their current placement (0 and 0 when they have none);
 - receipts: a manifest line received, under its movement and the quarter hour at or after its
   ``resolved_at``.
 A person row changes the first; a placement row the other two; a current decision moves its
@@ -15,6 +17,7 @@ being current).
 
 from muster.reports.counters import (
     ARRIVALS,
+    CHILDREN,
     DECISION,
     LINE,
     PERSON,
@@ -25,6 +28,8 @@ from muster.reports.counters import (
     REGISTRATIONS,
     bucket_after_sql,
     bucket_sql,
+    child_flagged_sql,
+    child_kind_sql,
 )
 
 # --- SQLite: one trigger per row ------------------------------------------------------------------
@@ -127,6 +132,42 @@ def sqlite() -> list[str]:
             ]
         )
 
+    def child_key(person):
+        where = f"FROM {PLACEMENT} WHERE person_id = {person} AND is_current"
+        return (
+            f"COALESCE((SELECT facility_id {where}), 0)",
+            f"COALESCE((SELECT movement_id {where}), 0)",
+        )
+
+    def child_add(row, facility, movement, when):
+        return _s_add(
+            CHILDREN, "facility_id, movement_id, kind", "persons",
+            f"SELECT {facility}, {movement}, {child_kind_sql(row)}, 1 WHERE {when} "
+            f"AND {child_flagged_sql(row)}",
+        )  # fmt: skip
+
+    def child_sub(row, facility, movement, when):
+        return (
+            f"UPDATE {CHILDREN} SET persons = persons - 1 WHERE {when} "
+            f"AND {child_flagged_sql(row)} AND facility_id = {facility} "
+            f"AND movement_id = {movement} AND kind = {child_kind_sql(row)};"
+        )
+
+    def child_move(person, src, dst, when):
+        """A flagged person's count from one placement key to another."""
+        flagged = f"FROM {PERSON} p WHERE p.id = {person} AND {child_flagged_sql('p')}"
+        return (
+            f"UPDATE {CHILDREN} SET persons = persons - 1 WHERE {when} "
+            f"AND facility_id = {src[0]} AND movement_id = {src[1]} "
+            f"AND kind = (SELECT {child_kind_sql('p')} {flagged});\n"
+            + _s_add(
+                CHILDREN,
+                "facility_id, movement_id, kind",
+                "persons",
+                f"SELECT {dst[0]}, {dst[1]}, {child_kind_sql('p')}, 1 {flagged} AND {when}",
+            )  # fmt: skip
+        )
+
     def trigger(table, op, event, when, body):
         return (
             f"CREATE TRIGGER {PREFIX}{table}_{op} AFTER {event} ON {table} "
@@ -153,7 +194,42 @@ def sqlite() -> list[str]:
     )
     old_received, new_received = "OLD.outcome = 'received'", "NEW.outcome = 'received'"
     old_placed, new_placed = "OLD.state = 'placed'", "NEW.state = 'placed'"
-    return [
+    child_changed = (
+        "OLD.unaccompanied_child IS NOT NEW.unaccompanied_child "
+        "OR OLD.separated_child IS NOT NEW.separated_child "
+        "OR (OLD.merged_into_id IS NULL) <> (NEW.merged_into_id IS NULL) OR OLD.id IS NOT NEW.id"
+    )
+    current_changed = (
+        "OLD.is_current IS NOT NEW.is_current OR (NEW.is_current AND "
+        "(OLD.facility_id IS NOT NEW.facility_id OR OLD.movement_id IS NOT NEW.movement_id "
+        "OR OLD.person_id IS NOT NEW.person_id))"
+    )
+    none = ("0", "0")
+
+    def key(row):
+        return (f"COALESCE({row}.facility_id, 0)", f"COALESCE({row}.movement_id, 0)")
+
+    children = [
+        trigger(PERSON, "child_ins", "INSERT", child_flagged_sql("NEW"),
+                child_add("NEW", *child_key("NEW.id"), "1")),
+        trigger(PERSON, "child_del", "DELETE", child_flagged_sql("OLD"),
+                child_sub("OLD", *child_key("OLD.id"), "1")),
+        trigger(
+            PERSON, "child_upd", "UPDATE", child_changed,
+            child_sub("OLD", *child_key("OLD.id"), "1")
+            + "\n" + child_add("NEW", *child_key("NEW.id"), "1"),
+        ),
+        trigger(PLACEMENT, "child_ins", "INSERT", "NEW.is_current",
+                child_move("NEW.person_id", none, key("NEW"), "1")),
+        trigger(PLACEMENT, "child_del", "DELETE", "OLD.is_current",
+                child_move("OLD.person_id", key("OLD"), none, "1")),
+        trigger(
+            PLACEMENT, "child_upd", "UPDATE", current_changed,
+            child_move("OLD.person_id", key("OLD"), none, "OLD.is_current")
+            + "\n" + child_move("NEW.person_id", none, key("NEW"), "NEW.is_current"),
+        ),
+    ]  # fmt: skip
+    return children + [
         trigger(LINE, "ins", "INSERT", new_received, rec_add("NEW", "1")),
         trigger(LINE, "del", "DELETE", old_received, rec_sub("OLD", "1")),
         trigger(
@@ -226,120 +302,3 @@ def sqlite() -> list[str]:
             ),
         ),  # fmt: skip
     ]
-
-
-# --- PostgreSQL: one trigger per statement, over its transition tables -----------------------------
-
-
-def _p_apply(table: str, keys: str, value: str, deltas: list[str]) -> str:
-    """Add the signed deltas (``SELECT keys…, d``) to the counter, grouped first so that a key is
-    touched once."""
-    union = " UNION ALL ".join(deltas)
-    return (
-        f"INSERT INTO {table} AS c ({keys}, {value}) SELECT {keys}, SUM(d) FROM ({union}) x "
-        f"GROUP BY {keys} HAVING SUM(d) <> 0 "
-        f"ON CONFLICT ({keys}) DO UPDATE SET {value} = c.{value} + excluded.{value};"
-    )
-
-
-def postgresql() -> list[str]:
-    def b(col):
-        return bucket_sql(col, "postgresql")
-
-    current = f"LEFT JOIN {DECISION} cd ON cd.person_id = {{}} AND cd.is_current"
-
-    def person(rows, sign):
-        return (
-            f"SELECT {b('r.registered_at')} AS bucket, COALESCE(cd.category, '') AS category, "
-            f"{sign} AS d FROM {rows} r {current.format('r.id')} WHERE r.merged_into_id IS NULL"
-        )
-
-    def decision_reg(rows, sign):
-        # The decision's category gains (or loses) the person, "not yet decided" the opposite.
-        active = f"JOIN {PERSON} p ON p.id = r.person_id AND p.merged_into_id IS NULL"
-        return [
-            f"SELECT {b('p.registered_at')} AS bucket, {cat} AS category, {s} AS d "
-            f"FROM {rows} r {active} WHERE r.is_current"
-            for cat, s in (("r.category", sign), ("''", f"-({sign})"))
-        ]
-
-    def decision_arr(rows, sign):
-        placed = f"JOIN {PLACEMENT} pl ON pl.person_id = r.person_id AND pl.state = 'placed'"
-        return [
-            f"SELECT pl.facility_id AS facility_id, {b('pl.started_at')} AS bucket, "
-            f"{cat} AS category, {s} AS d FROM {rows} r {placed} WHERE r.is_current"
-            for cat, s in (("r.category", sign), ("''", f"-({sign})"))
-        ]
-
-    def placement_arr(rows, sign):
-        return (
-            f"SELECT r.facility_id AS facility_id, {b('r.started_at')} AS bucket, "
-            f"COALESCE(cd.category, '') AS category, {sign} AS d "
-            f"FROM {rows} r {current.format('r.person_id')} WHERE r.state = 'placed'"
-        )
-
-    def placement_pop(rows, sign):
-        return (
-            f"SELECT r.facility_id AS facility_id, {sign} AS d FROM {rows} r "
-            "WHERE r.state = 'placed' AND r.is_current"
-        )
-
-    def line_rec(rows, sign):
-        return (
-            f"SELECT r.movement_id AS movement_id, "
-            f"{bucket_after_sql('r.resolved_at', 'postgresql')} AS bucket, {sign} AS d "
-            f"FROM {rows} r WHERE r.outcome = 'received'"
-        )
-
-    sides = {"ins": [("new_rows", "1")], "del": [("old_rows", "-1")]}
-    sides["upd"] = sides["del"] + sides["ins"]
-    bodies = {}
-    for op, rows in sides.items():
-        bodies[(PERSON, op)] = [
-            _p_apply(REGISTRATIONS, "bucket, category", "persons", [person(*r) for r in rows])
-        ]
-        bodies[(DECISION, op)] = [
-            _p_apply(
-                REGISTRATIONS,
-                "bucket, category",
-                "persons",
-                [q for r in rows for q in decision_reg(*r)],
-            ),  # fmt: skip
-            _p_apply(
-                ARRIVALS,
-                "facility_id, bucket, category",
-                "placements",
-                [q for r in rows for q in decision_arr(*r)],
-            ),  # fmt: skip
-        ]
-        bodies[(PLACEMENT, op)] = [
-            _p_apply(
-                ARRIVALS,
-                "facility_id, bucket, category",
-                "placements",
-                [placement_arr(*r) for r in rows],
-            ),  # fmt: skip
-            _p_apply(POPULATION, "facility_id", "persons", [placement_pop(*r) for r in rows]),
-        ]
-        bodies[(LINE, op)] = [
-            _p_apply(RECEIPTS, "movement_id, bucket", "lines", [line_rec(*r) for r in rows])
-        ]
-    events = {"ins": "INSERT", "upd": "UPDATE", "del": "DELETE"}
-    referencing = {
-        "ins": "NEW TABLE AS new_rows",
-        "upd": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-        "del": "OLD TABLE AS old_rows",
-    }
-    out = []
-    for (table, op), statements in bodies.items():
-        name = f"{PREFIX}{table}_{op}"
-        body = "\n".join(statements)
-        out.append(
-            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-            f"BEGIN\n{body}\nRETURN NULL;\nEND\n$$"
-        )
-        out.append(
-            f"CREATE TRIGGER {name} AFTER {events[op]} ON {table} "
-            f"REFERENCING {referencing[op]} FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
-        )
-    return out

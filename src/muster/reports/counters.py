@@ -20,11 +20,12 @@ BUCKET_SECONDS = 15 * 60
 PREFIX = "reports_count_"
 PERSON, DECISION, PLACEMENT = "people_person", "screening_categorydecision", "custody_placement"
 LINE = "custody_manifestline"
-REGISTRATIONS, ARRIVALS, POPULATION, RECEIPTS = (
+REGISTRATIONS, ARRIVALS, POPULATION, RECEIPTS, CHILDREN = (
     "reports_registrationcount",
     "reports_arrivalcount",
     "reports_facilitypopulation",
     "reports_receiptcount",
+    "reports_childcount",
 )
 
 
@@ -40,7 +41,16 @@ COUNTERS = (
     Counter(ARRIVALS, ("facility_id", "bucket", "category"), "placements"),
     Counter(POPULATION, ("facility_id",), "persons"),
     Counter(RECEIPTS, ("movement_id", "bucket"), "lines"),
+    Counter(CHILDREN, ("facility_id", "movement_id", "kind"), "persons"),
 )
+
+
+def child_kind_sql(row: str) -> str:
+    return f"CASE WHEN {row}.unaccompanied_child THEN 'u' ELSE 's' END"
+
+
+def child_flagged_sql(row: str) -> str:
+    return f"{row}.merged_into_id IS NULL AND ({row}.unaccompanied_child OR {row}.separated_child)"
 
 
 def bucket_sql(column: str, vendor: str) -> str:
@@ -90,6 +100,12 @@ def _direct_sql(vendor: str) -> dict[str, str]:
         POPULATION: (
             f"SELECT facility_id, COUNT(*) FROM {PLACEMENT} "
             "WHERE is_current AND state = 'placed' GROUP BY 1"
+        ),
+        CHILDREN: (
+            "SELECT COALESCE(pl.facility_id, 0), COALESCE(pl.movement_id, 0), "
+            f"{child_kind_sql('p')}, COUNT(*) FROM {PERSON} p LEFT JOIN {PLACEMENT} pl "
+            f"ON pl.person_id = p.id AND pl.is_current WHERE {child_flagged_sql('p')} "
+            "GROUP BY 1, 2, 3"
         ),
         RECEIPTS: (
             f"SELECT movement_id, {bucket_after_sql('resolved_at', vendor)}, COUNT(*) "
@@ -199,14 +215,19 @@ def uninstall(connection=default_connection) -> None:
                 cur.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
-_TRIGGERS = [(t, op) for t in (PERSON, DECISION, PLACEMENT, LINE) for op in ("ins", "upd", "del")]
+_TRIGGERS = [
+    (t, f"{kind}{op}")
+    for t, kinds in ((PERSON, ("", "child_")), (DECISION, ("",)), (PLACEMENT, ("", "child_")))
+    for kind in kinds
+    for op in ("ins", "upd", "del")
+] + [(LINE, op) for op in ("ins", "upd", "del")]
 
 
 def _triggers(vendor: str) -> list[str]:
-    from muster.reports import counter_triggers
+    from muster.reports import counter_triggers, counter_triggers_pg
 
     if vendor == "postgresql":
-        return counter_triggers.postgresql()
+        return counter_triggers_pg.postgresql()
     return counter_triggers.sqlite()
 
 

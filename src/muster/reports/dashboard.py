@@ -21,7 +21,6 @@ from django.utils.translation import get_language
 
 from muster.core.conf import conf
 from muster.custody.models import Facility, ManifestLine, Movement
-from muster.people.models import Person
 
 # The filters live in reports.filters; callers also read FilterError and parse_filters here.
 from muster.reports.filters import FilterError as FilterError
@@ -33,7 +32,7 @@ from muster.reports.filters import (
     selected_facilities,
 )
 from muster.reports.filters import parse_filters as parse_filters
-from muster.reports.models import ArrivalCount, ReceiptCount, RegistrationCount
+from muster.reports.models import ArrivalCount, ChildCount, ReceiptCount, RegistrationCount
 from muster.screening.models import Category
 
 UNDECIDED = "undecided"
@@ -261,26 +260,19 @@ def transit_over_time(filters: Filters, facility_ids: list[int] | None, report: 
 
 def children(facility_ids: list[int] | None) -> dict:
     """Children flagged unaccompanied or separated (not merged away); with a facility filter, those
-    placed at or on the way to or from the selected facilities."""
-    qs = Person.objects.filter(merged_into__isnull=True).filter(
-        Q(unaccompanied_child=True) | Q(separated_child=True)
-    )
+    placed at or on the way to or from the selected facilities. Read from the counter kept by
+    where each child's current placement is (:mod:`muster.reports.counters`)."""
+    rows = ChildCount.objects.all()
     if facility_ids is not None:
-        # From the children (a few hundredths of the registry) to their one current placement.
-        qs = qs.filter(
-            Q(placements__is_current=True)
-            & (
-                Q(placements__facility_id__in=facility_ids)
-                | Q(placements__movement__to_facility_id__in=facility_ids)
-                | Q(placements__movement__from_facility_id__in=facility_ids)
-            )
-        )
-    figures = qs.aggregate(
-        total=Count("id"),
-        unaccompanied=Count("id", filter=Q(unaccompanied_child=True)),
-        separated=Count("id", filter=Q(separated_child=True, unaccompanied_child=False)),
-    )
-    return figures
+        moving = Movement.objects.filter(_movement_filter(facility_ids)).values("id")
+        rows = rows.filter(Q(facility_id__in=facility_ids) | Q(movement_id__in=moving))
+    kinds = dict(rows.values_list("kind").annotate(n=Sum("persons")).order_by())
+    unaccompanied, separated = kinds.get("u") or 0, kinds.get("s") or 0
+    return {
+        "total": unaccompanied + separated,
+        "unaccompanied": unaccompanied,
+        "separated": separated,
+    }
 
 
 # Departures by kind come from the departures app through the situation report (``departures``:

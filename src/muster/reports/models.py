@@ -63,3 +63,21 @@ class ReceiptCount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["movement_id", "bucket"], name="receiptcount_key")
         ]
+
+
+class ChildCount(models.Model):
+    """Unaccompanied (``u``) or separated and accompanied (``s``) children not merged away, by where
+    their current placement is: its facility or its movement (0 for none: not placed yet, leaving,
+    departed)."""
+
+    facility_id = models.IntegerField()
+    movement_id = models.IntegerField()
+    kind = models.CharField(max_length=1)
+    persons = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility_id", "movement_id", "kind"], name="childcount_key"
+            )
+        ]

@@ -79,5 +79,22 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.CreateModel(
+            name="ChildCount",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("facility_id", models.IntegerField()),
+                ("movement_id", models.IntegerField()),
+                ("kind", models.CharField(max_length=1)),
+                ("persons", models.IntegerField(default=0)),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("facility_id", "movement_id", "kind"), name="childcount_key"
+                    )
+                ],
+            },
+        ),
         migrations.RunPython(install, uninstall, elidable=False),
     ]
