@@ -1,4 +1,4 @@
-"""The counters' triggers on SQLite, one per row (PostgreSQL: counter_triggers_pg), and what each
+"""The counters' triggers on SQLite, one per row (PostgreSQL's: counter_triggers_pg).
 
 What each counts:
 - registrations: a person not merged away, under the quarter hour of ``registered_at`` and the
@@ -10,9 +10,9 @@ What each counts:
   their current placement (0 and 0 when they have none);
 - receipts: a manifest line received, under its movement and the quarter hour at or after its
   ``resolved_at``.
-A person row changes the first; a placement row the other two; a current decision moves its
-person's registration and placed placements from ``""`` to its category (and back when it stops
-being current).
+A person row changes registrations and children; a placement row arrivals, population and
+children; a manifest line receipts; a current decision moves its person's registration and placed
+placements from ``""`` to its category (and back when it stops being current).
 """
 
 from muster.reports.counters import (
