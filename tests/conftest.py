@@ -28,8 +28,10 @@ def _fresh_screening_index():
     SQLite reuses the ids), so a later test would match against the earlier test's persons and lists."""
     yield
     from muster.screening import matching
+    from muster.tracing import services as tracing
 
     matching.reset()
+    tracing.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -34,6 +34,13 @@ PLANTED = {
     "category_reason": "Reasonplanted-7Q",  # screening: only screening officers
     "documents": "DOCPLANTED99",  # documents: not for camp managers or tracing caseworkers
 }
+# Values planted in a tracing request: an abduction history and a requester's contact are for
+# tracing caseworkers only, on every page and endpoint.
+TRACING_PLANTED = {
+    "separation_place": "Kochoplanted",
+    "requester_contact": "+964-PLANTED-77",
+    "given_name": "Soughtplanted",
+}
 PLANTED_GROUP = {
     "given_name": "given_name",
     "category_reason": "category_reason",
@@ -193,6 +200,26 @@ def world(fast_passwords, facilities, make_user, household_data):
         details={"destination_name": "Hajin", "destination_pcode": "SY090501", "convoy": "C1"},
         by=make_user("repatriation_officer"),
     )
+    # A tracing request for the head, with a candidate (tracing's endpoints).
+    from muster.tracing import services as tracing
+    from muster.tracing.models import TracingCandidate
+
+    caseworker = make_user("tracing_caseworker")
+    sought = tracing.open_request(
+        {
+            "given_name": TRACING_PLANTED["given_name"],
+            "mother_name": "Fatima",
+            "sex": "M",
+            "birth_year": "1985",
+            "separation_date": "2014-08-15",
+            "separation_place": TRACING_PLANTED["separation_place"],
+            "requester_contact": TRACING_PLANTED["requester_contact"],
+        },
+        by=caseworker,
+    )
+    candidate = TracingCandidate.objects.create(
+        request=sought, person=head, score=20.0, rank=1, found_at=sought.created_at
+    )
     users = {}
     for role in Role.values:
         facility = facilities["camp"] if role == Role.CAMP_MANAGER else None
@@ -203,6 +230,8 @@ def world(fast_passwords, facilities, make_user, household_data):
         "facility": facilities["camp"],
         "movement": movement,
         "departure": departure,
+        "tracing_request": sought,
+        "tracing_candidate": candidate,
         "users": users,
     }
 
@@ -215,12 +244,16 @@ def sample_kwargs(name: str, kwargs: list[str], world) -> dict:
                 values[k] = world["movement"].number
             elif "departure" in name:
                 values[k] = world["departure"].number
+            elif "tracing" in name:
+                values[k] = world["tracing_request"].number
             elif "household" in name:
                 values[k] = world["household"].number
             else:
                 values[k] = world["person"].number
         elif k == "pk":
             values[k] = world["facility"].pk
+        elif k == "id" and "tracing-candidate" in name:
+            values[k] = world["tracing_candidate"].pk
         else:
             raise AssertionError(
                 f"{name}: no sample value for URL argument {k!r}; add one to sample_kwargs()"
@@ -262,6 +295,9 @@ FACILITY_PAGES = {
 def check_fields(role: str, response, where: str, name: str = "", camp: str = "") -> None:
     visible = policy.POLICY[role].person_fields
     body = response.content.decode("utf-8", "replace")
+    if "tracing.manage" not in policy.POLICY[role].actions:
+        for field, value in TRACING_PLANTED.items():
+            assert value not in body, f"{where}: {role} learns a tracing request's {field}"
     for field, value in PLANTED.items():
         if PLANTED_GROUP[field] not in visible:
             assert value not in body, f"{where}: {role} sees {field} ({value})"

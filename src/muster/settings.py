@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "muster.screening",
     "muster.intake",
     "muster.departures",
+    "muster.tracing",
     "muster.reports",
 ]
 
@@ -293,6 +294,10 @@ SPECTACULAR_SETTINGS = {
         "MovementStatusEnum": "muster.custody.models.Movement.Status",
         "FacilityKindEnum": "muster.custody.models.Facility.Kind",
         "ManifestOutcomeEnum": "muster.custody.models.ManifestLine.Outcome",
+        "VerificationStepKindEnum": "muster.tracing.models.VerificationStep.Kind",
+        "BestInterestsOutcomeEnum": "muster.tracing.models.BestInterestsDetermination.Outcome",
+        "TracingRequestStatusEnum": "muster.tracing.models.TracingRequest.Status",
+        "TracingCandidateStatusEnum": "muster.tracing.models.TracingCandidate.Status",
     },
 }
 

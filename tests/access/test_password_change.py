@@ -91,20 +91,20 @@ def test_a_wrong_current_password_is_refused_and_counts_as_a_failed_sign_in(offi
 
 
 @pytest.mark.parametrize(
-    ("new", "again", "field"),
+    ("new", "again", "field", "code"),
     [
-        ("Amal.Hassan2024", None, "new_password"),  # like the username
-        ("short1", None, "new_password"),
-        ("password123", None, "new_password"),  # common
-        (PASSWORD, None, "new_password"),  # the same as now
-        (NEW, "a different one entirely", "new_password2"),
+        ("Amal.Hassan2024", None, "new_password", "weak_password"),  # like the username
+        ("short1", None, "new_password", "weak_password"),
+        ("password123", None, "new_password", "weak_password"),  # common
+        (PASSWORD, None, "new_password", "same_password"),  # the same as now
+        (NEW, "a different one entirely", "new_password2", "passwords_differ"),
     ],
 )
-def test_the_password_policy_applies(officer, sign_in_fully, new, again, field):
+def test_the_password_policy_applies(officer, sign_in_fully, new, again, field, code):
     client = sign_in_fully(Client(), officer)
     response = change(client, new=new, again=again)
     assert response.status_code == 400
-    assert f'data-testid="error-{field}"' in response.content.decode()
+    assert f'data-testid="error-{field}" data-code="{code}"' in response.content.decode()
     assert authenticate(username="amal.hassan", password=PASSWORD) is not None
     assert not AuditEvent.objects.filter(action="password.change").exists()
 
@@ -125,6 +125,7 @@ def test_the_api_changes_the_password_and_ends_the_token_it_was_called_with(offi
         content_type="application/json",
     )
     assert weak.status_code == 400 and "new_password" in weak.json()
+    assert weak.json()["codes"] == {"new_password": ["weak_password"]}
     extra = api.post(
         url,
         {"old_password": PASSWORD, "new_password": NEW, "username": "x"},

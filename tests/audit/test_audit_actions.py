@@ -15,6 +15,7 @@ from muster.intake.audit_actions import IntakeAction
 from muster.people.audit_actions import PeopleAction
 from muster.protection.audit_actions import ProtectionAction
 from muster.screening.audit_actions import ScreeningAction
+from muster.tracing.audit_actions import TracingAction
 
 ENUMS = (
     AccessAction,
@@ -25,6 +26,7 @@ ENUMS = (
     PeopleAction,
     ProtectionAction,
     ScreeningAction,
+    TracingAction,
 )
 
 # Every action stored before the enums existed, exactly as stored: an enum value that drifts from

@@ -17,6 +17,26 @@ def test_errors_from_keeps_fields_and_files_the_rest_under_one_key():
     assert errors_from(ValidationError("no"), non_field="detail") == {"detail": ["no"]}
 
 
+def test_errors_from_keeps_each_messages_stable_code_for_the_page():
+    exc = ValidationError(
+        {
+            "reason": [
+                ValidationError(
+                    "needs %(what)s", code="reason_required", params={"what": "a reason"}
+                )
+            ],
+            "x": ["no code"],
+        }
+    )
+    errors = errors_from(exc)
+    assert errors == {"reason": ["needs a reason"], "x": ["no code"]}
+    assert [m.code for m in errors["reason"]] == ["reason_required"]
+    assert [m.code for m in errors["x"]] == [""]
+    assert [m.code for m in errors_from(ValidationError("no", code="refused"))["__all__"]] == [
+        "refused"
+    ]
+
+
 def test_one_line_names_each_field():
     exc = ValidationError({"role": ["not a role"], "facility": ["unknown"]})
     assert one_line(exc) == "role: not a role; facility: unknown"

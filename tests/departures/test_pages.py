@@ -78,6 +78,8 @@ def test_planning_without_the_kinds_fields_names_them(crowd, facilities, officer
         'data-testid="error-legal_basis"' in body
         and 'data-testid="error-receiving_authority"' in body
     )
+    # Each refusal carries the service's stable code, as the API's "codes" does.
+    assert 'data-testid="error-legal_basis" data-code="required_for_kind"' in body
     assert not Departure.objects.exists()
 
 

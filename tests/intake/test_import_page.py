@@ -151,9 +151,9 @@ def test_the_page_in_arabic_and_kurdish(officer_client, facilities, language, di
 def test_a_long_report_shows_refusals_first_and_the_rest_in_the_csv(
     officer_client, facilities, monkeypatch
 ):
-    from muster.intake import views
+    from muster.intake.views import imports
 
-    monkeypatch.setattr(views, "REPORT_ROWS_SHOWN", 2)
+    monkeypatch.setattr(imports, "REPORT_ROWS_SHOWN", 2)
     run = SubmissionImport.objects.create(
         file_name="k.xlsx", created_at="2026-12-01T10:00Z", status="done", total=3,
         report=[{"row": 2, "status": "imported", "household": "H-1"},

@@ -77,6 +77,22 @@ def test_bad_member_field_is_shown_beside_it_and_nothing_is_written(
     assert AuditEvent.objects.count() == audit_before
 
 
+def test_a_refusal_on_the_page_carries_its_stable_code(facilities, officer_client, household_data):
+    """The page shows the message; the element that shows it carries the code the API returns."""
+    household_data[1]["date_of_birth"] = "1985-13-02"
+    data = household_post(household_data, facilities["reception"])
+    data["reception_point"] = ""
+    response = officer_client.post(reverse("reception"), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    start = html.index('name="members[1].date_of_birth"')
+    assert '<li data-code="not_a_date">' in html[start : html.index("</label>", start)]
+    assert '<li data-code="required">' in html  # the reception point the view asks for
+    summary = html[html.index("data-error-summary") :]
+    assert '<li data-code="not_a_date">' in summary[: summary.index("</div>")]
+    assert Person.objects.count() == 0
+
+
 def test_document_error_is_shown_beside_the_document(facilities, officer_client, household_data):
     household_data[1]["documents"] = [
         {"doc_type": "passport", "number": "", "issuing_country": "SY"}

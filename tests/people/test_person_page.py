@@ -117,7 +117,10 @@ def test_category_decision_without_reason_is_refused_beside_the_field(registered
         {"category": "held", "reason": ""},
     )
     assert response.status_code == 400
-    assert "This field is required" in response.content.decode()
+    html = response.content.decode()
+    assert "This field is required" in html
+    reason = html.index('name="reason"')
+    assert '<li data-code="required">' in html[reason : html.index("</ul>", reason)]
     # "held" without an established basis: the service's message is shown beside the basis field.
     response = client.post(
         reverse("person-category", kwargs={"number": head.number}),
@@ -126,6 +129,8 @@ def test_category_decision_without_reason_is_refused_beside_the_field(registered
     assert response.status_code == 400
     html = response.content.decode()
     assert "needs a confirmed basis" in html[html.index('name="basis"') - 2000 :]
+    # The service's refusal keeps its stable code on the page.
+    assert '<li data-code="basis_required">' in html[html.index('name="basis"') :]
     assert screening.current_category(head) is None
 
 

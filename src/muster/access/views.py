@@ -23,6 +23,7 @@ from muster.access.decorators import public, signed_in
 from muster.access.middleware import SECOND_FACTOR_OK, SIGNED_IN_AT
 from muster.audit import services as audit
 from muster.core.conf import conf
+from muster.core.errors import Message, errors_from
 
 
 def _lock_message(until) -> str:
@@ -168,17 +169,19 @@ def password_change(request):
         old = request.POST.get("old_password", "")
         new = request.POST.get("new_password", "")
         if new != request.POST.get("new_password2", ""):
-            errors["new_password2"] = [_("the two new passwords differ")]
+            errors["new_password2"] = [
+                Message(_("the two new passwords differ"), "passwords_differ")
+            ]
         else:
             try:
                 ended = signin.change_password(
                     request, request.user, old, new, via=signin.PASSWORD_CHANGE
                 )
             except signin.SignInLocked as locked:
-                errors["old_password"] = [_lock_message(locked.until)]
+                errors["old_password"] = [Message(_lock_message(locked.until), "locked")]
                 status = 429
             except ValidationError as exc:
-                errors = exc.message_dict
+                errors = errors_from(exc)
             else:
                 update_session_auth_hash(request, request.user)
                 request.session.cycle_key()

@@ -10,6 +10,7 @@ from muster.people import api as people_api
 from muster.protection import api as protection_api
 from muster.reports import api as reports_api
 from muster.screening import api as screening_api
+from muster.tracing import api as tracing_api
 
 #: (URL prefix under /api/, viewset, basename). URL names are "<basename>-list", "<basename>-detail"
 #: and "<basename>-<action url_name>".
@@ -24,6 +25,7 @@ ROUTES = [
     *screening_api.ROUTES,
     *protection_api.ROUTES,
     *departures_api.ROUTES,
+    *tracing_api.ROUTES,
 ]
 
 _STANDARD_ACTIONS = {

@@ -105,6 +105,27 @@ ACTION_LABELS = {
     "user.deactivate": gettext_lazy("User deactivated"),
     "user.list": gettext_lazy("Users listed"),
     "user.reactivate": gettext_lazy("User reactivated"),
+    "tracing.best_interests": gettext_lazy("Best-interests determination recorded"),
+    "tracing.candidate.confirm": gettext_lazy("Tracing match confirmed"),
+    "tracing.candidate.confirm_propose": gettext_lazy(
+        "Tracing match confirmed, awaiting a second caseworker"
+    ),
+    "tracing.candidate.reject": gettext_lazy("Tracing match rejected"),
+    "tracing.candidates.find": gettext_lazy("Registry searched for a tracing request"),
+    "tracing.candidates.read": gettext_lazy("Tracing candidates viewed"),
+    "tracing.export": gettext_lazy("Tracing requests exported"),
+    "tracing.import": gettext_lazy("Tracing requests imported"),
+    "tracing.registration.check": gettext_lazy(
+        "New registrations checked against tracing requests"
+    ),
+    "tracing.request.close": gettext_lazy("Tracing request closed"),
+    "tracing.request.list": gettext_lazy("Tracing requests listed"),
+    "tracing.request.open": gettext_lazy("Tracing request opened"),
+    "tracing.request.read": gettext_lazy("Tracing request viewed"),
+    "tracing.request.update": gettext_lazy("Tracing request changed"),
+    "tracing.reunify": gettext_lazy("Reunification dispatched"),
+    "tracing.reunify.receipt": gettext_lazy("Reunification received by the family"),
+    "tracing.verification": gettext_lazy("Verification step recorded"),
 }
 
 

@@ -6,11 +6,28 @@ from django.core.exceptions import ValidationError
 NON_FIELD = "__all__"
 
 
+class Message(str):
+    """A refusal's message, still carrying its stable code (``code``, "" when it has none).
+
+    It is the message wherever text is wanted (a page, JSON, a log line); a page also puts the code
+    on the element that shows it (``data-code``), so a program or a test reads the code, not the
+    translated words.
+    """
+
+    code: str
+
+    def __new__(cls, text: str, code: str | None = "") -> "Message":
+        message = super().__new__(cls, text)
+        message.code = code or ""
+        return message
+
+
 def errors_from(exc: ValidationError, non_field: str = NON_FIELD) -> dict[str, list[str]]:
-    """A ValidationError as {field: [messages]} (``non_field`` for errors without a field)."""
-    if hasattr(exc, "error_dict"):
-        return exc.message_dict
-    return {non_field: exc.messages}
+    """A ValidationError as {field: [messages]} (``non_field`` for errors without a field); each
+    message is a :class:`Message` keeping its code."""
+    pairs = exc.error_dict.items() if hasattr(exc, "error_dict") else [(non_field, exc.error_list)]
+    # Iterating one error yields its message with its parameters filled in, as message_dict does.
+    return {field: [Message(text, e.code) for e in errors for text in e] for field, errors in pairs}
 
 
 def codes_from(exc: ValidationError, non_field: str = NON_FIELD) -> dict[str, list[str]]:

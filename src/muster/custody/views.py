@@ -26,6 +26,7 @@ from muster.access.lookup import (
 )
 from muster.audit import services as audit
 from muster.core.conf import conf
+from muster.core.errors import Message
 from muster.core.paging import paginate
 from muster.core.parsing import parse_id, parse_ids
 from muster.core.text import isolate
@@ -135,7 +136,7 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
         if parse_id(raw_to) is not None:
             to = destinations.filter(pk=parse_id(raw_to)).first()
         if to is None:
-            errors["to_facility"] = [_("choose where they are going")]
+            errors["to_facility"] = [Message(_("choose where they are going"), "required")]
         # Only persons this page could list: an id from elsewhere gets no number, no name back.
         persons = list(
             policy.scope_persons(user, persons_at(facility), "movement.dispatch")
@@ -143,9 +144,13 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
             .order_by("id")
         )
         if len(persons) != len(selected):
-            errors["persons"] = [_("some of the persons selected are not at this facility")]
+            errors["persons"] = [
+                Message(
+                    _("some of the persons selected are not at this facility"), "not_at_facility"
+                )
+            ]
         elif not persons:
-            errors["persons"] = [_("select at least one person")]
+            errors["persons"] = [Message(_("select at least one person"), "nobody_selected")]
         if not errors:
             try:
                 movement = custody.dispatch(
@@ -274,9 +279,11 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action")
         note = request.POST.get("note", "").strip()
         if not persons:
-            errors["persons"] = [_("tick the persons first")]
+            errors["persons"] = [Message(_("tick the persons first"), "nobody_selected")]
         elif action == "missing" and not note:
-            errors["note"] = [_("say what is known (e.g. 'not on the bus at arrival')")]
+            errors["note"] = [
+                Message(_("say what is known (e.g. 'not on the bus at arrival')"), "note_required")
+            ]
         else:
             try:
                 if action == "missing":

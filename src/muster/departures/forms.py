@@ -43,6 +43,7 @@ SHOWN = {
         "note",
     ),
     Kind.RELEASE: ("guarantor", "destination_name", "destination_pcode", "planned_date", "note"),
+    Kind.REUNIFICATION: ("guarantor", "destination_name", "destination_pcode", "note"),
     Kind.MEDICAL: (
         "destination_name",
         "destination_country",

@@ -1,7 +1,8 @@
 """Departures: every way a person leaves custody, as a batch with a manifest confirmed person by person.
 
 A :class:`Departure` is a return home, a repatriation to a state, a handover to an authority, a release
-to a guarantor, a medical transfer abroad or a death. It is planned (with the refusal rules applied),
+to a guarantor, a medical transfer abroad, a death or a reunification with the family (planned from a
+confirmed tracing request, never from the departures pages). It is planned (with the refusal rules applied),
 approved by a second officer where its kind needs it, dispatched (custody: *placed* -> *leaving*) and
 confirmed line by line by the receiving side: received (*departed*), not presented (still leaving, so
 unaccounted), refused (back at the facility). :class:`NationalityVerification` records how a person's
@@ -21,6 +22,7 @@ class Kind(models.TextChoices):
     RELEASE = "release", _("Release to a guarantor")
     MEDICAL = "medical_abroad", _("Transfer abroad for treatment")
     DEATH = "death", _("Death")
+    REUNIFICATION = "reunification", _("Reunification with family")
 
 
 # The sitrep's key for each kind: counts of persons who left that way.
@@ -31,6 +33,7 @@ SITREP_KEYS = {
     Kind.RELEASE: "released",
     Kind.MEDICAL: "transferred_for_treatment",
     Kind.DEATH: "died",
+    Kind.REUNIFICATION: "reunified",
 }
 
 
@@ -92,6 +95,10 @@ class Departure(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(kind="release") | ~Q(guarantor=""), name="release_has_guarantor"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="reunification") | ~Q(guarantor=""),
+                name="reunification_has_guarantor",
             ),
             models.CheckConstraint(
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("created_by")),

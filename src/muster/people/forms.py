@@ -4,9 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from muster.screening.models import Category
+from muster.web.forms import CodedErrorList
 
 
 class CategoryForm(forms.Form):
+    """Deciding a person's category; its errors, its own and the service's, keep their codes."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("error_class", CodedErrorList)
+        super().__init__(*args, **kwargs)
+
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
     legal_basis = forms.CharField(label=_("Legal basis"), required=False, max_length=300)

@@ -285,6 +285,7 @@ DEPARTURE_KINDS = (
     "released",
     "transferred_for_treatment",
     "died",
+    "reunified",
 )
 _NOT_A_KIND = ("total", "leaving", "not_presented", "refused", "unaccounted")
 

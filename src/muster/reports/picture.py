@@ -16,6 +16,7 @@ DEPARTURE_LABELS = {
     "released": lambda: _("Released to a guarantor"),
     "transferred_for_treatment": lambda: _("Treated abroad"),
     "died": lambda: _("Died"),
+    "reunified": lambda: _("Reunited with family"),
 }
 # The columns of the flow, left to right: where people come from, pass through and end.
 FLOW_COLUMNS = [

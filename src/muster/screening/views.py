@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from muster.access import policy
 from muster.access.decorators import requires
 from muster.audit import services as audit
-from muster.core.errors import errors_from
+from muster.core.errors import Message, errors_from
 from muster.core.paging import paginate
 from muster.core.parsing import MAX_ID, parse_id, parse_int
 from muster.core.text import isolate
@@ -234,12 +234,12 @@ def lists(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         data = b""
         if upload is None:
-            errors["file"] = [_("choose a file")]
+            errors["file"] = [Message(_("choose a file"), "required")]
         else:
             try:
                 check_upload_size(upload.size)
             except ValidationError as exc:
-                errors.update(exc.message_dict)
+                errors.update(errors_from(exc))
             else:
                 data = upload.read()
         if not errors:

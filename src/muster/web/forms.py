@@ -5,12 +5,14 @@ The app-specific forms live with their pages (``intake/forms.py``, ``people/form
 
 import re
 
+from django.forms.utils import ErrorList
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from muster.core.errors import errors_from
 from muster.people.models import PROTECTION_FLAGS
 
-__all__ = ["FIELD_LABELS", "error_summary", "errors_from"]
+__all__ = ["FIELD_LABELS", "CodedErrorList", "error_summary", "errors_from"]
 
 FIELD_LABELS = {
     "given_name": _("Given name"),
@@ -36,7 +38,7 @@ FIELD_LABELS = {
 
 def error_summary(errors: dict[str, list[str]]) -> list[dict]:
     """One line per error, in form order, each linking to the person's part of the form and naming
-    the field to focus (static/muster/js/muster.js)."""
+    the field to focus (static/muster/js/muster.js), with the error's stable code if it has one."""
     out = []
     for key, messages in errors.items():
         m = re.match(r"^members\[(\d{1,3})\](?:\.(?:documents\[\d{1,3}\]\.)?(\w+))?$", key)
@@ -55,6 +57,28 @@ def error_summary(errors: dict[str, list[str]]) -> list[dict]:
                     "anchor": anchor,
                     "field": target,
                     "order": (int(m[1]) if m else -1),
+                    "code": getattr(message, "code", ""),
                 }
             )
     return sorted(out, key=lambda e: e["order"])
+
+
+class CodedErrorList(ErrorList):
+    """A Django form's errors as a list whose items carry their stable code (``data-code``), like
+    the errors of the other pages (``_err.html``)."""
+
+    def render(self, template_name=None, context=None, renderer=None):
+        if not self.data:
+            return ""
+        items = format_html_join(
+            "",
+            "<li{}>{}</li>",
+            (
+                (format_html(' data-code="{}"', error.code) if error.code else "", message)
+                for error in self.as_data()
+                for message in error
+            ),
+        )
+        return format_html('<ul class="{}">{}</ul>', self.error_class, items)
+
+    __str__ = __html__ = render

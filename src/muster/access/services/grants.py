@@ -314,7 +314,9 @@ def create_user(
         try:
             validate_password(password, user)
         except ValidationError as exc:
-            raise ValidationError({"password": exc.messages}) from exc
+            raise ValidationError(
+                {"password": [ValidationError(m, code="weak_password") for m in exc.messages]}
+            ) from exc
     user.set_password(password)
     user.save()
     facilities = [facility_named(name) for name in facility_names]

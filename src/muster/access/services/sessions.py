@@ -38,13 +38,18 @@ def set_own_password(user, new_password: str, *, request=None) -> datetime:
     """
     if user.check_password(new_password):
         raise ValidationError(
-            {"new_password": [_("is your current password; choose a new one")]},
-            code="same_password",
+            {
+                "new_password": ValidationError(
+                    _("is your current password; choose a new one"), code="same_password"
+                )
+            }
         )
     try:
         validate_password(new_password, user)
     except ValidationError as exc:
-        raise ValidationError({"new_password": exc.messages}, code="weak_password") from exc
+        raise ValidationError(
+            {"new_password": [ValidationError(m, code="weak_password") for m in exc.messages]}
+        ) from exc
     user.set_password(new_password)
     user.save(update_fields=["password"])
     ended = end_sessions(user)

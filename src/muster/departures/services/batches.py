@@ -38,12 +38,26 @@ def plan_departure(
     by,
     request=None,
     separation_reason: str = "",
+    reunification_of: str = "",
 ) -> Departure:
     """Put persons on a new departure (status planned, or approved for kinds without approval).
 
-    All the refusal rules are checked here and again at dispatch; nobody leaves custody yet.
+    All the refusal rules are checked here and again at dispatch; nobody leaves custody yet. A
+    reunification is planned only by tracing, for a confirmed request (``reunification_of``, its
+    number), once tracing's own conditions hold (a best-interests determination for a child).
     """
     clean = _clean_details(kind, details)
+    if kind == Kind.REUNIFICATION and not reunification_of:
+        raise ValidationError(
+            {
+                "kind": [
+                    ValidationError(
+                        _("a reunification is planned from its confirmed tracing request"),
+                        code="use_tracing",
+                    )
+                ]
+            }
+        )
     if kind == Kind.DEATH:
         raise ValidationError(
             {

@@ -23,6 +23,7 @@ from muster.departures.services.rules import (
     _exit_note,
     _locked,
 )
+from muster.departures.signals import departure_confirmed
 from muster.people.models import Person
 
 
@@ -169,6 +170,13 @@ def confirm(
             request=request,
             detail={"departure": ref, "outcome": outcome, "source": source},
         )
+    departure_confirmed.send(
+        sender=Departure,
+        departure=departure,
+        outcomes={pid: outcome for pid, (outcome, _note) in wanted.items()},
+        by=by,
+        request=request,
+    )
     return result
 
 

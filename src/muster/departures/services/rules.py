@@ -27,6 +27,8 @@ REQUIRED = {
     Kind.RELEASE: ("guarantor", "destination_name"),
     Kind.MEDICAL: ("destination_name", "destination_country"),
     Kind.DEATH: ("death_source", "death_date"),
+    # The family member or the office taking the person into their care, and where.
+    Kind.REUNIFICATION: ("guarantor", "destination_name"),
 }
 # Kinds a second officer approves before dispatch (four eyes, as for "held").
 NEEDS_APPROVAL = frozenset({Kind.REPATRIATION, Kind.HANDOVER, Kind.RELEASE, Kind.MEDICAL})
@@ -221,7 +223,9 @@ def check_persons(
                 code="held",
             )
         ]
-    if kind != Kind.DEATH:
+    # A child's reunification is refused by tracing unless a best-interests determination says
+    # reunify: that determination stands in for the protection review of a child leaving alone.
+    if kind not in (Kind.DEATH, Kind.REUNIFICATION):
         alone = protection.children_without_caregiver(persons)
         if alone:
             errors["protection_review"] = [

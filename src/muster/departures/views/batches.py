@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from muster.access import policy
 from muster.access.decorators import requires
 from muster.audit import services as audit
+from muster.core.errors import Message
 from muster.core.paging import paginate
 from muster.core.parsing import parse_id, parse_ids
 from muster.custody.models import Facility
@@ -99,9 +100,16 @@ def departure_new(request: HttpRequest) -> HttpResponse:
         ids = parse_ids(request.POST.getlist("person"))
         persons = [p for p in candidates if p.pk in ids]
         if facility is None:
-            errors["from_facility"] = [_("choose the facility they leave from")]
+            errors["from_facility"] = [
+                Message(_("choose the facility they leave from"), "required")
+            ]
         elif len(persons) != len(ids):
-            errors["persons"] = [_("some of the persons ticked are no longer at this facility")]
+            errors["persons"] = [
+                Message(
+                    _("some of the persons ticked are no longer at this facility"),
+                    "not_at_facility",
+                )
+            ]
         else:
             try:
                 departure = services.plan_departure(
@@ -136,7 +144,7 @@ def departure_new(request: HttpRequest) -> HttpResponse:
         "facilities": facilities,
         "facility": facility,
         "kind": kind,
-        "kinds": Kind.choices,
+        "kinds": [c for c in Kind.choices if c[0] != Kind.REUNIFICATION],
         "categories": [*Category.choices, ("undecided", _("Not yet decided"))],
         "filters": filters,
         "candidates": candidates[:MAX_PREVIEW],

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from muster.access import policy
 from muster.access.decorators import requires
 from muster.audit import services as audit
+from muster.core.errors import Message
 from muster.core.paging import paginate
 from muster.core.parsing import parse_id
 from muster.departures import queries, services
@@ -38,7 +39,13 @@ def departure_confirm(request: HttpRequest, number: str) -> HttpResponse:
                 if pid is not None:
                     outcomes.append((pid, value, request.POST.get(f"note-{pid}", "")[:2000]))
         if not outcomes:
-            raise ValidationError({"outcomes": [_("choose an outcome for at least one person")]})
+            raise ValidationError(
+                {
+                    "outcomes": ValidationError(
+                        _("choose an outcome for at least one person"), code="nobody_selected"
+                    )
+                }
+            )
         result = services.confirm(d, outcomes, by=request.user, request=request)
         messages.success(
             request,
@@ -56,9 +63,11 @@ def departure_import(request: HttpRequest, number: str) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     report = None
     if upload is None:
-        errors["file"] = [_("choose the receiving side's spreadsheet (CSV or XLSX)")]
+        errors["file"] = [
+            Message(_("choose the receiving side's spreadsheet (CSV or XLSX)"), "required")
+        ]
     elif upload.size > 10 * 1024 * 1024:
-        errors["file"] = [_("the file is larger than 10 MB")]
+        errors["file"] = [Message(_("the file is larger than 10 MB"), "too_large")]
     else:
         try:
             report = services.import_receipt(
@@ -70,7 +79,7 @@ def departure_import(request: HttpRequest, number: str) -> HttpResponse:
                 request=request,
             )
         except ReceiptFileError as exc:
-            errors["file"] = [str(exc)]
+            errors["file"] = [Message(str(exc), "unreadable_file")]
         except ValidationError as exc:
             errors = errors_from(exc)
     departure.refresh_from_db()

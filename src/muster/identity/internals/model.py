@@ -83,8 +83,7 @@ PLAIN_LINEAGE_LEVELS = (-1, 3, 6)
 # are most of the non-matching candidates that share lineage names, come from the same town.
 # EM assumes comparisons independent within each class, cannot see that, and learns a place
 # agreement worth about 6 bits (64:1), enough to merge cousins who share a given name and a
-# birth year.  Capped at 3 bits (measured: 60k dev F1 0.949 -> 0.958, seed 12 0.943 -> 0.955,
-# 1M 0.923 -> 0.927 with the threshold below moved to 0.6).
+# birth year.  Capped at 3 bits, which raised F1 at every size measured (bench/RESULTS.md, "Figures behind the engine's constants").
 WEIGHT_CEILING = {"place_of_origin": 3.0, "lineage_order": 1.0}
 # Fields a clerk gets wrong by default (a nationality drop-down left at the form's default, a
 # sex box, a day or month of birth typed wrong, a town or an alias written another way) never veto a match

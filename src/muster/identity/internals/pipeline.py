@@ -21,17 +21,15 @@ from .training import MIN_PAIRS_FOR_TRAINING, RANDOM_PAIRS_FOR_U, ModelReport, g
 Progress = Callable[[str], None]
 # Deduplication accepts pairs from this match probability, and clustering keeps apart what the
 # evidence says is not one person (see record_conflicts), so it can accept more: chosen on the
-# development population (seed 11, 2026-12-01; clustering with the guard against strong
-# non-matches: 1M F1 0.963 at 0.15 and 0.2, 0.962 at 0.3, 0.960 at 0.45, 0.956 at 0.6; 60k flat
-# from 0.15 to 0.6), the safer end of the flat stretch, since a wrong merge costs more than a
-# missed one.
+# development population, where F1 is flat over a stretch of thresholds (bench/RESULTS.md, "Figures behind the engine's constants"); the safer
+# end of the flat stretch, since a wrong merge costs more than a missed one.
 DEDUPE_THRESHOLD = 0.3
 # Linking lists returns pairs for people to look at, with no clustering to hold back a weak
-# pair: the probability at which deduplication without the guard was best (1M: 0.927).
+# pair: the probability at which deduplication without the guard was best.
 LINK_THRESHOLD = 0.6
 # A candidate pair whose evidence is this strongly against (log2 odds, about 1:1000) is never
 # put in one cluster through other records: without it, pairs A-B and B-C joined records A and
-# C that were compared and clearly differ (1M dev: precision 0.966 -> 0.992 at 0.6).
+# C that were compared and clearly differ (it raised precision a good deal: bench/RESULTS.md, "Figures behind the engine's constants").
 NON_MATCH_WEIGHT = -10.0
 
 

@@ -17,7 +17,7 @@ from .records import Record
 # keys (names.broad_key: consonant classes), which Arabic script and every school's Latin
 # spelling share, so a pair is not lost before scoring because one list wrote محمد and the
 # other Mohamed, or one wrote Hussein and a Russian passport Khussein (blocking recall on such
-# lists, measured: 0.63 with consonant skeletons, 0.97 with broad keys).  A rule that ends in
+# lists is far higher with broad keys than with consonant skeletons: bench/RESULTS.md, "Figures behind the engine's constants").  A rule that ends in
 # "yr" also pairs records whose birth years are one apart (registrations guess ages, and a
 # year-only record of someone born in December is often a year off): the engines join the
 # block of year y with the block of year y + 1 as well as with itself.  Rules without a given

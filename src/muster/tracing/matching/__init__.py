@@ -41,6 +41,7 @@ read), ``comparisons`` (a level per field), ``blocking`` (index keys), ``index``
 (:class:`TracingIndex`). Callers import from here.
 """
 
+from muster.tracing.matching.blocking import person_keys, request_keys
 from muster.tracing.matching.index import TracingIndex
 from muster.tracing.matching.records import RequestError, TraceCandidate, check_request
 from muster.tracing.matching.weights import (
@@ -61,4 +62,6 @@ __all__ = [
     "TraceCandidate",
     "TracingIndex",
     "check_request",
+    "person_keys",
+    "request_keys",
 ]

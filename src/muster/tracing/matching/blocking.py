@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from muster.identity import NameKey
-from muster.tracing.matching.records import _Person, _Query
+from muster.identity import NameKey, check_record
+from muster.tracing.matching.records import _Person, _person, _Query, _query, check_request
 from muster.tracing.matching.weights import YEAR_WINDOW
 from muster.tracing.places import SINJAR
 
@@ -65,3 +65,15 @@ def _query_keys(q: _Query) -> Iterable[tuple[str, list[tuple]]]:
     lineage = [("lineage", m, f) for m in mothers for f in _skeletons(p.names[3])]
     if lineage:
         yield "lineage", lineage
+
+
+def request_keys(request) -> set[tuple]:
+    """Every index key a request reads (a checked request record): to find which open requests
+    a new registration may answer without scoring them all."""
+    return {k for _rule, keys in _query_keys(_query(check_request(request))) for k in keys}
+
+
+def person_keys(record) -> set[tuple]:
+    """The index keys of a registered person (a person record)."""
+    rec = check_record(record)
+    return set(_block_keys(_person(rec, rec["place_of_origin"])))

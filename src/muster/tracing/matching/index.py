@@ -62,6 +62,7 @@ class TracingIndex:
         self._years: Counter[int] = Counter()
         self._sex: Counter[str] = Counter()
         self._strings: dict[str, str] = {}
+        self._pos: dict[str, int] = {}  # record_id -> its latest position
         for record in records:
             self.add(record)
 
@@ -77,6 +78,7 @@ class TracingIndex:
         person = _person(rec, rec["place_of_origin"])
         pos = len(self._people)
         self._ids.append(rec["record_id"])
+        self._pos[rec["record_id"]] = pos
         self._rows.append(row)
         self._people.append(person)
         tables = (self._tf, self._tf_sinjar) if person.place_id else (self._tf,)
@@ -110,6 +112,25 @@ class TracingIndex:
         for pos in positions:
             score, reading, levels = self._score(query, self._people[pos], u)
             scored.append((score, -pos, pos, reading, levels))
+        return self._ranked(query, scored, top, u)
+
+    def candidates_among(
+        self, request: Mapping[str, object], record_ids: Iterable[str], top: int = 10
+    ) -> list[TraceCandidate]:
+        """Like :meth:`candidates`, but scoring only the registered ``record_ids`` (persons just
+        registered, checked against an open request) on the whole registry's frequencies."""
+        query = _query(check_request(request))
+        positions = {self._pos[r] for r in record_ids if r in self._pos}
+        if not positions:
+            return []
+        u = self._chance(query)
+        scored = []
+        for pos in positions:
+            score, reading, levels = self._score(query, self._people[pos], u)
+            scored.append((score, -pos, pos, reading, levels))
+        return self._ranked(query, scored, top, u)
+
+    def _ranked(self, query: _Query, scored: list, top: int, u) -> list[TraceCandidate]:
         best = heapq.nlargest(top, scored)
         out = []
         for score, _, pos, reading, levels in best:

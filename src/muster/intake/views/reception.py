@@ -1,12 +1,8 @@
 """Reception pages: register a household on one page, the possible earlier registrations of the
 person being typed, a late member added to a household, a document's machine-readable zone read as
-it is scanned or typed; households submitted from KoboToolbox / ODK uploaded as a file, imported
-(while the officer waits, or by the worker with its progress shown), and the per-row report. URL
-names are in ``intake/urls.py``."""
+it is scanned or typed."""
 
-import csv
 import datetime as dt
-import io
 import json
 import re
 
@@ -14,26 +10,23 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from muster.access import policy
 from muster.access.decorators import requires
 from muster.access.lookup import refuse, visible_person
 from muster.audit import services as audit
 from muster.core.conf import conf
+from muster.core.errors import Message
 from muster.core.parsing import parse_id
 from muster.core.text import isolate
-from muster.core.uploads import check_upload_size
 from muster.custody import services as custody
 from muster.custody.models import Facility
-from muster.intake import forms, tasks
+from muster.intake import forms
 from muster.intake import services as intake
-from muster.intake.audit_actions import IntakeAction
 from muster.intake.documents import fill_from_mrz
-from muster.intake.kobo import REPORT_COLUMNS, ImportFileError, read_export_data
-from muster.intake.models import SubmissionImport
 from muster.intake.mrz import MRZError, parse_mrz
 from muster.people.audit_actions import PeopleAction
 from muster.people.models import PROTECTION_FLAGS, IdentityDocument, Person, Relationship, Sex
@@ -42,7 +35,7 @@ from muster.people.validation import clean_household, clean_member
 from muster.web.forms import error_summary, errors_from
 
 
-def _reception_points(user):
+def reception_points(user):
     qs = Facility.objects.filter(kind=Facility.Kind.RECEPTION_POINT, is_active=True)
     scope = policy.facility_scope(user, "person.register")
     return qs if scope is None else qs.filter(pk__in=scope)
@@ -60,7 +53,7 @@ def _reception_context(request, rows, errors, point_id, override_reason="") -> d
             for m in v
         ],
         "error_summary": error_summary(errors),
-        "points": _reception_points(request.user),
+        "points": reception_points(request.user),
         "point_id": point_id,
         "capacity_error": errors.get("facility"),
         "override_reason": override_reason,
@@ -92,9 +85,11 @@ def reception(request: HttpRequest) -> HttpResponse:
     point = None
     raw_point = request.POST.get("reception_point", "")
     if parse_id(raw_point) is not None:
-        point = _reception_points(request.user).filter(pk=parse_id(raw_point)).first()
+        point = reception_points(request.user).filter(pk=parse_id(raw_point)).first()
     if point is None:
-        errors["reception_point"] = [_("choose the reception point where you are registering")]
+        errors["reception_point"] = [
+            Message(_("choose the reception point where you are registering"), "required")
+        ]
     else:
         point_id = point.pk
         request.session["reception_point"] = point.pk  # the officer stays at one table all day
@@ -102,7 +97,7 @@ def reception(request: HttpRequest) -> HttpResponse:
     try:
         cleaned = clean_household(members_raw)
     except ValidationError as exc:
-        errors.update(exc.message_dict)
+        errors.update(errors_from(exc))
     if not errors:
         try:
             household = intake.register_household(
@@ -201,16 +196,18 @@ def household_add_member(request: HttpRequest, number: str) -> HttpResponse:
         point = None
         raw_point = request.POST.get("reception_point", "")
         if raw_point.isdigit():
-            point = _reception_points(request.user).filter(pk=int(raw_point)).first()
+            point = reception_points(request.user).filter(pk=int(raw_point)).first()
         if point is None:
-            errors["reception_point"] = [_("choose the reception point where you are registering")]
+            errors["reception_point"] = [
+                Message(_("choose the reception point where you are registering"), "required")
+            ]
         else:
             point_id = point.pk
         cleaned = None
         try:
             cleaned = clean_member(raw)
         except ValidationError as exc:
-            errors.update({f"members[0].{k}": v for k, v in exc.message_dict.items()})
+            errors.update({f"members[0].{k}": v for k, v in errors_from(exc).items()})
         if not errors:
             try:
                 added = intake.register_late_member(
@@ -242,136 +239,6 @@ def household_add_member(request: HttpRequest, number: str) -> HttpResponse:
         "household": household,
     }
     return render(request, "people/add_member.html", context, status=400 if errors else 200)
-
-
-# --- submissions from KoboToolbox / ODK ---------------------------------------------------------
-
-RECENT_IMPORTS = 20
-STATUS_LABELS = {
-    "ok": gettext_lazy("accepted"),
-    "imported": gettext_lazy("imported"),
-    "duplicate": gettext_lazy("duplicate"),
-    "refused": gettext_lazy("refused"),
-}
-
-
-def _import_page(request, errors: dict, point_id, status: int = 200) -> HttpResponse:
-    imports = SubmissionImport.objects.select_related("reception_point", "started_by")
-    return render(
-        request,
-        "intake/import.html",
-        {
-            "points": _reception_points(request.user),
-            "point_id": point_id,
-            "errors": errors,
-            "imports": imports[:RECENT_IMPORTS],
-            "in_request_max": conf().IMPORT_IN_REQUEST_MAX,
-        },
-        status=status,
-    )
-
-
-@requires("person.register")
-def submissions_import(request: HttpRequest) -> HttpResponse:
-    """Upload an export of the household form; households are registered at the chosen reception
-    point (those that name none) through reception's service, and each row reported."""
-    point_id = request.session.get("reception_point")
-    if request.method != "POST":
-        return _import_page(request, {}, point_id)
-    errors: dict[str, list[str]] = {}
-    points = _reception_points(request.user)
-    point = points.filter(pk=parse_id(request.POST.get("reception_point", "")) or 0).first()
-    if point is None:
-        errors["reception_point"] = [_("choose the reception point where these households are")]
-    else:
-        point_id = point.pk
-    upload = request.FILES.get("file")
-    batch, data = None, b""
-    if upload is None:
-        errors["file"] = [_("choose the exported file (XLSX, CSV, JSON or ODK Central zip)")]
-    else:
-        try:
-            check_upload_size(upload.size)
-            data = upload.read()
-            batch = read_export_data(upload.name, data)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-        except ImportFileError as exc:
-            errors["file"] = [str(exc)]
-    if errors:
-        return _import_page(request, errors, point_id, status=400)
-    request.session["reception_point"] = point.pk
-    if len(batch.submissions) > conf().IMPORT_IN_REQUEST_MAX:
-        run = intake.start_import(
-            file_name=upload.name,
-            reception_point=point,
-            by=request.user,
-            request=request,
-            data=data,
-        )
-        tasks.queue_import(run)
-    else:
-        run = intake.start_import(
-            file_name=upload.name, reception_point=point, by=request.user, request=request
-        )
-        intake.import_submissions(run, batch, by=request.user, request=request, points=points)
-    return redirect("intake-import-detail", pk=run.pk)
-
-
-# The page lists at most this many rows of a report, refusals first; the CSV has them all.
-REPORT_ROWS_SHOWN = 500
-_STATUS_ORDER = {"refused": 0, "duplicate": 1}
-
-
-def _report_rows(run: SubmissionImport) -> list[dict]:
-    rows = sorted(run.report, key=lambda r: _STATUS_ORDER.get(r.get("status"), 2))
-    return [
-        {**row, "label": STATUS_LABELS.get(row.get("status"), "")}
-        for row in rows[:REPORT_ROWS_SHOWN]
-    ]
-
-
-@requires("person.register")
-def submissions_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One import: its progress while it runs (the partial is polled by htmx), then its report."""
-    run = get_object_or_404(
-        SubmissionImport.objects.select_related("reception_point", "started_by"), pk=pk
-    )
-    if request.headers.get("HX-Request") and not run.finished:
-        return render(request, "intake/_import_run.html", {"run": run})
-    if request.headers.get("HX-Request"):
-        # Finished while the page polled: the whole page again, with its report.
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"
-        return response
-    if run.report:
-        # The report names households and the values that were refused: a read of personal data.
-        audit.record(
-            IntakeAction.IMPORT_READ, request=request, obj=run, detail={"rows": len(run.report)}
-        )
-    rows = _report_rows(run)
-    context = {"run": run, "rows": rows, "more": len(run.report) - len(rows)}
-    return render(request, "intake/import_detail.html", context)
-
-
-@requires("person.register")
-def submissions_import_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The per-row report as CSV (UTF-8, the columns of ``muster import --report``)."""
-    run = get_object_or_404(SubmissionImport, pk=pk)
-    out = io.StringIO()
-    writer = csv.DictWriter(
-        out, fieldnames=REPORT_COLUMNS, lineterminator="\n", extrasaction="ignore"
-    )
-    writer.writeheader()
-    writer.writerows(run.report)
-    audit.record_export(
-        {"export": "import_report", "import": run.pk, "rows": len(run.report)},
-        obj=run,
-        request=request,
-    )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-report.csv"'
-    return response
 
 
 _MRZ_FIELD = re.compile(r"^members\[(\d+)\]\.documents\[(\d+)\]\.mrz$")

@@ -1,9 +1,5 @@
-"""Person pages: search, a person's page, correcting their details, deciding their category.
-
-Access is decided only by :mod:`muster.access.policy`: an action the role lacks is a 403; a person
-outside the user's facility scope is a 404 (:mod:`muster.access.lookup`). URL names are in
-``people/urls.py``.
-"""
+"""A person's page: identity as the reader may see it, household, documents, custody, category,
+timeline, other registrations; and the category decided from it."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,33 +11,23 @@ from django.utils.translation import gettext as _
 
 from muster.access import policy
 from muster.access.decorators import requires
-from muster.access.lookup import may_see_names, refuse, search_persons, visible_person
+from muster.access.lookup import visible_person
 from muster.access.policy import IDENTITY_FIELDS
 from muster.access.projection import person_values
 from muster.audit import services as audit
-from muster.core.paging import paginate
 from muster.custody import services as custody
 from muster.custody.models import Placement
 from muster.people import forms
 from muster.people import services as people_services
 from muster.people.audit_actions import PeopleAction
-from muster.people.models import NAME_PARTS, PROTECTION_FLAGS, Person, Relationship, Sex
+from muster.people.models import NAME_PARTS, PROTECTION_FLAGS, Person
 from muster.people.reads import WEB, record_read
-from muster.people.search import (
-    candidates,
-    every_word_condition,
-    partial_name_condition,
-    rank,
-)
 from muster.people.validation import has_hidden_characters, name_has_hidden_characters
 from muster.protection import queries as protection_queries
 from muster.reports.timeline import person_timeline
 from muster.screening import services as screening
 from muster.screening.queries import CATEGORY_LABELS
-from muster.web.forms import FIELD_LABELS, error_summary, errors_from
-
-# Search ranks at most this many candidates (each is scored in Python); beyond, it says so.
-MAX_RANKED = 2000
+from muster.web.forms import errors_from
 
 
 def _identity_rows(person: Person, fields) -> list[dict]:
@@ -145,7 +131,7 @@ def _separations(person: Person, fields) -> list[dict]:
     ]
 
 
-def _render_person(request, person: Person, category_form=None, status=200) -> HttpResponse:
+def render_person(request, person: Person, category_form=None, status=200) -> HttpResponse:
     """The person page, and its audit events once it is drawn.
 
     The events (this read, the household members shown, the other registrations shown) are written
@@ -221,102 +207,7 @@ def _render_person(request, person: Person, category_form=None, status=200) -> H
 @requires("person.view")
 def person_detail(request: HttpRequest, number: str) -> HttpResponse:
     person = visible_person(request, number)
-    return _render_person(request, person)
-
-
-CORRECTION_TEXT_FIELDS = (
-    *NAME_PARTS,
-    "sex",
-    "nationality",
-    "place_of_origin",
-    "origin_pcode",
-    "relationship_to_head",
-)
-
-
-def _correction_raw(post, person: Person) -> dict:
-    """What the officer changed on the correction form, as ``correct_person`` takes it."""
-    raw = {f: post.get(f, "") for f in CORRECTION_TEXT_FIELDS if f in post}
-    for flag in PROTECTION_FLAGS:
-        raw[flag] = bool(post.get(flag))
-    dob = post.get("date_of_birth", "").strip()
-    year = post.get("birth_year", "").strip()
-    age = post.get("estimated_age", "").strip()
-    current_dob = person.date_of_birth.isoformat() if person.date_of_birth else ""
-    if dob != current_dob:
-        raw["date_of_birth"] = dob
-        if not dob:
-            raw["birth_year"] = year
-    elif age:
-        raw["estimated_age"] = age
-    elif not dob and year != str(person.birth_year or ""):
-        raw["birth_year"] = year
-    return raw
-
-
-@requires("person.correct")
-def person_correct(request: HttpRequest, number: str) -> HttpResponse:
-    """Correct a person's registered details, with a reason; the old values stay in the timeline."""
-    person = visible_person(request, number, "person.correct")
-    if person.merged_into_id:
-        raise refuse(request, person, "merged record")
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        try:
-            with transaction.atomic():
-                correction = people_services.correct_person(
-                    person,
-                    _correction_raw(request.POST, person),
-                    reason=request.POST.get("reason", ""),
-                    by=request.user,
-                    request=request,
-                )
-        except ValidationError as exc:
-            errors = errors_from(exc)
-            person.refresh_from_db()
-        else:
-            if correction is None:
-                messages.info(request, _("Nothing was changed."))
-            else:
-                messages.success(request, _("Correction recorded."))
-            return redirect("person-detail", number=person.number)
-    values = (
-        request.POST
-        if request.method == "POST"
-        else {
-            **{f: getattr(person, f) for f in CORRECTION_TEXT_FIELDS},
-            "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
-            "birth_year": person.birth_year or "",
-            **{f: getattr(person, f) for f in PROTECTION_FLAGS},
-        }
-    )
-    record_read(request, person, via=WEB, view="correct")
-    context = {
-        "person": person,
-        "values": values,
-        "errors": errors,
-        "error_summary": error_summary(errors),
-        "sexes": Sex.choices,
-        "relationships": Relationship.choices,
-        "flags": [
-            (code, label, bool(values.get(code)), errors.get(code, []))
-            for code, label in PROTECTION_FLAGS.items()
-        ],
-        "rows": [
-            {
-                "name": f,
-                "label": FIELD_LABELS[f],
-                "value": values.get(f, "") or "",
-                "errors": errors.get(f, []),
-            }
-            for f in (*NAME_PARTS, "date_of_birth", "birth_year", "estimated_age", "nationality")
-            + ("place_of_origin",)
-        ],
-        "sex": values.get("sex", ""),
-        "relationship": values.get("relationship_to_head", ""),
-        "reason": request.POST.get("reason", ""),
-    }
-    return render(request, "people/correct.html", context, status=400 if errors else 200)
+    return render_person(request, person)
 
 
 @requires({"POST": "category.decide"})
@@ -343,7 +234,8 @@ def _decide_category(request: HttpRequest, person: Person) -> HttpResponse:
             for field, msgs in errors_from(exc).items():
                 field = "basis" if field == "basis_hit" else field
                 for msg in msgs:
-                    form.add_error(field if field in form.fields else None, msg)
+                    error = ValidationError(msg, code=getattr(msg, "code", "") or None)
+                    form.add_error(field if field in form.fields else None, error)
         else:
             label = CATEGORY_LABELS[form.cleaned_data["category"]]
             if getattr(decision, "status", "approved") == "pending":
@@ -354,60 +246,4 @@ def _decide_category(request: HttpRequest, person: Person) -> HttpResponse:
                 text = _("Category recorded: %(c)s.")
             messages.success(request, text % {"c": label})
             return redirect("person-detail", number=person.number)
-    return _render_person(request, person, category_form=form, status=400)
-
-
-@requires("person.search")
-def person_search(request: HttpRequest) -> HttpResponse:
-    """Persons matching the query, best first by the identity model (muster.people.search.rank),
-    paged."""
-    q = request.GET.get("q", "").strip()[:200]
-    page, too_many = None, False
-    if q:
-        scoped = policy.scope_persons(request.user, Person.objects.all(), "person.search")
-        # Ranked on the fields ranking reads; the persons on the page shown are read in full.
-        # Read closest first (each word starting a name part; then any match, numbers and
-        # documents included; then near misses), so that in a large registry the many loose
-        # matches of a common name never crowd the close ones out of the ranked set.
-        closest, near = every_word_condition(q), partial_name_condition(q)
-        tiers = [
-            scoped.filter(closest) if closest is not None else None,
-            search_persons(request.user, scoped, q),
-            scoped.filter(near) if near is not None else None,
-        ]
-        found, seen = [], set()
-        for qs in (t for t in tiers if t is not None):  # not `if t`: that would run the query
-            for c in candidates(qs, MAX_RANKED + 1 + len(seen)):
-                if c.pk not in seen:
-                    seen.add(c.pk)
-                    found.append(c)
-            if len(found) > MAX_RANKED:
-                found = found[: MAX_RANKED + 1]
-                break
-        too_many = len(found) > MAX_RANKED
-        ranked = rank(found[:MAX_RANKED], q)
-        page = paginate(request, [{"person": p, "score": score} for score, p in ranked])
-        shown = Person.objects.select_related("household", "merged_into").in_bulk(
-            [row["person"].pk for row in page.object_list]
-        )
-        for row in page.object_list:
-            row["person"] = shown[row["person"].pk]
-            row["hidden_chars"] = name_has_hidden_characters(row["person"])
-        # The query may be a name: only its length goes into the audit log.
-        audit.record_list(
-            request,
-            [row["person"].pk for row in page.object_list],
-            action=PeopleAction.PERSON_SEARCH,
-            length=len(q),
-            results=len(found),
-        )
-    context = {
-        "q": q,
-        "page": page,
-        "results": page.object_list if page else [],
-        "too_many": too_many,
-        "max_ranked": MAX_RANKED,
-        "show_names": may_see_names(request.user),
-    }
-    template = "people/_results.html" if request.headers.get("HX-Request") else "people/search.html"
-    return render(request, template, context)
+    return render_person(request, person, category_form=form, status=400)

@@ -1,0 +1,159 @@
+"""Households submitted from KoboToolbox / ODK: the file uploaded, imported (while the officer
+waits, or by the worker with its progress shown), and the per-row report."""
+
+import csv
+import io
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from muster.access.decorators import requires
+from muster.audit import services as audit
+from muster.core.conf import conf
+from muster.core.errors import Message, errors_from
+from muster.core.parsing import parse_id
+from muster.core.uploads import check_upload_size
+from muster.intake import services as intake
+from muster.intake import tasks
+from muster.intake.audit_actions import IntakeAction
+from muster.intake.kobo import REPORT_COLUMNS, ImportFileError, read_export_data
+from muster.intake.models import SubmissionImport
+from muster.intake.views.reception import reception_points
+
+RECENT_IMPORTS = 20
+
+
+STATUS_LABELS = {
+    "ok": gettext_lazy("accepted"),
+    "imported": gettext_lazy("imported"),
+    "duplicate": gettext_lazy("duplicate"),
+    "refused": gettext_lazy("refused"),
+}
+
+
+def _import_page(request, errors: dict, point_id, status: int = 200) -> HttpResponse:
+    imports = SubmissionImport.objects.select_related("reception_point", "started_by")
+    return render(
+        request,
+        "intake/import.html",
+        {
+            "points": reception_points(request.user),
+            "point_id": point_id,
+            "errors": errors,
+            "imports": imports[:RECENT_IMPORTS],
+            "in_request_max": conf().IMPORT_IN_REQUEST_MAX,
+        },
+        status=status,
+    )
+
+
+@requires("person.register")
+def submissions_import(request: HttpRequest) -> HttpResponse:
+    """Upload an export of the household form; households are registered at the chosen reception
+    point (those that name none) through reception's service, and each row reported."""
+    point_id = request.session.get("reception_point")
+    if request.method != "POST":
+        return _import_page(request, {}, point_id)
+    errors: dict[str, list[str]] = {}
+    points = reception_points(request.user)
+    point = points.filter(pk=parse_id(request.POST.get("reception_point", "")) or 0).first()
+    if point is None:
+        errors["reception_point"] = [
+            Message(_("choose the reception point where these households are"), "required")
+        ]
+    else:
+        point_id = point.pk
+    upload = request.FILES.get("file")
+    batch, data = None, b""
+    if upload is None:
+        errors["file"] = [
+            Message(_("choose the exported file (XLSX, CSV, JSON or ODK Central zip)"), "required")
+        ]
+    else:
+        try:
+            check_upload_size(upload.size)
+            data = upload.read()
+            batch = read_export_data(upload.name, data)
+        except ValidationError as exc:
+            errors.update(errors_from(exc))
+        except ImportFileError as exc:
+            errors["file"] = [Message(str(exc), "unreadable_file")]
+    if errors:
+        return _import_page(request, errors, point_id, status=400)
+    request.session["reception_point"] = point.pk
+    if len(batch.submissions) > conf().IMPORT_IN_REQUEST_MAX:
+        run = intake.start_import(
+            file_name=upload.name,
+            reception_point=point,
+            by=request.user,
+            request=request,
+            data=data,
+        )
+        tasks.queue_import(run)
+    else:
+        run = intake.start_import(
+            file_name=upload.name, reception_point=point, by=request.user, request=request
+        )
+        intake.import_submissions(run, batch, by=request.user, request=request, points=points)
+    return redirect("intake-import-detail", pk=run.pk)
+
+
+# The page lists at most this many rows of a report, refusals first; the CSV has them all.
+REPORT_ROWS_SHOWN = 500
+
+
+_STATUS_ORDER = {"refused": 0, "duplicate": 1}
+
+
+def _report_rows(run: SubmissionImport) -> list[dict]:
+    rows = sorted(run.report, key=lambda r: _STATUS_ORDER.get(r.get("status"), 2))
+    return [
+        {**row, "label": STATUS_LABELS.get(row.get("status"), "")}
+        for row in rows[:REPORT_ROWS_SHOWN]
+    ]
+
+
+@requires("person.register")
+def submissions_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One import: its progress while it runs (the partial is polled by htmx), then its report."""
+    run = get_object_or_404(
+        SubmissionImport.objects.select_related("reception_point", "started_by"), pk=pk
+    )
+    if request.headers.get("HX-Request") and not run.finished:
+        return render(request, "intake/_import_run.html", {"run": run})
+    if request.headers.get("HX-Request"):
+        # Finished while the page polled: the whole page again, with its report.
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    if run.report:
+        # The report names households and the values that were refused: a read of personal data.
+        audit.record(
+            IntakeAction.IMPORT_READ, request=request, obj=run, detail={"rows": len(run.report)}
+        )
+    rows = _report_rows(run)
+    context = {"run": run, "rows": rows, "more": len(run.report) - len(rows)}
+    return render(request, "intake/import_detail.html", context)
+
+
+@requires("person.register")
+def submissions_import_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The per-row report as CSV (UTF-8, the columns of ``muster import --report``)."""
+    run = get_object_or_404(SubmissionImport, pk=pk)
+    out = io.StringIO()
+    writer = csv.DictWriter(
+        out, fieldnames=REPORT_COLUMNS, lineterminator="\n", extrasaction="ignore"
+    )
+    writer.writeheader()
+    writer.writerows(run.report)
+    audit.record_export(
+        {"export": "import_report", "import": run.pk, "rows": len(run.report)},
+        obj=run,
+        request=request,
+    )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-report.csv"'
+    return response

@@ -1,0 +1,15 @@
+"""Person pages: search, a person's page, correcting their details, deciding their category.
+
+Access is decided only by :mod:`muster.access.policy`: an action the role lacks is a 403; a person
+outside the user's facility scope is a 404 (:mod:`muster.access.lookup`). URL names are in
+``people/urls.py``.
+
+``person_page`` (a person's page, the category decided from it), ``correction_page``,
+``search_page``; ``urls`` reads the package.
+"""
+
+from muster.people.views.correction_page import person_correct
+from muster.people.views.person_page import person_category, person_detail
+from muster.people.views.search_page import person_search
+
+__all__ = ["person_category", "person_correct", "person_detail", "person_search"]

@@ -1,0 +1,73 @@
+"""A person's history as one ordered list: registration, category decisions (and "held" proposals
+awaiting or refused a second officer), placements, movements, reports of not arriving, corrections,
+merges and their undoing, household separations, protection reviews. Read-only; each source is shown
+only to roles that may see it.
+
+Each source reads its own events: ``custody`` (where the person has been), ``decisions``
+(categories, separations, protection reviews), ``records`` (corrections, merges).
+"""
+
+from django.utils.translation import gettext as _
+
+from muster.core.text import isolate
+from muster.people.models import Person
+from muster.reports.timeline.custody import custody_events
+from muster.reports.timeline.decisions import category_events, protection_events, separation_events
+from muster.reports.timeline.event import Event
+from muster.reports.timeline.records import correction_events, merge_events
+
+__all__ = ["Event", "person_timeline"]
+
+# Order of events recorded at the same instant (registration and its first placement share a time).
+_KIND_ORDER = {
+    "registered": 0,
+    "placed": 1,
+    "dispatched": 2,
+    "missing": 3,
+    "received": 4,
+    "leaving": 5,
+    "departure_not_presented": 5,
+    "departure_refused": 5,
+    "departure_returned": 5,
+    "departed": 5,
+    "separated": 6,
+    "category_proposed": 7,
+    "category": 8,
+    "category_refused": 9,
+    "protection_review": 10,
+    "merged": 11,
+    "unmerged": 12,
+    "corrected": 13,
+}
+
+
+def person_timeline(
+    person: Person, fields: frozenset[str] | set[str], *, protection_detail: bool = False
+) -> list[Event]:
+    """Everything that happened to ``person``, oldest first, limited to what ``fields`` may show.
+
+    ``protection_detail`` adds the reason and reviewer of protection reviews (for the roles that
+    review); other roles with protection fields see the outcome only.
+    """
+    events: list[Event] = []
+    household = person.household.number if person.household_id else ""
+    events.append(
+        Event(
+            person.registered_at,
+            "registered",
+            _("Registered"),
+            _("household %(h)s") % {"h": isolate(household)} if household else "",
+        )
+    )
+    if fields & {"current_facility", "custody_state"}:
+        events.extend(custody_events(person, fields))
+    if "category" in fields:
+        events.extend(category_events(person, fields))
+    events.extend(correction_events(person, fields))
+    if "merged_into" in fields:
+        events.extend(merge_events(person, fields))
+    if "household" in fields:
+        events.extend(separation_events(person, fields))
+    if fields & {"unaccompanied_child", "separated_child"}:
+        events.extend(protection_events(person, protection_detail))
+    return sorted(events, key=lambda e: (e.at, _KIND_ORDER.get(e.kind, 99)))

@@ -1,0 +1,144 @@
+"""Where the person has been: placements, movements, reports of not arriving, departures."""
+
+from django.utils.translation import gettext as _
+
+from muster.access.policy import CATEGORY_FACILITY_KINDS
+from muster.core.text import isolate
+from muster.custody.models import ManifestLine, Placement
+from muster.custody.services import facilities_at
+from muster.departures import queries as departures
+from muster.people.models import Person
+from muster.reports.timeline.event import Event
+
+
+def custody_events(person: Person, fields) -> list[Event]:
+    events = []
+    placements = Placement.objects.filter(person=person).select_related(
+        "facility", "movement__from_facility", "movement__to_facility"
+    )
+    placements = list(placements)
+    missing = list(
+        ManifestLine.objects.filter(
+            person=person, outcome=ManifestLine.Outcome.MISSING, resolved_at__isnull=False
+        ).select_related("movement__to_facility")
+    )
+    # Facilities are named as they were called then: a later rename must not rewrite the story.
+    wanted = set()
+    for pl in placements:
+        if pl.facility_id:
+            wanted.add((pl.facility_id, pl.started_at))
+        if pl.movement is not None:
+            wanted.add((pl.movement.from_facility_id, pl.started_at))
+            wanted.add((pl.movement.to_facility_id, pl.started_at))
+    wanted |= {(line.movement.to_facility_id, line.resolved_at) for line in missing}
+    known = facilities_at(wanted)
+    kinds_now = {pl.facility_id: pl.facility.kind for pl in placements if pl.facility_id}
+    for pl in placements:
+        if pl.movement is not None:
+            kinds_now[pl.movement.from_facility_id] = pl.movement.from_facility.kind
+            kinds_now[pl.movement.to_facility_id] = pl.movement.to_facility.kind
+    for line in missing:
+        kinds_now[line.movement.to_facility_id] = line.movement.to_facility.kind
+    named = "category_facility" in fields
+
+    def name(facility_id, at):
+        # A camp or holding facility tells the category: unnamed for roles blind to categories,
+        # whether it is of such a kind then or now.
+        text, kind = known[(facility_id, at)]
+        if not named and CATEGORY_FACILITY_KINDS & {kind, kinds_now.get(facility_id)}:
+            return _("a facility")
+        return text
+
+    exit_kinds = departures.kinds_of(pl.exit_ref for pl in placements if pl.exit_ref)
+
+    def exit_note(pl) -> str:
+        # How and where they left: like a holding facility's name, a handover tells "held".
+        return pl.note if departures.shows_exit(fields, exit_kinds.get(pl.exit_ref, "")) else ""
+
+    for pl in placements:
+        mv = pl.movement
+        if pl.state == Placement.State.IN_TRANSIT and mv is not None:
+            detail = _("%(from)s → %(to)s") % {
+                "from": isolate(name(mv.from_facility_id, pl.started_at)),
+                "to": isolate(name(mv.to_facility_id, pl.started_at)),
+            }
+            if mv.vehicle:
+                detail += " · " + _("vehicle %(v)s") % {"v": isolate(mv.vehicle)}
+            events.append(
+                Event(
+                    pl.started_at,
+                    "dispatched",
+                    _("Dispatched on movement %(m)s") % {"m": isolate(mv.number)},
+                    detail,
+                )
+            )
+        elif pl.state == Placement.State.PLACED and mv is not None:
+            events.append(
+                Event(
+                    pl.started_at,
+                    "received",
+                    _("Received at %(f)s") % {"f": isolate(name(pl.facility_id, pl.started_at))},
+                    _("movement %(m)s from %(from)s")
+                    % {
+                        "m": isolate(mv.number),
+                        "from": isolate(name(mv.from_facility_id, pl.started_at)),
+                    },
+                )
+            )
+        elif pl.state == Placement.State.PLACED:
+            detail = ""
+            if pl.capacity_override_reason:
+                detail = _("capacity override: %(r)s") % {"r": isolate(pl.capacity_override_reason)}
+            events.append(
+                Event(
+                    pl.started_at,
+                    "placed",
+                    _("Placed at %(f)s") % {"f": isolate(name(pl.facility_id, pl.started_at))},
+                    detail,
+                )
+            )
+        elif pl.state == Placement.State.LEAVING:
+            events.append(
+                Event(
+                    pl.started_at,
+                    "leaving",
+                    _("Left custody on departure %(d)s") % {"d": isolate(pl.exit_ref)},
+                    exit_note(pl),
+                )
+            )
+        elif pl.state == Placement.State.DEPARTED:
+            events.append(
+                Event(
+                    pl.started_at,
+                    "departed",
+                    _("Departed (%(d)s), confirmed by the receiving side")
+                    % {"d": isolate(pl.exit_ref)},
+                    exit_note(pl),
+                )
+            )
+    for line in departures.lines_of(person).filter(
+        outcome__in=["not_presented", "refused", "returned"], resolved_at__isnull=False
+    ):
+        events.append(
+            Event(
+                line.resolved_at,
+                "departure_" + line.outcome,
+                _("%(o)s on departure %(d)s")
+                % {"o": line.get_outcome_display(), "d": line.departure.number},
+                line.note,
+            )
+        )
+    for line in missing:
+        events.append(
+            Event(
+                line.resolved_at,
+                "missing",
+                _("Reported not arrived at %(f)s (movement %(m)s)")
+                % {
+                    "f": isolate(name(line.movement.to_facility_id, line.resolved_at)),
+                    "m": isolate(line.movement.number),
+                },
+                line.note,
+            )
+        )
+    return events

@@ -1,0 +1,186 @@
+"""The shapes of tracing's endpoints: a request as a caseworker reads it, its candidates, and the
+bodies of its verbs. Only tracing caseworkers (``tracing.manage``) ever get these."""
+
+from rest_framework import serializers
+
+from muster.access import policy
+from muster.access.projection import person_brief
+from muster.tracing.models import (
+    BestInterestsDetermination,
+    TracingCandidate,
+    TracingRequest,
+    VerificationStep,
+)
+
+# The registered person beside a candidate: what a caseworker compares side by side.
+CANDIDATE_PERSON_FIELDS = (
+    "given_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "mother_name",
+    "alias",
+    "sex",
+    "date_of_birth",
+    "birth_year",
+    "place_of_origin",
+    "current_facility",
+    "custody_state",
+)
+
+
+class TracingRequestSerializer(serializers.ModelSerializer):
+    linked_person = serializers.CharField(source="linked_person.number", default=None)
+    reunification = serializers.CharField(source="reunification.number", default=None)
+    created_by = serializers.CharField(source="created_by.username", default=None)
+    has_photo = serializers.SerializerMethodField()
+    candidate_count = serializers.IntegerField(source="n_candidates", default=None)
+    confident_count = serializers.IntegerField(source="n_confident", default=None)
+    awaiting_second_officer = serializers.IntegerField(source="n_pending", default=None)
+
+    class Meta:
+        model = TracingRequest
+        fields = [
+            "number",
+            "status",
+            "closed_reason",
+            "given_name",
+            "father_name",
+            "grandfather_name",
+            "family_name",
+            "mother_name",
+            "other_names",
+            "sex",
+            "birth_year",
+            "age_at_separation",
+            "separation_date",
+            "separation_place",
+            "separation_pcode",
+            "distinguishing_marks",
+            "is_child",
+            "has_photo",
+            "requester_name",
+            "requester_relationship",
+            "requester_contact",
+            "office",
+            "notes",
+            "source",
+            "source_ref",
+            "linked_person",
+            "reunification",
+            "reunited_at",
+            "candidate_count",
+            "confident_count",
+            "awaiting_second_officer",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_has_photo(self, obj) -> bool:
+        return bool(obj.photo_content_type)
+
+
+class RequestInputSerializer(serializers.Serializer):
+    """A request's fields, all as text: the service checks them and names the bad ones."""
+
+    given_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    father_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    grandfather_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    family_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    mother_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    other_names = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    sex = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    birth_year = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    age_at_separation = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    separation_date = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    separation_place = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    separation_pcode = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    distinguishing_marks = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    requester_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    requester_relationship = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    requester_contact = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    office = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class VerificationStepSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.username", default=None)
+
+    class Meta:
+        model = VerificationStep
+        fields = ["id", "kind", "reference", "note", "recorded_by", "recorded_at"]
+
+
+class TracingCandidateSerializer(serializers.ModelSerializer):
+    person = serializers.SerializerMethodField()
+    decided_by = serializers.CharField(source="decided_by.username", default=None)
+    second_officer = serializers.CharField(source="second_officer.username", default=None)
+    verification_steps = VerificationStepSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TracingCandidate
+        fields = [
+            "id",
+            "rank",
+            "score",
+            "confident",
+            "reading",
+            "status",
+            "pending_second",
+            "explanation",
+            "person",
+            "decided_by",
+            "decided_at",
+            "second_officer",
+            "confirmed_at",
+            "reason",
+            "verification_steps",
+        ]
+
+    def get_person(self, obj) -> dict | None:
+        user = self.context["request"].user
+        return person_brief(obj.person, policy.person_fields(user), CANDIDATE_PERSON_FIELDS)
+
+
+class BestInterestsSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.username", default=None)
+
+    class Meta:
+        model = BestInterestsDetermination
+        fields = ["id", "outcome", "reasoning", "candidate", "recorded_by", "recorded_at"]
+
+
+class CloseRequestInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class VerificationStepInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=VerificationStep.Kind.choices)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class CandidateDecisionInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["confirm", "reject"])
+    reason = serializers.CharField(max_length=2000)
+
+
+class BestInterestsInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=BestInterestsDetermination.Outcome.choices)
+    reasoning = serializers.CharField(max_length=10000)
+    candidate = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class ReunifyInputSerializer(serializers.Serializer):
+    receiving = serializers.CharField(
+        max_length=200, help_text="the relative or the office taking the person into their care"
+    )
+    destination_name = serializers.CharField(max_length=200)
+    destination_pcode = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class ReunificationReceiptInputSerializer(serializers.Serializer):
+    received = serializers.BooleanField(default=True)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)

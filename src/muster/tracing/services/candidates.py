@@ -1,0 +1,178 @@
+"""Candidates: a request matched against the registry, and each new registration against the open
+requests (screening's waiting check, done by tracing on people's ``household_registered``).
+
+A candidate for an open request sets it to *candidate found* when the matcher is confident; the
+registration or screening officer is never told anything.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+
+from muster.audit import services as audit
+from muster.people.models import Person
+from muster.tracing.audit_actions import TracingAction
+from muster.tracing.matching import TraceCandidate
+from muster.tracing.models import TracingCandidate, TracingRequest
+from muster.tracing.services.registry import REGISTRY, request_records, requests_reading
+from muster.tracing.services.requests import ACTIVE
+
+logger = logging.getLogger("muster.tracing.services")
+
+# Candidates kept per request from a search of the whole registry.
+TOP = 10
+# A candidate below this many bits (evidence against, or next to none) is not stored.
+MIN_STORED = 8.0
+Status = TracingCandidate.Status
+
+
+def _best(index, req: TracingRequest, person_ids: Sequence[int] | None = None) -> list:
+    """The matcher's candidates for every reading of the request, best score per person."""
+    best: dict[str, TraceCandidate] = {}
+    for record in request_records(req):
+        if person_ids is None:
+            found = index.candidates(record, top=TOP)
+        else:
+            found = index.candidates_among(record, [str(i) for i in person_ids], top=TOP)
+        for cand in found:
+            if cand.score >= MIN_STORED and (
+                cand.record_id not in best or best[cand.record_id].score < cand.score
+            ):
+                best[cand.record_id] = cand
+    return sorted(best.values(), key=lambda c: -c.score)[:TOP]
+
+
+def _store(req: TracingRequest, found: list[TraceCandidate], *, replace: bool) -> tuple[int, int]:
+    """Write the candidates (refreshing the proposed ones); returns (stored, confident).
+
+    ``replace``: a search of the whole registry; proposed rows it no longer finds are dropped.
+    Rows a caseworker has acted on (verifying, confirmed, rejected) are never touched.
+    """
+    ids = [int(c.record_id) for c in found]
+    live = set(
+        Person.objects.filter(pk__in=ids, merged_into__isnull=True).values_list("pk", flat=True)
+    )
+    found = [c for c in found if int(c.record_id) in live]
+    existing = {c.person_id: c for c in req.candidates.select_for_update()}
+    now = timezone.now()
+    if replace:
+        keep = {int(c.record_id) for c in found}
+        stale = [
+            c.pk for pid, c in existing.items() if c.status == Status.PROPOSED and pid not in keep
+        ]
+        TracingCandidate.objects.filter(pk__in=stale).delete()
+    for cand in found:
+        pid = int(cand.record_id)
+        values = {
+            "score": cand.score,
+            "confident": cand.confident,
+            "reading": cand.reading,
+            "explanation": cand.explanation,
+        }
+        row = existing.get(pid)
+        if row is None:
+            TracingCandidate.objects.create(
+                request=req, person_id=pid, rank=0, found_at=now, **values
+            )
+        elif row.status == Status.PROPOSED:
+            TracingCandidate.objects.filter(pk=row.pk).update(**values)
+    _rerank(req)
+    confident = sum(1 for c in found if c.confident)
+    if confident and req.status == TracingRequest.Status.OPEN:
+        req.status = TracingRequest.Status.CANDIDATE_FOUND
+        req.updated_at = now
+        req.save(update_fields=["status", "updated_at"])
+    return len(found), confident
+
+
+def _rerank(req: TracingRequest) -> None:
+    rows = list(req.candidates.order_by("-score", "id").values_list("pk", "rank"))
+    for rank, (pk, old) in enumerate(rows, start=1):
+        if rank != old:
+            TracingCandidate.objects.filter(pk=pk).update(rank=rank)
+
+
+@transaction.atomic
+def find_candidates(req: TracingRequest, *, by=None, request=None) -> int:
+    """Match the request against the whole registry and store its best candidates; returns how
+    many are confident. A request no longer active is left alone."""
+    req = TracingRequest.objects.select_for_update().get(pk=req.pk)
+    if req.status not in ACTIVE:
+        return 0
+    found = _best(REGISTRY.sync(), req)
+    stored, confident = _store(req, found, replace=True)
+    audit.record(
+        TracingAction.TRACING_CANDIDATES_FIND,
+        actor=by,
+        obj=req,
+        request=request,
+        detail={"candidates": stored, "confident": confident},
+    )
+    return confident
+
+
+def match_request_after_commit(request_id: int) -> None:
+    """Match a new or changed request once its transaction has committed (inline: with the index
+    built, a request is answered in milliseconds; see bench/RESULTS.md)."""
+    transaction.on_commit(lambda: _match_quietly(request_id))
+
+
+def _match_quietly(request_id: int) -> None:
+    try:
+        req = TracingRequest.objects.filter(pk=request_id).first()
+        if req is not None:
+            find_candidates(req)
+    except Exception as exc:  # noqa: BLE001 - opening a request must not fail on the matcher
+        logger.error("tracing match of request %d failed (%s)", request_id, type(exc).__name__)
+
+
+def check_registrations(person_ids: Sequence[int]) -> int:
+    """Check newly registered persons against the open requests; returns the candidates stored.
+
+    Only the requests that share an index key with a new person are scored, and only against the
+    new persons (on the whole registry's name frequencies).
+    """
+    open_requests = list(TracingRequest.objects.filter(status__in=ACTIVE))
+    if not open_requests:
+        return 0  # nobody sought: the registry index is not even built
+    persons = list(Person.objects.filter(pk__in=list(person_ids), merged_into__isnull=True))
+    if not persons:
+        return 0
+    reading = requests_reading(open_requests, persons)
+    if not reading:
+        return 0
+    index = REGISTRY.sync()
+    ids = [p.pk for p in persons]
+    stored = 0
+    for request_id in reading:
+        with transaction.atomic():
+            req = TracingRequest.objects.select_for_update().get(pk=request_id)
+            if req.status not in ACTIVE:
+                continue
+            found = _best(index, req, ids)
+            if not found:
+                continue
+            n, confident = _store(req, found, replace=False)
+            stored += n
+            audit.record(
+                TracingAction.TRACING_REGISTRATION_CHECK,
+                obj=req,
+                detail={"person_ids": [int(c.record_id) for c in found], "confident": confident},
+            )
+    return stored
+
+
+def on_household_registered(sender, household, persons, **kwargs) -> None:
+    ids = [p.pk for p in persons]
+    transaction.on_commit(lambda: _check_quietly(ids))
+
+
+def _check_quietly(person_ids: list[int]) -> None:
+    try:
+        check_registrations(person_ids)
+    except Exception as exc:  # noqa: BLE001 - a registration must never fail on tracing
+        logger.error("tracing check of %d persons failed (%s)", len(person_ids), type(exc).__name__)

@@ -1,0 +1,176 @@
+"""Reunification through the custody chain: the person found leaves their facility into the family's
+or an office's care as a departure of kind *reunification*; the receiving side's receipt (recorded
+here, or on the departure's own pages) marks the request reunited.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from muster.audit import services as audit
+from muster.custody import services as custody
+from muster.departures import services as departures
+from muster.departures.models import Departure, DepartureLine, Kind
+from muster.protection import rules as protection
+from muster.tracing.audit_actions import TracingAction
+from muster.tracing.models import BestInterestsDetermination, TracingCandidate, TracingRequest
+from muster.tracing.services.decisions import latest_best_interests
+from muster.tracing.services.requests import _err
+
+
+def _confirmed(req: TracingRequest) -> TracingCandidate:
+    candidate = (
+        req.candidates.filter(status=TracingCandidate.Status.CONFIRMED)
+        .select_related("person")
+        .first()
+    )
+    if candidate is None or req.linked_person_id is None:
+        raise _err(
+            "candidate",
+            _("%(r)s has no confirmed match: confirm a candidate first") % {"r": req.number},
+            "no_confirmed_match",
+        )
+    return candidate
+
+
+@transaction.atomic
+def reunify(
+    req: TracingRequest,
+    *,
+    receiving: str,
+    destination_name: str,
+    destination_pcode: str = "",
+    note: str = "",
+    by,
+    request=None,
+) -> Departure:
+    """Send the person found to their family (``receiving``: the relative or the office taking them
+    into care; ``destination_name``: where): a reunification departure, dispatched at once (custody
+    *placed* -> *leaving*); the receipt comes from the receiving side.
+
+    A child's reunification is refused unless the latest best-interests determination says
+    reunify.
+    """
+    req = TracingRequest.objects.select_for_update().get(pk=req.pk)
+    if req.status != TracingRequest.Status.VERIFYING:
+        raise _err(
+            "status",
+            _("%(r)s is %(s)s") % {"r": req.number, "s": req.get_status_display()},
+            "request_not_active",
+        )
+    candidate = _confirmed(req)
+    person = candidate.person
+    if req.is_child or candidate.pending_second or protection.is_child(person):
+        bid = latest_best_interests(req)
+        if bid is None or bid.outcome != BestInterestsDetermination.Outcome.REUNIFY:
+            raise _err(
+                "best_interests",
+                _(
+                    "a child is reunified only after a best-interests determination that says "
+                    "reunify"
+                ),
+                "best_interests_required",
+            )
+    if (
+        req.reunification_id is not None
+        and DepartureLine.objects.filter(
+            departure_id=req.reunification_id,
+            person=person,
+            outcome__in=[DepartureLine.Outcome.PLANNED, *departures.OPEN],
+        ).exists()
+    ):
+        raise _err(
+            "reunification",
+            _("%(r)s is already on its way: record the receipt") % {"r": req.number},
+            "already_dispatched",
+        )
+    placement = custody.current_placement(person)
+    if placement is None or placement.facility is None:
+        raise _err(
+            "person",
+            _("%(p)s is not at a facility: a reunification leaves from one") % {"p": person.number},
+            "not_at_facility",
+        )
+    details = {
+        "guarantor": receiving,
+        "destination_name": destination_name,
+        "destination_pcode": destination_pcode,
+        "note": note,
+    }
+    departure = departures.plan_departure(
+        [person],
+        kind=Kind.REUNIFICATION,
+        from_facility=placement.facility,
+        details=details,
+        by=by,
+        request=request,
+        separation_reason=_("reunification with the family (%(r)s)") % {"r": req.number},
+        reunification_of=req.number,
+    )
+    departure = departures.dispatch_departure(departure, by=by, request=request)
+    req.reunification = departure
+    req.updated_at = timezone.now()
+    req.save(update_fields=["reunification", "updated_at"])
+    audit.record(
+        TracingAction.TRACING_REUNIFY,
+        actor=by,
+        obj=req,
+        request=request,
+        detail={"departure": departure.number, "person": person.pk},
+    )
+    return departure
+
+
+@transaction.atomic
+def record_reunification_receipt(
+    req: TracingRequest, *, received: bool = True, note: str = "", by, request=None
+) -> TracingRequest:
+    """The receiving side's word: received (the person has departed; the request is reunited) or
+    refused (``note`` says why; the person is back at the facility, the request still open)."""
+    req = TracingRequest.objects.select_for_update().get(pk=req.pk)
+    if req.reunification_id is None:
+        raise _err(
+            "reunification",
+            _("%(r)s has no reunification on its way") % {"r": req.number},
+            "not_dispatched",
+        )
+    outcome = DepartureLine.Outcome.RECEIVED if received else DepartureLine.Outcome.REFUSED
+    # departures.confirm sends departure_confirmed: on_departure_confirmed marks the request.
+    departures.confirm(
+        req.reunification, [(req.linked_person_id, outcome, note)], by=by, request=request
+    )
+    req.refresh_from_db()
+    return req
+
+
+def on_departure_confirmed(sender, departure, outcomes, by=None, request=None, **kwargs) -> None:
+    """A reunification's receipt, however recorded: a request whose person was received is
+    reunited (in the confirmation's transaction)."""
+    if departure.kind != Kind.REUNIFICATION:
+        return
+    received = [p for p, o in outcomes.items() if o == DepartureLine.Outcome.RECEIVED]
+    refused = [p for p, o in outcomes.items() if o != DepartureLine.Outcome.RECEIVED]
+    now = timezone.now()
+    for req in TracingRequest.objects.select_for_update().filter(reunification=departure):
+        if req.linked_person_id in received and req.status != TracingRequest.Status.REUNITED:
+            req.status = TracingRequest.Status.REUNITED
+            req.reunited_at = now
+            req.updated_at = now
+            req.save(update_fields=["status", "reunited_at", "updated_at"])
+            audit.record(
+                TracingAction.TRACING_REUNIFY_RECEIPT,
+                actor=by,
+                obj=req,
+                request=request,
+                detail={"departure": departure.number, "outcome": "received"},
+            )
+        elif req.linked_person_id in refused:
+            audit.record(
+                TracingAction.TRACING_REUNIFY_RECEIPT,
+                actor=by,
+                obj=req,
+                request=request,
+                detail={"departure": departure.number, "outcome": outcomes[req.linked_person_id]},
+            )
