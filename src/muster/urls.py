@@ -18,6 +18,7 @@ urlpatterns = [
     path("screening/", include("muster.protection.urls")),
     path("reports/", include("muster.reports.urls")),
     path("", include("muster.departures.urls")),
+    path("tracing/", include("muster.tracing.urls")),
     path("api/", include("muster.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

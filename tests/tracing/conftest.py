@@ -78,6 +78,13 @@ WOMAN_REQUEST = {
 
 
 @pytest.fixture(autouse=True)
+def _matching_runs_at_once(settings):
+    """Matching runs in the background worker (tests/tracing/test_background.py shows it queued);
+    here each job runs as it is queued, after the commit, as the worker would."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _fresh_tracing_index():
     yield
     from muster.tracing import services

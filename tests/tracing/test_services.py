@@ -285,3 +285,17 @@ def test_a_candidate_merged_away_meanwhile_cannot_be_confirmed(abducted, casewor
     req.refresh_from_db()
     cand.refresh_from_db()
     assert req.linked_person is None and cand.status == TracingCandidate.Status.PROPOSED
+
+
+def test_a_person_taken_as_a_child_is_a_childs_case_however_old_now(caseworkers):
+    # Born 2005, taken in August 2014 (9 years old), 21 today: four eyes and best interests apply.
+    req = services.open_request(
+        {**WOMAN_REQUEST, "given_name": "Dalal", "birth_year": "2005"}, by=caseworkers[0]
+    )
+    assert req.is_child
+    # Born 1993, taken at 21: an adult's case.
+    adult = services.open_request(
+        {**WOMAN_REQUEST, "given_name": "Nadia", "requester_contact": "+964 750 222 2222"},
+        by=caseworkers[0],
+    )
+    assert not adult.is_child

@@ -8,7 +8,8 @@ uses bulk inserts (60,000 persons in well under two minutes) and writes one audi
 whole load.
 
 ``users`` makes one demo user per role, ``population`` the facilities, persons and buses, ``lists``
-the reference lists and the first screening, ``duplicates`` the persons registered twice;
+the reference lists and the first screening, ``duplicates`` the persons registered twice,
+``tracing`` the abducted among the evacuees and their families' tracing requests;
 ``loading`` puts them together (:func:`load_demo`)."""
 
 from muster.demo.duplicates import (

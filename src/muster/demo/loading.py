@@ -12,6 +12,7 @@ from muster.demo.departures import load_departures
 from muster.demo.duplicates import _re_registrations
 from muster.demo.lists import _load_reference_lists, _screen
 from muster.demo.population import _load_facilities, _load_people
+from muster.demo.tracing import DEMO_SHAPE, load_tracing, register_abducted
 from muster.demo.users import DemoSummary, _progress, demo_users
 from muster.people.models import Household, Person
 
@@ -30,7 +31,8 @@ def load_demo(persons: int = 5000, seed: int = 1, progress: bool = True) -> Demo
         return DemoSummary(False, existing, Household.objects.count(), 0.0, demo_users(camp))
 
     _progress(progress, f"Generating a synthetic evacuation of {persons} persons (seed {seed})…")
-    scenario = generate(persons=persons, seed=seed)
+    scenario = generate(persons=persons, seed=seed, shape=DEMO_SHAPE)
+    register_abducted(scenario, seed)
     with transaction.atomic():
         facilities = _load_facilities(scenario)
         camp = max(
@@ -54,4 +56,6 @@ def load_demo(persons: int = 5000, seed: int = 1, progress: bool = True) -> Demo
     _re_registrations(scenario, facilities, officers["registration-officer"], seed)
     _progress(progress, "Departures: return convoys, a handover in batches, repatriations…")
     load_departures(officers, seed)
+    _progress(progress, "Family tracing: the families' requests, matched against the registry…")
+    load_tracing(scenario, officers["tracing-caseworker"], seed)
     return DemoSummary(True, n_persons, n_households, time.monotonic() - started, logins)

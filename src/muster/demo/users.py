@@ -62,6 +62,9 @@ def demo_users(camp: Facility | None) -> list[tuple[str, str, str, str]]:
     # And a second repatriation officer: repatriations, handovers and releases need an approver.
     at = accounts.index((Role.REPATRIATION_OFFICER, "repatriation-officer")) + 1
     accounts.insert(at, (Role.REPATRIATION_OFFICER, "repatriation-officer-2"))
+    # And a second tracing caseworker: a child's match is confirmed by two.
+    at = accounts.index((Role.TRACING_CASEWORKER, "tracing-caseworker")) + 1
+    accounts.insert(at, (Role.TRACING_CASEWORKER, "tracing-caseworker-2"))
     for role, username in accounts:
         password = username + DEMO_PASSWORD_SUFFIX
         user = User.objects.filter(username=username).first()

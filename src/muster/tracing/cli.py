@@ -1,4 +1,6 @@
-"""The `muster trace match` command: rank registered persons for each tracing request in a CSV."""
+"""The `muster trace` commands: ``match`` ranks registered persons for each tracing request in a
+CSV; ``import`` opens requests from a list of the missing (CSV, XLSX, PFIF); ``export`` writes
+the requests as PFIF 1.4."""
 
 from __future__ import annotations
 
@@ -8,11 +10,14 @@ import sys
 import time
 from pathlib import Path
 
+from muster.core.cli import CommandError
 from muster.identity import PERSON_COLUMNS, PersonCsvError, read_person_csv
 
 from .matching import REQUEST_FIELDS, RequestError, TracingIndex, check_request
 
 OUT_COLUMNS = ("record_id_a", "record_id_b", "score", "rank", "confident", "explanation")
+# TracingRequest.Status, spelled out: the parser is built before Django is set up.
+STATUSES = ("open", "candidate_found", "verifying", "reunited", "closed")
 # The columns a file must name: the id, and the given name a family always gives.
 REQUIRED = ("record_id", "given_name")
 
@@ -38,8 +43,100 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     m.add_argument("--out", required=True, help="CSV file to write")
     m.add_argument("--top", type=_top, default=10, help="candidates per request (default 10)")
     m.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    trace.set_defaults(func=run, django=False)
+    m.set_defaults(func=run, django=False)
+    i = sub.add_parser(
+        "import",
+        help="import a list of the missing (CSV, XLSX or PFIF 1.4) as tracing requests",
+        description="Open a tracing request for each row of FILE (CSV or XLSX with a header row "
+        "naming the request fields, or PFIF 1.4 XML). Prints one line per row: created, "
+        "duplicate (imported before: nothing changes) or refused with the field and reason. "
+        "Exit code 1 if any row is refused or the file cannot be read.",
+    )
+    i.add_argument("file", metavar="FILE")
+    i.add_argument("--office", default="", help="the office, for rows that name none")
+    i.set_defaults(func=run_import, django=True)
+    e = sub.add_parser(
+        "export",
+        help="export tracing requests as PFIF 1.4 XML",
+        description="Write the tracing requests as PFIF 1.4 (Person Finder Interchange Format). "
+        "Requesters' names and contacts are left out unless --with-contacts. The export is on "
+        "the audit log.",
+    )
+    e.add_argument("--pfif", required=True, metavar="OUT.xml", help="file to write")
+    e.add_argument(
+        "--status",
+        action="append",
+        choices=STATUSES,
+        help="only requests in this status (repeatable; default: all)",
+    )
+    e.add_argument("--with-contacts", action="store_true", help="include the requesters")
+    e.add_argument(
+        "--domain",
+        default="muster.local",
+        help="domain of the person_record_ids (default muster.local)",
+    )
+    e.set_defaults(func=run_export, django=True)
     return trace
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """``muster trace import FILE``: the per-row report on stdout, refusals make exit code 1."""
+    from django.core.exceptions import ValidationError
+
+    from muster.core.errors import one_line
+    from muster.core.uploads import MAX_UPLOAD_BYTES
+    from muster.tracing.services import imports as tracing_imports
+
+    path = Path(args.file)
+    try:
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            raise CommandError(f"{path}: the file is larger than 50 MB; split it")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        report = tracing_imports.import_requests(data, file_name=path.name, office=args.office)
+    except ValidationError as exc:
+        raise CommandError(f"{path}: {one_line(exc)}") from None
+    for outcome in sorted(report.outcomes, key=lambda o: o.row):
+        print(outcome)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(
+        f"{path.name} ({report.format}): {report.created} created, {report.duplicates} "
+        f"duplicate(s), {report.refused} row(s) refused"
+    )
+    if report.refused:
+        raise CommandError(f"{report.refused} row(s) of {path.name} refused; see the report above")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """``muster trace export --pfif OUT.xml``: the requests as PFIF 1.4, audited as an export."""
+    from django.db import transaction
+
+    from muster.tracing.models import TracingRequest
+    from muster.tracing.services import imports as tracing_imports
+
+    out = Path(args.pfif)
+    if not out.parent.exists():
+        raise CommandError(f"cannot write {out}: folder {out.parent} not found")
+    qs = TracingRequest.objects.order_by("created_at", "id")
+    if args.status:
+        qs = qs.filter(status__in=args.status)
+    with transaction.atomic():
+        xml = tracing_imports.export_pfif(
+            qs.iterator(chunk_size=2000),
+            domain=args.domain,
+            include_contacts=args.with_contacts,
+            purpose="muster trace export",
+        )
+        try:
+            out.write_bytes(xml)
+        except OSError as exc:
+            raise CommandError(f"cannot write {out}: {exc.strerror}") from None
+    print(f"Wrote {out} ({len(xml):,} bytes).", file=sys.stderr)
+    return 0
 
 
 def _top(text: str) -> int:

@@ -167,11 +167,18 @@ class TracingRequest(models.Model):
         return None
 
     def child_on(self, day) -> bool:
-        """Under 18 at separation, or on ``day`` (a birth year alone counts the year's start)."""
+        """Under 18 at separation (by the age given, or by the birth year and the date), or on ``day``
+        (a birth year alone counts the year's start)."""
         if self.age_at_separation is not None and self.age_at_separation < CHILD_AGE:
             return True
         year = self.estimated_birth_year
-        return year is not None and day.year - year < CHILD_AGE
+        if year is None:
+            return False
+        # Taken as a child counts, however old the person is now (a girl born in 2005 and taken
+        # in 2014 is a child's case: four eyes, best interests).
+        if self.separation_date and self.separation_date.year - year < CHILD_AGE:
+            return True
+        return day.year - year < CHILD_AGE
 
 
 class TracingCandidate(models.Model):

@@ -25,6 +25,7 @@ NAV_LINKS = (
     ("separated-families", _("Separated families")),
     ("children-list", _("Children")),
     ("departure-list", _("Departures")),
+    ("tracing-requests", _("Tracing")),
     ("audit-log", _("Audit log")),
 )
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from muster.audit import services as audit
 from muster.people.models import Person
@@ -115,19 +116,31 @@ def find_candidates(req: TracingRequest, *, by=None, request=None) -> int:
     return confident
 
 
+@task()
+def match_request_task(request_id: int) -> int:
+    """The background worker's half of :func:`match_request_after_commit`."""
+    req = TracingRequest.objects.filter(pk=request_id).first()
+    return find_candidates(req) if req is not None else 0
+
+
+@task()
+def check_registrations_task(person_ids: list[int]) -> int:
+    """The background worker's half of :func:`on_household_registered`."""
+    return check_registrations(person_ids)
+
+
 def match_request_after_commit(request_id: int) -> None:
-    """Match a new or changed request once its transaction has committed (inline: with the index
-    built, a request is answered in milliseconds; see bench/RESULTS.md)."""
-    transaction.on_commit(lambda: _match_quietly(request_id))
+    """Match a new or changed request once its transaction has committed, in the background
+    worker: the worker keeps the registry's index built, while a web process would first have to
+    build it (seconds at 20,000 registered, minutes at a million) in the officer's request."""
+    transaction.on_commit(lambda: _enqueue(match_request_task, request_id))
 
 
-def _match_quietly(request_id: int) -> None:
+def _enqueue(job, argument) -> None:
     try:
-        req = TracingRequest.objects.filter(pk=request_id).first()
-        if req is not None:
-            find_candidates(req)
-    except Exception as exc:  # noqa: BLE001 - opening a request must not fail on the matcher
-        logger.error("tracing match of request %d failed (%s)", request_id, type(exc).__name__)
+        job.enqueue(argument)
+    except Exception as exc:  # noqa: BLE001 - opening or registering must not fail on the queue
+        logger.error("tracing job %s not queued (%s)", job.name, type(exc).__name__)
 
 
 def check_registrations(person_ids: Sequence[int]) -> int:
@@ -167,12 +180,7 @@ def check_registrations(person_ids: Sequence[int]) -> int:
 
 
 def on_household_registered(sender, household, persons, **kwargs) -> None:
+    """Check a new household against the open requests in the background worker, once the
+    registration has committed (a failure shows as a failed job, never on the registration)."""
     ids = [p.pk for p in persons]
-    transaction.on_commit(lambda: _check_quietly(ids))
-
-
-def _check_quietly(person_ids: list[int]) -> None:
-    try:
-        check_registrations(person_ids)
-    except Exception as exc:  # noqa: BLE001 - a registration must never fail on tracing
-        logger.error("tracing check of %d persons failed (%s)", len(person_ids), type(exc).__name__)
+    transaction.on_commit(lambda: _enqueue(check_registrations_task, ids))

@@ -1,0 +1,42 @@
+"""What the tracing pages share: the policy action, a request by its number, refusals as
+messages naming the field, form targets that take only a POST."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+
+from muster.core.errors import errors_from
+from muster.tracing import forms
+from muster.tracing.models import (
+    TracingRequest,
+)
+
+MANAGE = "tracing.manage"
+
+
+def request_for(number: str) -> TracingRequest:
+    return get_object_or_404(TracingRequest, number=str(number)[:20])
+
+
+def refusals(request: HttpRequest, exc: ValidationError) -> None:
+    """A service's refusal as messages, each naming its field."""
+    for field, msgs in errors_from(exc).items():
+        label = forms.LABELS.get(field, field)
+        for msg in msgs:
+            messages.error(request, msg if field == "__all__" else f"{label}: {msg}")
+
+
+def post_only(view):
+    """A form's target: a GET goes back to the request's page."""
+
+    def wrapped(request: HttpRequest, number: str) -> HttpResponse:
+        if request.method != "POST":
+            return redirect("tracing-request", number=number)
+        return view(request, number)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped

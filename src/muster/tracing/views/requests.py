@@ -1,0 +1,175 @@
+"""The requests: the list (filter by status, search by name or number), the form (new,
+change), the request's page with its candidates ranked."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from muster.access.decorators import requires
+from muster.audit import services as audit
+from muster.core.errors import errors_from
+from muster.core.paging import paginate
+from muster.tracing import forms, queries
+from muster.tracing import services as tracing
+from muster.tracing.audit_actions import TracingAction
+from muster.tracing.models import (
+    BestInterestsDetermination,
+    TracingCandidate,
+    TracingRequest,
+)
+from muster.tracing.views.common import MANAGE, request_for
+
+PAGE_SIZE = 50
+MAX_PHOTO_BYTES = 2 * 1024 * 1024  # the service refuses more; not read into memory here
+
+
+@requires(MANAGE)
+def request_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    status = status if status in TracingRequest.Status.values else ""
+    query = request.GET.get("q", "").strip()[:100]
+    qs = queries.requests(status=status, search=query).order_by("-created_at", "-id")
+    page = paginate(request, qs, PAGE_SIZE)
+    # The list names persons sought: on the log, with the filters (never the searched text).
+    audit.record(
+        TracingAction.TRACING_REQUEST_LIST,
+        request=request,
+        detail={"status": status, "searched": bool(query), "requests": [r.pk for r in page]},
+    )
+    counts = dict(TracingRequest.objects.values_list("status").annotate(n=Count("id")).order_by())
+    return render(
+        request,
+        "tracing/list.html",
+        {
+            "page": page,
+            "status": status,
+            "q": query,
+            "awaiting_me": list(queries.awaiting_second_officer(request.user)[:50]),
+            "statuses": [
+                (v, label, counts.get(v, 0)) for v, label in TracingRequest.Status.choices
+            ],
+        },
+    )
+
+
+def _photo(request: HttpRequest, fields: dict, errors: dict) -> None:
+    upload = request.FILES.get("photo")
+    if upload is not None:
+        if upload.size > MAX_PHOTO_BYTES:
+            errors["photo"] = [_("the photo is larger than 2 MB")]
+        else:
+            fields["photo"] = upload.read()
+
+
+@requires(MANAGE)
+def request_new(request: HttpRequest) -> HttpResponse:
+    values: dict = {}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = forms.posted_request(request.POST)
+        fields = dict(values)
+        _photo(request, fields, errors)
+        if not errors:
+            try:
+                req = tracing.open_request(fields, by=request.user, request=request)
+            except ValidationError as exc:
+                errors = errors_from(exc)
+            else:
+                messages.success(request, _("Request %(n)s opened.") % {"n": req.number})
+                return redirect("tracing-request", number=req.number)
+    return render(
+        request,
+        "tracing/form.html",
+        {"req": None, "rows": forms.form_rows(values, errors), "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+@requires(MANAGE)
+def request_edit(request: HttpRequest, number: str) -> HttpResponse:
+    req = request_for(number)
+    values = forms.initial(req)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = forms.posted_request(request.POST)
+        fields = dict(values)
+        _photo(request, fields, errors)
+        if not errors:
+            try:
+                tracing.update_request(req, fields, by=request.user, request=request)
+            except ValidationError as exc:
+                errors = errors_from(exc)
+            else:
+                messages.success(request, _("Request %(n)s saved.") % {"n": req.number})
+                return redirect("tracing-request", number=req.number)
+    else:
+        audit.record(TracingAction.TRACING_REQUEST_READ, request=request, obj=req,
+                     detail={"view": "tracing-request-edit"})  # fmt: skip
+    return render(
+        request,
+        "tracing/form.html",
+        {"req": req, "rows": forms.form_rows(values, errors), "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+@requires(MANAGE)
+@transaction.atomic
+def request_detail(request: HttpRequest, number: str) -> HttpResponse:
+    req = request_for(number)
+    candidates = list(
+        req.candidates.select_related("person", "decided_by", "second_officer").order_by(
+            "status", "rank", "id"
+        )
+    )
+    candidates.sort(key=lambda c: (c.status == TracingCandidate.Status.REJECTED, c.rank, c.pk))
+    audit.record(TracingAction.TRACING_REQUEST_READ, request=request, obj=req,
+                 detail={"view": "tracing-request"})  # fmt: skip
+    if candidates:
+        audit.record_list(
+            request,
+            [c.person_id for c in candidates],
+            action=TracingAction.TRACING_CANDIDATES_READ,
+            obj=req,
+            view="tracing-request",
+        )
+    confirmed = next((c for c in candidates if c.status == TracingCandidate.Status.CONFIRMED), None)
+    bid = tracing.latest_best_interests(req)
+    active = req.status in tracing.ACTIVE
+    return render(
+        request,
+        "tracing/detail.html",
+        {
+            "req": req,
+            "rows": [
+                {
+                    "c": c,
+                    "agreed": forms.summary(c.explanation),
+                    "reading": forms.READINGS.get(c.reading, c.reading),
+                }
+                for c in candidates
+            ],
+            "fields": [
+                (label, getattr(req, name))
+                for name, label, _h, _i in forms.REQUEST_FORM
+                if name
+                not in ("requester_name", "requester_relationship", "requester_contact", "notes")
+            ],  # fmt: skip
+            "confirmed": confirmed,
+            "bid": bid,
+            "bids": req.best_interests.select_related("recorded_by"),
+            "outcomes": BestInterestsDetermination.Outcome.choices,
+            "active": active,
+            "may_reunify": req.status == TracingRequest.Status.VERIFYING
+            and confirmed is not None
+            and req.reunification_id is None,
+            "awaiting_receipt": req.reunification_id is not None
+            and req.status != TracingRequest.Status.REUNITED,
+        },
+    )

@@ -1,0 +1,109 @@
+"""A request's steps, each a form posted from its page: close, search again, best interests,
+reunify, the family's receipt."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from muster.access.decorators import requires
+from muster.tracing import services as tracing
+from muster.tracing.models import (
+    TracingCandidate,
+)
+from muster.tracing.views.common import MANAGE, post_only, refusals, request_for
+
+
+@requires(MANAGE)
+@post_only
+def request_close(request: HttpRequest, number: str) -> HttpResponse:
+    req = request_for(number)
+    try:
+        tracing.close_request(req, reason=request.POST.get("reason", ""), by=request.user,
+                              request=request)  # fmt: skip
+    except ValidationError as exc:
+        refusals(request, exc)
+    else:
+        messages.success(request, _("Request %(n)s closed.") % {"n": req.number})
+    return redirect("tracing-request", number=req.number)
+
+
+@requires(MANAGE)
+@post_only
+def request_search(request: HttpRequest, number: str) -> HttpResponse:
+    req = request_for(number)
+    try:
+        found = tracing.find_candidates(req, by=request.user, request=request)
+    except ValidationError as exc:
+        refusals(request, exc)
+    else:
+        messages.success(
+            request, _("Registry searched: %(n)d confident candidate(s).") % {"n": found}
+        )
+    return redirect("tracing-request", number=req.number)
+
+
+@requires(MANAGE)
+@post_only
+def best_interests(request: HttpRequest, number: str) -> HttpResponse:
+    req = request_for(number)
+    candidate = req.candidates.filter(status=TracingCandidate.Status.CONFIRMED).first()
+    try:
+        tracing.record_best_interests(
+            req,
+            outcome=request.POST.get("outcome", ""),
+            reasoning=request.POST.get("reasoning", ""),
+            candidate=candidate,
+            by=request.user,
+            request=request,
+        )
+    except ValidationError as exc:
+        refusals(request, exc)
+    else:
+        messages.success(request, _("Best-interests determination recorded."))
+    return redirect("tracing-request", number=req.number)
+
+
+@requires(MANAGE)
+@post_only
+def reunify(request: HttpRequest, number: str) -> HttpResponse:
+    req = request_for(number)
+    try:
+        departure = tracing.reunify(
+            req,
+            receiving=request.POST.get("receiving", "")[:200],
+            destination_name=request.POST.get("destination_name", "")[:200],
+            destination_pcode=request.POST.get("destination_pcode", "")[:40],
+            note=request.POST.get("note", "")[:2000],
+            by=request.user,
+            request=request,
+        )
+    except ValidationError as exc:
+        refusals(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Reunification %(d)s dispatched; record the receipt when the family confirms.")
+            % {"d": departure.number},
+        )
+    return redirect("tracing-request", number=req.number)
+
+
+@requires(MANAGE)
+@post_only
+def receipt(request: HttpRequest, number: str) -> HttpResponse:
+    req = request_for(number)
+    received = request.POST.get("received", "yes") != "no"
+    try:
+        tracing.record_reunification_receipt(
+            req, received=received, note=request.POST.get("note", "")[:2000], by=request.user,
+            request=request,
+        )  # fmt: skip
+    except ValidationError as exc:
+        refusals(request, exc)
+    else:
+        messages.success(request, _("Receipt recorded."))
+    return redirect("tracing-request", number=req.number)

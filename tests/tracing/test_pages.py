@@ -1,0 +1,261 @@
+"""The tracing caseworker's pages: requests, candidates side by side, verification and the decision
+(four eyes for a child), best interests, reunification, import and export; no other role gets in."""
+
+import pytest
+from django.urls import reverse
+
+from muster.audit.models import AuditEvent
+from muster.tracing import services as tracing
+from muster.tracing.models import TracingCandidate, TracingRequest
+from tests import factories
+from tests.tracing.conftest import GIRL_REQUEST
+
+OTHER_ROLES = [r for r in factories.ROLES if r != "tracing_caseworker"]
+
+
+@pytest.fixture
+def web(caseworkers):
+    return factories.signed_in(caseworkers[0])
+
+
+@pytest.fixture
+def second(caseworkers):
+    return factories.signed_in(caseworkers[1])
+
+
+@pytest.fixture
+def found(abducted, caseworkers, django_capture_on_commit_callbacks):
+    """A request for the girl taken at 9 and registered under her captors' name, matched after
+    it was opened: she is on its candidates' queue."""
+    girl, _woman = abducted
+    with django_capture_on_commit_callbacks(execute=True):
+        req = tracing.open_request(GIRL_REQUEST, by=caseworkers[0])
+    req.refresh_from_db()
+    return req, req.candidates.get(person=girl)
+
+
+def _urls(req, candidate) -> list[str]:
+    number = {"number": req.number}
+    return [
+        reverse("tracing-requests"),
+        reverse("tracing-request-new"),
+        reverse("tracing-request", kwargs=number),
+        reverse("tracing-request-edit", kwargs=number),
+        reverse("tracing-request-close", kwargs=number),
+        reverse("tracing-request-search", kwargs=number),
+        reverse("tracing-best-interests", kwargs=number),
+        reverse("tracing-reunify", kwargs=number),
+        reverse("tracing-receipt", kwargs=number),
+        reverse("tracing-candidate", kwargs={"pk": candidate.pk}),
+        reverse("tracing-import"),
+        reverse("tracing-import-report"),
+        reverse("tracing-export"),
+    ]
+
+
+def test_no_other_role_opens_any_tracing_page_or_sees_the_link(found, facilities):
+    req, candidate = found
+    for role in OTHER_ROLES:
+        facility = facilities["camp"] if role == "camp_manager" else None
+        client = factories.signed_in(factories.user(role, facility=facility))
+        for url in _urls(req, candidate):
+            for method in (client.get, client.post):
+                response = method(url)
+                assert response.status_code in (403, 404), (role, url, response.status_code)
+                assert req.requester_contact.encode() not in response.content
+        home = client.get(reverse("home"))
+        assert reverse("tracing-requests").encode() not in home.content
+    assert TracingRequest.objects.get().status == req.status
+
+
+def test_the_caseworker_has_the_tracing_link_and_the_list(web, found):
+    req, _candidate = found
+    home = web.get(reverse("home"))
+    assert reverse("tracing-requests").encode() in home.content
+    page = web.get(reverse("tracing-requests"), {"q": "Jamila", "status": req.status})
+    assert page.status_code == 200 and req.number.encode() in page.content
+    event = AuditEvent.objects.filter(action="tracing.request.list").last()
+    assert event.detail["requests"] == [req.pk] and event.detail["searched"]
+    assert "Jamila" not in str(event.detail)
+    assert req.number.encode() not in web.get(reverse("tracing-requests"), {"q": "Nobody"}).content
+
+
+def test_a_new_request_refused_names_the_field_and_keeps_what_was_typed(web):
+    response = web.post(
+        reverse("tracing-request-new"),
+        {**GIRL_REQUEST, "birth_year": "20x5", "given_name": "Nadia"},
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Year of birth: " in text and 'value="Nadia"' in text
+    assert "age at separation if the birth year is unknown".lower() in text.lower()
+    assert not TracingRequest.objects.exists()
+    response = web.post(reverse("tracing-request-new"), {**GIRL_REQUEST, "given_name": "Nadia"})
+    req = TracingRequest.objects.get()
+    assert response.status_code == 302 and response.url == reverse(
+        "tracing-request", args=[req.number]
+    )
+
+
+def test_the_request_page_ranks_candidates_and_is_audited(web, found):
+    req, candidate = found
+    page = web.get(reverse("tracing-request", args=[req.number]))
+    assert page.status_code == 200
+    assert candidate.person.number.encode() in page.content
+    assert b"+964 750 000 0000" in page.content  # the caseworker sees the requester's contact
+    assert AuditEvent.objects.filter(action="tracing.request.read", object_id=str(req.pk)).exists()
+    listed = AuditEvent.objects.filter(action="tracing.candidates.read").last()
+    assert candidate.person_id in listed.detail["person_ids"]
+
+
+def test_compare_says_a_camp_is_a_facility_to_the_caseworker_who_sees_no_categories(
+    web, found, facilities
+):
+    from muster.custody import services as custody
+
+    req, candidate = found
+    girl = candidate.person
+    custody.dispatch(
+        [girl],
+        from_facility=custody.current_placement(girl).facility,
+        to_facility=facilities["camp"],
+        by=factories.user("camp_manager"),
+        separation_reason="to the camp's child-friendly space",
+    )
+    text = web.get(reverse("tracing-candidate", args=[candidate.pk])).content.decode()
+    where = text[text.index('data-field="where"') :]
+    where = where[: where.index("</tr>")]
+    assert "In transit" in where  # not "—": the caseworker learns where the person is
+    movement = custody.current_placement(girl).movement
+    custody.receive(
+        movement, [girl], by=factories.user("camp_manager", facility=facilities["camp"])
+    )
+    text = web.get(reverse("tracing-candidate", args=[candidate.pk])).content.decode()
+    where = text[text.index('data-field="where"') :]
+    where = where[: where.index("</tr>")]
+    assert "a facility" in where and "Al-Hol" not in text
+
+
+def test_compare_shows_both_sides_per_field_in_both_scripts(web, found):
+    req, candidate = found
+    page = web.get(reverse("tracing-candidate", args=[candidate.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'data-field="mother_name"' in text and "Gulistan" in text and "Gulîstan" in text
+    assert "الراوي" in text  # the registered name also in the other script
+    assert "Reception Point 1" in text  # where she is now
+    assert AuditEvent.objects.filter(
+        action="person.read", object_id=str(candidate.person_id)
+    ).exists()
+
+
+def test_a_childs_match_needs_a_second_caseworker(web, second, found):
+    req, candidate = found
+    assert req.is_child
+    url = reverse("tracing-candidate", args=[candidate.pk])
+    step = web.post(url, {"action": "verify", "kind": "interview", "note": "knows her mother"})
+    assert step.status_code == 302
+    missing = web.post(url, {"action": "decide", "decision": "confirm", "reason": ""})
+    assert missing.status_code == 400 and "Reason: " in missing.content.decode()
+    web.post(url, {"action": "decide", "decision": "confirm", "reason": "mother recognised him"})
+    candidate.refresh_from_db()
+    assert candidate.pending_second and candidate.status != TracingCandidate.Status.CONFIRMED
+    page = web.get(url).content.decode()
+    assert "awaiting a second caseworker" in page and 'data-testid="wait-second"' in page
+    assert 'value="confirm"' not in page
+    again = web.post(url, {"action": "decide", "decision": "confirm", "reason": "sure"})
+    assert again.status_code == 400
+    candidate.refresh_from_db()
+    assert candidate.status != TracingCandidate.Status.CONFIRMED
+    assert 'data-testid="awaiting-me"' not in web.get(reverse("tracing-requests")).content.decode()
+    assert url in second.get(reverse("tracing-requests")).content.decode()
+    assert 'value="confirm"' in second.get(url).content.decode()
+    second.post(url, {"action": "decide", "decision": "confirm", "reason": "documents seen"})
+    candidate.refresh_from_db()
+    assert candidate.status == TracingCandidate.Status.CONFIRMED
+    req.refresh_from_db()
+    assert req.linked_person_id == candidate.person_id
+
+
+def test_reunification_waits_for_best_interests_then_starts(web, second, found):
+    req, candidate = found
+    url = reverse("tracing-candidate", args=[candidate.pk])
+    web.post(url, {"action": "decide", "decision": "confirm", "reason": "mother recognised him"})
+    second.post(url, {"action": "decide", "decision": "confirm", "reason": "documents seen"})
+    detail = reverse("tracing-request", args=[req.number])
+    page = web.get(detail).content.decode()
+    assert 'data-testid="reunify"' in page and 'data-testid="best-interests"' in page
+    body = {"receiving": "Gulistan Hesso", "destination_name": "Dohuk"}
+    refused = web.post(reverse("tracing-reunify", args=[req.number]), body, follow=True)
+    assert "best-interests" in refused.content.decode().lower()
+    req.refresh_from_db()
+    assert req.reunification_id is None
+    web.post(reverse("tracing-best-interests", args=[req.number]),
+             {"outcome": "reunify", "reasoning": "mother able to care"})  # fmt: skip
+    done = web.post(reverse("tracing-reunify", args=[req.number]), body, follow=True)
+    req.refresh_from_db()
+    assert req.reunification_id is not None, done.content.decode()
+    assert 'data-testid="receipt"' in done.content.decode()
+
+
+def test_close_without_reason_names_the_field(web, found):
+    req, _c = found
+    page = web.post(
+        reverse("tracing-request-close", args=[req.number]), {"reason": ""}, follow=True
+    )
+    assert "Reason" in page.content.decode() or "reason" in page.content.decode()
+    req.refresh_from_db()
+    assert req.status != TracingRequest.Status.CLOSED
+    web.post(reverse("tracing-request-close", args=[req.number]), {"reason": "found elsewhere"})
+    req.refresh_from_db()
+    assert req.status == TracingRequest.Status.CLOSED
+
+
+def test_import_page_reports_rows_and_the_report_downloads_as_csv(web):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = "given_name,mother_name,birth_year\nNadia,Gulistan,2005\nLayla,Gulistan,20x7\n"
+    upload = SimpleUploadedFile("dohuk.csv", data.encode(), content_type="text/csv")
+    page = web.post(reverse("tracing-import"), {"file": upload, "office": "Dohuk"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'data-testid="created">1<' in text and 'data-testid="refused">1<' in text
+    assert "20x7" in text and "birth_year" in text
+    report = web.get(reverse("tracing-import-report"))
+    assert report["Content-Type"].startswith("text/csv")
+    lines = report.content.decode().splitlines()
+    assert lines[0] == "row,outcome,request,source_ref,field,code,message"
+    assert lines[2].startswith("3,refused,") and ",birth_year,invalid_year," in lines[2]
+    assert AuditEvent.objects.filter(
+        action="export", detail__export="tracing-import-report"
+    ).exists()
+
+
+def test_an_unsafe_upload_is_refused_on_the_page(web):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bomb = b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY l "lol">]><l>&l;</l>'
+    page = web.post(reverse("tracing-import"), {"file": SimpleUploadedFile("x.xml", bomb)})
+    assert page.status_code == 400 and "refused for safety" in page.content.decode()
+
+
+def test_pfif_export_downloads_and_is_audited_with_contacts_only_when_asked(web, found):
+    req, _c = found
+    plain = web.get(reverse("tracing-export"))
+    assert plain.status_code == 200 and b"<pfif:pfif" in plain.content
+    assert b"750 000 0000" not in plain.content
+    with_contacts = web.get(reverse("tracing-export"), {"contacts": "1"})
+    assert b"750 000 0000" in with_contacts.content
+    events = AuditEvent.objects.filter(action="export", detail__export="tracing-pfif")
+    assert [e.detail["contacts"] for e in events.order_by("seq")] == [False, True]
+
+
+def test_pages_read_right_to_left_in_arabic(web, found):
+    req, candidate = found
+    web.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    for url in (reverse("tracing-requests"), reverse("tracing-request", args=[req.number]),
+                reverse("tracing-candidate", args=[candidate.pk]), reverse("tracing-import"),
+                reverse("tracing-request-new")):  # fmt: skip
+        text = web.get(url).content.decode()
+        assert 'dir="rtl"' in text, url
+    assert "طلبات البحث" in web.get(reverse("tracing-requests")).content.decode()
