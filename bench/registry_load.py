@@ -1,7 +1,10 @@
-"""Grow a demo registry to N persons for the load benchmark, fast (COPY on PostgreSQL, executemany
-on SQLite). Synthetic data only; never for a real registry.
+"""Grow a demo registry to N persons for the benchmarks, fast (COPY on PostgreSQL, executemany on
+SQLite): the one bulk loader, for the web load (bench/load.py) and the situation report
+(bench/sitrep.py). Synthetic data only; never for a real registry.
 
-    muster demo --persons 20000 --no-serve          # users, facilities, lists, the first 20,000
+    MUSTER_DATA=/tmp/m1 muster demo --persons 20000 --no-serve   # users, facilities, the first 20,000
+    MUSTER_DATA=/tmp/m1 python bench/registry_load.py --persons 1000000
+    DATABASE_URL=postgres://... muster demo --persons 20000 --no-serve
     DATABASE_URL=postgres://... python bench/registry_load.py --persons 1000000
 
 The persons already registered (the demo's) are the templates: each new household copies one
@@ -12,7 +15,8 @@ and as rare as in the scenario, not copies. Every new person gets the search key
 store (:func:`muster.people.search.person_name_key`), new document numbers where the template has
 documents, and the template's placements (the same facilities and buses), manifest lines and
 category decisions, so the person page shows a full custody chain. Each batch is one transaction
-with one audit event (``scenario.load``), as the demo loader writes one for its load.
+with one audit event (``scenario.load``), as the demo loader writes one for its load. The sitrep's
+counters follow the load by the database's triggers (muster.reports.counters), as for any write.
 """
 
 import argparse
@@ -226,7 +230,11 @@ def _grow(persons: int, seed: int, progress: bool, batch: int) -> dict:
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT MAX(id) FROM {table}))"
                 )
-                cur.execute(f"ANALYZE {table}")
+            # Visibility map and statistics: counts can then read indexes alone (VACUUM cannot run
+            # inside a transaction, as in the tests).
+            command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+            for table in (*ids, "reports_registrationcount", "reports_arrivalcount"):
+                cur.execute(f"{command} {table}")
         else:
             cur.execute("ANALYZE")
     return {

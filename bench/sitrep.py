@@ -1,19 +1,26 @@
-"""Timings of the situation report and the dashboard on the configured database.
+"""Timings of the situation report and the dashboard, on SQLite and PostgreSQL in one run.
 
-    MUSTER_DATA=/tmp/muster-1m python bench/bulk_load.py --persons 1000000
-    MUSTER_DATA=/tmp/muster-1m nice -n 10 python bench/sitrep.py
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench nice -n 10 python bench/sitrep.py
+    muster demo --persons 20000 --no-serve && python bench/registry_load.py --persons 1000000
+    (the same with DATABASE_URL=postgres://... for PostgreSQL; see bench/registry_load.py)
+    nice -n 10 python bench/sitrep.py --sqlite /tmp/m1 --postgres postgres://postgres@127.0.0.1/bench
+
+``--sqlite DIR`` is a data directory (``MUSTER_DATA``), ``--postgres URL`` a database; each is
+measured in its own process, one after the other, with the machine's load average (``uptime``)
+before and after. With neither, the configured database is measured.
 
 Prints, for each step, the best and the median of ``--runs`` runs (after one warm-up run): the
-sitrep (``situation_report``), the dashboard's series (``dashboard.build``, default filters: the
-last 14 days), the dashboard page and the ``/api/sitrep/`` feed through Django's test client as a
-coordinator (rendering, policy and audit included), and the HXL table. Also checks the dashboard's
-headline figures against direct counts.
+sitrep (``situation_report``), the dashboard's series (``dashboard.build``; default filters, the
+last 14 days, and a governorate), the dashboard page and the ``/api/sitrep/`` feed through Django's
+test client as a coordinator (rendering, policy and audit included), and the HXL table. Checks the
+headline figures against direct counts and the counters against a direct count
+(``muster sitrep --recount``, timed once).
 """
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 
@@ -36,10 +43,12 @@ def _time(fn, runs: int) -> tuple[float, float]:
     return min(seen), statistics.median(seen)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
+def _load() -> str:
+    return "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+
+
+def measure(runs: int, governorate: str) -> dict:
+    """Measure the configured database; returns the figures (also printed as they come)."""
     _setup()
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -49,7 +58,7 @@ def main() -> None:
     from muster.access import services as access
     from muster.custody.models import ManifestLine, Placement
     from muster.people.models import Person
-    from muster.reports import dashboard, hxl
+    from muster.reports import counters, dashboard, hxl
     from muster.reports.sitrep import situation_report
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -64,33 +73,97 @@ def main() -> None:
     session["muster_2fa_ok"] = True
     session.save()
 
-    def page():
-        response = client.get("/reports/dashboard/")
-        assert response.status_code == 200, response.status_code
+    def get(url, **params):
+        def fetch():
+            response = client.get(url, params)
+            assert response.status_code == 200, response.status_code
 
-    def feed():
-        response = client.get("/api/sitrep/")
-        assert response.status_code == 200, response.status_code
+        return fetch
 
     filters = dashboard.default_filters()
-    report = situation_report()
-    persons = Person.objects.count()
+    narrowed = dashboard.parse_filters({"governorate": governorate})
+    out = {
+        "database": connection.vendor,
+        "persons": Person.objects.count(),
+        "placements": Placement.objects.count(),
+        "manifest_lines": ManifestLine.objects.count(),
+        "load_before": _load(),
+        "steps": {},
+    }
     print(
-        f"{connection.vendor}: {persons} persons, {Placement.objects.count()} placements, "
-        f"{ManifestLine.objects.count()} manifest lines"
+        f"{out['database']}: {out['persons']} persons, {out['placements']} placements, "
+        f"{out['manifest_lines']} manifest lines (load {out['load_before']})",
+        flush=True,
     )
+    report = situation_report()
     direct = Person.objects.filter(merged_into__isnull=True).count()
     assert report["registered"] == direct, (report["registered"], direct)
+    t = time.perf_counter()
+    drift = counters.differences()
+    out["recount_s"] = round(time.perf_counter() - t, 1)
+    assert not drift, drift[:5]
+    print(f"  counters equal a direct count (recount {out['recount_s']} s)", flush=True)
     steps = [
         ("sitrep (situation_report)", situation_report),
         ("dashboard series (build)", lambda: dashboard.build(filters)),
-        ("dashboard page (HTTP)", page),
-        ("sitrep feed /api/sitrep/ (HTTP)", feed),
+        (f"dashboard series, {governorate}", lambda: dashboard.build(narrowed)),
+        ("dashboard page (HTTP)", get("/reports/dashboard/")),
+        (f"dashboard page, {governorate} (HTTP)", get("/reports/dashboard/", governorate=governorate)),
+        ("sitrep feed /api/sitrep/ (HTTP)", get("/api/sitrep/")),
         ("HXL table", lambda: hxl.facility_table(situation_report(), filters)),
-    ]
+    ]  # fmt: skip
     for name, fn in steps:
-        best, median = _time(fn, args.runs)
-        print(f"  {name:34} best {best * 1000:7.0f} ms   median {median * 1000:7.0f} ms")
+        best, median = _time(fn, runs)
+        out["steps"][name] = [round(best * 1000), round(median * 1000)]
+        print(
+            f"  {name:38} best {best * 1000:7.0f} ms   median {median * 1000:7.0f} ms", flush=True
+        )
+    out["load_after"] = _load()
+    print(f"  (load {out['load_after']})", flush=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sqlite", metavar="DIR", help="SQLite data directory (MUSTER_DATA)")
+    parser.add_argument("--postgres", metavar="URL", help="PostgreSQL database URL")
+    parser.add_argument("--governorate", default="SY09", help="the narrowed dashboard's filter")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not (args.sqlite or args.postgres):
+        figures = measure(args.runs, args.governorate)
+        if args.json:
+            print("JSON " + json.dumps(figures))
+        return
+    results = []
+    for engine, value in (("sqlite", args.sqlite), ("postgres", args.postgres)):
+        if not value:
+            continue
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MUSTER_DATA")}
+        env.update({"MUSTER_DATA": value} if engine == "sqlite" else {"DATABASE_URL": value})
+        cmd = [sys.executable, __file__, "--runs", str(args.runs), "--json"]
+        cmd += ["--governorate", args.governorate]
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        for line in done.stdout.splitlines():
+            if line.startswith("JSON "):
+                results.append(json.loads(line[5:]))
+            else:
+                print(line, flush=True)
+        if done.returncode:
+            print(done.stderr, file=sys.stderr)
+            raise SystemExit(f"{engine}: failed (exit {done.returncode})")
+    names = list(results[0]["steps"])
+    print("\n| step | " + " | ".join(f"{r['database']} {r['persons']:,}" for r in results) + " |")
+    print("| --- |" + " ---: |" * len(results))
+    for name in names:
+        cells = [
+            "{} / {} ms".format(*r["steps"][name]) if name in r["steps"] else "" for r in results
+        ]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print("| recount (once) | " + " | ".join(f"{r['recount_s']} s" for r in results) + " |")
+    loads = [f"{r['load_before']} → {r['load_after']}" for r in results]
+    print("| load average (1, 5, 15 min) | " + " | ".join(loads) + " |")
 
 
 if __name__ == "__main__":

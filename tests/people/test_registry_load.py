@@ -52,3 +52,9 @@ def test_registry_load_grows_the_demo_with_searchable_placed_persons():
     # One event per batch (a batch ends after the household that fills it).
     assert sum(e.detail["persons"] for e in loads) == 150 and loads.count() >= 2
     assert audit.verify().ok
+    # The sitrep's counters follow the bulk load (the database's triggers), exactly.
+    from muster.reports import counters
+
+    assert counters.differences() == []
+    active = Person.objects.filter(merged_into__isnull=True).count()
+    assert sum(counters.registered_by_category().values()) == active

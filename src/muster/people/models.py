@@ -137,9 +137,9 @@ class Person(models.Model):
                 name="person_active_registered",
             ),
             models.Index(
-                fields=["merged_into"],
+                fields=["merged_into", "unaccompanied_child", "separated_child"],
                 condition=Q(unaccompanied_child=True) | Q(separated_child=True),
-                name="person_child_flags",
+                name="person_child_flags_covering",
             ),
         ]
 

@@ -16,6 +16,10 @@ def cmd_sitrep(args) -> int:
     from muster.reports import dashboard, hxl, pdf
     from muster.reports.sitrep import format_text, situation_report
 
+    if args.recount:
+        return _recount(args.repair)
+    if args.repair:
+        raise CommandError("--repair: only with --recount")
     try:
         filters = dashboard.parse_filters(
             {
@@ -62,6 +66,32 @@ def cmd_sitrep(args) -> int:
     return EXIT_OK
 
 
+def _recount(repair: bool) -> int:
+    """Compare the counters the sitrep reads with a direct count of the tables; with ``repair``,
+    rebuild them from that count when they differ."""
+    from muster.reports import counters
+
+    diffs = counters.differences()
+    if not diffs:
+        print("The sitrep's counters agree with a direct count of the registry.")
+        return EXIT_OK
+    for line in diffs[:50]:
+        print(line, file=sys.stderr)
+    if len(diffs) > 50:
+        print(f"... and {len(diffs) - 50} more", file=sys.stderr)
+    if not repair:
+        raise CommandError(
+            f"{len(diffs)} counter rows differ from a direct count; "
+            "`muster sitrep --recount --repair` rebuilds them"
+        )
+    counters.rebuild()
+    left = counters.differences()
+    if left:
+        raise CommandError(f"{len(left)} counter rows still differ after the rebuild")
+    print(f"Rebuilt the sitrep's counters from a direct count ({len(diffs)} rows were wrong).")
+    return EXIT_OK
+
+
 def add_sitrep_arguments(p) -> None:
     form = p.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print JSON")
@@ -71,6 +101,14 @@ def add_sitrep_arguments(p) -> None:
         help="print the facilities as HXL-tagged CSV (a row of hashtags under the header)",
     )
     form.add_argument("--pdf", metavar="FILE", help="write the printable sitrep (A4 PDF) to FILE")
+    form.add_argument(
+        "--recount",
+        action="store_true",
+        help="check the counters the sitrep reads against a direct count (exit 1 if they differ)",
+    )
+    p.add_argument(
+        "--repair", action="store_true", help="with --recount: rebuild counters that differ"
+    )
     p.add_argument(
         "--language",
         choices=["en", "ar", "ckb", "kmr"],

@@ -15,14 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from muster.core.conf import conf
-from muster.custody.models import Facility, ManifestLine, Movement, Placement
-from muster.people.models import Person
+from muster.custody.models import Facility, ManifestLine, Movement
 
 # The filters live in reports.filters; callers also read FilterError and parse_filters here.
 from muster.reports.filters import FilterError as FilterError
@@ -34,6 +32,7 @@ from muster.reports.filters import (
     selected_facilities,
 )
 from muster.reports.filters import parse_filters as parse_filters
+from muster.reports.models import ArrivalCount, ChildCount, ReceiptCount, RegistrationCount
 from muster.screening.models import Category
 
 UNDECIDED = "undecided"
@@ -51,40 +50,6 @@ def _window(filters: Filters) -> tuple[datetime, datetime]:
     return _local_midnight(filters.date_from), _local_midnight(filters.date_to + timedelta(days=1))
 
 
-def _db_window(filters: Filters) -> list:
-    """The window as raw SQL parameters, as the database stores times (SQLite: naive UTC text)."""
-    return [connection.ops.adapt_datetimefield_value(t) for t in _window(filters)]
-
-
-def _bucket_sql(column: str) -> tuple[str, list]:
-    """SQL grouping ``column`` (a UTC timestamp) finely enough to give each row its local date.
-
-    PostgreSQL converts to the local date itself. SQLite stores UTC text: grouping by its hour
-    (or, where the zone is not a whole number of hours from UTC, its minute) keeps a few thousand
-    groups, each mapped to its local date in Python: no per-row function call into Python.
-    """
-    if connection.vendor == "postgresql":
-        return f"({column} AT TIME ZONE %s)::date", [timezone.get_current_timezone_name()]
-    offset = timezone.localtime().utcoffset() or timedelta()
-    width = 13 if offset.total_seconds() % 3600 == 0 else 16
-    return f"substr({column}, 1, {width})", []
-
-
-def _to_local_date(bucket, zone: str) -> date:
-    if isinstance(bucket, date) and not isinstance(bucket, datetime):
-        return bucket
-    return _text_to_local_date(str(bucket), zone)
-
-
-@lru_cache(maxsize=65536)
-def _text_to_local_date(text: str, zone: str) -> date:
-    at = datetime.fromisoformat(text + (":00" if len(text) == 13 else "") + ":00+00:00")
-    return timezone.localtime(at).date()
-
-
-# --- the series -------------------------------------------------------------------------------
-
-
 def _category_key(value) -> str:
     return value or UNDECIDED
 
@@ -93,49 +58,37 @@ def arrivals_by_category(filters: Filters, facility_ids: list[int] | None) -> li
     """Per local day: registrations by current category; with a facility or governorate filter,
     arrivals at those facilities (first placements and transfers received), by category.
 
-    Two grouped queries, each read from an index: everyone arrived per hour, and those with a
-    current category per hour and category; the rest are not yet decided.
+    Read from the counters the database keeps per quarter hour (UTC) and category
+    (:mod:`muster.reports.counters`): a local day is a whole number of quarter hours in every
+    time zone, so each quarter hour falls on one local day.
     """
-    start, end = _db_window(filters)
-    person = Person._meta.db_table
-    decision = "screening_categorydecision"
-    placement = Placement._meta.db_table
+    start, end = _window(filters)
     if facility_ids is None:
-        bucket, bparams = _bucket_sql("p.registered_at")
-        rows = f"FROM {person} p"
-        where = "p.merged_into_id IS NULL AND p.registered_at >= %s AND p.registered_at < %s"
-        params = [start, end]
-        person_id = "p.id"
+        rows = RegistrationCount.objects.filter(bucket__gte=start, bucket__lt=end).values_list(
+            "bucket", "category", "persons"
+        )
     else:
         if not facility_ids:
             return _days_series(filters, {})
-        bucket, bparams = _bucket_sql("pl.started_at")
-        marks = ", ".join(["%s"] * len(facility_ids))
-        rows = f"FROM {placement} pl"
-        where = (
-            f"pl.state = 'placed' AND pl.facility_id IN ({marks}) "
-            "AND pl.started_at >= %s AND pl.started_at < %s"
+        rows = (
+            ArrivalCount.objects.filter(
+                facility_id__in=facility_ids, bucket__gte=start, bucket__lt=end
+            )
+            .values_list("bucket", "category")
+            .annotate(n=Sum("placements"))
+            .order_by()
         )
-        params = [*facility_ids, start, end]
-        person_id = "pl.person_id"
-    everyone = f"SELECT {bucket}, COUNT(*) {rows} WHERE {where} GROUP BY 1"
-    decided = (
-        f"SELECT {bucket}, cd.category, COUNT(*) {rows} "
-        f"INNER JOIN {decision} cd ON cd.person_id = {person_id} "
-        f"WHERE cd.is_current AND {where} GROUP BY 1, 2"
-    )
     counts: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    zone = timezone.get_current_timezone_name()
-    with connection.cursor() as cur:
-        cur.execute(everyone, [*bparams, *params])
-        for bucket_value, n in cur.fetchall():
-            counts[_to_local_date(bucket_value, zone)][UNDECIDED] += n
-        cur.execute(decided, [*bparams, *params])
-        for bucket_value, category, n in cur.fetchall():
-            day = counts[_to_local_date(bucket_value, zone)]
-            day[category] += n
-            day[UNDECIDED] -= n
+    zone = timezone.get_current_timezone()
+    for bucket, category, n in rows:
+        if n:
+            counts[_local_date(bucket, zone)][_category_key(category)] += n
     return _days_series(filters, counts)
+
+
+@lru_cache(maxsize=65536)
+def _local_date(bucket: datetime, zone) -> date:
+    return bucket.astimezone(zone).date()
 
 
 def category_keys() -> list[str]:
@@ -192,19 +145,25 @@ def flow(filters: Filters, facility_ids: list[int] | None, report: dict, arrived
     }
     links: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"received": 0, "open": 0})
     if movements:
-        rows = (
-            ManifestLine.objects.filter(movement_id__in=chosen.values("id"))
-            .values("movement_id", "outcome")
+        # Received lines from the counter per movement, the few still on the way from the lines.
+        received = (
+            ReceiptCount.objects.filter(movement_id__in=chosen.values("id"))
+            .values_list("movement_id")
+            .annotate(n=Sum("lines"))
+            .order_by()
+        )
+        still_open = (
+            ManifestLine.objects.filter(movement_id__in=chosen.values("id"), outcome__in=PENDING)
+            .values_list("movement_id")
             .annotate(n=Count("id"))
             .order_by()
         )
-        for r in rows:
-            m = movements.get(r["movement_id"])
-            if m is None:
-                continue
-            key = (m["from_facility__kind"], m["to_facility__kind"])
-            state = "received" if r["outcome"] == ManifestLine.Outcome.RECEIVED else "open"
-            links[key][state] += r["n"]
+        for state, rows in (("received", received), ("open", still_open)):
+            for movement_id, n in rows:
+                m = movements.get(movement_id)
+                if m is None or not n:
+                    continue
+                links[(m["from_facility__kind"], m["to_facility__kind"])][state] += n
     return {
         "arrived": arrived,
         "links": [
@@ -237,32 +196,30 @@ def transit_over_time(filters: Filters, facility_ids: list[int] | None, report: 
     chosen = Movement.objects.filter(_movement_filter(facility_ids), dispatched_at__lt=end)
     movements = dict(chosen.values_list("id", "dispatched_at"))
     # Lines received before the window are on the way on none of its days: the open lines, and
-    # those received since the window began (a range of the receipt-time index).
-    grouped = ("movement_id", "outcome", "resolved_at")
-    open_lines = ManifestLine.objects.filter(
-        outcome__in=PENDING, movement_id__in=chosen.values("id")
+    # the received ones by the quarter hour at or after their receipt since the window began (a
+    # counter; a day's end is a quarter hour, so "received after it" reads the same).
+    open_lines = (
+        ManifestLine.objects.filter(outcome__in=PENDING, movement_id__in=chosen.values("id"))
+        .values_list("movement_id", "outcome", "resolved_at")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    received = ManifestLine.objects.filter(
-        outcome=ManifestLine.Outcome.RECEIVED, resolved_at__gte=start
-    )
-    rows = [
-        r
-        for qs in (open_lines, received)
-        for r in qs.values(*grouped).annotate(n=Count("id")).order_by()
-        if r["movement_id"] in movements
-    ]
+    received = ReceiptCount.objects.filter(bucket__gte=start).exclude(lines=0)
     intervals = []  # (in_transit_from, in_transit_to, unaccounted_from, unaccounted_to, n)
-    for r in rows:
-        dispatched = movements[r["movement_id"]]
+    for movement_id, bucket, n in received.values_list("movement_id", "bucket", "lines"):
+        if movement_id in movements:
+            dispatched = movements[movement_id]
+            # Received by now at the latest: today's point counts it as arrived.
+            at = min(bucket, now)
+            intervals.append((dispatched, at, dispatched + hours, at, n))
+    for movement_id, outcome, resolved_at, n in open_lines:
+        dispatched = movements[movement_id]
         overdue = dispatched + hours
-        if r["outcome"] == ManifestLine.Outcome.RECEIVED:
-            received = r["resolved_at"]
-            intervals.append((dispatched, received, overdue, received, r["n"]))
-        elif r["outcome"] == ManifestLine.Outcome.MISSING:
-            flagged = min(overdue, r["resolved_at"] or overdue)
-            intervals.append((dispatched, None, flagged, None, r["n"]))
+        if outcome == ManifestLine.Outcome.MISSING:
+            flagged = min(overdue, resolved_at or overdue)
+            intervals.append((dispatched, None, flagged, None, n))
         else:
-            intervals.append((dispatched, None, overdue, None, r["n"]))
+            intervals.append((dispatched, None, overdue, None, n))
     # A sweep over the starts and ends of the intervals, sampled at the end of each day.
     events = []  # (time, kind, change): kind 0 in transit, 1 unaccounted
     for t0, t1, u0, u1, n in intervals:
@@ -303,23 +260,19 @@ def transit_over_time(filters: Filters, facility_ids: list[int] | None, report: 
 
 def children(facility_ids: list[int] | None) -> dict:
     """Children flagged unaccompanied or separated (not merged away); with a facility filter, those
-    placed at or on the way to or from the selected facilities."""
-    qs = Person.objects.filter(merged_into__isnull=True).filter(
-        Q(unaccompanied_child=True) | Q(separated_child=True)
-    )
+    placed at or on the way to or from the selected facilities. Read from the counter kept by
+    where each child's current placement is (:mod:`muster.reports.counters`)."""
+    rows = ChildCount.objects.all()
     if facility_ids is not None:
-        here = Placement.objects.filter(is_current=True).filter(
-            Q(facility_id__in=facility_ids)
-            | Q(movement__to_facility_id__in=facility_ids)
-            | Q(movement__from_facility_id__in=facility_ids)
-        )
-        qs = qs.filter(pk__in=here.values("person_id"))
-    figures = qs.aggregate(
-        total=Count("id"),
-        unaccompanied=Count("id", filter=Q(unaccompanied_child=True)),
-        separated=Count("id", filter=Q(separated_child=True, unaccompanied_child=False)),
-    )
-    return figures
+        moving = Movement.objects.filter(_movement_filter(facility_ids)).values("id")
+        rows = rows.filter(Q(facility_id__in=facility_ids) | Q(movement_id__in=moving))
+    kinds = dict(rows.values_list("kind").annotate(n=Sum("persons")).order_by())
+    unaccompanied, separated = kinds.get("u") or 0, kinds.get("s") or 0
+    return {
+        "total": unaccompanied + separated,
+        "unaccompanied": unaccompanied,
+        "separated": separated,
+    }
 
 
 # Departures by kind come from the departures app through the situation report (``departures``:

@@ -4,7 +4,7 @@ Who came out, where they are now, how many by group, occupancy against capacity,
 unaccounted. Used by ``muster sitrep``, the dashboard and the exports.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from muster.core.conf import conf
@@ -12,29 +12,22 @@ from muster.custody import services as custody
 from muster.custody.models import Facility, Placement
 from muster.departures import queries as departures
 from muster.people.models import Person
-from muster.reports import dashboard
-from muster.screening.models import Category, CategoryDecision
+from muster.reports import counters, dashboard
+from muster.screening.models import Category
 
 
 def situation_report(arrivals_series: list[dict] | None = None) -> dict:
     """The figures. ``arrivals_series`` is the dashboard's series for the default window, when the
     caller has it already (it is not counted twice)."""
     active = Person.objects.filter(merged_into__isnull=True)
-    registered = active.count()
-    by_category = {c: 0 for c in Category.values}
-    # Every current decision (read from an index), less those of records merged away (a few):
-    # the same figure as joining each decision to its person, without the million-row join.
-    current = CategoryDecision.objects.filter(is_current=True)
-    for row in current.values("category").annotate(n=Count("id")).order_by():
-        by_category[row["category"]] += row["n"]
-    merged = current.filter(
-        person__in=Person.objects.filter(merged_into__isnull=False).values("pk")
-    )
-    for row in merged.values("category").annotate(n=Count("id")).order_by():
-        by_category[row["category"]] -= row["n"]
-    by_category["undecided"] = registered - sum(by_category.values())
+    # Kept by the database's triggers beside the rows they count (reports.counters): exact, and
+    # read in a few rows whatever the size of the registry.
+    counted = counters.registered_by_category()
+    registered = sum(counted.values())
+    by_category = {c: counted.get(c, 0) for c in Category.values}
+    by_category["undecided"] = counted.get("", 0)
 
-    populations = custody.populations()
+    populations = counters.populations()
     expected = custody.expected_by_facility()
     facilities = []
     for f in Facility.objects.order_by("kind", "name"):

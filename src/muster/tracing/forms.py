@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from muster.core.text import isolate
 from muster.identity import transliterate
+from muster.people.models import Sex
 from muster.web.forms import FIELD_LABELS
 
 # (field, label, help, input) in the order of the form; input: text, textarea, number, date, sex.
@@ -129,6 +131,7 @@ def _other(value: str, field: str) -> str:
     return shown if shown and shown != value else ""
 
 
+SEX_LABELS = dict(Sex.choices)
 _ALIAS = re.compile(r"\(alias ([^)]+)\)$")
 
 
@@ -150,11 +153,16 @@ def compare_rows(explanation: dict, person_values: dict[str, str]) -> list[Compa
         except (KeyError, TypeError, ValueError):
             weight = None
         level = str(item.get("level", "missing"))
+        if field == "sex":  # the codes, as the reader says them
+            request, person = (str(SEX_LABELS.get(v, v)) for v in (request, person))
         other = _other(person, field)
         if alias and field == "given_name" and field in person_values:
             # The request's given name agreed with a name the person also gives (the birth name,
             # kept as an alias): say so, or "Suad" would read as agreeing with "Nazdar".
-            person = _("%(name)s (other name: %(alias)s)") % {"name": person, "alias": alias[1]}
+            person = _("%(name)s (other name: %(alias)s)") % {
+                "name": isolate(person),
+                "alias": isolate(alias[1]),
+            }
         rows.append(
             CompareRow(field, label, request, _other(request, field), person,
                        other, level, str(LEVELS.get(level, level)), weight)

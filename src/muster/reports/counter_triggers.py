@@ -1,0 +1,304 @@
+"""The counters' triggers on SQLite, one per row (PostgreSQL's: counter_triggers_pg).
+
+What each counts:
+- registrations: a person not merged away, under the quarter hour of ``registered_at`` and the
+  category of their current decision (``""`` if none);
+- arrivals: a placement in state ``placed``, under its facility, the quarter hour of ``started_at``
+  and its person's current category;
+- population: a current placement in state ``placed``, under its facility;
+- children: an unaccompanied or separated child not merged away, under the facility or movement of
+  their current placement (0 and 0 when they have none);
+- receipts: a manifest line received, under its movement and the quarter hour at or after its
+  ``resolved_at``.
+A person row changes registrations and children; a placement row arrivals, population and
+children; a manifest line receipts; a current decision moves its person's registration and placed
+placements from ``""`` to its category (and back when it stops being current).
+"""
+
+from muster.reports.counters import (
+    ARRIVALS,
+    CHILDREN,
+    DECISION,
+    LINE,
+    PERSON,
+    PLACEMENT,
+    POPULATION,
+    PREFIX,
+    RECEIPTS,
+    REGISTRATIONS,
+    bucket_after_sql,
+    bucket_sql,
+    child_flagged_sql,
+    child_kind_sql,
+)
+
+# --- SQLite: one trigger per row ------------------------------------------------------------------
+
+
+def _s_add(table: str, keys: str, value: str, select: str) -> str:
+    return (
+        f"INSERT INTO {table} ({keys}, {value}) {select} "
+        f"ON CONFLICT ({keys}) DO UPDATE SET {value} = {value} + excluded.{value};"
+    )
+
+
+def sqlite() -> list[str]:
+    def b(col):
+        return bucket_sql(col, "sqlite")
+
+    def cat(person):
+        return (
+            f"COALESCE((SELECT category FROM {DECISION} WHERE person_id = {person} "
+            "AND is_current), '')"
+        )
+
+    def reg_add(row, when):
+        return _s_add(
+            REGISTRATIONS, "bucket, category", "persons",
+            f"SELECT {b(row + '.registered_at')}, {cat(row + '.id')}, 1 WHERE {when}",
+        )  # fmt: skip
+
+    def reg_sub(row, when):
+        return (
+            f"UPDATE {REGISTRATIONS} SET persons = persons - 1 WHERE {when} "
+            f"AND bucket = {b(row + '.registered_at')} AND category = {cat(row + '.id')};"
+        )
+
+    def arr_add(row, when):
+        return _s_add(
+            ARRIVALS, "facility_id, bucket, category", "placements",
+            f"SELECT {row}.facility_id, {b(row + '.started_at')}, {cat(row + '.person_id')}, 1 "
+            f"WHERE {when}",
+        )  # fmt: skip
+
+    def arr_sub(row, when):
+        return (
+            f"UPDATE {ARRIVALS} SET placements = placements - 1 WHERE {when} "
+            f"AND facility_id = {row}.facility_id AND bucket = {b(row + '.started_at')} "
+            f"AND category = {cat(row + '.person_id')};"
+        )
+
+    def pop_add(row, when):
+        return _s_add(
+            POPULATION, "facility_id", "persons", f"SELECT {row}.facility_id, 1 WHERE {when}"
+        )
+
+    def pop_sub(row, when):
+        return (
+            f"UPDATE {POPULATION} SET persons = persons - 1 WHERE {when} "
+            f"AND facility_id = {row}.facility_id;"
+        )
+
+    def rec_add(row, when):
+        return _s_add(
+            RECEIPTS, "movement_id, bucket", "lines",
+            f"SELECT {row}.movement_id, {bucket_after_sql(row + '.resolved_at', 'sqlite')}, 1 "
+            f"WHERE {when}",
+        )  # fmt: skip
+
+    def rec_sub(row, when):
+        return (
+            f"UPDATE {RECEIPTS} SET lines = lines - 1 WHERE {when} AND movement_id = "
+            f"{row}.movement_id AND bucket = {bucket_after_sql(row + '.resolved_at', 'sqlite')};"
+        )
+
+    def move(person, from_cat, to_cat, when):
+        """A person's registration and placed placements from one category to another."""
+        active = f"FROM {PERSON} WHERE id = {person} AND merged_into_id IS NULL"
+        placed = f"FROM {PLACEMENT} WHERE person_id = {person} AND state = 'placed'"
+        return "\n".join(
+            [
+                f"UPDATE {REGISTRATIONS} SET persons = persons - 1 WHERE {when} "
+                f"AND category = {from_cat} AND bucket = (SELECT {b('registered_at')} {active});",
+                _s_add(
+                    REGISTRATIONS,
+                    "bucket, category",
+                    "persons",
+                    f"SELECT {b('registered_at')}, {to_cat}, 1 {active} AND {when}",
+                ),  # fmt: skip
+                f"UPDATE {ARRIVALS} SET placements = placements - (SELECT COUNT(*) FROM "
+                f"{PLACEMENT} p WHERE p.person_id = {person} AND p.state = 'placed' "
+                f"AND p.facility_id = {ARRIVALS}.facility_id "
+                f"AND {b('p.started_at')} = {ARRIVALS}.bucket) "
+                f"WHERE {when} AND category = {from_cat} AND (facility_id, bucket) IN "
+                f"(SELECT facility_id, {b('started_at')} {placed});",
+                _s_add(
+                    ARRIVALS,
+                    "facility_id, bucket, category",
+                    "placements",
+                    f"SELECT facility_id, {b('started_at')}, {to_cat}, COUNT(*) {placed} "
+                    f"AND {when} GROUP BY 1, 2",
+                ),  # fmt: skip
+            ]
+        )
+
+    def child_key(person):
+        where = f"FROM {PLACEMENT} WHERE person_id = {person} AND is_current"
+        return (
+            f"COALESCE((SELECT facility_id {where}), 0)",
+            f"COALESCE((SELECT movement_id {where}), 0)",
+        )
+
+    def child_add(row, facility, movement, when):
+        return _s_add(
+            CHILDREN, "facility_id, movement_id, kind", "persons",
+            f"SELECT {facility}, {movement}, {child_kind_sql(row)}, 1 WHERE {when} "
+            f"AND {child_flagged_sql(row)}",
+        )  # fmt: skip
+
+    def child_sub(row, facility, movement, when):
+        return (
+            f"UPDATE {CHILDREN} SET persons = persons - 1 WHERE {when} "
+            f"AND {child_flagged_sql(row)} AND facility_id = {facility} "
+            f"AND movement_id = {movement} AND kind = {child_kind_sql(row)};"
+        )
+
+    def child_move(person, src, dst, when):
+        """A flagged person's count from one placement key to another."""
+        flagged = f"FROM {PERSON} p WHERE p.id = {person} AND {child_flagged_sql('p')}"
+        return (
+            f"UPDATE {CHILDREN} SET persons = persons - 1 WHERE {when} "
+            f"AND facility_id = {src[0]} AND movement_id = {src[1]} "
+            f"AND kind = (SELECT {child_kind_sql('p')} {flagged});\n"
+            + _s_add(
+                CHILDREN,
+                "facility_id, movement_id, kind",
+                "persons",
+                f"SELECT {dst[0]}, {dst[1]}, {child_kind_sql('p')}, 1 {flagged} AND {when}",
+            )  # fmt: skip
+        )
+
+    def trigger(table, op, event, when, body):
+        return (
+            f"CREATE TRIGGER {PREFIX}{table}_{op} AFTER {event} ON {table} "
+            f"FOR EACH ROW WHEN {when} BEGIN\n{body}\nEND"
+        )
+
+    person_changed = (
+        "(OLD.merged_into_id IS NULL) <> (NEW.merged_into_id IS NULL) "
+        "OR OLD.registered_at IS NOT NEW.registered_at OR OLD.id IS NOT NEW.id"
+    )
+    decision_changed = (
+        "OLD.is_current IS NOT NEW.is_current OR (OLD.is_current AND "
+        "(OLD.category IS NOT NEW.category OR OLD.person_id IS NOT NEW.person_id))"
+    )
+    placement_changed = (
+        "(OLD.state = 'placed' OR NEW.state = 'placed') AND (OLD.state IS NOT NEW.state "
+        "OR OLD.facility_id IS NOT NEW.facility_id OR OLD.started_at IS NOT NEW.started_at "
+        "OR OLD.person_id IS NOT NEW.person_id OR OLD.is_current IS NOT NEW.is_current)"
+    )
+    line_changed = (
+        "(OLD.outcome = 'received' OR NEW.outcome = 'received') AND (OLD.outcome IS NOT "
+        "NEW.outcome OR OLD.movement_id IS NOT NEW.movement_id "
+        "OR OLD.resolved_at IS NOT NEW.resolved_at)"
+    )
+    old_received, new_received = "OLD.outcome = 'received'", "NEW.outcome = 'received'"
+    old_placed, new_placed = "OLD.state = 'placed'", "NEW.state = 'placed'"
+    child_changed = (
+        "OLD.unaccompanied_child IS NOT NEW.unaccompanied_child "
+        "OR OLD.separated_child IS NOT NEW.separated_child "
+        "OR (OLD.merged_into_id IS NULL) <> (NEW.merged_into_id IS NULL) OR OLD.id IS NOT NEW.id"
+    )
+    current_changed = (
+        "OLD.is_current IS NOT NEW.is_current OR (NEW.is_current AND "
+        "(OLD.facility_id IS NOT NEW.facility_id OR OLD.movement_id IS NOT NEW.movement_id "
+        "OR OLD.person_id IS NOT NEW.person_id))"
+    )
+    none = ("0", "0")
+
+    def key(row):
+        return (f"COALESCE({row}.facility_id, 0)", f"COALESCE({row}.movement_id, 0)")
+
+    children = [
+        trigger(PERSON, "child_ins", "INSERT", child_flagged_sql("NEW"),
+                child_add("NEW", *child_key("NEW.id"), "1")),
+        trigger(PERSON, "child_del", "DELETE", child_flagged_sql("OLD"),
+                child_sub("OLD", *child_key("OLD.id"), "1")),
+        trigger(
+            PERSON, "child_upd", "UPDATE", child_changed,
+            child_sub("OLD", *child_key("OLD.id"), "1")
+            + "\n" + child_add("NEW", *child_key("NEW.id"), "1"),
+        ),
+        trigger(PLACEMENT, "child_ins", "INSERT", "NEW.is_current",
+                child_move("NEW.person_id", none, key("NEW"), "1")),
+        trigger(PLACEMENT, "child_del", "DELETE", "OLD.is_current",
+                child_move("OLD.person_id", key("OLD"), none, "1")),
+        trigger(
+            PLACEMENT, "child_upd", "UPDATE", current_changed,
+            child_move("OLD.person_id", key("OLD"), none, "OLD.is_current")
+            + "\n" + child_move("NEW.person_id", none, key("NEW"), "NEW.is_current"),
+        ),
+    ]  # fmt: skip
+    return children + [
+        trigger(LINE, "ins", "INSERT", new_received, rec_add("NEW", "1")),
+        trigger(LINE, "del", "DELETE", old_received, rec_sub("OLD", "1")),
+        trigger(
+            LINE,
+            "upd",
+            "UPDATE",
+            line_changed,
+            rec_sub("OLD", old_received) + "\n" + rec_add("NEW", new_received),
+        ),  # fmt: skip
+        trigger(PERSON, "ins", "INSERT", "NEW.merged_into_id IS NULL", reg_add("NEW", "1")),
+        trigger(PERSON, "del", "DELETE", "OLD.merged_into_id IS NULL", reg_sub("OLD", "1")),
+        trigger(
+            PERSON,
+            "upd",
+            "UPDATE",
+            person_changed,
+            reg_sub("OLD", "OLD.merged_into_id IS NULL")
+            + "\n"
+            + reg_add("NEW", "NEW.merged_into_id IS NULL"),
+        ),  # fmt: skip
+        trigger(
+            DECISION,
+            "ins",
+            "INSERT",
+            "NEW.is_current",
+            move("NEW.person_id", "''", "NEW.category", "1"),
+        ),  # fmt: skip
+        trigger(
+            DECISION,
+            "del",
+            "DELETE",
+            "OLD.is_current",
+            move("OLD.person_id", "OLD.category", "''", "1"),
+        ),  # fmt: skip
+        trigger(
+            DECISION,
+            "upd",
+            "UPDATE",
+            decision_changed,
+            move("OLD.person_id", "OLD.category", "''", "OLD.is_current")
+            + "\n"
+            + move("NEW.person_id", "''", "NEW.category", "NEW.is_current"),
+        ),  # fmt: skip
+        trigger(
+            PLACEMENT,
+            "ins",
+            "INSERT",
+            new_placed,
+            arr_add("NEW", "1") + "\n" + pop_add("NEW", "NEW.is_current"),
+        ),  # fmt: skip
+        trigger(
+            PLACEMENT,
+            "del",
+            "DELETE",
+            old_placed,
+            arr_sub("OLD", "1") + "\n" + pop_sub("OLD", "OLD.is_current"),
+        ),  # fmt: skip
+        trigger(
+            PLACEMENT,
+            "upd",
+            "UPDATE",
+            placement_changed,
+            "\n".join(
+                [
+                    arr_sub("OLD", old_placed),
+                    pop_sub("OLD", f"{old_placed} AND OLD.is_current"),
+                    arr_add("NEW", new_placed),
+                    pop_add("NEW", f"{new_placed} AND NEW.is_current"),
+                ]
+            ),
+        ),  # fmt: skip
+    ]

@@ -1,0 +1,247 @@
+"""The situation report's counters (:mod:`muster.reports.models`): the triggers that keep them, their
+rebuild from the counted tables, the check against a direct count, and the reads.
+
+The triggers are the database's own, so no write path can miss them: SQLite runs one per row,
+PostgreSQL one per statement over its transition tables (a bulk ``COPY`` of a million rows costs a
+few grouped queries, not a million upserts). Each trigger adds what the new rows count and takes
+away what the old rows counted, under the keys they had, in the statement that changed them.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import connection as default_connection
+from django.db import transaction
+from django.db.models import Sum
+
+from muster.reports.models import FacilityPopulation, RegistrationCount
+
+BUCKET_SECONDS = 15 * 60
+PREFIX = "reports_count_"
+PERSON, DECISION, PLACEMENT = "people_person", "screening_categorydecision", "custody_placement"
+LINE = "custody_manifestline"
+REGISTRATIONS, ARRIVALS, POPULATION, RECEIPTS, CHILDREN = (
+    "reports_registrationcount",
+    "reports_arrivalcount",
+    "reports_facilitypopulation",
+    "reports_receiptcount",
+    "reports_childcount",
+)
+
+
+@dataclass(frozen=True)
+class Counter:
+    table: str
+    keys: tuple[str, ...]
+    value: str
+
+
+COUNTERS = (
+    Counter(REGISTRATIONS, ("bucket", "category"), "persons"),
+    Counter(ARRIVALS, ("facility_id", "bucket", "category"), "placements"),
+    Counter(POPULATION, ("facility_id",), "persons"),
+    Counter(RECEIPTS, ("movement_id", "bucket"), "lines"),
+    Counter(CHILDREN, ("facility_id", "movement_id", "kind"), "persons"),
+)
+
+
+def child_kind_sql(row: str) -> str:
+    return f"CASE WHEN {row}.unaccompanied_child THEN 'u' ELSE 's' END"
+
+
+def child_flagged_sql(row: str) -> str:
+    return f"{row}.merged_into_id IS NULL AND ({row}.unaccompanied_child OR {row}.separated_child)"
+
+
+def bucket_sql(column: str, vendor: str) -> str:
+    """The quarter hour (UTC) that holds the timestamp ``column``, as the column type stores it."""
+    if vendor == "postgresql":
+        return f"to_timestamp(floor(extract(epoch FROM {column}) / {BUCKET_SECONDS}) * {BUCKET_SECONDS})"
+    # SQLite stores UTC as 'YYYY-MM-DD HH:MM:SS[.ffffff]'.
+    minute = f"substr({column}, 15, 2)"
+    return (
+        f"(substr({column}, 1, 14) || CASE WHEN {minute} < '15' THEN '00' "
+        f"WHEN {minute} < '30' THEN '15' WHEN {minute} < '45' THEN '30' ELSE '45' END || ':00')"
+    )
+
+
+def bucket_after_sql(column: str, vendor: str) -> str:
+    """The quarter hour (UTC) at or after the timestamp ``column``; 1970 when it is NULL."""
+    if vendor == "postgresql":
+        return (
+            f"COALESCE(to_timestamp(ceil(extract(epoch FROM {column}) / {BUCKET_SECONDS}) "
+            f"* {BUCKET_SECONDS}), to_timestamp(0))"
+        )
+    return (
+        f"(CASE WHEN {column} IS NULL THEN '1970-01-01 00:00:00' "
+        f"WHEN substr({column}, 15) IN ('00:00', '15:00', '30:00', '45:00') "
+        f"THEN substr({column}, 1, 19) "
+        f"ELSE datetime({bucket_sql(column, vendor)}, '+15 minutes') END)"
+    )
+
+
+# --- direct counts (the rebuild and the check) --------------------------------------------------
+
+
+def _direct_sql(vendor: str) -> dict[str, str]:
+    b = lambda col: bucket_sql(col, vendor)  # noqa: E731
+    current = f"LEFT JOIN {DECISION} cd ON cd.person_id = {{}} AND cd.is_current"
+    return {
+        REGISTRATIONS: (
+            f"SELECT {b('p.registered_at')}, COALESCE(cd.category, ''), COUNT(*) "
+            f"FROM {PERSON} p {current.format('p.id')} "
+            "WHERE p.merged_into_id IS NULL GROUP BY 1, 2"
+        ),
+        ARRIVALS: (
+            f"SELECT pl.facility_id, {b('pl.started_at')}, COALESCE(cd.category, ''), COUNT(*) "
+            f"FROM {PLACEMENT} pl {current.format('pl.person_id')} "
+            "WHERE pl.state = 'placed' GROUP BY 1, 2, 3"
+        ),
+        POPULATION: (
+            f"SELECT facility_id, COUNT(*) FROM {PLACEMENT} "
+            "WHERE is_current AND state = 'placed' GROUP BY 1"
+        ),
+        CHILDREN: (
+            "SELECT COALESCE(pl.facility_id, 0), COALESCE(pl.movement_id, 0), "
+            f"{child_kind_sql('p')}, COUNT(*) FROM {PERSON} p LEFT JOIN {PLACEMENT} pl "
+            f"ON pl.person_id = p.id AND pl.is_current WHERE {child_flagged_sql('p')} "
+            "GROUP BY 1, 2, 3"
+        ),
+        RECEIPTS: (
+            f"SELECT movement_id, {bucket_after_sql('resolved_at', vendor)}, COUNT(*) "
+            f"FROM {LINE} WHERE outcome = 'received' GROUP BY 1, 2"
+        ),
+    }
+
+
+def _rows(cur, sql: str) -> dict[tuple, int]:
+    cur.execute(sql)
+    return {tuple(_key(v) for v in r[:-1]): r[-1] for r in cur.fetchall() if r[-1]}
+
+
+def _key(value):
+    """A bucket as a naive UTC datetime, however the driver returns it (SQLite: text or naive)."""
+    if isinstance(value, str) and len(value) >= 16 and value[4] == "-":
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def direct(connection=default_connection) -> dict[str, dict[tuple, int]]:
+    """Every counter's rows counted straight from the tables (the long way)."""
+    with connection.cursor() as cur:
+        return {t: _rows(cur, sql) for t, sql in _direct_sql(connection.vendor).items()}
+
+
+def kept(connection=default_connection) -> dict[str, dict[tuple, int]]:
+    """Every counter's rows as the triggers keep them (rows at zero left out)."""
+    with connection.cursor() as cur:
+        return {
+            c.table: _rows(cur, f"SELECT {', '.join(c.keys)}, {c.value} FROM {c.table}")
+            for c in COUNTERS
+        }
+
+
+def differences(connection=default_connection) -> list[str]:
+    """One line per counter row that differs from a direct count; empty when all agree."""
+    out = []
+    counted, stored = direct(connection), kept(connection)
+    for c in COUNTERS:
+        want, have = counted[c.table], stored[c.table]
+        for key in sorted(set(want) | set(have), key=str):
+            if want.get(key, 0) != have.get(key, 0):
+                shown = ", ".join(f"{k}={_text(v)}" for k, v in zip(c.keys, key, strict=True))
+                out.append(
+                    f"{c.table} {shown}: kept {have.get(key, 0)}, counted {want.get(key, 0)}"
+                )
+    return out
+
+
+def _text(value) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def rebuild(connection=default_connection) -> None:
+    """Replace every counter's rows with a direct count (after the migration that adds them, or to
+    mend a database whose triggers were dropped)."""
+    with transaction.atomic(using=connection.alias), connection.cursor() as cur:
+        for c in COUNTERS:
+            cur.execute(f"DELETE FROM {c.table}")
+            columns = ", ".join((*c.keys, c.value))
+            cur.execute(
+                f"INSERT INTO {c.table} ({columns}) {_direct_sql(connection.vendor)[c.table]}"
+            )
+
+
+# --- the triggers -------------------------------------------------------------------------------
+
+
+def install(connection=default_connection) -> None:
+    """Create (or re-create) the triggers that keep the counters."""
+    uninstall(connection)
+    with connection.cursor() as cur:
+        for sql in _triggers(connection.vendor):
+            cur.execute(sql)
+
+
+def ensure_installed(connection=default_connection) -> bool:
+    """Put back missing triggers and recount; True when something was missing. Nothing to do
+    before the counters' tables exist (a database migrated back before them)."""
+    tables = set(connection.introspection.table_names())
+    if not all(c.table in tables for c in COUNTERS):
+        return False
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE %s", [PREFIX + "%"])
+        else:
+            cur.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {r[0] for r in cur.fetchall()}
+    if all(f"{PREFIX}{t}_{op}" in present for t, op in _TRIGGERS):
+        return False
+    install(connection)
+    rebuild(connection)
+    return True
+
+
+def uninstall(connection=default_connection) -> None:
+    with connection.cursor() as cur:
+        for table, op in _TRIGGERS:
+            name = f"{PREFIX}{table}_{op}"
+            if connection.vendor == "postgresql":
+                cur.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+                cur.execute(f"DROP FUNCTION IF EXISTS {name}()")
+            else:
+                cur.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+_TRIGGERS = [
+    (t, f"{kind}{op}")
+    for t, kinds in ((PERSON, ("", "child_")), (DECISION, ("",)), (PLACEMENT, ("", "child_")))
+    for kind in kinds
+    for op in ("ins", "upd", "del")
+] + [(LINE, op) for op in ("ins", "upd", "del")]
+
+
+def _triggers(vendor: str) -> list[str]:
+    from muster.reports import counter_triggers, counter_triggers_pg
+
+    if vendor == "postgresql":
+        return counter_triggers_pg.postgresql()
+    return counter_triggers.sqlite()
+
+
+# --- reads --------------------------------------------------------------------------------------
+
+
+def registered_by_category() -> dict[str, int]:
+    """Persons not merged away by current category (``""``: not yet decided)."""
+    rows = RegistrationCount.objects.values("category").annotate(n=Sum("persons")).order_by()
+    return {r["category"]: r["n"] for r in rows if r["n"]}
+
+
+def populations() -> dict[int, int]:
+    """Facility id -> persons placed there now."""
+    return dict(
+        FacilityPopulation.objects.filter(persons__gt=0).values_list("facility_id", "persons")
+    )

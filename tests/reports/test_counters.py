@@ -1,0 +1,246 @@
+"""The counters the sitrep reads (reports.counters) equal a direct count after every verb that
+changes what they count, and after writes that bypass the verbs; ``muster sitrep --recount`` finds
+and mends a counter that drifted."""
+
+import copy
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.db.models import F
+from django.utils import timezone
+
+from muster.cli import main
+from muster.custody import services as custody
+from muster.custody.models import Placement
+from muster.departures import services as departures
+from muster.intake import services as intake
+from muster.people.models import Person
+from muster.people.validation import clean_household
+from muster.reports import counters, dashboard
+from muster.reports.models import RegistrationCount
+from muster.reports.sitrep import situation_report
+from muster.screening import services as screening
+from muster.screening.models import CategoryDecision
+from tests.conftest import HOUSEHOLD
+
+
+def orm_figures() -> dict:
+    """The sitrep's counted figures the long way, with the ORM (not the counters' own SQL)."""
+    active = Person.objects.filter(merged_into__isnull=True)
+    categories = Counter(
+        CategoryDecision.objects.filter(is_current=True, person__merged_into__isnull=True)
+        .values_list("category", flat=True)
+    )  # fmt: skip
+    registered = active.count()
+    placed = Placement.objects.filter(is_current=True, state="placed")
+    return {
+        "registered": registered,
+        "by_category": {**categories, "undecided": registered - sum(categories.values())},
+        "population": Counter(placed.values_list("facility_id", flat=True)),
+    }
+
+
+def arrivals_by_day(facility_ids=None) -> dict:
+    """Per local day (the whole registry's time), registrations or placements at the facilities."""
+    if facility_ids is None:
+        times = Person.objects.filter(merged_into__isnull=True).values_list(
+            "registered_at", flat=True
+        )
+    else:
+        times = Placement.objects.filter(state="placed", facility_id__in=facility_ids).values_list(
+            "started_at", flat=True
+        )
+    return Counter(timezone.localtime(t).date().isoformat() for t in times)
+
+
+def assert_exact(facilities=None):
+    assert counters.differences() == []
+    report = situation_report()
+    want = orm_figures()
+    assert report["registered"] == want["registered"]
+    assert {k: v for k, v in report["by_category"].items() if v} == {
+        k: v for k, v in want["by_category"].items() if v
+    }
+    assert {f["id"]: f["population"] for f in report["facilities"] if f["population"]} == dict(
+        want["population"]
+    )
+    window = dashboard.parse_filters(
+        {"date_from": (timezone.localdate() - timedelta(days=20)).isoformat()}
+    )
+    for ids in [None, *([[f.pk] for f in facilities.values()] if facilities else [])]:
+        series = {
+            d["date"]: d["total"] for d in dashboard.arrivals_by_category(window, ids) if d["total"]
+        }
+        assert series == arrivals_by_day(ids), ids
+
+
+def register(facilities, by, family: str, members=3):
+    data = copy.deepcopy(HOUSEHOLD[:members])
+    for m in data:
+        m["family_name"] = family
+    household = intake.register_household(
+        clean_household(data), reception_point=facilities["reception"], by=by
+    )
+    return list(household.members.order_by("id"))
+
+
+def test_counters_equal_a_direct_count_after_every_verb(facilities, make_user):
+    officer = make_user("registration_officer")
+    screener, second = make_user("screening_officer"), make_user("screening_officer")
+    manager = make_user("camp_manager")
+    planner, approver = (make_user("repatriation_officer") for _ in range(2))
+    assert_exact(facilities)
+
+    a = register(facilities, officer, "Alpha")
+    b = register(facilities, officer, "Beta")
+    assert_exact(facilities)
+    assert situation_report()["by_category"]["undecided"] == 6
+
+    screening.decide_category(a[0], "civilian", reason="interview", by=screener)
+    screening.decide_category(a[1], "family_of_held", reason="interview", by=screener)
+    assert_exact(facilities)
+    held = screening.decide_category(
+        b[0], "held", reason="interview", basis="named on the list", by=screener
+    )
+    assert_exact(facilities)  # pending: not yet a category
+    screening.approve_category(held, by=second)
+    assert_exact(facilities)
+    assert situation_report()["by_category"]["held"] == 1
+    screening.decide_category(a[1], "civilian", reason="re-interview", by=screener)
+    assert_exact(facilities)
+
+    bus = custody.dispatch(
+        a, from_facility=facilities["reception"], to_facility=facilities["camp"], by=manager
+    )
+    assert_exact(facilities)
+    custody.receive(bus, a[:2], by=manager, separation_reason="child not on the bus")
+    assert_exact(facilities)
+    custody.report_missing(bus, a[2], note="not on the bus", by=manager)
+    assert_exact(facilities)
+    custody.receive(bus, [a[2]], by=manager)
+    assert_exact(facilities)
+
+    # A duplicate registration of b[1], merged into it, then the merge undone.
+    dup = register(facilities, officer, "Beta-again", members=1)[0]
+    screening.decide_category(dup, "civilian", reason="interview", by=screener)
+    screening.merge_duplicate(b[1], dup, by=screener, reason="same person")
+    assert_exact(facilities)
+    assert situation_report()["registered"] == 6
+    screening.unmerge_duplicate(dup, by=screener, reason="not the same person")
+    assert_exact(facilities)
+    assert situation_report()["registered"] == 7
+
+    # A return from the camp: leaving on dispatch, departed on confirmation.
+    departure = departures.plan_departure(
+        a,
+        kind="return",
+        from_facility=facilities["camp"],
+        details={"destination_name": "Hajin", "destination_pcode": "SY090501", "convoy": "C7"},
+        by=planner,
+    )
+    departures.dispatch_departure(departure, by=planner)
+    assert_exact(facilities)
+    departures.confirm(
+        departure,
+        [
+            (a[0].pk, "received", ""),
+            (a[1].pk, "refused", "no sponsor"),
+            (a[2].pk, "not_presented", "not on the bus"),
+        ],
+        by=approver,
+    )
+    assert_exact(facilities)
+    departures.record_death(
+        b[2],
+        details={"death_source": "hospital report", "death_date": date.today().isoformat()},
+        by=planner,
+    )
+    assert_exact(facilities)
+
+
+def test_counters_follow_writes_that_bypass_the_verbs(facilities, make_user, registered):
+    people = list(registered.members.order_by("id"))
+    screening.decide_category(
+        people[0], "civilian", reason="interview", by=make_user("screening_officer")
+    )
+    Person.objects.filter(pk=people[0].pk).update(
+        registered_at=F("registered_at") - timedelta(days=3)
+    )
+    assert_exact(facilities)
+    Placement.objects.filter(person=people[1]).update(facility=facilities["camp"])
+    assert_exact(facilities)
+    CategoryDecision.objects.filter(person=people[0]).update(category="family_of_held")
+    assert_exact(facilities)
+    CategoryDecision.objects.filter(person=people[0]).delete()
+    assert_exact(facilities)
+    Person.objects.filter(pk=people[2].pk).update(merged_into=people[1])
+    assert_exact(facilities)
+    Placement.objects.filter(person=people[2]).delete()
+    assert_exact(facilities)
+
+
+def test_a_day_in_a_zone_half_an_hour_from_utc_is_counted_whole(facilities, make_user, registered):
+    # India is UTC+5:30: 18:29 UTC is 23:59 on the 9th, 18:30 UTC midnight of the 10th.
+    people = list(registered.members.order_by("id"))
+    at = datetime(2026, 3, 9, 18, 29, 59, tzinfo=UTC)
+    Person.objects.filter(pk=people[0].pk).update(registered_at=at)
+    Person.objects.filter(pk=people[1].pk).update(registered_at=at + timedelta(seconds=1))
+    Person.objects.filter(pk=people[2].pk).update(registered_at=at - timedelta(minutes=30))
+    filters = dashboard.parse_filters({"date_from": "2026-03-09", "date_to": "2026-03-10"})
+    with timezone.override("Asia/Kolkata"):
+        days = dashboard.arrivals_by_category(filters, None)
+    assert [(d["date"], d["total"]) for d in days] == [("2026-03-09", 2), ("2026-03-10", 1)]
+
+
+def test_recount_finds_a_drifted_counter_and_repair_mends_it(registered, capsys):
+    assert main(["sitrep", "--recount"]) == 0
+    assert "agree" in capsys.readouterr().out
+    RegistrationCount.objects.update(persons=F("persons") + 1)
+    assert main(["sitrep", "--recount"]) == 1
+    err = capsys.readouterr().err
+    assert "reports_registrationcount" in err and "kept 4, counted 3" in err
+    assert "--repair" in err
+    assert main(["sitrep", "--recount", "--repair"]) == 0
+    assert counters.differences() == []
+    assert situation_report()["registered"] == 3
+
+
+def test_repair_is_refused_without_recount(capsys):
+    assert main(["sitrep", "--repair"]) == 1
+    assert "--repair: only with --recount" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_an_empty_registry_has_no_counter_rows():
+    assert counters.kept() == {c.table: {} for c in counters.COUNTERS}
+
+
+def test_the_migrated_database_has_every_trigger_and_lost_ones_are_put_back(registered):
+    from django.db import connection
+
+    assert counters.ensure_installed(connection) is False  # all there after the migrations
+    # As when SQLite rebuilds a table to alter it: the triggers go, writes go uncounted.
+    counters.uninstall(connection)
+    Person.objects.filter(pk=registered.members.first().pk).update(
+        registered_at=timezone.now() - timedelta(days=2)
+    )
+    assert counters.differences() != []
+    assert counters.ensure_installed(connection) is True  # what post_migrate runs
+    assert counters.differences() == []
+
+
+def test_flow_and_transit_read_received_lines_from_the_counter(facilities, make_user, registered):
+    manager = make_user("camp_manager")
+    people = list(registered.members.order_by("id"))
+    bus = custody.dispatch(
+        people, from_facility=facilities["reception"], to_facility=facilities["camp"], by=manager
+    )
+    custody.receive(bus, people[:2], by=manager, separation_reason="one not on the bus")
+    assert_exact(facilities)
+    report = situation_report()
+    filters = dashboard.default_filters()
+    links = dashboard.flow(filters, None, report, 0)["links"]
+    assert [(lk["received"], lk["in_transit"]) for lk in links] == [(2, 1)]
+    today = dashboard.transit_over_time(filters, [facilities["camp"].pk], report)[-1]
+    assert today["in_transit"] == 1
