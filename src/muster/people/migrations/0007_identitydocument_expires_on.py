@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("people", "0005_name_key_trigram_index")]
+    dependencies = [("people", "0006_child_flags_covering_index")]
 
     operations = [
         migrations.AddField(
