@@ -188,6 +188,8 @@ def test_reunification_waits_for_best_interests_then_starts(web, second, found):
     body = {"receiving": "Gulistan Hesso", "destination_name": "Dohuk"}
     refused = web.post(reverse("tracing-reunify", args=[req.number]), body, follow=True)
     assert "best-interests" in refused.content.decode().lower()
+    # The refusal, shown as a message on the next page, carries the service's stable code.
+    assert 'data-code="best_interests_required"' in refused.content.decode()
     req.refresh_from_db()
     assert req.reunification_id is None
     web.post(reverse("tracing-best-interests", args=[req.number]),

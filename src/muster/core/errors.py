@@ -49,3 +49,15 @@ def one_line(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
         return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
     return " ".join(exc.messages)
+
+
+def flash_refusals(request, exc: ValidationError, label=str, non_field: str = NON_FIELD) -> None:
+    """A service's refusal as error messages for the next page: each names its field (``label``
+    turns a field into the reader's words; ``None``: the message alone) and carries its stable
+    code, which the page puts on the message as ``data-code`` (``refusal:<code>`` in its tags)."""
+    from django.contrib import messages
+
+    for field, msgs in errors_from(exc, non_field).items():
+        for msg in msgs:
+            text = msg if field == non_field or label is None else f"{label(field)}: {msg}"
+            messages.error(request, text, extra_tags=f"refusal:{msg.code}" if msg.code else "")

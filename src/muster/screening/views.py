@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from muster.access import policy
 from muster.access.decorators import requires
 from muster.audit import services as audit
-from muster.core.errors import Message, errors_from
+from muster.core.errors import Message, errors_from, flash_refusals
 from muster.core.paging import paginate
 from muster.core.parsing import MAX_ID, parse_id, parse_int
 from muster.core.text import isolate
@@ -201,9 +201,7 @@ def propose_held(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     except ValidationError as exc:
-        for field, msgs in errors_from(exc).items():
-            for msg in msgs:
-                messages.error(request, f"{field}: {msg}")
+        flash_refusals(request, exc)
     else:
         messages.success(
             request, _("'Held' proposed; it takes effect when a second officer approves.")
@@ -305,9 +303,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
                 screening.approve_category(decision, by=request.user, note=note, request=request)
                 messages.success(request, _("Approved; 'held' is now the person's category."))
         except ValidationError as exc:
-            for msgs in errors_from(exc).values():
-                for msg in msgs:
-                    messages.error(request, msg)
+            flash_refusals(request, exc, label=None)
         return redirect("category-approvals")
     pending = list(screening.pending_approvals().order_by("decided_at"))
     audit.record(

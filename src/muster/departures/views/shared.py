@@ -1,15 +1,15 @@
 """What the departure pages share: a departure or a person fetched in scope, whether names are
 shown, the manifest's lines with their verification and counts, a step taken on a batch."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from muster.access import policy
 from muster.access.lookup import refuse
+from muster.core.errors import flash_refusals
 from muster.departures import services
-from muster.departures.forms import DETAIL_LABELS, errors_from
+from muster.departures.forms import DETAIL_LABELS
 from muster.departures.models import Departure
 from muster.people.models import Person
 
@@ -53,7 +53,5 @@ def act_on(request: HttpRequest, number: str, action: str, verb) -> HttpResponse
     try:
         verb(departure)
     except ValidationError as exc:
-        for field, msgs in errors_from(exc).items():
-            for m in msgs:
-                messages.error(request, f"{DETAIL_LABELS.get(field, field)}: {m}")
+        flash_refusals(request, exc, label=lambda field: DETAIL_LABELS.get(field, field))
     return redirect("departure-detail", number=departure.number)

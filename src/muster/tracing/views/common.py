@@ -3,12 +3,11 @@ messages naming the field, form targets that take only a POST."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
-from muster.core.errors import errors_from
+from muster.core.errors import flash_refusals
 from muster.tracing import forms
 from muster.tracing.models import (
     TracingRequest,
@@ -23,10 +22,7 @@ def request_for(number: str) -> TracingRequest:
 
 def refusals(request: HttpRequest, exc: ValidationError) -> None:
     """A service's refusal as messages, each naming its field."""
-    for field, msgs in errors_from(exc).items():
-        label = forms.LABELS.get(field, field)
-        for msg in msgs:
-            messages.error(request, msg if field == "__all__" else f"{label}: {msg}")
+    flash_refusals(request, exc, label=lambda field: forms.LABELS.get(field, field))
 
 
 def post_only(view):
