@@ -21,12 +21,14 @@ from muster.tracing.matching.records import (
 from muster.tracing.matching.weights import (
     BLOCK_CAP,
     CONFIDENT_SCORE,
+    JOINT_POOL,
     MIN_COMMUNITY,
     NAME_FIELDS,
     P_BIRTH_NAME,
     SCORED_CANDIDATES,
     U_CLOSE,
     U_FLOOR,
+    UNCLAIMED_BITS,
     YEAR_BUCKETS,
     _label,
     _m,
@@ -36,6 +38,20 @@ from muster.tracing.places import SINJAR
 
 _SHOWN = ("given_name", "father_name", "grandfather_name", "family_name", "mother_name", "alias",
           "sex", "date_of_birth", "birth_year", "place_of_origin")  # fmt: skip
+
+
+def _person_of_request(request: Mapping[str, object]) -> tuple:
+    """What tells two requests for the same person from requests for siblings."""
+    q = _query(check_request(request))
+    return (q.person.names[0], q.person.sex, q.centre)
+
+
+def _same_sought(a: tuple, b: tuple) -> bool:
+    """Two requests that may seek the same person: given names agree, same sex, birth years
+    within two (the families' own uncertainty)."""
+    if _name_level(a[0], b[0]) < 2 or (a[1] and b[1] and a[1] != b[1]):
+        return False
+    return a[2] is None or b[2] is None or abs(a[2] - b[2]) <= 2
 
 
 class TracingIndex:
@@ -129,6 +145,70 @@ class TracingIndex:
             score, reading, levels = self._score(query, self._people[pos], u)
             scored.append((score, -pos, pos, reading, levels))
         return self._ranked(query, scored, top, u)
+
+    def candidates_jointly(
+        self, requests: Iterable[Mapping[str, object]], top: int = 10
+    ) -> dict[str, list[TraceCandidate]]:
+        """Candidates for a batch of requests, each registered person weighed against every
+        request of the batch that it answers (request id -> candidates, best first).
+
+        One registered person is one person sought: a registration that another request of the
+        batch explains far better (the sibling taken the same day, whose given name it bears)
+        is less likely this request's.  Each candidate's score becomes its share of the odds
+        among the requests that claim it and "nobody's request" (:data:`UNCLAIMED_BITS`); the
+        explanation names the other request.  Requests for the same person (two offices, one
+        child: the same given name, sex and birth year) do not compete.
+        """
+        queries = [(str(r.get("record_id") or ""), r) for r in requests]
+        pools: dict[str, list[TraceCandidate]] = {}
+        keys: dict[str, tuple] = {}
+        for rid, request in queries:
+            pools[rid] = self.candidates(request, top=max(top, JOINT_POOL))
+            keys[rid] = _person_of_request(request)
+        claims: dict[str, list[tuple[float, str]]] = defaultdict(list)
+        for rid, found in pools.items():
+            for c in found:
+                claims[c.record_id].append((c.score, rid))
+        out: dict[str, list[TraceCandidate]] = {}
+        for rid, found in pools.items():
+            adjusted = []
+            for n, c in enumerate(found):
+                rivals = [
+                    (s, other)
+                    for s, other in claims[c.record_id]
+                    if other != rid and not _same_sought(keys[rid], keys[other])
+                ]
+                if not rivals:
+                    adjusted.append((c.score, -n, c))
+                    continue
+                total = sum(2.0 ** (s - c.score) for s, _ in rivals)
+                own = 2.0 ** (UNCLAIMED_BITS - c.score) + 1.0
+                penalty = math.log2(1.0 + total / own)
+                score = c.score - penalty
+                best, other = max(rivals)
+                explanation = dict(c.explanation)
+                explanation["other_request"] = {
+                    "level": "answers better" if best > c.score else "answers too",
+                    "request": rid,
+                    "registry": f"{other} ({best:.1f} bits)",
+                    "weight": f"{-penalty:.2f}",
+                }
+                adjusted.append(
+                    (
+                        score,
+                        -n,
+                        TraceCandidate(
+                            c.record_id,
+                            round(score, 2),
+                            score >= CONFIDENT_SCORE,
+                            c.reading,
+                            explanation,
+                        ),
+                    )
+                )
+            adjusted.sort(key=lambda t: (t[0], t[1]), reverse=True)
+            out[rid] = [c for _, _, c in adjusted[:top]]
+        return out
 
     def _ranked(self, query: _Query, scored: list, top: int, u) -> list[TraceCandidate]:
         best = heapq.nlargest(top, scored)

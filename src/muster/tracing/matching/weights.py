@@ -25,6 +25,12 @@ SCORED_CANDIDATES = 400
 # A block larger than this (a common name in a common year) is read only if nothing rarer is.
 BLOCK_CAP = 3000
 
+# Joint matching of a batch (``TracingIndex.candidates_jointly``): candidates read per request,
+# and the odds, in bits, that a registered person is nobody's request in the batch (many of the
+# abducted registered have no request filed yet).
+JOINT_POOL = 30
+UNCLAIMED_BITS = 10.0
+
 P_BIRTH_NAME = 0.5  # registered under the birth name or renamed: no strong prior either way
 
 # m-probabilities per name field and level (agree, close, disagree), for the two states.
