@@ -47,6 +47,7 @@ from muster.tracing.matching.records import RequestError, TraceCandidate, check_
 from muster.tracing.matching.weights import (
     BLOCK_CAP,
     CONFIDENT_SCORE,
+    JOINT_POOL,
     NAME_FIELDS,
     REQUEST_FIELDS,
     SCORED_CANDIDATES,
@@ -55,6 +56,7 @@ from muster.tracing.matching.weights import (
 __all__ = [
     "BLOCK_CAP",
     "CONFIDENT_SCORE",
+    "JOINT_POOL",
     "NAME_FIELDS",
     "REQUEST_FIELDS",
     "SCORED_CANDIDATES",
