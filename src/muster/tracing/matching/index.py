@@ -48,10 +48,10 @@ def _person_of_request(request: Mapping[str, object]) -> tuple:
 
 def _same_sought(a: tuple, b: tuple) -> bool:
     """Two requests that may seek the same person: given names agree, same sex, birth years
-    within two (the families' own uncertainty)."""
+    within a year and a half (a family's year one off)."""
     if _name_level(a[0], b[0]) < 2 or (a[1] and b[1] and a[1] != b[1]):
         return False
-    return a[2] is None or b[2] is None or abs(a[2] - b[2]) <= 2
+    return a[2] is None or b[2] is None or abs(a[2] - b[2]) <= 1.5
 
 
 class TracingIndex:
@@ -154,8 +154,11 @@ class TracingIndex:
 
         One registered person is one person sought: a registration that another request of the
         batch explains far better (the sibling taken the same day, whose given name it bears)
-        is less likely this request's.  Each candidate's score becomes its share of the odds
-        among the requests that claim it and "nobody's request" (:data:`UNCLAIMED_BITS`); the
+        is less likely this request's.  A candidate's score loses ``log2(1 + sum 2^(s' - U))``
+        over the other requests' scores s' for the same registration (U =
+        :data:`UNCLAIMED_BITS`, the odds that a registered person is nobody's request), so that
+        candidates rank by the odds that the registration is this request's person rather
+        than another's or nobody's; a registration nobody else claims keeps its score.  The
         explanation names the other request.  Requests for the same person (two offices, one
         child: the same given name, sex and birth year) do not compete.
         """
@@ -181,9 +184,10 @@ class TracingIndex:
                 if not rivals:
                     adjusted.append((c.score, -n, c))
                     continue
-                total = sum(2.0 ** (s - c.score) for s, _ in rivals)
-                own = 2.0 ** (UNCLAIMED_BITS - c.score) + 1.0
-                penalty = math.log2(1.0 + total / own)
+                # Odds that this registration is this request's person, against its being
+                # another request's or nobody's: 2^score : (2^UNCLAIMED + sum of the rivals'
+                # 2^score).  Shifted so that a registration nobody else claims keeps its score.
+                penalty = math.log2(1.0 + sum(2.0 ** (s - UNCLAIMED_BITS) for s, _ in rivals))
                 score = c.score - penalty
                 best, other = max(rivals)
                 explanation = dict(c.explanation)
