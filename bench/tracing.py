@@ -75,7 +75,13 @@ def run_tracing(ts, joint: bool = True) -> dict:
         found[req["record_id"]] = index.candidates(req, top=JOINT_POOL if joint else TOP)
         times.append(time.perf_counter() - t)
     if joint:
-        found = index.candidates_jointly(ts.requests, top=TOP)
+        found = dict(
+            zip(
+                (r["record_id"] for r in ts.requests),
+                index.candidates_jointly(ts.requests, top=TOP),
+                strict=True,
+            )
+        )
     for rid, cands in found.items():
         cands = cands[:TOP]
         ranked[rid] = [c.record_id for c in cands]
@@ -185,8 +191,8 @@ def run_ceiling(ts) -> dict:
     registration holds nothing of the request but sex, an estimated age and at most a district."""
     from muster.identity import check_record
     from muster.tracing.matching import NAME_FIELDS
-    from muster.tracing.matching.records import _person, _query, check_request
     from muster.tracing.matching.comparisons import _name_level, _place_level
+    from muster.tracing.matching.records import _person, _query, check_request
 
     registry = {r["record_id"]: r for r in ts.registry}
     truth = ts.true_records()
@@ -242,9 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--registered", type=int, default=20_000)
     ap.add_argument("--requests", type=int, default=400)
     ap.add_argument("--systems", default="tracing,single,link,fuzzy")
-    ap.add_argument(
-        "--settings", default="default", help="comma-separated: " + ", ".join(SETTINGS)
-    )
+    ap.add_argument("--settings", default="default", help="comma-separated: " + ", ".join(SETTINGS))
     ap.add_argument(
         "--timing", action="store_true", help="one large run: the matcher only, with memory"
     )
@@ -286,8 +290,11 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(figures)
             print(
                 json.dumps(
-                    {k: round(v, 4) if isinstance(v, float) else v for k, v in figures.items()
-                     if k != "ceiling"}
+                    {
+                        k: round(v, 4) if isinstance(v, float) else v
+                        for k, v in figures.items()
+                        if k != "ceiling"
+                    }
                 ),  # fmt: skip
                 file=sys.stderr,
             )

@@ -20,6 +20,7 @@ from muster.tracing.matching.records import (
 )
 from muster.tracing.matching.weights import (
     BLOCK_CAP,
+    CLAIM_MARGIN,
     CONFIDENT_SCORE,
     JOINT_POOL,
     MIN_COMMUNITY,
@@ -52,6 +53,29 @@ def _same_sought(a: tuple, b: tuple) -> bool:
     if _name_level(a[0], b[0]) < 2 or (a[1] and b[1] and a[1] != b[1]):
         return False
     return a[2] is None or b[2] is None or abs(a[2] - b[2]) <= 1.5
+
+
+def _claimed(c: TraceCandidate, rivals: list[tuple[float, int]], ids: list[str]) -> TraceCandidate:
+    """``c`` weighed against the other requests that claim the same registration.
+
+    The score becomes ``-log2(2^-s + 2^-(e + U))``, a soft minimum of the candidate's own score
+    s and of its margin over the rivals e = s - log2(sum 2^s') shifted by U
+    (:data:`UNCLAIMED_BITS`): ranked by it, candidates rank by the odds that the registration is
+    this request's person rather than another request's or nobody's.  It stays confident if
+    its own score was and no rival comes within :data:`CLAIM_MARGIN` bits of it."""
+    claimed = math.log2(sum(2.0**s for s, _ in rivals))
+    penalty = math.log2(1.0 + 2.0 ** (claimed - UNCLAIMED_BITS))
+    score = round(c.score - penalty, 2)
+    best, j = max(rivals)
+    explanation = dict(c.explanation)
+    explanation["other_request"] = {
+        "level": "claims more" if best > c.score else "claims less",
+        "request": "",
+        "registry": f"{ids[j]} ({best:.1f} bits)",
+        "weight": f"{-penalty:.2f}",
+    }
+    confident = c.confident and c.score - claimed >= CLAIM_MARGIN
+    return TraceCandidate(c.record_id, score, confident, c.reading, explanation)
 
 
 class TracingIndex:
@@ -148,70 +172,45 @@ class TracingIndex:
 
     def candidates_jointly(
         self, requests: Iterable[Mapping[str, object]], top: int = 10
-    ) -> dict[str, list[TraceCandidate]]:
-        """Candidates for a batch of requests, each registered person weighed against every
-        request of the batch that it answers (request id -> candidates, best first).
+    ) -> list[list[TraceCandidate]]:
+        """Candidates for a batch of requests (a list per request, in the requests' order, best
+        first), each registered person weighed against every request of the batch it answers.
 
         One registered person is one person sought: a registration that another request of the
-        batch explains far better (the sibling taken the same day, whose given name it bears)
-        is less likely this request's.  A candidate's score loses ``log2(1 + sum 2^(s' - U))``
+        batch claims strongly (the sibling taken the same day, whose given name it bears) is
+        less likely this request's.  A candidate's score loses ``log2(1 + sum 2^(s' - U))``
         over the other requests' scores s' for the same registration (U =
         :data:`UNCLAIMED_BITS`, the odds that a registered person is nobody's request), so that
         candidates rank by the odds that the registration is this request's person rather
-        than another's or nobody's; a registration nobody else claims keeps its score.  The
-        explanation names the other request.  Requests for the same person (two offices, one
-        child: the same given name, sex and birth year) do not compete.
+        than another's or nobody's; a registration nobody else claims keeps its score.  A
+        candidate stays confident if its own score reaches :data:`CONFIDENT_SCORE` and no
+        other request's comes within :data:`CLAIM_MARGIN` bits (then the score shown may be
+        lower than the threshold: it is the odds against the rivals).  The explanation's ``other_request`` names the strongest rival.  Requests that may seek the
+        same person (two offices, one child: given names agree, same sex, birth years within a
+        year and a half) do not compete.
         """
-        queries = [(str(r.get("record_id") or ""), r) for r in requests]
-        pools: dict[str, list[TraceCandidate]] = {}
-        keys: dict[str, tuple] = {}
-        for rid, request in queries:
-            pools[rid] = self.candidates(request, top=max(top, JOINT_POOL))
-            keys[rid] = _person_of_request(request)
-        claims: dict[str, list[tuple[float, str]]] = defaultdict(list)
-        for rid, found in pools.items():
+        batch = list(requests)
+        pools = [self.candidates(r, top=max(top, JOINT_POOL)) for r in batch]
+        keys = [_person_of_request(r) for r in batch]
+        ids = [str(r.get("record_id") or "") for r in batch]
+        claims: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        for i, found in enumerate(pools):
             for c in found:
-                claims[c.record_id].append((c.score, rid))
-        out: dict[str, list[TraceCandidate]] = {}
-        for rid, found in pools.items():
+                claims[c.record_id].append((c.score, i))
+        out: list[list[TraceCandidate]] = []
+        for i, found in enumerate(pools):
             adjusted = []
             for n, c in enumerate(found):
                 rivals = [
-                    (s, other)
-                    for s, other in claims[c.record_id]
-                    if other != rid and not _same_sought(keys[rid], keys[other])
+                    (s, j)
+                    for s, j in claims[c.record_id]
+                    if j != i and not _same_sought(keys[i], keys[j])
                 ]
-                if not rivals:
-                    adjusted.append((c.score, -n, c))
-                    continue
-                # Odds that this registration is this request's person, against its being
-                # another request's or nobody's: 2^score : (2^UNCLAIMED + sum of the rivals'
-                # 2^score).  Shifted so that a registration nobody else claims keeps its score.
-                penalty = math.log2(1.0 + sum(2.0 ** (s - UNCLAIMED_BITS) for s, _ in rivals))
-                score = c.score - penalty
-                best, other = max(rivals)
-                explanation = dict(c.explanation)
-                explanation["other_request"] = {
-                    "level": "answers better" if best > c.score else "answers too",
-                    "request": rid,
-                    "registry": f"{other} ({best:.1f} bits)",
-                    "weight": f"{-penalty:.2f}",
-                }
-                adjusted.append(
-                    (
-                        score,
-                        -n,
-                        TraceCandidate(
-                            c.record_id,
-                            round(score, 2),
-                            score >= CONFIDENT_SCORE,
-                            c.reading,
-                            explanation,
-                        ),
-                    )
-                )
+                if rivals:
+                    c = _claimed(c, rivals, ids)
+                adjusted.append((c.score, -n, c))
             adjusted.sort(key=lambda t: (t[0], t[1]), reverse=True)
-            out[rid] = [c for _, _, c in adjusted[:top]]
+            out.append([c for _, _, c in adjusted[:top]])
         return out
 
     def _ranked(self, query: _Query, scored: list, top: int, u) -> list[TraceCandidate]:

@@ -27,7 +27,11 @@ class TraceCandidate:
         items = sorted(self.explanation.items(), key=lambda kv: -abs(float(kv[1]["weight"])))
         parts = [f"reading {self.reading}"]
         for field, item in items:
-            if item["level"] == "missing":
+            if field == "other_request":
+                parts.append(
+                    f"another request claims it: {item['registry']} ({float(item['weight']):+.1f})"
+                )
+            elif item["level"] == "missing":
                 parts.append(f"{field} missing")
             else:
                 parts.append(f"{field} {item['level']} ({float(item['weight']):+.1f})")

@@ -30,6 +30,9 @@ BLOCK_CAP = 3000
 # abducted registered have no request filed yet).
 JOINT_POOL = 30
 UNCLAIMED_BITS = 10.0
+# A confident candidate stays confident in a batch only if it is this request's by at least
+# this many bits over every other request that claims the same registration (odds 16:1).
+CLAIM_MARGIN = 4.0
 
 P_BIRTH_NAME = 0.5  # registered under the birth name or renamed: no strong prior either way
 
