@@ -261,10 +261,14 @@ class TracingIndex:
             key = q.person.names[i]
             if not key.folded:
                 continue
-            k = key.skeleton or key.key1
-            agree = max(U_FLOOR, self._tf[i][k] / n)
-            if community:
-                agree = max(agree, self._tf_sinjar[i][k] / self._n_sinjar)
+            agree = U_FLOOR
+            for other in (key, q.alts[i]):
+                if other is None:
+                    continue
+                k = other.skeleton or other.key1
+                agree = max(agree, self._tf[i][k] / n)
+                if community:
+                    agree = max(agree, self._tf_sinjar[i][k] / self._n_sinjar)
             u[field] = (agree, U_CLOSE, max(0.05, 1.0 - agree - U_CLOSE))
         if q.person.place.folded:
             same = max(U_FLOOR, self._place_tf[_place_key(q.person)] / n)
@@ -286,10 +290,17 @@ class TracingIndex:
         return u
 
     def _levels(self, q: _Query, p: _Person) -> dict[str, int]:
-        qn, pn = q.person.names, p.names
+        qn, pn, alts = q.person.names, p.names, q.alts
         levels = {"given_name": max(_name_level(qn[0], pn[0]), _name_level(qn[0], pn[5]))}
+        if alts[0] is not None:
+            alt = alts[0]
+            levels["given_name"] = max(
+                levels["given_name"], _name_level(alt, pn[0]), _name_level(alt, pn[5])
+            )
         for i, field in enumerate(NAME_FIELDS[1:], start=1):
             levels[field] = _name_level(qn[i], pn[i])
+            if alts[i] is not None:
+                levels[field] = max(levels[field], _name_level(alts[i], pn[i]))
         levels["place"] = _place_level(q.person, p)
         levels["year"] = _year_bucket(q, p.year)
         sex = q.person.sex
