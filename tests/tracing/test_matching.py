@@ -220,3 +220,11 @@ def test_two_requests_for_the_same_child_do_not_compete(background):
     assert "other_request" not in first[0].explanation
     assert first[0].score == index.candidates(ELDER_SOUGHT)[0].score
     assert first[0].confident and second[0].confident
+
+
+def test_kurmanji_c_is_read_as_j(background):
+    request = dict(SOUGHT, mother_name="Cîhan", father_name="Hecî")
+    registered = dict(RENAMED, mother_name="Jihan", father_name="Haji")
+    found = {c.record_id: c for c in _index(background, registered).candidates(request, top=50)}
+    assert found["renamed"].explanation["mother_name"]["level"] == "agree"
+    assert found["renamed"].explanation["father_name"]["level"] == "agree"

@@ -46,6 +46,7 @@ def _query_keys(q: _Query) -> Iterable[tuple[str, list[tuple]]]:
         # alias (5) is read under "given": request names are NAME_FIELDS only
         alt = q.alts[i] if i < len(q.alts) else None
         return _skeletons(p.names[i]) | (_skeletons(alt) if alt is not None else set())
+
     if q.centre is not None:
         lo = int(math.floor(q.centre - q.slack)) - YEAR_WINDOW
         hi = int(math.ceil(q.centre + q.slack)) + YEAR_WINDOW
