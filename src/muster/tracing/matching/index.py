@@ -29,7 +29,7 @@ from muster.tracing.matching.weights import (
     SCORED_CANDIDATES,
     U_CLOSE,
     U_FLOOR,
-    UNCLAIMED_BITS,
+    UNCLAIMED_OFFSET,
     YEAR_BUCKETS,
     _label,
     _m,
@@ -55,16 +55,19 @@ def _same_sought(a: tuple, b: tuple) -> bool:
     return a[2] is None or b[2] is None or abs(a[2] - b[2]) <= 1.5
 
 
-def _claimed(c: TraceCandidate, rivals: list[tuple[float, int]], ids: list[str]) -> TraceCandidate:
+def _claimed(
+    c: TraceCandidate, rivals: list[tuple[float, int]], ids: list[str], unclaimed: float
+) -> TraceCandidate:
     """``c`` weighed against the other requests that claim the same registration.
 
     The score becomes ``-log2(2^-s + 2^-(e + U))``, a soft minimum of the candidate's own score
-    s and of its margin over the rivals e = s - log2(sum 2^s') shifted by U
-    (:data:`UNCLAIMED_BITS`): ranked by it, candidates rank by the odds that the registration is
-    this request's person rather than another request's or nobody's.  It stays confident if
+    s and of its margin over the rivals e = s - log2(sum 2^s') shifted by U (``unclaimed``:
+    log2 of the registered less :data:`UNCLAIMED_OFFSET`): ranked by it, candidates rank by
+    the odds that the registration is this request's person rather than another request's or
+    nobody's.  It stays confident if
     its own score was and no rival comes within :data:`CLAIM_MARGIN` bits of it."""
     claimed = math.log2(sum(2.0**s for s, _ in rivals))
-    penalty = math.log2(1.0 + 2.0 ** (claimed - UNCLAIMED_BITS))
+    penalty = math.log2(1.0 + 2.0 ** (claimed - unclaimed))
     score = round(c.score - penalty, 2)
     best, j = max(rivals)
     explanation = dict(c.explanation)
@@ -179,8 +182,9 @@ class TracingIndex:
         One registered person is one person sought: a registration that another request of the
         batch claims strongly (the sibling taken the same day, whose given name it bears) is
         less likely this request's.  A candidate's score loses ``log2(1 + sum 2^(s' - U))``
-        over the other requests' scores s' for the same registration (U =
-        :data:`UNCLAIMED_BITS`, the odds that a registered person is nobody's request), so that
+        over the other requests' scores s' for the same registration (U: the odds that a
+        registered person is nobody's request, log2 of the registered less
+        :data:`UNCLAIMED_OFFSET`, 10 bits at 20,000), so that
         candidates rank by the odds that the registration is this request's person rather
         than another's or nobody's; a registration nobody else claims keeps its score.  A
         candidate stays confident if its own score reaches :data:`CONFIDENT_SCORE` and no
@@ -193,6 +197,7 @@ class TracingIndex:
         pools = [self.candidates(r, top=max(top, JOINT_POOL)) for r in batch]
         keys = [_person_of_request(r) for r in batch]
         ids = [str(r.get("record_id") or "") for r in batch]
+        unclaimed = math.log2(max(2, len(self._people))) - UNCLAIMED_OFFSET
         claims: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for i, found in enumerate(pools):
             for c in found:
@@ -207,7 +212,7 @@ class TracingIndex:
                     if j != i and not _same_sought(keys[i], keys[j])
                 ]
                 if rivals:
-                    c = _claimed(c, rivals, ids)
+                    c = _claimed(c, rivals, ids, unclaimed)
                 adjusted.append((c.score, -n, c))
             adjusted.sort(key=lambda t: (t[0], t[1]), reverse=True)
             out.append([c for _, _, c in adjusted[:top]])

@@ -25,11 +25,14 @@ SCORED_CANDIDATES = 400
 # A block larger than this (a common name in a common year) is read only if nothing rarer is.
 BLOCK_CAP = 3000
 
-# Joint matching of a batch (``TracingIndex.candidates_jointly``): candidates read per request,
-# and the odds, in bits, that a registered person is nobody's request in the batch (many of the
-# abducted registered have no request filed yet).
+# Joint matching of a batch (``TracingIndex.candidates_jointly``): candidates read per request.
 JOINT_POOL = 30
-UNCLAIMED_BITS = 10.0
+# The odds, in bits, that a registered person is nobody's request rather than one given
+# request's: about one in as many as are registered (log2 n), less what the score overstates
+# by taking the fields as independent; 4.3 bits, so 10 bits at 20,000 registered, set on the
+# benchmark's tuning seeds (1-3; 6 to 14 bits tried there, 10 best).  It grows with the
+# registry because the scores do (a village's or a name's chance agreement is rarer).
+UNCLAIMED_OFFSET = 4.3
 # A confident candidate stays confident in a batch only if it is this request's by at least
 # this many bits over every other request that claims the same registration (odds 16:1).
 CLAIM_MARGIN = 4.0
