@@ -1,10 +1,13 @@
 """Tracing benchmark: families' requests against the registered, renamed children and grown ages.
 
-For each seed, generates a tracing set (muster.scenario.tracing: abducted persons registered
-under captors' names with estimated ages, requests in Kurmanji, Latin or Arabic spelling, a
-share of requests for persons not registered) and runs, on the same files:
+For each setting and seed, generates a tracing set (muster.scenario.tracing: abducted persons
+registered under captors' names with estimated ages, requests in Kurmanji, Latin or Arabic
+spelling, a share of requests for persons not registered; a setting changes the generator's
+knobs, see SETTINGS) and runs, on the same files:
 
-- ``tracing``: muster.tracing.matching.TracingIndex (the matcher of `muster trace match`);
+- ``tracing``: muster.tracing.matching.TracingIndex, the requests weighed together
+  (``candidates_jointly``, as `muster trace match` does with a file);
+- ``single``: the same matcher, each request alone (``candidates``, as the live services);
 - ``link``: plain identity linking (muster.identity.link, as `muster match link`, every
   candidate pair kept and ranked by match weight; confident = at or above its link threshold);
 - ``fuzzy``: rapidfuzz token_sort_ratio on the full name (given, father, grandfather, family)
@@ -12,9 +15,11 @@ share of requests for persons not registered) and runs, on the same files:
 
 Reports recall@1 and recall@5 of the true person among each request's candidates, mean
 candidates per request (top 10), the share of requests with no registered person that get a
-confident first candidate (false-confident rate), and time.  Tune on seeds 1-3, judge on 4-8:
+confident first candidate (false-confident rate), and time; and what the true person's
+registration keeps of the request (the ceiling).  Tuned on the default setting, seeds 1-3;
+judge on seeds 4-8 and on the other settings:
 
-    python bench/tracing.py --seeds 4,5,6,7,8 --registered 20000 --requests 400
+    python bench/tracing.py --seeds 4,5,6,7,8 --settings default,harsh,mild,arabic,kurmanji
     python bench/tracing.py --timing --registered 1000000 --requests 400 --seeds 4 --systems tracing
 """
 
