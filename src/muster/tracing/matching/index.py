@@ -55,30 +55,21 @@ def _same_sought(a: tuple, b: tuple) -> bool:
     return a[2] is None or b[2] is None or abs(a[2] - b[2]) <= 1.5
 
 
-def _claimed(
-    c: TraceCandidate, rivals: list[tuple[float, int]], ids: list[str], unclaimed: float
-) -> TraceCandidate:
-    """``c`` weighed against the other requests that claim the same registration.
+def _claim_penalty(
+    score: float, rivals: list[tuple[float, int]], unclaimed: float
+) -> tuple[float, bool]:
+    """What the other requests' claims on a registration cost a candidate, and whether it may
+    stay confident.
 
     The score becomes ``-log2(2^-s + 2^-(e + U))``, a soft minimum of the candidate's own score
     s and of its margin over the rivals e = s - log2(sum 2^s') shifted by U (``unclaimed``:
     log2 of the registered less :data:`UNCLAIMED_OFFSET`): ranked by it, candidates rank by
     the odds that the registration is this request's person rather than another request's or
-    nobody's.  It stays confident if
-    its own score was and no rival comes within :data:`CLAIM_MARGIN` bits of it."""
+    nobody's.  It stays confident if its own score was and no rival comes within
+    :data:`CLAIM_MARGIN` bits of it."""
     claimed = math.log2(sum(2.0**s for s, _ in rivals))
     penalty = math.log2(1.0 + 2.0 ** (claimed - unclaimed))
-    score = round(c.score - penalty, 2)
-    best, j = max(rivals)
-    explanation = dict(c.explanation)
-    explanation["other_request"] = {
-        "level": "claims more" if best > c.score else "claims less",
-        "request": "",
-        "registry": f"{ids[j]} ({best:.1f} bits)",
-        "weight": f"{-penalty:.2f}",
-    }
-    confident = c.confident and c.score - claimed >= CLAIM_MARGIN
-    return TraceCandidate(c.record_id, score, confident, c.reading, explanation)
+    return penalty, score - claimed >= CLAIM_MARGIN
 
 
 class TracingIndex:
@@ -189,33 +180,56 @@ class TracingIndex:
         than another's or nobody's; a registration nobody else claims keeps its score.  A
         candidate stays confident if its own score reaches :data:`CONFIDENT_SCORE` and no
         other request's comes within :data:`CLAIM_MARGIN` bits (then the score shown may be
-        lower than the threshold: it is the odds against the rivals).  The explanation's ``other_request`` names the strongest rival.  Requests that may seek the
-        same person (two offices, one child: given names agree, same sex, birth years within a
+        lower than the threshold: it is the odds against the rivals).  The explanation's
+        ``other_request`` names the strongest rival.  Requests that may seek the same person (two offices, one child: given names agree, same sex, birth years within a
         year and a half) do not compete.
         """
         batch = list(requests)
-        pools = [self.candidates(r, top=max(top, JOINT_POOL)) for r in batch]
+        pool = max(top, JOINT_POOL)
+        prepared = []  # per request: query, chance, its best (score, -pos, pos, reading, levels)
+        for request in batch:
+            query = _query(check_request(request))
+            positions = self._retrieve(query)
+            u = self._chance(query) if positions else {}
+            scored = []
+            for pos in positions:
+                score, reading, levels = self._score(query, self._people[pos], u)
+                scored.append((round(score, 2), -pos, pos, reading, levels))
+            prepared.append((query, u, heapq.nlargest(pool, scored)))
         keys = [_person_of_request(r) for r in batch]
         ids = [str(r.get("record_id") or "") for r in batch]
         unclaimed = math.log2(max(2, len(self._people))) - UNCLAIMED_OFFSET
-        claims: dict[str, list[tuple[float, int]]] = defaultdict(list)
-        for i, found in enumerate(pools):
-            for c in found:
-                claims[c.record_id].append((c.score, i))
+        claims: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        for i, (_, _, best) in enumerate(prepared):
+            for score, _, pos, _, _ in best:
+                claims[pos].append((score, i))
         out: list[list[TraceCandidate]] = []
-        for i, found in enumerate(pools):
+        for i, (query, u, best) in enumerate(prepared):
             adjusted = []
-            for n, c in enumerate(found):
+            for n, entry in enumerate(best):
+                score, pos = entry[0], entry[2]
                 rivals = [
-                    (s, j)
-                    for s, j in claims[c.record_id]
-                    if j != i and not _same_sought(keys[i], keys[j])
+                    (s, j) for s, j in claims[pos] if j != i and not _same_sought(keys[i], keys[j])
                 ]
-                if rivals:
-                    c = _claimed(c, rivals, ids, unclaimed)
-                adjusted.append((c.score, -n, c))
+                penalty, keeps = _claim_penalty(score, rivals, unclaimed) if rivals else (0, True)
+                adjusted.append((round(score - penalty, 2), -n, entry, rivals, penalty, keeps))
             adjusted.sort(key=lambda t: (t[0], t[1]), reverse=True)
-            out.append([c for _, _, c in adjusted[:top]])
+            found = []
+            for shown, _, (score, _, pos, reading, levels), rivals, penalty, keeps in adjusted[
+                :top
+            ]:
+                explanation = self._explain(query, pos, levels, reading, u)
+                if rivals:
+                    claim, j = max(rivals)
+                    explanation["other_request"] = {
+                        "level": "claims more" if claim > score else "claims less",
+                        "request": "",
+                        "registry": f"{ids[j]} ({claim:.1f} bits)",
+                        "weight": f"{-penalty:.2f}",
+                    }
+                confident = score >= CONFIDENT_SCORE and keeps
+                found.append(TraceCandidate(self._ids[pos], shown, confident, reading, explanation))
+            out.append(found)
         return out
 
     def _ranked(self, query: _Query, scored: list, top: int, u) -> list[TraceCandidate]:
