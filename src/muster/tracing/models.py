@@ -181,6 +181,14 @@ class TracingRequest(models.Model):
         return day.year - year < CHILD_AGE
 
 
+# Statuses in which a request is still being worked on (matched, verified).
+ACTIVE = (
+    TracingRequest.Status.OPEN,
+    TracingRequest.Status.CANDIDATE_FOUND,
+    TracingRequest.Status.VERIFYING,
+)
+
+
 class TracingCandidate(models.Model):
     """A registered person the matcher proposes for a request, and what the caseworkers decided."""
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from muster.access import policy
 from muster.access.decorators import requires
+from muster.access.projection import mark_tracing_interest
 from muster.audit import services as audit
 from muster.core.errors import Message
 from muster.core.paging import paginate
@@ -175,6 +176,9 @@ def departure_detail(request: HttpRequest, number: str) -> HttpResponse:
             persons=len(lines),
         )
     may_manage = policy.may_act_at(user, "departure.manage", departure.from_facility_id)
+    # Who on the convoy a tracing caseworker is working on (the bare flag, for the roles that
+    # may see it: access.policy.TRACING_INTEREST_FIELDS).
+    mark_tracing_interest([line.person for line in lines], policy.person_fields(user))
     context = {
         "departure": departure,
         "lines": lines,

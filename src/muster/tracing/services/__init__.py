@@ -14,6 +14,7 @@ from muster.tracing.services.candidates import (
     check_registrations,
     find_candidates,
     on_household_registered,
+    on_person_corrected,
 )
 from muster.tracing.services.decisions import (
     DECISIONS,
@@ -54,6 +55,7 @@ __all__ = [
     "needs_second_officer",
     "on_departure_confirmed",
     "on_household_registered",
+    "on_person_corrected",
     "open_request",
     "record_best_interests",
     "record_reunification_receipt",

@@ -13,7 +13,7 @@ from muster.audit import services as audit
 from muster.core.numbering import new_number
 from muster.core.parsing import parse_day, parse_int
 from muster.tracing.audit_actions import TracingAction
-from muster.tracing.models import Source, TracingRequest
+from muster.tracing.models import ACTIVE, Source, TracingRequest
 
 # What a caller may give for a request (a form, an API body, a file's row).
 TEXT_FIELDS = (
@@ -38,12 +38,6 @@ REQUEST_FIELDS = (*TEXT_FIELDS, "sex", "birth_year", "age_at_separation", "separ
 PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 SEXES = {"": "", "M": "M", "F": "F", "U": "", "MALE": "M", "FEMALE": "F"}
-# Statuses in which a request is still being worked on (matched, verified).
-ACTIVE = (
-    TracingRequest.Status.OPEN,
-    TracingRequest.Status.CANDIDATE_FOUND,
-    TracingRequest.Status.VERIFYING,
-)
 
 
 def _err(field: str, message: str, code: str) -> ValidationError:
