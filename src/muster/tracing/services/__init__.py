@@ -27,10 +27,12 @@ from muster.tracing.services.decisions import (
 from muster.tracing.services.registry import REGISTRY, request_records, reset
 from muster.tracing.services.requests import (
     ACTIVE,
+    MAX_PHOTO_BYTES,
     REQUEST_FIELDS,
     clean_fields,
     close_request,
     open_request,
+    read_photo,
     update_request,
 )
 from muster.tracing.services.reunification import (
@@ -42,6 +44,7 @@ from muster.tracing.services.reunification import (
 __all__ = [
     "ACTIVE",
     "DECISIONS",
+    "MAX_PHOTO_BYTES",
     "MIN_STORED",
     "REGISTRY",
     "REQUEST_FIELDS",
@@ -57,6 +60,7 @@ __all__ = [
     "on_household_registered",
     "on_person_corrected",
     "open_request",
+    "read_photo",
     "record_best_interests",
     "record_reunification_receipt",
     "record_verification_step",

@@ -273,8 +273,27 @@ def update_request(
         request=request,
         detail={"fields": [k for k in changed if k != "photo_content_type"]},
     )
-    _match_after_commit(req.pk)
+    if set(changed) - {"photo", "photo_content_type"}:
+        _match_after_commit(req.pk)  # a new photo alone changes nothing the matcher reads
     return req
+
+
+@transaction.atomic
+def read_photo(
+    req: TracingRequest, *, by, request=None, via: str = "web"
+) -> tuple[bytes, str] | None:
+    """The request's photo and its content type (``None`` when it has none), the read audited: a
+    face of a person sought is as sensitive as the request itself."""
+    if not req.photo_content_type or req.photo is None:
+        return None
+    audit.record(
+        TracingAction.TRACING_REQUEST_PHOTO_READ,
+        actor=by,
+        obj=req,
+        request=request,
+        detail={"via": via},
+    )
+    return bytes(req.photo), req.photo_content_type
 
 
 @transaction.atomic
