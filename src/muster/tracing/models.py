@@ -181,6 +181,43 @@ class TracingRequest(models.Model):
         return day.year - year < CHILD_AGE
 
 
+# What a caller may give for a request (a form, an API body, a file's row), in the order the
+# pages, the API, the import report and the exports use: the person sought, then who asks. The one
+# list: the services, the import's rows and the API's shapes derive theirs from it.
+SOUGHT_FIELDS = (
+    "given_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "mother_name",
+    "other_names",
+    "sex",
+    "birth_year",
+    "age_at_separation",
+    "separation_date",
+    "separation_place",
+    "separation_pcode",
+    "distinguishing_marks",
+)
+REQUESTER_FIELDS = (
+    "requester_name",
+    "requester_relationship",
+    "requester_contact",
+    "office",
+    "notes",
+)
+REQUEST_FIELDS = (*SOUGHT_FIELDS, *REQUESTER_FIELDS)
+# The fields that are not free text (checked and converted by the service).
+CODED_FIELDS = ("sex", "birth_year", "age_at_separation", "separation_date")
+TEXT_FIELDS = tuple(f for f in REQUEST_FIELDS if f not in CODED_FIELDS)
+LONG_TEXT_MAX = 5000
+
+
+def text_limit(name: str) -> int:
+    """The most characters a text field of a request keeps: its column's, or 5000 for long text."""
+    return TracingRequest._meta.get_field(name).max_length or LONG_TEXT_MAX
+
+
 # Statuses in which a request is still being worked on (matched, verified).
 ACTIVE = (
     TracingRequest.Status.OPEN,

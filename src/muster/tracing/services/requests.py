@@ -13,27 +13,15 @@ from muster.audit import services as audit
 from muster.core.numbering import new_number
 from muster.core.parsing import parse_day, parse_int
 from muster.tracing.audit_actions import TracingAction
-from muster.tracing.models import ACTIVE, Source, TracingRequest
-
-# What a caller may give for a request (a form, an API body, a file's row).
-TEXT_FIELDS = (
-    "given_name",
-    "father_name",
-    "grandfather_name",
-    "family_name",
-    "mother_name",
-    "other_names",
-    "separation_place",
-    "separation_pcode",
-    "distinguishing_marks",
-    "requester_name",
-    "requester_relationship",
-    "requester_contact",
-    "office",
-    "notes",
+from muster.tracing.models import (
+    ACTIVE,
+    REQUEST_FIELDS,
+    TEXT_FIELDS,
+    Source,
+    TracingRequest,
+    text_limit,
 )
-LONG_TEXT = frozenset({"other_names", "distinguishing_marks", "notes"})
-REQUEST_FIELDS = (*TEXT_FIELDS, "sex", "birth_year", "age_at_separation", "separation_date")
+
 # Photos as people.services accepts them: JPEG or PNG, at most 2 MB.
 PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
@@ -64,11 +52,7 @@ def clean_fields(fields: Mapping[str, object], *, partial: bool = False) -> dict
         value = fields.get(key)
         if key in TEXT_FIELDS:
             text = "" if value is None else str(value).strip()
-            limit = 300 if key == "requester_contact" else 200
-            if key in LONG_TEXT:
-                limit = 5000
-            if key == "separation_pcode":
-                limit = 40
+            limit = text_limit(key)
             if any(ord(c) < 32 and c not in "\n\t" for c in text):
                 errors[key] = [
                     ValidationError(_("contains a control character"), code="control_character")
