@@ -100,6 +100,10 @@ class TracingRequest(models.Model):
         verbose_name=_("reunification"),
     )
     reunited_at = models.DateTimeField(null=True, blank=True)
+    # A search of the whole registry asked for (opening, a change, "search again") and the last one
+    # done by the worker: while the first is later, the caseworker is told the search is running.
+    search_asked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    searched_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -165,6 +169,13 @@ class TracingRequest(models.Model):
         if self.age_at_separation is not None and self.separation_date:
             return self.separation_date.year - self.age_at_separation
         return None
+
+    @property
+    def searching(self) -> bool:
+        """Is a search of the registry asked for and not done yet (queued or running)?"""
+        return self.search_asked_at is not None and (
+            self.searched_at is None or self.searched_at < self.search_asked_at
+        )
 
     def child_on(self, day) -> bool:
         """Under 18 at separation (by the age given, or by the birth year and the date), or on ``day``

@@ -15,6 +15,7 @@ from muster.tracing.services.candidates import (
     find_candidates,
     on_household_registered,
     on_person_corrected,
+    search_again,
 )
 from muster.tracing.services.decisions import (
     DECISIONS,
@@ -67,5 +68,6 @@ __all__ = [
     "request_records",
     "reset",
     "reunify",
+    "search_again",
     "update_request",
 ]

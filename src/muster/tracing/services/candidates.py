@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -22,7 +23,7 @@ from muster.tracing.audit_actions import TracingAction
 from muster.tracing.matching import TraceCandidate
 from muster.tracing.models import TracingCandidate, TracingRequest
 from muster.tracing.services.registry import REGISTRY, request_records, requests_reading
-from muster.tracing.services.requests import ACTIVE
+from muster.tracing.services.requests import ACTIVE, must_be_active
 
 logger = logging.getLogger("muster.tracing.services")
 
@@ -108,6 +109,7 @@ def find_candidates(req: TracingRequest, *, by=None, request=None) -> int:
         return 0
     found = _best(REGISTRY.sync(), req)
     stored, confident = _store(req, found, replace=True)
+    TracingRequest.objects.filter(pk=req.pk).update(searched_at=timezone.now())
     audit.record(
         TracingAction.TRACING_CANDIDATES_FIND,
         actor=by,
@@ -119,10 +121,14 @@ def find_candidates(req: TracingRequest, *, by=None, request=None) -> int:
 
 
 @task()
-def match_request_task(request_id: int) -> int:
-    """The background worker's half of :func:`match_request_after_commit`."""
+def match_request_task(request_id: int, by_id: int | None = None) -> int:
+    """The background worker's half of :func:`match_request_after_commit`; ``by_id``: the
+    caseworker who asked (named in the search's audit event)."""
     req = TracingRequest.objects.filter(pk=request_id).first()
-    return find_candidates(req) if req is not None else 0
+    if req is None:
+        return 0
+    by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
+    return find_candidates(req, by=by)
 
 
 @task()
@@ -137,16 +143,29 @@ def check_corrected_task(person_ids: list[int]) -> int:
     return check_registrations(person_ids, corrected=True)
 
 
-def match_request_after_commit(request_id: int) -> None:
+def match_request_after_commit(request_id: int, by_id: int | None = None) -> None:
     """Match a new or changed request once its transaction has committed, in the background
     worker: the worker keeps the registry's index built, while a web process would first have to
-    build it (seconds at 20,000 registered, minutes at a million) in the officer's request."""
-    transaction.on_commit(lambda: _enqueue(match_request_task, request_id))
+    build it (seconds at 20,000 registered, minutes at a million) in the officer's request. The
+    request notes that a search is asked for (its page says so until the worker is done)."""
+    TracingRequest.objects.filter(pk=request_id).update(search_asked_at=timezone.now())
+    transaction.on_commit(lambda: _enqueue(match_request_task, request_id, by_id))
 
 
-def _enqueue(job, argument) -> None:
+@transaction.atomic
+def search_again(req: TracingRequest, *, by, request=None) -> TracingRequest:
+    """A caseworker asks for the whole registry to be searched again for ``req``: queued to the
+    background worker (its audit event, ``tracing.candidates.find``, names the caseworker)."""
+    req = TracingRequest.objects.select_for_update().get(pk=req.pk)
+    must_be_active(req)
+    match_request_after_commit(req.pk, getattr(by, "pk", None))
+    req.refresh_from_db()
+    return req
+
+
+def _enqueue(job, *arguments) -> None:
     try:
-        job.enqueue(argument)
+        job.enqueue(*arguments)
     except Exception as exc:  # noqa: BLE001 - opening or registering must not fail on the queue
         logger.error("tracing job %s not queued (%s)", job.name, type(exc).__name__)
 

@@ -224,7 +224,8 @@ def _locked(req: TracingRequest) -> TracingRequest:
     return TracingRequest.objects.select_for_update().get(pk=req.pk)
 
 
-def _must_be_active(req: TracingRequest) -> None:
+def must_be_active(req: TracingRequest) -> None:
+    """Refuse (code ``request_not_active``) a change to a request reunited or closed."""
     if req.status not in ACTIVE:
         raise _err(
             "status",
@@ -239,7 +240,7 @@ def update_request(
 ) -> TracingRequest:
     """Change what a request says (only the fields given); it is matched again afterwards."""
     req = _locked(req)
-    _must_be_active(req)
+    must_be_active(req)
     clean = clean_fields(fields, partial=True)
     merged = {k: getattr(req, k) for k in REQUEST_FIELDS} | clean
     _check_whole(merged)
@@ -287,7 +288,7 @@ def close_request(req: TracingRequest, *, reason: str, by, request=None) -> Trac
     if not reason:
         raise _err("reason", _("say why the request is closed"), "reason_required")
     req = _locked(req)
-    _must_be_active(req)
+    must_be_active(req)
     req.status = TracingRequest.Status.CLOSED
     req.closed_reason = reason[:2000]
     req.updated_at = timezone.now()
