@@ -33,3 +33,16 @@ def test_a_text_longer_than_its_column_is_refused_by_name(caseworkers):
     )
     assert [(e.field, e.code) for e in errors] == [("requester_relationship", "too_long")]
     assert not TracingRequest.objects.exists()
+
+
+def test_a_search_is_shown_running_only_for_a_request_still_worked_on():
+    import datetime as dt
+
+    asked = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    req = TracingRequest(status="open", search_asked_at=asked)
+    assert req.searching
+    req.searched_at = asked + dt.timedelta(seconds=1)
+    assert not req.searching
+    # The worker leaves a closed or reunited request alone: it must not poll forever.
+    closed = TracingRequest(status="closed", search_asked_at=asked)
+    assert not closed.searching

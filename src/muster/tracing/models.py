@@ -173,8 +173,10 @@ class TracingRequest(models.Model):
     @property
     def searching(self) -> bool:
         """Is a search of the registry asked for and not done yet (queued or running)?"""
-        return self.search_asked_at is not None and (
-            self.searched_at is None or self.searched_at < self.search_asked_at
+        return (
+            self.status in ACTIVE
+            and self.search_asked_at is not None
+            and (self.searched_at is None or self.searched_at < self.search_asked_at)
         )
 
     def child_on(self, day) -> bool:
