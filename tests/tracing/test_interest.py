@@ -74,6 +74,13 @@ def test_the_repatriation_officer_sees_the_bare_flag_on_page_manifest_and_api(so
     rows = api.get(f"/api/departures/{departure.number}/").json()["manifest"]
     assert {r["person"] for r in rows if r["tracing_interest"]} == {first.number}
     _no_secret(str(rows), req, "api manifest")
+    # Planning another departure (this one called off): the list to tick from carries the flag.
+    departures.cancel_departure(departure, reason="convoy postponed", by=user)
+    planning = web.get(
+        "/departures/new/",
+        {"from_facility": departure.from_facility_id, "numbers": f"{first.number} {other.number}"},
+    ).content.decode()
+    assert planning.count(FLAG) == 1 and first.number in planning and other.number in planning
 
 
 @pytest.mark.parametrize(
@@ -87,6 +94,10 @@ def test_other_roles_do_not_learn_the_flag(role, sought, facilities):
     for response in (
         web.get(f"/people/{first.number}/"),
         web.get(f"/departures/{departure.number}/"),
+        web.get(
+            "/departures/new/",
+            {"from_facility": departure.from_facility_id, "numbers": first.number},
+        ),
         api.get(f"/api/people/{first.number}/"),
         api.get("/api/people/", {"q": first.given_name}),
         api.get(f"/api/departures/{departure.number}/"),

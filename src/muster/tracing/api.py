@@ -56,7 +56,8 @@ def _request_body(serializer_data, raw) -> dict:
     create=extend_schema(
         request=RequestInputSerializer,
         responses={201: TracingRequestSerializer},
-        description="Open a tracing request; it is matched against the registry at once.",
+        description="Open a tracing request; the background worker matches it against the registry "
+        "(its candidates follow; see the candidates endpoint).",
     ),
     partial_update=extend_schema(
         request=RequestInputSerializer, responses=TracingRequestSerializer

@@ -97,6 +97,7 @@ def departure_new(request: HttpRequest) -> HttpResponse:
                 whole_households=bool(filters["whole_households"]),
             ).select_related("household")[: MAX_PREVIEW + 1]
         )
+        mark_tracing_interest(candidates, policy.person_fields(user))
     if request.method == "POST" and "plan" in request.POST:
         ids = parse_ids(request.POST.getlist("person"))
         persons = [p for p in candidates if p.pk in ids]
