@@ -5,13 +5,14 @@ What each counts:
   category of their current decision (``""`` if none);
 - arrivals: a placement in state ``placed``, under its facility, the quarter hour of ``started_at``
   and its person's current category;
-- population: a current placement in state ``placed``, under its facility;
+- population: a current placement in state ``placed``, under its facility and its person's sex
+  and year of birth (:func:`~muster.reports.counters.born_sql`);
 - children: an unaccompanied or separated child not merged away, under the facility or movement of
   their current placement (0 and 0 when they have none);
 - receipts: a manifest line received, under its movement and the quarter hour at or after its
   ``resolved_at``.
-A person row changes registrations and children; a placement row arrivals, population and
-children; a manifest line receipts; a current decision moves its person's registration and placed
+A person row changes registrations, children and population (sex, dates of birth); a placement
+row arrivals, population and children; a manifest line receipts; a current decision moves its person's registration and placed
 placements from ``""`` to its category (and back when it stops being current).
 """
 
@@ -26,10 +27,12 @@ from muster.reports.counters import (
     PREFIX,
     RECEIPTS,
     REGISTRATIONS,
+    born_sql,
     bucket_after_sql,
     bucket_sql,
     child_flagged_sql,
     child_kind_sql,
+    population_key_sql,
 )
 
 # --- SQLite: one trigger per row ------------------------------------------------------------------
@@ -78,15 +81,40 @@ def sqlite() -> list[str]:
             f"AND category = {cat(row + '.person_id')};"
         )
 
+    pop_keys = "facility_id, sex, born"
+    placed_now = "pl.is_current AND pl.state = 'placed'"
+
     def pop_add(row, when):
+        """A placement row's count, under its person's key (none while the person is missing)."""
         return _s_add(
-            POPULATION, "facility_id", "persons", f"SELECT {row}.facility_id, 1 WHERE {when}"
-        )
+            POPULATION, pop_keys, "persons",
+            f"SELECT {population_key_sql(row, 'p', 'sqlite')}, 1 FROM {PERSON} p "
+            f"WHERE p.id = {row}.person_id AND {when}",
+        )  # fmt: skip
 
     def pop_sub(row, when):
         return (
-            f"UPDATE {POPULATION} SET persons = persons - 1 WHERE {when} "
-            f"AND facility_id = {row}.facility_id;"
+            f"UPDATE {POPULATION} SET persons = persons - 1 WHERE {when} AND ({pop_keys}) = "
+            f"(SELECT {population_key_sql(row, 'p', 'sqlite')} FROM {PERSON} p "
+            f"WHERE p.id = {row}.person_id);"
+        )
+
+    def person_pop_add(row):
+        """A person row's count, under the facility of their current placement there."""
+        return _s_add(
+            POPULATION, pop_keys, "persons",
+            f"SELECT {population_key_sql('pl', row, 'sqlite')}, COUNT(*) FROM {PLACEMENT} pl "
+            f"WHERE pl.person_id = {row}.id AND {placed_now} GROUP BY 1",
+        )  # fmt: skip
+
+    def person_pop_sub(row):
+        return (
+            f"UPDATE {POPULATION} SET persons = persons - (SELECT COUNT(*) FROM {PLACEMENT} pl "
+            f"WHERE pl.person_id = {row}.id AND {placed_now} "
+            f"AND pl.facility_id = {POPULATION}.facility_id) "
+            f"WHERE sex = {row}.sex AND born = {born_sql(row, 'sqlite')} AND facility_id IN "
+            f"(SELECT pl.facility_id FROM {PLACEMENT} pl WHERE pl.person_id = {row}.id "
+            f"AND {placed_now});"
         )
 
     def rec_add(row, when):
@@ -205,6 +233,16 @@ def sqlite() -> list[str]:
         "OR OLD.person_id IS NOT NEW.person_id))"
     )
     none = ("0", "0")
+    born_changed = (
+        "OLD.sex IS NOT NEW.sex OR OLD.date_of_birth IS NOT NEW.date_of_birth "
+        "OR OLD.birth_year IS NOT NEW.birth_year OR OLD.id IS NOT NEW.id"
+    )
+    population = [
+        trigger(PERSON, "pop_ins", "INSERT", "1", person_pop_add("NEW")),
+        trigger(PERSON, "pop_del", "DELETE", "1", person_pop_sub("OLD")),
+        trigger(PERSON, "pop_upd", "UPDATE", born_changed,
+                person_pop_sub("OLD") + "\n" + person_pop_add("NEW")),
+    ]  # fmt: skip
 
     def key(row):
         return (f"COALESCE({row}.facility_id, 0)", f"COALESCE({row}.movement_id, 0)")
@@ -229,76 +267,80 @@ def sqlite() -> list[str]:
             + "\n" + child_move("NEW.person_id", none, key("NEW"), "NEW.is_current"),
         ),
     ]  # fmt: skip
-    return children + [
-        trigger(LINE, "ins", "INSERT", new_received, rec_add("NEW", "1")),
-        trigger(LINE, "del", "DELETE", old_received, rec_sub("OLD", "1")),
-        trigger(
-            LINE,
-            "upd",
-            "UPDATE",
-            line_changed,
-            rec_sub("OLD", old_received) + "\n" + rec_add("NEW", new_received),
-        ),  # fmt: skip
-        trigger(PERSON, "ins", "INSERT", "NEW.merged_into_id IS NULL", reg_add("NEW", "1")),
-        trigger(PERSON, "del", "DELETE", "OLD.merged_into_id IS NULL", reg_sub("OLD", "1")),
-        trigger(
-            PERSON,
-            "upd",
-            "UPDATE",
-            person_changed,
-            reg_sub("OLD", "OLD.merged_into_id IS NULL")
-            + "\n"
-            + reg_add("NEW", "NEW.merged_into_id IS NULL"),
-        ),  # fmt: skip
-        trigger(
-            DECISION,
-            "ins",
-            "INSERT",
-            "NEW.is_current",
-            move("NEW.person_id", "''", "NEW.category", "1"),
-        ),  # fmt: skip
-        trigger(
-            DECISION,
-            "del",
-            "DELETE",
-            "OLD.is_current",
-            move("OLD.person_id", "OLD.category", "''", "1"),
-        ),  # fmt: skip
-        trigger(
-            DECISION,
-            "upd",
-            "UPDATE",
-            decision_changed,
-            move("OLD.person_id", "OLD.category", "''", "OLD.is_current")
-            + "\n"
-            + move("NEW.person_id", "''", "NEW.category", "NEW.is_current"),
-        ),  # fmt: skip
-        trigger(
-            PLACEMENT,
-            "ins",
-            "INSERT",
-            new_placed,
-            arr_add("NEW", "1") + "\n" + pop_add("NEW", "NEW.is_current"),
-        ),  # fmt: skip
-        trigger(
-            PLACEMENT,
-            "del",
-            "DELETE",
-            old_placed,
-            arr_sub("OLD", "1") + "\n" + pop_sub("OLD", "OLD.is_current"),
-        ),  # fmt: skip
-        trigger(
-            PLACEMENT,
-            "upd",
-            "UPDATE",
-            placement_changed,
-            "\n".join(
-                [
-                    arr_sub("OLD", old_placed),
-                    pop_sub("OLD", f"{old_placed} AND OLD.is_current"),
-                    arr_add("NEW", new_placed),
-                    pop_add("NEW", f"{new_placed} AND NEW.is_current"),
-                ]
-            ),
-        ),  # fmt: skip
-    ]
+    return (
+        population
+        + children
+        + [
+            trigger(LINE, "ins", "INSERT", new_received, rec_add("NEW", "1")),
+            trigger(LINE, "del", "DELETE", old_received, rec_sub("OLD", "1")),
+            trigger(
+                LINE,
+                "upd",
+                "UPDATE",
+                line_changed,
+                rec_sub("OLD", old_received) + "\n" + rec_add("NEW", new_received),
+            ),  # fmt: skip
+            trigger(PERSON, "ins", "INSERT", "NEW.merged_into_id IS NULL", reg_add("NEW", "1")),
+            trigger(PERSON, "del", "DELETE", "OLD.merged_into_id IS NULL", reg_sub("OLD", "1")),
+            trigger(
+                PERSON,
+                "upd",
+                "UPDATE",
+                person_changed,
+                reg_sub("OLD", "OLD.merged_into_id IS NULL")
+                + "\n"
+                + reg_add("NEW", "NEW.merged_into_id IS NULL"),
+            ),  # fmt: skip
+            trigger(
+                DECISION,
+                "ins",
+                "INSERT",
+                "NEW.is_current",
+                move("NEW.person_id", "''", "NEW.category", "1"),
+            ),  # fmt: skip
+            trigger(
+                DECISION,
+                "del",
+                "DELETE",
+                "OLD.is_current",
+                move("OLD.person_id", "OLD.category", "''", "1"),
+            ),  # fmt: skip
+            trigger(
+                DECISION,
+                "upd",
+                "UPDATE",
+                decision_changed,
+                move("OLD.person_id", "OLD.category", "''", "OLD.is_current")
+                + "\n"
+                + move("NEW.person_id", "''", "NEW.category", "NEW.is_current"),
+            ),  # fmt: skip
+            trigger(
+                PLACEMENT,
+                "ins",
+                "INSERT",
+                new_placed,
+                arr_add("NEW", "1") + "\n" + pop_add("NEW", "NEW.is_current"),
+            ),  # fmt: skip
+            trigger(
+                PLACEMENT,
+                "del",
+                "DELETE",
+                old_placed,
+                arr_sub("OLD", "1") + "\n" + pop_sub("OLD", "OLD.is_current"),
+            ),  # fmt: skip
+            trigger(
+                PLACEMENT,
+                "upd",
+                "UPDATE",
+                placement_changed,
+                "\n".join(
+                    [
+                        arr_sub("OLD", old_placed),
+                        pop_sub("OLD", f"{old_placed} AND OLD.is_current"),
+                        arr_add("NEW", new_placed),
+                        pop_add("NEW", f"{new_placed} AND NEW.is_current"),
+                    ]
+                ),
+            ),  # fmt: skip
+        ]
+    )

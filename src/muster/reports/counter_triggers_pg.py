@@ -16,6 +16,7 @@ from muster.reports.counters import (
     bucket_sql,
     child_flagged_sql,
     child_kind_sql,
+    population_key_sql,
 )
 
 # --- PostgreSQL: one trigger per statement, over its transition tables -----------------------------
@@ -70,8 +71,15 @@ def postgresql() -> list[str]:
 
     def placement_pop(rows, sign):
         return (
-            f"SELECT r.facility_id AS facility_id, {sign} AS d FROM {rows} r "
-            "WHERE r.state = 'placed' AND r.is_current"
+            f"SELECT {population_key_sql('r', 'p', 'postgresql')}, {sign} AS d FROM {rows} r "
+            f"JOIN {PERSON} p ON p.id = r.person_id WHERE r.state = 'placed' AND r.is_current"
+        )
+
+    def person_pop(rows, sign):
+        return (
+            f"SELECT {population_key_sql('pl', 'r', 'postgresql')}, {sign} AS d FROM {rows} r "
+            f"JOIN {PLACEMENT} pl ON pl.person_id = r.id AND pl.is_current "
+            "AND pl.state = 'placed'"
         )
 
     def line_rec(rows, sign):
@@ -102,6 +110,7 @@ def postgresql() -> list[str]:
             )
         ]
 
+    pop_keys = "facility_id, sex, born"
     sides = {"ins": [("new_rows", "1")], "del": [("old_rows", "-1")]}
     sides["upd"] = sides["del"] + sides["ins"]
     bodies = {}
@@ -130,7 +139,10 @@ def postgresql() -> list[str]:
                 "placements",
                 [placement_arr(*r) for r in rows],
             ),  # fmt: skip
-            _p_apply(POPULATION, "facility_id", "persons", [placement_pop(*r) for r in rows]),
+            _p_apply(POPULATION, pop_keys, "persons", [placement_pop(*r) for r in rows]),
+        ]
+        bodies[(PERSON, "pop_" + op)] = [
+            _p_apply(POPULATION, pop_keys, "persons", [person_pop(*r) for r in rows])
         ]
         child_keys = "facility_id, movement_id, kind"
         bodies[(PERSON, "child_" + op)] = [

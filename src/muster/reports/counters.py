@@ -14,7 +14,7 @@ from django.db import connection as default_connection
 from django.db import transaction
 from django.db.models import Sum
 
-from muster.reports.models import FacilityPopulation, RegistrationCount
+from muster.reports.models import PopulationCount, RegistrationCount
 
 BUCKET_SECONDS = 15 * 60
 PREFIX = "reports_count_"
@@ -23,7 +23,7 @@ LINE = "custody_manifestline"
 REGISTRATIONS, ARRIVALS, POPULATION, RECEIPTS, CHILDREN = (
     "reports_registrationcount",
     "reports_arrivalcount",
-    "reports_facilitypopulation",
+    "reports_populationcount",
     "reports_receiptcount",
     "reports_childcount",
 )
@@ -39,7 +39,7 @@ class Counter:
 COUNTERS = (
     Counter(REGISTRATIONS, ("bucket", "category"), "persons"),
     Counter(ARRIVALS, ("facility_id", "bucket", "category"), "placements"),
-    Counter(POPULATION, ("facility_id",), "persons"),
+    Counter(POPULATION, ("facility_id", "sex", "born"), "persons"),
     Counter(RECEIPTS, ("movement_id", "bucket"), "lines"),
     Counter(CHILDREN, ("facility_id", "movement_id", "kind"), "persons"),
 )
@@ -51,6 +51,24 @@ def child_kind_sql(row: str) -> str:
 
 def child_flagged_sql(row: str) -> str:
     return f"{row}.merged_into_id IS NULL AND ({row}.unaccompanied_child OR {row}.separated_child)"
+
+
+def born_sql(person: str, vendor: str) -> str:
+    """A person's year of birth as the population counter keys it: the year of the date of birth
+    when known, else the recorded year, else 0 (unknown)."""
+    if vendor == "postgresql":
+        year = f"EXTRACT(YEAR FROM {person}.date_of_birth)::int"
+    else:  # SQLite stores a date as 'YYYY-MM-DD'.
+        year = f"CAST(substr({person}.date_of_birth, 1, 4) AS INTEGER)"
+    return f"COALESCE({year}, {person}.birth_year, 0)"
+
+
+def population_key_sql(placement: str, person: str, vendor: str) -> str:
+    """The population counter's key of a current placement at a facility and its person."""
+    return (
+        f"{placement}.facility_id AS facility_id, {person}.sex AS sex, "
+        f"{born_sql(person, vendor)} AS born"
+    )
 
 
 def bucket_sql(column: str, vendor: str) -> str:
@@ -98,8 +116,9 @@ def _direct_sql(vendor: str) -> dict[str, str]:
             "WHERE pl.state = 'placed' GROUP BY 1, 2, 3"
         ),
         POPULATION: (
-            f"SELECT facility_id, COUNT(*) FROM {PLACEMENT} "
-            "WHERE is_current AND state = 'placed' GROUP BY 1"
+            f"SELECT {population_key_sql('pl', 'p', vendor)}, COUNT(*) FROM {PLACEMENT} pl "
+            f"JOIN {PERSON} p ON p.id = pl.person_id "
+            "WHERE pl.is_current AND pl.state = 'placed' GROUP BY 1, 2, 3"
         ),
         CHILDREN: (
             "SELECT COALESCE(pl.facility_id, 0), COALESCE(pl.movement_id, 0), "
@@ -162,11 +181,13 @@ def _text(value) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
-def rebuild(connection=default_connection) -> None:
-    """Replace every counter's rows with a direct count (after the migration that adds them, or to
-    mend a database whose triggers were dropped)."""
+def rebuild(connection=default_connection, tables: tuple[str, ...] | None = None) -> None:
+    """Replace every counter's rows (or those of ``tables``) with a direct count (after the
+    migration that adds them, or to mend a database whose triggers were dropped)."""
     with transaction.atomic(using=connection.alias), connection.cursor() as cur:
         for c in COUNTERS:
+            if tables is not None and c.table not in tables:
+                continue
             cur.execute(f"DELETE FROM {c.table}")
             columns = ", ".join((*c.keys, c.value))
             cur.execute(
@@ -217,7 +238,11 @@ def uninstall(connection=default_connection) -> None:
 
 _TRIGGERS = [
     (t, f"{kind}{op}")
-    for t, kinds in ((PERSON, ("", "child_")), (DECISION, ("",)), (PLACEMENT, ("", "child_")))
+    for t, kinds in (
+        (PERSON, ("", "child_", "pop_")),
+        (DECISION, ("",)),
+        (PLACEMENT, ("", "child_")),
+    )
     for kind in kinds
     for op in ("ins", "upd", "del")
 ] + [(LINE, op) for op in ("ins", "upd", "del")]
@@ -242,6 +267,14 @@ def registered_by_category() -> dict[str, int]:
 
 def populations() -> dict[int, int]:
     """Facility id -> persons placed there now."""
-    return dict(
-        FacilityPopulation.objects.filter(persons__gt=0).values_list("facility_id", "persons")
-    )
+    rows = PopulationCount.objects.values("facility_id").annotate(n=Sum("persons")).order_by()
+    return {r["facility_id"]: r["n"] for r in rows if r["n"]}
+
+
+def population_by_birth(facility_ids) -> list[tuple[int, str, int, int]]:
+    """(facility id, sex, year of birth or 0, persons) of the persons placed at the facilities now."""
+    return list(
+        PopulationCount.objects.filter(facility_id__in=list(facility_ids), persons__gt=0)
+        .values_list("facility_id", "sex", "born", "persons")
+        .order_by()
+    )  # fmt: skip

@@ -43,11 +43,23 @@ class ArrivalCount(models.Model):
         ]
 
 
-class FacilityPopulation(models.Model):
-    """Persons placed at a facility now (current placements at it)."""
+class PopulationCount(models.Model):
+    """Persons placed at a facility now (current placements at it), by sex and year of birth: the
+    year of the date of birth when it is known, else the recorded year, else 0 (unknown). The
+    population is their sum; the HXL table's children are the years clearly under 18 and, for the
+    one year where the birthday decides, a direct count by the date of birth's index."""
 
-    facility_id = models.IntegerField(unique=True)
+    facility_id = models.IntegerField()
+    sex = models.CharField(max_length=1)
+    born = models.IntegerField()
     persons = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility_id", "sex", "born"], name="populationcount_key"
+            )
+        ]
 
 
 class ReceiptCount(models.Model):
