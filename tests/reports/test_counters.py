@@ -323,7 +323,10 @@ def test_hxl_children_from_the_counter_equal_the_direct_count(facilities, make_u
 
     check()
     bus = custody.dispatch(
-        people[:6], from_facility=facilities["reception"], to_facility=facilities["camp"], by=manager
+        people[:6],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=manager,
     )
     custody.receive(bus, people[:5], by=manager, separation_reason="one not on the bus")
     check()  # five at the camp, one in transit
