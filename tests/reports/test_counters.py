@@ -283,13 +283,14 @@ def test_flow_and_transit_read_received_lines_from_the_counter(facilities, make_
     assert today["in_transit"] == 1
 
 
-# Today for each case, and the dates of birth around its 18th birthday.
+# Today for each case, and the dates of birth around its 18th birthday. Early in the year the HXL
+# table reads those born by the birthday, late in the year those born after it.
 HXL_TODAYS = [
     date(2026, 6, 15),
     date(2026, 1, 1),
     date(2026, 12, 31),
     date(2028, 2, 29),  # 18 years before has no 29 February: adult if born by 28 February
-    date(2027, 3, 1),
+    date(2027, 9, 30),  # later in the year: those born after the birthday are the ones read
 ]
 
 

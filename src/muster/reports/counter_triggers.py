@@ -5,8 +5,8 @@ What each counts:
   category of their current decision (``""`` if none);
 - arrivals: a placement in state ``placed``, under its facility, the quarter hour of ``started_at``
   and its person's current category;
-- population: a current placement in state ``placed``, under its facility and its person's sex
-  and year of birth (:func:`~muster.reports.counters.born_sql`);
+- population: a current placement in state ``placed``, under its facility and its person's sex,
+  year of birth (:func:`~muster.reports.counters.born_sql`) and whether the date is known;
 - children: an unaccompanied or separated child not merged away, under the facility or movement of
   their current placement (0 and 0 when they have none);
 - receipts: a manifest line received, under its movement and the quarter hour at or after its
@@ -32,6 +32,7 @@ from muster.reports.counters import (
     bucket_sql,
     child_flagged_sql,
     child_kind_sql,
+    dated_sql,
     population_key_sql,
 )
 
@@ -81,7 +82,7 @@ def sqlite() -> list[str]:
             f"AND category = {cat(row + '.person_id')};"
         )
 
-    pop_keys = "facility_id, sex, born"
+    pop_keys = "facility_id, sex, born, dated"
     placed_now = "pl.is_current AND pl.state = 'placed'"
 
     def pop_add(row, when):
@@ -104,7 +105,7 @@ def sqlite() -> list[str]:
         return _s_add(
             POPULATION, pop_keys, "persons",
             f"SELECT {population_key_sql('pl', row, 'sqlite')}, COUNT(*) FROM {PLACEMENT} pl "
-            f"WHERE pl.person_id = {row}.id AND {placed_now} GROUP BY 1",
+            f"WHERE pl.person_id = {row}.id AND {placed_now} GROUP BY 1, 2, 3, 4",
         )  # fmt: skip
 
     def person_pop_sub(row):
@@ -112,7 +113,8 @@ def sqlite() -> list[str]:
             f"UPDATE {POPULATION} SET persons = persons - (SELECT COUNT(*) FROM {PLACEMENT} pl "
             f"WHERE pl.person_id = {row}.id AND {placed_now} "
             f"AND pl.facility_id = {POPULATION}.facility_id) "
-            f"WHERE sex = {row}.sex AND born = {born_sql(row, 'sqlite')} AND facility_id IN "
+            f"WHERE sex = {row}.sex AND born = {born_sql(row, 'sqlite')} "
+            f"AND dated = {dated_sql(row)} AND facility_id IN "
             f"(SELECT pl.facility_id FROM {PLACEMENT} pl WHERE pl.person_id = {row}.id "
             f"AND {placed_now});"
         )

@@ -110,7 +110,7 @@ def postgresql() -> list[str]:
             )
         ]
 
-    pop_keys = "facility_id, sex, born"
+    pop_keys = "facility_id, sex, born, dated"
     sides = {"ins": [("new_rows", "1")], "del": [("old_rows", "-1")]}
     sides["upd"] = sides["del"] + sides["ins"]
     bodies = {}

@@ -39,7 +39,7 @@ class Counter:
 COUNTERS = (
     Counter(REGISTRATIONS, ("bucket", "category"), "persons"),
     Counter(ARRIVALS, ("facility_id", "bucket", "category"), "placements"),
-    Counter(POPULATION, ("facility_id", "sex", "born"), "persons"),
+    Counter(POPULATION, ("facility_id", "sex", "born", "dated"), "persons"),
     Counter(RECEIPTS, ("movement_id", "bucket"), "lines"),
     Counter(CHILDREN, ("facility_id", "movement_id", "kind"), "persons"),
 )
@@ -67,8 +67,12 @@ def population_key_sql(placement: str, person: str, vendor: str) -> str:
     """The population counter's key of a current placement at a facility and its person."""
     return (
         f"{placement}.facility_id AS facility_id, {person}.sex AS sex, "
-        f"{born_sql(person, vendor)} AS born"
+        f"{born_sql(person, vendor)} AS born, {dated_sql(person)} AS dated"
     )
+
+
+def dated_sql(person: str) -> str:
+    return f"({person}.date_of_birth IS NOT NULL)"
 
 
 def bucket_sql(column: str, vendor: str) -> str:
@@ -118,7 +122,7 @@ def _direct_sql(vendor: str) -> dict[str, str]:
         POPULATION: (
             f"SELECT {population_key_sql('pl', 'p', vendor)}, COUNT(*) FROM {PLACEMENT} pl "
             f"JOIN {PERSON} p ON p.id = pl.person_id "
-            "WHERE pl.is_current AND pl.state = 'placed' GROUP BY 1, 2, 3"
+            "WHERE pl.is_current AND pl.state = 'placed' GROUP BY 1, 2, 3, 4"
         ),
         CHILDREN: (
             "SELECT COALESCE(pl.facility_id, 0), COALESCE(pl.movement_id, 0), "
@@ -271,10 +275,11 @@ def populations() -> dict[int, int]:
     return {r["facility_id"]: r["n"] for r in rows if r["n"]}
 
 
-def population_by_birth(facility_ids) -> list[tuple[int, str, int, int]]:
-    """(facility id, sex, year of birth or 0, persons) of the persons placed at the facilities now."""
+def population_by_birth(facility_ids) -> list[tuple[int, str, int, bool, int]]:
+    """(facility id, sex, year of birth or 0, date of birth known, persons) of the persons placed
+    at the facilities now."""
     return list(
         PopulationCount.objects.filter(facility_id__in=list(facility_ids), persons__gt=0)
-        .values_list("facility_id", "sex", "born", "persons")
+        .values_list("facility_id", "sex", "born", "dated", "persons")
         .order_by()
     )  # fmt: skip

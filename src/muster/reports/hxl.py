@@ -10,7 +10,7 @@ import csv
 import io
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -68,30 +68,33 @@ def child_condition(today: date, prefix: str = "") -> Q:
 
 def by_sex_and_age(facility_ids, today: date) -> dict[int, Counter]:
     """Facility id -> the persons placed there now: ``f``, ``m``, ``children``, ``girls``,
-    ``boys`` (children as :func:`child_condition` says).
+    ``boys`` (children as :func:`child_condition` says), without joining every placement to its
+    person.
 
-    From the population counter (by sex and year of birth): a year of birth after today's year
-    less 18 is a child's, one before it an adult's, 0 (unknown) a child's. In that one year a
-    recorded year alone is an adult's, and a date of birth decides: those after
-    :func:`adult_born_by` are read from the dates of birth's index, a few thousand at a million."""
-    boundary = today.year - ADULT_AGE
+    From the population counter (by sex, year of birth, date known): a year of birth after today's
+    year less 18 is a child's, one before it an adult's, 0 (unknown) a child's. In that one year a
+    year alone is an adult's, and for a date of birth the birthday decides: the dated persons of
+    that year born after :func:`adult_born_by` are counted from the dates of birth's index, or
+    those born by it, taken from the year's dated total, when that part of the year is shorter
+    (at most half a year's births either way)."""
+    ids = list(facility_ids)
+    year = today.year - ADULT_AGE
+    born_by = adult_born_by(today)
     out: dict[int, Counter] = {}
-    for facility_id, sex, born, n in counters.population_by_birth(facility_ids):
+    dated_in_year: Counter = Counter()  # (facility id, sex) -> persons with a date in that year
+    for facility_id, sex, born, dated, n in counters.population_by_birth(ids):
         row = out.setdefault(facility_id, Counter())
         row[_SEXES.get(sex, "other")] += n
-        if born == 0 or born > boundary:
+        if born == 0 or born > year:
             _add_children(row, sex, n)
-    born_late = Person.objects.filter(
-        date_of_birth__gt=adult_born_by(today), date_of_birth__lte=date(boundary, 12, 31)
-    ).values("id")
-    late = (
-        Placement.objects.filter(is_current=True, state=Placement.State.PLACED)
-        .filter(facility_id__in=list(facility_ids), person_id__in=born_late)
-        .values_list("facility_id", "person__sex")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for facility_id, sex, n in late:
+        elif born == year and dated:
+            dated_in_year[facility_id, sex] += n
+    if (date(year, 12, 31) - born_by) <= (born_by - date(year, 1, 1)):
+        children = _placed_born_between(ids, born_by + timedelta(days=1), date(year, 12, 31))
+    else:
+        adults = _placed_born_between(ids, date(year, 1, 1), born_by)
+        children = {k: n - adults.get(k, 0) for k, n in dated_in_year.items()}
+    for (facility_id, sex), n in children.items():
         _add_children(out.setdefault(facility_id, Counter()), sex, n)
     return out
 
@@ -103,6 +106,20 @@ def _add_children(row: Counter, sex: str, n: int) -> None:
     row["children"] += n
     if sex in _SEXES:
         row[{"F": "girls", "M": "boys"}[sex]] += n
+
+
+def _placed_born_between(facility_ids: list, first: date, last: date) -> dict[tuple, int]:
+    """(facility id, sex) -> persons placed there now born from ``first`` to ``last`` (dates of
+    birth), read from the dates of birth's index."""
+    born = Person.objects.filter(date_of_birth__gte=first, date_of_birth__lte=last).values("id")
+    rows = (
+        Placement.objects.filter(is_current=True, state=Placement.State.PLACED)
+        .filter(facility_id__in=facility_ids, person_id__in=born)
+        .values_list("facility_id", "person__sex")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(facility_id, sex): n for facility_id, sex, n in rows}
 
 
 def facility_table(report: dict, filters: Filters, today: date | None = None) -> list[dict]:

@@ -35,12 +35,13 @@ class Migration(migrations.Migration):
                 ("facility_id", models.IntegerField()),
                 ("sex", models.CharField(max_length=1)),
                 ("born", models.IntegerField()),
+                ("dated", models.BooleanField()),
                 ("persons", models.IntegerField(default=0)),
             ],
             options={
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("facility_id", "sex", "born"), name="populationcount_key"
+                        fields=("facility_id", "sex", "born", "dated"), name="populationcount_key"
                     )
                 ],
             },
