@@ -12,10 +12,11 @@ Prints, for each step, the best and the median of ``--runs`` runs (after one war
 sitrep (``situation_report``), the dashboard's series (``dashboard.build``; default filters, the
 last 14 days, and a governorate), the dashboard page and the ``/api/sitrep/`` feed through Django's
 test client as a coordinator (rendering, policy and audit included), the CSV export, and the HXL
-table (the function, and ``muster sitrep --hxl`` in the process, audit included). Checks the
-headline figures against direct counts, the counters against a direct count (``muster sitrep
---recount``, timed once), and the HXL table's figures against the join of every current placement
-to its person that computed them before the counter (timed once).
+table (the function, ``muster sitrep --hxl`` in the process, audit included, and its figures as on
+1 July, the day that reads the most dates of birth). Checks the headline figures against direct
+counts, the counters against a direct count (``muster sitrep --recount``, timed once), and the HXL
+table's figures against the join of every current placement to its person that computed them
+before the counter (timed once).
 """
 
 import argparse
@@ -147,6 +148,8 @@ def measure(runs: int, governorate: str) -> dict:
         assert all(want.get(k, 0) == have.get(k, 0) for k in HXL_FIGURES), (i, want, have)
     print(f"  HXL figures equal the joined count ({out['hxl_joined_s']} s)", flush=True)
 
+    july = timezone.localdate().replace(month=7, day=1)
+
     def hxl_cli():
         with contextlib.redirect_stdout(io.StringIO()):
             assert cli.main(["sitrep", "--hxl"]) in (0, None)
@@ -161,6 +164,8 @@ def measure(runs: int, governorate: str) -> dict:
         ("sitrep CSV export (HTTP)", get("/reports/sitrep.csv")),
         ("HXL table", lambda: hxl.facility_table(situation_report(), filters)),
         ("muster sitrep --hxl (in process)", hxl_cli),
+        # The boundary year's births read directly: the most on 1 July (half a year either side).
+        ("HXL figures as on 1 July", lambda: hxl.by_sex_and_age(ids, july)),
     ]  # fmt: skip
     for name, fn in steps:
         best, median = _time(fn, runs)
