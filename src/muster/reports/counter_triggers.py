@@ -34,6 +34,7 @@ from muster.reports.counters import (
     child_kind_sql,
     dated_sql,
     population_key_sql,
+    update_changes,
 )
 
 # --- SQLite: one trigger per row ------------------------------------------------------------------
@@ -204,45 +205,14 @@ def sqlite() -> list[str]:
             f"FOR EACH ROW WHEN {when} BEGIN\n{body}\nEND"
         )
 
-    person_changed = (
-        "(OLD.merged_into_id IS NULL) <> (NEW.merged_into_id IS NULL) "
-        "OR OLD.registered_at IS NOT NEW.registered_at OR OLD.id IS NOT NEW.id"
-    )
-    decision_changed = (
-        "OLD.is_current IS NOT NEW.is_current OR (OLD.is_current AND "
-        "(OLD.category IS NOT NEW.category OR OLD.person_id IS NOT NEW.person_id))"
-    )
-    placement_changed = (
-        "(OLD.state = 'placed' OR NEW.state = 'placed') AND (OLD.state IS NOT NEW.state "
-        "OR OLD.facility_id IS NOT NEW.facility_id OR OLD.started_at IS NOT NEW.started_at "
-        "OR OLD.person_id IS NOT NEW.person_id OR OLD.is_current IS NOT NEW.is_current)"
-    )
-    line_changed = (
-        "(OLD.outcome = 'received' OR NEW.outcome = 'received') AND (OLD.outcome IS NOT "
-        "NEW.outcome OR OLD.movement_id IS NOT NEW.movement_id "
-        "OR OLD.resolved_at IS NOT NEW.resolved_at)"
-    )
+    changes = update_changes("sqlite")
     old_received, new_received = "OLD.outcome = 'received'", "NEW.outcome = 'received'"
     old_placed, new_placed = "OLD.state = 'placed'", "NEW.state = 'placed'"
-    child_changed = (
-        "OLD.unaccompanied_child IS NOT NEW.unaccompanied_child "
-        "OR OLD.separated_child IS NOT NEW.separated_child "
-        "OR (OLD.merged_into_id IS NULL) <> (NEW.merged_into_id IS NULL) OR OLD.id IS NOT NEW.id"
-    )
-    current_changed = (
-        "OLD.is_current IS NOT NEW.is_current OR (NEW.is_current AND "
-        "(OLD.facility_id IS NOT NEW.facility_id OR OLD.movement_id IS NOT NEW.movement_id "
-        "OR OLD.person_id IS NOT NEW.person_id))"
-    )
     none = ("0", "0")
-    born_changed = (
-        "OLD.sex IS NOT NEW.sex OR OLD.date_of_birth IS NOT NEW.date_of_birth "
-        "OR OLD.birth_year IS NOT NEW.birth_year OR OLD.id IS NOT NEW.id"
-    )
     population = [
         trigger(PERSON, "pop_ins", "INSERT", "1", person_pop_add("NEW")),
         trigger(PERSON, "pop_del", "DELETE", "1", person_pop_sub("OLD")),
-        trigger(PERSON, "pop_upd", "UPDATE", born_changed,
+        trigger(PERSON, "pop_upd", "UPDATE", changes[PERSON, "pop_upd"],
                 person_pop_sub("OLD") + "\n" + person_pop_add("NEW")),
     ]  # fmt: skip
 
@@ -255,7 +225,7 @@ def sqlite() -> list[str]:
         trigger(PERSON, "child_del", "DELETE", child_flagged_sql("OLD"),
                 child_sub("OLD", *child_key("OLD.id"), "1")),
         trigger(
-            PERSON, "child_upd", "UPDATE", child_changed,
+            PERSON, "child_upd", "UPDATE", changes[PERSON, "child_upd"],
             child_sub("OLD", *child_key("OLD.id"), "1")
             + "\n" + child_add("NEW", *child_key("NEW.id"), "1"),
         ),
@@ -264,7 +234,7 @@ def sqlite() -> list[str]:
         trigger(PLACEMENT, "child_del", "DELETE", "OLD.is_current",
                 child_move("OLD.person_id", key("OLD"), none, "1")),
         trigger(
-            PLACEMENT, "child_upd", "UPDATE", current_changed,
+            PLACEMENT, "child_upd", "UPDATE", changes[PLACEMENT, "child_upd"],
             child_move("OLD.person_id", key("OLD"), none, "OLD.is_current")
             + "\n" + child_move("NEW.person_id", none, key("NEW"), "NEW.is_current"),
         ),
@@ -279,7 +249,7 @@ def sqlite() -> list[str]:
                 LINE,
                 "upd",
                 "UPDATE",
-                line_changed,
+                changes[LINE, "upd"],
                 rec_sub("OLD", old_received) + "\n" + rec_add("NEW", new_received),
             ),  # fmt: skip
             trigger(PERSON, "ins", "INSERT", "NEW.merged_into_id IS NULL", reg_add("NEW", "1")),
@@ -288,7 +258,7 @@ def sqlite() -> list[str]:
                 PERSON,
                 "upd",
                 "UPDATE",
-                person_changed,
+                changes[PERSON, "upd"],
                 reg_sub("OLD", "OLD.merged_into_id IS NULL")
                 + "\n"
                 + reg_add("NEW", "NEW.merged_into_id IS NULL"),
@@ -311,7 +281,7 @@ def sqlite() -> list[str]:
                 DECISION,
                 "upd",
                 "UPDATE",
-                decision_changed,
+                changes[DECISION, "upd"],
                 move("OLD.person_id", "OLD.category", "''", "OLD.is_current")
                 + "\n"
                 + move("NEW.person_id", "''", "NEW.category", "NEW.is_current"),
@@ -334,7 +304,7 @@ def sqlite() -> list[str]:
                 PLACEMENT,
                 "upd",
                 "UPDATE",
-                placement_changed,
+                changes[PLACEMENT, "upd"],
                 "\n".join(
                     [
                         arr_sub("OLD", old_placed),

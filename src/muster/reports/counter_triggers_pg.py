@@ -17,6 +17,7 @@ from muster.reports.counters import (
     child_flagged_sql,
     child_kind_sql,
     population_key_sql,
+    update_changes,
 )
 
 # --- PostgreSQL: one trigger per statement, over its transition tables -----------------------------
@@ -162,10 +163,18 @@ def postgresql() -> list[str]:
         "upd": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
         "del": "OLD TABLE AS old_rows",
     }
+    # An update that changes nothing counted (most of them: a name, a note) touches no counter.
+    changes = update_changes("postgresql", "o", "n")
     out = []
     for (table, op), statements in bodies.items():
         name = f"{PREFIX}{table}_{op}"
         body = "\n".join(statements)
+        if op.endswith("upd"):
+            body = (
+                "IF EXISTS (SELECT 1 FROM old_rows o FULL JOIN new_rows n ON n.id = o.id "
+                f"WHERE o.id IS NULL OR n.id IS NULL OR {changes[table, op]}) THEN\n"
+                f"{body}\nEND IF;"
+            )
         out.append(
             f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
             f"BEGIN\n{body}\nRETURN NULL;\nEND\n$$"

@@ -102,6 +102,42 @@ def bucket_after_sql(column: str, vendor: str) -> str:
     )
 
 
+def update_changes(vendor: str, old: str = "OLD", new: str = "NEW") -> dict[tuple[str, str], str]:
+    """For each trigger on an UPDATE, the condition on a row's old and new values under which the
+    update can change what the trigger counts: SQLite's ``WHEN``; PostgreSQL's guard, true when
+    a pair of rows of the statement meets it (the counters are touched only then). A row whose
+    ``id`` changes always counts as changed."""
+    o, n = old, new
+
+    def differs(*columns: str) -> str:
+        op = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
+        return " OR ".join(f"{o}.{c} {op} {n}.{c}" for c in columns)
+
+    merged = f"({o}.merged_into_id IS NULL) <> ({n}.merged_into_id IS NULL)"
+    return {
+        (PERSON, "upd"): f"{merged} OR {differs('registered_at', 'id')}",
+        (PERSON, "child_upd"): (
+            f"{differs('unaccompanied_child', 'separated_child')} OR {merged} OR {differs('id')}"
+        ),
+        (PERSON, "pop_upd"): differs("sex", "date_of_birth", "birth_year", "id"),
+        (DECISION, "upd"): (
+            f"{differs('is_current')} OR ({o}.is_current AND ({differs('category', 'person_id')}))"
+        ),
+        (PLACEMENT, "upd"): (
+            f"({o}.state = 'placed' OR {n}.state = 'placed') AND "
+            f"({differs('state', 'facility_id', 'started_at', 'person_id', 'is_current')})"
+        ),
+        (PLACEMENT, "child_upd"): (
+            f"{differs('is_current')} OR ({n}.is_current AND "
+            f"({differs('facility_id', 'movement_id', 'person_id')}))"
+        ),
+        (LINE, "upd"): (
+            f"({o}.outcome = 'received' OR {n}.outcome = 'received') AND "
+            f"({differs('outcome', 'movement_id', 'resolved_at')})"
+        ),
+    }
+
+
 # --- direct counts (the rebuild and the check) --------------------------------------------------
 
 
