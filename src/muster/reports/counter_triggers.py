@@ -32,6 +32,7 @@ from muster.reports.counters import (
     bucket_sql,
     child_flagged_sql,
     child_kind_sql,
+    counted_row,
     dated_sql,
     population_key_sql,
     update_changes,
@@ -205,13 +206,19 @@ def sqlite() -> list[str]:
             f"FOR EACH ROW WHEN {when} BEGIN\n{body}\nEND"
         )
 
+    def on_insert(table, kind, body):
+        return trigger(table, f"{kind}ins", "INSERT", counted_row(table, kind, "NEW"), body)
+
+    def on_delete(table, kind, body):
+        return trigger(table, f"{kind}del", "DELETE", counted_row(table, kind, "OLD"), body)
+
     changes = update_changes("sqlite")
-    old_received, new_received = "OLD.outcome = 'received'", "NEW.outcome = 'received'"
-    old_placed, new_placed = "OLD.state = 'placed'", "NEW.state = 'placed'"
+    old_received, new_received = (counted_row(LINE, "", row) for row in ("OLD", "NEW"))
+    old_placed, new_placed = (counted_row(PLACEMENT, "", row) for row in ("OLD", "NEW"))
     none = ("0", "0")
     population = [
-        trigger(PERSON, "pop_ins", "INSERT", "1", person_pop_add("NEW")),
-        trigger(PERSON, "pop_del", "DELETE", "1", person_pop_sub("OLD")),
+        on_insert(PERSON, "pop_", person_pop_add("NEW")),
+        on_delete(PERSON, "pop_", person_pop_sub("OLD")),
         trigger(PERSON, "pop_upd", "UPDATE", changes[PERSON, "pop_upd"],
                 person_pop_sub("OLD") + "\n" + person_pop_add("NEW")),
     ]  # fmt: skip
@@ -220,19 +227,15 @@ def sqlite() -> list[str]:
         return (f"COALESCE({row}.facility_id, 0)", f"COALESCE({row}.movement_id, 0)")
 
     children = [
-        trigger(PERSON, "child_ins", "INSERT", child_flagged_sql("NEW"),
-                child_add("NEW", *child_key("NEW.id"), "1")),
-        trigger(PERSON, "child_del", "DELETE", child_flagged_sql("OLD"),
-                child_sub("OLD", *child_key("OLD.id"), "1")),
+        on_insert(PERSON, "child_", child_add("NEW", *child_key("NEW.id"), "1")),
+        on_delete(PERSON, "child_", child_sub("OLD", *child_key("OLD.id"), "1")),
         trigger(
             PERSON, "child_upd", "UPDATE", changes[PERSON, "child_upd"],
             child_sub("OLD", *child_key("OLD.id"), "1")
             + "\n" + child_add("NEW", *child_key("NEW.id"), "1"),
         ),
-        trigger(PLACEMENT, "child_ins", "INSERT", "NEW.is_current",
-                child_move("NEW.person_id", none, key("NEW"), "1")),
-        trigger(PLACEMENT, "child_del", "DELETE", "OLD.is_current",
-                child_move("OLD.person_id", key("OLD"), none, "1")),
+        on_insert(PLACEMENT, "child_", child_move("NEW.person_id", none, key("NEW"), "1")),
+        on_delete(PLACEMENT, "child_", child_move("OLD.person_id", key("OLD"), none, "1")),
         trigger(
             PLACEMENT, "child_upd", "UPDATE", changes[PLACEMENT, "child_upd"],
             child_move("OLD.person_id", key("OLD"), none, "OLD.is_current")
@@ -243,8 +246,8 @@ def sqlite() -> list[str]:
         population
         + children
         + [
-            trigger(LINE, "ins", "INSERT", new_received, rec_add("NEW", "1")),
-            trigger(LINE, "del", "DELETE", old_received, rec_sub("OLD", "1")),
+            on_insert(LINE, "", rec_add("NEW", "1")),
+            on_delete(LINE, "", rec_sub("OLD", "1")),
             trigger(
                 LINE,
                 "upd",
@@ -252,8 +255,8 @@ def sqlite() -> list[str]:
                 changes[LINE, "upd"],
                 rec_sub("OLD", old_received) + "\n" + rec_add("NEW", new_received),
             ),  # fmt: skip
-            trigger(PERSON, "ins", "INSERT", "NEW.merged_into_id IS NULL", reg_add("NEW", "1")),
-            trigger(PERSON, "del", "DELETE", "OLD.merged_into_id IS NULL", reg_sub("OLD", "1")),
+            on_insert(PERSON, "", reg_add("NEW", "1")),
+            on_delete(PERSON, "", reg_sub("OLD", "1")),
             trigger(
                 PERSON,
                 "upd",
@@ -263,20 +266,8 @@ def sqlite() -> list[str]:
                 + "\n"
                 + reg_add("NEW", "NEW.merged_into_id IS NULL"),
             ),  # fmt: skip
-            trigger(
-                DECISION,
-                "ins",
-                "INSERT",
-                "NEW.is_current",
-                move("NEW.person_id", "''", "NEW.category", "1"),
-            ),  # fmt: skip
-            trigger(
-                DECISION,
-                "del",
-                "DELETE",
-                "OLD.is_current",
-                move("OLD.person_id", "OLD.category", "''", "1"),
-            ),  # fmt: skip
+            on_insert(DECISION, "", move("NEW.person_id", "''", "NEW.category", "1")),
+            on_delete(DECISION, "", move("OLD.person_id", "OLD.category", "''", "1")),
             trigger(
                 DECISION,
                 "upd",
@@ -286,20 +277,8 @@ def sqlite() -> list[str]:
                 + "\n"
                 + move("NEW.person_id", "''", "NEW.category", "NEW.is_current"),
             ),  # fmt: skip
-            trigger(
-                PLACEMENT,
-                "ins",
-                "INSERT",
-                new_placed,
-                arr_add("NEW", "1") + "\n" + pop_add("NEW", "NEW.is_current"),
-            ),  # fmt: skip
-            trigger(
-                PLACEMENT,
-                "del",
-                "DELETE",
-                old_placed,
-                arr_sub("OLD", "1") + "\n" + pop_sub("OLD", "OLD.is_current"),
-            ),  # fmt: skip
+            on_insert(PLACEMENT, "", arr_add("NEW", "1") + "\n" + pop_add("NEW", "NEW.is_current")),
+            on_delete(PLACEMENT, "", arr_sub("OLD", "1") + "\n" + pop_sub("OLD", "OLD.is_current")),
             trigger(
                 PLACEMENT,
                 "upd",

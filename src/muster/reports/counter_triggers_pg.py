@@ -16,6 +16,7 @@ from muster.reports.counters import (
     bucket_sql,
     child_flagged_sql,
     child_kind_sql,
+    counted_row,
     population_key_sql,
     update_changes,
 )
@@ -169,12 +170,14 @@ def postgresql() -> list[str]:
     for (table, op), statements in bodies.items():
         name = f"{PREFIX}{table}_{op}"
         body = "\n".join(statements)
-        if op.endswith("upd"):
-            body = (
-                "IF EXISTS (SELECT 1 FROM old_rows o FULL JOIN new_rows n ON n.id = o.id "
-                f"WHERE o.id IS NULL OR n.id IS NULL OR {changes[table, op]}) THEN\n"
-                f"{body}\nEND IF;"
-            )
+        kind, event = op[:-3], op[-3:]
+        if event == "upd":
+            rows = "old_rows o FULL JOIN new_rows n ON n.id = o.id"
+            when = f"o.id IS NULL OR n.id IS NULL OR {changes[table, op]}"
+        else:  # An insert or delete of rows none of which counts touches no counter either.
+            rows = f"{'new' if event == 'ins' else 'old'}_rows r"
+            when = counted_row(table, kind, "r")
+        body = f"IF EXISTS (SELECT 1 FROM {rows} WHERE {when}) THEN\n{body}\nEND IF;"
         out.append(
             f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
             f"BEGIN\n{body}\nRETURN NULL;\nEND\n$$"

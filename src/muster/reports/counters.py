@@ -102,6 +102,20 @@ def bucket_after_sql(column: str, vendor: str) -> str:
     )
 
 
+def counted_row(table: str, kind: str, row: str) -> str:
+    """The condition on an inserted or deleted row under which trigger ``kind`` of ``table``
+    counts it: SQLite's ``WHEN``; PostgreSQL's guard, true when a row of the statement meets it."""
+    return {
+        (PERSON, ""): f"{row}.merged_into_id IS NULL",
+        (PERSON, "child_"): child_flagged_sql(row),
+        (PERSON, "pop_"): "1 = 1",  # their placement may be there already (a restore's order)
+        (DECISION, ""): f"{row}.is_current",
+        (PLACEMENT, ""): f"{row}.state = 'placed'",
+        (PLACEMENT, "child_"): f"{row}.is_current",
+        (LINE, ""): f"{row}.outcome = 'received'",
+    }[table, kind]
+
+
 def update_changes(vendor: str, old: str = "OLD", new: str = "NEW") -> dict[tuple[str, str], str]:
     """For each trigger on an UPDATE, the condition on a row's old and new values under which the
     update can change what the trigger counts: SQLite's ``WHEN``; PostgreSQL's guard, true when
