@@ -99,13 +99,13 @@ def by_sex_and_age(facility_ids, today: date) -> dict[int, Counter]:
     return out
 
 
-_SEXES = {"F": "f", "M": "m"}
+_SEXES, _CHILDREN = {"F": "f", "M": "m"}, {"F": "girls", "M": "boys"}
 
 
 def _add_children(row: Counter, sex: str, n: int) -> None:
     row["children"] += n
-    if sex in _SEXES:
-        row[{"F": "girls", "M": "boys"}[sex]] += n
+    if sex in _CHILDREN:
+        row[_CHILDREN[sex]] += n
 
 
 def _placed_born_between(facility_ids: list, first: date, last: date) -> dict[tuple, int]:
@@ -122,10 +122,10 @@ def _placed_born_between(facility_ids: list, first: date, last: date) -> dict[tu
     return {(facility_id, sex): n for facility_id, sex, n in rows}
 
 
-def facility_table(report: dict, filters: Filters, today: date | None = None) -> list[dict]:
+def facility_table(report: dict, filters: Filters) -> list[dict]:
     """One row per facility (of the filter's selection): population by sex and age group,
     capacity, expected."""
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     chosen = {f.pk: f for f in selected_facilities(filters)}
     by_facility = by_sex_and_age(chosen, today)
     kinds = dict(Facility.Kind.choices)
