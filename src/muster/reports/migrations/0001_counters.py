@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 def install(apps, schema_editor):
     # The triggers are today's code, which counts the population into 0002's table: 0002 installs
-    # them and counts the population; the other counters are counted here.
+    # them and recounts every counter; these are counted here for a database that stops at 0001.
     from muster.reports import counters
 
     counters.rebuild(

@@ -13,8 +13,10 @@ def drop_triggers(apps, schema_editor):
 def install(apps, schema_editor):
     from muster.reports import counters
 
+    # All of them: the other counters' writes between 0001 and here went uncounted on a database
+    # migrated from before 0001 (0001 installs no trigger any more).
     counters.install(schema_editor.connection)
-    counters.rebuild(schema_editor.connection, tables=(counters.POPULATION,))
+    counters.rebuild(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
@@ -23,8 +25,8 @@ class Migration(migrations.Migration):
         ("people", "0008_date_of_birth_index"),
     ]
 
-    # Migrating back leaves no triggers: 0001's triggers are not kept as code. `muster sitrep
-    # --recount --repair` after migrating forward again.
+    # Migrating back leaves no triggers (0001's are not kept as code); migrating forward again
+    # recounts every counter.
     operations = [
         migrations.RunPython(drop_triggers, migrations.RunPython.noop, elidable=False),
         migrations.DeleteModel(name="FacilityPopulation"),
