@@ -154,12 +154,7 @@ def test_a_new_undeclared_view_fails_the_matrix(monkeypatch):
 
 
 @pytest.fixture
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world(fast_passwords, facilities, make_user, household_data):
+def world(facilities, make_user, household_data):
     """A household in transit to the camp (in the camp manager's scope), categorised, with a document."""
     from muster.custody import services as custody
     from muster.intake import services as intake
@@ -218,7 +213,7 @@ def world(fast_passwords, facilities, make_user, household_data):
         by=caseworker,
     )
     candidate = TracingCandidate.objects.create(
-        request=sought, person=head, score=20.0, rank=1, found_at=sought.created_at
+        request=sought, person=head, score=20.0, rank=1, found_at=sought.created_at, confident=True
     )
     users = {}
     for role in Role.values:
@@ -298,6 +293,10 @@ def check_fields(role: str, response, where: str, name: str = "", camp: str = ""
     if "tracing.manage" not in policy.POLICY[role].actions:
         for field, value in TRACING_PLANTED.items():
             assert value not in body, f"{where}: {role} learns a tracing request's {field}"
+    if "tracing_interest" not in visible:
+        # The head is sought (a confident candidate): only the roles given the bare flag learn it.
+        for trace in ('"tracing_interest"', 'data-testid="tracing-interest"'):
+            assert trace not in body, f"{where}: {role} learns that a person is sought"
     for field, value in PLANTED.items():
         if PLANTED_GROUP[field] not in visible:
             assert value not in body, f"{where}: {role} sees {field} ({value})"
