@@ -72,6 +72,32 @@ def transactional_db(transactional_db, django_db_blocker):  # noqa: F811 - exten
     guard.set_unlocked(True, connection)
 
 
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """Rows that a module's tests share, made once (a demo takes seconds to load).
+
+    A module fixture writes them inside ``with module_db.unblock():``, in a transaction opened
+    here; each test's own transaction nests in it as a savepoint and is rolled back as usual, and
+    this one is rolled back after the module's last test. Only for modules without transactional
+    tests (a flush would empty the shared rows)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield django_db_blocker
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+        from muster.screening import matching
+        from muster.tracing import services as tracing
+
+        matching.reset()
+        tracing.reset()
+
+
 @pytest.fixture
 def facilities(db):
     return factories.facilities()

@@ -226,3 +226,16 @@ def household_post(members: list[dict], reception_point, **extra) -> dict:
             elif value is not False:
                 data[f"members[{i}].{key}"] = value
     return data
+
+
+def load_demo_once(module_db, **options):
+    """The demo loaded in ``module_db``'s shared transaction, re-registrations screened once they
+    commit, as at a reception point."""
+    from django.test import TestCase
+
+    from muster.demo import load_demo
+    from muster.screening import matching
+
+    matching.reset()
+    with module_db.unblock(), TestCase.captureOnCommitCallbacks(execute=True):
+        return load_demo(progress=False, **options)

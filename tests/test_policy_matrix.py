@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, clear_url_caches, get_resolver,
 from muster.access import policy
 from muster.access.decorators import ANY_METHOD, PUBLIC, SIGNED_IN, view_actions
 from muster.access.models import Role
+from tests import factories
 
 # URL names that are not Muster endpoints: framework plumbing and the public schema.
 NOT_ENDPOINTS = {
@@ -153,8 +154,20 @@ def test_a_new_undeclared_view_fails_the_matrix(monkeypatch):
 # --- the matrix ------------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def _world(module_db):
+    with module_db.unblock():
+        return build_world(factories.facilities(), factories.user, factories.household_data())
+
+
 @pytest.fixture
-def world(facilities, make_user, household_data):
+def world(db, _world):
+    """The module's world (made once: the matrix has a test per endpoint), each test's changes
+    rolled back."""
+    return _world
+
+
+def build_world(facilities, make_user, household_data):
     """A household in transit to the camp (in the camp manager's scope), categorised, with a document."""
     from muster.custody import services as custody
     from muster.intake import services as intake

@@ -5,14 +5,17 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from muster.tracing.models import TracingCandidate, TracingRequest
+from tests.factories import load_demo_once
+
+
+@pytest.fixture(scope="module")
+def _demo(module_db):
+    return load_demo_once(module_db, persons=1000, seed=1)
 
 
 @pytest.fixture
-def demo(db, django_capture_on_commit_callbacks):
-    from muster.demo import load_demo
-
-    with django_capture_on_commit_callbacks(execute=True):
-        return load_demo(persons=1000, seed=1, progress=False)
+def demo(db, _demo):
+    return _demo
 
 
 def test_the_demo_has_requests_from_families_with_candidates_on_day_one(demo):

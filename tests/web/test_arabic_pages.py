@@ -8,23 +8,20 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import formats, translation
 
+from tests.factories import load_demo_once
 from tests.web.bidi import unisolated_ltr_runs
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(db, django_capture_on_commit_callbacks):
-    from muster.demo import load_demo
-    from muster.screening import matching
+@pytest.fixture(scope="module")
+def _demo(module_db):
+    return load_demo_once(module_db, persons=150, seed=4)
 
-    # The screening index is process-wide and this database is the test's own: start and leave
-    # it empty, or the next test's demo would be screened against these lists.
-    matching.reset()
-    with django_capture_on_commit_callbacks(execute=True):
-        summary = load_demo(persons=150, seed=4, progress=False)
-    yield summary
-    matching.reset()
+
+@pytest.fixture
+def demo(db, _demo):
+    return _demo
 
 
 def _client(login, username, lang):

@@ -5,15 +5,17 @@ figures for their camp on theirs."""
 import pytest
 
 from muster.screening.models import CategoryDecision, Hit, ReferenceList
+from tests.factories import load_demo_once
+
+
+@pytest.fixture(scope="module")
+def _demo(module_db):
+    return load_demo_once(module_db, persons=250, seed=2)
 
 
 @pytest.fixture
-def demo(db, django_capture_on_commit_callbacks):
-    from muster.demo import load_demo
-
-    # Re-registrations are screened once their registration commits, as at a reception point.
-    with django_capture_on_commit_callbacks(execute=True):
-        return load_demo(persons=250, seed=2, progress=False)
+def demo(db, _demo):
+    return _demo
 
 
 def _user(username):
