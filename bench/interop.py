@@ -163,6 +163,7 @@ def run(
     profile: str = "",
     database_url: str = "",
     phases: bool = False,
+    counter_triggers: bool = True,
 ) -> dict:
     tmp = tempfile.mkdtemp(prefix="muster-bench-interop-")
     os.environ["MUSTER_DATA"] = tmp
@@ -177,6 +178,10 @@ def run(
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    if not counter_triggers:  # this scratch database only: to see what the triggers cost
+        from muster.reports import counters
+
+        counters.uninstall()
     from muster.custody.models import Facility
     from muster.intake import services as intake
     from muster.intake.kobo import read_export
@@ -268,6 +273,7 @@ def run(
         "screening": screening,
         "bulk": bulk,
         "database": "postgresql" if database_url else "sqlite",
+        "counter_triggers": counter_triggers,
         "refusals": "; ".join(f"{n} x {why}" for why, n in reasons.most_common(5)),
     }
 
@@ -296,6 +302,11 @@ def main() -> None:
     parser.add_argument(
         "--phases", action="store_true", help="the CPU time of each phase of the import"
     )
+    parser.add_argument(
+        "--no-counter-triggers",
+        action="store_true",
+        help="drop the report counters' triggers from the scratch database (to see their cost)",
+    )
     args = parser.parse_args()
     out = run(
         args.households,
@@ -306,6 +317,7 @@ def main() -> None:
         args.profile,
         args.database_url,
         args.phases,
+        not args.no_counter_triggers,
     )
     for key, value in out.items():
         print(f"{key}\t{value}")
