@@ -61,7 +61,8 @@ def _row(**changes) -> tuple:
 
 
 def test_the_column_checks_list_every_row_full_clean_refuses_or_converts_and_no_other():
-    good = [_row(), _row(father_name="", birth_year=None, date_of_birth=None)]
+    # True among the good and 1 among the converted: equal values, tested apart by their type.
+    good = [_row(), _row(father_name="", birth_year=None, date_of_birth=None), _row(pregnant=True)]
     refused = [_row(**{f: v}) for f, values in REFUSED.items() for v in values]
     converted = [_row(**{f: v}) for f, values in CONVERTED.items() for v in values]
     rows = good + refused + converted

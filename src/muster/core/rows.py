@@ -198,8 +198,8 @@ def rows_to_clean(
 ) -> list[int]:
     """The positions of the ``rows`` (values in the order of ``fields``) that might fail
     ``full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)``; a row not
-    listed passes it for sure. Each field's test is made once and run down its column, where
-    ``full_clean`` works through every field of every instance. A model with its own ``clean()``
+    listed passes it for sure. Each field's test is made once and run on the distinct values of
+    its column, where ``full_clean`` works through every field of every instance. A model with its own ``clean()``
     has every row listed."""
     if model.clean is not models.Model.clean:
         return list(range(len(rows)))
@@ -218,5 +218,12 @@ def rows_to_clean(
         if field.name in skipped or field.primary_key or field.generated:
             continue
         test = _surely_valid(field)
-        suspects.update(n for n, row in enumerate(rows) if not test(row[i]))
+        column = [row[i] for row in rows]
+        try:  # each distinct value tested once (a value with its type: True is not 1)
+            bad = {typed for typed in set(zip(map(type, column), column)) if not test(typed[1])}
+        except TypeError:  # a value that cannot be hashed: each tested
+            suspects.update(n for n, value in enumerate(column) if not test(value))
+            continue
+        if bad:
+            suspects.update(n for n, value in enumerate(column) if (type(value), value) in bad)
     return sorted(suspects)

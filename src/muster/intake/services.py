@@ -305,7 +305,9 @@ def _import_bulk(part: Sequence[Submission], run: SubmissionImport, lookup, by, 
                 for (_, point), (_, persons) in zip(ready, made, strict=True):
                     at_point.setdefault(point.pk, (point, []))[1].extend(persons)
                 for point, persons in at_point.values():
-                    custody.place_many(persons, point, by=by, request=request, audit_each=False)
+                    custody.place_many(
+                        persons, point, by=by, request=request, audit_each=False, returning=False
+                    )
                 now = timezone.now()
                 insert_rows(
                     ImportedSubmission,

@@ -114,11 +114,13 @@ def place_many(
     override_reason: str = "",
     separation_reason: str = "",
     audit_each: bool = True,
+    returning: bool = True,
 ) -> list[Placement]:
     """First placement of newly registered persons (or of persons with no current placement).
 
-    ``audit_each=False``: the caller records one event listing the persons, in the same transaction
-    (the bulk import)."""
+    ``audit_each=False``: the caller records the placements' events, in the same transaction (the
+    bulk import). ``returning=False``: the placements are written but not returned as instances
+    (``[]``), which a caller placing thousands has no use for."""
     if not facility.is_active:
         raise ValidationError(
             {
@@ -164,7 +166,7 @@ def place_many(
     ]
     insert_rows(Placement, _PLACEMENT_FIELDS, rows)
     placements = []
-    for row, person in zip(rows, persons, strict=True):
+    for row, person in zip(rows, persons, strict=True) if returning else ():
         placement = Placement(
             id=row[0],
             person=person,
