@@ -220,7 +220,8 @@ def rows_to_clean(
         test = _surely_valid(field)
         column = [row[i] for row in rows]
         try:  # each distinct value tested once (a value with its type: True is not 1)
-            bad = {typed for typed in set(zip(map(type, column), column)) if not test(typed[1])}
+            distinct = {(type(value), value) for value in column}
+            bad = {typed for typed in distinct if not test(typed[1])}
         except TypeError:  # a value that cannot be hashed: each tested
             suspects.update(n for n, value in enumerate(column) if not test(value))
             continue
