@@ -218,7 +218,7 @@ def world(fast_passwords, facilities, make_user, household_data):
         by=caseworker,
     )
     candidate = TracingCandidate.objects.create(
-        request=sought, person=head, score=20.0, rank=1, found_at=sought.created_at
+        request=sought, person=head, score=20.0, rank=1, found_at=sought.created_at, confident=True
     )
     users = {}
     for role in Role.values:
@@ -298,6 +298,10 @@ def check_fields(role: str, response, where: str, name: str = "", camp: str = ""
     if "tracing.manage" not in policy.POLICY[role].actions:
         for field, value in TRACING_PLANTED.items():
             assert value not in body, f"{where}: {role} learns a tracing request's {field}"
+    if "tracing_interest" not in visible:
+        # The head is sought (a confident candidate): only the roles given the bare flag learn it.
+        for trace in ('"tracing_interest"', 'data-testid="tracing-interest"'):
+            assert trace not in body, f"{where}: {role} learns that a person is sought"
     for field, value in PLANTED.items():
         if PLANTED_GROUP[field] not in visible:
             assert value not in body, f"{where}: {role} sees {field} ({value})"

@@ -28,3 +28,41 @@ def test_requests_and_registrations_are_matched_by_the_worker_not_in_the_request
 
     assert {r.status for r in DBTaskResult.objects.all()} == {"SUCCESSFUL"}
     assert req.candidates.filter(person=girl).exists()
+
+
+def test_search_again_is_queued_and_the_page_says_so_until_the_worker_is_done(
+    transactional_db, settings, abducted, caseworkers
+):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from muster.audit.models import AuditEvent
+    from muster.tracing.models import TracingRequest
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    services.reset()
+    girl, _woman = abducted
+    req = services.open_request(GIRL_REQUEST, by=caseworkers[0])
+    DBTaskResult.objects.all().delete()  # as if the worker had searched once already
+    TracingRequest.objects.filter(pk=req.pk).update(searched_at=timezone.now())
+    web = factories.signed_in(caseworkers[1])
+    page_url = reverse("tracing-request", args=[req.number])
+    search_url = reverse("tracing-request-search", args=[req.number])
+    assert "data-searching" not in web.get(page_url).content.decode()
+
+    response = web.post(search_url)
+    assert response.status_code == 302
+    assert not req.candidates.exists()  # nothing matched in the web request
+    page = web.get(page_url).content.decode()
+    assert "data-searching" in page and 'hx-trigger="every 3s"' in page
+    poll = web.get(search_url, HTTP_HX_REQUEST="true")
+    assert poll.status_code == 200 and "data-searching" in poll.content.decode()
+
+    worker.run(batch=True)
+
+    done = web.get(search_url, HTTP_HX_REQUEST="true")
+    assert done.status_code == 204 and done["HX-Refresh"] == "true"
+    page = web.get(page_url).content.decode()
+    assert "data-searching" not in page and girl.number in page
+    event = AuditEvent.objects.filter(action="tracing.candidates.find").last()
+    assert event.actor_id == caseworkers[1].pk and event.object_id == str(req.pk)

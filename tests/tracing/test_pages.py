@@ -43,6 +43,7 @@ def _urls(req, candidate) -> list[str]:
         reverse("tracing-request-edit", kwargs=number),
         reverse("tracing-request-close", kwargs=number),
         reverse("tracing-request-search", kwargs=number),
+        reverse("tracing-request-photo", kwargs=number),
         reverse("tracing-best-interests", kwargs=number),
         reverse("tracing-reunify", kwargs=number),
         reverse("tracing-receipt", kwargs=number),

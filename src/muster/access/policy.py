@@ -40,6 +40,18 @@ CATEGORY_FACILITY_FIELDS = frozenset({"category_facility"})
 CATEGORY_FIELDS = frozenset({"category"})
 SCREENING_FIELDS = frozenset({"category_reason", "category_decided_by"})
 DOCUMENT_FIELDS = frozenset({"documents"})
+# "Tracing interest": a bare flag that a tracing caseworker is working on this person (a request
+# whose linked person they are, or a candidate the matcher is confident of or a caseworker is
+# verifying or has confirmed), never which request, who asks, or why. Issue 13 allows other roles
+# "at most" this flag, and its tests name the camp manager, the coordinator and the screening officer
+# as roles that must not learn that anyone is sought; the registration officer meets the person's
+# household at reception, and a captor's household must not learn it either. The one role that
+# needs it is the repatriation officer: a return, a repatriation or a handover takes the person
+# out of reach for good, so a person the family is looking for must not be put on a convoy without
+# the caseworker being asked. That role sees the flag (person page, manifest, API) and nothing more;
+# tracing caseworkers see it too, with the requests behind it. It is deliberately not in
+# ALL_PERSON_FIELDS (the screening officer's).
+TRACING_INTEREST_FIELDS = frozenset({"tracing_interest"})
 
 
 # The kinds of facility whose name alone says which category the persons there were given.
@@ -121,7 +133,10 @@ POLICY: dict[str, RolePolicy] = {
                 "facility.view",
             }
         ),
-        person_fields=IDENTITY_FIELDS | PROTECTION_FIELDS | LOCATION_FIELDS,
+        person_fields=IDENTITY_FIELDS
+        | PROTECTION_FIELDS
+        | LOCATION_FIELDS
+        | TRACING_INTEREST_FIELDS,
     ),
     Role.REPATRIATION_OFFICER: RolePolicy(
         actions=frozenset(
@@ -141,7 +156,8 @@ POLICY: dict[str, RolePolicy] = {
         | LOCATION_FIELDS
         | CATEGORY_FACILITY_FIELDS
         | DOCUMENT_FIELDS
-        | CATEGORY_FIELDS,
+        | CATEGORY_FIELDS
+        | TRACING_INTEREST_FIELDS,
     ),
     Role.COORDINATOR: RolePolicy(
         actions=frozenset({"report.view", "report.export", "facility.view"}),
@@ -252,6 +268,12 @@ def shows_separation_reason(fields: frozenset[str] | set[str]) -> bool:
     was separated, and where to as far as :func:`shows_facility` allows.
     """
     return "category" in fields
+
+
+def shows_tracing_interest(fields: frozenset[str] | set[str]) -> bool:
+    """May a role seeing ``fields`` be told that a person is sought by tracing (the bare flag,
+    :data:`TRACING_INTEREST_FIELDS`)?"""
+    return "tracing_interest" in fields
 
 
 def may_list_persons_at(user, facility) -> bool:

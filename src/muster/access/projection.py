@@ -5,8 +5,9 @@ out (never sent empty). Values are Python values (dates, datetimes, numbers as s
 formats them (JSON in the API, text on a page).
 """
 
-from muster.access.policy import shows_facility
+from muster.access.policy import shows_facility, shows_tracing_interest
 from muster.people.models import NAME_PARTS, PROTECTION_FLAGS
+from muster.tracing import queries as tracing_queries
 
 SIMPLE_FIELDS = (
     "id",
@@ -43,6 +44,26 @@ def _current_category(person):
     return person.category_decisions.filter(is_current=True).select_related("decided_by").first()
 
 
+def mark_tracing_interest(persons, visible) -> None:
+    """Work out the tracing-interest flag of a page of persons in one query (else each person
+    costs one): ``person_values`` then reads it. Nothing is asked for a reader without the flag."""
+    persons = list(persons)
+    if not shows_tracing_interest(visible) or not persons:
+        return
+    sought = tracing_queries.sought([p.pk for p in persons])
+    for p in persons:
+        p.tracing_interest_flag = p.pk in sought
+
+
+def tracing_interest(person) -> bool:
+    """Is ``person`` sought by tracing (the bare flag, see ``policy.TRACING_INTEREST_FIELDS``)?
+    Only for readers who may see it: the caller checks ``policy.shows_tracing_interest``."""
+    flag = getattr(person, "tracing_interest_flag", None)
+    if flag is None:
+        flag = person.pk in tracing_queries.sought([person.pk])
+    return flag
+
+
 def person_values(person, visible) -> dict:
     """The fields of ``person`` in ``visible``, in a fixed order."""
     values: dict = {}
@@ -76,6 +97,8 @@ def person_values(person, visible) -> dict:
             values["category_decided_by"] = decision.decided_by.get_username() if decision else None
     if "documents" in visible:
         values["documents"] = list(person.documents.all())
+    if shows_tracing_interest(visible):
+        values["tracing_interest"] = tracing_interest(person)
     return values
 
 

@@ -115,6 +115,25 @@ class PolicyViewSet(viewsets.GenericViewSet):
 # ---------------------------------------------------------------- helpers
 
 
+def call_service(request, verb, *, body=None, target=None, **extra):
+    """The shape of an endpoint that changes something, in one place.
+
+    The JSON body is read through the serializer class ``body`` (a bad field is a 400 naming it);
+    then ``target()`` (the object acted on: a 404 when it is not there, looked up only once the
+    body is sound) and ``verb(target, **body, **extra, by=request.user, request=request)`` (without
+    ``target``: ``verb(**body, ...)``). A refusal the service raises (Django's ValidationError with
+    codes) becomes the 400 JSON with ``codes`` in :func:`muster.api.exception_handler`. Returns what
+    the service returns; the caller shapes the response.
+    """
+    fields = {}
+    if body is not None:
+        form = body(data=request.data)
+        form.is_valid(raise_exception=True)
+        fields = dict(form.validated_data)
+    args = () if target is None else (target(),)
+    return verb(*args, **fields, **extra, by=request.user, request=request)
+
+
 def person_queryset() -> QuerySet:
     """Persons with what :class:`~muster.api.serializers.PersonSerializer` needs, in a few queries."""
     return Person.objects.select_related("household", "merged_into").prefetch_related(

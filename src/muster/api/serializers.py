@@ -156,6 +156,11 @@ class PersonSerializer(serializers.Serializer):
     category_reason = serializers.CharField(read_only=True, allow_null=True)
     category_decided_by = serializers.CharField(read_only=True, allow_null=True)
     documents = DocumentSerializer(many=True, read_only=True)
+    tracing_interest = serializers.BooleanField(
+        read_only=True,
+        help_text="A tracing caseworker is working on this person: ask them before any departure. "
+        "The bare flag, for the repatriation officer and tracing caseworkers only.",
+    )
 
     def to_representation(self, person) -> dict:
         values = person_values(person, self.context["fields"])

@@ -121,6 +121,7 @@ ACTION_LABELS = {
     "tracing.request.close": gettext_lazy("Tracing request closed"),
     "tracing.request.list": gettext_lazy("Tracing requests listed"),
     "tracing.request.open": gettext_lazy("Tracing request opened"),
+    "tracing.request.photo.read": gettext_lazy("Tracing request's photo viewed"),
     "tracing.request.read": gettext_lazy("Tracing request viewed"),
     "tracing.request.update": gettext_lazy("Tracing request changed"),
     "tracing.reunify": gettext_lazy("Reunification dispatched"),

@@ -17,7 +17,13 @@ from rest_framework.response import Response
 
 from muster.access import policy
 from muster.access.lookup import OUT_OF_SCOPE, refuse
-from muster.api.base import PolicyViewSet, facility_or_400, person_by_number, persons_by_number
+from muster.api.base import (
+    PolicyViewSet,
+    call_service,
+    facility_or_400,
+    person_by_number,
+    persons_by_number,
+)
 from muster.api.permissions import audit_denied
 from muster.audit import services as audit
 from muster.departures import queries, services
@@ -156,25 +162,20 @@ class DepartureViewSet(PolicyViewSet):
     @extend_schema(request=None, responses=DepartureSummarySerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, number=None):
-        departure = services.approve_departure(self.get_object(), by=request.user, request=request)
+        departure = call_service(request, services.approve_departure, target=self.get_object)
         return Response(self._summary(departure))
 
     @extend_schema(request=None, responses=DepartureSummarySerializer)
     @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
     def dispatch_departure(self, request, number=None):
-        departure = services.dispatch_departure(self.get_object(), by=request.user, request=request)
+        departure = call_service(request, services.dispatch_departure, target=self.get_object)
         return Response(self._summary(departure))
 
     @extend_schema(request=ReasonInputSerializer, responses=DepartureSummarySerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, number=None):
-        form = ReasonInputSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        departure = services.cancel_departure(
-            self.get_object(),
-            reason=form.validated_data["reason"],
-            by=request.user,
-            request=request,
+        departure = call_service(
+            request, services.cancel_departure, body=ReasonInputSerializer, target=self.get_object
         )
         return Response(self._summary(departure))
 

@@ -4,6 +4,7 @@ the input of each step (plan, confirm, the receiving side's sheet, cancel, death
 from rest_framework import serializers
 
 from muster.access import policy
+from muster.access.projection import mark_tracing_interest, tracing_interest
 from muster.departures import queries
 from muster.departures.models import Departure, Kind, NationalityVerification
 
@@ -48,8 +49,10 @@ class DepartureSummarySerializer(serializers.ModelSerializer):
 def manifest_rows(departure: Departure, user) -> list[dict]:
     """The manifest, each person's fields limited to what the user's roles may see."""
     visible = policy.person_fields(user)
+    lines = list(queries.manifest(departure))
+    mark_tracing_interest([line.person for line in lines], visible)
     rows = []
-    for line in queries.manifest(departure):
+    for line in lines:
         p = line.person
         row = {
             "position": line.position,
@@ -63,6 +66,8 @@ def manifest_rows(departure: Departure, user) -> list[dict]:
                 row[f] = getattr(p, f)
         if "birth_year" in visible:
             row["birth_year"] = p.birth_year_value
+        if policy.shows_tracing_interest(visible):
+            row["tracing_interest"] = tracing_interest(p)
         rows.append(row)
     return rows
 

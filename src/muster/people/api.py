@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from muster.access import policy
 from muster.access.lookup import OUT_OF_SCOPE, get_in_scope
+from muster.access.projection import mark_tracing_interest
 from muster.api import serializers as base
 from muster.api.base import (
     PolicyViewSet,
@@ -141,6 +142,7 @@ class PersonViewSet(PolicyViewSet):
         with transaction.atomic():
             qs = self.filter_persons(self.get_queryset())
             page = self.paginate_queryset(qs)
+            mark_tracing_interest(page, policy.person_fields(request.user))
             data = self.get_serializer(page, many=True).data
             used = sorted(k for k in PERSON_FILTER_NAMES if k in request.query_params)
             # Which persons were shown and which filters were used; never the searched name itself.

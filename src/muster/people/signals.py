@@ -1,4 +1,5 @@
-"""Events of registration that other apps may follow (screening screens each new person)."""
+"""Events of registration that other apps may follow (screening screens each new person, tracing
+checks new and corrected records against its open requests)."""
 
 from django.dispatch import Signal
 
@@ -6,3 +7,8 @@ from django.dispatch import Signal
 #: ``persons``; also by the bulk import once per chunk, with ``household=None`` and the chunk's
 #: persons (of several households). Receivers that do slow work must defer it with ``transaction.on_commit``.
 household_registered = Signal()
+
+#: Sent at the end of ``correct_person``, inside its transaction, with ``person`` and ``fields`` (the
+#: names of the fields that changed), when a correction changed anything. Tracing checks the
+#: corrected record against the open requests again, as it does a new registration.
+person_corrected = Signal()

@@ -9,14 +9,16 @@ candidates: ``tracing.candidates.read`` with the persons shown).
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from muster.api.base import PolicyViewSet
+from muster.api.base import PolicyViewSet, call_service
 from muster.api.serializers import MAX_ID
 from muster.audit import services as audit
 from muster.people.reads import API, record_read
@@ -54,7 +56,8 @@ def _request_body(serializer_data, raw) -> dict:
     create=extend_schema(
         request=RequestInputSerializer,
         responses={201: TracingRequestSerializer},
-        description="Open a tracing request; it is matched against the registry at once.",
+        description="Open a tracing request; the background worker matches it against the registry "
+        "(its candidates follow; see the candidates endpoint).",
     ),
     partial_update=extend_schema(
         request=RequestInputSerializer, responses=TracingRequestSerializer
@@ -74,6 +77,7 @@ class TracingRequestViewSet(PolicyViewSet):
         "best_interests": MANAGE,
         "reunify": MANAGE,
         "receipt": MANAGE,
+        "photo": MANAGE,
     }
 
     def get_queryset(self):
@@ -136,16 +140,63 @@ class TracingRequestViewSet(PolicyViewSet):
         )
         return Response(self._read(req))
 
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses={
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            (200, "image/png"): OpenApiTypes.BINARY,
+        },
+        description="The photo the family gave of the person sought (JPEG or PNG; 404 when there "
+        "is none). Every read is audited (tracing.request.photo.read).",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"photo": {"type": "string", "format": "binary"}},
+                "required": ["photo"],
+            }
+        },
+        responses=TracingRequestSerializer,
+        description="Give or replace the request's photo: a multipart upload, field 'photo', JPEG "
+        "or PNG, at most 2 MB (audited as a change of the request).",
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, JSONParser])
+    def photo(self, request, number=None):
+        req = self.get_object()
+        if request.method == "GET":
+            photo = services.read_photo(req, by=request.user, request=request, via=API)
+            if photo is None:
+                raise Http404
+            response = HttpResponse(photo[0], content_type=photo[1])
+            response["Cache-Control"] = "no-store, private"
+            return response
+        upload = request.FILES.get("photo")
+        if upload is None:
+            raise ValidationError(
+                {"photo": [ValidationError(
+                    _("send the photo as a multipart upload in the field 'photo'"), code="required"
+                )]}
+            )  # fmt: skip
+        if upload.size > services.MAX_PHOTO_BYTES:
+            raise ValidationError(
+                {"photo": [ValidationError(_("the photo is larger than 2 MB"), code="too_large")]}
+            )
+        req = services.update_request(
+            req, {"photo": upload.read()}, by=request.user, request=request
+        )
+        return Response(self._read(req))
+
     @extend_schema(request=CloseRequestInputSerializer, responses=TracingRequestSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, number=None):
-        form = CloseRequestInputSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        req = services.close_request(
-            self.get_object(),
-            reason=form.validated_data["reason"],
-            by=request.user,
-            request=request,
+        req = call_service(
+            request,
+            services.close_request,
+            body=CloseRequestInputSerializer,
+            target=self.get_object,
         )
         return Response(self._read(req))
 
@@ -217,10 +268,7 @@ class TracingRequestViewSet(PolicyViewSet):
     )
     @action(detail=True, methods=["post"])
     def reunify(self, request, number=None):
-        form = ReunifyInputSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        req = self.get_object()
-        services.reunify(req, by=request.user, request=request, **form.validated_data)
+        call_service(request, services.reunify, body=ReunifyInputSerializer, target=self.get_object)
         return Response(self._read(self.get_object()))
 
     @extend_schema(
@@ -231,14 +279,11 @@ class TracingRequestViewSet(PolicyViewSet):
     )
     @action(detail=True, methods=["post"])
     def receipt(self, request, number=None):
-        form = ReunificationReceiptInputSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        req = services.record_reunification_receipt(
-            self.get_object(),
-            received=form.validated_data["received"],
-            note=form.validated_data.get("note", ""),
-            by=request.user,
-            request=request,
+        req = call_service(
+            request,
+            services.record_reunification_receipt,
+            body=ReunificationReceiptInputSerializer,
+            target=self.get_object,
         )
         return Response(self._read(req))
 
@@ -271,10 +316,11 @@ class TracingCandidateViewSet(PolicyViewSet):
     )
     @action(detail=True, methods=["post"])
     def verification(self, request, id=None):
-        form = VerificationStepInputSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        step = services.record_verification_step(
-            self.get_object(), by=request.user, request=request, **form.validated_data
+        step = call_service(
+            request,
+            services.record_verification_step,
+            body=VerificationStepInputSerializer,
+            target=self.get_object,
         )
         return Response(VerificationStepSerializer(step).data, status=status.HTTP_201_CREATED)
 
@@ -286,10 +332,11 @@ class TracingCandidateViewSet(PolicyViewSet):
     )
     @action(detail=True, methods=["post"])
     def decision(self, request, id=None):
-        form = CandidateDecisionInputSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        candidate = services.decide_candidate(
-            self.get_object(), by=request.user, request=request, **form.validated_data
+        candidate = call_service(
+            request,
+            services.decide_candidate,
+            body=CandidateDecisionInputSerializer,
+            target=self.get_object,
         )
         return Response(TracingCandidateSerializer(candidate, context={"request": request}).data)
 

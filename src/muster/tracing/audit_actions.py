@@ -18,6 +18,7 @@ class TracingAction(StrEnum):
     TRACING_REQUEST_CLOSE = "tracing.request.close"
     TRACING_REQUEST_LIST = "tracing.request.list"
     TRACING_REQUEST_OPEN = "tracing.request.open"
+    TRACING_REQUEST_PHOTO_READ = "tracing.request.photo.read"
     TRACING_REQUEST_READ = "tracing.request.read"
     TRACING_REQUEST_UPDATE = "tracing.request.update"
     TRACING_REUNIFY = "tracing.reunify"

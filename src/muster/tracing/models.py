@@ -100,6 +100,10 @@ class TracingRequest(models.Model):
         verbose_name=_("reunification"),
     )
     reunited_at = models.DateTimeField(null=True, blank=True)
+    # A search of the whole registry asked for (opening, a change, "search again") and the last one
+    # done by the worker: while the first is later, the caseworker is told the search is running.
+    search_asked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    searched_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -166,6 +170,15 @@ class TracingRequest(models.Model):
             return self.separation_date.year - self.age_at_separation
         return None
 
+    @property
+    def searching(self) -> bool:
+        """Is a search of the registry asked for and not done yet (queued or running)?"""
+        return (
+            self.status in ACTIVE
+            and self.search_asked_at is not None
+            and (self.searched_at is None or self.searched_at < self.search_asked_at)
+        )
+
     def child_on(self, day) -> bool:
         """Under 18 at separation (by the age given, or by the birth year and the date), or on ``day``
         (a birth year alone counts the year's start)."""
@@ -179,6 +192,51 @@ class TracingRequest(models.Model):
         if self.separation_date and self.separation_date.year - year < CHILD_AGE:
             return True
         return day.year - year < CHILD_AGE
+
+
+# What a caller may give for a request (a form, an API body, a file's row), in the order the
+# pages, the API, the import report and the exports use: the person sought, then who asks. The one
+# list: the services, the import's rows and the API's shapes derive theirs from it.
+SOUGHT_FIELDS = (
+    "given_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "mother_name",
+    "other_names",
+    "sex",
+    "birth_year",
+    "age_at_separation",
+    "separation_date",
+    "separation_place",
+    "separation_pcode",
+    "distinguishing_marks",
+)
+REQUESTER_FIELDS = (
+    "requester_name",
+    "requester_relationship",
+    "requester_contact",
+    "office",
+    "notes",
+)
+REQUEST_FIELDS = (*SOUGHT_FIELDS, *REQUESTER_FIELDS)
+# The fields that are not free text (checked and converted by the service).
+CODED_FIELDS = ("sex", "birth_year", "age_at_separation", "separation_date")
+TEXT_FIELDS = tuple(f for f in REQUEST_FIELDS if f not in CODED_FIELDS)
+LONG_TEXT_MAX = 5000
+
+
+def text_limit(name: str) -> int:
+    """The most characters a text field of a request keeps: its column's, or 5000 for long text."""
+    return TracingRequest._meta.get_field(name).max_length or LONG_TEXT_MAX
+
+
+# Statuses in which a request is still being worked on (matched, verified).
+ACTIVE = (
+    TracingRequest.Status.OPEN,
+    TracingRequest.Status.CANDIDATE_FOUND,
+    TracingRequest.Status.VERIFYING,
+)
 
 
 class TracingCandidate(models.Model):

@@ -4,7 +4,7 @@ call these (and audit what they show)."""
 
 from django.db.models import Count, Q, QuerySet
 
-from muster.tracing.models import TracingCandidate, TracingRequest
+from muster.tracing.models import ACTIVE, TracingCandidate, TracingRequest
 
 Status = TracingRequest.Status
 
@@ -48,3 +48,25 @@ def awaiting_second_officer(user=None) -> QuerySet:
     if user is not None:
         qs = qs.exclude(decided_by=user)
     return qs.order_by("decided_at", "id")
+
+
+def sought(person_ids) -> set[int]:
+    """Which of ``person_ids`` carry a *tracing interest*: the person found for a request still being
+    worked on, or its candidate that the matcher is confident of or a caseworker is verifying or has
+    confirmed. A weak proposal (one of the ten best for a rare name) is not an interest: flagged, it
+    would hold up departures of strangers. The flag is all other roles may learn
+    (:func:`muster.access.policy.shows_tracing_interest`)."""
+    ids = {int(i) for i in person_ids if i is not None}
+    if not ids:
+        return set()
+    linked = TracingRequest.objects.filter(status__in=ACTIVE, linked_person_id__in=ids)
+    candidates = TracingCandidate.objects.filter(
+        request__status__in=ACTIVE, person_id__in=ids
+    ).filter(
+        Q(status__in=[TracingCandidate.Status.VERIFYING, TracingCandidate.Status.CONFIRMED])
+        | Q(status=TracingCandidate.Status.PROPOSED, confident=True)
+        | Q(pending_second=True)
+    )
+    return set(linked.values_list("linked_person_id", flat=True)) | set(
+        candidates.values_list("person_id", flat=True)
+    )

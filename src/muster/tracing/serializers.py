@@ -6,10 +6,15 @@ from rest_framework import serializers
 from muster.access import policy
 from muster.access.projection import person_brief
 from muster.tracing.models import (
+    CODED_FIELDS,
+    REQUEST_FIELDS,
+    REQUESTER_FIELDS,
+    SOUGHT_FIELDS,
     BestInterestsDetermination,
     TracingCandidate,
     TracingRequest,
     VerificationStep,
+    text_limit,
 )
 
 # The registered person beside a candidate: what a caseworker compares side by side.
@@ -44,26 +49,10 @@ class TracingRequestSerializer(serializers.ModelSerializer):
             "number",
             "status",
             "closed_reason",
-            "given_name",
-            "father_name",
-            "grandfather_name",
-            "family_name",
-            "mother_name",
-            "other_names",
-            "sex",
-            "birth_year",
-            "age_at_separation",
-            "separation_date",
-            "separation_place",
-            "separation_pcode",
-            "distinguishing_marks",
+            *SOUGHT_FIELDS,
             "is_child",
             "has_photo",
-            "requester_name",
-            "requester_relationship",
-            "requester_contact",
-            "office",
-            "notes",
+            *REQUESTER_FIELDS,
             "source",
             "source_ref",
             "linked_person",
@@ -81,27 +70,26 @@ class TracingRequestSerializer(serializers.ModelSerializer):
         return bool(obj.photo_content_type)
 
 
-class RequestInputSerializer(serializers.Serializer):
-    """A request's fields, all as text: the service checks them and names the bad ones."""
+# The coded fields arrive as text too, short: the service parses them and names the bad ones.
+_CODED_MAX = {"sex": 10, "birth_year": 10, "age_at_separation": 10, "separation_date": 20}
 
-    given_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    father_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    grandfather_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    family_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    mother_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    other_names = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    sex = serializers.CharField(max_length=10, required=False, allow_blank=True)
-    birth_year = serializers.CharField(max_length=10, required=False, allow_blank=True)
-    age_at_separation = serializers.CharField(max_length=10, required=False, allow_blank=True)
-    separation_date = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    separation_place = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    separation_pcode = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    distinguishing_marks = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    requester_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    requester_relationship = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    requester_contact = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    office = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+def _input_field(name: str) -> serializers.CharField:
+    limit = _CODED_MAX[name] if name in CODED_FIELDS else text_limit(name)
+    return serializers.CharField(max_length=limit, required=False, allow_blank=True)
+
+
+# A request's fields (tracing.models.REQUEST_FIELDS), all as text: the service checks them and
+# names the bad ones.
+RequestInputSerializer = type(
+    "RequestInputSerializer",
+    (serializers.Serializer,),
+    {
+        "__module__": __name__,
+        "__doc__": "A tracing request's fields, all as text: the service checks them.",
+        **{name: _input_field(name) for name in REQUEST_FIELDS},
+    },
+)
 
 
 class VerificationStepSerializer(serializers.ModelSerializer):

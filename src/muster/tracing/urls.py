@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.request_list, name="tracing-requests"),
     path("new/", views.request_new, name="tracing-request-new"),
     path("requests/<str:number>/", views.request_detail, name="tracing-request"),
+    path("requests/<str:number>/photo/", views.request_photo, name="tracing-request-photo"),
     path("requests/<str:number>/edit/", views.request_edit, name="tracing-request-edit"),
     path("requests/<str:number>/close/", views.request_close, name="tracing-request-close"),
     path("requests/<str:number>/search/", views.request_search, name="tracing-request-search"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from muster.access import policy
 from muster.access.decorators import requires
+from muster.access.projection import mark_tracing_interest
 from muster.audit import services as audit
 from muster.core.errors import Message
 from muster.core.paging import paginate
@@ -96,6 +97,7 @@ def departure_new(request: HttpRequest) -> HttpResponse:
                 whole_households=bool(filters["whole_households"]),
             ).select_related("household")[: MAX_PREVIEW + 1]
         )
+        mark_tracing_interest(candidates, policy.person_fields(user))
     if request.method == "POST" and "plan" in request.POST:
         ids = parse_ids(request.POST.getlist("person"))
         persons = [p for p in candidates if p.pk in ids]
@@ -175,6 +177,9 @@ def departure_detail(request: HttpRequest, number: str) -> HttpResponse:
             persons=len(lines),
         )
     may_manage = policy.may_act_at(user, "departure.manage", departure.from_facility_id)
+    # Who on the convoy a tracing caseworker is working on (the bare flag, for the roles that
+    # may see it: access.policy.TRACING_INTEREST_FIELDS).
+    mark_tracing_interest([line.person for line in lines], policy.person_fields(user))
     context = {
         "departure": departure,
         "lines": lines,

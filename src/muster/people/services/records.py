@@ -20,6 +20,7 @@ from muster.people.models import (
     PersonCorrection,
 )
 from muster.people.search import person_name_key
+from muster.people.signals import person_corrected
 from muster.people.validation import clean_member
 
 
@@ -308,6 +309,7 @@ def correct_person(
         request=request,
         detail={"fields": sorted(changes)},
     )
+    person_corrected.send(sender=Person, person=person, fields=sorted(changes))
     return correction
 
 

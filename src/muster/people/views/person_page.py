@@ -13,7 +13,7 @@ from muster.access import policy
 from muster.access.decorators import requires
 from muster.access.lookup import visible_person
 from muster.access.policy import IDENTITY_FIELDS
-from muster.access.projection import person_values
+from muster.access.projection import person_values, tracing_interest
 from muster.audit import services as audit
 from muster.custody import services as custody
 from muster.custody.models import Placement
@@ -170,6 +170,10 @@ def render_person(request, person: Person, category_form=None, status=200) -> Ht
         "today": timezone.localdate(),
         "flags": [PROTECTION_FLAGS[f] for f in person.protection_flags if f in fields],
         "show_flags": bool(fields & set(PROTECTION_FLAGS)),
+        # The bare "tracing interest" flag (access.policy.TRACING_INTEREST_FIELDS): never which
+        # request or who asks.
+        "tracing_interest": policy.shows_tracing_interest(fields) and tracing_interest(person),
+        "may_trace": policy.can(user, "tracing.manage"),
         "placement": custody.current_placement(person)
         if fields & {"current_facility", "custody_state"}
         else None,

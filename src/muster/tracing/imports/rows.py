@@ -16,42 +16,23 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from muster.core.parsing import parse_int
-
-# The request fields a file may fill, in the order the report and the exports use.
-FIELDS = (
-    "source_ref",
-    "given_name",
-    "father_name",
-    "grandfather_name",
-    "family_name",
-    "mother_name",
-    "other_names",
-    "sex",
-    "birth_year",
-    "age_at_separation",
-    "separation_date",
-    "separation_place",
-    "separation_pcode",
-    "distinguishing_marks",
-    "is_child",
-    "requester_name",
-    "requester_relationship",
-    "requester_contact",
-    "office",
-    "notes",
+from muster.tracing.models import (
+    REQUESTER_FIELDS,
+    SOUGHT_FIELDS,
+    TEXT_FIELDS,
+    TracingRequest,
+    text_limit,
 )
+
+# The request fields a file may fill, in the order the report and the exports use (the request's
+# own list, tracing.models.REQUEST_FIELDS, with the file's reference first and its "child" column).
+FIELDS = ("source_ref", *SOUGHT_FIELDS, "is_child", *REQUESTER_FIELDS)
 
 # The longest text each field keeps (as the request's service does); longer is refused, never cut.
 MAX_LENGTH = {
-    **dict.fromkeys(("source_ref", "requester_contact"), 300),
-    **dict.fromkeys(
-        ("given_name", "father_name", "grandfather_name", "family_name", "mother_name",
-         "separation_place", "requester_name", "requester_relationship", "office"),
-        200,
-    ),
-    **dict.fromkeys(("other_names", "distinguishing_marks", "notes"), 5000),
-    "separation_pcode": 40,
-}  # fmt: skip
+    "source_ref": TracingRequest._meta.get_field("source_ref").max_length,
+    **{f: text_limit(f) for f in TEXT_FIELDS},
+}
 
 # Header spellings seen in offices' lists (English, Arabic, Sorani Kurdish), folded by _fold.
 _HEADERS: dict[str, tuple[str, ...]] = {

@@ -14,6 +14,8 @@ from muster.tracing.services.candidates import (
     check_registrations,
     find_candidates,
     on_household_registered,
+    on_person_corrected,
+    search_again,
 )
 from muster.tracing.services.decisions import (
     DECISIONS,
@@ -26,10 +28,12 @@ from muster.tracing.services.decisions import (
 from muster.tracing.services.registry import REGISTRY, request_records, reset
 from muster.tracing.services.requests import (
     ACTIVE,
+    MAX_PHOTO_BYTES,
     REQUEST_FIELDS,
     clean_fields,
     close_request,
     open_request,
+    read_photo,
     update_request,
 )
 from muster.tracing.services.reunification import (
@@ -41,6 +45,7 @@ from muster.tracing.services.reunification import (
 __all__ = [
     "ACTIVE",
     "DECISIONS",
+    "MAX_PHOTO_BYTES",
     "MIN_STORED",
     "REGISTRY",
     "REQUEST_FIELDS",
@@ -54,12 +59,15 @@ __all__ = [
     "needs_second_officer",
     "on_departure_confirmed",
     "on_household_registered",
+    "on_person_corrected",
     "open_request",
+    "read_photo",
     "record_best_interests",
     "record_reunification_receipt",
     "record_verification_step",
     "request_records",
     "reset",
     "reunify",
+    "search_again",
     "update_request",
 ]

@@ -13,37 +13,19 @@ from muster.audit import services as audit
 from muster.core.numbering import new_number
 from muster.core.parsing import parse_day, parse_int
 from muster.tracing.audit_actions import TracingAction
-from muster.tracing.models import Source, TracingRequest
-
-# What a caller may give for a request (a form, an API body, a file's row).
-TEXT_FIELDS = (
-    "given_name",
-    "father_name",
-    "grandfather_name",
-    "family_name",
-    "mother_name",
-    "other_names",
-    "separation_place",
-    "separation_pcode",
-    "distinguishing_marks",
-    "requester_name",
-    "requester_relationship",
-    "requester_contact",
-    "office",
-    "notes",
+from muster.tracing.models import (
+    ACTIVE,
+    REQUEST_FIELDS,
+    TEXT_FIELDS,
+    Source,
+    TracingRequest,
+    text_limit,
 )
-LONG_TEXT = frozenset({"other_names", "distinguishing_marks", "notes"})
-REQUEST_FIELDS = (*TEXT_FIELDS, "sex", "birth_year", "age_at_separation", "separation_date")
+
 # Photos as people.services accepts them: JPEG or PNG, at most 2 MB.
 PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 SEXES = {"": "", "M": "M", "F": "F", "U": "", "MALE": "M", "FEMALE": "F"}
-# Statuses in which a request is still being worked on (matched, verified).
-ACTIVE = (
-    TracingRequest.Status.OPEN,
-    TracingRequest.Status.CANDIDATE_FOUND,
-    TracingRequest.Status.VERIFYING,
-)
 
 
 def _err(field: str, message: str, code: str) -> ValidationError:
@@ -70,11 +52,7 @@ def clean_fields(fields: Mapping[str, object], *, partial: bool = False) -> dict
         value = fields.get(key)
         if key in TEXT_FIELDS:
             text = "" if value is None else str(value).strip()
-            limit = 300 if key == "requester_contact" else 200
-            if key in LONG_TEXT:
-                limit = 5000
-            if key == "separation_pcode":
-                limit = 40
+            limit = text_limit(key)
             if any(ord(c) < 32 and c not in "\n\t" for c in text):
                 errors[key] = [
                     ValidationError(_("contains a control character"), code="control_character")
@@ -246,7 +224,8 @@ def _locked(req: TracingRequest) -> TracingRequest:
     return TracingRequest.objects.select_for_update().get(pk=req.pk)
 
 
-def _must_be_active(req: TracingRequest) -> None:
+def must_be_active(req: TracingRequest) -> None:
+    """Refuse (code ``request_not_active``) a change to a request reunited or closed."""
     if req.status not in ACTIVE:
         raise _err(
             "status",
@@ -261,7 +240,7 @@ def update_request(
 ) -> TracingRequest:
     """Change what a request says (only the fields given); it is matched again afterwards."""
     req = _locked(req)
-    _must_be_active(req)
+    must_be_active(req)
     clean = clean_fields(fields, partial=True)
     merged = {k: getattr(req, k) for k in REQUEST_FIELDS} | clean
     _check_whole(merged)
@@ -279,8 +258,27 @@ def update_request(
         request=request,
         detail={"fields": [k for k in changed if k != "photo_content_type"]},
     )
-    _match_after_commit(req.pk)
+    if set(changed) - {"photo", "photo_content_type"}:
+        _match_after_commit(req.pk)  # a new photo alone changes nothing the matcher reads
     return req
+
+
+@transaction.atomic
+def read_photo(
+    req: TracingRequest, *, by, request=None, via: str = "web"
+) -> tuple[bytes, str] | None:
+    """The request's photo and its content type (``None`` when it has none), the read audited: a
+    face of a person sought is as sensitive as the request itself."""
+    if not req.photo_content_type or req.photo is None:
+        return None
+    audit.record(
+        TracingAction.TRACING_REQUEST_PHOTO_READ,
+        actor=by,
+        obj=req,
+        request=request,
+        detail={"via": via},
+    )
+    return bytes(req.photo), req.photo_content_type
 
 
 @transaction.atomic
@@ -290,7 +288,7 @@ def close_request(req: TracingRequest, *, reason: str, by, request=None) -> Trac
     if not reason:
         raise _err("reason", _("say why the request is closed"), "reason_required")
     req = _locked(req)
-    _must_be_active(req)
+    must_be_active(req)
     req.status = TracingRequest.Status.CLOSED
     req.closed_reason = reason[:2000]
     req.updated_at = timezone.now()

@@ -14,7 +14,13 @@ page), ``candidates`` (side by side, verification, decision), ``files`` (import,
 
 from muster.tracing.views.candidates import candidate_detail
 from muster.tracing.views.files import export_pfif, import_file, import_report
-from muster.tracing.views.requests import request_detail, request_edit, request_list, request_new
+from muster.tracing.views.requests import (
+    request_detail,
+    request_edit,
+    request_list,
+    request_new,
+    request_photo,
+)
 from muster.tracing.views.steps import (
     best_interests,
     receipt,
@@ -35,6 +41,7 @@ __all__ = [
     "request_edit",
     "request_list",
     "request_new",
+    "request_photo",
     "request_search",
     "reunify",
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from muster.access.decorators import requires
@@ -32,16 +32,29 @@ def request_close(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @requires(MANAGE)
-@post_only
 def request_search(request: HttpRequest, number: str) -> HttpResponse:
+    """POST: search the whole registry again, in the background worker (never in this request:
+    the web process would first build the registry's index). GET: the search's state, the
+    fragment the request's page polls while it runs; once done, the page reloads (HX-Refresh)."""
     req = request_for(number)
+    if request.method == "GET":
+        if request.headers.get("HX-Request") and not req.searching:
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"  # the candidates are there: show them
+            return response
+        return render(request, "tracing/_search.html", {"req": req})
+    if request.method != "POST":
+        return HttpResponse(status=405)
     try:
-        found = tracing.find_candidates(req, by=request.user, request=request)
+        tracing.search_again(req, by=request.user, request=request)
     except ValidationError as exc:
         refusals(request, exc)
     else:
         messages.success(
-            request, _("Registry searched: %(n)d confident candidate(s).") % {"n": found}
+            request,
+            _(
+                "The registry is being searched; the candidates appear on this page when it is done."
+            ),
         )
     return redirect("tracing-request", number=req.number)
 
