@@ -84,9 +84,9 @@ def new_ids(model: type[models.Model], count: int) -> list[int]:
 def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence]) -> int:
     """Insert ``rows`` (tuples of values in the order of ``fields``, field names or attnames such as
     ``person_id``) into ``model``'s table. Text, number and boolean fields (and foreign keys, by id)
-    are given values of their own type or None; dates, times and JSON are converted by their field. Every concrete field not named takes its default, which
-    must not be callable (a default computed per row is the caller's to give). Returns the number
-    of rows."""
+    are given values of their own type or None; dates, times and JSON are converted by their
+    field. Every concrete field not named takes its default, which must not be callable (a default
+    computed per row is the caller's to give). Returns the number of rows."""
     meta = model._meta
     by_name = {f.name: f for f in meta.concrete_fields} | {
         f.attname: f for f in meta.concrete_fields
@@ -100,7 +100,6 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     converters = [(i, c) for i, f in enumerate(given) if (c := _converter(f)) is not None]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in [*given, *rest])
     table = connection.ops.quote_name(meta.db_table)
-
     width = len(given)
 
     def prepared():
