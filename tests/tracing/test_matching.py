@@ -156,3 +156,75 @@ def test_docstring_examples_run(name):
     module = importlib.import_module(f"muster.tracing.matching.{name}")
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted and not result.failed
+
+
+# Two sisters taken from Kocho the same day: the elder registered under her own name, the younger
+# renamed by the captors, who kept only her mother's name and the village.
+ELDER_SOUGHT = {
+    "record_id": "q-elder",
+    "given_name": "Nadia",
+    "father_name": "Khalaf",
+    "family_name": "Haji",
+    "mother_name": "Gulistan",
+    "sex": "F",
+    "age_at_separation": "9",
+    "separation_date": "2014-08-15",
+    "separation_place": "Kocho",
+}
+YOUNGER_SOUGHT = dict(
+    ELDER_SOUGHT, record_id="q-younger", given_name="Jihan", age_at_separation="7"
+)
+ELDER = {
+    "record_id": "elder",
+    "given_name": "Nadia",
+    "father_name": "Khalaf",
+    "family_name": "Haji",
+    "mother_name": "Gulistan",
+    "sex": "F",
+    "birth_year": "2005",
+    "place_of_origin": "Kocho",
+}
+YOUNGER = dict(RENAMED, record_id="younger", birth_year="2007")
+
+
+def test_a_sibling_registered_under_her_own_name_is_not_her_sisters_first_candidate(background):
+    index = _index(background, ELDER, YOUNGER)
+    alone = _ranked(index, YOUNGER_SOUGHT)
+    assert alone[0] == "elder"  # father, family, mother and place agree: alone, the sister wins
+    elder, younger = index.candidates_jointly([ELDER_SOUGHT, YOUNGER_SOUGHT])
+    assert elder[0].record_id == "elder"
+    assert elder[0].confident
+    assert younger[0].record_id == "younger"
+    sister = next(c for c in younger if c.record_id == "elder")
+    claim = sister.explanation["other_request"]
+    assert claim["level"] == "claims more"
+    assert claim["registry"].startswith("q-elder ")
+    assert float(claim["weight"]) < -10
+    assert not sister.confident
+    assert "another request claims it: q-elder" in sister.explanation_text()
+
+
+def test_a_registration_nobody_else_claims_keeps_its_score(background):
+    index = _index(background, ELDER, YOUNGER)
+    [alone] = [index.candidates(ELDER_SOUGHT, top=5)]
+    [joint] = index.candidates_jointly([ELDER_SOUGHT], top=5)
+    assert [(c.record_id, c.score) for c in joint] == [(c.record_id, c.score) for c in alone]
+    assert index.candidates_jointly([]) == []
+
+
+def test_two_requests_for_the_same_child_do_not_compete(background):
+    index = _index(background, ELDER)
+    again = dict(ELDER_SOUGHT, record_id="q-again", given_name="Nadiya", age_at_separation="10")
+    first, second = index.candidates_jointly([ELDER_SOUGHT, again])
+    assert first[0].record_id == second[0].record_id == "elder"
+    assert "other_request" not in first[0].explanation
+    assert first[0].score == index.candidates(ELDER_SOUGHT)[0].score
+    assert first[0].confident and second[0].confident
+
+
+def test_kurmanji_c_is_read_as_j(background):
+    request = dict(SOUGHT, mother_name="Cîhan", father_name="Hecî")
+    registered = dict(RENAMED, mother_name="Jihan", father_name="Haji")
+    found = {c.record_id: c for c in _index(background, registered).candidates(request, top=50)}
+    assert found["renamed"].explanation["mother_name"]["level"] == "agree"
+    assert found["renamed"].explanation["father_name"]["level"] == "agree"

@@ -41,3 +41,25 @@ def test_the_same_seed_gives_the_same_set(tmp_path):
     assert a.requests == b.requests and a.registry == b.registry
     paths = a.write(tmp_path)
     assert all(p.exists() for p in paths)
+
+
+def test_the_generators_knobs_change_the_population():
+    from dataclasses import replace
+
+    from muster.scenario.tracing import HABITS, tracing_set
+
+    none = tracing_set(400, 20, seed=3, habits=replace(HABITS, renamed=0.0))
+    assert {t["renamed"] for t in none.truth} == {"0"}
+    every = tracing_set(400, 20, seed=3, habits=replace(HABITS, renamed=1.0))
+    assert {t["renamed"] for t in every.truth} == {"1"}
+    registry = {r["record_id"]: r for r in every.registry}
+    requests = {r["record_id"]: r for r in every.requests}
+    for t in every.truth:
+        if t["record_id_b"]:
+            assert (
+                registry[t["record_id_b"]]["given_name"] != requests[t["record_id_a"]]["given_name"]
+            )
+    arabic = tracing_set(
+        400, 20, seed=3, habits=replace(HABITS, registers=(("authority_ar", 1.0),))
+    )
+    assert all(any("\u0600" <= ch <= "\u06ff" for ch in r["given_name"]) for r in arabic.registry)

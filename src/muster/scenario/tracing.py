@@ -55,6 +55,8 @@ REGISTERS = {"reception": 0.5, "camp": 0.2, "authority_ar": 0.2, "ngo": 0.1}
 class TracingHabits:
     """How abducted persons were registered and how families wrote their requests."""
 
+    # Share of the abducted renamed by the captors; None keeps the population's own (65 %).
+    renamed: float | None = None
     # Registration of a renamed person: which birth names survive beside the captors' names.
     child_keeps_mother: float = 0.85
     adult_keeps_mother: float = 0.9
@@ -80,6 +82,9 @@ class TracingHabits:
     request_birth_year: float = 0.45  # else the age at separation
     request_year_off: float = 0.2  # the family's year or age one off
     marks: float = 0.3
+    # Registers holding the registry (shares of persons); None: REGISTERS.  "authority_ar"
+    # writes Arabic script, the others Latin.
+    registers: tuple[tuple[str, float], ...] | None = None
 
 
 HABITS = TracingHabits()
@@ -187,6 +192,9 @@ def tracing_set(
     people = list(scenario.persons)
     victims = [p for p in people if p.kidnap is not None]
     r.shuffle(victims)
+    if habits.renamed is not None:
+        others = [p for p in people if p.kidnap is None]
+        victims = [_renamed(p, others, r, habits.renamed) for p in victims]
     victims = _families(victims, r, habits)
     by_key = {p.key: p for p in victims}
     people = [by_key.get(p.key, p) for p in people]
@@ -214,6 +222,29 @@ def tracing_set(
     order = list(range(len(rows)))
     r.shuffle(order)
     return TracingSet(registry, [rows[i] for i in order], [truth[i] for i in order])
+
+
+def _renamed(p: PersonSpec, others: list[PersonSpec], r: random.Random, share: float) -> PersonSpec:
+    """Draw again whether ``p`` was renamed: a new captors' name is the chain of names of an
+    evacuee of the same sex (a captor's household), and that evacuee's town."""
+    k = p.kidnap
+    assert k is not None
+    rename = r.random() < share
+    if rename == k.renamed:
+        return p
+    if not rename:
+        return replace(p, kidnap=replace(k, renamed=False), canonical=k.birth_name,
+                       place_of_origin=k.taken_from, origin_pcode=k.taken_from_pcode)  # fmt: skip
+    host = others[int(r.random() * len(others))]
+    for _ in range(20):
+        if host.sex == p.sex:
+            break
+        host = others[int(r.random() * len(others))]
+    c = host.canonical
+    canonical = CanonicalName(c.given_name, c.father_name, c.grandfather_name, c.family_name,
+                              c.mother_name, EMPTY)  # fmt: skip
+    return replace(p, kidnap=replace(k, renamed=True), canonical=canonical,
+                   place_of_origin=host.place_of_origin, origin_pcode=host.origin_pcode)  # fmt: skip
 
 
 def _families(victims: list[PersonSpec], r: random.Random, h: TracingHabits) -> list[PersonSpec]:
@@ -276,10 +307,11 @@ def _register(
     people: list[PersonSpec], r: random.Random, h: TracingHabits, seed: int
 ) -> tuple[list[dict[str, str]], dict[str, str]]:
     """Each person once, in one of the registers; abducted persons with an estimated age."""
-    names = list(REGISTERS)
+    shares = dict(h.registers) if h.registers is not None else REGISTERS
+    names = [n for n in shares if shares[n] > 0]
     cum, total = [], 0.0
     for name in names:
-        total += REGISTERS[name]
+        total += shares[name]
         cum.append(total)
     groups: dict[str, list[PersonSpec]] = {n: [] for n in names}
     for p in people:

@@ -244,8 +244,11 @@ def run(args: argparse.Namespace) -> int:
         with out.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(OUT_COLUMNS)
-            for request in requests:
-                for rank, c in enumerate(index.candidates(request, top=args.top), start=1):
+            # The whole file at once: a registration another request claims far more
+            # strongly (a sibling's) ranks lower (TracingIndex.candidates_jointly).
+            found = index.candidates_jointly(requests, top=args.top)
+            for request, candidates in zip(requests, found, strict=True):
+                for rank, c in enumerate(candidates, start=1):
                     writer.writerow(
                         [request["record_id"], c.record_id, f"{c.score:.2f}", rank,
                          "1" if c.confident else "0", c.explanation_text()]

@@ -36,6 +36,16 @@ candidate's block hits, weighed by how rare each block is, choose the few hundre
 scored in full.  ``TracingIndex.candidates(request, top=10)`` answers in milliseconds at a
 million registered.
 
+A batch of requests (a file for ``muster trace match``) is matched jointly:
+``TracingIndex.candidates_jointly`` weighs each registered person against every request of the
+batch that claims it, since one registration is one person sought.  Siblings taken together
+file requests that differ only in the given name and age; alone, the sister registered under
+her own name is often her sibling's first candidate.  A candidate's score loses what the other
+requests' claims on the same registration are worth (the odds that the registration is this
+request's person rather than another's or nobody's), and the explanation names the other
+request.  A Kurmanji Latin request name is also read with Hawar c = j and ç = ch (Cîhan,
+Jihan), which the identity normaliser reads as k.
+
 The package: ``weights`` (the fixed parameters), ``records`` (requests and registered persons as
 read), ``comparisons`` (a level per field), ``blocking`` (index keys), ``index``
 (:class:`TracingIndex`). Callers import from here.
@@ -47,6 +57,7 @@ from muster.tracing.matching.records import RequestError, TraceCandidate, check_
 from muster.tracing.matching.weights import (
     BLOCK_CAP,
     CONFIDENT_SCORE,
+    JOINT_POOL,
     NAME_FIELDS,
     REQUEST_FIELDS,
     SCORED_CANDIDATES,
@@ -55,6 +66,7 @@ from muster.tracing.matching.weights import (
 __all__ = [
     "BLOCK_CAP",
     "CONFIDENT_SCORE",
+    "JOINT_POOL",
     "NAME_FIELDS",
     "REQUEST_FIELDS",
     "SCORED_CANDIDATES",

@@ -41,6 +41,12 @@ def _block_keys(p: _Person) -> Iterable[tuple]:
 
 def _query_keys(q: _Query) -> Iterable[tuple[str, list[tuple]]]:
     p = q.person
+
+    def names(i: int) -> set[str]:
+        # alias (5) is read under "given": request names are NAME_FIELDS only
+        alt = q.alts[i] if i < len(q.alts) else None
+        return _skeletons(p.names[i]) | (_skeletons(alt) if alt is not None else set())
+
     if q.centre is not None:
         lo = int(math.floor(q.centre - q.slack)) - YEAR_WINDOW
         hi = int(math.ceil(q.centre + q.slack)) + YEAR_WINDOW
@@ -50,7 +56,7 @@ def _query_keys(q: _Query) -> Iterable[tuple[str, list[tuple]]]:
     sexes = [p.sex, "?"] if p.sex else ["M", "F", "?"]
     if years:
         for rule, i in _YEAR_RULES[:1] + _YEAR_RULES[1:2] + _YEAR_RULES[3:]:
-            skeletons = _skeletons(p.names[i])
+            skeletons = names(i)
             if skeletons:
                 keys = [(rule, s, x, y) for s in skeletons for x in sexes for y in years]
                 yield rule, keys
@@ -59,10 +65,10 @@ def _query_keys(q: _Query) -> Iterable[tuple[str, list[tuple]]]:
             places = {_place_key(p), SINJAR} if p.place_id else {_place_key(p)}
             keys = [("place", k, x, y) for k in places for x in sexes for y in years]
             yield "place", keys
-    mothers = _skeletons(p.names[4])
+    mothers = names(4)
     if mothers:
         yield "mother_any_year", [("mother_any_year", m, x) for m in mothers for x in sexes]
-    lineage = [("lineage", m, f) for m in mothers for f in _skeletons(p.names[3])]
+    lineage = [("lineage", m, f) for m in mothers for f in names(3)]
     if lineage:
         yield "lineage", lineage
 

@@ -20,13 +20,16 @@ from muster.tracing.matching.records import (
 )
 from muster.tracing.matching.weights import (
     BLOCK_CAP,
+    CLAIM_MARGIN,
     CONFIDENT_SCORE,
+    JOINT_POOL,
     MIN_COMMUNITY,
     NAME_FIELDS,
     P_BIRTH_NAME,
     SCORED_CANDIDATES,
     U_CLOSE,
     U_FLOOR,
+    UNCLAIMED_OFFSET,
     YEAR_BUCKETS,
     _label,
     _m,
@@ -36,6 +39,37 @@ from muster.tracing.places import SINJAR
 
 _SHOWN = ("given_name", "father_name", "grandfather_name", "family_name", "mother_name", "alias",
           "sex", "date_of_birth", "birth_year", "place_of_origin")  # fmt: skip
+
+
+def _person_of_request(request: Mapping[str, object]) -> tuple:
+    """What tells two requests for the same person from requests for siblings."""
+    q = _query(check_request(request))
+    return (q.person.names[0], q.person.sex, q.centre)
+
+
+def _same_sought(a: tuple, b: tuple) -> bool:
+    """Two requests that may seek the same person: given names agree, same sex, birth years
+    within a year and a half (a family's year one off)."""
+    if _name_level(a[0], b[0]) < 2 or (a[1] and b[1] and a[1] != b[1]):
+        return False
+    return a[2] is None or b[2] is None or abs(a[2] - b[2]) <= 1.5
+
+
+def _claim_penalty(
+    score: float, rivals: list[tuple[float, int]], unclaimed: float
+) -> tuple[float, bool]:
+    """What the other requests' claims on a registration cost a candidate, and whether it may
+    stay confident.
+
+    The score becomes ``-log2(2^-s + 2^-(e + U))``, a soft minimum of the candidate's own score
+    s and of its margin over the rivals e = s - log2(sum 2^s') shifted by U (``unclaimed``:
+    log2 of the registered less :data:`UNCLAIMED_OFFSET`): ranked by it, candidates rank by
+    the odds that the registration is this request's person rather than another request's or
+    nobody's.  It stays confident if its own score was and no rival comes within
+    :data:`CLAIM_MARGIN` bits of it."""
+    claimed = math.log2(sum(2.0**s for s, _ in rivals))
+    penalty = math.log2(1.0 + 2.0 ** (claimed - unclaimed))
+    return penalty, score - claimed >= CLAIM_MARGIN
 
 
 class TracingIndex:
@@ -130,6 +164,74 @@ class TracingIndex:
             scored.append((score, -pos, pos, reading, levels))
         return self._ranked(query, scored, top, u)
 
+    def candidates_jointly(
+        self, requests: Iterable[Mapping[str, object]], top: int = 10
+    ) -> list[list[TraceCandidate]]:
+        """Candidates for a batch of requests (a list per request, in the requests' order, best
+        first), each registered person weighed against every request of the batch it answers.
+
+        One registered person is one person sought: a registration that another request of the
+        batch claims strongly (the sibling taken the same day, whose given name it bears) is
+        less likely this request's.  A candidate's score loses ``log2(1 + sum 2^(s' - U))``
+        over the other requests' scores s' for the same registration (U: the odds that a
+        registered person is nobody's request, log2 of the registered less
+        :data:`UNCLAIMED_OFFSET`, 10 bits at 20,000), so that
+        candidates rank by the odds that the registration is this request's person rather
+        than another's or nobody's; a registration nobody else claims keeps its score.  A
+        candidate stays confident if its own score reaches :data:`CONFIDENT_SCORE` and no
+        other request's comes within :data:`CLAIM_MARGIN` bits (then the score shown may be
+        lower than the threshold: it is the odds against the rivals).  The explanation's
+        ``other_request`` names the strongest rival.  Requests that may seek the same person (two offices, one child: given names agree, same sex, birth years within a
+        year and a half) do not compete.
+        """
+        batch = list(requests)
+        pool = max(top, JOINT_POOL)
+        prepared = []  # per request: query, chance, its best (score, -pos, pos, reading, levels)
+        for request in batch:
+            query = _query(check_request(request))
+            positions = self._retrieve(query)
+            u = self._chance(query) if positions else {}
+            scored = []
+            for pos in positions:
+                score, reading, levels = self._score(query, self._people[pos], u)
+                scored.append((round(score, 2), -pos, pos, reading, levels))
+            prepared.append((query, u, heapq.nlargest(pool, scored)))
+        keys = [_person_of_request(r) for r in batch]
+        ids = [str(r.get("record_id") or "") for r in batch]
+        unclaimed = math.log2(max(2, len(self._people))) - UNCLAIMED_OFFSET
+        claims: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        for i, (_, _, best) in enumerate(prepared):
+            for score, _, pos, _, _ in best:
+                claims[pos].append((score, i))
+        out: list[list[TraceCandidate]] = []
+        for i, (query, u, best) in enumerate(prepared):
+            adjusted = []
+            for n, entry in enumerate(best):
+                score, pos = entry[0], entry[2]
+                rivals = [
+                    (s, j) for s, j in claims[pos] if j != i and not _same_sought(keys[i], keys[j])
+                ]
+                penalty, keeps = _claim_penalty(score, rivals, unclaimed) if rivals else (0, True)
+                adjusted.append((round(score - penalty, 2), -n, entry, rivals, penalty, keeps))
+            adjusted.sort(key=lambda t: (t[0], t[1]), reverse=True)
+            found = []
+            for shown, _, (score, _, pos, reading, levels), rivals, penalty, keeps in adjusted[
+                :top
+            ]:
+                explanation = self._explain(query, pos, levels, reading, u)
+                if rivals:
+                    claim, j = max(rivals)
+                    explanation["other_request"] = {
+                        "level": "claims more" if claim > score else "claims less",
+                        "request": "",
+                        "registry": f"{ids[j]} ({claim:.1f} bits)",
+                        "weight": f"{-penalty:.2f}",
+                    }
+                confident = score >= CONFIDENT_SCORE and keeps
+                found.append(TraceCandidate(self._ids[pos], shown, confident, reading, explanation))
+            out.append(found)
+        return out
+
     def _ranked(self, query: _Query, scored: list, top: int, u) -> list[TraceCandidate]:
         best = heapq.nlargest(top, scored)
         out = []
@@ -178,10 +280,14 @@ class TracingIndex:
             key = q.person.names[i]
             if not key.folded:
                 continue
-            k = key.skeleton or key.key1
-            agree = max(U_FLOOR, self._tf[i][k] / n)
-            if community:
-                agree = max(agree, self._tf_sinjar[i][k] / self._n_sinjar)
+            agree = U_FLOOR
+            for other in (key, q.alts[i]):
+                if other is None:
+                    continue
+                k = other.skeleton or other.key1
+                agree = max(agree, self._tf[i][k] / n)
+                if community:
+                    agree = max(agree, self._tf_sinjar[i][k] / self._n_sinjar)
             u[field] = (agree, U_CLOSE, max(0.05, 1.0 - agree - U_CLOSE))
         if q.person.place.folded:
             same = max(U_FLOOR, self._place_tf[_place_key(q.person)] / n)
@@ -203,10 +309,17 @@ class TracingIndex:
         return u
 
     def _levels(self, q: _Query, p: _Person) -> dict[str, int]:
-        qn, pn = q.person.names, p.names
+        qn, pn, alts = q.person.names, p.names, q.alts
         levels = {"given_name": max(_name_level(qn[0], pn[0]), _name_level(qn[0], pn[5]))}
+        if alts[0] is not None:
+            alt = alts[0]
+            levels["given_name"] = max(
+                levels["given_name"], _name_level(alt, pn[0]), _name_level(alt, pn[5])
+            )
         for i, field in enumerate(NAME_FIELDS[1:], start=1):
             levels[field] = _name_level(qn[i], pn[i])
+            if alts[i] is not None:
+                levels[field] = max(levels[field], _name_level(alts[i], pn[i]))
         levels["place"] = _place_level(q.person, p)
         levels["year"] = _year_bucket(q, p.year)
         sex = q.person.sex

@@ -27,7 +27,11 @@ class TraceCandidate:
         items = sorted(self.explanation.items(), key=lambda kv: -abs(float(kv[1]["weight"])))
         parts = [f"reading {self.reading}"]
         for field, item in items:
-            if item["level"] == "missing":
+            if field == "other_request":
+                parts.append(
+                    f"another request claims it: {item['registry']} ({float(item['weight']):+.1f})"
+                )
+            elif item["level"] == "missing":
                 parts.append(f"{field} missing")
             else:
                 parts.append(f"{field} {item['level']} ({float(item['weight']):+.1f})")
@@ -54,6 +58,34 @@ class _Query:
     slack: float  # the request's own uncertainty, in years
     place_text: str
     record: dict[str, str]
+    # Per name field, the Kurmanji reading of a Latin name with c or ç (Cîhan = Jihan, Hecî =
+    # Haji, Çiya = Chiya), compared beside the name as written; None when there is none.
+    alts: tuple[NameKey | None, ...] = ()
+
+
+def _kurmanji_alt(text: str, part: str) -> NameKey | None:
+    """The English-style reading of a Kurmanji (Hawar) Latin name, or None.
+
+    The identity normaliser reads x, ş and the long vowels of Hawar already, but c as k: in
+    Hawar c is the j of Jihan and ç the ch of Chiya.
+    >>> _kurmanji_alt("Cîhan", "given").skeleton, _kurmanji_alt("Jihan", "given") is None
+    ('jhn', True)
+    """
+    if not text or not any(ch in text for ch in "cCçÇ"):
+        return None
+    if any("\u0600" <= ch <= "\u06ff" for ch in text):
+        return None
+    out = []
+    for i, ch in enumerate(text):
+        nxt = text[i + 1 : i + 2]
+        if ch in "çÇ":
+            out.append("Ch" if ch == "Ç" else "ch")
+        elif ch in "cC" and nxt.lower() != "h":
+            out.append("J" if ch == "C" else "j")
+        else:
+            out.append(ch)
+    alt = "".join(out)
+    return normalise_name(alt, part) if alt != text else None
 
 
 def _year(record: Mapping[str, str]) -> int | None:
@@ -120,4 +152,8 @@ def _query(request: Mapping[str, str]) -> _Query:
         centre, slack = int(when[:4]) - int(age) - 0.5, 0.5
     else:
         centre, slack = None, 0.0
-    return _Query(person, centre, slack, place_text, dict(request))
+    alts = tuple(
+        _kurmanji_alt(request.get(f) or "", "family" if f == "family_name" else "given")
+        for f in NAME_FIELDS
+    )
+    return _Query(person, centre, slack, place_text, dict(request), alts)

@@ -25,6 +25,18 @@ SCORED_CANDIDATES = 400
 # A block larger than this (a common name in a common year) is read only if nothing rarer is.
 BLOCK_CAP = 3000
 
+# Joint matching of a batch (``TracingIndex.candidates_jointly``): candidates read per request.
+JOINT_POOL = 30
+# The odds, in bits, that a registered person is nobody's request rather than one given
+# request's: about one in as many as are registered (log2 n), less what the score overstates
+# by taking the fields as independent; 4.3 bits, so 10 bits at 20,000 registered, set on the
+# benchmark's tuning seeds (1-3; 6 to 14 bits tried there, 10 best).  It grows with the
+# registry because the scores do (a village's or a name's chance agreement is rarer).
+UNCLAIMED_OFFSET = 4.3
+# A confident candidate stays confident in a batch only if it is this request's by at least
+# this many bits over every other request that claims the same registration (odds 16:1).
+CLAIM_MARGIN = 4.0
+
 P_BIRTH_NAME = 0.5  # registered under the birth name or renamed: no strong prior either way
 
 # m-probabilities per name field and level (agree, close, disagree), for the two states.
