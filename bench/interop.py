@@ -116,6 +116,60 @@ def _write(households: list[dict], path: Path, fmt: str) -> Path:
     return path
 
 
+# The import's phases whose CPU time --phases reports (module, attribute; a class's method as
+# "Class.method"): nested phases are counted in their own line and in the enclosing one.
+PHASES = (
+    ("muster.intake.services", "check_import"),
+    ("muster.people.services", "create_households_bulk"),
+    ("muster.custody.services", "place_many"),
+    ("muster.audit.services", "record_many"),
+    ("muster.screening.services.runs", "screen_registration"),
+    ("muster.screening.matching", "_Registry.sync"),
+    ("muster.screening.services.runs", "screen_persons"),
+)
+
+
+def _server_cpu() -> float | None:
+    """CPU seconds of this connection's PostgreSQL backend so far (a server on this machine)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _time_phases() -> dict[str, float]:
+    """Wrap each of PHASES to add up the CPU time spent in it (this process's)."""
+    import functools
+    import importlib
+
+    spent: dict[str, float] = {}
+    for module_name, attr in PHASES:
+        owner = importlib.import_module(module_name)
+        *path, name = attr.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        inner = getattr(owner, name)
+        spent[name] = 0.0
+
+        def timed(*args, _inner=inner, _name=name, **kwargs):
+            t = time.process_time()
+            try:
+                return _inner(*args, **kwargs)
+            finally:
+                spent[_name] += time.process_time() - t
+
+        setattr(owner, name, functools.wraps(inner)(timed))
+    return spent
+
+
 def run(
     count: int,
     seed: int,
@@ -124,6 +178,8 @@ def run(
     bulk: bool = True,
     profile: str = "",
     database_url: str = "",
+    phases: bool = False,
+    counter_triggers: bool = True,
 ) -> dict:
     tmp = tempfile.mkdtemp(prefix="muster-bench-interop-")
     os.environ["MUSTER_DATA"] = tmp
@@ -138,6 +194,10 @@ def run(
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    if not counter_triggers:  # this scratch database only: to see what the triggers cost
+        from muster.reports import counters
+
+        counters.uninstall()
     from muster.custody.models import Facility
     from muster.intake import services as intake
     from muster.intake.kobo import read_export
@@ -158,11 +218,13 @@ def run(
     persons_in_file = sum(len(h["members"]) for h in households)
     del households
 
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     batch = read_export(path)
-    read_s = time.perf_counter() - t
+    read_s, read_cpu_s = time.perf_counter() - t, time.process_time() - cpu
 
     imp = intake.start_import(file_name=path.name, reception_point=point, by=None)
+    spent = _time_phases() if phases else {}
+    server = _server_cpu()
     cpu = time.process_time()
     t = time.perf_counter()
     last = [t]
@@ -185,6 +247,8 @@ def run(
         intake.import_submissions(imp, batch, by=None, on_progress=progress, bulk=bulk)
     import_s = time.perf_counter() - t
     import_cpu_s = time.process_time() - cpu
+    server_cpu_s = _server_cpu() - server if server is not None else None
+    spent = {name: round(s, 1) for name, s in spent.items()}
     from muster.audit.services import verify
 
     chain = verify()
@@ -208,10 +272,13 @@ def run(
         "file_mb": round(size_mb, 1),
         "prepare_s": round(prepared, 1),
         "read_s": round(read_s, 1),
+        "read_cpu_s": round(read_cpu_s, 1),
         "import_s": round(import_s, 1),
         # CPU time of this process (SQLite and screening run in it): what the import costs,
         # whatever else the machine is doing; wall time waits for the CPU on a busy machine.
         "import_cpu_s": round(import_cpu_s, 1),
+        **({"server_cpu_s": round(server_cpu_s, 1)} if server_cpu_s is not None else {}),
+        **({"phases_cpu_s": spent} if spent else {}),
         "imported": imp.imported,
         "refused": imp.refused,
         "persons": Person.objects.count(),
@@ -225,6 +292,7 @@ def run(
         "screening": screening,
         "bulk": bulk,
         "database": "postgresql" if database_url else "sqlite",
+        "counter_triggers": counter_triggers,
         "refusals": "; ".join(f"{n} x {why}" for why, n in reasons.most_common(5)),
     }
 
@@ -250,6 +318,14 @@ def main() -> None:
         default="",
         help="an empty PostgreSQL database (postgres://...) instead of a fresh SQLite file",
     )
+    parser.add_argument(
+        "--phases", action="store_true", help="the CPU time of each phase of the import"
+    )
+    parser.add_argument(
+        "--no-counter-triggers",
+        action="store_true",
+        help="drop the report counters' triggers from the scratch database (to see their cost)",
+    )
     args = parser.parse_args()
     out = run(
         args.households,
@@ -259,6 +335,8 @@ def main() -> None:
         not args.one_by_one,
         args.profile,
         args.database_url,
+        args.phases,
+        not args.no_counter_triggers,
     )
     for key, value in out.items():
         print(f"{key}\t{value}")

@@ -21,6 +21,7 @@ from muster.audit.chain import GENESIS, event_hash
 from muster.audit.models import AuditEvent, ExportedPerson
 from muster.core.conf import conf
 from muster.core.parsing import parse_id
+from muster.core.rows import insert_rows
 
 # Arbitrary constant key for PostgreSQL's advisory lock that serialises appends to the chain.
 _CHAIN_LOCK_KEY = 0x6D757374
@@ -113,14 +114,28 @@ def record(
         return AuditEvent.objects.create(prev_hash=prev_hash, hash=digest, **fields)
 
 
-def record_many(
-    events: Sequence[tuple[str, object, dict]], *, actor=None, request=None
-) -> list[AuditEvent]:
+_EVENT_FIELDS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_username",
+    "action",
+    "object_type",
+    "object_id",
+    "ip",
+    "detail",
+    "prev_hash",
+    "hash",
+)
+
+
+def record_many(events: Sequence[tuple[str, object, dict]], *, actor=None, request=None) -> int:
     """Append several events at once, as :func:`record` appends each (same fields, same chain):
-    ``events`` are ``(action, obj, detail)``; one lookup of the chain's end and one bulk insert.
-    For verbs that write many rows at once (the bulk import); inside their transaction."""
+    ``events`` are ``(action, obj, detail)``; one lookup of the chain's end and one insert of
+    rows whose hashes are computed here (``core.rows``). For verbs that write many rows at once
+    (the bulk import); inside their transaction. Returns the number of events."""
     if not events:
-        return []
+        return 0
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
     if actor is not None and not getattr(actor, "is_authenticated", False):
@@ -128,7 +143,9 @@ def record_many(
     os_user = _operator.get()
     cli = actor is None and request is None and os_user is not None
     ip = client_ip(request)
-    out = []
+    actor_id = actor.pk if actor is not None else None
+    actor_username = actor.get_username() if actor is not None else ""
+    rows = []
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
@@ -141,22 +158,27 @@ def record_many(
             seq += 1
             if cli:
                 detail = {**(detail or {}), "via": "cli", "os_user": os_user}
-            fields = dict(
+            action = str(action)
+            object_type, object_id, detail = obj._meta.label_lower, str(obj.pk), detail or {}
+            digest = event_hash(
+                prev_hash=prev_hash,
                 seq=seq,
                 at=now,
-                actor_id=actor.pk if actor is not None else None,
-                actor_username=actor.get_username() if actor is not None else "",
-                action=str(action),
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
+                actor_id=actor_id,
+                actor_username=actor_username,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
                 ip=ip,
-                detail=detail or {},
+                detail=detail,
             )
-            digest = event_hash(prev_hash=prev_hash, **fields)
-            out.append(AuditEvent(prev_hash=prev_hash, hash=digest, **fields))
+            rows.append(
+                (seq, now, actor_id, actor_username, action, object_type, object_id, ip, detail,
+                 prev_hash, digest)
+            )  # fmt: skip
             prev_hash = digest
-        AuditEvent.objects.bulk_create(out, batch_size=_INDEX_BATCH)
-    return out
+        insert_rows(AuditEvent, _EVENT_FIELDS, rows)
+    return len(rows)
 
 
 EXPORT = AuditAction.EXPORT

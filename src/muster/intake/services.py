@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
+from muster.core.rows import insert_rows
 from muster.custody import services as custody
 from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility
@@ -304,16 +305,17 @@ def _import_bulk(part: Sequence[Submission], run: SubmissionImport, lookup, by, 
                 for (_, point), (_, persons) in zip(ready, made, strict=True):
                     at_point.setdefault(point.pk, (point, []))[1].extend(persons)
                 for point, persons in at_point.values():
-                    custody.place_many(persons, point, by=by, request=request, audit_each=False)
-                now = timezone.now()
-                ImportedSubmission.objects.bulk_create(
-                    ImportedSubmission(
-                        submission_id=sub.submission_id,
-                        household=household,
-                        submission_import=run,
-                        imported_at=now,
+                    custody.place_many(
+                        persons, point, by=by, request=request, audit_each=False, returning=False
                     )
-                    for (sub, _), (household, _) in zip(ready, made, strict=True)
+                now = timezone.now()
+                insert_rows(
+                    ImportedSubmission,
+                    ("submission_id", "household_id", "submission_import_id", "imported_at"),
+                    [
+                        (sub.submission_id, household.pk, run.pk, now)
+                        for (sub, _), (household, _) in zip(ready, made, strict=True)
+                    ],
                 )
                 persons = [p for _, ps in made for p in ps]
                 # The events register_household writes, chained in one go.

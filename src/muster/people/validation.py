@@ -126,6 +126,12 @@ def _bool(raw) -> bool:
     return str(raw).strip().lower() in {"1", "true", "on", "yes", "y"}
 
 
+# The choices' values, read once (Choices.values builds its list anew on every read).
+_SEXES = frozenset(Sex.values)
+_RELATIONSHIPS = frozenset(Relationship.values)
+_DOC_TYPES = frozenset(IdentityDocument.Kind.values)
+
+
 def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
     """Validate one person's registration fields; raise ValidationError({field: [message]}).
 
@@ -138,7 +144,7 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
         out[part] = _text(raw.get(part), part, errors, required=(part == "given_name"))
 
     sex = str(raw.get("sex") or "U").strip().upper()[:1] or "U"
-    if sex not in Sex.values:
+    if sex not in _SEXES:
         errors["sex"] = ValidationError(_("must be M, F or U (unknown)"), code="not_a_sex")
     out["sex"] = sex
 
@@ -178,7 +184,7 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
     )
 
     relationship = str(raw.get("relationship_to_head") or Relationship.HEAD).strip()
-    if relationship not in Relationship.values:
+    if relationship not in _RELATIONSHIPS:
         errors["relationship_to_head"] = ValidationError(
             _("'%(v)s' is not a known relationship") % {"v": relationship[:40]},
             code="not_a_relationship",
@@ -200,7 +206,7 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
             doc_errors["number"] = ValidationError(
                 _("is required for a document"), code="document_number_required"
             )
-        if doc_type not in IdentityDocument.Kind.values:
+        if doc_type not in _DOC_TYPES:
             doc_errors["doc_type"] = ValidationError(
                 _("'%(v)s' is not a known document type") % {"v": doc_type[:40]},
                 code="not_a_document_type",

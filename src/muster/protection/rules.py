@@ -98,7 +98,7 @@ def check_transfer(
     if household_ids:
         members = Person.objects.filter(
             household_id__in=household_ids, merged_into__isnull=True
-        ).only("id", "household_id", "number")
+        ).values_list("id", "household_id")
         # Current placements read through the person: custody consults this module, not the reverse.
         placements = {
             row["id"]: row
@@ -114,9 +114,9 @@ def check_transfer(
         movers_of: dict[int, list] = {}
         for p in persons:
             movers_of.setdefault(p.household_id, []).append(p)
-        members_of: dict[int, list] = {}
-        for m in members:
-            members_of.setdefault(m.household_id, []).append(m)
+        members_of: dict[int, list[int]] = {}
+        for member_id, household_id in members:
+            members_of.setdefault(household_id, []).append(member_id)
         for hh in sorted(household_ids):
             movers = movers_of[hh]
             # Where the movers are now; a first placement (nowhere yet) separates them from anyone
@@ -125,15 +125,13 @@ def check_transfer(
             staying = [
                 m
                 for m in members_of.get(hh, ())
-                if m.pk not in moving_ids
-                and (loc := _location(placements.get(m.pk))) is not None
+                if m not in moving_ids
+                and (loc := _location(placements.get(m))) is not None
                 and loc != to_facility.pk
                 and (loc in origins or origins == {None})
             ]
             if staying:
-                plan.separations.append(
-                    Separation(hh, moved=movers, remained_ids=[m.pk for m in staying])
-                )
+                plan.separations.append(Separation(hh, moved=movers, remained_ids=staying))
         if plan.separations and not (separation_reason or "").strip():
             errors["separation_reason"] = [
                 ValidationError(

@@ -114,8 +114,10 @@ class _Registry:
             self.index.add(person_record(row))
             self.person_mark = max(self.person_mark, row["id"])
 
-    def sync(self) -> ScreeningIndex:
-
+    def sync(self, registered: Sequence[Person] = ()) -> ScreeningIndex:
+        """The index, brought up to date with the database. ``registered``: persons whose
+        registration has just committed, as written (the bulk import's chunk): taken in as they
+        are, not read back; the database is asked only which others came meanwhile."""
         with self.lock:
             if self.index is None:
                 self.index = ScreeningIndex()
@@ -124,7 +126,11 @@ class _Registry:
                 self.correction_mark = last or 0
                 self._load_persons(Person.objects.filter(merged_into__isnull=True))
                 return self.index
-            self._load_persons(Person.objects.filter(id__gt=self.person_mark))
+            new = {p.pk: p for p in registered if p.pk > self.person_mark}
+            if new:
+                self._take_in(new)
+            else:
+                self._load_persons(Person.objects.filter(id__gt=self.person_mark))
             corrected = list(
                 PersonCorrection.objects.filter(id__gt=self.correction_mark).values_list(
                     "id", "person_id"
@@ -136,6 +142,19 @@ class _Registry:
                 for row in Person.objects.filter(id__in=ids).values(*PERSON_FIELDS):
                     self.index.add(person_record(row))
             return self.index
+
+    def _take_in(self, registered: dict[int, Person]) -> None:
+        """Index the persons registered since the watermark, in the order of their ids (as
+        :meth:`_load_persons` would): ``registered`` as they are, the others read."""
+        since = Person.objects.filter(id__gt=self.person_mark)
+        others = set(since.values_list("id", flat=True)) - set(registered)
+        rows = {pk: person_record(p) for pk, p in registered.items()}
+        if others:
+            for row in Person.objects.filter(id__in=others).values(*PERSON_FIELDS):
+                rows[row["id"]] = person_record(row)
+        for pk in sorted(rows):
+            self.index.add(rows[pk])
+        self.person_mark = max(self.person_mark, *rows)
 
     def add(self, persons: Iterable) -> None:
         """Add just-registered persons (after their transaction committed)."""

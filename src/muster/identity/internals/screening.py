@@ -67,6 +67,7 @@ class _Entry:
     dy: int | None
     precise: bool
     plain: bool  # no father, grandfather or mother name
+    keys: tuple[tuple[str, str], ...] = ()  # (rule, key) of each block it is in: _block_keys
 
 
 _LINEAGE = ("father_name", "grandfather_name", "mother_name")
@@ -83,7 +84,8 @@ def _entry(record: Record) -> _Entry:
         mo = dy = None
         precise = False
     plain = not any(names[f].folded for f in _LINEAGE)
-    return _Entry(record, names, yr, mo, dy, precise, plain)
+    entry = _Entry(record, names, yr, mo, dy, precise, plain)
+    return _Entry(record, names, yr, mo, dy, precise, plain, _block_keys(entry))
 
 
 def _names_set(e: _Entry) -> str | None:
@@ -122,17 +124,29 @@ _RULES = [
 _PLAIN_RULES = {rule for rule, _, plain, _ in _RULES if plain}
 
 
+def _block_keys(e: _Entry) -> tuple[tuple[str, str], ...]:
+    """The record's block keys (made once, when the entry is: kept on it)."""
+    out = []
+    for rule, getters, _, _ in _RULES:
+        parts = [get(e) for get in getters]
+        if all(parts):
+            out.append((rule, "|".join(parts)))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+_BY_YEAR = {rule for rule, _, _, by_year in _RULES if by_year}
+
+
 def _keys(e: _Entry, near_years: bool = False) -> Iterable[tuple[str, str]]:
     """The record's block keys; a query (``near_years``) also reads the blocks of the years
-    before and after its own, as the batch engines join neighbouring years."""
-    for rule, getters, _, by_year in _RULES:
-        parts = [get(e) for get in getters]
-        if not all(parts):
-            continue
-        yield rule, "|".join(parts)  # type: ignore[arg-type]
-        if near_years and by_year and e.yr is not None:
+    before and after its own, as the batch engines join neighbouring years (the year is the last
+    part of such a rule's key)."""
+    for rule, key in e.keys:
+        yield rule, key
+        if near_years and rule in _BY_YEAR and e.yr is not None:
+            prefix = key.rsplit("|", 1)[0]
             for year in (e.yr - 1, e.yr + 1):
-                yield rule, "|".join([*parts[:-1], str(year)])  # type: ignore[list-item]
+                yield rule, f"{prefix}|{year}"
 
 
 def _levels(a: _Entry, b: _Entry) -> dict[str, int]:

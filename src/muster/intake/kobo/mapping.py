@@ -24,6 +24,8 @@ _PREFIXES = re.compile(rf"^(?:{REPEAT}|meta)[/-]")
 
 
 def _text(value) -> str:
+    if type(value) is str:  # most answers: the other cases are not asked about
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):

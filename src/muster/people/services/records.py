@@ -3,12 +3,13 @@
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
 from muster.core.numbering import new_number
+from muster.core.rows import insert_rows, new_ids, rows_to_clean
 from muster.people.audit_actions import PeopleAction
 from muster.people.models import (
     NAME_PARTS,
@@ -93,46 +94,99 @@ def create_household(
     return household, people
 
 
+# The person's columns the bulk path writes, in the table's order (every concrete field).
+_PERSON_FIELDS = tuple(f.attname for f in Person._meta.concrete_fields)
+_CHECK_EXCLUDE = ("household", "registered_by", "merged_into")
+_cache_household = Person._meta.get_field("household").set_cached_value
+
+
 def create_households_bulk(
     households: Sequence[Sequence[dict]], *, by
 ) -> list[tuple[Household, list[Person]]]:
     """Create many households and their members (each head first, cleaned by ``clean_household``)
-    with a few bulk inserts: the bulk import's path. The same field checks as
-    :func:`create_household`, except the uniqueness of each random number, which the database's
-    unique index enforces (a clash raises ``IntegrityError``: the caller retries one by one).
+    with one insert per table (``core.rows``): the bulk import's path. The same field checks as
+    :func:`create_household` (a value that might fail them sends its person through
+    ``full_clean``, which refuses it as :func:`create_household` would), except the uniqueness of
+    each random number, which the database's unique index enforces (a clash raises
+    ``IntegrityError``: the caller retries one by one).
 
     Audits nothing and places no one: the caller does both in the same transaction (the import
-    records one event per chunk listing the persons).
+    records the events of each household in one go).
     """
     now = timezone.now()
+    by_id = by.pk if by is not None else None
     made = []
-    for members in households:
-        household = Household(number=new_number("H"), registered_at=now, registered_by=by)
-        persons = []
-        for data in members:
-            person = _person_from_clean(
-                data, household=household, registered_at=now, registered_by=by
-            )
-            person.full_clean(
-                exclude=["household", "registered_by", "merged_into"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
-            persons.append(person)
-        made.append((household, persons))
     with transaction.atomic():
-        Household.objects.bulk_create([h for h, _ in made])
-        for household, persons in made:
-            for person in persons:
-                person.household = household  # the id the insert gave it
-        Person.objects.bulk_create([p for _, ps in made for p in ps])
-        IdentityDocument.objects.bulk_create(
-            IdentityDocument(person=person, recorded_at=now, **doc)
-            for (_, persons), members in zip(made, households, strict=True)
-            for person, data in zip(persons, members, strict=True)
-            for doc in data.get("documents", [])
+        household_ids = new_ids(Household, len(households))
+        person_ids = iter(new_ids(Person, sum(len(members) for members in households)))
+        person_rows = []
+        for household_id, members in zip(household_ids, households, strict=True):
+            household = Household(
+                id=household_id, number=new_number("H"), registered_at=now, registered_by_id=by_id
+            )
+            persons = []
+            for data in members:
+                values = _person_values(data, household_id, now, by_id)
+                values["id"] = next(person_ids)
+                row = tuple(values[f] for f in _PERSON_FIELDS)
+                person_rows.append(row)
+                person = Person(*row)
+                _cache_household(person, household)
+                persons.append(person)
+            made.append((household, persons))
+        everyone = [p for _, ps in made for p in ps]
+        for i in rows_to_clean(Person, _PERSON_FIELDS, person_rows, exclude=_CHECK_EXCLUDE):
+            # Refused here as create_household refuses it (or found good after all).
+            everyone[i].full_clean(
+                exclude=list(_CHECK_EXCLUDE), validate_unique=False, validate_constraints=False
+            )
+        insert_rows(
+            Household,
+            ("id", "number", "registered_at", "registered_by_id"),
+            [(h.pk, h.number, now, by_id) for h, _ in made],
+        )
+        insert_rows(Person, _PERSON_FIELDS, person_rows)
+        for obj in (*(h for h, _ in made), *everyone):  # saved, as bulk_create leaves them
+            obj._state.adding, obj._state.db = False, connection.alias
+        insert_rows(
+            IdentityDocument,
+            ("person_id", "recorded_at", *_DOC_FIELDS),
+            [
+                (person.pk, now, *(doc[f] for f in _DOC_FIELDS))
+                for (_, persons), members in zip(made, households, strict=True)
+                for person, data in zip(persons, members, strict=True)
+                for doc in data.get("documents", [])
+            ],
         )
     return made
+
+
+_DOC_FIELDS = ("doc_type", "number", "issuing_country", "mrz", "expires_on")
+
+
+def _person_values(data: dict, household_id: int, now, by_id) -> dict:
+    """A new person's column values (by attname) from their cleaned registration fields, as
+    :func:`_person_from_clean` sets them."""
+    return {
+        "number": new_number("P"),
+        "household_id": household_id,
+        "relationship_to_head": data["relationship_to_head"],
+        "name_key": person_name_key(
+            data["given_name"], data["father_name"], data["grandfather_name"], data["family_name"]
+        ),
+        "sex": data["sex"],
+        "date_of_birth": data["date_of_birth"],
+        "birth_year": data["birth_year"],
+        "dob_precision": data["dob_precision"],
+        "nationality": data["nationality"],
+        "place_of_origin": data["place_of_origin"],
+        "origin_pcode": data["origin_pcode"],
+        "registered_at": now,
+        "registered_by_id": by_id,
+        "merged_into_id": None,
+        **{k: data[k] for k in NAME_PARTS},
+        **{flag: data[flag] for flag in PROTECTION_FLAGS},
+    }
 
 
 @transaction.atomic

@@ -199,8 +199,11 @@ def _swap_sides(explanation: dict) -> dict:
     return out
 
 
-def screen_registration(person_ids: Sequence[int]) -> ScreeningRun | None:
-    """Screen newly registered persons (called after their registration committed).
+def screen_registration(
+    person_ids: Sequence[int], persons: Sequence[Person] = ()
+) -> ScreeningRun | None:
+    """Screen newly registered persons (called after their registration committed); ``persons``:
+    the same persons as the registration wrote them, which spares reading them back.
 
     Never raises: a registration must not fail or slow down because screening failed. A failure is
     kept on its run (status failed, the error's type, no personal data) and in the audit log, and
@@ -220,8 +223,13 @@ def screen_registration(person_ids: Sequence[int]) -> ScreeningRun | None:
         logger.error("screening run could not start (%s)", type(exc).__name__)
         return None
     try:
-        # The registry index takes them in when screen_persons brings it up to date (sync): once.
-        persons = list(Person.objects.filter(pk__in=person_ids))
+        wanted = set(person_ids)
+        persons = [p for p in persons if p.pk in wanted]
+        if len(persons) != len(wanted):
+            persons = list(Person.objects.filter(pk__in=person_ids))
+        # The registry index takes them in, once, as they are (screen_persons' own sync then
+        # finds nothing new).
+        matching.REGISTRY.sync(persons)
         # Outside a transaction (a real request, after the registration committed) a changed set of
         # lists is rebuilt in the background; these persons are screened again once it is ready.
         lists_index = matching.REGISTRY.lists(
@@ -319,7 +327,8 @@ def unscreened_since_failure() -> int:
 
 def on_household_registered(sender, household, persons, **kwargs) -> None:
     ids = [p.pk for p in persons]
-    transaction.on_commit(lambda: screen_registration(ids))
+    persons = list(persons)
+    transaction.on_commit(lambda: screen_registration(ids, persons))
 
 
 BATCH_CHUNK = 500
