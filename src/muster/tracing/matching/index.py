@@ -5,7 +5,8 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 from muster.identity import check_record
 from muster.tracing.matching.blocking import _block_keys, _place_key, _query_keys
@@ -22,6 +23,7 @@ from muster.tracing.matching.weights import (
     BLOCK_CAP,
     CLAIM_MARGIN,
     CONFIDENT_SCORE,
+    CONFIRMED_CLAIM,
     JOINT_POOL,
     MIN_COMMUNITY,
     NAME_FIELDS,
@@ -70,6 +72,28 @@ def _claim_penalty(
     claimed = math.log2(sum(2.0**s for s, _ in rivals))
     penalty = math.log2(1.0 + 2.0 ** (claimed - unclaimed))
     return penalty, score - claimed >= CLAIM_MARGIN
+
+
+class Reading(NamedTuple):
+    """One reading of a request, prepared against an index (:meth:`TracingIndex.prepare`): the
+    query, its chance agreements and what tells it from a sibling's request."""
+
+    query: _Query
+    chance: dict[str, tuple[float, ...]]
+    sought: tuple
+
+
+class Rival(NamedTuple):
+    """Another open request, as :meth:`TracingIndex.candidates_claimed` weighs it: ``label`` (its
+    number, shown in the explanation), its ``readings`` (:meth:`TracingIndex.prepare`), the
+    index keys of each reading (``request_keys``) and ``person``: the record id of the person a
+    caseworker confirmed for it, or ``""``. ``readings`` is read only for a rival that shares a
+    key with a candidate (the services prepare it then)."""
+
+    label: str
+    readings: Sequence[Reading]
+    keys: Sequence[set[tuple]]
+    person: str = ""
 
 
 class TracingIndex:
@@ -231,6 +255,102 @@ class TracingIndex:
                 found.append(TraceCandidate(self._ids[pos], shown, confident, reading, explanation))
             out.append(found)
         return out
+
+    def prepare(self, request: Mapping[str, object]) -> Reading:
+        """A request record read once against this index, to be scored again and again (the
+        services keep the open requests' readings while they are unchanged)."""
+        query = _query(check_request(request))
+        return Reading(
+            query, self._chance(query), (query.person.names[0], query.person.sex, query.centre)
+        )
+
+    def candidates_claimed(
+        self,
+        readings: Sequence[Reading],
+        rivals: Iterable[Rival],
+        top: int = 10,
+        record_ids: Iterable[str] | None = None,
+        min_score: float | None = None,
+    ) -> list[TraceCandidate]:
+        """One request's candidates (best per person over its ``readings``) weighed, as
+        :meth:`candidates_jointly` weighs a batch, against the ``rivals``: the other open
+        requests.  Only the rivals sharing an index key with a candidate are scored, and only
+        against the candidates that share one with them (what the batch's retrieval would have
+        let them claim), so a live check costs a few scorings, not a batch.  A rival whose person
+        is confirmed claims that registration with at least :data:`CONFIRMED_CLAIM` bits.
+
+        ``record_ids``: score only these registered persons (newcomers checked against an open
+        request), else search the whole index.  ``min_score``: leave out the candidates whose own
+        score (before the rivals' claims) is lower; a contested candidate drops in the list, not
+        out of it.
+        """
+        among = None
+        if record_ids is not None:
+            among = {self._pos[r] for r in record_ids if r in self._pos}
+            if not among:
+                return []
+        best: dict[int, tuple] = {}  # pos -> (score, reading label, levels, reading)
+        for reading in readings:
+            positions = among if among is not None else self._retrieve(reading.query)
+            for pos in positions:
+                score, label, levels = self._score(reading.query, self._people[pos], reading.chance)
+                score = round(score, 2)
+                if pos not in best or best[pos][0] < score:
+                    best[pos] = (score, label, levels, reading)
+        if min_score is not None:
+            best = {pos: entry for pos, entry in best.items() if entry[0] >= min_score}
+        if not best:
+            return []
+        pool = heapq.nlargest(max(top, JOINT_POOL), best, key=lambda p: (best[p][0], -p))
+        pool_keys = {pos: set(_block_keys(self._people[pos])) for pos in pool}
+        every = set().union(*pool_keys.values())
+        by_id = {self._ids[pos]: pos for pos in pool}
+        claims: dict[int, list[tuple[float, str]]] = defaultdict(list)
+        for rival in rivals:
+            confirmed = by_id.get(rival.person) if rival.person else None
+            near = [i for i, keys in enumerate(rival.keys) if not keys.isdisjoint(every)]
+            if confirmed is None and not near:
+                continue  # shares no key with any candidate: its readings are not even prepared
+            theirs = rival.readings
+            if any(_same_sought(a.sought, b.sought) for a in readings for b in theirs):
+                continue  # two requests for one person do not compete
+            claim: dict[int, float] = {}
+            if confirmed is not None:
+                claim[confirmed] = CONFIRMED_CLAIM
+            for i in near:
+                keys, reading = rival.keys[i], theirs[i]
+                for pos in pool:
+                    if keys.isdisjoint(pool_keys[pos]):
+                        continue
+                    score, _, _ = self._score(reading.query, self._people[pos], reading.chance)
+                    claim[pos] = max(claim.get(pos, score), round(score, 2))
+            for pos, score in claim.items():
+                claims[pos].append((score, rival.label))
+        unclaimed = math.log2(max(2, len(self._people))) - UNCLAIMED_OFFSET
+        adjusted = []
+        for n, pos in enumerate(pool):
+            score = best[pos][0]
+            rivals_here = claims.get(pos, [])
+            penalty, keeps = (
+                _claim_penalty(score, rivals_here, unclaimed) if rivals_here else (0.0, True)
+            )
+            adjusted.append((round(score - penalty, 2), -n, pos, rivals_here, penalty, keeps))
+        adjusted.sort(key=lambda t: (t[0], t[1]), reverse=True)
+        found = []
+        for shown, _, pos, rivals_here, penalty, keeps in adjusted[:top]:
+            score, label, levels, reading = best[pos]
+            explanation = self._explain(reading.query, pos, levels, label, reading.chance)
+            if rivals_here:
+                claim, who = max(rivals_here)
+                explanation["other_request"] = {
+                    "level": "claims more" if claim > score else "claims less",
+                    "request": "",
+                    "registry": f"{who} ({claim:.1f} bits)",
+                    "weight": f"{-penalty:.2f}",
+                }
+            confident = score >= CONFIDENT_SCORE and keeps
+            found.append(TraceCandidate(self._ids[pos], shown, confident, label, explanation))
+        return found
 
     def _ranked(self, query: _Query, scored: list, top: int, u) -> list[TraceCandidate]:
         best = heapq.nlargest(top, scored)

@@ -36,6 +36,9 @@ UNCLAIMED_OFFSET = 4.3
 # A confident candidate stays confident in a batch only if it is this request's by at least
 # this many bits over every other request that claims the same registration (odds 16:1).
 CLAIM_MARGIN = 4.0
+# A request whose person a caseworker has confirmed claims that registration with at least this
+# many bits (twice the confident score): the verified claim outweighs any matcher's evidence.
+CONFIRMED_CLAIM = 48.0
 
 P_BIRTH_NAME = 0.5  # registered under the birth name or renamed: no strong prior either way
 
