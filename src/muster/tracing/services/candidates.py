@@ -158,6 +158,21 @@ def check_corrected_task(person_ids: list[int]) -> int:
     return check_registrations(person_ids, corrected=True)
 
 
+@task()
+def reweigh_task(person_ids: list[int], request_id: int | None = None) -> int:
+    """The background worker's half of :func:`reweigh_after_commit`."""
+    return _recheck(person_ids, set(), exclude=request_id, after="another request")
+
+
+def reweigh_after_commit(request_id: int, person_ids: Sequence[int]) -> None:
+    """A request's claims changed (a person confirmed for it; closed or reunited, it claims no
+    more): the other requests' untouched proposals of these persons are weighed again, in the
+    background worker once the change has committed."""
+    ids = sorted(set(person_ids))
+    if ids:
+        transaction.on_commit(lambda: _enqueue(reweigh_task, ids, request_id))
+
+
 def match_request_after_commit(request_id: int, by_id: int | None = None) -> None:
     """Match a new or changed request once its transaction has committed, in the background
     worker: the worker keeps the registry's index built, while a web process would first have to
@@ -240,11 +255,14 @@ def _recheck(
             req = TracingRequest.objects.select_for_update().get(pk=request_id)
             if req.status not in ACTIVE:
                 continue
+            before = _queue(req)
             found = _best(index, req, claims, ids)
             withdrawn = _withdraw(req, ids, found)
             if not found and not withdrawn:
                 continue
             n, confident = _store(req, found, replace=False) if found else (0, 0)
+            if after == "another request" and _queue(req) == before:
+                continue  # the other request's claim changed nothing here: nothing to audit
             stored += n
             detail = {"person_ids": [int(c.record_id) for c in found], "confident": confident}
             if after or withdrawn:
@@ -253,6 +271,14 @@ def _recheck(
                 detail["after"] = after
             audit.record(TracingAction.TRACING_REGISTRATION_CHECK, obj=req, detail=detail)
     return stored
+
+
+def _queue(req: TracingRequest) -> list[tuple]:
+    """What a caseworker sees of the request's candidates (to audit a re-weighing only if it
+    changed something)."""
+    return list(
+        req.candidates.order_by("pk").values_list("person_id", "score", "rank", "confident")
+    )
 
 
 def _withdraw(req: TracingRequest, ids: Sequence[int], found: list[TraceCandidate]) -> list[int]:
