@@ -52,7 +52,7 @@ read), ``comparisons`` (a level per field), ``blocking`` (index keys), ``index``
 """
 
 from muster.tracing.matching.blocking import person_keys, request_keys
-from muster.tracing.matching.index import Reading, Rival, TracingIndex
+from muster.tracing.matching.index import Reading, Rival, Rivals, TracingIndex
 from muster.tracing.matching.records import RequestError, TraceCandidate, check_request
 from muster.tracing.matching.weights import (
     BLOCK_CAP,
@@ -73,6 +73,7 @@ __all__ = [
     "Reading",
     "RequestError",
     "Rival",
+    "Rivals",
     "TraceCandidate",
     "TracingIndex",
     "check_request",

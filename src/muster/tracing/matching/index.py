@@ -27,6 +27,7 @@ from muster.tracing.matching.weights import (
     JOINT_POOL,
     MIN_COMMUNITY,
     NAME_FIELDS,
+    NEGLIGIBLE_CLAIM,
     P_BIRTH_NAME,
     SCORED_CANDIDATES,
     U_CLOSE,
@@ -52,9 +53,11 @@ def _person_of_request(request: Mapping[str, object]) -> tuple:
 def _same_sought(a: tuple, b: tuple) -> bool:
     """Two requests that may seek the same person: given names agree, same sex, birth years
     within a year and a half (a family's year one off)."""
-    if _name_level(a[0], b[0]) < 2 or (a[1] and b[1] and a[1] != b[1]):
-        return False
-    return a[2] is None or b[2] is None or abs(a[2] - b[2]) <= 1.5
+    if (a[1] and b[1] and a[1] != b[1]) or (
+        a[2] is not None and b[2] is not None and abs(a[2] - b[2]) > 1.5
+    ):
+        return False  # the cheap tests first: a live check weighs many pairs
+    return _name_level(a[0], b[0]) >= 2
 
 
 def _claim_penalty(
@@ -94,6 +97,26 @@ class Rival(NamedTuple):
     readings: Sequence[Reading]
     keys: Sequence[set[tuple]]
     person: str = ""
+
+
+class Rivals:
+    """The open requests as rivals (:class:`Rival`), indexed by the keys they read and the persons
+    confirmed for them: built once while the open requests are unchanged, so that a check finds
+    the few rivals of its candidates without looking at every open request."""
+
+    def __init__(self, rivals: Iterable[Rival]) -> None:
+        self.rivals = list(rivals)
+        self.by_key: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+        self.by_person: dict[str, list[int]] = defaultdict(list)
+        for ri, rival in enumerate(self.rivals):
+            for rj, keys in enumerate(rival.keys):
+                for key in keys:
+                    self.by_key[key].append((ri, rj))
+            if rival.person:
+                self.by_person[rival.person].append(ri)
+
+    def __len__(self) -> int:
+        return len(self.rivals)
 
 
 class TracingIndex:
@@ -267,10 +290,12 @@ class TracingIndex:
     def candidates_claimed(
         self,
         readings: Sequence[Reading],
-        rivals: Iterable[Rival],
+        rivals: Rivals | Iterable[Rival],
         top: int = 10,
         record_ids: Iterable[str] | None = None,
         min_score: float | None = None,
+        scores: dict | None = None,
+        exclude: str = "",
     ) -> list[TraceCandidate]:
         """One request's candidates (best per person over its ``readings``) weighed, as
         :meth:`candidates_jointly` weighs a batch, against the ``rivals``: the other open
@@ -282,8 +307,22 @@ class TracingIndex:
         ``record_ids``: score only these registered persons (newcomers checked against an open
         request), else search the whole index.  ``min_score``: leave out the candidates whose own
         score (before the rivals' claims) is lower; a contested candidate drops in the list, not
-        out of it.
+        out of it.  ``scores``: a dict shared by the calls of one check (several requests against
+        the same newcomers), so that each reading is scored against each person once, not once
+        per request that weighs it.  ``exclude``: the label of the request itself, when it is
+        among the ``rivals``.
         """
+        if scores is None:
+            scores = {}
+        if not isinstance(rivals, Rivals):
+            rivals = Rivals(rivals)
+
+        def score_of(reading: Reading, pos: int) -> tuple:
+            key = (id(reading), pos)
+            if key not in scores:
+                scores[key] = self._score(reading.query, self._people[pos], reading.chance)
+            return scores[key]
+
         among = None
         if record_ids is not None:
             among = {self._pos[r] for r in record_ids if r in self._pos}
@@ -293,7 +332,7 @@ class TracingIndex:
         for reading in readings:
             positions = among if among is not None else self._retrieve(reading.query)
             for pos in positions:
-                score, label, levels = self._score(reading.query, self._people[pos], reading.chance)
+                score, label, levels = score_of(reading, pos)
                 score = round(score, 2)
                 if pos not in best or best[pos][0] < score:
                     best[pos] = (score, label, levels, reading)
@@ -302,31 +341,16 @@ class TracingIndex:
         if not best:
             return []
         pool = heapq.nlargest(max(top, JOINT_POOL), best, key=lambda p: (best[p][0], -p))
-        pool_keys = {pos: set(_block_keys(self._people[pos])) for pos in pool}
-        every = set().union(*pool_keys.values())
-        by_id = {self._ids[pos]: pos for pos in pool}
-        claims: dict[int, list[tuple[float, str]]] = defaultdict(list)
-        for rival in rivals:
-            confirmed = by_id.get(rival.person) if rival.person else None
-            near = [i for i, keys in enumerate(rival.keys) if not keys.isdisjoint(every)]
-            if confirmed is None and not near:
-                continue  # shares no key with any candidate: its readings are not even prepared
-            theirs = rival.readings
-            if any(_same_sought(a.sought, b.sought) for a in readings for b in theirs):
-                continue  # two requests for one person do not compete
-            claim: dict[int, float] = {}
-            if confirmed is not None:
-                claim[confirmed] = CONFIRMED_CLAIM
-            for i in near:
-                keys, reading = rival.keys[i], theirs[i]
-                for pos in pool:
-                    if keys.isdisjoint(pool_keys[pos]):
-                        continue
-                    score, _, _ = self._score(reading.query, self._people[pos], reading.chance)
-                    claim[pos] = max(claim.get(pos, score), round(score, 2))
-            for pos, score in claim.items():
-                claims[pos].append((score, rival.label))
         unclaimed = math.log2(max(2, len(self._people))) - UNCLAIMED_OFFSET
+        claims: dict[int, list[tuple[float, str]]] = defaultdict(list)
+        for pos in pool:
+            for ri, score in self._claims_on(pos, rivals, scores, score_of, unclaimed):
+                rival = rivals.rivals[ri]
+                if exclude and rival.label == exclude:
+                    continue
+                if any(self._same(scores, a, b) for a in readings for b in rival.readings):
+                    continue  # two requests for one person do not compete
+                claims[pos].append((score, rival.label))
         adjusted = []
         for n, pos in enumerate(pool):
             score = best[pos][0]
@@ -351,6 +375,34 @@ class TracingIndex:
             confident = score >= CONFIDENT_SCORE and keeps
             found.append(TraceCandidate(self._ids[pos], shown, confident, label, explanation))
         return found
+
+    def _claims_on(self, pos: int, rivals: Rivals, scores: dict, score_of, unclaimed: float):
+        """Every rival's claim on the registration at ``pos`` (once per check): the rivals whose
+        readings share a key with it, scored; a person confirmed for a rival, at least
+        :data:`CONFIRMED_CLAIM`. A claim :data:`NEGLIGIBLE_CLAIM` bits below ``unclaimed`` (the
+        odds that a registration is nobody's) would cost under 0.0001 bit: left out."""
+        key = ("claims", id(rivals), pos)
+        if key in scores:
+            return scores[key]
+        floor = unclaimed - NEGLIGIBLE_CLAIM
+        near = {entry for k in _block_keys(self._people[pos]) for entry in rivals.by_key.get(k, ())}
+        found: dict[int, float] = {}
+        for ri, rj in sorted(near):
+            # A rival's readings are prepared only now, when it is near a candidate.
+            score = round(score_of(rivals.rivals[ri].readings[rj], pos)[0], 2)
+            if score >= floor:
+                found[ri] = max(found.get(ri, score), score)
+        for ri in rivals.by_person.get(self._ids[pos], ()):
+            found[ri] = max(found.get(ri, CONFIRMED_CLAIM), CONFIRMED_CLAIM)
+        scores[key] = sorted(found.items())
+        return scores[key]
+
+    @staticmethod
+    def _same(scores: dict, a: Reading, b: Reading) -> bool:
+        key = ("same", id(a), id(b))
+        if key not in scores:
+            scores[key] = _same_sought(a.sought, b.sought)
+        return scores[key]
 
     def _ranked(self, query: _Query, scored: list, top: int, u) -> list[TraceCandidate]:
         best = heapq.nlargest(top, scored)

@@ -34,17 +34,24 @@ MIN_STORED = 8.0
 Status = TracingCandidate.Status
 
 
-def _best(index, req: TracingRequest, rivals, person_ids: Sequence[int] | None = None) -> list:
+def _best(
+    index, req: TracingRequest, rivals, person_ids: Sequence[int] | None = None, scores=None
+) -> list:
     """The matcher's candidates for the request (best score per person over its readings),
-    weighed against the other open requests' claims (``rivals``: request id -> Rival), as
+    weighed against the other open requests' claims (``rivals``: the open requests, this one left out), as
     ``muster trace match`` weighs a file jointly: a registration another request claims far more
     strongly, or whose person a caseworker confirmed for another request, drops in this one's
     list (the explanation names the other request). A candidate whose own score is below
     :data:`MIN_STORED` is not stored."""
-    others = [r for pk, r in rivals.items() if pk != req.pk]
     ids = None if person_ids is None else [str(i) for i in person_ids]
     return index.candidates_claimed(
-        readings_of(index, req), others, top=TOP, record_ids=ids, min_score=MIN_STORED
+        readings_of(index, req),
+        rivals,
+        top=TOP,
+        record_ids=ids,
+        min_score=MIN_STORED,
+        scores=scores,
+        exclude=req.number,
     )
 
 
@@ -249,6 +256,7 @@ def _recheck(
         open_requests = _open_requests()
     index = REGISTRY.sync()
     claims = rivals(index, open_requests)
+    scores: dict = {}  # each request's reading scored once against each of ``ids``
     stored = 0
     for request_id in sorted(reading):
         with transaction.atomic():
@@ -256,7 +264,7 @@ def _recheck(
             if req.status not in ACTIVE:
                 continue
             before = _queue(req)
-            found = _best(index, req, claims, ids)
+            found = _best(index, req, claims, ids, scores)
             withdrawn = _withdraw(req, ids, found)
             if not found and not withdrawn:
                 continue

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from muster.people.models import Person, PersonCorrection
 from muster.screening.matching import PERSON_FIELDS, person_record
-from muster.tracing.matching import Reading, Rival, TracingIndex, person_keys, request_keys
+from muster.tracing.matching import Reading, Rival, Rivals, TracingIndex, person_keys, request_keys
 
 # "Aisha, Abdullah; Dalal" in other_names: each is tried as the given name.
 _SPLIT = re.compile(r"[,;/\n،]+")
@@ -88,6 +88,7 @@ def reset() -> None:
     REGISTRY.reset()
     _KEYS.clear()
     _READINGS.clear()
+    _RIVALS[:] = [None, None, None]
 
 
 # A request's index keys, kept while it is unchanged: computing them for every open request at
@@ -157,19 +158,25 @@ class _Readings(Sequence):
         return len(self._all())
 
 
-def rivals(index: TracingIndex, requests: Iterable) -> dict[int, Rival]:
-    """The open ``requests`` as rivals for a registration (request id -> :class:`Rival`): each
-    claims what it matches, and the person a caseworker confirmed for it above all."""
+# The open requests as rivals, indexed by their keys: (what they were built from, the index, them).
+_RIVALS: list = [None, None, None]
+
+
+def rivals(index: TracingIndex, requests: Iterable) -> Rivals:
+    """The open ``requests`` as rivals for a registration: each claims what it matches, and the
+    person a caseworker confirmed for it above all. Kept while the open requests, their
+    confirmed persons and the index are unchanged (a request's readings are prepared only when it
+    is first near a candidate)."""
     requests = list(requests)
+    signature = tuple((r.pk, r.updated_at, r.linked_person_id) for r in requests)
     with REGISTRY.lock:
+        if _RIVALS[0] == signature and _RIVALS[1] is index:
+            return _RIVALS[2]
         for stale in set(_READINGS) - {r.pk for r in requests}:
             del _READINGS[stale]
-        return {
-            req.pk: Rival(
-                req.number,
-                _Readings(index, req),
-                _keys_of(req),
-                str(req.linked_person_id or ""),
-            )
+        built = Rivals(
+            Rival(req.number, _Readings(index, req), _keys_of(req), str(req.linked_person_id or ""))
             for req in requests
-        }
+        )
+        _RIVALS[:] = [signature, index, built]
+        return built
