@@ -4,6 +4,7 @@ request) does not stay first in this request's queue, nor does a person confirme
 request; a proposal a caseworker has acted on is never changed."""
 
 import pytest
+from django.urls import reverse
 
 from muster.audit.models import AuditEvent
 from muster.tracing import services
@@ -75,6 +76,10 @@ def test_a_sisters_registration_claimed_by_her_own_request_drops_in_the_girls_qu
     assert claimed.rank > 1 and not claimed.confident
     events = AuditEvent.objects.filter(action="tracing.registration.check", object_id=str(req.pk))
     assert [e.detail["after"] for e in events] == ["another request"]
+    # The caseworker's queue says why.
+    page = factories.signed_in(caseworkers[0]).get(reverse("tracing-request", args=[req.number]))
+    claim = page.content.decode().split('data-testid="claimed"', 1)[1].split("</div>", 1)[0]
+    assert "Another open request also seeks this person" in claim and own.number in claim
     # The same queue whichever request came first (a fresh search weighs the sister's claim).
     with django_capture_on_commit_callbacks(execute=True):
         services.search_again(req, by=caseworkers[0])
