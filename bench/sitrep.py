@@ -11,12 +11,17 @@ before and after. With neither, the configured database is measured.
 Prints, for each step, the best and the median of ``--runs`` runs (after one warm-up run): the
 sitrep (``situation_report``), the dashboard's series (``dashboard.build``; default filters, the
 last 14 days, and a governorate), the dashboard page and the ``/api/sitrep/`` feed through Django's
-test client as a coordinator (rendering, policy and audit included), and the HXL table. Checks the
-headline figures against direct counts and the counters against a direct count
-(``muster sitrep --recount``, timed once).
+test client as a coordinator (rendering, policy and audit included), the CSV export, and the HXL
+table (the function, ``muster sitrep --hxl`` in the process, audit included, and its figures as on
+1 July, the day that reads the most dates of birth). Checks the headline figures against direct
+counts, the counters against a direct count (``muster sitrep --recount``, timed once), and the HXL
+table's figures against the join of every current placement to its person that computed them
+before the counter (timed once).
 """
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import statistics
@@ -47,6 +52,34 @@ def _load() -> str:
     return "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
 
+HXL_FIGURES = ("f", "m", "children", "girls", "boys")
+
+
+def _hxl_joined(facility_ids) -> dict:
+    """The HXL table's figures the way the export computed them before the population counter:
+    every current placement joined to its person."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from muster.custody.models import Placement
+    from muster.reports import hxl
+
+    child = hxl.child_condition(timezone.localdate(), "person__")
+    rows = (
+        Placement.objects.filter(is_current=True, state="placed", facility_id__in=facility_ids)
+        .values("facility_id")
+        .annotate(
+            f=Count("id", filter=Q(person__sex="F")),
+            m=Count("id", filter=Q(person__sex="M")),
+            girls=Count("id", filter=Q(person__sex="F") & child),
+            boys=Count("id", filter=Q(person__sex="M") & child),
+            children=Count("id", filter=child),
+        )
+        .order_by()
+    )
+    return {r.pop("facility_id"): r for r in rows}
+
+
 def measure(runs: int, governorate: str) -> dict:
     """Measure the configured database; returns the figures (also printed as they come)."""
     _setup()
@@ -54,7 +87,9 @@ def measure(runs: int, governorate: str) -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
+    from django.utils import timezone
 
+    from muster import cli
     from muster.access import services as access
     from muster.custody.models import ManifestLine, Placement
     from muster.people.models import Person
@@ -103,6 +138,22 @@ def measure(runs: int, governorate: str) -> dict:
     out["recount_s"] = round(time.perf_counter() - t, 1)
     assert not drift, drift[:5]
     print(f"  counters equal a direct count (recount {out['recount_s']} s)", flush=True)
+    ids = [f["id"] for f in report["facilities"]]
+    t = time.perf_counter()
+    joined = _hxl_joined(ids)
+    out["hxl_joined_s"] = round(time.perf_counter() - t, 1)
+    fast = hxl.by_sex_and_age(ids, timezone.localdate())
+    for i in ids:
+        want, have = joined.get(i, {}), fast.get(i, {})
+        assert all(want.get(k, 0) == have.get(k, 0) for k in HXL_FIGURES), (i, want, have)
+    print(f"  HXL figures equal the joined count ({out['hxl_joined_s']} s)", flush=True)
+
+    july = timezone.localdate().replace(month=7, day=1)
+
+    def hxl_cli():
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert cli.main(["sitrep", "--hxl"]) in (0, None)
+
     steps = [
         ("sitrep (situation_report)", situation_report),
         ("dashboard series (build)", lambda: dashboard.build(filters)),
@@ -110,7 +161,11 @@ def measure(runs: int, governorate: str) -> dict:
         ("dashboard page (HTTP)", get("/reports/dashboard/")),
         (f"dashboard page, {governorate} (HTTP)", get("/reports/dashboard/", governorate=governorate)),
         ("sitrep feed /api/sitrep/ (HTTP)", get("/api/sitrep/")),
+        ("sitrep CSV export (HTTP)", get("/reports/sitrep.csv")),
         ("HXL table", lambda: hxl.facility_table(situation_report(), filters)),
+        ("muster sitrep --hxl (in process)", hxl_cli),
+        # The boundary year's births read directly: the most on 1 July (half a year either side).
+        ("HXL figures as on 1 July", lambda: hxl.by_sex_and_age(ids, july)),
     ]  # fmt: skip
     for name, fn in steps:
         best, median = _time(fn, runs)
@@ -162,6 +217,8 @@ def main() -> None:
         ]
         print(f"| {name} | " + " | ".join(cells) + " |")
     print("| recount (once) | " + " | ".join(f"{r['recount_s']} s" for r in results) + " |")
+    joined = " | ".join(f"{r['hxl_joined_s']} s" for r in results)
+    print(f"| HXL figures by the old join (once) | {joined} |")
     loads = [f"{r['load_before']} → {r['load_after']}" for r in results]
     print("| load average (1, 5, 15 min) | " + " | ".join(loads) + " |")
 

@@ -9,6 +9,19 @@ import pytest
 
 from tests import factories
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Argon2 (the product's hasher, tests/access/test_passwords.py) costs about 0.2 s of CPU per
+    password; the suite makes thousands of users. Tests hash with MD5; the muster processes that
+    tests start (CLI, serve, drills) keep the product's settings."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
+
 
 @pytest.fixture(autouse=True)
 def _audit_guard_locked(django_db_blocker):

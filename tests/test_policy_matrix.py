@@ -154,12 +154,7 @@ def test_a_new_undeclared_view_fails_the_matrix(monkeypatch):
 
 
 @pytest.fixture
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world(fast_passwords, facilities, make_user, household_data):
+def world(facilities, make_user, household_data):
     """A household in transit to the camp (in the camp manager's scope), categorised, with a document."""
     from muster.custody import services as custody
     from muster.intake import services as intake

@@ -33,11 +33,6 @@ def client_for(user) -> Client:
     return client
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def held_at_holding(registered, facilities, make_user):
     """The head of the household approved as held, moved alone to the holding facility."""

@@ -15,8 +15,7 @@ NEW = "tent seven, blue door, 2 kettles"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _fresh_throttle():
     cache.clear()
     yield
     cache.clear()

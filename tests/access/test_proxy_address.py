@@ -16,8 +16,7 @@ BEHIND_PROXY = {**django_settings.MUSTER, "TRUSTED_PROXIES": ["127.0.0.1"]}
 
 
 @pytest.fixture(autouse=True)
-def _fresh(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _fresh():
     cache.clear()
     yield
     cache.clear()

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from muster.cli import main
@@ -17,7 +17,7 @@ from muster.departures import services as departures
 from muster.intake import services as intake
 from muster.people.models import Person
 from muster.people.validation import clean_household
-from muster.reports import counters, dashboard
+from muster.reports import counters, dashboard, hxl
 from muster.reports.models import RegistrationCount
 from muster.reports.sitrep import situation_report
 from muster.screening import services as screening
@@ -54,8 +54,45 @@ def arrivals_by_day(facility_ids=None) -> dict:
     return Counter(timezone.localtime(t).date().isoformat() for t in times)
 
 
+def hxl_direct(facility_ids, today) -> dict:
+    """The HXL table's figures as the export computed them before the counter: every current
+    placement joined to its person, the child condition on the dates of birth."""
+    child = hxl.child_condition(today, "person__")
+    rows = (
+        Placement.objects.filter(is_current=True, state="placed", facility_id__in=facility_ids)
+        .values("facility_id")
+        .annotate(
+            f=Count("id", filter=Q(person__sex="F")),
+            m=Count("id", filter=Q(person__sex="M")),
+            girls=Count("id", filter=Q(person__sex="F") & child),
+            boys=Count("id", filter=Q(person__sex="M") & child),
+            children=Count("id", filter=child),
+        )
+        .order_by()
+    )
+    return {
+        r.pop("facility_id"): {k: v for k, v in r.items() if v}
+        for r in rows
+        if any(r[k] for k in ("f", "m", "children"))
+    }
+
+
+HXL_FIGURES = ("f", "m", "children", "girls", "boys")
+
+
+def assert_hxl_exact(facility_ids, today=None):
+    today = today or timezone.localdate()
+    fast = {
+        facility: {k: row[k] for k in HXL_FIGURES if row[k]}
+        for facility, row in hxl.by_sex_and_age(facility_ids, today).items()
+    }
+    assert {k: v for k, v in fast.items() if v} == hxl_direct(facility_ids, today), today
+
+
 def assert_exact(facilities=None):
     assert counters.differences() == []
+    if facilities:
+        assert_hxl_exact([f.pk for f in facilities.values()])
     report = situation_report()
     want = orm_figures()
     assert report["registered"] == want["registered"]
@@ -244,3 +281,61 @@ def test_flow_and_transit_read_received_lines_from_the_counter(facilities, make_
     assert [(lk["received"], lk["in_transit"]) for lk in links] == [(2, 1)]
     today = dashboard.transit_over_time(filters, [facilities["camp"].pk], report)[-1]
     assert today["in_transit"] == 1
+
+
+# Today for each case, and the dates of birth around its 18th birthday. Early in the year the HXL
+# table reads those born by the birthday, late in the year those born after it.
+HXL_TODAYS = [
+    date(2026, 6, 15),
+    date(2026, 1, 1),
+    date(2026, 12, 31),
+    date(2028, 2, 29),  # 18 years before has no 29 February: adult if born by 28 February
+    date(2027, 9, 30),  # later in the year: those born after the birthday are the ones read
+]
+
+
+def test_hxl_children_from_the_counter_equal_the_direct_count(facilities, make_user):
+    """Full dates of birth on both sides of the 18th birthday, years alone (of the boundary year,
+    before and after it), unknown ages, all sexes; then a transfer, a merge, a date of
+    birth corrected, a placement deleted: the HXL figures equal the old direct count each time,
+    for several days of the year (departures and the other verbs: ``assert_exact`` above)."""
+    officer, manager = make_user("registration_officer"), make_user("camp_manager")
+    people = [p for family in ("A", "B", "C", "D") for p in register(facilities, officer, family)]
+    dates = []
+    for today in HXL_TODAYS:
+        born_by = hxl.adult_born_by(today)
+        dates += [born_by, born_by + timedelta(days=1), born_by - timedelta(days=1)]
+        dates += [date(born_by.year, 12, 31), date(born_by.year, 1, 1)]
+    years = [2008, 2009, 2010, 1990, None]
+    sexes = ["F", "M", "U"]
+    for i, person in enumerate(people):
+        # Whole-table updates bypass the verbs: the person triggers keep the counter.
+        dob = dates[i % len(dates)] if i % 3 else None
+        year = None if dob else years[i % len(years)]
+        Person.objects.filter(pk=person.pk).update(
+            date_of_birth=dob, birth_year=year, sex=sexes[i % 3]
+        )
+    ids = [f.pk for f in facilities.values()]
+
+    def check():
+        assert counters.differences() == []
+        for today in HXL_TODAYS:
+            assert_hxl_exact(ids, today)
+
+    check()
+    bus = custody.dispatch(
+        people[:6],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=manager,
+    )
+    custody.receive(bus, people[:5], by=manager, separation_reason="one not on the bus")
+    check()  # five at the camp, one in transit
+    Person.objects.filter(pk=people[7].pk).update(merged_into=people[8])
+    Person.objects.filter(pk=people[9].pk).update(date_of_birth=HXL_TODAYS[0], sex="F")
+    Placement.objects.filter(person=people[10], is_current=True).update(
+        facility=facilities["holding"]
+    )
+    check()
+    Placement.objects.filter(person=people[11]).delete()
+    check()

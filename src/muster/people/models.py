@@ -141,6 +141,13 @@ class Person(models.Model):
                 condition=Q(unaccompanied_child=True) | Q(separated_child=True),
                 name="person_child_flags_covering",
             ),
+            # The HXL table counts children from the population counter by year of birth; in the
+            # one year where the birthday decides, it reads the dates of birth from this index.
+            models.Index(
+                fields=["date_of_birth"],
+                condition=Q(date_of_birth__isnull=False),
+                name="person_date_of_birth",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,13 +5,14 @@ What each counts:
   category of their current decision (``""`` if none);
 - arrivals: a placement in state ``placed``, under its facility, the quarter hour of ``started_at``
   and its person's current category;
-- population: a current placement in state ``placed``, under its facility;
+- population: a current placement in state ``placed``, under its facility and its person's sex,
+  year of birth (:func:`~muster.reports.counters.born_sql`) and whether the date is known;
 - children: an unaccompanied or separated child not merged away, under the facility or movement of
   their current placement (0 and 0 when they have none);
 - receipts: a manifest line received, under its movement and the quarter hour at or after its
   ``resolved_at``.
-A person row changes registrations and children; a placement row arrivals, population and
-children; a manifest line receipts; a current decision moves its person's registration and placed
+A person row changes registrations, children and population (sex, dates of birth); a placement
+row arrivals, population and children; a manifest line receipts; a current decision moves its person's registration and placed
 placements from ``""`` to its category (and back when it stops being current).
 """
 
@@ -26,10 +27,15 @@ from muster.reports.counters import (
     PREFIX,
     RECEIPTS,
     REGISTRATIONS,
+    born_sql,
     bucket_after_sql,
     bucket_sql,
     child_flagged_sql,
     child_kind_sql,
+    counted_row,
+    dated_sql,
+    population_key_sql,
+    update_changes,
 )
 
 # --- SQLite: one trigger per row ------------------------------------------------------------------
@@ -78,15 +84,41 @@ def sqlite() -> list[str]:
             f"AND category = {cat(row + '.person_id')};"
         )
 
+    pop_keys = "facility_id, sex, born, dated"
+    placed_now = "pl.is_current AND pl.state = 'placed'"
+
     def pop_add(row, when):
+        """A placement row's count, under its person's key (none while the person is missing)."""
         return _s_add(
-            POPULATION, "facility_id", "persons", f"SELECT {row}.facility_id, 1 WHERE {when}"
-        )
+            POPULATION, pop_keys, "persons",
+            f"SELECT {population_key_sql(row, 'p', 'sqlite')}, 1 FROM {PERSON} p "
+            f"WHERE p.id = {row}.person_id AND {when}",
+        )  # fmt: skip
 
     def pop_sub(row, when):
         return (
-            f"UPDATE {POPULATION} SET persons = persons - 1 WHERE {when} "
-            f"AND facility_id = {row}.facility_id;"
+            f"UPDATE {POPULATION} SET persons = persons - 1 WHERE {when} AND ({pop_keys}) = "
+            f"(SELECT {population_key_sql(row, 'p', 'sqlite')} FROM {PERSON} p "
+            f"WHERE p.id = {row}.person_id);"
+        )
+
+    def person_pop_add(row):
+        """A person row's count, under the facility of their current placement there."""
+        return _s_add(
+            POPULATION, pop_keys, "persons",
+            f"SELECT {population_key_sql('pl', row, 'sqlite')}, COUNT(*) FROM {PLACEMENT} pl "
+            f"WHERE pl.person_id = {row}.id AND {placed_now} GROUP BY 1, 2, 3, 4",
+        )  # fmt: skip
+
+    def person_pop_sub(row):
+        return (
+            f"UPDATE {POPULATION} SET persons = persons - (SELECT COUNT(*) FROM {PLACEMENT} pl "
+            f"WHERE pl.person_id = {row}.id AND {placed_now} "
+            f"AND pl.facility_id = {POPULATION}.facility_id) "
+            f"WHERE sex = {row}.sex AND born = {born_sql(row, 'sqlite')} "
+            f"AND dated = {dated_sql(row)} AND facility_id IN "
+            f"(SELECT pl.facility_id FROM {PLACEMENT} pl WHERE pl.person_id = {row}.id "
+            f"AND {placed_now});"
         )
 
     def rec_add(row, when):
@@ -174,131 +206,92 @@ def sqlite() -> list[str]:
             f"FOR EACH ROW WHEN {when} BEGIN\n{body}\nEND"
         )
 
-    person_changed = (
-        "(OLD.merged_into_id IS NULL) <> (NEW.merged_into_id IS NULL) "
-        "OR OLD.registered_at IS NOT NEW.registered_at OR OLD.id IS NOT NEW.id"
-    )
-    decision_changed = (
-        "OLD.is_current IS NOT NEW.is_current OR (OLD.is_current AND "
-        "(OLD.category IS NOT NEW.category OR OLD.person_id IS NOT NEW.person_id))"
-    )
-    placement_changed = (
-        "(OLD.state = 'placed' OR NEW.state = 'placed') AND (OLD.state IS NOT NEW.state "
-        "OR OLD.facility_id IS NOT NEW.facility_id OR OLD.started_at IS NOT NEW.started_at "
-        "OR OLD.person_id IS NOT NEW.person_id OR OLD.is_current IS NOT NEW.is_current)"
-    )
-    line_changed = (
-        "(OLD.outcome = 'received' OR NEW.outcome = 'received') AND (OLD.outcome IS NOT "
-        "NEW.outcome OR OLD.movement_id IS NOT NEW.movement_id "
-        "OR OLD.resolved_at IS NOT NEW.resolved_at)"
-    )
-    old_received, new_received = "OLD.outcome = 'received'", "NEW.outcome = 'received'"
-    old_placed, new_placed = "OLD.state = 'placed'", "NEW.state = 'placed'"
-    child_changed = (
-        "OLD.unaccompanied_child IS NOT NEW.unaccompanied_child "
-        "OR OLD.separated_child IS NOT NEW.separated_child "
-        "OR (OLD.merged_into_id IS NULL) <> (NEW.merged_into_id IS NULL) OR OLD.id IS NOT NEW.id"
-    )
-    current_changed = (
-        "OLD.is_current IS NOT NEW.is_current OR (NEW.is_current AND "
-        "(OLD.facility_id IS NOT NEW.facility_id OR OLD.movement_id IS NOT NEW.movement_id "
-        "OR OLD.person_id IS NOT NEW.person_id))"
-    )
+    def on_insert(table, kind, body):
+        return trigger(table, f"{kind}ins", "INSERT", counted_row(table, kind, "NEW"), body)
+
+    def on_delete(table, kind, body):
+        return trigger(table, f"{kind}del", "DELETE", counted_row(table, kind, "OLD"), body)
+
+    changes = update_changes("sqlite")
+    old_received, new_received = (counted_row(LINE, "", row) for row in ("OLD", "NEW"))
+    old_placed, new_placed = (counted_row(PLACEMENT, "", row) for row in ("OLD", "NEW"))
     none = ("0", "0")
+    population = [
+        on_insert(PERSON, "pop_", person_pop_add("NEW")),
+        on_delete(PERSON, "pop_", person_pop_sub("OLD")),
+        trigger(PERSON, "pop_upd", "UPDATE", changes[PERSON, "pop_upd"],
+                person_pop_sub("OLD") + "\n" + person_pop_add("NEW")),
+    ]  # fmt: skip
 
     def key(row):
         return (f"COALESCE({row}.facility_id, 0)", f"COALESCE({row}.movement_id, 0)")
 
     children = [
-        trigger(PERSON, "child_ins", "INSERT", child_flagged_sql("NEW"),
-                child_add("NEW", *child_key("NEW.id"), "1")),
-        trigger(PERSON, "child_del", "DELETE", child_flagged_sql("OLD"),
-                child_sub("OLD", *child_key("OLD.id"), "1")),
+        on_insert(PERSON, "child_", child_add("NEW", *child_key("NEW.id"), "1")),
+        on_delete(PERSON, "child_", child_sub("OLD", *child_key("OLD.id"), "1")),
         trigger(
-            PERSON, "child_upd", "UPDATE", child_changed,
+            PERSON, "child_upd", "UPDATE", changes[PERSON, "child_upd"],
             child_sub("OLD", *child_key("OLD.id"), "1")
             + "\n" + child_add("NEW", *child_key("NEW.id"), "1"),
         ),
-        trigger(PLACEMENT, "child_ins", "INSERT", "NEW.is_current",
-                child_move("NEW.person_id", none, key("NEW"), "1")),
-        trigger(PLACEMENT, "child_del", "DELETE", "OLD.is_current",
-                child_move("OLD.person_id", key("OLD"), none, "1")),
+        on_insert(PLACEMENT, "child_", child_move("NEW.person_id", none, key("NEW"), "1")),
+        on_delete(PLACEMENT, "child_", child_move("OLD.person_id", key("OLD"), none, "1")),
         trigger(
-            PLACEMENT, "child_upd", "UPDATE", current_changed,
+            PLACEMENT, "child_upd", "UPDATE", changes[PLACEMENT, "child_upd"],
             child_move("OLD.person_id", key("OLD"), none, "OLD.is_current")
             + "\n" + child_move("NEW.person_id", none, key("NEW"), "NEW.is_current"),
         ),
     ]  # fmt: skip
-    return children + [
-        trigger(LINE, "ins", "INSERT", new_received, rec_add("NEW", "1")),
-        trigger(LINE, "del", "DELETE", old_received, rec_sub("OLD", "1")),
-        trigger(
-            LINE,
-            "upd",
-            "UPDATE",
-            line_changed,
-            rec_sub("OLD", old_received) + "\n" + rec_add("NEW", new_received),
-        ),  # fmt: skip
-        trigger(PERSON, "ins", "INSERT", "NEW.merged_into_id IS NULL", reg_add("NEW", "1")),
-        trigger(PERSON, "del", "DELETE", "OLD.merged_into_id IS NULL", reg_sub("OLD", "1")),
-        trigger(
-            PERSON,
-            "upd",
-            "UPDATE",
-            person_changed,
-            reg_sub("OLD", "OLD.merged_into_id IS NULL")
-            + "\n"
-            + reg_add("NEW", "NEW.merged_into_id IS NULL"),
-        ),  # fmt: skip
-        trigger(
-            DECISION,
-            "ins",
-            "INSERT",
-            "NEW.is_current",
-            move("NEW.person_id", "''", "NEW.category", "1"),
-        ),  # fmt: skip
-        trigger(
-            DECISION,
-            "del",
-            "DELETE",
-            "OLD.is_current",
-            move("OLD.person_id", "OLD.category", "''", "1"),
-        ),  # fmt: skip
-        trigger(
-            DECISION,
-            "upd",
-            "UPDATE",
-            decision_changed,
-            move("OLD.person_id", "OLD.category", "''", "OLD.is_current")
-            + "\n"
-            + move("NEW.person_id", "''", "NEW.category", "NEW.is_current"),
-        ),  # fmt: skip
-        trigger(
-            PLACEMENT,
-            "ins",
-            "INSERT",
-            new_placed,
-            arr_add("NEW", "1") + "\n" + pop_add("NEW", "NEW.is_current"),
-        ),  # fmt: skip
-        trigger(
-            PLACEMENT,
-            "del",
-            "DELETE",
-            old_placed,
-            arr_sub("OLD", "1") + "\n" + pop_sub("OLD", "OLD.is_current"),
-        ),  # fmt: skip
-        trigger(
-            PLACEMENT,
-            "upd",
-            "UPDATE",
-            placement_changed,
-            "\n".join(
-                [
-                    arr_sub("OLD", old_placed),
-                    pop_sub("OLD", f"{old_placed} AND OLD.is_current"),
-                    arr_add("NEW", new_placed),
-                    pop_add("NEW", f"{new_placed} AND NEW.is_current"),
-                ]
-            ),
-        ),  # fmt: skip
-    ]
+    return (
+        population
+        + children
+        + [
+            on_insert(LINE, "", rec_add("NEW", "1")),
+            on_delete(LINE, "", rec_sub("OLD", "1")),
+            trigger(
+                LINE,
+                "upd",
+                "UPDATE",
+                changes[LINE, "upd"],
+                rec_sub("OLD", old_received) + "\n" + rec_add("NEW", new_received),
+            ),  # fmt: skip
+            on_insert(PERSON, "", reg_add("NEW", "1")),
+            on_delete(PERSON, "", reg_sub("OLD", "1")),
+            trigger(
+                PERSON,
+                "upd",
+                "UPDATE",
+                changes[PERSON, "upd"],
+                reg_sub("OLD", "OLD.merged_into_id IS NULL")
+                + "\n"
+                + reg_add("NEW", "NEW.merged_into_id IS NULL"),
+            ),  # fmt: skip
+            on_insert(DECISION, "", move("NEW.person_id", "''", "NEW.category", "1")),
+            on_delete(DECISION, "", move("OLD.person_id", "OLD.category", "''", "1")),
+            trigger(
+                DECISION,
+                "upd",
+                "UPDATE",
+                changes[DECISION, "upd"],
+                move("OLD.person_id", "OLD.category", "''", "OLD.is_current")
+                + "\n"
+                + move("NEW.person_id", "''", "NEW.category", "NEW.is_current"),
+            ),  # fmt: skip
+            on_insert(PLACEMENT, "", arr_add("NEW", "1") + "\n" + pop_add("NEW", "NEW.is_current")),
+            on_delete(PLACEMENT, "", arr_sub("OLD", "1") + "\n" + pop_sub("OLD", "OLD.is_current")),
+            trigger(
+                PLACEMENT,
+                "upd",
+                "UPDATE",
+                changes[PLACEMENT, "upd"],
+                "\n".join(
+                    [
+                        arr_sub("OLD", old_placed),
+                        pop_sub("OLD", f"{old_placed} AND OLD.is_current"),
+                        arr_add("NEW", new_placed),
+                        pop_add("NEW", f"{new_placed} AND NEW.is_current"),
+                    ]
+                ),
+            ),  # fmt: skip
+        ]
+    )

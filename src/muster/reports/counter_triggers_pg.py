@@ -16,6 +16,9 @@ from muster.reports.counters import (
     bucket_sql,
     child_flagged_sql,
     child_kind_sql,
+    counted_row,
+    population_key_sql,
+    update_changes,
 )
 
 # --- PostgreSQL: one trigger per statement, over its transition tables -----------------------------
@@ -70,8 +73,15 @@ def postgresql() -> list[str]:
 
     def placement_pop(rows, sign):
         return (
-            f"SELECT r.facility_id AS facility_id, {sign} AS d FROM {rows} r "
-            "WHERE r.state = 'placed' AND r.is_current"
+            f"SELECT {population_key_sql('r', 'p', 'postgresql')}, {sign} AS d FROM {rows} r "
+            f"JOIN {PERSON} p ON p.id = r.person_id WHERE r.state = 'placed' AND r.is_current"
+        )
+
+    def person_pop(rows, sign):
+        return (
+            f"SELECT {population_key_sql('pl', 'r', 'postgresql')}, {sign} AS d FROM {rows} r "
+            f"JOIN {PLACEMENT} pl ON pl.person_id = r.id AND pl.is_current "
+            "AND pl.state = 'placed'"
         )
 
     def line_rec(rows, sign):
@@ -102,6 +112,7 @@ def postgresql() -> list[str]:
             )
         ]
 
+    pop_keys = "facility_id, sex, born, dated"
     sides = {"ins": [("new_rows", "1")], "del": [("old_rows", "-1")]}
     sides["upd"] = sides["del"] + sides["ins"]
     bodies = {}
@@ -130,7 +141,10 @@ def postgresql() -> list[str]:
                 "placements",
                 [placement_arr(*r) for r in rows],
             ),  # fmt: skip
-            _p_apply(POPULATION, "facility_id", "persons", [placement_pop(*r) for r in rows]),
+            _p_apply(POPULATION, pop_keys, "persons", [placement_pop(*r) for r in rows]),
+        ]
+        bodies[(PERSON, "pop_" + op)] = [
+            _p_apply(POPULATION, pop_keys, "persons", [person_pop(*r) for r in rows])
         ]
         child_keys = "facility_id, movement_id, kind"
         bodies[(PERSON, "child_" + op)] = [
@@ -150,10 +164,20 @@ def postgresql() -> list[str]:
         "upd": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
         "del": "OLD TABLE AS old_rows",
     }
+    # An update that changes nothing counted (most of them: a name, a note) touches no counter.
+    changes = update_changes("postgresql", "o", "n")
     out = []
     for (table, op), statements in bodies.items():
         name = f"{PREFIX}{table}_{op}"
         body = "\n".join(statements)
+        kind, event = op[:-3], op[-3:]
+        if event == "upd":
+            rows = "old_rows o FULL JOIN new_rows n ON n.id = o.id"
+            when = f"o.id IS NULL OR n.id IS NULL OR {changes[table, op]}"
+        else:  # An insert or delete of rows none of which counts touches no counter either.
+            rows = f"{'new' if event == 'ins' else 'old'}_rows r"
+            when = counted_row(table, kind, "r")
+        body = f"IF EXISTS (SELECT 1 FROM {rows} WHERE {when}) THEN\n{body}\nEND IF;"
         out.append(
             f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
             f"BEGIN\n{body}\nRETURN NULL;\nEND\n$$"

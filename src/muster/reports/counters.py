@@ -14,7 +14,7 @@ from django.db import connection as default_connection
 from django.db import transaction
 from django.db.models import Sum
 
-from muster.reports.models import FacilityPopulation, RegistrationCount
+from muster.reports.models import PopulationCount, RegistrationCount
 
 BUCKET_SECONDS = 15 * 60
 PREFIX = "reports_count_"
@@ -23,7 +23,7 @@ LINE = "custody_manifestline"
 REGISTRATIONS, ARRIVALS, POPULATION, RECEIPTS, CHILDREN = (
     "reports_registrationcount",
     "reports_arrivalcount",
-    "reports_facilitypopulation",
+    "reports_populationcount",
     "reports_receiptcount",
     "reports_childcount",
 )
@@ -39,7 +39,7 @@ class Counter:
 COUNTERS = (
     Counter(REGISTRATIONS, ("bucket", "category"), "persons"),
     Counter(ARRIVALS, ("facility_id", "bucket", "category"), "placements"),
-    Counter(POPULATION, ("facility_id",), "persons"),
+    Counter(POPULATION, ("facility_id", "sex", "born", "dated"), "persons"),
     Counter(RECEIPTS, ("movement_id", "bucket"), "lines"),
     Counter(CHILDREN, ("facility_id", "movement_id", "kind"), "persons"),
 )
@@ -51,6 +51,28 @@ def child_kind_sql(row: str) -> str:
 
 def child_flagged_sql(row: str) -> str:
     return f"{row}.merged_into_id IS NULL AND ({row}.unaccompanied_child OR {row}.separated_child)"
+
+
+def born_sql(person: str, vendor: str) -> str:
+    """A person's year of birth as the population counter keys it: the year of the date of birth
+    when known, else the recorded year, else 0 (unknown)."""
+    if vendor == "postgresql":
+        year = f"EXTRACT(YEAR FROM {person}.date_of_birth)::int"
+    else:  # SQLite stores a date as 'YYYY-MM-DD'.
+        year = f"CAST(substr({person}.date_of_birth, 1, 4) AS INTEGER)"
+    return f"COALESCE({year}, {person}.birth_year, 0)"
+
+
+def population_key_sql(placement: str, person: str, vendor: str) -> str:
+    """The population counter's key of a current placement at a facility and its person."""
+    return (
+        f"{placement}.facility_id AS facility_id, {person}.sex AS sex, "
+        f"{born_sql(person, vendor)} AS born, {dated_sql(person)} AS dated"
+    )
+
+
+def dated_sql(person: str) -> str:
+    return f"({person}.date_of_birth IS NOT NULL)"
 
 
 def bucket_sql(column: str, vendor: str) -> str:
@@ -80,6 +102,56 @@ def bucket_after_sql(column: str, vendor: str) -> str:
     )
 
 
+def counted_row(table: str, kind: str, row: str) -> str:
+    """The condition on an inserted or deleted row under which trigger ``kind`` of ``table``
+    counts it: SQLite's ``WHEN``; PostgreSQL's guard, true when a row of the statement meets it."""
+    return {
+        (PERSON, ""): f"{row}.merged_into_id IS NULL",
+        (PERSON, "child_"): child_flagged_sql(row),
+        (PERSON, "pop_"): "1 = 1",  # their placement may be there already (a restore's order)
+        (DECISION, ""): f"{row}.is_current",
+        (PLACEMENT, ""): f"{row}.state = 'placed'",
+        (PLACEMENT, "child_"): f"{row}.is_current",
+        (LINE, ""): f"{row}.outcome = 'received'",
+    }[table, kind]
+
+
+def update_changes(vendor: str, old: str = "OLD", new: str = "NEW") -> dict[tuple[str, str], str]:
+    """For each trigger on an UPDATE, the condition on a row's old and new values under which the
+    update can change what the trigger counts: SQLite's ``WHEN``; PostgreSQL's guard, true when
+    a pair of rows of the statement meets it (the counters are touched only then). A row whose
+    ``id`` changes always counts as changed."""
+    o, n = old, new
+
+    def differs(*columns: str) -> str:
+        op = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
+        return " OR ".join(f"{o}.{c} {op} {n}.{c}" for c in columns)
+
+    merged = f"({o}.merged_into_id IS NULL) <> ({n}.merged_into_id IS NULL)"
+    return {
+        (PERSON, "upd"): f"{merged} OR {differs('registered_at', 'id')}",
+        (PERSON, "child_upd"): (
+            f"{differs('unaccompanied_child', 'separated_child')} OR {merged} OR {differs('id')}"
+        ),
+        (PERSON, "pop_upd"): differs("sex", "date_of_birth", "birth_year", "id"),
+        (DECISION, "upd"): (
+            f"{differs('is_current')} OR ({o}.is_current AND ({differs('category', 'person_id')}))"
+        ),
+        (PLACEMENT, "upd"): (
+            f"({o}.state = 'placed' OR {n}.state = 'placed') AND "
+            f"({differs('state', 'facility_id', 'started_at', 'person_id', 'is_current')})"
+        ),
+        (PLACEMENT, "child_upd"): (
+            f"{differs('is_current')} OR ({n}.is_current AND "
+            f"({differs('facility_id', 'movement_id', 'person_id')}))"
+        ),
+        (LINE, "upd"): (
+            f"({o}.outcome = 'received' OR {n}.outcome = 'received') AND "
+            f"({differs('outcome', 'movement_id', 'resolved_at')})"
+        ),
+    }
+
+
 # --- direct counts (the rebuild and the check) --------------------------------------------------
 
 
@@ -98,8 +170,9 @@ def _direct_sql(vendor: str) -> dict[str, str]:
             "WHERE pl.state = 'placed' GROUP BY 1, 2, 3"
         ),
         POPULATION: (
-            f"SELECT facility_id, COUNT(*) FROM {PLACEMENT} "
-            "WHERE is_current AND state = 'placed' GROUP BY 1"
+            f"SELECT {population_key_sql('pl', 'p', vendor)}, COUNT(*) FROM {PLACEMENT} pl "
+            f"JOIN {PERSON} p ON p.id = pl.person_id "
+            "WHERE pl.is_current AND pl.state = 'placed' GROUP BY 1, 2, 3, 4"
         ),
         CHILDREN: (
             "SELECT COALESCE(pl.facility_id, 0), COALESCE(pl.movement_id, 0), "
@@ -162,11 +235,13 @@ def _text(value) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
-def rebuild(connection=default_connection) -> None:
-    """Replace every counter's rows with a direct count (after the migration that adds them, or to
-    mend a database whose triggers were dropped)."""
+def rebuild(connection=default_connection, tables: tuple[str, ...] | None = None) -> None:
+    """Replace every counter's rows (or those of ``tables``) with a direct count (after the
+    migration that adds them, or to mend a database whose triggers were dropped)."""
     with transaction.atomic(using=connection.alias), connection.cursor() as cur:
         for c in COUNTERS:
+            if tables is not None and c.table not in tables:
+                continue
             cur.execute(f"DELETE FROM {c.table}")
             columns = ", ".join((*c.keys, c.value))
             cur.execute(
@@ -217,7 +292,11 @@ def uninstall(connection=default_connection) -> None:
 
 _TRIGGERS = [
     (t, f"{kind}{op}")
-    for t, kinds in ((PERSON, ("", "child_")), (DECISION, ("",)), (PLACEMENT, ("", "child_")))
+    for t, kinds in (
+        (PERSON, ("", "child_", "pop_")),
+        (DECISION, ("",)),
+        (PLACEMENT, ("", "child_")),
+    )
     for kind in kinds
     for op in ("ins", "upd", "del")
 ] + [(LINE, op) for op in ("ins", "upd", "del")]
@@ -242,6 +321,15 @@ def registered_by_category() -> dict[str, int]:
 
 def populations() -> dict[int, int]:
     """Facility id -> persons placed there now."""
-    return dict(
-        FacilityPopulation.objects.filter(persons__gt=0).values_list("facility_id", "persons")
-    )
+    rows = PopulationCount.objects.values("facility_id").annotate(n=Sum("persons")).order_by()
+    return {r["facility_id"]: r["n"] for r in rows if r["n"]}
+
+
+def population_by_birth(facility_ids) -> list[tuple[int, str, int, bool, int]]:
+    """(facility id, sex, year of birth or 0, date of birth known, persons) of the persons placed
+    at the facilities now."""
+    return list(
+        PopulationCount.objects.filter(facility_id__in=list(facility_ids), persons__gt=0)
+        .values_list("facility_id", "sex", "born", "dated", "persons")
+        .order_by()
+    )  # fmt: skip

@@ -9,12 +9,15 @@ tags follow the HXL core schema (``#adm1+code``, ``#loc+name``, ``#affected+idps
 import csv
 import io
 import re
-from datetime import date
+from collections import Counter
+from datetime import date, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from muster.custody.models import Facility, Placement
+from muster.people.models import Person
+from muster.reports import counters
 from muster.reports.exports import safe_cell
 from muster.reports.filters import Filters, governorate_of, selected_facilities
 
@@ -39,16 +42,20 @@ COLUMNS = [
 HASHTAG = re.compile(r"^#[a-z][a-z0-9_]*(\+[a-z][a-z0-9_]*)*$")
 
 
+def adult_born_by(today: date) -> date:
+    """The last date of birth of a person 18 or older today."""
+    if today.month == 2 and today.day == 29:
+        return date(today.year - ADULT_AGE, 2, 28)
+    return today.replace(year=today.year - ADULT_AGE)
+
+
 def child_condition(today: date, prefix: str = "") -> Q:
     """Under 18 today, or of unknown age (counted as a child until shown otherwise, as the
-    protection rules do)."""
-    adult_born_by = (
-        today.replace(year=today.year - ADULT_AGE)
-        if not (today.month == 2 and today.day == 29)
-        else date(today.year - ADULT_AGE, 2, 28)
-    )
+    protection rules do): a date of birth after :func:`adult_born_by`; without one, a year of
+    birth after today's year less 18; neither known."""
+    born_by = adult_born_by(today)
     return (
-        Q(**{f"{prefix}date_of_birth__gt": adult_born_by})
+        Q(**{f"{prefix}date_of_birth__gt": born_by})
         | Q(
             **{
                 f"{prefix}date_of_birth__isnull": True,
@@ -59,26 +66,68 @@ def child_condition(today: date, prefix: str = "") -> Q:
     )
 
 
+def by_sex_and_age(facility_ids, today: date) -> dict[int, Counter]:
+    """Facility id -> the persons placed there now: ``f``, ``m``, ``children``, ``girls``,
+    ``boys`` (children as :func:`child_condition` says), without joining every placement to its
+    person.
+
+    From the population counter (by sex, year of birth, date known): a year of birth after today's
+    year less 18 is a child's, one before it an adult's, 0 (unknown) a child's. In that one year a
+    year alone is an adult's, and for a date of birth the birthday decides: the dated persons of
+    that year born after :func:`adult_born_by` are counted from the dates of birth's index, or
+    those born by it, taken from the year's dated total, when that part of the year is shorter
+    (at most half a year's births either way)."""
+    ids = list(facility_ids)
+    year = today.year - ADULT_AGE
+    born_by = adult_born_by(today)
+    out: dict[int, Counter] = {}
+    dated_in_year: Counter = Counter()  # (facility id, sex) -> persons with a date in that year
+    for facility_id, sex, born, dated, n in counters.population_by_birth(ids):
+        row = out.setdefault(facility_id, Counter())
+        row[_SEXES.get(sex, "other")] += n
+        if born == 0 or born > year:
+            _add_children(row, sex, n)
+        elif born == year and dated:
+            dated_in_year[facility_id, sex] += n
+    if (date(year, 12, 31) - born_by) <= (born_by - date(year, 1, 1)):
+        children = _placed_born_between(ids, born_by + timedelta(days=1), date(year, 12, 31))
+    else:
+        adults = _placed_born_between(ids, date(year, 1, 1), born_by)
+        children = {k: n - adults.get(k, 0) for k, n in dated_in_year.items()}
+    for (facility_id, sex), n in children.items():
+        _add_children(out.setdefault(facility_id, Counter()), sex, n)
+    return out
+
+
+_SEXES, _CHILDREN = {"F": "f", "M": "m"}, {"F": "girls", "M": "boys"}
+
+
+def _add_children(row: Counter, sex: str, n: int) -> None:
+    row["children"] += n
+    if sex in _CHILDREN:
+        row[_CHILDREN[sex]] += n
+
+
+def _placed_born_between(facility_ids: list, first: date, last: date) -> dict[tuple, int]:
+    """(facility id, sex) -> persons placed there now born from ``first`` to ``last`` (dates of
+    birth), read from the dates of birth's index."""
+    born = Person.objects.filter(date_of_birth__gte=first, date_of_birth__lte=last).values("id")
+    rows = (
+        Placement.objects.filter(is_current=True, state=Placement.State.PLACED)
+        .filter(facility_id__in=facility_ids, person_id__in=born)
+        .values_list("facility_id", "person__sex")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(facility_id, sex): n for facility_id, sex, n in rows}
+
+
 def facility_table(report: dict, filters: Filters) -> list[dict]:
     """One row per facility (of the filter's selection): population by sex and age group,
     capacity, expected."""
     today = timezone.localdate()
     chosen = {f.pk: f for f in selected_facilities(filters)}
-    child = child_condition(today, "person__")
-    rows = (
-        Placement.objects.filter(is_current=True, state=Placement.State.PLACED)
-        .filter(facility_id__in=list(chosen))
-        .values("facility_id")
-        .annotate(
-            f=Count("id", filter=Q(person__sex="F")),
-            m=Count("id", filter=Q(person__sex="M")),
-            girls=Count("id", filter=Q(person__sex="F") & child),
-            boys=Count("id", filter=Q(person__sex="M") & child),
-            children=Count("id", filter=child),
-        )
-        .order_by()
-    )
-    by_facility = {r["facility_id"]: r for r in rows}
+    by_facility = by_sex_and_age(chosen, today)
     kinds = dict(Facility.Kind.choices)
     out = []
     for f in report["facilities"]:

@@ -43,11 +43,26 @@ class ArrivalCount(models.Model):
         ]
 
 
-class FacilityPopulation(models.Model):
-    """Persons placed at a facility now (current placements at it)."""
+class PopulationCount(models.Model):
+    """Persons placed at a facility now (current placements at it), by sex, year of birth (the
+    year of the date of birth when it is known, else the recorded year, else 0: unknown) and
+    whether the date of birth is known (``dated``). The population is their sum; the HXL table's
+    children are the years clearly under 18 and, in the one year where the birthday decides, the
+    dated ones born after it, counted directly by the dates of birth's index (or the dated ones of
+    that year less those born by it, whichever reads fewer)."""
 
-    facility_id = models.IntegerField(unique=True)
+    facility_id = models.IntegerField()
+    sex = models.CharField(max_length=1)
+    born = models.IntegerField()
+    dated = models.BooleanField()
     persons = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility_id", "sex", "born", "dated"], name="populationcount_key"
+            )
+        ]
 
 
 class ReceiptCount(models.Model):
