@@ -38,11 +38,11 @@ def _best(
     index, req: TracingRequest, rivals, person_ids: Sequence[int] | None = None, scores=None
 ) -> list:
     """The matcher's candidates for the request (best score per person over its readings),
-    weighed against the other open requests' claims (``rivals``: the open requests, this one left out), as
-    ``muster trace match`` weighs a file jointly: a registration another request claims far more
-    strongly, or whose person a caseworker confirmed for another request, drops in this one's
-    list (the explanation names the other request). A candidate whose own score is below
-    :data:`MIN_STORED` is not stored."""
+    weighed against the other open requests' claims (``rivals``: the open requests; this one is
+    left out), as ``muster trace match`` weighs a file jointly: a registration another request
+    claims far more strongly, or whose person a caseworker confirmed for another request, drops
+    in this one's list (the explanation names the other request). A candidate whose own score is
+    below :data:`MIN_STORED` is not stored."""
     ids = None if person_ids is None else [str(i) for i in person_ids]
     return index.candidates_claimed(
         readings_of(index, req),
