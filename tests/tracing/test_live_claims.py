@@ -140,3 +140,17 @@ def test_a_proposal_a_caseworker_acted_on_is_not_changed_by_another_request(
     acted.refresh_from_db()
     assert (acted.status, acted.score, acted.rank, acted.explanation) == before
     assert acted.status == TracingCandidate.Status.VERIFYING
+
+
+def test_a_closed_request_claims_nothing_any_more(
+    abducted, sister, caseworkers, django_capture_on_commit_callbacks
+):
+    girl, _ = abducted
+    req = _open(GIRL_REQUEST, caseworkers[0], django_capture_on_commit_callbacks)
+    own = _open(SISTER_REQUEST, caseworkers[1], django_capture_on_commit_callbacks)
+    assert _queue(req)[0] == girl.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        services.close_request(own, reason="the family withdrew it", by=caseworkers[1])
+    # Closed, it is no rival: the girl's untouched proposals are weighed again without it.
+    assert _queue(req)[:2] == [sister.pk, girl.pk]
+    assert "other_request" not in req.candidates.get(person=sister).explanation
