@@ -2,6 +2,13 @@
 requests (screening's waiting check, done by tracing on people's ``household_registered``), and
 each corrected record again (people's ``person_corrected``).
 
+Each request is weighed against the other open requests, as ``muster trace match`` weighs a file
+(joint matching): a registration another open request claims far more strongly, or whose person
+a caseworker confirmed for another request, drops in this request's queue, the other request
+named. Closed and reunited requests are not rivals. A proposal nobody has acted on is re-ranked
+when the claims on its person change (a new request, a confirmation, a closing, a reunification);
+one a caseworker has acted on never is.
+
 A candidate for an open request sets it to *candidate found* when the matcher is confident; the
 registration or screening officer is never told anything.
 """
