@@ -66,3 +66,37 @@ def test_search_again_is_queued_and_the_page_says_so_until_the_worker_is_done(
     assert "data-searching" not in page and girl.number in page
     event = AuditEvent.objects.filter(action="tracing.candidates.find").last()
     assert event.actor_id == caseworkers[1].pk and event.object_id == str(req.pk)
+
+
+def test_a_confirmation_re_weighs_the_other_requests_in_the_worker(
+    transactional_db, settings, abducted, caseworkers, facilities
+):
+    """A person confirmed for one request drops in the other open requests' queues: queued on the
+    confirmation's commit, done by the worker (the other request's untouched proposal is
+    re-ranked, and audited)."""
+    from muster.audit.models import AuditEvent
+    from tests.tracing.test_live_claims import SISTER, WEAK_SISTER_REQUEST
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    services.reset()
+    girl, _woman = abducted
+    sister = factories.household(
+        [dict(m) for m in SISTER], reception_point=facilities["reception"]
+    ).members.get()
+    one, two = caseworkers
+    req = services.open_request(GIRL_REQUEST, by=one)
+    own = services.open_request(WEAK_SISTER_REQUEST, by=two)
+    worker.run(batch=True)
+    assert req.candidates.get(rank=1).person == sister
+    DBTaskResult.objects.all().delete()
+
+    cand = own.candidates.get(person=sister)
+    services.decide_candidate(cand, decision="confirm", reason="her mother knew her", by=two)
+    assert [r.task_path.rsplit(".", 1)[-1] for r in DBTaskResult.objects.all()] == ["reweigh_task"]
+    assert req.candidates.get(rank=1).person == sister  # nothing changed in the officer's request
+
+    worker.run(batch=True)
+    assert {r.status for r in DBTaskResult.objects.all()} == {"SUCCESSFUL"}
+    assert req.candidates.get(rank=1).person == girl
+    event = AuditEvent.objects.filter(action="tracing.registration.check").last()
+    assert event.object_id == str(req.pk) and event.detail["after"] == "another request"

@@ -170,6 +170,16 @@ def compare_rows(explanation: dict, person_values: dict[str, str]) -> list[Compa
     return rows
 
 
+def claimed(explanation: dict) -> dict[str, str] | None:
+    """The other open request that claims the same registered person (joint matching), as the
+    queue names it: its number and its score in bits; None when no other request does."""
+    item = explanation.get("other_request")
+    if not item:
+        return None
+    number, _, bits = str(item.get("registry", "")).partition(" (")
+    return {"number": number, "bits": bits.removesuffix(" bits)")}
+
+
 def summary(explanation: dict) -> list[str]:
     """The fields that agreed, for one line in the candidates queue."""
     out = []

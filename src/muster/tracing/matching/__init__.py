@@ -52,7 +52,7 @@ read), ``comparisons`` (a level per field), ``blocking`` (index keys), ``index``
 """
 
 from muster.tracing.matching.blocking import person_keys, request_keys
-from muster.tracing.matching.index import TracingIndex
+from muster.tracing.matching.index import Reading, Rival, Rivals, TracingIndex
 from muster.tracing.matching.records import RequestError, TraceCandidate, check_request
 from muster.tracing.matching.weights import (
     BLOCK_CAP,
@@ -70,7 +70,10 @@ __all__ = [
     "NAME_FIELDS",
     "REQUEST_FIELDS",
     "SCORED_CANDIDATES",
+    "Reading",
     "RequestError",
+    "Rival",
+    "Rivals",
     "TraceCandidate",
     "TracingIndex",
     "check_request",

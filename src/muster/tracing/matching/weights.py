@@ -36,6 +36,13 @@ UNCLAIMED_OFFSET = 4.3
 # A confident candidate stays confident in a batch only if it is this request's by at least
 # this many bits over every other request that claims the same registration (odds 16:1).
 CLAIM_MARGIN = 4.0
+# A request whose person a caseworker has confirmed claims that registration with at least this
+# many bits (twice the confident score): the verified claim outweighs any matcher's evidence.
+CONFIRMED_CLAIM = 48.0
+# Live matching leaves out a rival's claim this many bits below the odds that a registration is
+# nobody's (it would cost the candidate under 0.0001 bit): most rivals that share only a village
+# and a year with a candidate.
+NEGLIGIBLE_CLAIM = 14.0
 
 P_BIRTH_NAME = 0.5  # registered under the birth name or renamed: no strong prior either way
 

@@ -2,6 +2,13 @@
 requests (screening's waiting check, done by tracing on people's ``household_registered``), and
 each corrected record again (people's ``person_corrected``).
 
+Each request is weighed against the other open requests, as ``muster trace match`` weighs a file
+(joint matching): a registration another open request claims far more strongly, or whose person
+a caseworker confirmed for another request, drops in this request's queue, the other request
+named. Closed and reunited requests are not rivals. A proposal nobody has acted on is re-ranked
+when the claims on its person change (a new request, a confirmation, a closing, a reunification);
+one a caseworker has acted on never is.
+
 A candidate for an open request sets it to *candidate found* when the matcher is confident; the
 registration or screening officer is never told anything.
 """
@@ -22,7 +29,7 @@ from muster.people.models import Person
 from muster.tracing.audit_actions import TracingAction
 from muster.tracing.matching import TraceCandidate
 from muster.tracing.models import TracingCandidate, TracingRequest
-from muster.tracing.services.registry import REGISTRY, request_records, requests_reading
+from muster.tracing.services.registry import REGISTRY, readings_of, requests_reading, rivals
 from muster.tracing.services.requests import ACTIVE, must_be_active
 
 logger = logging.getLogger("muster.tracing.services")
@@ -34,20 +41,29 @@ MIN_STORED = 8.0
 Status = TracingCandidate.Status
 
 
-def _best(index, req: TracingRequest, person_ids: Sequence[int] | None = None) -> list:
-    """The matcher's candidates for every reading of the request, best score per person."""
-    best: dict[str, TraceCandidate] = {}
-    for record in request_records(req):
-        if person_ids is None:
-            found = index.candidates(record, top=TOP)
-        else:
-            found = index.candidates_among(record, [str(i) for i in person_ids], top=TOP)
-        for cand in found:
-            if cand.score >= MIN_STORED and (
-                cand.record_id not in best or best[cand.record_id].score < cand.score
-            ):
-                best[cand.record_id] = cand
-    return sorted(best.values(), key=lambda c: -c.score)[:TOP]
+def _best(
+    index, req: TracingRequest, rivals, person_ids: Sequence[int] | None = None, scores=None
+) -> list:
+    """The matcher's candidates for the request (best score per person over its readings),
+    weighed against the other open requests' claims (``rivals``: the open requests; this one is
+    left out), as ``muster trace match`` weighs a file jointly: a registration another request
+    claims far more strongly, or whose person a caseworker confirmed for another request, drops
+    in this one's list (the explanation names the other request). A candidate whose own score is
+    below :data:`MIN_STORED` is not stored."""
+    ids = None if person_ids is None else [str(i) for i in person_ids]
+    return index.candidates_claimed(
+        readings_of(index, req),
+        rivals,
+        top=TOP,
+        record_ids=ids,
+        min_score=MIN_STORED,
+        scores=scores,
+        exclude=req.number,
+    )
+
+
+def _open_requests() -> list[TracingRequest]:
+    return list(TracingRequest.objects.filter(status__in=ACTIVE).order_by("pk"))
 
 
 def _store(req: TracingRequest, found: list[TraceCandidate], *, replace: bool) -> tuple[int, int]:
@@ -100,14 +116,27 @@ def _rerank(req: TracingRequest) -> None:
             TracingCandidate.objects.filter(pk=pk).update(rank=rank)
 
 
-@transaction.atomic
 def find_candidates(req: TracingRequest, *, by=None, request=None) -> int:
     """Match the request against the whole registry and store its best candidates; returns how
-    many are confident. A request no longer active is left alone."""
+    many are confident. A request no longer active is left alone.
+
+    The other open requests are its rivals (and it theirs): then the other requests proposing
+    the persons it found, or no longer finds, are weighed again on these persons
+    (:func:`check_registrations`), so that their queues show the new claim."""
+    confident, persons = _find(req, by=by, request=request)
+    if persons:
+        _recheck(persons, set(), exclude=req.pk, after="another request")
+    return confident
+
+
+@transaction.atomic
+def _find(req: TracingRequest, *, by=None, request=None) -> tuple[int, list[int]]:
     req = TracingRequest.objects.select_for_update().get(pk=req.pk)
     if req.status not in ACTIVE:
-        return 0
-    found = _best(REGISTRY.sync(), req)
+        return 0, []
+    before = set(req.candidates.values_list("person_id", flat=True))
+    index = REGISTRY.sync()
+    found = _best(index, req, rivals(index, _open_requests()))
     stored, confident = _store(req, found, replace=True)
     TracingRequest.objects.filter(pk=req.pk).update(searched_at=timezone.now())
     audit.record(
@@ -117,7 +146,7 @@ def find_candidates(req: TracingRequest, *, by=None, request=None) -> int:
         request=request,
         detail={"candidates": stored, "confident": confident},
     )
-    return confident
+    return confident, sorted(before | {int(c.record_id) for c in found})
 
 
 @task()
@@ -141,6 +170,21 @@ def check_registrations_task(person_ids: list[int]) -> int:
 def check_corrected_task(person_ids: list[int]) -> int:
     """The background worker's half of :func:`on_person_corrected`."""
     return check_registrations(person_ids, corrected=True)
+
+
+@task()
+def reweigh_task(person_ids: list[int], request_id: int | None = None) -> int:
+    """The background worker's half of :func:`reweigh_after_commit`."""
+    return _recheck(person_ids, set(), exclude=request_id, after="another request")
+
+
+def reweigh_after_commit(request_id: int, person_ids: Sequence[int]) -> None:
+    """A request's claims changed (a person confirmed for it; closed or reunited, it claims no
+    more): the other requests' untouched proposals of these persons are weighed again, in the
+    background worker once the change has committed."""
+    ids = sorted(set(person_ids))
+    if ids:
+        transaction.on_commit(lambda: _enqueue(reweigh_task, ids, request_id))
 
 
 def match_request_after_commit(request_id: int, by_id: int | None = None) -> None:
@@ -175,45 +219,81 @@ def check_registrations(person_ids: Sequence[int], *, corrected: bool = False) -
     candidates stored.
 
     Only the requests that share an index key with a person are scored, and only against these
-    persons (on the whole registry's name frequencies). After a correction, a matcher's proposal of
-    one of these persons that the corrected record no longer supports is withdrawn (a candidate a
-    caseworker has acted on is kept: the caseworker decides).
+    persons (on the whole registry's name frequencies), each weighed against the other open
+    requests' claims on them. After a correction, a matcher's proposal of one of these persons
+    that the corrected record no longer supports is withdrawn (a candidate a caseworker has acted
+    on is kept: the caseworker decides).
     """
-    open_requests = list(TracingRequest.objects.filter(status__in=ACTIVE))
+    open_requests = _open_requests()
     if not open_requests:
         return 0  # nobody sought: the registry index is not even built
     persons = list(Person.objects.filter(pk__in=list(person_ids), merged_into__isnull=True))
     if not persons:
         return 0
-    ids = [p.pk for p in persons]
-    reading = requests_reading(open_requests, persons)
-    if corrected:
-        # The requests that proposed them before the correction are scored again too.
-        reading = set(reading) | set(
-            TracingCandidate.objects.filter(
-                person_id__in=ids, status=Status.PROPOSED, request__status__in=ACTIVE
-            ).values_list("request_id", flat=True)
-        )
+    reading = set(requests_reading(open_requests, persons))
+    return _recheck(
+        [p.pk for p in persons],
+        reading,
+        after="correction" if corrected else "",
+        open_requests=open_requests,
+    )
+
+
+def _recheck(
+    ids: Sequence[int],
+    reading: set[int],
+    *,
+    after: str = "",
+    exclude: int | None = None,
+    open_requests: list[TracingRequest] | None = None,
+) -> int:
+    """Score ``ids`` again for the ``reading`` requests and for those that propose one of them
+    (not ``exclude``), against the other open requests' claims; a proposal the matcher no longer
+    makes is withdrawn, one it makes is refreshed and re-ranked, a candidate a caseworker has
+    acted on is never touched. Each request whose candidates change is audited."""
+    reading = set(reading) | set(
+        TracingCandidate.objects.filter(
+            person_id__in=ids, status=Status.PROPOSED, request__status__in=ACTIVE
+        ).values_list("request_id", flat=True)
+    )
+    reading.discard(exclude)
     if not reading:
         return 0
+    if open_requests is None:
+        open_requests = _open_requests()
     index = REGISTRY.sync()
+    claims = rivals(index, open_requests)
+    scores: dict = {}  # each request's reading scored once against each of ``ids``
     stored = 0
     for request_id in sorted(reading):
         with transaction.atomic():
             req = TracingRequest.objects.select_for_update().get(pk=request_id)
             if req.status not in ACTIVE:
                 continue
-            found = _best(index, req, ids)
-            withdrawn = _withdraw(req, ids, found) if corrected else []
+            before = _queue(req)
+            found = _best(index, req, claims, ids, scores)
+            withdrawn = _withdraw(req, ids, found)
             if not found and not withdrawn:
                 continue
             n, confident = _store(req, found, replace=False) if found else (0, 0)
+            if after == "another request" and _queue(req) == before:
+                continue  # the other request's claim changed nothing here: nothing to audit
             stored += n
             detail = {"person_ids": [int(c.record_id) for c in found], "confident": confident}
-            if corrected:
-                detail |= {"after": "correction", "withdrawn": withdrawn}
+            if after or withdrawn:
+                detail |= {"withdrawn": withdrawn}
+            if after:
+                detail["after"] = after
             audit.record(TracingAction.TRACING_REGISTRATION_CHECK, obj=req, detail=detail)
     return stored
+
+
+def _queue(req: TracingRequest) -> list[tuple]:
+    """What a caseworker sees of the request's candidates (to audit a re-weighing only if it
+    changed something)."""
+    return list(
+        req.candidates.order_by("pk").values_list("person_id", "score", "rank", "confident")
+    )
 
 
 def _withdraw(req: TracingRequest, ids: Sequence[int], found: list[TraceCandidate]) -> list[int]:

@@ -23,6 +23,7 @@ from muster.tracing.models import (
     TracingRequest,
     VerificationStep,
 )
+from muster.tracing.services.candidates import reweigh_after_commit
 from muster.tracing.services.requests import ACTIVE, _err
 
 Status = TracingCandidate.Status
@@ -227,6 +228,8 @@ def decide_candidate(
             "four_eyes": candidate.second_officer_id is not None,
         },
     )
+    # The person is this request's now: other requests' proposals of them drop in their queues.
+    reweigh_after_commit(req.pk, [candidate.person_id])
     return candidate
 
 

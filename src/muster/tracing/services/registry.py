@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from muster.people.models import Person, PersonCorrection
 from muster.screening.matching import PERSON_FIELDS, person_record
-from muster.tracing.matching import TracingIndex, person_keys, request_keys
+from muster.tracing.matching import Reading, Rival, Rivals, TracingIndex, person_keys, request_keys
 
 # "Aisha, Abdullah; Dalal" in other_names: each is tried as the given name.
 _SPLIT = re.compile(r"[,;/\n،]+")
@@ -87,6 +87,8 @@ def reset() -> None:
     """Forget the in-memory index (tests; after a restore from backup)."""
     REGISTRY.reset()
     _KEYS.clear()
+    _READINGS.clear()
+    _RIVALS[:] = [None, None, None]
 
 
 # A request's index keys, kept while it is unchanged: computing them for every open request at
@@ -119,3 +121,62 @@ def requests_reading(requests: Iterable, persons: Iterable[Person]) -> dict[int,
             if any(k & keys for k in _keys_of(req)):
                 out[req.pk] = request_records(req)
     return out
+
+
+# A request's readings prepared against the index (the query and its chance agreements), kept
+# while the request is unchanged and the index the same object (a rebuild after a correction
+# prepares them again; registrations added since only shift the chance agreements a little).
+_READINGS: dict[int, tuple[object, TracingIndex, list[Reading]]] = {}
+
+
+def readings_of(index: TracingIndex, req) -> list[Reading]:
+    """The request's readings (its given name, then each other name) prepared against ``index``."""
+    with REGISTRY.lock:
+        cached = _READINGS.get(req.pk)
+        if cached is not None and cached[0] == req.updated_at and cached[1] is index:
+            return cached[2]
+        readings = [index.prepare(record) for record in request_records(req)]
+        _READINGS[req.pk] = (req.updated_at, index, readings)
+        return readings
+
+
+class _Readings(Sequence):
+    """A rival's readings, prepared on first use (most rivals share no key with a candidate)."""
+
+    def __init__(self, index: TracingIndex, req) -> None:
+        self.index, self.req, self.done = index, req, None
+
+    def _all(self) -> list[Reading]:
+        if self.done is None:
+            self.done = readings_of(self.index, self.req)
+        return self.done
+
+    def __getitem__(self, i):
+        return self._all()[i]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+# The open requests as rivals, indexed by their keys: (what they were built from, the index, them).
+_RIVALS: list = [None, None, None]
+
+
+def rivals(index: TracingIndex, requests: Iterable) -> Rivals:
+    """The open ``requests`` as rivals for a registration: each claims what it matches, and the
+    person a caseworker confirmed for it above all. Kept while the open requests, their
+    confirmed persons and the index are unchanged (a request's readings are prepared only when it
+    is first near a candidate)."""
+    requests = list(requests)
+    signature = tuple((r.pk, r.updated_at, r.linked_person_id) for r in requests)
+    with REGISTRY.lock:
+        if _RIVALS[0] == signature and _RIVALS[1] is index:
+            return _RIVALS[2]
+        for stale in set(_READINGS) - {r.pk for r in requests}:
+            del _READINGS[stale]
+        built = Rivals(
+            Rival(req.number, _Readings(index, req), _keys_of(req), str(req.linked_person_id or ""))
+            for req in requests
+        )
+        _RIVALS[:] = [signature, index, built]
+        return built

@@ -294,4 +294,8 @@ def close_request(req: TracingRequest, *, reason: str, by, request=None) -> Trac
     req.updated_at = timezone.now()
     req.save(update_fields=["status", "closed_reason", "updated_at"])
     audit.record(TracingAction.TRACING_REQUEST_CLOSE, actor=by, obj=req, request=request)
+    from muster.tracing.services.candidates import reweigh_after_commit  # it imports this module
+
+    # No longer a rival: the other requests' proposals of its candidates are weighed again.
+    reweigh_after_commit(req.pk, req.candidates.values_list("person_id", flat=True))
     return req

@@ -16,6 +16,7 @@ from muster.departures.models import Departure, DepartureLine, Kind
 from muster.protection import rules as protection
 from muster.tracing.audit_actions import TracingAction
 from muster.tracing.models import BestInterestsDetermination, TracingCandidate, TracingRequest
+from muster.tracing.services.candidates import reweigh_after_commit
 from muster.tracing.services.decisions import latest_best_interests
 from muster.tracing.services.requests import _err
 
@@ -166,6 +167,8 @@ def on_departure_confirmed(sender, departure, outcomes, by=None, request=None, *
                 request=request,
                 detail={"departure": departure.number, "outcome": "received"},
             )
+            # No longer a rival: other requests' proposals of its candidates are weighed again.
+            reweigh_after_commit(req.pk, req.candidates.values_list("person_id", flat=True))
         elif req.linked_person_id in refused:
             audit.record(
                 TracingAction.TRACING_REUNIFY_RECEIPT,

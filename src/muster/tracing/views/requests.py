@@ -152,6 +152,7 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
                 {
                     "c": c,
                     "agreed": forms.summary(c.explanation),
+                    "claimed": forms.claimed(c.explanation),
                     "reading": forms.READINGS.get(c.reading, c.reading),
                 }
                 for c in candidates
