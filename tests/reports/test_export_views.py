@@ -145,7 +145,7 @@ def test_roll_export_event_names_the_export_its_facility_and_the_persons_in_it(
 def test_manifest_export_event_lists_the_persons_on_the_manifest(
     registered, facilities, make_user, login
 ):
-    from muster.audit.services import who_read
+    from muster.audit.queries import who_read
 
     manager = make_user("camp_manager")
     head, spouse, _child = registered.members.order_by("id")
