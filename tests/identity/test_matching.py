@@ -5,10 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from muster.identity import PersonCsvError, ScreeningIndex, dedupe, link, read_person_csv
 from muster.identity.cli import main as match_main
+from muster.identity.internals.screening import _levels
 
 HEADER = (
     "record_id,source,given_name,father_name,grandfather_name,family_name,mother_name,"
@@ -90,6 +92,32 @@ def test_a_chunk_screened_at_once_gets_what_each_record_screened_alone_gets() ->
     assert ids(at_once) == ids(alone) and any(at_once[:5])
     assert {"r1", "r2"} <= {c.record_id for c in at_once[5]}  # screened as changed
     assert "r1" in {c.record_id for c in at_once[6]}
+
+
+def test_the_index_scores_arrays_of_pairs_as_it_scores_one_pair() -> None:
+    # Every pair of the fixtures, and records that try each birth-date level, swapped given and
+    # family names, and empty sex or nationality: the levels screening computes for arrays of
+    # pairs are those of the one-pair form, field by field.
+    extra = [
+        dict(RECORDS[0], record_id="x1", date_of_birth="1984-12-03", sex="", nationality=""),
+        dict(RECORDS[0], record_id="x2", date_of_birth="1984-03-15"),
+        dict(RECORDS[0], record_id="x3", date_of_birth="1984-07-07"),
+        dict(RECORDS[0], record_id="x4", date_of_birth="1985-03-12"),
+        dict(RECORDS[0], record_id="x5", date_of_birth="", birth_year=""),
+        dict(RECORDS[0], record_id="x6", given_name="al-Obeidi", family_name="Muhammad"),
+        dict(RECORDS[0], record_id="x7", father_name="Hamad", grandfather_name="Jasim"),
+    ]
+    index = ScreeningIndex([*RECORDS, *extra])
+    n = len(index)
+    a, b = np.repeat(np.arange(n), n), np.tile(np.arange(n), n)
+    arrays = index._pair_levels(index._columns[a], index._columns[b])
+    entries = index._entries
+    expected = [
+        _levels(entries[i], entries[j]) for i, j in zip(a.tolist(), b.tolist(), strict=True)
+    ]
+    for field, levels in arrays.items():
+        assert levels.tolist() == [e[field] for e in expected], field
+    assert set(arrays["date_of_birth"].tolist()) == {-1, 0, 1, 2, 3, 4, 5}
 
 
 def test_a_record_added_again_unchanged_keeps_one_place_in_its_blocks() -> None:

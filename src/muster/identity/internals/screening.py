@@ -150,6 +150,8 @@ def _keys(e: _Entry, near_years: bool = False) -> Iterable[tuple[str, str]]:
 
 
 def _levels(a: _Entry, b: _Entry) -> dict[str, int]:
+    """One pair's field levels (the reference form; the index scores arrays of pairs at once,
+    ``ScreeningIndex._pair_levels``, and tests/identity checks the two agree)."""
     out = {f: name_level_code(a.names[f], b.names[f]) for f in NAME_FIELDS}
     for crossed, (fa, fb) in CROSSED_FIELDS.items():
         out[crossed] = name_level_code(a.names[fa], b.names[fb])
@@ -159,6 +161,16 @@ def _levels(a: _Entry, b: _Entry) -> dict[str, int]:
     out["sex"] = exact_level_code(a.record["sex"], b.record["sex"])
     out["nationality"] = exact_level_code(a.record["nationality"], b.record["nationality"])
     return out
+
+
+# The columns of an entry as the index holds it for scoring arrays of pairs: each name field's
+# NameKey as a number (the index's own numbering), the birth date's parts, sex and nationality
+# as numbers (0: empty).
+_COLUMNS = (*NAME_FIELDS, "has_year", "yr", "mo", "dy", "precise", "sex", "nationality")
+_COL = {c: i for i, c in enumerate(_COLUMNS)}
+# Name pairs whose level is remembered (a level depends on the two names only); forgotten
+# wholesale past this many, which a registry's distinct pairs of names seldom reach.
+_LEVEL_MEMO_CAP = 2_000_000
 
 
 class ScreeningIndex:
@@ -178,6 +190,11 @@ class ScreeningIndex:
         self._entries: list[_Entry] = []
         self._ids: dict[str, int] = {}
         self._blocks: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        self._columns = np.zeros((64, len(_COLUMNS)), dtype=np.int64)  # a row per position
+        self._name_ids: dict[NameKey, int] = {}
+        self._names: list[NameKey] = []
+        self._value_ids: dict[str, int] = {"": 0}
+        self._level_memo: dict[int, int] = {}
         for record in records:
             self.add(record)
 
@@ -199,6 +216,11 @@ class ScreeningIndex:
             pos = len(self._entries)
             self._entries.append(entry)
             self._ids[rid] = pos
+            if pos >= len(self._columns):
+                grown = np.zeros((2 * len(self._columns), len(_COLUMNS)), dtype=np.int64)
+                grown[:pos] = self._columns[:pos]
+                self._columns = grown
+        self._columns[pos] = self._row(entry)
         for rule, key in _keys(entry):
             if (rule, key) not in known:  # a position once per block, however often replaced
                 self._blocks[rule][key].append(pos)
@@ -223,43 +245,122 @@ class ScreeningIndex:
         ...     {"record_id": "q2", "given_name": "Zaid", "birth_year": "1950"}])]
         [1, 0]
         """
-        queries = [self._query(record) for record in records]
+        queries: list[_Entry] = []
+        rows: list[list[int] | np.ndarray] = []
+        for record in records:
+            entry, pos = self._query(record)
+            queries.append(entry)
+            rows.append(self._columns[pos] if pos is not None else self._row(entry))
         out: list[list[Candidate]] = [[] for _ in queries]
-        rows: list[dict[str, int]] = []
-        pairs: list[tuple[int, int]] = []  # (query, position) of each row
+        of_query: list[int] = []
+        positions: list[int] = []  # (query, position) of each pair, in the order found
         for q, query in enumerate(queries):
-            for p in self._found(query):
-                rows.append(_levels(query, self._entries[p]))
-                pairs.append((q, p))
-        if not rows:
+            found = self._found(query)
+            positions.extend(found)
+            of_query.extend([q] * len(found))
+        if not positions:
             return out
-        levels = {f: np.array([r[f] for r in rows], dtype=np.int8) for f in rows[0]}
+        qs = np.array(of_query, dtype=np.int64)
+        ps = np.array(positions, dtype=np.int64)
+        levels = self._pair_levels(np.asarray(rows, dtype=np.int64)[qs], self._columns[ps])
         weight = self.model.match_weight(comparison_levels(levels))
         prob = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
-        of_query = np.fromiter((q for q, _ in pairs), dtype=np.int64, count=len(pairs))
+        kept = np.flatnonzero(prob >= min_score)
         # Each query's pairs best first; lexsort is stable, so ties keep the order they were found.
-        for i in np.lexsort((-weight, of_query)):
-            q, p = pairs[i]
-            if prob[i] < min_score or len(out[q]) >= limit:
+        for i in kept[np.lexsort((-weight[kept], qs[kept]))].tolist():
+            q, p = of_query[i], positions[i]
+            if len(out[q]) >= limit:
                 continue
             other = self._entries[p].record
+            row = {f: int(lv[i]) for f, lv in levels.items()}
             out[q].append(
                 Candidate(
                     other["record_id"],
                     float(weight[i]),
                     float(prob[i]),
                     _band(float(prob[i])),
-                    explanation(rows[i], queries[q].record, other),
+                    explanation(row, queries[q].record, other),
                 )
             )
         return out
 
-    def _query(self, record: Mapping[str, object]) -> _Entry:
+    def _row(self, entry: _Entry) -> list[int]:
+        """The entry's columns (``_COLUMNS``), its names and values numbered as the index's."""
+        row = []
+        for f in NAME_FIELDS:
+            key = entry.names[f]
+            n = self._name_ids.get(key)
+            if n is None:
+                n = self._name_ids[key] = len(self._names)
+                self._names.append(key)
+            row.append(n)
+        row += [
+            entry.yr is not None,
+            entry.yr or 0,
+            entry.mo or 0,
+            entry.dy or 0,
+            entry.precise,
+        ]
+        for f in ("sex", "nationality"):
+            value = entry.record[f]
+            row.append(self._value_ids.setdefault(value, len(self._value_ids)))
+        return row
+
+    def _name_level_array(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """``name_level_code`` of each pair of numbered names, computed once per distinct pair."""
+        if not len(a):
+            return np.empty(0, dtype=np.int8)
+        codes, inverse = np.unique((a << 32) | b, return_inverse=True)
+        memo, names = self._level_memo, self._names
+        if len(memo) > _LEVEL_MEMO_CAP:
+            memo.clear()
+        values = []
+        for code in codes.tolist():
+            level = memo.get(code)
+            if level is None:
+                level = memo[code] = name_level_code(names[code >> 32], names[code & 0xFFFFFFFF])
+            values.append(level)
+        return np.array(values, dtype=np.int8)[inverse.reshape(-1)]
+
+    def _pair_levels(self, a: np.ndarray, b: np.ndarray) -> dict[str, np.ndarray]:
+        """The field levels of each pair (rows of ``a`` and ``b``, ``_COLUMNS``), as ``_levels``."""
+        col = _COL
+        out = {f: self._name_level_array(a[:, col[f]], b[:, col[f]]) for f in NAME_FIELDS}
+        for crossed, (fa, fb) in CROSSED_FIELDS.items():
+            out[crossed] = self._name_level_array(a[:, col[fa]], b[:, col[fb]])
+        differ = out["given_name"] == 0
+        for swapped, (fa, fb) in SWAPPED_FIELDS.items():
+            level = np.full(len(a), -1, dtype=np.int8)
+            level[differ] = self._name_level_array(a[differ, col[fa]], b[differ, col[fb]])
+            out[swapped] = level
+        ya, yb, ma, mb = a[:, col["yr"]], b[:, col["yr"]], a[:, col["mo"]], b[:, col["mo"]]
+        da, db = a[:, col["dy"]], b[:, col["dy"]]
+        same = (a[:, col["precise"]] == 1) & (b[:, col["precise"]] == 1) & (ya == yb)
+        out["date_of_birth"] = np.select(
+            [
+                (a[:, col["has_year"]] == 0) | (b[:, col["has_year"]] == 0),
+                same & (ma == mb) & (da == db),
+                same & (ma == db) & (da == mb),
+                same & ((ma == mb) | (da == db)),
+                same,
+                ya == yb,
+                np.abs(ya - yb) <= 1,
+            ],
+            [-1, 5, 4, 3, 1, 2, 1],
+            0,
+        ).astype(np.int8)
+        for f in ("sex", "nationality"):
+            x, y = a[:, col[f]], b[:, col[f]]
+            out[f] = np.where((x == 0) | (y == 0), -1, x == y).astype(np.int8)
+        return out
+
+    def _query(self, record: Mapping[str, object]) -> tuple[_Entry, int | None]:
+        """The record's entry, and its position when it is the index's own (same values)."""
         checked = check_record(record)
         pos = self._ids.get(checked["record_id"])
         if pos is not None and self._entries[pos].record == checked:
-            return self._entries[pos]
-        return _entry(checked)
+            return self._entries[pos], pos
+        return _entry(checked), None
 
     def _found(self, query: _Entry) -> list[int]:
         """Positions of the records sharing a block with ``query`` (itself and replaced ones out)."""
