@@ -190,6 +190,7 @@ class ScreeningIndex:
         self._entries: list[_Entry] = []
         self._ids: dict[str, int] = {}
         self._blocks: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        self._plain_blocks: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         self._columns = np.zeros((64, len(_COLUMNS)), dtype=np.int64)  # a row per position
         self._name_ids: dict[NameKey, int] = {}
         self._names: list[NameKey] = []
@@ -224,6 +225,16 @@ class ScreeningIndex:
         for rule, key in _keys(entry):
             if (rule, key) not in known:  # a position once per block, however often replaced
                 self._blocks[rule][key].append(pos)
+        # Of the blocks of rules ending in "plain", the positions a record with lineage names
+        # may meet there: the plain records', and any replaced one's in the blocks its earlier
+        # values put it in (_found keeps those of them plain now).
+        plain_keys = [(r, k) for r, k in known if r in _PLAIN_RULES]
+        if entry.plain:
+            plain_keys += [(r, k) for r, k in _keys(entry) if r in _PLAIN_RULES]
+        for rule, key in plain_keys:
+            sub = self._plain_blocks[rule][key]
+            if pos not in sub:
+                sub.append(pos)
 
     def candidates(
         self, record: Mapping[str, object], limit: int = 20, min_score: float = 0.0
@@ -363,20 +374,20 @@ class ScreeningIndex:
         return _entry(checked), None
 
     def _found(self, query: _Entry) -> list[int]:
-        """Positions of the records sharing a block with ``query`` (itself and replaced ones out)."""
+        """Positions of the records sharing a block with ``query`` (itself out)."""
         positions: set[int] = set()
         entries = self._entries
+        blocks, plain_blocks = self._blocks, self._plain_blocks
+        lineage = not query.plain
         for rule, key in _keys(query, near_years=True):
-            block = self._blocks.get(rule, {}).get(key)
+            block = blocks.get(rule, {}).get(key)
             if block and len(block) <= SCREENING_CAP:
-                if not query.plain and rule in _PLAIN_RULES:
-                    block = [p for p in block if entries[p].plain]
+                if lineage and rule in _PLAIN_RULES:
+                    # Only the block's plain records: the positions filtering the whole block
+                    # for them would give.
+                    block = [p for p in plain_blocks[rule].get(key, ()) if entries[p].plain]
                 positions.update(block)
-        self_id = query.record["record_id"]
-        ids = self._ids
-        out = []
-        for p in positions:
-            rid = entries[p].record["record_id"]
-            if rid != self_id and ids.get(rid) == p:
-                out.append(p)
-        return out
+        # A position keeps its record_id (add replaces in place): the one holding the query's
+        # record_id is the query itself, or its earlier values.
+        positions.discard(self._ids.get(query.record["record_id"], -1))
+        return list(positions)
