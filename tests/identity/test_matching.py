@@ -111,6 +111,11 @@ def test_the_index_scores_arrays_of_pairs_as_it_scores_one_pair() -> None:
     n = len(index)
     a, b = np.repeat(np.arange(n), n), np.tile(np.arange(n), n)
     arrays = index._pair_levels(index._columns[a], index._columns[b])
+    # Half of them again: the levels of pairs of names met before are remembered, not recomputed.
+    again = index._pair_levels(index._columns[a[::2]], index._columns[b[::2]])
+    assert {f: lv.tolist() for f, lv in again.items()} == {
+        f: lv[::2].tolist() for f, lv in arrays.items()
+    }
     entries = index._entries
     expected = [
         _levels(entries[i], entries[j]) for i, j in zip(a.tolist(), b.tolist(), strict=True)

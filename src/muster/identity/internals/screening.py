@@ -168,9 +168,11 @@ def _levels(a: _Entry, b: _Entry) -> dict[str, int]:
 # as numbers (0: empty).
 _COLUMNS = (*NAME_FIELDS, "has_year", "yr", "mo", "dy", "precise", "sex", "nationality")
 _COL = {c: i for i, c in enumerate(_COLUMNS)}
-# Name pairs whose level is remembered (a level depends on the two names only); forgotten
-# wholesale past this many, which a registry's distinct pairs of names seldom reach.
-_LEVEL_MEMO_CAP = 2_000_000
+# Pairs of names whose level is remembered (a level depends on the two names only), at most so
+# many per pair of fields compared; past that, new pairs are scored each time they are met.
+_LEVEL_MEMO_CAP = 4_000_000
+_NO_CODES = np.empty(0, dtype=np.int64)
+_NO_LEVELS = np.empty(0, dtype=np.int8)
 
 
 class ScreeningIndex:
@@ -192,10 +194,12 @@ class ScreeningIndex:
         self._blocks: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         self._plain_blocks: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         self._columns = np.zeros((64, len(_COLUMNS)), dtype=np.int64)  # a row per position
-        self._name_ids: dict[NameKey, int] = {}
+        self._name_ids: dict[int, int] = {}  # id(NameKey) -> its number
         self._names: list[NameKey] = []
         self._value_ids: dict[str, int] = {"": 0}
-        self._level_memo: dict[int, int] = {}
+        # Per pair of fields compared, the codes (first name's number << 32 | second's) of the
+        # pairs of names met, sorted, and their levels.
+        self._level_memo: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         for record in records:
             self.add(record)
 
@@ -228,7 +232,7 @@ class ScreeningIndex:
         # Of the blocks of rules ending in "plain", the positions a record with lineage names
         # may meet there: the plain records', and any replaced one's in the blocks its earlier
         # values put it in (_found keeps those of them plain now).
-        plain_keys = [(r, k) for r, k in known if r in _PLAIN_RULES]
+        plain_keys = [(r, k) for r, k in known if r in _PLAIN_RULES] if known else []
         if entry.plain:
             plain_keys += [(r, k) for r, k in _keys(entry) if r in _PLAIN_RULES]
         for rule, key in plain_keys:
@@ -299,10 +303,13 @@ class ScreeningIndex:
         """The entry's columns (``_COLUMNS``), its names and values numbered as the index's."""
         row = []
         for f in NAME_FIELDS:
+            # Numbered by the object (normalise_name hands out one per name it has in its
+            # cache): equal keys from two objects get two numbers, which costs a level computed
+            # twice, never a wrong one; _names keeps each object, so its id is never reused.
             key = entry.names[f]
-            n = self._name_ids.get(key)
+            n = self._name_ids.get(id(key))
             if n is None:
-                n = self._name_ids[key] = len(self._names)
+                n = self._name_ids[id(key)] = len(self._names)
                 self._names.append(key)
             row.append(n)
         row += [
@@ -317,32 +324,47 @@ class ScreeningIndex:
             row.append(self._value_ids.setdefault(value, len(self._value_ids)))
         return row
 
-    def _name_level_array(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """``name_level_code`` of each pair of numbered names, computed once per distinct pair."""
+    def _name_level_array(self, pair: tuple[str, str], a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """``name_level_code`` of each pair of numbered names (field ``pair[0]`` of one side,
+        ``pair[1]`` of the other), computed once per distinct pair of names and remembered."""
         if not len(a):
             return np.empty(0, dtype=np.int8)
         codes, inverse = np.unique((a << 32) | b, return_inverse=True)
-        memo, names = self._level_memo, self._names
-        if len(memo) > _LEVEL_MEMO_CAP:
-            memo.clear()
-        values = []
-        for code in codes.tolist():
-            level = memo.get(code)
-            if level is None:
-                level = memo[code] = name_level_code(names[code >> 32], names[code & 0xFFFFFFFF])
-            values.append(level)
-        return np.array(values, dtype=np.int8)[inverse.reshape(-1)]
+        known, known_levels = self._level_memo.get(pair, (_NO_CODES, _NO_LEVELS))
+        at = np.searchsorted(known, codes)
+        hit = np.zeros(len(codes), dtype=bool)
+        if len(known):
+            hit = known[np.minimum(at, len(known) - 1)] == codes
+        levels = np.empty(len(codes), dtype=np.int8)
+        levels[hit] = known_levels[at[hit]]
+        new = ~hit
+        if new.any():
+            names = self._names
+            fresh = np.array(
+                [
+                    name_level_code(names[code >> 32], names[code & 0xFFFFFFFF])
+                    for code in codes[new].tolist()
+                ],
+                dtype=np.int8,
+            )
+            levels[new] = fresh
+            if len(known) + len(fresh) <= _LEVEL_MEMO_CAP:  # codes are sorted: so is the merge
+                self._level_memo[pair] = (
+                    np.insert(known, at[new], codes[new]),
+                    np.insert(known_levels, at[new], fresh),
+                )
+        return levels[inverse.reshape(-1)]
 
     def _pair_levels(self, a: np.ndarray, b: np.ndarray) -> dict[str, np.ndarray]:
         """The field levels of each pair (rows of ``a`` and ``b``, ``_COLUMNS``), as ``_levels``."""
         col = _COL
-        out = {f: self._name_level_array(a[:, col[f]], b[:, col[f]]) for f in NAME_FIELDS}
+        out = {f: self._name_level_array((f, f), a[:, col[f]], b[:, col[f]]) for f in NAME_FIELDS}
         for crossed, (fa, fb) in CROSSED_FIELDS.items():
-            out[crossed] = self._name_level_array(a[:, col[fa]], b[:, col[fb]])
+            out[crossed] = self._name_level_array((fa, fb), a[:, col[fa]], b[:, col[fb]])
         differ = out["given_name"] == 0
         for swapped, (fa, fb) in SWAPPED_FIELDS.items():
             level = np.full(len(a), -1, dtype=np.int8)
-            level[differ] = self._name_level_array(a[differ, col[fa]], b[differ, col[fb]])
+            level[differ] = self._name_level_array((fa, fb), a[differ, col[fa]], b[differ, col[fb]])
             out[swapped] = level
         ya, yb, ma, mb = a[:, col["yr"]], b[:, col["yr"]], a[:, col["mo"]], b[:, col["mo"]]
         da, db = a[:, col["dy"]], b[:, col["dy"]]
@@ -380,7 +402,8 @@ class ScreeningIndex:
         blocks, plain_blocks = self._blocks, self._plain_blocks
         lineage = not query.plain
         for rule, key in _keys(query, near_years=True):
-            block = blocks.get(rule, {}).get(key)
+            of_rule = blocks.get(rule)
+            block = of_rule.get(key) if of_rule is not None else None
             if block and len(block) <= SCREENING_CAP:
                 if lineage and rule in _PLAIN_RULES:
                     # Only the block's plain records: the positions filtering the whole block
