@@ -7,7 +7,7 @@ The API pages with a ceiling; a larger page is an export, and audited as one.
 import pytest
 from django.test import Client
 
-from muster.audit import services as audit
+from muster.audit import queries as audit
 
 pytestmark = pytest.mark.django_db
 

@@ -238,6 +238,25 @@ def test_manifest_page_in_arabic_is_right_to_left_and_prints(planned, officers, 
     assert "data-print" in body and 'class="printonly"' in body
 
 
+def test_the_arabic_pages_name_the_facility_in_arabic(planned, crowd, facilities, officers, login):
+    departure, _ = planned
+    camp = departure.from_facility
+    camp.name_ar = "مخيم الاختبار"
+    camp.save(update_fields=["name_ar"])
+    crowd(camp, 1, nationality="IRQ")
+    client = login(officers["planner"])
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    pages = [
+        client.get(reverse("departure-new"), {"from_facility": camp.pk, "kind": "return"}),
+        client.get(reverse("departure-list")),
+        client.get(reverse("departure-detail", args=[departure.number])),
+    ]
+    for page in pages:
+        body = page.content.decode()
+        assert "مخيم الاختبار" in body, page.request["PATH_INFO"]
+        assert f">{camp.name}<" not in body, page.request["PATH_INFO"]
+
+
 def test_coordinator_sees_departure_figures_not_names(planned, officers, login, make_user):
     departure, people = planned
     services.dispatch_departure(departure, by=officers["planner"])

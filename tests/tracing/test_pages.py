@@ -109,6 +109,14 @@ def test_the_request_page_ranks_candidates_and_is_audited(web, found):
     assert candidate.person_id in listed.detail["person_ids"]
 
 
+def test_the_request_page_says_the_sex_in_the_readers_language(web, found):
+    req, _candidate = found
+    web.cookies["django_language"] = "ar"
+    page = web.get(reverse("tracing-request", args=[req.number])).content.decode()
+    assert '<bdi dir="auto">أنثى</bdi>' in page
+    assert '<bdi dir="auto">F</bdi>' not in page
+
+
 def test_compare_says_a_camp_is_a_facility_to_the_caseworker_who_sees_no_categories(
     web, found, facilities
 ):

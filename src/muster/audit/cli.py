@@ -56,7 +56,7 @@ def _cli_audit_search(detail: dict) -> None:
 
 
 def cmd_audit_who_read(args) -> int:
-    from muster.audit.services import who_read
+    from muster.audit.queries import who_read
 
     try:
         events = who_read(
@@ -73,7 +73,7 @@ def cmd_audit_who_read(args) -> int:
 
 
 def cmd_audit_log(args) -> int:
-    from muster.audit.services import resolve_object, search
+    from muster.audit.queries import resolve_object, search
 
     object_type = object_id = ""
     if args.object:

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from muster.audit.services import PERSON_TYPE
+from muster.audit.queries import PERSON_TYPE
 
 # An export's event lists every person in it (a camp roll: tens of thousands of ids); the page shows
 # the first few and the count, the CLI (`muster audit log`) prints them all.

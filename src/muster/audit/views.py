@@ -7,10 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.access.decorators import requires
+from muster.audit import queries
 from muster.audit import services as audit
 from muster.audit.audit_actions import AuditAction
 from muster.audit.labels import ACTION_LABELS, annotate
 from muster.audit.labels import SHOWN_IDS as SHOWN_IDS  # the page shows this many; tests read it
+from muster.audit.models import AuditEvent
 from muster.core.paging import paginate
 from muster.core.parsing import parse_day
 
@@ -55,12 +57,12 @@ def audit_log(request):
     object_type = object_id = ""
     if filters["object"]:
         try:
-            object_type, object_id = audit.resolve_object(filters["object"])
+            object_type, object_id = queries.resolve_object(filters["object"])
         except LookupError as exc:
             errors["object"] = str(exc)
-    events = audit.AuditEvent.objects.none()
+    events = AuditEvent.objects.none()
     if not errors:
-        events = audit.search(
+        events = queries.search(
             object_type=object_type,
             object_id=object_id,
             actor=filters["actor"],

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from muster.access.policy import shows_facility
-from muster.audit import services as audit
+from muster.audit import queries as audit_log
 from muster.core.text import isolate
 from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Placement
@@ -17,7 +17,7 @@ from muster.reports.timeline.event import Event
 def merge_events(person: Person, fields) -> list[Event]:
     """Merges and their undoing, from the audit events people.services writes for both records."""
     events = []
-    records = audit.search(object_type=audit.PERSON_TYPE, object_id=str(person.pk)).filter(
+    records = audit_log.search(object_type=audit_log.PERSON_TYPE, object_id=str(person.pk)).filter(
         action__in=(PeopleAction.PERSON_MERGE, PeopleAction.PERSON_UNMERGE)
     )
     show_who = "category_decided_by" in fields
@@ -55,7 +55,7 @@ def _moved_unrecorded(merge_seq: int, kept: str, duplicate: str, fields) -> str:
     if dup is None:
         return ""
     event = (
-        audit.search(object_type=audit.PERSON_TYPE, object_id=str(dup.pk))
+        audit_log.search(object_type=audit_log.PERSON_TYPE, object_id=str(dup.pk))
         .filter(action=CustodyAction.PLACEMENT_END_FOR_MERGE, seq__lt=merge_seq)
         .order_by("-seq")
         .first()

@@ -52,7 +52,8 @@ read), ``comparisons`` (a level per field), ``blocking`` (index keys), ``index``
 """
 
 from muster.tracing.matching.blocking import person_keys, request_keys
-from muster.tracing.matching.index import Reading, Rival, Rivals, TracingIndex
+from muster.tracing.matching.claims import Reading, Rival, Rivals
+from muster.tracing.matching.index import TracingIndex
 from muster.tracing.matching.records import RequestError, TraceCandidate, check_request
 from muster.tracing.matching.weights import (
     BLOCK_CAP,

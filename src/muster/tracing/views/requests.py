@@ -158,7 +158,7 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
                 for c in candidates
             ],
             "fields": [
-                (label, getattr(req, name))
+                (label, shown(req, name))
                 for name, label, _h, _i in forms.REQUEST_FORM
                 if name
                 not in ("requester_name", "requester_relationship", "requester_contact", "notes")
@@ -175,6 +175,15 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
             and req.status != TracingRequest.Status.REUNITED,
         },
     )
+
+
+def shown(req: TracingRequest, name: str):
+    """A field as the reader reads it: a choice (sex, source) in their language, not its code."""
+    if name == "sex":
+        return forms.SEX_LABELS.get(req.sex, req.sex)
+    if req._meta.get_field(name).choices:
+        return getattr(req, f"get_{name}_display")()
+    return getattr(req, name)
 
 
 @requires(MANAGE)
