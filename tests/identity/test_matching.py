@@ -5,10 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from muster.identity import PersonCsvError, ScreeningIndex, dedupe, link, read_person_csv
 from muster.identity.cli import main as match_main
+from muster.identity.internals.screening import _PLAIN_RULES, SCREENING_CAP, _keys, _levels
 
 HEADER = (
     "record_id,source,given_name,father_name,grandfather_name,family_name,mother_name,"
@@ -90,6 +92,73 @@ def test_a_chunk_screened_at_once_gets_what_each_record_screened_alone_gets() ->
     assert ids(at_once) == ids(alone) and any(at_once[:5])
     assert {"r1", "r2"} <= {c.record_id for c in at_once[5]}  # screened as changed
     assert "r1" in {c.record_id for c in at_once[6]}
+
+
+def test_the_index_scores_arrays_of_pairs_as_it_scores_one_pair() -> None:
+    # Every pair of the fixtures, and records that try each birth-date level, swapped given and
+    # family names, and empty sex or nationality: the levels screening computes for arrays of
+    # pairs are those of the one-pair form, field by field.
+    extra = [
+        dict(RECORDS[0], record_id="x1", date_of_birth="1984-12-03", sex="", nationality=""),
+        dict(RECORDS[0], record_id="x2", date_of_birth="1984-03-15"),
+        dict(RECORDS[0], record_id="x3", date_of_birth="1984-07-07"),
+        dict(RECORDS[0], record_id="x4", date_of_birth="1985-03-12"),
+        dict(RECORDS[0], record_id="x5", date_of_birth="", birth_year=""),
+        dict(RECORDS[0], record_id="x6", given_name="al-Obeidi", family_name="Muhammad"),
+        dict(RECORDS[0], record_id="x7", father_name="Hamad", grandfather_name="Jasim"),
+    ]
+    index = ScreeningIndex([*RECORDS, *extra])
+    n = len(index)
+    a, b = np.repeat(np.arange(n), n), np.tile(np.arange(n), n)
+    arrays = index._pair_levels(index._columns[a], index._columns[b])
+    # Half of them again: the levels of pairs of names met before are remembered, not recomputed.
+    again = index._pair_levels(index._columns[a[::2]], index._columns[b[::2]])
+    assert {f: lv.tolist() for f, lv in again.items()} == {
+        f: lv[::2].tolist() for f, lv in arrays.items()
+    }
+    entries = index._entries
+    expected = [
+        _levels(entries[i], entries[j]) for i, j in zip(a.tolist(), b.tolist(), strict=True)
+    ]
+    for field, levels in arrays.items():
+        assert levels.tolist() == [e[field] for e in expected], field
+    assert set(arrays["date_of_birth"].tolist()) == {-1, 0, 1, 2, 3, 4, 5}
+
+
+def test_records_that_lose_or_gain_their_lineage_names_are_found_as_they_are_now() -> None:
+    # The blocks of rules for records without lineage names ("plain") keep their plain records
+    # apart; a record corrected to gain or lose lineage names is found as it is now, as filtering
+    # every block it was ever in would find it.
+    plain = {f: "" for f in ("father_name", "grandfather_name", "mother_name")}
+    records = [*RECORDS, dict(RECORDS[0], record_id="p1", **plain)]
+    index = ScreeningIndex(records)
+    # r2 loses its lineage names and every name a rule for plain records keys it by.
+    index.add(
+        dict(RECORDS[1], given_name="Karim", family_name="Haddad", place_of_origin="Basra", **plain)
+    )
+    index.add(dict(records[-1], father_name="Jasim"))  # p1 gains one
+    index.add(dict(RECORDS[3], record_id="p2", **plain))
+
+    def by_filtering(query):
+        entries, found = index._entries, set()
+        for rule, key in _keys(query, near_years=True):
+            block = index._blocks.get(rule, {}).get(key) or []
+            if len(block) <= SCREENING_CAP:
+                if not query.plain and rule in _PLAIN_RULES:
+                    block = [p for p in block if entries[p].plain]
+                found.update(block)
+        return found - {index._ids.get(query.record["record_id"])}
+
+    # A newcomer that meets r2 only in a block of plain records its earlier values put it in.
+    newcomer = dict(RECORDS[1], record_id="q", father_name="Zaid", grandfather_name="")
+    newcomer.update(mother_name="Layla", date_of_birth="")
+    queries = [*index._entries, index._query(newcomer)[0]]
+    for query in queries:
+        assert sorted(index._found(query)) == sorted(by_filtering(query))
+    assert index._ids["r2"] in index._found(queries[-1])
+    r1 = index._entries[0]
+    assert index._ids["p2"] in index._found(r1)
+    assert index._ids["p1"] not in {p for p in index._found(r1) if index._entries[p].plain}
 
 
 def test_a_record_added_again_unchanged_keeps_one_place_in_its_blocks() -> None:

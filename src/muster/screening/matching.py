@@ -114,10 +114,13 @@ class _Registry:
             self.index.add(person_record(row))
             self.person_mark = max(self.person_mark, row["id"])
 
-    def sync(self, registered: Sequence[Person] = ()) -> ScreeningIndex:
+    def sync(
+        self, registered: Sequence[Person] = (), records: Mapping[int, Mapping] | None = None
+    ) -> ScreeningIndex:
         """The index, brought up to date with the database. ``registered``: persons whose
         registration has just committed, as written (the bulk import's chunk): taken in as they
-        are, not read back; the database is asked only which others came meanwhile."""
+        are, not read back; the database is asked only which others came meanwhile. ``records``:
+        their person records by pk, if already made."""
         with self.lock:
             if self.index is None:
                 self.index = ScreeningIndex()
@@ -128,7 +131,7 @@ class _Registry:
                 return self.index
             new = {p.pk: p for p in registered if p.pk > self.person_mark}
             if new:
-                self._take_in(new)
+                self._take_in(new, records or {})
             else:
                 self._load_persons(Person.objects.filter(id__gt=self.person_mark))
             corrected = list(
@@ -143,12 +146,12 @@ class _Registry:
                     self.index.add(person_record(row))
             return self.index
 
-    def _take_in(self, registered: dict[int, Person]) -> None:
+    def _take_in(self, registered: dict[int, Person], records: Mapping[int, Mapping]) -> None:
         """Index the persons registered since the watermark, in the order of their ids (as
         :meth:`_load_persons` would): ``registered`` as they are, the others read."""
         since = Person.objects.filter(id__gt=self.person_mark)
         others = set(since.values_list("id", flat=True)) - set(registered)
-        rows = {pk: person_record(p) for pk, p in registered.items()}
+        rows = {pk: records.get(pk) or person_record(p) for pk, p in registered.items()}
         if others:
             for row in Person.objects.filter(id__in=others).values(*PERSON_FIELDS):
                 rows[row["id"]] = person_record(row)

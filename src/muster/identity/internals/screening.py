@@ -150,6 +150,8 @@ def _keys(e: _Entry, near_years: bool = False) -> Iterable[tuple[str, str]]:
 
 
 def _levels(a: _Entry, b: _Entry) -> dict[str, int]:
+    """One pair's field levels (the reference form; the index scores arrays of pairs at once,
+    ``ScreeningIndex._pair_levels``, and tests/identity checks the two agree)."""
     out = {f: name_level_code(a.names[f], b.names[f]) for f in NAME_FIELDS}
     for crossed, (fa, fb) in CROSSED_FIELDS.items():
         out[crossed] = name_level_code(a.names[fa], b.names[fb])
@@ -159,6 +161,18 @@ def _levels(a: _Entry, b: _Entry) -> dict[str, int]:
     out["sex"] = exact_level_code(a.record["sex"], b.record["sex"])
     out["nationality"] = exact_level_code(a.record["nationality"], b.record["nationality"])
     return out
+
+
+# The columns of an entry as the index holds it for scoring arrays of pairs: each name field's
+# NameKey as a number (the index's own numbering), the birth date's parts, sex and nationality
+# as numbers (0: empty).
+_COLUMNS = (*NAME_FIELDS, "has_year", "yr", "mo", "dy", "precise", "sex", "nationality")
+_COL = {c: i for i, c in enumerate(_COLUMNS)}
+# Pairs of names whose level is remembered (a level depends on the two names only), at most so
+# many per pair of fields compared; past that, new pairs are scored each time they are met.
+_LEVEL_MEMO_CAP = 4_000_000
+_NO_CODES = np.empty(0, dtype=np.int64)
+_NO_LEVELS = np.empty(0, dtype=np.int8)
 
 
 class ScreeningIndex:
@@ -178,6 +192,14 @@ class ScreeningIndex:
         self._entries: list[_Entry] = []
         self._ids: dict[str, int] = {}
         self._blocks: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        self._plain_blocks: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        self._columns = np.zeros((64, len(_COLUMNS)), dtype=np.int64)  # a row per position
+        self._name_ids: dict[int, int] = {}  # id(NameKey) -> its number
+        self._names: list[NameKey] = []
+        self._value_ids: dict[str, int] = {"": 0}
+        # Per pair of fields compared, the codes (first name's number << 32 | second's) of the
+        # pairs of names met, sorted, and their levels.
+        self._level_memo: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         for record in records:
             self.add(record)
 
@@ -199,9 +221,24 @@ class ScreeningIndex:
             pos = len(self._entries)
             self._entries.append(entry)
             self._ids[rid] = pos
+            if pos >= len(self._columns):
+                grown = np.zeros((2 * len(self._columns), len(_COLUMNS)), dtype=np.int64)
+                grown[:pos] = self._columns[:pos]
+                self._columns = grown
+        self._columns[pos] = self._row(entry)
         for rule, key in _keys(entry):
             if (rule, key) not in known:  # a position once per block, however often replaced
                 self._blocks[rule][key].append(pos)
+        # Of the blocks of rules ending in "plain", the positions a record with lineage names
+        # may meet there: the plain records', and any replaced one's in the blocks its earlier
+        # values put it in (_found keeps those of them plain now).
+        plain_keys = [(r, k) for r, k in known if r in _PLAIN_RULES] if known else []
+        if entry.plain:
+            plain_keys += [(r, k) for r, k in _keys(entry) if r in _PLAIN_RULES]
+        for rule, key in plain_keys:
+            sub = self._plain_blocks[rule][key]
+            if pos not in sub:
+                sub.append(pos)
 
     def candidates(
         self, record: Mapping[str, object], limit: int = 20, min_score: float = 0.0
@@ -223,59 +260,157 @@ class ScreeningIndex:
         ...     {"record_id": "q2", "given_name": "Zaid", "birth_year": "1950"}])]
         [1, 0]
         """
-        queries = [self._query(record) for record in records]
+        queries: list[_Entry] = []
+        rows: list[list[int] | np.ndarray] = []
+        for record in records:
+            entry, pos = self._query(record)
+            queries.append(entry)
+            rows.append(self._columns[pos] if pos is not None else self._row(entry))
         out: list[list[Candidate]] = [[] for _ in queries]
-        rows: list[dict[str, int]] = []
-        pairs: list[tuple[int, int]] = []  # (query, position) of each row
+        of_query: list[int] = []
+        positions: list[int] = []  # (query, position) of each pair, in the order found
         for q, query in enumerate(queries):
-            for p in self._found(query):
-                rows.append(_levels(query, self._entries[p]))
-                pairs.append((q, p))
-        if not rows:
+            found = self._found(query)
+            positions.extend(found)
+            of_query.extend([q] * len(found))
+        if not positions:
             return out
-        levels = {f: np.array([r[f] for r in rows], dtype=np.int8) for f in rows[0]}
+        qs = np.array(of_query, dtype=np.int64)
+        ps = np.array(positions, dtype=np.int64)
+        levels = self._pair_levels(np.asarray(rows, dtype=np.int64)[qs], self._columns[ps])
         weight = self.model.match_weight(comparison_levels(levels))
         prob = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
-        of_query = np.fromiter((q for q, _ in pairs), dtype=np.int64, count=len(pairs))
+        kept = np.flatnonzero(prob >= min_score)
         # Each query's pairs best first; lexsort is stable, so ties keep the order they were found.
-        for i in np.lexsort((-weight, of_query)):
-            q, p = pairs[i]
-            if prob[i] < min_score or len(out[q]) >= limit:
+        for i in kept[np.lexsort((-weight[kept], qs[kept]))].tolist():
+            q, p = of_query[i], positions[i]
+            if len(out[q]) >= limit:
                 continue
             other = self._entries[p].record
+            row = {f: int(lv[i]) for f, lv in levels.items()}
             out[q].append(
                 Candidate(
                     other["record_id"],
                     float(weight[i]),
                     float(prob[i]),
                     _band(float(prob[i])),
-                    explanation(rows[i], queries[q].record, other),
+                    explanation(row, queries[q].record, other),
                 )
             )
         return out
 
-    def _query(self, record: Mapping[str, object]) -> _Entry:
+    def _row(self, entry: _Entry) -> list[int]:
+        """The entry's columns (``_COLUMNS``), its names and values numbered as the index's."""
+        row = []
+        for f in NAME_FIELDS:
+            # Numbered by the object (normalise_name hands out one per name it has in its
+            # cache): equal keys from two objects get two numbers, which costs a level computed
+            # twice, never a wrong one; _names keeps each object, so its id is never reused.
+            key = entry.names[f]
+            n = self._name_ids.get(id(key))
+            if n is None:
+                n = self._name_ids[id(key)] = len(self._names)
+                self._names.append(key)
+            row.append(n)
+        row += [
+            entry.yr is not None,
+            entry.yr or 0,
+            entry.mo or 0,
+            entry.dy or 0,
+            entry.precise,
+        ]
+        for f in ("sex", "nationality"):
+            value = entry.record[f]
+            row.append(self._value_ids.setdefault(value, len(self._value_ids)))
+        return row
+
+    def _name_level_array(self, pair: tuple[str, str], a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """``name_level_code`` of each pair of numbered names (field ``pair[0]`` of one side,
+        ``pair[1]`` of the other), computed once per distinct pair of names and remembered."""
+        if not len(a):
+            return np.empty(0, dtype=np.int8)
+        codes, inverse = np.unique((a << 32) | b, return_inverse=True)
+        known, known_levels = self._level_memo.get(pair, (_NO_CODES, _NO_LEVELS))
+        at = np.searchsorted(known, codes)
+        hit = np.zeros(len(codes), dtype=bool)
+        if len(known):
+            hit = known[np.minimum(at, len(known) - 1)] == codes
+        levels = np.empty(len(codes), dtype=np.int8)
+        levels[hit] = known_levels[at[hit]]
+        new = ~hit
+        if new.any():
+            names = self._names
+            fresh = np.array(
+                [
+                    name_level_code(names[code >> 32], names[code & 0xFFFFFFFF])
+                    for code in codes[new].tolist()
+                ],
+                dtype=np.int8,
+            )
+            levels[new] = fresh
+            if len(known) + len(fresh) <= _LEVEL_MEMO_CAP:  # codes are sorted: so is the merge
+                self._level_memo[pair] = (
+                    np.insert(known, at[new], codes[new]),
+                    np.insert(known_levels, at[new], fresh),
+                )
+        return levels[inverse.reshape(-1)]
+
+    def _pair_levels(self, a: np.ndarray, b: np.ndarray) -> dict[str, np.ndarray]:
+        """The field levels of each pair (rows of ``a`` and ``b``, ``_COLUMNS``), as ``_levels``."""
+        col = _COL
+        out = {f: self._name_level_array((f, f), a[:, col[f]], b[:, col[f]]) for f in NAME_FIELDS}
+        for crossed, (fa, fb) in CROSSED_FIELDS.items():
+            out[crossed] = self._name_level_array((fa, fb), a[:, col[fa]], b[:, col[fb]])
+        differ = out["given_name"] == 0
+        for swapped, (fa, fb) in SWAPPED_FIELDS.items():
+            level = np.full(len(a), -1, dtype=np.int8)
+            level[differ] = self._name_level_array((fa, fb), a[differ, col[fa]], b[differ, col[fb]])
+            out[swapped] = level
+        ya, yb, ma, mb = a[:, col["yr"]], b[:, col["yr"]], a[:, col["mo"]], b[:, col["mo"]]
+        da, db = a[:, col["dy"]], b[:, col["dy"]]
+        same = (a[:, col["precise"]] == 1) & (b[:, col["precise"]] == 1) & (ya == yb)
+        out["date_of_birth"] = np.select(
+            [
+                (a[:, col["has_year"]] == 0) | (b[:, col["has_year"]] == 0),
+                same & (ma == mb) & (da == db),
+                same & (ma == db) & (da == mb),
+                same & ((ma == mb) | (da == db)),
+                same,
+                ya == yb,
+                np.abs(ya - yb) <= 1,
+            ],
+            [-1, 5, 4, 3, 1, 2, 1],
+            0,
+        ).astype(np.int8)
+        for f in ("sex", "nationality"):
+            x, y = a[:, col[f]], b[:, col[f]]
+            out[f] = np.where((x == 0) | (y == 0), -1, x == y).astype(np.int8)
+        return out
+
+    def _query(self, record: Mapping[str, object]) -> tuple[_Entry, int | None]:
+        """The record's entry, and its position when it is the index's own (same values)."""
         checked = check_record(record)
         pos = self._ids.get(checked["record_id"])
         if pos is not None and self._entries[pos].record == checked:
-            return self._entries[pos]
-        return _entry(checked)
+            return self._entries[pos], pos
+        return _entry(checked), None
 
     def _found(self, query: _Entry) -> list[int]:
-        """Positions of the records sharing a block with ``query`` (itself and replaced ones out)."""
+        """Positions of the records sharing a block with ``query`` (itself out)."""
         positions: set[int] = set()
         entries = self._entries
+        blocks, plain_blocks = self._blocks, self._plain_blocks
+        lineage = not query.plain
         for rule, key in _keys(query, near_years=True):
-            block = self._blocks.get(rule, {}).get(key)
+            of_rule = blocks.get(rule)
+            block = of_rule.get(key) if of_rule is not None else None
             if block and len(block) <= SCREENING_CAP:
-                if not query.plain and rule in _PLAIN_RULES:
-                    block = [p for p in block if entries[p].plain]
+                if lineage and rule in _PLAIN_RULES:
+                    # Only the block's plain records: the positions filtering the whole block
+                    # for them would give.
+                    block = [p for p in plain_blocks[rule].get(key, ()) if entries[p].plain]
                 positions.update(block)
-        self_id = query.record["record_id"]
-        ids = self._ids
-        out = []
-        for p in positions:
-            rid = entries[p].record["record_id"]
-            if rid != self_id and ids.get(rid) == p:
-                out.append(p)
-        return out
+        # A position keeps its record_id (add replaces in place): the one holding the query's
+        # record_id is the query itself, or its earlier values.
+        positions.discard(self._ids.get(query.record["record_id"], -1))
+        return list(positions)

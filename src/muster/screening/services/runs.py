@@ -3,7 +3,7 @@ registry in batch, and a crash recorded as a failed run (never read as "no hits"
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -57,8 +57,10 @@ def screen_persons(
     lists: bool = True,
     by=None,
     lists_index=None,
+    records: Mapping[int, Mapping] | None = None,
 ) -> list[Hit]:
     """Screen persons against the registry and the current reference lists; create new hits.
+    ``records``: their person records by pk, already made (``matching.person_record``).
 
     A pair that already has a hit (open, decided or rejected) is never proposed again. Persons of
     the same household and records already merged together are not duplicates of each other.
@@ -72,7 +74,8 @@ def screen_persons(
     if lists and lists_index is None:
         lists_index = matching.REGISTRY.lists()
     # Every person's candidates scored in one pass (a chunk of an import: hundreds of persons).
-    records = [matching.person_record(person) for person in persons]
+    made = records or {}
+    records = [made.get(p.pk) or matching.person_record(p) for p in persons]
     if registry:
         each = matching.registry_candidates_many(records, index=registry_index)
         found += [(person, c, "dup") for person, cs in zip(persons, each, strict=True) for c in cs]
@@ -229,14 +232,16 @@ def screen_registration(
             persons = list(Person.objects.filter(pk__in=person_ids))
         # The registry index takes them in, once, as they are (screen_persons' own sync then
         # finds nothing new).
-        matching.REGISTRY.sync(persons)
+        # Each person's record made once, for the index and for the scoring.
+        records = {p.pk: matching.person_record(p) for p in persons}
+        matching.REGISTRY.sync(persons, records)
         # Outside a transaction (a real request, after the registration committed) a changed set of
         # lists is rebuilt in the background; these persons are screened again once it is ready.
         lists_index = matching.REGISTRY.lists(
             stale_ok=not transaction.get_connection().in_atomic_block, person_ids=person_ids
         )
         with transaction.atomic():
-            hits = screen_persons(persons, run=run, lists_index=lists_index)
+            hits = screen_persons(persons, run=run, lists_index=lists_index, records=records)
             run.done = len(persons)
             run.hits_created = len(hits)
             run.status = ScreeningRun.Status.DONE
