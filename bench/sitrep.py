@@ -57,27 +57,12 @@ HXL_FIGURES = ("f", "m", "children", "girls", "boys")
 
 def _hxl_joined(facility_ids) -> dict:
     """The HXL table's figures the way the export computed them before the population counter:
-    every current placement joined to its person."""
-    from django.db.models import Count, Q
+    every current placement joined to its person (``hxl.joined_figures``)."""
     from django.utils import timezone
 
-    from muster.custody.models import Placement
     from muster.reports import hxl
 
-    child = hxl.child_condition(timezone.localdate(), "person__")
-    rows = (
-        Placement.objects.filter(is_current=True, state="placed", facility_id__in=facility_ids)
-        .values("facility_id")
-        .annotate(
-            f=Count("id", filter=Q(person__sex="F")),
-            m=Count("id", filter=Q(person__sex="M")),
-            girls=Count("id", filter=Q(person__sex="F") & child),
-            boys=Count("id", filter=Q(person__sex="M") & child),
-            children=Count("id", filter=child),
-        )
-        .order_by()
-    )
-    return {r.pop("facility_id"): r for r in rows}
+    return hxl.joined_figures(facility_ids, timezone.localdate())
 
 
 def measure(runs: int, governorate: str) -> dict:

@@ -40,6 +40,10 @@ def _fresh_screening_index():
     """The screening index lives in the process; each test's database is rolled back under it (and
     SQLite reuses the ids), so a later test would match against the earlier test's persons and lists."""
     yield
+    reset_indexes()
+
+
+def reset_indexes() -> None:
     from muster.screening import matching
     from muster.tracing import services as tracing
 
@@ -91,11 +95,7 @@ def module_db(django_db_setup, django_db_blocker):
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
-        from muster.screening import matching
-        from muster.tracing import services as tracing
-
-        matching.reset()
-        tracing.reset()
+        reset_indexes()
 
 
 @pytest.fixture

@@ -239,3 +239,20 @@ def load_demo_once(module_db, **options):
     matching.reset()
     with module_db.unblock(), TestCase.captureOnCommitCallbacks(execute=True):
         return load_demo(progress=False, **options)
+
+
+def shared_demo(**options):
+    """A module's ``demo`` fixture: the demo (``load_demo(**options)``) loaded once for the module
+    (:func:`load_demo_once`), each test's changes rolled back. Use as ``_demo, demo =
+    shared_demo(persons=250, seed=2)`` at module level."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def _demo(module_db):
+        return load_demo_once(module_db, **options)
+
+    @pytest.fixture
+    def demo(db, _demo):
+        return _demo
+
+    return _demo, demo

@@ -1,21 +1,12 @@
 """The demo's family tracing: abducted women and children among the evacuees (some under their
 captors' names), families' requests opened through the services, candidates on day one."""
 
-import pytest
 from django.contrib.auth import get_user_model
 
 from muster.tracing.models import TracingCandidate, TracingRequest
-from tests.factories import load_demo_once
+from tests.factories import shared_demo
 
-
-@pytest.fixture(scope="module")
-def _demo(module_db):
-    return load_demo_once(module_db, persons=1000, seed=1)
-
-
-@pytest.fixture
-def demo(db, _demo):
-    return _demo
+_demo, demo = shared_demo(persons=1000, seed=1)
 
 
 def test_the_demo_has_requests_from_families_with_candidates_on_day_one(demo):

@@ -160,17 +160,7 @@ def test_docstring_examples_run(name):
 
 # Two sisters taken from Kocho the same day: the elder registered under her own name, the younger
 # renamed by the captors, who kept only her mother's name and the village.
-ELDER_SOUGHT = {
-    "record_id": "q-elder",
-    "given_name": "Nadia",
-    "father_name": "Khalaf",
-    "family_name": "Haji",
-    "mother_name": "Gulistan",
-    "sex": "F",
-    "age_at_separation": "9",
-    "separation_date": "2014-08-15",
-    "separation_place": "Kocho",
-}
+ELDER_SOUGHT = dict(SOUGHT, record_id="q-elder")
 YOUNGER_SOUGHT = dict(
     ELDER_SOUGHT, record_id="q-younger", given_name="Jihan", age_at_separation="7"
 )

@@ -8,20 +8,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import formats, translation
 
-from tests.factories import load_demo_once
+from tests.factories import shared_demo
 from tests.web.bidi import unisolated_ltr_runs
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def _demo(module_db):
-    return load_demo_once(module_db, persons=150, seed=4)
-
-
-@pytest.fixture
-def demo(db, _demo):
-    return _demo
+_demo, demo = shared_demo(persons=150, seed=4)
 
 
 def _client(login, username, lang):

@@ -2,20 +2,10 @@
 officer for four eyes, screening cards on the screening officer's home page, and the camp manager's
 figures for their camp on theirs."""
 
-import pytest
-
 from muster.screening.models import CategoryDecision, Hit, ReferenceList
-from tests.factories import load_demo_once
+from tests.factories import shared_demo
 
-
-@pytest.fixture(scope="module")
-def _demo(module_db):
-    return load_demo_once(module_db, persons=250, seed=2)
-
-
-@pytest.fixture
-def demo(db, _demo):
-    return _demo
+_demo, demo = shared_demo(persons=250, seed=2)
 
 
 def _user(username):

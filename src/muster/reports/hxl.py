@@ -66,6 +66,26 @@ def child_condition(today: date, prefix: str = "") -> Q:
     )
 
 
+def joined_figures(facility_ids, today: date) -> dict[int, dict[str, int]]:
+    """The HXL table's figures by a direct join of every current placement to its person (what the
+    export computed before the population counter): the reference the counter is checked against
+    (tests/reports/test_counters.py, bench/sitrep.py). Seconds at a million; never on a page."""
+    child = child_condition(today, "person__")
+    rows = (
+        Placement.objects.filter(is_current=True, state="placed", facility_id__in=facility_ids)
+        .values("facility_id")
+        .annotate(
+            f=Count("id", filter=Q(person__sex="F")),
+            m=Count("id", filter=Q(person__sex="M")),
+            girls=Count("id", filter=Q(person__sex="F") & child),
+            boys=Count("id", filter=Q(person__sex="M") & child),
+            children=Count("id", filter=child),
+        )
+        .order_by()
+    )
+    return {r.pop("facility_id"): r for r in rows}
+
+
 def by_sex_and_age(facility_ids, today: date) -> dict[int, Counter]:
     """Facility id -> the persons placed there now: ``f``, ``m``, ``children``, ``girls``,
     ``boys`` (children as :func:`child_condition` says), without joining every placement to its

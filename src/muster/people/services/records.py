@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from muster.audit import services as audit
 from muster.core.numbering import new_number
 from muster.core.rows import insert_rows, new_ids, rows_to_clean
+from muster.core.uploads import MAX_PHOTO_BYTES, photo_type  # noqa: F401 - MAX_PHOTO_BYTES re-exported
 from muster.people.audit_actions import PeopleAction
 from muster.people.models import (
     NAME_PARTS,
@@ -317,29 +318,15 @@ def _jsonable(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-# Photos: JPEG or PNG as a browser's canvas writes them; a reception photo is well under this.
-PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
-MAX_PHOTO_BYTES = 2 * 1024 * 1024
-
-
 @transaction.atomic
 def add_photo(person: Person, data: bytes, *, by, request=None):
     """Store a new photo of ``person`` (it becomes the current one); JPEG or PNG, at most 2 MB."""
     from muster.people.models import Photo
 
-    if len(data) > MAX_PHOTO_BYTES:
-        raise ValidationError(
-            {"photo": ValidationError(_("the photo is larger than 2 MB"), code="too_large")}
-        )
-    content_type = next((t for magic, t in PHOTO_TYPES.items() if data.startswith(magic)), None)
-    if content_type is None:
-        raise ValidationError(
-            {
-                "photo": ValidationError(
-                    _("the photo must be a JPEG or PNG image"), code="not_an_image"
-                )
-            }
-        )
+    try:
+        content_type = photo_type(data)
+    except ValidationError as exc:
+        raise ValidationError({"photo": exc}) from None
     Photo.objects.filter(person=person, is_current=True).update(is_current=False)
     photo = Photo.objects.create(
         person=person, content_type=content_type, data=data, taken_at=timezone.now(), taken_by=by

@@ -99,6 +99,16 @@ class Rivals:
         return len(self.rivals)
 
 
+def _other_request(score: float, claim: float, request_id: str, penalty: float) -> dict:
+    """The explanation's row for the strongest other request claiming the same registration."""
+    return {
+        "level": "claims more" if claim > score else "claims less",
+        "request": "",
+        "registry": f"{request_id} ({claim:.1f} bits)",
+        "weight": f"{-penalty:.2f}",
+    }
+
+
 class Claims:
     """What :class:`~muster.tracing.matching.index.TracingIndex` does with rival requests (a mixin:
     it retrieves and scores with the index's own methods)."""
@@ -160,12 +170,7 @@ class Claims:
                 explanation = self._explain(query, pos, levels, reading, u)
                 if rivals:
                     claim, j = max(rivals)
-                    explanation["other_request"] = {
-                        "level": "claims more" if claim > score else "claims less",
-                        "request": "",
-                        "registry": f"{ids[j]} ({claim:.1f} bits)",
-                        "weight": f"{-penalty:.2f}",
-                    }
+                    explanation["other_request"] = _other_request(score, claim, ids[j], penalty)
                 confident = score >= CONFIDENT_SCORE and keeps
                 found.append(TraceCandidate(self._ids[pos], shown, confident, reading, explanation))
             out.append(found)
@@ -250,12 +255,7 @@ class Claims:
             explanation = self._explain(reading.query, pos, levels, label, reading.chance)
             if rivals_here:
                 claim, who = max(rivals_here)
-                explanation["other_request"] = {
-                    "level": "claims more" if claim > score else "claims less",
-                    "request": "",
-                    "registry": f"{who} ({claim:.1f} bits)",
-                    "weight": f"{-penalty:.2f}",
-                }
+                explanation["other_request"] = _other_request(score, claim, who, penalty)
             confident = score >= CONFIDENT_SCORE and keeps
             found.append(TraceCandidate(self._ids[pos], shown, confident, label, explanation))
         return found

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from muster.audit import services as audit
 from muster.core.numbering import new_number
 from muster.core.parsing import parse_day, parse_int
+from muster.core.uploads import MAX_PHOTO_BYTES, photo_type  # noqa: F401 - MAX_PHOTO_BYTES re-exported
 from muster.tracing.audit_actions import TracingAction
 from muster.tracing.models import (
     ACTIVE,
@@ -23,8 +24,6 @@ from muster.tracing.models import (
 )
 
 # Photos as people.services accepts them: JPEG or PNG, at most 2 MB.
-PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
-MAX_PHOTO_BYTES = 2 * 1024 * 1024
 SEXES = {"": "", "M": "M", "F": "F", "U": "", "MALE": "M", "FEMALE": "F"}
 
 
@@ -121,16 +120,11 @@ def _number(value, field: str, lo: int, hi: int, errors: dict) -> int | None:
 
 def _photo(data, errors: dict) -> tuple[bytes | None, str]:
     data = bytes(data)
-    if len(data) > MAX_PHOTO_BYTES:
-        errors["photo"] = [ValidationError(_("the photo is larger than 2 MB"), code="too_large")]
+    try:
+        return data, photo_type(data)
+    except ValidationError as exc:
+        errors["photo"] = [exc]
         return None, ""
-    content_type = next((t for magic, t in PHOTO_TYPES.items() if data.startswith(magic)), None)
-    if content_type is None:
-        errors["photo"] = [
-            ValidationError(_("the photo must be a JPEG or PNG image"), code="not_an_image")
-        ]
-        return None, ""
-    return data, content_type
 
 
 def _check_whole(values: Mapping[str, object]) -> None:
