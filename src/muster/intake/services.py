@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
+from muster.core.conf import conf
 from muster.core.rows import insert_rows
 from muster.custody import services as custody
 from muster.custody.audit_actions import CustodyAction
@@ -27,7 +28,11 @@ from muster.intake.models import ImportedSubmission, SubmissionImport
 from muster.people import services as people
 from muster.people.audit_actions import PeopleAction
 from muster.people.models import PROTECTION_FLAGS, Household, Person
-from muster.people.signals import household_registered
+from muster.people.signals import (
+    household_registered,
+    registrations_finished,
+    registrations_started,
+)
 from muster.people.validation import clean_household
 
 
@@ -239,22 +244,29 @@ def import_submissions(
     todo = batch.accepted
     settled = len(batch.submissions) - len(todo)
     run.done = settled
-    for start in range(0, len(todo), chunk):
-        part = todo[start : start + chunk]
-        with transaction.atomic():
-            if not (bulk and _import_bulk(part, run, lookup, by, request)):
-                for sub in part:
-                    _import_one(
-                        sub,
-                        run,
-                        lookup.get(sub.reception_point) or run.reception_point,
-                        by,
-                        request,
-                    )
-            run.done = settled + start + len(part)
-            _save_counts(run, batch)
-        if on_progress is not None:
-            on_progress(run)
+    # Chunks committed one by one (not inside a caller's transaction): screened beside the writing.
+    beside = (
+        bulk
+        and len(todo) >= max(conf().IMPORT_SCREEN_BESIDE_FROM, 1)
+        and not transaction.get_connection().in_atomic_block
+    )
+    if beside:
+        registrations_started.send(sender=SubmissionImport)
+    try:
+        for start in range(0, len(todo), chunk):
+            part = todo[start : start + chunk]
+            with transaction.atomic():
+                if not (bulk and _import_bulk(part, run, lookup, by, request)):
+                    for sub in part:
+                        point = lookup.get(sub.reception_point) or run.reception_point
+                        _import_one(sub, run, point, by, request)
+                run.done = settled + start + len(part)
+                _save_counts(run, batch)
+            if on_progress is not None:
+                on_progress(run)
+    finally:
+        if beside:  # returns once every chunk written has been screened
+            registrations_finished.send(sender=SubmissionImport)
     with transaction.atomic():
         run.status = SubmissionImport.Status.DONE
         run.finished_at = timezone.now()
