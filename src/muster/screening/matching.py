@@ -161,7 +161,9 @@ class _Registry:
         if corrected:
             marks.correction_mark = max(i for i, _ in corrected)
             ids = {pid for _, pid in corrected}
-            out += [person_record(r) for r in Person.objects.filter(id__in=ids).values(*PERSON_FIELDS)]
+            out += [
+                person_record(r) for r in Person.objects.filter(id__in=ids).values(*PERSON_FIELDS)
+            ]
         return out
 
     def add(self, persons: Iterable) -> None:

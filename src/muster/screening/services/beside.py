@@ -119,6 +119,9 @@ class Beside:
     def submit(self, person_ids: Sequence[int], persons: Sequence[Person]) -> None:
         """Hand a committed chunk to the scoring process (on commit); write the hits of chunks
         already scored. Never raises, as screening at registration never does."""
+        if not self.lost and not self.process.is_alive():
+            self._collect(wait=False)  # what it answered before it died
+            self._lose()
         if self.lost:
             screen_registration(person_ids, persons)
             return
@@ -141,7 +144,7 @@ class Beside:
 
     def _collect(self, *, wait: bool) -> None:
         """Write the hits of the chunks scored so far (``wait``: of every chunk handed over)."""
-        while self.pending and not self.lost:
+        while self.pending:
             try:
                 key, found, listed, error = self.results.get(
                     block=wait, timeout=_POLL_SECONDS if wait else None
