@@ -135,13 +135,14 @@ class _Registry:
 
     @staticmethod
     def changes(
-        registered: Sequence[Person], records: Mapping[int, Mapping], marks
+        registered: Sequence[Person], records: Mapping[int, object], marks
     ) -> list[dict[str, str]]:
         """The records an index in step up to ``marks`` (``person_mark``, ``correction_mark``:
         this registry, or an index kept elsewhere) takes in now, in the order :meth:`sync` adds
-        them; the marks move past them. ``registered`` (with their ``records`` if made): taken as
-        they are; the database is asked only which other persons came meanwhile, and which were
-        corrected."""
+        them; the marks move past them. ``registered``: taken as they are, each given as
+        ``records`` gives it (its record; the screening beside an import gives its id and makes
+        the record over there), else made; the database is asked only which other persons came
+        meanwhile, and which were corrected."""
         since = Person.objects.filter(id__gt=marks.person_mark)
         new = {p.pk: p for p in registered if p.pk > marks.person_mark}
         rows = {pk: records.get(pk) or person_record(p) for pk, p in new.items()}

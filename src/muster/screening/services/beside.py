@@ -15,6 +15,7 @@ from the database, as any other process's is.
 import gc
 import logging
 import multiprocessing
+import operator
 import queue
 import threading
 from collections.abc import Sequence
@@ -66,19 +67,28 @@ def finish(**kwargs) -> None:
         beside.close()
 
 
+_FIELDS = matching.PERSON_FIELDS  # "id" first
+_values = operator.attrgetter(*_FIELDS)
+
+
 class _Marks:
     def __init__(self, person_mark: int, correction_mark: int) -> None:
         self.person_mark, self.correction_mark = person_mark, correction_mark
 
 
 def _score_chunks(requests, results, index, lists_index) -> None:
-    """The scoring process: take in each chunk's additions, score its records against the registry
-    and the lists, send the candidates back (or the error's type)."""
+    """The scoring process: make the chunk's records from its persons' values, take in the
+    additions (the chunk's persons by id, others as records), score the chunk against the
+    registry and the lists, send the candidates back (or the error's type)."""
     while (message := requests.get()) is not None:
-        key, additions, records = message
+        key, additions, values = message
         try:
-            for record in additions:
-                index.add(record)
+            made = {
+                v[0]: matching.person_record(dict(zip(_FIELDS, v, strict=True))) for v in values
+            }
+            for item in additions:
+                index.add(made[item] if isinstance(item, int) else item)
+            records = [made[v[0]] for v in values]
             found = matching.registry_candidates_many(records, index=index)
             listed = matching.list_candidates_many(records, index=lists_index)
         except Exception as exc:  # noqa: BLE001 - reported to the import, which fails the run
@@ -130,10 +140,12 @@ class Beside:
             return
         try:
             persons = [p for p in registered_persons(person_ids, persons) if not p.merged_into_id]
-            records = {p.pk: matching.person_record(p) for p in persons}
-            additions = matching.REGISTRY.changes(persons, records, self.marks)
+            # The records are made over there, from the values: this process is the busier one.
+            additions = matching.REGISTRY.changes(
+                persons, {p.pk: p.pk for p in persons}, self.marks
+            )
             self.pending[run.pk] = (run, persons)
-            self.requests.put((run.pk, additions, [records[p.pk] for p in persons]))
+            self.requests.put((run.pk, additions, [_values(p) for p in persons]))
         except Exception as exc:  # noqa: BLE001 - screening must never break a registration
             self.pending.pop(run.pk, None)
             logger.error("screening of %d persons failed (%s)", len(person_ids), type(exc).__name__)
