@@ -23,15 +23,12 @@ from collections.abc import Sequence
 from muster.people.models import Person
 from muster.screening import matching
 from muster.screening.models import ScreeningRun
+from muster.screening.services.run_states import WorkerLost, fail_run, finish_run, start_run
 from muster.screening.services.runs import (
-    WorkerLost,
-    fail_run,
-    finish_run,
     propose_hits,
     registered_persons,
     screen_against_new_lists,
     screen_registration,
-    start_run,
 )
 
 logger = logging.getLogger("muster.screening.services")

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.utils import timezone
 
 from muster.audit import services as audit
@@ -18,6 +18,11 @@ from muster.screening.models import (
     Hit,
     ReferenceEntry,
     ScreeningRun,
+)
+from muster.screening.services.run_states import (
+    fail_run,
+    finish_run,
+    start_run,
 )
 
 logger = logging.getLogger("muster.screening.services")
@@ -256,22 +261,6 @@ def screen_registration(
         return fail_run(run, type(exc).__name__)
 
 
-def start_run(total: int) -> ScreeningRun | None:
-    """A registration's screening run, running (None, logged, if it cannot even be started)."""
-    try:
-        now = timezone.now()
-        return ScreeningRun.objects.create(
-            kind=ScreeningRun.Kind.REGISTRATION,
-            status=ScreeningRun.Status.RUNNING,
-            total=total,
-            created_at=now,
-            started_at=now,
-        )
-    except Exception as exc:  # noqa: BLE001 - screening must never break a registration
-        logger.error("screening run could not start (%s)", type(exc).__name__)
-        return None
-
-
 def registered_persons(person_ids: Sequence[int], persons: Sequence[Person]) -> list[Person]:
     """The persons of ``person_ids``: those given, or read back if any is missing."""
     wanted = set(person_ids)
@@ -279,91 +268,6 @@ def registered_persons(person_ids: Sequence[int], persons: Sequence[Person]) -> 
     if len(persons) != len(wanted):
         persons = list(Person.objects.filter(pk__in=person_ids))
     return persons
-
-
-def finish_run(run: ScreeningRun, screened: int, hits: Sequence[Hit]) -> ScreeningRun:
-    """Record that ``run`` screened ``screened`` persons and proposed ``hits`` (audited)."""
-    with transaction.atomic():
-        run.done = screened
-        run.hits_created = len(hits)
-        run.status = ScreeningRun.Status.DONE
-        run.finished_at = timezone.now()
-        run.save()
-        audit.record(
-            ScreeningAction.SCREENING_RUN,
-            obj=run,
-            detail={"kind": run.kind, "persons": screened, "hits": len(hits)},
-        )
-    return run
-
-
-def fail_run(run: ScreeningRun, error: str) -> ScreeningRun:
-    """Record that ``run`` crashed: on the run and in the audit log (``error``: the error's type
-    only, never personal data)."""
-    ScreeningRun.objects.filter(pk=run.pk).update(
-        status=ScreeningRun.Status.FAILED,
-        finished_at=timezone.now(),
-        hits_created=0,
-        error=error[:300],
-    )
-    run.refresh_from_db()
-    audit.record(
-        ScreeningAction.SCREENING_RUN,
-        obj=run,
-        detail={"kind": run.kind, "persons": run.total, "status": run.status, "error": run.error},
-    )
-    return run
-
-
-class WorkerLost(Exception):
-    """The process running a screening run died before it finished (killed, power cut)."""
-
-
-def fail_abandoned_run(run: ScreeningRun) -> ScreeningRun:
-    """A run whose worker died mid-way is failed, so that it never reads as still running (nor as
-    "no hits"): its persons count as unscreened until a re-screen succeeds. Hits it had already
-    created stay in the queue. Audited like any failed run."""
-    with transaction.atomic():
-        updated = ScreeningRun.objects.filter(
-            pk=run.pk, status__in=[ScreeningRun.Status.QUEUED, ScreeningRun.Status.RUNNING]
-        ).update(
-            status=ScreeningRun.Status.FAILED,
-            finished_at=timezone.now(),
-            error=WorkerLost.__name__,
-        )
-        run.refresh_from_db()
-        if updated:
-            audit.record(
-                ScreeningAction.SCREENING_RUN,
-                obj=run,
-                detail={
-                    "kind": run.kind,
-                    "persons": run.done,
-                    "status": run.status,
-                    "error": run.error,
-                },
-            )
-    return run
-
-
-def failed_runs() -> QuerySet:
-    """Screening runs that crashed, newest first: until a re-screen succeeds, their persons are
-    unscreened (not "without hits")."""
-    return ScreeningRun.objects.filter(status=ScreeningRun.Status.FAILED).order_by("-created_at")
-
-
-def unscreened_since_failure() -> int:
-    """Persons whose registration screening failed after the last completed batch re-screen."""
-    last_batch = (
-        ScreeningRun.objects.filter(kind=ScreeningRun.Kind.BATCH, status=ScreeningRun.Status.DONE)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    failed = failed_runs().filter(kind=ScreeningRun.Kind.REGISTRATION)
-    if last_batch is not None:
-        failed = failed.filter(created_at__gt=last_batch)
-    return sum(failed.values_list("total", flat=True))
 
 
 def on_household_registered(sender, household, persons, **kwargs) -> None:
