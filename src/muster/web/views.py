@@ -15,6 +15,7 @@ from muster.access.decorators import signed_in
 from muster.audit import services as audit
 from muster.audit.audit_actions import AuditAction
 from muster.audit.labels import annotate
+from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility
 from muster.custody.queries import children_unaccounted_near
 from muster.reports.exports import may_export_sitrep
@@ -71,6 +72,15 @@ def home(request: HttpRequest) -> HttpResponse:
     lost_children = []
     if policy.can(user, "movement.view") and "given_name" in policy.person_fields(user):
         lost_children = children_unaccounted_near(policy.facility_scope(user, "movement.view"))
+        if lost_children:
+            # The card names them: a read of personal data like the unaccounted page's.
+            audit.record_list(
+                request,
+                [line.person_id for line in lost_children],
+                action=CustodyAction.UNACCOUNTED_READ,
+                page="home",
+                children=len(lost_children),
+            )
     context = {
         "lost_children": lost_children,
         "can_register": policy.can(user, "person.register"),

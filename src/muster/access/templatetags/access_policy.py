@@ -29,3 +29,9 @@ def facility_name(context, facility) -> str:
     if policy.shows_facility(_fields(context), facility):
         return facility.display_name
     return _("a facility")
+
+
+@register.simple_tag(takes_context=True)
+def sees_field(context, name: str) -> bool:
+    """May the reader see the person field ``name`` (a protection flag, say)?"""
+    return name in _fields(context)
