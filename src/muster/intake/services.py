@@ -1,6 +1,7 @@
 """The verbs of reception: register a household at a reception point (people, placement, screening),
 one typed at the table or many submitted from KoboToolbox / ODK and imported from a file."""
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,9 @@ from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility
 from muster.intake.audit_actions import IntakeAction
 from muster.intake.kobo import (
+    DUPLICATE,
+    IMPORTED,
+    REFUSED,
     ImportBatch,
     Submission,
     check_submissions,
@@ -244,6 +248,7 @@ def import_submissions(
     todo = batch.accepted
     settled = len(batch.submissions) - len(todo)
     run.done = settled
+    counts = _tally([s for s in batch.submissions if not s.ok])
     # Chunks committed one by one (not inside a caller's transaction): screened beside the writing.
     beside = (
         bulk
@@ -261,7 +266,8 @@ def import_submissions(
                         point = lookup.get(sub.reception_point) or run.reception_point
                         _import_one(sub, run, point, by, request)
                 run.done = settled + start + len(part)
-                _save_counts(run, batch)
+                counts += _tally(part)
+                _save_counts(run, counts, len(batch.orphans))
             if on_progress is not None:
                 on_progress(run)
     finally:
@@ -272,7 +278,7 @@ def import_submissions(
         run.finished_at = timezone.now()
         run.report = report_rows(batch)
         run.data = None
-        _save_counts(run, batch, "status", "finished_at", "report", "data")
+        _save_counts(run, counts, len(batch.orphans), "status", "finished_at", "report", "data")
         audit.record(
             IntakeAction.IMPORT,
             actor=by,
@@ -376,12 +382,17 @@ def _import_one(sub: Submission, run: SubmissionImport, point: Facility, by, req
         sub.household = household.number
 
 
-def _save_counts(run: SubmissionImport, batch: ImportBatch, *fields: str) -> None:
-    imported = batch.imported
-    run.imported = len(imported)
-    run.persons = sum(len(s.members) for s in imported)
-    run.duplicates = len(batch.duplicates)
-    run.refused = len(batch.refused) + len(batch.orphans)
+def _tally(submissions: Iterable[Submission]) -> Counter:
+    """Submissions by status (``IMPORTED``, ``DUPLICATE``, ``REFUSED``), and the persons imported:
+    kept chunk by chunk, not counted again over the whole file after each."""
+    counts = Counter(s.status for s in submissions)
+    counts["persons"] = sum(len(s.members) for s in submissions if s.status == IMPORTED)
+    return counts
+
+
+def _save_counts(run: SubmissionImport, counts: Counter, orphans: int, *fields: str) -> None:
+    run.imported, run.persons = counts[IMPORTED], counts["persons"]
+    run.duplicates, run.refused = counts[DUPLICATE], counts[REFUSED] + orphans
     run.save(update_fields=["done", "imported", "persons", "duplicates", "refused", *fields])
 
 
