@@ -155,6 +155,24 @@ def _children_cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
+def _time_waiting() -> list[float]:
+    """Wrap the end of the screening beside the import to add up its wall time."""
+    from muster.screening.services import beside
+
+    waited = [0.0]
+    close = beside.Beside.close
+
+    def timed(self):
+        t = time.perf_counter()
+        try:
+            return close(self)
+        finally:
+            waited[0] += time.perf_counter() - t
+
+    beside.Beside.close = timed
+    return waited
+
+
 def _time_phases() -> dict[str, float]:
     """Wrap each of PHASES to add up the CPU time spent in it (this process's)."""
     import functools
@@ -240,6 +258,7 @@ def run(
 
     imp = intake.start_import(file_name=path.name, reception_point=point, by=None)
     spent = _time_phases() if phases else {}
+    waited = _time_waiting()
     server = _server_cpu()
     children = _children_cpu()
     cpu = time.process_time()
@@ -297,6 +316,8 @@ def run(
         # whatever else the machine is doing; wall time waits for the CPU on a busy machine.
         "import_cpu_s": round(import_cpu_s, 1),
         "screening_process_cpu_s": round(beside_cpu_s, 1),
+        # Wall time the import waited, after its last chunk, for the screening beside it.
+        "waited_for_screening_s": round(waited[0], 1),
         **({"server_cpu_s": round(server_cpu_s, 1)} if server_cpu_s is not None else {}),
         **({"phases_cpu_s": spent} if spent else {}),
         "imported": imp.imported,
