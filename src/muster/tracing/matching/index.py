@@ -60,7 +60,7 @@ class TracingIndex(Claims):
         self._tf_sinjar: list[Counter[str]] = [Counter() for _ in NAME_FIELDS]
         self._n_sinjar = 0
         self._place_tf: Counter[str] = Counter()
-        self._years: Counter[int] = Counter()
+        self._years: Counter[float] = Counter()
         self._sex: Counter[str] = Counter()
         self._strings: dict[str, str] = {}
         self._pos: dict[str, int] = {}  # record_id -> its latest position
@@ -76,7 +76,7 @@ class TracingIndex(Claims):
         rec = check_record(record)
         intern = self._strings.setdefault
         row = tuple(intern(rec[c], rec[c]) for c in _SHOWN)
-        person = _person(rec, rec["place_of_origin"])
+        person = _person(rec, rec["place_of_origin"], registered=True)
         pos = len(self._people)
         self._ids.append(rec["record_id"])
         self._pos[rec["record_id"]] = pos
@@ -95,8 +95,8 @@ class TracingIndex(Claims):
             self._place_tf[_place_key(person)] += 1
             if person.place_id:
                 self._place_tf[SINJAR + "*"] += 1
-        if person.year is not None:
-            self._years[person.year] += 1
+        if person.born is not None:
+            self._years[person.born] += 1
         self._sex[person.sex] += 1
         for key in _block_keys(person):
             self._blocks[key].append(pos)
@@ -228,7 +228,7 @@ class TracingIndex(Claims):
             if alts[i] is not None:
                 levels[field] = max(levels[field], _name_level(alts[i], pn[i]))
         levels["place"] = _place_level(q.person, p)
-        levels["year"] = _year_bucket(q, p.year)
+        levels["year"] = _year_bucket(q, p.born)
         sex = q.person.sex
         levels["sex"] = -1 if not sex or not p.sex else (0 if sex == p.sex else 1)
         return levels
