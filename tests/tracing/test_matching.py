@@ -229,3 +229,12 @@ def test_kurmanji_c_is_read_as_j(background):
     found = {c.record_id: c for c in _index(background, registered).candidates(request, top=50)}
     assert found["renamed"].explanation["mother_name"]["level"] == "agree"
     assert found["renamed"].explanation["father_name"]["level"] == "agree"
+
+
+def test_the_years_chance_agreement_follows_new_registrations(background):
+    index = _index(background)
+    before = index._year_u(2007.5, 0.5)  # counted once, then kept
+    for n in range(50):
+        index.add(dict(RENAMED, record_id=f"late-{n}", birth_year="2009"))
+    after = index._year_u(2007.5, 0.5)
+    assert after[0] > before[0]  # "same year" is now more common by chance
