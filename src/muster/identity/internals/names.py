@@ -157,7 +157,17 @@ _RULES_KEY2 = [(re.compile("c(?=[eiy])"), "s"), *_RULES]
 # Iraqi and Bedouin speech says it (al-Baggara = البكارة, al-Ugaidi = al-Aqeedi), kh for hah
 # as Russian transliteration writes it (Akhmadov = احمدوف), c for jim as Kurdish Latin writes
 # it (Ciwan = جوان).  Only a skeleton: the keys keep the common reading (Gamal = Jamal).
+# It also reads the German school, whose residents' offices write jim dsch, shin sch, kha ch
+# (as Turkish writes it h), ya j, waw v before a vowel and zay an s before a vowel (Dschamal, Chalid = Halid,
+# Jahja = Yahya, Vidad = Widad, Asisa = Aziza, Chadidscha = Hadica): among the true pairs of a
+# Turkish and a German register these were most of the given names read as different names.
 _RULES_SKELETON2 = [
+    (re.compile("dsch"), "dj"),
+    (re.compile("t?sch"), "sh"),
+    (re.compile("(?<!d)j"), "y"),
+    (re.compile("ch"), "h"),
+    (re.compile("v(?=[aeiou])"), "w"),
+    (re.compile("(?<![a-z])s(?=[aeiou])|(?<=[aeiou])s(?=[aeiou])"), "z"),
     (re.compile("kh"), "h"),
     (re.compile("th"), "d"),
     (re.compile("g(?!h)"), "k"),
