@@ -14,7 +14,8 @@ The original text is never changed; every key here is derived from it.  A name g
 - ``skeleton``: consonants only, the common ground of Arabic script (which writes no short
   vowels) and Latin (which does not mark long ones).  Used for cross-script comparison when
   the table does not know the name.  ``skeleton2`` reads th, g, kh and c as
-  other schools do (dhal, qaf, hah, jim); a skeleton comparison accepts either.
+  other schools do (dhal, qaf, hah, jim), and the German school's dsch, sch, ch, j, v and s;
+  a skeleton comparison accepts either.
 - ``broad``: consonant classes that far schools of transliteration share (``broad_key``);
   used for blocking, and as a weak ("typo") agreement.
 
