@@ -82,9 +82,9 @@ def new_ids(model: type[models.Model], count: int) -> list[int]:
 
 
 # On SQLite, what a table's per-row triggers would do for a bulk insert, done once for the rows:
-# table -> an object with ``before(cursor)`` (pause the triggers) and ``after(cursor, ids)`` (count
-# the rows, resume). Registered by the app that owns the triggers (reports' counters); the insert
-# must give the rows' ids.
+# table -> an object with ``before(cursor)`` (set the triggers aside; returns what ``after``
+# needs) and ``after(cursor, ids, token)`` (count the rows, put the triggers back). Registered by
+# the app that owns the triggers (reports' counters); the insert must give the rows' ids.
 BULK_INSERT_HOOKS: dict[str, object] = {}
 
 
@@ -129,16 +129,18 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
         else:
             marks = ", ".join(["%s"] * (len(given) + len(rest)))
             batch = list(prepared())
+            # Only inside a transaction: no other connection may see the triggers set aside.
             hook = BULK_INSERT_HOOKS.get(meta.db_table) if "id" in fields else None
+            hook = hook if connection.in_atomic_block else None
             if hook is None or not batch:
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", batch)
             else:
                 at = list(fields).index("id")
-                hook.before(cursor)
+                token = hook.before(cursor)
                 try:
                     cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", batch)
                 finally:  # on a refusal too: whatever went in is counted before the caller rolls back
-                    hook.after(cursor, [values[at] for values in batch])
+                    hook.after(cursor, [values[at] for values in batch], token)
             count = len(batch)
     return count
 
