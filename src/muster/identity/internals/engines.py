@@ -73,7 +73,8 @@ def dob_levels(
 
 def value_codes(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each distinct value of ``a`` and ``b`` numbered once over both (missing: -1)."""
-    codes, _ = pd.factorize(np.concatenate([a, b]), use_na_sentinel=True)
+    codes, uniq = pd.factorize(np.concatenate([a, b]), use_na_sentinel=True)
+    codes = codes.astype(np.int8 if len(uniq) < 127 else np.int32)
     return codes[: len(a)], codes[len(a) :]
 
 
@@ -125,24 +126,38 @@ def _name_pair_levels(
     field_r: str,
 ) -> np.ndarray:
     """Level of the left record's ``field_l`` name against the right record's ``field_r``."""
-    a = left.frame[f"{field_l}_id"].to_numpy()[rl]
-    b = right.frame[f"{field_r}_id"].to_numpy()[rr]
-    out = np.full(len(rl), -1, dtype=np.int8)
-    # The same name on both sides (one list, one field: the same id) is exact without asking.
-    same = a == b if left is right and field_l == field_r else np.zeros(len(rl), dtype=bool)
-    out[same & (a >= 0)] = 4
-    present = np.flatnonzero((a >= 0) & (b >= 0) & ~same)
-    if len(present):
-        width = int(right.frame[f"{field_r}_id"].max()) + 1
-        pair = a[present].astype(np.int64) * width + b[present]
-        codes, uniq = pd.factorize(pair, sort=False)
+    if not len(rl):
+        return np.full(0, -1, dtype=np.int8)
+    # Ids shifted by one (0: no name), each pair of ids as one integer, 32 bits when it fits
+    # (hashing tens of millions of them is the cost here).
+    width = int(right.frame[f"{field_r}_id"].max()) + 2
+    height = int(left.frame[f"{field_l}_id"].max()) + 2
+    dtype = np.int32 if width * height < 2**31 else np.int64
+    a = (left.frame[f"{field_l}_id"].to_numpy() + 1).astype(dtype)
+    b = (right.frame[f"{field_r}_id"].to_numpy() + 1).astype(dtype)
+    pair = a[rl]
+    out = None
+    if np.count_nonzero(a) < len(a) // 2:
+        # A name most records lack (alias, mother): only the pairs where the left one has it.
+        out = np.full(len(rl), -1, dtype=np.int8)
+        rows = np.flatnonzero(pair)
+        pair, rr = pair[rows], rr[rows]
+    pair *= width
+    pair += b[rr]
+    codes, uniq = pd.factorize(pair, sort=False)
+    del pair
+    ua, ub = uniq // width - 1, uniq % width - 1
+    present = (ua >= 0) & (ub >= 0)
+    lv = np.full(len(uniq), -1, dtype=np.int8)
+    if present.any():
         distinct = pd.DataFrame(
-            {"i": np.arange(len(uniq), dtype=np.int64), "a": uniq // width, "b": uniq % width}
+            {"i": np.flatnonzero(present), "a": ua[present], "b": ub[present]}, dtype=np.int64
         )
         got = engine.name_levels(distinct, left.names[field_l], right.names[field_r])
-        lv = np.empty(len(uniq), dtype=np.int8)
         lv[got["i"]] = got["lv"]
-        out[present] = lv[codes]
+    if out is None:
+        return lv[codes]
+    out[rows] = lv[codes]
     return out
 
 

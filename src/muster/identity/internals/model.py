@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .comparisons import (
     LINEAGE_FIELDS,
@@ -234,8 +235,16 @@ def comparison_levels(levels: dict[str, np.ndarray]) -> np.ndarray:
 def pattern_counts(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     code = np.zeros(len(gamma), dtype=np.int64)
     for j in range(gamma.shape[1]):
-        code = code * _PATTERN_BASE + (gamma[:, j].astype(np.int64) + 1)
-    codes, counts = np.unique(code, return_counts=True)
+        code *= _PATTERN_BASE
+        code += gamma[:, j]
+        code += 1
+    # Counted by hashing (a few thousand distinct patterns), not by sorting every pair; the
+    # distinct codes are then sorted, as np.unique would give them.
+    inverse, distinct = pd.factorize(code, sort=False)
+    del code
+    counts = np.bincount(inverse, minlength=len(distinct))
+    order = np.argsort(distinct)
+    codes, counts = distinct[order], counts[order]
     patterns = np.empty((len(codes), gamma.shape[1]), dtype=np.int8)
     rest = codes.copy()
     for j in reversed(range(gamma.shape[1])):

@@ -191,6 +191,10 @@ def _score(
     return pairs, weight
 
 
+# NameKey's fields after the original text, as the name tables (prepare.py) name them.
+_KEY_COLUMNS = ("n_sc", "n_f", "n_k1", "n_k2", "n_c", "n_s", "n_c2", "n_s2", "n_b")
+
+
 def record_conflicts(
     prepared: Prepared,
     rows_l: np.ndarray | None = None,
@@ -226,7 +230,11 @@ def record_conflicts(
     # brother (model.PLAIN_GIVEN_NAME_DISAGREE_WEIGHT): it keeps records apart only when both
     # carry lineage names.
     has_lineage = frame["plain"].isna().to_numpy() if "plain" in frame else np.ones(n, bool)
-    table = prepared.names["given_name"].set_index("id")
+    # The given names' keys as plain lists, read by position (a pandas row per name cost
+    # seconds on a million records).
+    table = prepared.names["given_name"]
+    position = {int(i): k for k, i in enumerate(table["id"].tolist())}
+    columns = [table[c].tolist() for c in _KEY_COLUMNS]
     years = frame["yr"].to_numpy(dtype=np.float64, na_value=np.nan)
     # Missing sex is None or NaN depending on the pandas version: neither is a sex.
     sex = frame["sex"].to_numpy(dtype=object)
@@ -236,10 +244,8 @@ def record_conflicts(
 
     def key(i: int) -> NameKey:
         if i not in keys:
-            r = table.loc[i]
-            keys[i] = NameKey(
-                "", r.n_sc, r.n_f, r.n_k1, r.n_k2, r.n_c, r.n_s, r.n_c2, r.n_s2, r.n_b
-            )
+            k = position[i]
+            keys[i] = NameKey("", *(c[k] for c in columns))
         return keys[i]
 
     def compared_apart(x: int, y: int) -> bool:
