@@ -35,11 +35,44 @@ def _combine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
+def _attribute_codes(
+    attr: str, both: pd.DataFrame, left: Prepared, right: Prepared | None
+) -> np.ndarray:
+    """Each record's blocking attribute, numbered (missing: -1).
+
+    A name's broad key is numbered once per distinct name (the name tables), not per record;
+    a full date as its year, month and day.
+    """
+    field = attr[:-2]
+    if attr.endswith("_b") and field in left.names:
+        sides = [left] if right is None else [left, right]
+        tables = [s.names[field] for s in sides]
+        broad = pd.concat([t["n_b"] for t in tables], ignore_index=True).replace("", None)
+        numbered = _codes(broad.to_numpy(dtype=object))
+        out, start = [], 0
+        for side, table in zip(sides, tables, strict=True):
+            ids = side.frame[f"{field}_id"].to_numpy()
+            table_ids = table["id"].to_numpy()
+            lookup = np.full(max(ids.max(initial=-1), table_ids.max(initial=-1)) + 2, -1)
+            lookup[table_ids] = numbered[start : start + len(table)]
+            out.append(lookup[ids])  # id -1 reads the last entry: -1
+            start += len(table)
+        return np.concatenate(out) if len(out) > 1 else out[0]
+    present = both[attr].notna().to_numpy()
+    if attr == "dob":
+        parts = [both[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in ("yr", "mo", "dy")]
+        date = parts[0] * 10_000 + parts[1] * 100 + parts[2]
+        if not np.isnan(date[present]).any():  # else a date the reader did not check
+            return np.where(present, np.nan_to_num(date), -1).astype(np.int64)
+    return _codes(both[attr].to_numpy(dtype=object))
+
+
 def _capped(block: np.ndarray, cap: int) -> np.ndarray:
     """The block keys with blocks of more than ``cap`` records dropped (-1)."""
     valid = np.flatnonzero(block >= 0)
     if len(valid):
-        _, inverse, counts = np.unique(block[valid], return_inverse=True, return_counts=True)
+        inverse, distinct = pd.factorize(block[valid])
+        counts = np.bincount(inverse, minlength=len(distinct))
         block = block.copy()
         block[valid[counts[inverse] > cap]] = -1
     return block
@@ -68,7 +101,7 @@ def block_keys(left: Prepared, right: Prepared | None, cap: int = BLOCK_CAP) -> 
         names = attrs[:-1] if last in ("yr", "plain") else attrs
         for a in names:
             if a not in codes:
-                codes[a] = _codes(both[a].to_numpy(dtype=object))
+                codes[a] = _attribute_codes(a, both, left, right)
         k = codes[names[0]]
         for a in names[1:]:
             k = _combine(k, codes[a])
@@ -87,49 +120,58 @@ def block_keys(left: Prepared, right: Prepared | None, cap: int = BLOCK_CAP) -> 
     return out
 
 
+def _found(i: int, attrs: tuple[str, ...]) -> str:
+    """SQL: rule ``i`` pairs records a and b (keys are never NULL: -1 is no block)."""
+    if attrs[-1] == "yr":
+        return f"(a.k{i} >= 0 AND b.k{i} >= 0 AND abs(a.k{i} - b.k{i}) <= 1)"
+    if attrs[-1] == "plain":
+        return f"(a.k{i} >= 0 AND a.k{i} = b.k{i} AND (a.p OR b.p))"
+    return f"(a.k{i} >= 0 AND a.k{i} = b.k{i})"
+
+
 def candidate_pairs_sql(dedupe: bool, n_right: int) -> str:
     """Candidate pairs of tables ``lt`` and ``rt`` (keyed by ``block_keys``; the same table
-    when deduplicating) as one column ``c`` = left row * ``n_right`` + right row, distinct.
+    when deduplicating) as one column ``c`` = left row * ``n_right`` + right row.
 
     Every rule pairs the records of one block; a rule ending in ``yr`` also pairs the block
-    of year y with that of year y + 1 (birth years one apart); a rule ending in ``plain`` pairs
-    only where one record at least has no lineage names.
+    of year y with that of year y + 1 (birth years one apart: keys one apart); a rule ending
+    in ``plain`` pairs only where one record at least has no lineage names.  Each pair comes
+    once: a rule leaves out the pairs an earlier rule found (so no distinct over tens of
+    millions of pairs is needed), and in one list each pair is taken in one order only.
     """
     n = int(n_right)
     ctes, selects = [], []
-
-    def code(a: str, b: str) -> str:
-        return f"{a}.rid * {n} + {b}.rid AS c"
-
+    code = f"a.rid * {n} + b.rid AS c"
     ordered = f"least(a.rid, b.rid) * {n} + greatest(a.rid, b.rid) AS c"
     for i, (_, attrs) in enumerate(RULES):
-        p = ", p" if attrs[-1] == "plain" else ""
-        ctes.append(f"l{i} AS (SELECT rid, k{i} AS k{p} FROM lt WHERE k{i} >= 0)")
+        ctes.append(f"l{i} AS (SELECT * FROM lt WHERE k{i} >= 0)")
         r = f"l{i}"
         if not dedupe:
-            ctes.append(f"r{i} AS (SELECT rid, k{i} AS k{p} FROM rt WHERE k{i} >= 0)")
+            ctes.append(f"r{i} AS (SELECT * FROM rt WHERE k{i} >= 0)")
             r = f"r{i}"
         join = f"FROM l{i} a JOIN {r} b"
+        earlier = " OR ".join(_found(j, a) for j, (_, a) in enumerate(RULES[:i]))
+        new = f" AND NOT ({earlier})" if earlier else ""
         if attrs[-1] == "plain":
             # Driven from the plain side, so the cost follows the plain records.
             if dedupe:
-                selects.append(f"SELECT {ordered} {join} ON a.k = b.k AND a.rid <> b.rid WHERE a.p")
+                once = "a.p AND (a.rid < b.rid OR NOT b.p)"
+                selects.append(f"SELECT {ordered} {join} ON a.k{i} = b.k{i} WHERE {once}{new}")
             else:
-                selects += [
-                    f"SELECT {code('a', 'b')} {join} ON a.k = b.k WHERE {s}.p" for s in "ab"
-                ]
+                for side in ("a.p", "b.p AND NOT a.p"):
+                    selects.append(f"SELECT {code} {join} ON a.k{i} = b.k{i} WHERE {side}{new}")
             continue
         if dedupe:
-            selects.append(f"SELECT {code('a', 'b')} {join} ON a.k = b.k AND a.rid < b.rid")
+            selects.append(f"SELECT {code} {join} ON a.k{i} = b.k{i} WHERE a.rid < b.rid{new}")
         else:
-            selects.append(f"SELECT {code('a', 'b')} {join} ON a.k = b.k")
+            selects.append(f"SELECT {code} {join} ON a.k{i} = b.k{i} WHERE TRUE{new}")
         if attrs[-1] == "yr":
             if dedupe:
-                selects.append(f"SELECT {ordered} {join} ON b.k = a.k + 1")
+                selects.append(f"SELECT {ordered} {join} ON b.k{i} = a.k{i} + 1 WHERE TRUE{new}")
             else:
-                selects.append(f"SELECT {code('a', 'b')} {join} ON b.k = a.k + 1")
-                selects.append(f"SELECT {code('a', 'b')} {join} ON a.k = b.k + 1")
-    return "WITH " + ",\n".join(ctes) + "\n" + "\nUNION\n".join(selects)
+                for on in (f"b.k{i} = a.k{i} + 1", f"a.k{i} = b.k{i} + 1"):
+                    selects.append(f"SELECT {code} {join} ON {on} WHERE TRUE{new}")
+    return "WITH " + ",\n".join(ctes) + "\n" + "\nUNION ALL\n".join(selects)
 
 
 def pairs_from_codes(codes: np.ndarray, n_right: int) -> tuple[np.ndarray, np.ndarray]:

@@ -372,8 +372,12 @@ class Model:
         w = self.weight_table()
         total = np.full(len(gamma), np.log2(self.prior / (1 - self.prior)))
         for j in range(gamma.shape[1]):
-            total += w[j, gamma[:, j].astype(np.int64) + 1]
-        plain = (gamma[:, GIVEN] == 0) & np.isin(gamma[:, LINEAGE], PLAIN_LINEAGE_LEVELS)
+            # Level -1 (missing) reads the row's last entry: the weight table's column 0.
+            row = np.append(w[j, 1:], w[j, 0])
+            total += np.take(row, gamma[:, j])
+        given, lineage = gamma[:, GIVEN], gamma[:, LINEAGE]
+        plain = given == 0
+        plain &= np.isin(lineage, PLAIN_LINEAGE_LEVELS)
         total[plain] += PLAIN_GIVEN_NAME_DISAGREE_WEIGHT - GIVEN_NAME_DISAGREE_WEIGHT
         return total
 

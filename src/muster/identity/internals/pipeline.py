@@ -162,6 +162,15 @@ def _train(
     return guarded_training(random_gamma, gamma, records, model, train)
 
 
+def _weight_of(probability: float) -> float:
+    """The match weight (log2 odds) of a probability; -inf at 0, inf at 1."""
+    if probability <= 0.0:
+        return -np.inf
+    if probability >= 1.0:
+        return np.inf
+    return float(np.log2(probability / (1.0 - probability)))
+
+
 def _score(
     arrays: dict[str, np.ndarray],
     gamma: np.ndarray,
@@ -174,15 +183,19 @@ def _score(
 ) -> tuple[ScoredPairs, np.ndarray]:
     """The pairs at or above ``threshold``, and every candidate pair's match weight."""
     weight = model.match_weight(gamma)
-    prob = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
-    keep = np.flatnonzero(prob >= threshold)
+    # The probability only where it can reach the threshold (a margin below its weight), then
+    # compared exactly: tens of millions of candidate pairs are far below it.
+    near = np.flatnonzero(weight >= _weight_of(threshold) - 1e-6)
+    prob = 1.0 / (1.0 + np.exp2(-np.clip(weight[near], -60, 60)))
+    above = prob >= threshold
+    keep, prob = near[above], prob[above]
     rl, rr = arrays["rid_l"][keep].astype(np.int64), arrays["rid_r"][keep].astype(np.int64)
     pairs = ScoredPairs(
         left_prepared["record_id"].to_numpy()[rl],
         right_prepared["record_id"].to_numpy()[rr],
         {k: v[keep] for k, v in levels_dict(arrays).items()},
         weight[keep],
-        prob[keep],
+        prob,
         left,
         right,
         rl,
