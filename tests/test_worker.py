@@ -296,6 +296,10 @@ def test_serve_runs_the_worker_restarts_it_and_stops_it_with_the_server(served, 
     run_id = int(enqueued.stdout.strip())
     _wait_for(lambda: _run_status(tmp_path, run_id) == "done", 30, "the re-screen to finish")
     assert "task screening.tasks.rescreen_registry done" in served.output()
+    # The log's times carry their offset: the server keeps local time, the machine may not.
+    assert re.search(
+        r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d{4} muster worker\[", served.output(), re.M
+    )
 
     os.kill(first, signal.SIGKILL)  # a worker that dies is started again
     _wait_for(lambda: len(served.worker_pids()) >= 2, 30, "the worker to be restarted")

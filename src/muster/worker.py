@@ -40,7 +40,7 @@ def _configure_logging() -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         logging.Formatter(
-            "%(asctime)s muster worker[%(process)d]: %(message)s", "%Y-%m-%d %H:%M:%S"
+            "%(asctime)s muster worker[%(process)d]: %(message)s", "%Y-%m-%d %H:%M:%S%z"
         )
     )
     LOG.addHandler(handler)

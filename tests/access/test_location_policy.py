@@ -222,8 +222,13 @@ def test_the_caseworkers_protection_pages_do_not_name_the_holding_facility(held_
         response = client.get(url)
         assert response.status_code == 200, url
         assert HOLDING_NAME not in response.content.decode(), url
+        # Why the household was split tells the category too ("the head is held").
+        assert "the head is held" not in response.content.decode(), url
+    caseworkers = client.get(reverse("separated-families")).content.decode()
+    assert "/movements/" not in caseworkers  # no link to a page the caseworker is refused
     page = client_for(users[Role.SCREENING_OFFICER]).get(reverse("separated-families"))
     assert HOLDING_NAME in page.content.decode()
+    assert "the head is held" in page.content.decode()
 
 
 def test_the_reception_match_box_does_not_name_the_holding_facility(held_at_holding, users):

@@ -85,3 +85,27 @@ def test_a_child_reported_not_arrived_shows_the_true_status(on_the_way, camp_man
     assert 'class="badge warn">In transit' not in html
     alert = client.get(reverse("unaccounted")).content.decode()
     assert son.number in alert.split('data-testid="children-unaccounted"')[1].split("</section>")[0]
+
+
+def test_the_homes_card_is_audited_and_shows_flags_only_to_roles_that_see_them(
+    on_the_way, camp_manager, make_user, login
+):
+    """The repatriation officer sees names and where a movement went, never protection flags; the
+    card's read is in the audit log, as the unaccounted page's is."""
+    from muster.audit.models import AuditEvent
+    from muster.custody.audit_actions import CustodyAction
+
+    movement, head, spouse, son = on_the_way
+    son.separated_child = True
+    son.save(update_fields=["separated_child"])
+    custody.receive(movement, [head, spouse], by=camp_manager, separation_reason="not on bus")
+    for role, flag_shown in (("camp_manager", True), ("repatriation_officer", False)):
+        user = camp_manager if role == "camp_manager" else make_user(role)
+        before = AuditEvent.objects.filter(action=CustodyAction.UNACCOUNTED_READ).count()
+        html = login(user).get(reverse("home")).content.decode()
+        alert = html.split('data-testid="children-unaccounted"')[1].split("</section>")[0]
+        assert son.number in alert, role
+        assert ('class="badge warn">Separated<' in alert) is flag_shown, role
+        read = AuditEvent.objects.filter(action=CustodyAction.UNACCOUNTED_READ).order_by("-seq")
+        assert read.count() == before + 1, role
+        assert read.first().actor_username == user.username

@@ -214,6 +214,11 @@ def test_departed_person_keeps_record_shows_the_exit_and_is_still_found(planned,
     assert "Departed (" in page  # the timeline's exit
     found = client.get(reverse("person-search"), {"q": people[0].number}).content.decode()
     assert people[0].number in found
+    # The exit reads in the reader's language, whatever language it was confirmed in.
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    page = client.get(reverse("person-detail", args=[people[0].number])).content.decode()
+    assert "Return to place of origin" not in page
+    assert "العودة إلى مكان الأصل · " + departure.number in page
 
 
 def test_manifest_pdf_in_arabic_is_audited_with_the_persons(planned, officers, login):

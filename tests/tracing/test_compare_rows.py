@@ -20,3 +20,15 @@ def test_a_given_name_that_agreed_through_the_alias_says_so():
     }
     assert rows["given_name"].person == "Suad (other name: Nazdar)"
     assert rows["father_name"].person == "Baran"
+
+
+def test_an_age_at_separation_reads_in_the_readers_language():
+    from django.utils import translation
+
+    explanation = {
+        "year": {"level": "1 year", "request": "age 10 on 2014-08-12", "registry": "2005"},
+    }
+    with translation.override("ar"):
+        row = next(r for r in compare_rows(explanation, {}) if r.field == "year")
+        assert "بعمر 10" in row.request and "2014-08-12" in row.request
+        assert "age" not in row.request

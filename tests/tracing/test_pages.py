@@ -178,12 +178,21 @@ def test_a_childs_match_needs_a_second_caseworker(web, second, found):
     assert candidate.status != TracingCandidate.Status.CONFIRMED
     assert 'data-testid="awaiting-me"' not in web.get(reverse("tracing-requests")).content.decode()
     assert url in second.get(reverse("tracing-requests")).content.decode()
+    # Both caseworkers' homes count what waits for them: the second is asked, the first is not.
+    assert _awaiting_on_home(second) == 1 and _awaiting_on_home(web) == 0
     assert 'value="confirm"' in second.get(url).content.decode()
     second.post(url, {"action": "decide", "decision": "confirm", "reason": "documents seen"})
     candidate.refresh_from_db()
     assert candidate.status == TracingCandidate.Status.CONFIRMED
     req.refresh_from_db()
     assert req.linked_person_id == candidate.person_id
+
+
+def _awaiting_on_home(client) -> int:
+    html = client.get(reverse("home")).content.decode()
+    cards = html.split('data-testid="tracing-cards"')[1].split("</div>")[0]
+    awaiting = cards.split("#awaiting-me")[1]
+    return int(awaiting.split('class="value">')[1].split("<")[0])
 
 
 def test_reunification_waits_for_best_interests_then_starts(web, second, found):

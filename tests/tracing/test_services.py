@@ -299,3 +299,27 @@ def test_a_person_taken_as_a_child_is_a_childs_case_however_old_now(caseworkers)
         by=caseworkers[0],
     )
     assert not adult.is_child
+
+
+def test_rejecting_the_candidates_sends_the_request_back_to_open(abducted, caseworkers):
+    """A request whose candidates are all rejected no longer says "candidate found" or
+    "verifying": it is open again, and the rejection's audit event says so."""
+    _, woman = abducted
+    one = caseworkers[0]
+    req = _open(WOMAN_REQUEST, one)
+    assert req.status == Status.CANDIDATE_FOUND
+    first = req.candidates.get(person=woman)
+    services.record_verification_step(first, kind="interview", note="asked about Kocho", by=one)
+    req.refresh_from_db()
+    assert req.status == Status.VERIFYING
+    services.decide_candidate(first, decision="reject", reason="not her sister", by=one)
+    req.refresh_from_db()
+    left = req.candidates.exclude(status=TracingCandidate.Status.REJECTED)
+    expected = Status.CANDIDATE_FOUND if left.filter(confident=True).exists() else Status.OPEN
+    assert req.status == expected
+    for cand in left:
+        services.decide_candidate(cand, decision="reject", reason="not her", by=one)
+    req.refresh_from_db()
+    assert req.status == Status.OPEN
+    last = AuditEvent.objects.filter(action="tracing.candidate.reject").order_by("-seq").first()
+    assert last.detail["status"] == "open"

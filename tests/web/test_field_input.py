@@ -120,3 +120,21 @@ def test_errors_on_the_fourth_member_are_summarised_at_the_top(
     assert "Person 4" in summary and "Date of birth" in summary
     assert 'id="member-3"' in html
     assert html.index("data-error-summary") < html.index('id="member-0"')
+
+
+def test_every_date_is_typed_as_year_month_day_never_the_browsers_picker():
+    """A browser's date picker follows the laptop's locale (mm/dd/yyyy on an English Windows), not
+    the page's language: every date field is typed as YYYY-MM-DD, as the date of birth is."""
+    from pathlib import Path
+
+    import muster
+
+    templates = Path(muster.__file__).parent / "templates"
+    pickers = [p.name for p in templates.rglob("*.html") if 'type="date"' in p.read_text()]
+    assert pickers == []
+
+
+def test_arabic_indic_digits_in_a_documents_expiry_are_read():
+    doc = {"doc_type": "passport", "number": "N1234567", "expires_on": "٢٠٣٠-٠١-٣١"}
+    cleaned = clean_member({"given_name": "عمر", "documents": [doc]})["documents"][0]
+    assert cleaned["expires_on"] == dt.date(2030, 1, 31)

@@ -121,6 +121,10 @@ class Departure(models.Model):
             parts.append("· " + self.receiving_authority)
         return " ".join(p for p in parts if p)
 
+    def exit_text(self) -> str:
+        """How a person left on it, in the current language: kind · number · destination."""
+        return f"{self.get_kind_display()} · {self.number} · {self.destination}".strip(" ·")
+
 
 class DepartureLine(models.Model):
     """One person on a departure's manifest and what the receiving side said about them."""

@@ -23,9 +23,10 @@ def shows_exit(fields, kind: str) -> bool:
     return "category_facility" in fields or kind not in REVEALS_CATEGORY
 
 
-def kinds_of(numbers) -> dict[str, str]:
-    """Departure number -> kind, for the timeline."""
-    return dict(Departure.objects.filter(number__in=set(numbers)).values_list("number", "kind"))
+def exits_of(numbers) -> dict[str, Departure]:
+    """Departure number -> departure, for the timeline (its kind, and how the person left, said in
+    the reader's language: the note stored on the placement is in its writer's)."""
+    return {d.number: d for d in Departure.objects.filter(number__in=set(numbers))}
 
 
 DISCREPANCIES = (Outcome.NOT_PRESENTED, Outcome.REFUSED, Outcome.RETURNED)

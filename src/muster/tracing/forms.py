@@ -133,6 +133,7 @@ def _other(value: str, field: str) -> str:
 
 SEX_LABELS = dict(Sex.choices)
 _ALIAS = re.compile(r"\(alias ([^)]+)\)$")
+_AGE = re.compile(r"^age (\d+) on (\S+)$")
 
 
 def compare_rows(explanation: dict, person_values: dict[str, str]) -> list[CompareRow]:
@@ -153,6 +154,9 @@ def compare_rows(explanation: dict, person_values: dict[str, str]) -> list[Compa
         except (KeyError, TypeError, ValueError):
             weight = None
         level = str(item.get("level", "missing"))
+        age = _AGE.match(request) if field == "year" else None
+        if age:  # the matcher's English note of an age at separation, in the reader's language
+            request = f"{_('aged %(a)s') % {'a': age[1]}} · {isolate(age[2])}"
         if field == "sex":  # the codes, as the reader says them
             request, person = (str(SEX_LABELS.get(v, v)) for v in (request, person))
         other = _other(person, field)

@@ -9,12 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from muster.access import policy
 from muster.access.decorators import signed_in
 from muster.audit import services as audit
 from muster.audit.audit_actions import AuditAction
 from muster.audit.labels import annotate
+from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility
 from muster.custody.queries import children_unaccounted_near
 from muster.reports.exports import may_export_sitrep
@@ -71,6 +73,15 @@ def home(request: HttpRequest) -> HttpResponse:
     lost_children = []
     if policy.can(user, "movement.view") and "given_name" in policy.person_fields(user):
         lost_children = children_unaccounted_near(policy.facility_scope(user, "movement.view"))
+        if lost_children:
+            # The card names them: a read of personal data like the unaccounted page's.
+            audit.record_list(
+                request,
+                [line.person_id for line in lost_children],
+                action=CustodyAction.UNACCOUNTED_READ,
+                page="home",
+                children=len(lost_children),
+            )
     context = {
         "lost_children": lost_children,
         "can_register": policy.can(user, "person.register"),
@@ -85,6 +96,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["audit"] = _auditor_home()
     if policy.can(user, "screening.view"):
         context["screening_cards"] = _screening_cards()
+    if policy.can(user, "tracing.manage"):
+        context["tracing_cards"] = _tracing_cards(user)
     if policy.can(user, "report.view"):
         report = situation_report()
         for f in report["facilities"]:
@@ -118,3 +131,31 @@ def _screening_cards() -> dict:
         "last_run": ScreeningRun.objects.filter(kind=ScreeningRun.Kind.BATCH).first(),
         "failed": screening.unscreened_since_failure(),
     }
+
+
+def _tracing_cards(user) -> list[tuple[str, str, int]]:
+    """What waits for a tracing caseworker: requests with a candidate to look at, requests being
+    verified, children's confirmations awaiting a second caseworker (not this one). Counts only:
+    the list they open is audited."""
+    from muster.tracing import queries as tracing
+    from muster.tracing.models import TracingRequest
+
+    Status = TracingRequest.Status
+    counts = dict(
+        TracingRequest.objects.filter(status__in=(Status.CANDIDATE_FOUND, Status.VERIFYING))
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    url = reverse("tracing-requests")
+    return [
+        (f"{url}?status={s}", label, counts.get(s, 0))
+        for s, label in Status.choices
+        if s in (Status.CANDIDATE_FOUND, Status.VERIFYING)
+    ] + [
+        (
+            url + "#awaiting-me",
+            _("Children's matches awaiting your confirmation as second caseworker"),
+            tracing.awaiting_second_officer(user).count(),
+        )
+    ]

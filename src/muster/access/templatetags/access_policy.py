@@ -29,3 +29,23 @@ def facility_name(context, facility) -> str:
     if policy.shows_facility(_fields(context), facility):
         return facility.display_name
     return _("a facility")
+
+
+@register.simple_tag(takes_context=True)
+def sees_field(context, name: str) -> bool:
+    """May the reader see the person field ``name`` (a protection flag, say)?"""
+    return name in _fields(context)
+
+
+@register.simple_tag(takes_context=True)
+def separation_reason_shown(context) -> bool:
+    """May the reader read why a household was split (it tells a category, see
+    :func:`muster.access.policy.shows_separation_reason`)?"""
+    return policy.shows_separation_reason(_fields(context))
+
+
+@register.simple_tag(takes_context=True)
+def can(context, action: str) -> bool:
+    """May the reader take ``action`` (a link to a page they would be refused is not drawn)?"""
+    user = getattr(context.get("request"), "user", None)
+    return bool(user and user.is_authenticated) and policy.can(user, action)

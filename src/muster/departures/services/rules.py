@@ -286,6 +286,4 @@ def _details(departure: Departure) -> dict:
 
 
 def _exit_note(departure: Departure) -> str:
-    return f"{departure.get_kind_display()} · {departure.number} · {departure.destination}".strip(
-        " ·"
-    )
+    return departure.exit_text()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from muster.access import policy
 from muster.access.decorators import requires
+from muster.access.lookup import may_see_names
 from muster.audit import services as audit
 from muster.core.errors import Message
 from muster.core.paging import paginate
@@ -21,7 +22,6 @@ from muster.departures.views.shared import (
     act_on,
     departure_for,
     line_counts,
-    may_see_names,
     with_verification,
 )
 

@@ -14,10 +14,6 @@ from muster.departures.models import Departure
 from muster.people.models import Person
 
 
-def may_see_names(user) -> bool:
-    return "given_name" in policy.person_fields(user)
-
-
 def departure_for(request: HttpRequest, number: str, action: str) -> Departure:
     departure = get_object_or_404(Departure.objects.select_related("from_facility"), number=number)
     if not policy.may_act_at(request.user, action, departure.from_facility_id):

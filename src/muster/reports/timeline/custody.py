@@ -49,11 +49,16 @@ def custody_events(person: Person, fields) -> list[Event]:
             return _("a facility")
         return text
 
-    exit_kinds = departures.kinds_of(pl.exit_ref for pl in placements if pl.exit_ref)
+    exits = departures.exits_of(pl.exit_ref for pl in placements if pl.exit_ref)
 
     def exit_note(pl) -> str:
         # How and where they left: like a holding facility's name, a handover tells "held".
-        return pl.note if departures.shows_exit(fields, exit_kinds.get(pl.exit_ref, "")) else ""
+        departure = exits.get(pl.exit_ref)
+        if not departures.shows_exit(fields, departure.kind if departure else ""):
+            return ""
+        if departure is not None and pl.state == Placement.State.DEPARTED:
+            return departure.exit_text()
+        return pl.note
 
     for pl in placements:
         mv = pl.movement

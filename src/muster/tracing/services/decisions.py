@@ -165,12 +165,13 @@ def decide_candidate(
             candidate.decided_by = by
         candidate.decided_at, candidate.reason = now, reason[:2000]
         candidate.save()
+        status = _settle_after_rejection(req, now)
         audit.record(
             TracingAction.TRACING_CANDIDATE_REJECT,
             actor=by,
             obj=req,
             request=request,
-            detail={"candidate": candidate.pk, "person": candidate.person_id},
+            detail={"candidate": candidate.pk, "person": candidate.person_id, "status": status},
         )
         return candidate
     if candidate.person.merged_into_id:
@@ -231,6 +232,23 @@ def decide_candidate(
     # The person is this request's now: other requests' proposals of them drop in their queues.
     reweigh_after_commit(req.pk, [candidate.person_id])
     return candidate
+
+
+def _settle_after_rejection(req: TracingRequest, now) -> str:
+    """The request's status once a candidate is rejected: still *verifying* while another
+    candidate is being verified, *candidate found* while a confident proposal is left, else back
+    to *open*, so the queue and the office's figures never show a search that has nothing left."""
+    live = req.candidates.exclude(status__in=(Status.REJECTED, Status.CONFIRMED))
+    if live.filter(status=Status.VERIFYING).exists():
+        status = TracingRequest.Status.VERIFYING
+    elif live.filter(status=Status.PROPOSED, confident=True).exists():
+        status = TracingRequest.Status.CANDIDATE_FOUND
+    else:
+        status = TracingRequest.Status.OPEN
+    if status != req.status:
+        req.status, req.updated_at = status, now
+        req.save(update_fields=["status", "updated_at"])
+    return status
 
 
 def _verifying(req: TracingRequest, now, also=()) -> None:
