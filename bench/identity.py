@@ -336,14 +336,19 @@ def fmt_row(system: str, config: str, size: int, info: dict, s: dict) -> str:
     if "error" in info:
         return f"| {size:,} | {config} | {system} | {info['error']} |" + " |" * 13
     t = info["timings"]
+    stages = (
+        f"{t['preparation']:.1f} / {t['training']:.1f} / {t['prediction']:.1f} / "
+        f"{t['clustering']:.1f}"
+        if "preparation" in t
+        else "n/a (one command)"
+    )
     br = f"{s['blocking_recall']:.4f}" if "blocking_recall" in s else "n/a"
     cp = f"{info['candidate_pairs']:,}" if info.get("candidate_pairs", -1) >= 0 else "n/a"
     return (
         f"| {size:,} | {config} | {system} | {s['precision']:.4f} | {s['recall']:.4f} | "
         f"**{s['f1']:.4f}** | {s['bcubed_f1']:.4f} | {br} | {cp} | {s['recall_arabic']:.4f} | "
         f"{s['recall_year_only']:.4f} | {s['recall_no_grandfather']:.4f} | "
-        f"{t.get('preparation', 0):.1f} / {t.get('training', 0):.1f} / {t.get('prediction', 0):.1f}"
-        f" / {t.get('clustering', 0):.1f} | {info['wall']:.1f} | {info.get('cpu', 0):.1f} | "
+        f"{stages} | {info['wall']:.1f} | {info.get('cpu', 0):.1f} | "
         f"{info['peak_mb']:,.0f} |"
     )
 
