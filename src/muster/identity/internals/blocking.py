@@ -5,9 +5,9 @@ those strings, concatenated per rule, cost most of a million-record run; here ev
 is numbered once (over both lists when linking), a rule's key is the number of its combination
 of attributes, and a rule ending in the birth year folds the year into the key so that "same
 key, year one apart" is "key + 1".  Blocks over the cap are dropped here, before the engine
-sees them.  DuckDB and Spark then run the same plain integer joins (``candidate_pairs_sql``)
-and return each pair as one integer, so the union of the rules' pairs is a distinct over one
-column.
+sees them.  DuckDB and Spark then run the same plain integer joins (``candidate_pairs_sql``),
+each rule leaving out the pairs an earlier rule found, and return each pair once, as one
+integer.
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ def _attribute_codes(
             out.append(lookup[ids])  # id -1 reads the last entry: -1
             start += len(table)
         return np.concatenate(out) if len(out) > 1 else out[0]
-    present = both[attr].notna().to_numpy()
     if attr == "dob":
+        present = both[attr].notna().to_numpy()
         parts = [both[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in ("yr", "mo", "dy")]
         date = parts[0] * 10_000 + parts[1] * 100 + parts[2]
         if not np.isnan(date[present]).any():  # else a date the reader did not check
