@@ -9,7 +9,9 @@ one reception point, the script times:
 - the import (``intake.services.import_submissions``: every household checked as reception checks
   it, then written in bulk per chunk of households (persons, documents, placements, their audit
   events chained in one insert, the submission ids kept), screening included: one screening run per
-  chunk after it commits, as at reception; ``--one-by-one``: every household through
+  chunk after it commits, scored in a second process while the next chunk is written
+  (``screening.services.beside``; ``--screen-inline``: in this process, after each chunk), the
+  import returning once the last chunk is screened; ``--one-by-one``: every household through
   ``register_household`` instead),
 - a second import of the same file (every submission a duplicate, nothing written),
 
@@ -126,6 +128,8 @@ PHASES = (
     ("muster.screening.services.runs", "screen_registration"),
     ("muster.screening.matching", "_Registry.sync"),
     ("muster.screening.services.runs", "screen_persons"),
+    ("muster.screening.services.beside", "Beside.submit"),
+    ("muster.screening.services.beside", "Beside.close"),
 )
 
 
@@ -143,6 +147,30 @@ def _server_cpu() -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's children that have ended (the screening process)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _time_waiting() -> list[float]:
+    """Wrap the end of the screening beside the import to add up its wall time."""
+    from muster.screening.services import beside
+
+    waited = [0.0]
+    close = beside.Beside.close
+
+    def timed(self):
+        t = time.perf_counter()
+        try:
+            return close(self)
+        finally:
+            waited[0] += time.perf_counter() - t
+
+    beside.Beside.close = timed
+    return waited
 
 
 def _time_phases() -> dict[str, float]:
@@ -180,6 +208,8 @@ def run(
     database_url: str = "",
     phases: bool = False,
     counter_triggers: bool = True,
+    beside: bool = True,
+    export: str = "",
 ) -> dict:
     tmp = tempfile.mkdtemp(prefix="muster-bench-interop-")
     os.environ["MUSTER_DATA"] = tmp
@@ -191,6 +221,10 @@ def run(
     import django
 
     django.setup()
+    if not beside:  # every chunk screened in this process, after it commits
+        from django.conf import settings
+
+        settings.MUSTER = {**(settings.MUSTER or {}), "IMPORT_SCREEN_BESIDE_FROM": 10**9}
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -211,20 +245,22 @@ def run(
     point = Facility.objects.create(name="Reception Point 1", kind="reception_point")
 
     t = time.perf_counter()
-    households = _households(count, seed)
-    path = _write(households, Path(tmp) / f"export.{fmt}", fmt)
+    path = Path(export) if export else Path(tmp) / f"export.{fmt}"
+    if not path.exists():  # --export: made once, read by the runs after
+        _write(_households(count, seed), path, fmt)
     prepared = time.perf_counter() - t
     size_mb = path.stat().st_size / 2**20
-    persons_in_file = sum(len(h["members"]) for h in households)
-    del households
 
     t, cpu = time.perf_counter(), time.process_time()
     batch = read_export(path)
     read_s, read_cpu_s = time.perf_counter() - t, time.process_time() - cpu
+    persons_in_file = sum(len(s.members) for s in batch.submissions)
 
     imp = intake.start_import(file_name=path.name, reception_point=point, by=None)
     spent = _time_phases() if phases else {}
+    waited = _time_waiting()
     server = _server_cpu()
+    children = _children_cpu()
     cpu = time.process_time()
     t = time.perf_counter()
     last = [t]
@@ -238,7 +274,7 @@ def run(
     if profile:
         import cProfile
 
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)  # CPU: wall waits on a busy machine
         profiler.runcall(
             intake.import_submissions, imp, batch, by=None, on_progress=progress, bulk=bulk
         )
@@ -247,6 +283,8 @@ def run(
         intake.import_submissions(imp, batch, by=None, on_progress=progress, bulk=bulk)
     import_s = time.perf_counter() - t
     import_cpu_s = time.process_time() - cpu
+    # The screening process beside the import (forked, waited for before the import returns).
+    beside_cpu_s = _children_cpu() - children
     server_cpu_s = _server_cpu() - server if server is not None else None
     spent = {name: round(s, 1) for name, s in spent.items()}
     from muster.audit.services import verify
@@ -277,6 +315,9 @@ def run(
         # CPU time of this process (SQLite and screening run in it): what the import costs,
         # whatever else the machine is doing; wall time waits for the CPU on a busy machine.
         "import_cpu_s": round(import_cpu_s, 1),
+        "screening_process_cpu_s": round(beside_cpu_s, 1),
+        # Wall time the import waited, after its last chunk, for the screening beside it.
+        "waited_for_screening_s": round(waited[0], 1),
         **({"server_cpu_s": round(server_cpu_s, 1)} if server_cpu_s is not None else {}),
         **({"phases_cpu_s": spent} if spent else {}),
         "imported": imp.imported,
@@ -288,11 +329,15 @@ def run(
         "reimport_duplicates": run2.duplicates,
         "reimport_imported": run2.imported,
         "peak_rss_mb": round(_rss_mb()),
+        "screening_process_peak_rss_mb": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        ),
         "audit_chain": f"{'verifies' if chain.ok else 'BROKEN'} ({chain.count} events)",
         "screening": screening,
         "bulk": bulk,
         "database": "postgresql" if database_url else "sqlite",
         "counter_triggers": counter_triggers,
+        "screening_beside": beside,
         "refusals": "; ".join(f"{n} x {why}" for why, n in reasons.most_common(5)),
     }
 
@@ -326,6 +371,16 @@ def main() -> None:
         action="store_true",
         help="drop the report counters' triggers from the scratch database (to see their cost)",
     )
+    parser.add_argument(
+        "--screen-inline",
+        action="store_true",
+        help="screen each chunk in the importing process after it commits, not beside the writing",
+    )
+    parser.add_argument(
+        "--export",
+        default="",
+        help="the export file: written there if missing, else read as it is (same households)",
+    )
     args = parser.parse_args()
     out = run(
         args.households,
@@ -337,12 +392,19 @@ def main() -> None:
         args.database_url,
         args.phases,
         not args.no_counter_triggers,
+        not args.screen_inline,
+        args.export,
     )
     for key, value in out.items():
         print(f"{key}\t{value}")
     total = out["read_s"] + out["import_s"]
     verdict = "within" if total <= TARGET_SECONDS else "OVER"
     print(f"read + import: {total:.1f} s ({verdict} the {TARGET_SECONDS:.0f} s target)")
+    # On a machine others share, wall time waits for a core: the CPU of the importing process
+    # (read + import) is what it needs at least; the screening process runs beside it.
+    cpu = out["read_cpu_s"] + out["import_cpu_s"]
+    print(f"read + import, CPU of the importing process: {cpu:.1f} s", end="")
+    print(f" (+ {out['screening_process_cpu_s']:.1f} s in the screening process beside it)")
 
 
 if __name__ == "__main__":

@@ -266,7 +266,8 @@ def test_match_missing_file_is_an_error_not_a_traceback(tmp_path: Path) -> None:
 def test_a_sparse_record_does_not_chain_two_different_men_into_one_person() -> None:
     # "Muhammad son of Jasim, 1985" with nothing else fits both men; the two full records were
     # compared and clearly differ (other grandfather, family, mother, birthday), so they stay
-    # apart however well the sparse record fits each.
+    # apart however well the sparse record fits each, and the sparse record, which fits both
+    # alike, joins neither (cluster.unambiguous_pairs).
     common = {"given_name": "Muhammad", "father_name": "Jasim", "sex": "M", "birth_year": "1985",
               "nationality": "IRQ", "place_of_origin": "Tal Afar"}  # fmt: skip
     obeidi = {**common, "record_id": "obeidi", "grandfather_name": "Hamad",
@@ -278,7 +279,22 @@ def test_a_sparse_record_does_not_chain_two_different_men_into_one_person() -> N
     clusters = dedupe([obeidi, sparse, jubouri], train=False).clusters
 
     assert clusters["obeidi"] != clusters["jubouri"]
-    assert clusters["sparse"] in (clusters["obeidi"], clusters["jubouri"])
+    assert clusters["sparse"] not in (clusters["obeidi"], clusters["jubouri"])
+
+
+def test_a_sparse_record_that_fits_one_man_better_joins_him() -> None:
+    # The same sparse record with the family name of one of the two men: no longer alike.
+    common = {"given_name": "Muhammad", "father_name": "Jasim", "sex": "M", "birth_year": "1985",
+              "nationality": "IRQ", "place_of_origin": "Tal Afar"}  # fmt: skip
+    obeidi = {**common, "record_id": "obeidi", "grandfather_name": "Hamad",
+              "family_name": "al-Obeidi", "mother_name": "Fatima", "date_of_birth": "1985-03-02"}  # fmt: skip
+    sparse = {**common, "record_id": "sparse", "family_name": "al-Obeidi"}
+    jubouri = {**common, "record_id": "jubouri", "grandfather_name": "Saleh",
+               "family_name": "al-Jubouri", "mother_name": "Zainab", "date_of_birth": "1985-11-20"}  # fmt: skip
+
+    clusters = dedupe([obeidi, sparse, jubouri], train=False).clusters
+
+    assert clusters["sparse"] == clusters["obeidi"] != clusters["jubouri"]
 
 
 def test_a_russian_passport_and_a_reception_record_of_one_man_are_one_person() -> None:

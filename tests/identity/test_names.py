@@ -146,6 +146,12 @@ OTHER_SCHOOLS = [
     ("family", "Sharipov", "شريبوف"),
     ("given", "Shivan", "شفان"),
     ("family", "Schneider", "شنايدر"),
+    # A German residents' office (ch for kha, dsch for jim, v for waw) and a Turkish register.
+    ("given", "Chalid", "Halid"),
+    ("given", "Chadidscha", "Hadica"),
+    ("given", "Nadschah", "Nacah"),
+    ("given", "Vidad", "Widad"),
+    ("given", "Cholud", "Holud"),
 ]
 
 

@@ -25,13 +25,29 @@ def caseworker_api(db):
     return factories.api_as("tracing_caseworker")
 
 
-def test_a_caseworker_opens_reads_and_works_a_request(abducted, caseworker_api):
+@pytest.fixture
+def found(django_capture_on_commit_callbacks):
+    """POST find: queued (202, the request ``searching``), matched once the request's transaction
+    commits (the worker's job, run at once here); returns the candidates then read."""
+
+    def search(api, number):
+        with django_capture_on_commit_callbacks(execute=True) as queued:
+            response = api.post(f"{LIST}{number}/find/")
+            assert response.status_code == 202, response.content
+            assert response.json()["searching"] is True and response.json()["number"] == number
+            assert not TracingCandidate.objects.filter(request__number=number).exists()
+        assert len(queued) == 1
+        assert api.get(f"{LIST}{number}/").json()["searching"] is False
+        return api.get(f"{LIST}{number}/candidates/").json()
+
+    return search
+
+
+def test_a_caseworker_opens_reads_and_works_a_request(abducted, caseworker_api, found):
     _girl, woman = abducted
     user, api = caseworker_api
     number = _opened(api, WOMAN_REQUEST)
-    found = api.post(f"{LIST}{number}/find/")
-    assert found.status_code == 200
-    best = found.json()[0]
+    best = found(api, number)[0]
     assert best["person"]["number"] == woman.number and best["confident"]
     assert best["person"]["mother_name"] == "Shami"
     assert best["explanation"]["father_name"]["level"] == "agree"
@@ -53,7 +69,7 @@ def test_a_caseworker_opens_reads_and_works_a_request(abducted, caseworker_api):
     assert decided.status_code == 200 and decided.json()["status"] == "confirmed"
     assert api.get(f"{LIST}{number}/").json()["linked_person"] == woman.number
     reads = AuditEvent.objects.filter(action="tracing.request.read", actor_id=user.pk)
-    assert reads.count() == 2
+    assert reads.count() == 3
     listed = AuditEvent.objects.get(action="tracing.candidates.read")
     assert woman.pk in listed.detail["person_ids"]
     assert AuditEvent.objects.filter(
@@ -63,12 +79,12 @@ def test_a_caseworker_opens_reads_and_works_a_request(abducted, caseworker_api):
 
 @pytest.mark.parametrize("role", OTHER_ROLES)
 def test_other_roles_cannot_read_a_request_or_learn_a_person_is_sought(
-    role, abducted, caseworker_api, facilities
+    role, abducted, caseworker_api, facilities, found
 ):
     girl, _ = abducted
     _user, api = caseworker_api
     number = _opened(api, GIRL_REQUEST)
-    api.post(f"{LIST}{number}/find/")
+    found(api, number)
     candidate = TracingCandidate.objects.get(request__number=number, person=girl)
     facility = facilities["reception"] if role == "camp_manager" else None
     _other, other = factories.api_as(role, facility=facility)
@@ -115,15 +131,11 @@ def test_bad_input_is_a_400_with_codes_and_writes_nothing(caseworker_api):
     assert api.get(f"{LIST}TRNOSUCH/").status_code == 404
 
 
-def test_four_eyes_over_the_api_same_caseworker_twice_is_refused(abducted, caseworker_api):
+def test_four_eyes_over_the_api_same_caseworker_twice_is_refused(abducted, caseworker_api, found):
     girl, _ = abducted
     _one, first = caseworker_api
     number = _opened(first, GIRL_REQUEST)
-    cand = next(
-        c
-        for c in first.post(f"{LIST}{number}/find/").json()
-        if c["person"]["number"] == girl.number
-    )
+    cand = next(c for c in found(first, number) if c["person"]["number"] == girl.number)
     url = f"/api/tracing-candidates/{cand['id']}/decision/"
     body = {"decision": "confirm", "reason": "her mother's name and Kocho"}
     assert first.post(url, body).json()["pending_second"] is True
@@ -160,3 +172,17 @@ def test_the_api_is_in_the_openapi_schema(caseworker_api):
     assert "/api/tracing-requests/" in paths
     assert "/api/tracing-requests/{number}/reunify/" in paths
     assert "/api/tracing-candidates/{id}/decision/" in paths
+
+
+def test_find_on_a_closed_request_is_refused_and_queues_nothing(
+    abducted, caseworker_api, django_capture_on_commit_callbacks
+):
+    _user, api = caseworker_api
+    number = _opened(api, GIRL_REQUEST)
+    assert api.post(f"{LIST}{number}/close/", {"reason": "found by the family"}).status_code == 200
+    with django_capture_on_commit_callbacks() as queued:
+        refused = api.post(f"{LIST}{number}/find/")
+    assert refused.status_code == 400
+    assert refused.json()["codes"] == {"status": ["request_not_active"]}
+    assert not [q for q in queued if "match_request_task" in repr(q)]
+    assert not TracingCandidate.objects.filter(request__number=number).exists()

@@ -68,6 +68,30 @@ def test_search_again_is_queued_and_the_page_says_so_until_the_worker_is_done(
     assert event.actor_id == caseworkers[1].pk and event.object_id == str(req.pk)
 
 
+def test_the_api_find_is_queued_to_the_worker_not_matched_in_the_request(
+    transactional_db, settings, abducted, caseworkers
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    services.reset()
+    girl, _woman = abducted
+    req = services.open_request(GIRL_REQUEST, by=caseworkers[0])
+    DBTaskResult.objects.all().delete()  # as if the worker had searched once already
+    api = factories.JsonClient(factories.signed_in(caseworkers[1]))
+
+    response = api.post(f"/api/tracing-requests/{req.number}/find/")
+    assert response.status_code == 202 and response.json()["searching"] is True
+    queued = [r.task_path.rsplit(".", 1)[-1] for r in DBTaskResult.objects.all()]
+    assert queued == ["match_request_task"]
+    assert not req.candidates.exists()  # nothing matched, no index built, in the API request
+    assert services.registry.REGISTRY.index is None
+
+    worker.run(batch=True)
+
+    assert api.get(f"/api/tracing-requests/{req.number}/").json()["searching"] is False
+    listed = api.get(f"/api/tracing-requests/{req.number}/candidates/").json()
+    assert girl.number in [c["person"]["number"] for c in listed]
+
+
 def test_a_confirmation_re_weighs_the_other_requests_in_the_worker(
     transactional_db, settings, abducted, caseworkers, facilities
 ):

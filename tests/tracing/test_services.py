@@ -50,7 +50,7 @@ def test_a_renamed_child_is_found_under_the_captors_name(abducted, caseworkers):
     assert req.is_child
     best = req.candidates.order_by("rank").first()
     # Ranked first among two thousand on her mother's name, the place and an age that grew; not
-    # "confident" (24 bits): a caseworker verifies, the request stays open.
+    # "confident" (25 bits): a caseworker verifies, the request stays open.
     assert best.person == girl and best.rank == 1 and best.score >= 16
     assert best.explanation["mother_name"]["level"] == "agree"
     assert best.explanation["given_name"]["level"] == "agree"  # the captors' name, given as such
@@ -78,7 +78,8 @@ def test_a_new_registration_is_checked_against_the_open_requests(
     with django_capture_on_commit_callbacks(execute=True):
         req = services.open_request(WOMAN_REQUEST, by=caseworkers[0])
     req.refresh_from_db()
-    assert req.status == Status.OPEN and not req.candidates.exists()  # nobody registered yet
+    # She is not registered yet: at most a weak candidate (her village and year, no name).
+    assert req.status == Status.OPEN and not req.candidates.filter(confident=True).exists()
     with django_capture_on_commit_callbacks(execute=True):
         hh = factories.household(
             [dict(m) for m in WOMAN],
@@ -86,8 +87,8 @@ def test_a_new_registration_is_checked_against_the_open_requests(
             by=make_user("registration_officer"),
         )
     req.refresh_from_db()
-    cand = req.candidates.get()
-    assert cand.person == hh.members.get() and cand.confident
+    cand = req.candidates.get(person=hh.members.get())
+    assert cand.confident and cand.rank == 1
     assert req.status == Status.CANDIDATE_FOUND
     assert AuditEvent.objects.filter(action="tracing.registration.check", object_id=str(req.pk))
 

@@ -54,6 +54,10 @@ class MusterSettings:
     # A file of Kobo / ODK submissions holding at most this many is imported while the officer
     # waits; a larger one goes to the background worker, its progress shown on the page.
     IMPORT_IN_REQUEST_MAX: int = 100
+    # An import of at least this many households to register is screened beside the writing: each
+    # chunk scored in a second process while the next is written (where the system can fork one);
+    # a smaller one chunk after chunk, in the importing process.
+    IMPORT_SCREEN_BESIDE_FROM: int = 1000
 
 
 _NAMES = frozenset(f.name for f in fields(MusterSettings))

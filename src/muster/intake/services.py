@@ -1,6 +1,7 @@
 """The verbs of reception: register a household at a reception point (people, placement, screening),
 one typed at the table or many submitted from KoboToolbox / ODK and imported from a file."""
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 from django.core.exceptions import ValidationError
@@ -10,12 +11,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
+from muster.core.conf import conf
 from muster.core.rows import insert_rows
 from muster.custody import services as custody
 from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility
 from muster.intake.audit_actions import IntakeAction
 from muster.intake.kobo import (
+    DUPLICATE,
+    IMPORTED,
+    REFUSED,
     ImportBatch,
     Submission,
     check_submissions,
@@ -27,7 +32,11 @@ from muster.intake.models import ImportedSubmission, SubmissionImport
 from muster.people import services as people
 from muster.people.audit_actions import PeopleAction
 from muster.people.models import PROTECTION_FLAGS, Household, Person
-from muster.people.signals import household_registered
+from muster.people.signals import (
+    household_registered,
+    registrations_finished,
+    registrations_started,
+)
 from muster.people.validation import clean_household
 
 
@@ -239,28 +248,37 @@ def import_submissions(
     todo = batch.accepted
     settled = len(batch.submissions) - len(todo)
     run.done = settled
-    for start in range(0, len(todo), chunk):
-        part = todo[start : start + chunk]
-        with transaction.atomic():
-            if not (bulk and _import_bulk(part, run, lookup, by, request)):
-                for sub in part:
-                    _import_one(
-                        sub,
-                        run,
-                        lookup.get(sub.reception_point) or run.reception_point,
-                        by,
-                        request,
-                    )
-            run.done = settled + start + len(part)
-            _save_counts(run, batch)
-        if on_progress is not None:
-            on_progress(run)
+    counts = _tally([s for s in batch.submissions if not s.ok])
+    # Chunks committed one by one (not inside a caller's transaction): screened beside the writing.
+    beside = (
+        bulk
+        and len(todo) >= max(conf().IMPORT_SCREEN_BESIDE_FROM, 1)
+        and not transaction.get_connection().in_atomic_block
+    )
+    if beside:
+        registrations_started.send(sender=SubmissionImport)
+    try:
+        for start in range(0, len(todo), chunk):
+            part = todo[start : start + chunk]
+            with transaction.atomic():
+                if not (bulk and _import_bulk(part, run, lookup, by, request)):
+                    for sub in part:
+                        point = lookup.get(sub.reception_point) or run.reception_point
+                        _import_one(sub, run, point, by, request)
+                run.done = settled + start + len(part)
+                counts += _tally(part)
+                _save_counts(run, counts, len(batch.orphans))
+            if on_progress is not None:
+                on_progress(run)
+    finally:
+        if beside:  # returns once every chunk written has been screened
+            registrations_finished.send(sender=SubmissionImport)
     with transaction.atomic():
         run.status = SubmissionImport.Status.DONE
         run.finished_at = timezone.now()
         run.report = report_rows(batch)
         run.data = None
-        _save_counts(run, batch, "status", "finished_at", "report", "data")
+        _save_counts(run, counts, len(batch.orphans), "status", "finished_at", "report", "data")
         audit.record(
             IntakeAction.IMPORT,
             actor=by,
@@ -364,12 +382,17 @@ def _import_one(sub: Submission, run: SubmissionImport, point: Facility, by, req
         sub.household = household.number
 
 
-def _save_counts(run: SubmissionImport, batch: ImportBatch, *fields: str) -> None:
-    imported = batch.imported
-    run.imported = len(imported)
-    run.persons = sum(len(s.members) for s in imported)
-    run.duplicates = len(batch.duplicates)
-    run.refused = len(batch.refused) + len(batch.orphans)
+def _tally(submissions: Iterable[Submission]) -> Counter:
+    """Submissions by status (``IMPORTED``, ``DUPLICATE``, ``REFUSED``), and the persons imported:
+    kept chunk by chunk, not counted again over the whole file after each."""
+    counts = Counter(s.status for s in submissions)
+    counts["persons"] = sum(len(s.members) for s in submissions if s.status == IMPORTED)
+    return counts
+
+
+def _save_counts(run: SubmissionImport, counts: Counter, orphans: int, *fields: str) -> None:
+    run.imported, run.persons = counts[IMPORTED], counts["persons"]
+    run.duplicates, run.refused = counts[DUPLICATE], counts[REFUSED] + orphans
     run.save(update_fields=["done", "imported", "persons", "duplicates", "refused", *fields])
 
 

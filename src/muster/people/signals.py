@@ -12,3 +12,11 @@ household_registered = Signal()
 #: names of the fields that changed), when a correction changed anything. Tracing checks the
 #: corrected record against the open requests again, as it does a new registration.
 person_corrected = Signal()
+
+#: Sent by an import before it registers many households in a row, chunk after chunk, each chunk
+#: committed on its own; ``registrations_finished`` after the last (also when it stopped on an
+#: error). In between, a receiver may do what it defers on ``household_registered`` beside the
+#: import instead of in its way (screening scores each chunk in a second process while the next is
+#: written); once ``registrations_finished`` has returned, that work is done.
+registrations_started = Signal()
+registrations_finished = Signal()

@@ -18,3 +18,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_counters_in_place, sender=self)
+        from muster.core import rows
+        from muster.reports.counter_triggers import BULK_TABLES, BulkInsertCounts
+
+        for table in BULK_TABLES:  # an import's persons and placements counted once per insert
+            rows.BULK_INSERT_HOOKS[table] = BulkInsertCounts(table)

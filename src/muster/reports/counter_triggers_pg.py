@@ -35,9 +35,13 @@ def _p_apply(table: str, keys: str, value: str, deltas: list[str]) -> str:
     )
 
 
-def postgresql() -> list[str]:
+def statement_bodies(vendor: str = "postgresql") -> dict[tuple[str, str], list[str]]:
+    """Per trigger (table, kind + op), the statements that count a whole statement's rows from
+    ``new_rows`` and ``old_rows``: PostgreSQL's transition tables, or on SQLite a bulk insert's
+    rows given as ``new_rows`` (:func:`muster.reports.counter_triggers.count_bulk_insert`)."""
+
     def b(col):
-        return bucket_sql(col, "postgresql")
+        return bucket_sql(col, vendor)
 
     current = f"LEFT JOIN {DECISION} cd ON cd.person_id = {{}} AND cd.is_current"
 
@@ -73,13 +77,13 @@ def postgresql() -> list[str]:
 
     def placement_pop(rows, sign):
         return (
-            f"SELECT {population_key_sql('r', 'p', 'postgresql')}, {sign} AS d FROM {rows} r "
+            f"SELECT {population_key_sql('r', 'p', vendor)}, {sign} AS d FROM {rows} r "
             f"JOIN {PERSON} p ON p.id = r.person_id WHERE r.state = 'placed' AND r.is_current"
         )
 
     def person_pop(rows, sign):
         return (
-            f"SELECT {population_key_sql('pl', 'r', 'postgresql')}, {sign} AS d FROM {rows} r "
+            f"SELECT {population_key_sql('pl', 'r', vendor)}, {sign} AS d FROM {rows} r "
             f"JOIN {PLACEMENT} pl ON pl.person_id = r.id AND pl.is_current "
             "AND pl.state = 'placed'"
         )
@@ -87,7 +91,7 @@ def postgresql() -> list[str]:
     def line_rec(rows, sign):
         return (
             f"SELECT r.movement_id AS movement_id, "
-            f"{bucket_after_sql('r.resolved_at', 'postgresql')} AS bucket, {sign} AS d "
+            f"{bucket_after_sql('r.resolved_at', vendor)} AS bucket, {sign} AS d "
             f"FROM {rows} r WHERE r.outcome = 'received'"
         )
 
@@ -158,6 +162,11 @@ def postgresql() -> list[str]:
         bodies[(LINE, op)] = [
             _p_apply(RECEIPTS, "movement_id, bucket", "lines", [line_rec(*r) for r in rows])
         ]
+    return bodies
+
+
+def postgresql() -> list[str]:
+    bodies = statement_bodies("postgresql")
     events = {"ins": "INSERT", "upd": "UPDATE", "del": "DELETE"}
     referencing = {
         "ins": "NEW TABLE AS new_rows",

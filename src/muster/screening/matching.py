@@ -129,35 +129,43 @@ class _Registry:
                 self.correction_mark = last or 0
                 self._load_persons(Person.objects.filter(merged_into__isnull=True))
                 return self.index
-            new = {p.pk: p for p in registered if p.pk > self.person_mark}
-            if new:
-                self._take_in(new, records or {})
-            else:
-                self._load_persons(Person.objects.filter(id__gt=self.person_mark))
-            corrected = list(
-                PersonCorrection.objects.filter(id__gt=self.correction_mark).values_list(
-                    "id", "person_id"
-                )
-            )
-            if corrected:
-                self.correction_mark = max(i for i, _ in corrected)
-                ids = {pid for _, pid in corrected}
-                for row in Person.objects.filter(id__in=ids).values(*PERSON_FIELDS):
-                    self.index.add(person_record(row))
+            for row in self.changes(registered, records or {}, self):
+                self.index.add(row)
             return self.index
 
-    def _take_in(self, registered: dict[int, Person], records: Mapping[int, Mapping]) -> None:
-        """Index the persons registered since the watermark, in the order of their ids (as
-        :meth:`_load_persons` would): ``registered`` as they are, the others read."""
-        since = Person.objects.filter(id__gt=self.person_mark)
-        others = set(since.values_list("id", flat=True)) - set(registered)
-        rows = {pk: records.get(pk) or person_record(p) for pk, p in registered.items()}
-        if others:
-            for row in Person.objects.filter(id__in=others).values(*PERSON_FIELDS):
+    @staticmethod
+    def changes(
+        registered: Sequence[Person], records: Mapping[int, object], marks
+    ) -> list[dict[str, str]]:
+        """The records an index in step up to ``marks`` (``person_mark``, ``correction_mark``:
+        this registry, or an index kept elsewhere) takes in now, in the order :meth:`sync` adds
+        them; the marks move past them. ``registered``: taken as they are, each given as
+        ``records`` gives it (its record; the screening beside an import gives its id and makes
+        the record over there), else made; the database is asked only which other persons came
+        meanwhile, and which were corrected."""
+        since = Person.objects.filter(id__gt=marks.person_mark)
+        new = {p.pk: p for p in registered if p.pk > marks.person_mark}
+        rows = {pk: records.get(pk) or person_record(p) for pk, p in new.items()}
+        others = set(since.values_list("id", flat=True)) - set(new) if new else None
+        if others or others is None:
+            read = since if others is None else Person.objects.filter(id__in=others)
+            for row in read.values(*PERSON_FIELDS).iterator(chunk_size=5000):
                 rows[row["id"]] = person_record(row)
-        for pk in sorted(rows):
-            self.index.add(rows[pk])
-        self.person_mark = max(self.person_mark, *rows)
+        if rows:
+            marks.person_mark = max(marks.person_mark, *rows)
+        out = [rows[pk] for pk in sorted(rows)]
+        corrected = list(
+            PersonCorrection.objects.filter(id__gt=marks.correction_mark).values_list(
+                "id", "person_id"
+            )
+        )
+        if corrected:
+            marks.correction_mark = max(i for i, _ in corrected)
+            ids = {pid for _, pid in corrected}
+            out += [
+                person_record(r) for r in Person.objects.filter(id__in=ids).values(*PERSON_FIELDS)
+            ]
+        return out
 
     def add(self, persons: Iterable) -> None:
         """Add just-registered persons (after their transaction committed)."""
@@ -174,7 +182,7 @@ class _Registry:
 
     # -- reference lists ------------------------------------------------------------------
     @staticmethod
-    def _current_signature() -> tuple:
+    def current_signature() -> tuple:
         return tuple(
             ReferenceList.objects.filter(is_current=True)
             .order_by("id")
@@ -198,7 +206,7 @@ class _Registry:
         handed to ``after_lists_rebuilt`` once the new index is in place, so nobody escapes the
         new list.
         """
-        signature = self._current_signature()
+        signature = self.current_signature()
         with self.lock:
             if self.lists_index is not None and signature == self.lists_signature:
                 return self.lists_index
@@ -222,7 +230,7 @@ class _Registry:
 
     def rebuild_in_background(self) -> None:
         """Start building the current lists' index on a background thread (after an import)."""
-        signature = self._current_signature()
+        signature = self.current_signature()
         with self.lock:
             if signature in (self.lists_signature, self.lists_building):
                 return

@@ -202,14 +202,18 @@ class TracingRequestViewSet(PolicyViewSet):
 
     @extend_schema(
         request=None,
-        responses=TracingCandidateSerializer(many=True),
-        description="Match the request against the whole registry again; returns its candidates.",
+        responses={202: TracingRequestSerializer},
+        description="Search the whole registry again for the request, in the background worker "
+        "(as the request page's Search again: the web process would first have to build the "
+        "registry's index). Answers 202 with the request at once; ``searching`` is true until "
+        "the worker is done, then the candidates endpoint shows what it found. A closed or "
+        "reunited request is refused (400).",
     )
     @action(detail=True, methods=["post"])
     def find(self, request, number=None):
-        req = self.get_object()
-        services.find_candidates(req, by=request.user, request=request)
-        return self._candidates(request, req)
+        call_service(request, services.search_again, target=self.get_object)
+        # read again through the query that counts its candidates
+        return Response(self._read(self.get_object()), status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         responses=TracingCandidateSerializer(many=True),

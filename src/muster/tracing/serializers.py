@@ -42,6 +42,7 @@ class TracingRequestSerializer(serializers.ModelSerializer):
     candidate_count = serializers.IntegerField(source="n_candidates", default=None)
     confident_count = serializers.IntegerField(source="n_confident", default=None)
     awaiting_second_officer = serializers.IntegerField(source="n_pending", default=None)
+    searching = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = TracingRequest
@@ -61,6 +62,7 @@ class TracingRequestSerializer(serializers.ModelSerializer):
             "candidate_count",
             "confident_count",
             "awaiting_second_officer",
+            "searching",
             "created_by",
             "created_at",
             "updated_at",

@@ -136,9 +136,9 @@ def place_many(
     _lock_facility(facility)
     _check_capacity(facility, len(persons), override_reason)
     already = set(
-        Placement.objects.filter(person__in=persons, is_current=True).values_list(
-            "person_id", flat=True
-        )
+        Placement.objects.filter(
+            person_id__in=[p.pk for p in persons], is_current=True
+        ).values_list("person_id", flat=True)
     )
     if already:
         raise ValidationError(

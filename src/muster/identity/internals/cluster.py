@@ -91,3 +91,53 @@ def guarded_clusters(
     smallest = np.full(n, n, dtype=np.int64)
     np.minimum.at(smallest, labels, np.arange(n, dtype=np.int64))
     return smallest[labels]
+
+
+def unambiguous_pairs(
+    a: np.ndarray,
+    b: np.ndarray,
+    score: np.ndarray,
+    conflict: Callable[[int, int], bool],
+    margin: float,
+) -> np.ndarray:
+    """Which accepted pairs to cluster: not those of a record that fits two persons alike.
+
+    A record whose best accepted partner and another accepted partner within ``margin`` (of the
+    score, log2 odds) cannot be one person (``conflict``) could be either of them, and the
+    evidence does not say which: joining it to the better one by a hair puts it with the wrong
+    person about as often as with the right one, and brings that person's whole cluster along.
+    Such a record keeps none of its pairs and stays on its own.  Where records carry little (a
+    given name, one more name, a year) and many persons share that much, this is most of
+    what goes wrong (bench/RESULTS.md).
+
+    >>> unambiguous_pairs(np.array([0, 0]), np.array([1, 2]), np.array([5.0, 4.5]),
+    ...                   lambda i, j: {i, j} == {1, 2}, 1.0).tolist()
+    [False, False]
+    """
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    score = np.asarray(score, dtype=np.float64)
+    keep = np.ones(len(a), dtype=bool)
+    if len(a) < 2:
+        return keep
+    ends = np.concatenate([a, b])
+    other = np.concatenate([b, a])
+    weight = np.concatenate([score, score])
+    pair = np.concatenate([np.arange(len(a))] * 2)
+    order = np.lexsort((-weight, ends))
+    ends, other, weight, pair = ends[order], other[order], weight[order], pair[order]
+    first = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]])
+    best = np.repeat(first, np.diff(np.r_[first, len(ends)]))
+    # A rival: another partner of the same record, within the margin of its best one.
+    rivals = np.flatnonzero((np.arange(len(ends)) != best) & (weight[best] - weight < margin))
+    ambiguous = set()
+    for k in rivals.tolist():
+        s = int(best[k])
+        if s not in ambiguous and conflict(int(other[s]), int(other[k])):
+            ambiguous.add(s)
+    for s in ambiguous:
+        stop = s + 1
+        while stop < len(ends) and ends[stop] == ends[s]:
+            stop += 1
+        keep[pair[s:stop]] = False
+    return keep

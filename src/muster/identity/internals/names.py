@@ -14,7 +14,8 @@ The original text is never changed; every key here is derived from it.  A name g
 - ``skeleton``: consonants only, the common ground of Arabic script (which writes no short
   vowels) and Latin (which does not mark long ones).  Used for cross-script comparison when
   the table does not know the name.  ``skeleton2`` reads th, g, kh and c as
-  other schools do (dhal, qaf, hah, jim); a skeleton comparison accepts either.
+  other schools do (dhal, qaf, hah, jim), and the German school's dsch, sch, ch, j, v and s;
+  a skeleton comparison accepts either.
 - ``broad``: consonant classes that far schools of transliteration share (``broad_key``);
   used for blocking, and as a weak ("typo") agreement.
 
@@ -157,7 +158,17 @@ _RULES_KEY2 = [(re.compile("c(?=[eiy])"), "s"), *_RULES]
 # Iraqi and Bedouin speech says it (al-Baggara = البكارة, al-Ugaidi = al-Aqeedi), kh for hah
 # as Russian transliteration writes it (Akhmadov = احمدوف), c for jim as Kurdish Latin writes
 # it (Ciwan = جوان).  Only a skeleton: the keys keep the common reading (Gamal = Jamal).
+# It also reads the German school, whose residents' offices write jim dsch, shin sch, kha ch
+# (as Turkish writes it h), ya j, waw v before a vowel and zay an s before a vowel (Dschamal, Chalid = Halid,
+# Jahja = Yahya, Vidad = Widad, Asisa = Aziza, Chadidscha = Hadica): among the true pairs of a
+# Turkish and a German register these were most of the given names read as different names.
 _RULES_SKELETON2 = [
+    (re.compile("dsch"), "dj"),
+    (re.compile("t?sch"), "sh"),
+    (re.compile("(?<!d)j"), "y"),
+    (re.compile("ch"), "h"),
+    (re.compile("v(?=[aeiou])"), "w"),
+    (re.compile("(?<![a-z])s(?=[aeiou])|(?<=[aeiou])s(?=[aeiou])"), "z"),
     (re.compile("kh"), "h"),
     (re.compile("th"), "d"),
     (re.compile("g(?!h)"), "k"),

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .cluster import guarded_clusters
+from .cluster import guarded_clusters, unambiguous_pairs
 from .comparisons import FIELDS, align_lineage, explanation, field_label, name_level_code
 from .engines import Engine, get_engine
 from .model import Model, comparison_levels, levels_dict
@@ -31,6 +31,9 @@ LINK_THRESHOLD = 0.6
 # put in one cluster through other records: without it, pairs A-B and B-C joined records A and
 # C that were compared and clearly differ (it raised precision a good deal: bench/RESULTS.md, "Figures behind the engine's constants").
 NON_MATCH_WEIGHT = -10.0
+# A record whose best accepted partner and another within this many bits of it are two
+# persons is left on its own (cluster.unambiguous_pairs).
+AMBIGUITY_MARGIN = 1.0
 
 
 @dataclass
@@ -323,12 +326,15 @@ def dedupe(
     clock.lap("training")
     accepted, weight = _score(arrays, gamma, fitted, threshold, frame, frame, prepared, prepared)
     clock.lap("prediction")
+    conflict = record_conflicts(prepared, arrays["rid_l"], arrays["rid_r"], weight)
+    a, b, w = accepted.left_rows, accepted.right_rows, accepted.match_weight
+    clear = unambiguous_pairs(a, b, w, conflict, AMBIGUITY_MARGIN)
     labels = guarded_clusters(
         len(prepared),
-        accepted.left_rows,
-        accepted.right_rows,
-        accepted.match_weight,
-        record_conflicts(prepared, arrays["rid_l"], arrays["rid_r"], weight),
+        a[clear],
+        b[clear],
+        w[clear],
+        conflict,
         record_conflicts(prepared, given_only=True),
     )
     ids = prepared["record_id"].to_numpy()

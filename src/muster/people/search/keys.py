@@ -34,10 +34,12 @@ def _spellings(text: str) -> list[str]:
     return spellings
 
 
-def _tokens(text: str, parts: tuple[str, ...]) -> list[str]:
-    return [
+# Remembered: names repeat (a bulk import keys a hundred thousand persons of a few thousand names).
+@lru_cache(maxsize=200_000)
+def _tokens(text: str, parts: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(
         t for spelling in _spellings(text) for part in parts for t in name_tokens(spelling, part)
-    ]
+    )
 
 
 def person_name_key(given: str, father: str = "", grandfather: str = "", family: str = "") -> str:

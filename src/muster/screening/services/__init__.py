@@ -4,9 +4,10 @@ Muster never assigns a category by itself: every decision names the officer and 
 "held" takes effect only when a second officer approves it. Screening only proposes (hits); an
 officer decides, and every decision is kept with its reason.
 
-Three sub-domains, one module each: ``categories`` (decide, approve, refuse), ``runs`` (screening
-persons at registration and in batch, failed runs) and ``adjudication`` (the hit queue, decisions,
-merges). Import the verbs from here: ``from muster.screening import services as screening``."""
+Three sub-domains: ``categories`` (decide, approve, refuse), ``runs`` (screening persons at
+registration and in batch; ``run_states``: a run started, finished or failed; ``beside``: a long
+import's chunks scored in a second process while it writes the next) and ``adjudication`` (the
+hit queue, decisions, merges). Import the verbs from here: ``from muster.screening import services as screening``."""
 
 from muster.screening.services.adjudication import (
     OPEN_STATUSES,
@@ -26,16 +27,18 @@ from muster.screening.services.categories import (
     pending_category,
     refuse_category,
 )
-from muster.screening.services.runs import (
-    BATCH_CHUNK,
+from muster.screening.services.run_states import (
     WorkerLost,
     fail_abandoned_run,
     failed_runs,
+    unscreened_since_failure,
+)
+from muster.screening.services.runs import (
+    BATCH_CHUNK,
     on_household_registered,
     run_batch_rescreen,
     screen_persons,
     screen_registration,
-    unscreened_since_failure,
 )
 
 __all__ = [

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.utils import timezone
 
 from muster.audit import services as audit
@@ -18,6 +18,11 @@ from muster.screening.models import (
     Hit,
     ReferenceEntry,
     ScreeningRun,
+)
+from muster.screening.services.run_states import (
+    fail_run,
+    finish_run,
+    start_run,
 )
 
 logger = logging.getLogger("muster.screening.services")
@@ -68,7 +73,6 @@ def screen_persons(
     persons = [p for p in persons if not p.merged_into_id]
     if not persons:
         return []
-    found: list[tuple[Person, Candidate, str]] = []  # (person, candidate, kind)
     # Bring the indexes up to date once for the whole call, not once per person.
     registry_index = matching.REGISTRY.sync() if registry else None
     if lists and lists_index is None:
@@ -76,12 +80,29 @@ def screen_persons(
     # Every person's candidates scored in one pass (a chunk of an import: hundreds of persons).
     made = records or {}
     records = [made.get(p.pk) or matching.person_record(p) for p in persons]
-    if registry:
-        each = matching.registry_candidates_many(records, index=registry_index)
-        found += [(person, c, "dup") for person, cs in zip(persons, each, strict=True) for c in cs]
-    if lists:
-        each = matching.list_candidates_many(records, index=lists_index)
-        found += [(person, c, "ref") for person, cs in zip(persons, each, strict=True) for c in cs]
+    return propose_hits(
+        persons,
+        matching.registry_candidates_many(records, index=registry_index) if registry else None,
+        matching.list_candidates_many(records, index=lists_index) if lists else None,
+        run=run,
+        by=by,
+    )
+
+
+def propose_hits(
+    persons: Sequence[Person],
+    registry_found: Sequence[Sequence[Candidate]] | None,
+    list_found: Sequence[Sequence[Candidate]] | None,
+    *,
+    run: ScreeningRun | None = None,
+    by=None,
+) -> list[Hit]:
+    """The hits for persons' candidates (``registry_found`` / ``list_found``: each person's, in
+    the order of ``persons``; None: not searched), as :func:`screen_persons` proposes them."""
+    found: list[tuple[Person, Candidate, str]] = []  # (person, candidate, kind)
+    for kind, each in (("dup", registry_found), ("ref", list_found)):
+        if each is not None:
+            found += [(p, c, kind) for p, cs in zip(persons, each, strict=True) for c in cs]
     if not found:
         return []
 
@@ -213,23 +234,11 @@ def screen_registration(
     the screening queue shows it: a crash must never read as "no hits". The next batch re-screen
     catches up.
     """
-    try:
-        now = timezone.now()
-        run = ScreeningRun.objects.create(
-            kind=ScreeningRun.Kind.REGISTRATION,
-            status=ScreeningRun.Status.RUNNING,
-            total=len(person_ids),
-            created_at=now,
-            started_at=now,
-        )
-    except Exception as exc:  # noqa: BLE001 - screening must never break a registration
-        logger.error("screening run could not start (%s)", type(exc).__name__)
+    run = start_run(len(person_ids))
+    if run is None:
         return None
     try:
-        wanted = set(person_ids)
-        persons = [p for p in persons if p.pk in wanted]
-        if len(persons) != len(wanted):
-            persons = list(Person.objects.filter(pk__in=person_ids))
+        persons = registered_persons(person_ids, persons)
         # The registry index takes them in, once, as they are (screen_persons' own sync then
         # finds nothing new).
         # Each person's record made once, for the index and for the scoring.
@@ -242,98 +251,33 @@ def screen_registration(
         )
         with transaction.atomic():
             hits = screen_persons(persons, run=run, lists_index=lists_index, records=records)
-            run.done = len(persons)
-            run.hits_created = len(hits)
-            run.status = ScreeningRun.Status.DONE
-            run.finished_at = timezone.now()
-            run.save()
-            audit.record(
-                ScreeningAction.SCREENING_RUN,
-                obj=run,
-                detail={"kind": run.kind, "persons": len(persons), "hits": len(hits)},
-            )
-        return run
+            return finish_run(run, len(persons), hits)
     except Exception as exc:  # noqa: BLE001 - screening must never break a registration
         logger.error(
             "screening of %d new registration(s) failed (%s); batch re-screen will catch up",
             len(person_ids),
             type(exc).__name__,
         )
-        return _fail_run(run, exc)
+        return fail_run(run, type(exc).__name__)
 
 
-def _fail_run(run: ScreeningRun, exc: Exception) -> ScreeningRun:
-    """Record that ``run`` crashed: on the run and in the audit log (the error's type only)."""
-    ScreeningRun.objects.filter(pk=run.pk).update(
-        status=ScreeningRun.Status.FAILED,
-        finished_at=timezone.now(),
-        hits_created=0,
-        error=type(exc).__name__[:300],
-    )
-    run.refresh_from_db()
-    audit.record(
-        ScreeningAction.SCREENING_RUN,
-        obj=run,
-        detail={"kind": run.kind, "persons": run.total, "status": run.status, "error": run.error},
-    )
-    return run
-
-
-class WorkerLost(Exception):
-    """The process running a screening run died before it finished (killed, power cut)."""
-
-
-def fail_abandoned_run(run: ScreeningRun) -> ScreeningRun:
-    """A run whose worker died mid-way is failed, so that it never reads as still running (nor as
-    "no hits"): its persons count as unscreened until a re-screen succeeds. Hits it had already
-    created stay in the queue. Audited like any failed run."""
-    with transaction.atomic():
-        updated = ScreeningRun.objects.filter(
-            pk=run.pk, status__in=[ScreeningRun.Status.QUEUED, ScreeningRun.Status.RUNNING]
-        ).update(
-            status=ScreeningRun.Status.FAILED,
-            finished_at=timezone.now(),
-            error=WorkerLost.__name__,
-        )
-        run.refresh_from_db()
-        if updated:
-            audit.record(
-                ScreeningAction.SCREENING_RUN,
-                obj=run,
-                detail={
-                    "kind": run.kind,
-                    "persons": run.done,
-                    "status": run.status,
-                    "error": run.error,
-                },
-            )
-    return run
-
-
-def failed_runs() -> QuerySet:
-    """Screening runs that crashed, newest first: until a re-screen succeeds, their persons are
-    unscreened (not "without hits")."""
-    return ScreeningRun.objects.filter(status=ScreeningRun.Status.FAILED).order_by("-created_at")
-
-
-def unscreened_since_failure() -> int:
-    """Persons whose registration screening failed after the last completed batch re-screen."""
-    last_batch = (
-        ScreeningRun.objects.filter(kind=ScreeningRun.Kind.BATCH, status=ScreeningRun.Status.DONE)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    failed = failed_runs().filter(kind=ScreeningRun.Kind.REGISTRATION)
-    if last_batch is not None:
-        failed = failed.filter(created_at__gt=last_batch)
-    return sum(failed.values_list("total", flat=True))
+def registered_persons(person_ids: Sequence[int], persons: Sequence[Person]) -> list[Person]:
+    """The persons of ``person_ids``: those given, or read back if any is missing."""
+    wanted = set(person_ids)
+    persons = [p for p in persons if p.pk in wanted]
+    if len(persons) != len(wanted):
+        persons = list(Person.objects.filter(pk__in=person_ids))
+    return persons
 
 
 def on_household_registered(sender, household, persons, **kwargs) -> None:
+    from muster.screening.services import beside
+
     ids = [p.pk for p in persons]
     persons = list(persons)
-    transaction.on_commit(lambda: screen_registration(ids, persons))
+    # During a long import, handed to the scoring process beside it (services.beside).
+    screen = getattr(beside.active(), "submit", screen_registration)
+    transaction.on_commit(lambda: screen(ids, persons))
 
 
 BATCH_CHUNK = 500
@@ -377,7 +321,7 @@ def run_batch_rescreen(run_id: int, *, chunk: int = BATCH_CHUNK) -> ScreeningRun
     return run
 
 
-def _screen_against_new_lists(person_ids: list[int]) -> None:
+def screen_against_new_lists(person_ids: list[int]) -> None:
     """Screen again, against the lists just rebuilt, persons screened against the previous ones."""
     persons = list(Person.objects.filter(pk__in=person_ids, merged_into__isnull=True))
     if persons:
@@ -385,4 +329,4 @@ def _screen_against_new_lists(person_ids: list[int]) -> None:
             screen_persons(persons, registry=False)
 
 
-matching.REGISTRY.after_lists_rebuilt = _screen_against_new_lists
+matching.REGISTRY.after_lists_rebuilt = screen_against_new_lists

@@ -26,7 +26,9 @@ with the registration's alias, where officers write a birth name the person stil
 
 Birth years: a request gives a birth year, or an age at separation and the date (a 6-year-old
 taken in August 2014 was born in 2007 or 2008); the registry's year is an estimate.  The
-level is the distance in years beyond that uncertainty.
+level is the distance in years beyond that uncertainty.  A registered year without a date of
+birth is read as counted from an age (the registration year less the age in whole years, the
+latest year the person can have been born in), so a year earlier (``ESTIMATE_SHIFT``).
 
 Candidates come from an inverted index (built once) on the name skeletons of mother, given
 name and alias, father and grandfather, each with sex and birth year (the request reads nine

@@ -82,4 +82,4 @@ def request_keys(request) -> set[tuple]:
 def person_keys(record) -> set[tuple]:
     """The index keys of a registered person (a person record)."""
     rec = check_record(record)
-    return set(_block_keys(_person(rec, rec["place_of_origin"])))
+    return set(_block_keys(_person(rec, rec["place_of_origin"], registered=True)))

@@ -29,7 +29,7 @@ def _place_level(q: _Person, p: _Person) -> int:
     return 2 if name_level_code(q.place, p.place) >= 2 else 0
 
 
-def _year_bucket(q: _Query, year: int | None) -> int:
+def _year_bucket(q: _Query, year: float | None) -> int:
     if q.centre is None or year is None:
         return -1
     distance = max(0.0, abs(year - q.centre) - q.slack)

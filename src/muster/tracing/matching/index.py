@@ -60,7 +60,10 @@ class TracingIndex(Claims):
         self._tf_sinjar: list[Counter[str]] = [Counter() for _ in NAME_FIELDS]
         self._n_sinjar = 0
         self._place_tf: Counter[str] = Counter()
-        self._years: Counter[int] = Counter()
+        self._years: Counter[float] = Counter()
+        # The year's chance agreement per (centre, slack) of a request: a few dozen distinct
+        # values, each counted over the registry's years once (until the next registration).
+        self._year_chance: dict[tuple[float, float], tuple[float, ...]] = {}
         self._sex: Counter[str] = Counter()
         self._strings: dict[str, str] = {}
         self._pos: dict[str, int] = {}  # record_id -> its latest position
@@ -76,7 +79,7 @@ class TracingIndex(Claims):
         rec = check_record(record)
         intern = self._strings.setdefault
         row = tuple(intern(rec[c], rec[c]) for c in _SHOWN)
-        person = _person(rec, rec["place_of_origin"])
+        person = _person(rec, rec["place_of_origin"], registered=True)
         pos = len(self._people)
         self._ids.append(rec["record_id"])
         self._pos[rec["record_id"]] = pos
@@ -95,8 +98,9 @@ class TracingIndex(Claims):
             self._place_tf[_place_key(person)] += 1
             if person.place_id:
                 self._place_tf[SINJAR + "*"] += 1
-        if person.year is not None:
-            self._years[person.year] += 1
+        if person.born is not None:
+            self._years[person.born] += 1
+            self._year_chance.clear()
         self._sex[person.sex] += 1
         for key in _block_keys(person):
             self._blocks[key].append(pos)
@@ -203,17 +207,25 @@ class TracingIndex(Claims):
                 district = max(U_FLOOR, self._place_tf[SINJAR + "*"] / n - same)
             u["place"] = (same, max(U_FLOOR, district), max(0.05, 1.0 - same - district))
         if q.centre is not None:
-            known = sum(self._years.values()) or 1
-            buckets = [0.0] * 7
-            for year, count in self._years.items():
-                distance = max(0.0, abs(year - q.centre) - q.slack)
-                d = int(math.ceil(distance - 1e-9))
-                buckets[YEAR_BUCKETS[d] if d < len(YEAR_BUCKETS) else 6] += count
-            u["year"] = tuple(max(U_FLOOR, b / known) for b in buckets)
+            u["year"] = self._year_u(q.centre, q.slack)
         if q.person.sex:
             share = max(0.05, self._sex[q.person.sex] / n)
             u["sex"] = (share, max(0.05, 1.0 - share))
         return u
+
+    def _year_u(self, centre: float, slack: float) -> tuple[float, ...]:
+        """u-probabilities of the year's levels for a request's (centre, slack)."""
+        cached = self._year_chance.get((centre, slack))
+        if cached is None:
+            known = sum(self._years.values()) or 1
+            buckets = [0.0] * 7
+            for year, count in self._years.items():
+                distance = max(0.0, abs(year - centre) - slack)
+                d = int(math.ceil(distance - 1e-9))
+                buckets[YEAR_BUCKETS[d] if d < len(YEAR_BUCKETS) else 6] += count
+            cached = tuple(max(U_FLOOR, b / known) for b in buckets)
+            self._year_chance[(centre, slack)] = cached
+        return cached
 
     def _levels(self, q: _Query, p: _Person) -> dict[str, int]:
         qn, pn, alts = q.person.names, p.names, q.alts
@@ -228,7 +240,7 @@ class TracingIndex(Claims):
             if alts[i] is not None:
                 levels[field] = max(levels[field], _name_level(alts[i], pn[i]))
         levels["place"] = _place_level(q.person, p)
-        levels["year"] = _year_bucket(q, p.year)
+        levels["year"] = _year_bucket(q, p.born)
         sex = q.person.sex
         levels["sex"] = -1 if not sex or not p.sex else (0 if sex == p.sex else 1)
         return levels

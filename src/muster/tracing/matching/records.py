@@ -8,7 +8,7 @@ from datetime import date
 
 from muster.core.parsing import parse_int
 from muster.identity import NameKey, check_record, normalise_name
-from muster.tracing.matching.weights import NAME_FIELDS, REQUEST_FIELDS
+from muster.tracing.matching.weights import ESTIMATE_SHIFT, NAME_FIELDS, REQUEST_FIELDS
 from muster.tracing.places import sinjar_place
 
 
@@ -49,6 +49,9 @@ class _Person:
     year: int | None
     place: NameKey
     place_id: str  # a Sinjar place id, or ""
+    # The birth year as compared (a registered year without a date of birth: counted from an
+    # age, see :data:`ESTIMATE_SHIFT`).
+    born: float | None = None
 
 
 @dataclass(slots=True)
@@ -134,11 +137,17 @@ def _name_keys(record: Mapping[str, str]) -> tuple[NameKey, ...]:
     return tuple(parts)
 
 
-def _person(record: Mapping[str, str], place_text: str) -> _Person:
+def _person(record: Mapping[str, str], place_text: str, registered: bool = False) -> _Person:
+    """A person as read; ``registered``: a registration, whose year without a date of birth is
+    taken as counted from an age (registration year less the age in whole years: the latest
+    year the person can have been born in), so compared :data:`ESTIMATE_SHIFT` years earlier."""
     place = normalise_name(place_text, "place")
-    return _Person(
-        _name_keys(record), record.get("sex") or "", _year(record), place, sinjar_place(place_text)
-    )
+    year = _year(record)
+    born = float(year) if year is not None else None
+    if born is not None and registered and not record.get("date_of_birth"):
+        born -= ESTIMATE_SHIFT
+    sex = record.get("sex") or ""
+    return _Person(_name_keys(record), sex, year, place, sinjar_place(place_text), born)
 
 
 def _query(request: Mapping[str, str]) -> _Query:
