@@ -6,10 +6,12 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from muster.identity import PersonCsvError, ScreeningIndex, dedupe, link, read_person_csv
 from muster.identity.cli import main as match_main
+from muster.identity.internals.records import PERSON_COLUMNS, read_person_frame
 from muster.identity.internals.screening import _PLAIN_RULES, SCREENING_CAP, _keys, _levels
 
 HEADER = (
@@ -188,6 +190,27 @@ def test_malformed_csv_names_the_row_and_column(tmp_path: Path, lines, expected)
     with pytest.raises(PersonCsvError) as info:
         read_person_csv(path)
     assert expected in str(info.value)
+    # The column-by-column reader gives the row-by-row reader's error.
+    with pytest.raises(PersonCsvError) as again:
+        read_person_frame(path)
+    assert str(again.value) == str(info.value)
+
+
+def test_the_frame_reader_reads_as_the_row_by_row_reader(tmp_path: Path) -> None:
+    lines = [
+        " record_id , given_name,sex,nationality,date_of_birth,birth_year,family_name",
+        "a1,  Omar ,m,irq,1984-03-12,1984,al-Obeidi",
+        "",
+        'a2,"Abd al-Rahman, Jr",F, syr ,,1990,""',
+        "a3,محمد,,,2001-02-28,,العبيدي",
+    ]
+    path = write(tmp_path, "messy.csv", lines)
+    rows = pd.DataFrame.from_records(read_person_csv(path), columns=list(PERSON_COLUMNS))
+    frame = read_person_frame(path)
+    assert frame.to_dict("records") == rows.to_dict("records")
+    assert frame["sex"].tolist() == ["M", "F", ""]
+    assert frame["nationality"].tolist() == ["IRQ", "SYR", ""]
+    assert frame["given_name"].tolist()[:2] == ["Omar", "Abd al-Rahman, Jr"]
 
 
 def test_match_dedupe_writes_every_record_with_a_cluster(tmp_path: Path) -> None:

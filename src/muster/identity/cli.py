@@ -7,9 +7,11 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
+
 from .internals.model import Model, ModelFileError
 from .internals.pipeline import DEDUPE_THRESHOLD, LINK_THRESHOLD, dedupe, link
-from .internals.records import PersonCsvError, read_person_csv
+from .internals.records import PersonCsvError, read_person_frame
 from .internals.training import ModelReport
 
 
@@ -78,10 +80,11 @@ def _progress(quiet: bool):  # noqa: ANN202
     return report
 
 
-def _read(path: str, progress) -> list[dict[str, str]]:  # noqa: ANN001
+def _read(path: str, progress) -> pd.DataFrame:  # noqa: ANN001
     progress(f"reading {path}")
     try:
-        records = read_person_csv(path)
+        # Checked as they are read: as a frame, the pipeline does not check them again.
+        records = read_person_frame(path)
     except PersonCsvError as exc:
         raise PersonCsvError(None, None, f"{path}: {exc}") from None
     progress(f"read {len(records):,} records from {path}")

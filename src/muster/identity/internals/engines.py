@@ -14,92 +14,11 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from .blocking import block_keys, candidate_pairs_sql, pairs_from_codes
 from .comparisons import CROSSED_FIELDS, NAME_FIELDS, SWAPPED_FIELDS, name_level_sql
-from .prepare import BLOCK_CAP, BLOCKING_RULES, Prepared
+from .prepare import Prepared
 
 Arrays = dict[str, np.ndarray]
-
-
-def _key_sql(attrs: tuple[str, ...]) -> str:
-    # NULL when any attribute is missing: "||" propagates NULL in DuckDB and in Spark alike.
-    return " || '|' || ".join(f"CAST({a} AS STRING)" if a == "sex" else a for a in attrs)
-
-
-def _rule_blocks(rule: str, attrs: tuple[str, ...], dedupe: bool, cap: int) -> tuple[str, str]:
-    """SQL for the left and right keyed, capped records of one rule (``k`` key, ``y`` year)."""
-    year = attrs[-1] == "yr"
-    plain = attrs[-1] == "plain"
-    names = attrs[:-1] if year or plain else attrs
-    y = "yr" if year else "0"
-    # A rule ending in "plain" keys every record but pairs only where one side at least has no
-    # lineage names (candidate_pairs_sql): a plain list's record meets the registry's.
-    p = ", plain AS p" if plain else ""
-    keyed = {
-        side: f"SELECT rid, {_key_sql(names)} AS k, {y} AS y{p} FROM {side} "
-        f"WHERE {_key_sql(names)} IS NOT NULL" + (" AND yr IS NOT NULL" if year else "")
-        for side in ("lt", "rt")
-    }
-    # Frequency-aware: a block of more than ``cap`` records says little and costs
-    # quadratically, so this rule skips it (counted over both lists when linking).
-    every = keyed["lt"] if dedupe else f"{keyed['lt']} UNION ALL {keyed['rt']}"
-    sizes = f"(SELECT k, y FROM ({every}) e GROUP BY k, y HAVING count(*) <= {cap})"
-    blocks = {
-        side: f"(SELECT s.rid, s.k, s.y{', s.p' if plain else ''} FROM ({keyed[side]}) s "
-        f"JOIN {sizes} c "
-        "ON s.k = c.k AND s.y = c.y)"
-        for side in ("lt", "rt")
-    }
-    return blocks["lt"], blocks["rt"]
-
-
-def candidate_pairs_sql(dedupe: bool, cap: int = BLOCK_CAP) -> str:
-    """Candidate pairs from tables ``lt`` and ``rt`` (the same table when deduplicating).
-
-    Every rule pairs records of one block; a rule ending in ``yr`` also pairs the block of
-    year y with the block of year y + 1 (birth years one apart).
-    """
-    selects = []
-    ctes = []
-    for i, (rule, attrs) in enumerate(BLOCKING_RULES.items()):
-        left, right = _rule_blocks(rule, attrs, dedupe, cap)
-        ctes.append(f"l{i} AS {left}")
-        if dedupe:
-            r = f"l{i}"
-        else:
-            ctes.append(f"r{i} AS {right}")
-            r = f"r{i}"
-        order = " AND a.rid < b.rid" if dedupe else ""
-        if attrs[-1] == "plain":
-            # Driven from the plain side, so the cost follows the plain records, not the blocks.
-            if dedupe:
-                selects.append(
-                    f"SELECT least(a.rid, b.rid) AS rid_l, greatest(a.rid, b.rid) AS rid_r "
-                    f"FROM l{i} a JOIN l{i} b ON a.k = b.k AND a.rid <> b.rid "
-                    "WHERE a.p IS NOT NULL"
-                )
-            else:
-                for plain_side in ("a", "b"):
-                    selects.append(
-                        f"SELECT a.rid AS rid_l, b.rid AS rid_r FROM l{i} a JOIN {r} b "
-                        f"ON a.k = b.k WHERE {plain_side}.p IS NOT NULL"
-                    )
-            continue
-        selects.append(
-            f"SELECT a.rid AS rid_l, b.rid AS rid_r FROM l{i} a JOIN {r} b "
-            f"ON a.k = b.k AND a.y = b.y{order}"
-        )
-        if attrs[-1] == "yr":
-            if dedupe:
-                selects.append(
-                    f"SELECT least(a.rid, b.rid) AS rid_l, greatest(a.rid, b.rid) AS rid_r "
-                    f"FROM l{i} a JOIN l{i} b ON a.k = b.k AND b.y = a.y + 1"
-                )
-            else:
-                selects.append(
-                    f"SELECT a.rid AS rid_l, b.rid AS rid_r FROM l{i} a JOIN {r} b "
-                    "ON a.k = b.k AND (b.y = a.y + 1 OR a.y = b.y + 1)"
-                )
-    return "WITH " + ",\n".join(ctes) + "\n" + "\nUNION\n".join(selects)
 
 
 def name_levels_sql() -> str:
@@ -122,33 +41,47 @@ def random_pairs(n_left: int, n_right: int | None, n: int, seed: int) -> pd.Data
     return pd.DataFrame({"rid_l": a.astype(np.int64), "rid_r": b.astype(np.int64)})
 
 
-def _int(values: pd.Series) -> np.ndarray:
-    return values.to_numpy(dtype=np.float64, na_value=np.nan)
+def _small(values: pd.Series, dtype: type) -> np.ndarray:
+    """A nullable integer column as a small integer array, missing as 0."""
+    return values.to_numpy(dtype=np.float64, na_value=0).astype(dtype)
 
 
 def dob_levels(
     left: pd.DataFrame, right: pd.DataFrame, rl: np.ndarray, rr: np.ndarray
 ) -> np.ndarray:
-    """Birth-date levels of pairs, vectorised; the same rules as ``comparisons.DOB_LEVEL_SQL``."""
-    ya, yb = _int(left["yr"])[rl], _int(right["yr"])[rr]
-    ma, mb = _int(left["mo"])[rl], _int(right["mo"])[rr]
-    da, db = _int(left["dy"])[rl], _int(right["dy"])[rr]
+    """Birth-date levels of pairs, vectorised; the same rules as ``comparisons.DOB_LEVEL_SQL``.
+
+    Years, months and days as 16- and 8-bit integers (a missing one as 0, which only a pair
+    with a missing year or an imprecise date could read, and those are decided otherwise).
+    """
+    ya, yb = _small(left["yr"], np.int16)[rl], _small(right["yr"], np.int16)[rr]
+    ma, mb = _small(left["mo"], np.int8)[rl], _small(right["mo"], np.int8)[rr]
+    da, db = _small(left["dy"], np.int8)[rl], _small(right["dy"], np.int8)[rr]
     pa, pb = left["precise"].to_numpy()[rl], right["precise"].to_numpy()[rr]
-    both = pa & pb & (ya == yb)
+    same_year = ya == yb
+    both = pa & pb & same_year
     out = np.zeros(len(rl), dtype=np.int8)
-    out[np.abs(ya - yb) <= 1] = 1
-    out[(ya == yb) & ~(pa & pb)] = 2
+    out[np.abs(ya.astype(np.int32) - yb) <= 1] = 1
+    out[same_year & ~(pa & pb)] = 2
     out[both] = 1
     out[both & ((ma == mb) | (da == db))] = 3
     out[both & (ma == db) & (da == mb)] = 4
     out[both & (ma == mb) & (da == db)] = 5
-    out[np.isnan(ya) | np.isnan(yb)] = -1
+    out[left["yr"].isna().to_numpy()[rl] | right["yr"].isna().to_numpy()[rr]] = -1
     return out
 
 
-def exact_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    out = (a == b).astype(np.int8)
-    out[pd.isna(a) | pd.isna(b)] = -1
+def value_codes(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct value of ``a`` and ``b`` numbered once over both (missing: -1)."""
+    codes, uniq = pd.factorize(np.concatenate([a, b]), use_na_sentinel=True)
+    codes = codes.astype(np.int8 if len(uniq) < 127 else np.int32)
+    return codes[: len(a)], codes[len(a) :]
+
+
+def agreement(ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+    """1 where two coded values agree, 0 where they differ, -1 where either is missing."""
+    out = (ca == cb).astype(np.int8)
+    out[(ca < 0) | (cb < 0)] = -1
     return out
 
 
@@ -177,7 +110,9 @@ def pair_levels(
         arrays[f"lv_{swapped}"] = lv
     arrays["lv_date_of_birth"] = dob_levels(lf, rf, rl, rr)
     for col in ("sex", "nationality"):
-        arrays[f"lv_{col}"] = exact_levels(lf[col].to_numpy()[rl], rf[col].to_numpy()[rr])
+        # Numbered per record first, so the pairs compare small integers, not strings.
+        ca, cb = value_codes(lf[col].to_numpy(), rf[col].to_numpy())
+        arrays[f"lv_{col}"] = agreement(ca[rl], cb[rr])
     return arrays
 
 
@@ -191,20 +126,38 @@ def _name_pair_levels(
     field_r: str,
 ) -> np.ndarray:
     """Level of the left record's ``field_l`` name against the right record's ``field_r``."""
-    a = left.frame[f"{field_l}_id"].to_numpy()[rl].astype(np.int64)
-    b = right.frame[f"{field_r}_id"].to_numpy()[rr].astype(np.int64)
-    present = (a >= 0) & (b >= 0)
-    out = np.full(len(rl), -1, dtype=np.int8)
+    if not len(rl):
+        return np.full(0, -1, dtype=np.int8)
+    # Ids shifted by one (0: no name), each pair of ids as one integer, 32 bits when it fits
+    # (hashing tens of millions of them is the cost here).
+    width = int(right.frame[f"{field_r}_id"].max()) + 2
+    height = int(left.frame[f"{field_l}_id"].max()) + 2
+    dtype = np.int32 if width * height < 2**31 else np.int64
+    a = (left.frame[f"{field_l}_id"].to_numpy() + 1).astype(dtype)
+    b = (right.frame[f"{field_r}_id"].to_numpy() + 1).astype(dtype)
+    pair = a[rl]
+    out = None
+    if np.count_nonzero(a) < len(a) // 2:
+        # A name most records lack (alias, mother): only the pairs where the left one has it.
+        out = np.full(len(rl), -1, dtype=np.int8)
+        rows = np.flatnonzero(pair)
+        pair, rr = pair[rows], rr[rows]
+    pair *= width
+    pair += b[rr]
+    codes, uniq = pd.factorize(pair, sort=False)
+    del pair
+    ua, ub = uniq // width - 1, uniq % width - 1
+    present = (ua >= 0) & (ub >= 0)
+    lv = np.full(len(uniq), -1, dtype=np.int8)
     if present.any():
-        width = int(right.frame[f"{field_r}_id"].max()) + 1
-        codes, uniq = pd.factorize(a[present] * width + b[present], sort=False)
         distinct = pd.DataFrame(
-            {"i": np.arange(len(uniq), dtype=np.int64), "a": uniq // width, "b": uniq % width}
+            {"i": np.flatnonzero(present), "a": ua[present], "b": ub[present]}, dtype=np.int64
         )
         got = engine.name_levels(distinct, left.names[field_l], right.names[field_r])
-        lv = np.empty(len(uniq), dtype=np.int8)
         lv[got["i"]] = got["lv"]
-        out[present] = lv[codes]
+    if out is None:
+        return lv[codes]
+    out[rows] = lv[codes]
     return out
 
 
@@ -240,11 +193,6 @@ def random_levels(
     return pair_levels(engine, left, right if right is not None else left, rl, rr)
 
 
-_BLOCK_COLUMNS = (
-    "rid", "yr", "sex", "dob", "plain", "names_set_b", *(f"{f}_b" for f in NAME_FIELDS)
-)  # fmt: skip
-
-
 class DuckDBEngine:
     """DuckDB in-process: the default, for one machine."""
 
@@ -268,13 +216,12 @@ class DuckDBEngine:
     def candidate_pairs(
         self, left: Prepared, right: Prepared | None
     ) -> tuple[np.ndarray, np.ndarray]:
-        self._table("lt", left.frame[list(_BLOCK_COLUMNS)])
-        if right is None:
-            self.con.execute("CREATE OR REPLACE TEMP VIEW rt AS SELECT * FROM lt")
-        else:
-            self._table("rt", right.frame[list(_BLOCK_COLUMNS)])
-        got = self.con.execute(candidate_pairs_sql(right is None)).fetchnumpy()
-        return _sorted(got["rid_l"], got["rid_r"])
+        keyed = block_keys(left, right)
+        for name, frame in zip(("lt", "rt"), keyed, strict=False):
+            self._table(name, frame)
+        n_right = len(left if right is None else right)
+        got = self.con.execute(candidate_pairs_sql(right is None, n_right)).fetchnumpy()
+        return pairs_from_codes(got["c"], n_right)
 
     def name_levels(
         self, distinct: pd.DataFrame, left_names: pd.DataFrame, right_names: pd.DataFrame
@@ -312,13 +259,12 @@ class SparkEngine:
     def candidate_pairs(
         self, left: Prepared, right: Prepared | None
     ) -> tuple[np.ndarray, np.ndarray]:
-        self._frame(left.frame[list(_BLOCK_COLUMNS)], "lt")
-        if right is None:
-            self.spark.sql("SELECT * FROM lt").createOrReplaceTempView("rt")
-        else:
-            self._frame(right.frame[list(_BLOCK_COLUMNS)], "rt")
-        pdf = self.spark.sql(candidate_pairs_sql(right is None)).toPandas()
-        return _sorted(pdf["rid_l"].to_numpy(), pdf["rid_r"].to_numpy())
+        keyed = block_keys(left, right)
+        for name, frame in zip(("lt", "rt"), keyed, strict=False):
+            self._frame(frame, name)
+        n_right = len(left if right is None else right)
+        pdf = self.spark.sql(candidate_pairs_sql(right is None, n_right)).toPandas()
+        return pairs_from_codes(pdf["c"].to_numpy(), n_right)
 
     def name_levels(
         self, distinct: pd.DataFrame, left_names: pd.DataFrame, right_names: pd.DataFrame

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .comparisons import (
     LINEAGE_FIELDS,
@@ -234,8 +235,16 @@ def comparison_levels(levels: dict[str, np.ndarray]) -> np.ndarray:
 def pattern_counts(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     code = np.zeros(len(gamma), dtype=np.int64)
     for j in range(gamma.shape[1]):
-        code = code * _PATTERN_BASE + (gamma[:, j].astype(np.int64) + 1)
-    codes, counts = np.unique(code, return_counts=True)
+        code *= _PATTERN_BASE
+        code += gamma[:, j]
+        code += 1
+    # Counted by hashing (a few thousand distinct patterns), not by sorting every pair; the
+    # distinct codes are then sorted, as np.unique would give them.
+    inverse, distinct = pd.factorize(code, sort=False)
+    del code
+    counts = np.bincount(inverse, minlength=len(distinct))
+    order = np.argsort(distinct)
+    codes, counts = distinct[order], counts[order]
     patterns = np.empty((len(codes), gamma.shape[1]), dtype=np.int8)
     rest = codes.copy()
     for j in reversed(range(gamma.shape[1])):
@@ -363,8 +372,12 @@ class Model:
         w = self.weight_table()
         total = np.full(len(gamma), np.log2(self.prior / (1 - self.prior)))
         for j in range(gamma.shape[1]):
-            total += w[j, gamma[:, j].astype(np.int64) + 1]
-        plain = (gamma[:, GIVEN] == 0) & np.isin(gamma[:, LINEAGE], PLAIN_LINEAGE_LEVELS)
+            # Level -1 (missing) reads the row's last entry: the weight table's column 0.
+            row = np.append(w[j, 1:], w[j, 0])
+            total += np.take(row, gamma[:, j])
+        given, lineage = gamma[:, GIVEN], gamma[:, LINEAGE]
+        plain = given == 0
+        plain &= np.isin(lineage, PLAIN_LINEAGE_LEVELS)
         total[plain] += PLAIN_GIVEN_NAME_DISAGREE_WEIGHT - GIVEN_NAME_DISAGREE_WEIGHT
         return total
 

@@ -165,6 +165,15 @@ def _train(
     return guarded_training(random_gamma, gamma, records, model, train)
 
 
+def _weight_of(probability: float) -> float:
+    """The match weight (log2 odds) of a probability; -inf at 0, inf at 1."""
+    if probability <= 0.0:
+        return -np.inf
+    if probability >= 1.0:
+        return np.inf
+    return float(np.log2(probability / (1.0 - probability)))
+
+
 def _score(
     arrays: dict[str, np.ndarray],
     gamma: np.ndarray,
@@ -177,21 +186,29 @@ def _score(
 ) -> tuple[ScoredPairs, np.ndarray]:
     """The pairs at or above ``threshold``, and every candidate pair's match weight."""
     weight = model.match_weight(gamma)
-    prob = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
-    keep = np.flatnonzero(prob >= threshold)
+    # The probability only where it can reach the threshold (a margin below its weight), then
+    # compared exactly: tens of millions of candidate pairs are far below it.
+    near = np.flatnonzero(weight >= _weight_of(threshold) - 1e-6)
+    prob = 1.0 / (1.0 + np.exp2(-np.clip(weight[near], -60, 60)))
+    above = prob >= threshold
+    keep, prob = near[above], prob[above]
     rl, rr = arrays["rid_l"][keep].astype(np.int64), arrays["rid_r"][keep].astype(np.int64)
     pairs = ScoredPairs(
         left_prepared["record_id"].to_numpy()[rl],
         right_prepared["record_id"].to_numpy()[rr],
         {k: v[keep] for k, v in levels_dict(arrays).items()},
         weight[keep],
-        prob[keep],
+        prob,
         left,
         right,
         rl,
         rr,
     )
     return pairs, weight
+
+
+# NameKey's fields after the original text, as the name tables (prepare.py) name them.
+_KEY_COLUMNS = ("n_sc", "n_f", "n_k1", "n_k2", "n_c", "n_s", "n_c2", "n_s2", "n_b")
 
 
 def record_conflicts(
@@ -229,7 +246,11 @@ def record_conflicts(
     # brother (model.PLAIN_GIVEN_NAME_DISAGREE_WEIGHT): it keeps records apart only when both
     # carry lineage names.
     has_lineage = frame["plain"].isna().to_numpy() if "plain" in frame else np.ones(n, bool)
-    table = prepared.names["given_name"].set_index("id")
+    # The given names' keys as plain lists, read by position (a pandas row per name cost
+    # seconds on a million records).
+    table = prepared.names["given_name"]
+    position = {int(i): k for k, i in enumerate(table["id"].tolist())}
+    columns = [table[c].tolist() for c in _KEY_COLUMNS]
     years = frame["yr"].to_numpy(dtype=np.float64, na_value=np.nan)
     # Missing sex is None or NaN depending on the pandas version: neither is a sex.
     sex = frame["sex"].to_numpy(dtype=object)
@@ -239,10 +260,8 @@ def record_conflicts(
 
     def key(i: int) -> NameKey:
         if i not in keys:
-            r = table.loc[i]
-            keys[i] = NameKey(
-                "", r.n_sc, r.n_f, r.n_k1, r.n_k2, r.n_c, r.n_s, r.n_c2, r.n_s2, r.n_b
-            )
+            k = position[i]
+            keys[i] = NameKey("", *(c[k] for c in columns))
         return keys[i]
 
     def compared_apart(x: int, y: int) -> bool:

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 # The columns that describe the person, in layout order: everything but the record's id and source.
 # Other parts of Muster name the same person fields after these (screening, exports, the access policy).
 NAME_PARTS = (
@@ -194,3 +196,60 @@ def read_person_csv(path: str | Path) -> list[Record]:
         except csv.Error as exc:
             raise PersonCsvError(line + 1, None, f"malformed CSV: {exc}") from None
     return records
+
+
+def read_person_frame(path: str | Path) -> pd.DataFrame:
+    """The records of ``read_person_csv`` as a frame (one column per ``PERSON_COLUMNS``), read
+    and checked column by column: a million records in seconds, not in a Python loop.
+
+    Anything the column checks do not pass (a bad date, a duplicate id, a short row, another
+    encoding, an unknown column) is read again by ``read_person_csv``, whose one-line error
+    names the row and column, so the answer and the errors are that function's.
+    """
+    try:
+        frame = _read_fast(Path(path))
+    except Exception:  # noqa: BLE001 - whatever fails here, the row-by-row reader explains
+        frame = None
+    if frame is None:
+        return pd.DataFrame.from_records(read_person_csv(path), columns=list(PERSON_COLUMNS))
+    return frame
+
+
+def _read_fast(path: Path) -> pd.DataFrame | None:
+    """The checked frame, or None where a check fails (the row-by-row reader then says why)."""
+    if path.stat().st_size > MAX_CSV_BYTES:
+        return None
+    # pyarrow's reader refuses a row with more or fewer fields than the header (the C reader
+    # pads a short row), skips blank lines as the csv module's reader does, and reads every
+    # field as text.
+    raw = pd.read_csv(path, dtype=object, keep_default_na=False, encoding="utf-8-sig",
+                      engine="pyarrow")  # fmt: skip
+    header = [str(h).strip() for h in raw.columns]
+    if "record_id" not in header or any(h not in PERSON_COLUMNS for h in header):
+        return None
+    if len(set(header)) != len(header) or raw.isna().to_numpy().any():
+        return None  # a repeated column, or a row with fewer fields than the header
+    raw.columns = header
+    n = len(raw)
+    out = {}
+    for c in PERSON_COLUMNS:
+        out[c] = raw[c].str.strip() if c in raw else pd.Series([""] * n, dtype=object)
+    ids, dob, year = out["record_id"], out["date_of_birth"], out["birth_year"]
+    if (ids == "").any() or ids.duplicated().any():
+        return None
+    has_dob = dob != ""
+    if has_dob.any():
+        given = dob[has_dob]
+        parsed = pd.to_datetime(given, format="%Y-%m-%d", errors="coerce")
+        if not given.str.match(_DATE_RE).all() or parsed.isna().any():
+            return None
+    has_year = year != ""
+    if not year[has_year].str.match(_YEAR_RE).all():
+        return None
+    if (has_year & has_dob & (dob.str[:4] != year)).any():
+        return None
+    out["sex"] = out["sex"].str.upper()
+    if not out["sex"].isin(["", "M", "F"]).all():
+        return None
+    out["nationality"] = out["nationality"].str.upper()
+    return pd.DataFrame(out).reset_index(drop=True)

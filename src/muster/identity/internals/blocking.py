@@ -1,0 +1,183 @@
+"""Candidate pairs: each blocking rule's key as one integer per record, the joins as SQL.
+
+The rules (``prepare.BLOCKING_RULES``) compare broad name keys, dates and sex.  Joining on
+those strings, concatenated per rule, cost most of a million-record run; here every attribute
+is numbered once (over both lists when linking), a rule's key is the number of its combination
+of attributes, and a rule ending in the birth year folds the year into the key so that "same
+key, year one apart" is "key + 1".  Blocks over the cap are dropped here, before the engine
+sees them.  DuckDB and Spark then run the same plain integer joins (``candidate_pairs_sql``),
+each rule leaving out the pairs an earlier rule found, and return each pair once, as one
+integer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .prepare import BLOCK_CAP, BLOCKING_RULES, Prepared
+
+RULES = tuple(BLOCKING_RULES.items())
+
+
+def _codes(values: np.ndarray) -> np.ndarray:
+    """Number each distinct value (missing: -1)."""
+    codes, _ = pd.factorize(values, use_na_sentinel=True)
+    return codes.astype(np.int64)
+
+
+def _combine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Number each distinct pair (a, b); -1 where either is missing."""
+    out = np.full(len(a), -1, dtype=np.int64)
+    both = (a >= 0) & (b >= 0)
+    if both.any():
+        out[both] = pd.factorize(a[both] * (int(b.max()) + 1) + b[both])[0]
+    return out
+
+
+def _attribute_codes(
+    attr: str, both: pd.DataFrame, left: Prepared, right: Prepared | None
+) -> np.ndarray:
+    """Each record's blocking attribute, numbered (missing: -1).
+
+    A name's broad key is numbered once per distinct name (the name tables), not per record;
+    a full date as its year, month and day.
+    """
+    field = attr[:-2]
+    if attr.endswith("_b") and field in left.names:
+        sides = [left] if right is None else [left, right]
+        tables = [s.names[field] for s in sides]
+        broad = pd.concat([t["n_b"] for t in tables], ignore_index=True).replace("", None)
+        numbered = _codes(broad.to_numpy(dtype=object))
+        out, start = [], 0
+        for side, table in zip(sides, tables, strict=True):
+            ids = side.frame[f"{field}_id"].to_numpy()
+            table_ids = table["id"].to_numpy()
+            lookup = np.full(max(ids.max(initial=-1), table_ids.max(initial=-1)) + 2, -1)
+            lookup[table_ids] = numbered[start : start + len(table)]
+            out.append(lookup[ids])  # id -1 reads the last entry: -1
+            start += len(table)
+        return np.concatenate(out) if len(out) > 1 else out[0]
+    if attr == "dob":
+        present = both[attr].notna().to_numpy()
+        parts = [both[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in ("yr", "mo", "dy")]
+        date = parts[0] * 10_000 + parts[1] * 100 + parts[2]
+        if not np.isnan(date[present]).any():  # else a date the reader did not check
+            return np.where(present, np.nan_to_num(date), -1).astype(np.int64)
+    return _codes(both[attr].to_numpy(dtype=object))
+
+
+def _capped(block: np.ndarray, cap: int) -> np.ndarray:
+    """The block keys with blocks of more than ``cap`` records dropped (-1)."""
+    valid = np.flatnonzero(block >= 0)
+    if len(valid):
+        inverse, distinct = pd.factorize(block[valid])
+        counts = np.bincount(inverse, minlength=len(distinct))
+        block = block.copy()
+        block[valid[counts[inverse] > cap]] = -1
+    return block
+
+
+def block_keys(left: Prepared, right: Prepared | None, cap: int = BLOCK_CAP) -> list[pd.DataFrame]:
+    """Per list: ``rid``, ``p`` (no father, grandfather or mother name) and one key ``k<i>``
+    per rule (-1: the record is not in a block of that rule of at most ``cap`` records).
+
+    Blocks are counted over both lists when linking, as one list's block can be small and the
+    other's large.  Two records share a rule's key exactly when they shared its attributes
+    (and birth year, for a rule ending in it).
+    """
+    frames = [left.frame] if right is None else [left.frame, right.frame]
+    both = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    yr = both["yr"].to_numpy(dtype=np.float64, na_value=np.nan)
+    has_year = ~np.isnan(yr)
+    low = np.nanmin(yr) if has_year.any() else 0.0
+    # "Same key, year + 1" must be "block + 1": room for one year past the last.
+    width = int(np.nanmax(yr) - low) + 2 if has_year.any() else 2
+    year = np.where(has_year, yr - low, 0).astype(np.int64)
+    codes: dict[str, np.ndarray] = {}
+    keys: dict[str, np.ndarray] = {}
+    for i, (_, attrs) in enumerate(RULES):
+        last = attrs[-1]
+        names = attrs[:-1] if last in ("yr", "plain") else attrs
+        for a in names:
+            if a not in codes:
+                codes[a] = _attribute_codes(a, both, left, right)
+        k = codes[names[0]]
+        for a in names[1:]:
+            k = _combine(k, codes[a])
+        if last == "yr":
+            k = np.where((k >= 0) & has_year, k * width + year, -1)
+        keys[f"k{i}"] = _capped(k, cap)
+    plain = both["plain"].notna().to_numpy()
+    out = []
+    start = 0
+    for f in frames:
+        part = slice(start, start + len(f))
+        cols = {"rid": f["rid"].to_numpy(dtype=np.int64), "p": plain[part]}
+        cols.update({name: k[part] for name, k in keys.items()})
+        out.append(pd.DataFrame(cols))
+        start += len(f)
+    return out
+
+
+def _found(i: int, attrs: tuple[str, ...]) -> str:
+    """SQL: rule ``i`` pairs records a and b (keys are never NULL: -1 is no block)."""
+    if attrs[-1] == "yr":
+        return f"(a.k{i} >= 0 AND b.k{i} >= 0 AND abs(a.k{i} - b.k{i}) <= 1)"
+    if attrs[-1] == "plain":
+        return f"(a.k{i} >= 0 AND a.k{i} = b.k{i} AND (a.p OR b.p))"
+    return f"(a.k{i} >= 0 AND a.k{i} = b.k{i})"
+
+
+def candidate_pairs_sql(dedupe: bool, n_right: int) -> str:
+    """Candidate pairs of tables ``lt`` and ``rt`` (keyed by ``block_keys``; the same table
+    when deduplicating) as one column ``c`` = left row * ``n_right`` + right row.
+
+    Every rule pairs the records of one block; a rule ending in ``yr`` also pairs the block
+    of year y with that of year y + 1 (birth years one apart: keys one apart); a rule ending
+    in ``plain`` pairs only where one record at least has no lineage names.  Each pair comes
+    once: a rule leaves out the pairs an earlier rule found (so no distinct over tens of
+    millions of pairs is needed), and in one list each pair is taken in one order only.
+    """
+    n = int(n_right)
+    ctes, selects = [], []
+    code = f"a.rid * {n} + b.rid AS c"
+    ordered = f"least(a.rid, b.rid) * {n} + greatest(a.rid, b.rid) AS c"
+    for i, (_, attrs) in enumerate(RULES):
+        ctes.append(f"l{i} AS (SELECT * FROM lt WHERE k{i} >= 0)")
+        r = f"l{i}"
+        if not dedupe:
+            ctes.append(f"r{i} AS (SELECT * FROM rt WHERE k{i} >= 0)")
+            r = f"r{i}"
+        join = f"FROM l{i} a JOIN {r} b"
+        earlier = " OR ".join(_found(j, a) for j, (_, a) in enumerate(RULES[:i]))
+        new = f" AND NOT ({earlier})" if earlier else ""
+        if attrs[-1] == "plain":
+            # Driven from the plain side, so the cost follows the plain records.
+            if dedupe:
+                once = "a.p AND (a.rid < b.rid OR NOT b.p)"
+                selects.append(f"SELECT {ordered} {join} ON a.k{i} = b.k{i} WHERE {once}{new}")
+            else:
+                for side in ("a.p", "b.p AND NOT a.p"):
+                    selects.append(f"SELECT {code} {join} ON a.k{i} = b.k{i} WHERE {side}{new}")
+            continue
+        if dedupe:
+            selects.append(f"SELECT {code} {join} ON a.k{i} = b.k{i} WHERE a.rid < b.rid{new}")
+        else:
+            selects.append(f"SELECT {code} {join} ON a.k{i} = b.k{i} WHERE TRUE{new}")
+        if attrs[-1] == "yr":
+            if dedupe:
+                selects.append(f"SELECT {ordered} {join} ON b.k{i} = a.k{i} + 1 WHERE TRUE{new}")
+            else:
+                for on in (f"b.k{i} = a.k{i} + 1", f"a.k{i} = b.k{i} + 1"):
+                    selects.append(f"SELECT {code} {join} ON {on} WHERE TRUE{new}")
+    return "WITH " + ",\n".join(ctes) + "\n" + "\nUNION ALL\n".join(selects)
+
+
+def pairs_from_codes(codes: np.ndarray, n_right: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted pair codes -> (left rows, right rows), ordered by left row, then right row."""
+    codes = np.sort(np.asarray(codes, dtype=np.int64))
+    return codes // n_right, codes % n_right
+
+
+__all__ = ["block_keys", "candidate_pairs_sql", "pairs_from_codes"]
