@@ -70,14 +70,13 @@ def load_csv(path: Path) -> pd.DataFrame:
 
 
 def run_muster(df: pd.DataFrame, out: Path, threads: int) -> dict:
-    from muster.identity.internals.cluster import guarded_clusters
     from muster.identity.internals.engines import DuckDBEngine
     from muster.identity.internals.model import comparison_levels, levels_dict
     from muster.identity.internals.pipeline import (
         DEDUPE_THRESHOLD,
         _score,
         _train,
-        record_conflicts,
+        cluster_accepted,
     )
     from muster.identity.internals.prepare import prepare
 
@@ -97,13 +96,7 @@ def run_muster(df: pd.DataFrame, out: Path, threads: int) -> dict:
     pairs, weight = _score(arrays, gamma, model, DEDUPE_THRESHOLD, df, df, prepared, prepared)
     t["prediction"] += time.perf_counter() - t0
     t0 = time.perf_counter()
-    labels = guarded_clusters(
-        len(df),
-        pairs.left_rows,
-        pairs.right_rows,
-        pairs.match_weight,
-        record_conflicts(prepared, arrays["rid_l"], arrays["rid_r"], weight),
-    )
+    labels = cluster_accepted(prepared, arrays, pairs, weight)
     t["clustering"] = time.perf_counter() - t0
     np.savez(out, labels=labels, cand_l=arrays["rid_l"], cand_r=arrays["rid_r"])
     model.save(str(out) + ".model.json")

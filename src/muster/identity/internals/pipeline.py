@@ -298,6 +298,23 @@ def _training(model: Model | None, train: bool | None) -> bool:
     return model is None if train is None else train
 
 
+def cluster_accepted(prepared, arrays, accepted, weight) -> np.ndarray:
+    """Each prepared record's cluster (the row of its first record) from the accepted pairs: a
+    record that fits two persons alike joins neither, and no cluster joins records that conflict
+    (``dedupe``'s clustering; the benchmark calls it too)."""
+    conflict = record_conflicts(prepared, arrays["rid_l"], arrays["rid_r"], weight)
+    a, b, w = accepted.left_rows, accepted.right_rows, accepted.match_weight
+    clear = unambiguous_pairs(a, b, w, conflict, AMBIGUITY_MARGIN)
+    return guarded_clusters(
+        len(prepared),
+        a[clear],
+        b[clear],
+        w[clear],
+        conflict,
+        record_conflicts(prepared, given_only=True),
+    )
+
+
 def dedupe(
     records: Sequence[Mapping[str, object]] | pd.DataFrame,
     threshold: float = DEDUPE_THRESHOLD,
@@ -326,17 +343,7 @@ def dedupe(
     clock.lap("training")
     accepted, weight = _score(arrays, gamma, fitted, threshold, frame, frame, prepared, prepared)
     clock.lap("prediction")
-    conflict = record_conflicts(prepared, arrays["rid_l"], arrays["rid_r"], weight)
-    a, b, w = accepted.left_rows, accepted.right_rows, accepted.match_weight
-    clear = unambiguous_pairs(a, b, w, conflict, AMBIGUITY_MARGIN)
-    labels = guarded_clusters(
-        len(prepared),
-        a[clear],
-        b[clear],
-        w[clear],
-        conflict,
-        record_conflicts(prepared, given_only=True),
-    )
+    labels = cluster_accepted(prepared, arrays, accepted, weight)
     ids = prepared["record_id"].to_numpy()
     clusters = dict(zip(ids.tolist(), ids[labels].tolist(), strict=True))
     clock.lap("clustering", f"({len(set(labels.tolist())):,} persons)")
