@@ -88,6 +88,16 @@ def test_full_facility_refuses_without_override_and_stores_the_reason(
             people, from_facility=facilities["reception"], to_facility=small, by=manager
         )
     assert "Small Camp is full" in str(exc.value)
+    # An Arabic reader is told the facility by its Arabic name.
+    from django.utils import translation
+
+    small.name_ar = "المخيم الصغير"
+    small.save()
+    with translation.override("ar"), pytest.raises(custody.CapacityExceeded) as exc:
+        custody.dispatch(
+            people, from_facility=facilities["reception"], to_facility=small, by=manager
+        )
+    assert "المخيم الصغير" in str(exc.value) and "Small Camp" not in str(exc.value)
     assert custody.current_placement(people[0]).facility == facilities["reception"]
 
     movement = custody.dispatch(

@@ -73,7 +73,7 @@ def _check_capacity(facility: Facility, incoming: int, override_reason: str) -> 
                         "capacity override with a reason."
                     )
                     % {
-                        "facility": facility.name,
+                        "facility": facility.display_name,
                         "occupied": occupied,
                         "capacity": facility.capacity,
                         "incoming": incoming,
@@ -126,7 +126,7 @@ def place_many(
             {
                 "facility": [
                     ValidationError(
-                        _("%(f)s is closed") % {"f": facility.name}, code="facility_closed"
+                        _("%(f)s is closed") % {"f": facility.display_name}, code="facility_closed"
                     )
                 ]
             }
