@@ -30,6 +30,16 @@ def test_requests_and_registrations_are_matched_by_the_worker_not_in_the_request
     assert req.candidates.filter(person=girl).exists()
 
 
+def _searched_once(settings, caseworkers):
+    """The girl's request, opened with tasks queued in the database, its first search's task gone
+    (as if the worker had searched once already)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    services.reset()
+    req = services.open_request(GIRL_REQUEST, by=caseworkers[0])
+    DBTaskResult.objects.all().delete()
+    return req
+
+
 def test_search_again_is_queued_and_the_page_says_so_until_the_worker_is_done(
     transactional_db, settings, abducted, caseworkers
 ):
@@ -39,11 +49,8 @@ def test_search_again_is_queued_and_the_page_says_so_until_the_worker_is_done(
     from muster.audit.models import AuditEvent
     from muster.tracing.models import TracingRequest
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    services.reset()
     girl, _woman = abducted
-    req = services.open_request(GIRL_REQUEST, by=caseworkers[0])
-    DBTaskResult.objects.all().delete()  # as if the worker had searched once already
+    req = _searched_once(settings, caseworkers)
     TracingRequest.objects.filter(pk=req.pk).update(searched_at=timezone.now())
     web = factories.signed_in(caseworkers[1])
     page_url = reverse("tracing-request", args=[req.number])
@@ -71,11 +78,8 @@ def test_search_again_is_queued_and_the_page_says_so_until_the_worker_is_done(
 def test_the_api_find_is_queued_to_the_worker_not_matched_in_the_request(
     transactional_db, settings, abducted, caseworkers
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    services.reset()
     girl, _woman = abducted
-    req = services.open_request(GIRL_REQUEST, by=caseworkers[0])
-    DBTaskResult.objects.all().delete()  # as if the worker had searched once already
+    req = _searched_once(settings, caseworkers)
     api = factories.JsonClient(factories.signed_in(caseworkers[1]))
 
     response = api.post(f"/api/tracing-requests/{req.number}/find/")

@@ -4,9 +4,7 @@ import random
 
 from django.utils import timezone
 
-from muster.audit import services as audit
 from muster.people.models import Person
-from muster.screening.audit_actions import ScreeningAction
 from muster.screening.models import Hit
 
 # Reference lists as authorities hand them over: a few hundredths of the adults of the "held"
@@ -59,6 +57,7 @@ def _screen(screener) -> None:
     re-registrations below, which are screened as any registration is."""
     from muster.screening import services as screening
     from muster.screening.models import ScreeningRun
+    from muster.screening.services.run_states import finish_run
 
     started = timezone.now()
     run = ScreeningRun.objects.create(
@@ -71,17 +70,8 @@ def _screen(screener) -> None:
     )
     persons = list(Person.objects.filter(merged_into__isnull=True).order_by("id"))
     hits = screening.screen_persons(persons, run=run, registry=False)
-    run.total = run.done = len(persons)
-    run.hits_created = len(hits)
-    run.status = ScreeningRun.Status.DONE
-    run.finished_at = timezone.now()
-    run.save()
-    audit.record(
-        ScreeningAction.SCREENING_RUN,
-        actor=screener,
-        obj=run,
-        detail={"kind": run.kind, "persons": run.done, "hits": run.hits_created},
-    )
+    run.total = len(persons)
+    finish_run(run, len(persons), hits, actor=screener)
     # One "held" proposal waiting for the second screening officer, on a confirmed list hit.
     hit = next(
         (

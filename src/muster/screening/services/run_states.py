@@ -31,8 +31,9 @@ def start_run(total: int) -> ScreeningRun | None:
         return None
 
 
-def finish_run(run: ScreeningRun, screened: int, hits: Sequence[Hit]) -> ScreeningRun:
-    """Record that ``run`` screened ``screened`` persons and proposed ``hits`` (audited)."""
+def finish_run(run: ScreeningRun, screened: int, hits: Sequence[Hit], actor=None) -> ScreeningRun:
+    """Record that ``run`` screened ``screened`` persons and proposed ``hits`` (audited, as done
+    by ``actor`` when a person ran it)."""
     with transaction.atomic():
         run.done = screened
         run.hits_created = len(hits)
@@ -41,6 +42,7 @@ def finish_run(run: ScreeningRun, screened: int, hits: Sequence[Hit]) -> Screeni
         run.save()
         audit.record(
             ScreeningAction.SCREENING_RUN,
+            actor=actor,
             obj=run,
             detail={"kind": run.kind, "persons": screened, "hits": len(hits)},
         )
