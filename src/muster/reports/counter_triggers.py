@@ -54,14 +54,16 @@ class BulkInsertCounts:
     def __init__(self, table: str) -> None:
         from muster.reports.counter_triggers_pg import statement_bodies
 
+        inserts = {
+            op: sqls for (t, op), sqls in statement_bodies("sqlite").items()
+            if t == table and op.endswith("ins")
+        }  # fmt: skip
         self.table = table
-        self.names = [f"{PREFIX}{table}_{op}" for t, op in statement_bodies() if t == table
-                      and op.endswith("ins")]  # fmt: skip
+        self.names = [f"{PREFIX}{table}_{op}" for op in inserts]
         self.statements = [
             f"WITH new_rows AS (SELECT t.* FROM {table} t JOIN temp.{_NEW_IDS} n ON n.id = t.id) "
             + sql
-            for (t, op), sqls in statement_bodies("sqlite").items()
-            if t == table and op.endswith("ins")
+            for sqls in inserts.values()
             for sql in sqls
         ]
 

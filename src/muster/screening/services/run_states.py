@@ -59,12 +59,16 @@ def fail_run(run: ScreeningRun, error: str) -> ScreeningRun:
         error=error[:300],
     )
     run.refresh_from_db()
+    _record_failure(run, run.total)
+    return run
+
+
+def _record_failure(run: ScreeningRun, persons: int) -> None:
     audit.record(
         ScreeningAction.SCREENING_RUN,
         obj=run,
-        detail={"kind": run.kind, "persons": run.total, "status": run.status, "error": run.error},
+        detail={"kind": run.kind, "persons": persons, "status": run.status, "error": run.error},
     )
-    return run
 
 
 class WorkerLost(Exception):
@@ -85,16 +89,7 @@ def fail_abandoned_run(run: ScreeningRun) -> ScreeningRun:
         )
         run.refresh_from_db()
         if updated:
-            audit.record(
-                ScreeningAction.SCREENING_RUN,
-                obj=run,
-                detail={
-                    "kind": run.kind,
-                    "persons": run.done,
-                    "status": run.status,
-                    "error": run.error,
-                },
-            )
+            _record_failure(run, run.done)
     return run
 
 
