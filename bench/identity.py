@@ -90,7 +90,7 @@ def run_muster(df: pd.DataFrame, out: Path, threads: int) -> dict:
     gamma = comparison_levels(levels_dict(arrays))
     t["prediction"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    model, report = _train(engine, prepared, None, gamma, None, True, 42)
+    model, report = _train(engine, prepared, None, gamma, arrays["train"], None, True, 42)
     t["training"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     pairs, weight = _score(arrays, gamma, model, DEDUPE_THRESHOLD, df, df, prepared, prepared)
@@ -401,8 +401,9 @@ def train_default(seed: int) -> None:
     csv_path, _ = make_data(60_000, seed, "dev")
     prepared = prepare(load_csv(csv_path))
     engine = DuckDBEngine()
-    gamma = comparison_levels(levels_dict(engine.candidate_levels(prepared, None)))
-    model, _ = _train(engine, prepared, None, gamma, Model.initial(), True, seed)
+    arrays = engine.candidate_levels(prepared, None)
+    gamma = comparison_levels(levels_dict(arrays))
+    model, _ = _train(engine, prepared, None, gamma, arrays["train"], Model.initial(), True, seed)
     model.trained_on = {**model.trained_on, "population": "muster.scenario 60,000 records, "
                         f"dev sources, seed {seed}"}  # fmt: skip
     path = ROOT / "src" / "muster" / "identity" / "internals" / "data" / "default_model.json"

@@ -15,9 +15,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .prepare import BLOCK_CAP, BLOCKING_RULES, Prepared
+from .prepare import BLOCK_CAP, BLOCKING_RULES, SCORED_ONLY, Prepared
 
 RULES = tuple(BLOCKING_RULES.items())
+
+
+def rule_shape(attrs: tuple[str, ...]) -> tuple[tuple[str, ...], bool, bool]:
+    """A rule's key attributes (without the year and the ``plain`` flag), whether it pairs
+    birth years one apart (its key ends in ``yr``, before ``plain`` if any) and whether it pairs
+    only where one record at least is plain."""
+    plain = attrs[-1] == "plain"
+    keyed = attrs[:-1] if plain else attrs
+    by_year = keyed[-1] == "yr"
+    return (keyed[:-1] if by_year else keyed), by_year, plain
 
 
 def _codes(values: np.ndarray) -> np.ndarray:
@@ -97,15 +107,14 @@ def block_keys(left: Prepared, right: Prepared | None, cap: int = BLOCK_CAP) -> 
     codes: dict[str, np.ndarray] = {}
     keys: dict[str, np.ndarray] = {}
     for i, (_, attrs) in enumerate(RULES):
-        last = attrs[-1]
-        names = attrs[:-1] if last in ("yr", "plain") else attrs
+        names, by_year, _ = rule_shape(attrs)
         for a in names:
             if a not in codes:
                 codes[a] = _attribute_codes(a, both, left, right)
         k = codes[names[0]]
         for a in names[1:]:
             k = _combine(k, codes[a])
-        if last == "yr":
+        if by_year:
             k = np.where((k >= 0) & has_year, k * width + year, -1)
         keys[f"k{i}"] = _capped(k, cap)
     plain = both["plain"].notna().to_numpy()
@@ -122,28 +131,31 @@ def block_keys(left: Prepared, right: Prepared | None, cap: int = BLOCK_CAP) -> 
 
 def _found(i: int, attrs: tuple[str, ...]) -> str:
     """SQL: rule ``i`` pairs records a and b (keys are never NULL: -1 is no block)."""
-    if attrs[-1] == "yr":
-        return f"(a.k{i} >= 0 AND b.k{i} >= 0 AND abs(a.k{i} - b.k{i}) <= 1)"
-    if attrs[-1] == "plain":
-        return f"(a.k{i} >= 0 AND a.k{i} = b.k{i} AND (a.p OR b.p))"
-    return f"(a.k{i} >= 0 AND a.k{i} = b.k{i})"
+    _, by_year, plain = rule_shape(attrs)
+    if by_year:
+        found = f"a.k{i} >= 0 AND b.k{i} >= 0 AND abs(a.k{i} - b.k{i}) <= 1"
+    else:
+        found = f"a.k{i} >= 0 AND a.k{i} = b.k{i}"
+    return f"({found} AND (a.p OR b.p))" if plain else f"({found})"
 
 
 def candidate_pairs_sql(dedupe: bool, n_right: int) -> str:
     """Candidate pairs of tables ``lt`` and ``rt`` (keyed by ``block_keys``; the same table
-    when deduplicating) as one column ``c`` = left row * ``n_right`` + right row.
+    when deduplicating) as one column ``c`` = (left row * ``n_right`` + right row) * 2 + 1 when
+    a rule of ``prepare.SCORED_ONLY`` found the pair (not trained on), + 0 otherwise.
 
     Every rule pairs the records of one block; a rule ending in ``yr`` also pairs the block
     of year y with that of year y + 1 (birth years one apart: keys one apart); a rule ending
-    in ``plain`` pairs only where one record at least has no lineage names.  Each pair comes
+    in ``plain`` pairs only where one record at least has no lineage names (``rule_shape``).  Each pair comes
     once: a rule leaves out the pairs an earlier rule found (so no distinct over tens of
     millions of pairs is needed), and in one list each pair is taken in one order only.
     """
     n = int(n_right)
     ctes, selects = [], []
-    code = f"a.rid * {n} + b.rid AS c"
-    ordered = f"least(a.rid, b.rid) * {n} + greatest(a.rid, b.rid) AS c"
-    for i, (_, attrs) in enumerate(RULES):
+    for i, (rule, attrs) in enumerate(RULES):
+        tag = int(rule in SCORED_ONLY)
+        code = f"(a.rid * {n} + b.rid) * 2 + {tag} AS c"
+        ordered = f"(least(a.rid, b.rid) * {n} + greatest(a.rid, b.rid)) * 2 + {tag} AS c"
         ctes.append(f"l{i} AS (SELECT * FROM lt WHERE k{i} >= 0)")
         r = f"l{i}"
         if not dedupe:
@@ -152,7 +164,8 @@ def candidate_pairs_sql(dedupe: bool, n_right: int) -> str:
         join = f"FROM l{i} a JOIN {r} b"
         earlier = " OR ".join(_found(j, a) for j, (_, a) in enumerate(RULES[:i]))
         new = f" AND NOT ({earlier})" if earlier else ""
-        if attrs[-1] == "plain":
+        _, by_year, plain = rule_shape(attrs)
+        if plain:
             # Driven from the plain side, so the cost follows the plain records.
             if dedupe:
                 once = "a.p AND (a.rid < b.rid OR NOT b.p)"
@@ -160,24 +173,29 @@ def candidate_pairs_sql(dedupe: bool, n_right: int) -> str:
             else:
                 for side in ("a.p", "b.p AND NOT a.p"):
                     selects.append(f"SELECT {code} {join} ON a.k{i} = b.k{i} WHERE {side}{new}")
-            continue
-        if dedupe:
+        elif dedupe:
             selects.append(f"SELECT {code} {join} ON a.k{i} = b.k{i} WHERE a.rid < b.rid{new}")
         else:
             selects.append(f"SELECT {code} {join} ON a.k{i} = b.k{i} WHERE TRUE{new}")
-        if attrs[-1] == "yr":
+        if by_year:
+            # Birth years one apart: the block of year y + 1 joined to that of year y.
+            where = "(a.p OR b.p)" if plain else "TRUE"
             if dedupe:
-                selects.append(f"SELECT {ordered} {join} ON b.k{i} = a.k{i} + 1 WHERE TRUE{new}")
+                selects.append(f"SELECT {ordered} {join} ON b.k{i} = a.k{i} + 1 WHERE {where}{new}")
             else:
                 for on in (f"b.k{i} = a.k{i} + 1", f"a.k{i} = b.k{i} + 1"):
-                    selects.append(f"SELECT {code} {join} ON {on} WHERE TRUE{new}")
+                    selects.append(f"SELECT {code} {join} ON {on} WHERE {where}{new}")
     return "WITH " + ",\n".join(ctes) + "\n" + "\nUNION ALL\n".join(selects)
 
 
-def pairs_from_codes(codes: np.ndarray, n_right: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted pair codes -> (left rows, right rows), ordered by left row, then right row."""
+def pairs_from_codes(
+    codes: np.ndarray, n_right: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pair codes -> (left rows, right rows, trained on), ordered by left row, then right row."""
     codes = np.sort(np.asarray(codes, dtype=np.int64))
-    return codes // n_right, codes % n_right
+    train = (codes & 1) == 0
+    codes >>= 1
+    return codes // n_right, codes % n_right, train
 
 
 __all__ = ["block_keys", "candidate_pairs_sql", "pairs_from_codes"]

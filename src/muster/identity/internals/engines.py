@@ -166,7 +166,7 @@ class Engine(Protocol):
 
     def candidate_pairs(
         self, left: Prepared, right: Prepared | None
-    ) -> tuple[np.ndarray, np.ndarray]: ...
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
 
     def name_levels(
         self, distinct: pd.DataFrame, left_names: pd.DataFrame, right_names: pd.DataFrame
@@ -179,9 +179,12 @@ def _sorted(rl: np.ndarray, rr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def candidate_levels(engine: Engine, left: Prepared, right: Prepared | None) -> Arrays:
-    """Levels of every candidate pair (dedupe when ``right`` is None)."""
-    rl, rr = engine.candidate_pairs(left, right)
-    return pair_levels(engine, left, right if right is not None else left, rl, rr)
+    """Levels of every candidate pair (dedupe when ``right`` is None); ``train`` marks the
+    pairs EM trains on (not those only a rule of ``prepare.SCORED_ONLY`` found)."""
+    rl, rr, train = engine.candidate_pairs(left, right)
+    arrays = pair_levels(engine, left, right if right is not None else left, rl, rr)
+    arrays["train"] = train
+    return arrays
 
 
 def random_levels(
@@ -215,7 +218,7 @@ class DuckDBEngine:
 
     def candidate_pairs(
         self, left: Prepared, right: Prepared | None
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         keyed = block_keys(left, right)
         for name, frame in zip(("lt", "rt"), keyed, strict=False):
             self._table(name, frame)
@@ -258,7 +261,7 @@ class SparkEngine:
 
     def candidate_pairs(
         self, left: Prepared, right: Prepared | None
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         keyed = block_keys(left, right)
         for name, frame in zip(("lt", "rt"), keyed, strict=False):
             self._frame(frame, name)

@@ -151,18 +151,27 @@ def _train(
     left: Prepared,
     right: Prepared | None,
     gamma: np.ndarray,
+    trained: np.ndarray,
     model: Model | None,
     train: bool,
     seed: int,
 ) -> tuple[Model, ModelReport]:
-    """Guarded training (training.py); u from random record pairs as EM's starting point."""
+    """Guarded training (training.py); u from random record pairs as EM's starting point.
+
+    EM trains on the candidate pairs ``trained`` marks (not those only a rule of
+    ``prepare.SCORED_ONLY`` found); the report counts every candidate pair.
+    """
     records = len(left) + (len(right) if right is not None else 0)
+    if not trained.all():
+        gamma = gamma[trained]
     random_gamma = None
     if train and len(gamma) >= MIN_PAIRS_FOR_TRAINING:
         n_random = min(RANDOM_PAIRS_FOR_U, max(len(left) * 20, 100_000))
         random_arrays = engine.random_levels(left, right, n_random, seed)
         random_gamma = comparison_levels(levels_dict(random_arrays))
-    return guarded_training(random_gamma, gamma, records, model, train)
+    fitted, report = guarded_training(random_gamma, gamma, records, model, train)
+    report.candidate_pairs = len(trained)
+    return fitted, report
 
 
 def _weight_of(probability: float) -> float:
@@ -339,7 +348,9 @@ def dedupe(
     clock.lap("prediction", f"({len(arrays['rid_l']):,} candidate pairs)")
     levels = levels_dict(arrays)
     gamma = comparison_levels(levels)
-    fitted, report = _train(eng, prepared, None, gamma, model, _training(model, train), seed)
+    fitted, report = _train(
+        eng, prepared, None, gamma, arrays["train"], model, _training(model, train), seed
+    )
     clock.lap("training")
     accepted, weight = _score(arrays, gamma, fitted, threshold, frame, frame, prepared, prepared)
     clock.lap("prediction")
@@ -373,7 +384,7 @@ def link(
     arrays = eng.candidate_levels(pa, pb)
     clock.lap("prediction", f"({len(arrays['rid_l']):,} candidate pairs)")
     gamma = comparison_levels(levels_dict(arrays))
-    fitted, report = _train(eng, pa, pb, gamma, model, _training(model, train), seed)
+    fitted, report = _train(eng, pa, pb, gamma, arrays["train"], model, _training(model, train), seed)
     clock.lap("training")
     accepted, weight = _score(arrays, gamma, fitted, threshold, fa, fb, pa, pb)
     order = np.argsort(-accepted.match_probability, kind="stable")

@@ -47,8 +47,18 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
     "b_plain_given_place": ("given_name_b", "place_of_origin_b", "plain"),
     "b_plain_family_place": ("family_name_b", "place_of_origin_b", "plain"),
     "b_plain_dob_place": ("dob", "place_of_origin_b", "plain"),
+    # The same with the birth year (one apart too), for the common names and towns whose blocks
+    # above are over the cap (SCORED_ONLY).
+    "b_plain_names_year": ("names_set_b", "yr", "plain"),
+    "b_plain_family_place_year": ("family_name_b", "place_of_origin_b", "yr", "plain"),
 }
 BLOCK_CAP = 40
+# Rules whose pairs are scored but not trained on: they reach into blocks of the rules above
+# that were over the cap (common names, large towns), where most pairs are namesakes.  EM's
+# prior is the share of matches among the pairs it trains on, so training on them too lowered
+# it, and every plain pair's weight with it (no_lineage 200k: F1 0.821 -> 0.810 with them,
+# 0.832 without: bench/RESULTS.md, "fifth session: plain lists' blocking").
+SCORED_ONLY = frozenset({"b_plain_names_year", "b_plain_family_place_year"})
 
 
 @dataclass

@@ -25,6 +25,7 @@ from .comparisons import (
 )
 from .model import Model, comparison_levels
 from .names import NameKey, normalise_name
+from .blocking import rule_shape
 from .prepare import BLOCKING_RULES
 from .records import Record, check_record
 
@@ -111,13 +112,14 @@ def _getter(attr: str) -> Callable[[_Entry], str | None]:
 
 # Each rule with the getters of the attributes its key is made of (a trailing "plain" is not
 # part of the key: such a rule keys every record, and candidates() keeps its pairs with one side
-# at least plain, as the batch engines do), whether it ends in "plain", whether in the year.
+# at least plain, as the batch engines do), whether it is such a rule, whether it pairs birth
+# years one apart (blocking.rule_shape: the year is then the key's last part).
 _RULES = [
     (
         rule,
         [_getter(a) for a in (attrs[:-1] if attrs[-1] == "plain" else attrs)],
-        attrs[-1] == "plain",
-        attrs[-1] == "yr",
+        rule_shape(attrs)[2],
+        rule_shape(attrs)[1],
     )
     for rule, attrs in SCREENING_RULES.items()
 ]
