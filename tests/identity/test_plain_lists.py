@@ -1,6 +1,7 @@
 """Plain Latin lists (given, family, date of birth, town): found and compared without lineage."""
 
 from muster.identity import ScreeningIndex, dedupe, link
+from muster.identity.internals.prepare import BLOCK_CAP
 
 
 def _person(rid: str, given: str, family: str, dob: str, town: str) -> dict[str, str]:
@@ -40,3 +41,43 @@ def test_the_screening_index_finds_plain_candidates_as_the_batch_does() -> None:
     assert set(found) == set(batch.right_ids) == {"d1", "d2"}
     for rid, probability in zip(batch.right_ids, batch.match_probability, strict=True):
         assert abs(found[rid].match_probability - probability) < 1e-9
+
+
+def _names(count: int, prefix: str) -> list[str]:
+    """``count`` distinct made-up names (consonants that no two share a broad key)."""
+    letters = "bdfgkmnrstz"
+    return [f"{prefix}{letters[i // 11]}a{letters[i % 11]}i" for i in range(count)]
+
+
+def test_a_plain_record_in_blocks_over_the_cap_meets_its_lineage_record_by_family_town_year():
+    # A woman in the registry with her lineage, and a foreign list's record of her with a name,
+    # a family name, a birth year and a town.  Her name, her name with her family's, and her
+    # family's name with her town are each shared by more than BLOCK_CAP records, so every rule
+    # for plain records on two of those is over the cap; only the family, town and birth year
+    # together are a small block.
+    her = {"record_id": "r", "given_name": "Salma", "family_name": "Haddad",
+           "father_name": "Karim", "grandfather_name": "Jasim", "date_of_birth": "1990-05-04",
+           "place_of_origin": "Basra", "sex": "F"}  # fmt: skip
+    listed = {"record_id": "p", "given_name": "Salma", "family_name": "Haddad",
+              "birth_year": "1990", "place_of_origin": "Basra"}  # fmt: skip
+    fathers = _names(45, "Ab")
+    namesakes = [
+        dict(her, record_id=f"n{i}", place_of_origin=town, father_name=fathers[i],
+             grandfather_name="Hamad", date_of_birth=f"1990-0{1 + i % 9}-1{i % 10}")
+        for i, town in enumerate(_names(42, "Tal"))
+    ]  # fmt: skip
+    same_town = [
+        dict(her, record_id=f"t{i}", family_name=family, father_name=fathers[i],
+             grandfather_name="Hamad", date_of_birth=f"19{50 + i % 30}-03-0{1 + i % 9}")
+        for i, family in enumerate(_names(42, "Dar"))
+    ]  # fmt: skip
+    families = [
+        dict(her, record_id=f"f{i}", given_name=given, father_name=fathers[i],
+             grandfather_name="Hamad", date_of_birth=f"19{20 + i}-07-0{1 + i % 9}")
+        for i, given in enumerate(_names(42, "Nu"))
+    ]  # fmt: skip
+    records = [her, listed, *namesakes, *same_town, *families]
+    assert len(records) > 3 * BLOCK_CAP
+    clusters = dedupe(records).clusters
+    assert clusters["p"] == clusters["r"]
+    assert sum(c == clusters["r"] for c in clusters.values()) == 2
