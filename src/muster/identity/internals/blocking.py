@@ -188,9 +188,7 @@ def candidate_pairs_sql(dedupe: bool, n_right: int) -> str:
     return "WITH " + ",\n".join(ctes) + "\n" + "\nUNION ALL\n".join(selects)
 
 
-def pairs_from_codes(
-    codes: np.ndarray, n_right: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def pairs_from_codes(codes: np.ndarray, n_right: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pair codes -> (left rows, right rows, trained on), ordered by left row, then right row."""
     codes = np.sort(np.asarray(codes, dtype=np.int64))
     train = (codes & 1) == 0

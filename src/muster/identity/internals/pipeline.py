@@ -16,7 +16,13 @@ from .model import Model, comparison_levels, levels_dict
 from .names import NameKey
 from .prepare import Prepared, prepare
 from .records import Record, check_records
-from .training import MIN_PAIRS_FOR_TRAINING, RANDOM_PAIRS_FOR_U, ModelReport, guarded_training
+from .training import (
+    MIN_PAIRS_FOR_TRAINING,
+    RANDOM_PAIRS_FOR_U,
+    ModelReport,
+    guarded_training,
+    stratum_prior_shift,
+)
 
 Progress = Callable[[str], None]
 # Deduplication accepts pairs from this match probability, and clustering keeps apart what the
@@ -174,6 +180,25 @@ def _train(
     return fitted, report
 
 
+def plain_prior_shift(
+    prepared: Prepared,
+    arrays: dict[str, np.ndarray],
+    gamma: np.ndarray,
+    model: Model,
+    report: ModelReport,
+) -> tuple[np.ndarray, float] | None:
+    """Deduplication: the candidate pairs with a record without lineage names, and the bits
+    their prior differs from the pooled one (training.stratum_prior_shift), kept in the report.
+    Only for a trained model; ``link`` and screening score with the model as it is."""
+    if report.status != "trained":
+        return None
+    plain = prepared.frame["plain"].notna().to_numpy()
+    mask = plain[arrays["rid_l"]] | plain[arrays["rid_r"]]
+    bits = stratum_prior_shift(model, gamma[mask & arrays["train"]])
+    report.plain_shift = bits
+    return mask, bits
+
+
 def _weight_of(probability: float) -> float:
     """The match weight (log2 odds) of a probability; -inf at 0, inf at 1."""
     if probability <= 0.0:
@@ -192,9 +217,13 @@ def _score(
     right: pd.DataFrame,
     left_prepared: Prepared,
     right_prepared: Prepared,
+    plain_shift: tuple[np.ndarray, float] | None = None,
 ) -> tuple[ScoredPairs, np.ndarray]:
-    """The pairs at or above ``threshold``, and every candidate pair's match weight."""
+    """The pairs at or above ``threshold``, and every candidate pair's match weight (with
+    ``plain_shift``'s bits added where its mask is set)."""
     weight = model.match_weight(gamma)
+    if plain_shift is not None and plain_shift[1]:
+        weight[plain_shift[0]] += plain_shift[1]
     # The probability only where it can reach the threshold (a margin below its weight), then
     # compared exactly: tens of millions of candidate pairs are far below it.
     near = np.flatnonzero(weight >= _weight_of(threshold) - 1e-6)
@@ -351,8 +380,11 @@ def dedupe(
     fitted, report = _train(
         eng, prepared, None, gamma, arrays["train"], model, _training(model, train), seed
     )
+    shift = plain_prior_shift(prepared, arrays, gamma, fitted, report)
     clock.lap("training")
-    accepted, weight = _score(arrays, gamma, fitted, threshold, frame, frame, prepared, prepared)
+    accepted, weight = _score(
+        arrays, gamma, fitted, threshold, frame, frame, prepared, prepared, shift
+    )
     clock.lap("prediction")
     labels = cluster_accepted(prepared, arrays, accepted, weight)
     ids = prepared["record_id"].to_numpy()
@@ -384,7 +416,9 @@ def link(
     arrays = eng.candidate_levels(pa, pb)
     clock.lap("prediction", f"({len(arrays['rid_l']):,} candidate pairs)")
     gamma = comparison_levels(levels_dict(arrays))
-    fitted, report = _train(eng, pa, pb, gamma, arrays["train"], model, _training(model, train), seed)
+    fitted, report = _train(
+        eng, pa, pb, gamma, arrays["train"], model, _training(model, train), seed
+    )
     clock.lap("training")
     accepted, weight = _score(arrays, gamma, fitted, threshold, fa, fb, pa, pb)
     order = np.argsort(-accepted.match_probability, kind="stable")

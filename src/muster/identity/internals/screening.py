@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .blocking import rule_shape
 from .comparisons import (
     CROSSED_FIELDS,
     NAME_FIELDS,
@@ -25,7 +26,6 @@ from .comparisons import (
 )
 from .model import Model, comparison_levels
 from .names import NameKey, normalise_name
-from .blocking import rule_shape
 from .prepare import BLOCKING_RULES
 from .records import Record, check_record
 
