@@ -190,3 +190,26 @@ def test_the_report_names_weights_prior_rounds_pairs_and_guard(namesakes) -> Non
         assert part in text, part
     data = report.to_dict()
     assert data["status"] == "trained" and data["weights"]["lineage"]["++++"] >= AGREEMENT_FLOOR
+
+
+def test_the_prior_of_a_stratum_of_pairs_is_learnt_with_m_and_u_held() -> None:
+    # Pairs drawn from the model's own m (matches) and u (non-matches), a share of them
+    # matches: the shift makes the prior that share, whatever the pooled prior was.
+    from muster.identity.internals.model import COMPARISONS
+    from muster.identity.internals.training import stratum_prior_shift
+
+    model = Model.default()
+    rng = np.random.default_rng(1)
+    for share in (0.02, 0.1, 0.3):
+        n = 50_000
+        match = rng.random(n) < share
+        columns = []
+        for name, k in COMPARISONS.items():
+            m, u = np.asarray(model.m[name]), np.asarray(model.u[name])
+            of_m, of_u = rng.choice(k, n, p=m / m.sum()), rng.choice(k, n, p=u / u.sum())
+            columns.append(np.where(match, of_m, of_u))
+        gamma = np.stack(columns, axis=1).astype(np.int8)
+        learnt = np.log2(model.prior / (1 - model.prior)) + stratum_prior_shift(model, gamma)
+        true = match[gamma[:, 0] != 0].mean()  # given names disagreeing are not learnt from
+        assert abs(1 / (1 + 2**-learnt) - true) < 0.005
+    assert stratum_prior_shift(model, gamma[:100]) == 0.0  # too few pairs: no shift
