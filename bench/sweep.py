@@ -220,6 +220,8 @@ def in_process(setting: str, size: int, seed: int) -> dict:
         "model_reason": str(report.reason) if report else "",
         "warnings": [str(w) for w in report.warnings] if report else [],
     }
+    if report is not None and getattr(report, "plain_shift", 0.0):
+        info["warnings"].append(f"plain pairs' prior {report.plain_shift:+.2f} bits")
     return score(info, pd.factorize(np.array(truth))[0])
 
 

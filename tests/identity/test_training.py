@@ -200,7 +200,7 @@ def test_the_prior_of_a_stratum_of_pairs_is_learnt_with_m_and_u_held() -> None:
 
     model = Model.default()
     rng = np.random.default_rng(1)
-    for share in (0.02, 0.1, 0.3):
+    for share in (0.3, 0.5, 0.8):
         n = 50_000
         match = rng.random(n) < share
         columns = []
@@ -213,3 +213,5 @@ def test_the_prior_of_a_stratum_of_pairs_is_learnt_with_m_and_u_held() -> None:
         true = match[gamma[:, 0] != 0].mean()  # given names disagreeing are not learnt from
         assert abs(1 / (1 + 2**-learnt) - true) < 0.005
     assert stratum_prior_shift(model, gamma[:100]) == 0.0  # too few pairs: no shift
+    # A stratum with fewer matches than the pool is not weighed down.
+    assert stratum_prior_shift(model, gamma[~match][:5000]) == 0.0
