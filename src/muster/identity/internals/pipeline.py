@@ -21,7 +21,7 @@ from .training import (
     RANDOM_PAIRS_FOR_U,
     ModelReport,
     guarded_training,
-    stratum_prior_shift,
+    plain_prior_shift,
 )
 
 Progress = Callable[[str], None]
@@ -178,25 +178,6 @@ def _train(
     fitted, report = guarded_training(random_gamma, gamma, records, model, train)
     report.candidate_pairs = len(trained)
     return fitted, report
-
-
-def plain_prior_shift(
-    prepared: Prepared,
-    arrays: dict[str, np.ndarray],
-    gamma: np.ndarray,
-    model: Model,
-    report: ModelReport,
-) -> tuple[np.ndarray, float] | None:
-    """Deduplication: the candidate pairs with a record without lineage names, and the bits
-    their prior differs from the pooled one (training.stratum_prior_shift), kept in the report.
-    Only for a trained model; ``link`` and screening score with the model as it is."""
-    if report.status != "trained":
-        return None
-    plain = prepared.frame["plain"].notna().to_numpy()
-    mask = plain[arrays["rid_l"]] | plain[arrays["rid_r"]]
-    bits = stratum_prior_shift(model, gamma[mask & arrays["train"]])
-    report.plain_shift = bits
-    return mask, bits
 
 
 def _weight_of(probability: float) -> float:

@@ -27,6 +27,7 @@ import numpy as np
 
 from .comparisons import lineage_pattern
 from .model import COMPARISONS, EM_MAX_ITERATIONS, LEVEL_LABELS, Model, pattern_counts
+from .prepare import Prepared
 
 # Below this many candidate pairs EM has too little to learn from: use the shipped parameters.
 MIN_PAIRS_FOR_TRAINING = 2000
@@ -214,6 +215,25 @@ def stratum_prior_shift(model: Model, gamma: np.ndarray) -> float:
     return max(0.0, float(np.log2(prior / (1.0 - prior))) - pooled)
 
 
+def plain_prior_shift(
+    prepared: Prepared,
+    arrays: dict[str, np.ndarray],
+    gamma: np.ndarray,
+    model: Model,
+    report: ModelReport,
+) -> tuple[np.ndarray, float] | None:
+    """Deduplication: the candidate pairs with a record without lineage names, and the bits
+    their prior differs from the pooled one (``stratum_prior_shift``), kept in the report.
+    Only for a trained model; ``link`` and screening score with the model as it is."""
+    if report.status != "trained":
+        return None
+    plain = prepared.frame["plain"].notna().to_numpy()
+    mask = plain[arrays["rid_l"]] | plain[arrays["rid_r"]]
+    bits = stratum_prior_shift(model, gamma[mask & arrays["train"]])
+    report.plain_shift = bits
+    return mask, bits
+
+
 def guarded_training(
     random_gamma: np.ndarray | None,
     gamma: np.ndarray,
@@ -307,6 +327,7 @@ __all__ = [
     "describe",
     "guarded_training",
     "lineage_pattern",
+    "plain_prior_shift",
     "stratum_prior_shift",
     "weights_by_level",
 ]
