@@ -30,7 +30,7 @@ from muster.tracing.audit_actions import TracingAction
 from muster.tracing.matching import TraceCandidate
 from muster.tracing.models import TracingCandidate, TracingRequest
 from muster.tracing.services.registry import REGISTRY, readings_of, requests_reading, rivals
-from muster.tracing.services.requests import ACTIVE, must_be_active
+from muster.tracing.services.requests import ACTIVE, must_be_active, settle_status
 
 logger = logging.getLogger("muster.tracing.services")
 
@@ -101,12 +101,8 @@ def _store(req: TracingRequest, found: list[TraceCandidate], *, replace: bool) -
         elif row.status == Status.PROPOSED:
             TracingCandidate.objects.filter(pk=row.pk).update(**values)
     _rerank(req)
-    confident = sum(1 for c in found if c.confident)
-    if confident and req.status == TracingRequest.Status.OPEN:
-        req.status = TracingRequest.Status.CANDIDATE_FOUND
-        req.updated_at = now
-        req.save(update_fields=["status", "updated_at"])
-    return len(found), confident
+    settle_status(req, now)
+    return len(found), sum(1 for c in found if c.confident)
 
 
 def _rerank(req: TracingRequest) -> None:
@@ -307,6 +303,7 @@ def _withdraw(req: TracingRequest, ids: Sequence[int], found: list[TraceCandidat
     if stale:
         TracingCandidate.objects.filter(pk__in=[pk for pk, _ in stale]).delete()
         _rerank(req)
+        settle_status(req)
     return sorted(pid for _, pid in stale)
 
 
