@@ -215,7 +215,11 @@ def test_reunification_waits_for_best_interests_then_starts(web, second, found):
     done = web.post(reverse("tracing-reunify", args=[req.number]), body, follow=True)
     req.refresh_from_db()
     assert req.reunification_id is not None, done.content.decode()
-    assert 'data-testid="receipt"' in done.content.decode()
+    html = done.content.decode()
+    assert 'data-testid="receipt"' in html
+    # The card awaiting the receipt says what left, from where, for where and into whose care.
+    sent = html.split('data-testid="reunification-sent"')[1].split("</p>")[0]
+    assert req.reunification.number in sent and "Dohuk" in sent and "Gulistan Hesso" in sent
 
 
 def test_close_without_reason_names_the_field(web, found):

@@ -66,6 +66,16 @@ def _open_requests() -> list[TracingRequest]:
     return list(TracingRequest.objects.filter(status__in=ACTIVE).order_by("pk"))
 
 
+def _claimants(open_requests: list[TracingRequest]) -> list[TracingRequest]:
+    """The requests that claim registrations: the open ones, and the reunited ones, which keep the
+    person they were reunited with (found, confirmed and sent home: no other request's queue
+    should offer that person again as a likely match)."""
+    reunited = TracingRequest.objects.filter(
+        status=TracingRequest.Status.REUNITED, linked_person__isnull=False
+    )
+    return sorted([*open_requests, *reunited], key=lambda r: r.pk)
+
+
 def _store(req: TracingRequest, found: list[TraceCandidate], *, replace: bool) -> tuple[int, int]:
     """Write the candidates (refreshing the proposed ones); returns (stored, confident).
 
@@ -132,7 +142,7 @@ def _find(req: TracingRequest, *, by=None, request=None) -> tuple[int, list[int]
         return 0, []
     before = set(req.candidates.values_list("person_id", flat=True))
     index = REGISTRY.sync()
-    found = _best(index, req, rivals(index, _open_requests()))
+    found = _best(index, req, rivals(index, _claimants(_open_requests())))
     stored, confident = _store(req, found, replace=True)
     TracingRequest.objects.filter(pk=req.pk).update(searched_at=timezone.now())
     audit.record(
@@ -258,7 +268,7 @@ def _recheck(
     if open_requests is None:
         open_requests = _open_requests()
     index = REGISTRY.sync()
-    claims = rivals(index, open_requests)
+    claims = rivals(index, _claimants(open_requests))
     scores: dict = {}  # each request's reading scored once against each of ``ids``
     stored = 0
     for request_id in sorted(reading):
