@@ -3,6 +3,8 @@ for a value put into a translated sentence (where a <bdi> cannot go)."""
 
 from django import template
 
+from muster.core.countries import choices as _country_choices
+from muster.core.countries import country_name as _country_name
 from muster.core.text import isolate as _isolate
 from muster.people.search import other_script as _other_script
 
@@ -17,3 +19,15 @@ def other_script(person) -> str:
 @register.filter
 def isolate(value) -> str:
     return _isolate(value)
+
+
+@register.filter
+def country(code) -> str:
+    """An ISO 3166 alpha-3 code as the reader reads it: "Iraq (IRQ)" (see muster.core.countries)."""
+    return _country_name(code)
+
+
+@register.simple_tag
+def country_options() -> list[tuple[str, str]]:
+    """The countries a form's datalist offers: (code, name in the reader's language)."""
+    return _country_choices()
