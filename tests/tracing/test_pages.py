@@ -283,3 +283,36 @@ def test_pages_read_right_to_left_in_arabic(web, found):
         text = web.get(url).content.decode()
         assert 'dir="rtl"' in text, url
     assert "طلبات البحث" in web.get(reverse("tracing-requests")).content.decode()
+
+
+def test_a_reunification_of_a_person_in_transit_is_refused_in_the_readers_words(
+    web, second, found, facilities
+):
+    """Refused while the person is on a transfer: said in Arabic, with the field in Arabic words
+    (never its code, "person:"), and without naming the camp the person is sent to."""
+    from muster.custody import services as custody
+
+    req, candidate = found
+    url = reverse("tracing-candidate", args=[candidate.pk])
+    web.post(url, {"action": "decide", "decision": "confirm", "reason": "mother recognised her"})
+    second.post(url, {"action": "decide", "decision": "confirm", "reason": "documents seen"})
+    web.post(reverse("tracing-best-interests", args=[req.number]),
+             {"outcome": "reunify", "reasoning": "mother able to care"})  # fmt: skip
+    girl = candidate.person
+    custody.dispatch(
+        [girl],
+        from_facility=custody.current_placement(girl).facility,
+        to_facility=facilities["camp"],
+        by=factories.user("camp_manager"),
+        separation_reason="to the camp's child-friendly space",
+    )
+    web.cookies["django_language"] = "ar"
+    body = {"receiving": "Gulistan Hesso", "destination_name": "Dohuk"}
+    page = web.post(reverse("tracing-reunify", args=[req.number]), body, follow=True)
+    html = page.content.decode()
+    refusal = html.split('data-code="in_transit"')[1].split("</")[0]
+    assert "في الطريق" in refusal and girl.number in refusal
+    assert "person:" not in refusal and "الشخص" in refusal
+    assert facilities["camp"].name not in refusal
+    req.refresh_from_db()
+    assert req.reunification_id is None
