@@ -117,6 +117,19 @@ def test_the_request_page_says_the_sex_in_the_readers_language(web, found):
     assert '<bdi dir="auto">F</bdi>' not in page
 
 
+def _send_to_the_camp(person, facilities):
+    """Dispatch ``person`` from where they are to the camp: in transit until received there."""
+    from muster.custody import services as custody
+
+    custody.dispatch(
+        [person],
+        from_facility=custody.current_placement(person).facility,
+        to_facility=facilities["camp"],
+        by=factories.user("camp_manager"),
+        separation_reason="to the camp's child-friendly space",
+    )
+
+
 def test_compare_says_a_camp_is_a_facility_to_the_caseworker_who_sees_no_categories(
     web, found, facilities
 ):
@@ -124,13 +137,7 @@ def test_compare_says_a_camp_is_a_facility_to_the_caseworker_who_sees_no_categor
 
     req, candidate = found
     girl = candidate.person
-    custody.dispatch(
-        [girl],
-        from_facility=custody.current_placement(girl).facility,
-        to_facility=facilities["camp"],
-        by=factories.user("camp_manager"),
-        separation_reason="to the camp's child-friendly space",
-    )
+    _send_to_the_camp(girl, facilities)
     text = web.get(reverse("tracing-candidate", args=[candidate.pk])).content.decode()
     where = text[text.index('data-field="where"') :]
     where = where[: where.index("</tr>")]
@@ -290,8 +297,6 @@ def test_a_reunification_of_a_person_in_transit_is_refused_in_the_readers_words(
 ):
     """Refused while the person is on a transfer: said in Arabic, with the field in Arabic words
     (never its code, "person:"), and without naming the camp the person is sent to."""
-    from muster.custody import services as custody
-
     req, candidate = found
     url = reverse("tracing-candidate", args=[candidate.pk])
     web.post(url, {"action": "decide", "decision": "confirm", "reason": "mother recognised her"})
@@ -299,13 +304,7 @@ def test_a_reunification_of_a_person_in_transit_is_refused_in_the_readers_words(
     web.post(reverse("tracing-best-interests", args=[req.number]),
              {"outcome": "reunify", "reasoning": "mother able to care"})  # fmt: skip
     girl = candidate.person
-    custody.dispatch(
-        [girl],
-        from_facility=custody.current_placement(girl).facility,
-        to_facility=facilities["camp"],
-        by=factories.user("camp_manager"),
-        separation_reason="to the camp's child-friendly space",
-    )
+    _send_to_the_camp(girl, facilities)
     web.cookies["django_language"] = "ar"
     body = {"receiving": "Gulistan Hesso", "destination_name": "Dohuk"}
     page = web.post(reverse("tracing-reunify", args=[req.number]), body, follow=True)

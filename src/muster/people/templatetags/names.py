@@ -6,6 +6,7 @@ from django import template
 from muster.core.countries import choices as _country_choices
 from muster.core.countries import country_name as _country_name
 from muster.core.text import isolate as _isolate
+from muster.core.text import local_name
 from muster.people.search import other_script as _other_script
 
 register = template.Library()
@@ -31,3 +32,14 @@ def country(code) -> str:
 def country_options() -> list[tuple[str, str]]:
     """The countries a form's datalist offers: (code, name in the reader's language)."""
     return _country_choices()
+
+
+@register.filter
+def place_name(place) -> str:
+    """A facility (or a sitrep's facility row) by the name its reader reads (core.text.local_name)."""
+    get = (
+        place.get
+        if isinstance(place, dict)
+        else lambda key, default="": getattr(place, key, default)
+    )
+    return local_name(get("name", ""), get("name_ar", "") or "")
