@@ -15,7 +15,13 @@ import numpy as np
 import pandas as pd
 
 from .blocking import block_keys, candidate_pairs_sql, pairs_from_codes
-from .comparisons import CROSSED_FIELDS, NAME_FIELDS, SWAPPED_FIELDS, name_level_sql
+from .comparisons import (
+    CROSSED_FIELDS,
+    NAME_FIELDS,
+    SWAPPED_FIELDS,
+    close_levels,
+    name_level_sql,
+)
 from .prepare import Prepared
 
 Arrays = dict[str, np.ndarray]
@@ -155,10 +161,24 @@ def _name_pair_levels(
         )
         got = engine.name_levels(distinct, left.names[field_l], right.names[field_r])
         lv[got["i"]] = got["lv"]
+        i = np.flatnonzero(present)
+        sub = lv[i]
+        close_levels(
+            sub, _by_id(left.names[field_l], ua[present]), _by_id(right.names[field_r], ub[present])
+        )
+        lv[i] = sub
     if out is None:
         return lv[codes]
     out[rows] = lv[codes]
     return out
+
+
+def _by_id(names: pd.DataFrame, ids: np.ndarray) -> dict[str, np.ndarray]:
+    """The folded name, script and canon (``close_levels``' columns) of each name id."""
+    row = np.zeros(int(names["id"].max()) + 1 if len(names) else 1, dtype=np.int64)
+    row[names["id"].to_numpy()] = np.arange(len(names))
+    at = row[ids]
+    return {c: names[c].to_numpy(dtype=object)[at] for c in ("n_f", "n_sc", "n_c")}
 
 
 class Engine(Protocol):
