@@ -27,7 +27,6 @@ FIELDS = ("given_name", "family_name", "date_of_birth", "place_of_origin")
 def run(number: int) -> dict:
     import febrl
 
-    from muster.identity.internals.records import read_person_frame
     from muster.identity.internals.engines import DuckDBEngine
     from muster.identity.internals.model import comparison_levels, levels_dict
     from muster.identity.internals.pipeline import (
@@ -37,6 +36,7 @@ def run(number: int) -> dict:
         cluster_accepted,
     )
     from muster.identity.internals.prepare import prepare
+    from muster.identity.internals.records import read_person_frame
 
     cache = Path(__file__).parent / ".cache" / "sweep"
     csv_path, truth_path = febrl.write(number, cache)
