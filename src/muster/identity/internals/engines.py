@@ -159,18 +159,26 @@ def _name_pair_levels(
         distinct = pd.DataFrame(
             {"i": np.flatnonzero(present), "a": ua[present], "b": ub[present]}, dtype=np.int64
         )
-        got = engine.name_levels(distinct, left.names[field_l], right.names[field_r])
+        got = name_pair_levels(engine, distinct, left.names[field_l], right.names[field_r])
         lv[got["i"]] = got["lv"]
-        i = np.flatnonzero(present)
-        sub = lv[i]
-        close_levels(
-            sub, _by_id(left.names[field_l], ua[present]), _by_id(right.names[field_r], ub[present])
-        )
-        lv[i] = sub
     if out is None:
         return lv[codes]
     out[rows] = lv[codes]
     return out
+
+
+def name_pair_levels(
+    engine: Engine, distinct: pd.DataFrame, left_names: pd.DataFrame, right_names: pd.DataFrame
+) -> dict[str, np.ndarray]:
+    """Levels of distinct name pairs (``distinct``: i, a, b): the engine's SQL, then the close
+    spellings (``comparisons.close_levels``) in Python, the same on every engine."""
+    got = engine.name_levels(distinct, left_names, right_names)
+    by_i = distinct.set_index("i")
+    a = by_i.loc[got["i"], "a"].to_numpy()
+    b = by_i.loc[got["i"], "b"].to_numpy()
+    lv = np.asarray(got["lv"]).astype(np.int8)
+    close_levels(lv, _by_id(left_names, a), _by_id(right_names, b))
+    return {"i": np.asarray(got["i"]), "lv": lv}
 
 
 def _by_id(names: pd.DataFrame, ids: np.ndarray) -> dict[str, np.ndarray]:
