@@ -7,6 +7,7 @@ but kept apart by the clustering.  It reads the truth per pair: for diagnosis on
 setting of the engine.
 
     python bench/febrl_misses.py --febrl 3 [--show 40]
+    python bench/febrl_misses.py --setting sparse --size 20000 --seed 2     # a tune setting
 """
 
 from __future__ import annotations
@@ -24,9 +25,24 @@ from identity_metrics import cluster_scores, true_pairs  # noqa: E402
 FIELDS = ("given_name", "family_name", "date_of_birth", "place_of_origin")
 
 
-def run(number: int) -> dict:
+def data(number: int, setting: str = "", size: int = 20000, seed: int = 1):
+    """FEBRL ``number`` (bench/febrl.py's mapping), or a generated ``setting``: frame and truth."""
+    import pandas as pd
+
+    from muster.identity.internals.records import read_person_frame
+
+    if setting:
+        from muster.scenario.presets import labelled_records
+
+        records, truth = labelled_records(setting, size, seed)
+        return pd.DataFrame.from_records(records), pd.factorize(np.array(truth))[0]
     import febrl
 
+    csv_path, truth_path = febrl.write(number, Path(__file__).parent / ".cache" / "sweep")
+    return read_person_frame(csv_path), np.load(truth_path)
+
+
+def run(number: int, setting: str = "", size: int = 20000, seed: int = 1) -> dict:
     from muster.identity.internals.engines import DuckDBEngine
     from muster.identity.internals.model import comparison_levels, levels_dict
     from muster.identity.internals.pipeline import (
@@ -36,12 +52,8 @@ def run(number: int) -> dict:
         cluster_accepted,
     )
     from muster.identity.internals.prepare import prepare
-    from muster.identity.internals.records import read_person_frame
 
-    cache = Path(__file__).parent / ".cache" / "sweep"
-    csv_path, truth_path = febrl.write(number, cache)
-    frame = read_person_frame(csv_path)
-    truth = np.load(truth_path)
+    frame, truth = data(number, setting, size, seed)
     eng = DuckDBEngine()
     prepared = prepare(frame)
     arrays = eng.candidate_levels(prepared, None)
@@ -81,12 +93,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--febrl", type=int, default=3)
     ap.add_argument("--show", type=int, default=30)
+    ap.add_argument("--setting", default="", help="a generated population instead (tune ones)")
+    ap.add_argument("--size", type=int, default=20000)
+    ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
-    r = run(args.febrl)
+    r = run(args.febrl, args.setting, args.size, args.seed)
     frame, truth, arrays, weight, labels = (r[k] for k in ("frame", "truth", "arrays", "weight",
                                                           "labels"))  # fmt: skip
     s = cluster_scores(labels, truth)
-    print(f"FEBRL {args.febrl}: F1 {s['f1']:.4f} (P {s['precision']:.4f} / R {s['recall']:.4f}),"
+    print(f"{args.setting or f'FEBRL {args.febrl}'}: F1 {s['f1']:.4f} (P {s['precision']:.4f} / R {s['recall']:.4f}),"
           f" {len(weight):,} candidate pairs")  # fmt: skip
     n = len(frame)
     code = arrays["rid_l"].astype(np.int64) * n + arrays["rid_r"]

@@ -52,6 +52,7 @@ DOB_DETAIL = {
     3: "same year, day or month differs",
     4: "day and month swapped",
 }
+DOB_EXACT = 5
 EXACT_LABELS = {-1: "missing", 0: "disagree", 1: "exact"}
 
 
@@ -234,9 +235,11 @@ LINEAGE_LEVELS = 3 ** len(LINEAGE_FIELDS)
 # Given and family name compared crosswise, for pairs whose given names disagree: plain lists
 # (given, family, date, town) put the two the other way round now and then.  Where both cross
 # levels agree, the pair is read as swapped: the crossed levels replace the given and family
-# levels.  In a pair with no father, grandfather or mother name to compare, one crossed
-# agreement is enough when given and family both disagree in order: the list swapped the two
-# and also misspelt or lost one of them (FEBRL's "waller hugh" against "hugh moody").
+# levels.  In a pair with no father, grandfather or mother name to compare and the same full
+# date of birth, one crossed agreement is enough when given and family both disagree in
+# order: the list swapped the two and also misspelt or lost one of them (FEBRL's "waller
+# hugh" against "hugh moody").  Without the full date, checkpoint lists (a given name, one
+# more name, a year) hold too many such pairs of two persons (bench/RESULTS.md, FEBRL).
 SWAPPED_FIELDS: dict[str, tuple[str, str]] = {
     "given_as_family": ("given_name", "family_name"),
     "family_as_given": ("family_name", "given_name"),
@@ -280,6 +283,7 @@ def swapped_names(levels: Mapping[str, np.ndarray]) -> np.ndarray:
     plain = (levels["father_name"] < 0) & (levels["grandfather_name"] < 0)
     plain &= levels["mother_name"] < 0
     one_side = plain & (family == 0) & ((ga >= 1) | (fa >= 1))
+    one_side &= levels["date_of_birth"] == DOB_EXACT
     return (given == 0) & (((ga >= 1) & (fa >= 1)) | one_side)
 
 
