@@ -1,8 +1,8 @@
 """Comparison levels per field, written once as SQL (DuckDB and Spark) and once in Python.
 
 The two forms must agree level for level (tests/identity/test_engines.py checks it): the SQL
-form scores batches inside the engine, the Python form scores a single registration in the
-screening index.  Levels are small integers, -1 meaning "missing on one side".
+form scores batches inside the engine (then ``close_levels`` in Python, on either engine), the
+Python form scores a single registration in the screening index.  Levels are small integers, -1 meaning "missing on one side".
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ class Level:
 # for another or left out in a longer name (Villiers / Villeiqrs), which the phonetic keys
 # turn into other consonants.  Not for two names the variant table knows as different names
 # (Helen / Helena, Jasser / Yasser), which the rules above have already called different.
+# Chosen on FEBRL 3 and 1 (bench/RESULTS.md, "Figures behind the engine's constants").
 CLOSE_SIMILARITY = 0.9
 
 
