@@ -239,6 +239,13 @@ def losses(result: dict, labels: np.ndarray, top: int) -> list[str]:
     ]
     for pat_, n in lost_counts.most_common(top):
         out.append(f"{pat_:<13} {n:>8,} {all_counts[pat_]:>8,} {n / all_counts[pat_]:>7.1%}")
+    year = FIELDS.index("year")
+    apart = np.array([p[year] == "x" for p in pat], dtype=bool)
+    gap = np.abs(codes[a, year] - codes[b, year])[lost & apart]
+    steps = Counter(np.minimum(gap, 5).tolist())
+    out.append(f"lost with the years apart: {int((lost & apart).sum()):,} of "
+               f"{int(apart.sum()):,} joined; years apart 1 / 2 / 3 / 4 / 5+: "
+               + " / ".join(f"{steps.get(d, 0):,}" for d in range(1, 6)))  # fmt: skip
     return out
 
 
