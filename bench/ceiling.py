@@ -37,8 +37,8 @@ classes make a cross-script spelling that only the skeleton joins a *difference*
 be transitive; the rivals' own false pairs cost only through q.  What it does not give the
 matcher: the source or record id (a list holding a person once) and name frequencies; a matcher
 using them could beat 1 / (1 + r) on some pairs; and where Muster's keys join two names (Raad,
-Raid and Riad share a key), a rival is counted that a finer comparison could tell apart.  So read a gap of a few thousandths as none,
-and a gap of several hundredths as the engine's.
+Raid and Riad share a key), a rival is counted that a finer comparison could tell apart.  So
+read a gap of a few thousandths as none, and a gap of several hundredths as the engine's.
 
     PYTHONPATH=src .venv/bin/python bench/ceiling.py --runs sparse:200000:1,namesake:20000:1
     PYTHONPATH=src .venv/bin/python bench/ceiling.py --runs sparse:200000:1 --losses 15
