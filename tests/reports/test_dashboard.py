@@ -376,6 +376,10 @@ def test_the_arabic_dashboard_and_pdf_page_name_facilities_in_arabic(
     html = client.get(reverse("dashboard")).content.decode()
     assert 'lang="ar"' in html and 'dir="rtl"' in html
     assert "مخيم الهول" in [r[0] for r in chart_rows(html, "capacity")]
+    assert "مخيم الهول" in client.get(reverse("home")).content.decode()
+    client.cookies["django_language"] = "kmr"
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Al-Hol Camp" in [r[0] for r in chart_rows(html, "capacity")]
     client.cookies["django_language"] = "en"
     html = client.get(reverse("dashboard")).content.decode()
     assert "Al-Hol Camp" in [r[0] for r in chart_rows(html, "capacity")]

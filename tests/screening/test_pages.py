@@ -36,6 +36,7 @@ def test_officer_works_a_likely_duplicate_from_queue_to_merge(web_as, register):
     assert 'data-field="given_name" data-level="transliteration"' in html
     assert 'class="agree" data-field="mother_name"' in html
     assert '<mark><bdi dir="auto">Mohamed</bdi></mark>' in html
+    assert "Iraq (IRQ)" in html  # the nationality by its name, not a bare code
     reads = AuditEvent.objects.filter(action="person.read", object_type="people.person")
     assert {first.pk, again.pk} <= {int(e.object_id) for e in reads}
 

@@ -61,6 +61,10 @@ def test_a_correction_is_checked_against_the_open_requests_again(
     assert not TracingCandidate.objects.filter(request=req, person=woman).exists()
     event = AuditEvent.objects.filter(action="tracing.registration.check").last()
     assert event.detail["withdrawn"] == [woman.pk]
+    # Nothing confident is left in its queue: the request is open again, not "candidate found".
+    req.refresh_from_db()
+    assert not req.candidates.filter(confident=True).exists()
+    assert req.status == TracingRequest.Status.OPEN
 
 
 def test_a_candidate_a_caseworker_acted_on_survives_a_correction(

@@ -117,6 +117,19 @@ def test_the_request_page_says_the_sex_in_the_readers_language(web, found):
     assert '<bdi dir="auto">F</bdi>' not in page
 
 
+def _send_to_the_camp(person, facilities):
+    """Dispatch ``person`` from where they are to the camp: in transit until received there."""
+    from muster.custody import services as custody
+
+    custody.dispatch(
+        [person],
+        from_facility=custody.current_placement(person).facility,
+        to_facility=facilities["camp"],
+        by=factories.user("camp_manager"),
+        separation_reason="to the camp's child-friendly space",
+    )
+
+
 def test_compare_says_a_camp_is_a_facility_to_the_caseworker_who_sees_no_categories(
     web, found, facilities
 ):
@@ -124,13 +137,7 @@ def test_compare_says_a_camp_is_a_facility_to_the_caseworker_who_sees_no_categor
 
     req, candidate = found
     girl = candidate.person
-    custody.dispatch(
-        [girl],
-        from_facility=custody.current_placement(girl).facility,
-        to_facility=facilities["camp"],
-        by=factories.user("camp_manager"),
-        separation_reason="to the camp's child-friendly space",
-    )
+    _send_to_the_camp(girl, facilities)
     text = web.get(reverse("tracing-candidate", args=[candidate.pk])).content.decode()
     where = text[text.index('data-field="where"') :]
     where = where[: where.index("</tr>")]
@@ -215,7 +222,11 @@ def test_reunification_waits_for_best_interests_then_starts(web, second, found):
     done = web.post(reverse("tracing-reunify", args=[req.number]), body, follow=True)
     req.refresh_from_db()
     assert req.reunification_id is not None, done.content.decode()
-    assert 'data-testid="receipt"' in done.content.decode()
+    html = done.content.decode()
+    assert 'data-testid="receipt"' in html
+    # The card awaiting the receipt says what left, from where, for where and into whose care.
+    sent = html.split('data-testid="reunification-sent"')[1].split("</p>")[0]
+    assert req.reunification.number in sent and "Dohuk" in sent and "Gulistan Hesso" in sent
 
 
 def test_close_without_reason_names_the_field(web, found):
@@ -279,3 +290,28 @@ def test_pages_read_right_to_left_in_arabic(web, found):
         text = web.get(url).content.decode()
         assert 'dir="rtl"' in text, url
     assert "طلبات البحث" in web.get(reverse("tracing-requests")).content.decode()
+
+
+def test_a_reunification_of_a_person_in_transit_is_refused_in_the_readers_words(
+    web, second, found, facilities
+):
+    """Refused while the person is on a transfer: said in Arabic, with the field in Arabic words
+    (never its code, "person:"), and without naming the camp the person is sent to."""
+    req, candidate = found
+    url = reverse("tracing-candidate", args=[candidate.pk])
+    web.post(url, {"action": "decide", "decision": "confirm", "reason": "mother recognised her"})
+    second.post(url, {"action": "decide", "decision": "confirm", "reason": "documents seen"})
+    web.post(reverse("tracing-best-interests", args=[req.number]),
+             {"outcome": "reunify", "reasoning": "mother able to care"})  # fmt: skip
+    girl = candidate.person
+    _send_to_the_camp(girl, facilities)
+    web.cookies["django_language"] = "ar"
+    body = {"receiving": "Gulistan Hesso", "destination_name": "Dohuk"}
+    page = web.post(reverse("tracing-reunify", args=[req.number]), body, follow=True)
+    html = page.content.decode()
+    refusal = html.split('data-code="in_transit"')[1].split("</")[0]
+    assert "في الطريق" in refusal and girl.number in refusal
+    assert "person:" not in refusal and "الشخص" in refusal
+    assert facilities["camp"].name not in refusal
+    req.refresh_from_db()
+    assert req.reunification_id is None

@@ -324,3 +324,25 @@ def test_rejecting_the_candidates_sends_the_request_back_to_open(abducted, casew
     assert req.status == Status.OPEN
     last = AuditEvent.objects.filter(action="tracing.candidate.reject").order_by("-seq").first()
     assert last.detail["status"] == "open"
+
+
+def test_a_person_reunited_through_one_request_is_not_offered_to_a_siblings(abducted, caseworkers):
+    """A sister's request shares every name but the given one with the woman reunited through her
+    brother's request: once reunited, the woman is that request's person, and the sister's queue
+    does not hold her out as a likely match (the explanation names the request that has her)."""
+    one, two = caseworkers
+    _girl, woman = abducted
+    req = _open(WOMAN_REQUEST, one)
+    cand = req.candidates.get(person=woman)
+    services.decide_candidate(cand, decision="confirm", reason="her brother recognised her", by=one)
+    services.reunify(req, receiving="Elias Taha (brother)", destination_name="Duhok", by=one)
+    services.record_reunification_receipt(req, by=two)
+    sister = _open(
+        WOMAN_REQUEST | {"given_name": "Jihan", "birth_year": "1995", "requester_name": "Elias"},
+        two,
+    )
+    offered = sister.candidates.filter(person=woman).first()
+    assert offered is None or not offered.confident, offered and offered.score
+    if offered is not None:
+        assert req.number in str(offered.explanation)
+    assert sister.status == Status.OPEN

@@ -1,6 +1,23 @@
 """A ValidationError flattened once for every door: pages, API responses and CLI lines."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+#: Fields the services name in refusals beyond a form's own (a form's labels come first).
+_FIELD_LABELS = {
+    "reason": _("Reason"),
+    "note": _("Note"),
+    "category": _("Category"),
+    "legal_basis": _("Legal basis"),
+    "decided_by": _("Officer"),
+    "person": _("Person"),
+    "status": _("Status"),
+    "candidate": _("Candidate"),
+    "facility": _("Facility"),
+    "destination_name": _("Destination"),
+    "best_interests": _("Best-interests determination"),
+    "second_officer": _("Second caseworker"),
+}
 
 #: The key of errors that belong to no one field.
 NON_FIELD = "__all__"
@@ -51,13 +68,23 @@ def one_line(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def flash_refusals(request, exc: ValidationError, label=str, non_field: str = NON_FIELD) -> None:
+def field_label(field: str) -> str:
+    """The reader's word for a field the services name in their refusals, "" for one it has none
+    for: a page never shows a field's code ("person: …") in place of a word."""
+    return str(_FIELD_LABELS.get(field, ""))
+
+
+def flash_refusals(
+    request, exc: ValidationError, label=field_label, non_field: str = NON_FIELD
+) -> None:
     """A service's refusal as error messages for the next page: each names its field (``label``
-    turns a field into the reader's words; ``None``: the message alone) and carries its stable
-    code, which the page puts on the message as ``data-code`` (``refusal:<code>`` in its tags)."""
+    turns a field into the reader's words, falsy: the message alone; ``None``: every message
+    alone) and carries its stable code, which the page puts on the message as ``data-code``
+    (``refusal:<code>`` in its tags)."""
     from django.contrib import messages
 
     for field, msgs in errors_from(exc, non_field).items():
+        name = "" if field == non_field or label is None else label(field) or field_label(field)
         for msg in msgs:
-            text = msg if field == non_field or label is None else f"{label(field)}: {msg}"
+            text = f"{name}: {msg}" if name else msg
             messages.error(request, text, extra_tags=f"refusal:{msg.code}" if msg.code else "")

@@ -1,6 +1,11 @@
 """Text for right-to-left pages: a value of the other direction set apart so it keeps its order."""
 
-from django.utils.translation import get_language_bidi
+from django.utils.translation import get_language, get_language_bidi
+
+# The languages whose readers get a place's Arabic name where it has one. Not Sorani: the Arabic
+# name is Arabic words (مخيم, not کەمپ); Sorani readers get the name as registered until a
+# facility has a Kurdish name of its own.
+ARABIC_NAME_LANGUAGES = ("ar",)
 
 FSI, PDI = "\u2068", "\u2069"  # first-strong isolate ... pop directional isolate (Unicode bidi)
 
@@ -13,3 +18,10 @@ def isolate(value: object) -> str:
     if not text or not get_language_bidi():
         return text
     return f"{FSI}{text}{PDI}"
+
+
+def local_name(name: str, name_ar: str) -> str:
+    """A place's name for the reader: its Arabic name in the Arabic UI when it has one, else the
+    name as registered (one rule for every page, chart and printout)."""
+    language = (get_language() or "").split("-")[0]
+    return name_ar if name_ar and language in ARABIC_NAME_LANGUAGES else name

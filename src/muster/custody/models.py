@@ -12,8 +12,9 @@ by the sending facility and each person on its manifest is confirmed received by
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from muster.core.text import local_name
 
 
 class Facility(models.Model):
@@ -50,9 +51,7 @@ class Facility(models.Model):
     @property
     def display_name(self) -> str:
         """The name in the user's language: the Arabic name in the Arabic UI, when there is one."""
-        if self.name_ar and (get_language() or "").split("-")[0] == "ar":
-            return self.name_ar
-        return self.name
+        return local_name(self.name, self.name_ar)
 
 
 class FacilityVersion(models.Model):

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from muster.core.countries import country_name
+
 
 class Kind(models.TextChoices):
     RETURN = "return", _("Return to place of origin")
@@ -116,7 +118,7 @@ class Departure(models.Model):
         if self.destination_pcode:
             parts.append(f"({self.destination_pcode})")
         if self.destination_country:
-            parts.append(self.destination_country)
+            parts.append(country_name(self.destination_country))
         if self.receiving_authority:
             parts.append("· " + self.receiving_authority)
         return " ".join(p for p in parts if p)

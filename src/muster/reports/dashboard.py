@@ -17,9 +17,9 @@ from functools import lru_cache
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from muster.core.conf import conf
+from muster.core.text import local_name
 from muster.custody.models import Facility, ManifestLine, Movement
 
 # The filters live in reports.filters; callers also read FilterError and parse_filters here.
@@ -115,11 +115,10 @@ def facility_rows(report: dict, facilities: list[Facility]) -> list[dict]:
         if f["id"] not in wanted:
             continue
         over = f["capacity"] is not None and f["population"] > f["capacity"]
-        arabic = (get_language() or "").split("-")[0] == "ar" and f.get("name_ar")
         rows.append(
             {
                 **f,
-                "label": f["name_ar"] if arabic else f["name"],
+                "label": local_name(f["name"], f.get("name_ar") or ""),
                 "governorate": governorate_of(f["pcode"]),
                 "over_capacity": over,
             }

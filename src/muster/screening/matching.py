@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 
 from muster.core.conf import MusterSettings, conf
+from muster.core.countries import country_name
 from muster.identity import PERSON_ATTRIBUTES, Candidate, ScreeningIndex
 from muster.people.models import Person, PersonCorrection, Sex
 from muster.screening.models import ReferenceEntry, ReferenceList
@@ -406,6 +407,8 @@ def readable(explanation: Mapping[str, Mapping]) -> list[ExplainedField]:
         a, b = str(item.get("a", "")), str(item.get("b", ""))
         if name == "sex":  # the codes the library compares, as the reader says them
             a, b = (str(SEX_LABELS.get(v, v)) for v in (a, b))
+        elif name == "nationality":
+            a, b = country_name(a), country_name(b)
         out.append(ExplainedField(name, str(label), level, how, a, b))
     return out
 

@@ -49,5 +49,5 @@ def act_on(request: HttpRequest, number: str, action: str, verb) -> HttpResponse
     try:
         verb(departure)
     except ValidationError as exc:
-        flash_refusals(request, exc, label=lambda field: DETAIL_LABELS.get(field, field))
+        flash_refusals(request, exc, label=DETAIL_LABELS.get)
     return redirect("departure-detail", number=departure.number)

@@ -15,6 +15,7 @@ from muster.access.lookup import visible_person
 from muster.access.policy import IDENTITY_FIELDS
 from muster.access.projection import person_values, tracing_interest
 from muster.audit import services as audit
+from muster.core.countries import country_name
 from muster.custody import services as custody
 from muster.custody.models import Placement
 from muster.people import forms
@@ -48,7 +49,7 @@ def _identity_rows(person: Person, fields) -> list[dict]:
     simple = [
         ("sex", _("Sex"), person.get_sex_display()),
         ("date_of_birth", _("Date of birth"), _dob_text(person)),
-        ("nationality", _("Nationality"), person.nationality),
+        ("nationality", _("Nationality"), country_name(person.nationality)),
         ("place_of_origin", _("Place of origin"), person.place_of_origin),
         ("origin_pcode", _("P-code of origin"), person.origin_pcode),
         (
@@ -63,7 +64,7 @@ def _identity_rows(person: Person, fields) -> list[dict]:
         ),
     ]
     # Dates and codes keep left-to-right order inside an Arabic page.
-    ltr = {"date_of_birth", "registered_at", "nationality", "origin_pcode"}
+    ltr = {"date_of_birth", "registered_at", "origin_pcode"}
     for field, label, value in simple:
         if field in shown:
             rows.append({"label": label, "value": value, "ltr": field in ltr})

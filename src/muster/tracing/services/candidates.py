@@ -30,7 +30,7 @@ from muster.tracing.audit_actions import TracingAction
 from muster.tracing.matching import TraceCandidate
 from muster.tracing.models import TracingCandidate, TracingRequest
 from muster.tracing.services.registry import REGISTRY, readings_of, requests_reading, rivals
-from muster.tracing.services.requests import ACTIVE, must_be_active
+from muster.tracing.services.requests import ACTIVE, must_be_active, settle_status
 
 logger = logging.getLogger("muster.tracing.services")
 
@@ -64,6 +64,16 @@ def _best(
 
 def _open_requests() -> list[TracingRequest]:
     return list(TracingRequest.objects.filter(status__in=ACTIVE).order_by("pk"))
+
+
+def _claimants(open_requests: list[TracingRequest]) -> list[TracingRequest]:
+    """The requests that claim registrations: the open ones, and the reunited ones, which keep the
+    person they were reunited with (found, confirmed and sent home: no other request's queue
+    should offer that person again as a likely match)."""
+    reunited = TracingRequest.objects.filter(
+        status=TracingRequest.Status.REUNITED, linked_person__isnull=False
+    )
+    return sorted([*open_requests, *reunited], key=lambda r: r.pk)
 
 
 def _store(req: TracingRequest, found: list[TraceCandidate], *, replace: bool) -> tuple[int, int]:
@@ -101,12 +111,8 @@ def _store(req: TracingRequest, found: list[TraceCandidate], *, replace: bool) -
         elif row.status == Status.PROPOSED:
             TracingCandidate.objects.filter(pk=row.pk).update(**values)
     _rerank(req)
-    confident = sum(1 for c in found if c.confident)
-    if confident and req.status == TracingRequest.Status.OPEN:
-        req.status = TracingRequest.Status.CANDIDATE_FOUND
-        req.updated_at = now
-        req.save(update_fields=["status", "updated_at"])
-    return len(found), confident
+    settle_status(req, now)
+    return len(found), sum(1 for c in found if c.confident)
 
 
 def _rerank(req: TracingRequest) -> None:
@@ -136,7 +142,7 @@ def _find(req: TracingRequest, *, by=None, request=None) -> tuple[int, list[int]
         return 0, []
     before = set(req.candidates.values_list("person_id", flat=True))
     index = REGISTRY.sync()
-    found = _best(index, req, rivals(index, _open_requests()))
+    found = _best(index, req, rivals(index, _claimants(_open_requests())))
     stored, confident = _store(req, found, replace=True)
     TracingRequest.objects.filter(pk=req.pk).update(searched_at=timezone.now())
     audit.record(
@@ -262,7 +268,7 @@ def _recheck(
     if open_requests is None:
         open_requests = _open_requests()
     index = REGISTRY.sync()
-    claims = rivals(index, open_requests)
+    claims = rivals(index, _claimants(open_requests))
     scores: dict = {}  # each request's reading scored once against each of ``ids``
     stored = 0
     for request_id in sorted(reading):
@@ -307,6 +313,7 @@ def _withdraw(req: TracingRequest, ids: Sequence[int], found: list[TraceCandidat
     if stale:
         TracingCandidate.objects.filter(pk__in=[pk for pk, _ in stale]).delete()
         _rerank(req)
+        settle_status(req)
     return sorted(pid for _, pid in stale)
 
 

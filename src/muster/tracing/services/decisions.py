@@ -24,7 +24,7 @@ from muster.tracing.models import (
     VerificationStep,
 )
 from muster.tracing.services.candidates import reweigh_after_commit
-from muster.tracing.services.requests import ACTIVE, _err
+from muster.tracing.services.requests import ACTIVE, _err, settle_status
 
 Status = TracingCandidate.Status
 DECISIONS = ("confirm", "reject")
@@ -113,10 +113,7 @@ def record_verification_step(
         candidate.status = Status.VERIFYING
         candidate.save(update_fields=["status"])
     req = candidate.request
-    if req.status in (TracingRequest.Status.OPEN, TracingRequest.Status.CANDIDATE_FOUND):
-        req.status = TracingRequest.Status.VERIFYING
-        req.updated_at = timezone.now()
-        req.save(update_fields=["status", "updated_at"])
+    settle_status(req)
     audit.record(
         TracingAction.TRACING_VERIFICATION,
         actor=by,
@@ -165,7 +162,7 @@ def decide_candidate(
             candidate.decided_by = by
         candidate.decided_at, candidate.reason = now, reason[:2000]
         candidate.save()
-        status = _settle_after_rejection(req, now)
+        status = settle_status(req, now)
         audit.record(
             TracingAction.TRACING_CANDIDATE_REJECT,
             actor=by,
@@ -192,7 +189,7 @@ def decide_candidate(
         candidate.pending_second = True
         candidate.decided_by, candidate.decided_at, candidate.reason = by, now, reason[:2000]
         candidate.save()
-        _verifying(req, now)
+        settle_status(req, now)
         audit.record(
             TracingAction.TRACING_CANDIDATE_CONFIRM_PROPOSE,
             actor=by,
@@ -216,8 +213,9 @@ def decide_candidate(
     candidate.pending_second = False
     candidate.confirmed_at = now
     candidate.save()
-    req.linked_person = candidate.person
-    _verifying(req, now, also=["linked_person"])
+    req.linked_person, req.updated_at = candidate.person, now
+    req.save(update_fields=["linked_person", "updated_at"])
+    settle_status(req, now)
     audit.record(
         TracingAction.TRACING_CANDIDATE_CONFIRM,
         actor=by,
@@ -232,29 +230,6 @@ def decide_candidate(
     # The person is this request's now: other requests' proposals of them drop in their queues.
     reweigh_after_commit(req.pk, [candidate.person_id])
     return candidate
-
-
-def _settle_after_rejection(req: TracingRequest, now) -> str:
-    """The request's status once a candidate is rejected: still *verifying* while another
-    candidate is being verified, *candidate found* while a confident proposal is left, else back
-    to *open*, so the queue and the office's figures never show a search that has nothing left."""
-    live = req.candidates.exclude(status__in=(Status.REJECTED, Status.CONFIRMED))
-    if live.filter(status=Status.VERIFYING).exists():
-        status = TracingRequest.Status.VERIFYING
-    elif live.filter(status=Status.PROPOSED, confident=True).exists():
-        status = TracingRequest.Status.CANDIDATE_FOUND
-    else:
-        status = TracingRequest.Status.OPEN
-    if status != req.status:
-        req.status, req.updated_at = status, now
-        req.save(update_fields=["status", "updated_at"])
-    return status
-
-
-def _verifying(req: TracingRequest, now, also=()) -> None:
-    req.status = TracingRequest.Status.VERIFYING
-    req.updated_at = now
-    req.save(update_fields=["status", "updated_at", *also])
 
 
 @transaction.atomic

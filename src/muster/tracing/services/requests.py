@@ -19,6 +19,7 @@ from muster.tracing.models import (
     REQUEST_FIELDS,
     TEXT_FIELDS,
     Source,
+    TracingCandidate,
     TracingRequest,
     text_limit,
 )
@@ -226,6 +227,27 @@ def must_be_active(req: TracingRequest) -> None:
             _("%(r)s is %(s)s") % {"r": req.number, "s": req.get_status_display()},
             "request_not_active",
         )
+
+
+def settle_status(req: TracingRequest, now=None) -> str:
+    """The one rule for the status of a request being worked on, from its candidates: *verifying*
+    while a candidate is being verified or is confirmed (until the reunification), *candidate
+    found* while a confident proposal is waiting, else *open*, so that the queue and the office's
+    figures never show a search with nothing left in it. A request reunited or closed is left
+    alone. Saved only when it changes; returns the status."""
+    if req.status not in ACTIVE:
+        return req.status
+    C = TracingCandidate.Status
+    if req.candidates.filter(status__in=(C.VERIFYING, C.CONFIRMED)).exists():
+        status = TracingRequest.Status.VERIFYING
+    elif req.candidates.filter(status=C.PROPOSED, confident=True).exists():
+        status = TracingRequest.Status.CANDIDATE_FOUND
+    else:
+        status = TracingRequest.Status.OPEN
+    if status != req.status:
+        req.status, req.updated_at = status, now or timezone.now()
+        req.save(update_fields=["status", "updated_at"])
+    return status
 
 
 @transaction.atomic

@@ -88,6 +88,17 @@ def reunify(
             "already_dispatched",
         )
     placement = custody.current_placement(person)
+    if placement is not None and placement.movement_id and placement.facility is None:
+        raise _err(
+            "person",
+            # The facility is not named: a caseworker may not learn which camp a person is sent to.
+            _(
+                "%(p)s is in transit: the reunification leaves from the facility they are going "
+                "to, once their arrival is recorded"
+            )
+            % {"p": person.number},
+            "in_transit",
+        )
     if placement is None or placement.facility is None:
         raise _err(
             "person",

@@ -22,7 +22,7 @@ def request_for(number: str) -> TracingRequest:
 
 def refusals(request: HttpRequest, exc: ValidationError) -> None:
     """A service's refusal as messages, each naming its field."""
-    flash_refusals(request, exc, label=lambda field: forms.LABELS.get(field, field))
+    flash_refusals(request, exc, label=forms.LABELS.get)
 
 
 def post_only(view):

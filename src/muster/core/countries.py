@@ -1,0 +1,61 @@
+"""Country names for the ISO 3166-1 alpha-3 codes Muster stores (nationality, a document's issuing
+state), in the reader's language: an officer reads "العراق (IRQ)", not a bare code. The codes a
+reception point meets most (the evacuees' and the foreign fighters' countries, and ICAO 9303's
+codes for a stateless person and a refugee) are named; any other code is shown as it is."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# In the order the registration form offers them (its datalist).
+NAMES = {
+    "SYR": gettext_lazy("Syria"),
+    "IRQ": gettext_lazy("Iraq"),
+    "TUR": gettext_lazy("Türkiye"),
+    "JOR": gettext_lazy("Jordan"),
+    "LBN": gettext_lazy("Lebanon"),
+    "SAU": gettext_lazy("Saudi Arabia"),
+    "EGY": gettext_lazy("Egypt"),
+    "TUN": gettext_lazy("Tunisia"),
+    "MAR": gettext_lazy("Morocco"),
+    "DZA": gettext_lazy("Algeria"),
+    "LBY": gettext_lazy("Libya"),
+    "YEM": gettext_lazy("Yemen"),
+    "PSE": gettext_lazy("Palestine"),
+    "IRN": gettext_lazy("Iran"),
+    "AFG": gettext_lazy("Afghanistan"),
+    "PAK": gettext_lazy("Pakistan"),
+    "RUS": gettext_lazy("Russia"),
+    "UZB": gettext_lazy("Uzbekistan"),
+    "TJK": gettext_lazy("Tajikistan"),
+    "KAZ": gettext_lazy("Kazakhstan"),
+    "KGZ": gettext_lazy("Kyrgyzstan"),
+    "AZE": gettext_lazy("Azerbaijan"),
+    "CHN": gettext_lazy("China"),
+    "IDN": gettext_lazy("Indonesia"),
+    "FRA": gettext_lazy("France"),
+    "DEU": gettext_lazy("Germany"),
+    "BEL": gettext_lazy("Belgium"),
+    "NLD": gettext_lazy("Netherlands"),
+    "SWE": gettext_lazy("Sweden"),
+    "GBR": gettext_lazy("United Kingdom"),
+    "USA": gettext_lazy("United States"),
+    "XXA": gettext_lazy("Stateless"),
+    "XXB": gettext_lazy("Refugee"),
+}
+
+
+def country_name(code: str | None) -> str:
+    """``code`` in the reader's language with the code beside it ("Iraq (IRQ)"); a code not named
+    here as it is; an empty one as an empty string."""
+    code = (code or "").strip().upper()
+    name = NAMES.get(code)
+    if name is None:
+        return code
+    return _("%(name)s (%(code)s)") % {"name": name, "code": code}
+
+
+def choices() -> list[tuple[str, str]]:
+    """(code, name in the reader's language) for a form's list of countries."""
+    return [(code, str(name)) for code, name in NAMES.items()]

@@ -1,0 +1,38 @@
+"""A nationality is read as a country's name in the reader's language, its code beside it, on the
+person's page and in the registration form's list; an unknown code is shown as it is."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from muster.core.countries import NAMES, country_name
+from tests.web.test_kurdish import switch
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_code_reads_as_the_countrys_name_in_each_language():
+    with translation.override("en"):
+        assert country_name("irq") == "Iraq (IRQ)"
+        assert country_name("XYZ") == "XYZ" and country_name(None) == ""
+    with translation.override("ar"):
+        assert country_name("IRQ") == "العراق (IRQ)"
+    with translation.override("ckb"):
+        assert country_name("SYR") == "سووریا (SYR)"
+    with translation.override("kmr"):
+        assert country_name("SYR") == "Sûriye (SYR)"
+    with translation.override("ar"):
+        untranslated = [c for c, name in NAMES.items() if str(name).isascii()]
+    assert untranslated == []
+
+
+def test_the_person_page_and_the_form_name_the_country(registered, officer_client):
+    head = registered.members.order_by("id").first()
+    head.nationality = "IRQ"
+    head.save(update_fields=["nationality"])
+    url = reverse("person-detail", kwargs={"number": head.number})
+    assert "Iraq (IRQ)" in officer_client.get(url).content.decode()
+    switch(officer_client, "ar")
+    assert "العراق (IRQ)" in officer_client.get(url).content.decode()
+    form = officer_client.get(reverse("reception")).content.decode()
+    assert '<option value="SYR" label="سوريا">' in form
