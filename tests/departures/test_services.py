@@ -221,6 +221,14 @@ def test_a_batch_splitting_a_household_asks_a_reason_and_records_the_separation(
     services.dispatch_departure(departure, by=officers["planner"])
     sep = FamilySeparation.objects.get()
     assert sep.to_facility is None and departure.number in sep.destination
+    # Where they went is read from the departure in each reader's language, not the writer's.
+    assert sep.departure == departure
+    from django.utils import translation
+
+    with translation.override("ar"):
+        assert sep.left_for().startswith("الخروج") and departure.number in sep.left_for()
+    with translation.override("en"):
+        assert sep.left_for().startswith("departure")
     assert set(sep.moved.values_list("pk", flat=True)) == {people[0].pk, people[1].pk}
     assert set(sep.remained.values_list("pk", flat=True)) == {people[2].pk, people[3].pk}
 

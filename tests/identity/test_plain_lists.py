@@ -40,3 +40,32 @@ def test_the_screening_index_finds_plain_candidates_as_the_batch_does() -> None:
     assert set(found) == set(batch.right_ids) == {"d1", "d2"}
     for rid, probability in zip(batch.right_ids, batch.match_probability, strict=True):
         assert abs(found[rid].match_probability - probability) < 1e-9
+
+
+def test_a_list_that_swapped_given_and_family_and_changed_one_still_joins() -> None:
+    # FEBRL's corruption: "hugh waller" written family first, and the family name then lost
+    # (or replaced) on the way; the date and the town agree.  One crossed name agreeing is
+    # enough where neither record has lineage names to compare.
+    records = [
+        _person("a", "hugh", "waller", "1902-02-20", "rye"),
+        _person("b", "moody", "hugh", "1902-02-20", "rye"),
+        _person("c", "anna", "smith", "1970-01-05", "rye"),
+    ]
+    clusters = dedupe(records).clusters
+    assert clusters["a"] == clusters["b"] != clusters["c"]
+    why = link(records[:1], records[1:2], threshold=0.0).pairs.explain(0)
+    assert why["given_name"] == {"level": "exact", "a": "hugh", "b": "hugh",
+                                 "b_field": "family_name"}  # fmt: skip
+
+
+def test_close_latin_spellings_are_a_typo_and_known_different_names_are_not() -> None:
+    from muster.identity import normalise_name as n
+    from muster.identity.internals.comparisons import name_level
+
+    # A transposition and a stray letter: the phonetic keys differ, the spellings are close.
+    assert name_level(n("Pinto"), n("Pitno")).label == "typo"
+    assert name_level(n("Villiers"), n("Villeiqrs")).label == "typo"
+    assert name_level(n("Thorpe"), n("Thopre")).label == "typo"
+    # The variant table knows both as different names: close spellings do not join them.
+    assert name_level(n("Jasser"), n("Yasser")).label == "disagree"
+    assert name_level(n("Hamid"), n("Hamida")).label == "disagree"

@@ -61,6 +61,11 @@ class FamilySeparation(models.Model):
     movement = models.ForeignKey(
         "custody.Movement", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # A departure's separation: where to is read from the departure in the reader's language
+    # (``destination`` keeps the text as it was written, for separations recorded before).
+    departure = models.ForeignKey(
+        "departures.Departure", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     reason = models.TextField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
@@ -77,3 +82,16 @@ class FamilySeparation(models.Model):
                 name="separation_goes_somewhere",
             ),
         ]
+
+    def left_for(self) -> str:
+        """Where the moved members went when they left custody, in the reader's language: the
+        departure and its destination, read now (or the text recorded at the time, for a
+        separation recorded before it kept its departure). A facility is named by the pages,
+        through the access policy."""
+        if self.departure_id:
+            d = self.departure
+            return _("departure %(d)s: %(to)s") % {
+                "d": d.number,
+                "to": d.destination or d.get_kind_display(),
+            }
+        return self.destination

@@ -13,13 +13,13 @@ def separations_of(person: Person) -> QuerySet:
     return (
         FamilySeparation.objects.filter(Q(moved=person) | Q(remained=person))
         .distinct()
-        .select_related("household", "to_facility", "recorded_by")
+        .select_related("household", "to_facility", "departure", "recorded_by")
     )
 
 
 def separated_families() -> QuerySet:
     return FamilySeparation.objects.select_related(
-        "household", "to_facility", "movement", "recorded_by"
+        "household", "to_facility", "movement", "departure", "recorded_by"
     ).prefetch_related("moved", "remained")
 
 

@@ -205,10 +205,12 @@ def record_separation(
     movement=None,
     request=None,
     destination: str = "",
+    departure=None,
 ) -> list:
     """Record each separation the transfer made (called inside the custody transaction).
 
-    A departure leaves custody: ``to_facility`` is ``None`` and ``destination`` says where to.
+    A departure leaves custody: ``to_facility`` is ``None``, ``departure`` is the departure (where
+    to is read from it in each reader's language) and ``destination`` the text as written now.
     """
     out = []
     now = timezone.now()
@@ -218,6 +220,7 @@ def record_separation(
             to_facility=to_facility,
             destination=destination[:300],
             movement=movement,
+            departure=departure,
             reason=reason.strip(),
             recorded_by=by,
             recorded_at=now,

@@ -217,6 +217,7 @@ def dispatch_departure(departure: Departure, *, by, request=None) -> Departure:
         to_facility=None,
         destination=_("departure %(d)s: %(to)s")
         % {"d": departure.number, "to": departure.destination or departure.get_kind_display()},
+        departure=departure,
         reason=departure.separation_reason,
         by=by,
         request=request,

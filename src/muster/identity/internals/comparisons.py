@@ -1,8 +1,8 @@
 """Comparison levels per field, written once as SQL (DuckDB and Spark) and once in Python.
 
 The two forms must agree level for level (tests/identity/test_engines.py checks it): the SQL
-form scores batches inside the engine, the Python form scores a single registration in the
-screening index.  Levels are small integers, -1 meaning "missing on one side".
+form scores batches inside the engine (then ``close_levels`` in Python, on either engine), the
+Python form scores a single registration in the screening index.  Levels are small integers, -1 meaning "missing on one side".
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.process import cpdist
 
 from .names import NameKey, canons_agree
 
@@ -51,6 +52,7 @@ DOB_DETAIL = {
     3: "same year, day or month differs",
     4: "day and month swapped",
 }
+DOB_EXACT = 5
 EXACT_LABELS = {-1: "missing", 0: "disagree", 1: "exact"}
 
 
@@ -58,6 +60,44 @@ EXACT_LABELS = {-1: "missing", 0: "disagree", 1: "exact"}
 class Level:
     code: int
     label: str
+
+
+# Two Latin spellings this close (Jaro-Winkler similarity of the folded names) are a "typo"
+# when no key above says so: a transposition (Pinto / Pitno, Thorpe / Thopre), a letter typed
+# for another or left out in a longer name (Villiers / Villeiqrs), which the phonetic keys
+# turn into other consonants.  Not for two names the variant table knows as different names
+# (Helen / Helena, Jasser / Yasser), which the rules above have already called different.
+# Chosen on FEBRL 3 and 1 (bench/RESULTS.md, "Figures behind the engine's constants").
+CLOSE_SIMILARITY = 0.9
+
+
+def names_close(a: NameKey, b: NameKey) -> bool:
+    """Whether two Latin names are close spellings (``CLOSE_SIMILARITY``); see ``close_levels``."""
+    return (
+        a.script == b.script == "latin"
+        and not (a.canon and b.canon)
+        and JaroWinkler.similarity(a.folded, b.folded) >= CLOSE_SIMILARITY
+    )
+
+
+def close_levels(
+    lv: np.ndarray, left: Mapping[str, np.ndarray], right: Mapping[str, np.ndarray]
+) -> None:
+    """Raise level 0 to 1 (``typo``) in place where the names are close (``names_close``).
+
+    ``left`` and ``right`` hold the name tables' columns (``n_f``, ``n_sc``, ``n_c``) of each
+    pair's two names.  The engines' SQL (``name_level_sql``) gives every other level; this pass
+    runs on its output in Python on either engine, so DuckDB and Spark agree.
+    """
+    rows = np.flatnonzero(
+        (lv == 0)
+        & (left["n_sc"] == "latin")
+        & (right["n_sc"] == "latin")
+        & ((left["n_c"] == "") | (right["n_c"] == ""))
+    )
+    if len(rows):
+        sim = cpdist(left["n_f"][rows], right["n_f"][rows], scorer=JaroWinkler.similarity)
+        lv[rows[sim >= CLOSE_SIMILARITY]] = 1
 
 
 def _typo_budget(a: str, b: str) -> int:
@@ -102,11 +142,11 @@ def name_level_code(a: NameKey, b: NameKey) -> int:
         return 1
     if len(a.broad) >= 2 and a.broad == b.broad:
         return 1
-    return 0
+    return 1 if names_close(a, b) else 0
 
 
 def name_level_sql(col: str) -> str:
-    """SQL for the level of name column ``col`` between aliases l and r."""
+    """SQL for the level of name column ``col`` between aliases l and r (then ``close_levels``)."""
     f, k1, k2, c, c2, s, s2, sc, b = (
         f"{col}_{x}" for x in ("f", "k1", "k2", "c", "c2", "s", "s2", "sc", "b")
     )
@@ -196,7 +236,11 @@ LINEAGE_LEVELS = 3 ** len(LINEAGE_FIELDS)
 # Given and family name compared crosswise, for pairs whose given names disagree: plain lists
 # (given, family, date, town) put the two the other way round now and then.  Where both cross
 # levels agree, the pair is read as swapped: the crossed levels replace the given and family
-# levels.
+# levels.  In a pair with no father, grandfather or mother name to compare and the same full
+# date of birth, one crossed agreement is enough when given and family both disagree in
+# order: the list swapped the two and also misspelt or lost one of them (FEBRL's "waller
+# hugh" against "hugh moody").  Without the full date, checkpoint lists (a given name, one
+# more name, a year) hold too many such pairs of two persons (bench/RESULTS.md, FEBRL).
 SWAPPED_FIELDS: dict[str, tuple[str, str]] = {
     "given_as_family": ("given_name", "family_name"),
     "family_as_given": ("family_name", "given_name"),
@@ -224,11 +268,24 @@ def align_lineage(levels: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarra
     out["father_name"] = np.where(crossed, fg, father).astype(np.int8)
     out["grandfather_name"] = np.where(crossed, gf, grandfather).astype(np.int8)
     if "given_as_family" in levels:
+        swapped = swapped_names(levels)
         ga, fa = levels["given_as_family"], levels["family_as_given"]
-        swapped = (levels["given_name"] == 0) & (ga >= 1) & (fa >= 1)
         out["given_name"] = np.where(swapped, ga, levels["given_name"]).astype(np.int8)
         out["family_name"] = np.where(swapped, fa, levels["family_name"]).astype(np.int8)
     return out, crossed
+
+
+def swapped_names(levels: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Pairs read with given and family name crosswise (``SWAPPED_FIELDS``)."""
+    given, family = levels["given_name"], levels["family_name"]
+    if "given_as_family" not in levels:
+        return np.zeros(len(given), dtype=bool)
+    ga, fa = levels["given_as_family"], levels["family_as_given"]
+    plain = (levels["father_name"] < 0) & (levels["grandfather_name"] < 0)
+    plain &= levels["mother_name"] < 0
+    one_side = plain & (family == 0) & ((ga >= 1) | (fa >= 1))
+    one_side &= levels["date_of_birth"] == DOB_EXACT
+    return (given == 0) & (((ga >= 1) & (fa >= 1)) | one_side)
 
 
 def lineage_levels(levels: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -282,7 +339,7 @@ def explanation(
     """
     one = {k: np.array([v], dtype=np.int8) for k, v in levels.items()}
     aligned, crossed = align_lineage(one)
-    swapped = levels.get("given_name") == 0 and int(aligned["given_name"][0]) != 0
+    swapped = bool(swapped_names(one)[0])
     out: dict[str, dict[str, str]] = {}
     for f in FIELDS:
         item = {"level": field_label(f, int(aligned[f][0])), "a": shown_value(a, f)}

@@ -15,7 +15,13 @@ import numpy as np
 import pandas as pd
 
 from .blocking import block_keys, candidate_pairs_sql, pairs_from_codes
-from .comparisons import CROSSED_FIELDS, NAME_FIELDS, SWAPPED_FIELDS, name_level_sql
+from .comparisons import (
+    CROSSED_FIELDS,
+    NAME_FIELDS,
+    SWAPPED_FIELDS,
+    close_levels,
+    name_level_sql,
+)
 from .prepare import Prepared
 
 Arrays = dict[str, np.ndarray]
@@ -153,12 +159,34 @@ def _name_pair_levels(
         distinct = pd.DataFrame(
             {"i": np.flatnonzero(present), "a": ua[present], "b": ub[present]}, dtype=np.int64
         )
-        got = engine.name_levels(distinct, left.names[field_l], right.names[field_r])
+        got = name_pair_levels(engine, distinct, left.names[field_l], right.names[field_r])
         lv[got["i"]] = got["lv"]
     if out is None:
         return lv[codes]
     out[rows] = lv[codes]
     return out
+
+
+def name_pair_levels(
+    engine: Engine, distinct: pd.DataFrame, left_names: pd.DataFrame, right_names: pd.DataFrame
+) -> dict[str, np.ndarray]:
+    """Levels of distinct name pairs (``distinct``: i, a, b): the engine's SQL, then the close
+    spellings (``comparisons.close_levels``) in Python, the same on every engine."""
+    got = engine.name_levels(distinct, left_names, right_names)
+    by_i = distinct.set_index("i")
+    a = by_i.loc[got["i"], "a"].to_numpy()
+    b = by_i.loc[got["i"], "b"].to_numpy()
+    lv = np.asarray(got["lv"]).astype(np.int8)
+    close_levels(lv, _by_id(left_names, a), _by_id(right_names, b))
+    return {"i": np.asarray(got["i"]), "lv": lv}
+
+
+def _by_id(names: pd.DataFrame, ids: np.ndarray) -> dict[str, np.ndarray]:
+    """The folded name, script and canon (``close_levels``' columns) of each name id."""
+    row = np.zeros(int(names["id"].max()) + 1 if len(names) else 1, dtype=np.int64)
+    row[names["id"].to_numpy()] = np.arange(len(names))
+    at = row[ids]
+    return {c: names[c].to_numpy(dtype=object)[at] for c in ("n_f", "n_sc", "n_c")}
 
 
 class Engine(Protocol):
