@@ -223,6 +223,24 @@ def test_two_requests_for_the_same_child_do_not_compete(background):
     assert first[0].confident and second[0].confident
 
 
+def test_two_girls_of_one_name_and_age_but_other_parents_compete(background):
+    # Nadia is a common name: another family's Nadia, taken the same day at the same age, is
+    # another girl. Her request must not take the registration the first request's names fit.
+    index = _index(background, ELDER)
+    other = dict(ELDER_SOUGHT, record_id="q-other", father_name="Murad", mother_name="Xatûn")
+    first, second = index.candidates_jointly([ELDER_SOUGHT, other], top=30)
+    assert first[0].record_id == "elder" and first[0].confident
+    assert first[0].explanation["other_request"]["level"] == "claims less"
+    elder = next(c for c in second if c.record_id == "elder")
+    assert elder.explanation["other_request"]["registry"].startswith("q-elder ")
+    assert elder.explanation["other_request"]["level"] == "claims more"
+    assert elder.score < index.candidates(other)[0].score and not elder.confident
+    # Without the parents' names, given name, sex and year do not make two requests one.
+    bare = {k: v for k, v in other.items() if k not in ("father_name", "mother_name")}
+    _, second = index.candidates_jointly([ELDER_SOUGHT, bare], top=30)
+    assert "other_request" in next(c for c in second if c.record_id == "elder").explanation
+
+
 def test_kurmanji_c_is_read_as_j(background):
     request = dict(SOUGHT, mother_name="Cîhan", father_name="Hecî")
     registered = dict(RENAMED, mother_name="Jihan", father_name="Haji")

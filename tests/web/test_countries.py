@@ -36,3 +36,9 @@ def test_the_person_page_and_the_form_name_the_country(registered, officer_clien
     assert "العراق (IRQ)" in officer_client.get(url).content.decode()
     form = officer_client.get(reverse("reception")).content.decode()
     assert '<option value="SYR" label="سوريا">' in form
+
+
+def test_the_departure_planning_form_offers_the_countries_by_name(make_user, login):
+    client = login(make_user("repatriation_officer"))
+    html = client.get(reverse("departure-new")).content.decode()
+    assert 'list="iso3"' in html and '<option value="UZB" label="Uzbekistan">' in html

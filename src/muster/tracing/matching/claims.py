@@ -24,20 +24,32 @@ from muster.tracing.matching.weights import (
 )
 
 
+def _sought(q: _Query) -> tuple:
+    """What tells two requests for the same person from requests for namesakes or siblings:
+    given name, sex, birth year, father's and mother's names."""
+    names = q.person.names
+    return (names[0], q.person.sex, q.centre, names[1], names[4])
+
+
 def _person_of_request(request: Mapping[str, object]) -> tuple:
-    """What tells two requests for the same person from requests for siblings."""
-    q = _query(check_request(request))
-    return (q.person.names[0], q.person.sex, q.centre)
+    return _sought(_query(check_request(request)))
 
 
 def _same_sought(a: tuple, b: tuple) -> bool:
     """Two requests that may seek the same person: given names agree, same sex, birth years
-    within a year and a half (a family's year one off)."""
+    within a year and a half (a family's year one off), and the parents: the father's or the
+    mother's names agree, and neither disagrees where both requests give it.  A Yazidi given
+    name is shared by many (Layla, Berivan, Elias): two requests for girls named Berivan born
+    the same year, of other or unnamed parents, are for two persons and compete for a
+    registration."""
     if (a[1] and b[1] and a[1] != b[1]) or (
         a[2] is not None and b[2] is not None and abs(a[2] - b[2]) > 1.5
     ):
         return False  # the cheap tests first: a live check weighs many pairs
-    return _name_level(a[0], b[0]) >= 2
+    if _name_level(a[0], b[0]) < 2:
+        return False
+    parents = [_name_level(x, y) for x, y in zip(a[3:], b[3:], strict=True)]
+    return 0 not in parents and 2 in parents
 
 
 def _claim_penalty(
@@ -130,9 +142,9 @@ class Claims:
         candidate stays confident if its own score reaches :data:`CONFIDENT_SCORE` and no
         other request's comes within :data:`CLAIM_MARGIN` bits (then the score shown may be
         lower than the threshold: it is the odds against the rivals).  The explanation's
-        ``other_request`` names the strongest rival.  Requests that may seek the same person (two offices, one child: given names agree, same sex, birth years within a
-        year and a half) do not compete.
-        """
+        ``other_request`` names the strongest rival.  Requests that may seek the same person
+        (two offices, one child: given names agree, same sex, birth years within a year and a
+        half, a parent's name agrees and none disagrees) do not compete."""
         batch = list(requests)
         pool = max(top, JOINT_POOL)
         prepared = []  # per request: query, chance, its best (score, -pos, pos, reading, levels)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 
 from muster.identity import check_record
 from muster.tracing.matching.blocking import _block_keys, _place_key, _query_keys
-from muster.tracing.matching.claims import Claims, Reading
+from muster.tracing.matching.claims import Claims, Reading, _sought
 from muster.tracing.matching.comparisons import _name_level, _place_level, _year_bucket
 from muster.tracing.matching.records import (
     TraceCandidate,
@@ -139,9 +139,7 @@ class TracingIndex(Claims):
         """A request record read once against this index, to be scored again and again (the
         services keep the open requests' readings while they are unchanged)."""
         query = _query(check_request(request))
-        return Reading(
-            query, self._chance(query), (query.person.names[0], query.person.sex, query.centre)
-        )
+        return Reading(query, self._chance(query), _sought(query))
 
     def _ranked(self, query: _Query, scored: list, top: int, u) -> list[TraceCandidate]:
         best = heapq.nlargest(top, scored)
