@@ -80,6 +80,12 @@ def test_a_sisters_registration_claimed_by_her_own_request_drops_in_the_girls_qu
     page = factories.signed_in(caseworkers[0]).get(reverse("tracing-request", args=[req.number]))
     claim = page.content.decode().split('data-testid="claimed"', 1)[1].split("</div>", 1)[0]
     assert "Another open request also seeks this person" in claim and own.number in claim
+    # How much the claim lowered this score (the score shown is after it), and the rule for
+    # "confident" in the page's words.
+    html = page.content.decode()
+    lowered = -float(claimed.explanation["other_request"]["weight"])
+    assert lowered > 0 and f"the score here is {lowered:.1f} bits lower for it" in html
+    assert "own evidence reaches 25 bits" in html
     # The same queue whichever request came first (a fresh search weighs the sister's claim).
     with django_capture_on_commit_callbacks(execute=True):
         services.search_again(req, by=caseworkers[0])

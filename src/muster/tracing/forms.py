@@ -176,12 +176,18 @@ def compare_rows(explanation: dict, person_values: dict[str, str]) -> list[Compa
 
 def claimed(explanation: dict) -> dict[str, str] | None:
     """The other open request that claims the same registered person (joint matching), as the
-    queue names it: its number and its score in bits; None when no other request does."""
+    queue names it: its number, its score in bits and how many bits lower the claim puts this
+    request's score ("lowered"; "confident" is judged on the score before it); None when no other
+    request does."""
     item = explanation.get("other_request")
     if not item:
         return None
     number, _, bits = str(item.get("registry", "")).partition(" (")
-    return {"number": number, "bits": bits.removesuffix(" bits)")}
+    try:
+        lowered = max(0.0, -float(item.get("weight", 0) or 0))
+    except ValueError:
+        lowered = 0.0
+    return {"number": number, "bits": bits.removesuffix(" bits)"), "lowered": f"{lowered:.1f}"}
 
 
 def summary(explanation: dict) -> list[str]:

@@ -18,6 +18,7 @@ from muster.core.paging import paginate
 from muster.tracing import forms, queries
 from muster.tracing import services as tracing
 from muster.tracing.audit_actions import TracingAction
+from muster.tracing.matching import CONFIDENT_SCORE
 from muster.tracing.models import (
     BestInterestsDetermination,
     TracingCandidate,
@@ -171,6 +172,7 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
             "may_reunify": req.status == TracingRequest.Status.VERIFYING
             and confirmed is not None
             and req.reunification_id is None,
+            "confident_bits": f"{CONFIDENT_SCORE:g}",
             "awaiting_receipt": req.reunification_id is not None
             and req.status != TracingRequest.Status.REUNITED,
         },
