@@ -123,6 +123,14 @@ class Departure(models.Model):
             parts.append("· " + self.receiving_authority)
         return " ".join(p for p in parts if p)
 
+    def separation_text(self) -> str:
+        """Where a household's members went on it, for its family separation, in the current
+        language: the number and the destination (the kind where there is no destination)."""
+        return _("departure %(d)s: %(to)s") % {
+            "d": self.number,
+            "to": self.destination or self.get_kind_display(),
+        }
+
     def exit_text(self) -> str:
         """How a person left on it, in the current language: kind · number · destination."""
         return f"{self.get_kind_display()} · {self.number} · {self.destination}".strip(" ·")

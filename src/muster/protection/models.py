@@ -89,9 +89,5 @@ class FamilySeparation(models.Model):
         separation recorded before it kept its departure). A facility is named by the pages,
         through the access policy."""
         if self.departure_id:
-            d = self.departure
-            return _("departure %(d)s: %(to)s") % {
-                "d": d.number,
-                "to": d.destination or d.get_kind_display(),
-            }
+            return self.departure.separation_text()
         return self.destination

@@ -215,8 +215,7 @@ def dispatch_departure(departure: Departure, *, by, request=None) -> Departure:
     protection.record_separation(
         plan,
         to_facility=None,
-        destination=_("departure %(d)s: %(to)s")
-        % {"d": departure.number, "to": departure.destination or departure.get_kind_display()},
+        destination=departure.separation_text(),
         departure=departure,
         reason=departure.separation_reason,
         by=by,

@@ -88,7 +88,7 @@ def reunify(
             "already_dispatched",
         )
     placement = custody.current_placement(person)
-    if placement is not None and placement.movement_id and placement.facility is None:
+    if placement is not None and placement.state == placement.State.IN_TRANSIT:
         raise _err(
             "person",
             # The facility is not named: a caseworker may not learn which camp a person is sent to.
