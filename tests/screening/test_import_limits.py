@@ -92,11 +92,13 @@ def test_after_an_import_the_index_is_rebuilt_in_the_background_and_nobody_escap
         assert matching.REGISTRY.lists_index is old
         assert not Hit.objects.filter(kind="reference_list").exists()
         release.set()
-        deadline = time.monotonic() + 30
-        while (
-            not Hit.objects.filter(kind="reference_list").exists() and time.monotonic() < deadline
-        ):
-            time.sleep(0.1)
+        # Wait for the rebuild thread rather than poll the table: the test database is SQLite's
+        # shared-cache memory database, where a read beside another connection's write fails at
+        # once with "database table is locked" (a file database in WAL mode, as served, does not).
+        for thread in threading.enumerate():
+            if thread.name == "muster-list-index":
+                thread.join(30)
+                assert not thread.is_alive(), "the list index rebuild did not finish in 30 s"
         assert Hit.objects.filter(kind="reference_list", reference_entry__ref_id="W-1").count() == 1
     finally:
         release.set()
