@@ -44,6 +44,7 @@ def test_objects_are_named_as_people_call_them(db, registered, facilities, make_
             ("auth.user", manager.pk),
             ("people.person", head.pk),
             ("custody.movement", 999999),
+            ("screening.screeningrun", 4),
         )
     ]
     annotate(events)
@@ -52,6 +53,7 @@ def test_objects_are_named_as_people_call_them(db, registered, facilities, make_
         "Al-Hol Camp",
         manager.username,
         head.number,
-        "custody.movement:999999",
+        "movement 999999",  # the kind's name and the id where no record gives a number
+        "screening run 4",
     ]
     assert events[0].action_label == "Manifest viewed"

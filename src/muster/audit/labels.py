@@ -5,7 +5,7 @@ from django.apps import apps
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from muster.audit.queries import PERSON_TYPE
+from muster.audit.queries import NUMBERED_TYPES
 
 # An export's event lists every person in it (a camp roll: tens of thousands of ids); the page shows
 # the first few and the count, the CLI (`muster audit log`) prints them all.
@@ -137,10 +137,9 @@ def action_label(code: str) -> str:
 # Objects shown by what people call them (not "custody.movement:78"): the field naming each kind.
 # The auditor may see numbers (they type them into the Object box), never names of persons.
 OBJECT_NAMES = {
-    PERSON_TYPE: "number",
-    "people.household": "number",
-    "custody.movement": "number",
+    **{object_type: "number" for object_type in NUMBERED_TYPES},
     "custody.facility": "name",
+    "screening.referencelist": "name",
     "auth.user": "username",
 }
 
@@ -175,6 +174,8 @@ def _detail_rows(detail) -> list[tuple[str, str]]:
             value = "; ".join(f"{k}: {v}" for k, v in value.items())
         elif isinstance(value, bool):
             value = _("yes") if value else _("no")
+        if value in (None, ""):
+            value = "—"
         rows.append((str(key).replace("_", " "), str(value)))
     return rows
 
@@ -184,10 +185,21 @@ def annotate(events) -> None:
     labels = _object_labels(events)
     for event in events:
         event.action_label = action_label(event.action)
-        event.object_label = labels.get((event.object_type, event.object_id)) or (
-            f"{event.object_type}:{event.object_id}" if event.object_id else event.object_type
+        event.object_label = labels.get((event.object_type, event.object_id)) or _kind_and_id(
+            event.object_type, event.object_id
         )
         event.detail_rows = _detail_rows(_shown(event.detail))
+
+
+def _kind_and_id(object_type: str, object_id: str) -> str:
+    """ "screening run 4" for an object of a kind without a name or number of its own."""
+    if not object_type:
+        return ""
+    try:
+        kind = str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        kind = object_type
+    return f"{kind} {object_id}" if object_id else kind
 
 
 def _shown(detail: dict) -> dict:

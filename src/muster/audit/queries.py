@@ -5,19 +5,30 @@ from collections.abc import Sequence
 
 from django.apps import apps
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from muster.audit.models import AuditEvent, ExportedPerson
 from muster.core.parsing import parse_id
 
 PERSON_TYPE = "people.person"
+# Kinds of record known by a number of their own (the `number` field), the person's first.
+NUMBERED_TYPES = (
+    PERSON_TYPE,
+    "people.household",
+    "custody.movement",
+    "tracing.tracingrequest",
+    "departures.departure",
+)
 READ_ACTIONS = ("person.read",)
 
 
 def resolve_object(text: str) -> tuple[str, str]:
     """Turn what an auditor types into (object_type, object_id).
 
-    A registration number ("P7K2M9QX") names a person; ``type:id`` (``auth.user:12``) names anything.
-    Raises ``LookupError`` with a message for the user when nothing matches.
+    A registration number ("P7K2M9QX") names a person; the number of a household, a movement, a
+    tracing request or a departure (as the log shows them) names that record; ``type:id``
+    (``auth.user:12``) names anything. Raises ``LookupError`` with a message for the user when
+    nothing matches.
     """
     text = (text or "").strip()
     if ":" in text:
@@ -25,11 +36,18 @@ def resolve_object(text: str) -> tuple[str, str]:
         return object_type.strip(), object_id.strip()
     # Through the app registry, as events name their objects ("people.person"): the audit log sits
     # below every app and imports none of them.
-    person_model = apps.get_model(PERSON_TYPE)
-    pk = person_model.objects.filter(number=text).values_list("pk", flat=True).first()
-    if pk is None:
-        raise LookupError(f"no person with registration number '{text}'")
-    return PERSON_TYPE, str(pk)
+    for object_type in NUMBERED_TYPES:
+        try:
+            model = apps.get_model(object_type)
+        except LookupError:
+            continue
+        pk = model.objects.filter(number=text).values_list("pk", flat=True).first()
+        if pk is not None:
+            return object_type, str(pk)
+    raise LookupError(
+        _("no person with registration number '%(number)s', and no record with that number")
+        % {"number": text}
+    )
 
 
 def _on_action(action: str | Sequence[str]) -> Q:
