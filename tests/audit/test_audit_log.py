@@ -35,9 +35,7 @@ def test_auditor_finds_who_read_a_childs_record(child, make_user, login):
     assert "audit.search" in AuditEvent.objects.values_list("action", flat=True)
 
 
-def test_the_number_the_log_shows_for_a_household_finds_its_events(
-    registered, make_user, login
-):
+def test_the_number_the_log_shows_for_a_household_finds_its_events(registered, make_user, login):
     officer = make_user("registration_officer")
     audit.record("household.read", actor=officer, obj=registered)
     client = login(make_user("auditor"))
