@@ -209,3 +209,8 @@ def test_facilities_fit_roughly_with_at_least_one_near_capacity(scenario, person
     held = sum(p.category == "held" for p in persons)
     holding = sum(f.capacity for f in scenario.facilities if f.kind == "holding_facility")
     assert 0.8 * held <= holding <= 1.05 * held
+    # Every family of a held person goes to the family camp: it is near capacity, not three times
+    # over it with a displacement camp left empty.
+    families = sum(p.category == "family_of_held" for p in persons)
+    family_camp = sum(f.capacity for f in scenario.facilities if f.kind == "family_camp")
+    assert 0.8 * families <= family_camp <= 1.05 * families

@@ -10,9 +10,7 @@ from __future__ import annotations
 from muster.scenario.model import FacilitySpec
 
 
-def build_facilities(
-    persons: int, held: int, family_of_held: int, foreign_family: int
-) -> list[FacilitySpec]:
+def build_facilities(persons: int, held: int, family_of_held: int) -> list[FacilitySpec]:
     """Facilities for a population of ``persons`` with the given category counts."""
 
     def cap(share: float, base: int, minimum: int) -> int:
@@ -20,7 +18,9 @@ def build_facilities(
         return max(minimum, int(round(share * base, -1)))
 
     civilians = persons - held - family_of_held
-    camp_bound = civilians + family_of_held - foreign_family
+    # Families of held persons go to the family camp, all of them (not only the foreign ones): the
+    # family camp is sized for them, the displacement camps for the civilians.
+    camp_bound = civilians
     return [
         FacilitySpec(
             "Reception point 1 (Baghouz)",
@@ -60,7 +60,7 @@ def build_facilities(
         FacilitySpec(
             "Roj family camp",
             "family_camp",
-            cap(0.95, foreign_family, 30),
+            cap(0.95, family_of_held, 30),
             "SY080402",
             "Al-Malikiyah",
         ),

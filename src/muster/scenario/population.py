@@ -338,7 +338,7 @@ def generate(persons: int = 5000, seed: int = 7, start_date: datetime.date = DEF
     dates = [start_date + datetime.timedelta(days=d) for d in range(days)]
     households = []
     next_person = 1
-    held = foh = foreign_foh = 0
+    held = foh = 0
     for n, idx in enumerate(order, start=1):
         members, group = drafts[idx]
         rp = reception_points[bisect(rp_cum, rand())]
@@ -351,8 +351,6 @@ def generate(persons: int = 5000, seed: int = 7, start_date: datetime.date = DEF
                 held += 1
             elif p.category == "family_of_held":
                 foh += 1
-                if p.nationality not in ("SYR", "IRQ"):
-                    foreign_foh += 1
         households.append(hh)
-    facilities = build_facilities(persons, held, foh, foreign_foh)
+    facilities = build_facilities(persons, held, foh)
     return Scenario(seed, start_date, facilities, households, next_person - 1)
