@@ -50,6 +50,20 @@ def test_receiving_the_family_without_its_child_needs_a_reason_and_is_recorded(
     assert set(separation.moved.all()) == {head, spouse}
 
 
+def test_a_child_already_reported_not_arrived_needs_no_second_reason(on_the_way, camp_manager):
+    """The report said what is known: receiving the parents after it records the separation with
+    that note as its reason; a member only pending still needs one."""
+    movement, head, spouse, son = on_the_way
+    custody.report_missing(movement, son, note="not on the bus at arrival", by=camp_manager)
+    with pytest.raises(ValidationError):  # the spouse is only pending, not reported
+        custody.receive(movement, [head], by=camp_manager)
+    assert custody.receive(movement, [head, spouse], by=camp_manager) == 2
+    separation = FamilySeparation.objects.get()
+    assert set(separation.remained.all()) == {son}
+    assert separation.reason == f"{son.number} reported not arrived: not on the bus at arrival"
+    assert custody.current_placement(son).state == "in_transit"
+
+
 def test_the_receive_page_asks_for_the_reason(on_the_way, camp_manager, login, facilities):
     movement, head, spouse, son = on_the_way
     client = login(camp_manager)

@@ -211,13 +211,16 @@ def receive(
             }
         )
     person_ids = [line.person_id for line in lines]
-    left_behind = [
-        line.person
+    behind = [
+        line
         for line in movement.lines.select_related("person").filter(
             outcome__in=[ManifestLine.Outcome.PENDING, ManifestLine.Outcome.MISSING]
         )
         if line.person_id not in set(person_ids)
     ]
+    left_behind = [line.person for line in behind]
+    if not (separation_reason or "").strip():
+        separation_reason = _reported_apart(lines, behind)
     plan = protection.check_receipt(
         [line.person for line in lines], left_behind, separation_reason=separation_reason
     )
@@ -266,6 +269,21 @@ def receive(
             detail={"movement": movement.number},
         )
     return len(lines)
+
+
+def _reported_apart(lines, behind) -> str:
+    """The reason a family is received apart when every member left behind of each household
+    received was already reported not arrived: what the report said ("" if any is only pending,
+    so that the receiving officer states a reason)."""
+    households = {line.person.household_id for line in lines} - {None}
+    apart = [line for line in behind if line.person.household_id in households]
+    if not apart or any(line.outcome != ManifestLine.Outcome.MISSING for line in apart):
+        return ""
+    return "; ".join(
+        _("%(number)s reported not arrived: %(note)s")
+        % {"number": line.person.number, "note": line.note}
+        for line in apart
+    )
 
 
 @transaction.atomic
