@@ -93,3 +93,20 @@ def test_every_demo_login_signs_in_with_its_printed_authenticator_secret(demo, c
     code = pyotp.TOTP(secret).at(time.time() + 30)
     assert client.post("/account/2fa/", {"code": code, "next": "/"}).status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_the_demos_child_flags_are_on_children(demo):
+    """The scenario draws its people for 2019; the demo registers them now. A child flag on
+    someone who is an adult on the day of registration would send a caseworker to the wrong
+    person: every person flagged a separated or unaccompanied child is under 18 when registered,
+    and some are flagged."""
+    from django.db.models import Q
+
+    from muster.people.models import Person
+
+    flagged = Person.objects.filter(Q(separated_child=True) | Q(unaccompanied_child=True))
+    assert flagged.exists()
+    adults = [
+        (p.number, p.birth_year) for p in flagged if (p.age_on(p.registered_at.date()) or 0) >= 18
+    ]
+    assert adults == []

@@ -100,7 +100,7 @@ def _load_people(scenario, facilities, officers, seed: int, progress: bool) -> t
                         origin_pcode=m.origin_pcode,
                         registered_at=at,
                         registered_by=registrar,
-                        **{flag: flag in m.vulnerabilities for flag in PROTECTION_FLAGS},
+                        **_flags(m, at.date()),
                     )
                 )
                 specs.append((m, h, at))
@@ -255,6 +255,24 @@ def _maybe_in_transit(
         manager=manager,
     )
     lines.append(ManifestLine(movement=movement, person=person))
+
+
+CHILD_FLAGS = ("unaccompanied_child", "separated_child")
+
+
+def _flags(m, registered_on: dt.date) -> dict[str, bool]:
+    """The protection flags of a generated person, as registered on ``registered_on``.
+
+    The scenario's people and their flags are drawn for the 2019 evacuation; the demo registers
+    them in recent weeks. Someone who was a separated child then is an adult now, and a child flag
+    on an adult would send a caseworker to the wrong person: the child flags hold only for those
+    under 18 on the day they are registered."""
+    born = m.date_of_birth or (dt.date(m.birth_year, 7, 1) if m.birth_year else None)
+    adult = born is not None and (registered_on - born).days >= 18 * 365.25
+    return {
+        flag: flag in m.vulnerabilities and not (adult and flag in CHILD_FLAGS)
+        for flag in PROTECTION_FLAGS
+    }
 
 
 def _destinations(by_kind, category) -> list[Facility]:
