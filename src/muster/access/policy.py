@@ -52,6 +52,12 @@ DOCUMENT_FIELDS = frozenset({"documents"})
 # tracing caseworkers see it too, with the requests behind it. It is deliberately not in
 # ALL_PERSON_FIELDS (the screening officer's).
 TRACING_INTEREST_FIELDS = frozenset({"tracing_interest"})
+# A reunification tells more than the flag: that a family sought the person and found them, who
+# took them (a relative's name) and where to. Only tracing caseworkers are told it on a person's
+# page and timeline; a camp manager of the facility the person leaves sees the departure itself
+# (they hand the person over), a role that sees departures everywhere does not
+# (``reunification_scope``). Not in ALL_PERSON_FIELDS either.
+TRACING_DETAIL_FIELDS = frozenset({"tracing_detail"})
 
 
 # The kinds of facility whose name alone says which category the persons there were given.
@@ -136,7 +142,8 @@ POLICY: dict[str, RolePolicy] = {
         person_fields=IDENTITY_FIELDS
         | PROTECTION_FIELDS
         | LOCATION_FIELDS
-        | TRACING_INTEREST_FIELDS,
+        | TRACING_INTEREST_FIELDS
+        | TRACING_DETAIL_FIELDS,
     ),
     Role.REPATRIATION_OFFICER: RolePolicy(
         actions=frozenset(
@@ -274,6 +281,20 @@ def shows_tracing_interest(fields: frozenset[str] | set[str]) -> bool:
     """May a role seeing ``fields`` be told that a person is sought by tracing (the bare flag,
     :data:`TRACING_INTEREST_FIELDS`)?"""
     return "tracing_interest" in fields
+
+
+def reunification_scope(user) -> set[int] | None:
+    """Facilities whose reunification departures ``user`` may see (``None``: all of them, a tracing
+    caseworker's): those where a facility-scoped grant lets them see departures (the camp manager
+    hands the person over). A role seeing departures everywhere gets no reunification for it
+    (:data:`TRACING_DETAIL_FIELDS`)."""
+    if can(user, "tracing.manage"):
+        return None
+    return {
+        g.facility_id
+        for g in active_grants(user)
+        if POLICY[g.role].scoped and g.facility_id and "departure.view" in POLICY[g.role].actions
+    }
 
 
 def may_list_persons_at(user, facility) -> bool:

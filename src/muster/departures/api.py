@@ -68,15 +68,25 @@ class DepartureViewSet(PolicyViewSet):
     }
 
     def get_queryset(self):
-        return queries.departures(
-            kind=self.request.query_params.get("kind", "")[:20],
-            status=self.request.query_params.get("status", "")[:20],
-            facilities=policy.facility_scope(self.request.user, "departure.view"),
+        return queries.without_hidden_reunifications(
+            queries.departures(
+                kind=self.request.query_params.get("kind", "")[:20],
+                status=self.request.query_params.get("status", "")[:20],
+                facilities=policy.facility_scope(self.request.user, "departure.view"),
+            ),
+            policy.reunification_scope(self.request.user),
         )
 
     def get_object(self) -> Departure:
         number = str(self.kwargs.get("number", ""))[:20]
-        departure = Departure.objects.select_related("from_facility").filter(number=number).first()
+        departure = (
+            queries.without_hidden_reunifications(
+                Departure.objects.select_related("from_facility"),
+                policy.reunification_scope(self.request.user),
+            )
+            .filter(number=number)
+            .first()
+        )
         if departure is None:
             raise Http404
         action_name = self.required_action()

@@ -126,6 +126,10 @@ class Departure(models.Model):
     def separation_text(self) -> str:
         """Where a household's members went on it, for its family separation, in the current
         language: the number and the destination (the kind where there is no destination)."""
+        if self.kind == Kind.REUNIFICATION:
+            # Read by whoever sees the family's separations (a captor's household among them):
+            # that a family sought and took the person is for tracing alone.
+            return _("departure %(d)s") % {"d": self.number}
         return _("departure %(d)s: %(to)s") % {
             "d": self.number,
             "to": self.destination or self.get_kind_display(),

@@ -19,8 +19,23 @@ REVEALS_CATEGORY = frozenset({Kind.HANDOVER, Kind.RELEASE})
 
 
 def shows_exit(fields, kind: str) -> bool:
-    """May a role seeing ``fields`` be told how and where a person left custody?"""
+    """May a role seeing ``fields`` be told how and where a person left custody? (A reunification
+    tells that a family sought them: only to tracing, ``access.policy.TRACING_DETAIL_FIELDS``.)"""
+    if kind == Kind.REUNIFICATION:
+        return "tracing_detail" in fields
     return "category_facility" in fields or kind not in REVEALS_CATEGORY
+
+
+def without_hidden_reunifications(
+    qs: QuerySet, scope: set[int] | None, prefix: str = ""
+) -> QuerySet:
+    """``qs`` (departures, or lines with ``prefix="departure__"``) without the reunifications
+    leaving facilities outside ``scope`` (``access.policy.reunification_scope``; ``None``: all)."""
+    if scope is None:
+        return qs
+    return qs.exclude(
+        Q(**{f"{prefix}kind": Kind.REUNIFICATION}) & ~Q(**{f"{prefix}from_facility_id__in": scope})
+    )
 
 
 def exits_of(numbers) -> dict[str, Departure]:

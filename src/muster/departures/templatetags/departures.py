@@ -4,6 +4,7 @@ for the person page. The page's own read is audited by its view; this shows no o
 from django import template
 
 from muster.departures import queries
+from muster.departures.models import Kind
 
 register = template.Library()
 
@@ -16,6 +17,8 @@ def person_exit(context, person) -> dict:
     return {
         "exit": line,
         "detailed": line is not None and queries.shows_exit(fields, line.departure.kind),
+        # A reunification's page is for tracing and the camp it leaves: no link from here.
+        "linked": line is not None and line.departure.kind != Kind.REUNIFICATION,
     }
 
 

@@ -47,7 +47,11 @@ def departure_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")[:20]
     status = request.GET.get("status", "")[:20]
     scope = policy.facility_scope(request.user, "departure.view")
-    page = paginate(request, queries.departures(kind=kind, status=status, facilities=scope))
+    listed = queries.without_hidden_reunifications(
+        queries.departures(kind=kind, status=status, facilities=scope),
+        policy.reunification_scope(request.user),
+    )
+    page = paginate(request, listed)
     context = {
         "page": page,
         "kind": kind,

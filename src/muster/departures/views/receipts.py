@@ -116,6 +116,9 @@ def discrepancy_list(request: HttpRequest) -> HttpResponse:
     if scope is not None:
         qs = qs.filter(departure__from_facility_id__in=scope)
         overdue = overdue.filter(departure__from_facility_id__in=scope)
+    reunions = policy.reunification_scope(request.user)
+    qs = queries.without_hidden_reunifications(qs, reunions, prefix="departure__")
+    overdue = queries.without_hidden_reunifications(overdue, reunions, prefix="departure__")
     page = paginate(request, qs)
     overdue = list(overdue[:500])
     show_names = may_see_names(request.user)

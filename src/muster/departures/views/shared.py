@@ -8,14 +8,20 @@ from django.shortcuts import get_object_or_404, redirect
 from muster.access import policy
 from muster.access.lookup import refuse
 from muster.core.errors import flash_refusals
-from muster.departures import services
+from muster.departures import queries, services
 from muster.departures.forms import DETAIL_LABELS
 from muster.departures.models import Departure
 from muster.people.models import Person
 
 
 def departure_for(request: HttpRequest, number: str, action: str) -> Departure:
-    departure = get_object_or_404(Departure.objects.select_related("from_facility"), number=number)
+    departure = get_object_or_404(
+        queries.without_hidden_reunifications(
+            Departure.objects.select_related("from_facility"),
+            policy.reunification_scope(request.user),
+        ),
+        number=number,
+    )
     if not policy.may_act_at(request.user, action, departure.from_facility_id):
         raise refuse(request, departure, "departure outside scope")
     return departure

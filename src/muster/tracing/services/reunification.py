@@ -118,7 +118,9 @@ def reunify(
         details=details,
         by=by,
         request=request,
-        separation_reason=_("reunification with the family (%(r)s)") % {"r": req.number},
+        # The separation is read by whoever sees the household's separations, the household the
+        # person leaves included (captors, at times): it says no more than a departure.
+        separation_reason=_("left custody on a departure"),
         reunification_of=req.number,
     )
     departure = departures.dispatch_departure(departure, by=by, request=request)

@@ -1,0 +1,72 @@
+"""A reunification tells that a family sought the person and found them, who took them and where:
+tracing's to know. The camp manager of the facility the person leaves sees the departure (they
+hand the person over); a role that sees departures everywhere (the repatriation officer) does not
+find it in lists, pages or the API, and nobody but tracing reads it on the person's page or in the
+family's separations (the household left behind may be the captors')."""
+
+import pytest
+
+from muster.tracing import services
+from tests import factories
+from tests.tracing.test_services import _confirmed_girl
+
+pytestmark = pytest.mark.django_db
+SECRETS = ("Gulistan Hesso", "Hesso", "Duhok", "Reunification", "reunification")
+
+
+@pytest.fixture
+def reunified(abducted, caseworkers):
+    req, girl = _confirmed_girl(abducted, caseworkers)
+    one, two = caseworkers
+    services.record_best_interests(
+        req, outcome="reunify", reasoning="mother found, home visit done", by=two
+    )
+    departure = services.reunify(
+        req, receiving="Gulistan Hesso (mother)", destination_name="Duhok", by=one
+    )
+    return departure, girl, req
+
+
+def _clean(body: str, req, who: str) -> None:
+    for secret in (*SECRETS, req.number):
+        assert secret not in body, (who, secret)
+
+
+def test_the_repatriation_officer_does_not_find_a_reunification(reunified):
+    departure, girl, req = reunified
+    user, api = factories.api_as("repatriation_officer")
+    web = factories.signed_in(user)
+    listing = web.get("/departures/")
+    assert listing.status_code == 200
+    assert departure.number not in listing.content.decode()
+    assert web.get(f"/departures/{departure.number}/").status_code == 404
+    assert (
+        web.get("/departures/", {"kind": "reunification"}).content.decode().count(departure.number)
+        == 0
+    )
+    listed = api.get("/api/departures/").json()["results"]
+    assert departure.number not in {d["number"] for d in listed}
+    assert api.get(f"/api/departures/{departure.number}/").status_code == 404
+    page = web.get(f"/people/{girl.number}/")
+    assert page.status_code == 200
+    _clean(page.content.decode(), req, "person page")
+    _clean(web.get("/departures/discrepancies/").content.decode(), req, "discrepancies")
+
+
+def test_the_camp_manager_of_the_facility_sees_the_departure_but_not_on_the_family_pages(
+    reunified, facilities
+):
+    departure, girl, req = reunified
+    user, api = factories.api_as("camp_manager", facility=facilities["reception"])
+    web = factories.signed_in(user)
+    assert departure.number in web.get("/departures/").content.decode()
+    assert web.get(f"/departures/{departure.number}/").status_code == 200
+    assert api.get(f"/api/departures/{departure.number}/").status_code == 200
+    # The household she leaves (the captors' in this story): its pages say no more than a departure.
+    for member in girl.household.members.all():
+        _clean(web.get(f"/people/{member.number}/").content.decode(), req, member.number)
+    elsewhere, _api = factories.api_as("camp_manager", facility=facilities["camp"])
+    assert factories.signed_in(elsewhere).get(f"/departures/{departure.number}/").status_code in (
+        403,
+        404,
+    )
