@@ -39,6 +39,7 @@ def test_the_repatriation_officer_does_not_find_a_reunification(reunified):
     listing = web.get("/departures/")
     assert listing.status_code == 200
     assert departure.number not in listing.content.decode()
+    assert 'value="reunification"' not in listing.content.decode()  # not even to filter by
     assert web.get(f"/departures/{departure.number}/").status_code == 404
     assert (
         web.get("/departures/", {"kind": "reunification"}).content.decode().count(departure.number)

@@ -47,16 +47,17 @@ def departure_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")[:20]
     status = request.GET.get("status", "")[:20]
     scope = policy.facility_scope(request.user, "departure.view")
+    reunions = policy.reunification_scope(request.user)
     listed = queries.without_hidden_reunifications(
-        queries.departures(kind=kind, status=status, facilities=scope),
-        policy.reunification_scope(request.user),
+        queries.departures(kind=kind, status=status, facilities=scope), reunions
     )
     page = paginate(request, listed)
     context = {
         "page": page,
         "kind": kind,
         "status": status,
-        "kinds": Kind.choices,
+        # No "reunification" to filter by for a role that is shown none.
+        "kinds": [c for c in Kind.choices if reunions != set() or c[0] != Kind.REUNIFICATION],
         "statuses": Departure.Status.choices,
         "may_manage": policy.can(request.user, "departure.manage"),
         "counts": queries.sitrep_counts(),
