@@ -6,9 +6,8 @@ family's separations (the household left behind may be the captors')."""
 
 import pytest
 
-from muster.tracing import services
 from tests import factories
-from tests.tracing.test_services import _confirmed_girl
+from tests.tracing.test_services import reunified_girl
 
 pytestmark = pytest.mark.django_db
 SECRETS = ("Gulistan Hesso", "Hesso", "Duhok", "Reunification", "reunification")
@@ -16,14 +15,7 @@ SECRETS = ("Gulistan Hesso", "Hesso", "Duhok", "Reunification", "reunification")
 
 @pytest.fixture
 def reunified(abducted, caseworkers):
-    req, girl = _confirmed_girl(abducted, caseworkers)
-    one, two = caseworkers
-    services.record_best_interests(
-        req, outcome="reunify", reasoning="mother found, home visit done", by=two
-    )
-    departure = services.reunify(
-        req, receiving="Gulistan Hesso (mother)", destination_name="Duhok", by=one
-    )
+    req, girl, departure = reunified_girl(abducted, caseworkers)
     return departure, girl, req
 
 

@@ -201,7 +201,9 @@ def test_a_childs_reunification_is_refused_without_best_interests(abducted, case
     assert AuditEvent.objects.count() == events
 
 
-def test_reunification_leaves_the_person_with_no_placement_and_a_trail(abducted, caseworkers):
+def reunified_girl(abducted, caseworkers):
+    """The girl confirmed, a best-interests determination to reunify, and her reunification
+    dispatched to her mother in Duhok: (request, girl, departure)."""
     req, girl = _confirmed_girl(abducted, caseworkers)
     one, two = caseworkers
     services.record_best_interests(
@@ -210,6 +212,12 @@ def test_reunification_leaves_the_person_with_no_placement_and_a_trail(abducted,
     departure = services.reunify(
         req, receiving="Gulistan Hesso (mother)", destination_name="Duhok", by=one
     )
+    return req, girl, departure
+
+
+def test_reunification_leaves_the_person_with_no_placement_and_a_trail(abducted, caseworkers):
+    req, girl, departure = reunified_girl(abducted, caseworkers)
+    one, two = caseworkers
     assert departure.kind == "reunification" and departure.status == Departure.Status.DISPATCHED
     assert custody.current_placement(girl).state == Placement.State.LEAVING
     with pytest.raises(ValidationError):  # on her way already
