@@ -121,6 +121,21 @@ def test_auditor_page_shortens_the_person_ids_of_a_large_export(make_user, login
     assert AuditEvent.objects.get(action="export").detail["person_ids"] == ids  # stored whole
 
 
+def test_the_log_names_listed_persons_by_registration_number(registered, make_user, login):
+    """The stored ids are what the chain covers; the auditor reads (and can type into Object) the
+    registration numbers."""
+    members = list(registered.members.order_by("id"))
+    audit.record(
+        "export",
+        detail={"export": "facility.roll", "rows": 2, "person_ids": [m.pk for m in members[:2]]},
+    )
+    audit.record("tracing.reunify", detail={"departure": "D1", "person": members[2].pk})
+    page = login(make_user("auditor")).get("/audit/").content.decode()
+    assert f"{members[0].number}, {members[1].number}" in page
+    assert "<dt>registration numbers</dt>" in page and "<dt>person ids</dt>" not in page
+    assert f'<dt>person</dt><dd><bdi dir="auto">{members[2].number}</bdi>' in page
+
+
 # --- events written by the `muster` command name the operating-system user who ran it ----------
 
 

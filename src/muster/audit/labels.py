@@ -183,12 +183,50 @@ def _detail_rows(detail) -> list[tuple[str, str]]:
 def annotate(events) -> None:
     """Give each event of a page its readable action, object and detail."""
     labels = _object_labels(events)
-    for event in events:
+    details = [_shown(event.detail) for event in events]
+    numbers = _person_numbers(details)
+    for event, detail in zip(events, details, strict=True):
         event.action_label = action_label(event.action)
         event.object_label = labels.get((event.object_type, event.object_id)) or _kind_and_id(
             event.object_type, event.object_id
         )
-        event.detail_rows = _detail_rows(_shown(event.detail))
+        event.detail_rows = _detail_rows(_numbered(detail, numbers))
+
+
+def _person_ids(detail) -> list[int]:
+    if not isinstance(detail, dict):
+        return []
+    ids = [i for i in detail.get("person_ids") or [] if isinstance(i, int)]
+    if isinstance(detail.get("person"), int):
+        ids.append(detail["person"])
+    return ids
+
+
+def _person_numbers(details) -> dict[int, str]:
+    """{person id: registration number} for the persons the details name (one query a page)."""
+    wanted = {i for d in details for i in _person_ids(d)}
+    if not wanted:
+        return {}
+    person_model = apps.get_model(NUMBERED_TYPES[0])
+    return dict(person_model.objects.filter(pk__in=wanted).values_list("pk", "number"))
+
+
+def _numbered(detail, numbers: dict[int, str]):
+    """The detail with persons by registration number, as the auditor types them into Object
+    (the stored ids are what the hash chain covers; they are only shown otherwise)."""
+    if not _person_ids(detail):
+        return detail
+    out = {}
+    for key, value in detail.items():
+        if key == "person_ids" and isinstance(value, list):
+            out[str(_("registration numbers"))] = [
+                numbers.get(v, v) if isinstance(v, int) else v for v in value
+            ]
+        elif key == "person" and isinstance(value, int):
+            out[str(_("person"))] = numbers.get(value, value)
+        else:
+            out[key] = value
+    return out
 
 
 def _kind_and_id(object_type: str, object_id: str) -> str:
