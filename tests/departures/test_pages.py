@@ -286,12 +286,23 @@ def test_coordinator_sees_departure_figures_not_names(planned, officers, login, 
     assert any(r[section] == "departures by nationality" and r[item] == "IRQ" for r in rows)
 
 
-def test_unaccounted_page_counts_departures_not_confirmed(planned, officers, login, make_user):
+def test_unaccounted_page_counts_departures_not_confirmed(
+    planned, officers, login, make_user, facilities
+):
     departure, people = planned
     services.dispatch_departure(departure, by=officers["planner"])
     services.confirm(departure, [(people[0].pk, "not_presented", "absent")], by=officers["planner"])
     page = login(make_user("camp_manager")).get(reverse("unaccounted")).content.decode()
     assert 'data-testid="departures-unaccounted"' in page
+    # Counted for the camps the reader works at: another camp's manager is not told of them.
+    here = make_user("camp_manager", facility=departure.from_facility)
+    assert (
+        'data-testid="departures-unaccounted"'
+        in login(here).get(reverse("unaccounted")).content.decode()
+    )
+    elsewhere = make_user("camp_manager", facility=facilities["reception"])
+    page = login(elsewhere).get(reverse("unaccounted")).content.decode()
+    assert 'data-testid="departures-unaccounted"' not in page
 
 
 def test_nationality_verification_and_death_pages(crowd, facilities, officers, login):

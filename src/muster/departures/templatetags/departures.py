@@ -3,6 +3,7 @@ for the person page. The page's own read is audited by its view; this shows no o
 
 from django import template
 
+from muster.access import policy
 from muster.departures import queries
 from muster.departures.models import Kind
 
@@ -26,4 +27,13 @@ def person_exit(context, person) -> dict:
 def departures_unaccounted(context) -> dict:
     """On the unaccounted page: how many left on a departure and are not confirmed (a figure; the
     names are on the departures' discrepancy page, which checks its own permission)."""
-    return {"n": queries.unaccounted_lines().count(), "request": context.get("request")}
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    lines = queries.unaccounted_lines()
+    scope = policy.facility_scope(user, "departure.view")
+    if scope is not None:  # the departures this user may see: none, or those from their camps
+        lines = lines.filter(departure__from_facility_id__in=scope)
+    lines = queries.without_hidden_reunifications(
+        lines, policy.reunification_scope(user), prefix="departure__"
+    )
+    return {"n": lines.count(), "request": request}
