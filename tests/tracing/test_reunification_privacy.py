@@ -1,8 +1,7 @@
 """A reunification tells that a family sought the person and found them, who took them and where:
-tracing's to know. The camp manager of the facility the person leaves sees the departure (they
-hand the person over); a role that sees departures everywhere (the repatriation officer) does not
-find it in lists, pages or the API, and nobody but tracing reads it on the person's page or in the
-family's separations (the household left behind may be the captors')."""
+tracing's to know. No other role finds it in the departures' lists, pages or API, nor reads it on
+the person's page or in the family's separations (the household left behind may be the
+captors')."""
 
 import pytest
 
@@ -46,20 +45,25 @@ def test_the_repatriation_officer_does_not_find_a_reunification(reunified):
     _clean(web.get("/departures/discrepancies/").content.decode(), req, "discrepancies")
 
 
-def test_the_camp_manager_of_the_facility_sees_the_departure_but_not_on_the_family_pages(
+def test_the_camp_manager_of_the_facility_sees_a_departure_and_nothing_of_tracing(
     reunified, facilities
 ):
+    """Issue 13: a camp manager must not learn that a person is sought. The person leaves their
+    camp on a departure, as for any departure; the reunification itself is tracing's."""
     departure, girl, req = reunified
     user, api = factories.api_as("camp_manager", facility=facilities["reception"])
     web = factories.signed_in(user)
-    assert departure.number in web.get("/departures/").content.decode()
-    assert web.get(f"/departures/{departure.number}/").status_code == 200
-    assert api.get(f"/api/departures/{departure.number}/").status_code == 200
-    # The household she leaves (the captors' in this story): its pages say no more than a departure.
+    _clean(web.get("/departures/").content.decode(), req, "list")
+    assert departure.number not in web.get("/departures/").content.decode()
+    assert web.get(f"/departures/{departure.number}/").status_code == 404
+    assert api.get(f"/api/departures/{departure.number}/").status_code == 404
+    _clean(web.get(f"/people/{girl.number}/").content.decode(), req, "person page")
+    # The household she leaves (the captors' in this story): its pages say no more either.
     for member in girl.household.members.all():
         _clean(web.get(f"/people/{member.number}/").content.decode(), req, member.number)
-    elsewhere, _api = factories.api_as("camp_manager", facility=facilities["camp"])
-    assert factories.signed_in(elsewhere).get(f"/departures/{departure.number}/").status_code in (
-        403,
-        404,
-    )
+
+
+def test_the_caseworker_who_reunified_reads_it_on_the_persons_page(reunified, caseworkers):
+    departure, girl, _req = reunified
+    page = factories.signed_in(caseworkers[0]).get(f"/people/{girl.number}/").content.decode()
+    assert departure.number in page and "Duhok" in page

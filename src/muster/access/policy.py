@@ -53,10 +53,11 @@ DOCUMENT_FIELDS = frozenset({"documents"})
 # ALL_PERSON_FIELDS (the screening officer's).
 TRACING_INTEREST_FIELDS = frozenset({"tracing_interest"})
 # A reunification tells more than the flag: that a family sought the person and found them, who
-# took them (a relative's name) and where to. Only tracing caseworkers are told it on a person's
-# page and timeline; a camp manager of the facility the person leaves sees the departure itself
-# (they hand the person over), a role that sees departures everywhere does not
-# (``reunification_scope``). Not in ALL_PERSON_FIELDS either.
+# took them (a relative's name) and where to. Only tracing caseworkers are told it: in the
+# departures' lists, pages and API (``reunification_scope``) and on a person's page and
+# timeline. The camp manager of the facility sees the person leaving on a departure, as for any
+# departure, and no more: issue 13 names the camp manager among the roles that must not learn that
+# a person is sought. Not in ALL_PERSON_FIELDS either.
 TRACING_DETAIL_FIELDS = frozenset({"tracing_detail"})
 
 
@@ -284,17 +285,10 @@ def shows_tracing_interest(fields: frozenset[str] | set[str]) -> bool:
 
 
 def reunification_scope(user) -> set[int] | None:
-    """Facilities whose reunification departures ``user`` may see (``None``: all of them, a tracing
-    caseworker's): those where a facility-scoped grant lets them see departures (the camp manager
-    hands the person over). A role seeing departures everywhere gets no reunification for it
-    (:data:`TRACING_DETAIL_FIELDS`)."""
-    if can(user, "tracing.manage"):
-        return None
-    return {
-        g.facility_id
-        for g in active_grants(user)
-        if POLICY[g.role].scoped and g.facility_id and "departure.view" in POLICY[g.role].actions
-    }
+    """Facilities whose reunification departures ``user`` may see: ``None`` (all) for a tracing
+    caseworker, none for anyone else (:data:`TRACING_DETAIL_FIELDS`). Kept as a scope so that a
+    facility-bound role could be given its own facility's, should the field need it."""
+    return None if can(user, "tracing.manage") else set()
 
 
 def may_list_persons_at(user, facility) -> bool:
