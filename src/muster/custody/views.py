@@ -399,5 +399,8 @@ def _unaccounted_page(request: HttpRequest, scope: set[int] | None, *, show_name
         "page": page,
         "show_names": show_names,
         "limit_hours": conf().UNACCOUNTED_AFTER_HOURS,
+        # Which departures' unconfirmed persons the page's departure figure counts (the reader's).
+        "departure_scope": policy.facility_scope(user, "departure.view"),
+        "reunification_scope": policy.reunification_scope(user),
     }
     return render(request, "custody/unaccounted.html", context)

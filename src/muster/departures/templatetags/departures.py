@@ -3,7 +3,6 @@ for the person page. The page's own read is audited by its view; this shows no o
 
 from django import template
 
-from muster.access import policy
 from muster.departures import queries
 from muster.departures.models import Kind
 
@@ -26,14 +25,14 @@ def person_exit(context, person) -> dict:
 @register.inclusion_tag("departures/_unaccounted.html", takes_context=True)
 def departures_unaccounted(context) -> dict:
     """On the unaccounted page: how many left on a departure and are not confirmed (a figure; the
-    names are on the departures' discrepancy page, which checks its own permission)."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
+    names are on the departures' discrepancy page, which checks its own permission), counted over
+    the departures the reader may see: the view gives ``departure_scope`` (facility ids, ``None``
+    for all) and ``reunification_scope`` (``access.policy``; an absent scope counts nothing)."""
     lines = queries.unaccounted_lines()
-    scope = policy.facility_scope(user, "departure.view")
-    if scope is not None:  # the departures this user may see: none, or those from their camps
+    scope = context.get("departure_scope", set())
+    if scope is not None:
         lines = lines.filter(departure__from_facility_id__in=scope)
     lines = queries.without_hidden_reunifications(
-        lines, policy.reunification_scope(user), prefix="departure__"
+        lines, context.get("reunification_scope", set()), prefix="departure__"
     )
-    return {"n": lines.count(), "request": request}
+    return {"n": lines.count(), "request": context.get("request")}
