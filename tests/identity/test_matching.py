@@ -328,3 +328,27 @@ def test_two_single_records_whose_given_names_disagree_are_never_joined_on_their
     )
     assert labels[0] != labels[1]
     assert labels[1] == labels[2]
+
+
+def test_two_records_whose_fathers_names_differ_are_two_persons_uncompared() -> None:
+    # In a large list two namesakes (name, family, year, town alike) often sit in a block over
+    # the cap and are never compared; a sparse record fitting both must still see that they are
+    # two persons: their fathers' names differ.  Not where one register swapped father and
+    # grandfather, nor where a name is a spelling of the other.
+    from muster.identity.internals.pipeline import record_conflicts
+    from muster.identity.internals.prepare import prepare
+
+    base = {"given_name": "Salma", "family_name": "Haddad", "date_of_birth": "1990-05-04",
+            "place_of_origin": "Basra", "sex": "F"}  # fmt: skip
+    records = [
+        {**base, "record_id": "a", "father_name": "Karim", "grandfather_name": "Jasim"},
+        {**base, "record_id": "b", "father_name": "Hamid", "grandfather_name": "Saleh"},
+        {**base, "record_id": "c", "father_name": "Jasim", "grandfather_name": "Karim"},
+        {**base, "record_id": "d", "father_name": "Kareem", "grandfather_name": "Jassim"},
+        {**base, "record_id": "e"},
+    ]
+    conflict = record_conflicts(prepare(records))
+    assert conflict(0, 1) and conflict(1, 0)
+    assert not conflict(0, 2)  # father and grandfather the other way round
+    assert not conflict(0, 3)  # the same names spelt otherwise
+    assert not conflict(0, 4) and not conflict(1, 4)  # no father's name to compare

@@ -110,3 +110,35 @@ def test_close_latin_spellings_are_a_typo_and_known_different_names_are_not() ->
     # The variant table knows both as different names: close spellings do not join them.
     assert name_level(n("Jasser"), n("Yasser")).label == "disagree"
     assert name_level(n("Hamid"), n("Hamida")).label == "disagree"
+
+
+def test_a_plain_record_among_many_namesakes_meets_its_record_by_names_town_and_year():
+    # As a list grows, the blocks of a common name and year, and of a family, town and year,
+    # pass the cap: her name and year are shared by 42 namesakes of other towns, her family,
+    # town and year by 42 women of other given names, her name and town by 42 of other years.
+    # Given and family names, town and year together are still a small block.
+    her = {"record_id": "r", "given_name": "Salma", "family_name": "Haddad",
+           "father_name": "Karim", "grandfather_name": "Jasim", "date_of_birth": "1990-05-04",
+           "place_of_origin": "Basra", "sex": "F"}  # fmt: skip
+    listed = {"record_id": "p", "given_name": "Salma", "family_name": "Haddad",
+              "birth_year": "1990", "place_of_origin": "Basra"}  # fmt: skip
+    fathers = _names(45, "Ab")
+    elsewhere = [
+        dict(her, record_id=f"n{i}", place_of_origin=town, father_name=fathers[i],
+             grandfather_name="Hamad", date_of_birth=f"1990-0{1 + i % 9}-1{i % 10}")
+        for i, town in enumerate(_names(42, "Tal"))
+    ]  # fmt: skip
+    others = [
+        dict(her, record_id=f"g{i}", given_name=given, father_name=fathers[i],
+             grandfather_name="Hamad", date_of_birth=f"1990-0{1 + i % 9}-2{i % 8}")
+        for i, given in enumerate(_names(42, "Nu"))
+    ]  # fmt: skip
+    older = [
+        dict(her, record_id=f"o{i}", father_name=fathers[i], grandfather_name="Hamad",
+             date_of_birth=f"19{40 + i}-03-0{1 + i % 9}")
+        for i in range(42)
+    ]  # fmt: skip
+    records = [her, listed, *elsewhere, *others, *older]
+    clusters = dedupe(records).clusters
+    assert clusters["p"] == clusters["r"]
+    assert sum(c == clusters["r"] for c in clusters.values()) == 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -162,6 +164,43 @@ def test_a_saved_model_scores_the_same_when_loaded(tmp_path, namesakes) -> None:
     assert again.clusters == first.clusters
     assert again.report.status == "given"
     assert np.allclose(Model.load(path).weight_table(), first.model.weight_table())
+
+
+def test_a_saved_model_carries_the_prior_of_pairs_with_a_plain_record(tmp_path) -> None:
+    # A registry beside plain lists (no lineage names): deduplication adds their pairs' own
+    # prior to their weight.  Saved and loaded, the model scores with the same shift, so the
+    # reused model accepts the same pairs as the run that trained it.
+    from muster.scenario.presets import labelled_records
+
+    records, _ = labelled_records("no_lineage", 3000, 3)
+    first = dedupe(records)
+    shift = first.model.plain_shift
+    assert shift > 0 and first.report.plain_shift == shift
+    path = tmp_path / "model.json"
+    first.model.save(path)
+
+    loaded = Model.load(path)
+    again = dedupe(records, model=loaded)
+
+    assert loaded.plain_shift == shift
+    assert again.report.status == "given" and again.report.plain_shift == shift
+    assert f"{shift:+.2f} bits" in str(again.report)
+    assert np.array_equal(again.pairs.match_weight, first.pairs.match_weight)
+    assert again.clusters == first.clusters
+    # Without the shift the same m, u and prior accept fewer pairs.
+    bare = dedupe(records, model=Model(loaded.m, loaded.u, loaded.prior))
+    assert len(bare.pairs) < len(first.pairs)
+
+
+def test_a_model_saved_before_the_plain_shift_loads_without_one(tmp_path) -> None:
+    data = json.loads(Model.default().to_json())
+    del data["plain_shift"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert Model.load(path).plain_shift == 0.0
+    path.write_text(json.dumps({**data, "plain_shift": "high"}), encoding="utf-8")
+    with pytest.raises(ModelFileError, match="plain_shift"):
+        Model.load(path)
 
 
 @pytest.mark.parametrize(

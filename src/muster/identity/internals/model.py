@@ -298,6 +298,10 @@ class Model:
     u: dict[str, list[float]]
     prior: float
     trained_on: dict[str, object] = field(default_factory=dict)
+    # Bits added by deduplication to the weight of candidate pairs with a record without
+    # lineage names: their own prior against the pooled one (training.stratum_prior_shift).
+    # Part of the model, so that a saved model scores a list as the run that trained it did.
+    plain_shift: float = 0.0
     # Without the constraints (model.constrained_weights) only as the training guard's
     # diagnostic of what EM would learn left alone; never used to score.
     constrained: bool = field(default=True, repr=False, compare=False)
@@ -348,9 +352,15 @@ class Model:
         prior = data["prior"]
         if not isinstance(prior, int | float) or not 0 < prior < 1:
             raise ModelFileError(f"prior must be a probability between 0 and 1, not {prior!r}")
+        # Absent from models saved before it was part of the model: no shift.
+        shift = data.get("plain_shift", 0.0)
+        if not isinstance(shift, int | float) or isinstance(shift, bool) or not 0 <= shift < 60:
+            raise ModelFileError(
+                f"plain_shift must be a number of bits from 0 to 60, not {shift!r}"
+            )
         m = {n: [float(v) for v in data["m"][n]] for n in COMPARISONS}
         u = {n: [float(v) for v in data["u"][n]] for n in COMPARISONS}
-        return cls(m, u, float(prior), data.get("trained_on", {}))
+        return cls(m, u, float(prior), data.get("trained_on", {}), float(shift))
 
     @classmethod
     def load(cls, path: str | Path) -> Model:
@@ -367,7 +377,13 @@ class Model:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"m": self.m, "u": self.u, "prior": self.prior, "trained_on": self.trained_on},
+            {
+                "m": self.m,
+                "u": self.u,
+                "prior": self.prior,
+                "plain_shift": self.plain_shift,
+                "trained_on": self.trained_on,
+            },
             indent=1,
         )
 

@@ -237,6 +237,39 @@ def _score(
 _KEY_COLUMNS = ("n_sc", "n_f", "n_k1", "n_k2", "n_c", "n_s", "n_c2", "n_s2", "n_b")
 
 
+class _NameTable:
+    """Whether two names of one field (ids into its name table) are different names (level
+    "disagree": not a spelling, script or typo variant), each pair compared once."""
+
+    def __init__(self, table: pd.DataFrame) -> None:
+        # The keys as plain lists, read by position (a pandas row per name cost seconds on a
+        # million records).
+        self.position = {int(i): k for k, i in enumerate(table["id"].tolist())}
+        self.columns = [table[c].tolist() for c in _KEY_COLUMNS]
+        self.keys: dict[int, NameKey] = {}
+        self.levels: dict[tuple[int, int], int] = {}
+
+    def key(self, i: int) -> NameKey:
+        if i not in self.keys:
+            k = self.position[i]
+            self.keys[i] = NameKey("", *(c[k] for c in self.columns))
+        return self.keys[i]
+
+    def disagree(self, x: int, y: int) -> bool:
+        if x < 0 or y < 0 or x == y:
+            return False
+        pair = (x, y) if x < y else (y, x)
+        if pair not in self.levels:
+            self.levels[pair] = name_level_code(self.key(pair[0]), self.key(pair[1]))
+        return self.levels[pair] == 0
+
+    def crosses(self, other: _NameTable, x: int, y: int) -> bool:
+        """Whether name ``x`` of this field and ``y`` of ``other``'s are one name or variants."""
+        if x < 0 or y < 0:
+            return False
+        return name_level_code(self.key(x), other.key(y)) > 0
+
+
 def record_conflicts(
     prepared: Prepared,
     rows_l: np.ndarray | None = None,
@@ -251,9 +284,10 @@ def record_conflicts(
     more than ``comparisons.ESTIMATE_YEARS`` against a year only: the date comparison's level
     0), or different sex: brothers, and namesakes of another generation.
     And, given the candidate pairs of a deduplication (rows and match weight), two records that
-    were compared and whose match weight is below ``NON_MATCH_WEIGHT``.  With ``given_only``
-    only the given names are checked (two records whose own pair was accepted: the model has
-    weighed their dates and sex).
+    were compared and whose match weight is below ``NON_MATCH_WEIGHT``; two records that were
+    not compared and whose fathers' names differ (not crossed with the grandfathers').  With
+    ``given_only`` only the given names are checked (two records whose own pair was accepted:
+    the model has weighed their dates and sex).
     """
     n = len(prepared)
     # Candidate pairs as sorted codes (the engines return them ordered by row, left < right),
@@ -270,33 +304,28 @@ def record_conflicts(
             codes, weights = codes[order], weights[order]
     frame = prepared.frame
     given = frame["given_name_id"].to_numpy()
+    father = frame["father_name_id"].to_numpy()
+    grandfather = frame["grandfather_name_id"].to_numpy()
     # Without father, grandfather and mother names a different given name is no proof of a
     # brother (model.PLAIN_GIVEN_NAME_DISAGREE_WEIGHT): it keeps records apart only when both
     # carry lineage names.
     has_lineage = frame["plain"].isna().to_numpy() if "plain" in frame else np.ones(n, bool)
-    # The given names' keys as plain lists, read by position (a pandas row per name cost
-    # seconds on a million records).
-    table = prepared.names["given_name"]
-    position = {int(i): k for k, i in enumerate(table["id"].tolist())}
-    columns = [table[c].tolist() for c in _KEY_COLUMNS]
     years = frame["yr"].to_numpy(dtype=np.float64, na_value=np.nan)
     precise = frame["precise"].to_numpy(dtype=bool)
     # Missing sex is None or NaN depending on the pandas version: neither is a sex.
     sex = frame["sex"].to_numpy(dtype=object)
     has_sex = ~pd.isna(sex)
-    keys: dict[int, NameKey] = {}
-    levels: dict[tuple[int, int], int] = {}
+    tables = {
+        f: _NameTable(prepared.names[f]) for f in ("given_name", "father_name", "grandfather_name")
+    }
 
-    def key(i: int) -> NameKey:
-        if i not in keys:
-            k = position[i]
-            keys[i] = NameKey("", *(c[k] for c in columns))
-        return keys[i]
-
-    def compared_apart(x: int, y: int) -> bool:
+    def compared(x: int, y: int) -> float | None:
+        """The match weight of ``x`` and ``y`` when they were compared (a candidate pair)."""
+        if not len(codes):
+            return None
         code = min(x, y) * n + max(x, y)
         k = int(np.searchsorted(codes, code))
-        return k < len(codes) and int(codes[k]) == code and weights[k] < NON_MATCH_WEIGHT
+        return float(weights[k]) if k < len(codes) and int(codes[k]) == code else None
 
     def conflict(x: int, y: int) -> bool:
         if given_only:
@@ -305,18 +334,30 @@ def record_conflicts(
             return True
         if has_sex[x] and has_sex[y] and sex[x] != sex[y]:
             return True
-        if len(codes) and compared_apart(x, y):
+        weight = compared(x, y)
+        if weight is not None and weight < NON_MATCH_WEIGHT:
+            return True
+        # Fathers of different names, where the two records were never compared (in a large
+        # list namesakes often share only blocks over the cap): two persons.  A compared pair's
+        # fathers the model has weighed with the rest of its evidence.
+        if weight is None and father_conflict(x, y):
             return True
         return given_conflict(x, y)
 
-    def given_conflict(x: int, y: int) -> bool:
-        gx, gy = int(given[x]), int(given[y])
-        if gx < 0 or gy < 0 or gx == gy or not (has_lineage[x] and has_lineage[y]):
+    def father_conflict(x: int, y: int) -> bool:
+        fx, fy = int(father[x]), int(father[y])
+        if not tables["father_name"].disagree(fx, fy):
             return False
-        pair = (gx, gy) if gx < gy else (gy, gx)
-        if pair not in levels:
-            levels[pair] = name_level_code(key(pair[0]), key(pair[1]))
-        return levels[pair] == 0
+        # Not where one register wrote father and grandfather the other way round.
+        return not (
+            tables["father_name"].crosses(tables["grandfather_name"], fx, int(grandfather[y]))
+            or tables["father_name"].crosses(tables["grandfather_name"], fy, int(grandfather[x]))
+        )
+
+    def given_conflict(x: int, y: int) -> bool:
+        if not (has_lineage[x] and has_lineage[y]):
+            return False
+        return tables["given_name"].disagree(int(given[x]), int(given[y]))
 
     return conflict
 

@@ -51,6 +51,16 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
     # above are over the cap (SCORED_ONLY).
     "b_plain_names_year": ("names_set_b", "yr", "plain"),
     "b_plain_family_place_year": ("family_name_b", "place_of_origin_b", "yr", "plain"),
+    # Given and family names, town and year: the blocks of the two rules above grow past the
+    # cap as the list grows (no_lineage at 1M: 19 % of records in such blocks, against 2-3 % at
+    # 200k), and a pair agreeing on all four is nine times in ten one person.  Scored only.
+    "b_plain_names_place_year": ("names_set_b", "place_of_origin_b", "yr", "plain"),
+    # The rules of three attributes above on a fourth, for the blocks of common names that
+    # grow past the cap as a registry grows (namesake at 1M: a third of the records in such
+    # blocks of given, father and year, against a seventh at 200k).  Where the coarser block
+    # is within the cap they find nothing new.  Scored only.
+    "b_given_father_family_year": ("given_name_b", "father_name_b", "family_name_b", "yr"),
+    "b_given_family_place_year": ("given_name_b", "family_name_b", "place_of_origin_b", "yr"),
 }
 BLOCK_CAP = 40
 # Rules whose pairs are scored but not trained on: they reach into blocks of the rules above
@@ -58,7 +68,15 @@ BLOCK_CAP = 40
 # prior is the share of matches among the pairs it trains on, so training on them too lowered
 # it, and every plain pair's weight with it (no_lineage 200k: F1 0.821 -> 0.810 with them,
 # 0.832 without: bench/RESULTS.md, "fifth session: plain lists' blocking").
-SCORED_ONLY = frozenset({"b_plain_names_year", "b_plain_family_place_year"})
+SCORED_ONLY = frozenset(
+    {
+        "b_plain_names_year",
+        "b_plain_family_place_year",
+        "b_plain_names_place_year",
+        "b_given_father_family_year",
+        "b_given_family_place_year",
+    }
+)
 
 
 @dataclass

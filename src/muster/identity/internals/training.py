@@ -223,15 +223,24 @@ def plain_prior_shift(
     report: ModelReport,
 ) -> tuple[np.ndarray, float] | None:
     """Deduplication: the candidate pairs with a record without lineage names, and the bits
-    their prior differs from the pooled one (``stratum_prior_shift``), kept in the report.
-    Only for a trained model; ``link`` and screening score with the model as it is."""
-    if report.status != "trained":
+    added to their weight (``Model.plain_shift``), kept in the report.
+
+    A model trained here learns the shift (their prior against the pooled one,
+    ``stratum_prior_shift``) and keeps it, so that ``save`` carries it; a model given and not
+    trained scores with the shift it was saved with.  ``link`` and screening score with the
+    model's weights alone.
+    """
+    if report.status == "trained":
+        plain = prepared.frame["plain"].notna().to_numpy()
+        mask = plain[arrays["rid_l"]] | plain[arrays["rid_r"]]
+        model.plain_shift = stratum_prior_shift(model, gamma[mask & arrays["train"]])
+    elif not model.plain_shift:
         return None
-    plain = prepared.frame["plain"].notna().to_numpy()
-    mask = plain[arrays["rid_l"]] | plain[arrays["rid_r"]]
-    bits = stratum_prior_shift(model, gamma[mask & arrays["train"]])
-    report.plain_shift = bits
-    return mask, bits
+    else:
+        plain = prepared.frame["plain"].notna().to_numpy()
+        mask = plain[arrays["rid_l"]] | plain[arrays["rid_r"]]
+    report.plain_shift = model.plain_shift
+    return mask, model.plain_shift
 
 
 def guarded_training(
