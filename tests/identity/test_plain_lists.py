@@ -49,12 +49,9 @@ def _names(count: int, prefix: str) -> list[str]:
     return [f"{prefix}{letters[i // 11]}a{letters[i % 11]}i" for i in range(count)]
 
 
-def test_a_plain_record_in_blocks_over_the_cap_meets_its_lineage_record_by_family_town_year():
-    # A woman in the registry with her lineage, and a foreign list's record of her with a name,
-    # a family name, a birth year and a town.  Her name, her name with her family's, and her
-    # family's name with her town are each shared by more than BLOCK_CAP records, so every rule
-    # for plain records on two of those is over the cap; only the family, town and birth year
-    # together are a small block.
+def _salma_and_her_namesakes_of_other_towns():
+    """(her lineage record, a plain list's record of her, 45 fathers' names, 42 namesakes of
+    her name and year in other towns)."""
     her = {"record_id": "r", "given_name": "Salma", "family_name": "Haddad",
            "father_name": "Karim", "grandfather_name": "Jasim", "date_of_birth": "1990-05-04",
            "place_of_origin": "Basra", "sex": "F"}  # fmt: skip
@@ -66,6 +63,16 @@ def test_a_plain_record_in_blocks_over_the_cap_meets_its_lineage_record_by_famil
              grandfather_name="Hamad", date_of_birth=f"1990-0{1 + i % 9}-1{i % 10}")
         for i, town in enumerate(_names(42, "Tal"))
     ]  # fmt: skip
+    return her, listed, fathers, namesakes
+
+
+def test_a_plain_record_in_blocks_over_the_cap_meets_its_lineage_record_by_family_town_year():
+    # A woman in the registry with her lineage, and a foreign list's record of her with a name,
+    # a family name, a birth year and a town.  Her name, her name with her family's, and her
+    # family's name with her town are each shared by more than BLOCK_CAP records, so every rule
+    # for plain records on two of those is over the cap; only the family, town and birth year
+    # together are a small block.
+    her, listed, fathers, namesakes = _salma_and_her_namesakes_of_other_towns()
     same_town = [
         dict(her, record_id=f"t{i}", family_name=family, father_name=fathers[i],
              grandfather_name="Hamad", date_of_birth=f"19{50 + i % 30}-03-0{1 + i % 9}")
@@ -117,17 +124,7 @@ def test_a_plain_record_among_many_namesakes_meets_its_record_by_names_town_and_
     # pass the cap: her name and year are shared by 42 namesakes of other towns, her family,
     # town and year by 42 women of other given names, her name and town by 42 of other years.
     # Given and family names, town and year together are still a small block.
-    her = {"record_id": "r", "given_name": "Salma", "family_name": "Haddad",
-           "father_name": "Karim", "grandfather_name": "Jasim", "date_of_birth": "1990-05-04",
-           "place_of_origin": "Basra", "sex": "F"}  # fmt: skip
-    listed = {"record_id": "p", "given_name": "Salma", "family_name": "Haddad",
-              "birth_year": "1990", "place_of_origin": "Basra"}  # fmt: skip
-    fathers = _names(45, "Ab")
-    elsewhere = [
-        dict(her, record_id=f"n{i}", place_of_origin=town, father_name=fathers[i],
-             grandfather_name="Hamad", date_of_birth=f"1990-0{1 + i % 9}-1{i % 10}")
-        for i, town in enumerate(_names(42, "Tal"))
-    ]  # fmt: skip
+    her, listed, fathers, elsewhere = _salma_and_her_namesakes_of_other_towns()
     others = [
         dict(her, record_id=f"g{i}", given_name=given, father_name=fathers[i],
              grandfather_name="Hamad", date_of_birth=f"1990-0{1 + i % 9}-2{i % 8}")
