@@ -229,6 +229,31 @@ def test_a_name_the_table_does_not_know_is_spelled_out_readably():
     assert transliterate("سرهات") == "Srhat"
 
 
+def test_abd_and_the_name_after_it_are_one_name_in_latin_letters():
+    from muster.identity import transliterate
+
+    # A clerk types "عبد الله" with a space as often as without: one name, never "Abid Allah".
+    assert transliterate("عبد الله") == transliterate("عبدالله") == "Abdullah"
+    assert transliterate("عبد الرحمن") == "Abdulrahman"
+    assert transliterate("أبو عبد الله") == "Abu Abdullah"
+    assert transliterate("عبد الله الجبوري", "family").endswith("al-Jabburi")
+
+
+def test_a_latin_compound_is_shown_in_arabic_letters_with_its_article():
+    from muster.identity import normalise_name, transliterate
+
+    # The folded key drops the article inside a compound (عبدله, عبدباسط, نوردين); a reader gets
+    # the name as it is written, and it reads back as the same name.
+    assert transliterate("Abdullah") == transliterate("Abdalla") == "عبد الله"
+    assert transliterate("Abdulbaset") == "عبد الباسط"
+    assert transliterate("Nureddin") == "نور الدين"
+    assert transliterate("Saifullah") == "سيف الله"
+    # A name that only ends like "Allah" is left alone: Nabila is not "Nabi Allah".
+    assert transliterate("Nabila") == "نبيله"
+    for name in ("Abdullah", "Nureddin", "Saifullah"):
+        assert normalise_name(transliterate(name)).canon == normalise_name(name).canon
+
+
 def test_a_name_with_the_article_is_shown_in_a_spelling_that_keeps_the_article_apart():
     from muster.identity import transliterate
 

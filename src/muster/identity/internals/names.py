@@ -561,12 +561,43 @@ def _latin_word(word: str) -> str:
     return f"al-{latin}" if base != folded and folded.startswith("ال") else latin
 
 
+# Compounds with "Allah" whose first word is a name of its own (سيف الله); a bare ending "له"
+# is not enough (نبيله is Nabila, not "Nabi Allah").
+_ALLAH_COMPOUNDS = frozenset(
+    {"سيف", "عبيد", "فتح", "عطا", "نصر", "فضل", "ضيف", "جار", "حمد", "خير"}
+)
+
+
+def _written(canon: str) -> str:
+    """A folded name as a reader writes it: the folding drops the article inside a compound
+    (عبدالباسط is folded to عبدباسط, عبدالله to عبدله, نور الدين to نوردين), put back."""
+    if canon.startswith("عبد") and len(canon) > 4 and not canon.startswith("عبدال"):
+        return "عبد ال" + canon[3:]
+    if canon.endswith("دين") and len(canon) >= 5:
+        return canon[:-3] + " الدين"
+    if canon.endswith("له") and canon[:-2] in _ALLAH_COMPOUNDS:
+        return canon[:-2] + " الله"
+    return canon
+
+
 def _arabic_word(word: str, part: str) -> str:
     folded = fold_latin(word)
     words = folded.split()
     article = len(words) > 1 and words[0] in ("al", "el")
-    canon = normalise_name(" ".join(words[1:]) if article else word, part).canon
+    canon = _written(normalise_name(" ".join(words[1:]) if article else word, part).canon)
     return f"ال{canon}" if canon and article else canon
+
+
+def _arabic_compounds(words: list[str]) -> list[str]:
+    """The word "عبد" and the name after it as one word: "عبد الله" is Abdullah, one name written with a
+    space as often as without; alone, the table reads عبد as the name Abid."""
+    out: list[str] = []
+    for word in words:
+        if out and fold_arabic(out[-1]) == "عبد":
+            out[-1] += word
+        else:
+            out.append(word)
+    return out
 
 
 def transliterate(text: str | None, part: str = "given") -> str:
@@ -583,7 +614,7 @@ def transliterate(text: str | None, part: str = "given") -> str:
     if not text:
         return ""
     if is_arabic(text):
-        return " ".join(_latin_word(w) for w in text.split())
+        return " ".join(_latin_word(w) for w in _arabic_compounds(text.split()))
     out = []
     for word in re.split(r"\s+", text):
         # "al-Obaidi" is one name: the article and the name after it.
