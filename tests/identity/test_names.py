@@ -248,6 +248,11 @@ def test_a_latin_compound_is_shown_in_arabic_letters_with_its_article():
     assert transliterate("Abdulbaset") == "عبد الباسط"
     assert transliterate("Nureddin") == "نور الدين"
     assert transliterate("Saifullah") == "سيف الله"
+    # The article or "Abd" written apart is still one name with the word after it.
+    assert transliterate("El Khalil", "family") == transliterate("al-Khalil", "family") == "الخليل"
+    assert transliterate("Abdel Aziz") == "عبد العزيز"
+    assert transliterate("Abd al-Rahman") == transliterate("Abdul Rahman") == "عبد الرحمن"
+    assert transliterate("Abd Allah") == "عبد الله"
     # A name that only ends like "Allah" is left alone: Nabila is not "Nabi Allah".
     assert transliterate("Nabila") == "نبيله"
     for name in ("Abdullah", "Nureddin", "Saifullah"):

@@ -616,10 +616,39 @@ def transliterate(text: str | None, part: str = "given") -> str:
     if is_arabic(text):
         return " ".join(_latin_word(w) for w in _arabic_compounds(text.split()))
     out = []
-    for word in re.split(r"\s+", text):
-        # "al-Obaidi" is one name: the article and the name after it.
-        arabic = _arabic_word(word.replace("-", " "), part)
+    for word in _latin_compounds(text):
+        arabic = _arabic_word(word, part)
         if not arabic:
             return ""
         out.append(arabic)
     return " ".join(out)
+
+
+_LATIN_ARTICLES = frozenset({"al", "el"})
+_LATIN_ABD = frozenset({"abd", "abdel", "abdul", "abdal", "abdil", "abdol"})
+
+
+def _latin_compounds(text: str) -> list[str]:
+    """The words of a Latin name, each name with its article ("al-Obaidi", "El Khalil") and "Abd"
+    with the name after it ("Abdel Aziz", "Abd al-Rahman") as one word."""
+    tokens = text.replace("-", " ").split()
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        folded = fold_latin(token)
+        if folded in _LATIN_ABD and i + 1 < len(tokens):
+            rest = tokens[i + 1]
+            if fold_latin(rest) in _LATIN_ARTICLES and i + 2 < len(tokens):
+                i += 1
+                rest = tokens[i + 1]
+            allah = fold_latin(rest) in ("allah", "alla", "ullah", "ulla", "illah")
+            out.append("Abdullah" if allah else "Abdul" + rest.lower())
+            i += 2
+        elif folded in _LATIN_ARTICLES and i + 1 < len(tokens):
+            out.append(f"{token} {tokens[i + 1]}")
+            i += 2
+        else:
+            out.append(token)
+            i += 1
+    return out
