@@ -1,6 +1,8 @@
 """The tracing caseworker's pages: requests, candidates side by side, verification and the decision
 (four eyes for a child), best interests, reunification, import and export; no other role gets in."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -290,6 +292,10 @@ def test_pages_read_right_to_left_in_arabic(web, found):
         text = web.get(url).content.decode()
         assert 'dir="rtl"' in text, url
     assert "طلبات البحث" in web.get(reverse("tracing-requests")).content.decode()
+    # The fields a candidate agreed on are listed with the Arabic comma, not the Latin one.
+    detail = web.get(reverse("tracing-request", args=[req.number])).content.decode()
+    assert re.search("[\u0600-\u06ff]، [\u0600-\u06ff]", detail)
+    assert not re.search("[\u0600-\u06ff], [\u0600-\u06ff]", detail)
 
 
 def test_a_reunification_of_a_person_in_transit_is_refused_in_the_readers_words(
