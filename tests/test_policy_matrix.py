@@ -262,6 +262,8 @@ def sample_kwargs(name: str, kwargs: list[str], world) -> dict:
             values[k] = world["facility"].pk
         elif k == "id" and "tracing-candidate" in name:
             values[k] = world["tracing_candidate"].pk
+        elif k == "user_id":  # the administrator's user pages: another role's account
+            values[k] = world["users"][Role.COORDINATOR].pk
         else:
             raise AssertionError(
                 f"{name}: no sample value for URL argument {k!r}; add one to sample_kwargs()"

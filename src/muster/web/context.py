@@ -27,6 +27,7 @@ NAV_LINKS = (
     ("departure-list", _("Departures")),
     ("tracing-requests", _("Tracing")),
     ("audit-log", _("Audit log")),
+    ("user-list", _("Users")),
 )
 
 

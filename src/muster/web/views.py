@@ -87,6 +87,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_register": policy.can(user, "person.register"),
         "can_search": policy.can(user, "person.search"),
         "can_facilities": policy.can(user, "facility.view"),
+        "can_manage_users": policy.can(user, "user.manage"),
         "unaccounted_url": _unaccounted_url(user),
         "can_decide": policy.can(user, "category.decide"),
         "my_facilities": my_facilities,

@@ -254,6 +254,7 @@ class Account:
     grants: list[RoleGrant]  # in force, with their facility
     totp_enrolled: bool
     totp_required: bool  # by one of the roles in force
+    pk: int | None = None  # the account's id (the pages link to it)
 
 
 def accounts() -> list[Account]:
@@ -280,6 +281,7 @@ def accounts() -> list[Account]:
             grants=u.in_force,
             totp_enrolled=u.pk in enrolled,
             totp_required=any(g.role in required for g in u.in_force),
+            pk=u.pk,
         )
         for u in users
     ]
@@ -294,6 +296,7 @@ def create_user(
     facility_names: Iterable[str] = (),
     by=None,
     check_password: bool = True,
+    request=None,
 ):
     User = get_user_model()
     username = (username or "").strip()
@@ -309,6 +312,14 @@ def create_user(
                 ]
             }
         )
+    try:
+        # The model's own rule (letters, digits and @ . + - _, at most 150): create_user() builds
+        # the row without a form, which would not check it.
+        User._meta.get_field(User.USERNAME_FIELD).run_validators(username)
+    except ValidationError as exc:
+        raise ValidationError(
+            {"username": [ValidationError(m, code="invalid_username") for m in exc.messages]}
+        ) from exc
     user = User(username=username)
     if check_password:
         try:
@@ -320,8 +331,8 @@ def create_user(
     user.set_password(password)
     user.save()
     facilities = [facility_named(name) for name in facility_names]
-    audit.record(AccessAction.USER_CREATE, actor=by, obj=user)
+    audit.record(AccessAction.USER_CREATE, actor=by, obj=user, request=request)
     for role in roles:
         for facility in facilities or [None]:
-            grant_role(user, role, facility=facility, by=by)
+            grant_role(user, role, facility=facility, by=by, request=request)
     return user
