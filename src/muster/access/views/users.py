@@ -27,6 +27,7 @@ from muster.audit import services as audit
 from muster.core.conf import conf
 from muster.core.errors import Message, errors_from
 from muster.core.parsing import parse_day
+from muster.core.text import isolate
 from muster.custody.models import Facility
 
 MANAGE = "user.manage"
@@ -118,7 +119,7 @@ def user_create(request):
                 errors = _refusal(exc, {"username", "password", "role", "facility"})
             else:
                 messages.success(
-                    request, _("User %(user)s created.") % {"user": user.get_username()}
+                    request, _("User %(user)s created.") % {"user": isolate(user.get_username())}
                 )
                 return redirect("user-detail", user_id=user.pk)
     return render(
@@ -208,9 +209,9 @@ def user_grant(request, user_id: int):
         request,
         _("%(user)s now holds %(role)s at %(where)s.")
         % {
-            "user": user.get_username(),
+            "user": isolate(user.get_username()),
             "role": Role(values["role"]).label,
-            "where": facility.display_name if facility else _("every facility"),
+            "where": isolate(facility.display_name) if facility else _("every facility"),
         },
     )
     if not user.is_active:
@@ -258,9 +259,11 @@ def user_revoke(request, user_id: int):
         request,
         _("%(user)s no longer holds %(role)s at %(where)s.")
         % {
-            "user": user.get_username(),
+            "user": isolate(user.get_username()),
             "role": grant.get_role_display(),
-            "where": grant.facility.display_name if grant.facility_id else _("every facility"),
+            "where": isolate(grant.facility.display_name)
+            if grant.facility_id
+            else _("every facility"),
         },
     )
     return redirect("user-detail", user_id=user.pk)
@@ -287,7 +290,7 @@ def user_deactivate(request, user_id: int):
     messages.success(
         request,
         _("%(user)s is deactivated: signed out everywhere, API token revoked.")
-        % {"user": user.get_username()},
+        % {"user": isolate(user.get_username())},
     )
     return redirect("user-detail", user_id=user.pk)
 
@@ -302,7 +305,9 @@ def user_reactivate(request, user_id: int):
             {"deactivate": _error(FORM, _("The account is active."), "already_active")},
         )
     access.reactivate_user(user, by=request.user, request=request)
-    messages.success(request, _("%(user)s is active again.") % {"user": user.get_username()})
+    messages.success(
+        request, _("%(user)s is active again.") % {"user": isolate(user.get_username())}
+    )
     return redirect("user-detail", user_id=user.pk)
 
 
@@ -320,12 +325,12 @@ def user_reset_totp(request, user_id: int):
                 if had_device
                 else _("%(user)s had no authenticator enrolled; signed out everywhere.")
             )
-            messages.success(request, done % {"user": user.get_username()})
+            messages.success(request, done % {"user": isolate(user.get_username())})
             if required:
                 messages.info(
                     request,
                     _("%(user)s must enrol an authenticator app again at their next sign-in.")
-                    % {"user": user.get_username()},
+                    % {"user": isolate(user.get_username())},
                 )
             return redirect("user-detail", user_id=user.pk)
         error = Message(_("Confirm the reset to go ahead."), "not_confirmed")
