@@ -1,7 +1,8 @@
 """URL map: the web UI, the JSON API under /api/, its OpenAPI schema and docs.
 
 No Django admin: it would read and write people, users and API tokens around the policy and the audit
-log. Users and role grants are managed through ``muster.access.services`` (``muster createuser``).
+log. Users and role grants are managed through ``muster.access.services``: the ``muster createuser /
+grant / revoke ...`` commands and the administrator's pages under ``/account/users/``.
 """
 
 from django.urls import include, path
