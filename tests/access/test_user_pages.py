@@ -211,6 +211,15 @@ def test_grant_a_role_at_a_facility_until_a_day(browser, admin, amal, facilities
     assert "until <time" in page and str(day) in page
 
 
+def test_an_expiry_typed_in_arabic_indic_digits_is_read(browser, amal):
+    day = timezone.localdate() + dt.timedelta(days=40)
+    arabic = str(day).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    response = browser.post(user_url(amal, "grant"), {"role": "coordinator", "expires": arabic})
+    assert response.status_code == 302
+    grant = RoleGrant.objects.in_force().get(user=amal, role="coordinator")
+    assert timezone.localtime(grant.expires_at).date() == day
+
+
 def test_incompatible_roles_are_refused_next_to_the_grant_form(browser, amal, facilities):
     """Separation of duties is the service's: a camp manager cannot screen at their camp."""
     response = browser.post(
