@@ -266,6 +266,14 @@ def test_revoke_a_grant_in_force(browser, admin, amal, facilities):
     assert 'data-code="no_such_grant"' in response.content.decode()
 
 
+@pytest.mark.parametrize("value", ["", "abc", "²", "9" * 30, "-1"])
+def test_a_malformed_grant_or_facility_is_a_400_not_a_crash(browser, amal, value):
+    assert browser.post(user_url(amal, "revoke"), {"grant": value}).status_code == 400
+    if value:
+        response = browser.post(user_url(amal, "grant"), {"role": "auditor", "facility": value})
+        assert response.status_code == 400
+
+
 def test_a_grant_of_another_user_cannot_be_revoked_through_this_one(browser, amal, make_user):
     other = make_user("coordinator")
     grant = RoleGrant.objects.in_force().get(user=other)

@@ -140,7 +140,7 @@ def _facility_from(value: str):
     """(facility or None for every facility, errors) from a form's facility field (its id)."""
     if not value:
         return None, {}
-    facility = Facility.objects.filter(pk=int(value)).first() if value.isdigit() else None
+    facility = Facility.objects.filter(pk=int(value)).first() if value.isdecimal() else None
     if facility is None:
         return None, _error("facility", _("No such facility."), "no_such_facility")
     return facility, {}
@@ -231,7 +231,7 @@ def user_revoke(request, user_id: int):
         .in_force()
         .select_related("facility")
         .first()
-        if value.isdigit()
+        if value.isdecimal()
         else None
     )
     errors: dict[str, list[Message]] = {}
