@@ -228,7 +228,7 @@ def test_incompatible_roles_are_refused_next_to_the_grant_form(browser, amal, fa
     assert response.status_code == 400
     html = response.content.decode()
     assert form_errors(html, "grant-form") == ["incompatible_roles"]
-    assert "already holds camp_manager at Al-Hol Camp" in html
+    assert "already holds Camp manager (camp_manager) at Al-Hol Camp" in html
     assert "Traceback" not in html
     assert in_force(amal) == {("camp_manager", facilities["camp"].pk)}
     # Elsewhere it is allowed.

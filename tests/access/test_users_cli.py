@@ -116,7 +116,7 @@ def test_an_expired_grant_can_be_granted_again(muster, make_user):
         (["farah", "auditor", "--expires", "2027-13-01"], "expires: '2027-13-01' is not a date (YYYY-MM-DD)"),
         (["farah", "auditor", "--expires", "2020-01-01"], "expires_at: 2020-01-01 00:00 is not in the future"),
         (["farah", "camp_manager", "--facility", "Al-Hol Camp"],
-         "role: farah already holds screening_officer at every facility; it cannot be combined with camp_manager"),
+         "role: farah already holds Screening officer (screening_officer) at every facility; it cannot be combined with Camp manager (camp_manager)"),
     ],
 )  # fmt: skip
 def test_bad_grants_are_refused_in_one_line_and_change_nothing(
@@ -136,7 +136,7 @@ def test_incompatible_roles_at_the_same_facility_are_refused_but_not_at_another(
     make_user("camp_manager", facility=facilities["camp"], username="ghada")
     code, _, err = muster("grant", "ghada", "screening_officer", "--facility", "Al-Hol Camp")
     assert code == 1
-    assert "ghada already holds camp_manager at Al-Hol Camp" in one_line_error(err)
+    assert "ghada already holds Camp manager (camp_manager) at Al-Hol Camp" in one_line_error(err)
     assert muster("grant", "ghada", "screening_officer", "--facility", "Holding Facility A")[0] == 0
 
 
@@ -188,12 +188,12 @@ def test_revoke_without_facility_ends_every_grant_of_the_role_and_the_sessions(
     [
         (["nobody", "auditor"], "username: no user named 'nobody'"),
         (["kamal", "warlord"], "role: 'warlord' is not a role"),
-        (["kamal", "auditor"], "role: kamal holds no auditor grant"),
+        (["kamal", "auditor"], "role: kamal holds no Auditor (auditor) grant"),
         (["kamal", "camp_manager", "--facility", "Nowhere"], "facility: no facility named 'Nowhere'"),
         (["kamal", "camp_manager", "--facility", "Family Camp"],
-         "facility: kamal holds camp_manager at Al-Hol Camp, not at Family Camp alone"),
+         "facility: kamal holds Camp manager (camp_manager) at Al-Hol Camp, not at Family Camp alone"),
         (["kamal", "registration_officer", "--facility", "Family Camp"],
-         "facility: kamal holds registration_officer at every facility, not at Family Camp alone"),
+         "facility: kamal holds Registration officer (registration_officer) at every facility, not at Family Camp alone"),
     ],
 )  # fmt: skip
 def test_bad_revocations_are_refused_in_one_line(muster, make_user, facilities, args, message):

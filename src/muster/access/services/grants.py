@@ -72,6 +72,14 @@ def _check_role(role: str) -> None:
         )
 
 
+def _role_text(role: str) -> str:
+    """A role as the reader says it, with the code the CLI takes: "Camp manager (camp_manager)"."""
+    try:
+        return f"{Role(role).label} ({role})"
+    except ValueError:
+        return role
+
+
 def _where(grant: RoleGrant) -> str:
     return grant.facility.name if grant.facility_id else _("every facility")
 
@@ -125,9 +133,9 @@ def grant_role(
                             )
                             % {
                                 "user": user.get_username(),
-                                "other": other.role,
+                                "other": _role_text(other.role),
                                 "where": _where(other),
-                                "role": role,
+                                "role": _role_text(role),
                             },
                             code="incompatible_roles",
                         )
@@ -163,7 +171,7 @@ def grant_role(
                         )
                         % {
                             "user": user.get_username(),
-                            "role": role,
+                            "role": _role_text(role),
                             "where": facility.name if facility else _("every facility"),
                         },
                         code="granted_meanwhile",
@@ -213,7 +221,7 @@ def revoke_roles(user, role: str, *, facility=None, by=None, request=None) -> li
     held = list(
         RoleGrant.objects.filter(user=user, role=role).in_force().select_related("facility")
     )
-    names = {"user": user.get_username(), "role": role}
+    names = {"user": user.get_username(), "role": _role_text(role)}
     if not held:
         raise ValidationError(
             {
