@@ -253,9 +253,18 @@ def test_a_latin_compound_is_shown_in_arabic_letters_with_its_article():
     assert transliterate("Abdel Aziz") == "عبد العزيز"
     assert transliterate("Abd al-Rahman") == transliterate("Abdul Rahman") == "عبد الرحمن"
     assert transliterate("Abd Allah") == "عبد الله"
+    # The last letter the folding merged: Salma is سلمى (سلمي reads "Salmi"), Fatima فاطمة;
+    # a final i or h keeps its letter.
+    assert [transliterate(n) for n in ("Salma", "Yahya", "Fatima", "Hamza")] == [
+        "سلمى",
+        "يحيى",
+        "فاطمة",
+        "حمزة",
+    ]
+    assert [transliterate(n) for n in ("Hani", "Wajih", "Taha")] == ["هاني", "وجيه", "طه"]
     # A name that only ends like "Allah" is left alone: Nabila is not "Nabi Allah".
-    assert transliterate("Nabila") == "نبيله"
-    for name in ("Abdullah", "Nureddin", "Saifullah"):
+    assert transliterate("Nabila") == "نبيلة"
+    for name in ("Abdullah", "Nureddin", "Saifullah", "Salma", "Fatima", "Nabila"):
         assert normalise_name(transliterate(name)).canon == normalise_name(name).canon
 
 

@@ -585,7 +585,21 @@ def _arabic_word(word: str, part: str) -> str:
     words = folded.split()
     article = len(words) > 1 and words[0] in ("al", "el")
     canon = _written(normalise_name(" ".join(words[1:]) if article else word, part).canon)
+    canon = _final_letter(canon, words[-1] if words else "")
     return f"ال{canon}" if canon and article else canon
+
+
+def _final_letter(canon: str, latin: str) -> str:
+    """The last letter the folding merged back apart, from how the Latin name ends: a name said
+    with a final "a" ends in alef maqsura (Salma سلمى, not سلمي "Salmi"; Yahya يحيى) or in teh
+    marbuta (Fatima فاطمة, Hamza حمزة); a final "i" or "h" keeps yeh or heh (Hani هاني, Wajih)."""
+    if len(canon) < 3 or " " in canon or not latin.endswith(("a", "ah")):
+        return canon
+    if canon.endswith("ي"):
+        return canon[:-1] + "ى"
+    if canon.endswith("ه") and not latin.endswith(("llah", "lla")):  # Allah keeps its heh
+        return canon[:-1] + "ة"
+    return canon
 
 
 def _arabic_compounds(words: list[str]) -> list[str]:
