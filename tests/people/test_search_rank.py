@@ -58,6 +58,10 @@ def test_another_spelling_of_the_same_name_ranks_above_the_same_words_out_of_pla
     fatma = Person.objects.get(given_name="Fatma")
     assert weights[fatma.pk] > 0  # the model pairs her, with more for than against
     assert _order("Fatima Ali al-Obaidi")[0] == "Fatma Ali al-Ubaidi"
+    # The closeness shown beside each reads in the same order: another spelling where a name is
+    # said is closer than the same words in other places.
+    shown = {p.given_name: c for c, p in rank(persons, "Fatima Ali al-Obaidi")}
+    assert shown["Fatma"] > shown["Ali"] > shown["Fatima"]
 
 
 def test_fatima_al_obaidi_first_and_both_scripts_score_alike(facilities, make_user):

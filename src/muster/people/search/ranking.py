@@ -10,9 +10,14 @@ from muster.identity import PersonCsvError, ScreeningIndex, name_level, normalis
 from muster.people.search.filters import PERSON_PREFIX, number_prefix
 from muster.people.search.keys import PART_OF, query_words
 
-# A word that agrees with a name part other than the one its position says: still a good sign,
-# but a person whose parts agree in order ranks first.
-OUT_OF_PLACE = 0.8
+# A word that agrees with a name part other than the one its position says: still a sign, but
+# weaker than the same name in another spelling where it is said (the shown closeness then reads
+# in the order the identity model ranks: "Fatima Ali" typed is closer to Fatma Ali than to Ali
+# Fatima).
+OUT_OF_PLACE = 0.6
+# How close a typed word is to a name part, by the identity library's agreement level: another
+# spelling or script of the same name is the same name to the reader; a typo is less sure.
+LEVEL_CLOSENESS = {4: 1.0, 3: 0.95, 2: 0.95, 1: 0.7}
 
 
 # Where each typed word is expected: the first is the given name, the last (of two or more) the
@@ -77,7 +82,9 @@ def _closeness_to(query: str):
                 level = _level(word, value, kind)
                 if level <= 0:
                     continue
-                best = max(best, level / 4 * (1.0 if expected else OUT_OF_PLACE))
+                best = max(
+                    best, LEVEL_CLOSENESS.get(level, 0.0) * (1.0 if expected else OUT_OF_PLACE)
+                )
             total += best
         return round(total / len(plan), 4)
 
