@@ -258,7 +258,7 @@ def test_the_prior_of_a_stratum_of_pairs_is_learnt_with_m_and_u_held() -> None:
 
 def test_a_match_class_whose_dates_mostly_differ_is_relatives_not_one_person() -> None:
     # The class EM learnt on no_lineage 1M with the pooling by sum m / sum u (bench/RESULTS.md,
-    # "pool"): same family name, a given name of any spelling, 64 % of its matches one year
+    # "seventh session"): same family name, a given name of any spelling, 64 % of its matches one year
     # apart or of other dates in one year, sex as often different as among non-matches.  The
     # shipped model finds its pairs neither clearly the same nor clearly different, so the
     # two checks against it passed it (3.8 M pairs accepted on a million records, F1 0.67).

@@ -54,7 +54,7 @@ MAX_REJECTED_SAME = 0.50
 # 1M, EM learnt such a class (64 % of its matches at level 1, sex disagreeing as often as among
 # non-matches, prior 0.10: 3.8 M pairs accepted, F1 0.67) and both checks above passed it, as
 # the shipped model finds those pairs neither clearly the same nor clearly different
-# (bench/RESULTS.md, "pool").
+# (bench/RESULTS.md, "seventh session: the scoring fixes one at a time at 1M").
 MAX_MATCHES_DATES_APART = 0.50
 
 
