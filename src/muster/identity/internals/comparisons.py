@@ -40,20 +40,28 @@ NAME_LABELS = {
 DOB_LABELS = {
     -1: "missing",
     0: "disagree",
-    1: "partial",  # years one apart, or same year with different full dates
+    1: "partial",  # years one apart (or close, against a year only), or same year, other dates
     2: "partial",  # same year, one side only a year (or a 1 January default)
     3: "typo",  # same year, day or month agrees
     4: "typo",  # day and month swapped
     5: "exact",
 }
 DOB_DETAIL = {
-    1: "birth years within one year",
+    1: "birth years one apart, or close where a date is only a year",
     2: "same birth year (year only or 1 January)",
     3: "same year, day or month differs",
     4: "day and month swapped",
 }
 DOB_EXACT = 5
 EXACT_LABELS = {-1: "missing", 0: "disagree", 1: "exact"}
+# A date that is only a year (or the 1 January default) is often an age estimated by eye, or
+# rounded to five years, and turned into a year: such a year is off by up to two years, and by
+# one more as the birthday had passed or not.  Against such a date, birth years up to this many
+# apart are level 1 (as one year apart between two full dates), not a disagreement (level 0).
+# EM learns the level's m and u like any other: on a population whose candidates hold many
+# namesakes of another generation, few such pairs are one person and the level weighs against.
+# Measured in bench/RESULTS.md ("sixth session").
+ESTIMATE_YEARS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,12 +192,12 @@ def dob_level_code(
         return 1
     if ya == yb:
         return 2
-    if abs(ya - yb) <= 1:
+    if abs(ya - yb) <= (1 if pa and pb else ESTIMATE_YEARS):
         return 1
     return 0
 
 
-DOB_LEVEL_SQL = """CASE
+DOB_LEVEL_SQL = f"""CASE
   WHEN l.yr IS NULL OR r.yr IS NULL THEN -1
   WHEN l.precise AND r.precise AND l.yr = r.yr AND l.mo = r.mo AND l.dy = r.dy THEN 5
   WHEN l.precise AND r.precise AND l.yr = r.yr AND l.mo = r.dy AND l.dy = r.mo THEN 4
@@ -197,6 +205,7 @@ DOB_LEVEL_SQL = """CASE
   WHEN l.precise AND r.precise AND l.yr = r.yr THEN 1
   WHEN l.yr = r.yr THEN 2
   WHEN abs(l.yr - r.yr) <= 1 THEN 1
+  WHEN NOT (l.precise AND r.precise) AND abs(l.yr - r.yr) <= {ESTIMATE_YEARS} THEN 1
   ELSE 0 END"""
 
 

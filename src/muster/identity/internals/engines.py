@@ -17,6 +17,7 @@ import pandas as pd
 from .blocking import block_keys, candidate_pairs_sql, pairs_from_codes
 from .comparisons import (
     CROSSED_FIELDS,
+    ESTIMATE_YEARS,
     NAME_FIELDS,
     SWAPPED_FIELDS,
     close_levels,
@@ -67,7 +68,8 @@ def dob_levels(
     same_year = ya == yb
     both = pa & pb & same_year
     out = np.zeros(len(rl), dtype=np.int8)
-    out[np.abs(ya.astype(np.int32) - yb) <= 1] = 1
+    gap = np.abs(ya.astype(np.int32) - yb)
+    out[(gap <= 1) | ((gap <= ESTIMATE_YEARS) & ~(pa & pb))] = 1
     out[same_year & ~(pa & pb)] = 2
     out[both] = 1
     out[both & ((ma == mb) | (da == db))] = 3

@@ -74,9 +74,11 @@ PLAIN_GIVEN_NAME_DISAGREE_WEIGHT = -8.0
 LINEAGE = 1  # column of the lineage in the gamma matrix
 # Lineage levels in which father, grandfather and mother are all missing on one side at least.
 PLAIN_LINEAGE_LEVELS = (-1, 3, 6)
-# Birth years two or more apart: namesakes of another generation (a man named after his
-# grandfather, cousins named after one ancestor) are common among candidates and EM would make
-# this a frequent match pattern; registrations rarely miss a birth year by two or more.
+# Birth years two or more apart between two full dates, or more than
+# ``comparisons.ESTIMATE_YEARS`` against a year only (date level 0): namesakes of another
+# generation (a man named after his grandfather, cousins named after one ancestor) are common
+# among candidates and EM would make this a frequent match pattern; registrations rarely miss
+# a birth year by that much.
 # Likewise a pair none of whose lineage names agree (level 0), or whose lineage names mostly
 # disagree (level 1), is rarely one person; on a million records the candidates hold so many
 # same-name, same-year namesakes that EM, unbounded, makes them a match class of their own.
@@ -163,8 +165,16 @@ _AGAINST_LINEAGE = [
 ]
 
 
-def _isotonic(values: np.ndarray, mass: np.ndarray, edges: list[tuple[int, int]]) -> np.ndarray:
-    """Values made non-decreasing along ``edges`` by pooling violators (mass-weighted means)."""
+def _isotonic(
+    values: np.ndarray, mass: np.ndarray, edges: list[tuple[int, int]], ratios: bool = True
+) -> np.ndarray:
+    """Log2 likelihood ratios made non-decreasing along ``edges`` by pooling violators.
+
+    With ``ratios``, a pooled block of levels is one level: its ratio is the sum of their m
+    over the sum of their u, i.e. the ratios' mean weighed by u (``mass``).  Without, the
+    log-ratios' mean weighed by ``mass``, which is lower by the spread of the pooled ratios
+    (see ``constrained_weights``).
+    """
     block = np.arange(len(values))
     value, weight = values.astype(np.float64).copy(), mass.astype(np.float64).copy()
     while True:
@@ -177,7 +187,12 @@ def _isotonic(values: np.ndarray, mass: np.ndarray, edges: list[tuple[int, int]]
             return value[block]
         keep, gone = pair
         total = weight[keep] + weight[gone]
-        value[keep] = (value[keep] * weight[keep] + value[gone] * weight[gone]) / total
+        if ratios:
+            value[keep] = np.log2(
+                (np.exp2(value[keep]) * weight[keep] + np.exp2(value[gone]) * weight[gone]) / total
+            )
+        else:
+            value[keep] = (value[keep] * weight[keep] + value[gone] * weight[gone]) / total
         weight[keep] = total
         block[block == gone] = keep
 
@@ -203,17 +218,30 @@ def constrained_weights(name: str, m: np.ndarray, u: np.ndarray, prior: float) -
 
     log2(m/u), then: the bounds above (floors, ceilings, lineage patterns against a match at
     most 0, whole-lineage and full-date agreement at least ``AGREEMENT_FLOOR``), then made
-    monotone along ``LEVEL_ORDER`` by pooling the levels that violate it, each weighed by its
-    share of candidate pairs, so that a rare level's noisy estimate gives way to its neighbours.
+    monotone along ``LEVEL_ORDER`` by pooling the levels that violate it, so that a rare
+    level's noisy estimate gives way to its neighbours.
+
+    A comparison's pooled levels weigh as one level would (their m and u summed): the mean of
+    their log-ratios, as before the sixth session, took about a bit off every pair whose given
+    names agree on namesake, where exact and transliterated spellings are pooled (the second
+    is more often one person there: two lists' spellings against one list's namesakes), more
+    than EM's prior gave back (bench/RESULTS.md, "sixth session").  Not the lineage: its
+    patterns against a match are capped at 0 before pooling, a bound and not an estimate, and
+    summed with the capped ones the dozens of patterns of disagreeing names that pool together
+    weighed -10 bits where they weighed -14 to -21, so two full records of two men with the
+    same given and father's name were no longer "compared and clearly different" and a sparse
+    record chained them (tests/identity/test_matching.py); the lineage keeps the mean of the
+    log-ratios, weighed by each pattern's share of candidate pairs (``prior``).
     """
     raw = np.log2(np.maximum(m, 1e-12) / np.maximum(u, 1e-12))
-    mass = prior * m + (1 - prior) * u + 1e-9
+    ratios = name != "lineage"
+    mass = np.maximum(u, 1e-12) if ratios else prior * m + (1 - prior) * u + 1e-9
     if name == "lineage":
         mass = mass.copy()
         mass[0] = 1e9  # pinned at 0
     w = raw
     for _ in range(3):
-        w = _isotonic(_bounded(name, w), mass, LEVEL_ORDER[name])
+        w = _isotonic(_bounded(name, w), mass, LEVEL_ORDER[name], ratios)
     return w
 
 

@@ -10,7 +10,14 @@ import numpy as np
 import pandas as pd
 
 from .cluster import guarded_clusters, unambiguous_pairs
-from .comparisons import FIELDS, align_lineage, explanation, field_label, name_level_code
+from .comparisons import (
+    ESTIMATE_YEARS,
+    FIELDS,
+    align_lineage,
+    explanation,
+    field_label,
+    name_level_code,
+)
 from .engines import Engine, get_engine
 from .model import Model, comparison_levels, levels_dict
 from .names import NameKey
@@ -273,7 +280,9 @@ def record_conflicts(
     """Whether two records (rows) cannot be one person, whatever links them through others.
 
     Different given names (level "disagree": not a spelling, script or typo variant) of two
-    records that both carry lineage names, birth years two or more apart, or different sex: brothers, and namesakes of another generation.
+    records that both carry lineage names, birth years apart (two or more between full dates,
+    more than ``comparisons.ESTIMATE_YEARS`` against a year only: the date comparison's level
+    0), or different sex: brothers, and namesakes of another generation.
     And, given the candidate pairs of a deduplication (rows and match weight), two records that
     were compared and whose match weight is below ``NON_MATCH_WEIGHT``; two records that were
     not compared and whose fathers' names differ (not crossed with the grandfathers').  With
@@ -302,6 +311,7 @@ def record_conflicts(
     # carry lineage names.
     has_lineage = frame["plain"].isna().to_numpy() if "plain" in frame else np.ones(n, bool)
     years = frame["yr"].to_numpy(dtype=np.float64, na_value=np.nan)
+    precise = frame["precise"].to_numpy(dtype=bool)
     # Missing sex is None or NaN depending on the pandas version: neither is a sex.
     sex = frame["sex"].to_numpy(dtype=object)
     has_sex = ~pd.isna(sex)
@@ -320,7 +330,7 @@ def record_conflicts(
     def conflict(x: int, y: int) -> bool:
         if given_only:
             return given_conflict(x, y)
-        if abs(years[x] - years[y]) >= 2:
+        if abs(years[x] - years[y]) > (1 if precise[x] and precise[y] else ESTIMATE_YEARS):
             return True
         if has_sex[x] and has_sex[y] and sex[x] != sex[y]:
             return True

@@ -16,6 +16,7 @@ import numpy as np
 from .blocking import rule_shape
 from .comparisons import (
     CROSSED_FIELDS,
+    ESTIMATE_YEARS,
     NAME_FIELDS,
     NAME_PART,
     SWAPPED_FIELDS,
@@ -370,7 +371,8 @@ class ScreeningIndex:
             out[swapped] = level
         ya, yb, ma, mb = a[:, col["yr"]], b[:, col["yr"]], a[:, col["mo"]], b[:, col["mo"]]
         da, db = a[:, col["dy"]], b[:, col["dy"]]
-        same = (a[:, col["precise"]] == 1) & (b[:, col["precise"]] == 1) & (ya == yb)
+        precise = (a[:, col["precise"]] == 1) & (b[:, col["precise"]] == 1)
+        same = precise & (ya == yb)
         out["date_of_birth"] = np.select(
             [
                 (a[:, col["has_year"]] == 0) | (b[:, col["has_year"]] == 0),
@@ -379,7 +381,7 @@ class ScreeningIndex:
                 same & ((ma == mb) | (da == db)),
                 same,
                 ya == yb,
-                np.abs(ya - yb) <= 1,
+                np.abs(ya - yb) <= np.where(precise, 1, ESTIMATE_YEARS),
             ],
             [-1, 5, 4, 3, 1, 2, 1],
             0,
