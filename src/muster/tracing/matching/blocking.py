@@ -25,8 +25,18 @@ def _place_key(p: _Person) -> str:
 _YEAR_RULES = (("mother", 4), ("given", 0), ("alias", 5), ("father", 1), ("grandfather", 2))
 
 
+def _key_year(p: _Person) -> int | str:
+    """The birth year a registration is keyed under: the year as it is compared (``born``: an
+    estimated year is read ``ESTIMATE_SHIFT`` years earlier), so that a request's window
+    of :data:`YEAR_WINDOW` years each side reaches the same years as the score's levels.  Keyed
+    under the year as written, a registration whose estimated year was 5 years later than the
+    request's (4 years as compared, a weight the score still reads) was never retrieved, while
+    one 4 years earlier (5 as compared) was."""
+    return int(math.floor(p.born)) if p.born is not None else "?"
+
+
 def _block_keys(p: _Person) -> Iterable[tuple]:
-    year = p.year if p.year is not None else "?"
+    year = _key_year(p)
     sex = p.sex or "?"
     for rule, i in _YEAR_RULES:
         for s in _skeletons(p.names[i]):
