@@ -120,6 +120,42 @@ def test_a_registered_estimate_four_years_off_is_retrieved_on_either_side(
     assert request_keys(request) & person_keys(registered)
 
 
+# الياس is Elias (Ilyas): the identity normaliser reads its ال as the article (skeleton ys, as
+# ياس), so an Arabic-script father's name and a Latin one agreed in the levels but never shared
+# an index key, and the name's chance agreement was counted over the Arabic-script registrations
+# only (weighing a common Yazidi name as a rare one).  Only the father's name (with the sex and
+# year) is shared here: another given name, no mother's name, another town.
+ELIAS_SOUGHT = {
+    "record_id": "q-elias",
+    "given_name": "نادية",
+    "father_name": "الياس",
+    "sex": "F",
+    "birth_year": "2006",
+    "separation_place": "Kocho",
+}
+ELIAS_REGISTERED = {
+    "record_id": "elias",
+    "given_name": "Aisha",
+    "father_name": "Elias",
+    "sex": "F",
+    "birth_year": "2006",
+    "place_of_origin": "Mosul",
+}
+
+
+def test_an_arabic_script_elias_finds_a_latin_elias_and_weighs_what_elias_weighs(background):
+    assert request_keys(ELIAS_SOUGHT) & person_keys(ELIAS_REGISTERED)
+    others = [dict(ELIAS_REGISTERED, record_id=f"elias-{n}", given_name="Zahra", sex="M",
+                   birth_year="1980") for n in range(20)]  # fmt: skip
+    index = _index(background, ELIAS_REGISTERED, *others)
+    found = {c.record_id: c for c in index.candidates(ELIAS_SOUGHT, top=400)}
+    father = found["elias"].explanation["father_name"]
+    assert father["level"] == "agree"
+    latin = dict(ELIAS_SOUGHT, father_name="Elias")
+    as_latin = {c.record_id: c for c in index.candidates(latin, top=400)}
+    assert father["weight"] == as_latin["elias"].explanation["father_name"]["weight"]
+
+
 def test_age_progression_ranks_the_grown_child_above_an_older_one(background):
     request = dict(SOUGHT, age_at_separation="6", separation_date="2014-08-03")
     grown = dict(RENAMED, birth_year="2009")  # registered in 2019 as about ten
