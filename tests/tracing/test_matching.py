@@ -5,7 +5,14 @@ import importlib
 
 import pytest
 
-from muster.tracing.matching import CONFIDENT_SCORE, RequestError, TracingIndex, check_request
+from muster.tracing.matching import (
+    CONFIDENT_SCORE,
+    RequestError,
+    TracingIndex,
+    check_request,
+    person_keys,
+    request_keys,
+)
 
 SOUGHT = {
     "record_id": "q1",
@@ -90,6 +97,63 @@ def test_a_full_date_of_birth_is_read_as_it_is_not_as_an_estimate(background, bo
     child = dict(RENAMED, birth_year="", date_of_birth=born)
     found = {c.record_id: c for c in _index(background, child).candidates(request, top=50)}
     assert found["renamed"].explanation["year"]["level"] == level
+
+
+# Retrieval reads the years the score reads: a registered estimate four years off *as compared*
+# (a year earlier than written) is found on either side. Keyed under the year as written, the
+# later one (written 2013, compared as 2012) was never retrieved, though the score weighs it
+# at "4 years", while one five years off on the early side was.  No mother's name: the only keys
+# the two share are the given and father's names and the place, each with the year.
+@pytest.mark.parametrize(("birth_year", "level"), [("2013", "4 years"), ("2004", "4 years")])
+def test_a_registered_estimate_four_years_off_is_retrieved_on_either_side(
+    background, birth_year, level
+):
+    request = dict(SOUGHT, age_at_separation="6", separation_date="2014-08-03")
+    request.pop("mother_name")
+    registered = dict(NAMESAKE, record_id="far", father_name="Khalaf", family_name="Haji",
+                      place_of_origin="Kocho", birth_year=birth_year)  # fmt: skip
+    registered.pop("mother_name")
+    index = _index(background, registered)
+    found = {c.record_id: c for c in index.candidates(request, top=400)}
+    assert found["far"].explanation["year"]["level"] == level
+    # The live services find a registration's open requests by the same keys.
+    assert request_keys(request) & person_keys(registered)
+
+
+# الياس is Elias (Ilyas): the identity normaliser reads its ال as the article (skeleton ys, as
+# ياس), so an Arabic-script father's name and a Latin one agreed in the levels but never shared
+# an index key, and the name's chance agreement was counted over the Arabic-script registrations
+# only (weighing a common Yazidi name as a rare one).  Only the father's name (with the sex and
+# year) is shared here: another given name, no mother's name, another town.
+ELIAS_SOUGHT = {
+    "record_id": "q-elias",
+    "given_name": "نادية",
+    "father_name": "الياس",
+    "sex": "F",
+    "birth_year": "2006",
+    "separation_place": "Kocho",
+}
+ELIAS_REGISTERED = {
+    "record_id": "elias",
+    "given_name": "Aisha",
+    "father_name": "Elias",
+    "sex": "F",
+    "birth_year": "2006",
+    "place_of_origin": "Mosul",
+}
+
+
+def test_an_arabic_script_elias_finds_a_latin_elias_and_weighs_what_elias_weighs(background):
+    assert request_keys(ELIAS_SOUGHT) & person_keys(ELIAS_REGISTERED)
+    others = [dict(ELIAS_REGISTERED, record_id=f"elias-{n}", given_name="Zahra", sex="M",
+                   birth_year="1980") for n in range(20)]  # fmt: skip
+    index = _index(background, ELIAS_REGISTERED, *others)
+    found = {c.record_id: c for c in index.candidates(ELIAS_SOUGHT, top=400)}
+    father = found["elias"].explanation["father_name"]
+    assert father["level"] == "agree"
+    latin = dict(ELIAS_SOUGHT, father_name="Elias")
+    as_latin = {c.record_id: c for c in index.candidates(latin, top=400)}
+    assert father["weight"] == as_latin["elias"].explanation["father_name"]["weight"]
 
 
 def test_age_progression_ranks_the_grown_child_above_an_older_one(background):

@@ -31,8 +31,9 @@ birth is read as counted from an age (the registration year less the age in whol
 latest year the person can have been born in), so a year earlier (``ESTIMATE_SHIFT``).
 
 Candidates come from an inverted index (built once) on the name skeletons of mother, given
-name and alias, father and grandfather, each with sex and birth year (the request reads nine
-years around its own), on the place, and on the mother's name (alone, or with the family
+name and alias, father and grandfather (an Arabic-script name beginning with ال also with the
+ال read as part of the name: الياس, Elias), each with sex and birth year as compared (the
+request reads nine years around its own), on the place, and on the mother's name (alone, or with the family
 name) without the year, for an age estimate far off; a
 candidate's block hits, weighed by how rare each block is, choose the few hundred that are
 scored in full.  ``TracingIndex.candidates(request, top=10)`` answers in milliseconds at a

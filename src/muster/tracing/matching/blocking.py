@@ -6,13 +6,27 @@ import math
 from collections.abc import Iterable
 
 from muster.identity import NameKey, check_record
+from muster.identity.internals.names import _arabic_letters, skeleton_of_key
 from muster.tracing.matching.records import _Person, _person, _Query, _query, check_request
 from muster.tracing.matching.weights import YEAR_WINDOW
 from muster.tracing.places import SINJAR
 
 
 def _skeletons(key: NameKey) -> set[str]:
-    return {s for s in (key.skeleton, key.skeleton2) if len(s) >= 2}
+    return {s for s in (key.skeleton, key.skeleton2, _article_skeleton(key)) if len(s) >= 2}
+
+
+def _article_skeleton(key: NameKey) -> str:
+    """The skeleton of an Arabic-script name that begins with ال, read with the ال as part of
+    the name, or "".  The identity normaliser reads a leading ال as the article and drops it
+    from the skeleton (العبيدي as عبيدي), but in some names it is part of the name: الياس is
+    Elias or Ilyas (skeleton ls), read as ياس (ys); الهام is Ilham.  The levels already count
+    الياس and Elias as the same name; without this the two never shared an index key, so an
+    Arabic-script request for Elias never retrieved a Latin registration by that name, nor the
+    reverse."""
+    if key.script != "arabic" or not key.folded.startswith("ال"):
+        return ""
+    return skeleton_of_key(_arabic_letters(key.folded))
 
 
 def _place_key(p: _Person) -> str:
@@ -25,8 +39,18 @@ def _place_key(p: _Person) -> str:
 _YEAR_RULES = (("mother", 4), ("given", 0), ("alias", 5), ("father", 1), ("grandfather", 2))
 
 
+def _key_year(p: _Person) -> int | str:
+    """The birth year a registration is keyed under: the year as it is compared (``born``: an
+    estimated year is read ``ESTIMATE_SHIFT`` years earlier), so that a request's window
+    of :data:`YEAR_WINDOW` years each side reaches the same years as the score's levels.  Keyed
+    under the year as written, a registration whose estimated year was 5 years later than the
+    request's (4 years as compared, a weight the score still reads) was never retrieved, while
+    one 4 years earlier (5 as compared) was."""
+    return int(math.floor(p.born)) if p.born is not None else "?"
+
+
 def _block_keys(p: _Person) -> Iterable[tuple]:
-    year = p.year if p.year is not None else "?"
+    year = _key_year(p)
     sex = p.sex or "?"
     for rule, i in _YEAR_RULES:
         for s in _skeletons(p.names[i]):

@@ -8,7 +8,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
 from muster.identity import check_record
-from muster.tracing.matching.blocking import _block_keys, _place_key, _query_keys
+from muster.tracing.matching.blocking import (
+    _article_skeleton,
+    _block_keys,
+    _place_key,
+    _query_keys,
+)
 from muster.tracing.matching.claims import Claims, Reading, _sought
 from muster.tracing.matching.comparisons import _name_level, _place_level, _year_bucket
 from muster.tracing.matching.records import (
@@ -91,6 +96,9 @@ class TracingIndex(Claims):
             for i, key in enumerate(person.names[: len(NAME_FIELDS)]):
                 if key.folded:
                     tf[i][key.skeleton or key.key1] += 1
+                    article = _article_skeleton(key)
+                    if article and article != key.skeleton:
+                        tf[i][article] += 1  # الياس is also an Elias (see _article_skeleton)
             alias = person.names[5]
             if alias.folded and alias.skeleton != person.names[0].skeleton:
                 tf[0][alias.skeleton or alias.key1] += 1
@@ -193,10 +201,10 @@ class TracingIndex(Claims):
             for other in (key, q.alts[i]):
                 if other is None:
                     continue
-                k = other.skeleton or other.key1
-                agree = max(agree, self._tf[i][k] / n)
-                if community:
-                    agree = max(agree, self._tf_sinjar[i][k] / self._n_sinjar)
+                for k in {other.skeleton or other.key1, _article_skeleton(other)} - {""}:
+                    agree = max(agree, self._tf[i][k] / n)
+                    if community:
+                        agree = max(agree, self._tf_sinjar[i][k] / self._n_sinjar)
             u[field] = (agree, U_CLOSE, max(0.05, 1.0 - agree - U_CLOSE))
         if q.person.place.folded:
             same = max(U_FLOOR, self._place_tf[_place_key(q.person)] / n)
