@@ -183,7 +183,10 @@ class TracingIndex(Claims):
                         hits[pos] += weight
         if len(hits) <= SCORED_CANDIDATES:
             return list(hits)
-        return heapq.nlargest(SCORED_CANDIDATES, hits, key=hits.__getitem__)
+        # Ties broken by the registration's position, not by the order the keys' blocks were met
+        # (string hashes, which differ from one process to the next): the same request against
+        # the same registry scores the same candidates every time.
+        return heapq.nlargest(SCORED_CANDIDATES, hits, key=lambda pos: (hits[pos], -pos))
 
     def _chance(self, q: _Query) -> dict[str, tuple[float, ...]]:
         """u-probabilities of each level for this request's values (chance agreement)."""
