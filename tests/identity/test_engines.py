@@ -73,3 +73,23 @@ def test_sql_and_python_name_levels_agree_on_a_table_of_names() -> None:
     for i, (a, b) in enumerate(pairs):
         na, nb = (normalise_name(originals[by_id[x]]) for x in (a, b))
         assert sql[i] == name_level_code(na, nb), (na.original, nb.original)
+
+
+def test_duckdb_is_capped_and_spills_to_the_temporary_folder(monkeypatch, tmp_path):
+    """DuckDB's own default (80 % of the machine) on top of the pipeline's arrays took a 1M run
+    near 6 GB; the engine caps it (3GB unless said otherwise) and spills outside the working
+    directory."""
+    import tempfile
+
+    from muster.identity.internals.engines import DuckDBEngine
+
+    def settings(engine):
+        return engine.con.execute(
+            "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+        ).fetchone()
+
+    limit, spill = settings(DuckDBEngine())
+    assert limit == "2.7 GiB" and spill.startswith(tempfile.gettempdir())
+    monkeypatch.setenv("MUSTER_DUCKDB_MEMORY_LIMIT", "1GB")
+    assert settings(DuckDBEngine())[0] == "953.6 MiB"
+    assert settings(DuckDBEngine(memory_limit="2GB"))[0] == "1.8 GiB"
