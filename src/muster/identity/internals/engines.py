@@ -248,7 +248,8 @@ class DuckDBEngine:
         # same clusters (bench/RESULTS.md, "seventh session: main after pool, idle").
         memory_limit = memory_limit or os.environ.get("MUSTER_DUCKDB_MEMORY_LIMIT") or DUCKDB_MEMORY
         self.con.execute(f"SET memory_limit = '{memory_limit}'")
-        spill = Path(tempfile.gettempdir()) / "muster-duckdb"
+        # One folder per connection: DuckDB names its spill files alike in every process.
+        spill = Path(tempfile.gettempdir()) / f"muster-duckdb-{os.getpid()}-{id(self.con):x}"
         self.con.execute(f"SET temp_directory = '{spill.as_posix()}'")
         self.con.execute("SET preserve_insertion_order = false")
 
