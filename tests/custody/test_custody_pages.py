@@ -131,6 +131,10 @@ def test_dispatch_through_the_form_prints_a_manifest_and_receipt_confirms_each_p
     )
     assert response.status_code == 400
     assert "say what is known" in response.content.decode()
+    # The note field itself is marked and focused, not only the message at the top of the card.
+    assert 'name="note" class="note"' in response.content.decode()
+    note_input = response.content.decode().split('name="note" class="note"')[1].split(">")[0]
+    assert 'aria-invalid="true"' in note_input and "autofocus" in note_input
     response = client.post(
         receive_url,
         {
