@@ -23,7 +23,7 @@ The machinery sits in ``muster.identity.internals``.
 
 from .internals.comparisons import FIELDS, name_level
 from .internals.model import Model, ModelFileError
-from .internals.names import NameKey, normalise_name, transliterate
+from .internals.names import NameKey, normalise_name, skeleton_with_article, transliterate
 from .internals.names import variant_table as _variant_table
 from .internals.pipeline import DedupeResult, LinkResult, ScoredPairs, dedupe, link
 from .internals.records import (
@@ -65,5 +65,6 @@ __all__ = [
     "name_level",
     "normalise_name",
     "read_person_csv",
+    "skeleton_with_article",
     "transliterate",
 ]

@@ -476,6 +476,18 @@ def variant_table() -> _VariantTable:
     return _VariantTable()
 
 
+def skeleton_with_article(key: NameKey) -> str:
+    """The consonant skeleton of an Arabic-script name that begins with ال, read with the ال as
+    part of the name; "" for any other name.  :func:`normalise_name` reads a leading ال as the
+    article and drops it from the skeleton (العبيدي as عبيدي), but in some names it is part of
+    the name: الياس is Elias or Ilyas (skeleton ls), read as ياس (ys); الهام is Ilham.  The levels
+    already count الياس and Elias as one name; a caller that keys names by skeleton (tracing's
+    index) keys them by this one too, so that the two meet."""
+    if key.script != "arabic" or not key.folded.startswith("ال"):
+        return ""
+    return skeleton_of_key(_arabic_letters(key.folded))
+
+
 @lru_cache(maxsize=500_000)
 def normalise_name(text: str | None, part: str = "given") -> NameKey:
     """Derive the comparable keys of one name part (``part``: given, family, place ...).

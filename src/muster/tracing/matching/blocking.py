@@ -5,28 +5,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from muster.identity import NameKey, check_record
-from muster.identity.internals.names import _arabic_letters, skeleton_of_key
+from muster.identity import NameKey, check_record, skeleton_with_article
 from muster.tracing.matching.records import _Person, _person, _Query, _query, check_request
 from muster.tracing.matching.weights import YEAR_WINDOW
 from muster.tracing.places import SINJAR
 
 
 def _skeletons(key: NameKey) -> set[str]:
-    return {s for s in (key.skeleton, key.skeleton2, _article_skeleton(key)) if len(s) >= 2}
-
-
-def _article_skeleton(key: NameKey) -> str:
-    """The skeleton of an Arabic-script name that begins with ال, read with the ال as part of
-    the name, or "".  The identity normaliser reads a leading ال as the article and drops it
-    from the skeleton (العبيدي as عبيدي), but in some names it is part of the name: الياس is
-    Elias or Ilyas (skeleton ls), read as ياس (ys); الهام is Ilham.  The levels already count
-    الياس and Elias as the same name; without this the two never shared an index key, so an
-    Arabic-script request for Elias never retrieved a Latin registration by that name, nor the
-    reverse."""
-    if key.script != "arabic" or not key.folded.startswith("ال"):
-        return ""
-    return skeleton_of_key(_arabic_letters(key.folded))
+    return {s for s in (key.skeleton, key.skeleton2, skeleton_with_article(key)) if len(s) >= 2}
 
 
 def _place_key(p: _Person) -> str:

@@ -7,13 +7,8 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
-from muster.identity import check_record
-from muster.tracing.matching.blocking import (
-    _article_skeleton,
-    _block_keys,
-    _place_key,
-    _query_keys,
-)
+from muster.identity import check_record, skeleton_with_article
+from muster.tracing.matching.blocking import _block_keys, _place_key, _query_keys
 from muster.tracing.matching.claims import Claims, Reading, _sought
 from muster.tracing.matching.comparisons import _name_level, _place_level, _year_bucket
 from muster.tracing.matching.records import (
@@ -96,9 +91,9 @@ class TracingIndex(Claims):
             for i, key in enumerate(person.names[: len(NAME_FIELDS)]):
                 if key.folded:
                     tf[i][key.skeleton or key.key1] += 1
-                    article = _article_skeleton(key)
+                    article = skeleton_with_article(key)
                     if article and article != key.skeleton:
-                        tf[i][article] += 1  # الياس is also an Elias (see _article_skeleton)
+                        tf[i][article] += 1  # الياس is also an Elias (see skeleton_with_article)
             alias = person.names[5]
             if alias.folded and alias.skeleton != person.names[0].skeleton:
                 tf[0][alias.skeleton or alias.key1] += 1
@@ -204,7 +199,7 @@ class TracingIndex(Claims):
             for other in (key, q.alts[i]):
                 if other is None:
                     continue
-                for k in {other.skeleton or other.key1, _article_skeleton(other)} - {""}:
+                for k in {other.skeleton or other.key1, skeleton_with_article(other)} - {""}:
                     agree = max(agree, self._tf[i][k] / n)
                     if community:
                         agree = max(agree, self._tf_sinjar[i][k] / self._n_sinjar)
