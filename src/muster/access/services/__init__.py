@@ -11,6 +11,7 @@ from muster.access.services.grants import (
     create_user,
     facility_named,
     grant_role,
+    grants_in_force,
     revoke_role,
     revoke_roles,
     user_named,
@@ -45,6 +46,7 @@ from muster.access.services.totp import (
 __all__ = [
     "user_named",
     "facility_named",
+    "grants_in_force",
     "grant_role",
     "revoke_role",
     "revoke_roles",

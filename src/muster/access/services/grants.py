@@ -265,14 +265,24 @@ class Account:
     pk: int | None = None  # the account's id (the pages link to it)
 
 
-def accounts() -> list[Account]:
-    """Every user (deactivated ones too) with the grants in force, by username."""
+def _in_force_by_role():
     # "Every facility" first on every database (SQLite and PostgreSQL sort NULL differently).
-    in_force = (
+    return (
         RoleGrant.objects.in_force()
         .select_related("facility")
         .order_by("role", F("facility__name").asc(nulls_first=True))
     )
+
+
+def grants_in_force(user) -> list[RoleGrant]:
+    """The user's grants in force, by role, "every facility" first (as :func:`accounts` lists
+    them); a deactivated user's too."""
+    return list(_in_force_by_role().filter(user=user))
+
+
+def accounts() -> list[Account]:
+    """Every user (deactivated ones too) with the grants in force, by username."""
+    in_force = _in_force_by_role()
     users = (
         get_user_model()
         .objects.order_by("username")

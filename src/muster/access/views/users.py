@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -41,16 +40,6 @@ def _target(user_id: int):
     if user is None:
         raise Http404
     return user
-
-
-def _grants_in_force(user) -> list[RoleGrant]:
-    # "Every facility" first on every database, as in the list (services.accounts()).
-    return list(
-        RoleGrant.objects.filter(user=user)
-        .in_force()
-        .select_related("facility")
-        .order_by("role", F("facility__name").asc(nulls_first=True))
-    )
 
 
 def _totp_required(grants) -> bool:
@@ -151,7 +140,7 @@ def _facility_from(value: str):
 
 def _detail(request, user, errors: dict | None = None, values: dict | None = None):
     """The user's page; ``errors`` ({form: {field: [messages]}}) put it in answer to a refused POST."""
-    grants = _grants_in_force(user)
+    grants = access.grants_in_force(user)
     context = {
         "account": user,
         "grants": grants,
@@ -316,7 +305,7 @@ def user_reactivate(request, user_id: int):
 def user_reset_totp(request, user_id: int):
     """Forget the user's authenticator (a lost phone), after a confirmation step (GET shows it)."""
     user = _target(user_id)
-    required = _totp_required(_grants_in_force(user))
+    required = _totp_required(access.grants_in_force(user))
     error = None
     if request.method == "POST":
         if request.POST.get("confirm") == "yes":
