@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "muster.access.middleware.SessionExpiryMiddleware",
     "muster.access.middleware.TwoFactorMiddleware",
+    "muster.access.middleware.PasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

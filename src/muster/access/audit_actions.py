@@ -19,6 +19,7 @@ class AccessAction(StrEnum):
     LOGIN_SUCCESS = "login.success"
     LOGOUT = "logout"
     PASSWORD_CHANGE = "password.change"
+    PASSWORD_RESET = "password.reset"
     ROLE_GRANT = "role.grant"
     ROLE_REVOKE = "role.revoke"
     SESSION_EXPIRE = "session.expire"

@@ -1,5 +1,5 @@
 """The user and role subcommands of ``muster``: createuser, deactivate, grant, revoke, users,
-reset-totp. Wired into the main parser by :func:`add_access_parsers`."""
+set-password, reset-totp. Wired into the main parser by :func:`add_access_parsers`."""
 
 import argparse
 import os
@@ -16,10 +16,9 @@ _ROLES = (
 )
 
 
-def cmd_createuser(args) -> int:
-    from muster.access import services as access
-
-    if args.password is not None:
+def _password(args, prompt: str) -> str:
+    """The password from --password-stdin, else MUSTER_PASSWORD, else a prompt (never argv)."""
+    if getattr(args, "password", None) is not None:
         # On the command line it shows in the process list and the shell history.
         raise CommandError(
             "--password is no longer accepted: set MUSTER_PASSWORD, use --password-stdin, "
@@ -36,7 +35,14 @@ def cmd_createuser(args) -> int:
             raise CommandError(
                 "no password given: set MUSTER_PASSWORD, use --password-stdin, or run in a terminal"
             )
-        password = getpass.getpass(f"Password for {args.username}: ")
+        password = getpass.getpass(prompt)
+    return password
+
+
+def cmd_createuser(args) -> int:
+    from muster.access import services as access
+
+    password = _password(args, f"Password for {args.username}: ")
     with _user_errors():
         user = access.create_user(
             args.username,
@@ -122,6 +128,21 @@ def cmd_users(args) -> int:
         grants = "; ".join(_describe_grant(g) for g in account.grants) or "-"
         active = "yes" if account.is_active else "no"
         print(f"{account.username}\t{active}\t{totp}\t{grants}")
+    return EXIT_OK
+
+
+def cmd_set_password(args) -> int:
+    from muster.access import services as access
+
+    with _user_errors():
+        user = access.user_named(args.username)
+    password = _password(args, f"Temporary password for {user.username}: ")
+    with _user_errors():
+        access.set_temporary_password(user, password)
+    print(
+        f"{user.username}: password set; signed out everywhere, API token revoked; "
+        "they must choose their own at their next sign-in"
+    )
     return EXIT_OK
 
 
@@ -213,6 +234,22 @@ def add_access_parsers(sub) -> None:
         "No case data. The listing is recorded in the audit log.",
     )
     p.set_defaults(func=cmd_users, django=True)
+
+    p = sub.add_parser(
+        "set-password",
+        help="set a temporary password for a user who has forgotten theirs",
+        description="Set a new password for USER (the password policy applies). Their open "
+        "sessions and API token end at once, and at their next sign-in they must choose a "
+        "password of their own before anything else. The password is read from the first line "
+        "of standard input with --password-stdin, else from MUSTER_PASSWORD, else at a prompt.",
+    )
+    p.add_argument("username", metavar="USER", help="the user's username")
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
+    p.set_defaults(func=cmd_set_password, django=True)
 
     p = sub.add_parser(
         "reset-totp",

@@ -1,4 +1,5 @@
-"""Request-wide guards: audit every refused request, expire sessions, enforce two-factor sign-in."""
+"""Request-wide guards: audit every refused request, expire sessions, enforce two-factor sign-in and
+the change of a password an administrator set."""
 
 import time
 
@@ -26,6 +27,9 @@ REFUSED_STATUSES = frozenset({401, 403})
 SIGNED_IN_AT = "muster_signed_in_at"
 SEEN_AT = "muster_seen_at"
 SECOND_FACTOR_OK = "muster_2fa_ok"
+# Set once this session's user is known to sign in with a password of their own (an administrator
+# who sets a temporary one ends every session of the user, so the flag cannot outlive it).
+OWN_PASSWORD_OK = "muster_own_password_ok"
 # Writing the session on every request would cost a database write per click; a minute is precise enough.
 SEEN_RESOLUTION_SECONDS = 60
 
@@ -143,4 +147,35 @@ class TwoFactorMiddleware:
                 enrolled = access.confirmed_device(user) is not None
                 target = reverse("totp-verify" if enrolled else "totp-enrol")
                 return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
+def _before_own_password(path: str) -> bool:
+    # What a user with a temporary password may reach: the password page, the 2FA pages (the
+    # second factor comes first), sign-in and sign-out, static files and the language switch.
+    return _exempt(path) or path.startswith(reverse("password-change"))
+
+
+class PasswordChangeMiddleware:
+    """A user signed in with a password an administrator set reaches nothing but the page that
+    changes it (API clients with a session get a 403) until they have chosen their own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.session.get(OWN_PASSWORD_OK)
+            and not _before_own_password(request.path)
+        ):
+            if access.password_change_required(user):
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        {"detail": _("this account must change its password on the web first")},
+                        status=403,
+                    )
+                return redirect(reverse("password-change"))
+            request.session[OWN_PASSWORD_OK] = True
         return self.get_response(request)

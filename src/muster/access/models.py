@@ -132,3 +132,23 @@ class ApiTokenUse(models.Model):
 
     def __str__(self) -> str:
         return f"API token {self.token_id} of {self.user}"
+
+
+class TemporaryPassword(models.Model):
+    """A password an administrator set for the user (one forgotten): while this row exists the user
+    reaches nothing but the page that changes it, and gets no API token. Removed when they do."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="temporary_password"
+    )
+    set_at = models.DateTimeField()
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    def __str__(self) -> str:
+        return f"temporary password of {self.user} set at {self.set_at:%Y-%m-%d %H:%M}"

@@ -129,6 +129,11 @@ def token_sign_in(request, username: str, password: str, totp_code: str = "") ->
     password_accepted(request, user, via=API_TOKEN)
     if access.second_factor_needed(user) and not second_factor(request, user, totp_code):
         raise _code_required()
+    if access.password_change_required(user):
+        message = _("an administrator set this password: change it on the web first")
+        raise ValidationError(
+            {"non_field_errors": ValidationError(message, code="password_change_required")}
+        )
     return access.new_api_token(user, request=request)
 
 

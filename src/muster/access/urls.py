@@ -17,5 +17,6 @@ urlpatterns = [
     path("users/<int:user_id>/revoke/", users.user_revoke, name="user-revoke"),
     path("users/<int:user_id>/deactivate/", users.user_deactivate, name="user-deactivate"),
     path("users/<int:user_id>/reactivate/", users.user_reactivate, name="user-reactivate"),
+    path("users/<int:user_id>/password/", users.user_set_password, name="user-set-password"),
     path("users/<int:user_id>/reset-2fa/", users.user_reset_totp, name="user-reset-totp"),
 ]

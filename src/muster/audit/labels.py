@@ -62,6 +62,7 @@ ACTION_LABELS = {
     "login.success": gettext_lazy("Signed in"),
     "logout": gettext_lazy("Signed out"),
     "password.change": gettext_lazy("Password changed"),
+    "password.reset": gettext_lazy("Password set by an administrator"),
     "movement.dispatch": gettext_lazy("Transfer dispatched"),
     "movement.manifest.read": gettext_lazy("Manifest viewed"),
     "movement.receive": gettext_lazy("Transfer received"),

@@ -22,9 +22,11 @@ from muster.access.services.sessions import (
     lock_window,
     locked_until,
     note_login_attempt,
+    password_change_required,
     reactivate_user,
     sessions_valid_after,
     set_own_password,
+    set_temporary_password,
 )
 from muster.access.services.tokens import (
     api_token_refusal,
@@ -58,6 +60,8 @@ __all__ = [
     "deactivate_user",
     "reactivate_user",
     "set_own_password",
+    "set_temporary_password",
+    "password_change_required",
     "lock_window",
     "locked_until",
     "note_login_attempt",

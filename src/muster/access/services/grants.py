@@ -197,7 +197,31 @@ def grant_role(
 
 @transaction.atomic
 def revoke_role(grant: RoleGrant, *, by=None, request=None) -> None:
-    """Revoke a grant; a user left with no role at all is signed out everywhere at once."""
+    """Revoke a grant; a user left with no role at all is signed out everywhere at once.
+
+    An administrator cannot revoke their own last administrator grant in force
+    (``own_last_administrator_grant``): they would lock themselves out, and another one can.
+    """
+    if (
+        by is not None
+        and by.pk == grant.user_id
+        and grant.role == Role.ADMINISTRATOR
+        and not RoleGrant.objects.filter(user_id=grant.user_id, role=Role.ADMINISTRATOR)
+        .in_force()
+        .exclude(pk=grant.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "form": ValidationError(
+                    _(
+                        "You cannot revoke your own last administrator grant: you would lock "
+                        "yourself out. Another administrator can."
+                    ),
+                    code="own_last_administrator_grant",
+                )
+            }
+        )
     grant.revoked_at = timezone.now()
     grant.save(update_fields=["revoked_at"])
     audit.record(

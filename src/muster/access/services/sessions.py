@@ -13,6 +13,7 @@ from muster.access.audit_actions import AccessAction
 from muster.access.models import (
     LoginAttempt,
     SessionFence,
+    TemporaryPassword,
 )
 from muster.access.services.tokens import revoke_api_token
 from muster.audit import services as audit
@@ -47,14 +48,56 @@ def set_own_password(user, new_password: str, *, request=None) -> datetime:
     try:
         validate_password(new_password, user)
     except ValidationError as exc:
-        raise ValidationError(
-            {"new_password": [ValidationError(m, code="weak_password") for m in exc.messages]}
-        ) from exc
+        raise _weak("new_password", exc) from exc
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    TemporaryPassword.objects.filter(user=user).delete()  # their own now: the way out is open
     ended = end_sessions(user)
     audit.record(AccessAction.PASSWORD_CHANGE, actor=user, obj=user, request=request)
     return ended
+
+
+def _weak(field: str, exc: ValidationError) -> ValidationError:
+    return ValidationError(
+        {field: [ValidationError(m, code="weak_password") for m in exc.messages]}
+    )
+
+
+@transaction.atomic
+def set_temporary_password(user, password: str, *, by=None, request=None) -> None:
+    """An administrator sets a new password for ``user`` (who has forgotten theirs).
+
+    The password policy applies. Every session and the API token of the user end at once, and until
+    the user has chosen a password of their own (:func:`set_own_password`) they reach nothing but
+    the page that changes it and get no API token: the administrator who typed it does not keep a
+    way into the account. Audited; the password itself never is. One's own password is changed
+    with the current one, not here (``own_account``).
+    """
+    if by is not None and by.pk == user.pk:
+        raise ValidationError(
+            {
+                "form": ValidationError(
+                    _("Change your own password on the password page, with your current one."),
+                    code="own_account",
+                )
+            }
+        )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise _weak("password", exc) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    end_sessions(user)
+    TemporaryPassword.objects.update_or_create(
+        user=user, defaults={"set_at": timezone.now(), "set_by": by}
+    )
+    audit.record(AccessAction.PASSWORD_RESET, actor=by, obj=user, request=request)
+
+
+def password_change_required(user) -> bool:
+    """Whether ``user`` signs in with a password an administrator set, not yet changed."""
+    return TemporaryPassword.objects.filter(user=user).exists()
 
 
 def sessions_valid_after(user) -> datetime | None:
@@ -65,8 +108,19 @@ def sessions_valid_after(user) -> datetime | None:
 def deactivate_user(user, *, by=None, request=None, reason: str = "") -> None:
     """Switch an account off: it can no longer sign in, and its open sessions and tokens die at once.
 
-    Nothing is deleted: the account, its grants and everything it did stay on record.
+    Nothing is deleted: the account, its grants and everything it did stay on record. An
+    administrator cannot switch off their own account (``own_account``): they would lock themselves
+    out, and another administrator can.
     """
+    if by is not None and by.pk == user.pk:
+        raise ValidationError(
+            {
+                "form": ValidationError(
+                    _("You cannot deactivate your own account: you would lock yourself out."),
+                    code="own_account",
+                )
+            }
+        )
     user.is_active = False
     user.save(update_fields=["is_active"])
     end_sessions(user)

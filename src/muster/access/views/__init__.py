@@ -195,4 +195,5 @@ def password_change(request):
                 )
                 return redirect(settings.LOGIN_REDIRECT_URL)
         status = status if status != 200 else 400
-    return render(request, "access/password_change.html", {"errors": errors}, status=status)
+    context = {"errors": errors, "required": access.password_change_required(request.user)}
+    return render(request, "access/password_change.html", context, status=status)

@@ -1,5 +1,5 @@
 """The administrator's pages for users and role grants: the list, a new user, one user's page
-(grant, revoke, deactivate, reactivate, reset the authenticator).
+(grant, revoke, deactivate, reactivate, set a temporary password, reset the authenticator).
 
 The browser twin of ``muster users / createuser / grant / revoke / deactivate / reset-totp``
 (``muster.access.cli``): every change goes through ``muster.access.services``, so separation of
@@ -146,6 +146,7 @@ def _detail(request, user, errors: dict | None = None, values: dict | None = Non
         "grants": grants,
         "totp_enrolled": access.confirmed_device(user) is not None,
         "totp_required": _totp_required(grants),
+        "temporary_password": access.password_change_required(user),
         "is_self": user.pk == request.user.pk,
         "roles": Role.choices,
         "facilities": _facilities(),
@@ -223,28 +224,13 @@ def user_revoke(request, user_id: int):
         if value.isdecimal()
         else None
     )
-    errors: dict[str, list[Message]] = {}
     if grant is None:
         errors = _error(FORM, _("That grant is not in force."), "no_such_grant")
-    elif (
-        user.pk == request.user.pk
-        and grant.role == Role.ADMINISTRATOR
-        and not RoleGrant.objects.filter(user=user, role=Role.ADMINISTRATOR)
-        .in_force()
-        .exclude(pk=grant.pk)
-        .exists()
-    ):
-        errors = _error(
-            FORM,
-            _(
-                "You cannot revoke your own last administrator grant: you would lock yourself "
-                "out. Another administrator can."
-            ),
-            "own_last_administrator_grant",
-        )
-    if errors:
         return _detail(request, user, {"revoke": errors})
-    access.revoke_role(grant, by=request.user, request=request)
+    try:
+        access.revoke_role(grant, by=request.user, request=request)
+    except ValidationError as exc:  # one's own last administrator grant
+        return _detail(request, user, {"revoke": _refusal(exc, set())})
     messages.success(
         request,
         _("%(user)s no longer holds %(role)s at %(where)s.")
@@ -264,19 +250,17 @@ def user_deactivate(request, user_id: int):
     user = _target(user_id)
     reason = request.POST.get("reason", "").strip()
     errors: dict[str, list[Message]] = {}
-    if user.pk == request.user.pk:
-        errors = _error(
-            FORM,
-            _("You cannot deactivate your own account: you would lock yourself out."),
-            "own_account",
-        )
-    elif not user.is_active:
+    if not user.is_active:
         errors = _error(FORM, _("The account is already deactivated."), "already_inactive")
     elif not reason:
         errors = _error("reason", _("Say why (kept in the audit log)."), "required")
+    else:
+        try:
+            access.deactivate_user(user, by=request.user, request=request, reason=reason)
+        except ValidationError as exc:  # one's own account
+            errors = _refusal(exc, {"reason"})
     if errors:
         return _detail(request, user, {"deactivate": errors}, {"reason": reason})
-    access.deactivate_user(user, by=request.user, request=request, reason=reason)
     messages.success(
         request,
         _("%(user)s is deactivated: signed out everywhere, API token revoked.")
@@ -335,3 +319,32 @@ def user_reset_totp(request, user_id: int):
         },
         status=400 if error else 200,
     )
+
+
+@requires({"POST": MANAGE})
+def user_set_password(request, user_id: int):
+    """A temporary password for a user who has forgotten theirs: typed twice, told to them by the
+    administrator; they must choose their own at their next sign-in."""
+    user = _target(user_id)
+    password = request.POST.get("password", "")
+    errors: dict[str, list[Message]] = {}
+    if not password:
+        errors = _error("password", _("Type the temporary password."), "required")
+    elif password != request.POST.get("password2", ""):
+        errors = _error("password2", _("The two passwords differ."), "passwords_differ")
+    else:
+        try:
+            access.set_temporary_password(user, password, by=request.user, request=request)
+        except ValidationError as exc:
+            errors = _refusal(exc, {"password"})
+    if errors:
+        return _detail(request, user, {"password": errors})
+    messages.success(
+        request,
+        _(
+            "%(user)s's password is set and their sessions have ended. Tell it to them in person "
+            "or by a trusted channel: they must choose their own at their next sign-in."
+        )
+        % {"user": isolate(user.get_username())},
+    )
+    return redirect("user-detail", user_id=user.pk)
