@@ -3,7 +3,6 @@ and the API token ended, audited; a wrong current password counts as a failed si
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.cache import cache
 from django.test import Client
 
 from muster.access.models import LoginAttempt
@@ -12,13 +11,6 @@ from muster.audit.models import AuditEvent
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
 NEW = "tent seven, blue door, 2 kettles"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ Real HTTP through Django's test client on the test database; the CLI in process.
 """
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 
@@ -21,13 +20,6 @@ pytestmark = pytest.mark.django_db
 
 NEW = "a brand new passphrase 77"
 OWN = "my very own passphrase 31"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -121,61 +121,85 @@ def _exempt(path: str) -> bool:
     return path.startswith(prefixes)
 
 
-class TwoFactorMiddleware:
+class _OwedStep:
+    """A step of signing in that a user may still owe: until it is done they reach only the pages
+    that do it (``allowed``); a page request is sent to ``page``, an API client with a session
+    gets a 403 with ``api_detail``."""
+
+    session_flag = ""  # set in the session once the step is done
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def owed(self, user) -> bool:
+        raise NotImplementedError
+
+    def allowed(self, path: str) -> bool:
+        return _exempt(path)
+
+    def page(self, request, user) -> str:
+        raise NotImplementedError
+
+    def api_detail(self) -> str:
+        raise NotImplementedError
+
+    def done(self, request) -> None:
+        """Called when the user is found to owe nothing (may remember it in the session)."""
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.session.get(self.session_flag)
+            and not self.allowed(request.path)
+        ):
+            if self.owed(user):
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": self.api_detail()}, status=403)
+                return redirect(self.page(request, user))
+            self.done(request)
+        return self.get_response(request)
+
+
+class TwoFactorMiddleware(_OwedStep):
     """A signed-in user who needs a second factor reaches nothing else until they have given it.
 
     Users of roles in MUSTER["TOTP_REQUIRED_ROLES"] without an authenticator are sent to enrol first.
-    API clients with a session get a 403; API tokens are only issued against a TOTP code.
+    API clients with a session get a 403; API tokens are only issued against a TOTP code. Not
+    owing one now is not remembered: a role granted later may require it.
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    session_flag = SECOND_FACTOR_OK
 
-    def __call__(self, request):
-        user = request.user
-        if (
-            user.is_authenticated
-            and not request.session.get(SECOND_FACTOR_OK)
-            and not _exempt(request.path)
-        ):
-            if access.second_factor_needed(user):
-                if request.path.startswith("/api/"):
-                    return JsonResponse(
-                        {"detail": _("two-factor verification is required for this account")},
-                        status=403,
-                    )
-                enrolled = access.confirmed_device(user) is not None
-                target = reverse("totp-verify" if enrolled else "totp-enrol")
-                return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
-        return self.get_response(request)
+    def owed(self, user) -> bool:
+        return access.second_factor_needed(user)
+
+    def page(self, request, user) -> str:
+        enrolled = access.confirmed_device(user) is not None
+        target = reverse("totp-verify" if enrolled else "totp-enrol")
+        return f"{target}?{urlencode({'next': request.get_full_path()})}"
+
+    def api_detail(self) -> str:
+        return _("two-factor verification is required for this account")
 
 
-def _before_own_password(path: str) -> bool:
-    # What a user with a temporary password may reach: the password page, the 2FA pages (the
-    # second factor comes first), sign-in and sign-out, static files and the language switch.
-    return _exempt(path) or path.startswith(reverse("password-change"))
-
-
-class PasswordChangeMiddleware:
+class PasswordChangeMiddleware(_OwedStep):
     """A user signed in with a password an administrator set reaches nothing but the page that
-    changes it (API clients with a session get a 403) until they have chosen their own."""
+    changes it (and the second factor's, which comes first) until they have chosen their own."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    session_flag = OWN_PASSWORD_OK
 
-    def __call__(self, request):
-        user = request.user
-        if (
-            user.is_authenticated
-            and not request.session.get(OWN_PASSWORD_OK)
-            and not _before_own_password(request.path)
-        ):
-            if access.password_change_required(user):
-                if request.path.startswith("/api/"):
-                    return JsonResponse(
-                        {"detail": _("this account must change its password on the web first")},
-                        status=403,
-                    )
-                return redirect(reverse("password-change"))
-            request.session[OWN_PASSWORD_OK] = True
-        return self.get_response(request)
+    def owed(self, user) -> bool:
+        return access.password_change_required(user)
+
+    def allowed(self, path: str) -> bool:
+        return _exempt(path) or path.startswith(reverse("password-change"))
+
+    def page(self, request, user) -> str:
+        return reverse("password-change")
+
+    def api_detail(self) -> str:
+        return _("this account must change its password on the web first")
+
+    def done(self, request) -> None:
+        request.session[OWN_PASSWORD_OK] = True
