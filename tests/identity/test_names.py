@@ -268,6 +268,33 @@ def test_a_latin_compound_is_shown_in_arabic_letters_with_its_article():
         assert normalise_name(transliterate(name)).canon == normalise_name(name).canon
 
 
+def test_a_latin_name_is_shown_in_arabic_with_its_first_hamza_and_its_own_article():
+    from muster.identity import normalise_name, transliterate
+
+    # The folding takes the hamza off a first alef (أحمد and احمد are one name); a reader gets it
+    # back from the Latin vowel: a, o, u above (أ), e, i below (إ).
+    assert [transliterate(n) for n in ("Ahmad", "Usama", "Ibrahim", "Ismail", "Ikhlas")] == [
+        "أحمد",
+        "أسامة",
+        "إبراهيم",
+        "إسماعيل",
+        "إخلاص",
+    ]
+    assert transliterate("Abu Ahmad") == "أبو أحمد"
+    assert transliterate("al-Asadi", "family") == "الأسدي"
+    # A derived verbal noun begins with an alef that takes no hamza (hamzat al-wasl).
+    assert [transliterate(n) for n in ("Intisar", "Ibtisam")] == ["انتصار", "ابتسام"]
+    # A name whose ال is its own (الياس Elias, الهام Ilham) is not shown without it: the table
+    # reads that ال as the article (canon ياس, هام), and "ياس" is another name (Yas).
+    assert transliterate("Elias") == transliterate("Ilyas") == "الياس"
+    assert transliterate("Ilham") == "الهام"
+    # An l that is the name's own is not read as the article: Alam is عالم, Alaoui علوي.
+    assert transliterate("Alam") == "عالم"
+    assert transliterate("Alaoui") == "علوي"
+    for name in ("Ahmad", "Ibrahim", "Elias", "Ilham", "Intisar"):
+        assert normalise_name(transliterate(name)).canon == normalise_name(name).canon
+
+
 def test_a_name_with_the_article_is_shown_in_a_spelling_that_keeps_the_article_apart():
     from muster.identity import transliterate
 

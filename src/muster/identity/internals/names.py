@@ -596,9 +596,39 @@ def _arabic_word(word: str, part: str) -> str:
     folded = fold_latin(word)
     words = folded.split()
     article = len(words) > 1 and words[0] in ("al", "el")
-    canon = _written(normalise_name(" ".join(words[1:]) if article else word, part).canon)
+    name = " ".join(words[1:]) if article else word
+    key = normalise_name(name, part)
+    canon = _with_own_article(key)
+    if canon == key.canon:
+        canon = _initial_hamza(_written(canon), fold_latin(name))
     canon = _final_letter(canon, words[-1] if words else "")
     return f"ال{canon}" if canon and article else canon
+
+
+def _with_own_article(key: NameKey) -> str:
+    """The Arabic name with the ال the variant table reads as an article put back when the Latin
+    says it as part of the name: Elias and Ilyas are الياس, Ilham الهام, Labidi العبيدي (the
+    table's canon is ياس, هام, عبيدي); Alam (عالم) and Alaoui (علوي) say only the name's own l."""
+    canon = key.canon
+    if not canon or canon.startswith("ال") or not key.skeleton:
+        return canon
+    own, with_article = (skeleton_of_key(_arabic_letters(c)) for c in (canon, "ال" + canon))
+    return "ال" + canon if key.skeleton == with_article != own else canon
+
+
+# Names beginning with the alef of a derived verbal noun (hamzat al-wasl) are written without a
+# hamza: انتصار Intisar, ابتسام Ibtisam, اعتماد Itimad (a t after the first consonant), استبرق.
+_WASL = re.compile("^ا.ت|^است")
+
+
+def _initial_hamza(canon: str, latin: str) -> str:
+    """The hamza the folding took off a first alef, from the Latin vowel: Ahmad أحمد, Usama أسامة,
+    Ibrahim إبراهيم (a madda is not told apart: Aya is shown أية). Not on a name's own ال."""
+    if len(canon) < 2 or not canon.startswith("ا") or canon.startswith("ال"):
+        return canon
+    if _WASL.match(canon) or latin[:1] not in ("a", "e", "i", "o", "u"):
+        return canon
+    return ("إ" if latin[0] in "ei" else "أ") + canon[1:]
 
 
 def _final_letter(canon: str, latin: str) -> str:
