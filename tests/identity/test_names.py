@@ -291,6 +291,13 @@ def test_a_latin_name_is_shown_in_arabic_with_its_first_hamza_and_its_own_articl
     # An l that is the name's own is not read as the article: Alam is عالم, Alaoui علوي.
     assert transliterate("Alam") == "عالم"
     assert transliterate("Alaoui") == "علوي"
+    # Read back into Latin, a name's own ال is not an article: الياس is Elias, not "al-Elias".
+    assert transliterate("الياس") == "Elias"
+    assert transliterate("العبيدي", "family") == "al-Obaidi"
+    # "Son of" and "daughter of" are particles each way (ابن takes no hamza either).
+    assert transliterate("Muadh Bilal bin Ali") == "معاذ بلال بن علي"
+    assert transliterate("Ibn Ali") == "ابن علي"
+    assert transliterate("بلال بن علي") == "Bilal bin Ali"
     for name in ("Ahmad", "Ibrahim", "Elias", "Ilham", "Intisar"):
         assert normalise_name(transliterate(name)).canon == normalise_name(name).canon
 

@@ -563,14 +563,27 @@ def _spelled_out(folded: str) -> str:
     return f"al-{out}" if article else out
 
 
+# "Son of" and "daughter of" in a name (Bilal bin Ali), each way; not names of their own.
+_LATIN_OF_PARTICLE = {"بن": "bin", "ابن": "ibn", "بنت": "bint"}
+_ARABIC_OF_PARTICLE = {"bin": "بن", "ben": "بن", "ibn": "ابن", "bint": "بنت"}
+
+
 def _latin_word(word: str) -> str:
     folded = fold_arabic(word)
+    if folded in _LATIN_OF_PARTICLE:
+        return _LATIN_OF_PARTICLE[folded]
     base = _strip_arabic_particles(folded)
     latin = variant_table().shown_latin_of.get(base)
     if not latin:
         return _spelled_out(re.sub("[\u064b-\u0652\u0640]", "", word))  # without the harakat
     latin = re.sub(r"^(?:[Aa]l|[Ee]l)-", "", latin)
-    return f"al-{latin}" if base != folded and folded.startswith("ال") else latin
+    if base == folded or not folded.startswith("ال"):
+        return latin
+    # The ال is the article ("al-Obaidi"), unless the spelling already says it as part of the
+    # name (الياس: Elias, not "al-Elias").
+    with_article, without = (skeleton_of_key(_arabic_letters(a)) for a in (folded, base))
+    own = normalise_name(latin).skeleton == with_article != without
+    return latin if own else f"al-{latin}"
 
 
 # Compounds with "Allah" whose first word is a name of its own (سيف الله); a bare ending "له"
@@ -594,6 +607,8 @@ def _written(canon: str) -> str:
 
 def _arabic_word(word: str, part: str) -> str:
     folded = fold_latin(word)
+    if folded in _ARABIC_OF_PARTICLE:
+        return _ARABIC_OF_PARTICLE[folded]
     words = folded.split()
     article = len(words) > 1 and words[0] in ("al", "el")
     name = " ".join(words[1:]) if article else word
@@ -617,7 +632,8 @@ def _with_own_article(key: NameKey) -> str:
 
 
 # Names beginning with the alef of a derived verbal noun (hamzat al-wasl) are written without a
-# hamza: انتصار Intisar, ابتسام Ibtisam, اعتماد Itimad (a t after the first consonant), استبرق.
+# hamza: انتصار Intisar, ابتسام Ibtisam, اعتماد Itimad (a t after the first consonant), استبرق;
+# so are ابن and ابنة.
 _WASL = re.compile("^ا.ت|^است")
 
 
@@ -626,7 +642,7 @@ def _initial_hamza(canon: str, latin: str) -> str:
     Ibrahim إبراهيم (a madda is not told apart: Aya is shown أية). Not on a name's own ال."""
     if len(canon) < 2 or not canon.startswith("ا") or canon.startswith("ال"):
         return canon
-    if _WASL.match(canon) or latin[:1] not in ("a", "e", "i", "o", "u"):
+    if _WASL.match(canon) or canon in ("ابن", "ابنة") or latin[:1] not in "aeiou":
         return canon
     return ("إ" if latin[0] in "ei" else "أ") + canon[1:]
 
