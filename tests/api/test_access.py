@@ -150,11 +150,13 @@ def test_facilities_are_managed_only_by_administrators(api_as):
     facility_id = response.json()["id"]
     response = admin.patch(f"/api/facilities/{facility_id}/", {"capacity": 3500})
     assert response.json()["capacity"] == 3500
+    response = admin.patch(f"/api/facilities/{facility_id}/", {"name_ckb": "کەمپی ڕۆژ"})
+    assert response.json()["name_ckb"] == "کەمپی ڕۆژ"
     assert admin.post("/api/facilities/", body).json() == {
         "name": ["a facility named 'Roj Camp' exists"],
         "codes": {"name": ["facility_name_taken"]},
     }
-    assert AuditEvent.objects.filter(action__in=["facility.create", "facility.update"]).count() == 2
+    assert AuditEvent.objects.filter(action__in=["facility.create", "facility.update"]).count() == 3
 
 
 # ------------------------------------------------------------------ facility scope

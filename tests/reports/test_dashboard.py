@@ -389,6 +389,30 @@ def test_the_arabic_dashboard_and_pdf_page_name_facilities_in_arabic(
     assert "مخيم الهول" not in render_html(dashboard.default_filters(), "en")
 
 
+def test_the_sorani_pages_name_a_facility_in_sorani_never_in_arabic(
+    operation, facilities, make_user, login
+):
+    camp = facilities["camp"]
+    camp.name_ar, camp.name_ckb = "مخيم الهول", "کەمپی هەول"
+    camp.save(update_fields=["name_ar", "name_ckb"])
+    client = login(make_user("coordinator"))
+    client.cookies["django_language"] = "ckb"
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "کەمپی هەول" in [r[0] for r in chart_rows(html, "capacity")]
+    home = client.get(reverse("home")).content.decode()
+    assert "کەمپی هەول" in home and "مخيم الهول" not in home
+    client.cookies["django_language"] = "ar"
+    assert "مخيم الهول" in [
+        r[0] for r in chart_rows(client.get(reverse("dashboard")).content.decode(), "capacity")
+    ]
+    # Without a Sorani name the Sorani reader gets the name as registered, not the Arabic one.
+    camp.name_ckb = ""
+    camp.save(update_fields=["name_ckb"])
+    client.cookies["django_language"] = "ckb"
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Al-Hol Camp" in [r[0] for r in chart_rows(html, "capacity")]
+
+
 def test_departures_by_kind_on_the_dashboard_equal_the_sitrep_and_the_confirmed_lines(
     operation, facilities, make_user, login
 ):

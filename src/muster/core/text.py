@@ -3,9 +3,10 @@
 from django.utils.translation import get_language, get_language_bidi
 
 # The languages whose readers get a place's Arabic name where it has one. Not Sorani: the Arabic
-# name is Arabic words (مخيم, not کەمپ); Sorani readers get the name as registered until a
-# facility has a Kurdish name of its own.
+# name is Arabic words (مخيم, not کەمپ); Sorani readers get the facility's Sorani name (کەمپی
+# هەول), or the name as registered when it has none.
 ARABIC_NAME_LANGUAGES = ("ar",)
+SORANI_NAME_LANGUAGES = ("ckb",)
 
 FSI, PDI = "\u2068", "\u2069"  # first-strong isolate ... pop directional isolate (Unicode bidi)
 
@@ -20,8 +21,13 @@ def isolate(value: object) -> str:
     return f"{FSI}{text}{PDI}"
 
 
-def local_name(name: str, name_ar: str) -> str:
-    """A place's name for the reader: its Arabic name in the Arabic UI when it has one, else the
-    name as registered (one rule for every page, chart and printout)."""
+def local_name(name: str, name_ar: str, name_ckb: str = "") -> str:
+    """A place's name for the reader: its Arabic name in the Arabic UI, its Sorani name in the
+    Sorani UI, when it has one; else the name as registered (one rule for every page, chart and
+    printout)."""
     language = (get_language() or "").split("-")[0]
-    return name_ar if name_ar and language in ARABIC_NAME_LANGUAGES else name
+    if name_ar and language in ARABIC_NAME_LANGUAGES:
+        return name_ar
+    if name_ckb and language in SORANI_NAME_LANGUAGES:
+        return name_ckb
+    return name

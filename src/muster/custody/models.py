@@ -30,6 +30,8 @@ class Facility(models.Model):
     name = models.CharField(max_length=200, unique=True)
     # The name as Arabic speakers write it ("مخيم الهول"), shown in the Arabic UI when given.
     name_ar = models.CharField(_("Name in Arabic"), max_length=200, blank=True)
+    # The name as Sorani Kurdish readers write it ("کەمپی هەول"), shown in the Sorani UI when given.
+    name_ckb = models.CharField(_("Name in Kurdish (Sorani)"), max_length=200, blank=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     capacity = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("Places; empty means no fixed limit")
@@ -50,8 +52,9 @@ class Facility(models.Model):
 
     @property
     def display_name(self) -> str:
-        """The name in the user's language: the Arabic name in the Arabic UI, when there is one."""
-        return local_name(self.name, self.name_ar)
+        """The name in the user's language: the Arabic (Sorani) name in the Arabic (Sorani) UI, when
+        there is one."""
+        return local_name(self.name, self.name_ar, self.name_ckb)
 
 
 class FacilityVersion(models.Model):

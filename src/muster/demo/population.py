@@ -29,6 +29,22 @@ FACILITY_NAMES_AR = {
 }
 
 
+# The same in Sorani Kurdish, shown in the Sorani UI (the terms of the interface's own
+# translation: خاڵی پێشوازی, کەمپی خێزانان, بنکەی دەستبەسەرکردن).
+FACILITY_NAMES_CKB = {
+    "Reception point 1 (Baghouz)": "خاڵی پێشوازی 1 (باغۆز)",
+    "Reception point 2 (Al-Marashida)": "خاڵی پێشوازی 2 (مەراشیدە)",
+    "Reception point 3 (Al-Sousa)": "خاڵی پێشوازی 3 (سووسە)",
+    "Al-Omar screening site": "شوێنی پشکنینی کێڵگەی عومەر",
+    "Al-Hol camp": "کەمپی هەول",
+    "Areesha camp": "کەمپی عەریشە",
+    "Roj family camp": "کەمپی خێزانانی ڕۆژ",
+    "Hasakah central holding facility": "بنکەی ناوەندیی دەستبەسەرکردنی حەسەکە",
+    "Al-Shaddadi holding facility": "بنکەی دەستبەسەرکردنی شەدادی",
+    "Derik holding facility": "بنکەی دەستبەسەرکردنی دێریک",
+}
+
+
 def _load_facilities(scenario) -> dict[str, Facility]:
     out = {}
     for spec in scenario.facilities:
@@ -36,6 +52,7 @@ def _load_facilities(scenario) -> dict[str, Facility]:
             name=spec.name,
             defaults=dict(
                 name_ar=FACILITY_NAMES_AR.get(spec.name, ""),
+                name_ckb=FACILITY_NAMES_CKB.get(spec.name, ""),
                 kind=spec.kind,
                 capacity=spec.capacity,
                 pcode=spec.pcode,

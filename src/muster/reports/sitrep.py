@@ -37,6 +37,7 @@ def situation_report(arrivals_series: list[dict] | None = None) -> dict:
                 "id": f.pk,
                 "name": f.name,
                 "name_ar": f.name_ar,
+                "name_ckb": f.name_ckb,
                 "kind": f.kind,
                 "pcode": f.pcode,
                 "population": pop,

@@ -298,7 +298,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "filter_error": error,
         "charts": charts_for(dash),
-        "all_facilities": Facility.objects.order_by("name").only("pk", "name", "name_ar"),
+        "all_facilities": Facility.objects.order_by("name").only(
+            "pk", "name", "name_ar", "name_ckb"
+        ),
         "generated_at": timezone.localtime(),
         "may_export": may_export_sitrep(request.user),
         "query": query.urlencode(),

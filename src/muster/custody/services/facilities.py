@@ -13,14 +13,23 @@ from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility, FacilityVersion
 from muster.custody.services.placements import _lock_facility, expected, population
 
-FACILITY_FIELDS = ("name", "name_ar", "kind", "capacity", "location_name", "pcode", "is_active")
+FACILITY_FIELDS = (
+    "name",
+    "name_ar",
+    "name_ckb",
+    "kind",
+    "capacity",
+    "location_name",
+    "pcode",
+    "is_active",
+)
 # A facility's name and kind as they were are kept (FacilityVersion): timelines show them at the time.
 VERSIONED_FIELDS = ("name", "kind")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _clean_facility(facility: Facility) -> None:
-    for key in ("name", "name_ar", "location_name", "pcode"):
+    for key in ("name", "name_ar", "name_ckb", "location_name", "pcode"):
         if _CONTROL.search(getattr(facility, key) or ""):
             raise ValidationError(
                 {

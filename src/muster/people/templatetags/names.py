@@ -42,4 +42,4 @@ def place_name(place) -> str:
         if isinstance(place, dict)
         else lambda key, default="": getattr(place, key, default)
     )
-    return local_name(get("name", ""), get("name_ar", "") or "")
+    return local_name(get("name", ""), get("name_ar", "") or "", get("name_ckb", "") or "")
