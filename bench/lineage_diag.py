@@ -169,6 +169,10 @@ def main() -> None:
           f"below {int((missed & keep & cand & ~above).sum()):,}, accepted not clustered "
           f"{int((missed & keep & above).sum()):,}")  # fmt: skip
 
+    sure = q >= 1.0
+    print(f"  of which without a rival (q = 1): never candidates {int((missed & sure & ~cand).sum()):,}, "
+          f"below {int((missed & sure & cand & ~above).sum()):,}, accepted not clustered "
+          f"{int((missed & sure & above).sum()):,}")  # fmt: skip
     # never candidates: which rule would have paired them, uncapped, and how large the block
     lost_nc = np.flatnonzero(missed & keep & ~cand)
     keys_u = block_keys(prepared, None, cap=10**12)[0]
