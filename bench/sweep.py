@@ -220,8 +220,14 @@ def in_process(setting: str, size: int, seed: int) -> dict:
         "model_reason": str(report.reason) if report else "",
         "warnings": [str(w) for w in report.warnings] if report else [],
     }
-    if report is not None and getattr(report, "plain_shift", 0.0):
-        info["warnings"].append(f"plain pairs' prior {report.plain_shift:+.2f} bits")
+    if report is not None and (
+        getattr(report, "plain_shift", 0.0) or getattr(report, "plain_pair_shift", 0.0)
+    ):
+        info["warnings"].append(
+            f"plain pairs' prior {report.plain_shift:+.2f} bits"
+            + (f", plain-plain {report.plain_pair_shift:+.2f}"
+               if hasattr(report, "plain_pair_shift") else "")
+        )  # fmt: skip
     return score(info, pd.factorize(np.array(truth))[0])
 
 

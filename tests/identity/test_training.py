@@ -183,6 +183,7 @@ def test_a_saved_model_carries_the_prior_of_pairs_with_a_plain_record(tmp_path) 
     again = dedupe(records, model=loaded)
 
     assert loaded.plain_shift == shift
+    assert loaded.plain_pair_shift == first.model.plain_pair_shift
     assert again.report.status == "given" and again.report.plain_shift == shift
     assert f"{shift:+.2f} bits" in str(again.report)
     assert np.array_equal(again.pairs.match_weight, first.pairs.match_weight)
@@ -200,6 +201,13 @@ def test_a_model_saved_before_the_plain_shift_loads_without_one(tmp_path) -> Non
     assert Model.load(path).plain_shift == 0.0
     path.write_text(json.dumps({**data, "plain_shift": "high"}), encoding="utf-8")
     with pytest.raises(ModelFileError, match="plain_shift"):
+        Model.load(path)
+    # Saved before the two strata were weighed apart: both scored with plain_shift, still.
+    del data["plain_pair_shift"]
+    path.write_text(json.dumps({**data, "plain_shift": 1.5}), encoding="utf-8")
+    assert Model.load(path).plain_pair_shift == 1.5
+    path.write_text(json.dumps({**data, "plain_pair_shift": -1}), encoding="utf-8")
+    with pytest.raises(ModelFileError, match="plain_pair_shift"):
         Model.load(path)
 
 
@@ -254,6 +262,54 @@ def test_the_prior_of_a_stratum_of_pairs_is_learnt_with_m_and_u_held() -> None:
     assert stratum_prior_shift(model, gamma[:100]) == 0.0  # too few pairs: no shift
     # A stratum with fewer matches than the pool is not weighed down.
     assert stratum_prior_shift(model, gamma[~match][:5000]) == 0.0
+
+
+def _pairs_of(model: Model, match: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Comparison levels drawn from the model's m where ``match``, else from its u."""
+    columns = []
+    for name, k in COMPARISONS.items():
+        m, u = np.asarray(model.m[name]), np.asarray(model.u[name])
+        n = len(match)
+        of_m, of_u = rng.choice(k, n, p=m / m.sum()), rng.choice(k, n, p=u / u.sum())
+        columns.append(np.where(match, of_m, of_u))
+    return np.stack(columns, axis=1).astype(np.int8)
+
+
+def test_plain_pairs_beside_a_registry_and_among_themselves_have_each_their_prior() -> None:
+    # A plain list beside a registry: its pairs with registry records are its people found
+    # there (a large share of matches), its pairs among themselves its own duplicates (few).
+    # One shift for both, learnt mostly from the first, weighed the second's namesakes up as
+    # if they were as often one person (no_lineage 200k: 9 % against 0.35 %).
+    import pandas as pd
+
+    from muster.identity.internals.prepare import Prepared
+    from muster.identity.internals.training import ModelReport, plain_prior_shift
+
+    model = Model.default()
+    model.prior = 0.02
+    rng = np.random.default_rng(3)
+    # records 0-99 registry, 100-199 plain; pairs: registry-registry, plain-registry,
+    # plain-plain, 20,000 of each
+    n = 20_000
+    left = np.concatenate([rng.integers(0, 100, n), rng.integers(100, 200, 2 * n)])
+    right = np.concatenate([rng.integers(0, 100, 2 * n), rng.integers(100, 200, n)])
+    share = np.repeat([0.02, 0.4, 0.005], n)
+    gamma = _pairs_of(model, rng.random(3 * n) < share, rng)
+    prepared = Prepared(pd.DataFrame({"plain": [None] * 100 + ["1"] * 100}), {})
+    arrays = {"rid_l": left, "rid_r": right, "train": np.ones(3 * n, bool)}
+    report = ModelReport(model, 200, 3 * n, "trained")
+
+    strata = plain_prior_shift(prepared, arrays, gamma, model, report)
+
+    assert strata is not None and len(strata) == 2
+    (across, across_bits), (within, within_bits) = strata
+    assert across[n : 2 * n].all() and not across[:n].any() and not across[2 * n :].any()
+    assert within[2 * n :].all() and not within[: 2 * n].any()
+    learnt = 1 / (1 + 2 ** -(np.log2(0.02 / 0.98) + across_bits))
+    assert abs(learnt - 0.4) < 0.03
+    assert within_bits == 0.0  # fewer matches than the pool: not weighed down, not up
+    assert (model.plain_shift, model.plain_pair_shift) == (across_bits, within_bits)
+    assert report.plain_pair_shift == within_bits and "of two without +0.00 bits" in str(report)
 
 
 def test_a_match_class_whose_dates_mostly_differ_is_relatives_not_one_person() -> None:

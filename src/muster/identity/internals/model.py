@@ -298,10 +298,12 @@ class Model:
     u: dict[str, list[float]]
     prior: float
     trained_on: dict[str, object] = field(default_factory=dict)
-    # Bits added by deduplication to the weight of candidate pairs with a record without
-    # lineage names: their own prior against the pooled one (training.stratum_prior_shift).
-    # Part of the model, so that a saved model scores a list as the run that trained it did.
+    # Bits added by deduplication to the weight of candidate pairs of a record without lineage
+    # names and one with them (``plain_shift``), and of two records without (``plain_pair_shift``):
+    # each stratum's own prior against the pooled one (training.stratum_prior_shift).  Part of
+    # the model, so that a saved model scores a list as the run that trained it did.
     plain_shift: float = 0.0
+    plain_pair_shift: float = 0.0
     # Without the constraints (model.constrained_weights) only as the training guard's
     # diagnostic of what EM would learn left alone; never used to score.
     constrained: bool = field(default=True, repr=False, compare=False)
@@ -358,9 +360,19 @@ class Model:
             raise ModelFileError(
                 f"plain_shift must be a number of bits from 0 to 60, not {shift!r}"
             )
+        # Models saved before the two strata were weighed apart scored both with plain_shift.
+        pair_shift = data.get("plain_pair_shift", shift)
+        if (
+            not isinstance(pair_shift, int | float)
+            or isinstance(pair_shift, bool)
+            or not 0 <= pair_shift < 60
+        ):
+            raise ModelFileError(
+                f"plain_pair_shift must be a number of bits from 0 to 60, not {pair_shift!r}"
+            )
         m = {n: [float(v) for v in data["m"][n]] for n in COMPARISONS}
         u = {n: [float(v) for v in data["u"][n]] for n in COMPARISONS}
-        return cls(m, u, float(prior), data.get("trained_on", {}), float(shift))
+        return cls(m, u, float(prior), data.get("trained_on", {}), float(shift), float(pair_shift))
 
     @classmethod
     def load(cls, path: str | Path) -> Model:
@@ -382,6 +394,7 @@ class Model:
                 "u": self.u,
                 "prior": self.prior,
                 "plain_shift": self.plain_shift,
+                "plain_pair_shift": self.plain_pair_shift,
                 "trained_on": self.trained_on,
             },
             indent=1,

@@ -205,13 +205,14 @@ def _score(
     right: pd.DataFrame,
     left_prepared: Prepared,
     right_prepared: Prepared,
-    plain_shift: tuple[np.ndarray, float] | None = None,
+    plain_shift: list[tuple[np.ndarray, float]] | None = None,
 ) -> tuple[ScoredPairs, np.ndarray]:
     """The pairs at or above ``threshold``, and every candidate pair's match weight (with
-    ``plain_shift``'s bits added where its mask is set)."""
+    each of ``plain_shift``'s bits added where its mask is set)."""
     weight = model.match_weight(gamma)
-    if plain_shift is not None and plain_shift[1]:
-        weight[plain_shift[0]] += plain_shift[1]
+    for mask, bits in plain_shift or ():
+        if bits:
+            weight[mask] += bits
     # The probability only where it can reach the threshold (a margin below its weight), then
     # compared exactly: tens of millions of candidate pairs are far below it.
     near = np.flatnonzero(weight >= _weight_of(threshold) - 1e-6)

@@ -69,9 +69,10 @@ class ModelReport:
     reason: str = ""
     starts: list[dict[str, object]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    # Bits added to the weight of pairs with a record without lineage names (deduplication:
-    # pipeline.plain_prior_shift).
+    # Bits added to the weight of pairs of a record without lineage names and one with them,
+    # and of two records without (deduplication: plain_prior_shift).
     plain_shift: float = 0.0
+    plain_pair_shift: float = 0.0
 
     @property
     def pairs_per_record(self) -> float:
@@ -86,6 +87,7 @@ class ModelReport:
             "pairs_per_record": round(self.pairs_per_record, 2),
             "prior": self.model.prior,
             "plain_shift": round(self.plain_shift, 3),
+            "plain_pair_shift": round(self.plain_pair_shift, 3),
             "starts": self.starts,
             "warnings": self.warnings,
             "weights": weights_by_level(self.model),
@@ -98,10 +100,11 @@ class ModelReport:
             f"records {self.records:,}, candidate pairs {self.candidate_pairs:,} "
             f"({self.pairs_per_record:.1f} per record), prior {self.model.prior:.4g}",
         ]
-        if self.plain_shift:
+        if self.plain_shift or self.plain_pair_shift:
             out.append(
-                f"pairs with a record without lineage names: {self.plain_shift:+.2f} bits "
-                "(their own prior)"
+                "pairs with a record without lineage names: beside one with them "
+                f"{self.plain_shift:+.2f} bits, of two without {self.plain_pair_shift:+.2f} bits "
+                "(their own priors)"
             )
         for s in self.starts:
             verdict = "kept" if s.get("kept") else str(s.get("problem") or "not kept")
@@ -237,26 +240,37 @@ def plain_prior_shift(
     gamma: np.ndarray,
     model: Model,
     report: ModelReport,
-) -> tuple[np.ndarray, float] | None:
-    """Deduplication: the candidate pairs with a record without lineage names, and the bits
-    added to their weight (``Model.plain_shift``), kept in the report.
+) -> list[tuple[np.ndarray, float]] | None:
+    """Deduplication: the candidate pairs with a record without lineage names, as two strata,
+    and the bits added to each one's weight (``Model.plain_shift``, ``Model.plain_pair_shift``),
+    kept in the report.
 
-    A model trained here learns the shift (their prior against the pooled one,
-    ``stratum_prior_shift``) and keeps it, so that ``save`` carries it; a model given and not
-    trained scores with the shift it was saved with.  ``link`` and screening score with the
-    model's weights alone.
+    The strata: a record without lineage names and one with them (a plain list's person found
+    in the registry beside it), and two records without (a plain list's own duplicates, or two
+    plain lists').  Their shares of matches differ as a list's links to a registry differ from
+    its duplicates: on no_lineage 200k 9 % of the first are one person and 0.35 % of the
+    second, and one shift for both (+1.2 bits, from the first) accepted plain-plain pairs of
+    given name, family name and year of which six in seven were namesakes (bench/RESULTS.md,
+    "eighth session").  Each stratum's prior is learnt on its own pairs
+    (``stratum_prior_shift``); a list of plain records alone is one stratum, as before.
+
+    A model trained here learns the shifts and keeps them, so that ``save`` carries them; a
+    model given and not trained scores with the shifts it was saved with.  ``link`` and
+    screening score with the model's weights alone.
     """
-    if report.status == "trained":
-        plain = prepared.frame["plain"].notna().to_numpy()
-        mask = plain[arrays["rid_l"]] | plain[arrays["rid_r"]]
-        model.plain_shift = stratum_prior_shift(model, gamma[mask & arrays["train"]])
-    elif not model.plain_shift:
+    trained = report.status == "trained"
+    if not trained and not (model.plain_shift or model.plain_pair_shift):
         return None
-    else:
-        plain = prepared.frame["plain"].notna().to_numpy()
-        mask = plain[arrays["rid_l"]] | plain[arrays["rid_r"]]
+    plain = prepared.frame["plain"].notna().to_numpy()
+    left, right = plain[arrays["rid_l"]], plain[arrays["rid_r"]]
+    across, within = left ^ right, left & right
+    del left, right
+    if trained:
+        model.plain_shift = stratum_prior_shift(model, gamma[across & arrays["train"]])
+        model.plain_pair_shift = stratum_prior_shift(model, gamma[within & arrays["train"]])
     report.plain_shift = model.plain_shift
-    return mask, model.plain_shift
+    report.plain_pair_shift = model.plain_pair_shift
+    return [(across, model.plain_shift), (within, model.plain_pair_shift)]
 
 
 def guarded_training(
