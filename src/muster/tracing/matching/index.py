@@ -32,6 +32,7 @@ from muster.tracing.matching.weights import (
     U_CLOSE,
     U_FLOOR,
     YEAR_BUCKETS,
+    _bits,
     _label,
     _m,
     _u,
@@ -274,13 +275,15 @@ class TracingIndex(Claims):
             levels[field] = _name_level(qn[i], pn[i])
             if alts[i] is not None:
                 levels[field] = max(levels[field], _name_level(alts[i], pn[i]))
-        for i, field in enumerate(NAME_FIELDS):
+        if q.person.place_id:
             # A disagreeing name of the community is another family's (ANOTHER_FAMILY), where
             # the request's chance agreement is split so (a request from Sinjar).
-            if levels[field] == 0 and len(u.get(field, ())) == 4:
-                key = pn[i]
-                if (key.skeleton or key.key1) in self._community_names()[i]:
-                    levels[field] = ANOTHER_FAMILY
+            community = self._community_names()
+            for i, field in enumerate(NAME_FIELDS):
+                if levels[field] == 0 and len(u.get(field, ())) == 4:
+                    key = pn[i]
+                    if (key.skeleton or key.key1) in community[i]:
+                        levels[field] = ANOTHER_FAMILY
         levels["place"] = _place_level(q.person, p)
         levels["year"] = _year_bucket(q, p.born)
         sex = q.person.sex
@@ -295,10 +298,9 @@ class TracingIndex(Claims):
         for field, level in levels.items():
             if level < 0 or field not in u:
                 continue
-            mb, mr = _m(field, level, u[field])
-            chance = math.log2(_u(u[field], field, level))
-            birth += math.log2(mb) - chance
-            renamed += math.log2(mr) - chance
+            b, r = _bits(field, level, u[field])
+            birth += b
+            renamed += r
         a = math.log2(P_BIRTH_NAME) + birth
         b = math.log2(1.0 - P_BIRTH_NAME) + renamed
         top = max(a, b)
