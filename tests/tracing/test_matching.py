@@ -218,6 +218,46 @@ def test_registered_under_the_birth_name_is_a_confident_match(background):
     assert (best.record_id, best.reading, best.confident) == ("same", "birth name", True)
 
 
+# Registered from Sinjar: abducted Yazidi women and children, many under their own names, so that
+# Murad, Dakhil, Barakat and Saido are the community's names (far more common among the
+# registered from Sinjar than among all); Abdullah is a captors' name, common everywhere.
+COMMUNITY = [
+    {"record_id": f"sinjar-{n}", "given_name": ("Shirin", "Rojda", "Zozan", "Aisha")[n % 4],
+     "father_name": ("Murad", "Dakhil", "Barakat", "Saido")[n % 4], "mother_name": "Nazdar",
+     "sex": "F", "birth_year": str(1990 + n % 20),
+     "place_of_origin": ("Kocho", "Tel Ezer", "Sinjar", "Hardan")[n % 4]}
+    for n in range(80)
+]  # fmt: skip
+
+
+def test_a_name_of_another_yazidi_family_is_not_a_captors_name(background):
+    """Two registrations read as renamed, alike but for the father's name, which differs from
+    the family's in both: one the captors' (Abdullah), one of the community (Murad).  A renamed
+    child bears the captors' name or her own father's; another Yazidi father's name is another
+    family's child, so it weighs against (level "disagree, community name")."""
+    captors = dict(RENAMED, record_id="captors", father_name="Abdullah")
+    other_family = dict(RENAMED, record_id="other-family", father_name="Murad")
+    index = _index(background, *COMMUNITY, captors, other_family)
+    found = {c.record_id: c for c in index.candidates(SOUGHT, top=50)}
+    first, second = found["captors"], found["other-family"]
+    assert (first.reading, second.reading) == ("renamed", "renamed")
+    assert first.explanation["father_name"]["level"] == "disagree"
+    assert second.explanation["father_name"]["level"] == "disagree, community name"
+    assert first.score > second.score + 2.0
+    # Read under the birth name, a disagreement is a slip, whichever name it is: the same weight.
+    namesake = dict(SOUGHT, place_of_origin="Kocho", birth_year="2005")
+    for k in ("age_at_separation", "separation_date", "separation_place"):
+        namesake.pop(k)
+    slips = [dict(namesake, record_id=f"slip-{name}", father_name=name)
+             for name in ("Abdullah", "Murad")]  # fmt: skip
+    index = _index(background, *COMMUNITY, *slips)
+    found = {c.record_id: c for c in index.candidates(SOUGHT, top=50)}
+    assert found["slip-Abdullah"].reading == found["slip-Murad"].reading == "birth name"
+    weights = {found[f"slip-{name}"].explanation["father_name"]["weight"]
+               for name in ("Abdullah", "Murad")}  # fmt: skip
+    assert len(weights) == 1
+
+
 def test_age_at_separation_needs_the_date_of_separation():
     with pytest.raises(RequestError, match="separation_date"):
         check_request({"record_id": "q", "given_name": "Nadia", "age_at_separation": "9"})

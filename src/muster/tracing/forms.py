@@ -89,6 +89,7 @@ LEVELS = {
     "agree": _("agree"),
     "close": _("close spelling"),
     "disagree": _("differ"),
+    "disagree, community name": _("differ: a name of the same community (another family's)"),
     "missing": _("not known on one side"),
     "same": _("same year"),
     "1 year": _("1 year apart"),

@@ -18,7 +18,12 @@ says.  Nothing is learnt from labelled pairs::
     P(levels | match) = p_birth_name * prod m_birth(level) + (1 - p_birth_name) * prod m_renamed(level)
     P(levels | not a match) = prod u(level)
 
-A missing value on either side is no evidence (factor 1).  Names are compared with the
+A registered name that disagrees with the request's is read by where it comes from: a renamed
+person bears the birth names kept or the captors' names, so for a request from Sinjar a name
+of the community (far more common among the registered from Sinjar than among all) that is not
+the family's is another family's, and weighs against the renamed reading as a slip would
+(level ``disagree, community name``); a captors' name does not.  Under the birth name either is
+a slip alike.  A missing value on either side is no evidence (factor 1).  Names are compared with the
 identity library's levels (``exact``, ``transliteration``, ``arabic_script_equivalent`` count
 as agreeing; ``typo`` as close), so a Kurmanji request (Xelef, Şîrîn, Cîhan) meets a Latin or
 Arabic-script registration (Khalaf, شيرين, جيهان).  The request's given name is also compared

@@ -20,15 +20,19 @@ from muster.tracing.matching.records import (
     check_request,
 )
 from muster.tracing.matching.weights import (
+    ANOTHER_FAMILY,
     BLOCK_CAP,
+    COMMUNITY_NAME,
     CONFIDENT_SCORE,
     MIN_COMMUNITY,
+    MIN_COMMUNITY_NAME,
     NAME_FIELDS,
     P_BIRTH_NAME,
     SCORED_CANDIDATES,
     U_CLOSE,
     U_FLOOR,
     YEAR_BUCKETS,
+    _bits,
     _label,
     _m,
     _u,
@@ -65,6 +69,9 @@ class TracingIndex(Claims):
         # values, each counted over the registry's years once (until the next registration).
         self._year_chance: dict[tuple[float, float], tuple[float, ...]] = {}
         self._sex: Counter[str] = Counter()
+        # Per name field, the skeletons of the community's names (see ANOTHER_FAMILY): found
+        # once from the frequencies, until the next registration.
+        self._community: list[set[str]] | None = None
         self._strings: dict[str, str] = {}
         self._pos: dict[str, int] = {}  # record_id -> its latest position
         for record in records:
@@ -105,6 +112,7 @@ class TracingIndex(Claims):
             self._years[person.born] += 1
             self._year_chance.clear()
         self._sex[person.sex] += 1
+        self._community = None
         for key in _block_keys(person):
             self._blocks[key].append(pos)
 
@@ -203,7 +211,18 @@ class TracingIndex(Claims):
                     agree = max(agree, self._tf[i][k] / n)
                     if community:
                         agree = max(agree, self._tf_sinjar[i][k] / self._n_sinjar)
-            u[field] = (agree, U_CLOSE, max(0.05, 1.0 - agree - U_CLOSE))
+            disagree = max(0.05, 1.0 - agree - U_CLOSE)
+            if community:
+                # Split by the registered name (ANOTHER_FAMILY): a community name other than
+                # this one, or another name, by chance among the registered from Sinjar.
+                names = self._community_names()[i]
+                mass = sum(self._tf_sinjar[i][k] for k in names) / self._n_sinjar
+                if (key.skeleton or key.key1) in names:
+                    mass -= agree
+                family = min(max(0.01, mass), disagree - 0.01)
+                u[field] = (agree, U_CLOSE, max(0.04, disagree - family), family)
+            else:
+                u[field] = (agree, U_CLOSE, disagree)
         if q.person.place.folded:
             same = max(U_FLOOR, self._place_tf[_place_key(q.person)] / n)
             district = 0.0
@@ -216,6 +235,19 @@ class TracingIndex(Claims):
             share = max(0.05, self._sex[q.person.sex] / n)
             u["sex"] = (share, max(0.05, 1.0 - share))
         return u
+
+    def _community_names(self) -> list[set[str]]:
+        """Per name field, the skeletons of the community's names: at least
+        :data:`COMMUNITY_NAME` times as common among the registered from Sinjar as among all the
+        registered, and borne by :data:`MIN_COMMUNITY_NAME` of them or more."""
+        if self._community is None:
+            n, within = max(1, len(self._people)), max(1, self._n_sinjar)
+            self._community = [
+                {k for k, c in tfs.items()
+                 if c >= MIN_COMMUNITY_NAME and c * n >= COMMUNITY_NAME * tf[k] * within}
+                for tf, tfs in zip(self._tf, self._tf_sinjar, strict=True)
+            ]  # fmt: skip
+        return self._community
 
     def _year_u(self, centre: float, slack: float) -> tuple[float, ...]:
         """u-probabilities of the year's levels for a request's (centre, slack)."""
@@ -231,7 +263,7 @@ class TracingIndex(Claims):
             self._year_chance[(centre, slack)] = cached
         return cached
 
-    def _levels(self, q: _Query, p: _Person) -> dict[str, int]:
+    def _levels(self, q: _Query, p: _Person, u: Mapping[str, tuple[float, ...]]) -> dict[str, int]:
         qn, pn, alts = q.person.names, p.names, q.alts
         levels = {"given_name": max(_name_level(qn[0], pn[0]), _name_level(qn[0], pn[5]))}
         if alts[0] is not None:
@@ -243,6 +275,15 @@ class TracingIndex(Claims):
             levels[field] = _name_level(qn[i], pn[i])
             if alts[i] is not None:
                 levels[field] = max(levels[field], _name_level(alts[i], pn[i]))
+        if q.person.place_id:
+            # A disagreeing name of the community is another family's (ANOTHER_FAMILY), where
+            # the request's chance agreement is split so (a request from Sinjar).
+            community = self._community_names()
+            for i, field in enumerate(NAME_FIELDS):
+                if levels[field] == 0 and len(u.get(field, ())) == 4:
+                    key = pn[i]
+                    if (key.skeleton or key.key1) in community[i]:
+                        levels[field] = ANOTHER_FAMILY
         levels["place"] = _place_level(q.person, p)
         levels["year"] = _year_bucket(q, p.born)
         sex = q.person.sex
@@ -252,15 +293,14 @@ class TracingIndex(Claims):
     def _score(
         self, q: _Query, p: _Person, u: Mapping[str, tuple[float, ...]]
     ) -> tuple[float, str, dict[str, int]]:
-        levels = self._levels(q, p)
+        levels = self._levels(q, p, u)
         birth = renamed = 0.0  # log2 P(levels | match, state) - log2 P(levels | not a match)
         for field, level in levels.items():
             if level < 0 or field not in u:
                 continue
-            mb, mr = _m(field, level)
-            chance = math.log2(_u(u[field], field, level))
-            birth += math.log2(mb) - chance
-            renamed += math.log2(mr) - chance
+            b, r = _bits(field, level, u[field])
+            birth += b
+            renamed += r
         a = math.log2(P_BIRTH_NAME) + birth
         b = math.log2(1.0 - P_BIRTH_NAME) + renamed
         top = max(a, b)
@@ -281,7 +321,7 @@ class TracingIndex(Claims):
         for field, level in levels.items():
             weight = 0.0
             if level >= 0 and field in u:
-                mb, mr = _m(field, level)
+                mb, mr = _m(field, level, u[field])
                 m = mb if reading == "birth name" else mr
                 weight = math.log2(m) - math.log2(_u(u[field], field, level))
             if field == "place":
