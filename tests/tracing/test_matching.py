@@ -360,3 +360,21 @@ def test_the_years_chance_agreement_follows_new_registrations(background):
         index.add(dict(RENAMED, record_id=f"late-{n}", birth_year="2009"))
     after = index._year_u(2007.5, 0.5)
     assert after[0] > before[0]  # "same year" is now more common by chance
+
+
+def test_when_more_registrations_tie_than_are_scored_the_earliest_registered_are_kept(
+    monkeypatch,
+):
+    """Retrieval keeps at most SCORED_CANDIDATES registrations; among registrations that tie on
+    the keys they share with a request, the earliest registered are kept and ranked first, so
+    that the same request against the same registry gets the same candidates in every process
+    (the order in which key blocks are met follows string hashing, which differs per process)."""
+    from muster.tracing.matching import index as index_module
+
+    twins = [dict(NAMESAKE, record_id=f"r{i:02d}") for i in range(30)]
+    index = TracingIndex(twins)
+    request = dict(SOUGHT, given_name="Nadia", father_name="Ahmed", family_name="al-Jubouri")
+    everyone = _ranked(index, request, top=30)
+    assert sorted(everyone) == [t["record_id"] for t in twins]  # all retrieved, all tie
+    monkeypatch.setattr(index_module, "SCORED_CANDIDATES", 5)
+    assert _ranked(index, request) == ["r00", "r01", "r02", "r03", "r04"]
