@@ -11,6 +11,7 @@ from muster.api.serializers import (
     StrictSerializer,
 )
 from muster.custody.models import Facility, ManifestLine, Movement
+from muster.custody.services import FACILITY_FIELDS
 
 
 class FacilitySerializer(serializers.ModelSerializer):
@@ -19,19 +20,7 @@ class FacilitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Facility
-        fields = [
-            "id",
-            "name",
-            "name_ar",
-            "name_ckb",
-            "kind",
-            "capacity",
-            "location_name",
-            "pcode",
-            "is_active",
-            "population",
-            "expected",
-        ]
+        fields = ["id", *FACILITY_FIELDS, "population", "expected"]
         read_only_fields = fields
 
     def get_population(self, facility) -> int:
