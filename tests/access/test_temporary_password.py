@@ -158,7 +158,9 @@ def test_with_a_temporary_password_the_user_reaches_only_the_password_page_until
     assert api.status_code == 403 and "password" in api.json()["detail"]
     page = client.get("/account/password/")
     assert page.status_code == 200
-    assert 'data-testid="password-change-required"' in page.content.decode()
+    html = page.content.decode()
+    assert 'data-testid="password-change-required"' in html
+    assert 'href="/people/"' not in html  # no menu of pages that would only send them back
 
     changed = client.post(
         "/account/password/",
@@ -167,6 +169,7 @@ def test_with_a_temporary_password_the_user_reaches_only_the_password_page_until
     assert changed.status_code == 302
     assert not TemporaryPassword.objects.filter(user=amal).exists()
     assert client.get("/").status_code == 200
+    assert 'href="/people/"' in client.get("/account/password/").content.decode()
 
 
 def test_no_api_token_is_issued_against_a_temporary_password(admin, amal):
