@@ -34,8 +34,6 @@ from muster.tracing.matching.weights import (
     YEAR_BUCKETS,
     _bits,
     _label,
-    _m,
-    _u,
 )
 from muster.tracing.places import SINJAR
 
@@ -69,9 +67,10 @@ class TracingIndex(Claims):
         # values, each counted over the registry's years once (until the next registration).
         self._year_chance: dict[tuple[float, float], tuple[float, ...]] = {}
         self._sex: Counter[str] = Counter()
-        # Per name field, the skeletons of the community's names (see ANOTHER_FAMILY): found
-        # once from the frequencies, until the next registration.
-        self._community: list[set[str]] | None = None
+        # Per name field, the skeletons of the community's names (see ANOTHER_FAMILY) and how
+        # many of the registered from Sinjar bear one: found once from the frequencies, until
+        # the next registration.
+        self._community: list[tuple[set[str], int]] | None = None
         self._strings: dict[str, str] = {}
         self._pos: dict[str, int] = {}  # record_id -> its latest position
         for record in records:
@@ -215,8 +214,8 @@ class TracingIndex(Claims):
             if community:
                 # Split by the registered name (ANOTHER_FAMILY): a community name other than
                 # this one, or another name, by chance among the registered from Sinjar.
-                names = self._community_names()[i]
-                mass = sum(self._tf_sinjar[i][k] for k in names) / self._n_sinjar
+                names, bearers = self._community_names()[i]
+                mass = bearers / self._n_sinjar
                 if (key.skeleton or key.key1) in names:
                     mass -= agree
                 family = min(max(0.01, mass), disagree - 0.01)
@@ -236,17 +235,18 @@ class TracingIndex(Claims):
             u["sex"] = (share, max(0.05, 1.0 - share))
         return u
 
-    def _community_names(self) -> list[set[str]]:
-        """Per name field, the skeletons of the community's names: at least
+    def _community_names(self) -> list[tuple[set[str], int]]:
+        """Per name field, the skeletons of the community's names (at least
         :data:`COMMUNITY_NAME` times as common among the registered from Sinjar as among all the
-        registered, and borne by :data:`MIN_COMMUNITY_NAME` of them or more."""
+        registered, and borne by :data:`MIN_COMMUNITY_NAME` of them or more) and how many of the
+        registered from Sinjar bear one of them (the chance of such a name, counted once)."""
         if self._community is None:
             n, within = max(1, len(self._people)), max(1, self._n_sinjar)
-            self._community = [
-                {k for k, c in tfs.items()
-                 if c >= MIN_COMMUNITY_NAME and c * n >= COMMUNITY_NAME * tf[k] * within}
-                for tf, tfs in zip(self._tf, self._tf_sinjar, strict=True)
-            ]  # fmt: skip
+            self._community = []
+            for tf, tfs in zip(self._tf, self._tf_sinjar, strict=True):
+                names = {k for k, c in tfs.items()
+                         if c >= MIN_COMMUNITY_NAME and c * n >= COMMUNITY_NAME * tf[k] * within}  # fmt: skip
+                self._community.append((names, sum(tfs[k] for k in names)))
         return self._community
 
     def _year_u(self, centre: float, slack: float) -> tuple[float, ...]:
@@ -282,7 +282,7 @@ class TracingIndex(Claims):
             for i, field in enumerate(NAME_FIELDS):
                 if levels[field] == 0 and len(u.get(field, ())) == 4:
                     key = pn[i]
-                    if (key.skeleton or key.key1) in community[i]:
+                    if (key.skeleton or key.key1) in community[i][0]:
                         levels[field] = ANOTHER_FAMILY
         levels["place"] = _place_level(q.person, p)
         levels["year"] = _year_bucket(q, p.born)
@@ -321,9 +321,7 @@ class TracingIndex(Claims):
         for field, level in levels.items():
             weight = 0.0
             if level >= 0 and field in u:
-                mb, mr = _m(field, level, u[field])
-                m = mb if reading == "birth name" else mr
-                weight = math.log2(m) - math.log2(_u(u[field], field, level))
+                weight = _bits(field, level, u[field])[reading != "birth name"]
             if field == "place":
                 a, b = q.place_text, shown["place_of_origin"]
             elif field == "year":
