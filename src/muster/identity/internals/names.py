@@ -581,8 +581,7 @@ def _latin_word(word: str) -> str:
         return latin
     # The ال is the article ("al-Obaidi"), unless the spelling already says it as part of the
     # name (الياس: Elias, not "al-Elias").
-    with_article, without = (skeleton_of_key(_arabic_letters(a)) for a in (folded, base))
-    own = normalise_name(latin).skeleton == with_article != without
+    own = _says_article(normalise_name(latin).skeleton, folded, base)
     return latin if own else f"al-{latin}"
 
 
@@ -627,8 +626,14 @@ def _with_own_article(key: NameKey) -> str:
     canon = key.canon
     if not canon or canon.startswith("ال") or not key.skeleton:
         return canon
-    own, with_article = (skeleton_of_key(_arabic_letters(c)) for c in (canon, "ال" + canon))
-    return "ال" + canon if key.skeleton == with_article != own else canon
+    return "ال" + canon if _says_article(key.skeleton, "ال" + canon, canon) else canon
+
+
+def _says_article(latin_skeleton: str, with_article: str, without: str) -> bool:
+    """Does a Latin spelling (its consonant skeleton) say an Arabic name's leading ال as part of
+    the name: the skeleton of the name read with it, and not of the name without it?"""
+    own, whole = (skeleton_of_key(_arabic_letters(a)) for a in (without, with_article))
+    return latin_skeleton == whole != own
 
 
 # Names beginning with the alef of a derived verbal noun (hamzat al-wasl) are written without a
