@@ -18,7 +18,7 @@ _ROLES = (
 
 def _password(args, prompt: str) -> str:
     """The password from --password-stdin, else MUSTER_PASSWORD, else a prompt (never argv)."""
-    if getattr(args, "password", None) is not None:
+    if args.password is not None:
         # On the command line it shows in the process list and the shell history.
         raise CommandError(
             "--password is no longer accepted: set MUSTER_PASSWORD, use --password-stdin, "
@@ -37,6 +37,18 @@ def _password(args, prompt: str) -> str:
             )
         password = getpass.getpass(prompt)
     return password
+
+
+def _password_options(p) -> None:
+    """--password-stdin, and a hidden --password refused by :func:`_password` with a pointer to
+    the others (argparse would echo an unknown option's value, the password, in its error)."""
+    p.add_argument("--password", help=argparse.SUPPRESS)
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input (else MUSTER_PASSWORD, "
+        "else a prompt)",
+    )
 
 
 def cmd_createuser(args) -> int:
@@ -168,13 +180,7 @@ def add_access_parsers(sub) -> None:
         description=f"Create a user. Roles: {_ROLES}.",
     )
     p.add_argument("username")
-    p.add_argument("--password", help=argparse.SUPPRESS)  # refused with a pointer to the others
-    p.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read the password from the first line of standard input (else MUSTER_PASSWORD, "
-        "else a prompt)",
-    )
+    _password_options(p)
     p.add_argument("--role", action="append", help="a role to grant (repeatable)")
     p.add_argument(
         "--facility", action="append", help="limit the roles to this facility (repeatable)"
@@ -244,11 +250,7 @@ def add_access_parsers(sub) -> None:
         "of standard input with --password-stdin, else from MUSTER_PASSWORD, else at a prompt.",
     )
     p.add_argument("username", metavar="USER", help="the user's username")
-    p.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read the password from the first line of standard input",
-    )
+    _password_options(p)
     p.set_defaults(func=cmd_set_password, django=True)
 
     p = sub.add_parser(
