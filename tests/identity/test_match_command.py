@@ -85,6 +85,14 @@ def test_duplicate_record_ids_are_one_line(tmp_path: Path) -> None:
     assert "row 3, column record_id" in line and "appears twice" in line
 
 
+def test_a_file_without_a_header_row_names_its_first_line(tmp_path: Path) -> None:
+    # A list saved without its header: the first data row is shown, not called "missing".
+    path = write(tmp_path, "bare.csv", [ROWS[0], ROWS[1]])
+    line = _one_error_line(run(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]))
+    assert "row 1" in line and "names no known column" in line and "'r1'" in line
+    assert "record_id" in line and not (tmp_path / "o.csv").exists()
+
+
 @pytest.mark.parametrize("rows", [0, 1])
 def test_no_record_or_one_record_is_a_correct_result(tmp_path: Path, rows: int) -> None:
     path = write(tmp_path, "few.csv", [HEADER, *ROWS[:rows]])

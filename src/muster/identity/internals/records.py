@@ -128,6 +128,12 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
+def _shown(header: list[str], most: int = 5) -> str:
+    """The first few cells of a first line, for an error message (a data row can be long)."""
+    cells = [repr(h[:40]) for h in header[:most]]
+    return ", ".join(cells) + (", …" if len(header) > most else "")
+
+
 def read_person_csv(path: str | Path) -> list[Record]:
     """Read a person-record CSV (DESIGN.md layout); raise PersonCsvError naming row and column.
 
@@ -163,8 +169,8 @@ def read_person_csv(path: str | Path) -> list[Record]:
                 raise PersonCsvError(
                     1,
                     None,
-                    "missing header row; the first line must name the columns "
-                    f"({', '.join(PERSON_COLUMNS)})",
+                    f"the first line names no known column ({_shown(header)}); it must be a "
+                    f"header row naming the columns ({', '.join(PERSON_COLUMNS)})",
                 )
             raise PersonCsvError(1, "record_id", "header has no record_id column")
         for h in header:
