@@ -282,6 +282,15 @@ def test_a_latin_name_is_shown_in_arabic_with_its_first_hamza_and_its_own_articl
     ]
     assert transliterate("Abu Ahmad") == "أبو أحمد"
     assert transliterate("al-Asadi", "family") == "الأسدي"
+    # A hamza with a long a is a madda: Aya, Adam and Amna are آية, آدم and آمنة; Amal (short a)
+    # stays أمل, and Amina أمينة.
+    assert [transliterate(n) for n in ("Aya", "Adam", "Amna", "Amal", "Amina")] == [
+        "آية",
+        "آدم",
+        "آمنة",
+        "أمل",
+        "أمينة",
+    ]
     # A derived verbal noun begins with an alef that takes no hamza (hamzat al-wasl).
     assert [transliterate(n) for n in ("Intisar", "Ibtisam")] == ["انتصار", "ابتسام"]
     # A name whose ال is its own (الياس Elias, الهام Ilham) is not shown without it: the table
@@ -298,7 +307,8 @@ def test_a_latin_name_is_shown_in_arabic_with_its_first_hamza_and_its_own_articl
     assert transliterate("Muadh Bilal bin Ali") == "معاذ بلال بن علي"
     assert transliterate("Ibn Ali") == "ابن علي"
     assert transliterate("بلال بن علي") == "Bilal bin Ali"
-    for name in ("Ahmad", "Ibrahim", "Elias", "Ilham", "Intisar"):
+    assert transliterate("Mohamed Ould Cheikh").split()[:2] == ["محمد", "ولد"]
+    for name in ("Ahmad", "Ibrahim", "Elias", "Ilham", "Intisar", "Aya", "Adam"):
         assert normalise_name(transliterate(name)).canon == normalise_name(name).canon
 
 

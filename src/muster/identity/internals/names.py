@@ -563,9 +563,10 @@ def _spelled_out(folded: str) -> str:
     return f"al-{out}" if article else out
 
 
-# "Son of" and "daughter of" in a name (Bilal bin Ali), each way; not names of their own.
+# "Son of" and "daughter of" in a name (Bilal bin Ali), each way; not names of their own. The
+# Mauritanian "Ould" (ولد, son of) goes one way: Arabic ولد alone is also a word of a name.
 _LATIN_OF_PARTICLE = {"بن": "bin", "ابن": "ibn", "بنت": "bint"}
-_ARABIC_OF_PARTICLE = {"bin": "بن", "ben": "بن", "ibn": "ابن", "bint": "بنت"}
+_ARABIC_OF_PARTICLE = {"bin": "بن", "ben": "بن", "ibn": "ابن", "bint": "بنت", "ould": "ولد"}
 
 
 def _latin_word(word: str) -> str:
@@ -642,11 +643,19 @@ def _says_article(latin_skeleton: str, with_article: str, without: str) -> bool:
 _WASL = re.compile("^ا.ت|^است")
 
 
+# Names written with a madda (a hamza and a long a) on the first alef, by their folded canon: the
+# Latin says "a" for both, so the common ones are listed (Amal أمل has a short a; Amaal is آمال).
+_MADDA = frozenset({"ايه", "ايات", "ادم", "امنه", "اسيا", "اسيه", "امال"})
+
+
 def _initial_hamza(canon: str, latin: str) -> str:
     """The hamza the folding took off a first alef, from the Latin vowel: Ahmad أحمد, Usama أسامة,
-    Ibrahim إبراهيم (a madda is not told apart: Aya is shown أية). Not on a name's own ال."""
+    Ibrahim إبراهيم; a madda on the few common names that have one (Aya آية, Adam آدم, Amna
+    آمنة). Not on a name's own ال."""
     if len(canon) < 2 or not canon.startswith("ا") or canon.startswith("ال"):
         return canon
+    if canon in _MADDA and latin[:1] in "aeiou":
+        return "آ" + canon[1:]
     if _WASL.match(canon) or canon in ("ابن", "ابنة") or latin[:1] not in "aeiou":
         return canon
     return ("إ" if latin[0] in "ei" else "أ") + canon[1:]
