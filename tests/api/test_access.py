@@ -152,11 +152,13 @@ def test_facilities_are_managed_only_by_administrators(api_as):
     assert response.json()["capacity"] == 3500
     response = admin.patch(f"/api/facilities/{facility_id}/", {"name_ckb": "کەمپی ڕۆژ"})
     assert response.json()["name_ckb"] == "کەمپی ڕۆژ"
+    response = admin.patch(f"/api/facilities/{facility_id}/", {"name_kmr": "Kampa Rojê"})
+    assert response.json()["name_kmr"] == "Kampa Rojê"
     assert admin.post("/api/facilities/", body).json() == {
         "name": ["a facility named 'Roj Camp' exists"],
         "codes": {"name": ["facility_name_taken"]},
     }
-    assert AuditEvent.objects.filter(action__in=["facility.create", "facility.update"]).count() == 3
+    assert AuditEvent.objects.filter(action__in=["facility.create", "facility.update"]).count() == 4
 
 
 # ------------------------------------------------------------------ facility scope

@@ -380,6 +380,20 @@ def test_the_arabic_dashboard_and_pdf_page_name_facilities_in_arabic(
     client.cookies["django_language"] = "kmr"
     html = client.get(reverse("dashboard")).content.decode()
     assert "Al-Hol Camp" in [r[0] for r in chart_rows(html, "capacity")]
+
+
+def test_the_kurmanji_pages_name_a_facility_in_kurmanji(operation, facilities, make_user, login):
+    camp = facilities["camp"]
+    camp.name_ar, camp.name_ckb, camp.name_kmr = "مخيم الهول", "کەمپی هەول", "Kampa Holê"
+    camp.save(update_fields=["name_ar", "name_ckb", "name_kmr"])
+    client = login(make_user("coordinator"))
+    client.cookies["django_language"] = "kmr"
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Kampa Holê" in [r[0] for r in chart_rows(html, "capacity")]
+    home = client.get(reverse("home")).content.decode()
+    assert "Kampa Holê" in home and "Al-Hol Camp" not in home and "کەمپی هەول" not in home
+    client.cookies["django_language"] = "ckb"
+    assert "کەمپی هەول" in client.get(reverse("home")).content.decode()
     client.cookies["django_language"] = "en"
     html = client.get(reverse("dashboard")).content.decode()
     assert "Al-Hol Camp" in [r[0] for r in chart_rows(html, "capacity")]

@@ -1,12 +1,13 @@
 """Text for right-to-left pages: a value of the other direction set apart so it keeps its order."""
 
+from collections.abc import Mapping
+
 from django.utils.translation import get_language, get_language_bidi
 
-# The languages whose readers get a place's Arabic name where it has one. Not Sorani: the Arabic
-# name is Arabic words (مخيم, not کەمپ); Sorani readers get the facility's Sorani name (کەمپی
-# هەول), or the name as registered when it has none.
-ARABIC_NAME_LANGUAGES = ("ar",)
-SORANI_NAME_LANGUAGES = ("ckb",)
+# The field holding a place's name as the readers of a language write it, by language: Arabic
+# readers get "مخيم الهول", Sorani readers "کەمپی هەول" (not the Arabic name: Arabic words),
+# Kurmanji readers "Kampa Holê"; a place without that name is shown by its name as registered.
+LOCAL_NAME_FIELDS = {"ar": "name_ar", "ckb": "name_ckb", "kmr": "name_kmr"}
 
 FSI, PDI = "\u2068", "\u2069"  # first-strong isolate ... pop directional isolate (Unicode bidi)
 
@@ -21,13 +22,16 @@ def isolate(value: object) -> str:
     return f"{FSI}{text}{PDI}"
 
 
-def local_name(name: str, name_ar: str, name_ckb: str = "") -> str:
-    """A place's name for the reader: its Arabic name in the Arabic UI, its Sorani name in the
-    Sorani UI, when it has one; else the name as registered (one rule for every page, chart and
-    printout)."""
-    language = (get_language() or "").split("-")[0]
-    if name_ar and language in ARABIC_NAME_LANGUAGES:
-        return name_ar
-    if name_ckb and language in SORANI_NAME_LANGUAGES:
-        return name_ckb
-    return name
+def local_name(place: object) -> str:
+    """A place's name for the reader (a model instance or a dict with ``name`` and the fields of
+    :data:`LOCAL_NAME_FIELDS`): its name in the reader's language when it has one, else the name as
+    registered (one rule for every page, chart and printout)."""
+    if isinstance(place, Mapping):
+        get = place.get
+    else:
+
+        def get(key: str, default: str = "") -> object:
+            return getattr(place, key, default)
+
+    field = LOCAL_NAME_FIELDS.get((get_language() or "").split("-")[0])
+    return str((get(field, "") if field else "") or get("name", "") or "")

@@ -32,6 +32,8 @@ class Facility(models.Model):
     name_ar = models.CharField(_("Name in Arabic"), max_length=200, blank=True)
     # The name as Sorani Kurdish readers write it ("کەمپی هەول"), shown in the Sorani UI when given.
     name_ckb = models.CharField(_("Name in Kurdish (Sorani)"), max_length=200, blank=True)
+    # The name as Kurmanji readers write it ("Kampa Holê"), shown in the Kurmanji UI when given.
+    name_kmr = models.CharField(_("Name in Kurdish (Kurmanji)"), max_length=200, blank=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     capacity = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("Places; empty means no fixed limit")
@@ -52,9 +54,9 @@ class Facility(models.Model):
 
     @property
     def display_name(self) -> str:
-        """The name in the user's language: the Arabic (Sorani) name in the Arabic (Sorani) UI, when
+        """The name in the user's language: the Arabic, Sorani or Kurmanji name in that UI, when
         there is one."""
-        return local_name(self.name, self.name_ar, self.name_ckb)
+        return local_name(self)
 
 
 class FacilityVersion(models.Model):

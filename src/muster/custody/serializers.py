@@ -34,6 +34,7 @@ class FacilityInputSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200)
     name_ar = serializers.CharField(required=False, allow_blank=True, max_length=200)
     name_ckb = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    name_kmr = serializers.CharField(required=False, allow_blank=True, max_length=200)
     kind = serializers.ChoiceField(choices=Facility.Kind.choices)
     capacity = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=10_000_000

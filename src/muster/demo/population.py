@@ -44,6 +44,19 @@ FACILITY_NAMES_CKB = {
     "Derik holding facility": "بنکەی دەستبەسەرکردنی دێریک",
 }
 
+FACILITY_NAMES_KMR = {
+    "Reception point 1 (Baghouz)": "Xala pêşwaziyê 1 (Baxoz)",
+    "Reception point 2 (Al-Marashida)": "Xala pêşwaziyê 2 (Meraşîde)",
+    "Reception point 3 (Al-Sousa)": "Xala pêşwaziyê 3 (Sûse)",
+    "Al-Omar screening site": "Cihê pişkinînê yê Omer",
+    "Al-Hol camp": "Kampa Holê",
+    "Areesha camp": "Kampa Erîşe",
+    "Roj family camp": "Kampa malbatan a Rojê",
+    "Hasakah central holding facility": "Navenda girtinê ya navendî ya Hesekê",
+    "Al-Shaddadi holding facility": "Navenda girtinê ya Şeddadê",
+    "Derik holding facility": "Navenda girtinê ya Dêrikê",
+}
+
 
 def _load_facilities(scenario) -> dict[str, Facility]:
     out = {}
@@ -53,6 +66,7 @@ def _load_facilities(scenario) -> dict[str, Facility]:
             defaults=dict(
                 name_ar=FACILITY_NAMES_AR.get(spec.name, ""),
                 name_ckb=FACILITY_NAMES_CKB.get(spec.name, ""),
+                name_kmr=FACILITY_NAMES_KMR.get(spec.name, ""),
                 kind=spec.kind,
                 capacity=spec.capacity,
                 pcode=spec.pcode,

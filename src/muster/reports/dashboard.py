@@ -118,7 +118,7 @@ def facility_rows(report: dict, facilities: list[Facility]) -> list[dict]:
         rows.append(
             {
                 **f,
-                "label": local_name(f["name"], f.get("name_ar") or "", f.get("name_ckb") or ""),
+                "label": local_name(f),
                 "governorate": governorate_of(f["pcode"]),
                 "over_capacity": over,
             }

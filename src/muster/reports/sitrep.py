@@ -38,6 +38,7 @@ def situation_report(arrivals_series: list[dict] | None = None) -> dict:
                 "name": f.name,
                 "name_ar": f.name_ar,
                 "name_ckb": f.name_ckb,
+                "name_kmr": f.name_kmr,
                 "kind": f.kind,
                 "pcode": f.pcode,
                 "population": pop,

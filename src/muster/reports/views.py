@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from muster.access.decorators import requires
 from muster.access.lookup import get_in_scope
+from muster.core.text import LOCAL_NAME_FIELDS
 from muster.custody.models import Facility, Movement, Placement
 from muster.departures.models import SITREP_KEYS
 from muster.people.models import Person
@@ -299,7 +300,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "filter_error": error,
         "charts": charts_for(dash),
         "all_facilities": Facility.objects.order_by("name").only(
-            "pk", "name", "name_ar", "name_ckb"
+            "pk", "name", *LOCAL_NAME_FIELDS.values()
         ),
         "generated_at": timezone.localtime(),
         "may_export": may_export_sitrep(request.user),

@@ -17,6 +17,7 @@ FACILITY_FIELDS = (
     "name",
     "name_ar",
     "name_ckb",
+    "name_kmr",
     "kind",
     "capacity",
     "location_name",
@@ -29,7 +30,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _clean_facility(facility: Facility) -> None:
-    for key in ("name", "name_ar", "name_ckb", "location_name", "pcode"):
+    for key in ("name", "name_ar", "name_ckb", "name_kmr", "location_name", "pcode"):
         if _CONTROL.search(getattr(facility, key) or ""):
             raise ValidationError(
                 {

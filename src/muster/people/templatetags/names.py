@@ -37,9 +37,4 @@ def country_options() -> list[tuple[str, str]]:
 @register.filter
 def place_name(place) -> str:
     """A facility (or a sitrep's facility row) by the name its reader reads (core.text.local_name)."""
-    get = (
-        place.get
-        if isinstance(place, dict)
-        else lambda key, default="": getattr(place, key, default)
-    )
-    return local_name(get("name", ""), get("name_ar", "") or "", get("name_ckb", "") or "")
+    return local_name(place)
