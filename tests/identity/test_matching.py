@@ -178,7 +178,7 @@ def test_a_record_added_again_unchanged_keeps_one_place_in_its_blocks() -> None:
     [
         ([HEADER, ROWS[0].replace("1984-03-12", "1985-13-02")], "row 2, column date_of_birth"),
         ([HEADER.replace("alias", "nickname"), ROWS[0]], "column nickname"),
-        ([ROWS[0], ROWS[1]], "missing header"),
+        ([ROWS[0], ROWS[1]], "names no known column"),
         ([HEADER, ROWS[0], ROWS[1].replace(",M,", ",X,")], "row 3, column sex"),
         ([HEADER, ROWS[0], "r9,camp,Omar"], "row 3"),
         ([HEADER, ROWS[0], ROWS[0]], "row 3, column record_id"),
@@ -253,9 +253,37 @@ def test_match_reports_bad_input_in_one_line_without_traceback(tmp_path: Path) -
     assert "Traceback" not in proc.stderr
     error_lines = [line for line in proc.stderr.splitlines() if "error" in line]
     assert error_lines == [
-        f"muster match: error: {path}: row 2, column date_of_birth: '1984-02-30' is not a date "
-        "(YYYY-MM-DD); use birth_year if only the year is known"
+        f"muster match: error: {path}: row 2, column date_of_birth: '1984-02-30' is not a date: "
+        "write YYYY-MM-DD (a year alone is read as the birth year; a date with the day or month "
+        "first, such as 03/05/1990, is ambiguous)"
     ]
+
+
+def test_dates_written_year_first_in_other_ways_are_read_as_those_dates(tmp_path: Path) -> None:
+    forms = {
+        "a": ("1984-03-12", "1984-03-12", ""),
+        "b": ("1984/3/12", "1984-03-12", ""),
+        "c": ("19840312", "1984-03-12", ""),  # FEBRL's form
+        "d": ("1984-03-12 00:00:00", "1984-03-12", ""),  # a spreadsheet's export
+        "e": ("1984", "", "1984"),  # a year alone is the year of birth
+        "f": ("1984-03", "", "1984"),
+    }
+    lines = ["record_id,given_name,family_name,date_of_birth"]
+    lines += [f"{k},Omar,al-Ani,{written}" for k, (written, _, _) in forms.items()]
+    path = write(tmp_path, "dates.csv", lines)
+    frame = read_person_frame(path)
+    rows = {r["record_id"]: r for r in read_person_csv(path)}
+    for i, (key, (_, dob, year)) in enumerate(forms.items()):
+        assert (rows[key]["date_of_birth"], rows[key]["birth_year"]) == (dob, year), key
+        assert (frame["date_of_birth"][i], frame["birth_year"][i]) == (dob, year), key
+    # Day or month first is ambiguous (3 May or 5 March): refused, naming the row and column.
+    bad = write(tmp_path, "dmy.csv", [lines[0], "x,Omar,al-Ani,03/05/1984"])
+    code = match_main(["match", "dedupe", str(bad), "--out", str(tmp_path / "o.csv")])
+    assert code == 2 and not (tmp_path / "o.csv").exists()
+    # A birth_year that contradicts a year-only date is an error, not a silent choice.
+    both = write(tmp_path, "both.csv", [lines[0] + ",birth_year", "x,Omar,al-Ani,1984,1985"])
+    with pytest.raises(ValueError, match="row 2, column birth_year: birth_year 1985 contradicts"):
+        read_person_frame(both)
 
 
 def test_match_missing_file_is_an_error_not_a_traceback(tmp_path: Path) -> None:

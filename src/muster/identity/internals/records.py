@@ -31,6 +31,17 @@ PERSON_ATTRIBUTES = (
 PERSON_COLUMNS = ("record_id", "source", *PERSON_ATTRIBUTES)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_RE = re.compile(r"^\d{4}$")
+# Other ways a list writes a date with the year first, read as that date: 1990-5-3, 1990/05/03,
+# 1990.05.03, 19900503 (FEBRL), and a spreadsheet's "1990-05-03 00:00:00" (the time is dropped).
+_YEAR_FIRST_RE = re.compile(
+    r"^(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|(\d{2})(\d{2}))(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+# A year alone, or a year and month, in the date column: the year of birth (no day to compare).
+_YEAR_ONLY_RE = re.compile(r"^(\d{4})(?:[-/.](\d{1,2}))?$")
+_NOT_A_DATE = (
+    "is not a date: write YYYY-MM-DD (a year alone is read as the birth year; a date with the "
+    "day or month first, such as 03/05/1990, is ambiguous)"
+)
 
 Record = dict[str, str]
 # The largest CSV read in one piece: a million records take about 120 MB and 3.5 GB of memory
@@ -54,6 +65,32 @@ class PersonCsvError(ValueError):
         super().__init__(f"{where}: {message}" if where else message)
 
 
+def read_date_of_birth(text: str) -> tuple[str, str] | None:
+    """A date of birth as written in a list, as (date_of_birth in YYYY-MM-DD, birth_year); a year
+    alone (or a year and month) gives ("", year). None for anything else: a date that does not
+    exist, or one written day or month first (03/05/1990 is 3 May or 5 March).
+
+    >>> read_date_of_birth("1990/5/3"), read_date_of_birth("1990"), read_date_of_birth("03/05/1990")
+    (('1990-05-03', '1990'), ('', '1990'), None)
+    """
+    match = _YEAR_ONLY_RE.match(text)
+    if match:
+        month = match.group(2)
+        return ("", match.group(1)) if month is None or 1 <= int(month) <= 12 else None
+    match = _YEAR_FIRST_RE.match(text)
+    if not match:
+        return None
+    year, month, day = (
+        match.group(1),
+        match.group(2) or match.group(4),
+        match.group(3) or match.group(5),
+    )
+    try:
+        return date(int(year), int(month), int(day)).isoformat(), year
+    except ValueError:
+        return None
+
+
 def check_record(record: Mapping[str, object], row: int | None = None) -> Record:
     """Return the record with every column present as a stripped string, or raise.
 
@@ -66,27 +103,21 @@ def check_record(record: Mapping[str, object], row: int | None = None) -> Record
     out = {c: ("" if record.get(c) is None else str(record.get(c)).strip()) for c in PERSON_COLUMNS}
     if not out["record_id"]:
         raise PersonCsvError(row, "record_id", "record_id is empty; every record needs one")
-    dob = out["date_of_birth"]
-    if dob:
-        ok = bool(_DATE_RE.match(dob))
-        if ok:
-            try:
-                date.fromisoformat(dob)
-            except ValueError:
-                ok = False
-        if not ok:
-            raise PersonCsvError(
-                row,
-                "date_of_birth",
-                f"'{dob}' is not a date (YYYY-MM-DD); use birth_year if only the year is known",
-            )
+    written = out["date_of_birth"]
+    read = read_date_of_birth(written) if written else ("", "")
+    if read is None:
+        raise PersonCsvError(row, "date_of_birth", f"'{written}' {_NOT_A_DATE}")
+    dob, dob_year = read
     year = out["birth_year"]
     if year and not _YEAR_RE.match(year):
         raise PersonCsvError(row, "birth_year", f"'{year}' is not a year (four digits, e.g. 1985)")
-    if year and dob and dob[:4] != year:
+    if year and dob_year and dob_year != year:
         raise PersonCsvError(
-            row, "birth_year", f"birth_year {year} contradicts date_of_birth {dob}"
+            row, "birth_year", f"birth_year {year} contradicts date_of_birth {written}"
         )
+    # A year alone in the date column is the birth year; a full date leaves birth_year as given
+    # (the date carries its year).
+    out["date_of_birth"], out["birth_year"] = dob, year or ("" if dob else dob_year)
     sex = out["sex"].upper()
     if sex not in ("", "M", "F"):
         raise PersonCsvError(row, "sex", f"'{out['sex']}' is not a sex (M, F or empty)")
@@ -244,10 +275,23 @@ def _read_fast(path: Path) -> pd.DataFrame | None:
     if (ids == "").any() or ids.duplicated().any():
         return None
     has_dob = dob != ""
+    other = has_dob & ~dob.str.match(_DATE_RE)
+    if other.any():  # dates written otherwise (1990/05/03, 1990): each read as check_record does
+        read = dob[other].map(read_date_of_birth)
+        if read.isna().any():
+            return None
+        read_year, given_year = read.str[1], year[other]
+        if ((given_year != "") & (given_year != read_year)).any():
+            return None  # a birth_year that contradicts the date: the row-by-row reader says so
+        dob, year = dob.copy(), year.copy()
+        dob[other] = read.str[0]
+        year[other] = given_year.where(dob[other] != "", read_year)
+        out["date_of_birth"], out["birth_year"] = dob, year
+        has_dob = dob != ""
     if has_dob.any():
         given = dob[has_dob]
         parsed = pd.to_datetime(given, format="%Y-%m-%d", errors="coerce")
-        if not given.str.match(_DATE_RE).all() or parsed.isna().any():
+        if parsed.isna().any():
             return None
     has_year = year != ""
     if not year[has_year].str.match(_YEAR_RE).all():
