@@ -259,7 +259,7 @@ def test_match_reports_bad_input_in_one_line_without_traceback(tmp_path: Path) -
     ]
 
 
-def test_dates_written_year_first_in_other_ways_are_read_as_those_dates(tmp_path: Path) -> None:
+def test_dates_written_year_first_and_sex_written_out_are_read(tmp_path: Path) -> None:
     forms = {
         "a": ("1984-03-12", "1984-03-12", ""),
         "b": ("1984/3/12", "1984-03-12", ""),
@@ -276,6 +276,10 @@ def test_dates_written_year_first_in_other_ways_are_read_as_those_dates(tmp_path
     for i, (key, (_, dob, year)) in enumerate(forms.items()):
         assert (rows[key]["date_of_birth"], rows[key]["birth_year"]) == (dob, year), key
         assert (frame["date_of_birth"][i], frame["birth_year"][i]) == (dob, year), key
+    # Sex written out, in English or Arabic, is read as M or F by both readers.
+    sexes = write(tmp_path, "sex.csv", ["record_id,sex", "a,Male", "b,أنثى", "c,f", "d,"])
+    assert list(read_person_frame(sexes)["sex"]) == ["M", "F", "F", ""]
+    assert [r["sex"] for r in read_person_csv(sexes)] == ["M", "F", "F", ""]
     # Day or month first is ambiguous (3 May or 5 March): refused, naming the row and column.
     bad = write(tmp_path, "dmy.csv", [lines[0], "x,Omar,al-Ani,03/05/1984"])
     code = match_main(["match", "dedupe", str(bad), "--out", str(tmp_path / "o.csv")])

@@ -38,6 +38,8 @@ _YEAR_FIRST_RE = re.compile(
 )
 # A year alone, or a year and month, in the date column: the year of birth (no day to compare).
 _YEAR_ONLY_RE = re.compile(r"^(\d{4})(?:[-/.](\d{1,2}))?$")
+# Sex written out, in English or Arabic, as lists write it.
+_SEX = {"MALE": "M", "FEMALE": "F", "ذكر": "M", "أنثى": "F", "انثى": "F"}
 _NOT_A_DATE = (
     "is not a date: write YYYY-MM-DD (a year alone is read as the birth year; a date with the "
     "day or month first, such as 03/05/1990, is ambiguous)"
@@ -118,7 +120,7 @@ def check_record(record: Mapping[str, object], row: int | None = None) -> Record
     # A year alone in the date column is the birth year; a full date leaves birth_year as given
     # (the date carries its year).
     out["date_of_birth"], out["birth_year"] = dob, year or ("" if dob else dob_year)
-    sex = out["sex"].upper()
+    sex = _SEX.get(out["sex"].upper(), out["sex"].upper())
     if sex not in ("", "M", "F"):
         raise PersonCsvError(row, "sex", f"'{out['sex']}' is not a sex (M, F or empty)")
     out["sex"] = sex
@@ -298,7 +300,7 @@ def _read_fast(path: Path) -> pd.DataFrame | None:
         return None
     if (has_year & has_dob & (dob.str[:4] != year)).any():
         return None
-    out["sex"] = out["sex"].str.upper()
+    out["sex"] = out["sex"].str.upper().replace(_SEX)
     if not out["sex"].isin(["", "M", "F"]).all():
         return None
     out["nationality"] = out["nationality"].str.upper()
