@@ -24,12 +24,12 @@ def add_match_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
     )
     sub = match.add_subparsers(dest="match_command", required=True)
 
-    def common(p: argparse.ArgumentParser, threshold: float) -> None:
+    def common(p: argparse.ArgumentParser, threshold: str) -> None:
         p.add_argument("--out", required=True, help="CSV file to write")
         p.add_argument(
             "--threshold",
             type=_probability,
-            default=threshold,
+            default=None,
             help=f"match probability to accept a pair (default {threshold})",
         )
         p.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
@@ -51,11 +51,18 @@ def add_match_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
 
     d = sub.add_parser("dedupe", help="group the records of one file into persons")
     d.add_argument("input", help="person-record CSV")
-    common(d, DEDUPE_THRESHOLD)
+    common(d, str(DEDUPE_THRESHOLD))
     lk = sub.add_parser("link", help="pairs of records, one from each file, that are one person")
     lk.add_argument("input_a", help="person-record CSV (e.g. the registry)")
     lk.add_argument("input_b", help="person-record CSV (e.g. a reference list)")
-    common(lk, LINK_THRESHOLD)
+    common(lk, f"{DEDUPE_THRESHOLD}; with --all-pairs {LINK_THRESHOLD}")
+    lk.add_argument(
+        "--all-pairs",
+        action="store_true",
+        help="every pair at or above the threshold, for people to look through; by default the "
+        "pairs are clustered as dedupe clusters a file, and a pair is written when its two "
+        "records are one person (a brother sharing every name but the given one is left out)",
+    )
     match.set_defaults(func=run_match)
     return match
 
@@ -113,8 +120,9 @@ def run_match(args: argparse.Namespace) -> int:
         model = Model.load(args.model) if getattr(args, "model", None) else None
         if args.match_command == "dedupe":
             records = _read(args.input, progress)
+            threshold = DEDUPE_THRESHOLD if args.threshold is None else args.threshold
             result = dedupe(
-                records, threshold=args.threshold, engine=args.engine, model=model,
+                records, threshold=threshold, engine=args.engine, model=model,
                 progress=progress,
             )  # fmt: skip
             _print_report(result.report, quiet)
@@ -130,6 +138,7 @@ def run_match(args: argparse.Namespace) -> int:
                 engine=args.engine,
                 model=model,
                 progress=progress,
+                cluster=not args.all_pairs,
             )
             _print_report(result.report, quiet)
             result.pairs.to_frame().to_csv(out, index=False)

@@ -37,8 +37,9 @@ Progress = Callable[[str], None]
 # development population, where F1 is flat over a stretch of thresholds (bench/RESULTS.md, "Figures behind the engine's constants"); the safer
 # end of the flat stretch, since a wrong merge costs more than a missed one.
 DEDUPE_THRESHOLD = 0.3
-# Linking lists returns pairs for people to look at, with no clustering to hold back a weak
-# pair: the probability at which deduplication without the guard was best.
+# Linking lists clusters the pairs as deduplication does (``link``) and so takes its threshold;
+# asked for every pair without clustering (``cluster=False``, pairs for people to look at, none
+# held back), the probability at which deduplication without the guard was best.
 LINK_THRESHOLD = 0.6
 # A candidate pair whose evidence is this strongly against (log2 odds, about 1:1000) is never
 # put in one cluster through other records: without it, pairs A-B and B-C joined records A and
@@ -429,20 +430,32 @@ def dedupe(
 def link(
     records_a: Sequence[Mapping[str, object]] | pd.DataFrame,
     records_b: Sequence[Mapping[str, object]] | pd.DataFrame,
-    threshold: float = LINK_THRESHOLD,
+    threshold: float | None = None,
     engine: str | Engine = "duckdb",
     model: Model | None = None,
     train: bool | None = None,
     progress: Progress | None = None,
     seed: int = 42,
+    cluster: bool = True,
 ) -> LinkResult:
     """Pairs of records, one from each list, that are the same person (screening a list).
+
+    The two lists are resolved together as ``dedupe`` resolves one (the same model, trained on
+    the pairs within each list as well as across, the same threshold and clustering), and a pair
+    of a record of A and one of B is given when its own pair was accepted and its two records
+    end in one person: a brother who shares every name but the given one is not linked beside
+    the person himself, a record that fits two persons alike is linked to neither, and a list
+    without lineage names is weighed with what the registry's own pairs teach.  ``cluster=False``
+    scores the pairs across the lists alone, with a model trained on them, and gives every pair at
+    or above ``threshold`` (default ``LINK_THRESHOLD``), for people to look through.
 
     >>> result = link(registry, authority_list, threshold=0.8)  # doctest: +SKIP
     >>> result.pairs.to_frame().head()  # doctest: +SKIP
     """
-    clock = _Clock(progress)
     fa, fb = _as_frame(records_a), _as_frame(records_b)
+    if cluster:
+        return _link_resolved(fa, fb, threshold, engine, model, train, progress, seed)
+    clock = _Clock(progress)
     eng = get_engine(engine) if isinstance(engine, str) else engine
     pa, pb = prepare(fa), prepare(fb)
     clock.lap("preparation", f"({len(pa):,} + {len(pb):,} records)")
@@ -453,11 +466,49 @@ def link(
         eng, pa, pb, gamma, arrays["train"], model, _training(model, train), seed
     )
     clock.lap("training")
-    accepted, weight = _score(arrays, gamma, fitted, threshold, fa, fb, pa, pb)
+    accepted, weight = _score(
+        arrays, gamma, fitted, LINK_THRESHOLD if threshold is None else threshold, fa, fb, pa, pb
+    )
     order = np.argsort(-accepted.match_probability, kind="stable")
     accepted = accepted.select(order)
     clock.lap("prediction")
     return LinkResult(accepted, fitted, len(weight), clock.timings, report)
+
+
+def _link_resolved(fa, fb, threshold, engine, model, train, progress, seed) -> LinkResult:
+    """``link`` by deduplicating both lists as one (record ids may repeat across them: the
+    records go in by position) and keeping the accepted pairs across whose ends are one person."""
+    na = len(fa)
+    both = pd.concat([fa, fb], ignore_index=True)
+    both["record_id"] = np.arange(len(both)).astype(str)
+    # Each list's sources stay its own: two records of one list are never of one source with a
+    # record of the other.
+    source = both["source"].fillna("").astype(str) if "source" in both else ""
+    both["source"] = np.where(np.arange(len(both)) < na, "A:", "B:") + source
+    result = dedupe(
+        both,
+        DEDUPE_THRESHOLD if threshold is None else threshold,
+        engine, model, train, progress, seed,
+    )  # fmt: skip
+    pairs = result.pairs
+    left, right = pairs.left_rows.astype(np.int64), pairs.right_rows.astype(np.int64)
+    person = np.array([result.clusters[i] for i in both["record_id"]], dtype=object)
+    keep = ((left < na) != (right < na)) & (person[left] == person[right])
+    a_rows = np.where(left < na, left, right)[keep]
+    b_rows = np.where(left < na, right, left)[keep] - na
+    accepted = ScoredPairs(
+        fa["record_id"].astype(str).to_numpy()[a_rows],
+        fb["record_id"].astype(str).to_numpy()[b_rows],
+        {k: v[keep] for k, v in pairs.levels.items()},
+        pairs.match_weight[keep],
+        pairs.match_probability[keep],
+        fa,
+        fb,
+        a_rows,
+        b_rows,
+    )
+    accepted = accepted.select(np.argsort(-accepted.match_probability, kind="stable"))
+    return LinkResult(accepted, result.model, result.candidate_pairs, result.timings, result.report)
 
 
 __all__ = ["DedupeResult", "LinkResult", "ScoredPairs", "dedupe", "link", "Record"]
