@@ -134,6 +134,8 @@ def name_level_code(a: NameKey, b: NameKey) -> int:
         return 3
     if other_schools_agree(a, b):
         return 2 if a.script != b.script else 1
+    if a.script != b.script and (read_as_turkish(a, b) or read_as_turkish(b, a)):
+        return 2
     if a.canon and b.canon:
         # The variant table knows both names, and they are different names.
         return 0
@@ -167,6 +169,18 @@ def other_schools_agree(a: NameKey, b: NameKey) -> bool:
     )
 
 
+def read_as_turkish(arabic: NameKey, latin: NameKey) -> bool:
+    """Whether an Arabic name with a letter that Turkish and Persian read otherwise (tha as s,
+    dhal, zah and dad as z, kha as h: its second skeleton) is, so read, the Latin spelling: ثامر
+    as Samer, خليل as Halil.  The variant table reads Samer as سامر; in a Turkish register it is
+    ثامر as often."""
+    return (
+        arabic.script == "arabic"
+        and arabic.skeleton2 != arabic.skeleton
+        and arabic.skeleton2 in (latin.skeleton, latin.skeleton2)
+    )
+
+
 def name_level_sql(col: str) -> str:
     """SQL for the level of name column ``col`` between aliases l and r (then ``close_levels``)."""
     f, k1, k2, c, c2, c3, s, s2, sc, b = (
@@ -181,6 +195,10 @@ def name_level_sql(col: str) -> str:
   WHEN (l.{c3} <> '' AND (l.{c3} = r.{c} OR l.{c3} = r.{c2} OR l.{c3} = r.{c3}))
     OR (r.{c3} <> '' AND (r.{c3} = l.{c} OR r.{c3} = l.{c2}))
     THEN CASE WHEN l.{sc} <> r.{sc} THEN 2 ELSE 1 END
+  WHEN l.{sc} <> r.{sc} AND (
+    (l.{sc} = 'arabic' AND l.{s2} <> l.{s} AND (l.{s2} = r.{s} OR l.{s2} = r.{s2}))
+    OR (r.{sc} = 'arabic' AND r.{s2} <> r.{s} AND (r.{s2} = l.{s} OR r.{s2} = l.{s2})))
+    THEN 2
   WHEN l.{c} <> '' AND r.{c} <> '' THEN 0
   WHEN l.{sc} <> r.{sc} AND (l.{s} = r.{s} OR l.{s2} = r.{s} OR l.{s} = r.{s2}
     OR l.{s2} = r.{s2}) THEN 2

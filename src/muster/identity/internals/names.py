@@ -159,15 +159,19 @@ _RULES_KEY2 = [(re.compile("c(?=[eiy])"), "s"), *_RULES]
 # as Russian transliteration writes it (Akhmadov = احمدوف), c for jim as Kurdish Latin writes
 # it (Ciwan = جوان).  Only a skeleton: the keys keep the common reading (Gamal = Jamal).
 # It also reads the German school, whose residents' offices write jim dsch, shin sch, kha ch
-# (as Turkish writes it h), ya j, waw v before a vowel and zay an s before a vowel (Dschamal, Chalid = Halid,
-# Jahja = Yahya, Vidad = Widad, Asisa = Aziza, Chadidscha = Hadica): among the true pairs of a
-# Turkish and a German register these were most of the given names read as different names.
+# (as Turkish writes it h), ya j, waw v (but for the Russian suffix -ov) and zay an s before a
+# vowel (Dschamal, Chalid = Halid, Jahja = Yahya, Vidad = Widad, Havla = Hawla, Asisa = Aziza,
+# Chadidscha = Hadica): among the true pairs of a Turkish and a German register these were
+# most of the given names read as different names.
+# v is waw (Havla = Hawla, Davud, Marvan), but for the Russian suffix -ov, -ova, -ev, -eva,
+# which Arabic script writes with feh (Akhmadov = احمدوف, Alieva = علييفا).
+_V_AS_WAW = "v(?<![oe]v(?=a?$))"
 _RULES_SKELETON2 = [
     (re.compile("dsch"), "dj"),
     (re.compile("t?sch"), "sh"),
     (re.compile("(?<!d)j"), "y"),
     (re.compile("ch"), "h"),
-    (re.compile("v(?=[aeiou])"), "w"),
+    (re.compile(_V_AS_WAW), "w"),
     (re.compile("(?<![a-z])s(?=[aeiou])|(?<=[aeiou])s(?=[aeiou])"), "z"),
     (re.compile("kh"), "h"),
     (re.compile("th"), "d"),
@@ -194,7 +198,7 @@ _RULES_OTHER_SCHOOLS: list[tuple[re.Pattern[str], str]] = [
         ("sch", "sh"),
         ("(?<![ksz])ch", "kh"),
         ("c(?![hk])", "J"),
-        ("v", "w"),
+        (_V_AS_WAW, "w"),
         ("(?<![a-z])s(?=[aeiou])|(?<=[aeiou])s(?=[aeiou])", "z"),
         ("J", "j"),
         ("C", "ch"),
@@ -325,6 +329,9 @@ def fold_latin(text: str) -> str:
     return " ".join(_LATIN_LETTERS_RE.sub("", text).split())
 
 
+_CONSONANT_RE = re.compile("[^aeiouyvw]")
+
+
 def _drop_particles(tokens: list[str], part: str) -> list[str]:
     out: list[str] = []
     for i, tok in enumerate(tokens):
@@ -342,7 +349,10 @@ def _drop_particles(tokens: list[str], part: str) -> list[str]:
             # "Albu Kamil" = "Al-Bu Kamil" = "Elbou Kamel" (آلبو, "the house of"): the article
             # went above when it stood alone, so it goes here too.
             out[0] = "bu"
-        elif first[:2] in ("al", "el") and len(first) >= 5:
+        elif first[:2] in ("al", "el") and len(first) >= 5 and _CONSONANT_RE.search(first[2:]):
+            # Not when no consonant would remain: Aliev, Alieva (علييف) and Alaui (علوي) begin
+            # with the name's own ayn and l, not an article; without it their broad key was empty
+            # and no blocking rule on the family name could pair them.
             out[0] = first[2:]
     return out or tokens
 
