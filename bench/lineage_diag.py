@@ -16,6 +16,9 @@ Then the false pairs inside the clusters: accepted edges by pattern, kind (pp pl
 pr plain-registry, rr) and date precision, and how many registry records of the same given
 name, family name and year the plain end has (its rivals).
 
+With ``--spellings N``, per name field the levels of the missed true pairs (and of the false pairs
+in clusters) and their N commonest spelling pairs read as disagree or typo.
+
     PYTHONPATH=src:bench python bench/lineage_diag.py --setting no_lineage --size 200000 --seed 1
 """
 
