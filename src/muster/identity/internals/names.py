@@ -15,7 +15,11 @@ The original text is never changed; every key here is derived from it.  A name g
   vowels) and Latin (which does not mark long ones).  Used for cross-script comparison when
   the table does not know the name.  ``skeleton2`` reads th, g, kh and c as
   other schools do (dhal, qaf, hah, jim), and the German school's dsch, sch, ch, j, v and s;
-  a skeleton comparison accepts either.
+  a skeleton comparison accepts either.  An Arabic name's ``skeleton2`` reads tha, dhal, zah,
+  dad and kha as Turkish and Persian do (s, z, z, z, h).
+- ``canon3``: the Arabic name of a Latin spelling read as the German and Turkish schools write
+  (``other_school_reading``: Jasser = Yasser, Cassim = Jassim), when the table's own reading
+  gives another name or none.
 - ``broad``: consonant classes that far schools of transliteration share (``broad_key``);
   used for blocking, and as a weak ("typo") agreement.
 
