@@ -335,3 +335,57 @@ def test_a_match_class_whose_dates_mostly_differ_is_relatives_not_one_person() -
 
     assert reason is not None and "relatives" in reason, reason
     assert _disagreement(shipped, shipped, patterns, counts) is None
+
+
+def test_pairs_of_one_source_and_of_two_have_each_their_prior() -> None:
+    # A registration list rarely holds one person twice: most duplicates pair records of two
+    # lists, most candidate pairs within one large list are its namesakes.  Each stratum's
+    # prior is learnt on its own pairs, down as well as up, with the plain strata's bits held.
+    import pandas as pd
+
+    from muster.identity.internals.training import (
+        ModelReport,
+        source_codes,
+        source_prior_shift,
+    )
+
+    model = Model.default()
+    model.prior = 0.02
+    rng = np.random.default_rng(5)
+    # records 0-99 of the reception's list, 100-149 of a camp's, 150-199 of no known source;
+    # pairs within the reception's list, across the two lists, with an unknown source
+    n = 20_000
+    left = np.concatenate([rng.integers(0, 100, 2 * n), rng.integers(150, 200, n)])
+    right = np.concatenate([rng.integers(0, 100, n), rng.integers(100, 150, n), rng.integers(0, 150, n)])  # fmt: skip
+    share = np.repeat([0.002, 0.3, 0.05], n)
+    gamma = _pairs_of(model, rng.random(3 * n) < share, rng)
+    frame = pd.DataFrame({"source": ["reception"] * 100 + [" camp"] * 50 + [""] * 50})
+    source = source_codes(frame)
+    assert (source[:100] == source[0]).all() and (source[100:150] != source[0]).all()
+    assert (source[150:] == -1).all()
+    arrays = {"rid_l": left, "rid_r": right, "train": np.ones(3 * n, bool)}
+    report = ModelReport(model, 200, 3 * n, "trained")
+
+    strata = source_prior_shift(source, arrays, gamma, model, report, None)
+
+    assert strata is not None and len(strata) == 2
+    (same, same_bits), (other, other_bits) = strata
+    assert same[:n].all() and not same[n:].any()
+    assert other[n : 2 * n].all() and not other[:n].any() and not other[2 * n :].any()
+    pooled = np.log2(0.02 / 0.98)
+    assert abs(1 / (1 + 2 ** -(pooled + same_bits)) - 0.002) < 0.002 and same_bits < -2
+    assert abs(1 / (1 + 2 ** -(pooled + other_bits)) - 0.3) < 0.03
+    assert (model.same_source_shift, model.other_source_shift) == (same_bits, other_bits)
+    assert "pairs of one source" in str(report)
+    # Saved with the model, and a model saved before loads without them.
+    again = Model.from_json(model.to_json())
+    assert (again.same_source_shift, again.other_source_shift) == (same_bits, other_bits)
+    data = json.loads(model.to_json())
+    del data["same_source_shift"], data["other_source_shift"]
+    assert Model.from_json(json.dumps(data)).same_source_shift == 0.0
+    with pytest.raises(ModelFileError, match="other_source_shift"):
+        Model.from_json(json.dumps({**data, "other_source_shift": "many"}))
+    # One list (a single source, or none known): nothing to weigh apart.
+    model.same_source_shift = model.other_source_shift = 0.0
+    one = source_prior_shift(np.zeros(200, np.int32), arrays, gamma, model, report, None)
+    assert one is not None and all(bits == 0.0 for _, bits in one)
