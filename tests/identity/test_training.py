@@ -337,10 +337,10 @@ def test_a_match_class_whose_dates_mostly_differ_is_relatives_not_one_person() -
     assert _disagreement(shipped, shipped, patterns, counts) is None
 
 
-def test_pairs_of_one_source_and_of_two_have_each_their_prior() -> None:
+def test_pairs_of_one_source_learn_their_own_lower_prior() -> None:
     # A registration list rarely holds one person twice: most duplicates pair records of two
-    # lists, most candidate pairs within one large list are its namesakes.  Each stratum's
-    # prior is learnt on its own pairs, down as well as up, with the plain strata's bits held.
+    # lists, most candidate pairs within one large list are its namesakes.  The pairs within
+    # one source learn their own prior, with the plain strata's bits held; only down.
     import pandas as pd
 
     from muster.identity.internals.training import (
@@ -368,24 +368,24 @@ def test_pairs_of_one_source_and_of_two_have_each_their_prior() -> None:
 
     strata = source_prior_shift(source, arrays, gamma, model, report, None)
 
-    assert strata is not None and len(strata) == 2
-    (same, same_bits), (other, other_bits) = strata
+    assert strata is not None and len(strata) == 1
+    ((same, bits),) = strata
     assert same[:n].all() and not same[n:].any()
-    assert other[n : 2 * n].all() and not other[:n].any() and not other[2 * n :].any()
-    pooled = np.log2(0.02 / 0.98)
-    assert abs(1 / (1 + 2 ** -(pooled + same_bits)) - 0.002) < 0.002 and same_bits < -2
-    assert abs(1 / (1 + 2 ** -(pooled + other_bits)) - 0.3) < 0.03
-    assert (model.same_source_shift, model.other_source_shift) == (same_bits, other_bits)
-    assert "pairs of one source" in str(report)
-    # Saved with the model, and a model saved before loads without them.
-    again = Model.from_json(model.to_json())
-    assert (again.same_source_shift, again.other_source_shift) == (same_bits, other_bits)
+    learnt = 1 / (1 + 2 ** -(np.log2(0.02 / 0.98) + bits))
+    assert bits < -2 and abs(learnt - 0.002) < 0.002
+    assert model.same_source_shift == bits and report.same_source_shift == bits
+    assert "of one source" in str(report)
+    # Saved with the model; a model saved before loads without it.
+    assert Model.from_json(model.to_json()).same_source_shift == bits
     data = json.loads(model.to_json())
-    del data["same_source_shift"], data["other_source_shift"]
+    del data["same_source_shift"]
     assert Model.from_json(json.dumps(data)).same_source_shift == 0.0
-    with pytest.raises(ModelFileError, match="other_source_shift"):
-        Model.from_json(json.dumps({**data, "other_source_shift": "many"}))
-    # One list (a single source, or none known): nothing to weigh apart.
-    model.same_source_shift = model.other_source_shift = 0.0
+    with pytest.raises(ModelFileError, match="same_source_shift"):
+        Model.from_json(json.dumps({**data, "same_source_shift": 1.0}))
+    # A list that holds its people twice more often than the pool is not weighed up.
+    share = np.repeat([0.3, 0.002, 0.05], n)
+    gamma = _pairs_of(model, rng.random(3 * n) < share, rng)
+    assert source_prior_shift(source, arrays, gamma, model, report, None)[0][1] == 0.0
+    # One list (a single source): nothing to weigh apart.
     one = source_prior_shift(np.zeros(200, np.int32), arrays, gamma, model, report, None)
-    assert one is not None and all(bits == 0.0 for _, bits in one)
+    assert one is not None and one[0][1] == 0.0

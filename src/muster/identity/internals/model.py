@@ -305,11 +305,9 @@ class Model:
     plain_shift: float = 0.0
     plain_pair_shift: float = 0.0
     # Bits added by deduplication to the weight of candidate pairs of two records from one
-    # source (one list, one registration office) and from two sources: each stratum's own
-    # prior against the pooled one (training.source_prior_shift).  Negative where a list holds
-    # its own people twice less often than the pool of pairs does.
+    # source (one list, one registration office): that stratum's own prior against the pooled
+    # one where it is lower (training.source_prior_shift).
     same_source_shift: float = 0.0
-    other_source_shift: float = 0.0
     # Without the constraints (model.constrained_weights) only as the training guard's
     # diagnostic of what EM would learn left alone; never used to score.
     constrained: bool = field(default=True, repr=False, compare=False)
@@ -377,12 +375,15 @@ class Model:
                 f"plain_pair_shift must be a number of bits from 0 to 60, not {pair_shift!r}"
             )
         # Absent from models saved before the sources were weighed apart: no shift.
-        source_shifts = []
-        for key in ("same_source_shift", "other_source_shift"):
-            bits = data.get(key, 0.0)
-            if not isinstance(bits, int | float) or isinstance(bits, bool) or not -60 < bits < 60:
-                raise ModelFileError(f"{key} must be a number of bits from -60 to 60, not {bits!r}")
-            source_shifts.append(float(bits))
+        source_shift = data.get("same_source_shift", 0.0)
+        if (
+            not isinstance(source_shift, int | float)
+            or isinstance(source_shift, bool)
+            or not -60 < source_shift <= 0
+        ):
+            raise ModelFileError(
+                f"same_source_shift must be a number of bits from -60 to 0, not {source_shift!r}"
+            )
         m = {n: [float(v) for v in data["m"][n]] for n in COMPARISONS}
         u = {n: [float(v) for v in data["u"][n]] for n in COMPARISONS}
         return cls(
@@ -392,7 +393,7 @@ class Model:
             data.get("trained_on", {}),
             float(shift),
             float(pair_shift),
-            *source_shifts,
+            float(source_shift),
         )
 
     @classmethod
@@ -417,7 +418,6 @@ class Model:
                 "plain_shift": self.plain_shift,
                 "plain_pair_shift": self.plain_pair_shift,
                 "same_source_shift": self.same_source_shift,
-                "other_source_shift": self.other_source_shift,
                 "trained_on": self.trained_on,
             },
             indent=1,

@@ -74,10 +74,9 @@ class ModelReport:
     # and of two records without (deduplication: plain_prior_shift).
     plain_shift: float = 0.0
     plain_pair_shift: float = 0.0
-    # Bits added to the weight of pairs of two records of one source and of two sources
-    # (deduplication: source_prior_shift).
+    # Bits added to the weight of pairs of two records of one source (deduplication:
+    # source_prior_shift).
     same_source_shift: float = 0.0
-    other_source_shift: float = 0.0
 
     @property
     def pairs_per_record(self) -> float:
@@ -94,7 +93,6 @@ class ModelReport:
             "plain_shift": round(self.plain_shift, 3),
             "plain_pair_shift": round(self.plain_pair_shift, 3),
             "same_source_shift": round(self.same_source_shift, 3),
-            "other_source_shift": round(self.other_source_shift, 3),
             "starts": self.starts,
             "warnings": self.warnings,
             "weights": weights_by_level(self.model),
@@ -113,10 +111,10 @@ class ModelReport:
                 f"{self.plain_shift:+.2f} bits, of two without {self.plain_pair_shift:+.2f} bits "
                 "(their own priors)"
             )
-        if self.same_source_shift or self.other_source_shift:
+        if self.same_source_shift:
             out.append(
-                f"pairs of one source {self.same_source_shift:+.2f} bits, of two sources "
-                f"{self.other_source_shift:+.2f} bits (their own priors)"
+                f"pairs of two records of one source: {self.same_source_shift:+.2f} bits "
+                "(their own prior)"
             )
         for s in self.starts:
             verdict = "kept" if s.get("kept") else str(s.get("problem") or "not kept")
@@ -270,59 +268,55 @@ def source_prior_shift(
     shifts: list[tuple[np.ndarray, float]] | None,
 ) -> list[tuple[np.ndarray, float]] | None:
     """Deduplication: the candidate pairs of two records from one source (``source``: codes
-    per record, -1 unknown) and from two, and the bits added to each one's weight
-    (``Model.same_source_shift``, ``Model.other_source_shift``), kept in the report.
+    per record, -1 unknown), and the bits added to their weight (``Model.same_source_shift``,
+    never above 0), kept in the report.
 
     A registration list rarely holds one person twice: its clerks look a person up before
     registering them again, and a person who comes back is found.  Most duplicates in a
-    registry therefore pair records of two sources (a reception desk's and a camp's list, a
-    register and an authority's list), while most candidate pairs within one large list are
-    its namesakes.  The pooled prior gives both the same odds; on a registry of namesake
-    cousins (given, father and family names shared) and few duplicates 94 % of the true pairs
-    are across sources while 85 % of the candidate pairs are within one, and a pattern of
-    given, father and family names and a year one apart was 83 % one person across and 7 %
-    within (bench/RESULTS.md, "tenth session").  Each stratum's prior is learnt on its own
-    pairs, by EM on the prior alone with the model's weights (and ``shifts``, the plain
-    strata's bits) held, of either sign: a list that does hold its people twice (re-
-    registrations for a second ration card) learns so.  Pairs with a record of unknown
-    source are in neither stratum; a list of one source, or a stratum of fewer than
-    ``MIN_PAIRS_FOR_TRAINING`` trained pairs, is not shifted.
+    registry pair records of two sources (a reception desk's and a camp's list, a register
+    and an authority's list), while most candidate pairs within one large list are its
+    namesakes.  The pooled prior gives both the same odds; on a registry of namesake cousins
+    (given, father and family names shared) and few duplicates, 94 % of the true pairs are
+    across sources while 85 % of the candidate pairs are within one (bench/RESULTS.md, "tenth
+    session").  The stratum's prior is learnt on its own pairs, by EM on the prior alone with
+    the model's weights (and ``shifts``, the plain strata's bits) held.  Only down: pairs
+    across sources keep the pooled prior, as the comparisons already carry much of what
+    tells two lists' records apart (one list's spelling school, a year-only date, a name
+    left out), and lifting them by their own prior counted that twice (two desks' lists of
+    namesake children, tests/identity/test_training.py: precision 0.91 -> 0.68).  Pairs with a
+    record of unknown source are not shifted; nor is a list of one source, or one with fewer
+    than ``MIN_PAIRS_FOR_TRAINING`` trained pairs within a source or across.
     """
     trained = report.status == "trained"
-    if not trained and not (model.same_source_shift or model.other_source_shift):
+    if not trained and not model.same_source_shift:
         return None
     left, right = source[arrays["rid_l"]], source[arrays["rid_r"]]
     known = (left >= 0) & (right >= 0)
     same = known & (left == right)
-    other = known & (left != right)
+    across = known & (left != right)
     del left, right, known
     if trained:
-        model.same_source_shift = model.other_source_shift = 0.0
-        kind = np.zeros(len(gamma), dtype=np.int8)
-        bits = [0.0]
-        for i, (mask, b) in enumerate(shifts or ()):
-            kind[mask] = i + 1
-            bits.append(b)
-        pooled = float(np.log2(model.prior / (1.0 - model.prior)))
-        learnt = []
-        for stratum in (same, other):
-            keep = stratum & arrays["train"] & (gamma[:, 0] != 0)
-            if keep.sum() < MIN_PAIRS_FOR_TRAINING:
-                break
+        model.same_source_shift = 0.0
+        usable = arrays["train"] & (gamma[:, 0] != 0)
+        within = same & usable
+        if min(within.sum(), (across & usable).sum()) >= MIN_PAIRS_FOR_TRAINING:
+            kind = np.zeros(len(gamma), dtype=np.int8)
+            bits = [0.0]
+            for i, (mask, b) in enumerate(shifts or ()):
+                kind[mask] = i + 1
+                bits.append(b)
+            pooled = float(np.log2(model.prior / (1.0 - model.prior)))
             factors, counts = [], []
             for k, b in enumerate(bits):
-                part = gamma[keep & (kind == k)]
-                if not len(part):
-                    continue
-                patterns, n = pattern_counts(part)
-                factors.append(model.match_weight(patterns) - pooled + b)
-                counts.append(n)
-            learnt.append(_learnt_shift(model, np.concatenate(factors), np.concatenate(counts)))
-        if len(learnt) == 2:
-            model.same_source_shift, model.other_source_shift = learnt
+                part = gamma[within & (kind == k)]
+                if len(part):
+                    patterns, n = pattern_counts(part)
+                    factors.append(model.match_weight(patterns) - pooled + b)
+                    counts.append(n)
+            learnt = _learnt_shift(model, np.concatenate(factors), np.concatenate(counts))
+            model.same_source_shift = min(0.0, learnt)
     report.same_source_shift = model.same_source_shift
-    report.other_source_shift = model.other_source_shift
-    return [(same, model.same_source_shift), (other, model.other_source_shift)]
+    return [(same, model.same_source_shift)]
 
 
 def plain_prior_shift(
