@@ -255,8 +255,9 @@ def source_codes(frame: pd.DataFrame) -> np.ndarray:
     if "source" not in frame:
         return np.full(len(frame), -1, dtype=np.int32)
     values = frame["source"].fillna("").astype(str).str.strip()
-    codes, _ = pd.factorize(values.where(values != "", None), sort=False)
-    return codes.astype(np.int32)
+    codes, uniques = pd.factorize(values.where(values != "", None), sort=False)
+    # The smallest integers that hold them: looked up for tens of millions of pairs.
+    return codes.astype(np.min_scalar_type(-max(len(uniques), 1)))
 
 
 def source_prior_shift(
