@@ -387,5 +387,9 @@ def test_pairs_of_one_source_learn_their_own_lower_prior() -> None:
     gamma = _pairs_of(model, rng.random(3 * n) < share, rng)
     assert source_prior_shift(source, arrays, gamma, model, report, None)[0][1] == 0.0
     # One list (a single source): nothing to weigh apart.
-    one = source_prior_shift(np.zeros(200, np.int32), arrays, gamma, model, report, None)
-    assert one is not None and one[0][1] == 0.0
+    assert source_prior_shift(np.zeros(200, np.int32), arrays, gamma, model, report, None) is None
+    # A model given (not trained) keeps its shift for a list of two sources, not for one.
+    model.same_source_shift = -3.0
+    given = ModelReport(model, 200, 3 * n, "given")
+    assert source_prior_shift(source, arrays, gamma, model, given, None)[0][1] == -3.0
+    assert source_prior_shift(np.zeros(200, np.int8), arrays, gamma, model, given, None) is None

@@ -285,8 +285,9 @@ def source_prior_shift(
     tells two lists' records apart (one list's spelling school, a year-only date, a name
     left out), and lifting them by their own prior counted that twice (two desks' lists of
     namesake children, tests/identity/test_training.py: precision 0.91 -> 0.68).  Pairs with a
-    record of unknown source are not shifted; nor is a list of one source, or one with fewer
-    than ``MIN_PAIRS_FOR_TRAINING`` trained pairs within a source or across.
+    record of unknown source are not shifted; nor is a list of one source (also by a model
+    given), or one with fewer than ``MIN_PAIRS_FOR_TRAINING`` trained pairs within a source or
+    across.
     """
     trained = report.status == "trained"
     if not trained and not model.same_source_shift:
@@ -317,6 +318,10 @@ def source_prior_shift(
             learnt = _learnt_shift(model, np.concatenate(factors), np.concatenate(counts))
             model.same_source_shift = min(0.0, learnt)
     report.same_source_shift = model.same_source_shift
+    if not across.any():
+        # One source: every pair is within it, and a model given scores it as training on
+        # it would (no shift), not with the shift of the lists it was trained on.
+        return None
     return [(same, model.same_source_shift)]
 
 
