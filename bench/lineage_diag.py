@@ -58,6 +58,13 @@ def replay(setting: str, size: int, seed: int) -> dict:
     gamma = comparison_levels(levels_dict(arrays))
     model, report = _train(eng, prepared, None, gamma, arrays["train"], None, True, 42)
     shift = plain_prior_shift(prepared, arrays, gamma, model, report)
+    try:  # the sources' strata, where the engine has them (tenth session)
+        from muster.identity.internals.training import source_codes, source_prior_shift
+
+        by_source = source_prior_shift(source_codes(frame), arrays, gamma, model, report, shift)
+        shift = (shift or []) + (by_source or [])
+    except ImportError:
+        pass
     accepted, weight = _score(
         arrays, gamma, model, DEDUPE_THRESHOLD, frame, frame, prepared, prepared, shift
     )

@@ -335,3 +335,61 @@ def test_a_match_class_whose_dates_mostly_differ_is_relatives_not_one_person() -
 
     assert reason is not None and "relatives" in reason, reason
     assert _disagreement(shipped, shipped, patterns, counts) is None
+
+
+def test_pairs_of_one_source_learn_their_own_lower_prior() -> None:
+    # A registration list rarely holds one person twice: most duplicates pair records of two
+    # lists, most candidate pairs within one large list are its namesakes.  The pairs within
+    # one source learn their own prior, with the plain strata's bits held; only down.
+    import pandas as pd
+
+    from muster.identity.internals.training import (
+        ModelReport,
+        source_codes,
+        source_prior_shift,
+    )
+
+    model = Model.default()
+    model.prior = 0.02
+    rng = np.random.default_rng(5)
+    # records 0-99 of the reception's list, 100-149 of a camp's, 150-199 of no known source;
+    # pairs within the reception's list, across the two lists, with an unknown source
+    n = 20_000
+    left = np.concatenate([rng.integers(0, 100, 2 * n), rng.integers(150, 200, n)])
+    right = np.concatenate([rng.integers(0, 100, n), rng.integers(100, 150, n), rng.integers(0, 150, n)])  # fmt: skip
+    share = np.repeat([0.002, 0.3, 0.05], n)
+    gamma = _pairs_of(model, rng.random(3 * n) < share, rng)
+    frame = pd.DataFrame({"source": ["reception"] * 100 + [" camp"] * 50 + [""] * 50})
+    source = source_codes(frame)
+    assert (source[:100] == source[0]).all() and (source[100:150] != source[0]).all()
+    assert (source[150:] == -1).all()
+    arrays = {"rid_l": left, "rid_r": right, "train": np.ones(3 * n, bool)}
+    report = ModelReport(model, 200, 3 * n, "trained")
+
+    strata = source_prior_shift(source, arrays, gamma, model, report, None)
+
+    assert strata is not None and len(strata) == 1
+    ((same, bits),) = strata
+    assert same[:n].all() and not same[n:].any()
+    learnt = 1 / (1 + 2 ** -(np.log2(0.02 / 0.98) + bits))
+    assert bits < -2 and abs(learnt - 0.002) < 0.002
+    assert model.same_source_shift == bits and report.same_source_shift == bits
+    assert "of one source" in str(report)
+    # Saved with the model; a model saved before loads without it.
+    assert Model.from_json(model.to_json()).same_source_shift == bits
+    data = json.loads(model.to_json())
+    del data["same_source_shift"]
+    assert Model.from_json(json.dumps(data)).same_source_shift == 0.0
+    with pytest.raises(ModelFileError, match="same_source_shift"):
+        Model.from_json(json.dumps({**data, "same_source_shift": 1.0}))
+    # A list that holds its people twice more often than the pool is not weighed up.
+    share = np.repeat([0.3, 0.002, 0.05], n)
+    gamma = _pairs_of(model, rng.random(3 * n) < share, rng)
+    assert source_prior_shift(source, arrays, gamma, model, report, None)[0][1] == 0.0
+    # One list (a single source): nothing to weigh apart.
+    assert source_prior_shift(np.zeros(200, np.int32), arrays, gamma, model, report, None) is None
+    # A model given (not trained) keeps its shift for a list of two sources, not for one.
+    model.same_source_shift = -3.0
+    given = ModelReport(model, 200, 3 * n, "given")
+    assert source_prior_shift(source, arrays, gamma, model, given, None)[0][1] == -3.0
+    assert source_prior_shift(np.zeros(200, np.int8), arrays, gamma, model, given, None) is None

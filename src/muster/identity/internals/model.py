@@ -304,6 +304,10 @@ class Model:
     # the model, so that a saved model scores a list as the run that trained it did.
     plain_shift: float = 0.0
     plain_pair_shift: float = 0.0
+    # Bits added by deduplication to the weight of candidate pairs of two records from one
+    # source (one list, one registration office): that stratum's own prior against the pooled
+    # one where it is lower (training.source_prior_shift).
+    same_source_shift: float = 0.0
     # Without the constraints (model.constrained_weights) only as the training guard's
     # diagnostic of what EM would learn left alone; never used to score.
     constrained: bool = field(default=True, repr=False, compare=False)
@@ -370,9 +374,27 @@ class Model:
             raise ModelFileError(
                 f"plain_pair_shift must be a number of bits from 0 to 60, not {pair_shift!r}"
             )
+        # Absent from models saved before the sources were weighed apart: no shift.
+        source_shift = data.get("same_source_shift", 0.0)
+        if (
+            not isinstance(source_shift, int | float)
+            or isinstance(source_shift, bool)
+            or not -60 < source_shift <= 0
+        ):
+            raise ModelFileError(
+                f"same_source_shift must be a number of bits from -60 to 0, not {source_shift!r}"
+            )
         m = {n: [float(v) for v in data["m"][n]] for n in COMPARISONS}
         u = {n: [float(v) for v in data["u"][n]] for n in COMPARISONS}
-        return cls(m, u, float(prior), data.get("trained_on", {}), float(shift), float(pair_shift))
+        return cls(
+            m,
+            u,
+            float(prior),
+            data.get("trained_on", {}),
+            float(shift),
+            float(pair_shift),
+            float(source_shift),
+        )
 
     @classmethod
     def load(cls, path: str | Path) -> Model:
@@ -395,6 +417,7 @@ class Model:
                 "prior": self.prior,
                 "plain_shift": self.plain_shift,
                 "plain_pair_shift": self.plain_pair_shift,
+                "same_source_shift": self.same_source_shift,
                 "trained_on": self.trained_on,
             },
             indent=1,

@@ -29,6 +29,8 @@ from .training import (
     ModelReport,
     guarded_training,
     plain_prior_shift,
+    source_codes,
+    source_prior_shift,
 )
 
 Progress = Callable[[str], None]
@@ -415,6 +417,8 @@ def dedupe(
         eng, prepared, None, gamma, arrays["train"], model, _training(model, train), seed
     )
     shift = plain_prior_shift(prepared, arrays, gamma, fitted, report)
+    by_source = source_prior_shift(source_codes(frame), arrays, gamma, fitted, report, shift)
+    shift = (shift or []) + (by_source or [])
     clock.lap("training")
     accepted, weight = _score(
         arrays, gamma, fitted, threshold, frame, frame, prepared, prepared, shift

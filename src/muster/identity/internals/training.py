@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from .comparisons import lineage_pattern
 from .model import COMPARISONS, EM_MAX_ITERATIONS, LEVEL_LABELS, Model, pattern_counts
@@ -73,6 +74,9 @@ class ModelReport:
     # and of two records without (deduplication: plain_prior_shift).
     plain_shift: float = 0.0
     plain_pair_shift: float = 0.0
+    # Bits added to the weight of pairs of two records of one source (deduplication:
+    # source_prior_shift).
+    same_source_shift: float = 0.0
 
     @property
     def pairs_per_record(self) -> float:
@@ -88,6 +92,7 @@ class ModelReport:
             "prior": self.model.prior,
             "plain_shift": round(self.plain_shift, 3),
             "plain_pair_shift": round(self.plain_pair_shift, 3),
+            "same_source_shift": round(self.same_source_shift, 3),
             "starts": self.starts,
             "warnings": self.warnings,
             "weights": weights_by_level(self.model),
@@ -105,6 +110,11 @@ class ModelReport:
                 "pairs with a record without lineage names: beside one with them "
                 f"{self.plain_shift:+.2f} bits, of two without {self.plain_pair_shift:+.2f} bits "
                 "(their own priors)"
+            )
+        if self.same_source_shift:
+            out.append(
+                f"pairs of two records of one source: {self.same_source_shift:+.2f} bits "
+                "(their own prior)"
             )
         for s in self.starts:
             verdict = "kept" if s.get("kept") else str(s.get("problem") or "not kept")
@@ -222,7 +232,13 @@ def stratum_prior_shift(model: Model, gamma: np.ndarray) -> float:
         return 0.0
     patterns, counts = pattern_counts(gamma)
     pooled = float(np.log2(model.prior / (1.0 - model.prior)))
-    factor = model.match_weight(patterns) - pooled
+    return max(0.0, _learnt_shift(model, model.match_weight(patterns) - pooled, counts))
+
+
+def _learnt_shift(model: Model, factor: np.ndarray, counts: np.ndarray) -> float:
+    """EM on the prior alone over patterns whose weight less the pooled prior is ``factor``:
+    the bits to add to the pooled prior's log odds (of either sign)."""
+    pooled = float(np.log2(model.prior / (1.0 - model.prior)))
     prior = model.prior
     for _ in range(EM_MAX_ITERATIONS):
         weight = np.clip(factor + np.log2(prior / (1.0 - prior)), -60, 60)
@@ -231,7 +247,82 @@ def stratum_prior_shift(model: Model, gamma: np.ndarray) -> float:
         if abs(new - prior) < 1e-9:
             break
         prior = new
-    return max(0.0, float(np.log2(prior / (1.0 - prior))) - pooled)
+    return float(np.log2(prior / (1.0 - prior))) - pooled
+
+
+def source_codes(frame: pd.DataFrame) -> np.ndarray:
+    """Per record (the frame's rows), an integer per distinct ``source``; -1 where it is empty."""
+    if "source" not in frame:
+        return np.full(len(frame), -1, dtype=np.int32)
+    values = frame["source"].fillna("").astype(str).str.strip()
+    codes, uniques = pd.factorize(values.where(values != "", None), sort=False)
+    # The smallest integers that hold them: looked up for tens of millions of pairs.
+    return codes.astype(np.min_scalar_type(-max(len(uniques), 1)))
+
+
+def source_prior_shift(
+    source: np.ndarray,
+    arrays: dict[str, np.ndarray],
+    gamma: np.ndarray,
+    model: Model,
+    report: ModelReport,
+    shifts: list[tuple[np.ndarray, float]] | None,
+) -> list[tuple[np.ndarray, float]] | None:
+    """Deduplication: the candidate pairs of two records from one source (``source``: codes
+    per record, -1 unknown), and the bits added to their weight (``Model.same_source_shift``,
+    never above 0), kept in the report.
+
+    A registration list rarely holds one person twice: its clerks look a person up before
+    registering them again, and a person who comes back is found.  Most duplicates in a
+    registry pair records of two sources (a reception desk's and a camp's list, a register
+    and an authority's list), while most candidate pairs within one large list are its
+    namesakes.  The pooled prior gives both the same odds; on a registry of namesake cousins
+    (given, father and family names shared) and few duplicates, 94 % of the true pairs are
+    across sources while 85 % of the candidate pairs are within one (bench/RESULTS.md, "tenth
+    session").  The stratum's prior is learnt on its own pairs, by EM on the prior alone with
+    the model's weights (and ``shifts``, the plain strata's bits) held.  Only down: pairs
+    across sources keep the pooled prior, as the comparisons already carry much of what
+    tells two lists' records apart (one list's spelling school, a year-only date, a name
+    left out), and lifting them by their own prior counted that twice (two desks' lists of
+    namesake children, tests/identity/test_training.py: precision 0.91 -> 0.68).  Pairs with a
+    record of unknown source are not shifted; nor is a list of one source (also by a model
+    given), or one with fewer than ``MIN_PAIRS_FOR_TRAINING`` trained pairs within a source or
+    across.
+    """
+    trained = report.status == "trained"
+    if not trained and not model.same_source_shift:
+        return None
+    left, right = source[arrays["rid_l"]], source[arrays["rid_r"]]
+    known = (left >= 0) & (right >= 0)
+    same = known & (left == right)
+    across = known & (left != right)
+    del left, right, known
+    if trained:
+        model.same_source_shift = 0.0
+        usable = arrays["train"] & (gamma[:, 0] != 0)
+        within = same & usable
+        if min(within.sum(), (across & usable).sum()) >= MIN_PAIRS_FOR_TRAINING:
+            kind = np.zeros(len(gamma), dtype=np.int8)
+            bits = [0.0]
+            for i, (mask, b) in enumerate(shifts or ()):
+                kind[mask] = i + 1
+                bits.append(b)
+            pooled = float(np.log2(model.prior / (1.0 - model.prior)))
+            factors, counts = [], []
+            for k, b in enumerate(bits):
+                part = gamma[within & (kind == k)]
+                if len(part):
+                    patterns, n = pattern_counts(part)
+                    factors.append(model.match_weight(patterns) - pooled + b)
+                    counts.append(n)
+            learnt = _learnt_shift(model, np.concatenate(factors), np.concatenate(counts))
+            model.same_source_shift = min(0.0, learnt)
+    report.same_source_shift = model.same_source_shift
+    if not across.any():
+        # One source: every pair is within it, and a model given scores it as training on
+        # it would (no shift), not with the shift of the lists it was trained on.
+        return None
+    return [(same, model.same_source_shift)]
 
 
 def plain_prior_shift(
