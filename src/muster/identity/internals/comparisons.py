@@ -132,18 +132,11 @@ def name_level_code(a: NameKey, b: NameKey) -> int:
         return 4
     if a.key1 == b.key1 or a.key2 == b.key2 or canons_agree(a, b):
         return 3
-    if other_schools_agree(a, b):
-        return 2 if a.script != b.script else 1
-    if a.script != b.script and (read_as_turkish(a, b) or read_as_turkish(b, a)):
-        return 2
     if a.canon and b.canon:
         # The variant table knows both names, and they are different names.
         return 0
     if a.script != b.script and (
-        a.skeleton == b.skeleton
-        or a.skeleton2 == b.skeleton
-        or a.skeleton == b.skeleton2
-        or a.skeleton2 == b.skeleton2
+        a.skeleton == b.skeleton or a.skeleton2 == b.skeleton or a.skeleton == b.skeleton2
     ):
         return 2
     if a.key1[:1] == b.key1[:1] and min(
@@ -160,31 +153,10 @@ def name_level_code(a: NameKey, b: NameKey) -> int:
     return 1 if names_close(a, b) else 0
 
 
-def other_schools_agree(a: NameKey, b: NameKey) -> bool:
-    """Whether one name, read as another school of transliteration writes (``canon3``: the
-    German j for ya, v for waw, s for zay; the Turkish c for jim), is the other's Arabic name."""
-    return bool(
-        (a.canon3 and a.canon3 in (b.canon, b.canon2, b.canon3))
-        or (b.canon3 and b.canon3 in (a.canon, a.canon2))
-    )
-
-
-def read_as_turkish(arabic: NameKey, latin: NameKey) -> bool:
-    """Whether an Arabic name with a letter that Turkish and Persian read otherwise (tha as s,
-    dhal, zah and dad as z, kha as h: its second skeleton) is, so read, the Latin spelling: ثامر
-    as Samer, خليل as Halil.  The variant table reads Samer as سامر; in a Turkish register it is
-    ثامر as often."""
-    return (
-        arabic.script == "arabic"
-        and arabic.skeleton2 != arabic.skeleton
-        and arabic.skeleton2 in (latin.skeleton, latin.skeleton2)
-    )
-
-
 def name_level_sql(col: str) -> str:
     """SQL for the level of name column ``col`` between aliases l and r (then ``close_levels``)."""
-    f, k1, k2, c, c2, c3, s, s2, sc, b = (
-        f"{col}_{x}" for x in ("f", "k1", "k2", "c", "c2", "c3", "s", "s2", "sc", "b")
+    f, k1, k2, c, c2, s, s2, sc, b = (
+        f"{col}_{x}" for x in ("f", "k1", "k2", "c", "c2", "s", "s2", "sc", "b")
     )
     return f"""CASE
   WHEN l.{f} IS NULL OR r.{f} IS NULL THEN -1
@@ -192,16 +164,8 @@ def name_level_sql(col: str) -> str:
   WHEN l.{k1} = r.{k1} OR l.{k2} = r.{k2}
     OR (l.{c} <> '' AND r.{c} <> '' AND (l.{c} = r.{c} OR l.{c} = r.{c2} OR l.{c2} = r.{c}))
     THEN 3
-  WHEN (l.{c3} <> '' AND (l.{c3} = r.{c} OR l.{c3} = r.{c2} OR l.{c3} = r.{c3}))
-    OR (r.{c3} <> '' AND (r.{c3} = l.{c} OR r.{c3} = l.{c2}))
-    THEN CASE WHEN l.{sc} <> r.{sc} THEN 2 ELSE 1 END
-  WHEN l.{sc} <> r.{sc} AND (
-    (l.{sc} = 'arabic' AND l.{s2} <> l.{s} AND (l.{s2} = r.{s} OR l.{s2} = r.{s2}))
-    OR (r.{sc} = 'arabic' AND r.{s2} <> r.{s} AND (r.{s2} = l.{s} OR r.{s2} = l.{s2})))
-    THEN 2
   WHEN l.{c} <> '' AND r.{c} <> '' THEN 0
-  WHEN l.{sc} <> r.{sc} AND (l.{s} = r.{s} OR l.{s2} = r.{s} OR l.{s} = r.{s2}
-    OR l.{s2} = r.{s2}) THEN 2
+  WHEN l.{sc} <> r.{sc} AND (l.{s} = r.{s} OR l.{s2} = r.{s} OR l.{s} = r.{s2}) THEN 2
   WHEN substr(l.{k1}, 1, 1) = substr(r.{k1}, 1, 1)
    AND least(levenshtein(l.{k1}, r.{k1}), levenshtein(l.{k2}, r.{k2}))
        <= CASE WHEN greatest(length(l.{k1}), length(r.{k1})) <= 5 THEN 1 ELSE 2 END THEN 1
