@@ -16,6 +16,9 @@ Then the false pairs inside the clusters: accepted edges by pattern, kind (pp pl
 pr plain-registry, rr) and date precision, and how many registry records of the same given
 name, family name and year the plain end has (its rivals).
 
+With ``--spellings N``, per name field the levels of the missed true pairs (and of the false pairs
+in clusters) and their N commonest spelling pairs read as disagree or typo.
+
     PYTHONPATH=src:bench python bench/lineage_diag.py --setting no_lineage --size 200000 --seed 1
 """
 
@@ -88,6 +91,34 @@ def clusters(r: dict) -> tuple[np.ndarray, np.ndarray]:
     return labels, ~mask
 
 
+def spellings(frame: pd.DataFrame, prepared, a: np.ndarray, b: np.ndarray, top: int) -> None:
+    """Per name field, how the pairs (a, b) (rows of ``prepared``) compare, and the commonest
+    spelling pairs read as disagree (0) or typo (1), with the script of each side."""
+    from muster.identity.internals.comparisons import NAME_FIELDS, NAME_PART, name_level_code
+    from muster.identity.internals.names import normalise_name
+
+    rows = frame.set_index("record_id").loc[prepared["record_id"].to_numpy()]
+    for field in NAME_FIELDS:
+        if field not in rows:
+            continue
+        vals = rows[field].fillna("").astype(str).to_numpy()
+        part = NAME_PART.get(field, "given")
+        levels = collections.Counter()
+        pairs = {0: collections.Counter(), 1: collections.Counter()}
+        for i, j in zip(a.tolist(), b.tolist(), strict=True):
+            ka, kb = normalise_name(vals[i], part), normalise_name(vals[j], part)
+            lv = name_level_code(ka, kb)
+            levels[lv] += 1
+            if lv in (0, 1):
+                x, y = sorted((vals[i], vals[j]))
+                pairs[lv][f"{x} / {y}"] += 1
+        print(f"  {field}: levels " + ", ".join(f"{k}: {v:,}" for k, v in sorted(levels.items())))
+        for lv in (0, 1):
+            if pairs[lv]:
+                print(f"    level {lv}: " + "; ".join(
+                    f"{k} {v}" for k, v in pairs[lv].most_common(top)))  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--setting", default="no_lineage")
@@ -95,6 +126,14 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--show", type=int, default=15)
     ap.add_argument("--no-ceiling", action="store_true")
+    ap.add_argument(
+        "--spellings",
+        type=int,
+        default=0,
+        metavar="N",
+        help="per name field, the N commonest spelling pairs of missed true pairs that the "
+        "field's level reads as disagree or typo",
+    )
     ap.add_argument(
         "--save", metavar="NPZ", help="keep every candidate pair's levels, weight, truth"
     )
@@ -292,6 +331,10 @@ def main() -> None:
     print("  share of matches among trained pairs (given names not disagreeing): " + ", ".join(
         f"{k} {same[ok & (k_all == k)].mean():.4f} of {int((ok & (k_all == k)).sum()):,}"
         for k in ("pp", "pr", "rr")) + f"; all {same[ok].mean():.4f}")  # fmt: skip
+    if args.spellings:
+        spellings(r["frame"], prepared, tl[missed & keep], tr[missed & keep], args.spellings)
+        print("  ... and of the false pairs in clusters (accepted edges):")
+        spellings(r["frame"], prepared, pl_[facc], pr_[facc], args.spellings)
     if args.save:
         np.savez(args.save, weight=weight, same=same, gamma=gamma, rl=rl, rr=rr, plain=plain,
                  side=side, yr=yr, labels=labels, truth=truth, train=arrays["train"])  # fmt: skip
