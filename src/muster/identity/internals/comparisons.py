@@ -132,6 +132,8 @@ def name_level_code(a: NameKey, b: NameKey) -> int:
         return 4
     if a.key1 == b.key1 or a.key2 == b.key2 or canons_agree(a, b):
         return 3
+    if other_schools_agree(a, b):
+        return 2 if a.script != b.script else 1
     if a.canon and b.canon:
         # The variant table knows both names, and they are different names.
         return 0
@@ -153,10 +155,19 @@ def name_level_code(a: NameKey, b: NameKey) -> int:
     return 1 if names_close(a, b) else 0
 
 
+def other_schools_agree(a: NameKey, b: NameKey) -> bool:
+    """Whether one name, read as another school of transliteration writes (``canon3``: the
+    German j for ya, v for waw, s for zay; the Turkish c for jim), is the other's Arabic name."""
+    return bool(
+        (a.canon3 and a.canon3 in (b.canon, b.canon2, b.canon3))
+        or (b.canon3 and b.canon3 in (a.canon, a.canon2))
+    )
+
+
 def name_level_sql(col: str) -> str:
     """SQL for the level of name column ``col`` between aliases l and r (then ``close_levels``)."""
-    f, k1, k2, c, c2, s, s2, sc, b = (
-        f"{col}_{x}" for x in ("f", "k1", "k2", "c", "c2", "s", "s2", "sc", "b")
+    f, k1, k2, c, c2, c3, s, s2, sc, b = (
+        f"{col}_{x}" for x in ("f", "k1", "k2", "c", "c2", "c3", "s", "s2", "sc", "b")
     )
     return f"""CASE
   WHEN l.{f} IS NULL OR r.{f} IS NULL THEN -1
@@ -164,6 +175,9 @@ def name_level_sql(col: str) -> str:
   WHEN l.{k1} = r.{k1} OR l.{k2} = r.{k2}
     OR (l.{c} <> '' AND r.{c} <> '' AND (l.{c} = r.{c} OR l.{c} = r.{c2} OR l.{c2} = r.{c}))
     THEN 3
+  WHEN (l.{c3} <> '' AND (l.{c3} = r.{c} OR l.{c3} = r.{c2} OR l.{c3} = r.{c3}))
+    OR (r.{c3} <> '' AND (r.{c3} = l.{c} OR r.{c3} = l.{c2}))
+    THEN CASE WHEN l.{sc} <> r.{sc} THEN 2 ELSE 1 END
   WHEN l.{c} <> '' AND r.{c} <> '' THEN 0
   WHEN l.{sc} <> r.{sc} AND (l.{s} = r.{s} OR l.{s2} = r.{s} OR l.{s} = r.{s2}) THEN 2
   WHEN substr(l.{k1}, 1, 1) = substr(r.{k1}, 1, 1)

@@ -16,6 +16,9 @@ The original text is never changed; every key here is derived from it.  A name g
   the table does not know the name.  ``skeleton2`` reads th, g, kh and c as
   other schools do (dhal, qaf, hah, jim), and the German school's dsch, sch, ch, j, v and s;
   a skeleton comparison accepts either.
+- ``canon3``: the Arabic name of a Latin spelling read as the German and Turkish schools write
+  (``other_school_reading``: Jasser = Yasser, Cassim = Jassim), when the table's own reading
+  gives another name or none.
 - ``broad``: consonant classes that far schools of transliteration share (``broad_key``);
   used for blocking, and as a weak ("typo") agreement.
 
@@ -159,9 +162,14 @@ _RULES_KEY2 = [(re.compile("c(?=[eiy])"), "s"), *_RULES]
 # as Russian transliteration writes it (Akhmadov = احمدوف), c for jim as Kurdish Latin writes
 # it (Ciwan = جوان).  Only a skeleton: the keys keep the common reading (Gamal = Jamal).
 # It also reads the German school, whose residents' offices write jim dsch, shin sch, kha ch
-# (as Turkish writes it h), ya j, waw v before a vowel and zay an s before a vowel (Dschamal, Chalid = Halid,
-# Jahja = Yahya, Vidad = Widad, Asisa = Aziza, Chadidscha = Hadica): among the true pairs of a
-# Turkish and a German register these were most of the given names read as different names.
+# (as Turkish writes it h), ya j, waw v before a vowel and zay an s before a vowel (Dschamal,
+# Chalid = Halid, Jahja = Yahya, Vidad = Widad, Asisa = Aziza, Chadidscha = Hadica): among the
+# true pairs of a Turkish and a German register these were most of the given names read as
+# different names.
+# In other schools' readings (canon3, below) v is waw before a consonant too (Havla = Hawla,
+# Davud, Marvan), but for the Russian suffix -ov, -ova, -ev, -eva, which Arabic script writes
+# with feh (Akhmadov = احمدوف, Alieva = علييفا).
+_V_AS_WAW = "v(?<![oe]v(?=a?$))"
 _RULES_SKELETON2 = [
     (re.compile("dsch"), "dj"),
     (re.compile("t?sch"), "sh"),
@@ -174,6 +182,31 @@ _RULES_SKELETON2 = [
     (re.compile("g(?!h)"), "k"),
     (re.compile("c(?!h)"), "j"),
     *_RULES,
+]
+# A Latin spelling as a clerk of another school wrote it, put back into the common (English)
+# school's letters, so that the variant table can say which Arabic name it stands for.  The
+# table's own reading of a spelling is the common school's: to it Jasser is جاسر, Vafa وفا,
+# Cassim قاسم, Jussef جوزيف, Najef نجف; but a German residents' office writes ya as j (Jasser
+# = Yasser ياسر, Najef = Nayef, Jussef = Yusef), waw as w or v (Vafa = Wafa, Davud = Dawud,
+# Anvar = Anwar; so do Turkish and Russian), zay as an s before a vowel (Siad = Ziad, Nisar =
+# Nizar, Asisa = Aziza), kha as ch (Chalil = Khalil) and jim as dsch; a Turkish register
+# writes jim as c (Cassim = Jasim, Cana = Jana, Macid = Majid).  Read this way, the spelling's
+# Arabic name is ``NameKey.canon3``; a pair whose names agree only under this reading is not
+# a different name (comparisons.name_level_code).
+_RULES_OTHER_SCHOOLS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), r)
+    for p, r in [
+        ("(?<!d)j", "y"),
+        ("dsch|dzh|dj", "J"),
+        ("tsch", "C"),
+        ("sch", "sh"),
+        ("(?<![ksz])ch", "kh"),
+        ("c(?![hk])", "J"),
+        (_V_AS_WAW, "w"),
+        ("(?<![a-z])s(?=[aeiou])|(?<=[aeiou])s(?=[aeiou])", "z"),
+        ("J", "j"),
+        ("C", "ch"),
+    ]
 ]
 _SILENT_FINAL_E_RE = re.compile(r"(?<=[a-z]{2}[^aeiuyA])e$")
 _LATIN_LETTERS_RE = re.compile(r"[^a-z ]")
@@ -203,6 +236,9 @@ class NameKey:
     skeleton2: str = ""
     # Consonant classes that every school's spelling of the name shares (see broad_key).
     broad: str = ""
+    # The Arabic name the variant table gives for the spelling read as other schools write
+    # (``other_school_reading``: Jasser as Yasser, Vafa as Wafa, Cassim as Jassim); "" if none.
+    canon3: str = ""
 
     def agrees(self, other: NameKey) -> bool:
         """True when the two names are the same name in any spelling we know of."""
@@ -313,6 +349,9 @@ def _drop_particles(tokens: list[str], part: str) -> list[str]:
             # went above when it stood alone, so it goes here too.
             out[0] = "bu"
         elif first[:2] in ("al", "el") and len(first) >= 5:
+            # Not when no consonant would remain: Aliev, Alieva (علييف) and Alaui (علوي) begin
+            # with the name's own ayn and l, not an article; without it their broad key was empty
+            # and no blocking rule on the family name could pair them.
             out[0] = first[2:]
     return out or tokens
 
@@ -336,6 +375,15 @@ def second_skeleton_key(folded: str, part: str = "given") -> str:
     """The Latin key that the second skeleton is taken from (see ``_RULES_SKELETON2``)."""
     s = _apply(_RULES_SKELETON2, _rule_input(folded, part))
     return re.sub(r"(.)\1+", r"\1", s.replace("e", "a"))
+
+
+def other_school_reading(folded: str, part: str = "given") -> str:
+    """A folded Latin name read as other schools write it (``_RULES_OTHER_SCHOOLS``).
+
+    >>> other_school_reading("jasser"), other_school_reading("cassim")
+    ('yasser', 'jassim')
+    """
+    return _apply(_RULES_OTHER_SCHOOLS, _rule_input(folded, part))
 
 
 def _rule_input(folded: str, part: str) -> str:
@@ -366,11 +414,11 @@ def skeleton_of_key(key: str) -> str:
     return s
 
 
-def _arabic_letters(folded: str) -> str:
+def _arabic_letters(folded: str, table: dict[str, str] = _ARABIC_TO_KEY) -> str:
     # Letter-by-letter reading, used only when the variant table does not know the name.
     out = []
     for i, ch in enumerate(folded):
-        latin = _ARABIC_TO_KEY.get(ch, "")
+        latin = table.get(ch, "")
         if i == 0 and ch == "و":
             latin = "w"
         elif i == 0 and ch == "ي":
@@ -525,9 +573,17 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
     canon, canon2 = table.arabic_of_fold.get(joined) or table.arabic_of_key.get(k1, ("", ""))
     skeleton2 = skeleton_of_key(second_skeleton_key(folded, part))
     broad = broad_key(_rule_input(folded, part))
+    other = other_school_reading(folded, part)
+    canon3 = ""
+    if other != joined:
+        found = table.arabic_of_fold.get(other) or table.arabic_of_key.get(
+            latin_keys(other, part)[0], ("", "")
+        )
+        canon3 = found[0] if found[0] not in (canon, canon2) else ""
     return NameKey(
-        text, "latin", folded, k1, k2, canon, skeleton_of_key(k1), canon2, skeleton2, broad
-    )
+        text, "latin", folded, k1, k2, canon, skeleton_of_key(k1), canon2, skeleton2, broad,
+        canon3,
+    )  # fmt: skip
 
 
 # Letters spelled out for a name the variant table does not know (Arabic, and the Kurdish letters of

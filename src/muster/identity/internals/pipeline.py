@@ -238,7 +238,7 @@ def _score(
 
 
 # NameKey's fields after the original text, as the name tables (prepare.py) name them.
-_KEY_COLUMNS = ("n_sc", "n_f", "n_k1", "n_k2", "n_c", "n_s", "n_c2", "n_s2", "n_b")
+_KEY_COLUMNS = ("n_sc", "n_f", "n_k1", "n_k2", "n_c", "n_s", "n_c2", "n_s2", "n_b", "n_c3")
 
 
 class _NameTable:

@@ -117,6 +117,7 @@ def _name_columns(
             "n_s": [k.skeleton for k in keys],
             "n_s2": [k.skeleton2 for k in keys],
             "n_b": [k.broad for k in keys],
+            "n_c3": [k.canon3 for k in keys],
             "n_sc": [k.script for k in keys],
         }
     )
