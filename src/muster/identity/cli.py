@@ -24,13 +24,13 @@ def add_match_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
     )
     sub = match.add_subparsers(dest="match_command", required=True)
 
-    def common(p: argparse.ArgumentParser, threshold: str) -> None:
+    def common(p: argparse.ArgumentParser, threshold: float | None, shown: str) -> None:
         p.add_argument("--out", required=True, help="CSV file to write")
         p.add_argument(
             "--threshold",
             type=_probability,
-            default=None,
-            help=f"match probability to accept a pair (default {threshold})",
+            default=threshold,
+            help=f"match probability to accept a pair (default {shown})",
         )
         p.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
         p.add_argument(
@@ -51,11 +51,12 @@ def add_match_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
 
     d = sub.add_parser("dedupe", help="group the records of one file into persons")
     d.add_argument("input", help="person-record CSV")
-    common(d, str(DEDUPE_THRESHOLD))
+    common(d, DEDUPE_THRESHOLD, str(DEDUPE_THRESHOLD))
     lk = sub.add_parser("link", help="pairs of records, one from each file, that are one person")
     lk.add_argument("input_a", help="person-record CSV (e.g. the registry)")
     lk.add_argument("input_b", help="person-record CSV (e.g. a reference list)")
-    common(lk, f"{DEDUPE_THRESHOLD}; with --all-pairs {LINK_THRESHOLD}")
+    # None: link's own default, which depends on --all-pairs.
+    common(lk, None, f"{DEDUPE_THRESHOLD}; with --all-pairs {LINK_THRESHOLD}")
     lk.add_argument(
         "--all-pairs",
         action="store_true",
@@ -120,9 +121,8 @@ def run_match(args: argparse.Namespace) -> int:
         model = Model.load(args.model) if getattr(args, "model", None) else None
         if args.match_command == "dedupe":
             records = _read(args.input, progress)
-            threshold = DEDUPE_THRESHOLD if args.threshold is None else args.threshold
             result = dedupe(
-                records, threshold=threshold, engine=args.engine, model=model,
+                records, threshold=args.threshold, engine=args.engine, model=model,
                 progress=progress,
             )  # fmt: skip
             _print_report(result.report, quiet)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from muster.core.conf import conf
+from muster.core.text import LOCAL_NAME_FIELDS
 from muster.custody import services as custody
 from muster.custody.models import Facility, Placement
 from muster.departures import queries as departures
@@ -36,9 +37,7 @@ def situation_report(arrivals_series: list[dict] | None = None) -> dict:
             {
                 "id": f.pk,
                 "name": f.name,
-                "name_ar": f.name_ar,
-                "name_ckb": f.name_ckb,
-                "name_kmr": f.name_kmr,
+                **{field: getattr(f, field) for field in LOCAL_NAME_FIELDS.values()},
                 "kind": f.kind,
                 "pcode": f.pcode,
                 "population": pop,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from muster.audit import services as audit
+from muster.core.text import LOCAL_NAME_FIELDS
 from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility, FacilityVersion
 from muster.custody.services.placements import _lock_facility, expected, population
@@ -30,7 +31,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _clean_facility(facility: Facility) -> None:
-    for key in ("name", "name_ar", "name_ckb", "name_kmr", "location_name", "pcode"):
+    for key in ("name", *LOCAL_NAME_FIELDS.values(), "location_name", "pcode"):
         if _CONTROL.search(getattr(facility, key) or ""):
             raise ValidationError(
                 {
