@@ -209,3 +209,19 @@ def test_the_import_page_says_how_many_possible_matches_screening_proposed(
     assert hit.status == "open" and hit.candidate == head  # proposed, not merged
     page = officer_client.get(response["Location"]).content.decode()
     assert "possible matches proposed for review (nothing merged): 1." in page
+
+
+def test_the_reception_points_are_named_in_the_readers_language(
+    officer_client, facilities, tmp_path
+):
+    point = facilities["reception"]
+    point.name_ar = "نقطة الاستقبال الأولى"
+    point.save(update_fields=["name_ar"])
+    upload(officer_client, write_central_zip(tmp_path / "central.zip", UNNAMED), point)
+    officer_client.cookies["django_language"] = "ar"
+    page = officer_client.get(reverse("intake-import"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert page.count("نقطة الاستقبال الأولى") == 2  # the choice and the recent import's row
+    assert f">{point.name}<" not in page
+    run = SubmissionImport.objects.get()
+    detail = officer_client.get(reverse("intake-import-detail", args=[run.pk])).content.decode()
+    assert "نقطة الاستقبال الأولى" in detail
