@@ -60,7 +60,16 @@ def run(number: int, setting: str = "", size: int = 20000, seed: int = 1) -> dic
     gamma = comparison_levels(levels_dict(arrays))
     model, _ = _train(eng, prepared, None, gamma, None, True, 42)
     accepted, weight = _score(
-        arrays, gamma, model, DEDUPE_THRESHOLD, frame, frame, prepared, prepared
+        arrays,
+        gamma,
+        model,
+        DEDUPE_THRESHOLD,
+        frame,
+        frame,
+        prepared,
+        prepared,
+        None,
+        prepared.frame["plain"].notna().to_numpy(),
     )
     labels = cluster_accepted(prepared, arrays, accepted, weight)
     return {"frame": frame, "truth": truth, "arrays": arrays, "gamma": gamma,

@@ -93,7 +93,10 @@ def run_muster(df: pd.DataFrame, out: Path, threads: int) -> dict:
     model, report = _train(engine, prepared, None, gamma, arrays["train"], None, True, 42)
     t["training"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    pairs, weight = _score(arrays, gamma, model, DEDUPE_THRESHOLD, df, df, prepared, prepared)
+    plain = prepared.frame["plain"].notna().to_numpy()
+    pairs, weight = _score(
+        arrays, gamma, model, DEDUPE_THRESHOLD, df, df, prepared, prepared, None, plain
+    )
     t["prediction"] += time.perf_counter() - t0
     t0 = time.perf_counter()
     labels = cluster_accepted(prepared, arrays, pairs, weight)

@@ -66,7 +66,16 @@ def replay(setting: str, size: int, seed: int) -> dict:
     except ImportError:
         pass
     accepted, weight = _score(
-        arrays, gamma, model, DEDUPE_THRESHOLD, frame, frame, prepared, prepared, shift
+        arrays,
+        gamma,
+        model,
+        DEDUPE_THRESHOLD,
+        frame,
+        frame,
+        prepared,
+        prepared,
+        shift,
+        prepared.frame["plain"].notna().to_numpy(),
     )
     pos = {rid: i for i, rid in enumerate(frame["record_id"].tolist())}
     order = np.array([pos[r] for r in prepared["record_id"].tolist()])

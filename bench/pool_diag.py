@@ -99,7 +99,16 @@ def main() -> None:
     print("\n".join(report.lines()[:6]))
     shift = plain_prior_shift(prepared, arrays, gamma, model, report)
     accepted, weight = _score(
-        arrays, gamma, model, DEDUPE_THRESHOLD, frame, frame, prepared, prepared, shift
+        arrays,
+        gamma,
+        model,
+        DEDUPE_THRESHOLD,
+        frame,
+        frame,
+        prepared,
+        prepared,
+        shift,
+        prepared.frame["plain"].notna().to_numpy(),
     )
     pos = {rid: i for i, rid in enumerate(frame["record_id"].tolist())}
     truth = truth0[np.array([pos[r] for r in prepared["record_id"].tolist()])]

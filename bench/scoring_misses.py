@@ -55,7 +55,16 @@ def run(setting: str, size: int, seed: int) -> dict:
     model, report = _train(eng, prepared, None, gamma, arrays["train"], None, True, 42)
     shift = plain_prior_shift(prepared, arrays, gamma, model, report)
     accepted, weight = _score(
-        arrays, gamma, model, DEDUPE_THRESHOLD, frame, frame, prepared, prepared, shift
+        arrays,
+        gamma,
+        model,
+        DEDUPE_THRESHOLD,
+        frame,
+        frame,
+        prepared,
+        prepared,
+        shift,
+        prepared.frame["plain"].notna().to_numpy(),
     )
     labels = cluster_accepted(prepared, arrays, accepted, weight)
     # prepared rows -> the frame's rows (record ids)

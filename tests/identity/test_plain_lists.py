@@ -139,3 +139,54 @@ def test_a_plain_record_among_many_namesakes_meets_its_record_by_names_town_and_
     clusters = dedupe(records).clusters
     assert clusters["p"] == clusters["r"]
     assert sum(c == clusters["r"] for c in clusters.values()) == 2
+
+
+def test_a_plain_record_and_a_registry_record_each_others_clear_best_are_accepted() -> None:
+    import numpy as np
+
+    from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, clear_best_pairs
+
+    # Rows 0-1 plain (a list's), 2-5 registry.  Pairs and their weights (the threshold of 0.3
+    # is -1.22 bits):
+    rid_l = np.array([0, 0, 1, 1, 2, 1])
+    rid_r = np.array([2, 3, 4, 5, 3, 3])
+    weight = np.array([-3.0, -4.5, -2.0, -2.5, -9.0, -7.0])
+    plain = np.array([True, True, False, False, False, False])
+    # 0-2: each other's best, 1.5 bits over 0's next (0-3) and 7 over 2's (2-3): accepted.
+    # 1-4: 1's best by only 0.5 bit over 1-5 (another registry record fits about as well).
+    assert clear_best_pairs(rid_l, rid_r, weight, plain, DEDUPE_THRESHOLD).tolist() == [0]
+    # Not below the floor of -5 bits, nor two registry records however clear.
+    weight[0] = -5.5  # then 0-3 is 0's best by 1 bit, and 3's by 2.5
+    assert clear_best_pairs(rid_l, rid_r, weight, plain, DEDUPE_THRESHOLD).tolist() == [1]
+    weight[1] = -6.0
+    assert clear_best_pairs(rid_l, rid_r, weight, plain, DEDUPE_THRESHOLD).tolist() == []
+    weight[:2], plain[0] = (-3.0, -4.5), False
+    assert clear_best_pairs(rid_l, rid_r, weight, plain, DEDUPE_THRESHOLD).tolist() == []
+
+
+def test_a_plain_list_beside_a_registry_finds_more_of_its_people_by_clear_best_pairs(
+    monkeypatch,
+) -> None:
+    from collections import Counter
+
+    from muster.identity.internals import pipeline
+    from muster.scenario.presets import labelled_records
+
+    records, truth = labelled_records("no_lineage", 12_000, 3)
+    person = {r["record_id"]: t for r, t in zip(records, truth, strict=True)}
+    true_pairs = sum(n * (n - 1) // 2 for n in Counter(truth).values())
+
+    def scores() -> tuple[float, float, int]:
+        result = dedupe(records)
+        members = Counter(result.clusters.values())
+        found = sum(n * (n - 1) // 2 for n in members.values())
+        right = Counter((c, person[r]) for r, c in result.clusters.items())
+        hit = sum(n * (n - 1) // 2 for n in right.values())
+        return hit / found, hit / true_pairs, result.report.clear_best
+
+    precision, recall, added = scores()
+    monkeypatch.setattr(pipeline, "CLEAR_BEST_FLOOR", 0.0)  # above the threshold: none
+    before_precision, before_recall, none = scores()
+    assert none == 0 and added > 0
+    assert recall > before_recall + 0.01, (recall, before_recall)
+    assert precision > 0.95 and precision > before_precision - 0.01, (precision, before_precision)

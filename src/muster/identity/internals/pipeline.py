@@ -50,6 +50,11 @@ NON_MATCH_WEIGHT = -10.0
 # A record whose best accepted partner and another within this many bits of it are two
 # persons is left on its own (cluster.unambiguous_pairs).
 AMBIGUITY_MARGIN = 1.0
+# A record without lineage names (a plain list's: given, family, date, town) and a registry
+# record with them that are each other's best candidate, by this many bits over the next best
+# of either, are one person down to ``CLEAR_BEST_FLOOR`` bits (``clear_best_pairs``).
+CLEAR_BEST_MARGIN = 1.0
+CLEAR_BEST_FLOOR = -5.0
 
 
 @dataclass
@@ -209,9 +214,12 @@ def _score(
     left_prepared: Prepared,
     right_prepared: Prepared,
     plain_shift: list[tuple[np.ndarray, float]] | None = None,
+    plain: np.ndarray | None = None,
 ) -> tuple[ScoredPairs, np.ndarray]:
     """The pairs at or above ``threshold``, and every candidate pair's match weight (with
-    each of ``plain_shift``'s bits added where its mask is set)."""
+    each of ``plain_shift``'s bits added where its mask is set).  With ``plain`` (per row of a
+    deduplicated list, whether the record has no lineage names), also the pairs of
+    ``clear_best_pairs`` below the threshold."""
     weight = model.match_weight(gamma)
     for mask, bits in plain_shift or ():
         if bits:
@@ -222,6 +230,13 @@ def _score(
     prob = 1.0 / (1.0 + np.exp2(-np.clip(weight[near], -60, 60)))
     above = prob >= threshold
     keep, prob = near[above], prob[above]
+    if plain is not None:
+        extra = clear_best_pairs(arrays["rid_l"], arrays["rid_r"], weight, plain, threshold)
+        if len(extra):
+            keep = np.concatenate([keep, extra])
+            order = np.argsort(keep, kind="stable")
+            keep = keep[order]
+            prob = np.concatenate([prob, 1.0 / (1.0 + np.exp2(-weight[extra]))])[order]
     rl, rr = arrays["rid_l"][keep].astype(np.int64), arrays["rid_r"][keep].astype(np.int64)
     pairs = ScoredPairs(
         left_prepared["record_id"].to_numpy()[rl],
@@ -235,6 +250,57 @@ def _score(
         rr,
     )
     return pairs, weight
+
+
+def clear_best_pairs(
+    rid_l: np.ndarray, rid_r: np.ndarray, weight: np.ndarray, plain: np.ndarray, threshold: float
+) -> np.ndarray:
+    """Candidate pairs (their indices) below ``threshold``, down to ``CLEAR_BEST_FLOOR`` bits,
+    of a record without lineage names and one with them, each of which is the other's best
+    candidate by ``CLEAR_BEST_MARGIN`` bits or more over its next best.
+
+    A plain list beside a registry (an authority's list of given name, family name, date and
+    town) is mostly people the registry holds, and what tells its record's person from their
+    namesakes is that nobody else fits as well: the model weighs each pair on its own, and a
+    pattern such as "given, family and town agree, birth years one apart" is one person about
+    half the time over all candidate pairs (bench/RESULTS.md, "eleventh session"), so such
+    pairs sit below the threshold whether the registry holds a rival or not.  Where neither
+    record has a rival within the margin they are each other's person about six times in seven
+    (no_lineage 200k: 86 % of such pairs between -5 bits and the threshold).  Pairs of two
+    registry records are left to the model: there most candidates are namesakes, and the best
+    of them is one person less than half the time (namesake 200k).  The clustering's guards
+    still apply to the pairs added.
+    """
+    top = _weight_of(threshold)
+    band = np.flatnonzero((weight >= CLEAR_BEST_FLOOR) & (weight < top))
+    band = band[plain[rid_l[band]] != plain[rid_r[band]]]
+    if not len(band):
+        return band
+    # The candidate pairs of the records in the band that could be their best or come within
+    # the margin of it (a pair further below cannot: the band starts at the floor).
+    near = np.flatnonzero(weight >= CLEAR_BEST_FLOOR - CLEAR_BEST_MARGIN)
+    touched = np.zeros(len(plain), dtype=bool)
+    touched[rid_l[band]] = True
+    touched[rid_r[band]] = True
+    near = near[touched[rid_l[near]] | touched[rid_r[near]]]
+    del touched
+    ends = np.concatenate([rid_l[near], rid_r[near]]).astype(np.int64)
+    w = np.concatenate([weight[near], weight[near]])
+    pair = np.concatenate([near, near])
+    order = np.lexsort((-w, ends))
+    ends, w, pair = ends[order], w[order], pair[order]
+    starts = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]])
+    best = np.full(len(plain), -1, dtype=np.int64)
+    best[ends[starts]] = pair[starts]
+    lead = np.full(len(plain), np.inf)  # best less next best (none within reach: inf)
+    nxt = starts + 1
+    has_next = nxt < len(ends)
+    has_next[has_next] = ends[nxt[has_next]] == ends[starts[has_next]]
+    lead[ends[starts[has_next]]] = w[starts[has_next]] - w[nxt[has_next]]
+    left, right = rid_l[band], rid_r[band]
+    clear = (best[left] == band) & (best[right] == band)
+    clear &= (lead[left] >= CLEAR_BEST_MARGIN) & (lead[right] >= CLEAR_BEST_MARGIN)
+    return band[clear]
 
 
 # NameKey's fields after the original text, as the name tables (prepare.py) name them.
@@ -420,9 +486,11 @@ def dedupe(
     by_source = source_prior_shift(source_codes(frame), arrays, gamma, fitted, report, shift)
     shift = (shift or []) + (by_source or [])
     clock.lap("training")
+    plain = prepared.frame["plain"].notna().to_numpy()
     accepted, weight = _score(
-        arrays, gamma, fitted, threshold, frame, frame, prepared, prepared, shift
+        arrays, gamma, fitted, threshold, frame, frame, prepared, prepared, shift, plain
     )
+    report.clear_best = int((accepted.match_probability < threshold).sum())
     clock.lap("prediction")
     labels = cluster_accepted(prepared, arrays, accepted, weight)
     ids = prepared["record_id"].to_numpy()

@@ -77,6 +77,9 @@ class ModelReport:
     # Bits added to the weight of pairs of two records of one source (deduplication:
     # source_prior_shift).
     same_source_shift: float = 0.0
+    # Pairs accepted below the threshold as each other's clear best (deduplication: a plain
+    # record and a registry record, pipeline.clear_best_pairs).
+    clear_best: int = 0
 
     @property
     def pairs_per_record(self) -> float:
@@ -93,6 +96,7 @@ class ModelReport:
             "plain_shift": round(self.plain_shift, 3),
             "plain_pair_shift": round(self.plain_pair_shift, 3),
             "same_source_shift": round(self.same_source_shift, 3),
+            "clear_best": self.clear_best,
             "starts": self.starts,
             "warnings": self.warnings,
             "weights": weights_by_level(self.model),
@@ -115,6 +119,11 @@ class ModelReport:
             out.append(
                 f"pairs of two records of one source: {self.same_source_shift:+.2f} bits "
                 "(their own prior)"
+            )
+        if self.clear_best:
+            out.append(
+                f"pairs accepted below the threshold as each other's clear best (a record "
+                f"without lineage names and one with them): {self.clear_best:,}"
             )
         for s in self.starts:
             verdict = "kept" if s.get("kept") else str(s.get("problem") or "not kept")
