@@ -50,6 +50,7 @@ def run(number: int, setting: str = "", size: int = 20000, seed: int = 1) -> dic
         _score,
         _train,
         cluster_accepted,
+        thin_records,
     )
     from muster.identity.internals.prepare import prepare
 
@@ -69,7 +70,7 @@ def run(number: int, setting: str = "", size: int = 20000, seed: int = 1) -> dic
         prepared,
         prepared,
         None,
-        prepared.frame["plain"].notna().to_numpy(),
+        thin_records(prepared),
     )
     labels = cluster_accepted(prepared, arrays, accepted, weight)
     return {"frame": frame, "truth": truth, "arrays": arrays, "gamma": gamma,

@@ -77,6 +77,7 @@ def run_muster(df: pd.DataFrame, out: Path, threads: int) -> dict:
         _score,
         _train,
         cluster_accepted,
+        thin_records,
     )
     from muster.identity.internals.prepare import prepare
 
@@ -93,9 +94,9 @@ def run_muster(df: pd.DataFrame, out: Path, threads: int) -> dict:
     model, report = _train(engine, prepared, None, gamma, arrays["train"], None, True, 42)
     t["training"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    plain = prepared.frame["plain"].notna().to_numpy()
+    thin = thin_records(prepared)
     pairs, weight = _score(
-        arrays, gamma, model, DEDUPE_THRESHOLD, df, df, prepared, prepared, None, plain
+        arrays, gamma, model, DEDUPE_THRESHOLD, df, df, prepared, prepared, None, thin
     )
     t["prediction"] += time.perf_counter() - t0
     t0 = time.perf_counter()

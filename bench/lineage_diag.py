@@ -44,7 +44,7 @@ def replay(setting: str, size: int, seed: int) -> dict:
 
     from muster.identity.internals.engines import DuckDBEngine
     from muster.identity.internals.model import comparison_levels, levels_dict
-    from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, _score, _train
+    from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, _score, _train, thin_records
     from muster.identity.internals.prepare import prepare
     from muster.identity.internals.records import read_person_frame
     from muster.identity.internals.training import plain_prior_shift
@@ -75,7 +75,7 @@ def replay(setting: str, size: int, seed: int) -> dict:
         prepared,
         prepared,
         shift,
-        prepared.frame["plain"].notna().to_numpy(),
+        thin_records(prepared),
     )
     pos = {rid: i for i, rid in enumerate(frame["record_id"].tolist())}
     order = np.array([pos[r] for r in prepared["record_id"].tolist()])

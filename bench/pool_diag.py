@@ -68,7 +68,7 @@ def main() -> None:
         comparison_levels,
         levels_dict,
     )
-    from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, _score, _train
+    from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, _score, _train, thin_records
     from muster.identity.internals.prepare import prepare
     from muster.identity.internals.records import read_person_frame
     from muster.identity.internals.training import plain_prior_shift
@@ -108,7 +108,7 @@ def main() -> None:
         prepared,
         prepared,
         shift,
-        prepared.frame["plain"].notna().to_numpy(),
+        thin_records(prepared),
     )
     pos = {rid: i for i, rid in enumerate(frame["record_id"].tolist())}
     truth = truth0[np.array([pos[r] for r in prepared["record_id"].tolist()])]

@@ -40,6 +40,7 @@ def run(setting: str, size: int, seed: int) -> dict:
         _score,
         _train,
         cluster_accepted,
+        thin_records,
     )
     from muster.identity.internals.prepare import prepare
     from muster.identity.internals.records import read_person_frame
@@ -64,7 +65,7 @@ def run(setting: str, size: int, seed: int) -> dict:
         prepared,
         prepared,
         shift,
-        prepared.frame["plain"].notna().to_numpy(),
+        thin_records(prepared),
     )
     labels = cluster_accepted(prepared, arrays, accepted, weight)
     # prepared rows -> the frame's rows (record ids)

@@ -1,5 +1,7 @@
 """Plain Latin lists (given, family, date of birth, town): found and compared without lineage."""
 
+import pytest
+
 from muster.identity import ScreeningIndex, dedupe, link
 from muster.identity.internals.prepare import BLOCK_CAP
 
@@ -141,12 +143,12 @@ def test_a_plain_record_among_many_namesakes_meets_its_record_by_names_town_and_
     assert sum(c == clusters["r"] for c in clusters.values()) == 2
 
 
-def test_a_plain_record_and_a_registry_record_each_others_clear_best_are_accepted() -> None:
+def test_a_thin_record_and_a_registry_record_each_others_clear_best_are_accepted() -> None:
     import numpy as np
 
     from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, clear_best_pairs
 
-    # Rows 0-1 plain (a list's), 2-5 registry.  Pairs and their weights (the threshold of 0.3
+    # Rows 0-1 thin (a list's: at most one lineage name), 2-5 registry.  Pairs and their weights (the threshold of 0.3
     # is -1.22 bits):
     rid_l = np.array([0, 0, 1, 1, 2, 1])
     rid_r = np.array([2, 3, 4, 5, 3, 3])
@@ -164,15 +166,18 @@ def test_a_plain_record_and_a_registry_record_each_others_clear_best_are_accepte
     assert clear_best_pairs(rid_l, rid_r, weight, plain, DEDUPE_THRESHOLD).tolist() == []
 
 
-def test_a_plain_list_beside_a_registry_finds_more_of_its_people_by_clear_best_pairs(
-    monkeypatch,
+@pytest.mark.parametrize("setting", ["no_lineage", "sparse"])
+def test_a_thin_list_beside_a_registry_finds_more_of_its_people_by_clear_best_pairs(
+    monkeypatch, setting
 ) -> None:
+    # A foreign authority's plain list (given, family, date, town), and a checkpoint's list of
+    # a given name, one more name and a year, each beside a registry.
     from collections import Counter
 
     from muster.identity.internals import pipeline
     from muster.scenario.presets import labelled_records
 
-    records, truth = labelled_records("no_lineage", 12_000, 3)
+    records, truth = labelled_records(setting, 12_000, 3)
     person = {r["record_id"]: t for r, t in zip(records, truth, strict=True)}
     true_pairs = sum(n * (n - 1) // 2 for n in Counter(truth).values())
 
@@ -188,5 +193,10 @@ def test_a_plain_list_beside_a_registry_finds_more_of_its_people_by_clear_best_p
     monkeypatch.setattr(pipeline, "CLEAR_BEST_FLOOR", 0.0)  # above the threshold: none
     before_precision, before_recall, none = scores()
     assert none == 0 and added > 0
-    assert recall > before_recall + 0.01, (recall, before_recall)
-    assert precision > 0.95 and precision > before_precision - 0.01, (precision, before_precision)
+
+    def f1(p: float, r: float) -> float:
+        return 2 * p * r / (p + r)
+
+    scored = (precision, recall, before_precision, before_recall)
+    assert recall > before_recall and precision > 0.9, scored
+    assert f1(precision, recall) > f1(before_precision, before_recall), scored

@@ -13,6 +13,7 @@ from .cluster import guarded_clusters, unambiguous_pairs
 from .comparisons import (
     ESTIMATE_YEARS,
     FIELDS,
+    LINEAGE_FIELDS,
     align_lineage,
     explanation,
     field_label,
@@ -50,9 +51,10 @@ NON_MATCH_WEIGHT = -10.0
 # A record whose best accepted partner and another within this many bits of it are two
 # persons is left on its own (cluster.unambiguous_pairs).
 AMBIGUITY_MARGIN = 1.0
-# A record without lineage names (a plain list's: given, family, date, town) and a registry
-# record with them that are each other's best candidate, by this many bits over the next best
-# of either, are one person down to ``CLEAR_BEST_FLOOR`` bits (``clear_best_pairs``).
+# A record with at most one lineage name (a plain list's: given, family, date, town; a
+# checkpoint's: given, one more name, a year) and a registry record with more that are each
+# other's best candidate, by this many bits over the next best of either, are one person down
+# to ``CLEAR_BEST_FLOOR`` bits (``clear_best_pairs``).
 CLEAR_BEST_MARGIN = 1.0
 CLEAR_BEST_FLOOR = -5.0
 
@@ -214,11 +216,11 @@ def _score(
     left_prepared: Prepared,
     right_prepared: Prepared,
     plain_shift: list[tuple[np.ndarray, float]] | None = None,
-    plain: np.ndarray | None = None,
+    thin: np.ndarray | None = None,
 ) -> tuple[ScoredPairs, np.ndarray]:
     """The pairs at or above ``threshold``, and every candidate pair's match weight (with
-    each of ``plain_shift``'s bits added where its mask is set).  With ``plain`` (per row of a
-    deduplicated list, whether the record has no lineage names), also the pairs of
+    each of ``plain_shift``'s bits added where its mask is set).  With ``thin`` (per row of a
+    deduplicated list, whether the record has at most one lineage name), also the pairs of
     ``clear_best_pairs`` below the threshold."""
     weight = model.match_weight(gamma)
     for mask, bits in plain_shift or ():
@@ -230,8 +232,8 @@ def _score(
     prob = 1.0 / (1.0 + np.exp2(-np.clip(weight[near], -60, 60)))
     above = prob >= threshold
     keep, prob = near[above], prob[above]
-    if plain is not None:
-        extra = clear_best_pairs(arrays["rid_l"], arrays["rid_r"], weight, plain, threshold)
+    if thin is not None:
+        extra = clear_best_pairs(arrays["rid_l"], arrays["rid_r"], weight, thin, threshold)
         if len(extra):
             keep = np.concatenate([keep, extra])
             order = np.argsort(keep, kind="stable")
@@ -252,34 +254,43 @@ def _score(
     return pairs, weight
 
 
+def thin_records(prepared: Prepared) -> np.ndarray:
+    """Per prepared record, whether it has at most one of the four lineage names."""
+    names = np.zeros(len(prepared), dtype=np.int8)
+    for f in LINEAGE_FIELDS:
+        names += prepared.frame[f"{f}_id"].to_numpy() >= 0
+    return names <= 1
+
+
 def clear_best_pairs(
-    rid_l: np.ndarray, rid_r: np.ndarray, weight: np.ndarray, plain: np.ndarray, threshold: float
+    rid_l: np.ndarray, rid_r: np.ndarray, weight: np.ndarray, thin: np.ndarray, threshold: float
 ) -> np.ndarray:
     """Candidate pairs (their indices) below ``threshold``, down to ``CLEAR_BEST_FLOOR`` bits,
-    of a record without lineage names and one with them, each of which is the other's best
-    candidate by ``CLEAR_BEST_MARGIN`` bits or more over its next best.
+    of a ``thin`` record (at most one lineage name) and one that is not, each of which is the
+    other's best candidate by ``CLEAR_BEST_MARGIN`` bits or more over its next best.
 
-    A plain list beside a registry (an authority's list of given name, family name, date and
-    town) is mostly people the registry holds, and what tells its record's person from their
+    A thin list beside a registry (an authority's list of given name, family name, date and
+    town; a checkpoint's of a given name, one more name and a year) is mostly people the
+    registry holds, and what tells its record's person from their
     namesakes is that nobody else fits as well: the model weighs each pair on its own, and a
     pattern such as "given, family and town agree, birth years one apart" is one person about
     half the time over all candidate pairs (bench/RESULTS.md, "eleventh session"), so such
     pairs sit below the threshold whether the registry holds a rival or not.  Where neither
     record has a rival within the margin they are each other's person about six times in seven
-    (no_lineage 200k: 86 % of such pairs between -5 bits and the threshold).  Pairs of two
-    registry records are left to the model: there most candidates are namesakes, and the best
+    (no_lineage 200k: 86 % of such pairs between -5 bits and the threshold; sparse 82 %).  Pairs
+    of two registry records are left to the model: there most candidates are namesakes, and the best
     of them is one person less than half the time (namesake 200k).  The clustering's guards
     still apply to the pairs added.
     """
     top = _weight_of(threshold)
     band = np.flatnonzero((weight >= CLEAR_BEST_FLOOR) & (weight < top))
-    band = band[plain[rid_l[band]] != plain[rid_r[band]]]
+    band = band[thin[rid_l[band]] != thin[rid_r[band]]]
     if not len(band):
         return band
     # The candidate pairs of the records in the band that could be their best or come within
     # the margin of it (a pair further below cannot: the band starts at the floor).
     near = np.flatnonzero(weight >= CLEAR_BEST_FLOOR - CLEAR_BEST_MARGIN)
-    touched = np.zeros(len(plain), dtype=bool)
+    touched = np.zeros(len(thin), dtype=bool)
     touched[rid_l[band]] = True
     touched[rid_r[band]] = True
     near = near[touched[rid_l[near]] | touched[rid_r[near]]]
@@ -290,9 +301,9 @@ def clear_best_pairs(
     order = np.lexsort((-w, ends))
     ends, w, pair = ends[order], w[order], pair[order]
     starts = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]])
-    best = np.full(len(plain), -1, dtype=np.int64)
+    best = np.full(len(thin), -1, dtype=np.int64)
     best[ends[starts]] = pair[starts]
-    lead = np.full(len(plain), np.inf)  # best less next best (none within reach: inf)
+    lead = np.full(len(thin), np.inf)  # best less next best (none within reach: inf)
     nxt = starts + 1
     has_next = nxt < len(ends)
     has_next[has_next] = ends[nxt[has_next]] == ends[starts[has_next]]
@@ -486,9 +497,17 @@ def dedupe(
     by_source = source_prior_shift(source_codes(frame), arrays, gamma, fitted, report, shift)
     shift = (shift or []) + (by_source or [])
     clock.lap("training")
-    plain = prepared.frame["plain"].notna().to_numpy()
     accepted, weight = _score(
-        arrays, gamma, fitted, threshold, frame, frame, prepared, prepared, shift, plain
+        arrays,
+        gamma,
+        fitted,
+        threshold,
+        frame,
+        frame,
+        prepared,
+        prepared,
+        shift,
+        thin_records(prepared),
     )
     report.clear_best = int((accepted.match_probability < threshold).sum())
     clock.lap("prediction")

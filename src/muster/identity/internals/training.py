@@ -77,8 +77,8 @@ class ModelReport:
     # Bits added to the weight of pairs of two records of one source (deduplication:
     # source_prior_shift).
     same_source_shift: float = 0.0
-    # Pairs accepted below the threshold as each other's clear best (deduplication: a plain
-    # record and a registry record, pipeline.clear_best_pairs).
+    # Pairs accepted below the threshold as each other's clear best (deduplication: a record
+    # with at most one lineage name and one with more, pipeline.clear_best_pairs).
     clear_best: int = 0
 
     @property
@@ -123,7 +123,7 @@ class ModelReport:
         if self.clear_best:
             out.append(
                 f"pairs accepted below the threshold as each other's clear best (a record "
-                f"without lineage names and one with them): {self.clear_best:,}"
+                f"with at most one lineage name and one with more): {self.clear_best:,}"
             )
         for s in self.starts:
             verdict = "kept" if s.get("kept") else str(s.get("problem") or "not kept")
