@@ -47,7 +47,11 @@ def replay(setting: str, size: int, seed: int) -> dict:
     from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, _score, _train, thin_records
     from muster.identity.internals.prepare import prepare
     from muster.identity.internals.records import read_person_frame
-    from muster.identity.internals.training import plain_prior_shift
+    from muster.identity.internals.training import (
+        plain_prior_shift,
+        source_codes,
+        source_prior_shift,
+    )
 
     csv_path, truth_path, _ = sweep.data_for(setting, size, seed, 3600)
     frame = read_person_frame(csv_path)
@@ -58,13 +62,8 @@ def replay(setting: str, size: int, seed: int) -> dict:
     gamma = comparison_levels(levels_dict(arrays))
     model, report = _train(eng, prepared, None, gamma, arrays["train"], None, True, 42)
     shift = plain_prior_shift(prepared, arrays, gamma, model, report)
-    try:  # the sources' strata, where the engine has them (tenth session)
-        from muster.identity.internals.training import source_codes, source_prior_shift
-
-        by_source = source_prior_shift(source_codes(frame), arrays, gamma, model, report, shift)
-        shift = (shift or []) + (by_source or [])
-    except ImportError:
-        pass
+    by_source = source_prior_shift(source_codes(frame), arrays, gamma, model, report, shift)
+    shift = (shift or []) + (by_source or [])
     accepted, weight = _score(
         arrays,
         gamma,
@@ -76,6 +75,7 @@ def replay(setting: str, size: int, seed: int) -> dict:
         prepared,
         shift,
         thin_records(prepared),
+        source_codes(frame),
     )
     pos = {rid: i for i, rid in enumerate(frame["record_id"].tolist())}
     order = np.array([pos[r] for r in prepared["record_id"].tolist()])

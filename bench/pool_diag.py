@@ -71,7 +71,7 @@ def main() -> None:
     from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, _score, _train, thin_records
     from muster.identity.internals.prepare import prepare
     from muster.identity.internals.records import read_person_frame
-    from muster.identity.internals.training import plain_prior_shift
+    from muster.identity.internals.training import plain_prior_shift, source_codes
 
     csv_path, truth_path, _ = sweep.data_for(args.setting, args.size, args.seed, 3600)
     frame = read_person_frame(csv_path)
@@ -109,6 +109,7 @@ def main() -> None:
         prepared,
         shift,
         thin_records(prepared),
+        source_codes(frame),
     )
     pos = {rid: i for i, rid in enumerate(frame["record_id"].tolist())}
     truth = truth0[np.array([pos[r] for r in prepared["record_id"].tolist()])]

@@ -44,7 +44,7 @@ def run(setting: str, size: int, seed: int) -> dict:
     )
     from muster.identity.internals.prepare import prepare
     from muster.identity.internals.records import read_person_frame
-    from muster.identity.internals.training import plain_prior_shift
+    from muster.identity.internals.training import plain_prior_shift, source_codes
 
     csv_path, truth_path, _ = sweep.data_for(setting, size, seed, 3600)
     frame = read_person_frame(csv_path)
@@ -66,6 +66,7 @@ def run(setting: str, size: int, seed: int) -> dict:
         prepared,
         shift,
         thin_records(prepared),
+        source_codes(frame),
     )
     labels = cluster_accepted(prepared, arrays, accepted, weight)
     # prepared rows -> the frame's rows (record ids)

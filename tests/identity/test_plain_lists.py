@@ -148,30 +148,68 @@ def test_a_thin_record_and_a_registry_record_each_others_clear_best_are_accepted
 
     from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, clear_best_pairs
 
-    # Rows 0-1 thin (a list's: at most one lineage name), 2-5 registry.  Pairs and their weights (the threshold of 0.3
-    # is -1.22 bits):
-    rid_l = np.array([0, 0, 1, 1, 2, 1])
-    rid_r = np.array([2, 3, 4, 5, 3, 3])
-    weight = np.array([-3.0, -4.5, -2.0, -2.5, -9.0, -7.0])
-    plain = np.array([True, True, False, False, False, False])
+    # Rows 0-1 and 6-7 thin (a list's: at most one lineage name), 2-5 and 8-9 registry.  Pairs
+    # and their weights (the threshold of 0.3 is -1.22 bits); 6-8 and 7-9 above it, so half the
+    # thin records are found in the registry.
+    rid_l = np.array([0, 0, 1, 1, 2, 1, 6, 7])
+    rid_r = np.array([2, 3, 4, 5, 3, 3, 8, 9])
+    weight = np.array([-3.0, -4.5, -2.0, -2.5, -9.0, -7.0, 5.0, 5.0])
+    thin = np.zeros(10, dtype=bool)
+    thin[[0, 1, 6, 7]] = True
+
+    def clear(source=None) -> list[int]:
+        return clear_best_pairs(rid_l, rid_r, weight, thin, DEDUPE_THRESHOLD, source).tolist()
+
     # 0-2: each other's best, 1.5 bits over 0's next (0-3) and 7 over 2's (2-3): accepted.
     # 1-4: 1's best by only 0.5 bit over 1-5 (another registry record fits about as well).
-    assert clear_best_pairs(rid_l, rid_r, weight, plain, DEDUPE_THRESHOLD).tolist() == [0]
-    # Not below the floor of -5 bits, nor two registry records however clear.
+    assert clear() == [0]
+    # A list of which fewer than half are found in the registry: its best candidates are as
+    # often namesakes.
+    weight[7] = -20.0
+    assert clear() == []
+    weight[7] = 5.0
     weight[0] = -5.5  # then 0-3 is 0's best by 1 bit, and 3's by 2.5
-    assert clear_best_pairs(rid_l, rid_r, weight, plain, DEDUPE_THRESHOLD).tolist() == [1]
-    weight[1] = -6.0
-    assert clear_best_pairs(rid_l, rid_r, weight, plain, DEDUPE_THRESHOLD).tolist() == []
-    weight[:2], plain[0] = (-3.0, -4.5), False
-    assert clear_best_pairs(rid_l, rid_r, weight, plain, DEDUPE_THRESHOLD).tolist() == []
+    assert clear() == [1]
+    weight[1] = -6.0  # below the floor of -5 bits
+    assert clear() == []
 
 
-@pytest.mark.parametrize("setting", ["no_lineage", "sparse"])
+def test_two_lists_records_each_others_clear_best_are_accepted_where_the_lists_overlap() -> None:
+    import numpy as np
+
+    from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, clear_best_pairs
+
+    # Five records with lineage names: 0 and 3 from list A (source 0), 1, 2 and 4 from list B.
+    # 0-1 at -2.5 bits: each other's best (0's next, 0-2, 3.5 bits below).  3-4 accepted.
+    rid_l, rid_r = np.array([0, 0, 3]), np.array([1, 2, 4])
+    weight = np.array([-2.5, -6.0, 5.0])
+    thin = np.zeros(5, dtype=bool)
+    source = np.array([0, 1, 1, 0, 1])
+
+    def clear() -> list[int]:
+        return clear_best_pairs(rid_l, rid_r, weight, thin, DEDUPE_THRESHOLD, source).tolist()
+
+    assert clear() == [0]  # half of list A is found in list B (3-4)
+    weight[2] = -20.0  # lists of different people: their best candidates are namesakes
+    assert clear() == []
+    weight[2] = 5.0
+    weight[0] = -3.5  # below the floor of -3 bits for two records with lineage names
+    assert clear() == []
+    weight[0] = -2.5
+    source[1] = 0  # one list: left to the model
+    assert clear() == []
+    source[1], source[0] = 1, -1  # a record of no known source
+    assert clear() == []
+    assert clear_best_pairs(rid_l, rid_r, weight, thin, DEDUPE_THRESHOLD).tolist() == []
+
+
+@pytest.mark.parametrize("setting", ["no_lineage", "sparse", "namesake"])
 def test_a_thin_list_beside_a_registry_finds_more_of_its_people_by_clear_best_pairs(
     monkeypatch, setting
 ) -> None:
     # A foreign authority's plain list (given, family, date, town), and a checkpoint's list of
-    # a given name, one more name and a year, each beside a registry.
+    # a given name, one more name and a year, each beside a registry; and a registry of
+    # namesake children with a camp's list and an authority's beside it.
     from collections import Counter
 
     from muster.identity.internals import pipeline
@@ -190,7 +228,9 @@ def test_a_thin_list_beside_a_registry_finds_more_of_its_people_by_clear_best_pa
         return hit / found, hit / true_pairs, result.report.clear_best
 
     precision, recall, added = scores()
-    monkeypatch.setattr(pipeline, "CLEAR_BEST_FLOOR", 0.0)  # above the threshold: none
+    # Both floors above the threshold: none.
+    monkeypatch.setattr(pipeline, "CLEAR_BEST_FLOOR", 0.0)
+    monkeypatch.setattr(pipeline, "CLEAR_BEST_SOURCES_FLOOR", 0.0)
     before_precision, before_recall, none = scores()
     assert none == 0 and added > 0
 

@@ -57,6 +57,15 @@ AMBIGUITY_MARGIN = 1.0
 # to ``CLEAR_BEST_FLOOR`` bits (``clear_best_pairs``).
 CLEAR_BEST_MARGIN = 1.0
 CLEAR_BEST_FLOOR = -5.0
+# The same for two records with lineage names from two sources (two registration lists), down
+# to this many bits: their names say more, and a pair of them this far below carries evidence
+# against it (turkish_german 200k: 70 % one person from -5 bits, 86 % from -3).
+CLEAR_BEST_SOURCES_FLOOR = -3.0
+# Only where the list is mostly people found elsewhere: at least this share of its records (the
+# thin records; a source's records) has a pair at or above the threshold with a record of the
+# other kind (another source).  Two desks' lists of different people, or a list of people the
+# registry does not hold, have each one's best candidate a namesake as often as not.
+CLEAR_BEST_FOUND_SHARE = 0.5
 
 
 @dataclass
@@ -217,11 +226,12 @@ def _score(
     right_prepared: Prepared,
     plain_shift: list[tuple[np.ndarray, float]] | None = None,
     thin: np.ndarray | None = None,
+    source: np.ndarray | None = None,
 ) -> tuple[ScoredPairs, np.ndarray]:
     """The pairs at or above ``threshold``, and every candidate pair's match weight (with
     each of ``plain_shift``'s bits added where its mask is set).  With ``thin`` (per row of a
-    deduplicated list, whether the record has at most one lineage name), also the pairs of
-    ``clear_best_pairs`` below the threshold."""
+    deduplicated list, whether the record has at most one lineage name) and ``source`` (its
+    source's code), also the pairs of ``clear_best_pairs`` below the threshold."""
     weight = model.match_weight(gamma)
     for mask, bits in plain_shift or ():
         if bits:
@@ -233,7 +243,7 @@ def _score(
     above = prob >= threshold
     keep, prob = near[above], prob[above]
     if thin is not None:
-        extra = clear_best_pairs(arrays["rid_l"], arrays["rid_r"], weight, thin, threshold)
+        extra = clear_best_pairs(arrays["rid_l"], arrays["rid_r"], weight, thin, threshold, source)
         if len(extra):
             keep = np.concatenate([keep, extra])
             order = np.argsort(keep, kind="stable")
@@ -262,12 +272,40 @@ def thin_records(prepared: Prepared) -> np.ndarray:
     return names <= 1
 
 
-def clear_best_pairs(
-    rid_l: np.ndarray, rid_r: np.ndarray, weight: np.ndarray, thin: np.ndarray, threshold: float
+def _found_share(
+    rid_l: np.ndarray, rid_r: np.ndarray, weight: np.ndarray, top: float, group: np.ndarray
 ) -> np.ndarray:
-    """Candidate pairs (their indices) below ``threshold``, down to ``CLEAR_BEST_FLOOR`` bits,
-    of a ``thin`` record (at most one lineage name) and one that is not, each of which is the
-    other's best candidate by ``CLEAR_BEST_MARGIN`` bits or more over its next best.
+    """Per group code (``group`` per record, -1 none), the share of its records that have a
+    pair at or above ``top`` bits with a record of another group."""
+    size = int(group.max(initial=-1)) + 1
+    if size == 0:
+        return np.zeros(1)
+    above = np.flatnonzero(weight >= top)
+    left, right = rid_l[above], rid_r[above]
+    other = (group[left] != group[right]) & (group[left] >= 0) & (group[right] >= 0)
+    found = np.zeros(len(group), dtype=bool)
+    found[left[other]] = True
+    found[right[other]] = True
+    known = group >= 0
+    total = np.bincount(group[known], minlength=size)
+    hit = np.bincount(group[known & found], minlength=size)
+    share = hit / np.maximum(total, 1)
+    return share
+
+
+def clear_best_pairs(
+    rid_l: np.ndarray,
+    rid_r: np.ndarray,
+    weight: np.ndarray,
+    thin: np.ndarray,
+    threshold: float,
+    source: np.ndarray | None = None,
+) -> np.ndarray:
+    """Candidate pairs (their indices) below ``threshold``, each of whose records is the other's
+    best candidate by ``CLEAR_BEST_MARGIN`` bits or more over its next best: down to
+    ``CLEAR_BEST_FLOOR`` bits, of a ``thin`` record (at most one lineage name) and one that is
+    not; down to ``CLEAR_BEST_SOURCES_FLOOR``, of two records that are not thin from two
+    sources (``source``: codes per record, -1 unknown).
 
     A thin list beside a registry (an authority's list of given name, family name, date and
     town; a checkpoint's of a given name, one more name and a year) is mostly people the
@@ -278,18 +316,38 @@ def clear_best_pairs(
     pairs sit below the threshold whether the registry holds a rival or not.  Where neither
     record has a rival within the margin they are each other's person about six times in seven
     (no_lineage 200k: 86 % of such pairs between -5 bits and the threshold; sparse 82 %).  Pairs
-    of two registry records are left to the model: there most candidates are namesakes, and the best
-    of them is one person less than half the time (namesake 200k).  The clustering's guards
-    still apply to the pairs added.
+    of two records of one registry are left to the model: there most candidates are
+    namesakes, and the best of them is one person a third of the time (namesake 200k).  Two
+    registration lists, like a list beside a registry, each hold a person about once: pairs
+    across sources each other's clear best from -3 bits are one person 86-97 % of the time
+    (namesake 95 %, turkish_german 86 %).  The clustering's guards still apply to the pairs
+    added.
     """
     top = _weight_of(threshold)
-    band = np.flatnonzero((weight >= CLEAR_BEST_FLOOR) & (weight < top))
-    band = band[thin[rid_l[band]] != thin[rid_r[band]]]
+    floor = min(CLEAR_BEST_FLOOR, CLEAR_BEST_SOURCES_FLOOR)
+    band = np.flatnonzero((weight >= floor) & (weight < top))
+    left, right = rid_l[band], rid_r[band]
+    kind = thin[left] != thin[right]
+    kind &= weight[band] >= CLEAR_BEST_FLOOR
+    if _found_share(rid_l, rid_r, weight, top, thin.astype(np.int64))[-1] < CLEAR_BEST_FOUND_SHARE:
+        kind[:] = False
+    if source is not None:
+        across = (source[left] >= 0) & (source[right] >= 0) & (source[left] != source[right])
+        across &= ~thin[left] & ~thin[right] & (weight[band] >= CLEAR_BEST_SOURCES_FLOOR)
+        if across.any():
+            codes = np.where(thin, -1, source).astype(np.int64)
+            share = _found_share(rid_l, rid_r, weight, top, codes)
+            across &= np.maximum(share[source[left]], share[source[right]]) >= (
+                CLEAR_BEST_FOUND_SHARE
+            )
+        kind |= across
+    band = band[kind]
+    del left, right, kind
     if not len(band):
         return band
     # The candidate pairs of the records in the band that could be their best or come within
     # the margin of it (a pair further below cannot: the band starts at the floor).
-    near = np.flatnonzero(weight >= CLEAR_BEST_FLOOR - CLEAR_BEST_MARGIN)
+    near = np.flatnonzero(weight >= floor - CLEAR_BEST_MARGIN)
     touched = np.zeros(len(thin), dtype=bool)
     touched[rid_l[band]] = True
     touched[rid_r[band]] = True
@@ -494,7 +552,8 @@ def dedupe(
         eng, prepared, None, gamma, arrays["train"], model, _training(model, train), seed
     )
     shift = plain_prior_shift(prepared, arrays, gamma, fitted, report)
-    by_source = source_prior_shift(source_codes(frame), arrays, gamma, fitted, report, shift)
+    sources = source_codes(frame)
+    by_source = source_prior_shift(sources, arrays, gamma, fitted, report, shift)
     shift = (shift or []) + (by_source or [])
     clock.lap("training")
     accepted, weight = _score(
@@ -508,6 +567,7 @@ def dedupe(
         prepared,
         shift,
         thin_records(prepared),
+        sources,
     )
     report.clear_best = int((accepted.match_probability < threshold).sum())
     clock.lap("prediction")
