@@ -320,8 +320,10 @@ def clear_best_pairs(
     namesakes, and the best of them is one person a third of the time (namesake 200k).  Two
     registration lists, like a list beside a registry, each hold a person about once: pairs
     across sources each other's clear best from -3 bits are one person 86-97 % of the time
-    (namesake 95 %, turkish_german 86 %).  The clustering's guards still apply to the pairs
-    added.
+    (namesake 95 %, turkish_german 86 %).  Both hold only where a list is mostly people found
+    elsewhere (``CLEAR_BEST_FOUND_SHARE``): two desks' lists of different children, or a list
+    of people the registry does not hold, have their best candidates namesakes as often as not.
+    The clustering's guards still apply to the pairs added.
     """
     top = _weight_of(threshold)
     floor = min(CLEAR_BEST_FLOOR, CLEAR_BEST_SOURCES_FLOOR)
