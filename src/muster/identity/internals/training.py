@@ -78,7 +78,8 @@ class ModelReport:
     # source_prior_shift).
     same_source_shift: float = 0.0
     # Pairs accepted below the threshold as each other's clear best (deduplication: a record
-    # with at most one lineage name and one with more, pipeline.clear_best_pairs).
+    # with at most one lineage name and one with more, or two records of two sources;
+    # pipeline.clear_best_pairs).
     clear_best: int = 0
 
     @property
@@ -122,8 +123,8 @@ class ModelReport:
             )
         if self.clear_best:
             out.append(
-                f"pairs accepted below the threshold as each other's clear best (a record "
-                f"with at most one lineage name and one with more): {self.clear_best:,}"
+                f"pairs accepted below the threshold as each other's clear best (a thin list's "
+                f"record and a registry's, or two lists' records): {self.clear_best:,}"
             )
         for s in self.starts:
             verdict = "kept" if s.get("kept") else str(s.get("problem") or "not kept")
