@@ -47,10 +47,9 @@ def run(number: int, setting: str = "", size: int = 20000, seed: int = 1) -> dic
     from muster.identity.internals.model import comparison_levels, levels_dict
     from muster.identity.internals.pipeline import (
         DEDUPE_THRESHOLD,
-        _score,
         _train,
         cluster_accepted,
-        thin_records,
+        score_dedupe,
     )
     from muster.identity.internals.prepare import prepare
 
@@ -60,18 +59,7 @@ def run(number: int, setting: str = "", size: int = 20000, seed: int = 1) -> dic
     arrays = eng.candidate_levels(prepared, None)
     gamma = comparison_levels(levels_dict(arrays))
     model, _ = _train(eng, prepared, None, gamma, None, True, 42)
-    accepted, weight = _score(
-        arrays,
-        gamma,
-        model,
-        DEDUPE_THRESHOLD,
-        frame,
-        frame,
-        prepared,
-        prepared,
-        None,
-        thin_records(prepared),
-    )
+    accepted, weight = score_dedupe(arrays, gamma, model, DEDUPE_THRESHOLD, frame, prepared, None)
     labels = cluster_accepted(prepared, arrays, accepted, weight)
     return {"frame": frame, "truth": truth, "arrays": arrays, "gamma": gamma,
             "model": model, "weight": weight, "labels": labels}  # fmt: skip

@@ -74,10 +74,9 @@ def run_muster(df: pd.DataFrame, out: Path, threads: int) -> dict:
     from muster.identity.internals.model import comparison_levels, levels_dict
     from muster.identity.internals.pipeline import (
         DEDUPE_THRESHOLD,
-        _score,
         _train,
         cluster_accepted,
-        thin_records,
+        score_dedupe,
     )
     from muster.identity.internals.prepare import prepare
 
@@ -94,10 +93,7 @@ def run_muster(df: pd.DataFrame, out: Path, threads: int) -> dict:
     model, report = _train(engine, prepared, None, gamma, arrays["train"], None, True, 42)
     t["training"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    thin = thin_records(prepared)
-    pairs, weight = _score(
-        arrays, gamma, model, DEDUPE_THRESHOLD, df, df, prepared, prepared, None, thin
-    )
+    pairs, weight = score_dedupe(arrays, gamma, model, DEDUPE_THRESHOLD, df, prepared, None)
     t["prediction"] += time.perf_counter() - t0
     t0 = time.perf_counter()
     labels = cluster_accepted(prepared, arrays, pairs, weight)

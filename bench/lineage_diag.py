@@ -44,7 +44,7 @@ def replay(setting: str, size: int, seed: int) -> dict:
 
     from muster.identity.internals.engines import DuckDBEngine
     from muster.identity.internals.model import comparison_levels, levels_dict
-    from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, _score, _train, thin_records
+    from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, _train, score_dedupe
     from muster.identity.internals.prepare import prepare
     from muster.identity.internals.records import read_person_frame
     from muster.identity.internals.training import (
@@ -64,19 +64,7 @@ def replay(setting: str, size: int, seed: int) -> dict:
     shift = plain_prior_shift(prepared, arrays, gamma, model, report)
     by_source = source_prior_shift(source_codes(frame), arrays, gamma, model, report, shift)
     shift = (shift or []) + (by_source or [])
-    accepted, weight = _score(
-        arrays,
-        gamma,
-        model,
-        DEDUPE_THRESHOLD,
-        frame,
-        frame,
-        prepared,
-        prepared,
-        shift,
-        thin_records(prepared),
-        source_codes(frame),
-    )
+    accepted, weight = score_dedupe(arrays, gamma, model, DEDUPE_THRESHOLD, frame, prepared, shift)
     pos = {rid: i for i, rid in enumerate(frame["record_id"].tolist())}
     order = np.array([pos[r] for r in prepared["record_id"].tolist()])
     return dict(csv=csv_path, frame=frame, truth=truth0[order], prepared=prepared,

@@ -68,10 +68,10 @@ def main() -> None:
         comparison_levels,
         levels_dict,
     )
-    from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, _score, _train, thin_records
+    from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, _train, score_dedupe
     from muster.identity.internals.prepare import prepare
     from muster.identity.internals.records import read_person_frame
-    from muster.identity.internals.training import plain_prior_shift, source_codes
+    from muster.identity.internals.training import plain_prior_shift
 
     csv_path, truth_path, _ = sweep.data_for(args.setting, args.size, args.seed, 3600)
     frame = read_person_frame(csv_path)
@@ -98,19 +98,7 @@ def main() -> None:
     model, report = _train(eng, prepared, None, gamma, arrays["train"], None, True, 42)
     print("\n".join(report.lines()[:6]))
     shift = plain_prior_shift(prepared, arrays, gamma, model, report)
-    accepted, weight = _score(
-        arrays,
-        gamma,
-        model,
-        DEDUPE_THRESHOLD,
-        frame,
-        frame,
-        prepared,
-        prepared,
-        shift,
-        thin_records(prepared),
-        source_codes(frame),
-    )
+    accepted, weight = score_dedupe(arrays, gamma, model, DEDUPE_THRESHOLD, frame, prepared, shift)
     pos = {rid: i for i, rid in enumerate(frame["record_id"].tolist())}
     truth = truth0[np.array([pos[r] for r in prepared["record_id"].tolist()])]
     print(f"{args.setting} {args.size} s{args.seed} A={os.environ.get('POOL_A', '1')} "

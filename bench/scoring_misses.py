@@ -37,14 +37,13 @@ def run(setting: str, size: int, seed: int) -> dict:
     from muster.identity.internals.model import comparison_levels, levels_dict
     from muster.identity.internals.pipeline import (
         DEDUPE_THRESHOLD,
-        _score,
         _train,
         cluster_accepted,
-        thin_records,
+        score_dedupe,
     )
     from muster.identity.internals.prepare import prepare
     from muster.identity.internals.records import read_person_frame
-    from muster.identity.internals.training import plain_prior_shift, source_codes
+    from muster.identity.internals.training import plain_prior_shift
 
     csv_path, truth_path, _ = sweep.data_for(setting, size, seed, 3600)
     frame = read_person_frame(csv_path)
@@ -55,19 +54,7 @@ def run(setting: str, size: int, seed: int) -> dict:
     gamma = comparison_levels(levels_dict(arrays))
     model, report = _train(eng, prepared, None, gamma, arrays["train"], None, True, 42)
     shift = plain_prior_shift(prepared, arrays, gamma, model, report)
-    accepted, weight = _score(
-        arrays,
-        gamma,
-        model,
-        DEDUPE_THRESHOLD,
-        frame,
-        frame,
-        prepared,
-        prepared,
-        shift,
-        thin_records(prepared),
-        source_codes(frame),
-    )
+    accepted, weight = score_dedupe(arrays, gamma, model, DEDUPE_THRESHOLD, frame, prepared, shift)
     labels = cluster_accepted(prepared, arrays, accepted, weight)
     # prepared rows -> the frame's rows (record ids)
     pos = {rid: i for i, rid in enumerate(frame["record_id"].tolist())}

@@ -264,6 +264,23 @@ def _score(
     return pairs, weight
 
 
+def score_dedupe(
+    arrays: dict[str, np.ndarray],
+    gamma: np.ndarray,
+    model: Model,
+    threshold: float,
+    frame: pd.DataFrame,
+    prepared: Prepared,
+    shift: list[tuple[np.ndarray, float]] | None = None,
+) -> tuple[ScoredPairs, np.ndarray]:
+    """Deduplication's scoring of one list (``_score``), with the clear best pairs of its thin
+    records and of its sources (``clear_best_pairs``); the benchmark's replays call it too."""
+    thin, sources = thin_records(prepared), source_codes(frame)
+    return _score(
+        arrays, gamma, model, threshold, frame, frame, prepared, prepared, shift, thin, sources
+    )
+
+
 def thin_records(prepared: Prepared) -> np.ndarray:
     """Per prepared record, whether it has at most one of the four lineage names."""
     names = np.zeros(len(prepared), dtype=np.int8)
@@ -554,23 +571,10 @@ def dedupe(
         eng, prepared, None, gamma, arrays["train"], model, _training(model, train), seed
     )
     shift = plain_prior_shift(prepared, arrays, gamma, fitted, report)
-    sources = source_codes(frame)
-    by_source = source_prior_shift(sources, arrays, gamma, fitted, report, shift)
+    by_source = source_prior_shift(source_codes(frame), arrays, gamma, fitted, report, shift)
     shift = (shift or []) + (by_source or [])
     clock.lap("training")
-    accepted, weight = _score(
-        arrays,
-        gamma,
-        fitted,
-        threshold,
-        frame,
-        frame,
-        prepared,
-        prepared,
-        shift,
-        thin_records(prepared),
-        sources,
-    )
+    accepted, weight = score_dedupe(arrays, gamma, fitted, threshold, frame, prepared, shift)
     report.clear_best = int((accepted.match_probability < threshold).sum())
     clock.lap("prediction")
     labels = cluster_accepted(prepared, arrays, accepted, weight)
