@@ -54,7 +54,7 @@ NAMES = ["Amina", "Amna", "آمنة", "أمينة", "Hassan", "حسان", "حس�
          "Pinto", "Pitno", "Villiers", "Villeiqrs", "Vilgers",
          # Other schools' readings (NameKey.canon3).
          "Jasser", "Yasser", "ياسر", "Cassim", "جاسم", "Qasim", "Chalid", "خالد", "Vafa",
-         "Wafaa"]  # fmt: skip
+         "Wafaa", "Khuda", "Huda", "هدى", "Yakhya", "Yahia"]  # fmt: skip
 
 
 def test_sql_and_python_name_levels_agree_on_a_table_of_names() -> None:

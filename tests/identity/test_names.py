@@ -181,6 +181,13 @@ ANOTHER_SCHOOLS_NAME = [
     ("given", "Jahja", "يحيى", "arabic_script_equivalent"),
     # kha as the German ch
     ("given", "Chalid", "خالد", "arabic_script_equivalent"),
+    # The Russian school's kh for hah and heh (the table reads Khuda as خدا, Khatem as ختام,
+    # Khani as خاني), and its dzh or zh for jim.
+    ("given", "Khuda", "Huda", "typo"),
+    ("given", "Khuda", "هدى", "arabic_script_equivalent"),
+    ("given", "Khatem", "Hatem", "typo"),
+    ("given", "Khani", "هاني", "arabic_script_equivalent"),
+    ("given", "Yakhya", "Yahia", "typo"),
 ]
 
 
@@ -197,7 +204,8 @@ def test_other_schools_readings_do_not_join_names_no_school_writes_alike() -> No
     from muster.identity.internals.comparisons import name_level
 
     for a, b in [("Hassan", "Hussein"), ("Hamid", "Hamida"), ("Jamil", "Jamila"),
-                 ("Nasser", "Yasser"), ("خالد", "حامد")]:  # fmt: skip
+                 ("Nasser", "Yasser"), ("خالد", "حامد"), ("Khasan", "Hussein"),
+                 ("Khalid", "Hamid")]:  # fmt: skip
         assert name_level(normalise_name(a), normalise_name(b)).label == "disagree", (a, b)
 
 
@@ -206,6 +214,13 @@ def test_other_languages_forms_do_not_change_how_an_arabic_name_is_read() -> Non
     # (attested more often there than any spelling in the index).
     assert normalise_name("هاجر").key1 == normalise_name("Hajar").key1 == "hajar"
     assert normalise_name("Hacer").agrees(normalise_name("هاجر"))
+
+
+def test_the_russian_reading_is_a_second_reading_only() -> None:
+    # Kh stays kha where the table knows the name so: Khalid is خالد, not a Halid.
+    assert normalise_name("Khalid").canon == "خالد"
+    assert normalise_name("Khalid").agrees(normalise_name("خالد"))
+    assert normalise_name("Khuda").canon3 == normalise_name("Huda").canon
 
 
 def test_the_article_alone_is_not_a_name_in_the_variant_table() -> None:

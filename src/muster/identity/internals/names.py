@@ -208,6 +208,14 @@ _RULES_OTHER_SCHOOLS: list[tuple[re.Pattern[str], str]] = [
         ("C", "ch"),
     ]
 ]
+# The Russian school writes hah, heh and kha alike as kh (Khasan, Khuda = Huda هدى, Yakhya =
+# Yahya), and jim as dzh or zh (Khadzhi = Haji, Khadizha = Khadija): a passport office's
+# spelling read back into the common school's letters, tried for ``canon3`` where the German
+# and Turkish reading above finds no other name.  Kh stays kha wherever the table's own reading
+# knows the name as kha (Khalid): canon3 is only ever a second reading.
+_RULES_RUSSIAN: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), r) for p, r in [("dzh", "j"), ("kh", "h"), ("zh", "j")]
+]
 _SILENT_FINAL_E_RE = re.compile(r"(?<=[a-z]{2}[^aeiuyA])e$")
 _LATIN_LETTERS_RE = re.compile(r"[^a-z ]")
 
@@ -384,6 +392,15 @@ def other_school_reading(folded: str, part: str = "given") -> str:
     ('yasser', 'jassim')
     """
     return _apply(_RULES_OTHER_SCHOOLS, _rule_input(folded, part))
+
+
+def russian_reading(folded: str, part: str = "given") -> str:
+    """A folded Latin name read as the Russian school writes it (``_RULES_RUSSIAN``).
+
+    >>> russian_reading("khuda"), russian_reading("khadzhi")
+    ('huda', 'haji')
+    """
+    return _apply(_RULES_RUSSIAN, _rule_input(folded, part))
 
 
 def _rule_input(folded: str, part: str) -> str:
@@ -573,13 +590,15 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
     canon, canon2 = table.arabic_of_fold.get(joined) or table.arabic_of_key.get(k1, ("", ""))
     skeleton2 = skeleton_of_key(second_skeleton_key(folded, part))
     broad = broad_key(_rule_input(folded, part))
-    other = other_school_reading(folded, part)
     canon3 = ""
-    if other != joined:
-        found = table.arabic_of_fold.get(other) or table.arabic_of_key.get(
-            latin_keys(other, part)[0], ("", "")
-        )
-        canon3 = found[0] if found[0] not in (canon, canon2) else ""
+    for other in (other_school_reading(folded, part), russian_reading(folded, part)):
+        if other != joined:
+            found = table.arabic_of_fold.get(other) or table.arabic_of_key.get(
+                latin_keys(other, part)[0], ("", "")
+            )
+            canon3 = found[0] if found[0] not in (canon, canon2) else ""
+        if canon3:
+            break
     return NameKey(
         text, "latin", folded, k1, k2, canon, skeleton_of_key(k1), canon2, skeleton2, broad,
         canon3,
