@@ -130,23 +130,30 @@ def main() -> None:
           f"{int((~missed & below).sum()):,} below but joined through others")  # fmt: skip
 
     # candidate pairs by pattern: all, true, and the model's weight
-    key = [pattern_text(gamma[i], prec_names[int(prec_code[i])]) for i in range(len(gamma))]
-    key_arr = np.array(key)
-    miss_idx = idx[missed & below]
-    miss_keys = collections.Counter(key_arr[miss_idx].tolist())
-    uniq, inv = np.unique(key_arr, return_inverse=True)
+    # Each pattern as one integer (its levels and the precisions in a mixed radix), not as text:
+    # a million records have tens of millions of candidate pairs.
+    code = np.zeros(len(gamma), dtype=np.int64)
+    for col in range(gamma.shape[1]):
+        code = code * 128 + (gamma[:, col].astype(np.int64) + 1)
+    code = code * 16 + prec_code
+    uniq, inv = np.unique(code, return_inverse=True)
+    del code
     n_all = np.bincount(inv)
     n_true = np.bincount(inv, weights=same)
     w_mean = np.bincount(inv, weights=weight) / n_all
-    pos_of = {u: i for i, u in enumerate(uniq)}
+    miss_idx = idx[missed & below]
+    miss_keys = collections.Counter(inv[miss_idx].tolist())
+    first = np.zeros(len(uniq), dtype=np.int64)
+    first[inv[::-1]] = np.arange(len(inv))[::-1]
     prior_bits = float(np.log2(model.prior / (1 - model.prior)))
     print(f"\nmissed below the threshold ({threshold:.2f} bits), by pattern "
           "(g given, lineage f/g/fam/m, d date level + precisions, s sex, a alias, p place, "
           "n nationality):")  # fmt: skip
     print(f"{'lost':>6} {'cands':>7} {'true':>7} {'true%':>6} {'w model':>8} {'w truth':>8}  "
           "pattern")  # fmt: skip
-    for pat, lost in miss_keys.most_common(args.show):
-        j = pos_of[pat]
+    for j, lost in miss_keys.most_common(args.show):
+        i = int(first[j])
+        pat = pattern_text(gamma[i], prec_names[int(prec_code[i])])
         t, a = n_true[j], n_all[j]
         wt = np.log2((t + 0.5) / (a - t + 0.5))
         print(f"{lost:6d} {a:7d} {int(t):7d} {t / a:6.1%} {w_mean[j]:+8.2f} {wt:+8.2f}  {pat}")
