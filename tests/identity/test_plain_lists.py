@@ -143,6 +143,44 @@ def test_a_plain_record_among_many_namesakes_meets_its_record_by_names_town_and_
     assert sum(c == clusters["r"] for c in clusters.values()) == 2
 
 
+def test_a_plain_record_without_a_date_in_blocks_over_the_cap_meets_its_record_by_names_and_town():
+    # The list gives her name, family name and town but no date.  Her name with her family's
+    # (42 namesakes of other towns), her name with her town (42 women of other families) and
+    # her family with her town (42 of other given names) are each over the cap, and no rule
+    # with a date can hold her: given and family names with the town are a small block.
+    her, listed, fathers, elsewhere = _salma_and_her_namesakes_of_other_towns()
+    registry = _her_town_and_family(her, fathers, elsewhere)
+    del listed["birth_year"]
+    pairs = link(registry, [listed], threshold=0.0, cluster=False).pairs
+    assert list(pairs.right_ids) == ["p"] and list(pairs.left_ids) == ["r"]
+
+
+def test_a_plain_record_without_a_family_name_meets_its_record_by_name_town_and_year():
+    # The list lost her family name: her name with her town is over the cap (42 women of other
+    # families, born other years), her name and birth year are all it has with the town.
+    her, listed, fathers, elsewhere = _salma_and_her_namesakes_of_other_towns()
+    registry = _her_town_and_family(her, fathers, elsewhere)
+    del listed["family_name"]
+    pairs = link(registry, [listed], threshold=0.0, cluster=False).pairs
+    assert list(pairs.right_ids) == ["p"] and list(pairs.left_ids) == ["r"]
+
+
+def _her_town_and_family(her, fathers, elsewhere):  # noqa: ANN001, ANN202
+    """Her record, her namesakes of other towns, 42 women of her town of other families and
+    other years, and 42 of her family and town of other given names."""
+    same_town = [
+        dict(her, record_id=f"t{i}", family_name=family, father_name=fathers[i],
+             grandfather_name="Hamad", date_of_birth=f"19{50 + i % 30}-03-0{1 + i % 9}")
+        for i, family in enumerate(_names(42, "Dar"))
+    ]  # fmt: skip
+    families = [
+        dict(her, record_id=f"f{i}", given_name=given, father_name=fathers[i],
+             grandfather_name="Hamad", date_of_birth=f"19{20 + i}-07-0{1 + i % 9}")
+        for i, given in enumerate(_names(42, "Nu"))
+    ]  # fmt: skip
+    return [her, *elsewhere, *same_town, *families]
+
+
 def test_a_thin_record_and_a_registry_record_each_others_clear_best_are_accepted() -> None:
     import numpy as np
 
