@@ -54,7 +54,9 @@ NAMES = ["Amina", "Amna", "آمنة", "أمينة", "Hassan", "حسان", "حس�
          "Pinto", "Pitno", "Villiers", "Villeiqrs", "Vilgers",
          # Other schools' readings (NameKey.canon3).
          "Jasser", "Yasser", "ياسر", "Cassim", "جاسم", "Qasim", "Chalid", "خالد", "Vafa",
-         "Wafaa", "Khuda", "Huda", "هدى", "Yakhya", "Yahia"]  # fmt: skip
+         "Wafaa", "Khuda", "Huda", "هدى", "Yakhya", "Yahia",
+         # Close Arabic spellings, one unknown to the table.
+         "محد", "فاطة", "فاطمة", "حمد"]  # fmt: skip
 
 
 def test_sql_and_python_name_levels_agree_on_a_table_of_names() -> None:

@@ -121,6 +121,18 @@ def test_close_latin_spellings_are_a_typo_and_known_different_names_are_not() ->
     assert name_level(n("Hamid"), n("Hamida")).label == "disagree"
 
 
+def test_close_arabic_spellings_of_a_name_the_table_does_not_know_are_a_typo() -> None:
+    from muster.identity import normalise_name as n
+    from muster.identity.internals.comparisons import name_level
+
+    # A letter left out: no Latin key to agree on, the spellings are close.
+    assert name_level(n("محد"), n("محمد")).label == "typo"
+    assert name_level(n("فاطة"), n("فاطمة")).label == "typo"
+    # Both known to the table as different names: they stay different.
+    assert name_level(n("حمد"), n("محمد")).label == "disagree"
+    assert name_level(n("حسن"), n("حسين")).label == "disagree"
+
+
 def test_a_plain_record_among_many_namesakes_meets_its_record_by_names_town_and_year():
     # As a list grows, the blocks of a common name and year, and of a family, town and year,
     # pass the cap: her name and year are shared by 42 namesakes of other towns, her family,

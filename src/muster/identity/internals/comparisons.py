@@ -75,14 +75,17 @@ class Level:
 # for another or left out in a longer name (Villiers / Villeiqrs), which the phonetic keys
 # turn into other consonants.  Not for two names the variant table knows as different names
 # (Helen / Helena, Jasser / Yasser), which the rules above have already called different.
-# Chosen on FEBRL 3 and 1 (bench/RESULTS.md, "Figures behind the engine's constants").
+# Chosen on FEBRL 3 and 1 (bench/RESULTS.md, "Figures behind the engine's constants").  The
+# same for two names in Arabic script, one of which the table does not know: a letter left out
+# or typed twice (محد / محمد, فاطة / فاطمة) has no Latin key to agree on.
 CLOSE_SIMILARITY = 0.9
 
 
 def names_close(a: NameKey, b: NameKey) -> bool:
-    """Whether two Latin names are close spellings (``CLOSE_SIMILARITY``); see ``close_levels``."""
+    """Whether two names of one script are close spellings (``CLOSE_SIMILARITY``); see
+    ``close_levels``."""
     return (
-        a.script == b.script == "latin"
+        a.script == b.script != ""
         and not (a.canon and b.canon)
         and JaroWinkler.similarity(a.folded, b.folded) >= CLOSE_SIMILARITY
     )
@@ -99,8 +102,8 @@ def close_levels(
     """
     rows = np.flatnonzero(
         (lv == 0)
-        & (left["n_sc"] == "latin")
-        & (right["n_sc"] == "latin")
+        & (left["n_sc"] == right["n_sc"])
+        & (left["n_sc"] != "")
         & ((left["n_c"] == "") | (right["n_c"] == ""))
     )
     if len(rows):
