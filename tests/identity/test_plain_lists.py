@@ -75,17 +75,7 @@ def test_a_plain_record_in_blocks_over_the_cap_meets_its_lineage_record_by_famil
     # for plain records on two of those is over the cap; only the family, town and birth year
     # together are a small block.
     her, listed, fathers, namesakes = _salma_and_her_namesakes_of_other_towns()
-    same_town = [
-        dict(her, record_id=f"t{i}", family_name=family, father_name=fathers[i],
-             grandfather_name="Hamad", date_of_birth=f"19{50 + i % 30}-03-0{1 + i % 9}")
-        for i, family in enumerate(_names(42, "Dar"))
-    ]  # fmt: skip
-    families = [
-        dict(her, record_id=f"f{i}", given_name=given, father_name=fathers[i],
-             grandfather_name="Hamad", date_of_birth=f"19{20 + i}-07-0{1 + i % 9}")
-        for i, given in enumerate(_names(42, "Nu"))
-    ]  # fmt: skip
-    records = [her, listed, *namesakes, *same_town, *families]
+    records = [*_her_town_and_family(her, fathers, namesakes), listed]
     assert len(records) > 3 * BLOCK_CAP
     clusters = dedupe(records).clusters
     assert clusters["p"] == clusters["r"]
@@ -139,40 +129,26 @@ def test_a_plain_record_among_many_namesakes_meets_its_record_by_names_town_and_
     # town and year by 42 women of other given names, her name and town by 42 of other years.
     # Given and family names, town and year together are still a small block.
     her, listed, fathers, elsewhere = _salma_and_her_namesakes_of_other_towns()
-    others = [
-        dict(her, record_id=f"g{i}", given_name=given, father_name=fathers[i],
-             grandfather_name="Hamad", date_of_birth=f"1990-0{1 + i % 9}-2{i % 8}")
-        for i, given in enumerate(_names(42, "Nu"))
-    ]  # fmt: skip
-    older = [
-        dict(her, record_id=f"o{i}", father_name=fathers[i], grandfather_name="Hamad",
-             date_of_birth=f"19{40 + i}-03-0{1 + i % 9}")
-        for i in range(42)
-    ]  # fmt: skip
+    others = _women(her, fathers, "g", "given_name", _names(42, "Nu"),
+                    lambda i: f"1990-0{1 + i % 9}-2{i % 8}")  # fmt: skip
+    older = _women(her, fathers, "o", "given_name", [her["given_name"]] * 42,
+                   lambda i: f"19{40 + i}-03-0{1 + i % 9}")  # fmt: skip
     records = [her, listed, *elsewhere, *others, *older]
     clusters = dedupe(records).clusters
     assert clusters["p"] == clusters["r"]
     assert sum(c == clusters["r"] for c in clusters.values()) == 2
 
 
-def test_a_plain_record_without_a_date_in_blocks_over_the_cap_meets_its_record_by_names_and_town():
-    # The list gives her name, family name and town but no date.  Her name with her family's
-    # (42 namesakes of other towns), her name with her town (42 women of other families) and
-    # her family with her town (42 of other given names) are each over the cap, and no rule
-    # with a date can hold her: given and family names with the town are a small block.
+@pytest.mark.parametrize("lost", ["birth_year", "family_name"])
+def test_a_plain_record_that_lost_a_field_in_blocks_over_the_cap_meets_its_record(lost: str):
+    # Without the date: her name with her family's (42 namesakes of other towns), her name with
+    # her town (42 women of other families) and her family with her town (42 of other given
+    # names) are each over the cap, and no rule with a date can hold her; given and family
+    # names with the town are a small block.  Without the family name: her name with her town
+    # is over the cap, and her name and birth year are all she has with the town.
     her, listed, fathers, elsewhere = _salma_and_her_namesakes_of_other_towns()
     registry = _her_town_and_family(her, fathers, elsewhere)
-    del listed["birth_year"]
-    pairs = link(registry, [listed], threshold=0.0, cluster=False).pairs
-    assert list(pairs.right_ids) == ["p"] and list(pairs.left_ids) == ["r"]
-
-
-def test_a_plain_record_without_a_family_name_meets_its_record_by_name_town_and_year():
-    # The list lost her family name: her name with her town is over the cap (42 women of other
-    # families, born other years), her name and birth year are all it has with the town.
-    her, listed, fathers, elsewhere = _salma_and_her_namesakes_of_other_towns()
-    registry = _her_town_and_family(her, fathers, elsewhere)
-    del listed["family_name"]
+    del listed[lost]
     pairs = link(registry, [listed], threshold=0.0, cluster=False).pairs
     assert list(pairs.right_ids) == ["p"] and list(pairs.left_ids) == ["r"]
 
@@ -180,17 +156,20 @@ def test_a_plain_record_without_a_family_name_meets_its_record_by_name_town_and_
 def _her_town_and_family(her, fathers, elsewhere):  # noqa: ANN001, ANN202
     """Her record, her namesakes of other towns, 42 women of her town of other families and
     other years, and 42 of her family and town of other given names."""
-    same_town = [
-        dict(her, record_id=f"t{i}", family_name=family, father_name=fathers[i],
-             grandfather_name="Hamad", date_of_birth=f"19{50 + i % 30}-03-0{1 + i % 9}")
-        for i, family in enumerate(_names(42, "Dar"))
-    ]  # fmt: skip
-    families = [
-        dict(her, record_id=f"f{i}", given_name=given, father_name=fathers[i],
-             grandfather_name="Hamad", date_of_birth=f"19{20 + i}-07-0{1 + i % 9}")
-        for i, given in enumerate(_names(42, "Nu"))
-    ]  # fmt: skip
+    same_town = _women(her, fathers, "t", "family_name", _names(42, "Dar"),
+                       lambda i: f"19{50 + i % 30}-03-0{1 + i % 9}")  # fmt: skip
+    families = _women(her, fathers, "f", "given_name", _names(42, "Nu"),
+                      lambda i: f"19{20 + i}-07-0{1 + i % 9}")  # fmt: skip
     return [her, *elsewhere, *same_town, *families]
+
+
+def _women(her, fathers, prefix, field, values, born):  # noqa: ANN001, ANN202
+    """Women like her, one per value of ``field``, each of another father and born ``born(i)``."""
+    return [
+        dict(her, record_id=f"{prefix}{i}", father_name=fathers[i], grandfather_name="Hamad",
+             date_of_birth=born(i), **{field: value})
+        for i, value in enumerate(values)
+    ]  # fmt: skip
 
 
 def test_a_thin_record_and_a_registry_record_each_others_clear_best_are_accepted() -> None:
