@@ -591,7 +591,8 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
     skeleton2 = skeleton_of_key(second_skeleton_key(folded, part))
     broad = broad_key(_rule_input(folded, part))
     canon3 = ""
-    for other in (other_school_reading(folded, part), russian_reading(folded, part)):
+    for reading in (other_school_reading, russian_reading):  # the second only if the first fails
+        other = reading(folded, part)
         if other != joined:
             found = table.arabic_of_fold.get(other) or table.arabic_of_key.get(
                 latin_keys(other, part)[0], ("", "")

@@ -272,10 +272,14 @@ def score_dedupe(
     frame: pd.DataFrame,
     prepared: Prepared,
     shift: list[tuple[np.ndarray, float]] | None = None,
+    sources: np.ndarray | None = None,
 ) -> tuple[ScoredPairs, np.ndarray]:
     """Deduplication's scoring of one list (``_score``), with the clear best pairs of its thin
-    records and of its sources (``clear_best_pairs``); the benchmark's replays call it too."""
-    thin, sources = thin_records(prepared), source_codes(frame)
+    records and of its sources (``clear_best_pairs``; ``sources``: ``source_codes(frame)``,
+    computed here when not given); the benchmark's replays call it too."""
+    thin = thin_records(prepared)
+    if sources is None:
+        sources = source_codes(frame)
     return _score(
         arrays, gamma, model, threshold, frame, frame, prepared, prepared, shift, thin, sources
     )
@@ -289,16 +293,12 @@ def thin_records(prepared: Prepared) -> np.ndarray:
     return names <= 1
 
 
-def _found_share(
-    rid_l: np.ndarray, rid_r: np.ndarray, weight: np.ndarray, top: float, group: np.ndarray
-) -> np.ndarray:
-    """Per group code (``group`` per record, -1 none), the share of its records that have a
-    pair at or above ``top`` bits with a record of another group."""
+def _found_share(left: np.ndarray, right: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Per group code (``group`` per record, -1 none), the share of its records that have an
+    accepted pair (``left[i]``, ``right[i]``) with a record of another group."""
     size = int(group.max(initial=-1)) + 1
     if size == 0:
         return np.zeros(1)
-    above = np.flatnonzero(weight >= top)
-    left, right = rid_l[above], rid_r[above]
     other = (group[left] != group[right]) & (group[left] >= 0) & (group[right] >= 0)
     found = np.zeros(len(group), dtype=bool)
     found[left[other]] = True
@@ -306,8 +306,7 @@ def _found_share(
     known = group >= 0
     total = np.bincount(group[known], minlength=size)
     hit = np.bincount(group[known & found], minlength=size)
-    share = hit / np.maximum(total, 1)
-    return share
+    return hit / np.maximum(total, 1)
 
 
 def clear_best_pairs(
@@ -348,20 +347,22 @@ def clear_best_pairs(
     left, right = rid_l[band], rid_r[band]
     kind = thin[left] != thin[right]
     kind &= weight[band] >= CLEAR_BEST_FLOOR
-    if _found_share(rid_l, rid_r, weight, top, thin.astype(np.int64))[-1] < CLEAR_BEST_FOUND_SHARE:
+    accepted = np.flatnonzero(weight >= top)
+    found = rid_l[accepted], rid_r[accepted]
+    if kind.any() and _found_share(*found, thin.astype(np.int64))[-1] < CLEAR_BEST_FOUND_SHARE:
         kind[:] = False
     if source is not None:
         across = (source[left] >= 0) & (source[right] >= 0) & (source[left] != source[right])
         across &= ~thin[left] & ~thin[right] & (weight[band] >= CLEAR_BEST_SOURCES_FLOOR)
         if across.any():
             codes = np.where(thin, -1, source).astype(np.int64)
-            share = _found_share(rid_l, rid_r, weight, top, codes)
+            share = _found_share(*found, codes)
             across &= np.maximum(share[source[left]], share[source[right]]) >= (
                 CLEAR_BEST_FOUND_SHARE
             )
         kind |= across
     band = band[kind]
-    del left, right, kind
+    del left, right, kind, accepted, found
     if not len(band):
         return band
     # The candidate pairs of the records in the band that could be their best or come within
@@ -571,10 +572,13 @@ def dedupe(
         eng, prepared, None, gamma, arrays["train"], model, _training(model, train), seed
     )
     shift = plain_prior_shift(prepared, arrays, gamma, fitted, report)
-    by_source = source_prior_shift(source_codes(frame), arrays, gamma, fitted, report, shift)
+    sources = source_codes(frame)
+    by_source = source_prior_shift(sources, arrays, gamma, fitted, report, shift)
     shift = (shift or []) + (by_source or [])
     clock.lap("training")
-    accepted, weight = score_dedupe(arrays, gamma, fitted, threshold, frame, prepared, shift)
+    accepted, weight = score_dedupe(
+        arrays, gamma, fitted, threshold, frame, prepared, shift, sources
+    )
     report.clear_best = int((accepted.match_probability < threshold).sum())
     clock.lap("prediction")
     labels = cluster_accepted(prepared, arrays, accepted, weight)
