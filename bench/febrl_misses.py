@@ -43,26 +43,12 @@ def data(number: int, setting: str = "", size: int = 20000, seed: int = 1):
 
 
 def run(number: int, setting: str = "", size: int = 20000, seed: int = 1) -> dict:
-    from muster.identity.internals.engines import DuckDBEngine
-    from muster.identity.internals.model import comparison_levels, levels_dict
-    from muster.identity.internals.pipeline import (
-        DEDUPE_THRESHOLD,
-        _train,
-        cluster_accepted,
-        score_dedupe,
-    )
-    from muster.identity.internals.prepare import prepare
+    from muster.identity.internals.pipeline import dedupe_steps
 
     frame, truth = data(number, setting, size, seed)
-    eng = DuckDBEngine()
-    prepared = prepare(frame)
-    arrays = eng.candidate_levels(prepared, None)
-    gamma = comparison_levels(levels_dict(arrays))
-    model, _ = _train(eng, prepared, None, gamma, None, True, 42)
-    accepted, weight = score_dedupe(arrays, gamma, model, DEDUPE_THRESHOLD, frame, prepared, None)
-    labels = cluster_accepted(prepared, arrays, accepted, weight)
-    return {"frame": frame, "truth": truth, "arrays": arrays, "gamma": gamma,
-            "model": model, "weight": weight, "labels": labels}  # fmt: skip
+    steps = dedupe_steps(frame)
+    return {"frame": frame, "truth": truth, "arrays": steps.arrays, "gamma": steps.gamma,
+            "model": steps.model, "weight": steps.weight, "labels": steps.labels}  # fmt: skip
 
 
 def cause(lv: dict[str, int], w: float, candidate: bool) -> str:

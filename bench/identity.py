@@ -71,37 +71,18 @@ def load_csv(path: Path) -> pd.DataFrame:
 
 def run_muster(df: pd.DataFrame, out: Path, threads: int) -> dict:
     from muster.identity.internals.engines import DuckDBEngine
-    from muster.identity.internals.model import comparison_levels, levels_dict
-    from muster.identity.internals.pipeline import (
-        DEDUPE_THRESHOLD,
-        _train,
-        cluster_accepted,
-        score_dedupe,
-    )
-    from muster.identity.internals.prepare import prepare
+    from muster.identity.internals.pipeline import dedupe_steps
 
-    t = {}
-    t0 = time.perf_counter()
-    prepared = prepare(df)
-    t["preparation"] = time.perf_counter() - t0
-    engine = DuckDBEngine(threads=threads)
-    t0 = time.perf_counter()
-    arrays = engine.candidate_levels(prepared, None)
-    gamma = comparison_levels(levels_dict(arrays))
-    t["prediction"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    model, report = _train(engine, prepared, None, gamma, arrays["train"], None, True, 42)
-    t["training"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    pairs, weight = score_dedupe(arrays, gamma, model, DEDUPE_THRESHOLD, df, prepared, None)
-    t["prediction"] += time.perf_counter() - t0
-    t0 = time.perf_counter()
-    labels = cluster_accepted(prepared, arrays, pairs, weight)
-    t["clustering"] = time.perf_counter() - t0
+    steps = dedupe_steps(df, engine=DuckDBEngine(threads=threads))
+    t = {
+        k: steps.timings.get(k, 0.0)
+        for k in ("preparation", "prediction", "training", "clustering")
+    }
+    labels, arrays, model, report = steps.labels, steps.arrays, steps.model, steps.report
     np.savez(out, labels=labels, cand_l=arrays["rid_l"], cand_r=arrays["rid_r"])
     model.save(str(out) + ".model.json")
     Path(str(out) + ".report.txt").write_text(str(report) + "\n", encoding="utf-8")
-    return {"timings": t, "candidate_pairs": int(len(gamma)), "model": report.status,
+    return {"timings": t, "candidate_pairs": int(len(steps.weight)), "model": report.status,
             "warnings": report.warnings}  # fmt: skip
 
 

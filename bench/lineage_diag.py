@@ -42,29 +42,21 @@ PREC = {0: "--", 1: "-Y", 2: "-F", 4: "YY", 5: "YF", 8: "FF"}
 def replay(setting: str, size: int, seed: int) -> dict:
     import sweep
 
-    from muster.identity.internals.engines import DuckDBEngine
-    from muster.identity.internals.model import comparison_levels, levels_dict
-    from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, _train, score_dedupe
-    from muster.identity.internals.prepare import prepare
+    from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, dedupe_steps
     from muster.identity.internals.records import read_person_frame
-    from muster.identity.internals.training import (
-        plain_prior_shift,
-        source_codes,
-        source_prior_shift,
-    )
 
     csv_path, truth_path, _ = sweep.data_for(setting, size, seed, 3600)
     frame = read_person_frame(csv_path)
     truth0 = np.load(truth_path)
-    eng = DuckDBEngine()
-    prepared = prepare(frame)
-    arrays = eng.candidate_levels(prepared, None)
-    gamma = comparison_levels(levels_dict(arrays))
-    model, report = _train(eng, prepared, None, gamma, arrays["train"], None, True, 42)
-    shift = plain_prior_shift(prepared, arrays, gamma, model, report)
-    by_source = source_prior_shift(source_codes(frame), arrays, gamma, model, report, shift)
-    shift = (shift or []) + (by_source or [])
-    accepted, weight = score_dedupe(arrays, gamma, model, DEDUPE_THRESHOLD, frame, prepared, shift)
+    steps = dedupe_steps(frame)
+    prepared, arrays, gamma, model, report = (
+        steps.prepared,
+        steps.arrays,
+        steps.gamma,
+        steps.model,
+        steps.report,
+    )
+    accepted, weight = steps.accepted, steps.weight
     pos = {rid: i for i, rid in enumerate(frame["record_id"].tolist())}
     order = np.array([pos[r] for r in prepared["record_id"].tolist()])
     return dict(csv=csv_path, frame=frame, truth=truth0[order], prepared=prepared,

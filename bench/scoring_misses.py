@@ -33,35 +33,21 @@ COLUMNS = ("given", "lineage", "date", "sex", "alias", "place", "nat", "order")
 def run(setting: str, size: int, seed: int) -> dict:
     import sweep
 
-    from muster.identity.internals.engines import DuckDBEngine
-    from muster.identity.internals.model import comparison_levels, levels_dict
-    from muster.identity.internals.pipeline import (
-        DEDUPE_THRESHOLD,
-        _train,
-        cluster_accepted,
-        score_dedupe,
-    )
-    from muster.identity.internals.prepare import prepare
+    from muster.identity.internals.pipeline import dedupe_steps
     from muster.identity.internals.records import read_person_frame
-    from muster.identity.internals.training import plain_prior_shift
 
     csv_path, truth_path, _ = sweep.data_for(setting, size, seed, 3600)
     frame = read_person_frame(csv_path)
     truth = np.load(truth_path)
-    eng = DuckDBEngine()
-    prepared = prepare(frame)
-    arrays = eng.candidate_levels(prepared, None)
-    gamma = comparison_levels(levels_dict(arrays))
-    model, report = _train(eng, prepared, None, gamma, arrays["train"], None, True, 42)
-    shift = plain_prior_shift(prepared, arrays, gamma, model, report)
-    accepted, weight = score_dedupe(arrays, gamma, model, DEDUPE_THRESHOLD, frame, prepared, shift)
-    labels = cluster_accepted(prepared, arrays, accepted, weight)
+    steps = dedupe_steps(frame)
+    prepared = steps.prepared
     # prepared rows -> the frame's rows (record ids)
     pos = {rid: i for i, rid in enumerate(frame["record_id"].tolist())}
     order = np.array([pos[r] for r in prepared["record_id"].tolist()])
-    return {"frame": frame, "truth": truth[order], "arrays": arrays, "gamma": gamma,
-            "model": model, "weight": weight, "labels": labels, "prepared": prepared,
-            "report": report}  # fmt: skip
+    return {"frame": frame, "truth": truth[order], "arrays": steps.arrays, "gamma": steps.gamma,
+            "model": steps.model, "weight": steps.weight, "labels": steps.labels,
+            "prepared": prepared, "report": steps.report, "accepted": steps.accepted,
+            "shift": steps.shift}  # fmt: skip
 
 
 def lineage_marks(level: int) -> str:

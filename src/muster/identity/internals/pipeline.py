@@ -559,6 +559,48 @@ def dedupe(
     >>> result.clusters["r17"] == result.clusters["r912"]  # doctest: +SKIP
     True
     """
+    steps = dedupe_steps(records, threshold, engine, model, train, progress, seed)
+    ids = steps.prepared["record_id"].to_numpy()
+    clusters = dict(zip(ids.tolist(), ids[steps.labels].tolist(), strict=True))
+    return DedupeResult(
+        clusters,
+        steps.accepted,
+        steps.model,
+        len(steps.weight),
+        steps.timings,
+        steps.report,
+    )
+
+
+@dataclass
+class DedupeSteps:
+    """What ``dedupe`` computes on its way, in prepared row order (the benchmark's diagnoses
+    replay a run through it, so that they read what the product does and nothing else)."""
+
+    frame: pd.DataFrame
+    prepared: Prepared
+    arrays: dict[str, np.ndarray]  # candidate pairs: rows and field levels
+    gamma: np.ndarray
+    model: Model
+    report: ModelReport
+    shift: list[tuple[np.ndarray, float]]  # the bits added to the candidate pairs' weights
+    sources: np.ndarray
+    accepted: ScoredPairs
+    weight: np.ndarray  # every candidate pair's match weight
+    labels: np.ndarray  # each prepared record's cluster (the row of its first record)
+    timings: dict[str, float]
+
+
+def dedupe_steps(
+    records: Sequence[Mapping[str, object]] | pd.DataFrame,
+    threshold: float = DEDUPE_THRESHOLD,
+    engine: str | Engine = "duckdb",
+    model: Model | None = None,
+    train: bool | None = None,
+    progress: Progress | None = None,
+    seed: int = 42,
+) -> DedupeSteps:
+    """``dedupe``'s steps: prepare, block and compare, train, score, cluster."""
     clock = _Clock(progress)
     frame = _as_frame(records)
     eng = get_engine(engine) if isinstance(engine, str) else engine
@@ -566,8 +608,7 @@ def dedupe(
     clock.lap("preparation", f"({len(prepared):,} records)")
     arrays = eng.candidate_levels(prepared, None)
     clock.lap("prediction", f"({len(arrays['rid_l']):,} candidate pairs)")
-    levels = levels_dict(arrays)
-    gamma = comparison_levels(levels)
+    gamma = comparison_levels(levels_dict(arrays))
     fitted, report = _train(
         eng, prepared, None, gamma, arrays["train"], model, _training(model, train), seed
     )
@@ -582,10 +623,11 @@ def dedupe(
     report.clear_best = int((accepted.match_probability < threshold).sum())
     clock.lap("prediction")
     labels = cluster_accepted(prepared, arrays, accepted, weight)
-    ids = prepared["record_id"].to_numpy()
-    clusters = dict(zip(ids.tolist(), ids[labels].tolist(), strict=True))
     clock.lap("clustering", f"({len(set(labels.tolist())):,} persons)")
-    return DedupeResult(clusters, accepted, fitted, len(weight), clock.timings, report)
+    return DedupeSteps(
+        frame, prepared, arrays, gamma, fitted, report, shift, sources, accepted, weight, labels,
+        clock.timings,
+    )  # fmt: skip
 
 
 def link(
