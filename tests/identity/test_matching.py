@@ -384,3 +384,30 @@ def test_two_records_whose_fathers_names_differ_are_two_persons_uncompared() -> 
     assert not conflict(0, 2)  # father and grandfather the other way round
     assert not conflict(0, 3)  # the same names spelt otherwise
     assert not conflict(0, 4) and not conflict(1, 4)  # no father's name to compare
+
+
+def test_a_third_record_does_not_join_two_records_whose_own_pair_is_far_against() -> None:
+    # A-B and B-C accepted (B lacks what tells A from C), A-C compared at 1:90 against: a
+    # large list has many such chains through a sparse record (flat_names 1M: 56,000 false
+    # pairs, half of them joined through others, at NON_MATCH_WEIGHT -10).  A-C is kept apart,
+    # and B goes with the better of the two.  A pair barely against (1:4) is not, nor two plain
+    # records (no lineage names) at 1:90, whose given names' fixed -8 bits is no veto.
+    import numpy as np
+
+    from muster.identity.internals.cluster import guarded_clusters
+    from muster.identity.internals.pipeline import record_conflicts
+    from muster.identity.internals.prepare import prepare
+
+    same = {"given_name": "Omer", "family_name": "Sahin", "birth_year": "1986",
+            "place_of_origin": "Istanbul", "sex": "M"}  # fmt: skip
+    lineage = prepare([{**same, "father_name": "Mustafa", "record_id": r} for r in "abc"])
+    plain = prepare([{**same, "record_id": r} for r in "abc"])
+    accepted = np.array([0, 1]), np.array([1, 2]), np.array([5.0, 4.0])
+    for prepared, against, apart in (
+        (lineage, -6.5, True), (lineage, -2.0, False), (plain, -6.5, False), (plain, -10.5, True)
+    ):  # fmt: skip
+        conflict = record_conflicts(prepared, np.array([0]), np.array([2]), np.array([against]))
+        assert conflict(0, 2) is apart and conflict(2, 0) is apart
+        labels = guarded_clusters(3, *accepted, conflict)
+        assert bool(labels[0] != labels[2]) is apart
+        assert labels[0] == labels[1]

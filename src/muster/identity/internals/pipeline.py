@@ -44,10 +44,20 @@ DEDUPE_THRESHOLD = 0.3
 # asked for every pair without clustering (``cluster=False``, pairs for people to look at, none
 # held back), the probability at which deduplication without the guard was best.
 LINK_THRESHOLD = 0.6
-# A candidate pair whose evidence is this strongly against (log2 odds, about 1:1000) is never
-# put in one cluster through other records: without it, pairs A-B and B-C joined records A and
-# C that were compared and clearly differ (it raised precision a good deal: bench/RESULTS.md, "Figures behind the engine's constants").
-NON_MATCH_WEIGHT = -10.0
+# A candidate pair whose evidence is this strongly against (log2 odds, 1:64) is never put in
+# one cluster through other records: without it, pairs A-B and B-C joined records A and C that
+# were compared and clearly differ (it raised precision a good deal: bench/RESULTS.md, "Figures
+# behind the engine's constants").  It was 1:1000 (-10) until chains through sparse records
+# were counted in large lists: flat_names 1M had half its 56,000 false pairs joined through
+# others; at -6 its precision rose 0.92 -> 0.95+ and skewed_names' 0.944 -> 0.966, every 200k
+# setting but one kept or gained, the project's 1M run lost 0.001 of F1 for 0.004 of precision
+# (bench/RESULTS.md, "thirteenth session").
+NON_MATCH_WEIGHT = -6.0
+# The same where either record has no lineage names: there a different given name weighs a
+# fixed -8 bits (model.PLAIN_GIVEN_NAME_DISAGREE_WEIGHT), no veto, as a plain list's typo or
+# swapped field is commoner than another person of the same family, date and town; keeping
+# such pairs apart through others would make it one.
+PLAIN_NON_MATCH_WEIGHT = -10.0
 # A record whose best accepted partner and another within this many bits of it are two
 # persons is left on its own (cluster.unambiguous_pairs).
 AMBIGUITY_MARGIN = 1.0
@@ -443,7 +453,8 @@ def record_conflicts(
     more than ``comparisons.ESTIMATE_YEARS`` against a year only: the date comparison's level
     0), or different sex: brothers, and namesakes of another generation.
     And, given the candidate pairs of a deduplication (rows and match weight), two records that
-    were compared and whose match weight is below ``NON_MATCH_WEIGHT``; two records that were
+    were compared and whose match weight is below ``NON_MATCH_WEIGHT`` (``PLAIN_NON_MATCH_WEIGHT`` where
+    either has no lineage names); two records that were
     not compared and whose fathers' names differ (not crossed with the grandfathers').  With
     ``given_only`` only the given names are checked (two records whose own pair was accepted:
     the model has weighed their dates and sex).
@@ -494,7 +505,9 @@ def record_conflicts(
         if has_sex[x] and has_sex[y] and sex[x] != sex[y]:
             return True
         weight = compared(x, y)
-        if weight is not None and weight < NON_MATCH_WEIGHT:
+        if weight is not None and weight < (
+            NON_MATCH_WEIGHT if has_lineage[x] and has_lineage[y] else PLAIN_NON_MATCH_WEIGHT
+        ):
             return True
         # Fathers of different names, where the two records were never compared (in a large
         # list namesakes often share only blocks over the cap): two persons.  A compared pair's
