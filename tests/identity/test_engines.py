@@ -54,7 +54,8 @@ NAMES = ["Amina", "Amna", "آمنة", "أمينة", "Hassan", "حسان", "حس�
          "Pinto", "Pitno", "Villiers", "Villeiqrs", "Vilgers",
          # Other schools' readings (NameKey.canon3).
          "Jasser", "Yasser", "ياسر", "Cassim", "جاسم", "Qasim", "Chalid", "خالد", "Vafa",
-         "Wafaa", "Khuda", "Huda", "هدى", "Yakhya", "Yahia",
+         "Wafaa", "Khuda", "Huda", "هدى", "Yakhya", "Yahia", "Khadzhdzhi", "Hajji", "Khadzhi",
+         "Zhanna", "Jana",
          # Close Arabic spellings, one unknown to the table.
          "محد", "فاطة", "فاطمة", "حمد"]  # fmt: skip
 

@@ -14,7 +14,7 @@ import numpy as np
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 from rapidfuzz.process import cpdist
 
-from .names import NameKey, canons_agree
+from .names import RUSSIAN_KEY_MARK, NameKey, canons_agree
 
 NAME_FIELDS = (
     "given_name",
@@ -164,6 +164,8 @@ def other_schools_agree(a: NameKey, b: NameKey) -> bool:
     return bool(
         (a.canon3 and a.canon3 in (b.canon, b.canon2, b.canon3))
         or (b.canon3 and b.canon3 in (a.canon, a.canon2))
+        or (a.canon3 and a.canon3 == RUSSIAN_KEY_MARK + b.key1)
+        or (b.canon3 and b.canon3 == RUSSIAN_KEY_MARK + a.key1)
     )
 
 
@@ -178,8 +180,10 @@ def name_level_sql(col: str) -> str:
   WHEN l.{k1} = r.{k1} OR l.{k2} = r.{k2}
     OR (l.{c} <> '' AND r.{c} <> '' AND (l.{c} = r.{c} OR l.{c} = r.{c2} OR l.{c2} = r.{c}))
     THEN 3
-  WHEN (l.{c3} <> '' AND (l.{c3} = r.{c} OR l.{c3} = r.{c2} OR l.{c3} = r.{c3}))
-    OR (r.{c3} <> '' AND (r.{c3} = l.{c} OR r.{c3} = l.{c2}))
+  WHEN (l.{c3} <> '' AND (l.{c3} = r.{c} OR l.{c3} = r.{c2} OR l.{c3} = r.{c3}
+                         OR l.{c3} = concat('{RUSSIAN_KEY_MARK}', r.{k1})))
+    OR (r.{c3} <> '' AND (r.{c3} = l.{c} OR r.{c3} = l.{c2}
+                         OR r.{c3} = concat('{RUSSIAN_KEY_MARK}', l.{k1})))
     THEN CASE WHEN l.{sc} <> r.{sc} THEN 2 ELSE 1 END
   WHEN l.{c} <> '' AND r.{c} <> '' THEN 0
   WHEN l.{sc} <> r.{sc} AND (l.{s} = r.{s} OR l.{s2} = r.{s} OR l.{s} = r.{s2}) THEN 2

@@ -17,8 +17,9 @@ The original text is never changed; every key here is derived from it.  A name g
   other schools do (dhal, qaf, hah, jim), and the German school's dsch, sch, ch, j, v and s;
   a skeleton comparison accepts either.
 - ``canon3``: the Arabic name of a Latin spelling read as the German and Turkish schools write
-  (``other_school_reading``: Jasser = Yasser, Cassim = Jassim), when the table's own reading
-  gives another name or none.
+  (``other_school_reading``: Jasser = Yasser, Cassim = Jassim), or the Russian (Khuda = Huda),
+  when the table's own reading gives another name or none; for a name the table does not know
+  at all, "~" and the Latin key of its Russian reading (Khadzhi: "~haji").
 - ``broad``: consonant classes that far schools of transliteration share (``broad_key``);
   used for blocking, and as a weak ("typo") agreement.
 
@@ -216,6 +217,8 @@ _RULES_OTHER_SCHOOLS: list[tuple[re.Pattern[str], str]] = [
 _RULES_RUSSIAN: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), r) for p, r in [("dzh", "j"), ("kh", "h"), ("zh", "j")]
 ]
+# Marks a ``canon3`` that is the Latin key of a name's Russian reading, not an Arabic name.
+RUSSIAN_KEY_MARK = "~"
 _SILENT_FINAL_E_RE = re.compile(r"(?<=[a-z]{2}[^aeiuyA])e$")
 _LATIN_LETTERS_RE = re.compile(r"[^a-z ]")
 
@@ -600,6 +603,13 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
             canon3 = found[0] if found[0] not in (canon, canon2) else ""
         if canon3:
             break
+    if not canon3 and not canon:
+        # A name the table does not know, in the Russian school's letters (Khadzhi, a family
+        # name Khadzhdzhi): its reading's Latin key, marked "~", agrees with a spelling of that
+        # key (Haji, al-Hajji) as another school's reading does (comparisons.other_schools_agree).
+        other = russian_reading(folded, part)
+        if other != joined:
+            canon3 = RUSSIAN_KEY_MARK + latin_keys(other, part)[0]
     return NameKey(
         text, "latin", folded, k1, k2, canon, skeleton_of_key(k1), canon2, skeleton2, broad,
         canon3,

@@ -572,7 +572,9 @@ def dedupe(
     >>> result.clusters["r17"] == result.clusters["r912"]  # doctest: +SKIP
     True
     """
-    steps = dedupe_steps(records, threshold, engine, model, train, progress, seed)
+    steps = dedupe_steps(
+        records, threshold, engine=engine, model=model, train=train, progress=progress, seed=seed
+    )
     ids = steps.prepared["record_id"].to_numpy()
     clusters = dict(zip(ids.tolist(), ids[steps.labels].tolist(), strict=True))
     return DedupeResult(
@@ -604,16 +606,18 @@ class DedupeSteps:
     timings: dict[str, float]
 
 
-def dedupe_steps(
-    records: Sequence[Mapping[str, object]] | pd.DataFrame,
-    threshold: float = DEDUPE_THRESHOLD,
-    engine: str | Engine = "duckdb",
-    model: Model | None = None,
-    train: bool | None = None,
-    progress: Progress | None = None,
-    seed: int = 42,
-) -> DedupeSteps:
-    """``dedupe``'s steps: prepare, block and compare, train, score, cluster."""
+_DEDUPE_OPTIONS = {"engine": "duckdb", "model": None, "train": None, "progress": None, "seed": 42}
+
+
+def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> DedupeSteps:
+    """``dedupe``'s steps: prepare, block and compare, train, score, cluster (``options``:
+    ``dedupe``'s engine, model, train, progress and seed)."""
+    unknown = set(options) - set(_DEDUPE_OPTIONS)
+    if unknown:
+        raise TypeError(f"dedupe_steps: unknown options {sorted(unknown)}")
+    engine, model, train, progress, seed = (
+        {**_DEDUPE_OPTIONS, **options}[k] for k in _DEDUPE_OPTIONS
+    )
     clock = _Clock(progress)
     frame = _as_frame(records)
     eng = get_engine(engine) if isinstance(engine, str) else engine
