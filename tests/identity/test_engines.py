@@ -55,7 +55,7 @@ NAMES = ["Amina", "Amna", "آمنة", "أمينة", "Hassan", "حسان", "حس�
          # Other schools' readings (NameKey.canon3).
          "Jasser", "Yasser", "ياسر", "Cassim", "جاسم", "Qasim", "Chalid", "خالد", "Vafa",
          "Wafaa", "Khuda", "Huda", "هدى", "Yakhya", "Yahia", "Khadzhdzhi", "Hajji", "Khadzhi",
-         "Zhanna", "Jana",
+         "Zhanna", "Jana", "Kalaf", "Khalaf", "خلف", "Kan", "Khan",
          # Close Arabic spellings, one unknown to the table.
          "محد", "فاطة", "فاطمة", "حمد"]  # fmt: skip
 

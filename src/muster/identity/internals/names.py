@@ -219,6 +219,10 @@ _RULES_RUSSIAN: list[tuple[re.Pattern[str], str]] = [
 ]
 # Marks a ``canon3`` that is the Latin key of a name's Russian reading, not an Arabic name.
 RUSSIAN_KEY_MARK = "~"
+# A clerk writing by ear drops the h of kh (Kalaf = Khalaf خلف, Kan = Khan, Farook = Farrukh),
+# though the table reads Kalaf as قلاف: a last reading for ``canon3``, tried where the German,
+# Turkish and Russian ones find no other name.
+_RULES_BY_EAR: list[tuple[re.Pattern[str], str]] = [(re.compile("k(?!h)"), "kh")]
 _SILENT_FINAL_E_RE = re.compile(r"(?<=[a-z]{2}[^aeiuyA])e$")
 _LATIN_LETTERS_RE = re.compile(r"[^a-z ]")
 
@@ -404,6 +408,15 @@ def russian_reading(folded: str, part: str = "given") -> str:
     ('huda', 'haji')
     """
     return _apply(_RULES_RUSSIAN, _rule_input(folded, part))
+
+
+def by_ear_reading(folded: str, part: str = "given") -> str:
+    """A folded Latin name with the h of kh put back (``_RULES_BY_EAR``).
+
+    >>> by_ear_reading("kalaf")
+    'khalaf'
+    """
+    return _apply(_RULES_BY_EAR, _rule_input(folded, part))
 
 
 def _rule_input(folded: str, part: str) -> str:
@@ -594,7 +607,8 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
     skeleton2 = skeleton_of_key(second_skeleton_key(folded, part))
     broad = broad_key(_rule_input(folded, part))
     canon3 = ""
-    for reading in (other_school_reading, russian_reading):  # the second only if the first fails
+    # Each reading only where those before it find no other name.
+    for reading in (other_school_reading, russian_reading, by_ear_reading):
         other = reading(folded, part)
         if other != joined:
             found = table.arabic_of_fold.get(other) or table.arabic_of_key.get(
