@@ -606,10 +606,12 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
     canon, canon2 = table.arabic_of_fold.get(joined) or table.arabic_of_key.get(k1, ("", ""))
     skeleton2 = skeleton_of_key(second_skeleton_key(folded, part))
     broad = broad_key(_rule_input(folded, part))
-    canon3 = ""
+    canon3 = russian = ""
     # Each reading only where those before it find no other name.
     for reading in (other_school_reading, russian_reading, by_ear_reading):
         other = reading(folded, part)
+        if reading is russian_reading:
+            russian = other
         if other != joined:
             found = table.arabic_of_fold.get(other) or table.arabic_of_key.get(
                 latin_keys(other, part)[0], ("", "")
@@ -617,13 +619,11 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
             canon3 = found[0] if found[0] not in (canon, canon2) else ""
         if canon3:
             break
-    if not canon3 and not canon:
+    if not canon3 and not canon and russian and russian != joined:
         # A name the table does not know, in the Russian school's letters (Khadzhi, a family
         # name Khadzhdzhi): its reading's Latin key, marked "~", agrees with a spelling of that
         # key (Haji, al-Hajji) as another school's reading does (comparisons.other_schools_agree).
-        other = russian_reading(folded, part)
-        if other != joined:
-            canon3 = RUSSIAN_KEY_MARK + latin_keys(other, part)[0]
+        canon3 = RUSSIAN_KEY_MARK + latin_keys(russian, part)[0]
     return NameKey(
         text, "latin", folded, k1, k2, canon, skeleton_of_key(k1), canon2, skeleton2, broad,
         canon3,

@@ -453,9 +453,9 @@ def record_conflicts(
     more than ``comparisons.ESTIMATE_YEARS`` against a year only: the date comparison's level
     0), or different sex: brothers, and namesakes of another generation.
     And, given the candidate pairs of a deduplication (rows and match weight), two records that
-    were compared and whose match weight is below ``NON_MATCH_WEIGHT`` (``PLAIN_NON_MATCH_WEIGHT`` where
-    either has no lineage names); two records that were
-    not compared and whose fathers' names differ (not crossed with the grandfathers').  With
+    were compared and whose match weight is below ``NON_MATCH_WEIGHT`` (``PLAIN_NON_MATCH_WEIGHT``
+    where either has no lineage names); two records that were not compared and whose fathers'
+    names differ (not crossed with the grandfathers').  With
     ``given_only`` only the given names are checked (two records whose own pair was accepted:
     the model has weighed their dates and sex).
     """
