@@ -411,3 +411,44 @@ def test_a_third_record_does_not_join_two_records_whose_own_pair_is_far_against(
         labels = guarded_clusters(3, *accepted, conflict)
         assert bool(labels[0] != labels[2]) is apart
         assert labels[0] == labels[1]
+
+
+def test_a_man_whose_name_father_and_family_dozens_share_is_found_by_his_town() -> None:
+    # A common given name, father's name and family name, shared by 42 men of other towns and
+    # years: the block of the three is over the cap.  His second record has no birth year,
+    # grandfather or mother (a checkpoint's): no rule with a year, a grandfather or a mother
+    # can hold it, and only the three names with his town find his first record (skewed_names
+    # 1M: about 5,500 true pairs never candidates without it).
+    from muster.identity.internals.prepare import BLOCK_CAP
+
+    him = {"record_id": "a", "given_name": "Ahmad", "father_name": "Khalid",
+           "grandfather_name": "Salih", "family_name": "al-Jubouri", "mother_name": "Amina",
+           "date_of_birth": "1988-04-17", "place_of_origin": "Hawija", "sex": "M"}  # fmt: skip
+    checkpoint = {"record_id": "b", "given_name": "Ahmed", "father_name": "Khaled",
+                  "family_name": "Jubouri", "place_of_origin": "Hawija", "sex": "M"}  # fmt: skip
+    letters = "bdfgkmnrstz"
+    towns = [f"Tal {letters[i // 11]}a{letters[i % 11]}i" for i in range(BLOCK_CAP + 2)]
+    namesakes = [
+        dict(him, record_id=f"n{i}", place_of_origin=town, grandfather_name=f"Ha{town[4:]}",
+             mother_name="Maryam", date_of_birth=f"19{50 + i}-0{1 + i % 9}-1{i % 10}")
+        for i, town in enumerate(towns)
+    ]  # fmt: skip
+    result = dedupe([him, checkpoint, *namesakes])
+    clusters = result.clusters
+    assert clusters["a"] == clusters["b"]
+    assert sum(c == clusters["a"] for c in clusters.values()) == 2
+    # Found only in a block over the cap's reach: weighed REACH_SHIFT bits less than its
+    # comparisons alone give, and the report says how many such pairs there were.
+    from muster.identity.internals.pipeline import dedupe_steps
+    from muster.identity.internals.training import REACH_SHIFT
+
+    steps = dedupe_steps([him, checkpoint, *namesakes])
+    a, b = (int(np.flatnonzero(steps.prepared["record_id"].to_numpy() == r)[0]) for r in "ab")
+    pair = np.flatnonzero(
+        (steps.arrays["rid_l"] == min(a, b)) & (steps.arrays["rid_r"] == max(a, b))
+    )
+    assert len(pair) == 1 and not steps.arrays["train"][pair[0]]
+    own = steps.model.match_weight(steps.gamma[pair])[0]
+    assert steps.weight[pair[0]] == pytest.approx(own + REACH_SHIFT)
+    assert REACH_SHIFT < 0 and steps.report.reach_pairs >= 1
+    assert "found only in blocks over the cap" in str(steps.report)

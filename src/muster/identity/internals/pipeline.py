@@ -30,6 +30,7 @@ from .training import (
     ModelReport,
     guarded_training,
     plain_prior_shift,
+    reach_shift,
     source_codes,
     source_prior_shift,
 )
@@ -632,7 +633,7 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
     shift = plain_prior_shift(prepared, arrays, gamma, fitted, report)
     sources = source_codes(frame)
     by_source = source_prior_shift(sources, arrays, gamma, fitted, report, shift)
-    shift = (shift or []) + (by_source or [])
+    shift = (shift or []) + reach_shift(prepared, arrays, report) + (by_source or [])
     clock.lap("training")
     accepted, weight = score_dedupe(
         arrays, gamma, fitted, threshold, frame, prepared, shift, sources

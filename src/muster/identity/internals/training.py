@@ -81,6 +81,9 @@ class ModelReport:
     # with at most one lineage name and one with more, or two records of two sources;
     # pipeline.clear_best_pairs).
     clear_best: int = 0
+    # Candidate pairs found only in blocks over the cap, weighed ``REACH_SHIFT`` bits less
+    # (deduplication: reach_shift).
+    reach_pairs: int = 0
 
     @property
     def pairs_per_record(self) -> float:
@@ -98,6 +101,7 @@ class ModelReport:
             "plain_pair_shift": round(self.plain_pair_shift, 3),
             "same_source_shift": round(self.same_source_shift, 3),
             "clear_best": self.clear_best,
+            "reach_pairs": self.reach_pairs,
             "starts": self.starts,
             "warnings": self.warnings,
             "weights": weights_by_level(self.model),
@@ -120,6 +124,11 @@ class ModelReport:
             out.append(
                 f"pairs of two records of one source: {self.same_source_shift:+.2f} bits "
                 "(their own prior)"
+            )
+        if self.reach_pairs:
+            out.append(
+                f"pairs found only in blocks over the cap (common names, large towns): "
+                f"{self.reach_pairs:,}, {REACH_SHIFT:+.2f} bits (fixed)"
             )
         if self.clear_best:
             out.append(
@@ -333,6 +342,28 @@ def source_prior_shift(
         # it would (no shift), not with the shift of the lists it was trained on.
         return None
     return [(same, model.same_source_shift)]
+
+
+# Pairs found only by the rules that reach into blocks over the cap (``prepare.SCORED_ONLY``),
+# between two records with lineage names: records that share a common given name, father's name,
+# town and year (or family name and year) with dozens of others, so that agreement on those is
+# no coincidence among them, as the weights (u from random pairs) take it to be.  EM's prior is
+# learnt on the other pairs, and on skewed_names 1M only 45 % of these pairs that were accepted
+# were one person.  A fixed number of bits, measured (bench/RESULTS.md, "fourteenth session"):
+# learning it as the plain strata's is learnt (EM on the prior alone) gave -0.6 bits, as the
+# same agreements that select the pairs also raise their weights.
+REACH_SHIFT = -2.0
+
+
+def reach_shift(
+    prepared: Prepared, arrays: dict[str, np.ndarray], report: ModelReport
+) -> list[tuple[np.ndarray, float]]:
+    """The candidate pairs of two records with lineage names found only by the rules of
+    ``prepare.SCORED_ONLY``, and ``REACH_SHIFT`` (their number kept in the report)."""
+    plain = prepared.frame["plain"].notna().to_numpy()
+    reached = ~arrays["train"] & ~plain[arrays["rid_l"]] & ~plain[arrays["rid_r"]]
+    report.reach_pairs = int(reached.sum())
+    return [(reached, REACH_SHIFT)] if report.reach_pairs else []
 
 
 def plain_prior_shift(
