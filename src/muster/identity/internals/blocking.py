@@ -5,7 +5,8 @@ those strings, concatenated per rule, cost most of a million-record run; here ev
 is numbered once (over both lists when linking), a rule's key is the number of its combination
 of attributes, and a rule ending in the birth year folds the year into the key so that "same
 key, year one apart" is "key + 1".  Blocks over the cap are dropped here, before the engine
-sees them.  DuckDB and Spark then run the same plain integer joins (``candidate_pairs_sql``),
+sees them, and so are the records whose pairs in a block an earlier, coarser rule finds.
+DuckDB and Spark then run the same plain integer joins (``candidate_pairs_sql``),
 each rule leaving out the pairs an earlier rule found, and return each pair once, as one
 integer.
 """
@@ -88,9 +89,38 @@ def _capped(block: np.ndarray, cap: int) -> np.ndarray:
     return block
 
 
+def _uncovered(
+    i: int, attrs: tuple[str, ...], keys: dict[str, np.ndarray], over: dict[int, np.ndarray]
+) -> np.ndarray:
+    """Rule ``i``'s keys without the records whose every pair in it an earlier, coarser rule
+    finds already (they would be joined only to be left out: ``candidate_pairs_sql``).
+
+    An earlier rule ``j`` on a subset of ``i``'s attributes finds every pair of ``i``'s block of
+    a record whose block of ``j`` is within the cap: the other record shares those attributes,
+    so it is in that block too.  For ``j`` by year, ``i`` must be by year and the record's
+    blocks of ``j`` a year either side within the cap (``over``: per rule by year, its keys
+    over the cap); for ``j`` plain, ``i`` plain.  The pairs found, and the rule that finds each,
+    are unchanged (tests/identity/test_blocking.py); the joins are smaller (skewed_names 200k:
+    the rule of given, father and family names and year reads 8,228 records, not 181,646).
+    """
+    names, by_year, plain = rule_shape(attrs)
+    k = keys[f"k{i}"]
+    for j, (_, earlier) in enumerate(RULES[:i]):
+        j_names, j_by_year, j_plain = rule_shape(earlier)
+        if not set(j_names) <= set(names) or (j_by_year and not by_year) or (j_plain and not plain):
+            continue
+        kj = keys[f"k{j}"]
+        covered = kj >= 0
+        if j_by_year and len(over[j]):
+            covered &= ~np.isin(kj - 1, over[j]) & ~np.isin(kj + 1, over[j])
+        k = np.where(covered, -1, k)
+    return k
+
+
 def block_keys(left: Prepared, right: Prepared | None, cap: int = BLOCK_CAP) -> list[pd.DataFrame]:
     """Per list: ``rid``, ``p`` (no father, grandfather or mother name) and one key ``k<i>``
-    per rule (-1: the record is not in a block of that rule of at most ``cap`` records).
+    per rule (-1: the record is not in a block of that rule of at most ``cap`` records, or an
+    earlier rule finds every pair it has there: ``_uncovered``).
 
     Blocks are counted over both lists when linking, as one list's block can be small and the
     other's large.  Two records share a rule's key exactly when they shared its attributes
@@ -106,6 +136,7 @@ def block_keys(left: Prepared, right: Prepared | None, cap: int = BLOCK_CAP) -> 
     year = np.where(has_year, yr - low, 0).astype(np.int64)
     codes: dict[str, np.ndarray] = {}
     keys: dict[str, np.ndarray] = {}
+    over: dict[int, np.ndarray] = {}
     for i, (_, attrs) in enumerate(RULES):
         names, by_year, _ = rule_shape(attrs)
         for a in names:
@@ -117,6 +148,12 @@ def block_keys(left: Prepared, right: Prepared | None, cap: int = BLOCK_CAP) -> 
         if by_year:
             k = np.where((k >= 0) & has_year, k * width + year, -1)
         keys[f"k{i}"] = _capped(k, cap)
+        if by_year:
+            # Which blocks are over the cap, for the years either side (``_uncovered``).
+            dropped = (k >= 0) & (keys[f"k{i}"] < 0)
+            over[i] = np.unique(k[dropped])
+    for i, (_, attrs) in enumerate(RULES):
+        keys[f"k{i}"] = _uncovered(i, attrs, keys, over)
     plain = both["plain"].notna().to_numpy()
     out = []
     start = 0

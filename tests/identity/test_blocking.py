@@ -1,0 +1,87 @@
+"""Candidate pairs: the integer keys and SQL joins give exactly the pairs the rules define."""
+
+from collections import defaultdict
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from muster.identity.internals.blocking import (
+    RULES,
+    _attribute_codes,
+    block_keys,
+    candidate_pairs_sql,
+    pairs_from_codes,
+    rule_shape,
+)
+from muster.identity.internals.prepare import SCORED_ONLY, prepare
+from muster.scenario.presets import labelled_records
+
+
+def _defined_pairs(frame: pd.DataFrame, n_left: int, dedupe: bool, cap: int) -> dict:
+    """{(left row, right row): trained on} as the rules read, one record at a time: a block is
+    the records sharing a rule's attributes (and birth year), blocks of more than ``cap``
+    records are skipped, a rule by year also pairs blocks a year apart, a plain rule needs a
+    record without lineage names, and a pair belongs to the first rule that finds it."""
+    prepared = prepare(frame)
+    left = prepare(frame.iloc[:n_left].reset_index(drop=True)) if not dedupe else prepared
+    right = None if dedupe else prepare(frame.iloc[n_left:].reset_index(drop=True))
+    both = pd.concat([left.frame] + ([] if dedupe else [right.frame]), ignore_index=True)
+    plain = both["plain"].notna().to_numpy()
+    year = both["yr"].to_numpy(dtype=np.float64, na_value=np.nan)
+    found: dict[tuple[int, int], bool] = {}
+    for rule, attrs in RULES:
+        names, by_year, plain_rule = rule_shape(attrs)
+        values = np.stack([_attribute_codes(a, both, left, right) for a in names], axis=1)
+        blocks = defaultdict(list)
+        for row, key in enumerate(map(tuple, values)):
+            if min(key) >= 0 and not (by_year and np.isnan(year[row])):
+                blocks[key + ((int(year[row]),) if by_year else ())].append(row)
+        blocks = {k: rows for k, rows in blocks.items() if len(rows) <= cap}
+        for key, rows in blocks.items():
+            others = list(rows)
+            if by_year:
+                others += blocks.get(key[:-1] + (key[-1] + 1,), [])
+            for x in rows:
+                for y in others:
+                    if x == y or (plain_rule and not (plain[x] or plain[y])):
+                        continue
+                    if dedupe:
+                        pair = (min(x, y), max(x, y))
+                    elif (x < n_left) != (y < n_left):
+                        pair = (min(x, y), max(x, y) - n_left)
+                    else:
+                        continue
+                    found.setdefault(pair, rule not in SCORED_ONLY)
+    return found
+
+
+@pytest.mark.parametrize("dedupe", [True, False], ids=["dedupe", "link"])
+def test_candidate_pairs_are_the_rules_pairs_with_blocks_over_a_small_cap(dedupe: bool) -> None:
+    # A population of common names at a cap of 6, so that many blocks of every rule are over it
+    # and the finer rules reach into them (and records whose pairs a coarser rule finds are
+    # left out of the finer rules' joins).
+    records, _ = labelled_records("skewed_names", 3_000, 5)
+    frame = pd.DataFrame(records)
+    n_left = len(frame) // 2
+    cap = 6
+    if dedupe:
+        keyed = block_keys(prepare(frame), None, cap)
+        n_right = len(frame)
+    else:
+        left = prepare(frame.iloc[:n_left].reset_index(drop=True))
+        right = prepare(frame.iloc[n_left:].reset_index(drop=True))
+        keyed = block_keys(left, right, cap)
+        n_right = len(frame) - n_left
+    con = duckdb.connect()
+    con.register("lt", keyed[0])
+    if not dedupe:
+        con.register("rt", keyed[1])
+    codes = con.execute(candidate_pairs_sql(dedupe, n_right)).fetchnumpy()["c"]
+    rows_l, rows_r, train = pairs_from_codes(codes, n_right)
+    got = dict(zip(zip(rows_l.tolist(), rows_r.tolist(), strict=True), train.tolist(), strict=True))
+    assert len(got) == len(codes)  # each pair once
+    expected = _defined_pairs(frame, n_left, dedupe, cap)
+    assert len(expected) > 1_000 and 0 < sum(not t for t in expected.values())
+    assert got == expected
