@@ -8,6 +8,9 @@ F1 0.85 is a COLLAPSE: printed loudly, and the sweep exits with status 1.
 
 Settings are split into a "tune" and a "judge" group: setting i (in SETTINGS' order) is judged
 when i % FOLDS == ROTATE.  Tune the engine on the tune group, report the judge group, rotate.
+``--drawn N`` adds N populations whose registers and shape are drawn at random
+(``presets.drawn_setting``: nothing was ever tuned on them), summarised as their own group
+"drawn" ("all" stays the named settings, so its figures compare across sessions).
 Splink and recordlinkage (as bench/identity.py configures them) run in the same sweep at sizes
 up to --peer-max.  Every run is its own process (peak memory is its own); runs are sequential,
 data files are written atomically, so two sweeps may share bench/.cache.
@@ -46,20 +49,21 @@ FEBRL_PY = str(Path(__file__).parent / "febrl.py")
 # --------------------------------------------------------------------------- settings and groups
 
 
-def settings_table(folds: int, rotate: int) -> list[tuple[str, str, str]]:
-    """(name, group, description) of every setting, in SETTINGS' order."""
-    from muster.scenario.presets import SETTINGS
+def settings_table(folds: int, rotate: int, drawn: int = 0) -> list[tuple[str, str, str]]:
+    """(name, group, description) of every setting, in SETTINGS' order, then ``drawn`` settings
+    drawn at random (``presets.drawn_setting``; group "drawn": never tuned on)."""
+    from muster.scenario.presets import SETTINGS, drawn_setting
 
     return [
         (name, "judge" if i % folds == rotate else "tune", s.description)
         for i, (name, s) in enumerate(SETTINGS.items())
-    ]
+    ] + [(s.name, "drawn", s.description) for s in map(drawn_setting, range(1, drawn + 1))]
 
 
 def _setting_digest(name: str) -> str:
-    from muster.scenario.presets import SETTINGS
+    from muster.scenario.presets import setting_named
 
-    return hashlib.sha256(repr(SETTINGS[name]).encode()).hexdigest()[:10]
+    return hashlib.sha256(repr(setting_named(name)).encode()).hexdigest()[:10]
 
 
 # --------------------------------------------------------------------------- children
@@ -273,20 +277,25 @@ def fmt(run: dict) -> str:
     return line
 
 
+def _in_group(run: dict, group: str) -> bool:
+    """ "all" is the named settings (tune and judge); drawn populations are their own group."""
+    return run["group"] == group or group == "all" and run["group"] in ("tune", "judge")
+
+
 def summarise(runs: list[dict]) -> list[str]:
     lines = []
     sizes = sorted({r["size"] for r in runs if r["setting"] != "febrl"})
     systems = list(dict.fromkeys(r["system"] for r in runs))
     for size in sizes:
         for system in systems:
-            for group in ("all", "tune", "judge"):
+            for group in ("all", "tune", "judge", "drawn"):
                 sel = [
                     r
                     for r in runs
                     if r["size"] == size
                     and r["system"] == system
                     and r["setting"] != "febrl"
-                    and (group == "all" or r["group"] == group)
+                    and _in_group(r, group)
                 ]
                 ok = [r for r in sel if "error" not in r]
                 if not sel:
@@ -334,10 +343,10 @@ def markdown(paths: list[str]) -> str:
            "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for size in sorted({r["size"] for r in runs if r["setting"] != "febrl"}):
         for system in dict.fromkeys(r["system"] for r in runs):
-            for group in ("all", "tune", "judge"):
+            for group in ("all", "tune", "judge", "drawn"):
                 sel = [r for r in runs if r["size"] == size and r["system"] == system
                        and r["setting"] != "febrl" and "error" not in r
-                       and group in ("all", r["group"])]  # fmt: skip
+                       and _in_group(r, group)]  # fmt: skip
                 if not sel:
                     continue
                 f1 = [r["f1"] for r in sel]
@@ -373,7 +382,10 @@ def main() -> int:
     ap.add_argument("--sizes", default="20000,200000", help="records per run, comma-separated")
     ap.add_argument("--seeds", default="1,2")
     ap.add_argument("--settings", default="all", help="comma-separated names, or 'all'")
-    ap.add_argument("--group", default="all", choices=("all", "tune", "judge"))
+    ap.add_argument("--group", default="all", choices=("all", "tune", "judge", "drawn"))
+    ap.add_argument("--drawn", type=int, default=0, metavar="N",
+                    help="also N populations drawn at random (drawn1..drawnN, group 'drawn'); "
+                    "--settings all takes them too")  # fmt: skip
     ap.add_argument("--folds", type=int, default=3)
     ap.add_argument("--rotate", type=int, default=0, help="which fold is judged (0..folds-1)")
     ap.add_argument("--peers", default="splink,recordlinkage")
@@ -415,7 +427,9 @@ def main() -> int:
     if args.quick:
         args.sizes, args.seeds, args.settings = "20000", "1", QUICK_SETTINGS
         args.febrl, args.peers = "3", ""
-    table = settings_table(args.folds, args.rotate)
+    if args.drawn < 0:
+        ap.error("--drawn must be 0 or more")
+    table = settings_table(args.folds, args.rotate, args.drawn)
     known = {name for name, _, _ in table}
     wanted = known if args.settings == "all" else set(args.settings.split(","))
     if wanted - known:

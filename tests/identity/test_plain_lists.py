@@ -1,5 +1,7 @@
 """Plain Latin lists (given, family, date of birth, town): found and compared without lineage."""
 
+from dataclasses import replace
+
 import pytest
 
 from muster.identity import ScreeningIndex, dedupe, link
@@ -269,3 +271,30 @@ def test_a_thin_list_beside_a_registry_finds_more_of_its_people_by_clear_best_pa
     scored = (precision, recall, before_precision, before_recall)
     assert recall > before_recall and precision > 0.9, scored
     assert f1(precision, recall) > f1(before_precision, before_recall), scored
+
+
+def test_a_plain_list_that_comes_last_beside_two_registers_is_deduplicated() -> None:
+    # Two registers with lineage and a foreign authority's plain list, whose records happen to
+    # come after every register's (the list's source code is the highest, and no record of it
+    # has lineage): clear best pairs across the two registers are weighed by every source's
+    # found share, the list's too. This crashed (IndexError) on a population drawn at random.
+    from collections import Counter
+
+    from muster.scenario.presets import SETTINGS, labelled_records
+
+    registers = {"reception": 0.9, "camp": 0.6, "foreign_list": 0.6}
+    setting = replace(SETTINGS["no_lineage"], sources=registers)
+    records, truth = labelled_records(setting, 6_000, 2)
+    rows = sorted(
+        zip(records, truth, strict=True), key=lambda rt: rt[0]["source"] == "foreign_list"
+    )
+    assert Counter(r["source"] for r, _ in rows[-1000:]) == {"foreign_list": 1000}
+    result = dedupe([r for r, _ in rows])
+    assert result.report.clear_best > 0
+    person = {r["record_id"]: t for r, t in rows}
+    members = Counter(result.clusters.values())
+    right = Counter((c, person[r]) for r, c in result.clusters.items())
+    found = sum(n * (n - 1) // 2 for n in members.values())
+    hit = sum(n * (n - 1) // 2 for n in right.values())
+    true_pairs = sum(n * (n - 1) // 2 for n in Counter(truth).values())
+    assert hit / found > 0.9 and hit / true_pairs > 0.8, (hit, found, true_pairs)

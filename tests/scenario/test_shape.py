@@ -8,7 +8,13 @@ import pytest
 
 from muster.scenario import generate
 from muster.scenario.noise import SPELLING_HABITS, respell
-from muster.scenario.presets import SETTINGS, Setting, labelled_records
+from muster.scenario.presets import (
+    SETTINGS,
+    Setting,
+    drawn_setting,
+    labelled_records,
+    setting_named,
+)
 from muster.scenario.shape import PopulationShape
 from muster.scenario.sources import SOURCES, render_records
 
@@ -227,3 +233,24 @@ def test_namesake_setting_has_few_duplicates_and_many_namesakes():
 def test_settings_must_name_known_sources():
     with pytest.raises(ValueError, match="unknown source"):
         labelled_records(Setting("x", "", {"nowhere": 1.0}), 100, seed=1)
+
+
+def test_drawn_settings_are_fixed_by_their_number_and_differ_from_each_other():
+    first = [drawn_setting(d) for d in range(1, 9)]
+    assert first == [setting_named(f"drawn{d}") for d in range(1, 9)]
+    assert len({repr(s) for s in first}) == 8
+    # Across draws: registers from the named settings' styles, some redrawn without lineage,
+    # some with sparse records, populations of other name skews.
+    styles = [st for s in first for st in s.styles.values()]
+    assert all(2 <= len(s.sources) <= 4 and set(s.sources) == set(s.styles) for s in first)
+    assert any(not st.lineage for st in styles) and any(st.p_sparse for st in styles)
+    assert len({s.shape.name_skew for s in first}) == 8
+    records, truth = labelled_records("drawn3", 3000, seed=2)
+    assert 2900 <= len(records) <= 3000 and len(set(truth)) < len(truth)
+    assert {r["source"] for r in records} == set(drawn_setting(3).sources)
+
+
+@pytest.mark.parametrize("name", ["drawn", "drawn-1", "drawnx", "nowhere"])
+def test_an_unknown_setting_name_is_refused_with_the_known_ones(name):
+    with pytest.raises(ValueError, match="unknown setting .*drawn<N>"):
+        labelled_records(name, 100, seed=1)

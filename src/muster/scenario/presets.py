@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
+from muster.scenario.noise import SPELLING_HABITS
 from muster.scenario.population import generate
-from muster.scenario.shape import PopulationShape
+from muster.scenario.shape import DEFAULT_SHAPE, PopulationShape
 from muster.scenario.sources import SOURCES, SourceStyle, render_records
 
 DEV = {"reception": 0.9, "camp": 0.5, "authority_ar": 0.3, "ngo": 0.3}
@@ -174,6 +175,80 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
+# Styles a drawn setting picks its registers from (each then has some of its habits redrawn).
+_DRAW_POOL: tuple[SourceStyle, ...] = (
+    *SOURCES.values(), _ARABIC_MIXED, _CHECKPOINT, _ESTIMATES, _CARELESS, _FOREIGN_LIST, _TURKISH,
+    _GERMAN, _RUSSIAN, _BY_EAR,
+)  # fmt: skip
+# Habits that stay near 1 by nature (a share of records that follow the register's own spelling
+# or carry a year beside a date): redrawing them by a factor would only clip them.
+_NEAR_ONE = {"p_styled", "p_year_with_date", "p_respell"}
+DRAWN = "drawn"
+
+
+def drawn_setting(draw: int) -> Setting:
+    """A population shape and registers drawn at random (``draw`` seeds the draw), for benchmarks.
+
+    No engine constant was tuned on these: each draw picks 2 to 4 registers from the named
+    settings' styles, redraws about a third of each register's habits (a probability scaled by
+    0.3 to 2.5, a register that loses its lineage, sparse records, a spelling habit), how often a
+    person appears in each register (some draws are samples in which most persons appear once),
+    and the population's name skew, clans, namesake cohorts, family sizes and nationalities.
+    """
+    if draw < 0:
+        raise ValueError(f"draw must be 0 or more, got {draw}")
+    r = random.Random(f"muster-drawn-{draw}")
+    styles: dict[str, SourceStyle] = {}
+    sources: dict[str, float] = {}
+    for k, base in enumerate(r.sample(_DRAW_POOL, r.randint(2, 4))):
+        changes: dict[str, object] = {}
+        for f in fields(SourceStyle):
+            value = getattr(base, f.name)
+            if f.type != "float" or f.name in _NEAR_ONE or r.random() > 0.33:
+                continue
+            if value == 0.0:
+                value = r.choice((0.0, 0.0, 0.02, 0.05))
+            changes[f.name] = round(min(0.9, value * r.uniform(0.3, 2.5)), 3)
+        if r.random() < 0.12:
+            changes["lineage"] = not base.lineage
+        if r.random() < 0.12:
+            changes["p_sparse"] = round(r.uniform(0.1, 0.6), 2)
+        if base.script == "latin" and r.random() < 0.25:
+            changes["respell"] = r.choice(SPELLING_HABITS)
+        name = f"{base.name}_{k}"
+        styles[name] = replace(base, name=name, **changes)
+        sources[name] = round(r.uniform(0.6, 1.0) if k == 0 else r.uniform(0.04, 0.8), 2)
+    mix = [r.uniform(0.05, 1.0) for _ in range(3)]
+    big = r.random() < 0.25
+    shape = PopulationShape(
+        name_skew=round(r.uniform(0.5, 1.6), 2),
+        nationality_mix=tuple(round(m / sum(mix), 3) for m in mix),
+        household_kinds=(0.82, 0.88, 0.96, 0.985) if big else DEFAULT_SHAPE.household_kinds,
+        household_cap=15 if big else 12,
+        children_spread=19 if big else 15,
+        first_son_after_grandfather=round(r.uniform(0.2, 0.7), 2),
+        clan_share=r.choice((0.0, 0.0, 0.3, 0.6)),
+        fashion_children=r.choice((0.0, 0.0, 0.3, 0.7)),
+    )
+    return Setting(
+        f"{DRAWN}{draw}",
+        "drawn at random: " + ", ".join(f"{n} {p}" for n, p in sources.items()),
+        sources,
+        shape,
+        styles,
+        duplicates_within_source=round(r.uniform(0.003, 0.02), 4),
+    )
+
+
+def setting_named(name: str) -> Setting:
+    """A named setting, or ``drawn<N>`` for :func:`drawn_setting` (N); ValueError otherwise."""
+    if name in SETTINGS:
+        return SETTINGS[name]
+    if name.startswith(DRAWN) and name[len(DRAWN) :].isdigit():
+        return drawn_setting(int(name[len(DRAWN) :]))
+    raise ValueError(f"unknown setting {name!r}; known: {', '.join(SETTINGS)}, or drawn<N>")
+
+
 def labelled_records(
     setting: str | Setting, records: int, seed: int
 ) -> tuple[list[dict[str, str]], list[str]]:
@@ -182,7 +257,7 @@ def labelled_records(
     The records are a random sample of every rendering of a population sized for the setting, so
     a person may lose some of their records (as in a sample of a larger list).
     """
-    s = SETTINGS[setting] if isinstance(setting, str) else setting
+    s = setting_named(setting) if isinstance(setting, str) else setting
     if records < 1:
         raise ValueError(f"records must be at least 1, got {records}")
     persons = max(10, int(records / s.records_per_person() * 1.03) + 1)

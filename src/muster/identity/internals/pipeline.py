@@ -304,10 +304,13 @@ def thin_records(prepared: Prepared) -> np.ndarray:
     return names <= 1
 
 
-def _found_share(left: np.ndarray, right: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """Per group code (``group`` per record, -1 none), the share of its records that have an
-    accepted pair (``left[i]``, ``right[i]``) with a record of another group."""
-    size = int(group.max(initial=-1)) + 1
+def _found_share(
+    left: np.ndarray, right: np.ndarray, group: np.ndarray, size: int = 0
+) -> np.ndarray:
+    """Per group code (``group`` per record, -1 none; at least ``size`` codes), the share of its
+    records that have an accepted pair (``left[i]``, ``right[i]``) with a record of another
+    group."""
+    size = max(size, int(group.max(initial=-1)) + 1)
     if size == 0:
         return np.zeros(1)
     other = (group[left] != group[right]) & (group[left] >= 0) & (group[right] >= 0)
@@ -360,14 +363,15 @@ def clear_best_pairs(
     kind &= weight[band] >= CLEAR_BEST_FLOOR
     accepted = np.flatnonzero(weight >= top)
     found = rid_l[accepted], rid_r[accepted]
-    if kind.any() and _found_share(*found, thin.astype(np.int64))[-1] < CLEAR_BEST_FOUND_SHARE:
+    if kind.any() and _found_share(*found, thin.astype(np.int64), 2)[1] < CLEAR_BEST_FOUND_SHARE:
         kind[:] = False
     if source is not None:
         across = (source[left] >= 0) & (source[right] >= 0) & (source[left] != source[right])
         across &= ~thin[left] & ~thin[right] & (weight[band] >= CLEAR_BEST_SOURCES_FLOOR)
         if across.any():
             codes = np.where(thin, -1, source).astype(np.int64)
-            share = _found_share(*found, codes)
+            # Every source's code has a share (0 for a source of thin records only).
+            share = _found_share(*found, codes, int(source.max()) + 1)
             across &= np.maximum(share[source[left]], share[source[right]]) >= (
                 CLEAR_BEST_FOUND_SHARE
             )
