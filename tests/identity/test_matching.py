@@ -57,6 +57,17 @@ def test_brothers_sharing_father_grandfather_family_and_mother_are_not_merged() 
     assert clusters["r6"] != clusters["r7"]  # Hassan and Hussein, sons of Ali
 
 
+def test_a_record_with_given_and_family_names_the_other_way_round_joins_its_person() -> None:
+    # A register that wrote the family name in the given name's place: each record's given
+    # name is the other's family name, so the given names differing is no proof of a brother.
+    # The brothers beside them (other given names, the family the same) stay apart.
+    swapped = dict(RECORDS[0], record_id="r9", source="ngo", given_name="al-Obeidi",
+                   family_name="Muhammad", alias="")  # fmt: skip
+    clusters = dedupe([*RECORDS, swapped]).clusters
+    assert clusters["r9"] == clusters["r1"] == clusters["r2"] == clusters["r3"]
+    assert len({clusters["r1"], clusters["r4"], clusters["r8"]}) == 3
+
+
 def test_every_pair_carries_a_per_field_explanation() -> None:
     result = link(RECORDS[:1], RECORDS[2:3], threshold=0.5)
     assert len(result.pairs) == 1

@@ -454,7 +454,8 @@ def record_conflicts(
     """Whether two records (rows) cannot be one person, whatever links them through others.
 
     Different given names (level "disagree": not a spelling, script or typo variant) of two
-    records that both carry lineage names, birth years apart (two or more between full dates,
+    records that both carry lineage names (unless each record's given name is the other's
+    family name: a register that wrote them the other way round), birth years apart (two or more between full dates,
     more than ``comparisons.ESTIMATE_YEARS`` against a year only: the date comparison's level
     0), or different sex: brothers, and namesakes of another generation.
     And, given the candidate pairs of a deduplication (rows and match weight), two records that
@@ -491,8 +492,10 @@ def record_conflicts(
     sex = frame["sex"].to_numpy(dtype=object)
     has_sex = ~pd.isna(sex)
     tables = {
-        f: _NameTable(prepared.names[f]) for f in ("given_name", "father_name", "grandfather_name")
+        f: _NameTable(prepared.names[f])
+        for f in ("given_name", "father_name", "grandfather_name", "family_name")
     }
+    family = frame["family_name_id"].to_numpy()
 
     def compared(x: int, y: int) -> float | None:
         """The match weight of ``x`` and ``y`` when they were compared (a candidate pair)."""
@@ -534,7 +537,16 @@ def record_conflicts(
     def given_conflict(x: int, y: int) -> bool:
         if not (has_lineage[x] and has_lineage[y]):
             return False
-        return tables["given_name"].disagree(int(given[x]), int(given[y]))
+        gx, gy = int(given[x]), int(given[y])
+        if not tables["given_name"].disagree(gx, gy):
+            return False
+        # Not where one register wrote the given and family names the other way round (each
+        # record's given name is the other's family name).
+        given_t, family_t = tables["given_name"], tables["family_name"]
+        return not (
+            given_t.crosses(family_t, gx, int(family[y]))
+            and given_t.crosses(family_t, gy, int(family[x]))
+        )
 
     return conflict
 
