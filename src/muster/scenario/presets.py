@@ -204,7 +204,7 @@ def drawn_setting(draw: int) -> Setting:
         changes: dict[str, object] = {}
         for f in fields(SourceStyle):
             value = getattr(base, f.name)
-            if f.type != "float" or f.name in _NEAR_ONE or r.random() > 0.33:
+            if not isinstance(value, float) or f.name in _NEAR_ONE or r.random() > 0.33:
                 continue
             if value == 0.0:
                 value = r.choice((0.0, 0.0, 0.02, 0.05))

@@ -422,6 +422,7 @@ class _NameTable:
         self.columns = [table[c].tolist() for c in _KEY_COLUMNS]
         self.keys: dict[int, NameKey] = {}
         self.levels: dict[tuple[int, int], int] = {}
+        self.crossed: dict[tuple[int, int, int], bool] = {}
 
     def key(self, i: int) -> NameKey:
         if i not in self.keys:
@@ -441,7 +442,12 @@ class _NameTable:
         """Whether name ``x`` of this field and ``y`` of ``other``'s are one name or variants."""
         if x < 0 or y < 0:
             return False
-        return name_level_code(self.key(x), other.key(y)) > 0
+        # Cached as ``disagree`` is: the clustering asks again for every pair of two clusters'
+        # members (brothers' given names, each time two clusters of one family meet).
+        pair = (id(other), x, y)
+        if pair not in self.crossed:
+            self.crossed[pair] = name_level_code(self.key(x), other.key(y)) > 0
+        return self.crossed[pair]
 
 
 def record_conflicts(
@@ -455,9 +461,9 @@ def record_conflicts(
 
     Different given names (level "disagree": not a spelling, script or typo variant) of two
     records that both carry lineage names (unless each record's given name is the other's
-    family name: a register that wrote them the other way round), birth years apart (two or more between full dates,
-    more than ``comparisons.ESTIMATE_YEARS`` against a year only: the date comparison's level
-    0), or different sex: brothers, and namesakes of another generation.
+    family name: a register that wrote them the other way round), birth years apart (two or
+    more between full dates, more than ``comparisons.ESTIMATE_YEARS`` against a year only: the
+    date comparison's level 0), or different sex: brothers, and namesakes of another generation.
     And, given the candidate pairs of a deduplication (rows and match weight), two records that
     were compared and whose match weight is below ``NON_MATCH_WEIGHT`` (``PLAIN_NON_MATCH_WEIGHT``
     where either has no lineage names); two records that were not compared and whose fathers'

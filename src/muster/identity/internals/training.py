@@ -318,15 +318,15 @@ def source_prior_shift(
     given), or one with fewer than ``MIN_PAIRS_FOR_TRAINING`` trained pairs within a source or
     across.
     """
-    trained = report.status in LEARNS_STRATA
-    if not trained and not model.same_source_shift:
+    learn = report.status in LEARNS_STRATA
+    if not learn and not model.same_source_shift:
         return None
     left, right = source[arrays["rid_l"]], source[arrays["rid_r"]]
     known = (left >= 0) & (right >= 0)
     same = known & (left == right)
     across = known & (left != right)
     del left, right, known
-    if trained:
+    if learn:
         model.same_source_shift = 0.0
         usable = arrays["train"] & (gamma[:, 0] != 0)
         within = same & usable
@@ -396,23 +396,28 @@ def plain_prior_shift(
     "eighth session").  Each stratum's prior is learnt on its own pairs
     (``stratum_prior_shift``); a list of plain records alone is one stratum, as before.
 
-    A model trained here learns the shifts and keeps them, so that ``save`` carries them; a
-    model given and not trained scores with the shifts it was saved with.  ``link`` and
-    screening score with the model's weights alone.
+    A model trained here (or fallen back to) learns the shifts and keeps them, so that ``save``
+    carries them; a model given and not trained scores with the shifts it was saved with.
+    ``link`` and screening score with the model's weights alone.
     """
-    trained = report.status in LEARNS_STRATA
-    if not trained and not (model.plain_shift or model.plain_pair_shift):
+    learn = report.status in LEARNS_STRATA
+    if not learn and not (model.plain_shift or model.plain_pair_shift):
         return None
     plain = prepared.frame["plain"].notna().to_numpy()
     left, right = plain[arrays["rid_l"]], plain[arrays["rid_r"]]
     across, within = left ^ right, left & right
     del left, right
-    if trained:
+    if learn:
         model.plain_shift = stratum_prior_shift(model, gamma[across & arrays["train"]])
         model.plain_pair_shift = stratum_prior_shift(model, gamma[within & arrays["train"]])
     report.plain_shift = model.plain_shift
     report.plain_pair_shift = model.plain_pair_shift
     return [(across, model.plain_shift), (within, model.plain_pair_shift)]
+
+
+def _copy(model: Model, constrained: bool = True) -> Model:
+    """A new model with ``model``'s m, u and prior (nothing learnt on other records with it)."""
+    return Model(dict(model.m), dict(model.u), model.prior, constrained=constrained)
 
 
 def guarded_training(
@@ -444,7 +449,7 @@ def guarded_training(
     patterns, counts = pattern_counts(gamma)
     results = []
     for start_name, start in ((label, base), ("neutral", Model.initial())):
-        cand = Model(dict(start.m), dict(start.u), start.prior)
+        cand = _copy(start)
         cand.estimate_u(random_gamma)
         rounds = cand.train_em(gamma, fix_u=U_FROM_RANDOM_PAIRS_ONLY, patterns=(patterns, counts))
         # EM inside the constraints may circle without settling; what it reached is judged by
@@ -469,7 +474,7 @@ def guarded_training(
     # What EM learns here without the constraints: when that is another class, say so, as it
     # marks a population (many namesakes, few duplicates) on which no trained model is safe
     # without looking at a sample.
-    free = Model(dict(base.m), dict(base.u), base.prior, constrained=False)
+    free = _copy(base, constrained=False)
     free.estimate_u(random_gamma)
     free_rounds = free.train_em(gamma, patterns=(patterns, counts))
     free_problem = _disagreement(free, shipped, patterns, counts)
@@ -489,7 +494,7 @@ def guarded_training(
         )
         # A copy: the strata's priors learnt on these records are not written into the model
         # given (or the shipped one).
-        fallback = Model(dict(base.m), dict(base.u), base.prior)
+        fallback = _copy(base)
         return fallback, ModelReport(fallback, records, n, "fell back", f"{label} parameters",
                                      starts, warnings)  # fmt: skip
     best, info = max(plausible, key=lambda r: r[1]["log_likelihood"])
