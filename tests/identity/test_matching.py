@@ -397,6 +397,44 @@ def test_two_records_whose_fathers_names_differ_are_two_persons_uncompared() -> 
     assert not conflict(0, 4) and not conflict(1, 4)  # no father's name to compare
 
 
+def test_cousins_compared_and_found_against_are_not_joined_through_a_checkpoint_record() -> None:
+    # Two cousins named after one grandfather (given, grandfather and family names and birth
+    # year shared, fathers differ) weigh a few bits against, above NON_MATCH_WEIGHT; a
+    # checkpoint's record of a given name, family name and year fits both.  Their fathers keep
+    # them apart as they would if never compared; not a pair barely against (1:2), nor one
+    # whose fathers' names are one name spelt otherwise, nor father and grandfather crossed.
+    import numpy as np
+
+    from muster.identity.internals.cluster import guarded_clusters
+    from muster.identity.internals.pipeline import FATHER_CONFLICT_WEIGHT, record_conflicts
+    from muster.identity.internals.prepare import prepare
+
+    same = {"given_name": "Hasan", "grandfather_name": "Hasan", "family_name": "al-Jubouri",
+            "birth_year": "1990", "place_of_origin": "Hawija", "sex": "M"}  # fmt: skip
+    checkpoint = {k: same[k] for k in ("given_name", "family_name", "birth_year", "sex")}
+    accepted = np.array([0, 1]), np.array([1, 2]), np.array([4.0, 3.5])
+    for other_father, against, apart in (
+        ("Salim", FATHER_CONFLICT_WEIGHT - 1.0, True),
+        ("Salim", FATHER_CONFLICT_WEIGHT + 1.0, False),
+        ("Khaleel", FATHER_CONFLICT_WEIGHT - 1.0, False),  # Khalil spelt otherwise
+    ):
+        prepared = prepare([
+            {**same, "record_id": "a", "father_name": "Khalil"},
+            {**checkpoint, "record_id": "b"},
+            {**same, "record_id": "c", "father_name": other_father},
+        ])  # fmt: skip
+        conflict = record_conflicts(prepared, np.array([0]), np.array([2]), np.array([against]))
+        assert conflict(0, 2) is apart and conflict(2, 0) is apart, (other_father, against)
+        labels = guarded_clusters(3, *accepted, conflict)
+        assert bool(labels[0] != labels[2]) is apart
+    crossed = prepare([
+        {**same, "record_id": "a", "father_name": "Khalil", "grandfather_name": "Hasan"},
+        {**same, "record_id": "c", "father_name": "Hasan", "grandfather_name": "Khalil"},
+    ])  # fmt: skip
+    conflict = record_conflicts(crossed, np.array([0]), np.array([1]), np.array([-3.0]))
+    assert not conflict(0, 1)
+
+
 def test_a_third_record_does_not_join_two_records_whose_own_pair_is_far_against() -> None:
     # A-B and B-C accepted (B lacks what tells A from C), A-C compared at 1:90 against: a
     # large list has many such chains through a sparse record (flat_names 1M: 56,000 false

@@ -54,6 +54,17 @@ LINK_THRESHOLD = 0.6
 # setting but one kept or gained, the project's 1M run lost 0.001 of F1 for 0.004 of precision
 # (bench/RESULTS.md, "thirteenth session").
 NON_MATCH_WEIGHT = -6.0
+# Two records with lineage names whose fathers' names differ (not crossed with the grandfathers')
+# and whose own pair weighs below this (1:4 against) are never put in one cluster through
+# others, as two such records never compared are not.  Cousins named after one grandfather
+# share a given, family and grandfather's name and a birth year or two, and weigh -2 to -4
+# bits, above ``NON_MATCH_WEIGHT``: a checkpoint's record of a given name, family name and
+# year accepted with several of them joined them all (a population drawn at random, 200k:
+# 53,000 of its 77,000 false pairs, F1 0.46 -> 0.63).  Not higher: a father's name misspelt
+# beyond what the name tables join is one person's pair that others' records may still join
+# (the named settings at 200k lost about 0.001 of F1 at -2 already; bench/RESULTS.md,
+# "sixteenth session").
+FATHER_CONFLICT_WEIGHT = -2.0
 # The same where either record has no lineage names: there a different given name weighs a
 # fixed -8 bits (model.PLAIN_GIVEN_NAME_DISAGREE_WEIGHT), no veto, as a plain list's typo or
 # swapped field is commoner than another person of the same family, date and town; keeping
@@ -466,8 +477,9 @@ def record_conflicts(
     date comparison's level 0), or different sex: brothers, and namesakes of another generation.
     And, given the candidate pairs of a deduplication (rows and match weight), two records that
     were compared and whose match weight is below ``NON_MATCH_WEIGHT`` (``PLAIN_NON_MATCH_WEIGHT``
-    where either has no lineage names); two records that were not compared and whose fathers'
-    names differ (not crossed with the grandfathers').  With
+    where either has no lineage names); two records whose fathers' names differ (not crossed
+    with the grandfathers') that were not compared, or were and weigh below
+    ``FATHER_CONFLICT_WEIGHT``.  With
     ``given_only`` only the given names are checked (two records whose own pair was accepted:
     the model has weighed their dates and sex).
     """
@@ -524,9 +536,10 @@ def record_conflicts(
         ):
             return True
         # Fathers of different names, where the two records were never compared (in a large
-        # list namesakes often share only blocks over the cap): two persons.  A compared pair's
-        # fathers the model has weighed with the rest of its evidence.
-        if weight is None and father_conflict(x, y):
+        # list namesakes often share only blocks over the cap) or were and weigh below
+        # ``FATHER_CONFLICT_WEIGHT`` (cousins of one grandfather's name): two persons.  Above
+        # it, a compared pair's fathers the model has weighed with the rest of its evidence.
+        if (weight is None or weight < FATHER_CONFLICT_WEIGHT) and father_conflict(x, y):
             return True
         return given_conflict(x, y)
 
