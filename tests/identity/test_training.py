@@ -227,6 +227,22 @@ def test_a_bad_model_file_is_one_line(tmp_path, text: str, expected: str) -> Non
     assert expected in str(info.value) and "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("sceptic", "expected"),
+    [
+        ([], "sceptic must hold the keys m and u"),
+        ({"m": {}, "u": {}}, "sceptic m['given_name'] must be a list of 5"),
+    ],
+)
+def test_a_bad_sceptic_in_a_model_file_is_one_line(tmp_path, sceptic, expected: str) -> None:
+    data = json.loads(Model.default().to_json())
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({**data, "sceptic": sceptic}), encoding="utf-8")
+    with pytest.raises(ModelFileError) as info:
+        Model.load(path)
+    assert expected in str(info.value) and "\n" not in str(info.value)
+
+
 def test_the_report_names_weights_prior_rounds_pairs_and_guard(namesakes) -> None:
     records, _ = namesakes
     report = dedupe(records[:4000]).report
@@ -431,3 +447,54 @@ def test_a_run_that_falls_back_still_learns_the_priors_of_its_strata() -> None:
     assert precision > 0.85 and recall > 0.6, (precision, recall)
     # The shipped parameters themselves are left as shipped.
     assert Model.default().same_source_shift == 0.0 and result.model is not Model.default()
+
+
+def test_a_trained_model_weighs_each_level_at_most_halfway_toward_the_shipped_one(
+    namesakes, monkeypatch, tmp_path
+) -> None:
+    # EM on one population's pairs learns some of its namesakes as matches (populations drawn
+    # at random, 200k: a prior twice the true share); each level weighs the lesser of EM's
+    # weight and that weight taken halfway toward the shipped one, the share scaled by the
+    # pairs whose records carry lineage names.  Never more than EM's: on this population of
+    # namesakes EM is right, and the shipped lineage weights would accept namesakes.
+    from muster.identity.internals import training
+
+    records, truth = namesakes
+    result = dedupe(records[:4000])
+    hedged = result.report
+    share, start = hedged.toward_start
+    assert start == "shipped" and 0.25 < share <= training.TOWARD_SHIPPED
+    assert f"taken {share:.0%} of the way toward the shipped" in str(hedged)
+    assert hedged.model.trained_on["toward_start"] == round(share, 3)
+    assert hedged.to_dict()["toward_start"] == round(share, 3)
+    assert hedged.model.sceptic is not None
+
+    monkeypatch.setattr(training, "TOWARD_SHIPPED", 0.0)
+    alone = dedupe(records[:4000])
+    assert alone.report.toward_start[0] == 0.0 and alone.report.model.sceptic is None
+    assert "of the way" not in str(alone.report)
+    mine, own = hedged.model.weight_table(), alone.report.model.weight_table()
+    assert (mine <= own + 1e-9).all() and (mine < own - 0.1).any()
+    assert hedged.model.prior == alone.report.model.prior  # the population's own share
+    # The sceptic is part of the model: saved and loaded, it scores as the run did.
+    path = tmp_path / "model.json"
+    hedged.model.save(path)
+    assert (Model.load(path).weight_table() == mine).all()
+    # And never more than EM's: the duplicates found are as precise.
+    assert pairwise(result.clusters, truth)[0] >= pairwise(alone.clusters, truth)[0]
+
+
+def test_a_list_without_lineage_names_keeps_the_weights_em_learnt() -> None:
+    # The shipped model was learnt on registers that carry father's, grandfather's and
+    # mother's names; a list without them (FEBRL's: given, family, date, town) has errors it
+    # does not know (a typo'd day of birth), and EM's weights are kept as they are.
+    from muster.scenario.presets import labelled_records
+
+    records, _ = labelled_records("project", 4000, 1)
+    plain = [
+        {k: v for k, v in r.items() if k not in ("father_name", "grandfather_name", "mother_name")}
+        for r in records
+    ]
+    report = dedupe(plain).report
+    assert report.status == "trained"
+    assert report.toward_start[0] == 0.0 and "of the way" not in str(report)

@@ -249,6 +249,22 @@ def constrained_weights(name: str, m: np.ndarray, u: np.ndarray, prior: float) -
 _PATTERN_BASE = 128
 
 
+def _check_levels(data: dict, label: str) -> None:
+    """``ModelFileError`` unless ``data``'s m and u hold a list of probabilities per level."""
+    for part in ("m", "u"):
+        table = data[part]
+        for name, k in COMPARISONS.items():
+            values = table.get(name) if isinstance(table, dict) else None
+            if (
+                not isinstance(values, list)
+                or len(values) != k
+                or not all(isinstance(v, int | float) and 0 <= v <= 1 for v in values)
+            ):
+                raise ModelFileError(
+                    f"{label}{part}['{name}'] must be a list of {k} probabilities between 0 and 1"
+                )
+
+
 def comparison_levels(levels: dict[str, np.ndarray]) -> np.ndarray:
     """Field levels (``lv_<field>`` arrays) -> gamma matrix, one column per comparison."""
     n = len(levels["given_name"])
@@ -308,6 +324,10 @@ class Model:
     # source (one list, one registration office): that stratum's own prior against the pooled
     # one where it is lower (training.source_prior_shift).
     same_source_shift: float = 0.0
+    # A second m and u ({"m": ..., "u": ...}), and each level weighs the lesser of the two
+    # (both under the constraints): training.TOWARD_SHIPPED, a trained model's weights taken
+    # halfway toward the shipped ones wherever those are the more sceptical.
+    sceptic: dict[str, dict[str, list[float]]] | None = None
     # Without the constraints (model.constrained_weights) only as the training guard's
     # diagnostic of what EM would learn left alone; never used to score.
     constrained: bool = field(default=True, repr=False, compare=False)
@@ -343,18 +363,15 @@ class Model:
             raise ModelFileError(f"not JSON ({exc.msg}, line {exc.lineno})") from None
         if not isinstance(data, dict) or not {"m", "u", "prior"} <= set(data):
             raise ModelFileError("not a muster model: expected the keys m, u and prior")
-        for part in ("m", "u"):
-            table = data[part]
-            for name, k in COMPARISONS.items():
-                values = table.get(name) if isinstance(table, dict) else None
-                if (
-                    not isinstance(values, list)
-                    or len(values) != k
-                    or not all(isinstance(v, int | float) and 0 <= v <= 1 for v in values)
-                ):
-                    raise ModelFileError(
-                        f"{part}['{name}'] must be a list of {k} probabilities between 0 and 1"
-                    )
+        _check_levels(data, "")
+        # Absent from models saved before it was part of the model: none.
+        sceptic = data.get("sceptic")
+        if sceptic is not None:
+            if not isinstance(sceptic, dict) or not {"m", "u"} <= set(sceptic):
+                raise ModelFileError("sceptic must hold the keys m and u")
+            _check_levels(sceptic, "sceptic ")
+            sceptic = {p: {n: [float(v) for v in sceptic[p][n]] for n in COMPARISONS}
+                       for p in ("m", "u")}  # fmt: skip
         prior = data["prior"]
         if not isinstance(prior, int | float) or not 0 < prior < 1:
             raise ModelFileError(f"prior must be a probability between 0 and 1, not {prior!r}")
@@ -394,6 +411,7 @@ class Model:
             float(shift),
             float(pair_shift),
             float(source_shift),
+            sceptic,
         )
 
     @classmethod
@@ -419,6 +437,7 @@ class Model:
                 "plain_pair_shift": self.plain_pair_shift,
                 "same_source_shift": self.same_source_shift,
                 "trained_on": self.trained_on,
+                **({"sceptic": self.sceptic} if self.sceptic else {}),
             },
             indent=1,
         )
@@ -429,10 +448,12 @@ class Model:
     def weight_table(self) -> np.ndarray:
         """weights[j, level + 1]: log2 Bayes factor of comparison j at a level; 0 when missing."""
         width = max(COMPARISONS.values()) + 1
+        sceptic = self.sceptic if self.constrained else None
         key = (
             self.constrained,
             self.prior,
             *(tuple(self.m[n]) + tuple(self.u[n]) for n in COMPARISONS),
+            *(tuple(sceptic["m"][n]) + tuple(sceptic["u"][n]) for n in COMPARISONS if sceptic),
         )
         if self._weights is not None and self._weights[0] == key:
             return self._weights[1]
@@ -441,6 +462,12 @@ class Model:
             m, u = np.asarray(self.m[name]), np.asarray(self.u[name])
             if self.constrained:
                 w[j, 1 : len(m) + 1] = constrained_weights(name, m, u, self.prior)
+                if sceptic:
+                    other = constrained_weights(
+                        name, np.asarray(sceptic["m"][name]), np.asarray(sceptic["u"][name]),
+                        self.prior,
+                    )  # fmt: skip
+                    w[j, 1 : len(m) + 1] = np.minimum(w[j, 1 : len(m) + 1], other)
             else:
                 raw = np.log2(np.maximum(m, 1e-12) / np.maximum(u, 1e-12))
                 w[j, 1 : len(m) + 1] = np.minimum(raw, WEIGHT_CEILING.get(name, np.inf))
