@@ -249,8 +249,9 @@ def constrained_weights(name: str, m: np.ndarray, u: np.ndarray, prior: float) -
 _PATTERN_BASE = 128
 
 
-def _check_levels(data: dict, label: str) -> None:
-    """``ModelFileError`` unless ``data``'s m and u hold a list of probabilities per level."""
+def _levels(data: dict, label: str) -> dict[str, dict[str, list[float]]]:
+    """``data``'s m and u as floats; ``ModelFileError`` unless each holds a list of
+    probabilities per level of every comparison."""
     for part in ("m", "u"):
         table = data[part]
         for name, k in COMPARISONS.items():
@@ -263,6 +264,7 @@ def _check_levels(data: dict, label: str) -> None:
                 raise ModelFileError(
                     f"{label}{part}['{name}'] must be a list of {k} probabilities between 0 and 1"
                 )
+    return {p: {n: [float(v) for v in data[p][n]] for n in COMPARISONS} for p in ("m", "u")}
 
 
 def comparison_levels(levels: dict[str, np.ndarray]) -> np.ndarray:
@@ -363,15 +365,13 @@ class Model:
             raise ModelFileError(f"not JSON ({exc.msg}, line {exc.lineno})") from None
         if not isinstance(data, dict) or not {"m", "u", "prior"} <= set(data):
             raise ModelFileError("not a muster model: expected the keys m, u and prior")
-        _check_levels(data, "")
+        levels = _levels(data, "")
         # Absent from models saved before it was part of the model: none.
         sceptic = data.get("sceptic")
         if sceptic is not None:
             if not isinstance(sceptic, dict) or not {"m", "u"} <= set(sceptic):
                 raise ModelFileError("sceptic must hold the keys m and u")
-            _check_levels(sceptic, "sceptic ")
-            sceptic = {p: {n: [float(v) for v in sceptic[p][n]] for n in COMPARISONS}
-                       for p in ("m", "u")}  # fmt: skip
+            sceptic = _levels(sceptic, "sceptic ")
         prior = data["prior"]
         if not isinstance(prior, int | float) or not 0 < prior < 1:
             raise ModelFileError(f"prior must be a probability between 0 and 1, not {prior!r}")
@@ -401,11 +401,9 @@ class Model:
             raise ModelFileError(
                 f"same_source_shift must be a number of bits from -60 to 0, not {source_shift!r}"
             )
-        m = {n: [float(v) for v in data["m"][n]] for n in COMPARISONS}
-        u = {n: [float(v) for v in data["u"][n]] for n in COMPARISONS}
         return cls(
-            m,
-            u,
+            levels["m"],
+            levels["u"],
             float(prior),
             data.get("trained_on", {}),
             float(shift),

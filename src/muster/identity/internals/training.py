@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .comparisons import lineage_pattern
+from .comparisons import LINEAGE_FIELDS, lineage_pattern
 from .model import COMPARISONS, EM_MAX_ITERATIONS, LEVEL_LABELS, Model, pattern_counts
 from .prepare import Prepared
 
@@ -540,17 +540,21 @@ def guarded_training(
             f"few candidate pairs look like duplicates (prior {best.prior:.2g}); check a sample "
             "of the pairs before trusting the clusters"
         )
-    report = ModelReport(best, records, n, "trained", "", starts, warnings)
-    report.toward_start = (share, label)
-    return best, report
+    return best, ModelReport(best, records, n, "trained", "", starts, warnings,
+                             toward_start=(share, label))  # fmt: skip
 
 
 def _lineage_share(patterns: np.ndarray, counts: np.ndarray) -> float:
     """The share of candidate pairs (``pattern_counts``) in which both records carry a father's,
     grandfather's or mother's name (one of them compared: agreeing or not)."""
-    code = patterns[:, list(COMPARISONS).index("lineage")]
-    father, grandfather, mother = (code // 27) % 3, (code // 9) % 3, code % 3
-    known = (code >= 0) & ((father != 0) | (grandfather != 0) | (mother != 0))
+    code = patterns[:, list(COMPARISONS).index("lineage")].astype(np.int64)
+    known = np.zeros(len(code), dtype=bool)
+    for i, name in enumerate(LINEAGE_FIELDS):
+        # a name's state (0 missing) is its base-3 digit, the first field the highest
+        # (comparisons.lineage_levels)
+        if name != "family_name":
+            known |= (code // 3 ** (len(LINEAGE_FIELDS) - 1 - i)) % 3 != 0
+    known &= code >= 0
     return float(counts[known].sum() / max(int(counts.sum()), 1))
 
 
