@@ -498,3 +498,54 @@ def test_a_list_without_lineage_names_keeps_the_weights_em_learnt() -> None:
     report = dedupe(plain).report
     assert report.status == "trained"
     assert report.toward_start[0] == 0.0 and "of the way" not in str(report)
+
+
+def test_em_learns_m_from_the_pairs_as_weighed_and_u_and_the_prior_from_all(namesakes) -> None:
+    # m is learnt with each candidate pair weighed by density_weights (a record among many
+    # namesakes has many candidate pairs, at most a few of them its duplicates), then held
+    # while u and the prior are learnt on every pair.  Weighed by the truth here (duplicates
+    # 1, the rest nearly 0), what EM learns for m is the duplicates' own mix, and the prior is
+    # still the share of duplicates among all candidate pairs.
+    from muster.identity.internals.engines import DuckDBEngine
+    from muster.identity.internals.model import comparison_levels, levels_dict
+    from muster.identity.internals.prepare import prepare
+
+    records, truth = namesakes
+    prepared = prepare(records)
+    people = np.array([truth[r] for r in prepared["record_id"]])
+    engine = DuckDBEngine()
+    arrays = engine.candidate_levels(prepared, None)
+    gamma = comparison_levels(levels_dict(arrays))
+    random_gamma = comparison_levels(levels_dict(engine.random_levels(prepared, None, 200_000, 1)))
+    same = people[arrays["rid_l"]] == people[arrays["rid_r"]]
+    keep = gamma[:, 0] != 0  # EM does not learn from pairs whose given names disagree
+    dates = gamma[same & keep, list(COMPARISONS).index("date_of_birth")]
+    true_m = np.bincount(dates[dates >= 0], minlength=6) / (dates >= 0).sum()
+
+    oracle = np.where(same, 1.0, 1e-6)
+    weighed, report = guarded_training(random_gamma, gamma, len(records), None, True, oracle)
+    alike, plain = guarded_training(random_gamma, gamma, len(records), None, True)
+
+    assert report.status == "trained" and report.density_weighted and not plain.density_weighted
+    assert "weighed 1 / the candidate pairs of the busier" in str(report)
+    assert report.to_dict()["density_weighted"] is True
+    learnt = np.asarray(weighed.m["date_of_birth"])
+    assert np.abs(learnt - true_m).max() < 0.02, (learnt, true_m)
+    assert np.abs(np.asarray(alike.m["date_of_birth"]) - true_m).max() > 0.02
+    share = same[keep].mean()
+    assert share / 1.5 < weighed.prior < share * 1.5, (weighed.prior, share)
+
+
+def test_each_pair_weighs_one_over_the_candidate_pairs_of_its_busier_record() -> None:
+    from muster.identity.internals.training import density_weights
+
+    # one list: record 0 has three candidate pairs, 1 and 2 two each, 3 one
+    left, right = np.array([0, 0, 0, 1]), np.array([1, 2, 3, 2])
+    assert density_weights(left, right, one_list=True).tolist() == [1 / 3, 1 / 3, 1 / 3, 1 / 2]
+    # two lists: the left's record 0 and the right's record 0 are other records
+    assert density_weights(np.array([0, 0, 1]), np.array([0, 1, 1]), one_list=False).tolist() == [
+        1 / 2,
+        1 / 2,
+        1 / 2,
+    ]
+    assert density_weights(np.array([], dtype=int), np.array([], dtype=int), True).size == 0

@@ -278,7 +278,11 @@ def comparison_levels(levels: dict[str, np.ndarray]) -> np.ndarray:
     return gamma
 
 
-def pattern_counts(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def pattern_counts(
+    gamma: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``gamma`` (sorted) and how many pairs have each, or the sum of
+    their ``weights``."""
     code = np.zeros(len(gamma), dtype=np.int64)
     for j in range(gamma.shape[1]):
         code *= _PATTERN_BASE
@@ -288,7 +292,7 @@ def pattern_counts(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     # distinct codes are then sorted, as np.unique would give them.
     inverse, distinct = pd.factorize(code, sort=False)
     del code
-    counts = np.bincount(inverse, minlength=len(distinct))
+    counts = np.bincount(inverse, weights=weights, minlength=len(distinct))
     order = np.argsort(distinct)
     codes, counts = distinct[order], counts[order]
     patterns = np.empty((len(codes), gamma.shape[1]), dtype=np.int8)
@@ -520,6 +524,7 @@ class Model:
         tol: float = 1e-6,
         fix_u: bool = False,
         patterns: tuple[np.ndarray, np.ndarray] | None = None,
+        fix_m: bool = False,
     ) -> int:
         """Estimate m, u and the prior among candidate pairs by expectation-maximisation.
 
@@ -528,7 +533,8 @@ class Model:
         prior is the share of candidates that match: the posterior is then the probability that
         a candidate pair is one person, which is what scoring needs.  ``patterns`` are
         ``pattern_counts(gamma)`` when the caller has them already (the sort is the costly part
-        on tens of millions of pairs).
+        on tens of millions of pairs).  ``fix_m`` holds m (learnt elsewhere) and learns u and
+        the prior alone.
         """
         if patterns is None:
             patterns = pattern_counts(gamma)
@@ -562,6 +568,8 @@ class Model:
                 if not fix_u:
                     umass = np.bincount(col[seen], weights=qc[seen], minlength=k)[:k] + 1e-6
                     self.u[name] = list(umass / umass.sum())
+                if fix_m:
+                    continue
                 delta = max(delta, float(np.abs(m - np.asarray(self.m[name])).max()))
                 self.m[name] = list(m)
             if delta < tol:

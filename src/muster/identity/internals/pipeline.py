@@ -28,6 +28,7 @@ from .training import (
     MIN_PAIRS_FOR_TRAINING,
     RANDOM_PAIRS_FOR_U,
     ModelReport,
+    density_weights,
     guarded_training,
     plain_prior_shift,
     reach_shift,
@@ -205,25 +206,29 @@ def _train(
     left: Prepared,
     right: Prepared | None,
     gamma: np.ndarray,
-    trained: np.ndarray,
+    arrays: dict[str, np.ndarray],
     model: Model | None,
     train: bool,
     seed: int,
 ) -> tuple[Model, ModelReport]:
     """Guarded training (training.py); u from random record pairs as EM's starting point.
 
-    EM trains on the candidate pairs ``trained`` marks (not those only a rule of
-    ``prepare.SCORED_ONLY`` found); the report counts every candidate pair.
+    EM trains on the candidate pairs ``arrays["train"]`` marks (not those only a rule of
+    ``prepare.SCORED_ONLY`` found), m with each weighed by ``density_weights``; the report
+    counts every candidate pair.
     """
     records = len(left) + (len(right) if right is not None else 0)
+    trained = arrays["train"]
+    rid_l, rid_r = arrays["rid_l"], arrays["rid_r"]
     if not trained.all():
-        gamma = gamma[trained]
+        gamma, rid_l, rid_r = gamma[trained], rid_l[trained], rid_r[trained]
     random_gamma = None
     if train and len(gamma) >= MIN_PAIRS_FOR_TRAINING:
         n_random = min(RANDOM_PAIRS_FOR_U, max(len(left) * 20, 100_000))
         random_arrays = engine.random_levels(left, right, n_random, seed)
         random_gamma = comparison_levels(levels_dict(random_arrays))
-    fitted, report = guarded_training(random_gamma, gamma, records, model, train)
+    weight = density_weights(rid_l, rid_r, one_list=right is None)
+    fitted, report = guarded_training(random_gamma, gamma, records, model, train, weight)
     report.candidate_pairs = len(trained)
     return fitted, report
 
@@ -663,7 +668,7 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
     clock.lap("prediction", f"({len(arrays['rid_l']):,} candidate pairs)")
     gamma = comparison_levels(levels_dict(arrays))
     fitted, report = _train(
-        eng, prepared, None, gamma, arrays["train"], model, _training(model, train), seed
+        eng, prepared, None, gamma, arrays, model, _training(model, train), seed
     )
     shift = plain_prior_shift(prepared, arrays, gamma, fitted, report)
     sources = source_codes(frame)
@@ -718,9 +723,7 @@ def link(
     arrays = eng.candidate_levels(pa, pb)
     clock.lap("prediction", f"({len(arrays['rid_l']):,} candidate pairs)")
     gamma = comparison_levels(levels_dict(arrays))
-    fitted, report = _train(
-        eng, pa, pb, gamma, arrays["train"], model, _training(model, train), seed
-    )
+    fitted, report = _train(eng, pa, pb, gamma, arrays, model, _training(model, train), seed)
     clock.lap("training")
     accepted, weight = _score(
         arrays, gamma, fitted, LINK_THRESHOLD if threshold is None else threshold, fa, fb, pa, pb
