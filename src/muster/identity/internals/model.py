@@ -278,11 +278,23 @@ def comparison_levels(levels: dict[str, np.ndarray]) -> np.ndarray:
     return gamma
 
 
-def pattern_counts(
-    gamma: np.ndarray, weights: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of ``gamma`` (sorted) and how many pairs have each, or the sum of
-    their ``weights``."""
+def pattern_counts(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``gamma`` (sorted) and how many pairs have each."""
+    patterns, (counts,) = _count_patterns(gamma, ())
+    return patterns, counts
+
+
+def weighted_pattern_counts(
+    gamma: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``pattern_counts`` and, per pattern, the sum of its pairs' ``weights`` (one pass)."""
+    patterns, (counts, weighted) = _count_patterns(gamma, (weights,))
+    return patterns, counts, weighted
+
+
+def _count_patterns(
+    gamma: np.ndarray, weights: tuple[np.ndarray, ...]
+) -> tuple[np.ndarray, list[np.ndarray]]:
     code = np.zeros(len(gamma), dtype=np.int64)
     for j in range(gamma.shape[1]):
         code *= _PATTERN_BASE
@@ -292,15 +304,16 @@ def pattern_counts(
     # distinct codes are then sorted, as np.unique would give them.
     inverse, distinct = pd.factorize(code, sort=False)
     del code
-    counts = np.bincount(inverse, weights=weights, minlength=len(distinct))
+    sums = [np.bincount(inverse, weights=w, minlength=len(distinct)) for w in (None, *weights)]
+    del inverse
     order = np.argsort(distinct)
-    codes, counts = distinct[order], counts[order]
+    codes = distinct[order]
     patterns = np.empty((len(codes), gamma.shape[1]), dtype=np.int8)
     rest = codes.copy()
     for j in reversed(range(gamma.shape[1])):
         patterns[:, j] = (rest % _PATTERN_BASE) - 1
         rest //= _PATTERN_BASE
-    return patterns, counts.astype(np.float64)
+    return patterns, [c[order].astype(np.float64) for c in sums]
 
 
 class ModelFileError(ValueError):

@@ -219,15 +219,16 @@ def _train(
     """
     records = len(left) + (len(right) if right is not None else 0)
     trained = arrays["train"]
-    rid_l, rid_r = arrays["rid_l"], arrays["rid_r"]
+    rids = (arrays["rid_l"], arrays["rid_r"])
     if not trained.all():
-        gamma, rid_l, rid_r = gamma[trained], rid_l[trained], rid_r[trained]
-    random_gamma = None
+        gamma = gamma[trained]
+        rids = (rids[0][trained], rids[1][trained])
+    random_gamma = weight = None
     if train and len(gamma) >= MIN_PAIRS_FOR_TRAINING:
+        weight = density_weights(*rids, one_list=right is None)
         n_random = min(RANDOM_PAIRS_FOR_U, max(len(left) * 20, 100_000))
         random_arrays = engine.random_levels(left, right, n_random, seed)
         random_gamma = comparison_levels(levels_dict(random_arrays))
-    weight = density_weights(rid_l, rid_r, one_list=right is None)
     fitted, report = guarded_training(random_gamma, gamma, records, model, train, weight)
     report.candidate_pairs = len(trained)
     return fitted, report

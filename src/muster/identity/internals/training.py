@@ -45,7 +45,14 @@ import numpy as np
 import pandas as pd
 
 from .comparisons import LINEAGE_FIELDS, lineage_pattern
-from .model import COMPARISONS, EM_MAX_ITERATIONS, LEVEL_LABELS, Model, pattern_counts
+from .model import (
+    COMPARISONS,
+    EM_MAX_ITERATIONS,
+    LEVEL_LABELS,
+    Model,
+    pattern_counts,
+    weighted_pattern_counts,
+)
 from .prepare import Prepared
 
 # Below this many candidate pairs EM has too little to learn from: use the shipped parameters.
@@ -501,10 +508,12 @@ def guarded_training(
             f"{n:,} candidate pairs, fewer than the {MIN_PAIRS_FOR_TRAINING:,} EM needs; "
             f"{label} parameters",
         )  # fmt: skip
-    patterns, counts = pattern_counts(gamma)
     weighted = None
     if DENSITY_WEIGHTED_M and pair_weight is not None:
-        weighted = pattern_counts(gamma, pair_weight)
+        patterns, counts, by_weight = weighted_pattern_counts(gamma, pair_weight)
+        weighted = (patterns, by_weight)
+    else:
+        patterns, counts = pattern_counts(gamma)
     results = []
     for start_name, start in ((label, base), ("neutral", Model.initial())):
         cand = _copy(start)
@@ -592,15 +601,21 @@ def density_weights(rid_l: np.ndarray, rid_r: np.ndarray, one_list: bool) -> np.
     """Each candidate pair's weight in learning m: 1 / the candidate pairs of the busier of its
     two records (``one_list``: both ends index one list; else the left and right lists)."""
     if not len(rid_l):
-        return np.zeros(0)
-    rid_l, rid_r = rid_l.astype(np.int64), rid_r.astype(np.int64)
+        return np.zeros(0, dtype=np.float32)
+    # int32 counts and a float32 result: at 1M records there are 50M candidate pairs.
     if one_list:
         n = int(max(rid_l.max(), rid_r.max())) + 1
-        busy = np.bincount(rid_l, minlength=n) + np.bincount(rid_r, minlength=n)
+        busy = (np.bincount(rid_l, minlength=n) + np.bincount(rid_r, minlength=n)).astype(np.int32)
         left, right = busy[rid_l], busy[rid_r]
     else:
-        left, right = np.bincount(rid_l)[rid_l], np.bincount(rid_r)[rid_r]
-    return 1.0 / np.maximum(left, right)
+        left = np.bincount(rid_l).astype(np.int32)[rid_l]
+        right = np.bincount(rid_r).astype(np.int32)[rid_r]
+    np.maximum(left, right, out=left)
+    del right
+    out = left.astype(np.float32)
+    del left
+    np.reciprocal(out, out=out)
+    return out
 
 
 def _lineage_share(patterns: np.ndarray, counts: np.ndarray) -> float:
