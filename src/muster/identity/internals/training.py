@@ -96,7 +96,9 @@ MAX_MATCHES_DATES_APART = 0.50
 # shipped model).  Taking the weights halfway everywhere also raised what the shipped model
 # over-weighs: on a population of namesake children and 2 % duplicates, where EM is right,
 # precision fell 0.92 -> 0.72.  Only the more sceptical of the two, then: a wrong merge costs
-# more than a missed one.
+# more than a missed one.  Kept with m learnt per record (DENSITY_WEIGHTED_M): without it F1 rose
+# by recall on most draws but precision fell on every draw that trains (drawn3 200k 0.957 ->
+# 0.886; bench/RESULTS.md, "seventeenth session").
 TOWARD_SHIPPED = 0.5
 # Whether m is learnt on the candidate pairs weighed by density_weights (module docstring, 5).
 # Measured in bench/RESULTS.md, "seventeenth session": on populations drawn at random, 200k,
