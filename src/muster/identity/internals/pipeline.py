@@ -219,13 +219,16 @@ def _train(
     """
     records = len(left) + (len(right) if right is not None else 0)
     trained = arrays["train"]
-    rids = (arrays["rid_l"], arrays["rid_r"])
-    if not trained.all():
+    subset = not trained.all()
+    if subset:
         gamma = gamma[trained]
-        rids = (rids[0][trained], rids[1][trained])
     random_gamma = weight = None
     if train and len(gamma) >= MIN_PAIRS_FOR_TRAINING:
+        rids = [arrays["rid_l"], arrays["rid_r"]]
+        if subset:
+            rids = [r[trained] for r in rids]
         weight = density_weights(*rids, one_list=right is None)
+        del rids
         n_random = min(RANDOM_PAIRS_FOR_U, max(len(left) * 20, 100_000))
         random_arrays = engine.random_levels(left, right, n_random, seed)
         random_gamma = comparison_levels(levels_dict(random_arrays))
