@@ -210,7 +210,14 @@ def test_a_thin_record_and_a_registry_record_each_others_clear_best_are_accepted
     # often namesakes.
     weight[7] = -20.0
     assert clear() == []
-    weight[7] = 5.0
+    # A quarter of them found (6-8): from -3 bits + log2(3 / 1) = -1.42 bits only.
+    weight[0] = -1.3
+    assert clear() == [0]
+    weight[0] = -1.5
+    assert clear() == []
+    weight[0], weight[6] = -1.3, -20.0  # none found: none
+    assert clear() == []
+    weight[0], weight[6], weight[7] = -3.0, 5.0, 5.0
     weight[0] = -5.5  # then 0-3 is 0's best by 1 bit, and 3's by 2.5
     assert clear() == [1]
     weight[1] = -6.0  # below the floor of -5 bits
@@ -276,6 +283,59 @@ def test_a_thin_list_beside_a_registry_finds_more_of_its_people_by_clear_best_pa
     scored = (precision, recall, before_precision, before_recall)
     assert recall > before_recall and precision > 0.9, scored
     assert f1(precision, recall) > f1(before_precision, before_recall), scored
+
+
+def test_a_thin_list_found_less_than_half_keeps_its_clear_best_pairs_from_a_higher_floor(
+    monkeypatch,
+) -> None:
+    # A careless register without lineage names beside two registers (a population drawn at
+    # random): the model under-weighs its pairs with them, so fewer than half its records are
+    # found at the threshold, though most of its people are in the registers.
+    from muster.identity.internals import pipeline
+    from muster.scenario.presets import drawn_setting, labelled_records
+
+    records, truth = labelled_records(drawn_setting(4), 20_000, 1)
+    person = {r["record_id"]: t for r, t in zip(records, truth, strict=True)}
+
+    def scores() -> tuple[float, float, int]:
+        result = dedupe(records)
+        return *_pairwise(result.clusters, person), result.report.clear_best
+
+    precision, recall, added = scores()
+    monkeypatch.setattr(pipeline, "CLEAR_BEST_UNFOUND_FLOOR", float("inf"))  # as it was
+    before_precision, before_recall, none = scores()
+    assert none == 0 < added
+    scored = (precision, recall, before_precision, before_recall)
+    assert recall > before_recall + 0.01 and precision > 0.94, scored
+    assert 2 * precision * recall / (precision + recall) > (
+        2 * before_precision * before_recall / (before_precision + before_recall)
+    ), scored
+
+
+def test_a_checkpoint_list_of_people_the_registry_does_not_hold_gains_no_clear_best_pairs(
+    monkeypatch,
+) -> None:
+    # The same rule on a checkpoint's list (a given name, one more name and a year) of people
+    # the registry does not hold: every thin record's best registry candidate is a namesake.
+    # With clear best pairs from -5 or -3 bits whatever the share found, a list like this one
+    # lost about one record in forty to a namesake's person.
+    from muster.identity.internals import pipeline
+    from muster.scenario.presets import labelled_records
+
+    records, truth = labelled_records("sparse", 20_000, 3)
+    at_checkpoint = {t for r, t in zip(records, truth, strict=True) if r["source"] == "checkpoint"}
+    rows = [
+        (r, t)
+        for r, t in zip(records, truth, strict=True)
+        if r["source"] == "checkpoint" or t not in at_checkpoint
+    ]
+    records = [r for r, _ in rows]
+    person = {r["record_id"]: t for r, t in rows}
+    result = dedupe(records)
+    assert result.report.clear_best == 0
+    monkeypatch.setattr(pipeline, "CLEAR_BEST_FLOOR", 0.0)
+    monkeypatch.setattr(pipeline, "CLEAR_BEST_UNFOUND_FLOOR", 0.0)
+    assert _pairwise(result.clusters, person) == _pairwise(dedupe(records).clusters, person)
 
 
 def test_a_plain_list_that_comes_last_beside_two_registers_is_deduplicated() -> None:

@@ -89,6 +89,17 @@ CLEAR_BEST_SOURCES_FLOOR = -3.0
 # other kind (another source).  Two desks' lists of different people, or a list of people the
 # registry does not hold, have each one's best candidate a namesake as often as not.
 CLEAR_BEST_FOUND_SHARE = 0.5
+# A thin list found less than that still has its clear best pairs, from this many bits plus
+# the log2 odds against one of its records being found (h the share found: + log2((1 - h) / h);
+# just under 0.5, -3 bits, as two lists' records; at 0.32, -1.9; at 0.13, nothing below the
+# threshold).  The share found is low both where the registry does not hold the list's people
+# and where the model under-weighs the list's pairs: a careless plain list beside two
+# registers (populations drawn at random, 200k: drawn4's thin records 32 % found, its clear
+# best pairs from -3 bits 85 % one person; drawn6's 38 %, 86 %; drawn1's 41 %, 85 %), so the
+# floor rises with the odds that a thin record is held at all, and a checkpoint's list of
+# people the registry does not hold (13 % found, all of them namesakes) gains none
+# (bench/RESULTS.md, "eighteenth session").
+CLEAR_BEST_UNFOUND_FLOOR = -3.0
 
 
 @dataclass
@@ -343,6 +354,16 @@ def _found_share(
     return hit / np.maximum(total, 1)
 
 
+def _thin_floor(found: float) -> float:
+    """The floor of a thin list's clear best pairs when ``found`` of its records are found
+    (``CLEAR_BEST_FOUND_SHARE``, ``CLEAR_BEST_UNFOUND_FLOOR``)."""
+    if found >= CLEAR_BEST_FOUND_SHARE:
+        return CLEAR_BEST_FLOOR
+    if found <= 0.0:
+        return np.inf
+    return CLEAR_BEST_UNFOUND_FLOOR + float(np.log2((1.0 - found) / found))
+
+
 def clear_best_pairs(
     rid_l: np.ndarray,
     rid_r: np.ndarray,
@@ -373,18 +394,19 @@ def clear_best_pairs(
     (namesake 95 %, turkish_german 86 %).  Both hold only where a list is mostly people found
     elsewhere (``CLEAR_BEST_FOUND_SHARE``): two desks' lists of different children, or a list
     of people the registry does not hold, have their best candidates namesakes as often as not.
-    The clustering's guards still apply to the pairs added.
+    A thin list found less than that keeps the pairs from a floor that rises with the odds
+    against its record being found (``_thin_floor``): its share found is low also where the
+    model under-weighs its pairs.  The clustering's guards still apply to the pairs added.
     """
     top = _weight_of(threshold)
-    floor = min(CLEAR_BEST_FLOOR, CLEAR_BEST_SOURCES_FLOOR)
+    floor = min(CLEAR_BEST_FLOOR, CLEAR_BEST_SOURCES_FLOOR, CLEAR_BEST_UNFOUND_FLOOR)
     band = np.flatnonzero((weight >= floor) & (weight < top))
     left, right = rid_l[band], rid_r[band]
     kind = thin[left] != thin[right]
-    kind &= weight[band] >= CLEAR_BEST_FLOOR
     accepted = np.flatnonzero(weight >= top)
     found = rid_l[accepted], rid_r[accepted]
-    if kind.any() and _found_share(*found, thin.astype(np.int64), 2)[1] < CLEAR_BEST_FOUND_SHARE:
-        kind[:] = False
+    if kind.any():
+        kind &= weight[band] >= _thin_floor(_found_share(*found, thin.astype(np.int64), 2)[1])
     if source is not None:
         across = (source[left] >= 0) & (source[right] >= 0) & (source[left] != source[right])
         across &= ~thin[left] & ~thin[right] & (weight[band] >= CLEAR_BEST_SOURCES_FLOOR)
