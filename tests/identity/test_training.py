@@ -343,7 +343,7 @@ def test_a_match_class_whose_dates_mostly_differ_is_relatives_not_one_person() -
     patterns = np.full((3, len(COMPARISONS)), -1, dtype=np.int8)
     names = list(COMPARISONS)
     patterns[:, names.index("given_name")] = 4
-    patterns[:, names.index("lineage")] = 2 * 9  # family agrees, the rest missing ('..+.')
+    patterns[:, names.index("lineage")] = 2 * 3  # family agrees, the rest missing ('..+.')
     patterns[:, names.index("date_of_birth")] = [1, 2, 5]
     counts = np.array([640, 250, 80])
 
