@@ -253,6 +253,12 @@ def test_the_report_names_weights_prior_rounds_pairs_and_guard(namesakes) -> Non
         assert part in text, part
     data = report.to_dict()
     assert data["status"] == "trained" and data["weights"]["lineage"]["++++"] >= AGREEMENT_FLOOR
+    # m learnt on the weighed pairs, then u and the prior on all: both stages' rounds.
+    kept = next(s for s in data["starts"] if s["kept"])
+    assert kept["rounds"] > 0 and kept["rounds_u_prior"] > 0, kept
+    assert (
+        f"{kept['rounds']} rounds for m, then {kept['rounds_u_prior']} for u and the prior" in text
+    )
 
 
 def test_the_prior_of_a_stratum_of_pairs_is_learnt_with_m_and_u_held() -> None:

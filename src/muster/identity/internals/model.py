@@ -571,6 +571,11 @@ class Model:
                 k = COMPARISONS[name]
                 col = patterns[:, j]
                 seen = col >= 0
+                if not fix_u:
+                    umass = np.bincount(col[seen], weights=qc[seen], minlength=k)[:k] + 1e-6
+                    self.u[name] = list(umass / umass.sum())
+                if fix_m:
+                    continue
                 mass = np.bincount(col[seen], weights=pc[seen], minlength=k)[:k] + 1e-6
                 m = mass / mass.sum()
                 for lvl in range(k):
@@ -578,11 +583,6 @@ class Model:
                     if ceiling is not None and m[lvl] > ceiling:
                         m[lvl] = ceiling
                         m = m / m.sum()
-                if not fix_u:
-                    umass = np.bincount(col[seen], weights=qc[seen], minlength=k)[:k] + 1e-6
-                    self.u[name] = list(umass / umass.sum())
-                if fix_m:
-                    continue
                 delta = max(delta, float(np.abs(m - np.asarray(self.m[name])).max()))
                 self.m[name] = list(m)
             if delta < tol:

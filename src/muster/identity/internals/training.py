@@ -195,7 +195,10 @@ class ModelReport:
             )
         for s in self.starts:
             verdict = "kept" if s.get("kept") else str(s.get("problem") or "not kept")
-            rounds = f"{s['rounds']} rounds" + ("" if s.get("settled", True) else " (not settled)")
+            rounds = f"{s['rounds']} rounds"
+            if s.get("rounds_u_prior"):
+                rounds += f" for m, then {s['rounds_u_prior']} for u and the prior"
+            rounds += "" if s.get("settled", True) else " (not settled)"
             out.append(
                 f"EM from the {s['start']} start: {rounds}, "
                 f"log-likelihood {s['log_likelihood']:.6g}: {verdict}"
@@ -519,7 +522,7 @@ def guarded_training(
     results = []
     for start_name, start in ((label, base), ("neutral", Model.initial())):
         cand = _copy(start)
-        rounds = _em(cand, random_gamma, gamma, (patterns, counts), weighted)
+        rounds, then = _em(cand, random_gamma, gamma, (patterns, counts), weighted)
         # EM inside the constraints may circle without settling; what it reached is judged by
         # the same check as a settled result (on FEBRL, unconstrained, it swapped the classes).
         problem = _disagreement(cand, shipped, patterns, counts)
@@ -529,7 +532,8 @@ def guarded_training(
                 {
                     "start": start_name,
                     "rounds": rounds,
-                    "settled": rounds < EM_MAX_ITERATIONS,
+                    "rounds_u_prior": then,
+                    "settled": max(rounds, then) < EM_MAX_ITERATIONS,
                     "log_likelihood": round(cand.log_likelihood(patterns, counts), 1),
                     "problem": problem,
                     "kept": False,
@@ -544,7 +548,7 @@ def guarded_training(
     # without looking at a sample.
     # (Every pair alike, as plain EM: the danger is the population's, which the weighing hides.)
     free = _copy(base, constrained=False)
-    free_rounds = _em(free, random_gamma, gamma, (patterns, counts), None)
+    free_rounds, _ = _em(free, random_gamma, gamma, (patterns, counts), None)
     free_problem = _disagreement(free, shipped, patterns, counts)
     starts.append({"start": f"{label} (unconstrained, diagnostic)", "rounds": free_rounds,
                    "log_likelihood": round(free.log_likelihood(patterns, counts), 1),
@@ -588,15 +592,16 @@ def _em(
     gamma: np.ndarray,
     patterns: tuple[np.ndarray, np.ndarray],
     weighted: tuple[np.ndarray, np.ndarray] | None,
-) -> int:
+) -> tuple[int, int]:
     """EM from ``cand`` (u from random pairs first): m from the ``weighted`` pattern counts and
-    then u and the prior on all pairs with m held, or everything on all pairs; its rounds."""
+    then u and the prior on all pairs with m held, or everything on all pairs; the rounds of
+    each stage (the second 0 without weights)."""
     cand.estimate_u(random_gamma)
     if weighted is None:
-        return cand.train_em(gamma, fix_u=U_FROM_RANDOM_PAIRS_ONLY, patterns=patterns)
+        return cand.train_em(gamma, fix_u=U_FROM_RANDOM_PAIRS_ONLY, patterns=patterns), 0
     rounds = cand.train_em(gamma, fix_u=U_FROM_RANDOM_PAIRS_ONLY, patterns=weighted)
-    cand.train_em(gamma, fix_u=U_FROM_RANDOM_PAIRS_ONLY, patterns=patterns, fix_m=True)
-    return rounds
+    then = cand.train_em(gamma, fix_u=U_FROM_RANDOM_PAIRS_ONLY, patterns=patterns, fix_m=True)
+    return rounds, then
 
 
 def density_weights(rid_l: np.ndarray, rid_r: np.ndarray, one_list: bool) -> np.ndarray:
