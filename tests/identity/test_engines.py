@@ -4,6 +4,7 @@ Python forms of the comparison levels must agree."""
 import shutil
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from muster.identity import dedupe
@@ -83,7 +84,7 @@ def test_sql_and_python_name_levels_agree_on_a_table_of_names() -> None:
 
 def test_duckdb_is_capped_and_spills_to_the_temporary_folder(monkeypatch, tmp_path):
     """DuckDB's own default (80 % of the machine) on top of the pipeline's arrays took a 1M run
-    near 6 GB; the engine caps it (3GB unless said otherwise) and spills outside the working
+    near 6 GB; the engine caps it (2GB unless said otherwise) and spills outside the working
     directory."""
     import tempfile
 
@@ -95,7 +96,34 @@ def test_duckdb_is_capped_and_spills_to_the_temporary_folder(monkeypatch, tmp_pa
         ).fetchone()
 
     limit, spill = settings(DuckDBEngine())
-    assert limit == "2.7 GiB" and spill.startswith(tempfile.gettempdir())
+    assert limit == "1.8 GiB" and spill.startswith(tempfile.gettempdir())
     monkeypatch.setenv("MUSTER_DUCKDB_MEMORY_LIMIT", "1GB")
     assert settings(DuckDBEngine())[0] == "953.6 MiB"
-    assert settings(DuckDBEngine(memory_limit="2GB"))[0] == "1.8 GiB"
+    assert settings(DuckDBEngine(memory_limit="3GB"))[0] == "2.7 GiB"
+
+
+def test_the_candidate_pairs_are_not_copied_and_the_keyed_tables_are_dropped():
+    """At 1M records the candidate pairs' codes are 50M integers (400 MB each copy): the right
+    rows are the engine's own result, turned in place, and DuckDB's keyed tables are dropped
+    before the levels are compared (bench/RESULTS.md, "nineteenth session": 1M peak 5.3-5.5 GB
+    -> 4.7-4.9 GB, the same clusters)."""
+    from muster.identity.internals.blocking import pairs_from_codes
+
+    codes = np.array([(7 * 10 + 3) * 2 + 1, (2 * 10 + 9) * 2, (2 * 10 + 4) * 2], dtype=np.int64)
+    left, right, train = pairs_from_codes(codes, 10)
+    assert left.tolist() == [2, 2, 7] and right.tolist() == [4, 9, 3]
+    assert train.tolist() == [True, True, False]
+    assert np.shares_memory(right, codes)
+    # A read-only or 32-bit array is left as it was.
+    frozen = np.array([(1 * 10 + 2) * 2], dtype=np.int32)
+    frozen.flags.writeable = False
+    assert [x.tolist() for x in pairs_from_codes(frozen, 10)] == [[1], [2], [True]]
+    assert frozen.tolist() == [24]
+
+    engine = DuckDBEngine()
+    rl, rr, _ = engine.candidate_pairs(prepare(pd.DataFrame(RECORDS)), None)
+    assert len(rl) and (rl < rr).all()
+    left_over = engine.con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE table_name IN ('lt', 'rt')"
+    ).fetchall()
+    assert left_over == []

@@ -228,7 +228,7 @@ def random_levels(
 
 
 # The DuckDB engine's memory cap unless the caller or MUSTER_DUCKDB_MEMORY_LIMIT says otherwise.
-DUCKDB_MEMORY = "3GB"
+DUCKDB_MEMORY = "2GB"
 
 
 class DuckDBEngine:
@@ -245,7 +245,9 @@ class DuckDBEngine:
         # DuckDB's own default is 80 % of the machine's memory, on top of what the pipeline holds
         # in numpy: capped, its joins spill to a temporary folder instead.  At 1M records the
         # whole run peaked at 5.7 GiB uncapped and 4.6 GiB at 3GB, in 70 s instead of 75, the
-        # same clusters (bench/RESULTS.md, "seventh session: main after pool, idle").
+        # same clusters (bench/RESULTS.md, "seventh session: main after pool, idle"); at 2GB,
+        # with the candidate pairs' codes no longer copied, 4.7-4.9 GB against 5.3-5.5 at 3GB,
+        # in the same time, the same clusters ("nineteenth session").
         memory_limit = memory_limit or os.environ.get("MUSTER_DUCKDB_MEMORY_LIMIT") or DUCKDB_MEMORY
         self.con.execute(f"SET memory_limit = '{memory_limit}'")
         # One folder per connection: DuckDB names its spill files alike in every process.
@@ -265,8 +267,10 @@ class DuckDBEngine:
         for name, frame in zip(("lt", "rt"), keyed, strict=False):
             self._table(name, frame)
         n_right = len(left if right is None else right)
-        got = self.con.execute(candidate_pairs_sql(right is None, n_right)).fetchnumpy()
-        return pairs_from_codes(got["c"], n_right)
+        codes = self.con.execute(candidate_pairs_sql(right is None, n_right)).fetchnumpy()["c"]
+        # The keyed records are not read again: their memory is the next steps'.
+        self.con.execute("DROP TABLE IF EXISTS lt; DROP TABLE IF EXISTS rt")
+        return pairs_from_codes(codes, n_right)
 
     def name_levels(
         self, distinct: pd.DataFrame, left_names: pd.DataFrame, right_names: pd.DataFrame
