@@ -562,7 +562,8 @@ def guarded_training(
         first = starts[0]["problem"]
         warnings.append(
             f"training on these records gave an implausible model ({first}); scored with the "
-            f"{label} parameters instead"
+            f"{label} parameters instead, which were not learnt on records like these: check a "
+            "sample of the pairs before trusting the clusters"
         )
         # A copy: the strata's priors learnt on these records are not written into the model
         # given (or the shipped one).
