@@ -680,6 +680,40 @@ def _training(model: Model | None, train: bool | None) -> bool:
     return model is None if train is None else train
 
 
+# A registration list rarely holds one person three times (its clerks look a person up, and
+# training.source_prior_shift weighs its own pairs down): where more than this share of the
+# records are in persons holding three or more of one source, the clusters have most likely
+# chained namesakes together, and the run says so.  Measured (bench/RESULTS.md, "nineteenth
+# session"): over 80 populations drawn at random (20k, seed 3), the share was above 1 % in the
+# four runs of precision 0.26-0.82 (drawn56 5.4 %, drawn33 3.7 %) and below it in every run of
+# precision above 0.82; at 1M, drawn56 (precision 0.17) 5.0 % against at most 0.04 % on five
+# named settings.  It warns; it changes no cluster.
+CROWDED_SHARE = 0.01
+
+
+def crowded_records(labels: np.ndarray, sources: np.ndarray, report: ModelReport) -> None:
+    """Count, into ``report``, the records in persons (``labels``) that hold three or more
+    records of one source (``sources``: codes per record, -1 unknown), and warn when they are
+    more than ``CROWDED_SHARE`` of the records."""
+    known = sources >= 0
+    if not known.any():
+        return
+    person, source = labels[known].astype(np.int64), sources[known].astype(np.int64)
+    key = person * (int(source.max()) + 1) + source
+    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+    crowded = counts[inverse] >= 3
+    report.crowded_records = int(crowded.sum())
+    report.crowded_persons = len(np.unique(person[crowded]))
+    if report.crowded_records > CROWDED_SHARE * len(labels):
+        report.warnings.append(
+            f"{report.crowded_records / len(labels):.1%} of the records "
+            f"({report.crowded_records:,}) are in persons holding three or more records of one "
+            f"source ({report.crowded_persons:,} such persons); a list rarely registers one "
+            "person three times, so these persons most likely join different people "
+            "(namesakes): check a sample of them before trusting the clusters"
+        )
+
+
 def cluster_accepted(prepared, arrays, accepted, weight) -> np.ndarray:
     """Each prepared record's cluster (the row of its first record) from the accepted pairs: a
     record that fits two persons alike joins neither, and no cluster joins records that conflict
@@ -780,6 +814,7 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
     report.clear_best = int((accepted.match_probability < threshold).sum())
     clock.lap("prediction")
     labels = cluster_accepted(prepared, arrays, accepted, weight)
+    crowded_records(labels, sources, report)
     clock.lap("clustering", f"({len(set(labels.tolist())):,} persons)")
     return DedupeSteps(
         frame, prepared, arrays, gamma, fitted, report, shift, sources, accepted, weight, labels,

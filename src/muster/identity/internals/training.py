@@ -140,6 +140,10 @@ class ModelReport:
     toward_start: tuple[float, str] = (0.0, "")
     # Whether m was learnt with the pairs weighed by density_weights.
     density_weighted: bool = False
+    # Records in persons that hold three or more records of one source (deduplication:
+    # pipeline.crowded_records), and those persons.
+    crowded_records: int = 0
+    crowded_persons: int = 0
 
     @property
     def pairs_per_record(self) -> float:
@@ -160,6 +164,8 @@ class ModelReport:
             "reach_pairs": self.reach_pairs,
             "toward_start": round(self.toward_start[0], 3),
             "density_weighted": self.density_weighted,
+            "crowded_records": self.crowded_records,
+            "crowded_persons": self.crowded_persons,
             "starts": self.starts,
             "warnings": self.warnings,
             "weights": weights_by_level(self.model),
