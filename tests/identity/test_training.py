@@ -582,8 +582,12 @@ def test_persons_holding_three_records_of_one_source_are_counted_and_many_of_the
     assert counted.warnings[0].startswith("33.3% of the records (3) are in persons holding three")
     assert "(1 such persons)" in counted.warnings[0]
     quiet = report()
-    crowded_records(np.arange(400) // 2, np.zeros(400, dtype=np.int8), quiet)
+    crowded_records(np.arange(400) // 2, np.arange(400) % 2, quiet)
     assert quiet.crowded_records == 0 and not quiet.warnings
+    # One list on its own (FEBRL: one file, up to nine records of a person) is not counted.
+    single = report()
+    crowded_records(np.arange(400) // 4, np.zeros(400, dtype=np.int8), single)
+    assert single.crowded_records == 0 and not single.warnings
     assert CROWDED_SHARE == 0.01
 
     records, truth = labelled_records("drawn56", 5_000, 1)
