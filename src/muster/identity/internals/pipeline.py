@@ -684,10 +684,10 @@ def _training(model: Model | None, train: bool | None) -> bool:
 # training.source_prior_shift weighs its own pairs down): where more than this share of the
 # records are in persons holding three or more of one source, the clusters have most likely
 # chained namesakes together, and the run says so.  Measured (bench/RESULTS.md, "nineteenth
-# session"): over 80 populations drawn at random (20k, seed 3), the share was above 1 % in the
-# four runs of precision 0.26-0.82 (drawn56 5.4 %, drawn33 3.7 %) and below it in every run of
-# precision above 0.82; at 1M, drawn56 (precision 0.17) 5.0 % against at most 0.04 % on five
-# named settings.  Not on a single list (FEBRL 2 and 3, one file each, would be 22 % and 64 %
+# session"): over 80 populations drawn at random (20k, seed 3), the share was above 1 % in three
+# runs, of precision 0.26, 0.47 and 0.82 (drawn56 5.4 %, drawn33 3.7 %, drawn57 1.1 %), and in
+# none of precision above 0.82 (it misses some poor runs: drawn46, precision 0.72, 0.97 %); at
+# 1M, drawn56 (precision 0.17) 5.0 % against below 0.05 % on four named settings.  Not on a single list (FEBRL 2 and 3, one file each, would be 22 % and 64 %
 # at precision 0.998).  It warns; it changes no cluster.
 CROWDED_SHARE = 0.01
 
