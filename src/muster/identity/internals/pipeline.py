@@ -718,6 +718,70 @@ def crowded_records(labels: np.ndarray, sources: np.ndarray, report: ModelReport
         )
 
 
+_Fit = tuple[Model, ModelReport, list, ScoredPairs, np.ndarray, np.ndarray]
+
+
+def _fit_dedupe(
+    eng, frame, prepared, arrays, gamma, how, threshold, sources, clock, train=None
+) -> _Fit:
+    """Train (``how``: the model given, whether to train, the seed; EM on ``train``, a mask of
+    the candidate pairs, when given, else on those ``arrays["train"]`` marks), learn the
+    strata priors on every trained pair, score and cluster: the model, its report, the bits
+    added per stratum, the accepted pairs, every candidate pair's weight and each record's
+    cluster."""
+    model, training, seed = how
+    on = arrays if train is None else {**arrays, "train": arrays["train"] & train}
+    fitted, report = _train(eng, prepared, None, gamma, on, model, training, seed)
+    shift = plain_prior_shift(prepared, arrays, gamma, fitted, report)
+    by_source = source_prior_shift(sources, arrays, gamma, fitted, report, shift)
+    shift = (shift or []) + reach_shift(prepared, arrays, report) + (by_source or [])
+    clock.lap("training")
+    accepted, weight = score_dedupe(
+        arrays, gamma, fitted, threshold, frame, prepared, shift, sources
+    )
+    report.clear_best = int((accepted.match_probability < threshold).sum())
+    clock.lap("prediction")
+    labels = cluster_accepted(prepared, arrays, accepted, weight)
+    crowded_records(labels, sources, report)
+    clock.lap("clustering", f"({len(set(labels.tolist())):,} persons)")
+    return fitted, report, shift, accepted, weight, labels
+
+
+def _crowded(fit: _Fit) -> bool:
+    report, labels = fit[1], fit[5]
+    return report.crowded_records > CROWDED_SHARE * len(labels)
+
+
+def _across_sources(sources: np.ndarray, arrays: dict[str, np.ndarray]) -> np.ndarray:
+    """Which candidate pairs join records of two known sources."""
+    left, right = sources[arrays["rid_l"]], sources[arrays["rid_r"]]
+    return (left >= 0) & (right >= 0) & (left != right)
+
+
+def _retried(first: _Fit, retry: _Fit, records: int) -> _Fit:
+    """The run trained on the pairs across sources (``retry``) where its clusters hold fewer
+    crowded records than the first run's, else the first; the report says which and why."""
+    before, after = first[1].crowded_records, retry[1].crowded_records
+    shares = f"{before / records:.1%} of the records against {after / records:.1%}"
+    if after < before:
+        report = retry[1]
+        report.retrained_across_sources = True
+        report.first_crowded_records = before
+        report.warnings.insert(
+            0,
+            "the model first learnt on every candidate pair put many records in persons "
+            "holding three or more records of one source (namesakes of one list taken for one "
+            f"person); trained again on the pairs across sources only, it does less ({shares}):"
+            " that model was kept",
+        )
+        return retry
+    first[1].warnings.append(
+        "trained again on the pairs across sources only, the clusters were no less crowded "
+        f"({shares}): the first model was kept"
+    )
+    return first
+
+
 def cluster_accepted(prepared, arrays, accepted, weight) -> np.ndarray:
     """Each prepared record's cluster (the row of its first record) from the accepted pairs: a
     record that fits two persons alike joins neither, and no cluster joins records that conflict
@@ -804,22 +868,25 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
     arrays = eng.candidate_levels(prepared, None)
     clock.lap("prediction", f"({len(arrays['rid_l']):,} candidate pairs)")
     gamma = comparison_levels(levels_dict(arrays))
-    fitted, report = _train(
-        eng, prepared, None, gamma, arrays, model, _training(model, train), seed
-    )
-    shift = plain_prior_shift(prepared, arrays, gamma, fitted, report)
     sources = source_codes(frame)
-    by_source = source_prior_shift(sources, arrays, gamma, fitted, report, shift)
-    shift = (shift or []) + reach_shift(prepared, arrays, report) + (by_source or [])
-    clock.lap("training")
-    accepted, weight = score_dedupe(
-        arrays, gamma, fitted, threshold, frame, prepared, shift, sources
+    training = _training(model, train)
+    fit = _fit_dedupe(
+        eng, frame, prepared, arrays, gamma, (model, training, seed), threshold, sources, clock
     )
-    report.clear_best = int((accepted.match_probability < threshold).sum())
-    clock.lap("prediction")
-    labels = cluster_accepted(prepared, arrays, accepted, weight)
-    crowded_records(labels, sources, report)
-    clock.lap("clustering", f"({len(set(labels.tolist())):,} persons)")
+    # Clusters that chain one list's namesakes (pipeline.crowded_records) mark a model that
+    # learnt them as the match class: trained again where they cannot be its matches.
+    across = _across_sources(sources, arrays) if training and _crowded(fit) else None
+    if across is not None and int(across.sum()) >= MIN_PAIRS_FOR_TRAINING:
+        if progress:
+            progress(
+                "clusters crowded with one list's namesakes: training on the pairs across sources"
+            )
+        retry = _fit_dedupe(
+            eng, frame, prepared, arrays, gamma, (model, training, seed), threshold, sources,
+            clock, across,
+        )  # fmt: skip
+        fit = _retried(fit, retry, len(prepared))
+    fitted, report, shift, accepted, weight, labels = fit
     return DedupeSteps(
         frame, prepared, arrays, gamma, fitted, report, shift, sources, accepted, weight, labels,
         clock.timings,

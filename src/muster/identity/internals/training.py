@@ -144,6 +144,10 @@ class ModelReport:
     # pipeline.crowded_records), and those persons.
     crowded_records: int = 0
     crowded_persons: int = 0
+    # Whether the model was trained again on the candidate pairs across sources only, because
+    # the first model's clusters were crowded (pipeline._retried), and the crowded records then.
+    retrained_across_sources: bool = False
+    first_crowded_records: int = 0
 
     @property
     def pairs_per_record(self) -> float:
@@ -166,6 +170,8 @@ class ModelReport:
             "density_weighted": self.density_weighted,
             "crowded_records": self.crowded_records,
             "crowded_persons": self.crowded_persons,
+            "retrained_across_sources": self.retrained_across_sources,
+            "first_crowded_records": self.first_crowded_records,
             "starts": self.starts,
             "warnings": self.warnings,
             "weights": weights_by_level(self.model),
