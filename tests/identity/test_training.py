@@ -624,11 +624,19 @@ def test_clusters_crowded_with_one_lists_namesakes_are_trained_again_across_sour
     assert report.warnings[0].startswith("the model first learnt on every candidate pair put")
     assert "that model was kept" in report.warnings[0]
     assert report.to_dict()["retrained_across_sources"] is True
+    # The run was crowded: no person holds more than two records of one source.
+    assert report.source_cap_persons > 0
+    assert "no person was left holding more than 2 records" in report.warnings[-1]
+    source = {r["record_id"]: r["source"] for r in records}
+    held: dict[tuple[str, str], int] = {}
+    for rid, cluster in result.clusters.items():
+        held[cluster, source[rid]] = held.get((cluster, source[rid]), 0) + 1
+    assert max(held.values()) == 2
     retried = pairwise(result.clusters, truth)
 
     monkeypatch.setattr(pipeline, "_crowded", lambda fit: False)
     first = dedupe(records)
-    assert not first.report.retrained_across_sources
+    assert not first.report.retrained_across_sources and not first.report.source_cap_persons
     assert first.report.crowded_records == report.first_crowded_records
     once = pairwise(first.clusters, truth)
     assert retried[0] > once[0] + 0.05  # precision: fewer namesakes joined
@@ -647,3 +655,20 @@ def test_clusters_crowded_with_one_lists_namesakes_are_trained_again_across_sour
     assert pipeline._retried(one, two, 1_000) is one
     assert not one[1].retrained_across_sources
     assert "no less crowded (3.0% of the records against 3.0%)" in one[1].warnings[-1]
+
+
+def test_a_cluster_holds_at_most_two_records_of_one_source_when_sources_are_given() -> None:
+    """Four records of one list chained by accepted pairs, and a record of another list: with
+    the sources given, the best pairs merge until a third record of the list would join."""
+    from muster.identity.internals.cluster import SOURCE_CAP, guarded_clusters
+
+    a, b = np.array([0, 1, 2, 0]), np.array([1, 2, 3, 4])
+    score = np.array([9.0, 8.0, 7.0, 6.0])
+    never = lambda i, j: False  # noqa: E731
+    assert guarded_clusters(5, a, b, score, never).tolist() == [0] * 5
+    sources = np.array([0, 0, 0, 0, 1])
+    assert SOURCE_CAP == 2
+    assert guarded_clusters(5, a, b, score, never, None, sources).tolist() == [0, 0, 2, 2, 0]
+    # Records of unknown source (-1) are not counted.
+    unknown = np.full(5, -1)
+    assert guarded_clusters(5, a, b, score, never, None, unknown).tolist() == [0] * 5

@@ -33,6 +33,11 @@ def connected_components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
             return labels
 
 
+# With sources given, the most records of one source a cluster may hold (guarded_clusters): a
+# list rarely registers one person three times (pipeline.crowded_records).
+SOURCE_CAP = 2
+
+
 def guarded_clusters(
     n: int,
     a: np.ndarray,
@@ -40,6 +45,7 @@ def guarded_clusters(
     score: np.ndarray,
     conflict: Callable[[int, int], bool],
     direct_conflict: Callable[[int, int], bool] | None = None,
+    sources: np.ndarray | None = None,
 ) -> np.ndarray:
     """Clusters from accepted pairs, best first, never joining two records that conflict.
 
@@ -51,8 +57,9 @@ def guarded_clusters(
     different).  Two single records are joined on their pair's own evidence, which the model
     has weighed, unless ``direct_conflict`` says they cannot be one person (their given names
     disagree and both carry lineage names: brothers, whose shared lineage can outweigh the
-    given name's fixed weight where lineage agreement is rare among candidates).  Label: the
-    smallest row of the cluster.
+    given name's fixed weight where lineage agreement is rare among candidates).  With
+    ``sources`` (a code per row, -1 unknown), two clusters merge only when no source has more
+    than ``SOURCE_CAP`` records in the merged one.  Label: the smallest row of the cluster.
 
     >>> guarded_clusters(3, np.array([0, 1]), np.array([1, 2]), np.array([0.9, 0.8]),
     ...                  lambda i, j: {i, j} == {0, 2}).tolist()
@@ -60,6 +67,14 @@ def guarded_clusters(
     """
     parent = list(range(n))
     members: dict[int, list[int]] = {}
+    # Records per known source, per cluster of two records or more.
+    held: dict[int, dict[int, int]] = {}
+
+    def holds(root: int) -> dict[int, int]:
+        if root in held:
+            return held[root]
+        code = int(sources[root]) if sources is not None else -1
+        return {code: 1} if code >= 0 else {}
 
     def find(x: int) -> int:
         root = x
@@ -81,11 +96,21 @@ def guarded_clusters(
                 continue
         elif direct_conflict is not None and direct_conflict(i, j):
             continue
+        if sources is not None:
+            hi, hj = holds(ri), holds(rj)
+            if any(hi.get(code, 0) + k > SOURCE_CAP for code, k in hj.items()):
+                continue
+            merged = dict(hi)
+            for code, k in hj.items():
+                merged[code] = merged.get(code, 0) + k
+            held[ri] = held[rj] = merged
         if len(mi) < len(mj):
             ri, rj, mi, mj = rj, ri, mj, mi
         parent[rj] = ri
         members[ri] = mi + mj
         members.pop(rj, None)
+        if sources is not None:
+            held.pop(rj, None)
     labels = np.array([find(x) for x in range(n)], dtype=np.int64)
     # The smallest row of each cluster names it, as connected_components does.
     smallest = np.full(n, n, dtype=np.int64)

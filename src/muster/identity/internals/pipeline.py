@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .cluster import guarded_clusters, unambiguous_pairs
+from .cluster import SOURCE_CAP, guarded_clusters, unambiguous_pairs
 from .comparisons import (
     ESTIMATE_YEARS,
     FIELDS,
@@ -782,10 +782,29 @@ def _retried(first: _Fit, retry: _Fit, records: int) -> _Fit:
     return first
 
 
-def cluster_accepted(prepared, arrays, accepted, weight) -> np.ndarray:
+def _capped(fit: _Fit, prepared, arrays, sources: np.ndarray) -> _Fit:
+    """``fit`` clustered again so that no person holds more than ``cluster.SOURCE_CAP`` records
+    of one source: on a run whose clusters were crowded (``_crowded``), the evidence that
+    joined a list's records three at a time is the namesakes' as much as the persons'.  The
+    persons this adds are in the report (``source_cap_persons``), with a line saying so."""
+    fitted, report, shift, accepted, weight, labels = fit
+    if not report.crowded_records:
+        return fit
+    capped = cluster_accepted(prepared, arrays, accepted, weight, sources)
+    report.source_cap_persons = len(np.unique(capped)) - len(np.unique(labels))
+    report.warnings.append(
+        f"as the clusters were crowded, no person was left holding more than {SOURCE_CAP} "
+        f"records of one source: {report.source_cap_persons:,} more persons (the crowded share "
+        "above is the model's clusters' before this)"
+    )
+    return fitted, report, shift, accepted, weight, capped
+
+
+def cluster_accepted(prepared, arrays, accepted, weight, sources=None) -> np.ndarray:
     """Each prepared record's cluster (the row of its first record) from the accepted pairs: a
     record that fits two persons alike joins neither, and no cluster joins records that conflict
-    (``dedupe``'s clustering; the benchmark calls it too)."""
+    (``dedupe``'s clustering; the benchmark calls it too); with ``sources`` (codes per record),
+    nor more than ``cluster.SOURCE_CAP`` records of one source."""
     conflict = record_conflicts(prepared, arrays["rid_l"], arrays["rid_r"], weight)
     a, b, w = accepted.left_rows, accepted.right_rows, accepted.match_weight
     clear = unambiguous_pairs(a, b, w, conflict, AMBIGUITY_MARGIN)
@@ -796,6 +815,7 @@ def cluster_accepted(prepared, arrays, accepted, weight) -> np.ndarray:
         w[clear],
         conflict,
         record_conflicts(prepared, given_only=True),
+        sources,
     )
 
 
@@ -875,7 +895,8 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
     )
     # Clusters that chain one list's namesakes (pipeline.crowded_records) mark a model that
     # learnt them as the match class: trained again where they cannot be its matches.
-    across = _across_sources(sources, arrays) if training and _crowded(fit) else None
+    crowded = _crowded(fit)
+    across = _across_sources(sources, arrays) if training and crowded else None
     if across is not None and int(across.sum()) >= MIN_PAIRS_FOR_TRAINING:
         if progress:
             progress(
@@ -886,6 +907,9 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
             clock, across,
         )  # fmt: skip
         fit = _retried(fit, retry, len(prepared))
+    if crowded:
+        fit = _capped(fit, prepared, arrays, sources)
+        clock.lap("clustering")
     fitted, report, shift, accepted, weight, labels = fit
     return DedupeSteps(
         frame, prepared, arrays, gamma, fitted, report, shift, sources, accepted, weight, labels,

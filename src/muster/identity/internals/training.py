@@ -148,6 +148,9 @@ class ModelReport:
     # the first model's clusters were crowded (pipeline._retried), and the crowded records then.
     retrained_across_sources: bool = False
     first_crowded_records: int = 0
+    # Persons added by holding each to at most cluster.SOURCE_CAP records of one source, on a
+    # crowded run (pipeline._capped).
+    source_cap_persons: int = 0
 
     @property
     def pairs_per_record(self) -> float:
@@ -172,6 +175,7 @@ class ModelReport:
             "crowded_persons": self.crowded_persons,
             "retrained_across_sources": self.retrained_across_sources,
             "first_crowded_records": self.first_crowded_records,
+            "source_cap_persons": self.source_cap_persons,
             "starts": self.starts,
             "warnings": self.warnings,
             "weights": weights_by_level(self.model),
