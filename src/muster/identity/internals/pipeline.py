@@ -687,8 +687,11 @@ def _training(model: Model | None, train: bool | None) -> bool:
 # session"): over 80 populations drawn at random (20k, seed 3), the share was above 1 % in three
 # runs, of precision 0.26, 0.47 and 0.82 (drawn56 5.4 %, drawn33 3.7 %, drawn57 1.1 %), and in
 # none of precision above 0.82 (it misses some poor runs: drawn46, precision 0.72, 0.97 %); at
-# 1M, drawn56 (precision 0.17) 5.0 % against below 0.05 % on four named settings.  Not on a single list (FEBRL 2 and 3, one file each, would be 22 % and 64 %
-# at precision 0.998).  It warns; it changes no cluster.
+# 1M, drawn56 (precision 0.17) 5.0 % against below 0.05 % on four named settings.  Not on a
+# single list (FEBRL 2 and 3, one file each, would be 22 % and 64 % at precision 0.998).  Above
+# it the run warns, trains again on the pairs across sources (_retried) and holds every person
+# to at most two records of one source (_capped): on the 11 of 240 runs at 20k (seeds 1-3) that
+# were crowded every F1 rose, by 0.01 to 0.27 (bench/RESULTS.md, "twentieth session").
 CROWDED_SHARE = 0.01
 
 
