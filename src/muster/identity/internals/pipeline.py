@@ -900,7 +900,7 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
     # learnt them as the match class: trained again where they cannot be its matches.
     crowded = _crowded(fit)
     across = _across_sources(sources, arrays) if training and crowded else None
-    if across is not None and int(across.sum()) >= MIN_PAIRS_FOR_TRAINING:
+    if across is not None and int((across & arrays["train"]).sum()) >= MIN_PAIRS_FOR_TRAINING:
         if progress:
             progress(
                 "clusters crowded with one list's namesakes: training on the pairs across sources"
