@@ -912,7 +912,8 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
         fit = _retried(fit, retry, len(prepared))
     if crowded:
         fit = _capped(fit, prepared, arrays, sources)
-        clock.lap("clustering")
+        persons = len(np.unique(fit[5]))
+        clock.lap("clustering", f"({persons:,} persons, none with 3 records of one source)")
     fitted, report, shift, accepted, weight, labels = fit
     return DedupeSteps(
         frame, prepared, arrays, gamma, fitted, report, shift, sources, accepted, weight, labels,
