@@ -15,15 +15,16 @@ from muster.identity.internals.blocking import (
     pairs_from_codes,
     rule_shape,
 )
-from muster.identity.internals.prepare import SCORED_ONLY, prepare
+from muster.identity.internals.prepare import RULE_CAPS, SCORED_ONLY, prepare
 from muster.scenario.presets import labelled_records
 
 
 def _defined_pairs(frame: pd.DataFrame, n_left: int, dedupe: bool, cap: int) -> dict:
     """{(left row, right row): trained on} as the rules read, one record at a time: a block is
     the records sharing a rule's attributes (and birth year), blocks of more than ``cap``
-    records are skipped, a rule by year also pairs blocks a year apart, a plain rule needs a
-    record without lineage names, and a pair belongs to the first rule that finds it."""
+    records (fewer for a rule of ``RULE_CAPS``) are skipped, a rule by year also pairs blocks a
+    year apart, a plain rule needs a record without lineage names, and a pair belongs to the
+    first rule that finds it."""
     prepared = prepare(frame)
     left = prepare(frame.iloc[:n_left].reset_index(drop=True)) if not dedupe else prepared
     right = None if dedupe else prepare(frame.iloc[n_left:].reset_index(drop=True))
@@ -38,7 +39,8 @@ def _defined_pairs(frame: pd.DataFrame, n_left: int, dedupe: bool, cap: int) -> 
         for row, key in enumerate(map(tuple, values)):
             if min(key) >= 0 and not (by_year and np.isnan(year[row])):
                 blocks[key + ((int(year[row]),) if by_year else ())].append(row)
-        blocks = {k: rows for k, rows in blocks.items() if len(rows) <= cap}
+        rule_cap = min(cap, RULE_CAPS.get(rule, cap))
+        blocks = {k: rows for k, rows in blocks.items() if len(rows) <= rule_cap}
         for key, rows in blocks.items():
             others = list(rows)
             if by_year:
@@ -85,3 +87,42 @@ def test_candidate_pairs_are_the_rules_pairs_with_blocks_over_a_small_cap(dedupe
     expected = _defined_pairs(frame, n_left, dedupe, cap)
     assert len(expected) > 1_000 and 0 < sum(not t for t in expected.values())
     assert got == expected
+
+
+def test_a_given_name_sex_and_year_few_records_share_make_a_candidate_pair() -> None:
+    """A checkpoint's record (given name, family name, a year) and a register's (given name,
+    father's name, the next year): no other name to block on.  Where only they share the given
+    name, sex and year (one apart), they are a candidate pair (scored, not trained on); where
+    four records of one year share them, that rule finds none of their pairs
+    (prepare.RULE_CAPS)."""
+    from muster.identity.internals.engines import DuckDBEngine
+
+    def frame(namesakes: int) -> pd.DataFrame:
+        rows = [
+            {"record_id": "c1", "source": "checkpoint", "given_name": "Zubayda",
+             "family_name": "Alhamadee", "sex": "F", "birth_year": "1990"},
+            {"record_id": "r1", "source": "register", "given_name": "Zubaida",
+             "father_name": "Khalaf", "sex": "F", "birth_year": "1991"},
+        ]  # fmt: skip
+        rows += [
+            {"record_id": f"n{k}", "source": "register", "given_name": "Zubaida",
+             "father_name": f"Other{'abcdefgh'[k]}", "family_name": "Tai", "sex": "F",
+             "birth_year": "1990"}
+            for k in range(namesakes)
+        ]  # fmt: skip
+        return pd.DataFrame(rows)
+
+    assert RULE_CAPS["b_given_sex_year"] == 3
+    # The namesakes are of the checkpoint record's year: three records of one year are a block,
+    # four are over the cap (the register's record, a year on, is in the next year's block).
+    for namesakes, found in ((0, True), (2, True), (3, False)):
+        prepared = prepare(frame(namesakes))
+        arrays = DuckDBEngine().candidate_levels(prepared, None)
+        ids = prepared["record_id"].to_numpy()
+        pairs = {
+            frozenset((ids[a], ids[b])): bool(t)
+            for a, b, t in zip(arrays["rid_l"], arrays["rid_r"], arrays["train"], strict=True)
+        }
+        assert (frozenset(("c1", "r1")) in pairs) is found, namesakes
+        if found:
+            assert pairs[frozenset(("c1", "r1"))] is False  # scored only

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .prepare import BLOCK_CAP, BLOCKING_RULES, SCORED_ONLY, Prepared
+from .prepare import BLOCK_CAP, BLOCKING_RULES, RULE_CAPS, SCORED_ONLY, Prepared
 
 RULES = tuple(BLOCKING_RULES.items())
 
@@ -147,7 +147,7 @@ def block_keys(left: Prepared, right: Prepared | None, cap: int = BLOCK_CAP) -> 
             k = _combine(k, codes[a])
         if by_year:
             k = np.where((k >= 0) & has_year, k * width + year, -1)
-        keys[f"k{i}"] = _capped(k, cap)
+        keys[f"k{i}"] = _capped(k, min(cap, RULE_CAPS.get(RULES[i][0], cap)))
         if by_year:
             # Which blocks are over the cap, for the years either side (``_uncovered``).
             dropped = (k >= 0) & (keys[f"k{i}"] < 0)

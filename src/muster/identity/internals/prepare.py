@@ -91,8 +91,21 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
         "mother_name_b",
         "place_of_origin_b",
     ),
+    # The given name, sex and birth year alone, where few records share them (``RULE_CAPS``):
+    # a checkpoint's record with a given name, one more name and a year beside a register's
+    # whose other names differ or are missing (given, year, sex and nationality agreeing,
+    # nothing else compared: drawn77 20k lost 694 such true pairs that no rival could take, all
+    # never candidates).  Scored only.
+    "b_given_sex_year": ("given_name_b", "sex", "yr"),
 }
 BLOCK_CAP = 40
+# Rules whose blocks hold fewer records than BLOCK_CAP (per birth year; a year either side is
+# joined too).  Given name, sex and year are evidence only where few records share them: in a
+# block of three or fewer a pair has at most a rival or two, and the clustering's ambiguity rule
+# sees them.  Measured (bench/RESULTS.md, "twentieth session"), 20k seed 3, 80 drawn
+# populations: a cap of 3 raised 75 and lowered one (drawn24 -0.0003); 40 lowered drawn6 by
+# 0.020 (precision 0.85 -> 0.78: namesakes of a checkpoint list) and 6 by 0.006 less.
+RULE_CAPS = {"b_given_sex_year": 3}
 # Rules whose pairs are scored but not trained on: they reach into blocks of the rules above
 # that were over the cap (common names, large towns), where most pairs are namesakes.  EM's
 # prior is the share of matches among the pairs it trains on, so training on them too lowered
@@ -111,6 +124,7 @@ SCORED_ONLY = frozenset(
         "b_given_father_family_place",
         "b_given_father_grandfather_place",
         "b_given_father_mother_place",
+        "b_given_sex_year",
     }
 )
 

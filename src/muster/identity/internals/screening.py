@@ -35,7 +35,10 @@ from .records import Record, check_record
 # name without a year, found no more true duplicates on the benchmark and brought in a third of
 # the false hits: namesakes whose other lineage names all disagree.)  One query may read larger
 # blocks than a batch self-join can afford, hence a higher cap than prepare.BLOCK_CAP.
-SCREENING_RULES = dict(BLOCKING_RULES)
+# Not the given name, sex and year on their own (prepare.RULE_CAPS holds it to blocks of three
+# in a batch; at SCREENING_CAP it would bring a query up to 2,000 namesakes, each a weak hit for
+# an officer to look at): measured for deduplication only.
+SCREENING_RULES = {k: v for k, v in BLOCKING_RULES.items() if k != "b_given_sex_year"}
 SCREENING_CAP = 2000
 
 
