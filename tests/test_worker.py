@@ -295,7 +295,13 @@ def test_serve_runs_the_worker_restarts_it_and_stops_it_with_the_server(served, 
     assert enqueued.returncode == 0, enqueued.stderr
     run_id = int(enqueued.stdout.strip())
     _wait_for(lambda: _run_status(tmp_path, run_id) == "done", 30, "the re-screen to finish")
-    assert "task screening.tasks.rescreen_registry done" in served.output()
+    # The run's row is committed before the worker writes its log line: wait for the line too
+    # (read at once, it was missing once in CI, 2026-12-04).
+    _wait_for(
+        lambda: "task screening.tasks.rescreen_registry done" in served.output(),
+        10,
+        "the worker to log the task done",
+    )
     # The log's times carry their offset: the server keeps local time, the machine may not.
     assert re.search(
         r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d{4} muster worker\[", served.output(), re.M
