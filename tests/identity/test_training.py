@@ -646,10 +646,10 @@ def test_clusters_crowded_with_one_lists_namesakes_are_trained_again_across_sour
     # Trained again and no less crowded: the first model stays, and the report says so.
     from muster.identity.internals.training import ModelReport
 
-    def fit(crowded: int) -> tuple:
+    def fit(crowded: int) -> pipeline._Fit:
         report = ModelReport(Model.default(), 1_000, 0, "trained")
         report.crowded_records = crowded
-        return (report.model, report, [], None, np.zeros(0), np.arange(1_000))
+        return pipeline._Fit(report.model, report, [], None, np.zeros(0), np.arange(1_000))
 
     one, two = fit(30), fit(30)
     assert pipeline._retried(one, two, 1_000) is one

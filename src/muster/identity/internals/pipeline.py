@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,7 @@ from .training import (
     plain_prior_shift,
     reach_shift,
     source_codes,
+    source_pairs,
     source_prior_shift,
 )
 
@@ -695,6 +697,10 @@ def _training(model: Model | None, train: bool | None) -> bool:
 CROWDED_SHARE = 0.01
 
 
+def _too_crowded(crowded: int, records: int) -> bool:
+    return crowded > CROWDED_SHARE * records
+
+
 def crowded_records(labels: np.ndarray, sources: np.ndarray, report: ModelReport) -> None:
     """Count, into ``report``, the records in persons (``labels``) that hold three or more
     records of one source (``sources``: codes per record, -1 unknown), and warn when they are
@@ -711,7 +717,7 @@ def crowded_records(labels: np.ndarray, sources: np.ndarray, report: ModelReport
     crowded = counts[inverse] >= 3
     report.crowded_records = int(crowded.sum())
     report.crowded_persons = len(np.unique(person[crowded]))
-    if report.crowded_records > CROWDED_SHARE * len(labels):
+    if _too_crowded(report.crowded_records, len(labels)):
         report.warnings.append(
             f"{report.crowded_records / len(labels):.1%} of the records "
             f"({report.crowded_records:,}) are in persons holding three or more records of one "
@@ -721,7 +727,15 @@ def crowded_records(labels: np.ndarray, sources: np.ndarray, report: ModelReport
         )
 
 
-_Fit = tuple[Model, ModelReport, list, ScoredPairs, np.ndarray, np.ndarray]
+class _Fit(NamedTuple):
+    """One training, scoring and clustering of a deduplication (``_fit_dedupe``)."""
+
+    model: Model
+    report: ModelReport
+    shift: list  # the bits added per stratum
+    accepted: ScoredPairs
+    weight: np.ndarray  # every candidate pair's match weight
+    labels: np.ndarray  # each prepared record's cluster
 
 
 def _fit_dedupe(
@@ -747,27 +761,20 @@ def _fit_dedupe(
     labels = cluster_accepted(prepared, arrays, accepted, weight)
     crowded_records(labels, sources, report)
     clock.lap("clustering", f"({len(set(labels.tolist())):,} persons)")
-    return fitted, report, shift, accepted, weight, labels
+    return _Fit(fitted, report, shift, accepted, weight, labels)
 
 
 def _crowded(fit: _Fit) -> bool:
-    report, labels = fit[1], fit[5]
-    return report.crowded_records > CROWDED_SHARE * len(labels)
-
-
-def _across_sources(sources: np.ndarray, arrays: dict[str, np.ndarray]) -> np.ndarray:
-    """Which candidate pairs join records of two known sources."""
-    left, right = sources[arrays["rid_l"]], sources[arrays["rid_r"]]
-    return (left >= 0) & (right >= 0) & (left != right)
+    return _too_crowded(fit.report.crowded_records, len(fit.labels))
 
 
 def _retried(first: _Fit, retry: _Fit, records: int) -> _Fit:
     """The run trained on the pairs across sources (``retry``) where its clusters hold fewer
     crowded records than the first run's, else the first; the report says which and why."""
-    before, after = first[1].crowded_records, retry[1].crowded_records
+    before, after = first.report.crowded_records, retry.report.crowded_records
     shares = f"{before / records:.1%} of the records against {after / records:.1%}"
     if after < before:
-        report = retry[1]
+        report = retry.report
         report.retrained_across_sources = True
         report.first_crowded_records = before
         report.warnings.insert(
@@ -778,7 +785,7 @@ def _retried(first: _Fit, retry: _Fit, records: int) -> _Fit:
             " that model was kept",
         )
         return retry
-    first[1].warnings.append(
+    first.report.warnings.append(
         "trained again on the pairs across sources only, the clusters were no less crowded "
         f"({shares}): the first model was kept"
     )
@@ -790,17 +797,17 @@ def _capped(fit: _Fit, prepared, arrays, sources: np.ndarray) -> _Fit:
     of one source: on a run whose clusters were crowded (``_crowded``), the evidence that
     joined a list's records three at a time is the namesakes' as much as the persons'.  The
     persons this adds are in the report (``source_cap_persons``), with a line saying so."""
-    fitted, report, shift, accepted, weight, labels = fit
+    report = fit.report
     if not report.crowded_records:
         return fit
-    capped = cluster_accepted(prepared, arrays, accepted, weight, sources)
-    report.source_cap_persons = len(np.unique(capped)) - len(np.unique(labels))
+    capped = cluster_accepted(prepared, arrays, fit.accepted, fit.weight, sources)
+    report.source_cap_persons = len(np.unique(capped)) - len(np.unique(fit.labels))
     report.warnings.append(
         f"as the clusters were crowded, no person was left holding more than {SOURCE_CAP} "
         f"records of one source: {report.source_cap_persons:,} more persons (the crowded share "
         "above is the model's clusters' before this)"
     )
-    return fitted, report, shift, accepted, weight, capped
+    return fit._replace(labels=capped)
 
 
 def cluster_accepted(prepared, arrays, accepted, weight, sources=None) -> np.ndarray:
@@ -899,7 +906,7 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
     # Clusters that chain one list's namesakes (pipeline.crowded_records) mark a model that
     # learnt them as the match class: trained again where they cannot be its matches.
     crowded = _crowded(fit)
-    across = _across_sources(sources, arrays) if training and crowded else None
+    across = source_pairs(sources, arrays)[1] if training and crowded else None
     if across is not None and int((across & arrays["train"]).sum()) >= MIN_PAIRS_FOR_TRAINING:
         if progress:
             progress(
@@ -912,7 +919,7 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
         fit = _retried(fit, retry, len(prepared))
     if crowded:
         fit = _capped(fit, prepared, arrays, sources)
-        persons = len(np.unique(fit[5]))
+        persons = len(np.unique(fit.labels))
         clock.lap("clustering", f"({persons:,} persons, none with 3 records of one source)")
     fitted, report, shift, accepted, weight, labels = fit
     return DedupeSteps(

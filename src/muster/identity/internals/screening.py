@@ -27,7 +27,7 @@ from .comparisons import (
 )
 from .model import Model, comparison_levels
 from .names import NameKey, normalise_name
-from .prepare import BLOCKING_RULES
+from .prepare import BLOCKING_RULES, RULE_CAPS
 from .records import Record, check_record
 
 # Screening uses the batch engines' blocking rules, so a candidate is a pair of the kind the
@@ -35,10 +35,10 @@ from .records import Record, check_record
 # name without a year, found no more true duplicates on the benchmark and brought in a third of
 # the false hits: namesakes whose other lineage names all disagree.)  One query may read larger
 # blocks than a batch self-join can afford, hence a higher cap than prepare.BLOCK_CAP.
-# Not the given name, sex and year on their own (prepare.RULE_CAPS holds it to blocks of three
-# in a batch; at SCREENING_CAP it would bring a query up to 2,000 namesakes, each a weak hit for
-# an officer to look at): measured for deduplication only.
-SCREENING_RULES = {k: v for k, v in BLOCKING_RULES.items() if k != "b_given_sex_year"}
+# Not the rules with a smaller cap of their own (prepare.RULE_CAPS: the given name, sex and year,
+# held to blocks of three in a batch): at SCREENING_CAP such a rule would bring a query up to
+# 2,000 namesakes, each a weak hit for an officer to look at; measured for deduplication only.
+SCREENING_RULES = {k: v for k, v in BLOCKING_RULES.items() if k not in RULE_CAPS}
 SCREENING_CAP = 2000
 
 

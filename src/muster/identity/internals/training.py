@@ -369,6 +369,16 @@ def source_codes(frame: pd.DataFrame) -> np.ndarray:
     return codes.astype(np.min_scalar_type(-max(len(uniques), 1)))
 
 
+def source_pairs(
+    source: np.ndarray, arrays: dict[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which candidate pairs join two records of one known source, and which of two known
+    sources (``source``: codes per record, -1 unknown; a pair with an unknown end is neither)."""
+    left, right = source[arrays["rid_l"]], source[arrays["rid_r"]]
+    known = (left >= 0) & (right >= 0)
+    return known & (left == right), known & (left != right)
+
+
 def source_prior_shift(
     source: np.ndarray,
     arrays: dict[str, np.ndarray],
@@ -401,11 +411,7 @@ def source_prior_shift(
     learn = report.status in LEARNS_STRATA
     if not learn and not model.same_source_shift:
         return None
-    left, right = source[arrays["rid_l"]], source[arrays["rid_r"]]
-    known = (left >= 0) & (right >= 0)
-    same = known & (left == right)
-    across = known & (left != right)
-    del left, right, known
+    same, across = source_pairs(source, arrays)
     if learn:
         model.same_source_shift = 0.0
         usable = arrays["train"] & (gamma[:, 0] != 0)
