@@ -624,6 +624,9 @@ def test_clusters_crowded_with_one_lists_namesakes_are_trained_again_across_sour
     assert report.warnings[0].startswith("the model first learnt on every candidate pair put")
     assert "that model was kept" in report.warnings[0]
     assert report.to_dict()["retrained_across_sources"] is True
+    # The first model's warnings stay in the report, marked as the first model's.
+    firsts = [w for w in report.warnings if w.startswith("the first model (not kept): ")]
+    assert any("three or more records of one source" in w for w in firsts), report.warnings
     # The run was crowded: no person holds more than two records of one source.
     assert report.source_cap_persons > 0
     assert "no person was left holding more than 2 records" in report.warnings[-1]

@@ -784,6 +784,8 @@ def _retried(first: _Fit, retry: _Fit, records: int) -> _Fit:
             f"person); trained again on the pairs across sources only, it does less ({shares}):"
             " that model was kept",
         )
+        # What was said of the first model (a fallback, its crowded clusters) is not lost.
+        report.warnings += [f"the first model (not kept): {w}" for w in first.report.warnings]
         return retry
     first.report.warnings.append(
         "trained again on the pairs across sources only, the clusters were no less crowded "
