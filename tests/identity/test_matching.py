@@ -68,6 +68,45 @@ def test_a_record_with_given_and_family_names_the_other_way_round_joins_its_pers
     assert len({clusters["r1"], clusters["r4"], clusters["r8"]}) == 3
 
 
+def test_a_record_with_given_and_fathers_names_the_other_way_round_joins_its_person() -> None:
+    # A careless register that wrote the father's name first: each record's given name is the
+    # other's father's name.  Nothing else but the grandfather's name and the year pairs them
+    # (the date is a year only on one side), so without the blocking rule on the two names in
+    # either order, the crossed comparison and the clustering's exception they stay apart.
+    # The brothers beside them stay apart, and so does a man whose father bears his given
+    # name and who bears his father's (Jasim son of Muhammad, another family and mother).
+    swapped = dict(RECORDS[0], record_id="r9", source="ngo", given_name="Jasim",
+                   father_name="Muhammad", date_of_birth="", birth_year="1984",
+                   alias="")  # fmt: skip
+    other = dict(RECORDS[0], record_id="r10", source="ngo", given_name="Jasim",
+                 father_name="Muhammad", family_name="al-Dulaimi", mother_name="Khadija",
+                 grandfather_name="Saleh", date_of_birth="1961-02-02", alias="")  # fmt: skip
+    result = dedupe([*RECORDS, swapped, other])
+    clusters = result.clusters
+    assert clusters["r9"] == clusters["r1"] == clusters["r2"] == clusters["r3"]
+    assert len({clusters["r1"], clusters["r4"], clusters["r8"], clusters["r10"]}) == 4
+    pairs = result.pairs
+    ids = list(zip(pairs.left_ids.tolist(), pairs.right_ids.tolist(), strict=True))
+    k = next(i for i, p in enumerate(ids) if set(p) == {"r1", "r9"})
+    why = pairs.explain(k)
+    assert why["given_name"]["level"] == why["father_name"]["level"] == "exact", why
+    # Each item names the field of the second record its value came from.
+    assert why["given_name"]["b_field"] == "father_name"
+    assert why["father_name"]["b_field"] == "given_name"
+    given = {why["given_name"]["a"], why["given_name"]["b"]}
+    assert given in ({"Muhammad"}, {"Jasim"}), why
+
+
+def test_screening_finds_the_person_a_register_wrote_with_given_and_father_swapped() -> None:
+    index = ScreeningIndex(RECORDS)
+    swapped = dict(RECORDS[0], record_id="new", given_name="Jasim", father_name="Muhammad",
+                   date_of_birth="", birth_year="1984", alias="")  # fmt: skip
+    found = index.candidates(swapped, limit=5, min_score=0.5)
+    assert [c.record_id for c in found] == ["r1", "r2", "r3"]
+    assert found[0].explanation["given_name"]["b_field"] == "father_name"
+    assert found[0].explanation["given_name"]["b"] == "Jasim"
+
+
 def test_every_pair_carries_a_per_field_explanation() -> None:
     result = link(RECORDS[:1], RECORDS[2:3], threshold=0.5)
     assert len(result.pairs) == 1
@@ -119,6 +158,7 @@ def test_the_index_scores_arrays_of_pairs_as_it_scores_one_pair() -> None:
         dict(RECORDS[0], record_id="x5", date_of_birth="", birth_year=""),
         dict(RECORDS[0], record_id="x6", given_name="al-Obeidi", family_name="Muhammad"),
         dict(RECORDS[0], record_id="x7", father_name="Hamad", grandfather_name="Jasim"),
+        dict(RECORDS[0], record_id="x8", given_name="Jasim", father_name="Muhammad"),
     ]
     index = ScreeningIndex([*RECORDS, *extra])
     n = len(index)

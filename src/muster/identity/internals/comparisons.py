@@ -275,6 +275,15 @@ SWAPPED_FIELDS: dict[str, tuple[str, str]] = {
     "given_as_family": ("given_name", "family_name"),
     "family_as_given": ("family_name", "given_name"),
 }
+# Given and father's name the same way, for pairs whose given names and fathers' names both
+# disagree: a careless register writes the father's name first now and then (the issue's "field
+# swaps, given <-> father too").  Where both crossed levels agree the pair is read with the two
+# crosswise (``father_swapped``): in order its given names disagree, which alone weighs it out
+# (model.GIVEN_NAME_DISAGREE_WEIGHT).
+FATHER_SWAPPED_FIELDS: dict[str, tuple[str, str]] = {
+    "given_as_father": ("given_name", "father_name"),
+    "father_as_given": ("father_name", "given_name"),
+}
 
 
 def _agreement(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -302,6 +311,15 @@ def align_lineage(levels: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarra
         ga, fa = levels["given_as_family"], levels["family_as_given"]
         out["given_name"] = np.where(swapped, ga, levels["given_name"]).astype(np.int8)
         out["family_name"] = np.where(swapped, fa, levels["family_name"]).astype(np.int8)
+    if "given_as_father" in levels:
+        # Given and father crosswise: the grandfather is compared in order again.
+        by_father = father_swapped(levels)
+        gf, fg = levels["given_as_father"], levels["father_as_given"]
+        out["given_name"] = np.where(by_father, gf, out["given_name"]).astype(np.int8)
+        out["father_name"] = np.where(by_father, fg, out["father_name"]).astype(np.int8)
+        kept = np.where(by_father, grandfather, out["grandfather_name"])
+        out["grandfather_name"] = kept.astype(np.int8)
+        crossed = crossed & ~by_father
     return out, crossed
 
 
@@ -316,6 +334,26 @@ def swapped_names(levels: Mapping[str, np.ndarray]) -> np.ndarray:
     one_side = plain & (family == 0) & ((ga >= 1) | (fa >= 1))
     one_side &= levels["date_of_birth"] == DOB_EXACT
     return (given == 0) & (((ga >= 1) & (fa >= 1)) | one_side)
+
+
+def father_swapped(levels: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Pairs read with given and father's name crosswise (``FATHER_SWAPPED_FIELDS``): the given
+    names disagree in order, both crossed comparisons agree, the grandfather's or mother's name
+    or the full date agrees too, and the pair is not read with given and family crosswise.
+
+    Without that agreement the two names crosswise and a year are a checkpoint list's
+    namesakes as often as one person: drawn77 20k (a careless register and a checkpoint list),
+    of 383 such candidate pairs with no other lineage name or full date agreeing, 95 were one
+    person.  The family name is not enough: families name cousins crosswise (Farrukh son of
+    Firdavs and Firdavs son of Farrukh, one family, one town, a year apart), and with it 27 of
+    80 drawn populations lost up to 0.003 F1 (bench/RESULTS.md, "twenty-first session")."""
+    given = levels["given_name"]
+    if "given_as_father" not in levels:
+        return np.zeros(len(given), dtype=bool)
+    both = (levels["given_as_father"] >= 1) & (levels["father_as_given"] >= 1)
+    more = (levels["grandfather_name"] >= 1) | (levels["mother_name"] >= 1)
+    more |= levels["date_of_birth"] == DOB_EXACT
+    return (given == 0) & both & more & ~swapped_names(levels)
 
 
 def lineage_levels(levels: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -363,13 +401,14 @@ def explanation(
 ) -> dict[str, dict[str, str]]:
     """Per field: how records ``a`` and ``b`` (dicts or rows) agreed, with both values.
 
-    Where father and grandfather were compared crosswise, or given and family name (a list
-    that swapped them), the item names the field the other record's value came from
+    Where father and grandfather were compared crosswise, or given and family name, or given
+    and father's name (a list that swapped them), the item names the field the other record's value came from
     (``b_field``; ``a_field`` after the sides are swapped).
     """
     one = {k: np.array([v], dtype=np.int8) for k, v in levels.items()}
     aligned, crossed = align_lineage(one)
     swapped = bool(swapped_names(one)[0])
+    by_father = bool(father_swapped(one)[0])
     out: dict[str, dict[str, str]] = {}
     for f in FIELDS:
         item = {"level": field_label(f, int(aligned[f][0])), "a": shown_value(a, f)}
@@ -379,6 +418,9 @@ def explanation(
             item["b"], item["b_field"] = shown_value(b, other), other
         if swapped and f in ("given_name", "family_name"):
             other = "family_name" if f == "given_name" else "given_name"
+            item["b"], item["b_field"] = shown_value(b, other), other
+        if by_father and f in ("given_name", "father_name"):
+            other = "father_name" if f == "given_name" else "given_name"
             item["b"], item["b_field"] = shown_value(b, other), other
         out[f] = item
     return out

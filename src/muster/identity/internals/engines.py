@@ -19,6 +19,7 @@ from .blocking import block_keys, candidate_pairs_sql, pairs_from_codes
 from .comparisons import (
     CROSSED_FIELDS,
     ESTIMATE_YEARS,
+    FATHER_SWAPPED_FIELDS,
     NAME_FIELDS,
     SWAPPED_FIELDS,
     close_levels,
@@ -114,6 +115,12 @@ def pair_levels(
     # Given and family crosswise only where the given names disagree (comparisons.SWAPPED_FIELDS).
     other = np.flatnonzero(arrays["lv_given_name"] == 0)
     for swapped, (field_l, field_r) in SWAPPED_FIELDS.items():
+        lv = np.full(len(rl), -1, dtype=np.int8)
+        lv[other] = _name_pair_levels(engine, left, right, rl[other], rr[other], field_l, field_r)
+        arrays[f"lv_{swapped}"] = lv
+    # Given and father crosswise only where both disagree (comparisons.FATHER_SWAPPED_FIELDS).
+    other = other[arrays["lv_father_name"][other] == 0]
+    for swapped, (field_l, field_r) in FATHER_SWAPPED_FIELDS.items():
         lv = np.full(len(rl), -1, dtype=np.int8)
         lv[other] = _name_pair_levels(engine, left, right, rl[other], rr[other], field_l, field_r)
         arrays[f"lv_{swapped}"] = lv

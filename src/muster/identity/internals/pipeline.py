@@ -524,6 +524,9 @@ def _each_others_best(
 
 
 # NameKey's fields after the original text, as the name tables (prepare.py) name them.
+# The names that, agreeing, let two records with given and father's names crosswise be one
+# person (comparisons.father_swapped; the full date too).
+_CORROBORATING = ("grandfather_name", "mother_name")
 _KEY_COLUMNS = ("n_sc", "n_f", "n_k1", "n_k2", "n_c", "n_s", "n_c2", "n_s2", "n_b", "n_c3")
 
 
@@ -577,7 +580,8 @@ def record_conflicts(
 
     Different given names (level "disagree": not a spelling, script or typo variant) of two
     records that both carry lineage names (unless each record's given name is the other's
-    family name: a register that wrote them the other way round), birth years apart (two or
+    family name, or the other's father's name: a register that wrote them the other way round),
+    birth years apart (two or
     more between full dates, more than ``comparisons.ESTIMATE_YEARS`` against a year only: the
     date comparison's level 0), or different sex: brothers, and namesakes of another generation.
     And, given the candidate pairs of a deduplication (rows and match weight), two records that
@@ -617,9 +621,12 @@ def record_conflicts(
     has_sex = ~pd.isna(sex)
     tables = {
         f: _NameTable(prepared.names[f])
-        for f in ("given_name", "father_name", "grandfather_name", "family_name")
+        for f in ("given_name", "father_name", "grandfather_name", "family_name", "mother_name")
     }
     family = frame["family_name_id"].to_numpy()
+    # What else names one person, where given and father's names are crosswise.
+    others = [(tables[f], frame[f"{f}_id"].to_numpy()) for f in _CORROBORATING]
+    date = [frame[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in ("yr", "mo", "dy")]
 
     def compared(x: int, y: int) -> float | None:
         """The match weight of ``x`` and ``y`` when they were compared (a candidate pair)."""
@@ -653,11 +660,28 @@ def record_conflicts(
         fx, fy = int(father[x]), int(father[y])
         if not tables["father_name"].disagree(fx, fy):
             return False
-        # Not where one register wrote father and grandfather the other way round.
+        # Not where one register wrote father and grandfather the other way round, nor given
+        # and father.
         return not (
             tables["father_name"].crosses(tables["grandfather_name"], fx, int(grandfather[y]))
             or tables["father_name"].crosses(tables["grandfather_name"], fy, int(grandfather[x]))
+            or given_father_swapped(x, y)
         )
+
+    def given_father_swapped(x: int, y: int) -> bool:
+        """Each record's given name is the other's father's name, and another name or the full
+        date agrees (as ``comparisons.father_swapped`` reads a pair)."""
+        given_t, father_t = tables["given_name"], tables["father_name"]
+        crossed = given_t.crosses(father_t, int(given[x]), int(father[y])) and given_t.crosses(
+            father_t, int(given[y]), int(father[x])
+        )
+        if not crossed:
+            return False
+        for table, ids in others:
+            a, b = int(ids[x]), int(ids[y])
+            if a >= 0 and b >= 0 and not table.disagree(a, b):
+                return True
+        return bool(precise[x] and precise[y] and all(d[x] == d[y] for d in date))
 
     def given_conflict(x: int, y: int) -> bool:
         if not (has_lineage[x] and has_lineage[y]):
@@ -666,11 +690,14 @@ def record_conflicts(
         if not tables["given_name"].disagree(gx, gy):
             return False
         # Not where one register wrote the given and family names the other way round (each
-        # record's given name is the other's family name).
+        # record's given name is the other's family name), nor given and father's names.
         given_t, family_t = tables["given_name"], tables["family_name"]
         return not (
-            given_t.crosses(family_t, gx, int(family[y]))
-            and given_t.crosses(family_t, gy, int(family[x]))
+            (
+                given_t.crosses(family_t, gx, int(family[y]))
+                and given_t.crosses(family_t, gy, int(family[x]))
+            )
+            or given_father_swapped(x, y)
         )
 
     return conflict

@@ -97,6 +97,17 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
     # nothing else compared: drawn77 20k lost 694 such true pairs that no rival could take, all
     # never candidates).  Scored only.
     "b_given_sex_year": ("given_name_b", "sex", "yr"),
+    # Given and father's names in either order, with the grandfather's or mother's name or the
+    # full date: a careless register writes the father's name first now and then, and the rules
+    # above pair such a record with the person's other records only on the family name and
+    # date (swaps 20k: 254 of 7,074 true pairs, none joined).  The comparison reads a pair
+    # crosswise only where one of these three agrees too (comparisons.father_swapped), so a
+    # rule on the two names and the year alone found little more, at a cost (skewed_names 1M:
+    # 1.7M more candidate pairs, namesakes such as Ahmad son of Muhammad and Muhammad son of
+    # Ahmad born a year apart).  Their pairs in order are the rules' above.  Scored only.
+    "b_given_father_set_grandfather_year": ("given_father_set_b", "grandfather_name_b", "yr"),
+    "b_given_father_set_mother_year": ("given_father_set_b", "mother_name_b", "yr"),
+    "b_given_father_set_dob": ("given_father_set_b", "dob"),
 }
 BLOCK_CAP = 40
 # Rules whose blocks hold fewer records than BLOCK_CAP (per birth year; a year either side is
@@ -105,7 +116,15 @@ BLOCK_CAP = 40
 # sees them.  Measured (bench/RESULTS.md, "twentieth session"), 20k seed 3, 80 drawn
 # populations: a cap of 3 raised 75 and lowered one (drawn24 -0.0003); 40 lowered drawn6 by
 # 0.020 (precision 0.85 -> 0.78: namesakes of a checkpoint list) and 6 by 0.006 less.
-RULE_CAPS = {"b_given_sex_year": 3}
+RULE_CAPS = {
+    "b_given_sex_year": 3,
+    # Given and father's names in either order: a person's records and a few namesakes, not the
+    # crowds of cousins named crosswise that common names make (skewed_names 1M: 5.7M more
+    # candidate pairs at BLOCK_CAP).
+    "b_given_father_set_grandfather_year": 8,
+    "b_given_father_set_mother_year": 8,
+    "b_given_father_set_dob": 8,
+}
 # Rules whose pairs are scored but not trained on: they reach into blocks of the rules above
 # that were over the cap (common names, large towns), where most pairs are namesakes.  EM's
 # prior is the share of matches among the pairs it trains on, so training on them too lowered
@@ -125,6 +144,9 @@ SCORED_ONLY = frozenset(
         "b_given_father_grandfather_place",
         "b_given_father_mother_place",
         "b_given_sex_year",
+        "b_given_father_set_grandfather_year",
+        "b_given_father_set_mother_year",
+        "b_given_father_set_dob",
     }
 )
 
@@ -217,11 +239,13 @@ def prepare(records: Sequence[Record] | pd.DataFrame) -> Prepared:
         None,
     )
     out["names_set_b"] = names_set(out["given_name_b"], out["family_name_b"])
+    out["given_father_set_b"] = names_set(out["given_name_b"], out["father_name_b"])
     return Prepared(pd.DataFrame(out), names)
 
 
 def names_set(given: np.ndarray, family: np.ndarray) -> np.ndarray:
-    """Given and family keys in alphabetical order, so a swapped pair shares the key."""
+    """Two names' keys (given and family, or given and father's) in alphabetical order, so a
+    swapped pair shares the key."""
     g = pd.Series(given, dtype=object).fillna("").astype(str)
     f = pd.Series(family, dtype=object).fillna("").astype(str)
     joined = np.where(g <= f, g + "|" + f, f + "|" + g)

@@ -17,6 +17,7 @@ from .blocking import rule_shape
 from .comparisons import (
     CROSSED_FIELDS,
     ESTIMATE_YEARS,
+    FATHER_SWAPPED_FIELDS,
     NAME_FIELDS,
     NAME_PART,
     SWAPPED_FIELDS,
@@ -27,7 +28,7 @@ from .comparisons import (
 )
 from .model import Model, comparison_levels
 from .names import NameKey, normalise_name
-from .prepare import BLOCKING_RULES, RULE_CAPS
+from .prepare import BLOCKING_RULES
 from .records import Record, check_record
 
 # Screening uses the batch engines' blocking rules, so a candidate is a pair of the kind the
@@ -35,10 +36,13 @@ from .records import Record, check_record
 # name without a year, found no more true duplicates on the benchmark and brought in a third of
 # the false hits: namesakes whose other lineage names all disagree.)  One query may read larger
 # blocks than a batch self-join can afford, hence a higher cap than prepare.BLOCK_CAP.
-# Not the rules with a smaller cap of their own (prepare.RULE_CAPS: the given name, sex and year,
-# held to blocks of three in a batch): at SCREENING_CAP such a rule would bring a query up to
-# 2,000 namesakes, each a weak hit for an officer to look at; measured for deduplication only.
-SCREENING_RULES = {k: v for k, v in BLOCKING_RULES.items() if k not in RULE_CAPS}
+# Not the given name, sex and year (held to blocks of three in a batch, prepare.RULE_CAPS): at
+# SCREENING_CAP it would bring a query up to 2,000 namesakes, each a weak hit for an officer to
+# look at; measured for deduplication only.  The rules on given and father's names in either
+# order are kept (a record with the two swapped is found only through them): each holds another
+# name or the full date, and a pair is read crosswise only where that agrees.
+NOT_SCREENED = frozenset({"b_given_sex_year"})
+SCREENING_RULES = {k: v for k, v in BLOCKING_RULES.items() if k not in NOT_SCREENED}
 SCREENING_CAP = 2000
 
 
@@ -93,9 +97,14 @@ def _entry(record: Record) -> _Entry:
     return _Entry(record, names, yr, mo, dy, precise, plain, _block_keys(entry))
 
 
-def _names_set(e: _Entry) -> str | None:
-    given, family = e.names["given_name"].broad, e.names["family_name"].broad
-    return "|".join(sorted((given, family))) if given and family else None
+def _names_set(one: str, other: str) -> Callable[[_Entry], str | None]:
+    """Two names' broad keys in alphabetical order (``prepare.names_set``)."""
+
+    def get(e: _Entry) -> str | None:
+        a, b = e.names[one].broad, e.names[other].broad
+        return "|".join(sorted((a, b))) if a and b else None
+
+    return get
 
 
 def _getter(attr: str) -> Callable[[_Entry], str | None]:
@@ -103,7 +112,9 @@ def _getter(attr: str) -> Callable[[_Entry], str | None]:
     if attr == "plain":
         return lambda e: "1" if e.plain else None
     if attr == "names_set_b":
-        return _names_set
+        return _names_set("given_name", "family_name")
+    if attr == "given_father_set_b":
+        return _names_set("given_name", "father_name")
     if attr.endswith("_b"):
         field = attr[:-2]
         return lambda e: e.names[field].broad or None
@@ -163,6 +174,9 @@ def _levels(a: _Entry, b: _Entry) -> dict[str, int]:
         out[crossed] = name_level_code(a.names[fa], b.names[fb])
     for swapped, (fa, fb) in SWAPPED_FIELDS.items():
         out[swapped] = name_level_code(a.names[fa], b.names[fb]) if out["given_name"] == 0 else -1
+    both = out["given_name"] == 0 and out["father_name"] == 0
+    for swapped, (fa, fb) in FATHER_SWAPPED_FIELDS.items():
+        out[swapped] = name_level_code(a.names[fa], b.names[fb]) if both else -1
     out["date_of_birth"] = dob_level_code(a.yr, a.mo, a.dy, a.precise, b.yr, b.mo, b.dy, b.precise)
     out["sex"] = exact_level_code(a.record["sex"], b.record["sex"])
     out["nationality"] = exact_level_code(a.record["nationality"], b.record["nationality"])
@@ -369,6 +383,11 @@ class ScreeningIndex:
             out[crossed] = self._name_level_array((fa, fb), a[:, col[fa]], b[:, col[fb]])
         differ = out["given_name"] == 0
         for swapped, (fa, fb) in SWAPPED_FIELDS.items():
+            level = np.full(len(a), -1, dtype=np.int8)
+            level[differ] = self._name_level_array((fa, fb), a[differ, col[fa]], b[differ, col[fb]])
+            out[swapped] = level
+        differ &= out["father_name"] == 0
+        for swapped, (fa, fb) in FATHER_SWAPPED_FIELDS.items():
             level = np.full(len(a), -1, dtype=np.int8)
             level[differ] = self._name_level_array((fa, fb), a[differ, col[fa]], b[differ, col[fb]])
             out[swapped] = level
