@@ -284,6 +284,15 @@ FATHER_SWAPPED_FIELDS: dict[str, tuple[str, str]] = {
     "given_as_father": ("given_name", "father_name"),
     "father_as_given": ("father_name", "given_name"),
 }
+# Each set of crossed comparisons of swapped names, with the fields whose levels in order must
+# all be "disagree" for it to be computed (the engines and screening compute them only there).
+SWAPS: tuple[tuple[dict[str, tuple[str, str]], tuple[str, ...]], ...] = (
+    (SWAPPED_FIELDS, ("given_name",)),
+    (FATHER_SWAPPED_FIELDS, ("given_name", "father_name")),
+)
+# The names that, agreeing as well, let a pair with given and father's names crosswise be one
+# person (``father_swapped``; the full date too; the clustering asks the same).
+FATHER_SWAP_CORROBORATING = ("grandfather_name", "mother_name")
 
 
 def _agreement(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -306,14 +315,14 @@ def align_lineage(levels: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarra
     out = dict(levels)
     out["father_name"] = np.where(crossed, fg, father).astype(np.int8)
     out["grandfather_name"] = np.where(crossed, gf, grandfather).astype(np.int8)
+    swapped = swapped_names(levels)
     if "given_as_family" in levels:
-        swapped = swapped_names(levels)
         ga, fa = levels["given_as_family"], levels["family_as_given"]
         out["given_name"] = np.where(swapped, ga, levels["given_name"]).astype(np.int8)
         out["family_name"] = np.where(swapped, fa, levels["family_name"]).astype(np.int8)
     if "given_as_father" in levels:
         # Given and father crosswise: the grandfather is compared in order again.
-        by_father = father_swapped(levels)
+        by_father = father_swapped(levels, swapped)
         gf, fg = levels["given_as_father"], levels["father_as_given"]
         out["given_name"] = np.where(by_father, gf, out["given_name"]).astype(np.int8)
         out["father_name"] = np.where(by_father, fg, out["father_name"]).astype(np.int8)
@@ -336,7 +345,9 @@ def swapped_names(levels: Mapping[str, np.ndarray]) -> np.ndarray:
     return (given == 0) & (((ga >= 1) & (fa >= 1)) | one_side)
 
 
-def father_swapped(levels: Mapping[str, np.ndarray]) -> np.ndarray:
+def father_swapped(
+    levels: Mapping[str, np.ndarray], swapped: np.ndarray | None = None
+) -> np.ndarray:
     """Pairs read with given and father's name crosswise (``FATHER_SWAPPED_FIELDS``): the given
     names disagree in order, both crossed comparisons agree, the grandfather's or mother's name
     or the full date agrees too, and the pair is not read with given and family crosswise.
@@ -346,14 +357,18 @@ def father_swapped(levels: Mapping[str, np.ndarray]) -> np.ndarray:
     of 383 such candidate pairs with no other lineage name or full date agreeing, 95 were one
     person.  The family name is not enough: families name cousins crosswise (Farrukh son of
     Firdavs and Firdavs son of Farrukh, one family, one town, a year apart), and with it 27 of
-    80 drawn populations lost up to 0.003 F1 (bench/RESULTS.md, "twenty-first session")."""
+    80 drawn populations lost up to 0.003 F1 (bench/RESULTS.md, "twenty-first session").
+    ``swapped``: ``swapped_names(levels)`` when the caller has it."""
     given = levels["given_name"]
     if "given_as_father" not in levels:
         return np.zeros(len(given), dtype=bool)
     both = (levels["given_as_father"] >= 1) & (levels["father_as_given"] >= 1)
-    more = (levels["grandfather_name"] >= 1) | (levels["mother_name"] >= 1)
-    more |= levels["date_of_birth"] == DOB_EXACT
-    return (given == 0) & both & more & ~swapped_names(levels)
+    more = levels["date_of_birth"] == DOB_EXACT
+    for name in FATHER_SWAP_CORROBORATING:
+        more |= levels[name] >= 1
+    if swapped is None:
+        swapped = swapped_names(levels)
+    return (given == 0) & both & more & ~swapped
 
 
 def lineage_levels(levels: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -402,13 +417,13 @@ def explanation(
     """Per field: how records ``a`` and ``b`` (dicts or rows) agreed, with both values.
 
     Where father and grandfather were compared crosswise, or given and family name, or given
-    and father's name (a list that swapped them), the item names the field the other record's value came from
-    (``b_field``; ``a_field`` after the sides are swapped).
+    and father's name (a list that swapped them), the item names the field the other record's
+    value came from (``b_field``; ``a_field`` after the sides are swapped).
     """
     one = {k: np.array([v], dtype=np.int8) for k, v in levels.items()}
     aligned, crossed = align_lineage(one)
-    swapped = bool(swapped_names(one)[0])
-    by_father = bool(father_swapped(one)[0])
+    by_swap = swapped_names(one)
+    swapped, by_father = bool(by_swap[0]), bool(father_swapped(one, by_swap)[0])
     out: dict[str, dict[str, str]] = {}
     for f in FIELDS:
         item = {"level": field_label(f, int(aligned[f][0])), "a": shown_value(a, f)}

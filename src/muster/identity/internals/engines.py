@@ -19,9 +19,8 @@ from .blocking import block_keys, candidate_pairs_sql, pairs_from_codes
 from .comparisons import (
     CROSSED_FIELDS,
     ESTIMATE_YEARS,
-    FATHER_SWAPPED_FIELDS,
     NAME_FIELDS,
-    SWAPPED_FIELDS,
+    SWAPS,
     close_levels,
     name_level_sql,
 )
@@ -112,18 +111,15 @@ def pair_levels(
         arrays[f"lv_{field}"] = _name_pair_levels(engine, left, right, rl, rr, field, field)
     for crossed, (field_l, field_r) in CROSSED_FIELDS.items():
         arrays[f"lv_{crossed}"] = _name_pair_levels(engine, left, right, rl, rr, field_l, field_r)
-    # Given and family crosswise only where the given names disagree (comparisons.SWAPPED_FIELDS).
-    other = np.flatnonzero(arrays["lv_given_name"] == 0)
-    for swapped, (field_l, field_r) in SWAPPED_FIELDS.items():
-        lv = np.full(len(rl), -1, dtype=np.int8)
-        lv[other] = _name_pair_levels(engine, left, right, rl[other], rr[other], field_l, field_r)
-        arrays[f"lv_{swapped}"] = lv
-    # Given and father crosswise only where both disagree (comparisons.FATHER_SWAPPED_FIELDS).
-    other = other[arrays["lv_father_name"][other] == 0]
-    for swapped, (field_l, field_r) in FATHER_SWAPPED_FIELDS.items():
-        lv = np.full(len(rl), -1, dtype=np.int8)
-        lv[other] = _name_pair_levels(engine, left, right, rl[other], rr[other], field_l, field_r)
-        arrays[f"lv_{swapped}"] = lv
+    # Swapped names crosswise only where the names in order disagree (comparisons.SWAPS).
+    for fields, differing in SWAPS:
+        other = np.flatnonzero(np.logical_and.reduce([arrays[f"lv_{f}"] == 0 for f in differing]))
+        for swapped, (field_l, field_r) in fields.items():
+            lv = np.full(len(rl), -1, dtype=np.int8)
+            lv[other] = _name_pair_levels(
+                engine, left, right, rl[other], rr[other], field_l, field_r
+            )
+            arrays[f"lv_{swapped}"] = lv
     arrays["lv_date_of_birth"] = dob_levels(lf, rf, rl, rr)
     for col in ("sex", "nationality"):
         # Numbered per record first, so the pairs compare small integers, not strings.

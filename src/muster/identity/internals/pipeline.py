@@ -13,6 +13,7 @@ import pandas as pd
 from .cluster import SOURCE_CAP, guarded_clusters, unambiguous_pairs
 from .comparisons import (
     ESTIMATE_YEARS,
+    FATHER_SWAP_CORROBORATING,
     FIELDS,
     LINEAGE_FIELDS,
     align_lineage,
@@ -524,9 +525,6 @@ def _each_others_best(
 
 
 # NameKey's fields after the original text, as the name tables (prepare.py) name them.
-# The names that, agreeing, let two records with given and father's names crosswise be one
-# person (comparisons.father_swapped; the full date too).
-_CORROBORATING = ("grandfather_name", "mother_name")
 _KEY_COLUMNS = ("n_sc", "n_f", "n_k1", "n_k2", "n_c", "n_s", "n_c2", "n_s2", "n_b", "n_c3")
 
 
@@ -581,8 +579,7 @@ def record_conflicts(
     Different given names (level "disagree": not a spelling, script or typo variant) of two
     records that both carry lineage names (unless each record's given name is the other's
     family name, or the other's father's name: a register that wrote them the other way round),
-    birth years apart (two or
-    more between full dates, more than ``comparisons.ESTIMATE_YEARS`` against a year only: the
+    birth years apart (two or more between full dates, more than ``comparisons.ESTIMATE_YEARS`` against a year only: the
     date comparison's level 0), or different sex: brothers, and namesakes of another generation.
     And, given the candidate pairs of a deduplication (rows and match weight), two records that
     were compared and whose match weight is below ``NON_MATCH_WEIGHT`` (``PLAIN_NON_MATCH_WEIGHT``
@@ -625,8 +622,8 @@ def record_conflicts(
     }
     family = frame["family_name_id"].to_numpy()
     # What else names one person, where given and father's names are crosswise.
-    others = [(tables[f], frame[f"{f}_id"].to_numpy()) for f in _CORROBORATING]
-    date = [frame[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in ("yr", "mo", "dy")]
+    others = [(tables[f], frame[f"{f}_id"].to_numpy()) for f in FATHER_SWAP_CORROBORATING]
+    date = [years] + [frame[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in ("mo", "dy")]
 
     def compared(x: int, y: int) -> float | None:
         """The match weight of ``x`` and ``y`` when they were compared (a candidate pair)."""

@@ -17,10 +17,9 @@ from .blocking import rule_shape
 from .comparisons import (
     CROSSED_FIELDS,
     ESTIMATE_YEARS,
-    FATHER_SWAPPED_FIELDS,
     NAME_FIELDS,
     NAME_PART,
-    SWAPPED_FIELDS,
+    SWAPS,
     dob_level_code,
     exact_level_code,
     explanation,
@@ -172,11 +171,10 @@ def _levels(a: _Entry, b: _Entry) -> dict[str, int]:
     out = {f: name_level_code(a.names[f], b.names[f]) for f in NAME_FIELDS}
     for crossed, (fa, fb) in CROSSED_FIELDS.items():
         out[crossed] = name_level_code(a.names[fa], b.names[fb])
-    for swapped, (fa, fb) in SWAPPED_FIELDS.items():
-        out[swapped] = name_level_code(a.names[fa], b.names[fb]) if out["given_name"] == 0 else -1
-    both = out["given_name"] == 0 and out["father_name"] == 0
-    for swapped, (fa, fb) in FATHER_SWAPPED_FIELDS.items():
-        out[swapped] = name_level_code(a.names[fa], b.names[fb]) if both else -1
+    for fields, differing in SWAPS:
+        differ = all(out[f] == 0 for f in differing)
+        for swapped, (fa, fb) in fields.items():
+            out[swapped] = name_level_code(a.names[fa], b.names[fb]) if differ else -1
     out["date_of_birth"] = dob_level_code(a.yr, a.mo, a.dy, a.precise, b.yr, b.mo, b.dy, b.precise)
     out["sex"] = exact_level_code(a.record["sex"], b.record["sex"])
     out["nationality"] = exact_level_code(a.record["nationality"], b.record["nationality"])
@@ -381,16 +379,13 @@ class ScreeningIndex:
         out = {f: self._name_level_array((f, f), a[:, col[f]], b[:, col[f]]) for f in NAME_FIELDS}
         for crossed, (fa, fb) in CROSSED_FIELDS.items():
             out[crossed] = self._name_level_array((fa, fb), a[:, col[fa]], b[:, col[fb]])
-        differ = out["given_name"] == 0
-        for swapped, (fa, fb) in SWAPPED_FIELDS.items():
-            level = np.full(len(a), -1, dtype=np.int8)
-            level[differ] = self._name_level_array((fa, fb), a[differ, col[fa]], b[differ, col[fb]])
-            out[swapped] = level
-        differ &= out["father_name"] == 0
-        for swapped, (fa, fb) in FATHER_SWAPPED_FIELDS.items():
-            level = np.full(len(a), -1, dtype=np.int8)
-            level[differ] = self._name_level_array((fa, fb), a[differ, col[fa]], b[differ, col[fb]])
-            out[swapped] = level
+        for fields, differing in SWAPS:
+            differ = np.logical_and.reduce([out[f] == 0 for f in differing])
+            for swapped, (fa, fb) in fields.items():
+                level = np.full(len(a), -1, dtype=np.int8)
+                pair = a[differ, col[fa]], b[differ, col[fb]]
+                level[differ] = self._name_level_array((fa, fb), *pair)
+                out[swapped] = level
         ya, yb, ma, mb = a[:, col["yr"]], b[:, col["yr"]], a[:, col["mo"]], b[:, col["mo"]]
         da, db = a[:, col["dy"]], b[:, col["dy"]]
         precise = (a[:, col["precise"]] == 1) & (b[:, col["precise"]] == 1)
