@@ -12,6 +12,7 @@ from muster.identity.internals.blocking import (
     _attribute_codes,
     block_keys,
     candidate_pairs_sql,
+    crossed,
     pairs_from_codes,
     rule_shape,
 )
@@ -31,6 +32,7 @@ def _defined_pairs(frame: pd.DataFrame, n_left: int, dedupe: bool, cap: int) -> 
     both = pd.concat([left.frame] + ([] if dedupe else [right.frame]), ignore_index=True)
     plain = both["plain"].notna().to_numpy()
     year = both["yr"].to_numpy(dtype=np.float64, na_value=np.nan)
+    given, father = (both[c].to_numpy(dtype=object) for c in ("given_name_b", "father_name_b"))
     found: dict[tuple[int, int], bool] = {}
     for rule, attrs in RULES:
         names, by_year, plain_rule = rule_shape(attrs)
@@ -48,6 +50,8 @@ def _defined_pairs(frame: pd.DataFrame, n_left: int, dedupe: bool, cap: int) -> 
             for x in rows:
                 for y in others:
                     if x == y or (plain_rule and not (plain[x] or plain[y])):
+                        continue
+                    if crossed(attrs) and (given[x] != father[y] or father[x] != given[y]):
                         continue
                     if dedupe:
                         pair = (min(x, y), max(x, y))

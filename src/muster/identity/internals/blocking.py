@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .prepare import BLOCK_CAP, BLOCKING_RULES, RULE_CAPS, SCORED_ONLY, Prepared
+from .prepare import BLOCK_CAP, BLOCKING_RULES, CROSSED, RULE_CAPS, SCORED_ONLY, Prepared
 
 RULES = tuple(BLOCKING_RULES.items())
 
@@ -89,6 +89,59 @@ def _capped(block: np.ndarray, cap: int) -> np.ndarray:
     return block
 
 
+def crossed(attrs: tuple[str, ...]) -> bool:
+    """Whether a rule joins crosswise (its first attribute is a set of ``prepare.CROSSED``)."""
+    return attrs[0] in CROSSED
+
+
+def _crossed_keys(
+    attrs: tuple[str, ...],
+    block: np.ndarray,
+    both: pd.DataFrame,
+    codes: dict[str, np.ndarray],
+    year: np.ndarray | None,
+    width: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A crosswise rule's two keys per record in a block of it (``block`` >= 0; -1 elsewhere):
+    its two fields in order and crosswise, with the rule's other attributes (and year), numbered
+    together so that one record's key in order equals another's crosswise exactly when its first
+    field is the other's second, its second the other's first, and the rest agrees (a year
+    either side too, by year).  A record that no other record meets so is left out (-1): it
+    would add nothing to the join's pairs, nor to its left-out pairs (``_found``), only to its
+    cost, and most records of a block have none."""
+    names, _, _ = rule_shape(attrs)
+    rows = np.flatnonzero(block >= 0)
+    first, second = CROSSED[names[0]]
+    values = np.concatenate(
+        [both[first].to_numpy(dtype=object)[rows], both[second].to_numpy(dtype=object)[rows]]
+    )
+    shared = pd.factorize(values)[0].astype(np.int64)  # both present in every block
+    one, two = shared[: len(rows)], shared[len(rows) :]
+    width_names = int(shared.max(initial=0)) + 1
+    pair = np.concatenate([one * width_names + two, two * width_names + one])
+    for a in names[1:]:
+        rest = np.tile(codes[a][rows], 2)  # present in every block
+        pair = pd.factorize(pair * (int(rest.max(initial=0)) + 1) + rest)[0].astype(np.int64)
+    if year is not None:
+        pair = pair * width + np.tile(year[rows], 2)
+    mine, theirs = pair[: len(rows)], pair[len(rows) :]
+    keys, counts = np.unique(mine, return_counts=True)
+
+    def meeting(values: np.ndarray) -> np.ndarray:
+        """How many records' key in order is each of ``values``."""
+        at = np.minimum(np.searchsorted(keys, values), max(len(keys) - 1, 0))
+        return np.where(keys[at] == values, counts[at], 0) if len(keys) else values * 0
+
+    partners = meeting(theirs) - (theirs == mine)  # not the record itself
+    if year is not None:
+        partners += meeting(theirs + 1) + meeting(theirs - 1)
+    met = rows[partners > 0]
+    ordered = np.full(len(block), -1, dtype=np.int64)
+    across = np.full(len(block), -1, dtype=np.int64)
+    ordered[met], across[met] = mine[partners > 0], theirs[partners > 0]
+    return ordered, across
+
+
 def _uncovered(
     i: int, attrs: tuple[str, ...], keys: dict[str, np.ndarray], over: dict[int, np.ndarray]
 ) -> np.ndarray:
@@ -105,9 +158,13 @@ def _uncovered(
     """
     names, by_year, plain = rule_shape(attrs)
     k = keys[f"k{i}"]
+    if crossed(attrs):
+        return k  # no rule's attributes are a crosswise rule's
     for j, (_, earlier) in enumerate(RULES[:i]):
         j_names, j_by_year, j_plain = rule_shape(earlier)
         if not set(j_names) <= set(names) or (j_by_year and not by_year) or (j_plain and not plain):
+            continue
+        if crossed(earlier):
             continue
         kj = keys[f"k{j}"]
         covered = kj >= 0
@@ -120,7 +177,8 @@ def _uncovered(
 def block_keys(left: Prepared, right: Prepared | None, cap: int = BLOCK_CAP) -> list[pd.DataFrame]:
     """Per list: ``rid``, ``p`` (no father, grandfather or mother name) and one key ``k<i>``
     per rule (-1: the record is not in a block of that rule of at most ``cap`` records, or an
-    earlier rule finds every pair it has there: ``_uncovered``).
+    earlier rule finds every pair it has there: ``_uncovered``); a crosswise rule's ``k<i>`` is
+    its fields in order and ``x<i>`` crosswise (``_crossed_keys``).
 
     Blocks are counted over both lists when linking, as one list's block can be small and the
     other's large.  Two records share a rule's key exactly when they shared its attributes
@@ -148,6 +206,11 @@ def block_keys(left: Prepared, right: Prepared | None, cap: int = BLOCK_CAP) -> 
         if by_year:
             k = np.where((k >= 0) & has_year, k * width + year, -1)
         keys[f"k{i}"] = _capped(k, min(cap, RULE_CAPS.get(RULES[i][0], cap)))
+        if crossed(attrs):
+            keys[f"k{i}"], keys[f"x{i}"] = _crossed_keys(
+                attrs, keys[f"k{i}"], both, codes, year if by_year else None, width
+            )
+            continue  # no rule is covered by a crosswise one (``_uncovered``)
         if by_year:
             # Which blocks are over the cap, for the years either side (``_uncovered``).
             dropped = (k >= 0) & (keys[f"k{i}"] < 0)
@@ -169,10 +232,11 @@ def block_keys(left: Prepared, right: Prepared | None, cap: int = BLOCK_CAP) -> 
 def _found(i: int, attrs: tuple[str, ...]) -> str:
     """SQL: rule ``i`` pairs records a and b (keys are never NULL: -1 is no block)."""
     _, by_year, plain = rule_shape(attrs)
+    other = f"b.x{i}" if crossed(attrs) else f"b.k{i}"  # a.k = b.x exactly when b.k = a.x
     if by_year:
-        found = f"a.k{i} >= 0 AND b.k{i} >= 0 AND abs(a.k{i} - b.k{i}) <= 1"
+        found = f"a.k{i} >= 0 AND {other} >= 0 AND abs(a.k{i} - {other}) <= 1"
     else:
-        found = f"a.k{i} >= 0 AND a.k{i} = b.k{i}"
+        found = f"a.k{i} >= 0 AND a.k{i} = {other}"
     return f"({found} AND (a.p OR b.p))" if plain else f"({found})"
 
 
@@ -185,7 +249,8 @@ def candidate_pairs_sql(dedupe: bool, n_right: int) -> str:
     of year y with that of year y + 1 (birth years one apart: keys one apart); a rule ending
     in ``plain`` pairs only where one record at least has no lineage names (``rule_shape``).  Each pair comes
     once: a rule leaves out the pairs an earlier rule found (so no distinct over tens of
-    millions of pairs is needed), and in one list each pair is taken in one order only.
+    millions of pairs is needed), and in one list each pair is taken in one order only.  A
+    crosswise rule (``prepare.CROSSED``) joins a record's key in order to another's crosswise.
     """
     n = int(n_right)
     ctes, selects = [], []
@@ -202,6 +267,20 @@ def candidate_pairs_sql(dedupe: bool, n_right: int) -> str:
         earlier = " OR ".join(_found(j, a) for j, (_, a) in enumerate(RULES[:i]))
         new = f" AND NOT ({earlier})" if earlier else ""
         _, by_year, plain = rule_shape(attrs)
+        if crossed(attrs):
+            # One record's key in order against the other's crosswise (never plain).
+            if dedupe:
+                selects.append(f"SELECT {code} {join} ON a.k{i} = b.x{i} WHERE a.rid < b.rid{new}")
+                if by_year:
+                    selects.append(
+                        f"SELECT {ordered} {join} ON b.x{i} = a.k{i} + 1 WHERE TRUE{new}"
+                    )
+            else:
+                ons = [f"a.k{i} = b.x{i}"]
+                if by_year:
+                    ons += [f"b.x{i} = a.k{i} + 1", f"a.k{i} = b.x{i} + 1"]
+                selects += [f"SELECT {code} {join} ON {on} WHERE TRUE{new}" for on in ons]
+            continue
         if plain:
             # Driven from the plain side, so the cost follows the plain records.
             if dedupe:

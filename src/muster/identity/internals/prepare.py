@@ -104,11 +104,20 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
     # crosswise only where one of these three agrees too (comparisons.father_swapped), so a
     # rule on the two names and the year alone found little more, at a cost (skewed_names 1M:
     # 1.7M more candidate pairs, namesakes such as Ahmad son of Muhammad and Muhammad son of
-    # Ahmad born a year apart).  Their pairs in order are the rules' above.  Scored only.
+    # Ahmad born a year apart).  Joined crosswise only (``CROSSED``): the pairs in order are
+    # the rules' above.  Scored only.
     "b_given_father_set_grandfather_year": ("given_father_set_b", "grandfather_name_b", "yr"),
     "b_given_father_set_mother_year": ("given_father_set_b", "mother_name_b", "yr"),
     "b_given_father_set_dob": ("given_father_set_b", "dob"),
 }
+# Set attributes joined crosswise (``blocking.block_keys``): a block is the records sharing the
+# set (and the rule's other attributes; its cap counts them all), but a pair is found only where
+# one record's first field is the other's second and the other way round, and a record with no
+# such partner is left out of the join.  Joined as sets, the rules' joins read most records of
+# a registry, only for the SQL to leave out their pairs in order as an earlier rule's:
+# skewed_names 1M, the candidates' SQL 13 s without these rules, 21 s with them as sets, 14.5 s
+# crosswise (bench/RESULTS.md, "twenty-second session").
+CROSSED = {"given_father_set_b": ("given_name_b", "father_name_b")}
 BLOCK_CAP = 40
 # Rules whose blocks hold fewer records than BLOCK_CAP (per birth year; a year either side is
 # joined too).  Given name, sex and year are evidence only where few records share them: in a
