@@ -579,8 +579,9 @@ def record_conflicts(
     Different given names (level "disagree": not a spelling, script or typo variant) of two
     records that both carry lineage names (unless each record's given name is the other's
     family name, or the other's father's name: a register that wrote them the other way round),
-    birth years apart (two or more between full dates, more than ``comparisons.ESTIMATE_YEARS`` against a year only: the
-    date comparison's level 0), or different sex: brothers, and namesakes of another generation.
+    birth years apart (two or more between full dates, more than ``comparisons.ESTIMATE_YEARS``
+    against a year only: the date comparison's level 0), or different sex: brothers, and
+    namesakes of another generation.
     And, given the candidate pairs of a deduplication (rows and match weight), two records that
     were compared and whose match weight is below ``NON_MATCH_WEIGHT`` (``PLAIN_NON_MATCH_WEIGHT``
     where either has no lineage names); two records whose fathers' names differ (not crossed
