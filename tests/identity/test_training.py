@@ -243,6 +243,91 @@ def test_a_bad_sceptic_in_a_model_file_is_one_line(tmp_path, sceptic, expected: 
     assert expected in str(info.value) and "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("plain", "expected"),
+    [
+        ([], "plain_model must hold the keys m, u and prior"),
+        ({"m": {}, "u": {}, "prior": 0.1}, "plain_model's m['given_name'] must be a list of 5"),
+        ("prior 2", "plain_model's prior must be a probability between 0 and 1, not 2"),
+        ("sceptic []", "plain_model's sceptic must hold the keys m and u"),
+    ],
+)
+def test_a_bad_plain_model_in_a_model_file_is_one_line(tmp_path, plain, expected: str) -> None:
+    data = json.loads(Model.default().to_json())
+    shipped = {k: data[k] for k in ("m", "u", "prior")}
+    if plain == "prior 2":
+        plain = {**shipped, "prior": 2}
+    elif plain == "sceptic []":
+        plain = {**shipped, "sceptic": []}
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({**data, "plain_model": plain}), encoding="utf-8")
+    with pytest.raises(ModelFileError) as info:
+        Model.load(path)
+    assert expected in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_plain_list_the_pooled_model_underweighs_is_scored_by_a_model_of_its_own() -> None:
+    # drawn36 (presets.drawn_setting): a Latin list without lineage names beside two lists with
+    # them.  The pooled model, learnt mostly on pairs with lineage on both sides, weighs the
+    # plain list's pairs with the others as if a half of their matches were there, and their
+    # prior alone (plain_shift) learns nothing: F1 0.68.  A model trained on those pairs alone
+    # expects 1.6 times the matches there, and scoring them with it gives 0.83
+    # (bench/RESULTS.md, "twenty-third session").
+    from muster.identity.internals.training import PLAIN_MODEL_GATE
+    from muster.scenario.presets import labelled_records
+
+    records, keys = labelled_records("drawn36", 20000, 1)
+    result = dedupe(records)
+
+    report = result.report
+    assert report.plain_model == "used" and result.model.plain_model is not None
+    pooled, own = report.plain_model_expected
+    assert own >= PLAIN_MODEL_GATE * pooled
+    assert f"expects {own:,.0f} matches among them against the pooled model's" in str(report)
+    truth = {r["record_id"]: k for r, k in zip(records, keys, strict=True)}
+    precision, recall = pairwise(result.clusters, truth)
+    assert 2 * precision * recall / (precision + recall) > 0.80, (precision, recall)
+
+
+def test_a_saved_model_carries_the_plain_lists_own_model(tmp_path, monkeypatch) -> None:
+    from muster.identity.internals import pipeline
+    from muster.identity.internals.pipeline import dedupe_steps
+    from muster.identity.internals.training import PLAIN_MODEL_GATE
+    from muster.scenario.presets import labelled_records
+
+    records, _ = labelled_records("no_lineage", 3000, 3)
+    # Here a model of the plain lists' pairs with the registry's expects about as many
+    # matches as the pooled one: not used.
+    first = dedupe_steps(records)
+    pooled, own = first.report.plain_model_expected
+    assert first.report.plain_model == "not used" and first.model.plain_model is None
+    assert 0 < own < PLAIN_MODEL_GATE * pooled
+    assert "not used (below" in str(first.report)
+    # With the gate open it is used, and a model saved then scores those pairs with it again.
+    monkeypatch.setattr(pipeline, "PLAIN_MODEL_GATE", 0.0)
+    used = dedupe_steps(records)
+    assert used.report.plain_model == "used" and used.model.plain_model is not None
+    monkeypatch.undo()
+    path = tmp_path / "model.json"
+    used.model.save(path)
+    loaded = Model.load(path)
+    assert loaded.plain_model == used.model.plain_model
+
+    again = dedupe_steps(records, model=loaded)
+
+    assert again.report.status == "given" and again.report.plain_model == "given"
+    assert "scored by their own model, saved with the model given" in str(again.report)
+    assert np.array_equal(again.weight, used.weight)
+    assert np.array_equal(again.labels, used.labels)
+    # The same model without it weighs those pairs (and only those) otherwise.
+    loaded.plain_model = None
+    bare = dedupe_steps(records, model=loaded)
+    plain = bare.prepared.frame["plain"].notna().to_numpy()
+    stratum = plain[bare.arrays["rid_l"]] ^ plain[bare.arrays["rid_r"]]
+    assert not np.allclose(bare.weight[stratum], used.weight[stratum])
+    assert np.allclose(bare.weight[~stratum], used.weight[~stratum])
+
+
 def test_the_report_names_weights_prior_rounds_pairs_and_guard(namesakes) -> None:
     records, _ = namesakes
     report = dedupe(records[:4000]).report

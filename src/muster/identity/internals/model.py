@@ -320,6 +320,12 @@ class ModelFileError(ValueError):
     """A model file that cannot be used, in one line."""
 
 
+def _prior(value: object, label: str) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value < 1:
+        raise ModelFileError(f"{label} must be a probability between 0 and 1, not {value!r}")
+    return float(value)
+
+
 @dataclass
 class Model:
     """m and u per comparison level, and the prior probability that a candidate pair matches.
@@ -347,6 +353,11 @@ class Model:
     # (both under the constraints): training.TOWARD_SHIPPED, a trained model's weights taken
     # halfway toward the shipped ones wherever those are the more sceptical.
     sceptic: dict[str, dict[str, list[float]]] | None = None
+    # Deduplication: a model of their own (m, u, prior and sceptic) for the candidate pairs of
+    # a record without lineage names and one with them, where it was learnt on them and expects
+    # clearly more matches there than this model does (training.PLAIN_MODEL_GATE); those pairs
+    # are then scored by it, not by this model and ``plain_shift``.
+    plain_model: Model | None = None
     # Without the constraints (model.constrained_weights) only as the training guard's
     # diagnostic of what EM would learn left alone; never used to score.
     constrained: bool = field(default=True, repr=False, compare=False)
@@ -389,9 +400,7 @@ class Model:
             if not isinstance(sceptic, dict) or not {"m", "u"} <= set(sceptic):
                 raise ModelFileError("sceptic must hold the keys m and u")
             sceptic = _levels(sceptic, "sceptic ")
-        prior = data["prior"]
-        if not isinstance(prior, int | float) or not 0 < prior < 1:
-            raise ModelFileError(f"prior must be a probability between 0 and 1, not {prior!r}")
+        prior = _prior(data["prior"], "prior")
         # Absent from models saved before it was part of the model: no shift.
         shift = data.get("plain_shift", 0.0)
         if not isinstance(shift, int | float) or isinstance(shift, bool) or not 0 <= shift < 60:
@@ -418,15 +427,34 @@ class Model:
             raise ModelFileError(
                 f"same_source_shift must be a number of bits from -60 to 0, not {source_shift!r}"
             )
+        # Absent from models saved before it was part of the model, or learnt and not used.
+        plain = data.get("plain_model")
+        if plain is not None:
+            if not isinstance(plain, dict) or not {"m", "u", "prior"} <= set(plain):
+                raise ModelFileError("plain_model must hold the keys m, u and prior")
+            plain_sceptic = plain.get("sceptic")
+            if plain_sceptic is not None and (
+                not isinstance(plain_sceptic, dict) or not {"m", "u"} <= set(plain_sceptic)
+            ):
+                raise ModelFileError("plain_model's sceptic must hold the keys m and u")
+            levels_plain = _levels(plain, "plain_model's ")
+            plain = cls(
+                levels_plain["m"],
+                levels_plain["u"],
+                _prior(plain["prior"], "plain_model's prior"),
+                plain.get("trained_on", {}),
+                sceptic=_levels(plain_sceptic, "plain_model's sceptic ") if plain_sceptic else None,
+            )
         return cls(
             levels["m"],
             levels["u"],
-            float(prior),
+            prior,
             data.get("trained_on", {}),
             float(shift),
             float(pair_shift),
             float(source_shift),
             sceptic,
+            plain,
         )
 
     @classmethod
@@ -453,9 +481,21 @@ class Model:
                 "same_source_shift": self.same_source_shift,
                 "trained_on": self.trained_on,
                 **({"sceptic": self.sceptic} if self.sceptic else {}),
+                **({"plain_model": self.plain_model.stratum_json()} if self.plain_model else {}),
             },
             indent=1,
         )
+
+    def stratum_json(self) -> dict[str, object]:
+        """m, u, prior, sceptic and what it was trained on: what a stratum's own model
+        (``plain_model``) saves."""
+        return {
+            "m": self.m,
+            "u": self.u,
+            "prior": self.prior,
+            "trained_on": self.trained_on,
+            **({"sceptic": self.sceptic} if self.sceptic else {}),
+        }
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(self.to_json(), encoding="utf-8")

@@ -27,10 +27,13 @@ from .names import NameKey
 from .prepare import Prepared, prepare
 from .records import Record, check_records
 from .training import (
+    LEARNS_STRATA,
     MIN_PAIRS_FOR_TRAINING,
+    PLAIN_MODEL_GATE,
     RANDOM_PAIRS_FOR_U,
     ModelReport,
     density_weights,
+    expected_matches,
     guarded_training,
     plain_prior_shift,
     reach_shift,
@@ -222,6 +225,22 @@ class _Clock:
             self.progress(f"{stage}: {self.timings[stage]:.1f}s {note}".rstrip())
 
 
+class _RandomPairs:
+    """The comparison levels of random record pairs, u's sample: drawn once a run, when first
+    asked for, and shared by the models trained in it."""
+
+    def __init__(self, engine: Engine, left: Prepared, right: Prepared | None, seed: int) -> None:
+        self.engine, self.left, self.right, self.seed = engine, left, right, seed
+        self._gamma: np.ndarray | None = None
+
+    def gamma(self) -> np.ndarray:
+        if self._gamma is None:
+            n = min(RANDOM_PAIRS_FOR_U, max(len(self.left) * 20, 100_000))
+            drawn = self.engine.random_levels(self.left, self.right, n, self.seed)
+            self._gamma = comparison_levels(levels_dict(drawn))
+        return self._gamma
+
+
 def _train(
     engine: Engine,
     left: Prepared,
@@ -231,8 +250,10 @@ def _train(
     model: Model | None,
     train: bool,
     seed: int,
+    random: _RandomPairs | None = None,
 ) -> tuple[Model, ModelReport]:
-    """Guarded training (training.py); u from random record pairs as EM's starting point.
+    """Guarded training (training.py); u from random record pairs (``random``, drawn here when
+    not given) as EM's starting point.
 
     EM trains on the candidate pairs ``arrays["train"]`` marks (not those only a rule of
     ``prepare.SCORED_ONLY`` found), m with each weighed by ``density_weights``; the report
@@ -250,9 +271,7 @@ def _train(
             rids = [r[trained] for r in rids]
         weight = density_weights(*rids, one_list=right is None)
         del rids
-        n_random = min(RANDOM_PAIRS_FOR_U, max(len(left) * 20, 100_000))
-        random_arrays = engine.random_levels(left, right, n_random, seed)
-        random_gamma = comparison_levels(levels_dict(random_arrays))
+        random_gamma = (random or _RandomPairs(engine, left, right, seed)).gamma()
     fitted, report = guarded_training(random_gamma, gamma, records, model, train, weight)
     report.candidate_pairs = len(trained)
     return fitted, report
@@ -286,7 +305,8 @@ def _score(
     source's code), also the pairs of ``clear_best_pairs`` below the threshold."""
     weight = model.match_weight(gamma)
     for mask, bits in plain_shift or ():
-        if bits:
+        # A number of bits per stratum, or one per pair of it (plain_model_shift).
+        if isinstance(bits, np.ndarray) or bits:
             weight[mask] += bits
     # The probability only where it can reach the threshold (a margin below its weight), then
     # compared exactly: tens of millions of candidate pairs are far below it.
@@ -773,8 +793,10 @@ def _fit_dedupe(
     cluster."""
     model, training, seed = how
     on = arrays if train is None else {**arrays, "train": arrays["train"] & train}
-    fitted, report = _train(eng, prepared, None, gamma, on, model, training, seed)
+    random = _RandomPairs(eng, prepared, None, seed)
+    fitted, report = _train(eng, prepared, None, gamma, on, model, training, seed, random)
     shift = plain_prior_shift(prepared, arrays, gamma, fitted, report)
+    shift = plain_model_shift(eng, prepared, arrays, gamma, fitted, report, how, shift, random)
     by_source = source_prior_shift(sources, arrays, gamma, fitted, report, shift)
     shift = (shift or []) + reach_shift(prepared, arrays, report) + (by_source or [])
     clock.lap("training")
@@ -787,6 +809,54 @@ def _fit_dedupe(
     crowded_records(labels, sources, report)
     clock.lap("clustering", f"({len(set(labels.tolist())):,} persons)")
     return _Fit(fitted, report, shift, accepted, weight, labels)
+
+
+def plain_model_shift(eng, prepared, arrays, gamma, fitted, report, how, shift, random):
+    """``shift`` (``plain_prior_shift``'s strata) with the plain-and-lineage stratum's bits
+    those of a model of its own, where one is learnt here and passes the gate, or is saved with
+    the model given: per pair, that model's weight less ``fitted``'s.
+
+    Learnt (on a run whose strata are learnt, ``training.LEARNS_STRATA``) by the guarded
+    training on the stratum's trained pairs (``how``: the model given, whether to train, the
+    seed; the run's random pairs for u), and used where it expects at least
+    ``training.PLAIN_MODEL_GATE`` times the matches among the stratum's pairs that ``fitted``
+    and ``plain_shift`` expect; kept in ``fitted.plain_model`` so that ``save`` carries it, and
+    said in the report.  Not tried when the stratum holds fewer than ``MIN_PAIRS_FOR_TRAINING``
+    trained pairs whose given names do not disagree, or every trained pair (a plain list beside
+    a registry and nothing else: the pooled model is its model).
+    """
+    if not shift:
+        return shift
+    across, plain_bits = shift[0]
+    if report.status in LEARNS_STRATA:
+        fitted.plain_model = None
+        usable = across & arrays["train"] & (gamma[:, 0] != 0)
+        pairs = int(usable.sum())
+        if pairs < MIN_PAIRS_FOR_TRAINING or pairs == int(arrays["train"].sum()):
+            return shift
+        model, _, seed = how
+        on = {**arrays, "train": arrays["train"] & across}
+        own, own_report = _train(eng, prepared, None, gamma, on, model, True, seed, random)
+        report.plain_model_pairs = int(on["train"].sum())
+        if own_report.status != "trained":
+            report.plain_model = "not trained"
+            return shift
+        stratum = gamma[across]
+        pooled = expected_matches(fitted.match_weight(stratum) + plain_bits)
+        expected = expected_matches(own.match_weight(stratum))
+        report.plain_model_expected = (pooled, expected)
+        if expected < PLAIN_MODEL_GATE * max(pooled, 1.0):
+            report.plain_model = "not used"
+            return shift
+        report.plain_model = "used"
+        fitted.plain_model = own
+    elif fitted.plain_model is not None:
+        report.plain_model = "given"
+    if fitted.plain_model is None:
+        return shift
+    stratum = gamma[across]
+    bits = fitted.plain_model.match_weight(stratum) - fitted.match_weight(stratum)
+    return [(across, bits), *shift[1:]]
 
 
 def _crowded(fit: _Fit) -> bool:
