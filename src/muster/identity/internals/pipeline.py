@@ -295,7 +295,7 @@ def _score(
     right: pd.DataFrame,
     left_prepared: Prepared,
     right_prepared: Prepared,
-    plain_shift: list[tuple[np.ndarray, float]] | None = None,
+    plain_shift: list[tuple[np.ndarray, float | np.ndarray]] | None = None,
     thin: np.ndarray | None = None,
     source: np.ndarray | None = None,
 ) -> tuple[ScoredPairs, np.ndarray]:
@@ -343,7 +343,7 @@ def score_dedupe(
     threshold: float,
     frame: pd.DataFrame,
     prepared: Prepared,
-    shift: list[tuple[np.ndarray, float]] | None = None,
+    shift: list[tuple[np.ndarray, float | np.ndarray]] | None = None,
     sources: np.ndarray | None = None,
 ) -> tuple[ScoredPairs, np.ndarray]:
     """Deduplication's scoring of one list (``_score``), with the clear best pairs of its thin
@@ -967,7 +967,7 @@ class DedupeSteps:
     gamma: np.ndarray
     model: Model
     report: ModelReport
-    shift: list[tuple[np.ndarray, float]]  # the bits added to the candidate pairs' weights
+    shift: list[tuple[np.ndarray, float | np.ndarray]]  # bits added to the pairs' weights
     sources: np.ndarray
     accepted: ScoredPairs
     weight: np.ndarray  # every candidate pair's match weight
