@@ -317,6 +317,9 @@ def test_a_saved_model_carries_the_plain_lists_own_model(tmp_path, monkeypatch) 
 
     assert again.report.status == "given" and again.report.plain_model == "given"
     assert "scored by their own model, saved with the model given" in str(again.report)
+    # Nor is the stratum's prior shift said to weigh them, as it does not.
+    assert "beside one with them" not in str(again.report)
+    assert "beside one with them" in str(first.report)
     assert np.array_equal(again.weight, used.weight)
     assert np.array_equal(again.labels, used.labels)
     # The same model without it weighs those pairs (and only those) otherwise.

@@ -198,7 +198,14 @@ class ModelReport:
             f"records {self.records:,}, candidate pairs {self.candidate_pairs:,} "
             f"({self.pairs_per_record:.1f} per record), prior {self.model.prior:.4g}",
         ]
-        if self.plain_shift or self.plain_pair_shift:
+        own_model = self.plain_model in ("used", "given")
+        if own_model and self.plain_pair_shift:
+            # The first stratum is scored by its own model (the line below), not by a shift.
+            out.append(
+                f"pairs of two records without lineage names: {self.plain_pair_shift:+.2f} bits "
+                "(their own prior)"
+            )
+        elif not own_model and (self.plain_shift or self.plain_pair_shift):
             out.append(
                 "pairs with a record without lineage names: beside one with them "
                 f"{self.plain_shift:+.2f} bits, of two without {self.plain_pair_shift:+.2f} bits "
