@@ -784,16 +784,16 @@ class _Fit(NamedTuple):
 
 
 def _fit_dedupe(
-    eng, frame, prepared, arrays, gamma, how, threshold, sources, clock, train=None
+    eng, frame, prepared, arrays, gamma, how, threshold, sources, clock, train=None, random=None
 ) -> _Fit:
     """Train (``how``: the model given, whether to train, the seed; EM on ``train``, a mask of
     the candidate pairs, when given, else on those ``arrays["train"]`` marks), learn the
     strata priors on every trained pair, score and cluster: the model, its report, the bits
     added per stratum, the accepted pairs, every candidate pair's weight and each record's
-    cluster."""
+    cluster (``random``: the run's random pairs, drawn here when not given)."""
     model, training, seed = how
     on = arrays if train is None else {**arrays, "train": arrays["train"] & train}
-    random = _RandomPairs(eng, prepared, None, seed)
+    random = random or _RandomPairs(eng, prepared, None, seed)
     fitted, report = _train(eng, prepared, None, gamma, on, model, training, seed, random)
     shift = plain_prior_shift(prepared, arrays, gamma, fitted, report)
     shift = plain_model_shift(eng, prepared, arrays, gamma, fitted, report, how, shift, random)
@@ -997,9 +997,11 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
     gamma = comparison_levels(levels_dict(arrays))
     sources = source_codes(frame)
     training = _training(model, train)
+    random = _RandomPairs(eng, prepared, None, seed)  # drawn once, if a model is trained
     fit = _fit_dedupe(
-        eng, frame, prepared, arrays, gamma, (model, training, seed), threshold, sources, clock
-    )
+        eng, frame, prepared, arrays, gamma, (model, training, seed), threshold, sources, clock,
+        random=random,
+    )  # fmt: skip
     # Clusters that chain one list's namesakes (pipeline.crowded_records) mark a model that
     # learnt them as the match class: trained again where they cannot be its matches.
     crowded = _crowded(fit)
@@ -1011,7 +1013,7 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
             )
         retry = _fit_dedupe(
             eng, frame, prepared, arrays, gamma, (model, training, seed), threshold, sources,
-            clock, across,
+            clock, across, random,
         )  # fmt: skip
         fit = _retried(fit, retry, len(prepared))
     if crowded:
