@@ -293,6 +293,9 @@ def test_a_saved_model_carries_the_plain_lists_own_model(tmp_path, monkeypatch) 
     from muster.identity.internals import pipeline
     from muster.identity.internals.pipeline import dedupe_steps
     from muster.identity.internals.training import PLAIN_MODEL_GATE
+    from muster.identity.internals.training import (
+        PLAIN_MODEL_MATCHES_PER_RECORD as MATCHES_PER_RECORD,
+    )
     from muster.scenario.presets import labelled_records
 
     records, _ = labelled_records("no_lineage", 3000, 3)
@@ -303,8 +306,17 @@ def test_a_saved_model_carries_the_plain_lists_own_model(tmp_path, monkeypatch) 
     assert first.report.plain_model == "not used" and first.model.plain_model is None
     assert 0 < own < PLAIN_MODEL_GATE * pooled
     assert "not used (below" in str(first.report)
-    # With the gate open it is used, and a model saved then scores those pairs with it again.
+    # With the gate open it is used, unless it expects more than a match for each of the
+    # stratum's plain records (namesakes learnt as matches).
     monkeypatch.setattr(pipeline, "PLAIN_MODEL_GATE", 0.0)
+    monkeypatch.setattr(pipeline, "PLAIN_MODEL_MATCHES_PER_RECORD", own / 2 / 3000)
+    refused = dedupe_steps(records)
+    assert refused.report.plain_model == "implausible" and refused.model.plain_model is None
+    assert 0 < refused.report.plain_model_records <= 3000
+    assert "it has learnt namesakes as matches, not used" in str(refused.report)
+    assert np.array_equal(refused.weight, first.weight)
+    monkeypatch.setattr(pipeline, "PLAIN_MODEL_MATCHES_PER_RECORD", MATCHES_PER_RECORD)
+    # Used, a model saved then scores those pairs with it again.
     used = dedupe_steps(records)
     assert used.report.plain_model == "used" and used.model.plain_model is not None
     monkeypatch.undo()

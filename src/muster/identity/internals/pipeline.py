@@ -30,6 +30,7 @@ from .training import (
     LEARNS_STRATA,
     MIN_PAIRS_FOR_TRAINING,
     PLAIN_MODEL_GATE,
+    PLAIN_MODEL_MATCHES_PER_RECORD,
     RANDOM_PAIRS_FOR_U,
     ModelReport,
     density_weights,
@@ -820,7 +821,8 @@ def plain_model_shift(eng, prepared, arrays, gamma, fitted, report, how, shift, 
     training on the stratum's trained pairs (``how``: the model given, whether to train, the
     seed; the run's random pairs for u), and used where it expects at least
     ``training.PLAIN_MODEL_GATE`` times the matches among the stratum's pairs that ``fitted``
-    and ``plain_shift`` expect; kept in ``fitted.plain_model`` so that ``save`` carries it, and
+    and ``plain_shift`` expect, and no more than ``training.PLAIN_MODEL_MATCHES_PER_RECORD``
+    for each of the stratum's records without lineage names; kept in ``fitted.plain_model`` so that ``save`` carries it, and
     said in the report.  Not tried when the stratum holds fewer than ``MIN_PAIRS_FOR_TRAINING``
     trained pairs whose given names do not disagree, or every trained pair (a plain list beside
     a registry and nothing else: the pooled model is its model).
@@ -845,6 +847,14 @@ def plain_model_shift(eng, prepared, arrays, gamma, fitted, report, how, shift, 
         pooled = expected_matches(fitted.match_weight(stratum) + plain_bits)
         expected = expected_matches(own.match_weight(stratum))
         report.plain_model_expected = (pooled, expected)
+        plain = prepared.frame["plain"].notna().to_numpy()
+        left, right = arrays["rid_l"][across], arrays["rid_r"][across]
+        ends = np.where(plain[left], left, right)
+        del left, right
+        report.plain_model_records = int(np.count_nonzero(np.bincount(ends, minlength=len(plain))))
+        if expected > PLAIN_MODEL_MATCHES_PER_RECORD * report.plain_model_records:
+            report.plain_model = "implausible"
+            return shift
         if expected < PLAIN_MODEL_GATE * max(pooled, 1.0):
             report.plain_model = "not used"
             return shift

@@ -152,11 +152,14 @@ class ModelReport:
     # crowded run (pipeline._capped).
     source_cap_persons: int = 0
     # The plain-and-lineage stratum's own model (deduplication: pipeline.plain_model_shift):
-    # "used", "not used" (its expected matches not clearly above the pooled model's), "not
-    # trained" (too few pairs, or its training fell back), "given" (saved with a model given),
-    # or "" (not tried); the stratum's pairs, and the matches each model expects among them.
+    # "used", "not used" (its expected matches not clearly above the pooled model's),
+    # "implausible" (more than PLAIN_MODEL_MATCHES_PER_RECORD for each of the stratum's plain
+    # records), "not trained" (too few pairs, or its training fell back), "given" (saved with
+    # a model given), or "" (not tried); the stratum's pairs and plain records, and the matches
+    # each model expects among them.
     plain_model: str = ""
     plain_model_pairs: int = 0
+    plain_model_records: int = 0
     plain_model_expected: tuple[float, float] = (0.0, 0.0)  # (pooled, own)
 
     @property
@@ -185,6 +188,7 @@ class ModelReport:
             "source_cap_persons": self.source_cap_persons,
             "plain_model": self.plain_model,
             "plain_model_pairs": self.plain_model_pairs,
+            "plain_model_records": self.plain_model_records,
             "plain_model_expected": [round(x, 1) for x in self.plain_model_expected],
             "starts": self.starts,
             "warnings": self.warnings,
@@ -282,6 +286,12 @@ class ModelReport:
         )
         if self.plain_model == "used":
             return f"{head}: {said}, and scores them (at least {PLAIN_MODEL_GATE}x)"
+        if self.plain_model == "implausible":
+            return (
+                f"{head}: {said}, more than {PLAIN_MODEL_MATCHES_PER_RECORD:g} for each of their "
+                f"{self.plain_model_records:,} records without lineage names: it has learnt "
+                "namesakes as matches, not used; the pooled model scores them"
+            )
         return f"{head}: {said}; not used (below {PLAIN_MODEL_GATE}x), the pooled model scores them"
 
 
@@ -561,6 +571,16 @@ def plain_prior_shift(
 # sets of 80 populations never seen before (drawn81-320, seed 1): 5 up / 1 down, 6 / 0 and 7 / 3
 # (drawn98 0.67 -> 0.84, drawn293 0.70 -> 0.81).  1.25 was tried and not taken (a run lost 0.011).
 PLAIN_MODEL_GATE = 1.6
+# ... and never where it expects more matches among them than this many for each of their records
+# without lineage names.  A plain list's record is one person, who has a record or two in the
+# registry beside it: the true matches per such record were 0.17 to 1.56 on the 33 populations
+# measured (20k and 200k).  A model of the stratum expecting more has learnt namesakes as
+# matches, as EM on names, date, sex and town alone does once a registry holds many of them:
+# drawn98 expected 0.79 a record at 20k (true 0.92; F1 +0.16), 2.6 at 200k (true 0.83; +0.07,
+# given up here) and 3.9 at 1M (true 0.80; F1 0.640 -> 0.615: 720,000 false pairs accepted, not
+# 170,000); it lowered russian_by_ear and skewed_names at 200k at 3.9 and 6.3 a record
+# (bench/RESULTS.md, "twenty-third session").
+PLAIN_MODEL_MATCHES_PER_RECORD = 2.0
 
 
 def expected_matches(weight: np.ndarray) -> float:
