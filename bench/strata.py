@@ -5,9 +5,11 @@ a model trained on those pairs alone, where that model expects at least
 ``training.PLAIN_MODEL_GATE`` times the matches among them that the pooled model does
 (bench/RESULTS.md, "twenty-second session" and "twenty-third session").  This runs
 ``pipeline.dedupe_steps`` on each population with the gate closed (never used, as main was
-before), as shipped, and open (always used), and prints each one's pairwise F1 (clustered), the
-matches each model expects in the stratum, their ratio and, with ``--truth``, the true matches
-there.
+before), as shipped, and open (used wherever the per-record bound allows), and prints each
+one's pairwise F1 (clustered), the matches each model expects in the stratum, their ratio, the
+model's own expected matches for each of the stratum's records without lineage names
+(``training.PLAIN_MODEL_MATCHES_PER_RECORD``) and, with ``--truth``, the true matches there
+(also per such record).
 
     PYTHONPATH=src /work/benchvenv/bin/python bench/strata.py --runs drawn36:20000:1 --truth
     PYTHONPATH=src /work/benchvenv/bin/python bench/strata.py --drawn 81-160 --seed 1
@@ -49,6 +51,7 @@ def replay(setting: str, size: int, seed: int, show_truth: bool) -> dict:
             if name == "shipped":
                 row["status"] = steps.report.plain_model
                 row["pooled"], row["own"] = steps.report.plain_model_expected
+                row["records"] = max(steps.report.plain_model_records, 1)
                 if show_truth:
                     plain = steps.prepared.frame["plain"].notna().to_numpy()
                     left, right = steps.arrays["rid_l"], steps.arrays["rid_r"]
@@ -83,7 +86,12 @@ def main() -> int:
             f"{row['run']:<22} closed {row['closed']:.4f}  shipped {row['shipped']:.4f}  open "
             f"{row['open']:.4f}  stratum model {row['status'] or 'not tried'}: expected matches "
             f"pooled {row['pooled']:,.0f} own {row['own']:,.0f} (ratio {row['ratio']:.2f})"
-            + (f" true {row['true']:,}" if "true" in row else ""),
+            + f", a record without lineage {row['own'] / row['records']:.2f}"
+            + (
+                f"; true {row['true']:,}, a record {row['true'] / row['records']:.2f}"
+                if "true" in row
+                else ""
+            ),
             flush=True,
         )
     for key in ("shipped", "open"):
