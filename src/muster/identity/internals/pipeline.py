@@ -822,10 +822,11 @@ def plain_model_shift(eng, prepared, arrays, gamma, fitted, report, how, shift, 
     seed; the run's random pairs for u), and used where it expects at least
     ``training.PLAIN_MODEL_GATE`` times the matches among the stratum's pairs that ``fitted``
     and ``plain_shift`` expect, and no more than ``training.PLAIN_MODEL_MATCHES_PER_RECORD``
-    for each of the stratum's records without lineage names; kept in ``fitted.plain_model`` so that ``save`` carries it, and
-    said in the report.  Not tried when the stratum holds fewer than ``MIN_PAIRS_FOR_TRAINING``
-    trained pairs whose given names do not disagree, or every trained pair (a plain list beside
-    a registry and nothing else: the pooled model is its model).
+    for each of the stratum's records without lineage names; kept in ``fitted.plain_model``
+    so that ``save`` carries it, and said in the report.  Not tried when the stratum holds
+    fewer than ``MIN_PAIRS_FOR_TRAINING`` trained pairs whose given names do not disagree, or
+    every trained pair (a plain list beside a registry and nothing else: the pooled model is
+    its model).
     """
     if not shift:
         return shift
