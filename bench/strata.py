@@ -1,15 +1,16 @@
 """The plain-and-lineage stratum's own model (``pipeline.plain_model_shift``): what it moves.
 
-Deduplication scores the candidate pairs of a record without lineage names and one with them by
-a model trained on those pairs alone, where that model expects at least
+Deduplication can score the candidate pairs of a record without lineage names and one with
+them by a model trained on those pairs alone, where that model expects at least
 ``training.PLAIN_MODEL_GATE`` times the matches among them that the pooled model does
-(bench/RESULTS.md, "twenty-second session" and "twenty-third session").  This runs
-``pipeline.dedupe_steps`` on each population with the gate closed (never used, as main was
-before), as shipped, and open (used wherever the per-record bound allows), and prints each
-one's pairwise F1 (clustered), the matches each model expects in the stratum, their ratio, the
-model's own expected matches for each of the stratum's records without lineage names
-(``training.PLAIN_MODEL_MATCHES_PER_RECORD``) and, with ``--truth``, the true matches there
-(also per such record).
+(bench/RESULTS.md, "twenty-second session" and "twenty-third session"); it is off as shipped
+(``training.PLAIN_MODEL_LEARNT``).  This runs ``pipeline.dedupe_steps`` on each population with
+the stratum's model not learnt ("closed": as shipped), learnt and gated ("gated": the gate and
+bound in the code), and learnt with the gate open (used wherever the per-record bound allows),
+and prints each one's pairwise F1 (clustered), the matches each model expects in the stratum,
+their ratio, the model's own expected matches for each of the stratum's records without lineage
+names (``training.PLAIN_MODEL_MATCHES_PER_RECORD``) and, with ``--truth``, the true matches
+there (also per such record).
 
     PYTHONPATH=src /work/benchvenv/bin/python bench/strata.py --runs drawn36:20000:1 --truth
     PYTHONPATH=src /work/benchvenv/bin/python bench/strata.py --drawn 81-160 --seed 1
@@ -30,25 +31,28 @@ sys.path.insert(0, str(Path(__file__).parent))
 import sweep  # noqa: E402
 from identity_metrics import cluster_scores  # noqa: E402
 
-GATES = {"closed": float("inf"), "shipped": None, "open": 0.0}
+# Each row: the stratum's model learnt or not (training.PLAIN_MODEL_LEARNT, off as shipped),
+# and the gate (None: as shipped).
+GATES = {"closed": (False, None), "gated": (True, None), "open": (True, 0.0)}
 
 
 def replay(setting: str, size: int, seed: int, show_truth: bool) -> dict:
-    """One run's F1 with the gate closed, as shipped and open, and the stratum's figures."""
+    """One run's F1 closed, gated and open, and the stratum's figures."""
     from muster.identity.internals import pipeline
     from muster.identity.internals.records import read_person_csv
 
     csv, truth_path, _ = sweep.data_for(setting, size, seed, 3600)
     truth = np.load(truth_path)
     records = read_person_csv(csv)
-    shipped = pipeline.PLAIN_MODEL_GATE
+    shipped, learnt = pipeline.PLAIN_MODEL_GATE, pipeline.PLAIN_MODEL_LEARNT
     row: dict = {"run": f"{setting}:{size}:{seed}"}
     try:
-        for name, gate in GATES.items():
+        for name, (learn, gate) in GATES.items():
+            pipeline.PLAIN_MODEL_LEARNT = learn
             pipeline.PLAIN_MODEL_GATE = shipped if gate is None else gate
             steps = pipeline.dedupe_steps(records)
             row[name] = cluster_scores(steps.labels, truth)["f1"]
-            if name == "shipped":
+            if name == "gated":
                 row["status"] = steps.report.plain_model
                 row["pooled"], row["own"] = steps.report.plain_model_expected
                 row["records"] = max(steps.report.plain_model_records, 1)
@@ -58,7 +62,7 @@ def replay(setting: str, size: int, seed: int, show_truth: bool) -> dict:
                     stratum = plain[left] ^ plain[right]
                     row["true"] = int((truth[left[stratum]] == truth[right[stratum]]).sum())
     finally:
-        pipeline.PLAIN_MODEL_GATE = shipped
+        pipeline.PLAIN_MODEL_GATE, pipeline.PLAIN_MODEL_LEARNT = shipped, learnt
     row["ratio"] = row["own"] / max(row["pooled"], 1.0)
     return row
 
@@ -83,7 +87,7 @@ def main() -> int:
         row = replay(setting, int(size), int(seed), args.truth)
         rows.append(row)
         print(
-            f"{row['run']:<22} closed {row['closed']:.4f}  shipped {row['shipped']:.4f}  open "
+            f"{row['run']:<22} closed {row['closed']:.4f}  gated {row['gated']:.4f}  open "
             f"{row['open']:.4f}  stratum model {row['status'] or 'not tried'}: expected matches "
             f"pooled {row['pooled']:,.0f} own {row['own']:,.0f} (ratio {row['ratio']:.2f})"
             + f", a record without lineage {row['own'] / row['records']:.2f}"
@@ -94,7 +98,7 @@ def main() -> int:
             ),
             flush=True,
         )
-    for key in ("shipped", "open"):
+    for key in ("gated", "open"):
         moves = [r[key] - r["closed"] for r in rows]
         print(
             f"{key} against closed: up {sum(d > 0.0005 for d in moves)} / down "

@@ -30,6 +30,7 @@ from .training import (
     LEARNS_STRATA,
     MIN_PAIRS_FOR_TRAINING,
     PLAIN_MODEL_GATE,
+    PLAIN_MODEL_LEARNT,
     PLAIN_MODEL_MATCHES_PER_RECORD,
     RANDOM_PAIRS_FOR_U,
     ModelReport,
@@ -817,7 +818,8 @@ def plain_model_shift(eng, prepared, arrays, gamma, fitted, report, how, shift, 
     those of a model of its own, where one is learnt here and passes the gate, or is saved with
     the model given: per pair, that model's weight less ``fitted``'s.
 
-    Learnt (on a run whose strata are learnt, ``training.LEARNS_STRATA``) by the guarded
+    Learnt only where ``training.PLAIN_MODEL_LEARNT`` (off: measured to lower populations at
+    200k), on a run whose strata are learnt (``training.LEARNS_STRATA``), by the guarded
     training on the stratum's trained pairs (``how``: the model given, whether to train, the
     seed; the run's random pairs for u), and used where it expects at least
     ``training.PLAIN_MODEL_GATE`` times the matches among the stratum's pairs that ``fitted``
@@ -833,6 +835,8 @@ def plain_model_shift(eng, prepared, arrays, gamma, fitted, report, how, shift, 
     across, plain_bits = shift[0]
     if report.status in LEARNS_STRATA:
         fitted.plain_model = None
+        if not PLAIN_MODEL_LEARNT:
+            return shift
         usable = across & arrays["train"] & (gamma[:, 0] != 0)
         pairs = int(usable.sum())
         if pairs < MIN_PAIRS_FOR_TRAINING or pairs == int(arrays["train"].sum()):
