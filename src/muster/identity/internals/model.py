@@ -320,6 +320,15 @@ class ModelFileError(ValueError):
     """A model file that cannot be used, in one line."""
 
 
+def _sceptic(data: object, label: str) -> dict[str, dict[str, list[float]]] | None:
+    """A model file's sceptic (``label``: whose, for the error), or None where it has none."""
+    if data is None:
+        return None
+    if not isinstance(data, dict) or not {"m", "u"} <= set(data):
+        raise ModelFileError(f"{label}sceptic must hold the keys m and u")
+    return _levels(data, f"{label}sceptic ")
+
+
 def _prior(value: object, label: str) -> float:
     if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value < 1:
         raise ModelFileError(f"{label} must be a probability between 0 and 1, not {value!r}")
@@ -395,11 +404,7 @@ class Model:
             raise ModelFileError("not a muster model: expected the keys m, u and prior")
         levels = _levels(data, "")
         # Absent from models saved before it was part of the model: none.
-        sceptic = data.get("sceptic")
-        if sceptic is not None:
-            if not isinstance(sceptic, dict) or not {"m", "u"} <= set(sceptic):
-                raise ModelFileError("sceptic must hold the keys m and u")
-            sceptic = _levels(sceptic, "sceptic ")
+        sceptic = _sceptic(data.get("sceptic"), "")
         prior = _prior(data["prior"], "prior")
         # Absent from models saved before it was part of the model: no shift.
         shift = data.get("plain_shift", 0.0)
@@ -432,18 +437,13 @@ class Model:
         if plain is not None:
             if not isinstance(plain, dict) or not {"m", "u", "prior"} <= set(plain):
                 raise ModelFileError("plain_model must hold the keys m, u and prior")
-            plain_sceptic = plain.get("sceptic")
-            if plain_sceptic is not None and (
-                not isinstance(plain_sceptic, dict) or not {"m", "u"} <= set(plain_sceptic)
-            ):
-                raise ModelFileError("plain_model's sceptic must hold the keys m and u")
             levels_plain = _levels(plain, "plain_model's ")
             plain = cls(
                 levels_plain["m"],
                 levels_plain["u"],
                 _prior(plain["prior"], "plain_model's prior"),
                 plain.get("trained_on", {}),
-                sceptic=_levels(plain_sceptic, "plain_model's sceptic ") if plain_sceptic else None,
+                sceptic=_sceptic(plain.get("sceptic"), "plain_model's "),
             )
         return cls(
             levels["m"],
@@ -473,14 +473,10 @@ class Model:
     def to_json(self) -> str:
         return json.dumps(
             {
-                "m": self.m,
-                "u": self.u,
-                "prior": self.prior,
+                **self.stratum_json(),
                 "plain_shift": self.plain_shift,
                 "plain_pair_shift": self.plain_pair_shift,
                 "same_source_shift": self.same_source_shift,
-                "trained_on": self.trained_on,
-                **({"sceptic": self.sceptic} if self.sceptic else {}),
                 **({"plain_model": self.plain_model.stratum_json()} if self.plain_model else {}),
             },
             indent=1,
@@ -488,7 +484,7 @@ class Model:
 
     def stratum_json(self) -> dict[str, object]:
         """m, u, prior, sceptic and what it was trained on: what a stratum's own model
-        (``plain_model``) saves."""
+        (``plain_model``) saves, and the rest of the model's file around them."""
         return {
             "m": self.m,
             "u": self.u,

@@ -832,46 +832,59 @@ def plain_model_shift(eng, prepared, arrays, gamma, fitted, report, how, shift, 
     """
     if not shift:
         return shift
-    across, plain_bits = shift[0]
+    across = shift[0][0]
     if report.status in LEARNS_STRATA:
         fitted.plain_model = None
-        if not PLAIN_MODEL_LEARNT:
+        learnt = _learnt_plain_model(
+            eng, prepared, arrays, gamma, fitted, report, how, shift, random
+        )
+        if learnt is None:
             return shift
-        usable = across & arrays["train"] & (gamma[:, 0] != 0)
-        pairs = int(usable.sum())
-        if pairs < MIN_PAIRS_FOR_TRAINING or pairs == int(arrays["train"].sum()):
-            return shift
-        model, _, seed = how
-        on = {**arrays, "train": arrays["train"] & across}
-        own, own_report = _train(eng, prepared, None, gamma, on, model, True, seed, random)
-        report.plain_model_pairs = int(on["train"].sum())
-        if own_report.status != "trained":
-            report.plain_model = "not trained"
-            return shift
-        stratum = gamma[across]
-        pooled = expected_matches(fitted.match_weight(stratum) + plain_bits)
-        expected = expected_matches(own.match_weight(stratum))
-        report.plain_model_expected = (pooled, expected)
-        plain = prepared.frame["plain"].notna().to_numpy()
-        left, right = arrays["rid_l"][across], arrays["rid_r"][across]
-        ends = np.where(plain[left], left, right)
-        del left, right
-        report.plain_model_records = int(np.count_nonzero(np.bincount(ends, minlength=len(plain))))
-        if expected > PLAIN_MODEL_MATCHES_PER_RECORD * report.plain_model_records:
-            report.plain_model = "implausible"
-            return shift
-        if expected < PLAIN_MODEL_GATE * max(pooled, 1.0):
-            report.plain_model = "not used"
-            return shift
-        report.plain_model = "used"
-        fitted.plain_model = own
+        fitted.plain_model, bits = learnt
     elif fitted.plain_model is not None:
         report.plain_model = "given"
-    if fitted.plain_model is None:
+        stratum = gamma[across]
+        bits = fitted.plain_model.match_weight(stratum) - fitted.match_weight(stratum)
+    else:
         return shift
-    stratum = gamma[across]
-    bits = fitted.plain_model.match_weight(stratum) - fitted.match_weight(stratum)
     return [(across, bits), *shift[1:]]
+
+
+def _learnt_plain_model(eng, prepared, arrays, gamma, fitted, report, how, shift, random):
+    """``plain_model_shift``'s learning: the stratum's own model and its bits per pair (its
+    weight less ``fitted``'s), or None where it is off, not tried, or fails the gate or the
+    bound; what happened goes into ``report``."""
+    across, plain_bits = shift[0]
+    if not PLAIN_MODEL_LEARNT:
+        return None
+    usable = across & arrays["train"] & (gamma[:, 0] != 0)
+    pairs = int(usable.sum())
+    if pairs < MIN_PAIRS_FOR_TRAINING or pairs == int(arrays["train"].sum()):
+        return None
+    model, _, seed = how
+    on = {**arrays, "train": arrays["train"] & across}
+    own, own_report = _train(eng, prepared, None, gamma, on, model, True, seed, random)
+    report.plain_model_pairs = int(on["train"].sum())
+    if own_report.status != "trained":
+        report.plain_model = "not trained"
+        return None
+    stratum = gamma[across]
+    pooled_weight, own_weight = fitted.match_weight(stratum), own.match_weight(stratum)
+    pooled = expected_matches(pooled_weight + plain_bits)
+    expected = expected_matches(own_weight)
+    report.plain_model_expected = (pooled, expected)
+    plain = prepared.frame["plain"].notna().to_numpy()
+    left, right = arrays["rid_l"][across], arrays["rid_r"][across]
+    ends = np.where(plain[left], left, right)
+    report.plain_model_records = int(np.count_nonzero(np.bincount(ends, minlength=len(plain))))
+    if expected > PLAIN_MODEL_MATCHES_PER_RECORD * report.plain_model_records:
+        report.plain_model = "implausible"
+        return None
+    if expected < PLAIN_MODEL_GATE * max(pooled, 1.0):
+        report.plain_model = "not used"
+        return None
+    report.plain_model = "used"
+    return own, own_weight - pooled_weight
 
 
 def _crowded(fit: _Fit) -> bool:

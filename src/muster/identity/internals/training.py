@@ -574,8 +574,9 @@ PLAIN_MODEL_GATE = 1.6
 # ... and never where it expects more matches among them than this many for each of their records
 # without lineage names.  A plain list's record is one person, who has a record or two in the
 # registry beside it: the true matches per such record were 0.17 to 1.56 on the 33 populations
-# measured when it was set (20k and 200k), and up to 1.73 on 40 more at 200k (drawn108).  A model of the stratum expecting more has learnt namesakes as
-# matches, as EM on names, date, sex and town alone does once a registry holds many of them:
+# measured when it was set (20k and 200k), and up to 1.73 on 40 more at 200k (drawn108).  A
+# model of the stratum expecting more has learnt namesakes as matches, as EM on names, date,
+# sex and town alone does once a registry holds many of them:
 # drawn98 expected 0.79 a record at 20k (true 0.92; F1 +0.16), 2.6 at 200k (true 0.83; +0.07,
 # given up here) and 3.9 at 1M (true 0.80; F1 0.640 -> 0.615: 720,000 false pairs accepted, not
 # 170,000); it lowered russian_by_ear and skewed_names at 200k at 3.9 and 6.3 a record
