@@ -8,6 +8,7 @@ them (inside a caller's transaction the import screens as before)."""
 
 import os
 import signal
+import time
 
 import pytest
 
@@ -140,3 +141,34 @@ def test_a_lost_scoring_process_fails_its_chunks_and_the_rest_are_screened_here(
     assert failed in ([], [("failed", "WorkerLost")])
     assert unscreened_since_failure() == 2 * len(failed)
     assert _pairs() == EXPECTED_PAIRS  # the look-alikes' second records came after the kill
+
+
+def _hang(requests, results, index, lists_index) -> None:
+    """A scoring process that takes the chunks and never answers (alive, stuck)."""
+    requests.get()
+    time.sleep(3600)
+
+
+def test_a_hung_scoring_process_is_stopped_and_its_chunks_fail_the_import_ends(
+    beside_on, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(beside, "_score_chunks", _hang)
+    monkeypatch.setattr(beside, "_STALL_SECONDS", 1.0)
+    stopped = []
+    monkeypatch.setattr(beside.Beside, "_lose", _spy(beside.Beside._lose, stopped))
+    run = _import(_file(tmp_path))
+    assert run.imported == 6 and Person.objects.count() == 6
+    runs = ScreeningRun.objects.filter(kind=ScreeningRun.Kind.REGISTRATION)
+    assert sorted(runs.values_list("status", "error")) == [("failed", "WorkerLost")] * 3
+    assert unscreened_since_failure() == 6
+    assert beside.active() is None
+    (helper,) = stopped
+    assert not helper.process.is_alive() and helper.process.exitcode == -signal.SIGTERM
+
+
+def _spy(method, seen):
+    def spied(self):
+        seen.append(self)
+        return method(self)
+
+    return spied

@@ -18,6 +18,7 @@ import multiprocessing
 import operator
 import queue
 import threading
+import time
 from collections.abc import Sequence
 
 from muster.people.models import Person
@@ -37,6 +38,10 @@ _local = threading.local()
 
 # How long to wait for a chunk's scores before asking whether the scoring process still lives.
 _POLL_SECONDS = 5.0
+# How long the import's end waits on a scoring process that is alive and answers nothing before it
+# is stopped and its chunks' runs failed: a hung process must not hang the import (a chunk's scores
+# take seconds even against a registry of a million).
+_STALL_SECONDS = 600.0
 
 
 def active() -> "Beside | None":
@@ -153,20 +158,27 @@ class Beside:
 
     def _collect(self, *, wait: bool) -> None:
         """Write the hits of the chunks scored so far (``wait``: of every chunk handed over)."""
+        answered = time.monotonic()
         while self.pending:
             try:
                 key, found, listed, error = self.results.get(
-                    block=wait, timeout=_POLL_SECONDS if wait else None
+                    block=wait, timeout=min(_POLL_SECONDS, _STALL_SECONDS) if wait else None
                 )
             except queue.Empty:
                 if not wait:
                     return
                 if not self.process.is_alive():
                     self._lose()
+                elif time.monotonic() - answered > _STALL_SECONDS:
+                    logger.error("the screening process answered nothing for %d s", _STALL_SECONDS)
+                    self.process.terminate()
+                    self.process.join()
+                    self._lose()
                 continue
             except (EOFError, OSError):
                 self._lose()
                 return
+            answered = time.monotonic()
             run, persons = self.pending.pop(key)
             try:
                 if error:
@@ -178,9 +190,9 @@ class Beside:
                 fail_run(run, name)
 
     def _lose(self) -> None:
-        """The scoring process died: its chunks' runs fail (their persons unscreened until the
+        """The scoring process died (or hung, and was stopped): its chunks' runs fail (their persons unscreened until the
         next re-screen), and the chunks still to come are screened here."""
-        logger.error("the screening process died; %d chunk(s) unscreened", len(self.pending))
+        logger.error("the screening process is lost; %d chunk(s) unscreened", len(self.pending))
         self.lost = True
         for run, _ in self.pending.values():
             fail_run(run, WorkerLost.__name__)
