@@ -231,6 +231,40 @@ def test_a_thin_record_and_a_registry_record_each_others_clear_best_are_accepted
     assert clear() == []
 
 
+def test_a_thin_list_under_weighed_keeps_clear_best_pairs_its_found_records_vouch_for() -> None:
+    import numpy as np
+
+    from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, clear_best_pairs
+
+    # 200 thin records (rows 0-199) beside a registry (200-599).  60 found at +5 bits (0-59 with
+    # 200-259): 30 % found, so the floor from the share found is -3 + log2(0.7 / 0.3) = -1.78
+    # bits.  40 more (60-99) each the clear best of one registry record (300-339) at -2.4 bits.
+    found = [(i, 200 + i, 5.0) for i in range(60)]
+    unfound = [(60 + i, 300 + i, -2.4) for i in range(40)]
+    thin = np.zeros(600, dtype=bool)
+    thin[:200] = True
+
+    def clear(pairs) -> list[int]:
+        rid_l, rid_r, weight = (np.array(c) for c in zip(*pairs, strict=True))
+        kept = clear_best_pairs(rid_l, rid_r, weight, thin, DEDUPE_THRESHOLD)
+        return sorted(rid_l[kept].tolist())
+
+    # The found records, their pairs set aside, have no clear best namesake: the 40 stand.
+    assert clear(found + unfound) == list(range(60, 100))
+    # Each found record also has a namesake at -2.4 bits: set aside its pair, the namesake is its
+    # clear best, so 60 of 60 stand-ins say 140 wrong pairs among the 140 unfound: none taken.
+    decoys = [(i, 400 + i, -2.4) for i in range(60)]
+    assert clear(found + unfound + decoys) == []
+    # A third of the found records with one: 47 expected wrong of 50 clear pairs from -3 bits,
+    # none from -2 bits (the decoys are below it), so the pairs from -2 bits only.
+    decoys = [(i, 400 + i, -2.4) for i in range(20)]
+    near = [(100 + i, 500 + i, -1.4) for i in range(10)]
+    assert clear(found + unfound + decoys + near) == list(range(100, 110))
+    # Fewer than 50 found records (30, so the floor from the share found is above the
+    # threshold): too few to stand in, none taken.
+    assert clear(found[:30] + unfound) == []
+
+
 def test_two_lists_records_each_others_clear_best_are_accepted_where_the_lists_overlap() -> None:
     import numpy as np
 

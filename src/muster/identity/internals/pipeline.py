@@ -109,12 +109,22 @@ CLEAR_BEST_FOUND_SHARE = 0.5
 # (bench/RESULTS.md, "eighteenth session").
 CLEAR_BEST_UNFOUND_FLOOR = -3.0
 # And only where they are clearly more than its records the registry does not hold would have
-# with namesakes (``_more_than_decoys``): the expected wrong pairs at most this share of them.
+# with namesakes (``_Decoys``): the expected wrong pairs at most this share of them.
 # A residents' office's plain list beside an NGO's register (drawn28 20k) had its clear best
 # pairs from -2.2 bits 31 % one person; its stand-ins expected more wrong pairs than it had.
 # The estimate is cautious (the records not found include held ones the model under-weighs):
 # drawn4 200k 0.81 against 0.89 one person, drawn6 200k 0.42 against 0.87, which it refuses.
 CLEAR_BEST_DECOY_SHARE = 0.5
+# Where that floor takes none, or from higher up, the lowest of these from which the expected
+# wrong pairs are at most this share of them, with at least this many found records standing in
+# (fewer say little).  The floor from the share found is set by how many are held, and a list
+# the model under-weighs is found far less than it is held: a checkpoint's list beside a
+# registry (drawn105 200k, found 19 %, held 39 %) had that floor above the threshold, while its
+# clear best pairs from -2.5 bits were 88 % one person, and its decoys expected 18 % wrong
+# (bench/RESULTS.md, "twenty-fourth session").
+CLEAR_BEST_DECOY_FLOORS = (-3.0, -2.5, -2.0, -1.5)
+CLEAR_BEST_DECOY_FLOOR_SHARE = 0.25
+CLEAR_BEST_DECOY_MIN_FOUND = 50
 
 
 @dataclass
@@ -429,8 +439,9 @@ def clear_best_pairs(
     A thin list found less than that keeps the pairs from a floor that rises with the odds
     against its record being found (``_thin_floor``): its share found is low also where the
     model under-weighs its pairs; and only where its records the registry does not hold would
-    seldom have a namesake as their clear best (``_more_than_decoys``).  The clustering's
-    guards still apply to the pairs added.
+    seldom have a namesake as their clear best; or from lower, where its found records, standing
+    in for the unheld, expect few wrong pairs from there (``_thin_list_floor``).  The
+    clustering's guards still apply to the pairs added.
     """
     top = _weight_of(threshold)
     floor = min(CLEAR_BEST_FLOOR, CLEAR_BEST_SOURCES_FLOOR, CLEAR_BEST_UNFOUND_FLOOR)
@@ -441,10 +452,12 @@ def clear_best_pairs(
     found = rid_l[accepted], rid_r[accepted]
     if kind.any():
         found_share = _found_share(*found, thin.astype(np.int64), 2)[1]
-        thin_floor = _thin_floor(found_share)
-        kind &= weight[band] >= thin_floor
-        if found_share < CLEAR_BEST_FOUND_SHARE and kind.any():
-            kind &= _more_than_decoys(rid_l, rid_r, weight, thin, band, thin_floor, accepted, floor)
+        if found_share >= CLEAR_BEST_FOUND_SHARE:
+            kind &= weight[band] >= CLEAR_BEST_FLOOR
+        else:
+            kind &= weight[band] >= _thin_list_floor(
+                rid_l, rid_r, weight, thin, band, accepted, floor, found_share
+            )
     if source is not None:
         across = (source[left] >= 0) & (source[right] >= 0) & (source[left] != source[right])
         across &= ~thin[left] & ~thin[right] & (weight[band] >= CLEAR_BEST_SOURCES_FLOOR)
@@ -463,44 +476,90 @@ def clear_best_pairs(
     return band[_each_others_best(rid_l, rid_r, weight, band, floor, len(thin))]
 
 
-def _more_than_decoys(
+def _thin_list_floor(
     rid_l: np.ndarray,
     rid_r: np.ndarray,
     weight: np.ndarray,
     thin: np.ndarray,
     band: np.ndarray,
-    thin_floor: float,
     accepted: np.ndarray,
     floor: float,
-) -> bool:
-    """Whether a thin list found less than half has clearly more clear best pairs than its
-    records the registry does not hold would have with namesakes (``CLEAR_BEST_DECOY_SHARE``).
+    found_share: float,
+) -> float:
+    """The floor of the clear best pairs of a thin list found less than half (``found_share``
+    of its records found at the threshold), or inf for none.
 
-    Its thin records found at the threshold, with the pairs that found them set aside, stand
-    for records whose person the registry does not hold: the share of them that still have a
-    clear best pair (from ``thin_floor`` up to the threshold; ``floor``: the band's) is the share
-    of unheld records that would be joined to a namesake.  Times the records not found, that is
-    the expected number of wrong pairs among the thin list's clear best pairs; more than
-    ``CLEAR_BEST_DECOY_SHARE`` of them, and none are taken.
+    ``_thin_floor``'s, where its clear best pairs are clearly more than its records the
+    registry does not hold would have with namesakes (``_Decoys``: the wrong pairs so expected
+    at most ``CLEAR_BEST_DECOY_SHARE`` of them); or lower, the lowest of
+    ``CLEAR_BEST_DECOY_FLOORS`` from which they expect at most ``CLEAR_BEST_DECOY_FLOOR_SHARE``,
+    where at least ``CLEAR_BEST_DECOY_MIN_FOUND`` records are found to stand in for them.
     """
-    left, right = rid_l[band], rid_r[band]
-    pairs = (thin[left] != thin[right]) & (weight[band] >= thin_floor)
-    ours = band[pairs]
-    clear = int(_each_others_best(rid_l, rid_r, weight, ours, floor, len(thin)).sum())
-    cross = accepted[thin[rid_l[accepted]] != thin[rid_r[accepted]]]
-    found = np.zeros(len(thin), dtype=bool)
-    found[rid_l[cross]] = True
-    found[rid_r[cross]] = True
-    found &= thin
-    found_count = int(found.sum())
-    if not clear or not found_count:
-        return bool(clear)
-    # Pairs of a found thin record in the band, from the same floor: its decoys.
-    stand_ins = np.where(thin[left], found[left], found[right])
-    decoy_band = band[pairs & stand_ins]
-    decoys = int(_each_others_best(rid_l, rid_r, weight, decoy_band, floor, len(thin), cross).sum())
-    unfound = int(thin.sum()) - found_count
-    return decoys / found_count * unfound <= CLEAR_BEST_DECOY_SHARE * clear
+    decoys = _Decoys(rid_l, rid_r, weight, thin, band, accepted, floor)
+    chosen = _thin_floor(found_share)
+    clear = decoys.clear(chosen)
+    if not clear or decoys.wrong(chosen) > CLEAR_BEST_DECOY_SHARE * clear:
+        chosen = np.inf
+    if decoys.found < CLEAR_BEST_DECOY_MIN_FOUND:
+        return chosen
+    for lower in CLEAR_BEST_DECOY_FLOORS:
+        if lower >= chosen:
+            break
+        clear = decoys.clear(lower)
+        if clear and decoys.wrong(lower) <= CLEAR_BEST_DECOY_FLOOR_SHARE * clear:
+            return lower
+    return chosen
+
+
+class _Decoys:
+    """A thin list's clear best pairs in ``band`` from a floor, and how many of them are expected
+    wrong: its records found at the threshold, with the pairs that found them set aside, stand
+    for records whose person the registry does not hold, so the share of them that still have a
+    clear best pair is the share of unheld records that would be joined to a namesake; times the
+    records not found, the wrong pairs expected.  Cautious: the records not found include held
+    ones the model under-weighs."""
+
+    def __init__(self, rid_l, rid_r, weight, thin, band, accepted, floor) -> None:  # noqa: ANN001
+        self.rid_l, self.rid_r, self.weight, self.band, self.floor = (
+            rid_l,
+            rid_r,
+            weight,
+            band,
+            floor,
+        )
+        self.records = len(thin)
+        left, right = rid_l[band], rid_r[band]
+        self.kind = thin[left] != thin[right]
+        self.cross = accepted[thin[rid_l[accepted]] != thin[rid_r[accepted]]]
+        found = np.zeros(len(thin), dtype=bool)
+        found[rid_l[self.cross]] = True
+        found[rid_r[self.cross]] = True
+        found &= thin
+        self.found = int(found.sum())
+        self.unfound = int(thin.sum()) - self.found
+        # Pairs of a found thin record in the band: its decoys.
+        self.stand_ins = np.where(thin[left], found[left], found[right])
+
+    def _best(self, pairs: np.ndarray, left_out: np.ndarray | None = None) -> int:
+        ours = self.band[pairs]
+        return int(
+            _each_others_best(
+                self.rid_l, self.rid_r, self.weight, ours, self.floor, self.records, left_out
+            ).sum()
+        )
+
+    def clear(self, lower: float) -> int:
+        """The thin list's clear best pairs from ``lower`` bits."""
+        if not np.isfinite(lower):
+            return 0
+        return self._best(self.kind & (self.weight[self.band] >= lower))
+
+    def wrong(self, lower: float) -> float:
+        """The wrong pairs expected among them."""
+        if not self.found:
+            return 0.0
+        pairs = self.kind & (self.weight[self.band] >= lower) & self.stand_ins
+        return self._best(pairs, self.cross) / self.found * self.unfound
 
 
 def _each_others_best(
