@@ -102,6 +102,28 @@ def test_duckdb_is_capped_and_spills_to_the_temporary_folder(monkeypatch, tmp_pa
     assert settings(DuckDBEngine(memory_limit="3GB"))[0] == "2.7 GiB"
 
 
+def test_duckdb_out_of_its_memory_cap_tries_one_thread_then_says_what_to_set():
+    """DuckDB's joins under the cap now and then cannot pin a block (the candidate pairs of 1M
+    records, 5 runs in 26): the statement runs again on one thread, which holds less.  Under a
+    cap too small for even that, a MemoryError that names the setting."""
+    from muster.scenario.presets import labelled_records
+
+    records, _ = labelled_records("project", 3000, 1)
+    prepared = prepare(pd.DataFrame(records))
+    engine = DuckDBEngine(memory_limit="16MB")
+    assert engine.con.execute("SELECT current_setting('threads')").fetchall()[0][0] > 1
+    with pytest.raises(
+        MemoryError, match=r"cap of 16MB on one thread .*MUSTER_DUCKDB_MEMORY_LIMIT"
+    ):
+        engine.candidate_pairs(prepared, None)
+    assert engine.con.execute("SELECT current_setting('threads')").fetchall()[0][0] == 1
+    # Within its cap, the same engine's one thread gives the pairs every engine gives.
+    engine.con.execute("SET memory_limit = '1GB'")
+    ones = engine.candidate_pairs(prepared, None)
+    default = DuckDBEngine().candidate_pairs(prepared, None)
+    assert all(np.array_equal(a, b) for a, b in zip(ones, default, strict=True))
+
+
 def test_the_candidate_pairs_are_not_copied_and_the_keyed_tables_are_dropped():
     """At 1M records the candidate pairs' codes are 50M integers (400 MB each copy): the right
     rows are the engine's own result, turned in place, and DuckDB's keyed tables are dropped

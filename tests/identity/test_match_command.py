@@ -130,3 +130,21 @@ def test_a_file_above_the_size_ceiling_is_refused_before_it_is_read(
     assert len(err) == 1 and err[0].startswith("muster match: error: ")
     assert f"{path}: the file is 723 bytes, more than the 200 bytes" in err[0]
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_an_engine_out_of_memory_is_one_line_naming_the_setting(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from muster.scenario.presets import labelled_records
+
+    records, _ = labelled_records("project", 3000, 1)
+    path = tmp_path / "people.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)
+    monkeypatch.setenv("MUSTER_DUCKDB_MEMORY_LIMIT", "16MB")
+    proc = run(["dedupe", str(path), "--out", str(tmp_path / "out.csv")])
+    line = _one_error_line(proc)
+    assert "memory cap of 16MB" in line and "MUSTER_DUCKDB_MEMORY_LIMIT" in line, line
+    assert not (tmp_path / "out.csv").exists()

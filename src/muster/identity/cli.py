@@ -157,11 +157,10 @@ def run_match(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"muster match: error: {exc}", file=sys.stderr)
         return 2
-    except MemoryError:
-        print(
-            "muster match: error: out of memory; split the input (by source or by region)",
-            file=sys.stderr,
-        )
+    except MemoryError as exc:
+        # The engine's own says what to set; Python's is bare.
+        said = str(exc) or "out of memory; split the input (by source or by region)"
+        print(f"muster match: error: {said}", file=sys.stderr)
         return 2
     return 0
 

@@ -257,11 +257,45 @@ class DuckDBEngine:
         spill = Path(tempfile.gettempdir()) / f"muster-duckdb-{os.getpid()}-{id(self.con):x}"
         self.con.execute(f"SET temp_directory = '{spill.as_posix()}'")
         self.con.execute("SET preserve_insertion_order = false")
+        self.memory_limit = memory_limit
+        self.one_thread = threads == 1
+
+    def _run(self, sql: str) -> dict[str, np.ndarray]:
+        """A statement's result as numpy columns.  Under the memory cap DuckDB's joins spill,
+        and now and then a block cannot be pinned ("Out of Memory Error"; the candidate pairs of
+        1M records, 5 runs in 26 on one machine): the statement is then run again on one thread,
+        which holds less at once (5 runs in 5, 24 s against 17; bench/RESULTS.md, "twenty-fourth
+        session"), and the connection keeps one thread.  Failing again, a MemoryError that says what to
+        set."""
+        import duckdb
+
+        try:
+            return self.con.execute(sql).fetchnumpy()
+        except duckdb.OutOfMemoryException as exc:
+            self.con.abort()  # the failed result, unfinished, would block the connection
+            if self.one_thread:
+                raise self._exhausted(exc) from exc
+            self.one_thread = True
+            self.con.execute("SET threads = 1")
+        try:
+            return self.con.execute(sql).fetchnumpy()
+        except duckdb.OutOfMemoryException as exc:
+            self.con.abort()
+            raise self._exhausted(exc) from exc
+
+    def _exhausted(self, exc: Exception) -> MemoryError:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return MemoryError(
+            f"DuckDB ran out of its memory cap of {self.memory_limit} on one thread ({first}); "
+            "set MUSTER_DUCKDB_MEMORY_LIMIT higher (e.g. 4GB)"
+        )
 
     def _table(self, name: str, df: pd.DataFrame) -> None:
         self.con.register(f"{name}_df", df)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_df")
-        self.con.unregister(f"{name}_df")
+        try:
+            self._run(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_df")
+        finally:
+            self.con.unregister(f"{name}_df")
 
     def candidate_pairs(
         self, left: Prepared, right: Prepared | None
@@ -270,7 +304,7 @@ class DuckDBEngine:
         for name, frame in zip(("lt", "rt"), keyed, strict=False):
             self._table(name, frame)
         n_right = len(left if right is None else right)
-        codes = self.con.execute(candidate_pairs_sql(right is None, n_right)).fetchnumpy()["c"]
+        codes = self._run(candidate_pairs_sql(right is None, n_right))["c"]
         # The keyed records are not read again: their memory is the next steps'.
         self.con.execute("DROP TABLE IF EXISTS lt; DROP TABLE IF EXISTS rt")
         return pairs_from_codes(codes, n_right)
@@ -281,7 +315,7 @@ class DuckDBEngine:
         self._table("np", distinct)
         self._table("nl", left_names)
         self._table("nr", right_names)
-        got = self.con.execute(name_levels_sql()).fetchnumpy()
+        got = self._run(name_levels_sql())
         return {"i": np.asarray(got["i"]), "lv": np.asarray(got["lv"])}
 
     def candidate_levels(self, left: Prepared, right: Prepared | None) -> Arrays:
