@@ -294,6 +294,37 @@ def test_two_lists_records_each_others_clear_best_are_accepted_where_the_lists_o
     assert clear_best_pairs(rid_l, rid_r, weight, thin, DEDUPE_THRESHOLD).tolist() == []
 
 
+def test_two_lists_found_less_than_half_keep_clear_best_pairs_either_lists_found_vouch_for():
+    import numpy as np
+
+    from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, clear_best_pairs
+
+    # Two registration lists of records with lineage names: A (rows 0-199, source 0) and B
+    # (200-599, source 1).  60 of A found in B at +5 bits (A 30 % found, B 15 %); 40 more of A
+    # (60-99) each the clear best of a B record (300-339) at -2.4 bits.
+    found = [(i, 200 + i, 5.0) for i in range(60)]
+    unfound = [(60 + i, 300 + i, -2.4) for i in range(40)]
+    thin = np.zeros(600, dtype=bool)
+    source = np.array([0] * 200 + [1] * 400)
+
+    def clear(pairs) -> list[int]:
+        rid_l, rid_r, weight = (np.array(c) for c in zip(*pairs, strict=True))
+        kept = clear_best_pairs(rid_l, rid_r, weight, thin, DEDUPE_THRESHOLD, source)
+        return sorted(rid_l[kept].tolist())
+
+    # Neither list is found half, but their found records have no clear best namesake: taken.
+    assert clear(found + unfound) == list(range(60, 100))
+    # A's found records each have a namesake in B at -2.4 bits (their pairs set aside): A's
+    # stand-ins expect 140 wrong of 40; B's found records have none, so B vouches: taken.
+    a_decoys = [(i, 400 + i, -2.4) for i in range(60)]
+    assert clear(found + unfound + a_decoys) == list(range(60, 100))
+    # B's found records too, each with a namesake in A (rows 100-159): neither vouches.
+    b_decoys = [(100 + i, 200 + i, -2.4) for i in range(60)]
+    assert clear(found + unfound + a_decoys + b_decoys) == []
+    # Fewer than 50 found records on either side: too few to stand in.
+    assert clear(found[:30] + unfound) == []
+
+
 @pytest.mark.parametrize("setting", ["no_lineage", "sparse", "namesake"])
 def test_a_thin_list_beside_a_registry_finds_more_of_its_people_by_clear_best_pairs(
     monkeypatch, setting
@@ -343,7 +374,9 @@ def test_a_thin_list_found_less_than_half_keeps_its_clear_best_pairs_from_a_high
         return *_pairwise(result.clusters, person), result.report.clear_best
 
     precision, recall, added = scores()
-    monkeypatch.setattr(pipeline, "CLEAR_BEST_UNFOUND_FLOOR", float("inf"))  # as it was
+    # As it was: no floor from the share found, none from the decoys.
+    monkeypatch.setattr(pipeline, "CLEAR_BEST_UNFOUND_FLOOR", float("inf"))
+    monkeypatch.setattr(pipeline, "CLEAR_BEST_DECOY_MIN_FOUND", float("inf"))
     before_precision, before_recall, none = scores()
     assert none == 0 < added
     scored = (precision, recall, before_precision, before_recall)

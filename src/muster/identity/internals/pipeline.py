@@ -465,9 +465,14 @@ def clear_best_pairs(
             codes = np.where(thin, -1, source).astype(np.int64)
             # Every source's code has a share (0 for a source of thin records only).
             share = _found_share(*found, codes, int(source.max()) + 1)
-            across &= np.maximum(share[source[left]], share[source[right]]) >= (
-                CLEAR_BEST_FOUND_SHARE
-            )
+            low = np.maximum(share[source[left]], share[source[right]]) < CLEAR_BEST_FOUND_SHARE
+            if (across & low).any():
+                lows = np.unique(np.r_[source[left][across & low], source[right][across & low]])
+                floors = _source_floors(
+                    rid_l, rid_r, weight, thin, source, band, accepted, floor, lows
+                )
+                lowest = np.minimum(floors[source[left]], floors[source[right]])
+                across &= ~low | (weight[band] >= lowest)
         kind |= across
     band = band[kind]
     del left, right, kind, accepted, found
@@ -495,50 +500,84 @@ def _thin_list_floor(
     ``CLEAR_BEST_DECOY_FLOORS`` from which they expect at most ``CLEAR_BEST_DECOY_FLOOR_SHARE``,
     where at least ``CLEAR_BEST_DECOY_MIN_FOUND`` records are found to stand in for them.
     """
-    decoys = _Decoys(rid_l, rid_r, weight, thin, band, accepted, floor)
+    left, right = rid_l[band], rid_r[band]
+    cross = accepted[thin[rid_l[accepted]] != thin[rid_r[accepted]]]
+    decoys = _Decoys(rid_l, rid_r, weight, band, floor, thin, thin[left] != thin[right], cross)
     chosen = _thin_floor(found_share)
     clear = decoys.clear(chosen)
     if not clear or decoys.wrong(chosen) > CLEAR_BEST_DECOY_SHARE * clear:
         chosen = np.inf
+    return min(chosen, _decoy_floor(decoys, chosen))
+
+
+def _decoy_floor(decoys: _Decoys, below: float = np.inf) -> float:
+    """The lowest of ``CLEAR_BEST_DECOY_FLOORS`` (under ``below``) from which a list's clear best
+    pairs expect at most ``CLEAR_BEST_DECOY_FLOOR_SHARE`` of them wrong, where at least
+    ``CLEAR_BEST_DECOY_MIN_FOUND`` of its records are found to stand in; inf for none."""
     if decoys.found < CLEAR_BEST_DECOY_MIN_FOUND:
-        return chosen
+        return np.inf
     for lower in CLEAR_BEST_DECOY_FLOORS:
-        if lower >= chosen:
+        if lower >= below:
             break
         clear = decoys.clear(lower)
         if clear and decoys.wrong(lower) <= CLEAR_BEST_DECOY_FLOOR_SHARE * clear:
             return lower
-    return chosen
+    return np.inf
+
+
+def _source_floors(
+    rid_l: np.ndarray,
+    rid_r: np.ndarray,
+    weight: np.ndarray,
+    thin: np.ndarray,
+    source: np.ndarray,
+    band: np.ndarray,
+    accepted: np.ndarray,
+    floor: float,
+    codes: np.ndarray,
+) -> np.ndarray:
+    """Per source code, the floor (``_decoy_floor``) of the clear best pairs of its records with
+    lineage names and another source's, its found records standing in for the unheld: for the
+    sources ``codes`` (found less than half), inf for the others."""
+    left, right = rid_l[band], rid_r[band]
+    full = ~thin & (source >= 0)
+    two = full[left] & full[right] & (source[left] != source[right])
+    al, ar = rid_l[accepted], rid_r[accepted]
+    cross = accepted[full[al] & full[ar] & (source[al] != source[ar])]
+    floors = np.full(int(source.max()) + 1, np.inf)
+    for code in codes.tolist():
+        mine = full & (source == code)
+        pairs = two & (mine[left] | mine[right])
+        if pairs.any():
+            floors[code] = _decoy_floor(
+                _Decoys(rid_l, rid_r, weight, band, floor, mine, pairs, cross)
+            )
+    return floors
 
 
 class _Decoys:
-    """A thin list's clear best pairs in ``band`` from a floor, and how many of them are expected
-    wrong: its records found at the threshold, with the pairs that found them set aside, stand
-    for records whose person the registry does not hold, so the share of them that still have a
-    clear best pair is the share of unheld records that would be joined to a namesake; times the
+    """A list's clear best pairs in ``band`` from a floor, and how many of them are expected
+    wrong.  ``mine``: the list's records (a thin list's, or a source's records with lineage
+    names); ``kind``: per pair of the band, whether it is one the list may gain (a record of it
+    and one of the other kind, or of another source); ``cross``: the accepted pairs of that
+    kind.  Its records found at the threshold, with the pairs that found them set aside, stand
+    for records whose person is held nowhere else, so the share of them that still have a clear
+    best pair is the share of unheld records that would be joined to a namesake; times the
     records not found, the wrong pairs expected.  Cautious: the records not found include held
     ones the model under-weighs."""
 
-    def __init__(self, rid_l, rid_r, weight, thin, band, accepted, floor) -> None:  # noqa: ANN001
-        self.rid_l, self.rid_r, self.weight, self.band, self.floor = (
-            rid_l,
-            rid_r,
-            weight,
-            band,
-            floor,
-        )
-        self.records = len(thin)
+    def __init__(self, rid_l, rid_r, weight, band, floor, mine, kind, cross) -> None:  # noqa: ANN001
+        self.rid_l, self.rid_r, self.weight, self.band = rid_l, rid_r, weight, band
+        self.floor, self.records, self.kind, self.cross = floor, len(mine), kind, cross
         left, right = rid_l[band], rid_r[band]
-        self.kind = thin[left] != thin[right]
-        self.cross = accepted[thin[rid_l[accepted]] != thin[rid_r[accepted]]]
-        found = np.zeros(len(thin), dtype=bool)
-        found[rid_l[self.cross]] = True
-        found[rid_r[self.cross]] = True
-        found &= thin
+        found = np.zeros(len(mine), dtype=bool)
+        found[rid_l[cross]] = True
+        found[rid_r[cross]] = True
+        found &= mine
         self.found = int(found.sum())
-        self.unfound = int(thin.sum()) - self.found
-        # Pairs of a found thin record in the band: its decoys.
-        self.stand_ins = np.where(thin[left], found[left], found[right])
+        self.unfound = int(mine.sum()) - self.found
+        # Pairs of a found record of the list in the band: its decoys.
+        self.stand_ins = np.where(mine[left], found[left], found[right])
 
     def _best(self, pairs: np.ndarray, left_out: np.ndarray | None = None) -> int:
         ours = self.band[pairs]
@@ -549,7 +588,7 @@ class _Decoys:
         )
 
     def clear(self, lower: float) -> int:
-        """The thin list's clear best pairs from ``lower`` bits."""
+        """The list's clear best pairs from ``lower`` bits."""
         if not np.isfinite(lower):
             return 0
         return self._best(self.kind & (self.weight[self.band] >= lower))
