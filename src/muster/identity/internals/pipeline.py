@@ -440,8 +440,10 @@ def clear_best_pairs(
     against its record being found (``_thin_floor``): its share found is low also where the
     model under-weighs its pairs; and only where its records the registry does not hold would
     seldom have a namesake as their clear best; or from lower, where its found records, standing
-    in for the unheld, expect few wrong pairs from there (``_thin_list_floor``).  The
-    clustering's guards still apply to the pairs added.
+    in for the unheld, expect few wrong pairs from there (``_thin_list_floor``).  Two lists
+    neither found half keep theirs from the lower of the floors that each list's found records
+    vouch for in the same way (``_source_floors``).  The clustering's guards still apply to the
+    pairs added.
     """
     top = _weight_of(threshold)
     floor = min(CLEAR_BEST_FLOOR, CLEAR_BEST_SOURCES_FLOOR, CLEAR_BEST_UNFOUND_FLOOR)
