@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -581,26 +582,36 @@ class _Decoys:
         # Pairs of a found record of the list in the band: its decoys.
         self.stand_ins = np.where(mine[left], found[left], found[right])
 
-    def _best(self, pairs: np.ndarray, left_out: np.ndarray | None = None) -> int:
+    def _best_weights(self, pairs: np.ndarray, left_out: np.ndarray | None = None) -> np.ndarray:
+        """The weights, sorted, of those of ``pairs`` (a mask of the band) that are each other's
+        clear best: found once for every floor, as whether a pair is does not depend on which
+        other pairs are asked about."""
         ours = self.band[pairs]
-        return int(
-            _each_others_best(
-                self.rid_l, self.rid_r, self.weight, ours, self.floor, self.records, left_out
-            ).sum()
+        best = _each_others_best(
+            self.rid_l, self.rid_r, self.weight, ours, self.floor, self.records, left_out
         )
+        return np.sort(self.weight[ours[best]])
+
+    @cached_property
+    def _clear(self) -> np.ndarray:
+        return self._best_weights(self.kind)
+
+    @cached_property
+    def _decoys(self) -> np.ndarray:
+        return self._best_weights(self.kind & self.stand_ins, self.cross)
 
     def clear(self, lower: float) -> int:
         """The list's clear best pairs from ``lower`` bits."""
         if not np.isfinite(lower):
             return 0
-        return self._best(self.kind & (self.weight[self.band] >= lower))
+        return len(self._clear) - int(np.searchsorted(self._clear, lower, side="left"))
 
     def wrong(self, lower: float) -> float:
         """The wrong pairs expected among them."""
         if not self.found:
             return 0.0
-        pairs = self.kind & (self.weight[self.band] >= lower) & self.stand_ins
-        return self._best(pairs, self.cross) / self.found * self.unfound
+        decoys = len(self._decoys) - int(np.searchsorted(self._decoys, lower, side="left"))
+        return decoys / self.found * self.unfound
 
 
 def _each_others_best(
