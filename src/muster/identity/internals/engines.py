@@ -264,24 +264,20 @@ class DuckDBEngine:
         """A statement's result as numpy columns.  Under the memory cap DuckDB's joins spill,
         and now and then a block cannot be pinned ("Out of Memory Error"; the candidate pairs of
         1M records, 5 runs in 26 on one machine): the statement is then run again on one thread,
-        which holds less at once (5 runs in 5, 24 s against 17; bench/RESULTS.md, "twenty-fourth
-        session"), and the connection keeps one thread.  Failing again, a MemoryError that says what to
-        set."""
+        which holds less at once (5 runs in 5, 24 s against 17; bench/RESULTS.md,
+        "twenty-fourth session"), and the connection keeps one thread.  Failing on one thread,
+        a MemoryError that says what to set."""
         import duckdb
 
-        try:
-            return self.con.execute(sql).fetchnumpy()
-        except duckdb.OutOfMemoryException as exc:
-            self.con.abort()  # the failed result, unfinished, would block the connection
-            if self.one_thread:
-                raise self._exhausted(exc) from exc
-            self.one_thread = True
-            self.con.execute("SET threads = 1")
-        try:
-            return self.con.execute(sql).fetchnumpy()
-        except duckdb.OutOfMemoryException as exc:
-            self.con.abort()
-            raise self._exhausted(exc) from exc
+        while True:
+            try:
+                return self.con.execute(sql).fetchnumpy()
+            except duckdb.OutOfMemoryException as exc:
+                self.con.abort()  # the failed result, unfinished, would block the connection
+                if self.one_thread:
+                    raise self._exhausted(exc) from exc
+                self.one_thread = True
+                self.con.execute("SET threads = 1")
 
     def _exhausted(self, exc: Exception) -> MemoryError:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
