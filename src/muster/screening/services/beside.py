@@ -190,8 +190,9 @@ class Beside:
                 fail_run(run, name)
 
     def _lose(self) -> None:
-        """The scoring process died (or hung, and was stopped): its chunks' runs fail (their persons unscreened until the
-        next re-screen), and the chunks still to come are screened here."""
+        """The scoring process died (or hung, and was stopped): its chunks' runs fail (their
+        persons unscreened until the next re-screen), and the chunks still to come are screened
+        here."""
         logger.error("the screening process is lost; %d chunk(s) unscreened", len(self.pending))
         self.lost = True
         for run, _ in self.pending.values():
