@@ -559,3 +559,37 @@ def test_a_man_whose_name_father_and_family_dozens_share_is_found_by_his_town() 
     assert steps.weight[pair[0]] == pytest.approx(own + REACH_SHIFT)
     assert REACH_SHIFT < 0 and steps.report.reach_pairs >= 1
     assert "found only in blocks over the cap" in str(steps.report)
+
+
+def test_a_record_of_the_wrong_sex_is_not_kept_apart_from_its_namesakes_by_sex_alone() -> None:
+    # A clerk who ticks the wrong sex box (drawn populations: 3-11 % of a register's records)
+    # must not veto a match on its own (issue 9): two records whose given names are one name
+    # are not kept apart through others because their sex differs.  Two whose given names
+    # differ still are (a brother and sister of one father, a plain record's namesake).
+    from muster.identity.internals.pipeline import record_conflicts
+    from muster.identity.internals.prepare import prepare
+
+    base = {"father_name": "Khalaf", "grandfather_name": "Hamad", "family_name": "al-Jubouri",
+            "date_of_birth": "1990-05-04", "place_of_origin": "Hawija"}  # fmt: skip
+    prepared = prepare([
+        {**base, "record_id": "a", "given_name": "Salma", "sex": "F"},
+        {**base, "record_id": "b", "given_name": "Salma", "sex": "M"},  # the wrong box
+        {**base, "record_id": "c", "given_name": "Salim", "sex": "M"},  # her twin brother
+        {"record_id": "d", "given_name": "Salma", "birth_year": "1990", "sex": "M"},
+        {"record_id": "e", "given_name": "Sami", "birth_year": "1990", "sex": "M"},
+    ])  # fmt: skip
+    conflict = record_conflicts(prepared)
+    assert not conflict(0, 1) and not conflict(1, 0)
+    assert not conflict(0, 3)  # a plain record of her name, the wrong box
+    assert conflict(0, 2) and conflict(2, 0)
+    assert conflict(0, 4)  # a plain record of another name and sex: no lineage to weigh
+
+
+def test_a_person_registered_three_times_once_with_the_wrong_sex_is_one_person() -> None:
+    # Two records of a man agree on everything; a third, the same in every name and date, has
+    # the sex box wrong.  Its pairs with both are accepted on their names and date, so it
+    # joins them: before, the first two formed a person and the third was refused by sex.
+    wrong = dict(RECORDS[0], record_id="r9", source="ngo", sex="F", alias="")
+    clusters = dedupe([*RECORDS, wrong]).clusters
+    assert clusters["r9"] == clusters["r1"] == clusters["r2"] == clusters["r3"]
+    assert len({clusters["r1"], clusters["r4"], clusters["r8"]}) == 3

@@ -83,6 +83,11 @@ PLAIN_NON_MATCH_WEIGHT = -10.0
 # A record whose best accepted partner and another within this many bits of it are two
 # persons is left on its own (cluster.unambiguous_pairs).
 AMBIGUITY_MARGIN = 1.0
+# Two records of different sex are not kept apart through others (record_conflicts) when their
+# given names agree at this level of comparisons.name_level_code or above (3-4: one name, 2:
+# one name in another script or school): a sex box ticked wrong is no proof of two persons.  A
+# likeness of the typo level (1: Ziad and Siad, Suzan and Zana) is: twins of one family.
+SEX_CONFLICT_NAME_LEVEL = 2
 # A record with at most one lineage name (a plain list's: given, family, date, town; a
 # checkpoint's: given, one more name, a year) and a registry record with more that are each
 # other's best candidate, by this many bits over the next best of either, are one person down
@@ -680,13 +685,19 @@ class _NameTable:
             self.keys[i] = NameKey("", *(c[k] for c in self.columns))
         return self.keys[i]
 
-    def disagree(self, x: int, y: int) -> bool:
-        if x < 0 or y < 0 or x == y:
-            return False
+    def level(self, x: int, y: int) -> int:
+        """``comparisons.name_level_code`` of names ``x`` and ``y`` (-1 where one is missing)."""
+        if x < 0 or y < 0:
+            return -1
+        if x == y:
+            return 4
         pair = (x, y) if x < y else (y, x)
         if pair not in self.levels:
             self.levels[pair] = name_level_code(self.key(pair[0]), self.key(pair[1]))
-        return self.levels[pair] == 0
+        return self.levels[pair]
+
+    def disagree(self, x: int, y: int) -> bool:
+        return self.level(x, y) == 0
 
     def crosses(self, other: _NameTable, x: int, y: int) -> bool:
         """Whether name ``x`` of this field and ``y`` of ``other``'s are one name or variants."""
@@ -713,8 +724,9 @@ def record_conflicts(
     records that both carry lineage names (unless each record's given name is the other's
     family name, or the other's father's name: a register that wrote them the other way round),
     birth years apart (two or more between full dates, more than ``comparisons.ESTIMATE_YEARS``
-    against a year only: the date comparison's level 0), or different sex: brothers, and
-    namesakes of another generation.
+    against a year only: the date comparison's level 0), or different sex where the given names
+    are not one name (``SEX_CONFLICT_NAME_LEVEL``: a clerk's wrong sex box vetoes nothing on its
+    own): brothers, and namesakes of another generation.
     And, given the candidate pairs of a deduplication (rows and match weight), two records that
     were compared and whose match weight is below ``NON_MATCH_WEIGHT`` (``PLAIN_NON_MATCH_WEIGHT``
     where either has no lineage names); two records whose fathers' names differ (not crossed
@@ -772,7 +784,7 @@ def record_conflicts(
             return given_conflict(x, y)
         if abs(years[x] - years[y]) > (1 if precise[x] and precise[y] else ESTIMATE_YEARS):
             return True
-        if has_sex[x] and has_sex[y] and sex[x] != sex[y]:
+        if has_sex[x] and has_sex[y] and sex[x] != sex[y] and not one_given_name(x, y):
             return True
         weight = compared(x, y)
         if weight is not None and weight < (
@@ -786,6 +798,10 @@ def record_conflicts(
         if (weight is None or weight < FATHER_CONFLICT_WEIGHT) and father_conflict(x, y):
             return True
         return given_conflict(x, y)
+
+    def one_given_name(x: int, y: int) -> bool:
+        level = tables["given_name"].level(int(given[x]), int(given[y]))
+        return level >= SEX_CONFLICT_NAME_LEVEL
 
     def father_conflict(x: int, y: int) -> bool:
         fx, fy = int(father[x]), int(father[y])
