@@ -58,7 +58,9 @@ NAMES = ["Amina", "Amna", "آمنة", "أمينة", "Hassan", "حسان", "حس�
          "Wafaa", "Khuda", "Huda", "هدى", "Yakhya", "Yahia", "Khadzhdzhi", "Hajji", "Khadzhi",
          "Zhanna", "Jana", "Kalaf", "Khalaf", "خلف", "Kan", "Khan",
          # Close Arabic spellings, one unknown to the table.
-         "محد", "فاطة", "فاطمة", "حمد"]  # fmt: skip
+         "محد", "فاطة", "فاطمة", "حمد",
+         # A Latin name against an Arabic spelling the table does not know, a typo apart.
+         "Fatima", "Salma", "سمى", "سلمى", "Omar", "غمر"]  # fmt: skip
 
 
 def test_sql_and_python_name_levels_agree_on_a_table_of_names() -> None:

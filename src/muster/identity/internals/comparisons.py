@@ -79,15 +79,29 @@ class Level:
 # same for two names in Arabic script, one of which the table does not know: a letter left out
 # or typed twice (محد / محمد, فاطة / فاطمة) has no Latin key to agree on.
 CLOSE_SIMILARITY = 0.9
+# And for a Latin name the table knows against an Arabic spelling it does not, compared by the
+# Latin name's Arabic name (Fatima / فاطة: a typo in an Arabic list was a different name against
+# the Latin spelling while a typo against the Arabic one; bench/RESULTS.md, "twenty-fifth
+# session").  A switch, so that a replay can weigh it.
+CROSS_SCRIPT_CLOSE = True
 
 
 def names_close(a: NameKey, b: NameKey) -> bool:
-    """Whether two names of one script are close spellings (``CLOSE_SIMILARITY``); see
+    """Whether two names of one script are close spellings (``CLOSE_SIMILARITY``), or a Latin
+    name's Arabic name and an Arabic spelling the variant table does not know are; see
     ``close_levels``."""
+    if a.script == b.script != "":
+        return not (a.canon and b.canon) and (
+            JaroWinkler.similarity(a.folded, b.folded) >= CLOSE_SIMILARITY
+        )
+    latin, arabic = (a, b) if a.script == "latin" else (b, a)
     return (
-        a.script == b.script != ""
-        and not (a.canon and b.canon)
-        and JaroWinkler.similarity(a.folded, b.folded) >= CLOSE_SIMILARITY
+        CROSS_SCRIPT_CLOSE
+        and latin.script == "latin"
+        and arabic.script == "arabic"
+        and bool(latin.canon)
+        and not arabic.canon
+        and JaroWinkler.similarity(latin.canon, arabic.folded) >= CLOSE_SIMILARITY
     )
 
 
@@ -109,6 +123,22 @@ def close_levels(
     if len(rows):
         sim = cpdist(left["n_f"][rows], right["n_f"][rows], scorer=JaroWinkler.similarity)
         lv[rows[sim >= CLOSE_SIMILARITY]] = 1
+    if not CROSS_SCRIPT_CLOSE:
+        return
+    # A Latin name the table knows against an Arabic spelling it does not (a typo in an Arabic
+    # list: فاطة for فاطمة): compared as two Arabic spellings are, the Latin name by its Arabic
+    # name.
+    for latin, arabic in ((left, right), (right, left)):
+        rows = np.flatnonzero(
+            (lv == 0)
+            & (latin["n_sc"] == "latin")
+            & (arabic["n_sc"] == "arabic")
+            & (latin["n_c"] != "")
+            & (arabic["n_c"] == "")
+        )
+        if len(rows):
+            sim = cpdist(latin["n_c"][rows], arabic["n_f"][rows], scorer=JaroWinkler.similarity)
+            lv[rows[sim >= CLOSE_SIMILARITY]] = 1
 
 
 def _typo_budget(a: str, b: str) -> int:
