@@ -114,31 +114,26 @@ def close_levels(
     pair's two names.  The engines' SQL (``name_level_sql``) gives every other level; this pass
     runs on its output in Python on either engine, so DuckDB and Spark agree.
     """
-    rows = np.flatnonzero(
-        (lv == 0)
-        & (left["n_sc"] == right["n_sc"])
-        & (left["n_sc"] != "")
-        & ((left["n_c"] == "") | (right["n_c"] == ""))
-    )
-    if len(rows):
-        sim = cpdist(left["n_f"][rows], right["n_f"][rows], scorer=JaroWinkler.similarity)
-        lv[rows[sim >= CLOSE_SIMILARITY]] = 1
+    one_script = (left["n_sc"] == right["n_sc"]) & (left["n_sc"] != "")
+    one_script &= (left["n_c"] == "") | (right["n_c"] == "")
+    _raise_close(lv, one_script, left["n_f"], right["n_f"])
     if not CROSS_SCRIPT_CLOSE:
         return
     # A Latin name the table knows against an Arabic spelling it does not (a typo in an Arabic
     # list: فاطة for فاطمة): compared as two Arabic spellings are, the Latin name by its Arabic
     # name.
     for latin, arabic in ((left, right), (right, left)):
-        rows = np.flatnonzero(
-            (lv == 0)
-            & (latin["n_sc"] == "latin")
-            & (arabic["n_sc"] == "arabic")
-            & (latin["n_c"] != "")
-            & (arabic["n_c"] == "")
-        )
-        if len(rows):
-            sim = cpdist(latin["n_c"][rows], arabic["n_f"][rows], scorer=JaroWinkler.similarity)
-            lv[rows[sim >= CLOSE_SIMILARITY]] = 1
+        known = (latin["n_sc"] == "latin") & (arabic["n_sc"] == "arabic")
+        known &= (latin["n_c"] != "") & (arabic["n_c"] == "")
+        _raise_close(lv, known, latin["n_c"], arabic["n_f"])
+
+
+def _raise_close(lv: np.ndarray, mask: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+    """Level 0 raised to 1 in place where ``mask`` holds and texts ``a`` and ``b`` are close."""
+    rows = np.flatnonzero((lv == 0) & mask)
+    if len(rows):
+        sim = cpdist(a[rows], b[rows], scorer=JaroWinkler.similarity)
+        lv[rows[sim >= CLOSE_SIMILARITY]] = 1
 
 
 def _typo_budget(a: str, b: str) -> int:
