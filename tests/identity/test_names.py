@@ -232,6 +232,28 @@ def test_the_russian_reading_is_a_second_reading_only() -> None:
     assert normalise_name("Khuda").canon3 == normalise_name("Huda").canon
 
 
+def test_a_name_read_by_one_schools_rule_alone_is_not_a_different_name() -> None:
+    from muster.identity.internals.comparisons import name_level
+
+    # A Turkish register's Casim (c for jim) is Jasim; read with the German s for zay as well it
+    # was "jazim", no name, and the table's own reading (Cassim: Qasim) made it another name.
+    assert name_level(normalise_name("Casim"), normalise_name("Jasim")).label != "disagree"
+    # The table's own reading comes first: Cassim is still Qasim.
+    assert name_level(normalise_name("Cassim"), normalise_name("قاسم")).label == "transliteration"
+
+
+def test_a_known_name_read_by_another_school_as_a_shared_spelling_is_not_a_different_name() -> None:
+    from muster.identity.internals.comparisons import name_level
+
+    # To the table Khayat is the family name خياط and Cana is كان; read as a Russian passport
+    # and a Turkish register write, they are Hayat and Jana, spellings no one Arabic name owns.
+    for latin, arabic in [("Khayat", "حياة"), ("Cana", "جنى")]:
+        level = name_level(normalise_name(latin), normalise_name(arabic)).label
+        assert level == "arabic_script_equivalent", (latin, arabic)
+    assert name_level(normalise_name("Khayat"), normalise_name("Khayat")).label == "exact"
+    assert name_level(normalise_name("Kamal"), normalise_name("Jamal")).label == "disagree"
+
+
 def test_the_article_alone_is_not_a_name_in_the_variant_table() -> None:
     assert normalise_name("ال").canon == ""
 

@@ -209,6 +209,30 @@ _RULES_OTHER_SCHOOLS: list[tuple[re.Pattern[str], str]] = [
         ("C", "ch"),
     ]
 ]
+# Each of those rules alone, tried where all of them together find no other name: a register
+# follows one school, and the rules of another can spoil its reading.  A Turkish register's
+# Casim (c for jim) read with the German s for zay too is "jazim", no name; read by its own
+# rule alone, Jasim.  A German office's Jusuf read with s for zay is "yuzuf"; by j alone,
+# Yusuf.  (The placeholders J and C of the rules above are not rules of a school.)
+_ONE_RULE_READINGS: list[list[tuple[re.Pattern[str], str]]] = [
+    [(re.compile(p), r)]
+    for p, r in [
+        ("(?<!d)j", "y"),
+        ("dsch|dzh|dj", "j"),
+        ("tsch", "ch"),
+        ("sch", "sh"),
+        ("(?<![ksz])ch", "kh"),
+        ("c(?![hk])", "j"),
+        (_V_AS_WAW, "w"),
+        ("(?<![a-z])s(?=[aeiou])|(?<=[aeiou])s(?=[aeiou])", "z"),
+    ]
+]
+# A switch, so that a replay can weigh the readings above (bench/RESULTS.md, "twenty-sixth
+# session").
+ONE_RULE_READINGS = True
+# Whether a name the table knows takes its other schools' reading's key as ``canon3`` where
+# the reading names no one Arabic name (``normalise_name``); a switch for replays, as above.
+KNOWN_NAME_KEY_READING = True
 # The Russian school writes hah, heh and kha alike as kh (Khasan, Khuda = Huda هدى, Yakhya =
 # Yahya), and jim as dzh or zh (Khadzhi = Haji, Khadizha = Khadija): a passport office's
 # spelling read back into the common school's letters, tried for ``canon3`` where the German
@@ -399,6 +423,20 @@ def other_school_reading(folded: str, part: str = "given") -> str:
     ('yasser', 'jassim')
     """
     return _apply(_RULES_OTHER_SCHOOLS, _rule_input(folded, part))
+
+
+def one_rule_readings(folded: str, part: str = "given") -> list[str]:
+    """A folded Latin name read by each of other schools' rules alone (``_ONE_RULE_READINGS``),
+    the readings that differ from the name itself.
+
+    >>> one_rule_readings("casim"), one_rule_readings("jusuf")
+    (['jasim', 'cazim'], ['yusuf', 'juzuf'])
+    """
+    if not ONE_RULE_READINGS:
+        return []
+    s = _rule_input(folded, part)
+    out = [_apply(rules, s) for rules in _ONE_RULE_READINGS]
+    return [r for r in dict.fromkeys(out) if r != s]
 
 
 def russian_reading(folded: str, part: str = "given") -> str:
@@ -606,12 +644,14 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
     canon, canon2 = table.arabic_of_fold.get(joined) or table.arabic_of_key.get(k1, ("", ""))
     skeleton2 = skeleton_of_key(second_skeleton_key(folded, part))
     broad = broad_key(_rule_input(folded, part))
-    canon3 = russian = ""
+    canon3 = ""
+    russian = russian_reading(folded, part)
     # Each reading only where those before it find no other name.
-    for reading in (other_school_reading, russian_reading, by_ear_reading):
-        other = reading(folded, part)
-        if reading is russian_reading:
-            russian = other
+    readings = [
+        other_school_reading(folded, part), russian, by_ear_reading(folded, part),
+        *one_rule_readings(folded, part),
+    ]  # fmt: skip
+    for other in readings:
         if other != joined:
             found = table.arabic_of_fold.get(other) or table.arabic_of_key.get(
                 latin_keys(other, part)[0], ("", "")
@@ -624,6 +664,15 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
         # name Khadzhdzhi): its reading's Latin key, marked "~", agrees with a spelling of that
         # key (Haji, al-Hajji) as another school's reading does (comparisons.other_schools_agree).
         canon3 = RUSSIAN_KEY_MARK + latin_keys(russian, part)[0]
+    elif not canon3 and canon and KNOWN_NAME_KEY_READING:
+        # A name the table knows, whose other schools' reading is a name the table cannot
+        # place (no one Arabic name owns it): Cana, to the table كان, is Jana in a Turkish
+        # register (جنى, whose Latin spellings are shared); Khayat, the family name خياط, is
+        # Hayat in a Russian one.  The reading's key, marked "~", as above.
+        first = next((r for r in readings[:2] if r and r != joined), "")
+        if first:
+            key = latin_keys(first, part)[0]
+            canon3 = RUSSIAN_KEY_MARK + key if key != k1 else ""
     return NameKey(
         text, "latin", folded, k1, k2, canon, skeleton_of_key(k1), canon2, skeleton2, broad,
         canon3,
