@@ -593,3 +593,55 @@ def test_a_person_registered_three_times_once_with_the_wrong_sex_is_one_person()
     clusters = dedupe([*RECORDS, wrong]).clusters
     assert clusters["r9"] == clusters["r1"] == clusters["r2"] == clusters["r3"]
     assert len({clusters["r1"], clusters["r4"], clusters["r8"]}) == 3
+
+
+def test_two_clusters_conflict_at_once_exactly_when_some_two_of_their_records_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The clustering asks record_conflicts' ``between`` whether any record of one cluster
+    # conflicts with any of another; it must say what the pairwise test says, on both its paths
+    # (few pairs tested one by one, many at once: here every size at once too), on a
+    # population with namesakes: groups of one family name, and one person's records split.
+    import random
+
+    from muster.identity.internals import pipeline
+    from muster.identity.internals.pipeline import dedupe_steps, record_conflicts
+    from muster.scenario.presets import labelled_records
+
+    records, truth = labelled_records("namesake", 3000, 5)
+    steps = dedupe_steps(records)
+    arrays = steps.arrays
+    conflict = record_conflicts(steps.prepared, arrays["rid_l"], arrays["rid_r"], steps.weight)
+    family = steps.prepared.frame["family_name_id"].to_numpy()
+    given = steps.prepared.frame["given_name_id"].to_numpy()
+    rows = list(range(len(family)))
+    # Namesakes: records of one given and family name, of other persons (another generation).
+    namesakes: dict[tuple[int, int], list[int]] = {}
+    for row in rows:
+        namesakes.setdefault((given[row], family[row]), []).append(row)
+    crowds = [r for r in namesakes.values() if len({truth[x] for x in r}) >= 2]
+    persons: dict[object, list[int]] = {}
+    for row, person in enumerate(truth):
+        persons.setdefault(person, []).append(row)
+    several = [p for p in persons.values() if len(p) >= 2]
+    rng = random.Random(7)
+    said = set()
+    for at_once in (pipeline.BETWEEN_PAIRWISE, 0):
+        monkeypatch.setattr(pipeline, "BETWEEN_PAIRWISE", at_once)
+        for k in range(450):
+            if k % 3 == 2:
+                crowd = rng.choice(crowds)
+                xs = [x for x in crowd if truth[x] == truth[crowd[0]]]
+                ys = [y for y in crowd if truth[y] != truth[crowd[0]]]
+            elif k % 3:
+                person = rng.choice(several)
+                cut = rng.randint(1, len(person) - 1)
+                xs, ys = person[:cut], person[cut:]
+            else:
+                kin = [r for r in rows if family[r] == family[rng.choice(rows)]]
+                xs = rng.sample(kin, min(len(kin), rng.randint(1, 12)))
+                ys = rng.sample(kin, min(len(kin), rng.randint(1, 12)))
+            expected = any(conflict(x, y) for x in xs for y in ys)
+            assert conflict.between(xs, ys) == expected, (xs, ys)
+            said.add((expected, len(xs) * len(ys) > at_once))
+    assert said == {(True, True), (False, True), (True, False), (False, False)}
