@@ -97,6 +97,20 @@ def test_a_record_with_given_and_fathers_names_the_other_way_round_joins_its_per
     assert given in ({"Muhammad"}, {"Jasim"}), why
 
 
+def test_a_record_with_given_and_fathers_names_swapped_and_no_lineage_joins_its_person() -> None:
+    # A careless register's record with no grandfather, mother or full date: the family name
+    # and the same birth year, with the two names crosswise, make it the person.  A cousin
+    # named the same way round, born two years later, stays apart.
+    bare = {"grandfather_name": "", "mother_name": "", "date_of_birth": "", "alias": "",
+            "source": "ngo", "given_name": "Jasim", "father_name": "Muhammad"}  # fmt: skip
+    swapped = dict(RECORDS[0], **bare, record_id="r9", birth_year="1984")
+    cousin = dict(RECORDS[0], **bare, record_id="r10", birth_year="1986")
+    clusters = dedupe([*RECORDS, swapped, cousin]).clusters
+    assert clusters["r9"] == clusters["r1"] == clusters["r2"] == clusters["r3"]
+    assert clusters["r10"] != clusters["r1"]
+    assert len({clusters["r1"], clusters["r4"], clusters["r8"]}) == 3
+
+
 def test_screening_finds_the_person_a_register_wrote_with_given_and_father_swapped() -> None:
     index = ScreeningIndex(RECORDS)
     swapped = dict(RECORDS[0], record_id="new", given_name="Jasim", father_name="Muhammad",

@@ -318,6 +318,14 @@ SWAPS: tuple[tuple[dict[str, tuple[str, str]], tuple[str, ...]], ...] = (
 # The names that, agreeing as well, let a pair with given and father's names crosswise be one
 # person (``father_swapped``; the full date too; the clustering asks the same).
 FATHER_SWAP_CORROBORATING = ("grandfather_name", "mother_name")
+# And the family name with the same birth year (``FATHER_SWAP_SAME_YEAR``: one date only a year,
+# or the day or the month agreeing, or the two swapped): a careless register's record often has
+# no grandfather, mother or full date (drawn86 200k: 2,036 true pairs never candidates).  The
+# family name with any year was tried and not taken (cousins named crosswise a year apart;
+# bench/RESULTS.md, "twenty-first session"); this asks the same year (RESULTS, "twenty-sixth
+# session").  A switch, so that a replay can weigh it.
+FATHER_SWAP_FAMILY_YEAR = True
+FATHER_SWAP_SAME_YEAR = (2, 3, 4)
 
 
 def _agreement(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -375,12 +383,13 @@ def father_swapped(
 ) -> np.ndarray:
     """Pairs read with given and father's name crosswise (``FATHER_SWAPPED_FIELDS``): the given
     names disagree in order, both crossed comparisons agree, the grandfather's or mother's name
-    or the full date agrees too, and the pair is not read with given and family crosswise.
+    or the full date agrees too (or the family name with the same year:
+    ``FATHER_SWAP_FAMILY_YEAR``), and the pair is not read with given and family crosswise.
 
     Without that agreement the two names crosswise and a year are a checkpoint list's
     namesakes as often as one person: drawn77 20k (a careless register and a checkpoint list),
     of 383 such candidate pairs with no other lineage name or full date agreeing, 95 were one
-    person.  The family name is not enough: families name cousins crosswise (Farrukh son of
+    person.  The family name with any year is not enough: families name cousins crosswise (Farrukh son of
     Firdavs and Firdavs son of Farrukh, one family, one town, a year apart), and with it 27 of
     80 drawn populations lost up to 0.003 F1 (bench/RESULTS.md, "twenty-first session").
     ``swapped``: ``swapped_names(levels)`` when the caller has it."""
@@ -391,6 +400,9 @@ def father_swapped(
     more = levels["date_of_birth"] == DOB_EXACT
     for name in FATHER_SWAP_CORROBORATING:
         more |= levels[name] >= 1
+    if FATHER_SWAP_FAMILY_YEAR:
+        same_year = np.isin(levels["date_of_birth"], FATHER_SWAP_SAME_YEAR)
+        more |= (levels["family_name"] >= 1) & same_year
     if swapped is None:
         swapped = swapped_names(levels)
     return (given == 0) & both & more & ~swapped

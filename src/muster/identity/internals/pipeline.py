@@ -11,6 +11,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from . import comparisons
 from .cluster import SOURCE_CAP, guarded_clusters, unambiguous_pairs
 from .comparisons import (
     ESTIMATE_YEARS,
@@ -843,7 +844,20 @@ def record_conflicts(
             a, b = int(ids[x]), int(ids[y])
             if a >= 0 and b >= 0 and not table.disagree(a, b):
                 return True
-        return bool(precise[x] and precise[y] and all(d[x] == d[y] for d in date))
+        if precise[x] and precise[y] and all(d[x] == d[y] for d in date):
+            return True
+        return comparisons.FATHER_SWAP_FAMILY_YEAR and same_family_year(x, y)
+
+    def same_family_year(x: int, y: int) -> bool:
+        """The family name agrees and the birth year is one (``FATHER_SWAP_SAME_YEAR``): one
+        date only a year, or the day or the month the same, or the two swapped."""
+        fx, fy = int(family[x]), int(family[y])
+        if fx < 0 or fy < 0 or tables["family_name"].disagree(fx, fy) or years[x] != years[y]:
+            return False
+        if not (precise[x] and precise[y]):
+            return True
+        (_, mx, dx), (_, my, dy) = ([d[z] for d in date] for z in (x, y))
+        return mx == my or dx == dy or (mx == dy and dx == my)
 
     def given_conflict(x: int, y: int) -> bool:
         if not (has_lineage[x] and has_lineage[y]):

@@ -109,6 +109,9 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
     "b_given_father_set_grandfather_year": ("given_father_set_b", "grandfather_name_b", "yr"),
     "b_given_father_set_mother_year": ("given_father_set_b", "mother_name_b", "yr"),
     "b_given_father_set_dob": ("given_father_set_b", "dob"),
+    # And with the family name and year, for a careless register's record with no grandfather,
+    # mother or full date (comparisons.FATHER_SWAP_FAMILY_YEAR).
+    "b_given_father_set_family_year": ("given_father_set_b", "family_name_b", "yr"),
 }
 # Set attributes joined crosswise (``blocking.block_keys``): a block is the records sharing the
 # set (and the rule's other attributes; its cap counts them all), but a pair is found only where
@@ -133,6 +136,7 @@ RULE_CAPS = {
     "b_given_father_set_grandfather_year": 8,
     "b_given_father_set_mother_year": 8,
     "b_given_father_set_dob": 8,
+    "b_given_father_set_family_year": 8,
 }
 # Rules whose pairs are scored but not trained on: they reach into blocks of the rules above
 # that were over the cap (common names, large towns), where most pairs are namesakes.  EM's
@@ -156,6 +160,7 @@ SCORED_ONLY = frozenset(
         "b_given_father_set_grandfather_year",
         "b_given_father_set_mother_year",
         "b_given_father_set_dob",
+        "b_given_father_set_family_year",
     }
 )
 
