@@ -389,10 +389,10 @@ def father_swapped(
     Without that agreement the two names crosswise and a year are a checkpoint list's
     namesakes as often as one person: drawn77 20k (a careless register and a checkpoint list),
     of 383 such candidate pairs with no other lineage name or full date agreeing, 95 were one
-    person.  The family name with any year is not enough: families name cousins crosswise (Farrukh son of
-    Firdavs and Firdavs son of Farrukh, one family, one town, a year apart), and with it 27 of
-    80 drawn populations lost up to 0.003 F1 (bench/RESULTS.md, "twenty-first session").
-    ``swapped``: ``swapped_names(levels)`` when the caller has it."""
+    person.  The family name with any year is not enough: families name cousins crosswise
+    (Farrukh son of Firdavs and Firdavs son of Farrukh, one family, one town, a year apart), and
+    with it 27 of 80 drawn populations lost up to 0.003 F1 (bench/RESULTS.md, "twenty-first
+    session").  ``swapped``: ``swapped_names(levels)`` when the caller has it."""
     given = levels["given_name"]
     if "given_as_father" not in levels:
         return np.zeros(len(given), dtype=bool)
