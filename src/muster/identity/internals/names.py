@@ -645,13 +645,14 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
     skeleton2 = skeleton_of_key(second_skeleton_key(folded, part))
     broad = broad_key(_rule_input(folded, part))
     canon3 = ""
-    russian = russian_reading(folded, part)
-    # Each reading only where those before it find no other name.
-    readings = [
-        other_school_reading(folded, part), russian, by_ear_reading(folded, part),
-        *one_rule_readings(folded, part),
-    ]  # fmt: skip
-    for other in readings:
+    combined, russian = other_school_reading(folded, part), russian_reading(folded, part)
+
+    def readings() -> Iterator[str]:
+        # Each reading only where those before it find no other name (made only then).
+        yield from (combined, russian, by_ear_reading(folded, part))
+        yield from one_rule_readings(folded, part)
+
+    for other in readings():
         if other != joined:
             found = table.arabic_of_fold.get(other) or table.arabic_of_key.get(
                 latin_keys(other, part)[0], ("", "")
@@ -669,7 +670,7 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
         # place (no one Arabic name owns it): Cana, to the table كان, is Jana in a Turkish
         # register (جنى, whose Latin spellings are shared); Khayat, the family name خياط, is
         # Hayat in a Russian one.  The reading's key, marked "~", as above.
-        first = next((r for r in readings[:2] if r and r != joined), "")
+        first = next((r for r in (combined, russian) if r and r != joined), "")
         if first:
             key = latin_keys(first, part)[0]
             canon3 = RUSSIAN_KEY_MARK + key if key != k1 else ""

@@ -883,12 +883,10 @@ def record_conflicts(
         whose clusters grew past a hundred records spent minutes in it (drawn201 200k: 32.7M
         calls, the retraining's clustering 694 s; bench/RESULTS.md, "twenty-sixth session").
         Small clusters are tested pair by pair: arrays cost more than they save there."""
-        if len(xs) * len(ys) <= BETWEEN_PAIRWISE:
+        if given_only or len(xs) * len(ys) <= BETWEEN_PAIRWISE:
             return any(conflict(i, j) for i in xs for j in ys)
         x = np.repeat(np.asarray(xs, dtype=np.int64), len(ys))
         y = np.tile(np.asarray(ys, dtype=np.int64), len(xs))
-        if given_only:
-            return any(given_conflict(i, j) for i, j in zip(x.tolist(), y.tolist(), strict=True))
         apart = np.where(precise[x] & precise[y], 1, ESTIMATE_YEARS)
         if (np.abs(years[x] - years[y]) > apart).any():
             return True
