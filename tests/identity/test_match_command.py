@@ -46,6 +46,45 @@ def test_dedupe_prints_the_model_report_and_reuses_a_saved_model(tmp_path: Path)
     assert read(tmp_path / "a.csv") == read(tmp_path / "b.csv")
 
 
+def test_dedupe_writes_its_accepted_pairs_with_the_reasons_and_which_were_kept_apart(
+    tmp_path: Path,
+) -> None:
+    # Two men named Ali al-Jubouri born in 1990, of other fathers, and a checkpoint's record
+    # of an Ali al-Jubouri born in 1990 with nothing more: it fits both alike, joins neither.
+    rows = [
+        *ROWS,
+        "a1,reception,Ali,Hasan,Karim,al-Jubouri,Zahra,,M,1990-02-10,,Mosul,IRQ",
+        "a2,reception,Ali,Khalil,Salih,al-Jubouri,Amal,,M,1990-08-21,,Mosul,IRQ",
+        "a3,checkpoint,Ali,,,al-Jubouri,,,M,,1990,,IRQ",
+    ]
+    source = write(tmp_path, "in.csv", [HEADER, *rows])
+    out, pairs = tmp_path / "out.csv", tmp_path / "pairs.csv"
+    proc = run(["dedupe", str(source), "--out", str(out), "--pairs", str(pairs)])
+    assert proc.returncode == 0, proc.stderr
+    assert "accepted pairs (2 kept apart)" in proc.stderr
+    written = {(r["record_id_a"], r["record_id_b"]): r for r in read(pairs)}
+    assert set(written) == {("r1", "r2"), ("r1", "r3"), ("r2", "r3"), ("r4", "r5"), ("a1", "a3"),
+                            ("a2", "a3")}  # fmt: skip
+    # Why r1 and r3 were joined: Muhammad and محمد are one name in two scripts, the full date
+    # against a year only.
+    r1_r3 = written["r1", "r3"]
+    assert r1_r3["given_name"] == "transliteration"
+    assert r1_r3["date_of_birth"] == "partial"
+    assert r1_r3["same_person"] == "True" and float(r1_r3["score"]) >= 0.3
+    assert written["a1", "a3"]["same_person"] == written["a2", "a3"]["same_person"] == "False"
+    persons = {r["record_id"]: r["cluster_id"] for r in read(out)}
+    assert persons["a3"] not in (persons["a1"], persons["a2"])
+    # A folder that does not exist is refused before the run, in one line.
+    proc = run(
+        ["dedupe", str(source), "--out", str(out), "--pairs", str(tmp_path / "no" / "p.csv")]
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines()[-1] == (
+        f"muster match: error: cannot write {tmp_path / 'no' / 'p.csv'}: folder "
+        f"{tmp_path / 'no'} not found"
+    )
+
+
 def test_link_takes_a_model_and_a_bad_model_file_is_one_line(tmp_path: Path) -> None:
     a = write(tmp_path, "a.csv", [HEADER, ROWS[0]])
     b = write(tmp_path, "b.csv", [HEADER, ROWS[2]])

@@ -52,6 +52,13 @@ def add_match_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
     d = sub.add_parser("dedupe", help="group the records of one file into persons")
     d.add_argument("input", help="person-record CSV")
     common(d, DEDUPE_THRESHOLD, str(DEDUPE_THRESHOLD))
+    d.add_argument(
+        "--pairs",
+        metavar="FILE",
+        help="also write the accepted pairs (CSV: both record ids, score, match weight, how each "
+        "field compared, and same_person: False where the clustering kept the two apart, as a "
+        "record that fits two persons alike or two clusters that conflict)",
+    )
     lk = sub.add_parser("link", help="pairs of records, one from each file, that are one person")
     lk.add_argument("input_a", help="person-record CSV (e.g. the registry)")
     lk.add_argument("input_b", help="person-record CSV (e.g. a reference list)")
@@ -76,6 +83,16 @@ def _probability(text: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError(f"{value} is not between 0 and 1")
     return value
+
+
+def _writable(name: str | None) -> Path | None:
+    """``name`` as a path to write, checked before the run: its folder must exist."""
+    if name is None:
+        return None
+    path = Path(name)
+    if not path.parent.exists():
+        raise PersonCsvError(None, None, f"cannot write {path}: folder {path.parent} not found")
+    return path
 
 
 def _progress(quiet: bool):  # noqa: ANN202
@@ -112,12 +129,9 @@ def run_match(args: argparse.Namespace) -> int:
     quiet = getattr(args, "quiet", False)
     progress = _progress(quiet)
     try:
-        out = Path(args.out)
-        if not out.parent.exists():
-            raise PersonCsvError(None, None, f"cannot write {out}: folder {out.parent} not found")
-        save = Path(args.save_model) if getattr(args, "save_model", None) else None
-        if save is not None and not save.parent.exists():
-            raise PersonCsvError(None, None, f"cannot write {save}: folder {save.parent} not found")
+        out = _writable(args.out)
+        save = _writable(getattr(args, "save_model", None))
+        pairs = _writable(getattr(args, "pairs", None))
         model = Model.load(args.model) if getattr(args, "model", None) else None
         if args.match_command == "dedupe":
             records = _read(args.input, progress)
@@ -129,6 +143,11 @@ def run_match(args: argparse.Namespace) -> int:
             result.cluster_frame().to_csv(out, index=False)
             persons = len(set(result.clusters.values()))
             progress(f"wrote {len(result.clusters):,} records in {persons:,} persons to {out}")
+            if pairs is not None:
+                frame = result.pair_frame()
+                frame.to_csv(pairs, index=False)
+                apart = int((~frame["same_person"]).sum())
+                progress(f"wrote {len(frame):,} accepted pairs ({apart:,} kept apart) to {pairs}")
         else:
             loaded = [_read(path, progress) for path in (args.input_a, args.input_b)]
             result = link(

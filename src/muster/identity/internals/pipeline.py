@@ -212,6 +212,23 @@ class DedupeResult:
             {"record_id": list(self.clusters), "cluster_id": list(self.clusters.values())}
         )
 
+    def pair_frame(self) -> pd.DataFrame:
+        """The accepted pairs (``ScoredPairs.to_frame``: both record ids, score, match weight,
+        how each field compared) and ``same_person``: whether the clustering put the two
+        records in one person.  An accepted pair kept apart is one whose record fits two
+        persons alike, or whose two clusters conflict (different given names with lineage,
+        birth years apart, a pair weighed far below the threshold): why a run did not join
+        what its scores accepted, for a person checking it."""
+        frame = self.pairs.to_frame()
+        cluster = self.clusters
+        frame["same_person"] = [
+            cluster[a] == cluster[b]
+            for a, b in zip(
+                self.pairs.left_ids.tolist(), self.pairs.right_ids.tolist(), strict=True
+            )
+        ]
+        return frame
+
 
 @dataclass
 class LinkResult:
