@@ -108,6 +108,15 @@ WEIGHT_FLOOR: dict[tuple[str, int], float] = {
 # Agreement on the whole lineage and on the full date of birth is evidence for a match in any
 # population: never weighed below this.
 AGREEMENT_FLOOR = 5.0
+# A place of origin that agrees (written alike, spelt another way, or in the other script) is
+# never evidence against a match: never weighed below this.  Beside an authority's list in
+# Arabic script most candidate pairs across the two scripts are namesakes from the same towns,
+# and a match between Latin lists agrees exactly more often than one across scripts can, so EM
+# learnt the place in the other script (Al-Qaim / القائم) at -2.4 bits, below a place not given,
+# and lost true pairs whose place agreed as well as two scripts allow (drawn500 20k, F1 0.847;
+# bench/RESULTS.md, "twenty-seventh session").  Not the given name: among candidate pairs an
+# exact given name is often a namesake's, and EM's low weight there is no artefact.
+PLACE_AGREEMENT_FLOOR: float | None = 0.0
 # Lineage patterns in which at least as many names disagree as agree are evidence against (a
 # namesake's father, a cousin's family): never weighed above 0.  EM on a population of many
 # namesake children and few duplicates otherwise learns them at +30 bits as the match class.
@@ -210,6 +219,9 @@ def _bounded(name: str, w: np.ndarray) -> np.ndarray:
         w[LINEAGE_LEVELS - 1] = max(w[LINEAGE_LEVELS - 1], AGREEMENT_FLOOR)
     if name == "date_of_birth":
         w[5] = max(w[5], AGREEMENT_FLOOR)
+    if name == "place_of_origin" and PLACE_AGREEMENT_FLOOR is not None:
+        # arabic_script_equivalent, transliteration, exact (``_NAME_LABELS``)
+        w[2:] = np.maximum(w[2:], PLACE_AGREEMENT_FLOOR)
     return w
 
 
