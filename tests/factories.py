@@ -10,6 +10,7 @@ import copy
 import datetime as dt
 import itertools
 import json
+import threading
 
 from django.test import Client
 from django.utils import timezone
@@ -256,3 +257,15 @@ def shared_demo(**options):
         return _demo
 
     return _demo, demo
+
+
+def join_list_index_builds(timeout: float = 30) -> None:
+    """Wait for the reference lists' index rebuilds running on background threads (an import
+    starts one).  The test database is SQLite's shared-cache memory database, where a write
+    beside another connection's read fails at once with "database table is locked" (a file
+    database in WAL mode, as served, waits instead); a test that writes after an import waits
+    for the rebuild first."""
+    for thread in threading.enumerate():
+        if thread.name == "muster-list-index":
+            thread.join(timeout)
+            assert not thread.is_alive(), f"the list index rebuild did not finish in {timeout} s"

@@ -15,6 +15,7 @@ import pytest
 
 from muster import worker
 from muster.audit.models import AuditEvent
+from tests.factories import join_list_index_builds
 
 HEADER = "record_id,source,given_name,father_name,grandfather_name,family_name,mother_name,alias,sex,date_of_birth,birth_year,place_of_origin,nationality"
 WANTED = "L-1,,إبراهيم,عواد,إبراهيم,البدري,,أبو دعاء,M,1971-07-28,,سامراء,IRQ"
@@ -62,6 +63,9 @@ def test_a_queued_rescreen_completes_when_the_worker_runs(
         list_date="2026-11-01",
         by=officer,
     )
+    # The import rebuilds the lists' index on a thread: the worker's exclusive transaction
+    # beside its reads fails at once on the test database ("database table is locked").
+    join_list_index_builds()
     run = screening_tasks.start_batch_rescreen(
         by=officer, reason="Wanted list v1"
     )  # what the page calls

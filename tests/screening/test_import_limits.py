@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from muster.screening import imports, matching
+from tests.factories import join_list_index_builds
 from tests.screening.test_reference_lists import HEADER, LATIN_ROW, csv_bytes, do_import
 
 
@@ -92,13 +93,8 @@ def test_after_an_import_the_index_is_rebuilt_in_the_background_and_nobody_escap
         assert matching.REGISTRY.lists_index is old
         assert not Hit.objects.filter(kind="reference_list").exists()
         release.set()
-        # Wait for the rebuild thread rather than poll the table: the test database is SQLite's
-        # shared-cache memory database, where a read beside another connection's write fails at
-        # once with "database table is locked" (a file database in WAL mode, as served, does not).
-        for thread in threading.enumerate():
-            if thread.name == "muster-list-index":
-                thread.join(30)
-                assert not thread.is_alive(), "the list index rebuild did not finish in 30 s"
+        # Wait for the rebuild thread rather than poll the table (see join_list_index_builds).
+        join_list_index_builds()
         assert Hit.objects.filter(kind="reference_list", reference_entry__ref_id="W-1").count() == 1
     finally:
         release.set()
