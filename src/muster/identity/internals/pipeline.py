@@ -220,13 +220,8 @@ class DedupeResult:
         birth years apart, a pair weighed far below the threshold): why a run did not join
         what its scores accepted, for a person checking it."""
         frame = self.pairs.to_frame()
-        cluster = self.clusters
-        frame["same_person"] = [
-            cluster[a] == cluster[b]
-            for a, b in zip(
-                self.pairs.left_ids.tolist(), self.pairs.right_ids.tolist(), strict=True
-            )
-        ]
+        person_a, person_b = (frame[c].map(self.clusters) for c in ("record_id_a", "record_id_b"))
+        frame["same_person"] = person_a == person_b
         return frame
 
 
