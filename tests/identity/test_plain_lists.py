@@ -343,9 +343,10 @@ def test_a_thin_list_beside_a_registry_finds_more_of_its_people_by_clear_best_pa
         return *_pairwise(result.clusters, person), result.report.clear_best
 
     precision, recall, added = scores()
-    # Both floors above the threshold: none.
+    # Every floor above the threshold: none.
     monkeypatch.setattr(pipeline, "CLEAR_BEST_FLOOR", 0.0)
     monkeypatch.setattr(pipeline, "CLEAR_BEST_SOURCES_FLOOR", 0.0)
+    monkeypatch.setattr(pipeline, "CLEAR_BEST_UNFOUND_FLOOR", 0.0)
     before_precision, before_recall, none = scores()
     assert none == 0 and added > 0
 

@@ -24,6 +24,7 @@ from .comparisons import (
     name_level_code,
 )
 from .engines import Engine, get_engine
+from .frequency import frequency_shift
 from .model import Model, comparison_levels, levels_dict
 from .names import NameKey
 from .prepare import Prepared, prepare
@@ -1012,6 +1013,8 @@ def _fit_dedupe(
     shift = plain_model_shift(eng, prepared, arrays, gamma, fitted, report, how, shift, random)
     by_source = source_prior_shift(sources, arrays, gamma, fitted, report, shift)
     shift = (shift or []) + reach_shift(prepared, arrays, report) + (by_source or [])
+    by_name, report.frequency = frequency_shift(prepared, arrays)
+    shift += by_name
     clock.lap("training")
     accepted, weight = score_dedupe(
         arrays, gamma, fitted, threshold, frame, prepared, shift, sources

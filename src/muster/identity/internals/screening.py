@@ -25,6 +25,8 @@ from .comparisons import (
     explanation,
     name_level_code,
 )
+from .frequency import AGREE_LEVEL, class_key, frequency_bits
+from .frequency import FIELDS as FREQUENCY_FIELDS
 from .model import Model, comparison_levels
 from .names import NameKey, normalise_name
 from .prepare import BLOCKING_RULES
@@ -193,6 +195,29 @@ _NO_CODES = np.empty(0, dtype=np.int64)
 _NO_LEVELS = np.empty(0, dtype=np.int8)
 
 
+class _Classes:
+    """One field's name classes as the index counts them (``frequency.frequency_bits``)."""
+
+    def __init__(self) -> None:
+        self.count: dict[str, int] = defaultdict(int)
+        self.known = 0
+        self.pair_sum = 0
+
+    def add(self, key: str) -> None:
+        if key:
+            c = self.count[key]
+            self.count[key] = c + 1
+            self.pair_sum += 2 * c
+            self.known += 1
+
+    def remove(self, key: str) -> None:
+        if key:
+            c = self.count[key]
+            self.count[key] = c - 1
+            self.pair_sum -= 2 * (c - 1)
+            self.known -= 1
+
+
 class ScreeningIndex:
     """An in-memory registry for screening one new registration at a time.
 
@@ -218,6 +243,9 @@ class ScreeningIndex:
         # Per pair of fields compared, the codes (first name's number << 32 | second's) of the
         # pairs of names met, sorted, and their levels.
         self._level_memo: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        # Per field of frequency.FIELDS: records per name class, the records with a name, and
+        # the sum of c * (c - 1) over the classes (frequency.frequency_bits).
+        self._classes = {f: _Classes() for f in FREQUENCY_FIELDS}
         for record in records:
             self.add(record)
 
@@ -234,6 +262,8 @@ class ScreeningIndex:
             # entry, which those blocks may no longer fit: candidates() scores it anyway.
             pos = self._ids[rid]
             known = set(_keys(self._entries[pos]))
+            for f, classes in self._classes.items():
+                classes.remove(class_key(self._entries[pos].names[f]))
             self._entries[pos] = entry
         else:
             pos = len(self._entries)
@@ -244,6 +274,8 @@ class ScreeningIndex:
                 grown[:pos] = self._columns[:pos]
                 self._columns = grown
         self._columns[pos] = self._row(entry)
+        for f, classes in self._classes.items():
+            classes.add(class_key(entry.names[f]))
         for rule, key in _keys(entry):
             if (rule, key) not in known:  # a position once per block, however often replaced
                 self._blocks[rule][key].append(pos)
@@ -280,10 +312,12 @@ class ScreeningIndex:
         """
         queries: list[_Entry] = []
         rows: list[list[int] | np.ndarray] = []
+        held: list[bool] = []  # whether the query is the index's own record
         for record in records:
             entry, pos = self._query(record)
             queries.append(entry)
             rows.append(self._columns[pos] if pos is not None else self._row(entry))
+            held.append(pos is not None)
         out: list[list[Candidate]] = [[] for _ in queries]
         of_query: list[int] = []
         positions: list[int] = []  # (query, position) of each pair, in the order found
@@ -297,6 +331,7 @@ class ScreeningIndex:
         ps = np.array(positions, dtype=np.int64)
         levels = self._pair_levels(np.asarray(rows, dtype=np.int64)[qs], self._columns[ps])
         weight = self.model.match_weight(comparison_levels(levels))
+        weight += self._frequency_bits(levels, queries, held, of_query, positions)
         prob = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
         kept = np.flatnonzero(prob >= min_score)
         # Each query's pairs best first; lexsort is stable, so ties keep the order they were found.
@@ -315,6 +350,42 @@ class ScreeningIndex:
                     explanation(row, queries[q].record, other),
                 )
             )
+        return out
+
+    def _frequency_bits(
+        self,
+        levels: dict[str, np.ndarray],
+        queries: list[_Entry],
+        held: list[bool],
+        of_query: list[int],
+        positions: list[int],
+    ) -> np.ndarray:
+        """Per pair, the bits its names' frequencies add (``frequency.frequency_shift``), as
+        the batch would weigh it with the registry and the query (counted once) as its
+        records."""
+        out = np.zeros(len(positions), dtype=np.float64)
+        for f, classes in self._classes.items():
+            agree = np.flatnonzero(levels[f] >= AGREE_LEVEL)
+            if not len(agree):
+                continue
+            mine = [class_key(q.names[f]) for q in queries]
+            # Each query's counts: the index's, with the query's own record if it is new.
+            extra = [bool(k) and not h for k, h in zip(mine, held, strict=True)]
+            count = np.empty(len(agree), dtype=np.float64)
+            pair_sum = np.empty(len(agree), dtype=np.float64)
+            known = np.empty(len(agree), dtype=np.float64)
+            for j, i in enumerate(agree.tolist()):
+                q = of_query[i]
+                k, other = mine[q], class_key(self._entries[positions[i]].names[f])
+                c_q = classes.count.get(k, 0) + extra[q]
+                c_p = classes.count.get(other, 0) + (extra[q] and other == k)
+                count[j] = max(c_q, c_p)
+                pair_sum[j] = classes.pair_sum + 2 * classes.count.get(k, 0) * extra[q]
+                known[j] = classes.known + extra[q]
+            usable = (pair_sum > 0) & (known > 0)
+            out[agree[usable]] += frequency_bits(
+                count[usable], pair_sum[usable], known[usable]
+            )  # fmt: skip
         return out
 
     def _row(self, entry: _Entry) -> list[int]:

@@ -161,6 +161,9 @@ class ModelReport:
     plain_model_pairs: int = 0
     plain_model_records: int = 0
     plain_model_expected: tuple[float, float] = (0.0, 0.0)  # (pooled, own)
+    # What the names' frequencies added to the pairs that agree on them, per field
+    # (deduplication: frequency.frequency_shift; frequency.FieldFrequency).
+    frequency: list = field(default_factory=list)
 
     @property
     def pairs_per_record(self) -> float:
@@ -190,6 +193,17 @@ class ModelReport:
             "plain_model_pairs": self.plain_model_pairs,
             "plain_model_records": self.plain_model_records,
             "plain_model_expected": [round(x, 1) for x in self.plain_model_expected],
+            "frequency": [
+                {
+                    "field": f.field,
+                    "pairs": f.pairs,
+                    "lowest": round(f.lowest, 2),
+                    "highest": round(f.highest, 2),
+                    "commonest": f.commonest,
+                    "commonest_bits": round(f.commonest_bits, 2),
+                }
+                for f in self.frequency
+            ],  # fmt: skip
             "starts": self.starts,
             "warnings": self.warnings,
             "weights": weights_by_level(self.model),
@@ -226,6 +240,15 @@ class ModelReport:
             out.append(
                 f"pairs found only in blocks over the cap (common names, large towns): "
                 f"{self.reach_pairs:,}, {REACH_SHIFT:+.2f} bits (fixed)"
+            )
+        if self.frequency:
+            out.append(
+                "names' frequencies (a rare name shared counts for more, a common one for less): "
+                + "; ".join(
+                    f"{f.field} {f.lowest:+.1f} to {f.highest:+.1f} bits "
+                    f"({f.commonest} {f.commonest_bits:+.1f})"
+                    for f in self.frequency
+                )
             )
         if self.clear_best:
             out.append(
