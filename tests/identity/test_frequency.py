@@ -7,13 +7,19 @@ from muster.identity.internals import frequency
 from muster.identity.internals.pipeline import dedupe_steps
 
 FAMILIES = ["al-Obeidi", "al-Jubouri", "al-Dulaimi", "al-Shammari", "al-Zubaidi", "al-Ani"]
-OTHERS = ["Omar", "Ali", "Hassan", "Khalid", "Yusuf", "Ibrahim", "Mahmoud", "Salim", "Tariq"]
+LETTERS = "bdfgklmnrst"
+
+
+def _made_up(i: int) -> str:
+    """The i-th of a few hundred distinct made-up names."""
+    return f"{LETTERS[i % 11].upper()}a{LETTERS[i // 11 % 11]}i{LETTERS[i // 121]}a"
 
 
 def _records() -> list[dict[str, str]]:
     """Two pairs of thin records alike but for the given name (the same family name, kept by
     those two records alone, birth years one apart): Muhammad, which sixty namesakes bear, and
-    Zuhair, which nobody else does; and the namesakes, and men of other names."""
+    Zuhair, which nobody else does; and the namesakes, and a thousand men of 250 other names,
+    four to a name."""
     out = []
 
     def add(given: str, family: str, year: int) -> None:
@@ -26,8 +32,8 @@ def _records() -> list[dict[str, str]]:
     add("Zuhair", "Qassab", 1981)
     for i in range(60):
         add("Muhammad", FAMILIES[i % len(FAMILIES)], 1978 + i % 6)
-    for i in range(90):
-        add(OTHERS[i % len(OTHERS)], FAMILIES[i % len(FAMILIES)] + f"-{i}", 1960 + i % 30)
+    for i in range(frequency.MIN_RECORDS):  # names' frequencies are read off 1,000 records
+        add(_made_up(i % 250), _made_up(i // 4) + "-" + FAMILIES[i % 6], 1960 + i % 30)
     return out
 
 
@@ -60,6 +66,13 @@ def test_the_report_says_what_the_names_frequencies_added() -> None:
     assert entry["commonest"] == "muhammad" and entry["commonest_bits"] == 0 < entry["highest"]
 
 
+def test_a_handful_of_records_reads_no_names_frequencies() -> None:
+    # Among a few records every name is rare: nothing is added.
+    steps = dedupe_steps(_records()[:150])
+    assert steps.report.frequency == []
+    assert _weight(steps, "r0", "r1") == _weight(steps, "r2", "r3")
+
+
 def test_no_name_in_common_adds_nothing() -> None:
     records = [
         {"record_id": "a", "given_name": "Omar", "family_name": "Haddad", "birth_year": "1980"},
@@ -74,7 +87,7 @@ def test_the_screening_index_weighs_names_frequencies_as_the_batch_does() -> Non
     records = _records()
     for query, registry in ((records[0], records[1:]), (records[2], records[:2] + records[3:])):
         found = {c.record_id: c for c in ScreeningIndex(registry).candidates(query, limit=500)}
-        batch = link([query], registry, threshold=0.0).pairs
+        batch = link([query], registry, threshold=0.0, train=False).pairs
         assert set(batch.right_ids) <= set(found)
         for rid, probability in zip(batch.right_ids, batch.match_probability, strict=True):
             assert abs(found[rid].match_probability - probability) < 1e-6, rid

@@ -44,6 +44,10 @@ FIELDS = ("given_name", "father_name", "family_name")
 FACTOR = 0.5
 CLIP = 5.0
 AGREE_LEVEL = 2  # arabic_script_equivalent, transliteration, exact
+# Fewer records carrying a field than this, and its names' frequencies are not read: among a
+# handful of records every name is rare, and a cousin named like a man beside him would weigh
+# as much more as a rare name's duplicate.
+MIN_RECORDS = 1000
 # Candidate pairs read at a time (at a million records there are fifty million).
 CHUNK = 4_000_000
 
@@ -89,12 +93,14 @@ def class_key(key: NameKey) -> str:
     return key.canon or key.key1
 
 
-def frequency_bits(count: np.ndarray, pair_sum: float, known: int) -> np.ndarray:
-    """The bits (0 or more) a pair agreeing on a name of ``count`` records weighs more (``pair_sum``: the
-    sum of c * (c - 1) over the field's classes; ``known``: the records carrying the field)."""
-    with np.errstate(divide="ignore"):
+def frequency_bits(count: np.ndarray, pair_sum, known) -> np.ndarray:
+    """The bits (0 or more) a pair agreeing on a name of ``count`` records weighs more
+    (``pair_sum``: the sum of c * (c - 1) over the field's classes; ``known``: the records
+    carrying the field; none below ``MIN_RECORDS``)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
         ratio = pair_sum / (known * np.maximum(np.asarray(count, dtype=np.float64) - 1.0, 1.0))
-        return (np.clip(np.log2(ratio), 0.0, CLIP) * FACTOR).astype(np.float32)
+        bits = np.clip(np.log2(ratio), 0.0, CLIP) * FACTOR
+    return np.where(np.asarray(known) >= MIN_RECORDS, bits, 0.0).astype(np.float32)
 
 
 def frequency_shift(
@@ -117,8 +123,8 @@ def frequency_shift(
         code = np.where(known, codes, -1).astype(np.int32)
         count = np.bincount(code[known], minlength=len(uniques)).astype(np.float64)
         pair_sum = float((count * (count - 1)).sum())
-        if not pair_sum:
-            continue  # no two records share a name: nothing to tell common from rare
+        if not pair_sum or known.sum() < MIN_RECORDS:
+            continue  # no two records share a name, or too few records to tell common from rare
         bits = frequency_bits(count, pair_sum, int(known.sum()))
         agreeing = 0
         lowest, highest = np.inf, -np.inf
