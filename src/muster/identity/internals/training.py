@@ -243,7 +243,7 @@ class ModelReport:
             )
         if self.frequency:
             out.append(
-                "names' frequencies (a rare name shared counts for more, a common one for less): "
+                "names' frequencies (a rare name shared counts for more, a common one as its level says): "
                 + "; ".join(
                     f"{f.field} {f.lowest:+.1f} to {f.highest:+.1f} bits "
                     f"({f.commonest} {f.commonest_bits:+.1f})"
