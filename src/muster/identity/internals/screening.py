@@ -185,8 +185,11 @@ def _levels(a: _Entry, b: _Entry) -> dict[str, int]:
 
 # The columns of an entry as the index holds it for scoring arrays of pairs: each name field's
 # NameKey as a number (the index's own numbering), the birth date's parts, sex and nationality
-# as numbers (0: empty).
-_COLUMNS = (*NAME_FIELDS, "has_year", "yr", "mo", "dy", "precise", "sex", "nationality")
+# as numbers (0: empty), the name classes of frequency.FIELDS as numbers (0: no name).
+_COLUMNS = (
+    *NAME_FIELDS, "has_year", "yr", "mo", "dy", "precise", "sex", "nationality",
+    *(f"{f}_class" for f in FREQUENCY_FIELDS),
+)  # fmt: skip
 _COL = {c: i for i, c in enumerate(_COLUMNS)}
 # Pairs of names whose level is remembered (a level depends on the two names only), at most so
 # many per pair of fields compared; past that, new pairs are scored each time they are met.
@@ -196,26 +199,30 @@ _NO_LEVELS = np.empty(0, dtype=np.int8)
 
 
 class _Classes:
-    """One field's name classes as the index counts them (``frequency.frequency_bits``)."""
+    """One field's name classes as the index counts them (``frequency.frequency_bits``): each
+    class a number (0: no name), the records of each, the records with a name, and the sum of
+    c * (c - 1) over the classes."""
 
     def __init__(self) -> None:
-        self.count: dict[str, int] = defaultdict(int)
+        self.number: dict[str, int] = {"": 0}
+        self.count = np.zeros(64, dtype=np.int64)
         self.known = 0
         self.pair_sum = 0
 
-    def add(self, key: str) -> None:
-        if key:
-            c = self.count[key]
-            self.count[key] = c + 1
-            self.pair_sum += 2 * c
-            self.known += 1
+    def of(self, key: str) -> int:
+        """The class's number (a new class gets one, with no records yet)."""
+        n = self.number.setdefault(key, len(self.number))
+        if n >= len(self.count):
+            self.count = np.concatenate([self.count, np.zeros(len(self.count), dtype=np.int64)])
+        return n
 
-    def remove(self, key: str) -> None:
-        if key:
-            c = self.count[key]
-            self.count[key] = c - 1
-            self.pair_sum -= 2 * (c - 1)
-            self.known -= 1
+    def add(self, n: int, step: int = 1) -> None:
+        """One record more (``step`` 1) or fewer (-1) of class ``n``."""
+        if n:
+            c = int(self.count[n]) - (step < 0)  # the others of its class before the change
+            self.count[n] += step
+            self.pair_sum += step * 2 * c
+            self.known += step
 
 
 class ScreeningIndex:
@@ -263,7 +270,7 @@ class ScreeningIndex:
             pos = self._ids[rid]
             known = set(_keys(self._entries[pos]))
             for f, classes in self._classes.items():
-                classes.remove(class_key(self._entries[pos].names[f]))
+                classes.add(int(self._columns[pos, _COL[f"{f}_class"]]), -1)
             self._entries[pos] = entry
         else:
             pos = len(self._entries)
@@ -275,7 +282,7 @@ class ScreeningIndex:
                 self._columns = grown
         self._columns[pos] = self._row(entry)
         for f, classes in self._classes.items():
-            classes.add(class_key(entry.names[f]))
+            classes.add(int(self._columns[pos, _COL[f"{f}_class"]]))
         for rule, key in _keys(entry):
             if (rule, key) not in known:  # a position once per block, however often replaced
                 self._blocks[rule][key].append(pos)
@@ -331,7 +338,9 @@ class ScreeningIndex:
         ps = np.array(positions, dtype=np.int64)
         levels = self._pair_levels(np.asarray(rows, dtype=np.int64)[qs], self._columns[ps])
         weight = self.model.match_weight(comparison_levels(levels))
-        weight += self._frequency_bits(levels, queries, held, of_query, positions)
+        weight += self._frequency_bits(
+            levels, np.asarray(rows, dtype=np.int64)[qs], ps, np.asarray(held, dtype=bool)[qs]
+        )
         prob = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
         kept = np.flatnonzero(prob >= min_score)
         # Each query's pairs best first; lexsort is stable, so ties keep the order they were found.
@@ -353,39 +362,22 @@ class ScreeningIndex:
         return out
 
     def _frequency_bits(
-        self,
-        levels: dict[str, np.ndarray],
-        queries: list[_Entry],
-        held: list[bool],
-        of_query: list[int],
-        positions: list[int],
+        self, levels: dict[str, np.ndarray], rows: np.ndarray, ps: np.ndarray, held: np.ndarray
     ) -> np.ndarray:
-        """Per pair, the bits its names' frequencies add (``frequency.frequency_shift``), as
-        the batch would weigh it with the registry and the query (counted once) as its
-        records."""
-        out = np.zeros(len(positions), dtype=np.float64)
+        """Per pair (the query's row, the record's position, whether the query is the index's
+        own record), the bits its names' frequencies add (``frequency.frequency_shift``), as the
+        batch would weigh it with the registry and the query (counted once) as its records."""
+        out = np.zeros(len(ps), dtype=np.float64)
         for f, classes in self._classes.items():
-            agree = np.flatnonzero(levels[f] >= AGREE_LEVEL)
-            if not len(agree):
+            col = _COL[f"{f}_class"]
+            a, b = rows[:, col], self._columns[ps, col]
+            agree = (levels[f] >= AGREE_LEVEL) & (a > 0) & (b > 0)
+            if not agree.any():
                 continue
-            mine = [class_key(q.names[f]) for q in queries]
-            # Each query's counts: the index's, with the query's own record if it is new.
-            extra = [bool(k) and not h for k, h in zip(mine, held, strict=True)]
-            count = np.empty(len(agree), dtype=np.float64)
-            pair_sum = np.empty(len(agree), dtype=np.float64)
-            known = np.empty(len(agree), dtype=np.float64)
-            for j, i in enumerate(agree.tolist()):
-                q = of_query[i]
-                k, other = mine[q], class_key(self._entries[positions[i]].names[f])
-                c_q = classes.count.get(k, 0) + extra[q]
-                c_p = classes.count.get(other, 0) + (extra[q] and other == k)
-                count[j] = max(c_q, c_p)
-                pair_sum[j] = classes.pair_sum + 2 * classes.count.get(k, 0) * extra[q]
-                known[j] = classes.known + extra[q]
-            usable = (pair_sum > 0) & (known > 0)
-            out[agree[usable]] += frequency_bits(
-                count[usable], pair_sum[usable], known[usable]
-            )  # fmt: skip
+            a, b, new = a[agree], b[agree], ~held[agree]  # a new query adds its own record
+            count = np.maximum(classes.count[a] + new, classes.count[b] + (new & (a == b)))
+            pair_sum = classes.pair_sum + 2 * classes.count[a] * new
+            out[agree] += frequency_bits(count, pair_sum, classes.known + new)
         return out
 
     def _row(self, entry: _Entry) -> list[int]:
@@ -411,6 +403,7 @@ class ScreeningIndex:
         for f in ("sex", "nationality"):
             value = entry.record[f]
             row.append(self._value_ids.setdefault(value, len(self._value_ids)))
+        row += [self._classes[f].of(class_key(entry.names[f])) for f in FREQUENCY_FIELDS]
         return row
 
     def _name_level_array(self, pair: tuple[str, str], a: np.ndarray, b: np.ndarray) -> np.ndarray:
