@@ -122,8 +122,8 @@ def frequency_shift(
         known = keys != ""
         if level is None or not n or not known.any():
             continue
-        codes, uniques = pd.factorize(keys)
-        code = np.where(known, codes, -1).astype(np.int32)
+        code, uniques = pd.factorize(np.where(known, keys, None))  # -1: no name
+        code = code.astype(np.int32)
         count = np.bincount(code[known], minlength=len(uniques)).astype(np.float64)
         pair_sum = float((count * (count - 1)).sum())
         if not pair_sum or known.sum() < MIN_RECORDS:

@@ -998,13 +998,15 @@ class _Fit(NamedTuple):
 
 
 def _fit_dedupe(
-    eng, frame, prepared, arrays, gamma, how, threshold, sources, clock, train=None, random=None
-) -> _Fit:
+    eng, frame, prepared, arrays, gamma, how, threshold, sources, clock, by_name, train=None,
+    random=None,
+) -> _Fit:  # fmt: skip
     """Train (``how``: the model given, whether to train, the seed; EM on ``train``, a mask of
     the candidate pairs, when given, else on those ``arrays["train"]`` marks), learn the
     strata priors on every trained pair, score and cluster: the model, its report, the bits
     added per stratum, the accepted pairs, every candidate pair's weight and each record's
-    cluster (``random``: the run's random pairs, drawn here when not given)."""
+    cluster (``random``: the run's random pairs, drawn here when not given; ``by_name``: the
+    run's ``frequency_shift``, the same for every fit of its pairs)."""
     model, training, seed = how
     on = arrays if train is None else {**arrays, "train": arrays["train"] & train}
     random = random or _RandomPairs(eng, prepared, None, seed)
@@ -1013,8 +1015,8 @@ def _fit_dedupe(
     shift = plain_model_shift(eng, prepared, arrays, gamma, fitted, report, how, shift, random)
     by_source = source_prior_shift(sources, arrays, gamma, fitted, report, shift)
     shift = (shift or []) + reach_shift(prepared, arrays, report) + (by_source or [])
-    by_name, report.frequency = frequency_shift(prepared, arrays)
-    shift += by_name
+    shift += by_name[0]
+    report.frequency = by_name[1]
     clock.lap("training")
     accepted, weight = score_dedupe(
         arrays, gamma, fitted, threshold, frame, prepared, shift, sources
@@ -1240,9 +1242,10 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
     sources = source_codes(frame)
     training = _training(model, train)
     random = _RandomPairs(eng, prepared, None, seed)  # drawn once, if a model is trained
+    by_name = frequency_shift(prepared, arrays)  # the records' own: once, however many fits
     fit = _fit_dedupe(
         eng, frame, prepared, arrays, gamma, (model, training, seed), threshold, sources, clock,
-        random=random,
+        by_name, random=random,
     )  # fmt: skip
     # Clusters that chain one list's namesakes (pipeline.crowded_records) mark a model that
     # learnt them as the match class: trained again where they cannot be its matches.
@@ -1255,7 +1258,7 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
             )
         retry = _fit_dedupe(
             eng, frame, prepared, arrays, gamma, (model, training, seed), threshold, sources,
-            clock, across, random,
+            clock, by_name, across, random,
         )  # fmt: skip
         fit = _retried(fit, retry, len(prepared))
     if crowded:
