@@ -49,3 +49,13 @@ def test_search_and_screening_key_names_with_the_same_normaliser():
 
 def test_a_query_without_a_name_finds_nobody(registered):
     assert filter_by_name(Person.objects.all(), "123 !!").count() == 0
+
+
+def test_a_kurdish_clerk_finds_a_person_typing_the_name_in_sorani(facilities, make_user):
+    # Registered in Arabic and in Latin letters; searched as a Sorani Kurdish clerk writes it.
+    muhammad = _register(facilities, make_user, given_name="محمد", family_name="الجبوري")
+    hussein = _register(facilities, make_user, given_name="Hussein", family_name="Khalaf")
+    assert _found("محەمەد") == {muhammad.number}
+    assert _found("محەمەد الجبوری") == {muhammad.number}
+    assert _found("حوسێن") == {hussein.number}
+    assert _found("حەسەن") == set()  # Hassan is another name

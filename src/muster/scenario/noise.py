@@ -179,3 +179,102 @@ def respell(s: str, habit: str) -> str:
             word = pattern.sub(repl, word)
         out.append("-".join(w[:1].upper() + w[1:] for w in word.split("-")))
     return " ".join(w for w in out if w)
+
+
+# A Sorani Kurdish clerk writing an Arabic name in Arabic letters spells its vowels as Kurdish
+# does: a and e as ە, u as و, o as ۆ, i as ی (or not at all: Kurdish ı is unwritten), a final
+# teh marbuta as ە, an initial vowel on a hamza seat (ئە, ئی, ئو, ئا), an initial r trilled (ڕ),
+# and -ullah as وڵڵا.  Read from the name's Latin form, which says where its short vowels are.
+_SORANI_SHORT = {"a": "ە", "e": "ە", "u": "و", "o": "ۆ"}
+_SORANI_LETTER = str.maketrans({"ك": "ک", "ي": "ی", "ى": "ا", "أ": "ا", "إ": "ا", "آ": "ا"})
+_LATIN_OF_LETTER = {
+    "خ": ("kh", "x", "h"), "ش": ("sh", "ch", "s"), "ث": ("th", "t", "s"), "ذ": ("dh", "th", "z", "d"),
+    "غ": ("gh", "g", "r"), "ج": ("j", "dj", "g", "c"), "ق": ("q", "k", "g"), "ك": ("k", "c"),
+    "ع": (), "ء": (), "ئ": (), "ؤ": (),
+}  # fmt: skip
+_VOWELS = "aeiouy"
+
+
+def sorani_spelling(arabic: str, latin: str, rand: Rand) -> str:
+    """``arabic`` (a name written in Arabic letters) as a Sorani Kurdish clerk writes it, its short
+    vowels placed where ``latin`` (the same name in Latin letters) has them; a word left as it was
+    where the two cannot be lined up.
+
+    >>> sorani_spelling("محمد", "Muhammad", lambda: 0.9)
+    'موحەمەد'
+    >>> sorani_spelling("فاطمة", "Fatima", lambda: 0.9), sorani_spelling("عبد الله", "Abdullah", lambda: 0.9)
+    ('فاطمە', 'عەبدوڵڵا')
+    >>> sorani_spelling("حسن علي", "Hasan Ali", lambda: 0.9)
+    'حەسەن عەلی'
+    """
+    words, romans = arabic.split(), latin.split()
+    if len(words) == len(romans) > 1:
+        return " ".join(_sorani_word(w, r, rand) for w, r in zip(words, romans, strict=True))
+    return _sorani_word(arabic, latin, rand)
+
+
+def _sorani_word(arabic: str, latin: str, rand: Rand) -> str:
+    text = arabic.replace(" ", "")
+    roman = re.sub(r"[^a-z]", "", latin.lower())
+    if text.startswith("ال") and roman.startswith(("al", "el")):
+        text, roman = text[2:], roman[2:]
+        if roman[:1] == roman[1:2]:  # al-Rahman written ar-Rahman
+            roman = roman[1:]
+        article = "ال"
+    else:
+        article = ""
+    if text.endswith("الله") and len(text) > 4 and roman.endswith(("llah", "lla")):
+        text, roman = text[: -len("الله")], re.sub("[aeiou]?llah?$", "", roman)
+        ullah = "وڵڵا"
+    else:
+        ullah = ""
+    out = []
+    j = 0
+    for i, ch in enumerate(text):
+        last = i == len(text) - 1
+        if ch in "اأإآ" and i == 0:
+            run = re.match(f"[{_VOWELS}]*", roman[j:]).group()
+            j += len(run)
+            vowel = run[:1]
+            out.append(
+                "ئا"
+                if ch == "آ" or run[:2] == "aa"
+                else "ئ" + {"i": "ی", "u": "و", "o": "ۆ"}.get(vowel, "ە")
+            )
+            continue
+        if ch in "اوي" and i > 0 and roman[j : j + 1] in tuple(_VOWELS) + ("",):
+            # A long vowel, written in Arabic too.
+            j += len(re.match(f"[{_VOWELS}]*", roman[j:]).group())
+            out.append(ch)
+            continue
+        if ch == "ة" and last:
+            out.append("ە")
+            break
+        # A consonant: its Latin letters, doubled when geminated.
+        options = _LATIN_OF_LETTER.get(ch, ())
+        taken = next((o for o in options if roman.startswith(o, j)), None)
+        if taken is None and ch not in _LATIN_OF_LETTER:
+            taken = roman[j : j + 1] if roman[j : j + 1] and roman[j] not in _VOWELS else ""
+        j += len(taken or "")
+        letter = "ڕ" if ch == "ر" and i == 0 and rand() < 0.7 else ch
+        if taken and roman[j : j + len(taken)] == taken:
+            j += len(taken)  # Muhammad's mm: written once (or twice, as some clerks do)
+            if rand() < 0.3:
+                out.append(letter)
+        out.append(letter)
+        run = re.match(f"[{_VOWELS}]*", roman[j:]).group()
+        following = text[i + 1 : i + 2]
+        if run and not last and following not in ("ا", "و", "ي", "ى", "ة"):
+            j += len(run)
+            short = run[0]
+            if short == "i" or short == "y":
+                if rand() < 0.5:
+                    out.append("ی")
+            else:
+                out.append(_SORANI_SHORT.get(short, "ە"))
+    if j < len(roman) - 2 and not ullah:
+        return arabic  # the Latin form is not this spelling: left as it was
+    word = "".join(out).translate(_SORANI_LETTER)
+    if ullah:
+        word = (word[:-1] if word.endswith("و") else word) + ullah
+    return article + word

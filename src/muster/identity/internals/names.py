@@ -48,10 +48,11 @@ import csv
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import combinations
 
 _ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _ARABIC_DIACRITICS_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
@@ -66,6 +67,7 @@ _ARABIC_FOLD = str.maketrans(
         "ة": "ه",
         "ک": "ك",
         "ہ": "ه",
+        "ھ": "ه",
         "ـ": None,
         "\u200c": None,
         "\u200d": None,
@@ -507,6 +509,86 @@ def _strip_arabic_particles(folded: str) -> str:
     return folded
 
 
+# Sorani Kurdish, written in Arabic letters, spells every vowel: a Kurdish clerk writes
+# محەمەد (Mihemed) for محمد, حوسێن for حسين, فاطمە for فاطمة, عەبدوڵڵا for عبد الله.  Its own
+# letters (ە ێ ۆ ڕ ڵ ڤ ھ) never occur in Arabic, so a name holding one is read back into the
+# Arabic spelling the variant table knows (``sorani_arabic``); a name it cannot place keeps its
+# letter-by-letter keys, as before.
+_SORANI_ONLY = frozenset("ەێۆڕڵڤھ")
+# Nor does Arabic begin a word with a hamza on its seat (ئ): Sorani writes a word's first vowel so
+# (ئیبراهیم, ئوسامە).
+_SORANI_INITIAL_HAMZA = re.compile(r"(?:^|\s)ئ")
+# A Kurdish (or Persian) keyboard types its own ya and kaf (ی, ک), an Arabic one ي and ك: a name
+# so typed may spell its short vowels (جاسیم for جاسم) with no letter of Sorani's own.
+_KURDISH_KEYBOARD = re.compile("[یک]")
+# Letters for letters: the trilled r and dark l are Arabic's r and l, ڤ (v) is written ف in
+# Arabic, ێ (ê) and ۆ (o) are the long vowels ي and و, ھ is h.
+_SORANI_TO_ARABIC = str.maketrans({"ڕ": "ر", "ڵ": "ل", "ڤ": "ف", "ێ": "ي", "ۆ": "و", "ھ": "ه"})
+# A word-final alef where Arabic writes alef maqsura (مووسا: موسى), teh marbuta (سارا: سارة)
+# or alef and hamza (ئەسما: أسماء), each tried as one change.
+_SORANI_FINAL_ALEF = ("ي", "ه", "اء")
+# At most this many of its written short vowels (و for u, ي for i) left out, fewest first.
+SORANI_MAX_DROPPED = 3
+
+
+def _sorani_spine(folded: str) -> str:
+    """The Sorani spelling with its letters turned into Arabic ones, its geminates written once
+    (ڵڵ, مم: Arabic writes a shadda), a final ە read as teh marbuta and every other ە (a short a
+    or e) left out, and a word-initial hamza seat with its vowel (ئە, ئی, ئو, ئا) an alef."""
+    words = []
+    for word in folded.split():
+        word = re.sub("^ئ[ەاوي]?", "ا", word)
+        # -ullah (عەبدوڵڵا, سەعدوڵڵا) is Arabic's الله, which fold_arabic reads as له.
+        word = re.sub("و?ڵڵاه?$", "له", word) if len(word) > 4 else word
+        word = word.translate(_SORANI_TO_ARABIC)
+        word = re.sub(r"(.)\1+", r"\1", word)
+        word = re.sub("ە$", "ه", word).replace("ە", "")
+        words.append(word)
+    return "".join(words)
+
+
+def sorani_arabic(folded: str, known: Mapping[str, str], keyboard: bool = False) -> str:
+    """The Arabic spelling (a key of ``known``, particles stripped) a Sorani Kurdish spelling
+    writes, or '' when the name holds no letter of Sorani's own (nor was typed on a Kurdish
+    keyboard: ``keyboard``, see ``_KURDISH_KEYBOARD``) or no single known name fits.
+
+    Tried with fewest changes first: as it stands, then with one written short vowel (و, ي
+    inside the word) left out or a final alef read as Arabic writes it, then two, up to
+    ``SORANI_MAX_DROPPED`` (one for a name with only the keyboard to say it is Kurdish); two
+    different names at the fewest changes are no reading.
+
+    >>> table = {"محمد": "", "حسين": "", "فاطمه": "", "عبدله": "", "يحيي": "", "عبدولي": ""}
+    >>> [sorani_arabic(fold_arabic(w), table) for w in ("محەمەد", "حوسێن", "فاطمە", "عەبدوڵڵا", "یەحیا")]
+    ['محمد', 'حسين', 'فاطمه', 'عبدله', 'يحيي']
+    >>> sorani_arabic(fold_arabic("محمد"), table)  # no Sorani letter: not read
+    ''
+    """
+    sorani = _SORANI_ONLY.intersection(folded) or _SORANI_INITIAL_HAMZA.search(folded)
+    if not (sorani or keyboard):
+        return ""
+    spine = _sorani_spine(folded)
+    weak = [i for i in range(1, len(spine) - 1) if spine[i] in "وي"]
+    finals = ["", *_SORANI_FINAL_ALEF] if spine.endswith("ا") else [""]
+    # Typed on a Kurdish keyboard with no letter of Sorani's own: one change at most (جاسیم,
+    # خالید), as a name the table does not know may be its own name, not a vowel's spelling.
+    for changes in range(0, (SORANI_MAX_DROPPED if sorani else 1) + 1):
+        found = set()
+        for final in finals:
+            dropped = changes - (1 if final else 0)
+            if dropped < 0 or dropped > len(weak):
+                continue
+            for drop in combinations(weak, dropped):
+                reading = "".join(ch for i, ch in enumerate(spine) if i not in drop)
+                if final:
+                    reading = reading[:-1] + final
+                base = _strip_arabic_particles(reading)
+                if base in known:
+                    found.add(base)
+        if found:
+            return found.pop() if len(found) == 1 else ""
+    return ""
+
+
 # The share of a Latin spelling's attestations that a second Arabic name needs to count.
 SECOND_NAME_SHARE = 0.05
 # Table rows that are particles, not names (the article read alone).
@@ -626,15 +708,17 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
         folded = fold_arabic(text)
         base = _strip_arabic_particles(folded)
         canon = base if base in table.latin_of else ""
-        if canon:
-            k1, k2 = latin_keys(fold_latin(table.latin_of[canon]), part)
+        # A Sorani spelling takes the keys of the Arabic name it writes, not its canon: the
+        # reading is a guess, and two canons that differ are two names (a veto on the given
+        # name), where keys that differ still meet by skeleton or as a typo.
+        read = canon or sorani_arabic(folded, table.latin_of, bool(_KURDISH_KEYBOARD.search(text)))
+        if read:
+            k1, k2 = latin_keys(fold_latin(table.latin_of[read]), part)
         else:
             k1 = k2 = _arabic_letters(base)
         letters = _arabic_letters(base)
         skeleton = skeleton_of_key(letters)
-        broad = broad_key(
-            _rule_input(fold_latin(table.latin_of[canon]), part) if canon else letters
-        )
+        broad = broad_key(_rule_input(fold_latin(table.latin_of[read]), part) if read else letters)
         return NameKey(text, "arabic", folded, k1, k2, canon, skeleton, "", skeleton, broad)
     folded = fold_latin(text)
     if not folded:
