@@ -480,3 +480,33 @@ def test_a_sorani_name_no_arabic_name_fits_keeps_its_own_letters() -> None:
     key = normalise_name("شڤان")
     assert key.canon == "" and key.key1 == "shvan".replace("sh", "$")
     assert normalise_name("فاطیمە").canon == ""
+
+
+@pytest.mark.parametrize(
+    ("arabizi", "latin"),
+    [
+        ("Mo7amed", "Mohamed"),
+        ("A7mad", "Ahmad"),
+        ("5aled", "Khaled"),
+        ("3li", "Ali"),
+        ("Sa3ad", "Saad"),
+        ("Fa6ima", "Fatima"),
+        ("Mus6afa", "Mustafa"),
+        ("3'assan", "Ghassan"),
+        ("Ra2ed", "Raed"),
+        ("Mo7ammad al-3ali", "Muhammad al-Ali"),
+    ],
+)
+def test_a_name_in_the_arabic_chat_alphabet_is_the_same_name(arabizi: str, latin: str) -> None:
+    from muster.identity import name_level
+
+    # A family's tracing request typed on a phone: digits for the letters Latin lacks.
+    assert name_level(normalise_name(arabizi), normalise_name(latin)).code >= 3
+
+
+def test_the_chat_alphabet_keeps_names_apart_and_leaves_other_digits_alone() -> None:
+    from muster.identity import name_level
+
+    assert name_level(normalise_name("7assan"), normalise_name("Hussein")).code == 0
+    assert name_level(normalise_name("7usain"), normalise_name("Hassan")).code == 0
+    assert normalise_name("B7").folded == "b"  # a block or tent number, not a name

@@ -25,7 +25,9 @@ The original text is never changed; every key here is derived from it.  A name g
 
 Latin rules, in order (see README.md in this package for the table with examples):
 
-1. NFKD, drop accents; Kurdish ş -> sh, ç -> ch; lower case; apostrophes and ʿ ʾ dropped.
+1. NFKD, drop accents; Kurdish ş -> sh, ç -> ch; lower case; the digits of the Arabic chat
+   alphabet read as letters in a word that mixes both (A7mad, 5aled, 3li); apostrophes and
+   ʿ ʾ dropped.
 2. Particles: al/el/il/ul (and sun-letter forms ar-, as-, ad- ... before the same letter) are
    dropped before another token; bin/ibn/ben/bint/walad dropped; abu/abou/abo -> abu.  In
    family names a glued al-/el- is dropped when at least three letters remain (Alobaidi,
@@ -363,10 +365,32 @@ def fold_arabic(text: str) -> str:
     return re.sub("ال(دين|له)$", r"\1", joined) if len(joined) > 5 else joined
 
 
+# The Arabic chat alphabet (Arabizi) of phones and messages, in which a family may write a
+# tracing request or a volunteer a form: digits for the letters Latin lacks (3 ayn, 7 hah, 5 and
+# 7' kha, 6 tah, 9 sad, 2 hamza, 8 qaf, 3' ghayn, 6' zah, 9' dad), read as the common
+# transliteration writes those letters: A7mad = Ahmad, 5aled = Khaled, 3li = Ali, Sa3ad = Saad.
+# Only in a word that mixes digits and two letters or more (not a block B7).
+_ARABIZI_WORD = re.compile(r"(?<![\w'’])(?=[\w'’]*[a-z][\w'’]*[a-z])(?=[\w'’]*\d)[\w'’]+")
+_ARABIZI = (
+    (re.compile("3['’]"), "gh"), (re.compile("7['’]"), "kh"), (re.compile("6['’]"), "z"),
+    (re.compile("9['’]"), "d"), (re.compile("^3(?=[^aeiou])"), "a"), (re.compile("[23]"), ""),
+    (re.compile("7"), "h"), (re.compile("5"), "kh"), (re.compile("6"), "t"),
+    (re.compile("9"), "s"), (re.compile("8"), "q"),
+)  # fmt: skip
+
+
+def _arabizi(word: str) -> str:
+    for pattern, letters in _ARABIZI:
+        word = pattern.sub(letters, word)
+    return word
+
+
 def fold_latin(text: str) -> str:
     text = text.replace("ş", "sh").replace("Ş", "sh").replace("ç", "ch").replace("Ç", "ch")
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    if any(c.isdigit() for c in text):
+        text = _ARABIZI_WORD.sub(lambda m: _arabizi(m.group()), text)
     text = re.sub(r"['`ʿʾ’‘ʼ]", "", text)
     text = re.sub(r"[-_.,/]", " ", text)
     return " ".join(_LATIN_LETTERS_RE.sub("", text).split())
