@@ -278,3 +278,50 @@ def _sorani_word(arabic: str, latin: str, rand: Rand) -> str:
     if ullah:
         word = (word[:-1] if word.endswith("و") else word) + ullah
     return article + word
+
+
+# The Arabic chat alphabet (Arabizi) of phones: a name written in Latin letters with digits for
+# the Arabic letters Latin lacks, as a family may type a tracing request.
+_ARABIZI_OF = (
+    ("خ", re.compile("kh", re.I), "5"),
+    ("ح", re.compile("(?<![kKsScCtTdDgG])h(?!h)", re.I), "7"),
+    ("ط", re.compile("t(?!h)", re.I), "6"),
+    ("ص", re.compile("s(?!h)", re.I), "9"),
+    ("ق", re.compile("q", re.I), "8"),
+)
+
+
+def arabizi_spelling(latin: str, arabic: str, rand: Rand) -> str:
+    """``latin`` (a name in Latin letters) as the Arabic chat alphabet writes it, with digits for
+    the letters of ``arabic`` (the same name in Arabic letters) that Latin writes with two
+    letters or not at all: خ 5, ح 7, ط 6, ص 9, ق 8, ع 3, a hamza 2.
+
+    >>> [arabizi_spelling(a, b, lambda: 0.1) for a, b in (("Ahmad", "أحمد"), ("Khaled", "خالد"),
+    ...     ("Ali", "علي"), ("Saad", "سعد"), ("Fatima", "فاطمة"), ("Raed", "رائد"))]
+    ['A7mad', '5aled', '3ali', 'Sa3ad', 'Fa6ima', 'Ra2ed']
+    """
+    word = latin
+    for letter, pattern, digit in _ARABIZI_OF:
+        if letter not in arabic or (letter == "ط" and "ت" in arabic):
+            continue
+        if letter == "ص" and ("س" in arabic or "ش" in arabic):
+            continue
+        if rand() < 0.8:
+            word = pattern.sub(digit, word, count=1)
+    bare = arabic.removeprefix("ال")
+    if (
+        bare.startswith("ع")
+        and word[:1].lower() in "aeiou"
+        and not re.match("[ae]l[- ]", latin.lower())
+    ):
+        word = "3" + word[:1].lower() + word[1:]
+    elif "ع" in bare[1:]:
+        word = re.sub(
+            r"(?<=\w)(['’]|([aeiou])\2)",
+            lambda m: (m.group(2) or "") + "3" + (m.group(2) or ""),
+            word,
+            count=1,
+        )
+    if any(h in arabic[1:] for h in "ئؤء"):
+        word = re.sub("(?<=[aeiou])(?=[aeiou])", "2", word, count=1)
+    return word

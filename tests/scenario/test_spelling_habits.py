@@ -1,11 +1,13 @@
-"""The benchmark's Sorani Kurdish clerk (``noise.sorani_spelling``): Arabic names with their vowels
-spelled as Sorani writes them, read back by the identity library as the same names."""
+"""The benchmark's spelling habits the generator's registers do not have: a Sorani Kurdish clerk
+(``noise.sorani_spelling``: Arabic names with their vowels spelled as Sorani writes them) and the
+Arabic chat alphabet (``noise.arabizi_spelling``: A7mad, 5aled), read back by the identity
+library as the same names."""
 
 import random
 
 from muster.identity import name_level, normalise_name
 from muster.scenario import names as N
-from muster.scenario.noise import sorani_spelling
+from muster.scenario.noise import arabizi_spelling, sorani_spelling
 
 
 def test_vowels_are_placed_from_the_latin_form():
@@ -35,3 +37,28 @@ def test_the_generators_names_in_sorani_are_read_as_the_same_names():
     assert written > 300
     assert agree >= 0.99 * written
     assert same >= 0.85 * written
+
+
+def test_the_chat_alphabet_writes_digits_for_the_letters_latin_lacks():
+    always = lambda: 0.1  # noqa: E731
+    assert arabizi_spelling("Ahmad", "أحمد", always) == "A7mad"
+    assert arabizi_spelling("Khaled", "خالد", always) == "5aled"
+    assert arabizi_spelling("Ali", "علي", always) == "3ali"
+    assert arabizi_spelling("al-Ali", "العلي", always) == "al-Ali"  # the article is not an ayn
+    assert arabizi_spelling("Thamer", "ثامر", always) == "Thamer"  # th is not ط
+
+
+def test_the_generators_names_in_the_chat_alphabet_are_the_same_names():
+    rand = random.Random(3).random
+    written = agree = 0
+    for table, part in ((N.MALE, "given"), (N.FEMALE, "given"), (N.FAMILY, "family")):
+        for name in table.names:
+            for spelling in {name.latin, *name.styled}:
+                chat = arabizi_spelling(spelling, name.arabic, rand)
+                if chat == spelling:
+                    continue
+                written += 1
+                level = name_level(normalise_name(chat, part), normalise_name(spelling, part))
+                agree += level.code >= 3
+    assert written > 200
+    assert agree >= 0.99 * written

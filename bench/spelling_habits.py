@@ -1,0 +1,155 @@
+"""Registers with spelling habits the generator does not have: does Muster still find their people?
+
+``--habit sorani``: in the camps of north-east Syria and the Kurdistan Region, a clerk may write
+Arabic names in Sorani Kurdish spelling, which writes every vowel (محەمەد for محمد, حوسێن for
+حسين, فاطمە for فاطمة): a share (``--share``) of the records written in Arabic script are
+rewritten so (``muster.scenario.noise.sorani_spelling``, each name's vowels placed from its Latin
+form in the generator's name tables).  ``--habit arabizi``: a family typing on a phone writes a
+name in the Arabic chat alphabet, digits for the letters Latin lacks (A7mad, 5aled, 3ali): a
+share of the records written in Latin letters are rewritten so
+(``muster.scenario.noise.arabizi_spelling``).  Names the tables do not hold (a typo) are left as
+written.  The populations are the sweep's (``bench/sweep.py``'s cached CSVs and truth); printed
+is Muster's pairwise F1 on each as generated and as rewritten, in one process, with the
+defaults of ``muster match dedupe``.
+
+    PYTHONPATH=src /work/benchvenv/bin/python bench/spelling_habits.py --habit sorani --runs arabic_heavy:20000:1,project:20000:2
+
+The rewritten CSVs are kept beside the sweep's (``*.<habit><share>.csv``), so that another tree
+of Muster (``PYTHONPATH=<tree>/src``) can be measured on the same files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).parent))
+import sweep  # noqa: E402
+from identity_metrics import cluster_scores  # noqa: E402
+
+NAME_COLUMNS = ("given_name", "father_name", "grandfather_name", "family_name", "mother_name")
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_MARKS = re.compile("[\u064b-\u0652]")
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"})
+
+
+def _key(text: str) -> str:
+    return _MARKS.sub("", text).translate(_FOLD).replace(" ", "")
+
+
+def _tables():
+    from muster.scenario import names as N
+
+    return (N.MALE, N.FEMALE, N.FAMILY, N.KURDISH_MALE, N.KURDISH_FEMALE, N.YAZIDI_FAMILY)
+
+
+def arabic_of_latin() -> dict[str, str]:
+    """The generator's Latin spellings of its names (lower case) -> the Arabic name."""
+    out: dict[str, str] = {}
+    for table in _tables():
+        for name in table.names:
+            for spelling in (name.latin, *name.styled, *name.variants):
+                out.setdefault(spelling.lower(), name.arabic)
+    return out
+
+
+def latin_of_arabic() -> dict[str, tuple[str, str]]:
+    """The generator's Arabic names (folded: hamza, teh marbuta, alef maqsura, marks, spaces)
+    -> (the Arabic as the table writes it, its Latin form)."""
+    out: dict[str, tuple[str, str]] = {}
+    for table in _tables():
+        for name in table.names:
+            out.setdefault(_key(name.arabic), (name.arabic, name.latin))
+    return out
+
+
+def rewrite(csv_path: Path, habit: str, share: float, seed: int) -> Path:
+    """The population with ``share`` of its records (in Arabic script for sorani, in Latin
+    letters for arabizi) written with the habit."""
+    out = csv_path.with_name(f"{csv_path.stem}.{habit}{share:g}.csv")
+    if out.exists():
+        return out
+    from muster.scenario.noise import arabizi_spelling, sorani_spelling
+
+    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    rand = random.Random(seed).random
+    in_arabic = frame["given_name"].map(lambda t: bool(_ARABIC.search(t))).to_numpy()
+    eligible = (
+        in_arabic if habit == "sorani" else ~in_arabic & (frame["given_name"] != "").to_numpy()
+    )
+    chosen = eligible & (np.random.default_rng(seed).random(len(frame)) < share)
+    if habit == "sorani":
+        table = latin_of_arabic()
+
+        def write(text: str) -> str | None:
+            found = table.get(_key(text))
+            return None if found is None else sorani_spelling(found[0], found[1], rand)
+    else:
+        arabic = arabic_of_latin()
+
+        def write(text: str) -> str | None:
+            found = arabic.get(text.lower())
+            return None if found is None else arabizi_spelling(text, found, rand)
+
+    written = changed = unknown = 0
+    for column in NAME_COLUMNS:
+        values = frame[column].to_numpy(dtype=object)
+        for i in np.flatnonzero(chosen):
+            text = values[i]
+            if not text:
+                continue
+            new = write(text)
+            if new is None:
+                unknown += 1
+                continue
+            written += 1
+            changed += new != text
+            values[i] = new
+        frame[column] = values
+    frame.to_csv(out, index=False)
+    print(f"  {out.name}: {int(chosen.sum()):,} of {int(eligible.sum()):,} records rewritten, "
+          f"{written:,} names written ({changed:,} changed), {unknown:,} not in the tables (kept)")  # fmt: skip
+    return out
+
+
+def f1(csv_path: Path, truth: np.ndarray) -> tuple[dict, float]:
+    import muster.identity as mi
+
+    t0 = time.perf_counter()
+    records = mi.read_person_csv(csv_path)
+    result = mi.dedupe(records)
+    ids = [r["record_id"] for r in records]
+    _, labels = np.unique(np.array([result.clusters[i] for i in ids]), return_inverse=True)
+    return cluster_scores(labels, truth), time.perf_counter() - t0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--runs", required=True, help="setting:size:seed, comma-separated")
+    ap.add_argument("--habit", choices=("sorani", "arabizi"), required=True)
+    ap.add_argument("--share", type=float, default=0.6, help="share of the records written so")
+    args = ap.parse_args()
+    print(f"| setting | records | seed | as generated: F1 (P / R) | {args.habit}: F1 (P / R) | s |")
+    print("|---|---|---|---|---|---|")
+    for spec in args.runs.split(","):
+        setting, size, seed = spec.split(":")
+        csv_path, truth_path, _ = sweep.data_for(setting, int(size), int(seed), 3600)
+        truth = np.load(truth_path)
+        written = rewrite(csv_path, args.habit, args.share, int(seed))
+        before, _ = f1(csv_path, truth)
+        after, secs = f1(written, truth)
+        print(f"| {setting} | {int(size):,} | {seed} | {before['f1']:.4f} ({before['precision']:.4f} / "
+              f"{before['recall']:.4f}) | **{after['f1']:.4f}** ({after['precision']:.4f} / "
+              f"{after['recall']:.4f}) | {secs:.0f} |", flush=True)  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
