@@ -7,8 +7,11 @@ rewritten so (``muster.scenario.noise.sorani_spelling``, each name's vowels plac
 form in the generator's name tables).  ``--habit arabizi``: a family typing on a phone writes a
 name in the Arabic chat alphabet, digits for the letters Latin lacks (A7mad, 5aled, 3ali): a
 share of the records written in Latin letters are rewritten so
-(``muster.scenario.noise.arabizi_spelling``).  Names the tables do not hold (a typo) are left as
-written.  The populations are the sweep's (``bench/sweep.py``'s cached CSVs and truth); printed
+(``muster.scenario.noise.arabizi_spelling``).  ``--habit cyrillic``: a Russian or Central Asian
+authority's list in Cyrillic letters: a share of the Russian passports' records (of all records
+in Latin letters where the population has no such list) are written so
+(``muster.scenario.noise.cyrillic_spelling``).  Names the tables do not hold (a typo) are left as
+written (sorani, arabizi).  The populations are the sweep's (``bench/sweep.py``'s cached CSVs and truth); printed
 is Muster's pairwise F1 on each as generated and as rewritten, in one process, with the
 defaults of ``muster match dedupe``.
 
@@ -76,7 +79,7 @@ def rewrite(csv_path: Path, habit: str, share: float, seed: int) -> Path:
     out = csv_path.with_name(f"{csv_path.stem}.{habit}{share:g}.csv")
     if out.exists():
         return out
-    from muster.scenario.noise import arabizi_spelling, sorani_spelling
+    from muster.scenario.noise import arabizi_spelling, cyrillic_spelling, sorani_spelling
 
     frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
     rand = random.Random(seed).random
@@ -84,6 +87,9 @@ def rewrite(csv_path: Path, habit: str, share: float, seed: int) -> Path:
     eligible = (
         in_arabic if habit == "sorani" else ~in_arabic & (frame["given_name"] != "").to_numpy()
     )
+    russian = frame["source"].str.contains("russian").to_numpy()
+    if habit == "cyrillic" and (eligible & russian).any():
+        eligible &= russian  # the Russian passports' list, where the population has one
     chosen = eligible & (np.random.default_rng(seed).random(len(frame)) < share)
     if habit == "sorani":
         table = latin_of_arabic()
@@ -91,6 +97,10 @@ def rewrite(csv_path: Path, habit: str, share: float, seed: int) -> Path:
         def write(text: str) -> str | None:
             found = table.get(_key(text))
             return None if found is None else sorani_spelling(found[0], found[1], rand)
+    elif habit == "cyrillic":
+
+        def write(text: str) -> str | None:
+            return cyrillic_spelling(text)
     else:
         arabic = arabic_of_latin()
 
@@ -133,7 +143,7 @@ def f1(csv_path: Path, truth: np.ndarray) -> tuple[dict, float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--runs", required=True, help="setting:size:seed, comma-separated")
-    ap.add_argument("--habit", choices=("sorani", "arabizi"), required=True)
+    ap.add_argument("--habit", choices=("sorani", "arabizi", "cyrillic"), required=True)
     ap.add_argument("--share", type=float, default=0.6, help="share of the records written so")
     args = ap.parse_args()
     print(f"| setting | records | seed | as generated: F1 (P / R) | {args.habit}: F1 (P / R) | s |")

@@ -510,3 +510,33 @@ def test_the_chat_alphabet_keeps_names_apart_and_leaves_other_digits_alone() -> 
     assert name_level(normalise_name("7assan"), normalise_name("Hussein")).code == 0
     assert name_level(normalise_name("7usain"), normalise_name("Hassan")).code == 0
     assert normalise_name("B7").folded == "b"  # a block or tent number, not a name
+
+
+@pytest.mark.parametrize(
+    ("written", "latin"),
+    [
+        ("Мухаммад", "Muhammad"),
+        ("Ахмед", "Ahmed"),
+        ("Хадижат", "Khadija"),
+        ("Ибрагим", "Ibrahim"),
+        ("Юсуф", "Yusuf"),
+        ("Алиев", "Aliyev"),
+        ("Хусейн", "Hussein"),
+        ("Halıl", "Halil"),  # Turkish dotless i
+        ("MHD Ali", "Mohammed Ali"),  # Muhammad as Syrian documents shorten it
+        ("Mohd", "Muhammad"),
+    ],
+)
+def test_cyrillic_letters_and_a_shortened_muhammad_are_the_same_name(written, latin) -> None:
+    from muster.identity import name_level
+
+    key = normalise_name(written)
+    assert key.folded, "read as a name, not as missing"
+    assert name_level(key, normalise_name(latin)).code >= 3
+
+
+def test_cyrillic_names_of_different_persons_stay_different() -> None:
+    from muster.identity import name_level
+
+    assert name_level(normalise_name("Хасан"), normalise_name("Hussein")).code == 0
+    assert name_level(normalise_name("Мухаммад"), normalise_name("Mahmoud")).code <= 1

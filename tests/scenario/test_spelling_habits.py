@@ -7,7 +7,7 @@ import random
 
 from muster.identity import name_level, normalise_name
 from muster.scenario import names as N
-from muster.scenario.noise import arabizi_spelling, sorani_spelling
+from muster.scenario.noise import arabizi_spelling, cyrillic_spelling, sorani_spelling
 
 
 def test_vowels_are_placed_from_the_latin_form():
@@ -62,3 +62,17 @@ def test_the_generators_names_in_the_chat_alphabet_are_the_same_names():
                 agree += level.code >= 3
     assert written > 200
     assert agree >= 0.99 * written
+
+
+def test_a_cyrillic_list_names_the_same_persons():
+    rand = random.Random(5).random
+    assert cyrillic_spelling("Mukhammad") == "Мухаммад"
+    assert cyrillic_spelling("al-Ali") == "ал-Али"
+    written = agree = 0
+    for table, part in ((N.MALE, "given"), (N.FEMALE, "given"), (N.FAMILY, "family")):
+        for name in table.names:
+            spelling = name.styled[int(rand() * 3)]
+            written += 1
+            cyr = normalise_name(cyrillic_spelling(spelling), part)
+            agree += name_level(cyr, normalise_name(spelling, part)).code >= 2
+    assert agree >= 0.95 * written

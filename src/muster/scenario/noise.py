@@ -325,3 +325,44 @@ def arabizi_spelling(latin: str, arabic: str, rand: Rand) -> str:
     if any(h in arabic[1:] for h in "ئؤء"):
         word = re.sub("(?<=[aeiou])(?=[aeiou])", "2", word, count=1)
     return word
+
+
+# A Russian or Central Asian authority's list written in Cyrillic: a name in the Russian school's
+# Latin letters (Mukhammad, Khadizhat, Yusupov) put back into Cyrillic, longest letters first.
+_CYRILLIC_OF = (
+    ("shch", "щ"), ("kh", "х"), ("zh", "ж"), ("ts", "ц"), ("ch", "ч"), ("sh", "ш"), ("yu", "ю"),
+    ("you", "ю"), ("ya", "я"), ("dj", "дж"), ("ou", "у"), ("oo", "у"), ("ee", "и"), ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"),
+    ("d", "д"), ("e", "е"), ("z", "з"), ("i", "и"), ("y", "й"), ("k", "к"), ("l", "л"),
+    ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"),
+    ("u", "у"), ("f", "ф"), ("h", "х"), ("j", "дж"), ("c", "к"), ("q", "к"), ("w", "в"),
+    ("x", "кс"),
+)  # fmt: skip
+
+
+def cyrillic_spelling(latin: str) -> str:
+    """A name in Latin letters as a list in Cyrillic writes it (y as й, or ы after a consonant
+    at the end of a syllable, as Russian spells Aliyev and Yusupov).
+
+    >>> [cyrillic_spelling(n) for n in ("Mukhammad", "Khadizhat", "Aliyev", "Yusupov", "al-Ali")]
+    ['Мухаммад', 'Хадижат', 'Алиев', 'Юсупов', 'ал-Али']
+    """
+    out = []
+    for word in re.split(r"(\W+)", latin):
+        lower, i, letters = word.lower(), 0, []
+        while i < len(lower):
+            # Russian writes iy before a vowel as и (Aliyev = Алиев).
+            if lower.startswith("iye", i):
+                letters.append("ие")
+                i += 3
+                continue
+            for roman, cyr in _CYRILLIC_OF:
+                if lower.startswith(roman, i):
+                    letters.append(cyr)
+                    i += len(roman)
+                    break
+            else:
+                letters.append(lower[i])
+                i += 1
+        text = "".join(letters)
+        out.append(text[:1].upper() + text[1:] if word[:1].isupper() else text)
+    return "".join(out)

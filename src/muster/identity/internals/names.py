@@ -25,9 +25,10 @@ The original text is never changed; every key here is derived from it.  A name g
 
 Latin rules, in order (see README.md in this package for the table with examples):
 
-1. NFKD, drop accents; Kurdish ş -> sh, ç -> ch; lower case; the digits of the Arabic chat
+1. Cyrillic letters as a Russian passport writes them in Latin (Мухаммад -> mukhammad); Turkish
+   ı as i; NFKD, drop accents; Kurdish ş -> sh, ç -> ch; lower case; the digits of the Arabic chat
    alphabet read as letters in a word that mixes both (A7mad, 5aled, 3li); apostrophes and
-   ʿ ʾ dropped.
+   ʿ ʾ dropped; Mhd, Mohd, Muhd as a word of their own are Muhammad.
 2. Particles: al/el/il/ul (and sun-letter forms ar-, as-, ad- ... before the same letter) are
    dropped before another token; bin/ibn/ben/bint/walad dropped; abu/abou/abo -> abu.  In
    family names a glued al-/el- is dropped when at least three letters remain (Alobaidi,
@@ -267,7 +268,7 @@ class NameKey:
     """
 
     original: str
-    script: str  # "arabic", "latin" or "" for an empty name
+    script: str  # "arabic", "latin", "cyrillic" (read in Latin letters) or "" for an empty name
     folded: str
     key1: str
     key2: str
@@ -385,14 +386,40 @@ def _arabizi(word: str) -> str:
     return word
 
 
+# Names in Cyrillic letters (a Russian or Central Asian authority's list, a passport's own page)
+# in the Latin letters of a Russian passport (ICAO's table, but й, ю, я as y, yu, ya, the
+# spelling most lists use: Юсуф = Yusuf, Яхья = Yahya), then read as any Latin spelling (the
+# Russian school's kh, dzh, zh included): Мухаммад = Mukhammad = Muhammad, Хадижат = Khadizhat.
+# Kazakh, Tajik, Uzbek and Chechen letters as the nearest Latin.
+_CYRILLIC = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+        "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+        "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+        "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+        "я": "ya", "ә": "a", "ғ": "gh", "қ": "q", "ң": "ng", "ө": "o", "ұ": "u", "ү": "u",
+        "һ": "h", "і": "i", "ҳ": "h", "ӣ": "i", "ӯ": "u", "ҷ": "j", "ў": "u", "ӏ": "",
+    }
+)  # fmt: skip
+_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
+# Muhammad shortened as Syrian and South Asian documents write it (MHD Ali, Mohd Salleh): a
+# word of its own.
+_MUHAMMAD_SHORT = re.compile(r"\b(?:mhd|mohd|muhd)\b")
+
+
 def fold_latin(text: str) -> str:
     text = text.replace("ş", "sh").replace("Ş", "sh").replace("ç", "ch").replace("Ç", "ch")
+    # Turkish dotless i (Halıl, Alıyev), which NFKD leaves as a letter of its own.
+    text = text.replace("ı", "i")
+    if _CYRILLIC_RE.search(text):
+        text = text.lower().translate(_CYRILLIC)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     if any(c.isdigit() for c in text):
         text = _ARABIZI_WORD.sub(lambda m: _arabizi(m.group()), text)
     text = re.sub(r"['`ʿʾ’‘ʼ]", "", text)
     text = re.sub(r"[-_.,/]", " ", text)
+    text = _MUHAMMAD_SHORT.sub("muhammad", text)
     return " ".join(_LATIN_LETTERS_RE.sub("", text).split())
 
 
@@ -783,7 +810,8 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
             key = latin_keys(first, part)[0]
             canon3 = RUSSIAN_KEY_MARK + key if key != k1 else ""
     return NameKey(
-        text, "latin", folded, k1, k2, canon, skeleton_of_key(k1), canon2, skeleton2, broad,
+        text, "cyrillic" if _CYRILLIC_RE.search(text) else "latin", folded, k1, k2, canon,
+        skeleton_of_key(k1), canon2, skeleton2, broad,
         canon3,
     )  # fmt: skip
 
