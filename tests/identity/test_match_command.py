@@ -118,6 +118,21 @@ def test_a_file_in_another_encoding_is_one_line(tmp_path: Path) -> None:
     assert "not UTF-8" in line
 
 
+def test_a_name_in_a_script_muster_cannot_read_is_one_line_not_a_missing_name(
+    tmp_path: Path,
+) -> None:
+    # Greek letters would fold to nothing: the record would be compared as having no name.
+    row = ROWS[1].split(",")
+    row[2] = "Γιώργος"
+    path = write(tmp_path, "greek.csv", [HEADER, ROWS[0], ",".join(row)])
+    line = _one_error_line(run(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]))
+    assert "row 3, column given_name" in line and "Greek letters" in line
+    # Cyrillic is read (a Russian authority's list), as are Arabic and Latin.
+    row[2] = "Мухаммад"
+    path = write(tmp_path, "cyrillic.csv", [HEADER, ROWS[0], ",".join(row)])
+    assert run(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]).returncode == 0
+
+
 def test_duplicate_record_ids_are_one_line(tmp_path: Path) -> None:
     path = write(tmp_path, "dup.csv", [HEADER, ROWS[0], ROWS[1].replace("r2,", "r1,", 1)])
     line = _one_error_line(run(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]))

@@ -407,6 +407,31 @@ _CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 _MUHAMMAD_SHORT = re.compile(r"\b(?:mhd|mohd|muhd)\b")
 
 
+# Letters Muster reads: Latin (with its accents and extensions), Arabic (with Persian, Urdu and
+# Kurdish letters) and Cyrillic.  A name in any other script would fold to nothing and be read
+# as missing: ``unreadable_script`` names the script so that it can be refused instead.
+_READABLE = re.compile(
+    "[^\x00-\u024f\u0300-\u036f\u1e00-\u1eff\u0400-\u04ff\u0600-\u06ff\u0750-\u077f"
+    "\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff\u2000-\u206f]"
+)
+
+
+def unreadable_script(text: str) -> str:
+    """The script of the first letter in ``text`` that Muster cannot read (Greek, Hebrew, CJK
+    ...), or '' when it reads them all (or holds none).
+
+    >>> unreadable_script("Γιώργος"), unreadable_script("محمد Ali Мухаммад"), unreadable_script("Ali ✓")
+    ('Greek', '', '')
+    """
+    for match in _READABLE.finditer(text):
+        ch = match.group()
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            word = name.split(" ")[0] if name else f"U+{ord(ch):04X}"
+            return word if len(word) <= 3 or word.startswith("U+") else word.title()
+    return ""
+
+
 def fold_latin(text: str) -> str:
     text = text.replace("ş", "sh").replace("Ş", "sh").replace("ç", "ch").replace("Ç", "ch")
     # Turkish dotless i (Halıl, Alıyev), which NFKD leaves as a letter of its own.

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .names import unreadable_script
+
 # The columns that describe the person, in layout order: everything but the record's id and source.
 # Other parts of Muster name the same person fields after these (screening, exports, the access policy).
 NAME_PARTS = (
@@ -125,6 +127,15 @@ def check_record(record: Mapping[str, object], row: int | None = None) -> Record
         raise PersonCsvError(row, "sex", f"'{out['sex']}' is not a sex (M, F or empty)")
     out["sex"] = sex
     out["nationality"] = out["nationality"].upper()
+    for column in (*NAME_PARTS, "place_of_origin"):
+        script = unreadable_script(out[column]) if out[column] else ""
+        if script:
+            raise PersonCsvError(
+                row,
+                column,
+                f"'{out[column][:40]}' is written in {script} letters, which Muster cannot compare "
+                "(it would be read as no name): write it in Latin, Arabic or Cyrillic letters",
+            )
     return out
 
 
@@ -304,4 +315,9 @@ def _read_fast(path: Path) -> pd.DataFrame | None:
     if not out["sex"].isin(["", "M", "F"]).all():
         return None
     out["nationality"] = out["nationality"].str.upper()
+    for column in (*NAME_PARTS, "place_of_origin"):
+        # A letter of a script Muster does not read: the row-by-row reader names it (each
+        # distinct name once: a million records hold a few tens of thousands).
+        if any(map(unreadable_script, pd.unique(out[column]))):
+            return None
     return pd.DataFrame(out).reset_index(drop=True)
