@@ -10,8 +10,11 @@ share of the records written in Latin letters are rewritten so
 (``muster.scenario.noise.arabizi_spelling``).  ``--habit cyrillic``: a Russian or Central Asian
 authority's list in Cyrillic letters: a share of the Russian passports' records (of all records
 in Latin letters where the population has no such list) are written so
-(``muster.scenario.noise.cyrillic_spelling``).  Names the tables do not hold (a typo) are left as
-written (sorani, arabizi).  The populations are the sweep's (``bench/sweep.py``'s cached CSVs and truth); printed
+(``muster.scenario.noise.cyrillic_spelling``).  ``--habit one_column``: a list with one column
+for the name, or a clerk typing the whole name where the given name goes: a share of the records
+have given, father's, grandfather's and family names in the given name's column, in that order,
+and no father's, grandfather's, family or mother's name or alias.  Names the tables do not hold
+(a typo) are left as written (sorani, arabizi).  The populations are the sweep's (``bench/sweep.py``'s cached CSVs and truth); printed
 is Muster's pairwise F1 on each as generated and as rewritten, in one process, with the
 defaults of ``muster match dedupe``.
 
@@ -87,6 +90,8 @@ def rewrite(csv_path: Path, habit: str, share: float, seed: int) -> Path:
     eligible = (
         in_arabic if habit == "sorani" else ~in_arabic & (frame["given_name"] != "").to_numpy()
     )
+    if habit == "one_column":
+        eligible = (frame["given_name"] != "").to_numpy()
     russian = frame["source"].str.contains("russian").to_numpy()
     if habit == "cyrillic" and (eligible & russian).any():
         eligible &= russian  # the Russian passports' list, where the population has one
@@ -97,6 +102,8 @@ def rewrite(csv_path: Path, habit: str, share: float, seed: int) -> Path:
         def write(text: str) -> str | None:
             found = table.get(_key(text))
             return None if found is None else sorani_spelling(found[0], found[1], rand)
+    elif habit == "one_column":
+        write = None  # the record's name parts, not a name at a time (below)
     elif habit == "cyrillic":
 
         def write(text: str) -> str | None:
@@ -109,7 +116,18 @@ def rewrite(csv_path: Path, habit: str, share: float, seed: int) -> Path:
             return None if found is None else arabizi_spelling(text, found, rand)
 
     written = changed = unknown = 0
-    for column in NAME_COLUMNS:
+    if write is None:  # one_column: the whole name in the given name's column
+        parts = frame[list(NAME_COLUMNS[:4])].to_numpy(dtype=object)
+        whole = np.array([" ".join(p for p in row if p) for row in parts], dtype=object)
+        given = frame["given_name"].to_numpy(dtype=object).copy()
+        given[chosen] = whole[chosen]
+        frame["given_name"] = given
+        for column in (*NAME_COLUMNS[1:], "alias"):
+            values = frame[column].to_numpy(dtype=object).copy()
+            values[chosen] = ""
+            frame[column] = values
+        written = changed = int(chosen.sum())
+    for column in NAME_COLUMNS if write is not None else ():
         values = frame[column].to_numpy(dtype=object)
         for i in np.flatnonzero(chosen):
             text = values[i]
@@ -143,7 +161,9 @@ def f1(csv_path: Path, truth: np.ndarray) -> tuple[dict, float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--runs", required=True, help="setting:size:seed, comma-separated")
-    ap.add_argument("--habit", choices=("sorani", "arabizi", "cyrillic"), required=True)
+    ap.add_argument(
+        "--habit", choices=("sorani", "arabizi", "cyrillic", "one_column"), required=True
+    )
     ap.add_argument("--share", type=float, default=0.6, help="share of the records written so")
     args = ap.parse_args()
     print(f"| setting | records | seed | as generated: F1 (P / R) | {args.habit}: F1 (P / R) | s |")

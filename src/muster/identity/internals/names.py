@@ -1049,3 +1049,110 @@ def _latin_compounds(text: str) -> list[str]:
             out.append(token)
             i += 1
     return out
+
+
+# --- a whole name in the given name's column ---------------------------------------------------
+# Many lists have one column for the name, and a clerk filling a form may type the whole name
+# where the given name goes: "Ahmed Jasim Hamad al-Obeidi", "احمد جاسم حمد العبيدي".  Compared
+# as written, the given name is another name (a veto) and the lineage is missing.  Such a name
+# is read in the order Arabic names are said (given, father, grandfather, the family name last:
+# the "triple name" of Iraqi and Syrian documents with its family or tribal name), its
+# compounds kept whole (Abd al-Rahman, Nur al-Din, Abu Bakr, an article written apart).
+FULL_NAME_FIELDS = ("given_name", "father_name", "grandfather_name", "family_name")
+_NAME_SEPARATORS = frozenset({"bin", "ibn", "ben", "bint", "walad", "ould", "بن", "ابن", "بنت"})
+# Joined with the word after them (Abd al-Rahman; Abu Bakr; "al Obeidi" with the article apart).
+_JOINS_NEXT = frozenset(
+    {
+        "abd",
+        "abdul",
+        "abdel",
+        "abdal",
+        "abdol",
+        "abu",
+        "abou",
+        "abo",
+        "al",
+        "el",
+        "عبد",
+        "ابو",
+        "أبو",
+        "ال",
+    }
+)
+# Joined to the word before them (Nur al-Din, Nour Eddine, Fath Allah).
+_JOINS_PREVIOUS = re.compile(
+    r"^(?:[ae][dlrsntz]-?d(?:ee|i)ne?|ud+(?:ee|i)n|ed+ine?|allah|ullah|الدين|الله)$"
+)
+# A family name by its form: an article, or a Russian, Armenian, Turkish or Persian surname's end.
+_FAMILY_FORM = re.compile(r"^(?:(?:al|el)[- ]|ال)|(?:ov|ova|ev|eva|ovich|yan|ian|oglu|zade)$")
+
+
+def _name_units(text: str) -> list[str]:
+    words = [w for w in re.split(r"[\s,]+", text.strip()) if w]
+    units: list[str] = []
+    i = 0
+    while i < len(words):
+        word, low = words[i], words[i].lower().rstrip(".")
+        if low in _NAME_SEPARATORS:
+            i += 1
+            continue
+        if units and _JOINS_PREVIOUS.match(low):
+            units[-1] = f"{units[-1]} {word}"
+        elif low in _JOINS_NEXT and i + 1 < len(words):
+            # Abd + Al + Wahhab: joined while the word taken is one that joins the next too.
+            unit = word
+            while low in _JOINS_NEXT and i + 1 < len(words):
+                i += 1
+                unit, low = f"{unit} {words[i]}", words[i].lower().rstrip(".")
+            units.append(unit)
+            if i + 1 < len(words) and _JOINS_PREVIOUS.match(words[i + 1].lower()):
+                units[-1] = f"{units[-1]} {words[i + 1]}"
+                i += 1
+        else:
+            units.append(word)
+        i += 1
+    return units
+
+
+def split_full_name(given: str, has_family: bool = False) -> dict[str, str] | None:
+    """The name parts of a whole name written in the given name's column, or None when it is one
+    name (a compound or a single word) or cannot be told apart from a double given name.
+
+    With the family name in its own column, only three parts or more are read (the triple
+    name: given, father, grandfather); a given name of two words beside a family name is a double
+    given name as often (Mehmet Ali Yilmaz) and is left as written.  Without one, the last of
+    four or more is the family name, and of two or three the last is the family name by its
+    form (an article, a surname's ending), else the father's or grandfather's name; two words
+    only where the variant table knows both as names or the second has a family name's form
+    (not a space typed into one name: Madel ine).
+
+    >>> split_full_name("Abd al-Rahman Jasim Hamad al-Obeidi")
+    {'given_name': 'Abd al-Rahman', 'father_name': 'Jasim', 'grandfather_name': 'Hamad', 'family_name': 'al-Obeidi'}
+    >>> split_full_name("Ahmed bin Ali"), split_full_name("Ivan Petrov")
+    ({'given_name': 'Ahmed', 'father_name': 'Ali'}, {'given_name': 'Ivan', 'family_name': 'Petrov'})
+    >>> split_full_name("Nur al-Din"), split_full_name("Mehmet Ali", has_family=True)
+    (None, None)
+    >>> split_full_name("Abd Al wahhab"), split_full_name("madel ine")
+    (None, None)
+    """
+    units = _name_units(given)
+    n = len(units)
+    if n < 2 or (has_family and n < 3):
+        return None
+    if has_family:
+        return dict(zip(FULL_NAME_FIELDS[:3], units[:3], strict=True))
+    last = "family_name" if n >= 4 or _FAMILY_FORM.search(units[-1].lower()) else None
+    if n == 2 and not last and not all(normalise_name(u).canon for u in units):
+        return None  # "Madel ine": a space typed into one name, or names the table cannot place
+    if n == 2:
+        return {"given_name": units[0], last or "father_name": units[1]}
+    if n == 3:
+        return {
+            "given_name": units[0],
+            "father_name": units[1],
+            last or "grandfather_name": units[2],
+        }
+    return {
+        "given_name": units[0], "father_name": units[1], "grandfather_name": units[2],
+        "family_name": units[-1],
+    }  # fmt: skip

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .comparisons import NAME_FIELDS, NAME_PART
-from .names import normalise_name
+from .names import FULL_NAME_FIELDS, normalise_name, split_full_name
 from .records import Record
 
 # Candidate generation.  Each rule is a conjunction of record attributes; two records become a
@@ -215,9 +215,57 @@ def _name_columns(
     return cols, table[~empty[: len(keys)]].reset_index(drop=True)
 
 
+def full_names_split(df: pd.DataFrame) -> pd.DataFrame:
+    """The records with a whole name in the given name's column and no father's, grandfather's
+    or mother's name read into their name columns (``names.split_full_name``); a copy where
+    any is, else ``df`` itself.  The records as written are what a person sees; this is only
+    what is compared."""
+    if "given_name" not in df or not len(df):
+        return df
+    given = df["given_name"].fillna("").astype(str)
+    spaced = given.str.contains(r"\S\s+\S", regex=True).to_numpy()
+    if not spaced.any():
+        return df
+
+    def empty(column: str) -> np.ndarray:
+        if column not in df:
+            return np.ones(len(df), dtype=bool)
+        return (df[column].fillna("").astype(str).str.strip() == "").to_numpy()
+
+    rows = np.flatnonzero(
+        spaced & empty("father_name") & empty("grandfather_name") & empty("mother_name")
+    )
+    if not len(rows):
+        return df
+    no_family = empty("family_name")
+    cache: dict[tuple[str, bool], dict[str, str] | None] = {}
+    found: list[tuple[int, dict[str, str]]] = []
+    for i in rows.tolist():
+        key = (given.iat[i], not no_family[i])
+        if key not in cache:
+            cache[key] = split_full_name(*key)
+        if cache[key]:
+            found.append((i, cache[key]))
+    if not found:
+        return df
+    out = df.copy()
+    for field in FULL_NAME_FIELDS:
+        values = (
+            out[field].fillna("").astype(str).to_numpy(dtype=object).copy()
+            if field in out
+            else np.full(len(out), "", dtype=object)
+        )
+        for i, parts in found:
+            if field in parts:
+                values[i] = parts[field]
+        out[field] = values
+    return out
+
+
 def prepare(records: Sequence[Record] | pd.DataFrame) -> Prepared:
     """Records -> the columns the engines compare (see ``Prepared``)."""
     df = records if isinstance(records, pd.DataFrame) else pd.DataFrame.from_records(records)
+    df = full_names_split(df)
     n = len(df)
     out: dict[str, object] = {"rid": np.arange(n, dtype=np.int64)}
     out["record_id"] = df["record_id"].astype(str).to_numpy() if n else np.array([], dtype=object)

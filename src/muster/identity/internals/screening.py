@@ -28,7 +28,7 @@ from .comparisons import (
 from .frequency import AGREE_LEVEL, class_key, frequency_bits
 from .frequency import FIELDS as FREQUENCY_FIELDS
 from .model import Model, comparison_levels
-from .names import NameKey, normalise_name
+from .names import NameKey, normalise_name, split_full_name
 from .prepare import BLOCKING_RULES
 from .records import Record, check_record
 
@@ -84,7 +84,14 @@ _LINEAGE = ("father_name", "grandfather_name", "mother_name")
 
 
 def _entry(record: Record) -> _Entry:
-    names = {f: normalise_name(record[f], NAME_PART.get(f, "given")) for f in NAME_FIELDS}
+    # A whole name in the given name's column is compared as its parts, as the batch does
+    # (prepare.full_names_split).
+    compared: Mapping[str, object] = record
+    if " " in record["given_name"].strip() and not any(record[f] for f in _LINEAGE):
+        parts = split_full_name(record["given_name"], bool(record["family_name"]))
+        if parts:
+            compared = {**record, **parts}
+    names = {f: normalise_name(compared[f], NAME_PART.get(f, "given")) for f in NAME_FIELDS}
     dob = record["date_of_birth"]
     if dob:
         yr, mo, dy = int(dob[:4]), int(dob[5:7]), int(dob[8:10])
