@@ -1083,8 +1083,11 @@ _JOINS_NEXT = frozenset(
 _JOINS_PREVIOUS = re.compile(
     r"^(?:[ae][dlrsntz]-?d(?:ee|i)ne?|ud+(?:ee|i)n|ed+ine?|allah|ullah|الدين|الله)$"
 )
-# A family name by its form: an article, or a Russian, Armenian, Turkish or Persian surname's end.
-_FAMILY_FORM = re.compile(r"^(?:(?:al|el)[- ]|ال)|(?:ov|ova|ev|eva|ovich|yan|ian|oglu|zade)$")
+# A family name by its form: an article, or a Russian (in either script), Armenian, Turkish or
+# Persian surname's end.
+_FAMILY_FORM = re.compile(
+    r"^(?:(?:al|el)[- ]|ال)|(?:ov|ova|ev|eva|ovich|yan|ian|oglu|zade|ов|ова|ев|ева|ович|ян)$"
+)
 
 
 def _name_units(text: str) -> list[str]:
@@ -1130,6 +1133,8 @@ def split_full_name(given: str, has_family: bool = False) -> dict[str, str] | No
     {'given_name': 'Abd al-Rahman', 'father_name': 'Jasim', 'grandfather_name': 'Hamad', 'family_name': 'al-Obeidi'}
     >>> split_full_name("Ahmed bin Ali"), split_full_name("Ivan Petrov")
     ({'given_name': 'Ahmed', 'father_name': 'Ali'}, {'given_name': 'Ivan', 'family_name': 'Petrov'})
+    >>> split_full_name("Мухаммад Алиев")
+    {'given_name': 'Мухаммад', 'family_name': 'Алиев'}
     >>> split_full_name("Nur al-Din"), split_full_name("Mehmet Ali", has_family=True)
     (None, None)
     >>> split_full_name("Abd Al wahhab"), split_full_name("madel ine")
