@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from muster.identity import read_person_csv
 from muster.identity.cli import main as match_main
 from muster.identity.internals import records as records_module
 
@@ -131,6 +132,39 @@ def test_a_name_in_a_script_muster_cannot_read_is_one_line_not_a_missing_name(
     row[2] = "Мухаммад"
     path = write(tmp_path, "cyrillic.csv", [HEADER, ROWS[0], ",".join(row)])
     assert run(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]).returncode == 0
+
+
+DAY_FIRST_HEADER = "record_id,source,given_name,family_name,date_of_birth,place_of_origin"
+
+
+def test_dates_with_the_day_first_are_read_when_the_file_says_so(tmp_path: Path) -> None:
+    # A European authority's list: 25/12/1990 can only be day first, so 03/05/1991 is 3 May.
+    rows = [DAY_FIRST_HEADER, "a1,x,Hans,Muller,25/12/1990,Berlin", "a2,x,Hans,Mueller,25.12.1990,Berlin",
+            "a3,x,Ivan,Petrov,03/05/1991,Moskva", "a4,x,Ivan,Petrov,1991-05-03,Moskva"]  # fmt: skip
+    path = write(tmp_path, "dmy.csv", rows)
+    assert [r["date_of_birth"] for r in read_person_csv(path)][2] == "1991-05-03"
+    out = tmp_path / "o.csv"
+    assert run(["dedupe", str(path), "--out", str(out)]).returncode == 0
+    clusters = dict(line.split(",") for line in out.read_text().splitlines()[1:])
+    assert clusters["a1"] == clusters["a2"] and clusters["a3"] == clusters["a4"]
+
+
+def test_dates_whose_order_nothing_says_are_one_line_until_the_order_is_given(
+    tmp_path: Path,
+) -> None:
+    rows = [DAY_FIRST_HEADER, "a1,x,Hans,Muller,03/05/1991,Berlin"]
+    path = write(tmp_path, "amb.csv", rows)
+    line = _one_error_line(run(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]))
+    assert "row 2, column date_of_birth" in line and "--dates dmy or mdy" in line
+    assert (
+        run(["dedupe", str(path), "--out", str(tmp_path / "o.csv"), "--dates", "mdy"]).returncode
+        == 0
+    )
+    assert read_person_csv(path, dates="mdy")[0]["date_of_birth"] == "1991-03-05"
+    both = write(tmp_path, "both.csv", [*rows, "a2,x,Hans,Muller,25/12/1990,Berlin",
+                                        "a3,x,Hans,Muller,12/25/1990,Berlin"])  # fmt: skip
+    line = _one_error_line(run(["dedupe", str(both), "--out", str(tmp_path / "o.csv")]))
+    assert "row 4" in line and "month first" in line and "row 3" in line
 
 
 def test_duplicate_record_ids_are_one_line(tmp_path: Path) -> None:

@@ -44,6 +44,13 @@ def add_match_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
             help="write the model that scored this run (JSON), to reuse it with --model",
         )
         p.add_argument(
+            "--dates",
+            choices=("dmy", "mdy"),
+            help="the order of dates written with the day or month first (03/05/1990): dmy for "
+            "3 May, mdy for 5 March; by default the file's own dates must say (one with a "
+            "number over 12 there)",
+        )
+        p.add_argument(
             "--quiet",
             action="store_true",
             help="no progress and no model report on stderr (warnings are still printed)",
@@ -105,11 +112,11 @@ def _progress(quiet: bool):  # noqa: ANN202
     return report
 
 
-def _read(path: str, progress) -> pd.DataFrame:  # noqa: ANN001
+def _read(path: str, progress, dates: str | None = None) -> pd.DataFrame:  # noqa: ANN001
     progress(f"reading {path}")
     try:
         # Checked as they are read: as a frame, the pipeline does not check them again.
-        records = read_person_frame(path)
+        records = read_person_frame(path, dates)
     except PersonCsvError as exc:
         raise PersonCsvError(None, None, f"{path}: {exc}") from None
     progress(f"read {len(records):,} records from {path}")
@@ -134,7 +141,7 @@ def run_match(args: argparse.Namespace) -> int:
         pairs = _writable(getattr(args, "pairs", None))
         model = Model.load(args.model) if getattr(args, "model", None) else None
         if args.match_command == "dedupe":
-            records = _read(args.input, progress)
+            records = _read(args.input, progress, args.dates)
             result = dedupe(
                 records, threshold=args.threshold, engine=args.engine, model=model,
                 progress=progress,
@@ -149,7 +156,7 @@ def run_match(args: argparse.Namespace) -> int:
                 apart = int((~frame["same_person"]).sum())
                 progress(f"wrote {len(frame):,} accepted pairs ({apart:,} kept apart) to {pairs}")
         else:
-            loaded = [_read(path, progress) for path in (args.input_a, args.input_b)]
+            loaded = [_read(path, progress, args.dates) for path in (args.input_a, args.input_b)]
             result = link(
                 loaded[0],
                 loaded[1],

@@ -40,6 +40,10 @@ _YEAR_FIRST_RE = re.compile(
 )
 # A year alone, or a year and month, in the date column: the year of birth (no day to compare).
 _YEAR_ONLY_RE = re.compile(r"^(\d{4})(?:[-/.](\d{1,2}))?$")
+# A date with the day or month first (03/05/1990, 3.5.1990, 03-05-1990): read only in the order a
+# file proves (a number over 12 in one place) or its reader is told (``DATE_ORDERS``).
+_DAY_OR_MONTH_FIRST_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+DATE_ORDERS = ("dmy", "mdy")
 # Sex written out, in English or Arabic, as lists write it.
 _SEX = {"MALE": "M", "FEMALE": "F", "ذكر": "M", "أنثى": "F", "انثى": "F"}
 _NOT_A_DATE = (
@@ -69,14 +73,26 @@ class PersonCsvError(ValueError):
         super().__init__(f"{where}: {message}" if where else message)
 
 
-def read_date_of_birth(text: str) -> tuple[str, str] | None:
+def read_date_of_birth(text: str, order: str | None = None) -> tuple[str, str] | None:
     """A date of birth as written in a list, as (date_of_birth in YYYY-MM-DD, birth_year); a year
     alone (or a year and month) gives ("", year). None for anything else: a date that does not
-    exist, or one written day or month first (03/05/1990 is 3 May or 5 March).
+    exist, or one written day or month first (03/05/1990 is 3 May or 5 March) unless ``order``
+    ("dmy" or "mdy") says which.
 
     >>> read_date_of_birth("1990/5/3"), read_date_of_birth("1990"), read_date_of_birth("03/05/1990")
     (('1990-05-03', '1990'), ('', '1990'), None)
+    >>> read_date_of_birth("03/05/1990", "dmy"), read_date_of_birth("03.05.1990", "mdy")
+    (('1990-05-03', '1990'), ('1990-03-05', '1990'))
     """
+    if order:
+        first = _DAY_OR_MONTH_FIRST_RE.match(text)
+        if first:
+            a, b, year = first.groups()
+            day, month = (a, b) if order == "dmy" else (b, a)
+            try:
+                return date(int(year), int(month), int(day)).isoformat(), year
+            except ValueError:
+                return None
     match = _YEAR_ONLY_RE.match(text)
     if match:
         month = match.group(2)
@@ -95,7 +111,38 @@ def read_date_of_birth(text: str) -> tuple[str, str] | None:
         return None
 
 
-def check_record(record: Mapping[str, object], row: int | None = None) -> Record:
+def date_order(values: Iterable[tuple[int, str]]) -> str | None:
+    """The order ("dmy" or "mdy") in which a file writes its dates with the day or month first,
+    from the dates themselves (``values``: (row, text)): day first where some first number is
+    over 12, month first where some second one is; None where none says.  Raises where the file
+    says both.
+
+    >>> date_order([(2, "25/12/1990"), (3, "03/05/1991")]), date_order([(2, "03/05/1991")])
+    ('dmy', None)
+    """
+    day_first = month_first = None
+    for row, text in values:
+        match = _DAY_OR_MONTH_FIRST_RE.match(text)
+        if not match:
+            continue
+        a, b = int(match.group(1)), int(match.group(2))
+        if a > 12 and day_first is None:
+            day_first = (row, text)
+        if b > 12 and month_first is None:
+            month_first = (row, text)
+        if day_first and month_first:
+            raise PersonCsvError(
+                month_first[0],
+                "date_of_birth",
+                f"'{month_first[1]}' has the month first, but '{day_first[1]}' (row "
+                f"{day_first[0]}) has the day first: one file must write its dates one way",
+            )
+    return "dmy" if day_first else "mdy" if month_first else None
+
+
+def check_record(
+    record: Mapping[str, object], row: int | None = None, order: str | None = None
+) -> Record:
     """Return the record with every column present as a stripped string, or raise.
 
     >>> check_record({"record_id": "r1", "given_name": " Omar ", "sex": "m"})["sex"]
@@ -108,8 +155,15 @@ def check_record(record: Mapping[str, object], row: int | None = None) -> Record
     if not out["record_id"]:
         raise PersonCsvError(row, "record_id", "record_id is empty; every record needs one")
     written = out["date_of_birth"]
-    read = read_date_of_birth(written) if written else ("", "")
+    read = read_date_of_birth(written, order) if written else ("", "")
     if read is None:
+        if _DAY_OR_MONTH_FIRST_RE.match(written) and not order:
+            raise PersonCsvError(
+                row,
+                "date_of_birth",
+                f"'{written}' has the day or month first and no date in the file says which (none "
+                "has a number over 12 there): give the order (muster match --dates dmy or mdy)",
+            )
         raise PersonCsvError(row, "date_of_birth", f"'{written}' {_NOT_A_DATE}")
     dob, dob_year = read
     year = out["birth_year"]
@@ -178,8 +232,27 @@ def _shown(header: list[str], most: int = 5) -> str:
     return ", ".join(cells) + (", …" if len(header) > most else "")
 
 
-def read_person_csv(path: str | Path) -> list[Record]:
+def _date_order_of_file(path: Path) -> str | None:
+    """``date_order`` of the file's date_of_birth column (a second pass over the file, made only
+    when a date with the day or month first is met)."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = [h.strip() for h in next(reader, [])]
+        if "date_of_birth" not in header:
+            return None
+        col = header.index("date_of_birth")
+        return date_order(
+            (line, values[col].strip())
+            for line, values in enumerate(reader, start=2)
+            if len(values) > col
+        )
+
+
+def read_person_csv(path: str | Path, dates: str | None = None) -> list[Record]:
     """Read a person-record CSV (DESIGN.md layout); raise PersonCsvError naming row and column.
+
+    ``dates`` ("dmy" or "mdy") is the order of dates written with the day or month first
+    (03/05/1990); without it the file's own dates must say (one with a number over 12 there).
 
     >>> records = read_person_csv("people.csv")  # doctest: +SKIP
     >>> records[0]["given_name"]  # doctest: +SKIP
@@ -225,6 +298,7 @@ def read_person_csv(path: str | Path) -> list[Record]:
         records: list[Record] = []
         seen: set[str] = set()
         width = len(header)
+        inferred = False
         line = 1
         try:
             for line, values in enumerate(reader, start=2):
@@ -234,7 +308,17 @@ def read_person_csv(path: str | Path) -> list[Record]:
                     raise PersonCsvError(
                         line, None, f"has {len(values)} fields, the header has {width}"
                     )
-                rec = check_record(dict(zip(header, values, strict=True)), row=line)
+                raw = dict(zip(header, values, strict=True))
+                try:
+                    rec = check_record(raw, row=line, order=dates)
+                except PersonCsvError as exc:
+                    if dates or exc.column != "date_of_birth" or inferred:
+                        raise
+                    inferred = True
+                    dates = _date_order_of_file(path)
+                    if not dates:
+                        raise
+                    rec = check_record(raw, row=line, order=dates)
                 if rec["record_id"] in seen:
                     raise PersonCsvError(
                         line, "record_id", f"record_id '{rec['record_id']}' appears twice"
@@ -248,7 +332,7 @@ def read_person_csv(path: str | Path) -> list[Record]:
     return records
 
 
-def read_person_frame(path: str | Path) -> pd.DataFrame:
+def read_person_frame(path: str | Path, dates: str | None = None) -> pd.DataFrame:
     """The records of ``read_person_csv`` as a frame (one column per ``PERSON_COLUMNS``), read
     and checked column by column: a million records in seconds, not in a Python loop.
 
@@ -257,15 +341,16 @@ def read_person_frame(path: str | Path) -> pd.DataFrame:
     names the row and column, so the answer and the errors are that function's.
     """
     try:
-        frame = _read_fast(Path(path))
+        frame = _read_fast(Path(path), dates)
     except Exception:  # noqa: BLE001 - whatever fails here, the row-by-row reader explains
         frame = None
     if frame is None:
-        return pd.DataFrame.from_records(read_person_csv(path), columns=list(PERSON_COLUMNS))
+        records = read_person_csv(path, dates)
+        return pd.DataFrame.from_records(records, columns=list(PERSON_COLUMNS))
     return frame
 
 
-def _read_fast(path: Path) -> pd.DataFrame | None:
+def _read_fast(path: Path, dates: str | None = None) -> pd.DataFrame | None:
     """The checked frame, or None where a check fails (the row-by-row reader then says why)."""
     if path.stat().st_size > MAX_CSV_BYTES:
         return None
@@ -290,7 +375,9 @@ def _read_fast(path: Path) -> pd.DataFrame | None:
     has_dob = dob != ""
     other = has_dob & ~dob.str.match(_DATE_RE)
     if other.any():  # dates written otherwise (1990/05/03, 1990): each read as check_record does
-        read = dob[other].map(read_date_of_birth)
+        if not dates and dob[other].str.match(_DAY_OR_MONTH_FIRST_RE).any():
+            dates = date_order(zip(range(2, n + 2), dob.tolist(), strict=True))
+        read = dob[other].map(lambda text: read_date_of_birth(text, dates))
         if read.isna().any():
             return None
         read_year, given_year = read.str[1], year[other]
