@@ -540,3 +540,17 @@ def test_cyrillic_names_of_different_persons_stay_different() -> None:
 
     assert name_level(normalise_name("Хасан"), normalise_name("Hussein")).code == 0
     assert name_level(normalise_name("Мухаммад"), normalise_name("Mahmoud")).code <= 1
+
+
+def test_a_title_before_a_name_is_not_part_of_the_name() -> None:
+    from muster.identity import name_level
+
+    for titled, name in [("Haji Ahmed", "Ahmed"), ("الحاج احمد", "Ahmad"), ("Sheikh Khalaf", "Khalaf"),
+                         ("Hajja Fatima", "فاطمة"), ("Dr. Omar", "Omar"), ("Mullah Salim", "Salim")]:  # fmt: skip
+        key = normalise_name(titled)
+        assert name_level(key, normalise_name(name)).code >= 3, titled
+        assert key.original == titled  # what a person sees is what was written
+    # A lone title is a given name (Haji among Kurds and Yazidis), a family name keeps it.
+    assert normalise_name("Haji").folded == "haji"
+    assert normalise_name("al-Sheikh", "family").key1 != normalise_name("", "family").key1
+    assert name_level(normalise_name("Haji Ahmed"), normalise_name("Haji Omar")).code == 0

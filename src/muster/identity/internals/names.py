@@ -765,6 +765,33 @@ def skeleton_with_article(key: NameKey) -> str:
     return skeleton_of_key(_arabic_letters(key.folded))
 
 
+# Titles said before a person's name and often written with it: a pilgrim's Haji / Hajja
+# (الحاج، الحاجة), Sheikh, Mullah, Sayyid, a doctor's or engineer's Dr., Eng.  Left out of what is
+# compared when a name follows them (a lone "Haji" or "Sheikh" is a given name, as it is among
+# Kurds and Yazidis); never in a family name (al-Sheikh is a family).
+_TITLES = frozenset(
+    {
+        "haji", "hajji", "hadji", "haj", "hajj", "alhaj", "alhajj", "al-haj", "al-hajj", "el-hadj",
+        "hajja", "hajjah", "hajjeh", "alhajja", "al-hajja", "sheikh", "shaikh", "shaykh", "sheik",
+        "cheikh", "mullah", "mulla", "mala", "sayyid", "sayed", "seyyed", "sayid", "dr", "eng",
+        "الحاج", "حاج", "الحاجة", "الحاجه", "حاجة", "حجية", "الشيخ", "شيخ", "ملا", "السيد", "سيد",
+        "الدكتور", "المهندس",
+    }
+)  # fmt: skip
+
+
+def without_title(text: str) -> str:
+    """A name without the title before it (Haji, Sheikh, Mullah, Dr. ...), where a name follows.
+
+    >>> without_title("Haji Ahmed"), without_title("الحاج أحمد"), without_title("Haji"), without_title("Dr. Omar")
+    ('Ahmed', 'أحمد', 'Haji', 'Omar')
+    """
+    words = text.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in _TITLES:
+        words = words[1:]
+    return " ".join(words) if len(words) < len(text.split()) else text
+
+
 @lru_cache(maxsize=500_000)
 def normalise_name(text: str | None, part: str = "given") -> NameKey:
     """Derive the comparable keys of one name part (``part``: given, family, place ...).
@@ -776,9 +803,11 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
     """
     if text is None:
         return _EMPTY
-    text = text.strip()
+    text = original = text.strip()
     if not text:
         return _EMPTY
+    if part == "given":
+        text = without_title(text)
     table = variant_table()
     if is_arabic(text):
         folded = fold_arabic(text)
@@ -795,7 +824,7 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
         letters = _arabic_letters(base)
         skeleton = skeleton_of_key(letters)
         broad = broad_key(_rule_input(fold_latin(table.latin_of[read]), part) if read else letters)
-        return NameKey(text, "arabic", folded, k1, k2, canon, skeleton, "", skeleton, broad)
+        return NameKey(original, "arabic", folded, k1, k2, canon, skeleton, "", skeleton, broad)
     folded = fold_latin(text)
     if not folded:
         return _EMPTY
@@ -835,7 +864,7 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
             key = latin_keys(first, part)[0]
             canon3 = RUSSIAN_KEY_MARK + key if key != k1 else ""
     return NameKey(
-        text, "cyrillic" if _CYRILLIC_RE.search(text) else "latin", folded, k1, k2, canon,
+        original, "cyrillic" if _CYRILLIC_RE.search(text) else "latin", folded, k1, k2, canon,
         skeleton_of_key(k1), canon2, skeleton2, broad,
         canon3,
     )  # fmt: skip
@@ -1133,6 +1162,8 @@ def split_full_name(given: str, has_family: bool = False) -> dict[str, str] | No
     {'given_name': 'Abd al-Rahman', 'father_name': 'Jasim', 'grandfather_name': 'Hamad', 'family_name': 'al-Obeidi'}
     >>> split_full_name("Ahmed bin Ali"), split_full_name("Ivan Petrov")
     ({'given_name': 'Ahmed', 'father_name': 'Ali'}, {'given_name': 'Ivan', 'family_name': 'Petrov'})
+    >>> split_full_name("Haji Ahmed Jasim")["given_name"]
+    'Ahmed'
     >>> split_full_name("Мухаммад Алиев")
     {'given_name': 'Мухаммад', 'family_name': 'Алиев'}
     >>> split_full_name("Nur al-Din"), split_full_name("Mehmet Ali", has_family=True)
@@ -1140,7 +1171,7 @@ def split_full_name(given: str, has_family: bool = False) -> dict[str, str] | No
     >>> split_full_name("Abd Al wahhab"), split_full_name("madel ine")
     (None, None)
     """
-    units = _name_units(given)
+    units = _name_units(without_title(given))
     n = len(units)
     if n < 2 or (has_family and n < 3):
         return None
