@@ -13,7 +13,9 @@ in Latin letters where the population has no such list) are written so
 (``muster.scenario.noise.cyrillic_spelling``).  ``--habit one_column``: a list with one column
 for the name, or a clerk typing the whole name where the given name goes: a share of the records
 have given, father's, grandfather's and family names in the given name's column, in that order,
-and no father's, grandfather's, family or mother's name or alias.  Names the tables do not hold
+and no father's, grandfather's, family or mother's name or alias.  ``--habit titles``: a share
+of the records of people born before 1970 have a pilgrim's title before the given name (Haji,
+Hajja, الحاج, الحاجة).  Names the tables do not hold
 (a typo) are left as written (sorani, arabizi).  The populations are the sweep's (``bench/sweep.py``'s cached CSVs and truth); printed
 is Muster's pairwise F1 on each as generated and as rewritten, in one process, with the
 defaults of ``muster match dedupe``.
@@ -92,6 +94,10 @@ def rewrite(csv_path: Path, habit: str, share: float, seed: int) -> Path:
     )
     if habit == "one_column":
         eligible = (frame["given_name"] != "").to_numpy()
+    if habit == "titles":  # the elders: born before 1970
+        year = pd.to_numeric(frame["date_of_birth"].str[:4].where(frame["date_of_birth"] != "",
+                             frame["birth_year"]), errors="coerce")  # fmt: skip
+        eligible = (frame["given_name"] != "").to_numpy() & (year < 1970).to_numpy()
     russian = frame["source"].str.contains("russian").to_numpy()
     if habit == "cyrillic" and (eligible & russian).any():
         eligible &= russian  # the Russian passports' list, where the population has one
@@ -104,6 +110,8 @@ def rewrite(csv_path: Path, habit: str, share: float, seed: int) -> Path:
             return None if found is None else sorani_spelling(found[0], found[1], rand)
     elif habit == "one_column":
         write = None  # the record's name parts, not a name at a time (below)
+    elif habit == "titles":
+        write = None
     elif habit == "cyrillic":
 
         def write(text: str) -> str | None:
@@ -116,7 +124,17 @@ def rewrite(csv_path: Path, habit: str, share: float, seed: int) -> Path:
             return None if found is None else arabizi_spelling(text, found, rand)
 
     written = changed = unknown = 0
-    if write is None:  # one_column: the whole name in the given name's column
+    if write is None and habit == "titles":  # a pilgrim's title before the given name
+        given = frame["given_name"].to_numpy(dtype=object).copy()
+        female = (frame["sex"] == "F").to_numpy()
+        arabic_given = frame["given_name"].map(lambda t: bool(_ARABIC.search(t))).to_numpy()
+        for i in np.flatnonzero(chosen):
+            title = ("الحاجة" if female[i] else "الحاج") if arabic_given[i] else (
+                "Hajja" if female[i] else "Haji")  # fmt: skip
+            given[i] = f"{title} {given[i]}"
+        frame["given_name"] = given
+        written = changed = int(chosen.sum())
+    elif write is None:  # one_column: the whole name in the given name's column
         parts = frame[list(NAME_COLUMNS[:4])].to_numpy(dtype=object)
         whole = np.array([" ".join(p for p in row if p) for row in parts], dtype=object)
         given = frame["given_name"].to_numpy(dtype=object).copy()
@@ -162,7 +180,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--runs", required=True, help="setting:size:seed, comma-separated")
     ap.add_argument(
-        "--habit", choices=("sorani", "arabizi", "cyrillic", "one_column"), required=True
+        "--habit",
+        choices=("sorani", "arabizi", "cyrillic", "one_column", "titles"),
+        required=True,
     )
     ap.add_argument("--share", type=float, default=0.6, help="share of the records written so")
     args = ap.parse_args()
