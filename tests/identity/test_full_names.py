@@ -47,3 +47,17 @@ def test_screening_reads_a_whole_name_as_the_batch_does():
     others = [r for r in records if r["record_id"] != second["record_id"]]
     best = ScreeningIndex(others).candidates(query, limit=5)
     assert best and best[0].record_id == first["record_id"] and best[0].match_probability >= 0.5
+
+
+def test_a_family_name_in_capitals_or_before_a_comma_is_the_family_name_wherever_it_stands():
+    from muster.identity import name_level, normalise_name
+    from muster.identity.internals.names import split_full_name
+
+    for whole in ("YILMAZ Mehmet", "Mehmet YILMAZ", "Yilmaz, Mehmet"):
+        parts = split_full_name(whole)
+        assert parts is not None, whole
+        assert name_level(normalise_name(parts["given_name"]), normalise_name("Mehmet")).code >= 3
+        family = normalise_name(parts["family_name"], "family")
+        assert name_level(family, normalise_name("Yilmaz", "family")).code >= 3
+    # A whole list in capitals says nothing: read in the order names are said.
+    assert split_full_name("AHMED JASIM AL-OBEIDI")["family_name"] == "AL-OBEIDI"

@@ -1146,6 +1146,26 @@ def _name_units(text: str) -> list[str]:
     return units
 
 
+def _capitals(word: str) -> bool:
+    return len(word) >= 2 and word.isupper()
+
+
+def _family_first(text: str) -> tuple[str, str]:
+    """(family name, the rest) of a whole name that says which word is the family name: written
+    before a comma (Petrov, Ivan) or in capitals among words that are not (YILMAZ Mehmet, Ivan
+    PETROV, as passports and many foreign lists write it); ('', text) otherwise."""
+    head, comma, rest = text.partition(",")
+    if comma and head.strip() and rest.strip():
+        return head.strip(), rest.strip()
+    words = text.split()
+    if len(words) < 2 or all(_capitals(w) for w in words):
+        return "", text
+    for at in (0, len(words) - 1):
+        if _capitals(words[at]) and sum(_capitals(w) for w in words) == 1:
+            return words[at], " ".join(words[:at] + words[at + 1 :])
+    return "", text
+
+
 def split_full_name(given: str, has_family: bool = False) -> dict[str, str] | None:
     """The name parts of a whole name written in the given name's column, or None when it is one
     name (a compound or a single word) or cannot be told apart from a double given name.
@@ -1156,7 +1176,8 @@ def split_full_name(given: str, has_family: bool = False) -> dict[str, str] | No
     four or more is the family name, and of two or three the last is the family name by its
     form (an article, a surname's ending), else the father's or grandfather's name; two words
     only where the variant table knows both as names or the second has a family name's form
-    (not a space typed into one name: Madel ine).
+    (not a space typed into one name: Madel ine).  A family name written before a comma or in
+    capitals among words that are not (``_family_first``) is the family name wherever it stands.
 
     >>> split_full_name("Abd al-Rahman Jasim Hamad al-Obeidi")
     {'given_name': 'Abd al-Rahman', 'father_name': 'Jasim', 'grandfather_name': 'Hamad', 'family_name': 'al-Obeidi'}
@@ -1164,6 +1185,8 @@ def split_full_name(given: str, has_family: bool = False) -> dict[str, str] | No
     ({'given_name': 'Ahmed', 'father_name': 'Ali'}, {'given_name': 'Ivan', 'family_name': 'Petrov'})
     >>> split_full_name("Haji Ahmed Jasim")["given_name"]
     'Ahmed'
+    >>> split_full_name("YILMAZ Mehmet Ali"), split_full_name("Petrov, Ivan")
+    ({'given_name': 'Mehmet', 'father_name': 'Ali', 'family_name': 'YILMAZ'}, {'given_name': 'Ivan', 'family_name': 'Petrov'})
     >>> split_full_name("Мухаммад Алиев")
     {'given_name': 'Мухаммад', 'family_name': 'Алиев'}
     >>> split_full_name("Nur al-Din"), split_full_name("Mehmet Ali", has_family=True)
@@ -1171,7 +1194,16 @@ def split_full_name(given: str, has_family: bool = False) -> dict[str, str] | No
     >>> split_full_name("Abd Al wahhab"), split_full_name("madel ine")
     (None, None)
     """
-    units = _name_units(without_title(given))
+    text = without_title(given)
+    if not has_family:
+        family, rest = _family_first(text)
+        if family:
+            units = _name_units(rest)
+            return {
+                **dict(zip(FULL_NAME_FIELDS[:3], units[:3], strict=False)),
+                "family_name": family,
+            }
+    units = _name_units(text)
     n = len(units)
     if n < 2 or (has_family and n < 3):
         return None
