@@ -11,7 +11,7 @@ import pandas as pd
 
 from .internals.model import Model, ModelFileError
 from .internals.pipeline import DEDUPE_THRESHOLD, LINK_THRESHOLD, dedupe, link
-from .internals.records import PersonCsvError, read_person_frame
+from .internals.records import DATE_ORDERS, PersonCsvError, read_person_frame
 from .internals.training import ModelReport
 
 
@@ -45,7 +45,7 @@ def add_match_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
         )
         p.add_argument(
             "--dates",
-            choices=("dmy", "mdy"),
+            choices=DATE_ORDERS,
             help="the order of dates written with the day or month first (03/05/1990): dmy for "
             "3 May, mdy for 5 March; by default the file's own dates must say (one with a "
             "number over 12 there)",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -215,6 +216,22 @@ def _name_columns(
     return cols, table[~empty[: len(keys)]].reset_index(drop=True)
 
 
+# A record whose given name may hold a whole name: these empty, the given name of two words or
+# more (``whole_name_parts``; ``full_names_split`` for a frame).
+WHOLE_NAME_EMPTY = ("father_name", "grandfather_name", "mother_name")
+_SPACED = re.compile(r"\S\s+\S")
+
+
+def whole_name_parts(record: Mapping[str, object]) -> dict[str, str] | None:
+    """The name parts of a record's whole name in its given name's column
+    (``names.split_full_name``), or None: one record's ``full_names_split`` (the screening
+    index reads a registration so, as the batch reads a list)."""
+    given = str(record.get("given_name") or "")
+    if not _SPACED.search(given) or any(str(record.get(f) or "").strip() for f in WHOLE_NAME_EMPTY):
+        return None
+    return split_full_name(given, bool(str(record.get("family_name") or "").strip()))
+
+
 def full_names_split(df: pd.DataFrame) -> pd.DataFrame:
     """The records with a whole name in the given name's column and no father's, grandfather's
     or mother's name read into their name columns (``names.split_full_name``); a copy where
@@ -223,7 +240,7 @@ def full_names_split(df: pd.DataFrame) -> pd.DataFrame:
     if "given_name" not in df or not len(df):
         return df
     given = df["given_name"].fillna("").astype(str)
-    spaced = given.str.contains(r"\S\s+\S", regex=True).to_numpy()
+    spaced = given.str.contains(_SPACED).to_numpy()
     if not spaced.any():
         return df
 
@@ -232,9 +249,9 @@ def full_names_split(df: pd.DataFrame) -> pd.DataFrame:
             return np.ones(len(df), dtype=bool)
         return (df[column].fillna("").astype(str).str.strip() == "").to_numpy()
 
-    rows = np.flatnonzero(
-        spaced & empty("father_name") & empty("grandfather_name") & empty("mother_name")
-    )
+    for column in WHOLE_NAME_EMPTY:
+        spaced = spaced & empty(column)
+    rows = np.flatnonzero(spaced)
     if not len(rows):
         return df
     no_family = empty("family_name")

@@ -28,8 +28,8 @@ from .comparisons import (
 from .frequency import AGREE_LEVEL, class_key, frequency_bits
 from .frequency import FIELDS as FREQUENCY_FIELDS
 from .model import Model, comparison_levels
-from .names import NameKey, normalise_name, split_full_name
-from .prepare import BLOCKING_RULES
+from .names import NameKey, normalise_name
+from .prepare import BLOCKING_RULES, whole_name_parts
 from .records import Record, check_record
 
 # Screening uses the batch engines' blocking rules, so a candidate is a pair of the kind the
@@ -86,11 +86,8 @@ _LINEAGE = ("father_name", "grandfather_name", "mother_name")
 def _entry(record: Record) -> _Entry:
     # A whole name in the given name's column is compared as its parts, as the batch does
     # (prepare.full_names_split).
-    compared: Mapping[str, object] = record
-    if " " in record["given_name"].strip() and not any(record[f] for f in _LINEAGE):
-        parts = split_full_name(record["given_name"], bool(record["family_name"]))
-        if parts:
-            compared = {**record, **parts}
+    parts = whole_name_parts(record)
+    compared: Mapping[str, object] = {**record, **parts} if parts else record
     names = {f: normalise_name(compared[f], NAME_PART.get(f, "given")) for f in NAME_FIELDS}
     dob = record["date_of_birth"]
     if dob:
