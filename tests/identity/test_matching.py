@@ -337,8 +337,8 @@ def test_match_reports_bad_input_in_one_line_without_traceback(tmp_path: Path) -
     error_lines = [line for line in proc.stderr.splitlines() if "error" in line]
     assert error_lines == [
         f"muster match: error: {path}: row 2, column date_of_birth: '1984-02-30' is not a date: "
-        "write YYYY-MM-DD (a year alone is read as the birth year; a date with the day or month "
-        "first, such as 03/05/1990, is ambiguous)"
+        "write YYYY-MM-DD (a year alone, or 1990-00-00, is read as the birth year; 12 JAN 1990 "
+        "is read; a date with the day or month first, such as 03/05/1990, is ambiguous)"
     ]
 
 

@@ -22,6 +22,7 @@ The machinery sits in ``muster.identity.internals``.
 """
 
 from .internals.comparisons import FIELDS, name_level
+from .internals.countries import is_country_code, read_nationality
 from .internals.model import Model, ModelFileError
 from .internals.names import NameKey, normalise_name, skeleton_with_article, transliterate
 from .internals.names import variant_table as _variant_table
@@ -61,9 +62,11 @@ __all__ = [
     "ScreeningIndex",
     "check_record",
     "dedupe",
+    "is_country_code",
     "link",
     "name_level",
     "normalise_name",
+    "read_nationality",
     "read_person_csv",
     "skeleton_with_article",
     "transliterate",

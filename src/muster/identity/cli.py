@@ -11,7 +11,12 @@ import pandas as pd
 
 from .internals.model import Model, ModelFileError
 from .internals.pipeline import DEDUPE_THRESHOLD, LINK_THRESHOLD, dedupe, link
-from .internals.records import DATE_ORDERS, PersonCsvError, read_person_frame
+from .internals.records import (
+    DATE_ORDERS,
+    PersonCsvError,
+    read_person_frame,
+    unread_nationalities,
+)
 from .internals.training import ModelReport
 
 
@@ -120,6 +125,9 @@ def _read(path: str, progress, dates: str | None = None) -> pd.DataFrame:  # noq
     except PersonCsvError as exc:
         raise PersonCsvError(None, None, f"{path}: {exc}") from None
     progress(f"read {len(records):,} records from {path}")
+    unread = unread_nationalities(records["nationality"])
+    if unread:
+        print(f"muster match: WARNING: {path}: {unread}", file=sys.stderr, flush=True)
     return records
 
 

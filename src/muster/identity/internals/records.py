@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
+from .countries import is_country_code, read_nationality
 from .names import unreadable_script
 
 # The columns that describe the person, in layout order: everything but the record's id and source.
@@ -44,11 +46,51 @@ _YEAR_ONLY_RE = re.compile(r"^(\d{4})(?:[-/.](\d{1,2}))?$")
 # file proves (a number over 12 in one place) or its reader is told (``DATE_ORDERS``).
 _DAY_OR_MONTH_FIRST_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 DATE_ORDERS = ("dmy", "mdy")
-# Sex written out, in English or Arabic, as lists write it.
-_SEX = {"MALE": "M", "FEMALE": "F", "ذكر": "M", "أنثى": "F", "انثى": "F"}
+# A month written as a word (12 JAN 1985, 12-Jan-1985, 12JAN1985, 12 January 1985, January 12,
+# 1985, Jan 1985), as passports and many authorities' lists write it: never ambiguous.  Month
+# names in English, French and German, and their three-letter forms.
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "january jan janvier janv januar jän",
+            "february feb fevrier fev fevr februar",
+            "march mar mars marz maerz",
+            "april apr avril avr",
+            "may mai",
+            "june jun juin juni",
+            "july jul juillet juil juli",
+            "august aug aout",
+            "september sep sept septembre",
+            "october oct octobre okt oktober",
+            "november nov novembre",
+            "december dec decembre dez dezember",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+_DAY_MONTH_WORD_RE = re.compile(r"^(\d{1,2})[ \-/.]*([^\W\d_]+)\.?[ \-/.,]*(\d{4})$")
+_MONTH_WORD_DAY_RE = re.compile(
+    r"^([^\W\d_]+)\.?[ \-/.]*(\d{1,2})(?:st|nd|rd|th)?[ ,\-/.]+(\d{4})$"
+)
+_MONTH_WORD_YEAR_RE = re.compile(r"^([^\W\d_]+)\.?[ \-/.,]*(\d{4})$")
+# A day or month a list does not know, written as zeros or marks: the year alone (1985-00-00,
+# 00/00/1985, 0.0.1985, XX/XX/1985, ??-??-1985, 1985-06-00).
+_UNKNOWN_PART = r"(?:0{1,2}|[xX?]{1,2}|--|\d{1,2})"
+_YEAR_UNKNOWN_PARTS_RE = re.compile(
+    rf"^(\d{{4}})[-/.]{_UNKNOWN_PART}[-/.]{_UNKNOWN_PART}$|^{_UNKNOWN_PART}[-/.]{_UNKNOWN_PART}[-/.](\d{{4}})$"
+)
+# Sex written out as lists write it: English, Arabic, Sorani Kurdish, French, German, and the
+# Cyrillic letters of a Russian passport (М, Ж).
+_SEX = {
+    "MALE": "M", "FEMALE": "F", "ذكر": "M", "أنثى": "F", "انثى": "F", "نێر": "M", "مێ": "F",
+    "MASCULIN": "M", "FÉMININ": "F", "FEMININ": "F", "MÄNNLICH": "M", "WEIBLICH": "F",
+    "М": "M", "Ж": "F", "МУЖ": "M", "ЖЕН": "F",
+}  # fmt: skip
 _NOT_A_DATE = (
-    "is not a date: write YYYY-MM-DD (a year alone is read as the birth year; a date with the "
-    "day or month first, such as 03/05/1990, is ambiguous)"
+    "is not a date: write YYYY-MM-DD (a year alone, or 1990-00-00, is read as the birth year; "
+    "12 JAN 1990 is read; a date with the day or month first, such as 03/05/1990, is ambiguous)"
 )
 
 Record = dict[str, str]
@@ -84,6 +126,9 @@ def read_date_of_birth(text: str, order: str | None = None) -> tuple[str, str] |
     >>> read_date_of_birth("03/05/1990", "dmy"), read_date_of_birth("03.05.1990", "mdy")
     (('1990-05-03', '1990'), ('1990-03-05', '1990'))
     """
+    worded = _worded_date(text)
+    if worded is not None:
+        return worded or None
     if order:
         first = _DAY_OR_MONTH_FIRST_RE.match(text)
         if first:
@@ -99,7 +144,7 @@ def read_date_of_birth(text: str, order: str | None = None) -> tuple[str, str] |
         return ("", match.group(1)) if month is None or 1 <= int(month) <= 12 else None
     match = _YEAR_FIRST_RE.match(text)
     if not match:
-        return None
+        return _year_of_unknown_parts(text)
     year, month, day = (
         match.group(1),
         match.group(2) or match.group(4),
@@ -108,7 +153,48 @@ def read_date_of_birth(text: str, order: str | None = None) -> tuple[str, str] |
     try:
         return date(int(year), int(month), int(day)).isoformat(), year
     except ValueError:
+        return _year_of_unknown_parts(text)
+
+
+def _year_of_unknown_parts(text: str) -> tuple[str, str] | None:
+    """("", year) for a date whose day or month is written as zeros or marks (1985-00-00,
+    00/00/1985, XX/XX/1985, 1985-06-00): the year is what the list knows.  None otherwise (a
+    date with a day and month that is not a date, 1985-02-30, stays an error)."""
+    match = _YEAR_UNKNOWN_PARTS_RE.match(text)
+    if not match:
         return None
+    parts = re.split(r"[-/.]", text)
+    if all(p.isdigit() and int(p) > 0 for p in parts):
+        return None
+    return "", match.group(1) or match.group(2)
+
+
+def _worded_date(text: str) -> tuple[str, str] | tuple[()] | None:
+    """A date with its month written as a word: (date, year), ("", year) for a month and year;
+    () for a month word with a day that does not exist or a word that is no month; None where
+    no word is written."""
+    if not re.search(r"[^\W\d_]", text) or _YEAR_UNKNOWN_PARTS_RE.match(text):
+        return None
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKD", text.strip()) if not unicodedata.combining(c)
+    ).lower()
+    day_first = _DAY_MONTH_WORD_RE.match(folded)
+    month_first = None if day_first else _MONTH_WORD_DAY_RE.match(folded)
+    if day_first or month_first:
+        day, word, year = (
+            day_first.groups() if day_first else (month_first[2], month_first[1], month_first[3])
+        )
+        month = _MONTHS.get(word)
+        if month is None:
+            return ()
+        try:
+            return date(int(year), month, int(day)).isoformat(), year
+        except ValueError:
+            return ()
+    month_year = _MONTH_WORD_YEAR_RE.match(folded)
+    if month_year and month_year[1] in _MONTHS:
+        return "", month_year[2]
+    return ()
 
 
 def date_order(values: Iterable[tuple[int, str]]) -> str | None:
@@ -126,6 +212,8 @@ def date_order(values: Iterable[tuple[int, str]]) -> str | None:
         if not match:
             continue
         a, b = int(match.group(1)), int(match.group(2))
+        if not a or not b:
+            continue  # a day or month not known (00/13/1990): says nothing of the order
         if a > 12 and day_first is None:
             day_first = (row, text)
         if b > 12 and month_first is None:
@@ -180,7 +268,7 @@ def check_record(
     if sex not in ("", "M", "F"):
         raise PersonCsvError(row, "sex", f"'{out['sex']}' is not a sex (M, F or empty)")
     out["sex"] = sex
-    out["nationality"] = out["nationality"].upper()
+    out["nationality"] = read_nationality(out["nationality"])
     for column in (*NAME_PARTS, "place_of_origin"):
         script = unreadable_script(out[column]) if out[column] else ""
         if script:
@@ -373,11 +461,14 @@ def _read_fast(path: Path, dates: str | None = None) -> pd.DataFrame | None:
     if (ids == "").any() or ids.duplicated().any():
         return None
     has_dob = dob != ""
-    other = has_dob & ~dob.str.match(_DATE_RE)
-    if other.any():  # dates written otherwise (1990/05/03, 1990): each read as check_record does
+    iso = dob.str.match(_DATE_RE) & pd.to_datetime(dob, format="%Y-%m-%d", errors="coerce").notna()
+    other = has_dob & ~iso
+    if other.any():  # dates written otherwise (1990/05/03, 1990, 1990-00-00, 12 JAN 1990): each
+        # distinct one read as check_record does
         if not dates and dob[other].str.match(_DAY_OR_MONTH_FIRST_RE).any():
             dates = date_order(zip(range(2, n + 2), dob.tolist(), strict=True))
-        read = dob[other].map(lambda text: read_date_of_birth(text, dates))
+        written = pd.unique(dob[other])
+        read = dob[other].map({t: read_date_of_birth(t, dates) for t in written})
         if read.isna().any():
             return None
         read_year, given_year = read.str[1], year[other]
@@ -388,11 +479,6 @@ def _read_fast(path: Path, dates: str | None = None) -> pd.DataFrame | None:
         year[other] = given_year.where(dob[other] != "", read_year)
         out["date_of_birth"], out["birth_year"] = dob, year
         has_dob = dob != ""
-    if has_dob.any():
-        given = dob[has_dob]
-        parsed = pd.to_datetime(given, format="%Y-%m-%d", errors="coerce")
-        if parsed.isna().any():
-            return None
     has_year = year != ""
     if not year[has_year].str.match(_YEAR_RE).all():
         return None
@@ -401,10 +487,32 @@ def _read_fast(path: Path, dates: str | None = None) -> pd.DataFrame | None:
     out["sex"] = out["sex"].str.upper().replace(_SEX)
     if not out["sex"].isin(["", "M", "F"]).all():
         return None
-    out["nationality"] = out["nationality"].str.upper()
+    # Each distinct value read once (a country name, an adjective, an alpha-2 code: the code).
+    out["nationality"] = out["nationality"].map(
+        {v: read_nationality(v) for v in pd.unique(out["nationality"])}
+    )
     for column in (*NAME_PARTS, "place_of_origin"):
         # A letter of a script Muster does not read: the row-by-row reader names it (each
         # distinct name once: a million records hold a few tens of thousands).
         if any(map(unreadable_script, pd.unique(out[column]))):
             return None
     return pd.DataFrame(out).reset_index(drop=True)
+
+
+def unread_nationalities(nationality: pd.Series) -> str | None:
+    """A warning naming the nationalities of ``nationality`` (as read: ``read_nationality``)
+    that are not country codes, which are compared as written; None when every one is a code.
+
+    >>> unread_nationalities(pd.Series(["IRQ", "SYRIEN", "", "SYRIEN", "KURD"]))
+    "3 records write a nationality that is not a country (ISO 3166 alpha-3) and is compared as written: 'SYRIEN' (2), 'KURD' (1)"
+    """
+    counts = nationality[nationality != ""].value_counts()
+    unread = counts[[not is_country_code(v) for v in counts.index]]
+    if unread.empty:
+        return None
+    shown = ", ".join(f"'{v[:30]}' ({n:,})" for v, n in unread.head(5).items())
+    more = f" and {len(unread) - 5:,} more" if len(unread) > 5 else ""
+    return (
+        f"{int(unread.sum()):,} records write a nationality that is not a country (ISO 3166 "
+        f"alpha-3) and is compared as written: {shown}{more}"
+    )

@@ -21,7 +21,6 @@ from muster.screening.imports.records import (
 )
 from muster.screening.imports.rows import (
     ARABIC,
-    COUNTRY_ISO3,
     KUNYA,
     ImportRefused,
     ParsedList,
@@ -35,7 +34,6 @@ from muster.screening.imports.unlist import (
 __all__ = [
     "ARABIC",
     "KUNYA",
-    "COUNTRY_ISO3",
     "RowError",
     "ParsedList",
     "TooManyRows",

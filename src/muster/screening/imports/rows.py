@@ -8,41 +8,6 @@ from django.core.exceptions import ValidationError
 ARABIC = re.compile("[\u0600-\u06ff]")
 KUNYA = re.compile(r"^(abu|abou|abo|umm|um|ابو|أبو|ام|أم)\b", re.IGNORECASE)
 
-# UN list nationalities are country names; the registry keeps ISO 3166 alpha-3.
-COUNTRY_ISO3 = {
-    "iraq": "IRQ",
-    "syrian arab republic": "SYR",
-    "syria": "SYR",
-    "turkey": "TUR",
-    "türkiye": "TUR",
-    "jordan": "JOR",
-    "saudi arabia": "SAU",
-    "lebanon": "LBN",
-    "egypt": "EGY",
-    "tunisia": "TUN",
-    "morocco": "MAR",
-    "algeria": "DZA",
-    "libya": "LBY",
-    "yemen": "YEM",
-    "kuwait": "KWT",
-    "iran (islamic republic of)": "IRN",
-    "afghanistan": "AFG",
-    "pakistan": "PAK",
-    "russian federation": "RUS",
-    "france": "FRA",
-    "germany": "DEU",
-    "united kingdom of great britain and northern ireland": "GBR",
-    "belgium": "BEL",
-    "netherlands": "NLD",
-    "sweden": "SWE",
-    "kazakhstan": "KAZ",
-    "uzbekistan": "UZB",
-    "tajikistan": "TJK",
-    "somalia": "SOM",
-    "sudan": "SDN",
-    "indonesia": "IDN",
-}
-
 
 @dataclass(frozen=True)
 class RowError:

@@ -8,9 +8,9 @@ from defusedxml.common import DefusedXmlException
 from django.utils.translation import gettext as _
 
 from muster.core.parsing import parse_int
+from muster.identity import is_country_code, read_nationality
 from muster.screening.imports.rows import (
     ARABIC,
-    COUNTRY_ISO3,
     KUNYA,
     ParsedList,
     RowError,
@@ -103,8 +103,10 @@ def read_un_xml(data: bytes, max_rows: int | None = None) -> ParsedList:
         nationality_names = [
             (v.text or "").strip() for v in ind.findall("NATIONALITY/VALUE") if v.text
         ]
+        # The list names countries (Iraq, Syrian Arab Republic); the registry keeps the code.
         nationality = next(
-            (COUNTRY_ISO3[c.lower()] for c in nationality_names if c.lower() in COUNTRY_ISO3), ""
+            (code for code in map(read_nationality, nationality_names) if is_country_code(code)),
+            "",
         )
         place = ""
         pob = ind.find("INDIVIDUAL_PLACE_OF_BIRTH")
