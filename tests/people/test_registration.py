@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from muster.audit.models import AuditEvent
 from muster.custody import services as custody
+from muster.identity import unreadable_script
 from muster.intake import services as intake
 from muster.people import services as people
 from muster.people.models import Household, Person, PersonCorrection
@@ -70,7 +71,7 @@ def test_a_household_needs_exactly_one_head(household_data):
 @pytest.mark.parametrize(
     "field,value,expected",
     [
-        ("nationality", "Syria", "is not an ISO 3166 alpha-3 code"),
+        ("nationality", "Kurdistan", "is not an ISO 3166 alpha-3 code"),
         ("sex", "X", "must be M, F or U"),
         ("birth_year", "1850", "must be between 1900"),
         ("estimated_age", "old", "is not a whole number"),
@@ -82,6 +83,43 @@ def test_bad_values_get_a_message_naming_the_problem(field, value, expected):
     with pytest.raises(ValidationError) as exc:
         clean_member({"given_name": "Ali", field: value})
     assert expected in exc.value.message_dict[field][0]
+
+
+@pytest.mark.parametrize("written", ["IRQ", "irq", "Iraq", "Iraqi", "IQ", "العراق", "عراقية"])
+def test_a_nationality_written_as_a_country_or_adjective_is_stored_as_its_code(written):
+    # An API client or a Kobo form with country names: the registry keeps the code.
+    assert clean_member({"given_name": "Ali", "nationality": written})["nationality"] == "IRQ"
+
+
+@pytest.mark.parametrize(
+    "field,value,script",
+    [("given_name", "Γιώργος", "Greek"), ("family_name", "כהן", "Hebrew"),
+     ("mother_name", "李", "CJK")],
+)  # fmt: skip
+def test_a_name_in_a_script_matching_cannot_read_is_refused_naming_the_script(field, value, script):
+    # Stored, it would be compared as no name at all: no duplicate found, no list hit.
+    with pytest.raises(ValidationError) as exc:
+        clean_member({"given_name": "Ali", field: value})
+    assert f"is written in {script} letters" in exc.value.message_dict[field][0]
+    assert clean_member({"given_name": "Мухаммад"})["given_name"] == "Мухаммад"
+
+
+@pytest.mark.django_db
+def test_the_reception_form_refuses_a_greek_name_in_arabic(
+    facilities, officer_client, household_data
+):
+    from django.urls import reverse
+
+    from tests.factories import household_post
+    from tests.web.test_kurdish import switch
+
+    switch(officer_client, "ar")
+    household_data[1]["given_name"] = "Γιώργος"
+    response = officer_client.post(
+        reverse("reception"), household_post(household_data, facilities["reception"])
+    )
+    assert "مكتوب بحروف Greek" in response.content.decode()
+    assert Person.objects.count() == 0
 
 
 def test_date_and_year_that_disagree_are_refused():
@@ -159,9 +197,14 @@ def test_search_keys_agree_across_scripts_and_spellings(spellings):
 
 @settings(max_examples=60, deadline=None)
 @given(st.text(min_size=1, max_size=200).filter(lambda s: s.strip() and "\x00" not in s))
-def test_any_typed_name_is_kept_exactly_as_typed(name):
-    cleaned = clean_member({"given_name": name})
-    assert cleaned["given_name"] == name.strip()
+def test_any_typed_name_is_kept_exactly_as_typed_or_refused_naming_its_script(name):
+    script = unreadable_script(name)
+    if script:  # a letter matching cannot read: refused, never stored altered
+        with pytest.raises(ValidationError) as exc:
+            clean_member({"given_name": name})
+        assert f"in {script} letters" in exc.value.message_dict["given_name"][0]
+    else:
+        assert clean_member({"given_name": name})["given_name"] == name.strip()
 
 
 @pytest.mark.parametrize("kind", ["holding", "camp", "family_camp"])

@@ -24,7 +24,13 @@ The machinery sits in ``muster.identity.internals``.
 from .internals.comparisons import FIELDS, name_level
 from .internals.countries import is_country_code, read_nationality
 from .internals.model import Model, ModelFileError
-from .internals.names import NameKey, normalise_name, skeleton_with_article, transliterate
+from .internals.names import (
+    NameKey,
+    normalise_name,
+    skeleton_with_article,
+    transliterate,
+    unreadable_script,
+)
 from .internals.names import variant_table as _variant_table
 from .internals.pipeline import DedupeResult, LinkResult, ScoredPairs, dedupe, link
 from .internals.records import (
@@ -70,4 +76,5 @@ __all__ = [
     "read_person_csv",
     "skeleton_with_article",
     "transliterate",
+    "unreadable_script",
 ]

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from muster.identity import read_nationality, unreadable_script
 from muster.people.models import (
     NAME_PARTS,
     PROTECTION_FLAGS,
@@ -142,6 +143,17 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
     out: dict = {}
     for part in NAME_PARTS:
         out[part] = _text(raw.get(part), part, errors, required=(part == "given_name"))
+        script = unreadable_script(out[part]) if out[part] else ""
+        if script:
+            # Stored, it would be a name that matching reads as none: no duplicate, no hit.
+            errors[part] = ValidationError(
+                _(
+                    "is written in %(script)s letters, which Muster cannot compare with other "
+                    "names: write it in Arabic, Latin or Cyrillic letters"
+                )
+                % {"script": script},
+                code="unreadable_script",
+            )
 
     sex = str(raw.get("sex") or "U").strip().upper()[:1] or "U"
     if sex not in _SEXES:
@@ -171,10 +183,12 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
     else:
         out.update(date_of_birth=None, birth_year=None, dob_precision=DobPrecision.YEAR)
 
-    nationality = _text(raw.get("nationality"), "nationality", errors, max_length=3).upper()
+    # A country's name or adjective (Iraq, Iraqi, عراقي) or alpha-2 code is stored as its code.
+    written = _text(raw.get("nationality"), "nationality", errors, max_length=60)
+    nationality = read_nationality(written)
     if nationality and not ISO3.match(nationality):
         errors["nationality"] = ValidationError(
-            _("'%(v)s' is not an ISO 3166 alpha-3 code (e.g. SYR, IRQ)") % {"v": nationality},
+            _("'%(v)s' is not an ISO 3166 alpha-3 code (e.g. SYR, IRQ)") % {"v": written[:40]},
             code="not_a_country",
         )
     out["nationality"] = nationality
