@@ -61,3 +61,16 @@ def test_a_family_name_in_capitals_or_before_a_comma_is_the_family_name_wherever
         assert name_level(family, normalise_name("Yilmaz", "family")).code >= 3
     # A whole list in capitals says nothing: read in the order names are said.
     assert split_full_name("AHMED JASIM AL-OBEIDI")["family_name"] == "AL-OBEIDI"
+
+
+def test_haji_in_a_triple_name_is_the_given_name_and_a_title_before_a_triple_name_is_not():
+    from muster.identity.internals.names import split_full_name
+
+    # Haji is a Kurdish and Yazidi given name: Haji Khalaf Murad is Haji, son of Khalaf.
+    assert split_full_name("Haji Khalaf Murad") == {
+        "given_name": "Haji", "father_name": "Khalaf", "grandfather_name": "Murad"}  # fmt: skip
+    assert split_full_name("حجي خلف مراد")["given_name"] == "حجي"
+    # A title before a triple name, a title with its article, a title before one name: titles.
+    assert split_full_name("Haji Ahmed Jasim Hamad")["given_name"] == "Ahmed"
+    assert split_full_name("الحاج خلف مراد")["given_name"] == "خلف"
+    assert split_full_name("Dr. Khalaf Murad")["given_name"] == "Khalaf"

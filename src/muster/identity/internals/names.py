@@ -780,6 +780,17 @@ _TITLES = frozenset(
 )  # fmt: skip
 
 
+# Titles that are given names too (a Kurdish or Yazidi Haji, an Egyptian Sayed, a Sheikh):
+# in a whole name of three parts, the first is the person's own name, not a title.
+_TITLE_NAMES = frozenset(
+    {
+        "haji", "hajji", "hadji", "haj", "hajj", "hajja", "hajjah", "hajjeh", "sheikh", "shaikh",
+        "shaykh", "sheik", "cheikh", "mala", "mulla", "sayyid", "sayed", "seyyed", "sayid",
+        "حاج", "حاجة", "حجية", "شيخ", "ملا", "سيد",
+    }
+)  # fmt: skip
+
+
 def without_title(text: str) -> str:
     """A name without the title before it (Haji, Sheikh, Mullah, Dr. ...), where a name follows.
 
@@ -1183,8 +1194,8 @@ def split_full_name(given: str, has_family: bool = False) -> dict[str, str] | No
     {'given_name': 'Abd al-Rahman', 'father_name': 'Jasim', 'grandfather_name': 'Hamad', 'family_name': 'al-Obeidi'}
     >>> split_full_name("Ahmed bin Ali"), split_full_name("Ivan Petrov")
     ({'given_name': 'Ahmed', 'father_name': 'Ali'}, {'given_name': 'Ivan', 'family_name': 'Petrov'})
-    >>> split_full_name("Haji Ahmed Jasim")["given_name"]
-    'Ahmed'
+    >>> split_full_name("Haji Ahmed Jasim Hamad")["given_name"], split_full_name("Haji Khalaf Murad")["given_name"]
+    ('Ahmed', 'Haji')
     >>> split_full_name("YILMAZ Mehmet Ali"), split_full_name("Petrov, Ivan")
     ({'given_name': 'Mehmet', 'father_name': 'Ali', 'family_name': 'YILMAZ'}, {'given_name': 'Ivan', 'family_name': 'Petrov'})
     >>> split_full_name("Мухаммад Алиев")
@@ -1195,6 +1206,14 @@ def split_full_name(given: str, has_family: bool = False) -> dict[str, str] | No
     (None, None)
     """
     text = without_title(given)
+    if (
+        text != given
+        and given.split()[0].lower().rstrip(".") in _TITLE_NAMES
+        and len(_name_units(text)) == 2
+    ):
+        # Haji Khalaf Murad: a triple name (given, father, grandfather) whose given name is Haji
+        # far more often than a title and two names.
+        text = given
     if not has_family:
         family, rest = _family_first(text)
         if family:
