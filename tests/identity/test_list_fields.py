@@ -109,3 +109,40 @@ def test_a_date_that_does_not_exist_is_still_one_line_naming_the_row(tmp_path: P
     path = write(tmp_path, "bad.csv", [HEADER, ROWS[0].replace("1984-03-12", "31 FEB 1984")])
     with pytest.raises(PersonCsvError, match=r"row 2, column date_of_birth: '31 FEB 1984'"):
         read_person_frame(path)
+
+
+def test_an_excel_workbook_is_read_from_its_first_sheet(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["record_id", "given_name", "family_name", "date_of_birth", "birth_year",
+                  "nationality"])  # fmt: skip
+    sheet.append(["a1", "Ahmed", "Jasim", dt.datetime(1985, 3, 12), None, "Iraq"])
+    sheet.append([2, "محمد", "جاسم", None, 1984.0, "IRQ"])  # numbers as Excel stores them
+    sheet.append(["a3", "Omar"])  # the row's last cells empty
+    book.save(tmp_path / "list.xlsx")
+    rows = read_person_csv(tmp_path / "list.xlsx")
+    assert [(r["record_id"], r["date_of_birth"], r["birth_year"], r["nationality"]) for r in rows] == [
+        ("a1", "1985-03-12", "", "IRQ"), ("2", "", "1984", "IRQ"), ("a3", "", "", "")]  # fmt: skip
+    assert read_person_frame(tmp_path / "list.xlsx").to_dict("records") == rows
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    with pytest.raises(PersonCsvError, match="not an Excel workbook"):
+        read_person_frame(tmp_path / "broken.xlsx")
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_a_csv_saved_with_semicolons_or_tabs_is_read(tmp_path: Path, delimiter: str) -> None:
+    # A European spreadsheet saves "CSV" with semicolons; a comma inside a name stays in it.
+    lines = ["record_id,given_name,family_name,date_of_birth", "a1,Ahmed,Jasim,25/12/1985",
+             'a2,"Ali, Jr",Hamad,1990']  # fmt: skip
+    text = "\n".join(line.replace(",", delimiter).replace(f'"Ali{delimiter} Jr"', "Ali, Jr")
+                     for line in lines)  # fmt: skip
+    path = tmp_path / "list.csv"
+    path.write_text(text + "\n", encoding="utf-8")
+    rows = read_person_frame(path).to_dict("records")
+    assert rows == read_person_csv(path)
+    assert [(r["given_name"], r["date_of_birth"], r["birth_year"]) for r in rows] == [
+        ("Ahmed", "1985-12-25", ""), ("Ali, Jr", "", "1990")]  # fmt: skip

@@ -62,7 +62,10 @@ def add_match_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
         )
 
     d = sub.add_parser("dedupe", help="group the records of one file into persons")
-    d.add_argument("input", help="person-record CSV")
+    d.add_argument(
+        "input",
+        help="person-record CSV (commas, semicolons or tabs) or Excel workbook (its first sheet)",
+    )
     common(d, DEDUPE_THRESHOLD, str(DEDUPE_THRESHOLD))
     d.add_argument(
         "--pairs",
@@ -72,8 +75,8 @@ def add_match_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
         "record that fits two persons alike or two clusters that conflict)",
     )
     lk = sub.add_parser("link", help="pairs of records, one from each file, that are one person")
-    lk.add_argument("input_a", help="person-record CSV (e.g. the registry)")
-    lk.add_argument("input_b", help="person-record CSV (e.g. a reference list)")
+    lk.add_argument("input_a", help="person-record CSV or workbook (e.g. the registry)")
+    lk.add_argument("input_b", help="person-record CSV or workbook (e.g. a reference list)")
     # None: link's own default, which depends on --all-pairs.
     common(lk, None, f"{DEDUPE_THRESHOLD}; with --all-pairs {LINK_THRESHOLD}")
     lk.add_argument(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
-from datetime import date
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -320,11 +321,78 @@ def _shown(header: list[str], most: int = 5) -> str:
     return ", ".join(cells) + (", …" if len(header) > most else "")
 
 
+def _delimiter(path: Path) -> str:
+    """The delimiter of a CSV file: a comma, or the semicolon, tab or bar its header row is
+    written with (a European spreadsheet saves with semicolons) where that one names record_id."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            first = fh.readline()
+    except (OSError, UnicodeDecodeError):
+        return ","
+    for delimiter in (",", ";", "\t", "|"):
+        cells = next(csv.reader([first], delimiter=delimiter), [])
+        if "record_id" in (c.strip() for c in cells):
+            return delimiter
+    return ","
+
+
+def _is_workbook(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
+def _cell(value: object) -> str:
+    """A workbook cell as the text a CSV would hold: a date as YYYY-MM-DD, 1985.0 as 1985."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _workbook_rows(path: Path) -> Iterator[list[str]]:
+    """The first sheet's rows as text (header first); trailing empty cells dropped."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not XLSX
+        raise PersonCsvError(
+            None, None, f"{path} is a ZIP file but not an Excel workbook (XLSX) Muster can read"
+        ) from None
+    try:
+        for values in book.worksheets[0].iter_rows(values_only=True):
+            cells = [_cell(v) for v in values]
+            while cells and not cells[-1].strip():
+                cells.pop()
+            yield cells
+    finally:
+        book.close()
+
+
+@contextmanager
+def _rows(path: Path) -> Iterator[Iterator[list[str]]]:
+    """The file's rows (header first) as lists of text: a CSV with any common delimiter, or
+    the first sheet of an Excel workbook."""
+    if _is_workbook(path):
+        yield _workbook_rows(path)
+        return
+    delimiter = _delimiter(path)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        yield csv.reader(fh, delimiter=delimiter)
+
+
 def _date_order_of_file(path: Path) -> str | None:
     """``date_order`` of the file's date_of_birth column (a second pass over the file, made only
     when a date with the day or month first is met)."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
+    with _rows(path) as reader:
         header = [h.strip() for h in next(reader, [])]
         if "date_of_birth" not in header:
             return None
@@ -339,8 +407,10 @@ def _date_order_of_file(path: Path) -> str | None:
 def read_person_csv(path: str | Path, dates: str | None = None) -> list[Record]:
     """Read a person-record CSV (DESIGN.md layout); raise PersonCsvError naming row and column.
 
-    ``dates`` ("dmy" or "mdy") is the order of dates written with the day or month first
-    (03/05/1990); without it the file's own dates must say (one with a number over 12 there).
+    The CSV may be written with commas, semicolons, tabs or bars; an Excel workbook (XLSX) is
+    read from its first sheet.  ``dates`` ("dmy" or "mdy") is the order of dates written with
+    the day or month first (03/05/1990); without it the file's own dates must say (one with a
+    number over 12 there).
 
     >>> records = read_person_csv("people.csv")  # doctest: +SKIP
     >>> records[0]["given_name"]  # doctest: +SKIP
@@ -349,19 +419,17 @@ def read_person_csv(path: str | Path, dates: str | None = None) -> list[Record]:
     path = Path(path)
     try:
         size = path.stat().st_size
-        fh = path.open(encoding="utf-8-sig", newline="")
+        path.open("rb").close()
     except OSError as exc:
         raise PersonCsvError(None, None, f"cannot read {path}: {exc.strerror}") from None
     if size > MAX_CSV_BYTES:
-        fh.close()
         raise PersonCsvError(
             None,
             None,
             f"the file is {_size(size)}, more than the {_size(MAX_CSV_BYTES)} one machine "
             "resolves in one piece; split it (by source or by region)",
         )
-    with fh:
-        reader = csv.reader(fh)
+    with _rows(path) as reader:
         try:
             header = next(reader)
         except StopIteration:
@@ -392,6 +460,8 @@ def read_person_csv(path: str | Path, dates: str | None = None) -> list[Record]:
             for line, values in enumerate(reader, start=2):
                 if not values:
                     continue
+                if len(values) < width and _is_workbook(path):
+                    values = values + [""] * (width - len(values))  # empty cells at the end
                 if len(values) != width:
                     raise PersonCsvError(
                         line, None, f"has {len(values)} fields, the header has {width}"
@@ -440,13 +510,13 @@ def read_person_frame(path: str | Path, dates: str | None = None) -> pd.DataFram
 
 def _read_fast(path: Path, dates: str | None = None) -> pd.DataFrame | None:
     """The checked frame, or None where a check fails (the row-by-row reader then says why)."""
-    if path.stat().st_size > MAX_CSV_BYTES:
+    if path.stat().st_size > MAX_CSV_BYTES or _is_workbook(path):
         return None
     # pyarrow's reader refuses a row with more or fewer fields than the header (the C reader
     # pads a short row), skips blank lines as the csv module's reader does, and reads every
     # field as text.
     raw = pd.read_csv(path, dtype=object, keep_default_na=False, encoding="utf-8-sig",
-                      engine="pyarrow")  # fmt: skip
+                      engine="pyarrow", sep=_delimiter(path))  # fmt: skip
     header = [str(h).strip() for h in raw.columns]
     if "record_id" not in header or any(h not in PERSON_COLUMNS for h in header):
         return None
