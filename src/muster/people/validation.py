@@ -10,7 +10,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from muster.identity import read_nationality, unreadable_script
 from muster.people.models import (
@@ -133,6 +133,22 @@ _RELATIONSHIPS = frozenset(Relationship.values)
 _DOC_TYPES = frozenset(IdentityDocument.Kind.values)
 
 
+# The scripts a name is most often typed in that matching cannot read, named in the reader's
+# language (others by their Unicode name).
+SCRIPT_NAMES = {
+    "Greek": pgettext_lazy("script", "Greek"),
+    "Hebrew": pgettext_lazy("script", "Hebrew"),
+    "CJK": pgettext_lazy("script", "Chinese or Japanese"),
+    "Hiragana": pgettext_lazy("script", "Japanese"),
+    "Katakana": pgettext_lazy("script", "Japanese"),
+    "Hangul": pgettext_lazy("script", "Korean"),
+    "Armenian": pgettext_lazy("script", "Armenian"),
+    "Georgian": pgettext_lazy("script", "Georgian"),
+    "Syriac": pgettext_lazy("script", "Syriac"),
+    "Devanagari": pgettext_lazy("script", "Devanagari"),
+}
+
+
 def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
     """Validate one person's registration fields; raise ValidationError({field: [message]}).
 
@@ -151,7 +167,7 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
                     "is written in %(script)s letters, which Muster cannot compare with other "
                     "names: write it in Arabic, Latin or Cyrillic letters"
                 )
-                % {"script": script},
+                % {"script": SCRIPT_NAMES.get(script, script)},
                 code="unreadable_script",
             )
 

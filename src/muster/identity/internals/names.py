@@ -423,7 +423,7 @@ def unreadable_script(text: str) -> str:
     >>> unreadable_script("Γιώργος"), unreadable_script("محمد Ali Мухаммад"), unreadable_script("Ali ✓")
     ('Greek', '', '')
     """
-    for match in _READABLE.finditer(text):
+    for match in _READABLE.finditer(unicodedata.normalize("NFKC", text)):  # ﬀ is ff
         ch = match.group()
         if ch.isalpha():
             name = unicodedata.name(ch, "")
