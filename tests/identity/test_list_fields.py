@@ -146,3 +146,18 @@ def test_a_csv_saved_with_semicolons_or_tabs_is_read(tmp_path: Path, delimiter: 
     assert rows == read_person_csv(path)
     assert [(r["given_name"], r["date_of_birth"], r["birth_year"]) for r in rows] == [
         ("Ahmed", "1985-12-25", ""), ("Ali, Jr", "", "1990")]  # fmt: skip
+
+
+def test_utf16_is_read_and_windows_arabic_is_named_then_read_when_given(tmp_path: Path) -> None:
+    # Excel's "Unicode text" is UTF-16 with tabs; older Iraqi and Syrian systems save cp1256.
+    unicode_text = tmp_path / "unicode.txt"
+    unicode_text.write_text("record_id\tgiven_name\tnationality\na1\tمحمد\tعراقي\n", "utf-16")
+    assert read_person_frame(unicode_text).to_dict("records") == read_person_csv(unicode_text)
+    assert read_person_csv(unicode_text)[0]["given_name"] == "محمد"
+    windows = tmp_path / "windows.csv"
+    windows.write_bytes("record_id,given_name\na1,محمد\n".encode("cp1256"))
+    with pytest.raises(PersonCsvError, match=r"row 2: .*Windows Arabic.*--encoding cp1256"):
+        read_person_frame(windows)
+    assert read_person_frame(windows, encoding="cp1256")["given_name"].tolist() == ["محمد"]
+    with pytest.raises(PersonCsvError, match="'klingon' is not an encoding"):
+        read_person_frame(windows, encoding="klingon")

@@ -56,6 +56,12 @@ def add_match_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
             "number over 12 there)",
         )
         p.add_argument(
+            "--encoding",
+            metavar="NAME",
+            help="the CSV's text encoding where it is not UTF-8 (UTF-16 with its byte-order mark "
+            "is read as such): cp1256 for Windows Arabic, cp1252 for Windows Western",
+        )
+        p.add_argument(
             "--quiet",
             action="store_true",
             help="no progress and no model report on stderr (warnings are still printed)",
@@ -120,11 +126,11 @@ def _progress(quiet: bool):  # noqa: ANN202
     return report
 
 
-def _read(path: str, progress, dates: str | None = None) -> pd.DataFrame:  # noqa: ANN001
+def _read(path: str, progress, dates: str | None, encoding: str | None) -> pd.DataFrame:  # noqa: ANN001
     progress(f"reading {path}")
     try:
         # Checked as they are read: as a frame, the pipeline does not check them again.
-        records = read_person_frame(path, dates)
+        records = read_person_frame(path, dates, encoding)
     except PersonCsvError as exc:
         raise PersonCsvError(None, None, f"{path}: {exc}") from None
     progress(f"read {len(records):,} records from {path}")
@@ -152,7 +158,7 @@ def run_match(args: argparse.Namespace) -> int:
         pairs = _writable(getattr(args, "pairs", None))
         model = Model.load(args.model) if getattr(args, "model", None) else None
         if args.match_command == "dedupe":
-            records = _read(args.input, progress, args.dates)
+            records = _read(args.input, progress, args.dates, args.encoding)
             result = dedupe(
                 records, threshold=args.threshold, engine=args.engine, model=model,
                 progress=progress,
@@ -167,7 +173,10 @@ def run_match(args: argparse.Namespace) -> int:
                 apart = int((~frame["same_person"]).sum())
                 progress(f"wrote {len(frame):,} accepted pairs ({apart:,} kept apart) to {pairs}")
         else:
-            loaded = [_read(path, progress, args.dates) for path in (args.input_a, args.input_b)]
+            loaded = [
+                _read(path, progress, args.dates, args.encoding)
+                for path in (args.input_a, args.input_b)
+            ]
             result = link(
                 loaded[0],
                 loaded[1],

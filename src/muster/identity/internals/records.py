@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 import unicodedata
@@ -297,15 +298,52 @@ def check_records(records: Iterable[Mapping[str, object]]) -> list[Record]:
     return out
 
 
-def _not_utf8(path: Path) -> PersonCsvError:
+def _encoding(path: Path, encoding: str | None) -> str:
+    """The encoding to read ``path`` in: the one given, UTF-16 where the file starts with its
+    byte-order mark (Excel's "Unicode text"), else UTF-8 (with or without a mark)."""
+    if encoding:
+        try:
+            return codecs.lookup(encoding).name
+        except LookupError:
+            raise PersonCsvError(None, None, f"'{encoding}' is not an encoding Python knows "
+                                 "(e.g. utf-8, cp1256, utf-16)") from None  # fmt: skip
+    try:
+        with path.open("rb") as fh:
+            start = fh.read(2)
+    except OSError:
+        return "utf-8-sig"
+    return "utf-16" if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
+
+
+def _not_utf8(path: Path, encoding: str = "utf-8-sig") -> PersonCsvError:
+    """The first line that is not text in ``encoding``; for a file that is not UTF-8, what it
+    reads as where that is plain (Windows Arabic, as older Iraqi and Syrian systems save)."""
+    if not encoding.startswith("utf-8"):
+        return PersonCsvError(None, None, f"is not {encoding} text: give the file's encoding")
     # The decoder reads ahead, so the line it fails on is found again byte by byte.
     with path.open("rb") as raw:
         for number, line in enumerate(raw, start=1):
             try:
                 line.decode("utf-8")
             except UnicodeDecodeError:
-                return PersonCsvError(number, None, "is not UTF-8 text; save the file as UTF-8")
+                return PersonCsvError(number, None, f"is not UTF-8 text{_reads_as(line)}")
     return PersonCsvError(None, None, "is not UTF-8 text; save the file as UTF-8")
+
+
+def _reads_as(line: bytes) -> str:
+    text = line.decode("cp1256", errors="replace")
+    if sum("\u0621" <= c <= "\u064a" for c in text) >= 2:
+        return (
+            " (it reads as Windows Arabic, cp1256): save it as UTF-8, or give its encoding "
+            "(muster match --encoding cp1256)"
+        )
+    text = line.decode("cp1252", errors="replace")
+    if any("\u00c0" <= c <= "\u00ff" for c in text):
+        return (
+            " (it may be Windows Western European, cp1252): save it as UTF-8, or give its "
+            "encoding (muster match --encoding cp1252)"
+        )
+    return "; save the file as UTF-8"
 
 
 def _size(n: int) -> str:
@@ -321,11 +359,11 @@ def _shown(header: list[str], most: int = 5) -> str:
     return ", ".join(cells) + (", …" if len(header) > most else "")
 
 
-def _delimiter(path: Path) -> str:
+def _delimiter(path: Path, encoding: str = "utf-8-sig") -> str:
     """The delimiter of a CSV file: a comma, or the semicolon, tab or bar its header row is
     written with (a European spreadsheet saves with semicolons) where that one names record_id."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
+        with path.open(encoding=encoding, newline="") as fh:
             first = fh.readline()
     except (OSError, UnicodeDecodeError):
         return ","
@@ -378,21 +416,21 @@ def _workbook_rows(path: Path) -> Iterator[list[str]]:
 
 
 @contextmanager
-def _rows(path: Path) -> Iterator[Iterator[list[str]]]:
-    """The file's rows (header first) as lists of text: a CSV with any common delimiter, or
-    the first sheet of an Excel workbook."""
+def _rows(path: Path, encoding: str = "utf-8-sig") -> Iterator[Iterator[list[str]]]:
+    """The file's rows (header first) as lists of text: a CSV in ``encoding`` with any common
+    delimiter, or the first sheet of an Excel workbook."""
     if _is_workbook(path):
         yield _workbook_rows(path)
         return
-    delimiter = _delimiter(path)
-    with path.open(encoding="utf-8-sig", newline="") as fh:
+    delimiter = _delimiter(path, encoding)
+    with path.open(encoding=encoding, newline="") as fh:
         yield csv.reader(fh, delimiter=delimiter)
 
 
-def _date_order_of_file(path: Path) -> str | None:
+def _date_order_of_file(path: Path, encoding: str) -> str | None:
     """``date_order`` of the file's date_of_birth column (a second pass over the file, made only
     when a date with the day or month first is met)."""
-    with _rows(path) as reader:
+    with _rows(path, encoding) as reader:
         header = [h.strip() for h in next(reader, [])]
         if "date_of_birth" not in header:
             return None
@@ -404,11 +442,14 @@ def _date_order_of_file(path: Path) -> str | None:
         )
 
 
-def read_person_csv(path: str | Path, dates: str | None = None) -> list[Record]:
+def read_person_csv(
+    path: str | Path, dates: str | None = None, encoding: str | None = None
+) -> list[Record]:
     """Read a person-record CSV (DESIGN.md layout); raise PersonCsvError naming row and column.
 
-    The CSV may be written with commas, semicolons, tabs or bars; an Excel workbook (XLSX) is
-    read from its first sheet.  ``dates`` ("dmy" or "mdy") is the order of dates written with
+    The CSV may be written with commas, semicolons, tabs or bars, in UTF-8, in UTF-16 with its
+    byte-order mark, or in the ``encoding`` given (cp1256 ...); an Excel workbook (XLSX) is read
+    from its first sheet.  ``dates`` ("dmy" or "mdy") is the order of dates written with
     the day or month first (03/05/1990); without it the file's own dates must say (one with a
     number over 12 there).
 
@@ -429,13 +470,14 @@ def read_person_csv(path: str | Path, dates: str | None = None) -> list[Record]:
             f"the file is {_size(size)}, more than the {_size(MAX_CSV_BYTES)} one machine "
             "resolves in one piece; split it (by source or by region)",
         )
-    with _rows(path) as reader:
+    encoding = _encoding(path, encoding)
+    with _rows(path, encoding) as reader:
         try:
             header = next(reader)
         except StopIteration:
             raise PersonCsvError(1, None, f"{path} is empty; expected a header row") from None
         except UnicodeDecodeError:
-            raise _not_utf8(path) from None
+            raise _not_utf8(path, encoding) from None
         header = [h.strip() for h in header]
         if "record_id" not in header:
             if header and all(h not in PERSON_COLUMNS for h in header):
@@ -473,7 +515,7 @@ def read_person_csv(path: str | Path, dates: str | None = None) -> list[Record]:
                     if dates or exc.column != "date_of_birth" or inferred:
                         raise
                     inferred = True
-                    dates = _date_order_of_file(path)
+                    dates = _date_order_of_file(path, encoding)
                     if not dates:
                         raise
                     rec = check_record(raw, row=line, order=dates)
@@ -484,13 +526,15 @@ def read_person_csv(path: str | Path, dates: str | None = None) -> list[Record]:
                 seen.add(rec["record_id"])
                 records.append(rec)
         except UnicodeDecodeError:
-            raise _not_utf8(path) from None
+            raise _not_utf8(path, encoding) from None
         except csv.Error as exc:
             raise PersonCsvError(line + 1, None, f"malformed CSV: {exc}") from None
     return records
 
 
-def read_person_frame(path: str | Path, dates: str | None = None) -> pd.DataFrame:
+def read_person_frame(
+    path: str | Path, dates: str | None = None, encoding: str | None = None
+) -> pd.DataFrame:
     """The records of ``read_person_csv`` as a frame (one column per ``PERSON_COLUMNS``), read
     and checked column by column: a million records in seconds, not in a Python loop.
 
@@ -499,24 +543,24 @@ def read_person_frame(path: str | Path, dates: str | None = None) -> pd.DataFram
     names the row and column, so the answer and the errors are that function's.
     """
     try:
-        frame = _read_fast(Path(path), dates)
+        frame = _read_fast(Path(path), dates, _encoding(Path(path), encoding))
     except Exception:  # noqa: BLE001 - whatever fails here, the row-by-row reader explains
         frame = None
     if frame is None:
-        records = read_person_csv(path, dates)
+        records = read_person_csv(path, dates, encoding)
         return pd.DataFrame.from_records(records, columns=list(PERSON_COLUMNS))
     return frame
 
 
-def _read_fast(path: Path, dates: str | None = None) -> pd.DataFrame | None:
+def _read_fast(path: Path, dates: str | None, encoding: str) -> pd.DataFrame | None:
     """The checked frame, or None where a check fails (the row-by-row reader then says why)."""
     if path.stat().st_size > MAX_CSV_BYTES or _is_workbook(path):
         return None
     # pyarrow's reader refuses a row with more or fewer fields than the header (the C reader
     # pads a short row), skips blank lines as the csv module's reader does, and reads every
     # field as text.
-    raw = pd.read_csv(path, dtype=object, keep_default_na=False, encoding="utf-8-sig",
-                      engine="pyarrow", sep=_delimiter(path))  # fmt: skip
+    raw = pd.read_csv(path, dtype=object, keep_default_na=False, encoding=encoding,
+                      engine="pyarrow", sep=_delimiter(path, encoding))  # fmt: skip
     header = [str(h).strip() for h in raw.columns]
     if "record_id" not in header or any(h not in PERSON_COLUMNS for h in header):
         return None
