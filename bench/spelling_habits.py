@@ -20,7 +20,8 @@ own way) write the nationality as the country's English name, the adjective (Ira
 the alpha-2 code (IQ), or in Arabic script (العراق, عراقية) where the record's names are;
 records of the other sources keep the code.  ``--habit dates``: a share of the sources write a
 date with the month as a word (12 JAN 1985, January 12, 1985) and a year alone as 1985-00-00 or
-00/00/1985 (the birth year column left empty).  Names the tables do not hold
+00/00/1985 (the birth year column left empty).  ``--habit digits``: a share of the sources
+write dates and birth years in Arabic-Indic digits (١٩٨٥-٠٣-١٢), or Persian ones (۱۹۸۵).  Names the tables do not hold
 (a typo) are left as written (sorani, arabizi).  The populations are the sweep's (``bench/sweep.py``'s cached CSVs and truth); printed
 is Muster's pairwise F1 on each as generated and as rewritten, in one process, with the
 defaults of ``muster match dedupe``.
@@ -139,6 +140,14 @@ def _field_habit(frame: pd.DataFrame, habit: str, share: float, seed: int) -> in
                 changed += written != values[i]
                 values[i] = written
             frame["nationality"] = values
+        elif habit == "digits":  # Arabic-Indic digits (Persian ones for every other source)
+            digits = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩" if number % 2 == 0 else "۰۱۲۳۴۵۶۷۸۹")
+            for column in ("date_of_birth", "birth_year"):
+                values = frame[column].to_numpy(dtype=object).copy()
+                for i in rows:
+                    changed += bool(values[i])
+                    values[i] = values[i].translate(digits)
+                frame[column] = values
         else:  # dates: the month as a word, a year alone with zeros
             style = number % 2
             dob = frame["date_of_birth"].to_numpy(dtype=object).copy()
@@ -168,7 +177,7 @@ def rewrite(csv_path: Path, habit: str, share: float, seed: int) -> Path:
     from muster.scenario.noise import arabizi_spelling, cyrillic_spelling, sorani_spelling
 
     frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
-    if habit in ("nationality", "dates"):
+    if habit in ("nationality", "dates", "digits"):
         changed = _field_habit(frame, habit, share, seed)
         frame.to_csv(out, index=False)
         print(f"  {out.name}: {changed:,} records rewritten")
@@ -271,7 +280,16 @@ def main() -> int:
     ap.add_argument("--runs", required=True, help="setting:size:seed, comma-separated")
     ap.add_argument(
         "--habit",
-        choices=("sorani", "arabizi", "cyrillic", "one_column", "titles", "nationality", "dates"),
+        choices=(
+            "sorani",
+            "arabizi",
+            "cyrillic",
+            "one_column",
+            "titles",
+            "nationality",
+            "dates",
+            "digits",
+        ),
         required=True,
     )
     ap.add_argument("--share", type=float, default=0.6, help="share of the records written so")

@@ -161,3 +161,17 @@ def test_utf16_is_read_and_windows_arabic_is_named_then_read_when_given(tmp_path
     assert read_person_frame(windows, encoding="cp1256")["given_name"].tolist() == ["محمد"]
     with pytest.raises(PersonCsvError, match="'klingon' is not an encoding"):
         read_person_frame(windows, encoding="klingon")
+
+
+def test_dates_and_years_in_arabic_indic_or_persian_digits_are_read(tmp_path: Path) -> None:
+    # An Arabic-script list writes ١٩٨٥; kept as written, the year was no year at all.
+    path = write(tmp_path, "digits.csv", [
+        "record_id,given_name,family_name,date_of_birth,birth_year",
+        "a1,Mohammed,Jasim,1985-03-12,", "a2,محمد,جاسم,,١٩٨٥", "a3,محمد,جاسم,١٩٨٥-٠٣-١٢,",
+        "a4,محمد,جاسم,۱۹۸۵,"])  # fmt: skip
+    rows = read_person_csv(path)
+    assert [(r["date_of_birth"], r["birth_year"]) for r in rows] == [
+        ("1985-03-12", ""), ("", "1985"), ("1985-03-12", ""), ("", "1985")]  # fmt: skip
+    assert read_person_frame(path).to_dict("records") == rows
+    clusters = dedupe(rows).clusters
+    assert clusters["a1"] == clusters["a2"] == clusters["a3"] == clusters["a4"]

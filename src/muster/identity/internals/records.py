@@ -35,18 +35,23 @@ PERSON_ATTRIBUTES = (
     "nationality",
 )
 PERSON_COLUMNS = ("record_id", "source", *PERSON_ATTRIBUTES)
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_YEAR_RE = re.compile(r"^\d{4}$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_YEAR_RE = re.compile(r"^\d{4}$", re.ASCII)
 # Other ways a list writes a date with the year first, read as that date: 1990-5-3, 1990/05/03,
 # 1990.05.03, 19900503 (FEBRL), and a spreadsheet's "1990-05-03 00:00:00" (the time is dropped).
 _YEAR_FIRST_RE = re.compile(
-    r"^(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|(\d{2})(\d{2}))(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+    r"^(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|(\d{2})(\d{2}))(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$",
+    re.ASCII,
 )
 # A year alone, or a year and month, in the date column: the year of birth (no day to compare).
-_YEAR_ONLY_RE = re.compile(r"^(\d{4})(?:[-/.](\d{1,2}))?$")
+_YEAR_ONLY_RE = re.compile(r"^(\d{4})(?:[-/.](\d{1,2}))?$", re.ASCII)
 # A date with the day or month first (03/05/1990, 3.5.1990, 03-05-1990): read only in the order a
 # file proves (a number over 12 in one place) or its reader is told (``DATE_ORDERS``).
-_DAY_OR_MONTH_FIRST_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_DAY_OR_MONTH_FIRST_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$", re.ASCII)
+# Dates and years in Arabic-Indic or Persian digits (١٩٨٥, ۱۹۸۵), as Arabic-script lists write
+# them: read as the same digits.
+_EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+_EASTERN_DIGIT = "[\u0660-\u0669\u06f0-\u06f9]"
 DATE_ORDERS = ("dmy", "mdy")
 # A month written as a word (12 JAN 1985, 12-Jan-1985, 12JAN1985, 12 January 1985, January 12,
 # 1985, Jan 1985), as passports and many authorities' lists write it: never ambiguous.  Month
@@ -244,6 +249,8 @@ def check_record(
     out = {c: ("" if record.get(c) is None else str(record.get(c)).strip()) for c in PERSON_COLUMNS}
     if not out["record_id"]:
         raise PersonCsvError(row, "record_id", "record_id is empty; every record needs one")
+    for column in ("date_of_birth", "birth_year"):
+        out[column] = out[column].translate(_EASTERN_DIGITS)
     written = out["date_of_birth"]
     read = read_date_of_birth(written, order) if written else ("", "")
     if read is None:
@@ -571,6 +578,9 @@ def _read_fast(path: Path, dates: str | None, encoding: str) -> pd.DataFrame | N
     out = {}
     for c in PERSON_COLUMNS:
         out[c] = raw[c].str.strip() if c in raw else pd.Series([""] * n, dtype=object)
+    for column in ("date_of_birth", "birth_year"):
+        if out[column].str.contains(_EASTERN_DIGIT).any():
+            out[column] = out[column].str.translate(_EASTERN_DIGITS)
     ids, dob, year = out["record_id"], out["date_of_birth"], out["birth_year"]
     if (ids == "").any() or ids.duplicated().any():
         return None
