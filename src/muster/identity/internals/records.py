@@ -77,6 +77,27 @@ _MONTHS = {
     )
     for name in names.split()
 }
+# Arabic month names, as the reader folds them (hamza and madda dropped): the Levantine and
+# Iraqi (كانون الثاني, شباط, آذار ...) and the Egyptian and Gulf (يناير, فبراير, مارس ...).
+_MONTHS.update(
+    {
+        name: number
+        for number, names in enumerate(
+            (
+                "يناير", "شباط فبراير", "اذار مارس", "نيسان ابريل", "ايار مايو",
+                "حزيران يونيو يونيه", "تموز يوليو يوليه", "اب اغسطس", "ايلول سبتمبر",
+                "اكتوبر", "نوفمبر", "ديسمبر",
+            ),
+            start=1,
+        )
+        for name in names.split()
+    }
+)  # fmt: skip
+# Month names of two words, read as one.
+_ARABIC_MONTH_PHRASES = (
+    ("كانون الثاني", "jan"), ("تشرين الاول", "oct"), ("تشرين الثاني", "nov"),
+    ("كانون الاول", "dec"),
+)  # fmt: skip
 _DAY_MONTH_WORD_RE = re.compile(r"^(\d{1,2})[ \-/.]*([^\W\d_]+)\.?[ \-/.,]*(\d{4})$")
 _MONTH_WORD_DAY_RE = re.compile(
     r"^([^\W\d_]+)\.?[ \-/.]*(\d{1,2})(?:st|nd|rd|th)?[ ,\-/.]+(\d{4})$"
@@ -185,6 +206,8 @@ def _worded_date(text: str) -> tuple[str, str] | tuple[()] | None:
     folded = "".join(
         c for c in unicodedata.normalize("NFKD", text.strip()) if not unicodedata.combining(c)
     ).lower()
+    for phrase, month in _ARABIC_MONTH_PHRASES:
+        folded = folded.replace(phrase, month)
     day_first = _DAY_MONTH_WORD_RE.match(folded)
     month_first = None if day_first else _MONTH_WORD_DAY_RE.match(folded)
     if day_first or month_first:
