@@ -29,3 +29,32 @@ def test_approvals_table_shows_names(registered, officer, web_as):
     page = client.get("/screening/approvals/").content.decode()
     assert person.number in page
     assert person.given_name in page and person.family_name in page
+
+
+def test_already_held_names_the_date_even_without_an_approval_time(
+    registered, officer, second_officer
+):
+    # Decisions loaded from elsewhere (the demo's, an import) carry no approval time.
+    person = registered.members.first()
+    decision = _held(person, officer)
+    screening.approve_category(decision, by=second_officer)
+    CategoryDecision.objects.filter(pk=decision.pk).update(approved_at=None)
+    with pytest.raises(ValidationError) as exc:
+        _held(person, officer)
+    message = exc.value.message_dict["category"][0]
+    assert "—" not in message and decision.decided_at.date().isoformat()[:4] in message
+
+
+def test_a_merged_duplicate_gets_no_category_of_its_own(registered, officer, web_as):
+    # One person, one category: decided on the record kept, never on the duplicate merged in.
+    kept, duplicate = registered.members.order_by("id")[:2]
+    screening.merge_duplicate(kept, duplicate, by=officer, reason="same person, two desks")
+    duplicate.refresh_from_db()
+    with pytest.raises(ValidationError) as exc:
+        screening.decide_category(duplicate, "civilian", reason="interviewed", by=officer)
+    assert kept.number in exc.value.message_dict["category"][0]
+    assert not CategoryDecision.objects.filter(person=duplicate).exists()
+    _, client = web_as("screening_officer")
+    page = client.get(f"/people/{duplicate.number}/").content.decode()
+    assert "Duplicate record, merged into" in page and 'name="category"' not in page
+    assert 'name="category"' in client.get(f"/people/{kept.number}/").content.decode()

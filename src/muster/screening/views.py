@@ -29,6 +29,7 @@ from muster.screening import services as screening
 from muster.screening.audit_actions import ScreeningAction
 from muster.screening.models import (
     Adjudication,
+    Category,
     CategoryDecision,
     Hit,
     ReferenceEntry,
@@ -173,7 +174,9 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "may_propose_held": policy.can(request.user, "category.decide")
             and hit.kind == Hit.Kind.REFERENCE_LIST
-            and hit.status == Hit.Status.CONFIRMED,
+            and hit.status == Hit.Status.CONFIRMED
+            and not hit.person.merged_into_id
+            and not _held_or_pending(hit.person),
             "is_open": hit.status in screening.OPEN_STATUSES,
             "errors": errors,
             "posted": request.POST,
@@ -185,6 +188,13 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("category.decide")
 @transaction.atomic
+def _held_or_pending(person) -> bool:
+    """Whether the person is held already or a decision waits for approval: nothing to propose."""
+    current = screening.current_category(person)
+    held = current is not None and current.category == Category.HELD
+    return held or screening.pending_category(person) is not None
+
+
 def propose_held(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose "held" on the basis of a confirmed reference-list hit (a second officer approves)."""
     if request.method != "POST":

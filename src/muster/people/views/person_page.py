@@ -157,7 +157,8 @@ def render_person(request, person: Person, category_form=None, status=200) -> Ht
                     request, shown, action=PeopleAction.HOUSEHOLD_MEMBERS_LIST, obj=person
                 )
             )
-    may_decide = policy.can(user, "category.decide")
+    # A merged duplicate is decided on the record kept (the service refuses it too).
+    may_decide = policy.can(user, "category.decide") and not person.merged_into_id
     context = {
         "person": person,
         "fields": fields,

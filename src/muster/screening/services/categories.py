@@ -94,6 +94,17 @@ def decide_category(
         errors["decided_by"] = [
             ValidationError(_("a category decision needs a named officer"), code="officer_required")
         ]
+    if person is not None and getattr(person, "merged_into_id", None):
+        # A duplicate merged into another record is not a person of its own: one person, one
+        # category, decided on the record kept.
+        kept = type(person).objects.get(pk=person.merged_into_id)
+        errors["category"] = [
+            ValidationError(
+                _("this record is a duplicate merged into %(n)s: decide the category there")
+                % {"n": kept.number},
+                code="merged_record",
+            )
+        ]
     held = category == Category.HELD
     current = current_category(person) if person is not None and person.pk else None
     lifting = not held and current is not None and current.category == Category.HELD
@@ -118,7 +129,11 @@ def decide_category(
             errors["category"] = [
                 ValidationError(
                     _("this person is already 'held' (approved on %(d)s); nothing to propose")
-                    % {"d": current.approved_at.date().isoformat() if current.approved_at else "—"},
+                    % {
+                        "d": timezone.localtime(current.approved_at or current.decided_at)
+                        .date()
+                        .isoformat()
+                    },
                     code="already_held",
                 )
             ]
