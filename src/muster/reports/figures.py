@@ -39,9 +39,15 @@ class FacilityFigures:
 def facility_figures(facility: Facility) -> FacilityFigures:
     population = custody.population(facility)
     today = timezone.localdate()
-    arrivals = Placement.objects.filter(
-        facility=facility, state=Placement.State.PLACED, started_at__date=today
-    ).count()
+    # A duplicate's registration here today is an arrival (merged or not); the placement a merge
+    # copies to the kept record is not another one.
+    arrivals = (
+        Placement.objects.filter(
+            facility=facility, state=Placement.State.PLACED, started_at__date=today
+        )
+        .exclude(custody.merge_copies())
+        .count()
+    )
     in_transit_out = ManifestLine.objects.filter(
         movement__from_facility=facility,
         outcome__in=[ManifestLine.Outcome.PENDING, ManifestLine.Outcome.MISSING],

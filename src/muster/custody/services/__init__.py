@@ -23,6 +23,7 @@ from muster.custody.services.merges import (
     MERGE_MOVE_NOTE,
     MERGE_NOTE,
     end_for_merge,
+    merge_copies,
     merge_location_warning,
     restore_after_unmerge,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "current_placement",
     "MERGE_NOTE",
     "MERGE_MOVE_NOTE",
+    "merge_copies",
     "MERGE_LEFT_NOTE",
     "end_for_merge",
     "merge_location_warning",

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,13 @@ from muster.custody.services.placements import State
 MERGE_NOTE = "merged into {kept}"
 MERGE_MOVE_NOTE = "location of {duplicate} (merge)"
 MERGE_LEFT_NOTE = "left for the location of {duplicate} (merge)"
+
+
+def merge_copies() -> Q:
+    """The placements a merge made for the kept record (the duplicate's location, copied): no one
+    arrived there then, so arrival counts leave them out."""
+    prefix, _, suffix = MERGE_MOVE_NOTE.partition("{duplicate}")
+    return Q(note__startswith=prefix) & Q(note__contains=suffix)
 
 
 def _end(placement: Placement, note: str, now) -> None:
