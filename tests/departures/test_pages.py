@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -354,3 +355,23 @@ def test_api_bad_input_is_a_400_naming_the_field(crowd, facilities, officers, lo
         assert response.status_code == 400, (body, response.content)
         assert field in response.json(), response.json()
     assert not Departure.objects.exists()
+
+
+def test_departures_page_counts_what_the_readers_lists_show(
+    planned, officers, login, make_user, facilities
+):
+    # The figures above the list were over every camp while the lists below were the reader's:
+    # another camp's manager read "Not presented 1 · Unaccounted 1" and found nobody listed.
+    departure, people = planned
+    services.dispatch_departure(departure, by=officers["planner"])
+    services.confirm(departure, [(people[0].pk, "not_presented", "absent")], by=officers["planner"])
+
+    def figures(user) -> tuple[str, str]:
+        page = login(user).get(reverse("departure-list")).content.decode()
+        found = re.search(
+            r"Not presented <strong>(\d+)</strong> · Unaccounted <strong>(\d+)</strong>", page
+        )
+        return found.groups()
+
+    assert figures(make_user("camp_manager", facility=departure.from_facility)) == ("1", "1")
+    assert figures(make_user("camp_manager", facility=facilities["reception"])) == ("0", "0")

@@ -117,10 +117,18 @@ def lines_of(person: Person) -> QuerySet:
     )
 
 
-def sitrep_counts() -> dict:
+def sitrep_counts(facilities: set[int] | None = None, reunions: set[int] | None = None) -> dict:
     """Persons who left custody (confirmed), by kind, destination and nationality; and those still
-    leaving. Figures only."""
-    received = DepartureLine.objects.filter(outcome=Outcome.RECEIVED)
+    leaving. Figures only: over every departure, or those leaving ``facilities`` without the
+    reunifications outside ``reunions`` (``access.policy``'s scopes; ``None``: all), as a
+    reader's lists show them."""
+
+    def scoped(qs: QuerySet) -> QuerySet:
+        if facilities is not None:
+            qs = qs.filter(departure__from_facility_id__in=facilities)
+        return without_hidden_reunifications(qs, reunions, prefix="departure__")
+
+    received = scoped(DepartureLine.objects.filter(outcome=Outcome.RECEIVED))
     by_kind = {key: 0 for key in SITREP_KEYS.values()}
     for row in received.values("departure__kind").annotate(n=Count("id")).order_by():
         by_kind[SITREP_KEYS[Kind(row["departure__kind"])]] = row["n"]
@@ -154,10 +162,12 @@ def sitrep_counts() -> dict:
     return {
         **by_kind,
         "total": sum(by_kind.values()),
-        "leaving": open_lines().count(),
-        "not_presented": DepartureLine.objects.filter(outcome=Outcome.NOT_PRESENTED).count(),
-        "refused": DepartureLine.objects.filter(outcome=Outcome.REFUSED).count(),
-        "unaccounted": unaccounted_lines().count(),
+        "leaving": scoped(open_lines()).count(),
+        "not_presented": scoped(
+            DepartureLine.objects.filter(outcome=Outcome.NOT_PRESENTED)
+        ).count(),
+        "refused": scoped(DepartureLine.objects.filter(outcome=Outcome.REFUSED)).count(),
+        "unaccounted": scoped(unaccounted_lines()).count(),
         "by_destination": destinations,
         "by_nationality": by_nationality,
     }

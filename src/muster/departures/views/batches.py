@@ -60,7 +60,8 @@ def departure_list(request: HttpRequest) -> HttpResponse:
         "kinds": [c for c in Kind.choices if reunions != set() or c[0] != Kind.REUNIFICATION],
         "statuses": Departure.Status.choices,
         "may_manage": policy.can(request.user, "departure.manage"),
-        "counts": queries.sitrep_counts(),
+        # Over the departures this reader's lists show, so the figures and the lists agree.
+        "counts": queries.sitrep_counts(scope, reunions),
     }
     return render(request, "departures/list.html", context)
 
