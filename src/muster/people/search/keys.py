@@ -52,8 +52,15 @@ def person_name_key(given: str, father: str = "", grandfather: str = "", family:
 
 
 def group_tokens(words: list[str]) -> list[str]:
-    """The keys one group of query words may stand for (one name part typed as one or more words)."""
-    return list(dict.fromkeys(_tokens(" ".join(words), ("given", "family"))))
+    """The keys one group of query words may stand for (one name part typed as one or more words).
+
+    A key of one letter from a longer word ("hhhh", "ااااا" fold to "h", "a") is no name: as the
+    start of a key it would find most of the registry.
+    """
+    typed = " ".join(words)
+    tokens = _tokens(typed, ("given", "family"))
+    letters = sum(c.isalpha() for c in typed)
+    return list(dict.fromkeys(t for t in tokens if len(t) > 1 or letters <= 2))
 
 
 def query_words(query: str) -> list[str]:
