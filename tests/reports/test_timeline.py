@@ -156,3 +156,30 @@ def test_registration_officer_timeline_has_no_category_events(registered, office
     held(head, officers[0])
     registrar = policy.POLICY[Role.REGISTRATION_OFFICER].person_fields
     assert not any(e.kind.startswith("category") for e in person_timeline(head, registrar))
+
+
+def test_a_merge_warning_names_the_places_in_the_readers_language(
+    household_data, facilities, officers, make_user
+):
+    from django.utils import translation
+
+    from tests import factories
+
+    first, second = (
+        facilities["reception"],
+        factories.facility("Reception Point 2", "reception_point"),
+    )
+    first.name_ar, second.name_ar = "نقطة الاستقبال 1", "نقطة الاستقبال 2"
+    first.save(), second.save()
+    clerk = make_user("registration_officer", username="rp-clerk")
+    old = intake.register_household(
+        clean_household(household_data[:1]), reception_point=first, by=clerk
+    )
+    new = intake.register_household(
+        clean_household(household_data[:1]), reception_point=second, by=clerk
+    )
+    kept = members(old)[0]
+    screening.merge_duplicate(kept, members(new)[0], by=officers[0], reason="same ID card")
+    with translation.override("ar"):
+        warnings = [e.warning for e in person_timeline(kept, SCREENER) if e.warning]
+    assert warnings and "نقطة الاستقبال 2" in warnings[0] and "Reception Point" not in warnings[0]

@@ -74,3 +74,12 @@ def test_a_request_in_arabic_leaves_arabic_on_the_thread_until_the_reset_after_e
     assert translation.get_language() == "ar"
     reset_language()
     assert translation.get_language() == settings.LANGUAGE_CODE
+
+
+@pytest.mark.django_db
+def test_an_estimated_birth_year_says_so_in_arabic_wherever_it_is_shown(registered):
+    # The children's list and the protection review show dob_display, not the _dob.html include.
+    spouse = registered.members.get(relationship_to_head="spouse")
+    assert spouse.dob_display.endswith("(est.)")
+    with translation.override("ar"):
+        assert spouse.dob_display.endswith("(تقديري)")

@@ -6,6 +6,7 @@ Other apps change these tables only through :mod:`muster.people.services`.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from muster import identity
@@ -181,7 +182,8 @@ class Person(models.Model):
         if self.date_of_birth and self.dob_precision == DobPrecision.DAY:
             return self.date_of_birth.isoformat()
         if self.birth_year:
-            suffix = " (est.)" if self.dob_precision == DobPrecision.ESTIMATED else ""
+            # In the reader's language: "est." is the _dob.html template's word too.
+            suffix = f" ({gettext('est.')})" if self.dob_precision == DobPrecision.ESTIMATED else ""
             return f"{self.birth_year}{suffix}"
         return "—"
 

@@ -50,7 +50,7 @@ def _moved_unrecorded(kept, kept_cur, dup_cur) -> str:
         return ""
     if kept_cur.facility_id == dup_cur.facility_id:
         return ""
-    return _("%(p)s was at %(a)s and is now at %(b)s, with no movement recorded between them") % {
+    return _("%(p)s was at %(a)s and is now at %(b)s, with no movement recorded between them.") % {
         "p": isolate(kept.number),
         "a": isolate(kept_cur.facility.display_name),
         "b": isolate(dup_cur.facility.display_name),

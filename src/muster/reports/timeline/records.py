@@ -78,7 +78,7 @@ def _moved_unrecorded(merge_seq: int, kept: str, duplicate: str, fields) -> str:
     return _(
         "The two records were at different places: %(a)s and %(b)s, with no movement recorded "
         "between them. Check where the person is."
-    ) % {"a": isolate(a.facility.name), "b": isolate(b.facility.name)}
+    ) % {"a": isolate(a.facility.display_name), "b": isolate(b.facility.display_name)}
 
 
 def _field_label(name: str) -> str:
