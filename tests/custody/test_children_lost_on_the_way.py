@@ -123,3 +123,16 @@ def test_the_homes_card_is_audited_and_shows_flags_only_to_roles_that_see_them(
         read = AuditEvent.objects.filter(action=CustodyAction.UNACCOUNTED_READ).order_by("-seq")
         assert read.count() == before + 1, role
         assert read.first().actor_username == user.username
+
+
+def test_a_child_lost_on_the_way_did_not_stay_behind(on_the_way, camp_manager, login):
+    # His family was received without him: his page said he "stayed when others moved", as if he
+    # had never left.
+    movement, head, spouse, son = on_the_way
+    custody.report_missing(movement, son, note="not on the bus at arrival", by=camp_manager)
+    custody.receive(movement, [head, spouse], by=camp_manager)
+    client = login(camp_manager)
+    html = client.get(reverse("person-detail", kwargs={"number": son.number})).content.decode()
+    assert "did not arrive with the others at" in html and "stayed when others moved" not in html
+    parent = client.get(reverse("person-detail", kwargs={"number": head.number})).content.decode()
+    assert "moved to" in parent

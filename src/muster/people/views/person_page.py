@@ -17,7 +17,7 @@ from muster.access.projection import person_values, tracing_interest
 from muster.audit import services as audit
 from muster.core.countries import country_name
 from muster.custody import services as custody
-from muster.custody.models import Placement
+from muster.custody.models import ManifestLine, Placement
 from muster.people import forms
 from muster.people import services as people_services
 from muster.people.audit_actions import PeopleAction
@@ -122,14 +122,24 @@ def _separations(person: Person, fields) -> list[dict]:
     """Recorded splits of this person's household, as seen from this person's side; the stated
     reason only for roles that may read it (:func:`muster.access.policy.shows_separation_reason`)."""
     reason_shown = policy.shows_separation_reason(fields)
-    return [
-        {
-            "separation": sep,
-            "moved": sep.moved.filter(pk=person.pk).exists(),
-            "reason": sep.reason if reason_shown else "",
-        }
-        for sep in protection_queries.separations_of(person)
-    ]
+    rows = []
+    for sep in protection_queries.separations_of(person):
+        moved = sep.moved.filter(pk=person.pk).exists()
+        rows.append(
+            {
+                "separation": sep,
+                "moved": moved,
+                # On the same transfer as those received, and not received with them: a child
+                # lost on the way did not "stay".
+                "not_arrived": not moved
+                and sep.movement_id is not None
+                and ManifestLine.objects.filter(
+                    movement_id=sep.movement_id, person=person
+                ).exists(),
+                "reason": sep.reason if reason_shown else "",
+            }
+        )
+    return rows
 
 
 def render_person(request, person: Person, category_form=None, status=200) -> HttpResponse:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from muster.access.policy import shows_facility, shows_separation_reason
 from muster.core.text import isolate
+from muster.custody.models import ManifestLine
 from muster.people.models import Person
 from muster.protection.models import FamilySeparation, ProtectionReview
 from muster.protection.queries import separations_of
@@ -84,10 +85,18 @@ def separation_events(person: Person, fields) -> list[Event]:
     moved = set(FamilySeparation.objects.filter(moved=person).values_list("pk", flat=True))
     for sep in separations_of(person):
         shown = sep.to_facility_id is not None and shows_facility(fields, sep.to_facility)
-        where = (
-            _("moved to %(f)s") if sep.pk in moved else _("stayed when others moved to %(f)s")
-        ) % {
-            "f": isolate(sep.to_facility.name)
+        if sep.pk in moved:
+            where = _("moved to %(f)s")
+        elif (
+            sep.movement_id is not None
+            and ManifestLine.objects.filter(movement_id=sep.movement_id, person=person).exists()
+        ):
+            # On the transfer, not received with the others: lost on the way, not left behind.
+            where = _("did not arrive with the others at %(f)s")
+        else:
+            where = _("stayed when others moved to %(f)s")
+        where %= {
+            "f": isolate(sep.to_facility.display_name)
             if shown
             else (isolate(sep.destination) if sep.destination else _("a facility"))
         }
