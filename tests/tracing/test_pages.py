@@ -229,6 +229,18 @@ def test_reunification_waits_for_best_interests_then_starts(web, second, found):
     # The card awaiting the receipt says what left, from where, for where and into whose care.
     sent = html.split('data-testid="reunification-sent"')[1].split("</p>")[0]
     assert req.reunification.number in sent and "Dohuk" in sent and "Gulistan Hesso" in sent
+    # The receipt is a custody step: nothing is chosen for the caseworker, and a form sent with
+    # no choice records nothing.
+    form = html.split('data-testid="receipt"')[1].split("</form>")[0]
+    assert "checked" not in form
+    receipt = reverse("tracing-receipt", args=[req.number])
+    page = web.post(receipt, {"note": ""}, follow=True).content.decode()
+    assert "Say whether the family received the person." in page
+    req.refresh_from_db()
+    assert req.status != "reunited"
+    web.post(receipt, {"received": "yes", "note": "handed to his mother"})
+    req.refresh_from_db()
+    assert req.status == "reunited"
 
 
 def test_close_without_reason_names_the_field(web, found):

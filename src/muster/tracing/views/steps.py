@@ -109,7 +109,12 @@ def reunify(request: HttpRequest, number: str) -> HttpResponse:
 @post_only
 def receipt(request: HttpRequest, number: str) -> HttpResponse:
     req = request_for(number)
-    received = request.POST.get("received", "yes") != "no"
+    choice = request.POST.get("received", "")
+    if choice not in ("yes", "no"):
+        # Nothing chosen is no receipt: a custody step is never recorded by default.
+        messages.error(request, _("Say whether the family received the person."))
+        return redirect("tracing-request", number=req.number)
+    received = choice == "yes"
     try:
         tracing.record_reunification_receipt(
             req, received=received, note=request.POST.get("note", "")[:2000], by=request.user,
