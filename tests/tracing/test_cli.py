@@ -92,9 +92,24 @@ def test_a_file_not_in_utf8_is_refused(tmp_path, capsys, which):
     req = _write(tmp_path / "requests.csv", REQUESTS)
     reg = _write(tmp_path / "registry.csv", REGISTRY)
     bad = tmp_path / f"{which}.csv"
-    bad.write_bytes("record_id,given_name\nr9,Şîrîn\n".encode("utf-16"))
+    # Windows Arabic (the registry reads UTF-16 with its byte-order mark, as muster match does).
+    bad.write_bytes("record_id,given_name\nr9,شيرين\n".encode("cp1256"))
     code = main(["trace", "match", req, reg, "--out", str(tmp_path / "o.csv"), "--quiet"])
     err = capsys.readouterr().err.strip()
     assert code != 0
     assert "UTF-8" in err
     assert len(err.splitlines()) == 1
+
+
+def test_a_registry_saved_with_semicolons_or_as_unicode_text_is_read(tmp_path):
+    # Read as `muster match` reads it; its header was read again as UTF-8 with commas, and
+    # failed with a traceback.
+    req = _write(tmp_path / "requests.csv", REQUESTS)
+    for name, lines, encoding in (
+        ("semicolons.csv", [line.replace(",", ";") for line in REGISTRY], "utf-8"),
+        ("unicode.txt", [line.replace(",", "\t") for line in REGISTRY], "utf-16"),
+    ):
+        reg = _write(tmp_path / name, lines, encoding)
+        out = tmp_path / f"{name}.out.csv"
+        assert main(["trace", "match", req, reg, "--out", str(out), "--quiet"]) == 0, name
+        assert out.exists()

@@ -110,6 +110,28 @@ def test_bad_fields_are_refused_by_name_and_nothing_is_written(caseworkers):
     assert not AuditEvent.objects.filter(action="tracing.request.open").exists()
 
 
+@pytest.mark.parametrize(
+    "fields,field,code",
+    [
+        ({"birth_year": "2030", "separation_date": ""}, "birth_year", "in_the_future"),
+        ({"birth_year": "2000", "age_at_separation": "5", "separation_date": "2014-08-03"},
+         "age_at_separation", "age_disagrees_with_birth_year"),
+    ],
+)  # fmt: skip
+def test_a_year_of_birth_to_come_or_an_age_that_contradicts_it_is_refused(
+    caseworkers, fields, field, code
+):
+    # Both were accepted, and a request born in 2030 was flagged as a child's.
+    with pytest.raises(ValidationError) as exc:
+        services.open_request({**GIRL_REQUEST, **fields}, by=caseworkers[0])
+    assert [e.code for e in exc.value.error_dict[field]] == [code]
+    # A family's memory of an age, two years out, is taken as it is.
+    services.open_request(
+        {**GIRL_REQUEST, "birth_year": "2005", "age_at_separation": "7",
+         "separation_date": "2014-08-03"}, by=caseworkers[0],
+    )  # fmt: skip
+
+
 def test_the_same_source_reference_is_imported_once(caseworkers):
     services.open_request(WOMAN_REQUEST, by=caseworkers[0], source="pfif", source_ref="pf.org/1")
     with pytest.raises(ValidationError) as exc:

@@ -39,6 +39,7 @@ from .internals.records import (
     PERSON_COLUMNS,
     PersonCsvError,
     check_record,
+    person_csv_header,
     read_person_csv,
 )
 from .internals.screening import Candidate, ScreeningIndex
@@ -72,6 +73,7 @@ __all__ = [
     "link",
     "name_level",
     "normalise_name",
+    "person_csv_header",
     "read_nationality",
     "read_person_csv",
     "skeleton_with_article",

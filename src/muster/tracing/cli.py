@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from muster.core.cli import CommandError
-from muster.identity import PERSON_COLUMNS, PersonCsvError, read_person_csv
+from muster.identity import PERSON_COLUMNS, PersonCsvError, person_csv_header, read_person_csv
 
 from .matching import REQUEST_FIELDS, RequestError, TracingIndex, check_request
 
@@ -208,8 +208,7 @@ def _read_registry(path: str) -> list[dict[str, str]]:
         records = read_person_csv(path)
     except PersonCsvError as exc:
         raise RequestError(str(exc)) from None
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        header = [h.strip() for h in next(csv.reader(fh))]
+    header = person_csv_header(path)
     for col in REQUIRED:
         if col not in header:
             raise RequestError(f"row 1: header has no {col} column")

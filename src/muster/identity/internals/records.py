@@ -472,6 +472,17 @@ def _date_order_of_file(path: Path, encoding: str) -> str | None:
         )
 
 
+def person_csv_header(path: str | Path, encoding: str | None = None) -> list[str]:
+    """The column names of a person-record file's header row, read as ``read_person_csv`` reads
+    the file (any common delimiter, UTF-16, a workbook); [] for an empty file."""
+    path = Path(path)
+    with _rows(path, _encoding(path, encoding)) as reader:
+        try:
+            return [h.strip() for h in next(reader, [])]
+        except UnicodeDecodeError:
+            raise _not_utf8(path, _encoding(path, encoding)) from None
+
+
 def read_person_csv(
     path: str | Path, dates: str | None = None, encoding: str | None = None
 ) -> list[Record]:

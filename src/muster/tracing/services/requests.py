@@ -72,7 +72,10 @@ def clean_fields(fields: Mapping[str, object], *, partial: bool = False) -> dict
             ]
         out["sex"] = SEXES.get(raw, "")
     if "birth_year" in keys:
+        this_year = timezone.localdate().year
         out["birth_year"] = _number(fields.get("birth_year"), "birth_year", 1900, 2100, errors)
+        if out["birth_year"] is not None and out["birth_year"] > this_year:
+            errors["birth_year"] = [ValidationError(_("is in the future"), code="in_the_future")]
     if "age_at_separation" in keys:
         out["age_at_separation"] = _number(
             fields.get("age_at_separation"), "age_at_separation", 0, 120, errors
@@ -146,9 +149,21 @@ def _check_whole(values: Mapping[str, object]) -> None:
             )
         ]
     year, day = values.get("birth_year"), values.get("separation_date")
+    age = values.get("age_at_separation")
     if year and day and year > day.year:
         errors["birth_year"] = [
             ValidationError(_("is after the date of separation"), code="born_after_separation")
+        ]
+    elif year and day and age is not None and abs((day.year - year) - age) > 3:
+        # Born 2000 and 5 when separated in 2014: one of the three is wrong, and each steers the
+        # search (a child's age, a year of birth).  A family's memory of an age is allowed three
+        # years either way.
+        errors["age_at_separation"] = [
+            ValidationError(
+                _("does not agree with the year of birth: born %(y)d, about %(a)d in %(s)d")
+                % {"y": year, "a": day.year - year, "s": day.year},
+                code="age_disagrees_with_birth_year",
+            )
         ]
     if errors:
         raise ValidationError(errors)
