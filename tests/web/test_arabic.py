@@ -83,3 +83,12 @@ def test_an_estimated_birth_year_says_so_in_arabic_wherever_it_is_shown(register
     assert spouse.dob_display.endswith("(est.)")
     with translation.override("ar"):
         assert spouse.dob_display.endswith("(تقديري)")
+
+
+@pytest.mark.parametrize("lang", ["ar", "ckb"])
+def test_an_example_date_in_a_right_to_left_hint_keeps_its_order(lang):
+    # After Arabic letters the digits of 2014-08-15 are laid out right to left (15-08-2014),
+    # which invites a caseworker to type the day first: the date is isolated left to right.
+    with translation.override(lang):
+        hint = translation.gettext("When the person was taken or lost, e.g. 2014-08-15")
+    assert "\u20662014-08-15\u2069" in hint
