@@ -270,6 +270,13 @@ def test_coordinator_sees_departure_figures_not_names(planned, officers, login, 
     client = login(make_user("coordinator"))
     home = client.get(reverse("home")).content.decode()
     assert 'data-testid="departure-figures"' in home and people[0].given_name not in home
+    # The kinds shown add up to "Departed": every kind has its figure (reunified, died, ... too).
+    figures = dict(
+        re.findall(r'<span class="label">([^<]+)</span><span class="value">(\d+)<', home)
+    )
+    kinds = ("Returned", "Repatriated", "Handed over", "Released", "Transferred for treatment",
+             "Died", "Reunited with family")  # fmt: skip
+    assert sum(int(figures[k]) for k in kinds) == int(figures["Departed"]) == len(people)
     rows = list(
         csv.reader(
             io.StringIO(client.get(reverse("export-sitrep-csv")).content.decode("utf-8-sig"))
