@@ -382,3 +382,26 @@ def test_departures_page_counts_what_the_readers_lists_show(
 
     assert figures(make_user("camp_manager", facility=departure.from_facility)) == ("1", "1")
     assert figures(make_user("camp_manager", facility=facilities["reception"])) == ("0", "0")
+
+
+def test_numbers_that_match_nobody_are_named_and_errors_name_the_field_by_its_label(
+    crowd, facilities, officers, login
+):
+    camp = facilities["camp"]
+    people = crowd(camp, 1, nationality="IRQ")
+    client = login(officers["planner"])
+    query = {"from_facility": camp.pk, "kind": "handover", "whole_households": ""}
+    # A typing mistake among the numbers was dropped without a word; a lower-case number too.
+    page = client.get(reverse("departure-new"),
+                      {**query, "numbers": f"PNOTEXIST1, {people[0].number.lower()}"})  # fmt: skip
+    body = page.content.decode()
+    unmatched = body.split('data-testid="unmatched"')[1].split("</p>")[0]
+    assert "PNOTEXIST1" in unmatched and people[0].number not in unmatched
+    assert f'value="{people[0].pk}"' in body
+    # A nationality that is no country is said so, not "0 persons match".
+    page = client.get(reverse("departure-new"), {**query, "nationality": "XYZ"})
+    assert page.status_code == 400 and "XYZ&#x27; is not a country code" in page.content.decode()
+    # A missing detail is named as the form names it, not by its code.
+    post = {**query, "numbers": people[0].number, "person": [people[0].pk], "plan": "1"}
+    body = client.post(reverse("departure-new"), post).content.decode()
+    assert "Receiving authority: " in body and "receiving_authority:" not in body

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from muster.access import policy
 from muster.access.decorators import requires
@@ -26,9 +27,14 @@ from muster.departures.views.shared import (
     line_counts,
     with_verification,
 )
+from muster.identity import is_country_code
 from muster.screening.models import Category
 
 Outcome = DepartureLine.Outcome
+FILTER_LABELS = {
+    "nationality": gettext_lazy("Nationality (ISO 3166 alpha-3)"),
+    "from_facility": gettext_lazy("From facility"),
+}
 MAX_PREVIEW = 2000
 # Errors about who may leave, shown above the form; the others sit by their field.
 REFUSALS = (
@@ -90,6 +96,18 @@ def departure_new(request: HttpRequest) -> HttpResponse:
     }
     errors: dict[str, list[str]] = {}
     candidates = []
+    typed = {
+        "households": filters["households"].replace(",", " ").upper().split(),
+        "numbers": filters["numbers"].replace(",", " ").upper().split(),
+    }
+    if filters["nationality"] and not is_country_code(filters["nationality"].upper()):
+        errors["nationality"] = [
+            Message(
+                _("'%(v)s' is not a country code (ISO 3166 alpha-3, e.g. IRQ)")
+                % {"v": filters["nationality"]},
+                "not_a_country",
+            )
+        ]
     if facility is not None and (
         filters["nationality"] or filters["category"] or filters["households"] or filters["numbers"]
     ):
@@ -98,8 +116,8 @@ def departure_new(request: HttpRequest) -> HttpResponse:
                 facility,
                 nationality=filters["nationality"],
                 category=filters["category"],
-                households=filters["households"].replace(",", " ").split(),
-                numbers=filters["numbers"].replace(",", " ").split(),
+                households=typed["households"],
+                numbers=typed["numbers"],
                 whole_households=bool(filters["whole_households"]),
             ).select_related("household")[: MAX_PREVIEW + 1]
         )
@@ -147,6 +165,10 @@ def departure_new(request: HttpRequest) -> HttpResponse:
             rows=len(candidates),
             filters={k: bool(v) for k, v in filters.items()},
         )
+    # A number typed that matched nobody is said, not dropped (a typing mistake, a person
+    # elsewhere or already on a planned departure).
+    found = {p.number for p in candidates} | {p.household.number for p in candidates if p.household}
+    unmatched = [n for n in (*typed["numbers"], *typed["households"]) if n not in found]
     ticked = parse_ids(request.POST.getlist("person")) if request.method == "POST" else None
     context = {
         "facilities": facilities,
@@ -157,12 +179,21 @@ def departure_new(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "candidates": candidates[:MAX_PREVIEW],
         "too_many": len(candidates) > MAX_PREVIEW,
+        "unmatched": unmatched
+        if facility is not None and not len(candidates) > MAX_PREVIEW
+        else [],
         "ticked": ticked,
         "fields": kind_fields(kind, request.POST),
         "show_names": may_see_names(user),
         "errors": errors,
         "refusals": [(k, m) for k, msgs in errors.items() if k in REFUSALS for m in msgs],
-        "field_errors": [(k, m) for k, msgs in errors.items() if k not in REFUSALS for m in msgs],
+        # Named by the label the officer sees, not the field's code (destination_country).
+        "field_errors": [
+            (k, DETAIL_LABELS.get(k, FILTER_LABELS.get(k, k)), m)
+            for k, msgs in errors.items()
+            if k not in REFUSALS
+            for m in msgs
+        ],
         "posted": request.POST,
     }
     return render(request, "departures/new.html", context, status=400 if errors else 200)
