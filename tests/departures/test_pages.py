@@ -21,8 +21,9 @@ def planned(crowd, facilities, officers):
     camp = facilities["camp"]
     people = crowd(camp, 2, nationality="IRQ")
     departure = services.plan_departure(
-        people, kind="return", from_facility=camp, details=RETURN, by=officers["planner"]
-    )
+        people, kind="return", from_facility=camp, details={**RETURN, "planned_date": "2026-03-15"},
+        by=officers["planner"],
+    )  # fmt: skip
     return departure, people
 
 
@@ -89,6 +90,8 @@ def test_manifest_page_approve_dispatch_confirm(planned, officers, login, make_u
     client = login(officers["planner"])
     page = client.get(reverse("departure-detail", args=[departure.number]))
     assert page.status_code == 200 and people[0].given_name in page.content.decode()
+    # The planned date the officer gave is on the manifest (it was stored and shown nowhere).
+    assert "Planned date" in page.content.decode() and "2026-03-15" in page.content.decode()
     event = AuditEvent.objects.filter(action="departure.manifest.read").latest("seq")
     assert sorted(event.detail["person_ids"]) == sorted(p.pk for p in people)
     assert client.post(reverse("departure-dispatch", args=[departure.number])).status_code == 302
