@@ -186,8 +186,6 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires("category.decide")
-@transaction.atomic
 def _held_or_pending(person) -> bool:
     """Whether the person is held already or a decision waits for approval: nothing to propose."""
     current = screening.current_category(person)
@@ -195,6 +193,8 @@ def _held_or_pending(person) -> bool:
     return held or screening.pending_category(person) is not None
 
 
+@requires("category.decide")
+@transaction.atomic
 def propose_held(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose "held" on the basis of a confirmed reference-list hit (a second officer approves)."""
     if request.method != "POST":
