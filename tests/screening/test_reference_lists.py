@@ -215,7 +215,7 @@ def test_batch_rescreen_after_a_list_import_finds_people_already_registered(offi
     assert Hit.objects.get().person == person
 
 
-def test_confirmed_list_hit_is_a_basis_for_held(officer, second_officer, register):
+def test_confirmed_list_hit_is_a_basis_for_held(officer, second_officer, register, web_as):
     do_import(officer, csv_bytes(ARABIC_ROW))
     person = register(
         [
@@ -237,3 +237,7 @@ def test_confirmed_list_hit_is_a_basis_for_held(officer, second_officer, registe
     proposal = screening.decide_category(person, "held", reason="listed", basis_hit=hit, by=officer)
     screening.approve_category(proposal, by=second_officer)
     assert screening.current_category(person).category == "held"
+    # Held now: the hit's page offers no second proposal (it said "approved on —" when tried).
+    _, client = web_as("screening_officer")
+    page = client.get(f"/screening/hits/{hit.pk}/")
+    assert page.status_code == 200 and "Propose category" not in page.content.decode()
