@@ -242,6 +242,11 @@ def test_bad_filters_are_named_on_the_page_the_feed_and_the_command_line(
     page = client.get(reverse("dashboard"), {"date_from": "2026-13-01"})
     assert page.status_code == 400
     assert "date_from" in page.content.decode() and "YYYY-MM-DD" in page.content.decode()
+    # Named as the form names it ("From"), not by its parameter (date_from): in Arabic the
+    # parameter scrambled the sentence.
+    page = client.get(reverse("dashboard"), {"date_from": "2026-12-05", "date_to": "2026-11-01"})
+    error = page.content.decode().split('data-testid="filter-error">')[1].split("</p>")[0]
+    assert error == "From: is after the end of the period"
     feed = client.get("/api/sitrep/", {"governorate": "Deir ez-Zor"})
     assert feed.status_code == 400 and "governorate" in feed.json()
     feed = client.get("/api/sitrep/", {"facility": "99999"})

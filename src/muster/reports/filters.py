@@ -87,7 +87,7 @@ def parse_filters(params) -> Filters:
     date_to = _date("date_to", base.date_to)
     date_from = _date("date_from", date_to - timedelta(days=DEFAULT_DAYS - 1))
     if date_from > date_to:
-        raise FilterError("date_from", _("is after date_to"))
+        raise FilterError("date_from", _("is after the end of the period"))
     if (date_to - date_from).days + 1 > MAX_DAYS:
         raise FilterError("date_from", _("the window is longer than %(n)d days") % {"n": MAX_DAYS})
     facility = None

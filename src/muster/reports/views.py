@@ -283,7 +283,17 @@ def _dashboard_filters(request: HttpRequest):
     try:
         return parse_filters(request.GET), ""
     except FilterError as exc:
-        return default_filters(), f"{exc.field}: {exc.message}"
+        # Named as the form names the field (From, To ...), not by its parameter.
+        label = FILTER_LABELS.get(exc.field, exc.field)
+        return default_filters(), f"{label}: {exc.message}"
+
+
+FILTER_LABELS = {
+    "date_from": translation.gettext_lazy("From"),
+    "date_to": translation.gettext_lazy("To"),
+    "facility": translation.gettext_lazy("Facility"),
+    "governorate": translation.gettext_lazy("Governorate (P-code)"),
+}
 
 
 @requires("report.view")
