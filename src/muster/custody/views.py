@@ -345,6 +345,19 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "custody/receive.html", context, status=400 if errors else 200)
 
 
+def _departure_figure_scope(user) -> set[int] | None:
+    """The departures the unaccounted page's figure counts: those the reader may open, and every
+    departure for a reader of the figures (the coordinator's dashboard counts them all: the page
+    said nothing of the persons its "Unaccounted" tile counted)."""
+    scope = policy.facility_scope(user, "departure.view")
+    if scope is None:
+        return None
+    figures = (
+        policy.facility_scope(user, "report.view") if policy.can(user, "report.view") else set()
+    )
+    return None if figures is None else scope | figures
+
+
 @requires("movement.view")
 def unaccounted(request: HttpRequest) -> HttpResponse:
     """Overdue and not-arrived persons on movements touching the user's facilities, by name."""
@@ -400,7 +413,7 @@ def _unaccounted_page(request: HttpRequest, scope: set[int] | None, *, show_name
         "show_names": show_names,
         "limit_hours": conf().UNACCOUNTED_AFTER_HOURS,
         # Which departures' unconfirmed persons the page's departure figure counts (the reader's).
-        "departure_scope": policy.facility_scope(user, "departure.view"),
+        "departure_scope": _departure_figure_scope(user),
         "reunification_scope": policy.reunification_scope(user),
     }
     return render(request, "custody/unaccounted.html", context)
