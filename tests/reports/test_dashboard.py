@@ -471,3 +471,13 @@ def test_departures_by_kind_on_the_dashboard_equal_the_sitrep_and_the_confirmed_
     # The one still leaving is in transit today, on the chart as in the headline.
     transit = chart_rows(html, "transit")
     assert transit[-1][1] == str(feed["in_transit"]) == str(headline(html)["in_transit"])
+
+
+def test_a_filtered_dashboard_says_which_figures_follow_the_filters(facilities, make_user, login):
+    # The headline and the departures stayed the whole registry's under a facility filter, and
+    # nothing said so: the page contradicted its own charts.
+    client = login(make_user("coordinator"))
+    page = client.get(reverse("dashboard"), {"facility": facilities["camp"].pk}).content.decode()
+    scope = page.split('data-testid="headline-scope">')[1].split("</p>")[0]
+    assert "whole registry" in scope and "filters apply to the charts" in scope
+    assert "Departures by kind (whole registry, to date)" in page

@@ -117,7 +117,7 @@ def charts_for(dash: Dashboard) -> list[charts.Chart]:
         ),
         charts.hbars(
             "departures",
-            _("Departures by kind"),
+            _("Departures by kind (whole registry, to date)"),
             departure_items(dash),
             [_("Kind"), _("Persons")],
         ),
