@@ -481,3 +481,5 @@ def test_a_filtered_dashboard_says_which_figures_follow_the_filters(facilities, 
     scope = page.split('data-testid="headline-scope">')[1].split("</p>")[0]
     assert "whole registry" in scope and "filters apply to the charts" in scope
     assert "Departures by kind (whole registry, to date)" in page
+    downloads = page.split('data-testid="sitrep-downloads">')[1].split("</span>")[0]
+    assert "not filtered" in downloads and "sitrep.csv" in downloads
