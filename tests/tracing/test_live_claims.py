@@ -5,10 +5,11 @@ request; a proposal a caseworker has acted on is never changed."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from muster.audit.models import AuditEvent
 from muster.tracing import services
-from muster.tracing.models import TracingCandidate
+from muster.tracing.models import TracingCandidate, TracingRequest
 from tests import factories
 from tests.tracing.conftest import GIRL_REQUEST
 
@@ -86,6 +87,17 @@ def test_a_sisters_registration_claimed_by_her_own_request_drops_in_the_girls_qu
     lowered = -float(claimed.explanation["other_request"]["weight"])
     assert lowered > 0 and f"the score here is {lowered:.1f} bits lower for it" in html
     assert "own evidence reaches 25 bits" in html
+    # Once the sister's request has reunited her, her claim stays, but it is no open request.
+    TracingRequest.objects.filter(pk=own.pk).update(
+        status=TracingRequest.Status.REUNITED, linked_person=sister, reunited_at=timezone.now()
+    )
+    page = factories.signed_in(caseworkers[0]).get(reverse("tracing-request", args=[req.number]))
+    claim = page.content.decode().split('data-testid="claimed"', 1)[1].split("</div>", 1)[0]
+    assert "Already reunited with a family through another request" in claim
+    assert own.number in claim and "open request" not in claim
+    TracingRequest.objects.filter(pk=own.pk).update(
+        status=own.status, linked_person=None, reunited_at=None
+    )
     # The same queue whichever request came first (a fresh search weighs the sister's claim).
     with django_capture_on_commit_callbacks(execute=True):
         services.search_again(req, by=caseworkers[0])

@@ -153,7 +153,7 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
                 {
                     "c": c,
                     "agreed": forms.summary(c.explanation),
-                    "claimed": forms.claimed(c.explanation),
+                    "claimed": _with_status(forms.claimed(c.explanation)),
                     "reading": forms.READINGS.get(c.reading, c.reading),
                 }
                 for c in candidates
@@ -198,3 +198,14 @@ def request_photo(request: HttpRequest, number: str) -> HttpResponse:
     response = HttpResponse(photo[0], content_type=photo[1])
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+def _with_status(claimed: dict | None) -> dict | None:
+    """The claim of another request, and whether that request has already reunited the person
+    (a claim that stays, so that the person is not offered again as a likely match; the queue
+    called it an open request)."""
+    if claimed is not None:
+        claimed["reunited"] = TracingRequest.objects.filter(
+            number=claimed["number"], status=TracingRequest.Status.REUNITED
+        ).exists()
+    return claimed
