@@ -165,6 +165,8 @@ def test_blind_roles_person_page_says_at_a_facility_without_naming_it(role, held
     client = client_for(users[role])
     page = client.get(reverse("person-detail", kwargs={"number": head.number})).content.decode()
     assert 'data-testid="facility-withheld"' in page and HOLDING_NAME not in page
+    # Not "At facility a facility": the badge says where in general, the note why not which.
+    assert "which one is not shown to your role" in page
     # The family left behind: the separation says "moved to a facility", not where.
     page = client.get(reverse("person-detail", kwargs={"number": rest[0].number})).content.decode()
     assert HOLDING_NAME not in page and "Reception Point 1" in page
