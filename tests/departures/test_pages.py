@@ -135,6 +135,8 @@ def test_every_manifest_export_is_audited_with_the_persons_on_it(planned, office
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert rows[0][:4] == ["departure", "kind", "position", "number"]
         assert {r[3] for r in rows[1:]} == {p.number for p in people}
+        # The name in the other script as the page shows it, for a reader of names.
+        assert rows[0][-1] == "name_other_script"
     else:
         from openpyxl import load_workbook
 

@@ -12,6 +12,7 @@ from muster.audit import services as audit
 from muster.departures import queries
 from muster.departures.models import DepartureLine
 from muster.departures.views.shared import departure_for, with_verification
+from muster.people.search.keys import other_script
 from muster.reports.exports import export_rows
 
 Outcome = DepartureLine.Outcome
@@ -44,6 +45,10 @@ def manifest_export(request: HttpRequest, number: str, fmt: str) -> HttpResponse
         audit.record_denied(request, "departure.view", obj=departure)
         raise Http404
     lines = with_verification(list(queries.manifest(departure).exclude(outcome=Outcome.WITHDRAWN)))
+    # The name in the other script too, as the page shows it (a receiving side reads one script):
+    # derived from the names, so only for a reader who sees them.
+    both_scripts = "given_name" in policy.person_fields(request.user)
+    fields = [*MANIFEST_FIELDS, "name_other_script"] if both_scripts else MANIFEST_FIELDS
     rows = (
         {
             "person_id": line.person_id,
@@ -68,13 +73,14 @@ def manifest_export(request: HttpRequest, number: str, fmt: str) -> HttpResponse
             "destination": departure.destination,
             "outcome": line.outcome,
             "note": line.note,
+            "name_other_script": other_script(line.person) if both_scripts else "",
         }
         for line in lines
     )
     export = export_rows(
         request.user,
         rows,
-        MANIFEST_FIELDS,
+        fields,
         fmt,
         export="departure.manifest",
         purpose=f"manifest {departure.number}",
