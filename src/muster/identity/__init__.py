@@ -41,6 +41,7 @@ from .internals.records import (
     check_record,
     person_csv_header,
     read_person_csv,
+    workbook_cell,
 )
 from .internals.screening import Candidate, ScreeningIndex
 from .internals.training import ModelReport
@@ -79,4 +80,5 @@ __all__ = [
     "skeleton_with_article",
     "transliterate",
     "unreadable_script",
+    "workbook_cell",
 ]

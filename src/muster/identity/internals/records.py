@@ -412,7 +412,7 @@ def _is_workbook(path: Path) -> bool:
         return False
 
 
-def _cell(value: object) -> str:
+def workbook_cell(value: object) -> str:
     """A workbook cell as the text a CSV would hold: a date as YYYY-MM-DD, 1985.0 as 1985."""
     if value is None:
         return ""
@@ -437,7 +437,7 @@ def _workbook_rows(path: Path) -> Iterator[list[str]]:
         ) from None
     try:
         for values in book.worksheets[0].iter_rows(values_only=True):
-            cells = [_cell(v) for v in values]
+            cells = [workbook_cell(v) for v in values]
             while cells and not cells[-1].strip():
                 cells.pop()
             yield cells

@@ -3,12 +3,11 @@
 import csv
 import io
 import re
-from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from muster.identity import PERSON_COLUMNS, PersonCsvError, check_record
+from muster.identity import PERSON_COLUMNS, PersonCsvError, check_record, workbook_cell
 from muster.screening.imports.rows import ParsedList, RowError, TooManyRows
 
 
@@ -108,18 +107,6 @@ def read_csv(data: bytes, max_rows: int | None = None) -> ParsedList:
     return out
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a year typed in a spreadsheet comes back as 1985.0
-    return str(value)
-
-
 def read_xlsx(data: bytes, max_rows: int | None = None) -> ParsedList:
     from openpyxl import load_workbook
 
@@ -138,7 +125,7 @@ def read_xlsx(data: bytes, max_rows: int | None = None) -> ParsedList:
         raise TooManyRows
     rows_iter = sheet.iter_rows(values_only=True)
     try:
-        header = [_cell(h).strip() for h in next(rows_iter)]
+        header = [workbook_cell(h).strip() for h in next(rows_iter)]
     except StopIteration:
         out.errors.append(RowError(1, "", _("the first sheet is empty; expected a header row")))
         return out
@@ -148,7 +135,7 @@ def read_xlsx(data: bytes, max_rows: int | None = None) -> ParsedList:
         return out
     rows = []
     for line, values in enumerate(rows_iter, start=2):
-        cells = [_cell(v) for v in values[: len(header)]]
+        cells = [workbook_cell(v) for v in values[: len(header)]]
         if not any(c.strip() for c in cells):
             continue
         cells += [""] * (len(header) - len(cells))
