@@ -361,3 +361,14 @@ def test_death_is_recorded_at_once_with_its_source(crowd, facilities, officers):
     assert current(person).state == Placement.State.DEPARTED
     assert departure.status == Departure.Status.CLOSED
     assert queries.sitrep_counts()["died"] == 1
+
+
+def test_a_destination_pcode_that_is_no_pcode_is_refused(crowd, facilities, officers):
+    # "zzz" reached the person's page and the partners' HXL export as a place code.
+    people = crowd(facilities["camp"], 1)
+    with pytest.raises(ValidationError) as exc:
+        services.plan_departure(
+            people, kind="return", from_facility=facilities["camp"],
+            details={**RETURN, "destination_pcode": "zzz"}, by=officers["planner"],
+        )  # fmt: skip
+    assert [e.code for e in exc.value.error_dict["destination_pcode"]] == ["invalid_pcode"]

@@ -116,6 +116,7 @@ def test_bad_fields_are_refused_by_name_and_nothing_is_written(caseworkers):
         ({"birth_year": "2030", "separation_date": ""}, "birth_year", "in_the_future"),
         ({"birth_year": "2000", "age_at_separation": "5", "separation_date": "2014-08-03"},
          "age_at_separation", "age_disagrees_with_birth_year"),
+        ({"separation_pcode": "nonsense code!!"}, "separation_pcode", "invalid_pcode"),
     ],
 )  # fmt: skip
 def test_a_year_of_birth_to_come_or_an_age_that_contradicts_it_is_refused(

@@ -6,7 +6,11 @@ and year read from a request, a form or an imported file goes through :func:`par
 """
 
 import datetime as dt
+import re
 
+# A P-code (OCHA's place codes: SY0901, IQ-G05-D0035): two letters, then letters, digits and
+# dashes, a digit among them (every P-code numbers its place; "zzz" is none).
+PCODE = re.compile(r"^[A-Za-z]{2}(?=[A-Za-z0-9-]*[0-9])[A-Za-z0-9-]{1,18}$")
 MAX_ID = 2**63 - 1  # the largest id a database row can have (a signed 64-bit integer)
 
 # Longer text cannot be a bounded number and is not worth converting (int() of a huge string is slow).

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from muster.core.parsing import PCODE
 from muster.custody.models import Facility
 from muster.custody.services import exits as custody_exits
 from muster.departures.models import Departure, DepartureLine, Kind, NationalityVerification
@@ -92,6 +93,15 @@ def _clean_details(kind: str, details: dict) -> dict:
                     )
                 ]
             clean[key] = day
+    pcode = clean["destination_pcode"]
+    if pcode and not PCODE.match(pcode):
+        # "zzz" reached the person's page and the partners' HXL export as a P-code.
+        errors["destination_pcode"] = [
+            ValidationError(
+                _("'%(v)s' is not a P-code (e.g. IQ-G05-D0035)") % {"v": pcode[:20]},
+                code="invalid_pcode",
+            )
+        ]
     country = clean["destination_country"]
     if country:
         country = country.upper()

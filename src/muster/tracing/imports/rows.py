@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from muster.core.parsing import parse_int
+from muster.core.parsing import PCODE, parse_int
 from muster.tracing.models import (
     REQUESTER_FIELDS,
     SOUGHT_FIELDS,
@@ -185,7 +185,7 @@ _YES = {"1", "y", "yes", "true", "x", "نعم", "ن", "بەڵێ"}
 _NO = {"0", "n", "no", "false", "لا", "ل", "نەخێر", "نا"}
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_PCODE = re.compile(r"^[A-Za-z]{2}[A-Za-z0-9-]{1,18}$")
+_PCODE = PCODE
 
 
 def _day(text: str) -> dt.date | None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
 from muster.core.numbering import new_number
-from muster.core.parsing import parse_day, parse_int
+from muster.core.parsing import PCODE, parse_day, parse_int
 from muster.core.uploads import MAX_PHOTO_BYTES, photo_type  # noqa: F401 - MAX_PHOTO_BYTES re-exported
 from muster.tracing.audit_actions import TracingAction
 from muster.tracing.models import (
@@ -62,6 +62,14 @@ def clean_fields(fields: Mapping[str, object], *, partial: bool = False) -> dict
                     ValidationError(_("at most %(n)d characters") % {"n": limit}, code="too_long")
                 ]
             out[key] = text
+    pcode = out.get("separation_pcode", "")
+    if pcode and "separation_pcode" not in errors and not PCODE.match(pcode):
+        errors["separation_pcode"] = [
+            ValidationError(
+                _("'%(v)s' is not a P-code (e.g. IQ-G05-D0035)") % {"v": pcode[:20]},
+                code="invalid_pcode",
+            )
+        ]
     if "sex" in keys:
         raw = str(fields.get("sex") or "").strip().upper()
         if raw not in SEXES:
