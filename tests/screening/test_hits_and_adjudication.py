@@ -144,6 +144,10 @@ def test_a_decision_needs_a_reason(register, officer):
         screening.adjudicate(Hit.objects.get(), "confirm", reason="  ", by=officer)
     assert "reason" in exc.value.message_dict
     assert Hit.objects.get().status == Hit.Status.OPEN
+    # No decision chosen is said plainly, not as "'' is not a decision".
+    with pytest.raises(ValidationError) as exc:
+        screening.adjudicate(Hit.objects.get(), "", reason="seen", by=officer)
+    assert exc.value.message_dict["decision"] == ["choose one"]
 
 
 def test_members_of_one_household_are_not_duplicates_of_each_other(register):

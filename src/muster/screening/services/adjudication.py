@@ -78,7 +78,9 @@ def adjudicate(
     if new_status is None:
         errors["decision"] = [
             ValidationError(
-                _("'%(v)s' is not a decision (confirm, reject, more_info)")
+                _("choose one")
+                if not str(decision or "").strip()
+                else _("'%(v)s' is not a decision (confirm, reject, more_info)")
                 % {"v": str(decision)[:40]},
                 code="not_a_decision",
             )

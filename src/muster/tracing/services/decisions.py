@@ -138,7 +138,9 @@ def decide_candidate(
     if decision not in DECISIONS:
         raise _err(
             "decision",
-            _("'%(v)s' is not a decision (confirm or reject)") % {"v": str(decision)[:20]},
+            _("choose one")
+            if not str(decision or "").strip()
+            else _("'%(v)s' is not a decision (confirm or reject)") % {"v": str(decision)[:20]},
             "not_a_decision",
         )
     if not reason:
@@ -248,7 +250,9 @@ def record_best_interests(
     if outcome not in BestInterestsDetermination.Outcome.values:
         errors["outcome"] = [
             ValidationError(
-                _("'%(v)s' is not an outcome (%(list)s)")
+                _("choose one")
+                if not str(outcome or "").strip()
+                else _("'%(v)s' is not an outcome (%(list)s)")
                 % {
                     "v": str(outcome)[:30],
                     "list": ", ".join(BestInterestsDetermination.Outcome.values),
