@@ -279,7 +279,8 @@ def test_confirming_500_with_one_bad_line_changes_nothing(crowd, facilities, off
     departure = plan_return(people, camp, officers["planner"])
     services.dispatch_departure(departure, by=officers["planner"])
     outcomes = [(p.pk, "received", "") for p in people[:-1]] + [(people[-1].pk, "refused", "")]
-    with pytest.raises(ValidationError, match="needs a note"):
+    # The outcome named as the page names it, not by its code ("refused").
+    with pytest.raises(ValidationError, match="'Refused by the receiving side' needs a note"):
         services.confirm(departure, outcomes, by=officers["planner"])
     assert Placement.objects.filter(is_current=True, state="departed").count() == 0
     assert departure.lines.filter(outcome=Outcome.PENDING).count() == 500

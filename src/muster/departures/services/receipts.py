@@ -105,7 +105,7 @@ def confirm(
             errors.append(
                 ValidationError(
                     _("%(p)s: say what the receiving side said ('%(n)s' needs a note)")
-                    % {"p": line.person.number, "n": outcome},
+                    % {"p": line.person.number, "n": Outcome(outcome).label},
                     code="note_required",
                 )
             )
@@ -261,7 +261,10 @@ def import_receipt(
                 "n": outcome,
             }
         elif outcome in NEEDS_NOTE and not r.note.strip():
-            r.status, r.message = "note_required", _("'%(n)s' needs a note") % {"n": outcome}
+            r.status, r.message = (
+                "note_required",
+                _("'%(n)s' needs a note") % {"n": Outcome(outcome).label},
+            )
         else:
             r.person_id, r.outcome = pid, outcome
     with transaction.atomic():
