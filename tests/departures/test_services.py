@@ -373,3 +373,14 @@ def test_a_destination_pcode_that_is_no_pcode_is_refused(crowd, facilities, offi
             details={**RETURN, "destination_pcode": "zzz"}, by=officers["planner"],
         )  # fmt: skip
     assert [e.code for e in exc.value.error_dict["destination_pcode"]] == ["invalid_pcode"]
+
+
+def test_a_destination_country_that_is_no_country_is_named_so(crowd, facilities, officers):
+    # QQQ was read as a country its people's nationality was "not verified as".
+    people = crowd(facilities["camp"], 1)
+    with pytest.raises(ValidationError) as exc:
+        services.plan_departure(
+            people, kind="repatriation", from_facility=facilities["camp"],
+            details={**REPATRIATION, "destination_country": "QQQ"}, by=officers["planner"],
+        )  # fmt: skip
+    assert [e.code for e in exc.value.error_dict["destination_country"]] == ["not_a_country"]

@@ -12,6 +12,7 @@ from muster.core.parsing import PCODE
 from muster.custody.models import Facility
 from muster.custody.services import exits as custody_exits
 from muster.departures.models import Departure, DepartureLine, Kind, NationalityVerification
+from muster.identity import is_country_code
 from muster.people.models import Person
 from muster.protection import rules as protection
 from muster.screening.models import ApprovalStatus, Category, CategoryDecision
@@ -105,7 +106,7 @@ def _clean_details(kind: str, details: dict) -> dict:
     country = clean["destination_country"]
     if country:
         country = country.upper()
-        if len(country) != 3 or not country.isascii() or not country.isalpha():
+        if not is_country_code(country):  # QQQ read as "nationality not verified as QQQ"
             errors["destination_country"] = [
                 ValidationError(
                     _("'%(v)s' is not a country code (ISO 3166 alpha-3, e.g. IRQ)")
