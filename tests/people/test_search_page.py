@@ -48,7 +48,10 @@ def test_a_person_holding_two_documents_of_the_searched_number_is_listed_once(
 def test_registration_and_document_numbers_match_exactly(registered, officer_client):
     head, spouse, son = registered.members.order_by("id")
     people.add_document(spouse, {"doc_type": "passport", "number": "N0123456"}, by=None)
-    assert "عائشة" in search(officer_client, "N0123456")
+    html = search(officer_client, "N0123456")
+    assert "عائشة" in html
+    # Found by her document, she is a full match, not 0 % (the closeness of her names to it).
+    assert ">100 %<" in html.replace(" </td>", "</td>") and ">0 %<" not in html
     html = search(officer_client, head.number.lower())
     assert head.number in html and son.number not in html
 

@@ -102,6 +102,22 @@ def may_see_names(user) -> bool:
     return "given_name" in policy.person_fields(user)
 
 
+def documents_held(user, persons, q: str) -> frozenset[int]:
+    """The ids among ``persons`` holding a document whose number is what was typed (found by it,
+    so shown as a match in full, not at the closeness of their names), for a role that may see
+    documents; none for any other."""
+    query = (q or "").strip()
+    if not query or "documents" not in policy.person_fields(user):
+        return frozenset()
+    from muster.people.models import IdentityDocument
+
+    return frozenset(
+        IdentityDocument.objects.filter(
+            number__in={query, query.upper()}, person_id__in=[p.pk for p in persons]
+        ).values_list("person_id", flat=True)
+    )
+
+
 def search_persons(user, qs, q: str):
     """The one person search (muster.people.search), matching document numbers only for roles
     that may see documents."""

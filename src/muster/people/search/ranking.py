@@ -176,21 +176,26 @@ def model_weights(persons, query: str) -> dict[int, float]:
     return {int(c.record_id): c.score for c in candidates}
 
 
-def rank(persons, query: str) -> list[tuple[float, object]]:
+def rank(persons, query: str, documents=frozenset()) -> list[tuple[float, object]]:
     """``persons`` best first for what was typed, each with its closeness (0..1, shown).
 
-    The registration number (or its start) first; then the persons the identity model pairs the
-    typed name with, by its match weight; then the others. Within equal weights (a name alone
-    weighs the same for an exact and a transliterated match), the closer name first."""
+    The registration number (or its start), or a document number (``documents``: the ids of
+    the persons holding one that is what was typed), first, at closeness 1; then the persons the
+    identity model pairs the typed name with, by its match weight; then the others. Within equal
+    weights (a name alone weighs the same for an exact and a transliterated match), the closer
+    name first."""
     weights = model_weights(persons, query)
     close = _closeness_to(query)
-    scored = [(close(p), p) for p in persons]
+    scored = [(1.0 if p.pk in documents else close(p), p) for p in persons]
     number_hit = number_prefix(query) or (query or "").strip()
 
     def key(sp):
         score, person = sp
-        is_number = score == 1.0 and person.number.upper().startswith(
-            (number_hit.upper(), PERSON_PREFIX + number_hit.upper())
+        is_number = person.pk in documents or (
+            score == 1.0
+            and person.number.upper().startswith(
+                (number_hit.upper(), PERSON_PREFIX + number_hit.upper())
+            )
         )
         weight = weights.get(person.pk)
         return (not is_number, weight is None, -(weight or 0.0), -score, person.number)
