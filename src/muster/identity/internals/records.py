@@ -156,7 +156,7 @@ def read_date_of_birth(text: str, order: str | None = None) -> tuple[str, str] |
     """
     worded = _worded_date(text)
     if worded is not None:
-        return worded or None
+        return worded
     if order:
         first = _DAY_OR_MONTH_FIRST_RE.match(text)
         if first:
@@ -197,10 +197,10 @@ def _year_of_unknown_parts(text: str) -> tuple[str, str] | None:
     return "", match.group(1) or match.group(2)
 
 
-def _worded_date(text: str) -> tuple[str, str] | tuple[()] | None:
+def _worded_date(text: str) -> tuple[str, str] | None:
     """A date with its month written as a word: (date, year), ("", year) for a month and year;
-    () for a month word with a day that does not exist or a word that is no month; None where
-    no word is written."""
+    None for anything else (no word, a word that is no month, a day that does not exist), which
+    the other readers then read or refuse (1990-05-03T00:00:00 has a letter and no month word)."""
     if not re.search(r"[^\W\d_]", text) or _YEAR_UNKNOWN_PARTS_RE.match(text):
         return None
     folded = "".join(
@@ -216,15 +216,15 @@ def _worded_date(text: str) -> tuple[str, str] | tuple[()] | None:
         )
         month = _MONTHS.get(word)
         if month is None:
-            return ()
+            return None
         try:
             return date(int(year), month, int(day)).isoformat(), year
         except ValueError:
-            return ()
+            return None
     month_year = _MONTH_WORD_YEAR_RE.match(folded)
     if month_year and month_year[1] in _MONTHS:
         return "", month_year[2]
-    return ()
+    return None
 
 
 def date_order(values: Iterable[tuple[int, str]]) -> str | None:
