@@ -54,6 +54,11 @@ def test_a_merged_duplicate_gets_no_category_of_its_own(registered, officer, web
         screening.decide_category(duplicate, "civilian", reason="interviewed", by=officer)
     assert kept.number in exc.value.message_dict["category"][0]
     assert not CategoryDecision.objects.filter(person=duplicate).exists()
+    from django.utils import translation
+
+    with translation.override("ar"), pytest.raises(ValidationError) as exc:
+        screening.decide_category(duplicate, "civilian", reason="interviewed", by=officer)
+    assert "نسخة مكررة" in exc.value.message_dict["category"][0]
     _, client = web_as("screening_officer")
     page = client.get(f"/people/{duplicate.number}/").content.decode()
     assert "Duplicate record, merged into" in page and 'name="category"' not in page
