@@ -364,23 +364,23 @@ def test_death_is_recorded_at_once_with_its_source(crowd, facilities, officers):
     assert queries.sitrep_counts()["died"] == 1
 
 
-def test_a_destination_pcode_that_is_no_pcode_is_refused(crowd, facilities, officers):
-    # "zzz" reached the person's page and the partners' HXL export as a place code.
+@pytest.mark.parametrize(
+    "kind,details,field,code",
+    [
+        # "zzz" reached the person's page and the partners' HXL export as a place code.
+        ("return", {**RETURN, "destination_pcode": "zzz"}, "destination_pcode", "invalid_pcode"),
+        # QQQ was read as a country its people's nationality was "not verified as".
+        ("repatriation", {**REPATRIATION, "destination_country": "QQQ"}, "destination_country",
+         "not_a_country"),
+    ],
+)  # fmt: skip
+def test_a_destination_that_is_no_place_code_or_country_is_named_so(
+    crowd, facilities, officers, kind, details, field, code
+):
     people = crowd(facilities["camp"], 1)
     with pytest.raises(ValidationError) as exc:
         services.plan_departure(
-            people, kind="return", from_facility=facilities["camp"],
-            details={**RETURN, "destination_pcode": "zzz"}, by=officers["planner"],
+            people, kind=kind, from_facility=facilities["camp"], details=details,
+            by=officers["planner"],
         )  # fmt: skip
-    assert [e.code for e in exc.value.error_dict["destination_pcode"]] == ["invalid_pcode"]
-
-
-def test_a_destination_country_that_is_no_country_is_named_so(crowd, facilities, officers):
-    # QQQ was read as a country its people's nationality was "not verified as".
-    people = crowd(facilities["camp"], 1)
-    with pytest.raises(ValidationError) as exc:
-        services.plan_departure(
-            people, kind="repatriation", from_facility=facilities["camp"],
-            details={**REPATRIATION, "destination_country": "QQQ"}, by=officers["planner"],
-        )  # fmt: skip
-    assert [e.code for e in exc.value.error_dict["destination_country"]] == ["not_a_country"]
+    assert [e.code for e in exc.value.error_dict[field]] == [code]
