@@ -122,6 +122,16 @@ def test_import_page_shows_the_row_by_row_report(planned, officers, login):
     body = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="receipt-report"' in body and 'data-status="unknown_id"' in body
+    # The officer reads what each row's check found, not its code, in Arabic too.
+    report = body.split('data-testid="receipt-report"')[1].split("</section>")[0]
+    assert "unknown number" in report and "<td>Received</td>" in report
+    assert ">unknown_id<" not in report and "unknown_id:" not in report
+    client = login(officers["planner"])
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    upload = io.BytesIO(content)
+    upload.name = "receipt.csv"
+    body = client.post(reverse("departure-import", args=[departure.number]), {"file": upload})
+    assert "رقم غير معروف" in body.content.decode()
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

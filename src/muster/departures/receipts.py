@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 NUMBER_COLUMNS = ("number", "registration_number", "reg_no", "person")
 OUTCOME_SYNONYMS = {
@@ -24,6 +25,20 @@ OUTCOME_SYNONYMS = {
 }
 MAX_ROWS = 20000
 MAX_BYTES = 10 * 1024 * 1024
+
+
+# What each row's check found, as the officer reads it (the codes stay in the API and the audit).
+STATUS_LABELS = {
+    "ok": gettext_lazy("to apply"),
+    "unchanged": gettext_lazy("already so"),
+    "missing_id": gettext_lazy("no number"),
+    "duplicate": gettext_lazy("number twice in the file"),
+    "unknown_id": gettext_lazy("unknown number"),
+    "not_on_manifest": gettext_lazy("not on this manifest"),
+    "bad_outcome": gettext_lazy("outcome not understood"),
+    "not_allowed": gettext_lazy("change not allowed"),
+    "note_required": gettext_lazy("note missing"),
+}
 
 
 class ReceiptFileError(ValueError):
@@ -42,6 +57,19 @@ class ReportRow:
     message: str = ""
     person_id: int | None = None
 
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
+
+    @property
+    def outcome_label(self) -> str:
+        """The outcome in the reader's words where it is one, else as written."""
+        from muster.departures.models import DepartureLine
+
+        if self.outcome in DepartureLine.Outcome.values:
+            return str(DepartureLine.Outcome(self.outcome).label)
+        return self.outcome
+
 
 @dataclass
 class ReceiptReport:
@@ -58,6 +86,10 @@ class ReceiptReport:
     @property
     def problems(self) -> list[ReportRow]:
         return [r for r in self.rows if r.status not in ("ok", "unchanged")]
+
+    def summary_labels(self) -> list[tuple[str, str, int]]:
+        """(status, its label, rows) for the page's summary."""
+        return [(k, str(STATUS_LABELS.get(k, k)), n) for k, n in self.summary().items()]
 
     def summary(self) -> dict:
         out: dict[str, int] = {}
