@@ -15,6 +15,7 @@ from muster.audit.models import AuditEvent
 from muster.custody.models import Facility, Movement
 from muster.people.models import Person
 from muster.people.search import filter_by_query
+from muster.people.search.filters import document_holders
 
 #: The reason an API endpoint records for an object outside the user's scope.
 OUT_OF_SCOPE = "outside the user's facility scope"
@@ -106,16 +107,9 @@ def documents_held(user, persons, q: str) -> frozenset[int]:
     """The ids among ``persons`` holding a document whose number is what was typed (found by it,
     so shown as a match in full, not at the closeness of their names), for a role that may see
     documents; none for any other."""
-    query = (q or "").strip()
-    if not query or "documents" not in policy.person_fields(user):
+    if "documents" not in policy.person_fields(user):
         return frozenset()
-    from muster.people.models import IdentityDocument
-
-    return frozenset(
-        IdentityDocument.objects.filter(
-            number__in={query, query.upper()}, person_id__in=[p.pk for p in persons]
-        ).values_list("person_id", flat=True)
-    )
+    return frozenset(document_holders(q, among=persons))
 
 
 def search_persons(user, qs, q: str):

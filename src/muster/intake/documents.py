@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+from muster.identity import ascii_digits
+
 _SEPARATORS = re.compile(r"[\s\-./]+")
 _REFERENCE = re.compile(r"^[\w\s\-./]+$")  # letters of any script, digits, blanks, / - .
 _LATIN_NUMBER = re.compile(r"^[A-Z0-9]+$")
@@ -117,7 +118,7 @@ def check_document_number(doc_type: str, issuing_country: str, number: str) -> D
     >>> check_document_number("national_id", "SYR", "123").problems
     ["'123' is not a Syrian national number (11 digits, as on the ID card)"]
     """
-    number = (number or "").strip().translate(_DIGITS)
+    number = ascii_digits((number or "").strip())
     out = DocumentCheck(number)
     if not number:
         out.problems.append(_("is empty"))

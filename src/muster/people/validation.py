@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from muster.identity import read_nationality, unreadable_script
+from muster.identity import ascii_digits, read_nationality, unreadable_script
 from muster.people.models import (
     NAME_PARTS,
     PROTECTION_FLAGS,
@@ -29,17 +29,8 @@ ISO3 = re.compile(r"^[A-Z]{3}$")
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 
 
-# Officers type digits on Arabic keyboards: Arabic-Indic (U+0660..) and Eastern Arabic-Indic
-# (U+06F0..) are read as the same digits and stored in ASCII, wherever a number or date is typed.
-_DIGITS = str.maketrans(
-    "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
-    "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9",
-    "01234567890123456789",
-)
-
-
-def ascii_digits(text: str) -> str:
-    return text.translate(_DIGITS)
+# Officers type digits on Arabic keyboards: read as the same digits and stored in ASCII, wherever
+# a number or date is typed (``muster.identity.ascii_digits``, imported here for the app's callers).
 
 
 def has_hidden_characters(text: str) -> bool:

@@ -46,6 +46,7 @@ from muster.custody.services.placements import (
 from muster.custody.services.transit import (
     children_unaccounted,
     in_transit_lines,
+    left_on_the_way,
     not_arrived_line,
     unaccounted_cutoff,
     unaccounted_lines,
@@ -70,6 +71,7 @@ __all__ = [
     "restore_after_unmerge",
     "unaccounted_cutoff",
     "in_transit_lines",
+    "left_on_the_way",
     "unaccounted_lines",
     "children_unaccounted",
     "not_arrived_line",

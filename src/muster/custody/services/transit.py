@@ -71,3 +71,12 @@ def not_arrived_line(person) -> ManifestLine | None:
         .select_related("resolved_by", "movement__to_facility")
         .first()
     )
+
+
+def left_on_the_way(separation, person) -> bool:
+    """Whether ``person``, on the side of a household separation that did not move, was on the
+    transfer that split it: received apart from the others (lost on the way), not left behind."""
+    return (
+        separation.movement_id is not None
+        and ManifestLine.objects.filter(movement_id=separation.movement_id, person=person).exists()
+    )

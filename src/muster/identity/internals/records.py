@@ -52,6 +52,14 @@ _DAY_OR_MONTH_FIRST_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$", re
 # them: read as the same digits.
 _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
 _EASTERN_DIGIT = "[\u0660-\u0669\u06f0-\u06f9]"
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with Arabic-Indic and Persian digits as ASCII ones (١٩٨٥ -> 1985): the one table
+    every reader of typed numbers uses (registration, Kobo, documents, tracing imports)."""
+    return text.translate(_EASTERN_DIGITS)
+
+
 DATE_ORDERS = ("dmy", "mdy")
 # A month written as a word (12 JAN 1985, 12-Jan-1985, 12JAN1985, 12 January 1985, January 12,
 # 1985, Jan 1985), as passports and many authorities' lists write it: never ambiguous.  Month
@@ -273,7 +281,7 @@ def check_record(
     if not out["record_id"]:
         raise PersonCsvError(row, "record_id", "record_id is empty; every record needs one")
     for column in ("date_of_birth", "birth_year"):
-        out[column] = out[column].translate(_EASTERN_DIGITS)
+        out[column] = ascii_digits(out[column])
     written = out["date_of_birth"]
     read = read_date_of_birth(written, order) if written else ("", "")
     if read is None:
@@ -476,11 +484,12 @@ def person_csv_header(path: str | Path, encoding: str | None = None) -> list[str
     """The column names of a person-record file's header row, read as ``read_person_csv`` reads
     the file (any common delimiter, UTF-16, a workbook); [] for an empty file."""
     path = Path(path)
-    with _rows(path, _encoding(path, encoding)) as reader:
+    encoding = _encoding(path, encoding)
+    with _rows(path, encoding) as reader:
         try:
             return [h.strip() for h in next(reader, [])]
         except UnicodeDecodeError:
-            raise _not_utf8(path, _encoding(path, encoding)) from None
+            raise _not_utf8(path, encoding) from None
 
 
 def read_person_csv(
@@ -537,13 +546,14 @@ def read_person_csv(
         records: list[Record] = []
         seen: set[str] = set()
         width = len(header)
+        workbook = _is_workbook(path)  # a sheet's row ends at its last filled cell
         inferred = False
         line = 1
         try:
             for line, values in enumerate(reader, start=2):
                 if not values:
                     continue
-                if len(values) < width and _is_workbook(path):
+                if len(values) < width and workbook:
                     values = values + [""] * (width - len(values))  # empty cells at the end
                 if len(values) != width:
                     raise PersonCsvError(

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext
 
+from muster.identity import ascii_digits
 from muster.intake.kobo.records import (
     NAME_FIELDS,
     RECEPTION_POINT,
@@ -18,7 +19,6 @@ from muster.intake.kobo.records import (
 )
 
 # Arabic-Indic and Eastern Arabic-Indic (Persian) digits, as phones with Arabic keyboards type them.
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ID_KEYS = ("instanceID", "_uuid", "KEY", "__id")
 _PREFIXES = re.compile(rf"^(?:{REPEAT}|meta)[/-]")
 
@@ -40,7 +40,7 @@ def _text(value) -> str:
 
 
 def _ascii_digits(value) -> str:
-    return _text(value).translate(_DIGITS)
+    return ascii_digits(_text(value))
 
 
 def _date_text(value) -> str:

@@ -106,13 +106,24 @@ def filter_by_query(qs: QuerySet, query: str, *, match_documents: bool) -> Query
         # per document and need DISTINCT (the database then reads every match before it can stop
         # at the first page), nor a subquery, which the planner cannot combine with the name
         # indexes (it reads the whole table instead).
-        from muster.people.models import IdentityDocument
-
-        holders = IdentityDocument.objects.filter(number__in=exact).values_list("person_id")
-        cond |= Q(pk__in=[pk for (pk,) in holders])
+        cond |= Q(pk__in=document_holders(query))
     if (by_name := name_condition(query)) is not None:
         cond |= by_name
     return qs.filter(cond)
+
+
+def document_holders(query: str, among=None) -> list[int]:
+    """The ids of the persons (of ``among``, persons or ids, when given) holding a document whose
+    number is what was typed, as typed or in capitals."""
+    from muster.people.models import IdentityDocument
+
+    query = (query or "").strip()
+    if not query:
+        return []
+    docs = IdentityDocument.objects.filter(number__in={query, query.upper()})
+    if among is not None:
+        docs = docs.filter(person_id__in=[getattr(p, "pk", p) for p in among])
+    return list(docs.values_list("person_id", flat=True))
 
 
 def every_word_condition(query: str) -> Q | None:

@@ -17,7 +17,7 @@ from muster.access.projection import person_values, tracing_interest
 from muster.audit import services as audit
 from muster.core.countries import country_name
 from muster.custody import services as custody
-from muster.custody.models import ManifestLine, Placement
+from muster.custody.models import Placement
 from muster.people import forms
 from muster.people import services as people_services
 from muster.people.audit_actions import PeopleAction
@@ -131,11 +131,7 @@ def _separations(person: Person, fields) -> list[dict]:
                 "moved": moved,
                 # On the same transfer as those received, and not received with them: a child
                 # lost on the way did not "stay".
-                "not_arrived": not moved
-                and sep.movement_id is not None
-                and ManifestLine.objects.filter(
-                    movement_id=sep.movement_id, person=person
-                ).exists(),
+                "not_arrived": not moved and custody.left_on_the_way(sep, person),
                 "reason": sep.reason if reason_shown else "",
             }
         )

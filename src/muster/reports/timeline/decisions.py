@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from muster.access.policy import shows_facility, shows_separation_reason
 from muster.core.text import isolate
-from muster.custody.models import ManifestLine
+from muster.custody import services as custody
 from muster.people.models import Person
 from muster.protection.models import FamilySeparation, ProtectionReview
 from muster.protection.queries import separations_of
@@ -87,10 +87,7 @@ def separation_events(person: Person, fields) -> list[Event]:
         shown = sep.to_facility_id is not None and shows_facility(fields, sep.to_facility)
         if sep.pk in moved:
             where = _("moved to %(f)s")
-        elif (
-            sep.movement_id is not None
-            and ManifestLine.objects.filter(movement_id=sep.movement_id, person=person).exists()
-        ):
+        elif custody.left_on_the_way(sep, person):
             # On the transfer, not received with the others: lost on the way, not left behind.
             where = _("did not arrive with the others at %(f)s")
         else:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from muster.core.parsing import PCODE, parse_int
+from muster.identity import ascii_digits
 from muster.tracing.models import (
     REQUESTER_FIELDS,
     SOUGHT_FIELDS,
@@ -183,13 +184,12 @@ _SEX = {
 }  # fmt: skip
 _YES = {"1", "y", "yes", "true", "x", "نعم", "ن", "بەڵێ"}
 _NO = {"0", "n", "no", "false", "لا", "ل", "نەخێر", "نا"}
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _PCODE = PCODE
 
 
 def _day(text: str) -> dt.date | None:
-    text = text.translate(_DIGITS).strip()
+    text = ascii_digits(text).strip()
     m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text) or None
     if m:
         y, mo, d = m.groups()
@@ -244,14 +244,14 @@ def check_row(
             refuse("sex", _("'%(v)s' is not a sex (M or F)") % {"v": sex[:20]}, "invalid_sex")
     out["birth_year"] = None
     if text["birth_year"]:
-        year = parse_int(text["birth_year"].translate(_DIGITS), lo=1900, hi=today.year)
+        year = parse_int(ascii_digits(text["birth_year"]), lo=1900, hi=today.year)
         if year is None or len(text["birth_year"]) != 4:
             refuse("birth_year", _("'%(v)s' is not a year (four digits, e.g. 2005)")
                    % {"v": text["birth_year"][:20]}, "invalid_year")  # fmt: skip
         out["birth_year"] = year
     out["age_at_separation"] = None
     if text["age_at_separation"]:
-        age = parse_int(text["age_at_separation"].translate(_DIGITS), lo=0, hi=120)
+        age = parse_int(ascii_digits(text["age_at_separation"]), lo=0, hi=120)
         if age is None:
             refuse("age_at_separation", _("'%(v)s' is not an age in whole years (0-120)")
                    % {"v": text["age_at_separation"][:20]}, "invalid_age")  # fmt: skip

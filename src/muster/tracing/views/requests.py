@@ -144,6 +144,13 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
     confirmed = next((c for c in candidates if c.status == TracingCandidate.Status.CONFIRMED), None)
     bid = tracing.latest_best_interests(req)
     active = req.status in tracing.ACTIVE
+    # The claims of requests that have reunited their person, read once for the queue.
+    claims = {(forms.claimed(c.explanation) or {}).get("number") for c in candidates} - {None}
+    reunited = set(
+        TracingRequest.objects.filter(
+            number__in=claims, status=TracingRequest.Status.REUNITED
+        ).values_list("number", flat=True)
+    )
     return render(
         request,
         "tracing/detail.html",
@@ -153,7 +160,7 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
                 {
                     "c": c,
                     "agreed": forms.summary(c.explanation),
-                    "claimed": _with_status(forms.claimed(c.explanation)),
+                    "claimed": _with_status(forms.claimed(c.explanation), reunited),
                     "reading": forms.READINGS.get(c.reading, c.reading),
                 }
                 for c in candidates
@@ -200,12 +207,10 @@ def request_photo(request: HttpRequest, number: str) -> HttpResponse:
     return response
 
 
-def _with_status(claimed: dict | None) -> dict | None:
+def _with_status(claimed: dict | None, reunited: set[str]) -> dict | None:
     """The claim of another request, and whether that request has already reunited the person
     (a claim that stays, so that the person is not offered again as a likely match; the queue
     called it an open request)."""
     if claimed is not None:
-        claimed["reunited"] = TracingRequest.objects.filter(
-            number=claimed["number"], status=TracingRequest.Status.REUNITED
-        ).exists()
+        claimed["reunited"] = claimed["number"] in reunited
     return claimed
