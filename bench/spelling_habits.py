@@ -21,7 +21,15 @@ the alpha-2 code (IQ), or in Arabic script (العراق, عراقية) where th
 records of the other sources keep the code.  ``--habit dates``: a share of the sources write a
 date with the month as a word (12 JAN 1985, January 12, 1985) and a year alone as 1985-00-00 or
 00/00/1985 (the birth year column left empty).  ``--habit digits``: a share of the sources
-write dates and birth years in Arabic-Indic digits (١٩٨٥-٠٣-١٢), or Persian ones (۱۹۸۵).  Names the tables do not hold
+write dates and birth years in Arabic-Indic digits (١٩٨٥-٠٣-١٢), or Persian ones (۱۹۸۵).
+``--habit placeholders``: a share of the sources fill what they do not know instead of leaving
+it empty: a name as UNKNOWN, -, N/A, غير معروف, FNU / LNU or NOT KNOWN, no date of birth as
+1900-01-01 or 0000-00-00, no sex as U, Unknown or X (each source its own style; a name column
+only where the source writes that name for some of its records).  ``--habit marks``: a share of
+the sources were copied from a word processor: a right-to-left mark (U+200F) after every field
+written in Arabic script, a zero-width space after some Latin ones.  ``--habit scholarly``: a
+share of the sources transliterate as scholars do (DIN 31635): kh, sh, gh, th, dh, j as ḫ, š, ġ,
+ṯ, ḏ, ǧ (the letters only; long vowels are left unmarked).  Names the tables do not hold
 (a typo) are left as written (sorani, arabizi).  The populations are the sweep's (``bench/sweep.py``'s cached CSVs and truth); printed
 is Muster's pairwise F1 on each as generated and as rewritten, in one process, with the
 defaults of ``muster match dedupe``.
@@ -148,6 +156,19 @@ def _field_habit(frame: pd.DataFrame, habit: str, share: float, seed: int) -> in
                     changed += bool(values[i])
                     values[i] = values[i].translate(digits)
                 frame[column] = values
+        elif habit == "placeholders":
+            changed += _placeholders(frame, rows, number % 4)
+        elif habit in ("marks", "scholarly"):
+            columns = (*NAME_COLUMNS, "alias", "place_of_origin")
+            if habit == "marks":
+                columns += ("date_of_birth", "birth_year", "sex", "nationality")
+            for column in columns:
+                values = frame[column].to_numpy(dtype=object).copy()
+                for i in rows:
+                    new = _marked(values[i], i) if habit == "marks" else _scholarly(values[i])
+                    changed += new != values[i]
+                    values[i] = new
+                frame[column] = values
         else:  # dates: the month as a word, a year alone with zeros
             style = number % 2
             dob = frame["date_of_birth"].to_numpy(dtype=object).copy()
@@ -168,6 +189,67 @@ def _field_habit(frame: pd.DataFrame, habit: str, share: float, seed: int) -> in
     return changed
 
 
+# Per style: what a source writes for a name it does not know (given, family, any other; in
+# Arabic script where the record's names are), a date of birth and a sex it does not know.
+_PLACEHOLDERS = (
+    (("UNKNOWN", "UNKNOWN", "UNKNOWN"), "غير معروف", "1900-01-01", "U"),
+    (("-", "-", "-"), "-", "0000-00-00", "Unknown"),
+    (("N/A", "N/A", "N/A"), "مجهول", "1900-01-01", "X"),
+    (("FNU", "LNU", "NOT KNOWN"), "لا يوجد", "1900-01-01", "U"),
+)
+
+
+def _placeholders(frame: pd.DataFrame, rows: np.ndarray, style: int) -> int:
+    """Fill the empty names, date of birth and sex of ``rows`` with ``style``'s placeholders;
+    the number of values filled."""
+    (given, family, other), arabic_text, no_date, no_sex = _PLACEHOLDERS[style]
+    in_arabic = frame["given_name"].map(lambda t: bool(_ARABIC.search(t))).to_numpy()
+    changed = 0
+    for column in NAME_COLUMNS:
+        values = frame[column].to_numpy(dtype=object).copy()
+        if np.mean([bool(values[i]) for i in rows]) < 0.05:
+            continue  # a name the source does not collect: no column to fill
+        text = {"given_name": given, "family_name": family}.get(column, other)
+        for i in rows:
+            if not values[i]:
+                values[i] = arabic_text if in_arabic[i] else text
+                changed += 1
+        frame[column] = values
+    dob = frame["date_of_birth"].to_numpy(dtype=object).copy()
+    sex = frame["sex"].to_numpy(dtype=object).copy()
+    for i in rows:
+        if not dob[i] and not frame.at[i, "birth_year"]:
+            dob[i] = no_date
+            changed += 1
+        if not sex[i]:
+            sex[i] = no_sex
+            changed += 1
+    frame["date_of_birth"], frame["sex"] = dob, sex
+    return changed
+
+
+def _marked(text: str, i: int) -> str:
+    """``text`` as copied from a word processor: a right-to-left mark after Arabic script, a
+    zero-width space after every third Latin value."""
+    if not text:
+        return text
+    if _ARABIC.search(text):
+        return text + "\u200f"
+    return text + "\u200b" if i % 3 == 0 else text
+
+
+_SCHOLARLY = (("kh", "ḫ"), ("sh", "š"), ("gh", "ġ"), ("th", "ṯ"), ("dh", "ḏ"), ("j", "ǧ"))
+
+
+def _scholarly(text: str) -> str:
+    """A Latin name with the scholars' letters for kh, sh, gh, th, dh and j."""
+    if not text or _ARABIC.search(text):
+        return text
+    for two, one in _SCHOLARLY:
+        text = text.replace(two, one).replace(two.capitalize(), one.upper())
+    return text
+
+
 def rewrite(csv_path: Path, habit: str, share: float, seed: int) -> Path:
     """The population with ``share`` of its records (in Arabic script for sorani, in Latin
     letters for arabizi) written with the habit."""
@@ -177,7 +259,7 @@ def rewrite(csv_path: Path, habit: str, share: float, seed: int) -> Path:
     from muster.scenario.noise import arabizi_spelling, cyrillic_spelling, sorani_spelling
 
     frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
-    if habit in ("nationality", "dates", "digits"):
+    if habit in ("nationality", "dates", "digits", "placeholders", "marks", "scholarly"):
         changed = _field_habit(frame, habit, share, seed)
         frame.to_csv(out, index=False)
         print(f"  {out.name}: {changed:,} records rewritten")
@@ -289,6 +371,9 @@ def main() -> int:
             "nationality",
             "dates",
             "digits",
+            "placeholders",
+            "marks",
+            "scholarly",
         ),
         required=True,
     )

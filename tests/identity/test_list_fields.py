@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from muster.identity import PersonCsvError, dedupe, read_nationality, read_person_csv
+from muster.identity import (
+    PersonCsvError,
+    check_record,
+    dedupe,
+    normalise_name,
+    read_nationality,
+    read_person_csv,
+)
 from muster.identity.internals.records import read_date_of_birth, read_person_frame
 
 from .test_matching import HEADER, RECORDS, ROWS, write
@@ -179,3 +186,97 @@ def test_dates_and_years_in_arabic_indic_or_persian_digits_are_read(tmp_path: Pa
     assert read_person_frame(path).to_dict("records") == rows
     clusters = dedupe(rows).clusters
     assert clusters["a1"] == clusters["a2"] == clusters["a3"] == clusters["a4"]
+
+
+# What lists write for a value nobody knows (``unknown.not_known``): nothing said, not a name.
+NOT_KNOWN = ["UNKNOWN", "Unknown", "N/A", "-", "--", "?", "FNU", "LNU", "NOT KNOWN", "Not known",
+             "غير معروف", "غير معروفة", "مجهول", "لا يوجد", "ـ", "Inconnu", "Неизвестно", "X"]  # fmt: skip
+
+
+@pytest.mark.parametrize("written", NOT_KNOWN)
+def test_a_name_or_sex_nobody_knows_is_read_as_none(written: str) -> None:
+    record = check_record({"record_id": "a", "given_name": "Ali", "father_name": written,
+                           "family_name": written, "mother_name": written, "sex": written,
+                           "place_of_origin": written, "nationality": written})  # fmt: skip
+    assert {record[c] for c in ("father_name", "family_name", "mother_name", "sex",
+                                "place_of_origin", "nationality")} == {""}  # fmt: skip
+    assert record["given_name"] == "Ali"
+
+
+@pytest.mark.parametrize("name", ["Nil", "Nana", "Xena", "Una", "Ali X", "Abu Unknown"])
+def test_a_name_that_only_looks_like_a_placeholder_is_kept(name: str) -> None:
+    assert check_record({"record_id": "a", "father_name": name})["father_name"] == name
+
+
+@pytest.mark.parametrize(
+    ("dob", "year", "read"),
+    [("1900-01-01", "", ("", "")), ("01/01/1900", "", ("", "")), ("0000-00-00", "", ("", "")),
+     ("1899-12-30", "", ("", "")), ("", "0000", ("", "")), ("1900-01-01", "1900", ("", "")),
+     ("1900-01-01", "1985", ("", "1985")), ("05/05/1990", "", ("1990-05-05", "")),
+     ("1900-06-04", "", ("1900-06-04", "")), ("", "1900", ("", "1900"))],
+)  # fmt: skip
+def test_a_date_of_birth_nobody_knows_is_read_as_none(dob: str, year: str, read) -> None:  # noqa: ANN001
+    record = check_record({"record_id": "a", "date_of_birth": dob, "birth_year": year})
+    assert (record["date_of_birth"], record["birth_year"]) == read
+
+
+def test_a_father_written_unknown_is_no_father_not_another_one() -> None:
+    # r3 is r1 in Arabic; its list writes the father's and mother's names it lacks as غير معروف.
+    records = [dict(r) for r in RECORDS]
+    records[2].update(father_name="غير معروف", mother_name="UNKNOWN")
+    result = dedupe(records)
+    pairs = result.pair_frame().set_index(["record_id_a", "record_id_b"])
+    assert pairs.loc[("r1", "r3"), ["father_name", "mother_name"]].tolist() == ["missing"] * 2
+    assert result.clusters["r1"] == result.clusters["r3"]
+
+
+def test_both_readers_read_placeholders_alike(tmp_path: Path) -> None:
+    rows = [HEADER, ROWS[0],
+            "p1,authority,Mohamed,UNKNOWN,-,Alobaidi,N/A,,U,1900-01-01,,Heet,Unknown",
+            "p2,authority,FNU,Jassim,Hamad,LNU,,,Unknown,0000-00-00,1987,?,IRQ",
+            "p4,authority,Ahmed,Jassim,,,,,,1900-01-01,1900,,",
+            "p3,authority,محمد,غير معروف,مجهول,العبيدي,,,X,01/01/1900,,هيت,IRQ"]  # fmt: skip
+    path = write(tmp_path, "placeholders.csv", rows)
+    read = read_person_csv(path)
+    assert read_person_frame(path).to_dict("records") == read
+    by_id = {r["record_id"]: r for r in read}
+    assert [by_id["p1"][c] for c in ("father_name", "grandfather_name", "mother_name", "sex",
+                                     "date_of_birth", "nationality")] == [""] * 6  # fmt: skip
+    assert (by_id["p2"]["given_name"], by_id["p2"]["family_name"], by_id["p2"]["birth_year"]) == (
+        "", "", "1987")  # fmt: skip
+    assert (by_id["p3"]["father_name"], by_id["p3"]["date_of_birth"]) == ("", "")
+    assert (by_id["p4"]["date_of_birth"], by_id["p4"]["birth_year"]) == ("", "")
+
+
+def test_direction_marks_and_zero_width_spaces_copied_in_show_nothing_and_count_for_nothing(
+    tmp_path: Path,
+) -> None:
+    # An Arabic list copied from a word processor: a right-to-left mark after each name and date.
+    rlm, zwsp = "\u200f", "\u200b"
+    records = [dict(r) for r in RECORDS]
+    records[2].update(
+        given_name="محمد" + rlm, father_name=rlm + "جاسم", family_name="العبيدي" + zwsp
+    )
+    result = dedupe(records)
+    pairs = result.pair_frame().set_index(["record_id_a", "record_id_b"])
+    assert pairs.loc[("r1", "r3"), "given_name"] != "different"
+    assert result.clusters["r1"] == result.clusters["r3"]
+    rows = [
+        HEADER,
+        ROWS[0],
+        "d1,authority,محمد\u200f,جاسم\u200f,,العبيدي,,,ذكر\u200f,1984\u200f,,هيت,العراق\u200f",
+    ]
+    path = write(tmp_path, "marks.csv", rows)
+    read = read_person_csv(path)
+    assert read_person_frame(path).to_dict("records") == read
+    assert (read[1]["given_name"], read[1]["sex"], read[1]["birth_year"], read[1]["nationality"]) == (
+        "محمد", "M", "1984", "IRQ")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("common", "scholarly"),
+    [("Shukri", "Šukrī"), ("Khalid", "Ḫālid"), ("Jamal", "Ǧamāl"), ("Thamir", "Ṯāmir"),
+     ("Dhiyab", "Ḏiyāb"), ("Ghazi", "Ġāzī"), ("Abd al-Rahman", "ʿAbd ar-Raḥmān")],
+)  # fmt: skip
+def test_a_name_in_a_scholarly_transliteration_is_the_name(common: str, scholarly: str) -> None:
+    assert normalise_name(common).agrees(normalise_name(scholarly))

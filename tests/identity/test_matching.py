@@ -244,7 +244,7 @@ def test_a_record_added_again_unchanged_keeps_one_place_in_its_blocks() -> None:
         ([HEADER, ROWS[0].replace("1984-03-12", "1985-13-02")], "row 2, column date_of_birth"),
         ([HEADER.replace("alias", "nickname"), ROWS[0]], "column nickname"),
         ([ROWS[0], ROWS[1]], "names no known column"),
-        ([HEADER, ROWS[0], ROWS[1].replace(",M,", ",X,")], "row 3, column sex"),
+        ([HEADER, ROWS[0], ROWS[1].replace(",M,", ",Q,")], "row 3, column sex"),
         ([HEADER, ROWS[0], "r9,camp,Omar"], "row 3"),
         ([HEADER, ROWS[0], ROWS[0]], "row 3, column record_id"),
         ([HEADER, ROWS[0].replace(",,Hit", ",84,Hit").replace("1984-03-12", "")], "birth_year"),

@@ -16,6 +16,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .unknown import not_known
+
 # ISO 3166-1: alpha-2, alpha-3, English short name (with the name in common use after "|"
 # where it differs), as the MIT-licensed iso3166 package (3.0.0) lists them.
 _ISO = """
@@ -383,13 +385,6 @@ _ARABIC_NAMES = {
     "YEM": "اليمن, يمني",
 }
 
-# What lists write for a nationality nobody knows: read as none.
-_UNKNOWN = frozenset(
-    {"", "unknown", "unk", "n/a", "na", "n a", "none", "null", "nil", "-", "--", "?", "??", "x",
-     "xx", "xxx", "0", "غير معروف", "غير معروفة", "مجهول", "مجهولة", "unbekannt", "inconnu",
-     "inconnue", "неизвестно", "نەزانراو"}
-)  # fmt: skip
-
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي", "ی": "ي",
                               "ک": "ك", "ێ": "ي", "ە": "ه", "ـ": None})  # fmt: skip
@@ -451,7 +446,7 @@ def read_nationality(text: str) -> str:
     if text.upper() in codes:
         return text.upper()
     key = _key(text)
-    if key in _UNKNOWN:
+    if key == "nil" or not_known(text):  # (Nil is a name, and no country)
         return ""
     return names.get(key, text.upper())
 

@@ -58,6 +58,25 @@ from importlib import resources
 from itertools import combinations
 
 _ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+# Characters that show nothing: the direction marks and embeddings a right-to-left text copied
+# from a word processor or a web page carries (U+200F after محمد), zero-width spaces and joiners,
+# the byte-order mark, the soft hyphen.  A name holding one is the name without it.
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d"
+             "\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff")
+)  # fmt: skip
+INVISIBLE_RE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
+
+
+def visible(text: str) -> str:
+    """``text`` without the characters that show nothing (direction marks, zero-width spaces).
+
+    >>> visible("\u200fمحمد\u200e") == "محمد", visible("Ali\u200b")
+    (True, 'Ali')
+    """
+    return text.translate(_INVISIBLE)
+
+
 _ARABIC_DIACRITICS_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _ARABIC_FOLD = str.maketrans(
     {
@@ -432,8 +451,20 @@ def unreadable_script(text: str) -> str:
     return ""
 
 
+# The letters of the scholarly transliterations of Arabic (DIN 31635, ISO 233, and the Czech
+# and Slavic ones) for sounds the common spellings write with two letters: read as those two.
+# (ḥ ṣ ḍ ṭ ẓ ā ī ū lose their marks as any accent does.)
+_SCHOLARS = str.maketrans(
+    {"š": "sh", "Š": "sh", "ḫ": "kh", "Ḫ": "kh", "ẖ": "kh", "ḵ": "kh", "Ḵ": "kh", "ġ": "gh",
+     "Ġ": "gh", "ǧ": "j", "Ǧ": "j", "ṯ": "th", "Ṯ": "th", "ḏ": "dh", "Ḏ": "dh", "ž": "zh",
+     "Ž": "zh", "č": "ch", "Č": "ch"}
+)  # fmt: skip
+
+
 def fold_latin(text: str) -> str:
     text = text.replace("ş", "sh").replace("Ş", "sh").replace("ç", "ch").replace("Ç", "ch")
+    if not text.isascii():  # the scholars' letters (DIN 31635, ISO 233): Šukrī, Ḫālid, Ǧamāl
+        text = text.translate(_SCHOLARS)
     # Turkish dotless i (Halıl, Alıyev), which NFKD leaves as a letter of its own.
     text = text.replace("ı", "i")
     if _CYRILLIC_RE.search(text):
@@ -814,7 +845,7 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
     """
     if text is None:
         return _EMPTY
-    text = original = text.strip()
+    text = original = visible(text).strip()
     if not text:
         return _EMPTY
     if part == "given":

@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from .countries import is_country_code, read_nationality
-from .names import unreadable_script
+from .names import INVISIBLE_RE, unreadable_script, visible
+from .unknown import FIRST_YEAR, NO_DATES, known_year, not_known
 
 # The columns that describe the person, in layout order: everything but the record's id and source.
 # Other parts of Muster name the same person fields after these (screening, exports, the access policy).
@@ -161,19 +162,29 @@ def read_date_of_birth(text: str, order: str | None = None) -> tuple[str, str] |
     (('1990-05-03', '1990'), ('', '1990'), None)
     >>> read_date_of_birth("03/05/1990", "dmy"), read_date_of_birth("03.05.1990", "mdy")
     (('1990-05-03', '1990'), ('1990-03-05', '1990'))
+    >>> read_date_of_birth("1900-01-01"), read_date_of_birth("0000-00-00"), read_date_of_birth("01/01/1900")
+    (('', ''), ('', ''), ('', ''))
     """
+    read = _read_date(text, order)
+    if read is None:
+        return None
+    # 1900-01-01, 0000-00-00: what a system writes for no date (``unknown.NO_DATES``)
+    return ("", "") if read[0] in NO_DATES or not known_year(read[1]) else read
+
+
+def _read_date(text: str, order: str | None) -> tuple[str, str] | None:
     worded = _worded_date(text)
     if worded is not None:
         return worded
-    if order:
-        first = _DAY_OR_MONTH_FIRST_RE.match(text)
-        if first:
-            a, b, year = first.groups()
-            day, month = (a, b) if order == "dmy" else (b, a)
-            try:
-                return date(int(year), int(month), int(day)).isoformat(), year
-            except ValueError:
-                return None
+    first = _DAY_OR_MONTH_FIRST_RE.match(text)
+    # In the order given, or where day and month are one number (05/05/1990 in either order).
+    if first and (order or int(first.group(1)) == int(first.group(2))):
+        a, b, year = first.groups()
+        day, month = (a, b) if order != "mdy" else (b, a)
+        try:
+            return date(int(year), int(month), int(day)).isoformat(), year
+        except ValueError:
+            return _year_of_unknown_parts(text)  # 00/00/1990: the year; 31/02/1990: None
     match = _YEAR_ONLY_RE.match(text)
     if match:
         month = match.group(2)
@@ -277,9 +288,16 @@ def check_record(
     unknown = [k for k in record if k not in PERSON_COLUMNS]
     if unknown:
         raise PersonCsvError(row, unknown[0], f"unknown column '{unknown[0]}'")
-    out = {c: ("" if record.get(c) is None else str(record.get(c)).strip()) for c in PERSON_COLUMNS}
+    # (a direction mark or zero-width space copied in with a name or date shows nothing: dropped)
+    out = {
+        c: ("" if record.get(c) is None else visible(str(record.get(c))).strip())
+        for c in PERSON_COLUMNS
+    }
     if not out["record_id"]:
         raise PersonCsvError(row, "record_id", "record_id is empty; every record needs one")
+    for column in (*NAME_PARTS, "place_of_origin", "sex"):
+        if out[column] and not_known(out[column]):
+            out[column] = ""  # UNKNOWN, N/A, -, FNU, غير معروف: nothing said (``unknown``)
     for column in ("date_of_birth", "birth_year"):
         out[column] = ascii_digits(out[column])
     written = out["date_of_birth"]
@@ -297,6 +315,9 @@ def check_record(
     year = out["birth_year"]
     if year and not _YEAR_RE.match(year):
         raise PersonCsvError(row, "birth_year", f"'{year}' is not a year (four digits, e.g. 1985)")
+    year = known_year(year)
+    if written and read == ("", "") and year and year in written:
+        year = ""  # 1900-01-01 and 1900 beside it: no date, and no year either
     if year and dob_year and dob_year != year:
         raise PersonCsvError(
             row, "birth_year", f"birth_year {year} contradicts date_of_birth {written}"
@@ -622,12 +643,23 @@ def _read_fast(path: Path, dates: str | None, encoding: str) -> pd.DataFrame | N
     out = {}
     for c in PERSON_COLUMNS:
         out[c] = raw[c].str.strip() if c in raw else pd.Series([""] * n, dtype=object)
+        if INVISIBLE_RE.search("".join(out[c].tolist())):  # direction marks, zero-width spaces
+            out[c] = out[c].map(visible).str.strip()
     for column in ("date_of_birth", "birth_year"):
         if out[column].str.contains(_EASTERN_DIGIT).any():
             out[column] = out[column].str.translate(_EASTERN_DIGITS)
+    for column in (*NAME_PARTS, "place_of_origin", "sex"):  # UNKNOWN, N/A, -: nothing said
+        said = out[column]
+        unsaid = [v for v in pd.unique(said) if v and not_known(v)]
+        if unsaid:
+            out[column] = said.where(~said.isin(unsaid), "")
     ids, dob, year = out["record_id"], out["date_of_birth"], out["birth_year"]
     if (ids == "").any() or ids.duplicated().any():
         return None
+    year = year.where(~(year.str.match(_YEAR_RE) & (year < str(FIRST_YEAR))), "")  # 0000
+    placeholder = dob.isin(NO_DATES)  # 1900-01-01: no date, and no year beside it
+    year = year.where(~(placeholder & (year == dob.str[:4])), "")
+    dob = dob.where(~placeholder, "")
     has_dob = dob != ""
     iso = dob.str.match(_DATE_RE) & pd.to_datetime(dob, format="%Y-%m-%d", errors="coerce").notna()
     other = has_dob & ~iso
@@ -650,6 +682,7 @@ def _read_fast(path: Path, dates: str | None, encoding: str) -> pd.DataFrame | N
     has_year = year != ""
     if not year[has_year].str.match(_YEAR_RE).all():
         return None
+    out["date_of_birth"], out["birth_year"] = dob, year
     if (has_year & has_dob & (dob.str[:4] != year)).any():
         return None
     out["sex"] = out["sex"].str.upper().replace(_SEX)
