@@ -247,6 +247,20 @@ def test_bad_filters_are_named_on_the_page_the_feed_and_the_command_line(
     page = client.get(reverse("dashboard"), {"date_from": "2026-12-05", "date_to": "2026-11-01"})
     error = page.content.decode().split('data-testid="filter-error">')[1].split("</p>")[0]
     assert error == "From: is after the end of the period"
+    # What was typed stays in the form, to mend (it was reset to the last 14 days and all
+    # facilities), and no PDF is offered for filters that cannot be read.
+    camp = facilities["camp"].pk
+    query = {"date_from": "2026-12-05", "date_to": "2026-11-01", "facility": camp}
+    page = client.get(reverse("dashboard"), query).content.decode()
+    assert (
+        'name="date_from" value="2026-12-05"' in page
+        and 'name="date_to" value="2026-11-01"' in page
+    )
+    assert f'<option value="{camp}" selected>' in page
+    assert 'data-testid="pdf-button"' not in page
+    pdf = client.get(reverse("dashboard-pdf"), query, follow=True)
+    assert pdf.status_code == 400 and "From: is after the end of the period" in pdf.content.decode()
+    assert 'name="date_from" value="2026-12-05"' in pdf.content.decode()
     feed = client.get("/api/sitrep/", {"governorate": "Deir ez-Zor"})
     assert feed.status_code == 400 and "governorate" in feed.json()
     feed = client.get("/api/sitrep/", {"facility": "99999"})

@@ -6,7 +6,8 @@ audited in the same transaction.
 
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from muster.access.decorators import requires
@@ -303,10 +304,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     dash = build_dashboard(filters)
     query = request.GET.copy()
     query["language"] = translation.get_language()
+    # The form shows what was typed where a filter was wrong (to mend, not to type again), else
+    # the filters in effect.
+    form = (
+        {k: (request.GET.get(k) or "").strip().upper()[:40] for k in FILTER_LABELS}
+        if error
+        else {
+            "date_from": filters.date_from.isoformat(),
+            "date_to": filters.date_to.isoformat(),
+            "facility": str(filters.facility or ""),
+            "governorate": filters.governorate,
+        }
+    )
     context = {
         "dash": dash,
         "report": dash.report,
         "filters": filters,
+        "form": form,
         "filter_error": error,
         "charts": charts_for(dash),
         "all_facilities": Facility.objects.order_by("name").only(
@@ -323,8 +337,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def dashboard_pdf(request: HttpRequest) -> HttpResponse:
     """The printable sitrep (A4 PDF) for the dashboard's filters, in the page's language."""
     filters, error = _dashboard_filters(request)
-    if error:
-        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    if error:  # the dashboard names the filter that is wrong, with what was typed, to mend
+        return redirect(f"{reverse('dashboard')}?{request.GET.urlencode()}")
     language = request.GET.get("language") or translation.get_language()
     if language not in pdf.LANGUAGES:
         return HttpResponse(
