@@ -4,9 +4,11 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from muster.audit.models import AuditEvent, ExportedPerson
 from muster.custody.models import Placement
@@ -15,13 +17,16 @@ from muster.departures.models import Departure
 
 from .test_services import RETURN
 
+# (a planned date is checked against today: two weeks ahead, whenever the suite runs)
+PLANNED = (timezone.localdate() + timedelta(days=14)).isoformat()
+
 
 @pytest.fixture
 def planned(crowd, facilities, officers):
     camp = facilities["camp"]
     people = crowd(camp, 2, nationality="IRQ")
     departure = services.plan_departure(
-        people, kind="return", from_facility=camp, details={**RETURN, "planned_date": "2026-03-15"},
+        people, kind="return", from_facility=camp, details={**RETURN, "planned_date": PLANNED},
         by=officers["planner"],
     )  # fmt: skip
     return departure, people
@@ -91,7 +96,7 @@ def test_manifest_page_approve_dispatch_confirm(planned, officers, login, make_u
     page = client.get(reverse("departure-detail", args=[departure.number]))
     assert page.status_code == 200 and people[0].given_name in page.content.decode()
     # The planned date the officer gave is on the manifest (it was stored and shown nowhere).
-    assert "Planned date" in page.content.decode() and "2026-03-15" in page.content.decode()
+    assert "Planned date" in page.content.decode() and PLANNED in page.content.decode()
     event = AuditEvent.objects.filter(action="departure.manifest.read").latest("seq")
     assert sorted(event.detail["person_ids"]) == sorted(p.pk for p in people)
     assert client.post(reverse("departure-dispatch", args=[departure.number])).status_code == 302

@@ -384,3 +384,46 @@ def test_a_destination_that_is_no_place_code_or_country_is_named_so(
             by=officers["planner"],
         )  # fmt: skip
     assert [e.code for e in exc.value.error_dict[field]] == [code]
+
+
+def _days(n: int) -> str:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return (timezone.localdate() + timedelta(days=n)).isoformat()
+
+
+def _plan_on(persons, facility, by, day: str):
+    details = {**RETURN, "planned_date": day}
+    return services.plan_departure(
+        persons, kind="return", from_facility=facility, details=details, by=by
+    )
+
+
+@pytest.mark.parametrize(
+    ("planned", "code"), [(-30, "long_ago"), (-400, "long_ago"), (400, "too_far_ahead")]
+)
+def test_a_planned_date_long_past_or_far_ahead_is_a_slip_of_the_year(
+    crowd, facilities, officers, planned, code
+):
+    # 2025-12-10 typed for 2026-12-10 was stored and put on the manifest, unremarked.
+    people = crowd(facilities["camp"], 1)
+    with pytest.raises(ValidationError) as exc:
+        _plan_on(people, facilities["camp"], officers["planner"], _days(planned))
+    assert [e.code for e in exc.value.error_dict["planned_date"]] == [code]
+    assert _days(planned) in exc.value.message_dict["planned_date"][0]
+    for ok in (-3, 0, 30):  # a few days late, today, a month ahead
+        departure = _plan_on(people, facilities["camp"], officers["planner"], _days(ok))
+        services.cancel_departure(departure, reason="date test", by=officers["planner"])
+
+
+def test_a_death_in_the_future_is_refused(crowd, facilities, officers):
+    person = crowd(facilities["camp"], 1)[0]
+    with pytest.raises(ValidationError) as exc:
+        services.record_death(
+            person,
+            details={"death_source": "clinic", "death_date": _days(2)},
+            by=officers["planner"],
+        )
+    assert [e.code for e in exc.value.error_dict["death_date"]] == ["future"]

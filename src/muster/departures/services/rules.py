@@ -94,6 +94,7 @@ def _clean_details(kind: str, details: dict) -> dict:
                     )
                 ]
             clean[key] = day
+    errors.update(_dates_in_time(clean, errors))
     pcode = clean["destination_pcode"]
     if pcode and not PCODE.match(pcode):
         # "zzz" reached the person's page and the partners' HXL export as a P-code.
@@ -129,6 +130,34 @@ def _clean_details(kind: str, details: dict) -> dict:
 
 
 _DATES = ("death_date", "planned_date")
+# A departure is planned ahead; one entered a few days late keeps its date.  Further back, or
+# more than a year ahead, a date is a slip of the year (2025 for 2026) that nobody would see.
+PLANNED_DAYS_PAST, PLANNED_DAYS_AHEAD = 7, 366
+
+
+def _dates_in_time(clean: dict, errors: dict) -> dict[str, list[ValidationError]]:
+    """The dates that cannot be: a death to come, a departure planned long ago or far ahead."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    today, out = timezone.localdate(), {}
+    death, planned = clean["death_date"], clean["planned_date"]
+    if isinstance(death, date) and "death_date" not in errors and death > today:
+        out["death_date"] = [
+            ValidationError(_("%(d)s is in the future") % {"d": death.isoformat()}, code="future")
+        ]
+    if isinstance(planned, date) and "planned_date" not in errors:
+        if planned < today - timedelta(days=PLANNED_DAYS_PAST):
+            message = _(
+                "%(d)s is more than %(n)d days ago; a departure is planned ahead (leave the date "
+                "empty if you do not know it)"
+            ) % {"d": planned.isoformat(), "n": PLANNED_DAYS_PAST}
+            out["planned_date"] = [ValidationError(message, code="long_ago")]
+        elif planned > today + timedelta(days=PLANNED_DAYS_AHEAD):
+            message = _("%(d)s is more than a year ahead") % {"d": planned.isoformat()}
+            out["planned_date"] = [ValidationError(message, code="too_far_ahead")]
+    return out
 
 
 def _held(person_ids: Sequence[int]) -> set[int]:
