@@ -29,7 +29,9 @@ only where the source writes that name for some of its records).  ``--habit mark
 the sources were copied from a word processor: a right-to-left mark (U+200F) after every field
 written in Arabic script, a zero-width space after some Latin ones.  ``--habit scholarly``: a
 share of the sources transliterate as scholars do (DIN 31635): kh, sh, gh, th, dh, j as ḫ, š, ġ,
-ṯ, ḏ, ǧ (the letters only; long vowels are left unmarked).  Names the tables do not hold
+ṯ, ḏ, ǧ (the letters only; long vowels are left unmarked).  ``--habit triple``: a share of the
+sources write the legal triple name of Iraqi and Syrian papers: the grandfather's name in the
+family name's column (and none in the grandfather's), the tribe's name left out.  Names the tables do not hold
 (a typo) are left as written (sorani, arabizi).  The populations are the sweep's (``bench/sweep.py``'s cached CSVs and truth); printed
 is Muster's pairwise F1 on each as generated and as rewritten, in one process, with the
 defaults of ``muster match dedupe``.
@@ -158,6 +160,14 @@ def _field_habit(frame: pd.DataFrame, habit: str, share: float, seed: int) -> in
                 frame[column] = values
         elif habit == "placeholders":
             changed += _placeholders(frame, rows, number % 4)
+        elif habit == "triple":
+            family = frame["family_name"].to_numpy(dtype=object).copy()
+            grand = frame["grandfather_name"].to_numpy(dtype=object).copy()
+            for i in rows:
+                if grand[i]:
+                    family[i], grand[i] = grand[i], ""
+                    changed += 1
+            frame["family_name"], frame["grandfather_name"] = family, grand
         elif habit in ("marks", "scholarly"):
             columns = (*NAME_COLUMNS, "alias", "place_of_origin")
             if habit == "marks":
@@ -259,7 +269,7 @@ def rewrite(csv_path: Path, habit: str, share: float, seed: int) -> Path:
     from muster.scenario.noise import arabizi_spelling, cyrillic_spelling, sorani_spelling
 
     frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
-    if habit in ("nationality", "dates", "digits", "placeholders", "marks", "scholarly"):
+    if habit in ("nationality", "dates", "digits", "placeholders", "marks", "scholarly", "triple"):
         changed = _field_habit(frame, habit, share, seed)
         frame.to_csv(out, index=False)
         print(f"  {out.name}: {changed:,} records rewritten")
@@ -374,6 +384,7 @@ def main() -> int:
             "placeholders",
             "marks",
             "scholarly",
+            "triple",
         ),
         required=True,
     )

@@ -120,6 +120,8 @@ def _getter(attr: str) -> Callable[[_Entry], str | None]:
         return _names_set("given_name", "family_name")
     if attr == "given_father_set_b":
         return _names_set("given_name", "father_name")
+    if attr == "third_name_b":  # prepare.third_name
+        return lambda e: e.names["grandfather_name"].broad or e.names["family_name"].broad or None
     if attr.endswith("_b"):
         field = attr[:-2]
         return lambda e: e.names[field].broad or None
