@@ -116,10 +116,12 @@ def test_list_import_through_the_api_reports_rows_and_needs_the_lists_permission
     assert response.status_code == 403
 
     _, officer = api_as("screening_officer")
-    bad = SimpleUploadedFile("w.csv", csv_bytes(ARABIC_ROW, "L-9,,Omar,,,,,,X,,,,"))
+    bad = SimpleUploadedFile("w.csv", csv_bytes(ARABIC_ROW, "L-9,,Omar,,,,,,Q,,,,"))
     response = officer.client.post("/api/screening/lists/", {**form, "file": bad})
     assert response.status_code == 400
-    assert response.json()["file"] == ["row 3, sex: 'X' is not a sex (M, F or empty)"]
+    assert response.json()["file"] == [
+        "row 3, sex: 'Q' is not a sex (M or F; empty, U or X where it is not known)"
+    ]
 
     good = SimpleUploadedFile("w.csv", csv_bytes(ARABIC_ROW))
     response = officer.client.post("/api/screening/lists/", {**form, "file": good})

@@ -327,7 +327,9 @@ def check_record(
     out["date_of_birth"], out["birth_year"] = dob, year or ("" if dob else dob_year)
     sex = _SEX.get(out["sex"].upper(), out["sex"].upper())
     if sex not in ("", "M", "F"):
-        raise PersonCsvError(row, "sex", f"'{out['sex']}' is not a sex (M, F or empty)")
+        raise PersonCsvError(
+            row, "sex", f"'{out['sex']}' is not a sex (M or F; empty, U or X where it is not known)"
+        )
     out["sex"] = sex
     out["nationality"] = read_nationality(out["nationality"])
     for column in (*NAME_PARTS, "place_of_origin"):
