@@ -130,23 +130,3 @@ def test_a_given_name_sex_and_year_few_records_share_make_a_candidate_pair() -> 
         assert (frozenset(("c1", "r1")) in pairs) is found, namesakes
         if found:
             assert pairs[frozenset(("c1", "r1"))] is False  # scored only
-
-
-def test_a_record_with_the_legal_triple_name_is_a_candidate_of_its_person() -> None:
-    """A list copied from papers that give the triple name: the grandfather's name (Hamad) in
-    the family name's column, no grandfather; the register's record has the grandfather and the
-    tribe (al-Obeidi), and years three apart (an estimate).  No rule on the grandfather's or
-    the family name, nor on the year, pairs them: the third name of the chain does (scored, not
-    trained on)."""
-    from muster.identity.internals.engines import DuckDBEngine
-
-    rows = [
-        {"record_id": "t1", "source": "papers", "given_name": "Muhammad", "father_name": "Jasim",
-         "family_name": "Hamad", "sex": "M", "birth_year": "1981"},
-        {"record_id": "r1", "source": "register", "given_name": "Mohamed", "father_name": "Jassem",
-         "grandfather_name": "Hamad", "family_name": "al-Obeidi", "sex": "M",
-         "birth_year": "1984"},
-    ]  # fmt: skip
-    prepared = prepare(pd.DataFrame(rows))
-    arrays = DuckDBEngine().candidate_levels(prepared, None)
-    assert len(arrays["rid_l"]) == 1 and not arrays["train"][0]

@@ -322,12 +322,24 @@ TRIPLE_FIELDS: dict[str, tuple[str, str]] = {
 }
 TRIPLE_NAMES = True  # a switch, so that a replay can weigh it
 # Each set of crossed comparisons of swapped names, with the fields whose levels in order must
-# all be "disagree" for it to be computed (the engines and screening compute them only there).
-SWAPS: tuple[tuple[dict[str, tuple[str, str]], tuple[str, ...]], ...] = (
-    (SWAPPED_FIELDS, ("given_name",)),
-    (FATHER_SWAPPED_FIELDS, ("given_name", "father_name")),
-    (TRIPLE_FIELDS, ("family_name",)),
+# all be "disagree" for it to be computed, and those that must be missing (the engines and
+# screening compute them only there: ``swap_rows``).
+SWAPS: tuple[tuple[dict[str, tuple[str, str]], tuple[str, ...], tuple[str, ...]], ...] = (
+    (SWAPPED_FIELDS, ("given_name",), ()),
+    (FATHER_SWAPPED_FIELDS, ("given_name", "father_name"), ()),
+    (TRIPLE_FIELDS, ("family_name",), ("grandfather_name",)),
 )
+
+
+def swap_rows(levels: Mapping[str, np.ndarray], differing, missing) -> np.ndarray:
+    """Where a set of ``SWAPS`` is computed: its ``differing`` levels disagree, its ``missing``
+    ones are missing."""
+    rows = np.logical_and.reduce([levels[f] == 0 for f in differing])
+    for f in missing:
+        rows &= levels[f] < 0
+    return rows
+
+
 # The names that, agreeing as well, let a pair with given and father's names crosswise be one
 # person (``father_swapped``; the full date too; the clustering asks the same).
 FATHER_SWAP_CORROBORATING = ("grandfather_name", "mother_name")

@@ -113,13 +113,6 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
     # And with the family name and year, for a careless register's record with no grandfather,
     # mother or full date (comparisons.FATHER_SWAP_FAMILY_YEAR).
     "b_given_father_set_family_year": ("given_father_set_b", "family_name_b", "yr"),
-    # The third name of the chain (``third_name``): a record with the legal triple name (the
-    # grandfather's name as its family name) against the person's records with a grandfather's
-    # and a tribe's name, which the rules on the grandfather's and on the family name both miss
-    # (heldout 20k with half the sources so written: 1,222 true pairs never candidates against
-    # 304; bench/RESULTS.md, "thirty-first session").  Scored only.
-    "b_given_father_third": ("given_name_b", "father_name_b", "third_name_b"),
-    "b_father_third_year_sex": ("father_name_b", "third_name_b", "sex", "yr"),
 }
 # Set attributes joined crosswise (``blocking.block_keys``): a block is the records sharing the
 # set (and the rule's other attributes; its cap counts them all), but a pair is found only where
@@ -165,8 +158,6 @@ SCORED_ONLY = frozenset(
         "b_given_father_grandfather_place",
         "b_given_father_mother_place",
         "b_given_sex_year",
-        "b_given_father_third",
-        "b_father_third_year_sex",
         "b_given_father_set_grandfather_year",
         "b_given_father_set_mother_year",
         "b_given_father_set_dob",
@@ -328,16 +319,7 @@ def prepare(records: Sequence[Record] | pd.DataFrame) -> Prepared:
     )
     out["names_set_b"] = names_set(out["given_name_b"], out["family_name_b"])
     out["given_father_set_b"] = names_set(out["given_name_b"], out["father_name_b"])
-    out["third_name_b"] = third_name(out["grandfather_name_b"], out["family_name_b"])
     return Prepared(pd.DataFrame(out), names)
-
-
-def third_name(grandfather: np.ndarray, family: np.ndarray) -> np.ndarray:
-    """The third name of a person's chain: the grandfather's, or where a record has none, its
-    family name, which a list copied from papers that give the legal triple name holds
-    (``comparisons.TRIPLE_FIELDS``)."""
-    g = pd.Series(grandfather, dtype=object)
-    return g.where(g.notna(), pd.Series(family, dtype=object)).to_numpy(dtype=object)
 
 
 def names_set(given: np.ndarray, family: np.ndarray) -> np.ndarray:
