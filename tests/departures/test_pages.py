@@ -428,3 +428,26 @@ def test_numbers_that_match_nobody_are_named_and_errors_name_the_field_by_its_la
     post = {**query, "numbers": people[0].number, "person": [people[0].pk], "plan": "1"}
     body = client.post(reverse("departure-new"), post).content.decode()
     assert "Receiving authority: " in body and "receiving_authority:" not in body
+
+
+def test_keeping_households_together_can_be_unticked(crowd, facilities, officers, login):
+    # The box came back ticked whatever the officer did: a French wife was listed (and ticked
+    # for the plan) on a batch of Iraqis with "keep households together" unticked.
+    camp = facilities["camp"]
+    family = crowd(camp, 1, nationality="IRQ")
+    family[1].nationality = "FRA"
+    family[1].save(update_fields=["nationality"])
+    client = login(officers["planner"])
+    base = {"from_facility": camp.pk, "kind": "handover", "nationality": "IRQ"}
+
+    def listed(query: dict) -> tuple[set[str], str]:
+        body = client.get(reverse("departure-new"), query).content.decode()
+        return {p.number for p in family if p.number in body}, body
+
+    fresh, body = listed(base)  # a link straight to the filters: together, by default
+    assert fresh == {p.number for p in family} and 'name="whole_households" checked' in body
+    unticked, body = listed({**base, "chosen": "1"})  # the form sent without the box
+    assert unticked == {p.number for p in family} - {family[1].number}
+    assert 'name="whole_households" checked' not in body
+    ticked, _ = listed({**base, "chosen": "1", "whole_households": "on"})
+    assert ticked == {p.number for p in family}

@@ -81,6 +81,17 @@ def test_a_dry_run_changes_nothing(dispatched, officers):
     assert not DepartureLine.objects.filter(outcome="received").exists()
 
 
+def test_a_number_typed_in_lower_case_is_the_person(dispatched, officers):
+    # "pbjazbhdk" was reported as "unknown number: no person with this registration number".
+    departure, people, _ = dispatched
+    content = sheet(
+        [(people[0].number.lower(), "received", ""), (f" {people[1].number} ", "received", "")]
+    )
+    report = services.import_receipt(departure, content, by=officers["planner"])
+    assert [r.status for r in report.rows] == ["ok", "ok"]
+    assert report.rows[0].number == people[0].number
+
+
 def test_importing_the_same_sheet_twice_reports_unchanged(dispatched, officers):
     departure, people, _ = dispatched
     content = sheet([(p.number, "received", "") for p in people])

@@ -372,6 +372,9 @@ def test_death_is_recorded_at_once_with_its_source(crowd, facilities, officers):
         # QQQ was read as a country its people's nationality was "not verified as".
         ("repatriation", {**REPATRIATION, "destination_country": "QQQ"}, "destination_country",
          "not_a_country"),
+        # ICAO's XXX (nationality unspecified) is no state to hand anyone to.
+        ("repatriation", {**REPATRIATION, "destination_country": "XXX"}, "destination_country",
+         "not_a_country"),
     ],
 )  # fmt: skip
 def test_a_destination_that_is_no_place_code_or_country_is_named_so(

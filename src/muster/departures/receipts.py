@@ -129,7 +129,8 @@ def read_rows(content: bytes, filename: str = "") -> list[tuple[int, dict[str, s
         if not any(cells):
             continue
         row = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))
-        row["number"] = row.get(number_col, "")
+        # Numbers as Muster writes them (P8YQXFYC8): a sheet typed in lower case is the same.
+        row["number"] = row.get(number_col, "").upper()
         out.append((i, row))
     return out
 

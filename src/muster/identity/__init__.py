@@ -22,7 +22,7 @@ The machinery sits in ``muster.identity.internals``.
 """
 
 from .internals.comparisons import FIELDS, name_level
-from .internals.countries import is_country_code, read_nationality
+from .internals.countries import is_country_code, is_state_code, read_nationality
 from .internals.model import Model, ModelFileError
 from .internals.names import (
     NameKey,
@@ -73,6 +73,7 @@ __all__ = [
     "check_record",
     "dedupe",
     "is_country_code",
+    "is_state_code",
     "link",
     "name_level",
     "normalise_name",

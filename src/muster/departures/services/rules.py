@@ -12,7 +12,7 @@ from muster.core.parsing import PCODE
 from muster.custody.models import Facility
 from muster.custody.services import exits as custody_exits
 from muster.departures.models import Departure, DepartureLine, Kind, NationalityVerification
-from muster.identity import is_country_code
+from muster.identity import is_state_code
 from muster.people.models import Person
 from muster.protection import rules as protection
 from muster.screening.models import ApprovalStatus, Category, CategoryDecision
@@ -107,7 +107,8 @@ def _clean_details(kind: str, details: dict) -> dict:
     country = clean["destination_country"]
     if country:
         country = country.upper()
-        if not is_country_code(country):  # QQQ read as "nationality not verified as QQQ"
+        # QQQ, or ICAO's XXX (unspecified), were read as "nationality not verified as XXX"
+        if not is_state_code(country):
             errors["destination_country"] = [
                 ValidationError(
                     _("'%(v)s' is not a country code (ISO 3166 alpha-3, e.g. IRQ)")

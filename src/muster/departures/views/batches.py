@@ -92,7 +92,10 @@ def departure_new(request: HttpRequest) -> HttpResponse:
         "category": data.get("category", "")[:20],
         "households": data.get("households", "")[:5000],
         "numbers": data.get("numbers", "")[:20000],
-        "whole_households": data.get("whole_households", "on" if request.method == "GET" else ""),
+        # On by default; off when the officer's own filter form (``chosen``) left it unticked.
+        "whole_households": data.get(
+            "whole_households", "on" if request.method == "GET" and "chosen" not in data else ""
+        ),
     }
     errors: dict[str, list[str]] = {}
     candidates = []

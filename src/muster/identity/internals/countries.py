@@ -451,6 +451,16 @@ def read_nationality(text: str) -> str:
     return names.get(key, text.upper())
 
 
+def is_state_code(code: str) -> bool:
+    """Whether ``code`` names a state one can go to or be handed to: an ISO 3166-1 alpha-3 code
+    (and Kosovo's), not ICAO's codes of a status or a body (XXA stateless, XXX unspecified, UNO).
+
+    >>> is_state_code("IRQ"), is_state_code("XXX"), is_state_code("XXA"), is_state_code("RKS")
+    (True, False, False, True)
+    """
+    return code in _table()[1] and (code not in _OTHER_CODES or code in ("RKS", "XKX"))
+
+
 def is_country_code(code: str) -> bool:
     """Whether a stored nationality is an ISO 3166-1 alpha-3 code (or ICAO 9303's for stateless,
     refugee, the United Nations ...): what a warning about unread nationalities leaves out."""
