@@ -451,3 +451,18 @@ def test_keeping_households_together_can_be_unticked(crowd, facilities, officers
     assert 'name="whole_households" checked' not in body
     ticked, _ = listed({**base, "chosen": "1", "whole_households": "on"})
     assert ticked == {p.number for p in family}
+
+
+def test_the_leaving_figures_say_which_are_part_of_which(planned, officers, login):
+    # "Leaving, awaiting confirmation 47 · Not presented 3": the 47 held the 3, and nothing said so.
+    departure, people = planned
+    if departure.status == "planned":
+        services.approve_departure(departure, by=officers["approver"])
+    services.dispatch_departure(departure, by=officers["planner"])
+    services.confirm(departure, [(people[0].pk, "not_presented", "absent")], by=officers["planner"])
+    page = login(officers["planner"]).get(reverse("departure-list")).content.decode()
+    line = re.sub(r"<[^>]+>", "", page.split('data-testid="leaving-counts">')[1].split("</p>")[0])
+    assert " ".join(line.split()) == (
+        f"Leaving, awaiting confirmation {departure.lines.count()} "
+        "(of them unaccounted 1, of them not presented 1)"
+    )
