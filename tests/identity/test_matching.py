@@ -659,36 +659,3 @@ def test_two_clusters_conflict_at_once_exactly_when_some_two_of_their_records_do
             assert conflict.between(xs, ys) == expected, (xs, ys)
             said.add((expected, len(xs) * len(ys) > at_once))
     assert said == {(True, True), (False, True), (True, False), (False, False)}
-
-
-def _triple(record: dict, **changes) -> dict:
-    """``record`` as a list copied from Iraqi or Syrian papers writes it: the legal triple name,
-    the grandfather's name in the family name's column, the tribe left out."""
-    return dict(record, family_name=record["grandfather_name"], grandfather_name="", **changes)
-
-
-def test_a_record_with_the_legal_triple_name_joins_its_person_and_not_his_brother() -> None:
-    # r3 written as its papers write him (محمد جاسم حمد): the family names "disagree" (حمد
-    # against العبيدي) and his grandfather is "missing"; read so, he was another man.
-    records = [dict(r) for r in RECORDS]
-    records[2] = _triple(records[2])
-    result = dedupe(records)
-    assert result.clusters["r1"] == result.clusters["r2"] == result.clusters["r3"]
-    assert result.clusters["r4"] != result.clusters["r1"]
-    pairs = result.pair_frame().set_index(["record_id_a", "record_id_b"])
-    assert pairs.loc[("r1", "r3"), ["grandfather_name", "family_name"]].tolist() == [
-        "transliteration",
-        "missing",
-    ]
-    why = link(RECORDS[:1], [records[2]], threshold=0.5).pairs.explain(0)
-    assert why["grandfather_name"] == {
-        "level": "transliteration", "a": "Hamad", "b": "حمد", "b_field": "family_name"
-    }  # fmt: skip
-
-
-def test_screening_finds_the_person_a_list_wrote_with_the_triple_name() -> None:
-    index = ScreeningIndex(RECORDS[1:])
-    found = index.candidates(_triple(RECORDS[0], record_id="new"), limit=5, min_score=0.5)
-    assert [c.record_id for c in found][:2] == ["r2", "r3"]
-    assert found[0].explanation["grandfather_name"]["a_field"] == "family_name"
-    assert all(c.record_id not in ("r4", "r5", "r8") for c in found)

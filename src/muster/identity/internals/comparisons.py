@@ -309,37 +309,12 @@ FATHER_SWAPPED_FIELDS: dict[str, tuple[str, str]] = {
     "given_as_father": ("given_name", "father_name"),
     "father_as_given": ("father_name", "given_name"),
 }
-# The grandfather's name against the family name's column: Iraqi and Syrian papers give a
-# person's legal name as a triple (given, father, grandfather), and a list copied from them puts
-# the third name where the family name goes and leaves the tribe out.  Where the family names
-# disagree and one side has no grandfather's name, the one record's grandfather agreeing with
-# the other's "family name" is read as the grandfather agreeing, the family name not known
-# (``triple_named``).  Half the sources so written cost 0.01 to 0.04 F1 (heldout 20k 0.982 ->
-# 0.945), all of it recall (bench/RESULTS.md, "thirty-first session").
-TRIPLE_FIELDS: dict[str, tuple[str, str]] = {
-    "grandfather_as_family": ("grandfather_name", "family_name"),
-    "family_as_grandfather": ("family_name", "grandfather_name"),
-}
-TRIPLE_NAMES = True  # a switch, so that a replay can weigh it
 # Each set of crossed comparisons of swapped names, with the fields whose levels in order must
-# all be "disagree" for it to be computed, and those that must be missing (the engines and
-# screening compute them only there: ``swap_rows``).
-SWAPS: tuple[tuple[dict[str, tuple[str, str]], tuple[str, ...], tuple[str, ...]], ...] = (
-    (SWAPPED_FIELDS, ("given_name",), ()),
-    (FATHER_SWAPPED_FIELDS, ("given_name", "father_name"), ()),
-    (TRIPLE_FIELDS, ("family_name",), ("grandfather_name",)),
+# all be "disagree" for it to be computed (the engines and screening compute them only there).
+SWAPS: tuple[tuple[dict[str, tuple[str, str]], tuple[str, ...]], ...] = (
+    (SWAPPED_FIELDS, ("given_name",)),
+    (FATHER_SWAPPED_FIELDS, ("given_name", "father_name")),
 )
-
-
-def swap_rows(levels: Mapping[str, np.ndarray], differing, missing) -> np.ndarray:
-    """Where a set of ``SWAPS`` is computed: its ``differing`` levels disagree, its ``missing``
-    ones are missing."""
-    rows = np.logical_and.reduce([levels[f] == 0 for f in differing])
-    for f in missing:
-        rows &= levels[f] < 0
-    return rows
-
-
 # The names that, agreeing as well, let a pair with given and father's names crosswise be one
 # person (``father_swapped``; the full date too; the clustering asks the same).
 FATHER_SWAP_CORROBORATING = ("grandfather_name", "mother_name")
@@ -387,26 +362,7 @@ def align_lineage(levels: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarra
         kept = np.where(by_father, grandfather, out["grandfather_name"])
         out["grandfather_name"] = kept.astype(np.int8)
         crossed = crossed & ~by_father
-    triple = triple_named(levels)
-    if triple.any():
-        best = np.maximum(levels["grandfather_as_family"], levels["family_as_grandfather"])
-        out["grandfather_name"] = np.where(triple, best, out["grandfather_name"]).astype(np.int8)
-        out["family_name"] = np.where(triple, -1, out["family_name"]).astype(np.int8)
-        crossed = crossed & ~triple
     return out, crossed
-
-
-def triple_named(levels: Mapping[str, np.ndarray]) -> np.ndarray:
-    """Pairs one of whose records gives the grandfather's name as its family name (the legal
-    triple name, ``TRIPLE_FIELDS``): family names disagreeing, no grandfather's name on one side,
-    that side's family name agreeing with the other's grandfather's name, and the fathers'
-    names agreeing."""
-    family = levels["family_name"]
-    if not TRIPLE_NAMES or "grandfather_as_family" not in levels:
-        return np.zeros(len(family), dtype=bool)
-    crossed = (levels["grandfather_as_family"] >= 1) | (levels["family_as_grandfather"] >= 1)
-    father = levels["father_name"] >= 1  # the papers' chain: the father's name with it
-    return (family == 0) & (levels["grandfather_name"] < 0) & crossed & father
 
 
 def swapped_names(levels: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -505,7 +461,6 @@ def explanation(
     aligned, crossed = align_lineage(one)
     by_swap = swapped_names(one)
     swapped, by_father = bool(by_swap[0]), bool(father_swapped(one, by_swap)[0])
-    triple = bool(triple_named(one)[0])
     out: dict[str, dict[str, str]] = {}
     for f in FIELDS:
         item = {"level": field_label(f, int(aligned[f][0])), "a": shown_value(a, f)}
@@ -519,11 +474,6 @@ def explanation(
         if by_father and f in ("given_name", "father_name"):
             other = "father_name" if f == "given_name" else "given_name"
             item["b"], item["b_field"] = shown_value(b, other), other
-        if triple and f == "grandfather_name":
-            if shown_value(b, "family_name") and not shown_value(b, f):
-                item["b"], item["b_field"] = shown_value(b, "family_name"), "family_name"
-            else:  # a's "family name" is its grandfather's
-                item["a"], item["a_field"] = shown_value(a, "family_name"), "family_name"
         out[f] = item
     return out
 

@@ -23,7 +23,6 @@ from .comparisons import (
     SWAPS,
     close_levels,
     name_level_sql,
-    swap_rows,
 )
 from .prepare import Prepared
 
@@ -113,9 +112,8 @@ def pair_levels(
     for crossed, (field_l, field_r) in CROSSED_FIELDS.items():
         arrays[f"lv_{crossed}"] = _name_pair_levels(engine, left, right, rl, rr, field_l, field_r)
     # Swapped names crosswise only where the names in order disagree (comparisons.SWAPS).
-    for fields, differing, missing in SWAPS:
-        levels = {f: arrays[f"lv_{f}"] for f in (*differing, *missing)}
-        other = np.flatnonzero(swap_rows(levels, differing, missing))
+    for fields, differing in SWAPS:
+        other = np.flatnonzero(np.logical_and.reduce([arrays[f"lv_{f}"] == 0 for f in differing]))
         for swapped, (field_l, field_r) in fields.items():
             lv = np.full(len(rl), -1, dtype=np.int8)
             lv[other] = _name_pair_levels(

@@ -24,7 +24,6 @@ from .comparisons import (
     exact_level_code,
     explanation,
     name_level_code,
-    swap_rows,
 )
 from .frequency import AGREE_LEVEL, class_key, frequency_bits
 from .frequency import FIELDS as FREQUENCY_FIELDS
@@ -178,8 +177,8 @@ def _levels(a: _Entry, b: _Entry) -> dict[str, int]:
     out = {f: name_level_code(a.names[f], b.names[f]) for f in NAME_FIELDS}
     for crossed, (fa, fb) in CROSSED_FIELDS.items():
         out[crossed] = name_level_code(a.names[fa], b.names[fb])
-    for fields, differing, missing in SWAPS:
-        differ = all(out[f] == 0 for f in differing) and all(out[f] < 0 for f in missing)
+    for fields, differing in SWAPS:
+        differ = all(out[f] == 0 for f in differing)
         for swapped, (fa, fb) in fields.items():
             out[swapped] = name_level_code(a.names[fa], b.names[fb]) if differ else -1
     out["date_of_birth"] = dob_level_code(a.yr, a.mo, a.dy, a.precise, b.yr, b.mo, b.dy, b.precise)
@@ -448,8 +447,8 @@ class ScreeningIndex:
         out = {f: self._name_level_array((f, f), a[:, col[f]], b[:, col[f]]) for f in NAME_FIELDS}
         for crossed, (fa, fb) in CROSSED_FIELDS.items():
             out[crossed] = self._name_level_array((fa, fb), a[:, col[fa]], b[:, col[fb]])
-        for fields, differing, missing in SWAPS:
-            differ = swap_rows(out, differing, missing)
+        for fields, differing in SWAPS:
+            differ = np.logical_and.reduce([out[f] == 0 for f in differing])
             for swapped, (fa, fb) in fields.items():
                 level = np.full(len(a), -1, dtype=np.int8)
                 pair = a[differ, col[fa]], b[differ, col[fb]]
