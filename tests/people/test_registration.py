@@ -226,3 +226,18 @@ def test_a_household_is_registered_only_at_a_reception_point(
         )
     assert "reception_point" in refused.value.message_dict
     assert Person.objects.count() == 0
+
+
+@pytest.mark.parametrize("typed", ["غير معروف", "مجهول", "UNKNOWN", "-", "N/A"])
+def test_a_name_typed_as_not_known_is_stored_as_none(typed):
+    # "غير معروف" as a father's name was stored, shown as "Ahmed Ghir Marouf Hassan" in the other
+    # script, and scored a name search lower; the given name stays as typed (it is required).
+    member = clean_member(
+        {"given_name": "احمد", "father_name": typed, "family_name": "الخلف", "mother_name": typed}
+    )
+    assert (member["father_name"], member["mother_name"], member["family_name"]) == (
+        "",
+        "",
+        "الخلف",
+    )
+    assert clean_member({"given_name": "Nil", "father_name": "Nil"})["father_name"] == "Nil"

@@ -56,6 +56,15 @@ def test_registration_and_document_numbers_match_exactly(registered, officer_cli
     assert head.number in html and son.number not in html
 
 
+def test_a_document_number_typed_in_arabic_digits_finds_its_holder(registered, officer_client):
+    # Registration stores ٠٤٠١٧٢٠٣٩١٥ as 04017203915; search found nobody from the same keys.
+    head, spouse, son = registered.members.order_by("id")
+    people.add_document(spouse, {"doc_type": "national_id", "number": "04017203915"}, by=None)
+    html = search(officer_client, "٠٤٠١٧٢٠٣٩١٥")
+    assert f'href="/people/{spouse.number}/"' in html
+    assert ">100 %<" in html.replace(" </td>", "</td>")
+
+
 def test_search_is_audited_without_the_query_text(registered, officer_client):
     search(officer_client, "Mohamed Alobaidi")
     event = AuditEvent.objects.filter(action="person.search").get()

@@ -99,3 +99,20 @@ def test_partial_matches_never_crowd_a_full_match_out_of_the_ranked_set(
     client = login(officer)
     html = client.get(reverse("person-search"), {"q": "Fatima al-Obaidi"}).content.decode()
     assert sought.number in html
+
+
+@pytest.mark.parametrize("query", ["احمد الخلف", "Ahmad Al-Khalaf", "ليلى احمد"])
+def test_the_list_reads_top_down_in_the_closeness_it_shows(facilities, make_user, query):
+    # A clerk reads down the list: 28 % rows above an 80 % row (the one the model did not pair)
+    # made her stop before the person she sought.
+    officer = make_user("registration_officer")
+    people = [
+        ("احمد", "حسن", "الخلف", "M", "1980"), ("عمر", "احمد", "الخلف", "M", "2010"),
+        ("ليلى", "احمد", "الخلف", "F", "2012"), ("Ahmed", "Ibrahim", "al-Ali", "M", "1975"),
+        ("Ahmad", "Khalaf", "al-Jubouri", "M", "1985"), ("Khalaf", "Ahmad", "al-Hassan", "M", "1970"),
+        ("Layla", "Hassan", "al-Ahmad", "F", "1992"), ("احمد", "خلف", "العلي", "M", "1960"),
+    ]  # fmt: skip
+    for given, father, family, sex, year in people:
+        _register(facilities, officer, given, father, family, sex=sex, year=year)
+    shown = [round(score * 100) for score, _p in rank(list(Person.objects.all()), query)]
+    assert shown == sorted(shown, reverse=True), shown

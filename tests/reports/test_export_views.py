@@ -31,7 +31,11 @@ def test_coordinator_exports_the_sitrep_with_hxl_hashtags_and_no_names(
     reception = next(r for r in rows if r[0] == "Reception Point 1")
     assert reception[3] == "3"
     assert "Muhammad" not in response.content.decode("utf-8-sig")
-    event = AuditEvent.objects.get(action="export")
+    assert reception[1] == "reception_point"  # codes, in any language (the kind came out in Arabic)
+    arabic = login(coordinator)
+    arabic.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    assert read_csv(arabic.get(reverse("export-sitrep-csv")))[2:-1] == rows[2:-1]
+    event = AuditEvent.objects.filter(action="export").first()
     assert event.actor_username == coordinator.username
     assert event.detail["purpose"] == "situation report" and event.detail["rows"] == len(rows) - 2
 

@@ -46,6 +46,7 @@ from .internals.records import (
 )
 from .internals.screening import Candidate, ScreeningIndex
 from .internals.training import ModelReport
+from .internals.unknown import not_known
 
 
 def preload() -> None:
@@ -77,6 +78,7 @@ __all__ = [
     "link",
     "name_level",
     "normalise_name",
+    "not_known",
     "person_csv_header",
     "read_nationality",
     "read_person_csv",

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from muster.identity import ascii_digits, read_nationality, unreadable_script
+from muster.identity import ascii_digits, not_known, read_nationality, unreadable_script
 from muster.people.models import (
     NAME_PARTS,
     PROTECTION_FLAGS,
@@ -150,6 +150,10 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
     out: dict = {}
     for part in NAME_PARTS:
         out[part] = _text(raw.get(part), part, errors, required=(part == "given_name"))
+        if part != "given_name" and out[part] and not_known(out[part]):
+            # "غير معروف", "unknown", "-": not known, stored as none (it was a father named "Ghir
+            # Marouf" in the other script, and a name search scored him lower).
+            out[part] = ""
         script = unreadable_script(out[part]) if out[part] else ""
         if script:
             # Stored, it would be a name that matching reads as none: no duplicate, no hit.

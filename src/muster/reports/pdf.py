@@ -48,9 +48,15 @@ def _fetcher(url: str, *args, **kwargs):
 def render_html(filters: Filters, language: str) -> str:
     with translation.override(language):
         dash = build(filters)
+        from muster.custody.models import Facility
+
+        facility = (
+            Facility.objects.filter(pk=filters.facility).first() if filters.facility else None
+        )
         return render_to_string(
             "reports/sitrep_pdf.html",
             {
+                "facility": facility,
                 "dash": dash,
                 "report": dash.report,
                 "charts": charts_for(dash),

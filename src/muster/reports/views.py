@@ -27,7 +27,7 @@ from muster.reports.exports import (
 )
 from muster.reports.picture import charts_for
 from muster.reports.sitrep import situation_report
-from muster.screening.models import Category, CategoryDecision
+from muster.screening.models import CategoryDecision
 
 # One table, one figure per row: the facilities (occupancy against capacity), their total, the
 # headline figures, the categories and the daily arrivals, told apart by ``section`` and ``item``,
@@ -86,12 +86,13 @@ def _file(export, stem: str) -> HttpResponse:
 def sitrep_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """Occupancy against capacity per facility, one row each, with HXL hashtags for partners."""
     report = situation_report()
-    kinds = dict(Facility.Kind.choices)
+    # A partners' data file: its values are codes whatever the reader's language (the kind and
+    # the categories came out in Arabic beside English keys and facility names).
     rows: list[dict] = [
         {
             **f,
             "facility": f["name"],
-            "kind": str(kinds.get(f["kind"], f["kind"])),
+            "kind": f["kind"],
             "occupancy": f["occupancy"] if f["occupancy"] is not None else "",
             "section": "facility",
         }
@@ -131,10 +132,8 @@ def sitrep_export(request: HttpRequest, fmt: str) -> HttpResponse:
         {"section": "departures by nationality", "item": nat, "persons": n}
         for nat, n in exits["by_nationality"].items()
     ]
-    labels = dict(Category.choices)
     rows += [
-        {"section": "category", "item": str(labels.get(k, k)), "persons": v}
-        for k, v in report["by_category"].items()
+        {"section": "category", "item": k, "persons": v} for k, v in report["by_category"].items()
     ]
     rows += [
         {"section": "arrivals", "item": "registered", "date": d["date"], "persons": d["registered"]}

@@ -123,12 +123,17 @@ def manifest_pdf(request: HttpRequest, number: str) -> HttpResponse:
             _("PDF output is not installed here: print the manifest page instead")
         ) from None
     kept, dropped = allowed_fields(request.user, PDF_FIELDS)
+    # The name in the other script too, as the page and the CSV give it: a receiving side reads
+    # one script (the Dutch ministry's copy had rows in Arabic letters only).
+    if "given_name" in kept:
+        kept.insert(kept.index("family_name") + 1 if "family_name" in kept else 3, "other_script")
     lines = list(queries.manifest(departure).exclude(outcome=Outcome.WITHDRAWN))
     labels = {
-        "position": "#", "number": _("Number"), "given_name": _("given name"),
-        "father_name": _("father's name"), "grandfather_name": _("grandfather's name"),
-        "family_name": _("family / tribal name"), "sex": _("Sex"), "birth_year": _("Born"),
-        "nationality": _("Nationality"), "household": _("Household"), "outcome": _("Outcome"),
+        "position": "#", "number": _("Number"), "given_name": _("Given name"),
+        "father_name": _("Father's name"), "grandfather_name": _("Grandfather's name"),
+        "family_name": _("Family / tribal name"), "other_script": _("Name in the other script"),
+        "sex": _("Sex"), "birth_year": _("Born"), "nationality": _("Nationality"),
+        "household": _("Household"), "outcome": _("Outcome"),
     }  # fmt: skip
 
     def cell(line, f):
@@ -141,6 +146,10 @@ def manifest_pdf(request: HttpRequest, number: str) -> HttpResponse:
             return p.birth_year_value
         if f == "outcome":
             return line.get_outcome_display()
+        if f == "sex":
+            return p.get_sex_display()
+        if f == "other_script":
+            return other_script(p)
         return getattr(p, f)
 
     def font(name: str) -> str:

@@ -6,6 +6,7 @@ from itertools import combinations
 from django.db.models import Q, QuerySet
 
 from muster.core.numbering import ALPHABET
+from muster.identity import ascii_digits
 from muster.people.search.keys import MAX_QUERY_WORDS, group_tokens, query_words
 
 NUMBER_CHARS = set(ALPHABET) | {"P"}
@@ -94,9 +95,10 @@ def filter_by_query(qs: QuerySet, query: str, *, match_documents: bool) -> Query
     (only when ``match_documents``: finding someone by a document number reveals the document, so
     roles that may not see documents do not get that match), or every word by name key.
 
-    An empty query filters nothing.
+    An empty query filters nothing.  A number typed in Arabic-Indic digits (٠٤٠١٧٢٠٣٩١٥) is the
+    number in ASCII digits, as registration stores it.
     """
-    query = (query or "").strip()
+    query = ascii_digits((query or "").strip())
     if not query:
         return qs
     exact = {query, query.upper()}
@@ -114,10 +116,10 @@ def filter_by_query(qs: QuerySet, query: str, *, match_documents: bool) -> Query
 
 def document_holders(query: str, among=None) -> list[int]:
     """The ids of the persons (of ``among``, persons or ids, when given) holding a document whose
-    number is what was typed, as typed or in capitals."""
+    number is what was typed, as typed or in capitals (Arabic-Indic digits as ASCII ones)."""
     from muster.people.models import IdentityDocument
 
-    query = (query or "").strip()
+    query = ascii_digits((query or "").strip())
     if not query:
         return []
     docs = IdentityDocument.objects.filter(number__in={query, query.upper()})

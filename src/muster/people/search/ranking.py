@@ -180,10 +180,9 @@ def rank(persons, query: str, documents=frozenset()) -> list[tuple[float, object
     """``persons`` best first for what was typed, each with its closeness (0..1, shown).
 
     The registration number (or its start), or a document number (``documents``: the ids of
-    the persons holding one that is what was typed), first, at closeness 1; then the persons the
-    identity model pairs the typed name with, by its match weight; then the others. Within equal
-    weights (a name alone weighs the same for an exact and a transliterated match), the closer
-    name first."""
+    the persons holding one that is what was typed), first, at closeness 1; then by the closeness
+    shown (to the percent), and within it the persons the identity model pairs the typed name
+    with, by its match weight, before the others."""
     weights = model_weights(persons, query)
     close = _closeness_to(query)
     scored = [(1.0 if p.pk in documents else close(p), p) for p in persons]
@@ -198,6 +197,9 @@ def rank(persons, query: str, documents=frozenset()) -> list[tuple[float, object
             )
         )
         weight = weights.get(person.pk)
-        return (not is_number, weight is None, -(weight or 0.0), -score, person.number)
+        # In the order of the closeness shown (to the percent), the model's weight within it: a
+        # list read top-down put 28 % above 80 % where the model paired the one and not the other.
+        shown = round(score * 100)
+        return (not is_number, -shown, weight is None, -(weight or 0.0), -score, person.number)
 
     return sorted(scored, key=key)
