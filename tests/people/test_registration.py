@@ -241,3 +241,31 @@ def test_a_name_typed_as_not_known_is_stored_as_none(typed):
         "الخلف",
     )
     assert clean_member({"given_name": "Nil", "father_name": "Nil"})["father_name"] == "Nil"
+
+
+def _member(relation: str, **birth) -> dict:
+    return {"given_name": "Layla", "sex": "F", "relationship_to_head": relation, **birth}
+
+
+@pytest.mark.parametrize(
+    ("relation", "birth", "refused"),
+    [
+        ("daughter", {"date_of_birth": "1970-01-01"}, True),  # ten years before her father
+        ("son", {"birth_year": "1975"}, True),
+        ("mother", {"birth_year": "1990"}, True),
+        ("daughter", {"date_of_birth": "2005-03-01"}, False),
+        ("daughter", {"estimated_age": "40"}, False),  # an estimate may be years off
+        ("sister", {"birth_year": "1970"}, False),
+        ("mother", {"birth_year": "1955"}, False),
+    ],
+)
+def test_a_child_born_before_the_head_or_a_parent_after_is_refused(relation, birth, refused):
+    head = {"given_name": "Ahmed", "sex": "M", "date_of_birth": "1980-02-02"}
+    members = [head, _member(relation, **birth)]
+    if not refused:
+        assert len(clean_household(members)) == 2
+        return
+    with pytest.raises(ValidationError) as exc:
+        clean_household(members)
+    ((field, messages),) = exc.value.message_dict.items()
+    assert field.startswith("members[1].") and "born 1980" in messages[0]

@@ -205,3 +205,26 @@ def test_the_timeline_keeps_the_warning_of_a_merge_across_places(
     screening.undo_merge(hit, reason="two girls", by=officer)
     events = person_timeline(first, fields)
     assert [e.kind for e in events if e.warning] == ["merged"]
+
+
+def test_the_person_page_says_a_duplicate_awaits_a_decision(register, officer, web_as):
+    # An officer categorised a record that a likely duplicate hit was about to merge away, with
+    # nothing on its page to say so.
+    first = register([NADIA]).members.get()
+    second = register([NADIA]).members.get()
+    hit = Hit.objects.get(kind=Hit.Kind.DUPLICATE)
+    _, client = web_as("screening_officer")
+    for person in (first, second):
+        page = client.get(f"/people/{person.number}/").content.decode()
+        note = re.search(r'data-testid="open-duplicate">(.*?)</p>', page, re.S).group(1)
+        assert f'href="/screening/hits/{hit.pk}/"' in note
+    screening.adjudicate(hit, "reject", reason="two girls", by=officer)
+    assert (
+        'data-testid="open-duplicate"'
+        not in client.get(f"/people/{first.number}/").content.decode()
+    )
+    _, registrar = web_as("registration_officer")
+    assert (
+        'data-testid="open-duplicate"'
+        not in registrar.get(f"/people/{second.number}/").content.decode()
+    )

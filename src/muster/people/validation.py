@@ -347,6 +347,47 @@ def clean_household(members_raw: list[dict], *, today: dt.date | None = None) ->
         errors["members[0].relationship_to_head"] = [
             ValidationError(_("the first person must be the head"), code="head_first")
         ]
+    if not errors:
+        errors.update(_generations(cleaned))
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+# A son or daughter is born this many years after the head at least, a father or mother before
+# (an estimated age may be off by ESTIMATE_SLACK years; a year alone by one).
+GENERATION_YEARS, ESTIMATE_SLACK = 10, 5
+_CHILDREN = {Relationship.SON, Relationship.DAUGHTER}
+_PARENTS = {Relationship.FATHER, Relationship.MOTHER}
+
+
+def _generations(cleaned: list[dict]) -> dict[str, list[ValidationError]]:
+    """A son or daughter born before the head (or a father after): a slip of a date or of the
+    relationship, which went on record unremarked (a daughter born in 1970 of a head of 1980)."""
+    head = cleaned[0]
+    out: dict[str, list[ValidationError]] = {}
+
+    def slack(member: dict) -> int:
+        return ESTIMATE_SLACK if member["dob_precision"] == DobPrecision.ESTIMATED else 1
+
+    for i, member in enumerate(cleaned[1:], start=1):
+        relation = member["relationship_to_head"]
+        if relation not in _CHILDREN | _PARENTS:
+            continue
+        if head["birth_year"] is None or member["birth_year"] is None:
+            continue
+        gap = member["birth_year"] - head["birth_year"]
+        if relation in _PARENTS:
+            gap = -gap
+        if gap >= GENERATION_YEARS - slack(head) - slack(member):
+            continue
+        field = "date_of_birth" if member["date_of_birth"] else "birth_year"
+        message = (
+            _("a son or daughter of the head is born after the head (born %(y)d): check the date "
+              "or the relationship")
+            if relation in _CHILDREN
+            else _("a father or mother of the head is born before the head (born %(y)d): check "
+                   "the date or the relationship")
+        ) % {"y": head["birth_year"]}  # fmt: skip
+        out[f"members[{i}].{field}"] = [ValidationError(message, code="generations")]
+    return out

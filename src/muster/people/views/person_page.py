@@ -209,12 +209,29 @@ def render_person(request, person: Person, category_form=None, status=200) -> Ht
         and bool(person.household_id)
         and not person.merged_into_id,
         "category_form": category_form or (forms.CategoryForm() if may_decide else None),
+        # A duplicate awaiting a decision, for whoever decides hits: a category decided (or a
+        # move made) on a record about to be merged away was easy to miss.
+        "open_duplicates": _open_duplicates(person) if policy.can(user, "screening.decide") else [],
     }
     response = render(request, "people/detail.html", context, status=status)
     with transaction.atomic():
         for write in reads:
             write()
     return response
+
+
+def _open_duplicates(person: Person) -> list:
+    from django.db.models import Q
+
+    from muster.screening.models import Hit
+
+    return list(
+        Hit.objects.filter(
+            Q(person=person) | Q(candidate=person),
+            kind=Hit.Kind.DUPLICATE,
+            status__in=(Hit.Status.OPEN, Hit.Status.MORE_INFO),
+        ).order_by("-score", "pk")[:5]
+    )
 
 
 @requires("person.view")
