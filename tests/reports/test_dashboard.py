@@ -263,6 +263,8 @@ def test_bad_filters_are_named_on_the_page_the_feed_and_the_command_line(
     assert 'name="date_from" value="2026-12-05"' in pdf.content.decode()
     feed = client.get("/api/sitrep/", {"governorate": "Deir ez-Zor"})
     assert feed.status_code == 400 and "governorate" in feed.json()
+    feed = client.get("/api/sitrep/", {"governorate": "XX99"})
+    assert feed.status_code == 400 and "no facility is in governorate XX99" in str(feed.json())
     feed = client.get("/api/sitrep/", {"facility": "99999"})
     assert feed.status_code == 400 and "facility" in feed.json()
     feed = client.get("/api/sitrep/", {"date_from": "9999-12-30", "date_to": "9999-12-31"})
@@ -485,6 +487,11 @@ def test_departures_by_kind_on_the_dashboard_equal_the_sitrep_and_the_confirmed_
     # The one still leaving is in transit today, on the chart as in the headline.
     transit = chart_rows(html, "transit")
     assert transit[-1][1] == str(feed["in_transit"]) == str(headline(html)["in_transit"])
+    # The flow's "Departed" follows a facility filter (it read the whole registry's figure).
+    for facility, departed in ((facilities["camp"], 1), (facilities["reception"], 0)):
+        scoped = client.get("/api/sitrep/", {"facility": facility.pk}).json()
+        assert scoped["dashboard"]["flow"]["departed"] == departed
+    assert feed["dashboard"]["flow"]["departed"] == 1
 
 
 def test_a_filtered_dashboard_says_which_figures_follow_the_filters(facilities, make_user, login):

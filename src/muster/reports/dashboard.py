@@ -170,8 +170,16 @@ def flow(filters: Filters, facility_ids: list[int] | None, report: dict, arrived
             for (a, b), v in sorted(links.items())
         ],
         "population_by_kind": _population_by_kind(report, facility_ids),
-        "departed": report["departed"],
+        # Those who left the chosen facilities (the chart read "Departed 108", the whole
+        # registry's, beside one camp's arrivals and population).
+        "departed": report["departed"] if facility_ids is None else _departed_from(facility_ids),
     }
+
+
+def _departed_from(facility_ids) -> int:
+    from muster.departures.queries import sitrep_counts
+
+    return sitrep_counts(set(facility_ids))["total"]
 
 
 def _population_by_kind(report: dict, facility_ids) -> dict[str, int]:

@@ -103,6 +103,11 @@ def parse_filters(params) -> Filters:
             _("'%(v)s' is not a governorate P-code (two letters, two digits, e.g. SY09)")
             % {"v": governorate[:40]},
         )
+    if governorate and governorate not in governorates():
+        # (XX99 gave charts of zeros beside the whole registry's figures, and no word)
+        raise FilterError(
+            "governorate", _("no facility is in governorate %(v)s") % {"v": governorate}
+        )
     return Filters(date_from, date_to, facility, governorate)
 
 
