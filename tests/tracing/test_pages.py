@@ -217,6 +217,10 @@ def test_reunification_waits_for_best_interests_then_starts(web, second, found):
     assert "best-interests" in refused.content.decode().lower()
     # The refusal, shown as a message on the next page, carries the service's stable code.
     assert 'data-code="best_interests_required"' in refused.content.decode()
+    # What was typed is back in the form, to send again once the refusal is met (it was empty).
+    assert 'value="Gulistan Hesso"' in refused.content.decode()
+    assert 'value="Dohuk"' in refused.content.decode()
+    assert 'value="Gulistan Hesso"' not in web.get(detail).content.decode()  # once only
     req.refresh_from_db()
     assert req.reunification_id is None
     web.post(reverse("tracing-best-interests", args=[req.number]),

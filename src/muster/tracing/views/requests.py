@@ -179,6 +179,8 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
             "may_reunify": req.status == TracingRequest.Status.VERIFYING
             and confirmed is not None
             and req.reunification_id is None,
+            # What was typed into the reunification form before a refusal (steps.reunify).
+            "reunify_typed": request.session.pop(f"reunify-typed:{req.number}", {}),
             "confident_bits": f"{CONFIDENT_SCORE:g}",
             "awaiting_receipt": req.reunification_id is not None
             and req.status != TracingRequest.Status.REUNITED,

@@ -84,18 +84,18 @@ def best_interests(request: HttpRequest, number: str) -> HttpResponse:
 @post_only
 def reunify(request: HttpRequest, number: str) -> HttpResponse:
     req = request_for(number)
+    typed = {
+        "receiving": request.POST.get("receiving", "")[:200],
+        "destination_name": request.POST.get("destination_name", "")[:200],
+        "destination_pcode": request.POST.get("destination_pcode", "")[:40],
+        "note": request.POST.get("note", "")[:2000],
+    }
     try:
-        departure = tracing.reunify(
-            req,
-            receiving=request.POST.get("receiving", "")[:200],
-            destination_name=request.POST.get("destination_name", "")[:200],
-            destination_pcode=request.POST.get("destination_pcode", "")[:40],
-            note=request.POST.get("note", "")[:2000],
-            by=request.user,
-            request=request,
-        )
+        departure = tracing.reunify(req, **typed, by=request.user, request=request)
     except ValidationError as exc:
         refusals(request, exc)
+        # Back on the request's page with the form as it was typed (it came back empty).
+        request.session[f"reunify-typed:{req.number}"] = typed
     else:
         messages.success(
             request,
