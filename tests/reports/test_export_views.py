@@ -31,7 +31,7 @@ def test_coordinator_exports_the_sitrep_with_hxl_hashtags_and_no_names(
     reception = next(r for r in rows if r[0] == "Reception Point 1")
     assert reception[3] == "3"
     assert "Muhammad" not in response.content.decode("utf-8-sig")
-    assert reception[1] == "reception_point"  # codes, in any language (the kind came out in Arabic)
+    assert reception[1] == "Reception point"  # in English, in any language (it came out in Arabic)
     arabic = login(coordinator)
     arabic.post(reverse("set_language"), {"language": "ar", "next": "/"})
     assert read_csv(arabic.get(reverse("export-sitrep-csv")))[2:-1] == rows[2:-1]

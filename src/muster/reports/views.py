@@ -27,7 +27,7 @@ from muster.reports.exports import (
 )
 from muster.reports.picture import charts_for
 from muster.reports.sitrep import situation_report
-from muster.screening.models import CategoryDecision
+from muster.screening.models import Category, CategoryDecision
 
 # One table, one figure per row: the facilities (occupancy against capacity), their total, the
 # headline figures, the categories and the daily arrivals, told apart by ``section`` and ``item``,
@@ -86,13 +86,16 @@ def _file(export, stem: str) -> HttpResponse:
 def sitrep_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """Occupancy against capacity per facility, one row each, with HXL hashtags for partners."""
     report = situation_report()
-    # A partners' data file: its values are codes whatever the reader's language (the kind and
+    # A partners' data file: readable, and in one language whatever the reader's (the kind and
     # the categories came out in Arabic beside English keys and facility names).
+    with translation.override("en"):
+        kinds = {k: str(v) for k, v in Facility.Kind.choices}
+        labels = {k: str(v) for k, v in Category.choices}
     rows: list[dict] = [
         {
             **f,
             "facility": f["name"],
-            "kind": f["kind"],
+            "kind": kinds.get(f["kind"], f["kind"]),
             "occupancy": f["occupancy"] if f["occupancy"] is not None else "",
             "section": "facility",
         }
@@ -133,7 +136,8 @@ def sitrep_export(request: HttpRequest, fmt: str) -> HttpResponse:
         for nat, n in exits["by_nationality"].items()
     ]
     rows += [
-        {"section": "category", "item": k, "persons": v} for k, v in report["by_category"].items()
+        {"section": "category", "item": labels.get(k, k), "persons": v}
+        for k, v in report["by_category"].items()
     ]
     rows += [
         {"section": "arrivals", "item": "registered", "date": d["date"], "persons": d["registered"]}
