@@ -31,7 +31,9 @@ written in Arabic script, a zero-width space after some Latin ones.  ``--habit s
 share of the sources transliterate as scholars do (DIN 31635): kh, sh, gh, th, dh, j as ḫ, š, ġ,
 ṯ, ḏ, ǧ (the letters only; long vowels are left unmarked).  ``--habit triple``: a share of the
 sources write the legal triple name of Iraqi and Syrian papers: the grandfather's name in the
-family name's column (and none in the grandfather's), the tribe's name left out.  Names the tables do not hold
+family name's column (and none in the grandfather's), the tribe's name left out.  ``--habit kurmanji``: a share of the sources write Latin names in
+Kurmanji Kurdish orthography, as lists in north-east Syria do: c for j, x for kh and gh, ş for
+sh, ç for ch (Casim, Xalid, Reşid; the vowels, Mihemed for Muhammad, are not attempted).  Names the tables do not hold
 (a typo) are left as written (sorani, arabizi).  The populations are the sweep's (``bench/sweep.py``'s cached CSVs and truth); printed
 is Muster's pairwise F1 on each as generated and as rewritten, in one process, with the
 defaults of ``muster match dedupe``.
@@ -118,6 +120,10 @@ COUNTRY_FORMS = {
     "DZA": ("Algeria", "Algerian", "DZ", "الجزائر", "جزائري"),
     "LBN": ("Lebanon", "Lebanese", "LB", "لبنان", "لبناني"),
 }
+# Habits written a source at a time (``_field_habit``), and a record at a time (``rewrite``).
+FIELD_HABITS = ("nationality", "dates", "digits", "placeholders", "marks", "scholarly", "triple",
+                "kurmanji")  # fmt: skip
+RECORD_HABITS = ("sorani", "arabizi", "cyrillic", "one_column", "titles")
 _MONTH_ABBR = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _MONTH_NAME = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")  # fmt: skip
@@ -168,6 +174,14 @@ def _field_habit(frame: pd.DataFrame, habit: str, share: float, seed: int) -> in
                     family[i], grand[i] = grand[i], ""
                     changed += 1
             frame["family_name"], frame["grandfather_name"] = family, grand
+        elif habit == "kurmanji":
+            for column in (*NAME_COLUMNS, "alias"):
+                values = frame[column].to_numpy(dtype=object).copy()
+                for i in rows:
+                    new = _kurmanji(values[i])
+                    changed += new != values[i]
+                    values[i] = new
+                frame[column] = values
         elif habit in ("marks", "scholarly"):
             columns = (*NAME_COLUMNS, "alias", "place_of_origin")
             if habit == "marks":
@@ -253,11 +267,24 @@ _SCHOLARLY = (("kh", "ḫ"), ("sh", "š"), ("gh", "ġ"), ("th", "ṯ"), ("dh", "
 
 def _scholarly(text: str) -> str:
     """A Latin name with the scholars' letters for kh, sh, gh, th, dh and j."""
+    return _letters(text, _SCHOLARLY)
+
+
+def _letters(text: str, table: tuple[tuple[str, str], ...]) -> str:
+    """A Latin name with each pair of letters of ``table`` written as its one letter."""
     if not text or _ARABIC.search(text):
         return text
-    for two, one in _SCHOLARLY:
+    for two, one in table:
         text = text.replace(two, one).replace(two.capitalize(), one.upper())
     return text
+
+
+_KURMANJI = (("kh", "x"), ("gh", "x"), ("sh", "ş"), ("ch", "ç"), ("j", "c"))
+
+
+def _kurmanji(text: str) -> str:
+    """A Latin name in Kurmanji letters: c for j, x for kh and gh, ş for sh, ç for ch."""
+    return _letters(text, _KURMANJI)
 
 
 def rewrite(csv_path: Path, habit: str, share: float, seed: int) -> Path:
@@ -269,7 +296,7 @@ def rewrite(csv_path: Path, habit: str, share: float, seed: int) -> Path:
     from muster.scenario.noise import arabizi_spelling, cyrillic_spelling, sorani_spelling
 
     frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
-    if habit in ("nationality", "dates", "digits", "placeholders", "marks", "scholarly", "triple"):
+    if habit in FIELD_HABITS:
         changed = _field_habit(frame, habit, share, seed)
         frame.to_csv(out, index=False)
         print(f"  {out.name}: {changed:,} records rewritten")
@@ -372,20 +399,7 @@ def main() -> int:
     ap.add_argument("--runs", required=True, help="setting:size:seed, comma-separated")
     ap.add_argument(
         "--habit",
-        choices=(
-            "sorani",
-            "arabizi",
-            "cyrillic",
-            "one_column",
-            "titles",
-            "nationality",
-            "dates",
-            "digits",
-            "placeholders",
-            "marks",
-            "scholarly",
-            "triple",
-        ),
+        choices=(*RECORD_HABITS, *FIELD_HABITS),
         required=True,
     )
     ap.add_argument("--share", type=float, default=0.6, help="share of the records written so")
