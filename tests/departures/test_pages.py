@@ -493,3 +493,18 @@ def test_the_leaving_figures_say_which_are_part_of_which(planned, officers, logi
         f"Leaving, awaiting confirmation {departure.lines.count()} "
         "(of them unaccounted 1, of them not presented 1)"
     )
+
+
+def test_the_destination_is_shown_part_by_part_each_in_its_own_direction(planned, officers, login):
+    # "Dutch Ministry of Foreign Affairs · (NLD) هولندا Erbil airport → Eindhoven" in Arabic: an
+    # Arabic country name between English place and authority scrambled the line.
+    departure, _ = planned
+    departure.destination_country, departure.receiving_authority = "NLD", "Dutch Ministry"
+    departure.save(update_fields=["destination_country", "receiving_authority"])
+    client = login(officers["planner"])
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    body = client.get(reverse("departure-detail", args=[departure.number])).content.decode()
+    cell = body.split('data-testid="destination">')[1].split("</td>")[0]
+    parts = re.findall(r'<bdi dir="auto">(.*?)</bdi>', cell)
+    assert parts[0].startswith(departure.destination_name) and parts[2] == "Dutch Ministry"
+    assert len(parts) == 3 and "هولندا" in parts[1]

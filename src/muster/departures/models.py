@@ -123,6 +123,15 @@ class Departure(models.Model):
             parts.append("· " + self.receiving_authority)
         return " ".join(p for p in parts if p)
 
+    @property
+    def destination_parts(self) -> list[str]:
+        """``destination``'s parts, each to be isolated in its own direction where they mix
+        scripts (an Arabic country name between an English place and authority read scrambled)."""
+        place = " ".join(p for p in (self.destination_name, f"({self.destination_pcode})"
+                                     if self.destination_pcode else "") if p)  # fmt: skip
+        country = country_name(self.destination_country) if self.destination_country else ""
+        return [p for p in (place, country, self.receiving_authority) if p]
+
     def separation_text(self) -> str:
         """Where a household's members went on it, for its family separation, in the current
         language: the number and the destination (the kind where there is no destination)."""
