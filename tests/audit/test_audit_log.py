@@ -209,3 +209,14 @@ def test_an_operator_without_a_login_name_is_recorded_by_user_id(monkeypatch, ma
     assert cli.main(["deactivate", officer.username]) == 0
     event = AuditEvent.objects.get(action="user.deactivate")
     assert event.detail["os_user"] == f"uid {os.getuid()}" and event.detail["via"] == "cli"
+
+
+def test_the_arabic_log_names_the_usual_detail_keys_in_arabic(child, make_user, login):
+    # An Arabic auditor read "category family_of_held" and "outcome not_presented" in English.
+    audit.record("category.decide", actor=make_user("screening_officer"), obj=child,
+                 detail={"category": "civilian", "decision": 7})  # fmt: skip
+    client = login(make_user("auditor"))
+    client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    page = client.get("/audit/", {"object": child.number}).content.decode()
+    assert "<dt>التصنيف</dt>" in page and "<dt>القرار</dt>" in page
+    assert "<dt>category</dt>" not in page

@@ -38,7 +38,7 @@ ACTION_LABELS = {
     "departure.list": gettext_lazy("Departures listed"),
     "departure.manifest.read": gettext_lazy("Departure manifest viewed"),
     "departure.plan": gettext_lazy("Departure planned"),
-    "person.depart.confirm": gettext_lazy("Departure of a person confirmed"),
+    "person.depart.confirm": gettext_lazy("Outcome of a person's departure recorded"),
     "person.depart.death": gettext_lazy("Person died"),
     "person.depart.dispatch": gettext_lazy("Person left custody on a departure"),
     "person.nationality.verify": gettext_lazy("Nationality verified"),
@@ -163,6 +163,25 @@ def _object_labels(events) -> dict[tuple[str, str], str]:
     return labels
 
 
+# The detail keys most events carry, in the reader's language (the others as written).
+DETAIL_KEYS = {
+    "category": gettext_lazy("category"),
+    "status": gettext_lazy("status"),
+    "outcome": gettext_lazy("outcome"),
+    "reason": gettext_lazy("reason"),
+    "decision": gettext_lazy("decision"),
+    "departure": gettext_lazy("departure"),
+    "source": gettext_lazy("source"),
+    "format": gettext_lazy("format"),
+    "rows": gettext_lazy("rows"),
+    "purpose": gettext_lazy("purpose"),
+    "from": gettext_lazy("from"),
+    "to": gettext_lazy("to"),
+    "kind": gettext_lazy("kind"),
+    "view": gettext_lazy("view"),
+}
+
+
 def _detail_rows(detail) -> list[tuple[str, str]]:
     """The detail as key/value rows to read, not a dict."""
     if not isinstance(detail, dict):
@@ -177,7 +196,7 @@ def _detail_rows(detail) -> list[tuple[str, str]]:
             value = _("yes") if value else _("no")
         if value in (None, ""):
             value = "—"
-        rows.append((str(key).replace("_", " "), str(value)))
+        rows.append((str(DETAIL_KEYS.get(key, str(key).replace("_", " "))), str(value)))
     return rows
 
 
