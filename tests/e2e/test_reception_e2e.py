@@ -67,9 +67,11 @@ def test_officer_registers_a_family_of_three_in_arabic_and_finds_them_at_the_rec
         father_name="Khalid",
         family_name="al-Jubouri",
         sex="M",
-        date_of_birth="2016-05-09",
+        date_of_birth="٢٠١٦-٠٥-٠٩",  # typed on an Arabic keyboard
         relationship_to_head="son",
     )
+    # Shown as stored: in Arabic-Indic digits the left-to-right box read ٠٩-٠٥-٢٠١٦.
+    assert page.input_value('[name="members[2].date_of_birth"]') == "2016-05-09"
     page.locator('[name="members[2].documents[0].doc_type"]').select_option("birth_certificate")
     page.fill('[name="members[2].documents[0].number"]', "BC-2016-4471")
     page.screenshot(path=str(OUT / "reception-ar-filled.png"), full_page=True)

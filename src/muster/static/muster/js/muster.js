@@ -22,6 +22,21 @@
     );
   });
 
+  // A number or date typed on an Arabic keyboard (١٩٧٨-٠٤-٢٠) is shown in the digits the server
+  // stores (1978-04-20): typed so into a left-to-right box it displayed as ٢٠-٠٤-١٩٧٨, which reads
+  // as day-month-year. Only in fields that take numbers (inputmode=numeric); the caret stays put.
+  var EASTERN = /[\u0660-\u0669\u06f0-\u06f9]/g, HAS_EASTERN = /[\u0660-\u0669\u06f0-\u06f9]/;
+  document.addEventListener("input", function (e) {
+    var t = e.target;
+    if (!t.matches || !t.matches("input[inputmode=numeric]") || !HAS_EASTERN.test(t.value)) return;
+    var at = t.selectionStart;
+    t.value = t.value.replace(EASTERN, function (d) {
+      var c = d.charCodeAt(0);
+      return String(c >= 0x06f0 ? c - 0x06f0 : c - 0x0660);
+    });
+    if (at !== null) t.setSelectionRange(at, at);
+  });
+
   // A changed name field asks for possible matches. An htmx event filter would need eval, which
   // the Content-Security-Policy forbids: the filter lives here and raises a plain event.
   document.addEventListener("change", function (e) {
