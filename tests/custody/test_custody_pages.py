@@ -256,3 +256,20 @@ def test_facility_list_shows_population_against_capacity(registered, facilities,
     html = login(make_user("coordinator")).get(reverse("facility-list")).content.decode()
     assert "Reception Point 1" in html and "Small Camp" in html
     assert 'style="inline-size: 0%"' in html  # 3 of 5000: a bar, barely started
+
+
+def test_a_manager_lists_the_unaccompanied_or_separated_children_here(
+    registered, facilities, reception_manager, login
+):
+    # A camp manager had no way to find them but to page through the whole roll.
+    from muster.people.models import Person
+
+    child = Person.objects.get(separated_child=True)
+    others = [p for p in members(registered) if p.pk != child.pk]
+    client = login(reception_manager)
+    url = reverse("facility-detail", kwargs={"pk": facilities["reception"].pk})
+    page = client.get(url).content.decode()
+    assert 'data-testid="children-only"' in page
+    html = client.get(url, {"children": "1"}).content.decode()
+    assert child.number in html and not any(p.number in html for p in others)
+    assert 'name="children" value="1" checked' in html

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -56,6 +57,9 @@ def _page(request: HttpRequest, qs, size: int = PAGE_SIZE):
     return page
 
 
+CHILD_FLAGS = frozenset({"unaccompanied_child", "separated_child"})
+
+
 @requires("facility.view")
 def facility_list(request: HttpRequest) -> HttpResponse:
     scope = policy.facility_scope(request.user, "facility.view")
@@ -74,11 +78,16 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     # Filtering on a category would tell it to a role that may not see categories: ignored for them.
     category = request.GET.get("category", "") if "category" in fields else ""
+    # Children alone, for a role that sees protection flags (a camp manager had to page through
+    # the whole roll to find them).
+    children = request.GET.get("children") == "1" and bool(fields & CHILD_FLAGS)
     page = None
     # Who is at a holding facility is who is held: the list only for roles that may see that.
     if policy.may_list_persons_at(user, facility) and "given_name" in fields:
         qs = policy.scope_persons(user, persons_at(facility))
         qs = filter_by_category(search_persons(user, qs, q), category)
+        if children:
+            qs = qs.filter(Q(unaccompanied_child=True) | Q(separated_child=True))
         qs = with_category(qs).order_by("family_name", "given_name", "id")
         page = _page(request, qs)
         audit.record_list(
@@ -98,6 +107,8 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_category": "category" in fields or policy.can(user, "report.view"),
         "show_person_category": "category" in fields,
         "show_flags": bool(fields & set(PROTECTION_FLAGS)),
+        "may_filter_children": bool(fields & CHILD_FLAGS),
+        "children": children,
         "page": page,
         "q": q,
         "category": category,
