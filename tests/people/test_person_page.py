@@ -253,3 +253,22 @@ def test_held_with_a_basis_takes_effect_only_when_a_second_officer_approves(
     card = second.get(url(head)).content.decode()
     card = card[card.index("<h2>Category</h2>") :]
     assert "<strong>Held" in card and "Not yet decided." not in card
+
+
+def test_family_of_held_with_nobody_held_in_the_household_is_recorded_with_a_warning(
+    registered, make_user, login
+):
+    # A child was recorded "family member of a held person" while nobody was held or proposed.
+    head, _spouse, son = members(registered)[:3]
+    client = login(make_user("screening_officer"))
+    category = reverse("person-category", kwargs={"number": son.number})
+    form = {"category": "family_of_held", "reason": "father taken at the checkpoint"}
+    page = client.post(category, form, follow=True).content.decode()
+    assert screening.current_category(son).category == "family_of_held"  # the officer decides
+    assert "No one in this person&#x27;s household is held or proposed as held" in page
+    client.post(
+        reverse("person-category", kwargs={"number": head.number}),
+        {"category": "held", "reason": "on list X", "basis": "list X entry 12, confirmed by B."},
+    )
+    page = client.post(category, {**form, "reason": "again"}, follow=True).content.decode()
+    assert "is held or proposed as held" not in page  # the father's proposal is pending

@@ -220,6 +220,24 @@ def render_person(request, person: Person, category_form=None, status=200) -> Ht
     return response
 
 
+def _held_relative(person: Person) -> bool:
+    """Whether a member of the person's household is held, or proposed as held."""
+    from django.db.models import Q
+
+    from muster.screening.models import ApprovalStatus, Category, CategoryDecision
+
+    if not person.household_id:
+        return False
+    return (
+        CategoryDecision.objects.filter(
+            person__household_id=person.household_id, category=Category.HELD
+        )
+        .exclude(person=person)
+        .filter(Q(is_current=True) | Q(status=ApprovalStatus.PENDING))
+        .exists()
+    )
+
+
 def _open_duplicates(person: Person) -> list:
     from django.db.models import Q
 
@@ -275,5 +293,13 @@ def _decide_category(request: HttpRequest, person: Person) -> HttpResponse:
             else:
                 text = _("Category recorded: %(c)s.")
             messages.success(request, text % {"c": label})
+            if form.cleaned_data["category"] == "family_of_held" and not _held_relative(person):
+                # Recorded (the officer decides; the held relative may be registered elsewhere),
+                # but said: a family's category resting on nobody held went unremarked.
+                messages.warning(
+                    request,
+                    _("No one in this person's household is held or proposed as held: check that "
+                      "the held relative is registered, and link the family."),
+                )  # fmt: skip
             return redirect("person-detail", number=person.number)
     return render_person(request, person, category_form=form, status=400)
