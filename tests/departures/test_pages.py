@@ -493,6 +493,13 @@ def test_the_leaving_figures_say_which_are_part_of_which(planned, officers, logi
         f"Leaving, awaiting confirmation {departure.lines.count()} "
         "(of them unaccounted 1, of them not presented 1)"
     )
+    # The persons' summary on the manifest page, in Arabic, with the Arabic comma between its
+    # parts (a Latin comma read "(أُرسل، بانتظار التأكيد: 7, لم يُقدَّم: 1)").
+    client = login(officers["approver"])
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    body = client.get(reverse("departure-detail", args=[departure.number])).content.decode()
+    summary = body.split('<span class="muted">(')[1].split(")</span>")[0]
+    assert "، " in summary and ", " not in summary
 
 
 def test_the_destination_is_shown_part_by_part_each_in_its_own_direction(planned, officers, login):
