@@ -114,23 +114,20 @@ class Departure(models.Model):
     @property
     def destination(self) -> str:
         """Where to, in one line: the place (and P-code), the state or the authority."""
-        parts = [self.destination_name]
-        if self.destination_pcode:
-            parts.append(f"({self.destination_pcode})")
-        if self.destination_country:
-            parts.append(country_name(self.destination_country))
-        if self.receiving_authority:
-            parts.append("· " + self.receiving_authority)
-        return " ".join(p for p in parts if p)
+        place, country, authority = self._destination()
+        return " ".join(p for p in (place, country, authority and "· " + authority) if p)
 
     @property
     def destination_parts(self) -> list[str]:
         """``destination``'s parts, each to be isolated in its own direction where they mix
         scripts (an Arabic country name between an English place and authority read scrambled)."""
-        place = " ".join(p for p in (self.destination_name, f"({self.destination_pcode})"
-                                     if self.destination_pcode else "") if p)  # fmt: skip
+        return [p for p in self._destination() if p]
+
+    def _destination(self) -> tuple[str, str, str]:
+        pcode = f"({self.destination_pcode})" if self.destination_pcode else ""
+        place = " ".join(p for p in (self.destination_name, pcode) if p)
         country = country_name(self.destination_country) if self.destination_country else ""
-        return [p for p in (place, country, self.receiving_authority) if p]
+        return place, country, self.receiving_authority
 
     def separation_text(self) -> str:
         """Where a household's members went on it, for its family separation, in the current

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from muster.core.parsing import PCODE
@@ -15,7 +14,8 @@ from muster.departures.models import Departure, DepartureLine, Kind, Nationality
 from muster.identity import is_state_code
 from muster.people.models import Person
 from muster.protection import rules as protection
-from muster.screening.models import ApprovalStatus, Category, CategoryDecision
+from muster.screening import services as screening
+from muster.screening.models import Category, CategoryDecision
 
 Outcome = DepartureLine.Outcome
 Status = Departure.Status
@@ -161,15 +161,6 @@ def _dates_in_time(clean: dict, errors: dict) -> dict[str, list[ValidationError]
     return out
 
 
-def _held(person_ids: Sequence[int]) -> set[int]:
-    """Persons held, or proposed as held and awaiting the second officer."""
-    return set(
-        CategoryDecision.objects.filter(person_id__in=list(person_ids), category=Category.HELD)
-        .filter(Q(is_current=True) | Q(status=ApprovalStatus.PENDING))
-        .values_list("person_id", flat=True)
-    )
-
-
 def _family_of_held(person_ids: Sequence[int]) -> set[int]:
     return set(
         CategoryDecision.objects.filter(
@@ -251,7 +242,7 @@ def check_persons(
                 code="on_another_departure",
             )
         )
-    held = _held(ids)
+    held = screening.held_or_proposed(ids)
     if held and kind not in HELD_MAY_LEAVE:
         errors["held"] = [
             ValidationError(

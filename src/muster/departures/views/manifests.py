@@ -14,6 +14,7 @@ from muster.departures.models import DepartureLine
 from muster.departures.views.shared import departure_for, with_verification
 from muster.people.search.keys import other_script
 from muster.reports.exports import export_rows
+from muster.web.forms import FIELD_LABELS
 
 Outcome = DepartureLine.Outcome
 
@@ -129,10 +130,8 @@ def manifest_pdf(request: HttpRequest, number: str) -> HttpResponse:
         kept.insert(kept.index("family_name") + 1 if "family_name" in kept else 3, "other_script")
     lines = list(queries.manifest(departure).exclude(outcome=Outcome.WITHDRAWN))
     labels = {
-        "position": "#", "number": _("Number"), "given_name": _("Given name"),
-        "father_name": _("Father's name"), "grandfather_name": _("Grandfather's name"),
-        "family_name": _("Family / tribal name"), "other_script": _("Name in the other script"),
-        "sex": _("Sex"), "birth_year": _("Born"), "nationality": _("Nationality"),
+        **FIELD_LABELS, "position": "#", "number": _("Number"),
+        "other_script": _("Name in the other script"), "birth_year": _("Born"),
         "household": _("Household"), "outcome": _("Outcome"),
     }  # fmt: skip
 

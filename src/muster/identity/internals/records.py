@@ -36,6 +36,8 @@ PERSON_ATTRIBUTES = (
     "nationality",
 )
 PERSON_COLUMNS = ("record_id", "source", *PERSON_ATTRIBUTES)
+# The text columns a list may fill with a word for "not known" (nationality: ``read_nationality``).
+_MAY_BE_UNKNOWN = (*NAME_PARTS, "place_of_origin", "sex")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _YEAR_RE = re.compile(r"^\d{4}$", re.ASCII)
 # Other ways a list writes a date with the year first, read as that date: 1990-5-3, 1990/05/03,
@@ -295,7 +297,7 @@ def check_record(
     }
     if not out["record_id"]:
         raise PersonCsvError(row, "record_id", "record_id is empty; every record needs one")
-    for column in (*NAME_PARTS, "place_of_origin", "sex"):
+    for column in _MAY_BE_UNKNOWN:
         if out[column] and not_known(out[column]):
             out[column] = ""  # UNKNOWN, N/A, -, FNU, غير معروف: nothing said (``unknown``)
     for column in ("date_of_birth", "birth_year"):
@@ -650,7 +652,7 @@ def _read_fast(path: Path, dates: str | None, encoding: str) -> pd.DataFrame | N
     for column in ("date_of_birth", "birth_year"):
         if out[column].str.contains(_EASTERN_DIGIT).any():
             out[column] = out[column].str.translate(_EASTERN_DIGITS)
-    for column in (*NAME_PARTS, "place_of_origin", "sex"):  # UNKNOWN, N/A, -: nothing said
+    for column in _MAY_BE_UNKNOWN:  # UNKNOWN, N/A, -: nothing said
         said = out[column]
         unsaid = [v for v in pd.unique(said) if v and not_known(v)]
         if unsaid:

@@ -222,20 +222,10 @@ def render_person(request, person: Person, category_form=None, status=200) -> Ht
 
 def _held_relative(person: Person) -> bool:
     """Whether a member of the person's household is held, or proposed as held."""
-    from django.db.models import Q
-
-    from muster.screening.models import ApprovalStatus, Category, CategoryDecision
-
     if not person.household_id:
         return False
-    return (
-        CategoryDecision.objects.filter(
-            person__household_id=person.household_id, category=Category.HELD
-        )
-        .exclude(person=person)
-        .filter(Q(is_current=True) | Q(status=ApprovalStatus.PENDING))
-        .exists()
-    )
+    others = Person.objects.filter(household_id=person.household_id).exclude(pk=person.pk)
+    return bool(screening.held_or_proposed(others.values_list("pk", flat=True)))
 
 
 def _open_duplicates(person: Person) -> list:

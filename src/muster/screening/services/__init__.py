@@ -23,6 +23,7 @@ from muster.screening.services.categories import (
     approve_category,
     current_category,
     decide_category,
+    held_or_proposed,
     pending_approvals,
     pending_category,
     refuse_category,
@@ -44,6 +45,7 @@ from muster.screening.services.runs import (
 __all__ = [
     "current_category",
     "pending_category",
+    "held_or_proposed",
     "decide_category",
     "approve_category",
     "refuse_category",

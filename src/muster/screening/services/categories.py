@@ -3,7 +3,7 @@ approves it."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,15 @@ def current_category(person) -> CategoryDecision | None:
 
 def pending_category(person) -> CategoryDecision | None:
     return CategoryDecision.objects.filter(person=person, status=ApprovalStatus.PENDING).first()
+
+
+def held_or_proposed(person_ids) -> set[int]:
+    """Of ``person_ids``, those held, or proposed as held and awaiting the second officer."""
+    return set(
+        CategoryDecision.objects.filter(person_id__in=list(person_ids), category=Category.HELD)
+        .filter(Q(is_current=True) | Q(status=ApprovalStatus.PENDING))
+        .values_list("person_id", flat=True)
+    )
 
 
 def _held_basis_errors(person, basis_hit, basis: str) -> dict:
