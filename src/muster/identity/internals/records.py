@@ -15,7 +15,7 @@ import pandas as pd
 
 from .countries import is_country_code, read_nationality
 from .names import INVISIBLE_RE, unreadable_script, visible
-from .unknown import FIRST_YEAR, NO_DATES, known_year, not_known
+from .unknown import NO_DATES, known_year, not_known
 
 # The columns that describe the person, in layout order: everything but the record's id and source.
 # Other parts of Muster name the same person fields after these (screening, exports, the access policy).
@@ -660,7 +660,10 @@ def _read_fast(path: Path, dates: str | None, encoding: str) -> pd.DataFrame | N
     ids, dob, year = out["record_id"], out["date_of_birth"], out["birth_year"]
     if (ids == "").any() or ids.duplicated().any():
         return None
-    year = year.where(~(year.str.match(_YEAR_RE) & (year < str(FIRST_YEAR))), "")  # 0000
+    # 0000: no year (each distinct year looked at once: a million records hold a hundred)
+    no_years = [y for y in pd.unique(year) if y and _YEAR_RE.match(y) and not known_year(y)]
+    if no_years:
+        year = year.where(~year.isin(no_years), "")
     placeholder = dob.isin(NO_DATES)  # 1900-01-01: no date, and no year beside it
     year = year.where(~(placeholder & (year == dob.str[:4])), "")
     dob = dob.where(~placeholder, "")
