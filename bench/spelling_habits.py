@@ -51,6 +51,7 @@ import random
 import re
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -122,7 +123,7 @@ COUNTRY_FORMS = {
 }
 # Habits written a source at a time (``_field_habit``), and a record at a time (``rewrite``).
 FIELD_HABITS = ("nationality", "dates", "digits", "placeholders", "marks", "scholarly", "triple",
-                "kurmanji")  # fmt: skip
+                "kurmanji", "aliases", "mother_full")  # fmt: skip
 RECORD_HABITS = ("sorani", "arabizi", "cyrillic", "one_column", "titles")
 _MONTH_ABBR = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _MONTH_NAME = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -182,6 +183,33 @@ def _field_habit(frame: pd.DataFrame, habit: str, share: float, seed: int) -> in
                     changed += new != values[i]
                     values[i] = new
                 frame[column] = values
+        elif habit == "mother_full":  # the mother's name and her father's (Iraqi forms)
+            from muster.identity import normalise_name
+
+            mother = frame["mother_name"].to_numpy(dtype=object).copy()
+            fathers = sorted(set(frame["father_name"]) - {""})
+            arabic_fathers = [f for f in fathers if _ARABIC.search(f)]
+            latin_fathers = [f for f in fathers if not _ARABIC.search(f)]
+            for i in rows:
+                if mother[i]:
+                    arabic = bool(_ARABIC.search(mother[i]))
+                    pool = arabic_fathers if arabic else latin_fathers
+                    # one grandfather for a mother and her husband however they are spelt
+                    key = (normalise_name(mother[i], "mother").canon,
+                           normalise_name(frame.at[i, "father_name"], "father").canon)  # fmt: skip
+                    mother[i] += " " + pool[zlib.crc32(repr(key).encode()) % len(pool)]
+                    changed += 1
+            frame["mother_name"] = mother
+        elif habit == "aliases":  # the alias written after the given name, its column empty
+            given = frame["given_name"].to_numpy(dtype=object).copy()
+            alias = frame["alias"].to_numpy(dtype=object).copy()
+            for i in rows:
+                if given[i] and alias[i]:
+                    arabic = bool(_ARABIC.search(given[i]))
+                    given[i] = _ALIAS_STYLES[number % 4][arabic].format(given[i], alias[i])
+                    alias[i] = ""
+                    changed += 1
+            frame["given_name"], frame["alias"] = given, alias
         elif habit in ("marks", "scholarly"):
             columns = (*NAME_COLUMNS, "alias", "place_of_origin")
             if habit == "marks":
@@ -211,6 +239,15 @@ def _field_habit(frame: pd.DataFrame, habit: str, share: float, seed: int) -> in
             frame["date_of_birth"], frame["birth_year"] = dob, year
     print(f"  sources rewritten: {', '.join(chosen)}")
     return changed
+
+
+# Per style: how a source writes a known alias in the given name's column (Latin, Arabic script).
+_ALIAS_STYLES = (
+    ("{} ({})", "{} ({})"),
+    ("{} aka {}", "{} الملقب {}"),
+    ('{} "{}"', "{} المكنى {}"),
+    ("{} alias {}", "{} ويكنى {}"),
+)
 
 
 # Per style: what a source writes for a name it does not know (given, family, any other; in

@@ -11,6 +11,7 @@ import pytest
 
 from muster.identity import (
     PersonCsvError,
+    ScreeningIndex,
     check_record,
     dedupe,
     normalise_name,
@@ -280,3 +281,64 @@ def test_direction_marks_and_zero_width_spaces_copied_in_show_nothing_and_count_
 )  # fmt: skip
 def test_a_name_in_a_scholarly_transliteration_is_the_name(common: str, scholarly: str) -> None:
     assert normalise_name(common).agrees(normalise_name(scholarly))
+
+
+@pytest.mark.parametrize(
+    ("written", "given", "alias"),
+    [("Ahmed (Abu Omar)", "Ahmed", "Abu Omar"), ("Ahmed aka Abu Omar", "Ahmed", "Abu Omar"),
+     ("Ahmed a.k.a. Abu Omar", "Ahmed", "Abu Omar"), ("Ahmed @ Abu Omar", "Ahmed", "Abu Omar"),
+     ('Ahmed "Abu Omar"', "Ahmed", "Abu Omar"), ("Ahmed alias Hamada", "Ahmed", "Hamada"),
+     ("أحمد الملقب أبو عمر", "أحمد", "أبو عمر"), ("أحمد المعروف بأبي عمر", "أحمد", "أبو عمر"),
+     ("فاطمة المكناة بأم علي", "فاطمة", "أم علي"), ("Ahmed (أحمد)", "Ahmed", ""),
+     ("Abu Bakr", "Abu Bakr", ""), ("Sa'ad", "Sa'ad", ""), ("(Ahmed)", "Ahmed", "")],
+)  # fmt: skip
+def test_an_alias_written_beside_the_given_name_is_the_alias(
+    written: str, given: str, alias: str
+) -> None:
+    record = check_record({"record_id": "a", "given_name": written})
+    assert (record["given_name"], record["alias"]) == (given, alias)
+
+
+def test_a_fathers_alias_beside_his_name_is_not_the_persons_and_an_alias_column_wins() -> None:
+    record = check_record({"record_id": "a", "given_name": "Omar aka Hamoudi",
+                           "father_name": "Ali (Abu Hassan)", "alias": "Abu Ali"})  # fmt: skip
+    assert (record["given_name"], record["father_name"], record["alias"]) == (
+        "Omar",
+        "Ali",
+        "Abu Ali",
+    )
+
+
+def test_a_person_whose_list_writes_the_alias_in_the_name_is_still_found(tmp_path: Path) -> None:
+    # r3 is r1 in Arabic; its list writes r1's alias in the given name's column.
+    records = [dict(r) for r in RECORDS]
+    records[2].update(given_name="محمد الملقب أبو عمر")
+    records[0].update(given_name="Muhammad (Abu Omar)", alias="")
+    result = dedupe(records)
+    pairs = result.pair_frame().set_index(["record_id_a", "record_id_b"])
+    assert pairs.loc[("r1", "r3"), "given_name"] != "different"
+    assert result.clusters["r1"] == result.clusters["r2"] == result.clusters["r3"]
+    rows = [HEADER, ROWS[0].replace("Muhammad", '"Muhammad ""Abu Omar"""'),
+            "a1,authority,Ahmad aka Abu Ali,Jasim (Abu Hamad),,al-Obeidi,,,M,1987,,,IRQ"]  # fmt: skip
+    path = write(tmp_path, "aliases.csv", rows)
+    read = read_person_csv(path)
+    assert read_person_frame(path).to_dict("records") == read
+    assert [(r["given_name"], r["father_name"], r["alias"]) for r in read] == [
+        ("Muhammad", "Jasim", "Abu Omar"), ("Ahmad", "Jasim", "Abu Ali")]  # fmt: skip
+
+
+def test_a_mothers_whole_name_as_iraqi_forms_ask_for_it_agrees_with_her_own_name() -> None:
+    # r3 is r1 in Arabic; its list writes the mother's name, her father's and grandfather's.
+    records = [dict(r) for r in RECORDS]
+    records[2].update(mother_name="فاطمة حسن علي")
+    result = dedupe(records)
+    pairs = result.pair_frame().set_index(["record_id_a", "record_id_b"])
+    assert pairs.loc[("r1", "r3"), "mother_name"] != "different"
+    assert result.clusters["r1"] == result.clusters["r3"]
+    # A registration so written is screened as the batch reads it.
+    query = check_record({**RECORDS[0], "record_id": "q", "mother_name": "Fatima Hassan Ali"})
+    others = [r for r in RECORDS if r["record_id"] != "r1"]
+    alone = ScreeningIndex(others).candidates({**query, "mother_name": "Fatima"}, limit=3)
+    whole = ScreeningIndex(others).candidates(query, limit=3)
+    assert [(c.record_id, round(c.match_probability, 6)) for c in whole] == [
+        (c.record_id, round(c.match_probability, 6)) for c in alone]  # fmt: skip

@@ -834,6 +834,51 @@ def without_title(text: str) -> str:
     return " ".join(words) if len(words) < len(text.split()) else text
 
 
+# An alias a list writes in a name's column rather than its own: in brackets or quotes
+# (Ahmed (Abu Omar), Ahmed "Abu Omar", Ahmed [Hamada]), or after a word that says so (Ahmed aka
+# Abu Omar, Ahmed alias Abu Omar, Ahmed @ Abu Omar as Malaysian and Indonesian police lists
+# write it, أحمد الملقب أبو عمر, أحمد المكنى أبو عمر, أحمد المعروف بأبي عمر).
+_ALIAS_QUOTED_RE = re.compile(
+    r"\s*(?:\(([^()]*)\)|\[([^\[\]]*)\]|«([^«»]*)»|\"([^\"]*)\"|“([^“”]*)”|„([^„“”]*)[“”])\s*"
+)
+_ALIAS_WORD_RE = re.compile(
+    r"^(.*?\S)\s+(?:also\s+known\s+as|known\s+as|aka|a\.\s?k\.\s?a\.?|a/k/a|alias|dite?|genannt|@|"
+    r"ال(?:ملق|مكن)ّ?(?:ب|ى|ا)[ةه]?|و(?:يلقب|يكنى|تلقب|تكنى)|ال(?:معروف|شهير)[ةه]?)"
+    r"(?:\s*[:\-]\s*|\s+)(?:باسم\s+|بـ\s*|ب(?=[اأإآ]))?(\S.*)$",
+    re.IGNORECASE,
+)
+# (المعروف بأبي عمر: the kunya after a preposition, أبي, is أبو)
+_GENITIVE_ABU_RE = re.compile(r"^[اأ]بي(?=\s)")
+_KUNYA_RE = re.compile(r"^(?:abu|abou|abo|umm|um|oum|om|أبو|ابو|ابي|أبي|أم|ام|اُم)\b", re.IGNORECASE)
+
+
+def inline_alias(text: str) -> tuple[str, str]:
+    """(the name, the alias) of a name column's text that writes an alias beside the name; the
+    alias is empty where there is none.  The name itself in the other script, in brackets
+    (Ahmed (أحمد)), is no alias: dropped.
+
+    >>> inline_alias("Ahmed (Abu Omar)"), inline_alias("Ahmed aka Abu Omar"), inline_alias("Ahmed")
+    (('Ahmed', 'Abu Omar'), ('Ahmed', 'Abu Omar'), ('Ahmed', ''))
+    >>> inline_alias("أحمد المعروف بأبي عمر"), inline_alias("Ahmed (أحمد)"), inline_alias("(Ahmed)")
+    (('أحمد', 'أبو عمر'), ('Ahmed', ''), ('Ahmed', ''))
+    """
+    name, alias = text, ""
+    quoted = _ALIAS_QUOTED_RE.search(text)
+    if quoted:
+        inside = next(g for g in quoted.groups() if g is not None).strip()
+        name = " ".join((text[: quoted.start()] + " " + text[quoted.end() :]).split())
+        if not name:
+            return inside, ""
+        alias = inside
+    else:
+        said = _ALIAS_WORD_RE.match(text)
+        if said:
+            name, alias = said.group(1).strip(), said.group(2).strip()
+    if alias and is_arabic(alias) != is_arabic(name) and not _KUNYA_RE.match(alias):
+        alias = ""  # Ahmed (أحمد): the name in the other script
+    return name, _GENITIVE_ABU_RE.sub("أبو", alias)
+
+
 @lru_cache(maxsize=500_000)
 def normalise_name(text: str | None, part: str = "given") -> NameKey:
     """Derive the comparable keys of one name part (``part``: given, family, place ...).
@@ -1186,6 +1231,27 @@ def _name_units(text: str) -> list[str]:
             units.append(word)
         i += 1
     return units
+
+
+def mothers_own_name(text: str) -> str:
+    """The mother's own name of what a list writes as the mother's name: Iraqi forms ask for her
+    whole name (her own, her father's, often her grandfather's), where another list writes hers
+    alone, so only the first name is compared (a compound such as Umm Kalthum or Nur al-Huda
+    whole).
+
+    >>> mothers_own_name("Fatima Hassan Ali"), mothers_own_name("فاطمة بنت حسن"), mothers_own_name("Umm Kalthum Ali")
+    ('Fatima', 'فاطمة', 'Umm Kalthum')
+    """
+    if not _SPACED_RE.search(text):
+        return text
+    units = _name_units(text)
+    if len(units) > 1 and units[0].lower() in _MOTHER_OF:
+        return f"{units[0]} {units[1]}"
+    return units[0] if units else text
+
+
+_SPACED_RE = re.compile(r"\S\s+\S")
+_MOTHER_OF = frozenset({"umm", "um", "oum", "om", "ام", "أم"})
 
 
 def _capitals(word: str) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .countries import is_country_code, read_nationality
-from .names import INVISIBLE_RE, unreadable_script, visible
+from .names import INVISIBLE_RE, inline_alias, unreadable_script, visible
 from .unknown import NO_DATES, known_year, not_known
 
 # The columns that describe the person, in layout order: everything but the record's id and source.
@@ -38,6 +38,12 @@ PERSON_ATTRIBUTES = (
 PERSON_COLUMNS = ("record_id", "source", *PERSON_ATTRIBUTES)
 # The text columns a list may fill with a word for "not known" (nationality: ``read_nationality``).
 _MAY_BE_UNKNOWN = (*NAME_PARTS, "place_of_origin", "sex")
+# The name columns a list may write an alias in beside the name (``names.inline_alias``): the
+# person's own in the given or family name's (the first found fills an empty alias column), a
+# parent's or grandfather's own beside theirs (Ali (Abu Hassan) as the father: not the person's,
+# left out of what is compared).
+_ALIAS_WRITTEN_IN = NAME_PARTS[:-1]
+_OWN_ALIAS_IN = ("given_name", "family_name")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _YEAR_RE = re.compile(r"^\d{4}$", re.ASCII)
 # Other ways a list writes a date with the year first, read as that date: 1990-5-3, 1990/05/03,
@@ -297,6 +303,11 @@ def check_record(
     }
     if not out["record_id"]:
         raise PersonCsvError(row, "record_id", "record_id is empty; every record needs one")
+    for column in _ALIAS_WRITTEN_IN:  # Ahmed (Abu Omar), Ahmed aka Abu Omar: the name, the alias
+        if out[column]:
+            out[column], alias = inline_alias(out[column])
+            if column in _OWN_ALIAS_IN:
+                out["alias"] = out["alias"] or alias
     for column in _MAY_BE_UNKNOWN:
         if out[column] and not_known(out[column]):
             out[column] = ""  # UNKNOWN, N/A, -, FNU, غير معروف: nothing said (``unknown``)
@@ -649,6 +660,15 @@ def _read_fast(path: Path, dates: str | None, encoding: str) -> pd.DataFrame | N
         out[c] = raw[c].str.strip() if c in raw else pd.Series([""] * n, dtype=object)
         if INVISIBLE_RE.search("".join(out[c].tolist())):  # direction marks, zero-width spaces
             out[c] = out[c].map(visible).str.strip()
+    for column in _ALIAS_WRITTEN_IN:  # each distinct name read once, as check_record reads it
+        said = out[column]
+        read = {v: inline_alias(v) for v in pd.unique(said) if v}
+        read = {v: r for v, r in read.items() if r != (v, "")}
+        if read:
+            out[column] = said.map({v: r[0] for v, r in read.items()}).fillna(said)
+            if column in _OWN_ALIAS_IN:
+                alias = said.map({v: r[1] for v, r in read.items()}).fillna("")
+                out["alias"] = out["alias"].where(out["alias"] != "", alias)
     for column in ("date_of_birth", "birth_year"):
         if out[column].str.contains(_EASTERN_DIGIT).any():
             out[column] = out[column].str.translate(_EASTERN_DIGITS)
