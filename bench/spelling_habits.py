@@ -123,7 +123,7 @@ COUNTRY_FORMS = {
 }
 # Habits written a source at a time (``_field_habit``), and a record at a time (``rewrite``).
 FIELD_HABITS = ("nationality", "dates", "digits", "placeholders", "marks", "scholarly", "triple",
-                "kurmanji", "aliases", "mother_full")  # fmt: skip
+                "kurmanji", "aliases", "mother_full", "places")  # fmt: skip
 RECORD_HABITS = ("sorani", "arabizi", "cyrillic", "one_column", "titles")
 _MONTH_ABBR = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _MONTH_NAME = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -200,6 +200,28 @@ def _field_habit(frame: pd.DataFrame, habit: str, share: float, seed: int) -> in
                     mother[i] += " " + pool[zlib.crc32(repr(key).encode()) % len(pool)]
                     changed += 1
             frame["mother_name"] = mother
+        elif habit == "places":  # the town with its governorate, or country (each source one way)
+            from muster.scenario.places import IRAQ, SINJAR, SYRIA
+
+            govs = {}
+            for place in (*SYRIA, *IRAQ, *SINJAR):
+                gov = _GOVERNORATES[
+                    place.pcode[:4] if place.pcode.startswith("SY") else place.pcode[:5]
+                ]
+                govs[place.name], govs[place.arabic] = gov, gov
+            values = frame["place_of_origin"].to_numpy(dtype=object).copy()
+            for i in rows:
+                gov = govs.get(values[i])
+                if gov is None:
+                    continue
+                arabic = bool(_ARABIC.search(values[i]))
+                gov_name = gov[1] if arabic else gov[0]
+                country = gov[2][1] if arabic else gov[2][0]
+                values[i] = _PLACE_STYLES[number % 4][arabic].format(
+                    town=values[i], gov=gov_name, country=country
+                )
+                changed += 1
+            frame["place_of_origin"] = values
         elif habit == "aliases":  # the alias written after the given name, its column empty
             given = frame["given_name"].to_numpy(dtype=object).copy()
             alias = frame["alias"].to_numpy(dtype=object).copy()
@@ -239,6 +261,24 @@ def _field_habit(frame: pd.DataFrame, habit: str, share: float, seed: int) -> in
             frame["date_of_birth"], frame["birth_year"] = dob, year
     print(f"  sources rewritten: {', '.join(chosen)}")
     return changed
+
+
+# The governorates of the generator's towns (by their P-code's first part), and how a source
+# writes a town with them (Latin, Arabic script).
+_IRAQ, _SYRIA = ("Iraq", "العراق"), ("Syria", "سوريا")
+_GOVERNORATES = {
+    "SY09": ("Deir ez-Zor", "دير الزور", _SYRIA), "SY08": ("Al-Hasakah", "الحسكة", _SYRIA),
+    "SY11": ("Raqqa", "الرقة", _SYRIA), "SY02": ("Aleppo", "حلب", _SYRIA),
+    "SY04": ("Homs", "حمص", _SYRIA), "IQD01": ("Anbar", "الأنبار", _IRAQ),
+    "IQD15": ("Ninewa", "نينوى", _IRAQ), "IQD18": ("Salah al-Din", "صلاح الدين", _IRAQ),
+    "IQD13": ("Kirkuk", "كركوك", _IRAQ),
+}  # fmt: skip
+_PLACE_STYLES = (
+    ("{town}, {gov}", "{town}، {gov}"),
+    ("{town} - {gov} - {country}", "{town} - {gov} - {country}"),
+    ("{gov} / {town}", "محافظة {gov} / {town}"),
+    ("{town} district ({gov})", "قضاء {town} ({gov})"),
+)
 
 
 # Per style: how a source writes a known alias in the given name's column (Latin, Arabic script).

@@ -11,6 +11,8 @@ MODULES = [
     "muster.identity.internals.comparisons",
     "muster.identity.internals.model",
     "muster.identity.internals.names",
+    "muster.identity.internals.places",
+    "muster.identity.internals.records",
     "muster.identity.internals.screening",
 ]
 

@@ -342,3 +342,59 @@ def test_a_mothers_whole_name_as_iraqi_forms_ask_for_it_agrees_with_her_own_name
     whole = ScreeningIndex(others).candidates(query, limit=3)
     assert [(c.record_id, round(c.match_probability, 6)) for c in whole] == [
         (c.record_id, round(c.match_probability, 6)) for c in alone]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["Hit, Anbar", "Hit - Al-Anbar - Iraq", "Anbar / Hit", "Hit district (Anbar)", "هيت، الأنبار",
+     "قضاء هيت (الأنبار)", "محافظة الأنبار / هيت", "Heet, Iraq"],
+)  # fmt: skip
+def test_a_town_written_with_its_governorate_or_country_agrees_with_the_town(written: str) -> None:
+    # r3 is r1 in Arabic; its list writes the town with its governorate or country.
+    records = [dict(r) for r in RECORDS]
+    records[2].update(place_of_origin=written)
+    pairs = dedupe(records).pair_frame().set_index(["record_id_a", "record_id_b"])
+    assert pairs.loc[("r1", "r3"), "place_of_origin"] != "different"
+    query = check_record({**RECORDS[0], "record_id": "q", "place_of_origin": written})
+    others = [r for r in RECORDS if r["record_id"] != "r1"]
+    alone = ScreeningIndex(others).candidates({**query, "place_of_origin": "Hit"}, limit=3)
+    whole = ScreeningIndex(others).candidates(query, limit=3)
+    assert [(c.record_id, round(c.match_probability, 6)) for c in whole] == [
+        (c.record_id, round(c.match_probability, 6)) for c in alone
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "year"),
+    [("ca. 1985", "1985"), ("~1985", "1985"), ("1985?", "1985"), ("about 1985", "1985"),
+     ("1985 (est.)", "1985"), ("حوالي ١٩٨٥", "1985"), ("مواليد 1985", "1985"), ("1985م", "1985"),
+     ("3/1985", "1985")],
+)  # fmt: skip
+def test_a_birth_year_written_as_an_estimate_is_the_year(written: str, year: str) -> None:
+    for column in ("date_of_birth", "birth_year"):
+        record = check_record({"record_id": "a", column: written})
+        assert (record["date_of_birth"], record["birth_year"]) == ("", year)
+
+
+@pytest.mark.parametrize("written", ["85", "1985-1986", "13/1985", "soon"])
+def test_a_year_that_is_no_year_stays_an_error(written: str) -> None:
+    with pytest.raises(PersonCsvError):
+        check_record({"record_id": "a", "birth_year": written})
+
+
+@pytest.mark.parametrize(
+    ("written", "sex"), [("boy", "M"), ("Girl", "F"), ("H", "M"), ("W", "F"), ("بنت", "F")]
+)
+def test_sex_as_a_childrens_or_french_or_german_list_writes_it(written: str, sex: str) -> None:
+    assert check_record({"record_id": "a", "sex": written})["sex"] == sex
+
+
+def test_both_readers_read_estimated_years_and_places_alike(tmp_path: Path) -> None:
+    rows = [HEADER, ROWS[0],
+            "e1,authority,Ahmad,Jasim,,al-Obeidi,,,boy,ca. 1987,,\"Hit, Anbar\",IRQ",
+            "e2,authority,Hamad,Jasim,,al-Obeidi,,,M,,1989?,Hit - Iraq,IRQ"]  # fmt: skip
+    path = write(tmp_path, "estimates.csv", rows)
+    read = read_person_csv(path)
+    assert read_person_frame(path).to_dict("records") == read
+    assert [(r["sex"], r["birth_year"], r["place_of_origin"]) for r in read[1:]] == [
+        ("M", "1987", "Hit, Anbar"), ("M", "1989", "Hit - Iraq")]  # fmt: skip

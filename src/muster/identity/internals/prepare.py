@@ -11,6 +11,7 @@ import pandas as pd
 
 from .comparisons import NAME_FIELDS, NAME_PART
 from .names import FULL_NAME_FIELDS, mothers_own_name, normalise_name, split_full_name
+from .places import town_of
 from .records import Record
 
 # Candidate generation.  Each rule is a conjunction of record attributes; two records become a
@@ -191,7 +192,7 @@ def _name_columns(
     values: pd.Series, part: str, field: str
 ) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
     codes, uniques = pd.factorize(values.fillna("").astype(str).str.strip(), sort=False)
-    own = mothers_own_name if field == "mother_name" else str
+    own = {"mother_name": mothers_own_name, "place_of_origin": town_of}.get(field, str)
     keys = [normalise_name(own(u), part) for u in uniques]
     empty = np.array([not k.folded for k in keys] or [True])
     table = pd.DataFrame(

@@ -126,12 +126,26 @@ _UNKNOWN_PART = r"(?:0{1,2}|[xX?]{1,2}|--|\d{1,2})"
 _YEAR_UNKNOWN_PARTS_RE = re.compile(
     rf"^(\d{{4}})[-/.]{_UNKNOWN_PART}[-/.]{_UNKNOWN_PART}$|^{_UNKNOWN_PART}[-/.]{_UNKNOWN_PART}[-/.](\d{{4}})$"
 )
-# Sex written out as lists write it: English, Arabic, Sorani Kurdish, French, German, and the
-# Cyrillic letters of a Russian passport (М, Ж).
+# A birth year written as an estimate: a word or mark before it or after it (one at least).
+_ESTIMATED_YEAR_RE = re.compile(
+    r"^(?:(ca\.?|c\.|circa|approx\.?|approximately|about|around|abt\.?|est\.?|estimated|~|±|"
+    r"born(?: in)?|n[ée]e? en|vers|geb\.?|geboren|etwa|حوالي|حوالى|تقريبا|تقريباً|مواليد|"
+    r"مواليد عام|مواليد سنة|تولد|من مواليد|عام|سنة)\s*)?(\d{4})"
+    r"(?:\s*(\?|\(?est\.?\)?|\(?estimated\)?|\(?approx\.?\)?|ca\.?|تقريبا|تقريباً|م))?$",
+    re.IGNORECASE,
+)
+# A month and year with no day (3/1985, 03-1985): the year.
+_MONTH_YEAR_RE = re.compile(r"^(0?[1-9]|1[0-2])[-/.](\d{4})$", re.ASCII)
+# Sex written out as lists write it: English, Arabic, Sorani Kurdish, French, German (H for
+# homme, W for weiblich), a child's list (boy, girl, ولد, بنت), and the Cyrillic letters of a
+# Russian passport (М, Ж).  Never a number: 1 and 2 are ISO 5218's male and female in one
+# system and the other way round in another.
 _SEX = {
     "MALE": "M", "FEMALE": "F", "ذكر": "M", "أنثى": "F", "انثى": "F", "نێر": "M", "مێ": "F",
     "MASCULIN": "M", "FÉMININ": "F", "FEMININ": "F", "MÄNNLICH": "M", "WEIBLICH": "F",
-    "М": "M", "Ж": "F", "МУЖ": "M", "ЖЕН": "F",
+    "М": "M", "Ж": "F", "МУЖ": "M", "ЖЕН": "F", "BOY": "M", "GIRL": "F", "MAN": "M",
+    "WOMAN": "F", "HOMME": "M", "FEMME": "F", "H": "M", "W": "F", "رجل": "M", "امرأة": "F",
+    "امراة": "F", "ولد": "M", "بنت": "F", "طفل": "M", "طفلة": "F", "MASC": "M", "FEM": "F",
 }  # fmt: skip
 _NOT_A_DATE = (
     "is not a date: write YYYY-MM-DD (a year alone, or 1990-00-00, is read as the birth year; "
@@ -211,13 +225,30 @@ def _read_date(text: str, order: str | None) -> tuple[str, str] | None:
         return _year_of_unknown_parts(text)
 
 
+def estimated_year(text: str) -> str | None:
+    """The year of a birth year written as an estimate (ca. 1985, ~1985, 1985?, about 1985,
+    1985 (est.), حوالي 1985, مواليد 1985, 1985م) or with its month (3/1985); None for anything
+    else.  An estimated year is what a year alone is: the comparisons allow it years apart.
+
+    >>> estimated_year("ca. 1985"), estimated_year("مواليد 1985"), estimated_year("1985?"), estimated_year("85")
+    ('1985', '1985', '1985', None)
+    """
+    match = _ESTIMATED_YEAR_RE.match(text)
+    if match and (match.group(1) or match.group(3)):
+        return match.group(2)
+    match = _MONTH_YEAR_RE.match(text)
+    return match.group(2) if match else None
+
+
 def _year_of_unknown_parts(text: str) -> tuple[str, str] | None:
     """("", year) for a date whose day or month is written as zeros or marks (1985-00-00,
-    00/00/1985, XX/XX/1985, 1985-06-00): the year is what the list knows.  None otherwise (a
-    date with a day and month that is not a date, 1985-02-30, stays an error)."""
+    00/00/1985, XX/XX/1985, 1985-06-00), or an estimated year (``estimated_year``): the year is
+    what the list knows.  None otherwise (a date with a day and month that is not a date,
+    1985-02-30, stays an error)."""
     match = _YEAR_UNKNOWN_PARTS_RE.match(text)
     if not match:
-        return None
+        year = estimated_year(text)
+        return None if year is None else ("", year)
     parts = re.split(r"[-/.]", text)
     if all(p.isdigit() and int(p) > 0 for p in parts):
         return None
@@ -326,6 +357,7 @@ def check_record(
         raise PersonCsvError(row, "date_of_birth", f"'{written}' {_NOT_A_DATE}")
     dob, dob_year = read
     year = out["birth_year"]
+    year = estimated_year(year) or year  # ca. 1985, 1985?, مواليد 1985: the year
     if year and not _YEAR_RE.match(year):
         raise PersonCsvError(row, "birth_year", f"'{year}' is not a year (four digits, e.g. 1985)")
     year = known_year(year)
@@ -680,6 +712,9 @@ def _read_fast(path: Path, dates: str | None, encoding: str) -> pd.DataFrame | N
     ids, dob, year = out["record_id"], out["date_of_birth"], out["birth_year"]
     if (ids == "").any() or ids.duplicated().any():
         return None
+    estimates = {y: estimated_year(y) for y in pd.unique(year) if y and not _YEAR_RE.match(y)}
+    if estimates:  # ca. 1985, 1985?: the year (each distinct value once)
+        year = year.map(lambda y: estimates.get(y) or y)
     # 0000: no year (each distinct year looked at once: a million records hold a hundred)
     no_years = [y for y in pd.unique(year) if y and _YEAR_RE.match(y) and not known_year(y)]
     if no_years:

@@ -29,6 +29,7 @@ from .frequency import AGREE_LEVEL, class_key, frequency_bits
 from .frequency import FIELDS as FREQUENCY_FIELDS
 from .model import Model, comparison_levels
 from .names import NameKey, mothers_own_name, normalise_name
+from .places import town_of
 from .prepare import BLOCKING_RULES, whole_name_parts
 from .records import Record, check_record
 
@@ -88,7 +89,11 @@ def _entry(record: Record) -> _Entry:
     # (prepare.full_names_split).
     parts = whole_name_parts(record)
     compared: Mapping[str, object] = {**record, **parts} if parts else record
-    compared = {**compared, "mother_name": mothers_own_name(str(compared["mother_name"]))}
+    compared = {
+        **compared,
+        "mother_name": mothers_own_name(str(compared["mother_name"])),
+        "place_of_origin": town_of(str(compared["place_of_origin"])),
+    }
     names = {f: normalise_name(compared[f], NAME_PART.get(f, "given")) for f in NAME_FIELDS}
     dob = record["date_of_birth"]
     if dob:
