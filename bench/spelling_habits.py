@@ -123,7 +123,7 @@ COUNTRY_FORMS = {
 }
 # Habits written a source at a time (``_field_habit``), and a record at a time (``rewrite``).
 FIELD_HABITS = ("nationality", "dates", "digits", "placeholders", "marks", "scholarly", "triple",
-                "kurmanji", "aliases", "mother_full", "places")  # fmt: skip
+                "kurmanji", "aliases", "mother_full", "places", "father_full", "kunya")  # fmt: skip
 RECORD_HABITS = ("sorani", "arabizi", "cyrillic", "one_column", "titles")
 _MONTH_ABBR = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _MONTH_NAME = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -222,6 +222,22 @@ def _field_habit(frame: pd.DataFrame, habit: str, share: float, seed: int) -> in
                 )
                 changed += 1
             frame["place_of_origin"] = values
+        elif habit == "father_full":  # the father's name and his father's in the father's column
+            father = frame["father_name"].to_numpy(dtype=object).copy()
+            grand = frame["grandfather_name"].to_numpy(dtype=object).copy()
+            for i in rows:
+                if father[i] and grand[i]:
+                    father[i], grand[i] = f"{father[i]} {grand[i]}", ""
+                    changed += 1
+            frame["father_name"], frame["grandfather_name"] = father, grand
+        elif habit == "kunya":  # the person registered by the alias alone (Abu Omar)
+            given = frame["given_name"].to_numpy(dtype=object).copy()
+            alias = frame["alias"].to_numpy(dtype=object).copy()
+            for i in rows:
+                if given[i] and alias[i]:
+                    given[i], alias[i] = alias[i], ""
+                    changed += 1
+            frame["given_name"], frame["alias"] = given, alias
         elif habit == "aliases":  # the alias written after the given name, its column empty
             given = frame["given_name"].to_numpy(dtype=object).copy()
             alias = frame["alias"].to_numpy(dtype=object).copy()

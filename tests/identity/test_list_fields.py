@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from muster.identity import (
@@ -18,6 +19,7 @@ from muster.identity import (
     read_nationality,
     read_person_csv,
 )
+from muster.identity.internals.prepare import compared_names, compared_parts
 from muster.identity.internals.records import read_date_of_birth, read_person_frame
 
 from .test_matching import HEADER, RECORDS, ROWS, write
@@ -398,3 +400,45 @@ def test_both_readers_read_estimated_years_and_places_alike(tmp_path: Path) -> N
     assert read_person_frame(path).to_dict("records") == read
     assert [(r["sex"], r["birth_year"], r["place_of_origin"]) for r in read[1:]] == [
         ("M", "1987", "Hit, Anbar"), ("M", "1989", "Hit - Iraq")]  # fmt: skip
+
+
+def test_a_person_registered_by_the_kunya_alone_meets_their_alias() -> None:
+    # r1's alias is Abu Omar; r3, r1 in Arabic, was registered at a checkpoint by the kunya.
+    records = [dict(r) for r in RECORDS]
+    records[2].update(given_name="أبو عمر")
+    result = dedupe(records)
+    pairs = result.pair_frame().set_index(["record_id_a", "record_id_b"])
+    assert pairs.loc[("r1", "r3"), "given_name"] == "missing"
+    assert pairs.loc[("r1", "r3"), "alias"] != "different"
+    assert result.clusters["r1"] == result.clusters["r3"]
+    # Abu Bakr and Umm Kulthum are given names, in any spelling (a typo too).
+    for given in ("Abu Bakr", "Abou Bakr", "Abu Bajr", "Um Kalsum", "أبو بكر"):
+        assert compared_parts({"given_name": given, "father_name": "Ali"}) == {}, given
+    assert compared_parts({"given_name": "Umm Ali", "father_name": "Ali"}) == {
+        "given_name": "", "alias": "Umm Ali"}  # fmt: skip
+
+
+def test_a_list_writing_the_fathers_and_grandfathers_names_in_one_column_is_read_as_both() -> None:
+    # A list with no grandfather's column writes the father's name and his father's in one.
+    rows = [dict(r) for r in RECORDS]
+    listed = [
+        {**r, "record_id": f"x{r['record_id']}", "source": "list",
+         "father_name": f"{r['father_name']} {r['grandfather_name']}", "grandfather_name": ""}
+        for r in rows
+    ]  # fmt: skip
+    result = dedupe(rows + listed)
+    pairs = result.pair_frame().set_index(["record_id_a", "record_id_b"])
+    assert pairs.loc[("r1", "xr1"), ["father_name", "grandfather_name"]].tolist() == ["exact"] * 2
+    assert result.clusters["r1"] == result.clusters["xr1"]
+    assert result.clusters["r1"] != result.clusters["xr4"]
+    # A father's two names in a list that writes most fathers as one are one name (Hasan Ali).
+    frame = pd.DataFrame(
+        [{"record_id": f"c{i}", "source": "camp", "given_name": "Ali", "father_name": f,
+          "grandfather_name": ""} for i, f in enumerate(["Hasan Ali", "Jasim", "Omar", "Said", "Adel", "Karim"])]
+        + [{"record_id": f"l{i}", "source": "list", "given_name": "Ali", "father_name": f,
+            "grandfather_name": ""} for i, f in enumerate(["Hasan Ali", "Jasim Hamad", "Omar"])]
+    )  # fmt: skip
+    compared = compared_names(frame)
+    assert compared["father_name"].tolist() == ["Hasan Ali", "Jasim", "Omar", "Said", "Adel",
+                                                "Karim", "Hasan", "Jasim", "Omar"]  # fmt: skip
+    assert compared["grandfather_name"].tolist()[6:8] == ["Ali", "Hamad"]

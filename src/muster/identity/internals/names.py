@@ -1206,6 +1206,15 @@ _FAMILY_FORM = re.compile(
 )
 
 
+def split_name_units(text: str) -> list[str]:
+    """The names of a text holding several, compounds whole and bin / ibn left out.
+
+    >>> split_name_units("Jasim bin Abd al-Rahman"), split_name_units("جاسم حمد")
+    (['Jasim', 'Abd al-Rahman'], ['جاسم', 'حمد'])
+    """
+    return _name_units(_ARABIC_DIACRITICS_RE.sub("", text))
+
+
 def _name_units(text: str) -> list[str]:
     words = [w for w in re.split(r"[\s,]+", text.strip()) if w]
     units: list[str] = []

@@ -9,8 +9,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .comparisons import NAME_FIELDS, NAME_PART
-from .names import FULL_NAME_FIELDS, mothers_own_name, normalise_name, split_full_name
+from .comparisons import NAME_FIELDS, NAME_PART, name_level_code
+from .names import (
+    FULL_NAME_FIELDS,
+    mothers_own_name,
+    normalise_name,
+    split_full_name,
+    split_name_units,
+)
 from .places import town_of
 from .records import Record
 
@@ -281,10 +287,103 @@ def full_names_split(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# A kunya (Abu Omar, Umm Ali) written as the given name: a person registered at a checkpoint by
+# the name they go by.  It is compared as the alias, with no given name, so that it meets the
+# alias of the person's other records and does not disagree with their given name.  Not the given
+# names that begin so (Abu Bakr, Umm Kulthum, in any spelling, with a typo too: Abu Bajr).
+_KUNYA_RE = re.compile(r"^(?:abu|abou|abo|umm|um|oum|om|أبو|ابو|أم|ام)[\s-]+\S", re.IGNORECASE)
+_KUNYA_GIVEN_NAMES = ("Abu Bakr", "Umm Kulthum")
+# Names that are half of a compound, never a father's or grandfather's name alone.
+_HALF_NAMES = frozenset({"عبد", "ابو", "ام", "ابن", "بن"})
+
+
+def _kunya_as_given(given: str) -> bool:
+    if not _KUNYA_RE.match(given):
+        return False
+    key = normalise_name(given)
+    return not any(name_level_code(key, normalise_name(n)) >= 1 for n in _KUNYA_GIVEN_NAMES)
+
+
+# A list writes the father's column so where more than this share of its fathers are two names
+# with no grandfather's beside them; elsewhere two names are one (Hasan Ali, Mehmet Ali, a father
+# whose grandfather's name another list gives: splitting them cost the generator's registers up
+# to 0.0004, bench/RESULTS.md "thirty-second session").
+FATHERS_WHOLE_NAME_SHARE = 0.2
+
+
+def _fathers_whole_name(father: str) -> list[str] | None:
+    """The father's and grandfather's names of a father's column that holds both (Jasim Hamad,
+    جاسم حمد: a list with no grandfather's column), or None: where the whole is one name the
+    tables know (Nur al-Din, Muhammad Ali), or a part is half of a compound (عبد)."""
+    if not _SPACED.search(father) or normalise_name(father).canon:
+        return None
+    units = split_name_units(father)[:2]
+    if len(units) < 2 or _HALF_NAMES.intersection(normalise_name(u).canon for u in units):
+        return None
+    return units
+
+
+def compared_parts(record: Mapping[str, object]) -> dict[str, str]:
+    """The name columns of one record that are compared otherwise than written (the screening
+    index reads a registration so, as ``compared_names`` reads a list): a whole name in the given
+    name's column as its parts (``whole_name_parts``), a kunya as the alias.  (A father's column
+    that holds the grandfather's name too is a list's habit, read from the list as a whole:
+    ``compared_names``.)"""
+    out: dict[str, str] = dict(whole_name_parts(record) or {})
+    given = str(out.get("given_name", record.get("given_name")) or "").strip()
+    if given and _kunya_as_given(given):
+        out["given_name"] = ""
+        out["alias"] = str(record.get("alias") or "").strip() or given
+    return out
+
+
+def compared_names(df: pd.DataFrame) -> pd.DataFrame:
+    """The records' name columns as compared, as ``compared_parts`` reads one record: a copy
+    where any is read otherwise than written, else ``df`` itself.  The records as written are
+    what a person sees."""
+    df = full_names_split(df)
+    if not len(df) or "given_name" not in df:
+        return df
+
+    def column(name: str) -> pd.Series:
+        if name not in df:
+            return pd.Series([""] * len(df), index=df.index, dtype=object)
+        return df[name].fillna("").astype(str).str.strip()
+
+    given, father, grandfather = (
+        column("given_name"),
+        column("father_name"),
+        column("grandfather_name"),
+    )
+    alias = column("alias")
+    # Each distinct given and father's name looked at once.
+    kunyas = [g for g in pd.unique(given[given.str.match(_KUNYA_RE)]) if _kunya_as_given(g)]
+    maybe = father.str.contains(_SPACED) & (grandfather == "")
+    splits = {f: s for f in pd.unique(father[maybe]) if (s := _fathers_whole_name(f))}
+    split = maybe & father.isin(list(splits))
+    if splits:  # only in the lists that write most of their fathers so
+        source = column("source")
+        share = split.groupby(source).sum() / (father != "").groupby(source).sum().clip(lower=1)
+        split &= source.isin(set(share.index[share > FATHERS_WHOLE_NAME_SHARE]))
+    if not kunyas and not split.any():
+        return df
+    out = df.copy()
+    if kunyas:
+        kunya = given.isin(kunyas)
+        out["alias"] = alias.where(~kunya | (alias != ""), given).to_numpy(dtype=object)
+        out["given_name"] = given.where(~kunya, "").to_numpy(dtype=object)
+    if split.any():
+        first = father.map({f: s[0] for f, s in splits.items()})
+        second = father.map({f: s[1] for f, s in splits.items()})
+        out["father_name"] = father.where(~split, first).to_numpy(dtype=object)
+        out["grandfather_name"] = grandfather.where(~split, second).to_numpy(dtype=object)
+    return out
+
+
 def prepare(records: Sequence[Record] | pd.DataFrame) -> Prepared:
     """Records -> the columns the engines compare (see ``Prepared``)."""
     df = records if isinstance(records, pd.DataFrame) else pd.DataFrame.from_records(records)
-    df = full_names_split(df)
+    df = compared_names(df)
     n = len(df)
     out: dict[str, object] = {"rid": np.arange(n, dtype=np.int64)}
     out["record_id"] = df["record_id"].astype(str).to_numpy() if n else np.array([], dtype=object)

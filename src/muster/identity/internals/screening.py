@@ -30,7 +30,7 @@ from .frequency import FIELDS as FREQUENCY_FIELDS
 from .model import Model, comparison_levels
 from .names import NameKey, mothers_own_name, normalise_name
 from .places import town_of
-from .prepare import BLOCKING_RULES, whole_name_parts
+from .prepare import BLOCKING_RULES, compared_parts
 from .records import Record, check_record
 
 # Screening uses the batch engines' blocking rules, so a candidate is a pair of the kind the
@@ -85,10 +85,9 @@ _LINEAGE = ("father_name", "grandfather_name", "mother_name")
 
 
 def _entry(record: Record) -> _Entry:
-    # A whole name in the given name's column is compared as its parts, as the batch does
-    # (prepare.full_names_split).
-    parts = whole_name_parts(record)
-    compared: Mapping[str, object] = {**record, **parts} if parts else record
+    # A whole name in the given name's column, a kunya as the given name, a father's column with
+    # the grandfather's name: compared as the batch compares them (prepare.compared_names).
+    compared: Mapping[str, object] = {**record, **compared_parts(record)}
     compared = {
         **compared,
         "mother_name": mothers_own_name(str(compared["mother_name"])),
