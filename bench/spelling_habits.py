@@ -123,7 +123,8 @@ COUNTRY_FORMS = {
 }
 # Habits written a source at a time (``_field_habit``), and a record at a time (``rewrite``).
 FIELD_HABITS = ("nationality", "dates", "digits", "placeholders", "marks", "scholarly", "triple",
-                "kurmanji", "aliases", "mother_full", "places", "father_full", "kunya")  # fmt: skip
+                "kurmanji", "aliases", "mother_full", "places", "father_full", "kunya",
+                "given_father", "naive_split")  # fmt: skip
 RECORD_HABITS = ("sorani", "arabizi", "cyrillic", "one_column", "titles")
 _MONTH_ABBR = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _MONTH_NAME = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -238,6 +239,26 @@ def _field_habit(frame: pd.DataFrame, habit: str, share: float, seed: int) -> in
                     given[i], alias[i] = alias[i], ""
                     changed += 1
             frame["given_name"], frame["alias"] = given, alias
+        elif habit == "given_father":  # the given name's column holds the father's name too
+            given = frame["given_name"].to_numpy(dtype=object).copy()
+            father = frame["father_name"].to_numpy(dtype=object)
+            for i in rows:
+                if given[i] and father[i]:
+                    given[i] = f"{given[i]} {father[i]}"
+                    changed += 1
+            frame["given_name"] = given
+        elif habit == "naive_split":  # a whole name split at every space into the four columns
+            columns = list(NAME_COLUMNS[:4])
+            parts = frame[columns].to_numpy(dtype=object).copy()
+            for i in rows:
+                words = " ".join(p for p in parts[i] if p).split()
+                if len(words) <= len([p for p in parts[i] if p]):
+                    continue  # no name of two words: split as written
+                written = [*words[:3], " ".join(words[3:])]
+                parts[i] = [*written, *[""] * (4 - len(written))][:4]
+                changed += 1
+            for j, column in enumerate(columns):
+                frame[column] = parts[:, j]
         elif habit == "aliases":  # the alias written after the given name, its column empty
             given = frame["given_name"].to_numpy(dtype=object).copy()
             alias = frame["alias"].to_numpy(dtype=object).copy()

@@ -442,3 +442,33 @@ def test_a_list_writing_the_fathers_and_grandfathers_names_in_one_column_is_read
     assert compared["father_name"].tolist() == ["Hasan Ali", "Jasim", "Omar", "Said", "Adel",
                                                 "Karim", "Hasan", "Jasim", "Omar"]  # fmt: skip
     assert compared["grandfather_name"].tolist()[6:8] == ["Ali", "Hamad"]
+
+
+def test_a_given_names_column_holding_the_fathers_name_too_is_the_given_name() -> None:
+    # A list writes the name as a person says it (Muhammad Jasim) where the form asks for the
+    # first name; the father's name has its own column as well.  It was a silent collapse: 0.52.
+    records = [dict(r) for r in RECORDS]
+    records[1].update(given_name="Mohamed Jassem")
+    records[2].update(given_name="محمد جاسم")
+    result = dedupe(records)
+    pairs = result.pair_frame().set_index(["record_id_a", "record_id_b"])
+    assert pairs.loc[("r1", "r2"), "given_name"] != "different"
+    assert result.clusters["r1"] == result.clusters["r2"] == result.clusters["r3"]
+    assert compared_parts({"given_name": "Muhammad Jasim", "father_name": "Jassim"}) == {
+        "given_name": "Muhammad"}  # fmt: skip
+    assert compared_parts({"given_name": "Mehmet Ali", "father_name": "Hasan"}) == {}
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [(("Abd", "Allah", "Mohammed", "Khalid al-Zobaie"),
+      ("Abd Allah", "Mohammed", "Khalid", "al-Zobaie")),
+     (("Waleed", "Al", "Hussein", ""), ("Waleed", "", "", "Al Hussein")),
+     (("صلاح", "الدين", "جاسم", "حمد العبيدي"), ("صلاح الدين", "جاسم", "حمد", "العبيدي"))],
+)  # fmt: skip
+def test_a_whole_name_split_at_every_space_is_read_again_as_one(written, read) -> None:  # noqa: ANN001
+    names = ("given_name", "father_name", "grandfather_name", "family_name")
+    parts = compared_parts(dict(zip(names, written, strict=True)))
+    assert tuple(parts.get(n, "") for n in names) == read
+    frame = compared_names(pd.DataFrame([dict(zip(names, written, strict=True))]))
+    assert tuple(frame.iloc[0][list(names)]) == read

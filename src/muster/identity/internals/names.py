@@ -1206,6 +1206,18 @@ _FAMILY_FORM = re.compile(
 )
 
 
+def joins_next(word: str) -> bool:
+    """True where ``word`` is the first half of a compound (Abd, Abu, عبد): a list that split a
+    whole name at every space put the rest in the next column."""
+    return len(_name_units(_ARABIC_DIACRITICS_RE.sub("", word) + " x")) == 1
+
+
+def joins_previous(text: str) -> bool:
+    """True where ``text`` begins with the second half of a compound (Allah, al-Din, الدين)."""
+    words = _ARABIC_DIACRITICS_RE.sub("", text).split()
+    return bool(words) and bool(_JOINS_PREVIOUS.match(words[0].lower()))
+
+
 def split_name_units(text: str) -> list[str]:
     """The names of a text holding several, compounds whole and bin / ibn left out.
 

@@ -12,6 +12,8 @@ import pandas as pd
 from .comparisons import NAME_FIELDS, NAME_PART, name_level_code
 from .names import (
     FULL_NAME_FIELDS,
+    joins_next,
+    joins_previous,
     mothers_own_name,
     normalise_name,
     split_full_name,
@@ -326,15 +328,52 @@ def _fathers_whole_name(father: str) -> list[str] | None:
 def compared_parts(record: Mapping[str, object]) -> dict[str, str]:
     """The name columns of one record that are compared otherwise than written (the screening
     index reads a registration so, as ``compared_names`` reads a list): a whole name in the given
-    name's column as its parts (``whole_name_parts``), a kunya as the alias.  (A father's column
+    name's column as its parts (``whole_name_parts``); a whole name that a list split at every
+    space (Abd | Allah | Mohammed | Khalid al-Zobaie) read again as one; a given name's column
+    that holds the father's name after the given name (Muhammad Jasim beside the father Jasim)
+    as the given name; a kunya as the alias.  (A father's column
     that holds the grandfather's name too is a list's habit, read from the list as a whole:
     ``compared_names``.)"""
     out: dict[str, str] = dict(whole_name_parts(record) or {})
-    given = str(out.get("given_name", record.get("given_name")) or "").strip()
+    names = {f: str(record.get(f) or "").strip() for f in (*FULL_NAME_FIELDS, "alias")}
+    if not out and _broken_compound([names[f] for f in FULL_NAME_FIELDS]):
+        out = _rejoined(names)
+    given, father = out.get("given_name", names["given_name"]), names["father_name"]
     if given and _kunya_as_given(given):
         out["given_name"] = ""
-        out["alias"] = str(record.get("alias") or "").strip() or given
+        out["alias"] = names["alias"] or given
+    elif not out and _SPACED.search(given) and father:
+        own = _given_before_father(given, father)
+        if own:
+            out["given_name"] = own
     return out
+
+
+def _broken_compound(parts: Sequence[str]) -> bool:
+    """True where a list split a compound name at its space into two name columns (Abd | Allah,
+    صلاح | الدين, a family name's article: Al | Obeidi): it split the whole name at every space."""
+    return any(
+        a and b and (joins_next(a) or joins_previous(b))
+        for a, b in zip(parts, parts[1:], strict=False)
+    )
+
+
+def _rejoined(names: Mapping[str, str]) -> dict[str, str]:
+    """The four name columns of a whole name that a list split at every space, read again as
+    one whole name (``names.split_full_name``)."""
+    whole = " ".join(names[f] for f in FULL_NAME_FIELDS if names[f])
+    parts = split_full_name(whole) or {}
+    return {f: parts.get(f, "") for f in FULL_NAME_FIELDS} if parts else {}
+
+
+def _given_before_father(given: str, father: str) -> str | None:
+    """The given name of a given name's column that holds the father's name after it
+    (Muhammad Jasim beside the father Jasim: the name as a person says it), or None."""
+    units = split_name_units(given)
+    if len(units) < 2:
+        return None
+    close = name_level_code(normalise_name(units[1]), normalise_name(father)) >= 1
+    return units[0] if close else None
 
 
 def compared_names(df: pd.DataFrame) -> pd.DataFrame:
@@ -345,39 +384,82 @@ def compared_names(df: pd.DataFrame) -> pd.DataFrame:
     if not len(df) or "given_name" not in df:
         return df
 
-    def column(name: str) -> pd.Series:
-        if name not in df:
-            return pd.Series([""] * len(df), index=df.index, dtype=object)
-        return df[name].fillna("").astype(str).str.strip()
-
     given, father, grandfather = (
-        column("given_name"),
-        column("father_name"),
-        column("grandfather_name"),
+        _column(df, "given_name"),
+        _column(df, "father_name"),
+        _column(df, "grandfather_name"),
     )
-    alias = column("alias")
-    # Each distinct given and father's name looked at once.
+    family, alias = _column(df, "family_name"), _column(df, "alias")
+    out: pd.DataFrame | None = None
+
+    def assign(name: str, values: pd.Series) -> None:
+        nonlocal out
+        if out is None:
+            out = df.copy()
+        out[name] = values.to_numpy(dtype=object)
+
+    # A whole name split at every space (Abd | Allah | ...): read again as one (each distinct
+    # given and father's name looked at once, each distinct name read again once).
+    columns = (given, father, grandfather, family)
+    halves = [c.isin([v for v in pd.unique(c) if v and joins_next(v)]) for c in columns]
+    seconds = [c.isin([v for v in pd.unique(c) if v and joins_previous(v)]) for c in columns]
+    broken = pd.Series(False, index=df.index)
+    for j in range(3):
+        a, b = columns[j] != "", columns[j + 1] != ""
+        broken |= a & b & (halves[j] | seconds[j + 1])
+    if broken.any():
+        rows = np.flatnonzero(broken.to_numpy())
+        whole = [(given.iat[i], father.iat[i], grandfather.iat[i], family.iat[i]) for i in rows]
+        read = {w: _rejoined(dict(zip(FULL_NAME_FIELDS, w, strict=True))) for w in set(whole)}
+        found = [(i, read[w]) for i, w in zip(rows, whole, strict=True) if read[w]]
+        if found:
+            index = [i for i, _ in found]
+            for name, series in zip(
+                FULL_NAME_FIELDS, (given, father, grandfather, family), strict=True
+            ):
+                values = series.to_numpy(dtype=object).copy()
+                values[index] = [parts[name] for _, parts in found]
+                assign(name, pd.Series(values, index=df.index))
+            given, father = _column(out, "given_name"), _column(out, "father_name")
+            grandfather = _column(out, "grandfather_name")
     kunyas = [g for g in pd.unique(given[given.str.match(_KUNYA_RE)]) if _kunya_as_given(g)]
+    kunya = given.isin(kunyas)
+    # The father's name after the given name in its column (Muhammad Jasim beside Jasim).
+    spaced = given.str.contains(_SPACED) & (father != "") & ~broken & ~kunya
+    several = [g for g in pd.unique(given[spaced]) if len(split_name_units(g)) >= 2]
+    spaced &= given.isin(several)
+    if spaced.any():
+        pairs = set(zip(given[spaced], father[spaced], strict=True))
+        own = {p: o for p in pairs if (o := _given_before_father(*p))}
+        if own:
+            values = given.to_numpy(dtype=object).copy()
+            for i in np.flatnonzero(spaced.to_numpy()):
+                values[i] = own.get((values[i], father.iat[i]), values[i])
+            given = pd.Series(values, index=df.index)
+            assign("given_name", given)
+    # Each distinct given and father's name looked at once.
     maybe = father.str.contains(_SPACED) & (grandfather == "")
     splits = {f: s for f in pd.unique(father[maybe]) if (s := _fathers_whole_name(f))}
     split = maybe & father.isin(list(splits))
     if splits:  # only in the lists that write most of their fathers so
-        source = column("source")
+        source = _column(df, "source")
         share = split.groupby(source).sum() / (father != "").groupby(source).sum().clip(lower=1)
         split &= source.isin(set(share.index[share > FATHERS_WHOLE_NAME_SHARE]))
-    if not kunyas and not split.any():
-        return df
-    out = df.copy()
     if kunyas:
-        kunya = given.isin(kunyas)
-        out["alias"] = alias.where(~kunya | (alias != ""), given).to_numpy(dtype=object)
-        out["given_name"] = given.where(~kunya, "").to_numpy(dtype=object)
+        assign("alias", alias.where(~kunya | (alias != ""), given))
+        assign("given_name", given.where(~kunya, ""))
     if split.any():
         first = father.map({f: s[0] for f, s in splits.items()})
         second = father.map({f: s[1] for f, s in splits.items()})
-        out["father_name"] = father.where(~split, first).to_numpy(dtype=object)
-        out["grandfather_name"] = grandfather.where(~split, second).to_numpy(dtype=object)
-    return out
+        assign("father_name", father.where(~split, first))
+        assign("grandfather_name", grandfather.where(~split, second))
+    return df if out is None else out
+
+
+def _column(df: pd.DataFrame, name: str) -> pd.Series:
+    if name not in df:
+        return pd.Series([""] * len(df), index=df.index, dtype=object)
+    return df[name].fillna("").astype(str).str.strip()
 
 
 def prepare(records: Sequence[Record] | pd.DataFrame) -> Prepared:
