@@ -124,7 +124,7 @@ COUNTRY_FORMS = {
 # Habits written a source at a time (``_field_habit``), and a record at a time (``rewrite``).
 FIELD_HABITS = ("nationality", "dates", "digits", "placeholders", "marks", "scholarly", "triple",
                 "kurmanji", "aliases", "mother_full", "places", "father_full", "kunya",
-                "given_father", "naive_split")  # fmt: skip
+                "given_father", "naive_split", "father_as_family")  # fmt: skip
 RECORD_HABITS = ("sorani", "arabizi", "cyrillic", "one_column", "titles")
 _MONTH_ABBR = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _MONTH_NAME = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -259,6 +259,16 @@ def _field_habit(frame: pd.DataFrame, habit: str, share: float, seed: int) -> in
                 changed += 1
             for j, column in enumerate(columns):
                 frame[column] = parts[:, j]
+        elif habit == "father_as_family":  # a European register: the father's name as surname
+            family = frame["family_name"].to_numpy(dtype=object).copy()
+            father = frame["father_name"].to_numpy(dtype=object).copy()
+            grand = frame["grandfather_name"].to_numpy(dtype=object).copy()
+            for i in rows:
+                if father[i]:
+                    family[i], father[i], grand[i] = father[i], "", ""
+                    changed += 1
+            frame["family_name"], frame["father_name"] = family, father
+            frame["grandfather_name"] = grand
         elif habit == "aliases":  # the alias written after the given name, its column empty
             given = frame["given_name"].to_numpy(dtype=object).copy()
             alias = frame["alias"].to_numpy(dtype=object).copy()

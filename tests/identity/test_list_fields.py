@@ -472,3 +472,26 @@ def test_a_whole_name_split_at_every_space_is_read_again_as_one(written, read) -
     assert tuple(parts.get(n, "") for n in names) == read
     frame = compared_names(pd.DataFrame([dict(zip(names, written, strict=True))]))
     assert tuple(frame.iloc[0][list(names)]) == read
+
+
+def test_a_register_writing_the_fathers_name_as_the_surname_is_read_so() -> None:
+    # A European register of the same people: no father's name, the father's name as surname.
+    rows = [dict(r) for r in RECORDS]
+    register = [
+        {**r, "record_id": f"e{r['record_id']}", "source": "register", "family_name":
+         r["father_name"], "father_name": "", "grandfather_name": "", "mother_name": ""}
+        for r in rows
+    ]  # fmt: skip
+    compared = compared_names(pd.DataFrame(rows + register))
+    assert compared["father_name"].tolist()[len(rows) :] == [r["father_name"] for r in rows]
+    assert compared["family_name"].tolist()[len(rows) :] == [r["father_name"] for r in rows]
+    assert compared["father_name"].tolist()[: len(rows)] == [r["father_name"] for r in rows]
+    result = dedupe(rows + register)
+    pairs = result.pair_frame().set_index(["record_id_a", "record_id_b"])
+    assert pairs.loc[("r1", "er1"), "father_name"] == "exact"
+    assert result.clusters["er1"] == result.clusters["r1"] != result.clusters["er4"]
+    # A list with no fathers whose family names are family names is read as written.
+    plain = [{**r, "source": "register", "father_name": ""} for r in register]
+    plain = [{**r, "family_name": f"al-{r['family_name']}"} for r in plain]
+    compared = compared_names(pd.DataFrame(rows + plain))
+    assert set(compared["father_name"].tolist()[len(rows) :]) == {""}
