@@ -331,9 +331,9 @@ def compared_parts(record: Mapping[str, object]) -> dict[str, str]:
     name's column as its parts (``whole_name_parts``); a whole name that a list split at every
     space (Abd | Allah | Mohammed | Khalid al-Zobaie) read again as one; a given name's column
     that holds the father's name after the given name (Muhammad Jasim beside the father Jasim)
-    as the given name; a kunya as the alias.  (A father's column
-    that holds the grandfather's name too is a list's habit, read from the list as a whole:
-    ``compared_names``.)"""
+    as the given name; a kunya as the alias.  (Two readings are a list's habit, told from the
+    list as a whole, and only ``compared_names`` makes them: a father's column that holds the
+    grandfather's name too, and the father's name written as the surname.)"""
     out: dict[str, str] = dict(whole_name_parts(record) or {})
     names = {f: str(record.get(f) or "").strip() for f in (*FULL_NAME_FIELDS, "alias")}
     if not out and _broken_compound([names[f] for f in FULL_NAME_FIELDS]):
@@ -377,9 +377,10 @@ def _given_before_father(given: str, father: str) -> str | None:
 
 
 def compared_names(df: pd.DataFrame) -> pd.DataFrame:
-    """The records' name columns as compared, as ``compared_parts`` reads one record: a copy
-    where any is read otherwise than written, else ``df`` itself.  The records as written are
-    what a person sees."""
+    """The records' name columns as compared, as ``compared_parts`` reads one record, and the
+    readings told from a list as a whole (its fathers' columns holding the grandfathers' names,
+    its surnames that are fathers' names): a copy where any is read otherwise than written, else
+    ``df`` itself.  The records as written are what a person sees."""
     df = full_names_split(df)
     if not len(df) or "given_name" not in df:
         return df
@@ -437,7 +438,7 @@ def compared_names(df: pd.DataFrame) -> pd.DataFrame:
                 values[i] = own.get((values[i], father.iat[i]), values[i])
             given = pd.Series(values, index=df.index)
             assign("given_name", given)
-    # Each distinct given and father's name looked at once.
+    # The father's and grandfather's names in the father's column (each distinct one once).
     maybe = father.str.contains(_SPACED) & (grandfather == "")
     splits = {f: s for f in pd.unique(father[maybe]) if (s := _fathers_whole_name(f))}
     split = maybe & father.isin(list(splits))
