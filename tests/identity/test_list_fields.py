@@ -502,3 +502,20 @@ def test_a_register_writing_the_fathers_name_as_the_surname_is_read_so() -> None
     plain = [{**r, "family_name": f"al-{r['family_name']}"} for r in plain]
     compared = compared_names(pd.DataFrame(rows + plain))
     assert set(compared["father_name"].tolist()[len(rows) :]) == {""}
+
+
+def test_a_list_writing_the_legal_triple_name_compares_its_surname_as_the_grandfather() -> None:
+    # Iraqi papers' legal name: given, father, grandfather; the list's "surname" column holds the
+    # grandfather's name and it has no grandfather's column.
+    rows = [dict(r) for r in RECORDS]
+    legal = [
+        {**r, "record_id": f"t{r['record_id']}", "source": "legal",
+         "family_name": r["grandfather_name"], "grandfather_name": ""}
+        for r in rows
+    ]  # fmt: skip
+    compared = compared_names(pd.DataFrame(rows + legal))
+    grandfathers = [r["grandfather_name"] for r in rows]
+    assert compared["grandfather_name"].tolist() == grandfathers * 2
+    assert compared["family_name"].tolist()[len(rows) :] == grandfathers
+    pairs = dedupe(rows + legal).pair_frame().set_index(["record_id_a", "record_id_b"])
+    assert pairs.loc[("r1", "tr1"), "grandfather_name"] == "exact"

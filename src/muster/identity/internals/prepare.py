@@ -450,10 +450,17 @@ def compared_names(df: pd.DataFrame) -> pd.DataFrame:
     # as the surname, as European registers write it.  Compared as the father's name too, the
     # family name kept (where the reading is wrong, it still agrees as the family name).
     if "source" in df:
-        surname = _fathers_as_surnames(df, father, family)
+        surname = _names_as_surnames(df, father, family)
         if surname.any():
             father = father.where(~surname, family)
             assign("father_name", father)
+        # A list that writes fathers but no grandfathers, and other lists' grandfathers' names as
+        # surnames: the legal triple name of Iraqi and Syrian papers (given, father, grandfather).
+        writes_fathers = (father != "").groupby(_column(df, "source")).transform("mean") >= 0.5
+        triple = _names_as_surnames(df, grandfather, family) & writes_fathers
+        if triple.any():
+            grandfather = grandfather.where(~triple, family)
+            assign("grandfather_name", grandfather)
     if kunyas:
         assign("alias", alias.where(~kunya | (alias != ""), given))
         assign("given_name", given.where(~kunya, ""))
@@ -465,32 +472,33 @@ def compared_names(df: pd.DataFrame) -> pd.DataFrame:
     return df if out is None else out
 
 
-# A list writes the father's name as the surname where it writes no father's name (under 2 % of
-# its records) and more than this share of its family names are personal names.  The generator's
-# lists write 1-17 %; a list so written, 63-97 % (bench/RESULTS.md, "thirty-second session").
+# A list writes the father's (or grandfather's) name as the surname where it writes no father's
+# (grandfather's) name, under 2 % of its records, and more than this share of its family names are
+# the other lists' fathers' (grandfathers') names.  The generator's lists: 1-17 % where they write
+# fathers, none without; a list so written, 63-97 % (bench/RESULTS.md, "thirty-second session").
 FATHER_SURNAME_SHARE = 0.5
 _ARTICLE_RE = re.compile(r"^(?:al|el)[- ]|^ال|^(?:al|el)(?=[^aeiou\W]{1,2}[a-z])", re.IGNORECASE)
 
 
-def _fathers_as_surnames(df: pd.DataFrame, father: pd.Series, family: pd.Series) -> pd.Series:
-    """The records of the lists that write no father's name and, for more than
-    ``FATHER_SURNAME_SHARE`` of their family names, a father's name of the other lists (without
-    an article): the father's name written as the surname.  Where no list writes fathers (a plain
-    Latin list), none."""
+def _names_as_surnames(df: pd.DataFrame, names: pd.Series, family: pd.Series) -> pd.Series:
+    """The records of the lists that write none of ``names`` (the fathers' or grandfathers'
+    column) and, for more than ``FATHER_SURNAME_SHARE`` of their family names, one of the other
+    lists' ``names`` (without an article): that name written as the surname.  Where no list
+    writes such names (a plain Latin list), none."""
     source = _column(df, "source")
-    no_father = (father != "").groupby(source).mean() < 0.02
-    if not no_father.any():
+    none_written = (names != "").groupby(source).mean() < 0.02
+    if not none_written.any():
         return pd.Series(False, index=df.index)
-    names = {normalise_name(v).key1 for v in pd.unique(father) if v}  # other lists' fathers
+    keys = {normalise_name(v).key1 for v in pd.unique(names) if v}  # other lists' names
     personal_values = [
         v
         for v in pd.unique(family)
-        if v and not _ARTICLE_RE.search(v) and normalise_name(v).key1 in names
+        if v and not _ARTICLE_RE.search(v) and normalise_name(v).key1 in keys
     ]
     personal = family.isin(personal_values)
     share = personal.groupby(source).sum() / (family != "").groupby(source).sum().clip(lower=1)
-    lists = set(share.index[(share > FATHER_SURNAME_SHARE) & no_father.reindex(share.index)])
-    return source.isin(lists) & personal & (father == "")
+    lists = set(share.index[(share > FATHER_SURNAME_SHARE) & none_written.reindex(share.index)])
+    return source.isin(lists) & personal & (names == "")
 
 
 def _column(df: pd.DataFrame, name: str) -> pd.Series:
