@@ -15,6 +15,7 @@ from muster.identity import (
     ScreeningIndex,
     check_record,
     dedupe,
+    link,
     normalise_name,
     read_nationality,
     read_person_csv,
@@ -519,3 +520,20 @@ def test_a_list_writing_the_legal_triple_name_compares_its_surname_as_the_grandf
     assert compared["family_name"].tolist()[len(rows) :] == grandfathers
     pairs = dedupe(rows + legal).pair_frame().set_index(["record_id_a", "record_id_b"])
     assert pairs.loc[("r1", "tr1"), "grandfather_name"] == "exact"
+
+
+def test_the_model_report_counts_the_names_compared_otherwise_than_written() -> None:
+    records = [dict(r) for r in RECORDS]
+    records[1].update(given_name="Mohamed Jassem", place_of_origin="Heet, Anbar")
+    records[2].update(given_name="أبو عمر", mother_name="فاطمة حسن علي")
+    report = dedupe(records).report
+    assert report.readings == {
+        "given names holding the father's name too": 1,
+        "kunyas written as the given name, compared as the alias": 1,
+        "mothers' whole names, compared by her own name": 1,
+        "places with their district, governorate or country": 1,
+    }
+    line = next(x for x in report.lines() if x.startswith("records whose names are compared"))
+    assert "given names holding the father's name too 1" in line
+    assert dedupe(RECORDS).report.readings == {}
+    assert link(records[:3], records[3:], cluster=False).report.readings

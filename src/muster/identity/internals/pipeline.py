@@ -1266,6 +1266,8 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
         persons = len(np.unique(fit.labels))
         clock.lap("clustering", f"({persons:,} persons, none with 3 records of one source)")
     fitted, report, shift, accepted, weight, labels = fit
+    if report is not None:
+        report.readings = prepared.readings
     return DedupeSteps(
         frame, prepared, arrays, gamma, fitted, report, shift, sources, accepted, weight, labels,
         clock.timings,
@@ -1308,6 +1310,10 @@ def link(
     clock.lap("prediction", f"({len(arrays['rid_l']):,} candidate pairs)")
     gamma = comparison_levels(levels_dict(arrays))
     fitted, report = _train(eng, pa, pb, gamma, arrays, model, _training(model, train), seed)
+    if report is not None:
+        report.readings = {
+            k: pa.readings.get(k, 0) + pb.readings.get(k, 0) for k in {**pa.readings, **pb.readings}
+        }
     clock.lap("training")
     accepted, weight = _score(
         arrays, gamma, fitted, LINK_THRESHOLD if threshold is None else threshold, fa, fb, pa, pb

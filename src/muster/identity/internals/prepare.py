@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import numpy as np
 import pandas as pd
@@ -188,6 +189,9 @@ class Prepared:
 
     frame: pd.DataFrame
     names: dict[str, pd.DataFrame]
+    # How many records had each name column read otherwise than written (``compared_names``,
+    # the mother's own name, the town of a place), for the model report.
+    readings: dict[str, int] = dataclass_field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -392,6 +396,7 @@ def compared_names(df: pd.DataFrame) -> pd.DataFrame:
     )
     family, alias = _column(df, "family_name"), _column(df, "alias")
     out: pd.DataFrame | None = None
+    readings: dict[str, int] = {}
 
     def assign(name: str, values: pd.Series) -> None:
         nonlocal out
@@ -414,6 +419,7 @@ def compared_names(df: pd.DataFrame) -> pd.DataFrame:
         read = {w: _rejoined(dict(zip(FULL_NAME_FIELDS, w, strict=True))) for w in set(whole)}
         found = [(i, read[w]) for i, w in zip(rows, whole, strict=True) if read[w]]
         if found:
+            readings["whole names split at every space, read as one"] = len(found)
             index = [i for i, _ in found]
             for name, series in zip(
                 FULL_NAME_FIELDS, (given, father, grandfather, family), strict=True
@@ -436,6 +442,9 @@ def compared_names(df: pd.DataFrame) -> pd.DataFrame:
             values = given.to_numpy(dtype=object).copy()
             for i in np.flatnonzero(spaced.to_numpy()):
                 values[i] = own.get((values[i], father.iat[i]), values[i])
+            readings["given names holding the father's name too"] = int(
+                (pd.Series(values, index=df.index) != given).sum()
+            )
             given = pd.Series(values, index=df.index)
             assign("given_name", given)
     # The father's and grandfather's names in the father's column (each distinct one once).
@@ -452,6 +461,9 @@ def compared_names(df: pd.DataFrame) -> pd.DataFrame:
     if "source" in df:
         surname = _names_as_surnames(df, father, family)
         if surname.any():
+            readings["surnames that are the father's name (no father's name in the list)"] = int(
+                surname.sum()
+            )
             father = father.where(~surname, family)
             assign("father_name", father)
         # A list that writes fathers but no grandfathers, and other lists' grandfathers' names as
@@ -459,17 +471,24 @@ def compared_names(df: pd.DataFrame) -> pd.DataFrame:
         writes_fathers = (father != "").groupby(_column(df, "source")).transform("mean") >= 0.5
         triple = _names_as_surnames(df, grandfather, family) & writes_fathers
         if triple.any():
+            readings["surnames that are the grandfather's name (the legal triple name)"] = int(
+                triple.sum()
+            )
             grandfather = grandfather.where(~triple, family)
             assign("grandfather_name", grandfather)
     if kunyas:
+        readings["kunyas written as the given name, compared as the alias"] = int(kunya.sum())
         assign("alias", alias.where(~kunya | (alias != ""), given))
         assign("given_name", given.where(~kunya, ""))
     if split.any():
+        readings["fathers' columns holding the grandfather's name too"] = int(split.sum())
         first = father.map({f: s[0] for f, s in splits.items()})
         second = father.map({f: s[1] for f, s in splits.items()})
         assign("father_name", father.where(~split, first))
         assign("grandfather_name", grandfather.where(~split, second))
-    return df if out is None else out
+    result = df if out is None else out
+    result.attrs["readings"] = readings
+    return result
 
 
 # A list writes the father's (or grandfather's) name as the surname where it writes no father's
@@ -547,7 +566,17 @@ def prepare(records: Sequence[Record] | pd.DataFrame) -> Prepared:
     )
     out["names_set_b"] = names_set(out["given_name_b"], out["family_name_b"])
     out["given_father_set_b"] = names_set(out["given_name_b"], out["father_name_b"])
-    return Prepared(pd.DataFrame(out), names)
+    readings = dict(df.attrs.get("readings", {}))
+    for column, own, what in (
+        ("mother_name", mothers_own_name, "mothers' whole names, compared by her own name"),
+        ("place_of_origin", town_of, "places with their district, governorate or country"),
+    ):
+        if column in df and n:
+            values = df[column].fillna("").astype(str).str.strip()
+            changed = [v for v in pd.unique(values) if v and own(v) != v]
+            if changed:
+                readings[what] = int(values.isin(changed).sum())
+    return Prepared(pd.DataFrame(out), names, {k: v for k, v in readings.items() if v})
 
 
 def names_set(given: np.ndarray, family: np.ndarray) -> np.ndarray:

@@ -144,6 +144,9 @@ class ModelReport:
     # pipeline.crowded_records), and those persons.
     crowded_records: int = 0
     crowded_persons: int = 0
+    # Records whose names were compared otherwise than written, by reading
+    # (``prepare.Prepared.readings``).
+    readings: dict[str, int] = field(default_factory=dict)
     # Whether the model was trained again on the candidate pairs across sources only, because
     # the first model's clusters were crowded (pipeline._retried), and the crowded records then.
     retrained_across_sources: bool = False
@@ -205,6 +208,7 @@ class ModelReport:
                 for f in self.frequency
             ],  # fmt: skip
             "starts": self.starts,
+            "readings": self.readings,
             "warnings": self.warnings,
             "weights": weights_by_level(self.model),
         }
@@ -228,6 +232,12 @@ class ModelReport:
                 "pairs with a record without lineage names: beside one with them "
                 f"{self.plain_shift:+.2f} bits, of two without {self.plain_pair_shift:+.2f} bits "
                 "(their own priors)"
+            )
+        if self.readings:
+            out.append(
+                "records whose names are compared otherwise than written (as the list writes "
+                "them, not as the form asks): "
+                + "; ".join(f"{what} {count:,}" for what, count in self.readings.items())
             )
         if self.plain_model:
             out.append(self._plain_model_line())
