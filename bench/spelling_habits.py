@@ -124,7 +124,8 @@ COUNTRY_FORMS = {
 # Habits written a source at a time (``_field_habit``), and a record at a time (``rewrite``).
 FIELD_HABITS = ("nationality", "dates", "digits", "placeholders", "marks", "scholarly", "triple",
                 "kurmanji", "aliases", "mother_full", "places", "father_full", "kunya",
-                "given_father", "naive_split", "father_as_family")  # fmt: skip
+                "given_father", "naive_split", "father_as_family",
+                "family_full")  # fmt: skip
 RECORD_HABITS = ("sorani", "arabizi", "cyrillic", "one_column", "titles")
 _MONTH_ABBR = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _MONTH_NAME = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -269,6 +270,20 @@ def _field_habit(frame: pd.DataFrame, habit: str, share: float, seed: int) -> in
                     changed += 1
             frame["family_name"], frame["father_name"] = family, father
             frame["grandfather_name"] = grand
+        elif habit == "family_full":  # the family name and the tribe's (or clan's) after it
+            from muster.identity import normalise_name
+
+            family = frame["family_name"].to_numpy(dtype=object).copy()
+            tribes = sorted(set(frame["family_name"]) - {""})
+            arabic_tribes = [t for t in tribes if _ARABIC.search(t)]
+            latin_tribes = [t for t in tribes if not _ARABIC.search(t)]
+            for i in rows:
+                if family[i]:
+                    pool = arabic_tribes if _ARABIC.search(family[i]) else latin_tribes
+                    key = normalise_name(family[i], "family").canon
+                    family[i] += " " + pool[zlib.crc32(key.encode()) % len(pool)]
+                    changed += 1
+            frame["family_name"] = family
         elif habit == "aliases":  # the alias written after the given name, its column empty
             given = frame["given_name"].to_numpy(dtype=object).copy()
             alias = frame["alias"].to_numpy(dtype=object).copy()

@@ -537,3 +537,24 @@ def test_the_model_report_counts_the_names_compared_otherwise_than_written() -> 
     assert "given names holding the father's name too 1" in line
     assert dedupe(RECORDS).report.readings == {}
     assert link(records[:3], records[3:], cluster=False).report.readings
+
+
+def test_a_family_name_written_with_the_tribes_after_it_agrees_with_the_family_name() -> None:
+    from muster.identity.internals.comparisons import field_level_code
+
+    # r3 is r1 in Arabic; its list writes the family name with the tribe's after it.
+    records = [dict(r) for r in RECORDS]
+    records[2].update(family_name="العبيدي الدليمي")
+    pairs = dedupe(records).pair_frame().set_index(["record_id_a", "record_id_b"])
+    assert pairs.loc[("r1", "r3"), "family_name"] == "typo"
+    # Screening compares as the batch does; one tribe shared is not one family.
+    obeidi, both = (
+        normalise_name("al-Obeidi", "family"),
+        normalise_name("العبيدي الدليمي", "family"),
+    )
+    assert field_level_code(obeidi, both, "family_name") == 1
+    assert (
+        field_level_code(both, normalise_name("Alobaidi Aldulaimi", "family"), "family_name") >= 2
+    )
+    other = normalise_name("al-Jubouri al-Dulaimi", "family")
+    assert field_level_code(both, other, "family_name") == 0

@@ -22,6 +22,7 @@ from .comparisons import (
     NAME_FIELDS,
     SWAPS,
     close_levels,
+    contained_levels,
     name_level_sql,
 )
 from .prepare import Prepared
@@ -165,7 +166,13 @@ def _name_pair_levels(
         distinct = pd.DataFrame(
             {"i": np.flatnonzero(present), "a": ua[present], "b": ub[present]}, dtype=np.int64
         )
-        got = name_pair_levels(engine, distinct, left.names[field_l], right.names[field_r])
+        got = name_pair_levels(
+            engine,
+            distinct,
+            left.names[field_l],
+            right.names[field_r],
+            field_l == field_r == "family_name",
+        )
         lv[got["i"]] = got["lv"]
     if out is None:
         return lv[codes]
@@ -174,16 +181,24 @@ def _name_pair_levels(
 
 
 def name_pair_levels(
-    engine: Engine, distinct: pd.DataFrame, left_names: pd.DataFrame, right_names: pd.DataFrame
+    engine: Engine,
+    distinct: pd.DataFrame,
+    left_names: pd.DataFrame,
+    right_names: pd.DataFrame,
+    family: bool = False,
 ) -> dict[str, np.ndarray]:
     """Levels of distinct name pairs (``distinct``: i, a, b): the engine's SQL, then the close
-    spellings (``comparisons.close_levels``) in Python, the same on every engine."""
+    spellings (``comparisons.close_levels``) and, for ``family`` names, one held in the other
+    (``comparisons.contained_levels``) in Python, the same on every engine."""
     got = engine.name_levels(distinct, left_names, right_names)
     by_i = distinct.set_index("i")
     a = by_i.loc[got["i"], "a"].to_numpy()
     b = by_i.loc[got["i"], "b"].to_numpy()
     lv = np.asarray(got["lv"]).astype(np.int8)
-    close_levels(lv, _by_id(left_names, a), _by_id(right_names, b))
+    left, right = _by_id(left_names, a), _by_id(right_names, b)
+    close_levels(lv, left, right)
+    if family:
+        contained_levels(lv, left, right)
     return {"i": np.asarray(got["i"]), "lv": lv}
 
 
@@ -192,7 +207,8 @@ def _by_id(names: pd.DataFrame, ids: np.ndarray) -> dict[str, np.ndarray]:
     row = np.zeros(int(names["id"].max()) + 1 if len(names) else 1, dtype=np.int64)
     row[names["id"].to_numpy()] = np.arange(len(names))
     at = row[ids]
-    return {c: names[c].to_numpy(dtype=object)[at] for c in ("n_f", "n_sc", "n_c")}
+    columns = ("n_f", "n_sc", "n_c", "n_u") if "n_u" in names else ("n_f", "n_sc", "n_c")
+    return {c: names[c].to_numpy(dtype=object)[at] for c in columns}
 
 
 class Engine(Protocol):

@@ -19,9 +19,11 @@ from .comparisons import (
     FIELDS,
     LINEAGE_FIELDS,
     align_lineage,
+    contained_level,
     explanation,
     field_label,
     name_level_code,
+    units_contained,
 )
 from .engines import Engine, get_engine
 from .frequency import frequency_shift
@@ -685,6 +687,8 @@ class _NameTable:
     "disagree": not a spelling, script or typo variant), each pair compared once."""
 
     def __init__(self, table: pd.DataFrame) -> None:
+        # A family name's names (prepare's name table), to tell one held in the other.
+        self.units = table["n_u"].tolist() if "n_u" in table else None
         # The keys as plain lists, read by position (a pandas row per name cost seconds on a
         # million records).
         self.position = {int(i): k for k, i in enumerate(table["id"].tolist())}
@@ -700,14 +704,18 @@ class _NameTable:
         return self.keys[i]
 
     def level(self, x: int, y: int) -> int:
-        """``comparisons.name_level_code`` of names ``x`` and ``y`` (-1 where one is missing)."""
+        """``comparisons.field_level_code`` of names ``x`` and ``y`` (-1 where one is missing)."""
         if x < 0 or y < 0:
             return -1
         if x == y:
             return 4
         pair = (x, y) if x < y else (y, x)
         if pair not in self.levels:
-            self.levels[pair] = name_level_code(self.key(pair[0]), self.key(pair[1]))
+            level = name_level_code(self.key(pair[0]), self.key(pair[1]))
+            if level == 0 and self.units is not None:  # a family name held in the other
+                ua, ub = (self.units[self.position[i]].split("|") for i in pair)
+                level = contained_level(ua, ub) if units_contained(ua, ub) else 0
+            self.levels[pair] = level
         return self.levels[pair]
 
     def disagree(self, x: int, y: int) -> bool:

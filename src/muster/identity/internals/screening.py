@@ -23,6 +23,7 @@ from .comparisons import (
     dob_level_code,
     exact_level_code,
     explanation,
+    field_level_code,
     name_level_code,
 )
 from .frequency import AGREE_LEVEL, class_key, frequency_bits
@@ -179,7 +180,7 @@ def _keys(e: _Entry, near_years: bool = False) -> Iterable[tuple[str, str]]:
 def _levels(a: _Entry, b: _Entry) -> dict[str, int]:
     """One pair's field levels (the reference form; the index scores arrays of pairs at once,
     ``ScreeningIndex._pair_levels``, and tests/identity checks the two agree)."""
-    out = {f: name_level_code(a.names[f], b.names[f]) for f in NAME_FIELDS}
+    out = {f: field_level_code(a.names[f], b.names[f], f) for f in NAME_FIELDS}
     for crossed, (fa, fb) in CROSSED_FIELDS.items():
         out[crossed] = name_level_code(a.names[fa], b.names[fb])
     for fields, differing in SWAPS:
@@ -431,9 +432,10 @@ class ScreeningIndex:
         new = ~hit
         if new.any():
             names = self._names
+            field = pair[0] if pair[0] == pair[1] else ""
             fresh = np.array(
                 [
-                    name_level_code(names[code >> 32], names[code & 0xFFFFFFFF])
+                    field_level_code(names[code >> 32], names[code & 0xFFFFFFFF], field)
                     for code in codes[new].tolist()
                 ],
                 dtype=np.int8,
