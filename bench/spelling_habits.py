@@ -188,20 +188,10 @@ def _field_habit(frame: pd.DataFrame, habit: str, share: float, seed: int) -> in
         elif habit == "mother_full":  # the mother's name and her father's (Iraqi forms)
             from muster.identity import normalise_name
 
-            mother = frame["mother_name"].to_numpy(dtype=object).copy()
-            fathers = sorted(set(frame["father_name"]) - {""})
-            arabic_fathers = [f for f in fathers if _ARABIC.search(f)]
-            latin_fathers = [f for f in fathers if not _ARABIC.search(f)]
-            for i in rows:
-                if mother[i]:
-                    arabic = bool(_ARABIC.search(mother[i]))
-                    pool = arabic_fathers if arabic else latin_fathers
-                    # one grandfather for a mother and her husband however they are spelt
-                    key = (normalise_name(mother[i], "mother").canon,
-                           normalise_name(frame.at[i, "father_name"], "father").canon)  # fmt: skip
-                    mother[i] += " " + pool[zlib.crc32(repr(key).encode()) % len(pool)]
-                    changed += 1
-            frame["mother_name"] = mother
+            # one grandfather for a mother and her husband however they are spelt
+            changed += _append_name(frame, rows, "mother_name", "father_name", lambda i: repr((
+                normalise_name(frame.at[i, "mother_name"], "mother").canon,
+                normalise_name(frame.at[i, "father_name"], "father").canon)))  # fmt: skip
         elif habit == "places":  # the town with its governorate, or country (each source one way)
             from muster.scenario.places import IRAQ, SINJAR, SYRIA
 
@@ -273,17 +263,8 @@ def _field_habit(frame: pd.DataFrame, habit: str, share: float, seed: int) -> in
         elif habit == "family_full":  # the family name and the tribe's (or clan's) after it
             from muster.identity import normalise_name
 
-            family = frame["family_name"].to_numpy(dtype=object).copy()
-            tribes = sorted(set(frame["family_name"]) - {""})
-            arabic_tribes = [t for t in tribes if _ARABIC.search(t)]
-            latin_tribes = [t for t in tribes if not _ARABIC.search(t)]
-            for i in rows:
-                if family[i]:
-                    pool = arabic_tribes if _ARABIC.search(family[i]) else latin_tribes
-                    key = normalise_name(family[i], "family").canon
-                    family[i] += " " + pool[zlib.crc32(key.encode()) % len(pool)]
-                    changed += 1
-            frame["family_name"] = family
+            changed += _append_name(frame, rows, "family_name", "family_name", lambda i: (
+                normalise_name(frame.at[i, "family_name"], "family").canon))  # fmt: skip
         elif habit == "aliases":  # the alias written after the given name, its column empty
             given = frame["given_name"].to_numpy(dtype=object).copy()
             alias = frame["alias"].to_numpy(dtype=object).copy()
@@ -322,6 +303,23 @@ def _field_habit(frame: pd.DataFrame, habit: str, share: float, seed: int) -> in
                     changed += 1
             frame["date_of_birth"], frame["birth_year"] = dob, year
     print(f"  sources rewritten: {', '.join(chosen)}")
+    return changed
+
+
+def _append_name(frame: pd.DataFrame, rows: np.ndarray, column: str, pool: str, key) -> int:  # noqa: ANN001
+    """Write after ``column``'s value of each of ``rows`` a name of ``pool``'s in the value's
+    script, the same for one ``key(row)``; the number of values changed."""
+    values = frame[column].to_numpy(dtype=object).copy()
+    names = sorted(set(frame[pool]) - {""})
+    by_script = {True: [n for n in names if _ARABIC.search(n)],
+                 False: [n for n in names if not _ARABIC.search(n)]}  # fmt: skip
+    changed = 0
+    for i in rows:
+        if values[i]:
+            choices = by_script[bool(_ARABIC.search(values[i]))]
+            values[i] += " " + choices[zlib.crc32(key(i).encode()) % len(choices)]
+            changed += 1
+    frame[column] = values
     return changed
 
 
