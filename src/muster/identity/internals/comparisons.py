@@ -216,34 +216,33 @@ def units_contained(ua: Sequence[str], ub: Sequence[str]) -> bool:
 
 
 def field_level_code(a: NameKey, b: NameKey, field: str) -> int:
-    """``name_level_code`` of two names of ``field``, with a family name contained in the other
-    (``family_contained``) raised (``contained_level``)."""
+    """``name_level_code`` of two names of ``field``, a family name held in the other raised
+    (``family_units_level``)."""
     level = name_level_code(a, b)
     if level == 0 and field == "family_name":
-        ua, ub = split_name_units(a.original), split_name_units(b.original)
-        if units_contained(ua, ub):
-            return contained_level(ua, ub)
+        return family_units_level(split_name_units(a.original), split_name_units(b.original))
     return level
 
 
-def contained_level(ua: Sequence[str], ub: Sequence[str]) -> int:
-    """A family name's names all agreeing with the other's, as many: one name written another
-    way (level 3); fewer: ``FAMILY_CONTAINED_LEVEL``."""
+def family_units_level(ua: Sequence[str], ub: Sequence[str]) -> int:
+    """The level of two family names that disagree as written, as their names: every name of
+    the shorter among the other's, as many, one name written another way (level 3); fewer,
+    ``FAMILY_CONTAINED_LEVEL``; else 0 (``family_contained``)."""
+    if not units_contained(ua, ub):
+        return 0
     return 3 if len(ua) == len(ub) else FAMILY_CONTAINED_LEVEL
 
 
 def contained_levels(
     lv: np.ndarray, left: Mapping[str, np.ndarray], right: Mapping[str, np.ndarray]
 ) -> None:
-    """Raise level 0 in place where one family name holds the other (``family_contained``);
+    """Raise level 0 in place where one family name holds the other (``family_units_level``);
     ``left`` and ``right`` as for ``close_levels``, with ``n_u``: the names of each family name
     joined by "|" (``prepare``'s name table)."""
     for i in np.flatnonzero(lv == 0).tolist():
         a, b = left["n_u"][i], right["n_u"][i]
         if "|" in a or "|" in b:
-            ua, ub = a.split("|"), b.split("|")
-            if units_contained(ua, ub):
-                lv[i] = contained_level(ua, ub)
+            lv[i] = family_units_level(a.split("|"), b.split("|"))
 
 
 def other_schools_agree(a: NameKey, b: NameKey) -> bool:

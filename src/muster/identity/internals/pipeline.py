@@ -19,11 +19,10 @@ from .comparisons import (
     FIELDS,
     LINEAGE_FIELDS,
     align_lineage,
-    contained_level,
     explanation,
+    family_units_level,
     field_label,
     name_level_code,
-    units_contained,
 )
 from .engines import Engine, get_engine
 from .frequency import frequency_shift
@@ -713,8 +712,7 @@ class _NameTable:
         if pair not in self.levels:
             level = name_level_code(self.key(pair[0]), self.key(pair[1]))
             if level == 0 and self.units is not None:  # a family name held in the other
-                ua, ub = (self.units[self.position[i]].split("|") for i in pair)
-                level = contained_level(ua, ub) if units_contained(ua, ub) else 0
+                level = family_units_level(*(self.units[self.position[i]].split("|") for i in pair))
             self.levels[pair] = level
         return self.levels[pair]
 

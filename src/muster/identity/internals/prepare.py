@@ -218,12 +218,21 @@ def _first_family_name(text: str, key: NameKey) -> NameKey:
     return first if arab else key
 
 
+# Name columns compared otherwise than written, value by value (the batch's name tables and the
+# screening index alike), with what the model report calls them.
+COMPARED_VALUES = {
+    "mother_name": (mothers_own_name, "mothers' whole names, compared by her own name"),
+    "place_of_origin": (town_of, "places with their district, governorate or country"),
+}
+
+
 def _name_columns(
     values: pd.Series, part: str, field: str
 ) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
     codes, uniques = pd.factorize(values.fillna("").astype(str).str.strip(), sort=False)
-    own = {"mother_name": mothers_own_name, "place_of_origin": town_of}.get(field, str)
-    keys = [normalise_name(own(u), part) for u in uniques]
+    own, _ = COMPARED_VALUES.get(field, (str, ""))
+    compared = [own(u) for u in uniques]
+    keys = [normalise_name(c, part) for c in compared]
     empty = np.array([not k.folded for k in keys] or [True])
     table = pd.DataFrame(
         {
@@ -249,7 +258,10 @@ def _name_columns(
         keys = [_first_family_name(u, k) for u, k in zip(uniques, keys, strict=True)]
     broad = np.array([k.broad or None for k in keys] or [None], dtype=object)
     cols = {f"{field}_id": ids, f"{field}_b": broad[codes] if len(codes) else broad[:0]}
-    return cols, table[~empty[: len(keys)]].reset_index(drop=True)
+    read = np.array([c != u for c, u in zip(compared, uniques, strict=True)] or [False])
+    table = table[~empty[: len(keys)]].reset_index(drop=True)
+    table.attrs["read_otherwise"] = int(read[codes].sum()) if len(codes) else 0
+    return cols, table
 
 
 # A record whose given name may hold a whole name: these empty, the given name of two words or
@@ -473,15 +485,15 @@ def compared_names(df: pd.DataFrame) -> pd.DataFrame:
     maybe = father.str.contains(_SPACED) & (grandfather == "")
     splits = {f: s for f in pd.unique(father[maybe]) if (s := _fathers_whole_name(f))}
     split = maybe & father.isin(list(splits))
+    source = _column(df, "source")
     if splits:  # only in the lists that write most of their fathers so
-        source = _column(df, "source")
         share = split.groupby(source).sum() / (father != "").groupby(source).sum().clip(lower=1)
         split &= source.isin(set(share.index[share > FATHERS_WHOLE_NAME_SHARE]))
     # A list without fathers whose family names are personal names: the father's name written
     # as the surname, as European registers write it.  Compared as the father's name too, the
     # family name kept (where the reading is wrong, it still agrees as the family name).
     if "source" in df:
-        surname = _names_as_surnames(df, father, family)
+        surname = _names_as_surnames(source, father, family)
         if surname.any():
             readings["surnames that are the father's name (no father's name in the list)"] = int(
                 surname.sum()
@@ -490,8 +502,9 @@ def compared_names(df: pd.DataFrame) -> pd.DataFrame:
             assign("father_name", father)
         # A list that writes fathers but no grandfathers, and other lists' grandfathers' names as
         # surnames: the legal triple name of Iraqi and Syrian papers (given, father, grandfather).
-        writes_fathers = (father != "").groupby(_column(df, "source")).transform("mean") >= 0.5
-        triple = _names_as_surnames(df, grandfather, family) & writes_fathers
+        triple = _names_as_surnames(source, grandfather, family)
+        if triple.any():
+            triple &= (father != "").groupby(source).transform("mean") >= 0.5  # writes fathers
         if triple.any():
             readings["surnames that are the grandfather's name (the legal triple name)"] = int(
                 triple.sum()
@@ -521,15 +534,14 @@ FATHER_SURNAME_SHARE = 0.5
 _ARTICLE_RE = re.compile(r"^(?:al|el)[- ]|^ال|^(?:al|el)(?=[^aeiou\W]{1,2}[a-z])", re.IGNORECASE)
 
 
-def _names_as_surnames(df: pd.DataFrame, names: pd.Series, family: pd.Series) -> pd.Series:
+def _names_as_surnames(source: pd.Series, names: pd.Series, family: pd.Series) -> pd.Series:
     """The records of the lists that write none of ``names`` (the fathers' or grandfathers'
     column) and, for more than ``FATHER_SURNAME_SHARE`` of their family names, one of the other
     lists' ``names`` (without an article): that name written as the surname.  Where no list
     writes such names (a plain Latin list), none."""
-    source = _column(df, "source")
     none_written = (names != "").groupby(source).mean() < 0.02
     if not none_written.any():
-        return pd.Series(False, index=df.index)
+        return pd.Series(False, index=source.index)
     keys = {normalise_name(v).key1 for v in pd.unique(names) if v}  # other lists' names
     personal_values = [
         v
@@ -589,15 +601,8 @@ def prepare(records: Sequence[Record] | pd.DataFrame) -> Prepared:
     out["names_set_b"] = names_set(out["given_name_b"], out["family_name_b"])
     out["given_father_set_b"] = names_set(out["given_name_b"], out["father_name_b"])
     readings = dict(df.attrs.get("readings", {}))
-    for column, own, what in (
-        ("mother_name", mothers_own_name, "mothers' whole names, compared by her own name"),
-        ("place_of_origin", town_of, "places with their district, governorate or country"),
-    ):
-        if column in df and n:
-            values = df[column].fillna("").astype(str).str.strip()
-            changed = [v for v in pd.unique(values) if v and own(v) != v]
-            if changed:
-                readings[what] = int(values.isin(changed).sum())
+    for field, (_, what) in COMPARED_VALUES.items():
+        readings[what] = names[field].attrs.get("read_otherwise", 0)
     return Prepared(pd.DataFrame(out), names, {k: v for k, v in readings.items() if v})
 
 

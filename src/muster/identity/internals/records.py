@@ -357,7 +357,8 @@ def check_record(
         raise PersonCsvError(row, "date_of_birth", f"'{written}' {_NOT_A_DATE}")
     dob, dob_year = read
     year = out["birth_year"]
-    year = estimated_year(year) or year  # ca. 1985, 1985?, مواليد 1985: the year
+    if year and not _YEAR_RE.match(year):  # ca. 1985, 1985?, مواليد 1985: the year
+        year = estimated_year(year) or year
     if year and not _YEAR_RE.match(year):
         raise PersonCsvError(row, "birth_year", f"'{year}' is not a year (four digits, e.g. 1985)")
     year = known_year(year)

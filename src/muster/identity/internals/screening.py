@@ -29,9 +29,8 @@ from .comparisons import (
 from .frequency import AGREE_LEVEL, class_key, frequency_bits
 from .frequency import FIELDS as FREQUENCY_FIELDS
 from .model import Model, comparison_levels
-from .names import NameKey, mothers_own_name, normalise_name
-from .places import town_of
-from .prepare import BLOCKING_RULES, compared_parts
+from .names import NameKey, normalise_name
+from .prepare import BLOCKING_RULES, COMPARED_VALUES, compared_parts
 from .records import Record, check_record
 
 # Screening uses the batch engines' blocking rules, so a candidate is a pair of the kind the
@@ -86,14 +85,12 @@ _LINEAGE = ("father_name", "grandfather_name", "mother_name")
 
 
 def _entry(record: Record) -> _Entry:
-    # A whole name in the given name's column, a kunya as the given name, a father's column with
-    # the grandfather's name: compared as the batch compares them (prepare.compared_names).
-    compared: Mapping[str, object] = {**record, **compared_parts(record)}
-    compared = {
-        **compared,
-        "mother_name": mothers_own_name(str(compared["mother_name"])),
-        "place_of_origin": town_of(str(compared["place_of_origin"])),
-    }
+    # A whole name in the given name's column, a kunya as the given name, a mother's whole name,
+    # a town with its governorate: compared as the batch compares them (prepare.compared_parts,
+    # prepare.COMPARED_VALUES).
+    compared: dict[str, object] = {**record, **compared_parts(record)}
+    for field, (own, _) in COMPARED_VALUES.items():
+        compared[field] = own(str(compared[field]))
     names = {f: normalise_name(compared[f], NAME_PART.get(f, "given")) for f in NAME_FIELDS}
     dob = record["date_of_birth"]
     if dob:
