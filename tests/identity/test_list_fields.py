@@ -558,3 +558,18 @@ def test_a_family_name_written_with_the_tribes_after_it_agrees_with_the_family_n
     )
     other = normalise_name("al-Jubouri al-Dulaimi", "family")
     assert field_level_code(both, other, "family_name") == 0
+
+
+def test_a_surname_read_as_the_father_is_not_read_as_the_grandfather_too() -> None:
+    # The other lists' fathers' names are their grandfathers' names too (sons named after them);
+    # the register writes neither: its surname is the father's, and only the father's.
+    names = ["Jasim", "Hamad", "Ali", "Omar"]
+    camp = [{"record_id": f"c{i}", "source": "camp", "given_name": "Ahmad", "father_name": f,
+             "grandfather_name": names[(i + 1) % 4], "family_name": "al-Obeidi"}
+            for i, f in enumerate(names)]  # fmt: skip
+    register = [{"record_id": f"r{i}", "source": "register", "given_name": "Ahmad",
+                 "father_name": "", "grandfather_name": "", "family_name": f}
+                for i, f in enumerate(names)]  # fmt: skip
+    compared = compared_names(pd.DataFrame(camp + register))
+    assert compared["father_name"].tolist()[4:] == names
+    assert compared["grandfather_name"].tolist()[4:] == [""] * 4
