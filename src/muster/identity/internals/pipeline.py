@@ -601,6 +601,17 @@ class _Decoys:
         self.unfound = int(mine.sum()) - self.found
         # Pairs of a found record of the list in the band: its decoys.
         self.stand_ins = np.where(mine[left], found[left], found[right])
+        # A decoy counts only where its other end is found by none of the list's records: the
+        # pairs set aside are the stand-in's own, and a record the list finds elsewhere has that
+        # pair, above the threshold, as its best, so no pair in the band is its clear best.
+        # Setting every found pair aside took that rival away too: on populations drawn at
+        # random (drawn707 20k) two in three of the decoys were such records, and the wrong
+        # pairs expected were five times those counted (bench/RESULTS.md, "thirty-third session").
+        taken = np.zeros(len(mine), dtype=bool)
+        taken[rid_l[cross]] = True
+        taken[rid_r[cross]] = True
+        taken &= ~mine
+        self.stand_ins &= ~np.where(mine[left], taken[right], taken[left])
 
     def _best_weights(self, pairs: np.ndarray, left_out: np.ndarray | None = None) -> np.ndarray:
         """The weights, sorted, of those of ``pairs`` (a mask of the band) that are each other's
