@@ -33,7 +33,9 @@ share of the sources transliterate as scholars do (DIN 31635): kh, sh, gh, th, d
 sources write the legal triple name of Iraqi and Syrian papers: the grandfather's name in the
 family name's column (and none in the grandfather's), the tribe's name left out.  ``--habit kurmanji``: a share of the sources write Latin names in
 Kurmanji Kurdish orthography, as lists in north-east Syria do: c for j, x for kh and gh, ş for
-sh, ç for ch (Casim, Xalid, Reşid; the vowels, Mihemed for Muhammad, are not attempted).  Names the tables do not hold
+sh, ç for ch (Casim, Xalid, Reşid; the vowels, Mihemed for Muhammad, are not attempted).  ``--habit residence``: a
+share of the sources name, for half their records, where the person lives or was registered,
+not the home town (another town of the same list).  Names the tables do not hold
 (a typo) are left as written (sorani, arabizi).  The populations are the sweep's (``bench/sweep.py``'s cached CSVs and truth); printed
 is Muster's pairwise F1 on each as generated and as rewritten, in one process, with the
 defaults of ``muster match dedupe``.
@@ -125,7 +127,7 @@ COUNTRY_FORMS = {
 FIELD_HABITS = ("nationality", "dates", "digits", "placeholders", "marks", "scholarly", "triple",
                 "kurmanji", "aliases", "mother_full", "places", "father_full", "kunya",
                 "given_father", "naive_split", "father_as_family",
-                "family_full")  # fmt: skip
+                "family_full", "residence")  # fmt: skip
 RECORD_HABITS = ("sorani", "arabizi", "cyrillic", "one_column", "titles")
 _MONTH_ABBR = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _MONTH_NAME = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -213,6 +215,14 @@ def _field_habit(frame: pd.DataFrame, habit: str, share: float, seed: int) -> in
                     town=values[i], gov=gov_name, country=country
                 )
                 changed += 1
+            frame["place_of_origin"] = values
+        elif habit == "residence":  # half the records name where they live, not the home town
+            values = frame["place_of_origin"].to_numpy(dtype=object).copy()
+            towns = [v for v in values[rows] if v]
+            for i in rows:
+                if values[i] and towns and rng.random() < 0.5:
+                    values[i] = rng.choice(towns)
+                    changed += 1
             frame["place_of_origin"] = values
         elif habit == "father_full":  # the father's name and his father's in the father's column
             father = frame["father_name"].to_numpy(dtype=object).copy()
