@@ -573,3 +573,27 @@ def test_a_surname_read_as_the_father_is_not_read_as_the_grandfather_too() -> No
     compared = compared_names(pd.DataFrame(camp + register))
     assert compared["father_name"].tolist()[4:] == names
     assert compared["grandfather_name"].tolist()[4:] == [""] * 4
+
+
+def test_a_screening_candidate_says_which_names_were_compared_otherwise_than_written() -> None:
+    from muster.identity import ScreeningIndex
+
+    held = {"record_id": "r1", "given_name": "Younis", "father_name": "Muthanna",
+            "family_name": "Al-Jubouri", "sex": "M", "birth_year": "1990",
+            "place_of_origin": "Al-Fallujah"}  # fmt: skip
+    index = ScreeningIndex([held])
+    query = {**held, "record_id": "q", "given_name": "Younis Muthanna",
+             "place_of_origin": "Al-Fallujah, Anbar", "family_name": "AL-JUBOURI "}  # fmt: skip
+
+    (candidate,) = index.candidates(query)
+
+    given, place = candidate.explanation["given_name"], candidate.explanation["place_of_origin"]
+    assert (given["a"], given["a_read"], given["level"]) == ("Younis Muthanna", "Younis", "exact")
+    assert place["a_read"] == "Al-Fallujah"
+    # Case and spaces are not a reading; the held record's names are as written.
+    assert "a_read" not in candidate.explanation["family_name"]
+    assert not any("b_read" in item for item in candidate.explanation.values())
+    # A kunya written as the given name is compared as the alias, not as a given name.
+    (candidate,) = index.candidates({**held, "record_id": "k", "given_name": "Abu Omar"})
+    assert candidate.explanation["given_name"]["a_read"] == ""
+    assert candidate.explanation["alias"]["a_read"] == "Abu Omar"

@@ -232,3 +232,27 @@ def test_the_queue_in_arabic_separates_the_matching_fields_with_arabic_punctuati
     assert "؛ " in html and "; " in english
     row = html[html.index("<tbody") :]
     assert "; " not in row[: row.index("</tbody>")]
+
+
+def test_a_hit_shows_a_name_compared_otherwise_than_written(web_as, register):
+    # The registration officer wrote the name as the man says it, his father's after his own
+    # (Muhammad Jasim, father Jasim), and the town with its governorate: the index compares
+    # "Muhammad" and "Tal Afar", and the screening officer sees that, not only "exact" beside
+    # two different values.
+    first = register([OBEIDI]).members.get()
+    again = register(
+        [{**OBEIDI, "given_name": "Muhammad Jasim", "place_of_origin": "Tal Afar, Ninewa"}]
+    ).members.get()
+    hit = Hit.objects.get(person=again, candidate=first)
+    assert hit.explanation["given_name"]["level"] == "exact"
+    _, client = web_as("screening_officer")
+    url = reverse("screening-hit", args=[hit.pk])
+
+    html = client.get(url).content.decode()
+
+    assert 'compared as <bdi dir="auto">Muhammad</bdi>' in html
+    assert 'compared as <bdi dir="auto">Tal Afar</bdi>' in html
+    assert html.count('data-testid="read-as"') == 2  # the values as written are not marked
+    with translation.override("ar"):
+        arabic = client.get(url, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert 'قورن على أنه <bdi dir="auto">Muhammad</bdi>' in arabic

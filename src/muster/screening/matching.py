@@ -364,6 +364,10 @@ class ExplainedField:
     how: str
     a: str
     b: str
+    # The values as compared, where the index read them otherwise than written (a given name
+    # with the father's after it, a kunya, a town with its governorate); None where as written.
+    a_read: str | None = None
+    b_read: str | None = None
 
     @property
     def agrees(self) -> bool:
@@ -409,7 +413,8 @@ def readable(explanation: Mapping[str, Mapping]) -> list[ExplainedField]:
             a, b = (str(SEX_LABELS.get(v, v)) for v in (a, b))
         elif name == "nationality":
             a, b = country_name(a), country_name(b)
-        out.append(ExplainedField(name, str(label), level, how, a, b))
+        read = (item.get("a_read"), item.get("b_read"))
+        out.append(ExplainedField(name, str(label), level, how, a, b, *read))
     return out
 
 

@@ -511,13 +511,22 @@ def shown_value(record: Mapping[str, object], field: str) -> str:
 
 
 def explanation(
-    levels: Mapping[str, int], a: Mapping[str, object], b: Mapping[str, object]
+    levels: Mapping[str, int],
+    a: Mapping[str, object],
+    b: Mapping[str, object],
+    a_read: Mapping[str, str] | None = None,
+    b_read: Mapping[str, str] | None = None,
 ) -> dict[str, dict[str, str]]:
     """Per field: how records ``a`` and ``b`` (dicts or rows) agreed, with both values.
 
     Where father and grandfather were compared crosswise, or given and family name, or given
     and father's name (a list that swapped them), the item names the field the other record's
-    value came from (``b_field``; ``a_field`` after the sides are swapped).
+    value came from (``b_field``; ``a_field`` after the sides are swapped).  ``a_read`` and
+    ``b_read``: the name fields as compared (the screening index's readings: a given name
+    written with the father's after it compared without it, a kunya as the alias, a town
+    without its governorate); where one differs from the value as written the item carries it
+    (``a_read``, ``b_read``), so that a person sees what was compared, not only what was
+    written.
     """
     one = {k: np.array([v], dtype=np.int8) for k, v in levels.items()}
     aligned, crossed = align_lineage(one)
@@ -536,8 +545,18 @@ def explanation(
         if by_father and f in ("given_name", "father_name"):
             other = "father_name" if f == "given_name" else "given_name"
             item["b"], item["b_field"] = shown_value(b, other), other
+        for side, read, field in (("a", a_read, f), ("b", b_read, item.get("b_field", f))):
+            compared = (read or {}).get(field)
+            if compared is not None and _read_otherwise(compared, item[side]):
+                item[f"{side}_read"] = compared
         out[f] = item
     return out
+
+
+def _read_otherwise(compared: str, written: str) -> bool:
+    """Whether a name was compared as other than what is written (not a matter of spaces or
+    case): "Younis" for "Younis Muthanna", "" for a kunya compared as the alias."""
+    return " ".join(compared.split()).casefold() != " ".join(written.split()).casefold()
 
 
 def field_label(field: str, code: int) -> str:

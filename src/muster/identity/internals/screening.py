@@ -80,6 +80,12 @@ class _Entry:
     plain: bool  # no father, grandfather or mother name
     keys: tuple[tuple[str, str], ...] = ()  # (rule, key) of each block it is in: _block_keys
 
+    @property
+    def read(self) -> dict[str, str]:
+        """The name fields as compared (``comparisons.explanation`` shows those read otherwise
+        than written)."""
+        return {f: k.original for f, k in self.names.items()}
+
 
 _LINEAGE = ("father_name", "grandfather_name", "mother_name")
 
@@ -355,15 +361,15 @@ class ScreeningIndex:
             q, p = of_query[i], positions[i]
             if len(out[q]) >= limit:
                 continue
-            other = self._entries[p].record
+            other = self._entries[p]
             row = {f: int(lv[i]) for f, lv in levels.items()}
             out[q].append(
                 Candidate(
-                    other["record_id"],
+                    other.record["record_id"],
                     float(weight[i]),
                     float(prob[i]),
                     _band(float(prob[i])),
-                    explanation(row, queries[q].record, other),
+                    explanation(row, queries[q].record, other.record, queries[q].read, other.read),
                 )
             )
         return out

@@ -217,6 +217,8 @@ def _swap_sides(explanation: dict) -> dict:
         item = dict(item)
         if "a" in item or "b" in item:
             item["a"], item["b"] = item.get("b", ""), item.get("a", "")
+        read = {"a_read": item.pop("b_read", None), "b_read": item.pop("a_read", None)}
+        item.update({k: v for k, v in read.items() if v is not None})
         crossed = {"a_field": item.pop("b_field", None), "b_field": item.pop("a_field", None)}
         item.update({k: v for k, v in crossed.items() if v})
         out[field] = item
