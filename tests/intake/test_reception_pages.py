@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from muster.audit.models import AuditEvent
 from muster.custody import services as custody
@@ -204,3 +205,30 @@ def test_each_member_row_asks_for_matches_when_a_name_field_changes(facilities, 
     html = officer_client.get(reverse("reception")).content.decode()
     assert f'hx-get="{reverse("reception-matches")}"' in html
     assert 'class="nm" name="members[0].family_name"' in html
+
+
+def test_officer_is_told_when_the_given_name_holds_the_fathers_name_too(officer_client):
+    # The name as a person says it (Muhammad Jasim, his father Jasim) typed in the given name's
+    # box: matching reads it without the father's name, but the record should say it as the form
+    # asks, and the officer can still move it while the family stands at the desk.
+    url = reverse("reception-matches")
+    said = {"members[0].given_name": "Muhammad Jasim", "members[0].father_name": "Jasim"}
+
+    html = officer_client.get(url, said).content.decode()
+
+    assert 'data-testid="given-with-father"' in html
+    assert 'Write the given name alone (<bdi dir="auto">Muhammad</bdi>)' in html
+    # Arabic script, and a typo in the father's name, alike.
+    arabic = {"members[0].given_name": "محمد جاسم", "members[0].father_name": "جاسم"}
+    assert "given-with-father" in officer_client.get(url, arabic).content.decode()
+    # A compound given name, a kunya, or a second name that is not the father's: nothing said.
+    for given, father in (
+        ("Abd al-Rahman", "Ali"),
+        ("Abu Omar", "Omar"),
+        ("Muhammad Ali", "Jasim"),
+    ):
+        typed = {"members[0].given_name": given, "members[0].father_name": father}
+        assert "given-with-father" not in officer_client.get(url, typed).content.decode(), given
+    with translation.override("ar"):  # restores the language after, so no other test reads Arabic
+        html = officer_client.get(url, said, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert 'اكتب الاسم وحده (<bdi dir="auto">Muhammad</bdi>)' in html

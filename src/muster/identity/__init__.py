@@ -33,6 +33,7 @@ from .internals.names import (
 )
 from .internals.names import variant_table as _variant_table
 from .internals.pipeline import DedupeResult, LinkResult, ScoredPairs, dedupe, link
+from .internals.prepare import given_name_alone
 from .internals.records import (
     NAME_PARTS,
     PERSON_ATTRIBUTES,
@@ -56,6 +57,7 @@ def preload() -> None:
 
 __all__ = [
     "preload",
+    "given_name_alone",
     "FIELDS",
     "NAME_PARTS",
     "PERSON_ATTRIBUTES",

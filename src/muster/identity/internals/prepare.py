@@ -404,6 +404,20 @@ def _rejoined(names: Mapping[str, str]) -> dict[str, str]:
     return {f: parts.get(f, "") for f in FULL_NAME_FIELDS} if parts else {}
 
 
+def given_name_alone(given: str, father: str) -> str | None:
+    """The given name alone where a given name's box holds the father's name after it, as it is
+    compared (Muhammad Jasim beside the father Jasim: "Muhammad"), or None: for the reception form,
+    which says so while the officer can still write it in its box.
+
+    >>> given_name_alone("Muhammad Jasim", "Jasim"), given_name_alone("Abd al-Rahman", "Ali")
+    ('Muhammad', None)
+    """
+    given, father = (given or "").strip(), (father or "").strip()
+    if not father or not _SPACED.search(given) or _kunya_as_given(given):
+        return None
+    return _given_before_father(given, father)
+
+
 def _given_before_father(given: str, father: str) -> str | None:
     """The given name of a given name's column that holds the father's name after it
     (Muhammad Jasim beside the father Jasim: the name as a person says it), or None."""

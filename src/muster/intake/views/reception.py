@@ -24,6 +24,7 @@ from muster.core.parsing import parse_id
 from muster.core.text import isolate
 from muster.custody import services as custody
 from muster.custody.models import Facility
+from muster.identity import given_name_alone
 from muster.intake import forms
 from muster.intake import services as intake
 from muster.intake.documents import fill_from_mrz
@@ -176,7 +177,10 @@ def reception_matches(request: HttpRequest) -> HttpResponse:
     for p in matches:
         placement = custody.current_placement(p)
         rows.append({"person": p, "placement": placement})
-    return render(request, "_matches.html", {"rows": rows})
+    # A given name's box holding the father's name too (Muhammad Jasim, father Jasim: the name as
+    # a person says it) is compared without it, but the record should say it as the form asks.
+    alone = given_name_alone(given, parts.get("father_name", ""))
+    return render(request, "_matches.html", {"rows": rows, "given_alone": alone})
 
 
 @requires("person.register")
