@@ -231,14 +231,15 @@ def test_a_thin_record_and_a_registry_record_each_others_clear_best_are_accepted
     assert clear() == []
 
 
-def test_a_thin_list_under_weighed_keeps_clear_best_pairs_its_found_records_vouch_for() -> None:
+def _thin_list_beside_a_registry():  # noqa: ANN202
+    """200 thin records (rows 0-199) beside a registry (200-599): 60 found at +5 bits (0-59 with
+    200-259; 30 % found, so the floor from the share found is -3 + log2(0.7 / 0.3) = -1.78 bits),
+    40 more (60-99) each the clear best of one registry record (300-339) at -2.4 bits; and
+    ``clear(pairs)``: the thin rows of ``clear_best_pairs`` among ``pairs`` (row, row, weight)."""
     import numpy as np
 
     from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, clear_best_pairs
 
-    # 200 thin records (rows 0-199) beside a registry (200-599).  60 found at +5 bits (0-59 with
-    # 200-259): 30 % found, so the floor from the share found is -3 + log2(0.7 / 0.3) = -1.78
-    # bits.  40 more (60-99) each the clear best of one registry record (300-339) at -2.4 bits.
     found = [(i, 200 + i, 5.0) for i in range(60)]
     unfound = [(60 + i, 300 + i, -2.4) for i in range(40)]
     thin = np.zeros(600, dtype=bool)
@@ -248,6 +249,12 @@ def test_a_thin_list_under_weighed_keeps_clear_best_pairs_its_found_records_vouc
         rid_l, rid_r, weight = (np.array(c) for c in zip(*pairs, strict=True))
         kept = clear_best_pairs(rid_l, rid_r, weight, thin, DEDUPE_THRESHOLD)
         return sorted(rid_l[kept].tolist())
+
+    return found, unfound, clear
+
+
+def test_a_thin_list_under_weighed_keeps_clear_best_pairs_its_found_records_vouch_for() -> None:
+    found, unfound, clear = _thin_list_beside_a_registry()
 
     # The found records, their pairs set aside, have no clear best namesake: the 40 stand.
     assert clear(found + unfound) == list(range(60, 100))
@@ -266,26 +273,13 @@ def test_a_thin_list_under_weighed_keeps_clear_best_pairs_its_found_records_vouc
 
 
 def test_a_found_records_namesake_found_by_another_of_the_list_is_no_decoy() -> None:
-    import numpy as np
-
-    from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, clear_best_pairs
-
-    # As above: 200 thin records beside a registry, 60 found at +5 bits (0-59 with 200-259), 40
-    # more (60-99) each the clear best of a registry record (300-339) at -2.4 bits.  Each found
-    # record i is also a candidate of the registry record the next found record found (i with
-    # 201 + i, at -2.4 bits): with its own pair set aside that pair is i's best, but not the
-    # registry record's, whose best is its own pair at +5 bits.  No stand-in has a decoy, so the
-    # 40 stand; setting every found pair aside made each of those a decoy and took none.
-    found = [(i, 200 + i, 5.0) for i in range(60)]
-    unfound = [(60 + i, 300 + i, -2.4) for i in range(40)]
+    # The thin list of _thin_list_beside_a_registry.  Each found record i is also a candidate of
+    # the registry record the next found record found (i with 201 + i, at -2.4 bits): with its
+    # own pair set aside that pair is i's best, but not the registry record's, whose best is its
+    # own pair at +5 bits.  No stand-in has a decoy, so the 40 stand; setting every found pair
+    # aside made each of those a decoy and took none.
+    found, unfound, clear = _thin_list_beside_a_registry()
     neighbours = [(i, 201 + i, -2.4) for i in range(59)]
-    thin = np.zeros(600, dtype=bool)
-    thin[:200] = True
-
-    def clear(pairs) -> list[int]:
-        rid_l, rid_r, weight = (np.array(c) for c in zip(*pairs, strict=True))
-        kept = clear_best_pairs(rid_l, rid_r, weight, thin, DEDUPE_THRESHOLD)
-        return sorted(rid_l[kept].tolist())
 
     assert clear(found + unfound + neighbours) == list(range(60, 100))
     # A namesake that no record of the list finds is still a decoy: 59 of 60 stand-ins have one.
