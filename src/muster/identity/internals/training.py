@@ -643,6 +643,7 @@ def guarded_training(
     model: Model | None,
     train: bool,
     pair_weight: np.ndarray | None = None,
+    fall_back: bool = False,
 ) -> tuple[Model, ModelReport]:
     """The model to score with, and its report (see the module docstring).
 
@@ -650,7 +651,9 @@ def guarded_training(
     those of the candidate pairs.  ``model`` is the model given by the caller (else the
     shipped one); it is the fallback, and with ``train`` false it is used as it is.
     ``pair_weight`` (``density_weights``, one per candidate pair) weighs the pairs m is learnt
-    from; without it m is learnt from every pair alike.
+    from; without it m is learnt from every pair alike.  With ``fall_back`` the fallback without
+    EM (deduplication scores with it where the trained model's clusters are crowded and its are
+    less so: pipeline._fell_back).
     """
     shipped = Model.default()
     base = model or shipped
@@ -659,6 +662,10 @@ def guarded_training(
     if not train:
         return base, ModelReport(base, records, n, "given" if model else "not trained",
                                  "" if model else "training turned off")  # fmt: skip
+    if fall_back:
+        fallback = _copy(base)
+        fallback.sceptic = base.sceptic
+        return fallback, ModelReport(fallback, records, n, "fell back", f"{label} parameters")
     if n < MIN_PAIRS_FOR_TRAINING or random_gamma is None:
         return base, ModelReport(
             base, records, n, "not trained",
