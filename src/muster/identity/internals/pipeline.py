@@ -1132,27 +1132,23 @@ def _crowded(fit: _Fit) -> bool:
 def _retried(first: _Fit, retry: _Fit, records: int) -> _Fit:
     """The run trained on the pairs across sources (``retry``) where its clusters hold fewer
     crowded records than the first run's, else the first; the report says which and why."""
-    before, after = first.report.crowded_records, retry.report.crowded_records
-    shares = f"{before / records:.1%} of the records against {after / records:.1%}"
-    if after < before:
-        report = retry.report
-        report.retrained_across_sources = True
-        report.first_crowded_records = before
-        report.warnings.insert(
-            0,
-            "the model first learnt on every candidate pair put many records in persons "
-            "holding three or more records of one source (namesakes of one list taken for one "
-            f"person); trained again on the pairs across sources only, it does less ({shares}):"
-            " that model was kept",
-        )
+    kept = _less_crowded(
+        first,
+        retry,
+        records,
+        "the model first learnt on every candidate pair put many records in persons holding "
+        "three or more records of one source (namesakes of one list taken for one person); "
+        "trained again on the pairs across sources only, it does less ({shares}): that model "
+        "was kept",
         # What was said of the first model (a fallback, its crowded clusters) is not lost.
-        report.warnings += [f"the first model (not kept): {w}" for w in first.report.warnings]
-        return retry
-    first.report.warnings.append(
+        "the first model (not kept)",
         "trained again on the pairs across sources only, the clusters were no less crowded "
-        f"({shares}): the first model was kept"
+        "({shares}): the first model was kept",
     )
-    return first
+    if kept is retry:
+        retry.report.retrained_across_sources = True
+        retry.report.first_crowded_records = first.report.crowded_records
+    return kept
 
 
 def _fell_back(trained: _Fit, fallback: _Fit, records: int) -> _Fit:
@@ -1166,25 +1162,38 @@ def _fell_back(trained: _Fit, fallback: _Fit, records: int) -> _Fit:
     against 2,883 (drawn796, 0.46 -> 0.56); drawn241 200k was kept (the fallback no less
     crowded); the tests' populations: drawn56 5k 0.54 -> 0.65, drawn33 5k 0.75 -> 0.79, the
     project's 4k without lineage names 0.91 -> 0.96 (bench/RESULTS.md, "thirty-third session")."""
-    before, after = trained.report.crowded_records, fallback.report.crowded_records
+    reason = fallback.report.reason
+    kept = _less_crowded(
+        trained,
+        fallback,
+        records,
+        "the trained model's clusters put many records in persons holding three or more "
+        "records of one source (namesakes of one list taken for one person), trained across "
+        f"sources too; the {reason} put fewer ({{shares}}): they scored the pairs, and the "
+        "trained model was not used",
+        "the trained model (not used)",
+        f"scored with the {reason}, the clusters were no less crowded ({{shares}}): the "
+        "trained model was kept",
+    )
+    if kept is fallback:
+        fallback.report.starts = trained.report.starts  # what EM learnt is still told
+    return kept
+
+
+def _less_crowded(
+    first: _Fit, other: _Fit, records: int, taken: str, first_said: str, kept_first: str
+) -> _Fit:
+    """``other`` where its clusters hold fewer crowded records than ``first``'s, its report
+    opening with ``taken`` and carrying ``first``'s warnings after ``first_said``; else
+    ``first``, its report ending with ``kept_first`` (``{shares}``: the two shares)."""
+    before, after = first.report.crowded_records, other.report.crowded_records
     shares = f"{before / records:.1%} of the records against {after / records:.1%}"
     if after < before:
-        report = fallback.report
-        report.starts = trained.report.starts
-        report.warnings.insert(
-            0,
-            "the trained model's clusters put many records in persons holding three or more "
-            "records of one source (namesakes of one list taken for one person), trained across "
-            f"sources too; the {report.reason} put fewer ({shares}): they scored the pairs, "
-            "and the trained model was not used",
-        )
-        report.warnings += [f"the trained model (not used): {w}" for w in trained.report.warnings]
-        return fallback
-    trained.report.warnings.append(
-        f"scored with the {fallback.report.reason}, the clusters were no less crowded "
-        f"({shares}): the trained model was kept"
-    )
-    return trained
+        other.report.warnings.insert(0, taken.format(shares=shares))
+        other.report.warnings += [f"{first_said}: {w}" for w in first.report.warnings]
+        return other
+    first.report.warnings.append(kept_first.format(shares=shares))
+    return first
 
 
 def _capped(fit: _Fit, prepared, arrays, sources: np.ndarray) -> _Fit:
