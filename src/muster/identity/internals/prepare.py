@@ -258,9 +258,10 @@ def _name_columns(
         keys = [_first_family_name(u, k) for u, k in zip(uniques, keys, strict=True)]
     broad = np.array([k.broad or None for k in keys] or [None], dtype=object)
     cols = {f"{field}_id": ids, f"{field}_b": broad[codes] if len(codes) else broad[:0]}
-    read = np.array([c != u for c, u in zip(compared, uniques, strict=True)] or [False])
     table = table[~empty[: len(keys)]].reset_index(drop=True)
-    table.attrs["read_otherwise"] = int(read[codes].sum()) if len(codes) else 0
+    if field in COMPARED_VALUES:  # how many records are compared otherwise than written
+        read = np.array([c != u for c, u in zip(compared, uniques, strict=True)] or [False])
+        table.attrs["read_otherwise"] = int(read[codes].sum()) if len(codes) else 0
     return cols, table
 
 
@@ -380,10 +381,8 @@ def compared_parts(record: Mapping[str, object]) -> dict[str, str]:
     if given and _kunya_as_given(given):
         out["given_name"] = ""
         out["alias"] = names["alias"] or given
-    elif not out and _SPACED.search(given) and father:
-        own = _given_before_father(given, father)
-        if own:
-            out["given_name"] = own
+    elif not out and (own := given_name_alone(given, father)):
+        out["given_name"] = own
     return out
 
 

@@ -636,6 +636,15 @@ def _copy(model: Model, constrained: bool = True) -> Model:
     return Model(dict(model.m), dict(model.u), model.prior, constrained=constrained)
 
 
+def _fallback(base: Model, report: ModelReport) -> tuple[Model, ModelReport]:
+    """The fallback model and its report: a copy of ``base`` (the strata's priors learnt on
+    these records are not written into the model given, or the shipped one)."""
+    fallback = _copy(base)
+    fallback.sceptic = base.sceptic
+    report.model = fallback
+    return fallback, report
+
+
 def guarded_training(
     random_gamma: np.ndarray | None,
     gamma: np.ndarray,
@@ -663,9 +672,7 @@ def guarded_training(
         return base, ModelReport(base, records, n, "given" if model else "not trained",
                                  "" if model else "training turned off")  # fmt: skip
     if fall_back:
-        fallback = _copy(base)
-        fallback.sceptic = base.sceptic
-        return fallback, ModelReport(fallback, records, n, "fell back", f"{label} parameters")
+        return _fallback(base, ModelReport(base, records, n, "fell back", f"{label} parameters"))
     if n < MIN_PAIRS_FOR_TRAINING or random_gamma is None:
         return base, ModelReport(
             base, records, n, "not trained",
@@ -724,12 +731,8 @@ def guarded_training(
             f"{label} parameters instead, which were not learnt on records like these: check a "
             "sample of the pairs before trusting the clusters"
         )
-        # A copy: the strata's priors learnt on these records are not written into the model
-        # given (or the shipped one).
-        fallback = _copy(base)
-        fallback.sceptic = base.sceptic
-        return fallback, ModelReport(fallback, records, n, "fell back", f"{label} parameters",
-                                     starts, warnings)  # fmt: skip
+        return _fallback(base, ModelReport(base, records, n, "fell back", f"{label} parameters",
+                                           starts, warnings))  # fmt: skip
     best, info = max(plausible, key=lambda r: r[1]["log_likelihood"])
     info["kept"] = True
     share = TOWARD_SHIPPED * _lineage_share(patterns, counts)
