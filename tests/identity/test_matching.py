@@ -534,6 +534,51 @@ def test_a_third_record_does_not_join_two_records_whose_own_pair_is_far_against(
         assert labels[0] == labels[1]
 
 
+def test_two_records_of_one_list_are_not_joined_through_a_record_of_another() -> None:
+    # A register's two namesakes (given, family name and year alike, two persons) and a
+    # checkpoint's record of just that much, accepted with both: the register's own pair, which
+    # the run weighed with the list's own prior, is not accepted, so the two stay apart and the
+    # checkpoint's record, fitting both alike, joins neither.  Not where their own pair is
+    # accepted (a list that did hold one person twice), nor records of two lists, nor without
+    # sources.
+    import numpy as np
+
+    from muster.identity.internals.cluster import guarded_clusters, unambiguous_pairs
+    from muster.identity.internals.pipeline import (
+        AMBIGUITY_MARGIN,
+        DEDUPE_THRESHOLD,
+        _weight_of,
+        record_conflicts,
+    )
+    from muster.identity.internals.prepare import prepare
+
+    same = {"given_name": "Ahmad", "family_name": "Alobaidi", "birth_year": "2011", "sex": "M"}
+    prepared = prepare([{**same, "record_id": r} for r in "abc"])
+    accept = _weight_of(DEDUPE_THRESHOLD)
+    register, checkpoint = 0, 1
+    one_list = np.array([register, checkpoint, register], dtype=np.int8)
+    two_lists = np.array([register, checkpoint, 2], dtype=np.int8)
+    for sources, own, apart in (
+        (one_list, accept - 1.0, True),  # weighed and not accepted
+        (one_list, None, True),  # never compared
+        (one_list, accept + 1.0, False),  # accepted: one person registered twice
+        (two_lists, accept - 1.0, False),
+        (None, accept - 1.0, False),
+    ):
+        rows = (np.array([0]), np.array([2]), np.array([own])) if own is not None else (None,) * 3
+        conflict = record_conflicts(prepared, *rows, sources=sources, accept_weight=accept)
+        assert conflict(0, 2) is apart and conflict(2, 0) is apart, (sources, own)
+        # The checkpoint's record is clearly better with one: it joins that one alone.
+        labels = guarded_clusters(3, np.array([1, 1]), np.array([0, 2]), np.array([5.0, 2.0]),
+                                  conflict)  # fmt: skip
+        assert labels[0] == labels[1] and bool(labels[0] != labels[2]) is apart
+        # Alike with both: it is left on its own, where the two are two persons.
+        alike = np.array([5.0, 5.0 - AMBIGUITY_MARGIN / 2])
+        kept = unambiguous_pairs(np.array([1, 1]), np.array([0, 2]), alike, conflict,
+                                 AMBIGUITY_MARGIN)  # fmt: skip
+        assert kept.tolist() == [not apart, not apart]
+
+
 def test_a_man_whose_name_father_and_family_dozens_share_is_found_by_his_town() -> None:
     # A common given name, father's name and family name, shared by 42 men of other towns and
     # years: the block of the three is over the cap.  His second record has no birth year,
@@ -625,7 +670,11 @@ def test_two_clusters_conflict_at_once_exactly_when_some_two_of_their_records_do
     records, truth = labelled_records("namesake", 3000, 5)
     steps = dedupe_steps(records)
     arrays = steps.arrays
-    conflict = record_conflicts(steps.prepared, arrays["rid_l"], arrays["rid_r"], steps.weight)
+    # With the records' sources: two records of one list whose own pair is not accepted.
+    conflict = record_conflicts(
+        steps.prepared, arrays["rid_l"], arrays["rid_r"], steps.weight, sources=steps.sources,
+        accept_weight=pipeline._weight_of(pipeline.DEDUPE_THRESHOLD),
+    )  # fmt: skip
     family = steps.prepared.frame["family_name_id"].to_numpy()
     given = steps.prepared.frame["given_name_id"].to_numpy()
     rows = list(range(len(family)))

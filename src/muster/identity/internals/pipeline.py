@@ -86,6 +86,16 @@ PLAIN_NON_MATCH_WEIGHT = -10.0
 # A record whose best accepted partner and another within this many bits of it are two
 # persons is left on its own (cluster.unambiguous_pairs).
 AMBIGUITY_MARGIN = 1.0
+# Whether two records of one source (a list) whose own pair the run does not accept, or never
+# compared, are kept apart through others (record_conflicts' ``sources``).  A list rarely holds
+# one person twice, and the run weighed that pair with the list's own prior
+# (training.source_prior_shift); yet a third record of another list accepted with both (a
+# checkpoint's given name, family name and year fitting two namesakes of a register) put them
+# in one person: on populations drawn at random most false pairs of one list in a cluster were
+# joined so (drawn896 20k: 566 of 653), and a record fitting both is now left on its own
+# (cluster.unambiguous_pairs).  Measured on 40 drawn populations and the 15 named settings at
+# 20k: 39 up, none down (bench/RESULTS.md, "thirty-fourth session").
+SAME_SOURCE_CONFLICT = True
 # Two records of different sex are not kept apart through others (record_conflicts) when their
 # given names agree at this level of comparisons.name_level_code or above (3-4: one name, 2:
 # one name in another script or school): a sex box ticked wrong is no proof of two persons.  A
@@ -219,7 +229,8 @@ class DedupeResult:
         how each field compared) and ``same_person``: whether the clustering put the two
         records in one person.  An accepted pair kept apart is one whose record fits two
         persons alike, or whose two clusters conflict (different given names with lineage,
-        birth years apart, a pair weighed far below the threshold): why a run did not join
+        birth years apart, a pair weighed far below the threshold, two records of one list
+        whose own pair the run did not accept): why a run did not join
         what its scores accepted, for a person checking it."""
         frame = self.pairs.to_frame()
         person_a, person_b = (frame[c].map(self.clusters) for c in ("record_id_a", "record_id_b"))
@@ -764,6 +775,8 @@ def record_conflicts(
     rows_r: np.ndarray | None = None,
     match_weight: np.ndarray | None = None,
     given_only: bool = False,
+    sources: np.ndarray | None = None,
+    accept_weight: float = -np.inf,
 ) -> Callable[[int, int], bool]:
     """Whether two records (rows) cannot be one person, whatever links them through others.
 
@@ -778,7 +791,9 @@ def record_conflicts(
     were compared and whose match weight is below ``NON_MATCH_WEIGHT`` (``PLAIN_NON_MATCH_WEIGHT``
     where either has no lineage names); two records whose fathers' names differ (not crossed
     with the grandfathers') that were not compared, or were and weigh below
-    ``FATHER_CONFLICT_WEIGHT``.  With
+    ``FATHER_CONFLICT_WEIGHT``.  With ``sources`` (a code per record, -1 unknown), two records
+    of one known source whose own pair weighs below ``accept_weight`` (the run's threshold) or
+    was never compared (``SAME_SOURCE_CONFLICT``).  With
     ``given_only`` only the given names are checked (two records whose own pair was accepted:
     the model has weighed their dates and sex).
     """
@@ -829,6 +844,10 @@ def record_conflicts(
     def conflict(x: int, y: int) -> bool:
         if given_only:
             return given_conflict(x, y)
+        if sources is not None and sources[x] >= 0 and sources[x] == sources[y]:
+            own = compared(x, y)
+            if own is None or own < accept_weight:
+                return True
         if abs(years[x] - years[y]) > (1 if precise[x] and precise[y] else ESTIMATE_YEARS):
             return True
         if has_sex[x] and has_sex[y] and sex[x] != sex[y] and not one_given_name(x, y):
@@ -930,6 +949,10 @@ def record_conflicts(
         low = np.where(has_lineage[x] & has_lineage[y], NON_MATCH_WEIGHT, PLAIN_NON_MATCH_WEIGHT)
         if (weight < low).any():  # NaN (not compared) is never below
             return True
+        if sources is not None:
+            one = (sources[x] >= 0) & (sources[x] == sources[y])
+            if (one & (np.isnan(weight) | (weight < accept_weight))).any():
+                return True
         sexes = has_sex[x] & has_sex[y] & (sex[x] != sex[y])
         sexed = zip(x[sexes].tolist(), y[sexes].tolist(), strict=True)
         if any(not one_given_name(i, j) for i, j in sexed):
@@ -1045,7 +1068,7 @@ def _fit_dedupe(
     )
     report.clear_best = int((accepted.match_probability < threshold).sum())
     clock.lap("prediction")
-    labels = cluster_accepted(prepared, arrays, accepted, weight)
+    labels = cluster_accepted(prepared, arrays, accepted, weight, sources, threshold=threshold)
     crowded_records(labels, sources, report)
     clock.lap("clustering", f"({len(set(labels.tolist())):,} persons)")
     return _Fit(fitted, report, shift, accepted, weight, labels)
@@ -1196,7 +1219,7 @@ def _less_crowded(
     return first
 
 
-def _capped(fit: _Fit, prepared, arrays, sources: np.ndarray) -> _Fit:
+def _capped(fit: _Fit, prepared, arrays, sources: np.ndarray, threshold: float) -> _Fit:
     """``fit`` clustered again so that no person holds more than ``cluster.SOURCE_CAP`` records
     of one source: on a run whose clusters were crowded (``_crowded``), the evidence that
     joined a list's records three at a time is the namesakes' as much as the persons'.  The
@@ -1204,7 +1227,9 @@ def _capped(fit: _Fit, prepared, arrays, sources: np.ndarray) -> _Fit:
     report = fit.report
     if not report.crowded_records:
         return fit
-    capped = cluster_accepted(prepared, arrays, fit.accepted, fit.weight, sources)
+    capped = cluster_accepted(
+        prepared, arrays, fit.accepted, fit.weight, sources, cap=True, threshold=threshold
+    )
     report.source_cap_persons = len(np.unique(capped)) - len(np.unique(fit.labels))
     report.warnings.append(
         f"as the clusters were crowded, no person was left holding more than {SOURCE_CAP} "
@@ -1214,12 +1239,19 @@ def _capped(fit: _Fit, prepared, arrays, sources: np.ndarray) -> _Fit:
     return fit._replace(labels=capped)
 
 
-def cluster_accepted(prepared, arrays, accepted, weight, sources=None) -> np.ndarray:
+def cluster_accepted(
+    prepared, arrays, accepted, weight, sources=None, cap=False, threshold=DEDUPE_THRESHOLD
+) -> np.ndarray:
     """Each prepared record's cluster (the row of its first record) from the accepted pairs: a
     record that fits two persons alike joins neither, and no cluster joins records that conflict
     (``dedupe``'s clustering; the benchmark calls it too); with ``sources`` (codes per record),
-    nor more than ``cluster.SOURCE_CAP`` records of one source."""
-    conflict = record_conflicts(prepared, arrays["rid_l"], arrays["rid_r"], weight)
+    nor two records of one source whose own pair weighs below ``threshold`` (a probability), and
+    with ``cap`` too, nor more than ``cluster.SOURCE_CAP`` records of one source."""
+    one_list = sources if SAME_SOURCE_CONFLICT else None
+    conflict = record_conflicts(
+        prepared, arrays["rid_l"], arrays["rid_r"], weight, sources=one_list,
+        accept_weight=_weight_of(threshold),
+    )  # fmt: skip
     a, b, w = accepted.left_rows, accepted.right_rows, accepted.match_weight
     clear = unambiguous_pairs(a, b, w, conflict, AMBIGUITY_MARGIN)
     return guarded_clusters(
@@ -1229,7 +1261,7 @@ def cluster_accepted(prepared, arrays, accepted, weight, sources=None) -> np.nda
         w[clear],
         conflict,
         record_conflicts(prepared, given_only=True),
-        sources,
+        sources if cap else None,
     )
 
 
@@ -1332,7 +1364,7 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
         )  # fmt: skip
         fit = _fell_back(fit, fallback, len(prepared))
     if crowded:
-        fit = _capped(fit, prepared, arrays, sources)
+        fit = _capped(fit, prepared, arrays, sources, threshold)
         persons = len(np.unique(fit.labels))
         clock.lap("clustering", f"({persons:,} persons, none with 3 records of one source)")
     fitted, report, shift, accepted, weight, labels = fit
