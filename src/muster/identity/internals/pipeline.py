@@ -93,8 +93,11 @@ AMBIGUITY_MARGIN = 1.0
 # checkpoint's given name, family name and year fitting two namesakes of a register) put them
 # in one person: on populations drawn at random most false pairs of one list in a cluster were
 # joined so (drawn896 20k: 566 of 653), and a record fitting both is now left on its own
-# (cluster.unambiguous_pairs).  Measured on 40 drawn populations and the 15 named settings at
-# 20k: 39 up, none down (bench/RESULTS.md, "thirty-fourth session").
+# (cluster.unambiguous_pairs).  Tuned on 40 drawn populations and the 15 named settings at
+# 20k: 39 up, none down; judged on 75 never run at 20k: 52 up, 6 down (at worst -0.007), and on
+# 8 at 200k: 6 up, 2 down (-0.004; their lists hold more persons twice, whose own pair the
+# list's prior keeps below the threshold); 1M F1 0.936 -> 0.942 (bench/RESULTS.md,
+# "thirty-fourth session").  Only where the lists' pairs were so weighed (_one_list_priced).
 SAME_SOURCE_CONFLICT = True
 # Two records of different sex are not kept apart through others (record_conflicts) when their
 # given names agree at this level of comparisons.name_level_code or above (3-4: one name, 2:
@@ -1068,7 +1071,9 @@ def _fit_dedupe(
     )
     report.clear_best = int((accepted.match_probability < threshold).sum())
     clock.lap("prediction")
-    labels = cluster_accepted(prepared, arrays, accepted, weight, sources, threshold=threshold)
+    labels = cluster_accepted(
+        prepared, arrays, accepted, weight, _one_list_priced(fitted, sources), threshold=threshold
+    )
     crowded_records(labels, sources, report)
     clock.lap("clustering", f"({len(set(labels.tolist())):,} persons)")
     return _Fit(fitted, report, shift, accepted, weight, labels)
@@ -1227,8 +1232,9 @@ def _capped(fit: _Fit, prepared, arrays, sources: np.ndarray, threshold: float) 
     report = fit.report
     if not report.crowded_records:
         return fit
+    one_list = _one_list_priced(fit.model, sources)
     capped = cluster_accepted(
-        prepared, arrays, fit.accepted, fit.weight, sources, cap=True, threshold=threshold
+        prepared, arrays, fit.accepted, fit.weight, one_list, cap=sources, threshold=threshold
     )
     report.source_cap_persons = len(np.unique(capped)) - len(np.unique(fit.labels))
     report.warnings.append(
@@ -1239,17 +1245,29 @@ def _capped(fit: _Fit, prepared, arrays, sources: np.ndarray, threshold: float) 
     return fit._replace(labels=capped)
 
 
+def _one_list_priced(model: Model, sources: np.ndarray) -> np.ndarray | None:
+    """``sources`` where the pairs of two records of one source were weighed with that stratum's
+    own prior (records of two sources or more, ``Model.same_source_shift`` below 0: learnt on
+    enough pairs of each kind, or the model given's), else None: only there does a pair of one
+    list that is not accepted say two persons (``SAME_SOURCE_CONFLICT``).  A list of one source
+    (FEBRL's) weighs its pairs with the pooled prior, and a typo'd duplicate found only through
+    a third record is one person: keeping such pairs apart cost FEBRL 2 and 3 0.05 of F1."""
+    if not SAME_SOURCE_CONFLICT or not model.same_source_shift < 0:
+        return None
+    return sources if len(np.unique(sources[sources >= 0])) >= 2 else None
+
+
 def cluster_accepted(
-    prepared, arrays, accepted, weight, sources=None, cap=False, threshold=DEDUPE_THRESHOLD
+    prepared, arrays, accepted, weight, sources=None, cap=None, threshold=DEDUPE_THRESHOLD
 ) -> np.ndarray:
     """Each prepared record's cluster (the row of its first record) from the accepted pairs: a
     record that fits two persons alike joins neither, and no cluster joins records that conflict
     (``dedupe``'s clustering; the benchmark calls it too); with ``sources`` (codes per record),
-    nor two records of one source whose own pair weighs below ``threshold`` (a probability), and
-    with ``cap`` too, nor more than ``cluster.SOURCE_CAP`` records of one source."""
-    one_list = sources if SAME_SOURCE_CONFLICT else None
+    nor two records of one source whose own pair weighs below ``threshold`` (a probability);
+    with ``cap`` (codes per record), nor more than ``cluster.SOURCE_CAP`` records of one
+    source."""
     conflict = record_conflicts(
-        prepared, arrays["rid_l"], arrays["rid_r"], weight, sources=one_list,
+        prepared, arrays["rid_l"], arrays["rid_r"], weight, sources=sources,
         accept_weight=_weight_of(threshold),
     )  # fmt: skip
     a, b, w = accepted.left_rows, accepted.right_rows, accepted.match_weight
@@ -1261,7 +1279,7 @@ def cluster_accepted(
         w[clear],
         conflict,
         record_conflicts(prepared, given_only=True),
-        sources if cap else None,
+        cap,
     )
 
 
