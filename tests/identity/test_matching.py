@@ -538,18 +538,13 @@ def test_two_records_of_one_list_are_not_joined_through_a_record_of_another() ->
     # A register's two namesakes (given, family name and year alike, two persons) and a
     # checkpoint's record of just that much, accepted with both: the register's own pair, which
     # the run weighed with the list's own prior, is not accepted, so the two stay apart and the
-    # checkpoint's record, fitting both alike, joins neither.  Not where their own pair is
-    # accepted (a list that did hold one person twice), nor records of two lists, nor without
-    # sources.
+    # checkpoint's record joins the better of them (even where it fits both alike: it is not
+    # left on its own for that).  Not where their own pair is accepted (a list that did hold one
+    # person twice), nor records of two lists, nor without sources.
     import numpy as np
 
-    from muster.identity.internals.cluster import guarded_clusters, unambiguous_pairs
-    from muster.identity.internals.pipeline import (
-        AMBIGUITY_MARGIN,
-        DEDUPE_THRESHOLD,
-        _weight_of,
-        record_conflicts,
-    )
+    from muster.identity.internals.cluster import guarded_clusters
+    from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, _weight_of, record_conflicts
     from muster.identity.internals.prepare import prepare
 
     same = {"given_name": "Ahmad", "family_name": "Alobaidi", "birth_year": "2011", "sex": "M"}
@@ -568,15 +563,14 @@ def test_two_records_of_one_list_are_not_joined_through_a_record_of_another() ->
         rows = (np.array([0]), np.array([2]), np.array([own])) if own is not None else (None,) * 3
         conflict = record_conflicts(prepared, *rows, sources=sources, accept_weight=accept)
         assert conflict(0, 2) is apart and conflict(2, 0) is apart, (sources, own)
-        # The checkpoint's record is clearly better with one: it joins that one alone.
-        labels = guarded_clusters(3, np.array([1, 1]), np.array([0, 2]), np.array([5.0, 2.0]),
-                                  conflict)  # fmt: skip
-        assert labels[0] == labels[1] and bool(labels[0] != labels[2]) is apart
-        # Alike with both: it is left on its own, where the two are two persons.
-        alike = np.array([5.0, 5.0 - AMBIGUITY_MARGIN / 2])
-        kept = unambiguous_pairs(np.array([1, 1]), np.array([0, 2]), alike, conflict,
-                                 AMBIGUITY_MARGIN)  # fmt: skip
-        assert kept.tolist() == [not apart, not apart]
+        # On their own evidence the two are not two persons (the clustering's test of a record
+        # fitting two alike, cluster.unambiguous_pairs, reads this).
+        assert not conflict.ignoring_sources(0, 2)
+        # The checkpoint's record joins the better of them, clearly better or nearly alike.
+        for second in (2.0, 4.5):
+            labels = guarded_clusters(3, np.array([1, 1]), np.array([0, 2]),
+                                      np.array([5.0, second]), conflict)  # fmt: skip
+            assert labels[0] == labels[1] and bool(labels[0] != labels[2]) is apart
 
 
 def test_a_man_whose_name_father_and_family_dozens_share_is_found_by_his_town() -> None:

@@ -854,7 +854,7 @@ def test_a_record_of_another_list_does_not_join_one_lists_namesakes() -> None:
     # and year (most persons once) beside a by-ear list and a checkpoint's list.  A record of one
     # list accepted with two namesakes of another put them in one person: 52 pairs of one
     # list's records of two persons in one cluster at 5k, 9 with the same-source conflict
-    # (pipeline.SAME_SOURCE_CONFLICT; precision 0.91 -> 0.97, recall 0.79 -> 0.78).
+    # (pipeline.SAME_SOURCE_CONFLICT; precision 0.91 -> 0.96, recall 0.79 -> 0.78).
     records, keys = labelled_records("drawn866", 5000, 1)
     truth = {r["record_id"]: k for r, k in zip(records, keys, strict=True)}
     source = {r["record_id"]: r["source"] for r in records}

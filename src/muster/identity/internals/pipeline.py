@@ -92,12 +92,12 @@ AMBIGUITY_MARGIN = 1.0
 # (training.source_prior_shift); yet a third record of another list accepted with both (a
 # checkpoint's given name, family name and year fitting two namesakes of a register) put them
 # in one person: on populations drawn at random most false pairs of one list in a cluster were
-# joined so (drawn896 20k: 566 of 653), and a record fitting both is now left on its own
-# (cluster.unambiguous_pairs).  Tuned on 40 drawn populations and the 15 named settings at
-# 20k: 39 up, none down; judged on 75 never run at 20k: 52 up, 6 down (at worst -0.007), and on
-# 8 at 200k: 6 up, 2 down (-0.004; their lists hold more persons twice, whose own pair the
-# list's prior keeps below the threshold); 1M F1 0.936 -> 0.942 (bench/RESULTS.md,
-# "thirty-fourth session").  Only where the lists' pairs were so weighed (_one_list_priced).
+# joined so (drawn896 20k: 566 of 653).  The third record joins the better of the two, even
+# where it fits both alike: leaving it on its own for that (cluster.unambiguous_pairs with this
+# conflict) lost 19 of 40 drawn populations at 20k, none gained.  Tuned on 55 populations at
+# 20k, judged on 115 never run at 20k and 12 at 200k (bench/RESULTS.md, "thirty-fourth
+# session"); 1M F1 0.936 -> 0.942.  Only where the lists' pairs were so weighed
+# (_one_list_priced).
 SAME_SOURCE_CONFLICT = True
 # Two records of different sex are not kept apart through others (record_conflicts) when their
 # given names agree at this level of comparisons.name_level_code or above (3-4: one name, 2:
@@ -845,12 +845,16 @@ def record_conflicts(
         return float(weights[k]) if k < len(codes) and int(codes[k]) == code else None
 
     def conflict(x: int, y: int) -> bool:
-        if given_only:
-            return given_conflict(x, y)
-        if sources is not None and sources[x] >= 0 and sources[x] == sources[y]:
+        if not given_only and sources is not None and sources[x] >= 0 and sources[x] == sources[y]:
             own = compared(x, y)
             if own is None or own < accept_weight:
                 return True
+        return ignoring_sources(x, y)
+
+    def ignoring_sources(x: int, y: int) -> bool:
+        """``conflict`` but for two records of one source."""
+        if given_only:
+            return given_conflict(x, y)
         if abs(years[x] - years[y]) > (1 if precise[x] and precise[y] else ESTIMATE_YEARS):
             return True
         if has_sex[x] and has_sex[y] and sex[x] != sex[y] and not one_given_name(x, y):
@@ -976,6 +980,9 @@ def record_conflicts(
 
     # The clustering's test of two clusters (``cluster.guarded_clusters``).
     conflict.between = between  # type: ignore[attr-defined]
+    # Whether two records cannot be one person on their own evidence, their sources aside (a
+    # record fitting two records of one list: cluster.unambiguous_pairs).
+    conflict.ignoring_sources = ignoring_sources  # type: ignore[attr-defined]
     return conflict
 
 
@@ -1271,7 +1278,9 @@ def cluster_accepted(
         accept_weight=_weight_of(threshold),
     )  # fmt: skip
     a, b, w = accepted.left_rows, accepted.right_rows, accepted.match_weight
-    clear = unambiguous_pairs(a, b, w, conflict, AMBIGUITY_MARGIN)
+    # A record fitting two records of one list alike is not left on its own for that alone: it
+    # joins the better, and the other stays apart (SAME_SOURCE_CONFLICT).
+    clear = unambiguous_pairs(a, b, w, conflict.ignoring_sources, AMBIGUITY_MARGIN)
     return guarded_clusters(
         len(prepared),
         a[clear],
