@@ -130,3 +130,37 @@ def test_a_given_name_sex_and_year_few_records_share_make_a_candidate_pair() -> 
         assert (frozenset(("c1", "r1")) in pairs) is found, namesakes
         if found:
             assert pairs[frozenset(("c1", "r1"))] is False  # scored only
+
+
+def test_a_given_name_the_broad_key_reads_otherwise_meets_its_person_by_family_sex_and_year():
+    """A German office's record (Chalid: the German school's ch for kh; no father's name) and a
+    register's (Khaled, son of Abdalla) of one family name, sex and birth year: the broad keys of
+    the two given names differ, and no other name is on both, so only the family name, sex and
+    year make them a candidate pair (scored, not trained on); ``dedupe`` then finds them one
+    person.  A cousin of the same family and year with another given name meets them too, and
+    stays apart."""
+    import muster.identity as mi
+    from muster.identity.internals.engines import DuckDBEngine
+    from muster.identity.internals.names import normalise_name
+
+    rows = [
+        {"record_id": "g1", "source": "german_office", "given_name": "Chalid",
+         "family_name": "Benali", "sex": "M", "date_of_birth": "2016-03-02"},
+        {"record_id": "r1", "source": "register", "given_name": "Khaled",
+         "father_name": "Abdalla", "family_name": "Benali", "sex": "M", "birth_year": "2016"},
+        {"record_id": "r2", "source": "register", "given_name": "Yusuf",
+         "father_name": "Abdalla", "family_name": "Benali", "sex": "M", "birth_year": "2016"},
+    ]  # fmt: skip
+    assert normalise_name("Chalid", "given").broad != normalise_name("Khaled", "given").broad
+    prepared = prepare(pd.DataFrame(rows))
+    arrays = DuckDBEngine().candidate_levels(prepared, None)
+    ids = prepared["record_id"].to_numpy()
+    pairs = {
+        frozenset((ids[a], ids[b])): bool(t)
+        for a, b, t in zip(arrays["rid_l"], arrays["rid_r"], arrays["train"], strict=True)
+    }
+    assert frozenset(("g1", "r1")) in pairs
+    assert pairs[frozenset(("g1", "r1"))] is False  # scored only
+    clusters = mi.dedupe(rows).clusters
+    assert clusters["g1"] == clusters["r1"]
+    assert clusters["r2"] not in (clusters["g1"], clusters["r1"])
