@@ -164,3 +164,42 @@ def test_a_given_name_the_broad_key_reads_otherwise_meets_its_person_by_family_s
     clusters = mi.dedupe(rows).clusters
     assert clusters["g1"] == clusters["r1"]
     assert clusters["r2"] not in (clusters["g1"], clusters["r1"])
+
+
+def test_a_family_name_written_otherwise_after_its_initial_meets_its_person_by_the_initial():
+    """A checkpoint's record (Milana Gadzhieva, 1984: no father's name) and a register's
+    (Milana, daughter of Ibragim, Gadshieva, 1984): the broad keys of the two family names
+    differ, and three namesakes of that year (other families) put the given name, sex and year
+    over their cap of three; the family name's initial with them makes the pair a candidate
+    (scored only), and ``dedupe`` finds it one person, the namesakes apart."""
+    import muster.identity as mi
+    from muster.identity.internals.engines import DuckDBEngine
+    from muster.identity.internals.names import normalise_name
+
+    rows = [
+        {"record_id": "c1", "source": "checkpoint", "given_name": "Milana",
+         "family_name": "Gadzhieva", "sex": "F", "birth_year": "1984"},
+        {"record_id": "r1", "source": "register", "given_name": "Milana",
+         "father_name": "Ibragim", "family_name": "Gadshieva", "sex": "F",
+         "date_of_birth": "1984-05-14"},
+    ] + [
+        {"record_id": f"n{k}", "source": "register", "given_name": "Milana",
+         "father_name": father, "family_name": family, "sex": "F", "birth_year": "1984"}
+        for k, (father, family) in enumerate(
+            [("Aslan", "Umarova"), ("Ruslan", "Petrova"), ("Omar", "Nazarova")]
+        )
+    ]  # fmt: skip
+    family = [normalise_name(n, "family").broad for n in ("Gadzhieva", "Gadshieva")]
+    assert family[0] != family[1] and family[0][:1] == family[1][:1]
+    prepared = prepare(pd.DataFrame(rows))
+    arrays = DuckDBEngine().candidate_levels(prepared, None)
+    ids = prepared["record_id"].to_numpy()
+    pairs = {
+        frozenset((ids[a], ids[b])): bool(t)
+        for a, b, t in zip(arrays["rid_l"], arrays["rid_r"], arrays["train"], strict=True)
+    }
+    assert frozenset(("c1", "r1")) in pairs
+    assert pairs[frozenset(("c1", "r1"))] is False  # scored only
+    clusters = mi.dedupe(rows).clusters
+    assert clusters["c1"] == clusters["r1"]
+    assert len({clusters[f"n{k}"] for k in range(3)} | {clusters["c1"]}) == 4
