@@ -203,3 +203,48 @@ def test_a_family_name_written_otherwise_after_its_initial_meets_its_person_by_t
     clusters = mi.dedupe(rows).clusters
     assert clusters["c1"] == clusters["r1"]
     assert len({clusters[f"n{k}"] for k in range(3)} | {clusters["c1"]}) == 4
+
+
+def test_a_given_name_the_broad_key_reads_otherwise_meets_its_person_by_father_sex_and_year():
+    """A checkpoint's record (Chalid, son of Ahmad, 2016: no family name) and a register's
+    (Khaled, son of Ahmad, al-Jubouri, 2016): the given names' broad keys differ and no name but
+    the father's is on both, so only the father's name, sex and year make them a candidate
+    (scored only); ``dedupe`` finds them one person, and a brother of that year stays apart.
+    Where nine records of one year share the father's name (over its cap of eight), that rule
+    finds none of their pairs."""
+    import muster.identity as mi
+    from muster.identity.internals.engines import DuckDBEngine
+
+    def rows(namesakes: int) -> list[dict]:
+        return [
+            {"record_id": "c1", "source": "checkpoint", "given_name": "Chalid",
+             "father_name": "Ahmad", "sex": "M", "birth_year": "2016"},
+            {"record_id": "r1", "source": "register", "given_name": "Khaled",
+             "father_name": "Ahmad", "family_name": "al-Jubouri", "sex": "M",
+             "date_of_birth": "2016-04-02"},
+            {"record_id": "r2", "source": "register", "given_name": "Yusuf",
+             "father_name": "Ahmad", "family_name": "al-Jubouri", "sex": "M",
+             "date_of_birth": "2016-11-20"},
+        ] + [
+            {"record_id": f"n{k}", "source": "register", "given_name": f"Other{'abcdefgh'[k]}",
+             "father_name": "Ahmad", "family_name": "Tai", "sex": "M", "birth_year": "2016"}
+            for k in range(namesakes)
+        ]  # fmt: skip
+
+    def pairs(records: list[dict]) -> dict:
+        prepared = prepare(pd.DataFrame(records))
+        arrays = DuckDBEngine().candidate_levels(prepared, None)
+        ids = prepared["record_id"].to_numpy()
+        return {
+            frozenset((ids[a], ids[b])): bool(t)
+            for a, b, t in zip(arrays["rid_l"], arrays["rid_r"], arrays["train"], strict=True)
+        }
+
+    assert RULE_CAPS["b_father_sex_year"] == 8
+    found = pairs(rows(0))
+    assert frozenset(("c1", "r1")) in found
+    assert found[frozenset(("c1", "r1"))] is False  # scored only
+    clusters = mi.dedupe(rows(0)).clusters
+    assert clusters["c1"] == clusters["r1"] != clusters["r2"]
+    assert frozenset(("c1", "r1")) in pairs(rows(5))  # eight records of one year
+    assert frozenset(("c1", "r1")) not in pairs(rows(6))  # nine

@@ -124,6 +124,12 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
     # name's broad key not).  The given name, sex and year alone are held to blocks of three
     # (``RULE_CAPS``); the initial makes the blocks about a tenth of that.  Scored only.
     "b_given_family_initial_sex_year": ("given_name_b", "family_initial_b", "sex", "yr"),
+    # The father's name, sex and year, in blocks of at most eight (``RULE_CAPS``): a checkpoint's
+    # record (a given name, the father's, a year) whose given name the broad key reads otherwise
+    # than a register's (drawn861-900 20k: 873 true pairs never candidates with the father's name
+    # and year agreeing and the given name's broad key not).  Brothers of one year meet here;
+    # the given name keeps them apart.  Scored only.
+    "b_father_sex_year": ("father_name_b", "sex", "yr"),
     # Given and father's names in either order, with the grandfather's or mother's name or the
     # full date: a careless register writes the father's name first now and then, and the rules
     # above pair such a record with the person's other records only on the family name and
@@ -157,6 +163,11 @@ BLOCK_CAP = 40
 # 0.020 (precision 0.85 -> 0.78: namesakes of a checkpoint list) and 6 by 0.006 less.
 RULE_CAPS = {
     "b_given_sex_year": 3,
+    # Sons or daughters of a common father's name born in one year are namesakes' children: at
+    # 40 a million records (skewed_names, beside a rule on the given name and the father's
+    # initial, not kept) peaked at 5.77 GB against 5.59 at 8, F1 0.94317 against 0.94314;
+    # drawn861-900 20k median 0.9508 against 0.9503 (bench/RESULTS.md, "thirty-fifth session").
+    "b_father_sex_year": 8,
     # Given and father's names in either order: a person's records and a few namesakes, not the
     # crowds of cousins named crosswise that common names make (skewed_names 1M: 5.7M more
     # candidate pairs at BLOCK_CAP).
@@ -186,6 +197,7 @@ SCORED_ONLY = frozenset(
         "b_given_sex_year",
         "b_family_sex_year",
         "b_given_family_initial_sex_year",
+        "b_father_sex_year",
         "b_given_father_set_grandfather_year",
         "b_given_father_set_mother_year",
         "b_given_father_set_dob",
