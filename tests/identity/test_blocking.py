@@ -93,13 +93,26 @@ def test_candidate_pairs_are_the_rules_pairs_with_blocks_over_a_small_cap(dedupe
     assert got == expected
 
 
+def _candidates(records) -> dict[frozenset, bool]:
+    """The candidate pairs of ``records`` (a frame or a list of dicts) as DuckDB finds them:
+    {frozenset of the two record ids: trained on}."""
+    from muster.identity.internals.engines import DuckDBEngine
+
+    prepared = prepare(pd.DataFrame(records))
+    arrays = DuckDBEngine().candidate_levels(prepared, None)
+    ids = prepared["record_id"].to_numpy()
+    return {
+        frozenset((ids[a], ids[b])): bool(t)
+        for a, b, t in zip(arrays["rid_l"], arrays["rid_r"], arrays["train"], strict=True)
+    }
+
+
 def test_a_given_name_sex_and_year_few_records_share_make_a_candidate_pair() -> None:
     """A checkpoint's record (given name, family name, a year) and a register's (given name,
     father's name, the next year): no other name to block on.  Where only they share the given
     name, sex and year (one apart), they are a candidate pair (scored, not trained on); where
     four records of one year share them, that rule finds none of their pairs
     (prepare.RULE_CAPS)."""
-    from muster.identity.internals.engines import DuckDBEngine
 
     def frame(namesakes: int) -> pd.DataFrame:
         rows = [
@@ -120,13 +133,7 @@ def test_a_given_name_sex_and_year_few_records_share_make_a_candidate_pair() -> 
     # The namesakes are of the checkpoint record's year: three records of one year are a block,
     # four are over the cap (the register's record, a year on, is in the next year's block).
     for namesakes, found in ((0, True), (2, True), (3, False)):
-        prepared = prepare(frame(namesakes))
-        arrays = DuckDBEngine().candidate_levels(prepared, None)
-        ids = prepared["record_id"].to_numpy()
-        pairs = {
-            frozenset((ids[a], ids[b])): bool(t)
-            for a, b, t in zip(arrays["rid_l"], arrays["rid_r"], arrays["train"], strict=True)
-        }
+        pairs = _candidates(frame(namesakes))
         assert (frozenset(("c1", "r1")) in pairs) is found, namesakes
         if found:
             assert pairs[frozenset(("c1", "r1"))] is False  # scored only
@@ -140,7 +147,6 @@ def test_a_given_name_the_broad_key_reads_otherwise_meets_its_person_by_family_s
     person.  A cousin of the same family and year with another given name meets them too, and
     stays apart."""
     import muster.identity as mi
-    from muster.identity.internals.engines import DuckDBEngine
     from muster.identity.internals.names import normalise_name
 
     rows = [
@@ -152,13 +158,7 @@ def test_a_given_name_the_broad_key_reads_otherwise_meets_its_person_by_family_s
          "father_name": "Abdalla", "family_name": "Benali", "sex": "M", "birth_year": "2016"},
     ]  # fmt: skip
     assert normalise_name("Chalid", "given").broad != normalise_name("Khaled", "given").broad
-    prepared = prepare(pd.DataFrame(rows))
-    arrays = DuckDBEngine().candidate_levels(prepared, None)
-    ids = prepared["record_id"].to_numpy()
-    pairs = {
-        frozenset((ids[a], ids[b])): bool(t)
-        for a, b, t in zip(arrays["rid_l"], arrays["rid_r"], arrays["train"], strict=True)
-    }
+    pairs = _candidates(rows)
     assert frozenset(("g1", "r1")) in pairs
     assert pairs[frozenset(("g1", "r1"))] is False  # scored only
     clusters = mi.dedupe(rows).clusters
@@ -173,7 +173,6 @@ def test_a_family_name_written_otherwise_after_its_initial_meets_its_person_by_t
     over their cap of three; the family name's initial with them makes the pair a candidate
     (scored only), and ``dedupe`` finds it one person, the namesakes apart."""
     import muster.identity as mi
-    from muster.identity.internals.engines import DuckDBEngine
     from muster.identity.internals.names import normalise_name
 
     rows = [
@@ -191,13 +190,7 @@ def test_a_family_name_written_otherwise_after_its_initial_meets_its_person_by_t
     ]  # fmt: skip
     family = [normalise_name(n, "family").broad for n in ("Gadzhieva", "Gadshieva")]
     assert family[0] != family[1] and family[0][:1] == family[1][:1]
-    prepared = prepare(pd.DataFrame(rows))
-    arrays = DuckDBEngine().candidate_levels(prepared, None)
-    ids = prepared["record_id"].to_numpy()
-    pairs = {
-        frozenset((ids[a], ids[b])): bool(t)
-        for a, b, t in zip(arrays["rid_l"], arrays["rid_r"], arrays["train"], strict=True)
-    }
+    pairs = _candidates(rows)
     assert frozenset(("c1", "r1")) in pairs
     assert pairs[frozenset(("c1", "r1"))] is False  # scored only
     clusters = mi.dedupe(rows).clusters
@@ -213,7 +206,6 @@ def test_a_given_name_the_broad_key_reads_otherwise_meets_its_person_by_father_s
     Where nine records of one year share the father's name (over its cap of eight), that rule
     finds none of their pairs."""
     import muster.identity as mi
-    from muster.identity.internals.engines import DuckDBEngine
 
     def rows(namesakes: int) -> list[dict]:
         return [
@@ -231,20 +223,11 @@ def test_a_given_name_the_broad_key_reads_otherwise_meets_its_person_by_father_s
             for k in range(namesakes)
         ]  # fmt: skip
 
-    def pairs(records: list[dict]) -> dict:
-        prepared = prepare(pd.DataFrame(records))
-        arrays = DuckDBEngine().candidate_levels(prepared, None)
-        ids = prepared["record_id"].to_numpy()
-        return {
-            frozenset((ids[a], ids[b])): bool(t)
-            for a, b, t in zip(arrays["rid_l"], arrays["rid_r"], arrays["train"], strict=True)
-        }
-
     assert RULE_CAPS["b_father_sex_year"] == 8
-    found = pairs(rows(0))
+    found = _candidates(rows(0))
     assert frozenset(("c1", "r1")) in found
     assert found[frozenset(("c1", "r1"))] is False  # scored only
     clusters = mi.dedupe(rows(0)).clusters
     assert clusters["c1"] == clusters["r1"] != clusters["r2"]
-    assert frozenset(("c1", "r1")) in pairs(rows(5))  # eight records of one year
-    assert frozenset(("c1", "r1")) not in pairs(rows(6))  # nine
+    assert frozenset(("c1", "r1")) in _candidates(rows(5))  # eight records of one year
+    assert frozenset(("c1", "r1")) not in _candidates(rows(6))  # nine

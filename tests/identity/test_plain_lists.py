@@ -316,17 +316,21 @@ def test_two_lists_records_each_others_clear_best_are_accepted_where_the_lists_o
     assert clear_best_pairs(rid_l, rid_r, weight, thin, DEDUPE_THRESHOLD).tolist() == []
 
 
-def test_two_lists_found_less_than_half_keep_clear_best_pairs_either_lists_found_vouch_for():
+@pytest.mark.parametrize("plain", [False, True], ids=["registers", "plain lists"])
+def test_two_lists_found_less_than_half_keep_clear_best_pairs_either_lists_found_vouch_for(
+    plain: bool,
+) -> None:
     import numpy as np
 
     from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, clear_best_pairs
 
-    # Two registration lists of records with lineage names: A (rows 0-199, source 0) and B
-    # (200-599, source 1).  60 of A found in B at +5 bits (A 30 % found, B 15 %); 40 more of A
-    # (60-99) each the clear best of a B record (300-339) at -2.4 bits.
+    # Two registration lists of records with lineage names, or two plain lists (given, family,
+    # date, town: every record thin, pipeline.THIN_SOURCES_CLEAR_BEST): A (rows 0-199, source 0)
+    # and B (200-599, source 1).  60 of A found in B at +5 bits (A 30 % found, B 15 %); 40 more
+    # of A (60-99) each the clear best of a B record (300-339) at -2.4 bits.
     found = [(i, 200 + i, 5.0) for i in range(60)]
     unfound = [(60 + i, 300 + i, -2.4) for i in range(40)]
-    thin = np.zeros(600, dtype=bool)
+    thin = np.full(600, plain)
     source = np.array([0] * 200 + [1] * 400)
 
     def clear(pairs) -> list[int]:
@@ -345,46 +349,11 @@ def test_two_lists_found_less_than_half_keep_clear_best_pairs_either_lists_found
     assert clear(found + unfound + a_decoys + b_decoys) == []
     # Fewer than 50 found records on either side: too few to stand in.
     assert clear(found[:30] + unfound) == []
-
-
-def test_two_plain_lists_records_each_others_clear_best_are_accepted_where_found_ones_vouch():
-    import numpy as np
-
-    from muster.identity.internals.pipeline import DEDUPE_THRESHOLD, clear_best_pairs
-
-    # Two plain lists (given, family, date, town: every record thin), A (rows 0-199, source 0)
-    # and B (200-599, source 1), as the two registration lists above: 60 of A found in B at +5
-    # bits, 40 more (60-99) each the clear best of a B record (300-339) at -2.4 bits.
-    found = [(i, 200 + i, 5.0) for i in range(60)]
-    unfound = [(60 + i, 300 + i, -2.4) for i in range(40)]
-    thin = np.ones(600, dtype=bool)
-    source = np.array([0] * 200 + [1] * 400)
-
-    def clear(pairs) -> list[int]:
-        rid_l, rid_r, weight = (np.array(c) for c in zip(*pairs, strict=True))
-        kept = clear_best_pairs(rid_l, rid_r, weight, thin, DEDUPE_THRESHOLD, source)
-        return sorted(rid_l[kept].tolist())
-
-    # Their found records have no clear best namesake: the lists' found vouch, taken.
-    assert clear(found + unfound) == list(range(60, 100))
     # Below the lowest floor the found can vouch for (-3 bits): left to the model.
     assert clear(found + [(60 + i, 300 + i, -3.5) for i in range(40)]) == []
-    # Both lists' found records each with a namesake of the other list: neither vouches.
-    a_decoys = [(i, 400 + i, -2.4) for i in range(60)]
-    b_decoys = [(100 + i, 200 + i, -2.4) for i in range(60)]
-    assert clear(found + unfound + a_decoys) == list(range(60, 100))
-    assert clear(found + unfound + a_decoys + b_decoys) == []
-    # Fewer than 50 found records: too few to stand in.
-    assert clear(found[:30] + unfound) == []
-    # One list (one source, or none known): its pairs are left to the model.
+    # One list: its pairs are left to the model.
     source[:] = 0
     assert clear(found + unfound) == []
-    assert (
-        clear_best_pairs(
-            *(np.array(c) for c in zip(*(found + unfound), strict=True)), thin, DEDUPE_THRESHOLD
-        ).tolist()
-        == []
-    )
 
 
 @pytest.mark.parametrize("setting", ["no_lineage", "sparse", "namesake"])
