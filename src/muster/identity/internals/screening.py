@@ -42,9 +42,9 @@ from .records import Record, check_record
 # SCREENING_CAP it would bring a query up to 2,000 namesakes, each a weak hit for an officer to
 # look at; measured for deduplication only.  Nor, for the same reason, the family name, sex and
 # year (cousins and namesakes of one family and year), nor the given name, sex and year with the
-# family name's initial, nor the father's name, sex and year.  The rules on given and father's names in either
-# order are kept (a record with the two swapped is found only through them): each holds another
-# name or the full date, and a pair is read crosswise only where that agrees.
+# family name's initial, nor the father's name, sex and year.  The rules on given and father's
+# names in either order are kept (a record with the two swapped is found only through them):
+# each holds another name or the full date, and a pair is read crosswise only where that agrees.
 NOT_SCREENED = frozenset(
     {
         "b_given_sex_year",
