@@ -409,8 +409,10 @@ def test_a_thin_list_found_less_than_half_keeps_its_clear_best_pairs_from_a_high
     # As it was: no floor from the share found, none from the decoys.
     monkeypatch.setattr(pipeline, "CLEAR_BEST_UNFOUND_FLOOR", float("inf"))
     monkeypatch.setattr(pipeline, "CLEAR_BEST_DECOY_MIN_FOUND", float("inf"))
-    before_precision, before_recall, none = scores()
-    assert none == 0 < added
+    before_precision, before_recall, fewer = scores()
+    # (The pairs left are two registers' records', which the blocking rules on a family name or
+    # a father's name with the year and sex bring in: bench/RESULTS.md, "thirty-fifth session".)
+    assert fewer + 100 < added, (fewer, added)
     scored = (precision, recall, before_precision, before_recall)
     assert recall > before_recall + 0.01 and precision > 0.94, scored
     assert 2 * precision * recall / (precision + recall) > (
