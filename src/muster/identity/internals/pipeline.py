@@ -517,7 +517,7 @@ def clear_best_pairs(
             if (across & low).any():
                 lows = np.unique(np.r_[source[left][across & low], source[right][across & low]])
                 floors = _source_floors(
-                    rid_l, rid_r, weight, thin, source, band, accepted, floor, lows
+                    rid_l, rid_r, weight, ~thin, source, band, accepted, floor, lows
                 )
                 lowest = np.minimum(floors[source[left]], floors[source[right]])
                 across &= ~low | (weight[band] >= lowest)
@@ -586,7 +586,7 @@ def _thin_across(rid_l, rid_r, weight, thin, source, band, accepted, floor) -> n
     if not pair.any():
         return pair
     codes = np.unique(np.r_[source[left][pair], source[right][pair]])
-    floors = _source_floors(rid_l, rid_r, weight, ~thin, source, band, accepted, floor, codes)
+    floors = _source_floors(rid_l, rid_r, weight, thin, source, band, accepted, floor, codes)
     return pair & (weight[band] >= np.minimum(floors[source[left]], floors[source[right]]))
 
 
@@ -594,18 +594,19 @@ def _source_floors(
     rid_l: np.ndarray,
     rid_r: np.ndarray,
     weight: np.ndarray,
-    thin: np.ndarray,
+    kind: np.ndarray,
     source: np.ndarray,
     band: np.ndarray,
     accepted: np.ndarray,
     floor: float,
     codes: np.ndarray,
 ) -> np.ndarray:
-    """Per source code, the floor (``_decoy_floor``) of the clear best pairs of its records with
-    lineage names and another source's, its found records standing in for the unheld: for the
-    sources ``codes`` (found less than half), inf for the others."""
+    """Per source code, the floor (``_decoy_floor``) of the clear best pairs of its records of
+    ``kind`` (per record: those with lineage names, or the thin ones) and another source's of
+    that kind, its found records standing in for the unheld: for the sources ``codes``, inf for
+    the others."""
     left, right = rid_l[band], rid_r[band]
-    full = ~thin & (source >= 0)
+    full = kind & (source >= 0)
     two = full[left] & full[right] & (source[left] != source[right])
     al, ar = rid_l[accepted], rid_r[accepted]
     cross = accepted[full[al] & full[ar] & (source[al] != source[ar])]
