@@ -24,18 +24,18 @@ def _defined_pairs(frame: pd.DataFrame, n_left: int, dedupe: bool, cap: int) -> 
     """{(left row, right row): trained on} as the rules read, one record at a time: a block is
     the records sharing a rule's attributes (and birth year), blocks of more than ``cap``
     records (fewer for a rule of ``RULE_CAPS``) are skipped, a rule by year also pairs blocks a
-    year apart, a plain rule needs a record without lineage names, and a pair belongs to the
-    first rule that finds it."""
+    year apart, a plain rule needs a record without lineage names and an undated rule one
+    without a birth year, and a pair belongs to the first rule that finds it."""
     prepared = prepare(frame)
     left = prepare(frame.iloc[:n_left].reset_index(drop=True)) if not dedupe else prepared
     right = None if dedupe else prepare(frame.iloc[n_left:].reset_index(drop=True))
     both = pd.concat([left.frame] + ([] if dedupe else [right.frame]), ignore_index=True)
-    plain = both["plain"].notna().to_numpy()
     year = both["yr"].to_numpy(dtype=np.float64, na_value=np.nan)
+    flagged = {"p": both["plain"].notna().to_numpy(), "u": np.isnan(year)}
     given, father = (both[c].to_numpy(dtype=object) for c in ("given_name_b", "father_name_b"))
     found: dict[tuple[int, int], bool] = {}
     for rule, attrs in RULES:
-        names, by_year, plain_rule = rule_shape(attrs)
+        names, by_year, side = rule_shape(attrs)
         values = np.stack([_attribute_codes(a, both, left, right) for a in names], axis=1)
         blocks = defaultdict(list)
         for row, key in enumerate(map(tuple, values)):
@@ -49,7 +49,7 @@ def _defined_pairs(frame: pd.DataFrame, n_left: int, dedupe: bool, cap: int) -> 
                 others += blocks.get(key[:-1] + (key[-1] + 1,), [])
             for x in rows:
                 for y in others:
-                    if x == y or (plain_rule and not (plain[x] or plain[y])):
+                    if x == y or (side and not (flagged[side][x] or flagged[side][y])):
                         continue
                     if crossed(attrs) and (given[x] != father[y] or father[x] != given[y]):
                         continue
@@ -231,3 +231,41 @@ def test_a_given_name_the_broad_key_reads_otherwise_meets_its_person_by_father_s
     assert clusters["c1"] == clusters["r1"] != clusters["r2"]
     assert frozenset(("c1", "r1")) in _candidates(rows(5))  # eight records of one year
     assert frozenset(("c1", "r1")) not in _candidates(rows(6))  # nine
+
+
+@pytest.mark.parametrize("other", ["father_name", "family_name"])
+def test_a_record_without_a_birth_year_meets_its_person_by_given_and_one_more_name(other):
+    """A checkpoint's record (Kadija, with the father's or family name, 2008) and a register's
+    (Khadija, with both, no birth year): the grandfather's name is on one side only, the mother's
+    names differ (Nodira, Nigora), and the rules on two names with the year need it on both, so only the given name and
+    the other name, one side undated, make them a candidate (scored, not trained on).  Two
+    namesakes both of them dated, eight years apart, are not paired
+    by that rule (no other rule pairs them), nor are a dated and an undated namesake where more
+    records share the two names than the rule's cap."""
+    rule = f"b_given_{other.split('_')[0]}_undated"
+
+    def rows(namesakes: int) -> list[dict]:
+        return [
+            {"record_id": "c1", "source": "checkpoint", "given_name": "Kadija",
+             other: "Jasoor" if other == "father_name" else "Karimova",
+             "mother_name": "Nodira", "sex": "F", "birth_year": "2008"},
+            {"record_id": "r1", "source": "register", "given_name": "Khadija",
+             "father_name": "Jasoor", "grandfather_name": "Otabek", "family_name": "Karimova",
+             "mother_name": "Nigora", "sex": "F", "place_of_origin": "Fergana"},
+            {"record_id": "r2", "source": "register", "given_name": "Khadija",
+             other: "Jasoor" if other == "father_name" else "Karimova",
+             "mother_name": "Layla", "sex": "F", "birth_year": "2016"},
+        ] + [
+            {"record_id": f"n{k}", "source": "register", "given_name": "Khadija",
+             other: "Jasoor" if other == "father_name" else "Karimova", "sex": "F",
+             "birth_year": str(1950 + 3 * k)}
+            for k in range(namesakes)
+        ]  # fmt: skip
+
+    cap = RULE_CAPS[rule]
+    found = _candidates(rows(0))
+    assert frozenset(("c1", "r1")) in found
+    assert found[frozenset(("c1", "r1"))] is False  # scored only
+    assert frozenset(("c1", "r2")) not in found  # both dated, years apart
+    assert frozenset(("c1", "r1")) in _candidates(rows(cap - 3))  # the cap's records
+    assert frozenset(("c1", "r1")) not in _candidates(rows(cap - 2))  # one more

@@ -21,14 +21,20 @@ from .prepare import BLOCK_CAP, BLOCKING_RULES, CROSSED, RULE_CAPS, SCORED_ONLY,
 RULES = tuple(BLOCKING_RULES.items())
 
 
-def rule_shape(attrs: tuple[str, ...]) -> tuple[tuple[str, ...], bool, bool]:
-    """A rule's key attributes (without the year and the ``plain`` flag), whether it pairs
-    birth years one apart (its key ends in ``yr``, before ``plain`` if any) and whether it pairs
-    only where one record at least is plain."""
-    plain = attrs[-1] == "plain"
-    keyed = attrs[:-1] if plain else attrs
+# A rule's last attribute may be a side flag: the rule pairs only where one record at least
+# has it.  Each flag is a column of ``block_keys``' tables: ``p``, the record has no father,
+# grandfather or mother name (``plain``); ``u``, it has no birth year (``undated``).
+SIDE_FLAGS = {"plain": "p", "undated": "u"}
+
+
+def rule_shape(attrs: tuple[str, ...]) -> tuple[tuple[str, ...], bool, str | None]:
+    """A rule's key attributes (without the year and the side flag), whether it pairs birth
+    years one apart (its key ends in ``yr``, before the flag if any) and the column of its side
+    flag (``SIDE_FLAGS``; None: any two records of a block)."""
+    side = SIDE_FLAGS.get(attrs[-1])
+    keyed = attrs[:-1] if side else attrs
     by_year = keyed[-1] == "yr"
-    return (keyed[:-1] if by_year else keyed), by_year, plain
+    return (keyed[:-1] if by_year else keyed), by_year, side
 
 
 def _codes(values: np.ndarray) -> np.ndarray:
@@ -152,17 +158,21 @@ def _uncovered(
     a record whose block of ``j`` is within the cap: the other record shares those attributes,
     so it is in that block too.  For ``j`` by year, ``i`` must be by year and the record's
     blocks of ``j`` a year either side within the cap (``over``: per rule by year, its keys
-    over the cap); for ``j`` plain, ``i`` plain.  The pairs found, and the rule that finds each,
+    over the cap); for ``j`` with a side flag, ``i`` with the same.  The pairs found, and the rule that finds each,
     are unchanged (tests/identity/test_blocking.py); the joins are smaller (skewed_names 200k:
     the rule of given, father and family names and year reads 8,228 records, not 181,646).
     """
-    names, by_year, plain = rule_shape(attrs)
+    names, by_year, side = rule_shape(attrs)
     k = keys[f"k{i}"]
     if crossed(attrs):
         return k  # no rule's attributes are a crosswise rule's
     for j, (_, earlier) in enumerate(RULES[:i]):
-        j_names, j_by_year, j_plain = rule_shape(earlier)
-        if not set(j_names) <= set(names) or (j_by_year and not by_year) or (j_plain and not plain):
+        j_names, j_by_year, j_side = rule_shape(earlier)
+        if (
+            not set(j_names) <= set(names)
+            or (j_by_year and not by_year)
+            or (j_side not in (None, side))
+        ):
             continue
         if crossed(earlier):
             continue
@@ -175,7 +185,8 @@ def _uncovered(
 
 
 def block_keys(left: Prepared, right: Prepared | None, cap: int = BLOCK_CAP) -> list[pd.DataFrame]:
-    """Per list: ``rid``, ``p`` (no father, grandfather or mother name) and one key ``k<i>``
+    """Per list: ``rid``, the side flags ``p`` (no father, grandfather or mother name) and
+    ``u`` (no birth year), and one key ``k<i>``
     per rule (-1: the record is not in a block of that rule of at most ``cap`` records, or an
     earlier rule finds every pair it has there: ``_uncovered``); a crosswise rule's ``k<i>`` is
     its fields in order and ``x<i>`` crosswise (``_crossed_keys``).
@@ -222,7 +233,7 @@ def block_keys(left: Prepared, right: Prepared | None, cap: int = BLOCK_CAP) -> 
     start = 0
     for f in frames:
         part = slice(start, start + len(f))
-        cols = {"rid": f["rid"].to_numpy(dtype=np.int64), "p": plain[part]}
+        cols = {"rid": f["rid"].to_numpy(dtype=np.int64), "p": plain[part], "u": ~has_year[part]}
         cols.update({name: k[part] for name, k in keys.items()})
         out.append(pd.DataFrame(cols))
         start += len(f)
@@ -231,13 +242,13 @@ def block_keys(left: Prepared, right: Prepared | None, cap: int = BLOCK_CAP) -> 
 
 def _found(i: int, attrs: tuple[str, ...]) -> str:
     """SQL: rule ``i`` pairs records a and b (keys are never NULL: -1 is no block)."""
-    _, by_year, plain = rule_shape(attrs)
+    _, by_year, side = rule_shape(attrs)
     other = f"b.x{i}" if crossed(attrs) else f"b.k{i}"  # a.k = b.x exactly when b.k = a.x
     if by_year:
         found = f"a.k{i} >= 0 AND {other} >= 0 AND abs(a.k{i} - {other}) <= 1"
     else:
         found = f"a.k{i} >= 0 AND a.k{i} = {other}"
-    return f"({found} AND (a.p OR b.p))" if plain else f"({found})"
+    return f"({found} AND (a.{side} OR b.{side}))" if side else f"({found})"
 
 
 def candidate_pairs_sql(dedupe: bool, n_right: int) -> str:
@@ -247,7 +258,7 @@ def candidate_pairs_sql(dedupe: bool, n_right: int) -> str:
 
     Every rule pairs the records of one block; a rule ending in ``yr`` also pairs the block
     of year y with that of year y + 1 (birth years one apart: keys one apart); a rule ending
-    in ``plain`` pairs only where one record at least has no lineage names (``rule_shape``).  Each pair comes
+    in a side flag pairs only where one record at least has the flag (``SIDE_FLAGS``).  Each pair comes
     once: a rule leaves out the pairs an earlier rule found (so no distinct over tens of
     millions of pairs is needed), and in one list each pair is taken in one order only.  A
     crosswise rule (``prepare.CROSSED``) joins a record's key in order to another's crosswise.
@@ -266,9 +277,9 @@ def candidate_pairs_sql(dedupe: bool, n_right: int) -> str:
         join = f"FROM l{i} a JOIN {r} b"
         earlier = " OR ".join(_found(j, a) for j, (_, a) in enumerate(RULES[:i]))
         new = f" AND NOT ({earlier})" if earlier else ""
-        _, by_year, plain = rule_shape(attrs)
+        _, by_year, side = rule_shape(attrs)
         if crossed(attrs):
-            # One record's key in order against the other's crosswise (never plain).
+            # One record's key in order against the other's crosswise (never a side flag).
             if dedupe:
                 selects.append(f"SELECT {code} {join} ON a.k{i} = b.x{i} WHERE a.rid < b.rid{new}")
                 if by_year:
@@ -281,21 +292,21 @@ def candidate_pairs_sql(dedupe: bool, n_right: int) -> str:
                     ons += [f"b.x{i} = a.k{i} + 1", f"a.k{i} = b.x{i} + 1"]
                 selects += [f"SELECT {code} {join} ON {on} WHERE TRUE{new}" for on in ons]
             continue
-        if plain:
-            # Driven from the plain side, so the cost follows the plain records.
+        if side:
+            # Driven from the flagged side, so the cost follows the flagged records.
             if dedupe:
-                once = "a.p AND (a.rid < b.rid OR NOT b.p)"
+                once = f"a.{side} AND (a.rid < b.rid OR NOT b.{side})"
                 selects.append(f"SELECT {ordered} {join} ON a.k{i} = b.k{i} WHERE {once}{new}")
             else:
-                for side in ("a.p", "b.p AND NOT a.p"):
-                    selects.append(f"SELECT {code} {join} ON a.k{i} = b.k{i} WHERE {side}{new}")
+                for which in (f"a.{side}", f"b.{side} AND NOT a.{side}"):
+                    selects.append(f"SELECT {code} {join} ON a.k{i} = b.k{i} WHERE {which}{new}")
         elif dedupe:
             selects.append(f"SELECT {code} {join} ON a.k{i} = b.k{i} WHERE a.rid < b.rid{new}")
         else:
             selects.append(f"SELECT {code} {join} ON a.k{i} = b.k{i} WHERE TRUE{new}")
         if by_year:
             # Birth years one apart: the block of year y + 1 joined to that of year y.
-            where = "(a.p OR b.p)" if plain else "TRUE"
+            where = f"(a.{side} OR b.{side})" if side else "TRUE"
             if dedupe:
                 selects.append(f"SELECT {ordered} {join} ON b.k{i} = a.k{i} + 1 WHERE {where}{new}")
             else:

@@ -130,6 +130,15 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
     # and year agreeing and the given name's broad key not).  Brothers of one year meet here;
     # the given name keeps them apart.  Scored only.
     "b_father_sex_year": ("father_name_b", "sex", "yr"),
+    # The given name with the father's or the family name where one record at least has no
+    # birth year (``undated``: blocking.SIDE_FLAGS): the rules on two names with the year need
+    # it on both, and a register's undated record with every name beside a checkpoint's with
+    # two names and a year, or the other way round, agrees on no third name (drawn861-900 20k,
+    # after the three rules above: 974 and 915 true pairs never candidates so).  Two dated
+    # records never meet here, so namesakes years apart are not paired.  In blocks of at most
+    # eight (``RULE_CAPS``); scored only.
+    "b_given_father_undated": ("given_name_b", "father_name_b", "undated"),
+    "b_given_family_undated": ("given_name_b", "family_name_b", "undated"),
     # Given and father's names in either order, with the grandfather's or mother's name or the
     # full date: a careless register writes the father's name first now and then, and the rules
     # above pair such a record with the person's other records only on the family name and
@@ -168,6 +177,12 @@ RULE_CAPS = {
     # initial, not kept) peaked at 5.77 GB against 5.59 at 8, F1 0.94317 against 0.94314;
     # drawn861-900 20k median 0.9508 against 0.9503 (bench/RESULTS.md, "thirty-fifth session").
     "b_father_sex_year": 8,
+    # An undated record with its two names' namesakes: at 40 the pairs of blocks of 9 to 40
+    # cost drawn869 20k 0.0039 of F1 and drawn866 0.0029 (namesakes of a checkpoint's list
+    # paired with an undated register's record), at 16 0.0042 and 0.0028; at 8, drawn866
+    # -0.0025 and 28 of 40 runs up (bench/RESULTS.md, "thirty-sixth session").
+    "b_given_father_undated": 8,
+    "b_given_family_undated": 8,
     # Given and father's names in either order: a person's records and a few namesakes, not the
     # crowds of cousins named crosswise that common names make (skewed_names 1M: 5.7M more
     # candidate pairs at BLOCK_CAP).
@@ -198,6 +213,8 @@ SCORED_ONLY = frozenset(
         "b_family_sex_year",
         "b_given_family_initial_sex_year",
         "b_father_sex_year",
+        "b_given_father_undated",
+        "b_given_family_undated",
         "b_given_father_set_grandfather_year",
         "b_given_father_set_mother_year",
         "b_given_father_set_dob",

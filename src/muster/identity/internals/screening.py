@@ -51,6 +51,8 @@ NOT_SCREENED = frozenset(
         "b_family_sex_year",
         "b_given_family_initial_sex_year",
         "b_father_sex_year",
+        "b_given_father_undated",
+        "b_given_family_undated",
     }
 )
 SCREENING_RULES = {k: v for k, v in BLOCKING_RULES.items() if k not in NOT_SCREENED}
@@ -151,12 +153,16 @@ def _getter(attr: str) -> Callable[[_Entry], str | None]:
 # Each rule with the getters of the attributes its key is made of (a trailing "plain" is not
 # part of the key: such a rule keys every record, and candidates() keeps its pairs with one side
 # at least plain, as the batch engines do), whether it is such a rule, whether it pairs birth
-# years one apart (blocking.rule_shape: the year is then the key's last part).
+# years one apart (blocking.rule_shape: the year is then the key's last part).  Plain is the one
+# side flag screening reads: a rule on another (``undated``) must be in NOT_SCREENED.
+_OTHER_FLAGS = [r for r, a in SCREENING_RULES.items() if rule_shape(a)[2] not in (None, "p")]
+if _OTHER_FLAGS:
+    raise RuntimeError(f"screening cannot read the side flags of {_OTHER_FLAGS}: NOT_SCREENED")
 _RULES = [
     (
         rule,
-        [_getter(a) for a in (attrs[:-1] if attrs[-1] == "plain" else attrs)],
-        rule_shape(attrs)[2],
+        [_getter(a) for a in (attrs[:-1] if rule_shape(attrs)[2] else attrs)],
+        rule_shape(attrs)[2] == "p",
         rule_shape(attrs)[1],
     )
     for rule, attrs in SCREENING_RULES.items()
