@@ -919,7 +919,9 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
     joined = "".join(_drop_particles(folded.split(), part))
     canon, canon2 = table.arabic_of_fold.get(joined) or table.arabic_of_key.get(k1, ("", ""))
     skeleton2 = skeleton_of_key(second_skeleton_key(folded, part))
-    broad = broad_key(_rule_input(folded, part))
+    broad = _known_broad(canon, part, table)
+    if broad is None:
+        broad = broad_key(_rule_input(folded, part))
     canon3 = ""
     combined, russian = other_school_reading(folded, part), russian_reading(folded, part)
 
@@ -935,6 +937,9 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
             )
             canon3 = found[0] if found[0] not in (canon, canon2) else ""
         if canon3:
+            if not canon:  # the name is the one another school's reading finds
+                known = _known_broad(canon3, part, table)
+                broad = broad if known is None else known
             break
     if not canon3 and not canon and russian and russian != joined:
         # A name the table does not know, in the Russian school's letters (Khadzhi, a family
@@ -955,6 +960,18 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
         skeleton_of_key(k1), canon2, skeleton2, broad,
         canon3,
     )  # fmt: skip
+
+
+def _known_broad(arabic: str, part: str, table: _VariantTable) -> str | None:
+    """The broad key of the Arabic name the table finds for a Latin spelling: its main Latin
+    spelling's, as an Arabic spelling's is.  Every school's spelling of a known name then blocks
+    together, where its letters alone read one letter one way for every school: BUCHRA's key
+    would be bkr (the French ch for sh), Bushra's bsr; Kacem km, Kasem ksm; Chalid (the German ch
+    for kh) sls, Khalid kls (drawn861-900 20k: 34 up / 0 down; bench/RESULTS.md, "thirty-sixth
+    session").  That key may be "" (Aya: no consonant of a class), as an Arabic spelling's is;
+    None where the table has no such name."""
+    latin = table.latin_of.get(arabic) if arabic else None
+    return None if latin is None else broad_key(_rule_input(fold_latin(latin), part))
 
 
 # Letters spelled out for a name the variant table does not know (Arabic, and the Kurdish letters of
