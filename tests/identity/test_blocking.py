@@ -16,7 +16,7 @@ from muster.identity.internals.blocking import (
     pairs_from_codes,
     rule_shape,
 )
-from muster.identity.internals.prepare import RULE_CAPS, SCORED_ONLY, prepare
+from muster.identity.internals.prepare import CROSSED, RULE_CAPS, SCORED_ONLY, prepare
 from muster.scenario.presets import labelled_records
 
 
@@ -32,7 +32,7 @@ def _defined_pairs(frame: pd.DataFrame, n_left: int, dedupe: bool, cap: int) -> 
     both = pd.concat([left.frame] + ([] if dedupe else [right.frame]), ignore_index=True)
     year = both["yr"].to_numpy(dtype=np.float64, na_value=np.nan)
     flagged = {"p": both["plain"].notna().to_numpy(), "u": np.isnan(year)}
-    given, father = (both[c].to_numpy(dtype=object) for c in ("given_name_b", "father_name_b"))
+    crosswise = {s: tuple(both[c].to_numpy(dtype=object) for c in f) for s, f in CROSSED.items()}
     found: dict[tuple[int, int], bool] = {}
     for rule, attrs in RULES:
         names, by_year, side = rule_shape(attrs)
@@ -51,8 +51,10 @@ def _defined_pairs(frame: pd.DataFrame, n_left: int, dedupe: bool, cap: int) -> 
                 for y in others:
                     if x == y or (side and not (flagged[side][x] or flagged[side][y])):
                         continue
-                    if crossed(attrs) and (given[x] != father[y] or father[x] != given[y]):
-                        continue
+                    if crossed(attrs):
+                        one, two = crosswise[attrs[0]]
+                        if one[x] != two[y] or two[x] != one[y]:
+                            continue
                     if dedupe:
                         pair = (min(x, y), max(x, y))
                     elif (x < n_left) != (y < n_left):
@@ -285,3 +287,24 @@ def test_a_french_spelling_of_a_known_name_meets_its_person_by_the_names_broad_k
     ]  # fmt: skip
     pairs = _candidates(rows)
     assert pairs.get(frozenset(("f1", "r1"))) is True
+
+
+def test_a_record_with_given_and_family_names_the_other_way_round_meets_its_person():
+    """A checkpoint's record that put the family name first (Karimova, daughter of Jasur,
+    Dilnoza, 2001) and a register's (Dilnoza Karimova, mother Nodira, 2001): neither is plain,
+    and no name is in the same place on both, so only the given and family names crosswise with
+    sex and year make them a candidate (scored only; ``prepare.CROSSED``), which the comparisons
+    read as swapped.  Born five years apart, they are not paired."""
+
+    def rows(year: str) -> list[dict]:
+        return [
+            {"record_id": "c1", "source": "checkpoint", "given_name": "Karimova",
+             "father_name": "Jasur", "family_name": "Dilnoza", "sex": "F", "birth_year": year},
+            {"record_id": "r1", "source": "register", "given_name": "Dilnoza",
+             "family_name": "Karimova", "mother_name": "Nodira", "sex": "F",
+             "date_of_birth": "2001-05-02", "place_of_origin": "Fergana"},
+        ]  # fmt: skip
+
+    assert _candidates(rows("2001")).get(frozenset(("c1", "r1"))) is False  # scored only
+    assert _candidates(rows("2002")).get(frozenset(("c1", "r1"))) is False  # a year apart
+    assert frozenset(("c1", "r1")) not in _candidates(rows("2006"))

@@ -155,6 +155,14 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
     # And with the family name and year, for a careless register's record with no grandfather,
     # mother or full date (comparisons.FATHER_SWAP_FAMILY_YEAR).
     "b_given_father_set_family_year": ("given_father_set_b", "family_name_b", "yr"),
+    # Given and family names in either order, with sex and year: a checkpoint's clerk puts the
+    # family name first now and then (Karimova, daughter of Jasur, Dilnoza), and where neither
+    # record is plain (the plain rules read the two names as a set) no rule pairs it with the
+    # person's record but on a name the two share in the same place (drawn861-900 20k: given and
+    # family names apart, year agreeing, 252 true pairs of four runs never candidates).  The
+    # comparisons read such a pair as swapped (comparisons.SWAPPED_FIELDS).  Crosswise only,
+    # in blocks of at most eight (40 found nothing more); scored only.
+    "b_given_family_set_year": ("given_family_set_b", "sex", "yr"),
 }
 # Set attributes joined crosswise (``blocking.block_keys``): a block is the records sharing the
 # set (and the rule's other attributes; its cap counts them all), but a pair is found only where
@@ -163,7 +171,10 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
 # a registry, only for the SQL to leave out their pairs in order as an earlier rule's:
 # skewed_names 1M, the candidates' SQL 13 s without these rules, 21 s with them as sets, 14.5 s
 # crosswise (bench/RESULTS.md, "twenty-second session").
-CROSSED = {"given_father_set_b": ("given_name_b", "father_name_b")}
+CROSSED = {
+    "given_father_set_b": ("given_name_b", "father_name_b"),
+    "given_family_set_b": ("given_name_b", "family_name_b"),
+}
 BLOCK_CAP = 40
 # Rules whose blocks hold fewer records than BLOCK_CAP (per birth year; a year either side is
 # joined too).  Given name, sex and year are evidence only where few records share them: in a
@@ -191,6 +202,7 @@ RULE_CAPS = {
     "b_given_father_set_mother_year": 8,
     "b_given_father_set_dob": 8,
     "b_given_father_set_family_year": 8,
+    "b_given_family_set_year": 8,
 }
 # Rules whose pairs are scored but not trained on: they reach into blocks of the rules above
 # that were over the cap (common names, large towns), where most pairs are namesakes.  EM's
@@ -220,6 +232,7 @@ SCORED_ONLY = frozenset(
         "b_given_father_set_mother_year",
         "b_given_father_set_dob",
         "b_given_father_set_family_year",
+        "b_given_family_set_year",
     }
 )
 
@@ -667,6 +680,7 @@ def prepare(records: Sequence[Record] | pd.DataFrame) -> Prepared:
     family_b = pd.Series(out["family_name_b"], dtype=object).fillna("").astype(str)
     out["family_initial_b"] = np.where(family_b != "", family_b.str[:1], None).astype(object)
     out["given_father_set_b"] = names_set(out["given_name_b"], out["father_name_b"])
+    out["given_family_set_b"] = out["names_set_b"]  # the same set, joined crosswise (CROSSED)
     readings = dict(df.attrs.get("readings", {}))
     for field, (_, what) in COMPARED_VALUES.items():
         readings[what] = names[field].attrs.get("read_otherwise", 0)

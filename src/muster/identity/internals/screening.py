@@ -53,6 +53,7 @@ NOT_SCREENED = frozenset(
         "b_father_sex_year",
         "b_given_father_undated",
         "b_given_family_undated",
+        "b_given_family_set_year",
     }
 )
 SCREENING_RULES = {k: v for k, v in BLOCKING_RULES.items() if k not in NOT_SCREENED}
