@@ -158,9 +158,10 @@ def _uncovered(
     a record whose block of ``j`` is within the cap: the other record shares those attributes,
     so it is in that block too.  For ``j`` by year, ``i`` must be by year and the record's
     blocks of ``j`` a year either side within the cap (``over``: per rule by year, its keys
-    over the cap); for ``j`` with a side flag, ``i`` with the same.  The pairs found, and the rule that finds each,
-    are unchanged (tests/identity/test_blocking.py); the joins are smaller (skewed_names 200k:
-    the rule of given, father and family names and year reads 8,228 records, not 181,646).
+    over the cap); for ``j`` with a side flag, ``i`` with the same.  The pairs found, and the
+    rule that finds each, are unchanged (tests/identity/test_blocking.py); the joins are smaller
+    (skewed_names 200k: the rule of given, father and family names and year reads 8,228
+    records, not 181,646).
     """
     names, by_year, side = rule_shape(attrs)
     k = keys[f"k{i}"]
@@ -186,10 +187,10 @@ def _uncovered(
 
 def block_keys(left: Prepared, right: Prepared | None, cap: int = BLOCK_CAP) -> list[pd.DataFrame]:
     """Per list: ``rid``, the side flags ``p`` (no father, grandfather or mother name) and
-    ``u`` (no birth year), and one key ``k<i>``
-    per rule (-1: the record is not in a block of that rule of at most ``cap`` records, or an
-    earlier rule finds every pair it has there: ``_uncovered``); a crosswise rule's ``k<i>`` is
-    its fields in order and ``x<i>`` crosswise (``_crossed_keys``).
+    ``u`` (no birth year), and one key ``k<i>`` per rule (-1: the record is not in a block of
+    that rule of at most ``cap`` records, or an earlier rule finds every pair it has there:
+    ``_uncovered``); a crosswise rule's ``k<i>`` is its fields in order and ``x<i>`` crosswise
+    (``_crossed_keys``).
 
     Blocks are counted over both lists when linking, as one list's block can be small and the
     other's large.  Two records share a rule's key exactly when they shared its attributes
@@ -258,8 +259,8 @@ def candidate_pairs_sql(dedupe: bool, n_right: int) -> str:
 
     Every rule pairs the records of one block; a rule ending in ``yr`` also pairs the block
     of year y with that of year y + 1 (birth years one apart: keys one apart); a rule ending
-    in a side flag pairs only where one record at least has the flag (``SIDE_FLAGS``).  Each pair comes
-    once: a rule leaves out the pairs an earlier rule found (so no distinct over tens of
+    in a side flag pairs only where one record at least has the flag (``SIDE_FLAGS``).  Each
+    pair comes once: a rule leaves out the pairs an earlier rule found (so no distinct over tens of
     millions of pairs is needed), and in one list each pair is taken in one order only.  A
     crosswise rule (``prepare.CROSSED``) joins a record's key in order to another's crosswise.
     """

@@ -141,6 +141,8 @@ def _getter(attr: str) -> Callable[[_Entry], str | None]:
         return _names_set("given_name", "family_name")
     if attr == "given_father_set_b":
         return _names_set("given_name", "father_name")
+    if attr == "given_family_set_b":
+        return _names_set("given_name", "family_name")
     if attr.endswith("_b"):
         field = attr[:-2]
         return lambda e: e.names[field].broad or None
