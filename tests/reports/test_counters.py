@@ -48,8 +48,11 @@ def arrivals_by_day(facility_ids=None) -> dict:
             "registered_at", flat=True
         )
     else:
-        times = Placement.objects.filter(state="placed", facility_id__in=facility_ids).values_list(
-            "started_at", flat=True
+        # A merge's copy of the duplicate's location is no arrival (as the facility page counts).
+        times = (
+            Placement.objects.filter(state="placed", facility_id__in=facility_ids)
+            .exclude(custody.merge_copies())
+            .values_list("started_at", flat=True)
         )
     return Counter(timezone.localtime(t).date().isoformat() for t in times)
 
@@ -180,6 +183,40 @@ def test_counters_equal_a_direct_count_after_every_verb(facilities, make_user):
         details={"death_source": "hospital report", "death_date": date.today().isoformat()},
         by=planner,
     )
+    assert_exact(facilities)
+
+
+def test_a_merge_across_two_facilities_is_no_arrival_at_either(facilities, make_user):
+    """A person moved to the camp, then registered again at reception and merged: the kept
+    record takes the newer location (reception) by a copied placement.  The duplicate's own
+    registration at reception is an arrival there; the copy is not a second one, on the
+    dashboard as on the facility page (``figures.facility_figures``)."""
+    from muster.reports.figures import facility_figures
+
+    officer, screener = make_user("registration_officer"), make_user("screening_officer")
+    manager = make_user("camp_manager")
+    a = register(facilities, officer, "Alpha", members=1)
+    bus = custody.dispatch(
+        a, from_facility=facilities["reception"], to_facility=facilities["camp"], by=manager
+    )
+    custody.receive(bus, a, by=manager)
+    dup = register(facilities, officer, "Alpha-again", members=1)[0]
+    arrived = facility_figures(facilities["reception"]).arrivals_today
+    assert arrived == 2  # a[0]'s registration, and the duplicate's
+    screening.merge_duplicate(a[0], dup, by=screener, reason="same person")
+
+    copies = Placement.objects.filter(custody.merge_copies())
+    assert list(copies.values_list("person_id", "facility_id", "is_current")) == [
+        (a[0].pk, facilities["reception"].pk, True)
+    ]
+    assert facility_figures(facilities["reception"]).arrivals_today == arrived
+    assert_exact(facilities)  # the counters, the dashboard's series and the direct count agree
+    window = dashboard.parse_filters({"date_from": timezone.localdate().isoformat()})
+    today = [
+        d["total"] for d in dashboard.arrivals_by_category(window, [facilities["reception"].pk])
+    ]
+    assert today == [arrived]
+    screening.unmerge_duplicate(dup, by=screener, reason="not the same person")
     assert_exact(facilities)
 
 

@@ -27,6 +27,7 @@ from muster.reports.counters import (
     PREFIX,
     RECEIPTS,
     REGISTRATIONS,
+    arrival_sql,
     born_sql,
     bucket_after_sql,
     bucket_sql,
@@ -192,7 +193,7 @@ def sqlite() -> list[str]:
     def move(person, from_cat, to_cat, when):
         """A person's registration and placed placements from one category to another."""
         active = f"FROM {PERSON} WHERE id = {person} AND merged_into_id IS NULL"
-        placed = f"FROM {PLACEMENT} WHERE person_id = {person} AND state = 'placed'"
+        placed = f"FROM {PLACEMENT} WHERE person_id = {person} AND {arrival_sql(PLACEMENT)}"
         return "\n".join(
             [
                 f"UPDATE {REGISTRATIONS} SET persons = persons - 1 WHERE {when} "
@@ -204,7 +205,7 @@ def sqlite() -> list[str]:
                     f"SELECT {b('registered_at')}, {to_cat}, 1 {active} AND {when}",
                 ),  # fmt: skip
                 f"UPDATE {ARRIVALS} SET placements = placements - (SELECT COUNT(*) FROM "
-                f"{PLACEMENT} p WHERE p.person_id = {person} AND p.state = 'placed' "
+                f"{PLACEMENT} p WHERE p.person_id = {person} AND {arrival_sql('p')} "
                 f"AND p.facility_id = {ARRIVALS}.facility_id "
                 f"AND {b('p.started_at')} = {ARRIVALS}.bucket) "
                 f"WHERE {when} AND category = {from_cat} AND (facility_id, bucket) IN "
@@ -332,8 +333,16 @@ def sqlite() -> list[str]:
                 + "\n"
                 + move("NEW.person_id", "''", "NEW.category", "NEW.is_current"),
             ),  # fmt: skip
-            on_insert(PLACEMENT, "", arr_add("NEW", "1") + "\n" + pop_add("NEW", "NEW.is_current")),
-            on_delete(PLACEMENT, "", arr_sub("OLD", "1") + "\n" + pop_sub("OLD", "OLD.is_current")),
+            on_insert(
+                PLACEMENT,
+                "",
+                arr_add("NEW", arrival_sql("NEW")) + "\n" + pop_add("NEW", "NEW.is_current"),
+            ),
+            on_delete(
+                PLACEMENT,
+                "",
+                arr_sub("OLD", arrival_sql("OLD")) + "\n" + pop_sub("OLD", "OLD.is_current"),
+            ),  # fmt: skip
             trigger(
                 PLACEMENT,
                 "upd",
@@ -341,9 +350,9 @@ def sqlite() -> list[str]:
                 changes[PLACEMENT, "upd"],
                 "\n".join(
                     [
-                        arr_sub("OLD", old_placed),
+                        arr_sub("OLD", arrival_sql("OLD")),
                         pop_sub("OLD", f"{old_placed} AND OLD.is_current"),
-                        arr_add("NEW", new_placed),
+                        arr_add("NEW", arrival_sql("NEW")),
                         pop_add("NEW", f"{new_placed} AND NEW.is_current"),
                     ]
                 ),

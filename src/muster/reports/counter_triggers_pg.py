@@ -12,6 +12,7 @@ from muster.reports.counters import (
     PREFIX,
     RECEIPTS,
     REGISTRATIONS,
+    arrival_sql,
     bucket_after_sql,
     bucket_sql,
     child_flagged_sql,
@@ -61,7 +62,7 @@ def statement_bodies(vendor: str = "postgresql") -> dict[tuple[str, str], list[s
         ]
 
     def decision_arr(rows, sign):
-        placed = f"JOIN {PLACEMENT} pl ON pl.person_id = r.person_id AND pl.state = 'placed'"
+        placed = f"JOIN {PLACEMENT} pl ON pl.person_id = r.person_id AND {arrival_sql('pl')}"
         return [
             f"SELECT pl.facility_id AS facility_id, {b('pl.started_at')} AS bucket, "
             f"{cat} AS category, {s} AS d FROM {rows} r {placed} WHERE r.is_current"
@@ -72,7 +73,7 @@ def statement_bodies(vendor: str = "postgresql") -> dict[tuple[str, str], list[s
         return (
             f"SELECT r.facility_id AS facility_id, {b('r.started_at')} AS bucket, "
             f"COALESCE(cd.category, '') AS category, {sign} AS d "
-            f"FROM {rows} r {current.format('r.person_id')} WHERE r.state = 'placed'"
+            f"FROM {rows} r {current.format('r.person_id')} WHERE {arrival_sql('r')}"
         )
 
     def placement_pop(rows, sign):

@@ -14,6 +14,7 @@ from django.db import connection as default_connection
 from django.db import transaction
 from django.db.models import Sum
 
+from muster.custody.services import merge_copy_sql
 from muster.reports.models import PopulationCount, RegistrationCount
 
 BUCKET_SECONDS = 15 * 60
@@ -51,6 +52,13 @@ def child_kind_sql(row: str) -> str:
 
 def child_flagged_sql(row: str) -> str:
     return f"{row}.merged_into_id IS NULL AND ({row}.unaccompanied_child OR {row}.separated_child)"
+
+
+def arrival_sql(placement: str) -> str:
+    """A placement row counts as an arrival: placed, and not the copy a merge made of the
+    duplicate's location for the kept record (no one arrived then: ``custody.merge_copies``, as
+    the facility page counts)."""
+    return f"({placement}.state = 'placed' AND NOT {merge_copy_sql(placement)})"
 
 
 def born_sql(person: str, vendor: str) -> str:
@@ -139,7 +147,7 @@ def update_changes(vendor: str, old: str = "OLD", new: str = "NEW") -> dict[tupl
         ),
         (PLACEMENT, "upd"): (
             f"({o}.state = 'placed' OR {n}.state = 'placed') AND "
-            f"({differs('state', 'facility_id', 'started_at', 'person_id', 'is_current')})"
+            f"({differs('state', 'facility_id', 'started_at', 'person_id', 'is_current', 'note')})"
         ),
         (PLACEMENT, "child_upd"): (
             f"{differs('is_current')} OR ({n}.is_current AND "
@@ -167,7 +175,7 @@ def _direct_sql(vendor: str) -> dict[str, str]:
         ARRIVALS: (
             f"SELECT pl.facility_id, {b('pl.started_at')}, COALESCE(cd.category, ''), COUNT(*) "
             f"FROM {PLACEMENT} pl {current.format('pl.person_id')} "
-            "WHERE pl.state = 'placed' GROUP BY 1, 2, 3"
+            f"WHERE {arrival_sql('pl')} GROUP BY 1, 2, 3"
         ),
         POPULATION: (
             f"SELECT {population_key_sql('pl', 'p', vendor)}, COUNT(*) FROM {PLACEMENT} pl "

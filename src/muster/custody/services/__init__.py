@@ -24,6 +24,7 @@ from muster.custody.services.merges import (
     MERGE_NOTE,
     end_for_merge,
     merge_copies,
+    merge_copy_sql,
     merge_location_warning,
     restore_after_unmerge,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "MERGE_NOTE",
     "MERGE_MOVE_NOTE",
     "merge_copies",
+    "merge_copy_sql",
     "MERGE_LEFT_NOTE",
     "end_for_merge",
     "merge_location_warning",

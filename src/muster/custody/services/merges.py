@@ -25,6 +25,13 @@ def merge_copies() -> Q:
     return Q(note__startswith=prefix) & Q(note__contains=suffix)
 
 
+def merge_copy_sql(row: str) -> str:
+    """SQL: the placement ``row`` (a table or its alias) is a merge's copy (``merge_copies``),
+    for the counters that the database keeps (``muster.reports.counters``)."""
+    prefix, _, suffix = MERGE_MOVE_NOTE.partition("{duplicate}")
+    return f"({row}.note LIKE '{prefix}%' AND {row}.note LIKE '%{suffix}%')"
+
+
 def _end(placement: Placement, note: str, now) -> None:
     placement.is_current = False
     placement.ended_at = now
