@@ -18,18 +18,21 @@ MERGE_MOVE_NOTE = "location of {duplicate} (merge)"
 MERGE_LEFT_NOTE = "left for the location of {duplicate} (merge)"
 
 
+# A copy's note starts as MERGE_MOVE_NOTE's text before the duplicate and holds the text after it
+# (more may be appended when the copy ends).
+_COPY_START, _COPY_HOLDS = MERGE_MOVE_NOTE.partition("{duplicate}")[::2]
+
+
 def merge_copies() -> Q:
     """The placements a merge made for the kept record (the duplicate's location, copied): no one
     arrived there then, so arrival counts leave them out."""
-    prefix, _, suffix = MERGE_MOVE_NOTE.partition("{duplicate}")
-    return Q(note__startswith=prefix) & Q(note__contains=suffix)
+    return Q(note__startswith=_COPY_START) & Q(note__contains=_COPY_HOLDS)
 
 
 def merge_copy_sql(row: str) -> str:
     """SQL: the placement ``row`` (a table or its alias) is a merge's copy (``merge_copies``),
     for the counters that the database keeps (``muster.reports.counters``)."""
-    prefix, _, suffix = MERGE_MOVE_NOTE.partition("{duplicate}")
-    return f"({row}.note LIKE '{prefix}%' AND {row}.note LIKE '%{suffix}%')"
+    return f"({row}.note LIKE '{_COPY_START}%' AND {row}.note LIKE '%{_COPY_HOLDS}%')"
 
 
 def _end(placement: Placement, note: str, now) -> None:

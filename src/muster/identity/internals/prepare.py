@@ -209,7 +209,21 @@ RULE_CAPS = {
 # prior is the share of matches among the pairs it trains on, so training on them too lowered
 # it, and every plain pair's weight with it (no_lineage 200k: F1 0.821 -> 0.810 with them,
 # 0.832 without: bench/RESULTS.md, "fifth session: plain lists' blocking").
-SCORED_ONLY = frozenset(
+# Rules on too little to screen one registration by (``screening.SCREENING_RULES`` leaves them
+# out; reasons in screening.py): a name or two with sex and year, where a query against a large
+# registry would read its namesakes as weak hits.  Scored only, as below.
+NOT_SCREENED = frozenset(
+    {
+        "b_given_sex_year",
+        "b_family_sex_year",
+        "b_given_family_initial_sex_year",
+        "b_father_sex_year",
+        "b_given_father_undated",
+        "b_given_family_undated",
+        "b_given_family_set_year",
+    }
+)
+SCORED_ONLY = NOT_SCREENED | frozenset(
     {
         "b_plain_names_year",
         "b_plain_family_place_year",
@@ -222,17 +236,10 @@ SCORED_ONLY = frozenset(
         "b_given_father_family_place",
         "b_given_father_grandfather_place",
         "b_given_father_mother_place",
-        "b_given_sex_year",
-        "b_family_sex_year",
-        "b_given_family_initial_sex_year",
-        "b_father_sex_year",
-        "b_given_father_undated",
-        "b_given_family_undated",
         "b_given_father_set_grandfather_year",
         "b_given_father_set_mother_year",
         "b_given_father_set_dob",
         "b_given_father_set_family_year",
-        "b_given_family_set_year",
     }
 )
 

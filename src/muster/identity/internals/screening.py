@@ -30,7 +30,7 @@ from .frequency import AGREE_LEVEL, class_key, frequency_bits
 from .frequency import FIELDS as FREQUENCY_FIELDS
 from .model import Model, comparison_levels
 from .names import NameKey, normalise_name
-from .prepare import BLOCKING_RULES, COMPARED_VALUES, compared_parts
+from .prepare import BLOCKING_RULES, COMPARED_VALUES, CROSSED, NOT_SCREENED, compared_parts
 from .records import Record, check_record
 
 # Screening uses the batch engines' blocking rules, so a candidate is a pair of the kind the
@@ -45,17 +45,7 @@ from .records import Record, check_record
 # family name's initial, nor the father's name, sex and year.  The rules on given and father's
 # names in either order are kept (a record with the two swapped is found only through them):
 # each holds another name or the full date, and a pair is read crosswise only where that agrees.
-NOT_SCREENED = frozenset(
-    {
-        "b_given_sex_year",
-        "b_family_sex_year",
-        "b_given_family_initial_sex_year",
-        "b_father_sex_year",
-        "b_given_father_undated",
-        "b_given_family_undated",
-        "b_given_family_set_year",
-    }
-)
+# The rules left out: prepare.NOT_SCREENED.
 SCREENING_RULES = {k: v for k, v in BLOCKING_RULES.items() if k not in NOT_SCREENED}
 SCREENING_CAP = 2000
 
@@ -139,10 +129,9 @@ def _getter(attr: str) -> Callable[[_Entry], str | None]:
         return lambda e: "1" if e.plain else None
     if attr == "names_set_b":
         return _names_set("given_name", "family_name")
-    if attr == "given_father_set_b":
-        return _names_set("given_name", "father_name")
-    if attr == "given_family_set_b":
-        return _names_set("given_name", "family_name")
+    if attr in CROSSED:  # read as a set here: the pairs in order are the other rules' anyway
+        one, other = CROSSED[attr]
+        return _names_set(one[:-2], other[:-2])
     if attr.endswith("_b"):
         field = attr[:-2]
         return lambda e: e.names[field].broad or None
@@ -162,13 +151,9 @@ _OTHER_FLAGS = [r for r, a in SCREENING_RULES.items() if rule_shape(a)[2] not in
 if _OTHER_FLAGS:
     raise RuntimeError(f"screening cannot read the side flags of {_OTHER_FLAGS}: NOT_SCREENED")
 _RULES = [
-    (
-        rule,
-        [_getter(a) for a in (attrs[:-1] if rule_shape(attrs)[2] else attrs)],
-        rule_shape(attrs)[2] == "p",
-        rule_shape(attrs)[1],
-    )
+    (rule, [_getter(a) for a in (attrs[:-1] if side else attrs)], side == "p", by_year)
     for rule, attrs in SCREENING_RULES.items()
+    for _, by_year, side in [rule_shape(attrs)]
 ]
 _PLAIN_RULES = {rule for rule, _, plain, _ in _RULES if plain}
 
