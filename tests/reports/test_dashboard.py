@@ -235,6 +235,19 @@ def test_facility_and_governorate_filters_narrow_the_charts(
     assert "Reception Point 1" not in rows and "Al-Hol Camp" in rows
 
 
+def test_a_child_received_at_a_camp_counts_there_not_at_the_reception_point_it_left(
+    operation, facilities, make_user, login
+):
+    # The reception point (SY09) counted the child received at the Small Camp: a child's placement
+    # there keeps the movement that brought them, which had left the reception point.
+    client = login(make_user("coordinator"))
+    children = client.get("/api/sitrep/", {"governorate": "SY09"}).json()["dashboard"]["children"]
+    # The child reported not arrived at Al-Hol and household 1's, overdue: both still on the way.
+    assert children["total"] == 2
+    small = client.get("/api/sitrep/", {"facility": facilities["small_camp"].pk}).json()
+    assert small["dashboard"]["children"]["total"] == 1
+
+
 def test_bad_filters_are_named_on_the_page_the_feed_and_the_command_line(
     facilities, make_user, login, capsys
 ):

@@ -272,7 +272,11 @@ def children(facility_ids: list[int] | None) -> dict:
     rows = ChildCount.objects.all()
     if facility_ids is not None:
         moving = Movement.objects.filter(_movement_filter(facility_ids)).values("id")
-        rows = rows.filter(Q(facility_id__in=facility_ids) | Q(movement_id__in=moving))
+        # On the way: no facility yet. A child placed by a receipt keeps the movement that
+        # brought them (the reception point they left counted the child received at a camp).
+        rows = rows.filter(
+            Q(facility_id__in=facility_ids) | Q(facility_id=0, movement_id__in=moving)
+        )
     kinds = dict(rows.values_list("kind").annotate(n=Sum("persons")).order_by())
     unaccompanied, separated = kinds.get("u") or 0, kinds.get("s") or 0
     return {
