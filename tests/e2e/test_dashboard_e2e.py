@@ -1,6 +1,6 @@
 """In a real browser at 1366x768: the coordinator reads the situation dashboard in Arabic (right to
-left), opens the numbers under a chart, narrows it to a governorate, with no console error. The
-screenshot is kept in test-output/e2e/dashboard-ar.png.
+left), opens the numbers under a chart, narrows it and its headline figures to a governorate, with
+no console error. The screenshot is kept in test-output/e2e/dashboard-ar.png.
 """
 
 import pytest
@@ -67,6 +67,12 @@ def test_coordinator_reads_the_dashboard_in_arabic_at_1366x768(
     page.locator('[data-testid="chart-capacity"] details.numbers summary').click()
     rows = page.inner_text('[data-testid="chart-capacity"] table')
     assert "Al-Hol Camp" in rows and "Reception Point 1" not in rows
+    # The figures above the charts are SY08's too: the two received at Al-Hol in place of the
+    # registry's registrations, and the child on the way to it.
+    assert page.inner_text('[data-figure="population"]') == "2"
+    assert page.locator('[data-figure="registered"]').count() == 0
+    assert page.inner_text('[data-figure="in_transit"]') == "1"
+    assert "SY08" in page.inner_text('[data-testid="headline-scope"]')
     page.screenshot(path=str(OUT / "dashboard-ar-sy08.png"), full_page=True)
     context.close()
     assert (OUT / "dashboard-ar.png").stat().st_size > 20000

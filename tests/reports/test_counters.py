@@ -301,7 +301,7 @@ def test_flow_and_transit_read_received_lines_from_the_counter(facilities, make_
     assert_exact(facilities)
     report = situation_report()
     filters = dashboard.default_filters()
-    links = dashboard.flow(filters, None, report, 0)["links"]
+    links = dashboard.flow(filters, None, report, 0, report["departed"])["links"]
     assert [(lk["received"], lk["in_transit"]) for lk in links] == [(2, 1)]
     today = dashboard.transit_over_time(filters, [facilities["camp"].pk], report)[-1]
     assert today["in_transit"] == 1

@@ -508,12 +508,173 @@ def test_departures_by_kind_on_the_dashboard_equal_the_sitrep_and_the_confirmed_
 
 
 def test_a_filtered_dashboard_says_which_figures_follow_the_filters(facilities, make_user, login):
-    # The headline and the departures stayed the whole registry's under a facility filter, and
-    # nothing said so: the page contradicted its own charts.
+    # The page said "Now, across the whole registry: the filters apply to the charts below" above
+    # a camp's charts; the headline and the departures now follow the facility and governorate.
     client = login(make_user("coordinator"))
-    page = client.get(reverse("dashboard"), {"facility": facilities["camp"].pk}).content.decode()
-    scope = page.split('data-testid="headline-scope">')[1].split("</p>")[0]
-    assert "whole registry" in scope and "filters apply to the charts" in scope
+
+    def scope(**query) -> str:
+        page = client.get(reverse("dashboard"), query).content.decode()
+        return page.split('data-testid="headline-scope">')[1].split("</p>")[0], page
+
+    camp = facilities["camp"].pk
+    said, page = scope(facility=camp)
+    assert said == "Now, at Al-Hol Camp; the dates do not apply to these figures."
+    assert "Departures by kind from the selected facilities, to date" in page
+    # Only the downloads, which are not filtered, still speak of the whole registry.
+    rest = re.sub(r'data-testid="sitrep-downloads">.*?</span>', "", page, flags=re.S)
+    assert "whole registry" not in rest
+    said, _ = scope(governorate="SY08")
+    assert said == (
+        "Now, at the facilities of governorate SY08; the dates do not apply to these figures."
+    )
+    assert scope(governorate="SY08", facility=camp)[0] == said.replace(
+        "the facilities of governorate SY08", "Al-Hol Camp"
+    )
+    said, _ = scope(governorate="SY09", facility=camp)
+    assert said == (
+        "Al-Hol Camp is not in governorate SY09: no facility is chosen, every figure is 0."
+    )
+    # Without a filter: as it was.
+    said, page = scope()
+    assert said == "Now, across the whole registry: the filters apply to the charts below."
     assert "Departures by kind (whole registry, to date)" in page
     downloads = page.split('data-testid="sitrep-downloads">')[1].split("</span>")[0]
     assert "not filtered" in downloads and "sitrep.csv" in downloads
+    client.cookies["django_language"] = "ar"
+    said, _ = scope(facility=camp)
+    assert said == "الآن، في Al-Hol Camp؛ لا تنطبق التواريخ على هذه الأرقام."
+
+
+@pytest.fixture
+def departures_from_two_camps(operation, facilities, make_user):
+    """``operation``, then a departure from each camp: from Al-Hol a return home (the head of
+    household 0, confirmed), from the Small Camp a death (the extra person) and a return still on
+    its way (the head of household 2). The Small Camp is moved to a governorate of its own (SY07).
+
+    Where everyone is then: Al-Hol holds the spouse of household 0, her child on the bus to it
+    reported not arrived; the Small Camp the spouse and the child of household 2, its head leaving;
+    household 1 (its child too) overdue on the bus from the reception point (SY09) to the family
+    camp (SY08)."""
+    from muster.departures import services as departures
+
+    planner = make_user("repatriation_officer")
+    persons = operation["persons"]
+    home = departures.plan_departure(
+        [persons[0]],
+        kind="return",
+        from_facility=facilities["camp"],
+        details={"destination_name": "Hajin", "destination_pcode": "SY090501", "convoy": "C7"},
+        by=planner,
+        separation_reason="his wife stays until the child is found",
+    )
+    departures.dispatch_departure(home, by=planner)
+    departures.confirm(home, [(persons[0].pk, "received", "")], by=planner)
+    departures.record_death(
+        persons[9],
+        details={"death_source": "hospital report", "death_date": timezone.localdate()},
+        by=planner,
+    )
+    leaving = departures.plan_departure(
+        [persons[6]],
+        kind="return",
+        from_facility=facilities["small_camp"],
+        details={"destination_name": "Hajin", "destination_pcode": "SY090501", "convoy": "C8"},
+        by=planner,
+        separation_reason="goes ahead to ready the house",
+    )
+    departures.dispatch_departure(leaving, by=planner)
+    small = facilities["small_camp"]
+    small.pcode = "SY0701"
+    small.save(update_fields=["pcode"])
+    return operation
+
+
+# The headline (data-figure: figure) and the departures by kind, for each scope of the fixture.
+WHOLE_REGISTRY = {
+    # Ten registered; four on transfers (three overdue, a child reported not arrived) and one
+    # leaving; the three households' separated children; the return home and the death.
+    "headline": {"registered": 10, "in_transit": 5, "unaccounted": 4, "children": 3, "departed": 2},
+    "departures": {"Returned home": "1", "Died": "1"},
+}
+AL_HOL = {
+    # The spouse; her child on the bus to Al-Hol (not arrived); her husband gone home.
+    "headline": {"population": 1, "in_transit": 1, "unaccounted": 1, "children": 1, "departed": 1},
+    "departures": {"Returned home": "1", "Died": "0"},
+}
+SMALL_CAMP = {
+    # The spouse and the child; the head leaving; the extra person died.
+    "headline": {"population": 2, "in_transit": 1, "unaccounted": 0, "children": 1, "departed": 1},
+    "departures": {"Returned home": "0", "Died": "1"},
+}
+RECEPTION = {
+    # Every bus left the reception point: the child not arrived at Al-Hol and household 1 overdue,
+    # with its child; no one departed from there.
+    "headline": {"population": 0, "in_transit": 4, "unaccounted": 4, "children": 2, "departed": 0},
+    "departures": {"Returned home": "0", "Died": "0"},
+}
+
+
+def _shown(client, **query) -> dict:
+    html = client.get(reverse("dashboard"), query).content.decode()
+    kinds = {r[0]: r[1] for r in chart_rows(html, "departures")}
+    return {
+        "headline": headline(html),
+        "departures": {k: kinds[k] for k in ("Returned home", "Died")},
+        "transit today": chart_rows(html, "transit")[-1][1:],
+    }
+
+
+def test_the_headline_and_departures_by_kind_are_the_chosen_facilitys_under_a_filter(
+    departures_from_two_camps, facilities, make_user, login
+):
+    # A coordinator choosing Al-Hol read the whole registry's tiles and departures above one
+    # camp's charts.
+    client = login(make_user("coordinator"))
+    for query, expected in [
+        ({}, WHOLE_REGISTRY),
+        ({"facility": facilities["camp"].pk}, AL_HOL),
+        ({"facility": facilities["small_camp"].pk}, SMALL_CAMP),
+        ({"governorate": "SY07"}, SMALL_CAMP),
+        ({"governorate": "SY09"}, RECEPTION),
+    ]:
+        shown = _shown(client, **query)
+        assert shown["headline"] == expected["headline"], query
+        assert shown["departures"] == expected["departures"], query
+        # Today's point of the in-transit chart is the headline's.
+        figures = expected["headline"]
+        assert shown["transit today"] == [str(figures["in_transit"]), str(figures["unaccounted"])]
+    # Without a filter: the situation report's figures, and a direct count.
+    direct = direct_counts()
+    whole = WHOLE_REGISTRY["headline"]
+    assert whole["registered"] == direct["registered"]
+    assert whole["children"] == direct["children"] and whole["departed"] == direct["departed"]
+    assert whole["in_transit"] == direct["in_transit"] + 1  # and the one leaving
+
+
+def test_the_feed_and_the_pdf_carry_the_filtered_headline_and_departures(
+    departures_from_two_camps, facilities, make_user, login
+):
+    from muster.reports.pdf import render_html
+
+    client = login(make_user("coordinator"))
+    camp = facilities["camp"].pk
+    feed = client.get("/api/sitrep/", {"facility": camp}).json()
+    assert feed["dashboard"]["headline"] == {
+        "registered": None,
+        "population": 1,
+        "in_transit": 1,
+        "unaccounted": 1,
+        "separated_or_unaccompanied_children": 1,
+        "departed": 1,
+    }
+    kinds = feed["dashboard"]["departures_by_kind"]
+    assert kinds["returned"] == 1 and sum(kinds.values()) == 1
+    # The feed's own sitrep stays the whole registry's, as its version promises.
+    assert feed["registered"] == 10 and feed["departed"] == 2 and feed["in_transit"] == 5
+    whole = client.get("/api/sitrep/").json()["dashboard"]
+    assert whole["headline"]["registered"] == 10 and whole["headline"]["population"] is None
+    assert whole["departures_by_kind"]["died"] == 1 == whole["departures_by_kind"]["returned"]
+    base = dashboard.default_filters()
+    html = render_html(dashboard.Filters(base.date_from, base.date_to, governorate="SY07"), "en")
+    assert headline(html) == SMALL_CAMP["headline"]
+    assert {r[0]: r[1] for r in chart_rows(html, "departures")}["Died"] == "1"

@@ -97,8 +97,9 @@ def test_a_filtered_pdf_names_its_facility_and_says_what_the_filter_covers(regis
     base = default_filters()
     html = pdf.render_html(Filters(base.date_from, base.date_to, facility=camp.pk), "en")
     assert f"Facility <bdi>{camp.display_name}</bdi>" in html
-    assert "the filters apply to the charts below" in html
-    assert "the filters apply" not in pdf.render_html(base, "en")
+    assert "Now, at Al-Hol Camp; the dates do not apply to these figures." in html
+    assert "Departures by kind from the selected facilities, to date" in html
+    assert 'data-testid="headline-scope"' not in pdf.render_html(base, "en")
 
 
 @needs_weasyprint

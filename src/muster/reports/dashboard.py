@@ -2,12 +2,13 @@
 
 Every figure is an aggregate query (grouped in the database, a handful of rows back), so the page and
 the feed stay fast over a million registered persons; the headline figures are the situation
-report's own (:func:`muster.reports.sitrep.situation_report`), so the two can never disagree.
+report's own (:func:`muster.reports.sitrep.situation_report`), so the two can never disagree, or
+under a facility or governorate filter those of the chosen facilities (:func:`headline`).
 
 Filters: a window of local dates, a facility, a governorate (the first-level P-code, e.g. ``SY09``,
 matched as the prefix of the facilities' P-codes). Dates select registrations, arrivals and
-movements; the facility and the governorate select the facilities shown and the movements and
-persons that touch them.
+movements; the facility and the governorate select the facilities shown, the movements, departures
+and persons that touch them, and the headline figures.
 """
 
 from collections import defaultdict
@@ -20,7 +21,9 @@ from django.utils import timezone
 
 from muster.core.conf import conf
 from muster.core.text import local_name
+from muster.custody import services as custody
 from muster.custody.models import Facility, ManifestLine, Movement
+from muster.departures.queries import sitrep_counts
 
 # The filters live in reports.filters; callers also read FilterError and parse_filters here.
 from muster.reports.filters import FilterError as FilterError
@@ -126,13 +129,18 @@ def facility_rows(report: dict, facilities: list[Facility]) -> list[dict]:
     return rows
 
 
-def _movement_filter(facility_ids: list[int] | None) -> Q:
+def _movement_filter(facility_ids: list[int] | None, prefix: str = "") -> Q:
+    """Movements (or with ``prefix="movement__"`` their lines) from or to the facilities."""
     if facility_ids is None:
         return Q()
-    return Q(from_facility_id__in=facility_ids) | Q(to_facility_id__in=facility_ids)
+    return Q(**{f"{prefix}from_facility_id__in": facility_ids}) | Q(
+        **{f"{prefix}to_facility_id__in": facility_ids}
+    )
 
 
-def flow(filters: Filters, facility_ids: list[int] | None, report: dict, arrived: int) -> dict:
+def flow(
+    filters: Filters, facility_ids: list[int] | None, report: dict, arrived: int, departed: int
+) -> dict:
     """People moved between kinds of facility in the window (received and still on the way), the
     registrations that start the chain, and the departures that end it."""
     start, end = _window(filters)
@@ -170,16 +178,10 @@ def flow(filters: Filters, facility_ids: list[int] | None, report: dict, arrived
             for (a, b), v in sorted(links.items())
         ],
         "population_by_kind": _population_by_kind(report, facility_ids),
-        # Those who left the chosen facilities (the chart read "Departed 108", the whole
-        # registry's, beside one camp's arrivals and population).
-        "departed": report["departed"] if facility_ids is None else _departed_from(facility_ids),
+        # The headline's: those who left the chosen facilities (the chart read "Departed 108", the
+        # whole registry's, beside one camp's arrivals and population).
+        "departed": departed,
     }
-
-
-def _departed_from(facility_ids) -> int:
-    from muster.departures.queries import sitrep_counts
-
-    return sitrep_counts(set(facility_ids))["total"]
 
 
 def _population_by_kind(report: dict, facility_ids) -> dict[str, int]:
@@ -190,8 +192,11 @@ def _population_by_kind(report: dict, facility_ids) -> dict[str, int]:
     return out
 
 
-def transit_over_time(filters: Filters, facility_ids: list[int] | None, report: dict) -> list[dict]:
-    """In transit and unaccounted at the end of each day of the window (today: now).
+def transit_over_time(
+    filters: Filters, facility_ids: list[int] | None, figures: dict
+) -> list[dict]:
+    """In transit and unaccounted at the end of each day of the window (today: now, the figures of
+    ``figures``: the situation report's, or the :func:`headline` for the same facilities).
 
     A person is in transit from dispatch until received; unaccounted once in transit longer than
     ``UNACCOUNTED_AFTER_HOURS`` or from the moment the receiving side reported them not arrived
@@ -257,11 +262,11 @@ def transit_over_time(filters: Filters, facility_ids: list[int] | None, report: 
             counts[events[i][1]] += events[i][2]
             i += 1
         out.append({"date": day.isoformat(), "in_transit": counts[0], "unaccounted": counts[1]})
-    if facility_ids is None and out and filters.date_to >= today >= filters.date_from:
-        # Today is the situation report's own figure, which also counts persons leaving on a
-        # departure not yet confirmed (the departures app); earlier days count transfers.
+    if out and filters.date_to >= today >= filters.date_from:
+        # Today is the headline's figure, which also counts persons leaving on a departure not yet
+        # confirmed (the departures app); earlier days count transfers.
         point = out[(today - filters.date_from).days]
-        point["in_transit"], point["unaccounted"] = report["in_transit"], report["unaccounted"]
+        point["in_transit"], point["unaccounted"] = figures["in_transit"], figures["unaccounted"]
     return out
 
 
@@ -302,6 +307,8 @@ _NOT_A_KIND = ("total", "leaving", "not_presented", "refused", "unaccounted")
 
 
 def departures_by_kind(report: dict) -> dict[str, int]:
+    """Persons who left, by kind: of ``report`` (the situation report, or the :func:`headline` of the
+    chosen facilities)."""
     exits = report.get("departures")
     if not isinstance(exits, dict):
         return {"departed": report["departed"]}
@@ -310,6 +317,48 @@ def departures_by_kind(report: dict) -> dict[str, int]:
         if k not in kinds and k not in _NOT_A_KIND and isinstance(v, int):
             kinds[k] = v
     return kinds
+
+
+# The headline's figures in the situation report's words (``departures``: the departures app's
+# counts, read by :func:`departures_by_kind`; not a tile).
+HEADLINE = (
+    "registered",
+    "population",
+    "in_transit",
+    "unaccounted",
+    "separated_or_unaccompanied_children",
+    "departed",
+)
+
+
+def headline(report: dict, facility_ids: list[int] | None, kids: dict) -> dict:
+    """The figures of now above the charts: the situation report's; with a facility or governorate
+    filter, those of the chosen facilities.
+
+    For the chosen facilities: the persons placed there (``population``, the sum of the report's
+    facility rows); in transit and unaccounted on the transfers from or to them and on the
+    departures leaving them; the flagged children placed there or moving from or to them (the
+    children chart's ``kids``); the persons who left them on a departure, by kind. ``registered``
+    is the whole registry's alone (``None`` under a filter): a registration is not made to a
+    facility, and those not yet placed are at none. Counts of the open lines and grouped reads, as
+    the report's own."""
+    if facility_ids is None:
+        return {
+            **{k: report[k] for k in HEADLINE if k != "population"},
+            "population": None,
+            "departures": report.get("departures"),
+        }
+    exits = sitrep_counts(set(facility_ids))
+    lines = _movement_filter(facility_ids, "movement__")
+    return {
+        "registered": None,
+        "population": sum(_population_by_kind(report, facility_ids).values()),
+        "in_transit": custody.in_transit_lines().filter(lines).count() + exits["leaving"],
+        "unaccounted": custody.unaccounted_lines().filter(lines).count() + exits["unaccounted"],
+        "separated_or_unaccompanied_children": kids["total"],
+        "departed": exits["total"],
+        "departures": exits,
+    }
 
 
 @dataclass
@@ -322,11 +371,14 @@ class Dashboard:
     transit: list[dict]
     children: dict
     departures: dict[str, int]
+    headline: dict
+    facility: Facility | None = None  # the one the filter names
     governorates: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
             "filters": self.filters.as_dict(),
+            "headline": {k: self.headline[k] for k in HEADLINE},
             "arrivals_by_category": self.arrivals,
             "facilities": self.facilities,
             "flow": self.flow,
@@ -347,14 +399,24 @@ def build(filters: Filters, report: dict | None = None) -> Dashboard:
     if report is None:
         same = ids is None and filters == default_filters()
         report = situation_report(arrivals if same else None)
+    kids = children(ids)
+    figures = headline(report, ids, kids)
+    facility = None
+    if filters.facility is not None:
+        # Outside the governorate filtered on, it is not among the chosen: read for its name.
+        facility = next((f for f in chosen if f.pk == filters.facility), None) or (
+            Facility.objects.filter(pk=filters.facility).first()
+        )
     return Dashboard(
         filters=filters,
         report=report,
         facilities=facility_rows(report, chosen),
         arrivals=arrivals,
-        flow=flow(filters, ids, report, sum(d["total"] for d in arrivals)),
-        transit=transit_over_time(filters, ids, report),
-        children=children(ids),
-        departures=departures_by_kind(report),
+        flow=flow(filters, ids, report, sum(d["total"] for d in arrivals), figures["departed"]),
+        transit=transit_over_time(filters, ids, figures),
+        children=kids,
+        departures=departures_by_kind(figures),
+        headline=figures,
+        facility=facility,
         governorates=governorates(),
     )

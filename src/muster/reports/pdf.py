@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from muster.audit import services as audit
 from muster.reports.dashboard import Filters, build
-from muster.reports.picture import charts_for
+from muster.reports.picture import charts_for, headline_scope
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "muster"
 LANGUAGES = ("en", "ar", "ckb", "kmr")
@@ -48,17 +48,11 @@ def _fetcher(url: str, *args, **kwargs):
 def render_html(filters: Filters, language: str) -> str:
     with translation.override(language):
         dash = build(filters)
-        from muster.custody.models import Facility
-
-        facility = (
-            Facility.objects.filter(pk=filters.facility).first() if filters.facility else None
-        )
         return render_to_string(
             "reports/sitrep_pdf.html",
             {
-                "facility": facility,
                 "dash": dash,
-                "report": dash.report,
+                "headline_scope": headline_scope(dash),
                 "charts": charts_for(dash),
                 "generated_at": timezone.localtime(),
                 "LANG": language,

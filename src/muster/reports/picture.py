@@ -46,6 +46,28 @@ def departure_items(dash: Dashboard) -> list[tuple[str, int]]:
     ]
 
 
+def headline_scope(dash: Dashboard) -> str:
+    """What the headline figures count: the whole registry, or the facilities the filters chose."""
+    f = dash.filters
+    name = dash.facility.display_name if dash.facility else ""
+    if not f.narrowed:
+        return _("Now, across the whole registry: the filters apply to the charts below.")
+    if f.facility is not None and not dash.facilities:
+        # A facility outside the governorate filtered on: nothing is chosen.
+        return _(
+            "%(facility)s is not in governorate %(governorate)s: no facility is chosen, every "
+            "figure is 0."
+        ) % {"facility": name, "governorate": f.governorate}
+    if f.facility is not None:
+        return _("Now, at %(facility)s; the dates do not apply to these figures.") % {
+            "facility": name
+        }
+    return _(
+        "Now, at the facilities of governorate %(governorate)s; the dates do not apply to these "
+        "figures."
+    ) % {"governorate": f.governorate}
+
+
 def charts_for(dash: Dashboard) -> list[charts.Chart]:
     date = _("Date")
     arrivals_title = (
@@ -117,7 +139,9 @@ def charts_for(dash: Dashboard) -> list[charts.Chart]:
         ),
         charts.hbars(
             "departures",
-            _("Departures by kind (whole registry, to date)"),
+            _("Departures by kind from the selected facilities, to date")
+            if dash.filters.narrowed
+            else _("Departures by kind (whole registry, to date)"),
             departure_items(dash),
             [_("Kind"), _("Persons")],
         ),

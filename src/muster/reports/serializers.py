@@ -83,8 +83,30 @@ class FiltersSerializer(serializers.Serializer):
     governorate = serializers.CharField(allow_blank=True)
 
 
+class HeadlineSerializer(serializers.Serializer):
+    registered = serializers.IntegerField(
+        allow_null=True,
+        help_text="the whole registry's; null under a facility or governorate filter (a "
+        "registration is not made to a facility)",
+    )
+    population = serializers.IntegerField(
+        allow_null=True,
+        help_text="placed at the chosen facilities now; null without a facility or governorate "
+        "filter",
+    )
+    in_transit = serializers.IntegerField()
+    unaccounted = serializers.IntegerField()
+    separated_or_unaccompanied_children = serializers.IntegerField()
+    departed = serializers.IntegerField()
+
+
 class DashboardSerializer(serializers.Serializer):
     filters = FiltersSerializer()
+    headline = HeadlineSerializer(
+        help_text="the figures of now: the situation report's, or under a facility or governorate "
+        "filter those of the chosen facilities (transfers from or to them, departures leaving "
+        "them, children placed there or moving from or to them)"
+    )
     arrivals_by_category = serializers.ListField(
         child=serializers.DictField(), help_text="per day: date, one count per category, total"
     )
@@ -96,5 +118,8 @@ class DashboardSerializer(serializers.Serializer):
 
 
 class SitrepFeedSerializer(SitrepSerializer):
+    """The situation report of the whole registry (its figures are never filtered), with the
+    dashboard's series and headline for the filters under ``dashboard``."""
+
     version = serializers.IntegerField(help_text=f"the feed's version ({FEED_VERSION})")
     dashboard = DashboardSerializer(help_text="the dashboard's series for the filters")

@@ -25,7 +25,7 @@ from muster.reports.exports import (
     may_export_roll,
     may_export_sitrep,
 )
-from muster.reports.picture import charts_for
+from muster.reports.picture import charts_for, headline_scope
 from muster.reports.sitrep import situation_report
 from muster.screening.models import Category, CategoryDecision
 
@@ -321,7 +321,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "dash": dash,
-        "report": dash.report,
+        "headline_scope": headline_scope(dash),
         "filters": filters,
         "form": form,
         "filter_error": error,
