@@ -890,3 +890,77 @@ def test_a_list_of_one_source_clusters_as_a_list_without_sources() -> None:
         return {frozenset(m) for m in members.values()}
 
     assert persons(dedupe(one).clusters) == persons(dedupe(none).clusters)
+
+
+def test_a_lists_drop_down_default_is_found_and_a_list_of_one_nationality_is_not() -> None:
+    """A careless list fills in SYR for 45 % of its records (its other values in the others'
+    mix): its SYR records are taken for the default.  A foreign authority's list of its own
+    nationals (all FRA) and a list with somewhat more SYR than the others are not, nor is
+    anything in a population of one list."""
+    from muster.identity.internals.training import default_values
+
+    rng = np.random.default_rng(11)
+    mix = (["SYR"] * 15 + ["IRQ"] * 25 + ["TUN"] * 10 + ["RUS"] * 10 + ["TUR"] * 10
+           + ["FRA"] * 10 + ["DEU"] * 10 + ["EGY"] * 10)  # fmt: skip
+
+    def draw(n: int, default: float = 0.0, value: str = "SYR") -> list[object]:
+        out = [str(v) for v in rng.choice(mix, n)]
+        return [value if rng.random() < default else v for v in out]
+
+    lists = {
+        "register": draw(600),
+        "camp": draw(500),
+        "careless": draw(500, 0.45),
+        "somewhat_more": draw(500, 0.1),
+        "french_authority": ["FRA"] * 300,
+    }
+    codes = {name: i for i, name in enumerate(lists)}
+    source = np.concatenate([np.full(len(v), codes[k]) for k, v in lists.items()])
+    values = np.array([v for vals in lists.values() for v in vals] + [None] * 50, dtype=object)
+    source = np.concatenate([source, np.full(50, codes["careless"])])  # no nationality
+
+    flagged = default_values(source, values)
+
+    careless = source == codes["careless"]
+    assert (flagged == (careless & (values == "SYR"))).all()
+    assert flagged.sum() > 200
+    # One list alone: nothing to compare it with.
+    assert not default_values(np.zeros(len(values), np.int8), values).any()
+    # Unknown sources are never flagged.
+    assert not default_values(np.where(careless, -1, source), values)[careless].any()
+
+
+def test_a_nationality_that_is_its_lists_default_is_not_compared_and_the_report_says_so() -> None:
+    """A register and a careless list without lineage names whose form fills in SYR for half
+    its records: every candidate pair with such a record compares no nationality (a default
+    says nothing of the person), pairs with the careless list's other values still do, and the
+    report names the list, the value and its records."""
+    import pandas as pd
+
+    from muster.identity.internals.pipeline import dedupe_steps
+    from muster.scenario.presets import Setting, _style
+
+    setting = Setting(
+        "defaults", "a list whose form fills in SYR", {"register": 0.9, "careless": 0.7},
+        styles={
+            "register": _style("reception", "register", lineage=False),
+            "careless": _style("reception", "careless", lineage=False,
+                               p_nationality_default=0.5, p_year_only=0.8),
+        },
+    )  # fmt: skip
+    records, _ = labelled_records(setting, 3000, 3)
+    steps = dedupe_steps(records)
+
+    source = steps.frame["source"].to_numpy()
+    nationality = steps.prepared["nationality"].to_numpy(dtype=object)
+    default = (source == "careless") & (nationality == "SYR")
+    assert steps.report.defaults == {"careless: SYR": int(default.sum())}
+    assert "careless: SYR" in str(steps.report)
+    left, right = steps.arrays["rid_l"], steps.arrays["rid_r"]
+    level = steps.arrays["lv_nationality"]
+    with_default = default[left] | default[right]
+    assert with_default.sum() > 100 and (level[with_default] == -1).all()
+    known = pd.notna(nationality)
+    both_known = ~with_default & known[left] & known[right]
+    disagree = both_known & (nationality[left] != nationality[right])
+    assert disagree.sum() > 10 and (level[disagree] == 0).all()

@@ -38,6 +38,7 @@ from .training import (
     PLAIN_MODEL_MATCHES_PER_RECORD,
     RANDOM_PAIRS_FOR_U,
     ModelReport,
+    default_values,
     density_weights,
     expected_matches,
     guarded_training,
@@ -1350,6 +1351,26 @@ def dedupe(
     )
 
 
+def _drop_defaults(arrays: dict[str, np.ndarray], defaults: np.ndarray) -> None:
+    """The nationality of a pair with a record whose value is its list's default
+    (``training.default_values``) compared as unknown: it says nothing either way."""
+    if not defaults.any():
+        return
+    either = defaults[arrays["rid_l"]] | defaults[arrays["rid_r"]]
+    level = arrays["lv_nationality"]
+    arrays["lv_nationality"] = np.where(either, -1, level).astype(level.dtype)
+
+
+def _defaults_found(frame: pd.DataFrame, prepared: Prepared, defaults: np.ndarray) -> dict:
+    """The records ``_drop_defaults`` left uncompared, by list and value (the report's)."""
+    if not defaults.any():
+        return {}
+    found = pd.DataFrame(
+        {"source": frame["source"].to_numpy()[defaults], "value": prepared["nationality"][defaults]}
+    ).value_counts()
+    return {f"{s}: {v}": int(n) for (s, v), n in found.items()}
+
+
 @dataclass
 class DedupeSteps:
     """What ``dedupe`` computes on its way, in prepared row order (the benchmark's diagnoses
@@ -1388,8 +1409,10 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
     clock.lap("preparation", f"({len(prepared):,} records)")
     arrays = eng.candidate_levels(prepared, None)
     clock.lap("prediction", f"({len(arrays['rid_l']):,} candidate pairs)")
-    gamma = comparison_levels(levels_dict(arrays))
     sources = source_codes(frame)
+    defaults = default_values(sources, prepared["nationality"].to_numpy(dtype=object))
+    _drop_defaults(arrays, defaults)
+    gamma = comparison_levels(levels_dict(arrays))
     training = _training(model, train)
     random = _RandomPairs(eng, prepared, None, seed)  # drawn once, if a model is trained
     by_name = frequency_shift(prepared, arrays)  # the records' own: once, however many fits
@@ -1425,6 +1448,7 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
     fitted, report, shift, accepted, weight, labels = fit
     if report is not None:
         report.readings = prepared.readings
+        report.defaults = _defaults_found(frame, prepared, defaults)
     return DedupeSteps(
         frame, prepared, arrays, gamma, fitted, report, shift, sources, accepted, weight, labels,
         clock.timings,

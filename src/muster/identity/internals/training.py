@@ -147,6 +147,9 @@ class ModelReport:
     # Records whose names were compared otherwise than written, by reading
     # (``prepare.Prepared.readings``).
     readings: dict[str, int] = field(default_factory=dict)
+    # Records whose nationality was taken for their list's default and not compared, by list
+    # and value ("careless: SYR"; deduplication: default_values).
+    defaults: dict[str, int] = field(default_factory=dict)
     # Whether the model was trained again on the candidate pairs across sources only, because
     # the first model's clusters were crowded (pipeline._retried), and the crowded records then.
     retrained_across_sources: bool = False
@@ -209,6 +212,7 @@ class ModelReport:
             ],  # fmt: skip
             "starts": self.starts,
             "readings": self.readings,
+            "defaults": self.defaults,
             "warnings": self.warnings,
             "weights": weights_by_level(self.model),
         }
@@ -238,6 +242,12 @@ class ModelReport:
                 "records whose names are compared otherwise than written (as the list writes "
                 "them, not as the form asks): "
                 + "; ".join(f"{what} {count:,}" for what, count in self.readings.items())
+            )
+        if self.defaults:
+            out.append(
+                "nationalities taken for a list's default (written far more often than the other "
+                "lists write them) and not compared: "
+                + "; ".join(f"{what} {count:,}" for what, count in self.defaults.items())
             )
         if self.plain_model:
             out.append(self._plain_model_line())
@@ -447,6 +457,55 @@ def source_codes(frame: pd.DataFrame) -> np.ndarray:
     codes, uniques = pd.factorize(values.where(values != "", None), sort=False)
     # The smallest integers that hold them: looked up for tens of millions of pairs.
     return codes.astype(np.min_scalar_type(-max(len(uniques), 1)))
+
+
+# A list's drop-down default (a nationality the form fills in): a value the list writes so much
+# more often than the other lists that most of its records of it were not read from the person
+# (``default_values``).  The least share of the list's known values, the least excess over the
+# other lists' share, and the least records (the list's known values, and the other lists').
+DEFAULT_MIN_SHARE = 0.2
+DEFAULT_MIN_EXCESS = 0.5
+DEFAULT_MIN_RECORDS = 200
+
+
+def default_values(source: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per record, whether its value (a nationality: ``None`` unknown) is more likely its
+    list's default than read from the person: the list (``source``, codes per record, -1
+    unknown) writes it on a share ``s`` of its known values where the other lists together
+    write it on ``o``; were the list the others' mix with a share ``d`` of its records filled
+    in by default, ``s = d + (1 - d) o``, and a record of that value is a default with odds
+    ``d / s``, flagged from ``DEFAULT_MIN_EXCESS``.  Only where the list's other values keep
+    the others' mix (a list of one nationality, a foreign authority's of its own nationals,
+    has no default to find), and the list and the others each have ``DEFAULT_MIN_RECORDS``
+    known values."""
+    flagged = np.zeros(len(values), dtype=bool)
+    known = pd.notna(values) & (source >= 0)
+    codes = np.unique(source[known])
+    if len(codes) < 2:
+        return flagged
+    vals = pd.Series(values[known], dtype=object)
+    src = source[known]
+    for code in codes:
+        mine, theirs = vals[src == code], vals[src != code]
+        if len(mine) < DEFAULT_MIN_RECORDS or len(theirs) < DEFAULT_MIN_RECORDS:
+            continue
+        s = mine.value_counts(normalize=True)
+        o = theirs.value_counts(normalize=True)
+        top = s.index[0]
+        share, other = float(s.iloc[0]), float(o.get(top, 0.0))
+        if share < DEFAULT_MIN_SHARE or share >= 0.95 or other >= 1.0:
+            continue
+        d = (share - other) / (1.0 - other)
+        if d <= 0 or d / share < DEFAULT_MIN_EXCESS:
+            continue
+        # The rest of the list's values in the others' mix (total variation distance).
+        rest_s = s.drop(top) / max(1.0 - share, 1e-9)
+        rest_o = o.drop(top, errors="ignore") / max(1.0 - other, 1e-9)
+        distance = 0.5 * rest_s.sub(rest_o, fill_value=0.0).abs().sum()
+        if distance > 0.25:
+            continue
+        flagged |= (source == code) & (values == top)
+    return flagged
 
 
 def source_pairs(
