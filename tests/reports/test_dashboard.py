@@ -274,6 +274,16 @@ def test_bad_filters_are_named_on_the_page_the_feed_and_the_command_line(
     pdf = client.get(reverse("dashboard-pdf"), query, follow=True)
     assert pdf.status_code == 400 and "From: is after the end of the period" in pdf.content.decode()
     assert 'name="date_from" value="2026-12-05"' in pdf.content.decode()
+    # A date as typed, a word too, stays as typed (it was put in capitals: "YESTERDAY" beside
+    # the error's 'yesterday'); in Arabic the value is set apart from the sentence, which read
+    # 2026-13-45 as 45-13-2026 (the field walk).
+    page = client.get(reverse("dashboard"), {"date_to": "yesterday"}).content.decode()
+    assert 'name="date_to" value="yesterday"' in page and "\u2068" not in page
+    client.cookies["django_language"] = "ar"
+    page = client.get(reverse("dashboard"), {"date_from": "2026-13-45"}).content.decode()
+    error = page.split('data-testid="filter-error">')[1].split("</p>")[0]
+    assert "\u20682026-13-45\u2069" in error
+    client.cookies["django_language"] = "en"
     feed = client.get("/api/sitrep/", {"governorate": "Deir ez-Zor"})
     assert feed.status_code == 400 and "governorate" in feed.json()
     feed = client.get("/api/sitrep/", {"governorate": "XX99"})
@@ -542,7 +552,7 @@ def test_a_filtered_dashboard_says_which_figures_follow_the_filters(facilities, 
     assert "not filtered" in downloads and "sitrep.csv" in downloads
     client.cookies["django_language"] = "ar"
     said, _ = scope(facility=camp)
-    assert said == "الآن، في Al-Hol Camp؛ لا تنطبق التواريخ على هذه الأرقام."
+    assert said == "الآن، في \u2068Al-Hol Camp\u2069؛ لا تنطبق التواريخ على هذه الأرقام."
 
 
 @pytest.fixture

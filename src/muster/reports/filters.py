@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from muster.core.text import isolate
 from muster.custody.models import Facility
 
 DEFAULT_DAYS = 14
@@ -74,13 +75,17 @@ def parse_filters(params) -> Filters:
             day = date.fromisoformat(raw)
         except ValueError:
             raise FilterError(
-                name, _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": raw[:40]}
+                name, _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": isolate(raw[:40])}
             ) from None
         if not EARLIEST <= day <= LATEST:
             raise FilterError(
                 name,
                 _("'%(v)s' is outside %(a)s to %(b)s")
-                % {"v": raw[:40], "a": EARLIEST.isoformat(), "b": LATEST.isoformat()},
+                % {
+                    "v": isolate(raw[:40]),
+                    "a": isolate(EARLIEST.isoformat()),
+                    "b": isolate(LATEST.isoformat()),
+                },
             )
         return day
 
@@ -94,19 +99,19 @@ def parse_filters(params) -> Filters:
     raw = (params.get("facility") or "").strip()
     if raw:
         if not raw.isdigit() or not Facility.objects.filter(pk=int(raw)).exists():
-            raise FilterError("facility", _("'%(v)s' is not a facility") % {"v": raw[:40]})
+            raise FilterError("facility", _("'%(v)s' is not a facility") % {"v": isolate(raw[:40])})
         facility = int(raw)
     governorate = (params.get("governorate") or "").strip().upper()
     if governorate and not GOVERNORATE.match(governorate):
         raise FilterError(
             "governorate",
             _("'%(v)s' is not a governorate P-code (two letters, two digits, e.g. SY09)")
-            % {"v": governorate[:40]},
+            % {"v": isolate(governorate[:40])},
         )
     if governorate and governorate not in governorates():
         # (XX99 gave charts of zeros beside the whole registry's figures, and no word)
         raise FilterError(
-            "governorate", _("no facility is in governorate %(v)s") % {"v": governorate}
+            "governorate", _("no facility is in governorate %(v)s") % {"v": isolate(governorate)}
         )
     return Filters(date_from, date_to, facility, governorate)
 

@@ -3,6 +3,7 @@ the dashboard page and the printable sitrep (PDF)."""
 
 from django.utils.translation import gettext as _
 
+from muster.core.text import isolate
 from muster.custody.models import Facility
 from muster.reports import charts
 from muster.reports.dashboard import UNDECIDED, Dashboard
@@ -49,7 +50,7 @@ def departure_items(dash: Dashboard) -> list[tuple[str, int]]:
 def headline_scope(dash: Dashboard) -> str:
     """What the headline figures count: the whole registry, or the facilities the filters chose."""
     f = dash.filters
-    name = dash.facility.display_name if dash.facility else ""
+    name = isolate(dash.facility.display_name) if dash.facility else ""
     if not f.narrowed:
         return _("Now, across the whole registry: the filters apply to the charts below.")
     if f.facility is not None and not dash.facilities:
@@ -57,7 +58,7 @@ def headline_scope(dash: Dashboard) -> str:
         return _(
             "%(facility)s is not in governorate %(governorate)s: no facility is chosen, every "
             "figure is 0."
-        ) % {"facility": name, "governorate": f.governorate}
+        ) % {"facility": name, "governorate": isolate(f.governorate)}
     if f.facility is not None:
         return _("Now, at %(facility)s; the dates do not apply to these figures.") % {
             "facility": name
@@ -65,7 +66,7 @@ def headline_scope(dash: Dashboard) -> str:
     return _(
         "Now, at the facilities of governorate %(governorate)s; the dates do not apply to these "
         "figures."
-    ) % {"governorate": f.governorate}
+    ) % {"governorate": isolate(f.governorate)}
 
 
 def charts_for(dash: Dashboard) -> list[charts.Chart]:

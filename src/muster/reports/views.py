@@ -300,6 +300,12 @@ FILTER_LABELS = {
 }
 
 
+def _typed(request: HttpRequest, name: str) -> str:
+    """What was typed in a filter, to mend: a governorate's P-code in capitals, a date as typed."""
+    value = (request.GET.get(name) or "").strip()[:40]
+    return value.upper() if name == "governorate" else value
+
+
 @requires("report.view")
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Figures only, never a name or a registration number: charts with their numbers under each."""
@@ -310,7 +316,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # The form shows what was typed where a filter was wrong (to mend, not to type again), else
     # the filters in effect.
     form = (
-        {k: (request.GET.get(k) or "").strip().upper()[:40] for k in FILTER_LABELS}
+        {k: _typed(request, k) for k in FILTER_LABELS}
         if error
         else {
             "date_from": filters.date_from.isoformat(),
