@@ -204,7 +204,8 @@ def stacked_bars(
 
 
 def capacity_bars(key: str, title: str, facilities: list[dict], labels: dict[str, str]) -> Chart:
-    """One horizontal bar per facility (population), a mark at its capacity, red when over."""
+    """One horizontal bar per facility (population), a mark at its capacity, red when over. The
+    population's figure is set beside its bar, or past the capacity mark when it would cross it."""
     names = [f.get("label") or f["name"] for f in facilities]
     left, wrapped, row_h = _label_column(names)
     width, right = 640, 60
@@ -224,15 +225,21 @@ def capacity_bars(key: str, title: str, facilities: list[dict], labels: dict[str
         mid = y + (row_h - 4) / 2
         w = plot_w * f["population"] / top
         colour = OVER if f["over_capacity"] else PALETTE[0]
+        figure = str(f["population"])
+        # Beside the bar when it fits before the capacity mark (2 wide), else past the mark.
+        value_x = left + w + 4
+        if f["capacity"]:
+            cx = left + plot_w * f["capacity"] / top
+            if not value_x + text_width(figure) + 4 <= cx - 1:
+                value_x = max(left + w, cx + 1) + 4
         body.append(
             _label(lines, left - 6, mid, "end", label)
             + f'<rect x="{left:.1f}" y="{mid - 8:.1f}" width="{w:.1f}" height="16" '
             f'fill="{colour}"><title>{_t(label)}: {f["population"]} / {f["capacity"] or "—"}'
             "</title></rect>"
-            f'<text x="{left + w + 4:.1f}" y="{mid + 4:.1f}" fill="#1d232a">{f["population"]}</text>'
+            f'<text x="{value_x:.1f}" y="{mid + 4:.1f}" fill="#1d232a">{figure}</text>'
         )
         if f["capacity"]:
-            cx = left + plot_w * f["capacity"] / top
             body.append(
                 f'<line x1="{cx:.1f}" y1="{y}" x2="{cx:.1f}" y2="{y + row_h - 4}" '
                 f'stroke="#1d232a" stroke-width="2"><title>{labels["capacity"]}: '
