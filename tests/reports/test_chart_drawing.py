@@ -1,5 +1,6 @@
 """The dashboard's charts as drawn: the geometry of the SVG, read back from the page. A figure is not
-crossed by the capacity mark, and a label a coordinator needs is not cut.
+crossed by the capacity mark, a label a coordinator needs is not cut, and the flow from reception to
+departure reads right to left on a right-to-left page.
 
 Widths are reckoned here apart from the charts' own reckoning: 7 units a digit (Noto Sans draws one
 in 6.3 at the charts' 11).
@@ -147,3 +148,27 @@ def test_the_dashboards_long_labels_are_drawn_in_full(
         svg = chart_svg(html, key)
         assert shows_in_full(svg, label), (key, label, visible_text(svg))
         assert "…" not in visible_text(svg), key
+
+
+@pytest.mark.parametrize("language", ["ar", "ckb", "en", "kmr"])
+def test_the_flow_reads_in_the_pages_direction(moved, make_user, login, language):
+    client = login(make_user("coordinator"))
+    client.cookies["django_language"] = language
+    svg = chart_svg(client.get(reverse("dashboard")).content.decode(), "flow")
+    with translation.override(language):
+        rtl = translation.get_language_bidi()
+        first, last = translation.gettext("Arrived"), translation.gettext("Departed")
+
+    def box(label: str) -> float:
+        (rect,) = [
+            r for r in svg.iter(f"{SVG}rect") if r.findtext(f"{SVG}title").startswith(f"{label}:")
+        ]
+        return float(rect.get("x"))
+
+    assert (box(first) > box(last)) == rtl, (language, box(first), box(last))
+    # Each band leaves its box on the side facing the next column.
+    bands = [p.get("d") for p in svg.iter(f"{SVG}path")]
+    assert bands
+    for d in bands:
+        start, end = (float(x) for x in re.findall(r"(-?[\d.]+),-?[\d.]+", d)[::3])
+        assert (start > end) == rtl, d

@@ -2,7 +2,8 @@
 the PDF (WeasyPrint draws inline SVG). Each chart comes with its figures as a table.
 
 Labels and numbers are escaped here; callers pass translated labels. Time runs left to right in every
-language (the page's own direction is kept for the tables and the text around the charts).
+language (the page's own direction is kept for the tables and the text around the charts); the flow
+diagram, a chain and no time axis, reads in the page's direction (``rtl``).
 
 A label is never cut where the space allows it: its width is reckoned from the shipped fonts' advance
 widths (:func:`text_width`), the label column of the bar charts is as wide as the longest label (up to
@@ -335,9 +336,12 @@ def flow_diagram(
     columns: list[list[tuple[str, str, int]]],
     links: list[tuple[str, str, int, int]],
     header: list[str],
+    *,
+    rtl: bool = False,
 ) -> Chart:
-    """A left-to-right flow: ``columns`` of nodes (id, label, figure) and ``links`` (from id, to id,
-    received, on the way) drawn as bands whose width follows the number of persons."""
+    """A flow of ``columns`` of nodes (id, label, figure) and ``links`` (from id, to id, received, on
+    the way) drawn as bands whose width follows the number of persons. It reads left to right, or
+    right to left when ``rtl`` (the first column on the right), like the page around it."""
     width, height = 640, 260
     col_w = 96
     gap = (width - col_w * len(columns)) / max(len(columns) - 1, 1)
@@ -347,6 +351,8 @@ def flow_diagram(
     body = []
     for c, col in enumerate(columns):
         x = c * (col_w + gap)
+        if rtl:
+            x = width - col_w - x
         slot = (height - 10) / max(len(col), 1)
         for r, (node, label, n) in enumerate(col):
             y = 5 + r * slot
@@ -359,7 +365,8 @@ def flow_diagram(
             figure_y = first + LINE_H * (len(lines) - 1) + (15 if len(lines) == 1 else LINE_H)
             body.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{col_w}" height="{box_h:.1f}" rx="4" '
-                f'fill="#eef3f9" stroke="#0b5cad"><title>{_t(label)}: {n}</title></rect>'
+                f'fill="#eef3f9" stroke="#0b5cad" data-node="{_t(node)}">'
+                f"<title>{_t(label)}: {n}</title></rect>"
                 + _lines(lines, x + col_w / 2, first, "middle", label)
                 + f'<text x="{x + col_w / 2:.1f}" y="{figure_y:.1f}" '
                 f'text-anchor="middle" font-weight="700">{n}</text>'
@@ -370,7 +377,11 @@ def flow_diagram(
         if a not in pos or b not in pos or not (received or open_):
             continue
         (x0, y0), (x1, y1) = pos[a], pos[b]
-        x0 += col_w
+        # From the side of the box facing the next column to the facing side of the next box.
+        if rtl:
+            x1 += col_w
+        else:
+            x0 += col_w
         total = received + open_
         w = max(1.5, band_max * total / biggest)
         mid = (x0 + x1) / 2
