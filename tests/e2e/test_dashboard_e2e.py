@@ -7,6 +7,18 @@ import pytest
 
 from tests.e2e.conftest import OUT, fits_the_screen, new_page, sign_in
 
+# Each chart's texts (their boxes, in the drawing's units) and capacity marks (x, top, bottom).
+DRAWN = """() => [...document.querySelectorAll('.plot svg')].map(svg => ({
+  key: svg.closest('figure').dataset.testid,
+  width: svg.viewBox.baseVal.width,
+  texts: [...svg.querySelectorAll('text')].map(t => {
+    const b = t.getBBox();
+    return [b.x, b.x + b.width, b.y, b.y + b.height, t.textContent];
+  }),
+  marks: [...svg.querySelectorAll('line[stroke-width="2"]')].map(
+    l => [l.x1.baseVal.value, l.y1.baseVal.value, l.y2.baseVal.value]),
+}))"""
+
 
 @pytest.fixture
 def moved(registered, facilities, make_user):
@@ -43,6 +55,18 @@ def test_coordinator_reads_the_dashboard_in_arabic_at_1366x768(
         assert chart.is_visible(), key
         box = chart.bounding_box()
         assert box["width"] > 300 and box["height"] > 30, (key, box)
+    # As the browser draws them with the page's fonts: no chart's writing runs out of its drawing,
+    # the capacity mark crosses no figure, and the flow starts on the right, as the page reads.
+    drawn = page.evaluate(DRAWN)
+    for chart in drawn:
+        for x0, x1, y0, y1, text in chart["texts"]:
+            assert 0 <= x0 and x1 <= chart["width"], (chart["key"], text, x0, x1)
+            for mx, my0, my1 in chart["marks"]:
+                assert not (y0 < my1 and my0 < y1 and x0 - 1 <= mx <= x1 + 1), (text, mx)
+    flow = page.locator('[data-testid="chart-flow"] .plot svg')
+    arrived = float(flow.locator('rect[data-node="arrived"]').get_attribute("x"))
+    departed = float(flow.locator('rect[data-node="departed"]').get_attribute("x"))
+    assert arrived > departed
     # Nothing wider than the laptop's screen.
     assert fits_the_screen(page)
     assert page.inner_text('[data-figure="in_transit"]') == "1"

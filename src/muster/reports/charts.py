@@ -2,10 +2,17 @@
 the PDF (WeasyPrint draws inline SVG). Each chart comes with its figures as a table.
 
 Labels and numbers are escaped here; callers pass translated labels. Time runs left to right in every
-language (the page's own direction is kept for the tables and the text around the charts).
+language (the page's own direction is kept for the tables and the text around the charts); the flow
+diagram, a chain and no time axis, reads in the page's direction (``rtl``).
+
+A label is never cut where the space allows it: its width is reckoned from the shipped fonts' advance
+widths (:func:`text_width`), the label column of the bar charts is as wide as the longest label (up to
+:data:`LABEL_MAX`), and a longer label is wrapped onto two lines (:func:`wrap`).
 """
 
+import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
@@ -14,6 +21,35 @@ from django.utils.safestring import SafeString, mark_safe
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#F0E442"]
 OVER = "#b3261e"
 FONT = 'font-family="Noto Sans, Noto Naskh Arabic, sans-serif"'
+FONT_SIZE = 11
+LABEL_MAX = 220  # the widest label column of a bar chart, of the 640 of the drawing
+LINE_H = 13  # the distance between two lines of a wrapped label
+
+# Advance widths of Noto Sans (static/muster/fonts) in thousandths of an em, rounded up to the next 50:
+# a little wider than drawn, never narrower.
+_LATIN = {
+    c: w
+    for w, chars in {
+        300: "'ijl ,.:;!J`()",
+        350: "-[]If",
+        400: 't/\\{}"',
+        450: "r?_",
+        500: "zsc",
+        550: "vyFLxkS",
+        600: "*|ETaeY$+0123456789<=>Z^~XV",
+        650: "PobdgpqhnuKRCA#B",
+        750: "GDU&HN",
+        800: "OQw",
+        850: "%",
+        900: "@",
+        950: "MWm",
+    }.items()
+    for c in chars
+}
+# Noto Naskh Arabic's letters as joined in a word: 420 to 470 on average in the Arabic and Sorani
+# labels as Chromium draws them, more in a short word of wide letters (مستشفى: 530). An unknown
+# character is taken as wide as a capital.
+_ARABIC, _OTHER = 520, 650
 
 
 @dataclass
@@ -30,6 +66,75 @@ class Chart:
 
 def _t(s: object) -> str:
     return escape(str(s), quote=True)
+
+
+@cache
+def _char_width(c: str) -> int:
+    if c in _LATIN:
+        return _LATIN[c]
+    if unicodedata.category(c) in ("Mn", "Me", "Cf"):  # vowel marks, direction marks: no advance
+        return 0
+    base = unicodedata.normalize("NFD", c)[0]  # ê, ş, î: as wide as e, s, i
+    if base in _LATIN:
+        return _LATIN[base]
+    return _ARABIC if unicodedata.bidirectional(c) in ("AL", "R", "AN") else _OTHER
+
+
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    """The width ``text`` takes at ``size`` in the drawing's units, reckoned a little wide."""
+    return size * sum(_char_width(c) for c in text) / 1000
+
+
+def _clip(text: str, room: float) -> str:
+    if text_width(text) <= room:
+        return text
+    while text and text_width(text + "…") > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def wrap(text: str, room: float) -> list[str]:
+    """``text`` on one line, or broken between two words into two lines each at most ``room`` wide
+    and as even as may be; only what still does not fit (a longer text, a word wider than ``room``)
+    is cut, with an ellipsis."""
+    if text_width(text) <= room:
+        return [text]
+    words = text.split()
+    splits = [(" ".join(words[:k]), " ".join(words[k:])) for k in range(1, len(words))]
+    fitting = [pair for pair in splits if max(map(text_width, pair)) <= room]
+    if fitting:
+        return list(min(fitting, key=lambda pair: max(map(text_width, pair))))
+    # Too long for two lines: the first line as full as it goes, the rest cut.
+    first = words[:1]
+    while len(first) < len(words) and text_width(" ".join(words[: len(first) + 1])) <= room:
+        first = words[: len(first) + 1]
+    rest = words[len(first) :]
+    return [_clip(" ".join(first), room)] + ([_clip(" ".join(rest), room)] if rest else [])
+
+
+def _label(lines: list[str], x: float, mid: float, anchor: str, full: str) -> str:
+    """The lines of a label centred on the height ``mid``, each its own <text> (an Arabic line keeps
+    its own order), with the whole label as a tooltip."""
+    return _lines(lines, x, mid + 4 - LINE_H * (len(lines) - 1) / 2, anchor, full)
+
+
+def _lines(lines: list[str], x: float, baseline: float, anchor: str, full: str) -> str:
+    """The lines of a label, the first on ``baseline``."""
+    texts = "".join(
+        f'<text x="{x:.1f}" y="{baseline + LINE_H * i:.1f}" text-anchor="{anchor}">{_t(line)}</text>'
+        for i, line in enumerate(lines)
+    )
+    return f'<g class="label"><title>{_t(full)}</title>{texts}</g>'
+
+
+def _label_column(labels: list[str]) -> tuple[float, list[list[str]], int]:
+    """The width of the label column of a bar chart (a label, then a gap of 6, a margin of 4 at the
+    edge), each label's lines, and the height of a row (taller when a label takes two lines)."""
+    room = min(max([text_width(label) for label in labels] + [24.0]), LABEL_MAX)
+    wrapped = [wrap(label, room) for label in labels]
+    room = max([text_width(line) for lines in wrapped for line in lines] + [24.0])
+    row_h = 26 if all(len(lines) == 1 for lines in wrapped) else 34
+    return room + 10, wrapped, row_h
 
 
 def _svg(width: int, height: int, body: list[str], title: str) -> SafeString:
@@ -100,9 +205,11 @@ def stacked_bars(
 
 
 def capacity_bars(key: str, title: str, facilities: list[dict], labels: dict[str, str]) -> Chart:
-    """One horizontal bar per facility (population), a mark at its capacity, red when over."""
-    row_h, left, right = 26, 190, 60
-    width = 640
+    """One horizontal bar per facility (population), a mark at its capacity, red when over. The
+    population's figure is set beside its bar, or past the capacity mark when it would cross it."""
+    names = [f.get("label") or f["name"] for f in facilities]
+    left, wrapped, row_h = _label_column(names)
+    width, right = 640, 60
     height = max(row_h * len(facilities) + 30, 60)
     top = _nice_max(max((max(f["population"], f["capacity"] or 0) for f in facilities), default=0))
     plot_w = width - left - right
@@ -114,20 +221,26 @@ def capacity_bars(key: str, title: str, facilities: list[dict], labels: dict[str
             f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" fill="#5b6670">'
             f"{top * i // 4}</text>"
         )
-    for i, f in enumerate(facilities):
+    for i, (f, label, lines) in enumerate(zip(facilities, names, wrapped, strict=True)):
         y = 6 + i * row_h
+        mid = y + (row_h - 4) / 2
         w = plot_w * f["population"] / top
         colour = OVER if f["over_capacity"] else PALETTE[0]
-        label = f.get("label") or f["name"]
-        name = label if len(label) <= 30 else label[:29] + "…"
-        body.append(
-            f'<text x="{left - 6}" y="{y + 14}" text-anchor="end">{_t(name)}</text>'
-            f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{row_h - 10}" fill="{colour}">'
-            f"<title>{_t(label)}: {f['population']} / {f['capacity'] or '—'}</title></rect>"
-            f'<text x="{left + w + 4:.1f}" y="{y + 14}" fill="#1d232a">{f["population"]}</text>'
-        )
+        figure = str(f["population"])
+        # Beside the bar when it fits before the capacity mark (2 wide), else past the mark.
+        value_x = left + w + 4
         if f["capacity"]:
             cx = left + plot_w * f["capacity"] / top
+            if not value_x + text_width(figure) + 4 <= cx - 1:
+                value_x = max(left + w, cx + 1) + 4
+        body.append(
+            _label(lines, left - 6, mid, "end", label)
+            + f'<rect x="{left:.1f}" y="{mid - 8:.1f}" width="{w:.1f}" height="16" '
+            f'fill="{colour}"><title>{_t(label)}: {f["population"]} / {f["capacity"] or "—"}'
+            "</title></rect>"
+            f'<text x="{value_x:.1f}" y="{mid + 4:.1f}" fill="#1d232a">{figure}</text>'
+        )
+        if f["capacity"]:
             body.append(
                 f'<line x1="{cx:.1f}" y1="{y}" x2="{cx:.1f}" y2="{y + row_h - 4}" '
                 f'stroke="#1d232a" stroke-width="2"><title>{labels["capacity"]}: '
@@ -198,20 +311,20 @@ def lines(
 
 def hbars(key: str, title: str, items: list[tuple[str, int]], header: list[str]) -> Chart:
     """Simple horizontal bars, one per (label, value)."""
-    row_h, left, right, width = 26, 190, 60, 640
+    left, wrapped, row_h = _label_column([label for label, _ in items])
+    right, width = 60, 640
     height = max(row_h * len(items) + 10, 40)
     top = _nice_max(max((v for _, v in items), default=0))
     plot_w = width - left - right
     body = []
-    for i, (label, v) in enumerate(items):
-        y = 4 + i * row_h
+    for i, ((label, v), lines) in enumerate(zip(items, wrapped, strict=True)):
+        mid = 4 + i * row_h + (row_h - 4) / 2
         w = plot_w * v / top
-        short = label if len(label) <= 30 else label[:29] + "…"
         body.append(
-            f'<text x="{left - 6}" y="{y + 14}" text-anchor="end">{_t(short)}</text>'
-            f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{row_h - 10}" '
+            _label(lines, left - 6, mid, "end", label)
+            + f'<rect x="{left:.1f}" y="{mid - 8:.1f}" width="{w:.1f}" height="16" '
             f'fill="{PALETTE[i % len(PALETTE)]}"><title>{_t(label)}: {v}</title></rect>'
-            f'<text x="{left + w + 4:.1f}" y="{y + 14}">{v}</text>'
+            f'<text x="{left + w + 4:.1f}" y="{mid + 4:.1f}">{v}</text>'
         )
     rows = [[label, v] for label, v in items]
     return Chart(key, title, _svg(width, height, body, title), header, rows)
@@ -223,9 +336,12 @@ def flow_diagram(
     columns: list[list[tuple[str, str, int]]],
     links: list[tuple[str, str, int, int]],
     header: list[str],
+    *,
+    rtl: bool = False,
 ) -> Chart:
-    """A left-to-right flow: ``columns`` of nodes (id, label, figure) and ``links`` (from id, to id,
-    received, on the way) drawn as bands whose width follows the number of persons."""
+    """A flow of ``columns`` of nodes (id, label, figure) and ``links`` (from id, to id, received, on
+    the way) drawn as bands whose width follows the number of persons. It reads left to right, or
+    right to left when ``rtl`` (the first column on the right), like the page around it."""
     width, height = 640, 260
     col_w = 96
     gap = (width - col_w * len(columns)) / max(len(columns) - 1, 1)
@@ -235,17 +351,24 @@ def flow_diagram(
     body = []
     for c, col in enumerate(columns):
         x = c * (col_w + gap)
+        if rtl:
+            x = width - col_w - x
         slot = (height - 10) / max(len(col), 1)
         for r, (node, label, n) in enumerate(col):
             y = 5 + r * slot
             box_h = min(slot - 8, 54)
-            pos[node] = (x, y + box_h / 2)
+            mid = y + box_h / 2
+            pos[node] = (x, mid)
+            lines = wrap(label, col_w - 8)
+            # The label above the figure; a label of two lines moves up to keep the three centred.
+            first = mid - 3 - 7 * (len(lines) - 1)
+            figure_y = first + LINE_H * (len(lines) - 1) + (15 if len(lines) == 1 else LINE_H)
             body.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{col_w}" height="{box_h:.1f}" rx="4" '
-                f'fill="#eef3f9" stroke="#0b5cad"><title>{_t(label)}: {n}</title></rect>'
-                f'<text x="{x + col_w / 2:.1f}" y="{y + box_h / 2 - 3:.1f}" text-anchor="middle">'
-                f"{_t(label if len(label) <= 16 else label[:15] + '…')}</text>"
-                f'<text x="{x + col_w / 2:.1f}" y="{y + box_h / 2 + 12:.1f}" '
+                f'fill="#eef3f9" stroke="#0b5cad" data-node="{_t(node)}">'
+                f"<title>{_t(label)}: {n}</title></rect>"
+                + _lines(lines, x + col_w / 2, first, "middle", label)
+                + f'<text x="{x + col_w / 2:.1f}" y="{figure_y:.1f}" '
                 f'text-anchor="middle" font-weight="700">{n}</text>'
             )
     names = {node: label for col in columns for node, label, _ in col}
@@ -254,7 +377,11 @@ def flow_diagram(
         if a not in pos or b not in pos or not (received or open_):
             continue
         (x0, y0), (x1, y1) = pos[a], pos[b]
-        x0 += col_w
+        # From the side of the box facing the next column to the facing side of the next box.
+        if rtl:
+            x1 += col_w
+        else:
+            x0 += col_w
         total = received + open_
         w = max(1.5, band_max * total / biggest)
         mid = (x0 + x1) / 2

@@ -1,6 +1,7 @@
 """The situation picture: the dashboard's figures drawn as charts with translated labels, shared by
 the dashboard page and the printable sitrep (PDF)."""
 
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from muster.core.text import isolate
@@ -19,7 +20,8 @@ DEPARTURE_LABELS = {
     "died": lambda: _("Died"),
     "reunified": lambda: _("Reunited with family"),
 }
-# The columns of the flow, left to right: where people come from, pass through and end.
+# The columns of the flow in reading order (from the right on a right-to-left page): where people come
+# from, pass through and end.
 FLOW_COLUMNS = [
     ["arrived"],
     [Facility.Kind.RECEPTION_POINT],
@@ -120,6 +122,7 @@ def charts_for(dash: Dashboard) -> list[charts.Chart]:
             columns,
             links,
             [_("From"), _("To"), _("Received"), _("In transit")],
+            rtl=get_language_bidi(),
         ),
         charts.lines(
             "transit",
