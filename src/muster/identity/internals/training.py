@@ -461,10 +461,14 @@ def source_codes(frame: pd.DataFrame) -> np.ndarray:
 
 # A list's drop-down default (a nationality the form fills in): a value the list writes so much
 # more often than the other lists that most of its records of it were not read from the person
-# (``default_values``).  The least share of the list's known values, the least excess over the
-# other lists' share, and the least records (the list's known values, and the other lists').
-DEFAULT_MIN_SHARE = 0.2
-DEFAULT_MIN_EXCESS = 0.5
+# (``default_values``; the figures in bench/RESULTS.md, "Figures behind the engine's constants").
+# The least odds that a record of the value is the default; the value's least and most share of
+# the list's known values (from the most on, a list of one nationality); how far the list's other
+# values may be from the others' mix (total variation distance); the least known values of the
+# list, and of the other lists.
+DEFAULT_MIN_ODDS = 0.5
+DEFAULT_MIN_SHARE, DEFAULT_MAX_SHARE = 0.2, 0.95
+DEFAULT_MAX_DISTANCE = 0.25
 DEFAULT_MIN_RECORDS = 200
 
 
@@ -474,7 +478,7 @@ def default_values(source: np.ndarray, values: np.ndarray) -> np.ndarray:
     unknown) writes it on a share ``s`` of its known values where the other lists together
     write it on ``o``; were the list the others' mix with a share ``d`` of its records filled
     in by default, ``s = d + (1 - d) o``, and a record of that value is a default with odds
-    ``d / s``, flagged from ``DEFAULT_MIN_EXCESS``.  Only where the list's other values keep
+    ``d / s``, flagged from ``DEFAULT_MIN_ODDS``.  Only where the list's other values keep
     the others' mix (a list of one nationality, a foreign authority's of its own nationals,
     has no default to find), and the list and the others each have ``DEFAULT_MIN_RECORDS``
     known values."""
@@ -493,16 +497,16 @@ def default_values(source: np.ndarray, values: np.ndarray) -> np.ndarray:
         o = theirs.value_counts(normalize=True)
         top = s.index[0]
         share, other = float(s.iloc[0]), float(o.get(top, 0.0))
-        if share < DEFAULT_MIN_SHARE or share >= 0.95 or other >= 1.0:
+        if not DEFAULT_MIN_SHARE <= share < DEFAULT_MAX_SHARE or other >= 1.0:
             continue
         d = (share - other) / (1.0 - other)
-        if d <= 0 or d / share < DEFAULT_MIN_EXCESS:
+        if d <= 0 or d / share < DEFAULT_MIN_ODDS:
             continue
         # The rest of the list's values in the others' mix (total variation distance).
         rest_s = s.drop(top) / max(1.0 - share, 1e-9)
         rest_o = o.drop(top, errors="ignore") / max(1.0 - other, 1e-9)
         distance = 0.5 * rest_s.sub(rest_o, fill_value=0.0).abs().sum()
-        if distance > 0.25:
+        if distance > DEFAULT_MAX_DISTANCE:
             continue
         flagged |= (source == code) & (values == top)
     return flagged
