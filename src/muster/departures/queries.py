@@ -117,6 +117,15 @@ def lines_of(person: Person) -> QuerySet:
     )
 
 
+def leaving_count(facilities: set[int] | None = None, reunions: set[int] | None = None) -> int:
+    """Persons dispatched on a departure leaving ``facilities`` and not confirmed (awaiting, or not
+    presented): the situation report's "leaving", over the same scopes as :func:`sitrep_counts`."""
+    qs = open_lines()
+    if facilities is not None:
+        qs = qs.filter(departure__from_facility_id__in=facilities)
+    return without_hidden_reunifications(qs, reunions, prefix="departure__").count()
+
+
 def sitrep_counts(facilities: set[int] | None = None, reunions: set[int] | None = None) -> dict:
     """Persons who left custody (confirmed), by kind, destination and nationality; and those still
     leaving. Figures only: over every departure, or those leaving ``facilities`` without the
@@ -162,7 +171,7 @@ def sitrep_counts(facilities: set[int] | None = None, reunions: set[int] | None 
     return {
         **by_kind,
         "total": sum(by_kind.values()),
-        "leaving": scoped(open_lines()).count(),
+        "leaving": leaving_count(facilities, reunions),
         "not_presented": scoped(
             DepartureLine.objects.filter(outcome=Outcome.NOT_PRESENTED)
         ).count(),
