@@ -1,13 +1,19 @@
 """A facility's figures as the home, facility and dispatch pages show them."""
 
 import datetime as dt
+import re
 
+from django.urls import reverse
 from django.utils import timezone
 
 from muster.custody.models import Placement
+from muster.departures import services as departures
+from muster.departures.queries import sitrep_counts
 from muster.reports.figures import facility_figures
 from muster.screening import services as screening
 from tests import factories
+from tests.departures.conftest import make_crowd
+from tests.departures.test_services import RETURN
 
 
 def test_merging_a_duplicate_adds_no_arrival(facilities, make_user):
@@ -19,12 +25,50 @@ def test_merging_a_duplicate_adds_no_arrival(facilities, make_user):
         started_at=timezone.now() - dt.timedelta(days=1)
     )
     today = factories.household(reception_point=second)
-    arrived = facility_figures(second).arrivals_today
+    arrived = facility_figures(second, reunions=None).arrivals_today
     assert arrived == today.members.count()
     kept = yesterday.members.order_by("id").first()
     duplicate = today.members.order_by("id").first()
     screening.merge_duplicate(kept, duplicate, by=make_user("screening_officer"), reason="same man")
     assert Placement.objects.get(person=kept, is_current=True).facility == second
-    figures = facility_figures(second)
+    figures = facility_figures(second, reunions=None)
     assert figures.arrivals_today == arrived
     assert figures.population == today.members.count()
+
+
+def _leaving(html: str) -> list[int]:
+    """The "leaving on a departure" figures of a page (a link or not)."""
+    return [int(n) for n in re.findall(r'data-testid="leaving">(?:<a href="[^"]*">)?(\d+)<', html)]
+
+
+def test_a_camp_shows_who_leaves_it_on_a_departure_until_confirmed(facilities, make_user, login):
+    # A return from Al-Hol dispatched and not yet confirmed: the camp manager saw "in transit from
+    # here 0" while the coordinator's dashboard, filtered on Al-Hol, counted the person in transit.
+    camp = facilities["camp"]
+    person = make_crowd(camp, 1, size=1)[0]
+    officer = make_user("repatriation_officer")
+    departure = departures.plan_departure(
+        [person], kind="return", from_facility=camp, details=RETURN, by=officer
+    )
+    departures.dispatch_departure(departure, by=officer)
+    manager = login(make_user("camp_manager", facility=camp))
+    link = f'href="{reverse("departure-list")}?status=dispatched"'
+    detail = manager.get(reverse("facility-detail", args=[camp.pk])).content.decode()
+    assert 'data-testid="in-transit-out">0<' in detail  # transfers alone, as before
+    assert _leaving(detail) == [1] and link in detail
+    listed = manager.get(reverse("facility-list")).content.decode()
+    assert _leaving(listed) == [1] and link in listed
+    assert _leaving(manager.get(reverse("home")).content.decode()) == [1]
+    # The coordinator's dashboard filtered on the camp counts the same person in transit (no
+    # transfer here); the coordinator may not open the departures, so the figure is no link.
+    coordinator = login(make_user("coordinator"))
+    dashboard = coordinator.get(reverse("dashboard"), {"facility": camp.pk}).content.decode()
+    assert 'data-figure="in_transit">1<' in dashboard
+    assert sitrep_counts({camp.pk})["leaving"] == 1
+    detail = coordinator.get(reverse("facility-detail", args=[camp.pk])).content.decode()
+    assert _leaving(detail) == [1] and link not in detail
+    # Confirmed received: no longer leaving.
+    departures.confirm(departure, [(person.pk, "received", "")], by=officer)
+    manager = login(make_user("camp_manager", facility=camp))
+    assert _leaving(manager.get(reverse("facility-detail", args=[camp.pk])).content.decode()) == [0]
+    assert sitrep_counts({camp.pk})["leaving"] == 0

@@ -66,7 +66,15 @@ def facility_list(request: HttpRequest) -> HttpResponse:
     qs = Facility.objects.order_by("kind", "name")
     if scope is not None:
         qs = qs.filter(pk__in=scope)
-    rows = [{"facility": f, "figures": facility_figures(f)} for f in qs]
+    reunions = policy.reunification_scope(request.user)
+    rows = [
+        {
+            "facility": f,
+            "figures": facility_figures(f, reunions=reunions),
+            "departures_link": policy.may_act_at(request.user, "departure.view", f.pk),
+        }
+        for f in qs
+    ]
     return render(request, "facilities/list.html", {"rows": rows})
 
 
@@ -99,7 +107,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
             rows=len(page.object_list),
             query_length=len(q),
         )
-    figures = facility_figures(facility)
+    figures = facility_figures(facility, reunions=policy.reunification_scope(user))
     context = {
         "facility": facility,
         "figures": figures,
@@ -116,6 +124,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_dispatch": policy.may_act_at(user, "movement.dispatch", facility.pk),
         "may_receive": policy.may_act_at(user, "movement.receive", facility.pk),
         "may_export_roll": may_export_roll(user, facility.pk),
+        "departures_link": policy.may_act_at(user, "departure.view", facility.pk),
     }
     template = (
         "facilities/_persons.html"
@@ -219,7 +228,7 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
         "posted": posted,
         "selected": selected,
         "selected_elsewhere": sorted(selected - on_page),
-        "figures": facility_figures(facility),
+        "figures": facility_figures(facility, reunions=policy.reunification_scope(user)),
     }
     return render(request, "custody/dispatch.html", context, status=400 if errors else 200)
 

@@ -1,5 +1,5 @@
-"""A facility's figures (population, capacity, arrivals, expected, by category), as the home page,
-the facility pages and the dispatch page show them."""
+"""A facility's figures (population, capacity, arrivals, expected, in transit from it, leaving it on a
+departure, by category), as the home page, the facility pages and the dispatch page show them."""
 
 from dataclasses import dataclass
 
@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from muster.custody import services as custody
 from muster.custody.models import Facility, ManifestLine, Placement
+from muster.departures.queries import leaving_count
 from muster.screening.models import Category, CategoryDecision
 from muster.screening.queries import UNDECIDED
 
@@ -18,7 +19,8 @@ class FacilityFigures:
     capacity: int | None
     arrivals_today: int
     expected: int
-    in_transit_out: int
+    in_transit_out: int  # on transfers from here, not yet received
+    leaving: int  # on departures from here (returns, repatriations...), not yet confirmed
     by_category: dict[str, int]
 
     @property
@@ -36,7 +38,9 @@ class FacilityFigures:
         return self.capacity is not None and self.population > self.capacity
 
 
-def facility_figures(facility: Facility) -> FacilityFigures:
+def facility_figures(facility: Facility, *, reunions: set[int] | None) -> FacilityFigures:
+    """``reunions``: the reader's ``access.policy.reunification_scope`` (``None``: all), so that those
+    leaving on a reunification are counted only for a reader the departures list shows them to."""
     population = custody.population(facility)
     today = timezone.localdate()
     # A duplicate's registration here today is an arrival (merged or not); the placement a merge
@@ -72,5 +76,6 @@ def facility_figures(facility: Facility) -> FacilityFigures:
         arrivals_today=arrivals,
         expected=custody.expected(facility),
         in_transit_out=in_transit_out,
+        leaving=leaving_count({facility.pk}, reunions),
         by_category=by_category,
     )

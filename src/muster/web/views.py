@@ -67,7 +67,8 @@ def home(request: HttpRequest) -> HttpResponse:
                     "receive": policy.may_act_at(user, "movement.receive", f.pk),
                     # A camp manager's situation report: the figures of the facilities in their
                     # grant (the policy scopes them there), not the whole operation's.
-                    "figures": facility_figures(f),
+                    "figures": facility_figures(f, reunions=policy.reunification_scope(user)),
+                    "departures_link": policy.may_act_at(user, "departure.view", f.pk),
                 }
             )
     lost_children = []
