@@ -156,3 +156,17 @@ def registered(facilities, make_user, household_data):
         reception_point=facilities["reception"],
         by=make_user("registration_officer"),
     )
+
+
+@pytest.fixture
+def moved(registered, facilities, make_user):
+    """The household sent from the reception point to Al-Hol, two of three received there."""
+    from muster.custody import services as custody
+
+    members = list(registered.members.order_by("id"))
+    manager = make_user("camp_manager")
+    bus = custody.dispatch(
+        members, from_facility=facilities["reception"], to_facility=facilities["camp"], by=manager
+    )
+    custody.receive(bus, members[:2], by=manager, separation_reason="child on the next bus")
+    return bus

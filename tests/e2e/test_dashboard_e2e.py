@@ -3,8 +3,6 @@ left), opens the numbers under a chart, narrows it and its headline figures to a
 no console error. The screenshot is kept in test-output/e2e/dashboard-ar.png.
 """
 
-import pytest
-
 from tests.e2e.conftest import OUT, fits_the_screen, new_page, sign_in
 
 # Each chart's texts (their boxes, in the drawing's units) and capacity marks (x, top, bottom).
@@ -18,19 +16,6 @@ DRAWN = """() => [...document.querySelectorAll('.plot svg')].map(svg => ({
   marks: [...svg.querySelectorAll('line[stroke-width="2"]')].map(
     l => [l.x1.baseVal.value, l.y1.baseVal.value, l.y2.baseVal.value]),
 }))"""
-
-
-@pytest.fixture
-def moved(registered, facilities, make_user):
-    from muster.custody import services as custody
-
-    members = list(registered.members.order_by("id"))
-    manager = make_user("camp_manager")
-    bus = custody.dispatch(
-        members, from_facility=facilities["reception"], to_facility=facilities["camp"], by=manager
-    )
-    custody.receive(bus, members[:2], by=manager, separation_reason="child on the next bus")
-    return bus
 
 
 def test_coordinator_reads_the_dashboard_in_arabic_at_1366x768(

@@ -23,20 +23,6 @@ CAPACITY_LABELS = {
 }
 
 
-@pytest.fixture
-def moved(registered, facilities, make_user):
-    """The household sent from the reception point to Al-Hol, two of three received there."""
-    from muster.custody import services as custody
-
-    members = list(registered.members.order_by("id"))
-    manager = make_user("camp_manager")
-    bus = custody.dispatch(
-        members, from_facility=facilities["reception"], to_facility=facilities["camp"], by=manager
-    )
-    custody.receive(bus, members[:2], by=manager, separation_reason="child on the next bus")
-    return bus
-
-
 def chart_svg(html: str, key: str) -> ET.Element:
     figure = re.search(rf'data-testid="chart-{key}".*?</figure>', html, re.S).group(0)
     return ET.fromstring(re.search(r'<div class="plot">(<svg.*?</svg>)</div>', figure, re.S)[1])
