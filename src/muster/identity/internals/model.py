@@ -134,6 +134,31 @@ M_CEILING = {
 }
 
 
+# Of the matches whose birth years are the same or one apart (date levels 2 and 1), at least
+# this share is one apart, scaled by the share of candidate pairs that compare no father's,
+# grandfather's or mother's name: a year stated as an age, estimated, or converted from another
+# calendar is one off in any registration of people who carry no papers.  On lists without
+# lineage names EM learnt almost none (no_lineage 200k: 1.3 % of such matches one year apart
+# where the truth has 11.5 %, drawn1121 20k 0.8 % against 20.6 %): there the given and family
+# names agree among most candidate pairs, the date is what EM tells its classes by, and a pair
+# a year apart looked like a namesake to it, so it learnt nothing from such pairs and weighed
+# them at -5 bits (their ``WEIGHT_FLOOR``), against -2.6 from the truth's m.  Where lineage
+# names are compared, they tell the classes apart and EM learns the date from them, rightly
+# near none where one person's records carry one year (tests/identity/namesakes.py: two desks,
+# the second writing the year only, 1.7 %); there the floor is 0.  Where EM learns more, as on
+# most populations, nothing changes (bench/RESULTS.md, "thirty-eighth session").
+DATE_YEARS_APART_MIN_SHARE = 0.1
+
+
+def _years_apart_floor(m: np.ndarray, share: float) -> np.ndarray:
+    """The date's m with level 1 at least ``share`` of levels 1 and 2, the others' ratios kept."""
+    if share <= 0 or m[1] >= share * (m[1] + m[2]):
+        return m
+    m = m.copy()
+    m[1] = share * m[2] / (1 - share)
+    return m / m.sum()
+
+
 def _name_order() -> list[tuple[int, int]]:
     # disagree < typo, script equivalent < transliteration < exact
     return [(0, 1), (0, 2), (1, 3), (2, 3), (3, 4)]
@@ -302,6 +327,20 @@ def weighted_pattern_counts(
     """``pattern_counts`` and, per pattern, the sum of its pairs' ``weights`` (one pass)."""
     patterns, (counts, weighted) = _count_patterns(gamma, (weights,))
     return patterns, counts, weighted
+
+
+def lineage_share(patterns: np.ndarray, counts: np.ndarray) -> float:
+    """The share of candidate pairs (``pattern_counts``) in which both records carry a father's,
+    grandfather's or mother's name (one of them compared: agreeing or not)."""
+    code = patterns[:, list(COMPARISONS).index("lineage")].astype(np.int64)
+    known = np.zeros(len(code), dtype=bool)
+    for i, name in enumerate(LINEAGE_FIELDS):
+        # a name's state (0 missing) is its base-3 digit, the first field the highest
+        # (comparisons.lineage_levels)
+        if name != "family_name":
+            known |= (code // 3 ** (len(LINEAGE_FIELDS) - 1 - i)) % 3 != 0
+    known &= code >= 0
+    return float(counts[known].sum() / max(int(counts.sum()), 1))
 
 
 def _count_patterns(
@@ -603,6 +642,7 @@ class Model:
         # Pairs whose given names disagree are not learnt from (GIVEN_NAME_DISAGREE_WEIGHT).
         keep = patterns[:, GIVEN] != 0
         patterns, counts = patterns[keep], counts[keep]
+        apart = DATE_YEARS_APART_MIN_SHARE * (1 - lineage_share(patterns, counts))
         names = list(COMPARISONS)
         for it in range(iterations):
             w = self.weight_table()
@@ -631,6 +671,8 @@ class Model:
                     if ceiling is not None and m[lvl] > ceiling:
                         m[lvl] = ceiling
                         m = m / m.sum()
+                if name == "date_of_birth":
+                    m = _years_apart_floor(m, apart)
                 delta = max(delta, float(np.abs(m - np.asarray(self.m[name])).max()))
                 self.m[name] = list(m)
             if delta < tol:

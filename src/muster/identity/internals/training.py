@@ -44,12 +44,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .comparisons import LINEAGE_FIELDS, lineage_pattern
+from .comparisons import lineage_pattern
 from .model import (
     COMPARISONS,
     EM_MAX_ITERATIONS,
     LEVEL_LABELS,
     Model,
+    lineage_share,
     pattern_counts,
     weighted_pattern_counts,
 )
@@ -798,7 +799,7 @@ def guarded_training(
                                            starts, warnings))  # fmt: skip
     best, info = max(plausible, key=lambda r: r[1]["log_likelihood"])
     info["kept"] = True
-    share = TOWARD_SHIPPED * _lineage_share(patterns, counts)
+    share = TOWARD_SHIPPED * lineage_share(patterns, counts)
     best.sceptic = _toward(best, base, share)
     best.trained_on = {"candidate_pairs": n, "em_iterations": info["rounds"],
                        "start": info["start"], "toward_start": round(share, 3)}  # fmt: skip
@@ -849,20 +850,6 @@ def density_weights(rid_l: np.ndarray, rid_r: np.ndarray, one_list: bool) -> np.
     del left
     np.reciprocal(out, out=out)
     return out
-
-
-def _lineage_share(patterns: np.ndarray, counts: np.ndarray) -> float:
-    """The share of candidate pairs (``pattern_counts``) in which both records carry a father's,
-    grandfather's or mother's name (one of them compared: agreeing or not)."""
-    code = patterns[:, list(COMPARISONS).index("lineage")].astype(np.int64)
-    known = np.zeros(len(code), dtype=bool)
-    for i, name in enumerate(LINEAGE_FIELDS):
-        # a name's state (0 missing) is its base-3 digit, the first field the highest
-        # (comparisons.lineage_levels)
-        if name != "family_name":
-            known |= (code // 3 ** (len(LINEAGE_FIELDS) - 1 - i)) % 3 != 0
-    known &= code >= 0
-    return float(counts[known].sum() / max(int(counts.sum()), 1))
 
 
 def _toward(model: Model, anchor: Model, share: float) -> dict[str, dict[str, list[float]]] | None:
