@@ -27,16 +27,25 @@ def test_sql_and_python_levels_agree_on_every_pair() -> None:
 
 
 @pytest.mark.spark
-def test_duckdb_and_spark_engines_agree() -> None:
+def test_duckdb_and_spark_engines_agree(monkeypatch) -> None:
     if shutil.which("java") is None:
         print("SKIP: Java is not installed; Spark cannot start")
         pytest.skip("Java is not installed; Spark cannot start")
     pytest.importorskip("pyspark")
-    from muster.identity.internals.engines import SparkEngine
+    from muster.identity.internals.engines import SparkEngine, get_local_spark
 
     records = [dict(r, record_id=f"{r['record_id']}-{i}") for i in range(3) for r in RECORDS]
     duck = dedupe(records, engine="duckdb", train=False)
-    spark_engine = SparkEngine()
+    # The engine's own local session, its expressions interpreted rather than compiled to Java
+    # and its JVM compiling its own code only once (C1): compiling the candidate pairs' 94 joins
+    # took most of a minute on 24 records (and their 64 MB hash pages ran the driver out of heap).
+    # The SQL and its answers are the same (Spark runs its own tests both ways); about half the
+    # time and the CPU.
+    monkeypatch.setenv("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1")
+    session = get_local_spark()
+    session.conf.set("spark.sql.codegen.wholeStage", "false")
+    session.conf.set("spark.sql.codegen.factoryMode", "NO_CODEGEN")
+    spark_engine = SparkEngine(session)
     spark = dedupe(records, engine=spark_engine, train=False)
     assert duck.clusters == spark.clusters
     assert duck.candidate_pairs == spark.candidate_pairs
