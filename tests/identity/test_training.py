@@ -49,6 +49,31 @@ def namesakes() -> tuple[list[dict[str, str]], dict[str, int]]:
     return records, {r["record_id"]: t for r, t in zip(records, truth, strict=True)}
 
 
+@pytest.fixture(scope="module")
+def namesakes_4000(namesakes):
+    """``dedupe`` of the population's first 4,000 records, as shipped (three tests read it; none
+    changes it)."""
+    records, _ = namesakes
+    return dedupe(records[:4000])
+
+
+@pytest.fixture(scope="module")
+def namesake_levels(namesakes):
+    """The population prepared, its candidate pairs' levels (arrays and gamma) and the levels of
+    200,000 random pairs, as training reads them (two tests read them; none changes them)."""
+    from muster.identity.internals.engines import DuckDBEngine
+    from muster.identity.internals.model import comparison_levels, levels_dict
+    from muster.identity.internals.prepare import prepare
+
+    records, _ = namesakes
+    prepared = prepare(records)
+    engine = DuckDBEngine()
+    arrays = engine.candidate_levels(prepared, None)
+    gamma = comparison_levels(levels_dict(arrays))
+    random_gamma = comparison_levels(levels_dict(engine.random_levels(prepared, None, 200_000, 1)))
+    return prepared, arrays, gamma, random_gamma
+
+
 def test_many_namesake_children_and_few_duplicates_warn_and_still_score_well(namesakes) -> None:
     # Left alone, EM learns "same given name, father's name and birth year, another family" as
     # the match class here and merges nearly nothing but namesakes (F1 0.0 without the
@@ -65,16 +90,13 @@ def test_many_namesake_children_and_few_duplicates_warn_and_still_score_well(nam
     assert "\n" not in "".join(result.report.warnings)
 
 
-def test_the_check_finds_the_class_unconstrained_em_learns_on_namesakes(namesakes) -> None:
-    from muster.identity.internals.engines import DuckDBEngine
-    from muster.identity.internals.model import comparison_levels, levels_dict, pattern_counts
-    from muster.identity.internals.prepare import prepare
+def test_the_check_finds_the_class_unconstrained_em_learns_on_namesakes(
+    namesakes, namesake_levels
+) -> None:
+    from muster.identity.internals.model import pattern_counts
 
     records, _ = namesakes
-    prepared = prepare(records)
-    engine = DuckDBEngine()
-    gamma = comparison_levels(levels_dict(engine.candidate_levels(prepared, None)))
-    random_gamma = comparison_levels(levels_dict(engine.random_levels(prepared, None, 200_000, 1)))
+    _, _, gamma, random_gamma = namesake_levels
     free = Model.default()
     free.constrained = False
     free.estimate_u(random_gamma)
@@ -98,9 +120,8 @@ def _monotone(model: Model) -> None:
             assert w[j, better + 1] >= w[j, worse + 1] - 1e-9, (name, worse, better)
 
 
-def test_weights_obey_the_constraints_shipped_and_trained(namesakes) -> None:
-    records, _ = namesakes
-    trained = dedupe(records[:4000]).model
+def test_weights_obey_the_constraints_shipped_and_trained(namesakes_4000) -> None:
+    trained = namesakes_4000.model
     for model in (Model.default(), trained, Model.initial()):
         _monotone(model)
         w = model.weight_table()
@@ -373,9 +394,8 @@ def test_a_saved_model_carries_the_plain_lists_own_model(tmp_path, monkeypatch) 
     assert np.allclose(bare.weight[~stratum], used.weight[~stratum])
 
 
-def test_the_report_names_weights_prior_rounds_pairs_and_guard(namesakes) -> None:
-    records, _ = namesakes
-    report = dedupe(records[:4000]).report
+def test_the_report_names_weights_prior_rounds_pairs_and_guard(namesakes_4000) -> None:
+    report = namesakes_4000.report
     text = str(report)
     assert text.startswith("model: trained")
     for part in ("candidate pairs", "per record", "prior", "EM from the shipped start",
@@ -666,7 +686,7 @@ def test_a_run_that_falls_back_still_learns_the_priors_of_its_strata() -> None:
 
 
 def test_a_trained_model_weighs_each_level_at_most_halfway_toward_the_shipped_one(
-    namesakes, monkeypatch, tmp_path
+    namesakes, namesakes_4000, monkeypatch, tmp_path
 ) -> None:
     # EM on one population's pairs learns some of its namesakes as matches (populations drawn
     # at random, 200k: a prior twice the true share); each level weighs the lesser of EM's
@@ -676,7 +696,7 @@ def test_a_trained_model_weighs_each_level_at_most_halfway_toward_the_shipped_on
     from muster.identity.internals import training
 
     records, truth = namesakes
-    result = dedupe(records[:4000])
+    result = namesakes_4000
     hedged = result.report
     share, start = hedged.toward_start
     assert start == "shipped" and 0.25 < share <= training.TOWARD_SHIPPED
@@ -720,23 +740,17 @@ def test_a_list_without_lineage_names_keeps_the_weights_em_learnt(monkeypatch) -
     assert report.toward_start[0] == 0.0 and "of the way" not in str(report)
 
 
-def test_em_learns_m_from_the_pairs_as_weighed_and_u_and_the_prior_from_all(namesakes) -> None:
+def test_em_learns_m_from_the_pairs_as_weighed_and_u_and_the_prior_from_all(
+    namesakes, namesake_levels
+) -> None:
     # m is learnt with each candidate pair weighed by density_weights (a record among many
     # namesakes has many candidate pairs, at most a few of them its duplicates), then held
     # while u and the prior are learnt on every pair.  Weighed by the truth here (duplicates
     # 1, the rest nearly 0), what EM learns for m is the duplicates' own mix, and the prior is
     # still the share of duplicates among all candidate pairs.
-    from muster.identity.internals.engines import DuckDBEngine
-    from muster.identity.internals.model import comparison_levels, levels_dict
-    from muster.identity.internals.prepare import prepare
-
     records, truth = namesakes
-    prepared = prepare(records)
+    prepared, arrays, gamma, random_gamma = namesake_levels
     people = np.array([truth[r] for r in prepared["record_id"]])
-    engine = DuckDBEngine()
-    arrays = engine.candidate_levels(prepared, None)
-    gamma = comparison_levels(levels_dict(arrays))
-    random_gamma = comparison_levels(levels_dict(engine.random_levels(prepared, None, 200_000, 1)))
     same = people[arrays["rid_l"]] == people[arrays["rid_r"]]
     keep = gamma[:, 0] != 0  # EM does not learn from pairs whose given names disagree
     dates = gamma[same & keep, list(COMPARISONS).index("date_of_birth")]
