@@ -24,19 +24,27 @@ def registry_and_lists():
     return a, b, person, sum(n * in_b[k] for k, n in in_a.items())
 
 
+@pytest.fixture(scope="module")
+def linked(registry_and_lists):
+    """``link`` of the registry and the lists as shipped: (clustered, every pair above the
+    threshold). Both tests read them; none changes them."""
+    a, b, _, _ = registry_and_lists
+    return mi.link(a, b), mi.link(a, b, cluster=False)
+
+
 def _precision_recall(pairs, person, true_pairs):
     hits = sum(person[x] == person[y] for x, y in zip(pairs.left_ids, pairs.right_ids, strict=True))
     return hits / len(pairs), hits / true_pairs
 
 
-def test_link_keeps_the_pairs_whose_records_are_one_person(registry_and_lists, monkeypatch):
+def test_link_keeps_the_pairs_whose_records_are_one_person(registry_and_lists, linked, monkeypatch):
     from muster.identity.internals import training
 
     a, b, person, true_pairs = registry_and_lists
     # The weights halfway toward the shipped ones (training.TOWARD_SHIPPED) accept fewer
     # brothers as pairs already (precision of every pair 0.95 -> 0.99 here); EM's own weights
     # show what the clustering adds.
-    hedged = _precision_recall(mi.link(a, b, cluster=False).pairs, person, true_pairs)
+    hedged = _precision_recall(linked[1].pairs, person, true_pairs)
     monkeypatch.setattr(training, "TOWARD_SHIPPED", 0.0)
     every = mi.link(a, b, cluster=False).pairs
     clustered = mi.link(a, b).pairs
@@ -60,7 +68,7 @@ def test_link_keeps_the_pairs_whose_records_are_one_person(registry_and_lists, m
     assert clustered.explain(0)["given_name"]["level"]
 
 
-def test_match_link_writes_the_clustered_pairs_or_every_pair(registry_and_lists, tmp_path):
+def test_match_link_writes_the_clustered_pairs_or_every_pair(registry_and_lists, linked, tmp_path):
     import csv
 
     from muster.identity.cli import main as match_main
@@ -81,5 +89,5 @@ def test_match_link_writes_the_clustered_pairs_or_every_pair(registry_and_lists,
         assert match_main(["match", "link", *paths, "--out", str(out), "--quiet", *flag]) == 0
         with out.open(encoding="utf-8") as fh:
             counts[bool(flag)] = sum(1 for _ in csv.DictReader(fh))
-    assert counts[False] == len(mi.link(a, b).pairs)
-    assert counts[True] == len(mi.link(a, b, cluster=False).pairs) > counts[False]
+    assert counts[False] == len(linked[0].pairs)
+    assert counts[True] == len(linked[1].pairs) > counts[False]
