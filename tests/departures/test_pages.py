@@ -515,3 +515,44 @@ def test_the_destination_is_shown_part_by_part_each_in_its_own_direction(planned
     parts = re.findall(r'<bdi dir="auto">(.*?)</bdi>', cell)
     assert parts[0].startswith(departure.destination_name) and parts[2] == "Dutch Ministry"
     assert len(parts) == 3 and "هولندا" in parts[1]
+
+
+def test_the_departures_list_is_filtered_by_the_facility_they_leave_from(
+    planned, crowd, facilities, officers, login
+):
+    # A return officer working the Family Camp paged through Al-Hol's batches too: the list had
+    # kind and status to filter by, not the camp the people leave from.
+    from_camp, people = planned
+    if from_camp.status == "planned":
+        services.approve_departure(from_camp, by=officers["approver"])
+    services.dispatch_departure(from_camp, by=officers["planner"])
+    services.confirm(from_camp, [(people[0].pk, "received", "")], by=officers["planner"])
+    family_camp = facilities["family_camp"]
+    from_family_camp = services.plan_departure(
+        crowd(family_camp, 1, nationality="IRQ"), kind="return", from_facility=family_camp,
+        details={**RETURN, "planned_date": PLANNED}, by=officers["planner"],
+    )  # fmt: skip
+    client = login(officers["planner"])
+
+    def returned(page: str) -> str:
+        return re.search(r"Returned <strong>(\d+)</strong>", page).group(1)
+
+    page = client.get(reverse("departure-list")).content.decode()
+    assert from_family_camp.number in page and from_camp.number in page
+    assert returned(page) == "1"
+    page = client.get(
+        reverse("departure-list"), {"facility": family_camp.pk, "kind": "return"}
+    ).content.decode()
+    assert from_family_camp.number in page and from_camp.number not in page
+    # The figures above the list are the chosen facility's, as the list below.
+    assert returned(page) == "0"
+    # The filter keeps the choice beside the other filters (the pager keeps every parameter).
+    select = page.split('<select name="facility"')[1].split("</select>")[0]
+    assert f'<option value="{family_camp.pk}" selected>' in select
+    assert f'<option value="{from_camp.from_facility_id}">' in select
+    assert '<option value="return" selected>' in page
+    # In Arabic, named in Arabic.
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    page = client.get(reverse("departure-list"), {"facility": family_camp.pk}).content.decode()
+    select = page.split('<select name="facility"')[1].split("</select>")[0]
+    assert 'aria-label="من المرفق"' in select and "كل المرافق" in select

@@ -52,7 +52,7 @@ def test_a_camp_shows_who_leaves_it_on_a_departure_until_confirmed(facilities, m
     )
     departures.dispatch_departure(departure, by=officer)
     manager = login(make_user("camp_manager", facility=camp))
-    link = f'href="{reverse("departure-list")}?status=dispatched"'
+    link = f'href="{reverse("departure-list")}?status=dispatched&amp;facility={camp.pk}"'
     detail = manager.get(reverse("facility-detail", args=[camp.pk])).content.decode()
     assert 'data-testid="in-transit-out">0<' in detail  # transfers alone, as before
     assert _leaving(detail) == [1] and link in detail

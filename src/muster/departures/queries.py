@@ -64,6 +64,17 @@ def departures(*, kind: str = "", status: str = "", facilities: set[int] | None 
     return qs.order_by("-created_at", "-id")
 
 
+def departure_facilities(facilities: set[int] | None = None) -> QuerySet:
+    """The facilities the departures list may be filtered by: those open now and any closed one a
+    departure left from; within ``facilities`` (``None``: all)."""
+    qs = Facility.objects.filter(
+        Q(is_active=True) | Q(pk__in=Departure.objects.values("from_facility_id"))
+    )
+    if facilities is not None:
+        qs = qs.filter(pk__in=facilities)
+    return qs.order_by("kind", "name")
+
+
 def manifest(departure: Departure) -> QuerySet:
     return departure.lines.select_related("person", "person__household", "resolved_by").order_by(
         "position"

@@ -52,22 +52,29 @@ REFUSALS = (
 def departure_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")[:20]
     status = request.GET.get("status", "")[:20]
+    facility_id = parse_id(request.GET.get("facility", ""))
     scope = policy.facility_scope(request.user, "departure.view")
+    # The facility they leave from, within the reader's scope (another's lists nothing).
+    shown = scope
+    if facility_id is not None:
+        shown = {facility_id} if scope is None else {facility_id} & scope
     reunions = policy.reunification_scope(request.user)
     listed = queries.without_hidden_reunifications(
-        queries.departures(kind=kind, status=status, facilities=scope), reunions
+        queries.departures(kind=kind, status=status, facilities=shown), reunions
     )
     page = paginate(request, listed)
     context = {
         "page": page,
         "kind": kind,
         "status": status,
+        "facility_id": facility_id,
+        "facilities": queries.departure_facilities(scope),
         # No "reunification" to filter by for a role that is shown none.
         "kinds": [c for c in Kind.choices if reunions != set() or c[0] != Kind.REUNIFICATION],
         "statuses": Departure.Status.choices,
         "may_manage": policy.can(request.user, "departure.manage"),
         # Over the departures this reader's lists show, so the figures and the lists agree.
-        "counts": queries.sitrep_counts(scope, reunions),
+        "counts": queries.sitrep_counts(shown, reunions),
     }
     return render(request, "departures/list.html", context)
 
