@@ -1,9 +1,19 @@
-"""Every action Muster writes to the audit log has a label the auditor reads in their language (the
-home page and the log showed "login.2fa_success", "movement.manifest.read" as stored)."""
+"""Every action Muster writes to the audit log, and every key of an event's detail, has a label the
+auditor reads in their language (the home page and the log showed "login.2fa_success",
+"movement.manifest.read" as stored)."""
+
+import ast
+from pathlib import Path
 
 from django.utils import translation
 
-from muster.audit.labels import ACTION_LABELS, action_label
+from muster.audit.labels import (
+    ACTION_DETAIL_KEYS,
+    ACTION_LABELS,
+    DETAIL_KEYS,
+    action_label,
+    detail_key_label,
+)
 from tests.audit.test_audit_actions import ENUMS
 
 
@@ -57,3 +67,60 @@ def test_objects_are_named_as_people_call_them(db, registered, facilities, make_
         "screening run 4",
     ]
     assert events[0].action_label == "Manifest viewed"
+
+
+# --- the detail's keys ------------------------------------------------------------------------
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "muster"
+RECORDERS = {"record", "record_many", "record_list", "record_export", "record_denied"}
+NOT_DETAIL = {"action", "obj", "actor", "request", "object_type", "object_id", "person_ids"}
+
+
+def _written_keys(path: Path) -> set[str]:
+    """The detail keys a module writes as literals: ``detail={...}`` of an audit call, the keyword
+    arguments of ``record_list``, and dicts assigned to a name holding ``detail``."""
+    keys: set[str] = set()
+
+    def literal_keys(node) -> set[str]:
+        if not isinstance(node, ast.Dict):
+            return set()
+        return {k.value for k in node.keys if isinstance(k, ast.Constant)}
+
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            if name not in RECORDERS:
+                continue
+            for kw in node.keywords:
+                if kw.arg == "detail":
+                    keys |= literal_keys(kw.value)
+                elif name == "record_list" and kw.arg and kw.arg not in NOT_DETAIL:
+                    keys.add(kw.arg)
+            for arg in node.args:
+                keys |= literal_keys(arg)
+        elif isinstance(node, ast.Assign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any("detail" in getattr(t, "id", "") for t in targets):
+                keys |= literal_keys(node.value)
+    return keys
+
+
+def test_every_detail_key_muster_writes_has_a_label():
+    # The log showed "kept moved", "os user", "to facility" as stored, in English on every page.
+    paths = [p for p in SRC.rglob("*.py") if not {"migrations", "identity"} & set(p.parts)]
+    written = set().union(*(_written_keys(p) for p in paths))
+    assert {"category", "to_facility", "os_user", "person_ids", "kept_moved"} <= written
+    assert sorted(written - set(DETAIL_KEYS)) == []
+
+
+def test_detail_labels_are_translated():
+    keys = [(None, k) for k in DETAIL_KEYS] + [
+        (action, k) for action, labels in ACTION_DETAIL_KEYS.items() for k in labels
+    ]
+    with translation.override("en"):
+        english = {key: detail_key_label(key[1], key[0] or "") for key in keys}
+    for lang in ("ar", "ckb", "kmr"):
+        with translation.override(lang):
+            same = [key for key in keys if detail_key_label(key[1], key[0] or "") == english[key]]
+        # Kurmanji writes "format" as English does.
+        assert same == ([(None, "format")] if lang == "kmr" else []), lang

@@ -163,7 +163,9 @@ def _object_labels(events) -> dict[tuple[str, str], str]:
     return labels
 
 
-# The detail keys most events carry, in the reader's language (the others as written).
+# Every detail key Muster writes, in the reader's language (the stored key stays in the page as the
+# label's title; a key missing here is shown with its underscores as spaces). The stored keys never
+# change (the hash chain covers them).
 DETAIL_KEYS = {
     "category": gettext_lazy("category"),
     "status": gettext_lazy("status"),
@@ -179,24 +181,146 @@ DETAIL_KEYS = {
     "to": gettext_lazy("to"),
     "kind": gettext_lazy("kind"),
     "view": gettext_lazy("view"),
+    "person_ids": gettext_lazy("registration numbers"),
+    "person": gettext_lazy("person"),
+    "persons": gettext_lazy("persons"),
+    "facility": gettext_lazy("facility"),
+    "to_facility": gettext_lazy("to facility"),
+    "reception_point": gettext_lazy("reception point"),
+    "household": gettext_lazy("household"),
+    "households": gettext_lazy("households"),
+    "members": gettext_lazy("members"),
+    "movement": gettext_lazy("transfer"),
+    "placement": gettext_lazy("placement"),
+    "capacity_override": gettext_lazy("over capacity, allowed"),
+    "step": gettext_lazy("step"),
+    "via": gettext_lazy("channel"),
+    "os_user": gettext_lazy("operating-system user"),
+    "role": gettext_lazy("role"),
+    "expires_at": gettext_lazy("expires"),
+    "replaces": gettext_lazy("replaces grant"),
+    "token": gettext_lazy("token"),
+    "first": gettext_lazy("first use"),
+    "had_device": gettext_lazy("had an authenticator"),
+    "method": gettext_lazy("method"),
+    "path": gettext_lazy("page address"),
+    "hit": gettext_lazy("screening hit"),
+    "hits": gettext_lazy("hits"),
+    "band": gettext_lazy("band"),
+    "candidate": gettext_lazy("candidate"),
+    "candidates": gettext_lazy("candidates"),
+    "confident": gettext_lazy("confident candidates"),
+    "withdrawn": gettext_lazy("withdrawn"),
+    "after": gettext_lazy("prompted by"),
+    "entries": gettext_lazy("entries"),
+    "name": gettext_lazy("name"),
+    "skipped_rows": gettext_lazy("rows skipped"),
+    "supersedes": gettext_lazy("replaces version"),
+    "version": gettext_lazy("version"),
+    "seed": gettext_lazy("seed"),
+    "note": gettext_lazy("note"),
+    "applied": gettext_lazy("applied"),
+    "file_sha256": gettext_lazy("file fingerprint (SHA-256)"),
+    "sha256": gettext_lazy("fingerprint (SHA-256)"),
+    "bytes": gettext_lazy("size (bytes)"),
+    "database": gettext_lazy("database"),
+    "audit_head": gettext_lazy("audit chain head"),
+    "forced": gettext_lazy("forced"),
+    "file": gettext_lazy("file"),
+    "export": gettext_lazy("export"),
+    "filters": gettext_lazy("filters"),
+    "fields": gettext_lazy("fields"),
+    "dropped_fields": gettext_lazy("fields withheld"),
+    "import": gettext_lazy("import"),
+    "imported": gettext_lazy("imported"),
+    "submissions": gettext_lazy("submissions"),
+    "duplicates": gettext_lazy("duplicates"),
+    "refused": gettext_lazy("refused"),
+    "error": gettext_lazy("error"),
+    "created": gettext_lazy("created"),
+    "created_at": gettext_lazy("created"),
+    "office": gettext_lazy("office"),
+    "requests": gettext_lazy("tracing requests"),
+    "contacts": gettext_lazy("with contacts"),
+    "child": gettext_lazy("child"),
+    "searched": gettext_lazy("searched"),
+    "page": gettext_lazy("page"),
+    "children": gettext_lazy("children"),
+    "length": gettext_lazy("characters typed"),
+    "query_length": gettext_lazy("characters typed"),
+    "results": gettext_lazy("results"),
+    "context": gettext_lazy("where"),
+    "pending": gettext_lazy("awaiting approval"),
+    "review": gettext_lazy("protection review"),
+    "separation": gettext_lazy("separation"),
+    "moved": gettext_lazy("moved"),
+    "remained": gettext_lazy("remained"),
+    "kept": gettext_lazy("kept record"),
+    "duplicate": gettext_lazy("duplicate record"),
+    "other": gettext_lazy("other record"),
+    "kept_moved": gettext_lazy("kept record moved"),
+    "was_merged_into": gettext_lazy("merged into"),
+    "flags_gained": gettext_lazy("flags gained"),
+    "warning": gettext_lazy("warning"),
+    "late": gettext_lazy("registered late"),
+    "document": gettext_lazy("document"),
+    "doc_type": gettext_lazy("document type"),
+    "photo": gettext_lazy("photo"),
+    "guarantor": gettext_lazy("guarantor / sponsor"),
+    "destination_name": gettext_lazy("destination"),
+    "destination_pcode": gettext_lazy("destination P-code"),
+    "nationality": gettext_lazy("nationality"),
+    "four_eyes": gettext_lazy("second officer"),
+    "old": gettext_lazy("before"),
+    "new": gettext_lazy("after"),
+    "verify": gettext_lazy("chain intact"),
+    "count": gettext_lazy("count"),
+}
+# Keys whose meaning depends on the event: the outcomes a receiving side confirmed and the rows of
+# its sheet by what was found in them (departures.receipts.STATUS_LABELS).
+ACTION_DETAIL_KEYS = {
+    "departure.confirm": {
+        "received": gettext_lazy("received"),
+        "not_presented": gettext_lazy("not presented"),
+        "refused": gettext_lazy("refused by the receiving side"),
+        "returned": gettext_lazy("back in custody"),
+    },
+    "departure.import": {
+        "ok": gettext_lazy("to apply"),
+        "unchanged": gettext_lazy("already so"),
+        "missing_id": gettext_lazy("no number"),
+        "duplicate": gettext_lazy("number twice in the file"),
+        "unknown_id": gettext_lazy("unknown number"),
+        "not_on_manifest": gettext_lazy("not on this manifest"),
+        "bad_outcome": gettext_lazy("outcome not understood"),
+        "not_allowed": gettext_lazy("change not allowed"),
+        "note_required": gettext_lazy("note missing"),
+    },
 }
 
 
-def _detail_rows(detail) -> list[tuple[str, str]]:
-    """The detail as key/value rows to read, not a dict."""
+def detail_key_label(key: str, action: str = "") -> str:
+    """What a detail key means, in the reader's language (``person_ids``: "registration numbers");
+    a key Muster does not know, with its underscores as spaces."""
+    label = ACTION_DETAIL_KEYS.get(action, {}).get(key) or DETAIL_KEYS.get(key)
+    return str(label) if label is not None else str(key).replace("_", " ")
+
+
+def _detail_rows(detail, action: str = "") -> list[tuple[str, str, str]]:
+    """The detail as (stored key, label, value) rows to read, not a dict."""
     if not isinstance(detail, dict):
-        return [("", str(detail))] if detail not in (None, "", {}) else []
+        return [("", "", str(detail))] if detail not in (None, "", {}) else []
     rows = []
     for key, value in detail.items():
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value)
         elif isinstance(value, dict):
-            value = "; ".join(f"{k}: {v}" for k, v in value.items())
+            value = "; ".join(f"{detail_key_label(str(k))}: {v}" for k, v in value.items())
         elif isinstance(value, bool):
             value = _("yes") if value else _("no")
         if value in (None, ""):
             value = "—"
-        rows.append((str(DETAIL_KEYS.get(key, str(key).replace("_", " "))), str(value)))
+        rows.append((str(key), detail_key_label(str(key), action), str(value)))
     return rows
 
 
@@ -210,7 +334,7 @@ def annotate(events) -> None:
         event.object_label = labels.get((event.object_type, event.object_id)) or _kind_and_id(
             event.object_type, event.object_id
         )
-        event.detail_rows = _detail_rows(_numbered(detail, numbers))
+        event.detail_rows = _detail_rows(_numbered(detail, numbers), event.action)
 
 
 def _person_ids(detail) -> list[int]:
@@ -236,16 +360,13 @@ def _numbered(detail, numbers: dict[int, str]):
     (the stored ids are what the hash chain covers; they are only shown otherwise)."""
     if not _person_ids(detail):
         return detail
-    out = {}
-    for key, value in detail.items():
-        if key == "person_ids" and isinstance(value, list):
-            out[str(_("registration numbers"))] = [
-                numbers.get(v, v) if isinstance(v, int) else v for v in value
-            ]
-        elif key == "person" and isinstance(value, int):
-            out[str(_("person"))] = numbers.get(value, value)
-        else:
-            out[key] = value
+    out = dict(detail)
+    if isinstance(detail.get("person_ids"), list):
+        out["person_ids"] = [
+            numbers.get(v, v) if isinstance(v, int) else v for v in out["person_ids"]
+        ]
+    if isinstance(detail.get("person"), int):
+        out["person"] = numbers.get(detail["person"], detail["person"])
     return out
 
 
