@@ -140,7 +140,9 @@ def cmd_demo(args) -> int:
     from muster.demo import load_demo
 
     _migrate()
-    summary = load_demo(persons=args.persons, seed=args.seed, progress=not args.quiet)
+    summary = load_demo(
+        persons=args.persons, seed=args.seed, progress=not args.quiet, language=args.language
+    )
     print(summary.text())
     if not args.no_serve:
         _serve(args.host, args.port, worker=not args.no_worker)
@@ -166,6 +168,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--persons", type=positive_int, default=5000, help="persons to generate (default 5000)"
     )
     p.add_argument("--seed", type=int, default=1, help="scenario seed (default 1)")
+    p.add_argument(
+        "--language",
+        choices=["en", "ar", "ckb", "kmr"],
+        default="en",
+        help="the language the demo's officers write notes, reasons and authorities in "
+        "(default en; the interface's language is each reader's choice)",
+    )
     p.add_argument("--no-serve", action="store_true", help="load and exit without serving")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     _add_serve_args(p)

@@ -1,13 +1,17 @@
 """Departures in the demo: return convoys to Deir ez-Zor villages, a handover of Iraqi held men in
-batches, repatriations of foreign families with discrepancies, each through the departures services."""
+batches, repatriations of foreign families with discrepancies, each through the departures services.
+What the officers write (notes, authorities, reasons) is in the demo's language (``load_demo``)."""
 
 import random
 from collections import defaultdict
 
 from django.db import models, transaction
+from django.utils.translation import get_language_bidi
+from django.utils.translation import gettext as _
 
 from muster.custody.models import Facility, Placement
 from muster.people.models import Person
+from muster.scenario.places import IRAQ, SINJAR, SYRIA
 
 # Villages of Deir ez-Zor governorate (P-codes SY09...) that the return convoys go to.
 RETURN_CONVOYS = 3
@@ -15,6 +19,13 @@ HOUSEHOLDS_PER_CONVOY = 5
 HANDOVER_BATCHES = 2
 HANDOVER_BATCH_SIZE = 12
 REPATRIATED_FAMILIES = 3
+ARABIC_PLACE_NAMES = {p.name: p.arabic for p in (*SYRIA, *IRAQ, *SINJAR)}
+
+
+def _place(name: str) -> str:
+    """A village as an officer writing in the demo's language types it: in Arabic script for
+    Arabic and Sorani."""
+    return ARABIC_PLACE_NAMES.get(name, name) if get_language_bidi() else name
 
 
 def load_departures(officers: dict, seed: int) -> None:
@@ -92,10 +103,10 @@ def load_departures(officers: dict, seed: int) -> None:
                 kind="return",
                 from_facility=facility,
                 details={
-                    "destination_name": village,
+                    "destination_name": _place(village),
                     "destination_pcode": pcode,
-                    "convoy": f"Convoy {i + 1}",
-                    "guarantor": "Tribal council of " + village,
+                    "convoy": _("Convoy %(n)d") % {"n": i + 1},
+                    "guarantor": _("Tribal council of %(village)s") % {"village": _place(village)},
                 },
                 by=planner,
             )
@@ -105,7 +116,7 @@ def load_departures(officers: dict, seed: int) -> None:
             elif i == 1:
                 outcomes = [(p.pk, "received", "") for p in persons[:-1]]
                 outcomes.append(
-                    (persons[-1].pk, "not_presented", "not on the bus at the checkpoint")
+                    (persons[-1].pk, "not_presented", _("not on the bus at the checkpoint"))
                 )
                 departures.confirm(d, outcomes, by=planner)
             return d
@@ -141,21 +152,25 @@ def load_departures(officers: dict, seed: int) -> None:
                 kind="handover",
                 from_facility=facility,
                 details={
-                    "receiving_authority": "Iraqi security forces (Counter-Terrorism Service)",
-                    "legal_basis": "Transfer arrangement with the Government of Iraq, batch "
-                    + str(b + 1),
+                    "receiving_authority": _("Iraqi security forces (Counter-Terrorism Service)"),
+                    "legal_basis": _(
+                        "Transfer arrangement with the Government of Iraq, batch %(n)d"
+                    )
+                    % {"n": b + 1},
                     "destination_country": "IRQ",
-                    "destination_name": "Al-Qaim border crossing",
+                    "destination_name": _("Al-Qaim border crossing"),
                 },
-                separation_reason="held person handed over to Iraq's authorities; the family "
-                "stays in the family camp pending repatriation",
+                separation_reason=_(
+                    "held person handed over to Iraq's authorities; the family stays in the "
+                    "family camp pending repatriation"
+                ),
                 by=planner,
             )
             departures.approve_departure(d, by=approver)
             departures.dispatch_departure(d, by=planner)
             outcomes = [(p.pk, "received", "") for p in batch]
             if b == 1 and len(batch) > 1:
-                outcomes[-1] = (batch[-1].pk, "refused", "not on the receiving side's list")
+                outcomes[-1] = (batch[-1].pk, "refused", _("not on the receiving side's list"))
             departures.confirm(d, outcomes, by=approver)
             return d
 
@@ -180,7 +195,7 @@ def load_departures(officers: dict, seed: int) -> None:
                 members,
                 nationality=country,
                 method="interview",
-                interview_note="consular interview: birthplace, parents and documents described",
+                interview_note=_("consular interview: birthplace, parents and documents described"),
                 by=planner,
             )
             d = departures.plan_departure(
@@ -189,8 +204,9 @@ def load_departures(officers: dict, seed: int) -> None:
                 from_facility=facility,
                 details={
                     "destination_country": country,
-                    "receiving_authority": f"Ministry of Foreign Affairs ({country}) delegation",
-                    "destination_name": "Semalka crossing",
+                    "receiving_authority": _("Ministry of Foreign Affairs (%(country)s) delegation")
+                    % {"country": country},
+                    "destination_name": _("Semalka crossing"),
                 },
                 by=planner,
             )
@@ -201,7 +217,7 @@ def load_departures(officers: dict, seed: int) -> None:
                 outcomes[-1] = (
                     members[-1].pk,
                     "not_presented",
-                    "not at the crossing with the family",
+                    _("not at the crossing with the family"),
                 )
             elif n == 2:
                 outcomes = outcomes[:1]  # the rest still await the delegation's confirmation

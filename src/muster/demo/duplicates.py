@@ -2,6 +2,8 @@
 
 import random
 
+from django.utils.translation import gettext as _
+
 from muster.custody.models import Facility
 
 RE_REGISTRATION_FIELDS = ("given_name", "father_name", "grandfather_name", "family_name",
@@ -39,7 +41,7 @@ def _re_registrations(scenario, facilities, registrar, seed: int) -> None:
                 clean_household([member]),
                 reception_point=points[i % len(points)],
                 by=registrar,
-                override_reason="Demo scenario load",
+                override_reason=_("Demo scenario load"),
             )
         except ValidationError:
             # A rendering the reception form would refuse (a register's impossible date): the

@@ -3,15 +3,28 @@
 import random
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from muster.people.models import Person
 from muster.screening.models import Hit
 
 # Reference lists as authorities hand them over: a few hundredths of the adults of the "held"
 # category, spelled as each register would, so that the screening queue has list hits on day one.
+# Name and owner in English here; loaded in the demo's language.
 DEMO_LISTS = (
-    ("Ministry of Interior wanted persons", "Ministry of Interior", "authority_ar", 0.04),
-    ("Partner agency watch list", "Protection cluster partner", "ngo", 0.02),
+    (
+        gettext_noop("Ministry of Interior wanted persons"),
+        gettext_noop("Ministry of Interior"),
+        "authority_ar",
+        0.04,
+    ),
+    (
+        gettext_noop("Partner agency watch list"),
+        gettext_noop("Protection cluster partner"),
+        "ngo",
+        0.02,
+    ),
 )
 
 
@@ -39,9 +52,9 @@ def _load_reference_lists(scenario, screener, seed: int) -> None:
             writer.writerow([record.get(col, "") for col in PERSON_COLUMNS])
         import_reference_list(
             out.getvalue().encode(),
-            name=name,
-            owner=owner,
-            legal_basis="Demo scenario: list supplied under a data-sharing agreement.",
+            name=_(name),
+            owner=_(owner),
+            legal_basis=_("Demo scenario: list supplied under a data-sharing agreement."),
             list_date=timezone.localdate(),
             by=screener,
             file_name=f"{source}.csv",
@@ -63,7 +76,7 @@ def _screen(screener) -> None:
     run = ScreeningRun.objects.create(
         kind=ScreeningRun.Kind.BATCH,
         status=ScreeningRun.Status.RUNNING,
-        reason="Demo load: the whole registry against the reference lists",
+        reason=_("Demo load: the whole registry against the reference lists"),
         created_at=started,
         started_at=started,
         started_by=screener,
@@ -88,13 +101,13 @@ def _screen(screener) -> None:
         screening.adjudicate(
             hit,
             "confirm",
-            reason="Demo: listed person, identity checked at interview.",
+            reason=_("Demo: listed person, identity checked at interview."),
             by=screener,
         )
         screening.decide_category(
             hit.person,
             "held",
-            reason="Demo: confirmed on the list; the interview supports it.",
+            reason=_("Demo: confirmed on the list; the interview supports it."),
             legal_basis=hit.reference_entry.reference_list.legal_basis,
             basis_hit=hit,
             by=screener,

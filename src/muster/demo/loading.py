@@ -2,8 +2,10 @@
 
 import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import translation
 
 from muster.audit import services as audit
 from muster.audit.audit_actions import AuditAction
@@ -17,7 +19,17 @@ from muster.demo.users import DemoSummary, _progress, demo_users
 from muster.people.models import Household, Person
 
 
-def load_demo(persons: int = 5000, seed: int = 1, progress: bool = True) -> DemoSummary:
+def load_demo(
+    persons: int = 5000, seed: int = 1, progress: bool = True, language: str = ""
+) -> DemoSummary:
+    """Load the demo; what its officers write (notes, reasons, authorities, list names) is in
+    ``language`` (one of ``settings.LANGUAGES``; default ``settings.LANGUAGE_CODE``), as one
+    team's officers would write it, whatever language each reader then chooses."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _load_demo(persons, seed, progress)
+
+
+def _load_demo(persons: int, seed: int, progress: bool) -> DemoSummary:
     from muster.scenario import generate
 
     started = time.monotonic()

@@ -6,6 +6,7 @@ import random
 from collections import defaultdict
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from muster.core.numbering import new_number
 from muster.custody.models import Facility, ManifestLine, Movement, Placement
@@ -61,7 +62,7 @@ FACILITY_NAMES_KMR = {
 def _load_facilities(scenario) -> dict[str, Facility]:
     out = {}
     for spec in scenario.facilities:
-        facility, _ = Facility.objects.get_or_create(
+        facility, _created = Facility.objects.get_or_create(
             name=spec.name,
             defaults=dict(
                 name_ar=FACILITY_NAMES_AR.get(spec.name, ""),
@@ -162,8 +163,8 @@ def _load_people(scenario, facilities, officers, seed: int, progress: bool) -> t
                         category=m.category,
                         decided_by=screener,
                         decided_at=at + dt.timedelta(hours=3),
-                        reason="Demo scenario: screening interview and document check.",
-                        legal_basis="Demo",
+                        reason=_("Demo scenario: screening interview and document check."),
+                        legal_basis=_("Demo"),
                     )
                 )
             if not decided or age_days < 2:
@@ -197,7 +198,7 @@ def _load_people(scenario, facilities, officers, seed: int, progress: bool) -> t
                 status=Movement.Status.RECEIVED,
                 dispatched_at=moved_at,
                 dispatched_by=manager,
-                vehicle=f"Bus {len(movements) % 40 + 1}",
+                vehicle=_("Bus %(n)d") % {"n": len(movements) % 40 + 1},
             )
             received_at = moved_at + dt.timedelta(hours=4)
             placements += _left_reception(
@@ -218,7 +219,7 @@ def _load_people(scenario, facilities, officers, seed: int, progress: bool) -> t
                     movement=movement,
                     started_at=received_at,
                     created_by=manager,
-                    capacity_override_reason="Demo scenario load",
+                    capacity_override_reason=_("Demo scenario load"),
                 )
             )
             lines.append(
@@ -274,7 +275,7 @@ def _maybe_in_transit(
         to_facility=dest,
         dispatched_at=departs[kind],
         dispatched_by=manager,
-        vehicle="Bus 7" if kind == "overdue" else "Truck 2",
+        vehicle=_("Bus %(n)d") % {"n": 7} if kind == "overdue" else _("Truck %(n)d") % {"n": 2},
     )
     placements += _left_reception(
         person,

@@ -14,6 +14,9 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from muster.scenario.shape import PopulationShape
 from muster.scenario.tracing import HABITS, _as_registered, _request
 
@@ -26,7 +29,11 @@ REQUESTED = 0.8
 STILL_MISSING = 0.15
 SISTERS = ("Rojin", "Sozdar", "Evîn", "Nergiz", "Dilan")
 BROTHERS = ("Hozan", "Rênas", "Berzan", "Şêrzad", "Welat")
-OFFICES = ("Dohuk tracing office", "Sinjar office for Yazidi affairs", "Zakho tracing office")
+OFFICES = (  # in English here; opened in the demo's language
+    gettext_noop("Dohuk tracing office"),
+    gettext_noop("Sinjar office for Yazidi affairs"),
+    gettext_noop("Zakho tracing office"),
+)
 REQUEST_FIELDS = (
     "given_name", "father_name", "grandfather_name", "family_name", "mother_name", "sex",
     "birth_year", "age_at_separation", "separation_date", "separation_place",
@@ -76,9 +83,9 @@ def family_requests(scenario, seed: int) -> list[dict[str, object]]:
         fields["requester_contact"] = (
             f"+964 750 {r.randrange(100, 1000)} {r.randrange(1000, 10000)}"
         )
-        fields["office"] = OFFICES[r.randrange(len(OFFICES))]
+        fields["office"] = _(OFFICES[r.randrange(len(OFFICES))])
         if p.kidnap.renamed:
-            fields["notes"] = "The family believes she or he was given another name."
+            fields["notes"] = _("The family believes she or he was given another name.")
         out.append(fields)
         if r.random() < STILL_MISSING:
             out.append(_sibling_still_missing(fields, r))
@@ -98,7 +105,7 @@ def _sibling_still_missing(fields: dict[str, object], r: random.Random) -> dict[
     elif sibling.get("age_at_separation") not in ("", None):
         sibling["age_at_separation"] = str(max(1, int(str(sibling["age_at_separation"])) - 2))
     sibling["distinguishing_marks"] = ""
-    sibling["notes"] = "Taken the same day as a brother or sister; still missing."
+    sibling["notes"] = _("Taken the same day as a brother or sister; still missing.")
     return sibling
 
 
