@@ -256,3 +256,23 @@ def test_a_hit_shows_a_name_compared_otherwise_than_written(web_as, register):
     with translation.override("ar"):
         arabic = client.get(url, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert 'قورن على أنه <bdi dir="auto">Muhammad</bdi>' in arabic
+
+
+def test_the_arabic_hit_page_keeps_each_percent_with_its_number(web_as, register, settings):
+    # In Arabic the bands under the heading read "مرجّح ابتداءً من % 93": a number and its
+    # percent sign set apart by a space, in right-to-left text, swap places.
+    from tests.web.bidi import unisolated_ltr_runs
+
+    settings.MUSTER = {**settings.MUSTER, "SCREENING_LIKELY": 0.93, "SCREENING_POSSIBLE": 0.7}
+    register([OBEIDI])
+    register([OBEIDI_AGAIN])
+    _, client = web_as("screening_officer")
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    for url in (reverse("screening-hit", args=[Hit.objects.get().pk]), reverse("screening-queue")):
+        html = client.get(url).content.decode()
+        assert unisolated_ltr_runs(html) == [], url
+        assert "\u206893 %\u2069" in html and "\u206870 %\u2069" in html, url
+    # The heading's score too ("الدرجة 100 %", not "% 100").
+    score = round(Hit.objects.get().score * 100)
+    page = client.get(reverse("screening-hit", args=[Hit.objects.get().pk])).content.decode()
+    assert f'<bdi dir="ltr">{score} %</bdi></span></h1>' in page

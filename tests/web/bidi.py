@@ -16,6 +16,9 @@ RUN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ._:/\-–]*[A-Za-z0-9])?")
 # between numbers, as it keeps a hyphen: "1–50" shows "50–1").
 DATE_OR_TIME = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|\d\s*–\s*\d")
 ISOLATED = re.compile("\u2068[^\u2069]*\u2069")
+# A number and its percent sign apart ("97 %"): the sign, no longer part of the number, moves to
+# the other side of it ("% 97").
+PERCENT = re.compile(r"\d\s+[%\u066a]")
 NEUTRAL_EDGE = re.compile(r"^[^\w\s]|[^\w\s.:]$")
 ISOLATING_TAGS = {"bdi", "time", "code", "script", "style", "title", "textarea", "svg", "option"}
 VOID = {
@@ -73,6 +76,8 @@ class _Checker(HTMLParser):
         """Whether the bidi algorithm, in a right-to-left paragraph, may show ``text`` out of order."""
         text = ISOLATED.sub(" ", text)  # FSI ... PDI isolate like <bdi> (core.text.isolate)
         if ARABIC.search(text):
+            if PERCENT.search(text):
+                return True
             for run in RUN.finditer(text):
                 r = run.group(0)
                 if LATIN.search(r):

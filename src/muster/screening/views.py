@@ -86,10 +86,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _score_help() -> dict[str, float]:
-    """The configured bands, for screening/_score_help.html (what the score is and is not)."""
+def _score_help() -> dict[str, str]:
+    """The configured bands as percentages, for screening/_score_help.html (what the score is and
+    is not); each figure isolated with its sign, so a right-to-left sentence keeps "97 %" (not
+    "% 97")."""
     likely, possible = matching.thresholds()
-    return {"likely_threshold": likely, "possible_threshold": possible}
+    return {
+        "likely_percent": isolate(f"{round(likely * 100)} %"),
+        "possible_percent": isolate(f"{round(possible * 100)} %"),
+    }
 
 
 def screening_list_names() -> list[str]:
