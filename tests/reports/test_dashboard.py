@@ -517,6 +517,46 @@ def test_departures_by_kind_on_the_dashboard_equal_the_sitrep_and_the_confirmed_
     assert feed["dashboard"]["flow"]["departed"] == 1
 
 
+def test_the_flow_draws_a_band_into_departed_from_the_facilities_people_left(
+    operation, facilities, make_user, login
+):
+    # The flow showed "Departed 1" with no band into it: nobody seemed to have come from anywhere.
+    from muster.departures import services as departures
+
+    planner = make_user("repatriation_officer")
+    at_camp = list(
+        Person.objects.filter(
+            placements__is_current=True, placements__facility=facilities["camp"]
+        ).order_by("id")
+    )
+    assert len(at_camp) == 2
+    departure = departures.plan_departure(
+        at_camp, kind="return", from_facility=facilities["camp"],
+        details={"destination_name": "Hajin", "destination_pcode": "SY090501", "convoy": "C7",
+                 "guarantor": "the mukhtar of Hajin"},
+        by=planner, separation_reason="the child is still missing",
+    )  # fmt: skip
+    departures.dispatch_departure(departure, by=planner)
+    departures.confirm(departure, [(at_camp[0].pk, "received", "")], by=planner)
+    client = login(make_user("coordinator"))
+    html = client.get(reverse("dashboard")).content.decode()
+    # One confirmed home from Al-Hol, one on the way: the band's received and in transit.
+    into = [r for r in chart_rows(html, "flow") if r[1] == "Departed"]
+    assert into == [["Displacement camp", "Departed", "1", "1"]]
+    assert headline(html)["departed"] == 1
+    svg = html.split('data-testid="chart-flow"')[1].split("</svg>")[0]
+    assert "<title>1 + 1</title></path>" in svg
+    feed = client.get("/api/sitrep/").json()["dashboard"]["flow"]
+    link = {"source": "displacement_camp", "target": "departed", "received": 1, "in_transit": 1}
+    assert link in feed["links"]
+    received = sum(lk["received"] for lk in feed["links"] if lk["target"] == "departed")
+    assert received == feed["departed"] == 1
+    # Under a filter, from the chosen facilities only, as the headline's "Departed".
+    for facility, expected in ((facilities["camp"], [link]), (facilities["reception"], [])):
+        scoped = client.get("/api/sitrep/", {"facility": facility.pk}).json()["dashboard"]["flow"]
+        assert [lk for lk in scoped["links"] if lk["target"] == "departed"] == expected
+
+
 def test_a_filtered_dashboard_says_which_figures_follow_the_filters(facilities, make_user, login):
     # The page said "Now, across the whole registry: the filters apply to the charts below" above
     # a camp's charts; the headline and the departures now follow the facility and governorate.

@@ -1,6 +1,7 @@
 """Reads of departures: lists, a manifest, who is unaccounted, a person's exit, the sitrep's counts,
 and the selection of a batch by filters (keeping households together)."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
@@ -135,6 +136,24 @@ def leaving_count(facilities: set[int] | None = None, reunions: set[int] | None 
     if facilities is not None:
         qs = qs.filter(departure__from_facility_id__in=facilities)
     return without_hidden_reunifications(qs, reunions, prefix="departure__").count()
+
+
+def exits_by_facility_kind(
+    facilities: set[int] | None = None, reunions: set[int] | None = None
+) -> dict[str, dict[str, int]]:
+    """Kind of facility left -> ``received`` (persons who left custody, confirmed) and ``leaving``
+    (dispatched, not confirmed): the situation report's flow into "departed", over the same
+    departures as :func:`sitrep_counts` (its ``total`` is the sum of ``received``)."""
+    out: dict[str, dict[str, int]] = defaultdict(lambda: {"received": 0, "leaving": 0})
+    for key, outcomes in (("received", (Outcome.RECEIVED,)), ("leaving", OPEN)):
+        qs = DepartureLine.objects.filter(outcome__in=outcomes)
+        if facilities is not None:
+            qs = qs.filter(departure__from_facility_id__in=facilities)
+        qs = without_hidden_reunifications(qs, reunions, prefix="departure__")
+        rows = qs.values_list("departure__from_facility__kind").annotate(n=Count("id")).order_by()
+        for kind, n in rows:
+            out[kind][key] += n
+    return dict(out)
 
 
 def sitrep_counts(facilities: set[int] | None = None, reunions: set[int] | None = None) -> dict:

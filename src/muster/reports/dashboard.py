@@ -23,7 +23,7 @@ from muster.core.conf import conf
 from muster.core.text import local_name
 from muster.custody import services as custody
 from muster.custody.models import Facility, ManifestLine, Movement
-from muster.departures.queries import sitrep_counts
+from muster.departures.queries import exits_by_facility_kind, sitrep_counts
 
 # The filters live in reports.filters; callers also read FilterError and parse_filters here.
 from muster.reports.filters import FilterError as FilterError
@@ -142,7 +142,9 @@ def flow(
     filters: Filters, facility_ids: list[int] | None, report: dict, arrived: int, departed: int
 ) -> dict:
     """People moved between kinds of facility in the window (received and still on the way), the
-    registrations that start the chain, and the departures that end it."""
+    registrations that start the chain, and the departures that end it: from each kind of facility
+    to "departed", those who left it (to date and from the chosen facilities, as ``departed``, the
+    headline's figure) and those leaving it, dispatched and not confirmed (on the way)."""
     start, end = _window(filters)
     chosen = Movement.objects.filter(
         _movement_filter(facility_ids), dispatched_at__gte=start, dispatched_at__lt=end
@@ -171,6 +173,10 @@ def flow(
                 if m is None or not n:
                     continue
                 links[(m["from_facility__kind"], m["to_facility__kind"])][state] += n
+    scope = None if facility_ids is None else set(facility_ids)
+    for kind, exits in exits_by_facility_kind(scope).items():
+        links[(kind, "departed")]["received"] += exits["received"]
+        links[(kind, "departed")]["open"] += exits["leaving"]
     return {
         "arrived": arrived,
         "links": [

@@ -44,7 +44,9 @@ class DashboardFacilitySerializer(SitrepFacilitySerializer):
 
 class FlowLinkSerializer(serializers.Serializer):
     source = serializers.CharField(help_text="kind of the sending facility")
-    target = serializers.CharField(help_text="kind of the receiving facility")
+    target = serializers.CharField(
+        help_text="kind of the receiving facility, or 'departed' (left custody on a departure)"
+    )
     received = serializers.IntegerField()
     in_transit = serializers.IntegerField()
 
