@@ -26,6 +26,11 @@ DATES = [
     ("1990-07-12", "", "1992-07-12", "", 0),  # two full dates two years apart
     ("1990-07-12", "", "1991-03-02", "", 1),
     ("", "1990", "1990-05-03", "", 2),
+    # a year typed one off on a full date (the day and month agree): one part differs, as a day
+    # or a month typed wrong, not the weak "years one apart or another date"
+    ("1990-07-12", "", "1991-07-12", "", 3),
+    ("1990-07-12", "", "1991-07-13", "", 1),
+    ("1990-07-12", "", "1990-07-13", "", 3),
 ]
 
 
@@ -61,7 +66,7 @@ def test_a_year_only_date_within_three_years_is_close_in_every_form_of_the_level
         found = index.candidates(dict(records[i], record_id="new"), min_score=0.0)
         assert found, DATES[i]
         label = found[0].explanation["date_of_birth"]["level"]
-        assert label == {0: "disagree", 1: "partial", 2: "partial"}[lv], DATES[i]
+        assert label == {0: "disagree", 1: "partial", 2: "partial", 3: "typo"}[lv], DATES[i]
 
 
 def test_levels_pooled_to_keep_their_order_weigh_as_one_level() -> None:

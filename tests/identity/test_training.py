@@ -728,6 +728,34 @@ def test_a_trained_model_weighs_each_level_at_most_halfway_toward_the_shipped_on
     assert pairwise(result.clusters, truth)[0] >= pairwise(alone.clusters, truth)[0]
 
 
+def test_the_shipped_model_does_not_hold_a_date_typed_wrong_in_one_part_impossible() -> None:
+    # The shipped parameters were learnt on a population whose full dates carried no one-part
+    # typo (a day, a month, or a year typed one off): m 2.7e-11, -27 bits.  Its constraints
+    # weighed that level as the one below (years one apart), but a trained model's sceptic,
+    # taken toward the shipped m in log odds, was dragged toward the -27 bits: on lists where
+    # a year typed one off is common (no_lineage 200k: 2.5 % of the matches among candidates)
+    # the level EM learnt at +1.9 bits weighed -3.1.  The shipped m is now the level below's
+    # ratio, taken from the exact date's (a typo is an exact date typed wrong).
+    from muster.identity.internals.training import _toward
+
+    shipped = Model.default()
+    m, u = np.asarray(shipped.m["date_of_birth"]), np.asarray(shipped.u["date_of_birth"])
+    assert abs(np.log2(m[3] / u[3]) - np.log2(m[1] / u[1])) < 1e-9
+    assert abs(m.sum() - 1.0) < 1e-9
+    # the fallback weighs the level as it did, pooled with the one below
+    weights = shipped.weight_table()[list(shipped.m).index("date_of_birth")]
+    assert abs(weights[1 + 3] - weights[1 + 1]) < 0.02
+    # a trained model that learnt the level at about +1.9 bits keeps it above 0 in its sceptic
+    trained = Model(dict(shipped.m), dict(shipped.u), shipped.prior)
+    learnt = [0.0001, 0.0413, 0.5459, 0.0263, 0.0066, 0.3798]
+    trained.m = {**trained.m, "date_of_birth": learnt}
+    trained.u = {**trained.u, "date_of_birth": [0.3558, 0.4699, 0.1618, 0.0070, 0.0001, 0.0054]}
+    sceptic = _toward(trained, shipped, 0.15)
+    assert sceptic is not None
+    typo_m, typo_u = sceptic["m"]["date_of_birth"][3], sceptic["u"]["date_of_birth"][3]
+    assert np.log2(typo_m / typo_u) > 0.5, (typo_m, typo_u)
+
+
 def test_a_list_without_lineage_names_keeps_the_weights_em_learnt(monkeypatch) -> None:
     # The shipped model was learnt on registers that carry father's, grandfather's and
     # mother's names; a list without them (FEBRL's: given, family, date, town) has errors it

@@ -77,6 +77,7 @@ def dob_levels(
     out[both & ((ma == mb) | (da == db))] = 3
     out[both & (ma == db) & (da == mb)] = 4
     out[both & (ma == mb) & (da == db)] = 5
+    out[pa & pb & (gap == 1) & (ma == mb) & (da == db)] = 3
     out[left["yr"].isna().to_numpy()[rl] | right["yr"].isna().to_numpy()[rr]] = -1
     return out
 

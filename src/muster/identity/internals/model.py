@@ -46,7 +46,7 @@ LEVEL_LABELS: dict[str, list[str]] = {
         "disagree",
         "years_one_apart_or_other_date",
         "same_year",
-        "day_or_month_differs",
+        "one_part_differs",
         "day_month_swapped",
         "exact",
     ],

@@ -478,10 +478,11 @@ class ScreeningIndex:
                 same & (ma == db) & (da == mb),
                 same & ((ma == mb) | (da == db)),
                 same,
+                precise & (np.abs(ya - yb) == 1) & (ma == mb) & (da == db),
                 ya == yb,
                 np.abs(ya - yb) <= np.where(precise, 1, ESTIMATE_YEARS),
             ],
-            [-1, 5, 4, 3, 1, 2, 1],
+            [-1, 5, 4, 3, 1, 3, 2, 1],
             0,
         ).astype(np.int8)
         for f in ("sex", "nationality"):
