@@ -277,7 +277,7 @@ DETAIL_KEYS = {
     "count": gettext_lazy("count"),
 }
 # Keys whose meaning depends on the event: the outcomes a receiving side confirmed and the rows of
-# its sheet by what was found in them (departures.receipts.STATUS_LABELS).
+# its sheet by what was found in them (also the sheet's own labels: departures.receipts.STATUS_LABELS).
 ACTION_DETAIL_KEYS = {
     "departure.confirm": {
         "received": gettext_lazy("received"),

@@ -12,7 +12,8 @@ import io
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+
+from muster.audit.labels import ACTION_DETAIL_KEYS
 
 NUMBER_COLUMNS = ("number", "registration_number", "reg_no", "person")
 OUTCOME_SYNONYMS = {
@@ -27,18 +28,9 @@ MAX_ROWS = 20000
 MAX_BYTES = 10 * 1024 * 1024
 
 
-# What each row's check found, as the officer reads it (the codes stay in the API and the audit).
-STATUS_LABELS = {
-    "ok": gettext_lazy("to apply"),
-    "unchanged": gettext_lazy("already so"),
-    "missing_id": gettext_lazy("no number"),
-    "duplicate": gettext_lazy("number twice in the file"),
-    "unknown_id": gettext_lazy("unknown number"),
-    "not_on_manifest": gettext_lazy("not on this manifest"),
-    "bad_outcome": gettext_lazy("outcome not understood"),
-    "not_allowed": gettext_lazy("change not allowed"),
-    "note_required": gettext_lazy("note missing"),
-}
+# What each row's check found, as the officer reads it (the codes stay in the API and the audit,
+# whose log page says them with these same labels: one table, kept with the audit's).
+STATUS_LABELS = ACTION_DETAIL_KEYS["departure.import"]
 
 
 class ReceiptFileError(ValueError):
