@@ -64,6 +64,10 @@ def test_after_an_import_the_index_is_rebuilt_in_the_background_and_nobody_escap
     from muster.screening.models import Hit
 
     do_import(officer, csv_bytes(LATIN_ROW), name="First list")
+    # The first list's own rebuild reads the entries on a thread of its own: on the test's
+    # shared-cache SQLite the second list's insert beside that read failed at once ("database
+    # table is locked", a CI run of 2026-12-06); wait for it first.
+    join_list_index_builds()
     old = matching.REGISTRY.lists()
     started = threading.Event()
     release = threading.Event()
