@@ -257,3 +257,15 @@ def test_every_key_of_an_events_detail_reads_in_the_auditors_language(facilities
     assert {"not_presented", "expires_at", "replaces", "step", "persons"} <= stored
     english = [(key, label) for key, label in keys if re.search("[A-Za-z]", label)]
     assert english == [("some_new_key", "some new key")]
+
+
+def test_a_code_among_an_events_detail_values_reads_in_the_auditors_language(
+    facilities, make_user, login
+):
+    # A walk in Arabic read "الصفحة: home": the page a list of people was read on, as stored.
+    audit.record("unaccounted.read", detail={"page": "home", "children": 1})
+    client = login(make_user("auditor"))
+    client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    page = client.get("/audit/").content.decode()
+    assert '<dd><bdi dir="auto">الرئيسية</bdi></dd>' in page
+    assert ">home<" not in page

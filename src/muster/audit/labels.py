@@ -299,6 +299,13 @@ ACTION_DETAIL_KEYS = {
 }
 
 
+# Values of a detail key that are codes, said in the reader's language (the stored code stays
+# in the log): the page a list of people was read on.
+DETAIL_VALUES = {
+    "page": {"home": gettext_lazy("Home")},
+}
+
+
 def detail_key_label(key: str, action: str = "") -> str:
     """What a detail key means, in the reader's language (``person_ids``: "registration numbers");
     a key Muster does not know, with its underscores as spaces."""
@@ -318,6 +325,8 @@ def _detail_rows(detail, action: str = "") -> list[tuple[str, str, str]]:
             value = "; ".join(f"{detail_key_label(str(k))}: {v}" for k, v in value.items())
         elif isinstance(value, bool):
             value = _("yes") if value else _("no")
+        elif isinstance(value, str) and value in DETAIL_VALUES.get(str(key), {}):
+            value = DETAIL_VALUES[str(key)][value]
         if value in (None, ""):
             value = "—"
         rows.append((str(key), detail_key_label(str(key), action), str(value)))
