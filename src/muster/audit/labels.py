@@ -325,8 +325,8 @@ def _detail_rows(detail, action: str = "") -> list[tuple[str, str, str]]:
             value = "; ".join(f"{detail_key_label(str(k))}: {v}" for k, v in value.items())
         elif isinstance(value, bool):
             value = _("yes") if value else _("no")
-        elif isinstance(value, str) and value in DETAIL_VALUES.get(str(key), {}):
-            value = DETAIL_VALUES[str(key)][value]
+        elif isinstance(value, str):
+            value = DETAIL_VALUES.get(str(key), {}).get(value, value)
         if value in (None, ""):
             value = "—"
         rows.append((str(key), detail_key_label(str(key), action), str(value)))

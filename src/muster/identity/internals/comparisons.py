@@ -313,6 +313,32 @@ def dob_level_code(
     return 0
 
 
+def dob_level_array(
+    a: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    b: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    missing: np.ndarray,
+) -> np.ndarray:
+    """Birth-date levels of pairs, vectorised: ``dob_level_code``'s rules (and
+    ``DOB_LEVEL_SQL``'s) over arrays of each side's (year, month, day, precise), ``missing``
+    where either side has no year (what its year, month and day then hold is not read)."""
+    (ya, ma, da, pa), (yb, mb, db, pb) = a, b
+    same_year = ya == yb
+    precise = pa & pb
+    both = precise & same_year
+    day_month = (ma == mb) & (da == db)
+    out = np.zeros(len(ya), dtype=np.int8)
+    gap = np.abs(ya.astype(np.int32) - yb)
+    out[(gap <= 1) | ((gap <= ESTIMATE_YEARS) & ~precise)] = 1
+    out[same_year & ~precise] = 2
+    out[both] = 1
+    out[both & ((ma == mb) | (da == db))] = 3
+    out[both & (ma == db) & (da == mb)] = 4
+    out[both & day_month] = 5
+    out[precise & (gap == 1) & day_month] = 3
+    out[missing] = -1
+    return out
+
+
 DOB_LEVEL_SQL = f"""CASE
   WHEN l.yr IS NULL OR r.yr IS NULL THEN -1
   WHEN l.precise AND r.precise AND l.yr = r.yr AND l.mo = r.mo AND l.dy = r.dy THEN 5

@@ -18,11 +18,11 @@ import pandas as pd
 from .blocking import block_keys, candidate_pairs_sql, pairs_from_codes
 from .comparisons import (
     CROSSED_FIELDS,
-    ESTIMATE_YEARS,
     NAME_FIELDS,
     SWAPS,
     close_levels,
     contained_levels,
+    dob_level_array,
     name_level_sql,
 )
 from .prepare import Prepared
@@ -67,19 +67,8 @@ def dob_levels(
     ma, mb = _small(left["mo"], np.int8)[rl], _small(right["mo"], np.int8)[rr]
     da, db = _small(left["dy"], np.int8)[rl], _small(right["dy"], np.int8)[rr]
     pa, pb = left["precise"].to_numpy()[rl], right["precise"].to_numpy()[rr]
-    same_year = ya == yb
-    both = pa & pb & same_year
-    out = np.zeros(len(rl), dtype=np.int8)
-    gap = np.abs(ya.astype(np.int32) - yb)
-    out[(gap <= 1) | ((gap <= ESTIMATE_YEARS) & ~(pa & pb))] = 1
-    out[same_year & ~(pa & pb)] = 2
-    out[both] = 1
-    out[both & ((ma == mb) | (da == db))] = 3
-    out[both & (ma == db) & (da == mb)] = 4
-    out[both & (ma == mb) & (da == db)] = 5
-    out[pa & pb & (gap == 1) & (ma == mb) & (da == db)] = 3
-    out[left["yr"].isna().to_numpy()[rl] | right["yr"].isna().to_numpy()[rr]] = -1
-    return out
+    missing = left["yr"].isna().to_numpy()[rl] | right["yr"].isna().to_numpy()[rr]
+    return dob_level_array((ya, ma, da, pa), (yb, mb, db, pb), missing)
 
 
 def value_codes(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -16,10 +16,10 @@ import numpy as np
 from .blocking import rule_shape
 from .comparisons import (
     CROSSED_FIELDS,
-    ESTIMATE_YEARS,
     NAME_FIELDS,
     NAME_PART,
     SWAPS,
+    dob_level_array,
     dob_level_code,
     exact_level_code,
     explanation,
@@ -467,24 +467,12 @@ class ScreeningIndex:
                 pair = a[differ, col[fa]], b[differ, col[fb]]
                 level[differ] = self._name_level_array((fa, fb), *pair)
                 out[swapped] = level
-        ya, yb, ma, mb = a[:, col["yr"]], b[:, col["yr"]], a[:, col["mo"]], b[:, col["mo"]]
-        da, db = a[:, col["dy"]], b[:, col["dy"]]
-        precise = (a[:, col["precise"]] == 1) & (b[:, col["precise"]] == 1)
-        same = precise & (ya == yb)
-        out["date_of_birth"] = np.select(
-            [
-                (a[:, col["has_year"]] == 0) | (b[:, col["has_year"]] == 0),
-                same & (ma == mb) & (da == db),
-                same & (ma == db) & (da == mb),
-                same & ((ma == mb) | (da == db)),
-                same,
-                precise & (np.abs(ya - yb) == 1) & (ma == mb) & (da == db),
-                ya == yb,
-                np.abs(ya - yb) <= np.where(precise, 1, ESTIMATE_YEARS),
-            ],
-            [-1, 5, 4, 3, 1, 3, 2, 1],
-            0,
-        ).astype(np.int8)
+        side = [
+            tuple(x[:, col[c]] for c in ("yr", "mo", "dy")) + (x[:, col["precise"]] == 1,)
+            for x in (a, b)
+        ]
+        missing = (a[:, col["has_year"]] == 0) | (b[:, col["has_year"]] == 0)
+        out["date_of_birth"] = dob_level_array(side[0], side[1], missing)
         for f in ("sex", "nationality"):
             x, y = a[:, col[f]], b[:, col[f]]
             out[f] = np.where((x == 0) | (y == 0), -1, x == y).astype(np.int8)
