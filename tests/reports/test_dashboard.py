@@ -471,34 +471,33 @@ def test_the_sorani_pages_name_a_facility_in_sorani_never_in_arabic(
     assert "Al-Hol Camp" in [r[0] for r in chart_rows(html, "capacity")]
 
 
-def test_departures_by_kind_on_the_dashboard_equal_the_sitrep_and_the_confirmed_lines(
-    operation, facilities, make_user, login
-):
+def _two_leave_al_hol(facilities, make_user) -> None:
+    """The two received at Al-Hol go home on one convoy: one confirmed, one still on the way."""
     from muster.departures import services as departures
-    from muster.departures.models import DepartureLine
 
     planner = make_user("repatriation_officer")
-    # The two received at Al-Hol go home; one confirmed, one still on the way (leaving).
     at_camp = list(
         Person.objects.filter(
             placements__is_current=True, placements__facility=facilities["camp"]
         ).order_by("id")
     )
+    assert len(at_camp) == 2
     departure = departures.plan_departure(
-        at_camp,
-        kind="return",
-        from_facility=facilities["camp"],
-        details={
-            "destination_name": "Hajin",
-            "destination_pcode": "SY090501",
-            "convoy": "C7",
-            "guarantor": "the mukhtar of Hajin",
-        },
-        by=planner,
-        separation_reason="the child is still missing",
-    )
+        at_camp, kind="return", from_facility=facilities["camp"],
+        details={"destination_name": "Hajin", "destination_pcode": "SY090501", "convoy": "C7",
+                 "guarantor": "the mukhtar of Hajin"},
+        by=planner, separation_reason="the child is still missing",
+    )  # fmt: skip
     departures.dispatch_departure(departure, by=planner)
     departures.confirm(departure, [(at_camp[0].pk, "received", "")], by=planner)
+
+
+def test_departures_by_kind_on_the_dashboard_equal_the_sitrep_and_the_confirmed_lines(
+    operation, facilities, make_user, login
+):
+    from muster.departures.models import DepartureLine
+
+    _two_leave_al_hol(facilities, make_user)
     client = login(make_user("coordinator"))
     feed = client.get("/api/sitrep/").json()
     kinds = feed["dashboard"]["departures_by_kind"]
@@ -521,23 +520,7 @@ def test_the_flow_draws_a_band_into_departed_from_the_facilities_people_left(
     operation, facilities, make_user, login
 ):
     # The flow showed "Departed 1" with no band into it: nobody seemed to have come from anywhere.
-    from muster.departures import services as departures
-
-    planner = make_user("repatriation_officer")
-    at_camp = list(
-        Person.objects.filter(
-            placements__is_current=True, placements__facility=facilities["camp"]
-        ).order_by("id")
-    )
-    assert len(at_camp) == 2
-    departure = departures.plan_departure(
-        at_camp, kind="return", from_facility=facilities["camp"],
-        details={"destination_name": "Hajin", "destination_pcode": "SY090501", "convoy": "C7",
-                 "guarantor": "the mukhtar of Hajin"},
-        by=planner, separation_reason="the child is still missing",
-    )  # fmt: skip
-    departures.dispatch_departure(departure, by=planner)
-    departures.confirm(departure, [(at_camp[0].pk, "received", "")], by=planner)
+    _two_leave_al_hol(facilities, make_user)
     client = login(make_user("coordinator"))
     html = client.get(reverse("dashboard")).content.decode()
     # One confirmed home from Al-Hol, one on the way: the band's received and in transit.
