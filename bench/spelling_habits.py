@@ -33,7 +33,9 @@ share of the sources transliterate as scholars do (DIN 31635): kh, sh, gh, th, d
 sources write the legal triple name of Iraqi and Syrian papers: the grandfather's name in the
 family name's column (and none in the grandfather's), the tribe's name left out.  ``--habit kurmanji``: a share of the sources write Latin names in
 Kurmanji Kurdish orthography, as lists in north-east Syria do: c for j, x for kh and gh, ş for
-sh, ç for ch (Casim, Xalid, Reşid; the vowels, Mihemed for Muhammad, are not attempted).  ``--habit residence``: a
+sh, ç for ch (Casim, Xalid, Reşid; the vowels, Mihemed for Muhammad, are not attempted).  ``--habit iraqi_g``: a share of the
+sources write qaf as g in Latin names, as Iraqi, Gulf and Bedouin speech says it (Gasim,
+Gahtan, Sadig, Tarig).  ``--habit residence``: a
 share of the sources name, for half their records, where the person lives or was registered,
 not the home town (another town of the same list).  Names the tables do not hold
 (a typo) are left as written (sorani, arabizi).  The populations are the sweep's (``bench/sweep.py``'s cached CSVs and truth); printed
@@ -127,7 +129,7 @@ COUNTRY_FORMS = {
 FIELD_HABITS = ("nationality", "dates", "digits", "placeholders", "marks", "scholarly", "triple",
                 "kurmanji", "aliases", "mother_full", "places", "father_full", "kunya",
                 "given_father", "naive_split", "father_as_family",
-                "family_full", "residence")  # fmt: skip
+                "family_full", "residence", "iraqi_g")  # fmt: skip
 RECORD_HABITS = ("sorani", "arabizi", "cyrillic", "one_column", "titles")
 _MONTH_ABBR = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _MONTH_NAME = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -179,11 +181,12 @@ def _field_habit(frame: pd.DataFrame, habit: str, share: float, seed: int) -> in
                     family[i], grand[i] = grand[i], ""
                     changed += 1
             frame["family_name"], frame["grandfather_name"] = family, grand
-        elif habit == "kurmanji":
+        elif habit in ("kurmanji", "iraqi_g"):
+            spell = _kurmanji if habit == "kurmanji" else _iraqi_g
             for column in (*NAME_COLUMNS, "alias"):
                 values = frame[column].to_numpy(dtype=object).copy()
                 for i in rows:
-                    new = _kurmanji(values[i])
+                    new = spell(values[i])
                     changed += new != values[i]
                     values[i] = new
                 frame[column] = values
@@ -432,6 +435,11 @@ _KURMANJI = (("kh", "x"), ("gh", "x"), ("sh", "ş"), ("ch", "ç"), ("j", "c"))
 def _kurmanji(text: str) -> str:
     """A Latin name in Kurmanji letters: c for j, x for kh and gh, ş for sh, ç for ch."""
     return _letters(text, _KURMANJI)
+
+
+def _iraqi_g(text: str) -> str:
+    """A Latin name with qaf written g, as Iraqi, Gulf and Bedouin speech says it."""
+    return _letters(text, (("q", "g"),))
 
 
 def rewrite(csv_path: Path, habit: str, share: float, seed: int) -> Path:

@@ -65,7 +65,8 @@ NAMES = ["Amina", "Amna", "آمنة", "أمينة", "Hassan", "حسان", "حس�
          # Other schools' readings (NameKey.canon3).
          "Jasser", "Yasser", "ياسر", "Cassim", "جاسم", "Qasim", "Chalid", "خالد", "Vafa",
          "Wafaa", "Khuda", "Huda", "هدى", "Yakhya", "Yahia", "Khadzhdzhi", "Hajji", "Khadzhi",
-         "Zhanna", "Jana", "Kalaf", "Khalaf", "خلف", "Kan", "Khan",
+         "Zhanna", "Jana", "Kalaf", "Khalaf", "خلف", "Kan", "Khan", "Gasim", "قاسم",
+         "Rhazi", "Ghazi", "غازي",
          # Close Arabic spellings, one unknown to the table.
          "محد", "فاطة", "فاطمة", "حمد",
          # A Latin name against an Arabic spelling the table does not know, a typo apart.

@@ -111,6 +111,26 @@ def test_a_record_with_given_and_fathers_names_swapped_and_no_lineage_joins_its_
     assert len({clusters["r1"], clusters["r4"], clusters["r8"]}) == 3
 
 
+def test_a_man_an_iraqi_list_writes_gasim_joins_the_qasim_the_registry_holds() -> None:
+    # An Iraqi list writes qaf as g.  To the variant table Gasim is the Egyptian school's Jasim,
+    # so beside the registry's Qasim and قاسم his given name read as another name's: the pair
+    # was vetoed (given names disagreeing) and screening found nobody.
+    qasim = dict(RECORDS[5], record_id="q1", given_name="Qasim", date_of_birth="1988-02-02",
+                 mother_name="Amal")  # fmt: skip
+    qasim_ar = dict(qasim, record_id="q2", source="authority_ar", given_name="قاسم",
+                    father_name="علي", grandfather_name="حسين", family_name="الجبوري",
+                    mother_name="آمال", place_of_origin="الموصل")  # fmt: skip
+    gasim = dict(qasim, record_id="q3", source="ngo", given_name="Gasim", mother_name="",
+                 date_of_birth="", birth_year="1988")  # fmt: skip
+    clusters = dedupe([*RECORDS, qasim, qasim_ar, gasim]).clusters
+    assert clusters["q1"] == clusters["q2"] == clusters["q3"]
+    assert len({clusters["q1"], clusters["r6"], clusters["r7"]}) == 3  # not his namesakes
+    found = ScreeningIndex([*RECORDS, qasim, qasim_ar]).candidates(
+        dict(gasim, record_id="new"), limit=5, min_score=0.5
+    )
+    assert {c.record_id for c in found} == {"q1", "q2"}
+
+
 def test_screening_finds_the_person_a_register_wrote_with_given_and_father_swapped() -> None:
     index = ScreeningIndex(RECORDS)
     swapped = dict(RECORDS[0], record_id="new", given_name="Jasim", father_name="Muhammad",

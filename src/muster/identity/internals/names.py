@@ -249,6 +249,13 @@ _ONE_RULE_READINGS: list[list[tuple[re.Pattern[str], str]]] = [
         ("c(?![hk])", "j"),
         (_V_AS_WAW, "w"),
         ("(?<![a-z])s(?=[aeiou])|(?<=[aeiou])s(?=[aeiou])", "z"),
+        # Iraqi, Gulf and Bedouin speech says qaf as g, and their lists write it so (Gasim,
+        # Gahtan, Sadig, Tarig; the second skeleton reads it too): to the table Gasim and
+        # Gassim are the Egyptian school's Jasim, so Qasim and قاسم beside them were another
+        # name, whose given names vetoed the pair.  Read so, they are also Qasim.
+        ("g(?!h)", "q"),
+        # The Maghreb's French school writes ghain rh (Rhazi, Rharbi, Rhannouchi).
+        ("rh(?=[aeiou])", "gh"),
     ]
 ]
 # A switch, so that a replay can weigh the readings above (bench/RESULTS.md, "twenty-sixth
