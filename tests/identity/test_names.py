@@ -204,6 +204,9 @@ ANOTHER_SCHOOLS_NAME = [
     # The Maghreb's French school writes ghain rh.
     ("given", "Rhazi", "غازي", "arabic_script_equivalent"),
     ("family", "Rharbi", "Gharbi", "typo"),
+    # The German school's jim, dsch, in names the variant table does not know.
+    ("given", "Sadscha", "Saja", "transliteration"),
+    ("given", "Hadschi", "Haji", "transliteration"),
 ]
 
 

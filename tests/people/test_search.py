@@ -40,6 +40,32 @@ def test_another_spelling_of_a_compound_name_is_found(facilities, make_user):
     assert _found("Abdel Rahman Hassan") == set()
 
 
+def test_a_name_a_german_office_writes_with_dsch_is_keyed_as_its_english_spelling():
+    # The German school writes jim dsch (Hadschi, Sadscha); the keys read it as j.
+    assert "haji" in person_name_key("Hadschi", "", "", "Khalil").split()
+    assert "saja" in person_name_key("Sadscha", "", "", "").split()
+
+
+def test_the_migration_rekeys_a_stored_dsch_name_and_leaves_the_others(facilities, make_user):
+    # Keys stored before the keys read dsch as j are recomputed; no other person is touched.
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("muster.people.migrations.0009_name_key_german_dsch")
+    stale = _register(facilities, make_user, given_name="Sadscha", family_name="Omar")
+    other = _register(facilities, make_user, given_name="Salma", family_name="Omar")
+    Person.objects.filter(pk=stale.pk).update(name_key="sad$a umar")
+    Person.objects.filter(pk=other.pk).update(name_key="left as stored")
+    migration.rekey(apps, None)
+    stale.refresh_from_db()
+    other.refresh_from_db()
+    assert stale.name_key == person_name_key("Sadscha", "", "", "Omar")
+    assert "saja" in stale.name_key.split()
+    assert _found("Saja Omar") == {stale.number}
+    assert other.name_key == "left as stored"
+
+
 def test_search_and_screening_key_names_with_the_same_normaliser():
     from muster.identity import normalise_name
 

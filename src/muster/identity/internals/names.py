@@ -152,6 +152,7 @@ _DIN_RE = re.compile(r"(?<=[a-z]{3})(?:[aeiou]{1,2}[ld]|[aeiou])?d(?:ee|i|ii)ne?
 _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), r)
     for p, r in [
+        ("dsch", "j"),  # German school's jim: Sadscha = Saja, Hadschi = Haji
         ("dj", "j"),  # French-school spelling of jim: Djamila = Jamila, Khadidja = Khadija
         ("sch", "sh"),  # German school: Raschid = Rashid, Schneider
         ("ph", "f"),
