@@ -27,6 +27,7 @@ from muster.people.search.keys import (
     other_script,
     person_name_key,
     query_words,
+    rekey_persons,
 )
 from muster.people.search.ranking import (
     NAME_FIELDS,
@@ -64,5 +65,6 @@ __all__ = [
     "person_name_key",
     "query_record",
     "query_words",
+    "rekey_persons",
     "rank",
 ]

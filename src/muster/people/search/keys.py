@@ -51,6 +51,25 @@ def person_name_key(given: str, father: str = "", grandfather: str = "", family:
     return " ".join(dict.fromkeys(tokens))[:_NAME_KEY_LENGTH]
 
 
+# The name parts a person is keyed by (and ranked on).
+NAME_FIELDS = ("given_name", "father_name", "grandfather_name", "family_name")
+
+
+def rekey_persons(persons, batch: int = 2000) -> int:
+    """Store ``person_name_key`` again on each person of the queryset ``persons`` (a data
+    migration's, after the keys changed); the number rekeyed."""
+    model, done, pending = persons.model, 0, []
+    for person in persons.only("id", *NAME_FIELDS).iterator(chunk_size=batch):
+        person.name_key = person_name_key(*(getattr(person, f) for f in NAME_FIELDS))
+        pending.append(person)
+        if len(pending) >= batch:
+            model.objects.bulk_update(pending, ["name_key"])
+            done, pending = done + len(pending), []
+    if pending:
+        model.objects.bulk_update(pending, ["name_key"])
+    return done + len(pending)
+
+
 def group_tokens(words: list[str]) -> list[str]:
     """The keys one group of query words may stand for (one name part typed as one or more words).
 

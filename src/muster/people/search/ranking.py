@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from muster.identity import PersonCsvError, ScreeningIndex, name_level, normalise_name
 from muster.people.search.filters import PERSON_PREFIX, number_prefix
-from muster.people.search.keys import PART_OF, query_words
+from muster.people.search.keys import NAME_FIELDS, PART_OF, query_words
 
 # A word that agrees with a name part other than the one its position says: still a sign, but
 # weaker than the same name in another spelling where it is said (the shown closeness then reads
@@ -123,9 +123,6 @@ def _person_record(person) -> dict[str, str]:
         "date_of_birth": dob.isoformat() if dob else "",
         "birth_year": str(dob.year if dob else person.birth_year or ""),
     }
-
-
-NAME_FIELDS = ("given_name", "father_name", "grandfather_name", "family_name")
 
 
 #: What ranking reads of a candidate (:func:`rank`): search reads only these for its candidates
