@@ -311,6 +311,12 @@ class NameKey:
     # (``other_school_reading``: Jasser as Yasser, Vafa as Wafa, Cassim as Jassim); "" if none.
     canon3: str = ""
 
+    @property
+    def other_reading(self) -> str:
+        """What the name is as another school writes it, as a search key: ``canon3``'s Arabic
+        name, or the Latin key after its "~" (``RUSSIAN_KEY_MARK``); "" if none."""
+        return self.canon3.removeprefix(RUSSIAN_KEY_MARK)
+
     def agrees(self, other: NameKey) -> bool:
         """True when the two names are the same name in any spelling we know of."""
         if not self.folded or not other.folded:

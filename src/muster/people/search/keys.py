@@ -42,6 +42,18 @@ def _tokens(text: str, parts: tuple[str, ...]) -> tuple[str, ...]:
     )
 
 
+@lru_cache(maxsize=100_000)
+def _reading_tokens(text: str, parts: tuple[str, ...]) -> tuple[str, ...]:
+    """A typed name read as another school writes it (``NameKey.canon3``: a German office's
+    Jasser is Yasser, an Iraqi list's Gasim is Qasim), as screening reads it: the Arabic name, or
+    the Latin key after its "~".  Only for the words typed: the stored keys stay as written."""
+    out = []
+    for spelling in _spellings(text):
+        for part in parts:
+            out.append(normalise_name(spelling, part).other_reading)
+    return tuple(t.replace(" ", "") for t in dict.fromkeys(out) if t and t.strip())
+
+
 def person_name_key(given: str, father: str = "", grandfather: str = "", family: str = "") -> str:
     """The tokens of every name part, space-joined: stored on Person.name_key for search."""
     tokens: list[str] = []
@@ -77,7 +89,7 @@ def group_tokens(words: list[str]) -> list[str]:
     start of a key it would find most of the registry.
     """
     typed = " ".join(words)
-    tokens = _tokens(typed, ("given", "family"))
+    tokens = _tokens(typed, ("given", "family")) + _reading_tokens(typed, ("given", "family"))
     letters = sum(c.isalpha() for c in typed)
     return list(dict.fromkeys(t for t in tokens if len(t) > 1 or letters <= 2))
 
