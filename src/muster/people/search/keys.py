@@ -15,10 +15,13 @@ PART_OF = {"given_name": "given", "father_name": "given", "grandfather_name": "g
 _ARTICLES = {"al", "el", "ال"}
 
 
-def name_tokens(text: str, part: str = "given") -> list[str]:
-    """The searchable keys of one name part: both phonetic keys and the canonical spelling."""
+def name_tokens(text: str, part: str = "given", other_reading: bool = False) -> list[str]:
+    """The searchable keys of one name part: both phonetic keys and the canonical spelling; with
+    ``other_reading``, also the name as another school writes it (``NameKey.other_reading``: a
+    German office's Jasser is Yasser, an Iraqi list's Gasim is Qasim), as screening reads it: for
+    the words typed only, the stored keys stay as written."""
     key = normalise_name(text or "", part)
-    tokens = (key.key1, key.key2, key.canon)
+    tokens = (key.key1, key.key2, key.canon, key.other_reading if other_reading else "")
     return list(dict.fromkeys(t.replace(" ", "") for t in tokens if t and t.strip()))
 
 
@@ -36,22 +39,13 @@ def _spellings(text: str) -> list[str]:
 
 # Remembered: names repeat (a bulk import keys a hundred thousand persons of a few thousand names).
 @lru_cache(maxsize=200_000)
-def _tokens(text: str, parts: tuple[str, ...]) -> tuple[str, ...]:
+def _tokens(text: str, parts: tuple[str, ...], other_reading: bool = False) -> tuple[str, ...]:
     return tuple(
-        t for spelling in _spellings(text) for part in parts for t in name_tokens(spelling, part)
+        t
+        for spelling in _spellings(text)
+        for part in parts
+        for t in name_tokens(spelling, part, other_reading)
     )
-
-
-@lru_cache(maxsize=100_000)
-def _reading_tokens(text: str, parts: tuple[str, ...]) -> tuple[str, ...]:
-    """A typed name read as another school writes it (``NameKey.canon3``: a German office's
-    Jasser is Yasser, an Iraqi list's Gasim is Qasim), as screening reads it: the Arabic name, or
-    the Latin key after its "~".  Only for the words typed: the stored keys stay as written."""
-    out = []
-    for spelling in _spellings(text):
-        for part in parts:
-            out.append(normalise_name(spelling, part).other_reading)
-    return tuple(t.replace(" ", "") for t in dict.fromkeys(out) if t and t.strip())
 
 
 def person_name_key(given: str, father: str = "", grandfather: str = "", family: str = "") -> str:
@@ -89,7 +83,7 @@ def group_tokens(words: list[str]) -> list[str]:
     start of a key it would find most of the registry.
     """
     typed = " ".join(words)
-    tokens = _tokens(typed, ("given", "family")) + _reading_tokens(typed, ("given", "family"))
+    tokens = _tokens(typed, ("given", "family"), other_reading=True)
     letters = sum(c.isalpha() for c in typed)
     return list(dict.fromkeys(t for t in tokens if len(t) > 1 or letters <= 2))
 
