@@ -82,3 +82,15 @@ def test_levels_pooled_to_keep_their_order_weigh_as_one_level() -> None:
     # the mean of the two log-ratios would be about a bit lower
     mean_of_logs = np.average(np.log2(m[3:] / u[3:]), weights=u[3:])
     assert pooled - mean_of_logs > 0.5
+
+
+def test_a_name_written_otherwise_never_weighs_less_than_a_typo() -> None:
+    # A plain Latin list (FEBRL 4) has no pair across two scripts: level 2 (the same name
+    # written otherwise) holds only the few pairs one of which another school writes (Garth /
+    # Gartkh, 10 pairs, all one person).  EM put its m near 0, and without the order typo <=
+    # script equivalent the level weighed -19 bits, a near-veto that lost them all.
+    m = np.array([0.001, 0.10, 1e-7, 0.50, 0.399])
+    u = np.array([0.50, 0.30, 0.001, 0.10, 0.099])
+    w = constrained_weights("given_name", m, u, 0.01)
+    assert w[2] >= w[1] - 1e-9
+    assert w[2] > -3.0, w

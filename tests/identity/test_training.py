@@ -324,12 +324,16 @@ def test_a_plain_list_the_pooled_model_underweighs_is_scored_by_a_model_of_its_o
     # prior alone (plain_shift) learns nothing: F1 0.68.  A model trained on those pairs alone
     # expects 1.6 times the matches there, and scoring them with it gives 0.83
     # (bench/RESULTS.md, "twenty-third session").  Off by default (training.PLAIN_MODEL_LEARNT:
-    # it lowered two populations at 200k); turned on here.
+    # it lowered two populations at 200k); turned on here.  Since another school's spelling in
+    # one script weighs as the same name written otherwise (forty-first session), the pooled model
+    # underweighs the stratum less (the own model expects 1.56 times its matches, F1 0.81 -> 0.82
+    # without it), so the gate is set at 1.5 here.
     from muster.identity.internals import pipeline
-    from muster.identity.internals.training import PLAIN_MODEL_GATE
     from muster.scenario.presets import labelled_records
 
+    PLAIN_MODEL_GATE = 1.5
     monkeypatch.setattr(pipeline, "PLAIN_MODEL_LEARNT", True)
+    monkeypatch.setattr(pipeline, "PLAIN_MODEL_GATE", PLAIN_MODEL_GATE)
     records, keys = labelled_records("drawn36", 20000, 1)
     result = dedupe(records)
 

@@ -161,7 +161,10 @@ def name_level_code(a: NameKey, b: NameKey) -> int:
     if a.key1 == b.key1 or a.key2 == b.key2 or canons_agree(a, b):
         return 3
     if other_schools_agree(a, b):
-        return 2 if a.script != b.script else 1
+        # The same name as another school writes it, in one script as across two (Marjam and
+        # Mariam, Vafa and وفاء): not a typo, whose weight EM learns from misspellings and
+        # namesakes alike.
+        return 2
     if a.canon and b.canon:
         # The variant table knows both names, and they are different names.
         return 0
@@ -271,7 +274,7 @@ def name_level_sql(col: str) -> str:
                          OR l.{c3} = concat('{RUSSIAN_KEY_MARK}', r.{k1})))
     OR (r.{c3} <> '' AND (r.{c3} = l.{c} OR r.{c3} = l.{c2}
                          OR r.{c3} = concat('{RUSSIAN_KEY_MARK}', l.{k1})))
-    THEN CASE WHEN l.{sc} <> r.{sc} THEN 2 ELSE 1 END
+    THEN 2
   WHEN l.{c} <> '' AND r.{c} <> '' THEN 0
   WHEN l.{sc} <> r.{sc} AND (l.{s} = r.{s} OR l.{s2} = r.{s} OR l.{s} = r.{s2}) THEN 2
   WHEN substr(l.{k1}, 1, 1) = substr(r.{k1}, 1, 1)

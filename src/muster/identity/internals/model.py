@@ -160,8 +160,12 @@ def _years_apart_floor(m: np.ndarray, share: float) -> np.ndarray:
 
 
 def _name_order() -> list[tuple[int, int]]:
-    # disagree < typo, script equivalent < transliteration < exact
-    return [(0, 1), (0, 2), (1, 3), (2, 3), (3, 4)]
+    # disagree < typo < script equivalent < transliteration < exact.  Typo and script
+    # equivalent were unordered until the forty-first session; since one name as another school
+    # writes it in one script (Jasser / Yasser) is level 2, a plain Latin list's few such pairs
+    # there let EM weigh the level at -19 bits (FEBRL 4: Garth / Gartkh, 10 pairs, all one
+    # person; tests/identity/test_scoring.py).
+    return [(0, 1), (1, 2), (0, 2), (1, 3), (2, 3), (3, 4)]
 
 
 def _lineage_order() -> list[tuple[int, int]]:

@@ -102,17 +102,11 @@ AMBIGUITY_MARGIN = 1.0
 SAME_SOURCE_CONFLICT = True
 # Two records of different sex are not kept apart through others (record_conflicts) when their
 # given names agree at this level of comparisons.name_level_code or above (3-4: one name, 2:
-# one name in another script or school): a sex box ticked wrong is no proof of two persons.  A
-# likeness of the typo level (1: Ziad and Siad, Suzan and Zana) is: twins of one family.
+# one name in another script or school, a German office's Marjam for Mariam: beside its wrong
+# sex box on 12 % of its records, drawn1255 20k, 650 of 666 such conflicts were one person
+# while that level was the typo level in one script): a sex box ticked wrong is no proof of two
+# persons.  A likeness of the typo level (1: Suzan and Zana) is: twins of one family.
 SEX_CONFLICT_NAME_LEVEL = 2
-# Nor at the typo level where one name is the other as another school writes it
-# (comparisons.other_schools_agree: a German office's Marjam, Ajman and Hadschar, a Russian
-# passport's Khalima), which the comparison puts at the typo level in one script: beside a
-# register ticking the wrong box on 12 % of its records (drawn1255 20k), 650 of the 666 such
-# conflicts were one person (F1 0.9216 -> 0.9378).  Two names a typo apart that no school
-# writes alike stay a conflict (Suzan and Zana); German Siad for Ziad does not (heldout 20k
-# -0.0001: a brother and sister so named).
-SEX_CONFLICT_OTHER_SCHOOLS = True
 # A record with at most one lineage name (a plain list's: given, family, date, town; a
 # checkpoint's: given, one more name, a year) and a registry record with more that are each
 # other's best candidate, by this many bits over the next best of either, are one person down
@@ -910,14 +904,8 @@ def record_conflicts(
         return given_conflict(x, y)
 
     def one_given_name(x: int, y: int) -> bool:
-        gx, gy = int(given[x]), int(given[y])
-        level = tables["given_name"].level(gx, gy)
-        if level >= SEX_CONFLICT_NAME_LEVEL:
-            return True
-        if level == 1 and SEX_CONFLICT_OTHER_SCHOOLS:
-            names = tables["given_name"]
-            return comparisons.other_schools_agree(names.key(gx), names.key(gy))
-        return False
+        level = tables["given_name"].level(int(given[x]), int(given[y]))
+        return level >= SEX_CONFLICT_NAME_LEVEL
 
     def father_conflict(x: int, y: int) -> bool:
         fx, fy = int(father[x]), int(father[y])
