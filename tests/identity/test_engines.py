@@ -67,6 +67,8 @@ NAMES = ["Amina", "Amna", "آمنة", "أمينة", "Hassan", "حسان", "حس�
          "Wafaa", "Khuda", "Huda", "هدى", "Yakhya", "Yahia", "Khadzhdzhi", "Hajji", "Khadzhi",
          "Zhanna", "Jana", "Kalaf", "Khalaf", "خلف", "Kan", "Khan", "Gasim", "قاسم",
          "Rhazi", "Ghazi", "غازي",
+         # Spellings another school's reading places, of other consonants (identities_differ).
+         "Kadija", "Ghada", "Houda", "Madzhid", "Maged", "jade", "jare",
          # Close Arabic spellings, one unknown to the table.
          "محد", "فاطة", "فاطمة", "حمد",
          # A Latin name against an Arabic spelling the table does not know, a typo apart.

@@ -14,7 +14,14 @@ import numpy as np
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 from rapidfuzz.process import cpdist
 
-from .names import RUSSIAN_KEY_MARK, NameKey, canons_agree, normalise_name, split_name_units
+from .names import (
+    RUSSIAN_KEY_MARK,
+    NameKey,
+    canons_agree,
+    identity_skeletons,
+    normalise_name,
+    split_name_units,
+)
 
 NAME_FIELDS = (
     "given_name",
@@ -136,6 +143,50 @@ def _raise_close(lv: np.ndarray, mask: np.ndarray, a: np.ndarray, b: np.ndarray)
         lv[rows[sim >= CLOSE_SIMILARITY]] = 1
 
 
+# A typo-level pair of names each of which stands for an Arabic name, the table's own or, for a
+# spelling it does not know, the one another school's reading finds (Kadija, a clerk's Khadija
+# by ear), whose Arabic names differ even in their consonants, are different names, as two names
+# the table knows are, unless their spellings are close (one script, Jaro-Winkler >=
+# ``CLOSE_SIMILARITY`` or one edit apart: a typo may read as another name, FEBRL's jare for
+# jade or micaael for michael).  Ghada / Kadija, Houda / Kadija, Jihad / Kadija: the broad key
+# or the skeleton made such pairs typos, on drawn1280 20k 2,671 of the typo level's 22,673
+# candidate pairs, none of them one person, so EM weighed every typo as much a namesake's as a
+# misspelling (bench/RESULTS.md, "forty-first session").  Consonants and not the names
+# themselves, since a reading can land on a neighbour of the name (Abdulrakhman: عبدرحمن beside
+# Abderahmane's عبدرحمان; Madzhid: مجيد beside Maged's ماجد).
+IDENTITIES_DIFFER = True
+
+
+def identities_differ(a: NameKey, b: NameKey) -> bool:
+    """Whether two names stand for Arabic names of other consonants
+    (``names.identity_skeletons``) and are not close spellings (``IDENTITIES_DIFFER``)."""
+    sa, sb = identity_skeletons(a), identity_skeletons(b)
+    if not (sa[0] and sb[0]) or ({sa[0], sa[1]} - {""}) & ({sb[0], sb[1]} - {""}):
+        return False
+    return not (a.script == b.script and _spelt_close(a.folded, b.folded))
+
+
+def _spelt_close(a: str, b: str) -> bool:
+    return Levenshtein.distance(a, b) <= 1 or JaroWinkler.similarity(a, b) >= CLOSE_SIMILARITY
+
+
+def identity_levels(
+    lv: np.ndarray, left: Mapping[str, np.ndarray], right: Mapping[str, np.ndarray]
+) -> None:
+    """Lower level 1 to 0 in place where ``identities_differ``; ``left`` and ``right`` as for
+    ``close_levels``, with ``n_i`` and ``n_i2`` (``names.identity_skeletons``).  Runs after the
+    engines' SQL and ``close_levels``, in Python on either engine, as ``name_level_code`` decides
+    it last."""
+    if not IDENTITIES_DIFFER:
+        return
+    li, li2, ri, ri2 = left["n_i"], left["n_i2"], right["n_i"], right["n_i2"]
+    differ = (lv == 1) & (li != "") & (ri != "") & (li != ri) & (li != ri2)
+    differ &= (li2 == "") | ((li2 != ri) & (li2 != ri2))
+    for i in np.flatnonzero(differ).tolist():
+        if left["n_sc"][i] != right["n_sc"][i] or not _spelt_close(left["n_f"][i], right["n_f"][i]):
+            lv[i] = 0
+
+
 def _typo_budget(a: str, b: str) -> int:
     return 1 if max(len(a), len(b)) <= 5 else 2
 
@@ -154,6 +205,11 @@ def name_level(a: NameKey, b: NameKey) -> Level:
 
 
 def name_level_code(a: NameKey, b: NameKey) -> int:
+    level = _name_level_code(a, b)
+    return 0 if level == 1 and IDENTITIES_DIFFER and identities_differ(a, b) else level
+
+
+def _name_level_code(a: NameKey, b: NameKey) -> int:
     if not a.folded or not b.folded:
         return -1
     if a.folded == b.folded:

@@ -23,6 +23,7 @@ from .comparisons import (
     close_levels,
     contained_levels,
     dob_level_array,
+    identity_levels,
     name_level_sql,
 )
 from .prepare import Prepared
@@ -187,17 +188,18 @@ def name_pair_levels(
     lv = np.asarray(got["lv"]).astype(np.int8)
     left, right = _by_id(left_names, a), _by_id(right_names, b)
     close_levels(lv, left, right)
+    identity_levels(lv, left, right)
     if family:
         contained_levels(lv, left, right)
     return {"i": np.asarray(got["i"]), "lv": lv}
 
 
 def _by_id(names: pd.DataFrame, ids: np.ndarray) -> dict[str, np.ndarray]:
-    """The folded name, script and canon (``close_levels``' columns) of each name id."""
+    """The folded name, script, canon and identities (``close_levels``' columns) of each name id."""
     row = np.zeros(int(names["id"].max()) + 1 if len(names) else 1, dtype=np.int64)
     row[names["id"].to_numpy()] = np.arange(len(names))
     at = row[ids]
-    columns = ("n_f", "n_sc", "n_c", "n_u") if "n_u" in names else ("n_f", "n_sc", "n_c")
+    columns = ("n_f", "n_sc", "n_c", "n_i", "n_i2") + (("n_u",) if "n_u" in names else ())
     return {c: names[c].to_numpy(dtype=object)[at] for c in columns}
 
 

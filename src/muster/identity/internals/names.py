@@ -336,6 +336,32 @@ def canons_agree(a: NameKey, b: NameKey) -> bool:
     return a.canon == b.canon or a.canon == b.canon2 or a.canon2 == b.canon
 
 
+@lru_cache(maxsize=200_000)
+def arabic_skeleton(name: str) -> str:
+    """The consonant skeleton of a name in Arabic letters (a canon), as ``skeleton_of_key``
+    reads them: حامد, حمد and احمد are all "hmd"; مجيد and ماجد "mjd"."""
+    return skeleton_of_key(_arabic_letters(name)) if name else ""
+
+
+def identity_skeletons(k: NameKey) -> tuple[str, str]:
+    """The consonant skeletons (``arabic_skeleton``) of the Arabic name or names a spelling
+    stands for: the variant table's (``canon``, ``canon2``) or, for a spelling the table does
+    not know, the name another school's reading finds (``canon3``; not a Russian reading's bare
+    key).  ("", "") where the name is not known either way.
+
+    >>> identity_skeletons(normalise_name("Kadija")), identity_skeletons(normalise_name("Ghada"))
+    (('xdj', ''), ('gd', ''))
+    """
+    if k.canon:
+        names = (k.canon, k.canon2)
+    elif k.canon3 and not k.canon3.startswith(RUSSIAN_KEY_MARK):
+        names = (k.canon3,)
+    else:
+        return "", ""
+    found = [x for x in dict.fromkeys(map(arabic_skeleton, names)) if x]
+    return (found[0] if found else ""), (found[1] if len(found) > 1 else "")
+
+
 _EMPTY = NameKey("", "", "", "", "", "", "")
 
 # The broad key: consonants reduced to the classes that transliteration schools confuse among

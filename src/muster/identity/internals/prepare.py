@@ -14,6 +14,7 @@ from .comparisons import NAME_FIELDS, NAME_PART, name_level_code
 from .names import (
     FULL_NAME_FIELDS,
     NameKey,
+    identity_skeletons,
     joins_next,
     joins_previous,
     mothers_own_name,
@@ -301,6 +302,7 @@ def _name_columns(
     compared = [own(u) for u in uniques]
     keys = [normalise_name(c, part) for c in compared]
     empty = np.array([not k.folded for k in keys] or [True])
+    identities = [identity_skeletons(k) for k in keys]  # comparisons.identities_differ
     table = pd.DataFrame(
         {
             "id": np.arange(len(keys), dtype=np.int32),
@@ -313,6 +315,8 @@ def _name_columns(
             "n_s2": [k.skeleton2 for k in keys],
             "n_b": [k.broad for k in keys],
             "n_c3": [k.canon3 for k in keys],
+            "n_i": [i[0] for i in identities],
+            "n_i2": [i[1] for i in identities],
             "n_sc": [k.script for k in keys],
         }
     )
