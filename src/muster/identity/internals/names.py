@@ -350,7 +350,7 @@ def identity_skeletons(k: NameKey) -> tuple[str, str]:
     key).  ("", "") where the name is not known either way.
 
     >>> identity_skeletons(normalise_name("Kadija")), identity_skeletons(normalise_name("Ghada"))
-    (('xdj', ''), ('gd', ''))
+    (('xdj', ''), ('Gd', ''))
     """
     if k.canon:
         names = (k.canon, k.canon2)
