@@ -8,6 +8,7 @@ changed set of current lists rebuilds the list index. Merged records are filtere
 against the database, so an index that is a few seconds stale can only propose, never decide.
 """
 
+import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -353,6 +354,7 @@ LEVEL_TEXT = {
     "missing": _("not known on one side"),
     "agree": _("household members match"),
 }
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 AGREEING = {"exact", "transliteration", "arabic_script_equivalent", "typo", "partial", "agree"}
 
 
@@ -395,6 +397,12 @@ def readable(explanation: Mapping[str, Mapping]) -> list[ExplainedField]:
             continue
         level = str(item.get("level", "missing"))
         how = str(LEVEL_TEXT.get(level, level))
+        if level == "arabic_script_equivalent" and not any(
+            _ARABIC_LETTER.search(str(item.get(side, ""))) for side in ("a", "b")
+        ):
+            # One name as another school writes it, both in Latin letters (Jasser / Yasser:
+            # a German office's j for ya), which the library weighs as a script equivalent.
+            how = str(_("same name, as another country spells it"))
         if name == "family" and item.get("of"):
             how = ngettext(
                 "%(m)s of %(n)s other household member matches",
