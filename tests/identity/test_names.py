@@ -26,7 +26,7 @@ SAME_NAME = [
             "عبدالرحمن",
         ],
     ),
-    ("given", ["Abdullah", "Abdallah", "Abdulla", "عبد الله", "عبدالله"]),
+    ("given", ["Abdullah", "Abdallah", "Abdulla", "عبد الله", "عبدالله", "Abdulah", "Abdoolah"]),
     ("given", ["Noureddine", "Nur al-Din", "Nuraddin", "نور الدين", "نورالدين"]),
     ("given", ["Fatima", "Fatimah", "فاطمة", "فاطمه"]),
     ("given", ["Zainab", "Zeinab", "Zaynab", "زينب"]),

@@ -76,6 +76,26 @@ def test_the_migration_rekeys_a_stored_dsch_name_and_leaves_the_others(facilitie
     assert other.name_key == "left as stored"
 
 
+def test_abdullah_written_with_one_l_is_keyed_and_found_as_abdullah(facilities, make_user):
+    # Abdulah, Abdoolah: the l of Allah, not the article (keys "abda" before: no Abdullah).
+    from importlib import import_module
+
+    from django.apps import apps
+
+    assert "abdla" in person_name_key("Abdoolah", "", "", "").split()
+    migration = import_module("muster.people.migrations.0010_name_key_abdullah_one_l")
+    stale = _register(facilities, make_user, given_name="Abdulah", family_name="Omar")
+    other = _register(facilities, make_user, given_name="Salma", family_name="Omar")
+    Person.objects.filter(pk=stale.pk).update(name_key="abda umar")
+    Person.objects.filter(pk=other.pk).update(name_key="left as stored")
+    migration.rekey(apps, None)
+    stale.refresh_from_db()
+    other.refresh_from_db()
+    assert stale.name_key == person_name_key("Abdulah", "", "", "Omar")
+    assert stale.number in _found("Abdullah Omar")
+    assert other.name_key == "left as stored"
+
+
 def test_search_and_screening_key_names_with_the_same_normaliser():
     from muster.identity import normalise_name
 
