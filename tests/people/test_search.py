@@ -56,20 +56,28 @@ def test_a_name_typed_as_another_school_writes_it_finds_the_person(facilities, m
     assert "قاسم" not in person_name_key("Gasim", "", "", "").split()
 
 
-def test_the_migration_rekeys_a_stored_dsch_name_and_leaves_the_others(facilities, make_user):
-    # Keys stored before the keys read dsch as j are recomputed; no other person is touched.
+def _rekeyed(facilities, make_user, migration: str, given_name: str, stale_key: str):
+    """A person named ``given_name`` Omar whose stored key is ``stale_key`` and a Salma Omar
+    whose key is "left as stored", after people migration ``migration`` ran."""
     from importlib import import_module
 
     from django.apps import apps
 
-    migration = import_module("muster.people.migrations.0009_name_key_german_dsch")
-    stale = _register(facilities, make_user, given_name="Sadscha", family_name="Omar")
+    stale = _register(facilities, make_user, given_name=given_name, family_name="Omar")
     other = _register(facilities, make_user, given_name="Salma", family_name="Omar")
-    Person.objects.filter(pk=stale.pk).update(name_key="sad$a umar")
+    Person.objects.filter(pk=stale.pk).update(name_key=stale_key)
     Person.objects.filter(pk=other.pk).update(name_key="left as stored")
-    migration.rekey(apps, None)
+    import_module(f"muster.people.migrations.{migration}").rekey(apps, None)
     stale.refresh_from_db()
     other.refresh_from_db()
+    return stale, other
+
+
+def test_the_migration_rekeys_a_stored_dsch_name_and_leaves_the_others(facilities, make_user):
+    # Keys stored before the keys read dsch as j are recomputed; no other person is touched.
+    stale, other = _rekeyed(
+        facilities, make_user, "0009_name_key_german_dsch", "Sadscha", "sad$a umar"
+    )
     assert stale.name_key == person_name_key("Sadscha", "", "", "Omar")
     assert "saja" in stale.name_key.split()
     assert _found("Saja Omar") == {stale.number}
@@ -78,19 +86,10 @@ def test_the_migration_rekeys_a_stored_dsch_name_and_leaves_the_others(facilitie
 
 def test_abdullah_written_with_one_l_is_keyed_and_found_as_abdullah(facilities, make_user):
     # Abdulah, Abdoolah: the l of Allah, not the article (keys "abda" before: no Abdullah).
-    from importlib import import_module
-
-    from django.apps import apps
-
     assert "abdla" in person_name_key("Abdoolah", "", "", "").split()
-    migration = import_module("muster.people.migrations.0010_name_key_abdullah_one_l")
-    stale = _register(facilities, make_user, given_name="Abdulah", family_name="Omar")
-    other = _register(facilities, make_user, given_name="Salma", family_name="Omar")
-    Person.objects.filter(pk=stale.pk).update(name_key="abda umar")
-    Person.objects.filter(pk=other.pk).update(name_key="left as stored")
-    migration.rekey(apps, None)
-    stale.refresh_from_db()
-    other.refresh_from_db()
+    stale, other = _rekeyed(
+        facilities, make_user, "0010_name_key_abdullah_one_l", "Abdulah", "abda umar"
+    )
     assert stale.name_key == person_name_key("Abdulah", "", "", "Omar")
     assert stale.number in _found("Abdullah Omar")
     assert other.name_key == "left as stored"

@@ -2,16 +2,12 @@
 Hadschi = Haji): recompute the stored search key of every person with such a name."""
 
 from django.db import migrations
-from django.db.models import Q
 
 
 def rekey(apps, schema_editor):
-    from muster.people.search import NAME_FIELDS, rekey_persons
+    from muster.people.search import rekey_persons_named
 
-    written = Q()
-    for field in NAME_FIELDS:
-        written |= Q(**{f"{field}__icontains": "dsch"})
-    rekey_persons(apps.get_model("people", "Person").objects.filter(written))
+    rekey_persons_named(apps.get_model("people", "Person").objects.all(), "dsch")
 
 
 class Migration(migrations.Migration):

@@ -3,16 +3,12 @@ as Abdullah, not as abd + a: recompute the stored search key of every person wit
 holding "abd" (a superset: the keys of the others come out as they were)."""
 
 from django.db import migrations
-from django.db.models import Q
 
 
 def rekey(apps, schema_editor):
-    from muster.people.search import NAME_FIELDS, rekey_persons
+    from muster.people.search import rekey_persons_named
 
-    written = Q()
-    for field in NAME_FIELDS:
-        written |= Q(**{f"{field}__icontains": "abd"})
-    rekey_persons(apps.get_model("people", "Person").objects.filter(written))
+    rekey_persons_named(apps.get_model("people", "Person").objects.all(), "abd")
 
 
 class Migration(migrations.Migration):

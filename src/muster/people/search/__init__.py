@@ -28,6 +28,7 @@ from muster.people.search.keys import (
     person_name_key,
     query_words,
     rekey_persons,
+    rekey_persons_named,
 )
 from muster.people.search.ranking import (
     NAME_FIELDS,
@@ -66,5 +67,6 @@ __all__ = [
     "query_record",
     "query_words",
     "rekey_persons",
+    "rekey_persons_named",
     "rank",
 ]
