@@ -208,6 +208,13 @@ ANOTHER_SCHOOLS_NAME = [
     # The German school's jim, dsch, in names the variant table does not know.
     ("given", "Sadscha", "Saja", "transliteration"),
     ("given", "Hadschi", "Haji", "transliteration"),
+    # Turkish writes a final d and b as t and p (typos before; Davut was another name).
+    ("given", "Davut", "داود", "arabic_script_equivalent"),
+    ("given", "Mahmut", "Mahmoud", "arabic_script_equivalent"),
+    ("given", "Cihat", "Jihad", "arabic_script_equivalent"),
+    ("given", "Murat", "مراد", "arabic_script_equivalent"),
+    # ... but a name ending in t is not read so as its own keys.
+    ("given", "Hayat", "Hayet", "transliteration"),
 ]
 
 

@@ -223,6 +223,11 @@ _RULES_SKELETON2 = [
 # writes jim as c (Cassim = Jasim, Cana = Jana, Macid = Majid).  Read this way, the spelling's
 # Arabic name is ``NameKey.canon3``; a pair whose names agree only under this reading is not
 # a different name (comparisons.name_level_code).
+# Turkish writes a final d and b as it says them, t and p (Davut = Dawud, Mahmut = Mahmud, Murat
+# = Murad, Cihat = Jihad): a reading tried after the others, on the German and Turkish reading
+# and as a rule alone, never the name's own keys (Hayat, Rifat and Shawkat end in t), nor the
+# key a known name's reading gives (Khayat, as a Russian passport writes Hayat).
+_TURKISH_FINAL = [(re.compile(p), r) for p, r in [("(?<=[aeiou])t$", "d"), ("(?<=[aeiou])p$", "b")]]
 _RULES_OTHER_SCHOOLS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), r)
     for p, r in [
@@ -262,7 +267,7 @@ _ONE_RULE_READINGS: list[list[tuple[re.Pattern[str], str]]] = [
         # The Maghreb's French school writes ghain rh (Rhazi, Rharbi, Rhannouchi).
         ("rh(?=[aeiou])", "gh"),
     ]
-]
+] + [[rule] for rule in _TURKISH_FINAL]
 # A switch, so that a replay can weigh the readings above (bench/RESULTS.md, "twenty-sixth
 # session").
 ONE_RULE_READINGS = True
@@ -972,6 +977,7 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
     def readings() -> Iterator[str]:
         # Each reading only where those before it find no other name (made only then).
         yield from (combined, russian, by_ear_reading(folded, part))
+        yield _apply(_TURKISH_FINAL, combined)
         yield from one_rule_readings(folded, part)
 
     for other in readings():
