@@ -26,6 +26,7 @@ from .internals.countries import is_country_code, is_state_code, read_nationalit
 from .internals.model import Model, ModelFileError
 from .internals.names import (
     NameKey,
+    is_arabic,
     normalise_name,
     skeleton_with_article,
     transliterate,
@@ -57,6 +58,7 @@ def preload() -> None:
 
 __all__ = [
     "preload",
+    "is_arabic",
     "given_name_alone",
     "FIELDS",
     "NAME_PARTS",

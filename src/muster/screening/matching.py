@@ -8,7 +8,6 @@ changed set of current lists rebuilds the list index. Merged records are filtere
 against the database, so an index that is a few seconds stale can only propose, never decide.
 """
 
-import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from django.utils.translation import ngettext, pgettext
 
 from muster.core.conf import MusterSettings, conf
 from muster.core.countries import country_name
-from muster.identity import PERSON_ATTRIBUTES, Candidate, ScreeningIndex
+from muster.identity import PERSON_ATTRIBUTES, Candidate, ScreeningIndex, is_arabic
 from muster.people.models import Person, PersonCorrection, Sex
 from muster.screening.models import ReferenceEntry, ReferenceList
 
@@ -354,7 +353,6 @@ LEVEL_TEXT = {
     "missing": _("not known on one side"),
     "agree": _("household members match"),
 }
-_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 AGREEING = {"exact", "transliteration", "arabic_script_equivalent", "typo", "partial", "agree"}
 
 
@@ -398,7 +396,7 @@ def readable(explanation: Mapping[str, Mapping]) -> list[ExplainedField]:
         level = str(item.get("level", "missing"))
         how = str(LEVEL_TEXT.get(level, level))
         if level == "arabic_script_equivalent" and not any(
-            _ARABIC_LETTER.search(str(item.get(side, ""))) for side in ("a", "b")
+            is_arabic(str(item.get(side, ""))) for side in ("a", "b")
         ):
             # One name as another school writes it, both in Latin letters (Jasser / Yasser:
             # a German office's j for ya), which the library weighs as a script equivalent.
