@@ -72,6 +72,7 @@ GIVEN = 0  # column of the given name in the gamma matrix
 # the same family name, full date of birth and town: strong evidence against, but no veto.
 PLAIN_GIVEN_NAME_DISAGREE_WEIGHT = -8.0
 LINEAGE = 1  # column of the lineage in the gamma matrix
+PLACE = 5  # column of the place of origin
 # Lineage levels in which father, grandfather and mother are all missing on one side at least.
 PLAIN_LINEAGE_LEVELS = (-1, 3, 6)
 # Birth years two or more apart between two full dates, or more than
@@ -117,6 +118,23 @@ AGREEMENT_FLOOR = 5.0
 # bench/RESULTS.md, "twenty-seventh session").  Not the given name: among candidate pairs an
 # exact given name is often a namesake's, and EM's low weight there is no artefact.
 PLACE_AGREEMENT_FLOOR: float | None = 0.0
+# The place of origin weighed apart where the given and family names agree (``named_rows``).
+# Comparisons are independent within each class only in the model: among candidate pairs the
+# non-matches that share a town are mostly relatives (other given names), and the non-matches
+# whose given and family names agree mostly namesakes of other towns.  EM learns the place over
+# all pairs (drawn1280 20k: the same town +0.9 bits, another -2.4), where among the pairs of
+# one given and family name the truth says +3.9 and -8.9, and the trained model's own
+# posterior, without the truth, +3.0 and -3.4.  So after EM the place's m and u are learnt again
+# from that posterior on those pairs alone, and score them; EM and every other pair keep the
+# place as learnt on all.  (Two comparisons inside EM instead left the rest of the place's pairs
+# few matches, and EM made another town there nearly no evidence: drawn1403 -0.0226.)  Under
+# the place's own ceiling, floors, order and sceptic.  Tuning and judged 16 up / 2 down, never
+# run before 12 up / 1 down, FEBRL 2 and 4 up (bench/RESULTS.md, "forty-second session").
+NAMED_PLACE = True
+# Rounds of the re-estimate (each with the posterior the last one gives), and the fewest pairs
+# (of those whose given and family names agree and both carry a place) to learn it from.
+NAMED_PLACE_ROUNDS = 2
+NAMED_PLACE_MIN_PAIRS = 200
 # Lineage patterns in which at least as many names disagree as agree are evidence against (a
 # namesake's father, a cousin's family): never weighed above 0.  EM on a population of many
 # namesake children and few duplicates otherwise learns them at +30 bits as the match class.
@@ -384,6 +402,33 @@ def _sceptic(data: object, label: str) -> dict[str, dict[str, list[float]]] | No
     return _levels(data, f"{label}sceptic ")
 
 
+def _named_place(data: object) -> dict[str, list[float]] | None:
+    """A model file's place weighed where given and family names agree, or None."""
+    if data is None:
+        return None
+    k = COMPARISONS["place_of_origin"]
+    if not isinstance(data, dict) or not all(
+        isinstance(data.get(part), list)
+        and len(data[part]) == k
+        and all(isinstance(v, int | float) and 0 <= v <= 1 for v in data[part])
+        for part in ("m", "u")
+    ):
+        raise ModelFileError(
+            f"named_place must hold m and u, each a list of {k} probabilities between 0 and 1"
+        )
+    return {part: [float(v) for v in data[part]] for part in ("m", "u")}
+
+
+def named_rows(gamma: np.ndarray) -> np.ndarray:
+    """Rows of ``gamma`` whose given names agree (another script's or school's spelling at
+    least) and whose family names agree, and which compare a place of origin
+    (``NAMED_PLACE``)."""
+    lineage = gamma[:, LINEAGE]  # int8 as built: tens of millions of pairs at 1M records
+    # The family name's state is the lineage pattern's third base-3 digit (2: agrees).
+    rows = (gamma[:, GIVEN] >= 2) & (lineage >= 0) & ((lineage // 3) % 3 == 2)
+    return rows & (gamma[:, PLACE] >= 0)
+
+
 def _prior(value: object, label: str) -> float:
     if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value < 1:
         raise ModelFileError(f"{label} must be a probability between 0 and 1, not {value!r}")
@@ -422,6 +467,9 @@ class Model:
     # clearly more matches there than this model does (training.PLAIN_MODEL_GATE); those pairs
     # are then scored by it, not by this model and ``plain_shift``.
     plain_model: Model | None = None
+    # The place of origin's m and u among the pairs whose given and family names agree
+    # ({"m": [...], "u": [...]}, ``NAMED_PLACE``), which score those pairs; None: the place's.
+    named_place: dict[str, list[float]] | None = None
     # Without the constraints (model.constrained_weights) only as the training guard's
     # diagnostic of what EM would learn left alone; never used to score.
     constrained: bool = field(default=True, repr=False, compare=False)
@@ -510,6 +558,7 @@ class Model:
             float(source_shift),
             sceptic,
             plain,
+            _named_place(data.get("named_place")),
         )
 
     @classmethod
@@ -533,6 +582,7 @@ class Model:
                 "plain_pair_shift": self.plain_pair_shift,
                 "same_source_shift": self.same_source_shift,
                 **({"plain_model": self.plain_model.stratum_json()} if self.plain_model else {}),
+                **({"named_place": self.named_place} if self.named_place else {}),
             },
             indent=1,
         )
@@ -581,6 +631,22 @@ class Model:
         self._weights = (key, w)
         return w
 
+    def named_place_weights(self) -> np.ndarray | None:
+        """The place's weight per level among pairs whose given and family names agree
+        (``NAMED_PLACE``), under the place's constraints and its sceptic; None without."""
+        if not (NAMED_PLACE and self.named_place and self.constrained):
+            return None
+        name = "place_of_origin"
+        m, u = (np.asarray(self.named_place[part]) for part in ("m", "u"))
+        w = constrained_weights(name, m, u, self.prior)
+        if self.sceptic:
+            other = constrained_weights(
+                name, np.asarray(self.sceptic["m"][name]), np.asarray(self.sceptic["u"][name]),
+                self.prior,
+            )  # fmt: skip
+            w = np.minimum(w, other)
+        return w
+
     def match_weight(self, gamma: np.ndarray) -> np.ndarray:
         w = self.weight_table()
         total = np.full(len(gamma), np.log2(self.prior / (1 - self.prior)))
@@ -588,6 +654,11 @@ class Model:
             # Level -1 (missing) reads the row's last entry: the weight table's column 0.
             row = np.append(w[j, 1:], w[j, 0])
             total += np.take(row, gamma[:, j])
+        named = self.named_place_weights()
+        if named is not None:
+            rows = np.flatnonzero(named_rows(gamma))
+            level = gamma[rows, PLACE].astype(np.int64)
+            total[rows] += named[level] - w[PLACE, level + 1]
         given, lineage = gamma[:, GIVEN], gamma[:, LINEAGE]
         plain = given == 0
         plain &= np.isin(lineage, PLAIN_LINEAGE_LEVELS)

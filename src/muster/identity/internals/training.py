@@ -49,8 +49,13 @@ from .model import (
     COMPARISONS,
     EM_MAX_ITERATIONS,
     LEVEL_LABELS,
+    NAMED_PLACE,
+    NAMED_PLACE_MIN_PAIRS,
+    NAMED_PLACE_ROUNDS,
+    PLACE,
     Model,
     lineage_share,
+    named_rows,
     pattern_counts,
     weighted_pattern_counts,
 )
@@ -357,6 +362,12 @@ def weights_by_level(model: Model) -> dict[str, dict[str, float]]:
         else:
             labels = LEVEL_LABELS[name]
             out[name] = {labels[lv]: round(float(w[j, lv + 1]), 2) for lv in range(k)}
+    named = model.named_place_weights()
+    if named is not None:
+        labels = LEVEL_LABELS["place_of_origin"]
+        out["place_of_origin where given and family names agree"] = {
+            labels[lv]: round(float(named[lv]), 2) for lv in range(len(named))
+        }
     return out
 
 
@@ -705,6 +716,7 @@ def _fallback(base: Model, report: ModelReport) -> tuple[Model, ModelReport]:
     these records are not written into the model given, or the shipped one)."""
     fallback = _copy(base)
     fallback.sceptic = base.sceptic
+    fallback.named_place = base.named_place
     report.model = fallback
     return fallback, report
 
@@ -801,6 +813,7 @@ def guarded_training(
     info["kept"] = True
     share = TOWARD_SHIPPED * lineage_share(patterns, counts)
     best.sceptic = _toward(best, base, share)
+    learn_named_place(best, patterns, counts)
     best.trained_on = {"candidate_pairs": n, "em_iterations": info["rounds"],
                        "start": info["start"], "toward_start": round(share, 3)}  # fmt: skip
     if best.prior < 0.005:
@@ -811,6 +824,26 @@ def guarded_training(
     return best, ModelReport(best, records, n, "trained", "", starts, warnings,
                              toward_start=(share, label),
                              density_weighted=weighted is not None)  # fmt: skip
+
+
+def learn_named_place(model: Model, patterns: np.ndarray, counts: np.ndarray) -> None:
+    """The place's m and u among the pairs whose given and family names agree, from the
+    trained ``model``'s posterior on those ``patterns`` (``model.NAMED_PLACE``), in place; left
+    as they are (None) where fewer than ``NAMED_PLACE_MIN_PAIRS`` pairs are such."""
+    rows = named_rows(patterns)
+    patterns, counts = patterns[rows], counts[rows]
+    if not NAMED_PLACE or counts.sum() < NAMED_PLACE_MIN_PAIRS:
+        return
+    k = COMPARISONS["place_of_origin"]
+    level = patterns[:, PLACE].astype(np.int64)
+    for _ in range(NAMED_PLACE_ROUNDS):
+        p = model.probability(patterns)
+        m = np.bincount(level, weights=p * counts, minlength=k)[:k] + 1e-6
+        u = np.bincount(level, weights=(1 - p) * counts, minlength=k)[:k] + 1e-6
+        model.named_place = {
+            "m": [float(v) for v in m / m.sum()],
+            "u": [float(v) for v in u / u.sum()],
+        }
 
 
 def _em(
