@@ -547,6 +547,7 @@ class Model:
                 _prior(plain["prior"], "plain_model's prior"),
                 plain.get("trained_on", {}),
                 sceptic=_sceptic(plain.get("sceptic"), "plain_model's "),
+                named_place=_named_place(plain.get("named_place")),
             )
         return cls(
             levels["m"],
@@ -582,13 +583,13 @@ class Model:
                 "plain_pair_shift": self.plain_pair_shift,
                 "same_source_shift": self.same_source_shift,
                 **({"plain_model": self.plain_model.stratum_json()} if self.plain_model else {}),
-                **({"named_place": self.named_place} if self.named_place else {}),
             },
             indent=1,
         )
 
     def stratum_json(self) -> dict[str, object]:
-        """m, u, prior, sceptic and what it was trained on: what a stratum's own model
+        """m, u, prior, sceptic, the place where given and family names agree
+        (``named_place``) and what it was trained on: what a stratum's own model
         (``plain_model``) saves, and the rest of the model's file around them."""
         return {
             "m": self.m,
@@ -596,6 +597,7 @@ class Model:
             "prior": self.prior,
             "trained_on": self.trained_on,
             **({"sceptic": self.sceptic} if self.sceptic else {}),
+            **({"named_place": self.named_place} if self.named_place else {}),
         }
 
     def save(self, path: str | Path) -> None:
