@@ -128,8 +128,8 @@ PLACE_AGREEMENT_FLOOR: float | None = 0.0
 # from that posterior on those pairs alone, and score them; EM and every other pair keep the
 # place as learnt on all.  (Two comparisons inside EM instead left the rest of the place's pairs
 # few matches, and EM made another town there nearly no evidence: drawn1403 -0.0226.)  Under
-# the place's own ceiling, floors, order and sceptic.  Tuning and judged 16 up / 2 down, never
-# run before 12 up / 1 down, FEBRL 2 and 4 up (bench/RESULTS.md, "forty-second session").
+# the place's own ceiling, floors, order and sceptic.  Tuning 6 up / 0 down, never run before
+# 11 / 0, FEBRL 2 and 4 up, 1M unchanged (bench/RESULTS.md, "forty-second session").
 NAMED_PLACE = True
 # Rounds of the re-estimate (each with the posterior the last one gives), and the fewest pairs
 # (of those whose given and family names agree and both carry a place) to learn it from.
