@@ -308,6 +308,15 @@ def constrained_weights(name: str, m: np.ndarray, u: np.ndarray, prior: float) -
 _PATTERN_BASE = 128
 
 
+def _probabilities(values: object, k: int) -> bool:
+    """Whether ``values`` is a list of ``k`` numbers between 0 and 1 (a model file's m or u)."""
+    return (
+        isinstance(values, list)
+        and len(values) == k
+        and all(isinstance(v, int | float) and 0 <= v <= 1 for v in values)
+    )
+
+
 def _levels(data: dict, label: str) -> dict[str, dict[str, list[float]]]:
     """``data``'s m and u as floats; ``ModelFileError`` unless each holds a list of
     probabilities per level of every comparison."""
@@ -315,11 +324,7 @@ def _levels(data: dict, label: str) -> dict[str, dict[str, list[float]]]:
         table = data[part]
         for name, k in COMPARISONS.items():
             values = table.get(name) if isinstance(table, dict) else None
-            if (
-                not isinstance(values, list)
-                or len(values) != k
-                or not all(isinstance(v, int | float) and 0 <= v <= 1 for v in values)
-            ):
+            if not _probabilities(values, k):
                 raise ModelFileError(
                     f"{label}{part}['{name}'] must be a list of {k} probabilities between 0 and 1"
                 )
@@ -407,12 +412,7 @@ def _named_place(data: object) -> dict[str, list[float]] | None:
     if data is None:
         return None
     k = COMPARISONS["place_of_origin"]
-    if not isinstance(data, dict) or not all(
-        isinstance(data.get(part), list)
-        and len(data[part]) == k
-        and all(isinstance(v, int | float) and 0 <= v <= 1 for v in data[part])
-        for part in ("m", "u")
-    ):
+    if not isinstance(data, dict) or not all(_probabilities(data.get(p), k) for p in ("m", "u")):
         raise ModelFileError(
             f"named_place must hold m and u, each a list of {k} probabilities between 0 and 1"
         )

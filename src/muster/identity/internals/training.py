@@ -48,6 +48,7 @@ from .comparisons import lineage_pattern
 from .model import (
     COMPARISONS,
     EM_MAX_ITERATIONS,
+    GIVEN,
     LEVEL_LABELS,
     NAMED_PLACE,
     NAMED_PLACE_MIN_PAIRS,
@@ -387,7 +388,7 @@ def _disagreement(
 
     Pairs whose given names disagree are left out, as EM leaves them out (model.train_em).
     """
-    given = trained.weight_table()[list(COMPARISONS).index("given_name")]
+    given = trained.weight_table()[GIVEN]
     spelt = {
         label: float(given[level + 1])
         for level, label in ((3, "transliterated"), (2, "in another spelling"))
