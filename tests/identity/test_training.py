@@ -327,11 +327,13 @@ def test_a_plain_list_the_pooled_model_underweighs_is_scored_by_a_model_of_its_o
     # it lowered two populations at 200k); turned on here.  Since another school's spelling in
     # one script weighs as the same name written otherwise (forty-first session), the pooled model
     # underweighs the stratum less (the own model expects 1.56 times its matches, F1 0.81 -> 0.82
-    # without it), so the gate is set at 1.5 here.
+    # without it), and since the town weighs as learnt among pairs of one given and family name
+    # (forty-third session) less again (1.40 times, 0.846 without it, 0.872 with it), so the
+    # gate is set at 1.3 here.
     from muster.identity.internals import pipeline
     from muster.scenario.presets import labelled_records
 
-    PLAIN_MODEL_GATE = 1.5
+    PLAIN_MODEL_GATE = 1.3
     monkeypatch.setattr(pipeline, "PLAIN_MODEL_LEARNT", True)
     monkeypatch.setattr(pipeline, "PLAIN_MODEL_GATE", PLAIN_MODEL_GATE)
     records, keys = labelled_records("drawn36", 20000, 1)
