@@ -581,9 +581,12 @@ def test_a_trained_model_whose_clusters_chain_namesakes_gives_way_to_the_fallbac
     # plausibility checks passed it; its clusters put 11.7 % of the records in persons holding
     # three or more of one list, and did again trained across sources.  The shipped parameters
     # (the strata's priors learnt) put 0.5 % there: they score the run (bench/RESULTS.md,
-    # "thirty-third session").
-    from muster.identity.internals import pipeline
+    # "thirty-third session").  The bound on the matches a trained model expects now holds this
+    # model halfway toward the shipped one first (it expects 1.6 times theirs; F1 0.8295 ->
+    # 0.8370, "forty-third session"); lifted here, the crowding stays the backstop.
+    from muster.identity.internals import pipeline, training
 
+    monkeypatch.setattr(training, "MAX_EXPECTED_OVER_SHIPPED", float("inf"))
     records, keys = labelled_records("drawn683", 20000, 1)
     truth = {r["record_id"]: k for r, k in zip(records, keys, strict=True)}
 
@@ -887,8 +890,13 @@ def test_clusters_crowded_with_one_lists_namesakes_are_trained_again_across_sour
     keeps that model when its clusters are less crowded, saying so (a checkpoint list of a
     camp's and an NGO's population, drawn33: bench/RESULTS.md, "twentieth session").  Without
     it the first model is kept: fewer persons found right."""
-    from muster.identity.internals import pipeline
+    from muster.identity.internals import pipeline, training
     from muster.scenario.presets import labelled_records
+
+    # The bound on the matches a trained model expects (1.8 times the shipped model's here)
+    # would hold the first model toward the shipped one, and its clusters would not be crowded;
+    # lifted, to reach the retraining behind it.
+    monkeypatch.setattr(training, "MAX_EXPECTED_OVER_SHIPPED", float("inf"))
 
     # The trained run, whose clusters are crowded here (the fallback that then scores it: test_a_trained_model_whose_clusters_chain_namesakes_gives_way_to_the_fallback).
     monkeypatch.setattr(pipeline, "_fell_back", lambda trained, fallback, records: trained)

@@ -27,7 +27,9 @@ as the match class.  Five things keep it from doing so silently:
 4. A trained model keeps a sceptic: its weights taken halfway toward the start's where the
    records carry lineage names, and each level weighs the lesser of the two
    (``TOWARD_SHIPPED``): at 200k EM learnt namesakes as half its match class and the check
-   passed it.
+   passed it.  The share is scaled down where few records carry lineage names, but not where
+   the trained model expects far more matches than the shipped one
+   (``MAX_EXPECTED_OVER_SHIPPED``), and the report then warns.
 5. m is learnt with each candidate pair weighed by one over the candidate pairs of the busier
    of its two records (``density_weights``), then held while u and the prior are learnt on all
    pairs.  A record among many namesakes has many candidate pairs and at most a few of them
