@@ -46,13 +46,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from . import model as model_module
 from .comparisons import lineage_pattern
 from .model import (
     COMPARISONS,
     EM_MAX_ITERATIONS,
     GIVEN,
     LEVEL_LABELS,
-    NAMED_PLACE,
     NAMED_PLACE_MIN_PAIRS,
     NAMED_PLACE_ROUNDS,
     PLACE,
@@ -419,7 +419,7 @@ def _disagreement(
             f"{apart:.0%} of its matches with two dates of birth are years apart or of other "
             "dates: it has learnt relatives, not one person"
         )
-    keep = patterns[:, 0] != 0
+    keep = patterns[:, GIVEN] != 0
     patterns, counts = patterns[keep], counts[keep]
     wt = trained.match_weight(patterns)
     ws = shipped.match_weight(patterns)
@@ -886,9 +886,11 @@ def learn_named_place(model: Model, patterns: np.ndarray, counts: np.ndarray) ->
     """The place's m and u among the pairs whose given and family names agree, from the
     trained ``model``'s posterior on those ``patterns`` (``model.NAMED_PLACE``), in place; left
     as they are (None) where fewer than ``NAMED_PLACE_MIN_PAIRS`` pairs are such."""
+    if not model_module.NAMED_PLACE:  # read here, so that the switch is one for both
+        return
     rows = named_rows(patterns)
     patterns, counts = patterns[rows], counts[rows]
-    if not NAMED_PLACE or counts.sum() < NAMED_PLACE_MIN_PAIRS:
+    if counts.sum() < NAMED_PLACE_MIN_PAIRS:
         return
     k = COMPARISONS["place_of_origin"]
     level = patterns[:, PLACE].astype(np.int64)
