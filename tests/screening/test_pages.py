@@ -1,13 +1,15 @@
 """Screening pages: queue, side-by-side comparison and decision, lists, progress, protection lists."""
 
+from datetime import timedelta
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from muster.audit.models import AuditEvent
 from muster.custody import services as custody
 from muster.screening import services as screening
-from muster.screening.models import Hit, ReferenceList, ScreeningRun
+from muster.screening.models import DEMO_RUN_REASON, Hit, ReferenceList, ScreeningRun
 from tests.screening.test_hits_and_adjudication import OBEIDI, OBEIDI_AGAIN
 from tests.screening.test_reference_lists import ARABIC_ROW, csv_bytes
 
@@ -276,3 +278,28 @@ def test_the_arabic_hit_page_keeps_each_percent_with_its_number(web_as, register
     score = round(Hit.objects.get().score * 100)
     page = client.get(reverse("screening-hit", args=[Hit.objects.get().pk])).content.decode()
     assert f'<bdi dir="ltr">{score} %</bdi></span></h1>' in page
+
+
+def test_the_demo_run_reason_reads_in_arabic_and_an_officers_reason_as_typed(web_as):
+    user, client = web_as("screening_officer")
+    now = timezone.now()
+    ScreeningRun.objects.create(
+        kind=ScreeningRun.Kind.BATCH, status=ScreeningRun.Status.DONE, reason=DEMO_RUN_REASON,
+        created_at=now, started_by=user,
+    )  # fmt: skip
+
+    with translation.override("ar"):
+        html = client.get(reverse("screening-queue"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "تحميل العرض: السجل كله مقابل القوائم المرجعية" in html
+    assert DEMO_RUN_REASON not in html
+    english = client.get(reverse("screening-queue")).content.decode()
+    assert DEMO_RUN_REASON in english
+
+    # What an officer typed is their record: shown as typed, in whatever language is read.
+    ScreeningRun.objects.create(
+        kind=ScreeningRun.Kind.BATCH, status=ScreeningRun.Status.DONE, reason="Cancel",
+        created_at=now + timedelta(minutes=1), started_by=user,
+    )  # fmt: skip
+    with translation.override("ar"):
+        html = client.get(reverse("screening-queue"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert '<bdi dir="auto">Cancel</bdi>' in html

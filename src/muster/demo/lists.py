@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from muster.people.models import Person
-from muster.screening.models import Hit
+from muster.screening.models import DEMO_RUN_REASON, Hit
 
 # Reference lists as authorities hand them over: a few hundredths of the adults of the "held"
 # category, spelled as each register would, so that the screening queue has list hits on day one.
@@ -76,7 +76,7 @@ def _screen(screener) -> None:
     run = ScreeningRun.objects.create(
         kind=ScreeningRun.Kind.BATCH,
         status=ScreeningRun.Status.RUNNING,
-        reason=_("Demo load: the whole registry against the reference lists"),
+        reason=DEMO_RUN_REASON,
         created_at=started,
         started_at=started,
         started_by=screener,

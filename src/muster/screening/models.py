@@ -6,6 +6,7 @@ A later decision supersedes an earlier one; nothing is erased. Exactly one decis
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -157,6 +158,12 @@ class ReferenceEntry(models.Model):
         return " ".join(p for p in parts if p)
 
 
+# Reasons Muster itself writes on a run (the demo's load), stored as written (English) and shown
+# in the reader's language; a reason an officer typed is shown as typed, never "translated".
+DEMO_RUN_REASON = gettext_noop("Demo load: the whole registry against the reference lists")
+SYSTEM_RUN_REASONS = frozenset({DEMO_RUN_REASON})
+
+
 class ScreeningRun(models.Model):
     """A screening pass: one registration (inline) or the whole registry (background job)."""
 
@@ -191,6 +198,11 @@ class ScreeningRun(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else (100 if self.done else 0)
+
+    @property
+    def reason_display(self) -> str:
+        """The reason in the reader's language where Muster wrote it, else as the officer typed it."""
+        return gettext(self.reason) if self.reason in SYSTEM_RUN_REASONS else self.reason
 
 
 class Hit(models.Model):
