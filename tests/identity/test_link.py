@@ -41,21 +41,22 @@ def test_link_keeps_the_pairs_whose_records_are_one_person(registry_and_lists, l
     from muster.identity.internals import training
 
     a, b, person, true_pairs = registry_and_lists
-    # The weights halfway toward the shipped ones (training.TOWARD_SHIPPED) accept fewer
-    # brothers as pairs already (precision of every pair 0.95 -> 0.99 here); EM's own weights
-    # show what the clustering adds.
+    # The weights halfway toward the shipped ones (training.TOWARD_SHIPPED) never accept more
+    # brothers as pairs than EM's own (precision of every pair 0.95 -> 0.99 here before EM held
+    # the lineage's u at the random pairs', model.U_RANDOM_FLOOR; both 0.9875 since); EM's own
+    # weights show what the clustering adds.
     hedged = _precision_recall(linked[1].pairs, person, true_pairs)
     monkeypatch.setattr(training, "TOWARD_SHIPPED", 0.0)
     every = mi.link(a, b, cluster=False).pairs
     clustered = mi.link(a, b).pairs
     p_every, r_every = _precision_recall(every, person, true_pairs)
     p, r = _precision_recall(clustered, person, true_pairs)
-    assert hedged[0] > p_every and hedged[1] >= r_every - 0.01
+    assert hedged[0] >= p_every and hedged[1] >= r_every - 0.01
     # Every pair above the threshold links a list's record to the person and to his brothers
     # (every name but the given one agrees); resolved as one list, a brother is not one person
     # with him.
-    assert p_every < 0.97
-    assert p >= 0.99 and p > p_every + 0.02
+    assert p_every < 0.99
+    assert p >= 0.995 and p > p_every + 0.01
     assert r >= r_every - 0.02
     dropped = set(zip(every.left_ids, every.right_ids, strict=True)) - set(
         zip(clustered.left_ids, clustered.right_ids, strict=True)

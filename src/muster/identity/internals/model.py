@@ -476,6 +476,9 @@ class Model:
     # Without the constraints (model.constrained_weights) only as the training guard's
     # diagnostic of what EM would learn left alone; never used to score.
     constrained: bool = field(default=True, repr=False, compare=False)
+    # u from random record pairs (``estimate_u``): the floor of the lineage's agreeing patterns'
+    # u in EM (``U_RANDOM_FLOOR``); not saved, a model loaded or shipped has none.
+    u_random: dict[str, list[float]] | None = field(default=None, repr=False, compare=False)
     _weights: tuple[object, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -684,11 +687,17 @@ class Model:
         return float((mix * counts).sum())
 
     def estimate_u(self, gamma_random: np.ndarray) -> None:
-        """u from random record pairs, which are nearly all non-matches."""
+        """u from random record pairs, which are nearly all non-matches; kept, where a level is
+        seen often enough, as the floor of the lineage's agreeing patterns' u in EM
+        (``U_RANDOM_FLOOR``)."""
+        self.u_random = {}
         for j, (name, k) in enumerate(COMPARISONS.items()):
             col = gamma_random[:, j]
             counts = np.array([(col == lvl).sum() for lvl in range(k)], dtype=np.float64)
             self.u[name] = list((counts + 0.5) / (counts.sum() + 0.5 * k))
+            # A level seen too seldom among random pairs says only that its u is small.
+            seen = counts >= U_RANDOM_FLOOR_MIN_PAIRS
+            self.u_random[name] = list(np.where(seen, np.asarray(self.u[name]), 0.0))
 
     def train_em(
         self,
@@ -734,7 +743,10 @@ class Model:
                 seen = col >= 0
                 if not fix_u:
                     umass = np.bincount(col[seen], weights=qc[seen], minlength=k)[:k] + 1e-6
-                    self.u[name] = list(umass / umass.sum())
+                    umass = umass / umass.sum()
+                    if self.constrained:
+                        umass = _u_floored(name, umass, self.u_random)
+                    self.u[name] = list(umass)
                 if fix_m:
                     continue
                 mass = np.bincount(col[seen], weights=pc[seen], minlength=k)[:k] + 1e-6
@@ -751,6 +763,40 @@ class Model:
             if delta < tol:
                 return it + 1
         return iterations
+
+
+# A lineage pattern in which names agree and none disagree is never rarer among the non-matching
+# candidate pairs than among random pairs of records: the candidates were found by their names,
+# so namesakes agree more often than strangers.  EM that assigns nearly all of a pattern's pairs
+# to the match class drives its u toward 0 and its weight to +30 bits: a checkpoint's list of a
+# given name and a father's name beside a list without given names (drawn1243 20k) had "father
+# agrees, nothing else compared" at +30.8 bits, and every pattern above it lifted there by the
+# constraints, so one shared father's name joined strangers.  Its u is held at or above the
+# random pairs' (``Model.estimate_u``), where the random pairs hold the pattern this many times
+# or more (a pattern they never hold is only known to be rare: its smoothed u is no floor).
+U_RANDOM_FLOOR = True
+U_RANDOM_FLOOR_MIN_PAIRS = 10
+_LINEAGE_AGREEING = np.array(
+    [lineage_pattern(level)[0] > 0 and lineage_pattern(level)[1] == 0
+     for level in range(LINEAGE_LEVELS)]
+)  # fmt: skip
+
+
+def _u_floored(name: str, u: np.ndarray, u_random: dict[str, list[float]] | None) -> np.ndarray:
+    """``u`` of comparison ``name`` with the lineage's agreeing patterns held at or above the
+    random pairs' u (``U_RANDOM_FLOOR``), the other levels scaled to keep the sum 1."""
+    if not U_RANDOM_FLOOR or name != "lineage" or not u_random:
+        return u
+    floor = np.where(_LINEAGE_AGREEING[: len(u)], np.asarray(u_random[name]), 0.0)
+    held = u < floor
+    if not held.any():
+        return u
+    out = u.copy()
+    out[held] = floor[held]
+    rest = ~held
+    # The held levels take their floor; the others share what is left, as they stood.
+    out[rest] *= max(1.0 - out[held].sum(), 1e-12) / max(u[rest].sum(), 1e-12)
+    return out
 
 
 def levels_dict(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
