@@ -476,9 +476,9 @@ class Model:
     # Without the constraints (model.constrained_weights) only as the training guard's
     # diagnostic of what EM would learn left alone; never used to score.
     constrained: bool = field(default=True, repr=False, compare=False)
-    # u from random record pairs (``estimate_u``): the floor of the lineage's agreeing patterns'
-    # u in EM (``U_RANDOM_FLOOR``); not saved, a model loaded or shipped has none.
-    u_random: dict[str, list[float]] | None = field(default=None, repr=False, compare=False)
+    # The least u of each lineage pattern in EM (``U_RANDOM_FLOOR``), from random record pairs
+    # (``estimate_u``); not saved, a model loaded or shipped has none.
+    u_floor: np.ndarray | None = field(default=None, repr=False, compare=False)
     _weights: tuple[object, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -687,17 +687,17 @@ class Model:
         return float((mix * counts).sum())
 
     def estimate_u(self, gamma_random: np.ndarray) -> None:
-        """u from random record pairs, which are nearly all non-matches; kept, where a level is
-        seen often enough, as the floor of the lineage's agreeing patterns' u in EM
+        """u from random record pairs, which are nearly all non-matches; the lineage's agreeing
+        patterns' u, where they are seen often enough, kept as their floor in EM
         (``U_RANDOM_FLOOR``)."""
-        self.u_random = {}
         for j, (name, k) in enumerate(COMPARISONS.items()):
             col = gamma_random[:, j]
             counts = np.array([(col == lvl).sum() for lvl in range(k)], dtype=np.float64)
             self.u[name] = list((counts + 0.5) / (counts.sum() + 0.5 * k))
-            # A level seen too seldom among random pairs says only that its u is small.
-            seen = counts >= U_RANDOM_FLOOR_MIN_PAIRS
-            self.u_random[name] = list(np.where(seen, np.asarray(self.u[name]), 0.0))
+            if name == "lineage":
+                # A level seen too seldom among random pairs says only that its u is small.
+                held = _LINEAGE_AGREEING[:k] & (counts >= U_RANDOM_FLOOR_MIN_PAIRS)
+                self.u_floor = np.where(held, np.asarray(self.u[name]), 0.0)
 
     def train_em(
         self,
@@ -744,8 +744,8 @@ class Model:
                 if not fix_u:
                     umass = np.bincount(col[seen], weights=qc[seen], minlength=k)[:k] + 1e-6
                     umass = umass / umass.sum()
-                    if self.constrained:
-                        umass = _u_floored(name, umass, self.u_random)
+                    if self.constrained and name == "lineage":
+                        umass = _u_floored(umass, self.u_floor)
                     self.u[name] = list(umass)
                 if fix_m:
                     continue
@@ -782,12 +782,11 @@ _LINEAGE_AGREEING = np.array(
 )  # fmt: skip
 
 
-def _u_floored(name: str, u: np.ndarray, u_random: dict[str, list[float]] | None) -> np.ndarray:
-    """``u`` of comparison ``name`` with the lineage's agreeing patterns held at or above the
-    random pairs' u (``U_RANDOM_FLOOR``), the other levels scaled to keep the sum 1."""
-    if not U_RANDOM_FLOOR or name != "lineage" or not u_random:
+def _u_floored(u: np.ndarray, floor: np.ndarray | None) -> np.ndarray:
+    """The lineage's ``u`` held at or above ``floor`` (``Model.u_floor``, where
+    ``U_RANDOM_FLOOR``), the other levels scaled to keep the sum 1."""
+    if not U_RANDOM_FLOOR or floor is None:
         return u
-    floor = np.where(_LINEAGE_AGREEING[: len(u)], np.asarray(u_random[name]), 0.0)
     held = u < floor
     if not held.any():
         return u
