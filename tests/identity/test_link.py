@@ -51,7 +51,12 @@ def test_link_keeps_the_pairs_whose_records_are_one_person(registry_and_lists, l
     clustered = mi.link(a, b).pairs
     p_every, r_every = _precision_recall(every, person, true_pairs)
     p, r = _precision_recall(clustered, person, true_pairs)
-    assert hedged[0] >= p_every and hedged[1] >= r_every - 0.01
+    # Never more brothers: as many wrong pairs or fewer (the precision may differ by a true pair
+    # less: 1,441 pairs against 1,442 once the u floor was also read among strangers of one
+    # given name, model.U_RANDOM_FLOOR_GIVEN).
+    wrong_hedged = round(len(linked[1].pairs) * (1 - hedged[0]))
+    assert wrong_hedged <= round(len(every) * (1 - p_every))
+    assert hedged[1] >= r_every - 0.01
     # Every pair above the threshold links a list's record to the person and to his brothers
     # (every name but the given one agrees); resolved as one list, a brother is not one person
     # with him.

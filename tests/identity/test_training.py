@@ -1210,3 +1210,47 @@ def test_a_pattern_of_one_agreeing_name_is_never_rarer_among_candidates_than_amo
     # Held at the strangers' 2 %: its weight is what m over that u says, not +30 bits.
     assert model.u["lineage"][father_only] >= 0.019
     assert model.weight_table()[level, father_only + 1] < 7.0
+
+
+def test_a_pattern_of_one_agreeing_name_is_held_at_its_share_among_strangers_of_one_given_name(
+    monkeypatch,
+) -> None:
+    # drawn1636 20k (bench/RESULTS.md, "forty-fifth session"): strangers who share a given name
+    # share a father's name more often than strangers at large, and EM learns only from pairs
+    # whose given names do not disagree; held at the random pairs' share at large (0.0038),
+    # "father agrees, nothing else compared" weighed +6.0 bits, the truth +3.5.
+    from muster.identity.internals import model as model_module
+
+    gamma, _ = _one_father_population()
+    names = list(COMPARISONS)
+    father_only = 2 * 27
+    strangers = 1 * 27 + 1 * 9 + 1 * 3
+
+    def rows(n: int, given: int, lineage: int) -> np.ndarray:
+        row = np.full(len(names), -1, dtype=np.int8)
+        row[names.index("given_name")], row[names.index("lineage")] = given, lineage
+        row[names.index("date_of_birth")], row[names.index("sex")] = 0, 1
+        return np.repeat(row[None, :], n, axis=0)
+
+    # Among 100,000 strangers 0.3 % share only a father's name; among the 1,000 of them who share
+    # a given name, 10 %.
+    random = np.vstack([
+        rows(98_800, 0, strangers), rows(200, 0, father_only),
+        rows(900, 4, strangers), rows(100, 4, father_only),
+    ])  # fmt: skip
+    level = names.index("lineage")
+
+    def trained() -> Model:
+        model = Model.initial()
+        model.estimate_u(random)
+        model.train_em(gamma)
+        return model
+
+    held = trained()
+    assert held.u["lineage"][father_only] >= 0.09
+    monkeypatch.setattr(model_module, "U_RANDOM_FLOOR_GIVEN", False)
+    at_large = trained()
+    assert at_large.u["lineage"][father_only] < 0.01
+    # Held at the share among strangers of one given name, the pattern weighs 3 bits less or more.
+    table = (m.weight_table()[level, father_only + 1] for m in (held, at_large))
+    assert next(table) < next(table) - 3.0

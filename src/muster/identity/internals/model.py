@@ -695,9 +695,12 @@ class Model:
             counts = np.array([(col == lvl).sum() for lvl in range(k)], dtype=np.float64)
             self.u[name] = list((counts + 0.5) / (counts.sum() + 0.5 * k))
             if name == "lineage":
-                # A level seen too seldom among random pairs says only that its u is small.
-                held = _LINEAGE_AGREEING[:k] & (counts >= U_RANDOM_FLOOR_MIN_PAIRS)
-                self.u_floor = np.where(held, np.asarray(self.u[name]), 0.0)
+                self.u_floor = _lineage_u_floor(col, k)
+                if U_RANDOM_FLOOR_GIVEN:
+                    # EM learns from the pairs whose given names do not disagree: among the
+                    # random pairs like them, too.
+                    like_em = gamma_random[:, GIVEN] != 0
+                    self.u_floor = np.maximum(self.u_floor, _lineage_u_floor(col[like_em], k))
 
     def train_em(
         self,
@@ -776,10 +779,28 @@ class Model:
 # or more (a pattern they never hold is only known to be rare: its smoothed u is no floor).
 U_RANDOM_FLOOR = True
 U_RANDOM_FLOOR_MIN_PAIRS = 10
+# ... and at or above its share among the random pairs whose given names do not disagree, the
+# pairs EM learns from (``train_em``): strangers who share a given name share a father's name
+# more often than strangers at large (a name's popular pairings, one town's families).  drawn1636
+# 20k (a checkpoint's list of given and father's names): "father agrees, nothing else compared"
+# u 0.0038 among all random pairs, 0.0059 among those, 0.0105 among the candidate pairs of two
+# persons (the truth); EM had it at 0.0038 and weighed it +6.0 bits, the truth +3.5
+# (bench/RESULTS.md, "forty-fifth session").
+U_RANDOM_FLOOR_GIVEN = True
 _LINEAGE_AGREEING = np.array(
     [lineage_pattern(level)[0] > 0 and lineage_pattern(level)[1] == 0
      for level in range(LINEAGE_LEVELS)]
 )  # fmt: skip
+
+
+def _lineage_u_floor(col: np.ndarray, k: int) -> np.ndarray:
+    """The least u of each lineage level in EM (``U_RANDOM_FLOOR``) from these random pairs'
+    levels ``col``: its share among them (smoothed) where names agree and none disagree and
+    the pairs hold it ``U_RANDOM_FLOOR_MIN_PAIRS`` times or more, else 0 (a level seen too
+    seldom among random pairs says only that its u is small)."""
+    counts = np.array([(col == lvl).sum() for lvl in range(k)], dtype=np.float64)
+    held = _LINEAGE_AGREEING[:k] & (counts >= U_RANDOM_FLOOR_MIN_PAIRS)
+    return np.where(held, (counts + 0.5) / (counts.sum() + 0.5 * k), 0.0)
 
 
 def _u_floored(u: np.ndarray, floor: np.ndarray | None) -> np.ndarray:
