@@ -83,6 +83,26 @@ def test_the_caseworker_has_the_tracing_link_and_the_list(web, found):
     assert req.number.encode() not in web.get(reverse("tracing-requests"), {"q": "Nobody"}).content
 
 
+def test_a_request_whose_candidates_are_not_confident_does_not_read_as_having_none(web, found):
+    # The walk-through (2026-12-07): the list said "Open, no candidate yet" beside a request's 2
+    # candidates; "open" means no confident proposal is waiting (services.settle_status).
+    from muster.tracing.services.requests import settle_status
+
+    req, candidate = found
+    TracingCandidate.objects.filter(pk=candidate.pk).update(confident=False)
+    assert settle_status(req) == TracingRequest.Status.OPEN
+    row = re.search(
+        rf"<tr>(?:(?!</tr>).)*{req.number}(?:(?!</tr>).)*</tr>",
+        web.get(reverse("tracing-requests")).content.decode(),
+        re.S,
+    ).group(0)
+    assert "Open, no confident candidate yet" in row and "no candidate yet" not in row
+    assert re.search(r'<td class="num">[1-9][0-9]*</td>', row)  # its candidates, counted
+    web.cookies["django_language"] = "ar"
+    arabic = web.get(reverse("tracing-requests")).content.decode()
+    assert "مفتوح، لا مرشح موثوق بعد" in arabic and "لا مرشح بعد" not in arabic
+
+
 def test_a_new_request_refused_names_the_field_and_keeps_what_was_typed(web):
     response = web.post(
         reverse("tracing-request-new"),

@@ -27,7 +27,7 @@ class Source(models.TextChoices):
 
 class TracingRequest(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open, no candidate yet")
+        OPEN = "open", _("Open, no confident candidate yet")
         CANDIDATE_FOUND = "candidate_found", _("Candidate found")
         VERIFYING = "verifying", _("Verifying a candidate")
         REUNITED = "reunited", _("Reunited")
