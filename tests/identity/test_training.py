@@ -668,6 +668,67 @@ def test_pairs_of_one_source_learn_their_own_lower_prior() -> None:
     assert source_prior_shift(np.zeros(200, np.int8), arrays, gamma, model, given, None) is None
 
 
+def test_pairs_of_one_source_match_no_more_often_than_its_clear_pairs_say(monkeypatch) -> None:
+    # drawn1636 20k (bench/RESULTS.md, "forty-fifth session"): the model overweighed one list's
+    # namesakes (a checkpoint's given and father's names and a year), and EM on the stratum's
+    # prior alone, which follows those weights, expected 1,260 matches within the list where 135
+    # were.  The share of clear pairs within one source against across sources says how much
+    # rarer matches are there; the stratum's prior is lowered until the model agrees.
+    import pandas as pd
+
+    from muster.identity.internals import training
+    from muster.identity.internals.training import ModelReport, source_codes, source_prior_shift
+
+    names = list(COMPARISONS)
+    namesake_row = np.full(len(names), -1, np.int8)
+    for name, level in (("given_name", 4), ("lineage", 2 * 27 + 2 * 9), ("date_of_birth", 2),
+                        ("sex", 1)):  # fmt: skip
+        namesake_row[names.index(name)] = level
+    rng = np.random.default_rng(7)
+    n = 20_000
+    # Pairs within a reception's list (0.2 % one person, 5 % namesakes whom the model weighs as
+    # likely as not one person) and across it and a camp's (30 % one person).
+    left = np.concatenate([rng.integers(0, 100, n), rng.integers(0, 100, n)])
+    right = np.concatenate([rng.integers(0, 100, n), rng.integers(100, 200, n)])
+    match = np.concatenate([rng.random(n) < 0.002, rng.random(n) < 0.3])
+    gamma = _pairs_of(Model.default(), match, rng)
+    namesake = np.zeros(2 * n, bool)
+    namesake[:n] = ~match[:n] & (rng.random(n) < 0.05)
+    gamma[namesake] = namesake_row
+    source = source_codes(pd.DataFrame({"source": ["reception"] * 100 + ["camp"] * 100}))
+    arrays = {"rid_l": left, "rid_r": right, "train": np.ones(2 * n, bool)}
+
+    report = None
+
+    def scored() -> tuple[float, np.ndarray]:
+        nonlocal report
+        model = Model.default()
+        model.prior = 0.02
+        report = ModelReport(model, 200, 2 * n, "trained")
+        ((same, bits),) = source_prior_shift(source, arrays, gamma, model, report, None)
+        return bits, model.match_weight(gamma) + np.where(same, bits, 0.0)
+
+    monkeypatch.setattr(training, "SAME_SOURCE_CLEAR_RATIO", False)
+    learnt, weight = scored()
+    accepted = weight >= np.log2(0.3 / 0.7)
+    within_true = int(match[:n].sum())
+    # EM on the prior alone: the namesakes look like matches, and are taken for them.
+    assert learnt == 0.0 and (accepted & namesake).sum() > 500
+    monkeypatch.setattr(training, "SAME_SOURCE_CLEAR_RATIO", True)
+    bits, weight = scored()
+    accepted = weight >= np.log2(0.3 / 0.7)
+    expected = (1 / (1 + np.exp2(-weight[:n]))).sum()
+    assert bits < -5.0 and expected < 2 * within_true, (bits, expected)
+    assert (accepted & namesake).sum() < 50
+    assert (accepted[:n] & match[:n]).sum() >= 0.8 * within_true
+    # The report says what EM learnt and why it was lowered.
+    assert report.same_source_em == 0.0 and report.to_dict()["same_source_em"] == 0.0
+    assert "EM on it alone learnt +0.00, lowered to the share of clear pairs" in str(report)
+    # Too few clear pairs within the list to read a share from: as EM learnt it.
+    monkeypatch.setattr(training, "SAME_SOURCE_CLEAR_MIN_PAIRS", 10**6)
+    assert scored()[0] == learnt
+
+
 def test_a_run_that_falls_back_still_learns_the_priors_of_its_strata() -> None:
     # Two lists of plain records (given, family, date, town) of clans whose children bear the
     # same few names, most persons in the first list once and a few in the second: no EM start
