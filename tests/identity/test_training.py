@@ -729,6 +729,43 @@ def test_pairs_of_one_source_match_no_more_often_than_its_clear_pairs_say(monkey
     assert scored()[0] == learnt
 
 
+def test_a_clear_pair_within_one_source_is_never_rejected_on_its_lists_prior_alone(
+    monkeypatch,
+) -> None:
+    # drawn307 200k (bench/RESULTS.md, "forty-fifth session"): EM on the prior of pairs within one
+    # source alone learnt -11.75 bits, and two records of one list weighing 10 bits were
+    # rejected on that alone.  The shift stops where a pair of SAME_SOURCE_CLEAR_WEIGHT bits
+    # before it is still accepted at deduplication's threshold.
+    import pandas as pd
+
+    from muster.identity.internals import training
+    from muster.identity.internals.pipeline import DEDUPE_THRESHOLD
+    from muster.identity.internals.training import ModelReport, source_codes, source_prior_shift
+
+    floor = training.SAME_SOURCE_SHIFT_FLOOR
+    threshold = np.log2(DEDUPE_THRESHOLD / (1 - DEDUPE_THRESHOLD))
+    assert training.SAME_SOURCE_CLEAR_WEIGHT + floor == pytest.approx(threshold)
+    rng = np.random.default_rng(11)
+    n = 20_000
+    # A list whose 20,000 pairs within hold no one twice, beside a camp's (30 % one person).
+    left = np.concatenate([rng.integers(0, 100, n), rng.integers(0, 100, n)])
+    right = np.concatenate([rng.integers(0, 100, n), rng.integers(100, 200, n)])
+    match = np.concatenate([np.zeros(n, bool), rng.random(n) < 0.3])
+    gamma = _pairs_of(Model.default(), match, rng)
+    source = source_codes(pd.DataFrame({"source": ["reception"] * 100 + ["camp"] * 100}))
+    arrays = {"rid_l": left, "rid_r": right, "train": np.ones(2 * n, bool)}
+
+    def shift() -> float:
+        model = Model.default()
+        model.prior = 0.02
+        report = ModelReport(model, 200, 2 * n, "trained")
+        return source_prior_shift(source, arrays, gamma, model, report, None)[0][1]
+
+    assert shift() == pytest.approx(floor)
+    monkeypatch.setattr(training, "SAME_SOURCE_SHIFT_FLOOR", -60.0)
+    assert shift() < floor - 1.0  # what EM on the prior alone learns here
+
+
 def test_a_run_that_falls_back_still_learns_the_priors_of_its_strata() -> None:
     # Two lists of plain records (given, family, date, town) of clans whose children bear the
     # same few names, most persons in the first list once and a few in the second: no EM start

@@ -657,7 +657,7 @@ def source_prior_shift(
                 if lowered < min(0.0, learnt):
                     report.same_source_em = min(0.0, learnt)
                 learnt = min(learnt, lowered)
-            model.same_source_shift = min(0.0, learnt)
+            model.same_source_shift = min(0.0, max(learnt, SAME_SOURCE_SHIFT_FLOOR))
     report.same_source_shift = model.same_source_shift
     if not across.any():
         # One source: every pair is within it, and a model given scores it as training on
@@ -681,6 +681,16 @@ def source_prior_shift(
 SAME_SOURCE_CLEAR_RATIO = True
 SAME_SOURCE_CLEAR_WEIGHT = 8.0
 SAME_SOURCE_CLEAR_MIN_PAIRS = 20
+# ... and never so low that a clear pair (``SAME_SOURCE_CLEAR_WEIGHT`` bits before the shift) is
+# rejected on its list's prior alone: two registrations of one person at one desk that agree on
+# that much are flagged.  -(8 + log2(0.7 / 0.3)): the shift that takes 8 bits to deduplication's
+# threshold (pipeline.DEDUPE_THRESHOLD, a probability of 0.3).  At 200k EM on that prior alone
+# learnt -11.75 bits on drawn307 (fell back), where the truth's share of matches within its
+# lists against across is -5.7 bits and the model's was -9.4; F1 0.8150 -> 0.8234.  Derived,
+# not tuned (-8 was tried at 200k first: drawn304, 305, 307 up).  Elsewhere it bound on 2 of 135
+# populations at 20k (drawn1673 +0.0043, drawn1740 +0.0055) and on none of the 42 tuning runs,
+# 12 other runs at 200k or no_lineage 1M (bench/RESULTS.md, "forty-fifth session").
+SAME_SOURCE_SHIFT_FLOOR = -(SAME_SOURCE_CLEAR_WEIGHT + float(np.log2(0.7 / 0.3)))
 
 
 def _clear_ratio_shift(
