@@ -692,15 +692,17 @@ class Model:
         (``U_RANDOM_FLOOR``)."""
         for j, (name, k) in enumerate(COMPARISONS.items()):
             col = gamma_random[:, j]
-            counts = np.array([(col == lvl).sum() for lvl in range(k)], dtype=np.float64)
-            self.u[name] = list((counts + 0.5) / (counts.sum() + 0.5 * k))
+            counts = _level_counts(col, k)
+            self.u[name] = list(_smoothed(counts))
             if name == "lineage":
-                self.u_floor = _lineage_u_floor(col, k)
+                self.u_floor = _lineage_u_floor(counts)
                 if U_RANDOM_FLOOR_GIVEN:
                     # EM learns from the pairs whose given names do not disagree: among the
                     # random pairs like them, too.
                     like_em = gamma_random[:, GIVEN] != 0
-                    self.u_floor = np.maximum(self.u_floor, _lineage_u_floor(col[like_em], k))
+                    self.u_floor = np.maximum(
+                        self.u_floor, _lineage_u_floor(_level_counts(col[like_em], k))
+                    )
 
     def train_em(
         self,
@@ -793,14 +795,23 @@ _LINEAGE_AGREEING = np.array(
 )  # fmt: skip
 
 
-def _lineage_u_floor(col: np.ndarray, k: int) -> np.ndarray:
-    """The least u of each lineage level in EM (``U_RANDOM_FLOOR``) from these random pairs'
-    levels ``col``: its share among them (smoothed) where names agree and none disagree and
-    the pairs hold it ``U_RANDOM_FLOOR_MIN_PAIRS`` times or more, else 0 (a level seen too
-    seldom among random pairs says only that its u is small)."""
-    counts = np.array([(col == lvl).sum() for lvl in range(k)], dtype=np.float64)
-    held = _LINEAGE_AGREEING[:k] & (counts >= U_RANDOM_FLOOR_MIN_PAIRS)
-    return np.where(held, (counts + 0.5) / (counts.sum() + 0.5 * k), 0.0)
+def _level_counts(col: np.ndarray, k: int) -> np.ndarray:
+    """How many of these pairs' levels ``col`` are at each of a comparison's ``k`` levels."""
+    return np.array([(col == lvl).sum() for lvl in range(k)], dtype=np.float64)
+
+
+def _smoothed(counts: np.ndarray) -> np.ndarray:
+    """Shares of ``counts`` with half a pair added to each level (none is ever 0)."""
+    return (counts + 0.5) / (counts.sum() + 0.5 * len(counts))
+
+
+def _lineage_u_floor(counts: np.ndarray) -> np.ndarray:
+    """The least u of each lineage level in EM (``U_RANDOM_FLOOR``) from random pairs' ``counts``
+    per level: its share among them (smoothed) where names agree and none disagree and the
+    pairs hold it ``U_RANDOM_FLOOR_MIN_PAIRS`` times or more, else 0 (a level seen too seldom
+    among random pairs says only that its u is small)."""
+    held = _LINEAGE_AGREEING[: len(counts)] & (counts >= U_RANDOM_FLOOR_MIN_PAIRS)
+    return np.where(held, _smoothed(counts), 0.0)
 
 
 def _u_floored(u: np.ndarray, floor: np.ndarray | None) -> np.ndarray:

@@ -713,8 +713,7 @@ def _clear_ratio_shift(
     share = (clear_w / within_counts.sum()) / (clear_a / across_counts.sum())
 
     def rate(weights: np.ndarray, counts: np.ndarray, shift: float) -> float:
-        p = 1.0 / (1.0 + np.exp2(-np.clip(weights + pooled + shift, -60, 60)))
-        return float(np.average(p, weights=counts))
+        return expected_matches(weights + pooled + shift, counts) / float(counts.sum())
 
     target = share * rate(across, across_counts, 0.0)
     if rate(within, within_counts, learnt) <= target:
