@@ -724,6 +724,8 @@ def test_pairs_of_one_source_match_no_more_often_than_its_clear_pairs_say(monkey
     # The report says what EM learnt and why it was lowered.
     assert report.same_source_em == 0.0 and report.to_dict()["same_source_em"] == 0.0
     assert "EM on it alone learnt +0.00, lowered to the share of clear pairs" in str(report)
+    assert report.same_source_lowered and not report.same_source_floor
+    assert "held at the floor" not in str(report)
     # Too few clear pairs within the list to read a share from: as EM learnt it.
     monkeypatch.setattr(training, "SAME_SOURCE_CLEAR_MIN_PAIRS", 10**6)
     assert scored()[0] == learnt
@@ -755,15 +757,26 @@ def test_a_clear_pair_within_one_source_is_never_rejected_on_its_lists_prior_alo
     source = source_codes(pd.DataFrame({"source": ["reception"] * 100 + ["camp"] * 100}))
     arrays = {"rid_l": left, "rid_r": right, "train": np.ones(2 * n, bool)}
 
+    reports = []
+
     def shift() -> float:
         model = Model.default()
         model.prior = 0.02
-        report = ModelReport(model, 200, 2 * n, "trained")
-        return source_prior_shift(source, arrays, gamma, model, report, None)[0][1]
+        reports.append(ModelReport(model, 200, 2 * n, "trained"))
+        return source_prior_shift(source, arrays, gamma, model, reports[-1], None)[0][1]
 
     assert shift() == pytest.approx(floor)
+    held = reports[-1]
     monkeypatch.setattr(training, "SAME_SOURCE_SHIFT_FLOOR", -60.0)
-    assert shift() < floor - 1.0  # what EM on the prior alone learns here
+    learnt = shift()
+    assert learnt < floor - 1.0  # what EM on the prior alone learns here
+    # The report says the floor held it, and what EM alone had learnt: not that it is the prior
+    # learnt on those pairs.
+    assert held.same_source_floor and held.same_source_em == pytest.approx(learnt)
+    line = next(x for x in str(held).splitlines() if x.startswith("pairs of two records of one"))
+    assert f"EM on it alone learnt {learnt:+.2f}" in line and "held at the floor" in line
+    assert held.to_dict()["same_source_floor"] is True
+    assert not reports[-1].same_source_floor and reports[-1].same_source_em is None
 
 
 def test_a_run_that_falls_back_still_learns_the_priors_of_its_strata() -> None:

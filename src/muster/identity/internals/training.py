@@ -158,8 +158,11 @@ class ModelReport:
     # source_prior_shift).
     same_source_shift: float = 0.0
     # What EM on that prior alone learnt, where the clear pairs' share lowered it
-    # (SAME_SOURCE_CLEAR_RATIO); else None.
+    # (SAME_SOURCE_CLEAR_RATIO) or the floor held it (SAME_SOURCE_SHIFT_FLOOR); else None.
     same_source_em: float | None = None
+    # Whether the clear pairs' share lowered it, and whether it was then held at the floor.
+    same_source_lowered: bool = False
+    same_source_floor: bool = False
     # Pairs accepted below the threshold as each other's clear best (deduplication: a record
     # with at most one lineage name and one with more, or two records of two sources;
     # pipeline.clear_best_pairs).
@@ -203,6 +206,21 @@ class ModelReport:
     # (deduplication: frequency.frequency_shift; frequency.FieldFrequency).
     frequency: list = field(default_factory=list)
 
+    def _same_source_how(self) -> str:
+        """How the prior of pairs within one source came to be, where EM alone did not set it."""
+        if self.same_source_em is None:
+            return ""
+        how = [f"EM on it alone learnt {self.same_source_em:+.2f}"]
+        if self.same_source_lowered:
+            to = "toward" if self.same_source_floor else "to"
+            how.append(f"lowered {to} the share of clear pairs found within one source")
+        if self.same_source_floor:
+            how.append(
+                f"held at the floor, where a pair of {SAME_SOURCE_CLEAR_WEIGHT:g} bits or more "
+                "is still accepted"
+            )
+        return "; " + ", ".join(how)
+
     @property
     def pairs_per_record(self) -> float:
         return self.candidate_pairs / self.records if self.records else 0.0
@@ -221,6 +239,8 @@ class ModelReport:
             "same_source_em": None
             if self.same_source_em is None
             else round(self.same_source_em, 3),
+            "same_source_lowered": self.same_source_lowered,
+            "same_source_floor": self.same_source_floor,
             "clear_best": self.clear_best,
             "reach_pairs": self.reach_pairs,
             "toward_start": round(self.toward_start[0], 3),
@@ -289,13 +309,7 @@ class ModelReport:
         if self.same_source_shift:
             out.append(
                 f"pairs of two records of one source: {self.same_source_shift:+.2f} bits "
-                "(their own prior"
-                + (
-                    f"; EM on it alone learnt {self.same_source_em:+.2f}, lowered to the share "
-                    "of clear pairs found within one source)"
-                    if self.same_source_em is not None
-                    else ")"
-                )
+                f"(their own prior{self._same_source_how()})"
             )
         if self.reach_pairs:
             out.append(
@@ -617,6 +631,7 @@ def source_prior_shift(
     if learn:
         model.same_source_shift = 0.0
         report.same_source_em = None
+        report.same_source_lowered = report.same_source_floor = False
         usable = arrays["train"] & (gamma[:, 0] != 0)
         within = same & usable
         if min(within.sum(), (across & usable).sum()) >= MIN_PAIRS_FOR_TRAINING:
@@ -651,12 +666,15 @@ def source_prior_shift(
 
             factor, counts = factors_of(within)
             learnt = _learnt_shift(model, factor, counts)
+            em = min(0.0, learnt)
             if SAME_SOURCE_CLEAR_RATIO:
                 lowered = _clear_ratio_shift(pooled, factor, counts, *factors_of(across & usable),
                                              learnt)  # fmt: skip
-                if lowered < min(0.0, learnt):
-                    report.same_source_em = min(0.0, learnt)
+                report.same_source_lowered = bool(lowered < em)
                 learnt = min(learnt, lowered)
+            report.same_source_floor = bool(learnt < SAME_SOURCE_SHIFT_FLOOR)
+            if report.same_source_lowered or report.same_source_floor:
+                report.same_source_em = em
             model.same_source_shift = min(0.0, max(learnt, SAME_SOURCE_SHIFT_FLOOR))
     report.same_source_shift = model.same_source_shift
     if not across.any():
