@@ -115,6 +115,34 @@ def test_manifest_page_approve_dispatch_confirm(planned, officers, login, make_u
     assert people[7].number in page
 
 
+def test_a_refused_confirmation_keeps_the_outcomes_and_notes_typed(planned, officers, login):
+    """One line refused (a 'not presented' with no note) confirms nobody; the page comes back with
+    every outcome and note the officer entered from the signed manifest, not a blank form."""
+    departure, people = planned
+    services.dispatch_departure(departure, by=officers["planner"])
+    client = login(officers["planner"])
+    form = {f"outcome-{p.pk}": "received" for p in people[:2]}
+    form[f"outcome-{people[2].pk}"] = "not_presented"  # no note: refused
+    form[f"outcome-{people[3].pk}"] = "refused"
+    form[f"note-{people[3].pk}"] = "not on the authority's list"
+    response = client.post(reverse("departure-confirm", args=[departure.number]), form)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "needs a note" in body
+    assert not Placement.objects.filter(is_current=True, state="departed").exists()
+
+    def chosen(person):
+        select = re.search(rf'<select name="outcome-{person.pk}".*?</select>', body, re.S)[0]
+        return re.findall(r'<option value="(\w*)" selected>', select)
+
+    assert chosen(people[0]) == ["received"] and chosen(people[1]) == ["received"]
+    assert chosen(people[2]) == ["not_presented"] and chosen(people[3]) == ["refused"]
+    assert chosen(people[4]) == []
+    assert re.search(
+        rf'<input name="note-{people[3].pk}" value="not on the authority&#x27;s list"', body
+    )
+
+
 def test_import_page_shows_the_row_by_row_report(planned, officers, login):
     departure, people = planned
     services.dispatch_departure(departure, by=officers["planner"])

@@ -211,9 +211,26 @@ def departure_new(request: HttpRequest) -> HttpResponse:
 
 @requires("departure.view")
 def departure_detail(request: HttpRequest, number: str) -> HttpResponse:
-    departure = departure_for(request, number, "departure.view")
+    return manifest_page(request, departure_for(request, number, "departure.view"))
+
+
+def manifest_page(
+    request: HttpRequest,
+    departure: Departure,
+    *,
+    report=None,
+    errors: dict | None = None,
+    posted: dict[int, tuple[str, str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The manifest page (its read audited), also as the answer to a confirmation or an import of
+    the receiving side's sheet: ``posted`` is what the officer chose and typed per person
+    (``{person id: (outcome, note)}``), shown again when the confirmation was refused."""
     user = request.user
     lines = with_verification(list(queries.manifest(departure)))
+    posted = posted or {}
+    for line in lines:
+        line.posted_outcome, line.posted_note = posted.get(line.person_id, ("", ""))
     show_names = may_see_names(user)
     if show_names:
         audit.record_list(
@@ -245,10 +262,10 @@ def departure_detail(request: HttpRequest, number: str) -> HttpResponse:
             (Outcome.REFUSED, Outcome.REFUSED.label),
             (Outcome.RETURNED, Outcome.RETURNED.label),
         ],
-        "report": None,
-        "errors": {},
+        "report": report,
+        "errors": errors or {},
     }
-    return render(request, "departures/detail.html", context)
+    return render(request, "departures/detail.html", context, status=status)
 
 
 @requires({"POST": "departure.approve"})

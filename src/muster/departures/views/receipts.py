@@ -4,22 +4,22 @@ discrepancies left to follow up."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from muster.access import policy
 from muster.access.decorators import requires
 from muster.access.lookup import may_see_names
 from muster.audit import services as audit
-from muster.core.errors import Message
+from muster.core.errors import Message, flash_refusals
 from muster.core.paging import paginate
 from muster.core.parsing import parse_id
 from muster.departures import queries, services
 from muster.departures.audit_actions import DeparturesAction
-from muster.departures.forms import errors_from
+from muster.departures.forms import DETAIL_LABELS, errors_from
 from muster.departures.receipts import ReceiptFileError
+from muster.departures.views.batches import manifest_page
 from muster.departures.views.shared import (
-    act_on,
     departure_for,
     line_counts,
     with_verification,
@@ -29,15 +29,16 @@ from muster.departures.views.shared import (
 @requires({"POST": "departure.manage"})
 def departure_confirm(request: HttpRequest, number: str) -> HttpResponse:
     """Outcomes entered from the signed manifest: ``outcome-<person id>`` and ``note-<person id>``;
-    lines left blank are not touched."""
-
-    def verb(d):
-        outcomes = []
-        for key, value in request.POST.items():
-            if key.startswith("outcome-") and value:
-                pid = parse_id(key.removeprefix("outcome-"))
-                if pid is not None:
-                    outcomes.append((pid, value, request.POST.get(f"note-{pid}", "")[:2000]))
+    lines left blank are not touched. A refusal confirms nobody and shows the manifest again with
+    every outcome and note as the officer entered them."""
+    departure = departure_for(request, number, "departure.manage")
+    outcomes = []
+    for key, value in request.POST.items():
+        if key.startswith("outcome-") and value:
+            pid = parse_id(key.removeprefix("outcome-"))
+            if pid is not None:
+                outcomes.append((pid, value, request.POST.get(f"note-{pid}", "")[:2000]))
+    try:
         if not outcomes:
             raise ValidationError(
                 {
@@ -46,13 +47,17 @@ def departure_confirm(request: HttpRequest, number: str) -> HttpResponse:
                     )
                 }
             )
-        result = services.confirm(d, outcomes, by=request.user, request=request)
-        messages.success(
-            request,
-            _("%(n)d person(s) confirmed on %(d)s.") % {"n": result.total, "d": d.number},
-        )
-
-    return act_on(request, number, "departure.manage", verb)
+        result = services.confirm(departure, outcomes, by=request.user, request=request)
+    except ValidationError as exc:
+        flash_refusals(request, exc, label=DETAIL_LABELS.get)
+        departure.refresh_from_db()
+        posted = {pid: (outcome, note) for pid, outcome, note in outcomes}
+        return manifest_page(request, departure, posted=posted, status=400)
+    messages.success(
+        request,
+        _("%(n)d person(s) confirmed on %(d)s.") % {"n": result.total, "d": departure.number},
+    )
+    return redirect("departure-detail", number=departure.number)
 
 
 @requires({"POST": "departure.manage"})
