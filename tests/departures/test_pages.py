@@ -143,6 +143,24 @@ def test_a_refused_confirmation_keeps_the_outcomes_and_notes_typed(planned, offi
     )
 
 
+def test_after_an_import_the_lines_left_open_can_still_be_confirmed_by_hand(
+    planned, officers, login
+):
+    """The sheet confirmed one person; the page it answers with still offers the outcomes for the
+    others (not selects holding only a dash)."""
+    departure, people = planned
+    services.dispatch_departure(departure, by=officers["planner"])
+    upload = io.BytesIO(f"number,outcome,note\n{people[0].number},received,\n".encode())
+    upload.name = "receipt.csv"
+    response = login(officers["planner"]).post(
+        reverse("departure-import", args=[departure.number]), {"file": upload}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    select = re.search(rf'<select name="outcome-{people[1].pk}".*?</select>', body, re.S)[0]
+    assert re.findall(r'<option value="(\w+)"', select) == ["received", "not_presented", "refused"]
+
+
 def test_import_page_shows_the_row_by_row_report(planned, officers, login):
     departure, people = planned
     services.dispatch_departure(departure, by=officers["planner"])

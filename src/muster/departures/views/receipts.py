@@ -21,8 +21,6 @@ from muster.departures.receipts import ReceiptFileError
 from muster.departures.views.batches import manifest_page
 from muster.departures.views.shared import (
     departure_for,
-    line_counts,
-    with_verification,
 )
 
 
@@ -88,28 +86,9 @@ def departure_import(request: HttpRequest, number: str) -> HttpResponse:
         except ValidationError as exc:
             errors = errors_from(exc)
     departure.refresh_from_db()
-    lines = with_verification(list(queries.manifest(departure)))
-    context = {
-        "departure": departure,
-        "lines": lines,
-        "show_names": may_see_names(request.user),
-        "may_manage": True,
-        "may_export": policy.may_act_at(request.user, "person.export", departure.from_facility_id),
-        "open": [line for line in lines if line.outcome in services.NEXT],
-        "discrepancies": [line for line in lines if line.outcome in queries.DISCREPANCIES],
-        "counts": line_counts(lines),
-        "report": report,
-        "errors": errors,
-    }
-    if context["show_names"]:
-        audit.record_list(
-            request,
-            [line.person_id for line in lines],
-            action=DeparturesAction.DEPARTURE_MANIFEST_READ,
-            obj=departure,
-            persons=len(lines),
-        )
-    return render(request, "departures/detail.html", context, status=400 if errors else 200)
+    return manifest_page(
+        request, departure, report=report, errors=errors, status=400 if errors else 200
+    )
 
 
 @requires("departure.view")
