@@ -110,6 +110,31 @@ def test_document_error_is_shown_beside_the_document(facilities, officer_client,
     assert Person.objects.count() == 0
 
 
+def test_every_problem_is_shown_at_once_a_document_number_too(
+    facilities, officer_client, household_data
+):
+    """A wrong date and a national number of the wrong format, both on the first answer: the
+    officer is not sent back a second time for the number after fixing the date."""
+    household_data[2]["date_of_birth"] = "2015-13-02"
+    household_data[0]["documents"] = [
+        {"doc_type": "national_id", "number": "SY123456789", "issuing_country": "SYR"}
+    ]
+    response = officer_client.post(
+        reverse("reception"), household_post(household_data, facilities["reception"])
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    start = html.index('name="members[2].date_of_birth"')
+    assert "is not a date" in html[start : html.index("</label>", start)]
+    start = html.index('name="members[0].documents[0].number"')
+    label = html[start : html.index("</label>", start)]
+    assert "is not a Syrian national number (11 digits" in label
+    assert 'value="SY123456789"' in html  # as typed, not as the check normalised it
+    summary = html[html.index("data-error-summary") :]
+    assert "Syrian national number" in summary[: summary.index("</div>")]
+    assert Person.objects.count() == 0
+
+
 def test_names_with_html_and_arabic_are_stored_exactly_and_shown_escaped(
     facilities, officer_client, household_data
 ):

@@ -24,7 +24,7 @@ from muster.core.parsing import parse_id
 from muster.core.text import isolate
 from muster.custody import services as custody
 from muster.custody.models import Facility
-from muster.identity import given_name_alone
+from muster.identity import ascii_digits, given_name_alone
 from muster.intake import forms
 from muster.intake import services as intake
 from muster.intake.documents import fill_from_mrz
@@ -67,6 +67,34 @@ def _reception_context(request, rows, errors, point_id, override_reason="") -> d
     }
 
 
+def _document_problems(members_raw: list[dict]) -> dict[str, list]:
+    """What :func:`intake.check_documents` would refuse in the documents as typed (trimmed, the
+    country in capitals, digits in ASCII), named by the form's own rows; the rows shown again keep
+    what the officer typed."""
+    typed = []
+    for raw in members_raw:
+        docs = []
+        for doc in raw.get("documents") or []:
+            number = ascii_digits(str(doc.get("number") or "").strip())
+            doc_type = str(doc.get("doc_type") or "").strip()
+            docs.append(
+                {
+                    "doc_type": doc_type,
+                    "number": number,
+                    "issuing_country": str(doc.get("issuing_country") or "").strip().upper(),
+                    "mrz": str(doc.get("mrz") or "").strip(),
+                }
+                if number and doc_type
+                else {}
+            )
+        typed.append({"documents": docs})
+    try:
+        intake.check_documents(typed)
+    except ValidationError as exc:
+        return errors_from(exc)
+    return {}
+
+
 @requires("person.register")
 def reception(request: HttpRequest) -> HttpResponse:
     """One page for a whole household: head first, members added inline, documents and flags."""
@@ -99,6 +127,10 @@ def reception(request: HttpRequest) -> HttpResponse:
         cleaned = clean_household(members_raw)
     except ValidationError as exc:
         errors.update(errors_from(exc))
+        # The documents' own checks (number format, the zone's check digits) on the same answer,
+        # not one submission later, when the rest is right.
+        for key, msgs in _document_problems(members_raw).items():
+            errors.setdefault(key, msgs)
     if not errors:
         try:
             household = intake.register_household(
