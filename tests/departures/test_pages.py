@@ -143,6 +143,24 @@ def test_a_refused_confirmation_keeps_the_outcomes_and_notes_typed(planned, offi
     )
 
 
+def test_the_count_confirmed_reads_as_the_language_counts_it(planned, officers, login):
+    """'3 persons confirmed', not '3 person(s)'; in Arabic a count of three to ten takes the plural
+    (أشخاص), not the singular the catalogue once gave every count."""
+    departure, people = planned
+    services.dispatch_departure(departure, by=officers["planner"])
+    client = login(officers["planner"])
+    url = reverse("departure-confirm", args=[departure.number])
+    page = client.post(url, {f"outcome-{people[0].pk}": "received"}, follow=True)
+    assert f"1 person confirmed on {departure.number}." in page.content.decode()
+    page = client.post(url, {f"outcome-{p.pk}": "received" for p in people[1:4]}, follow=True)
+    assert f"3 persons confirmed on {departure.number}." in page.content.decode()
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    page = client.post(url, {f"outcome-{p.pk}": "received" for p in people[4:7]}, follow=True)
+    assert f"تم تأكيد 3 أشخاص في {departure.number}." in page.content.decode()
+    page = client.post(url, {f"outcome-{people[7].pk}": "received"}, follow=True)
+    assert f"تم تأكيد شخص واحد في {departure.number}." in page.content.decode()
+
+
 def test_after_an_import_the_lines_left_open_can_still_be_confirmed_by_hand(
     planned, officers, login
 ):

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from muster.access import policy
 from muster.access.decorators import requires
@@ -162,7 +162,11 @@ def departure_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Departure %(d)s planned: %(n)d person(s).")
+                    ngettext(
+                        "Departure %(d)s planned: %(n)d person.",
+                        "Departure %(d)s planned: %(n)d persons.",
+                        len(persons),
+                    )
                     % {"d": departure.number, "n": len(persons)},
                 )
                 return redirect("departure-detail", number=departure.number)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from muster.access import policy
 from muster.access.decorators import requires
@@ -53,7 +54,12 @@ def departure_confirm(request: HttpRequest, number: str) -> HttpResponse:
         return manifest_page(request, departure, posted=posted, status=400)
     messages.success(
         request,
-        _("%(n)d person(s) confirmed on %(d)s.") % {"n": result.total, "d": departure.number},
+        ngettext(
+            "%(n)d person confirmed on %(d)s.",
+            "%(n)d persons confirmed on %(d)s.",
+            result.total,
+        )
+        % {"n": result.total, "d": departure.number},
     )
     return redirect("departure-detail", number=departure.number)
 
