@@ -135,6 +135,30 @@ def test_every_problem_is_shown_at_once_a_document_number_too(
     assert Person.objects.count() == 0
 
 
+@pytest.mark.parametrize("member", [0, 1])
+def test_a_bad_number_after_an_empty_document_row_is_shown_beside_the_row_it_was_typed_in(
+    facilities, officer_client, household_data, member
+):
+    """The officer leaves the first document row empty and types a wrong national number in the
+    second: the problem sits beside the second row, and the first stays empty."""
+    household_data[member]["documents"] = [
+        {"doc_type": "", "number": "", "issuing_country": "", "mrz": ""},
+        {"doc_type": "national_id", "number": "SY123456789", "issuing_country": "SYR", "mrz": ""},
+    ]
+    response = officer_client.post(
+        reverse("reception"), household_post(household_data, facilities["reception"])
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    typed = html.index(f'name="members[{member}].documents[1].number"')
+    assert 'value="SY123456789"' in html[typed : html.index("</label>", typed)]
+    assert "is not a Syrian national number" in html[typed : html.index("</label>", typed)]
+    empty = html.index(f'name="members[{member}].documents[0].number"')
+    label = html[empty : html.index("</label>", empty)]
+    assert "Syrian national number" not in label and 'value=""' in label
+    assert Person.objects.count() == 0
+
+
 def test_names_with_html_and_arabic_are_stored_exactly_and_shown_escaped(
     facilities, officer_client, household_data
 ):

@@ -131,3 +131,31 @@ def test_a_late_relative_brings_several_documents(registered, officer_client, fa
         ("birth_certificate", "BC-2010-77"),
         ("passport", "A1234567"),
     ]
+
+
+def test_a_late_relatives_bad_number_after_an_empty_document_row_stays_beside_its_row(
+    registered, officer_client, facilities
+):
+    head = registered.members.get(relationship_to_head="head")
+    relative = {
+        "given_name": "Zainab",
+        "family_name": "al-Obeidi",
+        "sex": "F",
+        "birth_year": "2010",
+        "relationship_to_head": "daughter",
+        "documents": [
+            {"doc_type": "", "number": "", "issuing_country": ""},
+            {"doc_type": "national_id", "number": "SY123456789", "issuing_country": "SYR"},
+        ],
+    }
+    response = officer_client.post(
+        reverse("household-add-member", args=[head.number]),
+        household_post([relative], facilities["reception"]),
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    typed = html.index('name="members[0].documents[1].number"')
+    assert "is not a Syrian national number" in html[typed : html.index("</label>", typed)]
+    empty = html.index('name="members[0].documents[0].number"')
+    assert "Syrian national number" not in html[empty : html.index("</label>", empty)]
+    assert not Person.objects.filter(given_name="Zainab").exists()

@@ -127,10 +127,11 @@ def reception(request: HttpRequest) -> HttpResponse:
         cleaned = clean_household(members_raw)
     except ValidationError as exc:
         errors.update(errors_from(exc))
-        # The documents' own checks (number format, the zone's check digits) on the same answer,
-        # not one submission later, when the rest is right.
-        for key, msgs in _document_problems(members_raw).items():
-            errors.setdefault(key, msgs)
+    # The documents' own checks (number format, the zone's check digits) on the same answer as the
+    # rest, and on the rows as typed: the cleaned members have lost their empty document rows, so
+    # the service's own check would name the second row typed as the first.
+    for key, msgs in _document_problems(members_raw).items():
+        errors.setdefault(key, msgs)
     if not errors:
         try:
             household = intake.register_household(
@@ -244,6 +245,8 @@ def household_add_member(request: HttpRequest, number: str) -> HttpResponse:
             cleaned = clean_member(raw)
         except ValidationError as exc:
             errors.update({f"members[0].{k}": v for k, v in errors_from(exc).items()})
+        for key, msgs in _document_problems(members_raw).items():  # named by the rows as typed
+            errors.setdefault(key, msgs)
         if not errors:
             try:
                 added = intake.register_late_member(
