@@ -1,0 +1,54 @@
+"""The import page (Kobo / ODK submissions) on the officer's laptop and on a phone, in English and
+in Sorani: the reception point readable in its select, the Import button a button's height, and the
+page no wider than the screen. Screenshots go to test-output/e2e/."""
+
+import pytest
+
+from tests.e2e.conftest import OUT, fits_the_screen, new_page, sign_in
+
+# The select's own arrow and padding, beside the text it shows.
+SELECT_CHROME_PX = 40
+
+MEASURE = """() => {
+  const select = document.querySelector('select[name=reception_point]');
+  const button = document.querySelector('main form button[type=submit]');
+  const probe = document.createElement('span');
+  probe.style.font = getComputedStyle(select).font;
+  probe.style.whiteSpace = 'nowrap';
+  probe.textContent = select.options[select.selectedIndex].text;
+  document.body.appendChild(probe);
+  const text = probe.getBoundingClientRect().width;
+  probe.remove();
+  return {
+    text, select: select.getBoundingClientRect().width,
+    selectHeight: select.getBoundingClientRect().height,
+    buttonHeight: button.getBoundingClientRect().height,
+  };
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "ckb"])
+def test_the_import_form_shows_the_reception_point_and_a_plain_button(
+    live_server, browser, facilities, make_user, totp_code, language
+):
+    point = facilities["reception"]
+    point.name = "Reception point 1 (Baghouz)"  # as named in the demo, where it was cut off
+    point.save()
+    problems: list[str] = []
+    for width, height in ((1366, 768), (390, 844)):
+        context, page = new_page(browser, problems)
+        page.set_viewport_size({"width": width, "height": height})
+        user = make_user("registration_officer")
+        sign_in(page, live_server.url, user.username, code=totp_code(user))
+        page.click(f'[data-testid="lang-{language}"]')
+        page.wait_for_selector(f'html[lang="{language}"]')
+        page.goto(f"{live_server.url}/reception/import/")
+        page.select_option("select[name=reception_point]", str(point.pk))
+        page.evaluate("document.fonts.ready.then(() => true)")
+        page.screenshot(path=str(OUT / f"import-{language}-{width}.png"), full_page=True)
+        sizes = page.evaluate(MEASURE)
+        assert sizes["select"] >= sizes["text"] + SELECT_CHROME_PX - 8, (width, sizes)
+        assert sizes["buttonHeight"] <= sizes["selectHeight"] + 12, (width, sizes)
+        assert fits_the_screen(page), width
+        context.close()
+    assert problems == []
