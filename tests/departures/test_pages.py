@@ -554,7 +554,7 @@ def test_the_leaving_figures_say_which_are_part_of_which(planned, officers, logi
     page = login(officers["planner"]).get(reverse("departure-list")).content.decode()
     line = re.sub(r"<[^>]+>", "", page.split('data-testid="leaving-counts">')[1].split("</p>")[0])
     assert " ".join(line.split()) == (
-        f"Leaving, awaiting confirmation {departure.lines.count()} "
+        f"Leaving on the departures you handle, awaiting confirmation {departure.lines.count()} "
         "(of them unaccounted 1, of them not presented 1)"
     )
     # The persons' summary on the manifest page, in Arabic, with the Arabic comma between its

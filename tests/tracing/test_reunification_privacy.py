@@ -67,3 +67,34 @@ def test_the_caseworker_who_reunified_reads_it_on_the_persons_page(reunified, ca
     departure, girl, _req = reunified
     page = factories.signed_in(caseworkers[0]).get(f"/people/{girl.number}/").content.decode()
     assert departure.number in page and "Duhok" in page
+
+
+def _figure(body: str, label: str) -> int:
+    """The number after ``label`` on a page (a figure's label and value, or a sentence's)."""
+    import re
+
+    text = " ".join(re.sub(r"<[^>]+>", " ", body).split())
+    found = re.search(re.escape(label) + r" (\d+)", text)
+    assert found, label
+    return int(found[1])
+
+
+def test_the_leaving_figures_say_whether_reunifications_are_in_them(reunified):
+    """The repatriation officer's departures page and the coordinator's dashboard counted the
+    persons leaving under one label, 28 and 29: the 29th on a reunification the officer is not
+    shown. Each label says what it counts, and the two reconcile."""
+    departure, _girl, _req = reunified
+    dashboard = factories.signed_in(factories.user("coordinator")).get("/").content.decode()
+    officer = factories.signed_in(factories.user("repatriation_officer"))
+    listing = officer.get("/departures/").content.decode()
+    # Someone holding both roles is shown the reunifications on the departures page too.
+    both = factories.signed_in(factories.user("repatriation_officer", "tracing_caseworker"))
+    traced = both.get("/departures/").content.decode()
+
+    everyone = "Leaving, awaiting confirmation, reunifications included"
+    handled = "Leaving on the departures you handle, awaiting confirmation"
+    assert _figure(dashboard, everyone) == 1
+    assert _figure(listing, handled) == 0 and everyone not in listing
+    assert _figure(traced, everyone) == 1 and handled not in traced
+    reunifications = departure.lines.filter(outcome="pending").count()
+    assert _figure(listing, handled) + reunifications == _figure(dashboard, everyone)

@@ -75,6 +75,8 @@ def departure_list(request: HttpRequest) -> HttpResponse:
         "may_manage": policy.can(request.user, "departure.manage"),
         # Over the departures this reader's lists show, so the figures and the lists agree.
         "counts": queries.sitrep_counts(shown, reunions),
+        # The situation report counts the reunifications too: the label says whether these do.
+        "reunifications_counted": reunions is None,
     }
     return render(request, "departures/list.html", context)
 
