@@ -602,8 +602,14 @@ def test_a_trained_model_whose_clusters_chain_namesakes_gives_way_to_the_fallbac
     assert report.crowded_records < 0.01 * len(records)
     fallback, recall = pairwise(result.clusters, truth)
     assert 2 * fallback * recall / (fallback + recall) > 0.75, (fallback, recall)
-    # Without it the trained model's namesakes stay joined.
+    # Without it the model expects more matches between the two lists than the German office's
+    # list holds records, and gives way to the fallback on that (pipeline.over_capacity) ...
     monkeypatch.setattr(pipeline, "_fell_back", lambda trained, fallback, records: trained)
+    result = dedupe(records)
+    assert result.report.status == "fell back"
+    assert "records of the smaller list" in result.report.warnings[0], result.report.warnings
+    # ... and without both the trained model's namesakes stay joined.
+    monkeypatch.setattr(pipeline, "SOURCE_CAPACITY", False)
     result = dedupe(records)
     assert result.report.status == "trained"
     precision, recall = pairwise(result.clusters, truth)
@@ -1014,6 +1020,9 @@ def test_clusters_crowded_with_one_lists_namesakes_are_trained_again_across_sour
     # the retrained one's (65 and 33).
     monkeypatch.setattr(training, "MAX_EXPECTED_OVER_SHIPPED", float("inf"))
     monkeypatch.setattr(model, "U_RANDOM_FLOOR", False)
+    # So is the bound on the matches between two lists (the smaller's records), which the first
+    # model is over here and which would score the run with the fallback.
+    monkeypatch.setattr(pipeline, "SOURCE_CAPACITY", False)
 
     # The trained run, whose clusters are crowded here (the fallback that then scores it: test_a_trained_model_whose_clusters_chain_namesakes_gives_way_to_the_fallback).
     monkeypatch.setattr(pipeline, "_fell_back", lambda trained, fallback, records: trained)

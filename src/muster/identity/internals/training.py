@@ -163,6 +163,10 @@ class ModelReport:
     # Whether the clear pairs' share lowered it, and whether it was then held at the floor.
     same_source_lowered: bool = False
     same_source_floor: bool = False
+    # Pairs of sources between whose records the model expected more matches than the smaller
+    # holds records (deduplication: pipeline.over_capacity): their names, the matches expected
+    # and the smaller's records.
+    source_capacity: list[tuple[str, str, float, int]] = field(default_factory=list)
     # Pairs accepted below the threshold as each other's clear best (deduplication: a record
     # with at most one lineage name and one with more, or two records of two sources;
     # pipeline.clear_best_pairs).
@@ -241,6 +245,10 @@ class ModelReport:
             else round(self.same_source_em, 3),
             "same_source_lowered": self.same_source_lowered,
             "same_source_floor": self.same_source_floor,
+            "source_capacity": [
+                {"sources": [a, b], "expected": round(e, 1), "smaller_records": r}
+                for a, b, e, r in self.source_capacity
+            ],
             "clear_best": self.clear_best,
             "reach_pairs": self.reach_pairs,
             "toward_start": round(self.toward_start[0], 3),
@@ -525,10 +533,19 @@ def source_codes(frame: pd.DataFrame) -> np.ndarray:
     """Per record (the frame's rows), an integer per distinct ``source``; -1 where it is empty."""
     if "source" not in frame:
         return np.full(len(frame), -1, dtype=np.int32)
-    values = frame["source"].fillna("").astype(str).str.strip()
-    codes, uniques = pd.factorize(values.where(values != "", None), sort=False)
+    codes, uniques = _source_factors(frame)
     # The smallest integers that hold them: looked up for tens of millions of pairs.
     return codes.astype(np.min_scalar_type(-max(len(uniques), 1)))
+
+
+def source_names(frame: pd.DataFrame) -> list[str]:
+    """The sources ``source_codes`` numbers, by their code."""
+    return [] if "source" not in frame else [str(x) for x in _source_factors(frame)[1]]
+
+
+def _source_factors(frame: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+    values = frame["source"].fillna("").astype(str).str.strip()
+    return pd.factorize(values.where(values != "", None), sort=False)
 
 
 # A list's drop-down default (a nationality the form fills in): a value the list writes so much

@@ -1,0 +1,86 @@
+"""Two lists share at most as many persons as the smaller holds: a trained model that expects
+more matches between them has learnt namesakes as matches (pipeline.over_capacity)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from muster.identity import dedupe
+from muster.identity.internals.model import Model
+from muster.identity.internals.pipeline import over_capacity
+from muster.identity.internals.training import ModelReport
+
+from .test_plain_lists import _pairwise
+
+
+def _report() -> ModelReport:
+    return ModelReport(Model.default(), 120, 0, "trained")
+
+
+def test_matches_expected_between_two_lists_are_weighed_against_the_smaller_list(
+    monkeypatch,
+) -> None:
+    # 100 records of a registry and 20 of a list; every list record has two registry candidates.
+    sources = np.array([0] * 100 + [1] * 20)
+    list_rows = np.repeat(np.arange(100, 120), 2)
+    registry_rows = np.arange(40)
+    arrays = {"rid_l": registry_rows, "rid_r": list_rows}
+    names = ["registry", "list"]
+
+    # Each pair at 3 bits (p = 8/9): 40 pairs expect 35.6 matches, more than the 20 records.
+    report = _report()
+    over_capacity(np.full(40, 3.0), arrays, sources, names, report)
+    ((a, b, expected, records),) = report.source_capacity
+    assert (a, b, records) == ("registry", "list", 20)
+    assert expected == pytest.approx(40 * 8 / 9)
+    assert "more than the 20 records of the smaller list" in report.warnings[-1]
+    assert report.to_dict()["source_capacity"][0]["smaller_records"] == 20
+    # Summed slice by slice (tens of millions of pairs at a million records): the same.
+    from muster.identity.internals import pipeline
+
+    monkeypatch.setattr(pipeline, "CAPACITY_SLICE", 7)
+    sliced = _report()
+    over_capacity(np.full(40, 3.0), arrays, sources, names, sliced)
+    assert sliced.source_capacity[0][2] == pytest.approx(expected)
+
+    # At 0 bits (p = 1/2) they expect 20: as many as the list holds, not more.
+    report = _report()
+    over_capacity(np.zeros(40), arrays, sources, names, report)
+    assert report.source_capacity == [] and report.warnings == []
+
+    # Pairs within one list, or with a record of no known source, are not counted.
+    report = _report()
+    over_capacity(np.full(40, 3.0), arrays, np.array([0] * 120), ["registry"], report)
+    assert report.source_capacity == []
+    report = _report()
+    over_capacity(np.full(40, 3.0), arrays, np.array([0] * 100 + [-1] * 20), names, report)
+    assert report.source_capacity == []
+
+
+def test_a_trained_model_expecting_more_matches_than_a_list_holds_falls_back(monkeypatch) -> None:
+    # A checkpoint's list of given and father's names and a year beside a German office's list,
+    # names skewed (a population drawn at random): the trained model expected 7,808 matches
+    # between the two lists, 1.19 times the 6,556 records of the smaller, where 3,300 are true,
+    # and passed every plausibility check.  Its pairs are scored with the shipped parameters.
+    from muster.identity.internals import pipeline
+    from muster.scenario.presets import drawn_setting, labelled_records
+
+    records, truth = labelled_records(drawn_setting(1686), 20_000, 1)
+    person = {r["record_id"]: t for r, t in zip(records, truth, strict=True)}
+
+    def f1(result) -> float:
+        precision, recall = _pairwise(result.clusters, person)
+        return 2 * precision * recall / (precision + recall)
+
+    result = dedupe(records)
+    report = result.report
+    assert report.status == "fell back"
+    assert report.warnings[0].startswith("the trained model expects 7,808 matches between")
+    assert "more than the 6,556 records of the smaller list" in report.warnings[0]
+    assert "the shipped parameters expect no more" in report.warnings[0]
+    assert report.source_capacity == []  # the shipped parameters' own
+    monkeypatch.setattr(pipeline, "SOURCE_CAPACITY", False)
+    before = dedupe(records)
+    assert before.report.status == "trained"
+    assert f1(result) > f1(before) + 0.03, (f1(result), f1(before))
