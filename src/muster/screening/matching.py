@@ -395,12 +395,16 @@ def readable(explanation: Mapping[str, Mapping]) -> list[ExplainedField]:
             continue
         level = str(item.get("level", "missing"))
         how = str(LEVEL_TEXT.get(level, level))
-        if level == "arabic_script_equivalent" and not any(
-            is_arabic(str(item.get(side, ""))) for side in ("a", "b")
-        ):
+        arabic = [is_arabic(str(item.get(side, ""))) for side in ("a", "b")]
+        if level == "arabic_script_equivalent" and not any(arabic):
             # One name as another school writes it, both in Latin letters (Jasser / Yasser:
             # a German office's j for ya), which the library weighs as a script equivalent.
             how = str(_("same name, as another country spells it"))
+        elif level in ("arabic_script_equivalent", "transliteration") and arabic[0] != arabic[1]:
+            # One side in Arabic letters, the other in Latin (الكشمة / Al-Kishma): the library
+            # reaches it by either level, and neither "in Arabic script" nor "another
+            # transliteration" says what the officer sees.
+            how = str(_("same name, one side in Arabic letters"))
         if name == "family" and item.get("of"):
             how = ngettext(
                 "%(m)s of %(n)s other household member matches",
