@@ -8,7 +8,7 @@ import pytest
 
 from muster.identity import dedupe
 from muster.identity.internals.model import Model
-from muster.identity.internals.pipeline import over_capacity
+from muster.identity.internals.pipeline import _slices, _weight_slices, over_capacity
 from muster.identity.internals.training import ModelReport
 
 from .test_plain_lists import _pairwise
@@ -30,7 +30,7 @@ def test_matches_expected_between_two_lists_are_weighed_against_the_smaller_list
 
     # Each pair at 3 bits (p = 8/9): 40 pairs expect 35.6 matches, more than the 20 records.
     report = _report()
-    over_capacity(np.full(40, 3.0), arrays, sources, names, report)
+    over_capacity(_slices(np.full(40, 3.0)), arrays, sources, names, report)
     ((a, b, expected, records),) = report.source_capacity
     assert (a, b, records) == ("registry", "list", 20)
     assert expected == pytest.approx(40 * 8 / 9)
@@ -41,20 +41,20 @@ def test_matches_expected_between_two_lists_are_weighed_against_the_smaller_list
 
     monkeypatch.setattr(pipeline, "CAPACITY_SLICE", 7)
     sliced = _report()
-    over_capacity(np.full(40, 3.0), arrays, sources, names, sliced)
+    over_capacity(_slices(np.full(40, 3.0)), arrays, sources, names, sliced)
     assert sliced.source_capacity[0][2] == pytest.approx(expected)
 
     # At 0 bits (p = 1/2) they expect 20: as many as the list holds, not more.
     report = _report()
-    over_capacity(np.zeros(40), arrays, sources, names, report)
+    over_capacity(_slices(np.zeros(40)), arrays, sources, names, report)
     assert report.source_capacity == [] and report.warnings == []
 
     # Pairs within one list, or with a record of no known source, are not counted.
     report = _report()
-    over_capacity(np.full(40, 3.0), arrays, np.array([0] * 120), ["registry"], report)
+    over_capacity(_slices(np.full(40, 3.0)), arrays, np.array([0] * 120), ["registry"], report)
     assert report.source_capacity == []
     report = _report()
-    over_capacity(np.full(40, 3.0), arrays, np.array([0] * 100 + [-1] * 20), names, report)
+    over_capacity(_slices(np.full(40, 3.0)), arrays, np.array([0] * 100 + [-1] * 20), names, report)
     assert report.source_capacity == []
 
 
@@ -84,3 +84,27 @@ def test_a_trained_model_expecting_more_matches_than_a_list_holds_falls_back(mon
     before = dedupe(records)
     assert before.report.status == "trained"
     assert f1(result) > f1(before) + 0.03, (f1(result), f1(before))
+
+
+def test_the_weights_weighed_slice_by_slice_are_the_scores_weights(monkeypatch) -> None:
+    # The fallback is weighed slice by slice before it is scored (a million records' run holds
+    # one run's arrays at a time): the same weights as the scoring's, bits of a stratum given
+    # as one number or one per pair included.
+    from muster.identity.internals import pipeline
+
+    rng = np.random.default_rng(3)
+    model = Model.default()
+    n = 50
+    gamma = np.stack([rng.integers(0, len(model.m[c]), n) for c in model.m], axis=1).astype(np.int8)
+    every = np.ones(n, bool)
+    some = rng.random(n) < 0.4
+    others = rng.random(n) < 0.5
+    shift = [(every, -1.5), (some, rng.normal(size=int(some.sum()))), (others, 0.0),
+             (others, rng.normal(size=int(others.sum())))]  # fmt: skip
+    whole = model.match_weight(gamma)
+    for mask, bits in shift:
+        whole[mask] += bits
+    monkeypatch.setattr(pipeline, "CAPACITY_SLICE", 7)
+    sliced = list(_weight_slices(model, gamma, shift))
+    assert [start for start, _ in sliced] == list(range(0, n, 7))
+    assert np.allclose(np.concatenate([w for _, w in sliced]), whole)

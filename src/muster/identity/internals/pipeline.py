@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -435,7 +435,7 @@ CAPACITY_SLICE = 4_000_000
 
 
 def over_capacity(
-    weight: np.ndarray,
+    weights: Iterable[tuple[int, np.ndarray]],
     arrays: dict[str, np.ndarray],
     sources: np.ndarray,
     names: list[str],
@@ -443,21 +443,20 @@ def over_capacity(
 ) -> None:
     """Into ``report`` (``source_capacity``, and a warning each): the pairs of two known sources
     (``sources``: a code per record, -1 unknown; ``names``: by code) between whose records the
-    candidate pairs' weights (``weight``) expect more matches (``training.expected_matches``)
-    than the smaller source holds records."""
+    candidate pairs' weights (``weights``: slices of them, each with its first pair's index, as
+    ``_slices`` and ``_weight_slices`` give them) expect more matches
+    (``training.expected_matches``) than the smaller source holds records."""
     report.source_capacity = []
     known = sources >= 0
-    if not len(weight) or len(np.unique(sources[known])) < 2:
+    if len(np.unique(sources[known])) < 2:
         return
     k = int(sources.max()) + 1
     size = np.bincount(sources[known].astype(np.int64), minlength=k)
     expected = np.zeros(k * k)
-    # In slices: a million records have tens of millions of candidate pairs.
-    for start in range(0, len(weight), CAPACITY_SLICE):
-        part = slice(start, start + CAPACITY_SLICE)
-        near = np.flatnonzero(weight[part] >= CAPACITY_NEAR_WEIGHT) + start
-        left = sources[arrays["rid_l"][near]].astype(np.int64)
-        right = sources[arrays["rid_r"][near]].astype(np.int64)
+    for start, weight in weights:
+        near = np.flatnonzero(weight >= CAPACITY_NEAR_WEIGHT)
+        left = sources[arrays["rid_l"][near + start]].astype(np.int64)
+        right = sources[arrays["rid_r"][near + start]].astype(np.int64)
         across = (left >= 0) & (right >= 0) & (left != right)
         code = np.minimum(left, right)[across] * k + np.maximum(left, right)[across]
         p = 1.0 / (1.0 + np.exp2(-weight[near[across]]))
@@ -474,10 +473,10 @@ def over_capacity(
             )
 
 
-def _capacity_excess(fit: _Fit) -> float:
-    """The most matches ``fit``'s model expects between two sources over the smaller's records
-    (a ratio; 0 where none is over)."""
-    return max((e / r for _, _, e, r in fit.report.source_capacity), default=0.0)
+def _capacity_excess(report: ModelReport) -> float:
+    """The most matches a model expects between two sources over the smaller's records (a
+    ratio; 0 where none is over), from its ``report``."""
+    return max((e / r for _, _, e, r in report.source_capacity), default=0.0)
 
 
 def thin_records(prepared: Prepared) -> np.ndarray:
@@ -1154,6 +1153,29 @@ def _fit_dedupe(
     cluster (``random``: the run's random pairs, drawn here when not given; ``by_name``: the
     run's ``frequency_shift``, the same for every fit of its pairs; ``fall_back``: the
     training's fallback, without EM)."""
+    fitted, report, shift = _trained_with_strata(
+        eng, prepared, arrays, gamma, how, sources, by_name, train, random, fall_back
+    )
+    clock.lap("training")
+    accepted, weight = score_dedupe(
+        arrays, gamma, fitted, threshold, frame, prepared, shift, sources
+    )
+    if SOURCE_CAPACITY:
+        over_capacity(_slices(weight), arrays, sources, source_names(frame), report)
+    report.clear_best = int((accepted.match_probability < threshold).sum())
+    clock.lap("prediction")
+    labels = cluster_accepted(
+        prepared, arrays, accepted, weight, _one_list_priced(fitted, sources), threshold=threshold
+    )
+    crowded_records(labels, sources, report)
+    clock.lap("clustering", f"({len(set(labels.tolist())):,} persons)")
+    return _Fit(fitted, report, shift, accepted, weight, labels)
+
+
+def _trained_with_strata(
+    eng, prepared, arrays, gamma, how, sources, by_name, train=None, random=None, fall_back=False
+) -> tuple[Model, ModelReport, list]:
+    """``_fit_dedupe``'s training: the model, its report and the bits added per stratum."""
     model, training, seed = how
     on = arrays if train is None else {**arrays, "train": arrays["train"] & train}
     random = random or _RandomPairs(eng, prepared, None, seed)
@@ -1166,20 +1188,33 @@ def _fit_dedupe(
     shift = (shift or []) + reach_shift(prepared, arrays, report) + (by_source or [])
     shift += by_name[0]
     report.frequency = by_name[1]
-    clock.lap("training")
-    accepted, weight = score_dedupe(
-        arrays, gamma, fitted, threshold, frame, prepared, shift, sources
-    )
-    if SOURCE_CAPACITY:
-        over_capacity(weight, arrays, sources, source_names(frame), report)
-    report.clear_best = int((accepted.match_probability < threshold).sum())
-    clock.lap("prediction")
-    labels = cluster_accepted(
-        prepared, arrays, accepted, weight, _one_list_priced(fitted, sources), threshold=threshold
-    )
-    crowded_records(labels, sources, report)
-    clock.lap("clustering", f"({len(set(labels.tolist())):,} persons)")
-    return _Fit(fitted, report, shift, accepted, weight, labels)
+    return fitted, report, shift
+
+
+def _slices(weight: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+    """``weight`` in ``CAPACITY_SLICE`` slices (views), each with its first pair's index."""
+    for start in range(0, len(weight), CAPACITY_SLICE):
+        yield start, weight[start : start + CAPACITY_SLICE]
+
+
+def _weight_slices(
+    model: Model, gamma: np.ndarray, shift: list[tuple[np.ndarray, float | np.ndarray]]
+) -> Iterator[tuple[int, np.ndarray]]:
+    """The candidate pairs' weights as ``_score`` makes them (``model``'s, with ``shift``'s bits
+    added), in ``CAPACITY_SLICE`` slices: never the whole array at once."""
+    taken = [0] * len(shift)  # per stratum given bits per pair, how many of them are behind
+    for start in range(0, len(gamma), CAPACITY_SLICE):
+        part = slice(start, start + CAPACITY_SLICE)
+        weight = model.match_weight(gamma[part])
+        for i, (mask, bits) in enumerate(shift):
+            here = mask[part]
+            if isinstance(bits, np.ndarray):
+                count = int(here.sum())
+                weight[here] += bits[taken[i] : taken[i] + count]
+                taken[i] += count
+            elif bits:
+                weight[here] += bits
+        yield start, weight
 
 
 def plain_model_shift(eng, prepared, arrays, gamma, fitted, report, how, shift, random):
@@ -1311,36 +1346,47 @@ def _fell_back(trained: _Fit, fallback: _Fit, records: int) -> _Fit:
     return kept
 
 
-def _over_capacity_fell_back(trained: _Fit, fallback: _Fit) -> _Fit:
-    """The run scored with the training's fallback where its model expects fewer matches over
-    the smaller list's records between two sources (``over_capacity``, ``_capacity_excess``)
-    than the trained model's; else the trained run.  A model that expects more matches between
-    two lists than the smaller holds records has learnt namesakes as matches, whatever the
-    plausibility checks said: drawn1686 20k (a checkpoint's list of given and father's names and
-    a year beside a German office's list, names skewed) expected 7,808 matches between them,
-    1.19 times the smaller list's 6,556 records (3,300 true), and F1 0.6835 with it."""
-    before, after = _capacity_excess(trained), _capacity_excess(fallback)
-    a, b, expected, records = max(trained.report.source_capacity, key=lambda x: x[2] / x[3])
-    said = (
+def _over_capacity_said(trained: ModelReport, fallback: ModelReport) -> str:
+    a, b, expected, records = max(trained.source_capacity, key=lambda x: x[2] / x[3])
+    return (
         f"the trained model expects {expected:,.0f} matches between the records of {a} and those "
         f"of {b}, more than the {records:,} records of the smaller list (namesakes taken for "
-        f"matches); the {fallback.report.reason} expect"
+        f"matches); the {fallback.reason} expect"
     )
-    if after < before:
-        fewer = (
-            "no more than the smaller list holds records"
-            if not after
-            else f"{after:.2f} times the smaller list's records at most, against {before:.2f}"
-        )
-        fallback.report.warnings.insert(
-            0, f"{said} {fewer}: they scored the pairs, and the trained model was not used"
-        )
-        fallback.report.warnings += [f"the trained model (not used): {w}"
-                                     for w in trained.report.warnings]  # fmt: skip
-        fallback.report.starts = trained.report.starts  # what EM learnt is still told
-        return fallback
-    trained.report.warnings.append(f"{said} no fewer: the trained model was kept")
-    return trained
+
+
+def _over_capacity_fell_back(trained: ModelReport, fallback: _Fit) -> _Fit:
+    """The run scored with the training's fallback, which expects fewer matches over the
+    smaller list's records between two sources (``over_capacity``, ``_capacity_excess``) than
+    the trained model (``trained``, its report), saying so.  A model that expects more matches
+    between two lists than the smaller holds records has learnt namesakes as matches, whatever
+    the plausibility checks said: drawn1686 20k (a checkpoint's list of given and father's
+    names and a year beside a German office's list, names skewed) expected 7,808 matches
+    between them, 1.19 times the smaller list's 6,556 records (3,300 true), and F1 0.6835 with
+    it; 0.7250 with the fallback."""
+    after, before = _capacity_excess(fallback.report), _capacity_excess(trained)
+    fewer = (
+        "no more than the smaller list holds records"
+        if not after
+        else f"{after:.2f} times the smaller list's records at most, against {before:.2f}"
+    )
+    report = fallback.report
+    report.warnings.insert(
+        0,
+        f"{_over_capacity_said(trained, report)} {fewer}: they scored the pairs, and the "
+        "trained model was not used",
+    )
+    report.warnings += [f"the trained model (not used): {w}" for w in trained.warnings]
+    report.starts = trained.starts  # what EM learnt is still told
+    return fallback
+
+
+def _over_capacity_kept(trained: ModelReport, fallback: ModelReport) -> None:
+    """The trained run kept, the fallback (``fallback``, its report) expecting no fewer matches
+    over the smaller list's records between two sources: ``trained`` says so."""
+    trained.warnings.append(
+        f"{_over_capacity_said(trained, fallback)} no fewer: the trained model was kept"
+    )
 
 
 def _less_crowded(
@@ -1543,11 +1589,24 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
     if training and fit.report.status == "trained" and fit.report.source_capacity:
         # Expecting more matches between two lists than the smaller holds records: the
         # fallback's weights, where they expect less over that bound (_over_capacity_fell_back).
-        fallback = _fit_dedupe(
-            eng, frame, prepared, arrays, gamma, (model, training, seed), threshold, sources,
-            clock, by_name, random=random, fall_back=True,
+        # Weighed first, slice by slice, and scored and clustered only where kept: a million
+        # records' run holds one run's arrays at a time.
+        how = (model, training, seed)
+        trained = fit.report
+        weigher, weighed, bits = _trained_with_strata(
+            eng, prepared, arrays, gamma, how, sources, by_name, random=random, fall_back=True
         )  # fmt: skip
-        fit = _over_capacity_fell_back(fit, fallback)
+        over_capacity(_weight_slices(weigher, gamma, bits), arrays, sources,
+                      source_names(frame), weighed)  # fmt: skip
+        if _capacity_excess(weighed) < _capacity_excess(trained):
+            del fit, bits, weigher
+            fallback = _fit_dedupe(
+                eng, frame, prepared, arrays, gamma, how, threshold, sources, clock, by_name,
+                random=random, fall_back=True,
+            )  # fmt: skip
+            fit = _over_capacity_fell_back(trained, fallback)
+        else:
+            _over_capacity_kept(trained, weighed)
     if crowded:
         fit = _capped(fit, prepared, arrays, sources, threshold)
         persons = len(np.unique(fit.labels))
