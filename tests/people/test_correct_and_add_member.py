@@ -107,23 +107,22 @@ def test_a_late_relative_is_not_a_second_head(registered, officer_client, facili
     assert registered.members.count() == 3
 
 
+def _zainab(*documents: dict) -> dict:
+    """A late relative, a daughter born in 2010, with ``documents`` as the form posts them."""
+    return {"given_name": "Zainab", "family_name": "al-Obeidi", "sex": "F", "birth_year": "2010",
+            "relationship_to_head": "daughter", "documents": list(documents)}  # fmt: skip
+
+
 def test_a_late_relative_brings_several_documents(registered, officer_client, facilities):
     head = registered.members.get(relationship_to_head="head")
     url = reverse("household-add-member", args=[head.number])
     page = officer_client.get(url).content.decode()
     # "+ Add document" clones this template (muster.js): without it the button did nothing here.
     assert 'id="document-template"' in page and "data-add-document" in page
-    relative = {
-        "given_name": "Zainab",
-        "family_name": "al-Obeidi",
-        "sex": "F",
-        "birth_year": "2010",
-        "relationship_to_head": "daughter",
-        "documents": [
-            {"doc_type": "birth_certificate", "number": "BC-2010-77", "issuing_country": "IRQ"},
-            {"doc_type": "passport", "number": "A1234567", "issuing_country": "IRQ"},
-        ],
-    }
+    relative = _zainab(
+        {"doc_type": "birth_certificate", "number": "BC-2010-77", "issuing_country": "IRQ"},
+        {"doc_type": "passport", "number": "A1234567", "issuing_country": "IRQ"},
+    )
     response = officer_client.post(url, household_post([relative], facilities["reception"]))
     assert response.status_code == 302
     zainab = Person.objects.get(given_name="Zainab")
@@ -137,17 +136,10 @@ def test_a_late_relatives_bad_number_after_an_empty_document_row_stays_beside_it
     registered, officer_client, facilities
 ):
     head = registered.members.get(relationship_to_head="head")
-    relative = {
-        "given_name": "Zainab",
-        "family_name": "al-Obeidi",
-        "sex": "F",
-        "birth_year": "2010",
-        "relationship_to_head": "daughter",
-        "documents": [
-            {"doc_type": "", "number": "", "issuing_country": ""},
-            {"doc_type": "national_id", "number": "SY123456789", "issuing_country": "SYR"},
-        ],
-    }
+    relative = _zainab(
+        {"doc_type": "", "number": "", "issuing_country": ""},
+        {"doc_type": "national_id", "number": "SY123456789", "issuing_country": "SYR"},
+    )
     response = officer_client.post(
         reverse("household-add-member", args=[head.number]),
         household_post([relative], facilities["reception"]),
