@@ -34,8 +34,18 @@ def test_matches_expected_between_two_lists_are_weighed_against_the_smaller_list
     ((a, b, expected, records),) = report.source_capacity
     assert (a, b, records) == ("registry", "list", 20)
     assert expected == pytest.approx(40 * 8 / 9)
-    assert "more than the 20 records of the smaller list" in report.warnings[-1]
+    assert "more than the 20 records of the smaller list" in str(report)
+    assert report.warnings == []  # a line of the report: at 200k most runs are over
     assert report.to_dict()["source_capacity"][0]["smaller_records"] == 20
+    # Kept (its fallback expecting no fewer): the line says so; no warning.
+    from muster.identity.internals.pipeline import _over_capacity_kept
+
+    fallback = _report()
+    fallback.reason = "shipped parameters"
+    _over_capacity_kept(report, fallback)
+    line = next(x for x in str(report).splitlines() if "smaller list" in x)
+    assert line.endswith("the shipped parameters expect no fewer: the trained model kept")
+    assert report.warnings == [] and report.to_dict()["source_capacity_kept"]
     # Summed slice by slice (tens of millions of pairs at a million records): the same.
     from muster.identity.internals import pipeline
 
@@ -47,7 +57,7 @@ def test_matches_expected_between_two_lists_are_weighed_against_the_smaller_list
     # At 0 bits (p = 1/2) they expect 20: as many as the list holds, not more.
     report = _report()
     over_capacity(_slices(np.zeros(40)), arrays, sources, names, report)
-    assert report.source_capacity == [] and report.warnings == []
+    assert report.source_capacity == [] and "smaller list" not in str(report)
 
     # Pairs within one list, or with a record of no known source, are not counted.
     report = _report()

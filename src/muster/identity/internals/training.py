@@ -167,6 +167,9 @@ class ModelReport:
     # holds records (deduplication: pipeline.over_capacity): their names, the matches expected
     # and the smaller's records.
     source_capacity: list[tuple[str, str, float, int]] = field(default_factory=list)
+    # Where a trained model was over it and kept, the fallback that expected no fewer (its
+    # name: "shipped parameters" or "given parameters"); else "".
+    source_capacity_kept: str = ""
     # Pairs accepted below the threshold as each other's clear best (deduplication: a record
     # with at most one lineage name and one with more, or two records of two sources;
     # pipeline.clear_best_pairs).
@@ -249,6 +252,7 @@ class ModelReport:
                 {"sources": [a, b], "expected": round(e, 1), "smaller_records": r}
                 for a, b, e, r in self.source_capacity
             ],
+            "source_capacity_kept": self.source_capacity_kept,
             "clear_best": self.clear_best,
             "reach_pairs": self.reach_pairs,
             "toward_start": round(self.toward_start[0], 3),
@@ -318,6 +322,17 @@ class ModelReport:
             out.append(
                 f"pairs of two records of one source: {self.same_source_shift:+.2f} bits "
                 f"(their own prior{self._same_source_how()})"
+            )
+        for a, b, expected, records in self.source_capacity:
+            out.append(
+                f"matches expected between the records of {a} and those of {b}: "
+                f"{expected:,.0f}, more than the {records:,} records of the smaller list "
+                "(namesakes among the model's matches)"
+                + (
+                    f"; the {self.source_capacity_kept} expect no fewer: the trained model kept"
+                    if self.source_capacity_kept
+                    else ""
+                )
             )
         if self.reach_pairs:
             out.append(
