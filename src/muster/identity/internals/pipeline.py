@@ -1674,9 +1674,11 @@ def _link_resolved(fa, fb, threshold, engine, model, train, progress, seed) -> L
     both = pd.concat([fa, fb], ignore_index=True)
     both["record_id"] = np.arange(len(both)).astype(str)
     # Each list's sources stay its own: two records of one list are never of one source with a
-    # record of the other.
-    source = both["source"].fillna("").astype(str) if "source" in both else ""
-    both["source"] = np.where(np.arange(len(both)) < na, "A:", "B:") + source
+    # record of the other.  Named so for the report's lines ("list B: authority").
+    source = (both["source"].fillna("").astype(str).str.strip() if "source" in both
+              else pd.Series("", index=both.index))  # fmt: skip
+    side = np.where(np.arange(len(both)) < na, "list A", "list B")
+    both["source"] = side + np.where(source != "", ": " + source, "")
     result = dedupe(
         both,
         DEDUPE_THRESHOLD if threshold is None else threshold,
