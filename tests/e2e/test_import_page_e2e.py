@@ -52,3 +52,49 @@ def test_the_import_form_shows_the_reception_point_and_a_plain_button(
         assert fits_the_screen(page), width
         context.close()
     assert problems == []
+
+
+# The other pages that take a file, and who uses them: their Import button was stretched to the
+# height of the grid row beside it (82px on the tracing import at 1366x768) or set alone on a row.
+OTHER_UPLOADS = {
+    "tracing": ("tracing_caseworker", "/tracing/import/"),
+    "reference-lists": ("screening_officer", "/screening/lists/"),
+}
+
+BUTTON_BESIDE_FIELDS = """() => {
+  const form = [...document.querySelectorAll('main form')].find(f => f.querySelector('input[type=file]'));
+  const button = form.querySelector('button[type=submit]');
+  const file = form.querySelector('input[type=file]');
+  return {
+    buttonHeight: button.getBoundingClientRect().height,
+    buttonWidth: button.getBoundingClientRect().width,
+    fieldHeight: file.getBoundingClientRect().height,
+    formWidth: form.getBoundingClientRect().width,
+  };
+}"""
+
+
+@pytest.mark.parametrize("upload", sorted(OTHER_UPLOADS))
+@pytest.mark.parametrize("language", ["en", "ckb"])
+def test_every_import_form_has_a_plain_button(
+    live_server, browser, make_user, totp_code, language, upload
+):
+    role, path = OTHER_UPLOADS[upload]
+    problems: list[str] = []
+    for width, height in ((1366, 768), (390, 844)):
+        context, page = new_page(browser, problems)
+        page.set_viewport_size({"width": width, "height": height})
+        user = make_user(role)
+        sign_in(page, live_server.url, user.username, code=totp_code(user))
+        page.click(f'[data-testid="lang-{language}"]')
+        page.wait_for_selector(f'html[lang="{language}"]')
+        page.goto(f"{live_server.url}{path}")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        page.screenshot(path=str(OUT / f"import-{upload}-{language}-{width}.png"), full_page=True)
+        sizes = page.evaluate(BUTTON_BESIDE_FIELDS)
+        assert sizes["buttonHeight"] <= sizes["fieldHeight"] + 12, (width, sizes)
+        # A button as wide as its word, not a column of the form's grid.
+        assert sizes["buttonWidth"] < sizes["formWidth"] / 2, (width, sizes)
+        assert fits_the_screen(page), width
+        context.close()
+    assert problems == []
