@@ -1,0 +1,66 @@
+"""On a phone (390x844), in Sorani: the screening officer's queue and a hit's comparison, and the
+tracing caseworker's candidates, keep their reasons readable. A wide table scrolls in its own box
+there; a column of sentences in it (what agreed, how) must not be squeezed to its longest word,
+which made every row of the screening queue over a thousand pixels tall. Screenshots go to
+test-output/e2e/."""
+
+import pytest
+
+from tests.e2e.conftest import OUT, new_page, sign_in
+
+PHONE = {"width": 390, "height": 844}
+# Some fifteen letters a line at least: a reason is read, not spelt out a word a line.
+READING_WIDTH_PX = 200
+
+NARROWEST_REASON = """(selector) => Math.min(...[...document.querySelectorAll(selector)]
+  .map(cell => cell.getBoundingClientRect().width))"""
+
+
+@pytest.fixture
+def demo(transactional_db):
+    from muster.demo import load_demo
+
+    load_demo(persons=300, seed=3, progress=False)
+
+
+def _phone_page_in_sorani(browser, live_server, user, code, problems):
+    context, page = new_page(browser, problems)
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, user.username, code=code)
+    page.click('[data-testid="lang-ckb"]')
+    page.wait_for_selector('html[lang="ckb"]')
+    return context, page
+
+
+def test_reasons_keep_a_reading_width_on_a_phone(live_server, browser, demo, make_user, totp_code):
+    from muster.screening.models import Hit
+    from muster.tracing.models import TracingCandidate
+
+    problems: list[str] = []
+    officer = make_user("screening_officer")
+    context, page = _phone_page_in_sorani(
+        browser, live_server, officer, totp_code(officer), problems
+    )
+    page.goto(f"{live_server.url}/screening/")
+    page.screenshot(path=str(OUT / "screening-queue-ckb-phone.png"), full_page=True)
+    what_agreed = page.evaluate(NARROWEST_REASON, "main table tbody td.muted:nth-child(5)")
+    assert what_agreed >= READING_WIDTH_PX
+    hit = Hit.objects.order_by("pk").first()
+    page.goto(f"{live_server.url}/screening/hits/{hit.pk}/")
+    page.screenshot(path=str(OUT / "screening-hit-ckb-phone.png"), full_page=True)
+    assert page.evaluate(NARROWEST_REASON, "[data-testid=compare] tbody td:nth-child(4)") >= (
+        READING_WIDTH_PX
+    )
+    context.close()
+
+    caseworker = make_user("tracing_caseworker")
+    context, page = _phone_page_in_sorani(
+        browser, live_server, caseworker, totp_code(caseworker), problems
+    )
+    number = TracingCandidate.objects.order_by("pk").first().request.number
+    page.goto(f"{live_server.url}/tracing/requests/{number}/")
+    page.screenshot(path=str(OUT / "tracing-candidates-ckb-phone.png"), full_page=True)
+    what_agrees = page.evaluate(NARROWEST_REASON, "[data-testid=candidates] tbody td:nth-child(5)")
+    assert what_agrees >= READING_WIDTH_PX
+    context.close()
+    assert problems == []
