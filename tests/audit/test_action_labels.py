@@ -124,3 +124,17 @@ def test_detail_labels_are_translated():
             same = [key for key in keys if detail_key_label(key[1], key[0] or "") == english[key]]
         # Kurmanji writes "format" as English does.
         assert same == ([(None, "format")] if lang == "kmr" else []), lang
+
+
+def test_a_situation_reports_filters_read_in_the_auditors_language():
+    # The log showed a PDF sitrep's filters in Sorani as "date from: 2026-11-24; date to:
+    # 2026-12-07; بنکە: None; governorate: ; language: ar".
+    from muster.audit.labels import _detail_rows
+    from muster.reports.filters import default_filters
+
+    detail = {"export": "sitrep.pdf", "filters": {**default_filters().as_dict(), "language": "ar"}}
+    with translation.override("ckb"):
+        filters = {key: value for key, _label, value in _detail_rows(detail, "export")}["filters"]
+    assert "None" not in filters
+    assert not [word for word in ("date", "governorate", "language") if word in filters], filters
+    assert filters.count("—") == 2, filters  # every facility, every governorate

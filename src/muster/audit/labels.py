@@ -229,6 +229,11 @@ DETAIL_KEYS = {
     "file": gettext_lazy("file"),
     "export": gettext_lazy("export"),
     "filters": gettext_lazy("filters"),
+    # An export's filters (the situation report's: reports.filters.Filters.as_dict and its language).
+    "date_from": gettext_lazy("from"),
+    "date_to": gettext_lazy("to"),
+    "governorate": gettext_lazy("governorate"),
+    "language": gettext_lazy("language"),
     "fields": gettext_lazy("fields"),
     "dropped_fields": gettext_lazy("fields withheld"),
     "import": gettext_lazy("import"),
@@ -322,7 +327,11 @@ def _detail_rows(detail, action: str = "") -> list[tuple[str, str, str]]:
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value)
         elif isinstance(value, dict):
-            value = "; ".join(f"{detail_key_label(str(k))}: {v}" for k, v in value.items())
+            # A filter left empty (every facility) reads as a dash, not "None".
+            value = "; ".join(
+                f"{detail_key_label(str(k))}: {'—' if v in (None, '') else v}"
+                for k, v in value.items()
+            )
         elif isinstance(value, bool):
             value = _("yes") if value else _("no")
         elif isinstance(value, str):
