@@ -72,13 +72,22 @@ def test_objects_are_named_as_people_call_them(db, registered, facilities, make_
 # --- the detail's keys ------------------------------------------------------------------------
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "muster"
-RECORDERS = {"record", "record_many", "record_list", "record_export", "record_denied"}
+RECORDERS = {
+    "record",
+    "record_many",
+    "record_list",
+    "record_export",
+    "record_denied",
+    "record_read",
+}
+# Recorders whose keyword arguments are the detail's keys.
+KEYWORD_DETAIL = {"record_list", "record_read"}
 NOT_DETAIL = {"action", "obj", "actor", "request", "object_type", "object_id", "person_ids"}
 
 
 def _written_keys(path: Path) -> set[str]:
     """The detail keys a module writes as literals: ``detail={...}`` of an audit call, the keyword
-    arguments of ``record_list``, and dicts assigned to a name holding ``detail``."""
+    arguments of ``record_list`` and ``record_read``, and dicts assigned to a name holding ``detail``."""
     keys: set[str] = set()
 
     def literal_keys(node) -> set[str]:
@@ -94,7 +103,7 @@ def _written_keys(path: Path) -> set[str]:
             for kw in node.keywords:
                 if kw.arg == "detail":
                     keys |= literal_keys(kw.value)
-                elif name == "record_list" and kw.arg and kw.arg not in NOT_DETAIL:
+                elif name in KEYWORD_DETAIL and kw.arg and kw.arg not in NOT_DETAIL:
                     keys.add(kw.arg)
             for arg in node.args:
                 keys |= literal_keys(arg)

@@ -181,6 +181,10 @@ DETAIL_KEYS = {
     "to": gettext_lazy("to"),
     "kind": gettext_lazy("kind"),
     "view": gettext_lazy("view"),
+    # A read's context (people.reads.record_read): the request a candidate was compared with, the
+    # person on whose page a relative was shown.
+    "tracing_request": gettext_lazy("tracing request"),
+    "seen_from": gettext_lazy("on the page of"),
     "person_ids": gettext_lazy("registration numbers"),
     "person": gettext_lazy("person"),
     "persons": gettext_lazy("persons"),
