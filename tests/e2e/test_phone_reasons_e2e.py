@@ -1,8 +1,8 @@
 """On a phone (390x844), in Sorani: the screening officer's queue and a hit's comparison, and the
 tracing caseworker's candidates, keep their reasons readable. A wide table scrolls in its own box
 there; a column of sentences in it (what agreed, how) must not be squeezed to its longest word,
-which made every row of the screening queue over a thousand pixels tall. Screenshots go to
-test-output/e2e/."""
+which made every row of the screening queue over a thousand pixels tall; and each candidate opens
+from the part of the table on the screen. Screenshots go to test-output/e2e/."""
 
 import pytest
 
@@ -14,6 +14,15 @@ READING_WIDTH_PX = 200
 
 NARROWEST_REASON = """(selector) => Math.min(...[...document.querySelectorAll(selector)]
   .map(cell => cell.getBoundingClientRect().width))"""
+
+
+# Rows of the candidates table with no link to their comparison page on the screen.
+CANDIDATES_WITHOUT_A_WAY_IN = """() => [...document.querySelectorAll('[data-candidate]')]
+  .filter(row => ![...row.querySelectorAll('a[href*="/tracing/candidates/"]')].some(a => {
+    const r = a.getBoundingClientRect();
+    return r.left >= 0 && r.right <= innerWidth;
+  }))
+  .map(row => row.dataset.candidate)"""
 
 
 @pytest.fixture
@@ -62,5 +71,8 @@ def test_reasons_keep_a_reading_width_on_a_phone(live_server, browser, demo, mak
     page.screenshot(path=str(OUT / "tracing-candidates-ckb-phone.png"), full_page=True)
     what_agrees = page.evaluate(NARROWEST_REASON, "[data-testid=candidates] tbody td:nth-child(5)")
     assert what_agrees >= READING_WIDTH_PX
+    # Each candidate opens from the screen as it shows: its Compare button, in the last column, is
+    # beyond the screen's edge until the table is scrolled sideways.
+    assert page.evaluate(CANDIDATES_WITHOUT_A_WAY_IN) == []
     context.close()
     assert problems == []
