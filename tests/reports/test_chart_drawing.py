@@ -158,3 +158,17 @@ def test_the_flow_reads_in_the_pages_direction(moved, make_user, login, language
     for d in bands:
         start, end = (float(x) for x in re.findall(r"(-?[\d.]+),-?[\d.]+", d)[::3])
         assert (start > end) == rtl, d
+
+
+@pytest.mark.parametrize(
+    ("population", "capacity", "reads"),
+    [(221, 220, "101 %"), (2201, 2200, "101 %"), (219, 220, "99 %"), (220, 220, "100 %"),
+     (363, 350, "104 %"), (0, 100, "0 %"), (5, None, "—")],
+)  # fmt: skip
+def test_occupancy_never_reads_100_percent_for_a_camp_over_or_under_its_capacity(
+    population, capacity, reads
+):
+    # A walk-through's Areesha camp at 221 of 220 read "100 %" beside its red bar: full, not over.
+    rows = [facility("Areesha camp", population, capacity)]
+    (row,) = charts.capacity_bars("capacity", "t", rows, CAPACITY_LABELS).rows
+    assert row[4] == reads

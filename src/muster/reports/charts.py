@@ -257,7 +257,9 @@ def capacity_bars(key: str, title: str, facilities: list[dict], labels: dict[str
             f["pcode"],
             f["population"],
             f["capacity"] if f["capacity"] is not None else "—",
-            f"{round(100 * f['occupancy'])} %" if f["occupancy"] is not None else "—",
+            f"{pct} %"
+            if (pct := occupancy_percent(f["population"], f["capacity"])) is not None
+            else "—",
             f["expected"],
         ]
         for f in facilities
@@ -393,3 +395,15 @@ def flow_diagram(
         )
         rows.append([names[a], names[b], received, open_])
     return Chart(key, title, _svg(width, height, body, title), header, rows)
+
+
+def occupancy_percent(population: int, capacity: int | None) -> int | None:
+    """Occupancy in whole percent, never rounded to 100 from either side: a camp one person over
+    its capacity (221 of 220) reads 101 %, not 100 %, and one under (219 of 220) 99 %."""
+    if not capacity:
+        return None
+    if population > capacity:
+        return max(101, round(100 * population / capacity))
+    if population < capacity:
+        return min(99, round(100 * population / capacity))
+    return 100

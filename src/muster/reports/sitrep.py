@@ -14,6 +14,7 @@ from muster.custody.models import Facility, Placement
 from muster.departures import queries as departures
 from muster.people.models import Person
 from muster.reports import counters, dashboard
+from muster.reports.charts import occupancy_percent
 from muster.screening.models import Category
 
 
@@ -43,6 +44,7 @@ def situation_report(arrivals_series: list[dict] | None = None) -> dict:
                 "population": pop,
                 "capacity": f.capacity,
                 "occupancy": round(pop / f.capacity, 3) if f.capacity else None,
+                "occupancy_percent": occupancy_percent(pop, f.capacity),
                 "expected": expected.get(f.pk, 0),
             }
         )
