@@ -29,7 +29,11 @@ class SitrepSerializer(serializers.Serializer):
     unaccounted_after_hours = serializers.FloatField()
     departed = serializers.IntegerField()
     separated_or_unaccompanied_children = serializers.IntegerField()
-    arrivals_last_14_days = SitrepArrivalsSerializer(many=True)
+    arrivals_last_14_days = SitrepArrivalsSerializer(
+        many=True,
+        help_text="persons registered per local day: every day of the last 14 (today included), "
+        "oldest first, 0 on a day without arrivals",
+    )
 
 
 #: The feed's version: a partner's parser checks it; a change that removes or renames a field

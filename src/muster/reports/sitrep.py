@@ -48,12 +48,12 @@ def situation_report(arrivals_series: list[dict] | None = None) -> dict:
                 "expected": expected.get(f.pk, 0),
             }
         )
-    # Registrations per local day, grouped in the database without a per-row date conversion.
+    # Registrations per local day, grouped in the database without a per-row date conversion:
+    # every day of the window, oldest first, a day without arrivals as 0 (a 0 is information).
     arrivals = [
         {"date": d["date"], "registered": d["total"]}
         for d in arrivals_series
         or dashboard.arrivals_by_category(dashboard.default_filters(), None)
-        if d["total"]
     ]
     departed = Placement.objects.filter(is_current=True, state=Placement.State.DEPARTED).count()
     # Dispatched on a departure and not confirmed by the receiving side: in transit, and unaccounted
