@@ -352,6 +352,8 @@ def headline(report: dict, facility_ids: list[int] | None, kids: dict) -> dict:
         return {
             **{k: report[k] for k in HEADLINE if k != "population"},
             "population": None,
+            # Not a tile: what the registered add up to with in transit and departed.
+            "at_facilities": report.get("at_facilities"),
             "departures": report.get("departures"),
         }
     exits = sitrep_counts(set(facility_ids))

@@ -21,14 +21,29 @@ class SitrepArrivalsSerializer(serializers.Serializer):
 
 class SitrepSerializer(serializers.Serializer):
     generated_at = serializers.DateTimeField()
-    registered = serializers.IntegerField()
+    registered = serializers.IntegerField(
+        help_text="persons registered, records merged into another left out"
+    )
     by_category = serializers.DictField(child=serializers.IntegerField())
     facilities = SitrepFacilitySerializer(many=True)
-    in_transit = serializers.IntegerField()
-    unaccounted = serializers.IntegerField()
+    at_facilities = serializers.IntegerField(
+        help_text="persons placed at a facility now (the facilities' populations added up); "
+        "registered = at_facilities + in_transit + departed, each person counted once"
+    )
+    in_transit = serializers.IntegerField(
+        help_text="persons dispatched on a transfer or a departure and not yet received, the "
+        "unaccounted included"
+    )
+    unaccounted = serializers.IntegerField(
+        help_text="those of in_transit overdue (unaccounted_after_hours) or reported not "
+        "arrived or not presented: a part of in_transit, not in addition to it"
+    )
     unaccounted_after_hours = serializers.FloatField()
-    departed = serializers.IntegerField()
-    separated_or_unaccompanied_children = serializers.IntegerField()
+    departed = serializers.IntegerField(help_text="persons who left custody, confirmed")
+    separated_or_unaccompanied_children = serializers.IntegerField(
+        help_text="persons flagged unaccompanied or separated child, counted in the other "
+        "figures too"
+    )
     arrivals_last_14_days = SitrepArrivalsSerializer(
         many=True,
         help_text="persons registered per local day: every day of the last 14 (today included), "

@@ -60,11 +60,15 @@ def situation_report(arrivals_series: list[dict] | None = None) -> dict:
     # once overdue or not presented, like a transfer.
     exits = departures.sitrep_counts()
     children_flags = active.filter(Q(unaccompanied_child=True) | Q(separated_child=True)).count()
+    # Every registered person has one current placement (placed at reception on registration):
+    # registered = at facilities + in transit (transfers and departures not yet received) +
+    # departed. Unaccounted is a part of in transit, not a further bucket.
     return {
         "generated_at": timezone.now().isoformat(timespec="seconds"),
         "registered": registered,
         "by_category": by_category,
         "facilities": facilities,
+        "at_facilities": sum(f["population"] for f in facilities),
         "in_transit": custody.in_transit_lines().count() + exits["leaving"],
         "unaccounted": custody.unaccounted_lines().count() + exits["unaccounted"],
         "unaccounted_after_hours": _hours(),
@@ -83,12 +87,14 @@ def _hours() -> float:
 def format_text(report: dict) -> str:
     lines = [
         f"Situation report — {report['generated_at']}",
-        f"Registered: {report['registered']}",
+        f"Registered: {report['registered']} = at facilities {report['at_facilities']} "
+        f"+ in transit {report['in_transit']} + departed {report['departed']}",
         "By category: " + ", ".join(f"{k} {v}" for k, v in report["by_category"].items()),
-        f"In transit: {report['in_transit']}   Unaccounted (> {report['unaccounted_after_hours']:g} h "
-        f"or reported not arrived): {report['unaccounted']}",
-        f"Departed: {report['departed']}   Separated/unaccompanied children: "
-        f"{report['separated_or_unaccompanied_children']}",
+        f"In transit: {report['in_transit']}, of them unaccounted "
+        f"(> {report['unaccounted_after_hours']:g} h or reported not arrived): "
+        f"{report['unaccounted']}",
+        f"Departed: {report['departed']}   Separated/unaccompanied children (counted in the "
+        f"figures above too): {report['separated_or_unaccompanied_children']}",
         "Departures: "
         + ", ".join(
             f"{k.replace('_', ' ')} {v}"
