@@ -147,3 +147,97 @@ def test_a_situation_reports_filters_read_in_the_auditors_language():
     assert "None" not in filters
     assert not [word for word in ("date", "governorate", "language") if word in filters], filters
     assert filters.count("—") == 2, filters  # every facility, every governorate
+
+
+# --- the detail's values ----------------------------------------------------------------------
+
+
+def test_every_choice_field_a_value_is_read_through_exists():
+    from muster.audit.labels import ACTION_CHOICE_FIELDS, CHOICE_FIELDS, _choices
+
+    fields = set(CHOICE_FIELDS.values()) | {
+        f for by_key in ACTION_CHOICE_FIELDS.values() for f in by_key.values()
+    }
+    assert [f for f in sorted(fields) if not _choices(f)] == []
+    assert sorted(set(ACTION_CHOICE_FIELDS) - set(ACTION_LABELS)) == []
+
+
+def test_coded_values_read_in_the_auditors_language_free_text_as_typed():
+    # An auditor reading the log in Arabic saw "outcome: received", "kind: reunification",
+    # "decision: reject", "kind: duplicate", "view: tracing-request", "source: manual" and
+    # "purpose: situation report": Muster's codes, in English.
+    from muster.audit.labels import _detail_rows
+
+    events = [
+        ("person.depart.confirm", {"departure": "DP-2026-0004", "outcome": "received"}),
+        ("departure.plan", {"kind": "reunification", "persons": 3}),
+        ("screening.adjudicate", {"hit": 12, "decision": "reject", "kind": "duplicate"}),
+        ("person.read", {"via": "web", "view": "tracing-request"}),
+        ("tracing.request.open", {"source": "manual", "child": True}),
+        ("person.depart.confirm", {"source": "manual"}),
+        ("export", {"export": "sitrep.pdf", "purpose": "situation report"}),
+    ]
+
+    def values(lang):
+        with translation.override(lang):
+            return [
+                {key: value for key, _label, value in _detail_rows(detail, action)}
+                for action, detail in events
+            ]
+
+    english = values("en")
+    assert english[0]["outcome"] == "Received"
+    assert english[1]["kind"] == "Reunification with family"
+    assert english[2]["decision"] == "Reject" and english[2]["kind"] == "Already registered"
+    assert english[3]["view"] == "Tracing request"
+    assert english[4]["source"] == "Entered by a caseworker"
+    assert english[5]["source"] == "Entered by hand"
+    assert english[6]["purpose"] == "Situation report"
+    codes = ["received", "reunification", "reject", "duplicate", "tracing-request", "manual"]
+    for lang in ("ar", "ckb", "kmr"):
+        shown = values(lang)
+        coded = [
+            shown[0]["outcome"],
+            shown[1]["kind"],
+            shown[2]["decision"],
+            shown[2]["kind"],
+            shown[3]["view"],
+            shown[4]["source"],
+            shown[5]["source"],
+            shown[6]["purpose"],
+        ]
+        english_coded = [
+            english[0]["outcome"],
+            english[1]["kind"],
+            english[2]["decision"],
+            english[2]["kind"],
+            english[3]["view"],
+            english[4]["source"],
+            english[5]["source"],
+            english[6]["purpose"],
+        ]
+        assert not set(coded) & (set(codes) | set(english_coded)), (lang, coded)
+        # What is not a code stays as stored: numbers, the departure's number, the export's name.
+        assert shown[0]["departure"] == "DP-2026-0004", lang
+        assert shown[1]["persons"] == "3" and shown[2]["hit"] == "12", lang
+        assert shown[6]["export"] == "sitrep.pdf", lang
+    # The label the departure pages show for the kind, not a second translation of it.
+    from muster.departures.models import Kind
+
+    with translation.override("ar"):
+        assert values("ar")[1]["kind"] == str(Kind.REUNIFICATION.label)
+
+
+def test_a_value_that_is_not_a_code_is_shown_as_typed():
+    from muster.audit.labels import _detail_rows
+
+    with translation.override("ar"):
+        rows = _detail_rows(
+            {"reason": "received twice by mistake", "purpose": "manifest MV-0007", "kind": "x"},
+            "user.deactivate",
+        )
+    assert [value for _key, _label, value in rows] == [
+        "received twice by mistake",
+        "manifest MV-0007",
+        "x",
+    ]

@@ -1,6 +1,8 @@
 """The audit log made readable: action codes as translated labels, persons by registration number,
 the detail as key/value rows. Used by the log page and the auditor's home."""
 
+from functools import cache
+
 from django.apps import apps
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -309,10 +311,93 @@ ACTION_DETAIL_KEYS = {
 
 
 # Values of a detail key that are codes, said in the reader's language (the stored code stays
-# in the log): the page a list of people was read on.
+# in the log): the page a list of people was read on, the page a record was read on (by the
+# names its menus give it), why a situation report left the system.
 DETAIL_VALUES = {
     "page": {"home": gettext_lazy("Home")},
+    "view": {
+        "person": gettext_lazy("Person"),
+        "correct": gettext_lazy("Correct the record"),
+        "protection": gettext_lazy("Protection review"),
+        "protection-reviews": gettext_lazy("Protection review"),
+        "screening-hit": gettext_lazy("Screening hit"),
+        "separated-families": gettext_lazy("Separated families"),
+        "separations": gettext_lazy("Separated families"),
+        "children-list": gettext_lazy("Children"),
+        "tracing-request": gettext_lazy("Tracing request"),
+        "tracing-candidate": gettext_lazy("Candidate"),
+        "nationality": gettext_lazy("Nationality"),
+        "death": gettext_lazy("Record a death"),
+    },
+    "purpose": {"situation report": gettext_lazy("Situation report")},
 }
+# The same by action, where a key's codes mean one thing in one event only: where the receiving
+# side's outcomes came from (departures.services.receipts).
+_RECEIPT_SOURCES = {"manual": gettext_lazy("Entered by hand"), "import": gettext_lazy("Import")}
+ACTION_DETAIL_VALUES = {
+    "departure.confirm": {"source": _RECEIPT_SOURCES},
+    "person.depart.confirm": {"source": _RECEIPT_SOURCES},
+}
+
+# Values of a detail key that are a model's choices, said with the label the app shows for them
+# on its own pages ("reject": "Reject", "reunification": "Reunification with family"): the field
+# ("app.Model.field") whose choices they are, by key, or by action where a key ("kind", "status",
+# "outcome") holds different choices in different events. The audit app imports no other app, so
+# the fields are named, not imported.
+CHOICE_FIELDS = {
+    "category": "screening.CategoryDecision.category",
+    "role": "access.RoleGrant.role",
+    "band": "screening.Hit.band",
+    "doc_type": "people.IdentityDocument.doc_type",
+}
+_DEPARTURE_KIND = {"kind": "departures.Departure.kind"}
+ACTION_CHOICE_FIELDS = {
+    "tracing.request.open": {"source": "tracing.TracingRequest.source"},
+    "tracing.request.list": {"status": "tracing.TracingRequest.status"},
+    "tracing.candidate.reject": {"status": "tracing.TracingRequest.status"},
+    "tracing.verification": {"kind": "tracing.VerificationStep.kind"},
+    "tracing.best_interests": {"outcome": "tracing.BestInterestsDetermination.outcome"},
+    "tracing.reunify.receipt": {"outcome": "departures.DepartureLine.outcome"},
+    "screening.adjudicate": {
+        "decision": "screening.Adjudication.decision",
+        "kind": "screening.Hit.kind",
+    },
+    "screening.hit": {"kind": "screening.Hit.kind"},
+    "screening.run": {
+        "kind": "screening.ScreeningRun.kind",
+        "status": "screening.ScreeningRun.status",
+    },
+    "departure.plan": _DEPARTURE_KIND,
+    "departure.dispatch": _DEPARTURE_KIND,
+    "person.depart.dispatch": _DEPARTURE_KIND,
+    "departure.list": {**_DEPARTURE_KIND, "status": "departures.Departure.status"},
+    "person.depart.confirm": {"outcome": "departures.DepartureLine.outcome"},
+    "person.nationality.verify": {
+        "method": "departures.NationalityVerification.method",
+        "outcome": "departures.NationalityVerification.outcome",
+    },
+    "protection.review": {"outcome": "protection.ProtectionReview.outcome"},
+    "intake.import": {"status": "intake.SubmissionImport.status"},
+}
+
+
+@cache
+def _choices(field: str) -> dict:
+    """{code: label} of a model field's choices ("screening.Hit.kind")."""
+    app_label, model, name = field.split(".")
+    return dict(apps.get_model(app_label, model)._meta.get_field(name).choices or ())
+
+
+def detail_value_label(key: str, value: str, action: str = "") -> str:
+    """A detail value in the reader's language where it is a code Muster writes ("reunification":
+    "Reunification with family"); free text, numbers and codes it does not know, as stored."""
+    field = ACTION_CHOICE_FIELDS.get(action, {}).get(key) or CHOICE_FIELDS.get(key)
+    label = (
+        (_choices(field).get(value) if field else None)
+        or ACTION_DETAIL_VALUES.get(action, {}).get(key, {}).get(value)
+        or DETAIL_VALUES.get(key, {}).get(value)
+    )
+    return str(label) if label is not None else value
 
 
 def detail_key_label(key: str, action: str = "") -> str:
@@ -339,7 +424,7 @@ def _detail_rows(detail, action: str = "") -> list[tuple[str, str, str]]:
         elif isinstance(value, bool):
             value = _("yes") if value else _("no")
         elif isinstance(value, str):
-            value = DETAIL_VALUES.get(str(key), {}).get(value, value)
+            value = detail_value_label(str(key), value, action)
         if value in (None, ""):
             value = "—"
         rows.append((str(key), detail_key_label(str(key), action), str(value)))
