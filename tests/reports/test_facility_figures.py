@@ -72,3 +72,37 @@ def test_a_camp_shows_who_leaves_it_on_a_departure_until_confirmed(facilities, m
     manager = login(make_user("camp_manager", facility=camp))
     assert _leaving(manager.get(reverse("facility-detail", args=[camp.pk])).content.decode()) == [0]
     assert sitrep_counts({camp.pk})["leaving"] == 0
+
+
+def _facility_note(html: str) -> str:
+    return html.split('data-testid="facility-figures-note">', 1)[1].split("</p>", 1)[0]
+
+
+def test_a_camp_manager_reads_that_the_unaccounted_are_among_the_camps_figures(
+    facilities, make_user, login
+):
+    # A transfer from Al-Hol reported not arrived: the camp manager's home showed "in transit from
+    # here 1" under the camp and the Unaccounted list held the same person, with nothing to say
+    # the two are one and the same and not two people to look for.
+    from muster.custody import services as custody
+    from muster.custody.services.transit import unaccounted_lines
+
+    camp = facilities["camp"]
+    person = make_crowd(camp, 1, size=1)[0]
+    manager = make_user("camp_manager", facility=camp)
+    movement = custody.dispatch(
+        [person], from_facility=camp, to_facility=facilities["reception"], by=manager
+    )
+    receiver = make_user("camp_manager", facility=facilities["reception"])
+    custody.report_missing(movement, person, note="not on the bus at arrival", by=receiver)
+    assert unaccounted_lines().count() == 1
+    client = login(manager)
+    for url in (reverse("home"), reverse("facility-detail", args=[camp.pk])):
+        html = client.get(url).content.decode()
+        assert 'data-testid="in-transit-out">1<' in html, url
+        assert _facility_note(html) == (
+            "Unaccounted persons are among those expected, in transit from here or leaving, "
+            "not in addition to them."
+        ), url
+    arabic = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert _facility_note(arabic).startswith("مجهولو المكان هم من بين المنتظَرين"), arabic
