@@ -99,5 +99,19 @@ def sign_in(page, base: str, username: str, password: str = PASSWORD, code: str 
     page.wait_for_url(f"{base}/")
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+def phone_page(browser, base: str, user, code: str, problems: list[str], language: str):
+    """A fresh context and its page on a phone-sized screen, ``user`` signed in (``code``: the
+    authenticator's) and reading ``language``."""
+    context, page = new_page(browser, problems)
+    page.set_viewport_size(PHONE)
+    sign_in(page, base, user.username, code=code)
+    page.click(f'[data-testid="lang-{language}"]')
+    page.wait_for_selector(f'html[lang="{language}"]')
+    return context, page
+
+
 def fits_the_screen(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

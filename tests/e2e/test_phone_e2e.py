@@ -2,9 +2,7 @@
 manager's facility page keep the screen's width, and every field and button is on the screen,
 wide enough to type in. Screenshots go to test-output/e2e/."""
 
-from tests.e2e.conftest import OUT, fits_the_screen, new_page, sign_in
-
-PHONE = {"width": 390, "height": 844}
+from tests.e2e.conftest import OUT, fits_the_screen, phone_page
 
 # Fields and buttons whose box runs off the screen, or narrower than a few letters.
 OFF_OR_SQUEEZED = """(selector) => [...document.querySelectorAll(selector)]
@@ -14,20 +12,11 @@ OFF_OR_SQUEEZED = """(selector) => [...document.querySelectorAll(selector)]
   .map(([name, r]) => `${name} ${Math.round(r.left)}..${Math.round(r.right)}`)"""
 
 
-def _phone_page_in_kurmanji(browser, live_server, user, code, problems):
-    context, page = new_page(browser, problems)
-    page.set_viewport_size(PHONE)
-    sign_in(page, live_server.url, user.username, code=code)
-    page.click('[data-testid="lang-kmr"]')
-    page.wait_for_selector('html[lang="kmr"]')
-    return context, page
-
-
 def test_the_household_form_fits_a_phone(live_server, browser, facilities, make_user, totp_code):
     problems: list[str] = []
     officer = make_user("registration_officer")
-    context, page = _phone_page_in_kurmanji(
-        browser, live_server, officer, totp_code(officer), problems
+    context, page = phone_page(
+        browser, live_server.url, officer, totp_code(officer), problems, "kmr"
     )
     page.goto(f"{live_server.url}/reception/")
     page.click("#member-0 [data-add-document]")  # a second document row, as an officer would
@@ -44,8 +33,8 @@ def test_a_facility_page_fits_a_phone(live_server, browser, facilities, make_use
     problems: list[str] = []
     camp = facilities["camp"]
     manager = make_user("camp_manager", facility=camp)
-    context, page = _phone_page_in_kurmanji(
-        browser, live_server, manager, totp_code(manager), problems
+    context, page = phone_page(
+        browser, live_server.url, manager, totp_code(manager), problems, "kmr"
     )
     page.goto(f"{live_server.url}/facilities/{camp.pk}/")
     page.screenshot(path=str(OUT / "facility-kmr-phone.png"), full_page=True)

@@ -6,9 +6,8 @@ from the part of the table on the screen. Screenshots go to test-output/e2e/."""
 
 import pytest
 
-from tests.e2e.conftest import OUT, new_page, sign_in
+from tests.e2e.conftest import OUT, phone_page
 
-PHONE = {"width": 390, "height": 844}
 # Some fifteen letters a line at least: a reason is read, not spelt out a word a line.
 READING_WIDTH_PX = 200
 
@@ -32,23 +31,14 @@ def demo(transactional_db):
     load_demo(persons=300, seed=3, progress=False)
 
 
-def _phone_page_in_sorani(browser, live_server, user, code, problems):
-    context, page = new_page(browser, problems)
-    page.set_viewport_size(PHONE)
-    sign_in(page, live_server.url, user.username, code=code)
-    page.click('[data-testid="lang-ckb"]')
-    page.wait_for_selector('html[lang="ckb"]')
-    return context, page
-
-
 def test_reasons_keep_a_reading_width_on_a_phone(live_server, browser, demo, make_user, totp_code):
     from muster.screening.models import Hit
     from muster.tracing.models import TracingCandidate
 
     problems: list[str] = []
     officer = make_user("screening_officer")
-    context, page = _phone_page_in_sorani(
-        browser, live_server, officer, totp_code(officer), problems
+    context, page = phone_page(
+        browser, live_server.url, officer, totp_code(officer), problems, "ckb"
     )
     page.goto(f"{live_server.url}/screening/")
     page.screenshot(path=str(OUT / "screening-queue-ckb-phone.png"), full_page=True)
@@ -63,8 +53,8 @@ def test_reasons_keep_a_reading_width_on_a_phone(live_server, browser, demo, mak
     context.close()
 
     caseworker = make_user("tracing_caseworker")
-    context, page = _phone_page_in_sorani(
-        browser, live_server, caseworker, totp_code(caseworker), problems
+    context, page = phone_page(
+        browser, live_server.url, caseworker, totp_code(caseworker), problems, "ckb"
     )
     number = TracingCandidate.objects.order_by("pk").first().request.number
     page.goto(f"{live_server.url}/tracing/requests/{number}/")
