@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -89,11 +90,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _score_help() -> dict[str, str]:
     """The configured bands as percentages, for screening/_score_help.html (what the score is and
     is not); each figure isolated with its sign, so a right-to-left sentence keeps "97 %" (not
-    "% 97")."""
+    "% 97"), in an element that does not wrap: a phone broke the line between "97" and "%"."""
     likely, possible = matching.thresholds()
     return {
-        "likely_percent": isolate(f"{round(likely * 100)} %"),
-        "possible_percent": isolate(f"{round(possible * 100)} %"),
+        name: format_html('<bdi class="nowrap">{}</bdi>', isolate(f"{round(band * 100)} %"))
+        for name, band in (("likely_percent", likely), ("possible_percent", possible))
     }
 
 
