@@ -1,9 +1,11 @@
 """On a phone (390x844), in Sorani and Arabic: the screening officer reads a score band ("97 %")
-on one line. Screenshots go to test-output/e2e/."""
+on one line, and a hit's comparison (field, both values, how they agree) within the screen, as
+the tracing caseworker reads a candidate's; on a laptop the comparison stays a table. Screenshots
+go to test-output/e2e/."""
 
 import pytest
 
-from tests.e2e.conftest import OUT, phone_page
+from tests.e2e.conftest import OUT, new_page, phone_page, sign_in
 
 # Each number followed by its percent sign in the score help, and whether the two sit on one line:
 # the last digit's box and the sign's box share a top.
@@ -26,6 +28,15 @@ PERCENTS_ON_ONE_LINE = r"""() => {
   }
   return found;
 }"""
+
+# The "how they agree" cells of the comparison that show something and reach beyond the screen.
+AGREEMENT_OFF_SCREEN = """() => [...document.querySelectorAll('[data-testid=compare] tr > :nth-child(4)')]
+  .filter(cell => cell.getClientRects().length)
+  .map(cell => [cell.closest('tr').dataset.field || '', cell.getBoundingClientRect()])
+  .filter(([, r]) => r.left < 0 || r.right > innerWidth)
+  .map(([field, r]) => `${field}: ${Math.round(r.left)}..${Math.round(r.right)}`)"""
+
+SCROLLS_SIDEWAYS = "document.documentElement.scrollWidth > innerWidth"
 
 
 @pytest.fixture
@@ -57,5 +68,69 @@ def test_a_score_band_keeps_its_percent_sign_on_its_line_on_a_phone(
         figures = page.evaluate(PERCENTS_ON_ONE_LINE)
         assert len(figures) == 2, (name, figures)
         assert all(f["oneLine"] for f in figures), (name, figures)
+    context.close()
+    assert problems == []
+
+
+@pytest.mark.parametrize("language", ["ckb", "ar"])
+def test_a_hits_comparison_shows_how_they_agree_within_a_phones_screen(
+    live_server, browser, demo, make_user, totp_code, language
+):
+    problems: list[str] = []
+    officer = make_user("screening_officer")
+    context, page = phone_page(
+        browser, live_server.url, officer, totp_code(officer), problems, language
+    )
+    page.goto(f"{live_server.url}/screening/hits/{_hit().pk}/")
+    page.screenshot(path=str(OUT / f"screening-hit-compare-{language}-phone.png"), full_page=True)
+    assert page.locator("[data-testid=compare] tbody tr > td:nth-child(4)").count() >= 5
+    assert page.evaluate(AGREEMENT_OFF_SCREEN) == []
+    assert not page.evaluate(SCROLLS_SIDEWAYS)
+    context.close()
+    assert problems == []
+
+
+def test_a_tracing_candidates_comparison_fits_a_phone_too(
+    live_server, browser, demo, make_user, totp_code
+):
+    # The same two-records comparison, the same phone layout: the sought and the registered person.
+    from muster.tracing.models import TracingCandidate
+
+    problems: list[str] = []
+    caseworker = make_user("tracing_caseworker")
+    context, page = phone_page(
+        browser, live_server.url, caseworker, totp_code(caseworker), problems, "ckb"
+    )
+    candidate = TracingCandidate.objects.order_by("pk").first()
+    page.goto(f"{live_server.url}/tracing/candidates/{candidate.pk}/")
+    page.screenshot(path=str(OUT / "tracing-candidate-compare-ckb-phone.png"), full_page=True)
+    assert page.evaluate(AGREEMENT_OFF_SCREEN) == []
+    assert not page.evaluate(SCROLLS_SIDEWAYS)
+    context.close()
+    assert problems == []
+
+
+def test_a_hits_comparison_is_still_a_table_on_a_laptop(
+    live_server, browser, demo, make_user, totp_code
+):
+    problems: list[str] = []
+    officer = make_user("screening_officer")
+    context, page = new_page(browser, problems)  # 1366x768
+    sign_in(page, live_server.url, officer.username, code=totp_code(officer))
+    page.goto(f"{live_server.url}/screening/hits/{_hit().pk}/")
+    page.screenshot(path=str(OUT / "screening-hit-compare-en-laptop.png"), full_page=True)
+    displays = page.evaluate(
+        """() => { const t = document.querySelector('[data-testid=compare]');
+        return [t, t.querySelector('tbody tr'), t.querySelector('tbody td')]
+          .map(e => getComputedStyle(e).display); }"""
+    )
+    assert displays == ["table", "table-row", "table-cell"]
+    # Field, both values and how they agree side by side, each row on one line of the table.
+    tops = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=compare] tbody tr')].map(row =>
+        new Set([...row.children].map(c => Math.round(c.getBoundingClientRect().top))).size)"""
+    )
+    assert set(tops) == {1}
+    assert not page.evaluate(SCROLLS_SIDEWAYS)
     context.close()
     assert problems == []
