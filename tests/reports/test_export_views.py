@@ -49,6 +49,44 @@ def test_sitrep_xlsx_opens_as_a_workbook(registered, make_user, login):
     assert sheet.cell(1, 1).value == "facility" and sheet.cell(2, 1).value == "#loc+name"
 
 
+def _figures(rows: list[list]) -> list[tuple[str, int]]:
+    header = rows[0]
+    section, item, persons = (header.index(c) for c in ("section", "item", "persons"))
+    return [(r[item], int(r[persons])) for r in rows[2:] if r[section] == "figure"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_sitrep_figures_show_registered_as_at_facilities_plus_in_transit_plus_departed(
+    registered, facilities, make_user, login, fmt
+):
+    from openpyxl import load_workbook
+
+    manager = make_user("camp_manager")
+    custody.dispatch(  # the family moves together: a child is not split from its parent
+        list(registered.members.all()),
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=manager,
+    )
+    response = login(make_user("coordinator")).get(reverse(f"export-sitrep-{fmt}"))
+    if fmt == "csv":
+        rows = read_csv(response)
+    else:
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = [["" if v is None else v for v in r] for r in sheet.iter_rows(values_only=True)]
+    figures = _figures(rows)
+    assert [name for name, _ in figures][:5] == [
+        "registered",
+        "at facilities",
+        "in transit",
+        "unaccounted",
+        "departed",
+    ]
+    n = dict(figures)
+    assert (n["registered"], n["at facilities"], n["in transit"], n["departed"]) == (3, 0, 3, 0)
+    assert n["registered"] == n["at facilities"] + n["in transit"] + n["departed"]
+
+
 def test_registration_officer_may_not_export_figures(registered, make_user, login):
     response = login(make_user("registration_officer")).get(reverse("export-sitrep-csv"))
     assert response.status_code == 403

@@ -109,8 +109,11 @@ def sitrep_export(request: HttpRequest, fmt: str) -> HttpResponse:
             "expected": sum(f["expected"] for f in report["facilities"]),
         }
     )
+    # Registered = at facilities + in transit + departed, in that order, so the sum can be read
+    # down the rows; unaccounted is a part of in transit, not a further bucket.
     figures = {
         "registered": report["registered"],
+        "at facilities": report["at_facilities"],
         "in transit": report["in_transit"],
         "unaccounted": report["unaccounted"],
         "departed": report["departed"],
