@@ -90,6 +90,36 @@ def test_a_hits_comparison_shows_how_they_agree_within_a_phones_screen(
     assert problems == []
 
 
+# The list's reference code in the comparison's header: its text, direction, and how many line
+# boxes it takes (2 when it broke at its hyphen, "authority_ar- · 0000002").
+REFERENCE_CODE = """() => { const code = document.querySelector('[data-testid=compare] [data-testid=ref-id]');
+  return {text: code.textContent, direction: getComputedStyle(code).direction,
+          lines: code.getClientRects().length}; }"""
+
+
+@pytest.mark.parametrize("language", ["ckb", "ar"])
+def test_a_lists_reference_code_stays_on_one_line_left_to_right_on_a_phone(
+    live_server, browser, demo, make_user, totp_code, language
+):
+    from muster.screening.models import Hit
+
+    problems: list[str] = []
+    officer = make_user("screening_officer")
+    context, page = phone_page(
+        browser, live_server.url, officer, totp_code(officer), problems, language
+    )
+    hit = Hit.objects.filter(reference_entry__ref_id__contains="-").order_by("pk").first()
+    page.goto(f"{live_server.url}/screening/hits/{hit.pk}/")
+    page.locator("[data-testid=compare] thead").screenshot(
+        path=str(OUT / f"screening-hit-ref-id-{language}-phone.png")
+    )
+    code = page.evaluate(REFERENCE_CODE)
+    assert code == {"text": hit.reference_entry.ref_id, "direction": "ltr", "lines": 1}
+    assert not page.evaluate(SCROLLS_SIDEWAYS)
+    context.close()
+    assert problems == []
+
+
 def test_a_tracing_candidates_comparison_fits_a_phone_too(
     live_server, browser, demo, make_user, totp_code
 ):
