@@ -105,6 +105,40 @@ def test_a_filtered_pdf_names_its_facility_and_says_what_the_filter_covers(regis
     assert 'data-testid="headline-scope"' not in pdf.render_html(base, "en")
 
 
+def _header_cells_lines(html: str, text: str) -> list[list[str]]:
+    """The lines WeasyPrint lays out in each of the PDF's table header cells that hold ``text``."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    def descendants(box):
+        yield box
+        for child in getattr(box, "children", ()):
+            yield from descendants(child)
+
+    def words(box) -> str:
+        return "".join(b.text for b in descendants(box) if isinstance(b, boxes.TextBox))
+
+    document = HTML(string=html, base_url=pdf.STATIC.as_uri() + "/", url_fetcher=pdf._fetcher)
+    return [
+        [words(line) for line in descendants(cell) if isinstance(line, boxes.LineBox)]
+        for page in document.render().pages
+        for cell in descendants(page._page_box)
+        if isinstance(cell, boxes.TableCellBox) and cell.element_tag == "th" and text in words(cell)
+    ]
+
+
+@needs_weasyprint
+@pytest.mark.parametrize("language", ["ar", "ckb", "en"])
+def test_the_pdfs_p_code_headers_are_not_broken_at_their_hyphen(registered, language):
+    # The facilities' table, and in Arabic and Sorani the capacity chart printed as a table.
+    from muster.reports.filters import default_filters
+
+    cells = _header_cells_lines(pdf.render_html(default_filters(), language), "code")
+    assert cells
+    for lines in cells:  # it printed "(P-" on one line and "code)" on the next
+        assert any("P-code" in line for line in lines), lines
+
+
 @needs_weasyprint
 @needs_poppler
 def test_sitrep_pdf_in_arabic_has_the_arabic_text_and_its_pages_render(
