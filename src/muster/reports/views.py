@@ -109,15 +109,16 @@ def sitrep_export(request: HttpRequest, fmt: str) -> HttpResponse:
             "expected": sum(f["expected"] for f in report["facilities"]),
         }
     )
-    # Registered = at facilities + in transit + departed, in that order, so the sum can be read
-    # down the rows; unaccounted is a part of in transit, not a further bucket.
+    # Registered = at facilities + in transit + departed; unaccounted is a part of in transit,
+    # not a further bucket.  "at facilities" comes last, so that the rows partners' spreadsheets
+    # read keep their places.
     figures = {
         "registered": report["registered"],
-        "at facilities": report["at_facilities"],
         "in transit": report["in_transit"],
         "unaccounted": report["unaccounted"],
         "departed": report["departed"],
         "separated or unaccompanied children": report["separated_or_unaccompanied_children"],
+        "at facilities": report["at_facilities"],
     }
     rows += [{"section": "figure", "item": k, "persons": v} for k, v in figures.items()]
     exits = report["departures"]
