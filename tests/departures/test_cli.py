@@ -52,3 +52,21 @@ def test_bad_arguments_are_one_line_and_non_zero(db, capsys, tmp_path):
     assert code == 1 and err.strip() == "muster: no departure numbered 'DNOSUCH'"
     code, _, err = run(capsys, "departures", "list", "--kind", "exile")
     assert code == 1 and "--kind" in err and "\n" not in err.strip()
+
+
+def test_a_sheet_with_a_giant_cell_is_one_line_and_changes_nothing(
+    crowd, facilities, officers, capsys, tmp_path
+):
+    camp = facilities["camp"]
+    people = crowd(camp, 1)
+    departure = services.plan_departure(
+        people, kind="return", from_facility=camp, details=RETURN, by=officers["planner"]
+    )
+    services.dispatch_departure(departure, by=officers["planner"])
+    sheet = tmp_path / "receipt.csv"
+    sheet.write_text(f'number,outcome,note\n{people[0].number},received,"{"A" * 200_000}"\n')
+    code, out, err = run(capsys, "departures", "import", departure.number, sheet)
+    assert code == 1
+    assert "line 2 is not valid CSV" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not departure.lines.filter(outcome="received").exists()

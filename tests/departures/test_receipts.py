@@ -127,6 +127,10 @@ def test_an_xlsx_sheet_is_read_like_a_csv(dispatched, officers):
         (b"number,result\nx,received\n", "outcome"),
         (b"\xff\xfe\x00garbage", "UTF-8"),
         (b"PK\x03\x04 not really a zip", "XLSX"),
+        (
+            b'number,outcome,note\nPX,received,"' + b"A" * 200_000 + b'"\n',
+            "line 2 is not valid CSV",
+        ),
     ],
 )
 def test_an_unreadable_file_is_refused_with_a_reason(dispatched, officers, content, message):
@@ -144,3 +148,15 @@ def test_confirming_before_dispatch_is_refused(crowd, facilities, officers):
     )
     with pytest.raises(ValidationError, match="not been dispatched"):
         services.import_receipt(departure, sheet([(people[0].number, "received", "")]), by=None)
+
+
+def test_the_api_answers_a_giant_cell_with_a_400_naming_csv(dispatched, officers):
+    from tests.factories import JsonClient, signed_in
+
+    departure, people, _ = dispatched
+    client = JsonClient(signed_in(officers["planner"]))
+    sheet = f'number,outcome,note\n{people[0].number},received,"{"A" * 200_000}"\n'
+    response = client.post(f"/api/departures/{departure.number}/receipt/", {"csv": sheet})
+    assert response.status_code == 400, response.content[:200]
+    assert "line 2 is not valid CSV" in response.json()["csv"][0]
+    assert not DepartureLine.objects.filter(departure=departure, outcome="received").exists()

@@ -101,7 +101,14 @@ def read_rows(content: bytes, filename: str = "") -> list[tuple[int, dict[str, s
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ReceiptFileError(_("the file is neither UTF-8 CSV nor XLSX")) from None
-        table = list(csv.reader(io.StringIO(text)))
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            table = list(reader)
+        except csv.Error as exc:
+            # A cell over the csv module's limit (128 KiB) or a stray quote: say where, not a traceback.
+            raise ReceiptFileError(
+                _("line %(n)d is not valid CSV (%(e)s)") % {"n": reader.line_num, "e": exc}
+            ) from None
     if not table:
         raise ReceiptFileError(_("the file is empty"))
     header = [str(h or "").strip().lower() for h in table[0]]
