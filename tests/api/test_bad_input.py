@@ -155,3 +155,18 @@ def test_nul_characters_in_paths_and_filters_are_refused_not_500(api_as, members
     assert response.status_code == 400
     assert "q" in response.json()
     assert registrar.get("/api/people/", {"number": "\x00"}).status_code == 400
+
+
+def test_a_body_nested_thousands_deep_is_400_not_500(registrar, api_as):
+    households = Household.objects.count()
+    for depth in (5000, 40):
+        body = "[" * depth + "]" * depth
+        response = registrar.client.post("/api/households/", body, content_type="application/json")
+        assert response.status_code == 400, response.content[:200]
+        assert "nested more than 32 levels deep" in response.json()["detail"]
+    wrapped = {"reception_point": 1, "members": [{"given_name": [[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]}]}
+    assert registrar.post("/api/households/", wrapped).status_code == 400
+    _admin, admin = api_as("administrator")
+    response = admin.client.post("/api/facilities/", "{" * 3000, content_type="application/json")
+    assert response.status_code == 400 and response.json()["detail"]
+    assert Household.objects.count() == households

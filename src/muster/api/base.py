@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from rest_framework import viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import JSONParser
 
 from muster.access import policy
 from muster.access.authentication import ExpiringTokenAuthentication
+from muster.api.parsers import JSONParser
 from muster.api.permissions import (
     PolicyPermission,
 )

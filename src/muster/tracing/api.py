@@ -15,10 +15,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from muster.api.base import PolicyViewSet, call_service
+from muster.api.parsers import JSONParser
 from muster.api.serializers import MAX_ID
 from muster.audit import services as audit
 from muster.people.reads import API, record_read

@@ -2,10 +2,11 @@
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from muster.api.base import PolicyViewSet
+from muster.api.parsers import JSONParser
 from muster.core.uploads import check_upload_size
 from muster.screening import imports, tasks
 from muster.screening.api.serializers import (
