@@ -170,3 +170,36 @@ def test_a_body_nested_thousands_deep_is_400_not_500(registrar, api_as):
     response = admin.client.post("/api/facilities/", "{" * 3000, content_type="application/json")
     assert response.status_code == 400 and response.json()["detail"]
     assert Household.objects.count() == households
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "code"),
+    [
+        (
+            '{"reception_point": 1, "members": [{"given_name": "A", "sex": "\\ud83d"}]}',
+            "members[0].sex",
+            "D83D",
+        ),
+        ('{"reception_point": 1, "members": [], "\\udc00": 1}', "\\udc00", "DC00"),
+    ],
+)
+def test_a_lone_surrogate_in_a_body_is_400_naming_the_field(registrar, body, field, code):
+    response = registrar.client.post("/api/households/", body, content_type="application/json")
+    assert response.status_code == 400, response.content[:200]
+    assert response.json()[field] == [f"Surrogate characters are not allowed: U+{code}."]
+    assert not Household.objects.exists()
+
+
+def test_a_lone_surrogate_in_a_choice_field_is_400_at_every_door(api_as, facilities):
+    _admin, admin = api_as("administrator")
+    raw = '{"name": "Camp X", "kind": "\\ud83d"}'
+    response = admin.client.post("/api/facilities/", raw, content_type="application/json")
+    assert response.status_code == 400, response.content[:200]
+    assert response.json() == {"kind": ["Surrogate characters are not allowed: U+D83D."]}
+    camp = facilities["camp"]
+    response = admin.client.patch(
+        f"/api/facilities/{camp.pk}/", raw, content_type="application/json"
+    )
+    assert response.status_code == 400 and "kind" in response.json()
+    camp.refresh_from_db()
+    assert camp.name != "Camp X"
