@@ -5,8 +5,11 @@ log. Users and role grants are managed through ``muster.access.services``: the `
 grant / revoke ...`` commands and the administrator's pages under ``/account/users/``.
 """
 
+from django.http import JsonResponse
 from django.urls import include, path
+from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.exceptions import NotFound
 
 urlpatterns = [
     path("", include("muster.web.urls")),
@@ -25,3 +28,17 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+
+def not_found(request, exception):
+    """An address no route matches: JSON under /api/ (what an API client reads), the page elsewhere.
+
+    The API's own views already answer 404 in JSON; this covers a path no view answers
+    (``/api/nope/``, a misspelt action) and a NUL refused in an API path by the middleware.
+    """
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+handler404 = not_found

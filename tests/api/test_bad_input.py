@@ -203,3 +203,21 @@ def test_a_lone_surrogate_in_a_choice_field_is_400_at_every_door(api_as, facilit
     assert response.status_code == 400 and "kind" in response.json()
     camp.refresh_from_db()
     assert camp.name != "Camp X"
+
+
+def test_an_api_address_that_does_not_exist_is_a_json_404(api_as, members):
+    _, registrar = api_as("registration_officer")
+    for url in (
+        "/api/nope/",
+        "/api/people/P1/nope/",
+        "/api/people/%00/",
+        "/api/tracing-candidates/",
+    ):
+        response = registrar.get(url)
+        assert response.status_code == 404, url
+        assert response["Content-Type"] == "application/json", url
+        assert response.json() == {"detail": "Not found."}
+    response = registrar.post(f"/api/people/{members[0].number}/nope/", {})
+    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+    page = registrar.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
