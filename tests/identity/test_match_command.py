@@ -176,6 +176,16 @@ def test_duplicate_record_ids_are_one_line(tmp_path: Path) -> None:
     assert "row 3, column record_id" in line and "appears twice" in line
 
 
+def test_a_column_named_twice_is_one_line_not_one_column_dropped(tmp_path: Path) -> None:
+    # Which of two given_name columns would be read? Neither silently: the file is refused.
+    path = write(tmp_path, "twice.csv", ["record_id,given_name,family_name,given_name",
+                                         "a,Ali,Kaya,Omar", "b,Omar,Kaya,Ali"])  # fmt: skip
+    for args in (["dedupe", str(path)], ["link", str(path), str(path)]):
+        line = _one_error_line(run([*args, "--out", str(tmp_path / "o.csv")]))
+        assert "row 1, column given_name" in line and "appears twice in the header" in line
+        assert not (tmp_path / "o.csv").exists()
+
+
 def test_a_file_without_a_header_row_names_its_first_line(tmp_path: Path) -> None:
     # A list saved without its header: the first data row is shown, not called "missing".
     path = write(tmp_path, "bare.csv", [ROWS[0], ROWS[1]])

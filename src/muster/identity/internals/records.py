@@ -612,6 +612,12 @@ def read_person_csv(
                 raise PersonCsvError(
                     1, h, f"unknown column '{h}'; known columns: {', '.join(PERSON_COLUMNS)}"
                 )
+        repeated = next((h for i, h in enumerate(header) if h in header[:i]), None)
+        if repeated is not None:
+            # dict(zip()) would keep the last of the two columns and drop the other unseen.
+            raise PersonCsvError(
+                1, repeated, f"column '{repeated}' appears twice in the header; keep one"
+            )
         records: list[Record] = []
         seen: set[str] = set()
         width = len(header)
