@@ -220,7 +220,7 @@ def add_audit_parsers(audit_sub, verify_parser: argparse.ArgumentParser) -> None
         "the database and its backups; point MUSTER_AUDIT_KEY_FILE at it.",
     )
     k.add_argument("file", metavar="FILE")
-    k.set_defaults(func=cmd_audit_keygen, django=False)
+    k.set_defaults(func=cmd_audit_keygen, django=True)
     c = audit_sub.add_parser(
         "checkpoint",
         help="sign the chain head with the audit key",

@@ -3,6 +3,8 @@ a published head (`verify --expect-head SEQ:HASH`) and checkpoints signed with a
 
 import os
 import stat
+import subprocess
+import sys
 
 import pytest
 from django.db import connection
@@ -72,6 +74,26 @@ def test_keygen_writes_a_key_only_its_owner_reads_and_never_overwrites_it(tmp_pa
     assert cli.main(["audit", "keygen", str(path)]) == 1
     assert "never overwritten" in capsys.readouterr().err
     assert path.read_text() == key
+
+
+def test_keygen_works_as_a_command_of_its_own(tmp_path):
+    # Run as an operator runs it: a new process, in which nothing has set up Django yet.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["MUSTER_DATA"] = str(tmp_path / "data")
+    path = tmp_path / "audit.key"
+    proc = subprocess.run(
+        [sys.executable, "-m", "muster", "audit", "keygen", str(path)],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "audit key written to" in proc.stdout
+    assert len(path.read_text().strip()) == 64
+    proc = subprocess.run(
+        [sys.executable, "-m", "muster", "audit", "keygen", str(tmp_path / "no" / "k")],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 1 and "settings are not configured" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
 
 
 def test_a_key_file_others_can_read_is_refused(key_file, capsys):
