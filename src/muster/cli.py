@@ -12,7 +12,7 @@ from collections.abc import Callable
 from muster import ops_cli
 from muster.access import cli as access_cli
 from muster.audit import cli as audit_cli
-from muster.core.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, CommandError, positive_int
+from muster.core.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, CommandError, port_number, positive_int
 from muster.reports import cli as reports_cli
 
 __all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_USAGE", "CommandError", "build_parser", "main"]
@@ -224,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--port", type=port_number, default=8000, help="port (default 8000)")
     ops_cli.add_worker_switch(p)
 
 

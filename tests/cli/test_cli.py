@@ -179,6 +179,17 @@ def test_bad_demo_arguments_exit_non_zero_without_traceback(capsys):
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("port", ["99999999", "65536", "0", "-1"])
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_a_port_out_of_range_is_refused_not_wrapped_around(capsys, command, port):
+    # 99999999 used to be served on port 57599 (99999999 mod 65536) while the banner said 99999999.
+    # --no-serve: the demo loads nothing; serve has no such option, so it can never start serving.
+    code, out, err = in_process(capsys, command, "--port", port, "--no-serve")
+    assert code == 2, (out, err)
+    assert "argument --port" in err and "Traceback" not in err
+    assert "serving" not in out
+
+
 def test_every_command_has_help(capsys):
     for command in ("demo", "serve", "migrate", "createuser", "sitrep", "audit"):
         code, out, _ = in_process(capsys, command, "--help")

@@ -26,6 +26,14 @@ def positive_int(text: str) -> int:
     return value
 
 
+def port_number(text: str) -> int:
+    """A TCP port, 1 to 65535: a larger number is not silently taken modulo 65536 by the socket."""
+    value = positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"must be a port from 1 to 65535, got {value}")
+    return value
+
+
 @contextmanager
 def user_errors():
     """A refused user or grant change (unknown user, role or facility; incompatible roles) as one line."""
