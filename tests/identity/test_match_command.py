@@ -186,6 +186,26 @@ def test_a_column_named_twice_is_one_line_not_one_column_dropped(tmp_path: Path)
         assert not (tmp_path / "o.csv").exists()
 
 
+def test_an_output_that_is_an_input_or_a_folder_is_one_line_and_the_input_is_kept(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "people.csv", [HEADER, *ROWS[:3]])
+    before = path.read_bytes()
+    for args in (
+        ["dedupe", str(path), "--out", str(path)],
+        ["dedupe", str(path), "--out", str(tmp_path / "o.csv"), "--pairs", str(path)],
+        ["dedupe", str(path), "--out", str(tmp_path / "o.csv"), "--pairs", str(tmp_path / "o.csv")],
+        ["link", str(tmp_path / "o2.csv"), str(path), "--out", str(path)],
+    ):
+        if args[0] == "link":
+            (tmp_path / "o2.csv").write_bytes(before)
+        line = _one_error_line(run(args))
+        assert "is also an input or output file" in line, line
+        assert path.read_bytes() == before
+    line = _one_error_line(run(["dedupe", str(path), "--out", str(tmp_path)]))
+    assert f"--out: {tmp_path} is a folder" in line
+
+
 def test_a_file_without_a_header_row_names_its_first_line(tmp_path: Path) -> None:
     # A list saved without its header: the first data row is shown, not called "missing".
     path = write(tmp_path, "bare.csv", [ROWS[0], ROWS[1]])

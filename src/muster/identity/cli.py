@@ -106,13 +106,25 @@ def _probability(text: str) -> float:
     return value
 
 
-def _writable(name: str | None) -> Path | None:
-    """``name`` as a path to write, checked before the run: its folder must exist."""
+def _writable(name: str | None, option: str, read: list[str]) -> Path | None:
+    """``name`` as a path to write, checked before the run: its folder must exist, and it must be
+    none of the files ``read`` (an input written over would be lost) and no folder."""
     if name is None:
         return None
     path = Path(name)
     if not path.parent.exists():
         raise PersonCsvError(None, None, f"cannot write {path}: folder {path.parent} not found")
+    if path.is_dir():
+        raise PersonCsvError(None, None, f"{option}: {path} is a folder; name a file to write")
+    for other in read:
+        if path.resolve() == Path(other).resolve() or (
+            path.exists() and Path(other).exists() and path.samefile(other)
+        ):
+            raise PersonCsvError(
+                None,
+                None,
+                f"{option}: {path} is also an input or output file; write to another file",
+            )
     return path
 
 
@@ -153,9 +165,17 @@ def run_match(args: argparse.Namespace) -> int:
     quiet = getattr(args, "quiet", False)
     progress = _progress(quiet)
     try:
-        out = _writable(args.out)
-        save = _writable(getattr(args, "save_model", None))
-        pairs = _writable(getattr(args, "pairs", None))
+        inputs = [
+            name
+            for name in (getattr(args, "input", None), getattr(args, "input_a", None),
+                         getattr(args, "input_b", None))
+            if name
+        ]  # fmt: skip
+        # --save-model may name the --model it was given: the same model written back.
+        model_file = [args.model] if getattr(args, "model", None) else []
+        out = _writable(args.out, "--out", [*inputs, *model_file])
+        save = _writable(getattr(args, "save_model", None), "--save-model", [*inputs, args.out])
+        pairs = _writable(getattr(args, "pairs", None), "--pairs", [*inputs, *model_file, args.out])
         model = Model.load(args.model) if getattr(args, "model", None) else None
         if args.match_command == "dedupe":
             records = _read(args.input, progress, args.dates, args.encoding)
