@@ -1139,7 +1139,7 @@ class _Fit(NamedTuple):
 
 def _fit_dedupe(
     eng, frame, prepared, arrays, gamma, how, threshold, sources, clock, by_name, train=None,
-    random=None, fall_back=False,
+    random=None, fall_back=False, trained=None,
 ) -> _Fit:  # fmt: skip
     """Train (``how``: the model given, whether to train, the seed; EM on ``train``, a mask of
     the candidate pairs, when given, else on those ``arrays["train"]`` marks), learn the
@@ -1147,8 +1147,9 @@ def _fit_dedupe(
     added per stratum, the accepted pairs, every candidate pair's weight and each record's
     cluster (``random``: the run's random pairs, drawn here when not given; ``by_name``: the
     run's ``frequency_shift``, the same for every fit of its pairs; ``fall_back``: the
-    training's fallback, without EM)."""
-    fitted, report, shift = _trained_with_strata(
+    training's fallback, without EM; ``trained``: ``_trained_with_strata``'s result, where it
+    was had already)."""
+    fitted, report, shift = trained or _trained_with_strata(
         eng, prepared, arrays, gamma, how, sources, by_name, train, random, fall_back
     )
     clock.lap("training")
@@ -1595,10 +1596,10 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
         over_capacity(_weight_slices(weigher, gamma, bits), arrays, sources,
                       source_names(frame), weighed)  # fmt: skip
         if _capacity_excess(weighed) < _capacity_excess(trained):
-            del fit, bits, weigher
+            del fit
             fallback = _fit_dedupe(
                 eng, frame, prepared, arrays, gamma, how, threshold, sources, clock, by_name,
-                random=random, fall_back=True,
+                random=random, fall_back=True, trained=(weigher, weighed, bits),
             )  # fmt: skip
             fit = _over_capacity_fell_back(trained, fallback)
         else:
