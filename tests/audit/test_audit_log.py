@@ -269,3 +269,45 @@ def test_a_code_among_an_events_detail_values_reads_in_the_auditors_language(
     page = client.get("/audit/").content.decode()
     assert '<dd><bdi dir="auto">الرئيسية</bdi></dd>' in page
     assert ">home<" not in page
+
+
+# --- `muster audit log` refuses a filter that can match nothing because it names nothing ---------
+
+
+def _one_line_error(capsys, *args) -> str:
+    code = cli.main(["audit", "log", *args])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1
+    return err
+
+
+def test_audit_log_refuses_an_action_muster_never_writes(db, capsys):
+    err = _one_line_error(capsys, "--action", "zzz")
+    assert err.startswith("muster: --action: no action 'zzz' in the audit log")
+    assert "login." in err and "person." in err  # the families to choose from
+    err = _one_line_error(capsys, "--action", "person.raed")
+    assert "did you mean person.read" in err
+    assert "no action 'zzz.'" in _one_line_error(capsys, "--action", "zzz.")
+
+
+def test_audit_log_still_takes_actions_and_families_with_no_events_yet(db, capsys):
+    for action in ("person.merge", "backup.", "login."):
+        assert cli.main(["audit", "log", "--action", action]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_audit_log_refuses_an_unknown_actor_and_kind_of_record(make_user, capsys):
+    err = _one_line_error(capsys, "--actor", "nosuchuser")
+    assert err.startswith("muster: --actor: no user 'nosuchuser'")
+    officer = make_user("registration_officer")
+    assert cli.main(["audit", "log", "--actor", officer.username]) == 0
+    err = _one_line_error(capsys, "--object", "auth.usr:12")
+    assert err.startswith("muster: --object: no kind of record 'auth.usr'")
+    assert cli.main(["audit", "log", "--object", f"auth.user:{officer.pk}"]) == 0
+
+
+def test_audit_log_refuses_a_period_that_ends_before_it_starts(db, capsys):
+    err = _one_line_error(capsys, "--since", "2026-05-02", "--until", "2026-05-01")
+    assert err.startswith("muster: --until: 2026-05-01 is not after --since 2026-05-02")
+    assert "--since: 'yesterday' is not a date" in _one_line_error(capsys, "--since", "yesterday")

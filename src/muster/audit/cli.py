@@ -72,6 +72,62 @@ def cmd_audit_who_read(args) -> int:
     return EXIT_OK
 
 
+def _check_action(action: str) -> None:
+    """Refuse an action (or a family, "login.") that Muster never writes and the log never held: a
+    typo would otherwise print nothing, as if nothing had happened."""
+    import difflib
+
+    from muster.audit.labels import ACTION_LABELS
+    from muster.audit.models import AuditEvent
+
+    if action.endswith("."):
+        if any(code.startswith(action) for code in ACTION_LABELS):
+            return
+        if AuditEvent.objects.filter(action__startswith=action).exists():
+            return
+    elif action in ACTION_LABELS or AuditEvent.objects.filter(action=action).exists():
+        return
+    families = sorted({code.split(".")[0] + "." for code in ACTION_LABELS if "." in code})
+    close = difflib.get_close_matches(action, [*ACTION_LABELS, *families], n=5, cutoff=0.6)
+    hint = f"did you mean {', '.join(close)}?" if close else f"families: {' '.join(families)}"
+    raise CommandError(f"--action: no action '{action[:60]}' in the audit log; {hint}")
+
+
+def _check_actor(actor: str) -> None:
+    """Refuse a username no account has and no event names (a typo, not a quiet period)."""
+    from django.contrib.auth import get_user_model
+
+    from muster.audit.models import AuditEvent
+
+    if get_user_model().objects.filter(username=actor).exists():
+        return
+    if AuditEvent.objects.filter(actor_username=actor).exists():
+        return
+    raise CommandError(
+        f"--actor: no user '{actor[:60]}' (a username; an operator's command-line events are "
+        "found by --action or --object, their detail names the operating-system user)"
+    )
+
+
+def _check_object_type(object_type: str) -> None:
+    """Refuse ``type:id`` naming a kind of record that does not exist (``auth.usr:12``)."""
+    from django.apps import apps
+
+    from muster.audit.models import AuditEvent
+
+    try:
+        apps.get_model(object_type)
+        return
+    except (LookupError, ValueError):
+        pass
+    if AuditEvent.objects.filter(object_type=object_type).exists():
+        return
+    raise CommandError(
+        f"--object: no kind of record '{object_type[:60]}' (type:id, as the log prints "
+        "objects: auth.user:12, people.person:345)"
+    )
+
+
 def cmd_audit_log(args) -> int:
     from muster.audit.queries import resolve_object, search
 
@@ -80,14 +136,25 @@ def cmd_audit_log(args) -> int:
         try:
             object_type, object_id = resolve_object(args.object)
         except LookupError as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(f"--object: {exc}") from exc
+        _check_object_type(object_type)
+    if args.actor:
+        _check_actor(args.actor)
+    if args.action:
+        _check_action(args.action)
+    since = local_day(args.since, "--since")
+    until = local_day(args.until, "--until")
+    if since is not None and until is not None and until <= since:
+        raise CommandError(
+            f"--until: {args.until} is not after --since {args.since} (--until is exclusive)"
+        )
     events = search(
         object_type=object_type,
         object_id=object_id,
         actor=args.actor or "",
         action=args.action or "",
-        since=local_day(args.since, "since"),
-        until=local_day(args.until, "until"),
+        since=since,
+        until=until,
     )
     _cli_audit_search(
         {"object": args.object, "actor": args.actor, "action": args.action, "since": args.since}
