@@ -126,6 +126,10 @@ def test_an_xlsx_sheet_is_read_like_a_csv(dispatched, officers):
         (b"name,outcome\nx,received\n", "registration number column"),
         (b"number,result\nx,received\n", "outcome"),
         (b"\xff\xfe\x00garbage", "UTF-8"),
+        (
+            "number,outcome\nPX,received\n".encode("utf-16-le"),
+            "not UTF-8 text: it looks like UTF-16",
+        ),
         (b"PK\x03\x04 not really a zip", "XLSX"),
         (
             b'number,outcome,note\nPX,received,"' + b"A" * 200_000 + b'"\n',

@@ -70,6 +70,9 @@ def test_uploading_the_same_file_again_changes_nothing(officer_client, facilitie
     [
         ("members.csv", "given_name;relationship_to_head\nمحمد;head\n".encode("cp1256"),
          "is not UTF-8 text"),
+        # Excel's "Unicode text" without its byte-order mark: zero bytes that decode as UTF-8.
+        ("members.csv", "given_name;relationship_to_head\nمحمد;head\n".encode("utf-16-le"),
+         "is not UTF-8 text, it looks like UTF-16; export or save it as UTF-8"),
         ("export.xlsx", b"PK\x03\x04garbage", "cannot be read as an export"),
         ("data.json", b'{"rows": []}', "neither &#x27;results&#x27;"),
     ],
@@ -82,6 +85,7 @@ def test_a_malformed_file_is_refused_on_the_page_with_the_reason(
     response = upload(officer_client, path, facilities["reception"])
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert "\x00" not in response.content.decode() and "\\x00" not in response.content.decode()
     assert not SubmissionImport.objects.exists() and not Household.objects.exists()
 
 

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from muster.screening import imports, tasks
 from muster.screening import services as screening
@@ -241,3 +242,17 @@ def test_confirmed_list_hit_is_a_basis_for_held(officer, second_officer, registe
     _, client = web_as("screening_officer")
     page = client.get(f"/screening/hits/{hit.pk}/")
     assert page.status_code == 200 and "Propose category" not in page.content.decode()
+
+
+def test_a_list_saved_as_utf16_is_refused_in_words_without_its_zero_bytes(web_as):
+    # No byte-order mark: the zero bytes decode as UTF-8, and the header came back as unknown
+    # columns full of NUL characters.
+    _, client = web_as("screening_officer")
+    data = csv_bytes(LATIN_ROW).decode().encode("utf-16-le")
+    upload = SimpleUploadedFile("wanted.csv", data, content_type="text/csv")
+    body = {"file": upload, "name": "Wanted", "owner": "MoI", "legal_basis": "Decree 12/2019"}
+    page = client.post("/screening/lists/", {**body, "list_date": "2026-11-01"})
+    text = page.content.decode()
+    assert "the file is not UTF-8 text: it looks like UTF-16; save it as CSV UTF-8" in text
+    assert "\x00" not in text and "unknown column" not in text
+    assert not ReferenceList.objects.exists()

@@ -101,6 +101,15 @@ def test_a_file_not_in_utf8_is_refused(tmp_path, capsys, which):
     assert len(err.splitlines()) == 1
 
 
+def test_requests_saved_as_utf16_without_its_mark_are_refused_naming_it(tmp_path, capsys):
+    req = _write(tmp_path / "requests.csv", REQUESTS, encoding="utf-16-le")
+    reg = _write(tmp_path / "registry.csv", REGISTRY)
+    code = main(["trace", "match", req, reg, "--out", str(tmp_path / "o.csv"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code != 0 and err.count("\n") == 1 and "\x00" not in err
+    assert "requests.csv: is not UTF-8 text, it looks like UTF-16; save it as CSV UTF-8" in err
+
+
 def test_a_registry_saved_with_semicolons_or_as_unicode_text_is_read(tmp_path):
     # Read as `muster match` reads it; its header was read again as UTF-8 with commas, and
     # failed with a traceback.

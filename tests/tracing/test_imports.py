@@ -104,6 +104,14 @@ def test_a_file_that_is_not_utf8_or_is_empty_is_refused_in_one_line():
         read_csv(b"")
 
 
+def test_a_file_saved_as_utf16_without_its_mark_is_named_so_not_read_as_columns():
+    with pytest.raises(FileRefused) as caught:
+        read_csv("given_name,mother_name\nNadia,Gulistan\n".encode("utf-16-le"))
+    assert str(caught.value) == (
+        "the file is not UTF-8 text: it looks like UTF-16; save it as CSV UTF-8"
+    )
+
+
 def test_a_row_without_a_reference_gets_the_same_one_each_time():
     text = b"given_name,mother_name\nNadia,Gulistan\nLayla,Gulistan\n"
     first, again = read_csv(text), read_csv(text)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from muster.audit.labels import ACTION_DETAIL_KEYS
+from muster.core.encoding import likely_encoding, not_utf8_message
 
 NUMBER_COLUMNS = ("number", "registration_number", "reg_no", "person")
 OUTCOME_SYNONYMS = {
@@ -97,6 +98,8 @@ def read_rows(content: bytes, filename: str = "") -> list[tuple[int, dict[str, s
     if content[:2] == b"PK" or filename.lower().endswith(".xlsx"):
         table = _xlsx_rows(content)
     else:
+        if likely_encoding(content):
+            raise ReceiptFileError(not_utf8_message(likely_encoding(content)))
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from muster.core.cli import CommandError
+from muster.core.encoding import START, likely_encoding
 from muster.identity import PERSON_COLUMNS, PersonCsvError, person_csv_header, read_person_csv
 
 from .matching import REQUEST_FIELDS, RequestError, TracingIndex, check_request
@@ -153,9 +154,16 @@ def read_requests(path: str | Path) -> list[dict[str, str]]:
     """Read a tracing-request CSV; raise RequestError naming the row and column."""
     path = Path(path)
     try:
+        with path.open("rb") as raw:
+            start = raw.read(START)
         fh = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise RequestError(f"cannot read {path}: {exc.strerror}") from None
+    if likely_encoding(start):
+        raise RequestError(
+            f"{path.name}: is not UTF-8 text, it looks like {likely_encoding(start)}; save it as "
+            "CSV UTF-8"
+        )
     known = (*PERSON_COLUMNS, *REQUEST_FIELDS)
     out: list[dict[str, str]] = []
     seen: set[str] = set()

@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
+from muster.core.encoding import likely_encoding
 from muster.intake.kobo.json_pages import _read_json
 from muster.intake.kobo.records import MAX_BYTES, MAX_UNZIPPED, REPEAT, ImportBatch, ImportFileError
 from muster.intake.kobo.tables import _csv_rows, _join, _read_csv_persons
@@ -61,6 +62,12 @@ def read_export_data(name: str, data: bytes) -> ImportBatch:
 
 
 def _decode(name: str, data: bytes) -> str:
+    encoding = likely_encoding(data)
+    if encoding:
+        # Decoded, the zeros of UTF-16 would pass as text and the header be quoted with them.
+        raise ImportFileError(
+            f"{name}: is not UTF-8 text, it looks like {encoding}; export or save it as UTF-8"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

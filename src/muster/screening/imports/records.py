@@ -7,6 +7,7 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from muster.core.encoding import NotUtf8, decode_utf8
 from muster.identity import PERSON_COLUMNS, PersonCsvError, check_record, workbook_cell
 from muster.screening.imports.rows import ParsedList, RowError, TooManyRows
 
@@ -71,9 +72,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 def read_csv(data: bytes, max_rows: int | None = None) -> ParsedList:
     out = ParsedList(max_rows=max_rows)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        out.errors.append(RowError(1, "", _("the file is not UTF-8 text")))
+        text = decode_utf8(data)
+    except NotUtf8 as exc:
+        out.errors.append(RowError(1, "", str(exc)))
         return out
     reader = csv.reader(io.StringIO(text, newline=""))
     try:

@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
+from muster.core.encoding import START, NotUtf8, check_utf8
 from muster.tracing.imports.rows import (
     MAX_ROWS,
     FileRefused,
@@ -95,7 +96,15 @@ def read_csv(source: bytes | BinaryIO) -> ParsedRequests:
     Raises FileRefused when the file cannot be read at all; row errors are in the result.
     """
     out = ParsedRequests()
-    lines = io.TextIOWrapper(_stream(source), encoding="utf-8-sig", newline="")
+    stream = _stream(source)
+    at = stream.tell()
+    start = stream.read(START)
+    stream.seek(at)
+    try:
+        check_utf8(start, start=True)
+    except NotUtf8 as exc:
+        raise FileRefused(str(exc), "not_utf8") from None
+    lines = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
         first = next(lines, "")
         if not first.strip():
