@@ -221,3 +221,34 @@ def test_an_api_address_that_does_not_exist_is_a_json_404(api_as, members):
     assert response.status_code == 404 and response.json() == {"detail": "Not found."}
     page = registrar.get("/no-such-page/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_nationality_that_is_no_country_code_is_400_naming_the_member_and_field(
+    registrar, facilities, household_data
+):
+    household_data[1]["nationality"] = "ZZZ"
+    household_data[0]["documents"] = [
+        {"doc_type": "passport", "number": "N0123456", "issuing_country": "QQQ"}
+    ]
+    response = register(registrar, facilities, household_data)
+    assert response.status_code == 400, response.content
+    errors = response.json()
+    assert errors["codes"] == {
+        "members[1].nationality": ["not_a_country"],
+        "members[0].documents[0].issuing_country": ["not_a_country"],
+    }
+    assert "'ZZZ' is not an ISO 3166 alpha-3 code" in errors["members[1].nationality"][0]
+    assert not Person.objects.exists() and not Household.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [("SYR", "SYR"), ("irq", "IRQ"), ("IQ", "IRQ"), ("XXA", "XXA"), ("XXX", "XXX"), ("", "")],
+)  # fmt: skip
+def test_country_codes_the_stateless_and_the_unknown_are_still_registered(
+    registrar, facilities, household_data, written, stored
+):
+    household_data[1]["nationality"] = written
+    response = register(registrar, facilities, household_data)
+    assert response.status_code == 201, response.content
+    assert Person.objects.get(relationship_to_head="spouse").nationality == stored

@@ -53,6 +53,8 @@ def test_reception_point_is_remembered_for_the_next_family(
         (2, "date_of_birth", "2015-13-02", "is not a date"),
         (1, "given_name", "", "is required"),
         (2, "relationship_to_head", "cousin", "is not a known relationship"),
+        # Three letters but no country: stored, it read as a nationality on manifests and exports.
+        (1, "nationality", "ZZZ", "&#x27;ZZZ&#x27; is not an ISO 3166 alpha-3 code"),
     ],
 )
 def test_bad_member_field_is_shown_beside_it_and_nothing_is_written(

@@ -85,6 +85,14 @@ def test_bad_values_get_a_message_naming_the_problem(field, value, expected):
     assert expected in exc.value.message_dict[field][0]
 
 
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [("stateless", "XXA"), ("XXA", "XXA"), ("XXX", "XXX"), ("Unknown", ""), ("غير معروف", "")],
+)
+def test_the_stateless_and_an_unknown_nationality_are_still_accepted(written, stored):
+    assert clean_member({"given_name": "Ali", "nationality": written})["nationality"] == stored
+
+
 @pytest.mark.parametrize("written", ["IRQ", "irq", "Iraq", "Iraqi", "IQ", "العراق", "عراقية"])
 def test_a_nationality_written_as_a_country_or_adjective_is_stored_as_its_code(written):
     # An API client or a Kobo form with country names: the registry keeps the code.

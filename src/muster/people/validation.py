@@ -12,7 +12,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from muster.identity import ascii_digits, not_known, read_nationality, unreadable_script
+from muster.identity import (
+    ascii_digits,
+    is_country_code,
+    not_known,
+    read_nationality,
+    unreadable_script,
+)
 from muster.people.models import (
     NAME_PARTS,
     PROTECTION_FLAGS,
@@ -23,7 +29,10 @@ from muster.people.models import (
 )
 
 NAME_MAX = 200
-ISO3 = re.compile(r"^[A-Z]{3}$")
+# Codes of ICAO Doc 9303 that passports' machine-readable zones carry (muster.intake.mrz reads
+# them) and ISO 3166 has not: Kosovo residents' UNMIK documents, and Utopia, the specimen state of
+# the training passports. Every other nationality is a country code (``is_country_code``).
+ICAO_ONLY_CODES = frozenset({"UNK", "UTO"})
 # Bidi controls that can disguise a name on screen. They are kept exactly as typed (nothing is
 # silently changed) but rendering always escapes them and the person page marks the name.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
@@ -31,6 +40,11 @@ BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 
 # Officers type digits on Arabic keyboards: read as the same digits and stored in ASCII, wherever
 # a number or date is typed (``muster.identity.ascii_digits``, imported here for the app's callers).
+
+
+def _is_country(code: str) -> bool:
+    """Whether ``code`` is a nationality or issuing state a document can name ("ZZZ" is none)."""
+    return is_country_code(code) or code in ICAO_ONLY_CODES
 
 
 def has_hidden_characters(text: str) -> bool:
@@ -194,10 +208,12 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
     else:
         out.update(date_of_birth=None, birth_year=None, dob_precision=DobPrecision.YEAR)
 
-    # A country's name or adjective (Iraq, Iraqi, عراقي) or alpha-2 code is stored as its code.
+    # A country's name or adjective (Iraq, Iraqi, عراقي) or alpha-2 code is stored as its code;
+    # three letters that are no code ("ZZZ") are refused, not stored as if a country (ICAO's codes
+    # for the stateless, XXA, and the unspecified, XXX, are codes).
     written = _text(raw.get("nationality"), "nationality", errors, max_length=60)
     nationality = read_nationality(written)
-    if nationality and not ISO3.match(nationality):
+    if nationality and not _is_country(nationality):
         errors["nationality"] = ValidationError(
             _("'%(v)s' is not an ISO 3166 alpha-3 code (e.g. SYR, IRQ)") % {"v": written[:40]},
             code="not_a_country",
@@ -238,7 +254,7 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
             )
         country = _text(doc.get("issuing_country"), "issuing_country", doc_errors, max_length=3)
         country = country.upper()
-        if country and not ISO3.match(country):
+        if country and not _is_country(country):
             doc_errors["issuing_country"] = ValidationError(
                 _("'%(v)s' is not an ISO 3166 alpha-3 code") % {"v": country}, code="not_a_country"
             )
