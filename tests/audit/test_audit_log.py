@@ -1,6 +1,7 @@
 """The auditor's questions: who looked at this child's record last month, which exports left."""
 
 import datetime as dt
+import html
 import os
 import re
 
@@ -311,3 +312,61 @@ def test_audit_log_refuses_a_period_that_ends_before_it_starts(db, capsys):
     err = _one_line_error(capsys, "--since", "2026-05-02", "--until", "2026-05-01")
     assert err.startswith("muster: --until: 2026-05-01 is not after --since 2026-05-02")
     assert "--since: 'yesterday' is not a date" in _one_line_error(capsys, "--since", "yesterday")
+
+
+def test_the_channel_step_and_coded_reasons_read_as_words_free_text_as_typed(db, make_user, login):
+    # The log showed "channel: api-token", "step: leave", "reason: ended everywhere", "reason: role
+    # lacks person.view": Muster's codes, in English on every page.
+    events = [
+        ("person.read", {"via": "api"}),
+        ("login.failure", {"via": "api-token"}),
+        ("placement.exit", {"step": "leave", "departure": "DP-2026-0004", "persons": 2}),
+        ("session.expire", {"reason": "ended everywhere"}),
+        ("api_token.revoke", {"token": "ab12", "reason": "rotated"}),
+        ("api_token.expire", {"token": "cd34", "reason": "idle"}),
+        ("departure.cancel", {"reason": "given"}),
+        ("request.denied", {"method": "GET", "path": "/people/P1/", "reason": "role lacks person.view"}),
+        ("request.denied", {"method": "GET", "path": "/p/", "reason": "person outside scope for person.view"}),
+        ("request.denied", {"method": "GET", "path": "/x/", "reason": "HTTP 403"}),
+        ("user.deactivate", {"reason": "idle"}),  # typed by an administrator: stays as typed
+    ]  # fmt: skip
+    for action, detail in events:
+        audit.record(action, detail=detail)
+    client = login(make_user("auditor"))
+    shown = {}
+    for lang in ("en", "ar", "ckb", "kmr"):
+        client.post("/i18n/setlang/", {"language": lang, "next": "/"})
+        page = client.get("/audit/", {"limit": 50}).content.decode()
+        rows = re.findall(
+            r'<dt title="(via|step|reason)">[^<]*</dt><dd><bdi dir="auto">([^<]*)<', page
+        )
+        shown[lang] = [html.unescape(value) for _key, value in reversed(rows)]
+    assert shown["en"] == [
+        "API",
+        "API sign-in",
+        "Leaving the facility",
+        "Signed out everywhere",
+        "Replaced by a new token",
+        "Idle too long",
+        "Given (kept with the persons)",
+        "The role does not allow person.view",
+        "Person outside the user's facilities (person.view)",
+        "Refused (HTTP 403)",
+        "idle",
+    ]
+    codes = {
+        "api",
+        "api-token",
+        "leave",
+        "ended everywhere",
+        "rotated",
+        "idle",
+        "given",
+        "HTTP 403",
+    }
+    for lang in ("ar", "ckb", "kmr"):
+        assert len(shown[lang]) == len(events), lang
+        assert shown[lang][-1] == "idle", lang  # free text as typed
+        words = shown[lang][:-1]
+        assert not set(words) & (codes | set(shown["en"])), (lang, words)
+        assert not [w for w in words if "lacks" in w or "outside scope" in w], (lang, words)

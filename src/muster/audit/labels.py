@@ -1,6 +1,7 @@
 """The audit log made readable: action codes as translated labels, persons by registration number,
 the detail as key/value rows. Used by the log page and the auditor's home."""
 
+import re
 from functools import cache
 
 from django.apps import apps
@@ -330,14 +331,81 @@ DETAIL_VALUES = {
         "death": gettext_lazy("Record a death"),
     },
     "purpose": {"situation report": gettext_lazy("Situation report")},
+    # The door an event came through (people.reads, access.signin, the operator's commands).
+    "via": {
+        "web": gettext_lazy("Web page"),
+        "api": gettext_lazy("API"),
+        "cli": gettext_lazy("Command line"),
+        "api-token": gettext_lazy("API sign-in"),
+        "password-change": gettext_lazy("Password change page"),
+        "api-password-change": gettext_lazy("Password change over the API"),
+    },
 }
 # The same by action, where a key's codes mean one thing in one event only: where the receiving
 # side's outcomes came from (departures.services.receipts).
 _RECEIPT_SOURCES = {"manual": gettext_lazy("Entered by hand"), "import": gettext_lazy("Import")}
+# Why a session or an API token ended (access.middleware, access.services.tokens), which step of a
+# departure moved placements (custody.services.exits); a cancelled departure's reason is kept with
+# its persons, the event says only that one was given. A deactivation's reason is free text.
+_IDLE = gettext_lazy("Idle too long")
+_ENDED_EVERYWHERE = gettext_lazy("Signed out everywhere")
 ACTION_DETAIL_VALUES = {
     "departure.confirm": {"source": _RECEIPT_SOURCES},
     "person.depart.confirm": {"source": _RECEIPT_SOURCES},
+    "placement.exit": {
+        "step": {
+            "leave": gettext_lazy("Leaving the facility"),
+            "depart": gettext_lazy("Departed"),
+            "return": gettext_lazy("Back in custody"),
+        }
+    },
+    "session.expire": {
+        "reason": {
+            "idle": _IDLE,
+            "maximum length": gettext_lazy("Maximum session length reached"),
+            "ended everywhere": _ENDED_EVERYWHERE,
+            "no sign-in time": gettext_lazy("No sign-in time recorded"),
+        }
+    },
+    "api_token.expire": {"reason": {"idle": _IDLE, "expired": gettext_lazy("Maximum age reached")}},
+    "api_token.revoke": {
+        "reason": {
+            "logout": gettext_lazy("Signed out"),
+            "sessions ended": _ENDED_EVERYWHERE,
+            "rotated": gettext_lazy("Replaced by a new token"),
+            "replaced": gettext_lazy("Replaced at a new sign-in"),
+        }
+    },
+    "departure.cancel": {"reason": {"given": gettext_lazy("Given (kept with the persons)")}},
 }
+
+# Why a request was refused (request.denied): what is outside the user's facilities, the role that
+# lacks a permission, an HTTP status; the policy action named in them ("person.view") as stored.
+_OUTSIDE = {
+    "person": gettext_lazy("Person outside the user's facilities"),
+    "facility": gettext_lazy("Facility outside the user's facilities"),
+    "movement": gettext_lazy("Transfer outside the user's facilities"),
+    "departure": gettext_lazy("Departure outside the user's facilities"),
+}
+_OUTSIDE_RE = re.compile(r"(\w+) outside scope(?: for (\S+))?")
+_ROLE_LACKS_RE = re.compile(r"role lacks (\S+)")
+_HTTP_RE = re.compile(r"HTTP (\d{3})")
+
+
+def _denied_reason(value: str) -> str | None:
+    if value == "outside the user's facility scope":  # access.lookup.OUT_OF_SCOPE
+        return _("Outside the user's facilities")
+    if m := _OUTSIDE_RE.fullmatch(value):
+        label = _OUTSIDE.get(m[1])
+        if label is None:
+            return None
+        return f"{label} ({m[2]})" if m[2] else str(label)
+    if m := _ROLE_LACKS_RE.fullmatch(value):
+        return _("The role does not allow %(action)s") % {"action": m[1]}
+    if m := _HTTP_RE.fullmatch(value):
+        return _("Refused (HTTP %(status)s)") % {"status": m[1]}
+    return None
+
 
 # Values of a detail key that are a model's choices, said with the label the app shows for them
 # on its own pages ("reject": "Reject", "reunification": "Reunification with family"): the field
@@ -396,6 +464,7 @@ def detail_value_label(key: str, value: str, action: str = "") -> str:
         (_choices(field).get(value) if field else None)
         or ACTION_DETAIL_VALUES.get(action, {}).get(key, {}).get(value)
         or DETAIL_VALUES.get(key, {}).get(value)
+        or (_denied_reason(value) if (action, key) == ("request.denied", "reason") else None)
     )
     return str(label) if label is not None else value
 
