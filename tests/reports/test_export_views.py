@@ -11,6 +11,7 @@ from muster.custody import services as custody
 from muster.intake import services as intake
 from muster.people.validation import clean_household
 from muster.screening import services as screening
+from tests import factories
 
 
 def read_csv(response) -> list[list[str]]:
@@ -87,6 +88,55 @@ def test_sitrep_figures_show_registered_as_at_facilities_plus_in_transit_plus_de
     n = dict(figures)
     assert (n["registered"], n["at facilities"], n["in transit"], n["departed"]) == (3, 0, 3, 0)
     assert n["registered"] == n["at facilities"] + n["in transit"] + n["departed"]
+
+
+# The columns partners' spreadsheets read, in their places, before the note added after them.
+PARTNER_COLUMNS = [
+    "facility", "kind", "pcode", "population", "capacity", "occupancy", "expected", "section",
+    "item", "date", "persons",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_sitrep_says_beside_the_figures_that_the_unaccounted_are_among_those_in_transit(
+    registered, facilities, make_user, login, fmt
+):
+    # A partner's sheet read "in transit 3, unaccounted 3" and added them up to 6.
+    from openpyxl import load_workbook
+
+    factories.bus(
+        registered.members.all(),
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        hours_ago=30,  # overdue under the default 12 hours: unaccounted
+    )
+    response = login(make_user("coordinator")).get(reverse(f"export-sitrep-{fmt}"))
+    if fmt == "csv":
+        rows = read_csv(response)
+    else:
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = [["" if v is None else v for v in r] for r in sheet.iter_rows(values_only=True)]
+    assert rows[0] == [*PARTNER_COLUMNS, "note"]
+    assert rows[1][: len(PARTNER_COLUMNS)] == [
+        "#loc+name", "#loc+type", "#adm2+code", "#affected+ind+current", "#capacity+ind",
+        "#capacity+pct", "#affected+ind+transit", "#meta+section", "#indicator+name", "#date",
+        "#affected+ind",
+    ]  # fmt: skip
+    assert rows[1][-1] == "#description"
+    section, item, note = (rows[0].index(c) for c in ("section", "item", "note"))
+    notes = {(r[section], r[item]): r[note] for r in rows[2:]}
+    assert notes[("figure", "unaccounted")] == (
+        "part of in transit (overdue more than 12 hours, or reported not arrived), "
+        "not in addition to it"
+    )
+    assert "includes the unaccounted" in notes[("figure", "in transit")]
+    assert (
+        notes[("figure", "at facilities")] == "registered = at facilities + in transit + departed"
+    )
+    assert notes[("departures", "unaccounted")] == "part of leaving, not in addition to it"
+    figures = dict(_figures(rows))
+    assert (figures["in transit"], figures["unaccounted"], figures["registered"]) == (3, 3, 3)
+    assert notes[("figure", "registered")] == "" and notes[("facility", "")] == ""
 
 
 def test_registration_officer_may_not_export_figures(registered, make_user, login):

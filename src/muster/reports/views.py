@@ -44,6 +44,9 @@ SITREP_FIELDS = [
     "item",
     "date",
     "persons",
+    # Last, so that the columns partners' spreadsheets read keep their places: what a figure
+    # holds where a reader would otherwise add it up wrong (unaccounted is inside in transit).
+    "note",
 ]
 SITREP_HXL = {
     "facility": "#loc+name",
@@ -57,6 +60,7 @@ SITREP_HXL = {
     "item": "#indicator+name",
     "date": "#date",
     "persons": "#affected+ind",
+    "note": "#description",
 }
 ROLL_FIELDS = [
     "number",
@@ -120,10 +124,28 @@ def sitrep_export(request: HttpRequest, fmt: str) -> HttpResponse:
         "separated or unaccompanied children": report["separated_or_unaccompanied_children"],
         "at facilities": report["at_facilities"],
     }
-    rows += [{"section": "figure", "item": k, "persons": v} for k, v in figures.items()]
+    hours = f"{report['unaccounted_after_hours']:g}"
+    notes = {
+        ("figure", "in transit"): "transfers and departures not yet received; includes the "
+        "unaccounted",
+        ("figure", "unaccounted"): "part of in transit (overdue more than "
+        f"{hours} hours, or reported not arrived), not in addition to it",
+        ("figure", "separated or unaccompanied children"): "also counted in the figures above",
+        ("figure", "at facilities"): "registered = at facilities + in transit + departed",
+        ("departures", "unaccounted"): "part of leaving, not in addition to it",
+    }
+    rows += [
+        {"section": "figure", "item": k, "persons": v, "note": notes.get(("figure", k), "")}
+        for k, v in figures.items()
+    ]
     exits = report["departures"]
     rows += [
-        {"section": "departures", "item": key, "persons": exits[key]}
+        {
+            "section": "departures",
+            "item": key,
+            "persons": exits[key],
+            "note": notes.get(("departures", key), ""),
+        }
         for key in (*SITREP_KEYS.values(), "leaving", "not_presented", "refused", "unaccounted")
     ]
     rows += [
