@@ -2,6 +2,8 @@
 manager's facility page keep the screen's width, and every field and button is on the screen,
 wide enough to type in. Screenshots go to test-output/e2e/."""
 
+import pytest
+
 from tests.e2e.conftest import OUT, fits_the_screen, phone_page
 
 # Fields and buttons whose box runs off the screen, or narrower than a few letters.
@@ -43,5 +45,40 @@ def test_a_facility_page_fits_a_phone(live_server, browser, facilities, make_use
         OFF_OR_SQUEEZED, ".pagehead .actions a, .searchbar input, .searchbar select"
     )
     assert off == [] and page.evaluate(OFF_OR_SQUEEZED, ".searchbar button") == []
+    context.close()
+    assert problems == []
+
+
+# The sign-out button: its line boxes and height against its line height, whether it lies within
+# the screen, and whether its username is cut (with an ellipsis) to fit.
+SIGN_OUT = """() => { const b = document.querySelector('[data-testid=sign-out]');
+  const name = b.querySelector('bdi'), r = b.getBoundingClientRect();
+  return {lines: Math.round(r.height / parseFloat(getComputedStyle(b).lineHeight)),
+          inside: r.left >= 0 && r.right <= innerWidth, cut: name.scrollWidth > name.clientWidth,
+          ellipsis: getComputedStyle(name).textOverflow}; }"""
+
+
+@pytest.mark.parametrize("language", ["ckb", "ar"])
+@pytest.mark.parametrize(
+    "username, cut",
+    [("registration-officer", False), ("registration-officer-dohuk-reception-point-2", True)],
+)
+def test_sign_out_with_the_username_stays_on_one_line_on_a_phone(
+    live_server, browser, facilities, make_user, totp_code, language, username, cut
+):
+    # "Sign out (registration-officer)" wrapped word by word in Sorani and Arabic, the username
+    # broken at its hyphen and its parentheses sent to either end of the line.
+    problems: list[str] = []
+    officer = make_user("registration_officer", username=username)
+    context, page = phone_page(
+        browser, live_server.url, officer, totp_code(officer), problems, language
+    )
+    page.locator("header").screenshot(
+        path=str(OUT / f"header-sign-out-{language}-{len(username)}-phone.png")
+    )
+    shown = page.evaluate(SIGN_OUT)
+    assert shown == {"lines": 1, "inside": True, "cut": cut, "ellipsis": "ellipsis"}
+    assert page.get_attribute("[data-testid=sign-out]", "title") == username
+    assert fits_the_screen(page)
     context.close()
     assert problems == []
