@@ -164,3 +164,21 @@ def test_a_hits_comparison_is_still_a_table_on_a_laptop(
     assert not page.evaluate(SCROLLS_SIDEWAYS)
     context.close()
     assert problems == []
+
+
+@pytest.mark.parametrize("language", ["ckb", "ar"])
+def test_the_screening_officers_home_keeps_the_screens_width_on_a_phone(
+    live_server, browser, demo, make_user, totp_code, language
+):
+    # The last screening's "Finished · 2026-12-07 10:34", at the figures' size, widened the page
+    # by 22 pixels: the whole page, header and all, scrolled sideways.
+    problems: list[str] = []
+    officer = make_user("screening_officer")
+    context, page = phone_page(
+        browser, live_server.url, officer, totp_code(officer), problems, language
+    )
+    page.screenshot(path=str(OUT / f"screening-home-{language}-phone.png"), full_page=True)
+    assert page.locator("[data-testid=screening-cards] time").count() == 1
+    assert not page.evaluate(SCROLLS_SIDEWAYS)
+    context.close()
+    assert problems == []
