@@ -182,3 +182,47 @@ def test_the_screening_officers_home_keeps_the_screens_width_on_a_phone(
     assert not page.evaluate(SCROLLS_SIDEWAYS)
     context.close()
     assert problems == []
+
+
+# Whether the reference code shows whole in its cell, and how it is drawn: monospace, and the
+# shadows that say "more this way" when it scrolls within itself.
+REFERENCE_CODE_SHOWN = """() => { const code = document.querySelector('[data-testid=ref-id]');
+  const s = getComputedStyle(code);
+  return {whole: code.scrollWidth <= code.clientWidth, lines: code.getClientRects().length,
+          monospace: s.fontFamily.includes('Mono'), cue: s.backgroundAttachment}; }"""
+
+
+@pytest.mark.parametrize("language", ["ckb", "ar"])
+def test_a_lists_reference_code_is_read_whole_on_a_phone_or_shows_that_it_scrolls(
+    live_server, browser, demo, make_user, totp_code, language
+):
+    # On a 390px phone "authority_ar-0000002" showed as "authority_ar-000000", its last digit
+    # scrolled out of its cell with nothing to say so; a clerk read the code out one digit short.
+    from muster.screening.models import Hit, ReferenceEntry
+
+    problems: list[str] = []
+    officer = make_user("screening_officer")
+    context, page = phone_page(
+        browser, live_server.url, officer, totp_code(officer), problems, language
+    )
+    hit = Hit.objects.filter(reference_entry__ref_id__contains="-").order_by("pk").first()
+    entry = hit.reference_entry
+    assert len(entry.ref_id) >= 20
+    page.goto(f"{live_server.url}/screening/hits/{hit.pk}/")
+    page.locator("[data-testid=compare] thead").screenshot(
+        path=str(OUT / f"screening-hit-ref-id-whole-{language}-phone.png")
+    )
+    cue = "local, local, scroll, scroll"
+    shown = page.evaluate(REFERENCE_CODE_SHOWN)
+    assert shown == {"whole": True, "lines": 1, "monospace": True, "cue": cue}
+    # A code longer than half a phone's width scrolls within its cell, its edge shaded.
+    ReferenceEntry.objects.filter(pk=entry.pk).update(ref_id="UN-QDi.401-2019-authority_ar-0000002")
+    page.reload()
+    page.locator("[data-testid=compare] thead").screenshot(
+        path=str(OUT / f"screening-hit-ref-id-long-{language}-phone.png")
+    )
+    shown = page.evaluate(REFERENCE_CODE_SHOWN)
+    assert shown == {"whole": False, "lines": 1, "monospace": True, "cue": cue}
+    assert not page.evaluate(SCROLLS_SIDEWAYS)
+    context.close()
+    assert problems == []
