@@ -370,3 +370,18 @@ def test_the_channel_step_and_coded_reasons_read_as_words_free_text_as_typed(db,
         words = shown[lang][:-1]
         assert not set(words) & (codes | set(shown["en"])), (lang, words)
         assert not [w for w in words if "lacks" in w or "outside scope" in w], (lang, words)
+
+
+def test_the_log_page_names_an_action_that_does_not_exist_beside_the_action_box(make_user, login):
+    # "zzz" in the Action box listed no events and said nothing, as if nobody had done anything.
+    client = login(make_user("auditor"))
+    response = client.get("/audit/", {"action": "person.raed"})
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    label = page[page.index('name="action"') : page.index("</label>", page.index('name="action"'))]
+    assert "no action 'person.raed' in the audit log; did you mean person.read" in label
+    assert client.get("/audit/", {"action": "login."}).status_code == 200
+    client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    page = client.get("/audit/", {"action": "zzz"}).content.decode()
+    label = page[page.index('name="action"') : page.index("</label>", page.index('name="action"'))]
+    assert "zzz" in label and "login." in label and "no action" not in label

@@ -72,27 +72,6 @@ def cmd_audit_who_read(args) -> int:
     return EXIT_OK
 
 
-def _check_action(action: str) -> None:
-    """Refuse an action (or a family, "login.") that Muster never writes and the log never held: a
-    typo would otherwise print nothing, as if nothing had happened."""
-    import difflib
-
-    from muster.audit.labels import ACTION_LABELS
-    from muster.audit.models import AuditEvent
-
-    if action.endswith("."):
-        if any(code.startswith(action) for code in ACTION_LABELS):
-            return
-        if AuditEvent.objects.filter(action__startswith=action).exists():
-            return
-    elif action in ACTION_LABELS or AuditEvent.objects.filter(action=action).exists():
-        return
-    families = sorted({code.split(".")[0] + "." for code in ACTION_LABELS if "." in code})
-    close = difflib.get_close_matches(action, [*ACTION_LABELS, *families], n=5, cutoff=0.6)
-    hint = f"did you mean {', '.join(close)}?" if close else f"families: {' '.join(families)}"
-    raise CommandError(f"--action: no action '{action[:60]}' in the audit log; {hint}")
-
-
 def _check_actor(actor: str) -> None:
     """Refuse a username no account has and no event names (a typo, not a quiet period)."""
     from django.contrib.auth import get_user_model
@@ -129,7 +108,7 @@ def _check_object_type(object_type: str) -> None:
 
 
 def cmd_audit_log(args) -> int:
-    from muster.audit.queries import resolve_object, search
+    from muster.audit.queries import check_action, resolve_object, search
 
     object_type = object_id = ""
     if args.object:
@@ -141,7 +120,10 @@ def cmd_audit_log(args) -> int:
     if args.actor:
         _check_actor(args.actor)
     if args.action:
-        _check_action(args.action)
+        try:
+            check_action(args.action)
+        except LookupError as exc:
+            raise CommandError(f"--action: {exc}") from exc
     since = local_day(args.since, "--since")
     until = local_day(args.until, "--until")
     if since is not None and until is not None and until <= since:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from muster.audit.models import AuditEvent, ExportedPerson
 from muster.core.parsing import parse_id
+from muster.core.text import isolate
 
 PERSON_TYPE = "people.person"
 # Kinds of record known by a number of their own (the `number` field), the person's first.
@@ -47,6 +48,35 @@ def resolve_object(text: str) -> tuple[str, str]:
     raise LookupError(
         _("no person with registration number '%(number)s', and no record with that number")
         % {"number": text}
+    )
+
+
+def check_action(action: str) -> None:
+    """Refuse an action (or a family, "login.") that Muster never writes and the log never held:
+    a typo would otherwise find nothing, as if nothing had happened. Raises ``LookupError`` with a
+    message for the user naming the nearest actions, or the families (set apart from a
+    right-to-left sentence, which moved their dots)."""
+    import difflib
+
+    from muster.audit.labels import ACTION_LABELS  # (labels reads NUMBERED_TYPES from here)
+
+    if action.endswith("."):
+        if any(code.startswith(action) for code in ACTION_LABELS):
+            return
+        if AuditEvent.objects.filter(action__startswith=action).exists():
+            return
+    elif action in ACTION_LABELS or AuditEvent.objects.filter(action=action).exists():
+        return
+    families = sorted({code.split(".")[0] + "." for code in ACTION_LABELS if "." in code})
+    close = difflib.get_close_matches(action, [*ACTION_LABELS, *families], n=5, cutoff=0.6)
+    if close:
+        raise LookupError(
+            _("no action '%(action)s' in the audit log; did you mean %(close)s?")
+            % {"action": isolate(action[:60]), "close": isolate(", ".join(close))}
+        )
+    raise LookupError(
+        _("no action '%(action)s' in the audit log; families: %(families)s")
+        % {"action": isolate(action[:60]), "families": isolate(" ".join(families))}
     )
 
 

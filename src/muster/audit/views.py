@@ -60,6 +60,11 @@ def audit_log(request):
             object_type, object_id = queries.resolve_object(filters["object"])
         except LookupError as exc:
             errors["object"] = str(exc)
+    if filters["action"]:
+        try:
+            queries.check_action(filters["action"])
+        except LookupError as exc:
+            errors["action"] = str(exc)
     events = AuditEvent.objects.none()
     if not errors:
         events = queries.search(
