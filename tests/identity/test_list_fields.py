@@ -178,6 +178,26 @@ def test_utf16_is_read_and_windows_arabic_is_named_then_read_when_given(tmp_path
         read_person_frame(windows, encoding="klingon")
 
 
+def test_utf16_without_its_byte_order_mark_is_read_as_utf16_not_as_nul_characters(
+    tmp_path: Path,
+) -> None:
+    # Some phones and exports save UTF-16 with no mark; every other byte is zero, which is valid
+    # UTF-8, so it was read as UTF-8 and its header came back as 'r\x00e\x00c\x00...'.
+    text = "record_id,given_name,family_name,birth_year\na1,محمد,جاسم,1985\na2,Ahmed,Ali,1990\n"
+    utf8 = tmp_path / "utf8.csv"
+    utf8.write_text(text, "utf-8")
+    expected = read_person_csv(utf8)
+    for codec in ("utf-16-le", "utf-16-be"):
+        path = tmp_path / f"{codec}.csv"
+        path.write_bytes(text.encode(codec))
+        assert read_person_csv(path) == expected, codec
+        assert read_person_frame(path).to_dict("records") == expected, codec
+    # A UTF-8 file with one stray NUL is still read as UTF-8.
+    stray = tmp_path / "stray.csv"
+    stray.write_bytes(text.replace("Ahmed", "Ah\x00med").encode("utf-8"))
+    assert read_person_csv(stray)[0]["given_name"] == "محمد"
+
+
 def test_dates_and_years_in_arabic_indic_or_persian_digits_are_read(tmp_path: Path) -> None:
     # An Arabic-script list writes ١٩٨٥; kept as written, the year was no year at all.
     path = write(tmp_path, "digits.csv", [

@@ -416,10 +416,31 @@ def _encoding(path: Path, encoding: str | None) -> str:
                                  "(e.g. utf-8, cp1256, utf-16)") from None  # fmt: skip
     try:
         with path.open("rb") as fh:
-            start = fh.read(2)
+            start = fh.read(4096)
     except OSError:
         return "utf-8-sig"
-    return "utf-16" if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
+    if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
+    return _utf16_unmarked(start) or "utf-8-sig"
+
+
+def _utf16_unmarked(start: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" where a file's first bytes (``start``) are UTF-16 saved without
+    its byte-order mark (some phones and exports do): a zero byte beside every Latin letter,
+    digit, comma and line end, all on one side of their pairs.  Such a file is also valid UTF-8,
+    so it was read as that, and its header came back quoted with NUL characters in it."""
+    zeros = start.count(0)
+    if len(start) < 4 or zeros * 10 < len(start):
+        return None
+    even, odd = start[0::2].count(0), start[1::2].count(0)
+    codec = "utf-16-be" if even > odd else "utf-16-le"
+    if max(even, odd) * 10 < zeros * 9:
+        return None
+    try:
+        start[: len(start) // 2 * 2].decode(codec)
+    except UnicodeDecodeError:
+        return None
+    return codec
 
 
 def _not_utf8(path: Path, encoding: str = "utf-8-sig") -> PersonCsvError:
