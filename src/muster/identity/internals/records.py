@@ -425,10 +425,10 @@ def _encoding(path: Path, encoding: str | None) -> str:
 
 
 def _utf16_unmarked(start: bytes) -> str | None:
-    """"utf-16-le" or "utf-16-be" where a file's first bytes (``start``) are UTF-16 saved without
-    its byte-order mark (some phones and exports do): a zero byte beside every Latin letter,
-    digit, comma and line end, all on one side of their pairs.  Such a file is also valid UTF-8,
-    so it was read as that, and its header came back quoted with NUL characters in it."""
+    """The codec ("utf-16-le" or "utf-16-be") where a file's first bytes (``start``) are UTF-16
+    saved without its byte-order mark (some phones and exports do): a zero byte beside every
+    Latin letter, digit, comma and line end, all on one side of their pairs.  Such a file is also
+    valid UTF-8, so it was read as that, and its header came back with NUL characters in it."""
     zeros = start.count(0)
     if len(start) < 4 or zeros * 10 < len(start):
         return None
