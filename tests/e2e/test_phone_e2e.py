@@ -82,3 +82,23 @@ def test_sign_out_with_the_username_stays_on_one_line_on_a_phone(
     assert fits_the_screen(page)
     context.close()
     assert problems == []
+
+
+def test_the_dispatch_page_fits_a_phone(live_server, browser, facilities, make_user, totp_code):
+    """A camp manager at a reception point, sending a family on from a phone in Arabic: the list of
+    persons scrolls sideways inside its card, the page (and the transfer panel) keeps the width."""
+    from tests.factories import household
+
+    problems: list[str] = []
+    reception = facilities["reception"]
+    household(reception_point=reception)
+    manager = make_user("camp_manager", facility=reception)
+    context, page = phone_page(
+        browser, live_server.url, manager, totp_code(manager), problems, "ar"
+    )
+    page.goto(f"{live_server.url}/facilities/{reception.pk}/dispatch/")
+    page.screenshot(path=str(OUT / "dispatch-ar-phone.png"), full_page=True)
+    assert fits_the_screen(page)
+    assert page.evaluate(OFF_OR_SQUEEZED, ".dispatch-panel select, .dispatch-panel button") == []
+    context.close()
+    assert problems == []
