@@ -9,6 +9,7 @@ from muster.audit import services as audit
 from muster.people.audit_actions import PeopleAction
 from muster.people.models import (
     PROTECTION_FLAGS,
+    Household,
     IdentityDocument,
     Person,
     PersonCorrection,
@@ -51,8 +52,29 @@ def lock_for_merge(kept: Person, duplicate: Person, *, reason: str) -> tuple[Per
     return kept, duplicate
 
 
-# The reason of the correction a merge makes to the kept record; an unmerge finds it by this.
+# The reasons of the corrections a merge makes to the kept record; an unmerge finds them by these.
 MERGE_FLAGS_REASON = "protection flags of merged record {duplicate}"
+MERGE_HOUSEHOLD_REASON = "household of merged record {duplicate}"
+
+
+def _joins_family(kept: Person, duplicate: Person) -> bool:
+    """Whether the kept record moves into the duplicate's household: the duplicate came with a
+    family and the kept record has none (no household, or one where no one else is registered).
+    Otherwise the person stays in the household they were kept in: moving them would part them
+    from the relatives registered with them there."""
+    if not duplicate.household_id or duplicate.household_id == kept.household_id:
+        return False
+    if not kept.household_id:
+        return True
+    return not (
+        Person.objects.filter(household_id=kept.household_id, merged_into__isnull=True)
+        .exclude(pk__in=[kept.pk, duplicate.pk])
+        .exists()
+    )
+
+
+def _household_number(household_id) -> str:
+    return Household.objects.get(pk=household_id).number if household_id else ""
 
 
 @transaction.atomic
@@ -62,10 +84,29 @@ def merge_persons(kept: Person, duplicate: Person, *, by, reason: str, request=N
     Nothing is deleted: the duplicate keeps its registration, documents and history and points to
     the kept record. A protection flag raised on either record holds for the person, so the kept
     record takes the union of the flags; the flags it gains are recorded as a correction (the old
-    values kept), which :func:`unmerge` reverts. (Screening's ``merge_duplicate`` also moves the
-    kept record to the person's current location.)
+    values kept), which :func:`unmerge` reverts. A person registered alone who comes back with a
+    family joins it (see :func:`_joins_family`): their household's rules (who may be moved apart,
+    which child travels with an adult of theirs) then count them, and their page lists the family.
+    That is a correction too, reverted by :func:`unmerge`. (Screening's ``merge_duplicate`` also
+    moves the kept record to the person's current location.)
     """
     kept, duplicate = lock_for_merge(kept, duplicate, reason=reason)
+    joined = ""
+    if _joins_family(kept, duplicate):
+        joined = _household_number(duplicate.household_id)
+        PersonCorrection.objects.create(
+            person=kept,
+            changes={
+                "household": [_household_number(kept.household_id), joined],
+                "relationship_to_head": [kept.relationship_to_head, duplicate.relationship_to_head],
+            },
+            reason=MERGE_HOUSEHOLD_REASON.format(duplicate=duplicate.number),
+            corrected_by=by,
+            corrected_at=timezone.now(),
+        )
+        kept.household_id = duplicate.household_id
+        kept.relationship_to_head = duplicate.relationship_to_head
+        kept.save(update_fields=["household", "relationship_to_head"])
     gained = [f for f in PROTECTION_FLAGS if getattr(duplicate, f) and not getattr(kept, f)]
     if gained:
         for flag in gained:
@@ -84,6 +125,8 @@ def merge_persons(kept: Person, duplicate: Person, *, by, reason: str, request=N
         detail = {"kept": kept.number, "duplicate": duplicate.number, "other": other.number}
         if person is kept and gained:
             detail["flags_gained"] = gained
+        if person is kept and joined:
+            detail["household_joined"] = joined
         audit.record(
             PeopleAction.PERSON_MERGE, actor=by, obj=person, request=request, detail=detail
         )
@@ -147,6 +190,7 @@ def unmerge(duplicate: Person, *, by, reason: str, request=None) -> Person:
                 corrected_by=by,
                 corrected_at=timezone.now(),
             )
+    _leave_family(kept, duplicate, by=by, reason=reason)
     duplicate.merged_into = None
     duplicate.save(update_fields=["merged_into"])
     audit.record(
@@ -157,3 +201,32 @@ def unmerge(duplicate: Person, *, by, reason: str, request=None) -> Person:
         detail={"was_merged_into": kept.number},
     )
     return duplicate
+
+
+def _leave_family(kept: Person, duplicate: Person, *, by, reason: str) -> None:
+    """Undo what :func:`merge_persons` did to the kept record's household, if it is still so."""
+    joined = (
+        PersonCorrection.objects.filter(
+            person=kept, reason=MERGE_HOUSEHOLD_REASON.format(duplicate=duplicate.number)
+        )
+        .order_by("-corrected_at", "-id")
+        .first()
+    )
+    if joined is None or kept.household_id != duplicate.household_id:
+        return
+    old_number, _new = joined.changes["household"]
+    old_relationship, _new = joined.changes["relationship_to_head"]
+    old = Household.objects.filter(number=old_number).first() if old_number else None
+    PersonCorrection.objects.create(
+        person=kept,
+        changes={
+            "household": [_household_number(kept.household_id), old_number],
+            "relationship_to_head": [kept.relationship_to_head, old_relationship],
+        },
+        reason=f"unmerge of {duplicate.number}: {reason.strip()}",
+        corrected_by=by,
+        corrected_at=timezone.now(),
+    )
+    kept.household = old
+    kept.relationship_to_head = old_relationship
+    kept.save(update_fields=["household", "relationship_to_head"])

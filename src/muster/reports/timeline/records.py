@@ -82,6 +82,11 @@ def _moved_unrecorded(merge_seq: int, kept: str, duplicate: str, fields) -> str:
 
 
 def _field_label(name: str) -> str:
+    # Corrections that name a link rather than a detail typed in (a merge joining a family).
+    if name == "household":
+        return _("Household")
+    if name == "relationship_to_head":
+        return _("Relationship to head")
     try:
         return str(Person._meta.get_field(name).verbose_name)
     except Exception:  # FieldDoesNotExist: an older correction may name a field since renamed
