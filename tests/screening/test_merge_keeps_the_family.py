@@ -2,6 +2,8 @@
 duplicate is confirmed, the record kept is in the family he came with, so his page lists them and
 moving his son away from him asks why."""
 
+import re
+
 from muster.custody import services as custody
 from muster.people.models import Person
 from muster.screening import services as screening
@@ -78,3 +80,11 @@ def test_undoing_the_merge_puts_him_back_in_his_own_household(register, web_as, 
     screening.undo_merge(hit, reason="two different men after all", by=officer)
     alone.refresh_from_db()
     assert alone.household != family and alone.household.members.get() == alone
+
+
+def test_his_timeline_still_says_which_household_he_was_registered_in(register, web_as):
+    alone, family, _, client = _merged(register, web_as)
+    first = alone.household.number
+    page = client.get(f"/people/{alone.number}/").content.decode()
+    registered = re.search(r'<li class="ev-registered">(.*?)</li>', page, re.S).group(1)
+    assert first in registered and family.number not in registered

@@ -14,7 +14,11 @@ from muster.people.models import Person
 from muster.reports.timeline.custody import custody_events
 from muster.reports.timeline.decisions import category_events, protection_events, separation_events
 from muster.reports.timeline.event import Event
-from muster.reports.timeline.records import correction_events, merge_events
+from muster.reports.timeline.records import (
+    correction_events,
+    merge_events,
+    registered_household,
+)
 
 __all__ = ["Event", "person_timeline"]
 
@@ -50,7 +54,7 @@ def person_timeline(
     review); other roles with protection fields see the outcome only.
     """
     events: list[Event] = []
-    household = person.household.number if person.household_id else ""
+    household = registered_household(person)
     events.append(
         Event(
             person.registered_at,

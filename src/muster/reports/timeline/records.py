@@ -81,6 +81,22 @@ def _moved_unrecorded(merge_seq: int, kept: str, duplicate: str, fields) -> str:
     ) % {"a": isolate(a.facility.display_name), "b": isolate(b.facility.display_name)}
 
 
+def registered_household(person: Person) -> str:
+    """The number of the household ``person`` was registered in: the one they are in, unless a
+    merge has since moved them into a family (its correction keeps the first)."""
+    first = next(
+        (
+            c.changes["household"][0]
+            for c in PersonCorrection.objects.filter(person=person).order_by("corrected_at", "id")
+            if "household" in c.changes
+        ),
+        None,
+    )
+    if first is not None:
+        return first
+    return person.household.number if person.household_id else ""
+
+
 def _field_label(name: str) -> str:
     # Corrections that name a link rather than a detail typed in (a merge joining a family).
     if name == "household":
