@@ -88,3 +88,16 @@ def test_his_timeline_still_says_which_household_he_was_registered_in(register, 
     page = client.get(f"/people/{alone.number}/").content.decode()
     registered = re.search(r'<li class="ev-registered">(.*?)</li>', page, re.S).group(1)
     assert first in registered and family.number not in registered
+
+
+def test_the_kept_records_history_says_the_merge_was_undone(register, web_as):
+    alone, family, hit, client = _merged(register, web_as)
+    duplicate = hit.person
+    response = client.post(
+        f"/screening/hits/{hit.pk}/",
+        {"action": "undo_merge", "reason": "two different men after all"},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/people/{alone.number}/").content.decode()
+    undone = re.search(r'<li class="ev-unmerged">(.*?)</li>', page, re.S)
+    assert undone and duplicate.number in undone.group(1) and alone.number not in undone.group(1)

@@ -193,13 +193,15 @@ def unmerge(duplicate: Person, *, by, reason: str, request=None) -> Person:
     _leave_family(kept, duplicate, by=by, reason=reason)
     duplicate.merged_into = None
     duplicate.save(update_fields=["merged_into"])
-    audit.record(
-        PeopleAction.PERSON_UNMERGE,
-        actor=by,
-        obj=duplicate,
-        request=request,
-        detail={"was_merged_into": kept.number},
-    )
+    # On both records, as the merge is: the kept record's history says the merge was undone.
+    for person in (duplicate, kept):
+        audit.record(
+            PeopleAction.PERSON_UNMERGE,
+            actor=by,
+            obj=person,
+            request=request,
+            detail={"was_merged_into": kept.number, "duplicate": duplicate.number},
+        )
     return duplicate
 
 

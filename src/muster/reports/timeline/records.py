@@ -41,9 +41,9 @@ def merge_events(person: Person, fields) -> list[Event]:
             )
             events.append(Event(e.at, "merged", text, by, warning))
         else:
-            text = _("Merge with %(n)s undone: separate persons") % {
-                "n": isolate(e.detail.get("was_merged_into", ""))
-            }
+            kept = e.detail.get("was_merged_into", "")
+            other = e.detail.get("duplicate", "") if kept == person.number else kept
+            text = _("Merge with %(n)s undone: separate persons") % {"n": isolate(other)}
             events.append(Event(e.at, "unmerged", text, by))
     return events
 
