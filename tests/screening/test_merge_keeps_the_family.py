@@ -101,3 +101,14 @@ def test_the_kept_records_history_says_the_merge_was_undone(register, web_as):
     page = client.get(f"/people/{alone.number}/").content.decode()
     undone = re.search(r'<li class="ev-unmerged">(.*?)</li>', page, re.S)
     assert undone and duplicate.number in undone.group(1) and alone.number not in undone.group(1)
+
+
+def test_the_auditor_reads_the_family_joined_in_arabic(register, web_as, make_user, login):
+    alone, family, _, _ = _merged(register, web_as)
+    client = login(make_user("auditor"))
+    client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    page = client.get("/audit/", {"object": alone.number, "action": "person.merge"}).content
+    page = page.decode()
+    assert family.number in page
+    assert "الأسرة التي انضمّ إليها" in page  # the detail's key, labelled
+    assert ">household joined<" not in page

@@ -273,6 +273,7 @@ DETAIL_KEYS = {
     "kept_moved": gettext_lazy("kept record moved"),
     "was_merged_into": gettext_lazy("merged into"),
     "flags_gained": gettext_lazy("flags gained"),
+    "household_joined": gettext_lazy("household joined"),
     "warning": gettext_lazy("warning"),
     "late": gettext_lazy("registered late"),
     "document": gettext_lazy("document"),
