@@ -114,5 +114,8 @@ def documents_held(user, persons, q: str) -> frozenset[int]:
 
 def search_persons(user, qs, q: str):
     """The one person search (muster.people.search), matching document numbers only for roles
-    that may see documents."""
-    return filter_by_query(qs, q, match_documents="documents" in policy.person_fields(user))
+    that may see documents, household numbers only for roles that may see households."""
+    fields = policy.person_fields(user)
+    return filter_by_query(
+        qs, q, match_documents="documents" in fields, match_households="household" in fields
+    )

@@ -98,7 +98,12 @@ class PersonViewSet(PolicyViewSet):
         visible = self.visible_fields()
         if q := params.get("q", "").strip():
             # The one search, shared with the web pages (muster.people.search).
-            qs = filter_by_query(qs, q, match_documents="documents" in visible)
+            qs = filter_by_query(
+                qs,
+                q,
+                match_documents="documents" in visible,
+                match_households="household" in visible,
+            )
         if number := params.get("number", "").strip():
             qs = qs.filter(number=number)
         if (raw := params.get("facility", "").strip()) != "":

@@ -90,10 +90,14 @@ def number_prefix_condition(query: str) -> Q:
     return Q(number__startswith=text) | Q(number__startswith=PERSON_PREFIX + text)
 
 
-def filter_by_query(qs: QuerySet, query: str, *, match_documents: bool) -> QuerySet:
+def filter_by_query(
+    qs: QuerySet, query: str, *, match_documents: bool, match_households: bool = False
+) -> QuerySet:
     """Persons in ``qs`` matching ``query``: registration number exactly, document number exactly
     (only when ``match_documents``: finding someone by a document number reveals the document, so
-    roles that may not see documents do not get that match), or every word by name key.
+    roles that may not see documents do not get that match), household number exactly, every
+    member (only when ``match_households``, for the roles that see households: the number on the
+    slip is how a family is found to be moved together), or every word by name key.
 
     An empty query filters nothing.  A number typed in Arabic-Indic digits (٠٤٠١٧٢٠٣٩١٥) is the
     number in ASCII digits, as registration stores it.
@@ -109,6 +113,15 @@ def filter_by_query(qs: QuerySet, query: str, *, match_documents: bool) -> Query
         # at the first page), nor a subquery, which the planner cannot combine with the name
         # indexes (it reads the whole table instead).
         cond |= Q(pk__in=document_holders(query))
+    if match_households:
+        from muster.people.models import Household
+
+        # The household's id read first, as the document holders are: no join.
+        cond |= Q(
+            household_id__in=list(
+                Household.objects.filter(number__in=exact).values_list("pk", flat=True)
+            )
+        )
     if (by_name := name_condition(query)) is not None:
         cond |= by_name
     return qs.filter(cond)
