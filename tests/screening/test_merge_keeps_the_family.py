@@ -112,3 +112,13 @@ def test_the_auditor_reads_the_family_joined_in_arabic(register, web_as, make_us
     assert family.number in page
     assert "الأسرة التي انضمّ إليها" in page  # the detail's key, labelled
     assert ">household joined<" not in page
+
+
+def test_his_childs_household_lists_him_once(register, web_as, facilities):
+    alone, family, hit, _ = _merged(register, web_as)
+    son = family.members.get(given_name="Omar")
+    _, client = web_as("camp_manager", facility=facilities["reception"])
+    page = client.get(f"/people/{son.number}/").content.decode()
+    table = re.search(r"<h2>Household .*?</table>", page, re.S).group(0)
+    assert table.count("<tr") == 1 + 3  # the header, then Abbas, Claire and Omar, once each
+    assert hit.person.number not in table and "not in your facilities" not in table

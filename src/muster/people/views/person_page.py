@@ -154,7 +154,12 @@ def render_person(request, person: Person, category_form=None, status=200) -> Ht
         in_scope = set(
             policy.scope_persons(user, person.household.members.all()).values_list("pk", flat=True)
         )
-        for m in person.household.members.order_by("id"):
+        household = list(person.household.members.order_by("id"))
+        ids = {m.pk for m in household}
+        for m in household:
+            # A duplicate merged into another member is that member, listed already.
+            if m.merged_into_id in ids and m.pk != person.pk:
+                continue
             members.append({"person": m, "visible": m.pk in in_scope, "self": m.pk == person.pk})
         shown = [m["person"].pk for m in members if m["visible"] and not m["self"]]
         if shown:
