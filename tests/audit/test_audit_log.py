@@ -385,3 +385,27 @@ def test_the_log_page_names_an_action_that_does_not_exist_beside_the_action_box(
     page = client.get("/audit/", {"action": "zzz"}).content.decode()
     label = page[page.index('name="action"') : page.index("</label>", page.index('name="action"'))]
     assert "zzz" in label and "login." in label and "no action" not in label
+
+
+def test_the_filters_of_a_departure_preview_read_in_the_auditors_language(
+    registered, facilities, make_user, login
+):
+    # A walk in Arabic read "الجنسية: False; … numbers: False; whole households: True".
+    officer = make_user("repatriation_officer")
+    preview = login(officer).get(
+        "/departures/new/",
+        {
+            "chosen": "1",
+            "from_facility": facilities["reception"].pk,
+            "kind": "repatriation",
+            "households": registered.number,
+            "whole_households": "on",
+        },
+    )
+    assert preview.status_code == 200
+    client = login(make_user("auditor"))
+    client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    page = client.get("/audit/", {"action": "departure.candidates.list"}).content.decode()
+    filters = re.search(r'<dt title="filters">[^<]*</dt><dd><bdi dir="auto">([^<]*)<', page)
+    assert filters, page
+    assert not re.search("[A-Za-z]", filters.group(1)), filters.group(1)

@@ -196,6 +196,9 @@ DETAIL_KEYS = {
     "reception_point": gettext_lazy("reception point"),
     "household": gettext_lazy("household"),
     "households": gettext_lazy("households"),
+    # A departure preview's filters: registration numbers typed, whole households added.
+    "numbers": gettext_lazy("registration numbers"),
+    "whole_households": gettext_lazy("whole households"),
     "members": gettext_lazy("members"),
     "movement": gettext_lazy("transfer"),
     "placement": gettext_lazy("placement"),
@@ -477,6 +480,14 @@ def detail_key_label(key: str, action: str = "") -> str:
     return str(label) if label is not None else str(key).replace("_", " ")
 
 
+def _nested_value(value) -> str:
+    """A value inside a detail's dict (a filter's): a filter left empty (every facility) reads as
+    a dash, not "None"; a filter used or not (a departure preview's) as yes or no, not "True"."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return "—" if value in (None, "") else str(value)
+
+
 def _detail_rows(detail, action: str = "") -> list[tuple[str, str, str]]:
     """The detail as (stored key, label, value) rows to read, not a dict."""
     if not isinstance(detail, dict):
@@ -488,8 +499,7 @@ def _detail_rows(detail, action: str = "") -> list[tuple[str, str, str]]:
         elif isinstance(value, dict):
             # A filter left empty (every facility) reads as a dash, not "None".
             value = "; ".join(
-                f"{detail_key_label(str(k))}: {'—' if v in (None, '') else v}"
-                for k, v in value.items()
+                f"{detail_key_label(str(k))}: {_nested_value(v)}" for k, v in value.items()
             )
         elif isinstance(value, bool):
             value = _("yes") if value else _("no")
