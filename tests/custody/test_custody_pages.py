@@ -273,3 +273,28 @@ def test_a_manager_lists_the_unaccompanied_or_separated_children_here(
     html = client.get(url, {"children": "1"}).content.decode()
     assert child.number in html and not any(p.number in html for p in others)
     assert 'name="children" value="1" checked' in html
+
+
+def test_receiving_a_family_apart_says_how_to_report_the_one_not_on_the_bus(
+    registered, facilities, reception_manager, camp_manager, login
+):
+    # A walk: the receiving officer, asked why the family was received apart, typed "the child was
+    # not on the truck" as the reason; the child stayed "in transit", not counted as unaccounted.
+    head, spouse, son = members(registered)
+    movement = custody.dispatch(
+        [head, spouse, son],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=reception_manager,
+    )
+    client = login(camp_manager)
+    receive_url = reverse("receive", kwargs={"pk": facilities["camp"].pk})
+    response = client.post(
+        receive_url,
+        {"movement": movement.number, "action": "receive", "person": [head.pk, spouse.pk]},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "state the reason" in page
+    assert "report them as not arrived" in page
+    assert custody.current_placement(head).state == Placement.State.IN_TRANSIT  # nothing half-done

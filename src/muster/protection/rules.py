@@ -186,6 +186,12 @@ def check_receipt(
             message += " " + _("(children left in transit: %(list)s)") % {
                 "list": ", ".join(children[:20])
             }
+        # The reason is for a family parted on purpose: one who was not on the vehicle must be
+        # reported, or they stay "in transit" and are counted unaccounted only when overdue.
+        message += " " + _(
+            "Anyone who was not on the vehicle: tick them and report them as not arrived, so they "
+            "are counted as unaccounted at once."
+        )
         raise ValidationError(
             {"separation_reason": [ValidationError(message, code="separation_reason_required")]}
         )
