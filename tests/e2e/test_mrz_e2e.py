@@ -1,8 +1,10 @@
 """In a real browser: the officer scans a passport's machine-readable zone into the reception form;
 a mistyped check digit is shown and fills nothing; the corrected zone fills the document and the
-person's empty fields (a name already typed is kept), and the household is saved with it."""
+person's empty fields (a name already typed is kept), and the household is saved with it; on the
+person's page the zone stays inside its card."""
 
 from tests.e2e.conftest import OUT, sign_in
+from tests.e2e.test_roles_walkthrough_e2e import SPILLS
 from tests.intake.test_mrz_reception import TD3
 
 
@@ -45,4 +47,7 @@ def test_a_scanned_passport_fills_the_reception_form(
     person = Person.objects.get()
     assert (person.given_name, person.family_name, person.sex) == ("آنا", "ERIKSSON", "F")
     assert IdentityDocument.objects.get(person=person).mrz == TD3
+    # The zone's two lines of 44 letters pushed the documents table out of its card.
+    page.screenshot(path=str(OUT / "person-mrz.png"), full_page=True)
+    assert page.evaluate(SPILLS) == []
     assert not problems, problems
