@@ -51,3 +51,35 @@ def test_a_scanned_passport_fills_the_reception_form(
     page.screenshot(path=str(OUT / "person-mrz.png"), full_page=True)
     assert page.evaluate(SPILLS) == []
     assert not problems, problems
+
+
+# A French passport (check digits computed as Doc 9303 says).
+FRENCH = (
+    "P<FRADUBOIS<<CLAIRE<<<<<<<<<<<<<<<<<<<<<<<<<\n18AB123451FRA9906149F2903013<<<<<<<<<<<<<<02"
+)
+
+
+def test_a_scanned_passport_replaces_the_nationality_filled_in_ahead(
+    live_server, facilities, make_user, browser_page, totp_code
+):
+    # A walk: a French mother's passport scanned at reception, and she was saved as Syrian (the
+    # form fills in SYR ahead, and the zone filled only empty fields).
+    from muster.people.models import Person
+
+    code = totp_code(make_user("registration_officer", username="rana"))
+    page, problems = browser_page
+    sign_in(page, live_server.url, "rana", code=code)
+    page.goto(f"{live_server.url}/reception/")
+    page.select_option('[name="reception_point"]', str(facilities["reception"].pk))
+    assert page.input_value('[name="members[0].nationality"]') == "SYR"
+    zone = page.locator('[name="members[0].documents[0].mrz"]')
+    zone.fill(FRENCH)
+    zone.dispatch_event("change")
+    page.wait_for_selector('[data-testid="mrz-result"] >> text=Check digits agree')
+    page.wait_for_function(
+        "document.querySelector('[name=\"members[0].nationality\"]').value === 'FRA'"
+    )
+    page.click('button[type="submit"].primary')
+    page.wait_for_url("**/people/**")
+    assert Person.objects.get().nationality == "FRA"
+    assert not problems, problems

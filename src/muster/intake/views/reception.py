@@ -62,6 +62,8 @@ def _reception_context(request, rows, errors, point_id, override_reason="") -> d
         "relationships": Relationship.choices,
         "flags": list(PROTECTION_FLAGS.items()),
         "doc_types": IdentityDocument.Kind.choices,
+        # Filled in ahead on every member; a scanned passport's nationality replaces it.
+        "default_nationality": forms.DEFAULT_NATIONALITY,
         # A draft in the browser (static/muster/js/muster.js) lives no longer than a session can.
         "draft_max_age": int(conf().SESSION_MAX_HOURS * 3600),
     }

@@ -48,7 +48,9 @@
 
   // A machine-readable zone the server read with every check digit agreeing (intake/_mrz.html):
   // data-mrz-fill sets the document's fields, data-mrz-fill-empty the person's fields still empty
-  // (names the officer typed, in Arabic perhaps, are kept). A zone that failed carries neither.
+  // (names the officer typed, in Arabic perhaps, are kept) or still holding what the form filled
+  // in ahead (data-prefill: the usual nationality, which a French passport must not leave as
+  // Syrian). A zone that failed carries neither.
   document.addEventListener("htmx:afterSwap", function (e) {
     var box = e.detail && e.detail.target;
     var read = box && box.querySelector && box.querySelector("[data-mrz-fill]");
@@ -59,7 +61,7 @@
       try { values = JSON.parse(json || "{}"); } catch (err) { return; }
       Object.keys(values).forEach(function (name) {
         var el = form.querySelector('[name="' + name.replace(/"/g, "") + '"]');
-        if (!el || (onlyEmpty && el.value)) return;
+        if (!el || (onlyEmpty && el.value && el.value !== el.getAttribute("data-prefill"))) return;
         el.value = values[name];
       });
     }
