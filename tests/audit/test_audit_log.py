@@ -409,3 +409,14 @@ def test_the_filters_of_a_departure_preview_read_in_the_auditors_language(
     filters = re.search(r'<dt title="filters">[^<]*</dt><dd><bdi dir="auto">([^<]*)<', page)
     assert filters, page
     assert not re.search("[A-Za-z]", filters.group(1)), filters.group(1)
+
+
+def test_a_facility_the_log_names_reads_in_the_auditors_language(facilities, make_user, login):
+    # A walk in Arabic read "عُرض أشخاص لخروج · Roj family camp" beside Arabic names everywhere else.
+    camp = facilities["family_camp"]
+    type(camp).objects.filter(pk=camp.pk).update(name_ar="مخيم العائلات")
+    audit.record("facility.persons.list", obj=camp)
+    client = login(make_user("auditor"))
+    client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    page = client.get("/audit/").content.decode()
+    assert "مخيم العائلات" in page and "Family Camp" not in page

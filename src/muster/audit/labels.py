@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from muster.audit.queries import NUMBERED_TYPES
+from muster.core.text import LOCAL_NAME_FIELDS, local_name
 
 # An export's event lists every person in it (a camp roll: tens of thousands of ids); the page shows
 # the first few and the count, the CLI (`muster audit log`) prints them all.
@@ -161,6 +162,13 @@ def _object_labels(events) -> dict[tuple[str, str], str]:
         except LookupError:
             continue
         field = OBJECT_NAMES[object_type]
+        if object_type == "custody.facility":
+            # A facility by its name in the reader's language, as every other page names it.
+            for row in model.objects.filter(pk__in=ids).values(
+                "pk", "name", *LOCAL_NAME_FIELDS.values()
+            ):
+                labels[(object_type, str(row["pk"]))] = local_name(row)
+            continue
         for pk, name in model.objects.filter(pk__in=ids).values_list("pk", field):
             labels[(object_type, str(pk))] = name
     return labels
