@@ -56,6 +56,15 @@ def test_registration_and_document_numbers_match_exactly(registered, officer_cli
     assert head.number in html and son.number not in html
 
 
+def test_the_household_number_finds_every_member_as_a_full_match(registered, officer_client):
+    # A walk: the household number on the slip listed the family at "0 %" (the closeness of
+    # their names to it), or found nobody on the dispatch page.
+    html = search(officer_client, registered.number.lower())
+    for member in registered.members.all():
+        assert member.number in html
+    assert ">100 %<" in html.replace(" </td>", "</td>") and ">0 %<" not in html
+
+
 def test_a_document_number_typed_in_arabic_digits_finds_its_holder(registered, officer_client):
     # Registration stores ٠٤٠١٧٢٠٣٩١٥ as 04017203915; search found nobody from the same keys.
     head, spouse, son = registered.members.order_by("id")

@@ -15,7 +15,7 @@ from muster.audit.models import AuditEvent
 from muster.custody.models import Facility, Movement
 from muster.people.models import Person
 from muster.people.search import filter_by_query
-from muster.people.search.filters import document_holders
+from muster.people.search.filters import document_holders, household_members
 
 #: The reason an API endpoint records for an object outside the user's scope.
 OUT_OF_SCOPE = "outside the user's facility scope"
@@ -110,6 +110,15 @@ def documents_held(user, persons, q: str) -> frozenset[int]:
     if "documents" not in policy.person_fields(user):
         return frozenset()
     return frozenset(document_holders(q, among=persons))
+
+
+def households_held(user, persons, q: str) -> frozenset[int]:
+    """The ids among ``persons`` in the household whose number is what was typed (found by it, so
+    shown as a match in full, not at the closeness of their names, 0 %), for a role that may see
+    households; none for any other."""
+    if "household" not in policy.person_fields(user):
+        return frozenset()
+    return frozenset(household_members(q, among=persons))
 
 
 def search_persons(user, qs, q: str):

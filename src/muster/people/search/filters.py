@@ -114,17 +114,25 @@ def filter_by_query(
         # indexes (it reads the whole table instead).
         cond |= Q(pk__in=document_holders(query))
     if match_households:
-        from muster.people.models import Household
-
-        # The household's id read first, as the document holders are: no join.
-        cond |= Q(
-            household_id__in=list(
-                Household.objects.filter(number__in=exact).values_list("pk", flat=True)
-            )
-        )
+        # The members' ids read first, as the document holders' are: no join.
+        cond |= Q(pk__in=household_members(query))
     if (by_name := name_condition(query)) is not None:
         cond |= by_name
     return qs.filter(cond)
+
+
+def household_members(query: str, among=None) -> list[int]:
+    """The ids of the persons (of ``among``, persons or ids, when given) in the household whose
+    number is what was typed, as typed or in capitals (Arabic-Indic digits as ASCII ones)."""
+    from muster.people.models import Person
+
+    query = ascii_digits((query or "").strip())
+    if not query:
+        return []
+    members = Person.objects.filter(household__number__in={query, query.upper()})
+    if among is not None:
+        members = members.filter(pk__in=[getattr(p, "pk", p) for p in among])
+    return list(members.values_list("pk", flat=True))
 
 
 def document_holders(query: str, among=None) -> list[int]:

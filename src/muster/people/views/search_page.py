@@ -5,7 +5,12 @@ from django.shortcuts import render
 
 from muster.access import policy
 from muster.access.decorators import requires
-from muster.access.lookup import documents_held, may_see_names, search_persons
+from muster.access.lookup import (
+    documents_held,
+    households_held,
+    may_see_names,
+    search_persons,
+)
 from muster.audit import services as audit
 from muster.core.paging import paginate
 from muster.people.audit_actions import PeopleAction
@@ -50,7 +55,11 @@ def person_search(request: HttpRequest) -> HttpResponse:
                 found = found[: MAX_RANKED + 1]
                 break
         too_many = len(found) > MAX_RANKED
-        ranked = rank(found[:MAX_RANKED], q, documents_held(request.user, found[:MAX_RANKED], q))
+        shown_first = found[:MAX_RANKED]
+        by_number = documents_held(request.user, shown_first, q) | households_held(
+            request.user, shown_first, q
+        )
+        ranked = rank(shown_first, q, by_number)
         page = paginate(request, [{"person": p, "score": score} for score, p in ranked])
         shown = Person.objects.select_related("household", "merged_into").in_bulk(
             [row["person"].pk for row in page.object_list]
