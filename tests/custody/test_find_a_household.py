@@ -28,3 +28,14 @@ def test_a_role_that_may_not_see_households_does_not_find_persons_by_one(
     coordinator = make_user("coordinator")
     found = search_persons(coordinator, Person.objects.all(), registered.number)
     assert not found.exists()
+
+
+def test_the_search_box_says_a_household_number_finds_the_family(
+    registered, facilities, make_user, login
+):
+    manager = make_user("camp_manager", facility=facilities["reception"])
+    client = login(manager)
+    client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    for name in ("dispatch", "facility-detail"):
+        html = client.get(reverse(name, kwargs={"pk": facilities["reception"].pk})).content
+        assert "الاسم، أو رقم التسجيل أو الأسرة أو الوثيقة" in html.decode(), name
