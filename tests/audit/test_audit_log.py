@@ -420,3 +420,17 @@ def test_a_facility_the_log_names_reads_in_the_auditors_language(facilities, mak
     client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
     page = client.get("/audit/").content.decode()
     assert "مخيم العائلات" in page and "Family Camp" not in page
+
+
+def test_the_facilities_an_events_detail_names_read_by_name(
+    registered, facilities, make_user, login
+):
+    # A walk in Arabic read a household's registration as "نقطة الاستقبال: 3" and its split as
+    # "إلى المرفق: 7": the facilities' ids.
+    reception = facilities["reception"]
+    type(reception).objects.filter(pk=reception.pk).update(name_ar="نقطة الاستقبال الأولى")
+    client = login(make_user("auditor"))
+    client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    page = client.get("/audit/", {"object": registered.number}).content.decode()
+    point = re.search(r'<dt title="reception_point">[^<]*</dt><dd><bdi dir="auto">([^<]*)<', page)
+    assert point and point.group(1) == "نقطة الاستقبال الأولى", page

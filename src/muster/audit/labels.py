@@ -524,12 +524,50 @@ def annotate(events) -> None:
     labels = _object_labels(events)
     details = [_shown(event.detail) for event in events]
     numbers = _person_numbers(details)
+    places = _facility_names(details)
     for event, detail in zip(events, details, strict=True):
         event.action_label = action_label(event.action)
         event.object_label = labels.get((event.object_type, event.object_id)) or _kind_and_id(
             event.object_type, event.object_id
         )
-        event.detail_rows = _detail_rows(_numbered(detail, numbers), event.action)
+        event.detail_rows = _detail_rows(_placed(_numbered(detail, numbers), places), event.action)
+
+
+# Detail keys that hold a facility's id (a movement's "from" and "to", a household's reception
+# point, a separation's "to_facility" …): shown by the facility's name, as the log names objects.
+FACILITY_KEYS = ("from", "to", "facility", "to_facility", "from_facility", "facility_id",
+                 "reception_point")  # fmt: skip
+
+
+def _facility_ids(detail) -> list[int]:
+    if not isinstance(detail, dict):
+        return []
+    return [
+        v for k in FACILITY_KEYS if isinstance(v := detail.get(k), int) and not isinstance(v, bool)
+    ]
+
+
+def _facility_names(details) -> dict[int, str]:
+    """{facility id: name in the reader's language} for the facilities the details name."""
+    wanted = {i for d in details for i in _facility_ids(d)}
+    if not wanted:
+        return {}
+    rows = (
+        apps.get_model("custody.facility")
+        .objects.filter(pk__in=wanted)
+        .values("pk", "name", *LOCAL_NAME_FIELDS.values())
+    )
+    return {row["pk"]: local_name(row) for row in rows}
+
+
+def _placed(detail, places: dict[int, str]):
+    """The detail with facilities by name (the stored ids are what the hash chain covers)."""
+    if not _facility_ids(detail):
+        return detail
+    return {
+        k: places.get(v, v) if k in FACILITY_KEYS and v in _facility_ids({k: v}) else v
+        for k, v in detail.items()
+    }
 
 
 def _person_ids(detail) -> list[int]:
