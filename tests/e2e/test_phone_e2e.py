@@ -102,3 +102,23 @@ def test_the_dispatch_page_fits_a_phone(live_server, browser, facilities, make_u
     assert page.evaluate(OFF_OR_SQUEEZED, ".dispatch-panel select, .dispatch-panel button") == []
     context.close()
     assert problems == []
+
+
+def test_the_situation_dashboard_fits_a_phone(
+    live_server, browser, facilities, make_user, totp_code
+):
+    """The coordinator reads the morning figures on a phone, in English and in Arabic: the downloads
+    line ("The whole registry's figures, with HXL hashtags: CSV XLSX") wraps instead of widening
+    the page (to 610 px in English)."""
+    problems: list[str] = []
+    coordinator = make_user("coordinator")
+    for language in ("en", "ar"):
+        context, page = phone_page(
+            browser, live_server.url, coordinator, totp_code(coordinator), problems, language
+        )
+        page.goto(f"{live_server.url}/reports/dashboard/")
+        page.screenshot(path=str(OUT / f"dashboard-{language}-phone.png"), full_page=True)
+        assert fits_the_screen(page), language
+        assert page.evaluate(OFF_OR_SQUEEZED, ".pagehead .actions a") == [], language
+        context.close()
+    assert problems == []
