@@ -228,3 +228,36 @@ def test_the_person_page_says_a_duplicate_awaits_a_decision(register, officer, w
         'data-testid="open-duplicate"'
         not in registrar.get(f"/people/{second.number}/").content.decode()
     )
+
+
+def test_undoing_a_merge_is_no_arrival_at_the_camp(register, facilities, web_as, make_user):
+    # A walk: a merge undone put the kept record back at Al-Hol, and Al-Hol's "arrived today"
+    # went from 5 to 6 though nobody came.
+    from muster.reports.models import ArrivalCount
+
+    manager = make_user("camp_manager", "registration_officer")
+    _at_al_hol(register, facilities, manager)
+    register([{**NADIA, "unaccompanied_child": True}])
+    hit = Hit.objects.get(kind=Hit.Kind.DUPLICATE)
+    _, officer = web_as("screening_officer")
+    _, camp_manager = web_as("camp_manager", facility=facilities["camp"])
+    page = f"/facilities/{facilities['camp'].pk}/"
+
+    def arrived() -> tuple[str, int]:
+        html = camp_manager.get(page).content.decode()
+        shown = re.search(r'data-testid="arrivals-today">(\d+)<', html).group(1)
+        counted = sum(
+            ArrivalCount.objects.filter(facility_id=facilities["camp"].pk).values_list(
+                "placements", flat=True
+            )
+        )
+        return shown, counted
+
+    before = arrived()
+    assert before == ("1", 1)
+    confirm = {"decision": "confirm", "reason": "same girl", "revision": hit.revision}
+    assert officer.post(f"/screening/hits/{hit.pk}/", confirm).status_code == 302
+    undo = {"action": "undo_merge", "reason": "two girls after all"}
+    assert officer.post(f"/screening/hits/{hit.pk}/", undo).status_code == 302
+    assert custody.current_placement(Hit.objects.get().candidate).facility == facilities["camp"]
+    assert arrived() == before

@@ -16,23 +16,32 @@ from muster.custody.services.placements import State
 MERGE_NOTE = "merged into {kept}"
 MERGE_MOVE_NOTE = "location of {duplicate} (merge)"
 MERGE_LEFT_NOTE = "left for the location of {duplicate} (merge)"
+# A placement an unmerge puts back (where a record was before the merge): nobody arrived then.
+UNMERGE_RESTORE_NOTE = "restored: merge with {duplicate} undone"
 
 
 # A copy's note starts as MERGE_MOVE_NOTE's text before the duplicate and holds the text after it
-# (more may be appended when the copy ends).
+# (more may be appended when the copy ends); a restored placement's starts as UNMERGE_RESTORE_NOTE's.
 _COPY_START, _COPY_HOLDS = MERGE_MOVE_NOTE.partition("{duplicate}")[::2]
+_RESTORE_START = UNMERGE_RESTORE_NOTE.partition("{duplicate}")[0]
 
 
 def merge_copies() -> Q:
-    """The placements a merge made for the kept record (the duplicate's location, copied): no one
-    arrived there then, so arrival counts leave them out."""
-    return Q(note__startswith=_COPY_START) & Q(note__contains=_COPY_HOLDS)
+    """The placements a merge made for the kept record (the duplicate's location, copied), and
+    those its undoing put back: no one arrived there then, so arrival counts leave them out."""
+    return (Q(note__startswith=_COPY_START) & Q(note__contains=_COPY_HOLDS)) | Q(
+        note__startswith=_RESTORE_START
+    )
 
 
 def merge_copy_sql(row: str) -> str:
-    """SQL: the placement ``row`` (a table or its alias) is a merge's copy (``merge_copies``),
-    for the counters that the database keeps (``muster.reports.counters``)."""
-    return f"({row}.note LIKE '{_COPY_START}%' AND {row}.note LIKE '%{_COPY_HOLDS}%')"
+    """SQL: the placement ``row`` (a table or its alias) is a merge's copy or an unmerge's
+    restoration (``merge_copies``), for the counters that the database keeps
+    (``muster.reports.counters``)."""
+    return (
+        f"(({row}.note LIKE '{_COPY_START}%' AND {row}.note LIKE '%{_COPY_HOLDS}%')"
+        f" OR {row}.note LIKE '{_RESTORE_START}%')"
+    )
 
 
 def _end(placement: Placement, note: str, now) -> None:
@@ -169,7 +178,8 @@ def restore_after_unmerge(person, kept=None, *, by, reason: str, request=None) -
             )
             _end(kept_cur, f"unmerged from {person.number}", now)
             if before is not None:
-                restored.append(_copy_placement(before, kept, by=by, now=now, note=""))
+                note = UNMERGE_RESTORE_NOTE.format(duplicate=person.number)
+                restored.append(_copy_placement(before, kept, by=by, now=now, note=note))
             audit.record(
                 CustodyAction.PLACEMENT_RESTORE_AFTER_UNMERGE,
                 actor=by,
@@ -181,7 +191,8 @@ def restore_after_unmerge(person, kept=None, *, by, reason: str, request=None) -
     last = Placement.objects.filter(person=person).order_by("-started_at", "-id").first()
     if last is None or has_current or last.state != Placement.State.PLACED:
         return restored
-    restored.append(_copy_placement(last, person, by=by, now=now, note=""))
+    note = UNMERGE_RESTORE_NOTE.format(duplicate=kept.number if kept is not None else "")
+    restored.append(_copy_placement(last, person, by=by, now=now, note=note))
     audit.record(
         CustodyAction.PLACEMENT_RESTORE_AFTER_UNMERGE,
         actor=by,
