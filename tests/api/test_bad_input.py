@@ -252,3 +252,16 @@ def test_country_codes_the_stateless_and_the_unknown_are_still_registered(
     response = register(registrar, facilities, household_data)
     assert response.status_code == 201, response.content
     assert Person.objects.get(relationship_to_head="spouse").nationality == stored
+
+
+@pytest.mark.parametrize("path", ["/api/people/", "/api/households/", "/api/facilities/"])
+def test_an_offset_beyond_any_list_is_refused_by_name_not_a_server_error(
+    api_as, registered, facilities, path
+):
+    _, client = api_as("screening_officer")
+    response = client.get(path, {"offset": "72590306266752917504"})
+    assert response.status_code == 400
+    assert list(response.json()) == ["offset"]
+    # The furthest offset allowed is an empty page, not an error.
+    far = client.get(path, {"offset": str(10**12)})
+    assert far.status_code == 200 and far.json()["results"] == []

@@ -40,6 +40,10 @@ EXPORT_PAGE_LIMIT = (
 # time per page, and no one reads ten thousand names.
 COUNT_CAP = 10_000
 
+# The furthest a list may be paged: no list holds a trillion records, and offset + limit + COUNT_CAP
+# must stay a 64-bit integer for the database (a bigger one failed in SQL with a 500).
+MAX_OFFSET = 10**12
+
 
 class Pagination(LimitOffsetPagination):
     max_limit = PAGE_CEILING
@@ -49,6 +53,14 @@ class Pagination(LimitOffsetPagination):
         limit = super().get_limit(request)
         asked = getattr(request, "muster_export_limit", None)
         return asked if asked is not None else limit
+
+    def get_offset(self, request) -> int:
+        offset = super().get_offset(request)
+        if offset > MAX_OFFSET:
+            raise ValidationError(
+                {"offset": [_("at most %(n)s: no list is that long") % {"n": f"{MAX_OFFSET:,}"}]}
+            )
+        return offset
 
     def get_count(self, queryset) -> int:
         """The exact count up to :data:`COUNT_CAP` beyond this page, else that horizon (and
