@@ -58,6 +58,7 @@ def schema_violations(schema, template: str, response) -> str:
     "role",
     [
         Role.SCREENING_OFFICER,
+        Role.TRACING_CASEWORKER,
         Role.REPATRIATION_OFFICER,
         Role.REGISTRATION_OFFICER,
     ],

@@ -221,7 +221,7 @@ class TracingRequestViewSet(PolicyViewSet):
         description="The candidates of a request, best first, with each field's evidence and the "
         "registered person's details side by side.",
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def candidates(self, request, number=None):
         return self._candidates(request, self.get_object())
 
