@@ -1,5 +1,6 @@
 """The situation report's shape in the API."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 
@@ -138,6 +139,9 @@ class DashboardSerializer(serializers.Serializer):
     departures_by_kind = serializers.DictField(child=serializers.IntegerField())
 
 
+# One report, not a list of them: the viewset's action is "list" (GET /api/sitrep/), which
+# drf-spectacular would otherwise document as an array.
+@extend_schema_serializer(many=False)
 class SitrepFeedSerializer(SitrepSerializer):
     """The situation report of the whole registry (its figures are never filtered), with the
     dashboard's series and headline for the filters under ``dashboard``."""
