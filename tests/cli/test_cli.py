@@ -190,6 +190,22 @@ def test_a_port_out_of_range_is_refused_not_wrapped_around(capsys, command, port
     assert "serving" not in out
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["audit", "log"],
+        ["audit", "who-read", "PNOSUCH"],
+        ["departures", "list"],
+    ],
+)
+def test_a_limit_beyond_any_listing_is_refused_in_one_line_not_a_traceback(db, capsys, command):
+    # 99999999999999999999999 went to the database as a LIMIT beyond 64 bits: a SQLite traceback.
+    code, out, err = in_process(capsys, *command, "--limit", "99999999999999999999999")
+    assert code == 2, (out, err)
+    assert "argument --limit: must be at most 1,000,000,000" in err
+    assert "Traceback" not in err
+
+
 def test_every_command_has_help(capsys):
     for command in ("demo", "serve", "migrate", "createuser", "sitrep", "audit"):
         code, out, _ = in_process(capsys, command, "--help")

@@ -7,7 +7,7 @@ import sys
 
 from muster import ops_cli
 from muster.audit.audit_actions import AuditAction
-from muster.core.cli import EXIT_ERROR, EXIT_OK, CommandError, local_day, positive_int
+from muster.core.cli import EXIT_ERROR, EXIT_OK, CommandError, local_day, row_limit
 
 
 def cmd_audit_verify(args) -> int:
@@ -149,7 +149,7 @@ def _add_period_args(p: argparse.ArgumentParser, *, limit: int) -> None:
     """The audit readers' filters: local days (``--until`` exclusive) and a cap on events shown."""
     p.add_argument("--since", help="from this day (YYYY-MM-DD)")
     p.add_argument("--until", help="before this day (YYYY-MM-DD)")
-    p.add_argument("--limit", type=positive_int, default=limit, help=f"at most this many ({limit})")
+    p.add_argument("--limit", type=row_limit, default=limit, help=f"at most this many ({limit})")
 
 
 def add_audit_parser(sub) -> None:

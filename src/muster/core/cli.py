@@ -26,6 +26,19 @@ def positive_int(text: str) -> int:
     return value
 
 
+# The most rows a listing command is asked for: the number goes to the database as a LIMIT, which
+# must fit a 64-bit integer (a bigger one failed in SQL with a traceback); no one reads more.
+MAX_ROWS = 1_000_000_000
+
+
+def row_limit(text: str) -> int:
+    """A positive count of rows to show (``--limit``), at most :data:`MAX_ROWS`."""
+    value = positive_int(text)
+    if value > MAX_ROWS:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_ROWS:,}, got {text[:40]}")
+    return value
+
+
 def port_number(text: str) -> int:
     """A TCP port, 1 to 65535: a larger number is not silently taken modulo 65536 by the socket."""
     value = positive_int(text)

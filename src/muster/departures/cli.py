@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from muster.core.cli import CommandError, positive_int
+from muster.core.cli import CommandError, row_limit
 from muster.departures.audit_actions import DeparturesAction
 
 
@@ -27,7 +27,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     ls.add_argument("--kind", help="return, repatriation, handover, release, medical_abroad, death")
     ls.add_argument("--status", help="planned, approved, dispatched, closed, cancelled")
     ls.add_argument("--json", action="store_true", help="print JSON")
-    ls.add_argument("--limit", type=positive_int, default=200, help="at most this many (200)")
+    ls.add_argument("--limit", type=row_limit, default=200, help="at most this many (200)")
     ls.set_defaults(func=cmd_list, django=True)
     show = dsub.add_parser(
         "show",
