@@ -12,6 +12,7 @@ from muster.people.validation import clean_household
 from muster.protection import services as protection
 from muster.reports.timeline import person_timeline
 from muster.screening import services as screening
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +184,25 @@ def test_a_merge_warning_names_the_places_in_the_readers_language(
     with translation.override("ar"):
         warnings = [e.warning for e in person_timeline(kept, SCREENER) if e.warning]
     assert warnings and "نقطة الاستقبال 2" in warnings[0] and "Reception Point" not in warnings[0]
+
+
+def test_a_correction_of_fields_a_role_may_not_see_is_counted_on_its_timeline_not_a_server_error(
+    registered, login, make_user
+):
+    # The screening officer corrects a protection flag; the repatriation officer, who does not see
+    # protection flags, read the timeline (API and person page) as a 500: "%(n)d" was given text.
+    person = members(registered)[0]
+    _, screener = factories.api_as("screening_officer")
+    response = screener.patch(
+        f"/api/people/{person.number}/", {"medical": True, "reason": "seen by the clinic"}
+    )
+    assert response.status_code == 200, response.content
+    _, officer = factories.api_as("repatriation_officer")
+    response = officer.get(f"/api/people/{person.number}/timeline/")
+    assert response.status_code == 200
+    corrected = [e for e in response.json() if e["kind"] == "corrected"]
+    assert [e["detail"] for e in corrected] == ["1 other field · reason: seen by the clinic"]
+    page = login(make_user("repatriation_officer", username="rana"))
+    response = page.get(reverse("person-detail", args=[person.number]))
+    assert response.status_code == 200
+    assert "1 other field" in response.content.decode()

@@ -120,8 +120,9 @@ def correction_events(person: Person, fields) -> list[Event]:
             else:
                 hidden += 1
         if hidden:
+            # A count, not text: "%(n)d" takes the number (digits need no isolating).
             shown.append(
-                ngettext("%(n)d other field", "%(n)d other fields", hidden) % {"n": isolate(hidden)}
+                ngettext("%(n)d other field", "%(n)d other fields", hidden) % {"n": hidden}
             )
         detail = "; ".join(shown)
         if c.reason:
