@@ -70,3 +70,29 @@ def test_a_sheet_with_a_giant_cell_is_one_line_and_changes_nothing(
     assert "line 2 is not valid CSV" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
     assert not departure.lines.filter(outcome="received").exists()
+
+
+def test_a_sheet_with_a_nul_in_a_note_or_number_is_refused_by_row_and_column_and_changes_nothing(
+    crowd, facilities, officers, capsys, tmp_path
+):
+    # The NUL was stored in the note on SQLite; PostgreSQL cannot store (or look up) it at all.
+    camp = facilities["camp"]
+    people = crowd(camp, 1)
+    departure = services.plan_departure(
+        people, kind="return", from_facility=camp, details=RETURN, by=officers["planner"]
+    )
+    services.dispatch_departure(departure, by=officers["planner"])
+    sheet = tmp_path / "receipt.csv"
+    sheet.write_text(
+        f"number,outcome,note\n{people[0].number},received,\n{people[1].number},refused,a\x00b\n"
+    )
+    code, _, err = run(capsys, "departures", "import", departure.number, sheet)
+    assert code == 1
+    assert err.strip() == (
+        "muster: receipt.csv: row 3, column note: contains a control character (e.g. NUL)"
+    )
+    assert not departure.lines.exclude(outcome="pending").exists()
+    sheet.write_text(f"number,outcome\n{people[0].number}\x00,received\n")
+    code, _, err = run(capsys, "departures", "import", departure.number, sheet)
+    assert code == 1 and "row 2, column number: contains a control character" in err
+    assert not departure.lines.exclude(outcome="pending").exists()

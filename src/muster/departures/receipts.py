@@ -9,6 +9,7 @@ person must not be confirmed on a guess.
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -27,6 +28,9 @@ OUTCOME_SYNONYMS = {
 }
 MAX_ROWS = 20000
 MAX_BYTES = 10 * 1024 * 1024
+# NUL cannot be stored in PostgreSQL text (nor looked up: a number with one failed the query) and no
+# keyboard types the others; tab and line breaks inside a quoted note are left alone.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 # What each row's check found, as the officer reads it (the codes stay in the API and the audit,
@@ -130,6 +134,12 @@ def read_rows(content: bytes, filename: str = "") -> list[tuple[int, dict[str, s
         cells = [str(v).strip() if v is not None else "" for v in values]
         if not any(cells):
             continue
+        for column, cell in zip(header, cells, strict=False):
+            if column in (number_col, "outcome", "note") and _CONTROL.search(cell):
+                raise ReceiptFileError(
+                    _("row %(row)s, column %(column)s: contains a control character (e.g. NUL)")
+                    % {"row": i, "column": column}
+                )
         row = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))
         # Numbers as Muster writes them (P8YQXFYC8): a sheet typed in lower case is the same.
         row["number"] = row.get(number_col, "").upper()
