@@ -122,3 +122,29 @@ def test_a_registry_saved_with_semicolons_or_as_unicode_text_is_read(tmp_path):
         out = tmp_path / f"{name}.out.csv"
         assert main(["trace", "match", req, reg, "--out", str(out), "--quiet"]) == 0, name
         assert out.exists()
+
+
+@pytest.mark.parametrize("which", ["requests.csv", "registry.csv"])
+def test_out_naming_an_input_is_refused_and_the_input_is_kept(tmp_path, capsys, which):
+    # `--out requests.csv` used to exit 0 having replaced the requests with the candidates.
+    req = _write(tmp_path / "requests.csv", REQUESTS)
+    reg = _write(tmp_path / "registry.csv", REGISTRY)
+    before = (tmp_path / which).read_bytes()
+    code = main(["trace", "match", req, reg, "--out", str(tmp_path / which), "--quiet"])
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"muster trace match: error: --out: {tmp_path / which} is also an input file; "
+        "write to another file"
+    )
+    assert (tmp_path / which).read_bytes() == before
+
+
+def test_out_naming_a_folder_is_refused_before_reading(tmp_path, capsys):
+    req = _write(tmp_path / "requests.csv", REQUESTS)
+    reg = _write(tmp_path / "registry.csv", REGISTRY)
+    code = main(["trace", "match", req, reg, "--out", str(tmp_path), "--quiet"])
+    assert code == 2
+    assert capsys.readouterr().err.strip() == (
+        f"muster trace match: error: --out: {tmp_path} is a folder; name a file to write"
+    )

@@ -235,6 +235,14 @@ def run(args: argparse.Namespace) -> int:
         out = Path(args.out)
         if not out.parent.exists():
             raise RequestError(f"cannot write {out}: folder {out.parent} not found")
+        if out.is_dir():
+            raise RequestError(f"--out: {out} is a folder; name a file to write")
+        for source in (args.requests, args.registry):
+            # Written over, the requests or the registry would be lost (the run still exited 0).
+            if out.resolve() == Path(source).resolve() or (
+                out.exists() and Path(source).exists() and out.samefile(source)
+            ):
+                raise RequestError(f"--out: {out} is also an input file; write to another file")
         try:
             requests = read_requests(args.requests)
         except RequestError as exc:
