@@ -300,6 +300,7 @@ SPECTACULAR_SETTINGS = {
         "BestInterestsOutcomeEnum": "muster.tracing.models.BestInterestsDetermination.Outcome",
         "TracingRequestStatusEnum": "muster.tracing.models.TracingRequest.Status",
         "TracingCandidateStatusEnum": "muster.tracing.models.TracingCandidate.Status",
+        "DepartureKindEnum": "muster.departures.models.Kind",
     },
 }
 

@@ -1,6 +1,7 @@
 """The shapes of departures' endpoints: a batch's summary, its manifest as the reader may see it, and
 the input of each step (plan, confirm, the receiving side's sheet, cancel, death, verification)."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from muster.access import policy
@@ -111,6 +112,9 @@ class ReceiptInputSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(default=False)
 
 
+# Named apart from screening's ReasonInput (5,000 characters): one component name for both made
+# one endpoint document the other's limit.
+@extend_schema_serializer(component_name="DepartureReasonInput")
 class ReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
