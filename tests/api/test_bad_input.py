@@ -265,3 +265,17 @@ def test_an_offset_beyond_any_list_is_refused_by_name_not_a_server_error(
     # The furthest offset allowed is an empty page, not an error.
     far = client.get(path, {"offset": str(10**12)})
     assert far.status_code == 200 and far.json()["results"] == []
+
+
+@pytest.mark.parametrize("offset", ["null", "-1", "1.5", "abc", "١٢"])
+def test_an_offset_that_is_not_a_whole_number_is_refused_not_read_as_the_first_page(
+    api_as, registered, offset
+):
+    _, client = api_as("screening_officer")
+    response = client.get("/api/people/", {"offset": offset, "limit": 1})
+    assert response.status_code == 400
+    assert response.json() == {
+        "offset": [f"'{offset}' is not a whole number from 0 to 1000000000000"]
+    }
+    # An empty offset is no offset: the first page.
+    assert client.get("/api/people/", {"offset": "", "limit": 1}).status_code == 200

@@ -55,7 +55,19 @@ class Pagination(LimitOffsetPagination):
         return asked if asked is not None else limit
 
     def get_offset(self, request) -> int:
-        offset = super().get_offset(request)
+        # DRF reads an offset it cannot parse ("null", "-1", "1.5") as 0: the client asked for
+        # one page and was silently given the first.
+        raw = request.query_params.get(self.offset_query_param, "").strip()
+        if raw and not (raw.isascii() and raw.isdigit()):
+            raise ValidationError(
+                {
+                    "offset": [
+                        _("'%(v)s' is not a whole number from %(lo)d to %(hi)d")
+                        % {"v": raw[:40], "lo": 0, "hi": MAX_OFFSET}
+                    ]
+                }
+            )
+        offset = int(raw) if raw else 0
         if offset > MAX_OFFSET:
             raise ValidationError(
                 {"offset": [_("at most %(n)s: no list is that long") % {"n": f"{MAX_OFFSET:,}"}]}
