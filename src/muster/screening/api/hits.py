@@ -3,7 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -30,6 +31,12 @@ from muster.screening.audit_actions import ScreeningAction
 from muster.screening.models import (
     CategoryDecision,
     Hit,
+)
+
+# The answer when another officer decided the hit first: the errors, nothing changed.
+CONFLICT = OpenApiResponse(
+    response=OpenApiTypes.OBJECT,
+    description="Another officer decided first: nothing changed; the errors say why.",
 )
 
 
@@ -124,7 +131,7 @@ class HitViewSet(PolicyViewSet):
 
     @extend_schema(
         request=DecisionInputSerializer,
-        responses={200: HitSerializer},
+        responses={200: HitSerializer, 409: CONFLICT},
         description="Confirm, reject or ask for more information, with a reason. Send the "
         "revision you read: if another officer decided first the answer is 409 and nothing "
         "changes. Confirming a duplicate merges the newer record into the older one.",
@@ -148,7 +155,7 @@ class HitViewSet(PolicyViewSet):
             return Response(errors_from(exc), status=status.HTTP_409_CONFLICT)
         return Response(self.represent(self.get_queryset().get(pk=hit.pk)))
 
-    @extend_schema(request=ReasonInputSerializer, responses={200: HitSerializer})
+    @extend_schema(request=ReasonInputSerializer, responses={200: HitSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="undo-merge")
     def undo_merge(self, request, pk=None):
         form = ReasonInputSerializer(data=request.data)
