@@ -269,3 +269,26 @@ def test_an_engine_out_of_memory_is_one_line_naming_the_setting(
     line = _one_error_line(proc)
     assert "memory cap of 16MB" in line and "MUSTER_DUCKDB_MEMORY_LIMIT" in line, line
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_an_empty_file_is_named_once_and_out_dash_is_standard_output(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    line = _one_error_line(run(["dedupe", str(empty), "--out", str(tmp_path / "o.csv")]))
+    assert line.count(str(empty)) == 1 and "the file is empty" in line, line
+    # '-' is standard output, as for most tools (it wrote a file named '-'); the report and the
+    # progress stay on standard error, so the CSV can be piped.
+    path = write(tmp_path, "in.csv", [HEADER, *ROWS])
+    proc = subprocess.run(
+        [sys.executable, "-m", "muster.identity.cli", "match", "dedupe", str(path), "--out", "-"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert not (tmp_path / "-").exists()
+    rows = list(csv.DictReader(proc.stdout.splitlines()))
+    assert len(rows) == len(ROWS) and "record_id" in rows[0]
+    assert "standard output" in proc.stderr
+    line = _one_error_line(
+        run(["dedupe", str(path), "--out", str(tmp_path / "o.csv"), "--pairs", "-"])
+    )
+    assert "--pairs" in line and "'-' is for --out" in line

@@ -30,7 +30,7 @@ def add_match_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
     sub = match.add_subparsers(dest="match_command", required=True)
 
     def common(p: argparse.ArgumentParser, threshold: float | None, shown: str) -> None:
-        p.add_argument("--out", required=True, help="CSV file to write")
+        p.add_argument("--out", required=True, help="CSV file to write (-: standard output)")
         p.add_argument(
             "--threshold",
             type=_probability,
@@ -106,11 +106,29 @@ def _probability(text: str) -> float:
     return value
 
 
+# ``--out -``: the CSV on standard output (the progress and the report are on standard error).
+STDOUT = Path("-")
+
+
+def _csv_to(frame: pd.DataFrame, out: Path) -> str:
+    """Write ``frame`` as CSV to ``out`` (``STDOUT``: standard output); where it went, to say."""
+    if out == STDOUT:
+        frame.to_csv(sys.stdout, index=False)
+        sys.stdout.flush()
+        return "standard output"
+    frame.to_csv(out, index=False)
+    return str(out)
+
+
 def _writable(name: str | None, option: str, read: list[str]) -> Path | None:
     """``name`` as a path to write, checked before the run: its folder must exist, and it must be
     none of the files ``read`` (an input written over would be lost) and no folder."""
     if name is None:
         return None
+    if name == "-":
+        if option != "--out":
+            raise PersonCsvError(None, None, f"{option}: name a file to write ('-' is for --out)")
+        return STDOUT
     path = Path(name)
     if not path.parent.exists():
         raise PersonCsvError(None, None, f"cannot write {path}: folder {path.parent} not found")
@@ -184,9 +202,9 @@ def run_match(args: argparse.Namespace) -> int:
                 progress=progress,
             )  # fmt: skip
             _print_report(result.report, quiet)
-            result.cluster_frame().to_csv(out, index=False)
+            where = _csv_to(result.cluster_frame(), out)
             persons = len(set(result.clusters.values()))
-            progress(f"wrote {len(result.clusters):,} records in {persons:,} persons to {out}")
+            progress(f"wrote {len(result.clusters):,} records in {persons:,} persons to {where}")
             if pairs is not None:
                 frame = result.pair_frame()
                 frame.to_csv(pairs, index=False)
@@ -207,8 +225,8 @@ def run_match(args: argparse.Namespace) -> int:
                 cluster=not args.all_pairs,
             )
             _print_report(result.report, quiet)
-            result.pairs.to_frame().to_csv(out, index=False)
-            progress(f"wrote {len(result.pairs):,} linked pairs to {out}")
+            where = _csv_to(result.pairs.to_frame(), out)
+            progress(f"wrote {len(result.pairs):,} linked pairs to {where}")
         if save is not None:
             result.model.save(save)
             progress(f"wrote the model to {save}")

@@ -531,7 +531,7 @@ def _workbook_rows(path: Path) -> Iterator[list[str]]:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not XLSX
         raise PersonCsvError(
-            None, None, f"{path} is a ZIP file but not an Excel workbook (XLSX) Muster can read"
+            None, None, "the file is a ZIP file but not an Excel workbook (XLSX) Muster can read"
         ) from None
     try:
         for values in book.worksheets[0].iter_rows(values_only=True):
@@ -602,7 +602,7 @@ def read_person_csv(
         size = path.stat().st_size
         path.open("rb").close()
     except OSError as exc:
-        raise PersonCsvError(None, None, f"cannot read {path}: {exc.strerror}") from None
+        raise PersonCsvError(None, None, f"cannot read the file: {exc.strerror}") from None
     if size > MAX_CSV_BYTES:
         raise PersonCsvError(
             None,
@@ -615,7 +615,7 @@ def read_person_csv(
         try:
             header = next(reader)
         except StopIteration:
-            raise PersonCsvError(1, None, f"{path} is empty; expected a header row") from None
+            raise PersonCsvError(1, None, "the file is empty; expected a header row") from None
         except UnicodeDecodeError:
             raise _not_utf8(path, encoding) from None
         header = [h.strip() for h in header]
