@@ -1374,3 +1374,26 @@ def test_a_pattern_of_one_agreeing_name_is_held_at_its_share_among_strangers_of_
     # Held at the share among strangers of one given name, the pattern weighs 3 bits less or more.
     table = (m.weight_table()[level, father_only + 1] for m in (held, at_large))
     assert next(table) < next(table) - 3.0
+
+
+def test_patterns_are_counted_in_chunks_and_where_they_lie_as_all_at_once(monkeypatch) -> None:
+    # A million records' pairs are counted a chunk at a time and a stratum's without copying it
+    # out (memory at the run's peak); the counts must be those of all the pairs at once.
+    from muster.identity.internals import model as model_module
+
+    rng = np.random.default_rng(7)
+    gamma = rng.integers(-1, 3, size=(1000, 8)).astype(np.int8)
+    rows = rng.random(1000) < 0.4
+    weights = rng.random(int(rows.sum()))
+    expected, inverse, counts = np.unique(
+        gamma[rows], axis=0, return_inverse=True, return_counts=True
+    )
+    summed = np.bincount(inverse.ravel(), weights=weights)
+    for chunk in (7, 100, 4_000_000):
+        monkeypatch.setattr(model_module, "PATTERN_CHUNK", chunk)
+        patterns, n, by_weight = model_module.weighted_pattern_counts(gamma, weights, rows=rows)
+        assert np.array_equal(patterns, expected) and np.array_equal(n, counts), chunk
+        assert np.allclose(by_weight, summed), chunk
+        patterns, n = model_module.pattern_counts(gamma[rows])
+        assert np.array_equal(patterns, expected) and np.array_equal(n, counts), chunk
+    assert len(model_module.pattern_counts(gamma[:0])[0]) == 0

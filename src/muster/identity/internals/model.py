@@ -345,17 +345,21 @@ def comparison_levels(levels: dict[str, np.ndarray]) -> np.ndarray:
     return gamma
 
 
-def pattern_counts(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of ``gamma`` (sorted) and how many pairs have each."""
-    patterns, (counts,) = _count_patterns(gamma, ())
+def pattern_counts(
+    gamma: np.ndarray, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``gamma`` (sorted) and how many pairs have each (``rows``: of those
+    this mask marks, without copying them out first)."""
+    patterns, (counts,) = _count_patterns(gamma, (), rows)
     return patterns, counts
 
 
 def weighted_pattern_counts(
-    gamma: np.ndarray, weights: np.ndarray
+    gamma: np.ndarray, weights: np.ndarray, rows: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``pattern_counts`` and, per pattern, the sum of its pairs' ``weights`` (one pass)."""
-    patterns, (counts, weighted) = _count_patterns(gamma, (weights,))
+    """``pattern_counts`` and, per pattern, the sum of its pairs' ``weights`` (one pass; with
+    ``rows``, one weight per marked row)."""
+    patterns, (counts, weighted) = _count_patterns(gamma, (weights,), rows)
     return patterns, counts, weighted
 
 
@@ -373,28 +377,69 @@ def lineage_share(patterns: np.ndarray, counts: np.ndarray) -> float:
     return float(counts[known].sum() / max(int(counts.sum()), 1))
 
 
+# Pairs counted at a time: a pattern code and its index are 16 bytes a pair, 0.9 GB for a million
+# records' 57M candidate pairs at once, at the run's peak (the prior of pairs within one source
+# is learnt while the first model's weights are held).
+PATTERN_CHUNK = 4_000_000
+
+
+class PatternTally:
+    """Distinct comparison patterns (rows of levels), how many pairs have each and, with weights,
+    the sum of the pairs' weights per pattern: added a slice of pairs at a time, so that no
+    array of all the pairs' codes is ever held (16 bytes a pair: 0.9 GB for a million records'
+    57M candidate pairs, at the run's peak)."""
+
+    def __init__(self, columns: int, weighted: bool = False) -> None:
+        self.columns, self.weighted = columns, weighted
+        self._codes: list[np.ndarray] = []
+        self._sums: list[list[np.ndarray]] = []
+
+    def add(self, part: np.ndarray, weights: np.ndarray | None = None) -> None:
+        """Count these pairs' levels (``part``, one row a pair; ``weights``, one a pair)."""
+        if not len(part):
+            return
+        code = np.zeros(len(part), dtype=np.int64)
+        for j in range(self.columns):
+            code *= _PATTERN_BASE
+            code += part[:, j]
+            code += 1
+        # Counted by hashing (a few thousand distinct patterns), not by sorting every pair.
+        inverse, distinct = pd.factorize(code, sort=False)
+        del code
+        self._codes.append(np.asarray(distinct, dtype=np.int64))
+        self._sums.append([np.bincount(inverse, weights=w, minlength=len(distinct))
+                           for w in (None, weights)[: 1 + self.weighted]])  # fmt: skip
+
+    def result(self) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The distinct patterns, sorted as np.unique gives them, and per pattern the pairs'
+        count (and the sum of their weights), as floats."""
+        codes = np.concatenate(self._codes) if self._codes else np.zeros(0, dtype=np.int64)
+        inverse, distinct = pd.factorize(codes, sort=True)
+        totals = [
+            np.bincount(inverse, minlength=len(distinct),
+                        weights=np.concatenate([s[i] for s in self._sums]).astype(np.float64)
+                        if self._sums else None).astype(np.float64)
+            for i in range(1 + self.weighted)
+        ]  # fmt: skip
+        patterns = np.empty((len(distinct), self.columns), dtype=np.int8)
+        rest = np.asarray(distinct, dtype=np.int64).copy()
+        for j in reversed(range(self.columns)):
+            patterns[:, j] = (rest % _PATTERN_BASE) - 1
+            rest //= _PATTERN_BASE
+        return patterns, totals
+
+
 def _count_patterns(
-    gamma: np.ndarray, weights: tuple[np.ndarray, ...]
+    gamma: np.ndarray, weights: tuple[np.ndarray, ...], rows: np.ndarray | None = None
 ) -> tuple[np.ndarray, list[np.ndarray]]:
-    code = np.zeros(len(gamma), dtype=np.int64)
-    for j in range(gamma.shape[1]):
-        code *= _PATTERN_BASE
-        code += gamma[:, j]
-        code += 1
-    # Counted by hashing (a few thousand distinct patterns), not by sorting every pair; the
-    # distinct codes are then sorted, as np.unique would give them.
-    inverse, distinct = pd.factorize(code, sort=False)
-    del code
-    sums = [np.bincount(inverse, weights=w, minlength=len(distinct)) for w in (None, *weights)]
-    del inverse
-    order = np.argsort(distinct)
-    codes = distinct[order]
-    patterns = np.empty((len(codes), gamma.shape[1]), dtype=np.int8)
-    rest = codes.copy()
-    for j in reversed(range(gamma.shape[1])):
-        patterns[:, j] = (rest % _PATTERN_BASE) - 1
-        rest //= _PATTERN_BASE
-    return patterns, [c[order].astype(np.float64) for c in sums]
+    tally, taken = PatternTally(gamma.shape[1], weighted=bool(weights)), 0
+    for start in range(0, len(gamma), PATTERN_CHUNK):
+        part = gamma[start : start + PATTERN_CHUNK]
+        if rows is not None:
+            part = part[rows[start : start + PATTERN_CHUNK]]
+        tally.add(part, weights[0][taken : taken + len(part)] if weights else None)
+        taken += len(part)
+    return tally.result()
 
 
 class ModelFileError(ValueError):

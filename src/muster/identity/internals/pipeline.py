@@ -41,6 +41,7 @@ from .training import (
     default_values,
     density_weights,
     expected_matches,
+    fallback_training,
     guarded_training,
     plain_prior_shift,
     reach_shift,
@@ -322,6 +323,11 @@ def _train(
     """
     records = len(left) + (len(right) if right is not None else 0)
     trained = arrays["train"]
+    if train and fall_back:
+        # No EM: the levels are not read, so not copied (a million records' are 0.4 GB).
+        fitted, report = fallback_training(int(trained.sum()), records, model)
+        report.candidate_pairs = len(trained)
+        return fitted, report
     subset = not trained.all()
     if subset:
         gamma = gamma[trained]
@@ -431,7 +437,10 @@ def score_dedupe(
 SOURCE_CAPACITY = True
 # Pairs below this weight hold no match worth counting (2^-20 each): left out of the sums.
 CAPACITY_NEAR_WEIGHT = -20.0
-CAPACITY_SLICE = 4_000_000
+# Pairs weighed at a time: a slice's levels as floats are 64 bytes a pair while it is weighed,
+# and the fallback is weighed while the trained model's weights are held (a million records'
+# run peaked there by 0.2 GB at 4M).
+CAPACITY_SLICE = 1_000_000
 
 
 def over_capacity(

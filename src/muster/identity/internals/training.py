@@ -55,8 +55,10 @@ from .model import (
     LEVEL_LABELS,
     NAMED_PLACE_MIN_PAIRS,
     NAMED_PLACE_ROUNDS,
+    PATTERN_CHUNK,
     PLACE,
     Model,
+    PatternTally,
     lineage_share,
     named_rows,
     pattern_counts,
@@ -621,9 +623,65 @@ def source_pairs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Which candidate pairs join two records of one known source, and which of two known
     sources (``source``: codes per record, -1 unknown; a pair with an unknown end is neither)."""
-    left, right = source[arrays["rid_l"]], source[arrays["rid_r"]]
-    known = (left >= 0) & (right >= 0)
-    return known & (left == right), known & (left != right)
+    n = len(arrays["rid_l"])
+    same, across = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    # A slice at a time: a million records' pairs took 0.4 GB of intermediates at the run's peak.
+    for start in range(0, n, PATTERN_CHUNK):
+        part = slice(start, start + PATTERN_CHUNK)
+        left, right = source[arrays["rid_l"][part]], source[arrays["rid_r"][part]]
+        known = (left >= 0) & (right >= 0)
+        same[part] = known & (left == right)
+        across[part] = known & (left != right)
+    return same, across
+
+
+class _Tally(PatternTally):
+    """A ``PatternTally`` that also knows how many pairs it was given."""
+
+    count = 0
+
+    def add(self, part: np.ndarray, weights: np.ndarray | None = None) -> None:
+        self.count += len(part)
+        super().add(part, weights)
+
+
+def _stratum_tallies(
+    gamma: np.ndarray,
+    train: np.ndarray,
+    sides: tuple[np.ndarray, ...],
+    shifts: list[tuple[np.ndarray, float | np.ndarray]],
+) -> list[list[_Tally]]:
+    """Per mask of ``sides`` (pairs within a source, across sources), per stratum (0: in none of
+    ``shifts``' masks, else the last mask that holds the pair, 1-based), the patterns of the
+    trained pairs whose given names do not disagree, with the stratum's bits per pair summed
+    where they are one a pair.  A slice of the pairs at a time: their masks and kinds, whole,
+    were 0.4 GB at a million records' peak."""
+    per_pair = [False] + [isinstance(b, np.ndarray) for _, b in shifts]
+    tallies = [[_Tally(gamma.shape[1], weighted) for weighted in per_pair] for _ in sides]
+    taken = [0] * len(shifts)
+    for start in range(0, len(gamma), PATTERN_CHUNK):
+        part = slice(start, start + PATTERN_CHUNK)
+        levels = gamma[part]
+        usable = train[part] & (levels[:, 0] != 0)
+        kind = np.zeros(len(levels), dtype=np.int8)
+        marked = [mask[part] for mask, _ in shifts]
+        for i, mask in enumerate(marked):
+            kind[mask] = i + 1
+        for k in range(len(shifts) + 1):
+            these = kind == k
+            these &= usable
+            bits = shifts[k - 1][1] if k else None
+            for side, tally in zip(sides, tallies, strict=True):
+                rows = these & side[part]
+                if isinstance(bits, np.ndarray):
+                    mine = bits[taken[k - 1] : taken[k - 1] + int(marked[k - 1].sum())]
+                    tally[k].add(levels[rows], mine[rows[marked[k - 1]]])
+                else:
+                    tally[k].add(levels[rows])
+        for i, mask in enumerate(marked):
+            if isinstance(shifts[i][1], np.ndarray):
+                taken[i] += int(mask.sum())
+    return tallies
 
 
 def source_prior_shift(
@@ -664,43 +722,32 @@ def source_prior_shift(
         model.same_source_shift = 0.0
         report.same_source_em = None
         report.same_source_lowered = report.same_source_floor = False
-        usable = arrays["train"] & (gamma[:, 0] != 0)
-        within = same & usable
-        if min(within.sum(), (across & usable).sum()) >= MIN_PAIRS_FOR_TRAINING:
-            kind = np.zeros(len(gamma), dtype=np.int8)
-            bits = [0.0]
-            for i, (mask, b) in enumerate(shifts or ()):
-                kind[mask] = i + 1
-                bits.append(b)
+        bits = [0.0] + [b for _, b in shifts or ()]
+        tallies = _stratum_tallies(gamma, arrays["train"], (same, across), shifts or [])
+        if min(int(sum(t.count for t in side)) for side in tallies) >= MIN_PAIRS_FOR_TRAINING:
             pooled = float(np.log2(model.prior / (1.0 - model.prior)))
 
-            def factors_of(stratum: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            def factors_of(side: list[_Tally]) -> tuple[np.ndarray, np.ndarray]:
                 """The weights less the pooled prior of these pairs' patterns (with their
                 strata's bits), and how many pairs each stands for."""
                 factors, counts = [], []
-                for k, b in enumerate(bits):
-                    these = stratum & (kind == k)
-                    part = gamma[these]
-                    if not len(part):
+                for tally, b in zip(side, bits, strict=True):
+                    if not tally.count:
                         continue
+                    patterns, (n, *summed) = tally.result()
                     if isinstance(b, np.ndarray):
                         # Bits per pair (a stratum scored by its own model): one value per
                         # pattern, as they are the difference of two models' weights of it.
-                        patterns, n, summed = weighted_pattern_counts(
-                            part, b[these[shifts[k - 1][0]]]
-                        )
-                        b = summed / n
-                    else:
-                        patterns, n = pattern_counts(part)
+                        b = summed[0] / n
                     factors.append(model.match_weight(patterns) - pooled + b)
                     counts.append(n)
                 return np.concatenate(factors), np.concatenate(counts)
 
-            factor, counts = factors_of(within)
+            factor, counts = factors_of(tallies[0])
             learnt = _learnt_shift(model, factor, counts)
             em = min(0.0, learnt)
             if SAME_SOURCE_CLEAR_RATIO:
-                lowered = _clear_ratio_shift(pooled, factor, counts, *factors_of(across & usable),
+                lowered = _clear_ratio_shift(pooled, factor, counts, *factors_of(tallies[1]),
                                              learnt)  # fmt: skip
                 report.same_source_lowered = bool(lowered < em)
                 learnt = min(learnt, lowered)
@@ -896,6 +943,14 @@ def _fallback(base: Model, report: ModelReport) -> tuple[Model, ModelReport]:
     return fallback, report
 
 
+def fallback_training(pairs: int, records: int, model: Model | None) -> tuple[Model, ModelReport]:
+    """``guarded_training``'s fallback without EM, which reads no comparison levels: the model
+    given (else the shipped one) and its report, of ``pairs`` candidate pairs trained on."""
+    base = model or Model.default()
+    label = "given" if model is not None else "shipped"
+    return _fallback(base, ModelReport(base, records, pairs, "fell back", f"{label} parameters"))
+
+
 def guarded_training(
     random_gamma: np.ndarray | None,
     gamma: np.ndarray,
@@ -923,7 +978,7 @@ def guarded_training(
         return base, ModelReport(base, records, n, "given" if model else "not trained",
                                  "" if model else "training turned off")  # fmt: skip
     if fall_back:
-        return _fallback(base, ModelReport(base, records, n, "fell back", f"{label} parameters"))
+        return fallback_training(n, records, model)
     if n < MIN_PAIRS_FOR_TRAINING or random_gamma is None:
         return base, ModelReport(
             base, records, n, "not trained",
@@ -1105,6 +1160,7 @@ __all__ = [
     "ModelReport",
     "density_weights",
     "describe",
+    "fallback_training",
     "guarded_training",
     "lineage_pattern",
     "plain_prior_shift",
