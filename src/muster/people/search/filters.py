@@ -121,17 +121,26 @@ def filter_by_query(
     return qs.filter(cond)
 
 
+def _as_typed(query: str) -> set[str]:
+    """A number as typed and in capitals (Arabic-Indic digits as ASCII ones); none if blank."""
+    query = ascii_digits((query or "").strip())
+    return {query, query.upper()} if query else set()
+
+
+def _ids(among) -> list[int]:
+    return [getattr(p, "pk", p) for p in among]
+
+
 def household_members(query: str, among=None) -> list[int]:
     """The ids of the persons (of ``among``, persons or ids, when given) in the household whose
     number is what was typed, as typed or in capitals (Arabic-Indic digits as ASCII ones)."""
     from muster.people.models import Person
 
-    query = ascii_digits((query or "").strip())
-    if not query:
+    if not (numbers := _as_typed(query)):
         return []
-    members = Person.objects.filter(household__number__in={query, query.upper()})
+    members = Person.objects.filter(household__number__in=numbers)
     if among is not None:
-        members = members.filter(pk__in=[getattr(p, "pk", p) for p in among])
+        members = members.filter(pk__in=_ids(among))
     return list(members.values_list("pk", flat=True))
 
 
@@ -140,12 +149,11 @@ def document_holders(query: str, among=None) -> list[int]:
     number is what was typed, as typed or in capitals (Arabic-Indic digits as ASCII ones)."""
     from muster.people.models import IdentityDocument
 
-    query = ascii_digits((query or "").strip())
-    if not query:
+    if not (numbers := _as_typed(query)):
         return []
-    docs = IdentityDocument.objects.filter(number__in={query, query.upper()})
+    docs = IdentityDocument.objects.filter(number__in=numbers)
     if among is not None:
-        docs = docs.filter(person_id__in=[getattr(p, "pk", p) for p in among])
+        docs = docs.filter(person_id__in=_ids(among))
     return list(docs.values_list("person_id", flat=True))
 
 
