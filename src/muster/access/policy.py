@@ -8,9 +8,11 @@ current placement (or movement in transit) touches one of its facilities.
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from muster.access.models import Role, RoleGrant
 from muster.custody.models import Facility
+from muster.departures.queries import shows_exit
 from muster.identity import PERSON_ATTRIBUTES
 from muster.people.models import PROTECTION_FLAGS
 
@@ -276,6 +278,29 @@ def shows_separation_reason(fields: frozenset[str] | set[str]) -> bool:
     was separated, and where to as far as :func:`shows_facility` allows.
     """
     return "category" in fields
+
+
+def separation_destination(fields: frozenset[str] | set[str], separation) -> str:
+    """Where a household separation's moved members went, as a role seeing ``fields`` may be told.
+
+    A facility is named as :func:`shows_facility` allows. A departure says where to (its
+    destination, the receiving authority among it) only where the person page says how the person
+    left (``departures.queries.shows_exit``): "handed over to the Counter-Terrorism Service" tells
+    "held" as plainly as a holding facility's name, so those roles read "departure D…" alone.
+    """
+    if separation.to_facility_id is not None:
+        facility = separation.to_facility
+        return facility.display_name if shows_facility(fields, facility) else _("a facility")
+    departure = separation.departure
+    if departure is not None:
+        if shows_exit(fields, departure.kind):
+            return departure.separation_text()
+        return _("departure %(d)s") % {"d": departure.number}
+    # Recorded before a separation kept its departure: the text as written then, which may name
+    # the receiving authority.
+    if "category_facility" in fields:
+        return separation.destination
+    return _("left custody on a departure")
 
 
 def shows_tracing_interest(fields: frozenset[str] | set[str]) -> bool:

@@ -76,6 +76,12 @@ class SeparationSerializer(serializers.ModelSerializer):
         help_text="Null when the destination is a camp or holding facility and your role may not "
         "see categories (the kind of facility would tell the moved members' category)."
     )
+    destination = serializers.SerializerMethodField(
+        help_text="Where the moved members went when they left custody on a departure: the "
+        "departure's number and destination, in your language. The number alone ('departure "
+        "D…') when your role may not see categories and the kind of departure (a handover, a "
+        "release) would tell them; empty for a transfer to a facility."
+    )
     reason = serializers.SerializerMethodField(
         help_text="Null when your role may not see categories (the stated reason would tell them)."
     )
@@ -102,6 +108,12 @@ class SeparationSerializer(serializers.ModelSerializer):
     def get_reason(self, separation) -> str | None:
         fields = policy.person_fields(self.context["request"].user)
         return separation.reason if policy.shows_separation_reason(fields) else None
+
+    def get_destination(self, separation) -> str:
+        if separation.to_facility_id is not None:
+            return ""
+        fields = policy.person_fields(self.context["request"].user)
+        return policy.separation_destination(fields, separation)
 
     def get_to_facility(self, separation) -> str | None:
         fields = policy.person_fields(self.context["request"].user)

@@ -32,6 +32,13 @@ def facility_name(context, facility) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def separation_destination(context, separation) -> str:
+    """Where a separation's moved members went, as far as the reader may be told
+    (:func:`muster.access.policy.separation_destination`)."""
+    return policy.separation_destination(_fields(context), separation)
+
+
+@register.simple_tag(takes_context=True)
 def sees_field(context, name: str) -> bool:
     """May the reader see the person field ``name`` (a protection flag, say)?"""
     return name in _fields(context)

@@ -3,7 +3,7 @@ protection reviews."""
 
 from django.utils.translation import gettext as _
 
-from muster.access.policy import shows_facility, shows_separation_reason
+from muster.access.policy import separation_destination, shows_separation_reason
 from muster.core.text import isolate
 from muster.custody import services as custody
 from muster.people.models import Person
@@ -84,7 +84,6 @@ def separation_events(person: Person, fields) -> list[Event]:
     events = []
     moved = set(FamilySeparation.objects.filter(moved=person).values_list("pk", flat=True))
     for sep in separations_of(person):
-        shown = sep.to_facility_id is not None and shows_facility(fields, sep.to_facility)
         if sep.pk in moved:
             where = _("moved to %(f)s")
         elif custody.left_on_the_way(sep, person):
@@ -92,11 +91,7 @@ def separation_events(person: Person, fields) -> list[Event]:
             where = _("did not arrive with the others at %(f)s")
         else:
             where = _("stayed when others moved to %(f)s")
-        where %= {
-            "f": isolate(sep.to_facility.display_name)
-            if shown
-            else (isolate(sep.destination) if sep.destination else _("a facility"))
-        }
+        where %= {"f": isolate(separation_destination(fields, sep))}
         events.append(
             Event(
                 sep.recorded_at,
