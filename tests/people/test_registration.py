@@ -207,7 +207,11 @@ def test_search_keys_agree_across_scripts_and_spellings(spellings):
 @given(st.text(min_size=1, max_size=200).filter(lambda s: s.strip() and "\x00" not in s))
 def test_any_typed_name_is_kept_exactly_as_typed_or_refused_naming_its_script(name):
     script = unreadable_script(name)
-    if script:  # a letter matching cannot read: refused, never stored altered
+    if not any(ch.isalpha() for ch in name):  # "7", "--": no name at all
+        with pytest.raises(ValidationError) as exc:
+            clean_member({"given_name": name})
+        assert "has no letter" in exc.value.message_dict["given_name"][0]
+    elif script:  # a letter matching cannot read: refused, never stored altered
         with pytest.raises(ValidationError) as exc:
             clean_member({"given_name": name})
         named = SCRIPT_NAMES.get(script, script)

@@ -2,13 +2,13 @@
 
 from rest_framework import serializers
 
-from muster.api.serializers import StrictSerializer
+from muster.api.serializers import StrictCharField, StrictSerializer
 
 
 class TokenInputSerializer(StrictSerializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=256, trim_whitespace=False)
-    totp_code = serializers.CharField(
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=256, trim_whitespace=False)
+    totp_code = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=12,
@@ -21,8 +21,8 @@ class TokenSerializer(serializers.Serializer):
 
 
 class PasswordChangeInputSerializer(StrictSerializer):
-    old_password = serializers.CharField(max_length=256, trim_whitespace=False)
-    new_password = serializers.CharField(max_length=256, trim_whitespace=False)
+    old_password = StrictCharField(max_length=256, trim_whitespace=False)
+    new_password = StrictCharField(max_length=256, trim_whitespace=False)
 
 
 class PasswordChangedSerializer(serializers.Serializer):

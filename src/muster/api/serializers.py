@@ -24,6 +24,20 @@ MAX_MANIFEST = 5000
 MAX_ID = 2**63 - 1  # largest database id: a bigger number is refused, not sent to the database
 
 
+class StrictCharField(serializers.CharField):
+    """A text field that takes JSON text only: DRF's CharField reads the number 7 as "7", so a
+    person named "7", or a reason "0", would be stored from a client's slip. Every input
+    serializer's text fields are of this kind (a test keeps it so); a value meant as a number is
+    an IntegerField. Web forms post text and do not come here."""
+
+    default_error_messages = {"not_text": _("must be text")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)
+
+
 class StrictSerializer(serializers.Serializer):
     """Refuses any field it does not declare, naming it, instead of silently dropping it."""
 
@@ -42,7 +56,7 @@ class StrictSerializer(serializers.Serializer):
 
 def _name(**kw) -> serializers.CharField:
     # trim_whitespace off: the validator normalises, and a name is otherwise kept exactly as typed.
-    return serializers.CharField(
+    return StrictCharField(
         required=False, allow_blank=True, max_length=NAME_MAX, trim_whitespace=False, **kw
     )
 
@@ -52,10 +66,10 @@ def _name(**kw) -> serializers.CharField:
 
 class DocumentInputSerializer(StrictSerializer):
     doc_type = serializers.ChoiceField(choices=IdentityDocument.Kind.choices)
-    number = serializers.CharField(max_length=60)
-    issuing_country = serializers.CharField(required=False, allow_blank=True, max_length=3)
-    mrz = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    expires_on = serializers.CharField(
+    number = StrictCharField(max_length=60)
+    issuing_country = StrictCharField(required=False, allow_blank=True, max_length=3)
+    mrz = StrictCharField(required=False, allow_blank=True, max_length=200)
+    expires_on = StrictCharField(
         required=False, allow_blank=True, allow_null=True, max_length=40, help_text="YYYY-MM-DD"
     )
 
@@ -70,7 +84,7 @@ class PersonFieldsInputSerializer(StrictSerializer):
     mother_name = _name()
     alias = _name()
     sex = serializers.ChoiceField(choices=Sex.choices, required=False)
-    date_of_birth = serializers.CharField(
+    date_of_birth = StrictCharField(
         required=False,
         allow_blank=True,
         allow_null=True,
@@ -79,11 +93,11 @@ class PersonFieldsInputSerializer(StrictSerializer):
     )
     birth_year = serializers.IntegerField(required=False, allow_null=True)
     estimated_age = serializers.IntegerField(required=False, allow_null=True)
-    nationality = serializers.CharField(
+    nationality = StrictCharField(
         required=False, allow_blank=True, max_length=3, help_text="ISO 3166 alpha-3"
     )
-    place_of_origin = serializers.CharField(required=False, allow_blank=True, max_length=NAME_MAX)
-    origin_pcode = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    place_of_origin = StrictCharField(required=False, allow_blank=True, max_length=NAME_MAX)
+    origin_pcode = StrictCharField(required=False, allow_blank=True, max_length=20)
     relationship_to_head = serializers.ChoiceField(choices=Relationship.choices, required=False)
     unaccompanied_child = serializers.BooleanField(required=False)
     separated_child = serializers.BooleanField(required=False)

@@ -8,6 +8,7 @@ from muster.api.serializers import (
     NOTE_MAX,
     REASON_MAX,
     FacilityRefSerializer,
+    StrictCharField,
     StrictSerializer,
 )
 from muster.custody.models import Facility, ManifestLine, Movement
@@ -31,16 +32,16 @@ class FacilitySerializer(serializers.ModelSerializer):
 
 
 class FacilityInputSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=200)
-    name_ar = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    name_ckb = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    name_kmr = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    name = StrictCharField(max_length=200)
+    name_ar = StrictCharField(required=False, allow_blank=True, max_length=200)
+    name_ckb = StrictCharField(required=False, allow_blank=True, max_length=200)
+    name_kmr = StrictCharField(required=False, allow_blank=True, max_length=200)
     kind = serializers.ChoiceField(choices=Facility.Kind.choices)
     capacity = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=10_000_000
     )
-    location_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    pcode = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    location_name = StrictCharField(required=False, allow_blank=True, max_length=200)
+    pcode = StrictCharField(required=False, allow_blank=True, max_length=40)
     is_active = serializers.BooleanField(required=False)
 
 
@@ -88,15 +89,15 @@ class DispatchInputSerializer(StrictSerializer):
     from_facility = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     to_facility = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     persons = serializers.ListField(
-        child=serializers.CharField(max_length=20),
+        child=StrictCharField(max_length=20),
         min_length=1,
         max_length=MAX_MANIFEST,
         help_text="Registration numbers",
     )
-    vehicle = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX)
-    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX)
-    separation_reason = serializers.CharField(
+    vehicle = StrictCharField(required=False, allow_blank=True, max_length=100)
+    note = StrictCharField(required=False, allow_blank=True, max_length=NOTE_MAX)
+    override_reason = StrictCharField(required=False, allow_blank=True, max_length=REASON_MAX)
+    separation_reason = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=REASON_MAX,
@@ -106,13 +107,13 @@ class DispatchInputSerializer(StrictSerializer):
 
 class ReceiveInputSerializer(StrictSerializer):
     persons = serializers.ListField(
-        child=serializers.CharField(max_length=20),
+        child=StrictCharField(max_length=20),
         required=False,
         min_length=1,
         max_length=MAX_MANIFEST,
         help_text="Registration numbers received; omit to receive everyone still pending",
     )
-    separation_reason = serializers.CharField(
+    separation_reason = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=2000,
@@ -126,8 +127,8 @@ class ReceiveResultSerializer(serializers.Serializer):
 
 
 class ReportMissingInputSerializer(StrictSerializer):
-    person = serializers.CharField(max_length=20, help_text="Registration number")
-    note = serializers.CharField(max_length=NOTE_MAX)
+    person = StrictCharField(max_length=20, help_text="Registration number")
+    note = StrictCharField(max_length=NOTE_MAX)
 
 
 class UnaccountedLineSerializer(serializers.ModelSerializer):

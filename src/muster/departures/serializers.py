@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from muster.access import policy
 from muster.access.projection import mark_tracing_interest, tracing_interest
+from muster.api.serializers import StrictCharField
 from muster.departures import queries
 from muster.departures.models import Departure, Kind, NationalityVerification
 
@@ -77,30 +78,30 @@ class PlanInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
     from_facility = serializers.IntegerField()
     persons = serializers.ListField(
-        child=serializers.CharField(max_length=20), required=False, max_length=10000
+        child=StrictCharField(max_length=20), required=False, max_length=10000
     )
-    nationality = serializers.CharField(max_length=3, required=False, allow_blank=True)
-    category = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    nationality = StrictCharField(max_length=3, required=False, allow_blank=True)
+    category = StrictCharField(max_length=20, required=False, allow_blank=True)
     households = serializers.ListField(
-        child=serializers.CharField(max_length=20), required=False, max_length=5000
+        child=StrictCharField(max_length=20), required=False, max_length=5000
     )
     whole_households = serializers.BooleanField(default=True)
-    separation_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    destination_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    destination_pcode = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    destination_country = serializers.CharField(max_length=3, required=False, allow_blank=True)
-    receiving_authority = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    legal_basis = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    guarantor = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    convoy = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    separation_reason = StrictCharField(max_length=2000, required=False, allow_blank=True)
+    destination_name = StrictCharField(max_length=200, required=False, allow_blank=True)
+    destination_pcode = StrictCharField(max_length=40, required=False, allow_blank=True)
+    destination_country = StrictCharField(max_length=3, required=False, allow_blank=True)
+    receiving_authority = StrictCharField(max_length=200, required=False, allow_blank=True)
+    legal_basis = StrictCharField(max_length=300, required=False, allow_blank=True)
+    guarantor = StrictCharField(max_length=200, required=False, allow_blank=True)
+    convoy = StrictCharField(max_length=100, required=False, allow_blank=True)
     planned_date = serializers.DateField(required=False, allow_null=True)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    note = StrictCharField(max_length=2000, required=False, allow_blank=True)
 
 
 class OutcomeSerializer(serializers.Serializer):
-    person = serializers.CharField(max_length=20)
+    person = StrictCharField(max_length=20)
     outcome = serializers.ChoiceField(choices=["received", "not_presented", "refused", "returned"])
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class ConfirmInputSerializer(serializers.Serializer):
@@ -108,7 +109,7 @@ class ConfirmInputSerializer(serializers.Serializer):
 
 
 class ReceiptInputSerializer(serializers.Serializer):
-    csv = serializers.CharField(max_length=5_000_000, help_text="the receiving side's sheet as CSV")
+    csv = StrictCharField(max_length=5_000_000, help_text="the receiving side's sheet as CSV")
     dry_run = serializers.BooleanField(default=False)
 
 
@@ -116,23 +117,23 @@ class ReceiptInputSerializer(serializers.Serializer):
 # one endpoint document the other's limit.
 @extend_schema_serializer(component_name="DepartureReasonInput")
 class ReasonInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = StrictCharField(max_length=2000)
 
 
 class DeathInputSerializer(serializers.Serializer):
-    person = serializers.CharField(max_length=20)
-    death_source = serializers.CharField(max_length=300)
+    person = StrictCharField(max_length=20)
+    death_source = StrictCharField(max_length=300)
     death_date = serializers.DateField()
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    note = StrictCharField(max_length=2000, required=False, allow_blank=True)
 
 
 class VerificationInputSerializer(serializers.Serializer):
     persons = serializers.ListField(
-        child=serializers.CharField(max_length=20), min_length=1, max_length=10000
+        child=StrictCharField(max_length=20), min_length=1, max_length=10000
     )
-    nationality = serializers.CharField(max_length=3)
+    nationality = StrictCharField(max_length=3)
     method = serializers.ChoiceField(choices=NationalityVerification.Method.choices)
     outcome = serializers.ChoiceField(
         choices=NationalityVerification.Outcome.choices, default="verified"
     )
-    interview_note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    interview_note = StrictCharField(max_length=2000, required=False, allow_blank=True)

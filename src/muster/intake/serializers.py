@@ -10,12 +10,13 @@ from muster.api.serializers import (
     DocumentInputSerializer,
     PersonFieldsInputSerializer,
     PersonSerializer,
+    StrictCharField,
     StrictSerializer,
 )
 
 
 class MemberInputSerializer(PersonFieldsInputSerializer):
-    given_name = serializers.CharField(max_length=NAME_MAX, trim_whitespace=False)
+    given_name = StrictCharField(max_length=NAME_MAX, trim_whitespace=False)
     documents = serializers.ListField(
         child=DocumentInputSerializer(), required=False, max_length=20
     )
@@ -31,7 +32,7 @@ class HouseholdInputSerializer(StrictSerializer):
         max_length=MAX_MEMBERS,
         help_text="Head of household first",
     )
-    override_reason = serializers.CharField(
+    override_reason = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=REASON_MAX,

@@ -2,19 +2,24 @@
 
 from rest_framework import serializers
 
-from muster.api.serializers import REASON_MAX, PersonFieldsInputSerializer, StrictSerializer
+from muster.api.serializers import (
+    REASON_MAX,
+    PersonFieldsInputSerializer,
+    StrictCharField,
+    StrictSerializer,
+)
 from muster.screening.models import Category
 
 
 class PersonCorrectionInputSerializer(PersonFieldsInputSerializer):
-    reason = serializers.CharField(max_length=REASON_MAX, help_text="Why the details are corrected")
+    reason = StrictCharField(max_length=REASON_MAX, help_text="Why the details are corrected")
 
 
 class CategoryDecisionInputSerializer(StrictSerializer):
     category = serializers.ChoiceField(choices=Category.choices)
-    reason = serializers.CharField(max_length=REASON_MAX)
-    legal_basis = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    basis = serializers.CharField(
+    reason = StrictCharField(max_length=REASON_MAX)
+    legal_basis = StrictCharField(required=False, allow_blank=True, max_length=300)
+    basis = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=REASON_MAX,

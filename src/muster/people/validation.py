@@ -51,6 +51,12 @@ def has_hidden_characters(text: str) -> bool:
     return bool(BIDI_CONTROLS.search(text)) or any(unicodedata.category(ch) == "Cf" for ch in text)
 
 
+def has_letter(text: str) -> bool:
+    """Whether ``text`` holds a letter of any script: "7", "0" or "--" is no name (a slip, or a
+    number typed into the name's box), and matching would read it as none."""
+    return any(ch.isalpha() for ch in text)
+
+
 def name_has_hidden_characters(person) -> bool:
     """Whether any of the person's name parts holds an invisible or direction-changing character."""
     return any(has_hidden_characters(getattr(person, p)) for p in NAME_PARTS)
@@ -169,7 +175,13 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
             # Marouf" in the other script, and a name search scored him lower).
             out[part] = ""
         script = unreadable_script(out[part]) if out[part] else ""
-        if script:
+        if part == "given_name" and out[part] and part not in errors and not has_letter(out[part]):
+            errors[part] = ValidationError(
+                _("'%(v)s' has no letter: write the name in Arabic, Latin or Cyrillic letters")
+                % {"v": out[part][:40]},
+                code="no_letter",
+            )
+        elif script:
             # Stored, it would be a name that matching reads as none: no duplicate, no hit.
             errors[part] = ValidationError(
                 _(

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from muster.access import policy
 from muster.api.base import PolicyViewSet, person_by_number
+from muster.api.serializers import StrictCharField
 from muster.audit import services as audit
 from muster.protection import queries as protection_queries
 from muster.protection import services as protection
@@ -23,9 +24,9 @@ class ProtectionReviewSerializer(serializers.ModelSerializer):
 
 
 class ProtectionReviewInputSerializer(serializers.Serializer):
-    person = serializers.CharField(max_length=20)
-    outcome = serializers.CharField(max_length=30)
-    reason = serializers.CharField(max_length=5000)
+    person = StrictCharField(max_length=20)
+    outcome = StrictCharField(max_length=30)
+    reason = StrictCharField(max_length=5000)
 
 
 @extend_schema_view(

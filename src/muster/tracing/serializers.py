@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from muster.access import policy
 from muster.access.projection import person_brief
+from muster.api.serializers import StrictCharField
 from muster.tracing.models import (
     CODED_FIELDS,
     REQUEST_FIELDS,
@@ -77,8 +78,9 @@ _CODED_MAX = {"sex": 10, "birth_year": 10, "age_at_separation": 10, "separation_
 
 
 def _input_field(name: str) -> serializers.CharField:
-    limit = _CODED_MAX[name] if name in CODED_FIELDS else text_limit(name)
-    return serializers.CharField(max_length=limit, required=False, allow_blank=True)
+    if name in CODED_FIELDS:  # a year or an age may come as a JSON number: read as its digits
+        return serializers.CharField(max_length=_CODED_MAX[name], required=False, allow_blank=True)
+    return StrictCharField(max_length=text_limit(name), required=False, allow_blank=True)
 
 
 # A request's fields (tracing.models.REQUEST_FIELDS), all as text: the service checks them and
@@ -142,35 +144,35 @@ class BestInterestsSerializer(serializers.ModelSerializer):
 
 
 class CloseRequestInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = StrictCharField(max_length=2000)
 
 
 class VerificationStepInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=VerificationStep.Kind.choices)
-    reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    reference = StrictCharField(max_length=100, required=False, allow_blank=True)
+    note = StrictCharField(max_length=5000, required=False, allow_blank=True)
 
 
 class CandidateDecisionInputSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["confirm", "reject"])
-    reason = serializers.CharField(max_length=2000)
+    reason = StrictCharField(max_length=2000)
 
 
 class BestInterestsInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=BestInterestsDetermination.Outcome.choices)
-    reasoning = serializers.CharField(max_length=10000)
+    reasoning = StrictCharField(max_length=10000)
     candidate = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
 class ReunifyInputSerializer(serializers.Serializer):
-    receiving = serializers.CharField(
+    receiving = StrictCharField(
         max_length=200, help_text="the relative or the office taking the person into their care"
     )
-    destination_name = serializers.CharField(max_length=200)
-    destination_pcode = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    destination_name = StrictCharField(max_length=200)
+    destination_pcode = StrictCharField(max_length=40, required=False, allow_blank=True)
+    note = StrictCharField(max_length=2000, required=False, allow_blank=True)
 
 
 class ReunificationReceiptInputSerializer(serializers.Serializer):
     received = serializers.BooleanField(default=True)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    note = StrictCharField(max_length=2000, required=False, allow_blank=True)

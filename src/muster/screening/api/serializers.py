@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from muster.access import projection
+from muster.api.serializers import StrictCharField
 from muster.identity import PERSON_ATTRIBUTES
 from muster.people.models import Person
 from muster.screening.models import (
@@ -50,9 +51,9 @@ class ReferenceListSerializer(serializers.ModelSerializer):
 
 class ReferenceListImportSerializer(serializers.Serializer):
     file = serializers.FileField()
-    name = serializers.CharField(max_length=200)
-    owner = serializers.CharField(max_length=200)
-    legal_basis = serializers.CharField(max_length=300)
+    name = StrictCharField(max_length=200)
+    owner = StrictCharField(max_length=200)
+    legal_basis = StrictCharField(max_length=300)
     list_date = serializers.DateField()
     source_format = serializers.ChoiceField(
         choices=ReferenceList.Format.choices, required=False, allow_blank=True
@@ -82,34 +83,34 @@ class ScreeningRunSerializer(serializers.ModelSerializer):
 
 
 class ScreeningRunInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    reason = StrictCharField(max_length=300, required=False, allow_blank=True)
 
 
 class DecisionInputSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(
         choices=[c for c in Adjudication.Decision.choices if c[0] != "undo_merge"]
     )
-    reason = serializers.CharField(max_length=5000)
+    reason = StrictCharField(max_length=5000)
     revision = serializers.IntegerField(
         required=False, min_value=1, help_text="The hit revision you read (no lost updates)"
     )
 
 
 class ReasonInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=5000)
+    reason = StrictCharField(max_length=5000)
 
 
 class CategoryProposalInputSerializer(serializers.Serializer):
-    person = serializers.CharField(max_length=20, help_text="Registration number")
-    category = serializers.CharField(max_length=20)
-    reason = serializers.CharField(max_length=5000)
-    legal_basis = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    person = StrictCharField(max_length=20, help_text="Registration number")
+    category = StrictCharField(max_length=20)
+    reason = StrictCharField(max_length=5000)
+    legal_basis = StrictCharField(max_length=300, required=False, allow_blank=True)
     basis_hit = serializers.IntegerField(required=False, min_value=1)
-    basis = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    basis = StrictCharField(max_length=5000, required=False, allow_blank=True)
 
 
 class ApprovalInputSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    note = StrictCharField(max_length=5000, required=False, allow_blank=True)
 
 
 class CategoryDecisionWithApprovalSerializer(serializers.ModelSerializer):

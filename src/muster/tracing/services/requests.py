@@ -13,6 +13,7 @@ from muster.audit import services as audit
 from muster.core.numbering import new_number
 from muster.core.parsing import PCODE, parse_day, parse_int
 from muster.core.uploads import MAX_PHOTO_BYTES, photo_type  # noqa: F401 - MAX_PHOTO_BYTES re-exported
+from muster.people.validation import has_letter
 from muster.tracing.audit_actions import TracingAction
 from muster.tracing.models import (
     ACTIVE,
@@ -142,7 +143,18 @@ def _photo(data, errors: dict) -> tuple[bytes | None, str]:
 def _check_whole(values: Mapping[str, object]) -> None:
     """The rules across fields, on the request as it will be stored."""
     errors: dict[str, list[ValidationError]] = {}
-    if not any(values.get(k) for k in ("given_name", "other_names", "mother_name")):
+    # A name is required, and "0" or "--" is none (people.validation.has_letter).
+    names = {k: values.get(k) or "" for k in ("given_name", "other_names", "mother_name")}
+    given = [k for k, name in names.items() if name]
+    if given and not any(has_letter(name) for name in names.values()):
+        errors[given[0]] = [
+            ValidationError(
+                _("'%(v)s' has no letter: write the name in Arabic, Latin or Cyrillic letters")
+                % {"v": str(names[given[0]])[:40]},
+                code="no_letter",
+            )
+        ]
+    elif not given:
         errors["given_name"] = [
             ValidationError(
                 _("give the name of the person sought (given name, other names or mother's name)"),
