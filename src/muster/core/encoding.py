@@ -2,7 +2,9 @@
 
 Excel's "Unicode text" and some phones save UTF-16 without a byte-order mark: every other byte is
 zero, which is valid UTF-8, so decoding alone lets the file through and the messages that follow
-quote its header with NUL characters in it ("unknown column 'g\\x00i\\x00v\\x00e\\x00n'")."""
+quote its header with NUL characters in it ("unknown column 'g\\x00i\\x00v\\x00e\\x00n'").
+And a CSV's delimiter is its header's (:func:`csv_delimiter`): Excel in Arabic, French or German
+locales saves ``;``."""
 
 import codecs
 
@@ -65,3 +67,9 @@ def not_utf8_message(encoding: str | None) -> str:
             "encoding": encoding
         }
     return _("the file is not UTF-8 text; save it as CSV UTF-8")
+
+
+def csv_delimiter(header_line: str) -> str:
+    """``;`` when the header row holds more of them than commas (a spreadsheet saved as CSV in a
+    locale whose decimal mark is the comma), else ``,``: the one reading for every CSV import."""
+    return ";" if header_line.count(";") > header_line.count(",") else ","

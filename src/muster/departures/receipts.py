@@ -1,8 +1,9 @@
 """The receiving side's spreadsheet (CSV or XLSX): one row per person with their registration number
 and what happened to them, read into a row-by-row report before anything changes.
 
-Columns (header row, any order, case-insensitive): ``number`` (or ``registration_number``),
-``outcome`` (``received``, ``not_presented``, ``refused``), ``note``. Other columns are ignored.
+Columns (header row, any order, case-insensitive, separated by ``,`` or ``;``): ``number`` (or
+``registration_number``), ``outcome`` (``received``, ``not_presented``, ``refused``), ``note``.
+Other columns are ignored; a column named twice, or a sheet with no rows, is refused.
 A number that appears twice is applied for neither row: the file contradicts or repeats itself and a
 person must not be confirmed on a guess.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from muster.audit.labels import ACTION_DETAIL_KEYS
-from muster.core.encoding import likely_encoding, not_utf8_message
+from muster.core.encoding import csv_delimiter, likely_encoding, not_utf8_message
 
 NUMBER_COLUMNS = ("number", "registration_number", "reg_no", "person")
 OUTCOME_SYNONYMS = {
@@ -39,7 +40,8 @@ STATUS_LABELS = ACTION_DETAIL_KEYS["departure.import"]
 
 
 class ReceiptFileError(ValueError):
-    """The file cannot be read at all (not CSV/XLSX, no number column, too large)."""
+    """The file cannot be read at all (not CSV/XLSX, no number column, a column named twice, no
+    rows, too large)."""
 
 
 @dataclass
@@ -108,7 +110,8 @@ def read_rows(content: bytes, filename: str = "") -> list[tuple[int, dict[str, s
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ReceiptFileError(_("the file is neither UTF-8 CSV nor XLSX")) from None
-        reader = csv.reader(io.StringIO(text, newline=""))
+        delimiter = csv_delimiter(text.split("\n", 1)[0])
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
             table = list(reader)
         except csv.Error as exc:
@@ -119,6 +122,12 @@ def read_rows(content: bytes, filename: str = "") -> list[tuple[int, dict[str, s
     if not table:
         raise ReceiptFileError(_("the file is empty"))
     header = [str(h or "").strip().lower() for h in table[0]]
+    # "number,number": which one is the person's? Refused, not read from whichever came first.
+    repeated = next((h for i, h in enumerate(header) if h and h in header[:i]), None)
+    if repeated is not None:
+        raise ReceiptFileError(
+            _("column '%(c)s' appears twice in the header; keep one") % {"c": repeated[:40]}
+        )
     number_col = next((c for c in NUMBER_COLUMNS if c in header), None)
     if number_col is None:
         raise ReceiptFileError(
@@ -144,6 +153,9 @@ def read_rows(content: bytes, filename: str = "") -> list[tuple[int, dict[str, s
         # Numbers as Muster writes them (P8YQXFYC8): a sheet typed in lower case is the same.
         row["number"] = row.get(number_col, "").upper()
         out.append((i, row))
+    if not out:
+        # Not "nothing applied": the sheet itself says nothing of anyone.
+        raise ReceiptFileError(_("the sheet has no rows under its header: nobody to confirm"))
     return out
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext
 
+from muster.core.encoding import csv_delimiter
 from muster.intake.kobo.mapping import (
     _add_member,
     _column,
@@ -30,7 +31,7 @@ from muster.intake.kobo.records import (
 def _csv_rows(name: str, text: str) -> list[tuple[int, dict]]:
     """(row number, {question name: answer}) of each data row; the header is row 1."""
     first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    delimiter = csv_delimiter(first)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [_column(h) for h in next(reader)]

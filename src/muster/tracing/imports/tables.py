@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
-from muster.core.encoding import START, NotUtf8, check_utf8
+from muster.core.encoding import START, NotUtf8, check_utf8, csv_delimiter
 from muster.tracing.imports.rows import (
     MAX_ROWS,
     FileRefused,
@@ -109,7 +109,7 @@ def read_csv(source: bytes | BinaryIO) -> ParsedRequests:
         first = next(lines, "")
         if not first.strip():
             raise FileRefused(_("the file is empty; expected a header row"), "empty")
-        delimiter = ";" if first.count(";") > first.count(",") else ","
+        delimiter = csv_delimiter(first)
         header = next(csv.reader([first], delimiter=delimiter))
         fields = _columns(header, out)
         reader = csv.reader(lines, delimiter=delimiter)
