@@ -279,3 +279,33 @@ def test_an_offset_that_is_not_a_whole_number_is_refused_not_read_as_the_first_p
     }
     # An empty offset is no offset: the first page.
     assert client.get("/api/people/", {"offset": "", "limit": 1}).status_code == 200
+
+
+@pytest.mark.parametrize("limit", ["abc", "0", "-1", "1.5", "null", "١٢"])
+@pytest.mark.parametrize("path", ["/api/people/", "/api/facilities/"])
+def test_a_limit_that_is_not_a_whole_number_is_refused_not_read_as_the_default(
+    api_as, registered, path, limit
+):
+    _, client = api_as("screening_officer")
+    response = client.get(path, {"limit": limit})
+    assert response.status_code == 400
+    assert response.json() == {"limit": [f"'{limit}' is not a whole number from 1 to 200"]}
+    # An empty limit is no limit: the default page, which says its size.
+    page = client.get(path, {"limit": ""})
+    assert page.status_code == 200 and page.json()["limit"] == 50
+
+
+def test_a_limit_above_the_largest_page_is_cut_and_the_page_says_so(api_as, registered):
+    """Documented behaviour: a larger limit is cut, not refused; the response's limit and the
+    next link carry the size used, and the schema says both."""
+    _, client = api_as("screening_officer")
+    body = client.get("/api/facilities/", {"limit": 5000, "offset": 0}).json()
+    assert body["limit"] == 200
+    assert body["next"] is None or "limit=200" in body["next"]
+    assert client.get("/api/people/", {"limit": 7}).json()["limit"] == 7
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    parameters = {p["name"]: p for p in schema["paths"]["/api/facilities/"]["get"]["parameters"]}
+    assert parameters["limit"]["schema"]["minimum"] == 1
+    assert "cut to 200" in parameters["limit"]["description"]
+    listed = schema["components"]["schemas"]["PaginatedFacilityList"]["properties"]
+    assert "cut to 200" in listed["limit"]["description"]

@@ -49,10 +49,27 @@ class Pagination(LimitOffsetPagination):
     max_limit = PAGE_CEILING
     count_capped = False
 
-    def get_limit(self, request):
-        limit = super().get_limit(request)
+    def get_limit(self, request) -> int:
+        """The page size: the ``limit`` asked for, cut to :data:`PAGE_CEILING` (the response's
+        ``limit`` says the size used); an export page of persons is :func:`person_page_limit`'s."""
         asked = getattr(request, "muster_export_limit", None)
-        return asked if asked is not None else limit
+        if asked is not None:
+            return asked
+        # DRF reads a limit it cannot parse ("abc", "0", "-5") as the default page size: the
+        # client asked for one size and was silently given another.
+        raw = request.query_params.get(self.limit_query_param, "").strip()
+        if not raw:
+            return self.default_limit
+        if not (raw.isascii() and raw.isdigit()) or int(raw[:18]) < 1:
+            raise ValidationError(
+                {
+                    "limit": [
+                        _("'%(v)s' is not a whole number from %(lo)d to %(hi)d")
+                        % {"v": raw[:40], "lo": 1, "hi": self.max_limit}
+                    ]
+                }
+            )
+        return min(int(raw[:18]), self.max_limit)
 
     def get_offset(self, request) -> int:
         # DRF reads an offset it cannot parse ("null", "-1", "1.5") as 0: the client asked for
@@ -87,10 +104,32 @@ class Pagination(LimitOffsetPagination):
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
         response.data["count_capped"] = self.count_capped
+        response.data["limit"] = self.limit
         return response
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.limit_query_param:
+                parameter["schema"]["minimum"] = 1
+                parameter["description"] = (
+                    f"Results per page (default {self.default_limit}). A larger limit than "
+                    f"{self.max_limit} is cut to {self.max_limit}, not refused: the response's "
+                    f"limit says the page size used. Lists of persons give up to "
+                    f"{EXPORT_PAGE_LIMIT} to roles that may export persons (an audited export) "
+                    f"and refuse more than {self.max_limit} to the others."
+                )
+            elif parameter["name"] == self.offset_query_param:
+                parameter["schema"].update(minimum=0, maximum=MAX_OFFSET)
+        return parameters
 
     def get_paginated_response_schema(self, schema):
         shape = super().get_paginated_response_schema(schema)
+        shape["properties"]["limit"] = {
+            "type": "integer",
+            "description": f"The page size used: the limit asked for, cut to {PAGE_CEILING} "
+            f"(to {EXPORT_PAGE_LIMIT} for an export page of persons).",
+        }
         shape["properties"]["count"]["description"] = (
             f"Exact when fewer than {COUNT_CAP:,} match beyond this page; else offset + limit + "
             f"{COUNT_CAP:,} and count_capped is true."
