@@ -314,6 +314,13 @@ def test_each_role_walks_their_day(live_server, demo, browser):
     w = walk("auditor")
     w.visit("/audit/", "audit-log")
     assert w.page.locator('[data-testid="audit-events"] tbody tr').count() > 0
+    # A username is not broken inside a word to make room for the detail column ("audito r").
+    broken = w.page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=audit-events] td.who bdi')]
+             .filter(b => /^[a-z]+$/.test(b.textContent.trim()) && b.getClientRects().length > 1)
+             .map(b => b.textContent.trim())"""
+    )
+    assert broken == []
     w.visit("/audit/verify/", "audit-verify")
     for lang in RTL:
         w.in_language(
