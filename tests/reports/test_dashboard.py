@@ -626,23 +626,51 @@ def departures_from_two_camps(operation, facilities, make_user):
 WHOLE_REGISTRY = {
     # Ten registered; four on transfers (three overdue, a child reported not arrived) and one
     # leaving; the three households' separated children; the return home and the death.
-    "headline": {"registered": 10, "in_transit": 5, "unaccounted": 4, "children": 3, "departed": 2},
+    "headline": {
+        "registered": 10,
+        "in_transit": 5,
+        "unaccounted": 4,
+        "children": 3,
+        "children_lost": 2,  # the child not arrived, household 1's overdue child (both flagged)
+        "departed": 2,
+    },
     "departures": {"Returned home": "1", "Died": "1"},
 }
 AL_HOL = {
     # The spouse; her child on the bus to Al-Hol (not arrived); her husband gone home.
-    "headline": {"population": 1, "in_transit": 1, "unaccounted": 1, "children": 1, "departed": 1},
+    "headline": {
+        "population": 1,
+        "in_transit": 1,
+        "unaccounted": 1,
+        "children": 1,
+        "children_lost": 1,
+        "departed": 1,
+    },
     "departures": {"Returned home": "1", "Died": "0"},
 }
 SMALL_CAMP = {
     # The spouse and the child; the head leaving; the extra person died.
-    "headline": {"population": 2, "in_transit": 1, "unaccounted": 0, "children": 1, "departed": 1},
+    "headline": {
+        "population": 2,
+        "in_transit": 1,
+        "unaccounted": 0,
+        "children": 1,
+        "children_lost": 0,
+        "departed": 1,
+    },
     "departures": {"Returned home": "0", "Died": "1"},
 }
 RECEPTION = {
     # Every bus left the reception point: the child not arrived at Al-Hol and household 1 overdue,
     # with its child; no one departed from there.
-    "headline": {"population": 0, "in_transit": 4, "unaccounted": 4, "children": 2, "departed": 0},
+    "headline": {
+        "population": 0,
+        "in_transit": 4,
+        "unaccounted": 4,
+        "children": 2,
+        "children_lost": 2,
+        "departed": 0,
+    },
     "departures": {"Returned home": "0", "Died": "0"},
 }
 
@@ -698,6 +726,8 @@ def test_the_feed_and_the_pdf_carry_the_filtered_headline_and_departures(
         "in_transit": 1,
         "unaccounted": 1,
         "separated_or_unaccompanied_children": 1,
+        "children_lost_in_transit": 1,
+        "children_needing_protection": 1,  # the lost child is the flagged one
         "departed": 1,
     }
     kinds = feed["dashboard"]["departures_by_kind"]

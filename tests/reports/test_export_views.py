@@ -76,7 +76,8 @@ def test_sitrep_figures_show_registered_as_at_facilities_plus_in_transit_plus_de
         sheet = load_workbook(io.BytesIO(response.content)).active
         rows = [["" if v is None else v for v in r] for r in sheet.iter_rows(values_only=True)]
     figures = _figures(rows)
-    # The rows partners read keep their places; "at facilities" comes after them.
+    # The rows partners read keep their places; "at facilities" comes after them, and the
+    # children lost in transit after it.
     assert [name for name, _ in figures] == [
         "registered",
         "in transit",
@@ -84,6 +85,8 @@ def test_sitrep_figures_show_registered_as_at_facilities_plus_in_transit_plus_de
         "departed",
         "separated or unaccompanied children",
         "at facilities",
+        "children lost in transit",
+        "children needing protection",
     ]
     n = dict(figures)
     assert (n["registered"], n["at facilities"], n["in transit"], n["departed"]) == (3, 0, 3, 0)

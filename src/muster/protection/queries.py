@@ -1,6 +1,7 @@
 """Reads of protection records: a person's separations, the separated families, children to trace."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
@@ -36,13 +37,14 @@ def under_18(today: dt.date) -> Q:
     )
 
 
-def children_for_tracing(today: dt.date | None = None) -> QuerySet:
-    """Unaccompanied and separated children under 18, for the tracing caseworkers."""
+def children_for_tracing(today: dt.date | None = None, also: Iterable[int] = ()) -> QuerySet:
+    """Unaccompanied and separated children under 18, for the tracing caseworkers; and the persons
+    ``also`` names (custody's children lost on the way, whom no flag may mark yet)."""
     today = today or dt.date.today()
+    flagged = (Q(unaccompanied_child=True) | Q(separated_child=True)) & under_18(today)
     return (
         Person.objects.filter(merged_into__isnull=True)
-        .filter(Q(unaccompanied_child=True) | Q(separated_child=True))
-        .filter(under_18(today))
+        .filter(flagged | Q(pk__in=list(also)))
         .select_related("household")
         .order_by("registered_at", "id")
     )

@@ -14,6 +14,7 @@ from muster.access.decorators import requires
 from muster.audit import services as audit
 from muster.core.errors import errors_from
 from muster.core.paging import paginate
+from muster.custody import services as custody
 from muster.people.models import Person
 from muster.people.reads import WEB, record_read
 from muster.protection import queries as protection_queries
@@ -67,12 +68,24 @@ def separated_families(request: HttpRequest) -> HttpResponse:
 @requires("protection.review")
 def children(request: HttpRequest) -> HttpResponse:
     today = dt.date.today()
-    qs = protection_queries.children_for_tracing(today).prefetch_related("placements__facility")
+    # A child not received (overdue, reported not arrived, or left in transit while the family
+    # was received) needs protection as much as a flagged one, whether or not a flag says so.
+    lost = {line.person_id: line for line in custody.children_unaccounted()}
+    qs = protection_queries.children_for_tracing(today, also=lost).prefetch_related(
+        "placements__facility"
+    )
     page = paginate(request, qs)
     rows = []
     for child in page:
         current = next((p for p in child.placements.all() if p.is_current), None)
-        rows.append({"person": child, "placement": current, "age": child.age_on(today)})
+        rows.append(
+            {
+                "person": child,
+                "placement": current,
+                "age": child.age_on(today),
+                "lost": lost.get(child.pk),
+            }
+        )
     audit.record_list(
         request, [r["person"].pk for r in rows], view="children-list", persons=len(rows)
     )

@@ -297,6 +297,26 @@ def children(facility_ids: list[int] | None) -> dict:
     }
 
 
+def children_lost_figures(flagged: int, lost_lines) -> dict[str, int]:
+    """The figures of children lost on the way beside ``flagged``, the separated or unaccompanied
+    children of the same report (that figure is left as partners read it).
+
+    ``children_lost_in_transit``: children not received off a transfer (custody's
+    ``children_unaccounted``: overdue, reported not arrived, or left in transit while their family
+    was received), a part of in transit; ``children_needing_protection``: the flagged and the lost,
+    a child who is both counted once."""
+    persons = {line.person_id: line.person for line in lost_lines}
+    unflagged = sum(
+        1
+        for p in persons.values()
+        if p.merged_into_id is not None or not (p.unaccompanied_child or p.separated_child)
+    )
+    return {
+        "children_lost_in_transit": len(persons),
+        "children_needing_protection": flagged + unflagged,
+    }
+
+
 # Departures by kind come from the departures app through the situation report (``departures``:
 # persons who left, by kind, under these keys); a report without them (custody alone) gives the one
 # figure custody has, the departed placements.
@@ -333,6 +353,8 @@ HEADLINE = (
     "in_transit",
     "unaccounted",
     "separated_or_unaccompanied_children",
+    "children_lost_in_transit",
+    "children_needing_protection",
     "departed",
 )
 
@@ -364,6 +386,9 @@ def headline(report: dict, facility_ids: list[int] | None, kids: dict) -> dict:
         "in_transit": custody.in_transit_lines().filter(lines).count() + exits["leaving"],
         "unaccounted": custody.unaccounted_lines().filter(lines).count() + exits["unaccounted"],
         "separated_or_unaccompanied_children": kids["total"],
+        **children_lost_figures(
+            kids["total"], custody.children_unaccounted(custody.in_transit_lines().filter(lines))
+        ),
         "departed": exits["total"],
         "departures": exits,
     }

@@ -45,6 +45,14 @@ class SitrepSerializer(serializers.Serializer):
         help_text="persons flagged unaccompanied or separated child, counted in the other "
         "figures too"
     )
+    children_lost_in_transit = serializers.IntegerField(
+        help_text="children not received off a transfer: overdue, reported not arrived, or left "
+        "in transit while their family was received; a part of in_transit, flagged or not"
+    )
+    children_needing_protection = serializers.IntegerField(
+        help_text="separated_or_unaccompanied_children and children_lost_in_transit together, a "
+        "child who is both counted once"
+    )
     arrivals_last_14_days = SitrepArrivalsSerializer(
         many=True,
         help_text="persons registered per local day: every day of the last 14 (today included), "
@@ -119,6 +127,8 @@ class HeadlineSerializer(serializers.Serializer):
     in_transit = serializers.IntegerField()
     unaccounted = serializers.IntegerField()
     separated_or_unaccompanied_children = serializers.IntegerField()
+    children_lost_in_transit = serializers.IntegerField()
+    children_needing_protection = serializers.IntegerField()
     departed = serializers.IntegerField()
 
 

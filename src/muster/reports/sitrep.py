@@ -60,6 +60,7 @@ def situation_report(arrivals_series: list[dict] | None = None) -> dict:
     # once overdue or not presented, like a transfer.
     exits = departures.sitrep_counts()
     children_flags = active.filter(Q(unaccompanied_child=True) | Q(separated_child=True)).count()
+    lost = dashboard.children_lost_figures(children_flags, custody.children_unaccounted())
     # Every registered person has one current placement (placed at reception on registration):
     # registered = at facilities + in transit (transfers and departures not yet received) +
     # departed. Unaccounted is a part of in transit, not a further bucket.
@@ -75,6 +76,7 @@ def situation_report(arrivals_series: list[dict] | None = None) -> dict:
         "departed": departed,
         "departures": exits,
         "separated_or_unaccompanied_children": children_flags,
+        **lost,
         "arrivals_last_14_days": arrivals,
     }
 
@@ -95,6 +97,9 @@ def format_text(report: dict) -> str:
         f"{report['unaccounted']}",
         f"Departed: {report['departed']}   Separated/unaccompanied children (counted in the "
         f"figures above too): {report['separated_or_unaccompanied_children']}",
+        f"Children lost in transit (part of in transit): {report['children_lost_in_transit']}   "
+        "Children needing protection (separated, unaccompanied or lost in transit, each once): "
+        f"{report['children_needing_protection']}",
         "Departures: "
         + ", ".join(
             f"{k.replace('_', ' ')} {v}"

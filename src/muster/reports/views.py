@@ -123,6 +123,9 @@ def sitrep_export(request: HttpRequest, fmt: str) -> HttpResponse:
         "departed": report["departed"],
         "separated or unaccompanied children": report["separated_or_unaccompanied_children"],
         "at facilities": report["at_facilities"],
+        # Added after the rows partners already read; the children figure above is unchanged.
+        "children lost in transit": report["children_lost_in_transit"],
+        "children needing protection": report["children_needing_protection"],
     }
     hours = f"{report['unaccounted_after_hours']:g}"
     notes = {
@@ -132,6 +135,11 @@ def sitrep_export(request: HttpRequest, fmt: str) -> HttpResponse:
         f"{hours} hours, or reported not arrived), not in addition to it",
         ("figure", "separated or unaccompanied children"): "also counted in the figures above",
         ("figure", "at facilities"): "registered = at facilities + in transit + departed",
+        ("figure", "children lost in transit"): "children not received off a transfer (overdue, "
+        "reported not arrived, or left in transit while their family was received); part of in "
+        "transit, flagged separated or unaccompanied or not",
+        ("figure", "children needing protection"): "separated or unaccompanied children and "
+        "children lost in transit together, a child who is both counted once",
         ("departures", "unaccounted"): "part of leaving, not in addition to it",
     }
     rows += [
