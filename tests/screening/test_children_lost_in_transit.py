@@ -113,3 +113,32 @@ def test_a_flagged_child_lost_on_the_way_is_not_counted_twice(nour_not_arrived, 
     assert 'data-figure="children">2<' in dash
     assert 'data-figure="children_lost">1<' in dash
     assert "they make 2 children needing protection" in dash
+
+
+def test_a_child_in_transit_when_her_mother_left_is_not_listed_as_stayed(
+    nour_not_arrived, facilities, make_user, web_as
+):
+    """Her mother goes home from Al-Hol while Nour, reported not arrived, is still on the bus: the
+    separated-families row shows Nour in transit, not among those who stayed."""
+    from muster.departures import services as departures
+
+    movement, nour, people = nour_not_arrived
+    mother = people[1]
+    planner = make_user("repatriation_officer")
+    home = departures.plan_departure(
+        [mother],
+        kind="return",
+        from_facility=facilities["camp"],
+        details={"destination_name": "Hajin", "destination_pcode": "SY090501", "convoy": "C7"},
+        by=planner,
+        separation_reason="goes ahead to ready the house",
+    )
+    departures.dispatch_departure(home, by=planner)
+    _, screener = web_as("screening_officer")
+    html = screener.get(reverse("separated-families")).content.decode()
+    row = next(r for r in html.split("<tr>") if "goes ahead to ready the house" in r)
+    cells = row.split("<td")
+    stayed, on_the_way = cells[3], cells[4]
+    assert nour.number not in stayed and people[0].number in stayed  # the father stayed
+    assert 'data-testid="on-the-way"' in on_the_way
+    assert nour.number in on_the_way and "Reported not arrived" in on_the_way

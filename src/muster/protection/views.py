@@ -61,8 +61,19 @@ def protection_review(request: HttpRequest, number: str) -> HttpResponse:
 def separated_families(request: HttpRequest) -> HttpResponse:
     page = paginate(request, protection_queries.separated_families())
     shown = [p.pk for sep in page for group in (sep.moved, sep.remained) for p in group.all()]
+    # Who did not move is not "stayed" when on a transfer now (a child reported not arrived
+    # when her mother was repatriated): listed apart, as in transit, with the line's outcome.
+    travelling = custody.on_the_way([p.pk for sep in page for p in sep.remained.all()])
+    rows = [
+        {
+            "separation": sep,
+            "stayed": [p for p in sep.remained.all() if p.pk not in travelling],
+            "on_the_way": [(p, travelling[p.pk]) for p in sep.remained.all() if p.pk in travelling],
+        }
+        for sep in page
+    ]
     audit.record_list(request, shown, view="separated-families", persons=len(shown))
-    return render(request, "screening/separated_families.html", {"page": page})
+    return render(request, "screening/separated_families.html", {"page": page, "rows": rows})
 
 
 @requires("protection.review")

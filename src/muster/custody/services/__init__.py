@@ -49,6 +49,7 @@ from muster.custody.services.transit import (
     in_transit_lines,
     left_on_the_way,
     not_arrived_line,
+    on_the_way,
     unaccounted_cutoff,
     unaccounted_lines,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "unaccounted_lines",
     "children_unaccounted",
     "not_arrived_line",
+    "on_the_way",
     "dispatch",
     "receive",
     "report_missing",

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from muster.core.conf import conf
@@ -56,6 +56,23 @@ def children_unaccounted(lines: QuerySet | None = None) -> list[ManifestLine]:
             or (p.household_id and (line.movement_id, p.household_id) in received_households)
         ):
             out.append(line)
+    return out
+
+
+def on_the_way(person_ids) -> dict[int, ManifestLine]:
+    """The open manifest line of each of these persons who is on a transfer now (dispatched and
+    not received: pending, overdue or reported not arrived), by person id; ``line.overdue`` says
+    whether it is past the unaccounted limit."""
+    lines = in_transit_lines().filter(
+        person_id__in=person_ids,
+        movement__placements__person_id=F("person_id"),
+        movement__placements__is_current=True,
+    )
+    cutoff = unaccounted_cutoff()
+    out = {}
+    for line in lines:
+        line.overdue = line.movement.dispatched_at < cutoff
+        out[line.person_id] = line
     return out
 
 
