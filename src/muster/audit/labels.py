@@ -199,6 +199,8 @@ DETAIL_KEYS = {
     "person_ids": gettext_lazy("registration numbers"),
     "person": gettext_lazy("person"),
     "persons": gettext_lazy("persons"),
+    # A child's reunification that parts them from adults of their household placed with them.
+    "parted_from": gettext_lazy("parted from"),
     "facility": gettext_lazy("facility"),
     "to_facility": gettext_lazy("to facility"),
     "reception_point": gettext_lazy("reception point"),
@@ -338,6 +340,7 @@ DETAIL_VALUES = {
         "separations": gettext_lazy("Separated families"),
         "children-list": gettext_lazy("Children"),
         "tracing-request": gettext_lazy("Tracing request"),
+        "tracing-reunify-household": gettext_lazy("Household before a reunification"),
         "tracing-candidate": gettext_lazy("Candidate"),
         "nationality": gettext_lazy("Nationality"),
         "death": gettext_lazy("Record a death"),

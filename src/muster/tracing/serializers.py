@@ -171,6 +171,17 @@ class ReunifyInputSerializer(serializers.Serializer):
     destination_name = StrictCharField(max_length=200)
     destination_pcode = StrictCharField(max_length=40, required=False, allow_blank=True)
     note = StrictCharField(max_length=2000, required=False, allow_blank=True)
+    separation_confirmed = serializers.BooleanField(
+        default=False,
+        help_text="required when the reunification parts a child from adults of the household "
+        "registered with them and placed with them (a parent, a caregiver)",
+    )
+    separation_reason = StrictCharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="why the child is parted from them; kept in the audit log",
+    )
 
 
 class ReunificationReceiptInputSerializer(serializers.Serializer):

@@ -37,8 +37,10 @@ from muster.tracing.services.requests import (
     update_request,
 )
 from muster.tracing.services.reunification import (
+    caregivers_parted,
     on_departure_confirmed,
     record_reunification_receipt,
+    relatives_registered_with,
     reunify,
 )
 
@@ -68,6 +70,8 @@ __all__ = [
     "request_records",
     "reset",
     "reunify",
+    "caregivers_parted",
+    "relatives_registered_with",
     "search_again",
     "update_request",
 ]

@@ -5,6 +5,8 @@ here, or on the departure's own pages) marks the request reunited.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +15,7 @@ from muster.audit import services as audit
 from muster.custody import services as custody
 from muster.departures import services as departures
 from muster.departures.models import Departure, DepartureLine, Kind
+from muster.people.models import Person
 from muster.protection import rules as protection
 from muster.tracing.audit_actions import TracingAction
 from muster.tracing.models import BestInterestsDetermination, TracingCandidate, TracingRequest
@@ -36,6 +39,50 @@ def _confirmed(req: TracingRequest) -> TracingCandidate:
     return candidate
 
 
+@dataclass
+class Relative:
+    """A member of the household a person was registered with, and where they are now."""
+
+    person: Person
+    placement: object  # custody's current Placement, or None
+    with_person: bool  # placed at the facility where the person is placed
+    caregiver: bool  # an adult (a parent or caregiver registered with a child)
+
+
+def relatives_registered_with(person: Person) -> list[Relative]:
+    """The other members of ``person``'s household (records merged away left out), each with
+    their current placement: whom a reunification would take the person away from."""
+    if not person.household_id:
+        return []
+    here = custody.current_placement(person)
+    facility_id = here.facility_id if here is not None and here.state == here.State.PLACED else None
+    members = (
+        Person.objects.filter(household_id=person.household_id, merged_into__isnull=True)
+        .exclude(pk=person.pk)
+        .order_by("id")
+    )
+    out = []
+    for m in members:
+        placement = custody.current_placement(m)
+        with_person = (
+            facility_id is not None
+            and placement is not None
+            and placement.state == placement.State.PLACED
+            and placement.facility_id == facility_id
+        )
+        out.append(Relative(m, placement, with_person, not protection.is_child(m)))
+    return out
+
+
+def caregivers_parted(person: Person, relatives: list[Relative] | None = None) -> list[Person]:
+    """The adults of a child's household placed with the child, from whom a reunification would
+    part them (none for an adult)."""
+    if not protection.is_child(person):
+        return []
+    relatives = relatives_registered_with(person) if relatives is None else relatives
+    return [r.person for r in relatives if r.with_person and r.caregiver]
+
+
 @transaction.atomic
 def reunify(
     req: TracingRequest,
@@ -44,6 +91,8 @@ def reunify(
     destination_name: str,
     destination_pcode: str = "",
     note: str = "",
+    separation_confirmed: bool = False,
+    separation_reason: str = "",
     by,
     request=None,
 ) -> Departure:
@@ -52,7 +101,9 @@ def reunify(
     *placed* -> *leaving*); the receipt comes from the receiving side.
 
     A child's reunification is refused unless the latest best-interests determination says
-    reunify.
+    reunify; and, when it parts the child from an adult of the household registered with them and
+    placed with them (a parent, a caregiver), unless the caseworker confirms that with a reason
+    (``separation_confirmed``, ``separation_reason``), which the audit event keeps.
     """
     req = TracingRequest.objects.select_for_update().get(pk=req.pk)
     if req.status != TracingRequest.Status.VERIFYING:
@@ -105,6 +156,18 @@ def reunify(
             _("%(p)s is not at a facility: a reunification leaves from one") % {"p": person.number},
             "not_at_facility",
         )
+    parted = caregivers_parted(person)
+    reason = (separation_reason or "").strip()
+    if parted and not (separation_confirmed and reason):
+        raise _err(
+            "separation_reason",
+            _(
+                "%(p)s is at the facility with adults of the household registered with them "
+                "(%(list)s): the reunification parts the child from them; confirm it and say why"
+            )
+            % {"p": person.number, "list": ", ".join(m.number for m in parted)},
+            "parts_from_caregiver",
+        )
     details = {
         "guarantor": receiving,
         "destination_name": destination_name,
@@ -132,7 +195,12 @@ def reunify(
         actor=by,
         obj=req,
         request=request,
-        detail={"departure": departure.number, "person": person.pk},
+        detail={
+            "departure": departure.number,
+            "person": person.pk,
+            # The caseworker's decision to part a child from the adults placed with them.
+            **({"parted_from": [m.number for m in parted], "reason": reason} if parted else {}),
+        },
     )
     return departure
 

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from muster.access import policy
 from muster.access.decorators import requires
 from muster.audit import services as audit
 from muster.core.errors import errors_from
@@ -151,6 +152,12 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
             number__in=claims, status=TracingRequest.Status.REUNITED
         ).values_list("number", flat=True)
     )
+    may_reunify = (
+        req.status == TracingRequest.Status.VERIFYING
+        and confirmed is not None
+        and req.reunification_id is None
+    )
+    relatives, parted = _relatives(request, req, confirmed.person) if may_reunify else ([], [])
     return render(
         request,
         "tracing/detail.html",
@@ -176,9 +183,9 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
             "bids": req.best_interests.select_related("recorded_by"),
             "outcomes": BestInterestsDetermination.Outcome.choices,
             "active": active,
-            "may_reunify": req.status == TracingRequest.Status.VERIFYING
-            and confirmed is not None
-            and req.reunification_id is None,
+            "may_reunify": may_reunify,
+            "relatives": relatives,
+            "parted": parted,
             # What was typed into the reunification form before a refusal (steps.reunify).
             "reunify_typed": request.session.pop(f"reunify-typed:{req.number}", {}),
             "confident_bits": f"{CONFIDENT_SCORE:g}",
@@ -186,6 +193,27 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
             and req.status != TracingRequest.Status.REUNITED,
         },
     )
+
+
+def _relatives(request: HttpRequest, req: TracingRequest, person) -> tuple[list, list]:
+    """Before a reunification: the household the person found was registered with, and where each
+    member is now, as far as the caseworker's role may see (the household, their scope, the
+    facility's name or only "at the same facility"); and the adults placed with a child whom the
+    reunification would part them from. The list shown is audited."""
+    if "household" not in policy.person_fields(request.user):
+        return [], []
+    relatives = tracing.relatives_registered_with(person)
+    visible = set(
+        policy.scope_persons(request.user, person.household.members.all()).values_list(
+            "pk", flat=True
+        )
+    ) if relatives else set()  # fmt: skip
+    shown = [r for r in relatives if r.person.pk in visible]
+    if shown:
+        audit.record_list(
+            request, [r.person.pk for r in shown], obj=req, view="tracing-reunify-household"
+        )
+    return shown, tracing.caregivers_parted(person, relatives)
 
 
 def shown(req: TracingRequest, name: str):

@@ -89,9 +89,16 @@ def reunify(request: HttpRequest, number: str) -> HttpResponse:
         "destination_name": request.POST.get("destination_name", "")[:200],
         "destination_pcode": request.POST.get("destination_pcode", "")[:40],
         "note": request.POST.get("note", "")[:2000],
+        "separation_reason": request.POST.get("separation_reason", "")[:2000],
     }
     try:
-        departure = tracing.reunify(req, **typed, by=request.user, request=request)
+        departure = tracing.reunify(
+            req,
+            **typed,
+            separation_confirmed=request.POST.get("separation_confirmed") == "yes",
+            by=request.user,
+            request=request,
+        )
     except ValidationError as exc:
         refusals(request, exc)
         # Back on the request's page with the form as it was typed (it came back empty).
