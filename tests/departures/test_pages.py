@@ -515,10 +515,13 @@ def test_numbers_that_match_nobody_are_named_and_errors_name_the_field_by_its_la
     # A nationality that is no country is said so, not "0 persons match".
     page = client.get(reverse("departure-new"), {**query, "nationality": "XYZ"})
     assert page.status_code == 400 and "XYZ&#x27; is not a country code" in page.content.decode()
-    # A missing detail is named as the form names it, not by its code.
+    # A missing detail is told beside the field as the form names it, not by its code.
     post = {**query, "numbers": people[0].number, "person": [people[0].pk], "plan": "1"}
     body = client.post(reverse("departure-new"), post).content.decode()
-    assert "Receiving authority: " in body and "receiving_authority:" not in body
+    field = _field(body, "receiving_authority")
+    assert field.startswith("<label>Receiving authority")
+    assert 'data-testid="error-receiving_authority"' in field and 'aria-invalid="true"' in field
+    assert "receiving_authority:" not in body
 
 
 def test_keeping_households_together_can_be_unticked(crowd, facilities, officers, login):
@@ -620,3 +623,38 @@ def test_the_departures_list_is_filtered_by_the_facility_they_leave_from(
     page = client.get(reverse("departure-list"), {"facility": family_camp.pk}).content.decode()
     select = page.split('<select name="facility"')[1].split("</select>")[0]
     assert 'aria-label="من المرفق"' in select and "كل المرافق" in select
+
+
+def _field(body: str, name: str) -> str:
+    """The <label> holding the input named ``name``: the field and what is said beside it."""
+    start = body.rindex("<label", 0, body.index(f'name="{name}"'))
+    return body[start : body.index("</label>", start)]
+
+
+def test_a_split_household_and_a_bad_nationality_are_told_beside_their_fields(
+    registered, facilities, officers, login
+):
+    # They were listed above the form only, and the separation reason's field was not marked.
+    client = login(officers["planner"])
+    reception = facilities["reception"]
+    head = registered.members.order_by("id").first()
+    body = client.get(
+        reverse("departure-new"), {"from_facility": reception.pk, "nationality": "XQ1"}
+    ).content.decode()
+    nationality = _field(body, "nationality")
+    assert 'aria-invalid="true"' in nationality
+    assert 'data-testid="error-nationality" data-code="not_a_country"' in nationality
+    assert 'data-testid="refusal-nationality"' not in body
+
+    response = client.post(
+        reverse("departure-new"),
+        {"from_facility": reception.pk, "kind": "return", "numbers": head.number,
+         "person": [head.pk], "plan": "1", **RETURN, "planned_date": PLANNED},
+    )  # fmt: skip
+    assert response.status_code == 400
+    body = response.content.decode()
+    reason = _field(body, "separation_reason")
+    assert 'aria-invalid="true"' in reason and 'data-testid="error-separation_reason"' in reason
+    assert registered.number in reason
+    assert 'data-testid="refusal-separation_reason"' not in body
+    assert not Departure.objects.exists()

@@ -306,3 +306,22 @@ def test_the_demo_run_reason_reads_in_arabic_and_an_officers_reason_as_typed(web
     with translation.override("ar"):
         html = client.get(reverse("screening-queue"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert '<bdi dir="auto">Cancel</bdi>' in html
+
+
+def test_an_empty_reason_is_told_beside_the_reason_field(web_as, register):
+    # The browser's `required` bypassed: the error was listed at the top of the page only.
+    register([OBEIDI])
+    register([OBEIDI_AGAIN])
+    hit = Hit.objects.get()
+    _, client = web_as("screening_officer")
+    response = client.post(
+        reverse("screening-hit", args=[hit.pk]),
+        {"decision": "reject", "reason": "  ", "revision": hit.revision},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    form = body.split('name="revision"')[1].split("</form>")[0]
+    label = form[form.rindex("<label", 0, form.index('name="reason"')) :].split("</label>")[0]
+    assert 'aria-invalid="true"' in label
+    assert 'data-testid="error-reason" data-code="reason_required"' in label
+    assert 'class="error" data-field="reason"' not in body  # not also at the top

@@ -116,6 +116,10 @@ def _arabic_entry(entry: ReferenceEntry | None) -> ReferenceEntry | None:
     return None
 
 
+# The hit forms' fields whose errors sit beside them.
+BESIDE = ("reason", "decision")
+
+
 @requires({"GET": "screening.view", "POST": "screening.decide"})
 @transaction.atomic
 def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -130,8 +134,8 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     errors: dict[str, list[str]] = {}
     status = 200
+    form_action = request.POST.get("action", "decide") if request.method == "POST" else ""
     if request.method == "POST":
-        form_action = request.POST.get("action", "decide")
         reason = request.POST.get("reason", "")
         try:
             if form_action == "undo_merge":
@@ -159,6 +163,14 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for person in (hit.person, hit.candidate):
         if person is not None:
             record_read(request, person, via=WEB, view="screening-hit", hit=hit.pk)
+    may_decide = policy.can(request.user, "screening.decide")
+    shown_form = {
+        "decide": may_decide and hit.status in screening.OPEN_STATUSES,
+        "undo_merge": may_decide
+        and hit.kind == Hit.Kind.DUPLICATE
+        and hit.status == Hit.Status.CONFIRMED,
+    }
+    beside = {k: v for k, v in errors.items() if k in BESIDE} if shown_form.get(form_action) else {}
     fields = matching.readable(hit.explanation)
     arabic = _arabic_entry(hit.reference_entry)
     return render(
@@ -170,7 +182,7 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "arabic_entry": arabic if arabic and arabic != hit.reference_entry else None,
             "adjudications": hit.adjudications.select_related("decided_by"),
             "decisions": [c for c in Adjudication.Decision.choices if c[0] != "undo_merge"],
-            "may_decide": policy.can(request.user, "screening.decide"),
+            "may_decide": may_decide,
             "merge_warning": (
                 custody.merge_location_warning(hit.person, hit.candidate)
                 if hit.kind == Hit.Kind.DUPLICATE
@@ -184,7 +196,10 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not hit.person.merged_into_id
             and not _held_or_pending(hit.person),
             "is_open": hit.status in screening.OPEN_STATUSES,
-            "errors": errors,
+            # The reason and the decision are told beside their field in the form that was sent
+            # (when it is still shown); the rest (decided meanwhile, no officer) above the form.
+            "errors": {k: v for k, v in errors.items() if k not in beside},
+            "beside": {form_action: beside},
             "posted": request.POST,
             **_score_help(),
         },

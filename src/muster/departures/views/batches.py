@@ -40,12 +40,12 @@ MAX_PREVIEW = 2000
 REFUSALS = (
     "held",
     "protection_review",
-    "nationality",
     "persons",
     "kind",
-    "separation_reason",
     "__all__",
 )
+# Fields of the page's own (not a kind's details) whose errors sit beside them.
+BESIDE = ("from_facility", "nationality", "separation_reason")
 
 
 @requires("departure.view")
@@ -199,7 +199,9 @@ def departure_new(request: HttpRequest) -> HttpResponse:
         if facility is not None and not len(candidates) > MAX_PREVIEW
         else [],
         "ticked": ticked,
-        "fields": kind_fields(kind, request.POST),
+        "fields": [
+            {**f, "errors": errors.get(f["name"], [])} for f in kind_fields(kind, request.POST)
+        ],
         "show_names": may_see_names(user),
         "errors": errors,
         "refusals": [(k, m) for k, msgs in errors.items() if k in REFUSALS for m in msgs],
@@ -207,7 +209,7 @@ def departure_new(request: HttpRequest) -> HttpResponse:
         "field_errors": [
             (k, DETAIL_LABELS.get(k, FILTER_LABELS.get(k, k)), m)
             for k, msgs in errors.items()
-            if k not in REFUSALS
+            if k not in REFUSALS and k not in BESIDE and k not in DETAIL_LABELS
             for m in msgs
         ],
         "posted": request.POST,
