@@ -325,3 +325,65 @@ def test_an_empty_reason_is_told_beside_the_reason_field(web_as, register):
     assert 'aria-invalid="true"' in label
     assert 'data-testid="error-reason" data-code="reason_required"' in label
     assert 'class="error" data-field="reason"' not in body  # not also at the top
+
+
+def test_an_undone_merge_can_be_decided_again_and_the_history_keeps_all_three(web_as, register):
+    # After "Undo the merge" the hit was "Rejected" with no form: the two records stayed apart
+    # for good, though the undo itself was the mistake.
+    first = register([OBEIDI]).members.get()
+    again = register([OBEIDI_AGAIN]).members.get()
+    hit = Hit.objects.get()
+    _, client = web_as("screening_officer")
+    url = reverse("screening-hit", args=[hit.pk])
+    merge = {"decision": "confirm", "reason": "same mother, same village", "revision": 0}
+    assert client.post(url, {**merge, "revision": hit.revision}).status_code == 302
+    undo = {"action": "undo_merge", "reason": "thought they were cousins"}
+    assert client.post(url, undo).status_code == 302
+    again.refresh_from_db()
+    assert again.merged_into is None
+
+    page = client.get(url).content.decode()
+    assert 'data-testid="merge-undone"' in page
+    hit.refresh_from_db()
+    assert f'name="revision" value="{hit.revision}"' in page  # the decision form is back
+    # A decision needs its reason here too.
+    assert client.post(url, {**merge, "reason": "", "revision": hit.revision}).status_code == 400
+    done = client.post(
+        url, {**merge, "reason": "the booklet shows one man", "revision": hit.revision}
+    )
+    assert done.status_code == 302
+    again.refresh_from_db()
+    hit.refresh_from_db()
+    assert again.merged_into == first and hit.status == Hit.Status.CONFIRMED
+    decisions = list(
+        hit.adjudications.order_by("decided_at", "id").values_list("decision", "reason")
+    )
+    assert decisions == [
+        ("confirm", "same mother, same village"),
+        ("undo_merge", "thought they were cousins"),
+        ("confirm", "the booklet shows one man"),
+    ]
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="screening.").values_list("action", flat=True)
+    )
+    assert actions.count("screening.adjudicate") == 2 and "screening.undo_merge" in actions
+    # Decided again, it is not open to a third decision but by undoing the merge again.
+    assert 'data-testid="merge-undone"' not in client.get(url).content.decode()
+    late = client.post(url, {**merge, "decision": "reject", "revision": hit.revision})
+    assert late.status_code == 409
+
+
+def test_an_undone_merge_is_decided_again_only_by_a_screening_officer(web_as, register):
+    register([OBEIDI])
+    register([OBEIDI_AGAIN])
+    hit = Hit.objects.get()
+    officer, _ = web_as("screening_officer")
+    screening.adjudicate(hit, "confirm", reason="same man", by=officer)
+    screening.undo_merge(hit, reason="not the same", by=officer)
+    hit.refresh_from_db()
+    _, registrar = web_as("registration_officer")
+    url = reverse("screening-hit", args=[hit.pk])
+    body = {"decision": "confirm", "reason": "same", "revision": hit.revision}
+    assert registrar.post(url, body).status_code == 403
+    hit.refresh_from_db()
+    assert hit.status == Hit.Status.REJECTED

@@ -164,8 +164,9 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if person is not None:
             record_read(request, person, via=WEB, view="screening-hit", hit=hit.pk)
     may_decide = policy.can(request.user, "screening.decide")
+    undone = screening.merge_undone(hit)
     shown_form = {
-        "decide": may_decide and hit.status in screening.OPEN_STATUSES,
+        "decide": may_decide and (hit.status in screening.OPEN_STATUSES or undone),
         "undo_merge": may_decide
         and hit.kind == Hit.Kind.DUPLICATE
         and hit.status == Hit.Status.CONFIRMED,
@@ -196,6 +197,7 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not hit.person.merged_into_id
             and not _held_or_pending(hit.person),
             "is_open": hit.status in screening.OPEN_STATUSES,
+            "merge_undone": undone,
             # The reason and the decision are told beside their field in the form that was sent
             # (when it is still shown); the rest (decided meanwhile, no officer) above the form.
             "errors": {k: v for k, v in errors.items() if k not in beside},

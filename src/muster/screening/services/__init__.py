@@ -15,6 +15,7 @@ from muster.screening.services.adjudication import (
     adjudicate,
     hit_queue,
     merge_duplicate,
+    merge_undone,
     registrations_of,
     undo_merge,
     unmerge_duplicate,
@@ -65,6 +66,7 @@ __all__ = [
     "adjudicate",
     "undo_merge",
     "merge_duplicate",
+    "merge_undone",
     "unmerge_duplicate",
     "registrations_of",
 ]

@@ -67,6 +67,8 @@ def adjudicate(
     The status changes with one conditional UPDATE (open and, if given, at the revision the officer
     saw), so of two officers deciding at once exactly one succeeds; the other gets
     :class:`AlreadyDecided`. Confirming a duplicate merges the newer record into the older one.
+    A duplicate whose merge was undone (:func:`merge_undone`) may be decided again, merged again
+    included: its history keeps the merge, the undo and the new decision.
     """
     D = Adjudication.Decision
     new_status = {
@@ -94,7 +96,10 @@ def adjudicate(
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
-    target = Hit.objects.filter(pk=hit.pk, status__in=OPEN_STATUSES)
+    # Locked, so that of two officers deciding an undone merge again only one finds it undone.
+    locked = Hit.objects.select_for_update().get(pk=hit.pk)
+    statuses = [*OPEN_STATUSES, *([Hit.Status.REJECTED] if merge_undone(locked) else [])]
+    target = Hit.objects.filter(pk=hit.pk, status__in=statuses)
     if revision is not None:
         target = target.filter(revision=revision)
     changed = target.update(
@@ -137,9 +142,19 @@ def adjudicate(
     return hit
 
 
+def merge_undone(hit: Hit) -> bool:
+    """A duplicate whose merge was undone, and nothing decided on it since: it stands rejected (the
+    records apart) and an officer may decide it again."""
+    if hit.kind != Hit.Kind.DUPLICATE or hit.status != Hit.Status.REJECTED:
+        return False
+    last = hit.adjudications.order_by("-decided_at", "-id").values_list("decision", flat=True)
+    return last.first() == Adjudication.Decision.UNDO_MERGE
+
+
 @transaction.atomic
 def undo_merge(hit: Hit, *, reason: str, by, request=None) -> Hit:
-    """Undo a confirmed duplicate: the records stand apart again and the pair counts as rejected."""
+    """Undo a confirmed duplicate: the records stand apart again and the pair counts as rejected
+    until an officer decides it again (:func:`merge_undone`)."""
     if not (reason or "").strip():
         raise ValidationError(
             {
