@@ -79,6 +79,18 @@ def test_slip_shows_number_names_and_a_qr_code_of_the_number_and_nothing_sensiti
     assert AuditEvent.objects.filter(action="person.slip.print", object_id=str(child.pk)).exists()
 
 
+def test_a_childs_slip_carries_her_full_date_of_birth_an_adults_the_year(
+    registered, make_user, login
+):
+    # A child born on 2015-03-02 read "Born: 2015": the day she turns 18 changes how she is
+    # protected, and whoever checks her slip must be able to tell it.
+    client = login(make_user("registration_officer"))
+    child_slip = client.get(f"/people/{_child(registered).number}/slip/").content.decode()
+    assert 'data-testid="slip-born">2015-03-02<' in child_slip
+    head_slip = client.get(f"/people/{_head(registered).number}/slip/").content.decode()
+    assert 'data-testid="slip-born">1985<' in head_slip
+
+
 def test_slip_decodes_to_the_number_with_a_qr_reader(registered, make_user, login):
     zxingcpp = pytest.importorskip("zxingcpp")
     np = pytest.importorskip("numpy")

@@ -2,7 +2,8 @@
 person's photo taken at reception.
 
 The slip carries what a person may show to anyone: number, names in both scripts, sex, year of
-birth, household number. Never the category, protection flags or documents. A photo is read only
+birth (a child's full date when it is known: the day they turn 18 changes how they are protected),
+household number. Never the category, protection flags or documents. A photo is read only
 here, by someone who may see the person's name, within their scope, and every read is audited.
 """
 
@@ -21,7 +22,8 @@ from muster.audit import services as audit
 from muster.identity.internals.names import fold_arabic, fold_latin, is_arabic, variant_table
 from muster.people import services as people
 from muster.people.audit_actions import PeopleAction
-from muster.people.models import Person, Photo
+from muster.people.models import DobPrecision, Person, Photo
+from muster.protection.rules import is_child
 
 SLIP_KINDS = ("card", "wristband")
 NAME_FIELDS = ("given_name", "father_name", "grandfather_name", "family_name")
@@ -69,7 +71,10 @@ def slip(request: HttpRequest, number: str) -> HttpResponse:
     kind = request.GET.get("kind", "card")
     kind = kind if kind in SLIP_KINDS else "card"
     name = " ".join(getattr(person, f) for f in NAME_FIELDS if getattr(person, f))
-    year = person.date_of_birth.year if person.date_of_birth else person.birth_year
+    if person.date_of_birth and person.dob_precision == DobPrecision.DAY and is_child(person):
+        born = person.date_of_birth.isoformat()
+    else:
+        born = person.date_of_birth.year if person.date_of_birth else person.birth_year
     with transaction.atomic():
         audit.record(
             PeopleAction.PERSON_SLIP_PRINT, request=request, obj=person, detail={"kind": kind}
@@ -83,7 +88,7 @@ def slip(request: HttpRequest, number: str) -> HttpResponse:
                 "kinds": SLIP_KINDS,
                 "name": name,
                 "name_other": other_script(name),
-                "year": year,
+                "born": born,
                 "qr": mark_safe(qr_svg(person.number)),  # noqa: S308 - segno's own SVG
                 "photo": _current_photo(person) is not None,
             },
