@@ -283,3 +283,28 @@ def test_officer_is_told_when_the_given_name_holds_the_fathers_name_too(officer_
     with translation.override("ar"):  # restores the language after, so no other test reads Arabic
         html = officer_client.get(url, said, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert 'اكتب الاسم وحده (<bdi dir="auto">Muhammad</bdi>)' in html
+
+
+def test_the_possible_match_names_the_reception_point_that_registered_them(
+    registered, facilities, officer_client, make_user
+):
+    # Moved on to a camp, the earlier registration read "· a facility": the officer could not
+    # tell where they had been registered, which the policy lets them read.
+    from muster.custody import services as custody
+
+    head = registered.members.get(relationship_to_head="head")
+    people = list(registered.members.all())
+    movement = custody.dispatch(
+        people, from_facility=facilities["reception"], to_facility=facilities["camp"],
+        by=make_user("camp_manager"),
+    )  # fmt: skip
+    custody.receive(movement, people, by=make_user("camp_manager"))
+    html = officer_client.get(
+        reverse("reception-matches"),
+        {"members[3].given_name": "محمد", "members[3].father_name": "Jassem"},
+    ).content.decode()
+    assert head.number in html
+    assert 'data-testid="registered-at">Reception Point 1<' in html
+    # Where they are now, as the policy lets a registration officer read it (a camp's name tells
+    # a category: not theirs to read).
+    assert 'data-testid="now-at">a facility<' in html and "Al-Hol" not in html

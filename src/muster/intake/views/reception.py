@@ -23,7 +23,7 @@ from muster.core.errors import Message
 from muster.core.parsing import parse_id
 from muster.core.text import isolate
 from muster.custody import services as custody
-from muster.custody.models import Facility
+from muster.custody.models import Facility, Placement
 from muster.identity import ascii_digits, given_name_alone
 from muster.intake import forms
 from muster.intake import services as intake
@@ -208,10 +208,19 @@ def reception_matches(request: HttpRequest) -> HttpResponse:
             results=len(matches),
             context="reception",
         )
+    # Where each was registered: their first placement, at the reception point that registered
+    # them (named as the policy lets the officer read it, as where they are now).
+    first: dict[int, Facility] = {}
+    for pl in (
+        Placement.objects.filter(person__in=matches)
+        .select_related("facility")
+        .order_by("started_at", "id")
+    ):
+        first.setdefault(pl.person_id, pl.facility)
     rows = []
     for p in matches:
         placement = custody.current_placement(p)
-        rows.append({"person": p, "placement": placement})
+        rows.append({"person": p, "placement": placement, "registered_at": first.get(p.pk)})
     # A given name's box holding the father's name too (Muhammad Jasim, father Jasim: the name as
     # a person says it) is compared without it, but the record should say it as the form asks.
     alone = given_name_alone(given, parts.get("father_name", ""))
