@@ -69,6 +69,8 @@ def test_a_child_reported_not_arrived_is_on_the_children_list_with_the_reason(
     assert html.count(f">{omar.number}<") == 1
     father = people[0]
     assert father.number not in html
+    # Followed up first: the lost child heads the list, before Omar (registered before her).
+    assert html.index(f">{nour.number}<") < html.index(f">{omar.number}<")
 
 
 def test_the_sitrep_counts_the_lost_child_once_beside_the_flagged_children(

@@ -3,7 +3,7 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
 from muster.people.models import Person
 from muster.protection.models import FamilySeparation
@@ -39,12 +39,15 @@ def under_18(today: dt.date) -> Q:
 
 def children_for_tracing(today: dt.date | None = None, also: Iterable[int] = ()) -> QuerySet:
     """Unaccompanied and separated children under 18, for the tracing caseworkers; and the persons
-    ``also`` names (custody's children lost on the way, whom no flag may mark yet)."""
+    ``also`` names (custody's children lost on the way, whom no flag may mark yet), first: they
+    are followed up first."""
     today = today or dt.date.today()
+    also = list(also)
     flagged = (Q(unaccompanied_child=True) | Q(separated_child=True)) & under_18(today)
     return (
         Person.objects.filter(merged_into__isnull=True)
-        .filter(flagged | Q(pk__in=list(also)))
+        .filter(flagged | Q(pk__in=also))
         .select_related("household")
-        .order_by("registered_at", "id")
+        .annotate(lost=Case(When(pk__in=also, then=Value(0)), default=Value(1)))
+        .order_by("lost", "registered_at", "id")
     )
