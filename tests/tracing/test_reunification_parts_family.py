@@ -87,7 +87,10 @@ def test_the_caseworker_sees_the_family_and_must_confirm_parting_the_child_from_
         assert 'data-testid="with-person"' in row
     assert girl.number not in relatives
     assert "Family Camp" not in page
-    assert 'data-testid="parts-from-caregiver"' in page
+    warning = page.split('data-testid="parts-from-caregiver"')[1].split("</p>")[0]
+    # It names the adults it parts her from; her brother (a child) is listed, not parted.
+    assert father.number in warning and mother.number in warning
+    assert brother.number not in warning
     assert 'name="separation_confirmed"' in page and 'name="separation_reason"' in page
 
     url = reverse("tracing-reunify", args=[req.number])
