@@ -96,6 +96,15 @@ def _load_people(scenario, facilities, officers, seed: int, progress: bool) -> t
     # Movements are grouped per (day, reception point, destination): one bus manifest each.
     movements: dict[tuple, Movement] = {}
     in_transit_budget = {"overdue": 7, "recent": 40}
+    # The overdue bus (13.5 h on the road) also takes those of the last day with arrivals before
+    # yesterday, whatever the hour: its riders must have arrived before it left, and within the
+    # last two days only those who came before the hour it left did, which at some hours of the
+    # day was nobody, and the unaccounted list the demo promises was empty.
+    overdue_day = max(
+        (d for d in (h.arrival_date + shift for h in households)
+         if d < timezone.localdate() - dt.timedelta(days=1)),
+        default=None,
+    )  # fmt: skip
     occupancy: dict[int, int] = defaultdict(int)
     for start in range(0, len(households), BATCH):
         chunk = households[start : start + BATCH]
@@ -167,7 +176,8 @@ def _load_people(scenario, facilities, officers, seed: int, progress: bool) -> t
                         legal_basis=_("Demo"),
                     )
                 )
-            if not decided or age_days < 2:
+            overdue = h.arrival_date + shift == overdue_day and in_transit_budget["overdue"] > 0
+            if not decided or age_days < 2 or overdue:
                 _maybe_in_transit(
                     person,
                     m,
