@@ -63,7 +63,7 @@ def test_objects_are_named_as_people_call_them(db, registered, facilities, make_
         "Al-Hol Camp",
         manager.username,
         head.number,
-        "movement 999999",  # the kind's name and the id where no record gives a number
+        "transfer 999999",  # the kind as pages call it, and the id: no record gives a number
         "screening run 4",
     ]
     assert events[0].action_label == "Manifest viewed"

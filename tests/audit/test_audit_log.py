@@ -434,3 +434,48 @@ def test_the_facilities_an_events_detail_names_read_by_name(
     page = client.get("/audit/", {"object": registered.number}).content.decode()
     point = re.search(r'<dt title="reception_point">[^<]*</dt><dd><bdi dir="auto">([^<]*)<', page)
     assert point and point.group(1) == "نقطة الاستقبال الأولى", page
+
+
+def test_object_kinds_and_every_refusal_reason_read_in_the_auditors_language(
+    registered, make_user, login
+):
+    # The Arabic log read "departure DRH87QJV8" and "screening run 4", and refusals as stored:
+    # "departure.view", "movement.receive at another facility", "no household" …
+    audit.record(
+        "placement.exit",
+        object_type="departures.departure",
+        object_id="DRH87QJV8",
+        detail={"step": "leave", "departure": "DRH87QJV8", "persons": 2},
+    )
+    audit.record("screening.run", object_type="screening.screeningrun", object_id="4")
+    reasons = [
+        "departure.view",
+        "movement.receive at another facility",
+        "movement.dispatch from another facility",
+        "person.register outside the user's facilities",
+        "no policy action declared for retrieve",
+        "no household",
+        "merged record",
+        "slip needs the person's identity fields",
+        "photo needs the person's identity fields",
+    ]
+    for reason in reasons:
+        audit.record("request.denied", detail={"method": "GET", "path": "/x/", "reason": reason})
+    client = login(make_user("auditor"))
+    for lang in ("en", "ar", "ckb", "kmr"):
+        client.post("/i18n/setlang/", {"language": lang, "next": "/"})
+        page = html.unescape(client.get("/audit/", {"limit": 50}).content.decode())
+        objects = re.findall(r'<td><bdi dir="auto">([^<]*)</bdi></td><td class="num"', page)
+        shown = re.findall(r'<dt title="reason">[^<]*</dt><dd><bdi dir="auto">([^<]*)<', page)
+        assert "DRH87QJV8" in objects, (lang, objects)  # a departure by its number, no kind
+        assert len(shown) == len(reasons), (lang, shown)
+        if lang == "en":
+            assert "screening run 4" in objects
+            assert "The role does not allow departure.view" in shown
+            assert "The person has no household" in shown
+            continue
+        assert not [o for o in objects if re.search(r"[a-z]{3,} \d", o)], (lang, objects)
+        # The action named in a reason stays as the policy names it ("departure.view").
+        words = [re.sub(r"[a-z_]+(\.[a-z_]+)+", "", r) for r in shown]
+        english = ("another facility", "no policy", "household", "merged", "needs")
+        assert not [w for w in words if any(e in w for e in english)], (lang, shown)

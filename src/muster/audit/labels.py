@@ -149,13 +149,49 @@ OBJECT_NAMES = {
 }
 
 
+# What each kind of object is called, in the reader's language, where the log shows the kind
+# with an id ("screening run 4"): the models' own names are English only. A kind missing here
+# is shown by the model's name.
+KIND_LABELS = {
+    "people.person": gettext_lazy("person"),
+    "people.household": gettext_lazy("household"),
+    "people.identitydocument": gettext_lazy("document"),
+    "people.photo": gettext_lazy("photo"),
+    "people.personcorrection": gettext_lazy("correction"),
+    "custody.facility": gettext_lazy("facility"),
+    "custody.movement": gettext_lazy("transfer"),
+    "custody.placement": gettext_lazy("placement"),
+    "departures.departure": gettext_lazy("departure"),
+    "departures.departureline": gettext_lazy("departure line"),
+    "departures.nationalityverification": gettext_lazy("nationality verification"),
+    "intake.submissionimport": gettext_lazy("import of submissions"),
+    "protection.protectionreview": gettext_lazy("protection review"),
+    "protection.familyseparation": gettext_lazy("separation"),
+    "screening.categorydecision": gettext_lazy("category decision"),
+    "screening.referencelist": gettext_lazy("reference list"),
+    "screening.screeningrun": gettext_lazy("screening run"),
+    "screening.hit": gettext_lazy("screening hit"),
+    "screening.adjudication": gettext_lazy("decision on a hit"),
+    "tracing.tracingrequest": gettext_lazy("tracing request"),
+    "tracing.tracingcandidate": gettext_lazy("candidate"),
+    "tracing.verificationstep": gettext_lazy("verification step"),
+    "tracing.bestinterestsdetermination": gettext_lazy("best-interests determination"),
+    "access.rolegrant": gettext_lazy("role grant"),
+    "auth.user": gettext_lazy("user"),
+}
+
+
 def _object_labels(events) -> dict[tuple[str, str], str]:
     """{(object type, id): label} for the events' objects of the kinds in OBJECT_NAMES."""
     wanted: dict[str, set[int]] = {}
+    labels = {}
     for e in events:
         if e.object_type in OBJECT_NAMES and (e.object_id or "").isdigit():
             wanted.setdefault(e.object_type, set()).add(int(e.object_id))
-    labels = {}
+        elif e.object_type in NUMBERED_TYPES and e.object_id:
+            # Stored by its number, not its id (a departure's steps, custody.services.exits):
+            # the number is what the log shows for it anyway.
+            labels[(e.object_type, e.object_id)] = e.object_id
     for object_type, ids in wanted.items():
         try:
             model = apps.get_model(object_type)
@@ -405,11 +441,38 @@ _OUTSIDE = {
 _OUTSIDE_RE = re.compile(r"(\w+) outside scope(?: for (\S+))?")
 _ROLE_LACKS_RE = re.compile(r"role lacks (\S+)")
 _HTTP_RE = re.compile(r"HTTP (\d{3})")
+# An action done at a facility the user has no role at (the API's checks: "movement.receive at
+# another facility", "person.register outside the user's facilities"), a page that names only the
+# action the role lacks ("departure.view"), an API endpoint that declares no action.
+_ELSEWHERE_RE = re.compile(
+    r"(\S+) (?:at another facility|from another facility|outside the user's facilities)"
+)
+_POLICY_ACTION_RE = re.compile(r"[a-z_]+(?:\.[a-z_]+)+")
+_NO_ACTION_RE = re.compile(r"no policy action declared for (\S+)")
+# Why a record in scope was still refused (people.slips, the correction and reception pages).
+_RECORD_REASONS = {
+    "no household": gettext_lazy("The person has no household"),
+    "merged record": gettext_lazy("The record was merged into another"),
+    "slip needs the person's identity fields": gettext_lazy(
+        "The slip needs the person's identity fields"
+    ),
+    "photo needs the person's identity fields": gettext_lazy(
+        "The photo needs the person's identity fields"
+    ),
+}
 
 
 def _denied_reason(value: str) -> str | None:
     if value == "outside the user's facility scope":  # access.lookup.OUT_OF_SCOPE
         return _("Outside the user's facilities")
+    if value in _RECORD_REASONS:
+        return str(_RECORD_REASONS[value])
+    if m := _ELSEWHERE_RE.fullmatch(value):
+        return _("At a facility outside the user's facilities (%(action)s)") % {"action": m[1]}
+    if m := _NO_ACTION_RE.fullmatch(value):
+        return _("The API endpoint declares no permission (%(view)s)") % {"view": m[1]}
+    if _POLICY_ACTION_RE.fullmatch(value):
+        return _("The role does not allow %(action)s") % {"action": value}
     if m := _OUTSIDE_RE.fullmatch(value):
         label = _OUTSIDE.get(m[1])
         if label is None:
@@ -610,10 +673,13 @@ def _kind_and_id(object_type: str, object_id: str) -> str:
     """ "screening run 4" for an object of a kind without a name or number of its own."""
     if not object_type:
         return ""
-    try:
-        kind = str(apps.get_model(object_type)._meta.verbose_name)
-    except (LookupError, ValueError):
-        kind = object_type
+    kind = KIND_LABELS.get(object_type)
+    if kind is None:
+        try:
+            kind = apps.get_model(object_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            kind = object_type
+    kind = str(kind)
     return f"{kind} {object_id}" if object_id else kind
 
 
