@@ -79,7 +79,8 @@ def test_arabic_html_and_hidden_characters_in_names_are_stored_exactly(
         ({"documents": "passport"}, "members[0].documents"),
         ({"documents": ["passport"]}, "members[0].documents[0].non_field_errors"),
         ({"documents": [{"doc_type": "passport"}]}, "members[0].documents[0].number"),
-        ({"nationality": "Iraq"}, "members[0].nationality"),
+        ({"nationality": "I" * 61}, "members[0].nationality"),
+        ({"nationality": 368}, "members[0].nationality"),
         ({"category": "civilian"}, "members[0].category"),
         ({"number": "P-CHOSEN"}, "members[0].number"),
         ({"given_name": "Muhammad\x00"}, "members[0].given_name"),
@@ -243,7 +244,9 @@ def test_a_nationality_that_is_no_country_code_is_400_naming_the_member_and_fiel
 
 @pytest.mark.parametrize(
     ("written", "stored"),
-    [("SYR", "SYR"), ("irq", "IRQ"), ("IQ", "IRQ"), ("XXA", "XXA"), ("XXX", "XXX"), ("", "")],
+    [("SYR", "SYR"), ("irq", "IRQ"), ("IQ", "IRQ"), ("XXA", "XXA"), ("XXX", "XXX"), ("", ""),
+     # As the web form takes them: a country's name or adjective, stored as its code.
+     ("Iraqi", "IRQ"), ("عراقي", "IRQ"), ("Syrian Arab Republic", "SYR"), ("عێراقی", "IRQ")],
 )  # fmt: skip
 def test_country_codes_the_stateless_and_the_unknown_are_still_registered(
     registrar, facilities, household_data, written, stored
@@ -309,3 +312,27 @@ def test_a_limit_above_the_largest_page_is_cut_and_the_page_says_so(api_as, regi
     assert "cut to 200" in parameters["limit"]["description"]
     listed = schema["components"]["schemas"]["PaginatedFacilityList"]["properties"]
     assert "cut to 200" in listed["limit"]["description"]
+
+
+def test_the_api_takes_a_nationality_as_the_web_form_does_and_stores_its_code(
+    registrar, facilities, household_data, api_as
+):
+    # The web form took "Iraqi" and "عراقي"; the API refused them ("at most 3 characters").
+    household_data[0]["nationality"] = "Iraqi"
+    household_data[1]["nationality"] = "عراقي"
+    response = register(registrar, facilities, household_data)
+    assert response.status_code == 201, response.content
+    assert [m["nationality"] for m in response.json()["members"][:2]] == ["IRQ", "IRQ"]
+    spouse = Person.objects.get(relationship_to_head="spouse")
+    assert spouse.nationality == "IRQ"
+    # A correction over the API takes it the same way.
+    _, screener = api_as("screening_officer")
+    body = {"nationality": "Syrian", "reason": "passport seen"}
+    response = screener.patch(f"/api/people/{spouse.number}/", body)
+    assert response.status_code == 200, response.content
+    assert Person.objects.get(pk=spouse.pk).nationality == "SYR"
+    # A word that names no country is still refused, naming the field.
+    household_data[1]["nationality"] = "Kurd"
+    response = register(registrar, facilities, household_data)
+    assert response.status_code == 400
+    assert response.json()["codes"] == {"members[1].nationality": ["not_a_country"]}

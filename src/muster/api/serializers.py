@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from muster.access.projection import person_values
 from muster.people.models import IdentityDocument, Relationship, Sex
+from muster.people.validation import NATIONALITY_MAX
 
 NAME_MAX = 200
 NOTE_MAX = 2000
@@ -94,7 +95,14 @@ class PersonFieldsInputSerializer(StrictSerializer):
     birth_year = serializers.IntegerField(required=False, allow_null=True)
     estimated_age = serializers.IntegerField(required=False, allow_null=True)
     nationality = StrictCharField(
-        required=False, allow_blank=True, max_length=3, help_text="ISO 3166 alpha-3"
+        required=False,
+        allow_blank=True,
+        max_length=NATIONALITY_MAX,
+        help_text=(
+            "ISO 3166 alpha-3 code (IRQ), alpha-2 code (IQ), or the country's name or adjective "
+            "in English, Arabic or Kurdish (Iraq, Iraqi, عراقي); stored and returned as the "
+            "alpha-3 code. ICAO's XXA (stateless) and XXX (unspecified) are taken as codes."
+        ),
     )
     place_of_origin = StrictCharField(required=False, allow_blank=True, max_length=NAME_MAX)
     origin_pcode = StrictCharField(required=False, allow_blank=True, max_length=20)

@@ -29,6 +29,8 @@ from muster.people.models import (
 )
 
 NAME_MAX = 200
+# A nationality as typed: a code, or a country's name or adjective in any script ("Iraqi", "عراقي").
+NATIONALITY_MAX = 60
 # Codes of ICAO Doc 9303 that passports' machine-readable zones carry (muster.intake.mrz reads
 # them) and ISO 3166 has not: Kosovo residents' UNMIK documents, and Utopia, the specimen state of
 # the training passports. Every other nationality is a country code (``is_country_code``).
@@ -223,7 +225,7 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
     # A country's name or adjective (Iraq, Iraqi, عراقي) or alpha-2 code is stored as its code;
     # three letters that are no code ("ZZZ") are refused, not stored as if a country (ICAO's codes
     # for the stateless, XXA, and the unspecified, XXX, are codes).
-    written = _text(raw.get("nationality"), "nationality", errors, max_length=60)
+    written = _text(raw.get("nationality"), "nationality", errors, max_length=NATIONALITY_MAX)
     nationality = read_nationality(written)
     if nationality and not _is_country(nationality):
         errors["nationality"] = ValidationError(
