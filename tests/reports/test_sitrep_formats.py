@@ -35,13 +35,13 @@ def test_hxl_has_a_hashtag_row_under_the_header_following_the_standard(registere
     rows = list(csv.reader(io.StringIO(text)))
     header, tags = rows[0], rows[1]
     assert len(header) == len(tags)
-    assert all(hxl.HASHTAG.match(t) for t in tags), tags
+    assert all(hxl.HASHTAG.match(t) for t in tags if t), tags
     by_tag = dict(zip(tags, range(len(tags)), strict=True))
-    for required in ("#adm1+code", "#loc+name", "#affected+idps", "#affected+f+children"):
+    for required in ("#adm2+code", "#loc+name", "#affected+ind+current", "#affected+f+children"):
         assert required in by_tag
     reception = next(r for r in rows[2:] if r[by_tag["#loc+name"]] == "Reception Point 1")
-    assert reception[by_tag["#adm1+code"]] == "SY09"
-    assert reception[by_tag["#affected+idps"]] == "3"
+    assert reception[by_tag["#adm2+code"]].startswith("SY09")
+    assert reception[by_tag["#affected+ind+current"]] == "3"
     # The household: a man, a woman of 34, a boy born 2015.
     assert reception[by_tag["#affected+idps+f"]] == "1"
     assert reception[by_tag["#affected+m+children"]] == "1"
@@ -49,13 +49,34 @@ def test_hxl_has_a_hashtag_row_under_the_header_following_the_standard(registere
     assert AuditEvent.objects.filter(action="export", detail__format="hxl").count() == 1
 
 
+def test_the_command_lines_hxl_is_the_web_exports_table_unaccounted_and_its_note_included(
+    registered, make_user, login, capsys
+):
+    # `muster sitrep --hxl` had no unaccounted row nor the note on it that the web's CSV has.
+    text = _hxl_text(capsys)
+    cli_rows = list(csv.reader(io.StringIO(text)))
+    client = login(make_user("coordinator"))
+    web = client.get(reverse("export-sitrep-csv")).content.decode("utf-8-sig")
+    web_rows = list(csv.reader(io.StringIO(web)))
+    header = cli_rows[0]
+    assert header == web_rows[0] and cli_rows[1] == web_rows[1]
+    assert "note" in header and cli_rows[1][header.index("note")] == "#description"
+    # The same figures, row for row (but the time each was taken).
+    assert [r for r in cli_rows if "generated" not in r] == [
+        r for r in web_rows if "generated" not in r
+    ]
+    section, item, note = (header.index(c) for c in ("section", "item", "note"))
+    unaccounted = next(r for r in cli_rows if (r[section], r[item]) == ("figure", "unaccounted"))
+    assert unaccounted[note].startswith("part of in transit")
+
+
 def test_hxl_file_parses_with_the_hxl_library(registered, capsys):
     libhxl = pytest.importorskip("hxl", reason="libhxl not installed (pip install libhxl)")
     text = _hxl_text(capsys)
     dataset = libhxl.data(io.BytesIO(text.encode("utf-8")))
     columns = [c.display_tag for c in dataset.columns]
-    assert "#adm1+code" in columns and "#affected+f+children" in columns
-    values = {row.get("#loc+name"): row.get("#affected+idps") for row in dataset}
+    assert "#adm2+code" in columns and "#affected+f+children" in columns
+    values = {row.get("#loc+name"): row.get("#affected+ind+current") for row in dataset}
     assert values["Reception Point 1"] == "3"
     girls = sum(int(v or 0) for v in dataset.get_value_set("#affected+f+children"))
     assert girls == 0

@@ -14,6 +14,7 @@ def cmd_sitrep(args) -> int:
 
     from muster.audit.services import record_export
     from muster.reports import dashboard, hxl, pdf
+    from muster.reports.filters import selected_facilities
     from muster.reports.sitrep import format_text, situation_report
 
     if args.recount:
@@ -47,7 +48,9 @@ def cmd_sitrep(args) -> int:
     # Figures leaving the system are an export, on the log like the web's.
     with transaction.atomic():
         report = situation_report()
-        rows = hxl.facility_table(report, filters) if args.hxl else None
+        # The same table as the web's CSV/XLSX export, the facility rows those of the filter.
+        chosen = [f.pk for f in selected_facilities(filters)] if args.hxl else None
+        rows = hxl.sitrep_rows(report, chosen) if args.hxl else None
         record_export(
             {
                 "export": "sitrep",
@@ -98,7 +101,10 @@ def add_sitrep_arguments(p) -> None:
     form.add_argument(
         "--hxl",
         action="store_true",
-        help="print the facilities as HXL-tagged CSV (a row of hashtags under the header)",
+        help="print the situation report as HXL-tagged CSV (a row of hashtags under the header): "
+        "the table of the web's CSV/XLSX export (facilities with their persons by sex and age, "
+        "the figures with a note on what each holds, departures, categories, arrivals); "
+        "--facility and --governorate choose the facility rows",
     )
     form.add_argument("--pdf", metavar="FILE", help="write the printable sitrep (A4 PDF) to FILE")
     form.add_argument(

@@ -10,16 +10,19 @@ import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Collection
 from datetime import date, timedelta
 
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from muster.custody.models import Facility, Placement
+from muster.departures.models import SITREP_KEYS
 from muster.people.models import Person
 from muster.reports import counters
 from muster.reports.exports import safe_cell
 from muster.reports.filters import Filters, governorate_of, selected_facilities
+from muster.screening.models import Category
 
 ADULT_AGE = 18
 # (column, hashtag): the order of the file's columns.
@@ -174,13 +177,173 @@ def facility_table(report: dict, filters: Filters) -> list[dict]:
     return out
 
 
+# A facility's persons by sex and age group (:func:`by_sex_and_age`), as columns of its row.
+BREAKDOWN = ("women_and_girls", "men_and_boys", "children", "girls", "boys")
+
+
+def _breakdown(r) -> dict:
+    return dict(
+        zip(BREAKDOWN, (r.get(k, 0) for k in ("f", "m", "children", "girls", "boys")), strict=True)
+    )
+
+
+# One table, one figure per row: the facilities (occupancy against capacity), their total, the
+# headline figures, the categories and the daily arrivals, told apart by ``section`` and ``item``,
+# so a partner's spreadsheet can filter them (no figures stuffed into a name cell).
+SITREP_FIELDS = [
+    "facility",
+    "kind",
+    "pcode",
+    "population",
+    "capacity",
+    "occupancy",
+    "expected",
+    "section",
+    "item",
+    "date",
+    "persons",
+    # Last, so that the columns partners' spreadsheets read keep their places: what a figure
+    # holds where a reader would otherwise add it up wrong (unaccounted is inside in transit).
+    "note",
+    # After it, a facility's population by sex and age (what `muster sitrep --hxl` printed alone).
+    *BREAKDOWN,
+]
+SITREP_HXL = {
+    "facility": "#loc+name",
+    "kind": "#loc+type",
+    "pcode": "#adm2+code",
+    "population": "#affected+ind+current",
+    "capacity": "#capacity+ind",
+    "occupancy": "#capacity+pct",
+    "expected": "#affected+ind+transit",
+    "section": "#meta+section",
+    "item": "#indicator+name",
+    "date": "#date",
+    "persons": "#affected+ind",
+    "note": "#description",
+    **{c: tag for c, tag in COLUMNS if c in BREAKDOWN},
+}
+
+
+def sitrep_rows(report: dict, chosen: Collection[int] | None = None) -> list[dict]:
+    """The situation report as one table for partners, one figure per row (the fields
+    :data:`SITREP_FIELDS`, tagged :data:`SITREP_HXL`): the facilities (those ``chosen``, or all)
+    with occupancy against capacity and their persons by sex and age, their total, the headline
+    figures with what each holds (``note``), departures, categories, the last 14 days' arrivals,
+    when it was taken. The web's CSV/XLSX and `muster sitrep --hxl` write this one table."""
+    # A partners' data file: readable, and in one language whatever the reader's (the kind and
+    # the categories came out in Arabic beside English keys and facility names).
+    with translation.override("en"):
+        kinds = {k: str(v) for k, v in Facility.Kind.choices}
+        labels = {k: str(v) for k, v in Category.choices}
+    today = timezone.localdate()
+    facilities = [f for f in report["facilities"] if chosen is None or f["id"] in chosen]
+    by_facility = by_sex_and_age([f["id"] for f in facilities], today)
+    rows: list[dict] = [
+        {
+            **f,
+            "facility": f["name"],
+            "kind": kinds.get(f["kind"], f["kind"]),
+            "occupancy": f["occupancy"] if f["occupancy"] is not None else "",
+            "section": "facility",
+            **_breakdown(by_facility.get(f["id"], {})),
+        }
+        for f in facilities
+    ]
+    rows.append(
+        {
+            "section": "total",
+            "population": sum(f["population"] for f in facilities),
+            "capacity": sum(f["capacity"] or 0 for f in facilities),
+            "expected": sum(f["expected"] for f in facilities),
+        }
+    )
+    # Registered = at facilities + in transit + departed; unaccounted is a part of in transit,
+    # not a further bucket.  "at facilities" comes last, so that the rows partners' spreadsheets
+    # read keep their places.
+    figures = {
+        "registered": report["registered"],
+        "in transit": report["in_transit"],
+        "unaccounted": report["unaccounted"],
+        "departed": report["departed"],
+        "separated or unaccompanied children": report["separated_or_unaccompanied_children"],
+        "at facilities": report["at_facilities"],
+        # Added after the rows partners already read; the children figure above is unchanged.
+        "children lost in transit": report["children_lost_in_transit"],
+        "children needing protection": report["children_needing_protection"],
+    }
+    hours = f"{report['unaccounted_after_hours']:g}"
+    notes = {
+        ("figure", "in transit"): "transfers and departures not yet received; includes the "
+        "unaccounted",
+        ("figure", "unaccounted"): "part of in transit (overdue more than "
+        f"{hours} hours, or reported not arrived), not in addition to it",
+        ("figure", "separated or unaccompanied children"): "also counted in the figures above",
+        ("figure", "at facilities"): "registered = at facilities + in transit + departed",
+        ("figure", "children lost in transit"): "children not received off a transfer (overdue, "
+        "reported not arrived, or left in transit while their family was received); part of in "
+        "transit, flagged separated or unaccompanied or not",
+        ("figure", "children needing protection"): "separated or unaccompanied children and "
+        "children lost in transit together, a child who is both counted once",
+        ("departures", "unaccounted"): "part of leaving, not in addition to it",
+    }
+    rows += [
+        {"section": "figure", "item": k, "persons": v, "note": notes.get(("figure", k), "")}
+        for k, v in figures.items()
+    ]
+    exits = report["departures"]
+    rows += [
+        {
+            "section": "departures",
+            "item": key,
+            "persons": exits[key],
+            "note": notes.get(("departures", key), ""),
+        }
+        for key in (*SITREP_KEYS.values(), "leaving", "not_presented", "refused", "unaccounted")
+    ]
+    rows += [
+        {
+            "section": "departures by destination",
+            "item": f"{d['kind']}: " + " ".join(x for x in (d["destination"], d["country"]) if x),
+            "pcode": d["pcode"],
+            "persons": d["persons"],
+        }
+        for d in exits["by_destination"]
+    ]
+    rows += [
+        {"section": "departures by nationality", "item": nat, "persons": n}
+        for nat, n in exits["by_nationality"].items()
+    ]
+    rows += [
+        {"section": "category", "item": labels.get(k, k), "persons": v}
+        for k, v in report["by_category"].items()
+    ]
+    rows += [
+        {"section": "arrivals", "item": "registered", "date": d["date"], "persons": d["registered"]}
+        for d in report["arrivals_last_14_days"]
+    ]
+    # When the figures were taken, in the operation's local time with its offset.
+    rows.append(
+        {
+            "section": "generated",
+            "item": str(timezone.get_current_timezone()),
+            "date": timezone.localtime().isoformat(timespec="seconds"),
+        }
+    )
+    return rows
+
+
 def hxl_csv(rows: list[dict]) -> str:
-    """The HXL file: header, hashtag row, the rows. Cells a spreadsheet would run as a formula
-    (a facility named "=…") are neutralised as in every export."""
+    """The HXL file of :func:`sitrep_rows`: header, hashtag row, the rows. Cells a spreadsheet
+    would run as a formula (a facility named "=…") are neutralised as in every export."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c for c, _ in COLUMNS])
-    writer.writerow([t for _, t in COLUMNS])
+    writer.writerow(SITREP_FIELDS)
+    writer.writerow([SITREP_HXL.get(c, "") for c in SITREP_FIELDS])
     for row in rows:
-        writer.writerow([safe_cell(row[c]) for c, _ in COLUMNS])
+        writer.writerow([safe_cell(_blank(row.get(c))) for c in SITREP_FIELDS])
     return out.getvalue()
+
+
+def _blank(value):
+    return "" if value is None else value

@@ -14,7 +14,6 @@ from muster.access.decorators import requires
 from muster.access.lookup import get_in_scope
 from muster.core.text import LOCAL_NAME_FIELDS
 from muster.custody.models import Facility, Movement, Placement
-from muster.departures.models import SITREP_KEYS
 from muster.people.models import Person
 from muster.reports import pdf
 from muster.reports.dashboard import FilterError, default_filters, parse_filters
@@ -25,43 +24,11 @@ from muster.reports.exports import (
     may_export_roll,
     may_export_sitrep,
 )
+from muster.reports.hxl import SITREP_FIELDS, SITREP_HXL, sitrep_rows
 from muster.reports.picture import charts_for, headline_scope
 from muster.reports.sitrep import situation_report
-from muster.screening.models import Category, CategoryDecision
+from muster.screening.models import CategoryDecision
 
-# One table, one figure per row: the facilities (occupancy against capacity), their total, the
-# headline figures, the categories and the daily arrivals, told apart by ``section`` and ``item``,
-# so a partner's spreadsheet can filter them (no figures stuffed into a name cell).
-SITREP_FIELDS = [
-    "facility",
-    "kind",
-    "pcode",
-    "population",
-    "capacity",
-    "occupancy",
-    "expected",
-    "section",
-    "item",
-    "date",
-    "persons",
-    # Last, so that the columns partners' spreadsheets read keep their places: what a figure
-    # holds where a reader would otherwise add it up wrong (unaccounted is inside in transit).
-    "note",
-]
-SITREP_HXL = {
-    "facility": "#loc+name",
-    "kind": "#loc+type",
-    "pcode": "#adm2+code",
-    "population": "#affected+ind+current",
-    "capacity": "#capacity+ind",
-    "occupancy": "#capacity+pct",
-    "expected": "#affected+ind+transit",
-    "section": "#meta+section",
-    "item": "#indicator+name",
-    "date": "#date",
-    "persons": "#affected+ind",
-    "note": "#description",
-}
 ROLL_FIELDS = [
     "number",
     "given_name",
@@ -89,102 +56,7 @@ def _file(export, stem: str) -> HttpResponse:
 @requires("report.export")
 def sitrep_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """Occupancy against capacity per facility, one row each, with HXL hashtags for partners."""
-    report = situation_report()
-    # A partners' data file: readable, and in one language whatever the reader's (the kind and
-    # the categories came out in Arabic beside English keys and facility names).
-    with translation.override("en"):
-        kinds = {k: str(v) for k, v in Facility.Kind.choices}
-        labels = {k: str(v) for k, v in Category.choices}
-    rows: list[dict] = [
-        {
-            **f,
-            "facility": f["name"],
-            "kind": kinds.get(f["kind"], f["kind"]),
-            "occupancy": f["occupancy"] if f["occupancy"] is not None else "",
-            "section": "facility",
-        }
-        for f in report["facilities"]
-    ]
-    rows.append(
-        {
-            "section": "total",
-            "population": sum(f["population"] for f in report["facilities"]),
-            "capacity": sum(f["capacity"] or 0 for f in report["facilities"]),
-            "expected": sum(f["expected"] for f in report["facilities"]),
-        }
-    )
-    # Registered = at facilities + in transit + departed; unaccounted is a part of in transit,
-    # not a further bucket.  "at facilities" comes last, so that the rows partners' spreadsheets
-    # read keep their places.
-    figures = {
-        "registered": report["registered"],
-        "in transit": report["in_transit"],
-        "unaccounted": report["unaccounted"],
-        "departed": report["departed"],
-        "separated or unaccompanied children": report["separated_or_unaccompanied_children"],
-        "at facilities": report["at_facilities"],
-        # Added after the rows partners already read; the children figure above is unchanged.
-        "children lost in transit": report["children_lost_in_transit"],
-        "children needing protection": report["children_needing_protection"],
-    }
-    hours = f"{report['unaccounted_after_hours']:g}"
-    notes = {
-        ("figure", "in transit"): "transfers and departures not yet received; includes the "
-        "unaccounted",
-        ("figure", "unaccounted"): "part of in transit (overdue more than "
-        f"{hours} hours, or reported not arrived), not in addition to it",
-        ("figure", "separated or unaccompanied children"): "also counted in the figures above",
-        ("figure", "at facilities"): "registered = at facilities + in transit + departed",
-        ("figure", "children lost in transit"): "children not received off a transfer (overdue, "
-        "reported not arrived, or left in transit while their family was received); part of in "
-        "transit, flagged separated or unaccompanied or not",
-        ("figure", "children needing protection"): "separated or unaccompanied children and "
-        "children lost in transit together, a child who is both counted once",
-        ("departures", "unaccounted"): "part of leaving, not in addition to it",
-    }
-    rows += [
-        {"section": "figure", "item": k, "persons": v, "note": notes.get(("figure", k), "")}
-        for k, v in figures.items()
-    ]
-    exits = report["departures"]
-    rows += [
-        {
-            "section": "departures",
-            "item": key,
-            "persons": exits[key],
-            "note": notes.get(("departures", key), ""),
-        }
-        for key in (*SITREP_KEYS.values(), "leaving", "not_presented", "refused", "unaccounted")
-    ]
-    rows += [
-        {
-            "section": "departures by destination",
-            "item": f"{d['kind']}: " + " ".join(x for x in (d["destination"], d["country"]) if x),
-            "pcode": d["pcode"],
-            "persons": d["persons"],
-        }
-        for d in exits["by_destination"]
-    ]
-    rows += [
-        {"section": "departures by nationality", "item": nat, "persons": n}
-        for nat, n in exits["by_nationality"].items()
-    ]
-    rows += [
-        {"section": "category", "item": labels.get(k, k), "persons": v}
-        for k, v in report["by_category"].items()
-    ]
-    rows += [
-        {"section": "arrivals", "item": "registered", "date": d["date"], "persons": d["registered"]}
-        for d in report["arrivals_last_14_days"]
-    ]
-    # When the figures were taken, in the operation's local time with its offset.
-    rows.append(
-        {
-            "section": "generated",
-            "item": str(timezone.get_current_timezone()),
-            "date": timezone.localtime().isoformat(timespec="seconds"),
-        }
-    )
+    rows = sitrep_rows(situation_report())
     export = export_rows(
         request.user,
         rows,
