@@ -10,10 +10,12 @@ not in the views, so no door (web form, API, CLI, bulk import) can go around the
   the separation is recorded and shown on every member's page and in the separated-families list.
 """
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,6 +49,29 @@ def is_child(person, day=None) -> bool:
     """Under 18 on ``day`` (today); unknown age counts as a child until shown otherwise."""
     age = person.age_on(day or timezone.localdate())
     return age is None or age < ADULT_AGE
+
+
+def adult_born_by(today: dt.date) -> dt.date:
+    """The last date of birth of a person 18 or older today."""
+    if today.month == 2 and today.day == 29:
+        return dt.date(today.year - ADULT_AGE, 2, 28)
+    return today.replace(year=today.year - ADULT_AGE)
+
+
+def child_condition(today: dt.date, prefix: str = "") -> Q:
+    """:func:`is_child` as a query (on the person at ``prefix``, e.g. "person__"): a date of
+    birth after :func:`adult_born_by`; without one, a year of birth after today's year less 18;
+    neither known."""
+    return (
+        Q(**{f"{prefix}date_of_birth__gt": adult_born_by(today)})
+        | Q(
+            **{
+                f"{prefix}date_of_birth__isnull": True,
+                f"{prefix}birth_year__gt": today.year - ADULT_AGE,
+            }
+        )
+        | Q(**{f"{prefix}date_of_birth__isnull": True, f"{prefix}birth_year__isnull": True})
+    )
 
 
 def latest_review(person):

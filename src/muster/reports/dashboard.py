@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from muster.core.conf import conf
@@ -297,23 +297,24 @@ def children(facility_ids: list[int] | None) -> dict:
     }
 
 
-def children_lost_figures(flagged: int, lost_lines) -> dict[str, int]:
+def children_lost_figures(flagged: int, lost_lines: QuerySet) -> dict[str, int]:
     """The figures of children lost on the way beside ``flagged``, the separated or unaccompanied
     children of the same report (that figure is left as partners read it).
 
     ``children_lost_in_transit``: children not received off a transfer (custody's
-    ``children_unaccounted``: overdue, reported not arrived, or left in transit while their family
+    ``children_lost_lines``: overdue, reported not arrived, or left in transit while their family
     was received), a part of in transit; ``children_needing_protection``: the flagged and the lost,
-    a child who is both counted once."""
-    persons = {line.person_id: line.person for line in lost_lines}
-    unflagged = sum(
-        1
-        for p in persons.values()
-        if p.merged_into_id is not None or not (p.unaccompanied_child or p.separated_child)
+    a child who is both counted once. One aggregate query, however many lines are open."""
+    unflagged = Q(person__merged_into__isnull=False) | Q(
+        person__unaccompanied_child=False, person__separated_child=False
+    )
+    counts = lost_lines.order_by().aggregate(
+        lost=Count("person_id", distinct=True),
+        unflagged=Count("person_id", distinct=True, filter=unflagged),
     )
     return {
-        "children_lost_in_transit": len(persons),
-        "children_needing_protection": flagged + unflagged,
+        "children_lost_in_transit": counts["lost"],
+        "children_needing_protection": flagged + counts["unflagged"],
     }
 
 
@@ -387,7 +388,7 @@ def headline(report: dict, facility_ids: list[int] | None, kids: dict) -> dict:
         "unaccounted": custody.unaccounted_lines().filter(lines).count() + exits["unaccounted"],
         "separated_or_unaccompanied_children": kids["total"],
         **children_lost_figures(
-            kids["total"], custody.children_unaccounted(custody.in_transit_lines().filter(lines))
+            kids["total"], custody.children_lost_lines(custody.in_transit_lines().filter(lines))
         ),
         "departed": exits["total"],
         "departures": exits,

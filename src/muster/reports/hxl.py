@@ -19,12 +19,12 @@ from django.utils import timezone, translation
 from muster.custody.models import Facility, Placement
 from muster.departures.models import SITREP_KEYS
 from muster.people.models import Person
+from muster.protection.rules import ADULT_AGE, adult_born_by, child_condition
 from muster.reports import counters
 from muster.reports.exports import safe_cell
 from muster.reports.filters import Filters, governorate_of, selected_facilities
 from muster.screening.models import Category
 
-ADULT_AGE = 18
 # (column, hashtag): the order of the file's columns.
 COLUMNS = [
     ("date", "#date+reported"),
@@ -43,30 +43,6 @@ COLUMNS = [
 ]
 # A hashtag: '#' and a name, then attributes each '+' and a name (lowercase letters, digits, '_').
 HASHTAG = re.compile(r"^#[a-z][a-z0-9_]*(\+[a-z][a-z0-9_]*)*$")
-
-
-def adult_born_by(today: date) -> date:
-    """The last date of birth of a person 18 or older today."""
-    if today.month == 2 and today.day == 29:
-        return date(today.year - ADULT_AGE, 2, 28)
-    return today.replace(year=today.year - ADULT_AGE)
-
-
-def child_condition(today: date, prefix: str = "") -> Q:
-    """Under 18 today, or of unknown age (counted as a child until shown otherwise, as the
-    protection rules do): a date of birth after :func:`adult_born_by`; without one, a year of
-    birth after today's year less 18; neither known."""
-    born_by = adult_born_by(today)
-    return (
-        Q(**{f"{prefix}date_of_birth__gt": born_by})
-        | Q(
-            **{
-                f"{prefix}date_of_birth__isnull": True,
-                f"{prefix}birth_year__gt": today.year - ADULT_AGE,
-            }
-        )
-        | Q(**{f"{prefix}date_of_birth__isnull": True, f"{prefix}birth_year__isnull": True})
-    )
 
 
 def joined_figures(facility_ids, today: date) -> dict[int, dict[str, int]]:

@@ -45,6 +45,7 @@ from muster.custody.services.placements import (
     populations,
 )
 from muster.custody.services.transit import (
+    children_lost_lines,
     children_unaccounted,
     in_transit_lines,
     left_on_the_way,
@@ -76,6 +77,7 @@ __all__ = [
     "in_transit_lines",
     "left_on_the_way",
     "unaccounted_lines",
+    "children_lost_lines",
     "children_unaccounted",
     "not_arrived_line",
     "on_the_way",

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from muster.core.conf import conf
@@ -34,29 +34,34 @@ def unaccounted_lines() -> QuerySet:
     )
 
 
-def children_unaccounted(lines: QuerySet | None = None) -> list[ManifestLine]:
-    """Children (under 18, age unknown, or flagged unaccompanied/separated) not received: overdue,
-    reported not arrived, or left in transit while others of their household on the same manifest
-    were received. Protection follows these up first."""
+def children_lost_lines(lines: QuerySet | None = None) -> QuerySet:
+    """The lines (of ``lines``, or every line in transit) of children (under 18, age unknown, or
+    flagged unaccompanied/separated) not received: overdue, reported not arrived, or left in
+    transit while others of their household on the same manifest were received. One query, so
+    a count of them (the situation report's) is the database's, not a walk of every open line."""
     lines = in_transit_lines() if lines is None else lines
-    cutoff = unaccounted_cutoff()
-    received_households = set(
-        ManifestLine.objects.filter(
-            movement_id__in=lines.values("movement_id"), outcome=ManifestLine.Outcome.RECEIVED
-        ).values_list("movement_id", "person__household_id")
+    family_received = ManifestLine.objects.filter(
+        movement_id=OuterRef("movement_id"),
+        person__household_id=OuterRef("person__household_id"),
+        outcome=ManifestLine.Outcome.RECEIVED,
     )
-    out = []
-    for line in lines.order_by("movement__dispatched_at", "id"):
-        p = line.person
-        if not (p.unaccompanied_child or p.separated_child or protection.is_child(p)):
-            continue
-        if (
-            line.outcome == ManifestLine.Outcome.MISSING
-            or line.movement.dispatched_at < cutoff
-            or (p.household_id and (line.movement_id, p.household_id) in received_households)
-        ):
-            out.append(line)
-    return out
+    child = (
+        Q(person__unaccompanied_child=True)
+        | Q(person__separated_child=True)
+        | protection.child_condition(timezone.localdate(), "person__")
+    )
+    lost = (
+        Q(outcome=ManifestLine.Outcome.MISSING)
+        | Q(movement__dispatched_at__lt=unaccounted_cutoff())
+        | (Q(person__household_id__isnull=False) & Exists(family_received))
+    )
+    return lines.filter(child & lost)
+
+
+def children_unaccounted(lines: QuerySet | None = None) -> list[ManifestLine]:
+    """The lines of :func:`children_lost_lines`, the longest on the way first. Protection follows
+    these up first."""
+    return list(children_lost_lines(lines).order_by("movement__dispatched_at", "id"))
 
 
 def on_the_way(person_ids) -> dict[int, ManifestLine]:
