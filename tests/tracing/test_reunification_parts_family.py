@@ -128,3 +128,34 @@ def test_the_api_refuses_it_without_the_confirmation_too(at_the_camp_with_her_pa
         {**BODY, "separation_confirmed": True, "separation_reason": "guardian named by court"},
     )
     assert response.status_code == 200, response.content
+
+
+def test_the_refusal_to_part_her_is_told_beside_the_reason_in_the_form_sent(
+    at_the_camp_with_her_parents, caseworkers
+):
+    # It came back as a message at the top of the page after a redirect, far from the box
+    # where the reason is typed.
+    req, (father, mother, _girl, _brother) = at_the_camp_with_her_parents
+    web = factories.signed_in(caseworkers[0])
+    url = reverse("tracing-reunify", args=[req.number])
+    response = web.post(url, {**BODY, "note": "by road"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="messages"' not in html  # not at the top
+    form = html.split(f'action="{url}"')[1].split("</form>")[0]
+    box = form[form.rindex("<label", 0, form.index('name="separation_reason"')) :]
+    box = box.split("</label>")[0]
+    assert 'aria-invalid="true"' in box
+    assert 'data-testid="error-separation_reason" data-code="parts_from_caregiver"' in box
+    assert father.number in box and mother.number in box
+    tick = form.split('name="separation_confirmed"')[1].split(">")[0]
+    assert 'aria-invalid="true"' in tick
+    # What was typed is in the form again; the other fields are not marked.
+    assert 'value="Hesso Murad"' in form and 'value="Sinjar"' in form and 'value="by road"' in form
+    assert form.count('aria-invalid="true"') == 2
+    # Ticked, the box keeps its tick when the reason is still missing.
+    again = web.post(url, {**BODY, "separation_confirmed": "yes"}).content.decode()
+    tick = again.split('name="separation_confirmed"')[1].split(">")[0]
+    assert "checked" in tick and "aria-invalid" not in tick
+    req.refresh_from_db()
+    assert req.reunification_id is None

@@ -125,7 +125,19 @@ def request_edit(request: HttpRequest, number: str) -> HttpResponse:
 @requires(MANAGE)
 @transaction.atomic
 def request_detail(request: HttpRequest, number: str) -> HttpResponse:
-    req = request_for(number)
+    return request_page(request, request_for(number))
+
+
+def request_page(
+    request: HttpRequest,
+    req: TracingRequest,
+    *,
+    beside: dict | None = None,
+    typed: dict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The request's page; after a refused step (steps.reunify), with what was typed back in its
+    form and the refusal beside the field it is about (``beside``: {form: {field: [messages]}})."""
     candidates = list(
         req.candidates.select_related("person", "decided_by", "second_officer").order_by(
             "status", "rank", "id"
@@ -187,11 +199,13 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
             "relatives": relatives,
             "parted": parted,
             # What was typed into the reunification form before a refusal (steps.reunify).
-            "reunify_typed": request.session.pop(f"reunify-typed:{req.number}", {}),
+            "reunify_typed": typed or {},
+            "beside": beside or {},
             "confident_bits": f"{CONFIDENT_SCORE:g}",
             "awaiting_receipt": req.reunification_id is not None
             and req.status != TracingRequest.Status.REUNITED,
         },
+        status=status,
     )
 
 

@@ -10,11 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from muster.access.decorators import requires
+from muster.core.errors import errors_from
 from muster.tracing import services as tracing
 from muster.tracing.models import (
     TracingCandidate,
 )
 from muster.tracing.views.common import MANAGE, post_only, refusals, request_for
+from muster.tracing.views.requests import request_page
 
 
 @requires(MANAGE)
@@ -80,6 +82,19 @@ def best_interests(request: HttpRequest, number: str) -> HttpResponse:
     return redirect("tracing-request", number=req.number)
 
 
+# The reunification form's fields, by the field a refusal names (the departure's guarantor is
+# the form's "received by"): a refusal about one of them is told beside it.
+REUNIFY_BESIDE = {
+    "receiving": "receiving",
+    "guarantor": "receiving",
+    "destination_name": "destination_name",
+    "destination_pcode": "destination_pcode",
+    "note": "note",
+    "separation_reason": "separation_reason",
+    "separation_confirmed": "separation_reason",
+}
+
+
 @requires(MANAGE)
 @post_only
 def reunify(request: HttpRequest, number: str) -> HttpResponse:
@@ -91,24 +106,40 @@ def reunify(request: HttpRequest, number: str) -> HttpResponse:
         "note": request.POST.get("note", "")[:2000],
         "separation_reason": request.POST.get("separation_reason", "")[:2000],
     }
+    confirmed = request.POST.get("separation_confirmed") == "yes"
     try:
         departure = tracing.reunify(
             req,
             **typed,
-            separation_confirmed=request.POST.get("separation_confirmed") == "yes",
+            separation_confirmed=confirmed,
             by=request.user,
             request=request,
         )
     except ValidationError as exc:
-        refusals(request, exc)
-        # Back on the request's page with the form as it was typed (it came back empty).
-        request.session[f"reunify-typed:{req.number}"] = typed
-    else:
-        messages.success(
+        # The request's page again, the form as it was typed, each refusal beside its field; one
+        # about no field of the form (the request's state, a best-interests determination still
+        # to record, where the person is) above it.
+        beside: dict[str, list] = {}
+        rest: dict[str, list] = {}
+        for field, msgs in errors_from(exc).items():
+            if field in REUNIFY_BESIDE:
+                beside.setdefault(REUNIFY_BESIDE[field], []).extend(msgs)
+            else:
+                rest[field] = [ValidationError(str(m), code=m.code) for m in msgs]
+        if rest:
+            refusals(request, ValidationError(rest))
+        return request_page(
             request,
-            _("Reunification %(d)s dispatched; record the receipt when the family confirms.")
-            % {"d": departure.number},
+            request_for(number),
+            beside={"reunify": beside},
+            typed={**typed, "separation_confirmed": confirmed},
+            status=400,
         )
+    messages.success(
+        request,
+        _("Reunification %(d)s dispatched; record the receipt when the family confirms.")
+        % {"d": departure.number},
+    )
     return redirect("tracing-request", number=req.number)
 
 
