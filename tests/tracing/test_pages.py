@@ -280,6 +280,33 @@ def test_close_without_reason_names_the_field(web, found):
     assert req.status == TracingRequest.Status.CLOSED
 
 
+def _box(html: str, action: str, name: str) -> str:
+    """The label holding field ``name`` in the form posted to ``action``."""
+    form = html.split(f'action="{action}"')[1].split("</form>")[0]
+    return form[form.rindex("<label", 0, form.index(f'name="{name}"')) :].split("</label>")[0]
+
+
+def test_a_refused_close_or_best_interests_is_told_beside_its_field(web, found):
+    # The refusals came back as messages at the top of the page after a redirect.
+    req, _c = found
+    close = reverse("tracing-request-close", args=[req.number])
+    response = web.post(close, {"reason": "  "})
+    assert response.status_code == 400
+    html = response.content.decode()
+    box = _box(html, close, "reason")
+    assert 'aria-invalid="true"' in box and 'data-code="reason_required"' in box
+    assert 'class="messages"' not in html
+    assert req.is_child and 'data-testid="best-interests"' in html  # a child's request
+    url = reverse("tracing-best-interests", args=[req.number])
+    html = web.post(url, {"outcome": "reunify", "reasoning": ""}).content.decode()
+    box = _box(html, url, "reasoning")
+    assert 'aria-invalid="true"' in box and 'data-code="reason_required"' in box
+    form = html.split(f'action="{url}"')[1].split("</form>")[0]
+    assert 'value="reunify" required checked' in form  # the choice made is kept
+    req.refresh_from_db()
+    assert req.status != TracingRequest.Status.CLOSED
+
+
 def test_import_page_reports_rows_and_the_report_downloads_as_csv(web):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

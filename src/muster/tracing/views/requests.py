@@ -136,8 +136,9 @@ def request_page(
     typed: dict | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The request's page; after a refused step (steps.reunify), with what was typed back in its
-    form and the refusal beside the field it is about (``beside``: {form: {field: [messages]}})."""
+    """The request's page; after a refused step (``steps``), with what was typed back in its form
+    and the refusal beside the field it is about (``typed`` and ``beside`` by form: {"reunify":
+    {field: value}}, {"reunify": {field: [messages]}})."""
     candidates = list(
         req.candidates.select_related("person", "decided_by", "second_officer").order_by(
             "status", "rank", "id"
@@ -199,7 +200,8 @@ def request_page(
             "relatives": relatives,
             "parted": parted,
             # What was typed into the reunification form before a refusal (steps.reunify).
-            "reunify_typed": typed or {},
+            "reunify_typed": (typed or {}).get("reunify", {}),
+            "typed": typed or {},
             "beside": beside or {},
             "confident_bits": f"{CONFIDENT_SCORE:g}",
             "awaiting_receipt": req.reunification_id is not None

@@ -23,13 +23,13 @@ from muster.tracing.views.requests import request_page
 @post_only
 def request_close(request: HttpRequest, number: str) -> HttpResponse:
     req = request_for(number)
+    typed = {"reason": request.POST.get("reason", "")}
     try:
-        tracing.close_request(req, reason=request.POST.get("reason", ""), by=request.user,
+        tracing.close_request(req, reason=typed["reason"], by=request.user,
                               request=request)  # fmt: skip
     except ValidationError as exc:
-        refusals(request, exc)
-    else:
-        messages.success(request, _("Request %(n)s closed.") % {"n": req.number})
+        return _refused(request, number, exc, "close", {"reason": "reason"}, typed)
+    messages.success(request, _("Request %(n)s closed.") % {"n": req.number})
     return redirect("tracing-request", number=req.number)
 
 
@@ -66,20 +66,45 @@ def request_search(request: HttpRequest, number: str) -> HttpResponse:
 def best_interests(request: HttpRequest, number: str) -> HttpResponse:
     req = request_for(number)
     candidate = req.candidates.filter(status=TracingCandidate.Status.CONFIRMED).first()
+    typed = {
+        "outcome": request.POST.get("outcome", ""),
+        "reasoning": request.POST.get("reasoning", ""),
+    }
     try:
         tracing.record_best_interests(
-            req,
-            outcome=request.POST.get("outcome", ""),
-            reasoning=request.POST.get("reasoning", ""),
-            candidate=candidate,
-            by=request.user,
-            request=request,
+            req, **typed, candidate=candidate, by=request.user, request=request
         )
     except ValidationError as exc:
-        refusals(request, exc)
-    else:
-        messages.success(request, _("Best-interests determination recorded."))
+        fields = {"outcome": "outcome", "reasoning": "reasoning"}
+        return _refused(request, number, exc, "best_interests", fields, typed)
+    messages.success(request, _("Best-interests determination recorded."))
     return redirect("tracing-request", number=req.number)
+
+
+def _refused(
+    request: HttpRequest,
+    number: str,
+    exc: ValidationError,
+    form: str,
+    fields: dict[str, str],
+    typed: dict,
+) -> HttpResponse:
+    """The request's page again (400), ``form`` as it was typed, each refusal beside the field of
+    the form it is about (``fields``: the form's field by the field the refusal names); one
+    about no field of the form (the request's state, a best-interests determination still to
+    record, where the person is) above it."""
+    beside: dict[str, list] = {}
+    rest: dict[str, list] = {}
+    for field, msgs in errors_from(exc).items():
+        if field in fields:
+            beside.setdefault(fields[field], []).extend(msgs)
+        else:
+            rest[field] = [ValidationError(str(m), code=m.code) for m in msgs]
+    if rest:
+        refusals(request, ValidationError(rest))
+    return request_page(
+        request, request_for(number), beside={form: beside}, typed={form: typed}, status=400
+    )
 
 
 # The reunification form's fields, by the field a refusal names (the departure's guarantor is
@@ -116,25 +141,8 @@ def reunify(request: HttpRequest, number: str) -> HttpResponse:
             request=request,
         )
     except ValidationError as exc:
-        # The request's page again, the form as it was typed, each refusal beside its field; one
-        # about no field of the form (the request's state, a best-interests determination still
-        # to record, where the person is) above it.
-        beside: dict[str, list] = {}
-        rest: dict[str, list] = {}
-        for field, msgs in errors_from(exc).items():
-            if field in REUNIFY_BESIDE:
-                beside.setdefault(REUNIFY_BESIDE[field], []).extend(msgs)
-            else:
-                rest[field] = [ValidationError(str(m), code=m.code) for m in msgs]
-        if rest:
-            refusals(request, ValidationError(rest))
-        return request_page(
-            request,
-            request_for(number),
-            beside={"reunify": beside},
-            typed={**typed, "separation_confirmed": confirmed},
-            status=400,
-        )
+        typed["separation_confirmed"] = confirmed
+        return _refused(request, number, exc, "reunify", REUNIFY_BESIDE, typed)
     messages.success(
         request,
         _("Reunification %(d)s dispatched; record the receipt when the family confirms.")
