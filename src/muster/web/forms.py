@@ -33,6 +33,10 @@ FIELD_LABELS = {
     "issuing_country": _("Issuing country"),
     "expires_on": _("Expiry date"),
     "reception_point": _("Reception point"),
+    "category": _("Category"),
+    "reason": _("Reason"),
+    "legal_basis": _("Legal basis"),
+    "basis": _("Basis for 'held': what was established, and by whom"),
     **PROTECTION_FLAGS,
 }
 

@@ -14,6 +14,7 @@ from muster.api.base import PolicyViewSet, person_by_number
 from muster.audit import services as audit
 from muster.core.errors import errors_from
 from muster.core.parsing import parse_id
+from muster.people.models import Person
 from muster.people.reads import API, record_read
 from muster.screening import matching
 from muster.screening import services as screening
@@ -24,6 +25,8 @@ from muster.screening.api.serializers import (
     CategoryProposalInputSerializer,
     DecisionInputSerializer,
     HitSerializer,
+    HouseholdCategoriesInputSerializer,
+    HouseholdCategoriesSerializer,
     ReasonInputSerializer,
     person_brief,
 )
@@ -187,6 +190,7 @@ class CategoryDecisionViewSet(PolicyViewSet):
     policy_action = {
         "list": "screening.view",
         "create": "category.decide",
+        "household": "category.decide",
         "approve": "category.approve",
         "refuse": "category.approve",
     }
@@ -219,6 +223,58 @@ class CategoryDecisionViewSet(PolicyViewSet):
             request=request,
         )
         return Response(self.get_serializer(decision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=HouseholdCategoriesInputSerializer,
+        responses={201: HouseholdCategoriesSerializer},
+        description="Decide the categories of a household's members in one request: each member "
+        "listed with the category the officer chose (no member is decided unless listed), a "
+        "reason each (the household's reason when a member has none). Each decision follows the "
+        "rules of one ('held', and lifting it, wait for a second officer) and is audited per "
+        "person. All are recorded or none: a refusal names the member and field, "
+        "members[1].basis.",
+    )
+    @action(detail=False, methods=["post"])
+    def household(self, request):
+        form = HouseholdCategoriesInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        members = policy.scope_persons(
+            request.user,
+            Person.objects.filter(household__number=data["household"]),
+            "person.view",
+        )
+        by_number = {p.number: p for p in members}
+        if not by_number:
+            raise ValidationError(
+                {"household": [_("no household %(n)s") % {"n": data["household"]}]}
+            )
+        household = next(iter(by_number.values())).household
+        choices = []
+        for i, item in enumerate(data["members"]):
+            basis_hit = None
+            if item.get("basis_hit"):
+                basis_hit = Hit.objects.filter(pk=item["basis_hit"]).first()
+                if basis_hit is None:
+                    raise ValidationError(
+                        {f"members[{i}].basis_hit": [_("no hit %(n)s") % {"n": item["basis_hit"]}]}
+                    )
+            choices.append(
+                {**item, "person": by_number.get(item["person"]), "basis_hit": basis_hit}
+            )
+        decisions = screening.decide_household_categories(
+            household,
+            choices,
+            reason=data.get("reason", ""),
+            legal_basis=data.get("legal_basis", ""),
+            by=request.user,
+            request=request,
+        )
+        body = {
+            "household": household.number,
+            "decisions": CategoryDecisionWithApprovalSerializer(decisions, many=True).data,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=ApprovalInputSerializer, responses={200: CategoryDecisionWithApprovalSerializer}

@@ -109,6 +109,32 @@ class CategoryProposalInputSerializer(serializers.Serializer):
     basis = StrictCharField(max_length=5000, required=False, allow_blank=True)
 
 
+class HouseholdMemberCategoryInputSerializer(serializers.Serializer):
+    person = StrictCharField(max_length=20, help_text="Registration number of a household member")
+    category = StrictCharField(max_length=20, help_text="civilian, held or family_of_held")
+    reason = StrictCharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        help_text="This member's reason; the household's reason when empty",
+    )
+    legal_basis = StrictCharField(max_length=300, required=False, allow_blank=True)
+    basis_hit = serializers.IntegerField(required=False, min_value=1)
+    basis = StrictCharField(max_length=5000, required=False, allow_blank=True)
+
+
+class HouseholdCategoriesInputSerializer(serializers.Serializer):
+    household = StrictCharField(max_length=20, help_text="Household number")
+    reason = StrictCharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        help_text="The reason of each member decided without one of their own",
+    )
+    legal_basis = StrictCharField(max_length=300, required=False, allow_blank=True)
+    members = HouseholdMemberCategoryInputSerializer(many=True, allow_empty=False, max_length=200)
+
+
 class ApprovalInputSerializer(serializers.Serializer):
     note = StrictCharField(max_length=5000, required=False, allow_blank=True)
 
@@ -165,3 +191,8 @@ class HitSerializer(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
     decided_by = serializers.CharField(allow_null=True)
     decision_reason = serializers.CharField()
+
+
+class HouseholdCategoriesSerializer(serializers.Serializer):
+    household = serializers.CharField()
+    decisions = CategoryDecisionWithApprovalSerializer(many=True)

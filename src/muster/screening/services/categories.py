@@ -267,3 +267,88 @@ def pending_approvals() -> QuerySet:
     return CategoryDecision.objects.filter(status=ApprovalStatus.PENDING).select_related(
         "person", "decided_by", "basis_hit"
     )
+
+
+def _member_key(i: int, field: str) -> str:
+    return f"members[{i}].{field}"
+
+
+@transaction.atomic
+def decide_household_categories(
+    household,
+    choices: list[dict],
+    *,
+    by,
+    reason: str = "",
+    legal_basis: str = "",
+    request=None,
+) -> list[CategoryDecision]:
+    """Decide the categories of a household's members in one go: all of them are recorded, or none.
+
+    ``choices`` holds one dict per member shown to the officer: ``person`` (a member of
+    ``household``), ``category`` (empty: this member is not decided now; nothing is ever chosen for
+    the officer), and optionally the member's own ``reason``, ``legal_basis`` and, for "held",
+    ``basis`` or ``basis_hit``. ``reason`` and ``legal_basis`` stand for each member decided without one of their
+    own. Each decision is :func:`decide_category`'s, with its rules (a reason, four eyes on "held"
+    and on lifting it) and its audit event. Errors are keyed ``members[i].field``, ``i`` the
+    member's place in ``choices``; on any error nothing is saved.
+    """
+    errors: dict[str, list] = {}
+    decisions: list[CategoryDecision] = []
+    seen: set[int] = set()
+    for i, choice in enumerate(choices):
+        person = choice.get("person")
+        category = (choice.get("category") or "").strip()
+        own_reason = (choice.get("reason") or "").strip()
+        basis = (choice.get("basis") or "").strip()
+        if person is None or person.household_id != household.pk:
+            errors[_member_key(i, "person")] = [
+                ValidationError(
+                    _("not a member of household %(h)s") % {"h": household.number},
+                    code="not_a_member",
+                )
+            ]
+            continue
+        if person.pk in seen:
+            errors[_member_key(i, "person")] = [
+                ValidationError(_("this member is listed twice"), code="duplicate_member")
+            ]
+            continue
+        seen.add(person.pk)
+        if not category:
+            if own_reason or basis:
+                # A reason written beside a member left undecided would read as decided: say so.
+                errors[_member_key(i, "category")] = [
+                    ValidationError(
+                        _("choose this member's category, or clear their reason and basis"),
+                        code="category_required",
+                    )
+                ]
+            continue
+        try:
+            with transaction.atomic():
+                decisions.append(
+                    decide_category(
+                        person,
+                        category,
+                        reason=own_reason or reason,
+                        legal_basis=(choice.get("legal_basis") or "").strip() or legal_basis,
+                        basis=basis,
+                        basis_hit=choice.get("basis_hit"),
+                        by=by,
+                        request=request,
+                    )
+                )
+        except ValidationError as exc:
+            for field, field_errors in exc.error_dict.items():
+                if field == "decided_by":  # the officer, not the member: said once
+                    errors[field] = field_errors
+                else:
+                    errors.setdefault(_member_key(i, field), []).extend(field_errors)
+    if not errors and not decisions:
+        errors["members"] = [
+            ValidationError(_("choose a category for at least one member"), code="nothing_decided")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return decisions
