@@ -100,16 +100,21 @@ class ReasonInputSerializer(serializers.Serializer):
     reason = StrictCharField(max_length=5000)
 
 
-class CategoryProposalInputSerializer(serializers.Serializer):
-    person = StrictCharField(max_length=20, help_text="Registration number")
-    category = StrictCharField(max_length=20)
-    reason = StrictCharField(max_length=5000)
+class _CategoryBasis(serializers.Serializer):
+    """What a category decision rests on, besides its reason (one person's or a member's)."""
+
     legal_basis = StrictCharField(max_length=300, required=False, allow_blank=True)
     basis_hit = serializers.IntegerField(required=False, min_value=1)
     basis = StrictCharField(max_length=5000, required=False, allow_blank=True)
 
 
-class HouseholdMemberCategoryInputSerializer(serializers.Serializer):
+class CategoryProposalInputSerializer(_CategoryBasis):
+    person = StrictCharField(max_length=20, help_text="Registration number")
+    category = StrictCharField(max_length=20)
+    reason = StrictCharField(max_length=5000)
+
+
+class HouseholdMemberCategoryInputSerializer(_CategoryBasis):
     person = StrictCharField(max_length=20, help_text="Registration number of a household member")
     category = StrictCharField(max_length=20, help_text="civilian, held or family_of_held")
     reason = StrictCharField(
@@ -118,9 +123,6 @@ class HouseholdMemberCategoryInputSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="This member's reason; the household's reason when empty",
     )
-    legal_basis = StrictCharField(max_length=300, required=False, allow_blank=True)
-    basis_hit = serializers.IntegerField(required=False, min_value=1)
-    basis = StrictCharField(max_length=5000, required=False, allow_blank=True)
 
 
 class HouseholdCategoriesInputSerializer(serializers.Serializer):
