@@ -256,3 +256,19 @@ def test_a_list_saved_as_utf16_is_refused_in_words_without_its_zero_bytes(web_as
     assert "the file is not UTF-8 text: it looks like UTF-16; save it as CSV UTF-8" in text
     assert "\x00" not in text and "unknown column" not in text
     assert not ReferenceList.objects.exists()
+
+
+def test_a_list_saved_by_excel_with_semicolons_and_a_bom_is_read_by_its_columns(web_as):
+    # Excel in an Arabic, French or German locale writes ';' between the columns (and a BOM);
+    # the header came back as one unknown column 'record_id;source;given_name;…'.
+    _, client = web_as("screening_officer")
+    rows = [HEADER, ARABIC_ROW, "L-2;;Abdul Rahman;Mustafa;;al-Qaduli;;;M;;1957;Tal Afar;IRQ"]
+    text = "\r\n".join([rows[0].replace(",", ";"), rows[1].replace(",", ";"), rows[2]]) + "\r\n"
+    upload = SimpleUploadedFile("wanted.csv", text.encode("utf-8-sig"), content_type="text/csv")
+    body = {"file": upload, "name": "Wanted", "owner": "MoI", "legal_basis": "Decree 12/2019"}
+    page = client.post("/screening/lists/", {**body, "list_date": "2026-11-01"})
+    assert page.status_code == 302, page.content.decode()[-3000:]
+    ref = ReferenceList.objects.get()
+    assert ref.entry_count == 2
+    assert ReferenceEntry.objects.get(ref_id="L-1").family_name == "البدري"
+    assert ReferenceEntry.objects.get(ref_id="L-2").birth_year == "1957"

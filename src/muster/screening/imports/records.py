@@ -7,7 +7,7 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from muster.core.encoding import NotUtf8, decode_utf8
+from muster.core.encoding import NotUtf8, csv_delimiter, decode_utf8
 from muster.identity import PERSON_COLUMNS, PersonCsvError, check_record, workbook_cell
 from muster.screening.imports.rows import ParsedList, RowError, TooManyRows
 
@@ -76,7 +76,9 @@ def read_csv(data: bytes, max_rows: int | None = None) -> ParsedList:
     except NotUtf8 as exc:
         out.errors.append(RowError(1, "", str(exc)))
         return out
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # Excel in an Arabic, French or German locale saves "CSV" with ';' between the columns.
+    delimiter = csv_delimiter(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
