@@ -384,3 +384,35 @@ def test_a_reunification_of_a_person_in_transit_is_refused_in_the_readers_words(
     assert facilities["camp"].name not in refusal
     req.refresh_from_db()
     assert req.reunification_id is None
+
+
+def test_a_list_kept_in_kurmanji_is_imported_by_its_headers_and_answers(web):
+    # Yazidi families' lists from Sinjar and Dohuk are kept in Kurmanji; the file was refused
+    # whole ("no column for the name of the person sought"). A header typed without ê, î, û reads too.
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from muster.tracing.models import TracingRequest
+
+    data = (
+        "Hejmar,Nav,Navê bav,Nave dê,Zayend,Sala jidayikbûnê,Dîroka windabûnê,Cihê windabûnê,"
+        "Zarok,Daxwazker\n"
+        "K-1,Nadia,Murad,Gulistan,Mê,2005,03/08/2014,Kocho,Erê,Gulistan Murad\n"
+        "K-2,Dilshad,Murad,Gulistan,Nêr,1999,,Kocho,Na,Gulistan Murad\n"
+    )
+    upload = SimpleUploadedFile("sinjar.csv", data.encode(), content_type="text/csv")
+    page = web.post(reverse("tracing-import"), {"file": upload, "office": "Dohuk"})
+    assert page.status_code == 200
+    assert 'data-testid="created">2<' in page.content.decode()
+    nadia = TracingRequest.objects.get(source_ref="K-1")
+    assert (nadia.given_name, nadia.father_name, nadia.mother_name) == (
+        "Nadia",
+        "Murad",
+        "Gulistan",
+    )
+    assert (nadia.sex, nadia.birth_year, nadia.separation_place) == ("F", 2005, "Kocho")
+    assert nadia.separation_date == dt.date(2014, 8, 3) and nadia.is_child is True
+    assert nadia.requester_name == "Gulistan Murad"
+    dilshad = TracingRequest.objects.get(source_ref="K-2")
+    assert dilshad.sex == "M" and dilshad.is_child is False

@@ -35,53 +35,65 @@ MAX_LENGTH = {
     **{f: text_limit(f) for f in TEXT_FIELDS},
 }
 
-# Header spellings seen in offices' lists (English, Arabic, Sorani Kurdish), folded by _fold.
+# Header spellings seen in offices' lists (English, Arabic, Sorani and Kurmanji Kurdish), folded by
+# _fold (a Latin header without its marks: Kurmanji typed on a keyboard without ê, î, û, ç, ş).
 _HEADERS: dict[str, tuple[str, ...]] = {
     "source_ref": (
         "source_ref", "record_id", "ref", "reference", "ref_no", "id", "case", "case_no",
         "case_number", "case_id", "file_no", "person_record_id",
         "الرقم", "رقم الحالة", "المرجع", "رقم المرجع", "رقم الملف", "ژمارە", "ژمارەی دۆسیە",
+        "hejmar", "hejmara dosyeyê", "hejmara dosyê",
     ),
     "given_name": (
         "given_name", "given", "first_name", "first", "name", "forename", "name_of_missing",
         "missing_person", "الاسم", "الاسم الاول", "اسم المفقود", "ناو", "ناوی یەکەم",
+        "nav", "navê yekem", "navê kesê windabûyî",
     ),
     "father_name": (
         "father_name", "father", "fathers_name", "name_of_father", "اسم الاب", "الاب", "ناوی باوک",
+        "navê bav", "navê bavê", "bav",
     ),
     "grandfather_name": (
         "grandfather_name", "grandfather", "grandfathers_name", "اسم الجد", "الجد", "ناوی باپیر",
+        "navê bapîr", "bapîr", "navê kalik",
     ),
     "family_name": (
         "family_name", "family", "surname", "last_name", "last", "tribe", "clan",
         "اسم العائله", "اللقب", "العشيره", "الكنيه", "ناوی خێزان", "نازناو",
+        "paşnav", "navê malbatê", "malbat", "eşîr",
     ),
     "mother_name": (
         "mother_name", "mother", "mothers_name", "name_of_mother", "اسم الام", "الام", "ناوی دایک",
+        "navê dê", "navê dayikê", "dê", "dayik",
     ),
     "other_names": (
         "other_names", "alias", "aliases", "alternate_names", "also_known_as", "aka",
         "captors_name", "اسماء اخرى", "الاسماء الاخرى", "اسم مستعار", "ناوی تر",
+        "navên din", "navê din", "nasnav",
     ),
-    "sex": ("sex", "gender", "الجنس", "ڕەگەز", "رەگەز"),
+    "sex": ("sex", "gender", "الجنس", "ڕەگەز", "رەگەز", "zayend", "cins", "regez"),
     "birth_year": (
         "birth_year", "year_of_birth", "yob", "born", "birth", "سنه الميلاد", "سنه التولد",
         "التولد", "المواليد", "ساڵی لەدایکبوون", "ساڵی لە دایک بوون",
+        "sala jidayikbûnê", "sala bûyînê", "jidayikbûn",
     ),
     "age_at_separation": (
         "age_at_separation", "age_when_separated", "age_when_taken", "age_at_abduction",
         "age_when_missing", "age", "العمر", "العمر عند الفقدان", "العمر عند الاختطاف",
         "العمر عند الانفصال", "تەمەن",
+        "temen", "temenê dema windabûnê", "temen dema windabûnê",
     ),
     "separation_date": (
         "separation_date", "date_of_separation", "date_separated", "date_taken",
         "date_of_abduction", "abduction_date", "missing_since", "date_missing",
         "تاريخ الفقدان", "تاريخ الاختطاف", "تاريخ الانفصال", "بەرواری ونبوون",
+        "dîroka windabûnê", "roja windabûnê",
     ),
     "separation_place": (
         "separation_place", "place_of_separation", "place_taken", "place_of_abduction",
         "abduction_place", "place", "village", "last_seen", "مكان الفقدان", "مكان الاختطاف",
         "مكان الانفصال", "القريه", "شوێنی ونبوون", "گوند",
+        "cihê windabûnê", "gund",
     ),
     "separation_pcode": (
         "separation_pcode", "pcode", "p_code", "place_pcode", "الرمز", "رمز المكان",
@@ -89,22 +101,28 @@ _HEADERS: dict[str, tuple[str, ...]] = {
     "distinguishing_marks": (
         "distinguishing_marks", "marks", "description", "features", "scars",
         "العلامات المميزه", "علامات فارقه", "العلامات الفارقه", "الاوصاف", "نیشانە",
+        "nîşan", "nîşanên taybet",
     ),
-    "is_child": ("is_child", "child", "minor", "طفل", "قاصر", "منال", "مناڵ"),
+    "is_child": ("is_child", "child", "minor", "طفل", "قاصر", "منال", "مناڵ", "zarok"),
     "requester_name": (
         "requester_name", "requester", "requested_by", "enquirer", "inquirer",
         "اسم مقدم الطلب", "مقدم الطلب", "ناوی داواکار", "داواکار",
+        "daxwazker", "navê daxwazker", "navê daxwazkerê",
     ),
     "requester_relationship": (
         "requester_relationship", "relationship", "relation", "relationship_to_missing",
         "صله القرابه", "القرابه", "پەیوەندی", "خزمایەتی",
+        "têkilî", "merivatî", "xizmtî",
     ),
     "requester_contact": (
         "requester_contact", "contact", "phone", "telephone", "mobile", "requester_phone",
         "رقم الهاتف", "الهاتف", "وسيله الاتصال", "ژمارەی تەلەفۆن", "تەلەفۆن",
+        "têlefon", "hejmara têlefonê", "mobîl",
     ),
-    "office": ("office", "tracing_office", "المكتب", "نووسینگە"),
-    "notes": ("notes", "note", "remarks", "comments", "ملاحظات", "الملاحظات", "تێبینی"),
+    "office": ("office", "tracing_office", "المكتب", "نووسینگە", "nivîsgeh", "ofîs"),
+    "notes": (
+        "notes", "note", "remarks", "comments", "ملاحظات", "الملاحظات", "تێبینی", "têbînî", "not",
+    ),
 }  # fmt: skip
 
 _ARABIC_FOLD = str.maketrans(
@@ -119,6 +137,7 @@ def _fold(text: str) -> str:
     text = re.sub(r"[’'`().:#?*]", "", text)
     if re.search(r"[\u0600-\u06ff]", text):
         return re.sub(r"[\s_-]+", " ", text).strip()
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return re.sub(r"[\s/-]+", "_", text).strip("_")
 
 
@@ -181,9 +200,10 @@ _SEX = {
     "m": "M", "male": "M", "man": "M", "boy": "M", "ذكر": "M", "ذ": "M", "نێر": "M", "کوڕ": "M",
     "f": "F", "female": "F", "woman": "F", "girl": "F", "انثى": "F", "انثي": "F",
     "مێ": "F", "کچ": "F", "ئافرەت": "F",
+    "ner": "M", "mer": "M", "kur": "M", "me": "F", "jin": "F", "kec": "F",
 }  # fmt: skip
-_YES = {"1", "y", "yes", "true", "x", "نعم", "ن", "بەڵێ"}
-_NO = {"0", "n", "no", "false", "لا", "ل", "نەخێر", "نا"}
+_YES = {"1", "y", "yes", "true", "x", "نعم", "ن", "بەڵێ", "ere", "bele"}
+_NO = {"0", "n", "no", "false", "لا", "ل", "نەخێر", "نا", "na", "ne"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _PCODE = PCODE
 
