@@ -361,6 +361,8 @@ MUSTER = {
         ).split(",")
         if r.strip()
     ],
+    # The domain of the PFIF person_record_ids (tracing exports): this deployment's own name.
+    "PFIF_DOMAIN": os.environ.get("MUSTER_PFIF_DOMAIN", "").strip() or "muster.local",
 }
 # Screening hits: match probability at or above SCREENING_LIKELY is "likely", at or above
 # SCREENING_POSSIBLE "possible"; below it nothing is shown.  The defaults, chosen from what

@@ -416,3 +416,25 @@ def test_a_list_kept_in_kurmanji_is_imported_by_its_headers_and_answers(web):
     assert nadia.requester_name == "Gulistan Murad"
     dilshad = TracingRequest.objects.get(source_ref="K-2")
     assert dilshad.sex == "M" and dilshad.is_child is False
+
+
+def test_pfif_record_ids_are_the_same_from_the_page_and_the_command_line(web, found, tmp_path):
+    # The page named the records after the address it was reached by (127.0.0.1/TR…, then
+    # 192.168.1.20/TR… from another laptop), the command line muster.local/TR…: a repository
+    # importing both exports held every person sought twice.
+    from xml.etree import ElementTree
+
+    from muster.cli import main
+
+    req, _c = found
+    ns = {"pfif": "http://zesty.ca/pfif/1.4"}
+
+    def record_ids(xml: bytes) -> list[str]:
+        root = ElementTree.fromstring(xml)
+        return [e.text for e in root.findall("pfif:person/pfif:person_record_id", ns)]
+
+    from_page = record_ids(web.get(reverse("tracing-export")).content)
+    out = tmp_path / "requests.xml"
+    assert main(["trace", "export", "--pfif", str(out)]) == 0
+    assert from_page == record_ids(out.read_bytes())
+    assert f"muster.local/{req.number}" in from_page

@@ -58,6 +58,10 @@ class MusterSettings:
     # chunk scored in a second process while the next is written (where the system can fork one);
     # a smaller one chunk after chunk, in the importing process.
     IMPORT_SCREEN_BESIDE_FROM: int = 1000
+    # The domain of the PFIF person_record_ids this instance writes (domain/request number): one
+    # name, whichever page, command or address the export is made from, so that a repository
+    # importing it twice updates its records instead of adding them again.
+    PFIF_DOMAIN: str = "muster.local"
 
 
 _NAMES = frozenset(f.name for f in fields(MusterSettings))

@@ -73,8 +73,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     e.add_argument("--with-contacts", action="store_true", help="include the requesters")
     e.add_argument(
         "--domain",
-        default="muster.local",
-        help="domain of the person_record_ids (default muster.local)",
+        help="domain of the person_record_ids (default: MUSTER_PFIF_DOMAIN, else muster.local)",
     )
     e.set_defaults(func=run_export, django=True)
     return trace
@@ -116,6 +115,7 @@ def run_export(args: argparse.Namespace) -> int:
     """``muster trace export --pfif OUT.xml``: the requests as PFIF 1.4, audited as an export."""
     from django.db import transaction
 
+    from muster.core.conf import conf
     from muster.tracing.models import TracingRequest
     from muster.tracing.services import imports as tracing_imports
 
@@ -128,7 +128,7 @@ def run_export(args: argparse.Namespace) -> int:
     with transaction.atomic():
         xml = tracing_imports.export_pfif(
             qs.iterator(chunk_size=2000),
-            domain=args.domain,
+            domain=args.domain or conf().PFIF_DOMAIN,
             include_contacts=args.with_contacts,
             purpose="muster trace export",
         )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from muster.access.decorators import requires
 from muster.audit import services as audit
+from muster.core.conf import conf
 from muster.core.errors import errors_from
 from muster.core.uploads import check_upload_size
 from muster.tracing.models import (
@@ -98,7 +99,7 @@ def export_pfif(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status__in=statuses)
     xml = tracing_imports.export_pfif(
         qs,
-        domain=request.get_host().split(":")[0] or "muster.local",
+        domain=conf().PFIF_DOMAIN,
         include_contacts=request.GET.get("contacts") == "1",
         by=request.user,
         request=request,
