@@ -272,3 +272,33 @@ def test_a_list_saved_by_excel_with_semicolons_and_a_bom_is_read_by_its_columns(
     assert ref.entry_count == 2
     assert ReferenceEntry.objects.get(ref_id="L-1").family_name == "البدري"
     assert ReferenceEntry.objects.get(ref_id="L-2").birth_year == "1957"
+
+
+def test_dates_written_day_first_are_read_in_the_order_the_lists_own_dates_show(web_as):
+    # 25/12/1990 can only be day first; the page refused both rows, saying no date in the file
+    # said which, and told the officer to use a command-line option.
+    _, client = web_as("screening_officer")
+    data = csv_bytes(
+        "L-1,,Ali,Hassan,,Alobaidi,,,M,25/12/1990,,,IRQ",
+        "L-2,,Omar,Hassan,,Alobaidi,,,M,01/03/1979,,,IRQ",
+    )
+    upload = SimpleUploadedFile("wanted.csv", data, content_type="text/csv")
+    body = {"file": upload, "name": "Wanted", "owner": "MoI", "legal_basis": "Decree 12/2019"}
+    page = client.post("/screening/lists/", {**body, "list_date": "2026-11-01"})
+    assert page.status_code == 302, page.content.decode()[-3000:]
+    entries = {e.ref_id: e.date_of_birth for e in ReferenceEntry.objects.all()}
+    assert entries == {"L-1": "1990-12-25", "L-2": "1979-03-01"}
+
+
+def test_a_list_writing_its_dates_both_ways_is_refused_naming_the_rows(web_as):
+    _, client = web_as("screening_officer")
+    data = csv_bytes(
+        "L-1,,Ali,Hassan,,Alobaidi,,,M,25/12/1990,,,IRQ",
+        "L-2,,Omar,Hassan,,Alobaidi,,,M,12/25/1979,,,IRQ",
+    )
+    upload = SimpleUploadedFile("wanted.csv", data, content_type="text/csv")
+    body = {"file": upload, "name": "Wanted", "owner": "MoI", "legal_basis": "Decree 12/2019"}
+    page = client.post("/screening/lists/", {**body, "list_date": "2026-11-01"})
+    text = page.content.decode()
+    assert "row 3, date_of_birth" in text and "one file must write its dates one way" in text
+    assert not ReferenceList.objects.exists()

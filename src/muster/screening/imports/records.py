@@ -9,19 +9,18 @@ from django.utils.translation import ngettext
 
 from muster.core.encoding import NotUtf8, csv_delimiter, decode_utf8
 from muster.identity import PERSON_COLUMNS, PersonCsvError, check_record, workbook_cell
+from muster.identity.internals.records import date_order
 from muster.screening.imports.rows import ParsedList, RowError, TooManyRows
 
 
-def _add_record(out: ParsedList, raw: dict, row: int) -> None:
+def _add_record(out: ParsedList, raw: dict, row: int, order: str | None = None) -> None:
     out.rows += 1
-    if out.max_rows is not None and out.rows > out.max_rows:
-        raise TooManyRows
     bad = next((k for k, v in raw.items() if isinstance(v, str) and _CONTROL.search(v)), None)
     if bad is not None:
         out.errors.append(RowError(row, bad, _("contains a control character (e.g. NUL)")))
         return
     try:
-        record = check_record(raw, row=row)
+        record = check_record(raw, row=row, order=order)
     except PersonCsvError as exc:
         out.errors.append(RowError(row, exc.column or "", exc.message))
         return
@@ -48,6 +47,31 @@ def _check_header(header: list[str], out: ParsedList) -> bool:
     if "record_id" not in header:
         out.errors.append(RowError(1, "record_id", _("the header has no record_id column")))
     return not out.errors
+
+
+def _take(out: ParsedList, taken: list[tuple[int, dict]], line: int, raw: dict) -> None:
+    """Keep a row for reading once the whole file is in (its dates' order is the file's)."""
+    if out.max_rows is not None and out.rows + len(taken) >= out.max_rows:
+        raise TooManyRows
+    taken.append((line, raw))
+
+
+def _add_records(out: ParsedList, taken: list[tuple[int, dict]]) -> list[int]:
+    """Check every row kept, dates written day or month first (03/05/1990) read in the order
+    the file's own dates show (25/12/1990 says day first); the rows whose record was kept."""
+    try:
+        order = date_order((line, str(raw.get("date_of_birth") or "")) for line, raw in taken)
+    except PersonCsvError as exc:
+        out.rows += len(taken)
+        out.errors.append(RowError(exc.row or 1, exc.column or "", exc.message))
+        return []
+    rows = []
+    for line, raw in taken:
+        before = len(out.entries)
+        _add_record(out, raw, line, order)
+        if len(out.entries) > before:
+            rows.append(line)
+    return rows
 
 
 def _check_duplicates(out: ParsedList, rows: list[int]) -> None:
@@ -86,13 +110,15 @@ def read_csv(data: bytes, max_rows: int | None = None) -> ParsedList:
         return out
     if not _check_header(header, out):
         return out
-    rows = []
+    taken: list[tuple[int, dict]] = []
     try:
         for line, values in enumerate(reader, start=2):
             if not any(v.strip() for v in values):
                 continue
             if len(values) != len(header):
                 out.rows += 1
+                if out.max_rows is not None and out.rows + len(taken) > out.max_rows:
+                    raise TooManyRows
                 out.errors.append(
                     RowError(line, "", ngettext("has %(n)d field, the header has %(h)d",
                                                 "has %(n)d fields, the header has %(h)d",
@@ -100,12 +126,10 @@ def read_csv(data: bytes, max_rows: int | None = None) -> ParsedList:
                              % {"n": len(values), "h": len(header)})
                 )  # fmt: skip
                 continue
-            before = len(out.entries)
-            _add_record(out, dict(zip(header, values, strict=True)), line)
-            if len(out.entries) > before:
-                rows.append(line)
+            _take(out, taken, line, dict(zip(header, values, strict=True)))
     except csv.Error as exc:
         out.errors.append(RowError(reader.line_num, "", _("malformed CSV: %(e)s") % {"e": exc}))
+    rows = _add_records(out, taken)
     _check_duplicates(out, rows)
     return out
 
@@ -121,7 +145,7 @@ def read_xlsx(data: bytes, max_rows: int | None = None) -> ParsedList:
         return out
     sheet = book.worksheets[0]
     # The sheet's declared size (its <dimension>) refuses a huge file before a row is read; the
-    # count in _add_record holds when the declaration is missing or lies.
+    # count in _take holds when the declaration is missing or lies.
     declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
     if max_rows is not None and declared - 1 > max_rows:
         book.close()
@@ -136,16 +160,14 @@ def read_xlsx(data: bytes, max_rows: int | None = None) -> ParsedList:
         header.pop()
     if not _check_header(header, out):
         return out
-    rows = []
+    taken: list[tuple[int, dict]] = []
     for line, values in enumerate(rows_iter, start=2):
         cells = [workbook_cell(v) for v in values[: len(header)]]
         if not any(c.strip() for c in cells):
             continue
         cells += [""] * (len(header) - len(cells))
-        before = len(out.entries)
-        _add_record(out, dict(zip(header, cells, strict=True)), line)
-        if len(out.entries) > before:
-            rows.append(line)
+        _take(out, taken, line, dict(zip(header, cells, strict=True)))
     book.close()
+    rows = _add_records(out, taken)
     _check_duplicates(out, rows)
     return out
