@@ -385,3 +385,27 @@ def test_a_rows_problems_are_written_in_the_officers_language(tmp_path):
     assert "السطر 1، reception_point: '99' ليست نقطة استقبال عاملة" in messages
     assert "السطر 1، الفرد 1، vulnerabilities: 'flying' ليست حاجة حماية معروفة" in messages
     assert summary.startswith("عدد الإرسالات المقروءة: 1 (kobo-api-json)")
+
+
+def test_dates_resaved_day_first_by_a_spreadsheet_are_read_in_the_files_order(
+    facilities, tmp_path, capsys
+):
+    # Kobo writes 2015-02-13; the export opened and saved in Excel (Arabic, French locales) came
+    # back as 13/02/2015 and every household was refused: "'13/02/2015' is not a date (YYYY-MM-DD)".
+    from muster.people.models import Person
+
+    point = str(facilities["reception"].pk)
+    columns = ["_uuid", "reception_point"] + [
+        f"members/{c}"
+        for c in ("relationship_to_head", "given_name", "father_name", "family_name", "sex")
+        + ("dob_known", "date_of_birth")
+    ]
+    rows = [
+        ["hh-dmy-1", point, "head", "خالد", "محمود", "العبيدي", "M", "day", "١٢/٠٨/١٩٨٥"],
+        ["hh-dmy-1", point, "daughter", "ليلى", "خالد", "العبيدي", "F", "day", "13/02/2015"],
+    ]
+    path = tmp_path / "resaved.csv"
+    path.write_text("\n".join(";".join(r) for r in [columns, *rows]) + "\n", encoding="utf-8-sig")
+    assert main(["import", "kobo", str(path)]) == 0, capsys.readouterr()
+    born = dict(Person.objects.values_list("given_name", "date_of_birth"))
+    assert born == {"خالد": dt.date(1985, 8, 12), "ليلى": dt.date(2015, 2, 13)}

@@ -9,7 +9,8 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext
 
-from muster.identity import ascii_digits
+from muster.identity import PersonCsvError, ascii_digits
+from muster.identity.internals.records import date_order, read_date_of_birth
 from muster.intake.kobo.records import (
     NAME_FIELDS,
     RECEPTION_POINT,
@@ -21,6 +22,9 @@ from muster.intake.kobo.records import (
 # Arabic-Indic and Eastern Arabic-Indic (Persian) digits, as phones with Arabic keyboards type them.
 _ID_KEYS = ("instanceID", "_uuid", "KEY", "__id")
 _PREFIXES = re.compile(rf"^(?:{REPEAT}|meta)[/-]")
+# A date written day or month first (13/02/2015): Kobo writes YYYY-MM-DD, a spreadsheet that
+# opened and saved the export writes the date in its locale's way.
+_DAY_OR_MONTH_FIRST = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}")
 
 
 def _text(value) -> str:
@@ -107,7 +111,30 @@ def _add_member(sub: Submission, answers: Mapping[str, object], row: int | None)
     sub.member_rows.append(row)
 
 
+def _dates_in_the_files_order(batch: ImportBatch) -> None:
+    """Dates written day or month first read in the order the file's own dates show (13/02/2015
+    says day first), as the reference lists and ``muster match`` read them. Where none says, or
+    the file writes them both ways, they are left as written and refused as not a date."""
+    members = [
+        (row or sub.row, member)
+        for sub in batch.submissions
+        for member, row in zip(sub.members, sub.member_rows, strict=False)
+        if _DAY_OR_MONTH_FIRST.fullmatch(member.get("date_of_birth") or "")
+    ]
+    try:
+        order = date_order((row, member["date_of_birth"]) for row, member in members)
+    except PersonCsvError:
+        return
+    if order is None:
+        return
+    for _, member in members:
+        read = read_date_of_birth(member["date_of_birth"], order)
+        if read and read[0]:
+            member["date_of_birth"] = read[0]
+
+
 def _finish(batch: ImportBatch) -> ImportBatch:
+    _dates_in_the_files_order(batch)
     seen: dict[str, int] = {}
     for sub in batch.submissions:
         if not sub.members:
