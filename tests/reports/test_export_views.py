@@ -294,3 +294,31 @@ def test_no_file_leaves_when_its_export_event_cannot_be_written(
     with pytest.raises(DatabaseError):
         client.get(reverse("export-roll-csv", kwargs={"pk": facilities["reception"].pk}))
     assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_roll_tells_when_each_person_was_placed_in_local_time_as_the_pages_and_manifests_do(
+    registered, facilities, make_user, login, settings
+):
+    # The roll wrote placed_since in UTC (…T03:08+00:00) beside manifests in local time
+    # (…T06:08+03:00): a camp manager read arrivals three hours early.
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from openpyxl import load_workbook
+
+    from muster.custody.models import Placement
+
+    settings.TIME_ZONE = "Asia/Baghdad"
+    reception = facilities["reception"]
+    placed = Placement.objects.filter(person__household=registered, is_current=True)
+    placed.update(started_at=dt.datetime(2026, 11, 7, 3, 8, tzinfo=dt.UTC))
+    client = login(make_user("camp_manager", facility=reception))
+    rows = read_csv(client.get(reverse("export-roll-csv", kwargs={"pk": reception.pk})))
+    since = rows[0].index("placed_since")
+    assert {r[since] for r in rows[1:]} == {"2026-11-07T06:08+03:00"}
+    # In the workbook a date and time a spreadsheet sorts and filters by day (local time).
+    book = client.get(reverse("export-roll-xlsx", kwargs={"pk": reception.pk}))
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    cells = [row[since] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert cells == [dt.datetime(2026, 11, 7, 6, 8)] * 3
+    assert ZoneInfo(settings.TIME_ZONE).utcoffset(cells[0]) == dt.timedelta(hours=3)

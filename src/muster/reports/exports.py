@@ -10,9 +10,11 @@ import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from muster.access import policy
 from muster.audit import services as audit
@@ -147,6 +149,8 @@ def export_rows(
 
 
 def _text(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes")  # with its offset: 2026-11-07T06:08+03:00
     return "" if value is None else value
 
 
@@ -181,6 +185,9 @@ def _cell(value: object) -> object:
     # openpyxl writes any string starting with "=" as a formula; safe_cell has already prefixed those.
     if value is None or isinstance(value, int | float):
         return value
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        # A workbook holds no time zone: the local time the pages show, a cell sorted by date.
+        return timezone.localtime(value).replace(tzinfo=None)
     if hasattr(value, "isoformat"):
         return value
     return str(value)

@@ -4,6 +4,8 @@ Every file goes through :func:`muster.reports.exports.export_rows`: policy-filte
 audited in the same transaction.
 """
 
+import datetime as dt
+
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -178,8 +180,9 @@ def _person_row(person: Person, **extra) -> dict:
         "sex": person.sex,
         "birth_year": person.birth_year_value,
         "nationality": person.nationality,
+        # A time as the pages show it, in local time (a date and time cell in a workbook).
         **{
-            k: (v.isoformat(timespec="minutes") if hasattr(v, "isoformat") else v)
+            k: (timezone.localtime(v) if isinstance(v, dt.datetime) else v)
             for k, v in extra.items()
         },
     }
