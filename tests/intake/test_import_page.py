@@ -229,3 +229,28 @@ def test_the_reception_points_are_named_in_the_readers_language(
     run = SubmissionImport.objects.get()
     detail = officer_client.get(reverse("intake-import-detail", args=[run.pk])).content.decode()
     assert "نقطة الاستقبال الأولى" in detail
+
+
+def test_the_officer_downloads_the_form_the_page_imports_from_the_page(officer_client, facilities):
+    # The page asked for "an export of Muster's household form" and offered no way to get the
+    # form: only an administrator at the server could write it (muster forms xlsform).
+    from openpyxl import load_workbook
+
+    page = officer_client.get(reverse("intake-import")).content.decode()
+    assert f'href="{reverse("intake-import-form")}"' in page
+    response = officer_client.get(reverse("intake-import-form"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="muster-household-form.xlsx"'
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["survey", "choices", "settings"]
+    names = [row[1] for row in book["survey"].iter_rows(min_row=2, values_only=True)]
+    assert "given_name" in names and "relationship_to_head" in names
+    points = [
+        r[1] for r in book["choices"].iter_rows(values_only=True) if r[0] == "reception_point"
+    ]
+    assert str(facilities["reception"].pk) in points
+
+
+def test_the_form_is_for_the_roles_that_register(make_user, login):
+    response = login(make_user("coordinator")).get(reverse("intake-import-form"))
+    assert response.status_code == 403

@@ -9,6 +9,7 @@ urlpatterns = [
     path("reception/matches/", views.reception_matches, name="reception-matches"),
     path("reception/mrz/", views.reception_mrz, name="reception-mrz"),
     path("reception/import/", views.submissions_import, name="intake-import"),
+    path("reception/import/form.xlsx", views.submissions_form, name="intake-import-form"),
     path(
         "reception/import/<int:pk>/", views.submissions_import_detail, name="intake-import-detail"
     ),

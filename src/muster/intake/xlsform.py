@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from django.utils import translation
 
@@ -263,8 +264,11 @@ def household_form(reception_points: Sequence[tuple[str, str]]) -> dict[str, lis
     return {"survey": survey, "choices": choices, "settings": [settings]}
 
 
-def write_xlsform(path: str | Path, reception_points: Sequence[tuple[str, str]]) -> Path:
-    """Write the form as an .xlsx workbook with survey, choices and settings sheets."""
+def write_xlsform(
+    path: str | Path | BinaryIO, reception_points: Sequence[tuple[str, str]]
+) -> Path | BinaryIO:
+    """Write the form as an .xlsx workbook with survey, choices and settings sheets (to a file,
+    or to an open binary stream: the import page's download)."""
     from openpyxl import Workbook
 
     sheets = household_form(reception_points)
@@ -276,6 +280,6 @@ def write_xlsform(path: str | Path, reception_points: Sequence[tuple[str, str]])
         sheet.append(columns[name])
         for row in rows:
             sheet.append([row.get(col, "") or None for col in columns[name]])
-    path = Path(path)
-    book.save(path)
-    return path
+    out = Path(path) if isinstance(path, str | Path) else path
+    book.save(out)
+    return out

@@ -5,6 +5,7 @@ it is scanned or typed; households submitted from KoboToolbox / ODK uploaded as 
 names are in ``intake/urls.py``, which reads the package: ``reception`` and ``imports``."""
 
 from muster.intake.views.imports import (
+    submissions_form,
     submissions_import,
     submissions_import_detail,
     submissions_import_report,
@@ -21,6 +22,7 @@ __all__ = [
     "reception",
     "reception_matches",
     "reception_mrz",
+    "submissions_form",
     "submissions_import",
     "submissions_import_detail",
     "submissions_import_report",

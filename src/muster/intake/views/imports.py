@@ -16,12 +16,14 @@ from muster.core.conf import conf
 from muster.core.errors import Message, errors_from
 from muster.core.parsing import parse_id
 from muster.core.uploads import check_upload_size
+from muster.custody.models import Facility
 from muster.intake import services as intake
 from muster.intake import tasks
 from muster.intake.audit_actions import IntakeAction
 from muster.intake.kobo import REPORT_COLUMNS, ImportFileError, read_export_data
 from muster.intake.models import SubmissionImport
 from muster.intake.views.reception import reception_points
+from muster.intake.xlsform import write_xlsform
 
 RECENT_IMPORTS = 20
 
@@ -48,6 +50,25 @@ def _import_page(request, errors: dict, point_id, status: int = 200) -> HttpResp
         },
         status=status,
     )
+
+
+@requires("person.register")
+def submissions_form(request: HttpRequest) -> HttpResponse:
+    """The household form as an XLSForm, to upload to KoboToolbox or ODK Central: the same
+    workbook as ``muster forms xlsform`` (every active reception point, so one version of the form
+    whoever downloads it), and what this page imports back."""
+    points = [
+        (str(f.pk), f.name)
+        for f in Facility.objects.filter(kind=Facility.Kind.RECEPTION_POINT, is_active=True)
+    ]
+    out = io.BytesIO()
+    write_xlsform(out, points)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="muster-household-form.xlsx"'
+    return response
 
 
 @requires("person.register")
