@@ -250,7 +250,10 @@ def test_an_mrz_typed_on_the_phone_fills_the_document_and_a_bad_check_digit_refu
     assert (doc["number"], doc["issuing_country"]) == ("L898902C3", "UTO")
     assert doc["expires_on"] == dt.date(2012, 4, 15)  # the zone's expiry date, kept
     assert refused.problems[0].field == "doc_mrz"
-    assert "composite: check digit is '9', the data gives '0'" in refused.problems[0].message
+    assert (
+        "Composite (the whole line): the zone has the check digit '9', its data gives '0'"
+        in refused.problems[0].message
+    )
 
 
 # -- malformed files: one line each, never a traceback --------------------------------------------

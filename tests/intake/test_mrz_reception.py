@@ -59,7 +59,7 @@ def test_an_id_card_zone_of_three_lines_for_the_third_member(officer_client):
 def test_a_bad_check_digit_is_shown_and_fills_nothing(officer_client):
     html = read(officer_client, TD3[:-1] + "9")
     assert "Not accepted" in html and "check digit failed:" in html
-    assert "composite" in html and "data-mrz-fill" not in html
+    assert "Composite" in html and "data-mrz-fill" not in html
 
 
 def test_a_zone_typed_with_o_for_0_and_missing_fillers_is_read_with_a_note(officer_client):
@@ -157,3 +157,21 @@ def test_a_zone_alone_that_cannot_be_read_is_not_dropped_silently(
     start = html.index('name="members[0].documents[0].mrz"')
     assert "unreadable" in html[start : html.index("</label>", start)]
     assert not Person.objects.exists()
+
+
+def test_a_failed_check_digit_is_named_in_the_officers_language(officer_client):
+    # The officer read "check digit failed: document_number: check digit is '7', the data gives
+    # '6'; compare 0, 2, 8 in L898902C3 with the printed document" on the Arabic page.
+    officer_client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    import html as html_lib
+
+    html = html_lib.unescape(read(officer_client, TD3.replace("L898902C36", "L898902C37")))
+    failed = [
+        line.split(">", 1)[1].split("</li>")[0]
+        for line in html.split("<li ")
+        if 'data-testid="mrz-failed-check"' in line
+    ]
+    assert len(failed) == 2
+    assert failed[0].startswith("فشل رقم التحقق: رقم الوثيقة:") and "'7'" in failed[0]
+    assert "'6'" in failed[0] and "0, 2, 8" in failed[0] and "L898902C3" in failed[0]
+    assert "the data gives" not in html and "document_number" not in html

@@ -156,3 +156,36 @@ def fill_from_mrz(doc: dict) -> str:
     for key in ("doc_type", "number", "issuing_country", "expires_on"):
         doc[key] = doc.get(key) or read[key]
     return ""
+
+
+def _check_field_labels() -> dict[str, str]:
+    return {
+        "document_number": _("Document number"),
+        "date_of_birth": _("Date of birth"),
+        "expiry": _("Expiry"),
+        "optional_data": _("Optional data"),
+        "composite": _("Composite (the whole line)"),
+    }
+
+
+def failed_check_message(check, number: str = "") -> str:
+    """A failed check digit of an MRZ (:class:`muster.intake.mrz.Check`) in the officer's language:
+    which field, the digit in the zone, the digit its data gives; for the document number, the
+    look-alike characters to compare with the printed document (``number``)."""
+    from muster.intake.mrz.repairs import look_alikes
+
+    label = _check_field_labels().get(check.field, check.field)
+    text = _(
+        "%(field)s: the zone has the check digit '%(found)s', its data gives '%(expected)s'"
+    ) % {
+        "field": label,
+        "found": check.found,
+        "expected": check.expected,
+    }
+    shown = look_alikes(number) if check.field == "document_number" and number else []
+    if shown:
+        text += " " + _("Compare %(chars)s in %(number)s with the printed document.") % {
+            "chars": ", ".join(shown),
+            "number": number,
+        }
+    return text

@@ -127,10 +127,15 @@ def _look_alike_hint(number: str) -> str:
     No reading is guessed: a check digit is a sum modulo 10, so one swap in ten satisfies it by
     chance, and the composite check adds nothing (it sums the same characters with the same weights).
     """
-    shown = sorted({ch for ch in number if ch in _SWAPS})
+    shown = look_alikes(number)
     if not shown:
         return ""
     return f"compare {', '.join(shown)} in {number.rstrip(FILLER)} with the printed document"
+
+
+def look_alikes(number: str) -> list[str]:
+    """The characters of a document number that are often read or typed for another (0 and O…)."""
+    return sorted({ch for ch in number if ch in _SWAPS})
 
 
 def _with_hint(checks: list[Check], number: str) -> list[Check]:

@@ -27,7 +27,7 @@ from muster.custody.models import Facility, Placement
 from muster.identity import ascii_digits, given_name_alone
 from muster.intake import forms
 from muster.intake import services as intake
-from muster.intake.documents import fill_from_mrz
+from muster.intake.documents import failed_check_message, fill_from_mrz
 from muster.intake.mrz import MRZError, parse_mrz
 from muster.people.audit_actions import PeopleAction
 from muster.people.models import PROTECTION_FLAGS, IdentityDocument, Person, Relationship, Sex
@@ -327,6 +327,7 @@ def reception_mrz(request: HttpRequest) -> HttpResponse:
         "intake/_mrz.html",
         {
             "mrz": mrz,
+            "failed": [failed_check_message(c, mrz.document_number) for c in mrz.failed_checks],
             "fill": json.dumps(fill, ensure_ascii=False),
             "fill_empty": json.dumps(fill_empty, ensure_ascii=False),
             "expired": bool(mrz.expiry and mrz.expiry < today),
