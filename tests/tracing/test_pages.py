@@ -438,3 +438,23 @@ def test_pfif_record_ids_are_the_same_from_the_page_and_the_command_line(web, fo
     assert main(["trace", "export", "--pfif", str(out)]) == 0
     assert from_page == record_ids(out.read_bytes())
     assert f"muster.local/{req.number}" in from_page
+
+
+def test_our_own_pfif_export_imported_back_changes_nothing(web, found):
+    # A repository (Person Finder, a partner) sends back what it received from us: every request
+    # was opened a second time, and the next export held each person_record_id twice.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from muster.tracing.models import TracingRequest
+
+    req, _c = found
+    before = TracingRequest.objects.count()
+    exported = web.get(reverse("tracing-export")).content
+    upload = SimpleUploadedFile("from-partner.xml", exported, content_type="application/xml")
+    page = web.post(reverse("tracing-import"), {"file": upload})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'data-testid="created">0<' in text and req.number in text
+    assert TracingRequest.objects.count() == before
+    again = web.get(reverse("tracing-export")).content.decode()
+    assert again.count(f"<pfif:person_record_id>muster.local/{req.number}<") == 1

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from muster.audit import services as audit
+from muster.core.conf import conf
 from muster.core.uploads import check_upload_size
 from muster.tracing import imports
 from muster.tracing.audit_actions import TracingAction
@@ -131,9 +132,24 @@ def import_requests(
     return report
 
 
+def _own_request(ref: str) -> str:
+    """The number of this system's request a PFIF person_record_id names (domain/number, as
+    :func:`export_pfif` writes it), or ""."""
+    domain, _slash, number = ref.partition("/")
+    if domain != conf().PFIF_DOMAIN or not number:
+        return ""
+    return (
+        TracingRequest.objects.filter(number=number).values_list("number", flat=True).first() or ""
+    )
+
+
 def _import_row(row, fmt: str, office: str, by, request, report: ImportReport) -> RowOutcome:
     values = row.values
     ref = str(values["source_ref"])
+    if fmt == "pfif" and (own := _own_request(ref)):
+        # A repository sends back what it received from us: the request is here already.
+        message = _("this system's own request, exported from it")
+        return RowOutcome(row.row, DUPLICATE, ref, own, message=message)
     fields = {k: values.get(k) for k in REQUEST_FIELDS}
     if office and not fields.get("office"):
         fields["office"] = office
