@@ -12,7 +12,7 @@ from muster.audit.models import AuditEvent
 from muster.intake.models import SubmissionImport
 from muster.people.models import Household
 from tests.intake.test_import import UNNAMED
-from tests.intake.test_kobo import write_kobo_xlsx
+from tests.intake.test_kobo import write_kobo_xlsx, write_semicolon_csv
 from tests.intake.test_odk import write_central_zip
 
 
@@ -47,7 +47,7 @@ def test_a_kobo_workbook_is_imported_and_its_report_shown_and_downloaded(
     assert AuditEvent.objects.filter(action="intake.import.read", object_id=str(run.pk)).exists()
     report = officer_client.get(reverse("intake-import-report", args=[run.pk]))
     assert report["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(report.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(report.content.decode("utf-8-sig"))))
     assert [r["status"] for r in rows] == ["imported", "refused", "refused"]
     assert rows[0]["household"] == household.number
     export = AuditEvent.objects.get(action="export")
@@ -254,3 +254,20 @@ def test_the_officer_downloads_the_form_the_page_imports_from_the_page(officer_c
 def test_the_form_is_for_the_roles_that_register(make_user, login):
     response = login(make_user("coordinator")).get(reverse("intake-import-form"))
     assert response.status_code == 403
+
+
+def test_the_report_opens_in_a_spreadsheet_with_its_arabic_and_no_formula_from_the_file(
+    officer_client, facilities, tmp_path
+):
+    # The report had no byte-order mark (Excel showed the Arabic as mojibake), and a submission id
+    # from the uploaded file starting with '=' was written as a formula for the officer's Excel.
+    households = [{**UNNAMED[0], "_uuid": '=HYPERLINK("http://x")'}]
+    path = write_semicolon_csv(tmp_path / "kobo.csv", households)
+    officer_client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    upload(officer_client, path, facilities["reception"])
+    run = SubmissionImport.objects.get()
+    content = officer_client.get(reverse("intake-import-report", args=[run.pk])).content
+    assert content.startswith(b"\xef\xbb\xbf")
+    (row,) = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
+    assert row["submission_id"] == '\'=HYPERLINK("http://x")'
+    assert row["status"] == "imported" and row["problem"] == "3 أشخاص"

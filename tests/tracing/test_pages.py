@@ -1,6 +1,8 @@
 """The tracing caseworker's pages: requests, candidates side by side, verification and the decision
 (four eyes for a child), best interests, reunification, import and export; no other role gets in."""
 
+import csv
+import io
 import re
 
 import pytest
@@ -319,7 +321,7 @@ def test_import_page_reports_rows_and_the_report_downloads_as_csv(web):
     assert "20x7" in text and "birth_year" in text
     report = web.get(reverse("tracing-import-report"))
     assert report["Content-Type"].startswith("text/csv")
-    lines = report.content.decode().splitlines()
+    lines = report.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "row,outcome,request,source_ref,field,code,message"
     assert lines[2].startswith("3,refused,") and ",birth_year,invalid_year," in lines[2]
     assert AuditEvent.objects.filter(
@@ -458,3 +460,19 @@ def test_our_own_pfif_export_imported_back_changes_nothing(web, found):
     assert TracingRequest.objects.count() == before
     again = web.get(reverse("tracing-export")).content.decode()
     assert again.count(f"<pfif:person_record_id>muster.local/{req.number}<") == 1
+
+
+def test_the_import_report_opens_in_a_spreadsheet_with_its_kurdish_and_empty_cells(web):
+    # The report had no byte-order mark (Excel showed the Sorani and Arabic as mojibake) and
+    # every empty cell written as a lone apostrophe (an empty string "starts with" = + - @).
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    web.post(reverse("set_language"), {"language": "ckb", "next": "/"})
+    data = "given_name,mother_name,birth_year\nNadia,Gulistan,2005\n=HYPERLINK(1),Gulistan,20x7\n"
+    upload = SimpleUploadedFile("dohuk.csv", data.encode(), content_type="text/csv")
+    web.post(reverse("tracing-import"), {"file": upload, "office": "Dohuk"})
+    content = web.get(reverse("tracing-import-report")).content
+    assert content.startswith(b"\xef\xbb\xbf")
+    created, refused = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))[1:]
+    assert created[1] == "created" and created[4:6] == ["", ""]
+    assert refused[4] == "birth_year" and "20x7" in refused[6]

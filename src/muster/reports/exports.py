@@ -18,28 +18,7 @@ from django.utils import timezone
 
 from muster.access import policy
 from muster.audit import services as audit
-
-# A spreadsheet runs a cell as a formula when it starts with one of these (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-# Characters a spreadsheet may skip before deciding a cell is a formula: spaces, BOM, zero-width and
-# direction marks.
-_INVISIBLE_LEAD = " \u00a0\ufeff\u200b\u200c\u200d\u200e\u200f\u2060\u202a\u202b\u202c\u202d\u202e"
-
-
-def safe_cell(value: object) -> object:
-    """Neutralise a cell a spreadsheet would run as a formula by prefixing an apostrophe.
-
-    Numbers, dates and ``None`` pass unchanged; strings are otherwise kept exactly as stored.
-    >>> safe_cell("=HYPERLINK(\\"http://x\\")")
-    '\\'=HYPERLINK("http://x")'
-    >>> safe_cell("Omar")
-    'Omar'
-    """
-    if not isinstance(value, str) or not value:
-        return value
-    if value.startswith(FORMULA_STARTS) or value.lstrip(_INVISIBLE_LEAD).startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+from muster.core.spreadsheets import safe_cell
 
 
 @dataclass(frozen=True)

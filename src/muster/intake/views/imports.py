@@ -1,7 +1,6 @@
 """Households submitted from KoboToolbox / ODK: the file uploaded, imported (while the officer
 waits, or by the worker with its progress shown), and the per-row report."""
 
-import csv
 import io
 
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from muster.audit import services as audit
 from muster.core.conf import conf
 from muster.core.errors import Message, errors_from
 from muster.core.parsing import parse_id
+from muster.core.spreadsheets import spreadsheet_csv
 from muster.core.uploads import check_upload_size
 from muster.custody.models import Facility
 from muster.intake import services as intake
@@ -191,17 +191,14 @@ def submissions_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def submissions_import_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The per-row report as CSV (UTF-8, the columns of ``muster import --report``)."""
     run = get_object_or_404(SubmissionImport, pk=pk)
-    out = io.StringIO()
-    writer = csv.DictWriter(
-        out, fieldnames=REPORT_COLUMNS, lineterminator="\n", extrasaction="ignore"
+    content = spreadsheet_csv(
+        REPORT_COLUMNS, ([row.get(c, "") for c in REPORT_COLUMNS] for row in run.report)
     )
-    writer.writeheader()
-    writer.writerows(run.report)
     audit.record_export(
         {"export": "import_report", "import": run.pk, "rows": len(run.report)},
         obj=run,
         request=request,
     )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-report.csv"'
     return response

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +14,7 @@ from muster.access.decorators import requires
 from muster.audit import services as audit
 from muster.core.conf import conf
 from muster.core.errors import errors_from
+from muster.core.spreadsheets import spreadsheet_csv
 from muster.core.uploads import check_upload_size
 from muster.tracing.models import (
     TracingRequest,
@@ -78,13 +76,8 @@ def import_report(request: HttpRequest) -> HttpResponse:
         {"export": "tracing-import-report", "file": kept["file"], "rows": len(kept["rows"])},
         request=request,
     )
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(tracing_imports.REPORT_COLUMNS)
-    for row in kept["rows"]:
-        # A cell starting with = + - @ is a formula to a spreadsheet: quoted so it stays text.
-        writer.writerow(["'" + c if c[:1] in "=+-@" else c for c in map(str, row)])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    content = spreadsheet_csv(tracing_imports.REPORT_COLUMNS, kept["rows"])
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     name = kept["file"].rsplit(".", 1)[0].replace('"', "")[:80] or "import"
     response["Content-Disposition"] = f'attachment; filename="{name}-report.csv"'
     return response
