@@ -333,7 +333,7 @@ def test_cli_dry_run_prints_the_report_and_writes_the_csv(facilities, tmp_path, 
     assert f"2\t{HOUSEHOLDS[0]['_uuid']}\tok\t" in captured.out
     assert "3\t" in captured.out and "date_of_birth\tis in the future" in captured.out
     assert "3 submission(s) read (kobo-xlsx): 1 accepted (3 person(s)), 2 refused" in captured.err
-    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    rows = list(csv.DictReader(report.open(encoding="utf-8-sig")))
     assert len(rows) == 3
 
 
@@ -412,3 +412,17 @@ def test_dates_resaved_day_first_by_a_spreadsheet_are_read_in_the_files_order(
     assert main(["import", "kobo", str(path)]) == 0, capsys.readouterr()
     born = dict(Person.objects.values_list("given_name", "date_of_birth"))
     assert born == {"خالد": dt.date(1985, 8, 12), "ليلى": dt.date(2015, 2, 13)}
+
+
+def test_cli_report_opens_in_a_spreadsheet(facilities, tmp_path, capsys):
+    # The --report CSV had no byte-order mark (Excel read the Arabic as mojibake) and wrote a
+    # submission id from the file starting with '=' as a formula.
+    point = str(facilities["reception"].pk)
+    households = [{**HOUSEHOLDS[0], "reception_point": point, "_uuid": "=1+2"}]
+    path = write_semicolon_csv(tmp_path / "export.csv", households)
+    report = tmp_path / "report.csv"
+    assert main(["import", "kobo", str(path), "--dry-run", "--report", str(report)]) == 0
+    content = report.read_bytes()
+    assert content.startswith(b"\xef\xbb\xbf")
+    (row,) = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
+    assert row["submission_id"] == "'=1+2" and row["status"] == "ok"

@@ -222,7 +222,8 @@ def run_import_kobo(args: argparse.Namespace) -> int:
         member = row["member"] or (f"(row {row['member_row']})" if row["member_row"] else "")
         print("\t".join(str(row[c]) if c != "member" else str(member) for c in columns))
     if args.report:
-        with open(args.report, "w", encoding="utf-8", newline="") as out:
+        # With a byte-order mark: a spreadsheet then reads the Arabic and Kurdish as UTF-8.
+        with open(args.report, "w", encoding="utf-8-sig", newline="") as out:
             write_report(batch, out)
     note = "dry run: nothing was written" if args.dry_run else f"import #{run.pk}"
     print(f"{batch.summary()}; {note}", file=sys.stderr)

@@ -6,6 +6,7 @@ import csv
 
 from django.utils.translation import ngettext
 
+from muster.core.spreadsheets import safe_cell
 from muster.intake.kobo.records import DUPLICATE, IMPORTED, OK, REFUSED, REPORT_COLUMNS, ImportBatch
 
 
@@ -42,7 +43,8 @@ def report_rows(batch: ImportBatch) -> list[dict]:
 
 
 def write_report(batch: ImportBatch, out) -> None:
-    """The per-row report as CSV (UTF-8, comma-separated, header row) on a text stream."""
+    """The per-row report as CSV (UTF-8, comma-separated, header row) on a text stream; a value
+    from the file a spreadsheet would run as a formula is kept as text."""
     writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(report_rows(batch))
+    writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in report_rows(batch))
