@@ -271,3 +271,24 @@ def test_the_report_opens_in_a_spreadsheet_with_its_arabic_and_no_formula_from_t
     (row,) = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
     assert row["submission_id"] == '\'=HYPERLINK("http://x")'
     assert row["status"] == "imported" and row["problem"] == "3 أشخاص"
+
+
+def test_a_kobo_api_page_that_is_one_of_several_says_the_rest_was_not_imported(
+    officer_client, facilities, tmp_path
+):
+    # Kobo's API hands out submissions a page at a time; the first page was imported and the
+    # officer told "1 household imported", nothing said about the 349 left on the next pages.
+    import json
+
+    from tests.intake.test_kobo import write_api_json
+
+    path = write_api_json(tmp_path / "data.json", UNNAMED[:1])
+    page = json.loads(path.read_text(encoding="utf-8"))
+    following = "https://kf.kobotoolbox.org/api/v2/assets/aBc/data/?format=json&start=1"
+    page.update(count=350, next=following)
+    path.write_text(json.dumps(page, ensure_ascii=False), encoding="utf-8")
+    response = upload(officer_client, path, facilities["reception"])
+    run = SubmissionImport.objects.get()
+    assert run.imported == 1 and run.refused == 1
+    text = officer_client.get(response["Location"]).content.decode()
+    assert "1 of 350 submissions" in text and following.replace("&", "&amp;") in text

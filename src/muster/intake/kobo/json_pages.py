@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+from django.utils.translation import gettext
+
 from muster.intake.kobo.mapping import _add_member, _finish, _new_submission
-from muster.intake.kobo.records import REPEAT, ImportBatch, ImportFileError
+from muster.intake.kobo.records import REPEAT, ImportBatch, ImportFileError, Problem
 
 
 def _flatten(answers: Mapping[str, object]) -> tuple[dict, dict[str, list]]:
@@ -56,4 +58,28 @@ def _read_json(name: str, text: str) -> ImportBatch:
         for member in repeats.get(REPEAT, []):
             if isinstance(member, dict):
                 _add_member(sub, _flatten(member)[0], None)
+    _more_pages(page, len(items), batch)
     return _finish(batch)
+
+
+def _more_pages(page: object, held: int, batch: ImportBatch) -> None:
+    """A line in the report when the file is one page of more (Kobo's ``next``, ODK Central's
+    ``@odata.nextLink``): the submissions of the other pages are not in it, nor imported."""
+    if not isinstance(page, dict):
+        return
+    following = page.get("next") or page.get("@odata.nextLink")
+    if not following:
+        return
+    count = page.get("count", page.get("@odata.count"))
+    total = count if isinstance(count, int) and count > held else None
+    if total is None:
+        message = gettext(
+            "the file is one page of the export, %(held)s submission(s); the next page (%(next)s) "
+            "is not imported: download it and import it too, or export as XLSX"
+        ) % {"held": held, "next": str(following)[:300]}
+    else:
+        message = gettext(
+            "the file is one page of the export, %(held)s of %(total)s submissions; the next page "
+            "(%(next)s) is not imported: download it and import it too, or export as XLSX"
+        ) % {"held": held, "total": total, "next": str(following)[:300]}
+    batch.orphans.append(Problem(0, "", "next", message))
