@@ -68,6 +68,12 @@ if args.open:
 print(
     "open transfer lines:", ManifestLine.objects.filter(outcome__in=["pending", "missing"]).count()
 )
+from muster.departures.models import DepartureLine  # noqa: E402
+
+print(
+    "open departure lines:",
+    DepartureLine.objects.filter(outcome__in=["pending", "not_presented"]).count(),
+)
 settings.ALLOWED_HOSTS = ["*"]
 user = User.objects.filter(username="bench-coordinator").first() or access.create_user(
     "bench-coordinator", "bench coordinator pass 2026", roles=["coordinator"], check_password=False
@@ -115,8 +121,13 @@ print(
         )
     },
 )
+from muster.departures import queries as departure_queries  # noqa: E402
+
+both = getattr(departure_queries, "children_lost_lines", None)
 lost = getattr(custody, "children_lost_lines", None)
-if lost:
+if both:  # off a transfer or a departure, each child once (ports 04c3af2)
+    timed("children lost figures", lambda: dashboard.children_lost_figures(0, *both()))
+elif lost:
     timed("children lost figures", lambda: dashboard.children_lost_figures(0, lost()))
 else:
     timed(

@@ -34,7 +34,8 @@ from muster.core.text import isolate
 from muster.custody import services as custody
 from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility, ManifestLine, Movement
-from muster.custody.queries import children_unaccounted_near, persons_at
+from muster.custody.queries import persons_at
+from muster.departures import queries as departure_queries
 from muster.people.models import PROTECTION_FLAGS, Person
 from muster.people.validation import name_has_hidden_characters
 from muster.reports.exports import may_export_manifest, may_export_roll
@@ -365,6 +366,14 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "custody/receive.html", context, status=400 if errors else 200)
 
 
+def _departure_scope(user) -> set[int] | None:
+    """The departures whose children lost on the way the unaccounted page names: those the reader
+    may open (none without departure.view)."""
+    if not policy.can(user, "departure.view"):
+        return set()
+    return policy.facility_scope(user, "departure.view")
+
+
 def _departure_figure_scope(user) -> set[int] | None:
     """The departures the unaccounted page's figure counts: those the reader may open, and every
     departure for a reader of the figures (the coordinator's dashboard counts them all: the page
@@ -398,7 +407,13 @@ def unaccounted_figures(request: HttpRequest) -> HttpResponse:
 
 def _unaccounted_page(request: HttpRequest, scope: set[int] | None, *, show_names: bool):
     user = request.user
-    children = children_unaccounted_near(scope) if show_names else []
+    children = (
+        departure_queries.children_lost_near(
+            scope, _departure_scope(user), policy.reunification_scope(user)
+        )
+        if show_names
+        else []
+    )
     lines = custody.unaccounted_lines()
     if scope is not None:
         lines = lines.filter(movement__from_facility_id__in=scope) | lines.filter(

@@ -4,12 +4,14 @@ and the selection of a batch by filters (keeping households together)."""
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from muster.custody import services as custody
 from muster.custody.models import Facility, Placement
 from muster.departures.models import SITREP_KEYS, Departure, DepartureLine, Kind
 from muster.people.models import Person
+from muster.protection import rules as protection
 from muster.screening.models import CategoryDecision
 
 Outcome = DepartureLine.Outcome
@@ -99,6 +101,87 @@ def unaccounted_lines() -> QuerySet:
         )
         .order_by("departure__dispatched_at", "id")
     )
+
+
+def children_not_presented_lines(lines: QuerySet | None = None) -> QuerySet:
+    """The lines (of ``lines``, or every open departure line) of children (under 18, age unknown,
+    or flagged unaccompanied/separated) who left on a departure and were not received: not
+    presented at handover, overdue, or left awaiting while others of their household on the same
+    departure were received. The definition of custody's ``children_lost_lines`` for a transfer,
+    off a departure, and like it one query: the situation report counts them in the database."""
+    lines = open_lines() if lines is None else lines
+    family_received = DepartureLine.objects.filter(
+        departure_id=OuterRef("departure_id"),
+        person__household_id=OuterRef("person__household_id"),
+        outcome=Outcome.RECEIVED,
+    )
+    child = (
+        Q(person__unaccompanied_child=True)
+        | Q(person__separated_child=True)
+        | protection.child_condition(timezone.localdate(), "person__")
+    )
+    lost = (
+        Q(outcome=Outcome.NOT_PRESENTED)
+        | Q(departure__dispatched_at__lt=custody.unaccounted_cutoff())
+        | (Q(person__household_id__isnull=False) & Exists(family_received))
+    )
+    return lines.filter(child & lost)
+
+
+def children_not_presented(lines: QuerySet | None = None) -> list[DepartureLine]:
+    """The lines of :func:`children_not_presented_lines`, the longest on the way first: as lost
+    as a transfer's, followed up as first."""
+    return list(
+        children_not_presented_lines(lines)
+        .select_related("departure", "person")
+        .order_by("departure__dispatched_at", "id")
+    )
+
+
+def children_lost_lines(
+    transfer_lines: QuerySet | None = None, departure_lines: QuerySet | None = None
+) -> tuple[QuerySet, QuerySet]:
+    """Children lost on the way as two querysets: the transfer lines (custody's
+    ``children_lost_lines`` over ``transfer_lines``) and the departure lines
+    (:func:`children_not_presented_lines` over ``departure_lines``); ``None``: all. What the
+    situation report counts, each child once across both (``dashboard.children_lost_figures``),
+    in one aggregate query."""
+    return (
+        custody.children_lost_lines(transfer_lines),
+        children_not_presented_lines(departure_lines),
+    )
+
+
+def children_lost(
+    transfer_lines: QuerySet | None = None, departure_lines: QuerySet | None = None
+) -> dict:
+    """Children lost on the way, by person id, to show them: off a transfer (custody's
+    ``children_unaccounted`` over ``transfer_lines``) or off a departure
+    (:func:`children_not_presented` over ``departure_lines``); ``None``: all. A child on both is
+    one child (the transfer's line kept). The one definition (:func:`children_lost_lines`) the
+    children list, the situation report and the unaccounted page share."""
+    lost: dict = {line.person_id: line for line in custody.children_unaccounted(transfer_lines)}
+    for line in children_not_presented(departure_lines):
+        lost.setdefault(line.person_id, line)
+    return lost
+
+
+def children_lost_near(
+    scope: set[int] | None, departure_scope: set[int] | None, reunions: set[int] | None
+) -> list:
+    """:func:`children_lost` on the transfers from or to ``scope`` and the departures leaving
+    ``departure_scope`` (facility ids; ``None``: all), without the reunifications leaving
+    facilities outside ``reunions`` (``access.policy``'s scopes), oldest first."""
+    transfers = custody.in_transit_lines()
+    if scope is not None:
+        transfers = transfers.filter(
+            Q(movement__from_facility_id__in=scope) | Q(movement__to_facility_id__in=scope)
+        )
+    leaving = open_lines()
+    if departure_scope is not None:
+        leaving = leaving.filter(departure__from_facility_id__in=departure_scope)
+    leaving = without_hidden_reunifications(leaving, reunions, prefix="departure__")
+    return list(children_lost(transfers, leaving).values())
 
 
 def discrepancies(departure: Departure | None = None) -> QuerySet:

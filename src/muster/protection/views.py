@@ -10,11 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from muster.access import policy
 from muster.access.decorators import requires
 from muster.audit import services as audit
 from muster.core.errors import errors_from
 from muster.core.paging import paginate
 from muster.custody import services as custody
+from muster.departures import queries as departure_queries
 from muster.people.models import Person
 from muster.people.reads import WEB, record_read
 from muster.protection import queries as protection_queries
@@ -79,9 +81,16 @@ def separated_families(request: HttpRequest) -> HttpResponse:
 @requires("protection.review")
 def children(request: HttpRequest) -> HttpResponse:
     today = dt.date.today()
-    # A child not received (overdue, reported not arrived, or left in transit while the family
-    # was received) needs protection as much as a flagged one, whether or not a flag says so.
-    lost = {line.person_id: line for line in custody.children_unaccounted()}
+    # A child not received (overdue, reported not arrived or not presented, or left in transit
+    # while the family was received), off a transfer or a departure, needs protection as much as a
+    # flagged one, whether or not a flag says so. Reunifications the reader may not see are not
+    # told here either.
+    hidden = policy.reunification_scope(request.user)
+    lost = departure_queries.children_lost(
+        departure_lines=departure_queries.without_hidden_reunifications(
+            departure_queries.open_lines(), hidden, prefix="departure__"
+        )
+    )
     qs = protection_queries.children_for_tracing(today, also=lost).prefetch_related(
         "placements__facility"
     )

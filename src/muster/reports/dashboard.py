@@ -23,7 +23,13 @@ from muster.core.conf import conf
 from muster.core.text import local_name
 from muster.custody import services as custody
 from muster.custody.models import Facility, ManifestLine, Movement
-from muster.departures.queries import exits_by_facility_kind, sitrep_counts
+from muster.departures.queries import (
+    children_lost_lines,
+    exits_by_facility_kind,
+    open_lines,
+    sitrep_counts,
+)
+from muster.people.models import Person
 
 # The filters live in reports.filters; callers also read FilterError and parse_filters here.
 from muster.reports.filters import FilterError as FilterError
@@ -297,20 +303,36 @@ def children(facility_ids: list[int] | None) -> dict:
     }
 
 
-def children_lost_figures(flagged: int, lost_lines: QuerySet) -> dict[str, int]:
+def children_lost_figures(
+    flagged: int,
+    lost_lines: QuerySet,
+    departure_lines: QuerySet | None = None,
+    *,
+    departures_in_flagged: bool = True,
+) -> dict[str, int]:
     """The figures of children lost on the way beside ``flagged``, the separated or unaccompanied
     children of the same report (that figure is left as partners read it).
 
-    ``children_lost_in_transit``: children not received off a transfer (custody's
-    ``children_lost_lines``: overdue, reported not arrived, or left in transit while their family
-    was received), a part of in transit; ``children_needing_protection``: the flagged and the lost,
-    a child who is both counted once. One aggregate query, however many lines are open."""
-    unflagged = Q(person__merged_into__isnull=False) | Q(
-        person__unaccompanied_child=False, person__separated_child=False
-    )
-    counts = lost_lines.order_by().aggregate(
-        lost=Count("person_id", distinct=True),
-        unflagged=Count("person_id", distinct=True, filter=unflagged),
+    ``children_lost_in_transit``: children not received off a transfer (``lost_lines``, custody's
+    ``children_lost_lines``) or a departure (``departure_lines``, departures'
+    ``children_not_presented_lines``): overdue, reported not arrived or not presented, or left in
+    transit while their family was received; a part of in transit; a child on both counted once.
+    ``children_needing_protection``: the flagged and the lost, a child who is both counted once.
+    ``departures_in_flagged``: whether ``flagged`` already counts a flagged child lost off a
+    departure (a filtered report's flagged children are those placed at or moving from or to the
+    chosen facilities: not those leaving on a departure, who are at none); a child also lost off
+    a transfer is counted as the transfer's. One aggregate query over the persons in either set of
+    lines, however many lines are open."""
+    transfer_ids = lost_lines.order_by().values("person_id")
+    lost = Q(pk__in=transfer_ids)
+    unflagged = Q(merged_into__isnull=False) | Q(unaccompanied_child=False, separated_child=False)
+    if departure_lines is not None:
+        departure_ids = departure_lines.order_by().values("person_id")
+        lost |= Q(pk__in=departure_ids)
+        if not departures_in_flagged:
+            unflagged |= Q(pk__in=departure_ids) & ~Q(pk__in=transfer_ids)
+    counts = Person.objects.filter(lost).aggregate(
+        lost=Count("pk"), unflagged=Count("pk", filter=unflagged)
     )
     return {
         "children_lost_in_transit": counts["lost"],
@@ -388,7 +410,12 @@ def headline(report: dict, facility_ids: list[int] | None, kids: dict) -> dict:
         "unaccounted": custody.unaccounted_lines().filter(lines).count() + exits["unaccounted"],
         "separated_or_unaccompanied_children": kids["total"],
         **children_lost_figures(
-            kids["total"], custody.children_lost_lines(custody.in_transit_lines().filter(lines))
+            kids["total"],
+            *children_lost_lines(
+                custody.in_transit_lines().filter(lines),
+                open_lines().filter(departure__from_facility_id__in=facility_ids),
+            ),
+            departures_in_flagged=False,
         ),
         "departed": exits["total"],
         "departures": exits,

@@ -256,9 +256,10 @@ def sitrep_rows(report: dict, chosen: Collection[int] | None = None) -> list[dic
         f"{hours} hours, or reported not arrived), not in addition to it",
         ("figure", "separated or unaccompanied children"): "also counted in the figures above",
         ("figure", "at facilities"): "registered = at facilities + in transit + departed",
-        ("figure", "children lost in transit"): "children not received off a transfer (overdue, "
-        "reported not arrived, or left in transit while their family was received); part of in "
-        "transit, flagged separated or unaccompanied or not",
+        ("figure", "children lost in transit"): "children not received off a transfer or a "
+        "departure (overdue, reported not arrived or not presented at a handover, or left in "
+        "transit while their family was received); part of in transit, flagged separated or "
+        "unaccompanied or not",
         ("figure", "children needing protection"): "separated or unaccompanied children and "
         "children lost in transit together, a child who is both counted once",
         ("departures", "unaccounted"): "part of leaving, not in addition to it",

@@ -46,8 +46,9 @@ class SitrepSerializer(serializers.Serializer):
         "figures too"
     )
     children_lost_in_transit = serializers.IntegerField(
-        help_text="children not received off a transfer: overdue, reported not arrived, or left "
-        "in transit while their family was received; a part of in_transit, flagged or not"
+        help_text="children not received off a transfer or a departure: overdue, reported not "
+        "arrived or not presented at a handover, or left in transit while their family was "
+        "received; a part of in_transit, flagged or not"
     )
     children_needing_protection = serializers.IntegerField(
         help_text="separated_or_unaccompanied_children and children_lost_in_transit together, a "

@@ -60,7 +60,7 @@ def situation_report(arrivals_series: list[dict] | None = None) -> dict:
     # once overdue or not presented, like a transfer.
     exits = departures.sitrep_counts()
     children_flags = active.filter(Q(unaccompanied_child=True) | Q(separated_child=True)).count()
-    lost = dashboard.children_lost_figures(children_flags, custody.children_lost_lines())
+    lost = dashboard.children_lost_figures(children_flags, *departures.children_lost_lines())
     # Every registered person has one current placement (placed at reception on registration):
     # registered = at facilities + in transit (transfers and departures not yet received) +
     # departed. Unaccounted is a part of in transit, not a further bucket.

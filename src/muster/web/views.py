@@ -18,7 +18,7 @@ from muster.audit.audit_actions import AuditAction
 from muster.audit.labels import annotate
 from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility
-from muster.custody.queries import children_unaccounted_near
+from muster.departures import queries as departure_queries
 from muster.reports.exports import may_export_sitrep
 from muster.reports.figures import facility_figures
 from muster.reports.sitrep import situation_report
@@ -73,7 +73,14 @@ def home(request: HttpRequest) -> HttpResponse:
             )
     lost_children = []
     if policy.can(user, "movement.view") and "given_name" in policy.person_fields(user):
-        lost_children = children_unaccounted_near(policy.facility_scope(user, "movement.view"))
+        lost_children = departure_queries.children_lost_near(
+            policy.facility_scope(user, "movement.view"),
+            # Off a departure too, those the reader may see (none without departure.view).
+            policy.facility_scope(user, "departure.view")
+            if policy.can(user, "departure.view")
+            else set(),
+            policy.reunification_scope(user),
+        )
         if lost_children:
             # The card names them: a read of personal data like the unaccounted page's.
             audit.record_list(
