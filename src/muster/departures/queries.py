@@ -4,14 +4,12 @@ and the selection of a batch by filters (keeping households together)."""
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet
 
 from muster.custody import services as custody
 from muster.custody.models import Facility, Placement
 from muster.departures.models import SITREP_KEYS, Departure, DepartureLine, Kind
 from muster.people.models import Person
-from muster.protection import rules as protection
 from muster.screening.models import CategoryDecision
 
 Outcome = DepartureLine.Outcome
@@ -110,22 +108,7 @@ def children_not_presented_lines(lines: QuerySet | None = None) -> QuerySet:
     departure were received. The definition of custody's ``children_lost_lines`` for a transfer,
     off a departure, and like it one query: the situation report counts them in the database."""
     lines = open_lines() if lines is None else lines
-    family_received = DepartureLine.objects.filter(
-        departure_id=OuterRef("departure_id"),
-        person__household_id=OuterRef("person__household_id"),
-        outcome=Outcome.RECEIVED,
-    )
-    child = (
-        Q(person__unaccompanied_child=True)
-        | Q(person__separated_child=True)
-        | protection.child_condition(timezone.localdate(), "person__")
-    )
-    lost = (
-        Q(outcome=Outcome.NOT_PRESENTED)
-        | Q(departure__dispatched_at__lt=custody.unaccounted_cutoff())
-        | (Q(person__household_id__isnull=False) & Exists(family_received))
-    )
-    return lines.filter(child & lost)
+    return custody.lost_children(lines, "departure", Outcome.NOT_PRESENTED)
 
 
 def children_not_presented(lines: QuerySet | None = None) -> list[DepartureLine]:

@@ -40,10 +40,19 @@ def children_lost_lines(lines: QuerySet | None = None) -> QuerySet:
     transit while others of their household on the same manifest were received. One query, so
     a count of them (the situation report's) is the database's, not a walk of every open line."""
     lines = in_transit_lines() if lines is None else lines
-    family_received = ManifestLine.objects.filter(
-        movement_id=OuterRef("movement_id"),
+    return lost_children(lines, "movement", ManifestLine.Outcome.MISSING)
+
+
+def lost_children(lines: QuerySet, trip: str, missing: str) -> QuerySet:
+    """Of ``lines`` (a transfer's manifest lines, or a departure's: ``trip`` names the line's
+    journey, "movement" or "departure"), those of children (under 18, age unknown, or flagged
+    unaccompanied/separated) not received: dispatched longer ago than the unaccounted limit,
+    reported ``missing``, or left on the way while others of their household on the same journey
+    were received. One definition for transfers and departures, one query each."""
+    family_received = lines.model.objects.filter(
+        **{f"{trip}_id": OuterRef(f"{trip}_id")},
         person__household_id=OuterRef("person__household_id"),
-        outcome=ManifestLine.Outcome.RECEIVED,
+        outcome=lines.model.Outcome.RECEIVED,
     )
     child = (
         Q(person__unaccompanied_child=True)
@@ -51,8 +60,8 @@ def children_lost_lines(lines: QuerySet | None = None) -> QuerySet:
         | protection.child_condition(timezone.localdate(), "person__")
     )
     lost = (
-        Q(outcome=ManifestLine.Outcome.MISSING)
-        | Q(movement__dispatched_at__lt=unaccounted_cutoff())
+        Q(outcome=missing)
+        | Q(**{f"{trip}__dispatched_at__lt": unaccounted_cutoff()})
         | (Q(person__household_id__isnull=False) & Exists(family_received))
     )
     return lines.filter(child & lost)
