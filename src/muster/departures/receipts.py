@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from muster.audit.labels import ACTION_DETAIL_KEYS
-from muster.core.encoding import csv_delimiter, likely_encoding, not_utf8_message
+from muster.core.encoding import likely_encoding, not_utf8_message
+from muster.textfiles import csv_delimiter
 
 NUMBER_COLUMNS = ("number", "registration_number", "reg_no", "person")
 OUTCOME_SYNONYMS = {

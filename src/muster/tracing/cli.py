@@ -11,8 +11,9 @@ import time
 from pathlib import Path
 
 from muster.core.cli import CommandError
-from muster.core.encoding import START, likely_encoding
+from muster.core.encoding import likely_encoding
 from muster.identity import PERSON_COLUMNS, PersonCsvError, person_csv_header, read_person_csv
+from muster.textfiles import START
 
 from .matching import REQUEST_FIELDS, RequestError, TracingIndex, check_request
 

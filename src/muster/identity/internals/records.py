@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from muster.textfiles import START, csv_delimiter, wide_encoding
+
 from .countries import is_country_code, read_nationality
 from .names import INVISIBLE_RE, inline_alias, unreadable_script, visible
 from .unknown import NO_DATES, known_year, not_known
@@ -406,8 +408,8 @@ def check_records(records: Iterable[Mapping[str, object]]) -> list[Record]:
 
 
 def _encoding(path: Path, encoding: str | None) -> str:
-    """The encoding to read ``path`` in: the one given, UTF-16 where the file starts with its
-    byte-order mark (Excel's "Unicode text"), else UTF-8 (with or without a mark)."""
+    """The encoding to read ``path`` in: the one given, UTF-16 or UTF-32 where the file is
+    (``textfiles.wide_encoding``), else UTF-8 (with or without a mark)."""
     if encoding:
         try:
             return codecs.lookup(encoding).name
@@ -416,31 +418,12 @@ def _encoding(path: Path, encoding: str | None) -> str:
                                  "(e.g. utf-8, cp1256, utf-16)") from None  # fmt: skip
     try:
         with path.open("rb") as fh:
-            start = fh.read(4096)
+            start = fh.read(START)
     except OSError:
         return "utf-8-sig"
-    if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        return "utf-16"
-    return _utf16_unmarked(start) or "utf-8-sig"
-
-
-def _utf16_unmarked(start: bytes) -> str | None:
-    """The codec ("utf-16-le" or "utf-16-be") where a file's first bytes (``start``) are UTF-16
-    saved without its byte-order mark (some phones and exports do): a zero byte beside every
-    Latin letter, digit, comma and line end, all on one side of their pairs.  Such a file is also
-    valid UTF-8, so it was read as that, and its header came back with NUL characters in it."""
-    zeros = start.count(0)
-    if len(start) < 4 or zeros * 10 < len(start):
-        return None
-    even, odd = start[0::2].count(0), start[1::2].count(0)
-    codec = "utf-16-be" if even > odd else "utf-16-le"
-    if max(even, odd) * 10 < zeros * 9:
-        return None
-    try:
-        start[: len(start) // 2 * 2].decode(codec)
-    except UnicodeDecodeError:
-        return None
-    return codec
+    # Excel's "Unicode text" is UTF-16 with its byte-order mark; some phones and exports save it
+    # without one, which as UTF-8 would read with NUL characters in the header.
+    return wide_encoding(start) or "utf-8-sig"
 
 
 def _not_utf8(path: Path, encoding: str = "utf-8-sig") -> PersonCsvError:
@@ -488,18 +471,14 @@ def _shown(header: list[str], most: int = 5) -> str:
 
 
 def _delimiter(path: Path, encoding: str = "utf-8-sig") -> str:
-    """The delimiter of a CSV file: a comma, or the semicolon, tab or bar its header row is
-    written with (a European spreadsheet saves with semicolons) where that one names record_id."""
+    """The delimiter of a CSV file, by its header row (``textfiles.csv_delimiter``): a comma, or the
+    semicolon, tab or bar it is written with (a European spreadsheet saves with semicolons)."""
     try:
         with path.open(encoding=encoding, newline="") as fh:
             first = fh.readline()
     except (OSError, UnicodeDecodeError):
         return ","
-    for delimiter in (",", ";", "\t", "|"):
-        cells = next(csv.reader([first], delimiter=delimiter), [])
-        if "record_id" in (c.strip() for c in cells):
-            return delimiter
-    return ","
+    return csv_delimiter(first)
 
 
 def _is_workbook(path: Path) -> bool:

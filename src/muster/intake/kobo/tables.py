@@ -9,7 +9,6 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext
 
-from muster.core.encoding import csv_delimiter
 from muster.intake.kobo.mapping import (
     _add_member,
     _column,
@@ -26,6 +25,7 @@ from muster.intake.kobo.records import (
     Problem,
     Submission,
 )
+from muster.textfiles import csv_delimiter
 
 
 def _csv_rows(name: str, text: str) -> list[tuple[int, dict]]:

@@ -7,10 +7,11 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from muster.core.encoding import NotUtf8, csv_delimiter, decode_utf8
+from muster.core.encoding import NotUtf8, decode_utf8
 from muster.identity import PERSON_COLUMNS, PersonCsvError, check_record, workbook_cell
 from muster.identity.internals.records import date_order
 from muster.screening.imports.rows import ParsedList, RowError, TooManyRows
+from muster.textfiles import csv_delimiter
 
 
 def _add_record(out: ParsedList, raw: dict, row: int, order: str | None = None) -> None:

@@ -10,7 +10,8 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
-from muster.core.encoding import START, NotUtf8, check_utf8, csv_delimiter
+from muster.core.encoding import NotUtf8, check_utf8
+from muster.textfiles import START, csv_delimiter
 from muster.tracing.imports.rows import (
     MAX_ROWS,
     FileRefused,
