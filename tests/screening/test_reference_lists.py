@@ -302,3 +302,31 @@ def test_a_list_writing_its_dates_both_ways_is_refused_naming_the_rows(web_as):
     text = page.content.decode()
     assert "row 3, date_of_birth" in text and "one file must write its dates one way" in text
     assert not ReferenceList.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("ar", "يبدأ باليوم أو بالشهر، ولا يوجد في الملف تاريخ يبيّن أيهما"),
+        ("ckb", "بە ڕۆژ یان مانگ دەست پێدەکات"),
+        ("kmr", "bi rojê an bi mehê dest pê dike"),
+    ],
+)
+def test_an_ambiguous_date_is_refused_in_the_pages_language_saying_what_to_do_on_the_page(
+    web_as, lang, said
+):
+    # 03/05/1990 with no date over 12 to say which: the page said, in English whatever the
+    # language, "give the order (muster match --dates dmy or mdy)", an option of a command the
+    # officer in the browser has no way to give.
+    _, client = web_as("screening_officer")
+    client.post("/i18n/setlang/", {"language": lang, "next": "/"})
+    data = csv_bytes("L-1,,Ali,Hassan,,Alobaidi,,,M,03/05/1990,,,IRQ", "L-2,,Omar,,,,,,Q,,,,IRQ")
+    upload = SimpleUploadedFile("wanted.csv", data, content_type="text/csv")
+    body = {"file": upload, "name": "Wanted", "owner": "MoI", "legal_basis": "Decree 12/2019"}
+    page = client.post("/screening/lists/", {**body, "list_date": "2026-11-01"})
+    text = page.content.decode()
+    assert page.status_code == 400
+    assert said in text and "YYYY-MM-DD" in text and "date_of_birth" in text
+    assert "--dates" not in text and "muster match" not in text
+    assert "has the day or month first" not in text and "is not a sex" not in text
+    assert not ReferenceList.objects.exists()

@@ -164,12 +164,25 @@ MAX_CSV_BYTES = 1 << 30
 class PersonCsvError(ValueError):
     """A person record that cannot be read; ``row`` is the CSV line number (header = 1).
 
+    ``message`` is worded for ``muster match``; ``code`` names the refusal and ``params`` its
+    values (the text written, the other row ...), so a door that speaks another language or offers
+    other remedies (the reference-list upload page) says it its own way.
+
     >>> str(PersonCsvError(3, "date_of_birth", "'1985-13-02' is not a date"))
     "row 3, column date_of_birth: '1985-13-02' is not a date"
     """
 
-    def __init__(self, row: int | None, column: str | None, message: str) -> None:
+    def __init__(
+        self,
+        row: int | None,
+        column: str | None,
+        message: str,
+        *,
+        code: str = "",
+        params: Mapping[str, object] | None = None,
+    ) -> None:
         self.row, self.column, self.message = row, column, message
+        self.code, self.params = code, dict(params or {})
         where = ", ".join(
             p for p in (f"row {row}" if row else "", f"column {column}" if column else "") if p
         )
@@ -314,6 +327,8 @@ def date_order(values: Iterable[tuple[int, str]]) -> str | None:
                 "date_of_birth",
                 f"'{month_first[1]}' has the month first, but '{day_first[1]}' (row "
                 f"{day_first[0]}) has the day first: one file must write its dates one way",
+                code="dates_both_ways",
+                params={"value": month_first[1], "other": day_first[1], "other_row": day_first[0]},
             )
     return "dmy" if day_first else "mdy" if month_first else None
 
@@ -328,14 +343,18 @@ def check_record(
     """
     unknown = [k for k in record if k not in PERSON_COLUMNS]
     if unknown:
-        raise PersonCsvError(row, unknown[0], f"unknown column '{unknown[0]}'")
+        raise PersonCsvError(
+            row, unknown[0], f"unknown column '{unknown[0]}'", code="unknown_column"
+        )
     # (a direction mark or zero-width space copied in with a name or date shows nothing: dropped)
     out = {
         c: ("" if record.get(c) is None else visible(str(record.get(c))).strip())
         for c in PERSON_COLUMNS
     }
     if not out["record_id"]:
-        raise PersonCsvError(row, "record_id", "record_id is empty; every record needs one")
+        raise PersonCsvError(
+            row, "record_id", "record_id is empty; every record needs one", code="required"
+        )
     for column in _ALIAS_WRITTEN_IN:  # Ahmed (Abu Omar), Ahmed aka Abu Omar: the name, the alias
         if out[column]:
             out[column], alias = inline_alias(out[column])
@@ -355,20 +374,38 @@ def check_record(
                 "date_of_birth",
                 f"'{written}' has the day or month first and no date in the file says which (none "
                 "has a number over 12 there): give the order (muster match --dates dmy or mdy)",
+                code="date_order_unknown",
+                params={"value": written},
             )
-        raise PersonCsvError(row, "date_of_birth", f"'{written}' {_NOT_A_DATE}")
+        raise PersonCsvError(
+            row,
+            "date_of_birth",
+            f"'{written}' {_NOT_A_DATE}",
+            code="not_a_date",
+            params={"value": written},
+        )
     dob, dob_year = read
     year = out["birth_year"]
     if year and not _YEAR_RE.match(year):  # ca. 1985, 1985?, مواليد 1985: the year
         year = estimated_year(year) or year
     if year and not _YEAR_RE.match(year):
-        raise PersonCsvError(row, "birth_year", f"'{year}' is not a year (four digits, e.g. 1985)")
+        raise PersonCsvError(
+            row,
+            "birth_year",
+            f"'{year}' is not a year (four digits, e.g. 1985)",
+            code="not_a_year",
+            params={"value": year},
+        )
     year = known_year(year)
     if written and read == ("", "") and year and year in written:
         year = ""  # 1900-01-01 and 1900 beside it: no date, and no year either
     if year and dob_year and dob_year != year:
         raise PersonCsvError(
-            row, "birth_year", f"birth_year {year} contradicts date_of_birth {written}"
+            row,
+            "birth_year",
+            f"birth_year {year} contradicts date_of_birth {written}",
+            code="year_contradicts_date",
+            params={"year": year, "date": written},
         )
     # A year alone in the date column is the birth year; a full date leaves birth_year as given
     # (the date carries its year).
@@ -376,7 +413,11 @@ def check_record(
     sex = _SEX.get(out["sex"].upper(), out["sex"].upper())
     if sex not in ("", "M", "F"):
         raise PersonCsvError(
-            row, "sex", f"'{out['sex']}' is not a sex (M or F; empty, U or X where it is not known)"
+            row,
+            "sex",
+            f"'{out['sex']}' is not a sex (M or F; empty, U or X where it is not known)",
+            code="not_a_sex",
+            params={"value": out["sex"]},
         )
     out["sex"] = sex
     out["nationality"] = read_nationality(out["nationality"])
@@ -388,6 +429,8 @@ def check_record(
                 column,
                 f"'{out[column][:40]}' is written in {script} letters, which Muster cannot compare "
                 "(it would be read as no name): write it in Latin, Arabic or Cyrillic letters",
+                code="unreadable_script",
+                params={"value": out[column][:40], "script": script},
             )
     return out
 

@@ -9,8 +9,7 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext
 
-from muster.identity import PersonCsvError, ascii_digits
-from muster.identity.internals.records import date_order, read_date_of_birth
+from muster.identity import PersonCsvError, ascii_digits, date_order, read_date_of_birth
 from muster.intake.kobo.records import (
     NAME_FIELDS,
     RECEPTION_POINT,

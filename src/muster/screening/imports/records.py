@@ -8,10 +8,62 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from muster.core.encoding import NotUtf8, decode_utf8
-from muster.identity import PERSON_COLUMNS, PersonCsvError, check_record, workbook_cell
-from muster.identity.internals.records import date_order
+from muster.core.text import isolate
+from muster.identity import (
+    PERSON_COLUMNS,
+    PersonCsvError,
+    check_record,
+    date_order,
+    workbook_cell,
+)
 from muster.screening.imports.rows import ParsedList, RowError, TooManyRows
 from muster.textfiles import csv_delimiter
+
+
+def _refusal(exc: PersonCsvError) -> str:
+    """The identity library's refusal of a row in the reader's language, saying what to do on this
+    page (the library's own words are for ``muster match``, and name its options)."""
+    p = {k: isolate(str(v)[:40]) for k, v in exc.params.items()}
+    match exc.code:
+        case "date_order_unknown":
+            return _(
+                "'%(value)s' has the day or month first and no date in the file says which (none "
+                "has a number over 12 there): write the dates as YYYY-MM-DD (1990-05-03 for 3 May "
+                "1990) and upload the file again"
+            ) % {"value": p["value"]}
+        case "dates_both_ways":
+            return _(
+                "'%(value)s' has the month first, but '%(other)s' (row %(other_row)s) has the day "
+                "first: one file must write its dates one way; write them as YYYY-MM-DD "
+                "(1990-05-03) and upload the file again"
+            ) % {"value": p["value"], "other": p["other"], "other_row": p["other_row"]}
+        case "not_a_date":
+            return _(
+                "'%(value)s' is not a date: write it as YYYY-MM-DD (1990-05-03), or the year "
+                "alone (1990) where only the year is known"
+            ) % {"value": p["value"]}
+        case "not_a_year":
+            return _("'%(value)s' is not a year (four digits, e.g. 1985)") % {"value": p["value"]}
+        case "year_contradicts_date":
+            return _(
+                "birth_year %(year)s contradicts date_of_birth %(date)s: correct one of them"
+            ) % {"year": p["year"], "date": p["date"]}
+        case "not_a_sex":
+            return _("'%(value)s' is not a sex (M or F; empty, U or X where it is not known)") % {
+                "value": p["value"]
+            }
+        case "unreadable_script":
+            return _(
+                "'%(value)s' is written in %(script)s letters, which Muster cannot compare: write "
+                "it in Latin, Arabic or Cyrillic letters"
+            ) % {"value": p["value"], "script": p["script"]}
+        case "unknown_column":
+            return _("unknown column; known columns: %(c)s") % {
+                "c": isolate(", ".join(PERSON_COLUMNS))
+            }
+        case "required":
+            return _("record_id is empty; every record needs one")
+    return exc.message
 
 
 def _add_record(out: ParsedList, raw: dict, row: int, order: str | None = None) -> None:
@@ -23,7 +75,7 @@ def _add_record(out: ParsedList, raw: dict, row: int, order: str | None = None) 
     try:
         record = check_record(raw, row=row, order=order)
     except PersonCsvError as exc:
-        out.errors.append(RowError(row, exc.column or "", exc.message))
+        out.errors.append(RowError(row, exc.column or "", _refusal(exc)))
         return
     ref_id = record.pop("record_id")
     record.pop("source", None)
@@ -64,7 +116,7 @@ def _add_records(out: ParsedList, taken: list[tuple[int, dict]]) -> list[int]:
         order = date_order((line, str(raw.get("date_of_birth") or "")) for line, raw in taken)
     except PersonCsvError as exc:
         out.rows += len(taken)
-        out.errors.append(RowError(exc.row or 1, exc.column or "", exc.message))
+        out.errors.append(RowError(exc.row or 1, exc.column or "", _refusal(exc)))
         return []
     rows = []
     for line, raw in taken:

@@ -4,6 +4,9 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from muster.core.text import isolate
 
 ARABIC = re.compile("[\u0600-\u06ff]")
 KUNYA = re.compile(r"^(abu|abou|abo|umm|um|ابو|أبو|ام|أم)\b", re.IGNORECASE)
@@ -16,8 +19,13 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        where = f"row {self.row}" + (f", {self.field}" if self.field else "")
-        return f"{where}: {self.message}"
+        if self.field:
+            return _("row %(row)s, %(field)s: %(message)s") % {
+                "row": self.row,
+                "field": isolate(self.field),
+                "message": self.message,
+            }
+        return _("row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
 
 
 @dataclass
