@@ -120,14 +120,14 @@ def test_sitrep_says_beside_the_figures_that_the_unaccounted_are_among_those_in_
     else:
         sheet = load_workbook(io.BytesIO(response.content)).active
         rows = [["" if v is None else v for v in r] for r in sheet.iter_rows(values_only=True)]
-    # The note after the columns partners read; after it, a facility's persons by sex and age.
-    assert rows[0] == [*PARTNER_COLUMNS, "note", *hxl.BREAKDOWN]
+    # After the columns partners read, a facility's persons by sex and age, the note last.
+    assert rows[0] == [*PARTNER_COLUMNS, *hxl.BREAKDOWN, "note"]
     assert rows[1][: len(PARTNER_COLUMNS)] == [
         "#loc+name", "#loc+type", "#adm2+code", "#affected+ind+current", "#capacity+ind",
         "#capacity+pct", "#affected+ind+transit", "#meta+section", "#indicator+name", "#date",
         "#affected+ind",
     ]  # fmt: skip
-    assert rows[1][len(PARTNER_COLUMNS)] == "#description"
+    assert rows[1][-1] == "#description"
     section, item, note = (rows[0].index(c) for c in ("section", "item", "note"))
     notes = {(r[section], r[item]): r[note] for r in rows[2:]}
     assert notes[("figure", "unaccounted")] == (

@@ -205,3 +205,29 @@ def test_a_pdf_in_an_unknown_language_is_refused_in_one_line(registered, capsys,
     with pytest.raises(SystemExit):
         main(["sitrep", "--pdf", str(tmp_path / "x.pdf"), "--language", "fr"])
     assert not (tmp_path / "x.pdf").exists()
+
+
+# The sitrep table's header, exactly: the columns partners read, a facility's persons by sex and
+# age, the note on what a figure holds always last.
+SITREP_HEADER = [
+    "facility", "kind", "pcode", "population", "capacity", "occupancy", "expected", "section",
+    "item", "date", "persons", "women_and_girls", "men_and_boys", "children", "girls", "boys",
+    "note",
+]  # fmt: skip
+
+
+def test_the_sitrep_header_is_the_same_in_csv_xlsx_and_the_command_line_with_the_note_last(
+    registered, make_user, login, capsys
+):
+    # Five columns of the facilities' persons by sex and age came after the note.
+    from openpyxl import load_workbook
+
+    client = login(make_user("coordinator"))
+    csv_text = client.get(reverse("export-sitrep-csv")).content.decode("utf-8-sig")
+    csv_rows = list(csv.reader(io.StringIO(csv_text)))
+    sheet = load_workbook(io.BytesIO(client.get(reverse("export-sitrep-xlsx")).content)).active
+    xlsx_rows = [["" if v is None else v for v in r] for r in sheet.iter_rows(values_only=True)]
+    cli_rows = list(csv.reader(io.StringIO(_hxl_text(capsys))))
+    assert csv_rows[0] == xlsx_rows[0] == cli_rows[0] == SITREP_HEADER
+    assert csv_rows[1] == xlsx_rows[1] == cli_rows[1]
+    assert csv_rows[1][-1] == "#description"

@@ -178,11 +178,11 @@ SITREP_FIELDS = [
     "item",
     "date",
     "persons",
-    # Last, so that the columns partners' spreadsheets read keep their places: what a figure
-    # holds where a reader would otherwise add it up wrong (unaccounted is inside in transit).
-    "note",
-    # After it, a facility's population by sex and age (what `muster sitrep --hxl` printed alone).
+    # A facility's population by sex and age (what `muster sitrep --hxl` printed alone).
     *BREAKDOWN,
+    # Always the last column, whatever is added before it: what a figure holds where a reader
+    # would otherwise add it up wrong (unaccounted is inside in transit).
+    "note",
 ]
 SITREP_HXL = {
     "facility": "#loc+name",
