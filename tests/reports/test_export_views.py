@@ -10,7 +10,6 @@ from muster.audit.models import AuditEvent
 from muster.custody import services as custody
 from muster.intake import services as intake
 from muster.people.validation import clean_household
-from muster.reports import hxl
 from muster.screening import services as screening
 from tests import factories
 
@@ -120,10 +119,11 @@ def test_sitrep_says_beside_the_figures_that_the_unaccounted_are_among_those_in_
     else:
         sheet = load_workbook(io.BytesIO(response.content)).active
         rows = [["" if v is None else v for v in r] for r in sheet.iter_rows(values_only=True)]
-    # After the columns partners read, a facility's persons by sex and age, the note last.
-    assert rows[0] == [*PARTNER_COLUMNS, *hxl.BREAKDOWN, "note"]
+    # The columns partners read in their places, the note last (the whole header is tested in
+    # test_sitrep_formats.py); the P-code of any level untagged, tagged by level further on.
+    assert rows[0][: len(PARTNER_COLUMNS)] == PARTNER_COLUMNS and rows[0][-1] == "note"
     assert rows[1][: len(PARTNER_COLUMNS)] == [
-        "#loc+name", "#loc+type", "#adm2+code", "#affected+ind+current", "#capacity+ind",
+        "#loc+name", "#loc+type", "", "#affected+ind+current", "#capacity+ind",
         "#capacity+pct", "#affected+ind+transit", "#meta+section", "#indicator+name", "#date",
         "#affected+ind",
     ]  # fmt: skip

@@ -208,11 +208,18 @@ def test_a_pdf_in_an_unknown_language_is_refused_in_one_line(registered, capsys,
 
 
 # The sitrep table's header, exactly: the columns partners read, a facility's persons by sex and
-# age, the note on what a figure holds always last.
+# age, the P-code at each administrative level, the note on what a figure holds always last.
 SITREP_HEADER = [
     "facility", "kind", "pcode", "population", "capacity", "occupancy", "expected", "section",
     "item", "date", "persons", "women_and_girls", "men_and_boys", "children", "girls", "boys",
-    "note",
+    "adm1_pcode", "adm2_pcode", "adm3_pcode", "note",
+]  # fmt: skip
+# Its hashtag row: ``pcode`` (a code of any level) untagged, each level's code under its own.
+SITREP_HASHTAGS = [
+    "#loc+name", "#loc+type", "", "#affected+ind+current", "#capacity+ind", "#capacity+pct",
+    "#affected+ind+transit", "#meta+section", "#indicator+name", "#date", "#affected+ind",
+    "#affected+idps+f", "#affected+idps+m", "#affected+idps+children", "#affected+f+children",
+    "#affected+m+children", "#adm1+code", "#adm2+code", "#adm3+code", "#description",
 ]  # fmt: skip
 
 
@@ -229,5 +236,36 @@ def test_the_sitrep_header_is_the_same_in_csv_xlsx_and_the_command_line_with_the
     xlsx_rows = [["" if v is None else v for v in r] for r in sheet.iter_rows(values_only=True)]
     cli_rows = list(csv.reader(io.StringIO(_hxl_text(capsys))))
     assert csv_rows[0] == xlsx_rows[0] == cli_rows[0] == SITREP_HEADER
-    assert csv_rows[1] == xlsx_rows[1] == cli_rows[1]
-    assert csv_rows[1][-1] == "#description"
+    assert csv_rows[1] == xlsx_rows[1] == cli_rows[1] == SITREP_HASHTAGS
+
+
+def test_each_p_code_is_under_the_hashtag_of_its_level_on_the_web_and_the_command_line(
+    registered, facilities, make_user, login, capsys
+):
+    # Every P-code was tagged #adm2+code, the demo's sub-district codes (SY090301) included.
+    libhxl = pytest.importorskip("hxl", reason="libhxl not installed (pip install libhxl)")
+    for key, pcode in (("camp", "SY090301"), ("small_camp", "IQD1501"), ("holding", "Camp 7")):
+        facilities[key].pcode = pcode
+        facilities[key].save()
+    web = login(make_user("coordinator")).get(reverse("export-sitrep-csv"))
+    cli = _hxl_text(capsys)
+    web_rows = list(csv.reader(io.StringIO(web.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(cli)))
+    assert [r for r in web_rows if "generated" not in r] == [
+        r for r in rows if "generated" not in r
+    ]
+    dataset = libhxl.data(io.BytesIO(cli.encode("utf-8")))
+    levels = {
+        row.get("#loc+name"): tuple(row.get(f"#adm{n}+code") or "" for n in (1, 2, 3))
+        for row in dataset
+        if row.get("#meta+section") == "facility"
+    }
+    assert levels == {
+        "Reception Point 1": ("SY09", "SY0901", ""),  # a district
+        "Al-Hol Camp": ("SY09", "SY0903", "SY090301"),  # a sub-district, as the demo's
+        "Small Camp": ("IQG15", "IQD1501", ""),  # an Iraqi district, as the scenario writes them
+        "Holding Facility A": ("", "", ""),  # no level to read: only in the untagged pcode
+        "Family Camp": ("SY08", "SY0805", ""),
+    }
+    holding = next(r for r in rows if r[0] == "Holding Facility A")
+    assert holding[SITREP_HEADER.index("pcode")] == "Camp 7"

@@ -122,6 +122,39 @@ def governorate_of(pcode: str) -> str:
     return head if GOVERNORATE.match(head) else ""
 
 
+# A P-code's administrative level, read from its shape, for the facility model holds a code of any
+# level ("SY0901" as its help says, "SY090301" in the demo) and not the level itself. OCHA's
+# pattern, Syria's and the demo's: two letters, then two digits for each level (SY09 governorate,
+# SY0903 district, SY090300 sub-district), each code its parents' followed by two digits. Iraq's
+# as the scenario writes them: G and two digits a governorate (IQG15), D and four a district in
+# it (IQD1501). Any other shape has no level that can be read.
+_PCODE_BY_PAIRS = re.compile(r"^([A-Z]{2})((?:[0-9]{2}){1,3})$")
+_PCODE_G_D = re.compile(r"^([A-Z]{2})(?:G([0-9]{2})|D([0-9]{2})([0-9]{2}))$")
+# The levels a P-code may be read at: 1 governorate, 2 district, 3 sub-district.
+ADMIN_LEVELS = (1, 2, 3)
+
+
+def admin_codes(pcode: str) -> dict[int, str]:
+    """The P-code at each administrative level that ``pcode`` lies in, by level, read from the
+    code's shape; empty when the shape tells no level.
+
+    >>> admin_codes("SY090301")
+    {1: 'SY09', 2: 'SY0903', 3: 'SY090301'}
+    >>> admin_codes("SY0901"), admin_codes("IQD1501"), admin_codes("Baghouz")
+    ({1: 'SY09', 2: 'SY0901'}, {1: 'IQG15', 2: 'IQD1501'}, {})
+    """
+    code = (pcode or "").strip().upper()
+    if m := _PCODE_BY_PAIRS.match(code):
+        country, digits = m.groups()
+        return {n: country + digits[: 2 * n] for n in range(1, len(digits) // 2 + 1)}
+    if m := _PCODE_G_D.match(code):
+        country, governorate, district_governorate, _district = m.groups()
+        if governorate:
+            return {1: f"{country}G{governorate}"}
+        return {1: f"{country}G{district_governorate}", 2: code}
+    return {}
+
+
 def governorates() -> list[str]:
     codes = {governorate_of(p) for p in Facility.objects.values_list("pcode", flat=True)}
     return sorted(c for c in codes if c)

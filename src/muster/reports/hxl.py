@@ -4,6 +4,10 @@ a header row, a row of hashtags under it, one row per facility. Figures only, ne
 Partners' tools (HDX, HXL Proxy, their spreadsheets) read the hashtags, not our column names: the
 tags follow the HXL core schema (``#adm1+code``, ``#loc+name``, ``#affected+idps``, attributes ``+f``,
 ``+m``, ``+children`` …).
+
+HXL tags a column, never a row, and its tools add a column up over every row. So a P-code goes
+under the hashtag of its level (``#adm1+code`` governorate, ``#adm2+code`` district, ``#adm3+code``
+sub-district, read from the code's shape by :func:`~muster.reports.filters.admin_codes`).
 """
 
 import csv
@@ -22,14 +26,26 @@ from muster.people.models import Person
 from muster.protection.rules import ADULT_AGE, adult_born_by, child_condition
 from muster.reports import counters
 from muster.reports.exports import safe_cell
-from muster.reports.filters import Filters, governorate_of, selected_facilities
+from muster.reports.filters import ADMIN_LEVELS, Filters, admin_codes, selected_facilities
 from muster.screening.models import Category
+
+# A place's P-code at each administrative level, a column each under its level's hashtag.
+ADMIN_COLUMNS = [(f"adm{n}_pcode", f"#adm{n}+code") for n in ADMIN_LEVELS]
+
+
+def admin_columns(pcode: str) -> dict[str, str]:
+    """The :data:`ADMIN_COLUMNS` of a place's P-code: its code at each level it can be read at
+    (``SY090301`` -> ``SY09``, ``SY0903``, ``SY090301``), blank at the others."""
+    codes = admin_codes(pcode)
+    return {
+        column: codes.get(n, "") for n, (column, _) in zip(ADMIN_LEVELS, ADMIN_COLUMNS, strict=True)
+    }
+
 
 # (column, hashtag): the order of the file's columns.
 COLUMNS = [
     ("date", "#date+reported"),
-    ("governorate", "#adm1+code"),
-    ("pcode", "#adm2+code"),
+    *ADMIN_COLUMNS,
     ("facility", "#loc+name"),
     ("kind", "#loc+type"),
     ("population", "#affected+idps"),
@@ -136,8 +152,7 @@ def facility_table(report: dict, filters: Filters) -> list[dict]:
         out.append(
             {
                 "date": today.isoformat(),
-                "governorate": governorate_of(f["pcode"]),
-                "pcode": f["pcode"],
+                **admin_columns(f["pcode"]),
                 "facility": f["name"],
                 "kind": str(kinds.get(f["kind"], f["kind"])),
                 "population": f["population"],
@@ -180,6 +195,9 @@ SITREP_FIELDS = [
     "persons",
     # A facility's population by sex and age (what `muster sitrep --hxl` printed alone).
     *BREAKDOWN,
+    # The place's P-code at each level, under that level's hashtag (``pcode`` is untagged: it
+    # holds codes of any level, a facility's sub-district beside a destination's district).
+    *(column for column, _ in ADMIN_COLUMNS),
     # Always the last column, whatever is added before it: what a figure holds where a reader
     # would otherwise add it up wrong (unaccounted is inside in transit).
     "note",
@@ -187,7 +205,6 @@ SITREP_FIELDS = [
 SITREP_HXL = {
     "facility": "#loc+name",
     "kind": "#loc+type",
-    "pcode": "#adm2+code",
     "population": "#affected+ind+current",
     "capacity": "#capacity+ind",
     "occupancy": "#capacity+pct",
@@ -198,15 +215,17 @@ SITREP_HXL = {
     "persons": "#affected+ind",
     "note": "#description",
     **{c: tag for c, tag in COLUMNS if c in BREAKDOWN},
+    **dict(ADMIN_COLUMNS),
 }
 
 
 def sitrep_rows(report: dict, chosen: Collection[int] | None = None) -> list[dict]:
     """The situation report as one table for partners, one figure per row (the fields
     :data:`SITREP_FIELDS`, tagged :data:`SITREP_HXL`): the facilities (those ``chosen``, or all)
-    with occupancy against capacity and their persons by sex and age, their total, the headline
-    figures with what each holds (``note``), departures, categories, the last 14 days' arrivals,
-    when it was taken. The web's CSV/XLSX and `muster sitrep --hxl` write this one table."""
+    with occupancy against capacity, their persons by sex and age, their P-code at each level,
+    and their total, the headline figures with what each holds (``note``), departures, categories,
+    the last 14 days' arrivals, when it was taken. The web's CSV/XLSX and `muster sitrep --hxl`
+    write this one table."""
     # A partners' data file: readable, and in one language whatever the reader's (the kind and
     # the categories came out in Arabic beside English keys and facility names).
     with translation.override("en"):
@@ -223,6 +242,7 @@ def sitrep_rows(report: dict, chosen: Collection[int] | None = None) -> list[dic
             "occupancy": f["occupancy"] if f["occupancy"] is not None else "",
             "section": "facility",
             **_breakdown(by_facility.get(f["id"], {})),
+            **admin_columns(f["pcode"]),
         }
         for f in facilities
     ]
@@ -283,6 +303,7 @@ def sitrep_rows(report: dict, chosen: Collection[int] | None = None) -> list[dic
             "section": "departures by destination",
             "item": f"{d['kind']}: " + " ".join(x for x in (d["destination"], d["country"]) if x),
             "pcode": d["pcode"],
+            **admin_columns(d["pcode"]),
             "persons": d["persons"],
         }
         for d in exits["by_destination"]
