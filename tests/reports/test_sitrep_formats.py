@@ -269,3 +269,22 @@ def test_each_p_code_is_under_the_hashtag_of_its_level_on_the_web_and_the_comman
     }
     holding = next(r for r in rows if r[0] == "Holding Facility A")
     assert holding[SITREP_HEADER.index("pcode")] == "Camp 7"
+
+
+def test_an_hxl_tool_summing_the_facilities_population_counts_each_person_once(
+    registered, facilities, make_user, login, capsys
+):
+    # A total row tagged like the facility rows: HXL Proxy's sum of #affected+ind+current was 6
+    # for the household of 3.
+    libhxl = pytest.importorskip("hxl", reason="libhxl not installed (pip install libhxl)")
+    web = login(make_user("coordinator")).get(reverse("export-sitrep-csv")).content
+    for text in (web.decode("utf-8-sig"), _hxl_text(capsys)):
+
+        def dataset(text=text):
+            return libhxl.data(io.BytesIO(text.encode("utf-8")))
+
+        assert "total" not in dataset().get_value_set("#meta+section")
+        for tag, total in (("#affected+ind+current", 3), ("#capacity+ind", 77403)):
+            assert sum(int(row.get(tag) or 0) for row in dataset()) == total
+        summed = dataset().count(aggregators="sum(#affected+ind+current) as N#x_n")
+        assert [row.get("#x_n") for row in summed] == [3]

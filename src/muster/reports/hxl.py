@@ -7,7 +7,8 @@ tags follow the HXL core schema (``#adm1+code``, ``#loc+name``, ``#affected+idps
 
 HXL tags a column, never a row, and its tools add a column up over every row. So a P-code goes
 under the hashtag of its level (``#adm1+code`` governorate, ``#adm2+code`` district, ``#adm3+code``
-sub-district, read from the code's shape by :func:`~muster.reports.filters.admin_codes`).
+sub-district, read from the code's shape by :func:`~muster.reports.filters.admin_codes`), and the
+table has no total row: a tool summing ``#affected+ind+current`` counted every facility twice.
 """
 
 import csv
@@ -178,9 +179,10 @@ def _breakdown(r) -> dict:
     )
 
 
-# One table, one figure per row: the facilities (occupancy against capacity), their total, the
-# headline figures, the categories and the daily arrivals, told apart by ``section`` and ``item``,
-# so a partner's spreadsheet can filter them (no figures stuffed into a name cell).
+# One table, one figure per row: the facilities (occupancy against capacity), the headline
+# figures, the categories and the daily arrivals, told apart by ``section`` and ``item``, so a
+# partner's spreadsheet can filter them (no figures stuffed into a name cell). No total row: HXL
+# tags columns, not rows, and a tool summing the facilities' population counted them twice.
 SITREP_FIELDS = [
     "facility",
     "kind",
@@ -222,8 +224,8 @@ SITREP_HXL = {
 def sitrep_rows(report: dict, chosen: Collection[int] | None = None) -> list[dict]:
     """The situation report as one table for partners, one figure per row (the fields
     :data:`SITREP_FIELDS`, tagged :data:`SITREP_HXL`): the facilities (those ``chosen``, or all)
-    with occupancy against capacity, their persons by sex and age, their P-code at each level,
-    and their total, the headline figures with what each holds (``note``), departures, categories,
+    with occupancy against capacity, their persons by sex and age and their P-code at each level
+    (no total row), the headline figures with what each holds (``note``), departures, categories,
     the last 14 days' arrivals, when it was taken. The web's CSV/XLSX and `muster sitrep --hxl`
     write this one table."""
     # A partners' data file: readable, and in one language whatever the reader's (the kind and
@@ -246,14 +248,6 @@ def sitrep_rows(report: dict, chosen: Collection[int] | None = None) -> list[dic
         }
         for f in facilities
     ]
-    rows.append(
-        {
-            "section": "total",
-            "population": sum(f["population"] for f in facilities),
-            "capacity": sum(f["capacity"] or 0 for f in facilities),
-            "expected": sum(f["expected"] for f in facilities),
-        }
-    )
     # Registered = at facilities + in transit + departed; unaccounted is a part of in transit,
     # not a further bucket.  "at facilities" comes last, so that the rows partners' spreadsheets
     # read keep their places.
