@@ -188,12 +188,68 @@ def test_a_letter_that_cannot_be_a_digit_names_the_field():
         ([], "no MRZ lines"),
         (["P<UTO"], "got 1"),
         (TD1[:2], "3 lines of 30"),
-        ([TD3[0], TD3[1] + "99"], "has 46 characters"),
+        ([TD3[0], TD3[1] + "99"], "line 2: expected 44 characters, got 46"),
     ],
 )
 def test_unreadable_zones_say_why(lines, message):
     with pytest.raises(MRZError, match=message):
         parse(lines)
+
+
+def _drop(line: str, i: int) -> str:
+    return line[:i] + line[i + 1 :]
+
+
+@pytest.mark.parametrize(
+    "lines, n, width",
+    [
+        ([TD3[0], _drop(TD3[1], 40)], 2, 44),  # a filler of the optional data
+        ([TD3[0], TD3[1][:-1]], 2, 44),  # the composite check digit
+        ([TD3[0], _drop(TD3[1], 3)], 2, 44),  # inside the document number
+        ([TD2[0], _drop(TD2[1], 30)], 2, 36),
+        ([TD1[0], _drop(TD1[1], 20), TD1[2]], 2, 30),
+        ([_drop(TD1[0], 7), TD1[1], TD1[2]], 1, 30),
+        ([MRV_A[0], _drop(MRV_A[1], 15)], 2, 44),
+        # Typed with spaces around it, in lowercase, or scanned with guillemets for fillers.
+        ([TD3[0], "  " + _drop(TD3[1], 40).lower() + " "], 2, 44),
+        ([TD3[0], _drop(TD3[1], 40).replace("<<<<", "««")], 2, 44),
+    ],
+)
+def test_a_line_a_character_short_says_its_length_not_a_check_digit(lines, n, width):
+    # A passport's second line of 43 characters read as a failed composite check digit: it was
+    # filled out with '<' at its end, every field after the missing character one place off.
+    with pytest.raises(MRZError) as caught:
+        parse(lines)
+    assert str(caught.value).startswith(
+        f"line {n}: expected {width} characters, got {width - 1}"
+    ), str(caught.value)
+    assert "check digit" not in str(caught.value)
+
+
+def test_fillers_left_off_the_end_of_a_line_are_still_added():
+    # Only the trailing fillers missing: the checks agree once they are put back.
+    for lines in ([TD3[0].rstrip("<"), TD3[1]], [TD1[0].rstrip("<"), TD1[1], TD1[2]]):
+        m = parse(lines)
+        assert m.valid and any("missing trailing filler" in w for w in m.warnings)
+    assert parse([MRV_B[0], MRV_B[1].rstrip("<")]).valid
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(), st.lists(st.text(), max_size=4)))
+def test_property_any_text_is_read_or_refused_with_an_mrz_error_only(raw):
+    try:
+        parse(raw)
+    except MRZError:
+        pass
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<« ", max_size=50), max_size=4))
+def test_property_zone_like_text_is_read_or_refused_with_an_mrz_error_only(raw):
+    try:
+        parse(raw)
+    except MRZError:
+        pass
 
 
 def test_impossible_date_and_sex_are_problems_not_crashes():

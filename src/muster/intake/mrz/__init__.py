@@ -9,7 +9,9 @@ reported with the field, the digit expected and the digit found, and the zone is
 
 What a clerk's typing gets wrong is put right only where the field says what it must be: a letter O
 typed in a date is a zero, a 0 typed in a country code or a name is an O, lowercase is read as capitals,
-missing trailing fillers are added. Each such change is listed in ``warnings``. The document number
+missing trailing fillers are added. Each such change is listed in ``warnings``. A line that still
+comes short of its format's width with a check digit failing is missing a character inside it, and
+that is the error (line, width expected, length found), not the check digit the shift spoiled. The document number
 may hold both letters and digits, so an O/0 there is never changed: its check digit decides, and a
 failed check names the look-alike characters to compare with the printed document.
 Anything else that cannot be read raises :class:`MRZError` naming the line and the field.

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from muster.intake.mrz.fields import (
     FILLER,
     MRZ,
+    MRZError,
     _check,
     _date,
     _document_type,
@@ -35,9 +36,32 @@ def parse_mrz(raw: str | Sequence[str], *, today: dt.date | None = None) -> MRZ:
     problems: list[str] = []
     lines = _clean_lines(raw, warnings)
     shape = _shape(lines)
-    _, width = _SHAPES[shape]
-    lines = [_fit(line, n, width, warnings) for n, line in enumerate(lines, start=1)]
-    return _read(_Reader(lines, warnings), shape, problems, warnings, today)
+    count, width = _SHAPES[shape]
+    fitted = [_fit(line, n, width, warnings) for n, line in enumerate(lines, start=1)]
+    # A line of checked fields that came short was filled out with '<' at its end: right when only
+    # its trailing fillers were left off, wrong when a character inside it is missing (every field
+    # after it moves one place). Then its length is the error, not the check digit or the field
+    # that the shift spoiled.
+    lay = _LAYOUTS[shape]
+    checked = {lay.number[0], lay.date_of_birth[0], lay.expiry[0]}
+    short = [(n, typed) for n, (_, typed) in enumerate(fitted, start=1) if typed < width]
+    short = [(n, typed) for n, typed in short if n in checked]
+    try:
+        read = _read(
+            _Reader([line for line, _ in fitted], warnings), shape, problems, warnings, today
+        )
+    except MRZError:
+        if not short:
+            raise
+        read = None
+    if short and (read is None or not read.valid):
+        n, typed = short[0]
+        raise MRZError(
+            f"expected {width} characters, got {typed} (a {shape} zone has {count} lines of "
+            f"{width}): a character is missing",
+            line=n,
+        ) from None
+    return read
 
 
 def _head(r: _Reader, problems, warnings) -> tuple[str, str]:

@@ -55,8 +55,9 @@ def _clean_lines(raw: str | Sequence[str], warnings: list[str]) -> list[str]:
     return lines
 
 
-def _fit(line: str, n: int, width: int, warnings: list[str]) -> str:
-    """The line at its standard width: spaces read, trailing fillers added or dropped."""
+def _fit(line: str, n: int, width: int, warnings: list[str]) -> tuple[str, int]:
+    """The line at its standard width (spaces read, trailing fillers added or dropped), and the
+    number of characters it had before fillers were added."""
     if " " in line:
         # A space is most often typed for a filler; one typed between groups makes the line too long.
         filled = line.replace(" ", FILLER)
@@ -69,16 +70,17 @@ def _fit(line: str, n: int, width: int, warnings: list[str]) -> str:
     for pos, ch in enumerate(line, start=1):
         if not _ALLOWED.fullmatch(ch):
             raise MRZError(f"position {pos}: {ch!r} is not an MRZ character (A-Z, 0-9, <)", line=n)
+    typed = len(line)
     if len(line) < width:
         warnings.append(f"line {n}: {width - len(line)} missing trailing filler(s) '<' added")
         line = line + FILLER * (width - len(line))
     elif len(line) > width:
         extra = line[width:]
         if extra.strip(FILLER):
-            raise MRZError(f"has {len(line)} characters; this format has {width} per line", line=n)
+            raise MRZError(f"expected {width} characters, got {len(line)}", line=n)
         warnings.append(f"line {n}: {len(extra)} extra trailing filler(s) dropped")
         line = line[:width]
-    return line
+    return line, typed
 
 
 class _Reader:
