@@ -2,11 +2,19 @@
 document and the person's empty fields when every check digit agrees, shown as not accepted when one
 does not; a zone with a failed check digit is refused when the household is saved."""
 
+import ast
 import datetime as dt
 import json
+import re
+from pathlib import Path
 
+import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
+from muster.intake import documents, mrz
+from muster.intake.mrz import check_digit
 from muster.people.models import IdentityDocument, Person
 from tests.factories import household_post
 
@@ -175,3 +183,150 @@ def test_a_failed_check_digit_is_named_in_the_officers_language(officer_client):
     assert failed[0].startswith("فشل رقم التحقق: رقم الوثيقة:") and "'7'" in failed[0]
     assert "'6'" in failed[0] and "0, 2, 8" in failed[0] and "L898902C3" in failed[0]
     assert "the data gives" not in html and "document_number" not in html
+
+
+# --- the reader's messages in the officer's language ---------------------------------------------
+
+MRZ_PACKAGE = Path(mrz.__file__).parent
+
+
+def _templates() -> set[str]:
+    """Every message the MRZ reader can say: the English templates it marks with gettext_noop."""
+    found = set()
+    for path in MRZ_PACKAGE.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", "") == "gettext_noop"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                found.add(node.args[0].value)
+    return found
+
+
+def _words(text: str) -> str:
+    return re.sub(r"%\(\w+\)s|[^A-Za-z]", "", text)
+
+
+@pytest.mark.parametrize("language", ["ar", "ckb", "kmr"])
+def test_every_message_of_the_mrz_reader_has_a_translation(language):
+    templates = _templates()
+    assert len(templates) > 30 and "typed in lowercase: read as capitals" in templates
+    with translation.override(language):
+        untranslated = [t for t in templates if _words(t) and gettext(t) == t]
+        labels = [documents.mrz_field_label("document_code"), documents.mrz_document_type("visa")]
+    assert untranslated == []
+    assert "Document code" not in labels and "Visa" not in labels
+
+
+def _drop(line: str, i: int) -> str:
+    return line[:i] + line[i + 1 :]
+
+
+def _zones() -> list[str]:
+    """Zones, typed or scanned wrong in every way the reader names, as the officer enters them."""
+    from tests.intake.test_mrz import compose
+
+    l1, l2 = TD3.split("\n")
+    id1, id2, id3 = TD1.split("\n")
+    long_number = id1[:14] + "<1" + "<" * 14  # the rest of a long number without its check digit
+    year_only = l2[:13] + "74<<<<" + check_digit("74<<<<") + l2[20:]
+    return [
+        # cannot be read
+        "P<UTO",
+        f"{id1}\n{id2}",
+        f"{l1}\n{l2[:11]}-{l2[12:]}",
+        f"{l1}\n{l2[:15]}X{l2[16:]}",
+        f"{l1}\n{l2[:10]}U3O{l2[13:]}",
+        f"{l1}\n{_drop(l2, 40)}",
+        f"{l1}\n{l2}99",
+        # read, with problems
+        f"P<U<O{l1[5:]}\n{l2}",
+        f"<<UTO{l1[5:]}\n{l2}",
+        f"{l1}\n{l2[:13]}741312{check_digit('741312')}Q{l2[21:]}",
+        f"{l1}\n{l2[:13]}74<<12{check_digit('74<<12')}{l2[20:]}",
+        "\n".join(compose("TD3", number="", primary="", secondary="")),
+        f"{long_number}\n{id2}\n{id3}",
+        # read, with notes
+        f"p<uto0riksson<<anna<maria\n{l2}",
+        f"{id1.replace('<', ' ')}\n{id2}\n{id3}",
+        f"{l1}\nl898902c36uto 7408122f1204159ze184226b<<<<<10",
+        f"{l1}<<\n{l2}",
+        "\n".join(compose("TD3", primary="A" * 39, secondary="")),
+        f"{l1}\n{year_only}",
+        "\n".join(compose("TD3", state="XXA", nationality="XXB")),
+    ]
+
+
+def _messages(text: str, *, notes: bool = True) -> list:
+    try:
+        read = mrz.parse_mrz(text)
+    except mrz.MRZError as exc:
+        return [exc.text]
+    return [*read.problems, *(read.warnings if notes else [])]
+
+
+def _inner(message) -> set[str]:
+    """The templates of a message and of the messages it holds."""
+    out = {message.template}
+    for value in message.params.values():
+        if hasattr(value, "template"):
+            out |= _inner(value)
+    return out
+
+
+def test_the_scan_page_says_each_of_the_readers_messages_in_arabic(officer_client):
+    # "line 2: has 43 characters; ...", "typed in lowercase: read as capitals", "issuing_state UTO:
+    # Utopia ..." came in English on the Arabic page.
+    import html as html_lib
+
+    officer_client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    shown = set()
+    for text in _zones():
+        page = html_lib.unescape(read(officer_client, text))
+        messages = _messages(text)
+        assert messages, text
+        for message in messages:
+            with translation.override("ar"):
+                arabic = documents.mrz_message(message)
+            assert re.search("[\u0600-\u06ff]", arabic), arabic
+            assert arabic in page, (text, arabic)
+            assert str(message) not in page, (text, str(message))
+            shown |= _inner(message)
+        if "mrz-result" in page:
+            assert re.search(r"<dd>(جواز سفر|بطاقة هوية|تأشيرة|أخرى) \(", page), text
+    # Every message but the special states' names not met here, and "no MRZ lines given", which
+    # the page never asks about (it reads nothing from an empty box).
+    special = {mrz.SPECIAL_CODES[c] for c in mrz.SPECIAL_CODES if c not in ("UTO", "XXA", "XXB")}
+    assert _templates() - shown == special | {"no MRZ lines given"}
+
+
+def test_a_zone_refused_on_saving_the_household_says_why_in_arabic(
+    officer_client, facilities, household_data
+):
+    import html as html_lib
+
+    officer_client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    l1, l2 = TD3.split("\n")
+    for zone, alone in (
+        ("P<UTO\nnonsense", True),  # given alone and unreadable
+        (f"{l1}\n{l2[:20]}Q{l2[21:]}", False),  # read, with a problem (sex Q)
+    ):
+        household_data[0]["documents"] = [{"doc_type": "", "number": "", "mrz": zone}]
+        if not alone:
+            household_data[0]["documents"][0].update(
+                doc_type="passport", number="L898902C3", issuing_country="UTO"
+            )
+        response = officer_client.post(
+            reverse("reception"), household_post(household_data, facilities["reception"])
+        )
+        assert response.status_code == 400
+        html = html_lib.unescape(response.content.decode())
+        start = html.index('name="members[0].documents[0].mrz"')
+        beside = html[start : html.index("</label>", start)]
+        with translation.override("ar"):
+            expected = [documents.mrz_message(m) for m in _messages(zone, notes=False)]
+        assert expected and all(e in beside for e in expected), (beside, expected)
+        assert not re.search(r"lines of|is not M, F", beside)
+    assert not Person.objects.exists()

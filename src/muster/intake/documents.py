@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from muster.core.text import isolate
 from muster.identity import ascii_digits
 
 _SEPARATORS = re.compile(r"[\s\-./]+")
@@ -152,7 +153,7 @@ def fill_from_mrz(doc: dict) -> str:
     try:
         read = parse_mrz(text[:400]).document_fields()
     except MRZError as exc:
-        return _("unreadable: %(e)s") % {"e": exc}
+        return _("unreadable: %(e)s") % {"e": mrz_message(exc)}
     for key in ("doc_type", "number", "issuing_country", "expires_on"):
         doc[key] = doc.get(key) or read[key]
     return ""
@@ -189,3 +190,55 @@ def failed_check_message(check, number: str = "") -> str:
             "number": number,
         }
     return text
+
+
+def _mrz_field_labels() -> dict[str, str]:
+    return {
+        **_check_field_labels(),
+        "document_code": _("Document code"),
+        "issuing_state": _("Issuing country"),
+        "nationality": _("Nationality"),
+        "name": _("Name"),
+        "sex": _("Sex"),
+    }
+
+
+def mrz_field_label(name: str) -> str:
+    """A field of the zone as the officer reads it: ``date_of_birth`` -> "Date of birth", and
+    ``date_of_birth check digit`` -> "check digit of Date of birth"."""
+    labels = _mrz_field_labels()
+    if name.endswith(" check digit"):
+        covered = name.removesuffix(" check digit")
+        return _("check digit of %(field)s") % {"field": labels.get(covered, covered)}
+    return labels.get(name, name)
+
+
+def mrz_document_type(kind: str) -> str:
+    """What the zone's document code says the document is, in the officer's language."""
+    labels = {
+        "passport": _("Passport"),
+        "id_card": _("Identity card"),
+        "visa": _("Visa"),
+        "other": _("Other"),
+    }
+    return labels.get(kind, kind)
+
+
+def mrz_message(message: object) -> str:
+    """A message of the MRZ reader in the officer's language: a problem or a note of a zone
+    (:class:`muster.intake.mrz.Text`) or why it cannot be read (:class:`~muster.intake.mrz.MRZError`).
+    The reader keeps to English and free of Django; its templates are msgids of this catalogue.
+    The characters of the zone it quotes are kept whole inside a right-to-left sentence."""
+    text = getattr(message, "text", message)
+    template = getattr(text, "template", None)
+    if template is None:
+        return str(text)
+    params = {}
+    for key, value in text.params.items():
+        if hasattr(value, "template"):
+            params[key] = mrz_message(value)
+        elif key == "field":
+            params[key] = mrz_field_label(value)
+        else:
+            params[key] = isolate(value) if isinstance(value, str) else value
+    return _(template) % params if params else _(template)

@@ -16,7 +16,7 @@ def document_problems(doc: dict) -> list[tuple[str, str]]:
     A check digit that fails refuses the row: an officer looks at the document, nothing is guessed.
     The number is then checked against its known format (:mod:`muster.intake.documents`).
     """
-    from muster.intake.documents import check_document_number, failed_check_message
+    from muster.intake.documents import check_document_number, failed_check_message, mrz_message
     from muster.intake.mrz import MRZError, parse_mrz
 
     problems: list[tuple[str, str]] = []
@@ -24,13 +24,13 @@ def document_problems(doc: dict) -> list[tuple[str, str]]:
         try:
             mrz = parse_mrz(doc["mrz"])
         except MRZError as exc:
-            return [("doc_mrz", gettext("unreadable: %(e)s") % {"e": exc})]
+            return [("doc_mrz", gettext("unreadable: %(e)s") % {"e": mrz_message(exc)})]
         failed = gettext("check digit failed: %(check)s")
         problems += [
             ("doc_mrz", failed % {"check": failed_check_message(c, mrz.document_number)})
             for c in mrz.failed_checks
         ]
-        problems += [("doc_mrz", p) for p in mrz.problems]
+        problems += [("doc_mrz", mrz_message(p)) for p in mrz.problems]
         read = mrz.document_fields()
         if doc.get("number") and doc["number"].upper() != read["number"]:
             differs = gettext("'%(number)s' differs from the MRZ's '%(mrz)s'")

@@ -16,6 +16,10 @@ may hold both letters and digits, so an O/0 there is never changed: its check di
 failed check names the look-alike characters to compare with the printed document.
 Anything else that cannot be read raises :class:`MRZError` naming the line and the field.
 
+Its messages (``problems``, ``warnings``, an :class:`MRZError`'s ``text``) are English :class:`Text`:
+the command line and the API show them as they are, while a page says them in the officer's language
+through :func:`muster.intake.documents.mrz_message` (their templates are msgids of the catalogue).
+
 The package: ``fields`` (values, check digits, the result), ``repairs`` (a clerk's typing put
 right), ``layouts`` (where each field sits per format), ``parse`` (:func:`parse_mrz`).
 Callers import from here:
@@ -37,6 +41,7 @@ from muster.intake.mrz.fields import (
     TD3,
     Check,
     MRZError,
+    Text,
     check_digit,
     iso3,
 )
@@ -54,6 +59,7 @@ __all__ = [
     "TD3",
     "Check",
     "MRZError",
+    "Text",
     "check_digit",
     "iso3",
     "parse_mrz",

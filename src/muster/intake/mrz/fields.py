@@ -11,30 +11,72 @@ _VALUES = {**{str(d): d for d in range(10)}, **{chr(65 + i): 10 + i for i in ran
 _WEIGHTS = (7, 3, 1)
 _DATE = re.compile(r"\d{2}(\d{2}|<<)(\d{2}|<<)")
 
+
+def gettext_noop(message: str) -> str:
+    """Marks an English message for the translators (``makemessages`` reads these calls) without
+    importing Django: a page shows it in the officer's language through
+    :func:`muster.intake.documents.mrz_message`."""
+    return message
+
+
+class Text(str):
+    """A message about a zone: the English text (``str``, what the command line and the API show)
+    with its template and the values it names kept apart, so that a page can say it in the
+    officer's language. A value that is itself a :class:`Text` is translated with it; ``field``
+    names a field of the zone (``date_of_birth``).
+
+    >>> t = at(2, "sex", Text(gettext_noop("%(sex)s is not M, F, X or <"), sex="'Q'"))
+    >>> str(t), t.template, t.params["message"].template
+    ("line 2, sex: 'Q' is not M, F, X or <", 'line %(line)s, %(field)s: %(message)s', '%(sex)s is not M, F, X or <')
+    """
+
+    template: str
+    params: dict
+
+    def __new__(cls, template: str, **params: object) -> Text:
+        text = super().__new__(cls, template % params if params else template)
+        text.template, text.params = template, params
+        return text
+
+
+def at(line: int | None, field: str, message: Text) -> Text:
+    """``message`` said of a line (1-based) and a field: "line 2, date_of_birth: …"."""
+    if line and field:
+        where = gettext_noop("line %(line)s, %(field)s: %(message)s")
+        return Text(where, line=line, field=field, message=message)
+    if line:
+        return Text(gettext_noop("line %(line)s: %(message)s"), line=line, message=message)
+    if field:
+        return Text(gettext_noop("%(field)s: %(message)s"), field=field, message=message)
+    return message
+
+
 # Codes in Doc 9303 part 3 that are not ISO 3166-1 alpha-3, and what Muster stores for them.
 ICAO_TO_ISO3 = {"D": "DEU", "GBD": "GBR", "GBN": "GBR", "GBO": "GBR", "GBP": "GBR", "GBS": "GBR"}
 SPECIAL_CODES = {
-    "UTO": "Utopia (the specimen state of Doc 9303)",
-    "XXA": "stateless person",
-    "XXB": "refugee (1951 Convention)",
-    "XXC": "refugee (other)",
-    "XXX": "nationality unspecified",
-    "UNO": "United Nations Organization official",
-    "UNA": "United Nations specialized agency official",
-    "UNK": "resident of Kosovo (UNMIK)",
-    "EUE": "European Union",
+    "UTO": gettext_noop("Utopia (the specimen state of Doc 9303)"),
+    "XXA": gettext_noop("stateless person"),
+    "XXB": gettext_noop("refugee (1951 Convention)"),
+    "XXC": gettext_noop("refugee (other)"),
+    "XXX": gettext_noop("nationality unspecified"),
+    "UNO": gettext_noop("United Nations Organization official"),
+    "UNA": gettext_noop("United Nations specialized agency official"),
+    "UNK": gettext_noop("resident of Kosovo (UNMIK)"),
+    "EUE": gettext_noop("European Union"),
 }
 
 TD1, TD2, TD3, MRV_A, MRV_B = "TD1", "TD2", "TD3", "MRV-A", "MRV-B"
 
 
 class MRZError(ValueError):
-    """The zone cannot be read: the message names the line (1-based) and the field."""
+    """The zone cannot be read: the message names the line (1-based) and the field. ``message`` is
+    an English template (marked with :func:`gettext_noop`) filled with ``params``; ``text`` is the
+    whole message as a :class:`Text`, for a page to translate."""
 
-    def __init__(self, message: str, *, line: int | None = None, field: str = ""):
+    def __init__(self, message: str, *, line: int | None = None, field: str = "", **params):
         self.line, self.field = line, field
-        where = ", ".join(p for p in (f"line {line}" if line else "", field) if p)
-        super().__init__(f"{where}: {message}" if where else message)
+        self.text = at(line, field, Text(message, **params))
+        super().__init__(str(self.text))
 
 
 @dataclass(frozen=True)
@@ -137,19 +179,21 @@ def _state(code: str, n: int, name: str, problems: list[str], warnings: list[str
     if code == "D<<":
         return "D"
     if FILLER in code or len(code) != 3:
-        problems.append(
-            f"line {n}, {name}: {code!r} is not a state code (3 letters, or D<< for Germany)"
-        )
+        message = gettext_noop("%(code)s is not a state code (3 letters, or D<< for Germany)")
+        problems.append(at(n, name, Text(message, code=repr(code))))
         return code.strip(FILLER)
     if code in SPECIAL_CODES:
-        warnings.append(f"{name} {code}: {SPECIAL_CODES[code]}")
+        description = Text(SPECIAL_CODES[code])
+        special = gettext_noop("%(field)s %(code)s: %(description)s")
+        warnings.append(Text(special, field=name, code=code, description=description))
     return code
 
 
 def _name(field_text: str, n: int, warnings: list[str]) -> tuple[str, str]:
     """Primary and secondary identifiers: ``<<`` between them, ``<`` between the parts of each."""
     if not field_text.endswith(FILLER):
-        warnings.append(f"line {n}, name: fills the whole field and may have been cut short")
+        cut = gettext_noop("fills the whole field and may have been cut short")
+        warnings.append(at(n, "name", Text(cut)))
     body = field_text.rstrip(FILLER)
     primary, _, secondary = body.partition("<<")
     # A further double filler inside the secondary identifiers separates nothing more.
@@ -168,7 +212,8 @@ def _date(
         return None, None
     yy, mm, dd = text[:2], text[2:4], text[4:]
     if not _DATE.fullmatch(text) or (mm == "<<" and dd != "<<"):
-        problems.append(f"line {n}, {name}: {text!r} is not a date (YYMMDD, '<' for unknown parts)")
+        message = gettext_noop("%(text)s is not a date (YYMMDD, '<' for unknown parts)")
+        problems.append(at(n, name, Text(message, text=repr(text))))
         return None, None
     y = int(yy)
     if name == "date_of_birth":
@@ -176,12 +221,15 @@ def _date(
     else:
         year = 2000 + y if 2000 + y <= today.year + 20 else 1900 + y
     if mm == "<<" or dd == "<<":
-        warnings.append(f"line {n}, {name}: only the year ({year}) is given")
+        warnings.append(
+            at(n, name, Text(gettext_noop("only the year (%(year)s) is given"), year=year))
+        )
         return None, year
     try:
         day = dt.date(year, int(mm), int(dd))
     except ValueError:
-        problems.append(f"line {n}, {name}: {text!r} is not a date (YYMMDD)")
+        message = gettext_noop("%(text)s is not a date (YYMMDD)")
+        problems.append(at(n, name, Text(message, text=repr(text))))
         return None, None
     if name == "date_of_birth" and day > today:
         # The year is today's, the day later on: a child born this day last century, or a typo.
@@ -208,5 +256,7 @@ def _document_type(code: str) -> str:
 
 def _sex(ch: str, n: int, problems: list[str]) -> str:
     if ch not in ("M", "F", "X", FILLER):
-        problems.append(f"line {n}, sex: {ch!r} is not M, F, X or <")
+        problems.append(
+            at(n, "sex", Text(gettext_noop("%(sex)s is not M, F, X or <"), sex=repr(ch)))
+        )
     return ch

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from muster.intake.mrz.fields import MRV_A, MRV_B, TD1, TD2, TD3, MRZError
+from muster.intake.mrz.fields import MRV_A, MRV_B, TD1, TD2, TD3, MRZError, gettext_noop
 
 _SHAPES = {TD1: (3, 30), TD2: (2, 36), TD3: (2, 44), MRV_A: (2, 44), MRV_B: (2, 36)}
 
@@ -14,10 +14,17 @@ def _shape(lines: list[str]) -> str:
     if len(lines) == 3:
         return TD1
     if len(lines) != 2:
-        raise MRZError(f"an MRZ has 2 lines (passport, TD2, visa) or 3 (ID card); got {len(lines)}")
+        raise MRZError(
+            gettext_noop("an MRZ has 2 lines (passport, TD2, visa) or 3 (ID card); got %(n)s"),
+            n=len(lines),
+        )
     longest = max(len(line.replace(" ", "")) for line in lines)
     if longest <= 30:
-        raise MRZError("2 lines of at most 30 characters: an ID card (TD1) zone has 3 lines of 30")
+        raise MRZError(
+            gettext_noop(
+                "2 lines of at most 30 characters: an ID card (TD1) zone has 3 lines of 30"
+            )
+        )
     if longest > 40:
         return MRV_A if code == "V" else TD3
     return MRV_B if code == "V" else TD2

@@ -9,12 +9,15 @@ from muster.intake.mrz.fields import (
     FILLER,
     MRZ,
     MRZError,
+    Text,
     _check,
     _date,
     _document_type,
     _name,
     _sex,
     _state,
+    at,
+    gettext_noop,
 )
 from muster.intake.mrz.layouts import _LAYOUTS, _SHAPES, _shape
 from muster.intake.mrz.repairs import _clean_lines, _fit, _Reader, _with_hint
@@ -57,9 +60,15 @@ def parse_mrz(raw: str | Sequence[str], *, today: dt.date | None = None) -> MRZ:
     if short and (read is None or not read.valid):
         n, typed = short[0]
         raise MRZError(
-            f"expected {width} characters, got {typed} (a {shape} zone has {count} lines of "
-            f"{width}): a character is missing",
+            gettext_noop(
+                "expected %(width)s characters, got %(found)s (a %(format)s zone has %(lines)s "
+                "lines of %(width)s): a character is missing"
+            ),
             line=n,
+            width=width,
+            found=typed,
+            format=shape,
+            lines=count,
         ) from None
     return read
 
@@ -67,7 +76,8 @@ def parse_mrz(raw: str | Sequence[str], *, today: dt.date | None = None) -> MRZ:
 def _head(r: _Reader, problems, warnings) -> tuple[str, str]:
     code = r.letters(1, 1, 2, "document_code")
     if code[0] == FILLER:
-        problems.append(f"line 1, document_code: {code!r} does not start with a letter")
+        message = gettext_noop("%(code)s does not start with a letter")
+        problems.append(at(1, "document_code", Text(message, code=repr(code))))
     state = _state(r.letters(1, 3, 5, "issuing_state"), 1, "issuing_state", problems, warnings)
     return code.rstrip(FILLER), state
 
@@ -103,9 +113,8 @@ def _read(r: _Reader, shape: str, problems: list[str], warnings: list[str], toda
                 optional[len(rest) :],
             )
         else:
-            problems.append(
-                f"line {lay.number[0]}, document_number: the long number's remainder {rest!r} has no check digit"
-            )
+            message = gettext_noop("the long number's remainder %(rest)s has no check digit")
+            problems.append(at(lay.number[0], "document_number", Text(message, rest=repr(rest))))
     checks = [
         _check("document_number", number_data, number_check),
         _check("date_of_birth", dob_text, dob_check),
@@ -123,11 +132,12 @@ def _read(r: _Reader, shape: str, problems: list[str], warnings: list[str], toda
     expiry, _ = _date(exp_text, lay.expiry[0], "expiry", problems, warnings, today=today)
     number = number_data.rstrip(FILLER)
     if not number:
-        problems.append(f"line {lay.number[0]}, document_number: is empty")
+        problems.append(at(lay.number[0], "document_number", Text(gettext_noop("is empty"))))
     if not family and not given:
-        problems.append(f"line {lay.name[0]}, name: is empty")
+        problems.append(at(lay.name[0], "name", Text(gettext_noop("is empty"))))
     if expiry and expiry < today:
-        warnings.append(f"expiry: the document expired on {expiry.isoformat()}")
+        expired = Text(gettext_noop("the document expired on %(date)s"), date=expiry.isoformat())
+        warnings.append(at(None, "expiry", expired))
     return MRZ(
         format=shape,
         document_code=code,

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from muster.intake.mrz.fields import FILLER, Check, MRZError
+from muster.intake.mrz.fields import FILLER, Check, MRZError, Text, at, gettext_noop
 
 _ALLOWED = re.compile(r"[A-Z0-9<]")
 
@@ -49,9 +49,9 @@ def _clean_lines(raw: str | Sequence[str], warnings: list[str]) -> list[str]:
             lowered = True
         lines.append(text.upper())
     if lowered:
-        warnings.append("typed in lowercase: read as capitals")
+        warnings.append(Text(gettext_noop("typed in lowercase: read as capitals")))
     if not lines:
-        raise MRZError("no MRZ lines given")
+        raise MRZError(gettext_noop("no MRZ lines given"))
     return lines
 
 
@@ -62,23 +62,33 @@ def _fit(line: str, n: int, width: int, warnings: list[str]) -> tuple[str, int]:
         # A space is most often typed for a filler; one typed between groups makes the line too long.
         filled = line.replace(" ", FILLER)
         if len(filled) <= width:
-            warnings.append(f"line {n}: spaces read as fillers '<'")
+            warnings.append(at(n, "", Text(gettext_noop("spaces read as fillers '<'"))))
             line = filled
         else:
-            warnings.append(f"line {n}: spaces removed")
+            warnings.append(at(n, "", Text(gettext_noop("spaces removed"))))
             line = line.replace(" ", "")
     for pos, ch in enumerate(line, start=1):
         if not _ALLOWED.fullmatch(ch):
-            raise MRZError(f"position {pos}: {ch!r} is not an MRZ character (A-Z, 0-9, <)", line=n)
+            raise MRZError(
+                gettext_noop(
+                    "position %(position)s: %(char)s is not an MRZ character (A-Z, 0-9, <)"
+                ),
+                line=n,
+                position=pos,
+                char=repr(ch),
+            )
     typed = len(line)
     if len(line) < width:
-        warnings.append(f"line {n}: {width - len(line)} missing trailing filler(s) '<' added")
+        added = gettext_noop("%(count)s missing trailing filler(s) '<' added")
+        warnings.append(at(n, "", Text(added, count=width - len(line))))
         line = line + FILLER * (width - len(line))
     elif len(line) > width:
         extra = line[width:]
         if extra.strip(FILLER):
-            raise MRZError(f"expected {width} characters, got {len(line)}", line=n)
-        warnings.append(f"line {n}: {len(extra)} extra trailing filler(s) dropped")
+            expected = gettext_noop("expected %(width)s characters, got %(found)s")
+            raise MRZError(expected, line=n, width=width, found=len(line))
+        dropped = gettext_noop("%(count)s extra trailing filler(s) dropped")
+        warnings.append(at(n, "", Text(dropped, count=len(extra))))
         line = line[:width]
     return line, typed
 
@@ -101,16 +111,21 @@ class _Reader:
             if ch in keep:
                 out.append(ch)
             elif ch in table:
-                self.warnings.append(
-                    f"line {n}, {name}: {ch!r} at position {start + i} read as {table[ch]!r}"
-                )
+                read_as = gettext_noop("%(char)s at position %(position)s read as %(read_as)s")
+                fixed = Text(read_as, char=repr(ch), position=start + i, read_as=repr(table[ch]))
+                self.warnings.append(at(n, name, fixed))
                 out.append(table[ch])
                 self.lines[n - 1][start - 1 + i] = table[ch]
             else:
-                kind = "a digit" if table is _AS_DIGIT else "a letter"
-                raise MRZError(
-                    f"{ch!r} at position {start + i} must be {kind} or '<'", line=n, field=name
-                )
+                if table is _AS_DIGIT:
+                    message = gettext_noop(
+                        "%(char)s at position %(position)s must be a digit or '<'"
+                    )
+                else:
+                    message = gettext_noop(
+                        "%(char)s at position %(position)s must be a letter or '<'"
+                    )
+                raise MRZError(message, line=n, field=name, char=repr(ch), position=start + i)
         return "".join(out)
 
     def digits(self, n: int, start: int, end: int, name: str) -> str:

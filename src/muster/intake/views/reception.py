@@ -27,7 +27,12 @@ from muster.custody.models import Facility, Placement
 from muster.identity import ascii_digits, given_name_alone
 from muster.intake import forms
 from muster.intake import services as intake
-from muster.intake.documents import failed_check_message, fill_from_mrz
+from muster.intake.documents import (
+    failed_check_message,
+    fill_from_mrz,
+    mrz_document_type,
+    mrz_message,
+)
 from muster.intake.mrz import MRZError, parse_mrz
 from muster.people.audit_actions import PeopleAction
 from muster.people.models import PROTECTION_FLAGS, IdentityDocument, Person, Relationship, Sex
@@ -315,7 +320,7 @@ def reception_mrz(request: HttpRequest) -> HttpResponse:
     try:
         mrz = parse_mrz(text[:400])
     except MRZError as exc:
-        return render(request, "intake/_mrz.html", {"error": str(exc)})
+        return render(request, "intake/_mrz.html", {"error": mrz_message(exc)})
     fill, fill_empty = {}, {}
     if mrz.valid:
         doc = f"members[{i}].documents[{j}]."
@@ -328,6 +333,10 @@ def reception_mrz(request: HttpRequest) -> HttpResponse:
         {
             "mrz": mrz,
             "failed": [failed_check_message(c, mrz.document_number) for c in mrz.failed_checks],
+            # The reader's problems and notes, and the kind of document, in the officer's language.
+            "problems": [mrz_message(p) for p in mrz.problems],
+            "notes": [mrz_message(w) for w in mrz.warnings],
+            "document_type": mrz_document_type(mrz.document_type),
             "fill": json.dumps(fill, ensure_ascii=False),
             "fill_empty": json.dumps(fill_empty, ensure_ascii=False),
             "expired": bool(mrz.expiry and mrz.expiry < today),
