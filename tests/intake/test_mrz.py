@@ -152,6 +152,17 @@ def test_a_scanners_guillemet_is_two_fillers_and_text_with_line_breaks_is_read()
     assert m.valid and m.lines == TD3
 
 
+def test_a_filler_scanned_as_k_where_only_digits_or_fillers_stand_is_read_as_filler():
+    # OCR reads OCR-B's '<' as K: "74KKKK", a year of birth alone, was "must be a digit".
+    line2 = TD3[1][:13] + "74<<<<" + check_digit("74<<<<") + TD3[1][20:]
+    line2 = line2[:43] + check_digit(line2[0:10] + line2[13:20] + line2[21:43])
+    m = parse([TD3[0], line2.replace("74<<<<", "74KKKK")])
+    assert m.valid and m.birth_year == 1974 and m.lines[1] == line2
+    assert any("'K' at position 16 read as '<'" in w for w in m.warnings)
+    # In a name a K is a letter: "ERIKSSON" keeps it.
+    assert parse(TD3).family_name == "ERIKSSON"
+
+
 def test_document_number_look_alikes_are_never_changed_but_the_check_names_them():
     # 0 typed as O in a number that may hold letters: the check digit decides, nothing is guessed.
     m = parse([TD3[0], "L8989O2C36" + TD3[1][10:]])

@@ -1,6 +1,7 @@
 """What a clerk's typing or a scanner gets wrong, put right only where the field says what it must be.
 
-Lowercase, spaces for fillers, look-alike letters in digit fields (and digits in letter fields),
+Lowercase, spaces for fillers, look-alike letters in digit fields (and digits in letter fields; a
+K scanned for a filler '<' where only digits or fillers may stand),
 missing or extra trailing fillers: each repair is listed in the warnings. A document number may
 hold both letters and digits, so it is never repaired: a failed check names its look-alikes.
 """
@@ -26,6 +27,8 @@ _AS_DIGIT = {
     "S": "5",
     "B": "8",
     "G": "6",
+    # OCR reads the filler '<' of OCR-B as K; in a field of digits a K can be nothing else.
+    "K": FILLER,
 }
 _AS_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G"}
 # Pairs a clerk confuses in a document number, where both are legal: named when its check fails.
