@@ -292,3 +292,39 @@ def test_a_kobo_api_page_that_is_one_of_several_says_the_rest_was_not_imported(
     assert run.imported == 1 and run.refused == 1
     text = officer_client.get(response["Location"]).content.decode()
     assert "1 of 350 submissions" in text and following.replace("&", "&amp;") in text
+
+
+def test_the_import_report_names_a_zones_problems_in_arabic(officer_client, facilities, tmp_path):
+    # A zone with its line a character short, or a sex that is none of M, F, X, refused its row
+    # in English in the Arabic report.
+    import html as html_lib
+
+    from django.utils import translation
+
+    from muster.intake import documents, mrz
+    from tests.intake.test_mrz_reception import TD3
+
+    l1, l2 = TD3.split("\n")
+    zones = [f"{l1}\n{l2[:40]}{l2[41:]}", f"{l1}\n{l2[:20]}Q{l2[21:]}"]
+    member = {"relationship_to_head": "head", "given_name": "Anna", "sex": "F"}
+    households = [
+        {"_uuid": f"u-{i}", "reception_point": "", "members": [{**member, "doc_mrz": zone}]}
+        for i, zone in enumerate(zones)
+    ]
+    officer_client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    upload(
+        officer_client, write_kobo_xlsx(tmp_path / "kobo.xlsx", households), facilities["reception"]
+    )
+    run = SubmissionImport.objects.get()
+    assert run.refused == 2
+    page = officer_client.get(reverse("intake-import-detail", args=[run.pk])).content.decode()
+    page = html_lib.unescape(page)
+    with translation.override("ar"):
+        try:
+            mrz.parse_mrz(zones[0])
+        except mrz.MRZError as exc:
+            short = documents.mrz_message(exc)
+        sex = documents.mrz_message(mrz.parse_mrz(zones[1]).problems[0])
+    assert "44" in short and "43" in short and short in page
+    assert "الجنس" in sex and sex in page
+    assert "characters, got" not in page and "is not M, F" not in page
