@@ -281,6 +281,8 @@ def test_the_scan_page_says_each_of_the_readers_messages_in_arabic(officer_clien
     # Utopia ..." came in English on the Arabic page.
     import html as html_lib
 
+    from tests.web.bidi import unisolated_ltr_runs
+
     officer_client.post(reverse("set_language"), {"language": "ar", "next": "/"})
     shown = set()
     for text in _zones():
@@ -294,6 +296,8 @@ def test_the_scan_page_says_each_of_the_readers_messages_in_arabic(officer_clien
             assert arabic in page, (text, arabic)
             assert str(message) not in page, (text, str(message))
             shown |= _inner(message)
+        # Codes, positions and characters of the zone are isolated in the Arabic sentences.
+        assert unisolated_ltr_runs(page) == [], text
         if "mrz-result" in page:
             assert re.search(r"<dd>(جواز سفر|بطاقة هوية|تأشيرة|أخرى) \(", page), text
     # Every message but the special states' names not met here, and "no MRZ lines given", which

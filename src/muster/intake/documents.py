@@ -186,8 +186,8 @@ def failed_check_message(check, number: str = "") -> str:
     shown = look_alikes(number) if check.field == "document_number" and number else []
     if shown:
         text += " " + _("Compare %(chars)s in %(number)s with the printed document.") % {
-            "chars": ", ".join(shown),
-            "number": number,
+            "chars": isolate(", ".join(shown)),  # "0, 1, 2" read "2 ,1 ,0" in Arabic
+            "number": isolate(number),
         }
     return text
 
