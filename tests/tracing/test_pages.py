@@ -348,6 +348,48 @@ def test_pfif_export_downloads_and_is_audited_with_contacts_only_when_asked(web,
     assert [e.detail["contacts"] for e in events.order_by("seq")] == [False, True]
 
 
+NOTE_WITH_PHONE = "Her uncle in Zakho knows more: call him on +964 770 123 4567."
+
+
+def test_pfif_export_leaves_the_notes_out_unless_the_box_is_ticked(web, found):
+    """Notes are free text and may hold a phone number: the export left them in even without the
+    contacts. Now they go only when asked for, and the audit event says whether they went."""
+    req, _c = found
+    TracingRequest.objects.filter(pk=req.pk).update(notes=NOTE_WITH_PHONE)
+    page = web.get(reverse("tracing-requests")).content.decode()
+    box = page.split('data-testid="export-notes"')[0].rsplit("<input", 1)[1]
+    assert 'name="notes"' in box and "checked" not in box
+    assert "may hold phone numbers" in page
+    plain = web.get(reverse("tracing-export"))
+    assert plain.status_code == 200 and b"<pfif:pfif" in plain.content
+    assert b"770 123 4567" not in plain.content and b"Zakho" not in plain.content
+    with_notes = web.get(reverse("tracing-export"), {"notes": "1"})
+    assert NOTE_WITH_PHONE.encode() in with_notes.content
+    # Notes without contacts: the requester's own number still stays out.
+    assert b"750 000 0000" not in with_notes.content
+    events = AuditEvent.objects.filter(action="export", detail__export="tracing-pfif")
+    assert [e.detail["notes"] for e in events.order_by("seq")] == [False, True]
+
+
+def test_pfif_export_from_the_command_line_takes_notes_only_with_include_notes(
+    found, tmp_path, capsys
+):
+    from muster.cli import main
+
+    req, _c = found
+    TracingRequest.objects.filter(pk=req.pk).update(notes=NOTE_WITH_PHONE)
+    with pytest.raises(SystemExit):
+        main(["trace", "export", "--help"])
+    assert "--include-notes" in capsys.readouterr().out
+    plain, with_notes = tmp_path / "plain.xml", tmp_path / "notes.xml"
+    assert main(["trace", "export", "--pfif", str(plain)]) == 0
+    assert main(["trace", "export", "--pfif", str(with_notes), "--include-notes"]) == 0
+    assert b"770 123 4567" not in plain.read_bytes()
+    assert NOTE_WITH_PHONE.encode() in with_notes.read_bytes()
+    events = AuditEvent.objects.filter(action="export", detail__export="tracing-pfif")
+    assert [e.detail["notes"] for e in events.order_by("seq")] == [False, True]
+
+
 def test_pages_read_right_to_left_in_arabic(web, found):
     req, candidate = found
     web.post(reverse("set_language"), {"language": "ar", "next": "/"})

@@ -303,6 +303,8 @@ DETAIL_KEYS = {
     "office": gettext_lazy("office"),
     "requests": gettext_lazy("tracing requests"),
     "contacts": gettext_lazy("with contacts"),
+    # The PFIF export's: whether the requests' notes (free text, a phone number) went with it.
+    "notes": gettext_lazy("with caseworkers' notes"),
     "child": gettext_lazy("child"),
     "searched": gettext_lazy("searched"),
     "page": gettext_lazy("page"),

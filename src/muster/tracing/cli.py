@@ -61,8 +61,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "export",
         help="export tracing requests as PFIF 1.4 XML",
         description="Write the tracing requests as PFIF 1.4 (Person Finder Interchange Format). "
-        "Requesters' names and contacts are left out unless --with-contacts. The export is on "
-        "the audit log.",
+        "Requesters' names and contacts are left out unless --with-contacts, caseworkers' notes "
+        "unless --include-notes. The export is on the audit log, with whether each was included.",
     )
     e.add_argument("--pfif", required=True, metavar="OUT.xml", help="file to write")
     e.add_argument(
@@ -72,6 +72,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         help="only requests in this status (repeatable; default: all)",
     )
     e.add_argument("--with-contacts", action="store_true", help="include the requesters")
+    e.add_argument(
+        "--include-notes",
+        action="store_true",
+        help="include the caseworkers' notes on each request (free text, which may hold phone "
+        "numbers and names); left out by default",
+    )
     e.add_argument(
         "--domain",
         help="domain of the person_record_ids (default: MUSTER_PFIF_DOMAIN, else muster.local)",
@@ -131,6 +137,7 @@ def run_export(args: argparse.Namespace) -> int:
             qs.iterator(chunk_size=2000),
             domain=args.domain or conf().PFIF_DOMAIN,
             include_contacts=args.with_contacts,
+            include_notes=args.include_notes,
             purpose="muster trace export",
         )
         try:

@@ -42,8 +42,9 @@ note text, status                          notes (one line each, ``status: text`
 On export the same mapping runs backwards: person_record_id is the id a request came with from
 PFIF, else ``<domain>/<request number>``; full_name is the given, father, grandfather and family
 names; the fields PFIF has no element for are labelled lines of the description; home_city is the
-place of separation; the requester is the author (only when contacts are included); the notes and
-the status go in one note (information_sought while open, believed_alive once reunited).
+place of separation; the requester is the author (only when contacts are included); the notes (only
+when asked for: free text, which may hold a phone number) and the status go in one note
+(information_sought while open, believed_alive once reunited).
 
 Import from here: ``from muster.tracing import imports``.
 """

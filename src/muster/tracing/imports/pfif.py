@@ -234,10 +234,12 @@ def write_pfif(
     *,
     domain: str,
     include_contacts: bool = True,
+    include_notes: bool = True,
     now: dt.datetime | None = None,
 ) -> bytes:
     """Requests (mappings of the request fields, plus number, status, source, created_at) as
-    PFIF 1.4 XML; the requester's contact only with ``include_contacts``."""
+    PFIF 1.4 XML; the requester's contact only with ``include_contacts``, the caseworkers' notes
+    (free text, which may hold a phone number) only with ``include_notes``."""
     root = Element(f"{{{PFIF_NS}}}pfif")
     entry = _utc(now)
 
@@ -279,7 +281,8 @@ def write_pfif(
         status = {"reunited": "believed_alive", "closed": ""}.get(
             get.get("status", ""), "information_sought"
         )
-        if get.get("notes") or status == "believed_alive":
+        notes = get.get("notes", "") if include_notes else ""
+        if notes or status == "believed_alive":
             note = SubElement(person, f"{{{PFIF_NS}}}note")
             add(note, "note_record_id", f"{pid}.note{n}")
             add(note, "person_record_id", pid)
@@ -291,5 +294,5 @@ def write_pfif(
             )
             add(note, "source_date", entry)
             add(note, "status", status)
-            add(note, "text", get.get("notes", "") or "Reunited with the family.")
+            add(note, "text", notes or "Reunited with the family.")
     return tostring(root, encoding="utf-8", xml_declaration=True)

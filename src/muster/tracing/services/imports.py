@@ -193,15 +193,22 @@ def export_pfif(
     *,
     domain: str,
     include_contacts: bool = False,
+    include_notes: bool = False,
     by=None,
     request=None,
     purpose: str = "",
     now: dt.datetime | None = None,
 ) -> bytes:
-    """The requests as PFIF 1.4 XML, audited as an export (the persons found, by id, indexed)."""
+    """The requests as PFIF 1.4 XML, audited as an export (the persons found, by id, indexed).
+    The requesters' contacts and the caseworkers' notes (free text: a phone number, a name) are
+    left out unless asked for; the audit event says whether each was."""
     reqs = list(requests)
     xml = imports.write_pfif(
-        (request_values(r) for r in reqs), domain=domain, include_contacts=include_contacts, now=now
+        (request_values(r) for r in reqs),
+        domain=domain,
+        include_contacts=include_contacts,
+        include_notes=include_notes,
+        now=now,
     )
     audit.record_export(
         {
@@ -211,6 +218,7 @@ def export_pfif(
             "rows": len(reqs),
             "requests": [r.number for r in reqs][:10000],
             "contacts": include_contacts,
+            "notes": include_notes,
         },
         person_ids=[r.linked_person_id for r in reqs if r.linked_person_id],
         actor=by,

@@ -94,6 +94,7 @@ def export_pfif(request: HttpRequest) -> HttpResponse:
         qs,
         domain=conf().PFIF_DOMAIN,
         include_contacts=request.GET.get("contacts") == "1",
+        include_notes=request.GET.get("notes") == "1",
         by=request.user,
         request=request,
         purpose="tracing page",
