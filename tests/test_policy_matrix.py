@@ -42,6 +42,9 @@ TRACING_PLANTED = {
     "requester_contact": "+964-PLANTED-77",
     "given_name": "Soughtplanted",
 }
+# Values planted in a repatriation that has left: where to is told only to roles with
+# ``exit_detail`` (told every kind, so a bare departure tells nothing by elimination).
+EXIT_PLANTED = {"destination_name": "Exitplanted-Q4", "receiving_authority": "Authplanted-R9"}
 PLANTED_GROUP = {
     "given_name": "given_name",
     "category_reason": "category_reason",
@@ -208,6 +211,28 @@ def build_world(facilities, make_user, household_data):
         details={"destination_name": "Hajin", "destination_pcode": "SY090501", "convoy": "C1"},
         by=make_user("repatriation_officer"),
     )
+    # A household of which two were repatriated (received by the other state), two stayed.
+    third = intake.register_household(
+        clean_household([dict(m, given_name="Third") for m in household_data[:2]]),
+        reception_point=facilities["reception"],
+        by=registrar,
+    )
+    leaving = list(third.members.order_by("pk"))[:1]
+    liaison, approver = make_user("repatriation_officer"), make_user("repatriation_officer")
+    departures.verify_nationality(
+        leaving, nationality="UZB", method="interview", interview_note="city named", by=liaison
+    )
+    repatriation = departures.plan_departure(
+        leaving,
+        kind="repatriation",
+        from_facility=facilities["reception"],
+        details={**EXIT_PLANTED, "destination_country": "UZB"},
+        separation_reason="the wife stays",
+        by=liaison,
+    )
+    departures.approve_departure(repatriation, by=approver)
+    departures.dispatch_departure(repatriation, by=liaison)
+    departures.confirm(repatriation, [(p.pk, "received", "") for p in leaving], by=liaison)
     # A tracing request for the head, with a candidate (tracing's endpoints).
     from muster.tracing import services as tracing
     from muster.tracing.models import TracingCandidate
@@ -315,6 +340,9 @@ def check_fields(role: str, response, where: str, name: str = "", camp: str = ""
     for field, value in PLANTED.items():
         if PLANTED_GROUP[field] not in visible:
             assert value not in body, f"{where}: {role} sees {field} ({value})"
+    if visible and "exit_detail" not in visible:
+        for field, value in EXIT_PLANTED.items():
+            assert value not in body, f"{where}: {role} is told a departure's {field}"
     if camp and visible and "category_facility" not in visible and name not in FACILITY_PAGES:
         # The sample person is on the way to a camp: told to a role that sees persons, the camp's
         # name would tell their category (figures per facility, for roles that see no person, are
@@ -375,6 +403,39 @@ def test_planted_values_are_visible_to_roles_that_may_see_them(world):
     assert PLANTED["documents"] in screener
     registrar = client_for(world["users"][Role.REGISTRATION_OFFICER]).get(url).content.decode()
     assert PLANTED["documents"] in registrar and PLANTED["category_reason"] not in registrar
+
+
+# How a person left, by role (the person fields of access.policy): told every departure's kind
+# and destination. The coordinator, auditor and administrator see no person's departure (their
+# figures count departures by kind).
+EXIT_BY_ROLE = {
+    Role.REGISTRATION_OFFICER: False,
+    Role.SCREENING_OFFICER: True,
+    Role.CAMP_MANAGER: True,
+    Role.TRACING_CASEWORKER: False,
+    Role.REPATRIATION_OFFICER: True,
+    Role.COORDINATOR: False,
+    Role.AUDITOR: False,
+    Role.ADMINISTRATOR: False,
+}
+
+
+def test_every_role_says_how_much_of_a_departure_it_is_told():
+    assert set(EXIT_BY_ROLE) == set(Role.values)
+    for role, exit_detail in EXIT_BY_ROLE.items():
+        assert ("exit_detail" in policy.POLICY[role].person_fields) == exit_detail, role
+
+
+def test_planted_departure_values_are_visible_to_the_repatriation_officer(world):
+    """Positive control for the matrix's departure check: the liaison reads the planted place;
+    the caseworker's list of separated families names the departure alone."""
+    officer = client_for(world["users"][Role.REPATRIATION_OFFICER])
+    listed = officer.get(reverse("api-departure-list")).content.decode()
+    assert all(value in listed for value in EXIT_PLANTED.values())
+    caseworker = client_for(world["users"][Role.TRACING_CASEWORKER])
+    page = caseworker.get(reverse("separated-families")).content.decode()
+    assert "departure D" in page
+    assert not any(value in page for value in EXIT_PLANTED.values())
 
 
 @pytest.mark.parametrize(

@@ -88,8 +88,10 @@ def test_a_screening_officer_still_reads_where_they_were_handed_over(handed_over
         assert AUTHORITY in body, url
 
 
-def test_a_return_still_says_where_to_for_every_role(crowd, facilities, officers):
-    """Only kinds that tell a category are withheld: a return to a village is read by all."""
+def test_a_return_says_where_to_only_to_roles_told_every_kind(crowd, facilities, officers):
+    """A return to a village named to the caseworker while a handover was not told "held" by
+    elimination: the caseworker reads "departure D…" alone for it too; the screening officer, told
+    every kind, reads where to."""
     camp = facilities["camp"]
     people = crowd(camp, 1, adults=4)
     departure = services.plan_departure(
@@ -102,5 +104,8 @@ def test_a_return_still_says_where_to_for_every_role(crowd, facilities, officers
     )
     services.dispatch_departure(departure, by=officers["planner"])
     _user, api = factories.api_as("tracing_caseworker")
+    [sep] = _separations(api)
+    assert sep["destination"] == f"departure {departure.number}"
+    _user, api = factories.api_as("screening_officer")
     [sep] = _separations(api)
     assert sep["destination"] == f"departure {departure.number}: Hajin (SY090501)"

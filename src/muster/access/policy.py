@@ -61,6 +61,13 @@ TRACING_INTEREST_FIELDS = frozenset({"tracing_interest"})
 # departure, and no more: issue 13 names the camp manager among the roles that must not learn that
 # a person is sought. Not in ALL_PERSON_FIELDS either.
 TRACING_DETAIL_FIELDS = frozenset({"tracing_detail"})
+# How and where a person left custody: a departure's kind and destination. A handover or a release
+# tells "held" as plainly as a holding facility's name, and a role told the other kinds and places
+# would read "held" off a bare "departure D…" by elimination: a role sees every kind or none
+# (``departures.queries.shows_exit``). Those without it (the tracing caseworker, the registration
+# officer) read, for every departure alike, that the person left the registry, when, the
+# departure's number, and whom to ask. The roles that see categories anyway have it.
+EXIT_DETAIL_FIELDS = frozenset({"exit_detail"})
 
 
 # The kinds of facility whose name alone says which category the persons there were given.
@@ -109,7 +116,7 @@ POLICY: dict[str, RolePolicy] = {
                 "facility.view",
             }
         ),
-        person_fields=ALL_PERSON_FIELDS,
+        person_fields=ALL_PERSON_FIELDS | EXIT_DETAIL_FIELDS,
     ),
     Role.CAMP_MANAGER: RolePolicy(
         actions=frozenset(
@@ -129,7 +136,8 @@ POLICY: dict[str, RolePolicy] = {
         | PROTECTION_FIELDS
         | LOCATION_FIELDS
         | CATEGORY_FACILITY_FIELDS
-        | CATEGORY_FIELDS,
+        | CATEGORY_FIELDS
+        | EXIT_DETAIL_FIELDS,
         scoped=True,
     ),
     Role.TRACING_CASEWORKER: RolePolicy(
@@ -167,7 +175,8 @@ POLICY: dict[str, RolePolicy] = {
         | CATEGORY_FACILITY_FIELDS
         | DOCUMENT_FIELDS
         | CATEGORY_FIELDS
-        | TRACING_INTEREST_FIELDS,
+        | TRACING_INTEREST_FIELDS
+        | EXIT_DETAIL_FIELDS,
     ),
     Role.COORDINATOR: RolePolicy(
         actions=frozenset({"report.view", "report.export", "facility.view"}),
@@ -285,8 +294,8 @@ def separation_destination(fields: frozenset[str] | set[str], separation) -> str
 
     A facility is named as :func:`shows_facility` allows. A departure says where to (its
     destination, the receiving authority among it) only where the person page says how the person
-    left (``departures.queries.shows_exit``): "handed over to the Counter-Terrorism Service" tells
-    "held" as plainly as a holding facility's name, so those roles read "departure D…" alone.
+    left (``departures.queries.shows_exit``); the other roles read "departure D…" alone, whatever
+    its kind: were returns to say their village, a bare number would say "handed over".
     """
     if separation.to_facility_id is not None:
         facility = separation.to_facility
@@ -298,7 +307,7 @@ def separation_destination(fields: frozenset[str] | set[str], separation) -> str
         return _("departure %(d)s") % {"d": departure.number}
     # Recorded before a separation kept its departure: the text as written then, which may name
     # the receiving authority.
-    if "category_facility" in fields:
+    if "exit_detail" in fields:
         return separation.destination
     return _("left custody on a departure")
 

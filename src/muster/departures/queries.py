@@ -14,17 +14,19 @@ from muster.screening.models import CategoryDecision
 
 Outcome = DepartureLine.Outcome
 OPEN = (Outcome.PENDING, Outcome.NOT_PRESENTED)
-# Kinds that tell a person was held (handed over to a security force, released from holding): like
-# the name of a holding facility, shown only to roles that may see it (``category_facility``).
-REVEALS_CATEGORY = frozenset({Kind.HANDOVER, Kind.RELEASE})
 
 
 def shows_exit(fields, kind: str) -> bool:
-    """May a role seeing ``fields`` be told how and where a person left custody? (A reunification
-    tells that a family sought them: only to tracing, ``access.policy.TRACING_DETAIL_FIELDS``.)"""
+    """May a role seeing ``fields`` be told how and where a person left custody (the departure's
+    kind and destination)? Only a role told every kind (``exit_detail``): a handover or a release
+    tells "held" like the name of a holding facility, and a role told the others' kinds and places
+    would read "held" off a bare one by elimination. The others read, whatever the kind, that the
+    person left, when, and the departure's number (``access.policy.EXIT_DETAIL_FIELDS``). A
+    reunification tells that a family sought them: only to tracing
+    (``access.policy.TRACING_DETAIL_FIELDS``), for whom it is their own work."""
     if kind == Kind.REUNIFICATION:
         return "tracing_detail" in fields
-    return "category_facility" in fields or kind not in REVEALS_CATEGORY
+    return "exit_detail" in fields
 
 
 def without_hidden_reunifications(

@@ -11,12 +11,16 @@ register = template.Library()
 
 @register.inclusion_tag("departures/_person_exit.html", takes_context=True)
 def person_exit(context, person) -> dict:
-    """How and where: only when the page's ``fields`` may tell it (a handover tells "held")."""
+    """How and where: only when the page's ``fields`` may tell it (a handover tells "held", and
+    the others' kinds tell it by elimination); otherwise that the person left, the number, the
+    date and whom to ask, for every kind alike."""
     line = queries.exit_of(person)
     fields = context.get("fields") or frozenset()
+    detailed = line is not None and queries.shows_exit(fields, line.departure.kind)
     return {
         "exit": line,
-        "detailed": line is not None and queries.shows_exit(fields, line.departure.kind),
+        "detailed": detailed,
+        "destination": line.departure.destination if detailed else "",
         # A reunification's page is for tracing and the camp it leaves: no link from here.
         "linked": line is not None and line.departure.kind != Kind.REUNIFICATION,
     }

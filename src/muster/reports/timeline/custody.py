@@ -11,6 +11,14 @@ from muster.people.models import Person
 from muster.reports.timeline.event import Event
 
 
+def ask_where() -> str:
+    """What a role not told how a person left reads instead: whom to ask."""
+    return _(
+        "How and where they went is not shown to your role: ask the repatriation / return "
+        "officer or the coordinator."
+    )
+
+
 def custody_events(person: Person, fields) -> list[Event]:
     events = []
     placements = Placement.objects.filter(person=person).select_related(
@@ -52,10 +60,11 @@ def custody_events(person: Person, fields) -> list[Event]:
     exits = departures.exits_of(pl.exit_ref for pl in placements if pl.exit_ref)
 
     def exit_note(pl) -> str:
-        # How and where they left: like a holding facility's name, a handover tells "held".
+        # How and where they left: like a holding facility's name, a handover tells "held", and
+        # the other kinds tell it by elimination: every kind alike for the roles not told them.
         departure = exits.get(pl.exit_ref)
         if not departures.shows_exit(fields, departure.kind if departure else ""):
-            return ""
+            return ask_where()
         if departure is not None and pl.state == Placement.State.DEPARTED:
             return departure.exit_text()
         return pl.note
@@ -130,7 +139,8 @@ def custody_events(person: Person, fields) -> list[Event]:
                 "departure_" + line.outcome,
                 _("%(o)s on departure %(d)s")
                 % {"o": line.get_outcome_display(), "d": line.departure.number},
-                line.note,
+                # The receiving side's note may name the place or the authority.
+                line.note if departures.shows_exit(fields, line.departure.kind) else "",
             )
         )
     for line in missing:
