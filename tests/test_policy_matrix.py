@@ -43,7 +43,8 @@ TRACING_PLANTED = {
     "given_name": "Soughtplanted",
 }
 # Values planted in a repatriation that has left: where to is told only to roles with
-# ``exit_detail`` (told every kind, so a bare departure tells nothing by elimination).
+# ``exit_detail`` (told every kind, so a bare departure tells nothing by elimination), its
+# receiving authority only to roles with ``receiving_authority``.
 EXIT_PLANTED = {"destination_name": "Exitplanted-Q4", "receiving_authority": "Authplanted-R9"}
 PLANTED_GROUP = {
     "given_name": "given_name",
@@ -343,6 +344,9 @@ def check_fields(role: str, response, where: str, name: str = "", camp: str = ""
     if visible and "exit_detail" not in visible:
         for field, value in EXIT_PLANTED.items():
             assert value not in body, f"{where}: {role} is told a departure's {field}"
+    if "receiving_authority" not in visible:
+        value = EXIT_PLANTED["receiving_authority"]
+        assert value not in body, f"{where}: {role} is told a repatriation's receiving authority"
     if camp and visible and "category_facility" not in visible and name not in FACILITY_PAGES:
         # The sample person is on the way to a camp: told to a role that sees persons, the camp's
         # name would tell their category (figures per facility, for roles that see no person, are
@@ -406,29 +410,33 @@ def test_planted_values_are_visible_to_roles_that_may_see_them(world):
 
 
 # How a person left, by role (the person fields of access.policy): told every departure's kind
-# and destination. The coordinator, auditor and administrator see no person's departure (their
-# figures count departures by kind).
+# and destination, and a repatriation's receiving authority. The coordinator, auditor and
+# administrator see no person's departure (their figures count departures by kind).
 EXIT_BY_ROLE = {
-    Role.REGISTRATION_OFFICER: False,
-    Role.SCREENING_OFFICER: True,
-    Role.CAMP_MANAGER: True,
-    Role.TRACING_CASEWORKER: False,
-    Role.REPATRIATION_OFFICER: True,
-    Role.COORDINATOR: False,
-    Role.AUDITOR: False,
-    Role.ADMINISTRATOR: False,
+    Role.REGISTRATION_OFFICER: (False, False),
+    Role.SCREENING_OFFICER: (True, False),
+    Role.CAMP_MANAGER: (True, False),
+    Role.TRACING_CASEWORKER: (False, False),
+    Role.REPATRIATION_OFFICER: (True, True),
+    Role.COORDINATOR: (False, False),
+    Role.AUDITOR: (False, False),
+    Role.ADMINISTRATOR: (False, False),
 }
 
 
 def test_every_role_says_how_much_of_a_departure_it_is_told():
     assert set(EXIT_BY_ROLE) == set(Role.values)
-    for role, exit_detail in EXIT_BY_ROLE.items():
-        assert ("exit_detail" in policy.POLICY[role].person_fields) == exit_detail, role
+    for role, (exit_detail, authority) in EXIT_BY_ROLE.items():
+        fields = policy.POLICY[role].person_fields
+        assert ("exit_detail" in fields, "receiving_authority" in fields) == (
+            exit_detail,
+            authority,
+        ), role
 
 
 def test_planted_departure_values_are_visible_to_the_repatriation_officer(world):
-    """Positive control for the matrix's departure check: the liaison reads the planted place;
-    the caseworker's list of separated families names the departure alone."""
+    """Positive control for the matrix's departure check: the liaison reads the planted place and
+    authority; the caseworker's list of separated families names the departure alone."""
     officer = client_for(world["users"][Role.REPATRIATION_OFFICER])
     listed = officer.get(reverse("api-departure-list")).content.decode()
     assert all(value in listed for value in EXIT_PLANTED.values())

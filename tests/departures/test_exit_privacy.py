@@ -4,7 +4,8 @@ handover showed "departure D…" alone, the bare one told "held" by elimination.
 every kind (the tracing caseworker, the registration officer) now reads every departure alike: the
 person left the registry, when, the departure's number, and whom to ask; no kind, destination or
 receiving authority on the person page, the timeline, the person API, the separated families'
-page and API, or the protection review."""
+page and API, or the protection review. A repatriation's receiving authority (free text naming a
+state's delegation) is read by the repatriation officer alone."""
 
 import pytest
 from django.urls import reverse
@@ -124,20 +125,55 @@ def test_a_role_not_told_kinds_reads_every_departure_alike(role, departed):
     assert len(set(exits)) == 1, exits
 
 
-def test_the_repatriation_officer_reads_kind_place_and_authority(departed):
+def test_the_repatriation_officer_reads_kind_place_and_every_authority(departed):
     bodies = _bodies(factories.user("repatriation_officer"), departed)
     for kind, (departure, _people) in departed.items():
         for where in (f"{kind}: person page (left)", f"{kind}: timeline (left)"):
             body = bodies[where]
             assert departure.get_kind_display() in body and PLACES[kind] in body, (kind, where)
             assert ASK not in body, where
+    assert MFA in bodies["repatriation: person page (left)"]
+    assert MFA in bodies["repatriation: timeline (left)"]
     assert CTS in bodies["handover: person page (left)"]
 
 
-def test_the_screening_officer_keeps_every_kind(departed):
+def test_the_screening_officer_keeps_kinds_but_not_a_repatriations_authority(departed):
+    # (The camp manager sees no one who left the camp: the departure pages, below.)
     bodies = _bodies(factories.user("screening_officer"), departed)
+    for where, body in bodies.items():
+        assert MFA not in body, where
     for kind, (departure, _people) in departed.items():
         page = bodies[f"{kind}: timeline (left)"]
         assert departure.get_kind_display() in page and PLACES[kind] in page, kind
     assert CTS in bodies["handover: timeline (left)"]
     assert PLACES["repatriation"] in bodies["separated families"]
+
+
+def test_a_repatriations_authority_on_the_departure_pages_is_the_repatriation_officers(
+    departed, facilities
+):
+    departure, _people = departed["repatriation"]
+    camp_manager = factories.user("camp_manager", facility=facilities["camp"])
+    officer = factories.user("repatriation_officer")
+    urls = [
+        "/departures/",
+        f"/departures/{departure.number}/",
+        f"/departures/{departure.number}/manifest.csv",
+        "/api/departures/",
+        f"/api/departures/{departure.number}/",
+    ]
+    for url in urls:
+        hidden = factories.signed_in(camp_manager).get(url)
+        assert hidden.status_code == 200, url
+        body = b"".join(hidden) if hidden.streaming else hidden.content
+        assert MFA.encode() not in body, url
+        assert PLACES["repatriation"].encode() in body, url
+        shown = factories.signed_in(officer).get(url)
+        body = b"".join(shown) if shown.streaming else shown.content
+        assert MFA.encode() in body, url
+    data = (
+        factories.JsonClient(factories.signed_in(camp_manager))
+        .get(f"/api/departures/{departure.number}/")
+        .json()
+    )
+    assert data["receiving_authority"] == "" and data["kind"] == "repatriation"

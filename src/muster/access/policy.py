@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from muster.access.models import Role, RoleGrant
 from muster.custody.models import Facility
-from muster.departures.queries import shows_exit
+from muster.departures.queries import shows_exit, shows_receiving_authority
 from muster.identity import PERSON_ATTRIBUTES
 from muster.people.models import PROTECTION_FLAGS
 
@@ -68,6 +68,11 @@ TRACING_DETAIL_FIELDS = frozenset({"tracing_detail"})
 # officer) read, for every departure alike, that the person left the registry, when, the
 # departure's number, and whom to ask. The roles that see categories anyway have it.
 EXIT_DETAIL_FIELDS = frozenset({"exit_detail"})
+# A repatriation's receiving authority: free text naming a state's delegation or its officials.
+# The repatriation officer hands the persons over to it; no other role that sees persons needs it
+# (``departures.queries.shows_receiving_authority``). The coordinator, auditor and administrator
+# see no person's departure: the audit log keeps it for the auditor.
+RECEIVING_AUTHORITY_FIELDS = frozenset({"receiving_authority"})
 
 
 # The kinds of facility whose name alone says which category the persons there were given.
@@ -176,7 +181,8 @@ POLICY: dict[str, RolePolicy] = {
         | DOCUMENT_FIELDS
         | CATEGORY_FIELDS
         | TRACING_INTEREST_FIELDS
-        | EXIT_DETAIL_FIELDS,
+        | EXIT_DETAIL_FIELDS
+        | RECEIVING_AUTHORITY_FIELDS,
     ),
     Role.COORDINATOR: RolePolicy(
         actions=frozenset({"report.view", "report.export", "facility.view"}),
@@ -293,9 +299,10 @@ def separation_destination(fields: frozenset[str] | set[str], separation) -> str
     """Where a household separation's moved members went, as a role seeing ``fields`` may be told.
 
     A facility is named as :func:`shows_facility` allows. A departure says where to (its
-    destination, the receiving authority among it) only where the person page says how the person
-    left (``departures.queries.shows_exit``); the other roles read "departure D…" alone, whatever
-    its kind: were returns to say their village, a bare number would say "handed over".
+    destination, the receiving authority as ``departures.queries.shows_receiving_authority``
+    allows) only where the person page says how the person left
+    (``departures.queries.shows_exit``); the other roles read "departure D…" alone, whatever its
+    kind: were returns to say their village, a bare number would say "handed over".
     """
     if separation.to_facility_id is not None:
         facility = separation.to_facility
@@ -303,11 +310,12 @@ def separation_destination(fields: frozenset[str] | set[str], separation) -> str
     departure = separation.departure
     if departure is not None:
         if shows_exit(fields, departure.kind):
-            return departure.separation_text()
+            authority = shows_receiving_authority(fields, departure.kind)
+            return departure.separation_text(authority=authority)
         return _("departure %(d)s") % {"d": departure.number}
     # Recorded before a separation kept its departure: the text as written then, which may name
-    # the receiving authority.
-    if "exit_detail" in fields:
+    # the receiving authority (a repatriation's among them), so only for whoever may read both.
+    if EXIT_DETAIL_FIELDS | RECEIVING_AUTHORITY_FIELDS <= fields:
         return separation.destination
     return _("left custody on a departure")
 

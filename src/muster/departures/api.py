@@ -96,7 +96,7 @@ class DepartureViewSet(PolicyViewSet):
 
     def _summary(self, departure: Departure) -> dict:
         fresh = queries.departures().get(pk=departure.pk)
-        return DepartureSummarySerializer(fresh).data
+        return DepartureSummarySerializer(fresh, context=self.get_serializer_context()).data
 
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())

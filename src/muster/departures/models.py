@@ -114,14 +114,25 @@ class Departure(models.Model):
     @property
     def destination(self) -> str:
         """Where to, in one line: the place (and P-code), the state or the authority."""
-        place, country, authority = self._destination()
-        return " ".join(p for p in (place, country, authority and "· " + authority) if p)
+        return self.destination_text()
+
+    def destination_text(self, *, authority: bool = True) -> str:
+        """:attr:`destination`, without the receiving authority unless ``authority`` (what a
+        reader may be told of it: ``departures.queries.shows_receiving_authority``)."""
+        place, country, receiving = self._destination()
+        receiving = receiving if authority else ""
+        return " ".join(p for p in (place, country, receiving and "· " + receiving) if p)
 
     @property
     def destination_parts(self) -> list[str]:
         """``destination``'s parts, each to be isolated in its own direction where they mix
         scripts (an Arabic country name between an English place and authority read scrambled)."""
-        return [p for p in self._destination() if p]
+        return self.destination_parts_for()
+
+    def destination_parts_for(self, *, authority: bool = True) -> list[str]:
+        """:attr:`destination_parts`, without the receiving authority unless ``authority``."""
+        place, country, receiving = self._destination()
+        return [p for p in (place, country, receiving if authority else "") if p]
 
     def _destination(self) -> tuple[str, str, str]:
         pcode = f"({self.destination_pcode})" if self.destination_pcode else ""
@@ -129,21 +140,24 @@ class Departure(models.Model):
         country = country_name(self.destination_country) if self.destination_country else ""
         return place, country, self.receiving_authority
 
-    def separation_text(self) -> str:
+    def separation_text(self, *, authority: bool = True) -> str:
         """Where a household's members went on it, for its family separation, in the current
-        language: the number and the destination (the kind where there is no destination)."""
+        language: the number and the destination (the kind where there is no destination);
+        the receiving authority only with ``authority``."""
         if self.kind == Kind.REUNIFICATION:
             # Read by whoever sees the family's separations (a captor's household among them):
             # that a family sought and took the person is for tracing alone.
             return _("departure %(d)s") % {"d": self.number}
         return _("departure %(d)s: %(to)s") % {
             "d": self.number,
-            "to": self.destination or self.get_kind_display(),
+            "to": self.destination_text(authority=authority) or self.get_kind_display(),
         }
 
-    def exit_text(self) -> str:
-        """How a person left on it, in the current language: kind · number · destination."""
-        return f"{self.get_kind_display()} · {self.number} · {self.destination}".strip(" ·")
+    def exit_text(self, *, authority: bool = True) -> str:
+        """How a person left on it, in the current language: kind · number · destination (the
+        receiving authority only with ``authority``)."""
+        where = self.destination_text(authority=authority)
+        return f"{self.get_kind_display()} · {self.number} · {where}".strip(" ·")
 
 
 class DepartureLine(models.Model):

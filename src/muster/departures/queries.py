@@ -29,6 +29,16 @@ def shows_exit(fields, kind: str) -> bool:
     return "exit_detail" in fields
 
 
+def shows_receiving_authority(fields, kind: str) -> bool:
+    """May a role seeing ``fields`` read the departure's receiving authority? A repatriation's is
+    free text naming a state's delegation or its officials: only for ``receiving_authority``
+    (the repatriation officer). Any other kind's goes with the rest of the exit
+    (:func:`shows_exit`)."""
+    if kind == Kind.REPATRIATION:
+        return "receiving_authority" in fields and shows_exit(fields, kind)
+    return shows_exit(fields, kind)
+
+
 def without_hidden_reunifications(
     qs: QuerySet, scope: set[int] | None, prefix: str = ""
 ) -> QuerySet:

@@ -47,6 +47,18 @@ class DepartureSummarySerializer(serializers.ModelSerializer):
             "discrepancies",
         ]
 
+    def to_representation(self, departure):
+        """A repatriation's receiving authority only for the roles that may read it
+        (``queries.shows_receiving_authority``): blank, and left out of the destination, for
+        the others (and for a reader the context does not name)."""
+        data = super().to_representation(departure)
+        request = self.context.get("request")
+        fields = policy.person_fields(getattr(request, "user", None))
+        if not queries.shows_receiving_authority(fields, departure.kind):
+            data["receiving_authority"] = ""
+            data["destination"] = departure.destination_text(authority=False)
+        return data
+
 
 def manifest_rows(departure: Departure, user) -> list[dict]:
     """The manifest, each person's fields limited to what the user's roles may see."""

@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from muster.access import policy
+from muster.departures.queries import shows_receiving_authority
 
 register = template.Library()
 
@@ -36,6 +37,28 @@ def separation_destination(context, separation) -> str:
     """Where a separation's moved members went, as far as the reader may be told
     (:func:`muster.access.policy.separation_destination`)."""
     return policy.separation_destination(_fields(context), separation)
+
+
+@register.simple_tag(takes_context=True)
+def receiving_authority_shown(context, departure) -> bool:
+    """May the reader read ``departure``'s receiving authority (a repatriation's is for the
+    repatriation officer alone: :func:`muster.departures.queries.shows_receiving_authority`)?"""
+    return shows_receiving_authority(_fields(context), departure.kind)
+
+
+@register.simple_tag(takes_context=True)
+def departure_destination(context, departure) -> str:
+    """``departure``'s destination in one line, its receiving authority as far as the reader may
+    read it (:func:`receiving_authority_shown`)."""
+    authority = shows_receiving_authority(_fields(context), departure.kind)
+    return departure.destination_text(authority=authority)
+
+
+@register.simple_tag(takes_context=True)
+def departure_destination_parts(context, departure) -> list[str]:
+    """:func:`departure_destination` as its parts, each isolated by the page."""
+    authority = shows_receiving_authority(_fields(context), departure.kind)
+    return departure.destination_parts_for(authority=authority)
 
 
 @register.simple_tag(takes_context=True)

@@ -17,10 +17,11 @@ def person_exit(context, person) -> dict:
     line = queries.exit_of(person)
     fields = context.get("fields") or frozenset()
     detailed = line is not None and queries.shows_exit(fields, line.departure.kind)
+    authority = detailed and queries.shows_receiving_authority(fields, line.departure.kind)
     return {
         "exit": line,
         "detailed": detailed,
-        "destination": line.departure.destination if detailed else "",
+        "destination": line.departure.destination_text(authority=authority) if detailed else "",
         # A reunification's page is for tracing and the camp it leaves: no link from here.
         "linked": line is not None and line.departure.kind != Kind.REUNIFICATION,
     }

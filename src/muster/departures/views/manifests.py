@@ -48,7 +48,12 @@ def manifest_export(request: HttpRequest, number: str, fmt: str) -> HttpResponse
     lines = with_verification(list(queries.manifest(departure).exclude(outcome=Outcome.WITHDRAWN)))
     # The name in the other script too, as the page shows it (a receiving side reads one script):
     # derived from the names, so only for a reader who sees them.
-    both_scripts = "given_name" in policy.person_fields(request.user)
+    visible = policy.person_fields(request.user)
+    both_scripts = "given_name" in visible
+    # A repatriation's receiving authority is for the repatriation officer alone.
+    destination = departure.destination_text(
+        authority=queries.shows_receiving_authority(visible, departure.kind)
+    )
     fields = [*MANIFEST_FIELDS, "name_other_script"] if both_scripts else MANIFEST_FIELDS
     rows = (
         {
@@ -71,7 +76,7 @@ def manifest_export(request: HttpRequest, number: str, fmt: str) -> HttpResponse
                 else ""
             ),
             "household": line.person.household.number if line.person.household_id else "",
-            "destination": departure.destination,
+            "destination": destination,
             "outcome": line.outcome,
             "note": line.note,
             "name_other_script": other_script(line.person) if both_scripts else "",

@@ -66,7 +66,8 @@ def custody_events(person: Person, fields) -> list[Event]:
         if not departures.shows_exit(fields, departure.kind if departure else ""):
             return ask_where()
         if departure is not None and pl.state == Placement.State.DEPARTED:
-            return departure.exit_text()
+            authority = departures.shows_receiving_authority(fields, departure.kind)
+            return departure.exit_text(authority=authority)
         return pl.note
 
     for pl in placements:
