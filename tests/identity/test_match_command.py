@@ -292,3 +292,31 @@ def test_an_empty_file_is_named_once_and_out_dash_is_standard_output(tmp_path: P
         run(["dedupe", str(path), "--out", str(tmp_path / "o.csv"), "--pairs", "-"])
     )
     assert "--pairs" in line and "'-' is for --out" in line
+
+
+@pytest.mark.parametrize(
+    ("column", "length"), [("given_name", 2 * 1024 * 1024), ("place_of_origin", 201)]
+)
+def test_a_cell_longer_than_any_name_is_one_line_naming_its_row_column_and_length(
+    tmp_path: Path, capsys, column: str, length: int
+) -> None:
+    # A name cell of 1 MB (a paste gone wrong) was read and compared, 10 s more for seven rows; one
+    # of 2 MB, past the csv module's 128 KB, was "malformed CSV: field larger than field limit"
+    # of the row, no column. The registry's names and places hold 200 characters at most.
+    rows = [HEADER, *ROWS[:3]]
+    cells = rows[2].split(",")
+    cells[HEADER.split(",").index(column)] = "a" * length
+    rows[2] = ",".join(cells)
+    path = write(tmp_path, "long.csv", rows)
+    out = tmp_path / "o.csv"
+    assert match_main(["match", "dedupe", str(path), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    what = "name too long" if column == "given_name" else "too long"
+    assert err == [
+        f"muster match: error: {path}: row 3, column {column}: {what}: {length:,} characters, "
+        "at most 200"
+    ]
+    assert not out.exists()
+    cells[HEADER.split(",").index(column)] = "a" * 200
+    rows[2] = ",".join(cells)
+    assert read_person_csv(write(tmp_path, "long.csv", rows))[1][column] == "a" * 200

@@ -330,3 +330,20 @@ def test_an_ambiguous_date_is_refused_in_the_pages_language_saying_what_to_do_on
     assert "--dates" not in text and "muster match" not in text
     assert "has the day or month first" not in text and "is not a sex" not in text
     assert not ReferenceList.objects.exists()
+
+
+def test_a_name_longer_than_the_registry_holds_is_refused_by_its_row_in_the_pages_language(
+    web_as,
+):
+    # A name of 300 characters was taken into the list (and its name column holds 200).
+    _, client = web_as("screening_officer")
+    client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    data = csv_bytes(ARABIC_ROW, LATIN_ROW.replace("Abdul Rahman", "a" * 300))
+    upload = SimpleUploadedFile("wanted.csv", data, content_type="text/csv")
+    body = {"file": upload, "name": "Wanted", "owner": "MoI", "legal_basis": "Decree 12/2019"}
+    page = client.post("/screening/lists/", {**body, "list_date": "2026-11-01"})
+    text = page.content.decode()
+    assert page.status_code == 400
+    assert "given_name" in text and "طويل جداً" in text and "200" in text
+    assert "too long" not in text
+    assert not ReferenceList.objects.exists()

@@ -46,6 +46,12 @@ _MAY_BE_UNKNOWN = (*NAME_PARTS, "place_of_origin", "sex")
 # left out of what is compared).
 _ALIAS_WRITTEN_IN = NAME_PARTS[:-1]
 _OWN_ALIAS_IN = ("given_name", "family_name")
+# The most characters a cell of the person (or its source) may hold: the registry's longest name
+# and place of origin (``people.validation.NAME_MAX``, the Person and reference-list columns);
+# dates, years, sex and nationality are shorter by nature.  No name is longer, and a longer cell
+# (a paste gone wrong, a quote left open) took seconds a megabyte to compare, in every pair.
+FIELD_MAX = 200
+_BOUNDED = tuple(c for c in PERSON_COLUMNS if c != "record_id")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _YEAR_RE = re.compile(r"^\d{4}$", re.ASCII)
 # Other ways a list writes a date with the year first, read as that date: 1990-5-3, 1990/05/03,
@@ -355,6 +361,16 @@ def check_record(
         raise PersonCsvError(
             row, "record_id", "record_id is empty; every record needs one", code="required"
         )
+    for column in _BOUNDED:
+        if len(out[column]) > FIELD_MAX:
+            raise PersonCsvError(
+                row,
+                column,
+                f"{'name ' if column in NAME_PARTS else ''}too long: {len(out[column]):,} "
+                f"characters, at most {FIELD_MAX}",
+                code="too_long",
+                params={"n": len(out[column]), "max": FIELD_MAX},
+            )
     for column in _ALIAS_WRITTEN_IN:  # Ahmed (Abu Omar), Ahmed aka Abu Omar: the name, the alias
         if out[column]:
             out[column], alias = inline_alias(out[column])
@@ -573,8 +589,14 @@ def _rows(path: Path, encoding: str = "utf-8-sig") -> Iterator[Iterator[list[str
         yield _workbook_rows(path)
         return
     delimiter = _delimiter(path, encoding)
-    with path.open(encoding=encoding, newline="") as fh:
-        yield csv.reader(fh, delimiter=delimiter)
+    # A cell past the csv module's 128 KB is read, so that check_record names its column and length
+    # rather than the reader saying "field larger than field limit" of the row.
+    limit = csv.field_size_limit(MAX_CSV_BYTES)
+    try:
+        with path.open(encoding=encoding, newline="") as fh:
+            yield csv.reader(fh, delimiter=delimiter)
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _date_order_of_file(path: Path, encoding: str) -> str | None:
@@ -744,7 +766,10 @@ def _read_fast(path: Path, dates: str | None, encoding: str) -> pd.DataFrame | N
             out[c] = out[c].map(visible).str.strip()
     for column in _ALIAS_WRITTEN_IN:  # each distinct name read once, as check_record reads it
         said = out[column]
-        read = {v: inline_alias(v) for v in pd.unique(said) if v}
+        distinct = pd.unique(said)
+        if _too_long(distinct):
+            return None
+        read = {v: inline_alias(v) for v in distinct if v}
         read = {v: r for v, r in read.items() if r != (v, "")}
         if read:
             out[column] = said.map({v: r[0] for v, r in read.items()}).fillna(said)
@@ -756,9 +781,14 @@ def _read_fast(path: Path, dates: str | None, encoding: str) -> pd.DataFrame | N
             out[column] = out[column].str.translate(_EASTERN_DIGITS)
     for column in _MAY_BE_UNKNOWN:  # UNKNOWN, N/A, -: nothing said
         said = out[column]
-        unsaid = [v for v in pd.unique(said) if v and not_known(v)]
+        distinct = pd.unique(said)
+        if _too_long(distinct):
+            return None
+        unsaid = [v for v in distinct if v and not_known(v)]
         if unsaid:
             out[column] = said.where(~said.isin(unsaid), "")
+    if _too_long(pd.unique(out["source"])):
+        return None
     ids, dob, year = out["record_id"], out["date_of_birth"], out["birth_year"]
     if (ids == "").any() or ids.duplicated().any():
         return None
@@ -801,15 +831,22 @@ def _read_fast(path: Path, dates: str | None, encoding: str) -> pd.DataFrame | N
     if not out["sex"].isin(["", "M", "F"]).all():
         return None
     # Each distinct value read once (a country name, an adjective, an alpha-2 code: the code).
-    out["nationality"] = out["nationality"].map(
-        {v: read_nationality(v) for v in pd.unique(out["nationality"])}
-    )
+    distinct = pd.unique(out["nationality"])
+    if _too_long(distinct):
+        return None
+    out["nationality"] = out["nationality"].map({v: read_nationality(v) for v in distinct})
     for column in (*NAME_PARTS, "place_of_origin"):
         # A letter of a script Muster does not read: the row-by-row reader names it (each
         # distinct name once: a million records hold a few tens of thousands).
         if any(map(unreadable_script, pd.unique(out[column]))):
             return None
     return pd.DataFrame(out).reset_index(drop=True)
+
+
+def _too_long(distinct: Iterable[str]) -> bool:
+    """Whether a column's distinct values hold one longer than ``FIELD_MAX`` (dates and years too
+    long are refused as no date or year)."""
+    return any(len(v) > FIELD_MAX for v in distinct)
 
 
 def unread_nationalities(nationality: pd.Series) -> str | None:

@@ -63,6 +63,13 @@ def _refusal(exc: PersonCsvError) -> str:
             }
         case "required":
             return _("record_id is empty; every record needs one")
+        case "too_long":
+            n = exc.params["n"]
+            return ngettext(
+                "is too long (%(n)d character; at most %(max)d)",
+                "is too long (%(n)d characters; at most %(max)d)",
+                n,
+            ) % {"n": n, "max": exc.params["max"]}
     return exc.message
 
 
