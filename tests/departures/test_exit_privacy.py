@@ -177,3 +177,22 @@ def test_a_repatriations_authority_on_the_departure_pages_is_the_repatriation_of
         .json()
     )
     assert data["receiving_authority"] == "" and data["kind"] == "repatriation"
+
+
+@pytest.mark.parametrize("role", ["tracing_caseworker", "registration_officer"])
+def test_a_death_is_told_to_a_role_not_told_other_kinds(role, crowd, facilities, officers):
+    # A death names no place and tells no category; the family a caseworker traces for must learn
+    # it. Every other kind still reads alike ("Left the registry"), so nothing is told by elimination.
+    person = crowd(facilities["camp"], 1, adults=2)[0]
+    services.record_death(
+        person,
+        details={"death_source": "camp clinic death certificate 44", "death_date": "2019-04-02"},
+        by=officers["planner"],
+    )
+    web = factories.signed_in(factories.user(role))
+    page = web.get(f"/people/{person.number}/").content.decode()
+    exit_html = page.split('data-testid="person-exit"')[1].split("</p>")[0]
+    assert str(Kind.DEATH.label) in exit_html and "Left the registry" not in exit_html
+    assert 'data-testid="exit-ask"' not in page
+    timeline = factories.JsonClient(web).get(f"/api/people/{person.number}/timeline/")
+    assert timeline.status_code == 200 and str(Kind.DEATH.label) in timeline.content.decode()

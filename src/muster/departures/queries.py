@@ -21,11 +21,16 @@ def shows_exit(fields, kind: str) -> bool:
     kind and destination)? Only a role told every kind (``exit_detail``): a handover or a release
     tells "held" like the name of a holding facility, and a role told the others' kinds and places
     would read "held" off a bare one by elimination. The others read, whatever the kind, that the
-    person left, when, and the departure's number (``access.policy.EXIT_DETAIL_FIELDS``). A
-    reunification tells that a family sought them: only to tracing
+    person left, when, and the departure's number (``access.policy.EXIT_DETAIL_FIELDS``). A death
+    is told to every role that sees the person. A reunification tells that a family sought them: only to tracing
     (``access.policy.TRACING_DETAIL_FIELDS``), for whom it is their own work."""
     if kind == Kind.REUNIFICATION:
         return "tracing_detail" in fields
+    if kind == Kind.DEATH:
+        # A death tells no category (anyone may die in custody) and names no place; the family a
+        # caseworker traces for must learn it, and a bare "left the registry" beside it still
+        # leaves the other kinds alike.
+        return True
     return "exit_detail" in fields
 
 
