@@ -184,12 +184,25 @@ def test_facility_must_be_a_reception_point(facilities, tmp_path, capsys, facili
     assert registry_counts() == (0, 0, 0, 0, 0)
 
 
-def test_without_facility_submissions_naming_none_are_refused(facilities, tmp_path, capsys):
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_without_facility_a_file_with_rows_naming_none_is_refused_naming_them(
+    facilities, tmp_path, capsys, dry_run
+):
     named = {**UNNAMED[0], "reception_point": str(facilities["reception"].pk)}
     path = write_api_json(tmp_path / "d.json", [named, {**UNNAMED[0], "_uuid": "other"}])
-    assert main(["import", "kobo", str(path)]) == 1
+    assert main(["import", "kobo", str(path), *dry_run]) == 2
+    out = capsys.readouterr()
+    assert out.err == "muster: row 2 names no reception point: give --facility for them\n"
+    assert out.out == "" and registry_counts() == (0, 0, 0, 0, 0)
+    assert not SubmissionImport.objects.exists()
+
+
+def test_without_facility_a_file_whose_rows_all_name_one_is_imported(facilities, tmp_path, capsys):
+    named = [{**hh, "reception_point": POINT} for hh in UNNAMED]
+    path = write_api_json(tmp_path / "d.json", named)
+    assert main(["import", "kobo", str(path)]) == 1  # the other two households are refused
     assert Household.objects.count() == 1
-    assert "reception_point\tis not given" in capsys.readouterr().out
+    assert Placement.objects.get(person__relationship_to_head="head").facility.name == POINT
 
 
 # -- malformed files: one line, exit 2, nothing written ------------------------------------------

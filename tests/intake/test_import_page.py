@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from muster.audit.models import AuditEvent
+from muster.custody.models import Placement
 from muster.intake.models import SubmissionImport
 from muster.people.models import Household
 from tests.intake.test_import import UNNAMED
@@ -328,3 +329,36 @@ def test_the_import_report_names_a_zones_problems_in_arabic(officer_client, faci
     assert "44" in short and "43" in short and short in page
     assert "الجنس" in sex and sex in page
     assert "characters, got" not in page and "is not M, F" not in page
+
+
+def test_a_file_whose_rows_each_name_their_reception_point_needs_none_chosen(
+    officer_client, facilities, tmp_path
+):
+    page = officer_client.get(reverse("intake-import")).content.decode()
+    select = page[page.index('<select name="reception_point"') :].split(">", 1)[0]
+    assert "required" not in select and "rows that do not name one" in page
+    point = str(facilities["reception"].pk)
+    named = [{**hh, "reception_point": point} for hh in UNNAMED]
+    path = write_kobo_xlsx(tmp_path / "kobo.xlsx", named)
+    response = upload(officer_client, path, facilities["reception"], reception_point="")
+    assert response.status_code == 302
+    run = SubmissionImport.objects.get()
+    assert run.reception_point is None and (run.imported, run.persons) == (1, 3)
+    assert {p.facility_id for p in Placement.objects.all()} == {int(point)}
+
+
+def test_a_file_with_rows_naming_no_reception_point_and_none_chosen_is_refused_naming_them(
+    officer_client, facilities, tmp_path
+):
+    point = str(facilities["reception"].pk)
+    households = [{**UNNAMED[0], "reception_point": point}, *UNNAMED[1:]]
+    path = write_semicolon_csv(tmp_path / "members.csv", households)
+    response = upload(officer_client, path, facilities["reception"], reception_point="")
+    assert response.status_code == 400
+    page = response.content.decode()
+    select = page[page.index('<select name="reception_point"') :].split(">", 1)[0]
+    assert 'aria-invalid="true"' in select
+    # The CSV has a line per person: the second and third households start on lines 5 and 6.
+    assert 'data-testid="error-reception_point" data-code="required">rows 5, 6 name no reception ' \
+        "point: choose the reception point for them" in page  # fmt: skip
+    assert not SubmissionImport.objects.exists() and not Household.objects.exists()

@@ -156,7 +156,8 @@ def add_import_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--facility",
         metavar="NAME",
-        help="reception point (name or id) for submissions that do not name one",
+        help="reception point (name or id) for submissions that do not name one; needed only "
+        "when some row names none (the import is refused otherwise, naming the rows)",
     )
     p.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
     p.add_argument("--report", metavar="FILE.csv", help="also write the per-row report as CSV")
@@ -199,6 +200,12 @@ def run_import_kobo(args: argparse.Namespace) -> int:
         batch = read_export(args.file)
     except ImportFileError as exc:
         print(f"muster: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    unnamed = services.rows_without_point(batch) if facility is None else []
+    if unnamed:
+        rows = f"row {unnamed[0]} names" if len(unnamed) == 1 else "rows {} name"
+        rows = rows.format(services.rows_text(unnamed))
+        print(f"muster: {rows} no reception point: give --facility for them", file=sys.stderr)
         return EXIT_UNREADABLE
     if args.dry_run:
         services.check_import(batch, reception_point=facility)

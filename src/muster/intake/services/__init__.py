@@ -9,6 +9,8 @@ from muster.intake.services.imports import (
     fail_import,
     import_submissions,
     reception_points,
+    rows_text,
+    rows_without_point,
     start_import,
 )
 from muster.intake.services.reception import (
@@ -29,5 +31,7 @@ __all__ = [
     "reception_points",
     "register_household",
     "register_late_member",
+    "rows_text",
+    "rows_without_point",
     "start_import",
 ]

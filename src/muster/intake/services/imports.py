@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from muster.audit import services as audit
 from muster.core.conf import conf
@@ -83,6 +84,25 @@ def start_import(
             detail={"file": run.file_name, "reception_point": getattr(reception_point, "pk", None)},
         )
     return run
+
+
+# How many of the rows that name no reception point a refusal lists (then "and N more").
+ROWS_NAMED = 10
+
+
+def rows_without_point(batch: ImportBatch) -> list[int]:
+    """The file's rows whose submission names no reception point: the import needs one chosen for
+    the whole file only when there are any."""
+    return [s.row for s in batch.submissions if not s.reception_point]
+
+
+def rows_text(rows: Sequence[int]) -> str:
+    """Row numbers for a message: "3, 7, 12", or the first few and how many more."""
+    shown = ", ".join(str(r) for r in rows[:ROWS_NAMED])
+    if len(rows) > ROWS_NAMED:
+        more = len(rows) - ROWS_NAMED
+        shown += " " + ngettext("… and %(n)d more", "… and %(n)d more", more) % {"n": more}
+    return shown
 
 
 def _point_lookup(points: Iterable[Facility]) -> dict[str, Facility]:

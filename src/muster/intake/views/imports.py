@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from muster.access.decorators import requires
 from muster.audit import services as audit
@@ -73,19 +73,22 @@ def submissions_form(request: HttpRequest) -> HttpResponse:
 
 @requires("person.register")
 def submissions_import(request: HttpRequest) -> HttpResponse:
-    """Upload an export of the household form; households are registered at the chosen reception
-    point (those that name none) through reception's service, and each row reported."""
+    """Upload an export of the household form; households are registered at the reception point
+    each names, or at the one chosen (for those that name none: it is needed only when some do),
+    through reception's service, and each row reported."""
     point_id = request.session.get("reception_point")
     if request.method != "POST":
         return _import_page(request, {}, point_id)
     errors: dict[str, list[str]] = {}
     points = reception_points(request.user)
-    point = points.filter(pk=parse_id(request.POST.get("reception_point", "")) or 0).first()
-    if point is None:
+    # Optional: the file's rows may each name their reception point.
+    chosen = request.POST.get("reception_point", "").strip()
+    point = points.filter(pk=parse_id(chosen) or 0).first() if chosen else None
+    if chosen and point is None:
         errors["reception_point"] = [
-            Message(_("choose the reception point where these households are"), "required")
+            Message(_("choose the reception point where these households are"), "invalid")
         ]
-    else:
+    elif point is not None:
         point_id = point.pk
     upload = request.FILES.get("file")
     batch, data = None, b""
@@ -102,9 +105,19 @@ def submissions_import(request: HttpRequest) -> HttpResponse:
             errors.update(errors_from(exc))
         except ImportFileError as exc:
             errors["file"] = [Message(str(exc), "unreadable_file")]
+    if batch is not None and point is None and "reception_point" not in errors:
+        unnamed = intake.rows_without_point(batch)
+        if unnamed:
+            message = ngettext(
+                "row %(rows)s names no reception point: choose the reception point for it",
+                "rows %(rows)s name no reception point: choose the reception point for them",
+                len(unnamed),
+            ) % {"rows": intake.rows_text(unnamed)}
+            errors["reception_point"] = [Message(message, "required")]
     if errors:
         return _import_page(request, errors, point_id, status=400)
-    request.session["reception_point"] = point.pk
+    if point is not None:
+        request.session["reception_point"] = point.pk
     if len(batch.submissions) > conf().IMPORT_IN_REQUEST_MAX:
         run = intake.start_import(
             file_name=upload.name,
