@@ -151,3 +151,38 @@ def test_a_late_relatives_bad_number_after_an_empty_document_row_stays_beside_it
     empty = html.index('name="members[0].documents[0].number"')
     assert "Syrian national number" not in html[empty : html.index("</label>", empty)]
     assert not Person.objects.filter(given_name="Zainab").exists()
+
+
+def _field_html(page: str, name: str) -> str:
+    """The element named ``name`` on the page, and what follows it up to the next field's label."""
+    start = page.index(f'name="{name}"')
+    start = page.rindex("<", 0, start)
+    end = page.find("<label", start + 1)
+    return page[start : end if end > 0 else None]
+
+
+@pytest.mark.parametrize(
+    "changes, field, code",
+    [
+        ({"sex": "X"}, "sex", "not_a_sex"),
+        ({"relationship_to_head": "cousin"}, "relationship_to_head", "not_a_relationship"),
+        ({"pregnant": "on"}, "pregnant", "flag_contradicts_sex"),
+        ({"unaccompanied_child": "on"}, "unaccompanied_child", "flag_contradicts_age"),
+    ],
+)
+def test_every_refused_field_of_the_correction_is_marked_and_says_why_beside_it(
+    registered, officer_client, changes, field, code
+):
+    head = registered.members.get(relationship_to_head="head")
+    url = reverse("person-correct", args=[head.number])
+    body = {"given_name": head.given_name, "sex": "M", "relationship_to_head": "head",
+            "birth_year": "1985", "reason": "typo", **changes}  # fmt: skip
+    response = officer_client.post(url, body)
+    assert response.status_code == 400
+    page = response.content.decode()
+    beside = _field_html(page, field)
+    assert 'aria-invalid="true"' in beside.split(">", 1)[0], beside
+    assert f'data-testid="error-{field}" data-code="{code}"' in beside, beside
+    assert page.count('aria-invalid="true"') == 1  # only the refused field
+    head.refresh_from_db()
+    assert (head.sex, head.relationship_to_head, head.pregnant) == ("M", "head", False)
