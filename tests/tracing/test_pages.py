@@ -518,3 +518,38 @@ def test_the_import_report_opens_in_a_spreadsheet_with_its_kurdish_and_empty_cel
     created, refused = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))[1:]
     assert created[1] == "created" and created[4:6] == ["", ""]
     assert refused[4] == "birth_year" and "20x7" in refused[6]
+
+
+def test_a_refused_receipt_is_told_beside_its_field_with_the_choice_kept(web, second, found):
+    # The refusals came back as messages at the top of the page after a redirect.
+    req, candidate = found
+    url = reverse("tracing-candidate", args=[candidate.pk])
+    web.post(url, {"action": "decide", "decision": "confirm", "reason": "mother recognised him"})
+    second.post(url, {"action": "decide", "decision": "confirm", "reason": "documents seen"})
+    web.post(reverse("tracing-best-interests", args=[req.number]),
+             {"outcome": "reunify", "reasoning": "mother able to care"})  # fmt: skip
+    web.post(reverse("tracing-reunify", args=[req.number]),
+             {"receiving": "Gulistan Hesso", "destination_name": "Dohuk"})  # fmt: skip
+    web.get(reverse("tracing-request", args=[req.number]))  # the messages of those steps, read
+    receipt = reverse("tracing-receipt", args=[req.number])
+
+    response = web.post(receipt, {"note": "asked twice"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="messages"' not in html
+    form = html.split(f'action="{receipt}"')[1].split("</form>")[0]
+    assert '<fieldset class="grid" aria-invalid="true">' in form
+    assert 'data-testid="error-received" data-code="required">Say whether the family' in form
+    assert 'value="asked twice"' in form and "checked" not in form
+
+    response = web.post(receipt, {"received": "no", "note": " "})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="messages"' not in html
+    box = _box(html, receipt, "note")
+    assert 'aria-invalid="true"' in box and 'data-code="note_required"' in box
+    form = html.split(f'action="{receipt}"')[1].split("</form>")[0]
+    assert 'value="no" required checked' in form  # the choice made is kept
+    req.refresh_from_db()
+    assert req.status != TracingRequest.Status.REUNITED
+    assert req.reunification.lines.get().outcome == "pending"

@@ -151,23 +151,48 @@ def reunify(request: HttpRequest, number: str) -> HttpResponse:
     return redirect("tracing-request", number=req.number)
 
 
+# The receipt form's fields, by the field a refusal names: the departure's outcome is the form's
+# "received" choice (a note it needs is told beside the note).
+RECEIPT_BESIDE = {"received": "received", "outcomes": "received", "note": "note"}
+
+
 @requires(MANAGE)
 @post_only
 def receipt(request: HttpRequest, number: str) -> HttpResponse:
     req = request_for(number)
-    choice = request.POST.get("received", "")
-    if choice not in ("yes", "no"):
+    typed = {"received": request.POST.get("received", ""), "note": request.POST.get("note", "")}
+    typed["note"] = typed["note"][:2000]
+    if typed["received"] not in ("yes", "no"):
         # Nothing chosen is no receipt: a custody step is never recorded by default.
-        messages.error(request, _("Say whether the family received the person."))
-        return redirect("tracing-request", number=req.number)
-    received = choice == "yes"
+        exc = ValidationError(
+            {
+                "received": [
+                    ValidationError(
+                        _("Say whether the family received the person."), code="required"
+                    )
+                ]
+            }
+        )
+        return _refused(request, number, exc, "receipt", RECEIPT_BESIDE, typed)
     try:
         tracing.record_reunification_receipt(
-            req, received=received, note=request.POST.get("note", "")[:2000], by=request.user,
+            req, received=typed["received"] == "yes", note=typed["note"], by=request.user,
             request=request,
         )  # fmt: skip
     except ValidationError as exc:
-        refusals(request, exc)
-    else:
-        messages.success(request, _("Receipt recorded."))
+        return _refused(request, number, _note_beside(exc), "receipt", RECEIPT_BESIDE, typed)
+    messages.success(request, _("Receipt recorded."))
     return redirect("tracing-request", number=req.number)
+
+
+def _note_beside(exc: ValidationError) -> ValidationError:
+    """A departure's refusal of the receipt with the missing note under "note", not "outcomes"."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    by_field: dict[str, list[ValidationError]] = {}
+    for field, errors in exc.error_dict.items():
+        for error in errors:
+            by_field.setdefault("note" if error.code == "note_required" else field, []).append(
+                error
+            )
+    return ValidationError(by_field)
