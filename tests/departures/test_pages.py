@@ -514,7 +514,10 @@ def test_numbers_that_match_nobody_are_named_and_errors_name_the_field_by_its_la
     assert f'value="{people[0].pk}"' in body
     # A nationality that is no country is said so, not "0 persons match".
     page = client.get(reverse("departure-new"), {**query, "nationality": "XYZ"})
-    assert page.status_code == 400 and "XYZ&#x27; is not a country code" in page.content.decode()
+    assert (
+        page.status_code == 400
+        and "XYZ&#x27; is not a country Muster knows" in page.content.decode()
+    )
     # A missing detail is told beside the field as the form names it, not by its code.
     post = {**query, "numbers": people[0].number, "person": [people[0].pk], "plan": "1"}
     body = client.post(reverse("departure-new"), post).content.decode()
@@ -658,3 +661,52 @@ def test_a_split_household_and_a_bad_nationality_are_told_beside_their_fields(
     assert registered.number in reason
     assert 'data-testid="refusal-separation_reason"' not in body
     assert not Departure.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "typed, code, shown",
+    [
+        ("Iraq", "IRQ", "Iraq (IRQ)"),
+        ("العراق", "IRQ", "Iraq (IRQ)"),
+        ("عێراق", "IRQ", "Iraq (IRQ)"),  # Sorani
+        ("Türkiye", "TUR", "Türkiye (TUR)"),
+        ("Tirkiye", "TUR", "Türkiye (TUR)"),  # Kurmanji
+        ("France", "FRA", "France (FRA)"),
+        ("Fransa", "FRA", "France (FRA)"),  # Kurmanji, as the country list names it
+        ("فەرەنسا", "FRA", "France (FRA)"),  # Sorani, as the country list names it
+        ("fra", "FRA", "France (FRA)"),
+        ("IQ", "IRQ", "Iraq (IRQ)"),
+    ],
+)
+def test_planning_reads_the_nationality_as_the_officer_names_the_country(
+    crowd, facilities, officers, login, typed, code, shown
+):
+    camp = facilities["camp"]
+    wanted = crowd(camp, 1, nationality=code)
+    others = crowd(camp, 1, nationality="SYR")
+    client = login(officers["planner"])
+    query = {"from_facility": camp.pk, "kind": "handover", "nationality": typed, "chosen": "1"}
+    page = client.get(reverse("departure-new"), query)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert f'data-testid="nationality-read">{shown}<' in body
+    field = _field(body, "nationality")
+    assert f'value="{typed}"' in field and 'list="iso3"' in field and 'maxlength="3"' not in field
+    assert "aria-invalid" not in field
+    assert all(p.number in body for p in wanted) and not any(p.number in body for p in others)
+
+
+@pytest.mark.parametrize("typed", ["Narnia", "ZZZ", "Kurd"])
+def test_planning_refuses_a_nationality_that_names_no_country_beside_the_field(
+    crowd, facilities, officers, login, typed
+):
+    camp = facilities["camp"]
+    crowd(camp, 1, nationality="IRQ")
+    client = login(officers["planner"])
+    query = {"from_facility": camp.pk, "kind": "handover", "nationality": typed, "chosen": "1"}
+    page = client.get(reverse("departure-new"), query)
+    assert page.status_code == 400
+    field = _field(page.content.decode(), "nationality")
+    assert field.startswith("<label>Nationality") and 'aria-invalid="true"' in field
+    assert 'data-testid="error-nationality" data-code="not_a_country"' in field
+    assert f"{typed}&#x27; is not a country Muster knows: type its name or code" in field

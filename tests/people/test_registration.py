@@ -99,6 +99,13 @@ def test_a_nationality_written_as_a_country_or_adjective_is_stored_as_its_code(w
     assert clean_member({"given_name": "Ali", "nationality": written})["nationality"] == "IRQ"
 
 
+@pytest.mark.parametrize("written", ["Fransa", "فەرەنسا", "France", "FR"])
+def test_a_nationality_named_as_the_forms_country_list_names_it_in_kurdish_is_read(written):
+    # The registration form and departure planning read a country by one definition
+    # (people.validation.read_country): the list's Kurdish names were refused as no country.
+    assert clean_member({"given_name": "Ali", "nationality": written})["nationality"] == "FRA"
+
+
 @pytest.mark.parametrize(
     "field,value,script",
     [("given_name", "Γιώργος", "Greek"), ("family_name", "כהן", "Hebrew"),

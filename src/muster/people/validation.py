@@ -7,11 +7,15 @@ validated the same way whichever door it came through.
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from muster.core.countries import NAMES as COUNTRY_NAMES
 from muster.identity import (
     ascii_digits,
     is_country_code,
@@ -47,6 +51,37 @@ BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 def _is_country(code: str) -> bool:
     """Whether ``code`` is a nationality or issuing state a document can name ("ZZZ" is none)."""
     return is_country_code(code) or code in ICAO_ONLY_CODES
+
+
+def read_country(text: str) -> str | None:
+    """A country as an officer types it, as the ISO 3166-1 alpha-3 code Muster stores: the code,
+    the alpha-2 code, or the country's name or adjective ("Iraq", "العراق", "Türkiye", "France",
+    "Iraqi"), as ``read_nationality`` reads a list's, or as the forms' list of countries
+    (``muster.core.countries``) names it in any language of the interface.
+
+    "" when nothing (or "unknown") is typed; None when the text names no country ("ZZZ", "Kurd").
+    """
+    code = read_nationality(text)
+    if not code or _is_country(code):
+        return code
+    return _country_names().get(_fold(text))
+
+
+def _fold(text: str) -> str:
+    """A country's name as compared: without case, accents or surrounding blanks."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).strip().casefold())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """The forms' country names in every language of the interface, folded, to their code."""
+    names: dict[str, str] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for code, name in COUNTRY_NAMES.items():
+                names.setdefault(_fold(str(name)), code)
+    return names
 
 
 def has_hidden_characters(text: str) -> bool:
@@ -226,8 +261,9 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
     # three letters that are no code ("ZZZ") are refused, not stored as if a country (ICAO's codes
     # for the stateless, XXA, and the unspecified, XXX, are codes).
     written = _text(raw.get("nationality"), "nationality", errors, max_length=NATIONALITY_MAX)
-    nationality = read_nationality(written)
-    if nationality and not _is_country(nationality):
+    nationality = read_country(written)
+    if nationality is None:
+        nationality = written.upper()
         errors["nationality"] = ValidationError(
             _("'%(v)s' is not an ISO 3166 alpha-3 code (e.g. SYR, IRQ)") % {"v": written[:40]},
             code="not_a_country",

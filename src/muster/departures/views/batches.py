@@ -27,12 +27,12 @@ from muster.departures.views.shared import (
     line_counts,
     with_verification,
 )
-from muster.identity import is_country_code
+from muster.people.validation import NATIONALITY_MAX, read_country
 from muster.screening.models import Category
 
 Outcome = DepartureLine.Outcome
 FILTER_LABELS = {
-    "nationality": gettext_lazy("Nationality (ISO 3166 alpha-3)"),
+    "nationality": gettext_lazy("Nationality"),
     "from_facility": gettext_lazy("From facility"),
 }
 MAX_PREVIEW = 2000
@@ -97,7 +97,8 @@ def departure_new(request: HttpRequest) -> HttpResponse:
     facility = facilities.filter(pk=parse_id(data.get("from_facility", "")) or 0).first()
     kind = data.get("kind", "") if data.get("kind", "") in Kind.values else Kind.RETURN
     filters = {
-        "nationality": data.get("nationality", "").strip()[:3],
+        # As typed: a country's name in any language of the interface, or its code.
+        "nationality": data.get("nationality", "").strip()[:NATIONALITY_MAX],
         "category": data.get("category", "")[:20],
         "households": data.get("households", "")[:5000],
         "numbers": data.get("numbers", "")[:20000],
@@ -112,10 +113,11 @@ def departure_new(request: HttpRequest) -> HttpResponse:
         "households": filters["households"].replace(",", " ").upper().split(),
         "numbers": filters["numbers"].replace(",", " ").upper().split(),
     }
-    if filters["nationality"] and not is_country_code(filters["nationality"].upper()):
+    nationality = read_country(filters["nationality"])
+    if nationality is None:
         errors["nationality"] = [
             Message(
-                _("'%(v)s' is not a country code (ISO 3166 alpha-3, e.g. IRQ)")
+                _("'%(v)s' is not a country Muster knows: type its name or code (e.g. Iraq, IRQ)")
                 % {"v": filters["nationality"]},
                 "not_a_country",
             )
@@ -126,7 +128,8 @@ def departure_new(request: HttpRequest) -> HttpResponse:
         candidates = list(
             queries.candidates(
                 facility,
-                nationality=filters["nationality"],
+                # A country not known chooses nobody (its error is beside the field).
+                nationality=filters["nationality"] if nationality is None else nationality,
                 category=filters["category"],
                 households=typed["households"],
                 numbers=typed["numbers"],
@@ -193,6 +196,7 @@ def departure_new(request: HttpRequest) -> HttpResponse:
         "kinds": [c for c in Kind.choices if c[0] != Kind.REUNIFICATION],
         "categories": [*Category.choices, ("undecided", _("Not yet decided"))],
         "filters": filters,
+        "nationality": nationality,
         "candidates": candidates[:MAX_PREVIEW],
         "too_many": len(candidates) > MAX_PREVIEW,
         "unmatched": unmatched
