@@ -25,6 +25,7 @@ IDENTITY_FIELDS = frozenset(
         "number",
         "dob_precision",
         "origin_pcode",
+        "not_yet_named",  # a newborn's given name not given yet: a fact about the name
         "household",
         "relationship_to_head",
         "registered_at",

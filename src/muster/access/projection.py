@@ -13,6 +13,7 @@ SIMPLE_FIELDS = (
     "id",
     "number",
     *NAME_PARTS,
+    "not_yet_named",
     "sex",
     "date_of_birth",
     "birth_year",

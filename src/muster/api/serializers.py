@@ -114,6 +114,13 @@ class PersonFieldsInputSerializer(StrictSerializer):
     pregnant = serializers.BooleanField(required=False)
     elderly_alone = serializers.BooleanField(required=False)
     wounded = serializers.BooleanField(required=False)
+    not_yet_named = serializers.BooleanField(
+        required=False,
+        help_text=(
+            "A baby under a year old not named yet: given_name left empty (or written '-' or "
+            "'—'), the date of birth or age given. Named later by a correction."
+        ),
+    )
 
 
 class FacilityRefSerializer(serializers.Serializer):
@@ -148,6 +155,9 @@ class PersonSerializer(serializers.Serializer):
     family_name = serializers.CharField(read_only=True)
     mother_name = serializers.CharField(read_only=True)
     alias = serializers.CharField(read_only=True)
+    not_yet_named = serializers.BooleanField(
+        read_only=True, help_text="A baby registered before being named: given_name is empty."
+    )
     sex = serializers.CharField(read_only=True)
     date_of_birth = serializers.DateField(read_only=True, allow_null=True)
     birth_year = serializers.IntegerField(read_only=True, allow_null=True)

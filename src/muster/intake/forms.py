@@ -23,6 +23,7 @@ MEMBER_FIELDS = (
     "nationality",
     "place_of_origin",
     "relationship_to_head",
+    "not_yet_named",
 )
 DOCUMENT_FIELDS = ("doc_type", "number", "issuing_country", "expires_on", "mrz")
 DEFAULT_NATIONALITY = "SYR"

@@ -16,7 +16,8 @@ from muster.api.serializers import (
 
 
 class MemberInputSerializer(PersonFieldsInputSerializer):
-    given_name = StrictCharField(max_length=NAME_MAX, trim_whitespace=False)
+    # Required, but may be empty (or "-") for a baby not yet named: clean_member decides.
+    given_name = StrictCharField(max_length=NAME_MAX, trim_whitespace=False, allow_blank=True)
     documents = serializers.ListField(
         child=DocumentInputSerializer(), required=False, max_length=20
     )

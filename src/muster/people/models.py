@@ -82,12 +82,16 @@ class Person(models.Model):
     )
 
     # Name parts exactly as the officer typed them, in Arabic script or any Latin spelling.
-    given_name = models.CharField(_("given name"), max_length=200)
+    # Empty only for a newborn not yet named (``not_yet_named``), named later by a correction.
+    given_name = models.CharField(_("given name"), max_length=200, blank=True)
     father_name = models.CharField(_("father's name"), max_length=200, blank=True)
     grandfather_name = models.CharField(_("grandfather's name"), max_length=200, blank=True)
     family_name = models.CharField(_("family / tribal name"), max_length=200, blank=True)
     mother_name = models.CharField(_("mother's name"), max_length=200, blank=True)
     alias = models.CharField(_("alias / kunya"), max_length=200, blank=True)
+    # With a default in the database too: tools that insert rows in SQL (bench/registry_load) name
+    # only the columns they know.
+    not_yet_named = models.BooleanField(_("not yet named"), default=False, db_default=False)
     # Derived, for search across scripts and spellings; recomputed whenever a name part changes.
     name_key = models.CharField(max_length=600, db_index=True, editable=False, blank=True)
 
@@ -126,7 +130,12 @@ class Person(models.Model):
                 | Q(birth_year__gte=1900, birth_year__lte=2100),
                 name="person_birth_year_range",
             ),
-            models.CheckConstraint(condition=~Q(given_name=""), name="person_given_name_required"),
+            # A given name, or none for a newborn not yet named; never both, never neither.
+            models.CheckConstraint(
+                condition=Q(given_name="", not_yet_named=True)
+                | (~Q(given_name="") & Q(not_yet_named=False)),
+                name="person_given_name_required",
+            ),
         ]
         indexes = [
             models.Index(fields=["registered_at"]),

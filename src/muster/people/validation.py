@@ -197,15 +197,42 @@ SCRIPT_NAMES = {
 }
 
 
-def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
+# What officers write as the given name of a newborn not yet named: read as "not yet named" (and
+# stored as no given name) for a baby under a year old; any other letterless name is refused.
+NOT_YET_NAMED_MARKERS = frozenset({"-", "\u2013", "\u2014"})
+
+
+def _unnamed_asked(raw: dict) -> bool:
+    """Whether ``raw`` says its person has no given name yet: the "not yet named" box ticked with
+    the given name left empty, or a marker ("-", "—") written as the given name. A name written
+    wins over the box (the person has been named)."""
+    typed = "" if raw.get("given_name") is None else str(raw.get("given_name")).strip()
+    return typed in NOT_YET_NAMED_MARKERS or (not typed and _bool(raw.get("not_yet_named", False)))
+
+
+def _under_a_year(out: dict, today: dt.date) -> bool:
+    dob = out.get("date_of_birth")
+    if dob is not None:
+        return (today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))) < 1
+    return out.get("birth_year") == today.year
+
+
+def clean_member(raw: dict, *, today: dt.date | None = None, keep_unnamed: bool = False) -> dict:
     """Validate one person's registration fields; raise ValidationError({field: [message]}).
 
     Date of birth may be given as a full date, a year only, or an estimated age in years.
+    A baby under a year old may be registered not yet named (see ``_unnamed_asked``): no given
+    name, ``not_yet_named`` set. ``keep_unnamed``: the person is already so (a correction of
+    another field a year later is not refused for the age).
     """
     today = today or dt.date.today()
     errors: dict[str, str] = {}
     out: dict = {}
+    unnamed = _unnamed_asked(raw)
     for part in NAME_PARTS:
+        if part == "given_name" and unnamed:
+            out[part] = ""
+            continue
         out[part] = _text(raw.get(part), part, errors, required=(part == "given_name"))
         if part != "given_name" and out[part] and not_known(out[part]):
             # "غير معروف", "unknown", "-": not known, stored as none (it was a father named "Ghir
@@ -256,6 +283,15 @@ def clean_member(raw: dict, *, today: dt.date | None = None) -> dict:
         )
     else:
         out.update(date_of_birth=None, birth_year=None, dob_precision=DobPrecision.YEAR)
+    if unnamed and not keep_unnamed and not _under_a_year(out, today):
+        errors["given_name"] = ValidationError(
+            _(
+                "is required: a baby under a year old may be registered not yet named (with "
+                "the date of birth or age), no one older"
+            ),
+            code="not_yet_named_too_old",
+        )
+    out["not_yet_named"] = unnamed
 
     # A country's name or adjective (Iraq, Iraqi, عراقي) or alpha-2 code is stored as its code;
     # three letters that are no code ("ZZZ") are refused, not stored as if a country (ICAO's codes

@@ -41,6 +41,7 @@ def _person_from_clean(data: dict, *, household, registered_at, registered_by) -
         nationality=data["nationality"],
         place_of_origin=data["place_of_origin"],
         origin_pcode=data["origin_pcode"],
+        not_yet_named=data["not_yet_named"],
         registered_at=registered_at,
         registered_by=registered_by,
         **fields,
@@ -182,6 +183,7 @@ def _person_values(data: dict, household_id: int, now, by_id) -> dict:
         "nationality": data["nationality"],
         "place_of_origin": data["place_of_origin"],
         "origin_pcode": data["origin_pcode"],
+        "not_yet_named": data["not_yet_named"],
         "registered_at": now,
         "registered_by_id": by_id,
         "merged_into_id": None,
@@ -246,6 +248,7 @@ def add_document(person: Person, raw: dict, *, by, request=None) -> IdentityDocu
 
 CORRECTABLE = (
     *NAME_PARTS,
+    "not_yet_named",  # cleared when the name is written
     "sex",
     "date_of_birth",
     "birth_year",
@@ -280,7 +283,7 @@ def correct_person(
     # A new year or age replaces a full date unless a date is given again.
     if ("birth_year" in raw or "estimated_age" in raw) and "date_of_birth" not in raw:
         merged_raw["date_of_birth"] = None
-    cleaned = clean_member(merged_raw)
+    cleaned = clean_member(merged_raw, keep_unnamed=current["not_yet_named"])
     if not {"date_of_birth", "birth_year", "estimated_age"} & set(raw):
         # Re-reading the stored year must not turn an estimated age into a "known" year.
         cleaned["dob_precision"] = current["dob_precision"]
