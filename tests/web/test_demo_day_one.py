@@ -110,3 +110,37 @@ def test_the_demos_child_flags_are_on_children(demo):
         (p.number, p.birth_year) for p in flagged if (p.age_on(p.registered_at.date()) or 0) >= 18
     ]
     assert adults == []
+
+
+def test_every_camp_and_holding_facility_has_its_own_manager_who_sees_only_it(demo, login):
+    # Only Al-Hol had a camp manager: a bus to Areesha or Roj had nobody in the demo to receive it.
+    from muster.access import policy
+    from muster.custody.models import Facility, Placement
+
+    managers = {row[1] for row in demo.logins if row[0] == "camp_manager"}
+    managed = Facility.objects.filter(
+        kind__in=["displacement_camp", "family_camp", "holding_facility"]
+    )
+    assert managed.filter(kind="displacement_camp").count() >= 2
+    assert managed.filter(kind="family_camp").exists()
+    text = demo.text()
+    for facility in managed:
+        (user,) = [
+            u
+            for u in map(_user, managers)
+            if policy.facility_scope(u, "person.view") == {facility.pk}
+        ]
+        assert user.username in text
+        client = login(user)
+        assert facility.name in client.get("/").content.decode()
+        # Their own camp's residents, and no one placed elsewhere.
+        here = Placement.objects.filter(is_current=True, facility=facility).first()
+        elsewhere = (
+            Placement.objects.filter(is_current=True, facility__in=managed)
+            .exclude(facility=facility)
+            .first()
+        )
+        if here is not None:
+            assert client.get(f"/people/{here.person.number}/").status_code == 200
+        assert client.get(f"/people/{elsewhere.person.number}/").status_code == 404
+    assert len(managers) == managed.count()

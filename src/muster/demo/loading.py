@@ -15,7 +15,7 @@ from muster.demo.duplicates import _re_registrations
 from muster.demo.lists import _load_reference_lists, _screen
 from muster.demo.population import _load_facilities, _load_people
 from muster.demo.tracing import DEMO_SHAPE, load_tracing, register_abducted
-from muster.demo.users import DemoSummary, _progress, demo_users
+from muster.demo.users import DemoSummary, _progress, demo_users, managed_facilities
 from muster.people.models import Household, Person
 
 
@@ -40,7 +40,8 @@ def _load_demo(persons: int, seed: int, progress: bool) -> DemoSummary:
             .order_by("-capacity")
             .first()
         )
-        return DemoSummary(False, existing, Household.objects.count(), 0.0, demo_users(camp))
+        logins = demo_users(camp, managed_facilities())
+        return DemoSummary(False, existing, Household.objects.count(), 0.0, logins)
 
     _progress(progress, f"Generating a synthetic evacuation of {persons} persons (seed {seed})…")
     scenario = generate(persons=persons, seed=seed, shape=DEMO_SHAPE)
@@ -52,7 +53,7 @@ def _load_demo(persons: int, seed: int, progress: bool) -> DemoSummary:
             key=lambda f: f.capacity or 0,
             default=None,
         )
-        logins = demo_users(camp)
+        logins = demo_users(camp, managed_facilities())
         User = get_user_model()
         officers = {
             u.username: u for u in User.objects.filter(username__in=[login[1] for login in logins])

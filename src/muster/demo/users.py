@@ -1,9 +1,11 @@
 """The demo's users, one per role, and the summary ``muster demo`` prints."""
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.utils.text import slugify
 
 from muster.access import services as access
 from muster.access.models import Role
@@ -14,6 +16,12 @@ DESTINATION_KIND = {
     "held": Facility.Kind.HOLDING_FACILITY,
     "family_of_held": Facility.Kind.FAMILY_CAMP,
 }
+# The facilities that get a camp manager of their own, each scoped to that facility alone.
+MANAGED_KINDS = (
+    Facility.Kind.DISPLACEMENT_CAMP,
+    Facility.Kind.FAMILY_CAMP,
+    Facility.Kind.HOLDING_FACILITY,
+)
 DEMO_PASSWORD_SUFFIX = "-demo-2026"
 BATCH = 2000
 
@@ -32,8 +40,10 @@ class DemoSummary:
             if self.created
             else f"Demo data already present ({self.persons} persons); nothing loaded again."
         )
+        width = max((len(user) for _role, user, _pw, _secret in self.logins), default=22)
         rows = "\n".join(
-            f"  {role:22} {user:22} {pw:34} {secret}" for role, user, pw, secret in self.logins
+            f"  {role:22} {user:{width}} {pw:{width + 10}} {secret}"
+            for role, user, pw, secret in self.logins
         )
         return (
             f"{head}\nDemo logins (role, username, password, authenticator secret):\n{rows}\n"
@@ -43,8 +53,26 @@ class DemoSummary:
         )
 
 
-def demo_users(camp: Facility | None) -> list[tuple[str, str, str, str]]:
-    """One demo user per role; the camp manager is scoped to the largest camp.
+def managed_facilities() -> list[Facility]:
+    """The demo's camps and holding facilities, each of which has its own camp manager."""
+    return list(Facility.objects.filter(kind__in=MANAGED_KINDS).order_by("kind", "name"))
+
+
+# The words a facility's name shares with the others of its kind, left out of its manager's login.
+_KIND_WORDS = {"camp", "family", "holding", "facility", "central"}
+
+
+def _short_slug(name: str) -> str:
+    """ "Hasakah central holding facility" -> "hasakah"; "Roj family camp" -> "roj"."""
+    words = [w for w in slugify(name).split("-") if w not in _KIND_WORDS]
+    return "-".join(words) or slugify(name)
+
+
+def demo_users(
+    camp: Facility | None, managed: Sequence[Facility] = ()
+) -> list[tuple[str, str, str, str]]:
+    """One demo user per role; the camp manager is scoped to the largest camp, and each other
+    facility of ``managed`` has a camp manager of its own ("camp-manager-areesha").
 
     Roles that must sign in with a second factor (all of them, by default) get an authenticator
     enrolled with a secret that is printed with the login (add it to any TOTP app), so the demo
@@ -65,11 +93,19 @@ def demo_users(camp: Facility | None) -> list[tuple[str, str, str, str]]:
     # And a second tracing caseworker: a child's match is confirmed by two.
     at = accounts.index((Role.TRACING_CASEWORKER, "tracing-caseworker")) + 1
     accounts.insert(at, (Role.TRACING_CASEWORKER, "tracing-caseworker-2"))
+    scopes = {"camp-manager": [camp.name] if camp else []}
+    at = accounts.index((Role.CAMP_MANAGER, "camp-manager")) + 1
+    for facility in managed:
+        if camp is None or facility.pk != camp.pk:
+            username = f"camp-manager-{_short_slug(facility.name)}"
+            scopes[username] = [facility.name]
+            accounts.insert(at, (Role.CAMP_MANAGER, username))
+            at += 1
     for role, username in accounts:
         password = username + DEMO_PASSWORD_SUFFIX
         user = User.objects.filter(username=username).first()
         if user is None:
-            facility_names = [camp.name] if role == Role.CAMP_MANAGER and camp else []
+            facility_names = scopes.get(username, []) if role == Role.CAMP_MANAGER else []
             user = access.create_user(
                 username,
                 password,
