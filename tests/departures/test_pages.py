@@ -710,3 +710,22 @@ def test_planning_refuses_a_nationality_that_names_no_country_beside_the_field(
     assert field.startswith("<label>Nationality") and 'aria-invalid="true"' in field
     assert 'data-testid="error-nationality" data-code="not_a_country"' in field
     assert f"{typed}&#x27; is not a country Muster knows: type its name or code" in field
+
+
+def test_a_nationality_verification_takes_the_country_as_the_officer_names_it(
+    crowd, facilities, officers, login
+):
+    # It took a 3-letter code only, and a refusal sat below the field, which was not marked.
+    from muster.departures.models import NationalityVerification
+
+    people = crowd(facilities["camp"], 1, nationality="FRA")
+    client = login(officers["planner"])
+    url = reverse("person-nationality", args=[people[0].number])
+    body = {"method": "interview", "outcome": "verified", "interview_note": "born in Roubaix"}
+    refused = client.post(url, {**body, "nationality": "Narnia"})
+    assert refused.status_code == 400
+    field = _field(refused.content.decode(), "nationality")
+    assert 'aria-invalid="true"' in field and 'data-testid="error-nationality"' in field
+    assert not NationalityVerification.objects.exists()
+    assert client.post(url, {**body, "nationality": "Fransa"}).status_code == 302
+    assert NationalityVerification.objects.get().nationality == "FRA"

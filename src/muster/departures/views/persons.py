@@ -14,6 +14,7 @@ from muster.departures.forms import errors_from
 from muster.departures.models import NationalityVerification
 from muster.departures.views.shared import person_for
 from muster.people.audit_actions import PeopleAction
+from muster.people.validation import NATIONALITY_MAX, read_country
 
 
 @requires("departure.manage")
@@ -23,10 +24,13 @@ def person_nationality(request: HttpRequest, number: str) -> HttpResponse:
     person = person_for(request, number)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
+        typed = request.POST.get("nationality", "").strip()[:NATIONALITY_MAX]
         try:
             services.verify_nationality(
                 [person],
-                nationality=request.POST.get("nationality", ""),
+                # The country as the officer names it (Iraq, العراق, IQ); one not known goes to
+                # the service as typed, which refuses it naming the field.
+                nationality=read_country(typed) or typed,
                 method=request.POST.get("method", ""),
                 outcome=request.POST.get("outcome", "verified"),
                 interview_note=request.POST.get("interview_note", ""),
