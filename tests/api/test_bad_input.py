@@ -336,3 +336,22 @@ def test_the_api_takes_a_nationality_as_the_web_form_does_and_stores_its_code(
     response = register(registrar, facilities, household_data)
     assert response.status_code == 400
     assert response.json()["codes"] == {"members[1].nationality": ["not_a_country"]}
+
+
+def test_a_body_too_deep_or_with_a_lone_surrogate_is_refused_in_the_callers_language(registrar):
+    """Both refusals were English whatever the Accept-Language (the only API messages so)."""
+    body = "[" * 40 + "]" * 40
+    response = registrar.client.post(
+        "/api/households/", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="ckb"
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("هەڵە لە خوێندنەوەی JSON")
+    body = '{"reception_point": 1, "members": [{"given_name": "A", "sex": "\\ud83d"}]}'
+    response = registrar.client.post(
+        "/api/households/", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="kmr"
+    )
+    assert response.status_code == 400
+    assert response.json()["members[0].sex"] == [
+        "Tîpên cîgir (surrogate) nayên qebûlkirin: U+D83D."
+    ]
+    assert not Household.objects.exists()

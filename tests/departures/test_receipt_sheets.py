@@ -95,3 +95,20 @@ def test_a_sheet_of_empty_rows_says_so_and_fails(dispatched, officers, capsys, t
     sheet.write_text("number,outcome,note\n")
     code, out, err = run(capsys, "departures", "import", departure.number, sheet)
     assert code != 0 and "no rows" in err
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("ckb", "ڕیزی 2 CSVی دروست نییە"), ("kmr", "rêza 2 ne CSV ya derbasdar e")],
+)
+def test_a_broken_csv_line_is_named_in_the_officers_language(dispatched, officers, language, words):
+    """A stray quote or a giant cell was told in English on the Kurdish (and Arabic) pages."""
+    departure, people = dispatched
+    client = signed_in(officers["planner"])
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    content = f'number,outcome,note\n{people[0].number},received,"{"A" * 200_000}"\n'
+    response = upload(client, departure, content)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert words in page and "is not valid CSV" not in page
+    assert received(departure) == 0
