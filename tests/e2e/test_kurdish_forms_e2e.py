@@ -39,3 +39,55 @@ def test_a_nationality_typed_in_sorani_is_registered_as_its_country(
 
     assert Person.objects.get(given_name="ڕێبوار").nationality == "IRQ"
     assert not problems, problems
+
+
+# The left edges of the first and the last piece of ``typed`` (a date) as drawn inside ``selector``:
+# in the order typed, the year is left of the day; reordered by a right-to-left line, right of it.
+PIECES_DRAWN = """([selector, typed]) => {
+    const root = document.querySelector(selector);
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.data.indexOf(typed);
+        if (at < 0) continue;
+        const left = (start, end) => {
+            const range = document.createRange();
+            range.setStart(node, start);
+            range.setEnd(node, end);
+            return range.getBoundingClientRect().left;
+        };
+        return [left(at, at + 4), left(at + typed.length - 2, at + typed.length)];
+    }
+    return null;
+}"""
+
+
+def test_a_date_refused_in_sorani_is_shown_in_the_order_it_was_typed(
+    live_server, facilities, make_user, browser_page, totp_code
+):
+    """After Arabic-script words ("کەسی 1 · بەرواری لەدایکبوون · ") a date's digits are Arabic
+    numbers to the bidi algorithm: the summary showed '1984-13-02' as '02-13-1984'."""
+    from muster.people.models import Person
+
+    code = totp_code(make_user("registration_officer", username="shilan"))
+    page, problems = browser_page
+    sign_in(page, live_server.url, "shilan", code=code)
+    page.click('[data-testid="lang-ckb"]')
+    page.wait_for_selector('html[lang="ckb"][dir="rtl"]')
+
+    page.goto(f"{live_server.url}/reception/")
+    page.select_option('[name="reception_point"]', str(facilities["reception"].pk))
+    page.fill('[name="members[0].given_name"]', "شیلان")
+    page.select_option('[name="members[0].sex"]', "F")
+    page.fill('[name="members[0].date_of_birth"]', "1984-13-02")
+    page.wait_for_timeout(300)
+    while page.evaluate("document.querySelector('.htmx-request') !== null"):
+        page.wait_for_timeout(100)
+    page.click('form button.primary[type="submit"]')
+    page.wait_for_selector(".error-summary")
+    page.screenshot(path=str(OUT / "reception-date-refused-ckb.png"), full_page=True)
+
+    for where in (".error-summary", '[name="members[0].date_of_birth"] ~ .field-error'):
+        year, day = page.evaluate(PIECES_DRAWN, [where, "1984-13-02"])
+        assert year < day, where
+    assert not Person.objects.exists()
+    assert [p for p in problems if "HTTP 400" not in p and "status of 400" not in p] == []

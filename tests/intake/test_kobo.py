@@ -386,8 +386,10 @@ def test_a_rows_problems_are_written_in_the_officers_language(tmp_path):
         batch = check(read_export(write_api_json(tmp_path / "d.json", [hh])))
         messages = [str(p) for p in batch.submissions[0].problems]
         summary = batch.summary()
-    assert "السطر 1، reception_point: '99' ليست نقطة استقبال عاملة" in messages
-    assert "السطر 1، الفرد 1، vulnerabilities: 'flying' ليست حاجة حماية معروفة" in messages
+    assert "السطر 1، reception_point: '\u206899\u2069' ليست نقطة استقبال عاملة" in messages
+    assert (
+        "السطر 1، الفرد 1، vulnerabilities: '\u2068flying\u2069' ليست حاجة حماية معروفة" in messages
+    )
     assert summary.startswith("عدد الإرسالات المقروءة: 1 (kobo-api-json)")
 
 

@@ -140,7 +140,7 @@ def test_validation_message_comes_back_in_sorani(facilities, officer_client, hou
     html = officer_client.post(
         reverse("reception"), household_post(household_data, facilities["reception"])
     ).content.decode()
-    assert "1985-13-02&#x27; بەروار نییە (YYYY-MM-DD)" in html
+    assert "1985-13-02\u2069&#x27; بەروار نییە (YYYY-MM-DD)" in html
 
 
 @pytest.mark.django_db
@@ -220,6 +220,24 @@ def test_compiled_catalogue_is_the_po_file(lang):
         else:
             assert [compiled._catalog.get((key, i)) for i in range(2)] == entry["msgstr"], msgid
     assert compiled.info()["plural-forms"] == "nplurals=2; plural=(n != 1);"
+
+
+@pytest.mark.parametrize("lang", ["ar", "ckb"])
+def test_a_value_quoted_in_a_right_to_left_message_keeps_the_order_it_was_typed_in(lang):
+    """'%(v)s' in an Arabic-script sentence is isolated (FSI ... PDI): after Arabic letters the
+    digits of a date typed '1984-13-02' are Arabic numbers to the bidi algorithm, and an error
+    summary ("کەسی 1 · بەرواری لەدایکبوون · '1984-13-02' بەروار نییە") showed '02-13-1984'."""
+    bare = re.compile(r"(?<!\u2068)%\(\w+\)[sd](?=')|'%\(\w+\)[sd](?!\u2069)")
+    wrong = [
+        msgstr
+        for entry in read_po(lang).values()
+        for msgstr in entry["msgstr"]
+        if bare.search(msgstr)
+    ]
+    assert not wrong, wrong[:5]
+    with translation.override(lang):
+        message = translation.gettext("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": "1984-13-02"}
+    assert "'\u20681984-13-02\u2069'" in message
 
 
 def test_sorani_is_written_with_kurdish_letters():
