@@ -122,6 +122,21 @@ def test_a_new_request_refused_names_the_field_and_keeps_what_was_typed(web):
     )
 
 
+def test_a_refused_date_on_a_new_request_in_sorani_is_marked_on_its_field(web):
+    """The refusal was written beside the date, but the box itself was not drawn as refused."""
+    web.post(reverse("set_language"), {"language": "ckb", "next": "/"})
+    response = web.post(
+        reverse("tracing-request-new"), {**GIRL_REQUEST, "separation_date": "2014-08-32"}
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    field = re.search(r'<input name="separation_date"[^>]*>', text).group(0)
+    assert 'aria-invalid="true"' in field and 'value="2014-08-32"' in field
+    assert "بەروار نییە" in text
+    assert 'aria-invalid="true"' not in re.search(r'<input name="given_name"[^>]*>', text).group(0)
+    assert not TracingRequest.objects.exists()
+
+
 def test_the_request_page_ranks_candidates_and_is_audited(web, found):
     req, candidate = found
     page = web.get(reverse("tracing-request", args=[req.number]))
