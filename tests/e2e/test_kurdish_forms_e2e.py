@@ -91,3 +91,43 @@ def test_a_date_refused_in_sorani_is_shown_in_the_order_it_was_typed(
         assert year < day, where
     assert not Person.objects.exists()
     assert [p for p in problems if "HTTP 400" not in p and "status of 400" not in p] == []
+
+
+def test_a_file_is_chosen_in_kurmanji_and_sent(
+    live_server, make_user, browser_page, totp_code, tmp_path
+):
+    """The browser drew its file box in its own language: "Choose File" and "No file chosen" in
+    English on the Kurmanji and Sorani pages (cut to "No fil…osen" in the tracing form)."""
+    from PIL import Image
+
+    from muster.tracing.models import TracingRequest
+
+    photo = tmp_path / "nadiya.png"
+    Image.new("RGB", (8, 8), "white").save(photo)
+    code = totp_code(make_user("tracing_caseworker", username="nesrin"))
+    page, problems = browser_page
+    sign_in(page, live_server.url, "nesrin", code=code)
+    page.click('[data-testid="lang-kmr"]')
+    page.wait_for_selector('html[lang="kmr"]')
+
+    page.goto(f"{live_server.url}/tracing/new/")
+    box = page.locator("#f-photo .filepick")
+    assert box.inner_text().split() == "Dosyeyekê hilbijêre Tu dosye nehatiye hilbijartin".split()
+    page.fill('[name="given_name"]', "Nadiya")
+    page.fill('[name="mother_name"]', "Gulîstan")
+    page.fill('[name="birth_year"]', "2005")
+    with page.expect_file_chooser() as chooser:
+        box.locator(".button").click(force=True)  # the click lands on the input lying over it
+    chooser.value.set_files(str(photo))
+    assert box.locator(".filename").inner_text() == "nadiya.png"
+    page.screenshot(path=str(OUT / "tracing-photo-kmr.png"), full_page=True)
+    page.click('form button.primary[type="submit"]')
+    page.wait_for_url(f"{live_server.url}/tracing/requests/TR*/")
+
+    assert TracingRequest.objects.get().photo_content_type == "image/png"
+    page.click('[data-testid="lang-ckb"]')
+    page.wait_for_selector('html[lang="ckb"]')
+    page.goto(f"{live_server.url}/tracing/import/")
+    assert "فایلێک هەڵبژێرە" in page.inner_text("main form")
+    assert "Choose" not in page.content() and "No file" not in page.inner_text("main")
+    assert not problems, problems

@@ -37,6 +37,15 @@
     if (at !== null) t.setSelectionRange(at, at);
   });
 
+  // A file box in the page's language (_file.html): the chosen file's name, or "No file chosen".
+  document.addEventListener("change", function (e) {
+    var t = e.target;
+    if (!t.matches || !t.matches(".filepick input[type=file]")) return;
+    var shown = t.parentNode.querySelector(".filename");
+    var names = Array.prototype.map.call(t.files || [], function (f) { return f.name; });
+    shown.textContent = names.length ? names.join(", ") : shown.getAttribute("data-none");
+  });
+
   // A changed name field asks for possible matches. An htmx event filter would need eval, which
   // the Content-Security-Policy forbids: the filter lives here and raises a plain event.
   document.addEventListener("change", function (e) {
