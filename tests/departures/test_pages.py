@@ -424,6 +424,10 @@ def test_unaccounted_page_counts_departures_not_confirmed(
     # The coordinator's dashboard counts them in "Unaccounted": the page says so too (a figure).
     page = login(make_user("coordinator")).get(reverse("unaccounted-figures")).content.decode()
     assert 'data-testid="departures-unaccounted"' in page and people[0].given_name not in page
+    # ... with no link to the list of names, which answers them 403.
+    assert reverse("departure-discrepancies") not in page
+    camp_page = login(here).get(reverse("unaccounted")).content.decode()
+    assert reverse("departure-discrepancies") in camp_page
 
 
 def test_nationality_verification_and_death_pages(crowd, facilities, officers, login):

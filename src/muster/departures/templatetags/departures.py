@@ -3,6 +3,7 @@ for the person page. The page's own read is audited by its view; this shows no o
 
 from django import template
 
+from muster.access import policy
 from muster.departures import queries
 from muster.departures.models import Kind
 
@@ -30,7 +31,7 @@ def person_exit(context, person) -> dict:
 @register.inclusion_tag("departures/_unaccounted.html", takes_context=True)
 def departures_unaccounted(context) -> dict:
     """On the unaccounted page: how many left on a departure and are not confirmed (a figure; the
-    names are on the departures' discrepancy page, which checks its own permission), counted over
+    names are on the departures' discrepancy page, linked for those who may open it), counted over
     the departures the reader may see: the view gives ``departure_scope`` (facility ids, ``None``
     for all) and ``reunification_scope`` (``access.policy``; an absent scope counts nothing)."""
     lines = queries.unaccounted_lines()
@@ -40,4 +41,7 @@ def departures_unaccounted(context) -> dict:
     lines = queries.without_hidden_reunifications(
         lines, context.get("reunification_scope", set()), prefix="departure__"
     )
-    return {"n": lines.count(), "request": context.get("request")}
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    # The coordinator reads the figure, not the names: no link to a page that would refuse them.
+    return {"n": lines.count(), "request": request, "may_open": policy.can(user, "departure.view")}
