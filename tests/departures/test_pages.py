@@ -733,3 +733,15 @@ def test_a_nationality_verification_takes_the_country_as_the_officer_names_it(
     assert not NationalityVerification.objects.exists()
     assert client.post(url, {**body, "nationality": "Fransa"}).status_code == 302
     assert NationalityVerification.objects.get().nationality == "FRA"
+
+
+def test_the_numbers_to_plan_read_left_to_right_on_the_sorani_page(officers, login):
+    """Registration and household numbers are Latin codes: in a right-to-left box their example
+    'P..., P...' was drawn '...P ,...P' and a typed list read from the wrong end."""
+    client = login(officers["planner"])
+    client.post(reverse("set_language"), {"language": "ckb", "next": "/"})
+    page = client.get(reverse("departure-new")).content.decode()
+    assert '<html lang="ckb" dir="rtl">' in page
+    for name in ("households", "numbers"):
+        box = re.search(rf'<input name="{name}"[^>]*>', page).group(0)
+        assert 'dir="ltr"' in box, box
