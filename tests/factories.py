@@ -269,3 +269,26 @@ def join_list_index_builds(timeout: float = 30) -> None:
         if thread.name == "muster-list-index":
             thread.join(timeout)
             assert not thread.is_alive(), f"the list index rebuild did not finish in {timeout} s"
+
+
+def pdf_page_footer(pdf: bytes, tmp_path) -> tuple[int, list[str]]:
+    """(pages, the words at the foot of the first page from left to right), as poppler's
+    ``pdftotext -bbox`` reads them from where they are drawn; skips without poppler."""
+    import re
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext missing (apt-get install poppler-utils; ./dev test installs it)")
+    path = tmp_path / "footer.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = out.split("<page ")[1:]
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>')
+    words = [(float(y), float(x), text) for x, y, text in word.findall(pages[0])]
+    foot = max(y for y, _x, _t in words)
+    return len(pages), [text for y, x, text in sorted(words, key=lambda w: w[1]) if y == foot]

@@ -107,3 +107,20 @@ def test_api_feed_gives_the_persons_at_facilities(demo, login):
         "registered = at_facilities + in_transit + departed"
         in (fields["at_facilities"]["description"])
     )
+
+
+def test_the_sorani_pdf_numbers_its_pages_one_of_n(demo, login, tmp_path):
+    """The page footer took the page's right-to-left direction: page 1 of 3 read '3 / 1'."""
+    import pytest
+
+    from muster.reports import pdf
+    from tests.factories import pdf_page_footer, user
+
+    if pdf.available() is not None:
+        pytest.skip(f"no PDF renderer here: {pdf.available()}")
+    client = login(user("coordinator"))
+    response = client.get(reverse("dashboard-pdf"), {"language": "ckb"})
+    assert response.status_code == 200, response.content[:200]
+    pages, footer = pdf_page_footer(response.content, tmp_path)
+    assert pages >= 2
+    assert footer == ["1", "/", str(pages)], footer
