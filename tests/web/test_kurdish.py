@@ -240,6 +240,19 @@ def test_a_value_quoted_in_a_right_to_left_message_keeps_the_order_it_was_typed_
     assert "'\u20681984-13-02\u2069'" in message
 
 
+def test_sorani_says_where_someone_is_with_its_circumposition_not_a_stray_ending():
+    """ "ئێستا لە ⁨خاڵی پێشوازی 1 (باغۆز)⁩ ە" left the copula hanging alone after the place's name
+    (after a closing bracket it reads as a letter ە on its own): Sorani says لە … دایە."""
+    stray = re.compile(r"%\(\w+\)s [ەن][ ،:.]")
+    wrong = [m for e in read_po("ckb").values() for m in e["msgstr"] if stray.search(m)]
+    assert not wrong, wrong[:5]
+    with translation.override("ckb"):
+        said = translation.gettext(
+            "%(p)s was at %(a)s and is now at %(b)s, with no movement recorded between them."
+        ) % {"p": "P1", "a": "کەمپی هەول", "b": "خاڵی پێشوازی 1 (باغۆز)"}
+    assert "ئێستا لە خاڵی پێشوازی 1 (باغۆز) دایە،" in said
+
+
 def test_sorani_is_written_with_kurdish_letters():
     """ی ک ە, never Arabic ي ك ة ى: they look alike in places but sort, search and shape differently."""
     arabic_only = re.compile("[\u064a\u0643\u0629\u0649]")
