@@ -75,6 +75,43 @@ def test_cannot_dispatch_someone_who_is_not_at_the_sending_facility(
     assert not Movement.objects.exists()
 
 
+def test_capacity_refusal_says_how_many_places_are_free_unless_the_facility_is_full(
+    registered, facilities, make_user
+):
+    # A bus of 3 to a camp with 2 free places: it is not "full", 1 too many would arrive.
+    manager = make_user("camp_manager")
+    people = members(registered)
+    small = facilities["small_camp"]
+    small.capacity = 2
+    small.save()
+    with pytest.raises(custody.CapacityExceeded) as exc:
+        custody.dispatch(
+            people, from_facility=facilities["reception"], to_facility=small, by=manager
+        )
+    message = exc.value.message_dict["facility"][0]
+    assert message.startswith("Small Camp has room for 2 more (0 of 2 places taken or expected)")
+    assert "these 3 would exceed its capacity by 1" in message and "is full" not in message
+    # Two of them go; now it is full, and says so.
+    custody.dispatch(
+        people[:2],
+        from_facility=facilities["reception"],
+        to_facility=small,
+        by=manager,
+        separation_reason="the father follows on the next bus",
+    )
+    with pytest.raises(custody.CapacityExceeded) as exc:
+        custody.dispatch(
+            people[2:],
+            from_facility=facilities["reception"],
+            to_facility=small,
+            by=manager,
+            separation_reason="joins the family",
+        )
+    message = exc.value.message_dict["facility"][0]
+    assert message.startswith("Small Camp is full: 2 of 2 places taken or expected")
+    assert Movement.objects.count() == 1
+
+
 def test_full_facility_refuses_without_override_and_stores_the_reason(
     registered, facilities, make_user
 ):
@@ -87,7 +124,7 @@ def test_full_facility_refuses_without_override_and_stores_the_reason(
         custody.dispatch(
             people, from_facility=facilities["reception"], to_facility=small, by=manager
         )
-    assert "Small Camp is full" in str(exc.value)
+    assert "Small Camp has room for 2 more" in str(exc.value)
     # An Arabic reader is told the facility by its Arabic name.
     from django.utils import translation
 

@@ -174,7 +174,7 @@ def test_dispatch_errors_are_shown_beside_their_fields_and_nothing_moves(
     small.save()
     response = client.post(url, {"person": [head.pk, spouse.pk, son.pk], "to_facility": small.pk})
     html = response.content.decode()
-    assert response.status_code == 400 and "is full" in html
+    assert response.status_code == 400 and "has room for 2 more" in html
     assert Movement.objects.count() == 0
     response = client.post(
         url,

@@ -204,7 +204,7 @@ def test_full_reception_point_asks_for_an_override_reason_then_accepts_it(
     response = officer_client.post(reverse("reception"), data)
     assert response.status_code == 400
     html = response.content.decode()
-    assert "is full" in html and 'name="override_reason"' in html
+    assert "has room for 2 more" in html and 'name="override_reason"' in html
     assert Person.objects.count() == 0
 
     data["override_reason"] = "no transport to the camps before morning"

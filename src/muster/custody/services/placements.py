@@ -63,25 +63,29 @@ def _check_capacity(facility: Facility, incoming: int, override_reason: str) -> 
         return
     if override_reason.strip():
         return
+    values = {
+        "facility": facility.display_name,
+        "occupied": occupied,
+        "capacity": facility.capacity,
+        "incoming": incoming,
+        "free": facility.capacity - occupied,
+        "over": occupied + incoming - facility.capacity,
+    }
+    if occupied < facility.capacity:
+        # Not full: "is full" with places still free read as a contradiction to the officer.
+        message = _(
+            "%(facility)s has room for %(free)d more (%(occupied)d of %(capacity)d places taken "
+            "or expected); these %(incoming)d would exceed its capacity by %(over)d. Choose fewer "
+            "persons or another facility, or record a capacity override with a reason."
+        )
+    else:
+        message = _(
+            "%(facility)s is full: %(occupied)d of %(capacity)d places taken or expected, "
+            "%(incoming)d more would exceed capacity. Choose another facility or record a "
+            "capacity override with a reason."
+        )
     raise CapacityExceeded(
-        {
-            "facility": [
-                ValidationError(
-                    _(
-                        "%(facility)s is full: %(occupied)d of %(capacity)d places taken or expected, "
-                        "%(incoming)d more would exceed capacity. Choose another facility or record a "
-                        "capacity override with a reason."
-                    )
-                    % {
-                        "facility": facility.display_name,
-                        "occupied": occupied,
-                        "capacity": facility.capacity,
-                        "incoming": incoming,
-                    },
-                    code="capacity_exceeded",
-                )
-            ]
-        }
+        {"facility": [ValidationError(message % values, code="capacity_exceeded")]}
     )
 
 
