@@ -10,6 +10,7 @@ from muster.custody import services as custody
 from muster.people import services as people
 from muster.screening import services as screening
 from muster.screening.models import CategoryDecision
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -272,3 +273,37 @@ def test_family_of_held_with_nobody_held_in_the_household_is_recorded_with_a_war
     )
     page = client.post(category, {**form, "reason": "again"}, follow=True).content.decode()
     assert "is held or proposed as held" not in page  # the father's proposal is pending
+
+
+def test_a_report_of_not_arriving_stays_in_the_history_after_a_late_receipt(
+    registered, facilities, make_user, login
+):
+    # A bus of three; one is reported not arrived, the others received; she turns up the next
+    # day and is received late. Her timeline and the manifest still show the report.
+    head, spouse, son = members(registered)
+    manager = make_user("camp_manager")
+    bus = custody.dispatch(
+        [head, spouse, son],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=manager,
+    )
+    client = login(manager)
+    receive = reverse("receive", kwargs={"pk": facilities["camp"].pk})
+    note = "got off at the Hasakah checkpoint"
+    post = {"movement": bus.number, "person": [spouse.pk], "action": "missing", "note": note}
+    assert client.post(receive, post).status_code == 302
+    post = {"movement": bus.number, "person": [head.pk, son.pk], "action": "receive"}
+    assert client.post(receive, post).status_code == 302
+    post = {"movement": bus.number, "person": [spouse.pk], "action": "receive"}
+    assert client.post(receive, post).status_code == 302
+    assert custody.current_placement(spouse).facility == facilities["camp"]
+
+    screener = factories.signed_in(make_user("screening_officer"))
+    html = screener.get(url(spouse)).content.decode()
+    assert f"Reported not arrived at Al-Hol Camp (movement {bus.number})" in html
+    assert note in html
+    assert "received late, after being reported not arrived" in html
+    assert html.index("Reported not arrived at") < html.index("Received at Al-Hol Camp")
+    manifest = client.get(reverse("movement-detail", kwargs={"number": bus.number}))
+    assert "late, after being reported not arrived" in manifest.content.decode()

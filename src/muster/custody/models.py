@@ -133,6 +133,12 @@ class ManifestLine(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     note = models.TextField(blank=True)
+    # When the receiving side reported the person not arrived: kept when they turn up and are
+    # received late (``resolved_at`` is then the receipt), so the history still shows the report.
+    reported_missing_at = models.DateTimeField(null=True, blank=True)
+    reported_missing_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         constraints = [

@@ -311,8 +311,8 @@ def report_missing(movement: Movement, person, *, note: str, by, request=None) -
         )
     line.outcome = ManifestLine.Outcome.MISSING
     line.note = note.strip()
-    line.resolved_at = timezone.now()
-    line.resolved_by = by
+    line.resolved_at = line.reported_missing_at = timezone.now()
+    line.resolved_by = line.reported_missing_by = by
     line.save()
     audit.record(
         CustodyAction.PERSON_REPORTED_MISSING,

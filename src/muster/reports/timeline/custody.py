@@ -25,9 +25,10 @@ def custody_events(person: Person, fields) -> list[Event]:
         "facility", "movement__from_facility", "movement__to_facility"
     )
     placements = list(placements)
+    # Every report of not arriving, also one followed by a late receipt: the report stays history.
     missing = list(
         ManifestLine.objects.filter(
-            person=person, outcome=ManifestLine.Outcome.MISSING, resolved_at__isnull=False
+            person=person, reported_missing_at__isnull=False
         ).select_related("movement__to_facility")
     )
     # Facilities are named as they were called then: a later rename must not rewrite the story.
@@ -38,7 +39,7 @@ def custody_events(person: Person, fields) -> list[Event]:
         if pl.movement is not None:
             wanted.add((pl.movement.from_facility_id, pl.started_at))
             wanted.add((pl.movement.to_facility_id, pl.started_at))
-    wanted |= {(line.movement.to_facility_id, line.resolved_at) for line in missing}
+    wanted |= {(line.movement.to_facility_id, line.reported_missing_at) for line in missing}
     known = facilities_at(wanted)
     kinds_now = {pl.facility_id: pl.facility.kind for pl in placements if pl.facility_id}
     for pl in placements:
@@ -48,6 +49,7 @@ def custody_events(person: Person, fields) -> list[Event]:
     for line in missing:
         kinds_now[line.movement.to_facility_id] = line.movement.to_facility.kind
     named = "category_facility" in fields
+    reported_missing = {line.movement_id for line in missing}
 
     def name(facility_id, at):
         # A camp or holding facility tells the category: unnamed for roles blind to categories,
@@ -88,16 +90,18 @@ def custody_events(person: Person, fields) -> list[Event]:
                 )
             )
         elif pl.state == Placement.State.PLACED and mv is not None:
+            detail = _("movement %(m)s from %(from)s") % {
+                "m": isolate(mv.number),
+                "from": isolate(name(mv.from_facility_id, pl.started_at)),
+            }
+            if mv.pk in reported_missing:
+                detail += " · " + _("received late, after being reported not arrived")
             events.append(
                 Event(
                     pl.started_at,
                     "received",
                     _("Received at %(f)s") % {"f": isolate(name(pl.facility_id, pl.started_at))},
-                    _("movement %(m)s from %(from)s")
-                    % {
-                        "m": isolate(mv.number),
-                        "from": isolate(name(mv.from_facility_id, pl.started_at)),
-                    },
+                    detail,
                 )
             )
         elif pl.state == Placement.State.PLACED:
@@ -147,11 +151,11 @@ def custody_events(person: Person, fields) -> list[Event]:
     for line in missing:
         events.append(
             Event(
-                line.resolved_at,
+                line.reported_missing_at,
                 "missing",
                 _("Reported not arrived at %(f)s (movement %(m)s)")
                 % {
-                    "f": isolate(name(line.movement.to_facility_id, line.resolved_at)),
+                    "f": isolate(name(line.movement.to_facility_id, line.reported_missing_at)),
                     "m": isolate(line.movement.number),
                 },
                 line.note,
