@@ -67,7 +67,7 @@ def hxl_direct(facility_ids, today) -> dict:
     }
 
 
-HXL_FIGURES = ("f", "m", "children", "girls", "boys")
+HXL_FIGURES = ("f", "m", "children", "girls", "boys", "other")
 
 
 def assert_hxl_exact(facility_ids, today=None):

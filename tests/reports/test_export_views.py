@@ -322,3 +322,26 @@ def test_roll_tells_when_each_person_was_placed_in_local_time_as_the_pages_and_m
     cells = [row[since] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert cells == [dt.datetime(2026, 11, 7, 6, 8)] * 3
     assert ZoneInfo(settings.TIME_ZONE).utcoffset(cells[0]) == dt.timedelta(hours=3)
+
+
+def test_sitrep_facility_rows_add_up_by_sex_when_a_sex_is_not_known(registered, make_user, login):
+    # A person registered with sex "unknown" was in the population but in neither women nor men.
+    from muster.people import services as people
+
+    son = registered.members.get(relationship_to_head="son")
+    people.correct_person(
+        son, {"sex": "U"}, reason="not confirmed", by=make_user("screening_officer")
+    )
+    rows = read_csv(login(make_user("coordinator")).get(reverse("export-sitrep-csv")))
+    header = rows[0]
+    assert header[-1] == "sex_unknown" and rows[1][-1] == "#affected+idps+sex_unknown"
+    col = {c: header.index(c) for c in ("population", "women_and_girls", "men_and_boys")}
+    reception = next(r for r in rows if r[0] == "Reception Point 1")
+    assert reception[col["population"]] == "3"
+    assert reception[header.index("sex_unknown")] == "1"
+    facilities = [r for r in rows[2:] if r[header.index("section")] == "facility"]
+    for r in facilities:
+        by_sex = sum(
+            int(r[header.index(c)]) for c in ("women_and_girls", "men_and_boys", "sex_unknown")
+        )
+        assert by_sex == int(r[col["population"]]), r[0]

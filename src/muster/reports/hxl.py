@@ -55,6 +55,8 @@ COLUMNS = [
     ("children", "#affected+idps+children"),
     ("girls", "#affected+f+children"),
     ("boys", "#affected+m+children"),
+    # Recorded sex unknown: without it, women and men did not add up to the population.
+    ("sex_unknown", "#affected+idps+sex_unknown"),
     ("capacity", "#capacity"),
     ("expected", "#affected+idps+expected"),
 ]
@@ -75,6 +77,7 @@ def joined_figures(facility_ids, today: date) -> dict[int, dict[str, int]]:
             m=Count("id", filter=Q(person__sex="M")),
             girls=Count("id", filter=Q(person__sex="F") & child),
             boys=Count("id", filter=Q(person__sex="M") & child),
+            other=Count("id", filter=~Q(person__sex__in=["F", "M"])),
             children=Count("id", filter=child),
         )
         .order_by()
@@ -162,6 +165,7 @@ def facility_table(report: dict, filters: Filters) -> list[dict]:
                 "children": r.get("children", 0),
                 "girls": r.get("girls", 0),
                 "boys": r.get("boys", 0),
+                "sex_unknown": r.get("other", 0),
                 "capacity": f["capacity"] if f["capacity"] is not None else "",
                 "expected": f["expected"],
             }
@@ -170,13 +174,12 @@ def facility_table(report: dict, filters: Filters) -> list[dict]:
 
 
 # A facility's persons by sex and age group (:func:`by_sex_and_age`), as columns of its row.
-BREAKDOWN = ("women_and_girls", "men_and_boys", "children", "girls", "boys")
+BREAKDOWN = ("women_and_girls", "men_and_boys", "children", "girls", "boys", "sex_unknown")
 
 
 def _breakdown(r) -> dict:
-    return dict(
-        zip(BREAKDOWN, (r.get(k, 0) for k in ("f", "m", "children", "girls", "boys")), strict=True)
-    )
+    keys = ("f", "m", "children", "girls", "boys", "other")
+    return dict(zip(BREAKDOWN, (r.get(k, 0) for k in keys), strict=True))
 
 
 # One table, one figure per row: the facilities (occupancy against capacity), the headline
