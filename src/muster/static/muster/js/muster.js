@@ -12,13 +12,15 @@
     return Array.prototype.slice.call((root || document).querySelectorAll(sel));
   }
 
-  // "Select all on this page" checkboxes: data-select-all="<name of the row checkboxes>".
+  // "Select all on this page" checkboxes: data-select-all="<name of the row checkboxes>". A row
+  // marked data-not-in-all (someone reported not arrived) is ticked on its own, never by "All":
+  // "All" then "Receive" received the missing with the bus, as if they had been on it.
   document.addEventListener("change", function (e) {
     var t = e.target;
     if (!t.matches || !t.matches("[data-select-all]")) return;
     var scope = t.closest("form") || document;
     all('input[type=checkbox][name="' + t.getAttribute("data-select-all") + '"]', scope).forEach(
-      function (cb) { cb.checked = t.checked; }
+      function (cb) { cb.checked = t.checked && !cb.hasAttribute("data-not-in-all"); }
     );
   });
 
