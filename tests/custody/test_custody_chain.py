@@ -179,3 +179,31 @@ def test_reported_missing_stays_unaccounted_until_received(registered, facilitie
     custody.report_missing(movement, person, note="not on the bus at arrival", by=manager)
     assert custody.unaccounted_lines().get().outcome == ManifestLine.Outcome.MISSING
     assert custody.current_placement(person).state == Placement.State.IN_TRANSIT
+
+
+def test_a_family_received_apart_is_told_only_its_own_missing_members(
+    registered, facilities, make_user
+):
+    # Two families on one bus, one of each reported not arrived, the others received: each
+    # family's separation names its own missing member, not the other family's (it read
+    # "PA reported not arrived: …; PB reported not arrived: …" on both families' timelines).
+    from muster.protection.models import FamilySeparation
+    from tests import factories
+
+    other = factories.household(reception_point=facilities["reception"])
+    manager = make_user("camp_manager")
+    first, second = members(registered), members(other)
+    bus = custody.dispatch(
+        first + second,
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=manager,
+    )
+    custody.report_missing(bus, first[1], note="got off at the checkpoint", by=manager)
+    custody.report_missing(bus, second[2], note="stayed with an aunt", by=manager)
+    custody.receive(bus, [first[0], first[2], second[0], second[1]], by=manager)
+    reasons = dict(FamilySeparation.objects.values_list("household_id", "reason"))
+    assert reasons == {
+        registered.pk: f"{first[1].number} reported not arrived: got off at the checkpoint",
+        other.pk: f"{second[2].number} reported not arrived: stayed with an aunt",
+    }

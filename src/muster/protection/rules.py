@@ -237,11 +237,13 @@ def record_separation(
     request=None,
     destination: str = "",
     departure=None,
+    reasons: dict[int, str] | None = None,
 ) -> list:
     """Record each separation the transfer made (called inside the custody transaction).
 
     A departure leaves custody: ``to_facility`` is ``None``, ``departure`` is the departure (where
     to is read from it in each reader's language) and ``destination`` the text as written now.
+    ``reasons``: a household's own reason (household id -> text), in place of ``reason``.
     """
     out = []
     now = timezone.now()
@@ -252,7 +254,7 @@ def record_separation(
             destination=destination[:300],
             movement=movement,
             departure=departure,
-            reason=reason.strip(),
+            reason=((reasons or {}).get(sep.household_id) or reason).strip(),
             recorded_by=by,
             recorded_at=now,
         )

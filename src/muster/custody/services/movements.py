@@ -219,8 +219,10 @@ def receive(
         if line.person_id not in set(person_ids)
     ]
     left_behind = [line.person for line in behind]
+    reasons: dict[int, str] = {}
     if not (separation_reason or "").strip():
-        separation_reason = _reported_apart(lines, behind)
+        reasons = _reported_apart(lines, behind)
+        separation_reason = "; ".join(reasons.values())
     plan = protection.check_receipt(
         [line.person for line in lines], left_behind, separation_reason=separation_reason
     )
@@ -252,6 +254,7 @@ def receive(
         by=by,
         movement=movement,
         request=request,
+        reasons=reasons,
     )
     audit.record(
         CustodyAction.MOVEMENT_RECEIVE,
@@ -271,19 +274,22 @@ def receive(
     return len(lines)
 
 
-def _reported_apart(lines, behind) -> str:
-    """The reason a family is received apart when every member left behind of each household
-    received was already reported not arrived: what the report said ("" if any is only pending,
-    so that the receiving officer states a reason)."""
+def _reported_apart(lines, behind) -> dict[int, str]:
+    """The reason each household is received apart when every member left behind of each
+    household received was already reported not arrived: what the report said, household id ->
+    text, each family's naming its own members only ({} if any is only pending, so that the
+    receiving officer states a reason)."""
     households = {line.person.household_id for line in lines} - {None}
     apart = [line for line in behind if line.person.household_id in households]
     if not apart or any(line.outcome != ManifestLine.Outcome.MISSING for line in apart):
-        return ""
-    return "; ".join(
-        _("%(number)s reported not arrived: %(note)s")
-        % {"number": line.person.number, "note": line.note}
-        for line in apart
-    )
+        return {}
+    reasons: dict[int, list[str]] = {}
+    for line in apart:
+        reasons.setdefault(line.person.household_id, []).append(
+            _("%(number)s reported not arrived: %(note)s")
+            % {"number": line.person.number, "note": line.note}
+        )
+    return {household: "; ".join(texts) for household, texts in reasons.items()}
 
 
 @transaction.atomic
