@@ -745,3 +745,24 @@ def test_the_numbers_to_plan_read_left_to_right_on_the_sorani_page(officers, log
     for name in ("households", "numbers"):
         box = re.search(rf'<input name="{name}"[^>]*>', page).group(0)
         assert 'dir="ltr"' in box, box
+
+
+def test_not_presented_stays_in_the_history_when_the_person_is_brought_back(
+    planned, officers, login, make_user
+):
+    # She did not board: "not presented" with what the other side said; brought back to the
+    # camp later. The timeline lost the first word and its reason once she was back.
+    departure, people = planned
+    services.dispatch_departure(departure, by=officers["planner"])
+    client = login(officers["planner"])
+    url = reverse("departure-confirm", args=[departure.number])
+    form = {f"outcome-{people[0].pk}": "not_presented", f"note-{people[0].pk}": "did not board"}
+    assert client.post(url, form).status_code == 302
+    form = {f"outcome-{people[0].pk}": "returned", f"note-{people[0].pk}": "back at the camp"}
+    assert client.post(url, form).status_code == 302
+    assert Placement.objects.get(person=people[0], is_current=True).state == "placed"
+    screener = login(make_user("screening_officer"))
+    html = screener.get(reverse("person-detail", args=[people[0].number])).content.decode()
+    assert f"Not presented on departure {departure.number}" in html and "did not board" in html
+    assert f"Back in custody on departure {departure.number}" in html and "back at the camp" in html
+    assert html.index("Not presented on departure") < html.index("Back in custody on departure")

@@ -184,6 +184,10 @@ class DepartureLine(models.Model):
     )
     source = models.CharField(max_length=20, blank=True, help_text=_("manual, or import"))
     note = models.TextField(blank=True)
+    # When the receiving side said the person was not presented, and what it said: kept when they
+    # are later received or brought back (``resolved_at`` and ``note`` are then that outcome's).
+    not_presented_at = models.DateTimeField(null=True, blank=True)
+    not_presented_note = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["departure_id", "position"]

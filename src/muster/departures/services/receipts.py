@@ -141,12 +141,18 @@ def confirm(
             )
         else:  # one note per person: small numbers
             for pid in pids:
+                kept = (
+                    {"not_presented_at": now, "not_presented_note": wanted[pid][1]}
+                    if outcome == Outcome.NOT_PRESENTED
+                    else {}
+                )
                 DepartureLine.objects.filter(departure=departure, person_id=pid).update(
                     outcome=outcome,
                     resolved_at=now,
                     resolved_by=by,
                     source=source,
                     note=wanted[pid][1],
+                    **kept,
                 )
     still_open = departure.lines.filter(outcome__in=OPEN).exists()
     status = Status.DISPATCHED if still_open else Status.CLOSED

@@ -1,5 +1,6 @@
 """Where the person has been: placements, movements, reports of not arriving, departures."""
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from muster.access.policy import CATEGORY_FACILITY_KINDS
@@ -136,18 +137,32 @@ def custody_events(person: Person, fields) -> list[Event]:
                 )
             )
     for line in departures.lines_of(person).filter(
-        outcome__in=["not_presented", "refused", "returned"], resolved_at__isnull=False
+        Q(outcome__in=["refused", "returned"], resolved_at__isnull=False)
+        | Q(not_presented_at__isnull=False)
     ):
-        events.append(
-            Event(
-                line.resolved_at,
-                "departure_" + line.outcome,
-                _("%(o)s on departure %(d)s")
-                % {"o": line.get_outcome_display(), "d": line.departure.number},
-                # The receiving side's note may name the place or the authority.
-                line.note if departures.shows_exit(fields, line.departure.kind) else "",
+        # Not presented, then found (received or back in custody): both stay in the history. The
+        # receiving side's notes may name the place or the authority.
+        told = departures.shows_exit(fields, line.departure.kind)
+        if line.not_presented_at is not None:
+            events.append(
+                Event(
+                    line.not_presented_at,
+                    "departure_not_presented",
+                    _("%(o)s on departure %(d)s")
+                    % {"o": departures.Outcome.NOT_PRESENTED.label, "d": line.departure.number},
+                    line.not_presented_note if told else "",
+                )
             )
-        )
+        if line.outcome in ("refused", "returned") and line.resolved_at is not None:
+            events.append(
+                Event(
+                    line.resolved_at,
+                    "departure_" + line.outcome,
+                    _("%(o)s on departure %(d)s")
+                    % {"o": line.get_outcome_display(), "d": line.departure.number},
+                    line.note if told else "",
+                )
+            )
     for line in missing:
         events.append(
             Event(
