@@ -387,3 +387,27 @@ def test_an_undone_merge_is_decided_again_only_by_a_screening_officer(web_as, re
     assert registrar.post(url, body).status_code == 403
     hit.refresh_from_db()
     assert hit.status == Hit.Status.REJECTED
+
+
+def test_a_separated_family_placed_together_again_is_shown_so(
+    web_as, registered, facilities, make_user
+):
+    # The daughter reported not arrived turned up a day later and was received with her family:
+    # the list still showed the family apart, her among those who "stayed".
+    head, spouse, son = registered.members.order_by("id")
+    manager = make_user("camp_manager")
+    bus = custody.dispatch(
+        [head, spouse, son],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=manager,
+    )
+    custody.report_missing(bus, son, note="got off at the checkpoint", by=manager)
+    custody.receive(bus, [head, spouse], by=manager)
+    _, screener = web_as("screening_officer")
+    html = screener.get(reverse("separated-families")).content.decode()
+    assert registered.number in html and 'data-testid="together-again"' not in html
+    custody.receive(bus, [son], by=manager)
+    html = screener.get(reverse("separated-families")).content.decode()
+    assert 'data-testid="together-again"' in html
+    assert "Together again at Al-Hol Camp" in strip_tags(html)

@@ -66,14 +66,23 @@ def separated_families(request: HttpRequest) -> HttpResponse:
     # Who did not move is not "stayed" when on a transfer now (a child reported not arrived
     # when her mother was repatriated): listed apart, as in transit, with the line's outcome.
     travelling = custody.on_the_way([p.pk for sep in page for p in sep.remained.all()])
-    rows = [
-        {
-            "separation": sep,
-            "stayed": [p for p in sep.remained.all() if p.pk not in travelling],
-            "on_the_way": [(p, travelling[p.pk]) for p in sep.remained.all() if p.pk in travelling],
-        }
-        for sep in page
-    ]
+    # A family placed at one facility again (the one reported not arrived turned up, those who
+    # went ahead were joined) is told so, not left to read as still apart.
+    placed = custody.placed_at(shown)
+    rows = []
+    for sep in page:
+        family = [p.pk for group in (sep.moved, sep.remained) for p in group.all()]
+        where = {placed.get(pk) for pk in family}
+        rows.append(
+            {
+                "separation": sep,
+                "stayed": [p for p in sep.remained.all() if p.pk not in travelling],
+                "on_the_way": [
+                    (p, travelling[p.pk]) for p in sep.remained.all() if p.pk in travelling
+                ],
+                "together_at": where.pop() if len(where) == 1 and None not in where else None,
+            }
+        )
     audit.record_list(request, shown, view="separated-families", persons=len(shown))
     return render(request, "screening/separated_families.html", {"page": page, "rows": rows})
 

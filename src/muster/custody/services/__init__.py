@@ -41,6 +41,7 @@ from muster.custody.services.placements import (
     expected_by_facility,
     place,
     place_many,
+    placed_at,
     population,
     populations,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "expected_by_facility",
     "populations",
     "place_many",
+    "placed_at",
     "place",
     "current_placement",
     "MERGE_NOTE",

@@ -201,6 +201,15 @@ def place(person, facility: Facility, *, by, request=None, override_reason: str 
     ]
 
 
+def placed_at(person_ids) -> dict[int, Facility]:
+    """The facility each of these persons is placed at now, by person id (those in transit,
+    leaving or departed are left out)."""
+    rows = Placement.objects.filter(
+        person_id__in=list(person_ids), is_current=True, state=State.PLACED
+    ).select_related("facility")
+    return {pl.person_id: pl.facility for pl in rows}
+
+
 def current_placement(person) -> Placement | None:
     return (
         Placement.objects.filter(person=person, is_current=True)
