@@ -50,6 +50,19 @@ def test_return_convoy_planned_dispatched_and_confirmed_in_arabic(
         page.select_option(f'[name="outcome-{p.pk}"]', "received")
     page.select_option(f'[name="outcome-{returning[-1].pk}"]', "not_presented")
     page.fill(f'[name="note-{returning[-1].pk}"]', "لم يكن في الحافلة")
+    # Received is for good: asked first, with how many; "cancel" records nothing.
+    asked: list[str] = []
+
+    def dismiss(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.click("button:has-text('سجّل التأكيدات')")
+    page.wait_for_timeout(500)
+    assert len(asked) == 1 and "7" in asked[0]
+    assert Placement.objects.filter(is_current=True, state="departed").count() == 0
+    page.once("dialog", lambda dialog: dialog.accept())
     page.click("button:has-text('سجّل التأكيدات')")
     page.wait_for_selector(".messages")
     assert Placement.objects.filter(is_current=True, state="departed").count() == 7

@@ -24,6 +24,17 @@
     );
   });
 
+  // Confirming that the other side received someone cannot be undone (they leave custody for
+  // good): the officer is asked once, with how many are marked received, before the form goes.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.matches || !form.matches("form[data-confirm-received]")) return;
+    var n = all("select", form).filter(function (s) { return s.value === "received"; }).length;
+    if (n && !window.confirm(form.getAttribute("data-confirm-received").replace("%(n)s", n))) {
+      e.preventDefault();
+    }
+  });
+
   // A number or date typed on an Arabic keyboard (١٩٧٨-٠٤-٢٠) is shown in the digits the server
   // stores (1978-04-20): typed so into a left-to-right box it displayed as ٢٠-٠٤-١٩٧٨, which reads
   // as day-month-year. Only in fields that take numbers (inputmode=numeric); the caret stays put.
