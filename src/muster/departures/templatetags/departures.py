@@ -3,7 +3,6 @@ for the person page. The page's own read is audited by its view; this shows no o
 
 from django import template
 
-from muster.access import policy
 from muster.departures import queries
 from muster.departures.models import Kind
 
@@ -41,7 +40,6 @@ def departures_unaccounted(context) -> dict:
     lines = queries.without_hidden_reunifications(
         lines, context.get("reunification_scope", set()), prefix="departure__"
     )
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    # The coordinator reads the figure, not the names: no link to a page that would refuse them.
-    return {"n": lines.count(), "request": request, "may_open": policy.can(user, "departure.view")}
+    # The coordinator reads the figure, not the names: the template draws no link to a page that
+    # would refuse them (``{% can %}`` reads the request's user).
+    return {"n": lines.count(), "request": context.get("request")}
