@@ -298,3 +298,34 @@ def test_receiving_a_family_apart_says_how_to_report_the_one_not_on_the_bus(
     assert "state the reason" in page
     assert "report them as not arrived" in page
     assert custody.current_placement(head).state == Placement.State.IN_TRANSIT  # nothing half-done
+
+
+def test_asked_why_a_family_is_received_apart_the_others_can_be_reported_not_arrived(
+    registered, facilities, make_user, login
+):
+    # Two of three ticked, the page asks why the family is received apart. Following the hint
+    # (tick the missing one, report) reported all three; "those not ticked" reports only her.
+
+    head, spouse, son = registered.members.order_by("id")
+    manager = make_user("camp_manager")
+    bus = custody.dispatch(
+        [head, spouse, son],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=manager,
+    )
+    client = login(manager)
+    url = reverse("receive", kwargs={"pk": facilities["camp"].pk})
+    ticked = {"movement": bus.number, "person": [head.pk, son.pk]}
+    refused = client.post(url, {**ticked, "action": "receive"})
+    assert refused.status_code == 400 and 'data-testid="missing-rest"' in refused.content.decode()
+    response = client.post(url, {**ticked, "action": "missing_rest", "note": "not on the bus"})
+    assert response.status_code == 200
+    outcomes = dict(ManifestLine.objects.filter(movement=bus).values_list("person_id", "outcome"))
+    assert outcomes == {head.pk: "pending", spouse.pk: "missing", son.pk: "pending"}
+    html = response.content.decode()
+    assert f'value="{head.pk}" id="r{bus.pk}-{head.pk}" checked' in html  # still ticked
+    # Now received without a reason asked: the one apart was reported not arrived.
+    assert client.post(url, {**ticked, "action": "receive"}).status_code == 302
+    assert custody.current_placement(head).facility == facilities["camp"]
+    assert ManifestLine.objects.get(movement=bus, person=spouse).outcome == "missing"

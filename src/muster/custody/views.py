@@ -290,6 +290,7 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     error_movement = None
     ids: set[int] = set()
+    keep_ticked = False
     if request.method == "POST":
         movement = incoming.filter(number=request.POST.get("movement", "")).first()
         if movement is None:
@@ -299,6 +300,17 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
         persons = list(Person.objects.filter(pk__in=ids, manifest_lines__movement=movement))
         action = request.POST.get("action")
         note = request.POST.get("note", "").strip()
+        if action == "missing_rest":
+            # Asked why a family is received apart, the officer has ticked those who arrived:
+            # the others still pending were not on the vehicle. Ticking those instead (as the hint
+            # said) added them to the ticked, and reported everyone as not arrived.
+            persons = list(
+                Person.objects.filter(
+                    manifest_lines__movement=movement,
+                    manifest_lines__outcome=ManifestLine.Outcome.PENDING,
+                ).exclude(pk__in=ids)
+            )
+            action, keep_ticked = "missing", True
         if not persons:
             errors["persons"] = [Message(_("tick the persons first"), "nobody_selected")]
         elif action == "missing" and not note:
@@ -340,7 +352,8 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 errors = errors_from(exc)
             else:
-                return redirect("receive", pk=facility.pk)
+                if not keep_ticked:
+                    return redirect("receive", pk=facility.pk)
     show_names = may_see_names(user)
     movements = []
     for mv in incoming:
@@ -360,7 +373,7 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
         "movements": movements,
         "errors": errors,
         "error_movement": error_movement,
-        "ticked": ids if errors else set(),
+        "ticked": ids if errors or keep_ticked else set(),
         "show_names": show_names,
     }
     return render(request, "custody/receive.html", context, status=400 if errors else 200)
