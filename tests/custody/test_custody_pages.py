@@ -329,3 +329,21 @@ def test_asked_why_a_family_is_received_apart_the_others_can_be_reported_not_arr
     assert client.post(url, {**ticked, "action": "receive"}).status_code == 302
     assert custody.current_placement(head).facility == facilities["camp"]
     assert ManifestLine.objects.get(movement=bus, person=spouse).outcome == "missing"
+
+
+def test_dispatch_names_a_family_split_and_a_full_camp_together(
+    registered, facilities, make_user, login
+):
+    # Two of three sent to a camp with one free place: both problems on the first refusal, not
+    # the second only after the officer has answered the first.
+    head, spouse, son = registered.members.order_by("id")
+    small = facilities["small_camp"]
+    small.capacity = 1
+    small.save()
+    client = login(make_user("camp_manager"))
+    url = reverse("dispatch", kwargs={"pk": facilities["reception"].pk})
+    response = client.post(url, {"person": [head.pk, spouse.pk], "to_facility": small.pk})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "separates members of household" in html and "has room for 1 more" in html
+    assert not Movement.objects.exists()

@@ -12,7 +12,12 @@ from muster.audit import services as audit
 from muster.core.numbering import new_number
 from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility, ManifestLine, Movement, Placement
-from muster.custody.services.placements import State, _check_capacity, _lock_facility
+from muster.custody.services.placements import (
+    CapacityExceeded,
+    State,
+    _check_capacity,
+    _lock_facility,
+)
 from muster.protection import rules as protection
 
 
@@ -86,9 +91,18 @@ def dispatch(
                 ]
             }
         )
-    plan = protection.check_transfer(
-        persons, to_facility, separation_reason=separation_reason, by=by
-    )
+    # Every problem at once: a family split and a full camp were told one after the other, the
+    # officer sending the bus twice to learn both.
+    try:
+        plan = protection.check_transfer(
+            persons, to_facility, separation_reason=separation_reason, by=by
+        )
+    except ValidationError as exc:
+        try:
+            _check_capacity(to_facility, len(persons), override_reason)
+        except CapacityExceeded as full:
+            raise ValidationError({**exc.error_dict, **full.error_dict}) from None
+        raise
     _check_capacity(to_facility, len(persons), override_reason)
     now = timezone.now()
     movement = Movement.objects.create(
