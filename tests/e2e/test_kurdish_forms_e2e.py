@@ -131,3 +131,37 @@ def test_a_file_is_chosen_in_kurmanji_and_sent(
     assert "فایلێک هەڵبژێرە" in page.inner_text("main form")
     assert "Choose" not in page.content() and "No file" not in page.inner_text("main")
     assert not problems, problems
+
+
+COVERED_LABELS = """() => {
+    const member = document.querySelectorAll('fieldset.member')[1];
+    const button = member.querySelector('.remove').getBoundingClientRect();
+    return [...member.querySelectorAll('label')].filter((label) => {
+        const r = label.getBoundingClientRect();
+        return !(r.right <= button.left || r.left >= button.right
+                 || r.bottom <= button.top || r.top >= button.bottom);
+    }).map((label) => label.innerText.trim());
+}"""
+
+
+def test_a_members_remove_button_covers_no_label_in_kurmanji_or_sorani(
+    live_server, browser, make_user, totp_code
+):
+    """ "× Rakirin" lay over the end of "Leqeb / kunye (Ebû ...)" (and over "Navê bav" on a phone)."""
+    from tests.e2e.conftest import PHONE, VIEWPORT, new_page
+
+    problems: list[str] = []
+    user = make_user("registration_officer", username="zozan")
+    for language in ("kmr", "ckb"):
+        for size in (VIEWPORT, PHONE):
+            context, page = new_page(browser, problems)
+            page.set_viewport_size(size)
+            sign_in(page, live_server.url, user.username, code=totp_code(user))
+            page.click(f'[data-testid="lang-{language}"]')
+            page.wait_for_selector(f'html[lang="{language}"]')
+            page.goto(f"{live_server.url}/reception/")
+            page.click("[data-add-member]")
+            page.screenshot(path=str(OUT / f"reception-member-{language}-{size['width']}.png"))
+            assert page.evaluate(COVERED_LABELS) == [], (language, size)
+            context.close()
+    assert not problems, problems
