@@ -57,6 +57,33 @@ def test_the_lists_reasons_and_tracing_notes_read_in_arabic(demo, login):
     assert "The family believes" not in page and "tracing office" not in page
 
 
+def test_the_requesters_relationship_reads_in_arabic(demo, login):
+    # A Sorani demo's request page read "father" in English.
+    from muster.tracing.models import TracingRequest
+
+    requests = TracingRequest.objects.exclude(requester_name="")
+    relationships = set(requests.values_list("requester_relationship", flat=True))
+    assert relationships and relationships <= {"الأم", "الأب"}, relationships
+    req = requests.order_by("id").first()
+    client = arabic(login(_user("tracing-caseworker")))
+    page = client.get(reverse("tracing-request", args=[req.number])).content.decode()
+    assert req.requester_relationship in page and ">father<" not in page
+
+
+def test_the_families_requests_are_written_in_sorani_in_a_sorani_demo():
+    # "scar on the forehead", "limps on the right leg" and "father" on the Sorani pages.
+    from django.utils import translation
+
+    from muster.demo.tracing import DEMO_SHAPE, family_requests
+    from muster.scenario import generate
+
+    with translation.override("ckb"):
+        requests = family_requests(generate(persons=3000, seed=1, shape=DEMO_SHAPE), 1)
+    assert {r["requester_relationship"] for r in requests} == {"دایک", "باوک"}
+    marks = {r["distinguishing_marks"] for r in requests} - {""}
+    assert marks and not any(re.search("[A-Za-z]", m) for m in marks), marks
+
+
 def test_the_demo_command_takes_the_language():
     args = cli.build_parser().parse_args(["demo", "--language", "ar", "--no-serve"])
     assert args.language == "ar"

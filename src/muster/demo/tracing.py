@@ -34,6 +34,20 @@ OFFICES = (  # in English here; opened in the demo's language
     gettext_noop("Sinjar office for Yazidi affairs"),
     gettext_noop("Zakho tracing office"),
 )
+# The scenario's marks and the requester's relationship, as the caseworker writes them: in the
+# demo's language (a Sorani demo read "scar on the forehead" and "father" in English).
+WRITTEN = {
+    "scar on the left hand": gettext_noop("scar on the left hand"),
+    "birthmark on the neck": gettext_noop("birthmark on the neck"),
+    "mole under the right eye": gettext_noop("mole under the right eye"),
+    "burn scar on the arm": gettext_noop("burn scar on the arm"),
+    "missing front tooth": gettext_noop("missing front tooth"),
+    "tattoo dots on the chin": gettext_noop("tattoo dots on the chin"),
+    "scar on the forehead": gettext_noop("scar on the forehead"),
+    "limps on the right leg": gettext_noop("limps on the right leg"),
+    "mother": gettext_noop("mother"),
+    "father": gettext_noop("father"),
+}
 REQUEST_FIELDS = (
     "given_name", "father_name", "grandfather_name", "family_name", "mother_name", "sex",
     "birth_year", "age_at_separation", "separation_date", "separation_place",
@@ -79,7 +93,9 @@ def family_requests(scenario, seed: int) -> list[dict[str, object]]:
             (birth.mother_name, "mother") if r.random() < 0.6 else (birth.father_name, "father")
         )
         fields["requester_name"] = f"{asker.latin} {birth.family_name.latin}".strip()
-        fields["requester_relationship"] = relationship
+        fields["requester_relationship"] = _(WRITTEN[relationship])
+        if fields["distinguishing_marks"]:
+            fields["distinguishing_marks"] = _(WRITTEN[str(fields["distinguishing_marks"])])
         fields["requester_contact"] = (
             f"+964 750 {r.randrange(100, 1000)} {r.randrange(1000, 10000)}"
         )
