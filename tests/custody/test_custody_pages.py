@@ -347,3 +347,31 @@ def test_dispatch_names_a_family_split_and_a_full_camp_together(
     assert response.status_code == 400
     assert "separates members of household" in html and "has room for 1 more" in html
     assert not Movement.objects.exists()
+
+
+def test_reporting_someone_not_arrived_without_a_note_is_told_beside_the_note_in_sorani(
+    registered, facilities, reception_manager, camp_manager, login
+):
+    # The message stood above the table, the note box it is about in the bar under it.
+    head, spouse, son = members(registered)
+    movement = custody.dispatch(
+        [head, spouse, son],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=reception_manager,
+    )
+    client = login(camp_manager)
+    client.post(reverse("set_language"), {"language": "ckb", "next": "/"})
+    response = client.post(
+        reverse("receive", kwargs={"pk": facilities["camp"].pk}),
+        {"movement": movement.number, "action": "missing", "person": [spouse.pk]},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    card = page[page.index(f'id="mv-{movement.number}"') :]
+    note = card.index('<input name="note"')
+    said = card.index('data-testid="error-note"')
+    assert note < said < card.index('value="missing"')  # under the box, before the button
+    assert "ئەوەی زانراوە بنووسە" in card[said : said + 300]
+    assert card[:note].count('class="field-error"') == 0  # not also above the table
+    assert custody.current_placement(spouse).state == Placement.State.IN_TRANSIT
