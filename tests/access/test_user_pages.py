@@ -174,21 +174,26 @@ def test_a_refused_role_leaves_no_user_behind(browser):
 
 
 @pytest.mark.parametrize(
-    ("data", "code"),
+    ("data", "code", "field"),
     [
-        ({"password2": "something else entirely"}, "passwords_differ"),
-        ({"username": "two words"}, "invalid_username"),
-        ({"username": "amal"}, "username_taken"),
-        ({"role": ""}, "required"),
-        ({"facility": "999999"}, "no_such_facility"),
+        ({"password2": "something else entirely"}, "passwords_differ", "password2"),
+        ({"username": "two words"}, "invalid_username", "username"),
+        ({"username": "amal"}, "username_taken", "username"),
+        ({"role": ""}, "required", "role"),
+        ({"facility": "999999"}, "no_such_facility", "facility"),
     ],
 )
-def test_other_refusals_of_a_new_user(browser, amal, data, code):
+def test_other_refusals_of_a_new_user(browser, amal, data, code, field):
     users = get_user_model().objects.count()
     form = {"username": "fadi", "password": STRONG, "password2": STRONG, "role": "auditor"}
+    browser.post("/i18n/setlang/", {"language": "kmr", "next": "/"})
     response = browser.post("/account/users/new/", {**form, **data})
     assert response.status_code == 400
-    assert code in form_errors(response.content.decode(), "new-user-form")
+    html = response.content.decode()
+    assert code in form_errors(html, "new-user-form")
+    # The refused box is drawn as refused, as on every other form (only its message was shown).
+    marked = re.findall(r'<(?:input|select)[^>]*name="(\w+)"[^>]*aria-invalid="true"', html)
+    assert marked == [field], marked
     assert get_user_model().objects.count() == users
 
 
