@@ -12,7 +12,7 @@ from muster.audit.models import AuditEvent
 from muster.tracing import services as tracing
 from muster.tracing.models import TracingCandidate, TracingRequest
 from tests import factories
-from tests.tracing.conftest import GIRL_REQUEST
+from tests.tracing.conftest import GIRL_REQUEST, WOMAN_REQUEST
 
 OTHER_ROLES = [r for r in factories.ROLES if r != "tracing_caseworker"]
 
@@ -568,3 +568,20 @@ def test_a_refused_receipt_is_told_beside_its_field_with_the_choice_kept(web, se
     req.refresh_from_db()
     assert req.status != TracingRequest.Status.REUNITED
     assert req.reunification.lines.get().outcome == "pending"
+
+
+def test_compare_reads_a_year_only_registration_as_the_same_year(
+    web, abducted, caseworkers, django_capture_on_commit_callbacks
+):
+    """The woman is registered with the year 1993 only; the request gives 1993. The matcher
+    compares her year a year earlier (counted from an age) but the caseworker reads the years as
+    written: "same year", not "1993 vs 1993: 1 year apart"."""
+    _girl, woman = abducted
+    with django_capture_on_commit_callbacks(execute=True):
+        req = tracing.open_request(WOMAN_REQUEST, by=caseworkers[0])
+    candidate = req.candidates.get(person=woman)
+    page = web.get(reverse("tracing-candidate", args=[candidate.pk])).content.decode()
+    row = page[page.index('data-field="year"') :]
+    row = row[: row.index("</tr>")]
+    assert "1993 (year only)" in row
+    assert "same year" in row and "apart" not in row

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from muster.core.text import isolate
 from muster.identity import transliterate
@@ -137,6 +138,30 @@ _ALIAS = re.compile(r"\(alias ([^)]+)\)$")
 _AGE = re.compile(r"^age (\d+) on (\S+)$")
 
 
+def _year_only(item: dict, person: str, how: str, age: re.Match | None) -> tuple[str, str]:
+    """The year row for a person registered with a birth year only. The matcher compares such a
+    year as counted from an estimated age, a year earlier (``ESTIMATE_SHIFT``), so its level
+    reads "1 year apart" for "2015" against "2015": the caseworker is told the years as written,
+    and how far apart they are, "about" as the registered one is an estimate."""
+    registered = str(item.get("registry", ""))
+    request = str(item.get("request", ""))
+    if not registered.isdigit():
+        return person, how
+    shown = _("%(year)s (year only)") % {"year": registered}
+    if request.isdigit():
+        years = {int(request)}
+    elif age:  # born in the year of separation less the age, or the year before
+        years = {int(age[2][:4]) - int(age[1]), int(age[2][:4]) - int(age[1]) - 1}
+    else:
+        return shown, how
+    apart = min(abs(int(registered) - y) for y in years)
+    if apart == 0:
+        return shown, str(_("same year"))
+    return shown, ngettext("about %(n)s year apart", "about %(n)s years apart", apart) % {
+        "n": apart
+    }
+
+
 def compare_rows(explanation: dict, person_values: dict[str, str]) -> list[CompareRow]:
     """The request and the registered person side by side, with the matcher's level and weight
     per field; names also in the other script. ``person_values``: what the reader may see."""
@@ -160,6 +185,13 @@ def compare_rows(explanation: dict, person_values: dict[str, str]) -> list[Compa
             request = f"{_('aged %(a)s') % {'a': age[1]}} · {isolate(age[2])}"
         if field == "sex":  # the codes, as the reader says them
             request, person = (str(SEX_LABELS.get(v, v)) for v in (request, person))
+        how = str(LEVELS.get(level, level))
+        if (
+            field == "year"
+            and person_values.get("birth_year")
+            and not person_values.get("date_of_birth")
+        ):
+            person, how = _year_only(item, person, how, age)
         other = _other(person, field)
         if alias and field == "given_name" and field in person_values:
             # The request's given name agreed with a name the person also gives (the birth name,
@@ -170,7 +202,7 @@ def compare_rows(explanation: dict, person_values: dict[str, str]) -> list[Compa
             }
         rows.append(
             CompareRow(field, label, request, _other(request, field), person,
-                       other, level, str(LEVELS.get(level, level)), weight)
+                       other, level, how, weight)
         )  # fmt: skip
     return rows
 
