@@ -156,6 +156,15 @@ def test_the_baby_is_named_later_by_an_audited_correction(officer_client, facili
     assert AuditEvent.objects.filter(action="person.correct", object_id=str(baby.pk)).count() == 2
     page = officer_client.get(reverse("person-detail", args=[baby.number])).content.decode()
     assert 'data-testid="not-yet-named"' not in page and "Yusuf" in page
+    # The timeline says the baby was named, and does not count the flag as another field.
+    timeline = page[page.index('<ol class="timeline">') :]
+    timeline = timeline[: timeline.index("</ol>")]
+    assert "Named: Yusuf (was not yet named)" in timeline
+    assert "other field" not in timeline and "Given name: — → Yusuf" not in timeline
+    api = officer_client.get(f"/api/people/{baby.number}/timeline/")
+    assert api.status_code == 200
+    details = [e["detail"] for e in api.json() if e["kind"] == "corrected"]
+    assert details[-1].startswith("Named: Yusuf (was not yet named); mother's name")
 
 
 def test_an_import_reads_a_dash_as_a_baby_not_yet_named(facilities, tmp_path):

@@ -206,3 +206,26 @@ def test_a_correction_of_fields_a_role_may_not_see_is_counted_on_its_timeline_no
     response = page.get(reverse("person-detail", args=[person.number]))
     assert response.status_code == 200
     assert "1 other field" in response.content.decode()
+
+
+def test_naming_a_newborn_is_one_line_and_the_flag_is_never_another_field(registered, officers):
+    """A correction that names a baby registered "not yet named" changes the given name and the
+    flag: told as "Named: …", the flag not counted for a role that does not see the name."""
+    from muster.people.models import PersonCorrection
+
+    head = members(registered)[0]
+    PersonCorrection.objects.create(
+        person=head,
+        changes={"given_name": ["", "Yusuf"], "not_yet_named": [True, False]},
+        reason="named on day 40",
+        corrected_by=officers[0],
+        corrected_at=head.registered_at,
+    )
+    everything = policy.IDENTITY_FIELDS
+    named = [t for t in texts(head, everything) if t.startswith("Details corrected")]
+    assert named == [
+        "Details corrected | Named: Yusuf (was not yet named) · reason: named on day 40"
+    ]
+    blind = frozenset(everything - {"given_name"})
+    hidden = [t for t in texts(head, blind) if t.startswith("Details corrected")]
+    assert hidden == ["Details corrected | 1 other field · reason: named on day 40"]

@@ -109,13 +109,26 @@ def _field_label(name: str) -> str:
         return name
 
 
+def _naming(old: str, new: str, *, unnamed_before: bool) -> str:
+    """A newborn named later ("Named: Yusuf (was not yet named)"), or a name taken back."""
+    if unnamed_before:
+        return _("Named: %(name)s (was not yet named)") % {"name": isolate(new)}
+    return _("Marked not yet named (was %(name)s)") % {"name": isolate(old)}
+
+
 def correction_events(person: Person, fields) -> list[Event]:
     events = []
     for c in PersonCorrection.objects.filter(person=person).select_related("corrected_by"):
         # Show old -> new only for fields this role may see; the others are just named as changed.
         shown, hidden = [], 0
-        for name, (old, new) in sorted(c.changes.items()):
-            if name in fields:
+        changes = dict(c.changes)
+        # The "not yet named" flag goes with the given name (set and cleared with it): told in
+        # the given name's words, never as a field of its own.
+        named = changes.pop("not_yet_named", None)
+        for name, (old, new) in sorted(changes.items()):
+            if name == "given_name" and named and name in fields:
+                shown.append(_naming(old, new, unnamed_before=bool(named[0])))
+            elif name in fields:
                 shown.append(f"{_field_label(name)}: {old or '—'} → {new or '—'}")
             else:
                 hidden += 1
