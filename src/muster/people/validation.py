@@ -9,13 +9,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from muster.core.countries import NAMES as COUNTRY_NAMES
+from muster.core.countries import all_names as all_country_names
 from muster.identity import (
     ascii_digits,
     is_country_code,
@@ -75,12 +73,12 @@ def _fold(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _country_names() -> dict[str, str]:
-    """The forms' country names in every language of the interface, folded, to their code."""
+    """Every country name ``country_name`` shows, in every language of the interface, folded, to
+    its code (the forms' list first)."""
     names: dict[str, str] = {}
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            for code, name in COUNTRY_NAMES.items():
-                names.setdefault(_fold(str(name)), code)
+    for code, written in all_country_names().items():
+        for name in written:
+            names.setdefault(_fold(name), code)
     return names
 
 
