@@ -205,6 +205,51 @@ def test_without_facility_a_file_whose_rows_all_name_one_is_imported(facilities,
     assert Placement.objects.get(person__relationship_to_head="head").facility.name == POINT
 
 
+@pytest.mark.parametrize("name", list(WRITERS))
+def test_a_baby_answered_not_yet_named_on_the_phone_is_registered_not_yet_named(
+    facilities, tmp_path, name
+):
+    import datetime as dt
+
+    born = (dt.date.today() - dt.timedelta(days=40)).isoformat()
+    family = {
+        "_uuid": "6a0c3b9e-1f2d-4e5a-8b7c-000000000b0b",
+        "reception_point": "",
+        "members": [
+            {"relationship_to_head": "head", "given_name": "Ahmad", "sex": "M",
+             "dob_known": "year", "birth_year": "1990"},
+            {"relationship_to_head": "son", "not_yet_named": "yes", "sex": "M",
+             "dob_known": "day", "date_of_birth": born},
+        ],
+    }  # fmt: skip
+    path = WRITERS[name](tmp_path / name, [family])
+    assert main(["import", "kobo", str(path), "--facility", POINT]) == 0
+    baby = Person.objects.get(relationship_to_head="son")
+    assert (baby.given_name, baby.not_yet_named, baby.date_of_birth.isoformat()) == ("", True, born)
+    assert Person.objects.get(relationship_to_head="head").not_yet_named is False
+
+
+def test_a_baby_not_yet_named_a_year_old_or_more_is_refused_naming_the_given_name(
+    facilities, tmp_path
+):
+    family = {
+        "_uuid": "6a0c3b9e-1f2d-4e5a-8b7c-000000000b0c",
+        "reception_point": "",
+        "members": [
+            {"relationship_to_head": "head", "given_name": "Ahmad", "sex": "M"},
+            {"relationship_to_head": "son", "not_yet_named": "yes", "sex": "M",
+             "dob_known": "estimated", "estimated_age": "3"},
+        ],
+    }  # fmt: skip
+    path = write_kobo_xlsx(tmp_path / "k.xlsx", [family])
+    out = tmp_path / "report.csv"
+    assert main(["import", "kobo", str(path), "--facility", POINT, "--report", str(out)]) == 1
+    assert Person.objects.count() == 0
+    row = report(out)[0]
+    assert row["status"] == "refused" and row["field"] == "given_name"
+    assert "under a year old" in row["problem"]
+
+
 # -- malformed files: one line, exit 2, nothing written ------------------------------------------
 
 

@@ -30,6 +30,15 @@ def xform(workbook):
 
 def test_the_workbook_converts_with_pyxform_into_a_repeat_of_members_in_two_languages(xform):
     assert '<repeat nodeset="/data/members"' in xform
+    # "Not yet named" spares the given name (a child only), and asks the age under a year.
+    nyn = re.search(r'<bind nodeset="/data/members/not_yet_named"[^>]*>', xform)[0]
+    assert "relevant=\" ../relationship_to_head  != 'head'" in nyn
+    given = re.search(r'<bind nodeset="/data/members/given_name"[^>]*>', xform)[0]
+    assert "required=\" ../not_yet_named  != 'yes'\"" in given
+    assert "relevant=\" ../not_yet_named  != 'yes'\"" in given
+    age = re.search(r'<bind nodeset="/data/members/estimated_age"[^>]*>', xform)[0]
+    assert "not( ../not_yet_named  = 'yes') or . = 0" in age
+    assert "لم يُسمَّ بعد" in xform
     assert 'lang="English (en)"' in xform and 'lang="Arabic (ar)"' in xform
     assert "اسم الأب" in xform  # Father's name, from Muster's Arabic catalogue
     assert "Reception Point 1" in xform
@@ -59,6 +68,7 @@ def test_choice_lists_are_musters_own():
     assert _choices(form, "vulnerability") == list(PROTECTION_FLAGS)
     assert _choices(form, "doc_type") == IdentityDocument.Kind.values
     assert _choices(form, "reception_point") == ["7", "9"]
+    assert _choices(form, "yes_no") == ["yes", "no"]
 
 
 def test_question_names_are_those_the_kobo_import_reads():
@@ -86,7 +96,10 @@ def test_every_label_hint_and_message_has_arabic():
 
 def test_constraints_mirror_musters_validation():
     survey = {row["name"]: row for row in household_form(POINTS)["survey"]}
-    assert survey["given_name"]["required"] == "yes"
+    # Required unless the baby is not yet named (then the date, year or age says under a year).
+    assert survey["given_name"]["required"] == "${not_yet_named} != 'yes'"
+    assert survey["dob_known"]["required"] == "${not_yet_named} = 'yes'"
+    assert "(not(${not_yet_named} = 'yes') or . = 0)" in survey["estimated_age"]["constraint"]
     assert "<= 200" in survey["given_name"]["constraint"]
     assert "today()" in survey["date_of_birth"]["constraint"]
     assert "1900" in survey["date_of_birth"]["constraint"]

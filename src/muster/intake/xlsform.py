@@ -35,9 +35,6 @@ _ARABIC = {
     "What is known of the date of birth?": "ما المعروف عن تاريخ الميلاد؟",
     "Leave empty if nothing is known.": "اتركه فارغاً إذا لم يُعرف شيء.",
     "At most 200 characters.": "200 حرف على الأكثر.",
-    "Not in the future, not before 1900.": "ليس في المستقبل، ولا قبل عام 1900.",
-    "Between 1900 and this year.": "بين 1900 والسنة الحالية.",
-    "Between 0 and 120 years.": "بين 0 و120 سنة.",
     "Three capital letters (ISO 3166), e.g. SYR, IRQ.": "ثلاثة أحرف لاتينية كبيرة (ISO 3166)، مثل SYR أو IRQ.",
     "Protection needs": "احتياجات الحماية",
     "Document type": "نوع الوثيقة",
@@ -47,6 +44,19 @@ _ARABIC = {
         "السطران أو الأسطر الثلاثة في أسفل جواز السفر أو البطاقة، كما هي مطبوعة."
     ),
     "Muster household registration": "تسجيل أسرة في Muster",
+    "Yes": "نعم",
+    "No": "لا",
+    "Leave the given name empty: Muster records the baby as not yet named, to be named later by a "
+    "correction.": "اترك الاسم الأول فارغاً: يسجّل Muster الرضيع بلا اسم بعد، ويُسمّى لاحقاً بتصحيح.",
+    "Not in the future, not before 1900; for a baby not yet named, under a year ago.": (
+        "ليس في المستقبل، ولا قبل عام 1900؛ وللرضيع الذي لم يُسمَّ بعد: منذ أقل من سنة."
+    ),
+    "Between 1900 and this year; for a baby not yet named, this year.": (
+        "بين 1900 والسنة الحالية؛ وللرضيع الذي لم يُسمَّ بعد: السنة الحالية."
+    ),
+    "Between 0 and 120 years; for a baby not yet named, 0.": (
+        "بين 0 و120 سنة؛ وللرضيع الذي لم يُسمَّ بعد: 0."
+    ),
 }
 
 SURVEY_COLUMNS = [
@@ -82,13 +92,15 @@ def _question(
     label,
     *,
     hint=None,
-    required: bool = False,
+    required: bool | str = False,
     relevant: str = "",
     constraint: str = "",
     message=None,
     appearance: str = "",
 ) -> dict:
-    row = {"type": type_, "name": name, "required": "yes" if required else ""}
+    # ``required``: always (True), or when an expression holds ("${not_yet_named} != 'yes'").
+    required = required if isinstance(required, str) else ("yes" if required else "")
+    row = {"type": type_, "name": name, "required": required}
     for lang, text in _in_both(label).items():
         row[f"label::{lang}"] = text
     if hint:
@@ -110,6 +122,21 @@ def _choices(list_name: str, items) -> list[dict]:
 
 def _length(limit: int) -> str:
     return f"string-length(.) <= {limit}"
+
+
+_UNNAMED = "${not_yet_named} = 'yes'"
+_NAMED = "${not_yet_named} != 'yes'"
+_THIS_YEAR = "number(format-date(today(), '%Y'))"
+# Under a year old: the first birthday not yet come (as ``clean_member`` counts it).
+_UNDER_A_YEAR = (
+    f"(number(format-date(., '%Y')) = {_THIS_YEAR} - 1 and number(format-date(., '%m%d')) > "
+    f"number(format-date(today(), '%m%d'))) or number(format-date(., '%Y')) = {_THIS_YEAR}"
+)
+# A head of household, a spouse or a parent is no newborn: the question is not put for them.
+_NEVER_A_NEWBORN = tuple(
+    r.value
+    for r in (Relationship.HEAD, Relationship.SPOUSE, Relationship.FATHER, Relationship.MOTHER)
+)
 
 
 def household_form(reception_points: Sequence[tuple[str, str]]) -> dict[str, list[dict]]:
@@ -144,11 +171,23 @@ def household_form(reception_points: Sequence[tuple[str, str]]) -> dict[str, lis
             constraint=head_rule,
             message="The first person is the head of household, and only the first.",
         ),
+        # Asked before the name it spares (the age is asked after the names): offered to a child
+        # of the family, and the date of birth, year or age then must say under a year old, as
+        # Muster's validation (``clean_member``) requires.
+        _question(
+            "select_one yes_no",
+            "not_yet_named",
+            "Not yet named (a baby under a year old)",
+            hint="Leave the given name empty: Muster records the baby as not yet named, to be "
+            "named later by a correction.",
+            relevant=" and ".join(f"${{relationship_to_head}} != '{r}'" for r in _NEVER_A_NEWBORN),
+        ),
         _question(
             "text",
             "given_name",
             "Given name",
-            required=True,
+            required=_NAMED,
+            relevant=_NAMED,
             constraint=_length(NAME_MAX),
             message=too_long,
         ),
@@ -168,6 +207,7 @@ def household_form(reception_points: Sequence[tuple[str, str]]) -> dict[str, lis
             "dob_known",
             "What is known of the date of birth?",
             hint="Leave empty if nothing is known.",
+            required=_UNNAMED,
         ),
         _question(
             "date",
@@ -175,8 +215,9 @@ def household_form(reception_points: Sequence[tuple[str, str]]) -> dict[str, lis
             "Date of birth",
             required=True,
             relevant="${dob_known} = 'day'",
-            constraint=". <= today() and . >= date('1900-01-01')",
-            message="Not in the future, not before 1900.",
+            constraint=". <= today() and . >= date('1900-01-01') and "
+            f"(not({_UNNAMED}) or {_UNDER_A_YEAR})",
+            message="Not in the future, not before 1900; for a baby not yet named, under a year ago.",
         ),
         _question(
             "integer",
@@ -184,8 +225,8 @@ def household_form(reception_points: Sequence[tuple[str, str]]) -> dict[str, lis
             "or year of birth",
             required=True,
             relevant="${dob_known} = 'year'",
-            constraint=". >= 1900 and . <= number(format-date(today(), '%Y'))",
-            message="Between 1900 and this year.",
+            constraint=f". >= 1900 and . <= {_THIS_YEAR} and (not({_UNNAMED}) or . = {_THIS_YEAR})",
+            message="Between 1900 and this year; for a baby not yet named, this year.",
         ),
         _question(
             "integer",
@@ -193,8 +234,8 @@ def household_form(reception_points: Sequence[tuple[str, str]]) -> dict[str, lis
             "or estimated age",
             required=True,
             relevant="${dob_known} = 'estimated'",
-            constraint=". >= 0 and . <= 120",
-            message="Between 0 and 120 years.",
+            constraint=f". >= 0 and . <= 120 and (not({_UNNAMED}) or . = 0)",
+            message="Between 0 and 120 years; for a baby not yet named, 0.",
         ),
         _question(
             "text",
@@ -243,6 +284,7 @@ def household_form(reception_points: Sequence[tuple[str, str]]) -> dict[str, lis
     ]
     choices = [
         *_choices("relationship", Relationship.choices),
+        *_choices("yes_no", (("yes", "Yes"), ("no", "No"))),
         *_choices("sex", Sex.choices),
         *_choices("dob_known", DobPrecision.choices),
         *_choices("vulnerability", PROTECTION_FLAGS.items()),

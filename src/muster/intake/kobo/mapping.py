@@ -65,6 +65,8 @@ def _member(answers: Mapping[str, object]) -> dict:
     """One person's answers as Muster's registration input (``clean_member`` keys)."""
     raw: dict = {name: _text(answers.get(name)) for name in NAME_FIELDS}
     raw["relationship_to_head"] = _text(answers.get("relationship_to_head"))
+    # The form's yes/no ("yes"; "1" or "true" from another form): read as the reception box.
+    raw["not_yet_named"] = _text(answers.get("not_yet_named"))
     raw["sex"] = _text(answers.get("sex")).upper()
     raw["nationality"] = _text(answers.get("nationality")).upper()
     raw["place_of_origin"] = _text(answers.get("place_of_origin"))

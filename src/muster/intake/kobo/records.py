@@ -22,6 +22,7 @@ NAME_FIELDS = (
 )
 MEMBER_FIELDS = (
     "relationship_to_head",
+    "not_yet_named",  # "yes": a baby under a year old, no given name yet
     *NAME_FIELDS,
     "sex",
     "dob_known",
