@@ -212,14 +212,14 @@ def test_a_pdf_in_an_unknown_language_is_refused_in_one_line(registered, capsys,
 SITREP_HEADER = [
     "facility", "kind", "pcode", "population", "capacity", "occupancy", "expected", "section",
     "item", "date", "persons", "women_and_girls", "men_and_boys", "children", "girls", "boys",
-    "adm1_pcode", "adm2_pcode", "adm3_pcode", "note",
+    "sex_unknown", "adm1_pcode", "adm2_pcode", "adm3_pcode", "note",
 ]  # fmt: skip
 # Its hashtag row: ``pcode`` (a code of any level) untagged, each level's code under its own.
 SITREP_HASHTAGS = [
     "#loc+name", "#loc+type", "", "#affected+ind+current", "#capacity+ind", "#capacity+pct",
     "#affected+ind+transit", "#meta+section", "#indicator+name", "#date", "#affected+ind",
     "#affected+idps+f", "#affected+idps+m", "#affected+idps+children", "#affected+f+children",
-    "#affected+m+children", "#adm1+code", "#adm2+code", "#adm3+code", "#description",
+    "#affected+m+children", "#affected+idps+sex_unknown", "#adm1+code", "#adm2+code", "#adm3+code", "#description",
 ]  # fmt: skip
 
 
