@@ -37,18 +37,29 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(missing)
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test itself
-    # (fixtures, final checks) are synchronous and safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+@pytest.fixture(scope="module")
+def _module_browser():
+    """One Chromium for a module's tests (a launch costs a second or more of CPU a test); each test
+    still opens its own context (:func:`new_page`): no cookies, storage or cache are shared."""
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests
+    # themselves (fixtures, final checks) are synchronous and safe here.
     from playwright.sync_api import sync_playwright
 
     OUT.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            yield browser
+            browser.close()
+
+
+@pytest.fixture
+def browser(_module_browser):
+    """The module's Chromium; the contexts a test left open are closed after it."""
+    yield _module_browser
+    for context in _module_browser.contexts:
+        context.close()
 
 
 def watch(page, problems: list[str], where=lambda: "") -> None:
