@@ -3,6 +3,7 @@ downloaded), pages at 1366x768, the problems a page meets (console errors, page 
 collected, screenshots kept under test-output/e2e/ as the test's artifacts."""
 
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,57 @@ def browser(_module_browser):
     yield _module_browser
     for context in _module_browser.contexts:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def _demo_copies():
+    copies: dict = {}
+    yield copies
+    for copy, _summary in copies.values():
+        copy.close()
+
+
+@pytest.fixture
+def load_demo_once(transactional_db, _demo_copies):
+    """``load_demo_once(**options)``: ``load_demo(progress=False, **options)`` into this test's
+    database (emptied after every e2e test, for the live server), before the test writes anything.
+
+    On SQLite (the suite's e2e pass) the first load of the session with these options is kept, a
+    copy of the whole database (sqlite3's backup), and later tests get that copy back instead of
+    loading again (a 300-person demo costs seconds a test): the same rows, numbers and audit chain
+    that a fresh load makes, and the same summary (logins). The in-process indexes are forgotten, as
+    after a restore from backup. On PostgreSQL the demo is loaded each time."""
+
+    def load(**options):
+        from django.contrib.auth import get_user_model
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import connection
+
+        from muster.demo import load_demo
+        from muster.people.models import Person
+        from tests.conftest import reset_indexes
+
+        if connection.vendor != "sqlite":
+            return load_demo(progress=False, **options)
+        # The copy replaces the whole database: nothing the test made before may be lost.
+        assert not get_user_model().objects.exists() and not Person.objects.exists(), (
+            "load_demo_once must come before any fixture that writes"
+        )
+        key = tuple(sorted(options.items()))
+        connection.ensure_connection()
+        if key in _demo_copies:
+            copy, summary = _demo_copies[key]
+            copy.backup(connection.connection)
+            ContentType.objects.clear_cache()
+            reset_indexes()
+            return summary
+        summary = load_demo(progress=False, **options)
+        copy = sqlite3.connect(":memory:")
+        connection.connection.backup(copy)
+        _demo_copies[key] = (copy, summary)
+        return summary
+
+    return load
 
 
 def watch(page, problems: list[str], where=lambda: "") -> None:

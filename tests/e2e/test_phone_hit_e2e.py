@@ -40,10 +40,8 @@ SCROLLS_SIDEWAYS = "document.documentElement.scrollWidth > innerWidth"
 
 
 @pytest.fixture
-def demo(transactional_db):
-    from muster.demo import load_demo
-
-    load_demo(persons=300, seed=3, progress=False)
+def demo(load_demo_once):
+    load_demo_once(persons=300, seed=3)
 
 
 def _hit():

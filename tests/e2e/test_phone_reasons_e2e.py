@@ -25,10 +25,8 @@ CANDIDATES_WITHOUT_A_WAY_IN = """() => [...document.querySelectorAll('[data-cand
 
 
 @pytest.fixture
-def demo(transactional_db):
-    from muster.demo import load_demo
-
-    load_demo(persons=300, seed=3, progress=False)
+def demo(load_demo_once):
+    load_demo_once(persons=300, seed=3)
 
 
 def test_reasons_keep_a_reading_width_on_a_phone(live_server, browser, demo, make_user, totp_code):

@@ -21,10 +21,8 @@ PERSONS = 300
 
 
 @pytest.fixture
-def demo(transactional_db):
-    from muster.demo import load_demo
-
-    summary = load_demo(persons=PERSONS, seed=3, progress=False)
+def demo(load_demo_once):
+    summary = load_demo_once(persons=PERSONS, seed=3)
     return {user: (password, secret) for _role, user, password, secret in summary.logins}
 
 
