@@ -9,9 +9,11 @@ carries a person field, or a planted value of one, outside the role's allow-list
 """
 
 import json
+import time
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, clear_url_caches, get_resolver, reverse
 
@@ -161,14 +163,36 @@ def test_a_new_undeclared_view_fails_the_matrix(monkeypatch):
 @pytest.fixture(scope="module")
 def _world(module_db):
     with module_db.unblock():
-        return build_world(factories.facilities(), factories.user, factories.household_data())
+        world = build_world(factories.facilities(), factories.user, factories.household_data())
+        # Each role signed in once for the module (both steps), as client_for signs in: the
+        # matrix sends 1,216 requests, and a sign-in per request was a third of its time.
+        world["sessions"] = {
+            role: client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
+            for role, user in world["users"].items()
+        }
+        world["signed_in_at"] = time.time()
+        return world
 
 
 @pytest.fixture
 def world(db, _world):
     """The module's world (made once: the matrix has a test per endpoint), each test's changes
-    rolled back."""
+    rolled back, the roles' sessions' too. Sessions older than half the idle limit are not
+    used (an idle one would be ended, its requests sent to the sign-in page): each request then
+    signs in anew."""
+    if time.time() - _world["signed_in_at"] > settings.MUSTER["SESSION_IDLE_MINUTES"] * 30:
+        return {**_world, "sessions": {}}
     return _world
+
+
+def signed_in_client(world, role: str) -> Client:
+    """A client on ``role``'s session of the module (:func:`client_for` when there is none)."""
+    key = world["sessions"].get(role)
+    if key is None:
+        return client_for(world["users"][role])
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = key
+    return client
 
 
 def build_world(facilities, make_user, household_data):
@@ -369,8 +393,8 @@ ENDPOINTS = endpoints()
 )
 def test_role_matrix(name, method, action, kwargs, world):
     url = reverse(name, kwargs=sample_kwargs(name, kwargs, world))
-    for role, user in world["users"].items():
-        client = client_for(user)
+    for role in world["users"]:
+        client = signed_in_client(world, role)
         body = {} if method in ("POST", "PATCH", "PUT") else None
         if name.startswith("api-"):
             response = client.generic(
