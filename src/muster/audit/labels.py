@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "facility.persons.list": gettext_lazy("Facility list viewed"),
     "facility.update": gettext_lazy("Facility changed"),
     "household.add_member": gettext_lazy("Relative added to a household"),
+    "household.head_change": gettext_lazy("Head of household changed"),
     "household.members.list": gettext_lazy("Household members viewed"),
     "household.register": gettext_lazy("Household registered"),
     "intake.import": gettext_lazy("Submissions imported"),

@@ -72,6 +72,7 @@ class PersonViewSet(PolicyViewSet):
         "partial_update": "person.correct",
         "timeline": "person.view",
         "category": "category.decide",
+        "make_head": "person.correct",
     }
 
     def get_queryset(self) -> QuerySet:
@@ -192,6 +193,42 @@ class PersonViewSet(PolicyViewSet):
             person = person_queryset().get(pk=person.pk)
             data = self.get_serializer(person).data
             record_person_read(request, person, "correction")
+        return Response(data)
+
+    @extend_schema(
+        request=s.MakeHeadInputSerializer,
+        responses=base.PersonSerializer,
+        description="Make this person the head of their household, with a reason; the former head "
+        "takes the relationship given. Both changes are corrections, in one transaction.",
+    )
+    @action(detail=True, methods=["post"], url_path="make-head")
+    def make_head(self, request, number=None):
+        serializer = s.MakeHeadInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with transaction.atomic():
+            person = self.get_object()
+            if person.household_id:
+                former = people.current_heads(person.household_id, exclude=person)
+                allowed = policy.scope_persons(
+                    request.user,
+                    Person.objects.filter(pk__in=[p.pk for p in former]),
+                    "person.correct",
+                ).count()
+                if allowed != len(former):
+                    raise ValidationError(
+                        {"person": [_("the current head is outside the places you may correct")]}
+                    )
+            people.make_head(
+                person,
+                former_head_relationship=data.get("former_head_relationship", ""),
+                reason=data["reason"],
+                by=request.user,
+                request=request,
+            )
+            person = person_queryset().get(pk=person.pk)
+            data = self.get_serializer(person).data
+            record_person_read(request, person, "make_head")
         return Response(data)
 
     @extend_schema(responses=s.TimelineEventSerializer(many=True))

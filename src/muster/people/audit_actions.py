@@ -7,6 +7,7 @@ from enum import StrEnum
 
 class PeopleAction(StrEnum):
     HOUSEHOLD_ADD_MEMBER = "household.add_member"
+    HOUSEHOLD_HEAD_CHANGE = "household.head_change"
     HOUSEHOLD_MEMBERS_LIST = "household.members.list"
     HOUSEHOLD_REGISTER = "household.register"
     PERSON_CORRECT = "person.correct"

@@ -8,11 +8,22 @@ from muster.api.serializers import (
     StrictCharField,
     StrictSerializer,
 )
+from muster.people.models import Relationship
 from muster.screening.models import Category
 
 
 class PersonCorrectionInputSerializer(PersonFieldsInputSerializer):
     reason = StrictCharField(max_length=REASON_MAX, help_text="Why the details are corrected")
+
+
+class MakeHeadInputSerializer(StrictSerializer):
+    former_head_relationship = serializers.ChoiceField(
+        choices=[c for c in Relationship.choices if c[0] != Relationship.HEAD],
+        required=False,
+        allow_blank=True,
+        help_text="The former head's relationship to the new head (needed when there is one)",
+    )
+    reason = StrictCharField(max_length=REASON_MAX, help_text="Why the head changes")
 
 
 class CategoryDecisionInputSerializer(StrictSerializer):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("people/", views.person_search, name="person-search"),
     path("people/<str:number>/", views.person_detail, name="person-detail"),
     path("people/<str:number>/correct/", views.person_correct, name="person-correct"),
+    path("people/<str:number>/make-head/", views.person_make_head, name="person-make-head"),
     path("people/<str:number>/category/", views.person_category, name="person-category"),
     path(
         "people/<str:number>/household/categories/",

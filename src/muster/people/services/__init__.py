@@ -8,6 +8,11 @@ Callers import the package: ``from muster.people import services as people``.
 """
 
 from muster.core.numbering import new_number
+from muster.people.services.households import (
+    check_relationship_change,
+    current_heads,
+    make_head,
+)
 from muster.people.services.merges import documents_of, lock_for_merge, merge_persons, unmerge
 from muster.people.services.records import (
     CORRECTABLE,
@@ -26,11 +31,14 @@ __all__ = [
     "add_document",
     "add_member",
     "add_photo",
+    "check_relationship_change",
     "correct_person",
     "create_household",
     "create_households_bulk",
+    "current_heads",
     "documents_of",
     "lock_for_merge",
+    "make_head",
     "merge_persons",
     "new_number",
     "unmerge",

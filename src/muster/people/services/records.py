@@ -21,6 +21,7 @@ from muster.people.models import (
     PersonCorrection,
 )
 from muster.people.search import person_name_key
+from muster.people.services.households import check_relationship_change
 from muster.people.signals import person_corrected
 from muster.people.validation import clean_member
 
@@ -287,6 +288,9 @@ def correct_person(
     if not {"date_of_birth", "birth_year", "estimated_age"} & set(raw):
         # Re-reading the stored year must not turn an estimated age into a "known" year.
         cleaned["dob_precision"] = current["dob_precision"]
+    check_relationship_change(
+        person, current["relationship_to_head"], cleaned["relationship_to_head"]
+    )
     changes = {}
     for field in CORRECTABLE:
         old, new = current[field], cleaned[field]

@@ -10,6 +10,7 @@ outside the user's facility scope is a 404 (:mod:`muster.access.lookup`). URL na
 
 from muster.people.views.correction_page import person_correct
 from muster.people.views.household_categories import household_categories
+from muster.people.views.make_head import person_make_head
 from muster.people.views.person_page import person_category, person_detail
 from muster.people.views.search_page import person_search
 
@@ -18,5 +19,6 @@ __all__ = [
     "person_category",
     "person_correct",
     "person_detail",
+    "person_make_head",
     "person_search",
 ]

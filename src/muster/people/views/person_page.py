@@ -21,7 +21,7 @@ from muster.custody.models import Placement
 from muster.people import forms
 from muster.people import services as people_services
 from muster.people.audit_actions import PeopleAction
-from muster.people.models import NAME_PARTS, PROTECTION_FLAGS, Person
+from muster.people.models import NAME_PARTS, PROTECTION_FLAGS, Person, Relationship
 from muster.people.reads import WEB, record_read
 from muster.people.validation import has_hidden_characters, name_has_hidden_characters
 from muster.protection import queries as protection_queries
@@ -210,6 +210,10 @@ def render_person(request, person: Person, category_form=None, status=200) -> Ht
         "separations": _separations(person, fields) if "household" in fields else [],
         "may_decide": may_decide,
         "may_correct": policy.can(user, "person.correct") and not person.merged_into_id,
+        "may_make_head": policy.can(user, "person.correct")
+        and bool(person.household_id)
+        and not person.merged_into_id
+        and person.relationship_to_head != Relationship.HEAD,
         "may_add_member": policy.can(user, "person.register")
         and bool(person.household_id)
         and not person.merged_into_id,
