@@ -213,6 +213,57 @@ def test_the_api_refuses_a_second_head_and_changes_the_head_through_make_head(re
     )
 
 
+# ------------------------------------------------------------------ merges
+
+
+def test_a_merged_away_head_in_the_same_household_passes_headship_to_the_record_kept(
+    registered, facilities, make_user
+):
+    m = _members(registered)
+    clerk, screener = make_user("registration_officer"), make_user("screening_officer")
+    again = people.add_member(
+        registered,
+        {**people_clean(HEAD), "relationship_to_head": "other"},
+        by=clerk,
+    )
+    people.merge_persons(again, m["head"], by=screener, reason="same man registered twice")
+    assert _current_heads(registered) == [again.number]
+    assert registered.head == again
+    merge = AuditEvent.objects.get(action="person.merge", object_id=str(again.pk))
+    assert merge.detail["household_head"] is True
+
+    people.unmerge(m["head"], by=screener, reason="two different men")
+    assert _current_heads(registered) == [m["head"].number]
+    again.refresh_from_db()
+    assert again.relationship_to_head == "other"
+
+
+def test_a_head_merged_into_another_household_shows_and_the_head_can_be_given(
+    registered, facilities, make_user, officer_client
+):
+    m = _members(registered)
+    other = factories.household(reception_point=facilities["reception"])
+    kept = _members(other)["head"]
+    people.merge_persons(kept, m["head"], by=make_user("screening_officer"), reason="same man")
+    assert _current_heads(registered) == []
+    page = officer_client.get(reverse("person-detail", args=[m["spouse"].number])).content.decode()
+    assert 'data-testid="merged-member"' in page and kept.number in page
+
+    # With no current head there is no former head to place: the reason is enough.
+    url = reverse("person-make-head", args=[m["spouse"].number])
+    done = officer_client.post(url, {"reason": "her husband is registered with his first family"})
+    assert done.status_code == 302
+    assert _current_heads(registered) == [m["spouse"].number]
+    m["head"].refresh_from_db()
+    assert m["head"].relationship_to_head == "head"  # the merged record's history is untouched
+
+
+def people_clean(raw: dict) -> dict:
+    from muster.people.validation import clean_member
+
+    return clean_member(raw)
+
+
 # ------------------------------------------------------------------ two officers at once
 
 

@@ -67,7 +67,12 @@ class Household(models.Model):
 
     @property
     def head(self):
-        return self.members.filter(relationship_to_head=Relationship.HEAD).first()
+        """The member heading the household; a record merged away as a duplicate heads nothing."""
+        return (
+            self.members.filter(relationship_to_head=Relationship.HEAD, merged_into__isnull=True)
+            .order_by("id")
+            .first()
+        )
 
 
 class Person(models.Model):

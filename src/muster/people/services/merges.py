@@ -13,6 +13,7 @@ from muster.people.models import (
     IdentityDocument,
     Person,
     PersonCorrection,
+    Relationship,
 )
 
 
@@ -55,6 +56,7 @@ def lock_for_merge(kept: Person, duplicate: Person, *, reason: str) -> tuple[Per
 # The reasons of the corrections a merge makes to the kept record; an unmerge finds them by these.
 MERGE_FLAGS_REASON = "protection flags of merged record {duplicate}"
 MERGE_HOUSEHOLD_REASON = "household of merged record {duplicate}"
+MERGE_HEAD_REASON = "head of household of merged record {duplicate}"
 
 
 def _joins_family(kept: Person, duplicate: Person) -> bool:
@@ -107,6 +109,7 @@ def merge_persons(kept: Person, duplicate: Person, *, by, reason: str, request=N
         kept.household_id = duplicate.household_id
         kept.relationship_to_head = duplicate.relationship_to_head
         kept.save(update_fields=["household", "relationship_to_head"])
+    took_headship = _takes_headship(kept, duplicate, by=by)
     gained = [f for f in PROTECTION_FLAGS if getattr(duplicate, f) and not getattr(kept, f)]
     if gained:
         for flag in gained:
@@ -127,10 +130,42 @@ def merge_persons(kept: Person, duplicate: Person, *, by, reason: str, request=N
             detail["flags_gained"] = gained
         if person is kept and joined:
             detail["household_joined"] = joined
+        if person is kept and took_headship:
+            detail["household_head"] = True
         audit.record(
             PeopleAction.PERSON_MERGE, actor=by, obj=person, request=request, detail=detail
         )
     return kept
+
+
+def _takes_headship(kept: Person, duplicate: Person, *, by) -> bool:
+    """The duplicate headed the household the kept record is in (and no one else does): the kept
+    record becomes its head, so the household is not left headed by a merged-away record. A
+    correction, which :func:`unmerge` reverts."""
+    if (
+        duplicate.relationship_to_head != Relationship.HEAD
+        or not duplicate.household_id
+        or kept.household_id != duplicate.household_id
+        or kept.relationship_to_head == Relationship.HEAD
+        or Person.objects.filter(
+            household_id=kept.household_id,
+            merged_into__isnull=True,
+            relationship_to_head=Relationship.HEAD,
+        )
+        .exclude(pk=duplicate.pk)
+        .exists()
+    ):
+        return False
+    PersonCorrection.objects.create(
+        person=kept,
+        changes={"relationship_to_head": [kept.relationship_to_head, Relationship.HEAD]},
+        reason=MERGE_HEAD_REASON.format(duplicate=duplicate.number),
+        corrected_by=by,
+        corrected_at=timezone.now(),
+    )
+    kept.relationship_to_head = Relationship.HEAD
+    kept.save(update_fields=["relationship_to_head"])
+    return True
 
 
 def documents_of(person: Person):
@@ -190,6 +225,7 @@ def unmerge(duplicate: Person, *, by, reason: str, request=None) -> Person:
                 corrected_by=by,
                 corrected_at=timezone.now(),
             )
+    _give_back_headship(kept, duplicate, by=by, reason=reason)
     _leave_family(kept, duplicate, by=by, reason=reason)
     duplicate.merged_into = None
     duplicate.save(update_fields=["merged_into"])
@@ -232,3 +268,30 @@ def _leave_family(kept: Person, duplicate: Person, *, by, reason: str) -> None:
     kept.household = old
     kept.relationship_to_head = old_relationship
     kept.save(update_fields=["household", "relationship_to_head"])
+
+
+def _give_back_headship(kept: Person, duplicate: Person, *, by, reason: str) -> None:
+    """Undo :func:`_takes_headship`, if the kept record still heads the duplicate's household."""
+    took = (
+        PersonCorrection.objects.filter(
+            person=kept, reason=MERGE_HEAD_REASON.format(duplicate=duplicate.number)
+        )
+        .order_by("-corrected_at", "-id")
+        .first()
+    )
+    if (
+        took is None
+        or kept.household_id != duplicate.household_id
+        or kept.relationship_to_head != Relationship.HEAD
+    ):
+        return
+    old_relationship = took.changes["relationship_to_head"][0]
+    PersonCorrection.objects.create(
+        person=kept,
+        changes={"relationship_to_head": [Relationship.HEAD, old_relationship]},
+        reason=f"unmerge of {duplicate.number}: {reason.strip()}",
+        corrected_by=by,
+        corrected_at=timezone.now(),
+    )
+    kept.relationship_to_head = old_relationship
+    kept.save(update_fields=["relationship_to_head"])
