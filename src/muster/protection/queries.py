@@ -3,7 +3,7 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
 from muster.people.models import Person
 from muster.protection.models import FamilySeparation
@@ -37,17 +37,40 @@ def under_18(today: dt.date) -> Q:
     )
 
 
-def children_for_tracing(today: dt.date | None = None, also: Iterable[int] = ()) -> QuerySet:
-    """Unaccompanied and separated children under 18, for the tracing caseworkers; and the persons
-    ``also`` names (custody's children lost on the way, whom no flag may mark yet), first: they
-    are followed up first."""
+def _flagged(today: dt.date) -> Q:
+    return (Q(unaccompanied_child=True) | Q(separated_child=True)) & under_18(today)
+
+
+def children_for_tracing(
+    today: dt.date | None = None, also: Iterable[int] = (), departed: QuerySet | None = None
+) -> QuerySet:
+    """Unaccompanied and separated children under 18 in our care, for the tracing caseworkers; and
+    the persons ``also`` names (custody's children lost on the way, whom no flag may mark yet),
+    first: they are followed up first. ``departed``: the current placements of those who have left
+    custody (custody's ``departed_placements``), left out as the situation report's figure leaves
+    them; a child leaving on a departure not yet confirmed is still ours."""
     today = today or dt.date.today()
     also = list(also)
-    flagged = (Q(unaccompanied_child=True) | Q(separated_child=True)) & under_18(today)
+    people = Person.objects.filter(merged_into__isnull=True)
+    if departed is not None:
+        people = people.exclude(Exists(departed.filter(person_id=OuterRef("pk"))))
     return (
-        Person.objects.filter(merged_into__isnull=True)
-        .filter(flagged | Q(pk__in=also))
+        people.filter(_flagged(today) | Q(pk__in=also))
         .select_related("household")
         .annotate(lost=Case(When(pk__in=also, then=Value(0)), default=Value(1)))
         .order_by("lost", "registered_at", "id")
+    )
+
+
+def children_who_left(departed: QuerySet, today: dt.date | None = None) -> QuerySet:
+    """The unaccompanied and separated children under 18 who have left custody (``departed``: the
+    current placements of those whose departure is confirmed): listed apart from the children in
+    our care."""
+    today = today or dt.date.today()
+    return (
+        Person.objects.filter(merged_into__isnull=True)
+        .filter(_flagged(today))
+        .filter(Exists(departed.filter(person_id=OuterRef("pk"))))
+        .select_related("household")
+        .order_by("registered_at", "id")
     )

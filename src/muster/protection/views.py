@@ -95,15 +95,23 @@ def children(request: HttpRequest) -> HttpResponse:
     # flagged one, whether or not a flag says so. Reunifications the reader may not see are not
     # told here either.
     hidden = policy.reunification_scope(request.user)
-    lost = departure_queries.children_lost(
-        departure_lines=departure_queries.without_hidden_reunifications(
-            departure_queries.open_lines(), hidden, prefix="departure__"
+    # A child whose departure is confirmed (reunified, returned, died…) has left our care: not
+    # listed with the children in it, as the situation report's figure does not count them; they
+    # are listed apart (``?left=1``). One leaving on a departure not yet confirmed is still ours.
+    departed = custody.departed_placements()
+    left = request.GET.get("left") == "1"
+    who_left = protection_queries.children_who_left(departed, today)
+    if left:
+        lost: dict = {}
+        qs = who_left
+    else:
+        lost = departure_queries.children_lost(
+            departure_lines=departure_queries.without_hidden_reunifications(
+                departure_queries.open_lines(), hidden, prefix="departure__"
+            )
         )
-    )
-    qs = protection_queries.children_for_tracing(today, also=lost).prefetch_related(
-        "placements__facility"
-    )
-    page = paginate(request, qs)
+        qs = protection_queries.children_for_tracing(today, also=lost, departed=departed)
+    page = paginate(request, qs.prefetch_related("placements__facility"))
     rows = []
     for child in page:
         current = next((p for p in child.placements.all() if p.is_current), None)
@@ -118,4 +126,13 @@ def children(request: HttpRequest) -> HttpResponse:
     audit.record_list(
         request, [r["person"].pk for r in rows], view="children-list", persons=len(rows)
     )
-    return render(request, "screening/children.html", {"page": page, "rows": rows})
+    return render(
+        request,
+        "screening/children.html",
+        {
+            "page": page,
+            "rows": rows,
+            "left": left,
+            "left_count": None if left else who_left.count(),
+        },
+    )

@@ -8,7 +8,8 @@ What each counts:
 - population: a current placement in state ``placed``, under its facility and its person's sex,
   year of birth (:func:`~muster.reports.counters.born_sql`) and whether the date is known;
 - children: an unaccompanied or separated child not merged away, under the facility or movement of
-  their current placement (0 and 0 when they have none);
+  their current placement (0 and 0 when they have none) and whether it is *departed* (their
+  departure confirmed: no longer in our care);
 - receipts: a manifest line received, under its movement and the quarter hour at or after its
   ``resolved_at``.
 A person row changes registrations, children and population (sex, dates of birth); a placement
@@ -35,6 +36,7 @@ from muster.reports.counters import (
     child_kind_sql,
     counted_row,
     dated_sql,
+    departed_sql,
     population_key_sql,
     update_changes,
 )
@@ -220,25 +222,31 @@ def sqlite() -> list[str]:
             ]
         )
 
+    child_keys = "facility_id, movement_id, kind, departed"
+
     def child_key(person):
-        where = f"FROM {PLACEMENT} WHERE person_id = {person} AND is_current"
+        """The key (facility, movement, departed) of the person's current placement; 0, 0, false
+        for none."""
+        where = f"FROM {PLACEMENT} pl WHERE pl.person_id = {person} AND pl.is_current"
         return (
-            f"COALESCE((SELECT facility_id {where}), 0)",
-            f"COALESCE((SELECT movement_id {where}), 0)",
+            f"COALESCE((SELECT pl.facility_id {where}), 0)",
+            f"COALESCE((SELECT pl.movement_id {where}), 0)",
+            f"COALESCE((SELECT {departed_sql('pl')} {where}), FALSE)",
         )
 
-    def child_add(row, facility, movement, when):
+    def child_add(row, key, when):
         return _s_add(
-            CHILDREN, "facility_id, movement_id, kind", "persons",
-            f"SELECT {facility}, {movement}, {child_kind_sql(row)}, 1 WHERE {when} "
+            CHILDREN, child_keys, "persons",
+            f"SELECT {key[0]}, {key[1]}, {child_kind_sql(row)}, {key[2]}, 1 WHERE {when} "
             f"AND {child_flagged_sql(row)}",
         )  # fmt: skip
 
-    def child_sub(row, facility, movement, when):
+    def child_sub(row, key, when):
         return (
             f"UPDATE {CHILDREN} SET persons = persons - 1 WHERE {when} "
-            f"AND {child_flagged_sql(row)} AND facility_id = {facility} "
-            f"AND movement_id = {movement} AND kind = {child_kind_sql(row)};"
+            f"AND {child_flagged_sql(row)} AND facility_id = {key[0]} "
+            f"AND movement_id = {key[1]} AND kind = {child_kind_sql(row)} "
+            f"AND departed = {key[2]};"
         )
 
     def child_move(person, src, dst, when):
@@ -246,13 +254,14 @@ def sqlite() -> list[str]:
         flagged = f"FROM {PERSON} p WHERE p.id = {person} AND {child_flagged_sql('p')}"
         return (
             f"UPDATE {CHILDREN} SET persons = persons - 1 WHERE {when} "
-            f"AND facility_id = {src[0]} AND movement_id = {src[1]} "
+            f"AND facility_id = {src[0]} AND movement_id = {src[1]} AND departed = {src[2]} "
             f"AND kind = (SELECT {child_kind_sql('p')} {flagged});\n"
             + _s_add(
                 CHILDREN,
-                "facility_id, movement_id, kind",
+                child_keys,
                 "persons",
-                f"SELECT {dst[0]}, {dst[1]}, {child_kind_sql('p')}, 1 {flagged} AND {when}",
+                f"SELECT {dst[0]}, {dst[1]}, {child_kind_sql('p')}, {dst[2]}, 1 {flagged} "
+                f"AND {when}",
             )  # fmt: skip
         )
 
@@ -271,7 +280,7 @@ def sqlite() -> list[str]:
     changes = update_changes("sqlite")
     old_received, new_received = (counted_row(LINE, "", row) for row in ("OLD", "NEW"))
     old_placed, new_placed = (counted_row(PLACEMENT, "", row) for row in ("OLD", "NEW"))
-    none = ("0", "0")
+    none = ("0", "0", "FALSE")
     population = [
         on_insert(PERSON, "pop_", person_pop_add("NEW")),
         on_delete(PERSON, "pop_", person_pop_sub("OLD")),
@@ -280,15 +289,19 @@ def sqlite() -> list[str]:
     ]  # fmt: skip
 
     def key(row):
-        return (f"COALESCE({row}.facility_id, 0)", f"COALESCE({row}.movement_id, 0)")
+        return (
+            f"COALESCE({row}.facility_id, 0)",
+            f"COALESCE({row}.movement_id, 0)",
+            departed_sql(row),
+        )
 
     children = [
-        on_insert(PERSON, "child_", child_add("NEW", *child_key("NEW.id"), "1")),
-        on_delete(PERSON, "child_", child_sub("OLD", *child_key("OLD.id"), "1")),
+        on_insert(PERSON, "child_", child_add("NEW", child_key("NEW.id"), "1")),
+        on_delete(PERSON, "child_", child_sub("OLD", child_key("OLD.id"), "1")),
         trigger(
             PERSON, "child_upd", "UPDATE", changes[PERSON, "child_upd"],
-            child_sub("OLD", *child_key("OLD.id"), "1")
-            + "\n" + child_add("NEW", *child_key("NEW.id"), "1"),
+            child_sub("OLD", child_key("OLD.id"), "1")
+            + "\n" + child_add("NEW", child_key("NEW.id"), "1"),
         ),
         on_insert(PLACEMENT, "child_", child_move("NEW.person_id", none, key("NEW"), "1")),
         on_delete(PLACEMENT, "child_", child_move("OLD.person_id", key("OLD"), none, "1")),

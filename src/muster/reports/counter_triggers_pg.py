@@ -18,6 +18,7 @@ from muster.reports.counters import (
     child_flagged_sql,
     child_kind_sql,
     counted_row,
+    departed_sql,
     population_key_sql,
     update_changes,
 )
@@ -100,7 +101,7 @@ def statement_bodies(vendor: str = "postgresql") -> dict[tuple[str, str], list[s
         return (
             "SELECT COALESCE(pl.facility_id, 0) AS facility_id, "
             f"COALESCE(pl.movement_id, 0) AS movement_id, {child_kind_sql('r')} AS kind, "
-            f"{sign} AS d FROM {rows} r LEFT JOIN {PLACEMENT} pl ON pl.person_id = r.id "
+            f"{departed_sql('pl')} AS departed, {sign} AS d FROM {rows} r LEFT JOIN {PLACEMENT} pl ON pl.person_id = r.id "
             f"AND pl.is_current WHERE {child_flagged_sql('r')}"
         )
 
@@ -110,10 +111,15 @@ def statement_bodies(vendor: str = "postgresql") -> dict[tuple[str, str], list[s
         flagged = f"JOIN {PERSON} p ON p.id = r.person_id AND {child_flagged_sql('p')}"
         return [
             f"SELECT {f} AS facility_id, {m} AS movement_id, {child_kind_sql('p')} AS kind, "
-            f"{s} AS d FROM {rows} r {flagged} WHERE r.is_current"
-            for f, m, s in (
-                ("COALESCE(r.facility_id, 0)", "COALESCE(r.movement_id, 0)", sign),
-                ("0", "0", f"-({sign})"),
+            f"{gone} AS departed, {s} AS d FROM {rows} r {flagged} WHERE r.is_current"
+            for f, m, gone, s in (
+                (
+                    "COALESCE(r.facility_id, 0)",
+                    "COALESCE(r.movement_id, 0)",
+                    departed_sql("r"),
+                    sign,
+                ),
+                ("0", "0", "FALSE", f"-({sign})"),
             )
         ]
 
@@ -151,7 +157,7 @@ def statement_bodies(vendor: str = "postgresql") -> dict[tuple[str, str], list[s
         bodies[(PERSON, "pop_" + op)] = [
             _p_apply(POPULATION, pop_keys, "persons", [person_pop(*r) for r in rows])
         ]
-        child_keys = "facility_id, movement_id, kind"
+        child_keys = "facility_id, movement_id, kind, departed"
         bodies[(PERSON, "child_" + op)] = [
             _p_apply(CHILDREN, child_keys, "persons", [person_child(*r) for r in rows])
         ]

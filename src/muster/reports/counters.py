@@ -42,12 +42,18 @@ COUNTERS = (
     Counter(ARRIVALS, ("facility_id", "bucket", "category"), "placements"),
     Counter(POPULATION, ("facility_id", "sex", "born", "dated"), "persons"),
     Counter(RECEIPTS, ("movement_id", "bucket"), "lines"),
-    Counter(CHILDREN, ("facility_id", "movement_id", "kind"), "persons"),
+    Counter(CHILDREN, ("facility_id", "movement_id", "kind", "departed"), "persons"),
 )
 
 
 def child_kind_sql(row: str) -> str:
     return f"CASE WHEN {row}.unaccompanied_child THEN 'u' ELSE 's' END"
+
+
+def departed_sql(placement: str) -> str:
+    """The children's counter's ``departed`` of a current placement (``NULL``: none, not departed):
+    the departure confirmed, the child has left our care. *Leaving* (not yet confirmed) is not."""
+    return f"COALESCE({placement}.state = 'departed', FALSE)"
 
 
 def child_flagged_sql(row: str) -> str:
@@ -151,7 +157,7 @@ def update_changes(vendor: str, old: str = "OLD", new: str = "NEW") -> dict[tupl
         ),
         (PLACEMENT, "child_upd"): (
             f"{differs('is_current')} OR ({n}.is_current AND "
-            f"({differs('facility_id', 'movement_id', 'person_id')}))"
+            f"({differs('facility_id', 'movement_id', 'person_id', 'state')}))"
         ),
         (LINE, "upd"): (
             f"({o}.outcome = 'received' OR {n}.outcome = 'received') AND "
@@ -184,9 +190,9 @@ def _direct_sql(vendor: str) -> dict[str, str]:
         ),
         CHILDREN: (
             "SELECT COALESCE(pl.facility_id, 0), COALESCE(pl.movement_id, 0), "
-            f"{child_kind_sql('p')}, COUNT(*) FROM {PERSON} p LEFT JOIN {PLACEMENT} pl "
-            f"ON pl.person_id = p.id AND pl.is_current WHERE {child_flagged_sql('p')} "
-            "GROUP BY 1, 2, 3"
+            f"{child_kind_sql('p')}, {departed_sql('pl')}, COUNT(*) FROM {PERSON} p "
+            f"LEFT JOIN {PLACEMENT} pl ON pl.person_id = p.id AND pl.is_current "
+            f"WHERE {child_flagged_sql('p')} GROUP BY 1, 2, 3, 4"
         ),
         RECEIPTS: (
             f"SELECT movement_id, {bucket_after_sql('resolved_at', vendor)}, COUNT(*) "
@@ -243,12 +249,24 @@ def _text(value) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
+def schema_is_current(connection=default_connection) -> bool:
+    """Whether the counters' tables are those this code counts into: the children's counter keys
+    the departed apart (``reports/0005``). An earlier migration, run on its way there, finds them
+    older: it installs no trigger and leaves that counter to 0005, which recounts every one."""
+    with connection.cursor() as cur:
+        columns = connection.introspection.get_table_description(cur, CHILDREN)
+    return any(c.name == "departed" for c in columns)
+
+
 def rebuild(connection=default_connection, tables: tuple[str, ...] | None = None) -> None:
     """Replace every counter's rows (or those of ``tables``) with a direct count (after the
     migration that adds them, or to mend a database whose triggers were dropped)."""
+    current = schema_is_current(connection)
     with transaction.atomic(using=connection.alias), connection.cursor() as cur:
         for c in COUNTERS:
             if tables is not None and c.table not in tables:
+                continue
+            if c.table == CHILDREN and not current:
                 continue
             cur.execute(f"DELETE FROM {c.table}")
             columns = ", ".join((*c.keys, c.value))
@@ -261,8 +279,11 @@ def rebuild(connection=default_connection, tables: tuple[str, ...] | None = None
 
 
 def install(connection=default_connection) -> None:
-    """Create (or re-create) the triggers that keep the counters."""
+    """Create (or re-create) the triggers that keep the counters (none on the tables of an earlier
+    migration: :func:`schema_is_current`)."""
     uninstall(connection)
+    if not schema_is_current(connection):
+        return
     with connection.cursor() as cur:
         for sql in _triggers(connection.vendor):
             cur.execute(sql)
@@ -272,7 +293,7 @@ def ensure_installed(connection=default_connection) -> bool:
     """Put back missing triggers and recount; True when something was missing. Nothing to do
     before the counters' tables exist (a database migrated back before them)."""
     tables = set(connection.introspection.table_names())
-    if not all(c.table in tables for c in COUNTERS):
+    if not all(c.table in tables for c in COUNTERS) or not schema_is_current(connection):
         return False
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":

@@ -283,10 +283,13 @@ def transit_over_time(
 
 
 def children(facility_ids: list[int] | None) -> dict:
-    """Children flagged unaccompanied or separated (not merged away); with a facility filter, those
-    placed at or on the way to or from the selected facilities. Read from the counter kept by
-    where each child's current placement is (:mod:`muster.reports.counters`)."""
-    rows = ChildCount.objects.all()
+    """Children in our care flagged unaccompanied or separated (not merged away); with a facility
+    filter, those placed at or on the way to or from the selected facilities. Read from the counter
+    kept by where each child's current placement is (:mod:`muster.reports.counters`). A child whose
+    departure is confirmed (reunified, returned, repatriated, died…) has left our care and is not
+    counted; one leaving on a departure not yet confirmed has not been handed over and still is
+    (without a filter: a departure leaves from a facility, but the child is at none of them)."""
+    rows = ChildCount.objects.filter(departed=False)
     if facility_ids is not None:
         moving = Movement.objects.filter(_movement_filter(facility_ids)).values("id")
         # On the way: no facility yet. A child placed by a receipt keeps the movement that

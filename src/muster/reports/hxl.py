@@ -271,7 +271,9 @@ def sitrep_rows(report: dict, chosen: Collection[int] | None = None) -> list[dic
         "unaccounted",
         ("figure", "unaccounted"): "part of in transit (overdue more than "
         f"{hours} hours, or reported not arrived), not in addition to it",
-        ("figure", "separated or unaccompanied children"): "also counted in the figures above",
+        ("figure", "separated or unaccompanied children"): "children in our care, also counted in "
+        "the figures above: not those whose departure is confirmed (departed), those on a "
+        "departure not yet confirmed still",
         ("figure", "at facilities"): "registered = at facilities + in transit + departed",
         ("figure", "children lost in transit"): "children not received off a transfer or a "
         "departure (overdue, reported not arrived or not presented at a handover, or left in "

@@ -83,16 +83,19 @@ class ReceiptCount(models.Model):
 class ChildCount(models.Model):
     """Unaccompanied (``u``) or separated and accompanied (``s``) children not merged away, by where
     their current placement is: its facility or its movement (0 for none: not placed yet, leaving,
-    departed)."""
+    departed), and whether it is *departed* (``departed``: the departure confirmed, the child no
+    longer in our care; the children's figures leave them out). A child *leaving* on a departure
+    not yet confirmed is still ours (not yet handed over): counted, at 0 and 0."""
 
     facility_id = models.IntegerField()
     movement_id = models.IntegerField()
     kind = models.CharField(max_length=1)
+    departed = models.BooleanField(default=False)
     persons = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["facility_id", "movement_id", "kind"], name="childcount_key"
+                fields=["facility_id", "movement_id", "kind", "departed"], name="childcount_key"
             )
         ]

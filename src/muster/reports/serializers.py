@@ -42,8 +42,9 @@ class SitrepSerializer(serializers.Serializer):
     unaccounted_after_hours = serializers.FloatField()
     departed = serializers.IntegerField(help_text="persons who left custody, confirmed")
     separated_or_unaccompanied_children = serializers.IntegerField(
-        help_text="persons flagged unaccompanied or separated child, counted in the other "
-        "figures too"
+        help_text="persons flagged unaccompanied or separated child in our care, counted in the "
+        "other figures too: not those whose departure is confirmed (departed), those on a "
+        "departure not yet confirmed (leaving) still"
     )
     children_lost_in_transit = serializers.IntegerField(
         help_text="children not received off a transfer or a departure: overdue, reported not "

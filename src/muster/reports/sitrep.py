@@ -4,7 +4,6 @@ Who came out, where they are now, how many by group, occupancy against capacity,
 unaccounted. Used by ``muster sitrep``, the dashboard and the exports.
 """
 
-from django.db.models import Q
 from django.utils import timezone
 
 from muster.core.conf import conf
@@ -12,7 +11,6 @@ from muster.core.text import LOCAL_NAME_FIELDS
 from muster.custody import services as custody
 from muster.custody.models import Facility, Placement
 from muster.departures import queries as departures
-from muster.people.models import Person
 from muster.reports import counters, dashboard
 from muster.reports.charts import occupancy_percent
 from muster.screening.models import Category
@@ -21,7 +19,6 @@ from muster.screening.models import Category
 def situation_report(arrivals_series: list[dict] | None = None) -> dict:
     """The figures. ``arrivals_series`` is the dashboard's series for the default window, when the
     caller has it already (it is not counted twice)."""
-    active = Person.objects.filter(merged_into__isnull=True)
     # Kept by the database's triggers beside the rows they count (reports.counters): exact, and
     # read in a few rows whatever the size of the registry.
     counted = counters.registered_by_category()
@@ -59,7 +56,9 @@ def situation_report(arrivals_series: list[dict] | None = None) -> dict:
     # Dispatched on a departure and not confirmed by the receiving side: in transit, and unaccounted
     # once overdue or not presented, like a transfer.
     exits = departures.sitrep_counts()
-    children_flags = active.filter(Q(unaccompanied_child=True) | Q(separated_child=True)).count()
+    # The flagged children in our care (the counter's, as the dashboard's chart): not those whose
+    # departure is confirmed; those leaving on a departure not yet confirmed are still ours.
+    children_flags = dashboard.children(None)["total"]
     lost = dashboard.children_lost_figures(children_flags, *departures.children_lost_lines())
     # Every registered person has one current placement (placed at reception on registration):
     # registered = at facilities + in transit (transfers and departures not yet received) +
@@ -95,8 +94,9 @@ def format_text(report: dict) -> str:
         f"In transit: {report['in_transit']}, of them unaccounted "
         f"(> {report['unaccounted_after_hours']:g} h or reported not arrived): "
         f"{report['unaccounted']}",
-        f"Departed: {report['departed']}   Separated/unaccompanied children (counted in the "
-        f"figures above too): {report['separated_or_unaccompanied_children']}",
+        f"Departed: {report['departed']}   Separated/unaccompanied children in our care (counted "
+        f"in the figures above too, not the departed): "
+        f"{report['separated_or_unaccompanied_children']}",
         f"Children lost in transit (part of in transit): {report['children_lost_in_transit']}   "
         "Children needing protection (separated, unaccompanied or lost in transit, each once): "
         f"{report['children_needing_protection']}",

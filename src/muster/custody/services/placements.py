@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -208,6 +208,13 @@ def placed_at(person_ids) -> dict[int, Facility]:
         person_id__in=list(person_ids), is_current=True, state=State.PLACED
     ).select_related("facility")
     return {pl.person_id: pl.facility for pl in rows}
+
+
+def departed_placements() -> QuerySet:
+    """The current placements of the persons who have left custody: their departure confirmed
+    (reunified, returned, repatriated, handed over, died…). Those *leaving* on a departure not yet
+    confirmed have not been handed over: not among them."""
+    return Placement.objects.filter(is_current=True, state=State.DEPARTED)
 
 
 def current_placement(person) -> Placement | None:
