@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from muster.cli import main
@@ -158,7 +158,14 @@ def test_counters_equal_a_direct_count_after_every_verb(facilities, make_user):
     assert_exact(facilities)
     assert situation_report()["registered"] == 7
 
-    # A return from the camp: leaving on dispatch, departed on confirmation.
+    # A return from the camp: leaving on dispatch, departed on confirmation. a[0] flagged: a child
+    # in our care until the receiving side confirms them, not after.
+    Person.objects.filter(pk=a[0].pk).update(separated_child=True)
+    assert_exact(facilities)
+    flagged = Person.objects.filter(merged_into__isnull=True).filter(
+        Q(separated_child=True) | Q(unaccompanied_child=True)
+    )
+    in_care = flagged.count()
     departure = departures.plan_departure(
         a,
         kind="return",
@@ -168,6 +175,7 @@ def test_counters_equal_a_direct_count_after_every_verb(facilities, make_user):
     )
     departures.dispatch_departure(departure, by=planner)
     assert_exact(facilities)
+    assert situation_report()["separated_or_unaccompanied_children"] == in_care
     departures.confirm(
         departure,
         [
@@ -178,6 +186,8 @@ def test_counters_equal_a_direct_count_after_every_verb(facilities, make_user):
         by=approver,
     )
     assert_exact(facilities)
+    # Received: a[0] left; a[1] refused (back at the camp), a[2] not presented (still leaving).
+    assert situation_report()["separated_or_unaccompanied_children"] == in_care - 1
     departures.record_death(
         b[2],
         details={"death_source": "hospital report", "death_date": date.today().isoformat()},
