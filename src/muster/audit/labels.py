@@ -326,6 +326,10 @@ DETAIL_KEYS = {
     "was_merged_into": gettext_lazy("merged into"),
     "flags_gained": gettext_lazy("flags gained"),
     "household_joined": gettext_lazy("household joined"),
+    # A change of a household's head ("Make head of household", a head merged away).
+    "head": gettext_lazy("new head of household"),
+    "former": gettext_lazy("former head of household"),
+    "household_head": gettext_lazy("head of household"),
     "warning": gettext_lazy("warning"),
     "late": gettext_lazy("registered late"),
     "document": gettext_lazy("document"),
