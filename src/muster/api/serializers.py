@@ -15,9 +15,8 @@ from rest_framework import serializers
 
 from muster.access.projection import person_values
 from muster.people.models import IdentityDocument, Relationship, Sex
-from muster.people.validation import NATIONALITY_MAX
+from muster.people.validation import NAME_MAX, NATIONALITY_MAX
 
-NAME_MAX = 200
 NOTE_MAX = 2000
 REASON_MAX = 2000
 MAX_MEMBERS = 60

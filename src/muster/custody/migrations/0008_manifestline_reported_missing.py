@@ -6,13 +6,12 @@ from django.db import migrations, models
 
 
 def reported_missing_from_resolution(apps, schema_editor):
-    # A line still reported not arrived was resolved by that report: its time and author.
+    # A line still reported not arrived was resolved by that report: its time and author (one
+    # UPDATE, not a save a line).
     ManifestLine = apps.get_model("custody", "ManifestLine")
-    for line in ManifestLine.objects.filter(outcome="missing", reported_missing_at__isnull=True):
-        line.reported_missing_at = line.resolved_at
-        line.reported_missing_by_id = line.resolved_by_id
-        line.save(update_fields=["reported_missing_at", "reported_missing_by"])
-
+    ManifestLine.objects.filter(outcome="missing", reported_missing_at__isnull=True).update(
+        reported_missing_at=models.F("resolved_at"), reported_missing_by=models.F("resolved_by")
+    )
 
 class Migration(migrations.Migration):
 

@@ -4,13 +4,11 @@ from django.db import migrations, models
 
 
 def not_presented_from_resolution(apps, schema_editor):
-    # A line still not presented was resolved by that word: its time and note.
+    # A line still not presented was resolved by that word: its time and note (one UPDATE).
     DepartureLine = apps.get_model("departures", "DepartureLine")
-    for line in DepartureLine.objects.filter(outcome="not_presented", not_presented_at__isnull=True):
-        line.not_presented_at = line.resolved_at
-        line.not_presented_note = line.note
-        line.save(update_fields=["not_presented_at", "not_presented_note"])
-
+    DepartureLine.objects.filter(outcome="not_presented", not_presented_at__isnull=True).update(
+        not_presented_at=models.F("resolved_at"), not_presented_note=models.F("note")
+    )
 
 class Migration(migrations.Migration):
 
