@@ -126,3 +126,19 @@ def test_a_reader_who_may_not_see_departures_is_not_told_of_them(sami_not_presen
     # A camp manager of another camp: the departure left a facility outside their grant.
     _, other = factories.web_as("camp_manager", facility=facilities["family_camp"])
     assert sami.number not in other.get(reverse("unaccounted")).content.decode()
+
+
+def test_the_camp_manager_can_open_the_child_the_list_names(sami_not_presented, facilities):
+    """The unaccounted list links each child to their page: for the manager of the camp the
+    departure left from, that page opens (the child is leaving, not yet confirmed: still the
+    camp's business, as a person in transit is of both ends); for another camp's manager it does
+    not exist."""
+    _, sami, _ = sami_not_presented
+    _, manager = factories.web_as("camp_manager", facility=facilities["camp"])
+    html = manager.get(reverse("unaccounted")).content.decode()
+    link = reverse("person-detail", args=[sami.number])
+    assert f'href="{link}"' in html
+    page = manager.get(link)
+    assert page.status_code == 200 and sami.number in page.content.decode()
+    _, other = factories.web_as("camp_manager", facility=facilities["family_camp"])
+    assert other.get(link).status_code == 404

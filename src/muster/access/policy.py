@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from muster.access.models import Role, RoleGrant
 from muster.custody.models import Facility
+from muster.departures.models import Departure
 from muster.departures.queries import shows_exit, shows_receiving_authority
 from muster.identity import PERSON_ATTRIBUTES
 from muster.people.models import PROTECTION_FLAGS
@@ -263,6 +264,16 @@ def scope_persons(user, qs: QuerySet, action: str = "person.view") -> QuerySet:
         | Q(
             placements__is_current=True,
             placements__movement__from_facility_id__in=facilities,
+        )
+        # Leaving on a departure not yet confirmed (handed over, or reported not presented):
+        # still the business of the facility they left, as a transfer is of both its ends
+        # (the camp's list of children lost near it links to them).
+        | Q(
+            placements__is_current=True,
+            placements__state="leaving",
+            placements__exit_ref__in=Departure.objects.filter(
+                from_facility_id__in=facilities
+            ).values("number"),
         )
     ).distinct()
 
