@@ -601,3 +601,125 @@ def test_a_title_before_a_name_is_not_part_of_the_name() -> None:
     assert normalise_name("Haji").folded == "haji"
     assert normalise_name("al-Sheikh", "family").key1 != normalise_name("", "family").key1
     assert name_level(normalise_name("Haji Ahmed"), normalise_name("Haji Omar")).code == 0
+
+
+# A name in Arabic letters and its Latin spelling: the same name, with equal keys (a phonetic key,
+# or the variant table's Arabic name).  Sorani Kurdish names the table does not know are keyed
+# letter by letter, waw and ya as the consonants w and y beside a vowel letter (ا ە ێ ۆ), as the
+# vowels u and i elsewhere; Arabic names, known to the table or not, as before.
+ARABIC_SCRIPT_AND_LATIN = [
+    ("ئاوات", "Awat"),
+    ("کاروان", "Karwan"),
+    ("ڕێبوار", "Rebwar"),
+    ("ڕێبوار", "Rêbwar"),
+    ("دیلان", "Dilan"),
+    ("دیلان", "Dylan"),
+    ("هێوا", "Hiwa"),
+    ("ناوزاد", "Nawzad"),
+    ("هاوار", "Hawar"),
+    ("شەوبۆ", "Shawbo"),
+    ("چاوە", "Chawa"),
+    ("شاخەوان", "Shakhawan"),
+    ("هاوژین", "Hawzhin"),
+    ("ئایار", "Ayar"),
+    ("حەیدەر", "Haydar"),
+    ("ڕووناک", "Runak"),
+    ("ڕووناک", "Roonak"),
+    ("ئومێد", "Omed"),
+    ("شیلان", "Shilan"),
+    ("ژیان", "Zhiyan"),
+    ("ئەیوب", "Ayub"),
+    ("رايد", "Raid"),
+    ("محمد", "Muhammad"),
+    ("يوسف", "Yusuf"),
+    ("ياسين", "Yasin"),
+    ("وليد", "Walid"),
+    ("عائشة", "Aisha"),
+    ("نوري", "Nuri"),
+    ("جواد", "Jawad"),
+    ("مروان", "Marwan"),
+    ("نوال", "Nawal"),
+    ("زياد", "Ziyad"),
+    ("داود", "Daoud"),
+    ("هيثم", "Haitham"),
+    ("خضير", "Khudayr"),
+    ("سويلم", "Suwailem"),
+    ("ميريام", "Myriam"),
+]
+
+# Different names, whose keys must stay apart: a waw or ya read as a consonant where it is a vowel
+# (or the reverse) would join some of them.
+ARABIC_SCRIPT_AND_LATIN_DIFFERENT = [
+    ("ئاوات", "Ayat"),
+    ("ئاوات", "Awad"),
+    ("ڕێبوار", "Rebaz"),
+    ("دیلان", "Dalal"),
+    ("هێوا", "Hawa"),
+    ("ئایار", "Ayad"),
+    ("ئایار", "Iyar"),
+    ("ڕووناک", "Rawnak"),
+    ("هاوار", "Huwar"),
+    ("شیلان", "Shaylan"),
+    ("کاروان", "Karim"),
+    ("نوري", "Nawar"),
+    ("نوري", "Noura"),
+    ("نور", "Nawar"),
+    ("نوار", "Nour"),
+    ("يوسف", "Yunus"),
+    ("ياسين", "Yasmin"),
+    ("وليد", "Walaa"),
+    ("محمد", "Mahmoud"),
+]
+
+
+def _equal_keys(a, b) -> bool:
+    from muster.identity.internals.names import canons_agree
+
+    return a.key1 == b.key1 or a.key2 == b.key2 or canons_agree(a, b)
+
+
+@pytest.mark.parametrize(("written", "latin"), ARABIC_SCRIPT_AND_LATIN)
+def test_a_name_in_arabic_script_has_the_keys_of_its_latin_spelling(written, latin) -> None:
+    a, b = normalise_name(written), normalise_name(latin)
+    assert _equal_keys(a, b), (a, b)
+    assert a.agrees(b) and b.agrees(a)
+
+
+@pytest.mark.parametrize(("written", "latin"), ARABIC_SCRIPT_AND_LATIN_DIFFERENT)
+def test_different_names_in_arabic_script_and_latin_keep_different_keys(written, latin) -> None:
+    a, b = normalise_name(written), normalise_name(latin)
+    assert not _equal_keys(a, b), (a, b)
+    assert not a.agrees(b)
+
+
+def test_waw_and_ya_are_consonants_beside_a_vowel_letter_and_vowels_elsewhere() -> None:
+    from muster.identity.internals.names import weak_is_consonant
+
+    def read(word: str) -> str:
+        return "".join(
+            ("C" if weak_is_consonant(word, i) else "V") for i, ch in enumerate(word) if ch in "ويی"
+        )
+
+    # At the start, after a vowel letter, a waw before one; a doubled waw after a consonant is
+    # one long u; a ya after a consonant is i, before a vowel too (زياد: Ziad = Ziyad).
+    assert [read(w) for w in ("وليد", "ئاوات", "کاروان", "نوري", "ڕووناک", "داوود", "زياد")] == [
+        "CV", "C", "C", "VV", "VV", "CV", "V",
+    ]  # fmt: skip
+    # After the hamza seat that begins a Sorani word (its vowel), or an initial ayn: a vowel.
+    assert [read(w) for w in ("ئومێد", "ئیبراهیم", "عواد")] == ["V", "VV", "V"]
+
+
+def test_a_sorani_name_is_shown_in_latin_letters_as_kurdish_writes_it() -> None:
+    from muster.identity import transliterate
+
+    # Not "Rrêbuar", "Karuan", "Wmêd": the trilled r and dark l as r and l, waw and ya as
+    # consonants beside a vowel letter, a doubled waw one u, a hamza seat's vowel its own.
+    shown = {w: transliterate(w) for w in ("ڕێبوار", "کاروان", "ئاوات", "ڕووناک", "ئومێد")}
+    assert shown == {
+        "ڕێبوار": "Rêbwar", "کاروان": "Karwan", "ئاوات": "Awat", "ڕووناک": "Runak", "ئومێد": "Umêd",
+    }  # fmt: skip
+    assert transliterate("عەبدوڵڵا") == "Ebdulla" and transliterate("عومەر") == "Umer"
+    # What is shown is read back as the same name.
+    for written, latin in shown.items():
+        assert normalise_name(latin).agrees(normalise_name(written)), (written, latin)
+    assert normalise_name(transliterate("دیلان")).agrees(normalise_name("Dilan"))

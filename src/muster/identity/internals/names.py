@@ -38,7 +38,7 @@ Latin rules, in order (see README.md in this package for the table with examples
 4. Consonants: dj->j, sch->sh, ph->f, kh->x, gh->G (ghayn), sh/ch->$, th->t, dh->d, zh->j,
    q/c/ck->k, g->j.
 5. Vowels: ou/oo/o/uu->u, ee/ie/ii->i, ei/ey/ai/ay->ay, iy before a vowel->i, a medial u
-   before a vowel->w (Aroua = Arwa), aa->a, final y
+   before a vowel->w (Aroua = Arwa), aa->a, y between consonants->i (Dylan = Dilan), final y
    after a consonant->i; doubled letters single; final "ah"->a (teh marbuta); then e->a (key1)
    or e->i (key2).
 6. Key 2 only: c before e/i is sin (Yacine = Yasin), and a final e after a consonant is
@@ -177,6 +177,9 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         # Aroua = Arwa, Aouad = Awad, Mouayad = Muayad, Souad = Suad.
         ("(?<=[a-z$])u(?=[aeiA])", "w"),
         ("iy(?=[aeiu])", "i"),
+        # A y between consonants is the vowel i, as Arabic script writes it (Dylan = Dilan
+        # ديلان, Myriam = Miriam, Lynda = Linda).
+        ("(?<=[^aeiuA])y(?=[^aeiuA])", "i"),
         ("aa", "a"),
         ("(?<=[^aeiuA])y$", "i"),
         (r"(.)\1+", r"\1"),
@@ -643,15 +646,46 @@ def skeleton_of_key(key: str) -> str:
     return s
 
 
+# Letters that write a vowel, beside which waw and ya are consonants (``weak_is_consonant``):
+# alef (with its hamza or madda), alef maqsura and teh marbuta, and Sorani's vowels ە, ێ and ۆ.
+_VOWEL_LETTERS = frozenset("اآأإىةەێۆ")
+# Letters a Latin spelling writes as no consonant at a word's start: the hamza seats and ayn
+# (ئومێد Omêd, ئیبراهیم Ibrahim, عيسى Issa).  A waw or ya after one alone is a vowel.
+_SILENT_HEAD = frozenset("ئءؤع")
+_WEAK_LETTERS = frozenset("ويی")
+
+
+def weak_is_consonant(word: str, i: int) -> bool:
+    """Whether the waw or ya at ``word[i]`` (one word, Arabic letters) is the consonant w or y
+    rather than the vowel u or i.
+
+    Arabic writes only long vowels and Sorani every vowel, with the same two letters as the
+    consonants w and y: a waw or ya is a consonant at the word's start, after a vowel letter
+    (ئاوات Awat, هاوڕێ Hawre, زايد Zayed, حەیدەر Heyder, the first waw of داوود Dawud) and, for
+    waw, before one (کاروان Karwan, ڕێبوار Rebwar, جواد Jawad), as the Latin keys read a u
+    before a vowel as w (Aroua = Arwa); a vowel elsewhere (نوري Nuri, دیلان Dilan, ئومێد Omêd).
+    A doubled waw after a consonant is Sorani's long u (ڕووناک Runak).  A ya before a vowel
+    letter after a consonant stays i, as the Latin keys read "iy" before a vowel (زياد is
+    Ziad and Ziyad).
+    """
+    if i == 0:
+        return True
+    before, after = word[i - 1], word[i + 1 : i + 2]
+    if before in _VOWEL_LETTERS:
+        return True
+    if before == word[i] or (i == 1 and before in _SILENT_HEAD):
+        return False
+    return word[i] == "و" and after != "و" and after in _VOWEL_LETTERS
+
+
 def _arabic_letters(folded: str, table: dict[str, str] = _ARABIC_TO_KEY) -> str:
-    # Letter-by-letter reading, used only when the variant table does not know the name.
+    # Letter-by-letter reading, used only when the variant table does not know the name: waw and
+    # ya as consonants or vowels where they are (``weak_is_consonant``).
     out = []
     for i, ch in enumerate(folded):
         latin = table.get(ch, "")
-        if i == 0 and ch == "و":
-            latin = "w"
-        elif i == 0 and ch == "ي":
-            latin = "y"
+        if ch in _WEAK_LETTERS and weak_is_consonant(folded, i):
+            latin = "w" if ch == "و" else "y"
         out.append(latin)
     return re.sub(r"(.)\1+", r"\1", "".join(out))
 
@@ -1025,16 +1059,17 @@ def _known_broad(arabic: str, part: str, table: _VariantTable) -> str | None:
 
 
 # Letters spelled out for a name the variant table does not know (Arabic, and the Kurdish letters of
-# Sorani); the weak letters waw and ya are read as vowels between consonants, as consonants elsewhere;
-# ayn and hamza are left out (an apostrophe in a name is escaped in pages and breaks searching), an
-# initial ayn read as "a".
+# Sorani, its trilled r and dark l as Kurdish names are written in Latin letters: ڕێبوار Rêbwar,
+# عەبدوڵڵا Ebdulla); the weak letters waw and ya as consonants or vowels where they are
+# (``weak_is_consonant``), a doubled one read once; ayn and hamza are left out (an apostrophe in a
+# name is escaped in pages and breaks searching), an initial ayn read as "a".
 _LETTERS = {
     "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h",
     "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d",
     "ط": "t", "ظ": "z", "ع": "", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m",
     "ن": "n", "ه": "h", "ة": "a", "ى": "a", "ء": "", "ؤ": "", "ئ": "", "پ": "p", "چ": "ch",
-    "ژ": "zh", "گ": "g", "ڤ": "v", "ک": "k", "ی": "y", "ە": "e", "ۆ": "o", "ێ": "ê", "ڵ": "ll",
-    "ڕ": "rr",
+    "ژ": "zh", "گ": "g", "ڤ": "v", "ک": "k", "ی": "y", "ە": "e", "ۆ": "o", "ێ": "ê", "ڵ": "l",
+    "ڕ": "r", "ھ": "h",
 }  # fmt: skip
 _WEAK = {"و": ("w", "u"), "ي": ("y", "i"), "ی": ("y", "i")}
 
@@ -1042,13 +1077,20 @@ _WEAK = {"و": ("w", "u"), "ي": ("y", "i"), "ی": ("y", "i")}
 def _spelled_out(folded: str) -> str:
     """A name the table does not know, letter by letter: "الشعيطات" -> "al-Shitat"."""
     article = folded.startswith("ال") and len(folded) >= 4
+    word = folded[2:] if article else folded
+    # Sorani writes every vowel: an initial ayn's vowel too (عەلی Eli, عومەر Umer).
+    written = _VOWEL_LETTERS | (_WEAK_LETTERS if _SORANI_ONLY.intersection(word) else set())
     out = ""
-    for ch in folded[2:] if article else folded:
+    for i, ch in enumerate(word):
         if ch == "ع" and not out:
-            out = "a"
+            out = "" if word[1:2] in written else "a"
         elif ch in _WEAK:
             consonant, vowel = _WEAK[ch]
-            out += vowel if out and out[-1] not in "aeiouê" else consonant
+            # After an initial ayn read as "a", as after any vowel (عواد Awad, عون Awn).
+            if weak_is_consonant(word, i) or (i == 1 and out == "a"):
+                out += consonant
+            elif not out.endswith(vowel):  # a doubled waw is one long u (ڕووناک Runak)
+                out += vowel
         else:
             out += _LETTERS.get(ch, ch if ch.isascii() else "")
     first = next((i for i, c in enumerate(out) if c.isalpha()), None)
