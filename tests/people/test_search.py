@@ -95,6 +95,33 @@ def test_abdullah_written_with_one_l_is_keyed_and_found_as_abdullah(facilities, 
     assert other.name_key == "left as stored"
 
 
+def test_a_sorani_name_keyed_before_waw_was_read_as_w_is_found_by_its_latin_spelling(
+    facilities, make_user
+):
+    # ئاوات was keyed "auat" (waw read as u between alefs), so "Awat" did not find it; the
+    # migration recomputes the stored key, which now holds "awat".
+    assert "awat" in person_name_key("ئاوات", "", "", "").split()
+    stale, other = _rekeyed(facilities, make_user, "0012_name_key_waw_and_ya", "ئاوات", "auat umar")
+    assert stale.name_key == person_name_key("ئاوات", "", "", "Omar")
+    assert _found("Awat Omar") == {stale.number}
+    assert _found("Awat") == {stale.number}
+    assert other.name_key == "left as stored"
+
+
+def test_a_latin_name_keyed_before_y_between_consonants_was_read_as_i_is_found_as_i(
+    facilities, make_user
+):
+    # Dylan was keyed "dylan", and its Arabic spelling دیلان's key was read from Dylan: "Dilan"
+    # found neither.
+    stale, other = _rekeyed(
+        facilities, make_user, "0012_name_key_waw_and_ya", "Dylan", "dylan umar"
+    )
+    assert "dilan" in stale.name_key.split()
+    assert _found("Dilan Omar") == {stale.number}
+    assert _found("دیلان Omar") == {stale.number}
+    assert other.name_key == "left as stored"
+
+
 def test_search_and_screening_key_names_with_the_same_normaliser():
     from muster.identity import normalise_name
 

@@ -137,3 +137,35 @@ def test_web_and_api_search_give_the_same_persons(registered, officer_client):
         found_web = {m.number for m in registered.members.all() if m.number in html}
         assert found_api == found_web, q
         assert found_api or q == "xyz", q  # the comparison is not between two empty sets
+
+
+def test_a_sorani_name_is_found_by_its_latin_spelling_and_the_reverse(
+    facilities, make_user, officer_client
+):
+    from muster.intake import services as intake
+    from muster.people.validation import clean_household
+
+    def register(given: str, family: str):
+        member = {"given_name": given, "family_name": family, "sex": "M", "birth_year": "1990",
+                  "relationship_to_head": "head"}  # fmt: skip
+        household = intake.register_household(
+            clean_household([member]),
+            reception_point=facilities["reception"],
+            by=make_user("registration_officer"),
+        )
+        return f'href="/people/{household.members.get().number}/"'
+
+    awat, karwan, rebwar = (
+        register("ئاوات", "جاف"),
+        register("Karwan", "Jaf"),
+        register("ڕێبوار", ""),
+    )
+    dilan = register("دیلان", "")
+    html = search(officer_client, "Awat")
+    assert awat in html and karwan not in html
+    html = search(officer_client, "کاروان")
+    assert karwan in html and awat not in html
+    assert rebwar in search(officer_client, "Rebwar")
+    assert dilan in search(officer_client, "Dilan")
+    # Another name stays another name.
+    assert awat not in search(officer_client, "Awad")
