@@ -62,11 +62,14 @@ NAME_FIELDS = ("given_name", "father_name", "grandfather_name", "family_name")
 
 
 def rekey_persons(persons, batch: int = 2000) -> int:
-    """Store ``person_name_key`` again on each person of the queryset ``persons`` (a data
-    migration's, after the keys changed); the number rekeyed."""
+    """Store ``person_name_key`` again on each person of the queryset ``persons`` whose stored
+    key differs from it (a data migration's, after the keys changed); the number rewritten."""
     model, done, pending = persons.model, 0, []
-    for person in persons.only("id", *NAME_FIELDS).iterator(chunk_size=batch):
-        person.name_key = person_name_key(*(getattr(person, f) for f in NAME_FIELDS))
+    for person in persons.only("id", "name_key", *NAME_FIELDS).iterator(chunk_size=batch):
+        key = person_name_key(*(getattr(person, f) for f in NAME_FIELDS))
+        if key == person.name_key:
+            continue
+        person.name_key = key
         pending.append(person)
         if len(pending) >= batch:
             model.objects.bulk_update(pending, ["name_key"])
