@@ -766,3 +766,32 @@ def test_not_presented_stays_in_the_history_when_the_person_is_brought_back(
     assert f"Not presented on departure {departure.number}" in html and "did not board" in html
     assert f"Back in custody on departure {departure.number}" in html and "back at the camp" in html
     assert html.index("Not presented on departure") < html.index("Back in custody on departure")
+
+
+def test_a_destinations_p_codes_are_never_read_as_a_facilitys(
+    planned, officers, login, make_user, facilities
+):
+    # A destination's P-code filled the facilities' #adm1+code/#adm2+code/#adm3+code: only the
+    # section told them apart, and a tool counting persons by governorate added them up together.
+    libhxl = pytest.importorskip("hxl", reason="libhxl not installed (pip install libhxl)")
+    departure, people = planned
+    services.dispatch_departure(departure, by=officers["planner"])
+    services.confirm(departure, [(p.pk, "received", "") for p in people], by=officers["planner"])
+    text = (
+        login(make_user("coordinator"))
+        .get(reverse("export-sitrep-csv"))
+        .content.decode("utf-8-sig")
+    )
+    dataset = libhxl.data(io.BytesIO(text.encode("utf-8")))
+    destination = next(r for r in dataset if r.get("#meta+section") == "departures by destination")
+    assert "Hajin" in destination.get("#indicator+name")
+    dest = tuple(destination.get(f"#adm{n}+code+dest") for n in (1, 2, 3))
+    assert dest == ("SY09", "SY0905", "SY090501")
+    assert all(not destination.get(f"#adm{n}+code+current") for n in (1, 2, 3))
+    # The facilities' level columns hold the facilities' codes only, the destinations' theirs.
+    for n in (1, 2, 3):
+        for tag, section in (
+            (f"#adm{n}+code+current", "facility"),
+            (f"#adm{n}+code+dest", "departures by destination"),
+        ):
+            assert {row.get("#meta+section") for row in dataset if row.get(tag)} <= {section}

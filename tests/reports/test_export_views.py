@@ -125,7 +125,7 @@ def test_sitrep_says_beside_the_figures_that_the_unaccounted_are_among_those_in_
     assert rows[1][: len(PARTNER_COLUMNS)] == [
         "#loc+name", "#loc+type", "", "#affected+ind+current", "#capacity+ind",
         "#capacity+pct", "#affected+ind+transit", "#meta+section", "#indicator+name", "#date",
-        "#affected+ind",
+        "#indicator+value+num",
     ]  # fmt: skip
     assert rows[1][-1] == "#description"
     section, item, note = (rows[0].index(c) for c in ("section", "item", "note"))
@@ -336,7 +336,7 @@ def test_sitrep_facility_rows_add_up_by_sex_when_a_sex_is_not_known(registered, 
     header = rows[0]
     # With the other persons by sex and age, before the P-codes and the note (always last).
     at = header.index("sex_unknown")
-    assert header[at - 1] == "boys" and rows[1][at] == "#affected+idps+sex_unknown"
+    assert header[at - 1] == "boys" and rows[1][at] == "#affected+ind+sex_unknown+total"
     col = {c: header.index(c) for c in ("population", "women_and_girls", "men_and_boys")}
     reception = next(r for r in rows if r[0] == "Reception Point 1")
     assert reception[col["population"]] == "3"

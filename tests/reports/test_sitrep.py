@@ -42,7 +42,7 @@ def test_sitrep_csv_has_a_row_for_each_of_the_14_days_under_its_hxl_tags(
 ):
     rows = read_csv(login(make_user("coordinator")).get(reverse("export-sitrep-csv")))
     assert rows[1][rows[0].index("date")] == "#date"
-    assert rows[1][rows[0].index("persons")] == "#affected+ind"
+    assert rows[1][rows[0].index("persons")] == "#indicator+value+num"
     assert _arrival_rows(rows) == [(d, "0") for d in _last_14_days()[:-1]] + [
         (_last_14_days()[-1], "3")
     ]

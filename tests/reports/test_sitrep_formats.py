@@ -37,15 +37,20 @@ def test_hxl_has_a_hashtag_row_under_the_header_following_the_standard(registere
     assert len(header) == len(tags)
     assert all(hxl.HASHTAG.match(t) for t in tags if t), tags
     by_tag = dict(zip(tags, range(len(tags)), strict=True))
-    for required in ("#adm2+code", "#loc+name", "#affected+ind+current", "#affected+f+children"):
+    for required in (
+        "#adm2+code+current",
+        "#loc+name",
+        "#affected+ind+current",
+        "#affected+ind+f+children",
+    ):
         assert required in by_tag
     reception = next(r for r in rows[2:] if r[by_tag["#loc+name"]] == "Reception Point 1")
-    assert reception[by_tag["#adm2+code"]].startswith("SY09")
+    assert reception[by_tag["#adm2+code+current"]].startswith("SY09")
     assert reception[by_tag["#affected+ind+current"]] == "3"
     # The household: a man, a woman of 34, a boy born 2015.
-    assert reception[by_tag["#affected+idps+f"]] == "1"
-    assert reception[by_tag["#affected+m+children"]] == "1"
-    assert reception[by_tag["#affected+f+children"]] == "0"
+    assert reception[by_tag["#affected+ind+f+total"]] == "1"
+    assert reception[by_tag["#affected+ind+m+children"]] == "1"
+    assert reception[by_tag["#affected+ind+f+children"]] == "0"
     assert AuditEvent.objects.filter(action="export", detail__format="hxl").count() == 1
 
 
@@ -75,10 +80,10 @@ def test_hxl_file_parses_with_the_hxl_library(registered, capsys):
     text = _hxl_text(capsys)
     dataset = libhxl.data(io.BytesIO(text.encode("utf-8")))
     columns = [c.display_tag for c in dataset.columns]
-    assert "#adm2+code" in columns and "#affected+f+children" in columns
+    assert "#adm2+code+current" in columns and "#affected+ind+f+children" in columns
     values = {row.get("#loc+name"): row.get("#affected+ind+current") for row in dataset}
     assert values["Reception Point 1"] == "3"
-    girls = sum(int(v or 0) for v in dataset.get_value_set("#affected+f+children"))
+    girls = sum(int(v or 0) for v in dataset.get_value_set("#affected+ind+f+children"))
     assert girls == 0
 
 
@@ -212,14 +217,17 @@ def test_a_pdf_in_an_unknown_language_is_refused_in_one_line(registered, capsys,
 SITREP_HEADER = [
     "facility", "kind", "pcode", "population", "capacity", "occupancy", "expected", "section",
     "item", "date", "persons", "women_and_girls", "men_and_boys", "children", "girls", "boys",
-    "sex_unknown", "adm1_pcode", "adm2_pcode", "adm3_pcode", "note",
+    "sex_unknown", "adm1_pcode", "adm2_pcode", "adm3_pcode", "dest_adm1_pcode", "dest_adm2_pcode",
+    "dest_adm3_pcode", "note",
 ]  # fmt: skip
 # Its hashtag row: ``pcode`` (a code of any level) untagged, each level's code under its own.
 SITREP_HASHTAGS = [
     "#loc+name", "#loc+type", "", "#affected+ind+current", "#capacity+ind", "#capacity+pct",
-    "#affected+ind+transit", "#meta+section", "#indicator+name", "#date", "#affected+ind",
-    "#affected+idps+f", "#affected+idps+m", "#affected+idps+children", "#affected+f+children",
-    "#affected+m+children", "#affected+idps+sex_unknown", "#adm1+code", "#adm2+code", "#adm3+code", "#description",
+    "#affected+ind+transit", "#meta+section", "#indicator+name", "#date", "#indicator+value+num",
+    "#affected+ind+f+total", "#affected+ind+m+total", "#affected+ind+children+total",
+    "#affected+ind+f+children", "#affected+ind+m+children", "#affected+ind+sex_unknown+total",
+    "#adm1+code+current", "#adm2+code+current", "#adm3+code+current",
+    "#adm1+code+dest", "#adm2+code+dest", "#adm3+code+dest", "#description",
 ]  # fmt: skip
 
 
@@ -256,7 +264,7 @@ def test_each_p_code_is_under_the_hashtag_of_its_level_on_the_web_and_the_comman
     ]
     dataset = libhxl.data(io.BytesIO(cli.encode("utf-8")))
     levels = {
-        row.get("#loc+name"): tuple(row.get(f"#adm{n}+code") or "" for n in (1, 2, 3))
+        row.get("#loc+name"): tuple(row.get(f"#adm{n}+code+current") or "" for n in (1, 2, 3))
         for row in dataset
         if row.get("#meta+section") == "facility"
     }
@@ -288,3 +296,43 @@ def test_an_hxl_tool_summing_the_facilities_population_counts_each_person_once(
             assert sum(int(row.get(tag) or 0) for row in dataset()) == total
         summed = dataset().count(aggregators="sum(#affected+ind+current) as N#x_n")
         assert [row.get("#x_n") for row in summed] == [3]
+
+
+def test_no_columns_tag_is_another_columns_with_attributes_added(registered, make_user, login):
+    # '#affected+f' (the women and girls) was also matched by the girls' '#affected+f+children':
+    # a tool's pattern picks every column whose tag has the pattern's attributes and more.
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                login(make_user("coordinator"))
+                .get(reverse("export-sitrep-csv"))
+                .content.decode("utf-8-sig")
+            )
+        )
+    )
+    header, tags = rows[0], rows[1]
+    tagged = [(c, t) for c, t in zip(header, tags, strict=True) if t]
+    assert len(tagged) == len(header) - 1  # all but the pcode as entered
+    for i, (column, tag) in enumerate(tagged):
+        name, *attributes = tag.split("+")
+        for other, other_tag in tagged[i + 1 :]:
+            other_name, *other_attributes = other_tag.split("+")
+            if name != other_name:
+                continue
+            assert not set(attributes) <= set(other_attributes), (column, tag, other, other_tag)
+            assert not set(other_attributes) <= set(attributes), (column, tag, other, other_tag)
+            assert not hxl.tags_overlap(tag, other_tag)
+
+
+def test_an_hxl_tool_picks_each_column_by_its_own_tag_and_no_other(registered, capsys):
+    libhxl = pytest.importorskip("hxl", reason="libhxl not installed (pip install libhxl)")
+    dataset = libhxl.data(io.BytesIO(_hxl_text(capsys).encode("utf-8")))
+    columns = [c for c in dataset.columns if c.tag]
+    for column in columns:
+        pattern = libhxl.model.TagPattern.parse(column.display_tag)
+        picked = [c.header for c in columns if pattern.match(c)]
+        assert picked == [column.header], (column.display_tag, picked)
+    # The women and girls are all the women and girls; the girls' column is not summed with them.
+    reception = next(r for r in dataset if r.get("#loc+name") == "Reception Point 1")
+    assert reception.get("#affected+ind+f+total") == "1"
+    assert reception.get("#affected+ind+f+children") == "0"

@@ -104,7 +104,10 @@ def add_sitrep_arguments(p) -> None:
         help="print the situation report as HXL-tagged CSV (a row of hashtags under the header): "
         "the table of the web's CSV/XLSX export (facilities with their persons by sex and age, "
         "the figures with a note on what each holds, departures, categories, arrivals); each "
-        "P-code also under the hashtag of its level (#adm1+code, #adm2+code, #adm3+code); no "
+        "facility's P-code also under the hashtag of its level (#adm1+code+current, "
+        "#adm2+code+current, #adm3+code+current), a destination's under its own "
+        "(#adm1+code+dest …); no tag another's with attributes added, so that a tool's pattern "
+        "picks one column; no "
         "total row, so that an HXL tool adding up a column counts each facility once; "
         "--facility and --governorate choose the facility rows",
     )

@@ -2,13 +2,23 @@
 a header row, a row of hashtags under it, one row per facility. Figures only, never a name.
 
 Partners' tools (HDX, HXL Proxy, their spreadsheets) read the hashtags, not our column names: the
-tags follow the HXL core schema (``#adm1+code``, ``#loc+name``, ``#affected+idps``, attributes ``+f``,
+tags follow the HXL core schema (``#adm1+code``, ``#loc+name``, ``#affected+ind``, attributes ``+f``,
 ``+m``, ``+children`` …).
 
+A tool picks a column by a tag pattern, which matches every column whose tag has the pattern's
+attributes and more: ``#affected+f`` picks the girls with the women and girls. So no column's tag is
+another's with attributes added (:func:`tags_overlap`): a column summed over all ages carries
+``+total`` as HDX's population tables do (``#affected+ind+f+total`` women and girls,
+``#affected+ind+f+children`` girls), the figure of a row that is not a facility is an
+``#indicator+value``, and where a place lies says whose place it is (``+current`` where the persons
+are now, ``+dest`` where a departure took them).
+
 HXL tags a column, never a row, and its tools add a column up over every row. So a P-code goes
-under the hashtag of its level (``#adm1+code`` governorate, ``#adm2+code`` district, ``#adm3+code``
-sub-district, read from the code's shape by :func:`~muster.reports.filters.admin_codes`), and the
-table has no total row: a tool summing ``#affected+ind+current`` counted every facility twice.
+under the hashtag of its level (``#adm1+code+current`` governorate, ``#adm2+code+current`` district,
+``#adm3+code+current`` sub-district, read from the code's shape by
+:func:`~muster.reports.filters.admin_codes`), a departure's destination under its own
+(``#adm1+code+dest`` …), and the table has no total row: a tool summing ``#affected+ind+current``
+counted every facility twice.
 """
 
 import csv
@@ -30,17 +40,26 @@ from muster.reports.exports import safe_cell
 from muster.reports.filters import ADMIN_LEVELS, Filters, admin_codes, selected_facilities
 from muster.screening.models import Category
 
-# A place's P-code at each administrative level, a column each under its level's hashtag.
-ADMIN_COLUMNS = [(f"adm{n}_pcode", f"#adm{n}+code") for n in ADMIN_LEVELS]
+# A facility's P-code at each administrative level, a column each under its level's hashtag; a
+# departure's destination in columns of its own, never summed or counted with the facilities'.
+ADMIN_COLUMNS = [(f"adm{n}_pcode", f"#adm{n}+code+current") for n in ADMIN_LEVELS]
+DESTINATION_COLUMNS = [(f"dest_adm{n}_pcode", f"#adm{n}+code+dest") for n in ADMIN_LEVELS]
 
 
-def admin_columns(pcode: str) -> dict[str, str]:
-    """The :data:`ADMIN_COLUMNS` of a place's P-code: its code at each level it can be read at
-    (``SY090301`` -> ``SY09``, ``SY0903``, ``SY090301``), blank at the others."""
+def admin_columns(pcode: str, columns=ADMIN_COLUMNS) -> dict[str, str]:
+    """The ``columns`` (:data:`ADMIN_COLUMNS` or :data:`DESTINATION_COLUMNS`) of a place's P-code:
+    its code at each level it can be read at (``SY090301`` -> ``SY09``, ``SY0903``,
+    ``SY090301``), blank at the others."""
     codes = admin_codes(pcode)
-    return {
-        column: codes.get(n, "") for n, (column, _) in zip(ADMIN_LEVELS, ADMIN_COLUMNS, strict=True)
-    }
+    return {column: codes.get(n, "") for n, (column, _) in zip(ADMIN_LEVELS, columns, strict=True)}
+
+
+def tags_overlap(a: str, b: str) -> bool:
+    """Whether a tool's pattern for one of the hashtags ``a`` and ``b`` also picks the other: the
+    same hashtag, and the attributes of one all among the other's (``#affected+f`` and
+    ``#affected+f+children``)."""
+    (tag_a, *attrs_a), (tag_b, *attrs_b) = a.split("+"), b.split("+")
+    return tag_a == tag_b and (set(attrs_a) <= set(attrs_b) or set(attrs_b) <= set(attrs_a))
 
 
 # (column, hashtag): the order of the file's columns.
@@ -49,16 +68,18 @@ COLUMNS = [
     *ADMIN_COLUMNS,
     ("facility", "#loc+name"),
     ("kind", "#loc+type"),
-    ("population", "#affected+idps"),
-    ("women_and_girls", "#affected+idps+f"),
-    ("men_and_boys", "#affected+idps+m"),
-    ("children", "#affected+idps+children"),
-    ("girls", "#affected+f+children"),
-    ("boys", "#affected+m+children"),
+    ("population", "#affected+ind+current"),
+    # Of every age (+total), of one sex or one age group, or both: no tag another's with more
+    # attributes (:func:`tags_overlap`).
+    ("women_and_girls", "#affected+ind+f+total"),
+    ("men_and_boys", "#affected+ind+m+total"),
+    ("children", "#affected+ind+children+total"),
+    ("girls", "#affected+ind+f+children"),
+    ("boys", "#affected+ind+m+children"),
     # Recorded sex unknown: without it, women and men did not add up to the population.
-    ("sex_unknown", "#affected+idps+sex_unknown"),
-    ("capacity", "#capacity"),
-    ("expected", "#affected+idps+expected"),
+    ("sex_unknown", "#affected+ind+sex_unknown+total"),
+    ("capacity", "#capacity+ind"),
+    ("expected", "#affected+ind+transit"),
 ]
 # A hashtag: '#' and a name, then attributes each '+' and a name (lowercase letters, digits, '_').
 HASHTAG = re.compile(r"^#[a-z][a-z0-9_]*(\+[a-z][a-z0-9_]*)*$")
@@ -201,8 +222,10 @@ SITREP_FIELDS = [
     # A facility's population by sex and age (what `muster sitrep --hxl` printed alone).
     *BREAKDOWN,
     # The place's P-code at each level, under that level's hashtag (``pcode`` is untagged: it
-    # holds codes of any level, a facility's sub-district beside a destination's district).
+    # holds codes of any level, a facility's sub-district beside a destination's district): a
+    # facility's, then a departure's destination's.
     *(column for column, _ in ADMIN_COLUMNS),
+    *(column for column, _ in DESTINATION_COLUMNS),
     # Always the last column, whatever is added before it: what a figure holds where a reader
     # would otherwise add it up wrong (unaccounted is inside in transit).
     "note",
@@ -217,10 +240,15 @@ SITREP_HXL = {
     "section": "#meta+section",
     "item": "#indicator+name",
     "date": "#date",
-    "persons": "#affected+ind",
+    # The figure of every row but a facility's (a headline figure, departures, a category, a
+    # day's arrivals), named by ``item``: HXL's narrow table, #indicator+name beside
+    # #indicator+value. As #affected+ind, a tool's pattern picked the facilities' population and
+    # expected with it (:func:`tags_overlap`).
+    "persons": "#indicator+value+num",
     "note": "#description",
     **{c: tag for c, tag in COLUMNS if c in BREAKDOWN},
     **dict(ADMIN_COLUMNS),
+    **dict(DESTINATION_COLUMNS),
 }
 
 
@@ -302,7 +330,7 @@ def sitrep_rows(report: dict, chosen: Collection[int] | None = None) -> list[dic
             "section": "departures by destination",
             "item": f"{d['kind']}: " + " ".join(x for x in (d["destination"], d["country"]) if x),
             "pcode": d["pcode"],
-            **admin_columns(d["pcode"]),
+            **admin_columns(d["pcode"], DESTINATION_COLUMNS),
             "persons": d["persons"],
         }
         for d in exits["by_destination"]
