@@ -741,3 +741,51 @@ def test_the_feed_and_the_pdf_carry_the_filtered_headline_and_departures(
     html = render_html(dashboard.Filters(base.date_from, base.date_to, governorate="SY07"), "en")
     assert headline(html) == SMALL_CAMP["headline"]
     assert {r[0]: r[1] for r in chart_rows(html, "departures")}["Died"] == "1"
+
+
+def test_the_governorate_filter_reads_a_p_code_as_the_export_does_iraqi_and_syrian(
+    registered, facilities, make_user, login, capsys
+):
+    # The filter read the first four characters: an Iraqi district IQD1501 had no governorate
+    # (the filter's list lacked IQG15, which the export's adm1_pcode column wrote for it).
+    import csv
+    import io
+
+    for key, pcode in (("small_camp", "IQD1501"), ("camp", "SY090301"), ("holding", "Camp 7")):
+        facilities[key].pcode = pcode
+        facilities[key].save()
+    client = login(make_user("coordinator"))
+    exported = list(
+        csv.reader(
+            io.StringIO(client.get(reverse("export-sitrep-csv")).content.decode("utf-8-sig"))
+        )
+    )
+    header = exported[0]
+    adm1 = {
+        r[header.index("facility")]: r[header.index("adm1_pcode")]
+        for r in exported[2:]
+        if r[header.index("section")] == "facility"
+    }
+    assert adm1["Small Camp"] == "IQG15" and adm1["Al-Hol Camp"] == "SY09"
+    feed = client.get("/api/sitrep/").json()["dashboard"]
+    read = {f["name"]: f["governorate"] for f in feed["facilities"]}
+    assert read == adm1  # Holding Facility A's 'Camp 7': no governorate in either
+    page = client.get(reverse("dashboard")).content.decode()
+    assert '<option value="IQG15">' in page and '<option value="SY09">' in page
+    for governorate, chosen in (
+        ("IQG15", ["Small Camp"]),
+        ("iqg15", ["Small Camp"]),
+        ("SY09", ["Al-Hol Camp", "Reception Point 1"]),
+    ):
+        feed = client.get("/api/sitrep/", {"governorate": governorate})
+        assert feed.status_code == 200, feed.content
+        assert sorted(f["name"] for f in feed.json()["dashboard"]["facilities"]) == chosen
+        capsys.readouterr()
+        assert main(["sitrep", "--hxl", "--governorate", governorate]) == 0
+        rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+        assert sorted(r[0] for r in rows[2:] if r[header.index("section")] == "facility") == chosen
+    # A district is not a governorate, under either country's pattern.
+    for district in ("IQD1501", "SY0903"):
+        feed = client.get("/api/sitrep/", {"governorate": district})
+        assert feed.status_code == 400
+        assert "is not a governorate P-code" in str(feed.json()["governorate"])
