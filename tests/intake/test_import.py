@@ -229,6 +229,67 @@ def test_a_baby_answered_not_yet_named_on_the_phone_is_registered_not_yet_named(
     assert Person.objects.get(relationship_to_head="head").not_yet_named is False
 
 
+def _family_answering(yes: str, no: str, uuid: str = "6a0c3b9e-1f2d-4e5a-8b7c-000000000b1b"):
+    import datetime as dt
+
+    born = (dt.date.today() - dt.timedelta(days=40)).isoformat()
+    return {
+        "_uuid": uuid,
+        "reception_point": "",
+        "members": [
+            {"relationship_to_head": "head", "not_yet_named": no, "given_name": "Ahmad",
+             "sex": "M", "dob_known": "year", "birth_year": "1990"},
+            {"relationship_to_head": "son", "not_yet_named": yes, "sex": "M",
+             "dob_known": "day", "date_of_birth": born},
+        ],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "yes, no", [("Yes", "No"), ("نعم", "لا"), ("بەڵێ", "نەخێر"), ("Erê", "Na"), ("1", "0")]
+)
+@pytest.mark.parametrize("name", ["kobo.xlsx", "members.csv", "central.zip"])
+def test_an_export_downloaded_with_labels_reads_yes_and_no_in_each_language(
+    facilities, tmp_path, name, yes, no
+):
+    # "نعم" (the form's Arabic label) was read as no: the baby not yet named was refused for want of
+    # a given name.
+    path = WRITERS[name](tmp_path / name, [_family_answering(yes, no)])
+    assert main(["import", "kobo", str(path), "--facility", POINT]) == 0
+    baby = Person.objects.get(relationship_to_head="son")
+    assert (baby.given_name, baby.not_yet_named) == ("", True)
+    assert Person.objects.get(relationship_to_head="head").not_yet_named is False
+
+
+@pytest.mark.parametrize("name", ["kobo.xlsx", "members.csv", "data.json"])
+def test_a_yes_no_answer_that_is_neither_is_refused_naming_its_row_and_column(
+    facilities, tmp_path, capsys, name
+):
+    path = WRITERS[name](tmp_path / name, [_family_answering("ربما", "No")])
+    out = tmp_path / "report.csv"
+    assert main(["import", "kobo", str(path), "--facility", POINT, "--report", str(out)]) == 1
+    assert Person.objects.count() == 0
+    refused = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    # The file's row (the API's submission 1), the member, the question.
+    where = {"kobo.xlsx": "2", "members.csv": "2", "data.json": "1"}[name]
+    assert [(r["row"], r["member"], r["field"]) for r in refused] == [(where, "2", "not_yet_named")]
+    assert refused[0]["status"] == "refused" and refused[0]["problem"] == (
+        "'ربما' is neither yes nor no (in English, Arabic, Sorani or Kurmanji)"
+    )
+
+
+def test_a_yes_no_answer_that_is_neither_is_refused_in_the_officers_language(facilities, tmp_path):
+    from django.utils import translation
+
+    path = write_kobo_xlsx(tmp_path / "k.xlsx", [_family_answering("maybe", "No")])
+    with translation.override("ckb"):
+        problems = [str(p) for s in read_export(path).submissions for p in s.problems]
+    assert problems == [
+        "ڕیزی 2، ئەندامی 2، not_yet_named: '\u2068maybe\u2069' نە بەڵێیە نە نەخێر "
+        "(بە ئینگلیزی، عەرەبی، سۆرانی یان کورمانجی)"
+    ]
+
+
 def test_a_baby_not_yet_named_a_year_old_or_more_is_refused_naming_the_given_name(
     facilities, tmp_path
 ):

@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from functools import cache
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext
 
 from muster.identity import PersonCsvError, ascii_digits, date_order, read_date_of_birth
@@ -65,7 +68,7 @@ def _member(answers: Mapping[str, object]) -> dict:
     """One person's answers as Muster's registration input (``clean_member`` keys)."""
     raw: dict = {name: _text(answers.get(name)) for name in NAME_FIELDS}
     raw["relationship_to_head"] = _text(answers.get("relationship_to_head"))
-    # The form's yes/no ("yes"; "1" or "true" from another form): read as the reception box.
+    # The form's yes/no, as written: read by :func:`yes_no` when the member is added.
     raw["not_yet_named"] = _text(answers.get("not_yet_named"))
     raw["sex"] = _text(answers.get("sex")).upper()
     raw["nationality"] = _text(answers.get("nationality")).upper()
@@ -107,9 +110,53 @@ def _new_submission(row: int, answers: Mapping[str, object], submission_id: str 
     return sub
 
 
+# The yes/no questions of the form, read as yes or no whatever the export wrote for them.
+YES_NO_FIELDS = ("not_yet_named",)
+# Values other forms and spreadsheets write for yes and no beside the choice names.
+_YES, _NO = ("yes", "y", "1", "true", "on"), ("no", "n", "0", "false", "off")
+
+
+@cache
+def _yes_no_words() -> tuple[frozenset, frozenset]:
+    yes, no = set(_YES), set(_NO)
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            yes.add(gettext("yes").casefold())
+            no.add(gettext("no").casefold())
+    return frozenset(yes), frozenset(no)
+
+
+def yes_no(value: str) -> str | None:
+    """A yes/no answer as ``"yes"``, ``"no"`` or ``""`` (not answered); ``None`` when it is neither.
+
+    An export downloaded with XML values writes the choice's name ("yes"); one downloaded with
+    labels writes the label in the form's language: "Yes", "نعم", "بەڵێ", "Erê" (Muster's four
+    languages, their words from its catalogue); another form "1" or "true".
+
+    >>> [yes_no(v) for v in ("Yes", "نعم", "بەڵێ", "Erê", "no", "لا", "0", "", "maybe")]
+    ['yes', 'yes', 'yes', 'yes', 'no', 'no', 'no', '', None]
+    """
+    text = value.strip().casefold()
+    if not text:
+        return ""
+    yes, no = _yes_no_words()
+    return "yes" if text in yes else "no" if text in no else None
+
+
 def _add_member(sub: Submission, answers: Mapping[str, object], row: int | None) -> None:
-    sub.members.append(_member(answers))
+    member = _member(answers)
+    sub.members.append(member)
     sub.member_rows.append(row)
+    for name in YES_NO_FIELDS:
+        read = yes_no(member[name])
+        if read is None:
+            # "نعم" was read as no: a baby not yet named was refused for want of a given name.
+            message = gettext(
+                "'%(value)s' is neither yes nor no (in English, Arabic, Sorani or Kurmanji)"
+            ) % {"value": member[name][:40]}
+            sub.refuse(name, message, len(sub.members))
+        else:
+            member[name] = read
 
 
 def _dates_in_the_files_order(batch: ImportBatch) -> None:
