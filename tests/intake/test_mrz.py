@@ -488,7 +488,10 @@ def test_cli_json_carries_the_muster_mapping(capsys):
 def test_cli_exits_1_naming_the_failed_check(capsys):
     assert main(["mrz", "parse", TD3[0], TD3[1][:-1] + "9"]) == 1
     err = capsys.readouterr().err
-    assert "check digit failed: composite: check digit is '9', the data gives '0'" in err
+    assert (
+        "check digit failed: Composite (the whole line): the zone has the check digit '9', "
+        "its data gives '0'"
+    ) in err
 
 
 def test_cli_exits_2_for_unreadable_input_in_one_line(capsys):
@@ -500,3 +503,31 @@ def test_cli_exits_2_for_unreadable_input_in_one_line(capsys):
 def test_cli_reads_lines_pasted_as_one_argument(capsys):
     assert main(["mrz", "parse", "\n".join(TD3)]) == 0
     assert "number:\tL898902C3" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "language, number, failed, valid",
+    [
+        ("ar", "الرقم:\tL898902C3", "فشل رقم التحقق", "غير صالحة"),
+        ("ckb", "ژمارە:\tL898902C3", "ژمارەی پشکنین سەرکەوتوو نەبوو", "نادروستە"),
+        ("kmr", "hejmar:\tL898902C3", "reqema kontrolê têk çû", "NE derbasdar e"),
+    ],
+)
+def test_cli_speaks_the_language_asked_for(capsys, language, number, failed, valid):
+    # `muster mrz parse` said every field, check and problem in English whatever the language.
+    assert main(["mrz", "parse", TD3[0], TD3[1][:-1] + "9", "--language", language]) == 1
+    out, err = capsys.readouterr()
+    assert number in out and out.rstrip().endswith(valid)
+    assert "check digit" not in out + err and "family name" not in out
+    assert err.startswith(f"muster: {failed}")
+    assert main(["mrz", "parse", "P<UTO", "--language", language]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("muster: ") and "\n" not in err
+    assert "unreadable" not in err and "an MRZ has 2 lines" not in err
+
+
+def test_cli_refuses_a_language_it_does_not_speak_in_one_line(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["mrz", "parse", *TD3, "--language", "fr"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'fr'" in capsys.readouterr().err

@@ -14,7 +14,7 @@ EXIT_OK, EXIT_CHECKS_FAILED, EXIT_UNREADABLE = 0, 1, 2
 
 
 def add_mrz_parser(subparsers: argparse._SubParsersAction) -> None:
-    """``muster mrz parse LINE1 LINE2 [LINE3] [--json]``."""
+    """``muster mrz parse LINE1 LINE2 [LINE3] [--json] [--language L]``."""
     mrz = subparsers.add_parser(
         "mrz",
         help="read the machine-readable zone of a passport, ID card or visa",
@@ -31,16 +31,34 @@ def add_mrz_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("lines", nargs="+", metavar="LINE", help="an MRZ line (2 or 3 of them)")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(func=run_mrz_parse, django=False)
+    p.add_argument(
+        "--language",
+        choices=["en", "ar", "ckb", "kmr"],
+        default="en",
+        help="language of the fields' names, the checks and the problems (default en; --json's "
+        "keys and values stay as they are)",
+    )
+    # Django for the translation catalogue only: no database is opened.
+    p.set_defaults(func=run_mrz_parse, django=True)
 
 
 def run_mrz_parse(args: argparse.Namespace) -> int:
+    from django.utils import translation
+
+    with translation.override(args.language):
+        return _mrz_parse(args)
+
+
+def _mrz_parse(args: argparse.Namespace) -> int:
+    from django.utils.translation import gettext as _
+
+    from muster.intake.documents import failed_check_message, mrz_message
     from muster.intake.mrz import MRZError, parse_mrz
 
     try:
         mrz = parse_mrz(args.lines)
     except MRZError as exc:
-        print(f"muster: MRZ unreadable: {exc}", file=sys.stderr)
+        print("muster: " + _("MRZ unreadable: %(e)s") % {"e": mrz_message(exc)}, file=sys.stderr)
         return EXIT_UNREADABLE
     if args.json:
         out = mrz.to_dict()
@@ -50,36 +68,65 @@ def run_mrz_parse(args: argparse.Namespace) -> int:
     else:
         _print_mrz(mrz)
     if not mrz.valid:
+        failed = _("check digit failed: %(check)s")
         for check in mrz.failed_checks:
-            print(f"muster: check digit failed: {check}", file=sys.stderr)
+            message = failed % {"check": failed_check_message(check, mrz.document_number)}
+            print(f"muster: {message}", file=sys.stderr)
         for problem in mrz.problems:
-            print(f"muster: {problem}", file=sys.stderr)
+            print(f"muster: {mrz_message(problem)}", file=sys.stderr)
         return EXIT_CHECKS_FAILED
     return EXIT_OK
 
 
 def _print_mrz(mrz) -> None:
-    dob = mrz.date_of_birth.isoformat() if mrz.date_of_birth else (mrz.birth_year or "unknown")
+    from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
+
+    from muster.intake.documents import (
+        failed_check_message,
+        mrz_document_type,
+        mrz_field_label,
+        mrz_message,
+    )
+
+    unknown = pgettext("mrz", "unknown")
+    dob = mrz.date_of_birth.isoformat() if mrz.date_of_birth else (mrz.birth_year or unknown)
     rows = [
-        ("format", mrz.format),
-        ("document", f"{mrz.document_type} ({mrz.document_code})"),
-        ("issuing state", mrz.issuing_state),
-        ("number", mrz.document_number),
-        ("family name", mrz.family_name),
-        ("given names", mrz.given_names),
-        ("nationality", mrz.nationality),
-        ("date of birth", dob),
-        ("sex", mrz.sex),
-        ("expiry", mrz.expiry.isoformat() if mrz.expiry else "none"),
-        ("optional data", " / ".join(d for d in (mrz.optional_data, mrz.optional_data_2) if d)),
+        (pgettext("mrz", "format"), mrz.format),
+        (
+            pgettext("mrz", "document"),
+            f"{mrz_document_type(mrz.document_type)} ({mrz.document_code})",
+        ),
+        (pgettext("mrz", "issuing state"), mrz.issuing_state),
+        (pgettext("mrz", "number"), mrz.document_number),
+        (pgettext("mrz", "family name"), mrz.family_name),
+        (pgettext("mrz", "given names"), mrz.given_names),
+        (pgettext("mrz", "nationality"), mrz.nationality),
+        (pgettext("mrz", "date of birth"), dob),
+        (pgettext("mrz", "sex"), mrz.sex),
+        (
+            pgettext("mrz", "expiry"),
+            mrz.expiry.isoformat() if mrz.expiry else pgettext("mrz", "none"),
+        ),
+        (
+            pgettext("mrz", "optional data"),
+            " / ".join(d for d in (mrz.optional_data, mrz.optional_data_2) if d),
+        ),
     ]
     for label, value in rows:
         print(f"{label}:\t{value}")
     for check in mrz.checks:
-        print(f"check\t{check}")
+        if check.ok:
+            said = _("%(field)s: check digit %(digit)s OK") % {
+                "field": mrz_field_label(check.field),
+                "digit": check.found,
+            }
+        else:
+            said = failed_check_message(check, mrz.document_number)
+        print(f"{pgettext('mrz', 'check')}\t{said}")
     for warning in mrz.warnings:
-        print(f"note\t{warning}")
-    print("valid" if mrz.valid else "NOT VALID")
+        print(f"{pgettext('mrz', 'note')}\t{mrz_message(warning)}")
+    print(pgettext("mrz", "valid") if mrz.valid else pgettext("mrz", "NOT VALID"))
 
 
 def add_forms_parser(subparsers: argparse._SubParsersAction) -> None:
