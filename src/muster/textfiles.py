@@ -7,7 +7,9 @@ only, and the import contracts (pyproject.toml) keep it from importing anything 
 """
 
 import codecs
+import csv
 import re
+from collections.abc import Iterable
 
 # Enough of a file to tell its encoding; the zeros of UTF-16 are in every line.
 START = 4096
@@ -68,3 +70,103 @@ def csv_delimiter(header_line: str) -> str:
     """
     unquoted = _QUOTED.sub("", header_line)
     return max(DELIMITERS, key=unquoted.count)
+
+
+# The longest cell the importers read: the csv module's own limit (128 KiB of characters), said
+# by row and column (:class:`CsvRows`) rather than "field larger than field limit (131072)".
+CELL_LIMIT = 131072
+
+
+class CellTooLarge(ValueError):
+    """A cell longer than :data:`CELL_LIMIT`: its ``row`` (the reader's count of rows, the first
+    1) and ``column`` (0-based)."""
+
+    def __init__(self, row: int, column: int):
+        super().__init__(f"row {row}, column {column + 1}: longer than {CELL_LIMIT} characters")
+        self.row, self.column = row, column
+
+
+class _Lines:
+    """The lines given to a csv reader, those of the row being read kept."""
+
+    def __init__(self, lines: Iterable[str]):
+        self._lines = iter(lines)
+        self.row: list[str] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.row.append(line)
+        return line
+
+
+class CsvRows:
+    """``csv.reader(lines, delimiter=delimiter)`` that says which cell is too long: a cell over
+    :data:`CELL_LIMIT` raises :class:`CellTooLarge` with its row (``first_row`` for the first one
+    read) and column. The csv module's own error named neither, in English ("field larger than
+    field limit (131072)"). ``line_num`` is the reader's."""
+
+    def __init__(self, lines: Iterable[str], delimiter: str = ",", first_row: int = 1):
+        self._lines = _Lines(lines)
+        self._reader = csv.reader(self._lines, delimiter=delimiter)
+        self._delimiter = delimiter
+        self.row = first_row - 1
+
+    @property
+    def line_num(self) -> int:
+        return self._reader.line_num
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> list[str]:
+        self._lines.row.clear()
+        self.row += 1
+        try:
+            cells = next(self._reader)
+        except csv.Error:
+            column = _long_cell("".join(self._lines.row), self._delimiter)
+            if column is None:
+                raise
+            raise CellTooLarge(self.row, column) from None
+        # Under a limit raised elsewhere in the process (csv.field_size_limit is global).
+        for column, cell in enumerate(cells):
+            if len(cell) > CELL_LIMIT:
+                raise CellTooLarge(self.row, column)
+        return cells
+
+
+def _long_cell(text: str, delimiter: str) -> int | None:
+    """The 0-based column of the first cell of ``text`` (a row's lines as the csv module reads
+    them: quoted cells, doubled quotes) longer than :data:`CELL_LIMIT`, or None.
+
+    >>> _long_cell('a,"' + 'x' * CELL_LIMIT + '"",y"', ","), _long_cell("a,b", ",")
+    (1, None)
+    """
+    column = length = 0
+    quoted, start = False, True
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if quoted:
+            if ch == '"' and text[i + 1 : i + 2] == '"':
+                length += 1
+                i += 1
+            elif ch == '"':
+                quoted = False
+            else:
+                length += 1
+        elif ch == '"' and start:
+            quoted = True
+        elif ch == delimiter:
+            if length > CELL_LIMIT:
+                return column
+            column, length, start, i = column + 1, 0, True, i + 1
+            continue
+        elif ch not in "\r\n":
+            length += 1
+        start = False
+        i += 1
+    return column if length > CELL_LIMIT else None

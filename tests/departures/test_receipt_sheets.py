@@ -99,7 +99,10 @@ def test_a_sheet_of_empty_rows_says_so_and_fails(dispatched, officers, capsys, t
 
 @pytest.mark.parametrize(
     ("language", "words"),
-    [("ckb", "ڕیزی 2 CSVی دروست نییە"), ("kmr", "rêza 2 ne CSV ya derbasdar e")],
+    [
+        ("ckb", "ڕیزی 2، \u2068note\u2069: خانەکە زیاتر لە 131072 پیتی تێدایە (128 KiB)"),
+        ("kmr", "rêza 2, note: di xaneyê de ji 131072 tîpan zêdetir hene (128 KiB)"),
+    ],
 )
 def test_a_broken_csv_line_is_named_in_the_officers_language(dispatched, officers, language, words):
     """A stray quote or a giant cell was told in English on the Kurdish (and Arabic) pages."""
@@ -110,5 +113,5 @@ def test_a_broken_csv_line_is_named_in_the_officers_language(dispatched, officer
     response = upload(client, departure, content)
     assert response.status_code == 400
     page = response.content.decode()
-    assert words in page and "is not valid CSV" not in page
+    assert words in page and "is not valid CSV" not in page and "field larger" not in page
     assert received(departure) == 0

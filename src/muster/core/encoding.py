@@ -6,9 +6,12 @@ quote its header with NUL characters in it ("unknown column 'g\\x00i\\x00v\\x00e
 How a file is told to be UTF-16, and a CSV's delimiter from its header, are ``muster.textfiles``'s
 (shared with the identity library's reader)."""
 
+from collections.abc import Sequence
+
 from django.utils.translation import gettext as _
 
-from muster.textfiles import wide_encoding
+from muster.core.text import isolate
+from muster.textfiles import CELL_LIMIT, CellTooLarge, wide_encoding
 
 
 class NotUtf8(ValueError):
@@ -52,3 +55,27 @@ def not_utf8_message(encoding: str | None) -> str:
             "encoding": encoding
         }
     return _("the file is not UTF-8 text; save it as CSV UTF-8")
+
+
+def cell_too_large_column(exc: CellTooLarge, header: Sequence[str] = ()) -> str:
+    """The column of a cell too long to read: its header's name, or its number where the header
+    names none (the header itself too long)."""
+    name = header[exc.column].strip() if exc.column < len(header) else ""
+    return name or _("column %(n)d") % {"n": exc.column + 1}
+
+
+def cell_too_large_problem() -> str:
+    """What is wrong with a cell too long to read, said of its row and column by the caller."""
+    return _(
+        "the cell holds more than %(limit)d characters (128 KiB), the most a cell may hold"
+    ) % {"limit": CELL_LIMIT}
+
+
+def cell_too_large_message(exc: CellTooLarge, header: Sequence[str] = ()) -> str:
+    """One line in the reader's language naming the row and column of a cell too long to read
+    and the limit: "row 3, given_name: the cell holds more than 131072 characters …"."""
+    return _("row %(row)s, %(field)s: %(message)s") % {
+        "row": exc.row,
+        "field": isolate(cell_too_large_column(exc, header)),
+        "message": cell_too_large_problem(),
+    }

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from muster.audit.labels import ACTION_DETAIL_KEYS
-from muster.core.encoding import likely_encoding, not_utf8_message
-from muster.textfiles import csv_delimiter
+from muster.core.encoding import cell_too_large_message, likely_encoding, not_utf8_message
+from muster.textfiles import CellTooLarge, CsvRows, csv_delimiter
 
 NUMBER_COLUMNS = ("number", "registration_number", "reg_no", "person")
 OUTCOME_SYNONYMS = {
@@ -112,9 +112,13 @@ def read_rows(content: bytes, filename: str = "") -> list[tuple[int, dict[str, s
         except UnicodeDecodeError:
             raise ReceiptFileError(_("the file is neither UTF-8 CSV nor XLSX")) from None
         delimiter = csv_delimiter(text.split("\n", 1)[0])
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        reader = CsvRows(io.StringIO(text, newline=""), delimiter)
+        table = []
         try:
-            table = list(reader)
+            table.extend(reader)
+        except CellTooLarge as exc:
+            header = [str(h or "").strip().lower() for h in table[0]] if table else []
+            raise ReceiptFileError(cell_too_large_message(exc, header)) from None
         except csv.Error as exc:
             # A cell over the csv module's limit (128 KiB) or a stray quote: say where, not a traceback.
             raise ReceiptFileError(

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext
 
+from muster.core.encoding import cell_too_large_message
 from muster.intake.kobo.mapping import (
     _add_member,
     _column,
@@ -25,18 +26,21 @@ from muster.intake.kobo.records import (
     Problem,
     Submission,
 )
-from muster.textfiles import csv_delimiter
+from muster.textfiles import CellTooLarge, CsvRows, csv_delimiter
 
 
 def _csv_rows(name: str, text: str) -> list[tuple[int, dict]]:
     """(row number, {question name: answer}) of each data row; the header is row 1."""
     first = text.split("\n", 1)[0]
     delimiter = csv_delimiter(first)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = CsvRows(io.StringIO(text, newline=""), delimiter)
+    header: list[str] = []
     try:
         header = [_column(h) for h in next(reader)]
     except StopIteration:
         raise ImportFileError(f"{name}: the file is empty") from None
+    except CellTooLarge as exc:
+        raise ImportFileError(f"{name}: {cell_too_large_message(exc)}") from None
     except csv.Error as exc:
         raise ImportFileError(f"{name}: is not a CSV file ({exc})") from None
     rows = []
@@ -44,6 +48,8 @@ def _csv_rows(name: str, text: str) -> list[tuple[int, dict]]:
         for number, values in enumerate(reader, start=2):
             if any(v.strip() for v in values):
                 rows.append((number, dict(zip(header, values, strict=False))))
+    except CellTooLarge as exc:
+        raise ImportFileError(f"{name}: {cell_too_large_message(exc, header)}") from None
     except csv.Error as exc:
         raise ImportFileError(f"{name}: row {reader.line_num}: {exc}") from None
     return rows

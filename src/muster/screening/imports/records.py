@@ -7,7 +7,12 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from muster.core.encoding import NotUtf8, decode_utf8
+from muster.core.encoding import (
+    NotUtf8,
+    cell_too_large_column,
+    cell_too_large_problem,
+    decode_utf8,
+)
 from muster.core.text import isolate
 from muster.identity import (
     PERSON_COLUMNS,
@@ -17,7 +22,7 @@ from muster.identity import (
     workbook_cell,
 )
 from muster.screening.imports.rows import ParsedList, RowError, TooManyRows
-from muster.textfiles import csv_delimiter
+from muster.textfiles import CellTooLarge, CsvRows, csv_delimiter
 
 
 def _refusal(exc: PersonCsvError) -> str:
@@ -162,11 +167,14 @@ def read_csv(data: bytes, max_rows: int | None = None) -> ParsedList:
         return out
     # Excel in an Arabic, French or German locale saves "CSV" with ';' between the columns.
     delimiter = csv_delimiter(text.split("\n", 1)[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = CsvRows(io.StringIO(text, newline=""), delimiter)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         out.errors.append(RowError(1, "", _("the file is empty; expected a header row")))
+        return out
+    except CellTooLarge as exc:
+        out.errors.append(RowError(exc.row, cell_too_large_column(exc), cell_too_large_problem()))
         return out
     if not _check_header(header, out):
         return out
@@ -187,6 +195,9 @@ def read_csv(data: bytes, max_rows: int | None = None) -> ParsedList:
                 )  # fmt: skip
                 continue
             _take(out, taken, line, dict(zip(header, values, strict=True)))
+    except CellTooLarge as exc:
+        column = cell_too_large_column(exc, header)
+        out.errors.append(RowError(exc.row, column, cell_too_large_problem()))
     except csv.Error as exc:
         out.errors.append(RowError(reader.line_num, "", _("malformed CSV: %(e)s") % {"e": exc}))
     rows = _add_records(out, taken)

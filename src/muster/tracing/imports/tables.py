@@ -10,8 +10,8 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
-from muster.core.encoding import NotUtf8, check_utf8
-from muster.textfiles import START, csv_delimiter
+from muster.core.encoding import NotUtf8, cell_too_large_message, check_utf8
+from muster.textfiles import START, CellTooLarge, CsvRows, csv_delimiter
 from muster.tracing.imports.rows import (
     MAX_ROWS,
     FileRefused,
@@ -106,19 +106,22 @@ def read_csv(source: bytes | BinaryIO) -> ParsedRequests:
     except NotUtf8 as exc:
         raise FileRefused(str(exc), "not_utf8") from None
     lines = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    header: list[str] = []
     try:
         first = next(lines, "")
         if not first.strip():
             raise FileRefused(_("the file is empty; expected a header row"), "empty")
         delimiter = csv_delimiter(first)
-        header = next(csv.reader([first], delimiter=delimiter))
+        header = next(CsvRows([first], delimiter))
         fields = _columns(header, out)
-        reader = csv.reader(lines, delimiter=delimiter)
+        reader = CsvRows(lines, delimiter, first_row=2)
         _collect(((reader.line_num + 1, cells) for cells in reader), fields, out)
     except UnicodeDecodeError:
         raise FileRefused(
             _("the file is not UTF-8 text; save it as CSV UTF-8"), "not_utf8"
         ) from None
+    except CellTooLarge as exc:
+        raise FileRefused(cell_too_large_message(exc, header), "cell_too_large") from None
     except csv.Error as exc:
         raise FileRefused(_("malformed CSV: %(e)s") % {"e": exc}, "malformed") from None
     finally:
