@@ -18,7 +18,7 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]|\{\w*\}")
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
 
-def read_po(lang: str) -> dict[tuple[str | None, str], dict]:
+def read_po(lang: str, locale: Path = LOCALE) -> dict[tuple[str | None, str], dict]:
     """The entries of locale/<lang>/django.po by (msgctxt, msgid): plural, msgstrs, fuzzy.
 
     A small reader of what makemessages writes (no polib in the dependencies); obsolete ``#~``
@@ -37,7 +37,7 @@ def read_po(lang: str) -> dict[tuple[str | None, str], dict]:
                 "fuzzy": current.get("fuzzy", False),
             }
 
-    text = (LOCALE / lang / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    text = (locale / lang / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     for line in text.splitlines() + [""]:
         if not line.strip():
             close()

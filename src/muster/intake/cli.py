@@ -115,6 +115,8 @@ def _print_mrz(mrz) -> None:
     ]
     for label, value in rows:
         print(f"{label}:\t{value}")
+    # Outside the f-strings: makemessages (xgettext) does not read calls inside them.
+    check_label, note_label = pgettext("mrz", "check"), pgettext("mrz", "note")
     for check in mrz.checks:
         if check.ok:
             said = _("%(field)s: check digit %(digit)s OK") % {
@@ -123,9 +125,9 @@ def _print_mrz(mrz) -> None:
             }
         else:
             said = failed_check_message(check, mrz.document_number)
-        print(f"{pgettext('mrz', 'check')}\t{said}")
+        print(f"{check_label}\t{said}")
     for warning in mrz.warnings:
-        print(f"{pgettext('mrz', 'note')}\t{mrz_message(warning)}")
+        print(f"{note_label}\t{mrz_message(warning)}")
     print(pgettext("mrz", "valid") if mrz.valid else pgettext("mrz", "NOT VALID"))
 
 
