@@ -330,6 +330,7 @@ DETAIL_KEYS = {
     "head": gettext_lazy("new head of household"),
     "former": gettext_lazy("former head of household"),
     "household_head": gettext_lazy("head of household"),
+    "relationships_changed": gettext_lazy("members' relationships changed"),
     "warning": gettext_lazy("warning"),
     "late": gettext_lazy("registered late"),
     "document": gettext_lazy("document"),

@@ -73,6 +73,7 @@ class PersonViewSet(PolicyViewSet):
         "timeline": "person.view",
         "category": "category.decide",
         "make_head": "person.correct",
+        "make_head_proposal": "person.correct",
     }
 
     def get_queryset(self) -> QuerySet:
@@ -195,11 +196,35 @@ class PersonViewSet(PolicyViewSet):
             record_person_read(request, person, "correction")
         return Response(data)
 
+    def _head_change(self, person: Person):
+        """The former heads (all in the officer's places, or refused) and the other members the
+        officer may correct, of the household ``person`` would head."""
+        if not person.household_id:
+            return [], []
+        former = people.current_heads(person.household_id, exclude=person)
+        allowed = policy.scope_persons(
+            self.request.user,
+            Person.objects.filter(pk__in=[p.pk for p in former]),
+            "person.correct",
+        ).count()
+        if allowed != len(former):
+            raise ValidationError(
+                {"person": [_("the current head is outside the places you may correct")]}
+            )
+        members = policy.scope_persons(
+            self.request.user,
+            Person.objects.filter(pk__in=[m.pk for m in people.other_members(person, former)]),
+            "person.correct",
+        ).order_by("id")
+        return former, list(members)
+
     @extend_schema(
         request=s.MakeHeadInputSerializer,
         responses=base.PersonSerializer,
         description="Make this person the head of their household, with a reason; the former head "
-        "takes the relationship given. Both changes are corrections, in one transaction.",
+        "takes the relationship given, and each other member listed in relationships (number: "
+        "relationship to the new head) takes theirs. Every change is a correction, all in one "
+        "transaction.",
     )
     @action(detail=True, methods=["post"], url_path="make-head")
     def make_head(self, request, number=None):
@@ -208,28 +233,54 @@ class PersonViewSet(PolicyViewSet):
         data = serializer.validated_data
         with transaction.atomic():
             person = self.get_object()
-            if person.household_id:
-                former = people.current_heads(person.household_id, exclude=person)
-                allowed = policy.scope_persons(
-                    request.user,
-                    Person.objects.filter(pk__in=[p.pk for p in former]),
-                    "person.correct",
-                ).count()
-                if allowed != len(former):
-                    raise ValidationError(
-                        {"person": [_("the current head is outside the places you may correct")]}
-                    )
+            _former, members = self._head_change(person)
+            relationships = dict(data.get("relationships") or {})
+            # A member outside the officer's places is refused as the service refuses a stranger.
+            numbers = {m.number for m in members}
+            strangers = [k for k in relationships if k not in numbers]
+            if strangers:
+                raise ValidationError(
+                    {f"relationships.{k[:40]}": [people.not_a_member(k)] for k in strangers}
+                )
             people.make_head(
                 person,
                 former_head_relationship=data.get("former_head_relationship", ""),
                 reason=data["reason"],
                 by=request.user,
                 request=request,
+                relationships=relationships,
             )
             person = person_queryset().get(pk=person.pk)
             data = self.get_serializer(person).data
             record_person_read(request, person, "make_head")
         return Response(data)
+
+    @extend_schema(
+        responses=s.MakeHeadProposalSerializer,
+        description="What making this person head would change: the former head and each other "
+        "member, with their relationship to the former head and the one proposed to the new head.",
+    )
+    @make_head.mapping.get
+    def make_head_proposal(self, request, number=None):
+        with transaction.atomic():
+            person = self.get_object()
+            former, members = self._head_change(person)
+
+            def row(p: Person, **kw) -> dict:
+                proposed = people.propose_relationship(p, person, **kw)
+                return {
+                    "number": p.number,
+                    "relationship_to_head": p.relationship_to_head,
+                    "proposed": proposed,
+                }
+
+            data = {
+                "household": person.household.number if person.household_id else "",
+                "former_heads": [row(p, former_head=True) for p in former],
+                "members": [row(m) for m in members],
+            }
+            record_person_read(request, person, "make_head")
+        return Response(s.MakeHeadProposalSerializer(data).data)
 
     @extend_schema(responses=s.TimelineEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)

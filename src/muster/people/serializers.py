@@ -23,7 +23,26 @@ class MakeHeadInputSerializer(StrictSerializer):
         allow_blank=True,
         help_text="The former head's relationship to the new head (needed when there is one)",
     )
+    relationships = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=40),
+        required=False,
+        help_text="The other members' relationships to the new head, by registration number "
+        "(GET make-head proposes them); a member not listed keeps theirs. An unknown member or "
+        "relationship is refused, naming relationships.<number>.",
+    )
     reason = StrictCharField(max_length=REASON_MAX, help_text="Why the head changes")
+
+
+class MakeHeadMemberSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    relationship_to_head = serializers.CharField(help_text="To the current (former) head")
+    proposed = serializers.CharField(help_text="Proposed relationship to the new head")
+
+
+class MakeHeadProposalSerializer(serializers.Serializer):
+    household = serializers.CharField()
+    former_heads = MakeHeadMemberSerializer(many=True)
+    members = MakeHeadMemberSerializer(many=True)
 
 
 class CategoryDecisionInputSerializer(StrictSerializer):

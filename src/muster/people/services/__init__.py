@@ -12,6 +12,9 @@ from muster.people.services.households import (
     check_relationship_change,
     current_heads,
     make_head,
+    not_a_member,
+    other_members,
+    propose_relationship,
 )
 from muster.people.services.merges import documents_of, lock_for_merge, merge_persons, unmerge
 from muster.people.services.records import (
@@ -41,5 +44,8 @@ __all__ = [
     "make_head",
     "merge_persons",
     "new_number",
+    "not_a_member",
+    "other_members",
+    "propose_relationship",
     "unmerge",
 ]

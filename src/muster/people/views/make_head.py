@@ -1,4 +1,6 @@
-"""Making a member the head of their household; the former head takes the relationship chosen."""
+"""Making a member the head of their household; the former head and every other member take the
+relationship to the new head the officer confirmed (proposed from their relationship to the former
+head)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,7 +15,7 @@ from muster.access.lookup import refuse, visible_person
 from muster.people import services as people_services
 from muster.people.models import Person, Relationship
 from muster.people.reads import WEB, record_read
-from muster.people.services.households import current_heads
+from muster.people.services.households import current_heads, other_members, propose_relationship
 from muster.web.forms import error_summary, errors_from
 
 
@@ -31,7 +33,17 @@ def person_make_head(request: HttpRequest, number: str) -> HttpResponse:
             request.user, Person.objects.filter(pk__in=[p.pk for p in former]), "person.correct"
         ).values_list("pk", flat=True)
     )
-    if request.method == "POST":
+    # The other members' relationships are expressed again, relative to the new head: each proposed,
+    # the officer confirms or changes it. Those outside the officer's places keep theirs.
+    members = list(
+        policy.scope_persons(
+            request.user,
+            Person.objects.filter(pk__in=[m.pk for m in other_members(person, former)]),
+            "person.correct",
+        ).order_by("id")
+    )
+    posting = request.method == "POST"
+    if posting:
         if any(p.pk not in in_scope for p in former):
             errors = {"person": [_("the current head is outside the places you may correct")]}
         else:
@@ -43,6 +55,12 @@ def person_make_head(request: HttpRequest, number: str) -> HttpResponse:
                         reason=request.POST.get("reason", ""),
                         by=request.user,
                         request=request,
+                        # A member the form did not send keeps their relationship.
+                        relationships={
+                            m.number: request.POST[f"relationships.{m.number}"]
+                            for m in members
+                            if f"relationships.{m.number}" in request.POST
+                        },
                     )
             except ValidationError as exc:
                 errors = errors_from(exc)
@@ -52,13 +70,31 @@ def person_make_head(request: HttpRequest, number: str) -> HttpResponse:
                 )
                 return redirect("person-detail", number=person.number)
     record_read(request, person, via=WEB, view="make_head")
+    proposed_former = propose_relationship(former[0], person, former_head=True) if former else ""
+    rows = []
+    for m in members:
+        field = f"relationships.{m.number}"
+        proposed = propose_relationship(m, person)
+        rows.append(
+            {
+                "person": m,
+                "field": field,
+                "proposed": proposed,
+                "proposed_label": Relationship(proposed).label,
+                "chosen": request.POST.get(field, "") if posting else proposed,
+                "errors": errors.get(field, []),
+            }
+        )
     context = {
         "person": person,
         "former": [p for p in former if p.pk in in_scope],
         "relationships": [
             (c, label) for c, label in Relationship.choices if c != Relationship.HEAD
         ],
-        "chosen": request.POST.get("former_head_relationship", ""),
+        "members": rows,
+        "proposed_former": proposed_former,
+        "proposed_former_label": Relationship(proposed_former).label if proposed_former else "",
+        "chosen": request.POST.get("former_head_relationship", "") if posting else proposed_former,
         "reason": request.POST.get("reason", ""),
         "errors": errors,
         "error_summary": error_summary(errors),
