@@ -4,6 +4,7 @@ none or two; "Make head of household" changes the head in one step, audited, in 
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
@@ -244,7 +245,13 @@ def test_a_head_merged_into_another_household_shows_and_the_head_can_be_given(
     m = _members(registered)
     other = factories.household(reception_point=facilities["reception"])
     kept = _members(other)["head"]
-    people.merge_persons(kept, m["head"], by=make_user("screening_officer"), reason="same man")
+    # The merge is refused now: it would leave the household headed by a merged record.
+    with pytest.raises(ValidationError) as refused:
+        people.merge_persons(kept, m["head"], by=make_user("screening_officer"), reason="same man")
+    assert refused.value.error_dict["household"][0].code == "duplicate_heads_household"
+    assert _current_heads(registered) == [m["head"].number]
+    # A household a merge left with no head before that rule: it shows, and the head can be given.
+    Person.objects.filter(pk=m["head"].pk).update(merged_into=kept)
     assert _current_heads(registered) == []
     page = officer_client.get(reverse("person-detail", args=[m["spouse"].number])).content.decode()
     assert 'data-testid="merged-member"' in page and kept.number in page

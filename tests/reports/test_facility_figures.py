@@ -9,6 +9,7 @@ from django.utils import timezone
 from muster.custody.models import Placement
 from muster.departures import services as departures
 from muster.departures.queries import sitrep_counts
+from muster.people import services as people
 from muster.reports.figures import facility_figures
 from muster.screening import services as screening
 from tests import factories
@@ -29,6 +30,14 @@ def test_merging_a_duplicate_adds_no_arrival(facilities, make_user):
     assert arrived == today.members.count()
     kept = yesterday.members.order_by("id").first()
     duplicate = today.members.order_by("id").first()
+    # He heads today's household: his wife heads it before his record is merged away (a merge
+    # may not leave a household headed by a merged record).
+    people.make_head(
+        today.members.get(relationship_to_head="spouse"),
+        former_head_relationship="spouse",
+        reason="her husband is registered with yesterday's household",
+        by=make_user("registration_officer"),
+    )
     screening.merge_duplicate(kept, duplicate, by=make_user("screening_officer"), reason="same man")
     assert Placement.objects.get(person=kept, is_current=True).facility == second
     figures = facility_figures(second, reunions=None)

@@ -24,6 +24,7 @@ from muster.core.text import isolate
 from muster.core.uploads import check_upload_size
 from muster.custody import services as custody
 from muster.custody.models import Facility
+from muster.people import services as people_services
 from muster.people.reads import WEB, record_read
 from muster.screening import imports, matching, tasks
 from muster.screening import services as screening
@@ -184,6 +185,9 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "adjudications": hit.adjudications.select_related("decided_by"),
             "decisions": [c for c in Adjudication.Decision.choices if c[0] != "undo_merge"],
             "may_decide": may_decide,
+            # Before the officer confirms: a merge that would leave a household headed by the
+            # merged record is refused; the page says so, and what to do first.
+            "head_left_behind": _head_left_behind(hit),
             "merge_warning": (
                 custody.merge_location_warning(hit.person, hit.candidate)
                 if hit.kind == Hit.Kind.DUPLICATE
@@ -207,6 +211,19 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _head_left_behind(hit: Hit) -> str:
+    if (
+        hit.kind != Hit.Kind.DUPLICATE
+        or hit.candidate is None
+        or hit.status not in screening.OPEN_STATUSES
+        or hit.person.merged_into_id
+        or hit.candidate.merged_into_id
+    ):
+        return ""
+    refusal = people_services.head_left_behind(hit.candidate, hit.person)
+    return refusal.messages[0] if refusal is not None else ""
 
 
 def _held_or_pending(person) -> bool:

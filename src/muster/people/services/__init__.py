@@ -16,7 +16,13 @@ from muster.people.services.households import (
     other_members,
     propose_relationship,
 )
-from muster.people.services.merges import documents_of, lock_for_merge, merge_persons, unmerge
+from muster.people.services.merges import (
+    documents_of,
+    head_left_behind,
+    lock_for_merge,
+    merge_persons,
+    unmerge,
+)
 from muster.people.services.records import (
     CORRECTABLE,
     MAX_PHOTO_BYTES,
@@ -40,6 +46,7 @@ __all__ = [
     "create_households_bulk",
     "current_heads",
     "documents_of",
+    "head_left_behind",
     "lock_for_merge",
     "make_head",
     "merge_persons",

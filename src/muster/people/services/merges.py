@@ -50,7 +50,39 @@ def lock_for_merge(kept: Person, duplicate: Person, *, reason: str) -> tuple[Per
                 ]
             }
         )
+    if (refusal := head_left_behind(kept, duplicate)) is not None:
+        raise ValidationError({"household": [refusal]})
     return kept, duplicate
+
+
+def head_left_behind(kept: Person, duplicate: Person) -> ValidationError | None:
+    """Why the merge may not be made yet, if the duplicate heads a household of its own with other
+    members in it and the kept record neither is in that household nor joins it: the household
+    would be headed by a merged-away record. Who heads a family is the family's to say and the
+    other members' relationships are to the head: the officer makes another member head first
+    ("Make head of household", which expresses them again), then confirms the merge. None when
+    the merge may be made (the page says it before the officer confirms)."""
+    if (
+        duplicate.relationship_to_head != Relationship.HEAD
+        or not duplicate.household_id
+        or duplicate.household_id == kept.household_id
+        or _joins_family(kept, duplicate)
+        or not Person.objects.filter(household_id=duplicate.household_id, merged_into__isnull=True)
+        .exclude(pk__in=[duplicate.pk, kept.pk])
+        .exists()
+    ):
+        return None
+    household = _household_number(duplicate.household_id)
+    return ValidationError(
+        _(
+            "%(p)s heads household %(h)s, which has other members, and the record kept "
+            "(%(k)s) is in another household: a household may not be headed by a merged "
+            "record. First make another member of %(h)s its head ('Make head of household' on "
+            "their page), then confirm the merge."
+        )
+        % {"p": duplicate.number, "h": household, "k": kept.number},
+        code="duplicate_heads_household",
+    )
 
 
 # The reasons of the corrections a merge makes to the kept record; an unmerge finds them by these.
