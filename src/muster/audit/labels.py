@@ -331,6 +331,8 @@ DETAIL_KEYS = {
     "former": gettext_lazy("former head of household"),
     "household_head": gettext_lazy("head of household"),
     "relationships_changed": gettext_lazy("members' relationships changed"),
+    # An undone merge whose record came back beside the head made since (not a second head).
+    "head_kept": gettext_lazy("head kept"),
     "warning": gettext_lazy("warning"),
     "late": gettext_lazy("registered late"),
     "document": gettext_lazy("document"),

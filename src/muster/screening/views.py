@@ -140,8 +140,10 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         reason = request.POST.get("reason", "")
         try:
             if form_action == "undo_merge":
-                screening.undo_merge(hit, reason=reason, by=request.user, request=request)
+                undone = screening.undo_merge(hit, reason=reason, by=request.user, request=request)
                 messages.success(request, _("The merge was undone."))
+                if undone.unmerge_notice:
+                    messages.warning(request, undone.unmerge_notice)
             else:
                 revision = request.POST.get("revision", "")
                 decided = screening.adjudicate(
@@ -188,6 +190,8 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # Before the officer confirms: a merge that would leave a household headed by the
             # merged record is refused; the page says so, and what to do first.
             "head_left_behind": _head_left_behind(hit),
+            # Before the officer undoes a merge: whether the record comes back beside a head.
+            "head_on_return": _head_on_return(hit) if shown_form["undo_merge"] else "",
             "merge_warning": (
                 custody.merge_location_warning(hit.person, hit.candidate)
                 if hit.kind == Hit.Kind.DUPLICATE
@@ -224,6 +228,21 @@ def _head_left_behind(hit: Hit) -> str:
         return ""
     refusal = people_services.head_left_behind(hit.candidate, hit.person)
     return refusal.messages[0] if refusal is not None else ""
+
+
+def _head_on_return(hit: Hit) -> str:
+    heads = people_services.heads_on_return(hit.person)
+    if not heads:
+        return ""
+    return _(
+        "%(p)s headed household %(h)s, which %(head)s heads now: undoing the merge brings %(p)s "
+        "back as another relative, not as a second head. To change the head afterwards, use "
+        "'Make head of household'."
+    ) % {
+        "p": hit.person.number,
+        "h": hit.person.household.number,
+        "head": ", ".join(h.number for h in heads),
+    }
 
 
 def _held_or_pending(person) -> bool:

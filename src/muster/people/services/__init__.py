@@ -19,6 +19,7 @@ from muster.people.services.households import (
 from muster.people.services.merges import (
     documents_of,
     head_left_behind,
+    heads_on_return,
     lock_for_merge,
     merge_persons,
     unmerge,
@@ -47,6 +48,7 @@ __all__ = [
     "current_heads",
     "documents_of",
     "head_left_behind",
+    "heads_on_return",
     "lock_for_merge",
     "make_head",
     "merge_persons",

@@ -15,6 +15,7 @@ from muster.people.models import (
     PersonCorrection,
     Relationship,
 )
+from muster.people.services.households import current_heads, lock_household
 
 
 def _lock_persons(*persons: Person) -> list[Person]:
@@ -225,6 +226,10 @@ def unmerge(duplicate: Person, *, by, reason: str, request=None) -> Person:
                 ]
             }
         )
+    household_id = Person.objects.filter(pk=duplicate.pk).values_list("household_id", flat=True)
+    if household_id.first():
+        # The household first, then the persons: the order every head change takes its locks in.
+        lock_household(household_id.first())
     duplicate = _lock_persons(duplicate)[0]
     if not duplicate.merged_into_id:
         raise ValidationError(
@@ -259,18 +264,92 @@ def unmerge(duplicate: Person, *, by, reason: str, request=None) -> Person:
             )
     _give_back_headship(kept, duplicate, by=by, reason=reason)
     _leave_family(kept, duplicate, by=by, reason=reason)
+    heads = _return_beside_the_head(duplicate, by=by, reason=reason, request=request)
     duplicate.merged_into = None
     duplicate.save(update_fields=["merged_into"])
     # On both records, as the merge is: the kept record's history says the merge was undone.
     for person in (duplicate, kept):
+        detail = {"was_merged_into": kept.number, "duplicate": duplicate.number}
+        if heads:
+            detail["head_kept"] = [h.number for h in heads]
         audit.record(
-            PeopleAction.PERSON_UNMERGE,
-            actor=by,
-            obj=person,
-            request=request,
-            detail={"was_merged_into": kept.number, "duplicate": duplicate.number},
+            PeopleAction.PERSON_UNMERGE, actor=by, obj=person, request=request, detail=detail
         )
+    # What the officer is told: the record came back beside the head, not as a second one.
+    duplicate.unmerge_notice = came_back_beside(duplicate, heads) if heads else ""
     return duplicate
+
+
+def heads_on_return(duplicate: Person) -> list[Person]:
+    """Who would still head the duplicate's household were its merge undone now, besides the
+    duplicate, when the duplicate was its head: the headship the merge passed is given back (to
+    the duplicate) if it still lies where the merge put it, but a head made since stays head.
+    (What :func:`unmerge` finds once it has given back what it gave; read before, for the page
+    that asks to confirm the undo.)"""
+    if (
+        not duplicate.merged_into_id
+        or duplicate.relationship_to_head != Relationship.HEAD
+        or not duplicate.household_id
+    ):
+        return []
+    kept = duplicate.merged_into
+    gives_back = kept.household_id == duplicate.household_id and (
+        PersonCorrection.objects.filter(
+            person=kept,
+            reason__in=[
+                MERGE_HEAD_REASON.format(duplicate=duplicate.number),
+                MERGE_HOUSEHOLD_REASON.format(duplicate=duplicate.number),
+            ],
+        ).exists()
+    )
+    heads = current_heads(duplicate.household_id, exclude=duplicate)
+    return [h for h in heads if not (gives_back and h.pk == kept.pk)]
+
+
+def came_back_beside(duplicate: Person, heads: list[Person]) -> str:
+    """The officer's words for a record that comes back beside the household's head (see
+    :func:`_return_beside_the_head`): what happened, and how to change the head."""
+    return _(
+        "%(p)s is back in household %(h)s as another relative, not as its head: %(head)s has "
+        "headed it since the merge, and a household has one head. That %(p)s was its head is "
+        "kept in their history. If %(p)s should head it again, use 'Make head of household' on "
+        "the page of %(p)s."
+    ) % {
+        "p": duplicate.number,
+        "h": _household_number(duplicate.household_id),
+        "head": ", ".join(h.number for h in heads),
+    }
+
+
+def _return_beside_the_head(duplicate: Person, *, by, reason: str, request) -> list[Person]:
+    """A duplicate that headed its household comes back while another member heads it (made head
+    since the merge, or the headship the merge passed was not where it put it any more): it comes
+    back as "other", not as a second head; its relationship before is kept by the correction.
+    Returns the heads it came back beside (none: it came back as it was)."""
+    if duplicate.relationship_to_head != Relationship.HEAD or not duplicate.household_id:
+        return []
+    heads = current_heads(duplicate.household_id, exclude=duplicate)
+    if not heads:
+        return []
+    household = Household.objects.get(pk=duplicate.household_id)
+    PersonCorrection.objects.create(
+        person=duplicate,
+        changes={"relationship_to_head": [Relationship.HEAD, Relationship.OTHER]},
+        reason=f"unmerge of {duplicate.number}: {reason.strip()} "
+        f"(household {household.number} is headed by {', '.join(h.number for h in heads)})",
+        corrected_by=by,
+        corrected_at=timezone.now(),
+    )
+    duplicate.relationship_to_head = Relationship.OTHER
+    duplicate.save(update_fields=["relationship_to_head"])
+    audit.record(
+        PeopleAction.PERSON_CORRECT,
+        actor=by,
+        obj=duplicate,
+        request=request,
+        detail={"fields": ["relationship_to_head"], "household_head": household.number},
+    )
+    return heads
 
 
 def _leave_family(kept: Person, duplicate: Person, *, by, reason: str) -> None:

@@ -28,6 +28,7 @@ from muster.screening.api.serializers import (
     HouseholdCategoriesInputSerializer,
     HouseholdCategoriesSerializer,
     ReasonInputSerializer,
+    UndoneHitSerializer,
     person_brief,
 )
 from muster.screening.audit_actions import ScreeningAction
@@ -158,19 +159,22 @@ class HitViewSet(PolicyViewSet):
             return Response(errors_from(exc), status=status.HTTP_409_CONFLICT)
         return Response(self.represent(self.get_queryset().get(pk=hit.pk)))
 
-    @extend_schema(request=ReasonInputSerializer, responses={200: HitSerializer, 409: CONFLICT})
+    @extend_schema(
+        request=ReasonInputSerializer, responses={200: UndoneHitSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"], url_path="undo-merge")
     def undo_merge(self, request, pk=None):
         form = ReasonInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         hit = self.get_object()
         try:
-            screening.undo_merge(
+            undone = screening.undo_merge(
                 hit, reason=form.validated_data["reason"], by=request.user, request=request
             )
         except screening.AlreadyDecided as exc:
             return Response(errors_from(exc), status=status.HTTP_409_CONFLICT)
-        return Response(self.represent(self.get_queryset().get(pk=hit.pk)))
+        represented = self.represent(self.get_queryset().get(pk=hit.pk))
+        return Response({**represented, "notice": undone.unmerge_notice})
 
 
 @extend_schema_view(

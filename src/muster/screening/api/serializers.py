@@ -195,6 +195,17 @@ class HitSerializer(serializers.Serializer):
     decision_reason = serializers.CharField()
 
 
+class UndoneHitSerializer(HitSerializer):
+    """A hit whose merge was just undone, and what the officer is told about the household."""
+
+    notice = serializers.CharField(
+        allow_blank=True,
+        help_text="When the record came back beside its household's head (a head made since the "
+        "merge): that it came back as 'other', not as a second head, and how to change the head. "
+        "Empty otherwise.",
+    )
+
+
 class HouseholdCategoriesSerializer(serializers.Serializer):
     household = serializers.CharField()
     decisions = CategoryDecisionWithApprovalSerializer(many=True)

@@ -154,7 +154,8 @@ def merge_undone(hit: Hit) -> bool:
 @transaction.atomic
 def undo_merge(hit: Hit, *, reason: str, by, request=None) -> Hit:
     """Undo a confirmed duplicate: the records stand apart again and the pair counts as rejected
-    until an officer decides it again (:func:`merge_undone`)."""
+    until an officer decides it again (:func:`merge_undone`). ``unmerge_notice`` on the hit
+    returned says, when it is so, that the duplicate came back beside its household's head."""
     if not (reason or "").strip():
         raise ValidationError(
             {
@@ -184,7 +185,7 @@ def undo_merge(hit: Hit, *, reason: str, by, request=None) -> Hit:
             }
         )
     hit = Hit.objects.select_related("person").get(pk=hit.pk)
-    unmerge_duplicate(hit.person, by=by, reason=reason, request=request)
+    returned = unmerge_duplicate(hit.person, by=by, reason=reason, request=request)
     Adjudication.objects.create(
         hit=hit,
         decision=Adjudication.Decision.UNDO_MERGE,
@@ -201,6 +202,8 @@ def undo_merge(hit: Hit, *, reason: str, by, request=None) -> Hit:
     )
     person = hit.person
     transaction.on_commit(lambda: matching.REGISTRY.add([person]))
+    # The view and the API tell the officer when the record came back beside the household's head.
+    hit.unmerge_notice = returned.unmerge_notice
     return hit
 
 
