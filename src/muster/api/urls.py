@@ -45,12 +45,22 @@ def endpoint_policy() -> list[tuple[str, str, str]]:
     """
     rows: list[tuple[str, str, str]] = []
     for _prefix, viewset, basename in ROUTES:
-        extra = {a.__name__: a for a in viewset.get_extra_actions()}
+        # An extra action's route, by the name of each method mapped on it (``@x.mapping.get``
+        # maps GET to a method of another name, with its own policy entry).
+        extra = {
+            name: (a, method)
+            for a in viewset.get_extra_actions()
+            for method, name in a.mapping.items()
+            if method != "head"
+        }
         for view_action, policy_action in viewset.policy_action.items():
             if view_action in extra:
-                extra_action = extra[view_action]
+                extra_action = extra[view_action][0]
                 url_name = f"{basename}-{extra_action.url_name}"
-                methods = [m.upper() for m in extra_action.mapping if m != "head"]
+                methods = [
+                    m.upper() for m, name in extra_action.mapping.items()
+                    if m != "head" and name == view_action
+                ]  # fmt: skip
             else:
                 suffix, method = _STANDARD_ACTIONS[view_action]
                 url_name, methods = f"{basename}-{suffix}", [method]
