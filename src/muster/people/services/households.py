@@ -88,14 +88,14 @@ def not_a_member(number) -> ValidationError:
     )
 
 
-def other_members(person: Person, former: list[Person]) -> list[Person]:
+def other_members(person: Person, former: list[Person], *, lock: bool = False) -> list[Person]:
     """The household's current members besides the new head and the former heads: those whose
-    relationship (to the head) is expressed again when the head changes."""
-    return list(
-        Person.objects.filter(household_id=person.household_id, merged_into__isnull=True)
-        .exclude(pk__in=[person.pk, *(p.pk for p in former)])
-        .order_by("id")
-    )
+    relationship (to the head) is expressed again when the head changes (``lock``: their rows
+    locked, inside the head change's transaction)."""
+    qs = Person.objects.filter(household_id=person.household_id, merged_into__isnull=True)
+    if lock:
+        qs = qs.select_for_update()
+    return list(qs.exclude(pk__in=[person.pk, *(p.pk for p in former)]).order_by("id"))
 
 
 def lock_household(household_id) -> Household:
@@ -224,7 +224,7 @@ def make_head(
                     _("choose one of the relationships listed (not head)"), code="invalid_choice"
                 )
             ]
-    others = {p.number: p for p in other_members(person, former)}
+    others = {p.number: p for p in other_members(person, former, lock=True)}
     regrouped: list[tuple[Person, str]] = []
     for number, relationship in (relationships or {}).items():
         field = f"relationships.{str(number)[:40]}"
