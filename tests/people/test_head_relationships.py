@@ -146,6 +146,10 @@ def test_the_api_proposes_and_takes_a_relationship_map_refusing_strangers_by_fie
         )
         assert refused.status_code == 400, refused.content
         assert field in refused.json(), refused.json()
+    not_a_map = api.post(
+        url, {"former_head_relationship": "father", "relationships": ["mother"], "reason": "x"}
+    )
+    assert not_a_map.status_code == 400 and "relationships" in not_a_map.json()
     assert _relationships(registered) == before and not PersonCorrection.objects.exists()
 
     done = api.post(
