@@ -137,7 +137,9 @@ def check_relationship_change(person: Person, old: str, new: str) -> None:
     raise ValidationError({"relationship_to_head": [ValidationError(message, code=code)]})
 
 
-def _record(person: Person, old: str, new: str, *, reason: str, by, request, household) -> None:
+def record_relationship_change(
+    person: Person, old: str, new: str, *, reason: str, by, request, household
+) -> None:
     """A change of ``person``'s relationship to the head, as a correction, audited."""
     PersonCorrection.objects.create(
         person=person,
@@ -244,19 +246,21 @@ def make_head(
     for old_head in former:
         old_head.relationship_to_head = former_head_relationship
         old_head.save(update_fields=["relationship_to_head"])
-        _record(
+        record_relationship_change(
             old_head, HEAD, former_head_relationship, reason=reason, by=by, request=request,
             household=household,
         )  # fmt: skip
     old = person.relationship_to_head
     person.relationship_to_head = HEAD
     person.save(update_fields=["relationship_to_head"])
-    _record(person, old, HEAD, reason=reason, by=by, request=request, household=household)
+    record_relationship_change(
+        person, old, HEAD, reason=reason, by=by, request=request, household=household
+    )
     for member, relationship in regrouped:
         was = member.relationship_to_head
         member.relationship_to_head = relationship
         member.save(update_fields=["relationship_to_head"])
-        _record(
+        record_relationship_change(
             member, was, relationship, reason=reason, by=by, request=request, household=household
         )
     detail = {"head": person.number, "former": [p.number for p in former]}

@@ -15,7 +15,11 @@ from muster.people.models import (
     PersonCorrection,
     Relationship,
 )
-from muster.people.services.households import current_heads, lock_household
+from muster.people.services.households import (
+    current_heads,
+    lock_household,
+    record_relationship_change,
+)
 
 
 def _lock_persons(*persons: Person) -> list[Person]:
@@ -332,23 +336,18 @@ def _return_beside_the_head(duplicate: Person, *, by, reason: str, request) -> l
     if not heads:
         return []
     household = Household.objects.get(pk=duplicate.household_id)
-    PersonCorrection.objects.create(
-        person=duplicate,
-        changes={"relationship_to_head": [Relationship.HEAD, Relationship.OTHER]},
+    record_relationship_change(
+        duplicate,
+        Relationship.HEAD,
+        Relationship.OTHER,
         reason=f"unmerge of {duplicate.number}: {reason.strip()} "
         f"(household {household.number} is headed by {', '.join(h.number for h in heads)})",
-        corrected_by=by,
-        corrected_at=timezone.now(),
+        by=by,
+        request=request,
+        household=household,
     )
     duplicate.relationship_to_head = Relationship.OTHER
     duplicate.save(update_fields=["relationship_to_head"])
-    audit.record(
-        PeopleAction.PERSON_CORRECT,
-        actor=by,
-        obj=duplicate,
-        request=request,
-        detail={"fields": ["relationship_to_head"], "household_head": household.number},
-    )
     return heads
 
 
