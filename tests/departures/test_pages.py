@@ -795,3 +795,31 @@ def test_a_destinations_p_codes_are_never_read_as_a_facilitys(
             (f"#adm{n}+code+dest", "departures by destination"),
         ):
             assert {row.get("#meta+section") for row in dataset if row.get(tag)} <= {section}
+
+def test_camp_manager_opens_the_persons_still_leaving_their_camp(
+    planned, officers, login, make_user, facilities
+):
+    """A person dispatched on a departure from the camp and not confirmed (awaiting, or not
+    presented at the checkpoint) is the camp's to follow up: the departure page and the
+    unaccounted page link to them, and the link opens their page, not "Not found"."""
+    departure, people = planned
+    services.dispatch_departure(departure, by=officers["planner"])
+    absent, awaiting = people[0], people[1]
+    services.confirm(departure, [(absent.pk, "not_presented", "absent")], by=officers["planner"])
+    here = login(make_user("camp_manager", facility=departure.from_facility))
+    detail = here.get(reverse("departure-detail", args=[departure.number])).content.decode()
+    for person in (absent, awaiting):
+        url = reverse("person-detail", args=[person.number])
+        assert url in detail
+        assert here.get(url).status_code == 200, person.number
+        assert Placement.objects.get(person=person, is_current=True).state == "leaving"
+    assert (
+        person.number in here.get(reverse("person-search"), {"q": person.number}).content.decode()
+    )
+    # Another facility's manager is told nothing of them.
+    elsewhere = login(make_user("camp_manager", facility=facilities["reception"]))
+    assert elsewhere.get(reverse("person-detail", args=[absent.number])).status_code == 404
+    # Once received on the other side, the person has left the camp's care.
+    services.confirm(departure, [(awaiting.pk, "received", "")], by=officers["planner"])
+    here = login(make_user("camp_manager", facility=departure.from_facility))
+    assert here.get(reverse("person-detail", args=[awaiting.number])).status_code == 404

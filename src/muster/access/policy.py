@@ -2,7 +2,8 @@
 
 Every view, API endpoint, export and CLI command asks this module; nothing else decides access.
 Actions are the domain's verbs. A role scoped to facilities (``SCOPED_ROLES``) sees only persons whose
-current placement (or movement in transit) touches one of its facilities.
+current placement (or movement in transit, or departure not yet confirmed) touches one of its
+facilities.
 """
 
 from dataclasses import dataclass
@@ -11,9 +12,13 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from muster.access.models import Role, RoleGrant
-from muster.custody.models import Facility
+from muster.custody.models import Facility, Placement
 from muster.departures.models import Departure
-from muster.departures.queries import shows_exit, shows_receiving_authority
+from muster.departures.queries import (
+    shows_exit,
+    shows_receiving_authority,
+    without_hidden_reunifications,
+)
 from muster.identity import PERSON_ATTRIBUTES
 from muster.people.models import PROTECTION_FLAGS
 
@@ -255,6 +260,13 @@ def scope_persons(user, qs: QuerySet, action: str = "person.view") -> QuerySet:
     facilities = facility_scope(user, action)
     if facilities is None:
         return qs
+    # A person dispatched on a departure from the facility and not yet confirmed received (or not
+    # presented at the handover) is still the facility's to follow up: its departure page lists
+    # them, the unaccounted page names a child among them. A reunification the role may not see
+    # stays out of it, as its departure does.
+    leaving_from = without_hidden_reunifications(
+        Departure.objects.filter(from_facility_id__in=facilities), reunification_scope(user)
+    ).values("number")
     return qs.filter(
         Q(placements__is_current=True, placements__facility_id__in=facilities)
         | Q(
@@ -265,15 +277,10 @@ def scope_persons(user, qs: QuerySet, action: str = "person.view") -> QuerySet:
             placements__is_current=True,
             placements__movement__from_facility_id__in=facilities,
         )
-        # Leaving on a departure not yet confirmed (handed over, or reported not presented):
-        # still the business of the facility they left, as a transfer is of both its ends
-        # (the camp's list of children lost near it links to them).
         | Q(
             placements__is_current=True,
-            placements__state="leaving",
-            placements__exit_ref__in=Departure.objects.filter(
-                from_facility_id__in=facilities
-            ).values("number"),
+            placements__state=Placement.State.LEAVING,
+            placements__exit_ref__in=leaving_from,
         )
     ).distinct()
 
