@@ -122,3 +122,44 @@ def test_the_situation_dashboard_fits_a_phone(
         assert page.evaluate(OFF_OR_SQUEEZED, ".pagehead .actions a") == [], language
         context.close()
     assert problems == []
+
+
+# Fields and buttons of a form's foot drawn past the card that holds them.
+OUT_OF_CARD = """(selector) => [...document.querySelectorAll(selector)].flatMap(card => {
+  const box = card.getBoundingClientRect();
+  return [...card.querySelectorAll('.formfoot input, .formfoot button, .formfoot select')]
+    .filter(e => e.offsetParent !== null && e.type !== 'hidden')
+    .map(e => [e.name || e.textContent.trim(), e.getBoundingClientRect()])
+    .filter(([, r]) => r.left < box.left || r.right > box.right)
+    .map(([name, r]) => `${name} ${Math.round(r.left)}..${Math.round(r.right)} of ` +
+                        `${Math.round(box.left)}..${Math.round(box.right)}`);
+})"""
+
+
+def test_the_receive_page_fits_a_phone(
+    live_server, browser, registered, facilities, make_user, totp_code
+):
+    """A camp manager receiving a bus on a phone, in Kurmanji: the note for those not arrived
+    ("Çi tê zanîn, ...") stays inside the bus's card, as wide as the card allows (22rem ran 11 px
+    past the card's edge, its end under the screen's)."""
+    from muster.custody import services as custody
+
+    camp = facilities["camp"]
+    custody.dispatch(
+        list(registered.members.all()),
+        from_facility=facilities["reception"],
+        to_facility=camp,
+        by=make_user("camp_manager", facility=facilities["reception"]),
+    )
+    problems: list[str] = []
+    manager = make_user("camp_manager", facility=camp)
+    context, page = phone_page(
+        browser, live_server.url, manager, totp_code(manager), problems, "kmr"
+    )
+    page.goto(f"{live_server.url}/facilities/{camp.pk}/receive/")
+    page.screenshot(path=str(OUT / "receive-kmr-phone.png"), full_page=True)
+    assert fits_the_screen(page)
+    assert page.evaluate(OUT_OF_CARD, "main section.card") == []
+    assert page.evaluate(OFF_OR_SQUEEZED, ".formfoot input, .formfoot button") == []
+    context.close()
+    assert problems == []
