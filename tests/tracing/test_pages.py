@@ -191,6 +191,20 @@ def test_compare_says_a_camp_is_a_facility_to_the_caseworker_who_sees_no_categor
     assert "a facility" in where and "Al-Hol" not in text
 
 
+def test_compare_names_the_facility_in_the_readers_language(web, found, facilities):
+    """A caseworker reading in Kurmanji sees where the person is now as the other pages name it
+    ("Xala pêşwaziyê 1"), not the name as registered in English."""
+    _req, candidate = found
+    reception = facilities["reception"]
+    reception.name_kmr = "Xala pêşwaziyê ya Baxozê"
+    reception.save(update_fields=["name_kmr"])
+    web.cookies["django_language"] = "kmr"
+    text = web.get(reverse("tracing-candidate", args=[candidate.pk])).content.decode()
+    where = text[text.index('data-field="where"') :]
+    where = where[: where.index("</tr>")]
+    assert "Xala pêşwaziyê ya Baxozê" in where and reception.name not in where
+
+
 def test_compare_shows_both_sides_per_field_in_both_scripts(web, found):
     req, candidate = found
     page = web.get(reverse("tracing-candidate", args=[candidate.pk]))

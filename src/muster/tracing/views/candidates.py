@@ -15,7 +15,7 @@ from muster.access.decorators import requires
 from muster.access.projection import person_values
 from muster.audit import services as audit
 from muster.core.errors import errors_from
-from muster.custody.models import Placement
+from muster.custody.models import Facility, Placement
 from muster.people.reads import WEB, record_read
 from muster.tracing import forms
 from muster.tracing import services as tracing
@@ -120,7 +120,9 @@ def _where(seen: dict) -> str:
     "a facility" where its kind would tell a category, or the custody state (in transit, departed)."""
     facility, state = seen.get("current_facility"), seen.get("custody_state")
     if facility:
-        return facility["name"]
+        # In the reader's language, as every other page names it (the projection keeps the name
+        # as registered, for the API).
+        return Facility.objects.get(pk=facility["id"]).display_name
     if state == Placement.State.PLACED:
         return _("a facility")
     return str(Placement.State(state).label) if state in Placement.State.values else ""
