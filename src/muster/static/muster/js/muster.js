@@ -26,10 +26,12 @@
 
   // Confirming that the other side received someone cannot be undone (they leave custody for
   // good): the officer is asked once, with how many are marked received, before the form goes.
+  // A manifest marks them in its selects; a family's receipt with a ticked [data-received].
   document.addEventListener("submit", function (e) {
     var form = e.target;
     if (!form.matches || !form.matches("form[data-confirm-received]")) return;
-    var n = all("select", form).filter(function (s) { return s.value === "received"; }).length;
+    var n = all("select", form).filter(function (s) { return s.value === "received"; }).length +
+      all("input[data-received]:checked", form).length;
     if (n && !window.confirm(form.getAttribute("data-confirm-received").replace("%(n)s", n))) {
       e.preventDefault();
     }
