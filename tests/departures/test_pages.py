@@ -65,6 +65,34 @@ def test_officer_plans_a_batch_by_nationality_keeping_households_together(
     assert departure.status == "planned"
 
 
+@pytest.mark.parametrize("typed", ["Îraq", "Iraq", "العراق", "irq"])
+def test_the_destination_country_is_read_as_the_nationality_filter_reads_it(
+    crowd, facilities, officers, login, typed
+):
+    """The batch's nationality took "Fransa" or "Îraq" (the country in any language of the
+    interface); its destination country, a line below, refused them: only a code was read."""
+    camp = facilities["camp"]
+    iraqis = crowd(camp, 1, nationality="IRQ")
+    client = login(officers["planner"])
+    client.cookies["django_language"] = "kmr"
+    response = client.post(
+        reverse("departure-new"),
+        {
+            "from_facility": camp.pk,
+            "kind": "handover",
+            "nationality": "Îraq",
+            "whole_households": "on",
+            "person": [p.pk for p in iraqis],
+            "receiving_authority": "Iraqi security forces",
+            "legal_basis": "transfer agreement",
+            "destination_country": typed,
+            "plan": "1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Departure.objects.get().destination_country == "IRQ"
+
+
 def test_planning_without_the_kinds_fields_names_them(crowd, facilities, officers, login):
     camp = facilities["camp"]
     people = crowd(camp, 1)

@@ -13,6 +13,7 @@ from muster.custody.services import exits as custody_exits
 from muster.departures.models import Departure, DepartureLine, Kind, NationalityVerification
 from muster.identity import is_state_code
 from muster.people.models import Person
+from muster.people.validation import read_country
 from muster.protection import rules as protection
 from muster.screening import services as screening
 from muster.screening.models import Category, CategoryDecision
@@ -106,7 +107,9 @@ def _clean_details(kind: str, details: dict) -> dict:
         ]
     country = clean["destination_country"]
     if country:
-        country = country.upper()
+        # Typed as the batch's nationality is: the code, or the country's name in any language
+        # of the interface ("Fransa", "Îraq", "العراق"), stored as the code.
+        country = read_country(country) or country.upper()
         # QQQ, or ICAO's XXX (unspecified), were read as "nationality not verified as XXX"
         if not is_state_code(country):
             errors["destination_country"] = [
