@@ -336,3 +336,48 @@ def test_an_hxl_tool_picks_each_column_by_its_own_tag_and_no_other(registered, c
     reception = next(r for r in dataset if r.get("#loc+name") == "Reception Point 1")
     assert reception.get("#affected+ind+f+total") == "1"
     assert reception.get("#affected+ind+f+children") == "0"
+
+
+def _printed(html: str, tmp_path, name: str) -> bytes:
+    """The first page of ``html`` as WeasyPrint prints it, as a picture (PNG bytes)."""
+    from weasyprint import HTML
+
+    target = tmp_path / f"{name}.pdf"
+    HTML(string=html, base_url=pdf.STATIC.as_uri() + "/", url_fetcher=pdf._fetcher).write_pdf(
+        target
+    )
+    subprocess.run([PDFTOPPM, "-r", "40", "-png", "-f", "1", "-l", "1", str(target),
+                    str(tmp_path / name)], check=True)  # fmt: skip
+    return next(tmp_path.glob(f"{name}*.png")).read_bytes()
+
+
+# The shipped faces, each file under a family name of its own: the letters as they must print.
+REFERENCE_FACES = """<style>
+@font-face { font-family: "Reference Latin"; src: url("fonts/noto-sans-latin-%(w)s-normal.woff2"); }
+@font-face { font-family: "Reference Latin Ext"; src: url("fonts/noto-sans-latin-ext-%(w)s-normal.woff2"); }
+p { font: 9pt/1.35 "Reference Latin", "Reference Latin Ext"; margin: 0; }
+</style>"""
+
+
+@needs_weasyprint
+@needs_poppler
+@pytest.mark.parametrize("weight", ["400", "700"])
+def test_kurmanji_letters_beyond_latin_1_print_as_themselves(registered, tmp_path, weight):
+    """The Kurmanji sitrep printed 'Rapora rewÞê', 'Navenda girtinê ya Ýeddadê': the shipped
+    Latin and Latin Extended faces, under one family name, were one font in the PDF, and the
+    glyph of ş (from the Latin Extended file) was drawn from the Latin file. Printed in the
+    sitrep's fonts, Kurmanji reads as in the two files drawn each on its own."""
+    from muster.reports.filters import default_filters
+
+    head = pdf.render_html(default_filters(), "kmr").split("</head>", 1)[0]
+    words = "Rapora rewşê · Navenda girtinê ya Şeddadê · Kampa Erîşê"
+    sitrep = (
+        f"{head}<style>p {{ font-size: 9pt; line-height: 1.35; margin: 0; }}</style></head><body>"
+        f'<p style="font-weight: {weight}">{words}</p></body></html>'
+    )
+    weight_file = "400" if weight == "400" else "700"
+    reference = (
+        f"{head}{REFERENCE_FACES % {'w': weight_file}}</head><body>"
+        f'<p style="font-weight: {weight}">{words}</p></body></html>'
+    )
+    assert _printed(sitrep, tmp_path, "sitrep") == _printed(reference, tmp_path, "reference")

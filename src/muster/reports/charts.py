@@ -20,7 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 # Okabe–Ito: told apart by readers with colour-blindness, and in greyscale print.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#F0E442"]
 OVER = "#b3261e"
-FONT = 'font-family="Noto Sans, Noto Naskh Arabic, sans-serif"'
+# "Noto Sans Latin Ext": the printed sitrep's Latin Extended letters (ş), see sitrep_pdf.html.
+FONT = 'font-family="Noto Sans, Noto Sans Latin Ext, Noto Naskh Arabic, sans-serif"'
 FONT_SIZE = 11
 LABEL_MAX = 220  # the widest label column of a bar chart, of the 640 of the drawing
 LINE_H = 13  # the distance between two lines of a wrapped label
