@@ -206,6 +206,20 @@ def test_unaccompanied_child_is_refused_even_with_adults_of_the_household(
     assert people[3].number in exc.value.message_dict["protection_review"][0]
 
 
+def test_a_batch_splitting_a_household_names_who_stays_in_custody(crowd, facilities, officers):
+    """The officer asked for a reason read the household's number only, and the batch's list
+    showed everyone of it at this camp: the father held elsewhere was nowhere to be seen. The
+    refusal names those who stay, wherever they are held."""
+    camp = facilities["camp"]
+    people = crowd(camp, 1, adults=4)
+    with pytest.raises(ValidationError) as exc:
+        plan_return(people[:2], camp, officers["planner"])
+    [message] = exc.value.message_dict["separation_reason"]
+    assert people[0].household.number in message
+    assert people[2].number in message and people[3].number in message
+    assert people[0].number not in message and people[1].number not in message
+
+
 def test_a_batch_splitting_a_household_asks_a_reason_and_records_the_separation(
     crowd, facilities, officers
 ):

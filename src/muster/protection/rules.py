@@ -332,12 +332,22 @@ def check_departure_split(persons: Sequence, *, separation_reason: str = "") -> 
                 "separation_reason": [
                     _(
                         "this departure separates members of household(s) %(list)s from their "
-                        "family, who stay in custody; add the whole household or state the reason"
+                        "family, who stay in custody (%(staying)s); add the whole household or "
+                        "state the reason"
                     )
                     % {
                         "list": ", ".join(
                             _household_numbers([s.household_id for s in plan.separations])[:20]
-                        )
+                        ),
+                        # Named: the batch lists the household's members at this facility only,
+                        # and those who stay may be held elsewhere.
+                        "staying": ", ".join(
+                            Person.objects.filter(
+                                pk__in=[pk for s in plan.separations for pk in s.remained_ids]
+                            )
+                            .order_by("number")
+                            .values_list("number", flat=True)[:20]
+                        ),
                     }
                 ]
             }
