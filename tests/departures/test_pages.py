@@ -851,3 +851,25 @@ def test_camp_manager_opens_the_persons_still_leaving_their_camp(
     services.confirm(departure, [(awaiting.pk, "received", "")], by=officers["planner"])
     here = login(make_user("camp_manager", facility=departure.from_facility))
     assert here.get(reverse("person-detail", args=[awaiting.number])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "language, question",
+    [
+        ("kmr", "Kesê ku wergirtina wî were pejirandin, bi temamî ji çavdêriyê derdikeve"),
+        ("ar", "من يُؤكَّد استلامه يكون قد غادر الحجز نهائياً"),
+        ("en", "A person confirmed as received has left custody for good"),
+    ],
+)
+def test_the_question_before_received_is_asked_in_the_officers_language(
+    planned, officers, login, language, question
+):
+    """The browser asks before 'received' is recorded; the question came in English whatever the
+    page's language (the template's msgid held a '%', which {% translate %} looks up doubled)."""
+    departure, _people = planned
+    services.dispatch_departure(departure, by=officers["planner"])
+    client = login(officers["planner"])
+    client.cookies["django_language"] = language
+    page = client.get(reverse("departure-detail", args=[departure.number])).content.decode()
+    asked = re.search(r'data-confirm-received="([^"]*)"', page).group(1)
+    assert question in asked and "%(n)s" in asked  # the count, filled in by the browser
