@@ -163,3 +163,25 @@ def test_the_receive_page_fits_a_phone(
     assert page.evaluate(OFF_OR_SQUEEZED, ".formfoot input, .formfoot button") == []
     context.close()
     assert problems == []
+
+
+def test_the_wristband_preview_fits_a_phone(live_server, browser, registered, make_user, totp_code):
+    """The wristband is printed at its size (250 mm): on a phone its preview scrolled the whole
+    page sideways (961 px of 390), the Print button's bar with it. It scrolls in its own box."""
+    problems: list[str] = []
+    officer = make_user("registration_officer")
+    context, page = phone_page(
+        browser, live_server.url, officer, totp_code(officer), problems, "kmr"
+    )
+    head = registered.members.order_by("pk").first()
+    page.goto(f"{live_server.url}/people/{head.number}/slip/?kind=wristband")
+    page.screenshot(path=str(OUT / "wristband-kmr-phone.png"), full_page=True)
+    assert fits_the_screen(page)
+    # Printed, the band keeps its size.
+    page.emulate_media(media="print")
+    band = page.evaluate(
+        "document.querySelector('[data-testid=slip]').getBoundingClientRect().width"
+    )
+    assert band > 900
+    context.close()
+    assert problems == []
