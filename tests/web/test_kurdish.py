@@ -276,3 +276,15 @@ def test_kurmanji_is_written_in_the_hawar_alphabet():
         if char.isalpha() and not allowed.match(char)
     }
     assert not foreign, sorted(foreign)
+
+
+def test_kurmanji_calls_the_score_by_one_word():
+    """A match's score is 'xal' in the tables and the queues; the tracing page's explanation
+    under the 'Xal' column called it 'pûan' (a Turkish loan), as if it were another figure."""
+    loans = sorted(
+        msgid
+        for (_context, msgid), entry in read_po("kmr").items()
+        for msgstr in entry["msgstr"]
+        if re.search(r"\bpûan", msgstr, re.IGNORECASE)
+    )
+    assert not loans, loans
