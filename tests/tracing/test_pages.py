@@ -599,3 +599,17 @@ def test_compare_reads_a_year_only_registration_as_the_same_year(
     row = row[: row.index("</tr>")]
     assert "1993 (year only)" in row
     assert "same year" in row and "apart" not in row
+
+
+def test_the_request_form_names_the_sex_as_the_record_does(web):
+    """In Kurmanji the form offered 'jin' and 'mêr' (woman, man) for a girl sought, where every
+    record and the request page read 'Mê' and 'Nêr': the same words, in the form too."""
+    from django.utils import translation
+
+    web.cookies["django_language"] = "kmr"
+    page = web.get(reverse("tracing-request-new")).content.decode()
+    select = page.split('name="sex"', 1)[1].split("</select>", 1)[0]
+    offered = [o.strip().lower() for o in re.findall(r">([^<]*)</option>", select)]
+    with translation.override("kmr"):
+        record = [str(translation.gettext(w)).lower() for w in ("Unknown", "Female", "Male")]
+    assert offered == record
