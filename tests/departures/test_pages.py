@@ -847,10 +847,22 @@ def test_camp_manager_opens_the_persons_still_leaving_their_camp(
     # Another facility's manager is told nothing of them.
     elsewhere = login(make_user("camp_manager", facility=facilities["reception"]))
     assert elsewhere.get(reverse("person-detail", args=[absent.number])).status_code == 404
-    # Once received on the other side, the person has left the camp's care.
+    # Once received on the other side, the person has left the camp's care: the departure page
+    # names them without a link that would answer "Not found".
     services.confirm(departure, [(awaiting.pk, "received", "")], by=officers["planner"])
     here = login(make_user("camp_manager", facility=departure.from_facility))
-    assert here.get(reverse("person-detail", args=[awaiting.number])).status_code == 404
+    url = reverse("person-detail", args=[awaiting.number])
+    assert here.get(url).status_code == 404
+    detail = here.get(reverse("departure-detail", args=[departure.number])).content.decode()
+    assert awaiting.number in detail and f'href="{url}"' not in detail
+    assert reverse("person-detail", args=[absent.number]) in detail
+    # The repatriation officer, whom no facility bounds, opens everyone from it.
+    detail = (
+        login(officers["planner"])
+        .get(reverse("departure-detail", args=[departure.number]))
+        .content.decode()
+    )
+    assert f'href="{url}"' in detail
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ from muster.departures.views.shared import (
     line_counts,
     with_verification,
 )
+from muster.people.models import Person
 from muster.people.validation import NATIONALITY_MAX, read_country
 from muster.screening.models import Category
 
@@ -276,6 +277,14 @@ def manifest_page(
         ],
         "report": report,
         "errors": errors or {},
+        # The persons whose page the reader may open: a camp's manager follows those still
+        # leaving the camp, not those the other side received (out of the camp's care: their
+        # link answered "Not found").
+        "openable": set(
+            policy.scope_persons(
+                user, Person.objects.filter(pk__in=[line.person_id for line in lines])
+            ).values_list("pk", flat=True)
+        ),
     }
     return render(request, "departures/detail.html", context, status=status)
 
