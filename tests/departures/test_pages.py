@@ -824,6 +824,7 @@ def test_a_destinations_p_codes_are_never_read_as_a_facilitys(
         ):
             assert {row.get("#meta+section") for row in dataset if row.get(tag)} <= {section}
 
+
 def test_camp_manager_opens_the_persons_still_leaving_their_camp(
     planned, officers, login, make_user, facilities
 ):
