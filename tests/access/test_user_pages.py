@@ -197,6 +197,38 @@ def test_other_refusals_of_a_new_user(browser, amal, data, code, field):
     assert get_user_model().objects.count() == users
 
 
+def test_every_refusal_of_a_new_user_is_shown_at_once(browser, amal):
+    """The username's and the password's refusals came only once the role and the facility were
+    accepted: the administrator corrected the form twice. Now one round shows them all."""
+    users = get_user_model().objects.count()
+    response = browser.post(
+        "/account/users/new/",
+        {
+            "username": "two words",
+            "password": "abc",
+            "password2": "abd",
+            "role": "",
+            "facility": "999999",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    codes = form_errors(html, "new-user-form")
+    for code in ("invalid_username", "weak_password", "passwords_differ", "required"):
+        assert code in codes, codes
+    assert "no_such_facility" in codes
+    marked = re.findall(r'<(?:input|select)[^>]*name="(\w+)"[^>]*aria-invalid="true"', html)
+    assert set(marked) == {"username", "password", "password2", "role", "facility"}, marked
+    # A taken username and an unknown role, with a weak password: three refusals, one round.
+    response = browser.post(
+        "/account/users/new/",
+        {"username": "amal", "password": "amal", "password2": "amal", "role": "superuser"},
+    )
+    codes = form_errors(response.content.decode(), "new-user-form")
+    assert {"username_taken", "weak_password", "no_such_role"} <= set(codes), codes
+    assert get_user_model().objects.count() == users
+
+
 # --- grant and revoke ----------------------------------------------------------------------------
 
 

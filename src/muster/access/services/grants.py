@@ -57,7 +57,7 @@ def facility_named(name: str):
     return facility
 
 
-def _check_role(role: str) -> None:
+def check_role(role: str) -> None:
     if role not in Role.values:
         raise ValidationError(
             {
@@ -100,7 +100,7 @@ def grant_role(
     Granting a role the user already holds there with another expiry ends that grant and starts a new
     one; an expired grant is closed at its expiry. Grants are ended, never deleted.
     """
-    _check_role(role)
+    check_role(role)
     # Two grants for one user at the same moment (two terminals) would each check the roles held
     # before the other's commits, and an incompatible pair would pass. Grants for one user wait for
     # each other on the user's row; NO KEY so that rows merely naming the user (their registrations)
@@ -241,7 +241,7 @@ def revoke_role(grant: RoleGrant, *, by=None, request=None) -> None:
 def revoke_roles(user, role: str, *, facility=None, by=None, request=None) -> list[RoleGrant]:
     """End the user's grants of ``role`` in force: the one at ``facility``, or all of them when no
     facility is given. Returns the grants ended."""
-    _check_role(role)
+    check_role(role)
     held = list(
         RoleGrant.objects.filter(user=user, role=role).in_force().select_related("facility")
     )
@@ -330,6 +330,37 @@ def accounts() -> list[Account]:
 
 
 @transaction.atomic
+def new_user_problems(
+    username: str, password: str, *, check_password: bool = True
+) -> dict[str, list[ValidationError]]:
+    """Every refusal of a new account's username and password at once, by field (empty: none): a
+    form shows them together, not the username's first and the password's on the next round."""
+    User = get_user_model()
+    username = (username or "").strip()
+    problems: dict[str, list[ValidationError]] = {}
+    if not username:
+        problems["username"] = [ValidationError(_("is required"), code="required")]
+    elif User.objects.filter(username=username).exists():
+        problems["username"] = [
+            ValidationError(_("'%(u)s' already exists") % {"u": username}, code="username_taken")
+        ]
+    else:
+        try:
+            # The model's own rule (letters, digits and @ . + - _, at most 150): create_user()
+            # builds the row without a form, which would not check it.
+            User._meta.get_field(User.USERNAME_FIELD).run_validators(username)
+        except ValidationError as exc:
+            problems["username"] = [
+                ValidationError(m, code="invalid_username") for m in exc.messages
+            ]
+    if check_password:
+        try:
+            validate_password(password, User(username=username))
+        except ValidationError as exc:
+            problems["password"] = [ValidationError(m, code="weak_password") for m in exc.messages]
+    return problems
+
+
 def create_user(
     username: str,
     password: str,
@@ -340,36 +371,11 @@ def create_user(
     check_password: bool = True,
     request=None,
 ):
-    User = get_user_model()
     username = (username or "").strip()
-    if not username:
-        raise ValidationError({"username": [ValidationError(_("is required"), code="required")]})
-    if User.objects.filter(username=username).exists():
-        raise ValidationError(
-            {
-                "username": [
-                    ValidationError(
-                        _("'%(u)s' already exists") % {"u": username}, code="username_taken"
-                    )
-                ]
-            }
-        )
-    try:
-        # The model's own rule (letters, digits and @ . + - _, at most 150): create_user() builds
-        # the row without a form, which would not check it.
-        User._meta.get_field(User.USERNAME_FIELD).run_validators(username)
-    except ValidationError as exc:
-        raise ValidationError(
-            {"username": [ValidationError(m, code="invalid_username") for m in exc.messages]}
-        ) from exc
-    user = User(username=username)
-    if check_password:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise ValidationError(
-                {"password": [ValidationError(m, code="weak_password") for m in exc.messages]}
-            ) from exc
+    problems = new_user_problems(username, password, check_password=check_password)
+    if problems:
+        raise ValidationError(problems)
+    user = get_user_model()(username=username)
     user.set_password(password)
     user.save()
     facilities = [facility_named(name) for name in facility_names]

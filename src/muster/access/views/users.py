@@ -90,10 +90,20 @@ def user_create(request):
         values = {k: request.POST.get(k, "").strip() for k in values}
         password = request.POST.get("password", "")
         role = values["role"]
-        if not role:
-            errors.update(_error("role", _("Choose a role."), "required"))
+        # Every field's refusal at once: the username's and the password's came only once the
+        # role and the facility were accepted, a second round of errors.
+        problems = access.new_user_problems(values["username"], password)
+        if problems:
+            errors.update(_refusal(ValidationError(problems), {"username", "password"}))
         if password != request.POST.get("password2", ""):
             errors.update(_error("password2", _("The two passwords differ."), "passwords_differ"))
+        if not role:
+            errors.update(_error("role", _("Choose a role."), "required"))
+        else:
+            try:
+                access.check_role(role)
+            except ValidationError as exc:
+                errors.update(_refusal(exc, {"role"}))
         facility, facility_errors = _facility_from(values["facility"])
         errors.update(facility_errors)
         if not errors:
