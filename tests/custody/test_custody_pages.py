@@ -375,3 +375,39 @@ def test_reporting_someone_not_arrived_without_a_note_is_told_beside_the_note_in
     assert "ئەوەی زانراوە بنووسە" in card[said : said + 300]
     assert card[:note].count('class="field-error"') == 0  # not also above the table
     assert custody.current_placement(spouse).state == Placement.State.IN_TRANSIT
+
+
+def test_a_facility_shows_expected_and_reported_not_arrived_adding_up_to_in_transit_there(
+    registered, facilities, reception_manager, camp_manager, login
+):
+    """ "Expected" left out those reported not arrived, so it read less than those in transit to
+    the camp, and nothing said where the others were. Now each is shown, and they add up."""
+    head, spouse, son = members(registered)
+    movement = custody.dispatch(
+        [head, spouse, son],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=reception_manager,
+    )
+    custody.report_missing(movement, spouse, note="not on the bus", by=camp_manager)
+    in_transit_there = (
+        custody.in_transit_lines().filter(movement__to_facility=facilities["camp"]).count()
+    )
+    assert in_transit_there == 3
+    client = login(camp_manager)
+    for url in (
+        reverse("facility-detail", kwargs={"pk": facilities["camp"].pk}),
+        reverse("facility-list"),
+    ):
+        html = client.get(url).content.decode()
+        assert 'data-testid="expected">2<' in html or '<td class="num">2</td>' in html, url
+        assert 'data-testid="reported-not-arrived">1<' in html, url
+    html = client.get(reverse("facility-detail", kwargs={"pk": facilities["camp"].pk})).content
+    html = html.decode()
+    assert "Expected (dispatched here, still on the way)" in html
+    assert "Reported not arrived here" in html
+    assert "In transit to here: 3 (the expected and those reported not arrived together)." in html
+    client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    html = client.get(reverse("facility-detail", kwargs={"pk": facilities["camp"].pk})).content
+    html = html.decode()
+    assert "أُبلغ عن عدم وصولهم إلى هنا" in html and "في الطريق إلى هنا: 3" in html

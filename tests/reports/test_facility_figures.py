@@ -110,8 +110,10 @@ def test_a_camp_manager_reads_that_the_unaccounted_are_among_the_camps_figures(
         html = client.get(url).content.decode()
         assert 'data-testid="in-transit-out">1<' in html, url
         assert _facility_note(html) == (
-            "Unaccounted persons are among those expected, in transit from here or leaving, "
-            "not in addition to them."
+            "Unaccounted persons (overdue, or reported not arrived) are among those counted "
+            "above, not in addition to them."
         ), url
     arabic = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
-    assert _facility_note(arabic).startswith("مجهولو المكان هم من بين المنتظَرين"), arabic
+    assert _facility_note(arabic).startswith(
+        "مجهولو المكان (المتأخرون أو من أُبلغ عن عدم وصولهم)"
+    ), arabic

@@ -1,5 +1,5 @@
-"""A facility's figures (population, capacity, arrivals, expected, in transit from it, leaving it on a
-departure, by category), as the home page, the facility pages and the dispatch page show them."""
+"""A facility's figures (population, capacity, arrivals, expected, reported not arrived, in transit
+from it, leaving it on a departure, by category), as the home page, the facility pages and the dispatch page show them."""
 
 from dataclasses import dataclass
 
@@ -18,10 +18,16 @@ class FacilityFigures:
     population: int
     capacity: int | None
     arrivals_today: int
-    expected: int
+    expected: int  # dispatched here, on the way, not reported not arrived
+    reported_not_arrived: int  # dispatched here, reported not arrived by this facility
     in_transit_out: int  # on transfers from here, not yet received
     leaving: int  # on departures from here (returns, repatriations...), not yet confirmed
     by_category: dict[str, int]
+
+    @property
+    def in_transit_in(self) -> int:
+        """On transfers to here, not received: the expected and those reported not arrived."""
+        return self.expected + self.reported_not_arrived
 
     @property
     def percent(self) -> int | None:
@@ -56,6 +62,11 @@ def facility_figures(facility: Facility, *, reunions: set[int] | None) -> Facili
         movement__from_facility=facility,
         outcome__in=[ManifestLine.Outcome.PENDING, ManifestLine.Outcome.MISSING],
     ).count()
+    # Those reported not arrived are still on the transfer (not received), but no longer expected:
+    # counted apart, so that expected + reported not arrived = in transit to here.
+    reported_not_arrived = ManifestLine.objects.filter(
+        movement__to_facility=facility, outcome=ManifestLine.Outcome.MISSING
+    ).count()
     rows = (
         CategoryDecision.objects.filter(
             is_current=True,
@@ -75,6 +86,7 @@ def facility_figures(facility: Facility, *, reunions: set[int] | None) -> Facili
         capacity=facility.capacity,
         arrivals_today=arrivals,
         expected=custody.expected(facility),
+        reported_not_arrived=reported_not_arrived,
         in_transit_out=in_transit_out,
         leaving=leaving_count({facility.pk}, reunions),
         by_category=by_category,
