@@ -8,6 +8,7 @@ urlpatterns = [
     path("facilities/", views.facility_list, name="facility-list"),
     path("facilities/<int:pk>/", views.facility_detail, name="facility-detail"),
     path("facilities/<int:pk>/dispatch/", views.dispatch, name="dispatch"),
+    path("facilities/<int:pk>/dispatch/basket/", views.dispatch_basket, name="dispatch-basket"),
     path("facilities/<int:pk>/receive/", views.receive, name="receive"),
     path("movements/<str:number>/", views.movement_detail, name="movement-detail"),
     path("unaccounted/", views.unaccounted, name="unaccounted"),

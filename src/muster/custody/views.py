@@ -5,6 +5,7 @@ are in ``custody/urls.py``.
 """
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -31,6 +33,7 @@ from muster.core.errors import Message
 from muster.core.paging import paginate
 from muster.core.parsing import parse_id, parse_ids
 from muster.core.text import isolate
+from muster.custody import basket
 from muster.custody import services as custody
 from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility, ManifestLine, Movement
@@ -140,6 +143,8 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("movement.dispatch")
 def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
+    """Those at the facility, searched and paged, and the basket of those chosen (kept on the
+    server across pages and searches: :mod:`muster.custody.basket`), dispatched at once."""
     facility = facility_for(request, pk, "movement.dispatch")
     user = request.user
     q = request.GET.get("q", "").strip()[:200]
@@ -148,31 +153,49 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     qs = filter_by_category(search_persons(user, qs, q), category)
     page = _page(request, with_category(qs).order_by("household_id", "id"), DISPATCH_PAGE_SIZE)
     destinations = Facility.objects.filter(is_active=True).exclude(pk=facility.pk)
+    allowed = policy.scope_persons(user, persons_at(facility), "movement.dispatch")
     errors: dict[str, list[str]] = {}
     posted = request.POST if request.method == "POST" else {}
-    selected = parse_ids(request.POST.getlist("person"))
+    dropped = 0
     if request.method == "POST":
+        # This page's ticks go into the basket first: what was ticked here and what other pages
+        # (or searches) put in are dispatched together.
+        if not _sync_basket(request, facility, allowed, refuse_outside=True):
+            # Only persons this page could list: an id from elsewhere gets no number, no name back.
+            errors["persons"] = [
+                Message(
+                    _("some of the persons selected are not at this facility"), "not_at_facility"
+                )
+            ]
+        chosen, dropped = basket.valid(request, facility.pk, allowed)
         to = None
         raw_to = request.POST.get("to_facility", "")
         if parse_id(raw_to) is not None:
             to = destinations.filter(pk=parse_id(raw_to)).first()
         if to is None:
             errors["to_facility"] = [Message(_("choose where they are going"), "required")]
-        # Only persons this page could list: an id from elsewhere gets no number, no name back.
-        persons = list(
-            policy.scope_persons(user, persons_at(facility), "movement.dispatch")
-            .filter(pk__in=selected)
-            .order_by("id")
-        )
-        if len(persons) != len(selected):
+        if "persons" in errors:
+            pass
+        elif dropped:
+            # Dispatched or moved by someone else meanwhile: the officer checks the selection
+            # again rather than sending a bus with fewer than they counted.
             errors["persons"] = [
                 Message(
-                    _("some of the persons selected are not at this facility"), "not_at_facility"
+                    ngettext(
+                        "%(n)d person in the selection is no longer here and was taken out of "
+                        "it: check the selection and dispatch again.",
+                        "%(n)d persons in the selection are no longer here and were taken out "
+                        "of it: check the selection and dispatch again.",
+                        dropped,
+                    )
+                    % {"n": dropped},
+                    "selection_changed",
                 )
             ]
-        elif not persons:
+        elif not chosen:
             errors["persons"] = [Message(_("select at least one person"), "nobody_selected")]
         if not errors:
+            persons = list(allowed.filter(pk__in=chosen).order_by("id"))
             try:
                 movement = custody.dispatch(
                     persons,
@@ -188,6 +211,7 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 errors = errors_from(exc)
             else:
+                basket.put(request, facility.pk, [])
                 messages.success(
                     request,
                     ngettext(
@@ -202,36 +226,101 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
                     },
                 )
                 return redirect("movement-detail", number=movement.number)
+    context = _basket_context(request, facility, allowed, page)
     on_page = {p.pk for p in page.object_list}
-    if on_page:
+    shown = on_page | {p.pk for p in context["basket"]}
+    if shown:
         audit.record_list(
             request,
-            sorted(on_page),
+            sorted(shown),
             action=CustodyAction.DISPATCH_PERSONS_LIST,
             obj=facility,
             page=page.number,
             rows=len(on_page),
+            basket=len(context["basket"]),
             query_length=len(q),
         )
     known = {"to_facility", "persons", "facility", "separation_reason", "override_reason"}
-    context = {
-        "facility": facility,
-        "page": page,
+    context |= {
         "q": q,
         "category": category,
         "categories": list(CATEGORY_LABELS.items()),
         "category_labels": CATEGORY_LABELS,
-        "show_names": may_see_names(user),
         "show_person_category": "category" in policy.person_fields(user),
         "destinations": _with_free_places(destinations),
         "errors": errors,
         "other_errors": [m for k, v in errors.items() if k not in known for m in v],
         "posted": posted,
-        "selected": selected,
-        "selected_elsewhere": sorted(selected - on_page),
         "figures": facility_figures(facility, reunions=policy.reunification_scope(user)),
     }
     return render(request, "custody/dispatch.html", context, status=400 if errors else 200)
+
+
+def _sync_basket(request: HttpRequest, facility: Facility, allowed, *, refuse_outside=False):
+    """Put the page's ticks into the basket (``shown``: the ids the page listed; ``person``: those
+    ticked). An id the officer may not dispatch from here is never put in; with
+    ``refuse_outside``, none is when one is such (False is returned)."""
+    ticked = parse_ids(request.POST.getlist("person"))
+    shown = parse_ids(request.POST.getlist("shown"))
+    here = set(allowed.filter(pk__in=ticked).values_list("pk", flat=True)) if ticked else set()
+    if refuse_outside and ticked - here:
+        return False
+    basket.sync(request, facility.pk, shown, here)
+    return True
+
+
+def _basket_context(request: HttpRequest, facility: Facility, allowed, page=None) -> dict:
+    chosen, dropped = basket.valid(request, facility.pk, allowed)
+    order = {pk: i for i, pk in enumerate(chosen)}
+    persons = sorted(
+        Person.objects.filter(pk__in=chosen).select_related("household"),
+        key=lambda p: order[p.pk],
+    )
+    return {
+        "facility": facility,
+        "page": page,
+        "basket": persons,
+        "basket_ids": set(chosen),
+        "dropped": dropped,
+        "show_names": may_see_names(request.user),
+    }
+
+
+@requires("movement.dispatch")
+def dispatch_basket(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the dispatch basket: a page's ticks (see :func:`_sync_basket`), ``remove`` ids, or
+    ``clear`` it. The basket's panel back to htmx (with this page's check boxes as they now are);
+    without script, back to the dispatch page the officer was on."""
+    facility = facility_for(request, pk, "movement.dispatch")
+    if request.method != "POST":
+        return redirect("dispatch", pk=facility.pk)
+    allowed = policy.scope_persons(request.user, persons_at(facility), "movement.dispatch")
+    _sync_basket(request, facility, allowed)
+    taken_out = parse_ids(request.POST.getlist("remove"))
+    if request.POST.get("action") == "clear":
+        taken_out = set(basket.ids(request, facility.pk))
+    basket.remove(request, facility.pk, taken_out)
+    if not request.headers.get("HX-Request"):
+        back = {k: request.POST.get(f"back_{k}", "") for k in ("q", "category", "page")}
+        query = urlencode({k: v for k, v in back.items() if v})
+        return redirect(
+            reverse("dispatch", kwargs={"pk": facility.pk}) + (f"?{query}" if query else "")
+        )
+    context = _basket_context(request, facility, allowed)
+    if context["basket"]:
+        audit.record_list(
+            request,
+            [p.pk for p in context["basket"]],
+            action=CustodyAction.DISPATCH_PERSONS_LIST,
+            obj=facility,
+            basket=len(context["basket"]),
+        )
+    if taken_out:
+        # The page's check boxes, swapped out of band: one taken out of the basket is unticked.
+        # Only then: after a tick, the boxes are as the officer left them (and a box ticked while
+        # the answer was on its way would be unticked by it).
+        context["oob"] = sorted(parse_ids(request.POST.getlist("shown")))
+    return render(request, "custody/_basket.html", context)
 
 
 def _with_free_places(destinations) -> list[Facility]:

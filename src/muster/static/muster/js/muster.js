@@ -22,6 +22,9 @@
     all('input[type=checkbox][name="' + t.getAttribute("data-select-all") + '"]', scope).forEach(
       function (cb) { cb.checked = t.checked && !cb.hasAttribute("data-not-in-all"); }
     );
+    // The dispatch basket (custody/dispatch.html) hears of the page's ticks once they are set:
+    // htmx on the box itself would send them as they were before.
+    t.dispatchEvent(new CustomEvent("basketsync", { bubbles: false }));
   });
 
   // Confirming that the other side received someone cannot be undone (they leave custody for
