@@ -185,3 +185,39 @@ def test_a_departed_childs_flag_changed_afterwards_keeps_the_counter_exact(
     assert_children(2, coordinator)
     gone = ChildCount.objects.filter(departed=True, persons__gt=0)
     assert list(gone.values_list("kind", "persons")) == [("u", 1)]
+
+
+def test_a_child_leaving_is_counted_under_a_filter_at_the_facility_they_leave(
+    three_flagged, facilities, make_user, login
+):
+    """Leaving on a departure not yet confirmed, Karim was counted without a filter and under no
+    facility or governorate filter (his leaving placement names no facility): the filtered
+    figures did not add up to the whole. He counts at the facility the departure leaves from."""
+    families, (karim, leila, omar) = three_flagged
+    camp = facilities["camp"]
+    coordinator = login(make_user("coordinator"))
+    officer = make_user("repatriation_officer", facility=camp)
+    reunion = departures.plan_departure(
+        [karim],
+        kind="reunification",
+        from_facility=camp,
+        details={"guarantor": "Hassan (uncle)", "destination_name": "Duhok"},
+        by=officer,
+        separation_reason="reunified with his uncle",
+        reunification_of="T-0001",
+    )
+    departures.dispatch_departure(reunion, by=officer)
+    assert_children(3, coordinator, at=(camp, 3))
+    by_facility = {
+        f.pk: dashboard.build(dashboard.parse_filters({"facility": str(f.pk)})).headline
+        for f in facilities.values()
+    }
+    assert sum(h["separated_or_unaccompanied_children"] for h in by_facility.values()) == 3
+    assert by_facility[camp.pk]["separated_or_unaccompanied_children"] == 3
+    # Karim is flagged and leaving: counted once among the children needing protection too.
+    assert by_facility[camp.pk]["children_needing_protection"] == 3
+    governorate = dashboard.build(dashboard.parse_filters({"governorate": "SY08"}))
+    assert governorate.children == {"total": 3, "unaccompanied": 1, "separated": 2}
+    assert _dashboard_figure(coordinator, "children", governorate="SY08") == 3
+    elsewhere = dashboard.build(dashboard.parse_filters({"governorate": "SY09"}))
+    assert elsewhere.children["total"] == 0

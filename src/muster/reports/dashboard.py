@@ -284,12 +284,15 @@ def transit_over_time(
 
 def children(facility_ids: list[int] | None) -> dict:
     """Children in our care flagged unaccompanied or separated (not merged away); with a facility
-    filter, those placed at or on the way to or from the selected facilities. Read from the counter
-    kept by where each child's current placement is (:mod:`muster.reports.counters`). A child whose
-    departure is confirmed (reunified, returned, repatriated, died…) has left our care and is not
-    counted; one leaving on a departure not yet confirmed has not been handed over and still is
-    (without a filter: a departure leaves from a facility, but the child is at none of them)."""
+    filter, those placed at or on the way to or from the selected facilities, and those leaving
+    them on a departure not yet confirmed. Read from the counter kept by where each child's current
+    placement is (:mod:`muster.reports.counters`). A child whose departure is confirmed
+    (reunified, returned, repatriated, died…) has left our care and is not counted; one leaving
+    on a departure not yet confirmed has not been handed over and still is: under a filter, at the
+    facility the departure leaves from (the leaving placement names no facility, and such a child
+    was counted without a filter and under none)."""
     rows = ChildCount.objects.filter(departed=False)
+    leaving = {}
     if facility_ids is not None:
         moving = Movement.objects.filter(_movement_filter(facility_ids)).values("id")
         # On the way: no facility yet. A child placed by a receipt keeps the movement that
@@ -297,13 +300,36 @@ def children(facility_ids: list[int] | None) -> dict:
         rows = rows.filter(
             Q(facility_id__in=facility_ids) | Q(facility_id=0, movement_id__in=moving)
         )
+        leaving = _leaving_children(facility_ids)
     kinds = dict(rows.values_list("kind").annotate(n=Sum("persons")).order_by())
-    unaccompanied, separated = kinds.get("u") or 0, kinds.get("s") or 0
+    unaccompanied = (kinds.get("u") or 0) + leaving.get("u", 0)
+    separated = (kinds.get("s") or 0) + leaving.get("s", 0)
     return {
         "total": unaccompanied + separated,
         "unaccompanied": unaccompanied,
         "separated": separated,
     }
+
+
+def _leaving_children(facility_ids: list[int]) -> dict[str, int]:
+    """Flagged children leaving the facilities on a departure not yet confirmed (their current
+    placement *leaving*), by kind (``u``, ``s``): one aggregate query over the open lines."""
+    counts = (
+        Person.objects.filter(merged_into__isnull=True)
+        .filter(Q(unaccompanied_child=True) | Q(separated_child=True))
+        .filter(placements__is_current=True, placements__state="leaving")
+        .filter(
+            pk__in=open_lines()
+            .filter(departure__from_facility_id__in=facility_ids)
+            .order_by()
+            .values("person_id")
+        )
+        .aggregate(
+            u=Count("pk", filter=Q(unaccompanied_child=True)),
+            s=Count("pk", filter=Q(unaccompanied_child=False)),
+        )
+    )
+    return {k: v or 0 for k, v in counts.items()}
 
 
 def children_lost_figures(
@@ -391,7 +417,7 @@ def headline(report: dict, facility_ids: list[int] | None, kids: dict) -> dict:
 
     For the chosen facilities: the persons placed there (``population``, the sum of the report's
     facility rows); in transit and unaccounted on the transfers from or to them and on the
-    departures leaving them; the flagged children placed there or moving from or to them (the
+    departures leaving them; the flagged children placed there, moving from or to them or leaving them (the
     children chart's ``kids``); the persons who left them on a departure, by kind. ``registered``
     is the whole registry's alone (``None`` under a filter): a registration is not made to a
     facility, and those not yet placed are at none. Counts of the open lines and grouped reads, as
@@ -418,7 +444,8 @@ def headline(report: dict, facility_ids: list[int] | None, kids: dict) -> dict:
                 custody.in_transit_lines().filter(lines),
                 open_lines().filter(departure__from_facility_id__in=facility_ids),
             ),
-            departures_in_flagged=False,
+            # The flagged children leaving the chosen facilities are among ``kids`` (children()).
+            departures_in_flagged=True,
         ),
         "departed": exits["total"],
         "departures": exits,
