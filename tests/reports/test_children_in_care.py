@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from muster.cli import main
+from muster.custody import services as custody
 from muster.departures import services as departures
 from muster.people.models import Person
 from muster.reports import counters, dashboard, sitrep
@@ -75,8 +76,8 @@ def assert_children(n: int, coordinator, at=None):
         assert _dashboard_figure(coordinator, "children", facility=facility.pk) == placed
 
 
-def _listed(client, **params) -> str:
-    return client.get(reverse("children-list"), params).content.decode()
+def _listed(client, headers=None, **params) -> str:
+    return client.get(reverse("children-list"), params, **(headers or {})).content.decode()
 
 
 def test_a_child_who_left_custody_is_no_longer_a_child_in_our_care(
@@ -221,3 +222,67 @@ def test_a_child_leaving_is_counted_under_a_filter_at_the_facility_they_leave(
     assert _dashboard_figure(coordinator, "children", governorate="SY08") == 3
     elsewhere = dashboard.build(dashboard.parse_filters({"governorate": "SY09"}))
     assert elsewhere.children["total"] == 0
+
+
+def _listed_count(html: str) -> int:
+    """The children list's rows (its pager says how many in all)."""
+    found = re.search(r"\d+–\d+ of (\d+)", html)
+    return int(found.group(1)) if found else 0
+
+
+def test_the_children_list_and_the_children_figures_count_the_same_persons(
+    registered, facilities, make_user, login
+):
+    """The list showed the flagged under 18 only, the figures everyone flagged: an adult flagged
+    (before the check at registration, or through a bulk load) stayed in the figure and was on no
+    list. Both now count the flagged under 18 (or of unknown age), and the page says so."""
+    head, spouse, son = registered.members.order_by("id")
+    Person.objects.filter(pk=head.pk).update(separated_child=True)  # born 1985
+    reception = facilities["reception"]
+    coordinator = login(make_user("coordinator"))
+    _, caseworker = factories.web_as("tracing_caseworker")
+    html = _listed(caseworker)
+    assert _listed_count(html) == 1 and f">{son.number}<" in html
+    assert f">{head.number}<" not in html
+    report = sitrep.situation_report()
+    assert report["separated_or_unaccompanied_children"] == 1
+    assert report["children_needing_protection"] == 1
+    assert _dashboard_figure(coordinator, "children") == 1
+    assert _dashboard_figure(coordinator, "children", facility=reception.pk) == 1
+    assert _dashboard_figure(coordinator, "children", governorate="SY09") == 1
+    # The page says what it counts, and who is left out.
+    assert "persons under 18, or whose age is not known, flagged unaccompanied or separated" in (
+        html
+    )
+    assert "1 person flagged unaccompanied or separated is 18 or over" in html
+    adults = _listed(caseworker, adults="1")
+    assert f">{head.number}<" in adults and f">{son.number}<" not in adults
+    note = coordinator.get(reverse("dashboard")).content.decode()
+    assert "someone flagged who is 18 or over is not counted" in note
+    arabic = _listed(caseworker, {"HTTP_ACCEPT_LANGUAGE": "ar"})
+    assert "تقل أعمارهم عن 18 سنة" in arabic
+
+    # Lost on the way, the flagged adult is among the children needing protection, as listed.
+    movement = custody.dispatch(
+        [head, spouse, son],
+        from_facility=reception,
+        to_facility=facilities["camp"],
+        by=make_user("camp_manager", facility=reception),
+    )
+    custody.receive(
+        movement,
+        [spouse, son],
+        by=make_user("camp_manager", facility=facilities["camp"]),
+        separation_reason="father not on the bus",
+    )
+    custody.report_missing(
+        movement,
+        head,
+        note="not on the bus",
+        by=make_user("camp_manager", facility=facilities["camp"]),
+    )
+    html = _listed(caseworker)
+    report = sitrep.situation_report()
+    assert report["separated_or_unaccompanied_children"] == 1
+    assert report["children_needing_protection"] == _listed_count(html) == 2
+    assert f">{head.number}<" in html

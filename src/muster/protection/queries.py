@@ -24,12 +24,17 @@ def separated_families() -> QuerySet:
     ).prefetch_related("moved", "remained")
 
 
+def _cutoff(today: dt.date) -> dt.date:
+    """The latest date of birth of someone 18 or over today."""
+    try:
+        return today.replace(year=today.year - 18)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - 18, day=28)
+
+
 def under_18(today: dt.date) -> Q:
     """Persons who are (or, with a year alone, may be) under 18 today; an unknown age is kept."""
-    try:
-        cutoff = today.replace(year=today.year - 18)
-    except ValueError:  # 29 February
-        cutoff = today.replace(year=today.year - 18, day=28)
+    cutoff = _cutoff(today)
     return (
         Q(date_of_birth__gt=cutoff)
         | Q(date_of_birth__isnull=True, birth_year__gte=today.year - 18)
@@ -37,8 +42,33 @@ def under_18(today: dt.date) -> Q:
     )
 
 
+def adult(today: dt.date, prefix: str = "") -> Q:
+    """Persons (at ``prefix``, e.g. "person__") known to be 18 or over today: the complement of
+    :func:`under_18` (a date of birth 18 years back or more, or without one a year of birth more
+    than 18 years back)."""
+    cutoff = _cutoff(today)
+    return Q(**{f"{prefix}date_of_birth__lte": cutoff}) | Q(
+        **{f"{prefix}date_of_birth__isnull": True, f"{prefix}birth_year__lt": today.year - 18}
+    )
+
+
+def flagged(prefix: str = "") -> Q:
+    """Flagged unaccompanied or separated (whatever the age)."""
+    return Q(**{f"{prefix}unaccompanied_child": True}) | Q(**{f"{prefix}separated_child": True})
+
+
 def _flagged(today: dt.date) -> Q:
-    return (Q(unaccompanied_child=True) | Q(separated_child=True)) & under_18(today)
+    """The unaccompanied and separated *children*: flagged, and under 18 or of unknown age. The
+    children list's population and the figures' (``reports.dashboard.children``): someone flagged
+    who is 18 or over is neither listed nor counted (their flag is to be reviewed)."""
+    return flagged() & under_18(today)
+
+
+def flagged_adults(today: dt.date | None = None) -> QuerySet:
+    """Persons flagged unaccompanied or separated who are 18 or over (not merged away): flagged
+    before the check at registration, through a bulk load, or grown up since. Not children."""
+    today = today or dt.date.today()
+    return Person.objects.filter(merged_into__isnull=True).filter(flagged() & adult(today))
 
 
 def children_for_tracing(

@@ -1,13 +1,13 @@
 """Protection pages (under /screening/): a child's protection reviews, separated families, children
 for tracing. Each page that shows persons is audited."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.access import policy
@@ -89,7 +89,8 @@ def separated_families(request: HttpRequest) -> HttpResponse:
 
 @requires("protection.review")
 def children(request: HttpRequest) -> HttpResponse:
-    today = dt.date.today()
+    # The figures' day (reports.dashboard.children): an age is the same on both.
+    today = timezone.localdate()
     # A child not received (overdue, reported not arrived or not presented, or left in transit
     # while the family was received), off a transfer or a departure, needs protection as much as a
     # flagged one, whether or not a flag says so. Reunifications the reader may not see are not
@@ -100,10 +101,17 @@ def children(request: HttpRequest) -> HttpResponse:
     # are listed apart (``?left=1``). One leaving on a departure not yet confirmed is still ours.
     departed = custody.departed_placements()
     left = request.GET.get("left") == "1"
+    adults = not left and request.GET.get("adults") == "1"
     who_left = protection_queries.children_who_left(departed, today)
-    if left:
+    # In our care, flagged, 18 or over: counted nowhere; listed apart (``?adults=1``) for review.
+    flagged_adults = (
+        protection_queries.flagged_adults(today)
+        .exclude(Exists(departed.filter(person_id=OuterRef("pk"))))
+        .order_by("registered_at", "id")
+    )
+    if left or adults:
         lost: dict = {}
-        qs = who_left
+        qs = who_left if left else flagged_adults.select_related("household")
     else:
         lost = departure_queries.children_lost(
             departure_lines=departure_queries.without_hidden_reunifications(
@@ -133,6 +141,8 @@ def children(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "left": left,
-            "left_count": None if left else who_left.count(),
+            "adults": adults,
+            "left_count": None if left or adults else who_left.count(),
+            "flagged_adults": None if left or adults else flagged_adults.count(),
         },
     )

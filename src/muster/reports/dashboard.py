@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from muster.core.conf import conf
 from muster.core.text import local_name
 from muster.custody import services as custody
-from muster.custody.models import Facility, ManifestLine, Movement
+from muster.custody.models import Facility, ManifestLine, Movement, Placement
 from muster.departures.queries import (
     children_lost_lines,
     exits_by_facility_kind,
@@ -30,6 +30,7 @@ from muster.departures.queries import (
     sitrep_counts,
 )
 from muster.people.models import Person
+from muster.protection import queries as protection
 
 # The filters live in reports.filters; callers also read FilterError and parse_filters here.
 from muster.reports.filters import FilterError as FilterError
@@ -283,7 +284,8 @@ def transit_over_time(
 
 
 def children(facility_ids: list[int] | None) -> dict:
-    """Children in our care flagged unaccompanied or separated (not merged away); with a facility
+    """Children in our care flagged unaccompanied or separated (not merged away), under 18 or of
+    unknown age (the children list's: ``protection.queries``); with a facility
     filter, those placed at or on the way to or from the selected facilities, and those leaving
     them on a departure not yet confirmed. Read from the counter kept by where each child's current
     placement is (:mod:`muster.reports.counters`). A child whose departure is confirmed
@@ -302,8 +304,11 @@ def children(facility_ids: list[int] | None) -> dict:
         )
         leaving = _leaving_children(facility_ids)
     kinds = dict(rows.values_list("kind").annotate(n=Sum("persons")).order_by())
-    unaccompanied = (kinds.get("u") or 0) + leaving.get("u", 0)
-    separated = (kinds.get("s") or 0) + leaving.get("s", 0)
+    # The counter keeps everyone flagged; someone flagged who is 18 or over is not a child (the
+    # children list leaves them out): taken off, where they would be counted.
+    adults = _flagged_adults(facility_ids)
+    unaccompanied = (kinds.get("u") or 0) + leaving.get("u", 0) - adults["u"]
+    separated = (kinds.get("s") or 0) + leaving.get("s", 0) - adults["s"]
     return {
         "total": unaccompanied + separated,
         "unaccompanied": unaccompanied,
@@ -311,25 +316,57 @@ def children(facility_ids: list[int] | None) -> dict:
     }
 
 
+def _by_kind(persons: QuerySet) -> dict[str, int]:
+    counts = persons.aggregate(
+        u=Count("pk", filter=Q(unaccompanied_child=True)),
+        s=Count("pk", filter=Q(unaccompanied_child=False)),
+    )
+    return {k: v or 0 for k, v in counts.items()}
+
+
+def _flagged_adults(facility_ids: list[int] | None) -> dict[str, int]:
+    """The flagged persons of 18 or over whom :func:`children`'s counter counts, by kind: in our
+    care (no confirmed departure); with a filter, placed at or on the way to or from the chosen
+    facilities, or leaving them. A handful of data errors, read directly."""
+    adults = protection.flagged_adults(timezone.localdate())
+    if facility_ids is None:
+        return _by_kind(
+            adults.exclude(Exists(custody.departed_placements().filter(person=OuterRef("pk"))))
+        )
+    moving = Movement.objects.filter(_movement_filter(facility_ids)).values("id")
+    where = Placement.objects.filter(is_current=True, person=OuterRef("pk")).filter(
+        Q(facility_id__in=facility_ids) | Q(facility__isnull=True, movement_id__in=moving)
+    )
+    leaving = open_lines().filter(departure__from_facility_id__in=facility_ids).values("person_id")
+    return _by_kind(
+        adults.filter(
+            Exists(where)
+            | (
+                Q(pk__in=leaving)
+                & Exists(
+                    Placement.objects.filter(
+                        is_current=True, state=Placement.State.LEAVING, person=OuterRef("pk")
+                    )
+                )
+            )
+        )
+    )
+
+
 def _leaving_children(facility_ids: list[int]) -> dict[str, int]:
     """Flagged children leaving the facilities on a departure not yet confirmed (their current
     placement *leaving*), by kind (``u``, ``s``): one aggregate query over the open lines."""
-    counts = (
+    return _by_kind(
         Person.objects.filter(merged_into__isnull=True)
-        .filter(Q(unaccompanied_child=True) | Q(separated_child=True))
-        .filter(placements__is_current=True, placements__state="leaving")
+        .filter(protection.flagged())
+        .filter(placements__is_current=True, placements__state=Placement.State.LEAVING)
         .filter(
             pk__in=open_lines()
             .filter(departure__from_facility_id__in=facility_ids)
             .order_by()
             .values("person_id")
         )
-        .aggregate(
-            u=Count("pk", filter=Q(unaccompanied_child=True)),
-            s=Count("pk", filter=Q(unaccompanied_child=False)),
-        )
     )
-    return {k: v or 0 for k, v in counts.items()}
 
 
 def children_lost_figures(
@@ -354,7 +391,12 @@ def children_lost_figures(
     lines, however many lines are open."""
     transfer_ids = lost_lines.order_by().values("person_id")
     lost = Q(pk__in=transfer_ids)
-    unflagged = Q(merged_into__isnull=False) | Q(unaccompanied_child=False, separated_child=False)
+    # Not among ``flagged``: merged away, not flagged, or flagged and 18 or over (not a child).
+    unflagged = (
+        Q(merged_into__isnull=False)
+        | Q(unaccompanied_child=False, separated_child=False)
+        | protection.adult(timezone.localdate())
+    )
     if departure_lines is not None:
         departure_ids = departure_lines.order_by().values("person_id")
         lost |= Q(pk__in=departure_ids)

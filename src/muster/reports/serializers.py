@@ -42,9 +42,10 @@ class SitrepSerializer(serializers.Serializer):
     unaccounted_after_hours = serializers.FloatField()
     departed = serializers.IntegerField(help_text="persons who left custody, confirmed")
     separated_or_unaccompanied_children = serializers.IntegerField(
-        help_text="persons flagged unaccompanied or separated child in our care, counted in the "
-        "other figures too: not those whose departure is confirmed (departed), those on a "
-        "departure not yet confirmed (leaving) still"
+        help_text="persons under 18 (or of unknown age) flagged unaccompanied or separated child "
+        "in our care, as the children list shows them (someone flagged who is 18 or over is not "
+        "counted), counted in the other figures too: not those whose departure is confirmed "
+        "(departed), those on a departure not yet confirmed (leaving) still"
     )
     children_lost_in_transit = serializers.IntegerField(
         help_text="children not received off a transfer or a departure: overdue, reported not "
