@@ -32,7 +32,7 @@ def test_ticks_on_two_pages_are_dispatched_together(
     expect(count).to_have_text(re.compile(r"^2 "))
     page.click('a[rel="next"]')
     page.wait_for_url("**page=2")
-    assert count.inner_text().startswith("2 persons selected")
+    assert count.inner_text().startswith("2 selected")
     page.check(f'input[name="person"][value="{son.pk}"]')
     page.check(f'input[name="person"][value="{karim.pk}"]')
     expect(count).to_have_text(re.compile(r"^4 "))

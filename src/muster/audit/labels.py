@@ -224,6 +224,8 @@ DETAIL_KEYS = {
     "source": gettext_lazy("source"),
     "format": gettext_lazy("format"),
     "rows": gettext_lazy("rows"),
+    # The dispatch page's basket (custody.basket): how many chosen, listed beside the page's rows.
+    "basket": gettext_lazy("in the dispatch selection"),
     "purpose": gettext_lazy("purpose"),
     "from": gettext_lazy("from"),
     "to": gettext_lazy("to"),

@@ -226,8 +226,8 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
                     },
                 )
                 return redirect("movement-detail", number=movement.number)
-    context = _basket_context(request, facility, allowed, page)
     on_page = {p.pk for p in page.object_list}
+    context = _basket_context(request, facility, allowed, on_page) | {"page": page}
     shown = on_page | {p.pk for p in context["basket"]}
     if shown:
         audit.record_list(
@@ -269,7 +269,8 @@ def _sync_basket(request: HttpRequest, facility: Facility, allowed, *, refuse_ou
     return True
 
 
-def _basket_context(request: HttpRequest, facility: Facility, allowed, page=None) -> dict:
+def _basket_context(request: HttpRequest, facility: Facility, allowed, shown=frozenset()) -> dict:
+    """The basket's panel; ``shown``: the ids of the page it is on."""
     chosen, dropped = basket.valid(request, facility.pk, allowed)
     order = {pk: i for i, pk in enumerate(chosen)}
     persons = sorted(
@@ -278,8 +279,8 @@ def _basket_context(request: HttpRequest, facility: Facility, allowed, page=None
     )
     return {
         "facility": facility,
-        "page": page,
         "basket": persons,
+        "elsewhere": len(set(chosen) - set(shown)),
         "basket_ids": set(chosen),
         "dropped": dropped,
         "show_names": may_see_names(request.user),
@@ -306,7 +307,8 @@ def dispatch_basket(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(
             reverse("dispatch", kwargs={"pk": facility.pk}) + (f"?{query}" if query else "")
         )
-    context = _basket_context(request, facility, allowed)
+    shown = parse_ids(request.POST.getlist("shown"))
+    context = _basket_context(request, facility, allowed, shown)
     if context["basket"]:
         audit.record_list(
             request,
@@ -319,7 +321,7 @@ def dispatch_basket(request: HttpRequest, pk: int) -> HttpResponse:
         # The page's check boxes, swapped out of band: one taken out of the basket is unticked.
         # Only then: after a tick, the boxes are as the officer left them (and a box ticked while
         # the answer was on its way would be unticked by it).
-        context["oob"] = sorted(parse_ids(request.POST.getlist("shown")))
+        context["oob"] = sorted(shown)
     return render(request, "custody/_basket.html", context)
 
 
