@@ -43,9 +43,12 @@ def test_ticks_on_two_pages_are_dispatched_together(
     assert page.is_checked(f'input[name="person"][value="{son.pk}"]')
     page.screenshot(path=str(OUT / "dispatch-basket.png"), full_page=True)
     page.select_option('select[name="to_facility"]', str(facilities["camp"].pk))
-    page.click("button.primary")
+    # Enter in the vehicle's field dispatches, as before the basket's own buttons came first.
+    page.fill('input[name="vehicle"]', "bus 14")
+    page.press('input[name="vehicle"]', "Enter")
     page.wait_for_url("**/movements/**")
     movement = Movement.objects.get()
     assert set(movement.lines.values_list("person_id", flat=True)) == {head.pk, spouse.pk, son.pk}
+    assert movement.vehicle == "bus 14"
     context.close()
     assert problems == []
