@@ -133,6 +133,79 @@ def module_db(django_db_setup, django_db_blocker):
         reset_indexes()
 
 
+def _muster_migrate(data_dir, database_url: str = "") -> None:
+    """``muster migrate`` in a process of its own, into ``data_dir`` (SQLite) or ``database_url``."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MUSTER_DATA": str(data_dir)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    done = subprocess.run(
+        [sys.executable, "-m", "muster.cli", "migrate"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.fixture(scope="session")
+def migrated_data(tmp_path_factory):
+    """``migrated_data(path)``: ``path`` made a data directory on the embedded SQLite database as
+    ``muster migrate`` leaves it (a copy of one migrated once a session: the 49 migrations cost
+    about 8 s of CPU a run, and the drills, servers and backups that start from an empty database
+    are about what they do on it, not about migrating it; tests/cli runs ``muster demo`` on a new
+    directory from nothing)."""
+    import shutil
+
+    made: list = []
+
+    def copy(path):
+        if not made:  # on first use: a PostgreSQL pass asks for it without using it
+            made.append(tmp_path_factory.mktemp("migrated-template"))
+            _muster_migrate(made[0])
+        shutil.copytree(made[0], path, dirs_exist_ok=True)
+        return path
+
+    return copy
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(tmp_path_factory):
+    """``migrated_postgres(url, name)``: the database ``name`` on ``url``'s server, dropped if it
+    was there, made again as ``muster migrate`` leaves it (a copy, CREATE DATABASE ... TEMPLATE,
+    of one migrated once a session per server: a migration on PostgreSQL costs seconds of DDL);
+    returns its URL."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    templates: dict[str, str] = {}
+
+    def database(url: str, name: str) -> str:
+        parts = urlsplit(url)
+        with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as admin:
+            template = templates.get(url)
+            if template is None:
+                template = f"{parts.path.lstrip('/') or 'postgres'}_migrated"
+                admin.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+                admin.execute(f'CREATE DATABASE "{template}"')
+                _muster_migrate(
+                    tmp_path_factory.mktemp("migrated-postgres"),
+                    urlunsplit(parts._replace(path=f"/{template}")),
+                )
+                templates[url] = template
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        return urlunsplit(parts._replace(path=f"/{name}"))
+
+    yield database
+    for url, template in templates.items():
+        with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+
+
 @pytest.fixture
 def facilities(db):
     return factories.facilities()

@@ -3,7 +3,6 @@ for as long as it serves (restarted when it dies, gone when the server stops).""
 
 import os
 import re
-import shutil
 import signal
 import socket
 import sqlite3
@@ -252,22 +251,10 @@ class Served:
             self.log.close()
 
 
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory):
-    """A migrated data directory, made once: each test serves a copy of it."""
-    data = tmp_path_factory.mktemp("migrated")
-    done = subprocess.run(
-        [sys.executable, "-m", "muster.cli", "migrate"], env=_env(data), capture_output=True
-    )
-    assert done.returncode == 0, done.stderr
-    return data
-
-
 @pytest.fixture
-def served(migrated, tmp_path):
-    for name in ("muster.sqlite3", "secret_key"):
-        shutil.copy(migrated / name, tmp_path / name)
-    served = Served(tmp_path)
+def served(migrated_data, tmp_path):
+    """`muster serve` on a copy of a migrated data directory (conftest.migrated_data)."""
+    served = Served(migrated_data(tmp_path))
     yield served
     if served.process.poll() is None:
         served.stop(signal.SIGKILL)

@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -103,8 +103,8 @@ def check_restored(env, header, restored):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    data = tmp_path_factory.mktemp("demo")
+def demo(tmp_path_factory, migrated_data):
+    data = migrated_data(tmp_path_factory.mktemp("demo"))
     env = base_env(MUSTER_DATA=str(data))
     loaded = muster(env, "demo", "--persons", "300", "--seed", "5", "--no-serve", "--quiet")
     assert loaded.returncode == 0, loaded.stderr
@@ -112,10 +112,8 @@ def demo(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def migrated(tmp_path_factory):
-    data = tmp_path_factory.mktemp("migrated")
-    assert muster(base_env(MUSTER_DATA=str(data)), "migrate").returncode == 0
-    return data
+def migrated(tmp_path_factory, migrated_data):
+    return migrated_data(tmp_path_factory.mktemp("migrated"))
 
 
 @pytest.fixture(scope="module")
@@ -240,26 +238,18 @@ def _postgres_base() -> str:
 
 
 @pytest.fixture
-def postgres_pair():
-    """Two scratch databases named after the test database: the source and a fresh target."""
+def postgres_pair(migrated_postgres):
+    """Two scratch databases named after the test database, both empty and migrated (copies of
+    one migrated once, conftest.migrated_postgres): the source and a fresh target."""
     import psycopg
 
     url = _postgres_base()
-    parts = urlsplit(url)
-    base = parts.path.lstrip("/") or "postgres"
+    base = urlsplit(url).path.lstrip("/") or "postgres"
     names = [f"{base}_drill_src", f"{base}_drill_dst"]
-    admin = psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True)
-
-    def reset():
+    yield [migrated_postgres(url, name) for name in names]
+    with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as admin:
         for name in names:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    reset()
-    for name in names:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield [urlunsplit(parts._replace(path=f"/{name}")) for name in names]
-    reset()
-    admin.close()
 
 
 def test_postgresql_drill_backup_while_writing_and_restore_into_a_fresh_database(

@@ -99,22 +99,17 @@ print("persons", Person.objects.count(), "movements", Movement.objects.count(),
 """
 
 
-def _database_env(tmp_path) -> dict:
+def _database_env(tmp_path, migrated_data, migrated_postgres) -> dict:
+    """The environment of the drill's processes: a migrated database of its own."""
     env = {**os.environ, "MUSTER_DATA": str(tmp_path), "MUSTER_TOTP_REQUIRED_ROLES": ""}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
-        import psycopg
-
-        base, _, name = url.rpartition("/")
-        scratch = f"{name}_drill"
-        admin_url = url.replace("postgres://", "postgresql://")
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{scratch}"')
-        env["DATABASE_URL"] = f"{base}/{scratch}"
+        scratch = f"{url.rpartition('/')[2]}_drill"
+        env["DATABASE_URL"] = migrated_postgres(url, scratch)
     else:
         env.pop("DATABASE_URL", None)
+        migrated_data(tmp_path)
     return env
 
 
@@ -124,12 +119,10 @@ def _run(code: str, env: dict) -> str:
     return done.stdout
 
 
-def test_kill_9_during_register_dispatch_receive_and_import_leaves_nothing_half_written(tmp_path):
-    env = _database_env(tmp_path)
-    migrated = subprocess.run(
-        [sys.executable, "-m", "muster.cli", "migrate"], env=env, capture_output=True, text=True
-    )
-    assert migrated.returncode == 0, migrated.stderr
+def test_kill_9_during_register_dispatch_receive_and_import_leaves_nothing_half_written(
+    tmp_path, migrated_data, migrated_postgres
+):
+    env = _database_env(tmp_path, migrated_data, migrated_postgres)
     rng = random.Random(12)
     kills = 0
     for attempt in range(3):

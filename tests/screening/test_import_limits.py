@@ -123,11 +123,10 @@ print(Token.objects.create(user=so).key, Token.objects.create(user=ro).key)
     os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="the lock that made readers fail is SQLite's; `muster serve` runs on it in the SQLite pass",
 )
-def test_a_reader_during_a_large_import_gets_200(tmp_path):
+def test_a_reader_during_a_large_import_gets_200(tmp_path, migrated_data):
     from tests.test_worker import Served, _env, _wait_for
 
-    env = _env(tmp_path)
-    subprocess.run([sys.executable, "-m", "muster.cli", "migrate"], env=env, check=True)
+    env = _env(migrated_data(tmp_path))
     keys = subprocess.run(
         [sys.executable, "-c", SETUP], env=env, capture_output=True, text=True, check=True
     ).stdout.split()
