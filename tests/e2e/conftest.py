@@ -38,10 +38,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(missing)
 
 
-@pytest.fixture(scope="module")
-def _module_browser():
-    """One Chromium for a module's tests (a launch costs a second or more of CPU a test); each test
-    still opens its own context (:func:`new_page`): no cookies, storage or cache are shared."""
+@pytest.fixture(scope="package")
+def _package_browser():
+    """One Chromium for the e2e tests (a launch and Playwright's driver cost a second or more of
+    CPU each: once a module, it was 18 a pass); each test still opens its own context
+    (:func:`new_page`): no cookies, storage or cache are shared. Closed after this package's last
+    test, so the tests after it run without Playwright's event loop and without the setting below."""
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests
     # themselves (fixtures, final checks) are synchronous and safe here.
     from playwright.sync_api import sync_playwright
@@ -56,10 +58,10 @@ def _module_browser():
 
 
 @pytest.fixture
-def browser(_module_browser):
-    """The module's Chromium; the contexts a test left open are closed after it."""
-    yield _module_browser
-    for context in _module_browser.contexts:
+def browser(_package_browser):
+    """The e2e tests' Chromium; the contexts a test left open are closed after it."""
+    yield _package_browser
+    for context in _package_browser.contexts:
         context.close()
 
 
