@@ -723,3 +723,79 @@ def test_a_sorani_name_is_shown_in_latin_letters_as_kurdish_writes_it() -> None:
     for written, latin in shown.items():
         assert normalise_name(latin).agrees(normalise_name(written)), (written, latin)
     assert normalise_name(transliterate("دیلان")).agrees(normalise_name("Dilan"))
+
+
+# Kurmanji Kurdish in its Latin alphabet: ê for the Arabic ay, e for a short a, i for a short u,
+# v for ba or fa, Û for a first Yu, and the first short vowel unsaid (Slêman).  Each spelling is
+# the same name as the common spelling and the Arabic script.
+KURMANJI = [
+    ("Silêman", ["Suleiman", "Sulayman", "Sulaiman", "سليمان"]),
+    ("Slêman", ["Suleiman", "Silêman", "سليمان"]),
+    ("Şêx", ["Sheikh", "Shaykh", "شيخ"]),
+    ("Ûsiv", ["Yusuf", "Youssef", "يوسف"]),
+    ("Ûsif", ["Yusuf", "Ûsiv", "يوسف"]),
+    ("Hisên", ["Hussein", "Husayn", "حسين"]),
+    ("Evdila", ["Abdullah", "Abdallah", "عبدالله", "عبد الله"]),
+    ("Evdirehman", ["Abdulrahman", "عبد الرحمن"]),
+    ("Hemed", ["Hamad", "حمد"]),
+    # Already read so by the variant table (Kurmanji rows) or the rules: kept so.
+    ("Xalid", ["Khalid", "خالد"]),
+    ("Mihemed", ["Muhammad", "محمد"]),
+    ("Ehmed", ["Ahmed", "أحمد"]),
+    ("Îbrahîm", ["Ibrahim", "إبراهيم"]),
+    ("Xelîl", ["Khalil", "خليل"]),
+]
+
+# Names that Kurmanji spellings must not join: Hesen is Hasan, Hisên Husayn; Hemed is Hamad, Heme
+# (Hama, حمه) another name; Rêbwar and Şêrko are Kurdish names no Arabic name is read into.
+KURMANJI_DIFFERENT = [
+    ("Hisên", "Hassan"),
+    ("Hisên", "حسن"),
+    ("Hesen", "Hussein"),
+    ("Hesen", "حسين"),
+    ("Hemed", "Hama"),
+    ("Hemed", "Heme"),
+    ("Hemed", "حمه"),
+    ("Hemed", "Ahmed"),
+    ("Silêman", "Salman"),
+    ("Silêman", "سلمان"),
+    ("Ûsiv", "Yunus"),
+    ("Evdila", "عبد الإله"),
+    ("Rêbwar", "Rabah"),
+    ("Şêx", "Shakir"),
+]
+
+
+@pytest.mark.parametrize(("kurmanji", "others"), KURMANJI, ids=[k for k, _ in KURMANJI])
+def test_a_kurmanji_spelling_is_the_arabic_name_it_writes(kurmanji: str, others: list[str]) -> None:
+    from muster.identity.internals.comparisons import name_level
+
+    k = normalise_name(kurmanji)
+    disagreeing = [o for o in others if not k.agrees(normalise_name(o))]
+    assert disagreeing == []
+    weak = [o for o in others if name_level(k, normalise_name(o)).code < 3]
+    assert weak == []
+
+
+@pytest.mark.parametrize(("a", "b"), KURMANJI_DIFFERENT)
+def test_kurmanji_spellings_of_different_names_stay_different_names(a: str, b: str) -> None:
+    from muster.identity.internals.comparisons import name_level
+
+    ka, kb = normalise_name(a), normalise_name(b)
+    assert not ka.agrees(kb)
+    assert name_level(ka, kb).code <= 1, name_level(ka, kb).label
+
+
+def test_a_kurdish_name_is_not_read_as_an_arabic_one() -> None:
+    for name in ("Rêbwar", "Berfîn", "Bêrîvan", "Dilvîn", "Rojda"):
+        assert normalise_name(name).canon == "", name
+
+
+def test_only_a_kurmanji_spelling_is_read_as_kurmanji() -> None:
+    # Without ê, î or û (but for Evd) a name is another language's or a typo: Kamel is Kamil
+    # (كامل), not Kamal; Abid is not Abbud; Emre is Turkish.
+    from muster.identity.internals.names import kurmanji_readings
+
+    assert normalise_name("Kamel").canon != normalise_name("Kamal").canon
+    for name in ("Kamel", "Emre", "Merve", "Abid", "Mari", "Fidda", "Sleman", "Hisen"):
+        assert kurmanji_readings(name) == [], name

@@ -166,3 +166,16 @@ def test_a_word_that_folds_to_one_letter_finds_nobody(registered):
     for typed in ("hhhh", "ااااا", "aaa", "Muhammad hhhh"):
         assert not filter_by_name(everyone, typed).exists(), typed
     assert filter_by_name(everyone, "M").exists()  # one letter typed: the names it starts
+
+
+def test_a_kurmanji_name_keyed_before_it_was_read_as_kurmanji_is_found_by_its_arabic_name(
+    facilities, make_user
+):
+    # Silêman was keyed "silaman siliman": neither Suleiman nor سليمان found it.
+    stale, other = _rekeyed(
+        facilities, make_user, "0013_name_key_kurmanji", "Silêman", "silaman siliman umar"
+    )
+    assert stale.name_key == person_name_key("Silêman", "", "", "Omar")
+    assert _found("Suleiman Omar") == {stale.number}
+    assert _found("سليمان") == {stale.number}
+    assert other.name_key == person_name_key("Salma", "", "", "Omar")

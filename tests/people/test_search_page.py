@@ -139,6 +139,42 @@ def test_web_and_api_search_give_the_same_persons(registered, officer_client):
         assert found_api or q == "xyz", q  # the comparison is not between two empty sets
 
 
+def test_a_kurmanji_name_is_found_by_its_arabic_spellings_and_the_reverse(
+    facilities, make_user, officer_client
+):
+    # Registered in Kurmanji's Latin letters (ê for the Arabic ay, i for a short u, v for fa,
+    # Evd for Abd), a name was not found by its common spelling or its Arabic script, nor the
+    # reverse.
+    from muster.intake import services as intake
+    from muster.people.validation import clean_household
+
+    def register(given: str):
+        member = {"given_name": given, "family_name": "Omar", "sex": "M", "birth_year": "1990",
+                  "relationship_to_head": "head"}  # fmt: skip
+        household = intake.register_household(
+            clean_household([member]),
+            reception_point=facilities["reception"],
+            by=make_user("registration_officer"),
+        )
+        return f'href="/people/{household.members.get().number}/"'
+
+    sileman, suleiman, usiv, evdila, hisen = (
+        register(name) for name in ("Silêman", "Suleiman", "Ûsiv", "Evdila", "Hisên")
+    )
+    html = search(officer_client, "Suleiman")
+    assert sileman in html and suleiman in html
+    html = search(officer_client, "Silêman")
+    assert sileman in html and suleiman in html
+    assert sileman in search(officer_client, "سليمان")
+    assert usiv in search(officer_client, "Yusuf") and usiv in search(officer_client, "يوسف")
+    assert evdila in search(officer_client, "Abdullah")
+    assert evdila in search(officer_client, "عبدالله")
+    assert hisen in search(officer_client, "Hussein") and hisen in search(officer_client, "حسين")
+    # Another name stays another name.
+    assert hisen not in search(officer_client, "Hassan")
+    assert sileman not in search(officer_client, "Salman")
+
+
 def test_a_sorani_name_is_found_by_its_latin_spelling_and_the_reverse(
     facilities, make_user, officer_client
 ):

@@ -285,6 +285,9 @@ KNOWN_NAME_KEY_READING = True
 _RULES_RUSSIAN: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), r) for p, r in [("dzh", "j"), ("kh", "h"), ("zh", "j")]
 ]
+# Whether a given name the table does not know is read as Kurmanji writes it (``kurmanji_name``);
+# a switch for replays.
+KURMANJI_READING = True
 # Marks a ``canon3`` that is the Latin key of a name's Russian reading, not an Arabic name.
 RUSSIAN_KEY_MARK = "~"
 # A clerk writing by ear drops the h of kh (Kalaf = Khalaf خلف, Kan = Khan, Farook = Farrukh),
@@ -1001,6 +1004,8 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
     k1, k2 = latin_keys(folded, part)
     joined = "".join(_drop_particles(folded.split(), part))
     canon, canon2 = table.arabic_of_fold.get(joined) or table.arabic_of_key.get(k1, ("", ""))
+    if not canon and KURMANJI_READING and part == "given":
+        canon = kurmanji_name(text, part, table)
     skeleton2 = skeleton_of_key(second_skeleton_key(folded, part))
     broad = _known_broad(canon, part, table)
     if broad is None:
@@ -1044,6 +1049,98 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
         skeleton_of_key(k1), canon2, skeleton2, broad,
         canon3,
     )  # fmt: skip
+
+
+# Kurmanji Kurdish in its Latin alphabet writes the Arabic names its speakers bear as it says
+# them: ê where Arabic has ay (Silêman = Sulayman, Şêx = Shaykh, Hisên = Husayn), e for a short a
+# (Ehmed, Hesen), i for a short u or i (Mihemed, Mistefa), c for jim (Cemal), x for kha (Xalid),
+# v for ba or fa (Evdila = Abdullah, Ûsiv = Yusuf), Û for a first Yu (Ûsif), and, as Kurds say
+# it, no vowel between a first consonant and l, r, m or n (Slêman).  A spelling the table does
+# not know, written with Kurmanji's ê, î or û, is read back into the common school's letters,
+# each guess costing one (e as a, ê as ay, c as j cost none), and takes as its canon the Arabic
+# name that the cheapest readings finding any name all find; two names at that cost are no
+# reading.  Without those letters only Kurmanji's Evd for Abd is read (Evdila, Evdirehman): read
+# so, an unmarked name was too often another language's (Kamel as Kamal, Emre, Merve, Daniel) or
+# a typo (Abid as Abbud).  Distinct names stay apart: Hesen (حسن) and Hisên (حسين) are read from
+# what is written, and Hemed finds Hamad before any guess could make it Hamid.
+_KURMANJI_MARKS = re.compile("[êîûÊÎÛ]")
+_KURMANJI_ABD = re.compile("^[ae]vd(?=[aeiou])")
+_KURMANJI_MOST_GUESSES = 3
+_KURMANJI_MOST_READINGS = 512
+
+
+def _kurmanji_choices(word: str) -> list[list[tuple[str, int]]]:
+    """Per letter of a lowercased word (Kurmanji letters kept), its readings and their costs."""
+    out: list[list[tuple[str, int]]] = []
+    for i, ch in enumerate(word):
+        first = i == 0
+        if ch == "ê":
+            out.append([("ay", 0)])
+        elif ch == "e":
+            out.append([("a", 0)])
+        elif ch == "i" and not first:
+            out.append([("i", 0), ("u", 1)])
+        elif ch in "ûu" and first:
+            out.append([("u", 0), ("yu", 1)])
+        elif ch == "v":
+            out.append([("v", 0), ("b", 1), ("f", 1)])
+        elif ch == "c":
+            out.append([("j", 0)])
+        else:
+            out.append([(ch, 0)])
+        nxt = word[i + 1] if i + 1 < len(word) else ""
+        if first and ch in "bcdfhjklmnpqstvxzşç" and nxt in ("l", "r", "m", "n"):
+            out[-1] = [(r + v, c + (v != "")) for r, c in out[-1] for v in ("", "u", "i")]
+    return out
+
+
+def kurmanji_readings(text: str) -> list[list[str]]:
+    """A Latin name as Kurmanji writes it, read back into the common school's letters: lists of
+    readings, the cheapest first (see ``_KURMANJI_MARKS``); [] for a name that is no Latin word
+    or, but for Evd, no Kurmanji spelling.
+
+    >>> kurmanji_readings("Şêx")[0], kurmanji_readings("Hisên")[1], kurmanji_readings("Evdila")
+    (['shayx'], ['husayn'], [['abdila']])
+    >>> kurmanji_readings("Kamel"), kurmanji_readings("Hisen")
+    ([], [])
+    """
+    lowered = unicodedata.normalize("NFC", text).lower()
+    words = lowered.split()
+    if len(words) != 1 or not re.fullmatch("[a-zêîûşç]+", words[0]):
+        return []
+    if not _KURMANJI_MARKS.search(lowered):
+        abd = _KURMANJI_ABD.sub("abd", words[0])
+        return [[fold_latin(abd)]] if abd != words[0] else []
+    readings: dict[str, int] = {"": 0}
+    for options in _kurmanji_choices(words[0]):
+        readings = {
+            r + o: c + oc
+            for r, c in readings.items()
+            for o, oc in options
+            if c + oc <= _KURMANJI_MOST_GUESSES
+        }
+        if len(readings) > _KURMANJI_MOST_READINGS:
+            return []
+    by_cost: list[list[str]] = [[] for _ in range(_KURMANJI_MOST_GUESSES + 1)]
+    for reading, cost in readings.items():
+        by_cost[cost].append(fold_latin(reading))
+    return by_cost
+
+
+def kurmanji_name(text: str, part: str, table: _VariantTable) -> str:
+    """The Arabic name the variant table gives a Kurmanji spelling's cheapest readings, all of
+    them (``kurmanji_readings``); "" where none or two names are found at that cost."""
+    for readings in kurmanji_readings(text):
+        found = set()
+        for reading in readings:
+            hit = table.arabic_of_fold.get(reading) or table.arabic_of_key.get(
+                latin_keys(reading, part)[0]
+            )
+            if hit:
+                found.add(hit[0])
+        if found:
+            return found.pop() if len(found) == 1 else ""
+    return ""
 
 
 def _known_broad(arabic: str, part: str, table: _VariantTable) -> str | None:
