@@ -738,6 +738,10 @@ KURMANJI = [
     ("Evdila", ["Abdullah", "Abdallah", "عبدالله", "عبد الله"]),
     ("Evdirehman", ["Abdulrahman", "عبد الرحمن"]),
     ("Hemed", ["Hamad", "حمد"]),
+    # c for jim, which the table and the keys read as kaf (Cemîl was Kamil, Hecî Haqqi).
+    ("Cemîl", ["Jamil", "Jameel", "جميل"]),
+    ("Mecîd", ["Majid", "مجيد"]),
+    ("Hecî", ["Haji", "Hajji"]),
     # Already read so by the variant table (Kurmanji rows) or the rules: kept so.
     ("Xalid", ["Khalid", "خالد"]),
     ("Mihemed", ["Muhammad", "محمد"]),
@@ -763,6 +767,10 @@ KURMANJI_DIFFERENT = [
     ("Evdila", "عبد الإله"),
     ("Rêbwar", "Rabah"),
     ("Şêx", "Shakir"),
+    ("Cemîl", "Kamil"),
+    ("Cemîl", "كامل"),
+    ("Hecî", "Haqqi"),
+    ("Hecî", "حقي"),
 ]
 
 

@@ -1001,11 +1001,18 @@ def normalise_name(text: str | None, part: str = "given") -> NameKey:
     folded = fold_latin(text)
     if not folded:
         return _EMPTY
-    k1, k2 = latin_keys(folded, part)
+    # Kurmanji (and Turkish) with ê, î or û writes jim as c (Cemîl = Jamil, Mecîd = Majid), which
+    # the keys read as kaf (Cemîl was Kamil's key).
+    kurmanji_c = KURMANJI_READING and part == "given" and bool(_KURMANJI_MARKS.search(text))
+    k1, k2 = latin_keys(re.sub("c(?!h)", "j", folded) if kurmanji_c else folded, part)
     joined = "".join(_drop_particles(folded.split(), part))
     canon, canon2 = table.arabic_of_fold.get(joined) or table.arabic_of_key.get(k1, ("", ""))
-    if not canon and KURMANJI_READING and part == "given":
-        canon = kurmanji_name(text, part, table)
+    if KURMANJI_READING and part == "given":
+        if not canon:
+            canon = kurmanji_name(text, part, table)
+        elif kurmanji_c and re.search("c(?!h)", joined):
+            # The table reads c as kaf (Cemîl as كامل, Hecî as حقي); Kurmanji writes jim so.
+            canon, canon2 = kurmanji_name(text, part, table), ""
     skeleton2 = skeleton_of_key(second_skeleton_key(folded, part))
     broad = _known_broad(canon, part, table)
     if broad is None:
