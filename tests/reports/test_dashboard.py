@@ -789,3 +789,39 @@ def test_the_governorate_filter_reads_a_p_code_as_the_export_does_iraqi_and_syri
         feed = client.get("/api/sitrep/", {"governorate": district})
         assert feed.status_code == 400
         assert "is not a governorate P-code" in str(feed.json()["governorate"])
+
+
+def test_the_flow_adds_up_as_drawn_under_a_date_filter(operation, facilities, make_user, login):
+    # The flow read "Arrived 795", the registrations of the window, beside today's populations and
+    # the movements of the window: its figures did not add up. It is to date now, whatever the
+    # dates: registered = the populations + those on the way on the bands + departed.
+    _two_leave_al_hol(facilities, make_user)
+    client = login(make_user("coordinator"))
+    today = timezone.localdate()
+    window = {
+        "date_from": (today - timedelta(days=10)).isoformat(),
+        "date_to": (today - timedelta(days=1)).isoformat(),
+    }
+    html = client.get(reverse("dashboard"), window).content.decode()
+    svg = html.split('data-testid="chart-flow"')[1].split("</svg>")[0]
+    nodes = {
+        node: (label, int(n))
+        for node, label, n in re.findall(r'data-node="(\w+)"><title>([^<]*): (\d+)</title>', svg)
+    }
+    registered = headline(html)["registered"]
+    assert registered == Person.objects.filter(merged_into__isnull=True).count() == 10
+    assert nodes["arrived"] == ("Registered", registered)
+    on_the_way = sum(int(r[3]) for r in chart_rows(html, "flow"))
+    populations = sum(n for node, (_, n) in nodes.items() if node not in ("arrived", "departed"))
+    departed = nodes["departed"][1]
+    assert (populations, on_the_way, departed) == (4, 5, 1)
+    assert registered == populations + on_the_way + departed
+    title = html.split('data-testid="chart-flow"')[1].split("<h2>")[1].split("</h2>")[0]
+    assert title.endswith("to date, the populations now; the dates do not apply")
+    # The feed's flow says the same.
+    flow = client.get("/api/sitrep/", window).json()["dashboard"]["flow"]
+    assert flow["arrived"] == registered
+    in_transit = sum(lk["in_transit"] for lk in flow["links"])
+    assert (
+        flow["arrived"] == sum(flow["population_by_kind"].values()) + in_transit + flow["departed"]
+    )

@@ -7,7 +7,7 @@ under a facility or governorate filter those of the chosen facilities (:func:`he
 
 Filters: a window of local dates, a facility, a governorate (the first-level P-code, e.g. ``SY09``,
 matched as the prefix of the facilities' P-codes). Dates select registrations, arrivals and
-movements; the facility and the governorate select the facilities shown, the movements, departures
+movements (not the flow, which is to date: :func:`flow`); the facility and the governorate select the facilities shown, the movements, departures
 and persons that touch them, and the headline figures.
 """
 
@@ -148,14 +148,18 @@ def _movement_filter(facility_ids: list[int] | None, prefix: str = "") -> Q:
 def flow(
     filters: Filters, facility_ids: list[int] | None, report: dict, arrived: int, departed: int
 ) -> dict:
-    """People moved between kinds of facility in the window (received and still on the way), the
-    registrations that start the chain, and the departures that end it: from each kind of facility
-    to "departed", those who left it (to date and from the chosen facilities, as ``departed``, the
-    headline's figure) and those leaving it, dispatched and not confirmed (on the way)."""
-    start, end = _window(filters)
-    chosen = Movement.objects.filter(
-        _movement_filter(facility_ids), dispatched_at__gte=start, dispatched_at__lt=end
-    )
+    """The chain to date, whatever the dates of ``filters``: ``arrived`` (the registered, or under a
+    facility or governorate filter the arrivals at the chosen facilities, to date) start it; the
+    population of each kind of facility now; people moved between kinds (received to date, and
+    still on the way now); and the departures that end it: from each kind of facility to
+    "departed", those who left it (to date and from the chosen facilities, as ``departed``, the
+    headline's figure) and those leaving it, dispatched and not confirmed (on the way).
+
+    Over the whole registry the figures add up as drawn, like the headline's: arrived (registered)
+    = the populations + those on the way on the bands + departed. (The chart read the
+    registrations and movements of the window beside today's populations: "Arrived 795" did not
+    add up with the nodes beside it.)"""
+    chosen = Movement.objects.filter(_movement_filter(facility_ids))
     movements = {
         m["id"]: m for m in chosen.values("id", "from_facility__kind", "to_facility__kind")
     }
@@ -540,12 +544,19 @@ def build(filters: Filters, report: dict | None = None) -> Dashboard:
         facility = next((f for f in chosen if f.pk == filters.facility), None) or (
             Facility.objects.filter(pk=filters.facility).first()
         )
+    if ids is None:
+        arrived = report["registered"]
+    else:
+        arrived = (
+            ArrivalCount.objects.filter(facility_id__in=ids).aggregate(n=Sum("placements"))["n"]
+            or 0
+        )
     return Dashboard(
         filters=filters,
         report=report,
         facilities=facility_rows(report, chosen),
         arrivals=arrivals,
-        flow=flow(filters, ids, report, sum(d["total"] for d in arrivals), figures["departed"]),
+        flow=flow(filters, ids, report, arrived, figures["departed"]),
         transit=transit_over_time(filters, ids, figures),
         children=kids,
         departures=departures_by_kind(figures),

@@ -84,7 +84,10 @@ def charts_for(dash: Dashboard) -> list[charts.Chart]:
         nodes = []
         for node in col:
             if node == "arrived":
-                nodes.append((node, _("Arrived"), dash.flow["arrived"]))
+                # The registered over the whole registry (the headline's figure), the arrivals at
+                # the chosen facilities under a filter: to date, like the rest of the chart.
+                label = _("Arrived") if dash.filters.narrowed else _("Registered")
+                nodes.append((node, label, dash.flow["arrived"]))
             elif node == "departed":
                 nodes.append((node, _("Departed"), dash.flow["departed"]))
             else:
@@ -118,7 +121,10 @@ def charts_for(dash: Dashboard) -> list[charts.Chart]:
         ),
         charts.flow_diagram(
             "flow",
-            _("From reception through screening to facilities and departures"),
+            _(
+                "From reception through screening to facilities and departures: to date, the "
+                "populations now; the dates do not apply"
+            ),
             columns,
             links,
             [_("From"), _("To"), _("Received"), _("In transit")],

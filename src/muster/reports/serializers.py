@@ -91,7 +91,13 @@ class FlowLinkSerializer(serializers.Serializer):
 
 
 class FlowSerializer(serializers.Serializer):
-    arrived = serializers.IntegerField()
+    """The chain to date, whatever the dates filtered on: over the whole registry ``arrived`` =
+    the sum of ``population_by_kind`` + the links' ``in_transit`` + ``departed``."""
+
+    arrived = serializers.IntegerField(
+        help_text="the registered to date; under a facility or governorate filter, the arrivals "
+        "at the chosen facilities to date"
+    )
     links = FlowLinkSerializer(many=True)
     population_by_kind = serializers.DictField(child=serializers.IntegerField())
     departed = serializers.IntegerField()
