@@ -619,6 +619,18 @@ def test_the_destination_is_shown_part_by_part_each_in_its_own_direction(planned
     assert len(parts) == 3 and "هولندا" in parts[1]
 
 
+def test_the_departure_page_shows_the_receiving_authority_once(planned, officers, login):
+    # It was shown twice: in the destination and again on a row of its own.
+    departure, _ = planned
+    departure.receiving_authority = "Kurdistan Regional Government liaison"
+    departure.save(update_fields=["receiving_authority"])
+    body = login(officers["planner"]).get(reverse("departure-detail", args=[departure.number]))
+    body = body.content.decode()
+    assert body.count("Kurdistan Regional Government liaison") == 1
+    cell = body.split('data-testid="destination">')[1].split("</td>")[0]
+    assert "Kurdistan Regional Government liaison" in cell
+
+
 def test_the_departures_list_is_filtered_by_the_facility_they_leave_from(
     planned, crowd, facilities, officers, login
 ):
