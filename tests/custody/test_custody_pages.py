@@ -1,5 +1,6 @@
 """Facility pages, dispatch with a printable manifest, receipt person by person, unaccounted."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -411,3 +412,43 @@ def test_a_facility_shows_expected_and_reported_not_arrived_adding_up_to_in_tran
     html = client.get(reverse("facility-detail", kwargs={"pk": facilities["camp"].pk})).content
     html = html.decode()
     assert "أُبلغ عن عدم وصولهم إلى هنا" in html and "في الطريق إلى هنا: 3" in html
+
+
+@pytest.mark.parametrize(
+    "language, transfer, receipt",
+    [
+        ("en", "This transfer separates members", "Receiving only part of household"),
+        ("kmr", "Ev veguhastin endamên", "Wergirtina tenê beşek"),
+    ],
+)
+def test_splitting_a_household_is_refused_in_full_sentences(
+    registered, facilities, reception_manager, camp_manager, login, language, transfer, receipt
+):
+    # The refusals began in lower case ("this transfer separates...", "receiving only part...")
+    # and had no full stop.
+    head, spouse, son = members(registered)
+    client = login(reception_manager)
+    client.cookies["django_language"] = language
+    url = reverse("dispatch", kwargs={"pk": facilities["reception"].pk})
+    response = client.post(url, {"person": [head.pk], "to_facility": facilities["camp"].pk})
+    assert response.status_code == 400
+    message = re.search(rf"{transfer}[^<]*", response.content.decode()).group(0).strip()
+    assert message.endswith(".") and registered.number in message, message
+    movement = custody.dispatch(
+        [head, spouse, son],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=reception_manager,
+    )
+    client = login(camp_manager)
+    client.cookies["django_language"] = language
+    response = client.post(
+        reverse("receive", kwargs={"pk": facilities["camp"].pk}),
+        {"movement": movement.number, "action": "receive", "person": [head.pk, spouse.pk]},
+    )
+    assert response.status_code == 400
+    message = re.search(rf"{receipt}[^<]*", response.content.decode()).group(0).strip()
+    assert registered.number in message and son.number in message, message
+    # Each part a sentence: the refusal, the children left in transit, what to do about them.
+    sentences = [p.strip() for p in re.split(r"(?<=\.) ", message)]
+    assert len(sentences) == 3 and all(p[0].isupper() and p.endswith(".") for p in sentences)

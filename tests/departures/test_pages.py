@@ -631,6 +631,37 @@ def test_the_departure_page_shows_the_receiving_authority_once(planned, officers
     assert "Kurdistan Regional Government liaison" in cell
 
 
+@pytest.mark.parametrize(
+    "language, start",
+    [("en", "This departure separates members of household"), ("kmr", "Ev derketin endamên")],
+)
+def test_a_batch_splitting_a_household_is_refused_in_a_full_sentence(
+    crowd, facilities, officers, login, language, start
+):
+    # The refusal began in lower case ("this departure separates...") and had no full stop.
+    camp = facilities["camp"]
+    people = crowd(camp, 1, adults=4)
+    client = login(officers["planner"])
+    client.cookies["django_language"] = language
+    response = client.post(
+        reverse("departure-new"),
+        {
+            "from_facility": camp.pk,
+            "kind": "return",
+            **RETURN,
+            "planned_date": PLANNED,
+            "numbers": " ".join(p.number for p in people[:2]),
+            "person": [p.pk for p in people[:2]],
+            "plan": "1",
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    message = re.search(rf"{start}[^<]*", body).group(0).strip()
+    assert message.endswith(".") and people[2].number in message, message
+    assert not Departure.objects.exists()
+
+
 def test_the_departures_list_is_filtered_by_the_facility_they_leave_from(
     planned, crowd, facilities, officers, login
 ):

@@ -161,8 +161,8 @@ def check_transfer(
             errors["separation_reason"] = [
                 ValidationError(
                     _(
-                        "this transfer separates members of household(s) %(list)s from their family; "
-                        "keep the family together or state the reason for separating them"
+                        "This transfer separates members of household(s) %(list)s from their family; "
+                        "keep the family together or state the reason for separating them."
                     )
                     % {
                         "list": ", ".join(
@@ -204,11 +204,11 @@ def check_receipt(
             if p.pk in s.remained_ids and is_child(p)
         ]
         message = _(
-            "receiving only part of household(s) %(list)s leaves the others in transit; receive "
-            "the whole family or state the reason"
+            "Receiving only part of household(s) %(list)s leaves the others in transit; receive "
+            "the whole family or state the reason."
         ) % {"list": ", ".join(_household_numbers([s.household_id for s in plan.separations]))}
         if children:
-            message += " " + _("(children left in transit: %(list)s)") % {
+            message += " " + _("Children left in transit: %(list)s.") % {
                 "list": ", ".join(children[:20])
             }
         # The reason is for a family parted on purpose: one who was not on the vehicle must be
@@ -331,9 +331,9 @@ def check_departure_split(persons: Sequence, *, separation_reason: str = "") -> 
             {
                 "separation_reason": [
                     _(
-                        "this departure separates members of household(s) %(list)s from their "
+                        "This departure separates members of household(s) %(list)s from their "
                         "family, who stay in custody (%(staying)s); add the whole household or "
-                        "state the reason"
+                        "state the reason."
                     )
                     % {
                         "list": ", ".join(
