@@ -2,10 +2,12 @@
 the reception match box, and an error summary at the top of a long household form."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from muster.people.validation import clean_member
 from tests.factories import household_post
@@ -138,3 +140,26 @@ def test_arabic_indic_digits_in_a_documents_expiry_are_read():
     doc = {"doc_type": "passport", "number": "N1234567", "expires_on": "٢٠٣٠-٠١-٣١"}
     cleaned = clean_member({"given_name": "عمر", "documents": [doc]})["documents"][0]
     assert cleaned["expires_on"] == dt.date(2030, 1, 31)
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "ckb", "kmr"])
+def test_the_estimated_age_has_one_name_on_the_form_and_in_its_error(
+    facilities, officer_client, household_data, language
+):
+    # In Kurmanji the field read "an temenê texmînî" and its error "Temenê texmînkirî": two terms.
+    members = [{**household_data[0], "date_of_birth": "", "estimated_age": "300"}]
+    officer_client.cookies["django_language"] = language
+    response = officer_client.post(
+        reverse("reception"), household_post(members, facilities["reception"])
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    label = html.split('name="members[0].estimated_age"')[0].rsplit("<label>", 1)[1]
+    summary = html.split("data-error-summary")[1].split("</div>")[0]
+    # "Person 1 · <the field's name> · <the error>", the link to the estimated age.
+    line = re.search(r'data-focus-field="members\[0\]\.estimated_age">([^<]*)</a>', summary)[1]
+    named = line.split(" · ")[1]
+    with translation.override(language):
+        term = translation.gettext("Estimated age")
+    assert named == term, (named, line)
+    assert term.lower() in label.lower(), (term, label)
