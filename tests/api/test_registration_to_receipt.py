@@ -4,6 +4,7 @@ After each step the person's timeline (what an officer would open next) shows th
 """
 
 import pytest
+from django.urls import reverse
 
 from muster.audit.models import AuditEvent
 from muster.custody.models import Placement
@@ -158,3 +159,34 @@ def test_api_refuses_to_register_a_household_at_a_holding_facility_or_camp(
     assert set(response.json()) == {"reception_point", "codes"}
     assert list(response.json()["codes"]) == ["reception_point"]
     assert Person.objects.count() == 0
+
+
+def test_a_facility_reads_its_expected_and_its_reported_not_arrived_apart(
+    api_as, members, facilities, make_user
+):
+    # The API's "expected" counted the pending only: those reported not arrived, on the facility's
+    # page beside it, were nowhere in the API.
+    from muster.custody import services as custody
+
+    manager = make_user("camp_manager")
+    bus = custody.dispatch(
+        members, from_facility=facilities["reception"], to_facility=facilities["camp"], by=manager
+    )
+    custody.report_missing(bus, members[2], note="not on the bus at arrival", by=manager)
+    _, api = api_as("camp_manager")
+    camp = facilities["camp"].pk
+    facility = api.get(f"/api/facilities/{camp}/").json()
+    assert (facility["expected"], facility["reported_not_arrived"]) == (2, 1)
+    listed = {f["id"]: f for f in api.get("/api/facilities/").json()["results"]}
+    assert (listed[camp]["expected"], listed[camp]["reported_not_arrived"]) == (2, 1)
+    assert listed[facilities["reception"].pk]["reported_not_arrived"] == 0
+    # The same figures as the facility's page.
+    page = api.get(reverse("facility-detail", args=[camp])).content.decode()
+    assert 'data-testid="expected">2<' in page and 'data-testid="reported-not-arrived">1<' in page
+    # Documented in the OpenAPI schema, beside "expected".
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    fields = schema["components"]["schemas"]["Facility"]["properties"]
+    assert fields["reported_not_arrived"]["type"] == "integer"
+    assert fields["reported_not_arrived"]["readOnly"] is True
+    assert "reported not arrived" in fields["reported_not_arrived"]["description"]
+    assert "still on the way" in fields["expected"]["description"]

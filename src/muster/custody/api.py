@@ -67,6 +67,7 @@ class FacilityViewSet(PolicyViewSet):
             **super().get_serializer_context(),
             "populations": custody.populations(),
             "expected": custody.expected_by_facility(),
+            "reported_not_arrived": custody.reported_not_arrived_by_facility(),
         }
 
     def list(self, request):

@@ -17,11 +17,18 @@ from muster.custody.services import FACILITY_FIELDS
 
 class FacilitySerializer(serializers.ModelSerializer):
     population = serializers.SerializerMethodField()
-    expected = serializers.SerializerMethodField()
+    expected = serializers.SerializerMethodField(
+        help_text="persons dispatched here and still on the way (not received, not reported not "
+        "arrived)"
+    )
+    reported_not_arrived = serializers.SerializerMethodField(
+        help_text="persons dispatched here whom this facility reported not arrived (not received, "
+        "no longer expected: expected + reported_not_arrived are those in transit to here)"
+    )
 
     class Meta:
         model = Facility
-        fields = ["id", *FACILITY_FIELDS, "population", "expected"]
+        fields = ["id", *FACILITY_FIELDS, "population", "expected", "reported_not_arrived"]
         read_only_fields = fields
 
     def get_population(self, facility) -> int:
@@ -29,6 +36,9 @@ class FacilitySerializer(serializers.ModelSerializer):
 
     def get_expected(self, facility) -> int:
         return self.context["expected"].get(facility.pk, 0)
+
+    def get_reported_not_arrived(self, facility) -> int:
+        return self.context["reported_not_arrived"].get(facility.pk, 0)
 
 
 class FacilityInputSerializer(StrictSerializer):

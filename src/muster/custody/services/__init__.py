@@ -45,6 +45,7 @@ from muster.custody.services.placements import (
     placed_at,
     population,
     populations,
+    reported_not_arrived_by_facility,
 )
 from muster.custody.services.transit import (
     children_lost_lines,
@@ -64,6 +65,7 @@ __all__ = [
     "population",
     "expected",
     "expected_by_facility",
+    "reported_not_arrived_by_facility",
     "populations",
     "place_many",
     "placed_at",

@@ -45,6 +45,18 @@ def expected_by_facility() -> dict[int, int]:
     return dict(rows)
 
 
+def reported_not_arrived_by_facility() -> dict[int, int]:
+    """Facility id -> persons dispatched there whom it reported not arrived (still on the transfer,
+    not received, no longer expected: with :func:`expected_by_facility`, those on the way to it)."""
+    rows = (
+        ManifestLine.objects.filter(outcome=ManifestLine.Outcome.MISSING)
+        .values_list("movement__to_facility_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
+
+
 def populations() -> dict[int, int]:
     """Current population of every facility, in one query."""
     rows = (
