@@ -36,20 +36,19 @@ def expected(facility: Facility) -> int:
 def expected_by_facility() -> dict[int, int]:
     """Facility id -> persons dispatched there and not yet received (:func:`expected` for every
     facility, in one query)."""
-    rows = (
-        ManifestLine.objects.filter(outcome=ManifestLine.Outcome.PENDING)
-        .values_list("movement__to_facility_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return dict(rows)
+    return _lines_by_destination(ManifestLine.Outcome.PENDING)
 
 
 def reported_not_arrived_by_facility() -> dict[int, int]:
     """Facility id -> persons dispatched there whom it reported not arrived (still on the transfer,
     not received, no longer expected: with :func:`expected_by_facility`, those on the way to it)."""
+    return _lines_by_destination(ManifestLine.Outcome.MISSING)
+
+
+def _lines_by_destination(outcome: str) -> dict[int, int]:
+    """Facility id -> manifest lines of this outcome on transfers to it, in one query."""
     rows = (
-        ManifestLine.objects.filter(outcome=ManifestLine.Outcome.MISSING)
+        ManifestLine.objects.filter(outcome=outcome)
         .values_list("movement__to_facility_id")
         .annotate(n=Count("id"))
         .order_by()
