@@ -40,16 +40,10 @@ def separation_destination(context, separation) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def receiving_authority_shown(context, departure) -> bool:
-    """May the reader read ``departure``'s receiving authority (a repatriation's is for the
-    repatriation officer alone: :func:`muster.departures.queries.shows_receiving_authority`)?"""
-    return shows_receiving_authority(_fields(context), departure.kind)
-
-
-@register.simple_tag(takes_context=True)
 def departure_destination(context, departure) -> str:
     """``departure``'s destination in one line, its receiving authority as far as the reader may
-    read it (:func:`receiving_authority_shown`)."""
+    read it (a repatriation's is for the repatriation officer alone:
+    :func:`muster.departures.queries.shows_receiving_authority`)."""
     authority = shows_receiving_authority(_fields(context), departure.kind)
     return departure.destination_text(authority=authority)
 
