@@ -79,15 +79,14 @@ def rekey_persons(persons, batch: int = 2000) -> int:
     return done + len(pending)
 
 
-def rekey_persons_named(persons, *fragments: str) -> int:
-    """``rekey_persons`` on the persons of ``persons`` with a name holding one of ``fragments``
-    (any case): a data migration's, after the keys of such names changed."""
+def rekey_persons_named(persons, fragment: str) -> int:
+    """``rekey_persons`` on the persons of ``persons`` with a name holding ``fragment`` (any
+    case): a data migration's, after the keys of such names changed."""
     from django.db.models import Q
 
     written = Q()
     for field in NAME_FIELDS:
-        for fragment in fragments:
-            written |= Q(**{f"{field}__icontains": fragment})
+        written |= Q(**{f"{field}__icontains": fragment})
     return rekey_persons(persons.filter(written))
 
 

@@ -246,13 +246,7 @@ def unmerge(duplicate: Person, *, by, reason: str, request=None) -> Person:
             }
         )
     kept = _lock_persons(duplicate.merged_into)[0]
-    gained = (
-        PersonCorrection.objects.filter(
-            person=kept, reason=MERGE_FLAGS_REASON.format(duplicate=duplicate.number)
-        )
-        .order_by("-corrected_at", "-id")
-        .first()
-    )
+    gained = _merge_correction(kept, MERGE_FLAGS_REASON, duplicate)
     if gained is not None:
         revert = {f: [True, False] for f in gained.changes if getattr(kept, f, False)}
         if revert:
@@ -351,15 +345,21 @@ def _return_beside_the_head(duplicate: Person, *, by, reason: str, request) -> l
     return heads
 
 
-def _leave_family(kept: Person, duplicate: Person, *, by, reason: str) -> None:
-    """Undo what :func:`merge_persons` did to the kept record's household, if it is still so."""
-    joined = (
+def _merge_correction(kept: Person, template: str, duplicate: Person) -> PersonCorrection | None:
+    """The last correction the merge of ``duplicate`` made to ``kept`` of this kind (its reason
+    ``template``), or None: what an undo gives back."""
+    return (
         PersonCorrection.objects.filter(
-            person=kept, reason=MERGE_HOUSEHOLD_REASON.format(duplicate=duplicate.number)
+            person=kept, reason=template.format(duplicate=duplicate.number)
         )
         .order_by("-corrected_at", "-id")
         .first()
     )
+
+
+def _leave_family(kept: Person, duplicate: Person, *, by, reason: str) -> None:
+    """Undo what :func:`merge_persons` did to the kept record's household, if it is still so."""
+    joined = _merge_correction(kept, MERGE_HOUSEHOLD_REASON, duplicate)
     if joined is None or kept.household_id != duplicate.household_id:
         return
     old_number, _new = joined.changes["household"]
@@ -382,13 +382,7 @@ def _leave_family(kept: Person, duplicate: Person, *, by, reason: str) -> None:
 
 def _give_back_headship(kept: Person, duplicate: Person, *, by, reason: str) -> None:
     """Undo :func:`_takes_headship`, if the kept record still heads the duplicate's household."""
-    took = (
-        PersonCorrection.objects.filter(
-            person=kept, reason=MERGE_HEAD_REASON.format(duplicate=duplicate.number)
-        )
-        .order_by("-corrected_at", "-id")
-        .first()
-    )
+    took = _merge_correction(kept, MERGE_HEAD_REASON, duplicate)
     if (
         took is None
         or kept.household_id != duplicate.household_id
