@@ -3,6 +3,7 @@ officer turns to the next, the panel counts and lists them, one is taken out, an
 selection goes on one movement."""
 
 import re
+import time
 
 from playwright.sync_api import expect
 
@@ -16,6 +17,15 @@ def test_ticks_on_two_pages_are_dispatched_together(
     live_server, browser, registered, facilities, make_user, totp_code, monkeypatch
 ):
     monkeypatch.setattr(views, "DISPATCH_PAGE_SIZE", 2)
+    # A slow link: each tick's answer takes a while. The page turned at once must not lose the
+    # ticks still on their way (the browser cancelled them: "0 selected" on the next page).
+    sync = views._sync_basket
+
+    def slow_sync(*args, **kwargs):
+        time.sleep(0.5)
+        return sync(*args, **kwargs)
+
+    monkeypatch.setattr(views, "_sync_basket", slow_sync)
     karim = factories.household_data()[:1]
     karim[0].update(given_name="Karim", family_name="Haddad", birth_year="1970")
     karim = factories.household(karim, reception_point=facilities["reception"]).members.get()
@@ -33,6 +43,7 @@ def test_ticks_on_two_pages_are_dispatched_together(
     page.click('a[rel="next"]')
     page.wait_for_url("**page=2")
     assert count.inner_text().startswith("2 selected")
+    assert page.locator("#basket li").count() == 2
     page.check(f'input[name="person"][value="{son.pk}"]')
     page.check(f'input[name="person"][value="{karim.pk}"]')
     expect(count).to_have_text(re.compile(r"^4 "))

@@ -27,6 +27,38 @@
     t.dispatchEvent(new CustomEvent("basketsync", { bubbles: false }));
   });
 
+  // The dispatch basket (form[data-basket]) hears of each tick by a request of its own. A page
+  // turned, a link followed or a search sent while one is still on its way cancelled it, and the
+  // tick was lost although the count had shown it: the officer's move waits until the basket has
+  // answered (or failed), then goes on as asked.
+  var basketPending = 0, basketThen = null;
+  function inBasket(e) {
+    var el = e.detail && e.detail.elt;
+    return !!(el && el.closest && el.closest("form[data-basket]"));
+  }
+  document.addEventListener("htmx:beforeRequest", function (e) { if (inBasket(e)) basketPending++; });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    if (!inBasket(e)) return;
+    basketPending = Math.max(0, basketPending - 1);
+    // htmx sends a queued tick just after this event: look again once it has.
+    setTimeout(function () {
+      if (!basketPending && basketThen) { var go = basketThen; basketThen = null; go(); }
+    }, 0);
+  });
+  document.addEventListener("click", function (e) {
+    if (!basketPending || e.defaultPrevented || e.button || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    var a = e.target.closest && e.target.closest("a[href]");
+    if (!a || a.target) return;
+    e.preventDefault();
+    basketThen = function () { window.location.href = a.href; };
+  });
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!basketPending || e.defaultPrevented || !form.matches || form.matches("form[data-basket]")) return;
+    e.preventDefault();
+    basketThen = function () { form.submit(); };
+  });
+
   // Confirming that the other side received someone cannot be undone (they leave custody for
   // good): the officer is asked once, with how many are marked received, before the form goes.
   // A manifest marks them in its selects; a family's receipt with a ticked [data-received].
