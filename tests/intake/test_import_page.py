@@ -362,3 +362,62 @@ def test_a_file_with_rows_naming_no_reception_point_and_none_chosen_is_refused_n
     assert 'data-testid="error-reception_point" data-code="required">rows 5, 6 name no reception ' \
         "point: choose the reception point for them" in page  # fmt: skip
     assert not SubmissionImport.objects.exists() and not Household.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "language, name, content, refusal",
+    [
+        ("ar", "empty.csv", b"", "\u2068empty.csv\u2069: الملف فارغ"),
+        ("ar", "export.zip", b"just text",
+         "\u2068export.zip\u2069: ليس أرشيف \u2068zip\u2069 (ولا مصنّف \u2068.xlsx\u2069)"),
+        ("ckb", "export.zip", b"just text",
+         "\u2068export.zip\u2069: ئەرشیفی \u2068zip\u2069 نییە (کتێبی کاری \u2068.xlsx\u2069یش نییە)"),
+        ("kmr", "export.zip", b"just text", "export.zip: ne arşîveke zip e (ne jî pirtûka xebatê ya .xlsx)"),
+    ],
+)  # fmt: skip
+def test_a_file_that_cannot_be_read_is_refused_in_the_officers_language(
+    officer_client, facilities, tmp_path, language, name, content, refusal
+):
+    # An Arabic or Kurdish officer uploading a file that is no export read the refusal in English.
+    from tests.web.bidi import unisolated_ltr_runs
+
+    officer_client.post(reverse("set_language"), {"language": language, "next": "/"})
+    path = tmp_path / name
+    path.write_bytes(content)
+    response = upload(officer_client, path, facilities["reception"])
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'<li data-code="unreadable_file">{refusal}</li>' in html
+    assert "the file is empty" not in html and "is not a zip archive" not in html
+    if language != "kmr":
+        assert unisolated_ltr_runs(html) == []
+    assert not SubmissionImport.objects.exists()
+
+
+def test_a_queued_file_the_worker_cannot_read_is_refused_in_the_uploaders_language(
+    transactional_db, officer, officer_client, facilities
+):
+    """The worker reads the file again: a refusal then is kept on the import, written in the
+    language of the officer who uploaded it (as its per-row report is), and shown on its page."""
+    from django.utils import translation
+
+    from muster import worker
+    from muster.intake import services, tasks
+    from tests.web.bidi import unisolated_ltr_runs
+
+    with translation.override("ar"):  # the officer's request, in Arabic
+        run = services.start_import(
+            file_name="export.zip",
+            reception_point=facilities["reception"],
+            by=officer,
+            data=b"just text",
+        )
+    tasks.queue_import(run)
+    worker.run(batch=True)
+    run.refresh_from_db()
+    refusal = "\u2068export.zip\u2069: ليس أرشيف \u2068zip\u2069 (ولا مصنّف \u2068.xlsx\u2069)"
+    assert (run.status, run.error, run.data) == ("failed", refusal, None)
+    officer_client.cookies["django_language"] = "ar"
+    html = officer_client.get(reverse("intake-import-detail", args=[run.pk])).content.decode()
+    assert f'<p class="errorlist" data-testid="import-error">{refusal}</p>' in html
+    assert unisolated_ltr_runs(html) == []

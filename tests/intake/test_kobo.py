@@ -354,6 +354,13 @@ def test_cli_malformed_file_is_a_one_line_error(db, tmp_path, capsys):
     assert capsys.readouterr().err.strip() == "muster: empty.csv: the file is empty"
     assert main(["import", "kobo", str(path)]) == 2
     assert capsys.readouterr().err.strip() == "muster: empty.csv: the file is empty"
+    # The refusals are translated for the upload page; the command still says them in English.
+    path = tmp_path / "export.zip"
+    path.write_bytes(b"just text")
+    assert main(["import", "kobo", str(path), "--dry-run"]) == 2
+    assert capsys.readouterr().err == (
+        "muster: export.zip: is not a zip archive (nor an .xlsx workbook)\n"
+    )
 
 
 def test_a_workbook_resaved_by_excel_with_dates_as_day_numbers_reads_the_date(tmp_path):

@@ -14,7 +14,8 @@ from muster.intake.models import SubmissionImport
 def import_submissions_file(import_id: int) -> int:
     """Read the file kept on the import and register its households; progress is kept on the run."""
     run = SubmissionImport.objects.select_related("reception_point", "started_by").get(pk=import_id)
-    # The report in the language of the officer who uploaded the file.
+    # The report, and the refusal of a file that cannot be read (kept on the run as text), in the
+    # language of the officer who uploaded the file.
     with translation.override(run.language or settings.LANGUAGE_CODE):
         return _import_file(run)
 

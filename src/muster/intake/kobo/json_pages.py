@@ -32,7 +32,8 @@ def _read_json(name: str, text: str) -> ImportBatch:
     try:
         page = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportFileError(f"{name}: is not JSON (line {exc.lineno}: {exc.msg})") from None
+        problem = gettext("is not JSON (line %(line)s: %(reason)s)")
+        raise ImportFileError(name, problem % {"line": exc.lineno, "reason": exc.msg}) from None
     if isinstance(page, dict) and isinstance(page.get("value"), list):
         source, items = "odk-central-odata", page["value"]
     elif isinstance(page, dict) and isinstance(page.get("results"), list):
@@ -41,17 +42,22 @@ def _read_json(name: str, text: str) -> ImportBatch:
         source, items = "kobo-api-json", page
     else:
         raise ImportFileError(
-            f"{name}: JSON with neither 'results' (Kobo API v2) nor 'value' (ODK Central OData)"
+            name,
+            gettext("JSON with neither 'results' (Kobo API v2) nor 'value' (ODK Central OData)"),
         )
     batch = ImportBatch(source)
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            raise ImportFileError(f"{name}: submission {number} is not a JSON object")
+            problem = gettext("submission %(n)s is not a JSON object") % {"n": number}
+            raise ImportFileError(name, problem)
         flat, repeats = _flatten(item)
         if REPEAT not in repeats and f"{REPEAT}@odata.navigationLink" in flat:
             raise ImportFileError(
-                f"{name}: the OData JSON does not include the members; download "
-                "Submissions?$expand=* from ODK Central"
+                name,
+                gettext(
+                    "the OData JSON does not include the members; download "
+                    "Submissions?$expand=* from ODK Central"
+                ),
             )
         sub = _new_submission(number, flat)
         batch.submissions.append(sub)

@@ -56,7 +56,17 @@ OK, IMPORTED, DUPLICATE, REFUSED = "ok", "imported", "duplicate", "refused"
 
 
 class ImportFileError(ValueError):
-    """The file cannot be read at all (wrong kind, wrong sheet, missing column, too big): one line."""
+    """The file cannot be read at all (wrong kind, wrong sheet, missing column, too big): one line,
+    "<file>: <problem>", in the language active where it is raised (the request's on the upload
+    page, the uploader's in the worker, English in the ``muster`` commands).
+
+    ``problem`` is already translated by the raiser; ``file`` (the file's name, or the file and its
+    sheet) and ``problem`` are kept apart for a caller that shows them apart."""
+
+    def __init__(self, file: str, problem: str):
+        self.file = file
+        self.problem = problem
+        super().__init__(gettext("%(file)s: %(problem)s") % {"file": file, "problem": problem})
 
 
 @dataclass(frozen=True)

@@ -38,31 +38,32 @@ def _csv_rows(name: str, text: str) -> list[tuple[int, dict]]:
     try:
         header = [_column(h) for h in next(reader)]
     except StopIteration:
-        raise ImportFileError(f"{name}: the file is empty") from None
+        raise ImportFileError(name, gettext("the file is empty")) from None
     except CellTooLarge as exc:
-        raise ImportFileError(f"{name}: {cell_too_large_message(exc)}") from None
+        raise ImportFileError(name, cell_too_large_message(exc)) from None
     except csv.Error as exc:
-        raise ImportFileError(f"{name}: is not a CSV file ({exc})") from None
+        problem = gettext("is not a CSV file (%(reason)s)") % {"reason": exc}
+        raise ImportFileError(name, problem) from None
     rows = []
     try:
         for number, values in enumerate(reader, start=2):
             if any(v.strip() for v in values):
                 rows.append((number, dict(zip(header, values, strict=False))))
     except CellTooLarge as exc:
-        raise ImportFileError(f"{name}: {cell_too_large_message(exc, header)}") from None
+        raise ImportFileError(name, cell_too_large_message(exc, header)) from None
     except csv.Error as exc:
-        raise ImportFileError(f"{name}: row {reader.line_num}: {exc}") from None
+        problem = gettext("row %(row)s: %(message)s") % {"row": reader.line_num, "message": exc}
+        raise ImportFileError(name, problem) from None
     return rows
 
 
-def _require(name: str, rows: list[tuple[int, dict]], columns: Iterable[str], what: str) -> None:
+def _require(name: str, rows: list[tuple[int, dict]], columns: Iterable[str], problem: str) -> None:
+    """ImportFileError when the rows lack one of ``columns``; ``problem`` says so, naming the
+    column (``%(column)s``)."""
     present = set(rows[0][1]) if rows else set()
     missing = [c for c in columns if c not in present]
     if rows and missing:
-        raise ImportFileError(
-            f"{name}: missing column {REPEAT}/{missing[0]} in the {what} (is this an export of "
-            "Muster's household form, with XML names as headers?)"
-        )
+        raise ImportFileError(name, problem % {"column": f"{REPEAT}/{missing[0]}"})
 
 
 # How a member row names its submission, and the submission's column it names: ODK Central's
@@ -77,7 +78,11 @@ def _join(
     *,
     member_source: str,
 ) -> ImportBatch:
-    _require(member_source, member_rows, REQUIRED_MEMBER_COLUMNS, "members' sheet")
+    missing = gettext(
+        "missing column %(column)s in the members' sheet (is this an export of Muster's household "
+        "form, with XML names as headers?)"
+    )
+    _require(member_source, member_rows, REQUIRED_MEMBER_COLUMNS, missing)
     batch = ImportBatch(source)
     by_link: dict[tuple[str, str], Submission] = {}
     for row, answers in main_rows:
@@ -104,13 +109,20 @@ def _join(
 def _read_csv_persons(name: str, text: str) -> ImportBatch:
     rows = _csv_rows(name, text)
     if not rows:
-        raise ImportFileError(f"{name}: has a header but no rows")
+        raise ImportFileError(name, gettext("has a header but no rows"))
     if "given_name" not in rows[0][1]:
         raise ImportFileError(
-            f"{name}: holds no household members (no given_name column). Kobo's CSV export "
-            "leaves repeat groups out: export as XLS, or save its members sheet as CSV"
+            name,
+            gettext(
+                "holds no household members (no given_name column). Kobo's CSV export leaves "
+                "repeat groups out: export as XLS, or save its members sheet as CSV"
+            ),
         )
-    _require(name, rows, REQUIRED_MEMBER_COLUMNS, "CSV")
+    missing = gettext(
+        "missing column %(column)s in the CSV (is this an export of Muster's household form, with "
+        "XML names as headers?)"
+    )
+    _require(name, rows, REQUIRED_MEMBER_COLUMNS, missing)
     batch = ImportBatch("csv")
     by_id: dict[str, Submission] = {}
     for row, answers in rows:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import zipfile
 
+from django.utils.translation import gettext
+
 from muster.intake.kobo.mapping import _column, _text
 from muster.intake.kobo.records import REPEAT, ImportBatch, ImportFileError
 from muster.intake.kobo.tables import _join
@@ -18,20 +20,21 @@ def _read_kobo_xlsx(name: str, archive: zipfile.ZipFile) -> ImportBatch:
         next((t for t in titles[1:] if sheets[t] and "given_name" in sheets[t][0][1]), None),
     )
     if member_sheet is None:
-        raise ImportFileError(
-            f"{name}: no '{REPEAT}' sheet with the household members (sheets: "
-            f"{', '.join(titles)}); export from Kobo as XLS with repeat groups on their own sheets"
-        )
+        problem = gettext(
+            "no '%(sheet)s' sheet with the household members (sheets: %(sheets)s); export from "
+            "Kobo as XLS with repeat groups on their own sheets"
+        ) % {"sheet": REPEAT, "sheets": ", ".join(titles)}
+        raise ImportFileError(name, problem)
     main_rows = sheets[titles[0]]
     if main_rows and not ({"_uuid", "instanceID", "_index"} & set(main_rows[0][1])):
-        raise ImportFileError(
-            f"{name}: the first sheet '{titles[0]}' has no _uuid, instanceID or _index column"
-        )
+        problem = gettext("the first sheet '%(sheet)s' has no _uuid, instanceID or _index column")
+        raise ImportFileError(name, problem % {"sheet": titles[0]})
     return _join(
         "kobo-xlsx",
         main_rows,
         sheets[member_sheet],
-        member_source=f"{name}, sheet '{member_sheet}'",
+        member_source=gettext("%(file)s, sheet '%(sheet)s'")
+        % {"file": name, "sheet": member_sheet},
     )
 
 
