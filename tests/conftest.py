@@ -182,6 +182,7 @@ def migrated_postgres(tmp_path_factory):
     import psycopg
 
     templates: dict[str, str] = {}
+    made: list[tuple[str, str]] = []  # dropped when the session ends: nothing left on the server
 
     def database(url: str, name: str) -> str:
         parts = urlsplit(url)
@@ -198,12 +199,13 @@ def migrated_postgres(tmp_path_factory):
                 templates[url] = template
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        made.append((url, name))
         return urlunsplit(parts._replace(path=f"/{name}"))
 
     yield database
-    for url, template in templates.items():
+    for url, name in [*made, *((u, t) for u, t in templates.items())]:
         with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
