@@ -142,6 +142,9 @@ POLICY: dict[str, RolePolicy] = {
                 "departure.view",
                 "person.export",
                 "facility.view",
+                # A roll call at their facility: start it, mark those seen, close it.
+                "rollcall.take",
+                "rollcall.view",
             }
         ),
         person_fields=IDENTITY_FIELDS
@@ -192,7 +195,8 @@ POLICY: dict[str, RolePolicy] = {
         | RECEIVING_AUTHORITY_FIELDS,
     ),
     Role.COORDINATOR: RolePolicy(
-        actions=frozenset({"report.view", "report.export", "facility.view"}),
+        # A roll call's figures (never its lists: the coordinator sees no names).
+        actions=frozenset({"report.view", "report.export", "facility.view", "rollcall.view"}),
         person_fields=frozenset(),
     ),
     Role.AUDITOR: RolePolicy(actions=frozenset({"audit.view"}), person_fields=frozenset()),

@@ -91,6 +91,10 @@ ACTION_LABELS = {
     "protection.review": gettext_lazy("Protection review"),
     "receive.persons.list": gettext_lazy("Persons to receive viewed"),
     "request.denied": gettext_lazy("Access refused"),
+    "rollcall.close": gettext_lazy("Roll call closed"),
+    "rollcall.mark": gettext_lazy("Person seen at a roll call"),
+    "rollcall.persons.list": gettext_lazy("Roll call list viewed"),
+    "rollcall.start": gettext_lazy("Roll call started"),
     "role.grant": gettext_lazy("Role granted"),
     "role.revoke": gettext_lazy("Role revoked"),
     "scenario.load": gettext_lazy("Demo data loaded"),
@@ -162,6 +166,7 @@ KIND_LABELS = {
     "custody.facility": gettext_lazy("facility"),
     "custody.movement": gettext_lazy("transfer"),
     "custody.placement": gettext_lazy("placement"),
+    "custody.rollcall": gettext_lazy("roll call"),
     "departures.departure": gettext_lazy("departure"),
     "departures.departureline": gettext_lazy("departure line"),
     "departures.nationalityverification": gettext_lazy("nationality verification"),
@@ -349,6 +354,15 @@ DETAIL_KEYS = {
     "new": gettext_lazy("after"),
     "verify": gettext_lazy("chain intact"),
     "count": gettext_lazy("count"),
+    # A roll call's (custody.services.rollcalls): a mark, and the figures kept at its close.
+    "roll_call": gettext_lazy("roll call"),
+    "how": gettext_lazy("how"),
+    "expected": gettext_lazy("on the list"),
+    "seen": gettext_lazy("seen"),
+    "not_seen": gettext_lazy("not seen"),
+    "left": gettext_lazy("left during the roll call"),
+    "arrived": gettext_lazy("arrived during the roll call"),
+    "not_on_list": gettext_lazy("seen here, not on the list"),
 }
 # Keys whose meaning depends on the event: the outcomes a receiving side confirmed and the rows of
 # its sheet by what was found in them (also the sheet's own labels: departures.receipts.STATUS_LABELS).

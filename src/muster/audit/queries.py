@@ -17,6 +17,7 @@ NUMBERED_TYPES = (
     PERSON_TYPE,
     "people.household",
     "custody.movement",
+    "custody.rollcall",
     "tracing.tracingrequest",
     "departures.departure",
 )

@@ -21,4 +21,8 @@ class CustodyAction(StrEnum):
     PLACEMENT_END_FOR_MERGE = "placement.end_for_merge"
     PLACEMENT_RESTORE_AFTER_UNMERGE = "placement.restore_after_unmerge"
     RECEIVE_PERSONS_LIST = "receive.persons.list"
+    ROLL_CALL_CLOSE = "rollcall.close"
+    ROLL_CALL_MARK = "rollcall.mark"
+    ROLL_CALL_PERSONS_LIST = "rollcall.persons.list"
+    ROLL_CALL_START = "rollcall.start"
     UNACCOUNTED_READ = "unaccounted.read"

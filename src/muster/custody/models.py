@@ -218,3 +218,109 @@ class Placement(models.Model):
             ),
         ]
         ordering = ["started_at", "id"]
+
+
+class RollCall(models.Model):
+    """A physical count at a facility reconciled against the list of those placed there.
+
+    The list is a snapshot taken at the start (one :class:`RollCallLine` each, ``on_list``); those
+    seen are marked on it one by one. Someone seen who was not on it is recorded beside it
+    (``on_list`` false) with where the registry had them, for follow-up: a roll call never moves
+    anyone. At the close, each line not seen is settled as *not seen* or *left* (dispatched or
+    departed since the start), those who arrived meanwhile are added, and the figures are kept on
+    the roll call. A closed roll call is read-only and kept (PROTECT, no delete anywhere).
+    """
+
+    number = models.CharField(max_length=20, unique=True, editable=False)
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="roll_calls")
+    started_at = models.DateTimeField()
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    note = models.TextField(blank=True)
+    # Those on the list (placed here at the start).
+    expected = models.PositiveIntegerField()
+    # The figures at the close (null while open: they are counted from the lines then).
+    seen = models.PositiveIntegerField(null=True, blank=True)
+    not_seen = models.PositiveIntegerField(null=True, blank=True)
+    left = models.PositiveIntegerField(null=True, blank=True)
+    arrived = models.PositiveIntegerField(null=True, blank=True)
+    not_on_list = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility"],
+                condition=Q(closed_at__isnull=True),
+                name="one_open_roll_call_per_facility",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True, seen__isnull=True)
+                | Q(closed_at__isnull=False, seen__isnull=False, not_seen__isnull=False),
+                name="roll_call_figures_when_closed",
+            ),
+        ]
+        indexes = [models.Index(fields=["facility", "-started_at"], name="rollcall_facility")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class RollCallLine(models.Model):
+    """One person of a roll call: on its list (seen or not), or seen here though not on it."""
+
+    class How(models.TextChoices):
+        SCAN = "scan", _("Number typed or scanned")
+        TICK = "tick", _("Ticked in the list")
+
+    class Outcome(models.TextChoices):
+        # On the list: "" until seen or the close.
+        SEEN = "seen", _("Seen")
+        NOT_SEEN = "not_seen", _("Not seen")
+        LEFT = "left", _("Left during the roll call")
+        # Not on the list.
+        ARRIVED = "arrived", _("Arrived during the roll call")
+        ELSEWHERE = "elsewhere", _("Seen here, not on the list")
+
+    roll_call = models.ForeignKey(RollCall, on_delete=models.PROTECT, related_name="lines")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="roll_call_lines"
+    )
+    on_list = models.BooleanField()
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True, default="")
+    seen_at = models.DateTimeField(null=True, blank=True)
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    how = models.CharField(max_length=4, choices=How.choices, blank=True, default="")
+    # Where the registry had the person when they were recorded not on the list (or, for one on
+    # it who left, at the close): the placement's state, facility, movement and departure.
+    found_state = models.CharField(max_length=12, blank=True, default="")
+    found_facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    found_movement = models.ForeignKey(
+        Movement, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    found_exit_ref = models.CharField(max_length=20, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            # Two officers marking the same person at once: one line, marked once.
+            models.UniqueConstraint(fields=["roll_call", "person"], name="roll_call_person_once"),
+            models.CheckConstraint(
+                condition=Q(seen_at__isnull=True) | ~Q(how=""), name="roll_call_seen_how"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["roll_call", "on_list", "seen_at"], name="rollcallline_seen"),
+            models.Index(fields=["roll_call", "outcome"], name="rollcallline_outcome"),
+        ]

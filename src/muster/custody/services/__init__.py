@@ -7,8 +7,8 @@ unaccounted.
 
 One module per sub-domain: ``placements`` (where everyone is, capacity, placing), ``movements``
 (dispatch, receive, report missing), ``transit`` (who is on the way or unaccounted), ``merges``
-(custody when records are merged and unmerged) and ``facilities`` (creating and changing
-facilities). Import the verbs from here: ``from muster.custody import services as custody``."""
+(custody when records are merged and unmerged), ``facilities`` (creating and changing
+facilities) and ``rollcalls`` (a physical count reconciled against the list). Import the verbs from here: ``from muster.custody import services as custody``."""
 
 from muster.custody.services.facilities import (
     FACILITY_FIELDS,
@@ -46,6 +46,19 @@ from muster.custody.services.placements import (
     population,
     populations,
     reported_not_arrived_by_facility,
+)
+from muster.custody.services.rollcalls import (
+    Figures,
+    Marked,
+    close_roll_call,
+    figures,
+    lines_with,
+    mark_seen,
+    not_yet_seen,
+    open_roll_call,
+    person_by_number,
+    start_roll_call,
+    whereabouts,
 )
 from muster.custody.services.transit import (
     children_lost_lines,
@@ -98,4 +111,15 @@ __all__ = [
     "update_facility",
     "facilities_at",
     "facility_names_at",
+    "Figures",
+    "Marked",
+    "start_roll_call",
+    "open_roll_call",
+    "mark_seen",
+    "close_roll_call",
+    "figures",
+    "not_yet_seen",
+    "lines_with",
+    "person_by_number",
+    "whereabouts",
 ]

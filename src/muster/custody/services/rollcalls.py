@@ -1,0 +1,430 @@
+"""Roll calls: a physical count at a facility reconciled against the list of those placed there.
+
+``start_roll_call`` takes the list (everyone placed at the facility then), ``mark_seen`` marks one
+person seen (idempotent: a second mark, or two officers marking at once, marks once), recording
+someone not on the list beside it with where the registry has them, and ``close_roll_call`` settles
+every line and keeps the figures. A roll call never moves anyone: what it finds is for people to
+act on (receive, report, correct).
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from muster.audit import services as audit
+from muster.core.numbering import new_number
+from muster.core.rows import insert_rows
+from muster.custody.audit_actions import CustodyAction
+from muster.custody.models import Facility, Placement, RollCall, RollCallLine
+from muster.custody.services.merges import merge_copies
+from muster.custody.services.placements import State, _lock_facility
+from muster.people.models import Person
+
+Outcome = RollCallLine.Outcome
+How = RollCallLine.How
+
+# Eastern Arabic and Persian digits, as an Arabic keyboard types a wristband's number.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A roll call's counts: ``expected`` on the list at the start, of whom ``seen``, ``left``
+    (dispatched or departed since the start and not seen: not missing) and ``not_seen``; beside the
+    list, ``arrived`` (placed here since the start) and ``not_on_list`` (seen here, registered
+    elsewhere)."""
+
+    expected: int
+    seen: int
+    not_seen: int
+    left: int
+    arrived: int
+    not_on_list: int
+
+
+@dataclass(frozen=True)
+class Marked:
+    """What a mark did: ``kind`` is ``marked`` (seen, on the list), ``already`` (on the list,
+    marked before), ``arrived`` (not on the list, placed here since the start), ``not_on_list``
+    (recorded as seen here though the registry has them elsewhere) or ``already_not_on_list``."""
+
+    kind: str
+    line: RollCallLine
+    person: Person
+    asked: Person  # the record whose number was given (merged into ``person``, or the same)
+
+
+def _closed_error() -> ValidationError:
+    return ValidationError(
+        {
+            "roll_call": [
+                ValidationError(
+                    _("this roll call is closed: nothing can be marked or changed"),
+                    code="roll_call_closed",
+                )
+            ]
+        }
+    )
+
+
+def open_roll_call(facility: Facility) -> RollCall | None:
+    return RollCall.objects.filter(facility=facility, closed_at__isnull=True).first()
+
+
+@transaction.atomic
+def start_roll_call(facility: Facility, *, by, request=None) -> RollCall:
+    """Open a roll call at ``facility``: its list is everyone placed there now. Refused while
+    another is open there (one count at a time, or two lists would disagree)."""
+    _lock_facility(facility)
+    current = open_roll_call(facility)
+    if current is not None:
+        raise ValidationError(
+            {
+                "facility": [
+                    ValidationError(
+                        _(
+                            "roll call %(n)s, started %(at)s, is still open here: close it "
+                            "before starting another"
+                        )
+                        % {
+                            "n": current.number,
+                            "at": timezone.localtime(current.started_at).strftime("%Y-%m-%d %H:%M"),
+                        },
+                        code="roll_call_open",
+                    )
+                ]
+            }
+        )
+    now = timezone.now()
+    ids = list(
+        Placement.objects.filter(facility=facility, is_current=True, state=State.PLACED)
+        .order_by("person_id")
+        .values_list("person_id", flat=True)
+    )
+    try:
+        with transaction.atomic():
+            roll_call = RollCall.objects.create(
+                number=new_number("RC"),
+                facility=facility,
+                started_at=now,
+                started_by=by,
+                expected=len(ids),
+            )
+    except IntegrityError:  # started by another officer meanwhile (SQLite does not lock a row)
+        raise ValidationError(
+            {
+                "facility": [
+                    ValidationError(_("a roll call is already open here"), code="roll_call_open")
+                ]
+            }
+        ) from None
+    insert_rows(
+        RollCallLine,
+        ("roll_call_id", "person_id", "on_list"),
+        ((roll_call.pk, i, True) for i in ids),
+    )
+    audit.record(
+        CustodyAction.ROLL_CALL_START,
+        actor=by,
+        obj=roll_call,
+        request=request,
+        detail={"facility": facility.pk, "expected": len(ids)},
+    )
+    return roll_call
+
+
+def person_by_number(number: str) -> Person | None:
+    """The person a wristband's number names (typed in any case, with spaces, in Eastern digits),
+    or ``None``."""
+    cleaned = "".join((number or "").translate(_DIGITS).split()).upper()[:20]
+    if not cleaned:
+        return None
+    return Person.objects.filter(number=cleaned).first()
+
+
+def _surviving(person: Person) -> Person:
+    """The record a merged duplicate now lives on (its wristband still bears the old number)."""
+    for _step in range(10):
+        if person.merged_into_id is None:
+            break
+        person = Person.objects.get(pk=person.merged_into_id)
+    return person
+
+
+@transaction.atomic
+def mark_seen(roll_call: RollCall, person: Person, *, by, how: str, request=None) -> Marked:
+    """Mark ``person`` seen at the roll call (see :class:`Marked` for what it answers).
+
+    The roll call's row is locked for the mark (none after the close); the line's update only
+    when not yet seen, and the unique line per person, make a repeated or simultaneous mark a
+    single one. Someone not on the list is recorded with where the registry has them now, never
+    moved."""
+    if how not in How.values:
+        raise ValueError(f"how must be one of {How.values}")
+    roll_call = RollCall.objects.select_for_update().get(pk=roll_call.pk)
+    if roll_call.closed_at is not None:
+        raise _closed_error()
+    asked, person = person, _surviving(person)
+    now = timezone.now()
+    line = RollCallLine.objects.filter(roll_call=roll_call, person=person).first()
+    if line is not None and line.on_list:
+        marked = RollCallLine.objects.filter(pk=line.pk, seen_at__isnull=True).update(
+            seen_at=now, seen_by=by, how=how, outcome=Outcome.SEEN
+        )
+        line.refresh_from_db()
+        if not marked:
+            return Marked("already", line, person, asked)
+        audit.record(
+            CustodyAction.ROLL_CALL_MARK,
+            actor=by,
+            obj=person,
+            request=request,
+            detail={"roll_call": roll_call.number, "how": how, "outcome": Outcome.SEEN},
+        )
+        return Marked("marked", line, person, asked)
+    if line is not None:
+        return Marked("already_not_on_list", line, person, asked)
+    placement = (
+        Placement.objects.filter(person=person, is_current=True)
+        .select_related("facility", "movement")
+        .first()
+    )
+    here = (
+        placement is not None
+        and placement.state == State.PLACED
+        and placement.facility_id == roll_call.facility_id
+    )
+    try:
+        with transaction.atomic():
+            line = RollCallLine.objects.create(
+                roll_call=roll_call,
+                person=person,
+                on_list=False,
+                outcome=Outcome.ARRIVED if here else Outcome.ELSEWHERE,
+                seen_at=now,
+                seen_by=by,
+                how=how,
+                **_found(placement),
+            )
+    except IntegrityError:
+        line = RollCallLine.objects.get(roll_call=roll_call, person=person)
+        return Marked("already_not_on_list", line, person, asked)
+    audit.record(
+        CustodyAction.ROLL_CALL_MARK,
+        actor=by,
+        obj=person,
+        request=request,
+        detail={
+            "roll_call": roll_call.number,
+            "how": how,
+            "outcome": line.outcome,
+        },
+    )
+    return Marked("arrived" if here else "not_on_list", line, person, asked)
+
+
+def _found(placement: Placement | None) -> dict:
+    """Where a placement puts someone, as a line keeps it."""
+    if placement is None:
+        return {}
+    return {
+        "found_state": placement.state,
+        "found_facility_id": placement.facility_id,
+        "found_movement_id": placement.movement_id if placement.state == State.IN_TRANSIT else None,
+        "found_exit_ref": placement.exit_ref,
+    }
+
+
+def _placed_here(roll_call: RollCall):
+    return Exists(
+        Placement.objects.filter(
+            person=OuterRef("person"),
+            is_current=True,
+            state=State.PLACED,
+            facility_id=roll_call.facility_id,
+        )
+    )
+
+
+def _left(roll_call: RollCall) -> QuerySet:
+    """Lines on the list not seen whose person is no longer placed here (open roll call)."""
+    return (
+        roll_call.lines.filter(on_list=True, seen_at__isnull=True)
+        .annotate(here=_placed_here(roll_call))
+        .filter(here=False)
+    )
+
+
+def _arrivals(roll_call: RollCall) -> QuerySet:
+    """Ids of those placed here since the start who are not on the list (a merge's copy is no
+    arrival)."""
+    listed = roll_call.lines.filter(on_list=True).values("person_id")
+    return (
+        Placement.objects.filter(
+            facility_id=roll_call.facility_id,
+            state=State.PLACED,
+            started_at__gte=roll_call.started_at,
+        )
+        .exclude(merge_copies())
+        .exclude(person_id__in=listed)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+
+
+def figures(roll_call: RollCall) -> Figures:
+    """The counts: kept at the close; counted from the lines while open."""
+    if roll_call.closed_at is not None:
+        return Figures(
+            expected=roll_call.expected,
+            seen=roll_call.seen,
+            not_seen=roll_call.not_seen,
+            left=roll_call.left or 0,
+            arrived=roll_call.arrived or 0,
+            not_on_list=roll_call.not_on_list or 0,
+        )
+    counts = roll_call.lines.aggregate(
+        seen=Count("id", filter=Q(on_list=True, seen_at__isnull=False)),
+        elsewhere=Count("id", filter=Q(on_list=False, outcome=Outcome.ELSEWHERE)),
+    )
+    left = _left(roll_call).count()
+    return Figures(
+        expected=roll_call.expected,
+        seen=counts["seen"],
+        not_seen=roll_call.expected - counts["seen"] - left,
+        left=left,
+        arrived=_arrivals(roll_call).count(),
+        not_on_list=counts["elsewhere"],
+    )
+
+
+@transaction.atomic
+def close_roll_call(roll_call: RollCall, *, by, note: str = "", request=None) -> RollCall:
+    """Close the roll call: each line on the list not seen is *left* (no longer placed here:
+    dispatched, departed; with where to) or *not seen*; those who arrived meanwhile are added;
+    the figures are kept. Read-only from then on."""
+    roll_call = RollCall.objects.select_for_update().get(pk=roll_call.pk)
+    if roll_call.closed_at is not None:
+        raise _closed_error()
+    now = timezone.now()
+    left = list(_left(roll_call).values_list("pk", "person_id"))
+    if left:
+        where = {
+            pl.person_id: pl
+            for pl in Placement.objects.filter(person_id__in=[p for _l, p in left], is_current=True)
+        }
+        lines = []
+        for pk, person_id in left:
+            line = RollCallLine(pk=pk, outcome=Outcome.LEFT)
+            for field, value in _found(where.get(person_id)).items():
+                setattr(line, field, value)
+            lines.append(line)
+        RollCallLine.objects.bulk_update(
+            lines,
+            ["outcome", "found_state", "found_facility", "found_movement", "found_exit_ref"],
+            batch_size=1000,
+        )
+    roll_call.lines.filter(on_list=True, outcome="").update(outcome=Outcome.NOT_SEEN)
+    arrived = set(_arrivals(roll_call))
+    if arrived:
+        recorded = set(
+            roll_call.lines.filter(person_id__in=arrived).values_list("person_id", flat=True)
+        )
+        roll_call.lines.filter(person_id__in=recorded).update(
+            outcome=Outcome.ARRIVED,
+            found_state=State.PLACED,
+            found_facility_id=roll_call.facility_id,
+            found_movement=None,
+            found_exit_ref="",
+        )
+        insert_rows(
+            RollCallLine,
+            ("roll_call_id", "person_id", "on_list", "outcome", "found_state", "found_facility_id"),
+            (
+                (roll_call.pk, p, False, Outcome.ARRIVED, State.PLACED, roll_call.facility_id)
+                for p in sorted(arrived - recorded)
+            ),
+        )
+    counts = dict(roll_call.lines.values_list("outcome").annotate(n=Count("id")).order_by())
+    roll_call.closed_at = now
+    roll_call.closed_by = by
+    roll_call.note = (note or "").strip()
+    roll_call.seen = counts.get(Outcome.SEEN, 0)
+    roll_call.not_seen = counts.get(Outcome.NOT_SEEN, 0)
+    roll_call.left = counts.get(Outcome.LEFT, 0)
+    roll_call.arrived = counts.get(Outcome.ARRIVED, 0)
+    roll_call.not_on_list = counts.get(Outcome.ELSEWHERE, 0)
+    roll_call.save()
+    audit.record(
+        CustodyAction.ROLL_CALL_CLOSE,
+        actor=by,
+        obj=roll_call,
+        request=request,
+        detail={
+            "facility": roll_call.facility_id,
+            "expected": roll_call.expected,
+            "seen": roll_call.seen,
+            "not_seen": roll_call.not_seen,
+            "left": roll_call.left,
+            "arrived": roll_call.arrived,
+            "not_on_list": roll_call.not_on_list,
+            "note": bool(roll_call.note),
+        },
+    )
+    return roll_call
+
+
+def not_yet_seen(roll_call: RollCall) -> QuerySet:
+    """Persons on the list not marked seen (an open roll call's list to tick)."""
+    return Person.objects.filter(
+        roll_call_lines__roll_call=roll_call,
+        roll_call_lines__on_list=True,
+        roll_call_lines__seen_at__isnull=True,
+    )
+
+
+def lines_with(roll_call: RollCall, outcome: str) -> QuerySet:
+    """A closed roll call's lines of one outcome, with who and where."""
+    return roll_call.lines.filter(outcome=outcome).select_related(
+        "person__household", "found_facility", "found_movement", "seen_by"
+    )
+
+
+def whereabouts(line: RollCallLine, roll_call: RollCall, *, detailed: bool) -> str:
+    """Where the registry had the person of ``line`` (not on the list, or left), in words.
+
+    ``detailed``: the reader may be told which facility, movement or departure (the person is in
+    their scope); otherwise only the kind of place, as a number outside one's facilities is not
+    to tell more."""
+    state = line.found_state
+    facility = line.found_facility
+    if state == State.PLACED and line.found_facility_id == roll_call.facility_id:
+        return _("placed here since the roll call started")
+    if state == State.PLACED:
+        if detailed and facility is not None:
+            return _("placed at %(f)s") % {"f": facility.display_name}
+        return _("placed at another facility")
+    if state == State.IN_TRANSIT:
+        movement = line.found_movement
+        if detailed and movement is not None:
+            if movement.to_facility_id == roll_call.facility_id:
+                return _("in transit to here on %(m)s, not yet received") % {"m": movement.number}
+            return _("in transit on %(m)s from %(a)s to %(b)s") % {
+                "m": movement.number,
+                "a": movement.from_facility.display_name,
+                "b": movement.to_facility.display_name,
+            }
+        return _("in transit between other facilities")
+    if state == Placement.State.LEAVING:
+        if detailed:
+            return _("leaving on departure %(d)s, not yet confirmed") % {"d": line.found_exit_ref}
+        return _("leaving custody on a departure")
+    if state == Placement.State.DEPARTED:
+        if detailed:
+            return _("departed on %(d)s") % {"d": line.found_exit_ref}
+        return _("left custody")
+    return _("registered, never placed at a facility")
