@@ -278,6 +278,11 @@ def build_world(facilities, make_user, household_data):
     candidate = TracingCandidate.objects.create(
         request=sought, person=head, score=20.0, rank=1, found_at=sought.created_at, confident=True
     )
+    # A roll call at the camp (its pages and endpoints), with the camp's manager's mark of the
+    # head, who is on the way there: seen here, not on the list.
+    camp_manager = make_user("camp_manager", facility=facilities["camp"])
+    roll_call = custody.start_roll_call(facilities["camp"], by=camp_manager)
+    custody.mark_seen(roll_call, head, by=camp_manager, how="scan")
     users = {}
     for role in Role.values:
         facility = facilities["camp"] if role == Role.CAMP_MANAGER else None
@@ -290,6 +295,7 @@ def build_world(facilities, make_user, household_data):
         "departure": departure,
         "tracing_request": sought,
         "tracing_candidate": candidate,
+        "roll_call": roll_call,
         "users": users,
     }
 
@@ -298,7 +304,9 @@ def sample_kwargs(name: str, kwargs: list[str], world) -> dict:
     values = {}
     for k in kwargs:
         if k == "number":
-            if "movement" in name:
+            if "roll-call" in name:
+                values[k] = world["roll_call"].number
+            elif "movement" in name:
                 values[k] = world["movement"].number
             elif "departure" in name:
                 values[k] = world["departure"].number

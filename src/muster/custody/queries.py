@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from muster.custody.models import Facility, Placement
+from muster.custody.models import Facility, Placement, RollCall
 from muster.people.models import Person
 
 
@@ -12,4 +12,14 @@ def persons_at(facility: Facility) -> QuerySet:
         placements__is_current=True,
         placements__state=Placement.State.PLACED,
         placements__facility=facility,
+    )
+
+
+def last_closed_roll_call(facility: Facility) -> RollCall | None:
+    """The facility's last closed roll call: its "not seen" shows on the facility page and the
+    camp manager's home."""
+    return (
+        RollCall.objects.filter(facility=facility, closed_at__isnull=False)
+        .order_by("-closed_at")
+        .first()
     )

@@ -20,6 +20,18 @@ urlpatterns = [
         name="export-roll-xlsx",
     ),
     path(
+        "roll-calls/<str:number>/not-seen.csv",
+        views.roll_call_not_seen_export,
+        {"fmt": "csv"},
+        name="export-roll-call-not-seen-csv",
+    ),
+    path(
+        "roll-calls/<str:number>/not-seen.xlsx",
+        views.roll_call_not_seen_export,
+        {"fmt": "xlsx"},
+        name="export-roll-call-not-seen-xlsx",
+    ),
+    path(
         "movements/<str:number>/manifest.csv",
         views.manifest_export,
         {"fmt": "csv"},

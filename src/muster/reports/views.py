@@ -15,7 +15,8 @@ from django.utils import timezone, translation
 from muster.access.decorators import requires
 from muster.access.lookup import get_in_scope
 from muster.core.text import LOCAL_NAME_FIELDS
-from muster.custody.models import Facility, Movement, Placement
+from muster.custody import services as custody
+from muster.custody.models import Facility, Movement, Placement, RollCall, RollCallLine
 from muster.people.models import Person
 from muster.reports import pdf
 from muster.reports.dashboard import FilterError, default_filters, parse_filters
@@ -158,6 +159,58 @@ def manifest_export(request: HttpRequest, number: str, fmt: str) -> HttpResponse
         filters={"movement": movement.number},
         obj=movement,
         stem=f"manifest-{movement.number}",
+    )
+
+
+ROLL_CALL_NOT_SEEN_FIELDS = [
+    "roll_call",
+    "number",
+    "given_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "sex",
+    "birth_year",
+    "household",
+    "unaccompanied_child",
+    "separated_child",
+]
+
+
+@requires("person.export")
+def roll_call_not_seen_export(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
+    """Those on a closed roll call's list who were not seen (nor left meanwhile): the list the
+    camp manager's staff go and look for."""
+    roll_call = get_in_scope(
+        request,
+        RollCall.objects.select_related("facility"),
+        allowed=lambda rc: may_export_roll(request.user, rc.facility_id),
+        reason="roll call outside scope",
+        number=number,
+    )
+    lines = custody.lines_with(roll_call, RollCallLine.Outcome.NOT_SEEN).order_by(
+        "person__family_name", "person__given_name", "person__number"
+    )
+    rows = (
+        _person_row(
+            line.person,
+            roll_call=roll_call.number,
+            household=line.person.household.number if line.person.household else "",
+            unaccompanied_child=line.person.unaccompanied_child,
+            separated_child=line.person.separated_child,
+        )
+        for line in lines
+    )
+    return _persons_file(
+        request,
+        rows,
+        ROLL_CALL_NOT_SEEN_FIELDS,
+        fmt,
+        export="rollcall.not_seen",
+        purpose=f"not seen at roll call {roll_call.number}",
+        filters={"roll_call": roll_call.number, "facility": roll_call.facility_id},
+        obj=roll_call,
+        stem=f"not-seen-{roll_call.number}",
     )
 
 

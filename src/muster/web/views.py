@@ -16,8 +16,10 @@ from muster.access.decorators import signed_in
 from muster.audit import services as audit
 from muster.audit.audit_actions import AuditAction
 from muster.audit.labels import annotate
+from muster.custody import services as custody_services
 from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility
+from muster.custody.queries import last_closed_roll_call
 from muster.departures import queries as departure_queries
 from muster.reports.exports import may_export_sitrep
 from muster.reports.figures import facility_figures
@@ -33,6 +35,17 @@ def _unaccounted_url(user) -> str | None:
     if policy.can(user, "report.view"):
         return reverse("unaccounted-figures")
     return None
+
+
+def _roll_call_row(user, facility) -> dict:
+    """A facility card's roll call: the button to it, and the last closed one's "not seen"."""
+    if not policy.may_act_at(user, "rollcall.take", facility.pk):
+        return {}
+    return {
+        "roll_call": True,
+        "open_roll_call": custody_services.open_roll_call(facility),
+        "last_roll_call": last_closed_roll_call(facility),
+    }
 
 
 # --- home -------------------------------------------------------------------------------------
@@ -69,6 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
                     # grant (the policy scopes them there), not the whole operation's.
                     "figures": facility_figures(f, reunions=policy.reunification_scope(user)),
                     "departures_link": policy.may_act_at(user, "departure.view", f.pk),
+                    **_roll_call_row(user, f),
                 }
             )
     lost_children = []

@@ -129,6 +129,22 @@
     form.dispatchEvent(new Event("change", { bubbles: true })); // the draft keeps what was filled
   });
 
+  // A roll call's wristband field (form[data-scan]): emptied as soon as its number is on its way
+  // (htmx has read it), so a scanner's next "number, Enter" goes into an empty field; ready again
+  // once the answer is in.
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var form = e.detail && e.detail.elt;
+    if (!form || !form.matches || !form.matches("form[data-scan]")) return;
+    var input = form.querySelector("input[name=number]");
+    if (input) input.value = "";
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var form = e.detail && e.detail.elt;
+    if (!form || !form.matches || !form.matches("form[data-scan]")) return;
+    var input = form.querySelector("input[name=number]");
+    if (input) input.focus();
+  });
+
   // Print buttons: no inline handler (the Content-Security-Policy allows scripts from files only).
   document.addEventListener("click", function (e) {
     if (e.target.closest && e.target.closest("[data-print]")) window.print();

@@ -36,8 +36,8 @@ from muster.core.text import isolate
 from muster.custody import basket
 from muster.custody import services as custody
 from muster.custody.audit_actions import CustodyAction
-from muster.custody.models import Facility, ManifestLine, Movement
-from muster.custody.queries import persons_at
+from muster.custody.models import Facility, ManifestLine, Movement, RollCall
+from muster.custody.queries import last_closed_roll_call, persons_at
 from muster.departures import queries as departure_queries
 from muster.people.models import PROTECTION_FLAGS, Person
 from muster.people.validation import name_has_hidden_characters
@@ -129,6 +129,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_receive": policy.may_act_at(user, "movement.receive", facility.pk),
         "may_export_roll": may_export_roll(user, facility.pk),
         "departures_link": policy.may_act_at(user, "departure.view", facility.pk),
+        **_roll_call_context(user, facility),
     }
     template = (
         "facilities/_persons.html"
@@ -136,6 +137,24 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else "facilities/detail.html"
     )
     return render(request, template, context)
+
+
+def _roll_call_context(user, facility: Facility) -> dict:
+    """The facility page's roll calls: the last few with their figures, the open one, and the
+    last closed one's "not seen" (for whoever may read roll calls there)."""
+    if not policy.may_act_at(user, "rollcall.view", facility.pk):
+        return {"may_roll_call": False}
+    roll_calls = list(RollCall.objects.filter(facility=facility).order_by("-started_at")[:5])
+    for rc in roll_calls:
+        rc.figures = custody.figures(rc)
+    return {
+        "may_roll_call": True,
+        "may_take_roll_call": policy.may_act_at(user, "rollcall.take", facility.pk),
+        "roll_calls": roll_calls,
+        "open_roll_call": next((rc for rc in roll_calls if rc.is_open), None)
+        or custody.open_roll_call(facility),
+        "last_roll_call": last_closed_roll_call(facility),
+    }
 
 
 # --- dispatch, manifest, receive ---------------------------------------------------------------
@@ -556,3 +575,14 @@ def _unaccounted_page(request: HttpRequest, scope: set[int] | None, *, show_name
         "reunification_scope": policy.reunification_scope(user),
     }
     return render(request, "custody/unaccounted.html", context)
+
+
+# The roll call's pages (a module of their own; urls.py reads them from here).
+from muster.custody.views.rollcalls import (  # noqa: E402
+    facility_roll_calls,
+    roll_call_close,
+    roll_call_detail,
+    roll_call_mark,
+)
+
+__all__ = ["facility_roll_calls", "roll_call_close", "roll_call_detail", "roll_call_mark"]
