@@ -69,7 +69,11 @@ def world(registered, facilities, make_user):
         {"given_name": "Nadia", "mother_name": "Shami", "sex": "F", "birth_year": "2006"},
         by=make_user("tracing_caseworker", username="fuzz-tracer"),
     )
+    roll_call = custody.start_roll_call(
+        facilities["camp"], by=make_user("camp_manager", facility=facilities["camp"])
+    )
     return {
+        "/api/roll-calls/{number}/": roll_call.number,
         "/api/tracing-requests/{number}/": sought.number,
         "/api/people/{number}/": members[0].number,
         "/api/households/{number}/": registered.number,

@@ -1,22 +1,26 @@
-"""The API of custody: facilities, movements (dispatch, receive, report missing), unaccounted."""
+"""The API of custody: facilities, movements (dispatch, receive, report missing), roll calls,
+unaccounted."""
+
+from dataclasses import asdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from muster.access import policy
-from muster.access.lookup import OUT_OF_SCOPE, get_in_scope
+from muster.access.lookup import OUT_OF_SCOPE, get_in_scope, may_see_names
 from muster.api.base import (
     PolicyViewSet,
     facility_or_400,
     persons_by_number,
+    query_int,
 )
 from muster.api.permissions import (
     audit_denied,
@@ -26,7 +30,8 @@ from muster.audit import services as audit
 from muster.custody import serializers as s
 from muster.custody import services as custody
 from muster.custody.audit_actions import CustodyAction
-from muster.custody.models import Facility, ManifestLine, Movement
+from muster.custody.models import Facility, ManifestLine, Movement, RollCall
+from muster.people.models import Person
 
 # ---------------------------------------------------------------- facilities
 
@@ -246,6 +251,136 @@ class MovementViewSet(PolicyViewSet):
         return Response(self._fresh(movement))
 
 
+# ---------------------------------------------------------------- roll calls
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("facility", int, description="Only this facility's")],
+        responses=s.RollCallSerializer(many=True),
+        description="Roll calls with their figures, newest first (never who is on their lists).",
+    ),
+    retrieve=extend_schema(responses=s.RollCallSerializer),
+    create=extend_schema(
+        request=s.RollCallStartSerializer,
+        responses={201: s.RollCallSerializer},
+        description="Start a roll call at a facility: its list is everyone placed there now. "
+        "Refused (400, code roll_call_open) while another is open there.",
+    ),
+)
+class RollCallViewSet(PolicyViewSet):
+    """Roll calls: a physical count at a facility reconciled against the list of those placed
+    there. The camp manager of the facility takes them; a coordinator reads the figures."""
+
+    lookup_field = "number"
+    serializer_class = s.RollCallSerializer
+    policy_action = {
+        "list": "rollcall.view",
+        "retrieve": "rollcall.view",
+        "create": "rollcall.take",
+        "mark": "rollcall.take",
+        "close": "rollcall.take",
+    }
+
+    def get_queryset(self) -> QuerySet:
+        qs = RollCall.objects.select_related("facility", "started_by", "closed_by").order_by(
+            "-started_at", "-id"
+        )
+        facilities = policy.facility_scope(self.request.user, self.required_action())
+        if facilities is not None:
+            qs = qs.filter(facility_id__in=facilities)
+        return qs
+
+    def get_object(self) -> RollCall:
+        return get_in_scope(
+            self.request, self.get_queryset(), reason=OUT_OF_SCOPE, number=self.kwargs.get("number")
+        )
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "show_note": may_see_names(self.request.user)}
+
+    def list(self, request):
+        qs = self.get_queryset()
+        raw = request.query_params.get("facility", "").strip()
+        if raw:
+            qs = qs.filter(facility_id=query_int(raw, "facility"))
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, number=None):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def create(self, request):
+        body = s.RollCallStartSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        facility = facility_or_400(body.validated_data["facility"], "facility")
+        if not policy.may_act_at(request.user, "rollcall.take", facility.pk):
+            audit_denied(request, "rollcall.take at another facility", obj=facility)
+            raise PermissionDenied(_("You may not take a roll call at this facility."))
+        roll_call = custody.start_roll_call(facility, by=request.user, request=request)
+        return Response(self.get_serializer(roll_call).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.RollCallMarkSerializer,
+        responses=s.RollCallMarkResultSerializer,
+        description="Mark a person seen by their registration number (idempotent). Someone not "
+        "on the list is recorded as seen here with where the registry has them; nobody is moved. "
+        "An unknown number is a 400 naming number (code unknown_number); a closed roll call a "
+        "400 (code roll_call_closed).",
+    )
+    @action(detail=True, methods=["post"])
+    def mark(self, request, number=None):
+        body = s.RollCallMarkSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        roll_call = self.get_object()
+        typed = body.validated_data["number"]
+        person = custody.person_by_number(typed)
+        if person is None:
+            raise ValidationError(
+                {
+                    "number": [
+                        ValidationError(
+                            _("no person with registration number %(n)s") % {"n": typed.strip()},
+                            code="unknown_number",
+                        )
+                    ]
+                }
+            )
+        marked = custody.mark_seen(roll_call, person, by=request.user, how="scan", request=request)
+        in_scope = policy.scope_persons(
+            request.user, Person.objects.filter(pk=marked.person.pk)
+        ).exists()
+        named = may_see_names(request.user) and (marked.line.on_list or in_scope)
+        message, _kind = custody.mark_answer(marked, roll_call, detailed=in_scope, named=named)
+        return Response(
+            {
+                "result": marked.kind,
+                "message": message,
+                "person": marked.person.number,
+                "on_list": marked.line.on_list,
+                "figures": asdict(custody.figures(roll_call)),
+            }
+        )
+
+    @extend_schema(
+        request=s.RollCallCloseSerializer,
+        responses=s.RollCallSerializer,
+        description="Close the roll call (read-only from then on): those on the list not seen "
+        "are not seen, or left when dispatched or departed since the start; arrivals are added.",
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, number=None):
+        body = s.RollCallCloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        roll_call = custody.close_roll_call(
+            self.get_object(),
+            by=request.user,
+            note=body.validated_data.get("note", ""),
+            request=request,
+        )
+        return Response(self.get_serializer(roll_call).data)
+
+
 # ---------------------------------------------------------------- unaccounted, sitrep
 
 
@@ -283,4 +418,5 @@ ROUTES = [
     ("facilities", FacilityViewSet, "api-facility"),
     ("movements", MovementViewSet, "api-movement"),
     ("unaccounted", UnaccountedViewSet, "api-unaccounted"),
+    ("roll-calls", RollCallViewSet, "api-roll-call"),
 ]

@@ -1,5 +1,8 @@
 """The custody API's request and response shapes: facilities, movements and their manifests, receipts, the unaccounted."""
 
+from dataclasses import asdict
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from muster.api.serializers import (
@@ -11,7 +14,8 @@ from muster.api.serializers import (
     StrictCharField,
     StrictSerializer,
 )
-from muster.custody.models import Facility, ManifestLine, Movement
+from muster.custody import services as custody
+from muster.custody.models import Facility, ManifestLine, Movement, RollCall
 from muster.custody.services import FACILITY_FIELDS
 
 
@@ -162,3 +166,83 @@ class UnaccountedLineSerializer(serializers.ModelSerializer):
 
 
 # ---------------------------------------------------------------- sitrep, token
+
+
+# ---------------------------------------------------------------- roll calls
+
+
+class RollCallFiguresSerializer(serializers.Serializer):
+    expected = serializers.IntegerField(help_text="on the list: placed here at the start")
+    seen = serializers.IntegerField(help_text="on the list and marked seen")
+    not_seen = serializers.IntegerField(
+        help_text="on the list, not seen, still placed here (while open: not seen yet)"
+    )
+    left = serializers.IntegerField(
+        help_text="on the list, not seen, dispatched or departed since the start (not missing)"
+    )
+    arrived = serializers.IntegerField(help_text="placed here since the start, not on the list")
+    not_on_list = serializers.IntegerField(
+        help_text="seen here though the registry has them elsewhere (for follow-up)"
+    )
+
+
+class RollCallSerializer(serializers.ModelSerializer):
+    facility = FacilityRefSerializer()
+    status = serializers.SerializerMethodField()
+    started_by = serializers.CharField(source="started_by.username", allow_null=True)
+    closed_by = serializers.CharField(source="closed_by.username", allow_null=True, default=None)
+    note = serializers.SerializerMethodField(
+        help_text="the closing officer's note; empty for roles that see no names"
+    )
+    figures = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RollCall
+        fields = [
+            "number",
+            "facility",
+            "status",
+            "started_at",
+            "started_by",
+            "closed_at",
+            "closed_by",
+            "note",
+            "figures",
+        ]
+
+    def get_status(self, roll_call) -> str:
+        return "open" if roll_call.is_open else "closed"
+
+    def get_note(self, roll_call) -> str:
+        return roll_call.note if self.context.get("show_note") else ""
+
+    @extend_schema_field(RollCallFiguresSerializer)
+    def get_figures(self, roll_call) -> dict:
+        return asdict(custody.figures(roll_call))
+
+
+class RollCallStartSerializer(StrictSerializer):
+    facility = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="the facility whose roll call this is"
+    )
+
+
+class RollCallMarkSerializer(StrictSerializer):
+    number = StrictCharField(max_length=40, help_text="registration number (wristband)")
+
+
+class RollCallCloseSerializer(StrictSerializer):
+    note = StrictCharField(required=False, allow_blank=True, max_length=NOTE_MAX)
+
+
+class RollCallMarkResultSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(
+        choices=["marked", "already", "arrived", "not_on_list", "already_not_on_list"],
+        help_text="marked (on the list, now seen), already (seen before), arrived (not on the "
+        "list, placed here since the start), not_on_list (recorded as seen here, registered "
+        "elsewhere: nobody is moved), already_not_on_list",
+    )
+    message = serializers.CharField(help_text="the answer in words, in the request's language")
+    person = serializers.CharField(help_text="registration number of the person marked")
+    on_list = serializers.BooleanField()
+    figures = RollCallFiguresSerializer()

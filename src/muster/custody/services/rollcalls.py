@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from muster.audit import services as audit
 from muster.core.numbering import new_number
 from muster.core.rows import insert_rows
+from muster.core.text import isolate
 from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility, Placement, RollCall, RollCallLine
 from muster.custody.services.merges import merge_copies
@@ -428,3 +429,35 @@ def whereabouts(line: RollCallLine, roll_call: RollCall, *, detailed: bool) -> s
             return _("departed on %(d)s") % {"d": line.found_exit_ref}
         return _("left custody")
     return _("registered, never placed at a facility")
+
+
+def mark_answer(
+    marked: Marked, roll_call: RollCall, *, detailed: bool, named: bool
+) -> tuple[str, str]:
+    """What a mark is answered with, in words, and how it reads: ``ok``, ``warn`` or ``bad``.
+    ``named``: the reader may be told the person's name; ``detailed``: where they are
+    (:func:`whereabouts`)."""
+    person = marked.person
+    who = isolate(person.number) + (f" {isolate(person.display_name)}" if named else "")
+    if marked.asked.pk != person.pk:
+        who = _("%(old)s (now recorded as %(who)s)") % {
+            "old": isolate(marked.asked.number),
+            "who": who,
+        }
+    if marked.kind == "marked":
+        return _("marked: %(who)s") % {"who": who}, "ok"
+    if marked.kind == "already":
+        at = timezone.localtime(marked.line.seen_at).strftime("%H:%M")
+        return _("already marked: %(who)s, at %(at)s") % {"who": who, "at": isolate(at)}, "warn"
+    where = whereabouts(marked.line, roll_call, detailed=detailed)
+    if marked.kind == "arrived":
+        text = _("not on the list, %(where)s: %(who)s, recorded as seen")
+        return text % {"who": who, "where": where}, "warn"
+    if marked.kind == "not_on_list":
+        text = _(
+            "not on the list: %(who)s is %(where)s in the registry. Recorded as seen here, for "
+            "follow-up; nobody was moved."
+        )
+        return text % {"who": who, "where": where}, "bad"
+    text = _("already recorded as seen here, not on the list: %(who)s (%(where)s)")
+    return text % {"who": who, "where": where}, "warn"

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.access import policy
@@ -198,43 +197,12 @@ _FIGURE = {
 
 
 def answer_for(request, roll_call: RollCall, marked: custody.Marked) -> tuple[str, str]:
-    """What a mark is answered with, in words, and its kind for the page (``ok``, ``warn``)."""
+    """What a mark is answered with (:func:`custody.mark_answer`), told as far as the reader may
+    be: a person outside their scope neither named nor placed."""
     person = marked.person
     in_scope = policy.scope_persons(request.user, Person.objects.filter(pk=person.pk)).exists()
     named = may_see_names(request.user) and (marked.line.on_list or in_scope)
-    who = isolate(person.number) + (f" {isolate(person.display_name)}" if named else "")
-    if marked.asked.pk != person.pk:
-        who = _("%(old)s (now recorded as %(who)s)") % {
-            "old": isolate(marked.asked.number),
-            "who": who,
-        }
-    if marked.kind == "marked":
-        return _("marked: %(who)s") % {"who": who}, "ok"
-    if marked.kind == "already":
-        return (
-            _("already marked: %(who)s, at %(at)s")
-            % {"who": who, "at": _local(marked.line.seen_at)},
-            "warn",
-        )
-    where = custody.whereabouts(marked.line, roll_call, detailed=in_scope)
-    if marked.kind == "arrived":
-        return _("not on the list, %(where)s: %(who)s, recorded as seen") % {
-            "who": who,
-            "where": where,
-        }, "warn"
-    if marked.kind == "not_on_list":
-        return _(
-            "not on the list: %(who)s is %(where)s in the registry. Recorded as seen here, for "
-            "follow-up; nobody was moved."
-        ) % {"who": who, "where": where}, "bad"
-    return _("already recorded as seen here, not on the list: %(who)s (%(where)s)") % {
-        "who": who,
-        "where": where,
-    }, "warn"
-
-
-def _local(at) -> str:
-    return timezone.localtime(at).strftime("%H:%M") if at else ""
+    return custody.mark_answer(marked, roll_call, detailed=in_scope, named=named)
 
 
 @requires("rollcall.take")
