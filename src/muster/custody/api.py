@@ -340,7 +340,8 @@ class RollCallViewSet(PolicyViewSet):
                 {
                     "number": [
                         ValidationError(
-                            _("no person with registration number %(n)s") % {"n": typed.strip()},
+                            _("no person with registration number %(list)s")
+                            % {"list": typed.strip()},
                             code="unknown_number",
                         )
                     ]

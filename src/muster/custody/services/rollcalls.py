@@ -92,8 +92,10 @@ def start_roll_call(facility: Facility, *, by, request=None) -> RollCall:
                             "before starting another"
                         )
                         % {
-                            "n": current.number,
-                            "at": timezone.localtime(current.started_at).strftime("%Y-%m-%d %H:%M"),
+                            "n": isolate(current.number),
+                            "at": isolate(
+                                timezone.localtime(current.started_at).strftime("%Y-%m-%d %H:%M")
+                            ),
                         },
                         code="roll_call_open",
                     )
@@ -407,26 +409,30 @@ def whereabouts(line: RollCallLine, roll_call: RollCall, *, detailed: bool) -> s
         return _("placed here since the roll call started")
     if state == State.PLACED:
         if detailed and facility is not None:
-            return _("placed at %(f)s") % {"f": facility.display_name}
+            return _("placed at %(f)s") % {"f": isolate(facility.display_name)}
         return _("placed at another facility")
     if state == State.IN_TRANSIT:
         movement = line.found_movement
         if detailed and movement is not None:
             if movement.to_facility_id == roll_call.facility_id:
-                return _("in transit to here on %(m)s, not yet received") % {"m": movement.number}
+                return _("in transit to here on %(m)s, not yet received") % {
+                    "m": isolate(movement.number)
+                }
             return _("in transit on %(m)s from %(a)s to %(b)s") % {
-                "m": movement.number,
-                "a": movement.from_facility.display_name,
-                "b": movement.to_facility.display_name,
+                "m": isolate(movement.number),
+                "a": isolate(movement.from_facility.display_name),
+                "b": isolate(movement.to_facility.display_name),
             }
         return _("in transit between other facilities")
     if state == Placement.State.LEAVING:
         if detailed:
-            return _("leaving on departure %(d)s, not yet confirmed") % {"d": line.found_exit_ref}
+            return _("leaving on departure %(d)s, not yet confirmed") % {
+                "d": isolate(line.found_exit_ref)
+            }
         return _("leaving custody on a departure")
     if state == Placement.State.DEPARTED:
         if detailed:
-            return _("departed on %(d)s") % {"d": line.found_exit_ref}
+            return _("departed on %(d)s") % {"d": isolate(line.found_exit_ref)}
         return _("left custody")
     return _("registered, never placed at a facility")
 

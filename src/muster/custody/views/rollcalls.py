@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from muster.access import policy
 from muster.access.decorators import requires
@@ -70,7 +71,11 @@ def facility_roll_calls(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Roll call %(n)s started: %(m)d persons on the list.")
+                ngettext(
+                    "Roll call %(n)s started: %(m)d person on the list.",
+                    "Roll call %(n)s started: %(m)d persons on the list.",
+                    roll_call.expected,
+                )
                 % {"n": isolate(roll_call.number), "m": roll_call.expected},
             )
             return redirect("roll-call", number=roll_call.number)
