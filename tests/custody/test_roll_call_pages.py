@@ -62,7 +62,12 @@ def test_a_camp_manager_takes_a_roll_call_from_the_facility_page(family, point, 
 
     mark = reverse("roll-call-mark", kwargs={"number": roll_call.number})
     # A wristband scanned: marked, with the name; the figures swapped out of band.
-    answer = web.post(mark, {"number": head.number.lower()}, **HX).content.decode()
+    answer = web.post(
+        mark, {"number": head.number.lower(), "shown": [head.pk, son.pk]}, **HX
+    ).content.decode()
+    # The row of the list on the screen answers too (out of band).
+    assert f'<tr id="unseen-{head.pk}" class="ticked" hx-swap-oob="true">' in answer
+    assert f'id="unseen-{son.pk}"' not in answer
     assert f"marked: {head.number} Muhammad" in answer
     assert 'data-code="marked"' in answer and "1 of 3 seen" in answer
     assert 'hx-swap-oob="true"' in answer

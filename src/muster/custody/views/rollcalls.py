@@ -222,6 +222,7 @@ def roll_call_mark(request: HttpRequest, number: str) -> HttpResponse:
     typed = request.POST.get("number", "")
     answers: list[tuple[str, str, str]] = []  # (text, kind, code)
     ticked_rows = []
+    scanned_rows = []
     try:
         if "number" in request.POST:
             person = custody.person_by_number(typed)
@@ -239,6 +240,10 @@ def roll_call_mark(request: HttpRequest, number: str) -> HttpResponse:
                 )
                 text, kind = answer_for(request, roll_call, marked)
                 answers.append((text, kind, marked.kind))
+                # The list of those not yet seen on the officer's screen (its rows' ids):
+                # the row of the person scanned says so too.
+                if marked.line.on_list and person.pk in parse_ids(request.POST.getlist("shown")):
+                    scanned_rows.append((marked.person, text, kind))
         else:
             # Only those on this roll call's list may be ticked: any other id gets no answer
             # naming anyone.
@@ -271,7 +276,7 @@ def roll_call_mark(request: HttpRequest, number: str) -> HttpResponse:
         "roll_call": roll_call,
         "figures": custody.figures(roll_call),
         "answers": answers,
-        "rows": ticked_rows,
+        "rows": ticked_rows or scanned_rows,
         "oob": True,
     }
     template = "custody/_roll_call_ticked.html" if ticked_rows else "custody/_roll_call_answer.html"
