@@ -21,6 +21,7 @@ DETAILS = {
     "/api/people/": ("/api/people/{number}/", "number"),
     "/api/households/": ("/api/households/{number}/", "number"),
     "/api/movements/": ("/api/movements/{number}/", "number"),
+    "/api/roll-calls/": ("/api/roll-calls/{number}/", "number"),
     "/api/facilities/": ("/api/facilities/{id}/", "id"),
     "/api/departures/": ("/api/departures/{number}/", "number"),
     "/api/tracing-requests/": ("/api/tracing-requests/{number}/", "number"),

@@ -144,3 +144,14 @@ def test_every_camp_and_holding_facility_has_its_own_manager_who_sees_only_it(de
             assert client.get(f"/people/{here.person.number}/").status_code == 200
         assert client.get(f"/people/{elsewhere.person.number}/").status_code == 404
     assert len(managers) == managed.count()
+
+
+def test_camp_manager_home_leads_to_the_demos_last_roll_call(demo, login):
+    from muster.custody.models import RollCall
+
+    roll_call = RollCall.objects.get()
+    assert roll_call.closed_at is not None and roll_call.seen > roll_call.not_seen > 0
+    html = login(_user("camp-manager")).get("/").content.decode()
+    assert 'data-testid="last-roll-call"' in html and f"/roll-calls/{roll_call.number}/" in html
+    page = login(_user("camp-manager")).get(f"/roll-calls/{roll_call.number}/").content.decode()
+    assert 'data-testid="list-not_seen"' in page

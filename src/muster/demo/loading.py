@@ -14,6 +14,7 @@ from muster.demo.departures import load_departures
 from muster.demo.duplicates import _re_registrations
 from muster.demo.lists import _load_reference_lists, _screen
 from muster.demo.population import _load_facilities, _load_people
+from muster.demo.rollcalls import load_roll_call
 from muster.demo.tracing import DEMO_SHAPE, load_tracing, register_abducted
 from muster.demo.users import DemoSummary, _progress, demo_users, managed_facilities
 from muster.people.models import Household, Person
@@ -71,4 +72,6 @@ def _load_demo(persons: int, seed: int, progress: bool) -> DemoSummary:
     load_departures(officers, seed)
     _progress(progress, "Family tracing: the families' requests, matched against the registry…")
     load_tracing(scenario, officers["tracing-caseworker"], seed)
+    _progress(progress, "A roll call at the largest camp…")
+    load_roll_call(camp, officers.get("camp-manager"), seed)
     return DemoSummary(True, n_persons, n_households, time.monotonic() - started, logins)
