@@ -185,3 +185,17 @@ def test_a_wristband_number_is_read_as_typed_on_any_keyboard(family):
     assert custody.person_by_number(f" {eastern} ") == head
     assert custody.person_by_number("P-NOSUCH") is None
     assert custody.person_by_number("") is None
+
+
+def test_the_auditor_reads_a_mark_in_their_language(family, point, manager):
+    from django.utils import translation
+
+    from muster.audit.labels import detail_value_label
+
+    roll_call = custody.start_roll_call(point, by=manager)
+    custody.mark_seen(roll_call, family[0], by=manager, how="tick")
+    event = AuditEvent.objects.get(action="rollcall.mark")
+    assert event.detail == {"roll_call": roll_call.number, "how": "tick", "outcome": "seen"}
+    with translation.override("ar"):
+        assert detail_value_label("how", "tick", "rollcall.mark") == "مؤشَّر عليه في القائمة"
+        assert detail_value_label("outcome", "seen", "rollcall.mark") == "شوهد"

@@ -549,6 +549,11 @@ ACTION_CHOICE_FIELDS = {
         "outcome": "departures.NationalityVerification.outcome",
     },
     "protection.review": {"outcome": "protection.ProtectionReview.outcome"},
+    "rollcall.mark": {
+        "how": "custody.RollCallLine.how",
+        "outcome": "custody.RollCallLine.outcome",
+    },
+    "rollcall.persons.list": {"outcome": "custody.RollCallLine.outcome"},
     "intake.import": {"status": "intake.SubmissionImport.status"},
 }
 

@@ -93,8 +93,8 @@ def facility_roll_calls(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "custody/roll_calls.html", context, status=400 if errors else 200)
 
 
-def _decorate(request, persons: list[Person], facility) -> None:
-    """The labels a list shows: protection flags, child, and the name only where allowed."""
+def _decorate(request, persons: list[Person]) -> None:
+    """The labels a list shows: the protection flags the reader may see, and whether a child."""
     fields = policy.person_fields(request.user)
     for p in persons:
         p.flag_labels = [PROTECTION_FLAGS[f] for f in p.protection_flags if f in fields]
@@ -108,7 +108,7 @@ def _unseen_page(request, roll_call: RollCall, q: str):
         qs.select_related("household").order_by("family_name", "given_name", "id"),
         LIST_SIZE,
     )
-    _decorate(request, page.object_list, roll_call.facility)
+    _decorate(request, page.object_list)
     return page
 
 
@@ -140,7 +140,7 @@ def roll_call_detail(request: HttpRequest, number: str) -> HttpResponse:
                 [p.pk for p in page.object_list],
                 action=CustodyAction.ROLL_CALL_PERSONS_LIST,
                 obj=roll_call,
-                outcome="not_yet_seen",
+                outcome=str(Outcome.NOT_SEEN),  # not seen yet: the roll call is open
                 page=page.number,
                 rows=len(page.object_list),
                 query_length=len(q),
@@ -163,7 +163,7 @@ def roll_call_detail(request: HttpRequest, number: str) -> HttpResponse:
                 "pk", flat=True
             )
         )
-        _decorate(request, [ln.person for ln in page.object_list], facility)
+        _decorate(request, [ln.person for ln in page.object_list])
         for ln in page.object_list:
             # Someone registered elsewhere is named to the reader only if in their scope; on
             # this facility's list they were here.
