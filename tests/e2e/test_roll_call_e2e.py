@@ -62,7 +62,17 @@ def test_a_roll_call_in_arabic_on_a_phone(
     page.screenshot(path=str(OUT / "roll-call-closed-ar-phone.png"), full_page=True)
     assert fits_the_screen(page)
     assert page.evaluate(SIDEWAYS) == []
-    # The facility page tells the last roll call's "not seen" and leads back to it.
+    # Every roll call here, with its figures, fits the phone too.
+    page.click(f'a[href="/facilities/{point.pk}/roll-calls/"]')
+    expect(page.locator('[data-testid="roll-call-table"]')).to_contain_text("RC")
+    page.screenshot(path=str(OUT / "roll-calls-ar-phone.png"), full_page=True)
+    assert fits_the_screen(page)
+    assert page.evaluate(SIDEWAYS) == []
+    # The manager's home and the facility page tell the last roll call's "not seen" and lead
+    # back to it.
+    page.goto(f"{live_server.url}/")
+    expect(page.locator('[data-testid="last-roll-call"]')).to_contain_text("1")
+    assert fits_the_screen(page)
     page.goto(f"{live_server.url}/facilities/{point.pk}/")
     page.click('[data-testid="last-roll-call"]')
     expect(page.locator('[data-testid="roll-call-list"]')).to_contain_text(son.number)
