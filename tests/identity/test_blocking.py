@@ -16,7 +16,13 @@ from muster.identity.internals.blocking import (
     pairs_from_codes,
     rule_shape,
 )
-from muster.identity.internals.prepare import CROSSED, RULE_CAPS, SCORED_ONLY, prepare
+from muster.identity.internals.prepare import (
+    BLOCK_CAP,
+    CROSSED,
+    RULE_CAPS,
+    SCORED_ONLY,
+    prepare,
+)
 from muster.scenario.presets import labelled_records
 
 
@@ -24,14 +30,18 @@ def _defined_pairs(frame: pd.DataFrame, n_left: int, dedupe: bool, cap: int) -> 
     """{(left row, right row): trained on} as the rules read, one record at a time: a block is
     the records sharing a rule's attributes (and birth year), blocks of more than ``cap``
     records (fewer for a rule of ``RULE_CAPS``) are skipped, a rule by year also pairs blocks a
-    year apart, a plain rule needs a record without lineage names and an undated rule one
-    without a birth year, and a pair belongs to the first rule that finds it."""
+    year apart, a plain rule needs a record without lineage names, an undated rule one
+    without a birth year and an estimated rule one with a year alone or a 1 January date, and a pair belongs to the first rule that finds it."""
     prepared = prepare(frame)
     left = prepare(frame.iloc[:n_left].reset_index(drop=True)) if not dedupe else prepared
     right = None if dedupe else prepare(frame.iloc[n_left:].reset_index(drop=True))
     both = pd.concat([left.frame] + ([] if dedupe else [right.frame]), ignore_index=True)
     year = both["yr"].to_numpy(dtype=np.float64, na_value=np.nan)
-    flagged = {"p": both["plain"].notna().to_numpy(), "u": np.isnan(year)}
+    flagged = {
+        "p": both["plain"].notna().to_numpy(),
+        "u": np.isnan(year),
+        "e": ~np.isnan(year) & ~both["precise"].to_numpy(dtype=bool),
+    }
     crosswise = {s: tuple(both[c].to_numpy(dtype=object) for c in f) for s, f in CROSSED.items()}
     found: dict[tuple[int, int], bool] = {}
     for rule, attrs in RULES:
@@ -271,6 +281,53 @@ def test_a_record_without_a_birth_year_meets_its_person_by_given_and_one_more_na
     assert frozenset(("c1", "r2")) not in found  # both dated, years apart
     assert frozenset(("c1", "r1")) in _candidates(rows(cap - 3))  # the cap's records
     assert frozenset(("c1", "r1")) not in _candidates(rows(cap - 2))  # one more
+
+
+@pytest.mark.parametrize("other", ["father_name", "family_name"])
+def test_an_estimated_year_three_apart_meets_its_person_by_given_and_one_more_name(other):
+    """A register that guesses ages (Ayesha, 1987, a year alone, with her grandfather's and
+    mother's names) beside a camp's record of her (born 1990-05-14, with the other of father's
+    or family name): the given name and one more name agree, the years are three apart, and
+    every rule on a year pairs one year apart at most.  The eras' rules pair them (scored, not
+    trained on).  Not five years apart, not two full dates three years apart (no estimate), not
+    a plain record (the names-set rules hold those), not in a block over the cap."""
+    assert f"b_given_{other.split('_')[0]}_era_a" in SCORED_ONLY
+    missing = "family_name" if other == "father_name" else "father_name"
+
+    def rows(namesakes: int = 0, **estimate) -> list[dict]:
+        first = {
+            "record_id": "e1",
+            "source": "estimates",
+            "given_name": "Ayesha",
+            other: "Haddad",
+            "grandfather_name": "Salim",
+            "mother_name": "Zainab",
+            "sex": "F",
+            "birth_year": "1987",
+        }
+        first.update(estimate)
+        return [
+            {k: v for k, v in first.items() if v is not None},
+            {"record_id": "c1", "source": "camp", "given_name": "Ayesha", other: "Haddad",
+             missing: "Khalil", "sex": "F", "date_of_birth": "1990-05-14"},
+        ] + [
+            {"record_id": f"n{k}", "source": "camp", "given_name": "Ayesha", other: "Haddad",
+             "mother_name": "Layla", "sex": "F", "date_of_birth": f"{1988 + k % 3}-03-0{1 + k % 9}"}
+            for k in range(namesakes)
+        ]  # fmt: skip
+
+    pair = frozenset(("e1", "c1"))
+    found = _candidates(rows())
+    assert pair in found and found[pair] is False  # scored only
+    assert pair in _candidates(rows(date_of_birth="1987-01-01", birth_year=None))  # 1 January
+    assert pair not in _candidates(rows(birth_year="1985"))  # five apart
+    assert pair not in _candidates(rows(date_of_birth="1987-05-14", birth_year=None))  # precise
+    plain = {"grandfather_name": None, "mother_name": None, other: None, "family_name": "Haddad"}
+    if other == "family_name":  # a plain record: the names-set rules pair it, not the eras'
+        rule_of = _candidates(rows(**plain))
+        assert pair in rule_of and rule_of[pair] is True
+    assert pair in _candidates(rows(BLOCK_CAP - 2))  # the block holds the cap's records
+    assert pair not in _candidates(rows(BLOCK_CAP - 1))  # one more
 
 
 def test_a_french_spelling_of_a_known_name_meets_its_person_by_the_names_broad_key():
