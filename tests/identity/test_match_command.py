@@ -17,10 +17,31 @@ from .test_matching import HEADER, ROWS, write
 
 
 def run(args: list[str]) -> subprocess.CompletedProcess:
+    """``muster match`` in a process of its own: each command's exit code and standard error as a
+    user gets them (about two seconds of imports each)."""
     return subprocess.run(
         [sys.executable, "-m", "muster.identity.cli", "match", *args],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
+
+
+@pytest.fixture
+def match(capsys):
+    """``match(args)``: ``muster match`` run in this process (its ``main``, as the command's
+    ``__main__`` calls it), with the exit code and the standard output and error of
+    :func:`run`. For the checks of what one run reads, refuses or writes; :func:`run` keeps a
+    real process for dedupe, link, ``--out -`` and the engine's memory cap."""
+
+    def in_process(args: list[str]) -> subprocess.CompletedProcess:
+        capsys.readouterr()
+        try:
+            code = match_main(["match", *args])
+        except SystemExit as exc:  # argparse's refusals
+            code = exc.code
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out, err)
+
+    return in_process
 
 
 def read(path: Path) -> list[dict[str, str]]:
@@ -49,6 +70,7 @@ def test_dedupe_prints_the_model_report_and_reuses_a_saved_model(tmp_path: Path)
 
 def test_dedupe_writes_its_accepted_pairs_with_the_reasons_and_which_were_kept_apart(
     tmp_path: Path,
+    match,
 ) -> None:
     # Two men named Ali al-Jubouri born in 1990, of other fathers, and a checkpoint's record
     # of an Ali al-Jubouri born in 1990 with nothing more: it fits both alike, joins neither.
@@ -60,7 +82,7 @@ def test_dedupe_writes_its_accepted_pairs_with_the_reasons_and_which_were_kept_a
     ]
     source = write(tmp_path, "in.csv", [HEADER, *rows])
     out, pairs = tmp_path / "out.csv", tmp_path / "pairs.csv"
-    proc = run(["dedupe", str(source), "--out", str(out), "--pairs", str(pairs)])
+    proc = match(["dedupe", str(source), "--out", str(out), "--pairs", str(pairs)])
     assert proc.returncode == 0, proc.stderr
     assert "accepted pairs (2 kept apart)" in proc.stderr
     written = {(r["record_id_a"], r["record_id_b"]): r for r in read(pairs)}
@@ -76,7 +98,7 @@ def test_dedupe_writes_its_accepted_pairs_with_the_reasons_and_which_were_kept_a
     persons = {r["record_id"]: r["cluster_id"] for r in read(out)}
     assert persons["a3"] not in (persons["a1"], persons["a2"])
     # A folder that does not exist is refused before the run, in one line.
-    proc = run(
+    proc = match(
         ["dedupe", str(source), "--out", str(out), "--pairs", str(tmp_path / "no" / "p.csv")]
     )
     assert proc.returncode == 2
@@ -108,86 +130,89 @@ def _one_error_line(proc: subprocess.CompletedProcess) -> str:
     return errors[0]
 
 
-def test_a_file_in_another_encoding_is_one_line(tmp_path: Path) -> None:
+def test_a_file_in_another_encoding_is_one_line(tmp_path: Path, match) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes((HEADER + "\n" + ROWS[0].replace("Hit", "Hît") + "\n").encode("latin-1"))
-    line = _one_error_line(run(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]))
+    line = _one_error_line(match(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]))
     assert "row 2" in line and "not UTF-8" in line
     assert "--encoding cp1252" in line  # what it may be, and how to read it
     # UTF-16 says so by its byte-order mark: read.
     utf16 = tmp_path / "utf16.csv"
     utf16.write_text(HEADER + "\n" + ROWS[0] + "\n", encoding="utf-16")
-    assert run(["dedupe", str(utf16), "--out", str(tmp_path / "o.csv")]).returncode == 0
-    assert run(["dedupe", str(path), "--out", str(tmp_path / "o.csv"), "--encoding", "latin-1"]
+    assert match(["dedupe", str(utf16), "--out", str(tmp_path / "o.csv")]).returncode == 0
+    assert match(["dedupe", str(path), "--out", str(tmp_path / "o.csv"), "--encoding", "latin-1"]
                ).returncode == 0  # fmt: skip
 
 
 def test_a_name_in_a_script_muster_cannot_read_is_one_line_not_a_missing_name(
     tmp_path: Path,
+    match,
 ) -> None:
     # Greek letters would fold to nothing: the record would be compared as having no name.
     row = ROWS[1].split(",")
     row[2] = "Γιώργος"
     path = write(tmp_path, "greek.csv", [HEADER, ROWS[0], ",".join(row)])
-    line = _one_error_line(run(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]))
+    line = _one_error_line(match(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]))
     assert "row 3, column given_name" in line and "Greek letters" in line
     # Cyrillic is read (a Russian authority's list), as are Arabic and Latin.
     row[2] = "Мухаммад"
     path = write(tmp_path, "cyrillic.csv", [HEADER, ROWS[0], ",".join(row)])
-    assert run(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]).returncode == 0
+    assert match(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]).returncode == 0
 
 
 DAY_FIRST_HEADER = "record_id,source,given_name,family_name,date_of_birth,place_of_origin"
 
 
-def test_dates_with_the_day_first_are_read_when_the_file_says_so(tmp_path: Path) -> None:
+def test_dates_with_the_day_first_are_read_when_the_file_says_so(tmp_path: Path, match) -> None:
     # A European authority's list: 25/12/1990 can only be day first, so 03/05/1991 is 3 May.
     rows = [DAY_FIRST_HEADER, "a1,x,Hans,Muller,25/12/1990,Berlin", "a2,x,Hans,Mueller,25.12.1990,Berlin",
             "a3,x,Ivan,Petrov,03/05/1991,Moskva", "a4,x,Ivan,Petrov,1991-05-03,Moskva"]  # fmt: skip
     path = write(tmp_path, "dmy.csv", rows)
     assert [r["date_of_birth"] for r in read_person_csv(path)][2] == "1991-05-03"
     out = tmp_path / "o.csv"
-    assert run(["dedupe", str(path), "--out", str(out)]).returncode == 0
+    assert match(["dedupe", str(path), "--out", str(out)]).returncode == 0
     clusters = dict(line.split(",") for line in out.read_text().splitlines()[1:])
     assert clusters["a1"] == clusters["a2"] and clusters["a3"] == clusters["a4"]
 
 
 def test_dates_whose_order_nothing_says_are_one_line_until_the_order_is_given(
     tmp_path: Path,
+    match,
 ) -> None:
     rows = [DAY_FIRST_HEADER, "a1,x,Hans,Muller,03/05/1991,Berlin"]
     path = write(tmp_path, "amb.csv", rows)
-    line = _one_error_line(run(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]))
+    line = _one_error_line(match(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]))
     assert "row 2, column date_of_birth" in line and "--dates dmy or mdy" in line
     assert (
-        run(["dedupe", str(path), "--out", str(tmp_path / "o.csv"), "--dates", "mdy"]).returncode
+        match(["dedupe", str(path), "--out", str(tmp_path / "o.csv"), "--dates", "mdy"]).returncode
         == 0
     )
     assert read_person_csv(path, dates="mdy")[0]["date_of_birth"] == "1991-03-05"
     both = write(tmp_path, "both.csv", [*rows, "a2,x,Hans,Muller,25/12/1990,Berlin",
                                         "a3,x,Hans,Muller,12/25/1990,Berlin"])  # fmt: skip
-    line = _one_error_line(run(["dedupe", str(both), "--out", str(tmp_path / "o.csv")]))
+    line = _one_error_line(match(["dedupe", str(both), "--out", str(tmp_path / "o.csv")]))
     assert "row 4" in line and "month first" in line and "row 3" in line
 
 
-def test_duplicate_record_ids_are_one_line(tmp_path: Path) -> None:
+def test_duplicate_record_ids_are_one_line(tmp_path: Path, match) -> None:
     path = write(tmp_path, "dup.csv", [HEADER, ROWS[0], ROWS[1].replace("r2,", "r1,", 1)])
-    line = _one_error_line(run(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]))
+    line = _one_error_line(match(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]))
     assert "row 3, column record_id" in line and "appears twice" in line
 
 
-def test_a_column_named_twice_is_one_line_not_one_column_dropped(tmp_path: Path) -> None:
+def test_a_column_named_twice_is_one_line_not_one_column_dropped(tmp_path: Path, match) -> None:
     # Which of two given_name columns would be read? Neither silently: the file is refused.
     path = write(tmp_path, "twice.csv", ["record_id,given_name,family_name,given_name",
                                          "a,Ali,Kaya,Omar", "b,Omar,Kaya,Ali"])  # fmt: skip
     for args in (["dedupe", str(path)], ["link", str(path), str(path)]):
-        line = _one_error_line(run([*args, "--out", str(tmp_path / "o.csv")]))
+        line = _one_error_line(match([*args, "--out", str(tmp_path / "o.csv")]))
         assert "row 1, column given_name" in line and "appears twice in the header" in line
         assert not (tmp_path / "o.csv").exists()
 
 
 def test_an_output_that_is_an_input_or_a_folder_is_one_line_and_the_input_is_kept(
     tmp_path: Path,
+    match,
 ) -> None:
     path = write(tmp_path, "people.csv", [HEADER, *ROWS[:3]])
     before = path.read_bytes()
@@ -199,17 +224,17 @@ def test_an_output_that_is_an_input_or_a_folder_is_one_line_and_the_input_is_kep
     ):
         if args[0] == "link":
             (tmp_path / "o2.csv").write_bytes(before)
-        line = _one_error_line(run(args))
+        line = _one_error_line(match(args))
         assert "is also an input or output file" in line, line
         assert path.read_bytes() == before
-    line = _one_error_line(run(["dedupe", str(path), "--out", str(tmp_path)]))
+    line = _one_error_line(match(["dedupe", str(path), "--out", str(tmp_path)]))
     assert f"--out: {tmp_path} is a folder" in line
 
 
-def test_a_file_without_a_header_row_names_its_first_line(tmp_path: Path) -> None:
+def test_a_file_without_a_header_row_names_its_first_line(tmp_path: Path, match) -> None:
     # A list saved without its header: the first data row is shown, not called "missing".
     path = write(tmp_path, "bare.csv", [ROWS[0], ROWS[1]])
-    line = _one_error_line(run(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]))
+    line = _one_error_line(match(["dedupe", str(path), "--out", str(tmp_path / "o.csv")]))
     assert "row 1" in line and "names no known column" in line and "'r1'" in line
     assert "record_id" in line and not (tmp_path / "o.csv").exists()
 
@@ -271,10 +296,10 @@ def test_an_engine_out_of_memory_is_one_line_naming_the_setting(
     assert not (tmp_path / "out.csv").exists()
 
 
-def test_an_empty_file_is_named_once_and_out_dash_is_standard_output(tmp_path: Path) -> None:
+def test_an_empty_file_is_named_once_and_out_dash_is_standard_output(tmp_path: Path, match) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_text("")
-    line = _one_error_line(run(["dedupe", str(empty), "--out", str(tmp_path / "o.csv")]))
+    line = _one_error_line(match(["dedupe", str(empty), "--out", str(tmp_path / "o.csv")]))
     assert line.count(str(empty)) == 1 and "the file is empty" in line, line
     # '-' is standard output, as for most tools (it wrote a file named '-'); the report and the
     # progress stay on standard error, so the CSV can be piped.
@@ -289,7 +314,7 @@ def test_an_empty_file_is_named_once_and_out_dash_is_standard_output(tmp_path: P
     assert len(rows) == len(ROWS) and "record_id" in rows[0]
     assert "standard output" in proc.stderr
     line = _one_error_line(
-        run(["dedupe", str(path), "--out", str(tmp_path / "o.csv"), "--pairs", "-"])
+        match(["dedupe", str(path), "--out", str(tmp_path / "o.csv"), "--pairs", "-"])
     )
     assert "--pairs" in line and "'-' is for --out" in line
 
