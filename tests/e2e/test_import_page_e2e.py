@@ -27,6 +27,17 @@ MEASURE = """() => {
 }"""
 
 
+def signed_in(browser, live_server, user, totp_code, language, problems):  # noqa: ANN001, ANN201
+    """A context and its page, ``user`` signed in and reading ``language``: each test reads its
+    page on the laptop and then on the phone in that one session (the layout is the screen's, not
+    the session's; a second user and sign-in per screen cost about a second)."""
+    context, page = new_page(browser, problems)
+    sign_in(page, live_server.url, user.username, code=totp_code(user))
+    page.click(f'[data-testid="lang-{language}"]')
+    page.wait_for_selector(f'html[lang="{language}"]')
+    return context, page
+
+
 @pytest.mark.parametrize("language", ["en", "ckb"])
 def test_the_import_form_shows_the_reception_point_and_a_plain_button(
     live_server, browser, facilities, make_user, totp_code, language
@@ -35,13 +46,10 @@ def test_the_import_form_shows_the_reception_point_and_a_plain_button(
     point.name = "Reception point 1 (Baghouz)"  # as named in the demo, where it was cut off
     point.save()
     problems: list[str] = []
+    context, page = signed_in(browser, live_server, make_user("registration_officer"),
+                              totp_code, language, problems)  # fmt: skip
     for width, height in ((1366, 768), (390, 844)):
-        context, page = new_page(browser, problems)
         page.set_viewport_size({"width": width, "height": height})
-        user = make_user("registration_officer")
-        sign_in(page, live_server.url, user.username, code=totp_code(user))
-        page.click(f'[data-testid="lang-{language}"]')
-        page.wait_for_selector(f'html[lang="{language}"]')
         page.goto(f"{live_server.url}/reception/import/")
         page.select_option("select[name=reception_point]", str(point.pk))
         page.evaluate("document.fonts.ready.then(() => true)")
@@ -50,7 +58,7 @@ def test_the_import_form_shows_the_reception_point_and_a_plain_button(
         assert sizes["select"] >= sizes["text"] + SELECT_CHROME_PX - 8, (width, sizes)
         assert sizes["buttonHeight"] <= sizes["selectHeight"] + 12, (width, sizes)
         assert fits_the_screen(page), width
-        context.close()
+    context.close()
     assert problems == []
 
 
@@ -81,13 +89,9 @@ def test_every_import_form_has_a_plain_button(
 ):
     role, path = OTHER_UPLOADS[upload]
     problems: list[str] = []
+    context, page = signed_in(browser, live_server, make_user(role), totp_code, language, problems)
     for width, height in ((1366, 768), (390, 844)):
-        context, page = new_page(browser, problems)
         page.set_viewport_size({"width": width, "height": height})
-        user = make_user(role)
-        sign_in(page, live_server.url, user.username, code=totp_code(user))
-        page.click(f'[data-testid="lang-{language}"]')
-        page.wait_for_selector(f'html[lang="{language}"]')
         page.goto(f"{live_server.url}{path}")
         page.evaluate("document.fonts.ready.then(() => true)")
         page.screenshot(path=str(OUT / f"import-{upload}-{language}-{width}.png"), full_page=True)
@@ -96,5 +100,5 @@ def test_every_import_form_has_a_plain_button(
         # A button as wide as its word, not a column of the form's grid.
         assert sizes["buttonWidth"] < sizes["formWidth"] / 2, (width, sizes)
         assert fits_the_screen(page), width
-        context.close()
+    context.close()
     assert problems == []
