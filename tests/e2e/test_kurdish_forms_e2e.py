@@ -152,16 +152,18 @@ def test_a_members_remove_button_covers_no_label_in_kurmanji_or_sorani(
 
     problems: list[str] = []
     user = make_user("registration_officer", username="zozan")
+    # One session: the language switched and the screen resized in it (a sign-in each was four).
+    context, page = new_page(browser, problems)
+    sign_in(page, live_server.url, user.username, code=totp_code(user))
     for language in ("kmr", "ckb"):
+        page.set_viewport_size(VIEWPORT)
+        page.click(f'[data-testid="lang-{language}"]')
+        page.wait_for_selector(f'html[lang="{language}"]')
         for size in (VIEWPORT, PHONE):
-            context, page = new_page(browser, problems)
             page.set_viewport_size(size)
-            sign_in(page, live_server.url, user.username, code=totp_code(user))
-            page.click(f'[data-testid="lang-{language}"]')
-            page.wait_for_selector(f'html[lang="{language}"]')
             page.goto(f"{live_server.url}/reception/")
             page.click("[data-add-member]")
             page.screenshot(path=str(OUT / f"reception-member-{language}-{size['width']}.png"))
             assert page.evaluate(COVERED_LABELS) == [], (language, size)
-            context.close()
+    context.close()
     assert not problems, problems
