@@ -4,7 +4,7 @@ authenticator, and reads the pages in Arabic (right to left, fitting the screen)
 error. Screenshots go to test-output/e2e/users-*.png.
 """
 
-from tests.e2e.conftest import OUT, fits_the_screen, new_page, sign_in
+from tests.e2e.conftest import OUT, fits_the_screen, new_page, sign_in_in_the_browser
 
 STRONG = "a long enough passphrase 42"
 
@@ -21,7 +21,7 @@ def test_the_administrator_manages_users_in_the_browser(
     make_user("administrator", username="hana")
     problems: list[str] = []
     context, page = new_page(browser, problems)
-    sign_in(page, live_server.url, "hana")
+    sign_in_in_the_browser(page, live_server.url, "hana")  # the password-only sign-in page
 
     page.click("nav.mainnav >> text=Users")
     page.wait_for_url("**/account/users/")
