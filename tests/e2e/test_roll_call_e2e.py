@@ -53,6 +53,18 @@ def test_a_roll_call_in_arabic_on_a_phone(
     assert page.evaluate(SIDEWAYS) == []
 
     page.fill('textarea[name="note"]', "عدّ عند نقطة توزيع المياه")
+    # Closing counts those not marked as not seen, for good: asked once, with how many, in Arabic.
+    asked: list[str] = []
+
+    def answer(dialog, accept: bool) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda d: answer(d, False))
+    page.click('[data-testid="close-roll-call"]')
+    expect(page.locator('[data-testid="roll-call-state"]')).to_have_text("مفتوح")
+    assert len(asked) == 1 and "1" in asked[0] and "التفقّد" in asked[0], asked
+    page.once("dialog", lambda d: answer(d, True))
     page.click('[data-testid="close-roll-call"]')
     expect(page.locator('[data-testid="roll-call-state"]')).to_have_text("مغلق")
     listed = page.locator('[data-testid="roll-call-list"]')

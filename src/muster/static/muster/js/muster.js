@@ -72,6 +72,22 @@
     }
   });
 
+  // A form that settles a count for good (closing a roll call: those not marked become "not
+  // seen") asks once, with the count as the page shows it then (data-count-from: the element
+  // holding it; data-confirm-count: the question, %(n)s for the count), when the count is not 0.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.matches || !form.matches("form[data-confirm-count]")) return;
+    var from = document.querySelector(form.getAttribute("data-count-from"));
+    var n = from ? parseInt(from.textContent.replace(EASTERN, function (d) {
+      var c = d.charCodeAt(0);
+      return String(c >= 0x06f0 ? c - 0x06f0 : c - 0x0660);
+    }).replace(/[^0-9]/g, ""), 10) || 0 : 0;
+    if (n && !window.confirm(form.getAttribute("data-confirm-count").replace("%(n)s", n))) {
+      e.preventDefault();
+    }
+  });
+
   // A number or date typed on an Arabic keyboard (١٩٧٨-٠٤-٢٠) is shown in the digits the server
   // stores (1978-04-20): typed so into a left-to-right box it displayed as ٢٠-٠٤-١٩٧٨, which reads
   // as day-month-year. Only in fields that take numbers (inputmode=numeric); the caret stays put.
