@@ -17,7 +17,6 @@ from muster.identity.internals.blocking import (
     rule_shape,
 )
 from muster.identity.internals.prepare import (
-    BLOCK_CAP,
     CROSSED,
     RULE_CAPS,
     SCORED_ONLY,
@@ -291,7 +290,8 @@ def test_an_estimated_year_three_apart_meets_its_person_by_given_and_one_more_na
     every rule on a year pairs one year apart at most.  The eras' rules pair them (scored, not
     trained on).  Not five years apart, not two full dates three years apart (no estimate), not
     a plain record (the names-set rules hold those), not in a block over the cap."""
-    assert f"b_given_{other.split('_')[0]}_era_a" in SCORED_ONLY
+    rule = f"b_given_{other.split('_')[0]}_era_a"
+    assert rule in SCORED_ONLY
     missing = "family_name" if other == "father_name" else "father_name"
 
     def rows(namesakes: int = 0, **estimate) -> list[dict]:
@@ -326,8 +326,8 @@ def test_an_estimated_year_three_apart_meets_its_person_by_given_and_one_more_na
     if other == "family_name":  # a plain record: the names-set rules pair it, not the eras'
         rule_of = _candidates(rows(**plain))
         assert pair in rule_of and rule_of[pair] is True
-    assert pair in _candidates(rows(BLOCK_CAP - 2))  # the block holds the cap's records
-    assert pair not in _candidates(rows(BLOCK_CAP - 1))  # one more
+    assert pair in _candidates(rows(RULE_CAPS[rule] - 2))  # the block holds the cap's records
+    assert pair not in _candidates(rows(RULE_CAPS[rule] - 1))  # one more
 
 
 def test_a_french_spelling_of_a_known_name_meets_its_person_by_the_names_broad_key():

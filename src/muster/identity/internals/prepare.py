@@ -173,8 +173,8 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
     # a year pairs one year apart at most: a register that guesses or rounds ages (estimates) beside
     # one with the grandfather or family name missing had no rule to pair the person's records
     # (drawn321 200k: 6,932 true pairs never candidates, 4,226 of them two year-only records).
-    # Scored only (not trained on, as the undated rules): measured in bench/RESULTS.md,
-    # "fiftieth session".
+    # In blocks of at most twelve (``RULE_CAPS``); scored only (not trained on, as the undated
+    # rules): measured in bench/RESULTS.md, "fiftieth session".
     "b_given_father_era_a": ("given_name_b", "father_name_b", "era_a", "estimated"),
     "b_given_father_era_b": ("given_name_b", "father_name_b", "era_b", "estimated"),
     "b_given_family_era_a": ("given_name_b", "family_name_b", "era_a", "estimated"),
@@ -201,6 +201,10 @@ BLOCK_CAP = 40
 # populations: a cap of 3 raised 75 and lowered one (drawn24 -0.0003); 40 lowered drawn6 by
 # 0.020 (precision 0.85 -> 0.78: namesakes of a checkpoint list) and 6 by 0.006 less.
 RULE_CAPS = {
+    # The estimated years' eras: at 40 a million records (no_lineage) peaked at 5,904,980 kB
+    # against 5,431,216 without the rules, at 12 at 5,507,560 kB, the same F1 (0.8624); drawn321
+    # 200k 0.8234 at 40, 0.8204 at 12 (0.8108 without).
+    **{f"b_given_{other}_era_{at}": 12 for other in ("father", "family") for at in "ab"},
     "b_given_sex_year": 3,
     # Sons or daughters of a common father's name born in one year are namesakes' children: at
     # 40 a million records (skewed_names, beside a rule on the given name and the father's
