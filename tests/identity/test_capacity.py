@@ -72,7 +72,8 @@ def test_a_trained_model_expecting_more_matches_than_a_list_holds_falls_back(mon
     # A checkpoint's list of given and father's names and a year beside a German office's list,
     # names skewed (a population drawn at random): the trained model expected 7,808 matches
     # between the two lists, 1.19 times the 6,556 records of the smaller, where 3,300 are true,
-    # and passed every plausibility check (8,189 with the estimated years' candidates).  Its pairs are scored with the shipped parameters.
+    # and passed every plausibility check (8,189 with the estimated years' candidates).  Its
+    # pairs are scored with the shipped parameters.
     from muster.identity.internals import pipeline
     from muster.scenario.presets import drawn_setting, labelled_records
 

@@ -712,7 +712,7 @@ def prepare(records: Sequence[Record] | pd.DataFrame) -> Prepared:
         None,
     )
     # Eras of the birth year (the ``_era_`` rules), for records with lineage names only.
-    era = pd.array(np.where(out["plain"] == None, out["yr"], pd.NA), dtype="Int32")  # noqa: E711
+    era = pd.array(np.where(pd.isna(out["plain"]), out["yr"], pd.NA), dtype="Int32")
     out["era_a"] = (era // ERA_YEARS).to_numpy()
     out["era_b"] = ((era + ERA_YEARS // 2) // ERA_YEARS).to_numpy()
     out["names_set_b"] = names_set(out["given_name_b"], out["family_name_b"])

@@ -79,10 +79,7 @@
     var form = e.target;
     if (!form.matches || !form.matches("form[data-confirm-count]")) return;
     var from = document.querySelector(form.getAttribute("data-count-from"));
-    var n = from ? parseInt(from.textContent.replace(EASTERN, function (d) {
-      var c = d.charCodeAt(0);
-      return String(c >= 0x06f0 ? c - 0x06f0 : c - 0x0660);
-    }).replace(/[^0-9]/g, ""), 10) || 0 : 0;
+    var n = from ? parseInt(western(from.textContent).replace(/[^0-9]/g, ""), 10) || 0 : 0;
     if (n && !window.confirm(form.getAttribute("data-confirm-count").replace("%(n)s", n))) {
       e.preventDefault();
     }
@@ -92,14 +89,17 @@
   // stores (1978-04-20): typed so into a left-to-right box it displayed as ٢٠-٠٤-١٩٧٨, which reads
   // as day-month-year. Only in fields that take numbers (inputmode=numeric); the caret stays put.
   var EASTERN = /[\u0660-\u0669\u06f0-\u06f9]/g, HAS_EASTERN = /[\u0660-\u0669\u06f0-\u06f9]/;
+  function western(text) {
+    return text.replace(EASTERN, function (d) {
+      var c = d.charCodeAt(0);
+      return String(c >= 0x06f0 ? c - 0x06f0 : c - 0x0660);
+    });
+  }
   document.addEventListener("input", function (e) {
     var t = e.target;
     if (!t.matches || !t.matches("input[inputmode=numeric]") || !HAS_EASTERN.test(t.value)) return;
     var at = t.selectionStart;
-    t.value = t.value.replace(EASTERN, function (d) {
-      var c = d.charCodeAt(0);
-      return String(c >= 0x06f0 ? c - 0x06f0 : c - 0x0660);
-    });
+    t.value = western(t.value);
     if (at !== null) t.setSelectionRange(at, at);
   });
 
