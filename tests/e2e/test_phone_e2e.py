@@ -185,3 +185,19 @@ def test_the_wristband_preview_fits_a_phone(live_server, browser, registered, ma
     assert band > 900
     context.close()
     assert problems == []
+
+
+def test_the_audit_chains_verification_fits_a_phone(live_server, browser, make_user, totp_code):
+    """The auditor checks the chain on a phone: the head's 64-character hash ran 221 px past the
+    screen (611 of 390), the page scrolled sideways. It wraps within its card."""
+    problems: list[str] = []
+    auditor = make_user("auditor")
+    context, page = phone_page(
+        browser, live_server.url, auditor, totp_code(auditor), problems, "ckb"
+    )
+    page.goto(f"{live_server.url}/audit/verify/")
+    page.screenshot(path=str(OUT / "audit-verify-ckb-phone.png"), full_page=True)
+    assert page.inner_text('[data-testid="verify-result"]')
+    assert fits_the_screen(page)
+    context.close()
+    assert problems == []
