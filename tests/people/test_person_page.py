@@ -196,6 +196,28 @@ def test_camp_manager_sees_a_person_on_the_way_to_their_camp(
     assert login(manager).get(url(head)).status_code == 200
 
 
+def test_the_transfer_on_the_way_is_linked_only_for_a_role_that_may_open_it(
+    registered, facilities, make_user, login
+):
+    # A tracing caseworker reads where a person is, not the transfer's manifest: the link beside
+    # "In transit" answered 403.
+    manager = make_user("camp_manager", facility=facilities["camp"])
+    head = members(registered)[0]
+    bus = custody.dispatch(
+        [head],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=manager,
+        separation_reason="medical evacuation, family follows tomorrow",
+    )
+    link = f'href="{reverse("movement-detail", args=[bus.number])}"'
+    caseworker = login(make_user("tracing_caseworker"))
+    page = caseworker.get(url(head)).content.decode()
+    assert bus.number in page and link not in page
+    assert caseworker.get(reverse("movement-detail", args=[bus.number])).status_code == 403
+    assert link in login(manager).get(url(head)).content.decode()
+
+
 def test_placement_time_is_shown_in_local_time(registered, officer_client):
     head = members(registered)[0]
     html = officer_client.get(url(head)).content.decode()
