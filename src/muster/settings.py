@@ -187,14 +187,14 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     # The username (any case, with a digit or two added) is the first guess anyone makes.
     {
-        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "NAME": "muster.access.passwords.UserAttributeSimilarityValidator",
         "OPTIONS": {"user_attributes": ("username",), "max_similarity": 0.6},
     },
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "muster.access.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "muster.access.passwords.CommonPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 # Sessions: the cookie dies after the absolute lifetime; SessionExpiryMiddleware also ends a session

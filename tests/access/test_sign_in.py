@@ -404,3 +404,22 @@ def test_a_strangers_wrong_passwords_from_many_addresses_do_not_lock_the_account
     for n in range(10):
         sign_in(Client(REMOTE_ADDR=f"10.2.0.{n}"), officer.username, "guess-guess-guess")
     assert sign_in(Client(REMOTE_ADDR="10.2.0.200"), officer.username).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "language, said",
+    [
+        ("en", "The username or the password is wrong."),
+        ("ar", "اسم المستخدم أو كلمة المرور غير صحيح."),
+        ("ckb", "ناوی بەکارهێنەر یان وشەی نهێنی هەڵەیە."),
+        ("kmr", "Navê bikarhêner an şîfre şaş e."),
+    ],
+)
+def test_a_wrong_password_is_said_in_the_page_language(client, make_user, language, said):
+    # In Kurmanji it read "Please enter a correct navê bikarhêner and password. Note that both
+    # fields may be case-sensitive." (Django has no Kurmanji catalogue).
+    officer = make_user("registration_officer")
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    page = sign_in(client, officer.username, "not the password").content.decode()
+    assert said in page
+    assert "Please enter" not in page and "case-sensitive" not in page

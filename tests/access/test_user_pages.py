@@ -153,11 +153,32 @@ def test_a_weak_password_is_refused_next_to_the_field_and_no_user_is_made(browse
     # The messages sit between the password field and the next one.
     password_part = html[html.index('name="password"') : html.index('name="password2"')]
     assert 'data-code="weak_password"' in password_part
-    assert "too short" in password_part
+    assert "too short" in password_part and "at least 10 characters" in password_part
     assert not get_user_model().objects.filter(username="dilan").exists()
     assert AuditEvent.objects.count() == events_before
     # What was typed comes back (not the password).
     assert 'value="dilan"' in html and "dilan123" not in html
+
+
+@pytest.mark.parametrize("language", ["ar", "ckb", "kmr"])
+@pytest.mark.parametrize(
+    "username, password",
+    [("Bad User!", "short"), ("dilan", "password123"), ("dilanhesen", "dilanhesen1")],
+)
+def test_a_refused_username_or_password_is_said_in_the_page_language(
+    browser, language, username, password
+):
+    # Django's own refusals were English on these pages: its catalogues translate the short
+    # password's sentence as worded before Django 5.2, and it has no Kurmanji catalogue.
+    browser.post("/i18n/setlang/", {"language": language, "next": "/"})
+    response = browser.post(
+        "/account/users/new/",
+        {"username": username, "password": password, "password2": password, "role": "auditor"},
+    )
+    assert response.status_code == 400
+    said = re.findall(r'<ul class="field-error" role="alert">(.*?)</ul>', response.content.decode())
+    english = [s for s in said if re.search(r"\b(password|username|Enter|This)\b", s)]
+    assert said and not english, said
 
 
 def test_a_refused_role_leaves_no_user_behind(browser):

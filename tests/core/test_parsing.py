@@ -23,8 +23,13 @@ def test_parse_int_refuses_what_int_cannot_take_and_bounds_the_rest():
 
 def test_parse_day_refuses_the_calendar_ends():
     assert parse_day("2019-03-23") == dt.date(2019, 3, 23)
-    for text in ("9999-12-31", "0001-01-01", "2019-3-23", "٢٠١٩-٠٣-٢٣", "²019-03-23"):
+    for text in ("9999-12-31", "0001-01-01", "2019-3-23", "²019-03-23", "٢٠١٩-٣-٢٣"):
         assert parse_day(text) is None
+
+
+def test_parse_day_reads_a_date_typed_on_an_arabic_or_sorani_keyboard():
+    assert parse_day("٢٠١٩-٠٣-٢٣") == dt.date(2019, 3, 23)  # Arabic-Indic digits
+    assert parse_day("۲۰۱۹-۰۳-۲۳") == dt.date(2019, 3, 23)  # Extended (Persian, Sorani) digits
 
 
 @pytest.mark.django_db

@@ -929,3 +929,39 @@ def test_the_question_before_received_is_asked_in_the_officers_language(
     page = client.get(reverse("departure-detail", args=[departure.number])).content.decode()
     asked = re.search(r'data-confirm-received="([^"]*)"', page).group(1)
     assert question in asked and "%(n)s" in asked  # the count, filled in by the browser
+
+
+def _eastern(text: str) -> str:
+    return text.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+
+
+def test_a_planned_date_typed_on_an_arabic_keyboard_is_read(crowd, facilities, officers, login):
+    # A date typed in Eastern Arabic digits was refused: "'٢٠٢٦-١٢-٢٠' is not a date".
+    camp = facilities["camp"]
+    people = crowd(camp, 1)
+    client = login(officers["planner"])
+    query = {"from_facility": camp.pk, "kind": "return", "numbers": people[0].number}
+    response = client.post(
+        reverse("departure-new"),
+        {**query, "whole_households": "on", "person": [p.pk for p in people], "plan": "1",
+         **RETURN, "planned_date": _eastern(PLANNED)},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Departure.objects.get().planned_date.isoformat() == PLANNED
+
+
+def test_the_planned_date_and_the_date_of_death_are_typed_as_dates(
+    crowd, facilities, officers, login
+):
+    # Plain boxes: in Arabic no digit conversion, no example, a date drawn right to left.
+    camp = facilities["camp"]
+    people = crowd(camp, 1)
+    client = login(officers["planner"])
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    query = {"from_facility": camp.pk, "kind": "return", "chosen": "1"}
+    plan = client.get(reverse("departure-new"), query).content.decode()
+    death = client.get(reverse("person-death", args=[people[0].number])).content.decode()
+    for page, name in ((plan, "planned_date"), (death, "death_date")):
+        box = re.search(rf'<input name="{name}"[^>]*>', page).group(0)
+        assert 'inputmode="numeric"' in box and 'dir="ltr"' in box, box
+        assert 'placeholder="YYYY-MM-DD"' in box, box

@@ -42,3 +42,31 @@ def test_a_refused_field_is_drawn_in_the_error_colour(
     page.screenshot(path=str(OUT / f"invalid-fields-{language}.png"), full_page=True)
     # The refused forms answer 400, as they should; nothing else went wrong.
     assert not [p for p in problems if "status of 400" not in p], problems
+
+
+def test_a_refusal_below_the_fold_is_brought_into_view(
+    live_server, make_user, browser_page, totp_code
+):
+    # A tracing request's forms stand one under another; a refused one reopened the page at its
+    # top, the error said below the fold: the caseworker saw nothing happen.
+    from muster.tracing import services as tracing
+
+    page, problems = browser_page
+    caseworker = make_user("tracing_caseworker", username="hevi")
+    req = tracing.open_request(
+        {"given_name": "Jamila", "mother_name": "Gulîstan", "sex": "F", "age_at_separation": "9",
+         "separation_date": "2014-08-15", "separation_place": "Koço"},
+        by=caseworker,
+    )  # fmt: skip
+    sign_in(page, live_server.url, "hevi", code=totp_code(caseworker))
+    page.goto(f"{live_server.url}/tracing/requests/{req.number}/")
+    close = page.locator(f'form[action$="/tracing/requests/{req.number}/close/"]')
+    close.locator('[name="reason"]').fill("   ")  # spaces: the browser sends it, the server refuses
+    close.locator('button[type="submit"]').click()
+    page.wait_for_selector('[name="reason"][aria-invalid="true"]')
+    assert page.evaluate("document.documentElement.scrollHeight > innerHeight + 200")
+    box = page.locator('[name="reason"][aria-invalid="true"]').bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"], box
+    assert page.evaluate("document.activeElement.name") == "reason"
+    page.screenshot(path=str(OUT / "refused-below-the-fold.png"))
+    assert not [p for p in problems if "status of 400" not in p], problems

@@ -63,6 +63,10 @@ def test_registration_officer_works_in_sorani_then_kurmanji(
     assert "Pêşwazî" in page.inner_text("nav.mainnav")
     assert fits_the_screen(page)
     page.screenshot(path=str(OUT / "reception-kmr.png"), full_page=True)
+    # The facilities' table: its figures' headings in Kurmanji ("Bi derketineke hê nehatî
+    # piştrastkirin diçin") were kept on one line and widened the page past the screen.
+    page.goto(f"{live_server.url}/facilities/")
+    assert fits_the_screen(page), page.evaluate("document.documentElement.scrollWidth")
 
     page.click('[data-testid="lang-en"]')
     page.wait_for_selector('html[lang="en"][dir="ltr"]')

@@ -185,3 +185,41 @@ def test_the_wristband_preview_fits_a_phone(live_server, browser, registered, ma
     assert band > 900
     context.close()
     assert problems == []
+
+
+def test_the_audit_chains_verification_fits_a_phone(live_server, browser, make_user, totp_code):
+    """The auditor checks the chain on a phone: the head's 64-character hash ran 221 px past the
+    screen (611 of 390), the page scrolled sideways. It wraps within its card."""
+    problems: list[str] = []
+    auditor = make_user("auditor")
+    context, page = phone_page(
+        browser, live_server.url, auditor, totp_code(auditor), problems, "ckb"
+    )
+    page.goto(f"{live_server.url}/audit/verify/")
+    page.screenshot(path=str(OUT / "audit-verify-ckb-phone.png"), full_page=True)
+    assert page.inner_text('[data-testid="verify-result"]')
+    assert fits_the_screen(page)
+    context.close()
+    assert problems == []
+
+
+def test_a_familys_categories_are_chosen_on_a_phone(
+    live_server, browser, registered, make_user, totp_code
+):
+    """A screening officer deciding a family's categories on a phone, in Arabic: the eight columns
+    scrolled sideways inside their card, each member's category box out of sight past the screen's
+    edge. Each member is a block, every box on the screen and as wide as it."""
+    problems: list[str] = []
+    officer = make_user("screening_officer")
+    context, page = phone_page(
+        browser, live_server.url, officer, totp_code(officer), problems, "ar"
+    )
+    head = registered.members.order_by("pk").first()
+    page.goto(f"{live_server.url}/people/{head.number}/household/categories/")
+    page.screenshot(path=str(OUT / "household-categories-ar-phone.png"), full_page=True)
+    assert fits_the_screen(page)
+    boxes = "table.household-categories select, table.household-categories textarea"
+    assert page.locator(boxes).count() == 3 * registered.members.count()
+    assert page.evaluate(OFF_OR_SQUEEZED, boxes) == []
+    context.close()
+    assert problems == []

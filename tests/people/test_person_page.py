@@ -119,7 +119,7 @@ def test_category_decision_without_reason_is_refused_beside_the_field(registered
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "This field is required" in html
+    assert "a category decision needs a reason" in html
     reason = html.index('name="reason"')
     assert '<li data-code="required">' in html[reason : html.index("</ul>", reason)]
     # "held" without an established basis: the service's message is shown beside the basis field.
@@ -133,6 +133,25 @@ def test_category_decision_without_reason_is_refused_beside_the_field(registered
     # The service's refusal keeps its stable code on the page.
     assert '<li data-code="basis_required">' in html[html.index('name="basis"') :]
     assert screening.current_category(head) is None
+
+
+@pytest.mark.parametrize(
+    "language, said",
+    [("kmr", "Kategoriyekê hilbijêre."), ("ar", "اختر تصنيفاً."), ("ckb", "پۆلێک هەڵبژێرە.")],
+)
+def test_a_category_decision_is_refused_in_the_page_language(
+    registered, make_user, login, language, said
+):
+    # "This field is required." was English on a Kurmanji page (Django has no Kurmanji catalogue).
+    head = members(registered)[0]
+    client = login(make_user("screening_officer"))
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    response = client.post(
+        reverse("person-category", kwargs={"number": head.number}), {"reason": "   "}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert said in html and "This field is required" not in html
 
 
 def test_held_decision_waits_for_a_second_officer(registered, make_user, login):
@@ -194,6 +213,28 @@ def test_camp_manager_sees_a_person_on_the_way_to_their_camp(
         separation_reason="medical evacuation, family follows tomorrow",
     )
     assert login(manager).get(url(head)).status_code == 200
+
+
+def test_the_transfer_on_the_way_is_linked_only_for_a_role_that_may_open_it(
+    registered, facilities, make_user, login
+):
+    # A tracing caseworker reads where a person is, not the transfer's manifest: the link beside
+    # "In transit" answered 403.
+    manager = make_user("camp_manager", facility=facilities["camp"])
+    head = members(registered)[0]
+    bus = custody.dispatch(
+        [head],
+        from_facility=facilities["reception"],
+        to_facility=facilities["camp"],
+        by=manager,
+        separation_reason="medical evacuation, family follows tomorrow",
+    )
+    link = f'href="{reverse("movement-detail", args=[bus.number])}"'
+    caseworker = login(make_user("tracing_caseworker"))
+    page = caseworker.get(url(head)).content.decode()
+    assert bus.number in page and link not in page
+    assert caseworker.get(reverse("movement-detail", args=[bus.number])).status_code == 403
+    assert link in login(manager).get(url(head)).content.decode()
 
 
 def test_placement_time_is_shown_in_local_time(registered, officer_client):

@@ -7,6 +7,7 @@ and year read from a request, a form or an imported file goes through :func:`par
 
 import datetime as dt
 import re
+import unicodedata
 
 # A P-code (OCHA's place codes: SY0901, IQ-G05-D0035): two letters, then letters, digits and
 # dashes, a digit among them (every P-code numbers its place; "zzz" is none).
@@ -56,8 +57,14 @@ DAY_MAX = dt.date(2999, 12, 31)
 
 
 def parse_day(text) -> dt.date | None:
-    """The day ``text`` spells as YYYY-MM-DD within DAY_MIN..DAY_MAX, or None."""
-    s = str(text or "").strip()
+    """The day ``text`` spells as YYYY-MM-DD within DAY_MIN..DAY_MAX, or None.
+
+    Its digits may be another script's, as :func:`parse_int` reads them: a date typed on an
+    Arabic or Sorani keyboard (٢٠٢٦-١٢-٢٠, ۲۰۲۶-۱۲-۲۰) is 2026-12-20; '²' is no digit.
+    """
+    s = "".join(
+        str(unicodedata.decimal(c)) if c.isdecimal() else c for c in str(text or "").strip()
+    )
     if len(s) != 10 or not s.isascii():
         return None
     try:

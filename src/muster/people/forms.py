@@ -14,8 +14,20 @@ class CategoryForm(forms.Form):
         kwargs.setdefault("error_class", CodedErrorList)
         super().__init__(*args, **kwargs)
 
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    # Refusals in Muster's words: Django's ("This field is required.") were English in Kurmanji.
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=Category.choices,
+        error_messages={
+            "required": _("Choose a category."),
+            "invalid_choice": _("Choose a category."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("a category decision needs a reason")},
+    )
     legal_basis = forms.CharField(label=_("Legal basis"), required=False, max_length=300)
     # "Held" needs an established basis and a second officer's approval (screening services).
     basis = forms.CharField(

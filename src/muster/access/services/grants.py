@@ -349,9 +349,14 @@ def new_user_problems(
             # The model's own rule (letters, digits and @ . + - _, at most 150): create_user()
             # builds the row without a form, which would not check it.
             User._meta.get_field(User.USERNAME_FIELD).run_validators(username)
-        except ValidationError as exc:
+        except ValidationError:
+            # In Muster's words: Django's are English on a Kurmanji page (it has no catalogue).
             problems["username"] = [
-                ValidationError(m, code="invalid_username") for m in exc.messages
+                ValidationError(
+                    _("'%(u)s' is not a username: letters, digits and @ . + - _ only, at most 150")
+                    % {"u": username[:60]},
+                    code="invalid_username",
+                )
             ]
     if check_password:
         try:

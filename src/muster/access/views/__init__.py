@@ -20,6 +20,7 @@ from muster.access import services as access
 from muster.access import signin
 from muster.access.audit_actions import AccessAction
 from muster.access.decorators import public, signed_in
+from muster.access.forms import SignInForm
 from muster.access.middleware import SECOND_FACTOR_OK, SIGNED_IN_AT
 from muster.audit import services as audit
 from muster.core.conf import conf
@@ -41,6 +42,7 @@ class LoginView(auth_views.LoginView):
     """Password sign-in; locks the account (and the source address) after repeated failures."""
 
     template_name = "registration/login.html"
+    authentication_form = SignInForm
 
     def post(self, request, *args, **kwargs):
         try:

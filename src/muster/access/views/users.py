@@ -28,7 +28,6 @@ from muster.core.errors import Message, errors_from
 from muster.core.parsing import parse_day
 from muster.core.text import isolate
 from muster.custody.models import Facility
-from muster.people.validation import ascii_digits
 
 MANAGE = "user.manage"
 # The key of a form's errors that belong to no one field ("__all__" cannot be read in a template).
@@ -175,7 +174,7 @@ def _expiry_from(value: str):
     """(the start of that local day, errors) from a form's YYYY-MM-DD; (None, {}) when empty."""
     if not value:
         return None, {}
-    day = parse_day(ascii_digits(value))  # typed on an Arabic keyboard: ٢٠٢٧-٠١-٠١
+    day = parse_day(value)  # typed on an Arabic keyboard too: ٢٠٢٧-٠١-٠١
     if day is None:
         return None, _error("expires_at", _("Not a date (YYYY-MM-DD)."), "not_a_date")
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min)), {}

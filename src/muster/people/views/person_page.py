@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from muster.access import policy
 from muster.access.decorators import requires
-from muster.access.lookup import visible_person
+from muster.access.lookup import movement_allowed, visible_person
 from muster.access.policy import IDENTITY_FIELDS
 from muster.access.projection import person_values, tracing_interest
 from muster.audit import services as audit
@@ -170,6 +170,11 @@ def render_person(request, person: Person, category_form=None, status=200) -> Ht
             )
     # A merged duplicate is decided on the record kept (the service refuses it too).
     may_decide = policy.can(user, "category.decide") and not person.merged_into_id
+    placement = (
+        custody.current_placement(person)
+        if fields & {"current_facility", "custody_state"}
+        else None
+    )
     context = {
         "person": person,
         "fields": fields,
@@ -187,9 +192,11 @@ def render_person(request, person: Person, category_form=None, status=200) -> Ht
         # request or who asks.
         "tracing_interest": policy.shows_tracing_interest(fields) and tracing_interest(person),
         "may_trace": policy.can(user, "tracing.manage"),
-        "placement": custody.current_placement(person)
-        if fields & {"current_facility", "custody_state"}
-        else None,
+        "placement": placement,
+        # The transfer on the way: linked for a role that may open it (a tracing caseworker may
+        # not, and the link answered 403).
+        "may_open_movement": bool(placement and placement.movement_id)
+        and movement_allowed(user, placement.movement),
         "not_arrived": custody.not_arrived_line(person)
         if fields & {"current_facility", "custody_state"}
         else None,

@@ -363,9 +363,22 @@
 
 // A form shown again with errors: the summary at the top lists them; the first erroneous field is
 // brought into view and focused (an error on the 4th person of a family is otherwise below the fold),
-// and each summary link focuses its field.
+// and each summary link focuses its field. A page without a summary (a tracing request's or a hit's
+// forms, one under another) brings its first refused field into view: the page reopened at its
+// top, the error said below the fold, and the officer saw nothing happen.
 (function () {
   "use strict";
+  function firstRefused() {
+    var field = document.querySelector(
+      "main input[aria-invalid=true], main select[aria-invalid=true], main textarea[aria-invalid=true], main fieldset[aria-invalid=true]"
+    );
+    if (field && field.tagName === "FIELDSET") field = field.querySelector("input, select, textarea") || field;
+    if (field) return { show: field, focus: field };
+    var said = document.querySelector("main .field-error");
+    if (!said) return null;
+    var label = said.closest("label");
+    return { show: said, focus: label && label.querySelector("input, select, textarea") };
+  }
   function fieldFor(link) {
     var name = link.getAttribute("data-focus-field");
     var el = name && document.querySelector('[name="' + name.replace(/"/g, "") + '"]');
@@ -377,7 +390,14 @@
   }
   function init() {
     var summary = document.querySelector("[data-error-summary]");
-    if (!summary) return;
+    if (!summary) {
+      var refused = firstRefused();
+      if (refused) {
+        refused.show.scrollIntoView({ block: "center" });
+        if (refused.focus) refused.focus.focus({ preventScroll: true });
+      }
+      return;
+    }
     summary.addEventListener("click", function (e) {
       var link = e.target.closest("a[data-focus-field]");
       if (!link) return;
