@@ -199,3 +199,24 @@ def test_the_auditor_reads_a_mark_in_their_language(family, point, manager):
     with translation.override("ar"):
         assert detail_value_label("how", "tick", "rollcall.mark") == "مؤشَّر عليه في القائمة"
         assert detail_value_label("outcome", "seen", "rollcall.mark") == "شوهد"
+
+
+def test_a_merged_duplicates_wristband_marks_the_record_kept(
+    family, point, manager, household_data, make_user
+):
+    from muster.screening import services as screening
+
+    head = family[0]
+    # Registered a second time, here, and found to be the same person: the band of the second
+    # registration is still on their wrist.
+    again = factories.household(household_data[:1], reception_point=point).members.get()
+    screening.merge_duplicate(
+        head, again, by=make_user("screening_officer"), reason="same person, same ID card"
+    )
+    roll_call = custody.start_roll_call(point, by=manager)
+    scanned = custody.person_by_number(again.number)
+    marked = custody.mark_seen(roll_call, scanned, by=manager, how="scan")
+    assert (marked.kind, marked.person, marked.asked) == ("marked", head, again)
+    assert roll_call.lines.get(person=head).seen_at is not None
+    text, kind = custody.mark_answer(marked, roll_call, detailed=True, named=False)
+    assert text == f"marked: {again.number} (now recorded as {head.number})" and kind == "ok"

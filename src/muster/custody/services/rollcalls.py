@@ -23,6 +23,7 @@ from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import Facility, Placement, RollCall, RollCallLine
 from muster.custody.services.merges import merge_copies
 from muster.custody.services.placements import State, _lock_facility
+from muster.people import services as people
 from muster.people.models import Person
 
 Outcome = RollCallLine.Outcome
@@ -149,15 +150,6 @@ def person_by_number(number: str) -> Person | None:
     return Person.objects.filter(number=cleaned).first()
 
 
-def _surviving(person: Person) -> Person:
-    """The record a merged duplicate now lives on (its wristband still bears the old number)."""
-    for _step in range(10):
-        if person.merged_into_id is None:
-            break
-        person = Person.objects.get(pk=person.merged_into_id)
-    return person
-
-
 @transaction.atomic
 def mark_seen(roll_call: RollCall, person: Person, *, by, how: str, request=None) -> Marked:
     """Mark ``person`` seen at the roll call (see :class:`Marked` for what it answers).
@@ -165,13 +157,13 @@ def mark_seen(roll_call: RollCall, person: Person, *, by, how: str, request=None
     The roll call's row is locked for the mark (none after the close); the line's update only
     when not yet seen, and the unique line per person, make a repeated or simultaneous mark a
     single one. Someone not on the list is recorded with where the registry has them now, never
-    moved."""
+    moved. A merged duplicate's wristband marks the record it was merged into."""
     if how not in How.values:
         raise ValueError(f"how must be one of {How.values}")
     roll_call = RollCall.objects.select_for_update().get(pk=roll_call.pk)
     if roll_call.closed_at is not None:
         raise _closed_error()
-    asked, person = person, _surviving(person)
+    asked, person = person, people.surviving_record(person)
     now = timezone.now()
     line = RollCallLine.objects.filter(roll_call=roll_call, person=person).first()
     if line is not None and line.on_list:
