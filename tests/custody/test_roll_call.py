@@ -82,6 +82,9 @@ def test_a_mark_is_made_once_however_often_it_is_sent(family, point, manager, ma
     )
     assert again.kind == "already" and again.line.seen_by == manager and again.line.how == "scan"
     assert AuditEvent.objects.filter(action="rollcall.mark", object_id=str(head.pk)).count() == 1
+    # Kept on the roll call's row, once.
+    assert again.roll_call.seen_on_list == 1
+    roll_call.refresh_from_db()
     assert custody.figures(roll_call) == custody.Figures(
         expected=3, seen=1, not_seen=2, left=0, arrived=0, not_on_list=0
     )
@@ -118,6 +121,7 @@ def test_someone_not_on_the_list_is_recorded_where_the_registry_has_them_and_not
     # Nobody was moved: humans decide.
     assert custody.current_placement(placed_elsewhere).facility == other_point
     assert custody.current_placement(on_a_bus).state == Placement.State.IN_TRANSIT
+    roll_call.refresh_from_db()
     figures = custody.figures(roll_call)
     assert (figures.seen, figures.not_on_list) == (0, 2)
 
