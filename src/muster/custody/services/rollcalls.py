@@ -341,7 +341,8 @@ def _check_kept_counts(roll_call: RollCall) -> None:
 def close_roll_call(roll_call: RollCall, *, by, note: str = "", request=None) -> RollCall:
     """Close the roll call: each line on the list not seen is *left* (no longer placed here:
     dispatched, departed; with where to) or *not seen*; those who arrived meanwhile are added;
-    the figures are kept. Read-only from then on."""
+    the figures are kept (the marks' kept counts checked against the lines first). Read-only from
+    then on."""
     roll_call = RollCall.objects.select_for_update().get(pk=roll_call.pk)
     if roll_call.closed_at is not None:
         raise _closed_error()
