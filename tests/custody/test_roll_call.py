@@ -82,6 +82,9 @@ def test_a_mark_is_made_once_however_often_it_is_sent(family, point, manager, ma
     )
     assert again.kind == "already" and again.line.seen_by == manager and again.line.how == "scan"
     assert AuditEvent.objects.filter(action="rollcall.mark", object_id=str(head.pk)).count() == 1
+    # Kept on the roll call's row, once.
+    assert again.roll_call.seen_on_list == 1
+    roll_call.refresh_from_db()
     assert custody.figures(roll_call) == custody.Figures(
         expected=3, seen=1, not_seen=2, left=0, arrived=0, not_on_list=0
     )
@@ -118,6 +121,7 @@ def test_someone_not_on_the_list_is_recorded_where_the_registry_has_them_and_not
     # Nobody was moved: humans decide.
     assert custody.current_placement(placed_elsewhere).facility == other_point
     assert custody.current_placement(on_a_bus).state == Placement.State.IN_TRANSIT
+    roll_call.refresh_from_db()
     figures = custody.figures(roll_call)
     assert (figures.seen, figures.not_on_list) == (0, 2)
 
@@ -199,3 +203,24 @@ def test_the_auditor_reads_a_mark_in_their_language(family, point, manager):
     with translation.override("ar"):
         assert detail_value_label("how", "tick", "rollcall.mark") == "مؤشَّر عليه في القائمة"
         assert detail_value_label("outcome", "seen", "rollcall.mark") == "شوهد"
+
+
+def test_a_merged_duplicates_wristband_marks_the_record_kept(
+    family, point, manager, household_data, make_user
+):
+    from muster.screening import services as screening
+
+    head = family[0]
+    # Registered a second time, here, and found to be the same person: the band of the second
+    # registration is still on their wrist.
+    again = factories.household(household_data[:1], reception_point=point).members.get()
+    screening.merge_duplicate(
+        head, again, by=make_user("screening_officer"), reason="same person, same ID card"
+    )
+    roll_call = custody.start_roll_call(point, by=manager)
+    scanned = custody.person_by_number(again.number)
+    marked = custody.mark_seen(roll_call, scanned, by=manager, how="scan")
+    assert (marked.kind, marked.person, marked.asked) == ("marked", head, again)
+    assert roll_call.lines.get(person=head).seen_at is not None
+    text, kind = custody.mark_answer(marked, roll_call, detailed=True, named=False)
+    assert text == f"marked: {again.number} (now recorded as {head.number})" and kind == "ok"

@@ -1,12 +1,18 @@
 """A roll call in a real browser, in Arabic on a phone: the camp manager starts it from the
 facility page, scans two wristbands (Enter after each, the field emptied for the next), ticks a
-third person in the list, closes it and reads who was not seen; nothing scrolls sideways."""
+third person in the list, closes it and reads who was not seen; nothing scrolls sideways. And
+three wristbands scanned faster than the server answers: each marked, none lost or run together."""
+
+import re
+import time
 
 from playwright.sync_api import expect
 
+from muster.custody import services as custody
 from muster.custody.models import RollCall
+from muster.custody.views import rollcalls as views
 from tests import factories
-from tests.e2e.conftest import OUT, fits_the_screen, phone_page
+from tests.e2e.conftest import OUT, fits_the_screen, new_page, phone_page, sign_in
 from tests.e2e.test_receive_phone_e2e import SIDEWAYS
 
 
@@ -94,3 +100,89 @@ def test_a_roll_call_in_arabic_on_a_phone(
     assert (roll_call.seen, roll_call.not_seen) == (3, 1)
     assert roll_call.lines.get(person=karim).how == "tick"
     assert problems == []
+
+
+def test_three_wristbands_scanned_within_one_answer_are_each_marked(
+    live_server, browser, registered, facilities, make_user, totp_code, monkeypatch
+):
+    # A slow link: each mark's answer takes a while, and the scanner does not wait for it (a
+    # number, Enter, the next band). The numbers ran together in the box ("P1…P2…"): one marked,
+    # one lost, one unknown number.
+    answer_for = views.answer_for
+
+    def slow_answer(*args, **kwargs):
+        time.sleep(0.6)
+        return answer_for(*args, **kwargs)
+
+    monkeypatch.setattr(views, "answer_for", slow_answer)
+    point = facilities["reception"]
+    family = list(registered.members.order_by("id"))
+    manager = make_user("camp_manager", facility=point)
+    roll_call = custody.start_roll_call(point, by=manager)
+    problems: list[str] = []
+    context, page = new_page(browser, problems)
+    sign_in(page, live_server.url, manager.username, code=totp_code(manager))
+    page.goto(f"{live_server.url}/roll-calls/{roll_call.number}/")
+    field = page.locator('[data-testid="scan-number"]')
+    for person in family:
+        field.press_sequentially(person.number)  # as a scanner types, then its Enter
+        field.press("Enter")
+    # Each Enter emptied the box at once (the numbers ran together in it), its mark on its way.
+    assert field.input_value() == ""
+    answers = page.locator('[data-testid="scan-answer"]')
+    expect(answers).to_have_count(3)
+    expect(page.locator('[data-testid="scan-pending"]')).to_have_count(0)
+    # Newest first, each its own.
+    for answer, person in zip(answers.all(), reversed(family), strict=True):
+        assert answer.get_attribute("data-code") == "marked"
+        assert person.number in answer.inner_text()
+    expect(page.locator('[data-testid="progress"]')).to_have_text(re.compile(r"^3 of 3 seen$"))
+    expect(page.locator('[data-testid="not-seen"]')).to_have_text("0")
+    page.screenshot(path=str(OUT / "roll-call-quick-scans.png"), full_page=True)
+    context.close()
+    seen = roll_call.lines.filter(seen_at__isnull=False, how="scan")
+    assert set(seen.values_list("person_id", flat=True)) == {p.pk for p in family}
+    assert problems == []
+
+
+def test_a_mark_that_gets_no_answer_says_so_and_the_next_goes(
+    live_server, browser, registered, facilities, make_user, totp_code
+):
+    point = facilities["reception"]
+    head, spouse, _son = registered.members.order_by("id")
+    manager = make_user("camp_manager", facility=point)
+    roll_call = custody.start_roll_call(point, by=manager)
+    problems: list[str] = []
+    context, page = new_page(browser, problems)
+    sign_in(page, live_server.url, manager.username, code=totp_code(manager))
+    page.goto(f"{live_server.url}/roll-calls/{roll_call.number}/")
+    # The link drops for the first mark only.
+    dropped: list[str] = []
+
+    def drop_once(route):
+        if dropped:
+            route.continue_()
+        else:
+            dropped.append(route.request.url)
+            route.abort()
+
+    page.route("**/mark/", drop_once)
+    field = page.locator('[data-testid="scan-number"]')
+    for person in (head, spouse):
+        field.press_sequentially(person.number)
+        field.press("Enter")
+    answers = page.locator("#scan-answers li")
+    expect(answers.filter(has_text=spouse.number)).to_have_attribute("data-code", "marked")
+    failed = answers.filter(has_text=head.number)
+    expect(failed).to_have_text(
+        f"no answer for \u2068{head.number}\u2069: scan it again (marking twice marks once)"
+    )
+    expect(failed).to_have_class("answer bad")
+    context.close()
+    assert list(roll_call.lines.filter(seen_at__isnull=False).values_list("person", flat=True)) == [
+        spouse.pk
+    ]
+    # The browser and htmx tell of the dropped request; nothing else went wrong.
+    assert len(dropped) == 1
+    told = ("ERR_FAILED", "htmx:sendError", "htmx:afterRequest")
+    assert [p for p in problems if not any(t in p for t in told)] == [], problems

@@ -125,3 +125,33 @@ def test_separation_reason_is_escaped(registered, facilities, make_user, login):
     screener = login(make_user("screening_officer", username="screener"))
     html = screener.get(url(head)).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+
+
+def test_a_record_merged_into_one_merged_later_lives_on_the_last(
+    registered, household_data, make_user
+):
+    """A chain of merges (a record merged into another, that one merged into a third later) ends
+    on the record kept: a roll call marks it, screening lists every registration of it."""
+    from muster.people import services as people
+
+    point2 = Facility.objects.create(name="Reception Point 2", kind="reception_point", capacity=500)
+    officer, screener = make_user("registration_officer"), make_user("screening_officer")
+    head = members(registered)[0]
+    first, second = (
+        members(
+            intake.register_household(
+                clean_household(household_data[:1]), reception_point=point2, by=officer
+            )
+        )[0]
+        for _n in range(2)
+    )
+    screening.merge_duplicate(second, first, by=screener, reason="same person, same ID card")
+    screening.merge_duplicate(head, second, by=screener, reason="same person, same ID card")
+    first.refresh_from_db()
+    assert people.surviving_record(first) == head
+    assert people.surviving_record(head) == head
+    assert screening.registrations_of(first) == [head, first, second]
+    # A chain that came back on itself (no merge makes one) ends before it would loop.
+    type(head).objects.filter(pk=head.pk).update(merged_into=first)
+    first.refresh_from_db()
+    assert people.surviving_record(first) == head

@@ -1,8 +1,6 @@
 """The API of custody: facilities, movements (dispatch, receive, report missing), roll calls,
 unaccounted."""
 
-from dataclasses import asdict
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -359,7 +357,9 @@ class RollCallViewSet(PolicyViewSet):
                 "message": message,
                 "person": marked.person.number,
                 "on_list": marked.line.on_list,
-                "figures": asdict(custody.figures(roll_call)),
+                "figures": s.RollCallMarkFiguresSerializer(
+                    custody.figures(marked.roll_call, counted=False)
+                ).data,
             }
         )
 

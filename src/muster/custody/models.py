@@ -244,7 +244,12 @@ class RollCall(models.Model):
     note = models.TextField(blank=True)
     # Those on the list (placed here at the start).
     expected = models.PositiveIntegerField()
-    # The figures at the close (null while open: they are counted from the lines then).
+    # Kept mark by mark, in the mark's transaction (the figures an open roll call shows after
+    # each mark, without counting its lines): those on the list marked seen, and those seen here
+    # though the registry had them elsewhere. The close checks them against a count.
+    seen_on_list = models.PositiveIntegerField(default=0)
+    seen_elsewhere = models.PositiveIntegerField(default=0)
+    # The figures at the close (null while open).
     seen = models.PositiveIntegerField(null=True, blank=True)
     not_seen = models.PositiveIntegerField(null=True, blank=True)
     left = models.PositiveIntegerField(null=True, blank=True)

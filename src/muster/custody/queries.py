@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from muster.custody.models import Facility, Placement, RollCall
+from muster.custody.models import Facility, Placement, RollCall, RollCallLine
 from muster.people.models import Person
 
 
@@ -23,3 +23,17 @@ def last_closed_roll_call(facility: Facility) -> RollCall | None:
         .order_by("-closed_at")
         .first()
     )
+
+
+def roll_call_sightings(person: Person, facility_ids: set[int] | None) -> QuerySet:
+    """The lines of the roll calls ``person`` was marked seen at (on the list, or seen there though
+    not on it), at the facilities ``facility_ids`` (``None``: every one), oldest first."""
+    lines = RollCallLine.objects.filter(person=person, seen_at__isnull=False)
+    if facility_ids is not None:
+        lines = lines.filter(roll_call__facility_id__in=facility_ids)
+    return lines.select_related(
+        "roll_call",
+        "found_facility",
+        "found_movement__from_facility",
+        "found_movement__to_facility",
+    ).order_by("seen_at", "pk")

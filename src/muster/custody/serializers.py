@@ -171,19 +171,26 @@ class UnaccountedLineSerializer(serializers.ModelSerializer):
 # ---------------------------------------------------------------- roll calls
 
 
-class RollCallFiguresSerializer(serializers.Serializer):
+class RollCallMarkFiguresSerializer(serializers.Serializer):
+    """The figures a mark changes, kept on the roll call mark by mark."""
+
     expected = serializers.IntegerField(help_text="on the list: placed here at the start")
     seen = serializers.IntegerField(help_text="on the list and marked seen")
     not_seen = serializers.IntegerField(
-        help_text="on the list, not seen, still placed here (while open: not seen yet)"
+        help_text="on the list, not seen, still placed here (while open: on the list and not "
+        "marked seen yet, those who left among them)"
     )
-    left = serializers.IntegerField(
-        help_text="on the list, not seen, dispatched or departed since the start (not missing)"
-    )
-    arrived = serializers.IntegerField(help_text="placed here since the start, not on the list")
     not_on_list = serializers.IntegerField(
         help_text="seen here though the registry has them elsewhere (for follow-up)"
     )
+
+
+class RollCallFiguresSerializer(RollCallMarkFiguresSerializer):
+    left = serializers.IntegerField(
+        help_text="on the list, not seen, dispatched or departed since the start (not missing; "
+        "while open: of those not seen yet)"
+    )
+    arrived = serializers.IntegerField(help_text="placed here since the start, not on the list")
 
 
 class RollCallSerializer(serializers.ModelSerializer):
@@ -245,4 +252,7 @@ class RollCallMarkResultSerializer(serializers.Serializer):
     message = serializers.CharField(help_text="the answer in words, in the request's language")
     person = serializers.CharField(help_text="registration number of the person marked")
     on_list = serializers.BooleanField()
-    figures = RollCallFiguresSerializer()
+    figures = RollCallMarkFiguresSerializer(
+        help_text="the figures a mark changes; who left or arrived since the start is in the "
+        "roll call's record"
+    )

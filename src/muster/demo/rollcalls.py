@@ -4,7 +4,7 @@ not, so the camp manager's home and the camp's page show a last roll call to ope
 import random
 
 from muster.custody import services as custody
-from muster.custody.models import Facility, RollCallLine
+from muster.custody.models import Facility, RollCall, RollCallLine
 
 # Of those on the list, the share seen (the others are the not-seen list to follow up).
 SEEN_SHARE = 0.97
@@ -27,4 +27,6 @@ def load_roll_call(camp: Facility | None, manager, seed: int) -> None:
             how=RollCallLine.How.TICK,
             outcome=RollCallLine.Outcome.SEEN,
         )
+    # Kept on the roll call as the marks keep it (the close checks it against the lines).
+    RollCall.objects.filter(pk=roll_call.pk).update(seen_on_list=len(seen))
     custody.close_roll_call(roll_call, by=manager)

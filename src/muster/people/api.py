@@ -289,7 +289,10 @@ class PersonViewSet(PolicyViewSet):
         with transaction.atomic():
             person = self.get_object()
             fields = self.visible_fields()
-            events = [event_dict(e) for e in person_timeline(person, fields)]
+            timeline = person_timeline(
+                person, fields, roll_calls_at=policy.facility_scope(request.user, "rollcall.view")
+            )
+            events = [event_dict(e) for e in timeline]
             data = s.TimelineEventSerializer(events, many=True).data
             record_person_read(request, person, "timeline")
         return Response(data)

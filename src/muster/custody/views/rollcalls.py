@@ -214,13 +214,15 @@ def answer_for(request, roll_call: RollCall, marked: custody.Marked) -> tuple[st
 def roll_call_mark(request: HttpRequest, number: str) -> HttpResponse:
     """Mark seen: ``number`` (typed or scanned) or ``person`` (ids ticked in the list of those not
     yet seen). To htmx: the answer (a line for the scan's list, or the ticked row) with the
-    figures out of band; without script: back to the roll call's page with the answer."""
+    figures a mark changes out of band (kept on the roll call: nothing is counted again); without
+    script: back to the roll call's page with the answer."""
     roll_call = _roll_call(request, number, "rollcall.take")
     if request.method != "POST":
         return redirect("roll-call", number=roll_call.number)
     htmx = bool(request.headers.get("HX-Request"))
     typed = request.POST.get("number", "")
     answers: list[tuple[str, str, str]] = []  # (text, kind, code)
+    marked_last = roll_call  # as the last mark left it: its kept counts
     ticked_rows = []
     scanned_rows = []
     try:
@@ -238,6 +240,7 @@ def roll_call_mark(request: HttpRequest, number: str) -> HttpResponse:
                 marked = custody.mark_seen(
                     roll_call, person, by=request.user, how="scan", request=request
                 )
+                marked_last = marked.roll_call
                 text, kind = answer_for(request, roll_call, marked)
                 answers.append((text, kind, marked.kind))
                 # The list of those not yet seen on the officer's screen (its rows' ids):
@@ -258,12 +261,14 @@ def roll_call_mark(request: HttpRequest, number: str) -> HttpResponse:
                 marked = custody.mark_seen(
                     roll_call, person, by=request.user, how="tick", request=request
                 )
+                marked_last = marked.roll_call
                 text, kind = answer_for(request, roll_call, marked)
                 answers.append((text, kind, marked.kind))
                 ticked_rows.append((person, text, kind))
     except ValidationError as exc:
         for field_errors in errors_from(exc).values():
             answers += [(str(m), "bad", getattr(m, "code", "")) for m in field_errors]
+        marked_last.refresh_from_db()  # closed meanwhile, perhaps: its figures are the close's
     if not htmx:
         for text, kind, code in answers:
             level = {"ok": messages.SUCCESS, "warn": messages.WARNING}.get(kind, messages.ERROR)
@@ -273,8 +278,8 @@ def roll_call_mark(request: HttpRequest, number: str) -> HttpResponse:
         url = reverse("roll-call", kwargs={"number": roll_call.number})
         return redirect(url + (f"?{query}" if query else ""))
     context = {
-        "roll_call": roll_call,
-        "figures": custody.figures(roll_call),
+        "roll_call": marked_last,
+        "figures": custody.figures(marked_last, counted=False),
         "answers": answers,
         "rows": ticked_rows or scanned_rows,
         "oob": True,

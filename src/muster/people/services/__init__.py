@@ -22,6 +22,7 @@ from muster.people.services.merges import (
     heads_on_return,
     lock_for_merge,
     merge_persons,
+    surviving_record,
     unmerge,
 )
 from muster.people.services.records import (
@@ -56,5 +57,6 @@ __all__ = [
     "not_a_member",
     "other_members",
     "propose_relationship",
+    "surviving_record",
     "unmerge",
 ]

@@ -205,6 +205,18 @@ def _takes_headship(kept: Person, duplicate: Person, *, by) -> bool:
     return True
 
 
+def surviving_record(person: Person) -> Person:
+    """The record ``person`` now lives on: the end of its ``merged_into`` chain (``person`` itself
+    when not merged). A record merged into one that was later merged away lives on that one's;
+    a wristband still bears the first number. A chain that came back on itself stops before the
+    record it would reach twice."""
+    seen = {person.pk}
+    while person.merged_into_id and person.merged_into_id not in seen:
+        person = Person.objects.get(pk=person.merged_into_id)
+        seen.add(person.pk)
+    return person
+
+
 def documents_of(person: Person):
     """The documents of the person: this record's and those of every record merged into it."""
     ids, frontier = {person.pk}, [person.pk]

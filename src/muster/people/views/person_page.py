@@ -211,7 +211,10 @@ def render_person(request, person: Person, category_form=None, status=200) -> Ht
         "show_category": "category" in fields,
         "show_category_reason": "category_reason" in fields,
         "timeline": person_timeline(
-            person, fields, protection_detail=policy.can(user, "protection.review")
+            person,
+            fields,
+            protection_detail=policy.can(user, "protection.review"),
+            roll_calls_at=policy.facility_scope(user, "rollcall.view"),
         ),
         "registrations": _other_registrations(request, person, fields, reads),
         "separations": _separations(person, fields) if "household" in fields else [],

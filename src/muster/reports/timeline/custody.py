@@ -1,4 +1,5 @@
-"""Where the person has been: placements, movements, reports of not arriving, departures."""
+"""Where the person has been: placements, movements, reports of not arriving, departures, and the
+roll calls they were seen at."""
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -6,7 +7,8 @@ from django.utils.translation import gettext as _
 from muster.access.policy import CATEGORY_FACILITY_KINDS
 from muster.core.text import isolate
 from muster.custody.models import ManifestLine, Placement
-from muster.custody.services import facilities_at
+from muster.custody.queries import roll_call_sightings
+from muster.custody.services import facilities_at, whereabouts
 from muster.departures import queries as departures
 from muster.people.models import Person
 from muster.reports.timeline.event import Event
@@ -174,6 +176,44 @@ def custody_events(person: Person, fields) -> list[Event]:
                     "m": isolate(line.movement.number),
                 },
                 line.note,
+            )
+        )
+    return events
+
+
+def roll_call_events(person: Person, fields, facility_ids: set[int] | None) -> list[Event]:
+    """The roll calls the person was seen at, at the facilities ``facility_ids`` (those whose roll
+    calls the reader may read; ``None``: every one): on the list, or seen there though not on it,
+    with where the registry had them then."""
+    lines = list(roll_call_sightings(person, facility_ids))
+    if not lines:
+        return []
+    known = facilities_at((line.roll_call.facility_id, line.seen_at) for line in lines)
+    named = "category_facility" in fields
+    events = []
+    for line in lines:
+        roll_call = line.roll_call
+        facility, kind = known[(roll_call.facility_id, line.seen_at)]
+        if not named and kind in CATEGORY_FACILITY_KINDS:
+            facility = _("a facility")
+        where = {"f": isolate(facility)}
+        detail = _("roll call %(n)s") % {"n": isolate(roll_call.number)}
+        if line.on_list:
+            events.append(
+                Event(
+                    line.seen_at, "roll_call", _("Seen at the roll call at %(f)s") % where, detail
+                )
+            )
+            continue
+        detail += " · " + _("where the registry had them: %(w)s") % {
+            "w": whereabouts(line, roll_call, detailed=named)
+        }
+        events.append(
+            Event(
+                line.seen_at,
+                "roll_call_not_on_list",
+                _("Seen at the roll call at %(f)s, not on its list") % where,
+                detail,
             )
         )
     return events

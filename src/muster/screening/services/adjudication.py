@@ -231,11 +231,7 @@ def unmerge_duplicate(duplicate: Person, *, by, reason: str, request=None) -> Pe
 
 def registrations_of(person: Person) -> list[Person]:
     """Every registration of this person: the kept record and all records merged into it, oldest first."""
-    root = person
-    seen = {root.pk}
-    while root.merged_into_id and root.merged_into_id not in seen:
-        root = Person.objects.get(pk=root.merged_into_id)
-        seen.add(root.pk)
+    root = people.surviving_record(person)
     found = {root.pk: root}
     frontier = [root.pk]
     while frontier:

@@ -145,21 +145,52 @@
     form.dispatchEvent(new Event("change", { bubbles: true })); // the draft keeps what was filled
   });
 
-  // A roll call's wristband field (form[data-scan]): emptied as soon as its number is on its way
-  // (htmx has read it), so a scanner's next "number, Enter" goes into an empty field; ready again
-  // once the answer is in.
-  document.addEventListener("htmx:beforeRequest", function (e) {
-    var form = e.detail && e.detail.elt;
-    if (!form || !form.matches || !form.matches("form[data-scan]")) return;
-    var input = form.querySelector("input[name=number]");
-    if (input) input.value = "";
+  // A roll call's wristband box (form[data-scan]: the answers' list). A scanner types a number
+  // and Enter, and the next band's may follow before the answer is back: the box was emptied only
+  // once htmx sent a mark, so a number scanned meanwhile ran into the next ("P1…P2…") and the two
+  // went as one unknown number. Each Enter now takes its number out of the box at once and queues
+  // its mark; the marks go one after the other (the figures the last answer swaps in are the
+  // latest), each on a line of its own that says "marking" until its answer takes its place.
+  // Without this script, the form posts and the page comes back with the answer.
+  var scans = [], scanning = false;
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.matches || !form.matches("form[data-scan]") || !window.htmx) return;
+    e.preventDefault();
+    var box = form.querySelector("input[name=number]");
+    var number = box.value.trim();
+    box.value = "";
+    if (!number) return;
+    var line = document.createElement("li");
+    line.className = "answer pending";
+    line.setAttribute("data-testid", "scan-pending");
+    // The number isolated, as the server's answers have it, whole in a right-to-left sentence.
+    line.textContent = form.getAttribute("data-scan-waiting")
+      .replace("%(n)s", "\u2068" + number + "\u2069");
+    var answers = document.querySelector(form.getAttribute("data-scan"));
+    answers.insertBefore(line, answers.firstChild);
+    scans.push({ form: form, box: box, number: number, line: line });
+    nextScan();
   });
-  document.addEventListener("htmx:afterRequest", function (e) {
-    var form = e.detail && e.detail.elt;
-    if (!form || !form.matches || !form.matches("form[data-scan]")) return;
-    var input = form.querySelector("input[name=number]");
-    if (input) input.focus();
-  });
+  function nextScan() {
+    if (scanning || !scans.length) return;
+    var scan = scans.shift();
+    scanning = true;
+    function answered() {
+      // No answer took the line's place (the link dropped, the server failed): it says so, and
+      // the next mark goes. Marking again is harmless: a person is marked once.
+      if (scan.line.isConnected) {
+        scan.line.className = "answer bad";
+        scan.line.textContent = scan.form.getAttribute("data-scan-failed")
+          .replace("%(n)s", "\u2068" + scan.number + "\u2069");
+      }
+      scanning = false;
+      nextScan();
+    }
+    window.htmx.ajax("POST", scan.form.action, {
+      source: scan.box, target: scan.line, swap: "outerHTML", values: { number: scan.number }
+    }).then(answered, answered);
+  }
 
   // Print buttons: no inline handler (the Content-Security-Policy allows scripts from files only).
   document.addEventListener("click", function (e) {
