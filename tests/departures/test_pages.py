@@ -910,25 +910,32 @@ def test_camp_manager_opens_the_persons_still_leaving_their_camp(
 
 
 @pytest.mark.parametrize(
-    "language, question",
+    "language, one, other",
     [
-        ("kmr", "Kesê ku wergirtina wî were pejirandin, bi temamî ji çavdêriyê derdikeve"),
-        ("ar", "من يُؤكَّد استلامه يكون قد غادر الحجز نهائياً"),
-        ("en", "A person confirmed as received has left custody for good"),
+        (
+            "kmr",
+            "%(n)s kes wek ji aliyê din ve hatiye wergirtin",
+            "%(n)s kes wek ji aliyê din ve hatine",
+        ),
+        ("ar", "هل تسجّل شخصاً واحداً على أنه", "هل تسجّل %(n)s شخص على أنهم"),
+        ("en", "Record %(n)s person as received", "Record %(n)s persons as received"),
     ],
 )
 def test_the_question_before_received_is_asked_in_the_officers_language(
-    planned, officers, login, language, question
+    planned, officers, login, language, one, other
 ):
     """The browser asks before 'received' is recorded; the question came in English whatever the
-    page's language (the template's msgid held a '%', which {% translate %} looks up doubled)."""
+    page's language (the template's msgid held a '%', which {% translate %} looks up doubled). It
+    is there for each plural category, the browser's count to fill in: one person read '1 ...
+    أنهم' (them) in Arabic."""
     departure, _people = planned
     services.dispatch_departure(departure, by=officers["planner"])
     client = login(officers["planner"])
     client.cookies["django_language"] = language
     page = client.get(reverse("departure-detail", args=[departure.number])).content.decode()
-    asked = re.search(r'data-confirm-received="([^"]*)"', page).group(1)
-    assert question in asked and "%(n)s" in asked  # the count, filled in by the browser
+    asked = dict(re.findall(r'data-confirm-received-(\w+)="([^"]*)"', page))
+    assert set(asked) == {"zero", "one", "two", "few", "many", "other"}
+    assert one in asked["one"] and other in asked["other"], asked
 
 
 def _eastern(text: str) -> str:

@@ -11,6 +11,15 @@ LOCAL_NAME_FIELDS = {"ar": "name_ar", "ckb": "name_ckb", "kmr": "name_kmr"}
 
 FSI, PDI = "\u2068", "\u2069"  # first-strong isolate ... pop directional isolate (Unicode bidi)
 
+# A question whose count only the browser knows (how many are ticked as it is sent) is written
+# once for each of the browser's plural categories (CLDR's, as Intl.PluralRules names them), by
+# ngettext with a count of that category, and the page's script says the one its count falls in
+# (muster.js, counted()): one person reads singular, two dual, in every language. Each count is
+# one whose form in the catalogues' Plural-Forms is the form of every count of its category, in
+# each language Muster speaks: Arabic's six (zero; one; two; few, 3-10; many, 11-99; other: 100,
+# 101, 102 ...), English's and Kurdish's two (one; other, whose 0, 2, 3, 11 are here too).
+PLURAL_SAMPLES = (("zero", 0), ("one", 1), ("two", 2), ("few", 3), ("many", 11), ("other", 100))
+
 
 def isolate(value: object) -> str:
     """``value`` as text that a right-to-left sentence cannot reorder ("Bus 1", "2026-11-21 14:05",

@@ -16,6 +16,7 @@ from muster.audit import services as audit
 from muster.core.errors import Message
 from muster.core.paging import paginate
 from muster.core.parsing import parse_id, parse_ids
+from muster.core.text import PLURAL_SAMPLES
 from muster.custody.models import Facility
 from muster.departures import queries, services
 from muster.departures.audit_actions import DeparturesAction
@@ -277,6 +278,7 @@ def manifest_page(
         ],
         "report": report,
         "errors": errors or {},
+        "plural_samples": PLURAL_SAMPLES,
         # The persons whose page the reader may open: a camp's manager follows those still
         # leaving the camp, not those the other side received (out of the camp's care: their
         # link answered "Not found").
