@@ -171,6 +171,26 @@ def test_a_refused_confirmation_keeps_the_outcomes_and_notes_typed(planned, offi
     )
 
 
+def test_a_not_presented_line_without_a_note_is_marked_at_its_note(planned, officers, login):
+    """The note a 'not presented' needs is asked for at the line's note, the box marked, as other
+    forms tell a refused field: it was said only at the top of the manifest, far from the line."""
+    departure, people = planned
+    services.dispatch_departure(departure, by=officers["planner"])
+    client = login(officers["planner"])
+    form = {f"outcome-{people[0].pk}": "received", f"outcome-{people[2].pk}": "not_presented"}
+    response = client.post(reverse("departure-confirm", args=[departure.number]), form)
+    assert response.status_code == 400
+    body = response.content.decode()
+    row = re.search(rf'<tr data-person="{people[2].number}">.*?</tr>', body, re.S)[0]
+    note = re.search(rf'<input name="note-{people[2].pk}"[^>]*>', row)[0]
+    assert 'aria-invalid="true"' in note
+    said = re.search(r'<li data-testid="error-note" data-code="note_required">([^<]*)</li>', row)
+    assert said and "needs a note" in said[1], row
+    others = re.findall(r'<input name="note-\d+"[^>]*aria-invalid', body)
+    assert len(others) == 1  # the received line's note is not marked
+    assert "needs a note" not in body.split('<table class="results">')[0]  # not only at the top
+
+
 def test_the_count_confirmed_reads_as_the_language_counts_it(planned, officers, login):
     """'3 persons confirmed', not '3 person(s)'; in Arabic a count of three to ten takes the plural
     (أشخاص), not the singular the catalogue once gave every count."""
