@@ -64,3 +64,27 @@ def test_no_entry_of_the_catalogue_is_one_the_code_no_longer_says(regenerated, l
 def test_every_message_the_code_says_is_in_the_catalogue(regenerated, lang):
     missing = sorted(_keys(lang, regenerated) - _keys(lang), key=str)
     assert not missing, missing
+
+
+def _cldr_category(lang: str, n: int) -> str:
+    """The browser's plural category of ``n`` (CLDR's rules, as Intl.PluralRules applies them)."""
+    if lang != "ar":
+        return "one" if n == 1 else "other"
+    if n in (0, 1, 2):
+        return ("zero", "one", "two")[n]
+    return "few" if 3 <= n % 100 <= 10 else "many" if 11 <= n % 100 <= 99 else "other"
+
+
+@pytest.mark.parametrize("lang", ("en", *LANGUAGES))
+def test_a_count_of_each_plural_category_stands_for_every_count_of_it(lang):
+    """A question whose count is the browser's is written once per plural category with the count
+    of PLURAL_SAMPLES; the catalogue's Plural-Forms must say every count of that category so."""
+    from django.utils import translation
+
+    from muster.core.text import PLURAL_SAMPLES
+
+    sample = dict(PLURAL_SAMPLES)
+    with translation.override(lang):
+        index = translation.trans_real.translation(lang).plural  # the form's index for a count
+        wrong = [n for n in range(0, 1200) if index(n) != index(sample[_cldr_category(lang, n)])]
+    assert not wrong, wrong[:10]

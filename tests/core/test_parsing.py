@@ -23,7 +23,8 @@ def test_parse_int_refuses_what_int_cannot_take_and_bounds_the_rest():
 
 def test_parse_day_refuses_the_calendar_ends():
     assert parse_day("2019-03-23") == dt.date(2019, 3, 23)
-    for text in ("9999-12-31", "0001-01-01", "2019-3-23", "²019-03-23", "٢٠١٩-٣-٢٣"):
+    # 2019-W12-6 is ISO 8601's week date for 2019-03-23, ten characters date.fromisoformat reads.
+    for text in ("9999-12-31", "0001-01-01", "2019-3-23", "²019-03-23", "٢٠١٩-٣-٢٣", "2019-W12-6"):
         assert parse_day(text) is None
 
 

@@ -171,6 +171,26 @@ def test_a_refused_confirmation_keeps_the_outcomes_and_notes_typed(planned, offi
     )
 
 
+def test_a_not_presented_line_without_a_note_is_marked_at_its_note(planned, officers, login):
+    """The note a 'not presented' needs is asked for at the line's note, the box marked, as other
+    forms tell a refused field: it was said only at the top of the manifest, far from the line."""
+    departure, people = planned
+    services.dispatch_departure(departure, by=officers["planner"])
+    client = login(officers["planner"])
+    form = {f"outcome-{people[0].pk}": "received", f"outcome-{people[2].pk}": "not_presented"}
+    response = client.post(reverse("departure-confirm", args=[departure.number]), form)
+    assert response.status_code == 400
+    body = response.content.decode()
+    row = re.search(rf'<tr data-person="{people[2].number}">.*?</tr>', body, re.S)[0]
+    note = re.search(rf'<input name="note-{people[2].pk}"[^>]*>', row)[0]
+    assert 'aria-invalid="true"' in note
+    said = re.search(r'<li data-testid="error-note" data-code="note_required">([^<]*)</li>', row)
+    assert said and "needs a note" in said[1], row
+    others = re.findall(r'<input name="note-\d+"[^>]*aria-invalid', body)
+    assert len(others) == 1  # the received line's note is not marked
+    assert "needs a note" not in body.split('<table class="results">')[0]  # not only at the top
+
+
 def test_the_count_confirmed_reads_as_the_language_counts_it(planned, officers, login):
     """'3 persons confirmed', not '3 person(s)'; in Arabic a count of three to ten takes the plural
     (أشخاص), not the singular the catalogue once gave every count."""
@@ -910,25 +930,32 @@ def test_camp_manager_opens_the_persons_still_leaving_their_camp(
 
 
 @pytest.mark.parametrize(
-    "language, question",
+    "language, one, other",
     [
-        ("kmr", "Kesê ku wergirtina wî were pejirandin, bi temamî ji çavdêriyê derdikeve"),
-        ("ar", "من يُؤكَّد استلامه يكون قد غادر الحجز نهائياً"),
-        ("en", "A person confirmed as received has left custody for good"),
+        (
+            "kmr",
+            "%(n)s kes wek ji aliyê din ve hatiye wergirtin",
+            "%(n)s kes wek ji aliyê din ve hatine",
+        ),
+        ("ar", "هل تسجّل شخصاً واحداً على أنه", "هل تسجّل %(n)s شخص على أنهم"),
+        ("en", "Record %(n)s person as received", "Record %(n)s persons as received"),
     ],
 )
 def test_the_question_before_received_is_asked_in_the_officers_language(
-    planned, officers, login, language, question
+    planned, officers, login, language, one, other
 ):
     """The browser asks before 'received' is recorded; the question came in English whatever the
-    page's language (the template's msgid held a '%', which {% translate %} looks up doubled)."""
+    page's language (the template's msgid held a '%', which {% translate %} looks up doubled). It
+    is there for each plural category, the browser's count to fill in: one person read '1 ...
+    أنهم' (them) in Arabic."""
     departure, _people = planned
     services.dispatch_departure(departure, by=officers["planner"])
     client = login(officers["planner"])
     client.cookies["django_language"] = language
     page = client.get(reverse("departure-detail", args=[departure.number])).content.decode()
-    asked = re.search(r'data-confirm-received="([^"]*)"', page).group(1)
-    assert question in asked and "%(n)s" in asked  # the count, filled in by the browser
+    asked = dict(re.findall(r'data-confirm-received-(\w+)="([^"]*)"', page))
+    assert set(asked) == {"zero", "one", "two", "few", "many", "other"}
+    assert one in asked["one"] and other in asked["other"], asked
 
 
 def _eastern(text: str) -> str:

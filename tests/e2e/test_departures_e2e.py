@@ -13,6 +13,21 @@ from tests.e2e.conftest import OUT, fits_the_screen, sign_in
 pytestmark = [pytest.mark.e2e]
 
 
+def _asked_in_arabic(n: int) -> str:
+    """The question before ``n`` are confirmed received, as the catalogue says it for ``n``."""
+    from django.utils import translation
+
+    with translation.override("ar"):
+        question = translation.ngettext(
+            "A person confirmed as received has left custody for good: this cannot be undone. "
+            "Record %(n)s person as received by the other side?",
+            "Persons confirmed as received have left custody for good: this cannot be undone. "
+            "Record %(n)s persons as received by the other side?",
+            n,
+        )
+    return question.replace("%(n)s", str(n))
+
+
 def test_return_convoy_planned_dispatched_and_confirmed_in_arabic(
     live_server, facilities, make_user, browser_page, totp_code
 ):
@@ -46,21 +61,27 @@ def test_return_convoy_planned_dispatched_and_confirmed_in_arabic(
     page.click('[data-testid="dispatch"]')
     page.wait_for_selector('[data-testid="departure-status"]')
     assert Placement.objects.filter(is_current=True, state="leaving").count() == 8
-    for p in returning[:-1]:
-        page.select_option(f'[name="outcome-{p.pk}"]', "received")
-    page.select_option(f'[name="outcome-{returning[-1].pk}"]', "not_presented")
-    page.fill(f'[name="note-{returning[-1].pk}"]', "لم يكن في الحافلة")
-    # Received is for good: asked first, with how many; "cancel" records nothing.
+    # Received is for good: asked first, with how many, in the grammar of that count (one
+    # person read "1 ... أنهم", a plural pronoun); "cancel" records nothing.
     asked: list[str] = []
 
     def dismiss(dialog):
         asked.append(dialog.message)
         dialog.dismiss()
 
+    page.select_option(f'[name="outcome-{returning[0].pk}"]', "received")
     page.once("dialog", dismiss)
     page.click("button:has-text('سجّل التأكيدات')")
     page.wait_for_timeout(500)
-    assert len(asked) == 1 and "7" in asked[0]
+    assert asked == [_asked_in_arabic(1)] and "شخصاً واحداً على أنه" in asked[0], asked
+    for p in returning[:-1]:
+        page.select_option(f'[name="outcome-{p.pk}"]', "received")
+    page.select_option(f'[name="outcome-{returning[-1].pk}"]', "not_presented")
+    page.fill(f'[name="note-{returning[-1].pk}"]', "لم يكن في الحافلة")
+    page.once("dialog", dismiss)
+    page.click("button:has-text('سجّل التأكيدات')")
+    page.wait_for_timeout(500)
+    assert asked[1:] == [_asked_in_arabic(7)] and "7 أشخاص" in asked[1], asked
     assert Placement.objects.filter(is_current=True, state="departed").count() == 0
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("button:has-text('سجّل التأكيدات')")

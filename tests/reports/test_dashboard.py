@@ -298,6 +298,25 @@ def test_bad_filters_are_named_on_the_page_the_feed_and_the_command_line(
     assert err.startswith("muster: --date-from:") and "\n" not in err
 
 
+def test_dates_typed_in_eastern_arabic_digits_filter_the_page_the_pdf_and_the_feed(
+    facilities, make_user, login
+):
+    """The browser's script turns ٢٠٢٦-١١-٠١ into 2026-11-01 as it is typed; without it (an old
+    phone, a link written by hand, a program) the server refused the date ('not a date'):
+    the filters read any script's digits as every other date field does (core.parsing.parse_day)."""
+    client = login(make_user("coordinator"))
+    query = {"date_from": "٢٠٢٦-١١-٠١", "date_to": "۲۰۲۶-۱۱-۰۷"}  # Arabic, then Sorani digits
+    page = client.get(reverse("dashboard"), query)
+    assert page.status_code == 200 and 'data-testid="filter-error"' not in page.content.decode()
+    assert 'name="date_from" value="2026-11-01"' in page.content.decode()
+    assert client.get(reverse("dashboard-pdf"), query).status_code == 200
+    feed = client.get("/api/sitrep/", query)
+    assert feed.status_code == 200, feed.content
+    assert feed.json()["dashboard"]["filters"]["date_to"] == "2026-11-07"
+    feed = client.get("/api/sitrep/", {"date_to": "٢٠٢٦-١٣-٠١"})
+    assert feed.status_code == 400 and "not a date" in feed.json()["date_to"][0]
+
+
 @pytest.mark.parametrize(
     ("role", "status"),
     [

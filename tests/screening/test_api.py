@@ -101,6 +101,29 @@ def test_api_refuses_to_separate_a_household_without_a_reason(api_as, registered
 # -- lists, hits and decisions --------------------------------------------------------------------
 
 
+def test_a_lists_date_at_the_api_is_read_as_every_date_is(api_as):
+    """The API's dates go through core.parsing.parse_day as the pages' do: Eastern Arabic digits
+    are read; an ISO week date (2026-W44-7) or the calendar's end (9999-12-31), which DRF's own
+    date field took, is a 400 naming the field."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _, officer = api_as("screening_officer")
+    form = {"name": "Wanted list", "owner": "Ministry of Interior", "legal_basis": "Decree 12"}
+    for bad in ("2026-W44-7", "9999-12-31"):
+        upload = SimpleUploadedFile("w.csv", csv_bytes(ARABIC_ROW), content_type="text/csv")
+        response = officer.client.post(
+            "/api/screening/lists/", {**form, "list_date": bad, "file": upload}
+        )
+        assert response.status_code == 400, response.content
+        assert response.json()["list_date"] == [f"'{bad}' is not a date (YYYY-MM-DD)"]
+    upload = SimpleUploadedFile("w.csv", csv_bytes(ARABIC_ROW), content_type="text/csv")
+    response = officer.client.post(
+        "/api/screening/lists/", {**form, "list_date": "٢٠٢٦-١١-٠١", "file": upload}
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["list_date"] == "2026-11-01"
+
+
 def test_list_import_through_the_api_reports_rows_and_needs_the_lists_permission(api_as):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -347,3 +347,14 @@ def test_a_name_longer_than_the_registry_holds_is_refused_by_its_row_in_the_page
     assert "given_name" in text and "طويل جداً" in text and "200" in text
     assert "too long" not in text
     assert not ReferenceList.objects.exists()
+
+
+def test_a_list_dated_in_eastern_arabic_digits_is_read(web_as):
+    """The list's date typed on an Arabic keyboard (the page's script converts it as typed; a
+    browser without it sent ٢٠٢٦-١١-٠١) was 'not a date': it is read as every other date is."""
+    _, client = web_as("screening_officer")
+    upload = SimpleUploadedFile("wanted.csv", csv_bytes(LATIN_ROW), content_type="text/csv")
+    body = {"file": upload, "name": "Wanted", "owner": "MoI", "legal_basis": "Decree 12/2019"}
+    page = client.post("/screening/lists/", {**body, "list_date": "٢٠٢٦-١١-٠١"})
+    assert page.status_code == 302, page.content.decode()[-3000:]
+    assert ReferenceList.objects.get().list_date == date(2026, 11, 1)

@@ -169,9 +169,9 @@ def _send_to_the_camp(person, facilities):
     )
 
 
-def test_compare_says_a_camp_is_a_facility_to_the_caseworker_who_sees_no_categories(
-    web, found, facilities
-):
+def test_compare_says_where_a_camp_is_withheld_as_the_person_page_does(web, found, facilities):
+    """A caseworker sees no categories, so not which camp: the candidate page read "a facility",
+    the person page "At facility (which one is not shown to your role)"; both say the latter."""
     from muster.custody import services as custody
 
     req, candidate = found
@@ -188,7 +188,12 @@ def test_compare_says_a_camp_is_a_facility_to_the_caseworker_who_sees_no_categor
     text = web.get(reverse("tracing-candidate", args=[candidate.pk])).content.decode()
     where = text[text.index('data-field="where"') :]
     where = where[: where.index("</tr>")]
-    assert "a facility" in where and "Al-Hol" not in text
+    assert "Al-Hol" not in text and "a facility" not in where
+    said = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", where.split("</th>")[1])).strip()
+    assert said == "At facility (which one is not shown to your role)", where
+    person = web.get(reverse("person-detail", args=[girl.number])).content.decode()
+    assert 'data-testid="facility-withheld"' in where
+    assert said in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", person))
 
 
 def test_compare_names_the_facility_in_the_readers_language(web, found, facilities):

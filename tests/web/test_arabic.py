@@ -86,9 +86,18 @@ def test_an_estimated_birth_year_says_so_in_arabic_wherever_it_is_shown(register
 
 
 @pytest.mark.parametrize("lang", ["ar", "ckb"])
-def test_an_example_date_in_a_right_to_left_hint_keeps_its_order(lang):
-    # After Arabic letters the digits of 2014-08-15 are laid out right to left (15-08-2014),
-    # which invites a caseworker to type the day first: the date is isolated left to right.
-    with translation.override(lang):
-        hint = translation.gettext("When the person was taken or lost, e.g. 2014-08-15")
-    assert "\u20662014-08-15\u2069" in hint
+def test_an_example_date_or_code_in_a_right_to_left_hint_keeps_its_order_and_its_line(lang):
+    """After Arabic letters the digits of 2014-08-15 are laid out right to left (15-08-2014),
+    which invites a caseworker to type the day first; isolated in the sentence, the date still
+    broke at its hyphens as "-2014 / 08-15" on two lines (the field walk). An example in a help
+    text is a left-to-right run of its own that does not break (<bdi dir="ltr" class="nowrap">),
+    P-codes too."""
+    from tests import factories
+
+    client = factories.signed_in(factories.user("tracing_caseworker"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    page = client.get(reverse("tracing-request-new")).content.decode()
+    for name, example in (("separation_date", "2014-08-15"), ("separation_pcode", "IQ-G05-D0035")):
+        hint = page.split(f'id="h-{name}">')[1].split("</small>")[0]
+        assert f'<bdi dir="ltr" class="nowrap">{example}</bdi>' in hint, hint
+        assert "\u2066" not in hint and "\u2068" not in hint, hint  # one way, not two

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from muster.access.projection import person_values
+from muster.core.parsing import parse_day
+from muster.core.text import isolate
 from muster.people.models import IdentityDocument, Relationship, Sex
 from muster.people.validation import NAME_MAX, NATIONALITY_MAX
 
@@ -36,6 +38,21 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("not_text")
         return super().to_internal_value(data)
+
+
+class DayField(serializers.DateField):
+    """A day, YYYY-MM-DD, read as every date Muster is given (:func:`muster.core.parsing.parse_day`):
+    in any script's digits (٢٠٢٦-١١-٠١), within 1800..2999. DRF's own date field read ISO 8601's
+    week dates (2026-W44-7) and the calendar's ends (9999-12-31), which no page takes."""
+
+    def to_internal_value(self, value):
+        day = parse_day(value) if isinstance(value, str) else None
+        if day is None:
+            raise serializers.ValidationError(
+                _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": isolate(str(value)[:40])},
+                code="not_a_date",
+            )
+        return day
 
 
 class StrictSerializer(serializers.Serializer):

@@ -54,6 +54,7 @@ def parse_ids(values) -> set[int]:
 # day added for "until" overflows (an OverflowError, a 500).
 DAY_MIN = dt.date(1800, 1, 1)
 DAY_MAX = dt.date(2999, 12, 31)
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_day(text) -> dt.date | None:
@@ -65,7 +66,8 @@ def parse_day(text) -> dt.date | None:
     s = "".join(
         str(unicodedata.decimal(c)) if c.isdecimal() else c for c in str(text or "").strip()
     )
-    if len(s) != 10 or not s.isascii():
+    # Only this shape: date.fromisoformat also reads ISO 8601's week dates (2019-W12-6).
+    if not _DAY.fullmatch(s):
         return None
     try:
         day = dt.date.fromisoformat(s)

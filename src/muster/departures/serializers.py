@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from muster.access import policy
 from muster.access.projection import mark_tracing_interest, tracing_interest
-from muster.api.serializers import StrictCharField
+from muster.api.serializers import DayField, StrictCharField
 from muster.departures import queries
 from muster.departures.models import Departure, Kind, NationalityVerification
 
@@ -106,7 +106,7 @@ class PlanInputSerializer(serializers.Serializer):
     legal_basis = StrictCharField(max_length=300, required=False, allow_blank=True)
     guarantor = StrictCharField(max_length=200, required=False, allow_blank=True)
     convoy = StrictCharField(max_length=100, required=False, allow_blank=True)
-    planned_date = serializers.DateField(required=False, allow_null=True)
+    planned_date = DayField(required=False, allow_null=True)
     note = StrictCharField(max_length=2000, required=False, allow_blank=True)
 
 
@@ -135,7 +135,7 @@ class ReasonInputSerializer(serializers.Serializer):
 class DeathInputSerializer(serializers.Serializer):
     person = StrictCharField(max_length=20)
     death_source = StrictCharField(max_length=300)
-    death_date = serializers.DateField()
+    death_date = DayField()
     note = StrictCharField(max_length=2000, required=False, allow_blank=True)
 
 

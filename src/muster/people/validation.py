@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from muster.core.countries import all_names as all_country_names
+from muster.core.parsing import parse_day
 from muster.identity import (
     ascii_digits,
     is_country_code,
@@ -132,20 +133,13 @@ def parse_date(raw, field: str, errors: dict) -> dt.date | None:
     if isinstance(raw, dt.date):
         return raw
     text = ascii_digits(str(raw).strip())
-    try:
-        value = dt.date.fromisoformat(text)
-    except ValueError:
+    value = parse_day(text)  # any script's digits, YYYY-MM-DD only
+    if value is None:
         errors[field] = ValidationError(
             _("'%(v)s' is not a date (YYYY-MM-DD); use the birth year if only the year is known")
             % {"v": text[:40]},
             code="not_a_date",
         )
-        return None
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        errors[field] = ValidationError(
-            _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": text[:40]}, code="not_a_date"
-        )
-        return None
     return value
 
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from muster.core.parsing import parse_day
 from muster.core.text import isolate
 from muster.custody.models import Facility
 
@@ -69,12 +70,11 @@ def parse_filters(params) -> Filters:
         raw = (params.get(name) or "").strip()
         if not raw:
             return default
-        try:
-            day = date.fromisoformat(raw)
-        except ValueError:
+        day = parse_day(raw)  # typed on an Arabic or Sorani keyboard too: ٢٠٢٦-١١-٠١
+        if day is None:
             raise FilterError(
                 name, _("'%(v)s' is not a date (YYYY-MM-DD)") % {"v": isolate(raw[:40])}
-            ) from None
+            )
         if not EARLIEST <= day <= LATEST:
             raise FilterError(
                 name,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from muster.core.text import isolate
+from muster.core.text import isolate, with_example
 from muster.identity import transliterate
 from muster.people.models import Sex
 from muster.web.forms import FIELD_LABELS
@@ -33,10 +33,10 @@ REQUEST_FORM = (
      _("Age at separation if the birth year is unknown, in whole years; needs the date of separation"),
      "number"),
     ("separation_date", _("Date of separation"),
-     _("When the person was taken or lost, e.g. 2014-08-15"), "date"),
+     _("When the person was taken or lost, e.g. %(example)s"), "date"),
     ("separation_place", _("Place of separation"),
      _("Village or town, in any spelling (Kocho, Kojo, كوجو)"), "text"),
-    ("separation_pcode", _("P-code of the place"), _("If known, e.g. IQ-G05-D0035"), "text"),
+    ("separation_pcode", _("P-code of the place"), _("If known, e.g. %(example)s"), "text"),
     ("distinguishing_marks", _("Distinguishing marks"),
      _("Scars, birthmarks, tattoos, anything a relative would recognise"), "textarea"),
     ("requester_name", _("Requester's name"), _("Who asks: confidential"), "text"),
@@ -49,6 +49,8 @@ REQUEST_FORM = (
 )  # fmt: skip
 FORM_FIELDS = tuple(f[0] for f in REQUEST_FORM)
 LABELS = {name: label for name, label, _help, _input in REQUEST_FORM}
+# The examples in the help texts, each shown as one left-to-right run (core.text.with_example).
+EXAMPLES = {"separation_date": "2014-08-15", "separation_pcode": "IQ-G05-D0035"}
 
 
 def posted_request(data) -> dict[str, str]:
@@ -69,7 +71,8 @@ def initial(req) -> dict[str, str]:
 
 def form_rows(values: dict, errors: dict[str, list[str]]) -> list[dict]:
     return [
-        {"name": name, "label": label, "help": help_text, "input": kind,
+        {"name": name, "label": label, "input": kind,
+         "help": with_example(help_text, EXAMPLES[name]) if name in EXAMPLES else help_text,
          "value": values.get(name, ""), "errors": errors.get(name, [])}
         for name, label, help_text, kind in REQUEST_FORM
     ]  # fmt: skip

@@ -104,9 +104,10 @@ def confirm(
         elif outcome in NEEDS_NOTE and not note:
             errors.append(
                 ValidationError(
-                    _("%(p)s: say what the receiving side said ('%(n)s' needs a note)")
-                    % {"p": line.person.number, "n": Outcome(outcome).label},
+                    _("%(p)s: say what the receiving side said ('%(n)s' needs a note)"),
                     code="note_required",
+                    # "person": whose line it is, for a page to tell it beside the line's note.
+                    params={"p": line.person.number, "n": Outcome(outcome).label, "person": pid},
                 )
             )
     if not wanted:

@@ -16,6 +16,7 @@ from muster.audit import services as audit
 from muster.core.errors import Message
 from muster.core.paging import paginate
 from muster.core.parsing import parse_id, parse_ids
+from muster.core.text import PLURAL_SAMPLES
 from muster.custody.models import Facility
 from muster.departures import queries, services
 from muster.departures.audit_actions import DeparturesAction
@@ -234,16 +235,19 @@ def manifest_page(
     report=None,
     errors: dict | None = None,
     posted: dict[int, tuple[str, str]] | None = None,
+    beside: dict[int, list] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The manifest page (its read audited), also as the answer to a confirmation or an import of
     the receiving side's sheet: ``posted`` is what the officer chose and typed per person
-    (``{person id: (outcome, note)}``), shown again when the confirmation was refused."""
+    (``{person id: (outcome, note)}``), shown again when the confirmation was refused, and
+    ``beside`` the refusals of a line's note, by person id, told at that note."""
     user = request.user
     lines = with_verification(list(queries.manifest(departure)))
-    posted = posted or {}
+    posted, beside = posted or {}, beside or {}
     for line in lines:
         line.posted_outcome, line.posted_note = posted.get(line.person_id, ("", ""))
+        line.note_errors = beside.get(line.person_id, [])
     show_names = may_see_names(user)
     if show_names:
         audit.record_list(
@@ -277,6 +281,7 @@ def manifest_page(
         ],
         "report": report,
         "errors": errors or {},
+        "plural_samples": PLURAL_SAMPLES,
         # The persons whose page the reader may open: a camp's manager follows those still
         # leaving the camp, not those the other side received (out of the camp's care: their
         # link answered "Not found").

@@ -48,10 +48,12 @@ def departure_confirm(request: HttpRequest, number: str) -> HttpResponse:
             )
         result = services.confirm(departure, outcomes, by=request.user, request=request)
     except ValidationError as exc:
-        flash_refusals(request, exc, label=DETAIL_LABELS.get)
+        rest, beside = _notes_beside(exc)
+        if rest is not None:
+            flash_refusals(request, rest, label=DETAIL_LABELS.get)
         departure.refresh_from_db()
         posted = {pid: (outcome, note) for pid, outcome, note in outcomes}
-        return manifest_page(request, departure, posted=posted, status=400)
+        return manifest_page(request, departure, posted=posted, beside=beside, status=400)
     messages.success(
         request,
         ngettext(
@@ -62,6 +64,24 @@ def departure_confirm(request: HttpRequest, number: str) -> HttpResponse:
         % {"n": result.total, "d": departure.number},
     )
     return redirect("departure-detail", number=departure.number)
+
+
+def _notes_beside(exc: ValidationError) -> tuple[ValidationError | None, dict[int, list[Message]]]:
+    """A refused confirmation as (what the page says above the manifest, or None; what it says
+    beside a line's note, by person id): a note a line needs is told at its note, as other forms
+    tell a refused field, the box marked; it was said only at the top of a long manifest."""
+    if not hasattr(exc, "error_dict"):
+        return exc, {}
+    rest: dict[str, list[ValidationError]] = {}
+    beside: dict[int, list[Message]] = {}
+    for field, errors in exc.error_dict.items():
+        for error in errors:
+            person = (error.params or {}).get("person") if error.code == "note_required" else None
+            if person is None:
+                rest.setdefault(field, []).append(error)
+            else:
+                beside.setdefault(person, []).extend(Message(text, error.code) for text in error)
+    return (ValidationError(rest) if rest else None), beside
 
 
 @requires({"POST": "departure.manage"})

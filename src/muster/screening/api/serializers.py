@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from muster.access import projection
-from muster.api.serializers import StrictCharField
+from muster.api.serializers import DayField, StrictCharField
 from muster.identity import PERSON_ATTRIBUTES
 from muster.people.models import Person
 from muster.screening.models import (
@@ -54,7 +54,7 @@ class ReferenceListImportSerializer(serializers.Serializer):
     name = StrictCharField(max_length=200)
     owner = StrictCharField(max_length=200)
     legal_basis = StrictCharField(max_length=300)
-    list_date = serializers.DateField()
+    list_date = DayField()
     source_format = serializers.ChoiceField(
         choices=ReferenceList.Format.choices, required=False, allow_blank=True
     )

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from muster.audit import services as audit
 from muster.core.conf import conf
+from muster.core.parsing import parse_day
 from muster.core.uploads import check_upload_size
 from muster.screening.audit_actions import ScreeningAction
 from muster.screening.imports.records import read_csv, read_xlsx
@@ -47,10 +48,7 @@ class ImportResult:
 def _parse_list_date(raw) -> date | None:
     if isinstance(raw, date):
         return raw
-    try:
-        return date.fromisoformat(str(raw or "").strip())
-    except ValueError:
-        return None
+    return parse_day(raw)  # typed on an Arabic or Sorani keyboard too: ٢٠٢٦-١١-٠١
 
 
 def import_reference_list(

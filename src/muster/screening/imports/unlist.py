@@ -1,13 +1,11 @@
 """The UN Security Council Consolidated List (XML), parsed with defusedxml: no DTDs, no entities, no
 network."""
 
-from datetime import date
-
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 from django.utils.translation import gettext as _
 
-from muster.core.parsing import parse_int
+from muster.core.parsing import parse_day, parse_int
 from muster.identity import is_country_code, read_nationality
 from muster.screening.imports.rows import (
     ARABIC,
@@ -47,12 +45,8 @@ def _un_dates(el) -> tuple[str, str, list[str]]:
         full, yr = _text(d, "DATE"), _text(d, "YEAR")
         lo, hi = _text(d, "FROM_YEAR"), _text(d, "TO_YEAR")
         listed.append(full or yr or (f"{lo}-{hi}" if lo or hi else ""))
-        if full[:10] and not dob:
-            try:
-                date.fromisoformat(full[:10])
-                dob = full[:10]
-            except ValueError:
-                pass
+        if full[:10] and not dob and (day := parse_day(full[:10])) is not None:
+            dob = day.isoformat()
         if yr and not year and parse_int(yr, lo=1000, hi=9999) is not None:
             year = str(parse_int(yr))
         if lo and hi and not year and None not in (parse_int(lo, hi=9999), parse_int(hi, hi=9999)):

@@ -115,14 +115,18 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _where(seen: dict) -> str:
-    """Where the registered person is now, as far as the reader may know: the facility's name, or
-    "a facility" where its kind would tell a category, or the custody state (in transit, departed)."""
+def _where(seen: dict) -> dict:
+    """Where the registered person is now, as far as the reader may know (the page says it with
+    _placed_at.html, as the person page does): placed at the facility (None where its kind would
+    tell a category the reader may not see), the facility they are leaving, or the custody state
+    (in transit, departed)."""
     facility, state = seen.get("current_facility"), seen.get("custody_state")
-    if facility:
-        # In the reader's language, as every other page names it (the projection keeps the name
-        # as registered, for the API).
-        return Facility.objects.get(pk=facility["id"]).display_name
-    if state == Placement.State.PLACED:
-        return _("a facility")
-    return str(Placement.State(state).label) if state in Placement.State.values else ""
+    # In the reader's language, as every other page names it (the projection keeps the name as
+    # registered, for the API).
+    named = Facility.objects.get(pk=facility["id"]) if facility else None
+    if state == Placement.State.PLACED or (named and state is None):
+        return {"placed": True, "state": Placement.State.PLACED.label, "facility": named}
+    if named:
+        return {"placed": False, "state": named.display_name}
+    label = str(Placement.State(state).label) if state in Placement.State.values else ""
+    return {"placed": False, "state": label}

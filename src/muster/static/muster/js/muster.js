@@ -59,6 +59,17 @@
     basketThen = function () { form.submit(); };
   });
 
+  // A question with a count only the browser knows, in the grammar of that count: the form holds
+  // it once for each plural category (name-one, name-two, name-few ...: muster.core.text's
+  // PLURAL_SAMPLES), and the page's language's plural rules say which category n is in; a form
+  // with a question for any count holds it in name itself.
+  function counted(form, name, n) {
+    var category = new Intl.PluralRules(document.documentElement.lang || "en").select(n);
+    var question = form.getAttribute(name + "-" + category) ||
+      form.getAttribute(name + "-other") || form.getAttribute(name);
+    return question.replace("%(n)s", n);
+  }
+
   // Confirming that the other side received someone cannot be undone (they leave custody for
   // good): the officer is asked once, with how many are marked received, before the form goes.
   // A manifest marks them in its selects; a family's receipt with a ticked [data-received].
@@ -67,7 +78,7 @@
     if (!form.matches || !form.matches("form[data-confirm-received]")) return;
     var n = all("select", form).filter(function (s) { return s.value === "received"; }).length +
       all("input[data-received]:checked", form).length;
-    if (n && !window.confirm(form.getAttribute("data-confirm-received").replace("%(n)s", n))) {
+    if (n && !window.confirm(counted(form, "data-confirm-received", n))) {
       e.preventDefault();
     }
   });
