@@ -70,6 +70,8 @@ def test_a_roll_call_in_arabic_on_a_phone(
     page.click('[data-testid="close-roll-call"]')
     expect(page.locator('[data-testid="roll-call-state"]')).to_have_text("مفتوح")
     assert len(asked) == 1 and "1" in asked[0] and "التفقّد" in asked[0], asked
+    # One person, in the singular's grammar (his attendance, counts him), not the plural's.
+    assert "شخص في القائمة لم يُسجَّل حضوره:" in asked[0] and "يحسبهم" not in asked[0], asked
     page.once("dialog", lambda d: answer(d, True))
     page.click('[data-testid="close-roll-call"]')
     expect(page.locator('[data-testid="roll-call-state"]')).to_have_text("مغلق")

@@ -22,7 +22,7 @@ from muster.access.lookup import facility_for, get_in_scope, may_see_names, sear
 from muster.audit import services as audit
 from muster.core.paging import paginate
 from muster.core.parsing import parse_ids
-from muster.core.text import isolate
+from muster.core.text import PLURAL_SAMPLES, isolate
 from muster.custody import services as custody
 from muster.custody.audit_actions import CustodyAction
 from muster.custody.models import RollCall, RollCallLine
@@ -130,6 +130,7 @@ def roll_call_detail(request: HttpRequest, number: str) -> HttpResponse:
         "may_take": _may_take(user, facility.pk) and roll_call.is_open,
         "q": q,
         "page": None,
+        "plural_samples": PLURAL_SAMPLES,
     }
     if shows_lists and roll_call.is_open:
         page = _unseen_page(request, roll_call, q)

@@ -85,13 +85,14 @@
 
   // A form that settles a count for good (closing a roll call: those not marked become "not
   // seen") asks once, with the count as the page shows it then (data-count-from: the element
-  // holding it; data-confirm-count: the question, %(n)s for the count), when the count is not 0.
+  // holding it; data-confirm-count-<plural category>: the question in that count's grammar, %(n)s
+  // for the count: counted() above), when the count is not 0.
   document.addEventListener("submit", function (e) {
     var form = e.target;
     if (!form.matches || !form.matches("form[data-confirm-count]")) return;
     var from = document.querySelector(form.getAttribute("data-count-from"));
     var n = from ? parseInt(western(from.textContent).replace(/[^0-9]/g, ""), 10) || 0 : 0;
-    if (n && !window.confirm(form.getAttribute("data-confirm-count").replace("%(n)s", n))) {
+    if (n && !window.confirm(counted(form, "data-confirm-count", n))) {
       e.preventDefault();
     }
   });
