@@ -18,6 +18,11 @@ person, the recall of the true duplicates and of the listed people, hits per per
 
     python bench/screening.py --db 100000 --memory 1000000 --queries 500 --write
     python bench/screening.py --db 0 --memory 100000 --sweep 5000
+    python bench/screening.py --db 20000 --setting coarse_dates   # or sample_once, drawn<N>...
+
+``--setting`` takes a population of ``muster.scenario.presets`` instead (its registers' records in
+a random order of arrival; only the queries whose person is already registered have a true
+duplicate, so a population where most persons appear once measures the namesakes' hits).
 """
 
 from __future__ import annotations
@@ -38,13 +43,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 
-def _records(persons: int, seed: int, queries: int, listed: int = 0):
+def _records(persons: int, seed: int, queries: int, listed: int = 0, setting: str = ""):
     """Registry, re-registrations and a reference list, each record with its true person's key.
 
     Registry: ``persons`` people as the ``reception`` register wrote them (with their household
     key); queries: ``queries`` of them re-registered by the ``camp`` register; list: ``listed``
     registered people and as many never registered, as an Arabic-script authority wrote them.
+
+    With a ``setting`` (``muster.scenario.presets``: a name, or ``drawn<N>``): every record its
+    registers write, in a random order of arrival; the registry is the first ``persons`` records
+    (a person may be in it twice), the queries the next ``queries`` records of persons not queried
+    before, of whom only those already registered have a true duplicate (in ``sample_once`` few
+    do: the rest can only raise false hits); the list as above, from the setting's persons.
     """
+    if setting:
+        return _setting_records(persons, seed, queries, listed, setting)
     from muster.scenario import generate
     from muster.scenario.sources import render_records
 
@@ -65,6 +78,46 @@ def _records(persons: int, seed: int, queries: int, listed: int = 0):
         for r, k in render_records(sample, {"camp": 1.0}, seed=seed + 1, duplicates_within_source=0)
     ]
     on_list = sample[:listed] + outsiders  # listed people re-register too: screened both ways
+    listed_records = list(
+        render_records(on_list, {"authority_ar": 1.0}, seed=seed + 3, duplicates_within_source=0)
+    )
+    return registry, again, listed_records
+
+
+def _setting_records(persons: int, seed: int, queries: int, listed: int, setting: str):
+    """``_records`` for a named (or drawn) setting: see there."""
+    from muster.scenario import generate
+    from muster.scenario.presets import setting_named
+    from muster.scenario.sources import render_records
+
+    s = setting_named(setting)
+    wanted = persons + 2 * queries  # queries are of persons not queried before: some spare
+    population = max(10, int(wanted / s.records_per_person() * 1.05) + listed + 1)
+    scenario = generate(persons=population, seed=seed, shape=s.shape)
+    everyone = list(scenario.persons)
+    household = {p.key: p.household_key for p in everyone}
+    rows = list(
+        render_records(
+            everyone,
+            s.sources,
+            seed=seed + 1,
+            duplicates_within_source=s.duplicates_within_source,
+            styles=s.styles,
+        )
+    )
+    random.Random(seed).shuffle(rows)
+    registry = [(r, k, household[k]) for r, k in rows[:persons]]
+    again, asked = [], set()
+    for r, k in rows[persons:]:
+        if len(again) == queries:
+            break
+        if k not in asked:
+            asked.add(k)
+            again.append((r, k, household[k]))
+    seen = {k for _, k, _ in registry} | asked
+    outsiders = [p for p in everyone if p.key not in seen][:listed]
+    by_key = {p.key: p for p in everyone}
+    on_list = [by_key[k] for _, k, _ in again[:listed]] + outsiders
     listed_records = list(
         render_records(on_list, {"authority_ar": 1.0}, seed=seed + 3, duplicates_within_source=0)
     )
@@ -132,7 +185,7 @@ def _quality(hits, person_key: dict, entry_key: dict, dup_pairs: set, list_pairs
     return out
 
 
-def bench_db(n: int, queries: int, seed: int, listed: int) -> dict:
+def bench_db(n: int, queries: int, seed: int, listed: int, setting: str = "") -> dict:
     tmp = tempfile.mkdtemp(prefix="muster-bench-screening-")
     os.environ["MUSTER_DATA"] = tmp
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "muster.settings")
@@ -149,7 +202,7 @@ def bench_db(n: int, queries: int, seed: int, listed: int) -> dict:
     from muster.screening.models import Hit, ReferenceEntry, ReferenceList, ScreeningRun
 
     call_command("migrate", verbosity=0)
-    registry, again, listed_records = _records(n, seed, queries, listed)
+    registry, again, listed_records = _records(n, seed, queries, listed, setting)
     number_key: dict[str, str] = {}
 
     def load(rows, when) -> list:
@@ -212,7 +265,8 @@ def bench_db(n: int, queries: int, seed: int, listed: int) -> dict:
         pk: number_key[num] for pk, num in Person.objects.values_list("id", "number").iterator()
     }
     registered = set(person_key.values())
-    dup_pairs = {frozenset((key,)) for _, key, _ in again}
+    in_registry = {key for _, key, _ in registry}
+    dup_pairs = {frozenset((key,)) for _, key, _ in again if key in in_registry}
     list_single = {key for _, key in listed_records if key in {k for _, k, _ in again}}
     list_all = {key for _, key in listed_records if key in registered}
     # In production the registration hook adds each new person to the index as it commits; here
@@ -296,12 +350,21 @@ def _setup_django() -> None:
     django.setup()
 
 
-def bench_memory(n: int, queries: int, seed: int, sweep: int = 0) -> dict:
+def _current_rss_mb() -> float:
+    """The process's resident memory now (peak RSS only grows)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except OSError:
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def bench_memory(n: int, queries: int, seed: int, sweep: int = 0, setting: str = "") -> dict:
     _setup_django()
     from muster.identity import ScreeningIndex
     from muster.screening import matching
 
-    registry, again, _ = _records(n, seed, queries)
+    registry, again, _ = _records(n, seed, queries, 0, setting)
     keys = [key for _, key, _ in registry]
     households = [hh for _, _, hh in registry]
     sample = random.Random(seed + 4).sample(range(n), min(sweep, n))
@@ -310,25 +373,32 @@ def bench_memory(n: int, queries: int, seed: int, sweep: int = 0) -> dict:
     ]
     rows = [{**_person_fields(r), "id": i + 1} for i, (r, _, _) in enumerate(registry)]
     del registry
+    before = _current_rss_mb()
     t = time.perf_counter()
     index = ScreeningIndex(matching.person_record(r) for r in rows)
     build_s = time.perf_counter() - t
+    index_mb = _current_rss_mb() - before
     del rows
     likely, possible = matching.thresholds()
-    latencies, found, false_likely, false_possible = [], 0, 0, 0
+    in_registry = set(keys)
+    wanted = [key in in_registry for _, key, _ in again]
+    latencies = []
+    found_likely = found_any = 0
+    hits = Counter()
     for i, (r, key, _) in enumerate(again):
         rec = matching.person_record({**_person_fields(r), "id": n + 1 + i})
         t = time.perf_counter()
         cands = index.candidates(rec, limit=10, min_score=possible)
         latencies.append(time.perf_counter() - t)
         true = [keys[int(c.record_id) - 1] == key for c in cands]
-        found += any(true)
-        false_likely += sum(
-            1 for c, ok in zip(cands, true, strict=True) if not ok and c.match_probability >= likely
+        found_any += any(true)
+        found_likely += any(
+            ok and c.match_probability >= likely for c, ok in zip(cands, true, strict=True)
         )
-        false_possible += sum(
-            1 for c, ok in zip(cands, true, strict=True) if not ok and c.match_probability < likely
-        )
+        for c, ok in zip(cands, true, strict=True):
+            band = "likely" if c.match_probability >= likely else "possible"
+            hits[band] += 1
+            hits[f"false_{band}"] += not ok
     # Threshold sweep: the true duplicate's score for each re-registration, and the false
     # candidates (other households) of ``sweep`` registered persons screened against the rest,
     # which is what a batch re-screen proposes (each pair found from both ends, counted once).
@@ -356,16 +426,21 @@ def bench_memory(n: int, queries: int, seed: int, sweep: int = 0) -> dict:
         false_th = sum(p >= th for p in camp_false) + (
             sum(p >= th for p in registry_false) / len(sample) * n / 2
         )
-        grid.append((th, found_th / len(again), found_th, false_th))
+        grid.append((th, found_th / max(1, sum(wanted)), found_th, false_th))
     return {
         "persons": n,
         "build_s": build_s,
         "p50_ms": 1000 * statistics.median(latencies),
         "p95_ms": 1000 * _pct(latencies, 0.95),
         "max_ms": 1000 * max(latencies),
-        "found": found / len(again),
-        "false_likely": false_likely / len(again),
-        "false_possible": false_possible / len(again),
+        "index_mb": index_mb,
+        "found": found_any / max(1, sum(wanted)),
+        "found_likely": found_likely / max(1, sum(wanted)),
+        "wanted": sum(wanted),
+        "hits_likely": hits["likely"] / len(again),
+        "hits_possible": hits["possible"] / len(again),
+        "false_likely": hits["false_likely"] / len(again),
+        "false_possible": hits["false_possible"] / len(again),
         "queries": len(again),
         "rss_mb": _rss_mb(),
         "grid": grid,
@@ -378,7 +453,7 @@ SWEEP = (0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.98, 0.99)
 
 def _sweep_rows(m: dict) -> list[str]:
     return [
-        f"Threshold sweep, in-memory index of {m['persons']:,}: recall of the {m['queries']} true "
+        f"Threshold sweep, in-memory index of {m['persons']:,}: recall of the {m['wanted']} true "
         f"duplicates, and false pairs a batch re-screen would propose (estimated from "
         f"{m['sweep']:,} registered persons screened against the rest, other households):",
         "",
@@ -418,6 +493,12 @@ def main() -> None:
     ap.add_argument(
         "--sweep", type=int, default=0, help="memory run: registered persons screened for the sweep"
     )
+    ap.add_argument(
+        "--setting",
+        default="",
+        help="a muster.scenario.presets setting (or drawn<N>): its registers' records in random "
+        "order, the first --db/--memory registered, the next --queries screened",
+    )
     ap.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     args = ap.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "muster.settings")
@@ -426,18 +507,27 @@ def main() -> None:
         SECTION,
         "",
         f"`python bench/screening.py --db {args.db} --memory {args.memory} --queries "
-        f"{args.queries} --listed {args.listed} --seed {args.seed} --sweep {args.sweep}` on this machine (2 cores, "
+        f"{args.queries} --listed {args.listed} --seed {args.seed} --sweep {args.sweep}"
+        f"{' --setting ' + args.setting if args.setting else ''}` on this machine (2 cores, "
         f"shared), SQLite, {dt.date.today().isoformat()}.",
-        "Registry: the scenario population as the `reception` register wrote it, each household "
-        "registered together; each query is one of them re-registered by the `camp` register "
-        "(another spelling, grandfather often dropped, year only), so it has exactly one true "
-        "duplicate. Reference list: the first `--listed` queried people and as many never "
+        (
+            f"Registry: the first records of the `{args.setting}` population's registers in a "
+            "random order of arrival, each household registered together; each query is a later "
+            "record of a person not queried before, with a true duplicate only if the person is "
+            "registered already. "
+            if args.setting
+            else "Registry: the scenario population as the `reception` register wrote it, each "
+            "household registered together; each query is one of them re-registered by the "
+            "`camp` register (another spelling, grandfather often dropped, year only), so it has "
+            "exactly one true duplicate. "
+        )
+        + "Reference list: the first `--listed` queried people and as many never "
         "registered, as an Arabic-script authority (`authority_ar`) wrote them. Target: a single "
         "registration's candidates within 1 s at 100k.",
         "",
     ]
     if args.db:
-        r = bench_db(args.db, args.queries, args.seed, args.listed)
+        r = bench_db(args.db, args.queries, args.seed, args.listed, args.setting)
         from muster.screening import matching  # Django is set up by now
 
         likely, possible = matching.thresholds()
@@ -467,7 +557,7 @@ def main() -> None:
             "",
         ]
     if args.memory:
-        m = bench_memory(args.memory, args.queries, args.seed, args.sweep)
+        m = bench_memory(args.memory, args.queries, args.seed, args.sweep, args.setting)
         from muster.screening import matching  # Django is set up by now
 
         print(m, flush=True)
@@ -476,11 +566,14 @@ def main() -> None:
             "Candidate lookup through the adapter, in-memory index only (no database), thresholds "
             f"likely >= {likely}, possible >= {possible}:",
             "",
-            "| registered persons | index build | p50 | p95 | max | true duplicate found | false likely / possible per query | peak RSS |",
-            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| registered persons | index build | p50 | p95 | max | true duplicate found (likely / any) | hits likely / possible per query | false likely / possible per query | index memory | peak RSS |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
             f"| {m['persons']:,} | {m['build_s']:.0f} s | {m['p50_ms']:.2f} ms | {m['p95_ms']:.2f} ms "
-            f"| {m['max_ms']:.0f} ms | {100 * m['found']:.1f} % of {m['queries']} "
-            f"| {m['false_likely']:.3f} / {m['false_possible']:.3f} | {m['rss_mb']:.0f} MB |",
+            f"| {m['max_ms']:.0f} ms | {100 * m['found_likely']:.1f} / {100 * m['found']:.1f} % of "
+            f"{m['wanted']} ({m['queries']} queries) "
+            f"| {m['hits_likely']:.3f} / {m['hits_possible']:.3f} "
+            f"| {m['false_likely']:.3f} / {m['false_possible']:.3f} | {m['index_mb']:.0f} MB "
+            f"| {m['rss_mb']:.0f} MB |",
             "",
             *(_sweep_rows(m) if m["grid"] else []),
         ]

@@ -9,6 +9,7 @@ import pytest
 
 from muster.identity import PersonCsvError, ScreeningIndex, dedupe, link, read_person_csv
 from muster.identity.cli import main as match_main
+from muster.identity.internals.prepare import RULE_CAPS
 from muster.identity.internals.records import PERSON_COLUMNS, read_person_frame
 from muster.identity.internals.screening import _PLAIN_RULES, SCREENING_CAP, _keys, _levels
 
@@ -137,6 +138,41 @@ def test_screening_finds_the_person_a_register_wrote_with_given_and_father_swapp
     assert [c.record_id for c in found] == ["r1", "r2", "r3"]
     assert found[0].explanation["given_name"]["b_field"] == "father_name"
     assert found[0].explanation["given_name"]["b"] == "Jasim"
+
+
+@pytest.mark.parametrize("other", ["father_name", "family_name"])
+def test_screening_finds_a_person_whose_estimated_year_is_three_off(other) -> None:
+    """The batch's estimated years' rules, at reception (prepare's ``_era_`` rules, which
+    screening does not use): Ayesha registered with a guessed year (1987, a year alone) and her
+    grandfather's and mother's names, then at a camp born 1990-05-14 with the other of father's
+    or family name.  The given name and one more name agree, the years are three apart, and no
+    other rule holds the two; found from either side.  Not five or four years apart, not two
+    full dates three years apart (no estimate), not in a year's block over the era rule's cap
+    (the namesakes of a common name)."""
+    missing = "family_name" if other == "father_name" else "father_name"
+    guessed = {"record_id": "e1", "source": "estimates", "given_name": "Ayesha", other: "Haddad",
+               "grandfather_name": "Salim", "mother_name": "Zainab", "sex": "F",
+               "birth_year": "1987"}  # fmt: skip
+    camp = {"record_id": "c1", "source": "camp", "given_name": "Ayesha", other: "Haddad",
+            missing: "Khalil", "sex": "F", "date_of_birth": "1990-05-14"}  # fmt: skip
+
+    def found(registered: dict, query: dict, namesakes: int = 0) -> list[str]:
+        others = [
+            dict(registered, record_id=f"n{k}", grandfather_name=f"Salim{'x' * k}")
+            for k in range(namesakes)
+        ]
+        index = ScreeningIndex([registered, *others])
+        return [c.record_id for c in index.candidates(query, min_score=0) if c.record_id[0] != "n"]
+
+    assert found(guessed, camp) == ["e1"]
+    assert found(camp, guessed) == ["c1"]
+    assert found(dict(guessed, birth_year="", date_of_birth="1987-01-01"), camp) == ["e1"]
+    for year in ("1985", "1986"):
+        assert found(dict(guessed, birth_year=year), camp) == []
+    assert found(dict(guessed, birth_year="", date_of_birth="1987-05-14"), camp) == []
+    cap = RULE_CAPS[f"b_given_{other.split('_')[0]}_era_a"]
+    assert found(guessed, camp, namesakes=cap - 1) == ["e1"]  # a block of the cap's records
+    assert found(guessed, camp, namesakes=cap) == []  # one more
 
 
 def test_every_pair_carries_a_per_field_explanation() -> None:

@@ -57,6 +57,28 @@ def test_the_same_man_among_his_brothers_and_namesakes_is_a_likely_hit(register)
     assert [h.candidate for h in likely] == [first]
 
 
+def test_a_man_registered_again_with_his_age_guessed_three_years_off_is_a_hit(register):
+    # Registered born 1985 (a year alone: an age guessed); at another reception his age is
+    # guessed three years younger, and he gives no grandfather's or family name nor his town.
+    # The given, father's and mother's names agree, and no rule on a year reached three years.
+    first = register([MUHAMMAD]).members.get()
+    again = register(
+        [
+            {
+                **MUHAMMAD,
+                "given_name": "Mohammed",
+                "father_name": "Jassem",
+                "grandfather_name": "",
+                "family_name": "",
+                "place_of_origin": "",
+                "birth_year": "1988",
+            }
+        ]
+    ).members.get()
+
+    assert [h.candidate for h in Hit.objects.filter(person=again)] == [first]
+
+
 def test_the_bands_follow_the_configured_thresholds(register, settings):
     register([MUHAMMAD])
     settings.MUSTER = {**settings.MUSTER, "SCREENING_LIKELY": 1.01, "SCREENING_POSSIBLE": 0.5}

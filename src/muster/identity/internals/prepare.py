@@ -174,7 +174,9 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
     # one with the grandfather or family name missing had no rule to pair the person's records
     # (drawn321 200k: 6,932 true pairs never candidates, 4,226 of them two year-only records).
     # In blocks of at most twelve (``RULE_CAPS``); scored only (not trained on, as the undated
-    # rules): measured in bench/RESULTS.md, "fiftieth session".
+    # rules): measured in bench/RESULTS.md, "fiftieth session".  Screening keeps no block of
+    # them: it reads the blocks of given and father's or family name by year further out
+    # (screening._ESTIMATE_REACH).
     "b_given_father_era_a": ("given_name_b", "father_name_b", "era_a", "estimated"),
     "b_given_father_era_b": ("given_name_b", "father_name_b", "era_b", "estimated"),
     "b_given_family_era_a": ("given_name_b", "family_name_b", "era_a", "estimated"),

@@ -16,6 +16,7 @@ import numpy as np
 from .blocking import rule_shape
 from .comparisons import (
     CROSSED_FIELDS,
+    ESTIMATE_YEARS,
     NAME_FIELDS,
     NAME_PART,
     SWAPS,
@@ -30,7 +31,14 @@ from .frequency import AGREE_LEVEL, class_key, frequency_bits
 from .frequency import FIELDS as FREQUENCY_FIELDS
 from .model import Model, comparison_levels
 from .names import NameKey, normalise_name
-from .prepare import BLOCKING_RULES, COMPARED_VALUES, CROSSED, NOT_SCREENED, compared_parts
+from .prepare import (
+    BLOCKING_RULES,
+    COMPARED_VALUES,
+    CROSSED,
+    NOT_SCREENED,
+    RULE_CAPS,
+    compared_parts,
+)
 from .records import Record, check_record
 
 # Screening uses the batch engines' blocking rules, so a candidate is a pair of the kind the
@@ -45,7 +53,8 @@ from .records import Record, check_record
 # family name's initial, nor the father's name, sex and year.  The rules on given and father's
 # names in either order are kept (a record with the two swapped is found only through them):
 # each holds another name or the full date, and a pair is read crosswise only where that agrees.
-# The rules left out: prepare.NOT_SCREENED.
+# The rules left out: prepare.NOT_SCREENED (the estimated years' eras are read through the
+# year's blocks instead: ``_ESTIMATE_REACH``).
 SCREENING_RULES = {k: v for k, v in BLOCKING_RULES.items() if k not in NOT_SCREENED}
 SCREENING_CAP = 2000
 
@@ -81,6 +90,11 @@ class _Entry:
     precise: bool
     plain: bool  # no father, grandfather or mother name
     keys: tuple[tuple[str, str], ...] = ()  # (rule, key) of each block it is in: _block_keys
+
+    @property
+    def estimated(self) -> bool:
+        """A birth year alone or the 1 January default (blocking.SIDE_FLAGS' ``estimated``)."""
+        return self.yr is not None and not self.precise
 
     @property
     def read(self) -> dict[str, str]:
@@ -169,6 +183,21 @@ def _block_keys(e: _Entry) -> tuple[tuple[str, str], ...]:
 
 
 _BY_YEAR = {rule for rule, _, _, by_year in _RULES if by_year}
+# The batch's estimated years' rules (prepare's ``_era_`` rules, in NOT_SCREENED: the index
+# keeps no block of six years) as the index can read them without a block of their own: for a
+# query with lineage names and a year, the blocks of the rule on the same names with the year
+# (each such rule with the era rule's cap), 2 to comparisons.ESTIMATE_YEARS years either side,
+# and of them the records with lineage names, one of the two years at least an estimate
+# (``_Entry.estimated``).  A block over the cap is left out, as the batch leaves out an era's:
+# the namesakes of common names (skewed_names 100k: 55 false hits more in 3,000 queries, none
+# true, with no cap; 16 at 12).  bench/RESULTS.md, "Screening: estimated years".
+_ESTIMATE_REACH = {
+    rule: RULE_CAPS[era_rule]
+    for era_rule, era_attrs in BLOCKING_RULES.items()
+    if "era_a" in era_attrs
+    for rule, attrs in SCREENING_RULES.items()
+    if attrs == (*era_attrs[: era_attrs.index("era_a")], "yr")
+}
 
 
 def _keys(e: _Entry, near_years: bool = False) -> Iterable[tuple[str, str]]:
@@ -501,7 +530,30 @@ class ScreeningIndex:
                     # for them would give.
                     block = [p for p in plain_blocks[rule].get(key, ()) if entries[p].plain]
                 positions.update(block)
+        if not query.plain and query.yr is not None:
+            positions.update(self._estimate_reach(query))
         # A position keeps its record_id (add replaces in place): the one holding the query's
         # record_id is the query itself, or its earlier values.
         positions.discard(self._ids.get(query.record["record_id"], -1))
         return list(positions)
+
+    def _estimate_reach(self, query: _Entry) -> Iterable[int]:
+        """Positions of records with lineage names whose birth year is 2 to ESTIMATE_YEARS from
+        the query's, one of the two an estimate, in a block of ``_ESTIMATE_REACH`` within its
+        cap that holds the query's key but for the year (the query has lineage names, a year)."""
+        entries = self._entries
+        estimated = query.estimated
+        for rule, key in query.keys:
+            cap = _ESTIMATE_REACH.get(rule)
+            of_rule = self._blocks.get(rule)
+            if cap is None or of_rule is None:
+                continue
+            prefix = key.rsplit("|", 1)[0]
+            for gap in range(2, ESTIMATE_YEARS + 1):
+                for year in (query.yr - gap, query.yr + gap):  # type: ignore[operator]
+                    block = of_rule.get(f"{prefix}|{year}")
+                    if block and len(block) <= cap:
+                        for p in block:
+                            e = entries[p]
+                            if not e.plain and (estimated or e.estimated):
+                                yield p
