@@ -137,16 +137,62 @@ def _serve_processes(application, host: str, port: int, threads: int, processes:
 
 
 def cmd_demo(args) -> int:
-    from muster.demo import load_demo
+    from muster.demo import DemoLoadFailed, load_demo
 
     _migrate()
-    summary = load_demo(
-        persons=args.persons, seed=args.seed, progress=not args.quiet, language=args.language
-    )
+    try:
+        summary = load_demo(
+            persons=args.persons, seed=args.seed, progress=not args.quiet, language=args.language
+        )
+    except DemoLoadFailed as exc:
+        log = _failure_log(exc)
+        raise CommandError(
+            f'the demo stopped at the step "{exc.step}": {_cause(exc.__cause__)}. The traceback '
+            f"is in {log}. What the steps before it loaded stays in the database: to load the "
+            "demo again, start from an empty one (a new MUSTER_DATA or DATABASE_URL)."
+        ) from None
     print(summary.text())
     if not args.no_serve:
         _serve(args.host, args.port, worker=not args.no_worker)
     return EXIT_OK
+
+
+def _cause(exc: BaseException | None) -> str:
+    """What stopped a step, on one line: a refusal as the services word it, else the error."""
+    from django.core.exceptions import ValidationError
+
+    from muster.core.errors import one_line
+
+    if isinstance(exc, ValidationError):
+        text = f"refused: {one_line(exc)}"
+    else:
+        first = str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else ""
+        text = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _failure_log(exc: BaseException) -> str:
+    """Write the traceback of a failed demo into the data directory (else a temporary file)."""
+    import tempfile
+    import traceback
+    from datetime import datetime
+
+    from django.conf import settings
+
+    text = (
+        f"muster demo failed at {datetime.now().isoformat(timespec='seconds')}\n"
+        f"command: {' '.join(sys.argv)}\n\n" + "".join(traceback.format_exception(exc))
+    )
+    path = settings.DATA_DIR / "demo-failure.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError:
+        fd, name = tempfile.mkstemp(prefix="muster-demo-failure-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return name
+    return str(path)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -179,6 +179,32 @@ def test_bad_demo_arguments_exit_non_zero_without_traceback(capsys):
     assert "Traceback" not in err
 
 
+def test_a_demo_that_stops_half_way_says_where_in_one_line_and_keeps_the_traceback(
+    db, capsys, monkeypatch, settings, tmp_path
+):
+    # `muster demo --persons 85000` stopped at family tracing with a traceback (persons already
+    # saved): a request the tracing services refused. The same refusal here, at the same step.
+    from muster.demo import loading
+    from muster.tracing import services as tracing
+
+    def impossible_request(scenario, caseworker, seed):
+        fields = {"given_name": "Rojin", "birth_year": 2015, "separation_date": "2014-08-03"}
+        tracing.open_request(fields, by=caseworker)
+
+    monkeypatch.setattr(loading, "load_tracing", impossible_request)
+    settings.DATA_DIR = tmp_path
+    code, out, err = in_process(capsys, "demo", "--persons", "60", "--no-serve", "--quiet")
+    assert code == 1
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    log = tmp_path / "demo-failure.log"
+    assert 'the step "Family tracing: the families\' requests, matched against the registry"' in err
+    assert "birth_year: is after the date of separation" in err and str(log) in err
+    assert "Loaded" not in out
+    text = log.read_text()
+    assert "Traceback" in text and "impossible_request" in text and "ValidationError" in text
+
+
 @pytest.mark.parametrize("port", ["99999999", "65536", "0", "-1"])
 @pytest.mark.parametrize("command", ["serve", "demo"])
 def test_a_port_out_of_range_is_refused_not_wrapped_around(capsys, command, port):

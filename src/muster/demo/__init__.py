@@ -19,6 +19,7 @@ from muster.demo.lists import (
     DEMO_LISTS,
 )
 from muster.demo.loading import (
+    DemoLoadFailed,
     load_demo,
 )
 from muster.demo.users import (
@@ -33,6 +34,7 @@ __all__ = [
     "DESTINATION_KIND",
     "DEMO_PASSWORD_SUFFIX",
     "BATCH",
+    "DemoLoadFailed",
     "DemoSummary",
     "demo_users",
     "DEMO_LISTS",

@@ -30,7 +30,36 @@ def load_demo(
         return _load_demo(persons, seed, progress)
 
 
+class DemoLoadFailed(Exception):
+    """A step of the load failed: ``step`` names it (the progress line it began with, without
+    its dots); the error that stopped it is the cause. What earlier steps saved stays."""
+
+    def __init__(self, step: str):
+        super().__init__(step)
+        self.step = step
+
+
+class _Steps:
+    """The step under way: announced on the progress output, named if it fails."""
+
+    def __init__(self, progress: bool):
+        self.progress = progress
+        self.current = "Looking for demo data already loaded"
+
+    def __call__(self, message: str) -> None:
+        self.current = message.rstrip("…").strip()
+        _progress(self.progress, message)
+
+
 def _load_demo(persons: int, seed: int, progress: bool) -> DemoSummary:
+    step = _Steps(progress)
+    try:
+        return _load_steps(persons, seed, step)
+    except Exception as exc:
+        raise DemoLoadFailed(step.current) from exc
+
+
+def _load_steps(persons: int, seed: int, step: _Steps) -> DemoSummary:
     from muster.scenario import generate
 
     started = time.monotonic()
@@ -44,9 +73,10 @@ def _load_demo(persons: int, seed: int, progress: bool) -> DemoSummary:
         logins = demo_users(camp, managed_facilities())
         return DemoSummary(False, existing, Household.objects.count(), 0.0, logins)
 
-    _progress(progress, f"Generating a synthetic evacuation of {persons} persons (seed {seed})…")
+    step(f"Generating a synthetic evacuation of {persons} persons (seed {seed})…")
     scenario = generate(persons=persons, seed=seed, shape=DEMO_SHAPE)
     register_abducted(scenario, seed)
+    step("Loading the facilities, households and persons…")
     with transaction.atomic():
         facilities = _load_facilities(scenario)
         camp = max(
@@ -59,19 +89,21 @@ def _load_demo(persons: int, seed: int, progress: bool) -> DemoSummary:
         officers = {
             u.username: u for u in User.objects.filter(username__in=[login[1] for login in logins])
         }
-        n_persons, n_households = _load_people(scenario, facilities, officers, seed, progress)
+        n_persons, n_households = _load_people(scenario, facilities, officers, seed, step.progress)
         audit.record(
             AuditAction.SCENARIO_LOAD,
             detail={"persons": n_persons, "households": n_households, "seed": seed},
         )
+        step("The reference lists…")
         _load_reference_lists(scenario, officers["screening-officer"], seed)
-    _progress(progress, "Screening the registry against the reference lists…")
+    step("Screening the registry against the reference lists…")
     _screen(officers["screening-officer"])
+    step("Persons registered twice…")
     _re_registrations(scenario, facilities, officers["registration-officer"], seed)
-    _progress(progress, "Departures: return convoys, a handover in batches, repatriations…")
+    step("Departures: return convoys, a handover in batches, repatriations…")
     load_departures(officers, seed)
-    _progress(progress, "Family tracing: the families' requests, matched against the registry…")
+    step("Family tracing: the families' requests, matched against the registry…")
     load_tracing(scenario, officers["tracing-caseworker"], seed)
-    _progress(progress, "A roll call at the largest camp…")
+    step("A roll call at the largest camp…")
     load_roll_call(camp, officers.get("camp-manager"), seed)
     return DemoSummary(True, n_persons, n_households, time.monotonic() - started, logins)

@@ -104,20 +104,28 @@ def family_requests(scenario, seed: int) -> list[dict[str, object]]:
             fields["notes"] = _("The family believes she or he was given another name.")
         out.append(fields)
         if r.random() < STILL_MISSING:
-            out.append(_sibling_still_missing(fields, r))
+            out.append(_sibling_still_missing(fields, r, p.kidnap.taken_on.year))
     return out
 
 
-def _sibling_still_missing(fields: dict[str, object], r: random.Random) -> dict[str, object]:
+def _sibling_still_missing(
+    fields: dict[str, object], r: random.Random, taken_in: int
+) -> dict[str, object]:
     """A brother or sister taken the same day and not among the evacuees: the same parents and
     place, another given name and age. The matcher may well propose the sibling who was found
-    (renamed, the given name says little): the hard case a caseworker's verification settles."""
+    (renamed, the given name says little): the hard case a caseworker's verification settles.
+
+    A sibling taken in ``taken_in`` was born by then: two or three years younger than a child
+    taken at three or four (and written a year late by the family) would be born after it, a
+    request the tracing services refuse, so that sibling is the older one."""
     sibling = dict(fields)
     sibling["sex"] = "F" if r.random() < 0.6 else "M"
     names = SISTERS if sibling["sex"] == "F" else BROTHERS
     sibling["given_name"] = names[r.randrange(len(names))]
     if sibling.get("birth_year"):
-        sibling["birth_year"] = str(int(str(sibling["birth_year"])) + r.choice((-3, -2, 2, 3)))
+        year = int(str(sibling["birth_year"]))
+        gap = r.choice((-3, -2, 2, 3))
+        sibling["birth_year"] = str(year + gap if year + gap <= taken_in else year - gap)
     elif sibling.get("age_at_separation") not in ("", None):
         sibling["age_at_separation"] = str(max(1, int(str(sibling["age_at_separation"])) - 2))
     sibling["distinguishing_marks"] = ""
