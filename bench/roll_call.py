@@ -5,12 +5,14 @@
     nice -n 10 python bench/roll_call.py --marks 200
 
 Starts a roll call at the facility where most are placed (its list: everyone there; on PostgreSQL
-its lines are then analysed, as autovacuum would soon do), then scans ``--marks`` wristbands of its
+its lines are then analysed, as autovacuum would soon do, unless ``--no-analyze``: the lines as the
+start left them, the planner's statistics those from before it, as when the camp manager scans and
+closes before autovacuum has come round), timed, then scans ``--marks`` wristbands of its
 list one by one through Django's test client as its camp manager would (the htmx request the scan
 box sends: mark, answer, figures, audit), timing each, and one of someone placed elsewhere (not on
 the list); then closes it, timed. Prints the list's size, the median, p95 and max time of a scan,
 the statements one scan sends (savepoints and the audit log's lock apart), those among them that
-count the roll call's lines, and the close's time. It writes (a roll call taken and closed, a
+count the roll call's lines, and the start's and the close's times. It writes (a roll call taken and closed, a
 camp manager "bench-roll-call", their audit events, which cannot be removed): run it on a database
 made for measuring. It runs the code beside it (../src): a copy of another version's tree, with
 this file in its bench/, measures that version on the same database.
@@ -31,7 +33,7 @@ def _setup() -> None:
     django.setup()
 
 
-def measure(marks: int) -> dict:
+def measure(marks: int, analyze: bool = True) -> dict:
     _setup()
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -67,9 +69,12 @@ def measure(marks: int) -> dict:
     session = client.session
     session[SECOND_FACTOR_OK] = True
     session.save()
+    started = time.perf_counter()
     roll_call = custody.start_roll_call(camp, by=manager)
+    out["start_s"] = round(time.perf_counter() - started, 4)
     out["on_the_list"] = roll_call.expected
-    if connection.vendor == "postgresql":
+    out["analyzed_by_the_bench"] = analyze and connection.vendor == "postgresql"
+    if out["analyzed_by_the_bench"]:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE custody_rollcallline")
     url = reverse("roll-call-mark", kwargs={"number": roll_call.number})
@@ -129,8 +134,13 @@ def measure(marks: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--marks", type=int, default=200, help="scans timed (default 200)")
+    parser.add_argument(
+        "--no-analyze",
+        action="store_true",
+        help="do not ANALYZE the lines after the start (PostgreSQL): scan and close as it left them",
+    )
     args = parser.parse_args()
-    for key, value in measure(max(1, min(args.marks, 5000))).items():
+    for key, value in measure(max(1, min(args.marks, 5000)), not args.no_analyze).items():
         print(f"{key}: {value}")
 
 
