@@ -139,8 +139,12 @@ def test_manifest_page_approve_dispatch_confirm(planned, officers, login, make_u
     client.post(reverse("set_language"), {"language": "ar", "next": "/"})
     page = client.get(reverse("departure-detail", args=[departure.number])).content.decode()
     assert "بتوقيت دمشق" in page and "Asia/Damascus" not in page  # the dispatch time's zone
+    # A line's note is a run of its own: an English note in brackets on a right-to-left page read
+    # "(not at the handover) (point" as the bidi algorithm moved its brackets.
+    assert '(<bdi dir="auto">not at the handover point</bdi>)' in page
     page = client.get(reverse("departure-discrepancies")).content.decode()
     assert people[7].number in page
+    assert '(<bdi dir="auto">not at the handover point</bdi>)' in page
 
 
 def test_a_refused_confirmation_keeps_the_outcomes_and_notes_typed(planned, officers, login):
