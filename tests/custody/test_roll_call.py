@@ -16,24 +16,8 @@ Outcome = RollCallLine.Outcome
 
 
 @pytest.fixture
-def point(facilities):
-    return facilities["reception"]
-
-
-@pytest.fixture
 def other_point(db):
     return factories.facility("Reception Point 2", "reception_point")
-
-
-@pytest.fixture
-def manager(make_user, point):
-    return make_user("camp_manager", facility=point)
-
-
-@pytest.fixture
-def family(registered):
-    """The usual household of three, placed at Reception Point 1: head, spouse, son."""
-    return list(registered.members.order_by("id"))
 
 
 def codes(exc: ValidationError) -> set[str]:

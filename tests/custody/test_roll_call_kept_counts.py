@@ -25,21 +25,6 @@ HX = {"HTTP_HX_REQUEST": "true"}
 STATEMENTS_PER_SCAN = 14
 
 
-@pytest.fixture
-def point(facilities):
-    return facilities["reception"]
-
-
-@pytest.fixture
-def family(registered):
-    return list(registered.members.order_by("id"))
-
-
-@pytest.fixture
-def manager(make_user, point):
-    return make_user("camp_manager", facility=point)
-
-
 def counting_the_lines(queries) -> list[str]:
     """The statements that count a roll call's lines, or look up every line's placement."""
     return [

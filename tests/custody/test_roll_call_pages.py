@@ -15,21 +15,6 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def point(facilities):
-    return facilities["reception"]
-
-
-@pytest.fixture
-def family(registered):
-    return list(registered.members.order_by("id"))
-
-
-@pytest.fixture
-def manager(make_user, point):
-    return make_user("camp_manager", facility=point)
-
-
-@pytest.fixture
 def web(manager):
     return factories.signed_in(manager)
 

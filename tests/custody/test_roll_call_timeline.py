@@ -17,18 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def point(facilities):
-    return facilities["reception"]
-
-
-@pytest.fixture
 def point2(db):
     return factories.facility("Reception Point 2", "reception_point")
-
-
-@pytest.fixture
-def manager(make_user, point):
-    return make_user("camp_manager", facility=point)
 
 
 @pytest.fixture
