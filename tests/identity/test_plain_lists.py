@@ -395,9 +395,13 @@ def test_a_thin_list_found_less_than_half_keeps_its_clear_best_pairs_from_a_high
     # A careless register without lineage names beside two registers (a population drawn at
     # random): the model under-weighs its pairs with them, so fewer than half its records are
     # found at the threshold, though most of its people are in the registers.
-    from muster.identity.internals import pipeline
+    from muster.identity.internals import pipeline, training
     from muster.scenario.presets import drawn_setting, labelled_records
 
+    # The careless register fills in SYR on a fifth of its records: weighed by the odds that it
+    # is the default (training.default_shift), more of its pairs reach the threshold and the
+    # floor has little left to do (F1 0.9315 -> 0.9319).  Held off here, as when the floor came.
+    monkeypatch.setattr(training, "DEFAULT_SOFT_MIN_ODDS", training.DEFAULT_MIN_ODDS)
     records, truth = labelled_records(drawn_setting(4), 20_000, 1)
     person = {r["record_id"]: t for r, t in zip(records, truth, strict=True)}
 

@@ -1206,6 +1206,56 @@ def test_a_nationality_that_is_its_lists_default_is_not_compared_and_the_report_
     assert disagree.sum() > 10 and (level[disagree] == 0).all()
 
 
+def test_a_nationality_that_may_be_its_lists_default_is_weighed_by_those_odds() -> None:
+    """A careless list whose form fills in SYR for a fifth of its records, in a population a
+    third SYR: a record of SYR there is the default with odds of about 0.43, too low to leave
+    its nationality uncompared (``DEFAULT_MIN_ODDS``) and too high to let a disagreement weigh
+    its full -3 bits (drawn1972 20k lost such pairs whose given and family names and year
+    agreed).  Compared, and weighed as a mixture: a disagreement beside such a record weighs
+    log2(q + (1 - q) 2^w); the report names the list, the value and the odds."""
+    from muster.identity.internals.pipeline import dedupe_steps
+    from muster.identity.internals.training import DEFAULT_MIN_ODDS
+    from muster.scenario.presets import Setting, _style
+
+    setting = Setting(
+        "likely defaults", "a list whose form fills in SYR on a fifth", {"register": 0.9, "careless": 0.9},
+        styles={
+            "register": _style("reception", "register", lineage=False),
+            "careless": _style("reception", "careless", lineage=False,
+                               p_nationality_default=0.25, p_year_only=0.8),
+        },
+    )  # fmt: skip
+    records, _ = labelled_records(setting, 4000, 3)
+    steps = dedupe_steps(records)
+
+    source = steps.frame["source"].to_numpy()
+    nationality = steps.prepared["nationality"].to_numpy(dtype=object)
+    likely = (source == "careless") & (nationality == "SYR")
+    assert steps.report.defaults == {}
+    ((what, count),) = steps.report.likely_defaults.items()
+    assert what.startswith("careless: SYR (odds 0.") and count == int(likely.sum()), what
+    odds = float(what.split("odds ")[1].rstrip(")"))
+    assert 0.2 < odds < DEFAULT_MIN_ODDS
+    assert "may be a list's default" in str(steps.report)
+
+    # Every pair whose nationality disagrees beside such a record weighs more than the model
+    # alone says, by the mixture's bits; no other pair is moved by it.
+    left, right = steps.arrays["rid_l"], steps.arrays["rid_r"]
+    level = steps.arrays["lv_nationality"]
+    beside = (likely[left] | likely[right]) & (level >= 0)
+    disagree = beside & (level == 0)
+    assert disagree.sum() > 20
+    ((mask, bits),) = [
+        (m, b) for m, b in steps.shift if isinstance(b, np.ndarray) and (m == beside).all()
+    ]
+    w = steps.model.weight_table()[list(COMPARISONS).index("nationality"), 1]
+    assert w < -1
+    both = likely[left] & likely[right]
+    one = disagree[mask] & ~both[mask]
+    expected = np.log2(odds + (1 - odds) * 2.0**w) - w
+    assert one.sum() > 20 and np.allclose(bits[one], expected, atol=0.01) and expected > 0.3
+
+
 def test_a_model_that_weighs_a_name_spelt_otherwise_against_a_match_is_implausible() -> None:
     from muster.identity.internals.training import MIN_SPELLING_WEIGHT
 

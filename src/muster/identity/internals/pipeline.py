@@ -31,6 +31,7 @@ from .names import NameKey
 from .prepare import Prepared, prepare
 from .records import Record, check_records
 from .training import (
+    DEFAULT_MIN_ODDS,
     LEARNS_STRATA,
     MIN_PAIRS_FOR_TRAINING,
     PLAIN_MODEL_GATE,
@@ -38,7 +39,8 @@ from .training import (
     PLAIN_MODEL_MATCHES_PER_RECORD,
     RANDOM_PAIRS_FOR_U,
     ModelReport,
-    default_values,
+    default_odds,
+    default_shift,
     density_weights,
     expected_matches,
     fallback_training,
@@ -1155,7 +1157,8 @@ def _fit_dedupe(
     strata priors on every trained pair, score and cluster: the model, its report, the bits
     added per stratum, the accepted pairs, every candidate pair's weight and each record's
     cluster (``random``: the run's random pairs, drawn here when not given; ``by_name``: the
-    run's ``frequency_shift``, the same for every fit of its pairs; ``fall_back``: the
+    run's ``frequency_shift`` and its records' ``default_odds``, the same for every fit of its
+    pairs; ``fall_back``: the
     training's fallback, without EM; ``trained``: ``_trained_with_strata``'s result, where it
     was had already)."""
     fitted, report, shift = trained or _trained_with_strata(
@@ -1191,7 +1194,7 @@ def _trained_with_strata(
     shift = plain_model_shift(eng, prepared, arrays, gamma, fitted, report, how, shift, random)
     by_source = source_prior_shift(sources, arrays, gamma, fitted, report, shift)
     shift = (shift or []) + reach_shift(prepared, arrays, report) + (by_source or [])
-    shift += by_name[0]
+    shift += by_name[0] + default_shift(by_name[2], arrays, fitted)
     report.frequency = by_name[1]
     return fitted, report, shift
 
@@ -1512,14 +1515,26 @@ def _drop_defaults(arrays: dict[str, np.ndarray], defaults: np.ndarray) -> None:
     arrays["lv_nationality"] = np.where(either, -1, level).astype(level.dtype)
 
 
-def _defaults_found(frame: pd.DataFrame, prepared: Prepared, defaults: np.ndarray) -> dict:
-    """The records ``_drop_defaults`` left uncompared, by list and value (the report's)."""
-    if not defaults.any():
-        return {}
-    found = pd.DataFrame(
-        {"source": frame["source"].to_numpy()[defaults], "value": prepared["nationality"][defaults]}
-    ).value_counts()
-    return {f"{s}: {v}": int(n) for (s, v), n in found.items()}
+def _defaults_found(
+    frame: pd.DataFrame, prepared: Prepared, odds: np.ndarray
+) -> tuple[dict[str, int], dict[str, int]]:
+    """The records ``_drop_defaults`` left uncompared (``odds`` from ``DEFAULT_MIN_ODDS``), by
+    list and value, and those ``training.default_shift`` weighed (below it), by list, value and
+    odds: the report's ``defaults`` and ``likely_defaults``."""
+    found: list[dict[str, int]] = []
+    for mask, with_odds in (
+        (odds >= DEFAULT_MIN_ODDS, False),
+        ((odds > 0) & (odds < DEFAULT_MIN_ODDS), True),
+    ):
+        table = pd.DataFrame(
+            {"source": frame["source"].to_numpy()[mask], "value": prepared["nationality"][mask],
+             "odds": odds[mask]}
+        ).value_counts()  # fmt: skip
+        found.append({
+            f"{s}: {v}" + (f" (odds {q:.2f})" if with_odds else ""): int(n)
+            for (s, v, q), n in table.items()
+        })  # fmt: skip
+    return found[0], found[1]
 
 
 @dataclass
@@ -1561,12 +1576,15 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
     arrays = eng.candidate_levels(prepared, None)
     clock.lap("prediction", f"({len(arrays['rid_l']):,} candidate pairs)")
     sources = source_codes(frame)
-    defaults = default_values(sources, prepared["nationality"].to_numpy(dtype=object))
+    odds = default_odds(sources, prepared["nationality"].to_numpy(dtype=object))
+    defaults = odds >= DEFAULT_MIN_ODDS
     _drop_defaults(arrays, defaults)
     gamma = comparison_levels(levels_dict(arrays))
     training = _training(model, train)
     random = _RandomPairs(eng, prepared, None, seed)  # drawn once, if a model is trained
-    by_name = frequency_shift(prepared, arrays)  # the records' own: once, however many fits
+    # The records' own shifts, once however many fits: their names' frequencies, and the odds
+    # that their nationality is their list's default (training.default_shift, per model).
+    by_name = (*frequency_shift(prepared, arrays), odds)
     fit = _fit_dedupe(
         eng, frame, prepared, arrays, gamma, (model, training, seed), threshold, sources, clock,
         by_name, random=random,
@@ -1620,7 +1638,7 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
     fitted, report, shift, accepted, weight, labels = fit
     if report is not None:
         report.readings = prepared.readings
-        report.defaults = _defaults_found(frame, prepared, defaults)
+        report.defaults, report.likely_defaults = _defaults_found(frame, prepared, odds)
     return DedupeSteps(
         frame, prepared, arrays, gamma, fitted, report, shift, sources, accepted, weight, labels,
         clock.timings,

@@ -194,6 +194,10 @@ class ModelReport:
     # Records whose nationality was taken for their list's default and not compared, by list
     # and value ("careless: SYR"; deduplication: default_values).
     defaults: dict[str, int] = field(default_factory=dict)
+    # Records whose nationality may be their list's default, with odds below DEFAULT_MIN_ODDS:
+    # compared, and weighed as a mixture (default_shift), by list, value and odds
+    # ("careless: SYR (odds 0.43)").
+    likely_defaults: dict[str, int] = field(default_factory=dict)
     # Whether the model was trained again on the candidate pairs across sources only, because
     # the first model's clusters were crowded (pipeline._retried), and the crowded records then.
     retrained_across_sources: bool = False
@@ -282,6 +286,7 @@ class ModelReport:
             "starts": self.starts,
             "readings": self.readings,
             "defaults": self.defaults,
+            "likely_defaults": self.likely_defaults,
             "warnings": self.warnings,
             "weights": weights_by_level(self.model),
         }
@@ -317,6 +322,12 @@ class ModelReport:
                 "nationalities taken for a list's default (written far more often than the other "
                 "lists write them) and not compared: "
                 + "; ".join(f"{what} {count:,}" for what, count in self.defaults.items())
+            )
+        if self.likely_defaults:
+            out.append(
+                "nationalities that may be a list's default (written more often than the other "
+                "lists write them), compared and weighed by those odds: "
+                + "; ".join(f"{what} {count:,}" for what, count in self.likely_defaults.items())
             )
         if self.plain_model:
             out.append(self._plain_model_line())
@@ -576,23 +587,33 @@ DEFAULT_MIN_ODDS = 0.5
 DEFAULT_MIN_SHARE, DEFAULT_MAX_SHARE = 0.2, 0.95
 DEFAULT_MAX_DISTANCE = 0.25
 DEFAULT_MIN_RECORDS = 200
+# Below ``DEFAULT_MIN_ODDS`` a record of the value may still be the default (a list that fills
+# in its default on a fifth of its records, in a population a third of that nationality: odds
+# 0.43): its nationality is then weighed as what it is, evidence that is the default with those
+# odds and says nothing, else read from the person (``default_shift``).  From these odds on,
+# and only where the list's excess over the others' share is this many standard errors (two
+# lists drawn alike differ by chance).
+DEFAULT_SOFT_MIN_ODDS = 0.1
+DEFAULT_SOFT_MIN_Z = 4.0
+DEFAULT_SOFT_OTHER_Z = 2.5
 
 
-def default_values(source: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Per record, whether its value (a nationality: ``None`` unknown) is more likely its
-    list's default than read from the person: the list (``source``, codes per record, -1
-    unknown) writes it on a share ``s`` of its known values where the other lists together
-    write it on ``o``; were the list the others' mix with a share ``d`` of its records filled
-    in by default, ``s = d + (1 - d) o``, and a record of that value is a default with odds
-    ``d / s``, flagged from ``DEFAULT_MIN_ODDS``.  Only where the list's other values keep
-    the others' mix (a list of one nationality, a foreign authority's of its own nationals,
-    has no default to find), and the list and the others each have ``DEFAULT_MIN_RECORDS``
-    known values."""
-    flagged = np.zeros(len(values), dtype=bool)
+def default_odds(source: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per record, the odds that its value (a nationality: ``None`` unknown) is its list's
+    default and not read from the person (0.0 where there is no such default): the list
+    (``source``, codes per record, -1 unknown) writes it on a share ``s`` of its known values
+    where the other lists together write it on ``o``; were the list the others' mix with a
+    share ``d`` of its records filled in by default, ``s = d + (1 - d) o``, and a record of that
+    value is a default with odds ``d / s``.  Only where the list's other values keep the others'
+    mix (a list of one nationality, a foreign authority's of its own nationals, has no default
+    to find), the list and the others each have ``DEFAULT_MIN_RECORDS`` known values, and the
+    odds are at least ``DEFAULT_SOFT_MIN_ODDS`` with the excess ``DEFAULT_SOFT_MIN_Z`` standard
+    errors from chance where they are below ``DEFAULT_MIN_ODDS``."""
+    odds = np.zeros(len(values), dtype=np.float32)
     known = pd.notna(values) & (source >= 0)
     codes = np.unique(source[known])
     if len(codes) < 2:
-        return flagged
+        return odds
     vals = pd.Series(values[known], dtype=object)
     src = source[known]
     for code in codes:
@@ -606,7 +627,9 @@ def default_values(source: np.ndarray, values: np.ndarray) -> np.ndarray:
         if not DEFAULT_MIN_SHARE <= share < DEFAULT_MAX_SHARE or other >= 1.0:
             continue
         d = (share - other) / (1.0 - other)
-        if d <= 0 or d / share < DEFAULT_MIN_ODDS:
+        if d <= 0 or d / share < DEFAULT_SOFT_MIN_ODDS:
+            continue
+        if d / share < DEFAULT_MIN_ODDS and not _soft_default(s, o, top, len(mine), len(theirs)):
             continue
         # The rest of the list's values in the others' mix (total variation distance).
         rest_s = s.drop(top) / max(1.0 - share, 1e-9)
@@ -614,8 +637,57 @@ def default_values(source: np.ndarray, values: np.ndarray) -> np.ndarray:
         distance = 0.5 * rest_s.sub(rest_o, fill_value=0.0).abs().sum()
         if distance > DEFAULT_MAX_DISTANCE:
             continue
-        flagged |= (source == code) & (values == top)
-    return flagged
+        odds[(source == code) & (values == top)] = d / share
+    return odds
+
+
+def _soft_default(s: pd.Series, o: pd.Series, top: object, mine: int, theirs: int) -> bool:
+    """Whether a list's top value (shares ``s`` of its ``mine`` known values, ``o`` of the other
+    lists' ``theirs``) is over-represented as a default makes it, below ``DEFAULT_MIN_ODDS``:
+    by ``DEFAULT_SOFT_MIN_Z`` standard errors, and with no other value over-represented by
+    ``DEFAULT_SOFT_OTHER_Z`` (a default takes the same share from every other value; a list
+    beside another list's default has all its values but that one over-represented, the top
+    among them)."""
+
+    def z(value: object) -> float:
+        a, b = float(s.get(value, 0.0)), float(o.get(value, 0.0))
+        error = np.sqrt(a * (1 - a) / mine + b * (1 - b) / theirs)
+        return (a - b) / max(error, 1e-9)
+
+    return z(top) >= DEFAULT_SOFT_MIN_Z and all(
+        z(value) < DEFAULT_SOFT_OTHER_Z for value in s.index if value != top
+    )
+
+
+def default_values(source: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per record, whether its value is more likely its list's default than read from the
+    person (``default_odds`` at least ``DEFAULT_MIN_ODDS``): such a value is not compared."""
+    return default_odds(source, values) >= DEFAULT_MIN_ODDS
+
+
+def default_shift(
+    odds: np.ndarray, arrays: dict[str, np.ndarray], model: Model
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The bits that weigh a compared nationality as a mixture where either record's value may
+    be its list's default with ``odds`` below ``DEFAULT_MIN_ODDS`` (per record; those from it
+    on are not compared at all): with odds ``q`` that one of the two is a default, the
+    comparison says nothing (a ratio of 1), else what ``model`` says (``2^w``), so the pair's
+    ratio is ``q + (1 - q) 2^w``.  A disagreement at the floor of -3 bits beside a value
+    defaulted with odds 0.43 weighs -1.0; an agreement of +1.5, +1.0.  [(mask, bits per pair
+    of the mask)], or [] where no record has such odds."""
+    soft = np.where(odds < DEFAULT_MIN_ODDS, odds, 0.0).astype(np.float32)
+    if not soft.any():
+        return []
+    level = arrays["lv_nationality"]
+    q = 1.0 - (1.0 - soft[arrays["rid_l"]]) * (1.0 - soft[arrays["rid_r"]])
+    mask = (q > 0) & (level >= 0)
+    if not mask.any():
+        return []
+    column = list(COMPARISONS).index("nationality")
+    w = model.weight_table()[column, level[mask].astype(np.int64) + 1]
+    q = q[mask].astype(np.float64)
+    bits = np.log2(q + (1.0 - q) * np.exp2(w)) - w
+    return [(mask, bits)]
 
 
 def source_pairs(
