@@ -7,7 +7,9 @@
 Starts a roll call at the facility where most are placed (its list: everyone there; on PostgreSQL
 its lines are then analysed, as autovacuum would soon do, unless ``--no-analyze``: the lines as the
 start left them, the planner's statistics those from before it, as when the camp manager scans and
-closes before autovacuum has come round), timed, then scans ``--marks`` wristbands of its
+closes before autovacuum has come round), timed; with ``--left N``, N of its list (none of those
+scanned) then leave on a departure, half of them confirmed departed (untimed: those the close
+settles as *left*); then scans ``--marks`` wristbands of its
 list one by one through Django's test client as its camp manager would (the htmx request the scan
 box sends: mark, answer, figures, audit), timing each, and one of someone placed elsewhere (not on
 the list); then closes it, timed. Prints the list's size, the median, p95 and max time of a scan,
@@ -33,7 +35,7 @@ def _setup() -> None:
     django.setup()
 
 
-def measure(marks: int, analyze: bool = True) -> dict:
+def measure(marks: int, analyze: bool = True, left: int = 0) -> dict:
     _setup()
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -46,6 +48,7 @@ def measure(marks: int, analyze: bool = True) -> dict:
     from muster.access.middleware import SECOND_FACTOR_OK
     from muster.custody import services as custody
     from muster.custody.models import Facility, Placement
+    from muster.custody.services import exits
 
     top = (
         Placement.objects.filter(is_current=True, state="placed")
@@ -78,9 +81,19 @@ def measure(marks: int, analyze: bool = True) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE custody_rollcallline")
     url = reverse("roll-call-mark", kwargs={"number": roll_call.number})
-    numbers = list(
-        roll_call.lines.order_by("?").values_list("person__number", flat=True)[: marks + 1]
+    drawn = list(
+        roll_call.lines.order_by("?").values_list("person_id", "person__number")[: marks + 1 + left]
     )
+    numbers = [number for _pid, number in drawn[: marks + 1]]
+    leaving = [pid for pid, _number in drawn[marks + 1 :]]
+    if leaving:
+        started = time.perf_counter()
+        half = len(leaving) // 2
+        exits.start_exit(leaving[half:], ref="BENCH-LEAVE", from_facility=camp, by=manager)
+        exits.exit_at_once(
+            leaving[:half], ref="BENCH-GONE", from_facility=camp, by=manager, note="bench"
+        )
+        out["left_setup_s"] = round(time.perf_counter() - started, 4)
     client.post(url, {"number": numbers.pop()})  # warm-up
     times = []
     statements = counting = 0
@@ -118,6 +131,8 @@ def measure(marks: int, analyze: bool = True) -> dict:
     started = time.perf_counter()
     custody.close_roll_call(roll_call, by=manager)
     out["close_s"] = round(time.perf_counter() - started, 4)
+    roll_call.refresh_from_db()
+    out["closed_left"] = roll_call.left
     times.sort()
     out |= {
         "marks": len(times),
@@ -139,8 +154,15 @@ def main() -> None:
         action="store_true",
         help="do not ANALYZE the lines after the start (PostgreSQL): scan and close as it left them",
     )
+    parser.add_argument(
+        "--left",
+        type=int,
+        default=0,
+        help="this many of the list leave on a departure before the close (default 0)",
+    )
     args = parser.parse_args()
-    for key, value in measure(max(1, min(args.marks, 5000)), not args.no_analyze).items():
+    marks = max(1, min(args.marks, 5000))
+    for key, value in measure(marks, not args.no_analyze, max(0, args.left)).items():
         print(f"{key}: {value}")
 
 

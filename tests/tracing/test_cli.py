@@ -148,3 +148,30 @@ def test_out_naming_a_folder_is_refused_before_reading(tmp_path, capsys):
     assert capsys.readouterr().err.strip() == (
         f"muster trace match: error: --out: {tmp_path} is a folder; name a file to write"
     )
+
+
+def test_a_separation_typed_in_eastern_arabic_digits_is_read_as_in_ascii(tmp_path):
+    # Every other day Muster reads may be typed on an Arabic keyboard; the matcher's file refused
+    # ٢٠١٤-٠٨-١٥ as "not a date".
+    typed = REQUESTS[1].replace("2014-08-15", "٢٠١٤-٠٨-١٥").replace(",9,", ",٩,")
+    assert "٢٠١٤-٠٨-١٥" in typed and ",٩," in typed
+    (tmp_path / "ascii").mkdir()
+    (tmp_path / "arabic").mkdir()
+    code, ascii_out = _run(tmp_path / "ascii")
+    assert code == 0
+    code, arabic_out = _run(tmp_path / "arabic", [REQUESTS[0], typed, REQUESTS[2]])
+    assert code == 0
+    assert arabic_out.read_text(encoding="utf-8") == ascii_out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("typed", ["2014-02-30", "20140815", "2014-W33-5", "15/08/2014"])
+def test_a_separation_date_that_is_not_a_day_names_its_row_and_column(tmp_path, capsys, typed):
+    # ISO's basic (20140815) and week (2014-W33-5) shapes were read as days by fromisoformat.
+    requests = [REQUESTS[0], REQUESTS[1], REQUESTS[2].replace("2014-08-07", typed)]
+    code, out = _run(tmp_path, requests)
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert err == (
+        f"muster trace match: error: {tmp_path / 'requests.csv'}: row 3, column separation_date: "
+        f"'{typed}' is not a date (YYYY-MM-DD)\n"
+    )

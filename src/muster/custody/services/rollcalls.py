@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -348,6 +349,34 @@ def _check_kept_counts(roll_call: RollCall) -> None:
             setattr(roll_call, field, n)
 
 
+def _settle_left(roll_call: RollCall) -> None:
+    """Each line on the list not seen whose person is no longer placed here is *left*, with where
+    the registry has them now (:func:`_found`; nothing for a record merged away, which has no
+    placement of its own), in one statement however many left.
+
+    Each line's placement is read by its person, in scalar subqueries: planned on their own, each
+    is one probe of the unique index of current placements, whatever the planner thinks of the
+    lines (a join of the lines to the placements hung on their statistics, see :func:`_left`).
+    Updated in a ``CASE`` per line by Django's ``bulk_update``, 20,000 who left took 28 s."""
+    current = Placement.objects.filter(person_id=OuterRef("person_id"), is_current=True).order_by()
+
+    def where_now(field: str) -> Subquery:
+        return Subquery(current.values(field)[:1])
+
+    here = current.filter(state=State.PLACED, facility_id=roll_call.facility_id)
+    roll_call.lines.filter(on_list=True, seen_at__isnull=True).alias(
+        placed_here=Subquery(here.values("pk")[:1])
+    ).filter(placed_here__isnull=True).update(
+        outcome=Outcome.LEFT,
+        found_state=Coalesce(where_now("state"), Value("")),
+        found_facility_id=where_now("facility_id"),
+        found_movement_id=Subquery(
+            current.filter(state=State.IN_TRANSIT).values("movement_id")[:1]
+        ),
+        found_exit_ref=Coalesce(where_now("exit_ref"), Value("")),
+    )
+
+
 @transaction.atomic
 def close_roll_call(roll_call: RollCall, *, by, note: str = "", request=None) -> RollCall:
     """Close the roll call: each line on the list not seen is *left* (no longer placed here:
@@ -359,31 +388,15 @@ def close_roll_call(roll_call: RollCall, *, by, note: str = "", request=None) ->
         raise _closed_error()
     _check_kept_counts(roll_call)
     now = timezone.now()
-    left = list(_left(roll_call))
-    if left:
-        where = {
-            pl.person_id: pl for pl in Placement.objects.filter(person_id__in=left, is_current=True)
-        }
-        lines = []
-        for person_id, pk in roll_call.lines.filter(person_id__in=left).values_list(
-            "person_id", "pk"
-        ):
-            line = RollCallLine(pk=pk, outcome=Outcome.LEFT)
-            for field, value in _found(where.get(person_id)).items():
-                setattr(line, field, value)
-            lines.append(line)
-        RollCallLine.objects.bulk_update(
-            lines,
-            ["outcome", "found_state", "found_facility", "found_movement", "found_exit_ref"],
-            batch_size=1000,
-        )
+    _settle_left(roll_call)
     roll_call.lines.filter(on_list=True, outcome="").update(outcome=Outcome.NOT_SEEN)
     arrived = _arrivals(roll_call)
     if arrived:
-        recorded = set(
-            roll_call.lines.filter(person_id__in=arrived).values_list("person_id", flat=True)
+        # Those recorded beside the list are those seen here not on it: a line a scan, few.
+        recorded = arrived & set(
+            roll_call.lines.filter(on_list=False).values_list("person_id", flat=True)
         )
-        roll_call.lines.filter(person_id__in=recorded).update(
+        roll_call.lines.filter(on_list=False, person_id__in=recorded).update(
             outcome=Outcome.ARRIVED,
             found_state=State.PLACED,
             found_facility_id=roll_call.facility_id,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 
-from muster.core.parsing import parse_int
+from muster.core.parsing import parse_day, parse_int
 from muster.identity import NameKey, check_record, normalise_name
 from muster.tracing.matching.weights import ESTIMATE_SHIFT, NAME_FIELDS, REQUEST_FIELDS
 from muster.tracing.places import sinjar_place
@@ -110,18 +109,22 @@ def check_request(record: Mapping[str, object], row: int | None = None) -> dict[
     extra = {f: str(record.get(f) or "").strip() for f in REQUEST_FIELDS}
     when = extra["separation_date"]
     if when:
-        try:
-            date.fromisoformat(when)
-        except ValueError:
+        # As every day Muster reads: YYYY-MM-DD in any script's digits (an Arabic keyboard's
+        # ٢٠١٤-٠٨-١٥), not ISO's other shapes (20140815, 2014-W33-5); passed on in ASCII digits.
+        day = parse_day(when)
+        if day is None:
             raise RequestError(
                 f"{where}column separation_date: '{when}' is not a date (YYYY-MM-DD)"
-            ) from None
+            )
+        extra["separation_date"] = day.isoformat()
     age = extra["age_at_separation"]
     if age:
-        if parse_int(age, lo=0, hi=120) is None:
+        years = parse_int(age, lo=0, hi=120)
+        if years is None:
             raise RequestError(
                 f"{where}column age_at_separation: '{age}' is not an age in years (0-120)"
             )
+        extra["age_at_separation"] = str(years)
         if not when:
             raise RequestError(
                 f"{where}column separation_date: needed with age_at_separation "
