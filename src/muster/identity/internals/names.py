@@ -551,10 +551,11 @@ def _drop_particles(tokens: list[str], part: str) -> list[str]:
             # "Albu Kamil" = "Al-Bu Kamil" = "Elbou Kamel" (آلبو, "the house of"): the article
             # went above when it stood alone, so it goes here too.
             out[0] = "bu"
-        elif first[:2] in ("al", "el") and len(first) >= 5:
-            # Not when no consonant would remain: Aliev, Alieva (علييف) and Alaui (علوي) begin
-            # with the name's own ayn and l, not an article; without it their broad key was empty
-            # and no blocking rule on the family name could pair them.
+        elif first[:2] in ("al", "el") and len(first) >= 5 and broad_key(first[2:]):
+            # Not when no consonant would remain: Aliev, Alieva (علييف), Alaoui and Alaui (علوي)
+            # begin with the name's own ayn and l, not an article; without it their broad key
+            # was empty and no blocking rule on the family name could pair them (drawn1970 20k:
+            # "Ali Alauii 2015" and "Ali Alaoui 2015" never a candidate pair).
             out[0] = first[2:]
     return out or tokens
 
