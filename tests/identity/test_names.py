@@ -830,7 +830,6 @@ def test_a_family_name_that_begins_with_its_own_al_keeps_a_broad_key(spellings) 
     keys = set(prepare(pd.DataFrame(rows))["family_name_b"])
     assert len(keys) == 1 and None not in keys and "" not in keys, keys
     steps = dedupe_steps(rows)
-    pairs = {
-        frozenset(p) for p in zip(steps.arrays["rid_l"].tolist(), steps.arrays["rid_r"].tolist())
-    }
+    left, right = steps.arrays["rid_l"].tolist(), steps.arrays["rid_r"].tolist()
+    pairs = {frozenset(p) for p in zip(left, right, strict=True)}
     assert len(pairs) == len(rows) * (len(rows) - 1) // 2
