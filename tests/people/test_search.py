@@ -181,9 +181,7 @@ def test_a_kurmanji_name_keyed_before_it_was_read_as_kurmanji_is_found_by_its_ar
     assert other.name_key == person_name_key("Salma", "", "", "Omar")
 
 
-def test_a_family_name_keyed_before_its_own_al_was_kept_is_found_and_rekeyed(
-    facilities, make_user
-):
+def test_a_family_name_keyed_before_its_own_al_was_kept_is_found_and_rekeyed(facilities, make_user):
     # Aliev was keyed as "iev" (its al read as the article); the migration recomputes the keys
     # of persons with "al" or "el" in a name, and leaves the others as stored.
     from importlib import import_module
