@@ -31,8 +31,8 @@ Latin rules, in order (see README.md in this package for the table with examples
    ʿ ʾ dropped; Mhd, Mohd, Muhd as a word of their own are Muhammad.
 2. Particles: al/el/il/ul (and sun-letter forms ar-, as-, ad- ... before the same letter) are
    dropped before another token; bin/ibn/ben/bint/walad dropped; abu/abou/abo -> abu.  In
-   family names a glued al-/el- is dropped when at least three letters remain (Alobaidi,
-   Alani).
+   family names a glued al-/el- is dropped when at least three letters and a consonant remain
+   (Alobaidi, Alani; not Aliev, Alaoui, whose ayn and l are their own).
 3. Compounds are joined: "Abd al-Rahman", "Abdel Rahman", "Abdurrahman" -> abdrahman;
    "Nur al-Din", "Noureddine" -> nurdin.
 4. Consonants: dj->j, sch->sh, ph->f, kh->x, gh->G (ghayn), sh/ch->$, th->t, dh->d, zh->j,
