@@ -807,3 +807,29 @@ def test_only_a_kurmanji_spelling_is_read_as_kurmanji() -> None:
     assert normalise_name("Kamel").canon != normalise_name("Kamal").canon
     for name in ("Kamel", "Emre", "Merve", "Abid", "Mari", "Fidda", "Sleman", "Hisen"):
         assert kurmanji_readings(name) == [], name
+
+
+@pytest.mark.parametrize(
+    "spellings", [["Aliev", "Aliyev", "Alieva"], ["Alaoui", "Alaui", "Alawi", "Alauii"]]
+)
+def test_a_family_name_that_begins_with_its_own_al_keeps_a_broad_key(spellings) -> None:
+    """A glued al-/el- is the article only where a consonant remains without it (Alobaidi,
+    Alani): Aliev and Alaoui begin with the name's own ayn and l.  Read as the article, their
+    broad key was empty, and two records of one person, "Ali Alauii, 2015" and "Ali Alaoui,
+    2015", were never compared (drawn1970 20k)."""
+    import pandas as pd
+
+    from muster.identity.internals.pipeline import dedupe_steps
+    from muster.identity.internals.prepare import prepare
+
+    rows = [
+        {"record_id": str(i), "given_name": "Ali", "family_name": f, "birth_year": "2015",
+         "sex": "M"}
+        for i, f in enumerate(spellings)
+    ]  # fmt: skip
+    keys = set(prepare(pd.DataFrame(rows))["family_name_b"])
+    assert len(keys) == 1 and None not in keys and "" not in keys, keys
+    steps = dedupe_steps(rows)
+    left, right = steps.arrays["rid_l"].tolist(), steps.arrays["rid_r"].tolist()
+    pairs = {frozenset(p) for p in zip(left, right, strict=True)}
+    assert len(pairs) == len(rows) * (len(rows) - 1) // 2

@@ -179,3 +179,23 @@ def test_a_kurmanji_name_keyed_before_it_was_read_as_kurmanji_is_found_by_its_ar
     assert _found("Suleiman Omar") == {stale.number}
     assert _found("سليمان") == {stale.number}
     assert other.name_key == person_name_key("Salma", "", "", "Omar")
+
+
+def test_a_family_name_keyed_before_its_own_al_was_kept_is_found_and_rekeyed(facilities, make_user):
+    # Aliev was keyed as "iev" (its al read as the article); the migration recomputes the keys
+    # of persons with "al" or "el" in a name, and leaves the others as stored.
+    from importlib import import_module
+
+    from django.apps import apps
+
+    stale = _register(facilities, make_user, given_name="Ahmad", family_name="Aliev")
+    other = _register(facilities, make_user, given_name="Huda", family_name="Omar")
+    Person.objects.filter(pk=stale.pk).update(name_key="ahmad iv")
+    Person.objects.filter(pk=other.pk).update(name_key="left as stored")
+    import_module("muster.people.migrations.0014_name_key_own_al").rekey(apps, None)
+    stale.refresh_from_db()
+    other.refresh_from_db()
+    assert stale.name_key == person_name_key("Ahmad", "", "", "Aliev")
+    assert "aliv" in stale.name_key.split(), stale.name_key
+    assert _found("Ahmad Aliev") == {stale.number}
+    assert other.name_key == "left as stored"

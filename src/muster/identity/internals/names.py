@@ -31,8 +31,8 @@ Latin rules, in order (see README.md in this package for the table with examples
    ʿ ʾ dropped; Mhd, Mohd, Muhd as a word of their own are Muhammad.
 2. Particles: al/el/il/ul (and sun-letter forms ar-, as-, ad- ... before the same letter) are
    dropped before another token; bin/ibn/ben/bint/walad dropped; abu/abou/abo -> abu.  In
-   family names a glued al-/el- is dropped when at least three letters remain (Alobaidi,
-   Alani).
+   family names a glued al-/el- is dropped when at least three letters and a consonant remain
+   (Alobaidi, Alani; not Aliev, Alaoui, whose ayn and l are their own).
 3. Compounds are joined: "Abd al-Rahman", "Abdel Rahman", "Abdurrahman" -> abdrahman;
    "Nur al-Din", "Noureddine" -> nurdin.
 4. Consonants: dj->j, sch->sh, ph->f, kh->x, gh->G (ghayn), sh/ch->$, th->t, dh->d, zh->j,
@@ -551,10 +551,11 @@ def _drop_particles(tokens: list[str], part: str) -> list[str]:
             # "Albu Kamil" = "Al-Bu Kamil" = "Elbou Kamel" (آلبو, "the house of"): the article
             # went above when it stood alone, so it goes here too.
             out[0] = "bu"
-        elif first[:2] in ("al", "el") and len(first) >= 5:
-            # Not when no consonant would remain: Aliev, Alieva (علييف) and Alaui (علوي) begin
-            # with the name's own ayn and l, not an article; without it their broad key was empty
-            # and no blocking rule on the family name could pair them.
+        elif first[:2] in ("al", "el") and len(first) >= 5 and broad_key(first[2:]):
+            # Not when no consonant would remain: Aliev, Alieva (علييف), Alaoui and Alaui (علوي)
+            # begin with the name's own ayn and l, not an article; without it their broad key
+            # was empty and no blocking rule on the family name could pair them (drawn1970 20k:
+            # "Ali Alauii 2015" and "Ali Alaoui 2015" never a candidate pair).
             out[0] = first[2:]
     return out or tokens
 
