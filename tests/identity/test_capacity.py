@@ -3,6 +3,8 @@ more matches between them has learnt namesakes as matches (pipeline.over_capacit
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -87,7 +89,10 @@ def test_a_trained_model_expecting_more_matches_than_a_list_holds_falls_back(mon
     result = dedupe(records)
     report = result.report
     assert report.status == "fell back"
-    assert report.warnings[0].startswith("the trained model expects 8,189 matches between")
+    # (8,189 with the estimated years' candidates; 8,174 since a family name's own al keeps its
+    # broad key: the figure moves with the candidates, the excess over the list does not.)
+    expects = re.match(r"the trained model expects ([\d,]+) matches between", report.warnings[0])
+    assert expects and int(expects[1].replace(",", "")) > 1.15 * 6_556, report.warnings[0]
     assert "more than the 6,556 records of the smaller list" in report.warnings[0]
     assert "the shipped parameters expect no more" in report.warnings[0]
     assert report.source_capacity == []  # the shipped parameters' own
