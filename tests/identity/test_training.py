@@ -1170,6 +1170,23 @@ def test_a_lists_drop_down_default_is_found_and_a_list_of_one_nationality_is_not
     assert not default_values(np.where(careless, -1, source), values)[careless].any()
 
 
+def _careless_list_steps(default: float, careless: float, records: int):
+    """``dedupe_steps`` on a register and a careless list without lineage names whose form
+    fills in SYR on a share ``default`` of its records (``careless``: the list's share)."""
+    from muster.identity.internals.pipeline import dedupe_steps
+    from muster.scenario.presets import Setting, _style
+
+    setting = Setting(
+        "defaults", "a list whose form fills in SYR", {"register": 0.9, "careless": careless},
+        styles={
+            "register": _style("reception", "register", lineage=False),
+            "careless": _style("reception", "careless", lineage=False,
+                               p_nationality_default=default, p_year_only=0.8),
+        },
+    )  # fmt: skip
+    return dedupe_steps(labelled_records(setting, records, 3)[0])
+
+
 def test_a_nationality_that_is_its_lists_default_is_not_compared_and_the_report_says_so() -> None:
     """A register and a careless list without lineage names whose form fills in SYR for half
     its records: every candidate pair with such a record compares no nationality (a default
@@ -1177,19 +1194,7 @@ def test_a_nationality_that_is_its_lists_default_is_not_compared_and_the_report_
     report names the list, the value and its records."""
     import pandas as pd
 
-    from muster.identity.internals.pipeline import dedupe_steps
-    from muster.scenario.presets import Setting, _style
-
-    setting = Setting(
-        "defaults", "a list whose form fills in SYR", {"register": 0.9, "careless": 0.7},
-        styles={
-            "register": _style("reception", "register", lineage=False),
-            "careless": _style("reception", "careless", lineage=False,
-                               p_nationality_default=0.5, p_year_only=0.8),
-        },
-    )  # fmt: skip
-    records, _ = labelled_records(setting, 3000, 3)
-    steps = dedupe_steps(records)
+    steps = _careless_list_steps(default=0.5, careless=0.7, records=3000)
 
     source = steps.frame["source"].to_numpy()
     nationality = steps.prepared["nationality"].to_numpy(dtype=object)
@@ -1213,20 +1218,9 @@ def test_a_nationality_that_may_be_its_lists_default_is_weighed_by_those_odds() 
     its full -3 bits (drawn1972 20k lost such pairs whose given and family names and year
     agreed).  Compared, and weighed as a mixture: a disagreement beside such a record weighs
     log2(q + (1 - q) 2^w); the report names the list, the value and the odds."""
-    from muster.identity.internals.pipeline import dedupe_steps
     from muster.identity.internals.training import DEFAULT_MIN_ODDS
-    from muster.scenario.presets import Setting, _style
 
-    setting = Setting(
-        "likely defaults", "a list whose form fills in SYR on a fifth", {"register": 0.9, "careless": 0.9},
-        styles={
-            "register": _style("reception", "register", lineage=False),
-            "careless": _style("reception", "careless", lineage=False,
-                               p_nationality_default=0.25, p_year_only=0.8),
-        },
-    )  # fmt: skip
-    records, _ = labelled_records(setting, 4000, 3)
-    steps = dedupe_steps(records)
+    steps = _careless_list_steps(default=0.25, careless=0.9, records=4000)
 
     source = steps.frame["source"].to_numpy()
     nationality = steps.prepared["nationality"].to_numpy(dtype=object)
