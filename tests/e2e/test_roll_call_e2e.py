@@ -104,6 +104,17 @@ def test_a_roll_call_in_arabic_on_a_phone(
     assert problems == []
 
 
+def _open_roll_call(browser, live_server, point, manager, totp_code):
+    """A roll call started at ``point`` and its page open, ``manager`` signed in: the roll
+    call, the page's problems (console errors), its context and the page."""
+    roll_call = custody.start_roll_call(point, by=manager)
+    problems: list[str] = []
+    context, page = new_page(browser, problems)
+    sign_in(page, live_server.url, manager.username, code=totp_code(manager))
+    page.goto(f"{live_server.url}/roll-calls/{roll_call.number}/")
+    return roll_call, problems, context, page
+
+
 def test_three_wristbands_scanned_within_one_answer_are_each_marked(
     live_server, browser, registered, facilities, make_user, totp_code, monkeypatch
 ):
@@ -120,11 +131,9 @@ def test_three_wristbands_scanned_within_one_answer_are_each_marked(
     point = facilities["reception"]
     family = list(registered.members.order_by("id"))
     manager = make_user("camp_manager", facility=point)
-    roll_call = custody.start_roll_call(point, by=manager)
-    problems: list[str] = []
-    context, page = new_page(browser, problems)
-    sign_in(page, live_server.url, manager.username, code=totp_code(manager))
-    page.goto(f"{live_server.url}/roll-calls/{roll_call.number}/")
+    roll_call, problems, context, page = _open_roll_call(
+        browser, live_server, point, manager, totp_code
+    )
     field = page.locator('[data-testid="scan-number"]')
     for person in family:
         field.press_sequentially(person.number)  # as a scanner types, then its Enter
@@ -153,11 +162,9 @@ def test_a_mark_that_gets_no_answer_says_so_and_the_next_goes(
     point = facilities["reception"]
     head, spouse, _son = registered.members.order_by("id")
     manager = make_user("camp_manager", facility=point)
-    roll_call = custody.start_roll_call(point, by=manager)
-    problems: list[str] = []
-    context, page = new_page(browser, problems)
-    sign_in(page, live_server.url, manager.username, code=totp_code(manager))
-    page.goto(f"{live_server.url}/roll-calls/{roll_call.number}/")
+    roll_call, problems, context, page = _open_roll_call(
+        browser, live_server, point, manager, totp_code
+    )
     # The link drops for the first mark only.
     dropped: list[str] = []
 

@@ -1137,6 +1137,17 @@ def crowded_records(labels: np.ndarray, sources: np.ndarray, report: ModelReport
         )
 
 
+class _RecordShifts(NamedTuple):
+    """What a run's records add to their pairs' weights, the same for every fit of them: their
+    names' frequencies (``frequency_shift``: the shifts and the report's summary) and the odds
+    that each record's nationality is its list's default (``training.default_odds``, weighed
+    per fitted model by ``training.default_shift``)."""
+
+    frequency: list[tuple[np.ndarray, np.ndarray]]
+    frequency_report: list
+    default_odds: np.ndarray
+
+
 class _Fit(NamedTuple):
     """One training, scoring and clustering of a deduplication (``_fit_dedupe``)."""
 
@@ -1157,8 +1168,7 @@ def _fit_dedupe(
     strata priors on every trained pair, score and cluster: the model, its report, the bits
     added per stratum, the accepted pairs, every candidate pair's weight and each record's
     cluster (``random``: the run's random pairs, drawn here when not given; ``by_name``: the
-    run's ``frequency_shift`` and its records' ``default_odds``, the same for every fit of its
-    pairs; ``fall_back``: the
+    run's ``_RecordShifts``, the same for every fit of its pairs; ``fall_back``: the
     training's fallback, without EM; ``trained``: ``_trained_with_strata``'s result, where it
     was had already)."""
     fitted, report, shift = trained or _trained_with_strata(
@@ -1194,8 +1204,8 @@ def _trained_with_strata(
     shift = plain_model_shift(eng, prepared, arrays, gamma, fitted, report, how, shift, random)
     by_source = source_prior_shift(sources, arrays, gamma, fitted, report, shift)
     shift = (shift or []) + reach_shift(prepared, arrays, report) + (by_source or [])
-    shift += by_name[0] + default_shift(by_name[2], arrays, fitted)
-    report.frequency = by_name[1]
+    shift += by_name.frequency + default_shift(by_name.default_odds, arrays, fitted)
+    report.frequency = by_name.frequency_report
     return fitted, report, shift
 
 
@@ -1584,7 +1594,7 @@ def dedupe_steps(records, threshold: float = DEDUPE_THRESHOLD, **options) -> Ded
     random = _RandomPairs(eng, prepared, None, seed)  # drawn once, if a model is trained
     # The records' own shifts, once however many fits: their names' frequencies, and the odds
     # that their nationality is their list's default (training.default_shift, per model).
-    by_name = (*frequency_shift(prepared, arrays), odds)
+    by_name = _RecordShifts(*frequency_shift(prepared, arrays), odds)
     fit = _fit_dedupe(
         eng, frame, prepared, arrays, gamma, (model, training, seed), threshold, sources, clock,
         by_name, random=random,
