@@ -242,8 +242,6 @@ NOT_SCREENED = frozenset(
         "b_family_sex_year",
         "b_given_family_initial_sex_year",
         "b_father_sex_year",
-        "b_given_father_undated",
-        "b_given_family_undated",
         "b_given_family_set_year",
         "b_given_father_era_a",
         "b_given_father_era_b",
@@ -268,6 +266,8 @@ SCORED_ONLY = NOT_SCREENED | frozenset(
         "b_given_father_set_mother_year",
         "b_given_father_set_dob",
         "b_given_father_set_family_year",
+        "b_given_father_undated",
+        "b_given_family_undated",
     }
 )
 

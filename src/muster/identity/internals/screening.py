@@ -97,6 +97,11 @@ class _Entry:
         return self.yr is not None and not self.precise
 
     @property
+    def undated(self) -> bool:
+        """No birth year (blocking.SIDE_FLAGS' ``undated``)."""
+        return self.yr is None
+
+    @property
     def read(self) -> dict[str, str]:
         """The name fields as compared (``comparisons.explanation`` shows those read otherwise
         than written)."""
@@ -156,20 +161,37 @@ def _getter(attr: str) -> Callable[[_Entry], str | None]:
     return lambda e: e.record.get(attr) or None
 
 
-# Each rule with the getters of the attributes its key is made of (a trailing "plain" is not
-# part of the key: such a rule keys every record, and candidates() keeps its pairs with one side
-# at least plain, as the batch engines do), whether it is such a rule, whether it pairs birth
-# years one apart (blocking.rule_shape: the year is then the key's last part).  Plain is the one
-# side flag screening reads: a rule on another (``undated``) must be in NOT_SCREENED.
-_OTHER_FLAGS = [r for r, a in SCREENING_RULES.items() if rule_shape(a)[2] not in (None, "p")]
+# Each rule with the getters of the attributes its key is made of (a trailing side flag,
+# blocking.SIDE_FLAGS, is not part of the key: such a rule keys every record, and candidates()
+# keeps its pairs with one side at least flagged, as the batch engines do), its side flag (the
+# _Entry attribute of that name: None for a rule without one), whether it pairs birth years one
+# apart (blocking.rule_shape: the year is then the key's last part).  Screening reads the flags
+# ``plain`` and ``undated``; a rule on another (``estimated``) must be in NOT_SCREENED.
+_READ_FLAGS = ("plain", "undated")
+_OTHER_FLAGS = [
+    r for r, a in SCREENING_RULES.items() if rule_shape(a)[2] and a[-1] not in _READ_FLAGS
+]
 if _OTHER_FLAGS:
     raise RuntimeError(f"screening cannot read the side flags of {_OTHER_FLAGS}: NOT_SCREENED")
 _RULES = [
-    (rule, [_getter(a) for a in (attrs[:-1] if side else attrs)], side == "p", by_year)
+    (
+        rule,
+        [_getter(a) for a in (attrs[:-1] if side else attrs)],
+        attrs[-1] if side else None,
+        by_year,
+    )
     for rule, attrs in SCREENING_RULES.items()
     for _, by_year, side in [rule_shape(attrs)]
 ]
-_PLAIN_RULES = {rule for rule, _, plain, _ in _RULES if plain}
+_FLAG = {rule: flag for rule, _, flag, _ in _RULES if flag}
+_PLAIN_RULES = {rule for rule, flag in _FLAG.items() if flag == "plain"}
+# Each rule's cap on the records of a block read (a block over it is left out).  The undated
+# rules keep the batch's (prepare.RULE_CAPS): their blocks are a name pair's records of every
+# year, and a query with no year reads them all.
+_CAPS = {
+    rule: RULE_CAPS[rule] if flag == "undated" else SCREENING_CAP
+    for rule, flag in ((r, _FLAG.get(r)) for r in SCREENING_RULES)
+}
 
 
 def _block_keys(e: _Entry) -> tuple[tuple[str, str], ...]:
@@ -520,16 +542,19 @@ class ScreeningIndex:
         positions: set[int] = set()
         entries = self._entries
         blocks, plain_blocks = self._blocks, self._plain_blocks
-        lineage = not query.plain
         for rule, key in _keys(query, near_years=True):
             of_rule = blocks.get(rule)
             block = of_rule.get(key) if of_rule is not None else None
-            if block and len(block) <= SCREENING_CAP:
-                if lineage and rule in _PLAIN_RULES:
+            if block and len(block) <= _CAPS[rule]:
+                flag = _FLAG.get(rule)
+                if flag is None or getattr(query, flag):
+                    positions.update(block)
+                elif flag == "plain":
                     # Only the block's plain records: the positions filtering the whole block
                     # for them would give.
-                    block = [p for p in plain_blocks[rule].get(key, ()) if entries[p].plain]
-                positions.update(block)
+                    positions.update(p for p in plain_blocks[rule].get(key, ()) if entries[p].plain)
+                else:  # a few records (the rule's cap): those with the flag
+                    positions.update(p for p in block if getattr(entries[p], flag))
         if not query.plain and query.yr is not None:
             positions.update(self._estimate_reach(query))
         # A position keeps its record_id (add replaces in place): the one holding the query's
