@@ -43,9 +43,20 @@ from .records import Record, check_record
 
 # Screening uses the batch engines' blocking rules, so a candidate is a pair of the kind the
 # model was trained on and its probability means the same.  (A wider rule, given and father
-# name without a year, found no more true duplicates on the benchmark and brought in a third of
-# the false hits: namesakes whose other lineage names all disagree.)  One query may read larger
-# blocks than a batch self-join can afford, hence a higher cap than prepare.BLOCK_CAP.
+# name without a year for any two records, found no more true duplicates on the benchmark and
+# brought in a third of the false hits: namesakes whose other lineage names all disagree.)  One
+# query may read larger blocks than a batch self-join can afford, hence a higher cap than
+# prepare.BLOCK_CAP; but not for the batch's undated rules (given and father's or family name,
+# one record at least with no birth year): their blocks hold the two names' records of every
+# year, and they keep the batch's cap of eight (``_CAPS``).  A query with no year reads the
+# whole block, one with a year its undated records.  Measured with bench/screening.py (memory
+# path, 100k registry, 3,000 queries, seed 5): coarse_dates, sparse and drawn51 found 2, 9 and
+# 11 more true duplicates (of the 8, 36 and 18 missed before with no year on one side that the
+# model would score 0.8) for 6, 7 and 4 more false hits; a cap of 40 found 4, 24 and 17 for 9,
+# 35 and 11 more, one of 200 7, 31 and 20 for 18, 100 and 13.  On ten populations not tuned on
+# (50k, 2,000 queries) the cap of eight found 31 more in all (median 2.5 a population, none
+# fewer) for 24 more false hits (median 1.5, at most 8: sparse seed 11; namesake none,
+# skewed_names 3); bench/RESULTS.md, Screening, "Undated records at reception".
 # Not the given name, sex and year (held to blocks of three in a batch, prepare.RULE_CAPS): at
 # SCREENING_CAP it would bring a query up to 2,000 namesakes, each a weak hit for an officer to
 # look at; measured for deduplication only.  Nor, for the same reason, the family name, sex and
@@ -185,9 +196,10 @@ _RULES = [
 ]
 _FLAG = {rule: flag for rule, _, flag, _ in _RULES if flag}
 _PLAIN_RULES = {rule for rule, flag in _FLAG.items() if flag == "plain"}
-# Each rule's cap on the records of a block read (a block over it is left out).  The undated
+# Each rule's cap on the records of a block read (a block over it is left out, as the batch
+# leaves it out; the index's block does not count the query, the batch's does).  The undated
 # rules keep the batch's (prepare.RULE_CAPS): their blocks are a name pair's records of every
-# year, and a query with no year reads them all.
+# year, and a query with no year reads them all (figures above SCREENING_RULES).
 _CAPS = {
     rule: RULE_CAPS[rule] if flag == "undated" else SCREENING_CAP
     for rule, flag in ((r, _FLAG.get(r)) for r in SCREENING_RULES)
