@@ -11,7 +11,7 @@ from muster.identity import PersonCsvError, ScreeningIndex, dedupe, link, read_p
 from muster.identity.cli import main as match_main
 from muster.identity.internals.prepare import RULE_CAPS
 from muster.identity.internals.records import PERSON_COLUMNS, read_person_frame
-from muster.identity.internals.screening import _PLAIN_RULES, SCREENING_CAP, _keys, _levels
+from muster.identity.internals.screening import _CAPS, _FLAG, _keys, _levels
 
 HEADER = (
     "record_id,source,given_name,father_name,grandfather_name,family_name,mother_name,"
@@ -175,6 +175,42 @@ def test_screening_finds_a_person_whose_estimated_year_is_three_off(other) -> No
     assert found(guessed, camp, namesakes=cap) == []  # one more
 
 
+@pytest.mark.parametrize("other", ["father_name", "family_name"])
+def test_screening_finds_a_person_registered_without_a_birth_year(other) -> None:
+    """The batch's undated rules, at reception: Khadija registered with every name and no birth
+    year, then at a checkpoint as Kadija, born 2008, with the father's or the family name and
+    her mother's name written otherwise (Nodira, Nigora).  Only the given name and the other
+    name agree, and every rule on two names with the year needs it on both sides: found from
+    either side.  Not a namesake with those two names born years apart (both dated), and not
+    where more records than the rule's cap share the two names (a common pair of names: the
+    block is left out, none of its records is read)."""
+    registered = {"record_id": "r1", "source": "register", "given_name": "Khadija",
+                  "father_name": "Jasoor", "grandfather_name": "Otabek",
+                  "family_name": "Karimova", "mother_name": "Nigora", "sex": "F"}  # fmt: skip
+    checkpoint = {"record_id": "c1", "source": "checkpoint", "given_name": "Kadija",
+                  other: registered[other], "mother_name": "Nodira", "sex": "F",
+                  "birth_year": "2008"}  # fmt: skip
+    namesake = dict(
+        checkpoint, record_id="n", given_name="Khadija", mother_name="Layla", birth_year="2016"
+    )
+
+    def found(held: dict, query: dict, namesakes: int = 0) -> list[str]:
+        others = [
+            dict(namesake, record_id=f"n{k}", birth_year=str(1950 + 3 * k))
+            for k in range(namesakes)
+        ]
+        return [c.record_id for c in ScreeningIndex([held, *others]).candidates(query, min_score=0)]
+
+    assert found(registered, checkpoint) == ["r1"]
+    assert found(checkpoint, registered) == ["c1"]
+    assert found(namesake, checkpoint) == []  # both dated, years apart
+    cap = RULE_CAPS[f"b_given_{other.split('_')[0]}_undated"]
+    assert found(registered, checkpoint, namesakes=cap - 1) == ["r1"]  # a block of the cap's
+    assert found(registered, checkpoint, namesakes=cap) == []  # one more
+    assert len(found(checkpoint, registered, namesakes=cap - 1)) == cap  # all its records
+    assert found(checkpoint, registered, namesakes=cap) == []  # none of them
+
+
 def test_every_pair_carries_a_per_field_explanation() -> None:
     result = link(RECORDS[:1], RECORDS[2:3], threshold=0.5)
     assert len(result.pairs) == 1
@@ -264,9 +300,10 @@ def test_records_that_lose_or_gain_their_lineage_names_are_found_as_they_are_now
         entries, found = index._entries, set()
         for rule, key in _keys(query, near_years=True):
             block = index._blocks.get(rule, {}).get(key) or []
-            if len(block) <= SCREENING_CAP:
-                if not query.plain and rule in _PLAIN_RULES:
-                    block = [p for p in block if entries[p].plain]
+            if len(block) <= _CAPS[rule]:
+                flag = _FLAG.get(rule)  # one side at least with the rule's side flag
+                if flag and not getattr(query, flag):
+                    block = [p for p in block if getattr(entries[p], flag)]
                 found.update(block)
         return found - {index._ids.get(query.record["record_id"])}
 

@@ -18,6 +18,16 @@ LINEAGE = {
     "place_of_origin": "Tal Afar",
 }
 MUHAMMAD = {**LINEAGE, "given_name": "Muhammad", "birth_year": "1985"}
+# Muhammad as another reception writes him: other spellings, no grandfather's or family name
+# nor town (his father's and mother's names, sex and year kept).
+SHORT = {
+    **MUHAMMAD,
+    "given_name": "Mohammed",
+    "father_name": "Jassem",
+    "grandfather_name": "",
+    "family_name": "",
+    "place_of_origin": "",
+}
 # Same given and father's name, same year and town (common names), but another grandfather,
 # family and mother: another man.
 NAMESAKE = {
@@ -62,19 +72,19 @@ def test_a_man_registered_again_with_his_age_guessed_three_years_off_is_a_hit(re
     # guessed three years younger, and he gives no grandfather's or family name nor his town.
     # The given, father's and mother's names agree, and no rule on a year reached three years.
     first = register([MUHAMMAD]).members.get()
-    again = register(
-        [
-            {
-                **MUHAMMAD,
-                "given_name": "Mohammed",
-                "father_name": "Jassem",
-                "grandfather_name": "",
-                "family_name": "",
-                "place_of_origin": "",
-                "birth_year": "1988",
-            }
-        ]
-    ).members.get()
+    again = register([{**SHORT, "birth_year": "1988"}]).members.get()
+
+    assert [h.candidate for h in Hit.objects.filter(person=again)] == [first]
+
+
+def test_a_man_registered_without_a_birth_year_is_found_when_he_comes_again_with_one(register):
+    # Registered with every name and no birth year (he did not know it); at another reception
+    # he is written born 1985, with his father's and mother's names but no grandfather's or
+    # family name nor his town.  Every rule on two names with the year needs it on both sides,
+    # and no rule on three names or with the town holds the two: the given and father's names,
+    # one side undated, pair them.
+    first = register([{**MUHAMMAD, "birth_year": ""}]).members.get()
+    again = register([SHORT]).members.get()
 
     assert [h.candidate for h in Hit.objects.filter(person=again)] == [first]
 

@@ -43,9 +43,20 @@ from .records import Record, check_record
 
 # Screening uses the batch engines' blocking rules, so a candidate is a pair of the kind the
 # model was trained on and its probability means the same.  (A wider rule, given and father
-# name without a year, found no more true duplicates on the benchmark and brought in a third of
-# the false hits: namesakes whose other lineage names all disagree.)  One query may read larger
-# blocks than a batch self-join can afford, hence a higher cap than prepare.BLOCK_CAP.
+# name without a year for any two records, found no more true duplicates on the benchmark and
+# brought in a third of the false hits: namesakes whose other lineage names all disagree.)  One
+# query may read larger blocks than a batch self-join can afford, hence a higher cap than
+# prepare.BLOCK_CAP; but not for the batch's undated rules (given and father's or family name,
+# one record at least with no birth year): their blocks hold the two names' records of every
+# year, and they keep the batch's cap of eight (``_CAPS``).  A query with no year reads the
+# whole block, one with a year its undated records.  Measured with bench/screening.py (memory
+# path, 100k registry, 3,000 queries, seed 5): coarse_dates, sparse and drawn51 found 2, 9 and
+# 11 more true duplicates (of the 8, 36 and 18 missed before with no year on one side that the
+# model would score 0.8) for 6, 7 and 4 more false hits; a cap of 40 found 4, 24 and 17 for 9,
+# 35 and 11 more, one of 200 7, 31 and 20 for 18, 100 and 13.  On ten populations not tuned on
+# (50k, 2,000 queries) the cap of eight found 31 more in all (median 2.5 a population, none
+# fewer) for 24 more false hits (median 1.5, at most 8: sparse seed 11; namesake none,
+# skewed_names 3); bench/RESULTS.md, Screening, "Undated records at reception".
 # Not the given name, sex and year (held to blocks of three in a batch, prepare.RULE_CAPS): at
 # SCREENING_CAP it would bring a query up to 2,000 namesakes, each a weak hit for an officer to
 # look at; measured for deduplication only.  Nor, for the same reason, the family name, sex and
@@ -95,6 +106,11 @@ class _Entry:
     def estimated(self) -> bool:
         """A birth year alone or the 1 January default (blocking.SIDE_FLAGS' ``estimated``)."""
         return self.yr is not None and not self.precise
+
+    @property
+    def undated(self) -> bool:
+        """No birth year (blocking.SIDE_FLAGS' ``undated``)."""
+        return self.yr is None
 
     @property
     def read(self) -> dict[str, str]:
@@ -156,20 +172,38 @@ def _getter(attr: str) -> Callable[[_Entry], str | None]:
     return lambda e: e.record.get(attr) or None
 
 
-# Each rule with the getters of the attributes its key is made of (a trailing "plain" is not
-# part of the key: such a rule keys every record, and candidates() keeps its pairs with one side
-# at least plain, as the batch engines do), whether it is such a rule, whether it pairs birth
-# years one apart (blocking.rule_shape: the year is then the key's last part).  Plain is the one
-# side flag screening reads: a rule on another (``undated``) must be in NOT_SCREENED.
-_OTHER_FLAGS = [r for r, a in SCREENING_RULES.items() if rule_shape(a)[2] not in (None, "p")]
+# Each rule with the getters of the attributes its key is made of (a trailing side flag,
+# blocking.SIDE_FLAGS, is not part of the key: such a rule keys every record, and candidates()
+# keeps its pairs with one side at least flagged, as the batch engines do), its side flag (the
+# _Entry attribute of that name: None for a rule without one), whether it pairs birth years one
+# apart (blocking.rule_shape: the year is then the key's last part).  Screening reads the flags
+# ``plain`` and ``undated``; a rule on another (``estimated``) must be in NOT_SCREENED.
+_READ_FLAGS = ("plain", "undated")
+_OTHER_FLAGS = [
+    r for r, a in SCREENING_RULES.items() if rule_shape(a)[2] and a[-1] not in _READ_FLAGS
+]
 if _OTHER_FLAGS:
     raise RuntimeError(f"screening cannot read the side flags of {_OTHER_FLAGS}: NOT_SCREENED")
 _RULES = [
-    (rule, [_getter(a) for a in (attrs[:-1] if side else attrs)], side == "p", by_year)
+    (
+        rule,
+        [_getter(a) for a in (attrs[:-1] if side else attrs)],
+        attrs[-1] if side else None,
+        by_year,
+    )
     for rule, attrs in SCREENING_RULES.items()
     for _, by_year, side in [rule_shape(attrs)]
 ]
-_PLAIN_RULES = {rule for rule, _, plain, _ in _RULES if plain}
+_FLAG = {rule: flag for rule, _, flag, _ in _RULES if flag}
+_PLAIN_RULES = {rule for rule, flag in _FLAG.items() if flag == "plain"}
+# Each rule's cap on the records of a block read (a block over it is left out, as the batch
+# leaves it out; the index's block does not count the query, the batch's does).  The undated
+# rules keep the batch's (prepare.RULE_CAPS): their blocks are a name pair's records of every
+# year, and a query with no year reads them all (figures above SCREENING_RULES).
+_CAPS = {
+    rule: RULE_CAPS[rule] if flag == "undated" else SCREENING_CAP
+    for rule, flag in ((r, _FLAG.get(r)) for r in SCREENING_RULES)
+}
 
 
 def _block_keys(e: _Entry) -> tuple[tuple[str, str], ...]:
@@ -520,16 +554,19 @@ class ScreeningIndex:
         positions: set[int] = set()
         entries = self._entries
         blocks, plain_blocks = self._blocks, self._plain_blocks
-        lineage = not query.plain
         for rule, key in _keys(query, near_years=True):
             of_rule = blocks.get(rule)
             block = of_rule.get(key) if of_rule is not None else None
-            if block and len(block) <= SCREENING_CAP:
-                if lineage and rule in _PLAIN_RULES:
+            if block and len(block) <= _CAPS[rule]:
+                flag = _FLAG.get(rule)
+                if flag is None or getattr(query, flag):
+                    positions.update(block)
+                elif flag == "plain":
                     # Only the block's plain records: the positions filtering the whole block
                     # for them would give.
-                    block = [p for p in plain_blocks[rule].get(key, ()) if entries[p].plain]
-                positions.update(block)
+                    positions.update(p for p in plain_blocks[rule].get(key, ()) if entries[p].plain)
+                else:  # a few records (the rule's cap): those with the flag
+                    positions.update(p for p in block if getattr(entries[p], flag))
         if not query.plain and query.yr is not None:
             positions.update(self._estimate_reach(query))
         # A position keeps its record_id (add replaces in place): the one holding the query's
