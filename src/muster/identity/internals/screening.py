@@ -201,8 +201,8 @@ _PLAIN_RULES = {rule for rule, flag in _FLAG.items() if flag == "plain"}
 # rules keep the batch's (prepare.RULE_CAPS): their blocks are a name pair's records of every
 # year, and a query with no year reads them all (figures above SCREENING_RULES).
 _CAPS = {
-    rule: RULE_CAPS[rule] if flag == "undated" else SCREENING_CAP
-    for rule, flag in ((r, _FLAG.get(r)) for r in SCREENING_RULES)
+    rule: RULE_CAPS[rule] if _FLAG.get(rule) == "undated" else SCREENING_CAP
+    for rule in SCREENING_RULES
 }
 
 
