@@ -1441,3 +1441,51 @@ def test_patterns_are_counted_in_chunks_and_where_they_lie_as_all_at_once(monkey
         patterns, n = model_module.pattern_counts(gamma[rows])
         assert np.array_equal(patterns, expected) and np.array_equal(n, counts), chunk
     assert len(model_module.pattern_counts(gamma[:0])[0]) == 0
+
+
+def test_a_second_stage_that_takes_the_duplicates_for_strangers_keeps_the_first_stages_reading(
+    namesakes, namesake_levels, monkeypatch
+) -> None:
+    # EM learns m on the pairs weighed per record, then u and the prior on all pairs with m
+    # held.  That second stage can take the duplicates into the non-match class (u rising
+    # wherever they agree): no check against the shipped model sees it on a population like
+    # this one, whose namesakes the shipped model takes for matches.  Its first stage's own
+    # reading is the reference.
+    from muster.identity.internals import model as model_module
+    from muster.identity.internals import training
+    from muster.identity.internals.model import GIVEN, pattern_counts
+
+    records, _ = namesakes
+    _, arrays, gamma, random_gamma = namesake_levels
+    weights = training.density_weights(arrays["rid_l"], arrays["rid_r"], True)
+    patterns, counts = pattern_counts(gamma)
+    keep = patterns[:, GIVEN] != 0
+
+    def expected(model: Model) -> float:
+        return training.expected_matches(model.match_weight(patterns[keep]), counts[keep])
+
+    healthy, report = guarded_training(random_gamma, gamma, len(records), None, True, weights)
+    # A healthy second stage is left alone.
+    assert report.status == "trained"
+    assert not any("second stage" in w for w in report.warnings)
+    assert all(s["second_stage_lost"] is None for s in report.starts[:2])
+    assert expected(healthy) > 100
+
+    real = model_module.Model.train_em
+
+    def collapsing(self, gamma, *args, **kwargs):
+        rounds = real(self, gamma, *args, **kwargs)
+        if kwargs.get("fix_m") and not kwargs.get("fix_u"):
+            # The second stage as it fails: the duplicates' patterns as common among the
+            # non-matches as among the matches, and next to no matches expected.
+            self.u, self.prior = dict(self.m), 1e-6
+        return rounds
+
+    monkeypatch.setattr(model_module.Model, "train_em", collapsing)
+    guarded, report = guarded_training(random_gamma, gamma, len(records), None, True, weights)
+
+    assert report.status == "trained"
+    assert 0.5 * expected(healthy) <= expected(guarded) <= 2 * expected(healthy)
+    assert sum("EM's second stage" in w for w in report.warnings) == 1
+    lost = next(s["second_stage_lost"] for s in report.starts if s["kept"])
+    assert lost[0] < 1 < lost[1]
