@@ -30,7 +30,8 @@ def _defined_pairs(frame: pd.DataFrame, n_left: int, dedupe: bool, cap: int) -> 
     the records sharing a rule's attributes (and birth year), blocks of more than ``cap``
     records (fewer for a rule of ``RULE_CAPS``) are skipped, a rule by year also pairs blocks a
     year apart, a plain rule needs a record without lineage names, an undated rule one
-    without a birth year and an estimated rule one with a year alone or a 1 January date, and a pair belongs to the first rule that finds it."""
+    without a birth year, an estimated rule one with a year alone or a 1 January date and an
+    unsexed rule one without a sex, and a pair belongs to the first rule that finds it."""
     prepared = prepare(frame)
     left = prepare(frame.iloc[:n_left].reset_index(drop=True)) if not dedupe else prepared
     right = None if dedupe else prepare(frame.iloc[n_left:].reset_index(drop=True))
@@ -40,6 +41,7 @@ def _defined_pairs(frame: pd.DataFrame, n_left: int, dedupe: bool, cap: int) -> 
         "p": both["plain"].notna().to_numpy(),
         "u": np.isnan(year),
         "e": ~np.isnan(year) & ~both["precise"].to_numpy(dtype=bool),
+        "s": both["sex"].isna().to_numpy(),
     }
     crosswise = {s: tuple(both[c].to_numpy(dtype=object) for c in f) for s, f in CROSSED.items()}
     found: dict[tuple[int, int], bool] = {}
@@ -122,7 +124,7 @@ def test_a_given_name_sex_and_year_few_records_share_make_a_candidate_pair() -> 
     """A checkpoint's record (given name, family name, a year) and a register's (given name,
     father's name, the next year): no other name to block on.  Where only they share the given
     name, sex and year (one apart), they are a candidate pair (scored, not trained on); where
-    four records of one year share them, that rule finds none of their pairs
+    seven records of one year share them, that rule finds none of their pairs
     (prepare.RULE_CAPS)."""
 
     def frame(namesakes: int) -> pd.DataFrame:
@@ -140,14 +142,49 @@ def test_a_given_name_sex_and_year_few_records_share_make_a_candidate_pair() -> 
         ]  # fmt: skip
         return pd.DataFrame(rows)
 
-    assert RULE_CAPS["b_given_sex_year"] == 3
-    # The namesakes are of the checkpoint record's year: three records of one year are a block,
-    # four are over the cap (the register's record, a year on, is in the next year's block).
-    for namesakes, found in ((0, True), (2, True), (3, False)):
+    assert RULE_CAPS["b_given_sex_year"] == 6
+    # The namesakes are of the checkpoint record's year: six records of one year are a block,
+    # seven are over the cap (the register's record, a year on, is in the next year's block).
+    for namesakes, found in ((0, True), (5, True), (6, False)):
         pairs = _candidates(frame(namesakes))
         assert (frozenset(("c1", "r1")) in pairs) is found, namesakes
         if found:
             assert pairs[frozenset(("c1", "r1"))] is False  # scored only
+
+
+def test_a_record_without_sex_meets_its_person_by_given_name_and_year_where_few_share_them():
+    """A foreign authority's record (given and family names, a year, no sex) and a register's
+    (given and father's names, sex, the next year): only the given name and year are on both,
+    and the rule on them with sex needs it on both sides.  Where few records of the year share
+    the given name, they are a candidate pair (scored only); over the cap, none; and two
+    records that both carry a sex never meet by this rule (prepare.RULE_CAPS)."""
+
+    def frame(namesakes: int, sex: str = "") -> pd.DataFrame:
+        rows = [
+            {"record_id": "f1", "source": "foreign", "given_name": "Zubayda",
+             "family_name": "Alhamadee", "sex": sex, "birth_year": "1990"},
+            {"record_id": "r1", "source": "register", "given_name": "Zubaida",
+             "father_name": "Khalaf", "sex": "F", "birth_year": "1991"},
+        ]  # fmt: skip
+        rows += [
+            {"record_id": f"n{k}", "source": "register", "given_name": "Zubaida",
+             "father_name": f"Other{'abcdefgh'[k]}", "family_name": "Tai", "sex": "M",
+             "birth_year": "1990"}
+            for k in range(namesakes)
+        ]  # fmt: skip
+        return pd.DataFrame(rows)
+
+    assert RULE_CAPS["b_given_year_unsexed"] == 6
+    for namesakes, found in ((0, True), (5, True), (6, False)):
+        pairs = _candidates(frame(namesakes))
+        assert (frozenset(("f1", "r1")) in pairs) is found, namesakes
+        if found:
+            assert pairs[frozenset(("f1", "r1"))] is False  # scored only
+            # The namesakes (of another sex; none on f1's side) meet f1 too: the comparison
+            # keeps them apart.
+            assert all(frozenset(("f1", f"n{k}")) in pairs for k in range(namesakes))
+    # Both with a sex, and of other sexes: no rule pairs them on the given name and year.
+    assert frozenset(("f1", "r1")) not in _candidates(frame(0, sex="M"))
 
 
 def test_a_given_name_the_broad_key_reads_otherwise_meets_its_person_by_family_sex_and_year():

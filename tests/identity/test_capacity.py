@@ -81,6 +81,9 @@ def test_a_trained_model_expecting_more_matches_than_a_list_holds_falls_back(mon
 
     records, truth = labelled_records(drawn_setting(1686), 20_000, 1)
     person = {r["record_id"]: t for r, t in zip(records, truth, strict=True)}
+    # Its trained clusters are crowded too, at the edge (201 records of 20,000 with the given
+    # name, sex and year in blocks of six): that check is another test's, so it is off here.
+    monkeypatch.setattr(pipeline, "CROWDED_SHARE", 1.0)
 
     def f1(result) -> float:
         precision, recall = _pairwise(result.clusters, person)

@@ -1246,6 +1246,12 @@ def test_a_nationality_that_may_be_its_lists_default_is_weighed_by_those_odds() 
     assert w < -1
     both = likely[left] & likely[right]
     one = disagree[mask] & ~both[mask]
+    # The odds themselves, not the report's two decimals (0.005 of odds is 0.017 bits here).
+    from muster.identity.internals.training import default_odds, source_codes
+
+    exact = default_odds(source_codes(steps.frame), nationality)[likely]
+    assert np.allclose(exact, exact[0]) and abs(exact[0] - odds) <= 0.005
+    odds = float(exact[0])
     expected = np.log2(odds + (1 - odds) * 2.0**w) - w
     assert one.sum() > 20 and np.allclose(bits[one], expected, atol=0.01) and expected > 0.3
 

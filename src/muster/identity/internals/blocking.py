@@ -24,8 +24,9 @@ RULES = tuple(BLOCKING_RULES.items())
 # A rule's last attribute may be a side flag: the rule pairs only where one record at least
 # has it.  Each flag is a column of ``block_keys``' tables: ``p``, the record has no father,
 # grandfather or mother name (``plain``); ``u``, it has no birth year (``undated``); ``e``, its
-# birth year is an estimate: a year alone, or a date of 1 January (``estimated``).
-SIDE_FLAGS = {"plain": "p", "undated": "u", "estimated": "e"}
+# birth year is an estimate: a year alone, or a date of 1 January (``estimated``); ``s``, it
+# has no sex (``unsexed``).
+SIDE_FLAGS = {"plain": "p", "undated": "u", "estimated": "e", "unsexed": "s"}
 
 
 def rule_shape(attrs: tuple[str, ...]) -> tuple[tuple[str, ...], bool, str | None]:
@@ -188,7 +189,8 @@ def _uncovered(
 
 def block_keys(left: Prepared, right: Prepared | None, cap: int = BLOCK_CAP) -> list[pd.DataFrame]:
     """Per list: ``rid``, the side flags ``p`` (no father, grandfather or mother name), ``u``
-    (no birth year) and ``e`` (an estimated birth year), and one key ``k<i>`` per rule (-1: the record is not in a block of
+    (no birth year), ``e`` (an estimated birth year) and ``s`` (no sex), and one key ``k<i>``
+    per rule (-1: the record is not in a block of
     that rule of at most ``cap`` records, or an earlier rule finds every pair it has there:
     ``_uncovered``); a crosswise rule's ``k<i>`` is its fields in order and ``x<i>`` crosswise
     (``_crossed_keys``).
@@ -232,6 +234,7 @@ def block_keys(left: Prepared, right: Prepared | None, cap: int = BLOCK_CAP) -> 
         keys[f"k{i}"] = _uncovered(i, attrs, keys, over)
     plain = both["plain"].notna().to_numpy()
     estimated = has_year & ~both["precise"].to_numpy(dtype=bool)
+    unsexed = both["sex"].isna().to_numpy()
     out = []
     start = 0
     for f in frames:
@@ -241,6 +244,7 @@ def block_keys(left: Prepared, right: Prepared | None, cap: int = BLOCK_CAP) -> 
             "p": plain[part],
             "u": ~has_year[part],
             "e": estimated[part],
+            "s": unsexed[part],
         }
         cols.update({name: k[part] for name, k in keys.items()})
         out.append(pd.DataFrame(cols))

@@ -119,6 +119,13 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
     # cousins of one year meet here too; the given name keeps them apart.  Scored only
     # (bench/RESULTS.md, "thirty-fifth session").
     "b_family_sex_year": ("family_name_b", "sex", "yr"),
+    # The given name and birth year where one record at least has no sex (``unsexed``:
+    # blocking.SIDE_FLAGS), in blocks of at most six (``RULE_CAPS``): a foreign authority's list
+    # leaves the sex out of a third of its records, and the rule above and the given name's rule
+    # with sex and year need it on both (drawn2041 20k, a list of given and family names and a
+    # date beside an office's of given and father's names: 72 of 73 true pairs agreeing on the
+    # given name and year alone were lost).  Scored only, not screened.
+    "b_given_year_unsexed": ("given_name_b", "yr", "unsexed"),
     # The given name, sex and year with the family name's first broad letter: a family name
     # written otherwise after its first letter (a typo, Bernarx; by ear, Mashhadanef; Gadshiev
     # for Gadzhiev; BenAli for Ben Ali) beside a record without other names (drawn861-900 20k:
@@ -199,16 +206,20 @@ CROSSED = {
 BLOCK_CAP = 40
 # Rules whose blocks hold fewer records than BLOCK_CAP (per birth year; a year either side is
 # joined too).  Given name, sex and year are evidence only where few records share them: in a
-# block of three or fewer a pair has at most a rival or two, and the clustering's ambiguity rule
+# block of six or fewer a pair has a few rivals at most, and the clustering's ambiguity rule
 # sees them.  Measured (bench/RESULTS.md, "twentieth session"), 20k seed 3, 80 drawn
 # populations: a cap of 3 raised 75 and lowered one (drawn24 -0.0003); 40 lowered drawn6 by
-# 0.020 (precision 0.85 -> 0.78: namesakes of a checkpoint list) and 6 by 0.006 less.
+# 0.020 (precision 0.85 -> 0.78: namesakes of a checkpoint list) and 6 by 0.006 less.  From 3
+# to 6 ("fifty-fourth session", 165 populations at 20k): 128 up, 23 down (drawn2041 -0.0038,
+# the most), mean +0.0007, drawn2055 +0.0101, drawn1970 +0.0112; at 8 against 6, 12 up and 5
+# down of 83 (mean +0.0002).
 RULE_CAPS = {
     # The estimated years' eras: at 40 a million records (no_lineage) peaked at 5,904,980 kB
     # against 5,431,216 without the rules, at 12 at 5,507,560 kB, the same F1 (0.8624); drawn321
     # 200k 0.8234 at 40, 0.8204 at 12 (0.8108 without).
     **{f"b_given_{other}_era_{at}": 12 for other in ("father", "family") for at in "ab"},
-    "b_given_sex_year": 3,
+    "b_given_sex_year": 6,
+    "b_given_year_unsexed": 6,
     # Sons or daughters of a common father's name born in one year are namesakes' children: at
     # 40 a million records (skewed_names, beside a rule on the given name and the father's
     # initial, not kept) peaked at 5.77 GB against 5.59 at 8, F1 0.94317 against 0.94314;
@@ -242,6 +253,7 @@ RULE_CAPS = {
 NOT_SCREENED = frozenset(
     {
         "b_given_sex_year",
+        "b_given_year_unsexed",
         "b_family_sex_year",
         "b_given_family_initial_sex_year",
         "b_father_sex_year",
