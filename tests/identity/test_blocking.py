@@ -120,36 +120,39 @@ def _candidates(records) -> dict[frozenset, bool]:
     }
 
 
+def _thin_beside_register(namesakes: int, sex: str, namesakes_sex: str) -> pd.DataFrame:
+    """A thin list's record t1 (Zubayda, family name, 1990, ``sex``) and a register's r1
+    (Zubaida, father's name, F, 1991), with ``namesakes`` register records of t1's given name
+    and year (another father, one family name, ``namesakes_sex``)."""
+    rows = [
+        {"record_id": "t1", "source": "checkpoint", "given_name": "Zubayda",
+         "family_name": "Alhamadee", "sex": sex, "birth_year": "1990"},
+        {"record_id": "r1", "source": "register", "given_name": "Zubaida",
+         "father_name": "Khalaf", "sex": "F", "birth_year": "1991"},
+    ]  # fmt: skip
+    rows += [
+        {"record_id": f"n{k}", "source": "register", "given_name": "Zubaida",
+         "father_name": f"Other{'abcdefgh'[k]}", "family_name": "Tai", "sex": namesakes_sex,
+         "birth_year": "1990"}
+        for k in range(namesakes)
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
 def test_a_given_name_sex_and_year_few_records_share_make_a_candidate_pair() -> None:
     """A checkpoint's record (given name, family name, a year) and a register's (given name,
     father's name, the next year): no other name to block on.  Where only they share the given
     name, sex and year (one apart), they are a candidate pair (scored, not trained on); where
     seven records of one year share them, that rule finds none of their pairs
     (prepare.RULE_CAPS)."""
-
-    def frame(namesakes: int) -> pd.DataFrame:
-        rows = [
-            {"record_id": "c1", "source": "checkpoint", "given_name": "Zubayda",
-             "family_name": "Alhamadee", "sex": "F", "birth_year": "1990"},
-            {"record_id": "r1", "source": "register", "given_name": "Zubaida",
-             "father_name": "Khalaf", "sex": "F", "birth_year": "1991"},
-        ]  # fmt: skip
-        rows += [
-            {"record_id": f"n{k}", "source": "register", "given_name": "Zubaida",
-             "father_name": f"Other{'abcdefgh'[k]}", "family_name": "Tai", "sex": "F",
-             "birth_year": "1990"}
-            for k in range(namesakes)
-        ]  # fmt: skip
-        return pd.DataFrame(rows)
-
     assert RULE_CAPS["b_given_sex_year"] == 6
     # The namesakes are of the checkpoint record's year: six records of one year are a block,
     # seven are over the cap (the register's record, a year on, is in the next year's block).
     for namesakes, found in ((0, True), (5, True), (6, False)):
-        pairs = _candidates(frame(namesakes))
-        assert (frozenset(("c1", "r1")) in pairs) is found, namesakes
+        pairs = _candidates(_thin_beside_register(namesakes, "F", "F"))
+        assert (frozenset(("t1", "r1")) in pairs) is found, namesakes
         if found:
-            assert pairs[frozenset(("c1", "r1"))] is False  # scored only
+            assert pairs[frozenset(("t1", "r1"))] is False  # scored only
 
 
 def test_a_record_without_sex_meets_its_person_by_given_name_and_year_where_few_share_them():
@@ -158,33 +161,17 @@ def test_a_record_without_sex_meets_its_person_by_given_name_and_year_where_few_
     and the rule on them with sex needs it on both sides.  Where few records of the year share
     the given name, they are a candidate pair (scored only); over the cap, none; and two
     records that both carry a sex never meet by this rule (prepare.RULE_CAPS)."""
-
-    def frame(namesakes: int, sex: str = "") -> pd.DataFrame:
-        rows = [
-            {"record_id": "f1", "source": "foreign", "given_name": "Zubayda",
-             "family_name": "Alhamadee", "sex": sex, "birth_year": "1990"},
-            {"record_id": "r1", "source": "register", "given_name": "Zubaida",
-             "father_name": "Khalaf", "sex": "F", "birth_year": "1991"},
-        ]  # fmt: skip
-        rows += [
-            {"record_id": f"n{k}", "source": "register", "given_name": "Zubaida",
-             "father_name": f"Other{'abcdefgh'[k]}", "family_name": "Tai", "sex": "M",
-             "birth_year": "1990"}
-            for k in range(namesakes)
-        ]  # fmt: skip
-        return pd.DataFrame(rows)
-
     assert RULE_CAPS["b_given_year_unsexed"] == 6
     for namesakes, found in ((0, True), (5, True), (6, False)):
-        pairs = _candidates(frame(namesakes))
-        assert (frozenset(("f1", "r1")) in pairs) is found, namesakes
+        pairs = _candidates(_thin_beside_register(namesakes, "", "M"))
+        assert (frozenset(("t1", "r1")) in pairs) is found, namesakes
         if found:
-            assert pairs[frozenset(("f1", "r1"))] is False  # scored only
-            # The namesakes (of another sex; none on f1's side) meet f1 too: the comparison
+            assert pairs[frozenset(("t1", "r1"))] is False  # scored only
+            # The namesakes (of another sex; none on t1's side) meet t1 too: the comparison
             # keeps them apart.
-            assert all(frozenset(("f1", f"n{k}")) in pairs for k in range(namesakes))
+            assert all(frozenset(("t1", f"n{k}")) in pairs for k in range(namesakes))
     # Both with a sex, and of other sexes: no rule pairs them on the given name and year.
-    assert frozenset(("f1", "r1")) not in _candidates(frame(0, sex="M"))
+    assert frozenset(("t1", "r1")) not in _candidates(_thin_beside_register(0, "M", "M"))
 
 
 def test_a_given_name_the_broad_key_reads_otherwise_meets_its_person_by_family_sex_and_year():

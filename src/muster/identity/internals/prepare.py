@@ -210,9 +210,9 @@ BLOCK_CAP = 40
 # sees them.  Measured (bench/RESULTS.md, "twentieth session"), 20k seed 3, 80 drawn
 # populations: a cap of 3 raised 75 and lowered one (drawn24 -0.0003); 40 lowered drawn6 by
 # 0.020 (precision 0.85 -> 0.78: namesakes of a checkpoint list) and 6 by 0.006 less.  From 3
-# to 6 ("fifty-fourth session", 165 populations at 20k): 128 up, 23 down (drawn2041 -0.0038,
-# the most), mean +0.0007, drawn2055 +0.0101, drawn1970 +0.0112; at 8 against 6, 12 up and 5
-# down of 83 (mean +0.0002).
+# to 6 ("fifty-fourth session", 165 populations at 20k): 55 up and 6 down by more than 0.0005
+# (drawn2041 -0.0038, the most), mean +0.0007, drawn2055 +0.0101, drawn1970 +0.0112; at 8
+# against 6, 12 up and 5 down of 83 (mean +0.0002).
 RULE_CAPS = {
     # The estimated years' eras: at 40 a million records (no_lineage) peaked at 5,904,980 kB
     # against 5,431,216 without the rules, at 12 at 5,507,560 kB, the same F1 (0.8624); drawn321
