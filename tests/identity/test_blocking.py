@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from muster.identity.internals.blocking import (
+    ONE_SIDE_ONLY,
     RULES,
     _attribute_codes,
     block_keys,
@@ -61,6 +62,8 @@ def _defined_pairs(frame: pd.DataFrame, n_left: int, dedupe: bool, cap: int) -> 
             for x in rows:
                 for y in others:
                     if x == y or (side and not (flagged[side][x] or flagged[side][y])):
+                        continue
+                    if side in ONE_SIDE_ONLY and flagged[side][x] == flagged[side][y]:
                         continue
                     if crossed(attrs):
                         one, two = crosswise[attrs[0]]
@@ -170,8 +173,13 @@ def test_a_record_without_sex_meets_its_person_by_given_name_and_year_where_few_
             # The namesakes (of another sex; none on t1's side) meet t1 too: the comparison
             # keeps them apart.
             assert all(frozenset(("t1", f"n{k}")) in pairs for k in range(namesakes))
-    # Both with a sex, and of other sexes: no rule pairs them on the given name and year.
+    # Both with a sex, and of other sexes: no rule pairs them on the given name and year; nor
+    # both without (a list that records no sex: its records meet on the given name and the
+    # full date, or the family name and year, as any plain list's).
     assert frozenset(("t1", "r1")) not in _candidates(_thin_beside_register(0, "M", "M"))
+    sexless = _thin_beside_register(0, "", "")
+    sexless.loc[sexless["record_id"] == "r1", "sex"] = ""
+    assert frozenset(("t1", "r1")) not in _candidates(sexless)
 
 
 def test_a_given_name_the_broad_key_reads_otherwise_meets_its_person_by_family_sex_and_year():

@@ -27,6 +27,11 @@ RULES = tuple(BLOCKING_RULES.items())
 # birth year is an estimate: a year alone, or a date of 1 January (``estimated``); ``s``, it
 # has no sex (``unsexed``).
 SIDE_FLAGS = {"plain": "p", "undated": "u", "estimated": "e", "unsexed": "s"}
+# Flags a rule reads as "one record has it and the other not": a list that records no sex at
+# all (FEBRL) would otherwise pair every record on the given name and year (FEBRL 3 0.9519 ->
+# 0.9514, 4 0.9608 -> 0.9600 with "one at least"), where the case is a record without the sex
+# beside one with it, which the rules with the sex cannot pair.
+ONE_SIDE_ONLY = frozenset({"s"})
 
 
 def rule_shape(attrs: tuple[str, ...]) -> tuple[tuple[str, ...], bool, str | None]:
@@ -260,6 +265,8 @@ def _found(i: int, attrs: tuple[str, ...]) -> str:
         found = f"a.k{i} >= 0 AND {other} >= 0 AND abs(a.k{i} - {other}) <= 1"
     else:
         found = f"a.k{i} >= 0 AND a.k{i} = {other}"
+    if side in ONE_SIDE_ONLY:
+        return f"({found} AND a.{side} <> b.{side})"
     return f"({found} AND (a.{side} OR b.{side}))" if side else f"({found})"
 
 
@@ -270,7 +277,8 @@ def candidate_pairs_sql(dedupe: bool, n_right: int) -> str:
 
     Every rule pairs the records of one block; a rule ending in ``yr`` also pairs the block
     of year y with that of year y + 1 (birth years one apart: keys one apart); a rule ending
-    in a side flag pairs only where one record at least has the flag (``SIDE_FLAGS``).  Each
+    in a side flag pairs only where one record at least has the flag (``SIDE_FLAGS``; one
+    record only, for ``ONE_SIDE_ONLY``).  Each
     pair comes once: a rule leaves out the pairs an earlier rule found (so no distinct over tens of
     millions of pairs is needed), and in one list each pair is taken in one order only.  A
     crosswise rule (``prepare.CROSSED``) joins a record's key in order to another's crosswise.
@@ -306,11 +314,15 @@ def candidate_pairs_sql(dedupe: bool, n_right: int) -> str:
             continue
         if side:
             # Driven from the flagged side, so the cost follows the flagged records.
+            one_side = side in ONE_SIDE_ONLY
             if dedupe:
-                once = f"a.{side} AND (a.rid < b.rid OR NOT b.{side})"
+                once = f"a.{side} AND " + (
+                    f"NOT b.{side}" if one_side else f"(a.rid < b.rid OR NOT b.{side})"
+                )
                 selects.append(f"SELECT {ordered} {join} ON a.k{i} = b.k{i} WHERE {once}{new}")
             else:
-                for which in (f"a.{side}", f"b.{side} AND NOT a.{side}"):
+                first = f"a.{side} AND NOT b.{side}" if one_side else f"a.{side}"
+                for which in (first, f"b.{side} AND NOT a.{side}"):
                     selects.append(f"SELECT {code} {join} ON a.k{i} = b.k{i} WHERE {which}{new}")
         elif dedupe:
             selects.append(f"SELECT {code} {join} ON a.k{i} = b.k{i} WHERE a.rid < b.rid{new}")
@@ -318,7 +330,11 @@ def candidate_pairs_sql(dedupe: bool, n_right: int) -> str:
             selects.append(f"SELECT {code} {join} ON a.k{i} = b.k{i} WHERE TRUE{new}")
         if by_year:
             # Birth years one apart: the block of year y + 1 joined to that of year y.
-            where = f"(a.{side} OR b.{side})" if side else "TRUE"
+            where = (
+                f"a.{side} <> b.{side}"
+                if side in ONE_SIDE_ONLY
+                else (f"(a.{side} OR b.{side})" if side else "TRUE")
+            )
             if dedupe:
                 selects.append(f"SELECT {ordered} {join} ON b.k{i} = a.k{i} + 1 WHERE {where}{new}")
             else:

@@ -119,8 +119,8 @@ BLOCKING_RULES: dict[str, tuple[str, ...]] = {
     # cousins of one year meet here too; the given name keeps them apart.  Scored only
     # (bench/RESULTS.md, "thirty-fifth session").
     "b_family_sex_year": ("family_name_b", "sex", "yr"),
-    # The given name and birth year where one record at least has no sex (``unsexed``:
-    # blocking.SIDE_FLAGS), in blocks of at most six (``RULE_CAPS``): a foreign authority's list
+    # The given name and birth year where one record has no sex and the other has (``unsexed``:
+    # blocking.SIDE_FLAGS, ONE_SIDE_ONLY), in blocks of at most six (``RULE_CAPS``): a foreign authority's list
     # leaves the sex out of a third of its records, and the rule above and the given name's rule
     # with sex and year need it on both (drawn2041 20k, a list of given and family names and a
     # date beside an office's of given and father's names: 72 of 73 true pairs agreeing on the
