@@ -34,6 +34,12 @@ SIDE_FLAGS = {"plain": "p", "undated": "u", "estimated": "e", "unsexed": "s"}
 ONE_SIDE_ONLY = frozenset({"s"})
 
 
+def _sides(side: str) -> str:
+    """SQL: records a and b are a pair a rule with side flag ``side`` may make (one of them at
+    least has the flag; one only, for ``ONE_SIDE_ONLY``)."""
+    return f"a.{side} <> b.{side}" if side in ONE_SIDE_ONLY else f"(a.{side} OR b.{side})"
+
+
 def rule_shape(attrs: tuple[str, ...]) -> tuple[tuple[str, ...], bool, str | None]:
     """A rule's key attributes (without the year and the side flag), whether it pairs birth
     years one apart (its key ends in ``yr``, before the flag if any) and the column of its side
@@ -265,9 +271,7 @@ def _found(i: int, attrs: tuple[str, ...]) -> str:
         found = f"a.k{i} >= 0 AND {other} >= 0 AND abs(a.k{i} - {other}) <= 1"
     else:
         found = f"a.k{i} >= 0 AND a.k{i} = {other}"
-    if side in ONE_SIDE_ONLY:
-        return f"({found} AND a.{side} <> b.{side})"
-    return f"({found} AND (a.{side} OR b.{side}))" if side else f"({found})"
+    return f"({found} AND {_sides(side)})" if side else f"({found})"
 
 
 def candidate_pairs_sql(dedupe: bool, n_right: int) -> str:
@@ -330,11 +334,7 @@ def candidate_pairs_sql(dedupe: bool, n_right: int) -> str:
             selects.append(f"SELECT {code} {join} ON a.k{i} = b.k{i} WHERE TRUE{new}")
         if by_year:
             # Birth years one apart: the block of year y + 1 joined to that of year y.
-            where = (
-                f"a.{side} <> b.{side}"
-                if side in ONE_SIDE_ONLY
-                else (f"(a.{side} OR b.{side})" if side else "TRUE")
-            )
+            where = _sides(side) if side else "TRUE"
             if dedupe:
                 selects.append(f"SELECT {ordered} {join} ON b.k{i} = a.k{i} + 1 WHERE {where}{new}")
             else:

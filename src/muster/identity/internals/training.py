@@ -1171,10 +1171,20 @@ def _expected_over_shipped(
     """The matches ``trained`` and ``shipped`` expect among the candidate pairs whose given
     names do not disagree, where the first is over ``MAX_EXPECTED_OVER_SHIPPED`` times the
     second; else None."""
+    mine, theirs = _expected_both(trained, shipped, patterns, counts)
+    return (mine, theirs) if mine > MAX_EXPECTED_OVER_SHIPPED * max(theirs, 1.0) else None
+
+
+def _expected_both(
+    one: Model, other: Model, patterns: np.ndarray, counts: np.ndarray
+) -> tuple[float, float]:
+    """The matches each model expects among the candidate pairs (distinct ``patterns`` and
+    their ``counts``) whose given names do not disagree, as EM counts them."""
     keep = patterns[:, GIVEN] != 0
     patterns, counts = patterns[keep], counts[keep]
-    mine, theirs = (expected_matches(m.match_weight(patterns), counts) for m in (trained, shipped))
-    return (mine, theirs) if mine > MAX_EXPECTED_OVER_SHIPPED * max(theirs, 1.0) else None
+    return expected_matches(one.match_weight(patterns), counts), expected_matches(
+        other.match_weight(patterns), counts
+    )
 
 
 def learn_named_place(model: Model, patterns: np.ndarray, counts: np.ndarray) -> None:
@@ -1235,9 +1245,7 @@ def second_stage_lost(
     the two counts (``final``'s, ``first``'s) if so; else None."""
     refit = _copy(first)
     refit.train_em(gamma, fix_u=True, patterns=patterns, fix_m=True)
-    keep = patterns[0][:, GIVEN] != 0
-    rows, counts = patterns[0][keep], patterns[1][keep]
-    mine, theirs = (expected_matches(m.match_weight(rows), counts) for m in (final, refit))
+    mine, theirs = _expected_both(final, refit, *patterns)
     return (refit, (mine, theirs)) if mine < MIN_SECOND_STAGE_SHARE * max(theirs, 1.0) else None
 
 
